@@ -1,0 +1,77 @@
+// Package events names the hub's JetStream streams and subjects and builds
+// the messages the hub announces. Subjects are namespaced by tenant so that
+// NATS permissions can confine each tenant to its own:
+//
+//	hub.<tenant>.content.<content_id>   portalhub.v1.ContentEvent
+//
+// Producers publish with Nats-Msg-Id = MsgID(...), so a retried publish is
+// dropped by the stream's duplicate window.
+package events
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"github.com/nats-io/nats.go/jetstream"
+)
+
+// ContentStream is the stream holding every content event.
+const ContentStream = "HUB_CONTENT"
+
+// ContentSubjects is the stream's subject filter.
+const ContentSubjects = "hub.*.content.>"
+
+// DuplicateWindow is how long JetStream remembers message ids. It must be at
+// least as long as an outbox relay may keep retrying one row.
+const DuplicateWindow = 15 * time.Minute
+
+// ContentSubject is the subject of an event about one item.
+func ContentSubject(tenant, contentID string) string {
+	return "hub." + tenant + ".content." + contentID
+}
+
+// TenantContentSubjects filters the content events of one tenant.
+func TenantContentSubjects(tenant string) string {
+	return "hub." + tenant + ".content.>"
+}
+
+// ContentMsgID is the deterministic Nats-Msg-Id of an item's event at a
+// version: a retried publish of the same change is deduplicated.
+func ContentMsgID(tenant, contentID string, version uint64) string {
+	return fmt.Sprintf("%s/%s/%d", tenant, contentID, version)
+}
+
+// TakedownMsgID is the Nats-Msg-Id of a hub takedown of an item at a version.
+func TakedownMsgID(tenant, contentID string, version uint64) string {
+	return fmt.Sprintf("%s/%s/%d/takedown", tenant, contentID, version)
+}
+
+// ContentStreamConfig is the content stream's configuration. Replicas is 1 on
+// a single server and 3 in the clustered deployment.
+func ContentStreamConfig(replicas int) jetstream.StreamConfig {
+	if replicas < 1 {
+		replicas = 1
+	}
+	return jetstream.StreamConfig{
+		Name:        ContentStream,
+		Description: "Content events announced by the portalhub aggregator",
+		Subjects:    []string{ContentSubjects},
+		Storage:     jetstream.FileStorage,
+		Retention:   jetstream.LimitsPolicy,
+		MaxAge:      30 * 24 * time.Hour,
+		Duplicates:  DuplicateWindow,
+		Replicas:    replicas,
+	}
+}
+
+// EnsureContentStream creates the content stream, or updates it to the
+// configuration above when it exists.
+func EnsureContentStream(ctx context.Context, js jetstream.JetStream, replicas int) (jetstream.Stream, error) {
+	cfg := ContentStreamConfig(replicas)
+	s, err := js.CreateOrUpdateStream(ctx, cfg)
+	if err != nil {
+		return nil, fmt.Errorf("ensure stream %s: %w", cfg.Name, err)
+	}
+	return s, nil
+}
