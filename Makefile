@@ -54,7 +54,7 @@ proto-check: tools
 
 lint: tools
 	cd proto && buf lint
-	@for m in $(MODULES); do (cd $$m && go vet ./...) || exit 1; done
+	@for m in $(MODULES); do (cd $$m && if [ -n "$$(go list ./... 2>/dev/null)" ]; then go vet ./...; fi) || exit 1; done
 	@out=$$(gofmt -l $$(git ls-files '*.go' | grep -v '/gen/')); if [ -n "$$out" ]; then echo "gofmt needed: $$out"; exit 1; fi
 
 build:
@@ -69,7 +69,8 @@ run: deps build
 # PORTALHUB_BIN tells the end-to-end tests where the binaries are (built once).
 test: deps proto-check lint build
 	@set -o pipefail; for m in $(MODULES); do \
-	  echo "== $$m"; (cd $$m && PORTALHUB_BIN=$(BIN) go test -count=1 -timeout 20m ./...) || exit 1; done
+	  echo "== $$m"; (cd $$m && if [ -z "$$(go list ./... 2>/dev/null)" ]; then echo "no packages yet"; exit 0; fi; \
+	    PORTALHUB_BIN=$(BIN) go test -count=1 -timeout 20m ./...) || exit 1; done
 	@echo "all tests passed"
 
 bench: deps build
