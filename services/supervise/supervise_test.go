@@ -1,0 +1,87 @@
+package supervise
+
+import (
+	"bytes"
+	"context"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+)
+
+type syncBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (s *syncBuffer) Write(p []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.Write(p)
+}
+
+func (s *syncBuffer) String() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.String()
+}
+
+// script writes a shell script that reports an address, then waits for TERM.
+func script(t *testing.T, body string) string {
+	path := filepath.Join(t.TempDir(), "child.sh")
+	if err := os.WriteFile(path, []byte("#!/bin/sh\n"+body), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	return path
+}
+
+func TestStartReadsReadyFileAndStops(t *testing.T) {
+	bin := script(t, `echo hello
+trap 'echo bye; exit 0' TERM
+printf '{"http":"127.0.0.1:1234"}' > "$PORTALHUB_READY_FILE.tmp" && mv "$PORTALHUB_READY_FILE.tmp" "$PORTALHUB_READY_FILE"
+while true; do sleep 0.05; done
+`)
+	var out syncBuffer
+	p, err := Start(context.Background(), t.TempDir(), Spec{Name: "child", Path: bin, Output: &out})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got, want := p.Addrs["http"], "127.0.0.1:1234"; got != want {
+		t.Errorf("addr: got %q, want %q", got, want)
+	}
+	if err := p.Stop(5 * time.Second); err != nil {
+		t.Errorf("stop: %v", err)
+	}
+	if !strings.Contains(out.String(), "child") || !strings.Contains(out.String(), "hello") {
+		t.Errorf("output not prefixed: %q", out.String())
+	}
+}
+
+func TestStartReportsEarlyExit(t *testing.T) {
+	bin := script(t, "exit 3\n")
+	_, err := Start(context.Background(), t.TempDir(), Spec{Name: "broken", Path: bin})
+	if err == nil || !strings.Contains(err.Error(), "exited before it was ready") {
+		t.Errorf("got %v, want an early-exit error", err)
+	}
+}
+
+func TestKill(t *testing.T) {
+	bin := script(t, `trap '' TERM
+printf '{}' > "$PORTALHUB_READY_FILE"
+while true; do sleep 0.05; done
+`)
+	p, err := Start(context.Background(), t.TempDir(), Spec{Name: "stubborn", Path: bin})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := p.Stop(200 * time.Millisecond); err == nil {
+		t.Errorf("stop of a process ignoring TERM: got nil, want a killed error")
+	}
+	select {
+	case <-p.Done():
+	default:
+		t.Errorf("process still running after Stop")
+	}
+}
