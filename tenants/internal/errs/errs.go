@@ -1,0 +1,103 @@
+// Package errs provides the sub-portal's kinds of errors, each with an
+// English message for logs and operators and a Vietnamese one for editors,
+// mapped once to HTTP statuses.
+package errs
+
+import (
+	"errors"
+	"fmt"
+	"net/http"
+)
+
+// Kind classifies an error.
+type Kind int
+
+// The kinds of errors.
+const (
+	Internal Kind = iota
+	InvalidArgument
+	NotFound
+	Conflict
+	PermissionDenied
+	Unauthenticated
+	Unavailable
+	TooLarge
+	UnsupportedMediaType
+)
+
+// Error is a domain error: a kind, the field it concerns (if any), and the
+// message in English and in Vietnamese.
+type Error struct {
+	Kind      Kind
+	Field     string
+	Message   string // English
+	MessageVI string // Vietnamese
+	Err       error  // the cause, if any
+}
+
+func (e *Error) Error() string {
+	s := e.Message
+	if e.Field != "" {
+		s = e.Field + ": " + s
+	}
+	if e.Err != nil {
+		s += ": " + e.Err.Error()
+	}
+	return s
+}
+
+func (e *Error) Unwrap() error { return e.Err }
+
+// New returns an error of kind k about field.
+func New(k Kind, field, en, vi string) *Error {
+	return &Error{Kind: k, Field: field, Message: en, MessageVI: vi}
+}
+
+// Invalid returns an InvalidArgument error about field.
+func Invalid(field, en, vi string) *Error { return New(InvalidArgument, field, en, vi) }
+
+// Wrap returns an internal error with a cause.
+func Wrap(err error, format string, args ...any) error {
+	return fmt.Errorf(format+": %w", append(args, err)...)
+}
+
+// As returns the *Error in err's chain, or nil.
+func As(err error) *Error {
+	var e *Error
+	if errors.As(err, &e) {
+		return e
+	}
+	return nil
+}
+
+// KindOf returns the kind of err (Internal for errors of no kind).
+func KindOf(err error) Kind {
+	if e := As(err); e != nil {
+		return e.Kind
+	}
+	return Internal
+}
+
+// HTTPStatus maps a kind to its HTTP status.
+func HTTPStatus(k Kind) int {
+	switch k {
+	case InvalidArgument:
+		return http.StatusBadRequest
+	case NotFound:
+		return http.StatusNotFound
+	case Conflict:
+		return http.StatusConflict
+	case PermissionDenied:
+		return http.StatusForbidden
+	case Unauthenticated:
+		return http.StatusUnauthorized
+	case Unavailable:
+		return http.StatusServiceUnavailable
+	case TooLarge:
+		return http.StatusRequestEntityTooLarge
+	case UnsupportedMediaType:
+		return http.StatusUnsupportedMediaType
+	default:
+		return http.StatusInternalServerError
+	}
+}

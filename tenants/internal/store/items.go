@@ -1,0 +1,243 @@
+package store
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+	pb "github.com/portalhub/portalhub/proto/gen/portalhub/v1"
+	"github.com/portalhub/portalhub/tenants/internal/errs"
+	"google.golang.org/protobuf/encoding/protojson"
+	"google.golang.org/protobuf/proto"
+	"google.golang.org/protobuf/types/known/timestamppb"
+)
+
+// Approve records an approved change of an item: the item's new current
+// state, a new version (one above every version the item ever had, and above
+// what the hub was seen holding), and the outbox row that will push it, all
+// in one transaction. It returns the version.
+func (s *Store) Approve(ctx context.Context, in ChangeInput) (uint64, error) {
+	v, _, err := s.approve(ctx, in, false)
+	return v, err
+}
+
+// ApproveIfChanged is Approve, except that a change whose content equals the
+// item's current approved content (people aside) records nothing and returns
+// the current version with changed false.
+func (s *Store) ApproveIfChanged(ctx context.Context, in ChangeInput) (version uint64, changed bool, err error) {
+	return s.approve(ctx, in, true)
+}
+
+func (s *Store) approve(ctx context.Context, in ChangeInput, onlyIfChanged bool) (uint64, bool, error) {
+	item, err := in.Item()
+	if err != nil {
+		return 0, false, err
+	}
+	return s.change(ctx, item.GetContentId(), "approve", item.GetApprover().GetName(), onlyIfChanged,
+		func(cur *pb.ContentItem) (*pb.ContentItem, error) {
+			if item.PublishedAt == nil && cur != nil {
+				item.PublishedAt = cur.GetPublishedAt()
+			}
+			return item, nil
+		})
+}
+
+// UnpublishInput takes an item out of the public: withdrawn (with a reason),
+// redirected (to a successor) or gone. It is an approved change too.
+type UnpublishInput struct {
+	ContentID    string
+	State        pb.PublicationState
+	Unpublishing *pb.Unpublishing
+	Approver     *pb.Person
+}
+
+// Unpublish records a new version of an existing item in the given state,
+// with its outbox row, and returns the version.
+func (s *Store) Unpublish(ctx context.Context, in UnpublishInput) (uint64, error) {
+	switch in.State {
+	case pb.PublicationState_PUBLICATION_STATE_WITHDRAWN, pb.PublicationState_PUBLICATION_STATE_REDIRECTED, pb.PublicationState_PUBLICATION_STATE_GONE:
+	default:
+		return 0, errs.Invalid("state", "state must be withdrawn, redirected or gone", "Trạng thái phải là gỡ, chuyển hướng hoặc không còn.")
+	}
+	action := strings.ToLower(strings.TrimPrefix(in.State.String(), "PUBLICATION_STATE_"))
+	v, _, err := s.change(ctx, in.ContentID, action, in.Approver.GetName(), false,
+		func(cur *pb.ContentItem) (*pb.ContentItem, error) {
+			if cur == nil {
+				return nil, errs.New(errs.NotFound, "content_id", "no such item", "Không có nội dung này.")
+			}
+			item := proto.Clone(cur).(*pb.ContentItem)
+			item.State = in.State
+			item.Unpublishing = proto.Clone(in.Unpublishing).(*pb.Unpublishing)
+			if in.Unpublishing == nil {
+				item.Unpublishing = nil
+			}
+			item.Approver = in.Approver
+			item.Editor = nil
+			normalizeNFC(item.ProtoReflect())
+			return item, nil
+		})
+	return v, err
+}
+
+// change runs one approved change in a transaction: it locks the item,
+// builds its new state from the current one, assigns the next version and
+// writes the item, the version, the outbox row and the audit entry.
+func (s *Store) change(ctx context.Context, contentID, action, actor string, onlyIfChanged bool,
+	build func(cur *pb.ContentItem) (*pb.ContentItem, error)) (uint64, bool, error) {
+	if !contentIDPattern.MatchString(contentID) {
+		return 0, false, errs.Invalid("content_id", "content_id must be 1-100 characters of a-z, 0-9 and -, starting with a letter or digit",
+			"Mã nội dung (content_id) phải gồm 1–100 ký tự a-z, 0-9 hoặc dấu -, bắt đầu bằng chữ hoặc số.")
+	}
+	tx, err := s.pool.Begin(ctx)
+	if err != nil {
+		return 0, false, fmt.Errorf("approve %s: %w", contentID, err)
+	}
+	defer tx.Rollback(ctx)
+
+	// The advisory lock serialises the creation of an item that has no row
+	// to lock yet; the row lock serialises every change of an existing one.
+	if _, err := tx.Exec(ctx, `SELECT pg_advisory_xact_lock(hashtextextended($1, 0))`, contentID); err != nil {
+		return 0, false, fmt.Errorf("lock %s: %w", contentID, err)
+	}
+	var (
+		cur              *pb.ContentItem
+		curVersion, seen int64
+		maxVersion       int64
+		curHash          string
+		curDoc           []byte
+	)
+	err = tx.QueryRow(ctx, `
+		SELECT hub_version, hub_seen_version, content_hash, doc,
+		       (SELECT coalesce(max(version), 0) FROM item_versions WHERE content_id = $1)
+		FROM items WHERE content_id = $1 FOR UPDATE`, contentID).Scan(&curVersion, &seen, &curHash, &curDoc, &maxVersion)
+	switch {
+	case errors.Is(err, pgx.ErrNoRows):
+	case err != nil:
+		return 0, false, fmt.Errorf("read %s: %w", contentID, err)
+	default:
+		cur = &pb.ContentItem{}
+		if err := protojson.Unmarshal(curDoc, cur); err != nil {
+			return 0, false, fmt.Errorf("decode %s: %w", contentID, err)
+		}
+	}
+
+	item, err := build(cur)
+	if err != nil {
+		return 0, false, err
+	}
+	if item.GetContentId() != contentID {
+		return 0, false, errs.Invalid("content_id", "content_id does not match", "Mã nội dung không khớp.")
+	}
+	if err := validate(item); err != nil {
+		return 0, false, err
+	}
+	if err := s.resolveAttachments(ctx, tx, item); err != nil {
+		return 0, false, err
+	}
+	if item.PublishedAt == nil {
+		item.PublishedAt = timestamppb.New(time.Now().Truncate(time.Second))
+	}
+	hash := contentHash(item)
+	if onlyIfChanged && cur != nil && hash == curHash {
+		return uint64(curVersion), false, nil
+	}
+
+	next := max(curVersion, seen, maxVersion) + 1
+	item.Version = uint64(next)
+	doc, err := protojson.Marshal(item)
+	if err != nil {
+		return 0, false, fmt.Errorf("encode %s: %w", contentID, err)
+	}
+	payload, err := proto.MarshalOptions{Deterministic: true}.Marshal(item)
+	if err != nil {
+		return 0, false, fmt.Errorf("encode %s: %w", contentID, err)
+	}
+	kind := strings.TrimPrefix(item.GetKind().String(), "CONTENT_KIND_")
+	state := strings.TrimPrefix(item.GetState().String(), "PUBLICATION_STATE_")
+	if cur == nil {
+		_, err = tx.Exec(ctx, `
+			INSERT INTO items (content_id, kind, category, state, hub_version, doc, content_hash)
+			VALUES ($1, $2, $3, $4, $5, $6, $7)`,
+			contentID, kind, item.GetCategory(), state, next, doc, hash)
+	} else {
+		_, err = tx.Exec(ctx, `
+			UPDATE items SET kind = $2, category = $3, state = $4, hub_version = $5, doc = $6,
+			       content_hash = $7, updated_at = now()
+			WHERE content_id = $1`,
+			contentID, kind, item.GetCategory(), state, next, doc, hash)
+	}
+	if err != nil {
+		return 0, false, fmt.Errorf("write %s: %w", contentID, err)
+	}
+	authors, _ := json.Marshal(people(item.GetAuthors()))
+	if _, err := tx.Exec(ctx, `
+		INSERT INTO item_versions (content_id, version, doc, content_hash, state, authors, editor, approver)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`,
+		contentID, next, doc, hash, state, authors, item.GetEditor().GetName(), item.GetApprover().GetName()); err != nil {
+		return 0, false, fmt.Errorf("write version %s/%d: %w", contentID, next, err)
+	}
+	if _, err := tx.Exec(ctx, `
+		INSERT INTO outbox (content_id, version, payload) VALUES ($1, $2, $3)`,
+		contentID, next, payload); err != nil {
+		return 0, false, fmt.Errorf("write outbox %s/%d: %w", contentID, next, err)
+	}
+	detail, _ := json.Marshal(map[string]any{"state": state, "content_hash": hash})
+	if err := audit(ctx, tx, actor, action, contentID, next, detail); err != nil {
+		return 0, false, err
+	}
+	if err := tx.Commit(ctx); err != nil {
+		return 0, false, fmt.Errorf("commit %s/%d: %w", contentID, next, err)
+	}
+	return uint64(next), true, nil
+}
+
+// resolveAttachments checks that every attachment's file is stored and fills
+// in its name and media type from the file when the item leaves them empty.
+func (s *Store) resolveAttachments(ctx context.Context, tx pgx.Tx, item *pb.ContentItem) error {
+	for i, a := range item.GetAttachments() {
+		var mediaType, filename string
+		err := tx.QueryRow(ctx, `SELECT media_type, filename FROM blobs WHERE sha256 = $1`, a.GetSha256()).Scan(&mediaType, &filename)
+		if errors.Is(err, pgx.ErrNoRows) {
+			return errs.Invalid(fmt.Sprintf("attachments[%d].sha256", i), "no file with this SHA-256 was uploaded",
+				"Tệp đính kèm chưa được tải lên (không có tệp với mã SHA-256 này).")
+		}
+		if err != nil {
+			return fmt.Errorf("read blob %s: %w", a.GetSha256(), err)
+		}
+		if a.Filename == "" {
+			a.Filename = filename
+		}
+		a.MediaType = mediaType // what was detected from the content wins
+	}
+	return nil
+}
+
+type person struct {
+	Name    string `json:"name"`
+	Account string `json:"account,omitempty"`
+}
+
+func people(ps []*pb.Person) []person {
+	out := make([]person, 0, len(ps))
+	for _, p := range ps {
+		out = append(out, person{Name: p.GetName(), Account: p.GetAccount()})
+	}
+	return out
+}
+
+func audit(ctx context.Context, tx pgx.Tx, actor, action, contentID string, version int64, detail []byte) error {
+	if actor == "" {
+		actor = "unknown"
+	}
+	_, err := tx.Exec(ctx, `
+		INSERT INTO audit_log (actor, action, content_id, version, detail) VALUES ($1, $2, $3, $4, $5)`,
+		actor, action, contentID, version, detail)
+	if err != nil {
+		return fmt.Errorf("write audit log: %w", err)
+	}
+	return nil
+}

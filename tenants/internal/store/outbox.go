@@ -1,0 +1,258 @@
+package store
+
+import (
+	"context"
+	"fmt"
+	"sort"
+	"time"
+
+	pb "github.com/portalhub/portalhub/proto/gen/portalhub/v1"
+	"google.golang.org/protobuf/encoding/protojson"
+	"google.golang.org/protobuf/proto"
+)
+
+// Outbox statuses.
+const (
+	StatusPending   = "pending"
+	StatusDelivered = "delivered"
+	StatusRefused   = "refused"
+)
+
+// OutboxRow is one push of one version to the hub.
+type OutboxRow struct {
+	ID            int64      `json:"id"`
+	ContentID     string     `json:"content_id"`
+	Version       uint64     `json:"version"`
+	Status        string     `json:"status"`
+	Attempts      int        `json:"attempts"`
+	NextAttemptAt time.Time  `json:"next_attempt_at"`
+	LastError     string     `json:"last_error,omitempty"`
+	Refusal       *Refusal   `json:"refusal,omitempty"`
+	HubOutcome    string     `json:"hub_outcome,omitempty"`
+	CreatedAt     time.Time  `json:"created_at"`
+	DeliveredAt   *time.Time `json:"delivered_at,omitempty"`
+}
+
+// Refusal is the hub's answer to a push it refused.
+type Refusal struct {
+	Code        string `json:"code"`
+	Reason      string `json:"reason,omitempty"`
+	Field       string `json:"field,omitempty"`
+	Description string `json:"description,omitempty"`
+	MessageVI   string `json:"message_vi,omitempty"`
+}
+
+const outboxColumns = `id, content_id, version, status, attempts, next_attempt_at, last_error, refusal_code,
+	refusal_reason, refusal_description, refusal_message_vi, hub_outcome, created_at, delivered_at`
+
+const outboxColumnsO = `o.id, o.content_id, o.version, o.status, o.attempts, o.next_attempt_at, o.last_error, o.refusal_code,
+	o.refusal_reason, o.refusal_description, o.refusal_message_vi, o.hub_outcome, o.created_at, o.delivered_at`
+
+// nullableOutbox scans an outbox row that may be missing (a LEFT JOIN).
+type nullableOutbox struct {
+	id, version                                            *int64
+	contentID, status, lastErr, code, reason, desc, vi, oc *string
+	attempts                                               *int32
+	next, created, delivered                               *time.Time
+}
+
+func (n *nullableOutbox) dest() []any {
+	return []any{&n.id, &n.contentID, &n.version, &n.status, &n.attempts, &n.next, &n.lastErr, &n.code,
+		&n.reason, &n.desc, &n.vi, &n.oc, &n.created, &n.delivered}
+}
+
+func (n *nullableOutbox) row() *OutboxRow {
+	if n.id == nil {
+		return nil
+	}
+	r := &OutboxRow{ID: *n.id, ContentID: *n.contentID, Version: uint64(*n.version), Status: *n.status,
+		Attempts: int(*n.attempts), NextAttemptAt: *n.next, LastError: *n.lastErr, HubOutcome: *n.oc,
+		CreatedAt: *n.created, DeliveredAt: n.delivered}
+	if *n.code != "" {
+		// The reason's field is folded into the description column.
+		r.Refusal = &Refusal{Code: *n.code, Reason: *n.reason, Description: *n.desc, MessageVI: *n.vi}
+	}
+	return r
+}
+
+// ListOutbox returns outbox rows, oldest first, of one status or of all
+// statuses when status is empty.
+func (s *Store) ListOutbox(ctx context.Context, status string, limit int) ([]OutboxRow, error) {
+	rows, err := s.pool.Query(ctx, `SELECT `+outboxColumns+` FROM outbox
+		WHERE $1 = '' OR status = $1 ORDER BY id LIMIT $2`, status, limit)
+	if err != nil {
+		return nil, fmt.Errorf("list outbox: %w", err)
+	}
+	defer rows.Close()
+	var out []OutboxRow
+	for rows.Next() {
+		var n nullableOutbox
+		if err := rows.Scan(n.dest()...); err != nil {
+			return nil, fmt.Errorf("list outbox: %w", err)
+		}
+		out = append(out, *n.row())
+	}
+	return out, rows.Err()
+}
+
+// Claimed is an outbox row a relay leased for delivery.
+type Claimed struct {
+	ID       int64
+	Item     *pb.ContentItem
+	Attempts int // including this one
+}
+
+// Claim leases up to limit due pending rows for lease: they are not offered
+// again until the lease runs out, so a relay that dies mid-way loses nothing.
+// Rows locked by another relay are skipped, not waited for.
+func (s *Store) Claim(ctx context.Context, limit int, lease time.Duration) ([]Claimed, error) {
+	rows, err := s.pool.Query(ctx, `
+		UPDATE outbox SET next_attempt_at = now() + $2 * interval '1 microsecond', attempts = attempts + 1
+		WHERE id IN (
+			SELECT id FROM outbox
+			WHERE status = 'pending' AND next_attempt_at <= now()
+			  AND (publish_at IS NULL OR publish_at <= now())
+			ORDER BY id LIMIT $1
+			FOR UPDATE SKIP LOCKED)
+		RETURNING id, payload, attempts`, limit, lease.Microseconds())
+	if err != nil {
+		return nil, fmt.Errorf("claim outbox: %w", err)
+	}
+	defer rows.Close()
+	var out []Claimed
+	for rows.Next() {
+		var c Claimed
+		var payload []byte
+		if err := rows.Scan(&c.ID, &payload, &c.Attempts); err != nil {
+			return nil, fmt.Errorf("claim outbox: %w", err)
+		}
+		c.Item = &pb.ContentItem{}
+		if err := proto.Unmarshal(payload, c.Item); err != nil {
+			return nil, fmt.Errorf("decode outbox row %d: %w", c.ID, err)
+		}
+		out = append(out, c)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("claim outbox: %w", err)
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].ID < out[j].ID })
+	return out, nil
+}
+
+// MarkDelivered records that the hub accepted a row, with its outcome.
+func (s *Store) MarkDelivered(ctx context.Context, id int64, outcome string) error {
+	_, err := s.pool.Exec(ctx, `
+		UPDATE outbox SET status = 'delivered', hub_outcome = $2, delivered_at = now(), last_error = ''
+		WHERE id = $1`, id, outcome)
+	if err != nil {
+		return fmt.Errorf("mark outbox row %d delivered: %w", id, err)
+	}
+	return nil
+}
+
+// Retry keeps a row pending and offers it again after the given delay.
+func (s *Store) Retry(ctx context.Context, id int64, after time.Duration, lastErr string) error {
+	_, err := s.pool.Exec(ctx, `
+		UPDATE outbox SET next_attempt_at = now() + $2 * interval '1 microsecond', last_error = $3
+		WHERE id = $1 AND status = 'pending'`, id, after.Microseconds(), lastErr)
+	if err != nil {
+		return fmt.Errorf("reschedule outbox row %d: %w", id, err)
+	}
+	return nil
+}
+
+// Refuse parks a row as refused with the hub's answer; it is not retried.
+func (s *Store) Refuse(ctx context.Context, id int64, r Refusal) error {
+	desc := r.Description
+	if r.Field != "" {
+		desc = r.Field + ": " + desc
+	}
+	_, err := s.pool.Exec(ctx, `
+		UPDATE outbox SET status = 'refused', refusal_code = $2, refusal_reason = $3,
+		       refusal_description = $4, refusal_message_vi = $5, last_error = $6
+		WHERE id = $1`, id, r.Code, r.Reason, desc, r.MessageVI, r.Code+": "+desc)
+	if err != nil {
+		return fmt.Errorf("park outbox row %d: %w", id, err)
+	}
+	return nil
+}
+
+// OutboxCounts returns the number of rows in each status.
+func (s *Store) OutboxCounts(ctx context.Context) (map[string]int64, error) {
+	rows, err := s.pool.Query(ctx, `SELECT status, count(*) FROM outbox GROUP BY status`)
+	if err != nil {
+		return nil, fmt.Errorf("count outbox: %w", err)
+	}
+	defer rows.Close()
+	out := map[string]int64{StatusPending: 0, StatusDelivered: 0, StatusRefused: 0}
+	for rows.Next() {
+		var st string
+		var n int64
+		if err := rows.Scan(&st, &n); err != nil {
+			return nil, err
+		}
+		out[st] = n
+	}
+	return out, rows.Err()
+}
+
+// Requeue makes sure the hub gets an item's newest approved version again:
+// its outbox row is put back to pending if it was delivered (the hub lost
+// it), written if missing, and left alone if pending or refused (a refusal
+// needs a new version). It reports whether anything changed.
+func (s *Store) Requeue(ctx context.Context, contentID string) (bool, error) {
+	tx, err := s.pool.Begin(ctx)
+	if err != nil {
+		return false, fmt.Errorf("requeue %s: %w", contentID, err)
+	}
+	defer tx.Rollback(ctx)
+	var version int64
+	var doc []byte
+	if err := tx.QueryRow(ctx, `SELECT hub_version, doc FROM items WHERE content_id = $1 FOR UPDATE`, contentID).Scan(&version, &doc); err != nil {
+		return false, fmt.Errorf("requeue %s: %w", contentID, err)
+	}
+	tag, err := tx.Exec(ctx, `
+		UPDATE outbox SET status = 'pending', next_attempt_at = now(), hub_outcome = '', delivered_at = NULL
+		WHERE content_id = $1 AND version = $2 AND status = 'delivered'`, contentID, version)
+	if err != nil {
+		return false, fmt.Errorf("requeue %s: %w", contentID, err)
+	}
+	changed := tag.RowsAffected() > 0
+	if !changed {
+		item := &pb.ContentItem{}
+		if err := protojson.Unmarshal(doc, item); err != nil {
+			return false, fmt.Errorf("decode %s: %w", contentID, err)
+		}
+		payload, err := proto.MarshalOptions{Deterministic: true}.Marshal(item)
+		if err != nil {
+			return false, err
+		}
+		tag, err = tx.Exec(ctx, `
+			INSERT INTO outbox (content_id, version, payload) VALUES ($1, $2, $3)
+			ON CONFLICT (content_id, version) DO NOTHING`, contentID, version, payload)
+		if err != nil {
+			return false, fmt.Errorf("requeue %s: %w", contentID, err)
+		}
+		changed = tag.RowsAffected() > 0
+	}
+	if changed {
+		if err := audit(ctx, tx, "resync", "requeue", contentID, version, []byte(`{}`)); err != nil {
+			return false, err
+		}
+		if _, err := tx.Exec(ctx, `SELECT pg_notify($1, '')`, NotifyChannel); err != nil {
+			return false, fmt.Errorf("notify relay: %w", err)
+		}
+	}
+	return changed, tx.Commit(ctx)
+}
+
+// NoteHubVersion records that the hub holds version v of an item, so the
+// item's next approval goes above it.
+func (s *Store) NoteHubVersion(ctx context.Context, contentID string, v uint64) error {
+	_, err := s.pool.Exec(ctx, `
+		UPDATE items SET hub_seen_version = greatest(hub_seen_version, $2) WHERE content_id = $1`, contentID, int64(v))
+	if err != nil {
+		return fmt.Errorf("note hub version of %s: %w", contentID, err)
+	}
+	return nil
+}

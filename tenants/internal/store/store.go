@@ -1,0 +1,58 @@
+// Package store is the sub-portal's own database: the approved state and
+// every approved version of each item, the files, the push outbox and the
+// audit log. Every approved change writes its outbox row in the transaction
+// that changes the content, so nothing acknowledged to an editor is lost.
+package store
+
+import (
+	"context"
+	"database/sql"
+	"embed"
+	"fmt"
+	"io/fs"
+
+	"github.com/jackc/pgx/v5/pgxpool"
+	_ "github.com/jackc/pgx/v5/stdlib" // database/sql driver "pgx" for goose
+	"github.com/pressly/goose/v3"
+)
+
+//go:embed migrations/*.sql
+var migrations embed.FS
+
+// NotifyChannel is the channel the outbox insert trigger notifies.
+const NotifyChannel = "subportal_outbox"
+
+// Migrate brings the database at url to the newest schema version.
+func Migrate(ctx context.Context, url string) error {
+	db, err := sql.Open("pgx", url)
+	if err != nil {
+		return fmt.Errorf("open sub-portal database: %w", err)
+	}
+	defer db.Close()
+	sub, err := fs.Sub(migrations, "migrations")
+	if err != nil {
+		return err
+	}
+	provider, err := goose.NewProvider(goose.DialectPostgres, db, sub)
+	if err != nil {
+		return fmt.Errorf("load sub-portal migrations: %w", err)
+	}
+	if _, err := provider.Up(ctx); err != nil {
+		return fmt.Errorf("migrate sub-portal database: %w", err)
+	}
+	return nil
+}
+
+// Store reads and writes the sub-portal's database.
+type Store struct {
+	pool *pgxpool.Pool
+}
+
+// New returns a store over pool.
+func New(pool *pgxpool.Pool) *Store { return &Store{pool: pool} }
+
+// Pool returns the connection pool (for readiness checks and LISTEN).
+func (s *Store) Pool() *pgxpool.Pool { return s.pool }
+
+// Ping checks the database is reachable.
+func (s *Store) Ping(ctx context.Context) error { return s.pool.Ping(ctx) }
