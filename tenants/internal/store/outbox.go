@@ -97,9 +97,10 @@ func (s *Store) ListOutbox(ctx context.Context, status string, limit int) ([]Out
 
 // Claimed is an outbox row a relay leased for delivery.
 type Claimed struct {
-	ID       int64
-	Item     *pb.ContentItem
-	Attempts int // including this one
+	ID        int64
+	Item      *pb.ContentItem
+	Attempts  int // including this one
+	CreatedAt time.Time
 }
 
 // Claim leases up to limit due pending rows for lease: they are not offered
@@ -114,7 +115,7 @@ func (s *Store) Claim(ctx context.Context, limit int, lease time.Duration) ([]Cl
 			  AND (publish_at IS NULL OR publish_at <= now())
 			ORDER BY id LIMIT $1
 			FOR UPDATE SKIP LOCKED)
-		RETURNING id, payload, attempts`, limit, lease.Microseconds())
+		RETURNING id, payload, attempts, created_at`, limit, lease.Microseconds())
 	if err != nil {
 		return nil, fmt.Errorf("claim outbox: %w", err)
 	}
@@ -123,7 +124,7 @@ func (s *Store) Claim(ctx context.Context, limit int, lease time.Duration) ([]Cl
 	for rows.Next() {
 		var c Claimed
 		var payload []byte
-		if err := rows.Scan(&c.ID, &payload, &c.Attempts); err != nil {
+		if err := rows.Scan(&c.ID, &payload, &c.Attempts, &c.CreatedAt); err != nil {
 			return nil, fmt.Errorf("claim outbox: %w", err)
 		}
 		c.Item = &pb.ContentItem{}

@@ -1,0 +1,418 @@
+package push
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"math/rand/v2"
+	"strings"
+	"time"
+
+	"github.com/jackc/pgx/v5/pgxpool"
+	pb "github.com/portalhub/portalhub/proto/gen/portalhub/v1"
+	"github.com/portalhub/portalhub/tenants/internal/store"
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/rs/zerolog"
+	"google.golang.org/grpc/codes"
+	"google.golang.org/grpc/status"
+)
+
+// Config tunes a relay; zero values take the defaults.
+type Config struct {
+	// CallTimeout bounds each call to the hub (default 10s).
+	CallTimeout time.Duration
+	// BackoffBase and BackoffCap bound the exponential backoff of retries
+	// (defaults 200ms and 30s); each delay is jittered.
+	BackoffBase, BackoffCap time.Duration
+	// Sweep is how often the relay looks for due rows without being woken
+	// (default 2s).
+	Sweep time.Duration
+	// Batch is how many rows one claim takes (default 50).
+	Batch int
+	// Lease is how long a claimed row is hidden from other relays (default 5m).
+	Lease time.Duration
+	// Registerer receives the relay's metrics; nil registers none.
+	Registerer prometheus.Registerer
+}
+
+// Relay delivers the outbox to the hub.
+type Relay struct {
+	store  *store.Store
+	hub    pb.IngestServiceClient
+	log    zerolog.Logger
+	cfg    Config
+	m      metrics
+	pause  time.Time // no claims before this: the hub is unavailable
+	fails  int       // consecutive transient failures
+}
+
+type metrics struct {
+	rows     *prometheus.GaugeVec
+	pushes   *prometheus.CounterVec
+	duration prometheus.Histogram
+	lag      prometheus.Histogram
+}
+
+// New returns a relay from st's outbox to hub.
+func New(st *store.Store, hub pb.IngestServiceClient, log zerolog.Logger, cfg Config) *Relay {
+	if cfg.CallTimeout == 0 {
+		cfg.CallTimeout = 10 * time.Second
+	}
+	if cfg.BackoffBase == 0 {
+		cfg.BackoffBase = 200 * time.Millisecond
+	}
+	if cfg.BackoffCap == 0 {
+		cfg.BackoffCap = 30 * time.Second
+	}
+	if cfg.Sweep == 0 {
+		cfg.Sweep = 2 * time.Second
+	}
+	if cfg.Batch == 0 {
+		cfg.Batch = 50
+	}
+	if cfg.Lease == 0 {
+		cfg.Lease = 5 * time.Minute
+	}
+	r := &Relay{store: st, hub: hub, log: log, cfg: cfg}
+	r.m = metrics{
+		rows: prometheus.NewGaugeVec(prometheus.GaugeOpts{Name: "subportal_outbox_rows",
+			Help: "Outbox rows by status (pending, delivered, refused)."}, []string{"status"}),
+		pushes: prometheus.NewCounterVec(prometheus.CounterOpts{Name: "subportal_push_attempts_total",
+			Help: "Publish attempts by result (applied, unchanged, stale, retry, refused)."}, []string{"result"}),
+		duration: prometheus.NewHistogram(prometheus.HistogramOpts{Name: "subportal_push_duration_seconds",
+			Help: "Duration of Publish calls to the hub.", Buckets: prometheus.DefBuckets}),
+		lag: prometheus.NewHistogram(prometheus.HistogramOpts{Name: "subportal_push_delivery_lag_seconds",
+			Help:    "Time from approval to the hub's acknowledgement.",
+			Buckets: prometheus.ExponentialBuckets(0.01, 4, 10)}),
+	}
+	if cfg.Registerer != nil {
+		cfg.Registerer.MustRegister(r.m.rows, r.m.pushes, r.m.duration, r.m.lag)
+	}
+	return r
+}
+
+// Run delivers until ctx ends: it resyncs with the hub (retrying until the
+// hub answers), then claims due rows whenever the outbox trigger notifies,
+// a retry falls due, or the periodic sweep comes round.
+func (r *Relay) Run(ctx context.Context) error {
+	wake := make(chan struct{}, 1)
+	go r.listen(ctx, r.store.Pool(), wake)
+	go r.resyncUntilDone(ctx)
+	for {
+		r.Drain(ctx)
+		r.refreshCounts(ctx)
+		wait := r.cfg.Sweep
+		if d := time.Until(r.pause); d > 0 && d < wait {
+			wait = d
+		}
+		timer := time.NewTimer(wait)
+		select {
+		case <-ctx.Done():
+			timer.Stop()
+			return nil
+		case <-wake:
+		case <-timer.C:
+		}
+		timer.Stop()
+	}
+}
+
+// listen turns notifications of the outbox trigger into wake-ups, and
+// reconnects when the connection drops.
+func (r *Relay) listen(ctx context.Context, pool *pgxpool.Pool, wake chan<- struct{}) {
+	for ctx.Err() == nil {
+		err := func() error {
+			pc, err := pool.Acquire(ctx)
+			if err != nil {
+				return err
+			}
+			conn := pc.Hijack() // a LISTENing connection must not go back to the pool
+			defer conn.Close(context.Background())
+			if _, err := conn.Exec(ctx, "LISTEN "+store.NotifyChannel); err != nil {
+				return err
+			}
+			for {
+				if _, err := conn.WaitForNotification(ctx); err != nil {
+					return err
+				}
+				select {
+				case wake <- struct{}{}:
+				default:
+				}
+			}
+		}()
+		if ctx.Err() != nil {
+			return
+		}
+		r.log.Warn().Err(err).Msg("outbox listener lost its connection; sweeping meanwhile")
+		select {
+		case <-ctx.Done():
+		case <-time.After(time.Second):
+		}
+	}
+}
+
+// Drain delivers due rows until none is left or the hub is unavailable.
+func (r *Relay) Drain(ctx context.Context) {
+	for ctx.Err() == nil && !time.Now().Before(r.pause) {
+		rows, err := r.store.Claim(ctx, r.cfg.Batch, r.cfg.Lease)
+		if err != nil {
+			if ctx.Err() == nil {
+				r.log.Error().Err(err).Msg("claim outbox rows")
+			}
+			return
+		}
+		if len(rows) == 0 {
+			return
+		}
+		for i, row := range rows {
+			if ctx.Err() != nil || time.Now().Before(r.pause) {
+				// Give the rest back at once rather than at the lease's end.
+				for _, rest := range rows[i:] {
+					r.release(rest.ID, 0, "relay paused")
+				}
+				return
+			}
+			r.deliver(ctx, row)
+		}
+	}
+}
+
+func (r *Relay) release(id int64, after time.Duration, why string) {
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	if err := r.store.Retry(ctx, id, after, why); err != nil {
+		r.log.Error().Err(err).Int64("outbox_id", id).Msg("release outbox row")
+	}
+}
+
+// deliver pushes one row: its files first, then the item.
+func (r *Relay) deliver(ctx context.Context, row store.Claimed) {
+	item := row.Item
+	log := r.log.With().Str("content_id", item.GetContentId()).Uint64("version", item.GetVersion()).Int64("outbox_id", row.ID).Logger()
+
+	uploaded, err := r.uploadBlobs(ctx, item)
+	if err == nil {
+		start := time.Now()
+		cctx, cancel := context.WithTimeout(ctx, r.cfg.CallTimeout)
+		var resp *pb.PublishResponse
+		resp, err = r.hub.Publish(cctx, &pb.PublishRequest{Item: item})
+		cancel()
+		r.m.duration.Observe(time.Since(start).Seconds())
+		if err == nil {
+			outcome := strings.TrimPrefix(resp.GetOutcome().String(), "PUBLISH_OUTCOME_")
+			if err := r.store.MarkDelivered(context.WithoutCancel(ctx), row.ID, outcome); err != nil {
+				log.Error().Err(err).Msg("mark delivered")
+				return
+			}
+			r.fails, r.pause = 0, time.Time{}
+			r.m.pushes.WithLabelValues(strings.ToLower(outcome)).Inc()
+			r.m.lag.Observe(time.Since(row.CreatedAt).Seconds())
+			log.Info().Str("outcome", outcome).Uint64("hub_version", resp.GetCurrentVersion()).Msg("delivered to the hub")
+			return
+		}
+	}
+
+	if ctx.Err() != nil {
+		r.release(row.ID, 0, "relay stopped")
+		return
+	}
+	code := status.Code(err)
+	switch {
+	case retryable(code) || code == codes.Unauthenticated || code == codes.Canceled || code == codes.Unknown && !isStatus(err):
+		// The hub, the network or our credential is the problem, not the
+		// content: the row stays pending and the relay holds off.
+		r.fails++
+		delay := r.backoff(max(row.Attempts, r.fails))
+		r.pause = time.Now().Add(delay)
+		r.m.pushes.WithLabelValues("retry").Inc()
+		r.release(row.ID, delay, err.Error())
+		ev := log.Warn()
+		if code == codes.Unauthenticated {
+			ev = log.Error() // an operator must fix the credential
+		}
+		ev.Str("code", code.String()).Dur("retry_in", delay).Int("attempts", row.Attempts).Msg("hub unavailable; will retry")
+	case code == codes.FailedPrecondition && refusalOf(err).Reason == "BLOB_MISSING" && !uploaded && row.Attempts < 5:
+		// The hub lost a file we thought it held: upload it again.
+		if err := r.store.UnconfirmBlobs(context.WithoutCancel(ctx), shasOf(item)); err != nil {
+			log.Error().Err(err).Msg("unconfirm blobs")
+		}
+		r.release(row.ID, 0, err.Error())
+		log.Warn().Msg("hub lacks an attachment; uploading again")
+	default:
+		ref := refusalOf(err)
+		if err := r.store.Refuse(context.WithoutCancel(ctx), row.ID, ref); err != nil {
+			log.Error().Err(err).Msg("park refused row")
+			return
+		}
+		r.m.pushes.WithLabelValues("refused").Inc()
+		log.Error().Str("code", ref.Code).Str("reason", ref.Reason).Str("description", ref.Description).Msg("hub refused the push; parked")
+	}
+}
+
+func isStatus(err error) bool {
+	_, ok := status.FromError(err)
+	return ok
+}
+
+// backoff returns the delay before attempt n+1: exponential from the base,
+// capped, with equal jitter (between half and all of it).
+func (r *Relay) backoff(n int) time.Duration {
+	d := r.cfg.BackoffBase
+	for i := 1; i < n && d < r.cfg.BackoffCap; i++ {
+		d *= 2
+	}
+	d = min(d, r.cfg.BackoffCap)
+	return d/2 + rand.N(d/2+1)
+}
+
+func shasOf(item *pb.ContentItem) []string {
+	var shas []string
+	for _, a := range item.GetAttachments() {
+		shas = append(shas, a.GetSha256())
+	}
+	return shas
+}
+
+// uploadBlobs uploads the item's files the hub has not confirmed yet. It
+// reports whether it uploaded any.
+func (r *Relay) uploadBlobs(ctx context.Context, item *pb.ContentItem) (bool, error) {
+	shas := shasOf(item)
+	if len(shas) == 0 {
+		return false, nil
+	}
+	todo, err := r.store.BlobsToUpload(ctx, shas)
+	if err != nil {
+		return false, status.Error(codes.Unavailable, err.Error()) // our database: retry
+	}
+	for _, sha := range todo {
+		b, err := r.store.GetBlob(ctx, sha)
+		if err != nil {
+			return false, status.Error(codes.Unavailable, err.Error())
+		}
+		if err := r.upload(ctx, b); err != nil {
+			return true, err
+		}
+		if err := r.store.ConfirmBlob(ctx, sha); err != nil {
+			return true, status.Error(codes.Unavailable, err.Error())
+		}
+	}
+	return len(todo) > 0, nil
+}
+
+const chunkSize = 1 << 20
+
+func (r *Relay) upload(ctx context.Context, b store.Blob) error {
+	// Large files get longer than one call's deadline: a second per MiB more.
+	ctx, cancel := context.WithTimeout(ctx, r.cfg.CallTimeout+time.Duration(b.Size/chunkSize)*time.Second)
+	defer cancel()
+	stream, err := r.hub.UploadBlob(ctx)
+	if err != nil {
+		return err
+	}
+	send := func(req *pb.UploadBlobRequest) error {
+		if err := stream.Send(req); err != nil {
+			if errors.Is(err, io.EOF) {
+				_, err = stream.CloseAndRecv() // the server's verdict
+			}
+			return err
+		}
+		return nil
+	}
+	if err := send(&pb.UploadBlobRequest{Part: &pb.UploadBlobRequest_Header{Header: &pb.BlobHeader{
+		Sha256: b.SHA256, Size: uint64(b.Size), MediaType: b.MediaType}}}); err != nil {
+		return err
+	}
+	for off := 0; off < len(b.Data); off += chunkSize {
+		end := min(off+chunkSize, len(b.Data))
+		if err := send(&pb.UploadBlobRequest{Part: &pb.UploadBlobRequest_Chunk{Chunk: b.Data[off:end]}}); err != nil {
+			return err
+		}
+	}
+	resp, err := stream.CloseAndRecv()
+	if err != nil {
+		return err
+	}
+	r.log.Info().Str("sha256", b.SHA256).Bool("already_present", resp.GetAlreadyPresent()).Msg("file uploaded to the hub")
+	return nil
+}
+
+func (r *Relay) refreshCounts(ctx context.Context) {
+	counts, err := r.store.OutboxCounts(ctx)
+	if err != nil {
+		return
+	}
+	for st, n := range counts {
+		r.m.rows.WithLabelValues(st).Set(float64(n))
+	}
+}
+
+// Resync asks the hub which versions it holds and re-enqueues the newest
+// approved version of every item the hub lacks or holds at a lower version.
+// Versions the hub holds above ours are recorded so the next approval goes
+// above them. It returns how many items it re-enqueued.
+func (r *Relay) Resync(ctx context.Context) (int, error) {
+	held := map[string]uint64{}
+	token := ""
+	for {
+		cctx, cancel := context.WithTimeout(ctx, r.cfg.CallTimeout)
+		resp, err := r.hub.ListVersions(cctx, &pb.ListVersionsRequest{PageSize: 1000, PageToken: token})
+		cancel()
+		if err != nil {
+			return 0, fmt.Errorf("list the hub's versions: %w", err)
+		}
+		for _, iv := range resp.GetItems() {
+			held[iv.GetContentId()] = iv.GetVersion()
+			if iv.GetTakedown() != nil {
+				r.log.Warn().Str("content_id", iv.GetContentId()).Str("reason", iv.GetTakedown().GetReason()).Msg("the hub took this item down")
+			}
+		}
+		token = resp.GetNextPageToken()
+		if token == "" {
+			break
+		}
+	}
+	ours, err := r.store.LatestVersions(ctx)
+	if err != nil {
+		return 0, err
+	}
+	n := 0
+	for _, l := range ours {
+		hv, ok := held[l.ContentID]
+		switch {
+		case !ok || hv < l.Version:
+			changed, err := r.store.Requeue(ctx, l.ContentID)
+			if err != nil {
+				return n, err
+			}
+			if changed {
+				n++
+				r.log.Info().Str("content_id", l.ContentID).Uint64("version", l.Version).Uint64("hub_version", hv).Msg("resync: re-enqueued")
+			}
+		case hv > l.Version:
+			if err := r.store.NoteHubVersion(ctx, l.ContentID, hv); err != nil {
+				return n, err
+			}
+			r.log.Warn().Str("content_id", l.ContentID).Uint64("version", l.Version).Uint64("hub_version", hv).
+				Msg("resync: the hub holds a newer version than this store (restored from a backup?); the next approval goes above it")
+		}
+	}
+	return n, nil
+}
+
+func (r *Relay) resyncUntilDone(ctx context.Context) {
+	for attempt := 1; ctx.Err() == nil; attempt++ {
+		n, err := r.Resync(ctx)
+		if err == nil {
+			r.log.Info().Int("requeued", n).Msg("resync with the hub done")
+			return
+		}
+		delay := r.backoff(attempt)
+		r.log.Warn().Err(err).Dur("retry_in", delay).Msg("resync with the hub failed; will retry")
+		select {
+		case <-ctx.Done():
+		case <-time.After(delay):
+		}
+	}
+}
