@@ -38,13 +38,13 @@ type Config struct {
 
 // Relay delivers the outbox to the hub.
 type Relay struct {
-	store  *store.Store
-	hub    pb.IngestServiceClient
-	log    zerolog.Logger
-	cfg    Config
-	m      metrics
-	pause  time.Time // no claims before this: the hub is unavailable
-	fails  int       // consecutive transient failures
+	store *store.Store
+	hub   pb.IngestServiceClient
+	log   zerolog.Logger
+	cfg   Config
+	m     metrics
+	pause time.Time // no claims before this: the hub is unavailable
+	fails int       // consecutive transient failures
 }
 
 type metrics struct {
