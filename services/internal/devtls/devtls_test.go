@@ -1,0 +1,133 @@
+package devtls
+
+import (
+	"crypto/tls"
+	"io"
+	"net"
+	"os"
+	"path/filepath"
+	"testing"
+)
+
+func TestEnsureCreatesOnceAndServes(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "tls")
+	ca, cert, key, err := Ensure(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, p := range []string{key, filepath.Join(dir, CAKeyFile)} {
+		fi, err := os.Stat(p)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if fi.Mode().Perm() != 0o600 {
+			t.Errorf("%s mode = %v, want 0600", p, fi.Mode().Perm())
+		}
+	}
+	before, _ := os.ReadFile(cert)
+
+	// A second call reuses the files.
+	if _, _, _, err := Ensure(dir); err != nil {
+		t.Fatal(err)
+	}
+	after, _ := os.ReadFile(cert)
+	if string(before) != string(after) {
+		t.Error("Ensure replaced a valid certificate")
+	}
+
+	// A broken server certificate is replaced, keeping the CA.
+	caBefore, _ := os.ReadFile(ca)
+	if err := os.WriteFile(cert, []byte("garbage"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if _, _, _, err := Ensure(dir); err != nil {
+		t.Fatal(err)
+	}
+	caAfter, _ := os.ReadFile(ca)
+	if string(caBefore) != string(caAfter) {
+		t.Error("Ensure replaced a valid CA")
+	}
+
+	srvCfg, err := ServerTLS(cert, key)
+	if err != nil {
+		t.Fatal(err)
+	}
+	cliCfg, err := ClientTLS(ca)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, host := range []string{"127.0.0.1", "[::1]", "localhost"} {
+		network := "tcp"
+		addr := "127.0.0.1:0"
+		if host == "[::1]" {
+			addr = "[::1]:0"
+		}
+		ln, err := tls.Listen(network, addr, srvCfg)
+		if err != nil {
+			t.Logf("listen %s: %v (skipped)", addr, err)
+			continue
+		}
+		go func() {
+			c, err := ln.Accept()
+			if err == nil {
+				c.Write([]byte("ok"))
+				c.Close()
+			}
+		}()
+		_, port, _ := net.SplitHostPort(ln.Addr().String())
+		c, err := tls.Dial("tcp", net.JoinHostPort(trim(host), port), cliCfg)
+		if err != nil {
+			t.Errorf("dial %s: %v", host, err)
+			ln.Close()
+			continue
+		}
+		b, _ := io.ReadAll(c)
+		if string(b) != "ok" {
+			t.Errorf("read %q", b)
+		}
+		c.Close()
+		ln.Close()
+	}
+}
+
+func trim(h string) string {
+	if len(h) > 2 && h[0] == '[' {
+		return h[1 : len(h)-1]
+	}
+	return h
+}
+
+func TestClientRejectsOtherCA(t *testing.T) {
+	ca1, _, _, err := Ensure(filepath.Join(t.TempDir(), "a"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, cert2, key2, err := Ensure(filepath.Join(t.TempDir(), "b"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	srvCfg, err := ServerTLS(cert2, key2)
+	if err != nil {
+		t.Fatal(err)
+	}
+	cliCfg, err := ClientTLS(ca1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ln, err := tls.Listen("tcp", "127.0.0.1:0", srvCfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ln.Close()
+	go func() {
+		if c, err := ln.Accept(); err == nil {
+			c.(*tls.Conn).Handshake()
+			c.Close()
+		}
+	}()
+	c, err := tls.Dial("tcp", ln.Addr().String(), cliCfg)
+	if err == nil {
+		c.Close()
+		t.Fatal("client trusted a server certificate from another CA")
+	}
+}
