@@ -160,3 +160,29 @@ func sanitize(s string) string {
 	}
 	return string(b)
 }
+
+// Run runs a one-off command to completion; its output goes to spec.Output.
+func Run(ctx context.Context, spec Spec) error {
+	cmd := exec.CommandContext(ctx, spec.Path, spec.Args...)
+	cmd.Env = append(os.Environ(), spec.Env...)
+	if spec.Output != nil {
+		pr, pw := io.Pipe()
+		cmd.Stdout, cmd.Stderr = pw, pw
+		done := make(chan struct{})
+		go func() {
+			prefixLines(spec.Output, spec.Name, pr)
+			close(done)
+		}()
+		err := cmd.Run()
+		pw.Close()
+		<-done
+		if err != nil {
+			return fmt.Errorf("%s: %w", spec.Name, err)
+		}
+		return nil
+	}
+	if err := cmd.Run(); err != nil {
+		return fmt.Errorf("%s: %w", spec.Name, err)
+	}
+	return nil
+}

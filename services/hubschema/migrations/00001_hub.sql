@@ -132,21 +132,25 @@ CREATE TABLE audit_log (
     subject    text NOT NULL DEFAULT '',
     detail     jsonb NOT NULL DEFAULT '{}'
 );
+-- +goose StatementBegin
 CREATE FUNCTION audit_log_append_only() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
     RAISE EXCEPTION 'audit_log is append-only';
 END;
 $$;
+-- +goose StatementEnd
 CREATE TRIGGER audit_log_no_change BEFORE UPDATE OR DELETE ON audit_log
     FOR EACH ROW EXECUTE FUNCTION audit_log_append_only();
 
 -- Wake the relay when an event is written.
+-- +goose StatementBegin
 CREATE FUNCTION outbox_notify() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
     PERFORM pg_notify('hub_outbox', '');
     RETURN NULL;
 END;
 $$;
+-- +goose StatementEnd
 CREATE TRIGGER outbox_written AFTER INSERT ON outbox
     FOR EACH STATEMENT EXECUTE FUNCTION outbox_notify();
 

@@ -1,0 +1,96 @@
+// Command devstack runs the whole federation on one machine: `make run`.
+//
+// It starts (or reuses) a private PostgreSQL cluster under ./var/pg unless
+// DATABASE_URL is set, a NATS server with JetStream as its own process under
+// ./var/nats unless NATS_URL is set, the aggregator, the gateway and the demo
+// sub-portals, each as its own process. It registers the demo tenants with
+// the hub, keeps their credentials under ./var/credentials (mode 0600), seeds
+// their demo content, prints the URLs to open, and stops everything cleanly
+// on Ctrl-C. Data is kept for the next run.
+package main
+
+import (
+	"encoding/json"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+
+	"github.com/portalhub/portalhub/services/config"
+	"github.com/portalhub/portalhub/services/internal/federation"
+	"github.com/portalhub/portalhub/services/lifecycle"
+)
+
+func main() {
+	var opts federation.Options
+	var catalogue string
+	set := config.New("devstack", "runs the portalhub federation on this machine (make run)")
+	set.String(&opts.VarDir, "PORTALHUB_VAR", "var", "folder for all local data: PostgreSQL, NATS, TLS, credentials")
+	set.String(&opts.BinDir, "PORTALHUB_BIN", "", "folder holding the built binaries (default: this binary's folder)")
+	set.Secret(&opts.DatabaseURL, "DATABASE_URL", "", "use this PostgreSQL server instead of a private cluster (databases are created in it)")
+	set.String(&opts.NATSURL, "NATS_URL", "", "use this NATS server (with JetStream) instead of starting one")
+	set.String(&opts.GatewayAddr, "GATEWAY_ADDR", ":8080", "address of the public portal")
+	set.String(&opts.HubAddr, "AGGREGATOR_GRPC_ADDR", "127.0.0.1:9443", "address of the aggregator's gRPC IngestService")
+	set.String(&opts.HubOpsAddr, "AGGREGATOR_HTTP_ADDR", "127.0.0.1:9444", "address of the aggregator's health and metrics endpoints")
+	set.String(&catalogue, "DEVSTACK_CATALOGUE", "tenants/demo/tenants.json", "the demo tenants to run")
+	set.MustParse(os.Args[1:])
+
+	if err := run(opts, catalogue, os.Stdout); err != nil {
+		fmt.Fprintf(os.Stderr, "\ndevstack: %v\n", err)
+		os.Exit(1)
+	}
+}
+
+func run(opts federation.Options, catalogue string, out io.Writer) error {
+	if opts.BinDir == "" {
+		exe, err := os.Executable()
+		if err != nil {
+			return err
+		}
+		opts.BinDir = filepath.Dir(exe)
+	}
+	var err error
+	if opts.VarDir, err = filepath.Abs(opts.VarDir); err != nil {
+		return err
+	}
+	b, err := os.ReadFile(catalogue)
+	if err != nil {
+		return fmt.Errorf("read the demo catalogue: %w (run make run from the repository root)", err)
+	}
+	if err := json.Unmarshal(b, &opts.Tenants); err != nil {
+		return fmt.Errorf("demo catalogue %s: %w", catalogue, err)
+	}
+	opts.SeedDemo = true
+	opts.Output = out
+	opts.Env = []string{"PORTALHUB_LOG=console"}
+
+	ctx, stop := lifecycle.SignalContext()
+	defer stop()
+	f, err := federation.Start(ctx, opts)
+	if err != nil {
+		return err
+	}
+	printURLs(out, f, opts)
+	select {
+	case <-ctx.Done():
+		fmt.Fprintln(out, "\nstopping...")
+		f.Stop()
+		return nil
+	case p := <-f.Exited():
+		f.Stop()
+		return fmt.Errorf("%s exited unexpectedly (%v); stopped everything", p.Spec.Name, p.Err())
+	}
+}
+
+func printURLs(w io.Writer, f *federation.Federation, opts federation.Options) {
+	fmt.Fprintf(w, "\nportalhub is running. Open:\n\n")
+	fmt.Fprintf(w, "  Provincial portal      %s/vi/   (English %s/en/, Русский %s/ru/)\n", f.Gateway, f.Gateway, f.Gateway)
+	for _, t := range opts.Tenants {
+		sp := f.SubPortals[t.ID]
+		fmt.Fprintf(w, "  %-22s %s/vi/%s/\n", t.NameVI, f.Gateway, t.ID)
+		fmt.Fprintf(w, "  %-22s sub-portal %s  (API token in var/credentials/%s.api-token)\n", "", sp.URL, t.ID)
+	}
+	fmt.Fprintf(w, "  Hub gRPC (TLS)         %s   CA %s\n", f.HubAddr, f.CAFile)
+	fmt.Fprintf(w, "  Hub health, metrics    http://%s/readyz   http://%s/metrics\n", f.HubOpsAddr, f.HubOpsAddr)
+	fmt.Fprintf(w, "\nData is kept in %s. Press Ctrl-C to stop.\n\n", opts.VarDir)
+}

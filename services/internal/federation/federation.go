@@ -1,0 +1,301 @@
+// Package federation starts a whole portalhub federation as separate
+// processes: PostgreSQL (a private cluster unless a server is given), NATS
+// with JetStream (natsd), the aggregator, the gateway and one sub-portal per
+// tenant. `make run` (devstack), the end-to-end tests and the benchmark
+// harness all use it, so they run the same shape.
+package federation
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"net/url"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+
+	"github.com/portalhub/portalhub/services/hubschema"
+	"github.com/portalhub/portalhub/services/pgcluster"
+	"github.com/portalhub/portalhub/services/supervise"
+)
+
+// Tenant is one sub-portal to run.
+type Tenant struct {
+	ID     string `json:"id"`
+	Kind   string `json:"kind"`
+	NameVI string `json:"name_vi"`
+	NameEN string `json:"name_en"`
+	NameRU string `json:"name_ru"`
+	// Port of its service; 0 picks one.
+	Port int `json:"port"`
+}
+
+// Options configure a federation.
+type Options struct {
+	// VarDir holds everything the federation stores (kept between runs).
+	VarDir string
+	// BinDir holds the built binaries.
+	BinDir string
+	// DatabaseURL names a PostgreSQL server to use (databases are created in
+	// it); empty starts a private cluster under VarDir/pg.
+	DatabaseURL string
+	// Ephemeral makes the private cluster fast and unsafe (tests only).
+	Ephemeral bool
+	// NATSURL names a NATS server to use; empty starts natsd.
+	NATSURL string
+	// Addresses; port 0 picks one.
+	GatewayAddr, HubAddr, HubOpsAddr string
+	Tenants                          []Tenant
+	// SeedDemo seeds each tenant with its demo content before it serves.
+	SeedDemo bool
+	// Env is added to every child's environment.
+	Env []string
+	// Output receives the children's logs; nil discards them.
+	Output io.Writer
+}
+
+// Federation is a running federation.
+type Federation struct {
+	opts Options
+
+	cluster *pgcluster.Cluster
+	procs   []*supervise.Process
+	exited  chan *supervise.Process
+
+	// BaseURL is the PostgreSQL server; HubDatabaseURL the hub store.
+	BaseURL, HubDatabaseURL string
+	NATSURL                 string
+	// Gateway is the portal's base URL, e.g. http://127.0.0.1:8080.
+	Gateway string
+	// HubAddr and HubOpsAddr are the aggregator's bound addresses.
+	HubAddr, HubOpsAddr string
+	// CAFile is the development CA the aggregator's certificate chains to.
+	CAFile     string
+	Aggregator *supervise.Process
+	// SubPortals by tenant id.
+	SubPortals map[string]*SubPortal
+}
+
+// SubPortal is one running sub-portal.
+type SubPortal struct {
+	Tenant   Tenant
+	URL      string // its HTTP API and back office
+	APIToken string
+	HubToken string
+	Process  *supervise.Process
+	env      []string
+}
+
+// Start brings the federation up. On error, whatever started is stopped.
+func Start(ctx context.Context, opts Options) (*Federation, error) {
+	f := &Federation{opts: opts, exited: make(chan *supervise.Process, 32), SubPortals: map[string]*SubPortal{}}
+	if err := f.up(ctx); err != nil {
+		f.Stop()
+		return nil, err
+	}
+	return f, nil
+}
+
+// Exited delivers any child that exits before Stop.
+func (f *Federation) Exited() <-chan *supervise.Process { return f.exited }
+
+func (f *Federation) up(ctx context.Context) error {
+	o := f.opts
+	if err := os.MkdirAll(o.VarDir, 0o755); err != nil {
+		return err
+	}
+	f.BaseURL = o.DatabaseURL
+	if f.BaseURL == "" {
+		f.logf("starting PostgreSQL in %s", filepath.Join(o.VarDir, "pg"))
+		c, err := pgcluster.Start(ctx, pgcluster.Config{Dir: filepath.Join(o.VarDir, "pg"), Ephemeral: o.Ephemeral})
+		if err != nil {
+			return fmt.Errorf("start PostgreSQL: %w", err)
+		}
+		f.cluster = c
+		f.BaseURL = c.URL("postgres")
+	}
+	hub, err := EnsureDatabase(ctx, f.BaseURL, "portalhub")
+	if err != nil {
+		return err
+	}
+	f.HubDatabaseURL = hub
+	if err := hubschema.Migrate(ctx, hub); err != nil {
+		return err
+	}
+
+	f.NATSURL = o.NATSURL
+	if f.NATSURL == "" {
+		p, err := f.start(ctx, supervise.Spec{Name: "natsd", Path: f.bin("natsd"),
+			Args: []string{"-store", filepath.Join(o.VarDir, "nats")}})
+		if err != nil {
+			return err
+		}
+		f.NATSURL = p.Addrs["nats"]
+	}
+
+	creds, err := registerTenants(ctx, hub, o.Tenants, filepath.Join(o.VarDir, "credentials"))
+	if err != nil {
+		return err
+	}
+
+	f.CAFile = filepath.Join(o.VarDir, "tls", "ca.pem")
+	if err := f.StartAggregator(ctx, orDefault(o.HubAddr, "127.0.0.1:0")); err != nil {
+		return err
+	}
+
+	gw, err := f.start(ctx, supervise.Spec{Name: "gateway", Path: f.bin("gateway"), Env: []string{
+		"DATABASE_URL=" + WithUser(hub, "portalhub_gateway"), "NATS_URL=" + f.NATSURL,
+		"GATEWAY_ADDR=" + orDefault(o.GatewayAddr, "127.0.0.1:0"),
+	}})
+	if err != nil {
+		return err
+	}
+	f.Gateway = "http://" + localhost(gw.Addrs["http"])
+
+	for _, t := range o.Tenants {
+		db, err := EnsureDatabase(ctx, f.BaseURL, "portalhub_"+strings.ReplaceAll(t.ID, "-", "_"))
+		if err != nil {
+			return err
+		}
+		sp := &SubPortal{Tenant: t, APIToken: creds[t.ID].apiToken, HubToken: creds[t.ID].hubToken}
+		sp.env = []string{
+			"SUBPORTAL_TENANT=" + t.ID, "DATABASE_URL=" + db,
+			"SUBPORTAL_HUB_ADDR=" + f.HubAddr, "SUBPORTAL_HUB_CA=" + f.CAFile,
+			"SUBPORTAL_HUB_TOKEN_FILE=" + creds[t.ID].tokenFile,
+			"SUBPORTAL_API_TOKEN=" + sp.APIToken,
+			fmt.Sprintf("SUBPORTAL_ADDR=127.0.0.1:%d", t.Port),
+		}
+		if o.SeedDemo {
+			spec := supervise.Spec{Name: "seed " + t.ID, Path: f.bin("subportal"), Args: []string{"seed", "--demo", t.ID},
+				Env: append(append([]string{}, o.Env...), sp.env...), Output: o.Output}
+			if err := supervise.Run(ctx, spec); err != nil {
+				return err
+			}
+		}
+		p, err := f.start(ctx, supervise.Spec{Name: "subportal " + t.ID, Path: f.bin("subportal"), Args: []string{"serve"}, Env: sp.env})
+		if err != nil {
+			return err
+		}
+		sp.Process = p
+		sp.URL = "http://" + p.Addrs["http"]
+		f.SubPortals[t.ID] = sp
+	}
+	return nil
+}
+
+// StartAggregator starts the aggregator listening on addr (port 0 picks
+// one). Tests use it to restart the aggregator on the address it had.
+func (f *Federation) StartAggregator(ctx context.Context, addr string) error {
+	p, err := f.start(ctx, supervise.Spec{Name: "aggregator", Path: f.bin("aggregator"), Env: []string{
+		"DATABASE_URL=" + f.HubDatabaseURL, "NATS_URL=" + f.NATSURL,
+		"AGGREGATOR_TLS_DIR=" + filepath.Join(f.opts.VarDir, "tls"),
+		"AGGREGATOR_GRPC_ADDR=" + addr, "AGGREGATOR_HTTP_ADDR=" + orDefault(f.opts.HubOpsAddr, "127.0.0.1:0"),
+	}})
+	if err != nil {
+		return err
+	}
+	f.Aggregator = p
+	f.HubAddr = p.Addrs["grpc"]
+	f.HubOpsAddr = p.Addrs["http"]
+	return nil
+}
+
+// start runs a long-lived child and reports its exit on Exited.
+func (f *Federation) start(ctx context.Context, spec supervise.Spec) (*supervise.Process, error) {
+	spec.Output = f.opts.Output
+	spec.Env = append(append([]string{}, f.opts.Env...), spec.Env...)
+	p, err := supervise.Start(ctx, filepath.Join(f.opts.VarDir, "run"), spec)
+	if err != nil {
+		return nil, err
+	}
+	f.procs = append(f.procs, p)
+	go func() {
+		<-p.Done()
+		select {
+		case f.exited <- p:
+		default:
+		}
+	}()
+	return p, nil
+}
+
+// Stop stops the children in reverse order, then the private PostgreSQL.
+func (f *Federation) Stop() {
+	for i := len(f.procs) - 1; i >= 0; i-- {
+		if err := f.procs[i].Stop(15 * time.Second); err != nil {
+			f.logf("stop: %v", err)
+		}
+	}
+	f.procs = nil
+	if f.cluster != nil {
+		if err := f.cluster.Stop(); err != nil {
+			f.logf("stop PostgreSQL: %v", err)
+		}
+		f.cluster = nil
+	}
+}
+
+func (f *Federation) bin(name string) string { return filepath.Join(f.opts.BinDir, name) }
+
+func (f *Federation) logf(format string, args ...any) {
+	if f.opts.Output != nil {
+		fmt.Fprintf(f.opts.Output, "%-22s %s\n", "federation", fmt.Sprintf(format, args...))
+	}
+}
+
+// EnsureDatabase creates the database if it is missing and returns its URL.
+func EnsureDatabase(ctx context.Context, base, name string) (string, error) {
+	conn, err := pgx.Connect(ctx, base)
+	if err != nil {
+		return "", fmt.Errorf("connect to PostgreSQL: %w", err)
+	}
+	defer conn.Close(ctx)
+	var exists bool
+	if err := conn.QueryRow(ctx, `SELECT EXISTS (SELECT FROM pg_database WHERE datname = $1)`, name).Scan(&exists); err != nil {
+		return "", err
+	}
+	if !exists {
+		if _, err := conn.Exec(ctx, "CREATE DATABASE "+pgx.Identifier{name}.Sanitize()); err != nil {
+			return "", fmt.Errorf("create database %s: %w", name, err)
+		}
+	}
+	u, err := url.Parse(base)
+	if err != nil {
+		return "", err
+	}
+	u.Path = "/" + name
+	return u.String(), nil
+}
+
+// WithUser returns the URL with another user name and no password.
+func WithUser(base, user string) string {
+	u, err := url.Parse(base)
+	if err != nil {
+		return base
+	}
+	u.User = url.User(user)
+	return u.String()
+}
+
+func orDefault(v, def string) string {
+	if v == "" {
+		return def
+	}
+	return v
+}
+
+// localhost makes a wildcard listen address into one a browser can open.
+func localhost(addr string) string {
+	for _, wild := range []string{"[::]", "0.0.0.0"} {
+		if strings.HasPrefix(addr, wild+":") {
+			return "localhost" + strings.TrimPrefix(addr, wild)
+		}
+	}
+	if strings.HasPrefix(addr, ":") {
+		return "localhost" + addr
+	}
+	return addr
+}

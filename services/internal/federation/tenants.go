@@ -1,0 +1,93 @@
+package federation
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/base64"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+
+	"github.com/portalhub/portalhub/services/internal/hubstore"
+)
+
+type credentials struct {
+	tokenFile string
+	hubToken  string
+	apiToken  string
+}
+
+// registerTenants makes sure each tenant exists at the hub and has a live
+// credential, kept in dir/<tenant>.token (mode 0600), and an API token for
+// its sub-portal in dir/<tenant>.api-token. Existing files are reused while
+// the hub still accepts them.
+func registerTenants(ctx context.Context, hubURL string, tenants []Tenant, dir string) (map[string]credentials, error) {
+	if err := os.MkdirAll(dir, 0o700); err != nil {
+		return nil, err
+	}
+	store, err := hubstore.Open(ctx, hubURL)
+	if err != nil {
+		return nil, err
+	}
+	defer store.Close()
+	existing, err := store.ListTenants(ctx)
+	if err != nil {
+		return nil, err
+	}
+	have := map[string]bool{}
+	for _, t := range existing {
+		have[t.ID] = true
+	}
+	out := map[string]credentials{}
+	for _, t := range tenants {
+		if !have[t.ID] {
+			err := store.AddTenant(ctx, "devstack", hubstore.Tenant{ID: t.ID, Kind: t.Kind, NameVI: t.NameVI, NameEN: t.NameEN, NameRU: t.NameRU})
+			if err != nil {
+				return nil, fmt.Errorf("register tenant %s: %w", t.ID, err)
+			}
+		}
+		c := credentials{tokenFile: filepath.Join(dir, t.ID+".token")}
+		if b, err := os.ReadFile(c.tokenFile); err == nil {
+			tok := strings.TrimSpace(string(b))
+			if got, _, err := store.Authenticate(ctx, tok); err == nil && got == t.ID {
+				c.hubToken = tok
+			}
+		}
+		if c.hubToken == "" {
+			_, tok, err := store.IssueCredential(ctx, "devstack", t.ID, "devstack")
+			if err != nil {
+				return nil, err
+			}
+			if err := writeSecret(c.tokenFile, tok); err != nil {
+				return nil, err
+			}
+			c.hubToken = tok
+		}
+		apiFile := filepath.Join(dir, t.ID+".api-token")
+		if b, err := os.ReadFile(apiFile); err == nil && len(strings.TrimSpace(string(b))) > 0 {
+			c.apiToken = strings.TrimSpace(string(b))
+		} else if errors.Is(err, os.ErrNotExist) || err == nil {
+			raw := make([]byte, 24)
+			if _, err := rand.Read(raw); err != nil {
+				return nil, err
+			}
+			c.apiToken = base64.RawURLEncoding.EncodeToString(raw)
+			if err := writeSecret(apiFile, c.apiToken); err != nil {
+				return nil, err
+			}
+		} else {
+			return nil, err
+		}
+		out[t.ID] = c
+	}
+	return out, nil
+}
+
+func writeSecret(path, value string) error {
+	if err := os.WriteFile(path, []byte(value+"\n"), 0o600); err != nil {
+		return fmt.Errorf("write %s: %w", path, err)
+	}
+	return os.Chmod(path, 0o600)
+}
