@@ -1,0 +1,224 @@
+package api_test
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"io"
+	"mime/multipart"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"testing"
+
+	"github.com/portalhub/portalhub/services/lifecycle"
+	"github.com/portalhub/portalhub/services/testenv"
+	"github.com/portalhub/portalhub/tenants/internal/api"
+	"github.com/portalhub/portalhub/tenants/internal/store"
+	"github.com/portalhub/portalhub/tenants/internal/storetest"
+	"github.com/rs/zerolog"
+)
+
+func TestMain(m *testing.M) { testenv.Main(m) }
+
+const token = "api-token-for-tests"
+
+func newServer(t *testing.T) (*httptest.Server, *store.Store) {
+	t.Helper()
+	s, _ := storetest.New(t)
+	srv := httptest.NewServer(api.New(api.Config{Store: s, Token: token, Log: zerolog.Nop()}).Handler(lifecycle.NewOps()))
+	t.Cleanup(srv.Close)
+	return srv, s
+}
+
+func do(t *testing.T, srv *httptest.Server, method, path, auth, contentType string, body io.Reader) (*http.Response, []byte) {
+	t.Helper()
+	req, err := http.NewRequest(method, srv.URL+path, body)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if auth != "" {
+		req.Header.Set("Authorization", auth)
+	}
+	if contentType != "" {
+		req.Header.Set("Content-Type", contentType)
+	}
+	resp, err := srv.Client().Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	b, _ := io.ReadAll(resp.Body)
+	return resp, b
+}
+
+func call(t *testing.T, srv *httptest.Server, method, path, body string) (*http.Response, []byte) {
+	t.Helper()
+	var r io.Reader
+	if body != "" {
+		r = strings.NewReader(body)
+	}
+	return do(t, srv, method, path, "Bearer "+token, "application/json", r)
+}
+
+const article = `{
+  "contentId": "le-hoi-bien",
+  "kind": "CONTENT_KIND_ARTICLE",
+  "category": "news",
+  "translations": [{"locale": "vi", "title": "Lễ hội biển Nha Trang", "slug": "le-hoi-bien", "bodyHtml": "<p>Khai mạc</p>"}],
+  "author": "Phóng viên Trần Văn An",
+  "approver": "Ban biên tập"
+}`
+
+type problem struct {
+	Type, Title, Detail, Field string
+	Status                     int
+}
+
+func decodeProblem(t *testing.T, resp *http.Response, body []byte) problem {
+	t.Helper()
+	if ct := resp.Header.Get("Content-Type"); ct != "application/problem+json" {
+		t.Errorf("Content-Type = %q, want application/problem+json", ct)
+	}
+	var p problem
+	if err := json.Unmarshal(body, &p); err != nil {
+		t.Fatalf("problem %s: %v", body, err)
+	}
+	return p
+}
+
+func TestCreateGetAndWithdraw(t *testing.T) {
+	srv, _ := newServer(t)
+	resp, body := call(t, srv, "POST", "/api/items", article)
+	if resp.StatusCode != http.StatusCreated {
+		t.Fatalf("create: %d %s", resp.StatusCode, body)
+	}
+	var created struct {
+		Version uint64
+		Changed bool
+	}
+	json.Unmarshal(body, &created)
+	if created.Version != 1 || !created.Changed {
+		t.Errorf("created = %+v, want version 1", created)
+	}
+	// The same content again is not a new version.
+	resp, body = call(t, srv, "POST", "/api/items", article)
+	json.Unmarshal(body, &created)
+	if resp.StatusCode != http.StatusOK || created.Version != 1 || created.Changed {
+		t.Errorf("re-create: %d %s, want 200 unchanged version 1", resp.StatusCode, body)
+	}
+
+	resp, body = call(t, srv, "POST", "/api/items/le-hoi-bien/withdraw", `{"reason": "Lễ hội hoãn tổ chức", "approver": "Ban biên tập"}`)
+	if resp.StatusCode != http.StatusOK {
+		t.Fatalf("withdraw: %d %s", resp.StatusCode, body)
+	}
+
+	resp, body = call(t, srv, "GET", "/api/items/le-hoi-bien", "")
+	if resp.StatusCode != http.StatusOK {
+		t.Fatalf("get: %d %s", resp.StatusCode, body)
+	}
+	var got struct {
+		State    string
+		Version  uint64
+		Push     *store.OutboxRow
+		Item     map[string]any
+		Versions []store.Version
+	}
+	if err := json.Unmarshal(body, &got); err != nil {
+		t.Fatal(err)
+	}
+	if got.State != "WITHDRAWN" || got.Version != 2 || got.Push == nil || got.Push.Status != "pending" || len(got.Versions) != 2 {
+		t.Errorf("item = %s", body)
+	}
+	if got.Versions[1].Authors[0].Name != "Phóng viên Trần Văn An" || got.Versions[0].Approver != "Ban biên tập" {
+		t.Errorf("versions = %+v, want author and approver recorded", got.Versions)
+	}
+	if u, _ := got.Item["unpublishing"].(map[string]any); u["reason"] != "Lễ hội hoãn tổ chức" {
+		t.Errorf("item = %v", got.Item)
+	}
+
+	resp, body = call(t, srv, "GET", "/api/outbox?status=pending", "")
+	var ob struct{ Outbox []store.OutboxRow }
+	json.Unmarshal(body, &ob)
+	if resp.StatusCode != http.StatusOK || len(ob.Outbox) != 2 {
+		t.Errorf("outbox: %d %s, want two pending rows", resp.StatusCode, body)
+	}
+	resp, body = call(t, srv, "GET", "/api/items", "")
+	if resp.StatusCode != http.StatusOK || !strings.Contains(string(body), `"le-hoi-bien"`) {
+		t.Errorf("list: %d %s", resp.StatusCode, body)
+	}
+}
+
+func TestBadRequestsStoreNothing(t *testing.T) {
+	srv, s := newServer(t)
+	cases := []struct {
+		name, path, body, field string
+		status                  int
+	}{
+		{"bad json", "/api/items", `{"contentId": "x",`, "", 400},
+		{"missing approver", "/api/items", strings.Replace(article, `"approver": "Ban biên tập"`, `"approver": " "`, 1), "approver", 400},
+		{"missing author", "/api/items", strings.Replace(article, `"author": "Phóng viên Trần Văn An",`, ``, 1), "author", 400},
+		{"unknown field", "/api/items", strings.Replace(article, `"category"`, `"catgory"`, 1), "", 400},
+		{"version given", "/api/items", strings.Replace(article, `"category"`, `"version": "3", "category"`, 1), "version", 400},
+		{"no vietnamese", "/api/items", strings.Replace(article, `"locale": "vi"`, `"locale": "en"`, 1), "translations[vi]", 400},
+		{"withdraw without reason", "/api/items/le-hoi-bien/withdraw", `{"approver": "Ban biên tập"}`, "", 0},
+		{"gone without approver", "/api/items/le-hoi-bien/gone", `{}`, "approver", 400},
+		{"withdraw unknown item", "/api/items/khong-co/withdraw", `{"reason": "x", "approver": "Ban biên tập"}`, "content_id", 404},
+	}
+	for _, c := range cases {
+		resp, body := call(t, srv, "POST", c.path, c.body)
+		if c.status == 0 {
+			continue
+		}
+		p := decodeProblem(t, resp, body)
+		if resp.StatusCode != c.status || p.Status != c.status || p.Detail == "" || p.Title == "" || (c.field != "" && p.Field != c.field) {
+			t.Errorf("%s: %d %s; want %d with field %q and a detail", c.name, resp.StatusCode, body, c.status, c.field)
+		}
+	}
+	resp, body := call(t, srv, "POST", "/api/items", strings.Replace(article, `"approver": "Ban biên tập"`, `"approver": ""`, 1))
+	if p := decodeProblem(t, resp, body); !strings.Contains(p.Detail, "phê duyệt") {
+		t.Errorf("missing approver detail = %q, want Vietnamese", p.Detail)
+	}
+	var n int
+	s.Pool().QueryRow(context.Background(), `SELECT (SELECT count(*) FROM items) + (SELECT count(*) FROM outbox)`).Scan(&n)
+	if n != 0 {
+		t.Errorf("%d rows stored after bad requests, want 0", n)
+	}
+}
+
+func TestTokenRequired(t *testing.T) {
+	srv, _ := newServer(t)
+	for name, auth := range map[string]string{"missing": "", "wrong": "Bearer nope", "not bearer": "Basic " + token} {
+		resp, body := do(t, srv, "POST", "/api/items", auth, "application/json", strings.NewReader(article))
+		p := decodeProblem(t, resp, body)
+		if resp.StatusCode != 401 || p.Status != 401 || p.Detail == "" || resp.Header.Get("WWW-Authenticate") == "" {
+			t.Errorf("%s token: %d %s, want 401 problem", name, resp.StatusCode, body)
+		}
+	}
+	resp, _ := do(t, srv, "GET", "/healthz", "", "", nil)
+	if resp.StatusCode != 200 {
+		t.Errorf("/healthz = %d, want 200 without a token", resp.StatusCode)
+	}
+}
+
+func TestUploadBlob(t *testing.T) {
+	srv, _ := newServer(t)
+	upload := func(name, data string) (*http.Response, []byte) {
+		var buf bytes.Buffer
+		mw := multipart.NewWriter(&buf)
+		fw, _ := mw.CreateFormFile("file", name)
+		fw.Write([]byte(data))
+		mw.Close()
+		return do(t, srv, "POST", "/api/blobs", "Bearer "+token, mw.FormDataContentType(), &buf)
+	}
+	resp, body := upload("Báo cáo.pdf", "%PDF-1.5\nbáo cáo\n")
+	var b store.Blob
+	json.Unmarshal(body, &b)
+	if resp.StatusCode != 201 || len(b.SHA256) != 64 || b.MediaType != "application/pdf" {
+		t.Errorf("upload pdf: %d %s", resp.StatusCode, body)
+	}
+	resp, body = upload("anh.png", `<svg xmlns="http://www.w3.org/2000/svg"><script>alert(1)</script></svg>`)
+	if p := decodeProblem(t, resp, body); resp.StatusCode != 415 || p.Detail == "" {
+		t.Errorf("upload svg: %d %s, want 415", resp.StatusCode, body)
+	}
+}
