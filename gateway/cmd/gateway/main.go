@@ -1,0 +1,127 @@
+// Command gateway serves the public portal: the provincial home, every
+// sub-portal's site and their items in Vietnamese, English and Russian, and
+// attachments, read from the hub store and kept fresh by the hub's content
+// events. Ops endpoints (/healthz, /readyz, /metrics) share its port.
+package main
+
+import (
+	"context"
+	"errors"
+	"net"
+	"net/http"
+	"os"
+	"time"
+	_ "time/tzdata" // Asia/Ho_Chi_Minh without the host's zoneinfo
+
+	"github.com/jackc/pgx/v5/pgxpool"
+	"github.com/nats-io/nats.go"
+	"github.com/rs/zerolog"
+
+	"github.com/portalhub/portalhub/gateway/internal/i18n"
+	"github.com/portalhub/portalhub/gateway/internal/invalidate"
+	"github.com/portalhub/portalhub/gateway/internal/pagecache"
+	"github.com/portalhub/portalhub/gateway/internal/portal"
+	"github.com/portalhub/portalhub/services/config"
+	"github.com/portalhub/portalhub/services/hubread"
+	"github.com/portalhub/portalhub/services/lifecycle"
+)
+
+func main() {
+	var cfg settings
+	set := config.New("gateway", "serves the public portal and sub-portal sites")
+	set.String(&cfg.Addr, "GATEWAY_ADDR", ":8080", "HTTP listen address for pages and ops endpoints (port 0 picks one)")
+	set.Secret(&cfg.DatabaseURL, "DATABASE_URL", "postgres://portalhub_gateway@127.0.0.1:5432/portalhub?sslmode=disable",
+		"hub PostgreSQL URL as the read-only role portalhub_gateway (a replica in production)")
+	set.String(&cfg.NATSURL, "NATS_URL", nats.DefaultURL, "NATS server(s) with the HUB_CONTENT stream, comma-separated")
+	set.String(&cfg.ReadyFile, "PORTALHUB_READY_FILE", "", `file to write {"http": "host:port"} to once listening`)
+	set.Bool(&cfg.Dev, "GATEWAY_DEV", false, "development mode: re-parse templates on every request")
+	set.String(&cfg.TemplateDir, "GATEWAY_TEMPLATE_DIR", "", "in development mode, read templates from this folder instead of the binary")
+	set.Int(&cfg.CacheMB, "GATEWAY_CACHE_MB", 256, "page cache size bound in MiB")
+	set.MustParse(os.Args[1:])
+
+	log := lifecycle.Logger("gateway")
+	set.Log(log)
+	if err := run(log, cfg); err != nil {
+		log.Error().Err(err).Msg("gateway stopped")
+		os.Exit(1)
+	}
+}
+
+type settings struct {
+	Addr, DatabaseURL, NATSURL, ReadyFile, TemplateDir string
+	Dev                                                bool
+	CacheMB                                            int
+}
+
+func run(log zerolog.Logger, cfg settings) error {
+	ctx, stop := lifecycle.SignalContext()
+	defer stop()
+
+	pool, err := pgxpool.New(ctx, cfg.DatabaseURL)
+	if err != nil {
+		return err
+	}
+	defer pool.Close()
+	store := hubread.New(pool)
+
+	ops := lifecycle.NewOps()
+	cache := pagecache.New(int64(cfg.CacheMB)<<20, ops.Registry)
+
+	nc, err := nats.Connect(cfg.NATSURL, nats.Name("portalhub-gateway"), nats.MaxReconnects(-1),
+		nats.RetryOnFailedConnect(true), nats.ReconnectWait(time.Second))
+	if err != nil {
+		return err
+	}
+	defer nc.Close()
+	consumer, err := invalidate.New(invalidate.Config{Conn: nc, Cache: cache, Log: log, Registerer: ops.Registry})
+	if err != nil {
+		return err
+	}
+	done := make(chan error, 1)
+	go func() { done <- consumer.Run(ctx) }()
+
+	ops.AddCheck("database", store.Ping)
+	ops.AddCheck("nats", consumer.Ready)
+
+	catalog, err := i18n.Load()
+	if err != nil {
+		return err
+	}
+	srv, err := portal.New(portal.Config{
+		Store: store, Cache: cache, Catalog: catalog, Log: log, Ops: ops, Dev: cfg.Dev, TemplateDir: cfg.TemplateDir,
+		ReadyDetail: func() map[string]any {
+			return map[string]any{"content_stream_last_sequence": consumer.LastSequence(), "pagecache_entries": cache.Len()}
+		},
+	})
+	if err != nil {
+		return err
+	}
+	ln, err := net.Listen("tcp", cfg.Addr)
+	if err != nil {
+		return err
+	}
+	hs := &http.Server{Handler: srv, ReadHeaderTimeout: 10 * time.Second, ReadTimeout: 30 * time.Second,
+		IdleTimeout: 2 * time.Minute, MaxHeaderBytes: 64 << 10}
+	served := make(chan error, 1)
+	go func() { served <- hs.Serve(ln) }()
+	log.Info().Str("addr", ln.Addr().String()).Msg("listening")
+	if err := lifecycle.WriteReadyFile(cfg.ReadyFile, map[string]string{"http": ln.Addr().String()}); err != nil {
+		return err
+	}
+
+	select {
+	case <-ctx.Done():
+	case err := <-served:
+		return err
+	}
+	log.Info().Msg("shutting down")
+	sctx, cancel := context.WithTimeout(context.Background(), 15*time.Second)
+	defer cancel()
+	if err := hs.Shutdown(sctx); err != nil {
+		return err
+	}
+	if err := <-done; err != nil && !errors.Is(err, context.Canceled) {
+		return err
+	}
+	return nil
+}

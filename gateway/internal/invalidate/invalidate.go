@@ -1,0 +1,207 @@
+// Package invalidate keeps the page cache true to the hub: each gateway
+// instance runs its own ordered JetStream consumer on the content stream,
+// from new messages on, and drops the pages that depend on each item an
+// event names (its page, its tenant's home, the provincial home).
+//
+// Events missed while the connection is down could leave stale pages, so the
+// cache is switched off on disconnect and cleared on reconnect, and cleared
+// again whenever the ordered consumer is reset. The newest stream sequence
+// seen is kept for /readyz and as a metric.
+package invalidate
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/nats-io/nats.go"
+	"github.com/nats-io/nats.go/jetstream"
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/rs/zerolog"
+	"google.golang.org/protobuf/proto"
+
+	"github.com/portalhub/portalhub/gateway/internal/pagecache"
+	pb "github.com/portalhub/portalhub/proto/gen/portalhub/v1"
+	"github.com/portalhub/portalhub/services/events"
+)
+
+// Config wires a Consumer.
+type Config struct {
+	Conn  *nats.Conn
+	Cache *pagecache.Cache
+	Log   zerolog.Logger
+	// Registerer receives the consumer's metrics; nil registers none.
+	Registerer prometheus.Registerer
+	// RetryEvery is how long to wait before retrying to create the consumer
+	// (for instance while the stream does not exist yet); default 1s.
+	RetryEvery time.Duration
+}
+
+// Consumer invalidates the cache from the content stream.
+type Consumer struct {
+	cfg Config
+	js  jetstream.JetStream
+
+	lastSeq  atomic.Uint64
+	seen     atomic.Bool // a message arrived on the current consumer
+	running  atomic.Bool
+	mu       sync.Mutex
+	lastErr  error
+	eventsC  prometheus.Counter
+	resetsC  prometheus.Counter
+	lastSeqG prometheus.GaugeFunc
+}
+
+// New returns a consumer and installs its disconnect and reconnect handlers
+// on the connection.
+func New(cfg Config) (*Consumer, error) {
+	js, err := jetstream.New(cfg.Conn)
+	if err != nil {
+		return nil, fmt.Errorf("jetstream: %w", err)
+	}
+	if cfg.RetryEvery == 0 {
+		cfg.RetryEvery = time.Second
+	}
+	c := &Consumer{cfg: cfg, js: js,
+		eventsC: prometheus.NewCounter(prometheus.CounterOpts{Name: "portalhub_gateway_content_events_total",
+			Help: "Content events received from the hub."}),
+		resetsC: prometheus.NewCounter(prometheus.CounterOpts{Name: "portalhub_gateway_cache_resets_total",
+			Help: "Times the whole page cache was cleared (reconnect, consumer reset)."}),
+	}
+	c.lastSeqG = prometheus.NewGaugeFunc(prometheus.GaugeOpts{Name: "portalhub_gateway_content_stream_last_sequence",
+		Help: "Newest HUB_CONTENT stream sequence this instance has seen."},
+		func() float64 { return float64(c.lastSeq.Load()) })
+	if cfg.Registerer != nil {
+		cfg.Registerer.MustRegister(c.eventsC, c.resetsC, c.lastSeqG)
+	}
+	cfg.Conn.SetDisconnectErrHandler(func(_ *nats.Conn, err error) {
+		c.cfg.Log.Warn().Err(err).Msg("nats disconnected; page cache off until reconnected")
+		c.cfg.Cache.SetEnabled(false)
+	})
+	cfg.Conn.SetReconnectHandler(func(*nats.Conn) { c.Reconnected() })
+	return c, nil
+}
+
+// Reconnected clears the cache and turns it back on: events may have been
+// missed while the connection was down.
+func (c *Consumer) Reconnected() {
+	c.cfg.Log.Info().Msg("nats reconnected; clearing page cache")
+	c.reset()
+	c.cfg.Cache.SetEnabled(true)
+}
+
+func (c *Consumer) reset() {
+	c.resetsC.Inc()
+	c.cfg.Cache.Clear()
+}
+
+// LastSequence is the newest stream sequence seen.
+func (c *Consumer) LastSequence() uint64 { return c.lastSeq.Load() }
+
+// Ready reports nil once the consumer is running and the connection is up.
+func (c *Consumer) Ready(context.Context) error {
+	if !c.cfg.Conn.IsConnected() {
+		return errors.New("nats: not connected")
+	}
+	if !c.running.Load() {
+		c.mu.Lock()
+		defer c.mu.Unlock()
+		if c.lastErr != nil {
+			return fmt.Errorf("content consumer not running: %w", c.lastErr)
+		}
+		return errors.New("content consumer not running yet")
+	}
+	return nil
+}
+
+// Run consumes until ctx ends, creating the ordered consumer first (and
+// retrying while the stream is missing).
+func (c *Consumer) Run(ctx context.Context) error {
+	var cc jetstream.ConsumeContext
+	for cc == nil {
+		var err error
+		cc, err = c.start(ctx)
+		if err != nil {
+			c.mu.Lock()
+			c.lastErr = err
+			c.mu.Unlock()
+			c.cfg.Log.Warn().Err(err).Str("stream", events.ContentStream).Msg("content consumer not started; retrying")
+			select {
+			case <-ctx.Done():
+				return ctx.Err()
+			case <-time.After(c.cfg.RetryEvery):
+			}
+		}
+	}
+	c.running.Store(true)
+	c.cfg.Log.Info().Str("stream", events.ContentStream).Msg("content consumer running")
+	<-ctx.Done()
+	c.running.Store(false)
+	cc.Stop()
+	return nil
+}
+
+func (c *Consumer) start(ctx context.Context) (jetstream.ConsumeContext, error) {
+	cons, err := c.js.OrderedConsumer(ctx, events.ContentStream, jetstream.OrderedConsumerConfig{
+		FilterSubjects: []string{events.ContentSubjects},
+		DeliverPolicy:  jetstream.DeliverNewPolicy,
+	})
+	if err != nil {
+		return nil, err
+	}
+	// Pages rendered before the consumer existed may predate events we will
+	// never see: start from an empty cache.
+	c.reset()
+	return cons.Consume(c.handle, jetstream.ConsumeErrHandler(func(_ jetstream.ConsumeContext, err error) {
+		c.cfg.Log.Warn().Err(err).Msg("content consumer error; clearing page cache")
+		c.reset()
+	}))
+}
+
+func (c *Consumer) handle(msg jetstream.Msg) {
+	meta, err := msg.Metadata()
+	if err == nil {
+		// An ordered consumer that was reset starts its consumer sequence
+		// again at 1.
+		if meta.Sequence.Consumer == 1 && c.seen.Load() {
+			c.cfg.Log.Info().Msg("content consumer reset; clearing page cache")
+			c.reset()
+		}
+		c.seen.Store(true)
+		for {
+			old := c.lastSeq.Load()
+			if meta.Sequence.Stream <= old || c.lastSeq.CompareAndSwap(old, meta.Sequence.Stream) {
+				break
+			}
+		}
+	}
+	c.eventsC.Inc()
+	// The subject is authoritative (NATS permissions confine each tenant to
+	// its own); the payload is only read for the log.
+	tenant, contentID, ok := parseSubject(msg.Subject())
+	var ev pb.ContentEvent
+	if err := proto.Unmarshal(msg.Data(), &ev); err != nil {
+		c.cfg.Log.Warn().Err(err).Str("subject", msg.Subject()).Msg("undecodable content event")
+	}
+	if !ok {
+		c.cfg.Log.Warn().Str("subject", msg.Subject()).Msg("content event names no item; clearing page cache")
+		c.reset()
+		return
+	}
+	c.cfg.Cache.Invalidate(pagecache.ItemTag(tenant, contentID), pagecache.TenantTag(tenant), pagecache.AnyContent)
+	c.cfg.Log.Debug().Str("tenant", tenant).Str("content_id", contentID).Uint64("version", ev.GetVersion()).
+		Str("change", ev.GetChange().String()).Msg("invalidated")
+}
+
+// parseSubject splits hub.<tenant>.content.<content_id>.
+func parseSubject(s string) (tenant, contentID string, ok bool) {
+	parts := strings.Split(s, ".")
+	if len(parts) != 4 || parts[0] != "hub" || parts[2] != "content" || parts[1] == "" || parts[3] == "" {
+		return "", "", false
+	}
+	return parts[1], parts[3], true
+}

@@ -1,0 +1,73 @@
+package portal
+
+import (
+	"crypto/sha256"
+	"embed"
+	"encoding/hex"
+	"io/fs"
+	"mime"
+	"net/http"
+	"path"
+	"strings"
+
+	"github.com/gin-gonic/gin"
+)
+
+//go:embed templates/*.html
+var templates embed.FS
+
+//go:embed static/*
+var staticFiles embed.FS
+
+func templateFS() fs.FS {
+	sub, err := fs.Sub(templates, "templates")
+	if err != nil {
+		panic(err) // fixed at build time
+	}
+	return sub
+}
+
+// assets serves the static files under names that carry a hash of their
+// content ("site.3f2a9c1b.css"), so they can be cached for a year.
+type assets struct {
+	byHashed map[string]asset
+	hashed   map[string]string // plain name -> hashed name
+}
+
+type asset struct {
+	body        []byte
+	contentType string
+}
+
+func newAssets() (*assets, error) {
+	a := &assets{byHashed: map[string]asset{}, hashed: map[string]string{}}
+	entries, err := fs.ReadDir(staticFiles, "static")
+	if err != nil {
+		return nil, err
+	}
+	for _, e := range entries {
+		b, err := fs.ReadFile(staticFiles, "static/"+e.Name())
+		if err != nil {
+			return nil, err
+		}
+		sum := sha256.Sum256(b)
+		ext := path.Ext(e.Name())
+		name := strings.TrimSuffix(e.Name(), ext) + "." + hex.EncodeToString(sum[:])[:12] + ext
+		a.hashed[e.Name()] = name
+		a.byHashed[name] = asset{body: b, contentType: mime.TypeByExtension(ext)}
+	}
+	return a, nil
+}
+
+// URL is the path of a static file by its plain name.
+func (a *assets) URL(name string) string { return "/static/" + a.hashed[name] }
+
+func (s *Server) static(c *gin.Context) {
+	a, ok := s.assets.byHashed[c.Param("name")]
+	if !ok {
+		s.handle(func(*gin.Context) error { return errNotFound })(c)
+		return
+	}
+	c.Header("Cache-Control", "public, max-age=31536000, immutable")
+	c.Data(http.StatusOK, a.contentType, a.body)
+}

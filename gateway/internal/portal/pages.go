@@ -1,0 +1,338 @@
+package portal
+
+import (
+	"context"
+	"fmt"
+	"html/template"
+	"net/http"
+	"net/url"
+	"strconv"
+
+	"github.com/gin-gonic/gin"
+
+	"github.com/portalhub/portalhub/gateway/internal/i18n"
+	"github.com/portalhub/portalhub/gateway/internal/pagecache"
+	"github.com/portalhub/portalhub/services/hubread"
+)
+
+func langParam(c *gin.Context) (string, error) {
+	lang := c.Param("lang")
+	if !i18n.Supported(lang) {
+		return "", errNotFound
+	}
+	return lang, nil
+}
+
+func (s *Server) tenantsByID(ctx context.Context) (map[string]hubread.Tenant, []hubread.Tenant, error) {
+	ts, err := s.cfg.Store.Tenants(ctx)
+	if err != nil {
+		return nil, nil, err
+	}
+	m := make(map[string]hubread.Tenant, len(ts))
+	for _, t := range ts {
+		m[t.ID] = t
+	}
+	return m, ts, nil
+}
+
+// home is the provincial home: the latest items of every sub-portal and the
+// list of sub-portals.
+func (s *Server) home(c *gin.Context) error {
+	lang, err := langParam(c)
+	if err != nil {
+		return err
+	}
+	return s.cached(c, func() ([]byte, []pagecache.Tag, error) {
+		ctx := c.Request.Context()
+		byID, tenants, err := s.tenantsByID(ctx)
+		if err != nil {
+			return nil, nil, err
+		}
+		latest, err := s.cfg.Store.Latest(ctx, s.cfg.LatestLimit)
+		if err != nil {
+			return nil, nil, err
+		}
+		v := homeView{base: s.newBase(lang, nil, nil), Latest: s.listed(lang, latest, byID)}
+		tags := []pagecache.Tag{pagecache.AnyContent}
+		for _, t := range tenants {
+			tags = append(tags, pagecache.TenantTag(t.ID))
+			if t.Status != "active" {
+				continue
+			}
+			p := portalLink{Name: t.Name(lang), Href: "/" + lang + "/" + t.ID + "/"}
+			if p.Name == t.NameVI && lang != i18n.Default {
+				p.Lang = i18n.Default
+			}
+			v.Portals = append(v.Portals, p)
+		}
+		b, err := s.renderer.Render("home", v)
+		return b, tags, err
+	})
+}
+
+// tenantHome is a sub-portal's home: its latest items and its categories.
+func (s *Server) tenantHome(c *gin.Context) error {
+	lang, err := langParam(c)
+	if err != nil {
+		return err
+	}
+	id := c.Param("tenant")
+	return s.cached(c, func() ([]byte, []pagecache.Tag, error) {
+		ctx := c.Request.Context()
+		t, err := s.cfg.Store.Tenant(ctx, id)
+		if err != nil {
+			return nil, nil, err
+		}
+		latest, err := s.cfg.Store.TenantLatest(ctx, id, s.cfg.LatestLimit)
+		if err != nil {
+			return nil, nil, err
+		}
+		cats, err := s.cfg.Store.Categories(ctx)
+		if err != nil {
+			return nil, nil, err
+		}
+		counts, err := s.cfg.Store.CategoryCounts(ctx, id)
+		if err != nil {
+			return nil, nil, err
+		}
+		v := tenantView{base: s.newBase(lang, func(l string) string { return "/" + l + "/" + id + "/" }, nil),
+			Tenant: t, Name: t.Name(lang), OwnSite: t.HomeURL,
+			Latest: s.listed(lang, latest, map[string]hubread.Tenant{id: t})}
+		v.Title = v.Name
+		v.TenantName, v.TenantURL = v.Name, "/"+lang+"/"+id+"/"
+		for _, cat := range cats {
+			if n := counts[cat.Code]; n > 0 {
+				v.Categories = append(v.Categories, categoryView{Name: cat.Name(lang), Count: n})
+				v.Total += n
+			}
+		}
+		b, err := s.renderer.Render("tenant", v)
+		return b, []pagecache.Tag{pagecache.TenantTag(id)}, err
+	})
+}
+
+// item answers /{lang}/{tenant}/{slug}: the item's page (also when
+// withdrawn, with a notice), 301 to the current URL for an old or
+// other-locale slug, 301 to the successor of a redirected item, 410 for a
+// gone item, and 451 with the hub's reason for an item the hub took down.
+func (s *Server) item(c *gin.Context) error {
+	lang, err := langParam(c)
+	if err != nil {
+		return err
+	}
+	tenant, slug := c.Param("tenant"), c.Param("slug")
+	if p, ok := s.cfg.Cache.Get(c.Request.URL.Path); ok {
+		c.Set("cache", "hit")
+		s.writePage(c, p.Status, p.Body)
+		return nil
+	}
+	gen := s.cfg.Cache.Generation()
+	ctx := c.Request.Context()
+	look, err := s.cfg.Store.ItemBySlug(ctx, tenant, lang, slug)
+	if err != nil {
+		return err
+	}
+	if look.Item == nil {
+		c.Redirect(http.StatusMovedPermanently, "/"+lang+"/"+tenant+"/"+look.RedirectSlug)
+		return nil
+	}
+	it := look.Item
+	switch {
+	case it.TakenDown:
+		return &pageError{status: http.StatusUnavailableForLegalReasons, titleID: "takedown.title",
+			textID: "takedown.text", reason: it.TakedownReason}
+	case it.State == "gone":
+		return &pageError{status: http.StatusGone, titleID: "gone.title", textID: "gone.text"}
+	case it.State == "redirected":
+		to, err := s.successorURL(ctx, lang, it)
+		if err != nil {
+			return err
+		}
+		c.Redirect(http.StatusMovedPermanently, to)
+		return nil
+	}
+	t, err := s.cfg.Store.Tenant(ctx, tenant)
+	if err != nil {
+		return err
+	}
+	cats, err := s.cfg.Store.Categories(ctx)
+	if err != nil {
+		return err
+	}
+	v := s.itemView(lang, t, it, cats)
+	body, err := s.renderer.Render("item", v)
+	if err != nil {
+		return err
+	}
+	s.cfg.Cache.Put(c.Request.URL.Path, &pagecache.Page{Status: http.StatusOK, Body: body},
+		[]pagecache.Tag{pagecache.ItemTag(tenant, it.ContentID), pagecache.TenantTag(tenant)}, gen)
+	c.Set("cache", "miss")
+	s.writePage(c, http.StatusOK, body)
+	return nil
+}
+
+// successorURL is where a redirected item sends its visitors: its successor
+// item (of any tenant) in the same language, or an address.
+func (s *Server) successorURL(ctx context.Context, lang string, it *hubread.Item) (string, error) {
+	u := it.Doc.GetUnpublishing()
+	if ref := u.GetSuccessor(); ref.GetTenant() != "" && ref.GetContentId() != "" {
+		next, err := s.cfg.Store.ItemByID(ctx, ref.GetTenant(), ref.GetContentId())
+		if err != nil {
+			return "", fmt.Errorf("successor of %s/%s: %w", it.Tenant, it.ContentID, err)
+		}
+		return "/" + lang + "/" + next.Tenant + "/" + url.PathEscape(next.Slug(lang)), nil
+	}
+	if to, err := url.Parse(u.GetSuccessorUrl()); err == nil && (to.Scheme == "https" || to.Scheme == "http") {
+		return to.String(), nil
+	}
+	return "", fmt.Errorf("redirected item %s/%s has no usable successor", it.Tenant, it.ContentID)
+}
+
+func (s *Server) itemView(lang string, t hubread.Tenant, it *hubread.Item, cats []hubread.Category) itemView {
+	doc := it.Doc
+	tr, fallback := it.Translation(lang)
+	has := map[string]bool{}
+	for _, x := range doc.GetTranslations() {
+		has[x.GetLocale()] = true
+	}
+	pathFor := func(l string) string { return "/" + l + "/" + t.ID + "/" + it.Slug(l) }
+	v := itemView{base: s.newBase(lang, pathFor, func(l string) bool { return has[l] })}
+	l := v.L
+	v.Title = tr.GetTitle()
+	v.TenantName, v.TenantURL = t.Name(lang), "/"+lang+"/"+t.ID+"/"
+	v.Heading, v.Summary = tr.GetTitle(), tr.GetSummary()
+	v.Body = template.HTML(tr.GetBodyHtml()) // sanitised by the hub (invariant 5)
+	v.ContentLang, v.Fallback = tr.GetLocale(), fallback
+	v.Kind = l.T("kind." + doc.GetKind().String())
+	for _, c := range cats {
+		if c.Code == doc.GetCategory() {
+			v.Category = c.Name(lang)
+		}
+	}
+	if it.State == "withdrawn" {
+		v.Withdrawn, v.Reason = true, doc.GetUnpublishing().GetReason()
+		v.NoIndex = true
+	}
+	published := it.PublishedAt
+	if ts := doc.GetPublishedAt(); ts.IsValid() {
+		published = ts.AsTime()
+	}
+	v.Published, v.PublishedAt = formatDateTime(l, published), published.In(hcmc).Format("2006-01-02T15:04:05-07:00")
+	for _, a := range doc.GetAuthors() {
+		v.Authors = append(v.Authors, a.GetName())
+	}
+	v.Editor, v.Approver = doc.GetEditor().GetName(), doc.GetApprover().GetName()
+	for _, a := range doc.GetAttachments() {
+		v.Attachments = append(v.Attachments, attachmentView{
+			Href: "/files/" + t.ID + "/" + it.ContentID + "/" + a.GetSha256(),
+			Name: a.GetFilename(), Title: a.GetTitle(), MediaType: a.GetMediaType()})
+	}
+	s.details(&v, lang, it)
+	return v
+}
+
+// details fills the kind-specific rows. Their values are the tenant's text,
+// in Vietnamese.
+func (s *Server) details(v *itemView, lang string, it *hubread.Item) {
+	l, doc := v.L, it.Doc
+	textLang := ""
+	if lang != i18n.Default {
+		textLang = i18n.Default
+	}
+	// row shows the tenant's own (Vietnamese) text; loc a localized value.
+	row := func(id, value string) {
+		if value != "" {
+			v.Details = append(v.Details, detailRow{Label: l.T(id), Value: value, Lang: textLang})
+		}
+	}
+	loc := func(id, value string) {
+		if value != "" {
+			v.Details = append(v.Details, detailRow{Label: l.T(id), Value: value})
+		}
+	}
+	link := func(id, href string) {
+		if href != "" {
+			v.Details = append(v.Details, detailRow{Label: l.T(id), Value: href, Href: href})
+		}
+	}
+	mail := func(id, addr string) {
+		if addr != "" {
+			v.Details = append(v.Details, detailRow{Label: l.T(id), Value: addr, Href: "mailto:" + addr})
+		}
+	}
+	switch {
+	case doc.GetLegalDocument() != nil:
+		d := doc.GetLegalDocument()
+		loc("legal.number", d.GetNumber())
+		row("legal.type", d.GetDocumentType())
+		row("legal.issuer", d.GetIssuer())
+		row("legal.signer", d.GetSigner())
+		loc("legal.issued_on", d.GetIssuedOn())
+		loc("legal.effective_on", d.GetEffectiveOn())
+		loc("legal.expires_on", d.GetExpiresOn())
+		row("legal.field", d.GetField())
+		if d.GetValidity() != 0 {
+			loc("legal.validity", l.T("validity."+d.GetValidity().String()))
+		}
+	case doc.GetPublicService() != nil:
+		d := doc.GetPublicService()
+		loc("service.code", d.GetCode())
+		if d.GetLevel() > 0 {
+			loc("service.level", l.T("service.level_value", "Level", strconv.Itoa(int(d.GetLevel()))))
+		}
+		row("service.agency", d.GetAgency())
+		link("service.url", d.GetUrl())
+	case doc.GetProcurementNotice() != nil:
+		d := doc.GetProcurementNotice()
+		if d.GetNoticeType() != "" {
+			loc("procurement.type", l.T("procurement.type."+d.GetNoticeType()))
+		}
+		row("procurement.investor", d.GetInvestor())
+		if d.GetValueVnd() > 0 {
+			loc("procurement.value", l.T("procurement.value_vnd", "Value", formatNumber(lang, d.GetValueVnd())))
+		}
+		if d.GetOpensAt().IsValid() {
+			loc("procurement.opens_at", formatDateTime(l, d.GetOpensAt().AsTime()))
+		}
+		if d.GetClosesAt().IsValid() {
+			loc("procurement.closes_at", formatDateTime(l, d.GetClosesAt().AsTime()))
+		}
+		row("procurement.location", d.GetLocation())
+	case doc.GetDataset() != nil:
+		d := doc.GetDataset()
+		loc("dataset.format", d.GetFormat())
+		row("dataset.licence", d.GetLicence())
+		row("dataset.frequency", d.GetUpdateFrequency())
+		if d.GetDataSha256() != "" {
+			v.Details = append(v.Details, detailRow{Label: l.T("dataset.file"), Value: l.T("dataset.download"),
+				Href: "/files/" + it.Tenant + "/" + it.ContentID + "/" + d.GetDataSha256()})
+		}
+	case doc.GetOrganisationUnit() != nil:
+		d := doc.GetOrganisationUnit()
+		row("contact.address", d.GetAddress())
+		loc("contact.phone", d.GetPhone())
+		mail("contact.email", d.GetEmail())
+		for _, o := range d.GetOfficials() {
+			pos := o.GetPosition()
+			if lang == "en" && o.GetPositionEn() != "" {
+				pos = o.GetPositionEn()
+			} else if lang == "ru" && o.GetPositionRu() != "" {
+				pos = o.GetPositionRu()
+			}
+			v.Officials = append(v.Officials, officialView{Name: o.GetName(), Position: pos, Phone: o.GetPhone(), Email: o.GetEmail()})
+		}
+	case doc.GetDirectoryEntry() != nil:
+		d := doc.GetDirectoryEntry()
+		link("directory.url", d.GetUrl())
+		row("directory.agency", d.GetAgency())
+		row("contact.address", d.GetAddress())
+		loc("contact.phone", d.GetPhone())
+		mail("contact.email", d.GetEmail())
+	case doc.GetExternalLink() != nil:
+		d := doc.GetExternalLink()
+		link("link.url", d.GetUrl())
+		if d.GetScope() != 0 {
+			loc("link.scope", l.T("scope."+d.GetScope().String()))
+		}
+	}
+}

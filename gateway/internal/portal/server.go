@@ -1,0 +1,239 @@
+// Package portal serves the public portal: the provincial home, each
+// sub-portal's home and items in Vietnamese, English and Russian, and
+// attachments. Pages are rendered from the hub store (services/hubread),
+// kept in the page cache and localized through the message catalogue.
+package portal
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io/fs"
+	"net/http"
+	"os"
+	"time"
+
+	"github.com/gin-gonic/gin"
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/rs/zerolog"
+
+	"github.com/portalhub/portalhub/gateway/internal/i18n"
+	"github.com/portalhub/portalhub/gateway/internal/pagecache"
+	"github.com/portalhub/portalhub/gateway/internal/render"
+	"github.com/portalhub/portalhub/services/hubread"
+	"github.com/portalhub/portalhub/services/lifecycle"
+)
+
+// Config wires a Server.
+type Config struct {
+	Store   *hubread.Store
+	Cache   *pagecache.Cache
+	Catalog *i18n.Catalog
+	Log     zerolog.Logger
+	// Ops serves /healthz and /metrics and runs the /readyz checks.
+	Ops *lifecycle.Ops
+	// ReadyDetail adds fields to the /readyz answer (e.g. the newest event
+	// sequence seen); may be nil.
+	ReadyDetail func() map[string]any
+	// Dev re-parses templates on every request, from TemplateDir when set.
+	Dev         bool
+	TemplateDir string
+	// LatestLimit is how many items the home pages list; default 20.
+	LatestLimit int
+	// MaxBodyBytes bounds request bodies; default 64 KiB.
+	MaxBodyBytes int64
+}
+
+// Server is the portal's HTTP handler.
+type Server struct {
+	cfg      Config
+	renderer *render.Renderer
+	assets   *assets
+	engine   *gin.Engine
+	requests *prometheus.CounterVec
+}
+
+// New parses the templates and builds the routes.
+func New(cfg Config) (*Server, error) {
+	if cfg.LatestLimit == 0 {
+		cfg.LatestLimit = 20
+	}
+	if cfg.MaxBodyBytes == 0 {
+		cfg.MaxBodyBytes = 64 << 10
+	}
+	if cfg.Ops == nil {
+		cfg.Ops = lifecycle.NewOps()
+	}
+	s := &Server{cfg: cfg}
+	var err error
+	if s.assets, err = newAssets(); err != nil {
+		return nil, err
+	}
+	var tfs fs.FS = templateFS()
+	if cfg.Dev && cfg.TemplateDir != "" {
+		tfs = os.DirFS(cfg.TemplateDir)
+	}
+	if s.renderer, err = render.New(render.Config{FS: tfs, Dev: cfg.Dev}); err != nil {
+		return nil, err
+	}
+	s.requests = prometheus.NewCounterVec(prometheus.CounterOpts{Name: "portalhub_gateway_http_requests_total",
+		Help: "HTTP requests by route and status."}, []string{"route", "status"})
+	if err := cfg.Ops.Registry.Register(s.requests); err != nil {
+		return nil, fmt.Errorf("register metrics: %w", err)
+	}
+	s.routes()
+	return s, nil
+}
+
+// ServeHTTP serves the portal.
+func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) { s.engine.ServeHTTP(w, r) }
+
+func (s *Server) routes() {
+	gin.SetMode(gin.ReleaseMode)
+	e := gin.New()
+	e.HandleMethodNotAllowed = false
+	e.RedirectFixedPath = false
+	e.Use(s.recoverer, s.accessLog, s.securityHeaders, s.limitBody)
+	get := func(path string, h gin.HandlerFunc) { e.Match([]string{http.MethodGet, http.MethodHead}, path, h) }
+
+	get("/healthz", gin.WrapH(s.cfg.Ops.HealthzHandler()))
+	get("/readyz", s.readyz)
+	get("/metrics", gin.WrapH(s.cfg.Ops.MetricsHandler()))
+	get("/static/:name", s.static)
+	get("/files/:tenant/:content_id/:sha256", s.handle(s.file))
+	get("/", s.negotiate)
+	get("/:lang/", s.handle(s.home))
+	get("/:lang/:tenant/", s.handle(s.tenantHome))
+	get("/:lang/:tenant/:slug", s.handle(s.item))
+	e.NoRoute(s.handle(func(c *gin.Context) error { return errNotFound }))
+	s.engine = e
+}
+
+// negotiate sends / to the language the browser prefers.
+func (s *Server) negotiate(c *gin.Context) {
+	c.Header("Vary", "Accept-Language")
+	c.Header("Cache-Control", "private, max-age=0")
+	c.Redirect(http.StatusFound, "/"+i18n.Negotiate(c.GetHeader("Accept-Language"))+"/")
+}
+
+func (s *Server) readyz(c *gin.Context) {
+	failed := s.cfg.Ops.Ready(c.Request.Context())
+	body := map[string]any{"status": "ready"}
+	if s.cfg.ReadyDetail != nil {
+		for k, v := range s.cfg.ReadyDetail() {
+			body[k] = v
+		}
+	}
+	status := http.StatusOK
+	if len(failed) > 0 {
+		status = http.StatusServiceUnavailable
+		body["status"], body["failed"] = "unavailable", failed
+	}
+	c.Header("Cache-Control", "no-store")
+	b, _ := json.Marshal(body)
+	c.Data(status, "application/json", append(b, '\n'))
+}
+
+// pageError is an error answered with a status and a localized page.
+type pageError struct {
+	status  int
+	titleID string // catalogue id of the page title
+	textID  string // catalogue id of the explanation
+	reason  string // a public reason from the hub or the tenant, shown as is
+	err     error
+}
+
+func (e *pageError) Error() string {
+	if e.err != nil {
+		return fmt.Sprintf("%d: %v", e.status, e.err)
+	}
+	return fmt.Sprintf("%d %s", e.status, e.titleID)
+}
+
+func (e *pageError) Unwrap() error { return e.err }
+
+var errNotFound = &pageError{status: http.StatusNotFound, titleID: "error.notfound.title", textID: "error.notfound.text"}
+
+// handle adapts a handler that returns an error: not-found errors become
+// the localized 404 page, page errors their page, anything else a 500 page
+// (logged once, here, without details shown to the visitor).
+func (s *Server) handle(h func(c *gin.Context) error) gin.HandlerFunc {
+	return func(c *gin.Context) {
+		err := h(c)
+		if err == nil {
+			return
+		}
+		var pe *pageError
+		switch {
+		case errors.As(err, &pe):
+		case errors.Is(err, hubread.ErrNotFound):
+			pe = errNotFound
+		case errors.Is(err, context.Canceled):
+			c.Status(499)
+			return
+		default:
+			s.cfg.Log.Error().Err(err).Str("path", c.Request.URL.Path).Msg("request failed")
+			pe = &pageError{status: http.StatusInternalServerError, titleID: "error.internal.title", textID: "error.internal.text"}
+		}
+		s.errorPage(c, pe)
+	}
+}
+
+// errorPage renders a status page in the language of the path, else the
+// browser's.
+func (s *Server) errorPage(c *gin.Context, pe *pageError) {
+	lang := c.Param("lang")
+	if !i18n.Supported(lang) {
+		lang = i18n.Negotiate(c.GetHeader("Accept-Language"))
+	}
+	v := s.newBase(lang, nil, nil)
+	v.Title = v.L.T(pe.titleID)
+	v.NoIndex = true
+	data := statusView{base: v, Text: v.L.T(pe.textID), Reason: pe.reason, Status: pe.status}
+	b, err := s.renderer.Render("status", data)
+	if err != nil {
+		s.cfg.Log.Error().Err(err).Msg("render error page")
+		c.Data(http.StatusInternalServerError, "text/plain; charset=utf-8", []byte("500 Internal Server Error\n"))
+		return
+	}
+	c.Header("Cache-Control", "no-store")
+	c.Data(pe.status, "text/html; charset=utf-8", b)
+}
+
+// writePage writes rendered HTML, and records it in the cache when gen is
+// not nil.
+func (s *Server) writePage(c *gin.Context, status int, body []byte) {
+	c.Header("Cache-Control", "public, max-age=60")
+	c.Data(status, "text/html; charset=utf-8", body)
+}
+
+// cached answers from the page cache when it can; otherwise it renders with
+// build and stores the result under the request path with tags.
+func (s *Server) cached(c *gin.Context, build func() (body []byte, tags []pagecache.Tag, err error)) error {
+	key := c.Request.URL.Path
+	if p, ok := s.cfg.Cache.Get(key); ok {
+		c.Set("cache", "hit")
+		s.writePage(c, p.Status, p.Body)
+		return nil
+	}
+	gen := s.cfg.Cache.Generation()
+	body, tags, err := build()
+	if err != nil {
+		return err
+	}
+	s.cfg.Cache.Put(key, &pagecache.Page{Status: http.StatusOK, Body: body}, tags, gen)
+	c.Set("cache", "miss")
+	s.writePage(c, http.StatusOK, body)
+	return nil
+}
+
+var hcmc = mustLocation("Asia/Ho_Chi_Minh")
+
+func mustLocation(name string) *time.Location {
+	loc, err := time.LoadLocation(name)
+	if err != nil {
+		panic(err) // time/tzdata is linked in: cannot happen
+	}
+	return loc
+}

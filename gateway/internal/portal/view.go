@@ -1,0 +1,165 @@
+package portal
+
+import (
+	"html/template"
+	"time"
+
+	"golang.org/x/text/language"
+	"golang.org/x/text/message"
+
+	"github.com/portalhub/portalhub/gateway/internal/i18n"
+	"github.com/portalhub/portalhub/services/hubread"
+)
+
+// base is what the layout needs on every page.
+type base struct {
+	L          *i18n.Localizer
+	Lang       string
+	Title      string // the page's own title; the layout appends the site name
+	CSS        string
+	HomeURL    string
+	Languages  []langLink // the language switcher: every language
+	Alternates []langLink // <link rel="alternate" hreflang>: the languages the page exists in
+	Canonical  string
+	NoIndex    bool
+	// On a sub-portal's pages: its name and home.
+	TenantName, TenantURL string
+}
+
+type langLink struct {
+	Lang, Name, Href string
+	Current          bool
+}
+
+// newBase fills the layout's fields. pathFor gives the page's path in a
+// language (nil: the home page of that language); available says whether the
+// page exists in that language for hreflang (nil: all do).
+func (s *Server) newBase(lang string, pathFor func(lang string) string, available func(lang string) bool) base {
+	if pathFor == nil {
+		pathFor = func(l string) string { return "/" + l + "/" }
+	}
+	b := base{L: s.cfg.Catalog.For(lang), Lang: lang, CSS: s.assets.URL("site.css"), HomeURL: "/" + lang + "/",
+		Canonical: pathFor(lang)}
+	for _, l := range i18n.Languages {
+		link := langLink{Lang: l, Name: s.cfg.Catalog.For(l).T("language.name"), Href: pathFor(l), Current: l == lang}
+		b.Languages = append(b.Languages, link)
+		if available == nil || available(l) {
+			b.Alternates = append(b.Alternates, link)
+		}
+	}
+	return b
+}
+
+// listedView is one item in a list.
+type listedView struct {
+	Href, Title, Summary string
+	// ContentLang is "vi" when the item has no translation in the page's
+	// language and its Vietnamese text is shown; empty otherwise.
+	ContentLang            string
+	TenantName, TenantHref string
+	Date, DateISO          string
+}
+
+func (s *Server) listed(lang string, ls []hubread.Listed, tenants map[string]hubread.Tenant) []listedView {
+	out := make([]listedView, 0, len(ls))
+	l := s.cfg.Catalog.For(lang)
+	for _, it := range ls {
+		text, fallback := it.In(lang)
+		v := listedView{Href: "/" + lang + "/" + it.Tenant + "/" + text.Slug, Title: text.Title, Summary: text.Summary,
+			Date: formatDate(l, it.PublishedAt), DateISO: it.PublishedAt.In(hcmc).Format(time.RFC3339)}
+		if fallback {
+			v.ContentLang = i18n.Default
+		}
+		if t, ok := tenants[it.Tenant]; ok {
+			v.TenantName, v.TenantHref = t.Name(lang), "/"+lang+"/"+t.ID+"/"
+		}
+		out = append(out, v)
+	}
+	return out
+}
+
+// formatDate and formatDateTime show a time in Vietnam's time zone with the
+// layout the catalogue gives for the language.
+func formatDate(l *i18n.Localizer, t time.Time) string {
+	return t.In(hcmc).Format(l.T("format.date"))
+}
+
+func formatDateTime(l *i18n.Localizer, t time.Time) string {
+	return t.In(hcmc).Format(l.T("format.datetime"))
+}
+
+// formatNumber writes n with the language's digit grouping.
+func formatNumber(lang string, n int64) string {
+	return message.NewPrinter(language.Make(lang)).Sprintf("%d", n)
+}
+
+// statusView is an error or unpublished page.
+type statusView struct {
+	base
+	Status int
+	Text   string
+	Reason string // shown as is, in Vietnamese (the hub's or tenant's words)
+}
+
+// homeView is the provincial home.
+type homeView struct {
+	base
+	Latest  []listedView
+	Portals []portalLink
+}
+
+type portalLink struct {
+	Name, Href, Lang string // Lang "vi" when the name is the Vietnamese fallback
+}
+
+// tenantView is a sub-portal's home.
+type tenantView struct {
+	base
+	Tenant     hubread.Tenant
+	Name       string
+	Latest     []listedView
+	Categories []categoryView
+	Total      int
+	OwnSite    string
+}
+
+type categoryView struct {
+	Name  string
+	Count int
+}
+
+// itemView is one item's page.
+type itemView struct {
+	base
+	Kind        string
+	Category    string
+	Heading     string
+	Summary     string
+	Body        template.HTML // sanitised by the hub before it was stored
+	ContentLang string        // the language of Heading, Summary and Body
+	Fallback    bool
+	Withdrawn   bool
+	Reason      string
+	Published   string
+	PublishedAt string
+	Updated     string
+	Authors     []string
+	Editor      string
+	Approver    string
+	Details     []detailRow
+	Officials   []officialView
+	Attachments []attachmentView
+}
+
+type detailRow struct {
+	Label, Value, Href string
+	Lang               string // "vi" when Value is the tenant's Vietnamese text on another language's page
+}
+
+type officialView struct {
+	Name, Position, Phone, Email string
+}
+
+type attachmentView struct {
+	Href, Name, Title, MediaType string
+}

@@ -1,0 +1,360 @@
+// Package hubread answers the read-only questions the public gateway asks of
+// the hub store: the latest items, tenants, categories, an item by its slug or
+// id, and attachment blobs. It connects as the read-only role
+// (portalhub_gateway, a member of portalhub_reader) and turns driver errors
+// into domain errors: a missing row is ErrNotFound.
+package hubread
+
+import (
+	"context"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgxpool"
+	"google.golang.org/protobuf/encoding/protojson"
+
+	pb "github.com/portalhub/portalhub/proto/gen/portalhub/v1"
+)
+
+// ErrNotFound means the tenant, item, slug or blob does not exist.
+var ErrNotFound = errors.New("not found")
+
+// Locales are the locales the hub holds, Vietnamese first (the fallback).
+var Locales = []string{"vi", "en", "ru"}
+
+// Store runs the queries on a connection pool.
+type Store struct {
+	pool *pgxpool.Pool
+}
+
+// New returns a store reading through pool.
+func New(pool *pgxpool.Pool) *Store { return &Store{pool: pool} }
+
+// Ping checks that the database answers.
+func (s *Store) Ping(ctx context.Context) error { return s.pool.Ping(ctx) }
+
+// Tenant is one sub-portal.
+type Tenant struct {
+	ID, Kind               string
+	NameVI, NameEN, NameRU string
+	Status                 string // active, suspended, retired
+	HomeURL                string
+	CreatedAt, UpdatedAt   time.Time
+}
+
+// Name is the tenant's name in locale, falling back to Vietnamese.
+func (t Tenant) Name(locale string) string {
+	switch {
+	case locale == "en" && t.NameEN != "":
+		return t.NameEN
+	case locale == "ru" && t.NameRU != "":
+		return t.NameRU
+	}
+	return t.NameVI
+}
+
+const tenantColumns = `id, kind, name_vi, name_en, name_ru, status, home_url, created_at, updated_at`
+
+func scanTenant(row pgx.Row) (Tenant, error) {
+	var t Tenant
+	err := row.Scan(&t.ID, &t.Kind, &t.NameVI, &t.NameEN, &t.NameRU, &t.Status, &t.HomeURL, &t.CreatedAt, &t.UpdatedAt)
+	return t, err
+}
+
+// Tenant returns one tenant.
+func (s *Store) Tenant(ctx context.Context, id string) (Tenant, error) {
+	t, err := scanTenant(s.pool.QueryRow(ctx, `SELECT `+tenantColumns+` FROM tenants WHERE id = $1`, id))
+	if err != nil {
+		return Tenant{}, notFound(err, "tenant %s", id)
+	}
+	return t, nil
+}
+
+// Tenants returns every tenant, ordered by kind and Vietnamese name.
+func (s *Store) Tenants(ctx context.Context) ([]Tenant, error) {
+	rows, err := s.pool.Query(ctx, `SELECT `+tenantColumns+` FROM tenants
+		ORDER BY kind = 'province' DESC, kind, name_vi COLLATE "C", id`)
+	if err != nil {
+		return nil, fmt.Errorf("tenants: %w", err)
+	}
+	ts, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (Tenant, error) { return scanTenant(r) })
+	if err != nil {
+		return nil, fmt.Errorf("tenants: %w", err)
+	}
+	return ts, nil
+}
+
+// Category is one entry of the hub's code list (Article 8).
+type Category struct {
+	Code                   string
+	Article8, Position     int
+	NameVI, NameEN, NameRU string
+}
+
+// Name is the category's name in locale.
+func (c Category) Name(locale string) string {
+	switch locale {
+	case "en":
+		return c.NameEN
+	case "ru":
+		return c.NameRU
+	}
+	return c.NameVI
+}
+
+// Categories returns the code list in display order.
+func (s *Store) Categories(ctx context.Context) ([]Category, error) {
+	rows, err := s.pool.Query(ctx, `SELECT code, article8, position, name_vi, name_en, name_ru
+		FROM categories ORDER BY position, code`)
+	if err != nil {
+		return nil, fmt.Errorf("categories: %w", err)
+	}
+	cs, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (Category, error) {
+		var c Category
+		err := r.Scan(&c.Code, &c.Article8, &c.Position, &c.NameVI, &c.NameEN, &c.NameRU)
+		return c, err
+	})
+	if err != nil {
+		return nil, fmt.Errorf("categories: %w", err)
+	}
+	return cs, nil
+}
+
+// CategoryCounts returns, per category code, how many visible items a
+// tenant has there.
+func (s *Store) CategoryCounts(ctx context.Context, tenant string) (map[string]int, error) {
+	rows, err := s.pool.Query(ctx, `SELECT category, count(*) FROM items
+		WHERE tenant_id = $1 AND state = 'published' AND taken_down_at IS NULL
+		GROUP BY category`, tenant)
+	if err != nil {
+		return nil, fmt.Errorf("category counts of %s: %w", tenant, err)
+	}
+	defer rows.Close()
+	counts := map[string]int{}
+	for rows.Next() {
+		var code string
+		var n int
+		if err := rows.Scan(&code, &n); err != nil {
+			return nil, fmt.Errorf("category counts of %s: %w", tenant, err)
+		}
+		counts[code] = n
+	}
+	return counts, rows.Err()
+}
+
+// Text is an item's title, summary and slug in one locale.
+type Text struct {
+	Slug, Title, Summary string
+}
+
+// Listed is an item as a listing shows it.
+type Listed struct {
+	Tenant, ContentID string
+	Kind, Category    string
+	PublishedAt       time.Time
+	Texts             map[string]Text // by locale; "vi" is always present
+}
+
+// In returns the text in locale, or the Vietnamese one; fallback reports
+// which it did.
+func (l Listed) In(locale string) (t Text, fallback bool) {
+	if t, ok := l.Texts[locale]; ok {
+		return t, false
+	}
+	return l.Texts["vi"], locale != "vi"
+}
+
+// Slug is the last segment of the item's URL in locale: the slug of its
+// translation there, or its Vietnamese slug when it has none.
+func (l Listed) Slug(locale string) string {
+	t, _ := l.In(locale)
+	return t.Slug
+}
+
+const listedQuery = `
+SELECT i.tenant_id, i.content_id, i.kind, i.category, i.published_at,
+       array_agg(t.locale ORDER BY t.locale), array_agg(t.slug ORDER BY t.locale),
+       array_agg(t.title ORDER BY t.locale), array_agg(t.summary ORDER BY t.locale)
+FROM items i JOIN item_translations t USING (tenant_id, content_id)
+WHERE i.state = 'published' AND i.taken_down_at IS NULL %s
+GROUP BY i.tenant_id, i.content_id
+ORDER BY i.published_at DESC, i.tenant_id, i.content_id
+LIMIT $1`
+
+func (s *Store) listed(ctx context.Context, filter string, args ...any) ([]Listed, error) {
+	rows, err := s.pool.Query(ctx, fmt.Sprintf(listedQuery, filter), args...)
+	if err != nil {
+		return nil, err
+	}
+	return pgx.CollectRows(rows, func(r pgx.CollectableRow) (Listed, error) {
+		var l Listed
+		var locales, slugs, titles, summaries []string
+		if err := r.Scan(&l.Tenant, &l.ContentID, &l.Kind, &l.Category, &l.PublishedAt,
+			&locales, &slugs, &titles, &summaries); err != nil {
+			return l, err
+		}
+		l.Texts = make(map[string]Text, len(locales))
+		for i, loc := range locales {
+			l.Texts[loc] = Text{Slug: slugs[i], Title: titles[i], Summary: summaries[i]}
+		}
+		return l, nil
+	})
+}
+
+// Latest returns the newest visible items across all tenants: published,
+// not taken down by the hub.
+func (s *Store) Latest(ctx context.Context, limit int) ([]Listed, error) {
+	ls, err := s.listed(ctx, "", limit)
+	if err != nil {
+		return nil, fmt.Errorf("latest: %w", err)
+	}
+	return ls, nil
+}
+
+// TenantLatest returns the newest visible items of one tenant.
+func (s *Store) TenantLatest(ctx context.Context, tenant string, limit int) ([]Listed, error) {
+	ls, err := s.listed(ctx, "AND i.tenant_id = $2", limit, tenant)
+	if err != nil {
+		return nil, fmt.Errorf("latest of %s: %w", tenant, err)
+	}
+	return ls, nil
+}
+
+// Item is the current state of one item.
+type Item struct {
+	Tenant, ContentID string
+	Version           uint64
+	// State is "published", "withdrawn", "redirected" or "gone".
+	State       string
+	PublishedAt time.Time
+	UpdatedAt   time.Time
+	Doc         *pb.ContentItem
+	// TakenDown is set when the hub took the item down on its own authority,
+	// whatever its state; TakedownReason is the hub's public reason.
+	TakenDown      bool
+	TakedownReason string
+	TakenDownAt    time.Time
+}
+
+// Translation returns the item's translation in locale, or the Vietnamese
+// one; fallback reports which it did.
+func (it *Item) Translation(locale string) (tr *pb.Translation, fallback bool) {
+	var vi *pb.Translation
+	for _, t := range it.Doc.GetTranslations() {
+		if t.GetLocale() == locale {
+			return t, false
+		}
+		if t.GetLocale() == "vi" {
+			vi = t
+		}
+	}
+	return vi, locale != "vi"
+}
+
+// Slug is the last segment of the item's URL in locale (see Listed.Slug).
+func (it *Item) Slug(locale string) string {
+	t, _ := it.Translation(locale)
+	return t.GetSlug()
+}
+
+// Visible reports whether the public may see the item's content (published
+// or withdrawn, and not taken down).
+func (it *Item) Visible() bool {
+	return !it.TakenDown && (it.State == "published" || it.State == "withdrawn")
+}
+
+// ItemByID returns one item of a tenant.
+func (s *Store) ItemByID(ctx context.Context, tenant, contentID string) (*Item, error) {
+	it := &Item{Tenant: tenant, ContentID: contentID}
+	var doc []byte
+	var reason *string
+	var takenAt *time.Time
+	err := s.pool.QueryRow(ctx, `SELECT version, state, published_at, updated_at, doc, takedown_reason, taken_down_at
+		FROM items WHERE tenant_id = $1 AND content_id = $2`, tenant, contentID).
+		Scan(&it.Version, &it.State, &it.PublishedAt, &it.UpdatedAt, &doc, &reason, &takenAt)
+	if err != nil {
+		return nil, notFound(err, "item %s/%s", tenant, contentID)
+	}
+	it.Doc = &pb.ContentItem{}
+	if err := (protojson.UnmarshalOptions{DiscardUnknown: true}).Unmarshal(doc, it.Doc); err != nil {
+		return nil, fmt.Errorf("item %s/%s: decode doc: %w", tenant, contentID, err)
+	}
+	if takenAt != nil {
+		it.TakenDown, it.TakenDownAt = true, *takenAt
+	}
+	if reason != nil {
+		it.TakenDown = true
+		it.TakedownReason = *reason
+	}
+	return it, nil
+}
+
+// Lookup is the answer to ItemBySlug: either the item served at that URL, or
+// the slug the URL should redirect to (RedirectSlug, same tenant and locale).
+type Lookup struct {
+	Item         *Item
+	RedirectSlug string
+}
+
+// ItemBySlug finds what /{locale}/{tenant}/{slug} shows. The URL of an item
+// in a locale uses the slug of its translation there, or its Vietnamese slug
+// when it has none. A slug the item had before (slug_history), or its slug in
+// another locale, answers a redirect to the current URL.
+func (s *Store) ItemBySlug(ctx context.Context, tenant, locale, slug string) (Lookup, error) {
+	var contentID string
+	err := s.pool.QueryRow(ctx, `
+		SELECT content_id FROM (
+			SELECT content_id, 0 AS rank, locale FROM item_translations WHERE tenant_id = $1 AND slug = $3
+			UNION ALL
+			SELECT content_id, 1 AS rank, locale FROM slug_history WHERE tenant_id = $1 AND slug = $3
+		) c
+		ORDER BY rank, locale = $2 DESC, locale = 'vi' DESC, locale
+		LIMIT 1`, tenant, locale, slug).Scan(&contentID)
+	if err != nil {
+		return Lookup{}, notFound(err, "slug %s/%s/%s", locale, tenant, slug)
+	}
+	it, err := s.ItemByID(ctx, tenant, contentID)
+	if err != nil {
+		return Lookup{}, err
+	}
+	if cur := it.Slug(locale); cur != slug {
+		return Lookup{RedirectSlug: cur}, nil
+	}
+	return Lookup{Item: it}, nil
+}
+
+// Blob is a stored file.
+type Blob struct {
+	SHA256    string
+	MediaType string
+	Size      int64
+	Data      []byte
+	CreatedAt time.Time
+}
+
+// Blob returns the file with the given lower-case hex SHA-256.
+func (s *Store) Blob(ctx context.Context, sha string) (Blob, error) {
+	key, err := hex.DecodeString(sha)
+	if err != nil || len(key) != 32 {
+		return Blob{}, fmt.Errorf("blob %q: %w", sha, ErrNotFound)
+	}
+	b := Blob{SHA256: sha}
+	err = s.pool.QueryRow(ctx, `SELECT media_type, size, data, created_at FROM blobs WHERE sha256 = $1`, key).
+		Scan(&b.MediaType, &b.Size, &b.Data, &b.CreatedAt)
+	if err != nil {
+		return Blob{}, notFound(err, "blob %s", sha)
+	}
+	return b, nil
+}
+
+// notFound turns pgx.ErrNoRows into ErrNotFound and wraps anything else.
+func notFound(err error, format string, args ...any) error {
+	what := fmt.Sprintf(format, args...)
+	if errors.Is(err, pgx.ErrNoRows) {
+		return fmt.Errorf("%s: %w", what, ErrNotFound)
+	}
+	return fmt.Errorf("%s: %w", what, err)
+}
