@@ -1,0 +1,233 @@
+// Command natsd runs portalhub's NATS server, with JetStream, as a process of
+// its own for `make run`: the bus outlives the aggregator and the portals
+// that use it.
+//
+// Its configuration comes from flags, each defaulting to an environment
+// variable:
+//
+//	-addr      NATSD_ADDR       client address (default 127.0.0.1:0). Port 0
+//	                            reuses the previous run's port when it is free,
+//	                            so that clients reconnect, else picks one.
+//	-store     NATSD_STORE      JetStream's storage folder (default ./var/nats)
+//	-addr-file NATSD_ADDR_FILE  file to write the client URL to once the
+//	                            server is ready (default none)
+//	-http      NATSD_HTTP       monitoring address serving /healthz, /varz, ...
+//	                            (default none)
+//
+// Like every portalhub process started by supervise, it also reports its
+// addresses in the ready file PORTALHUB_READY_FILE names, under "nats" (the
+// client URL) and "http" (the monitoring host:port, when enabled). Logging
+// follows PORTALHUB_LOG and PORTALHUB_LOG_LEVEL (see lifecycle.Logger).
+//
+// It stops on SIGINT or SIGTERM, letting clients finish.
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"net"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/nats-io/nats-server/v2/server"
+	"github.com/rs/zerolog"
+
+	"github.com/portalhub/portalhub/services/lifecycle"
+	"github.com/portalhub/portalhub/services/testenv"
+)
+
+// config is natsd's configuration.
+type config struct {
+	Addr     string // client address, host:port
+	Store    string // JetStream's storage folder
+	AddrFile string // where to write the client URL once ready; empty for nowhere
+	HTTP     string // monitoring address, host:port; empty for none
+
+	ReadyFile string // lifecycle's ready file; empty for none
+}
+
+func main() {
+	log := lifecycle.Logger("natsd")
+	cfg, err := parseConfig(os.Args[1:])
+	if errors.Is(err, flag.ErrHelp) {
+		return
+	}
+	if err != nil {
+		os.Exit(2)
+	}
+	log.Info().Str("addr", cfg.Addr).Str("store", cfg.Store).Str("addr_file", cfg.AddrFile).
+		Str("http", cfg.HTTP).Str("ready_file", cfg.ReadyFile).Msg("config")
+
+	ctx, stop := lifecycle.SignalContext()
+	defer stop()
+	if err := run(ctx, cfg, log); err != nil {
+		log.Error().Err(err).Msg("natsd failed")
+		os.Exit(1)
+	}
+}
+
+func parseConfig(args []string) (config, error) {
+	env := func(name, def string) string {
+		if v, ok := os.LookupEnv(name); ok {
+			return v
+		}
+		return def
+	}
+	cfg := config{ReadyFile: os.Getenv("PORTALHUB_READY_FILE")}
+	fs := flag.NewFlagSet("natsd", flag.ContinueOnError)
+	fs.Usage = func() {
+		fmt.Fprint(fs.Output(), "Usage: natsd [flags]\n\n"+
+			"natsd runs portalhub's NATS server with JetStream until SIGINT or SIGTERM.\n"+
+			"Each flag defaults to the environment variable it names.\n\n")
+		fs.PrintDefaults()
+	}
+	fs.StringVar(&cfg.Addr, "addr", env("NATSD_ADDR", "127.0.0.1:0"), "client `host:port` (env NATSD_ADDR); port 0 reuses the previous run's port when free, else picks one")
+	fs.StringVar(&cfg.Store, "store", env("NATSD_STORE", "./var/nats"), "JetStream storage `folder` (env NATSD_STORE)")
+	fs.StringVar(&cfg.AddrFile, "addr-file", env("NATSD_ADDR_FILE", ""), "`file` to write the client URL to once ready (env NATSD_ADDR_FILE)")
+	fs.StringVar(&cfg.HTTP, "http", env("NATSD_HTTP", ""), "monitoring `host:port` serving /healthz, empty for none; port 0 picks one (env NATSD_HTTP)")
+	return cfg, fs.Parse(args)
+}
+
+// run serves NATS until ctx is done or the server stops by itself.
+func run(ctx context.Context, cfg config, log zerolog.Logger) error {
+	host, port, err := splitAddr(cfg.Addr)
+	if err != nil {
+		return fmt.Errorf("-addr: %w", err)
+	}
+	if err := os.MkdirAll(cfg.Store, 0o755); err != nil {
+		return err
+	}
+	if cfg.AddrFile != "" {
+		// Whoever waits for the file must not read a previous run's.
+		if err := os.Remove(cfg.AddrFile); err != nil && !errors.Is(err, os.ErrNotExist) {
+			return err
+		}
+		defer os.Remove(cfg.AddrFile)
+	}
+	portFile := filepath.Join(cfg.Store, "port")
+	if port == 0 {
+		port = previousPort(portFile)
+	}
+
+	opts := testenv.NATSOptions(cfg.Store, port)
+	opts.Host = host
+	if cfg.HTTP != "" {
+		if opts.HTTPHost, opts.HTTPPort, err = splitAddr(cfg.HTTP); err != nil {
+			return fmt.Errorf("-http: %w", err)
+		}
+		if opts.HTTPPort == 0 {
+			opts.HTTPPort = server.RANDOM_PORT // 0 would turn monitoring off
+		}
+	}
+	s, err := server.NewServer(opts)
+	if err != nil {
+		return err
+	}
+	s.SetLoggerV2(natsLogger{log.With().Str("component", "nats-server").Logger()}, false, false, false)
+	s.Start()
+	if !s.ReadyForConnections(30 * time.Second) {
+		s.Shutdown()
+		return errors.New("NATS server not ready after 30s")
+	}
+	stopped := make(chan struct{})
+	go func() {
+		s.WaitForShutdown()
+		close(stopped)
+	}()
+
+	actual := s.Addr().(*net.TCPAddr).Port
+	if ip := net.ParseIP(host); host == "" || ip != nil && ip.IsUnspecified() {
+		host = "127.0.0.1" // listening everywhere, reachable here
+	}
+	url := "nats://" + net.JoinHostPort(host, strconv.Itoa(actual))
+	if err := writeFile(portFile, strconv.Itoa(actual)+"\n"); err != nil {
+		s.Shutdown()
+		return err
+	}
+	if cfg.AddrFile != "" {
+		if err := writeFile(cfg.AddrFile, url+"\n"); err != nil {
+			s.Shutdown()
+			return err
+		}
+	}
+	addrs := map[string]string{"nats": url}
+	ready := log.Info().Str("url", url)
+	if m := s.MonitorAddr(); m != nil {
+		addrs["http"] = m.String()
+		ready = ready.Str("monitor", "http://"+m.String())
+	}
+	if err := lifecycle.WriteReadyFile(cfg.ReadyFile, addrs); err != nil {
+		s.Shutdown()
+		return err
+	}
+	ready.Msg("ready")
+
+	select {
+	case <-ctx.Done():
+		log.Info().Msg("shutting down")
+		s.Shutdown()
+		<-stopped
+		return nil
+	case <-stopped:
+		return errors.New("NATS server stopped")
+	}
+}
+
+// splitAddr splits host:port, port being a number.
+func splitAddr(addr string) (host string, port int, err error) {
+	host, p, err := net.SplitHostPort(addr)
+	if err != nil {
+		return "", 0, err
+	}
+	port, err = strconv.Atoi(p)
+	if err != nil || port < 0 || port > 65535 {
+		return "", 0, fmt.Errorf("port %q is not a number from 0 to 65535", p)
+	}
+	return host, port, nil
+}
+
+// previousPort returns the port recorded in portFile when nothing listens
+// on it, else RANDOM_PORT.
+func previousPort(portFile string) int {
+	b, err := os.ReadFile(portFile)
+	if err != nil {
+		return server.RANDOM_PORT
+	}
+	port, err := strconv.Atoi(strings.TrimSpace(string(b)))
+	if err != nil || port <= 0 {
+		return server.RANDOM_PORT
+	}
+	l, err := net.Listen("tcp", net.JoinHostPort("127.0.0.1", strconv.Itoa(port)))
+	if err != nil {
+		return server.RANDOM_PORT
+	}
+	l.Close()
+	return port
+}
+
+// writeFile replaces the file at path with content at once, so that a reader
+// never sees it half written.
+func writeFile(path, content string) error {
+	tmp := path + ".tmp"
+	if err := os.WriteFile(tmp, []byte(content), 0o644); err != nil {
+		return err
+	}
+	return os.Rename(tmp, path)
+}
+
+// natsLogger logs the NATS server's messages through zerolog.
+type natsLogger struct{ log zerolog.Logger }
+
+func (l natsLogger) Noticef(format string, v ...any) { l.log.Info().Msgf(format, v...) }
+func (l natsLogger) Warnf(format string, v ...any)   { l.log.Warn().Msgf(format, v...) }
+func (l natsLogger) Errorf(format string, v ...any)  { l.log.Error().Msgf(format, v...) }
+func (l natsLogger) Debugf(format string, v ...any)  { l.log.Debug().Msgf(format, v...) }
+func (l natsLogger) Tracef(format string, v ...any)  { l.log.Trace().Msgf(format, v...) }
+
+// Fatalf logs and exits, as the NATS server expects of its logger.
+func (l natsLogger) Fatalf(format string, v ...any) { l.log.Fatal().Msgf(format, v...) }
