@@ -1,0 +1,269 @@
+// Command subportal is one tenant's sub-portal service: its own database,
+// a JSON API to approve content, and the relay that pushes approved changes
+// to the hub.
+//
+//	subportal serve                       run the API and the relay
+//	subportal seed --dir DIR | --demo ID  approve the JSON items of a folder or of a demo tenant
+//	subportal publish -f item.json --author NAME --approver NAME
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+
+	"github.com/jackc/pgx/v5/pgxpool"
+	pb "github.com/portalhub/portalhub/proto/gen/portalhub/v1"
+	"github.com/portalhub/portalhub/services/config"
+	"github.com/portalhub/portalhub/services/lifecycle"
+	"github.com/portalhub/portalhub/tenants/demo"
+	"github.com/portalhub/portalhub/tenants/internal/api"
+	"github.com/portalhub/portalhub/tenants/internal/errs"
+	"github.com/portalhub/portalhub/tenants/internal/push"
+	"github.com/portalhub/portalhub/tenants/internal/store"
+	"google.golang.org/protobuf/encoding/protojson"
+)
+
+type settings struct {
+	Tenant, Addr, DatabaseURL    string
+	HubAddr, HubCA, HubTokenFile string
+	HubInsecure                  bool
+	APIToken, ReadyFile          string
+}
+
+func declare(s *settings, program string) *config.Set {
+	set := config.New(program, "one tenant's sub-portal: content API and push relay to the hub")
+	set.String(&s.Tenant, "SUBPORTAL_TENANT", "", "tenant id of this sub-portal (sent as x-portalhub-tenant)")
+	set.String(&s.Addr, "SUBPORTAL_ADDR", "127.0.0.1:8101", "HTTP listen address of the API and ops endpoints (port 0 picks one)")
+	set.Secret(&s.DatabaseURL, "DATABASE_URL", "", "this sub-portal's own PostgreSQL database URL")
+	set.String(&s.HubAddr, "SUBPORTAL_HUB_ADDR", "127.0.0.1:9443", "aggregator gRPC address")
+	set.String(&s.HubCA, "SUBPORTAL_HUB_CA", "", "PEM file of the CA that signed the aggregator's certificate")
+	set.String(&s.HubTokenFile, "SUBPORTAL_HUB_TOKEN_FILE", "", "file holding this tenant's hub credential")
+	set.Bool(&s.HubInsecure, "SUBPORTAL_HUB_INSECURE", false, "talk to the hub without TLS (tests and development only)")
+	set.Secret(&s.APIToken, "SUBPORTAL_API_TOKEN", "", "static bearer token guarding /api/ (until the back office has accounts)")
+	set.String(&s.ReadyFile, "PORTALHUB_READY_FILE", "", "file to write the bound addresses to, as JSON, once ready")
+	return set
+}
+
+func main() {
+	if len(os.Args) < 2 {
+		usage()
+		os.Exit(2)
+	}
+	var err error
+	switch cmd, args := os.Args[1], os.Args[2:]; cmd {
+	case "serve":
+		err = serve(args)
+	case "seed":
+		err = seed(args)
+	case "publish":
+		err = publishOne(args)
+	case "-h", "--help", "help":
+		usage()
+		return
+	default:
+		fmt.Fprintf(os.Stderr, "subportal: unknown command %q\n", cmd)
+		usage()
+		os.Exit(2)
+	}
+	if err != nil {
+		fmt.Fprintf(os.Stderr, "subportal: %v\n", err)
+		os.Exit(1)
+	}
+}
+
+func usage() {
+	fmt.Fprint(os.Stderr, `usage:
+  subportal serve                         run the content API and the push relay
+  subportal seed --dir DIR                approve every *.json item (protojson ContentItem) in DIR
+  subportal seed --demo TENANT            approve the demo content of TENANT
+  subportal publish -f item.json --author NAME --approver NAME
+                                          approve one item
+Every command reads DATABASE_URL; 'subportal serve --help' lists every variable.
+`)
+}
+
+func serve(args []string) error {
+	var s settings
+	set := declare(&s, "subportal")
+	set.MustParse(args)
+	log := lifecycle.Logger("subportal").With().Str("tenant", s.Tenant).Logger()
+	set.Log(log)
+	if s.Tenant == "" || s.DatabaseURL == "" || s.APIToken == "" {
+		return errors.New("SUBPORTAL_TENANT, DATABASE_URL and SUBPORTAL_API_TOKEN are required")
+	}
+	if !s.HubInsecure && s.HubCA == "" {
+		return errors.New("SUBPORTAL_HUB_CA is required (SUBPORTAL_HUB_INSECURE=true only for tests)")
+	}
+	ctx, stop := lifecycle.SignalContext()
+	defer stop()
+
+	st, closeDB, err := openStore(ctx, s.DatabaseURL)
+	if err != nil {
+		return err
+	}
+	defer closeDB()
+
+	conn, err := push.Dial(push.DialConfig{Addr: s.HubAddr, CAFile: s.HubCA, TokenFile: s.HubTokenFile, Tenant: s.Tenant, Insecure: s.HubInsecure})
+	if err != nil {
+		return err
+	}
+	defer conn.Close()
+
+	ops := lifecycle.NewOps()
+	ops.AddCheck("database", st.Ping)
+	relay := push.New(st, pb.NewIngestServiceClient(conn), log.With().Str("component", "relay").Logger(),
+		push.Config{Registerer: ops.Registry})
+	relayDone := make(chan struct{})
+	go func() { relay.Run(ctx); close(relayDone) }()
+
+	srv := api.New(api.Config{Store: st, Token: s.APIToken, Log: log})
+	addr, err := lifecycle.Serve(ctx, log, "api", s.Addr, srv.Handler(ops))
+	if err != nil {
+		return fmt.Errorf("listen on %s: %w", s.Addr, err)
+	}
+	if err := lifecycle.WriteReadyFile(s.ReadyFile, map[string]string{"http": addr}); err != nil {
+		return err
+	}
+	<-ctx.Done()
+	log.Info().Msg("shutting down")
+	<-relayDone
+	return nil
+}
+
+// openStore migrates the database and connects to it.
+func openStore(ctx context.Context, url string) (*store.Store, func(), error) {
+	if url == "" {
+		return nil, nil, errors.New("DATABASE_URL is required")
+	}
+	if err := store.Migrate(ctx, url); err != nil {
+		return nil, nil, err
+	}
+	pool, err := pgxpool.New(ctx, url)
+	if err != nil {
+		return nil, nil, fmt.Errorf("connect to the database: %w", err)
+	}
+	return store.New(pool), pool.Close, nil
+}
+
+func seed(args []string) error {
+	fs := flag.NewFlagSet("seed", flag.ContinueOnError)
+	dir := fs.String("dir", "", "folder of *.json items (protojson ContentItem without version)")
+	demoTenant := fs.String("demo", "", "seed the demo content of this tenant")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	var items []*pb.ContentItem
+	switch {
+	case *demoTenant != "" && *dir == "":
+		var err error
+		if items, err = demo.Items(*demoTenant); err != nil {
+			return err
+		}
+	case *dir != "" && *demoTenant == "":
+		names, err := filepath.Glob(filepath.Join(*dir, "*.json"))
+		if err != nil {
+			return err
+		}
+		sort.Strings(names)
+		for _, name := range names {
+			item, err := readItem(name)
+			if err != nil {
+				return err
+			}
+			items = append(items, item)
+		}
+	default:
+		return errors.New("seed needs exactly one of --dir DIR and --demo TENANT")
+	}
+	ctx, stop := lifecycle.SignalContext()
+	defer stop()
+	st, closeDB, err := openStore(ctx, os.Getenv("DATABASE_URL"))
+	if err != nil {
+		return err
+	}
+	defer closeDB()
+	log := lifecycle.Logger("subportal")
+	var approved, unchanged int
+	for _, item := range items {
+		in := store.ChangeFromItem(item)
+		if in.Approver.GetName() == "" {
+			in.Approver = &pb.Person{Name: "Ban biên tập"}
+		}
+		v, changed, err := st.ApproveIfChanged(ctx, in)
+		if err != nil {
+			return fmt.Errorf("seed %s: %w", item.GetContentId(), describe(err))
+		}
+		if changed {
+			approved++
+		} else {
+			unchanged++
+		}
+		log.Info().Str("content_id", item.GetContentId()).Uint64("version", v).Bool("changed", changed).Msg("seeded")
+	}
+	fmt.Printf("seeded %d items: %d approved, %d unchanged\n", len(items), approved, unchanged)
+	return nil
+}
+
+func publishOne(args []string) error {
+	fs := flag.NewFlagSet("publish", flag.ContinueOnError)
+	file := fs.String("f", "", "the item, protojson ContentItem without version")
+	author := fs.String("author", "", "who wrote it (required)")
+	approver := fs.String("approver", "", "who approved it (required)")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	if *file == "" || strings.TrimSpace(*author) == "" || strings.TrimSpace(*approver) == "" {
+		return errors.New("publish needs -f FILE, --author NAME and --approver NAME")
+	}
+	item, err := readItem(*file)
+	if err != nil {
+		return err
+	}
+	ctx, stop := lifecycle.SignalContext()
+	defer stop()
+	st, closeDB, err := openStore(ctx, os.Getenv("DATABASE_URL"))
+	if err != nil {
+		return err
+	}
+	defer closeDB()
+	in := store.ChangeFromItem(item)
+	if len(in.Authors) == 0 {
+		in.Authors = []*pb.Person{{Name: strings.TrimSpace(*author)}}
+	}
+	in.Approver = &pb.Person{Name: strings.TrimSpace(*approver)}
+	v, err := st.Approve(ctx, in)
+	if err != nil {
+		return describe(err)
+	}
+	fmt.Printf("approved %s version %d; the relay of 'subportal serve' pushes it to the hub\n", in.ContentID, v)
+	return nil
+}
+
+func readItem(name string) (*pb.ContentItem, error) {
+	b, err := os.ReadFile(name)
+	if err != nil {
+		return nil, err
+	}
+	item := &pb.ContentItem{}
+	if err := protojson.Unmarshal(b, item); err != nil {
+		return nil, fmt.Errorf("%s: %w", name, err)
+	}
+	if item.GetVersion() != 0 {
+		return nil, fmt.Errorf("%s: leave version out; the sub-portal assigns it", name)
+	}
+	return item, nil
+}
+
+// describe adds the Vietnamese explanation of a domain error.
+func describe(err error) error {
+	if e := errs.As(err); e != nil && e.MessageVI != "" {
+		return fmt.Errorf("%w (%s)", err, e.MessageVI)
+	}
+	return err
+}
