@@ -1,0 +1,353 @@
+package hubstore
+
+import (
+	"bytes"
+	"context"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"math"
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+	"google.golang.org/grpc/codes"
+	"google.golang.org/protobuf/encoding/protojson"
+	"google.golang.org/protobuf/proto"
+	"google.golang.org/protobuf/types/known/timestamppb"
+
+	"github.com/portalhub/portalhub/services/events"
+	"github.com/portalhub/portalhub/services/internal/contentrules"
+
+	pb "github.com/portalhub/portalhub/proto/gen/portalhub/v1"
+)
+
+// maxApplyAttempts bounds the retries of a push that lost a race with a
+// concurrent push of the same item (first insert, deadlock).
+const maxApplyAttempts = 10
+
+// errRetry says the transaction lost a race and must run again.
+var errRetry = errors.New("lost a race with a concurrent push")
+
+// Apply stores a prepared push for tenant following the version rules of
+// docs/ARCHITECTURE.md, in one transaction: when the push is newer than what
+// the hub holds (or the first), the item, its translations, its slug history
+// and exactly one outbox event; otherwise nothing. The same version with the
+// same hash answers UNCHANGED, an older one STALE. Refusals are *Refusal
+// (VERSION_CONFLICT, SLUG_TAKEN, BLOB_MISSING), which are gRPC status errors;
+// other failures wrap the domain errors of errors.go. The answer carries
+// p.Sanitized.
+func (s *Store) Apply(ctx context.Context, tenant string, p *contentrules.Prepared) (*pb.PublishResponse, error) {
+	resp, err := s.apply(ctx, tenant, p.Item, p.Hash)
+	if err != nil {
+		return nil, err
+	}
+	resp.Sanitized = p.Sanitized
+	return resp, nil
+}
+
+// apply stores item (already validated, normalised and hashed) for tenant
+// following the version rules of docs/ARCHITECTURE.md, with exactly one outbox
+// row when it is applied.
+func (s *Store) apply(ctx context.Context, tenant string, item *pb.ContentItem, hash [32]byte) (*pb.PublishResponse, error) {
+	what := fmt.Sprintf("apply %s/%s@%d", tenant, item.GetContentId(), item.GetVersion())
+	if item.GetVersion() > math.MaxInt64 {
+		return nil, &Refusal{Code: codes.InvalidArgument, Reason: contentrules.ReasonInvalidFormat, Field: "item.version",
+			Description: fmt.Sprintf("version must be at most %d", int64(math.MaxInt64)),
+			MessageVI:   fmt.Sprintf("Phiên bản không được lớn hơn %d", int64(math.MaxInt64))}
+	}
+	for attempt := 1; ; attempt++ {
+		var resp *pb.PublishResponse
+		err := pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
+			var err error
+			resp, err = applyTx(ctx, tx, tenant, item, hash)
+			return err
+		})
+		if err == nil {
+			return resp, nil
+		}
+		if (errors.Is(err, errRetry) || retryable(err)) && attempt < maxApplyAttempts {
+			continue
+		}
+		return nil, mapErr(what, err)
+	}
+}
+
+func applyTx(ctx context.Context, tx pgx.Tx, tenant string, item *pb.ContentItem, hash [32]byte) (*pb.PublishResponse, error) {
+	id := item.GetContentId()
+	version := item.GetVersion()
+	hashHex := hex.EncodeToString(hash[:])
+
+	var heldVersion int64
+	var heldHash []byte
+	err := tx.QueryRow(ctx, `SELECT version, content_hash FROM items WHERE tenant_id = $1 AND content_id = $2 FOR UPDATE`,
+		tenant, id).Scan(&heldVersion, &heldHash)
+	held := true
+	if errors.Is(err, pgx.ErrNoRows) {
+		held = false
+	} else if err != nil {
+		return nil, err
+	}
+	if held {
+		hv := uint64(heldVersion)
+		switch {
+		case version < hv:
+			return &pb.PublishResponse{Outcome: pb.PublishOutcome_PUBLISH_OUTCOME_STALE, CurrentVersion: hv,
+				ContentHash: hex.EncodeToString(heldHash)}, nil
+		case version == hv && bytes.Equal(heldHash, hash[:]):
+			return &pb.PublishResponse{Outcome: pb.PublishOutcome_PUBLISH_OUTCOME_UNCHANGED, CurrentVersion: hv,
+				ContentHash: hashHex}, nil
+		case version == hv:
+			return nil, &Refusal{Code: codes.AlreadyExists, Reason: contentrules.ReasonVersionConflict, Field: "item.version",
+				Description: fmt.Sprintf("version %d of %q is already held with content hash %s; this push has content hash %s: increase the version for a change",
+					version, id, hex.EncodeToString(heldHash), hashHex),
+				MessageVI: fmt.Sprintf("Phiên bản %d của %q đã có với mã băm %s; lần gửi này có mã băm %s: hãy tăng số phiên bản khi nội dung thay đổi",
+					version, id, hex.EncodeToString(heldHash), hashHex)}
+		}
+	}
+
+	if err := checkBlobs(ctx, tx, item); err != nil {
+		return nil, err
+	}
+	if err := checkSlugs(ctx, tx, tenant, item); err != nil {
+		return nil, err
+	}
+
+	doc, err := protojson.Marshal(item)
+	if err != nil {
+		return nil, fmt.Errorf("encode item: %w", err)
+	}
+	publishedAt := time.Now().UTC()
+	if item.GetPublishedAt() != nil {
+		publishedAt = item.GetPublishedAt().AsTime()
+	}
+	kind := enumWord(item.GetKind().String(), "CONTENT_KIND_")
+	state := enumWord(item.GetState().String(), "PUBLICATION_STATE_")
+
+	if held {
+		_, err = tx.Exec(ctx, `UPDATE items SET version = $3, content_hash = $4, kind = $5, category = $6, state = $7,
+			published_at = $8, doc = $9, updated_at = now() WHERE tenant_id = $1 AND content_id = $2`,
+			tenant, id, int64(version), hash[:], kind, item.GetCategory(), state, publishedAt, doc)
+		if err != nil {
+			return nil, categoryRefusal(err, item.GetCategory())
+		}
+	} else {
+		tag, err := tx.Exec(ctx, `INSERT INTO items (tenant_id, content_id, version, content_hash, kind, category, state, published_at, doc)
+			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) ON CONFLICT (tenant_id, content_id) DO NOTHING`,
+			tenant, id, int64(version), hash[:], kind, item.GetCategory(), state, publishedAt, doc)
+		if err != nil {
+			return nil, categoryRefusal(err, item.GetCategory())
+		}
+		if tag.RowsAffected() == 0 {
+			// A concurrent push inserted the item first: start again, and
+			// compare versions with what it stored.
+			return nil, errRetry
+		}
+	}
+
+	slugs, err := replaceTranslations(ctx, tx, tenant, item)
+	if err != nil {
+		return nil, err
+	}
+
+	msgID := events.ContentMsgID(tenant, id, version)
+	ev := &pb.ContentEvent{
+		EventId:     msgID,
+		Tenant:      tenant,
+		ContentId:   id,
+		Version:     version,
+		Change:      changeOf(item.GetState()),
+		Kind:        item.GetKind(),
+		Category:    item.GetCategory(),
+		ContentHash: hashHex,
+		Slugs:       slugs,
+		OccurredAt:  timestamppb.Now(),
+	}
+	payload, err := proto.MarshalOptions{Deterministic: true}.Marshal(ev)
+	if err != nil {
+		return nil, fmt.Errorf("encode event: %w", err)
+	}
+	if _, err := tx.Exec(ctx, `INSERT INTO outbox (subject, msg_id, payload) VALUES ($1, $2, $3)`,
+		events.ContentSubject(tenant, id), msgID, payload); err != nil {
+		return nil, err
+	}
+	return &pb.PublishResponse{Outcome: pb.PublishOutcome_PUBLISH_OUTCOME_APPLIED, CurrentVersion: version, ContentHash: hashHex}, nil
+}
+
+// checkBlobs refuses a push whose attachments name files never uploaded.
+func checkBlobs(ctx context.Context, tx pgx.Tx, item *pb.ContentItem) error {
+	atts := item.GetAttachments()
+	if len(atts) == 0 {
+		return nil
+	}
+	want := make([][]byte, 0, len(atts))
+	for _, a := range atts {
+		b, err := hex.DecodeString(a.GetSha256())
+		if err != nil || len(b) != 32 {
+			return &Refusal{Code: codes.InvalidArgument, Reason: contentrules.ReasonInvalidFormat, Field: "item.attachments.sha256",
+				Description: fmt.Sprintf("%q is not a lower-case hex SHA-256", a.GetSha256()),
+				MessageVI:   fmt.Sprintf("%q không phải là mã SHA-256 dạng hex chữ thường", a.GetSha256())}
+		}
+		want = append(want, b)
+	}
+	rows, err := tx.Query(ctx, `SELECT sha256 FROM blobs WHERE sha256 = ANY($1)`, want)
+	if err != nil {
+		return err
+	}
+	have := map[string]bool{}
+	for rows.Next() {
+		var b []byte
+		if err := rows.Scan(&b); err != nil {
+			rows.Close()
+			return err
+		}
+		have[string(b)] = true
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return err
+	}
+	var missing []string
+	field := ""
+	for i, a := range atts {
+		if !have[string(want[i])] {
+			if field == "" {
+				field = fmt.Sprintf("item.attachments[%d].sha256", i)
+			}
+			missing = append(missing, a.GetSha256())
+		}
+	}
+	if len(missing) == 0 {
+		return nil
+	}
+	list := strings.Join(missing, ", ")
+	return &Refusal{Code: codes.FailedPrecondition, Reason: contentrules.ReasonBlobMissing, Field: field,
+		Description: "upload these files with UploadBlob before publishing: " + list,
+		MessageVI:   "Hãy tải các tệp này lên bằng UploadBlob trước khi xuất bản: " + list}
+}
+
+// checkSlugs refuses a push one of whose slugs another item of the tenant
+// holds in the same locale.
+func checkSlugs(ctx context.Context, tx pgx.Tx, tenant string, item *pb.ContentItem) error {
+	for _, tr := range item.GetTranslations() {
+		var other string
+		err := tx.QueryRow(ctx, `SELECT content_id FROM item_translations
+			WHERE tenant_id = $1 AND locale = $2 AND slug = $3 AND content_id <> $4`,
+			tenant, tr.GetLocale(), tr.GetSlug(), item.GetContentId()).Scan(&other)
+		if errors.Is(err, pgx.ErrNoRows) {
+			continue
+		}
+		if err != nil {
+			return err
+		}
+		return slugRefusal(tr.GetLocale(), tr.GetSlug(), other)
+	}
+	return nil
+}
+
+func slugRefusal(locale, slug, other string) *Refusal {
+	desc := fmt.Sprintf("slug %q in locale %s belongs to another item", slug, locale)
+	vi := fmt.Sprintf("Đường dẫn %q (ngôn ngữ %s) đã thuộc về một mục khác", slug, locale)
+	if other != "" {
+		desc = fmt.Sprintf("slug %q in locale %s belongs to item %q", slug, locale, other)
+		vi = fmt.Sprintf("Đường dẫn %q (ngôn ngữ %s) đã thuộc về mục %q", slug, locale, other)
+	}
+	return &Refusal{Code: codes.AlreadyExists, Reason: contentrules.ReasonSlugTaken,
+		Field: fmt.Sprintf("item.translations[%s].slug", locale), Description: desc, MessageVI: vi}
+}
+
+// replaceTranslations stores the item's translations, moves slugs it no
+// longer uses into slug_history and returns the current slug per locale.
+func replaceTranslations(ctx context.Context, tx pgx.Tx, tenant string, item *pb.ContentItem) (map[string]string, error) {
+	id := item.GetContentId()
+	rows, err := tx.Query(ctx, `DELETE FROM item_translations WHERE tenant_id = $1 AND content_id = $2 RETURNING locale, slug`, tenant, id)
+	if err != nil {
+		return nil, err
+	}
+	old := map[string]string{}
+	for rows.Next() {
+		var locale, slug string
+		if err := rows.Scan(&locale, &slug); err != nil {
+			rows.Close()
+			return nil, err
+		}
+		old[locale] = slug
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+
+	slugs := map[string]string{}
+	for _, tr := range item.GetTranslations() {
+		slugs[tr.GetLocale()] = tr.GetSlug()
+		_, err := tx.Exec(ctx, `INSERT INTO item_translations (tenant_id, content_id, locale, slug, title, summary)
+			VALUES ($1, $2, $3, $4, $5, $6)`, tenant, id, tr.GetLocale(), tr.GetSlug(), tr.GetTitle(), tr.GetSummary())
+		if err != nil {
+			if isUnique(err) {
+				// Another item took the slug after checkSlugs looked.
+				return nil, slugRefusal(tr.GetLocale(), tr.GetSlug(), "")
+			}
+			return nil, err
+		}
+		// A slug in use is no longer a redirect, whoever held it before.
+		if _, err := tx.Exec(ctx, `DELETE FROM slug_history WHERE tenant_id = $1 AND locale = $2 AND slug = $3`,
+			tenant, tr.GetLocale(), tr.GetSlug()); err != nil {
+			return nil, err
+		}
+	}
+	locales := make([]string, 0, len(old))
+	for l := range old {
+		locales = append(locales, l)
+	}
+	sort.Strings(locales)
+	for _, l := range locales {
+		if slugs[l] == old[l] {
+			continue
+		}
+		if _, err := tx.Exec(ctx, `INSERT INTO slug_history (tenant_id, locale, slug, content_id) VALUES ($1, $2, $3, $4)
+			ON CONFLICT (tenant_id, locale, slug) DO UPDATE SET content_id = EXCLUDED.content_id, retired_at = now()`,
+			tenant, l, old[l], id); err != nil {
+			return nil, err
+		}
+	}
+	return slugs, nil
+}
+
+func isUnique(err error) bool {
+	var pgErr interface{ SQLState() string }
+	return errors.As(err, &pgErr) && pgErr.SQLState() == pgUniqueViolation
+}
+
+// categoryRefusal turns a foreign-key failure on the category into the
+// refusal the tenant would have had if the in-memory list were fresh.
+func categoryRefusal(err error, category string) error {
+	var pgErr interface {
+		SQLState() string
+	}
+	if errors.As(err, &pgErr) && pgErr.SQLState() == pgForeignKeyViolation {
+		return &Refusal{Code: codes.InvalidArgument, Reason: contentrules.ReasonUnknownCategory, Field: "item.category",
+			Description: fmt.Sprintf("category %q is not in the hub's code list", category),
+			MessageVI:   fmt.Sprintf("Chuyên mục %q không có trong danh mục của cổng", category)}
+	}
+	return err
+}
+
+// enumWord turns CONTENT_KIND_LEGAL_DOCUMENT into legal_document.
+func enumWord(name, prefix string) string {
+	return strings.ToLower(strings.TrimPrefix(name, prefix))
+}
+
+func changeOf(s pb.PublicationState) pb.ContentChange {
+	switch s {
+	case pb.PublicationState_PUBLICATION_STATE_WITHDRAWN:
+		return pb.ContentChange_CONTENT_CHANGE_WITHDRAWN
+	case pb.PublicationState_PUBLICATION_STATE_REDIRECTED:
+		return pb.ContentChange_CONTENT_CHANGE_REDIRECTED
+	case pb.PublicationState_PUBLICATION_STATE_GONE:
+		return pb.ContentChange_CONTENT_CHANGE_GONE
+	default:
+		return pb.ContentChange_CONTENT_CHANGE_PUBLISHED
+	}
+}

@@ -1,0 +1,106 @@
+package hubstore
+
+import (
+	"context"
+	"errors"
+	"fmt"
+
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgconn"
+	"google.golang.org/grpc/codes"
+	"google.golang.org/grpc/status"
+
+	"github.com/portalhub/portalhub/services/internal/contentrules"
+)
+
+// Domain errors. Every error the store returns wraps one of these (or is a
+// *Refusal), so callers never see driver errors.
+var (
+	// ErrNotFound: the tenant, credential or row does not exist.
+	ErrNotFound = errors.New("not found")
+	// ErrConflict: the row already exists (a unique key is taken).
+	ErrConflict = errors.New("conflict")
+	// ErrInvalidArgument: the database refused a value (a check constraint).
+	ErrInvalidArgument = errors.New("invalid argument")
+	// ErrUnavailable: the database could not be reached or the call was
+	// cancelled; retrying later may succeed.
+	ErrUnavailable = errors.New("unavailable")
+)
+
+// Refusal is a push the store refuses for a reason the tenant can act on
+// (VERSION_CONFLICT, SLUG_TAKEN, BLOB_MISSING, ...). The ingest server turns
+// it into a gRPC status with a google.rpc.BadRequest field violation.
+type Refusal struct {
+	Code        codes.Code
+	Reason      string // a reason code of docs/ARCHITECTURE.md
+	Field       string // e.g. "item.translations[vi].slug"
+	Description string // English
+	MessageVI   string // Vietnamese
+}
+
+func (r *Refusal) Error() string {
+	return fmt.Sprintf("%s: %s (%s)", r.Reason, r.Description, r.Field)
+}
+
+// GRPCStatus makes a Refusal a gRPC status error with the details of
+// contentrules.Refuse, so that status.Convert and the gRPC server see it as
+// such.
+func (r *Refusal) GRPCStatus() *status.Status {
+	return status.Convert(contentrules.Refuse(r.Code, r.Reason, r.Field, r.Description, r.MessageVI))
+}
+
+// Codes of PostgreSQL errors the store handles.
+const (
+	pgUniqueViolation      = "23505"
+	pgForeignKeyViolation  = "23503"
+	pgCheckViolation       = "23514"
+	pgSerializationFailure = "40001"
+	pgDeadlockDetected     = "40P01"
+)
+
+// mapErr turns a driver error into a domain error, keeping the original text
+// for logs. what names the operation ("add tenant x").
+func mapErr(what string, err error) error {
+	if err == nil {
+		return nil
+	}
+	var r *Refusal
+	if errors.As(err, &r) {
+		return err
+	}
+	for _, sentinel := range []error{ErrNotFound, ErrConflict, ErrInvalidArgument, ErrUnavailable} {
+		if errors.Is(err, sentinel) {
+			return fmt.Errorf("%s: %w", what, err)
+		}
+	}
+	if errors.Is(err, pgx.ErrNoRows) {
+		return fmt.Errorf("%s: %w", what, ErrNotFound)
+	}
+	var pgErr *pgconn.PgError
+	if errors.As(err, &pgErr) {
+		switch pgErr.Code {
+		case pgUniqueViolation:
+			return fmt.Errorf("%s: %w (%s)", what, ErrConflict, pgErr.ConstraintName)
+		case pgForeignKeyViolation:
+			return fmt.Errorf("%s: %w (%s)", what, ErrNotFound, pgErr.ConstraintName)
+		case pgCheckViolation:
+			return fmt.Errorf("%s: %w (%s)", what, ErrInvalidArgument, pgErr.ConstraintName)
+		}
+		return fmt.Errorf("%s: database error %s: %s", what, pgErr.Code, pgErr.Message)
+	}
+	if errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) || pgconn.SafeToRetry(err) || pgconn.Timeout(err) {
+		return fmt.Errorf("%s: %w: %v", what, ErrUnavailable, err)
+	}
+	var connErr *pgconn.ConnectError
+	if errors.As(err, &connErr) {
+		return fmt.Errorf("%s: %w: %v", what, ErrUnavailable, err)
+	}
+	return fmt.Errorf("%s: %w", what, err)
+}
+
+// retryable reports whether a transaction failed only because of a
+// concurrent one (serialization failure or deadlock).
+func retryable(err error) bool {
+	var pgErr *pgconn.PgError
+	return errors.As(err, &pgErr) && (pgErr.Code == pgSerializationFailure || pgErr.Code == pgDeadlockDetected)
+}

@@ -1,0 +1,112 @@
+// Package hubstore is the hub's write side: it applies a tenant's push and its
+// outbox event in one transaction, stores blobs, and manages tenants and
+// their credentials (with an append-only audit log). Driver errors become the
+// domain errors of errors.go here, at the boundary.
+package hubstore
+
+import (
+	"context"
+	"fmt"
+	"sync"
+	"time"
+
+	"github.com/jackc/pgx/v5/pgxpool"
+)
+
+// CategoryRefresh is how often the in-memory category list is reloaded.
+const CategoryRefresh = time.Minute
+
+// Store is the hub store. It is safe for concurrent use.
+type Store struct {
+	pool *pgxpool.Pool
+
+	catMu      sync.RWMutex
+	categories map[string]bool
+
+	stop chan struct{}
+	done chan struct{}
+}
+
+// Open connects to the hub database at url, loads the category list and keeps
+// it fresh until Close.
+func Open(ctx context.Context, url string) (*Store, error) {
+	cfg, err := pgxpool.ParseConfig(url)
+	if err != nil {
+		return nil, fmt.Errorf("hub database url: %w", ErrInvalidArgument)
+	}
+	pool, err := pgxpool.NewWithConfig(ctx, cfg)
+	if err != nil {
+		return nil, mapErr("open hub database", err)
+	}
+	s := &Store{pool: pool, stop: make(chan struct{}), done: make(chan struct{})}
+	if err := s.RefreshCategories(ctx); err != nil {
+		pool.Close()
+		return nil, err
+	}
+	go s.refreshLoop()
+	return s, nil
+}
+
+// Pool returns the connection pool, for the outbox relay and readiness checks.
+func (s *Store) Pool() *pgxpool.Pool { return s.pool }
+
+// Ping checks that the database answers.
+func (s *Store) Ping(ctx context.Context) error {
+	return mapErr("ping hub database", s.pool.Ping(ctx))
+}
+
+// Close stops the category refresh and closes the pool.
+func (s *Store) Close() {
+	close(s.stop)
+	<-s.done
+	s.pool.Close()
+}
+
+func (s *Store) refreshLoop() {
+	defer close(s.done)
+	t := time.NewTicker(CategoryRefresh)
+	defer t.Stop()
+	for {
+		select {
+		case <-s.stop:
+			return
+		case <-t.C:
+			ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+			// A failed refresh keeps the previous list; the next tick retries.
+			_ = s.RefreshCategories(ctx)
+			cancel()
+		}
+	}
+}
+
+// RefreshCategories reloads the hub's category code list.
+func (s *Store) RefreshCategories(ctx context.Context) error {
+	rows, err := s.pool.Query(ctx, `SELECT code FROM categories`)
+	if err != nil {
+		return mapErr("load categories", err)
+	}
+	defer rows.Close()
+	set := map[string]bool{}
+	for rows.Next() {
+		var code string
+		if err := rows.Scan(&code); err != nil {
+			return mapErr("load categories", err)
+		}
+		set[code] = true
+	}
+	if err := rows.Err(); err != nil {
+		return mapErr("load categories", err)
+	}
+	s.catMu.Lock()
+	s.categories = set
+	s.catMu.Unlock()
+	return nil
+}
+
+// KnownCategory reports whether code is in the hub's category list (as last
+// loaded; the list is refreshed every CategoryRefresh).
+func (s *Store) KnownCategory(code string) bool {
+	s.catMu.RLock()
+	defer s.catMu.RUnlock()
+	return s.categories[code]
+}

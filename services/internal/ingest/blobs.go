@@ -1,0 +1,151 @@
+package ingest
+
+import (
+	"bytes"
+	"crypto/sha256"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"io"
+	"time"
+
+	"google.golang.org/grpc/codes"
+
+	pb "github.com/portalhub/portalhub/proto/gen/portalhub/v1"
+	"github.com/portalhub/portalhub/services/internal/contentrules"
+)
+
+// Limits of UploadBlob.
+const (
+	MaxChunk    = 1 << 20  // bytes per chunk
+	MaxBlobSize = 32 << 20 // bytes per file
+)
+
+// UploadBlob receives a file: the header, then chunks. The file is hashed as
+// it arrives, checked against the header's SHA-256 and size, typed from its
+// content (never from the claim), and stored unless the hub holds it already.
+func (s *Server) UploadBlob(stream pb.IngestService_UploadBlobServer) error {
+	ctx := stream.Context()
+	tenant, err := tenantOf(ctx)
+	if err != nil {
+		return err
+	}
+	start := time.Now()
+	resp, err := s.uploadBlob(stream, tenant)
+	outcome := "STORED"
+	switch {
+	case err != nil:
+		outcome = contentrules.ReasonOf(err)
+		if outcome == "" {
+			outcome = statusCode(err)
+		}
+	case resp.AlreadyPresent:
+		outcome = "ALREADY_PRESENT"
+	}
+	s.metrics.uploads.WithLabelValues(tenant, outcome).Inc()
+	ev := s.log.Info().Str("tenant", tenant).Str("outcome", outcome).Dur("took", time.Since(start))
+	if resp != nil {
+		ev.Str("sha256", resp.Sha256).Uint64("size", resp.Size).Str("media_type", resp.MediaType)
+	}
+	ev.Msg("upload blob")
+	if err != nil {
+		return err
+	}
+	return stream.SendAndClose(resp)
+}
+
+func (s *Server) uploadBlob(stream pb.IngestService_UploadBlobServer, tenant string) (*pb.UploadBlobResponse, error) {
+	ctx := stream.Context()
+	first, err := stream.Recv()
+	if err != nil {
+		if errors.Is(err, io.EOF) {
+			return nil, refuse(contentrules.ReasonRequired, "header", "the first message must be the header", "Thông điệp đầu tiên phải là phần đầu (header)")
+		}
+		return nil, err
+	}
+	h := first.GetHeader()
+	if h == nil {
+		return nil, refuse(contentrules.ReasonRequired, "header", "the first message must be the header", "Thông điệp đầu tiên phải là phần đầu (header)")
+	}
+	want, err := hex.DecodeString(h.GetSha256())
+	if err != nil || len(want) != sha256.Size || h.GetSha256() != hex.EncodeToString(want) {
+		return nil, refuse(contentrules.ReasonInvalidFormat, "header.sha256", "sha256 must be 64 lower-case hex digits",
+			"sha256 phải gồm 64 chữ số hex viết thường")
+	}
+	var sum [32]byte
+	copy(sum[:], want)
+	switch {
+	case h.GetSize() == 0:
+		return nil, refuse(contentrules.ReasonRequired, "header.size", "size must be at least 1 byte", "Kích thước tệp phải lớn hơn 0")
+	case h.GetSize() > MaxBlobSize:
+		return nil, refuse(contentrules.ReasonTooLarge, "header.size", fmt.Sprintf("%d bytes, limit %d (32 MiB)", h.GetSize(), MaxBlobSize),
+			"Tệp vượt quá 32 MiB")
+	}
+
+	if present, err := s.store.HasBlob(ctx, sum); err != nil {
+		return nil, grpcError(err)
+	} else if present {
+		info, err := s.store.BlobInfo(ctx, sum)
+		if err != nil {
+			return nil, grpcError(err)
+		}
+		return &pb.UploadBlobResponse{Sha256: h.GetSha256(), Size: uint64(info.Size), MediaType: info.MediaType, AlreadyPresent: true}, nil
+	}
+
+	select {
+	case s.uploads <- struct{}{}:
+		defer func() { <-s.uploads }()
+	case <-ctx.Done():
+		return nil, ctx.Err()
+	}
+
+	buf := bytes.NewBuffer(make([]byte, 0, int(h.GetSize())))
+	hash := sha256.New()
+	for {
+		req, err := stream.Recv()
+		if errors.Is(err, io.EOF) {
+			break
+		}
+		if err != nil {
+			return nil, err
+		}
+		chunk := req.GetChunk()
+		if req.GetHeader() != nil {
+			return nil, refuse(contentrules.ReasonInvalidFormat, "header", "only the first message may be a header", "Chỉ thông điệp đầu tiên được là phần đầu")
+		}
+		if len(chunk) > MaxChunk {
+			return nil, refuse(contentrules.ReasonTooLarge, "chunk", fmt.Sprintf("chunk of %d bytes, limit %d (1 MiB)", len(chunk), MaxChunk),
+				"Mỗi phần của tệp không được vượt quá 1 MiB")
+		}
+		if uint64(buf.Len()+len(chunk)) > h.GetSize() {
+			return nil, refuse(contentrules.ReasonBlobMismatch, "header.size",
+				fmt.Sprintf("more bytes than the declared size %d", h.GetSize()),
+				fmt.Sprintf("Số byte nhận được nhiều hơn kích thước đã khai báo (%d)", h.GetSize()))
+		}
+		buf.Write(chunk)
+		hash.Write(chunk)
+	}
+	if uint64(buf.Len()) != h.GetSize() {
+		return nil, refuse(contentrules.ReasonBlobMismatch, "header.size",
+			fmt.Sprintf("received %d bytes, declared %d", buf.Len(), h.GetSize()),
+			fmt.Sprintf("Nhận được %d byte, khác kích thước đã khai báo %d", buf.Len(), h.GetSize()))
+	}
+	if got := hash.Sum(nil); !bytes.Equal(got, want) {
+		return nil, refuse(contentrules.ReasonBlobMismatch, "header.sha256",
+			fmt.Sprintf("the bytes hash to %x, declared %s", got, h.GetSha256()),
+			fmt.Sprintf("Mã băm của dữ liệu là %x, khác mã đã khai báo %s", got, h.GetSha256()))
+	}
+	mediaType, err := DetectMediaType(buf.Bytes(), h.GetMediaType())
+	if err != nil {
+		return nil, err
+	}
+	already, err := s.store.PutBlob(ctx, sum, mediaType, buf.Bytes())
+	if err != nil {
+		return nil, grpcError(err)
+	}
+	return &pb.UploadBlobResponse{Sha256: h.GetSha256(), Size: h.GetSize(), MediaType: mediaType, AlreadyPresent: already}, nil
+}
+
+func refuse(reason, field, en, vi string) error {
+	return contentrules.Refuse(codes.InvalidArgument, reason, field, en, vi)
+}

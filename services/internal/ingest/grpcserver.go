@@ -1,0 +1,131 @@
+package ingest
+
+import (
+	"context"
+	"crypto/tls"
+	"time"
+
+	"github.com/rs/zerolog"
+	"google.golang.org/grpc"
+	"google.golang.org/grpc/codes"
+	"google.golang.org/grpc/credentials"
+	"google.golang.org/grpc/health"
+	healthpb "google.golang.org/grpc/health/grpc_health_v1"
+	"google.golang.org/grpc/keepalive"
+	"google.golang.org/grpc/reflection"
+	"google.golang.org/grpc/status"
+
+	pb "github.com/portalhub/portalhub/proto/gen/portalhub/v1"
+	"github.com/portalhub/portalhub/services/internal/auth"
+	"github.com/portalhub/portalhub/services/internal/contentrules"
+)
+
+// Transport limits of the aggregator's gRPC server.
+const (
+	MaxRecvMsgSize  = 4 << 20
+	DefaultDeadline = 30 * time.Second
+)
+
+// GRPCConfig is what the aggregator's gRPC server is built from.
+type GRPCConfig struct {
+	TLS    *tls.Config // nil serves plain text (tests only)
+	Auth   *auth.Authenticator
+	Ingest *Server
+	Log    zerolog.Logger
+	// Deadline caps calls that come without one; 0 means DefaultDeadline.
+	Deadline time.Duration
+}
+
+// NewGRPCServer builds the aggregator's gRPC server: the IngestService
+// behind the auth interceptors, with the UTF-8-repairing codec, a 4 MiB
+// message limit, keepalive enforcement, a default deadline, the standard
+// health service (NOT_SERVING until the caller says otherwise) and server
+// reflection.
+func NewGRPCServer(cfg GRPCConfig) (*grpc.Server, *health.Server) {
+	d := cfg.Deadline
+	if d <= 0 {
+		d = DefaultDeadline
+	}
+	opts := []grpc.ServerOption{
+		grpc.ForceServerCodecV2(contentrules.Codec()),
+		grpc.MaxRecvMsgSize(MaxRecvMsgSize),
+		grpc.KeepaliveEnforcementPolicy(keepalive.EnforcementPolicy{MinTime: 10 * time.Second, PermitWithoutStream: true}),
+		grpc.KeepaliveParams(keepalive.ServerParameters{MaxConnectionIdle: 15 * time.Minute, Time: 2 * time.Minute, Timeout: 20 * time.Second}),
+		grpc.ChainUnaryInterceptor(recoverUnary(cfg.Log), deadlineUnary(d), cfg.Auth.Unary()),
+		grpc.ChainStreamInterceptor(recoverStream(cfg.Log), deadlineStream(d), cfg.Auth.Stream()),
+	}
+	if cfg.TLS != nil {
+		opts = append(opts, grpc.Creds(credentials.NewTLS(cfg.TLS)))
+	}
+	srv := grpc.NewServer(opts...)
+	pb.RegisterIngestServiceServer(srv, cfg.Ingest)
+	hs := health.NewServer()
+	hs.SetServingStatus("", healthpb.HealthCheckResponse_NOT_SERVING)
+	hs.SetServingStatus(pb.IngestService_ServiceDesc.ServiceName, healthpb.HealthCheckResponse_NOT_SERVING)
+	healthpb.RegisterHealthServer(srv, hs)
+	reflection.Register(srv)
+	return srv, hs
+}
+
+// SetServing flips the health status of the server and of the IngestService.
+func SetServing(hs *health.Server, serving bool) {
+	st := healthpb.HealthCheckResponse_NOT_SERVING
+	if serving {
+		st = healthpb.HealthCheckResponse_SERVING
+	}
+	hs.SetServingStatus("", st)
+	hs.SetServingStatus(pb.IngestService_ServiceDesc.ServiceName, st)
+}
+
+func deadlineUnary(d time.Duration) grpc.UnaryServerInterceptor {
+	return func(ctx context.Context, req any, _ *grpc.UnaryServerInfo, handler grpc.UnaryHandler) (any, error) {
+		if _, ok := ctx.Deadline(); !ok {
+			var cancel context.CancelFunc
+			ctx, cancel = context.WithTimeout(ctx, d)
+			defer cancel()
+		}
+		return handler(ctx, req)
+	}
+}
+
+func deadlineStream(d time.Duration) grpc.StreamServerInterceptor {
+	return func(srv any, ss grpc.ServerStream, _ *grpc.StreamServerInfo, handler grpc.StreamHandler) error {
+		if _, ok := ss.Context().Deadline(); ok {
+			return handler(srv, ss)
+		}
+		ctx, cancel := context.WithTimeout(ss.Context(), d)
+		defer cancel()
+		return handler(srv, &ctxStream{ServerStream: ss, ctx: ctx})
+	}
+}
+
+type ctxStream struct {
+	grpc.ServerStream
+	ctx context.Context
+}
+
+func (s *ctxStream) Context() context.Context { return s.ctx }
+
+func recoverUnary(log zerolog.Logger) grpc.UnaryServerInterceptor {
+	return func(ctx context.Context, req any, info *grpc.UnaryServerInfo, handler grpc.UnaryHandler) (resp any, err error) {
+		defer func() {
+			if p := recover(); p != nil {
+				log.Error().Interface("panic", p).Str("method", info.FullMethod).Msg("handler panicked")
+				err = status.Error(codes.Internal, "internal error")
+			}
+		}()
+		return handler(ctx, req)
+	}
+}
+
+func recoverStream(log zerolog.Logger) grpc.StreamServerInterceptor {
+	return func(srv any, ss grpc.ServerStream, info *grpc.StreamServerInfo, handler grpc.StreamHandler) (err error) {
+		defer func() {
+			if p := recover(); p != nil {
+				log.Error().Interface("panic", p).Str("method", info.FullMethod).Msg("handler panicked")
+				err = status.Error(codes.Internal, "internal error")
+			}
+		}()
+		return handler(srv, ss)
+	}
+}

@@ -1,0 +1,40 @@
+package ingest
+
+import (
+	"time"
+
+	"github.com/prometheus/client_golang/prometheus"
+)
+
+type metrics struct {
+	publishes *prometheus.CounterVec
+	latency   prometheus.Histogram
+	uploads   *prometheus.CounterVec
+}
+
+func newMetrics(reg prometheus.Registerer) *metrics {
+	m := &metrics{
+		publishes: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: "portalhub_ingest_publish_total",
+			Help: "Pushes received, by tenant and outcome (APPLIED, UNCHANGED, STALE, or the refusal's reason code).",
+		}, []string{"tenant", "outcome"}),
+		latency: prometheus.NewHistogram(prometheus.HistogramOpts{
+			Name:    "portalhub_ingest_publish_seconds",
+			Help:    "Time to prepare and apply one push.",
+			Buckets: prometheus.ExponentialBuckets(0.001, 2, 14),
+		}),
+		uploads: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: "portalhub_ingest_blob_uploads_total",
+			Help: "Blob uploads, by tenant and outcome (STORED, ALREADY_PRESENT, or the refusal's reason code).",
+		}, []string{"tenant", "outcome"}),
+	}
+	if reg != nil {
+		reg.MustRegister(m.publishes, m.latency, m.uploads)
+	}
+	return m
+}
+
+func (m *metrics) observe(tenant, outcome string, took time.Duration) {
+	m.publishes.WithLabelValues(tenant, outcome).Inc()
+	m.latency.Observe(took.Seconds())
+}

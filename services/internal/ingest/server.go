@@ -1,0 +1,205 @@
+// Package ingest is the aggregator's IngestService: it authenticates nothing
+// itself (the auth interceptors put the tenant in the context), prepares each
+// push with contentrules (validation, NFC, sanitising, hash) and applies it
+// with the hub store, which writes the item and its event in one
+// transaction. It also receives blobs and answers resync listings.
+package ingest
+
+import (
+	"context"
+	"errors"
+	"io"
+	"time"
+
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/rs/zerolog"
+	"google.golang.org/grpc/codes"
+	"google.golang.org/grpc/status"
+
+	pb "github.com/portalhub/portalhub/proto/gen/portalhub/v1"
+	"github.com/portalhub/portalhub/services/internal/auth"
+	"github.com/portalhub/portalhub/services/internal/contentrules"
+	"github.com/portalhub/portalhub/services/internal/hubstore"
+)
+
+// Config is what a Server needs.
+type Config struct {
+	Store *hubstore.Store
+	Log   zerolog.Logger
+	// Registerer receives the server's metrics; nil registers none.
+	Registerer prometheus.Registerer
+	// MaxConcurrentUploads bounds the blobs held in memory at once; 0 means 8.
+	MaxConcurrentUploads int
+}
+
+// Server implements pb.IngestServiceServer.
+type Server struct {
+	pb.UnimplementedIngestServiceServer
+
+	store   *hubstore.Store
+	log     zerolog.Logger
+	metrics *metrics
+	uploads chan struct{}
+}
+
+// NewServer returns the IngestService.
+func NewServer(cfg Config) *Server {
+	n := cfg.MaxConcurrentUploads
+	if n <= 0 {
+		n = 8
+	}
+	return &Server{
+		store:   cfg.Store,
+		log:     cfg.Log,
+		metrics: newMetrics(cfg.Registerer),
+		uploads: make(chan struct{}, n),
+	}
+}
+
+func tenantOf(ctx context.Context) (string, error) {
+	t := auth.Tenant(ctx)
+	if t == "" {
+		// The interceptors guarantee a tenant; reaching here means the
+		// server was wired without them.
+		return "", contentrules.Refuse(codes.Unauthenticated, contentrules.ReasonUnauthenticated, "", "no authenticated tenant", "Chưa xác thực đơn vị")
+	}
+	return t, nil
+}
+
+// Publish applies one item.
+func (s *Server) Publish(ctx context.Context, req *pb.PublishRequest) (*pb.PublishResponse, error) {
+	tenant, err := tenantOf(ctx)
+	if err != nil {
+		return nil, err
+	}
+	return s.publish(ctx, tenant, req.GetItem())
+}
+
+// PublishBulk answers each request of the stream in order, with its result
+// or its error.
+func (s *Server) PublishBulk(stream pb.IngestService_PublishBulkServer) error {
+	ctx := stream.Context()
+	tenant, err := tenantOf(ctx)
+	if err != nil {
+		return err
+	}
+	for {
+		req, err := stream.Recv()
+		if errors.Is(err, io.EOF) {
+			return nil
+		}
+		if err != nil {
+			return err
+		}
+		item := req.GetItem()
+		out := &pb.PublishBulkResponse{ContentId: item.GetContentId(), Version: item.GetVersion()}
+		resp, err := s.publish(ctx, tenant, item)
+		if err != nil {
+			out.Error = status.Convert(err).Proto()
+		} else {
+			out.Result = resp
+		}
+		if err := stream.Send(out); err != nil {
+			return err
+		}
+	}
+}
+
+func (s *Server) publish(ctx context.Context, tenant string, item *pb.ContentItem) (*pb.PublishResponse, error) {
+	start := time.Now()
+	resp, err := s.prepareAndApply(ctx, tenant, item)
+	outcome := outcomeOf(resp, err)
+	s.metrics.observe(tenant, outcome, time.Since(start))
+	ev := s.log.Info()
+	if err != nil && status.Code(err) == codes.Internal {
+		ev = s.log.Error().Err(err)
+	}
+	ev.Str("tenant", tenant).Str("content_id", item.GetContentId()).Uint64("version", item.GetVersion()).
+		Str("outcome", outcome).Dur("took", time.Since(start))
+	if err != nil {
+		ev.Str("code", status.Code(err).String())
+	}
+	if resp != nil && len(resp.Sanitized) > 0 {
+		ev.Int("sanitized_fields", len(resp.Sanitized))
+	}
+	ev.Msg("publish")
+	return resp, err
+}
+
+func (s *Server) prepareAndApply(ctx context.Context, tenant string, item *pb.ContentItem) (*pb.PublishResponse, error) {
+	p, err := contentrules.Prepare(item, s.store.KnownCategory)
+	if err != nil {
+		return nil, err
+	}
+	if p.RedirectsToItself(tenant) {
+		return nil, contentrules.Refuse(codes.InvalidArgument, contentrules.ReasonInvalidSuccessor, "item.unpublishing.successor",
+			"an item cannot redirect to itself", "Mục nội dung không thể chuyển hướng đến chính nó")
+	}
+	resp, err := s.store.Apply(ctx, tenant, p)
+	if err != nil {
+		return nil, grpcError(err)
+	}
+	return resp, nil
+}
+
+// grpcError maps the store's errors to status errors. Refusals already are.
+func grpcError(err error) error {
+	var r *hubstore.Refusal
+	switch {
+	case errors.As(err, &r):
+		return r.GRPCStatus().Err()
+	case errors.Is(err, context.Canceled):
+		return status.Error(codes.Canceled, "call cancelled")
+	case errors.Is(err, context.DeadlineExceeded):
+		return status.Error(codes.DeadlineExceeded, "deadline exceeded")
+	case errors.Is(err, hubstore.ErrUnavailable):
+		return status.Error(codes.Unavailable, "the hub store is unavailable; try again")
+	case errors.Is(err, hubstore.ErrInvalidArgument):
+		return status.Error(codes.InvalidArgument, err.Error())
+	case errors.Is(err, hubstore.ErrConflict):
+		return status.Error(codes.Aborted, "concurrent change; try again")
+	default:
+		return status.Error(codes.Internal, "internal error")
+	}
+}
+
+// outcomeOf is the metrics and log label of a publish.
+func outcomeOf(resp *pb.PublishResponse, err error) string {
+	if err != nil {
+		if r := contentrules.ReasonOf(err); r != "" {
+			return r
+		}
+		return status.Code(err).String()
+	}
+	switch resp.GetOutcome() {
+	case pb.PublishOutcome_PUBLISH_OUTCOME_APPLIED:
+		return "APPLIED"
+	case pb.PublishOutcome_PUBLISH_OUTCOME_UNCHANGED:
+		return "UNCHANGED"
+	case pb.PublishOutcome_PUBLISH_OUTCOME_STALE:
+		return "STALE"
+	}
+	return "UNKNOWN"
+}
+
+// ListVersions pages through the calling tenant's items.
+func (s *Server) ListVersions(ctx context.Context, req *pb.ListVersionsRequest) (*pb.ListVersionsResponse, error) {
+	tenant, err := tenantOf(ctx)
+	if err != nil {
+		return nil, err
+	}
+	if n := req.GetPageSize(); n < 0 || n > hubstore.MaxPageSize {
+		return nil, contentrules.Refuse(codes.InvalidArgument, contentrules.ReasonInvalidFormat, "page_size",
+			"page_size must be between 0 and 1000", "page_size phải từ 0 đến 1000")
+	}
+	items, next, err := s.store.ListVersions(ctx, tenant, int(req.GetPageSize()), req.GetPageToken())
+	if errors.Is(err, hubstore.ErrInvalidArgument) {
+		return nil, contentrules.Refuse(codes.InvalidArgument, contentrules.ReasonInvalidFormat, "page_token",
+			"page_token is not one this server gave", "page_token không hợp lệ")
+	}
+	if err != nil {
+		s.log.Error().Err(err).Str("tenant", tenant).Msg("list versions")
+		return nil, grpcError(err)
+	}
+	return &pb.ListVersionsResponse{Items: items, NextPageToken: next}, nil
+}

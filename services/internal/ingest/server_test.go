@@ -1,0 +1,355 @@
+package ingest
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"io"
+	"net"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/rs/zerolog"
+	"google.golang.org/grpc"
+	"google.golang.org/grpc/codes"
+	"google.golang.org/grpc/credentials"
+	healthpb "google.golang.org/grpc/health/grpc_health_v1"
+	"google.golang.org/grpc/metadata"
+	"google.golang.org/grpc/status"
+	"google.golang.org/protobuf/types/known/timestamppb"
+
+	pb "github.com/portalhub/portalhub/proto/gen/portalhub/v1"
+	"github.com/portalhub/portalhub/services/hubschema"
+	"github.com/portalhub/portalhub/services/internal/auth"
+	"github.com/portalhub/portalhub/services/internal/contentrules"
+	"github.com/portalhub/portalhub/services/internal/devtls"
+	"github.com/portalhub/portalhub/services/internal/hubstore"
+	"github.com/portalhub/portalhub/services/testenv"
+)
+
+func TestMain(m *testing.M) { testenv.Main(m) }
+
+type hub struct {
+	store  *hubstore.Store
+	client pb.IngestServiceClient
+	health healthpb.HealthClient
+	tokens map[string]string // tenant -> token
+}
+
+// startHub runs the aggregator's gRPC server over TLS on 127.0.0.1:0 with a
+// fresh database holding tenants so-gd and xa-b.
+func startHub(t *testing.T) *hub {
+	t.Helper()
+	ctx := context.Background()
+	store, err := hubstore.Open(ctx, testenv.Postgres(t, "ingest", hubschema.Migrate))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(store.Close)
+	h := &hub{store: store, tokens: map[string]string{}}
+	for _, id := range []string{"so-gd", "xa-b"} {
+		if err := store.AddTenant(ctx, "test", hubstore.Tenant{ID: id, Kind: "department", NameVI: id}); err != nil {
+			t.Fatal(err)
+		}
+		_, tok, err := store.IssueCredential(ctx, "test", id, "test")
+		if err != nil {
+			t.Fatal(err)
+		}
+		h.tokens[id] = tok
+	}
+
+	ca, cert, key, err := devtls.Ensure(filepath.Join(t.TempDir(), "tls"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	srvTLS, err := devtls.ServerTLS(cert, key)
+	if err != nil {
+		t.Fatal(err)
+	}
+	log := zerolog.New(zerolog.NewTestWriter(t))
+	srv, hs := NewGRPCServer(GRPCConfig{
+		TLS:    srvTLS,
+		Auth:   auth.New(store, log, 0),
+		Ingest: NewServer(Config{Store: store, Log: log, Registerer: prometheus.NewRegistry()}),
+		Log:    log,
+	})
+	SetServing(hs, true)
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	go srv.Serve(ln)
+	t.Cleanup(srv.Stop)
+
+	cliTLS, err := devtls.ClientTLS(ca)
+	if err != nil {
+		t.Fatal(err)
+	}
+	conn, err := grpc.NewClient(ln.Addr().String(), grpc.WithTransportCredentials(credentials.NewTLS(cliTLS)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { conn.Close() })
+	h.client = pb.NewIngestServiceClient(conn)
+	h.health = healthpb.NewHealthClient(conn)
+	return h
+}
+
+func (h *hub) as(tenant string, kv ...string) context.Context {
+	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+	_ = cancel // released when the test process ends; calls are short
+	return metadata.AppendToOutgoingContext(ctx, append([]string{"authorization", "Bearer " + h.tokens[tenant]}, kv...)...)
+}
+
+func (h *hub) count(t *testing.T, query string) int {
+	t.Helper()
+	var n int
+	if err := h.store.Pool().QueryRow(context.Background(), query).Scan(&n); err != nil {
+		t.Fatal(err)
+	}
+	return n
+}
+
+func item(id string, version uint64, title, body string) *pb.ContentItem {
+	return &pb.ContentItem{
+		ContentId: id, Version: version,
+		Kind: pb.ContentKind_CONTENT_KIND_ARTICLE, Category: "news",
+		State: pb.PublicationState_PUBLICATION_STATE_PUBLISHED,
+		Translations: []*pb.Translation{
+			{Locale: "vi", Title: title, Slug: id, BodyHtml: body},
+		},
+		Approver:    &pb.Person{Name: "Lê Văn Cường"},
+		PublishedAt: timestamppb.New(time.Date(2025, 7, 1, 8, 0, 0, 0, time.UTC)),
+	}
+}
+
+func wantRefusal(t *testing.T, what string, err error, code codes.Code, reason string) {
+	t.Helper()
+	if status.Code(err) != code || contentrules.ReasonOf(err) != reason {
+		t.Fatalf("%s: err = %v (reason %q), want %v %s", what, err, contentrules.ReasonOf(err), code, reason)
+	}
+}
+
+func TestHealthWithoutCredential(t *testing.T) {
+	h := startHub(t)
+	resp, err := h.health.Check(context.Background(), &healthpb.HealthCheckRequest{})
+	if err != nil || resp.Status != healthpb.HealthCheckResponse_SERVING {
+		t.Fatalf("health = %v, %v", resp, err)
+	}
+}
+
+func TestUnauthenticated(t *testing.T) {
+	h := startHub(t)
+	_, err := h.client.Publish(context.Background(), &pb.PublishRequest{Item: item("a", 1, "A", "")})
+	wantRefusal(t, "no credential", err, codes.Unauthenticated, contentrules.ReasonUnauthenticated)
+	ctx := metadata.AppendToOutgoingContext(context.Background(), "authorization", "Bearer phk_nope")
+	_, err = h.client.ListVersions(ctx, &pb.ListVersionsRequest{})
+	wantRefusal(t, "unknown credential", err, codes.Unauthenticated, contentrules.ReasonUnauthenticated)
+	if n := h.count(t, `SELECT count(*) FROM items`); n != 0 {
+		t.Errorf("items = %d, want 0", n)
+	}
+}
+
+func TestPublishVersions(t *testing.T) {
+	h := startHub(t)
+	it := item("le-hoi", 1, "Lễ hội", `<p>Chào<script>alert(1)</script></p>`)
+	got, err := h.client.Publish(h.as("so-gd"), &pb.PublishRequest{Item: it})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got.Outcome != pb.PublishOutcome_PUBLISH_OUTCOME_APPLIED || got.CurrentVersion != 1 || len(got.ContentHash) != 64 {
+		t.Fatalf("first publish = %v", got)
+	}
+	if len(got.Sanitized) != 1 || got.Sanitized[0].Field != "item.translations[vi].body_html" {
+		t.Errorf("sanitized = %v, want one removal in the vi body", got.Sanitized)
+	}
+
+	again, err := h.client.Publish(h.as("so-gd"), &pb.PublishRequest{Item: it})
+	if err != nil || again.Outcome != pb.PublishOutcome_PUBLISH_OUTCOME_UNCHANGED || again.ContentHash != got.ContentHash {
+		t.Fatalf("identical publish = %v, %v; want UNCHANGED with the same hash", again, err)
+	}
+
+	_, err = h.client.Publish(h.as("so-gd"), &pb.PublishRequest{Item: item("le-hoi", 1, "Lễ hội khác", "")})
+	wantRefusal(t, "conflicting publish", err, codes.AlreadyExists, contentrules.ReasonVersionConflict)
+	if !strings.Contains(status.Convert(err).Message(), got.ContentHash) {
+		t.Errorf("conflict message %q does not name the held hash", status.Convert(err).Message())
+	}
+	if n := h.count(t, `SELECT count(*) FROM outbox`); n != 1 {
+		t.Errorf("outbox rows = %d, want 1", n)
+	}
+
+	// Validation refusals travel with their details.
+	bad := item("Bad ID", 0, "", "")
+	_, err = h.client.Publish(h.as("so-gd"), &pb.PublishRequest{Item: bad})
+	if status.Code(err) != codes.InvalidArgument || len(contentrules.ViolationsOf(err)) < 3 {
+		t.Errorf("invalid item: %v, want INVALID_ARGUMENT with several violations", err)
+	}
+
+	vs, err := h.client.ListVersions(h.as("so-gd"), &pb.ListVersionsRequest{})
+	if err != nil || len(vs.Items) != 1 || vs.Items[0].Version != 1 || vs.Items[0].ContentHash != got.ContentHash {
+		t.Errorf("ListVersions = %v, %v", vs, err)
+	}
+}
+
+func TestTenantMismatch(t *testing.T) {
+	h := startHub(t)
+	_, err := h.client.Publish(h.as("so-gd", auth.TenantHeader, "xa-b"), &pb.PublishRequest{Item: item("x", 1, "X", "")})
+	wantRefusal(t, "tenant mismatch", err, codes.PermissionDenied, contentrules.ReasonTenantMismatch)
+	if n := h.count(t, `SELECT count(*) FROM items`) + h.count(t, `SELECT count(*) FROM outbox`); n != 0 {
+		t.Errorf("rows written = %d, want 0", n)
+	}
+	// Naming one's own tenant is fine.
+	if _, err := h.client.Publish(h.as("so-gd", auth.TenantHeader, "so-gd"), &pb.PublishRequest{Item: item("x", 1, "X", "")}); err != nil {
+		t.Fatal(err)
+	}
+	// Tenant xa-b sees none of so-gd's items.
+	vs, err := h.client.ListVersions(h.as("xa-b"), &pb.ListVersionsRequest{})
+	if err != nil || len(vs.Items) != 0 {
+		t.Errorf("xa-b ListVersions = %v, %v", vs, err)
+	}
+}
+
+func TestTenantInactive(t *testing.T) {
+	h := startHub(t)
+	if err := h.store.SetTenantStatus(context.Background(), "test", "xa-b", hubstore.StatusSuspended); err != nil {
+		t.Fatal(err)
+	}
+	_, err := h.client.Publish(h.as("xa-b"), &pb.PublishRequest{Item: item("x", 1, "X", "")})
+	wantRefusal(t, "suspended tenant", err, codes.PermissionDenied, contentrules.ReasonTenantInactive)
+}
+
+func TestPublishBulk(t *testing.T) {
+	h := startHub(t)
+	stream, err := h.client.PublishBulk(h.as("so-gd"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	reqs := []*pb.ContentItem{item("a", 1, "A", ""), item("b", 0, "B", ""), item("a", 1, "A", ""), item("a", 1, "A2", "")}
+	for _, it := range reqs {
+		if err := stream.Send(&pb.PublishBulkRequest{Item: it}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	stream.CloseSend()
+	var got []string
+	for {
+		r, err := stream.Recv()
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			t.Fatal(err)
+		}
+		s := r.ContentId + ":"
+		if r.Error != nil {
+			s += codes.Code(r.Error.Code).String() + "/" + contentrules.ReasonOf(status.FromProto(r.Error).Err())
+		} else {
+			s += r.Result.Outcome.String()
+		}
+		got = append(got, s)
+	}
+	want := []string{
+		"a:PUBLISH_OUTCOME_APPLIED",
+		"b:InvalidArgument/VERSION_ZERO",
+		"a:PUBLISH_OUTCOME_UNCHANGED",
+		"a:AlreadyExists/VERSION_CONFLICT",
+	}
+	if strings.Join(got, " ") != strings.Join(want, " ") {
+		t.Errorf("bulk answers\n got %v\nwant %v", got, want)
+	}
+}
+
+func upload(h *hub, tenant string, data []byte, sha string, size uint64, mediaType string) (*pb.UploadBlobResponse, error) {
+	stream, err := h.client.UploadBlob(h.as(tenant))
+	if err != nil {
+		return nil, err
+	}
+	send := func(r *pb.UploadBlobRequest) error {
+		if err := stream.Send(r); err != nil && err != io.EOF {
+			return err
+		}
+		return nil
+	}
+	if err := send(&pb.UploadBlobRequest{Part: &pb.UploadBlobRequest_Header{Header: &pb.BlobHeader{Sha256: sha, Size: size, MediaType: mediaType}}}); err != nil {
+		return nil, err
+	}
+	for off := 0; off < len(data); off += MaxChunk {
+		end := min(off+MaxChunk, len(data))
+		if err := send(&pb.UploadBlobRequest{Part: &pb.UploadBlobRequest_Chunk{Chunk: data[off:end]}}); err != nil {
+			return nil, err
+		}
+	}
+	return stream.CloseAndRecv()
+}
+
+func shaHex(b []byte) string { s := sha256.Sum256(b); return hex.EncodeToString(s[:]) }
+
+func TestUploadBlob(t *testing.T) {
+	h := startHub(t)
+	pdf := []byte("%PDF-1.7\n" + strings.Repeat("báo cáo ", 300000)) // > 2 chunks
+	got, err := upload(h, "so-gd", pdf, shaHex(pdf), uint64(len(pdf)), "application/octet-stream")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got.AlreadyPresent || got.MediaType != "application/pdf" || got.Size != uint64(len(pdf)) || got.Sha256 != shaHex(pdf) {
+		t.Fatalf("upload = %v", got)
+	}
+	var stored []byte
+	if err := h.store.Pool().QueryRow(context.Background(), `SELECT data FROM blobs`).Scan(&stored); err != nil || string(stored) != string(pdf) {
+		t.Fatalf("stored bytes differ (%d bytes, %v)", len(stored), err)
+	}
+
+	again, err := upload(h, "xa-b", pdf, shaHex(pdf), uint64(len(pdf)), "application/pdf")
+	if err != nil || !again.AlreadyPresent || again.MediaType != "application/pdf" {
+		t.Fatalf("second upload = %v, %v; want already present", again, err)
+	}
+
+	other := []byte("Mã,Tên\n1,Khánh Hòa\n")
+	_, err = upload(h, "so-gd", other, shaHex(pdf[:10]), uint64(len(other)), "text/csv")
+	wantRefusal(t, "wrong sha256", err, codes.InvalidArgument, contentrules.ReasonBlobMismatch)
+	_, err = upload(h, "so-gd", other, shaHex(other), uint64(len(other))+1, "text/csv")
+	wantRefusal(t, "wrong size", err, codes.InvalidArgument, contentrules.ReasonBlobMismatch)
+	csv, err := upload(h, "so-gd", other, shaHex(other), uint64(len(other)), "text/csv")
+	if err != nil || csv.MediaType != "text/csv; charset=utf-8" {
+		t.Fatalf("csv upload = %v, %v", csv, err)
+	}
+
+	svg := []byte(`<?xml version="1.0"?><svg xmlns="http://www.w3.org/2000/svg"><script>alert(1)</script></svg>`)
+	_, err = upload(h, "so-gd", svg, shaHex(svg), uint64(len(svg)), "image/png")
+	wantRefusal(t, "svg", err, codes.InvalidArgument, contentrules.ReasonInvalidFormat)
+	html := []byte("<!DOCTYPE html><html><body>hi</body></html>")
+	_, err = upload(h, "so-gd", html, shaHex(html), uint64(len(html)), "text/plain")
+	wantRefusal(t, "html", err, codes.InvalidArgument, contentrules.ReasonInvalidFormat)
+	_, err = upload(h, "so-gd", nil, shaHex(nil), 33<<20, "application/pdf")
+	wantRefusal(t, "too large", err, codes.InvalidArgument, contentrules.ReasonTooLarge)
+
+	if n := h.count(t, `SELECT count(*) FROM blobs`); n != 2 {
+		t.Errorf("blobs = %d, want 2 (pdf, csv)", n)
+	}
+
+	// An item can now refer to the file; one that refers to a missing file cannot.
+	it := item("bao-cao", 1, "Báo cáo", "")
+	it.Attachments = []*pb.Attachment{{Sha256: shaHex(pdf), Filename: "bao-cao.pdf", MediaType: "application/pdf"}}
+	if _, err := h.client.Publish(h.as("so-gd"), &pb.PublishRequest{Item: it}); err != nil {
+		t.Fatal(err)
+	}
+	it = item("thieu", 1, "Thiếu", "")
+	it.Attachments = []*pb.Attachment{{Sha256: shaHex([]byte("never")), Filename: "x.pdf", MediaType: "application/pdf"}}
+	_, err = h.client.Publish(h.as("so-gd"), &pb.PublishRequest{Item: it})
+	wantRefusal(t, "missing blob", err, codes.FailedPrecondition, contentrules.ReasonBlobMissing)
+}
+
+func TestOversizedMessage(t *testing.T) {
+	h := startHub(t)
+	big := item("to", 1, "To", "<p>"+strings.Repeat("a", 5<<20)+"</p>")
+	_, err := h.client.Publish(h.as("so-gd"), &pb.PublishRequest{Item: big})
+	if status.Code(err) != codes.ResourceExhausted {
+		t.Fatalf("5 MiB message: %v, want RESOURCE_EXHAUSTED", err)
+	}
+	if n := h.count(t, `SELECT count(*) FROM items`); n != 0 {
+		t.Errorf("items = %d, want 0", n)
+	}
+}
