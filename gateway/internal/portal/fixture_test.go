@@ -1,0 +1,223 @@
+package portal_test
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"net/url"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/PuerkitoBio/goquery"
+	"github.com/jackc/pgx/v5/pgxpool"
+	"github.com/nats-io/nats.go"
+	"github.com/nats-io/nats.go/jetstream"
+	"github.com/rs/zerolog"
+	"google.golang.org/protobuf/encoding/protojson"
+	"google.golang.org/protobuf/proto"
+	"google.golang.org/protobuf/types/known/timestamppb"
+
+	"github.com/portalhub/portalhub/gateway/internal/i18n"
+	"github.com/portalhub/portalhub/gateway/internal/invalidate"
+	"github.com/portalhub/portalhub/gateway/internal/pagecache"
+	"github.com/portalhub/portalhub/gateway/internal/portal"
+	pb "github.com/portalhub/portalhub/proto/gen/portalhub/v1"
+	"github.com/portalhub/portalhub/services/events"
+	"github.com/portalhub/portalhub/services/hubread"
+	"github.com/portalhub/portalhub/services/hubschema"
+	"github.com/portalhub/portalhub/services/lifecycle"
+	"github.com/portalhub/portalhub/services/testenv"
+)
+
+func TestMain(m *testing.M) { testenv.Main(m) }
+
+// env is a gateway over a fresh hub database and an in-process NATS server.
+type env struct {
+	db       *pgxpool.Pool // superuser, to write fixtures
+	srv      *httptest.Server
+	cache    *pagecache.Cache
+	nc       *nats.Conn
+	js       jetstream.JetStream
+	consumer *invalidate.Consumer
+}
+
+func newEnv(t *testing.T) *env {
+	t.Helper()
+	ctx, cancel := context.WithCancel(context.Background())
+	t.Cleanup(cancel)
+	dbURL := testenv.Postgres(t, "gateway", hubschema.Migrate)
+	db, err := pgxpool.New(ctx, dbURL)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(db.Close)
+	u, _ := url.Parse(dbURL)
+	u.User = url.User("portalhub_gateway") // read as the gateway's read-only role
+	reader, err := pgxpool.New(ctx, u.String())
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(reader.Close)
+
+	nc, err := nats.Connect(testenv.NATS(t), nats.MaxReconnects(-1), nats.ReconnectWait(50*time.Millisecond))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(nc.Close)
+	js, err := jetstream.New(nc)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := events.EnsureContentStream(ctx, js, 1); err != nil {
+		t.Fatal(err)
+	}
+	ops := lifecycle.NewOps()
+	cache := pagecache.New(16<<20, ops.Registry)
+	log := zerolog.New(io.Discard)
+	consumer, err := invalidate.New(invalidate.Config{Conn: nc, Cache: cache, Log: log, Registerer: ops.Registry,
+		RetryEvery: 50 * time.Millisecond})
+	if err != nil {
+		t.Fatal(err)
+	}
+	go consumer.Run(ctx)
+	testenv.WaitFor(t, 10*time.Second, func() error { return consumer.Ready(ctx) })
+	catalog, err := i18n.Load()
+	if err != nil {
+		t.Fatal(err)
+	}
+	ops.AddCheck("nats", consumer.Ready)
+	p, err := portal.New(portal.Config{Store: hubread.New(reader), Cache: cache, Catalog: catalog, Log: log, Ops: ops,
+		ReadyDetail: func() map[string]any { return map[string]any{"content_stream_last_sequence": consumer.LastSequence()} }})
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv := httptest.NewServer(p)
+	t.Cleanup(srv.Close)
+	return &env{db: db, srv: srv, cache: cache, nc: nc, js: js, consumer: consumer}
+}
+
+func (e *env) exec(t *testing.T, sql string, args ...any) {
+	t.Helper()
+	if _, err := e.db.Exec(context.Background(), sql, args...); err != nil {
+		t.Fatalf("%s: %v", sql, err)
+	}
+}
+
+func (e *env) tenant(t *testing.T, id, kind, vi, en, ru string) {
+	t.Helper()
+	e.exec(t, `INSERT INTO tenants (id, kind, name_vi, name_en, name_ru) VALUES ($1, $2, $3, $4, $5)`, id, kind, vi, en, ru)
+}
+
+var stateNames = map[pb.PublicationState]string{
+	pb.PublicationState_PUBLICATION_STATE_PUBLISHED:  "published",
+	pb.PublicationState_PUBLICATION_STATE_WITHDRAWN:  "withdrawn",
+	pb.PublicationState_PUBLICATION_STATE_REDIRECTED: "redirected",
+	pb.PublicationState_PUBLICATION_STATE_GONE:       "gone",
+}
+
+// put stores an item the way the aggregator does: the row, its doc and its
+// translations.
+func (e *env) put(t *testing.T, tenant string, it *pb.ContentItem) {
+	t.Helper()
+	doc, err := protojson.Marshal(it)
+	if err != nil {
+		t.Fatal(err)
+	}
+	hash := sha256.Sum256(doc)
+	e.exec(t, `INSERT INTO items (tenant_id, content_id, version, content_hash, kind, category, state, published_at, doc)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
+		ON CONFLICT (tenant_id, content_id) DO UPDATE SET version = $3, content_hash = $4, kind = $5, category = $6,
+			state = $7, published_at = $8, doc = $9, updated_at = now()`,
+		tenant, it.GetContentId(), int64(it.GetVersion()), hash[:], it.GetKind().String(), it.GetCategory(),
+		stateNames[it.GetState()], it.GetPublishedAt().AsTime(), doc)
+	e.exec(t, `DELETE FROM item_translations WHERE tenant_id = $1 AND content_id = $2`, tenant, it.GetContentId())
+	for _, tr := range it.GetTranslations() {
+		e.exec(t, `INSERT INTO item_translations (tenant_id, content_id, locale, slug, title, summary) VALUES ($1, $2, $3, $4, $5, $6)`,
+			tenant, it.GetContentId(), tr.GetLocale(), tr.GetSlug(), tr.GetTitle(), tr.GetSummary())
+	}
+}
+
+func (e *env) blob(t *testing.T, data []byte, mediaType string) string {
+	t.Helper()
+	sum := sha256.Sum256(data)
+	e.exec(t, `INSERT INTO blobs (sha256, size, media_type, data) VALUES ($1, $2, $3, $4)`, sum[:], len(data), mediaType, data)
+	return hex.EncodeToString(sum[:])
+}
+
+// publish announces a change of an item on JetStream, as the hub's relay does.
+func (e *env) publish(t *testing.T, tenant string, it *pb.ContentItem, change pb.ContentChange) {
+	t.Helper()
+	ev := &pb.ContentEvent{EventId: events.ContentMsgID(tenant, it.GetContentId(), it.GetVersion()), Tenant: tenant,
+		ContentId: it.GetContentId(), Version: it.GetVersion(), Change: change, Kind: it.GetKind(),
+		Category: it.GetCategory(), OccurredAt: timestamppb.Now()}
+	b, err := protoMarshal(ev)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := e.js.Publish(context.Background(), events.ContentSubject(tenant, it.GetContentId()), b,
+		jetstream.WithMsgID(ev.GetEventId())); err != nil {
+		t.Fatal(err)
+	}
+}
+
+var client = &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
+
+// get fetches path and parses the answer as HTML.
+func (e *env) get(t *testing.T, path string, header ...string) (*http.Response, *goquery.Document) {
+	t.Helper()
+	req, err := http.NewRequest(http.MethodGet, e.srv.URL+path, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i := 0; i+1 < len(header); i += 2 {
+		req.Header.Set(header[i], header[i+1])
+	}
+	res, err := client.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer res.Body.Close()
+	body, err := io.ReadAll(res.Body)
+	if err != nil {
+		t.Fatal(err)
+	}
+	doc, err := goquery.NewDocumentFromReader(strings.NewReader(string(body)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return res, doc
+}
+
+func text(doc *goquery.Document, sel string) string {
+	return strings.Join(strings.Fields(doc.Find(sel).First().Text()), " ")
+}
+
+func texts(doc *goquery.Document, sel string) []string {
+	var out []string
+	doc.Find(sel).Each(func(_ int, s *goquery.Selection) { out = append(out, strings.Join(strings.Fields(s.Text()), " ")) })
+	return out
+}
+
+func attr(doc *goquery.Document, sel, name string) string {
+	v, _ := doc.Find(sel).First().Attr(name)
+	return v
+}
+
+// article builds a published article.
+func article(id string, version uint64, at time.Time, trs ...*pb.Translation) *pb.ContentItem {
+	return &pb.ContentItem{ContentId: id, Version: version, Kind: pb.ContentKind_CONTENT_KIND_ARTICLE, Category: "news",
+		Translations: trs, PublishedAt: timestamppb.New(at), State: pb.PublicationState_PUBLICATION_STATE_PUBLISHED,
+		Authors: []*pb.Person{{Name: "Nguyễn Thị Viết"}}, Editor: &pb.Person{Name: "Lê Văn Biên"},
+		Approver: &pb.Person{Name: "Trần Văn Duyệt"}}
+}
+
+func tr(locale, slug, title, summary, body string) *pb.Translation {
+	return &pb.Translation{Locale: locale, Slug: slug, Title: title, Summary: summary, BodyHtml: body}
+}
+
+
+func protoMarshal(m *pb.ContentEvent) ([]byte, error) { return proto.Marshal(m) }
