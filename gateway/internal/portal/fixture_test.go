@@ -219,5 +219,4 @@ func tr(locale, slug, title, summary, body string) *pb.Translation {
 	return &pb.Translation{Locale: locale, Slug: slug, Title: title, Summary: summary, BodyHtml: body}
 }
 
-
 func protoMarshal(m *pb.ContentEvent) ([]byte, error) { return proto.Marshal(m) }

@@ -295,8 +295,8 @@ func TestPages(t *testing.T) {
 
 	t.Run("redirects", func(t *testing.T) {
 		for _, tt := range []struct{ path, want string }{
-			{"/vi/sotttt/le-hoi-cu", "/vi/sotttt/le-hoi-bien"},   // old slug
-			{"/en/sotttt/le-hoi-cu", "/en/sotttt/sea-festival"},  // old slug, other locale
+			{"/vi/sotttt/le-hoi-cu", "/vi/sotttt/le-hoi-bien"},    // old slug
+			{"/en/sotttt/le-hoi-cu", "/en/sotttt/sea-festival"},   // old slug, other locale
 			{"/en/sotttt/le-hoi-bien", "/en/sotttt/sea-festival"}, // another locale's slug
 			{"/vi/sotttt/sea-festival", "/vi/sotttt/le-hoi-bien"},
 			{"/ru/sotttt/bai-chuyen", "/ru/nhatrang/novosti"}, // redirected to another tenant's item
