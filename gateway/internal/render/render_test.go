@@ -1,0 +1,34 @@
+package render
+
+import (
+	"strings"
+	"testing"
+	"testing/fstest"
+)
+
+func TestRender(t *testing.T) {
+	fs := fstest.MapFS{
+		"_layout.html": {Data: []byte(`{{define "layout"}}<main>{{template "content" .}}</main>{{end}}`)},
+		"ok.html":      {Data: []byte(`{{define "content"}}<p>{{.}}</p>{{end}}`)},
+		"broken.html":  {Data: []byte(`{{define "content"}}<p>{{.Missing.Field}}</p>{{end}}`)},
+	}
+	r, err := New(Config{FS: fs})
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, err := r.Render("ok", "<b>")
+	if err != nil || string(got) != "<main><p>&lt;b&gt;</p></main>" {
+		t.Errorf("Render(ok) = %q, %v", got, err)
+	}
+	// A failure mid-template returns an error and no partial page.
+	got, err = r.Render("broken", "x")
+	if err == nil || got != nil {
+		t.Errorf("Render(broken) = %q, %v; want nil and an error", got, err)
+	}
+	if _, err := r.Render("nope", nil); err == nil || !strings.Contains(err.Error(), "no page") {
+		t.Errorf("Render(nope) err = %v", err)
+	}
+	if _, err := New(Config{FS: fstest.MapFS{"bad.html": {Data: []byte(`{{define "content"}}{{end`)}}}); err == nil {
+		t.Error("New accepted a template that does not parse")
+	}
+}
