@@ -1,0 +1,100 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"testing"
+
+	"github.com/portalhub/portalhub/services/hubschema"
+	"github.com/portalhub/portalhub/services/internal/hubstore"
+	"github.com/portalhub/portalhub/services/testenv"
+)
+
+func TestMain(m *testing.M) { testenv.Main(m) }
+
+func TestHubctl(t *testing.T) {
+	url := testenv.Postgres(t, "hubctl", hubschema.Migrate)
+	env := func(k string) string {
+		switch k {
+		case "DATABASE_URL":
+			return url
+		case "USER":
+			return "operator"
+		}
+		return ""
+	}
+	ctl := func(args ...string) (int, string, string) {
+		var out, errOut bytes.Buffer
+		code := run(context.Background(), args, env, &out, &errOut)
+		return code, out.String(), errOut.String()
+	}
+
+	if code, _, e := ctl("migrate"); code != 0 {
+		t.Fatalf("migrate: %d %s", code, e)
+	}
+	if code, _, e := ctl("tenants", "add", "--id", "so-gd", "--kind", "department", "--name-vi", "Sở Giáo dục và Đào tạo"); code != 0 {
+		t.Fatalf("tenants add: %d %s", code, e)
+	}
+	if code, _, e := ctl("tenants", "add", "--id", "so-gd", "--kind", "department", "--name-vi", "x"); code != 1 || !strings.Contains(e, "already exists") || !strings.Contains(e, "đã tồn tại") {
+		t.Errorf("duplicate tenant: %d %q", code, e)
+	}
+	if code, _, e := ctl("tenants", "add", "--id", "x"); code != 2 || !strings.Contains(e, "--kind") {
+		t.Errorf("missing flag: %d %q", code, e)
+	}
+	if code, out, _ := ctl("tenants", "list"); code != 0 || !strings.Contains(out, "Sở Giáo dục và Đào tạo") {
+		t.Errorf("tenants list: %d %q", code, out)
+	}
+
+	code, token, e := ctl("credentials", "issue", "--tenant", "so-gd", "--label", "relay")
+	token = strings.TrimSpace(token)
+	if code != 0 || !strings.HasPrefix(token, hubstore.TokenPrefix) {
+		t.Fatalf("credentials issue: %d %q %q", code, token, e)
+	}
+	file := filepath.Join(t.TempDir(), "token")
+	if code, _, e := ctl("credentials", "issue", "--tenant", "so-gd", "--out", file); code != 0 {
+		t.Fatalf("credentials issue --out: %d %s", code, e)
+	}
+	fi, err := os.Stat(file)
+	if err != nil || fi.Mode().Perm() != 0o600 {
+		t.Fatalf("token file: %v %v", fi, err)
+	}
+	if code, _, _ := ctl("credentials", "issue", "--tenant", "nobody"); code != 1 {
+		t.Errorf("issue for unknown tenant: %d, want 1", code)
+	}
+
+	store, err := hubstore.Open(context.Background(), url)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer store.Close()
+	if tenant, _, err := store.Authenticate(context.Background(), token); err != nil || tenant != "so-gd" {
+		t.Fatalf("issued token: %q %v", tenant, err)
+	}
+	code, out, _ := ctl("credentials", "list", "--tenant", "so-gd")
+	if code != 0 || !strings.Contains(out, "relay") || strings.Contains(out, token) {
+		t.Errorf("credentials list: %d %q", code, out)
+	}
+	creds, _ := store.ListCredentials(context.Background(), "so-gd")
+	if code, _, e := ctl("credentials", "revoke", "--id", itoa(creds[0].ID), "--actor", "alice"); code != 0 {
+		t.Fatalf("revoke: %d %s", code, e)
+	}
+	if _, _, err := store.Authenticate(context.Background(), token); err == nil {
+		t.Error("revoked token still authenticates")
+	}
+	var actors string
+	if err := store.Pool().QueryRow(context.Background(), `SELECT string_agg(actor || ':' || action, ',' ORDER BY id) FROM audit_log`).Scan(&actors); err != nil {
+		t.Fatal(err)
+	}
+	if want := "operator:tenant.add,operator:credential.issue,operator:credential.issue,alice:credential.revoke"; actors != want {
+		t.Errorf("audit log = %s, want %s", actors, want)
+	}
+	if code, _, e := ctl("credentials", "revoke", "--id", itoa(creds[0].ID)); code != 1 || !strings.Contains(e, "not found") {
+		t.Errorf("second revoke: %d %q", code, e)
+	}
+}
+
+func itoa(n int64) string { return strconv.FormatInt(n, 10) }
