@@ -1,0 +1,150 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net/http"
+	"path/filepath"
+	"testing"
+	"time"
+
+	"github.com/nats-io/nats.go"
+	"github.com/nats-io/nats.go/jetstream"
+	"github.com/rs/zerolog"
+	"google.golang.org/grpc"
+	"google.golang.org/grpc/credentials"
+	healthpb "google.golang.org/grpc/health/grpc_health_v1"
+	"google.golang.org/grpc/metadata"
+	"google.golang.org/protobuf/proto"
+	"google.golang.org/protobuf/types/known/timestamppb"
+
+	pb "github.com/portalhub/portalhub/proto/gen/portalhub/v1"
+	"github.com/portalhub/portalhub/services/events"
+	"github.com/portalhub/portalhub/services/hubschema"
+	"github.com/portalhub/portalhub/services/internal/devtls"
+	"github.com/portalhub/portalhub/services/internal/hubstore"
+	"github.com/portalhub/portalhub/services/lifecycle"
+	"github.com/portalhub/portalhub/services/testenv"
+)
+
+func TestMain(m *testing.M) { testenv.Main(m) }
+
+// TestAggregator runs the whole process in-process: a push over TLS reaches
+// JetStream through the outbox, and the process stops cleanly.
+func TestAggregator(t *testing.T) {
+	dbURL := testenv.Postgres(t, "hub", hubschema.Migrate)
+	natsURL := testenv.NATS(t)
+	dir := t.TempDir()
+	s := settings{
+		GRPCAddr: "127.0.0.1:0", HTTPAddr: "127.0.0.1:0",
+		DatabaseURL: dbURL, NATSURL: natsURL,
+		TLSDir: filepath.Join(dir, "tls"), Replicas: 1,
+		ReadyFile:       filepath.Join(dir, "ready.json"),
+		ShutdownTimeout: 5 * time.Second, StartTimeout: 30 * time.Second,
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	go func() { done <- run(ctx, s, zerolog.New(zerolog.NewTestWriter(t))) }()
+	defer func() {
+		cancel()
+		select {
+		case err := <-done:
+			if err != nil {
+				t.Errorf("run: %v", err)
+			}
+		case <-time.After(20 * time.Second):
+			t.Error("run did not return after cancel")
+		}
+	}()
+
+	var addrs map[string]string
+	testenv.WaitFor(t, 30*time.Second, func() error {
+		select {
+		case err := <-done:
+			t.Fatalf("run ended early: %v", err)
+		default:
+		}
+		var err error
+		addrs, err = lifecycle.ReadReadyFile(s.ReadyFile)
+		return err
+	})
+	resp, err := http.Get("http://" + addrs["http"] + "/readyz")
+	if err != nil || resp.StatusCode != http.StatusOK {
+		t.Fatalf("readyz: %v %v", resp, err)
+	}
+	resp.Body.Close()
+
+	store, err := hubstore.Open(context.Background(), dbURL)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer store.Close()
+	if err := store.AddTenant(context.Background(), "test", hubstore.Tenant{ID: "so-gd", Kind: "department", NameVI: "Sở GD"}); err != nil {
+		t.Fatal(err)
+	}
+	_, token, err := store.IssueCredential(context.Background(), "test", "so-gd", "")
+	if err != nil {
+		t.Fatal(err)
+	}
+
+	cliTLS, err := devtls.ClientTLS(filepath.Join(s.TLSDir, devtls.CAFile))
+	if err != nil {
+		t.Fatal(err)
+	}
+	conn, err := grpc.NewClient(addrs["grpc"], grpc.WithTransportCredentials(credentials.NewTLS(cliTLS)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close()
+	hc, err := healthpb.NewHealthClient(conn).Check(context.Background(), &healthpb.HealthCheckRequest{Service: pb.IngestService_ServiceDesc.ServiceName})
+	if err != nil || hc.Status != healthpb.HealthCheckResponse_SERVING {
+		t.Fatalf("health: %v %v", hc, err)
+	}
+
+	callCtx := metadata.AppendToOutgoingContext(context.Background(), "authorization", "Bearer "+token)
+	item := &pb.ContentItem{
+		ContentId: "le-hoi", Version: 1, Kind: pb.ContentKind_CONTENT_KIND_ARTICLE, Category: "news",
+		State:        pb.PublicationState_PUBLICATION_STATE_PUBLISHED,
+		Translations: []*pb.Translation{{Locale: "vi", Title: "Lễ hội", Slug: "le-hoi"}},
+		Approver:     &pb.Person{Name: "Lê Văn Cường"}, PublishedAt: timestamppb.Now(),
+	}
+	got, err := pb.NewIngestServiceClient(conn).Publish(callCtx, &pb.PublishRequest{Item: item})
+	if err != nil || got.Outcome != pb.PublishOutcome_PUBLISH_OUTCOME_APPLIED {
+		t.Fatalf("publish: %v %v", got, err)
+	}
+
+	nc, err := nats.Connect(natsURL)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer nc.Close()
+	js, _ := jetstream.New(nc)
+	testenv.WaitFor(t, 20*time.Second, func() error {
+		stream, err := js.Stream(context.Background(), events.ContentStream)
+		if err != nil {
+			return err
+		}
+		msg, err := stream.GetLastMsgForSubject(context.Background(), events.ContentSubject("so-gd", "le-hoi"))
+		if err != nil {
+			return err
+		}
+		var ev pb.ContentEvent
+		if err := proto.Unmarshal(msg.Data, &ev); err != nil {
+			return err
+		}
+		if ev.Version != 1 || ev.ContentHash != got.ContentHash {
+			return fmt.Errorf("event %v", &ev)
+		}
+		if id := msg.Header.Get(jetstream.MsgIDHeader); id != "so-gd/le-hoi/1" {
+			return errors.New("msg id " + id)
+		}
+		return nil
+	})
+}
+
+func TestRunNeedsDatabase(t *testing.T) {
+	if err := run(context.Background(), settings{}, zerolog.Nop()); err == nil {
+		t.Fatal("run without DATABASE_URL succeeded")
+	}
+}
