@@ -123,7 +123,7 @@ func (s *Server) item(c *gin.Context) error {
 	tenant, slug := c.Param("tenant"), c.Param("slug")
 	if p, ok := s.cfg.Cache.Get(c.Request.URL.Path); ok {
 		c.Set("cache", "hit")
-		s.writePage(c, p.Status, p.Body)
+		s.writePage(c, p)
 		return nil
 	}
 	gen := s.cfg.Cache.Generation()
@@ -164,10 +164,14 @@ func (s *Server) item(c *gin.Context) error {
 	if err != nil {
 		return err
 	}
-	s.cfg.Cache.Put(c.Request.URL.Path, &pagecache.Page{Status: http.StatusOK, Body: body},
+	// X-Content-Version tells clients (and the end-to-end tests) which
+	// version of the item the page shows.
+	page := &pagecache.Page{Status: http.StatusOK, Body: body,
+		Header: http.Header{"X-Content-Version": {strconv.FormatUint(it.Version, 10)}}}
+	s.cfg.Cache.Put(c.Request.URL.Path, page,
 		[]pagecache.Tag{pagecache.ItemTag(tenant, it.ContentID), pagecache.TenantTag(tenant)}, gen)
 	c.Set("cache", "miss")
-	s.writePage(c, http.StatusOK, body)
+	s.writePage(c, page)
 	return nil
 }
 

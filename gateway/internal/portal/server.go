@@ -203,9 +203,14 @@ func (s *Server) errorPage(c *gin.Context, pe *pageError) {
 
 // writePage writes rendered HTML, and records it in the cache when gen is
 // not nil.
-func (s *Server) writePage(c *gin.Context, status int, body []byte) {
+func (s *Server) writePage(c *gin.Context, p *pagecache.Page) {
+	for k, vs := range p.Header {
+		for _, v := range vs {
+			c.Writer.Header().Add(k, v)
+		}
+	}
 	c.Header("Cache-Control", "public, max-age=60")
-	c.Data(status, "text/html; charset=utf-8", body)
+	c.Data(p.Status, "text/html; charset=utf-8", p.Body)
 }
 
 // cached answers from the page cache when it can; otherwise it renders with
@@ -214,7 +219,7 @@ func (s *Server) cached(c *gin.Context, build func() (body []byte, tags []pageca
 	key := c.Request.URL.Path
 	if p, ok := s.cfg.Cache.Get(key); ok {
 		c.Set("cache", "hit")
-		s.writePage(c, p.Status, p.Body)
+		s.writePage(c, p)
 		return nil
 	}
 	gen := s.cfg.Cache.Generation()
@@ -222,9 +227,10 @@ func (s *Server) cached(c *gin.Context, build func() (body []byte, tags []pageca
 	if err != nil {
 		return err
 	}
-	s.cfg.Cache.Put(key, &pagecache.Page{Status: http.StatusOK, Body: body}, tags, gen)
+	page := &pagecache.Page{Status: http.StatusOK, Body: body}
+	s.cfg.Cache.Put(key, page, tags, gen)
 	c.Set("cache", "miss")
-	s.writePage(c, http.StatusOK, body)
+	s.writePage(c, page)
 	return nil
 }
 

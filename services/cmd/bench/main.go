@@ -1,0 +1,113 @@
+// Command bench measures portalhub against references measured in the same
+// run (`make bench`), and prints every figure with its ratio:
+//
+//   - publish-to-visible: an approved item posted to a sub-portal until the
+//     gateway serves its new version, through the whole federation (sub-portal
+//     outbox, gRPC over TLS, aggregator, hub outbox, JetStream, gateway cache);
+//   - reference 1: a bare JetStream publish and consume round trip on the same
+//     NATS server;
+//   - reference 2: a gRPC Publish call over TLS with a credential, answered by
+//     a server that does nothing (no validation, no store, no bus).
+package main
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"path/filepath"
+	"sort"
+	"time"
+
+	"github.com/portalhub/portalhub/services/config"
+	"github.com/portalhub/portalhub/services/internal/federation"
+)
+
+type settings struct {
+	BinDir string
+	N      int
+	Output bool
+}
+
+func main() {
+	var s settings
+	set := config.New("bench", "measures publish-to-visible latency against references (make bench)")
+	set.String(&s.BinDir, "PORTALHUB_BIN", "bin", "folder holding the built binaries")
+	set.Int(&s.N, "BENCH_N", 500, "publishes per measurement (at least 500 for the published figures)")
+	set.Bool(&s.Output, "BENCH_VERBOSE", false, "show the federation's logs")
+	set.MustParse(os.Args[1:])
+	if err := run(s); err != nil {
+		fmt.Fprintln(os.Stderr, "bench:", err)
+		os.Exit(1)
+	}
+}
+
+func run(s settings) error {
+	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Minute)
+	defer cancel()
+	dir, err := os.MkdirTemp("/var/tmp", "portalhub-bench-")
+	if err != nil {
+		return err
+	}
+	defer os.RemoveAll(dir)
+	bin, err := filepath.Abs(s.BinDir)
+	if err != nil {
+		return err
+	}
+	opts := federation.Options{
+		VarDir: filepath.Join(dir, "var"), BinDir: bin, Ephemeral: true,
+		Tenants: []federation.Tenant{{ID: "bench", Kind: "department", NameVI: "Sở Đo lường"}},
+	}
+	if s.Output {
+		opts.Output = os.Stderr
+	}
+	fmt.Println("starting the federation...")
+	f, err := federation.Start(ctx, opts)
+	if err != nil {
+		return err
+	}
+	defer f.Stop()
+
+	fmt.Printf("measuring %d round trips each...\n\n", s.N)
+	jsRTT, err := jetStreamRoundTrip(ctx, f.NATSURL, s.N)
+	if err != nil {
+		return fmt.Errorf("JetStream reference: %w", err)
+	}
+	grpcRTT, err := bareGRPC(ctx, filepath.Join(dir, "tls"), s.N)
+	if err != nil {
+		return fmt.Errorf("gRPC reference: %w", err)
+	}
+	visible, err := publishToVisible(ctx, f, s.N)
+	if err != nil {
+		return fmt.Errorf("publish-to-visible: %w", err)
+	}
+
+	pv := summarize(visible)
+	js := summarize(jsRTT)
+	gr := summarize(grpcRTT)
+	fmt.Printf("%-58s %10s %10s\n", "measurement", "p50", "p95")
+	fmt.Printf("%-58s %10s %10s\n", "publish-to-visible (sub-portal → gateway serves it)", ms(pv.p50), ms(pv.p95))
+	fmt.Printf("%-58s %10s %10s\n", "ref: JetStream publish + consume round trip", ms(js.p50), ms(js.p95))
+	fmt.Printf("%-58s %10s %10s\n", "ref: gRPC Publish over TLS, answered without the pipeline", ms(gr.p50), ms(gr.p95))
+	fmt.Println()
+	fmt.Printf("publish-to-visible / JetStream round trip:  p50 ×%.1f   p95 ×%.1f\n", ratio(pv.p50, js.p50), ratio(pv.p95, js.p95))
+	fmt.Printf("publish-to-visible / bare gRPC call:        p50 ×%.1f   p95 ×%.1f\n", ratio(pv.p50, gr.p50), ratio(pv.p95, gr.p95))
+	return nil
+}
+
+type summary struct{ p50, p95 time.Duration }
+
+func summarize(d []time.Duration) summary {
+	s := append([]time.Duration(nil), d...)
+	sort.Slice(s, func(i, j int) bool { return s[i] < s[j] })
+	at := func(q float64) time.Duration { return s[int(q*float64(len(s)-1))] }
+	return summary{p50: at(0.50), p95: at(0.95)}
+}
+
+func ms(d time.Duration) string { return fmt.Sprintf("%.2f ms", float64(d.Microseconds())/1000) }
+
+func ratio(a, b time.Duration) float64 {
+	if b == 0 {
+		return 0
+	}
+	return float64(a) / float64(b)
+}

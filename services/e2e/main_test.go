@@ -1,0 +1,130 @@
+package e2e
+
+import (
+	"context"
+	"crypto/tls"
+	"crypto/x509"
+	"flag"
+	"fmt"
+	"io"
+	"net/http"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"testing"
+	"time"
+
+	"google.golang.org/grpc"
+	"google.golang.org/grpc/credentials"
+	"google.golang.org/grpc/metadata"
+
+	pb "github.com/portalhub/portalhub/proto/gen/portalhub/v1"
+	"github.com/portalhub/portalhub/services/internal/federation"
+)
+
+// fed is the federation every test of this package drives.
+var fed *federation.Federation
+
+// tenants are the two sub-portals of the tests.
+var tenants = []federation.Tenant{
+	{ID: "so-a", Kind: "department", NameVI: "Sở A", NameEN: "Department A"},
+	{ID: "phuong-b", Kind: "ward", NameVI: "Phường B", NameEN: "Ward B"},
+}
+
+func TestMain(m *testing.M) {
+	flag.Parse()
+	os.Exit(run(m))
+}
+
+func run(m *testing.M) int {
+	if testing.Short() {
+		fmt.Println("e2e: skipped in -short mode")
+		return 0
+	}
+	dir, err := os.MkdirTemp("/var/tmp", "portalhub-e2e-")
+	if err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		return 1
+	}
+	defer os.RemoveAll(dir)
+	bin := os.Getenv("PORTALHUB_BIN")
+	if bin == "" {
+		bin = filepath.Join(dir, "bin")
+		if err := buildBinaries(bin); err != nil {
+			fmt.Fprintln(os.Stderr, err)
+			return 1
+		}
+	}
+	var out io.Writer = io.Discard
+	if os.Getenv("E2E_VERBOSE") != "" {
+		out = os.Stderr
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
+	defer cancel()
+	fed, err = federation.Start(ctx, federation.Options{
+		VarDir: filepath.Join(dir, "var"), BinDir: bin, DatabaseURL: os.Getenv("DATABASE_URL"), Ephemeral: true,
+		Tenants: tenants, Output: out,
+	})
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "start federation:", err)
+		return 1
+	}
+	defer fed.Stop()
+	return m.Run()
+}
+
+// buildBinaries builds the four binaries once, from the workspace.
+func buildBinaries(dir string) error {
+	root, err := filepath.Abs("../..")
+	if err != nil {
+		return err
+	}
+	for _, c := range []string{"services/cmd/natsd", "services/cmd/aggregator", "gateway/cmd/gateway", "tenants/cmd/subportal"} {
+		mod := filepath.Join(root, filepath.Dir(filepath.Dir(c)))
+		cmd := exec.Command("go", "build", "-o", filepath.Join(dir, filepath.Base(c)), "./"+filepath.Join("cmd", filepath.Base(c)))
+		cmd.Dir = mod
+		if out, err := cmd.CombinedOutput(); err != nil {
+			return fmt.Errorf("build %s: %v\n%s", c, err, out)
+		}
+	}
+	return nil
+}
+
+// ingestClient dials the aggregator with a tenant's credential.
+func ingestClient(t *testing.T, token string, md ...string) (pb.IngestServiceClient, context.Context) {
+	t.Helper()
+	pem, err := os.ReadFile(fed.CAFile)
+	if err != nil {
+		t.Fatal(err)
+	}
+	pool := x509.NewCertPool()
+	pool.AppendCertsFromPEM(pem)
+	conn, err := grpc.NewClient(fed.HubAddr, grpc.WithTransportCredentials(credentials.NewTLS(&tls.Config{RootCAs: pool, MinVersion: tls.VersionTLS12})))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { conn.Close() })
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	t.Cleanup(cancel)
+	pairs := append([]string{}, md...)
+	if token != "" {
+		pairs = append(pairs, "authorization", "Bearer "+token)
+	}
+	return pb.NewIngestServiceClient(conn), metadata.AppendToOutgoingContext(ctx, pairs...)
+}
+
+// get fetches a portal page without following redirects.
+func get(t *testing.T, path string) (*http.Response, string) {
+	t.Helper()
+	c := &http.Client{Timeout: 10 * time.Second, CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
+	resp, err := c.Get(fed.Gateway + path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	b, err := io.ReadAll(resp.Body)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return resp, string(b)
+}
