@@ -19,7 +19,7 @@ import (
 func article(id string, version uint64, title string) *pb.ContentItem {
 	return &pb.ContentItem{
 		ContentId: id, Version: version, Kind: pb.ContentKind_CONTENT_KIND_ARTICLE, Category: "news",
-		State: pb.PublicationState_PUBLICATION_STATE_PUBLISHED,
+		State:        pb.PublicationState_PUBLICATION_STATE_PUBLISHED,
 		Translations: []*pb.Translation{{Locale: "vi", Title: title, Summary: "Tóm tắt", BodyHtml: "<p>Nội dung</p>", Slug: id}},
 		Authors:      []*pb.Person{{Name: "Nguyễn Văn An"}},
 		Approver:     &pb.Person{Name: "Trần Thị Bình"},
