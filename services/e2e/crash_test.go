@@ -45,7 +45,9 @@ func TestAggregatorKilledMidStream(t *testing.T) {
 		defer wg.Done()
 		for i := 1; i <= total; i++ {
 			id := fmt.Sprintf("bulk-%04d", i)
-			if code := subportalCall(t, tenant, "POST", "/api/items", newsItem(id, id, "Tin số "+strconv.Itoa(i), "<p>Nội dung</p>"), nil); code != http.StatusCreated {
+			item := newsItem(id, id, "Tin số "+strconv.Itoa(i), "<p>Nội dung</p>")
+			item["publishedAt"] = "2026-10-01T08:00:00+07:00" // older than what other tests publish
+			if code := subportalCall(t, tenant, "POST", "/api/items", item, nil); code != http.StatusCreated {
 				created <- fmt.Errorf("create %s: status %d", id, code)
 				return
 			}
