@@ -353,6 +353,12 @@ func (r *Relay) refreshCounts(ctx context.Context) {
 // Versions the hub holds above ours are recorded so the next approval goes
 // above them. It returns how many items it re-enqueued.
 func (r *Relay) Resync(ctx context.Context) (int, error) {
+	// Deliveries that finish while the hub is being listed are not lost at
+	// the hub: only rows delivered before the listing started are requeued.
+	listedAt, err := r.store.Now(ctx)
+	if err != nil {
+		return 0, err
+	}
 	held := map[string]uint64{}
 	token := ""
 	for {
@@ -382,7 +388,7 @@ func (r *Relay) Resync(ctx context.Context) (int, error) {
 		hv, ok := held[l.ContentID]
 		switch {
 		case !ok || hv < l.Version:
-			changed, err := r.store.Requeue(ctx, l.ContentID)
+			changed, err := r.store.Requeue(ctx, l.ContentID, listedAt)
 			if err != nil {
 				return n, err
 			}

@@ -200,8 +200,10 @@ func (s *Store) OutboxCounts(ctx context.Context) (map[string]int64, error) {
 // Requeue makes sure the hub gets an item's newest approved version again:
 // its outbox row is put back to pending if it was delivered (the hub lost
 // it), written if missing, and left alone if pending or refused (a refusal
-// needs a new version). It reports whether anything changed.
-func (s *Store) Requeue(ctx context.Context, contentID string) (bool, error) {
+// needs a new version). A row delivered at or after listedAt (when the
+// caller asked the hub what it holds) is left alone: the hub got it after
+// answering. It reports whether anything changed.
+func (s *Store) Requeue(ctx context.Context, contentID string, listedAt time.Time) (bool, error) {
 	tx, err := s.pool.Begin(ctx)
 	if err != nil {
 		return false, fmt.Errorf("requeue %s: %w", contentID, err)
@@ -214,7 +216,7 @@ func (s *Store) Requeue(ctx context.Context, contentID string) (bool, error) {
 	}
 	tag, err := tx.Exec(ctx, `
 		UPDATE outbox SET status = 'pending', next_attempt_at = now(), hub_outcome = '', delivered_at = NULL
-		WHERE content_id = $1 AND version = $2 AND status = 'delivered'`, contentID, version)
+		WHERE content_id = $1 AND version = $2 AND status = 'delivered' AND delivered_at < $3`, contentID, version, listedAt)
 	if err != nil {
 		return false, fmt.Errorf("requeue %s: %w", contentID, err)
 	}
@@ -231,6 +233,8 @@ func (s *Store) Requeue(ctx context.Context, contentID string) (bool, error) {
 		tag, err = tx.Exec(ctx, `
 			INSERT INTO outbox (content_id, version, payload) VALUES ($1, $2, $3)
 			ON CONFLICT (content_id, version) DO NOTHING`, contentID, version, payload)
+		// A conflict here means the row exists: pending, refused, or
+		// delivered after listedAt.
 		if err != nil {
 			return false, fmt.Errorf("requeue %s: %w", contentID, err)
 		}
@@ -256,4 +260,14 @@ func (s *Store) NoteHubVersion(ctx context.Context, contentID string, v uint64) 
 		return fmt.Errorf("note hub version of %s: %w", contentID, err)
 	}
 	return nil
+}
+
+// Now is the database's clock, so that times compared with delivered_at come
+// from the same clock.
+func (s *Store) Now(ctx context.Context) (time.Time, error) {
+	var t time.Time
+	if err := s.pool.QueryRow(ctx, `SELECT now()`).Scan(&t); err != nil {
+		return time.Time{}, fmt.Errorf("read the database clock: %w", err)
+	}
+	return t, nil
 }
