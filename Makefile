@@ -19,7 +19,7 @@ MODULES := proto services gateway tenants
 # Binaries: every module/cmd/name is built to bin/name.
 CMDS = $(wildcard $(addsuffix /cmd/*,$(MODULES)))
 
-.PHONY: help run test bench build proto proto-check lint tools deps clean
+.PHONY: help run test bench build proto proto-check lint tools grpcurl deps clean
 
 help:
 	@echo "make run    start the federation on this machine (NATS, PostgreSQL, hub, gateway, sub-portals)"
@@ -40,7 +40,13 @@ $(TOOLS)/protoc-gen-go:
 $(TOOLS)/protoc-gen-go-grpc:
 	GOBIN=$(TOOLS) go install google.golang.org/grpc/cmd/protoc-gen-go-grpc@$(PROTOC_GEN_GO_GRPC_VERSION)
 
+$(TOOLS)/grpcurl:
+	GOBIN=$(TOOLS) go install github.com/fullstorydev/grpcurl/cmd/grpcurl@$(GRPCURL_VERSION)
+
 tools: $(TOOLS)/buf $(TOOLS)/protoc-gen-go $(TOOLS)/protoc-gen-go-grpc
+
+# grpcurl, a real gRPC client for poking at the aggregator (docs/OPERATIONS.md).
+grpcurl: $(TOOLS)/grpcurl
 
 proto: tools
 	cd proto && rm -rf gen && buf generate --path portalhub
@@ -62,7 +68,7 @@ build:
 	@for c in $(CMDS); do m=$${c%%/*}; (cd $$m && go build -o $(BIN)/$$(basename $$c) ./$${c#*/}) || exit 1; done
 	@echo "built: $(notdir $(CMDS)) in ./bin"
 
-run: deps build
+run: deps build grpcurl
 	$(BIN)/devstack
 
 # Test everything: generated code fresh, lint, then every module's tests.

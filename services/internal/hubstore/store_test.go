@@ -403,3 +403,18 @@ func TestBlobsAndCategories(t *testing.T) {
 func hexs(b [32]byte) string { return hexEncode(b[:]) }
 
 func sumOf(token string) []byte { s := sha256.Sum256([]byte(token)); return s[:] }
+
+func TestAddTenantRefusesBadAndReservedIDs(t *testing.T) {
+	s := newStore(t)
+	ctx := context.Background()
+	for _, id := range []string{"files", "static", "metrics", "Sở-Y-tế", "a/b", ""} {
+		err := s.AddTenant(ctx, "test", Tenant{ID: id, Kind: "department", NameVI: "X"})
+		if !errors.Is(err, ErrInvalidArgument) {
+			t.Errorf("AddTenant(%q): got %v, want ErrInvalidArgument", id, err)
+		}
+	}
+	err := s.AddTenant(ctx, "test", Tenant{ID: "tenant-a", Kind: "department", NameVI: "X"})
+	if !errors.Is(err, ErrConflict) {
+		t.Errorf("AddTenant of an existing id: got %v, want ErrConflict", err)
+	}
+}
