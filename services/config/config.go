@@ -176,6 +176,8 @@ func Redact(v string) string {
 	if u, err := url.Parse(v); err == nil && u.Scheme != "" && u.Host != "" {
 		if _, has := u.User.Password(); has {
 			u.User = url.UserPassword(u.User.Username(), "***")
+		} else if u.User != nil && (u.Scheme == "nats" || u.Scheme == "tls") {
+			u.User = url.User("***") // nats://TOKEN@host: the user is the secret
 		}
 		u.RawQuery = ""
 		return u.String()

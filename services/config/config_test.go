@@ -40,6 +40,7 @@ func TestRedact(t *testing.T) {
 		"postgres://u:pw@h:5/db?sslmode=x": "postgres://u:%2A%2A%2A@h:5/db",
 		"postgres://u@h/db":                "postgres://u@h/db",
 		"s3cr3t":                           "***",
+		"nats://t0k3n@h:4222":              "nats://%2A%2A%2A@h:4222",
 	} {
 		if got := Redact(in); got != want {
 			t.Errorf("Redact(%q) = %q, want %q", in, got, want)

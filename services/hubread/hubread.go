@@ -311,7 +311,12 @@ func (s *Store) ItemBySlug(ctx context.Context, tenant, locale, slug string) (Lo
 			UNION ALL
 			SELECT content_id, 1 AS rank, locale FROM slug_history WHERE tenant_id = $1 AND slug = $3
 		) c
-		ORDER BY rank, locale = $2 DESC, locale = 'vi' DESC, locale
+		ORDER BY CASE
+			WHEN rank = 0 AND locale = $2 THEN 0   -- the item's slug in this locale
+			WHEN rank = 0 AND locale = 'vi' THEN 1 -- an untranslated item's Vietnamese slug
+			WHEN rank = 1 AND locale = $2 THEN 2   -- a slug the item had in this locale
+			WHEN rank = 0 THEN 3                   -- its slug in another locale
+			ELSE 4 END, locale
 		LIMIT 1`, tenant, locale, slug).Scan(&contentID)
 	if err != nil {
 		return Lookup{}, notFound(err, "slug %s/%s/%s", locale, tenant, slug)

@@ -32,7 +32,7 @@ func main() {
 	set.String(&cfg.Addr, "GATEWAY_ADDR", ":8080", "HTTP listen address for pages and ops endpoints (port 0 picks one)")
 	set.Secret(&cfg.DatabaseURL, "DATABASE_URL", "postgres://portalhub_gateway@127.0.0.1:5432/portalhub?sslmode=disable",
 		"hub PostgreSQL URL as the read-only role portalhub_gateway (a replica in production)")
-	set.String(&cfg.NATSURL, "NATS_URL", nats.DefaultURL, "NATS server(s) with the HUB_CONTENT stream, comma-separated")
+	set.Secret(&cfg.NATSURL, "NATS_URL", nats.DefaultURL, "NATS server(s) with the HUB_CONTENT stream, comma-separated")
 	set.String(&cfg.ReadyFile, "PORTALHUB_READY_FILE", "", `file to write {"http": "host:port"} to once listening`)
 	set.Bool(&cfg.Dev, "GATEWAY_DEV", false, "development mode: re-parse templates on every request")
 	set.String(&cfg.TemplateDir, "GATEWAY_TEMPLATE_DIR", "", "in development mode, read templates from this folder instead of the binary")

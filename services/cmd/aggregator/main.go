@@ -51,7 +51,7 @@ func main() {
 	set.String(&s.GRPCAddr, "AGGREGATOR_GRPC_ADDR", "127.0.0.1:9443", "gRPC (TLS) listen address of the IngestService (port 0 picks one)")
 	set.String(&s.HTTPAddr, "AGGREGATOR_HTTP_ADDR", "127.0.0.1:9444", "ops HTTP listen address: /healthz, /readyz, /metrics (port 0 picks one)")
 	set.Secret(&s.DatabaseURL, "DATABASE_URL", "", "hub PostgreSQL URL (required); migrated at start-up")
-	set.String(&s.NATSURL, "NATS_URL", "nats://127.0.0.1:4222", "NATS server(s) with JetStream, comma-separated")
+	set.Secret(&s.NATSURL, "NATS_URL", "nats://127.0.0.1:4222", "NATS server(s) with JetStream, comma-separated")
 	set.String(&s.TLSDir, "AGGREGATOR_TLS_DIR", "./var/tls", "development mode: folder of the generated CA and localhost certificate (used unless AGGREGATOR_TLS_CERT and _KEY are set)")
 	set.String(&s.TLSCert, "AGGREGATOR_TLS_CERT", "", "production: PEM certificate chain of the gRPC server")
 	set.String(&s.TLSKey, "AGGREGATOR_TLS_KEY", "", "production: PEM private key of the gRPC server")

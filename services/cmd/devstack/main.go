@@ -28,7 +28,7 @@ func main() {
 	set.String(&opts.VarDir, "PORTALHUB_VAR", "var", "folder for all local data: PostgreSQL, NATS, TLS, credentials")
 	set.String(&opts.BinDir, "PORTALHUB_BIN", "", "folder holding the built binaries (default: this binary's folder)")
 	set.Secret(&opts.DatabaseURL, "DATABASE_URL", "", "use this PostgreSQL server instead of a private cluster (databases are created in it)")
-	set.String(&opts.NATSURL, "NATS_URL", "", "use this NATS server (with JetStream) instead of starting one")
+	set.Secret(&opts.NATSURL, "NATS_URL", "", "use this NATS server (with JetStream) instead of starting one")
 	set.String(&opts.GatewayAddr, "GATEWAY_ADDR", ":8080", "address of the public portal")
 	set.String(&opts.HubAddr, "AGGREGATOR_GRPC_ADDR", "127.0.0.1:9443", "address of the aggregator's gRPC IngestService")
 	set.String(&opts.HubOpsAddr, "AGGREGATOR_HTTP_ADDR", "127.0.0.1:9444", "address of the aggregator's health and metrics endpoints")

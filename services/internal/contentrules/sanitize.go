@@ -21,7 +21,11 @@ var htmlPolicy = newHTMLPolicy()
 
 func newHTMLPolicy() *bluemonday.Policy {
 	p := bluemonday.NewPolicy()
-	p.AllowStandardAttributes() // dir, lang, id, title
+	// Not AllowStandardAttributes: its id would let a body clash with the
+	// page's own ids (the skip link's #main) and clobber the DOM.
+	p.AllowAttrs("dir").Matching(regexp.MustCompile(`^(?i:rtl|ltr|auto)$`)).Globally()
+	p.AllowAttrs("lang").Matching(regexp.MustCompile(`^[a-zA-Z]{2,3}(?:-[a-zA-Z0-9]{2,8})*$`)).Globally()
+	p.AllowAttrs("title").Matching(bluemonday.Paragraph).Globally()
 
 	p.AllowElements(
 		"h1", "h2", "h3", "h4", "h5", "h6", "p", "br", "hr", "div", "span",
@@ -47,7 +51,7 @@ func newHTMLPolicy() *bluemonday.Policy {
 	p.AddTargetBlankToFullyQualifiedLinks(true) // bluemonday then adds rel="noopener"
 
 	// Images: https or relative only (no mixed content, no data: URIs).
-	p.AllowAttrs("src").Matching(regexp.MustCompile(`^(?i:https://|/|\./|\.\./|[^:/?#]+(?:[/?#]|$))`)).OnElements("img")
+	p.AllowAttrs("src").Matching(regexp.MustCompile(`^(?i:https://|/[^/]|\./|\.\./|[^:/?#]+(?:[/?#]|$))`)).OnElements("img")
 	p.AllowAttrs("alt").Matching(bluemonday.Paragraph).OnElements("img")
 	p.AllowAttrs("width", "height").Matching(bluemonday.NumberOrPercent).OnElements("img")
 	return p

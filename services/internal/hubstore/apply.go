@@ -67,8 +67,12 @@ func (s *Store) apply(ctx context.Context, tenant string, item *pb.ContentItem, 
 		if err == nil {
 			return resp, nil
 		}
-		if (errors.Is(err, errRetry) || retryable(err)) && attempt < maxApplyAttempts {
-			continue
+		if errors.Is(err, errRetry) || retryable(err) {
+			if attempt < maxApplyAttempts {
+				continue
+			}
+			// Lost the race every time: the sub-portal retries later.
+			return nil, fmt.Errorf("%s: %w: %v", what, ErrUnavailable, err)
 		}
 		return nil, mapErr(what, err)
 	}
@@ -108,6 +112,9 @@ func applyTx(ctx context.Context, tx pgx.Tx, tenant string, item *pb.ContentItem
 	}
 
 	if err := checkBlobs(ctx, tx, item); err != nil {
+		return nil, err
+	}
+	if err := checkSuccessor(ctx, tx, item); err != nil {
 		return nil, err
 	}
 	if err := checkSlugs(ctx, tx, tenant, item); err != nil {
@@ -227,14 +234,36 @@ func checkBlobs(ctx context.Context, tx pgx.Tx, item *pb.ContentItem) error {
 		MessageVI:   "Hãy tải các tệp này lên bằng UploadBlob trước khi xuất bản: " + list}
 }
 
+// checkSuccessor refuses a redirect to an item the hub does not hold: the
+// published URL would answer 404 instead of sending visitors on.
+func checkSuccessor(ctx context.Context, tx pgx.Tx, item *pb.ContentItem) error {
+	ref := item.GetUnpublishing().GetSuccessor()
+	if item.GetState() != pb.PublicationState_PUBLICATION_STATE_REDIRECTED || ref.GetContentId() == "" {
+		return nil
+	}
+	var exists bool
+	if err := tx.QueryRow(ctx, `SELECT EXISTS (SELECT FROM items WHERE tenant_id = $1 AND content_id = $2)`,
+		ref.GetTenant(), ref.GetContentId()).Scan(&exists); err != nil {
+		return err
+	}
+	if exists {
+		return nil
+	}
+	name := ref.GetTenant() + "/" + ref.GetContentId()
+	return &Refusal{Code: codes.FailedPrecondition, Reason: contentrules.ReasonInvalidSuccessor, Field: "item.unpublishing.successor",
+		Description: "the successor " + name + " is not held by the hub; publish it first",
+		MessageVI:   "Cổng tỉnh chưa có mục thay thế " + name + "; hãy xuất bản mục đó trước."}
+}
+
 // checkSlugs refuses a push one of whose slugs another item of the tenant
-// holds in the same locale.
+// holds in any locale: an untranslated item is served under its Vietnamese
+// slug in every language, so a slug must name one item across locales.
 func checkSlugs(ctx context.Context, tx pgx.Tx, tenant string, item *pb.ContentItem) error {
 	for _, tr := range item.GetTranslations() {
 		var other string
 		err := tx.QueryRow(ctx, `SELECT content_id FROM item_translations
-			WHERE tenant_id = $1 AND locale = $2 AND slug = $3 AND content_id <> $4`,
-			tenant, tr.GetLocale(), tr.GetSlug(), item.GetContentId()).Scan(&other)
+			WHERE tenant_id = $1 AND slug = $2 AND content_id <> $3 LIMIT 1`,
+			tenant, tr.GetSlug(), item.GetContentId()).Scan(&other)
 		if errors.Is(err, pgx.ErrNoRows) {
 			continue
 		}

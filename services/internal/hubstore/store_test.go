@@ -209,6 +209,11 @@ func TestApplySlugs(t *testing.T) {
 	if n := count(t, s, `SELECT count(*) FROM outbox`); n != 1 {
 		t.Fatalf("outbox = %d, want 1", n)
 	}
+	// Nor in another locale: /en/tenant-a/mot already shows "one" (no en translation).
+	three := article("three", 1, "Ba", "ba")
+	three.Translations = append(three.Translations, &pb.Translation{Locale: "en", Title: "Three", Slug: "mot"})
+	_, err = push(t, s, "tenant-a", three)
+	refusal(t, err, contentrules.ReasonSlugTaken)
 	// Another tenant may use the same slug.
 	if _, err := push(t, s, "tenant-b", article("two", 1, "Hai", "mot")); err != nil {
 		t.Fatalf("other tenant, same slug: %v", err)
@@ -416,5 +421,26 @@ func TestAddTenantRefusesBadAndReservedIDs(t *testing.T) {
 	err := s.AddTenant(ctx, "test", Tenant{ID: "tenant-a", Kind: "department", NameVI: "X"})
 	if !errors.Is(err, ErrConflict) {
 		t.Errorf("AddTenant of an existing id: got %v, want ErrConflict", err)
+	}
+}
+
+func TestApplyRefusesRedirectToMissingSuccessor(t *testing.T) {
+	s := newStore(t)
+	if _, err := push(t, s, "tenant-a", article("old", 1, "Cũ", "cu")); err != nil {
+		t.Fatal(err)
+	}
+	redirect := func(to string) *pb.ContentItem {
+		it := article("old", 2, "Cũ", "cu")
+		it.State = pb.PublicationState_PUBLICATION_STATE_REDIRECTED
+		it.Unpublishing = &pb.Unpublishing{Successor: &pb.ContentRef{Tenant: "tenant-b", ContentId: to}}
+		return it
+	}
+	_, err := push(t, s, "tenant-a", redirect("missing"))
+	refusal(t, err, contentrules.ReasonInvalidSuccessor)
+	if _, err := push(t, s, "tenant-b", article("new", 1, "Mới", "moi")); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := push(t, s, "tenant-a", redirect("new")); err != nil {
+		t.Fatalf("redirect to an existing successor: %v", err)
 	}
 }

@@ -157,7 +157,8 @@ func grpcError(err error) error {
 	case errors.Is(err, hubstore.ErrInvalidArgument):
 		return status.Error(codes.InvalidArgument, err.Error())
 	case errors.Is(err, hubstore.ErrConflict):
-		return status.Error(codes.Aborted, "concurrent change; try again")
+		// A concurrent change won: UNAVAILABLE is what sub-portals retry.
+		return status.Error(codes.Unavailable, "concurrent change; try again")
 	default:
 		return status.Error(codes.Internal, "internal error")
 	}

@@ -219,8 +219,13 @@ func (r *Relay) deliver(ctx context.Context, row store.Claimed) {
 		return
 	}
 	code := status.Code(err)
+	// A credential the hub refuses, or a tenant the hub has suspended, is a
+	// matter for operators, not a fault of this item: parking every row
+	// would force each to be approved again once it is fixed.
+	tenantWide := code == codes.Unauthenticated ||
+		code == codes.PermissionDenied && refusalOf(err).Reason == "TENANT_INACTIVE"
 	switch {
-	case retryable(code) || code == codes.Unauthenticated || code == codes.Canceled || code == codes.Unknown && !isStatus(err):
+	case retryable(code) || tenantWide || code == codes.Canceled || code == codes.Unknown && !isStatus(err):
 		// The hub, the network or our credential is the problem, not the
 		// content: the row stays pending and the relay holds off.
 		r.fails++
@@ -229,8 +234,8 @@ func (r *Relay) deliver(ctx context.Context, row store.Claimed) {
 		r.m.pushes.WithLabelValues("retry").Inc()
 		r.release(row.ID, delay, err.Error())
 		ev := log.Warn()
-		if code == codes.Unauthenticated {
-			ev = log.Error() // an operator must fix the credential
+		if tenantWide {
+			ev = log.Error() // an operator must fix the credential or the tenant's status
 		}
 		ev.Str("code", code.String()).Dur("retry_in", delay).Int("attempts", row.Attempts).Msg("hub unavailable; will retry")
 	case code == codes.FailedPrecondition && refusalOf(err).Reason == "BLOB_MISSING" && !uploaded && row.Attempts < 5:

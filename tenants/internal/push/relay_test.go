@@ -245,3 +245,23 @@ func TestResyncReenqueuesWhatTheHubLacks(t *testing.T) {
 		}
 	}
 }
+
+func TestRelayHoldsRowsWhileTheTenantIsSuspended(t *testing.T) {
+	s, _ := storetest.New(t)
+	h := newFakeHub()
+	st, _ := status.New(codes.PermissionDenied, "tenant suspended").WithDetails(
+		&errdetails.ErrorInfo{Reason: "TENANT_INACTIVE", Domain: "portalhub"})
+	h.mu.Lock()
+	for range 3 {
+		h.failures = append(h.failures, st.Err())
+	}
+	h.mu.Unlock()
+	startRelay(t, s, h)
+
+	v := approve(t, s, storetest.Article("tin-tam-dung", "Tin khi cổng tạm dừng"))
+	// Reactivated after three refusals: the row was held, not parked, and flows.
+	row := waitStatus(t, s, "tin-tam-dung", v, store.StatusDelivered)
+	if row.Attempts != 4 {
+		t.Errorf("attempts = %d, want 4 (3 while suspended, then delivered)", row.Attempts)
+	}
+}
