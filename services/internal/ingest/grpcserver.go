@@ -32,13 +32,14 @@ type GRPCConfig struct {
 	Auth   *auth.Authenticator
 	Ingest *Server
 	Log    zerolog.Logger
-	// Deadline caps calls that come without one; 0 means DefaultDeadline.
+	// Deadline caps every call's deadline: a call runs until the earlier of
+	// its own deadline (if any) and now + Deadline. 0 means DefaultDeadline.
 	Deadline time.Duration
 }
 
 // NewGRPCServer builds the aggregator's gRPC server: the IngestService
 // behind the auth interceptors, with the UTF-8-repairing codec, a 4 MiB
-// message limit, keepalive enforcement, a default deadline, the standard
+// message limit, keepalive enforcement, a deadline cap, the standard
 // health service (NOT_SERVING until the caller says otherwise) and server
 // reflection.
 func NewGRPCServer(cfg GRPCConfig) (*grpc.Server, *health.Server) {
@@ -77,22 +78,20 @@ func SetServing(hs *health.Server, serving bool) {
 	hs.SetServingStatus(pb.IngestService_ServiceDesc.ServiceName, st)
 }
 
+// deadlineUnary caps the call's deadline at d from now: a client's earlier
+// deadline is kept (context.WithTimeout never extends its parent's), a later
+// one or none is cut to d.
 func deadlineUnary(d time.Duration) grpc.UnaryServerInterceptor {
 	return func(ctx context.Context, req any, _ *grpc.UnaryServerInfo, handler grpc.UnaryHandler) (any, error) {
-		if _, ok := ctx.Deadline(); !ok {
-			var cancel context.CancelFunc
-			ctx, cancel = context.WithTimeout(ctx, d)
-			defer cancel()
-		}
+		ctx, cancel := context.WithTimeout(ctx, d)
+		defer cancel()
 		return handler(ctx, req)
 	}
 }
 
+// deadlineStream caps a stream's deadline as deadlineUnary does a call's.
 func deadlineStream(d time.Duration) grpc.StreamServerInterceptor {
 	return func(srv any, ss grpc.ServerStream, _ *grpc.StreamServerInfo, handler grpc.StreamHandler) error {
-		if _, ok := ss.Context().Deadline(); ok {
-			return handler(srv, ss)
-		}
 		ctx, cancel := context.WithTimeout(ss.Context(), d)
 		defer cancel()
 		return handler(srv, &ctxStream{ServerStream: ss, ctx: ctx})
