@@ -1,0 +1,264 @@
+// Package hubreasons explains the hub's refusal reason codes (see
+// docs/ARCHITECTURE.md, "Reason codes") to an editor, in Vietnamese or
+// English: what the code means and how to fix the item so that the next
+// version is accepted.
+package hubreasons
+
+import "strings"
+
+// Explanation is what an editor reads about one refusal.
+type Explanation struct {
+	// Code is the reason code the explanation is about ("" for an unknown one).
+	Code string
+	// Title names the problem in a few words.
+	Title string
+	// Meaning says what the hub found.
+	Meaning string
+	// Fix says what to do.
+	Fix string
+}
+
+type entry struct {
+	vi, en Explanation
+}
+
+func ex(title, meaning, fix string) Explanation {
+	return Explanation{Title: title, Meaning: meaning, Fix: fix}
+}
+
+// catalogue holds one entry per reason code of the hub.
+var catalogue = map[string]entry{
+	"REQUIRED": {
+		vi: ex("Thiếu trường bắt buộc",
+			"Một trường bắt buộc (ví dụ tiêu đề, đường dẫn hoặc người phê duyệt) đang để trống.",
+			"Mở nội dung, điền trường được nêu trong chi tiết lỗi, lưu và trình duyệt lại để phê duyệt phiên bản mới."),
+		en: ex("A required field is empty",
+			"A required field (for example the title, the slug or the approver) is empty.",
+			"Open the item, fill in the field named in the details, save, and submit it again so a new version is approved."),
+	},
+	"INVALID_UTF8": {
+		vi: ex("Văn bản không phải Unicode hợp lệ",
+			"Văn bản chứa byte không hợp lệ theo UTF-8, thường do sao chép từ tài liệu dùng bảng mã cũ (TCVN3, VNI).",
+			"Gõ lại hoặc dán lại đoạn văn bản bằng Unicode (bảng mã dựng sẵn), kiểm tra các ký tự có dấu, rồi trình duyệt lại."),
+		en: ex("Text is not valid Unicode",
+			"The text holds bytes that are not valid UTF-8, usually pasted from a document in a legacy encoding (TCVN3, VNI).",
+			"Retype or paste the text again as Unicode, check the accented letters, then submit again."),
+	},
+	"TOO_LONG": {
+		vi: ex("Văn bản quá dài",
+			"Một trường văn bản dài hơn giới hạn của cổng tỉnh (tiêu đề tối đa 300 ký tự, tóm tắt 1.000, các trường khác 2.000).",
+			"Rút gọn trường được nêu trong chi tiết lỗi rồi trình duyệt lại."),
+		en: ex("Text too long",
+			"A text field is longer than the hub's limit (title 300 characters, summary 1,000, other fields 2,000).",
+			"Shorten the field named in the details, then submit again."),
+	},
+	"TOO_LARGE": {
+		vi: ex("Nội dung hoặc tệp quá lớn",
+			"Phần thân bài sau khi làm sạch vượt 1 MiB, hoặc một tệp đính kèm vượt 32 MiB.",
+			"Chia bài thành nhiều bài, bỏ bớt ảnh nhúng, hoặc nén/tách tệp đính kèm, rồi trình duyệt lại."),
+		en: ex("Body or file too large",
+			"The body is over 1 MiB after sanitising, or an attachment is over 32 MiB.",
+			"Split the item, remove embedded images, or compress or split the file, then submit again."),
+	},
+	"TOO_MANY": {
+		vi: ex("Danh sách quá dài",
+			"Một danh sách vượt giới hạn (tối đa 20 tệp đính kèm, 20 tác giả, 200 cán bộ của một đơn vị).",
+			"Bớt số phần tử trong danh sách được nêu rồi trình duyệt lại."),
+		en: ex("List too long",
+			"A list is over its limit (20 attachments, 20 authors, 200 officials per unit).",
+			"Remove entries from the list named in the details, then submit again."),
+	},
+	"INVALID_FORMAT": {
+		vi: ex("Sai định dạng",
+			"Một mã, đường dẫn (slug), địa chỉ web, ngày, mã băm hoặc thư điện tử không đúng định dạng.",
+			"Sửa trường được nêu: slug chỉ gồm a-z, 0-9 và dấu -; địa chỉ web bắt đầu bằng https://; ngày theo dạng NNNN-TT-NN; thư điện tử có dạng ten@coquan.gov.vn."),
+		en: ex("Wrong format",
+			"An id, slug, URL, date, hash or e-mail address has the wrong shape.",
+			"Fix the field named: slugs use a-z, 0-9 and -; URLs start with https://; dates are YYYY-MM-DD; e-mail addresses look like name@agency.gov.vn."),
+	},
+	"VERSION_ZERO": {
+		vi: ex("Phiên bản bằng 0",
+			"Cổng thành phần đã gửi phiên bản 0; đây là lỗi của phần mềm, không phải của biên tập viên.",
+			"Báo cho quản trị hệ thống; phê duyệt lại nội dung sẽ tạo phiên bản mới hợp lệ."),
+		en: ex("Version zero",
+			"The sub-portal sent version 0; this is a software fault, not an editor's mistake.",
+			"Tell the system administrator; approving the item again creates a new valid version."),
+	},
+	"UNKNOWN_LOCALE": {
+		vi: ex("Ngôn ngữ không được hỗ trợ",
+			"Có bản dịch bằng ngôn ngữ khác tiếng Việt, tiếng Anh, tiếng Nga.",
+			"Chỉ dùng các bản vi, en, ru; xóa bản dịch khác rồi trình duyệt lại."),
+		en: ex("Unsupported language",
+			"A translation is in a language other than Vietnamese, English or Russian.",
+			"Use only vi, en and ru; remove the other translation, then submit again."),
+	},
+	"DUPLICATE_LOCALE": {
+		vi: ex("Trùng bản dịch",
+			"Có hai bản dịch cho cùng một ngôn ngữ.",
+			"Giữ lại một bản cho mỗi ngôn ngữ rồi trình duyệt lại."),
+		en: ex("Duplicate translation",
+			"There are two translations in one language.",
+			"Keep one translation per language, then submit again."),
+	},
+	"MISSING_VIETNAMESE": {
+		vi: ex("Thiếu bản tiếng Việt",
+			"Nội dung không có bản tiếng Việt; tiếng Việt là bắt buộc.",
+			"Điền tiêu đề và nội dung tiếng Việt rồi trình duyệt lại."),
+		en: ex("No Vietnamese text",
+			"The item has no Vietnamese translation, which is required.",
+			"Fill in the Vietnamese title and text, then submit again."),
+	},
+	"UNKNOWN_CATEGORY": {
+		vi: ex("Chuyên mục không có trong danh mục của cổng tỉnh",
+			"Mã chuyên mục không thuộc danh mục chuyên mục của cổng tỉnh (Điều 8).",
+			"Chọn một chuyên mục trong danh sách của biểu mẫu (ví dụ Tin tức, Văn bản pháp luật) rồi trình duyệt lại."),
+		en: ex("Category not in the hub's list",
+			"The category code is not one of the hub's categories (Article 8).",
+			"Choose a category from the form's list (for example News, Legal documents), then submit again."),
+	},
+	"UNKNOWN_KIND": {
+		vi: ex("Chưa chọn loại nội dung",
+			"Loại nội dung (bài viết, văn bản pháp luật, dịch vụ công…) chưa được xác định.",
+			"Tạo lại nội dung với đúng loại; báo quản trị nếu lỗi lặp lại."),
+		en: ex("Kind not set",
+			"The kind of content (article, legal document, public service…) is unspecified.",
+			"Create the item again with the right kind; tell the administrator if it happens again."),
+	},
+	"DETAILS_MISMATCH": {
+		vi: ex("Thông tin chi tiết không khớp loại nội dung",
+			"Thông tin chi tiết thuộc một loại nội dung khác với loại đã chọn (ví dụ số hiệu văn bản trên một bài tin).",
+			"Kiểm tra loại nội dung và các trường chi tiết; báo quản trị nếu không sửa được trong biểu mẫu."),
+		en: ex("Details do not match the kind",
+			"The details belong to another kind than the item's (for example a document number on a news article).",
+			"Check the kind and its detail fields; tell the administrator if the form cannot fix it."),
+	},
+	"UNKNOWN_STATE": {
+		vi: ex("Trạng thái xuất bản không xác định",
+			"Phiên bản gửi lên không nêu trạng thái (đăng, gỡ, chuyển hướng, không còn).",
+			"Báo cho quản trị hệ thống; đây là lỗi phần mềm."),
+		en: ex("Publication state unspecified",
+			"The version does not say whether it is published, withdrawn, redirected or gone.",
+			"Tell the system administrator; this is a software fault."),
+	},
+	"MISSING_REASON": {
+		vi: ex("Thiếu lý do gỡ",
+			"Gỡ nội dung phải có lý do công khai để hiển thị cho người đọc.",
+			"Yêu cầu gỡ lại, nhập lý do công khai (ví dụ \"Văn bản đã hết hiệu lực\")."),
+		en: ex("No reason for withdrawal",
+			"A withdrawn item needs a public reason shown to readers.",
+			"Request the withdrawal again with a public reason (for example \"The document has expired\")."),
+	},
+	"INVALID_SUCCESSOR": {
+		vi: ex("Nội dung thay thế không hợp lệ",
+			"Chuyển hướng phải có đúng một nội dung thay thế (mã đơn vị và mã nội dung đã có, hoặc một địa chỉ web), và không trỏ về chính nó.",
+			"Yêu cầu chuyển hướng lại với một nội dung thay thế đã được đăng, hoặc một địa chỉ https:// đầy đủ."),
+		en: ex("Invalid successor",
+			"A redirect needs exactly one successor (an existing tenant and content id, or a URL), not the item itself.",
+			"Request the redirect again with a published successor item or a full https:// URL."),
+	},
+	"SLUG_TAKEN": {
+		vi: ex("Đường dẫn đã được dùng",
+			"Một nội dung khác của đơn vị đã dùng đường dẫn (slug) này, ở một ngôn ngữ nào đó.",
+			"Đổi đường dẫn (slug) của bản dịch được nêu, ví dụ thêm năm hoặc số, rồi trình duyệt lại."),
+		en: ex("Slug already used",
+			"Another item of this sub-portal uses this slug, in some language.",
+			"Change the slug of the translation named, for example by adding a year or a number, then submit again."),
+	},
+	"VERSION_CONFLICT": {
+		vi: ex("Xung đột phiên bản",
+			"Cổng tỉnh đã giữ phiên bản cùng số nhưng khác nội dung (ví dụ sau khi khôi phục cơ sở dữ liệu từ bản sao lưu cũ).",
+			"Phê duyệt lại nội dung: phiên bản mới sẽ có số lớn hơn. Báo quản trị nếu lỗi lặp lại."),
+		en: ex("Version conflict",
+			"The hub holds the same version number with other content (for example after restoring an old backup).",
+			"Approve the item again: the new version gets a higher number. Tell the administrator if it happens again."),
+	},
+	"BLOB_MISSING": {
+		vi: ex("Cổng tỉnh chưa có tệp đính kèm",
+			"Tệp đính kèm chưa được tải lên cổng tỉnh. Cổng thành phần thường tự tải lại và gửi lại.",
+			"Chờ vài phút; nếu vẫn bị từ chối, tải lại tệp trong biểu mẫu và trình duyệt lại."),
+		en: ex("The hub lacks an attachment",
+			"An attachment's file was never uploaded to the hub. The sub-portal normally uploads it and retries.",
+			"Wait a few minutes; if it is still refused, upload the file again in the form and submit again."),
+	},
+	"BLOB_MISMATCH": {
+		vi: ex("Tệp bị hỏng khi truyền",
+			"Nội dung tệp nhận được không khớp mã SHA-256 hoặc kích thước đã khai.",
+			"Tải lại tệp trong biểu mẫu và trình duyệt lại; báo quản trị nếu lỗi lặp lại."),
+		en: ex("File damaged in transit",
+			"The uploaded bytes do not match the declared SHA-256 or size.",
+			"Upload the file again in the form and submit again; tell the administrator if it happens again."),
+	},
+	"UNAUTHENTICATED": {
+		vi: ex("Cổng thành phần chưa được xác thực",
+			"Khóa truy cập của cổng thành phần tới cổng tỉnh bị thiếu, sai hoặc đã bị thu hồi.",
+			"Báo cho quản trị hệ thống để cấp lại khóa (hubctl credentials issue); nội dung sẽ được gửi lại sau đó."),
+		en: ex("Sub-portal not authenticated",
+			"The sub-portal's hub credential is missing, wrong or revoked.",
+			"Ask the system administrator to issue a new credential (hubctl credentials issue); the item is sent again afterwards."),
+	},
+	"TENANT_MISMATCH": {
+		vi: ex("Sai đơn vị",
+			"Khóa truy cập thuộc một đơn vị khác với đơn vị cấu hình cho cổng thành phần này.",
+			"Báo cho quản trị hệ thống để sửa cấu hình SUBPORTAL_TENANT hoặc khóa truy cập."),
+		en: ex("Wrong tenant",
+			"The credential belongs to another tenant than the one this sub-portal is configured for.",
+			"Ask the system administrator to fix SUBPORTAL_TENANT or the credential."),
+	},
+	"TENANT_INACTIVE": {
+		vi: ex("Đơn vị đang bị tạm dừng",
+			"Cổng tỉnh đang tạm dừng hoặc đã ngừng đơn vị này nên không nhận nội dung.",
+			"Liên hệ Ban quản trị cổng tỉnh; nội dung sẽ được gửi lại khi đơn vị hoạt động trở lại."),
+		en: ex("Sub-portal suspended",
+			"The hub has suspended or retired this tenant and takes no content from it.",
+			"Contact the provincial portal's administrators; the item is sent again once the tenant is active."),
+	},
+}
+
+// byGRPCCode explains a refusal without a reason code, by its gRPC code.
+var byGRPCCode = map[string]entry{
+	"PermissionDenied": {
+		vi: ex("Cổng tỉnh từ chối quyền", "Cổng tỉnh không cho đơn vị này thực hiện thao tác.", "Báo cho quản trị hệ thống."),
+		en: ex("Permission denied", "The hub does not allow this tenant to do this.", "Tell the system administrator."),
+	},
+	"Unauthenticated": catalogue["UNAUTHENTICATED"],
+}
+
+var unknown = entry{
+	vi: ex("Cổng tỉnh từ chối nội dung",
+		"Cổng tỉnh từ chối phiên bản này với một mã lỗi chưa có trong danh mục giải thích.",
+		"Đọc chi tiết lỗi bên dưới, sửa nội dung và trình duyệt lại; báo quản trị nếu chưa rõ cách sửa."),
+	en: ex("The hub refused the item",
+		"The hub refused this version with a code this catalogue does not explain yet.",
+		"Read the details below, fix the item and submit again; tell the administrator if the fix is unclear."),
+}
+
+// Explain returns the explanation of a refusal in lang ("vi" or "en"; any
+// other language gets Vietnamese). reason is the hub's reason code (e.g.
+// "SLUG_TAKEN"); grpcCode (e.g. "InvalidArgument") is used when the reason
+// is empty or unknown.
+func Explain(reason, grpcCode, lang string) Explanation {
+	reason = strings.ToUpper(strings.TrimSpace(reason))
+	e, ok := catalogue[reason]
+	code := reason
+	if !ok {
+		code = ""
+		if e, ok = byGRPCCode[grpcCode]; !ok {
+			e = unknown
+		}
+	}
+	x := e.vi
+	if lang == "en" {
+		x = e.en
+	}
+	x.Code = code
+	return x
+}
+
+// Codes returns every reason code the catalogue explains.
+func Codes() []string {
+	out := make([]string, 0, len(catalogue))
+	for c := range catalogue {
+		out = append(out, c)
+	}
+	return out
+}
