@@ -1,19 +1,31 @@
 #!/usr/bin/env bash
-# Installs the Debian packages portalhub needs, only when they are missing.
-# PostgreSQL's server binaries (initdb, pg_ctl) and the unaccent extension.
+# Installs what portalhub's demo and tests need, only when it is missing:
+# PostgreSQL's server binaries and unaccent (Debian), Chromium for the
+# real-browser tests (Debian), and the browser tests' npm packages.
 set -euo pipefail
+cd "$(dirname "$0")/.."
 
 missing=()
 ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || missing+=(postgresql)
 ls /usr/share/postgresql/*/extension/unaccent.control >/dev/null 2>&1 || missing+=(postgresql-contrib)
 id postgres >/dev/null 2>&1 || missing+=(postgresql)
+if [ "${PORTALHUB_SKIP_BROWSER:-}" = "" ]; then
+  command -v chromium >/dev/null 2>&1 || missing+=(chromium)
+  command -v node >/dev/null 2>&1 || missing+=(nodejs npm)
+fi
 
 if [ ${#missing[@]} -gt 0 ]; then
   if [ "$(id -u)" != 0 ]; then
     echo "missing Debian packages: ${missing[*]}; install them as root (apt-get install ${missing[*]})" >&2
     exit 1
   fi
-  echo "installing Debian packages: ${missing[*]}"
+  echo "installing Debian packages: ${missing[*]} (once)"
   apt-get update -qq
   DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null
+fi
+
+# The browser tests' packages, pinned by tests/browser/package-lock.json.
+if [ "${PORTALHUB_SKIP_BROWSER:-}" = "" ] && [ ! -d tests/browser/node_modules/playwright-core ]; then
+  echo "installing the browser tests' npm packages (once)"
+  (cd tests/browser && npm ci --no-audit --no-fund --loglevel=error)
 fi
