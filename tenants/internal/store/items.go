@@ -32,18 +32,51 @@ func (s *Store) ApproveIfChanged(ctx context.Context, in ChangeInput) (version u
 	return s.approve(ctx, in, true)
 }
 
+// ApproveOptions are the editorial workflow's additions to an approval.
+type ApproveOptions struct {
+	// PublishAt, when set, holds the push back until then: the outbox row's
+	// publish_at, which the relay waits for (scheduled publishing). A first
+	// publication without PublishedAt is dated PublishAt.
+	PublishAt *time.Time
+	// Actor is who the audit log names; the approver's name when empty.
+	Actor string
+}
+
+// ApproveTx is Approve inside the caller's transaction, so that the
+// caller's own records of the approval commit or roll back with the item,
+// its version and its outbox row. It does not commit.
+func (s *Store) ApproveTx(ctx context.Context, tx pgx.Tx, in ChangeInput, opt ApproveOptions) (uint64, error) {
+	item, err := in.Item()
+	if err != nil {
+		return 0, err
+	}
+	v, _, err := s.changeTx(ctx, tx, item.GetContentId(), "approve", actorOr(opt.Actor, item.GetApprover().GetName()), false, opt.PublishAt,
+		approveBuild(item))
+	return v, err
+}
+
 func (s *Store) approve(ctx context.Context, in ChangeInput, onlyIfChanged bool) (uint64, bool, error) {
 	item, err := in.Item()
 	if err != nil {
 		return 0, false, err
 	}
-	return s.change(ctx, item.GetContentId(), "approve", item.GetApprover().GetName(), onlyIfChanged,
-		func(cur *pb.ContentItem) (*pb.ContentItem, error) {
-			if item.PublishedAt == nil && cur != nil {
-				item.PublishedAt = cur.GetPublishedAt()
-			}
-			return item, nil
-		})
+	return s.change(ctx, item.GetContentId(), "approve", item.GetApprover().GetName(), onlyIfChanged, approveBuild(item))
+}
+
+func approveBuild(item *pb.ContentItem) func(cur *pb.ContentItem) (*pb.ContentItem, error) {
+	return func(cur *pb.ContentItem) (*pb.ContentItem, error) {
+		if item.PublishedAt == nil && cur != nil {
+			item.PublishedAt = cur.GetPublishedAt()
+		}
+		return item, nil
+	}
+}
+
+func actorOr(actor, fallback string) string {
+	if actor != "" {
+		return actor
+	}
+	return fallback
 }
 
 // UnpublishInput takes an item out of the public: withdrawn (with a reason),
@@ -53,34 +86,60 @@ type UnpublishInput struct {
 	State        pb.PublicationState
 	Unpublishing *pb.Unpublishing
 	Approver     *pb.Person
+	// Editor is who proposed or reviewed the change (editorial workflow);
+	// nil names none.
+	Editor *pb.Person
 }
 
 // Unpublish records a new version of an existing item in the given state,
 // with its outbox row, and returns the version.
 func (s *Store) Unpublish(ctx context.Context, in UnpublishInput) (uint64, error) {
-	switch in.State {
-	case pb.PublicationState_PUBLICATION_STATE_WITHDRAWN, pb.PublicationState_PUBLICATION_STATE_REDIRECTED, pb.PublicationState_PUBLICATION_STATE_GONE:
-	default:
-		return 0, errs.Invalid("state", "state must be withdrawn, redirected or gone", "Trạng thái phải là gỡ, chuyển hướng hoặc không còn.")
+	if err := checkUnpublishState(in.State); err != nil {
+		return 0, err
 	}
-	action := strings.ToLower(strings.TrimPrefix(in.State.String(), "PUBLICATION_STATE_"))
-	v, _, err := s.change(ctx, in.ContentID, action, in.Approver.GetName(), false,
-		func(cur *pb.ContentItem) (*pb.ContentItem, error) {
-			if cur == nil {
-				return nil, errs.New(errs.NotFound, "content_id", "no such item", "Không có nội dung này.")
-			}
-			item := proto.Clone(cur).(*pb.ContentItem)
-			item.State = in.State
-			item.Unpublishing = proto.Clone(in.Unpublishing).(*pb.Unpublishing)
-			if in.Unpublishing == nil {
-				item.Unpublishing = nil
-			}
-			item.Approver = in.Approver
-			item.Editor = nil
-			normalizeNFC(item.ProtoReflect())
-			return item, nil
-		})
+	v, _, err := s.change(ctx, in.ContentID, unpublishAction(in.State), in.Approver.GetName(), false, unpublishBuild(in))
 	return v, err
+}
+
+// UnpublishTx is Unpublish inside the caller's transaction (see ApproveTx).
+// It does not commit.
+func (s *Store) UnpublishTx(ctx context.Context, tx pgx.Tx, in UnpublishInput, opt ApproveOptions) (uint64, error) {
+	if err := checkUnpublishState(in.State); err != nil {
+		return 0, err
+	}
+	v, _, err := s.changeTx(ctx, tx, in.ContentID, unpublishAction(in.State), actorOr(opt.Actor, in.Approver.GetName()), false,
+		opt.PublishAt, unpublishBuild(in))
+	return v, err
+}
+
+func checkUnpublishState(st pb.PublicationState) error {
+	switch st {
+	case pb.PublicationState_PUBLICATION_STATE_WITHDRAWN, pb.PublicationState_PUBLICATION_STATE_REDIRECTED, pb.PublicationState_PUBLICATION_STATE_GONE:
+		return nil
+	}
+	return errs.Invalid("state", "state must be withdrawn, redirected or gone", "Trạng thái phải là gỡ, chuyển hướng hoặc không còn.")
+}
+
+func unpublishAction(st pb.PublicationState) string {
+	return strings.ToLower(strings.TrimPrefix(st.String(), "PUBLICATION_STATE_"))
+}
+
+func unpublishBuild(in UnpublishInput) func(cur *pb.ContentItem) (*pb.ContentItem, error) {
+	return func(cur *pb.ContentItem) (*pb.ContentItem, error) {
+		if cur == nil {
+			return nil, errs.New(errs.NotFound, "content_id", "no such item", "Không có nội dung này.")
+		}
+		item := proto.Clone(cur).(*pb.ContentItem)
+		item.State = in.State
+		item.Unpublishing = proto.Clone(in.Unpublishing).(*pb.Unpublishing)
+		if in.Unpublishing == nil {
+			item.Unpublishing = nil
+		}
+		item.Approver = in.Approver
+		item.Editor = in.Editor
+		normalizeNFC(item.ProtoReflect())
+		return item, nil
+	}
 }
 
 // change runs one approved change in a transaction: it locks the item,
@@ -97,7 +156,24 @@ func (s *Store) change(ctx context.Context, contentID, action, actor string, onl
 		return 0, false, fmt.Errorf("approve %s: %w", contentID, err)
 	}
 	defer tx.Rollback(ctx)
+	v, changed, err := s.changeTx(ctx, tx, contentID, action, actor, onlyIfChanged, nil, build)
+	if err != nil || !changed {
+		return v, changed, err
+	}
+	if err := tx.Commit(ctx); err != nil {
+		return 0, false, fmt.Errorf("commit %s/%d: %w", contentID, v, err)
+	}
+	return v, true, nil
+}
 
+// changeTx is change inside tx, which it does not commit. publishAt, when
+// set, is the outbox row's due time.
+func (s *Store) changeTx(ctx context.Context, tx pgx.Tx, contentID, action, actor string, onlyIfChanged bool, publishAt *time.Time,
+	build func(cur *pb.ContentItem) (*pb.ContentItem, error)) (uint64, bool, error) {
+	if !contentIDPattern.MatchString(contentID) {
+		return 0, false, errs.Invalid("content_id", "content_id must be 1-100 characters of a-z, 0-9 and -, starting with a letter or digit",
+			"Mã nội dung (content_id) phải gồm 1–100 ký tự a-z, 0-9 hoặc dấu -, bắt đầu bằng chữ hoặc số.")
+	}
 	// The advisory lock serialises the creation of an item that has no row
 	// to lock yet; the row lock serialises every change of an existing one.
 	if _, err := tx.Exec(ctx, `SELECT pg_advisory_xact_lock(hashtextextended($1, 0))`, contentID); err != nil {
@@ -110,7 +186,7 @@ func (s *Store) change(ctx context.Context, contentID, action, actor string, onl
 		curHash          string
 		curDoc           []byte
 	)
-	err = tx.QueryRow(ctx, `
+	err := tx.QueryRow(ctx, `
 		SELECT hub_version, hub_seen_version, content_hash, doc,
 		       (SELECT coalesce(max(version), 0) FROM item_versions WHERE content_id = $1)
 		FROM items WHERE content_id = $1 FOR UPDATE`, contentID).Scan(&curVersion, &seen, &curHash, &curDoc, &maxVersion)
@@ -137,6 +213,9 @@ func (s *Store) change(ctx context.Context, contentID, action, actor string, onl
 	}
 	if err := s.resolveAttachments(ctx, tx, item); err != nil {
 		return 0, false, err
+	}
+	if item.PublishedAt == nil && publishAt != nil {
+		item.PublishedAt = timestamppb.New(publishAt.Truncate(time.Second))
 	}
 	if item.PublishedAt == nil {
 		item.PublishedAt = timestamppb.New(time.Now().Truncate(time.Second))
@@ -181,16 +260,17 @@ func (s *Store) change(ctx context.Context, contentID, action, actor string, onl
 		return 0, false, fmt.Errorf("write version %s/%d: %w", contentID, next, err)
 	}
 	if _, err := tx.Exec(ctx, `
-		INSERT INTO outbox (content_id, version, payload) VALUES ($1, $2, $3)`,
-		contentID, next, payload); err != nil {
+		INSERT INTO outbox (content_id, version, payload, publish_at) VALUES ($1, $2, $3, $4)`,
+		contentID, next, payload, publishAt); err != nil {
 		return 0, false, fmt.Errorf("write outbox %s/%d: %w", contentID, next, err)
 	}
-	detail, _ := json.Marshal(map[string]any{"state": state, "content_hash": hash})
+	d := map[string]any{"state": state, "content_hash": hash}
+	if publishAt != nil {
+		d["publish_at"] = publishAt.UTC()
+	}
+	detail, _ := json.Marshal(d)
 	if err := audit(ctx, tx, actor, action, contentID, next, detail); err != nil {
 		return 0, false, err
-	}
-	if err := tx.Commit(ctx); err != nil {
-		return 0, false, fmt.Errorf("commit %s/%d: %w", contentID, next, err)
 	}
 	return uint64(next), true, nil
 }
@@ -227,6 +307,16 @@ func people(ps []*pb.Person) []person {
 		out = append(out, person{Name: p.GetName(), Account: p.GetAccount()})
 	}
 	return out
+}
+
+// AuditTx appends an entry to the audit log inside tx (for the packages that
+// keep their own records in the sub-portal's database). detail is a JSON
+// object, or nil for none.
+func AuditTx(ctx context.Context, tx pgx.Tx, actor, action, contentID string, version int64, detail []byte) error {
+	if detail == nil {
+		detail = []byte(`{}`)
+	}
+	return audit(ctx, tx, actor, action, contentID, version, detail)
 }
 
 func audit(ctx context.Context, tx pgx.Tx, actor, action, contentID string, version int64, detail []byte) error {

@@ -31,6 +31,8 @@ type OutboxRow struct {
 	HubOutcome    string     `json:"hub_outcome,omitempty"`
 	CreatedAt     time.Time  `json:"created_at"`
 	DeliveredAt   *time.Time `json:"delivered_at,omitempty"`
+	// PublishAt is when a scheduled push falls due; nil means at once.
+	PublishAt *time.Time `json:"publish_at,omitempty"`
 }
 
 // Refusal is the hub's answer to a push it refused.
@@ -43,22 +45,22 @@ type Refusal struct {
 }
 
 const outboxColumns = `id, content_id, version, status, attempts, next_attempt_at, last_error, refusal_code,
-	refusal_reason, refusal_description, refusal_message_vi, hub_outcome, created_at, delivered_at`
+	refusal_reason, refusal_description, refusal_message_vi, hub_outcome, created_at, delivered_at, publish_at`
 
 const outboxColumnsO = `o.id, o.content_id, o.version, o.status, o.attempts, o.next_attempt_at, o.last_error, o.refusal_code,
-	o.refusal_reason, o.refusal_description, o.refusal_message_vi, o.hub_outcome, o.created_at, o.delivered_at`
+	o.refusal_reason, o.refusal_description, o.refusal_message_vi, o.hub_outcome, o.created_at, o.delivered_at, o.publish_at`
 
 // nullableOutbox scans an outbox row that may be missing (a LEFT JOIN).
 type nullableOutbox struct {
 	id, version                                            *int64
 	contentID, status, lastErr, code, reason, desc, vi, oc *string
 	attempts                                               *int32
-	next, created, delivered                               *time.Time
+	next, created, delivered, publishAt                    *time.Time
 }
 
 func (n *nullableOutbox) dest() []any {
 	return []any{&n.id, &n.contentID, &n.version, &n.status, &n.attempts, &n.next, &n.lastErr, &n.code,
-		&n.reason, &n.desc, &n.vi, &n.oc, &n.created, &n.delivered}
+		&n.reason, &n.desc, &n.vi, &n.oc, &n.created, &n.delivered, &n.publishAt}
 }
 
 func (n *nullableOutbox) row() *OutboxRow {
@@ -67,7 +69,7 @@ func (n *nullableOutbox) row() *OutboxRow {
 	}
 	r := &OutboxRow{ID: *n.id, ContentID: *n.contentID, Version: uint64(*n.version), Status: *n.status,
 		Attempts: int(*n.attempts), NextAttemptAt: *n.next, LastError: *n.lastErr, HubOutcome: *n.oc,
-		CreatedAt: *n.created, DeliveredAt: n.delivered}
+		CreatedAt: *n.created, DeliveredAt: n.delivered, PublishAt: n.publishAt}
 	if *n.code != "" {
 		// The reason's field is folded into the description column.
 		r.Refusal = &Refusal{Code: *n.code, Reason: *n.reason, Description: *n.desc, MessageVI: *n.vi}
@@ -89,6 +91,28 @@ func (s *Store) ListOutbox(ctx context.Context, status string, limit int) ([]Out
 		var n nullableOutbox
 		if err := rows.Scan(n.dest()...); err != nil {
 			return nil, fmt.Errorf("list outbox: %w", err)
+		}
+		out = append(out, *n.row())
+	}
+	return out, rows.Err()
+}
+
+// NotDelivered returns, oldest first, the rows the hub does not hold yet
+// although it should: pending rows that are due (scheduled rows before their
+// time are left out) and refused rows.
+func (s *Store) NotDelivered(ctx context.Context, limit int) ([]OutboxRow, error) {
+	rows, err := s.pool.Query(ctx, `SELECT `+outboxColumns+` FROM outbox
+		WHERE status = 'refused' OR (status = 'pending' AND (publish_at IS NULL OR publish_at <= now()))
+		ORDER BY id LIMIT $1`, limit)
+	if err != nil {
+		return nil, fmt.Errorf("list undelivered: %w", err)
+	}
+	defer rows.Close()
+	var out []OutboxRow
+	for rows.Next() {
+		var n nullableOutbox
+		if err := rows.Scan(n.dest()...); err != nil {
+			return nil, fmt.Errorf("list undelivered: %w", err)
 		}
 		out = append(out, *n.row())
 	}
