@@ -1,0 +1,321 @@
+package accounts
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"math/rand/v2"
+	"time"
+	"unicode/utf8"
+
+	"github.com/jackc/pgx/v5"
+
+	"github.com/portalhub/portalhub/tenants/internal/errs"
+)
+
+const (
+	maxFailures   = 5                      // consecutive failures before a lockout
+	lockDuration  = 15 * time.Minute       // how long a lockout lasts
+	failureDelay  = 500 * time.Millisecond // every failure costs failureDelay
+	failureJitter = 500 * time.Millisecond // plus up to this much
+	throttleKeep  = 24 * time.Hour         // failures older than this are forgotten
+)
+
+// ErrWrongPassword is ChangePassword's answer to a wrong current password.
+var ErrWrongPassword = errs.New(errs.InvalidArgument, "old_password", "the current password is wrong",
+	"Mật khẩu hiện tại không đúng.")
+
+// vnZone is Vietnam's time (UTC+7, no daylight saving time), for messages.
+var vnZone = time.FixedZone("ICT", 7*60*60)
+
+func lockedErr(until time.Time) error {
+	return wrap(ErrLocked,
+		fmt.Sprintf("too many failed logins; try again after %s", until.UTC().Format(time.RFC3339)),
+		fmt.Sprintf("Đăng nhập sai quá %d lần nên tài khoản bị tạm khoá. Vui lòng thử lại sau %s.",
+			maxFailures, until.In(vnZone).Format("15:04 ngày 02/01/2006")))
+}
+
+// delay makes a failed attempt cost time, 500ms to 1s.
+func (s *Store) delay(ctx context.Context) {
+	s.sleep(ctx, failureDelay+rand.N(failureJitter))
+}
+
+// throttleKey is the attempted username as the throttle and the audit log
+// keep it: normalised, at most 64 characters.
+func throttleKey(username string) string {
+	u := NormalizeUsername(username)
+	if utf8.RuneCountInString(u) > 64 {
+		u = string([]rune(u)[:64])
+	}
+	if !utf8.ValidString(u) {
+		u = fmt.Sprintf("%q", u)
+	}
+	return u
+}
+
+// lockedUntil returns when username unlocks, if it is locked at now.
+func (s *Store) lockedUntil(ctx context.Context, username string, now time.Time) (*time.Time, error) {
+	var until *time.Time
+	err := s.pool.QueryRow(ctx, `
+		SELECT locked_until FROM login_throttle WHERE username = $1 AND locked_until > $2`,
+		username, now).Scan(&until)
+	if errors.Is(err, pgx.ErrNoRows) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, fmt.Errorf("read login throttle: %w", err)
+	}
+	return until, nil
+}
+
+// recordFailure counts a failed attempt for username, in tx, and returns the
+// lockout it caused, if any. A lockout that has run out starts the count
+// again.
+func recordFailure(ctx context.Context, tx pgx.Tx, username string, now time.Time) (failures int, locked *time.Time, err error) {
+	if _, err := tx.Exec(ctx, `DELETE FROM login_throttle WHERE last_failure_at < $1 AND (locked_until IS NULL OR locked_until <= $2)`,
+		now.Add(-throttleKeep), now); err != nil {
+		return 0, nil, fmt.Errorf("prune login throttle: %w", err)
+	}
+	err = tx.QueryRow(ctx, `
+		INSERT INTO login_throttle AS t (username, failures, last_failure_at) VALUES ($1, 1, $2)
+		ON CONFLICT (username) DO UPDATE SET
+			failures = CASE WHEN t.locked_until IS NOT NULL AND t.locked_until <= $2 THEN 1 ELSE t.failures + 1 END,
+			last_failure_at = $2,
+			locked_until = CASE
+				WHEN t.locked_until > $2 THEN t.locked_until
+				WHEN (CASE WHEN t.locked_until IS NOT NULL AND t.locked_until <= $2 THEN 1 ELSE t.failures + 1 END) >= $3
+					THEN $2 + $4::interval
+				END
+		RETURNING failures, locked_until`,
+		username, now, maxFailures, lockDuration).Scan(&failures, &locked)
+	if err != nil {
+		return 0, nil, fmt.Errorf("record failed login: %w", err)
+	}
+	return failures, locked, nil
+}
+
+// Login checks a username and password. It answers ErrBadCredentials for a
+// wrong password or an unknown username (alike, in time too), ErrLocked
+// while the username is locked after 5 consecutive failures (the lockout
+// lasts 15 minutes), and ErrDisabled for a disabled account, but only once
+// its password is right. Every failure costs a delay of 0.5 to 1 s. Every
+// attempt is in the audit log.
+func (s *Store) Login(ctx context.Context, username, password string) (Account, error) {
+	now := s.now()
+	key := throttleKey(username)
+	subject := subjectOf(key)
+
+	if until, err := s.lockedUntil(ctx, key, now); err != nil {
+		return Account{}, err
+	} else if until != nil {
+		if err := audit(ctx, s.pool, key, "login_refused_locked", subject,
+			map[string]any{"locked_until": until.UTC()}); err != nil {
+			return Account{}, err
+		}
+		s.delay(ctx)
+		return Account{}, lockedErr(*until)
+	}
+
+	acc, hash, err := s.byUsername(ctx, key)
+	ok := false
+	reason := "wrong_password"
+	switch {
+	case errors.Is(err, ErrNotFound):
+		reason = "unknown_username"
+		burnPassword(password, s.params)
+	case err != nil:
+		return Account{}, err
+	case len(password) > maxPasswordBytes:
+		burnPassword(password[:maxPasswordBytes], s.params)
+	default:
+		ok, err = verifyPassword(password, hash)
+		if err != nil {
+			s.log.Error().Err(err).Str("account", key).Msg("stored password hash unreadable")
+			ok = false
+		}
+	}
+
+	if !ok {
+		var failures int
+		var locked *time.Time
+		err := pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
+			var err error
+			failures, locked, err = recordFailure(ctx, tx, key, now)
+			if err != nil {
+				return err
+			}
+			if err := audit(ctx, tx, key, "login_failed", subject,
+				map[string]any{"reason": reason, "failures": failures}); err != nil {
+				return err
+			}
+			if locked != nil {
+				return audit(ctx, tx, key, "login_locked", subject,
+					map[string]any{"failures": failures, "locked_until": locked.UTC()})
+			}
+			return nil
+		})
+		if err != nil {
+			return Account{}, err
+		}
+		s.delay(ctx)
+		if locked != nil {
+			s.log.Warn().Str("account", key).Time("locked_until", *locked).Msg("login locked after repeated failures")
+			return Account{}, lockedErr(*locked)
+		}
+		return Account{}, ErrBadCredentials
+	}
+
+	if acc.Disabled {
+		if err := audit(ctx, s.pool, key, "login_refused_disabled", subject, nil); err != nil {
+			return Account{}, err
+		}
+		return Account{}, ErrDisabled
+	}
+
+	err = pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
+		if _, err := tx.Exec(ctx, `DELETE FROM login_throttle WHERE username = $1`, key); err != nil {
+			return err
+		}
+		if _, err := tx.Exec(ctx, `UPDATE accounts SET last_login_at = $2 WHERE id = $1`, acc.ID, now); err != nil {
+			return err
+		}
+		return audit(ctx, tx, acc.Username, "login", subject, nil)
+	})
+	if err != nil {
+		return Account{}, fmt.Errorf("record login of %s: %w", key, err)
+	}
+	acc.LastLoginAt = &now
+	return acc, nil
+}
+
+// byUsername returns the account and its password hash.
+func (s *Store) byUsername(ctx context.Context, username string) (Account, string, error) {
+	var hash string
+	row := s.pool.QueryRow(ctx, `SELECT `+accountColumns+`, password_hash FROM accounts WHERE lower(username) = $1`, username)
+	acc, err := scanAccount(rowWith{row, &hash})
+	return acc, hash, err
+}
+
+// rowWith scans a row with extra trailing columns.
+type rowWith struct {
+	pgx.Row
+	extra any
+}
+
+func (r rowWith) Scan(dest ...any) error { return r.Row.Scan(append(dest, r.extra)...) }
+
+// ChangePassword sets account id's password, given its current one. A wrong
+// current password is ErrWrongPassword, counts as a failed login and costs
+// the failure delay. Success ends all of the account's sessions: start a new
+// one (Sessions.Begin) to keep the user signed in.
+func (s *Store) ChangePassword(ctx context.Context, id int64, oldPassword, newPassword string) error {
+	now := s.now()
+	cur, err := s.Get(ctx, id)
+	if err != nil {
+		return err
+	}
+	acc, hash, err := s.byUsername(ctx, cur.Username)
+	if err != nil {
+		return err
+	}
+	if acc.Disabled {
+		return ErrDisabled
+	}
+	subject := subjectOf(acc.Username)
+	if until, err := s.lockedUntil(ctx, acc.Username, now); err != nil {
+		return err
+	} else if until != nil {
+		s.delay(ctx)
+		return lockedErr(*until)
+	}
+	ok, err := verifyPassword(oldPassword, hash)
+	if err != nil {
+		return fmt.Errorf("stored password hash of %s: %w", acc.Username, err)
+	}
+	if !ok {
+		var locked *time.Time
+		err := pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
+			failures, l, err := recordFailure(ctx, tx, acc.Username, now)
+			if err != nil {
+				return err
+			}
+			locked = l
+			return audit(ctx, tx, acc.Username, "password_change_failed", subject,
+				map[string]any{"reason": "wrong_password", "failures": failures})
+		})
+		if err != nil {
+			return err
+		}
+		s.delay(ctx)
+		if locked != nil {
+			return lockedErr(*locked)
+		}
+		return ErrWrongPassword
+	}
+	if err := CheckPassword(acc.Username, newPassword); err != nil {
+		return err
+	}
+	if same, _ := verifyPassword(newPassword, hash); same {
+		return wrap(ErrWeakPassword, "the new password must differ from the current one",
+			"Mật khẩu mới phải khác mật khẩu hiện tại.")
+	}
+	return s.setPassword(ctx, acc.Username, id, newPassword, "password_changed")
+}
+
+// ResetPassword sets account id's password on an administrator's authority
+// (actor). It ends all of the account's sessions and lifts any lockout.
+func (s *Store) ResetPassword(ctx context.Context, actor string, id int64, newPassword string) error {
+	acc, err := s.Get(ctx, id)
+	if err != nil {
+		return err
+	}
+	if err := CheckPassword(acc.Username, newPassword); err != nil {
+		return err
+	}
+	return s.setPassword(ctx, actor, id, newPassword, "password_reset")
+}
+
+func (s *Store) setPassword(ctx context.Context, actor string, id int64, password, action string) error {
+	hash, err := hashPassword(password, s.params)
+	if err != nil {
+		return err
+	}
+	err = pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
+		var username string
+		if err := tx.QueryRow(ctx, `
+			UPDATE accounts SET password_hash = $2, password_changed_at = $3 WHERE id = $1 RETURNING username`,
+			id, hash, s.now()).Scan(&username); err != nil {
+			if errors.Is(err, pgx.ErrNoRows) {
+				return ErrNotFound
+			}
+			return err
+		}
+		tag, err := tx.Exec(ctx, `DELETE FROM sessions WHERE account_id = $1`, id)
+		if err != nil {
+			return err
+		}
+		if _, err := tx.Exec(ctx, `DELETE FROM login_throttle WHERE username = $1`, username); err != nil {
+			return err
+		}
+		return audit(ctx, tx, actor, action, subjectOf(username),
+			map[string]any{"sessions_ended": tag.RowsAffected()})
+	})
+	if err != nil && errs.As(err) == nil {
+		return fmt.Errorf("set password of account %d: %w", id, err)
+	}
+	return err
+}
+
+// Unlock lifts a lockout of account id on an administrator's authority.
+func (s *Store) Unlock(ctx context.Context, actor string, id int64) error {
+	acc, err := s.Get(ctx, id)
+	if err != nil {
+		return err
+	}
+	return pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
+		if _, err := tx.Exec(ctx, `DELETE FROM login_throttle WHERE username = $1`, acc.Username); err != nil {
+			return fmt.Errorf("unlock %s: %w", acc.Username, err)
+		}
+		return audit(ctx, tx, actor, "account_unlocked", subjectOf(acc.Username), nil)
+	})
+}
