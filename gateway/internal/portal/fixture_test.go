@@ -43,9 +43,13 @@ type env struct {
 	nc       *nats.Conn
 	js       jetstream.JetStream
 	consumer *invalidate.Consumer
+	store    *hubread.Store // read as the gateway's role
 }
 
-func newEnv(t *testing.T) *env {
+func newEnv(t *testing.T) *env { t.Helper(); return newEnvWith(t, nil) }
+
+// newEnvWith is newEnv with the portal's configuration adjusted by configure.
+func newEnvWith(t *testing.T, configure func(*portal.Config)) *env {
 	t.Helper()
 	ctx, cancel := context.WithCancel(context.Background())
 	t.Cleanup(cancel)
@@ -90,14 +94,19 @@ func newEnv(t *testing.T) *env {
 		t.Fatal(err)
 	}
 	ops.AddCheck("nats", consumer.Ready)
-	p, err := portal.New(portal.Config{Store: hubread.New(reader), Cache: cache, Catalog: catalog, Log: log, Ops: ops,
-		ReadyDetail: func() map[string]any { return map[string]any{"content_stream_last_sequence": consumer.LastSequence()} }})
+	store := hubread.New(reader)
+	cfg := portal.Config{Store: store, Cache: cache, Catalog: catalog, Log: log, Ops: ops,
+		ReadyDetail: func() map[string]any { return map[string]any{"content_stream_last_sequence": consumer.LastSequence()} }}
+	if configure != nil {
+		configure(&cfg)
+	}
+	p, err := portal.New(cfg)
 	if err != nil {
 		t.Fatal(err)
 	}
 	srv := httptest.NewServer(p)
 	t.Cleanup(srv.Close)
-	return &env{db: db, srv: srv, cache: cache, nc: nc, js: js, consumer: consumer}
+	return &env{db: db, srv: srv, cache: cache, nc: nc, js: js, consumer: consumer, store: store}
 }
 
 func (e *env) exec(t *testing.T, sql string, args ...any) {
@@ -174,6 +183,10 @@ func (e *env) get(t *testing.T, path string, header ...string) (*http.Response, 
 		t.Fatal(err)
 	}
 	for i := 0; i+1 < len(header); i += 2 {
+		if header[i] == "Host" {
+			req.Host = header[i+1]
+			continue
+		}
 		req.Header.Set(header[i], header[i+1])
 	}
 	res, err := client.Do(req)

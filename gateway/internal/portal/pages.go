@@ -52,7 +52,7 @@ func (s *Server) home(c *gin.Context) error {
 		if err != nil {
 			return nil, nil, err
 		}
-		v := homeView{base: s.newBase(lang, nil, nil), Latest: s.listed(lang, latest, byID)}
+		v := homeView{base: s.newBase(s.origin(c.Request), lang, nil, nil), Latest: s.listed(lang, latest, byID)}
 		tags := []pagecache.Tag{pagecache.AnyContent}
 		for _, t := range tenants {
 			tags = append(tags, pagecache.TenantTag(t.ID))
@@ -95,7 +95,7 @@ func (s *Server) tenantHome(c *gin.Context) error {
 		if err != nil {
 			return nil, nil, err
 		}
-		v := tenantView{base: s.newBase(lang, func(l string) string { return "/" + l + "/" + id + "/" }, nil),
+		v := tenantView{base: s.newBase(s.origin(c.Request), lang, func(l string) string { return "/" + l + "/" + id + "/" }, nil),
 			Tenant: t, Name: t.Name(lang), OwnSite: t.HomeURL,
 			Latest: s.listed(lang, latest, map[string]hubread.Tenant{id: t})}
 		v.Title = v.Name
@@ -121,7 +121,8 @@ func (s *Server) item(c *gin.Context) error {
 		return err
 	}
 	tenant, slug := c.Param("tenant"), c.Param("slug")
-	if p, ok := s.cfg.Cache.Get(c.Request.URL.Path); ok {
+	key := s.cacheKey(c)
+	if p, ok := s.cfg.Cache.Get(key); ok {
 		c.Set("cache", "hit")
 		s.writePage(c, p)
 		return nil
@@ -159,7 +160,7 @@ func (s *Server) item(c *gin.Context) error {
 	if err != nil {
 		return err
 	}
-	v := s.itemView(lang, t, it, cats)
+	v := s.itemView(s.origin(c.Request), lang, t, it, cats)
 	body, err := s.renderer.Render("item", v)
 	if err != nil {
 		return err
@@ -168,8 +169,7 @@ func (s *Server) item(c *gin.Context) error {
 	// version of the item the page shows.
 	page := &pagecache.Page{Status: http.StatusOK, Body: body,
 		Header: http.Header{"X-Content-Version": {strconv.FormatUint(it.Version, 10)}}}
-	s.cfg.Cache.Put(c.Request.URL.Path, page,
-		[]pagecache.Tag{pagecache.ItemTag(tenant, it.ContentID), pagecache.TenantTag(tenant)}, gen)
+	s.cfg.Cache.Put(key, page, []pagecache.Tag{pagecache.ItemTag(tenant, it.ContentID), pagecache.TenantTag(tenant)}, gen)
 	c.Set("cache", "miss")
 	s.writePage(c, page)
 	return nil
@@ -192,7 +192,7 @@ func (s *Server) successorURL(ctx context.Context, lang string, it *hubread.Item
 	return "", fmt.Errorf("redirected item %s/%s has no usable successor", it.Tenant, it.ContentID)
 }
 
-func (s *Server) itemView(lang string, t hubread.Tenant, it *hubread.Item, cats []hubread.Category) itemView {
+func (s *Server) itemView(origin, lang string, t hubread.Tenant, it *hubread.Item, cats []hubread.Category) itemView {
 	doc := it.Doc
 	tr, fallback := it.Translation(lang)
 	has := map[string]bool{}
@@ -200,7 +200,14 @@ func (s *Server) itemView(lang string, t hubread.Tenant, it *hubread.Item, cats 
 		has[x.GetLocale()] = true
 	}
 	pathFor := func(l string) string { return "/" + l + "/" + t.ID + "/" + it.Slug(l) }
-	v := itemView{base: s.newBase(lang, pathFor, func(l string) bool { return has[l] })}
+	// Alternates: the item's translations only (a Vietnamese fallback under
+	// /en/ or /ru/ is no English or Russian version), the same set on every
+	// version, fallbacks included.
+	v := itemView{base: s.newBase(origin, lang, pathFor, func(l string) bool { return has[l] })}
+	if fallback {
+		// The page shows the Vietnamese text: the Vietnamese page is canonical.
+		v.Canonical = origin + pathFor(i18n.Default)
+	}
 	l := v.L
 	v.Title = tr.GetTitle()
 	v.TenantName, v.TenantURL = t.Name(lang), "/"+lang+"/"+t.ID+"/"

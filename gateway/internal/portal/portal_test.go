@@ -143,7 +143,7 @@ func TestPages(t *testing.T) {
 			if got := oneH1(t, doc); got != name {
 				t.Errorf("%s h1 = %q, want %q", lang, got, name)
 			}
-			if got := attr(doc, `link[rel=alternate][hreflang=ru]`, "href"); got != "/ru/" {
+			if got := attr(doc, `link[rel=alternate][hreflang=ru]`, "href"); got != e.srv.URL+"/ru/" {
 				t.Errorf("ru alternate = %q", got)
 			}
 		}
@@ -179,7 +179,7 @@ func TestPages(t *testing.T) {
 		if got := texts(doc, ".categories li"); !contains(got, "Новости и события (1 материал)") {
 			t.Errorf("categories = %v", got)
 		}
-		if got := attr(doc, `link[rel=alternate][hreflang=en]`, "href"); got != "/en/sotttt/" {
+		if got := attr(doc, `link[rel=alternate][hreflang=en]`, "href"); got != e.srv.URL+"/en/sotttt/" {
 			t.Errorf("en alternate = %q", got)
 		}
 		if got := attr(doc, "nav.subportal a", "href"); got != "/ru/sotttt/" {
@@ -216,7 +216,7 @@ func TestPages(t *testing.T) {
 		if href, _ := link.Attr("href"); !strings.HasPrefix(href, "/files/sotttt/le-hoi/") || link.Text() != "Quyết định số 15.pdf" {
 			t.Errorf("attachment link %q %q", href, link.Text())
 		}
-		if got := attr(doc, `link[rel=alternate][hreflang=en]`, "href"); got != "/en/sotttt/sea-festival" {
+		if got := attr(doc, `link[rel=alternate][hreflang=en]`, "href"); got != e.srv.URL+"/en/sotttt/sea-festival" {
 			t.Errorf("en alternate = %q", got)
 		}
 		if doc.Find(`link[rel=alternate][hreflang=ru]`).Length() != 0 {

@@ -11,7 +11,9 @@ import (
 	"fmt"
 	"io/fs"
 	"net/http"
+	"net/url"
 	"os"
+	"strings"
 	"time"
 
 	"github.com/gin-gonic/gin"
@@ -43,6 +45,11 @@ type Config struct {
 	LatestLimit int
 	// MaxBodyBytes bounds request bodies; default 64 KiB.
 	MaxBodyBytes int64
+	// PublicURL is the portal's public address (scheme, host and optional
+	// path prefix, e.g. https://khanhhoa.gov.vn) that canonical and hreflang
+	// links start with. Empty: each request's scheme (X-Forwarded-Proto
+	// aware) and Host, and the page cache keys pages by that origin too.
+	PublicURL string
 }
 
 // Server is the portal's HTTP handler.
@@ -64,6 +71,13 @@ func New(cfg Config) (*Server, error) {
 	}
 	if cfg.Ops == nil {
 		cfg.Ops = lifecycle.NewOps()
+	}
+	if cfg.PublicURL != "" {
+		u, err := url.Parse(cfg.PublicURL)
+		if err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" || u.RawQuery != "" || u.Fragment != "" {
+			return nil, fmt.Errorf("public URL %q: want http(s)://host[/prefix]", cfg.PublicURL)
+		}
+		cfg.PublicURL = strings.TrimSuffix(u.Scheme+"://"+strings.ToLower(u.Host)+u.EscapedPath(), "/")
 	}
 	s := &Server{cfg: cfg}
 	var err error
@@ -187,9 +201,10 @@ func (s *Server) errorPage(c *gin.Context, pe *pageError) {
 	if !i18n.Supported(lang) {
 		lang = i18n.Negotiate(c.GetHeader("Accept-Language"))
 	}
-	v := s.newBase(lang, nil, nil)
+	v := s.newBase(s.origin(c.Request), lang, nil, nil)
 	v.Title = v.L.T(pe.titleID)
 	v.NoIndex = true
+	v.Canonical, v.Alternates = "", nil // a status page is no version of anything
 	data := statusView{base: v, Text: v.L.T(pe.textID), Reason: pe.reason, Status: pe.status}
 	b, err := s.renderer.Render("status", data)
 	if err != nil {
@@ -201,22 +216,72 @@ func (s *Server) errorPage(c *gin.Context, pe *pageError) {
 	c.Data(pe.status, "text/html; charset=utf-8", b)
 }
 
-// writePage writes rendered HTML, and records it in the cache when gen is
-// not nil.
+// origin is the scheme and host absolute links start with: the configured
+// public URL, else the request's (scheme from X-Forwarded-Proto when a proxy
+// sets it, host from Host).
+func (s *Server) origin(r *http.Request) string {
+	if s.cfg.PublicURL != "" {
+		return s.cfg.PublicURL
+	}
+	scheme := "http"
+	if r.TLS != nil {
+		scheme = "https"
+	}
+	if p := r.Header.Get("X-Forwarded-Proto"); p != "" {
+		p, _, _ = strings.Cut(p, ",")
+		if p = strings.ToLower(strings.TrimSpace(p)); p == "http" || p == "https" {
+			scheme = p
+		}
+	}
+	host := strings.ToLower(r.Host)
+	if !validHost(host) {
+		host = "localhost"
+	}
+	return scheme + "://" + host
+}
+
+// validHost accepts a host name, IPv4 or bracketed IPv6 address, with an
+// optional port.
+func validHost(h string) bool {
+	if h == "" || len(h) > 255 {
+		return false
+	}
+	for _, r := range h {
+		if !(r >= 'a' && r <= 'z' || r >= '0' && r <= '9' || r == '.' || r == '-' || r == ':' || r == '[' || r == ']') {
+			return false
+		}
+	}
+	return true
+}
+
+// cacheKey is the page cache key of the request: its path, preceded by its
+// origin when pages carry the request's origin (no public URL configured).
+func (s *Server) cacheKey(c *gin.Context) string {
+	if s.cfg.PublicURL != "" {
+		return c.Request.URL.Path
+	}
+	return s.origin(c.Request) + c.Request.URL.Path
+}
+
+// writePage writes rendered HTML that shared caches may keep for a minute.
 func (s *Server) writePage(c *gin.Context, p *pagecache.Page) {
+	s.writePageControl(c, p, "public, max-age=60")
+}
+
+func (s *Server) writePageControl(c *gin.Context, p *pagecache.Page, cacheControl string) {
 	for k, vs := range p.Header {
 		for _, v := range vs {
 			c.Writer.Header().Add(k, v)
 		}
 	}
-	c.Header("Cache-Control", "public, max-age=60")
+	c.Header("Cache-Control", cacheControl)
 	c.Data(p.Status, "text/html; charset=utf-8", p.Body)
 }
 
 // cached answers from the page cache when it can; otherwise it renders with
-// build and stores the result under the request path with tags.
+// build and stores the result under the request's cache key with tags.
 func (s *Server) cached(c *gin.Context, build func() (body []byte, tags []pagecache.Tag, err error)) error {
-	key := c.Request.URL.Path
+	key := s.cacheKey(c)
 	if p, ok := s.cfg.Cache.Get(key); ok {
 		c.Set("cache", "hit")
 		s.writePage(c, p)

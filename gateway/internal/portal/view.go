@@ -13,15 +13,22 @@ import (
 
 // base is what the layout needs on every page.
 type base struct {
-	L          *i18n.Localizer
-	Lang       string
-	Title      string // the page's own title; the layout appends the site name
-	CSS        string
-	HomeURL    string
-	Languages  []langLink // the language switcher: every language
-	Alternates []langLink // <link rel="alternate" hreflang>: the languages the page exists in
-	Canonical  string
-	NoIndex    bool
+	L         *i18n.Localizer
+	Lang      string
+	Title     string // the page's own title; the layout appends the site name
+	CSS       string
+	HomeURL   string
+	Languages []langLink // the language switcher: every language, relative links
+	// Alternates are the <link rel="alternate" hreflang> of the page: an
+	// absolute link to every language version it has (itself included),
+	// then x-default, the Vietnamese version. Every version of a page lists
+	// the same set.
+	Alternates []langLink
+	// Canonical is the page's absolute URL, or its Vietnamese version's
+	// when the page shows the Vietnamese text as a fallback. Empty on status
+	// pages, which have neither canonical nor alternates.
+	Canonical string
+	NoIndex   bool
 	// On a sub-portal's pages: its name and home.
 	TenantName, TenantURL string
 }
@@ -31,22 +38,28 @@ type langLink struct {
 	Current          bool
 }
 
-// newBase fills the layout's fields. pathFor gives the page's path in a
-// language (nil: the home page of that language); available says whether the
-// page exists in that language for hreflang (nil: all do).
-func (s *Server) newBase(lang string, pathFor func(lang string) string, available func(lang string) bool) base {
+// xDefault is the hreflang value of the version for any other language.
+const xDefault = "x-default"
+
+// newBase fills the layout's fields. origin is the scheme and host that
+// absolute links start with (see Server.origin); pathFor gives the page's
+// path in a language (nil: the home page of that language); available says
+// whether the page exists in that language for hreflang (nil: all do).
+func (s *Server) newBase(origin, lang string, pathFor func(lang string) string, available func(lang string) bool) base {
 	if pathFor == nil {
 		pathFor = func(l string) string { return "/" + l + "/" }
 	}
 	b := base{L: s.cfg.Catalog.For(lang), Lang: lang, CSS: s.assets.URL("site.css"), HomeURL: "/" + lang + "/",
-		Canonical: pathFor(lang)}
+		Canonical: origin + pathFor(lang)}
 	for _, l := range i18n.Languages {
 		link := langLink{Lang: l, Name: s.cfg.Catalog.For(l).T("language.name"), Href: pathFor(l), Current: l == lang}
 		b.Languages = append(b.Languages, link)
 		if available == nil || available(l) {
+			link.Href = origin + link.Href
 			b.Alternates = append(b.Alternates, link)
 		}
 	}
+	b.Alternates = append(b.Alternates, langLink{Lang: xDefault, Href: origin + pathFor(i18n.Default)})
 	return b
 }
 
