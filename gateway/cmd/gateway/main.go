@@ -37,6 +37,8 @@ func main() {
 	set.Bool(&cfg.Dev, "GATEWAY_DEV", false, "development mode: re-parse templates on every request")
 	set.String(&cfg.TemplateDir, "GATEWAY_TEMPLATE_DIR", "", "in development mode, read templates from this folder instead of the binary")
 	set.Int(&cfg.CacheMB, "GATEWAY_CACHE_MB", 256, "page cache size bound in MiB")
+	set.String(&cfg.PublicURL, "GATEWAY_PUBLIC_URL", "",
+		"public address canonical and hreflang links start with, e.g. https://khanhhoa.gov.vn (empty: each request's scheme, X-Forwarded-Proto aware, and Host)")
 	set.MustParse(os.Args[1:])
 
 	log := lifecycle.Logger("gateway")
@@ -49,6 +51,7 @@ func main() {
 
 type settings struct {
 	Addr, DatabaseURL, NATSURL, ReadyFile, TemplateDir string
+	PublicURL                                          string
 	Dev                                                bool
 	CacheMB                                            int
 }
@@ -89,6 +92,7 @@ func run(log zerolog.Logger, cfg settings) error {
 	}
 	srv, err := portal.New(portal.Config{
 		Store: store, Cache: cache, Catalog: catalog, Log: log, Ops: ops, Dev: cfg.Dev, TemplateDir: cfg.TemplateDir,
+		PublicURL: cfg.PublicURL,
 		ReadyDetail: func() map[string]any {
 			return map[string]any{"content_stream_last_sequence": consumer.LastSequence(), "pagecache_entries": cache.Len()}
 		},
