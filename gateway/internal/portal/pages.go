@@ -2,6 +2,7 @@ package portal
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"html/template"
 	"net/http"
@@ -181,6 +182,13 @@ func (s *Server) successorURL(ctx context.Context, lang string, it *hubread.Item
 	u := it.Doc.GetUnpublishing()
 	if ref := u.GetSuccessor(); ref.GetTenant() != "" && ref.GetContentId() != "" {
 		next, err := s.cfg.Store.ItemByID(ctx, ref.GetTenant(), ref.GetContentId())
+		if errors.Is(err, hubread.ErrNotFound) {
+			s.cfg.Log.Warn().Str("tenant", it.Tenant).Str("content_id", it.ContentID).
+				Str("successor", ref.GetTenant()+"/"+ref.GetContentId()).Msg("successor not found; answering 410")
+			// Where it sent visitors leads nowhere: the item is gone (410
+			// with the gone page), never a silent 404.
+			return "", &pageError{status: http.StatusGone, titleID: "gone.title", textID: "gone.text", err: err}
+		}
 		if err != nil {
 			return "", fmt.Errorf("successor of %s/%s: %w", it.Tenant, it.ContentID, err)
 		}
