@@ -1,7 +1,9 @@
 // Package invalidate keeps the page cache true to the hub: each gateway
 // instance runs its own ordered JetStream consumer on the content stream,
 // from new messages on, and drops the pages that depend on each item an
-// event names (its page, its tenant's home, the provincial home).
+// event names (its page, its tenant's home, the provincial home). It also
+// raises the item's version floor in the cache, so that no page showing an
+// older version is stored afterwards, and drops events older than the floor.
 //
 // Events missed while the connection is down could leave stale pages, so the
 // cache is switched off on disconnect and cleared on reconnect, and cleared
@@ -53,6 +55,7 @@ type Consumer struct {
 	lastErr  error
 	eventsC  prometheus.Counter
 	resetsC  prometheus.Counter
+	droppedC prometheus.Counter
 	lastSeqG prometheus.GaugeFunc
 }
 
@@ -71,12 +74,14 @@ func New(cfg Config) (*Consumer, error) {
 			Help: "Content events received from the hub."}),
 		resetsC: prometheus.NewCounter(prometheus.CounterOpts{Name: "portalhub_gateway_cache_resets_total",
 			Help: "Times the whole page cache was cleared (reconnect, consumer reset)."}),
+		droppedC: prometheus.NewCounter(prometheus.CounterOpts{Name: "portalhub_gateway_content_events_dropped_total",
+			Help: "Content events dropped because they announce an older version than one already seen."}),
 	}
 	c.lastSeqG = prometheus.NewGaugeFunc(prometheus.GaugeOpts{Name: "portalhub_gateway_content_stream_last_sequence",
 		Help: "Newest HUB_CONTENT stream sequence this instance has seen."},
 		func() float64 { return float64(c.lastSeq.Load()) })
 	if cfg.Registerer != nil {
-		cfg.Registerer.MustRegister(c.eventsC, c.resetsC, c.lastSeqG)
+		cfg.Registerer.MustRegister(c.eventsC, c.resetsC, c.droppedC, c.lastSeqG)
 	}
 	cfg.Conn.SetDisconnectErrHandler(func(_ *nats.Conn, err error) {
 		c.cfg.Log.Warn().Err(err).Msg("nats disconnected; page cache off until reconnected")
@@ -181,18 +186,28 @@ func (c *Consumer) handle(msg jetstream.Msg) {
 	}
 	c.eventsC.Inc()
 	// The subject is authoritative (NATS permissions confine each tenant to
-	// its own); the payload is only read for the log.
+	// its own); the payload gives the version (and the change, for the log).
 	tenant, contentID, ok := parseSubject(msg.Subject())
 	var ev pb.ContentEvent
 	if err := proto.Unmarshal(msg.Data(), &ev); err != nil {
+		// Version 0: invalidates, raises no floor.
 		c.cfg.Log.Warn().Err(err).Str("subject", msg.Subject()).Msg("undecodable content event")
+		ev.Reset()
 	}
 	if !ok {
 		c.cfg.Log.Warn().Str("subject", msg.Subject()).Msg("content event names no item; clearing page cache")
 		c.reset()
 		return
 	}
-	c.cfg.Cache.Invalidate(pagecache.ItemTag(tenant, contentID), pagecache.TenantTag(tenant), pagecache.AnyContent)
+	// The event raises the item's version floor and drops its pages in one
+	// step; an event older than the floor is dropped (design invariant 2).
+	if !c.cfg.Cache.ItemEvent(tenant, contentID, ev.GetVersion(),
+		pagecache.ItemTag(tenant, contentID), pagecache.TenantTag(tenant), pagecache.AnyContent) {
+		c.droppedC.Inc()
+		c.cfg.Log.Debug().Str("tenant", tenant).Str("content_id", contentID).Uint64("version", ev.GetVersion()).
+			Msg("older than the newest version seen; dropped")
+		return
+	}
 	c.cfg.Log.Debug().Str("tenant", tenant).Str("content_id", contentID).Uint64("version", ev.GetVersion()).
 		Str("change", ev.GetChange().String()).Msg("invalidated")
 }

@@ -7,6 +7,13 @@
 // Generation before reading the store, and Put refuses the page when any of
 // its tags (or the whole cache) was invalidated after that generation. The
 // cache is bounded in bytes and evicts the least recently used pages.
+//
+// The generation check does not cover a render that begins after an event but
+// reads a store that has not caught up with it yet (the gateway reads from
+// replicas). So the cache also keeps, per item, the highest version the hub
+// announced (its version floor): ItemEvent records it, and PutItem refuses a
+// page showing an older version of the item. The floors are bounded (least
+// recently announced forgotten first) and forgotten when the cache is cleared.
 package pagecache
 
 import (
@@ -59,6 +66,15 @@ type entry struct {
 // refuses every render that began before (safe, briefly less effective).
 const maxTagMarks = 100_000
 
+// maxFloors bounds how many item version floors are remembered; beyond it the
+// least recently announced item's floor is forgotten.
+const maxFloors = 100_000
+
+type floorEntry struct {
+	key     string // tenant + "/" + content_id
+	version uint64
+}
+
 // Cache is safe for concurrent use.
 type Cache struct {
 	maxBytes int64
@@ -73,19 +89,24 @@ type Cache struct {
 	bytes    int64
 	disabled bool
 
-	hits, misses, evictions, refused prometheus.Counter
-	entriesG, bytesG                 prometheus.GaugeFunc
+	floors    map[string]*list.Element // of *floorEntry
+	floorsLRU *list.List               // front = most recently announced
+
+	hits, misses, evictions, refused, belowFloor prometheus.Counter
+	entriesG, bytesG                             prometheus.GaugeFunc
 }
 
 // New returns a cache holding at most maxBytes of pages. It registers its
 // metrics with reg when reg is not nil.
 func New(maxBytes int64, reg prometheus.Registerer) *Cache {
 	c := &Cache{
-		maxBytes: maxBytes,
-		marks:    map[Tag]uint64{},
-		lru:      list.New(),
-		entries:  map[string]*list.Element{},
-		byTag:    map[Tag]map[string]struct{}{},
+		maxBytes:  maxBytes,
+		marks:     map[Tag]uint64{},
+		lru:       list.New(),
+		entries:   map[string]*list.Element{},
+		byTag:     map[Tag]map[string]struct{}{},
+		floors:    map[string]*list.Element{},
+		floorsLRU: list.New(),
 		hits: prometheus.NewCounter(prometheus.CounterOpts{Name: "portalhub_gateway_pagecache_hits_total",
 			Help: "Pages served from the page cache."}),
 		misses: prometheus.NewCounter(prometheus.CounterOpts{Name: "portalhub_gateway_pagecache_misses_total",
@@ -94,13 +115,15 @@ func New(maxBytes int64, reg prometheus.Registerer) *Cache {
 			Help: "Pages evicted to stay under the size bound."}),
 		refused: prometheus.NewCounter(prometheus.CounterOpts{Name: "portalhub_gateway_pagecache_stale_refused_total",
 			Help: "Rendered pages not stored because an invalidation happened during the render."}),
+		belowFloor: prometheus.NewCounter(prometheus.CounterOpts{Name: "portalhub_gateway_pagecache_below_floor_total",
+			Help: "Rendered item pages not stored because they show an older version than the newest event seen for the item."}),
 	}
 	c.entriesG = prometheus.NewGaugeFunc(prometheus.GaugeOpts{Name: "portalhub_gateway_pagecache_entries",
 		Help: "Pages in the cache."}, func() float64 { c.mu.Lock(); defer c.mu.Unlock(); return float64(len(c.entries)) })
 	c.bytesG = prometheus.NewGaugeFunc(prometheus.GaugeOpts{Name: "portalhub_gateway_pagecache_bytes",
 		Help: "Approximate bytes of the pages in the cache."}, func() float64 { c.mu.Lock(); defer c.mu.Unlock(); return float64(c.bytes) })
 	if reg != nil {
-		reg.MustRegister(c.hits, c.misses, c.evictions, c.refused, c.entriesG, c.bytesG)
+		reg.MustRegister(c.hits, c.misses, c.evictions, c.refused, c.belowFloor, c.entriesG, c.bytesG)
 	}
 	return c
 }
@@ -133,6 +156,23 @@ func (c *Cache) Generation() uint64 {
 func (c *Cache) Put(key string, page *Page, tags []Tag, gen uint64) bool {
 	c.mu.Lock()
 	defer c.mu.Unlock()
+	return c.put(key, page, tags, gen)
+}
+
+// PutItem is Put for a page showing version of the item (tenant,
+// contentID): it also refuses the page when an event announced a newer
+// version of the item (see Floor).
+func (c *Cache) PutItem(key string, page *Page, tags []Tag, gen uint64, tenant, contentID string, version uint64) bool {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if version < c.versionFloor(tenant, contentID) {
+		c.belowFloor.Inc()
+		return false
+	}
+	return c.put(key, page, tags, gen)
+}
+
+func (c *Cache) put(key string, page *Page, tags []Tag, gen uint64) bool {
 	if c.disabled || gen < c.floor {
 		c.refused.Inc()
 		return false
@@ -169,6 +209,10 @@ func (c *Cache) Put(key string, page *Page, tags []Tag, gen uint64) bool {
 func (c *Cache) Invalidate(tags ...Tag) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
+	c.invalidate(tags)
+}
+
+func (c *Cache) invalidate(tags []Tag) {
 	c.gen++
 	if len(c.marks)+len(tags) > maxTagMarks {
 		c.marks = map[Tag]uint64{}
@@ -182,7 +226,54 @@ func (c *Cache) Invalidate(tags ...Tag) {
 	}
 }
 
-// Clear drops every page and refuses every render that began before now.
+// ItemEvent handles the hub's announcement of version of the item (tenant,
+// contentID). An event older than the item's floor (the newest version
+// announced) is dropped, as consumers drop older versions (it reports false,
+// and nothing changes). Otherwise the floor is raised to version and tags
+// are invalidated as by Invalidate, in one step, so a render that begins
+// after the event either sees the floor or began before the invalidation.
+// An event of the floor's own version (a takedown keeps the version) still
+// invalidates.
+func (c *Cache) ItemEvent(tenant, contentID string, version uint64, tags ...Tag) bool {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	key := tenant + "/" + contentID
+	if el, ok := c.floors[key]; ok {
+		f := el.Value.(*floorEntry)
+		if version < f.version {
+			return false
+		}
+		f.version = version
+		c.floorsLRU.MoveToFront(el)
+	} else {
+		c.floors[key] = c.floorsLRU.PushFront(&floorEntry{key: key, version: version})
+		for len(c.floors) > maxFloors {
+			oldest := c.floorsLRU.Back()
+			c.floorsLRU.Remove(oldest)
+			delete(c.floors, oldest.Value.(*floorEntry).key)
+		}
+	}
+	c.invalidate(tags)
+	return true
+}
+
+// Floor returns the newest version announced for the item since the cache
+// was last cleared (0 when none is remembered).
+func (c *Cache) Floor(tenant, contentID string) uint64 {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.versionFloor(tenant, contentID)
+}
+
+func (c *Cache) versionFloor(tenant, contentID string) uint64 {
+	if el, ok := c.floors[tenant+"/"+contentID]; ok {
+		return el.Value.(*floorEntry).version
+	}
+	return 0
+}
+
+// Clear drops every page and every version floor, and refuses every render
+// that began before now.
 func (c *Cache) Clear() {
 	c.mu.Lock()
 	defer c.mu.Unlock()
@@ -215,6 +306,8 @@ func (c *Cache) Len() int {
 }
 
 func (c *Cache) clear() {
+	c.floors = map[string]*list.Element{}
+	c.floorsLRU.Init()
 	c.lru.Init()
 	c.entries = map[string]*list.Element{}
 	c.byTag = map[Tag]map[string]struct{}{}

@@ -1,6 +1,7 @@
 package pagecache
 
 import (
+	"strconv"
 	"strings"
 	"testing"
 
@@ -128,5 +129,65 @@ func TestMetrics(t *testing.T) {
 	}
 	if n, err := testutil.GatherAndCount(reg, "portalhub_gateway_pagecache_entries"); err != nil || n != 1 {
 		t.Errorf("entries gauge: %d, %v", n, err)
+	}
+}
+
+// An item page showing an older version than the newest event seen for the
+// item is not stored, also when its render began after the event (a replica
+// that has not caught up); older events are dropped and invalidate nothing.
+func TestVersionFloor(t *testing.T) {
+	reg := prometheus.NewRegistry()
+	c := New(1<<20, reg)
+	key, tags := "/vi/so/tin", []Tag{ItemTag("so", "a"), TenantTag("so")}
+	if !c.ItemEvent("so", "a", 5, tags...) {
+		t.Fatal("first event dropped")
+	}
+	gen := c.Generation() // the render begins after the event...
+	if c.PutItem(key, page("v4"), tags, gen, "so", "a", 4) {
+		t.Error("stored a page showing version 4 after an event for version 5")
+	}
+	if got := testutil.ToFloat64(c.belowFloor); got != 1 {
+		t.Errorf("below floor = %v, want 1", got)
+	}
+	if !c.PutItem(key, page("v5"), tags, gen, "so", "a", 5) {
+		t.Fatal("refused the page of the announced version")
+	}
+	if !c.PutItem("/vi/so/khac", page("other"), []Tag{ItemTag("so", "b")}, gen, "so", "b", 1) {
+		t.Error("another item's floor applied")
+	}
+	// An older event is dropped: the page stays.
+	if c.ItemEvent("so", "a", 3, tags...) {
+		t.Error("older event not dropped")
+	}
+	if _, ok := c.Get(key); !ok {
+		t.Error("an older event dropped the page")
+	}
+	if got := c.Floor("so", "a"); got != 5 {
+		t.Errorf("floor = %d after an older event, want 5", got)
+	}
+	// The same version again (a takedown keeps the version) invalidates.
+	if !c.ItemEvent("so", "a", 5, tags...) {
+		t.Error("event of the floor's version dropped")
+	}
+	if _, ok := c.Get(key); ok {
+		t.Error("page kept after an event of its version")
+	}
+	// Clearing forgets the floors.
+	c.Clear()
+	if got := c.Floor("so", "a"); got != 0 {
+		t.Errorf("floor = %d after Clear, want 0", got)
+	}
+}
+
+func TestVersionFloorsBounded(t *testing.T) {
+	c := New(1<<20, nil)
+	for i := 0; i < maxFloors+10; i++ {
+		c.ItemEvent("so", strconv.Itoa(i), 1)
+	}
+	if len(c.floors) != maxFloors || c.floorsLRU.Len() != maxFloors {
+		t.Errorf("%d floors (%d in LRU), want %d", len(c.floors), c.floorsLRU.Len(), maxFloors)
+	}
+	if c.Floor("so", "0") != 0 || c.Floor("so", strconv.Itoa(maxFloors+9)) != 1 {
+		t.Error("the bound did not forget the least recently announced floor first")
 	}
 }

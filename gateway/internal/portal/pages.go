@@ -170,7 +170,16 @@ func (s *Server) item(c *gin.Context) error {
 	// version of the item the page shows.
 	page := &pagecache.Page{Status: http.StatusOK, Body: body,
 		Header: http.Header{"X-Content-Version": {strconv.FormatUint(it.Version, 10)}}}
-	s.cfg.Cache.Put(key, page, []pagecache.Tag{pagecache.ItemTag(tenant, it.ContentID), pagecache.TenantTag(tenant)}, gen)
+	// The hub announced a newer version than the store showed us (a replica
+	// behind the primary): serve what we have, but neither we nor anyone
+	// downstream may keep it.
+	if it.Version < s.cfg.Cache.Floor(tenant, it.ContentID) {
+		c.Set("cache", "below-floor")
+		s.writePageControl(c, page, "no-store")
+		return nil
+	}
+	s.cfg.Cache.PutItem(key, page, []pagecache.Tag{pagecache.ItemTag(tenant, it.ContentID), pagecache.TenantTag(tenant)},
+		gen, tenant, it.ContentID, it.Version)
 	c.Set("cache", "miss")
 	s.writePage(c, page)
 	return nil
