@@ -21,7 +21,8 @@ type execer interface {
 // The actions this package writes: login, login_failed, login_locked,
 // login_refused_locked, login_refused_disabled, logout, account_created,
 // account_bootstrapped, roles_changed, account_disabled, account_enabled,
-// password_changed, password_change_failed, password_reset, account_unlocked.
+// password_changed, password_change_failed, password_reset, account_unlocked,
+// session_replaced (Sessions.Begin over an old session).
 func (s *Store) Audit(ctx context.Context, actor, action, subject string, detail any) error {
 	return audit(ctx, s.pool, actor, action, subject, detail)
 }
