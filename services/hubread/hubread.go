@@ -87,6 +87,31 @@ func (s *Store) Tenants(ctx context.Context) ([]Tenant, error) {
 	return ts, nil
 }
 
+// TenantFingerprints returns, per tenant id, a hash of what the public pages
+// show of it (kind, names, status, home URL): cheap to poll, so that a
+// change (renamed, suspended, retired, added, removed) can be noticed by
+// comparing two answers.
+func (s *Store) TenantFingerprints(ctx context.Context) (map[string]string, error) {
+	rows, err := s.pool.Query(ctx, `SELECT id, md5(concat_ws(E'\x1f', kind, name_vi, name_en, name_ru, status, home_url))
+		FROM tenants`)
+	if err != nil {
+		return nil, fmt.Errorf("tenant fingerprints: %w", err)
+	}
+	defer rows.Close()
+	out := map[string]string{}
+	for rows.Next() {
+		var id, sum string
+		if err := rows.Scan(&id, &sum); err != nil {
+			return nil, fmt.Errorf("tenant fingerprints: %w", err)
+		}
+		out[id] = sum
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("tenant fingerprints: %w", err)
+	}
+	return out, nil
+}
+
 // Category is one entry of the hub's code list (Article 8).
 type Category struct {
 	Code                   string

@@ -189,3 +189,35 @@ func equal(a, b []string) bool {
 	}
 	return true
 }
+
+// A tenant's fingerprint changes when what the pages show of it changes,
+// and only then.
+func TestTenantFingerprints(t *testing.T) {
+	admin, s := setup(t)
+	ctx := context.Background()
+	exec(t, admin, `INSERT INTO tenants (id, kind, name_vi) VALUES ('so-a', 'department', 'Sở A'), ('xa-b', 'commune', 'Xã B')`)
+	get := func() map[string]string {
+		t.Helper()
+		fp, err := s.TenantFingerprints(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return fp
+	}
+	before := get()
+	if len(before) != 2 || before["so-a"] == "" || before["so-a"] == before["xa-b"] {
+		t.Fatalf("fingerprints = %v", before)
+	}
+	exec(t, admin, `UPDATE tenants SET updated_at = now() + interval '1 minute' WHERE id = 'so-a'`)
+	if got := get(); got["so-a"] != before["so-a"] {
+		t.Error("fingerprint changed with nothing shown changed")
+	}
+	for _, change := range []string{`name_en = 'Department A'`, `status = 'suspended'`, `home_url = 'https://a.example'`} {
+		prev := get()
+		exec(t, admin, `UPDATE tenants SET `+change+` WHERE id = 'so-a'`)
+		got := get()
+		if got["so-a"] == prev["so-a"] || got["xa-b"] != prev["xa-b"] {
+			t.Errorf("%s: so-a %s -> %s, xa-b %s -> %s", change, prev["so-a"], got["so-a"], prev["xa-b"], got["xa-b"])
+		}
+	}
+}

@@ -39,6 +39,8 @@ func main() {
 	set.Int(&cfg.CacheMB, "GATEWAY_CACHE_MB", 256, "page cache size bound in MiB")
 	set.String(&cfg.PublicURL, "GATEWAY_PUBLIC_URL", "",
 		"public address canonical and hreflang links start with, e.g. https://khanhhoa.gov.vn (empty: each request's scheme, X-Forwarded-Proto aware, and Host)")
+	set.Duration(&cfg.TenantRefresh, "GATEWAY_TENANT_REFRESH", 30*time.Second,
+		"how often to poll the tenants table for changes (renamed, suspended, retired) that drop the pages showing them")
 	set.MustParse(os.Args[1:])
 
 	log := lifecycle.Logger("gateway")
@@ -54,6 +56,7 @@ type settings struct {
 	PublicURL                                          string
 	Dev                                                bool
 	CacheMB                                            int
+	TenantRefresh                                      time.Duration
 }
 
 func run(log zerolog.Logger, cfg settings) error {
@@ -82,6 +85,10 @@ func run(log zerolog.Logger, cfg settings) error {
 	}
 	done := make(chan error, 1)
 	go func() { done <- consumer.Run(ctx) }()
+	// Tenants are not on the bus yet: poll them.
+	tenants := invalidate.NewTenantWatcher(invalidate.TenantWatchConfig{Source: store, Cache: cache, Log: log,
+		Every: cfg.TenantRefresh, Registerer: ops.Registry})
+	go tenants.Run(ctx)
 
 	ops.AddCheck("database", store.Ping)
 	ops.AddCheck("nats", consumer.Ready)

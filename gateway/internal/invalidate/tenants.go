@@ -1,0 +1,102 @@
+package invalidate
+
+import (
+	"context"
+	"time"
+
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/rs/zerolog"
+
+	"github.com/portalhub/portalhub/gateway/internal/pagecache"
+)
+
+// TenantSource answers a fingerprint per tenant (hubread.Store does).
+type TenantSource interface {
+	TenantFingerprints(ctx context.Context) (map[string]string, error)
+}
+
+// TenantWatchConfig wires a TenantWatcher.
+type TenantWatchConfig struct {
+	Source TenantSource
+	Cache  *pagecache.Cache
+	Log    zerolog.Logger
+	// Every is the polling interval; default 30s.
+	Every time.Duration
+	// Registerer receives the watcher's metrics; nil registers none.
+	Registerer prometheus.Registerer
+}
+
+// TenantWatcher keeps the pages that show tenants (the provincial home lists
+// the sub-portals; a sub-portal's pages show its name) true to the tenants
+// table. The hub announces no tenant events on the bus yet, so it polls a
+// fingerprint of every tenant and, when one changes (renamed, suspended,
+// retired, added, removed), drops the provincial home and that tenant's
+// pages.
+type TenantWatcher struct {
+	cfg     TenantWatchConfig
+	known   map[string]string // nil until the first successful poll
+	changes prometheus.Counter
+}
+
+// NewTenantWatcher returns a watcher; Run polls.
+func NewTenantWatcher(cfg TenantWatchConfig) *TenantWatcher {
+	if cfg.Every <= 0 {
+		cfg.Every = 30 * time.Second
+	}
+	w := &TenantWatcher{cfg: cfg, changes: prometheus.NewCounter(prometheus.CounterOpts{
+		Name: "portalhub_gateway_tenant_changes_total",
+		Help: "Tenant changes noticed by polling the tenants table (each drops the pages showing the tenant)."})}
+	if cfg.Registerer != nil {
+		cfg.Registerer.MustRegister(w.changes)
+	}
+	return w
+}
+
+// Run polls until ctx ends: once at once, then every interval.
+func (w *TenantWatcher) Run(ctx context.Context) error {
+	t := time.NewTicker(w.cfg.Every)
+	defer t.Stop()
+	for {
+		if err := w.Check(ctx); err != nil && ctx.Err() == nil {
+			w.cfg.Log.Warn().Err(err).Msg("tenant refresh failed; retrying at the next tick")
+		}
+		select {
+		case <-ctx.Done():
+			return ctx.Err()
+		case <-t.C:
+		}
+	}
+}
+
+// Check polls once and invalidates the pages of the tenants that changed
+// since the last poll. The first poll drops every tenant's pages (pages may
+// have been rendered before it). It is not safe for concurrent use.
+func (w *TenantWatcher) Check(ctx context.Context) error {
+	now, err := w.cfg.Source.TenantFingerprints(ctx)
+	if err != nil {
+		return err
+	}
+	var tags []pagecache.Tag
+	for id, fp := range now {
+		if old, ok := w.known[id]; !ok || old != fp {
+			tags = append(tags, pagecache.TenantTag(id))
+		}
+	}
+	for id := range w.known {
+		if _, ok := now[id]; !ok {
+			tags = append(tags, pagecache.TenantTag(id))
+		}
+	}
+	first := w.known == nil
+	w.known = now
+	if len(tags) == 0 && !first {
+		return nil
+	}
+	// AnyContent: the provincial home lists every sub-portal, a new one too.
+	w.cfg.Cache.Invalidate(append(tags, pagecache.AnyContent)...)
+	if !first {
+		w.changes.Add(float64(len(tags)))
+		w.cfg.Log.Info().Int("tenants", len(tags)).Msg("tenants changed; their pages and the provincial home dropped")
+	}
+	return nil
+}
