@@ -1,10 +1,13 @@
 // Command subportal is one tenant's sub-portal service: its own database,
-// a JSON API to approve content, and the relay that pushes approved changes
-// to the hub.
+// the editorial board's back office, a JSON API to approve content, and the
+// relay that pushes approved changes to the hub.
 //
-//	subportal serve                       run the API and the relay
+//	subportal serve                       run the back office, the API and the relay
 //	subportal seed --dir DIR | --demo ID  approve the JSON items of a folder or of a demo tenant
 //	subportal publish -f item.json --author NAME --approver NAME
+//	subportal users bootstrap --username U --name N --password-file F
+//	subportal users create --username U --name N --roles author,editor --password-file F
+//	subportal users demo                  one demo account per role (SUBPORTAL_DEMO_PASSWORD)
 package main
 
 import (
@@ -12,17 +15,22 @@ import (
 	"errors"
 	"flag"
 	"fmt"
+	"net/http"
 	"os"
 	"path/filepath"
 	"sort"
 	"strings"
+	"time"
 
 	"github.com/jackc/pgx/v5/pgxpool"
 	pb "github.com/portalhub/portalhub/proto/gen/portalhub/v1"
 	"github.com/portalhub/portalhub/services/config"
 	"github.com/portalhub/portalhub/services/lifecycle"
 	"github.com/portalhub/portalhub/tenants/demo"
+	"github.com/portalhub/portalhub/tenants/internal/accounts"
 	"github.com/portalhub/portalhub/tenants/internal/api"
+	"github.com/portalhub/portalhub/tenants/internal/backoffice"
+	"github.com/portalhub/portalhub/tenants/internal/editorial"
 	"github.com/portalhub/portalhub/tenants/internal/errs"
 	"github.com/portalhub/portalhub/tenants/internal/push"
 	"github.com/portalhub/portalhub/tenants/internal/store"
@@ -34,6 +42,11 @@ type settings struct {
 	HubAddr, HubCA, HubTokenFile string
 	HubInsecure                  bool
 	APIToken, ReadyFile          string
+	Name                         string
+	BoardSelfApproval            bool
+	UploadLimitMiB               int
+	SessionTTL                   time.Duration
+	DevTemplates                 bool
 }
 
 func declare(s *settings, program string) *config.Set {
@@ -45,7 +58,12 @@ func declare(s *settings, program string) *config.Set {
 	set.String(&s.HubCA, "SUBPORTAL_HUB_CA", "", "PEM file of the CA that signed the aggregator's certificate")
 	set.String(&s.HubTokenFile, "SUBPORTAL_HUB_TOKEN_FILE", "", "file holding this tenant's hub credential")
 	set.Bool(&s.HubInsecure, "SUBPORTAL_HUB_INSECURE", false, "talk to the hub without TLS (tests and development only)")
-	set.Secret(&s.APIToken, "SUBPORTAL_API_TOKEN", "", "static bearer token guarding /api/ (until the back office has accounts)")
+	set.Secret(&s.APIToken, "SUBPORTAL_API_TOKEN", "", "static bearer token guarding /api/ (empty: the API refuses every call)")
+	set.String(&s.Name, "SUBPORTAL_NAME", "", "display name of the sub-portal in the back office (default: the tenant id)")
+	set.Bool(&s.BoardSelfApproval, "SUBPORTAL_BOARD_SELF_APPROVAL", false, "let an approver approve their own work (Art. 7.5: normally another person approves)")
+	set.Int(&s.UploadLimitMiB, "SUBPORTAL_UPLOAD_LIMIT_MIB", 32, "largest attachment the back office takes, in MiB (at most 32, the hub's limit)")
+	set.Duration(&s.SessionTTL, "SUBPORTAL_SESSION_TTL", 0, "back-office session cookie lifetime (0: until the browser closes; the server ends sessions after 2 h idle, 12 h in all)")
+	set.Bool(&s.DevTemplates, "SUBPORTAL_DEV_TEMPLATES", false, "re-parse the back office's templates on every request (development)")
 	set.String(&s.ReadyFile, "PORTALHUB_READY_FILE", "", "file to write the bound addresses to, as JSON, once ready")
 	return set
 }
@@ -63,6 +81,8 @@ func main() {
 		err = seed(args)
 	case "publish":
 		err = publishOne(args)
+	case "users":
+		err = users(args)
 	case "-h", "--help", "help":
 		usage()
 		return
@@ -84,6 +104,12 @@ func usage() {
   subportal seed --demo TENANT            approve the demo content of TENANT
   subportal publish -f item.json --author NAME --approver NAME
                                           approve one item
+  subportal users bootstrap --username U --name NAME --password-file F
+                                          create the first administrator
+  subportal users create --username U --name NAME --roles author,editor --password-file F
+                                          create an account (roles: author, editor, approver, admin)
+  subportal users demo                    create (idempotently) one demo account per role with
+                                          the password in SUBPORTAL_DEMO_PASSWORD, and print them
 Every command reads DATABASE_URL; 'subportal serve --help' lists every variable.
 `)
 }
@@ -94,8 +120,8 @@ func serve(args []string) error {
 	set.MustParse(args)
 	log := lifecycle.Logger("subportal").With().Str("tenant", s.Tenant).Logger()
 	set.Log(log)
-	if s.Tenant == "" || s.DatabaseURL == "" || s.APIToken == "" {
-		return errors.New("SUBPORTAL_TENANT, DATABASE_URL and SUBPORTAL_API_TOKEN are required")
+	if s.Tenant == "" || s.DatabaseURL == "" {
+		return errors.New("SUBPORTAL_TENANT and DATABASE_URL are required")
 	}
 	if !s.HubInsecure && s.HubCA == "" {
 		return errors.New("SUBPORTAL_HUB_CA is required (SUBPORTAL_HUB_INSECURE=true only for tests)")
@@ -122,11 +148,37 @@ func serve(args []string) error {
 	relayDone := make(chan struct{})
 	go func() { relay.Run(ctx); close(relayDone) }()
 
-	srv := api.New(api.Config{Store: st, Token: s.APIToken, Log: log})
-	addr, err := lifecycle.Serve(ctx, log, "api", s.Addr, srv.Handler(ops))
+	board := editorial.Board{AllowSelfApproval: s.BoardSelfApproval}
+	accts := accounts.New(st.Pool(), log.With().Str("component", "accounts").Logger())
+	bo, err := backoffice.New(backoffice.Config{
+		Store:          st,
+		Accounts:       accts,
+		Sessions:       &accounts.Sessions{Store: accts, CookieName: cookiePrefix(s.Tenant) + "_session", TTL: s.SessionTTL},
+		Editorial:      editorial.New(st.Pool(), st, board, log.With().Str("component", "editorial").Logger()),
+		Board:          board,
+		Name:           s.Name,
+		Tenant:         s.Tenant,
+		CookiePrefix:   cookiePrefix(s.Tenant),
+		MaxUploadBytes: int64(s.UploadLimitMiB) << 20,
+		Log:            log.With().Str("component", "backoffice").Logger(),
+		Dev:            s.DevTemplates,
+	})
+	if err != nil {
+		return err
+	}
+	// One server: the back office at /, the API under /api/, and the ops
+	// endpoints.
+	mux := http.NewServeMux()
+	api.New(api.Config{Store: st, Token: s.APIToken, Log: log}).Register(mux)
+	mux.Handle("GET /healthz", ops.HealthzHandler())
+	mux.Handle("GET /readyz", ops.ReadyzHandler())
+	mux.Handle("GET /metrics", ops.MetricsHandler())
+	bo.Register(mux)
+	addr, err := lifecycle.Serve(ctx, log, "api", s.Addr, mux)
 	if err != nil {
 		return fmt.Errorf("listen on %s: %w", s.Addr, err)
 	}
+	log.Info().Str("url", "http://"+addr+"/").Msg("back office ready")
 	if err := lifecycle.WriteReadyFile(s.ReadyFile, map[string]string{"http": addr}); err != nil {
 		return err
 	}

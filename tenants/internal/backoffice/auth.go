@@ -1,0 +1,118 @@
+package backoffice
+
+import (
+	"errors"
+	"net/http"
+	"strings"
+
+	"github.com/portalhub/portalhub/tenants/internal/accounts"
+	"github.com/portalhub/portalhub/tenants/internal/errs"
+)
+
+type loginView struct {
+	Username, Next string
+}
+
+func (s *Server) loginForm(w http.ResponseWriter, r *http.Request) error {
+	if sess, ok := accounts.Current(r.Context()); ok && sess != nil && !sess.Account.Disabled {
+		return seeOther(w, r, "/", "")
+	}
+	l := s.loc(r)
+	p := &Page{Title: l.T("login.title"), Data: loginView{Next: safeNext(r.URL.Query().Get("next"))}}
+	if r.URL.Query().Get("ok") == "logged_out" {
+		p.Notice = l.T("notice.logged_out")
+	}
+	return s.render(w, r, http.StatusOK, "login", p)
+}
+
+func (s *Server) login(w http.ResponseWriter, r *http.Request) error {
+	l := s.loc(r)
+	v := loginView{Username: strings.TrimSpace(r.PostFormValue("username")), Next: safeNext(r.PostFormValue("next"))}
+	p := &Page{Title: l.T("login.title"), Data: v, Errors: &FormErrors{}}
+	password := r.PostFormValue("password")
+	if v.Username == "" {
+		p.Errors.Add("username", l.T("login.username_required"))
+	}
+	if password == "" {
+		p.Errors.Add("password", l.T("login.password_required"))
+	}
+	if p.Errors.Any() {
+		return s.render(w, r, http.StatusBadRequest, "login", p)
+	}
+	acc, err := s.cfg.Accounts.Login(r.Context(), v.Username, password)
+	if err != nil {
+		e := errs.As(err)
+		if e == nil {
+			return err
+		}
+		// Name no field: which of the two was wrong is not for an attacker
+		// to learn.
+		p.Errors.Add("", s.message(r, e))
+		status := http.StatusUnauthorized
+		if errors.Is(err, accounts.ErrLocked) || errors.Is(err, accounts.ErrDisabled) {
+			status = http.StatusForbidden
+		}
+		return s.render(w, r, status, "login", p)
+	}
+	if err := s.cfg.Sessions.Begin(w, r, acc); err != nil {
+		return err
+	}
+	to := v.Next
+	if to == "" {
+		to = "/"
+	}
+	return seeOther(w, r, to, "")
+}
+
+// safeNext keeps only a local path to go back to after logging in.
+func safeNext(next string) string {
+	if !strings.HasPrefix(next, "/") || strings.HasPrefix(next, "//") || strings.HasPrefix(next, "/\\") ||
+		strings.HasPrefix(next, "/dang-nhap") {
+		return ""
+	}
+	return next
+}
+
+func (s *Server) logout(w http.ResponseWriter, r *http.Request) error {
+	if err := s.cfg.Sessions.End(w, r); err != nil {
+		return err
+	}
+	return seeOther(w, r, "/dang-nhap", "logged_out")
+}
+
+func (s *Server) passwordForm(w http.ResponseWriter, r *http.Request) error {
+	return s.render(w, r, http.StatusOK, "password", &Page{Title: s.loc(r).T("password.title")})
+}
+
+func (s *Server) changePassword(w http.ResponseWriter, r *http.Request) error {
+	l := s.loc(r)
+	p := &Page{Title: l.T("password.title"), Errors: &FormErrors{}}
+	oldPW, newPW, again := r.PostFormValue("old_password"), r.PostFormValue("new_password"), r.PostFormValue("new_password2")
+	if oldPW == "" {
+		p.Errors.Add("old_password", l.T("password.old_required"))
+	}
+	if newPW == "" {
+		p.Errors.Add("new_password", l.T("password.new_required"))
+	} else if newPW != again {
+		p.Errors.Add("new_password2", l.T("password.mismatch"))
+	}
+	if !p.Errors.Any() {
+		err := s.cfg.Accounts.ChangePassword(r.Context(), current(r).Account.ID, oldPW, newPW)
+		if err == nil {
+			return seeOther(w, r, "/", "password_changed")
+		}
+		if !s.addErr(r, p.Errors, err, func(f string) string {
+			switch f {
+			case "password", "new_password":
+				return "new_password"
+			}
+			if errors.Is(err, accounts.ErrBadCredentials) {
+				return "old_password"
+			}
+			return f
+		}) {
+			return err
+		}
+	}
+	return s.render(w, r, http.StatusBadRequest, "password", p)
+}

@@ -1,0 +1,315 @@
+package backoffice
+
+import (
+	"html/template"
+	"net/http"
+	"regexp"
+	"strconv"
+
+	"github.com/portalhub/portalhub/tenants/internal/accounts"
+	"github.com/portalhub/portalhub/tenants/internal/editorial"
+	"github.com/portalhub/portalhub/tenants/internal/errs"
+)
+
+// editorView is the editor page's data.
+type editorView struct {
+	Form      *editorForm
+	Rev       *editorial.Revision // nil for a new item
+	Action    string              // where the form posts
+	ReadOnly  bool
+	Can       map[string]bool
+	Notices   []noticeView
+	Preview   bool
+	MaxUpload string
+	Kinds     []string
+	Cats      []string
+	// Approval form.
+	Contributors []contributorForm
+	PublishAt    string
+	Comment      string
+	// ContributorRoles are the roles a contributor can be credited with.
+	ContributorRoles []string
+}
+
+type noticeView struct {
+	Field, InputID, Encoding, Before, After, Message string
+	Changes                                          []editorial.TextChange
+	Keep                                             bool
+}
+
+type contributorForm struct {
+	Name, Role, Points, Amount, AccountID string
+}
+
+// workflowActions are the actions the editor page offers buttons for.
+var workflowActions = []editorial.Action{editorial.ActionSave, editorial.ActionSubmit, editorial.ActionReturn,
+	editorial.ActionApprove, editorial.ActionDiscard, editorial.ActionRestore,
+	editorial.ActionRequestWithdraw, editorial.ActionRequestRedirect, editorial.ActionRequestGone}
+
+// allowed asks editorial.Decide which actions actor may take on rev.
+func (s *Server) allowed(actor accounts.Account, rev editorial.Revision) map[string]bool {
+	can := map[string]bool{}
+	for _, a := range workflowActions {
+		if _, err := editorial.Decide(actor, rev, a, s.cfg.Board); err == nil {
+			can[string(a)] = true
+		}
+	}
+	return can
+}
+
+var fieldPattern = regexp.MustCompile(`^(?:texts|translations)\[(vi|en|ru)\]\.(title|summary|markdown|body_html|slug)$`)
+
+// inputID maps the field a domain error names to the editor's input id.
+func inputID(field string) string {
+	if m := fieldPattern.FindStringSubmatch(field); m != nil {
+		switch m[2] {
+		case "markdown", "body_html":
+			return m[1] + "_body"
+		}
+		return m[1] + "_" + m[2]
+	}
+	switch field {
+	case "content_id", "category":
+		return field
+	case "translations[vi]", "texts[vi]":
+		return "vi_title"
+	}
+	if len(field) >= 11 && field[:11] == "attachments" {
+		return "files"
+	}
+	return ""
+}
+
+func (s *Server) newItemForm(w http.ResponseWriter, r *http.Request) error {
+	kind := r.URL.Query().Get("kind")
+	if _, ok := kindByName(kind); !ok {
+		return s.render(w, r, http.StatusOK, "newitem", &Page{Title: s.loc(r).T("new.title"), Data: kinds})
+	}
+	actor := current(r).Account
+	can := s.allowed(actor, editorial.Revision{State: editorial.StateNew, AuthorID: actor.ID})
+	if !can[string(editorial.ActionSave)] {
+		return errForbidden
+	}
+	return s.renderEditor(w, r, http.StatusOK, &editorView{Form: newForm(kind), Can: can}, nil)
+}
+
+func (s *Server) editForm(w http.ResponseWriter, r *http.Request) error {
+	rev, err := s.revision(r)
+	if err != nil {
+		return err
+	}
+	v := &editorView{Form: formFromChange(rev.Change), Rev: &rev, Can: s.allowed(current(r).Account, rev)}
+	for _, n := range rev.Notices {
+		v.Notices = append(v.Notices, noticeView{Field: n.Field, InputID: inputID(n.Field), Encoding: n.Encoding,
+			Before: n.Before, After: n.After, Message: n.MessageVI, Changes: n.Changes})
+	}
+	return s.renderEditor(w, r, http.StatusOK, v, nil)
+}
+
+// editItemForm starts a new revision of an existing item from its current
+// approved content.
+func (s *Server) editItemForm(w http.ResponseWriter, r *http.Request) error {
+	cur, err := s.cfg.Editorial.CurrentContent(r.Context(), r.PathValue("id"))
+	if err != nil {
+		return err
+	}
+	actor := current(r).Account
+	can := s.allowed(actor, editorial.Revision{State: editorial.StateNew, AuthorID: actor.ID})
+	if !can[string(editorial.ActionSave)] {
+		_, err := editorial.Decide(actor, editorial.Revision{State: editorial.StateNew, AuthorID: actor.ID}, editorial.ActionSave, s.cfg.Board)
+		return err
+	}
+	return s.renderEditor(w, r, http.StatusOK, &editorView{Form: formFromChange(cur), Can: can}, nil)
+}
+
+func (s *Server) revision(r *http.Request) (editorial.Revision, error) {
+	id, err := strconv.ParseInt(r.PathValue("rev"), 10, 64)
+	if err != nil || id <= 0 {
+		return editorial.Revision{}, errNotFound
+	}
+	return s.cfg.Editorial.Get(r.Context(), id)
+}
+
+func (s *Server) renderEditor(w http.ResponseWriter, r *http.Request, status int, v *editorView, fe *FormErrors) error {
+	l := s.loc(r)
+	v.MaxUpload = mib(s.cfg.MaxUploadBytes)
+	v.Cats = categories
+	v.ContributorRoles = editorial.ContributorRoles
+	for _, k := range kinds {
+		v.Kinds = append(v.Kinds, k.Name)
+	}
+	v.ReadOnly = !v.Can[string(editorial.ActionSave)]
+	title := l.T("editor.title_new", l.T("kind."+v.Form.Kind))
+	if v.Rev != nil {
+		v.Action = "/ban-sua/" + itoa(v.Rev.ID)
+		title = l.T("editor.title_rev", v.Rev.Number, v.Form.text("vi").Title)
+		if v.Contributors == nil {
+			v.Contributors = contributorsForm(*v.Rev)
+		}
+		if v.PublishAt == "" && v.Rev.PublishAt != nil {
+			v.PublishAt = formatLocal(*v.Rev.PublishAt)
+		}
+	} else if v.Form.ContentID != "" {
+		v.Action = "/noi-dung/" + v.Form.ContentID + "/sua"
+		title = l.T("editor.title_item", v.Form.text("vi").Title)
+	} else {
+		v.Action = "/noi-dung/moi?kind=" + v.Form.Kind
+	}
+	return s.render(w, r, status, "editor", &Page{Title: title, Wide: true, Data: v, Errors: fe})
+}
+
+// contributorsForm offers the revision's contributors, or its author, and
+// blank rows for more.
+func contributorsForm(rev editorial.Revision) []contributorForm {
+	var out []contributorForm
+	for _, c := range rev.Contributors {
+		cf := contributorForm{Name: c.Name, Role: c.Role, AccountID: itoa(c.AccountID)}
+		if c.Points != 0 {
+			cf.Points = strconv.FormatFloat(c.Points, 'f', -1, 64)
+		}
+		if c.AmountVND != 0 {
+			cf.Amount = itoa(c.AmountVND)
+		}
+		out = append(out, cf)
+	}
+	if len(out) == 0 && rev.AuthorName != "" {
+		out = append(out, contributorForm{Name: rev.AuthorName, Role: editorial.RoleAuthor, AccountID: itoa(rev.AuthorID)})
+		if rev.EditorName != "" && rev.EditorID != rev.AuthorID {
+			out = append(out, contributorForm{Name: rev.EditorName, Role: editorial.RoleEditor, AccountID: itoa(rev.EditorID)})
+		}
+	}
+	for range 3 {
+		out = append(out, contributorForm{})
+	}
+	return out
+}
+
+// saveEditor handles the editor's form: preview, save, or save and submit.
+// On any mistake the form comes back as typed, with the errors, and nothing
+// is stored.
+func (s *Server) saveEditor(w http.ResponseWriter, r *http.Request) error {
+	l := s.loc(r)
+	actor := current(r).Account
+	var rev *editorial.Revision
+	kind := r.URL.Query().Get("kind")
+	itemID := r.PathValue("id") // a new revision of an existing item
+	if itemID != "" {
+		cur, err := s.cfg.Editorial.CurrentContent(r.Context(), itemID)
+		if err != nil {
+			return err
+		}
+		kind = kindName(cur.Kind)
+	}
+	if r.PathValue("rev") != "" {
+		got, err := s.revision(r)
+		if err != nil {
+			return err
+		}
+		rev, kind = &got, kindName(got.Change.Kind)
+	}
+	if _, ok := kindByName(kind); !ok {
+		return errs.Invalid("kind", "unknown kind of content", "Loại nội dung không hợp lệ.")
+	}
+	check := editorial.Revision{State: editorial.StateNew, AuthorID: actor.ID}
+	if rev != nil {
+		check = *rev
+	}
+	can := s.allowed(actor, check)
+	if !can[string(editorial.ActionSave)] {
+		_, err := editorial.Decide(actor, check, editorial.ActionSave, s.cfg.Board)
+		return err
+	}
+	op := r.PostFormValue("op")
+	form := parseForm(r, kind)
+	switch {
+	case rev != nil:
+		form.ContentID = rev.ContentID
+	case itemID != "":
+		form.ContentID = itemID
+	default:
+		form.ContentID = "" // editorial makes it from the Vietnamese slug
+	}
+	fe := &FormErrors{}
+	form.check(l, fe)
+	v := &editorView{Form: form, Rev: rev, Can: can}
+	if rev != nil {
+		for _, n := range rev.Notices {
+			v.Notices = append(v.Notices, noticeView{Field: n.Field, InputID: inputID(n.Field), Encoding: n.Encoding,
+				Before: n.Before, After: n.After, Message: n.MessageVI, Changes: n.Changes, Keep: form.Keep[n.Field]})
+		}
+	}
+	if op == "preview" {
+		for i := range form.Texts {
+			if form.Texts[i].Markdown != "" {
+				form.Texts[i].Preview = template.HTML(editorial.RenderMarkdown(form.Texts[i].Markdown))
+			}
+		}
+		v.Preview = true
+		form.padOfficials()
+		return s.renderEditor(w, r, http.StatusOK, v, fe)
+	}
+	uploads := s.readUploads(r, l, fe, "files", "data_file")
+	if form.Kind == "dataset" {
+		for _, u := range uploads {
+			if u.Field == "data_file" && u.MediaType != "text/csv" {
+				fe.Add("data_file", l.T("upload.csv_required", u.Filename))
+			}
+		}
+	}
+	if len(form.Attachments)+len(uploads) > 20 {
+		fe.Add("files", l.T("editor.too_many_files"))
+	}
+	if fe.Any() {
+		form.padOfficials()
+		status := http.StatusBadRequest
+		return s.renderEditor(w, r, status, v, fe)
+	}
+	for _, u := range uploads {
+		b, err := s.cfg.Store.PutBlob(r.Context(), u.Filename, u.Data)
+		if err != nil {
+			if !s.addErr(r, fe, err, func(string) string { return u.Field }) {
+				return err
+			}
+			continue
+		}
+		form.Attachments = append(form.Attachments, attachmentForm{SHA256: b.SHA256, Filename: b.Filename, MediaType: b.MediaType, Size: b.Size})
+		if u.Field == "data_file" {
+			form.DataSHA256 = b.SHA256
+		}
+	}
+	if fe.Any() {
+		form.padOfficials()
+		return s.renderEditor(w, r, http.StatusBadRequest, v, fe)
+	}
+	var revID int64
+	if rev != nil {
+		revID = rev.ID
+	}
+	saved, err := s.cfg.Editorial.SaveDraft(r.Context(), actor, revID, form.change(), form.Keep)
+	if err != nil {
+		return s.editorError(w, r, v, fe, err)
+	}
+	if op == "submit" {
+		if _, err := s.cfg.Editorial.Submit(r.Context(), actor, saved.ID); err != nil {
+			v.Rev = &saved
+			return s.editorError(w, r, v, fe, err)
+		}
+		return seeOther(w, r, "/ban-sua/"+itoa(saved.ID), "submitted")
+	}
+	return seeOther(w, r, "/ban-sua/"+itoa(saved.ID), "saved")
+}
+
+// editorError shows a domain error on the editor, or fails the request
+// for errors that are no editor's mistake.
+func (s *Server) editorError(w http.ResponseWriter, r *http.Request, v *editorView, fe *FormErrors, err error) error {
+	switch errs.KindOf(err) {
+	case errs.PermissionDenied, errs.NotFound:
+		return err
+	}
+	if !s.addErr(r, fe, err, inputID) {
+		return err
+	}
+	v.Form.padOfficials()
+	status := errs.HTTPStatus(errs.KindOf(err))
+	return s.renderEditor(w, r, status, v, fe)
+}

@@ -1,0 +1,171 @@
+package backoffice
+
+import (
+	"html/template"
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+
+	"github.com/portalhub/portalhub/tenants/internal/accounts"
+	"github.com/portalhub/portalhub/tenants/internal/errs"
+)
+
+// Page is what every template gets: the layout's data and the page's own
+// (Data).
+type Page struct {
+	Title    string
+	Lang     string
+	L        *Localizer
+	SiteName string
+	CSS      string
+	JS       string
+	User     *accounts.Account
+	CSRF     string
+	Nav      []navLink
+	LangAlt  []navLink
+	Notice   string
+	Errors   *FormErrors
+	// Wide pages (the editor) use the full width.
+	Wide bool
+	Data any
+}
+
+type navLink struct {
+	Href, Label, Lang string
+	Current           bool
+}
+
+// notices are the messages a redirect after a successful POST may show
+// (?ok=id); anything else is ignored.
+var notices = map[string]bool{
+	"saved": true, "submitted": true, "returned": true, "approved": true, "scheduled": true, "discarded": true,
+	"restored": true, "unpublish_requested": true, "password_changed": true, "account_created": true,
+	"account_changed": true, "logged_out": true,
+}
+
+func (s *Server) fillPage(w http.ResponseWriter, r *http.Request, p *Page) {
+	p.L = s.loc(r)
+	p.Lang = p.L.Lang
+	p.SiteName = s.cfg.Name
+	p.CSS = s.assetURL("backoffice.css")
+	p.JS = s.assetURL("backoffice.js")
+	if p.Errors == nil {
+		p.Errors = &FormErrors{}
+	}
+	if sess, ok := accounts.Current(r.Context()); ok && sess != nil {
+		p.User = &sess.Account
+		p.CSRF = sess.CSRF
+		p.Nav = s.nav(r, p.L, &sess.Account)
+	}
+	if p.CSRF == "" {
+		p.CSRF = s.cfg.Sessions.CSRFToken(w, r)
+	}
+	if id := r.URL.Query().Get("ok"); notices[id] && p.Notice == "" {
+		p.Notice = p.L.T("notice." + id)
+	}
+	for _, l := range Languages {
+		q := r.URL.Query()
+		q.Set("lang", l)
+		q.Del("ok")
+		href := r.URL.Path + "?" + q.Encode()
+		if r.Method != http.MethodGet {
+			href = "?lang=" + l
+		}
+		p.LangAlt = append(p.LangAlt, navLink{Href: href, Label: s.cat.For(l).T("language.name"), Lang: l, Current: l == p.Lang})
+	}
+}
+
+func (s *Server) nav(r *http.Request, l *Localizer, a *accounts.Account) []navLink {
+	links := []navLink{
+		{Href: "/", Label: l.T("nav.dashboard")},
+		{Href: "/noi-dung", Label: l.T("nav.items")},
+		{Href: "/chua-gui", Label: l.T("nav.not_delivered")},
+	}
+	if a.Has(accounts.RoleApprover) || a.Has(accounts.RoleAdmin) || a.Has(accounts.RoleEditor) {
+		links = append(links, navLink{Href: "/nhuan-but", Label: l.T("nav.royalties")})
+	}
+	if a.Has(accounts.RoleAdmin) {
+		links = append(links, navLink{Href: "/quan-tri/tai-khoan", Label: l.T("nav.accounts")},
+			navLink{Href: "/quan-tri/nhat-ky", Label: l.T("nav.audit")})
+	}
+	for i := range links {
+		h := links[i].Href
+		links[i].Current = r.URL.Path == h || (h != "/" && strings.HasPrefix(r.URL.Path, h+"/"))
+	}
+	return links
+}
+
+// FormErrors collects the problems of a submitted form: each names the
+// field (its input's id) and says what is wrong, in the editor's language.
+type FormErrors struct {
+	List []FieldError
+}
+
+// FieldError is one problem of a form.
+type FieldError struct {
+	Field   string // the id of the input, "" for the form as a whole
+	Message string
+}
+
+// Add records a problem with field.
+func (e *FormErrors) Add(field, msg string) {
+	e.List = append(e.List, FieldError{Field: field, Message: msg})
+}
+
+// Any reports whether there is a problem.
+func (e *FormErrors) Any() bool { return e != nil && len(e.List) > 0 }
+
+// For returns the message about field, or "".
+func (e *FormErrors) For(field string) string {
+	if e == nil {
+		return ""
+	}
+	var msgs []string
+	for _, fe := range e.List {
+		if fe.Field == field {
+			msgs = append(msgs, fe.Message)
+		}
+	}
+	return strings.Join(msgs, " ")
+}
+
+// AddErr records a domain error under its field (mapped to an input id by
+// fieldID), or under the form when it names none.
+func (s *Server) addErr(r *http.Request, fe *FormErrors, err error, fieldID func(string) string) bool {
+	e := errs.As(err)
+	if e == nil || e.Kind == errs.Internal || e.Kind == errs.Unavailable {
+		return false
+	}
+	f := e.Field
+	if fieldID != nil {
+		f = fieldID(f)
+	}
+	fe.Add(f, s.message(r, e))
+	return true
+}
+
+var funcs = template.FuncMap{
+	"errid": func(field string) string { return "err-" + field },
+	"add":   func(a, b int) int { return a + b },
+	"itoa":  func(i int64) string { return strconv.FormatInt(i, 10) },
+	"query": url.QueryEscape,
+	"join":  strings.Join,
+	"dict": func(kv ...any) map[string]any {
+		m := map[string]any{}
+		for i := 0; i+1 < len(kv); i += 2 {
+			m[kv[i].(string)] = kv[i+1]
+		}
+		return m
+	},
+	"list": func(v ...string) []string { return v },
+	"seq": func(n int) []int {
+		out := make([]int, n)
+		for i := range out {
+			out[i] = i
+		}
+		return out
+	},
+}
+
+func itoa(n int64) string { return strconv.FormatInt(n, 10) }
