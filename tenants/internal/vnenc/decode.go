@@ -1,0 +1,227 @@
+package vnenc
+
+import (
+	"strings"
+	"unicode"
+	"unicode/utf8"
+
+	"golang.org/x/text/unicode/norm"
+)
+
+// mojibakeBytes recovers the bytes that were wrongly decoded as Windows-1252
+// or as Latin-1 to give s. It reports false when s holds a character neither
+// of them can produce, such as a Vietnamese letter or a Cyrillic one.
+func mojibakeBytes(s string) ([]byte, bool) {
+	b := make([]byte, 0, len(s))
+	for _, r := range s {
+		c, ok := byteOf(r)
+		if !ok {
+			return nil, false
+		}
+		b = append(b, c)
+	}
+	return b, true
+}
+
+// byteOf is the byte Windows-1252 or Latin-1 decodes to r.
+func byteOf(r rune) (byte, bool) {
+	if r < 0x100 {
+		return byte(r), true
+	}
+	for i, c := range cp1252High {
+		if c == r {
+			return byte(0x80 + i), true
+		}
+	}
+	return 0, false
+}
+
+// windows1252 decodes one byte as Windows-1252, unassigned bytes as the C1
+// control of the same value.
+func windows1252(b byte) rune {
+	if b >= 0x80 && b < 0xA0 {
+		return cp1252High[b-0x80]
+	}
+	return rune(b)
+}
+
+// decodeTCVN3 decodes one word of TCVN3 bytes. VN3, the form of the
+// everyday fonts, reads 0x80–0x9F as Windows punctuation and the C0 range as
+// controls; VN1 reads capital letters there. The decoder takes VN1 for a word
+// it makes more Vietnamese, and for a word without letters (a dash, a
+// quotation mark) only when vn1 says the rest of the text is VN1, so that the
+// “quotes” and dashes around ABC text survive. It reports whether it took VN1
+// for a word with letters.
+func decodeTCVN3(b []byte, vn1 bool) (string, bool) {
+	vn3 := decodeTCVN3As(b, false)
+	if !tcvn3Ambiguous(b) {
+		return vn3, false
+	}
+	full := decodeTCVN3As(b, true)
+	if syllableScore(full) <= syllableScore(vn3) {
+		return vn3, false
+	}
+	if strings.IndexFunc(vn3, unicode.IsLetter) >= 0 {
+		return full, true
+	}
+	if vn1 {
+		return full, false
+	}
+	return vn3, false
+}
+
+// tcvn3Decoder returns the decoder for the words of one text: VN1 for the
+// letterless words too when some word with letters needed VN1.
+func tcvn3Decoder(words [][]byte) func([]byte) (string, bool) {
+	vn1 := false
+	for _, w := range words {
+		if _, used := decodeTCVN3(w, false); used {
+			vn1 = true
+			break
+		}
+	}
+	return func(b []byte) (string, bool) {
+		s, _ := decodeTCVN3(b, vn1)
+		return s, true
+	}
+}
+
+func tcvn3Ambiguous(b []byte) bool {
+	for _, c := range b {
+		if (c < 0x20 && tcvn3Table[c] != 0) || (c >= 0x80 && c < 0xA0) {
+			return true
+		}
+	}
+	return false
+}
+
+func decodeTCVN3As(b []byte, vn1 bool) string {
+	rs := make([]rune, 0, len(b))
+	for _, c := range b {
+		switch {
+		case c < 0x80 && (!vn1 || tcvn3Table[c] == 0):
+			rs = append(rs, rune(c))
+		case c >= 0x80 && c < 0xA0 && !vn1:
+			rs = append(rs, windows1252(c))
+		default:
+			rs = append(rs, tcvn3Table[c])
+		}
+	}
+	return norm.NFC.String(string(rs))
+}
+
+// decodeVISCII decodes VISCII bytes.
+func decodeVISCII(b []byte) (string, bool) {
+	rs := make([]rune, 0, len(b))
+	for _, c := range b {
+		if r := visciiTable[c]; r != 0 {
+			rs = append(rs, r)
+		} else {
+			rs = append(rs, rune(c))
+		}
+	}
+	return string(rs), true
+}
+
+// decodeCP1258 decodes Windows-1258 bytes, composing each base letter with
+// the tone mark written after it.
+func decodeCP1258(b []byte) (string, bool) {
+	rs := make([]rune, 0, len(b))
+	for _, c := range b {
+		r := cp1258Table[c]
+		switch {
+		case r != 0:
+			rs = append(rs, r)
+		case c < 0x80:
+			rs = append(rs, rune(c))
+		default:
+			return "", false // unassigned in Windows-1258
+		}
+	}
+	return norm.NFC.String(string(rs)), true
+}
+
+// decodeVNI decodes VNI-Windows bytes. A mark byte counts as a mark only after
+// a letter it can sit on; anywhere else it is the Windows-1252 character the
+// VNI fonts also draw there.
+func decodeVNI(b []byte) (string, bool) {
+	rs := make([]rune, 0, len(b))
+	canTake := false // the last rune is a bare vowel a mark may follow
+	for _, c := range b {
+		if m, ok := vniMarks[c]; ok && canTake && vniFits(rs[len(rs)-1], m) {
+			if m.shape != 0 {
+				rs = append(rs, m.shape)
+			}
+			if m.tone != 0 {
+				rs = append(rs, m.tone)
+			}
+			canTake = false
+			continue
+		}
+		if r, ok := vniLetters[c]; ok {
+			rs = append(rs, r)
+			canTake = r == 'ơ' || r == 'Ơ' || r == 'ư' || r == 'Ư'
+			continue
+		}
+		r := windows1252(c)
+		rs = append(rs, r)
+		canTake = isVowelBase(r)
+	}
+	return norm.NFC.String(string(rs)), true
+}
+
+func isVowelBase(r rune) bool {
+	switch r {
+	case 'a', 'e', 'i', 'o', 'u', 'y', 'A', 'E', 'I', 'O', 'U', 'Y':
+		return true
+	}
+	return false
+}
+
+// vniFits reports whether mark m can be written on base letter r.
+func vniFits(r rune, m vniMark) bool {
+	switch m.shape {
+	case markCircumflex:
+		return r == 'a' || r == 'e' || r == 'o' || r == 'A' || r == 'E' || r == 'O'
+	case markBreve:
+		return r == 'a' || r == 'A'
+	}
+	return true // a tone alone fits every vowel and ơ ư
+}
+
+// decodeUTF8 takes bytes that were UTF-8 all along. It refuses bytes that are
+// plain single-byte text (no multi-byte sequence) and sequences decoding to
+// characters no Windows-1252 misreading would plausibly hide.
+func decodeUTF8(b []byte) (string, bool) {
+	if !utf8.Valid(b) {
+		return "", false
+	}
+	multi := false
+	for _, r := range string(b) {
+		if r >= 0x80 {
+			multi = true
+			if !plausibleRune(r) {
+				return "", false
+			}
+		}
+	}
+	if !multi {
+		return "", false
+	}
+	return norm.NFC.String(string(b)), true
+}
+
+// plausibleRune reports whether r is a character a European or Vietnamese text
+// may hold: Latin, Greek and Cyrillic letters, combining accents, punctuation,
+// currency and letter-like symbols, the replacement character and emoji.
+func plausibleRune(r rune) bool {
+	switch {
+	case r < 0x80:
+		return true
+	case r >= 0xA0 && r < 0x250, r >= 0x300 && r < 0x370, r >= 0x370 && r < 0x530,
+		r >= 0x1E00 && r < 0x1F00, r >= 0x2000 && r < 0x2070, r >= 0x20A0 && r < 0x20D0,
+		r >= 0x2100 && r < 0x2200, r == 0xFFFD, r >= 0x1F000 && r < 0x1FB00:
+		return true
+	}
+	return false
+}

@@ -1,0 +1,167 @@
+package vnenc
+
+import (
+	"strings"
+	"unicode"
+
+	"golang.org/x/text/unicode/norm"
+)
+
+// Vietnamese is written one syllable at a time, and a syllable's shape is
+// strict: an initial consonant, a vowel nucleus from a closed list, an
+// optional final consonant, and at most one tone mark, with the stopped
+// finals (c, ch, p, t) taking only the acute or the dot below. Text in a
+// legacy encoding misread as Windows-1252 almost never fits that shape, and
+// the same text converted back almost always does: that is the evidence the
+// detector weighs.
+
+// initials lists the initial consonants, longest first so the first match
+// is the longest one.
+var initials = []string{
+	"ngh", "ng", "gh", "gi", "kh", "nh", "ph", "th", "tr", "ch", "qu",
+	"b", "c", "d", "đ", "g", "h", "k", "l", "m", "n", "p", "r", "s", "t", "v", "x",
+}
+
+// finals lists the final consonants, longest first; k appears in the
+// Vietnamese spelling of ethnic place names (Đắk Lắk).
+var finals = []string{"ch", "nh", "ng", "c", "k", "m", "n", "p", "t"}
+
+// nucleusOpen holds the vowel nuclei that end a syllable or take a final:
+// true means the nucleus needs a final consonant, false that it may take one.
+// nucleusClosed holds the nuclei that never take a final.
+var (
+	nucleusOpen = map[string]bool{
+		"a": false, "ă": true, "â": true, "e": false, "ê": false, "i": false, "o": false,
+		"ô": false, "ơ": false, "u": false, "ư": false, "y": false,
+		"iê": true, "yê": true, "uô": true, "ươ": true, "uâ": true, "oă": true,
+		"uyê": true, "oo": true, "oa": false, "oe": false, "uê": false, "uy": false, "uơ": false,
+	}
+	nucleusClosed = map[string]bool{
+		"ai": true, "ao": true, "au": true, "âu": true, "ay": true, "ây": true, "eo": true,
+		"êu": true, "ia": true, "iu": true, "oi": true, "ôi": true, "ơi": true, "ua": true,
+		"ui": true, "ưa": true, "ưi": true, "ưu": true, "iêu": true, "yêu": true, "oai": true,
+		"oao": true, "oay": true, "oeo": true, "uây": true, "uôi": true, "ươi": true,
+		"ươu": true, "uya": true, "uyu": true,
+	}
+	// palatalNuclei may precede the finals ch and nh.
+	palatalNuclei = map[string]bool{"a": true, "ê": true, "i": true, "y": true, "uy": true, "oa": true, "uê": true}
+)
+
+// validSyllable reports whether word (letters only, any case, NFC or NFD)
+// is one well-formed Vietnamese syllable.
+func validSyllable(word string) bool {
+	skel, tone, ok := skeleton(word)
+	if !ok || skel == "" {
+		return false
+	}
+	for _, ini := range initials {
+		if !strings.HasPrefix(skel, ini) {
+			continue
+		}
+		if validRhyme(skel[len(ini):], tone) {
+			return true
+		}
+		// "gì", "gìn": the i of gi is also the vowel.
+		if ini == "gi" && validRhyme(skel[1:], tone) {
+			return true
+		}
+	}
+	return validRhyme(skel, tone)
+}
+
+func validRhyme(rhyme string, tone rune) bool {
+	fin := ""
+	for _, f := range finals {
+		if strings.HasSuffix(rhyme, f) && len(rhyme) > len(f) {
+			fin = f
+			break
+		}
+	}
+	nucleus := rhyme[:len(rhyme)-len(fin)]
+	if fin != "" {
+		if _, ok := nucleusOpen[nucleus]; !ok {
+			return false
+		}
+		if (fin == "ch" || fin == "nh") && !palatalNuclei[nucleus] {
+			return false
+		}
+		switch fin {
+		case "c", "ch", "p", "t", "k":
+			return tone == markAcute || tone == markDotBelow
+		}
+		return true
+	}
+	if needs, ok := nucleusOpen[nucleus]; ok {
+		return !needs
+	}
+	return nucleusClosed[nucleus]
+}
+
+// skeleton lower-cases word and splits it into its letters without tone (ă,
+// â, ê, ô, ơ, ư and đ kept as letters) and its tone mark. It fails on more
+// than one tone, on a mark Vietnamese does not use, on a mark on the wrong
+// letter, and on f, j, w, z, which Vietnamese spelling lacks.
+func skeleton(word string) (string, rune, bool) {
+	var b strings.Builder
+	var tone rune
+	var last rune // last letter written, to put a shape mark on
+	for _, r := range norm.NFD.String(strings.ToLower(word)) {
+		switch r {
+		case markGrave, markAcute, markTilde, markHook, markDotBelow:
+			if tone != 0 || last == 0 {
+				return "", 0, false
+			}
+			tone = r
+		case markCircumflex, markBreve, markHorn:
+			shaped, ok := shape(last, r)
+			if !ok {
+				return "", 0, false
+			}
+			s := b.String()
+			b.Reset()
+			b.WriteString(s[:len(s)-1]) // the base letter is ASCII
+			b.WriteRune(shaped)
+			last = shaped
+		default:
+			if r == 'đ' || (r >= 'a' && r <= 'z' && !strings.ContainsRune("fjwz", r)) {
+				b.WriteRune(r)
+				last = r
+				continue
+			}
+			return "", 0, false
+		}
+	}
+	return b.String(), tone, true
+}
+
+func shape(base, mark rune) (rune, bool) {
+	switch {
+	case mark == markBreve && base == 'a':
+		return 'ă', true
+	case mark == markCircumflex && base == 'a':
+		return 'â', true
+	case mark == markCircumflex && base == 'e':
+		return 'ê', true
+	case mark == markCircumflex && base == 'o':
+		return 'ô', true
+	case mark == markHorn && base == 'o':
+		return 'ơ', true
+	case mark == markHorn && base == 'u':
+		return 'ư', true
+	}
+	return 0, false
+}
+
+// consonantsOnly reports whether word is letters without a vowel or tone, as
+// in the abbreviations NĐ, QĐ or the đồng written "đ".
+func consonantsOnly(word string) bool {
+	for _, r := range strings.ToLower(word) {
+		if r == 'đ' {
+			continue
+		}
+		if r > unicode.MaxASCII || !unicode.IsLetter(r) || strings.ContainsRune("aeiouy", r) {
+			return false
+		}
+	}
+	return true
+}

@@ -1,0 +1,51 @@
+package vnenc
+
+import "testing"
+
+func TestValidSyllable(t *testing.T) {
+	tests := []struct {
+		word string
+		want bool
+	}{
+		{"việt", true}, {"Nguyễn", true}, {"nghĩa", true}, {"gì", true}, {"giữa", true},
+		{"quốc", true}, {"quyết", true}, {"Quỳnh", true}, {"khuya", true}, {"người", true},
+		{"hươu", true}, {"Đắk", true}, {"oẳn", true}, {"xoong", true}, {"ấy", true}, {"ở", true},
+		{"thuở", true}, {"khoẻ", true}, {"khỏe", true}, {"huých", true}, {"ạ", true},
+		{"vieät", false}, // VNI mojibake
+		{"viöt", false},  // TCVN3 mojibake
+		{"vi®t", false},  // not a letter
+		{"viêòt", false}, // two tones
+		{"cafộ", false},  // f is not Vietnamese
+		{"việc", true},   // stopped final with the dot below
+		{"viềc", false},  // stopped final with the grave
+		{"ăn", true},     // ă with a final
+		{"ă", false},     // ă needs a final
+		{"tôch", false},  // ch after ô
+		{"mùa", true},    // ua without a final
+		{"muan", false},  // ua never takes one
+		{"nguyênh", false},
+		{"ẻ", true},
+	}
+	for _, tt := range tests {
+		if got := validSyllable(tt.word); got != tt.want {
+			t.Errorf("validSyllable(%q) = %v, want %v", tt.word, got, tt.want)
+		}
+	}
+}
+
+func TestWordStatus(t *testing.T) {
+	tests := []struct {
+		word string
+		want status
+	}{
+		{"Hà", good}, {"“Nội”,", good}, {"15/2024/NĐ-CP", good}, {"Rịa-Vũng", good},
+		{"C¸c", bad}, {"b»ng", bad}, {"café", bad}, {"Müller", bad},
+		{"hello", neutral}, {"42", neutral}, {"–", neutral}, {"35°C", neutral},
+		{"Москва", foreign},
+	}
+	for _, tt := range tests {
+		if got := wordStatus(tt.word); got != tt.want {
+			t.Errorf("wordStatus(%q) = %v, want %v", tt.word, got, tt.want)
+		}
+	}
+}
