@@ -215,11 +215,11 @@ func TestAuthorSubmitsApproverApproves(t *testing.T) {
 	// The approver sees it waiting, and approves it with a royalty.
 	approver := f.login("duyet")
 	_, doc = approver.get("/")
-	if doc.Find(`section[aria-labelledby="d-approval"] a[href="` + revPath + `"], section[aria-labelledby="d-review"] a[href="` + revPath + `"]`).Length() == 0 {
+	if doc.Find(`section[aria-labelledby="d-approval"] a[href="`+revPath+`"], section[aria-labelledby="d-review"] a[href="`+revPath+`"]`).Length() == 0 {
 		t.Errorf("approver's dashboard does not list %s", revPath)
 	}
 	_, doc = approver.get(revPath)
-	if doc.Find(`form[action="` + revPath + `/approve"]`).Length() != 1 {
+	if doc.Find(`form[action="`+revPath+`/approve"]`).Length() != 1 {
 		t.Fatal("approver has no approve form")
 	}
 	resp, doc = approver.postForm(revPath+"/approve", url.Values{"when": {"now"},
@@ -507,10 +507,10 @@ func TestCataloguesMatch(t *testing.T) {
 
 func TestSlugify(t *testing.T) {
 	for in, want := range map[string]string{
-		"Khánh Hòa đón 1 triệu lượt khách":  "khanh-hoa-don-1-trieu-luot-khach",
+		"Khánh Hòa đón 1 triệu lượt khách": "khanh-hoa-don-1-trieu-luot-khach",
 		"  Đường Trần Phú -- Nha Trang!  ": "duong-tran-phu-nha-trang",
 		"Фестиваль моря":                   "festival-moria",
-		"Hoà / Hòa":                         "hoa-hoa",
+		"Hoà / Hòa":                        "hoa-hoa",
 	} {
 		if got := Slugify(in); got != want {
 			t.Errorf("Slugify(%q) = %q, want %q", in, got, want)
