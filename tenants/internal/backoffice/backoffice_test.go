@@ -517,3 +517,148 @@ func TestSlugify(t *testing.T) {
 		}
 	}
 }
+
+func TestReturnEditDiffAndRestore(t *testing.T) {
+	f := newFixture(t)
+	author := f.login("tacgia")
+	revPath := writeArticle(t, author, "Hội thảo du lịch biển")
+
+	editor := f.login("bientap")
+	resp, doc := editor.postForm(revPath+"/return", url.Values{"comment": {""}})
+	if resp.StatusCode != http.StatusBadRequest || doc.Find(`.error-summary a[href="#comment"]`).Length() != 1 {
+		t.Errorf("return without comment: %d %q", resp.StatusCode, errorSummary(doc))
+	}
+	resp, _ = editor.postForm(revPath+"/return", url.Values{"comment": {"Bổ sung thời gian và địa điểm."}})
+	if resp.StatusCode != http.StatusSeeOther {
+		t.Fatalf("return: %d", resp.StatusCode)
+	}
+	_, doc = author.get("/")
+	if doc.Find(`section[aria-labelledby="d-returned"] a[href="`+revPath+`"]`).Length() != 1 {
+		t.Error("the returned revision is not on the author's dashboard")
+	}
+	_, doc = author.get(revPath)
+	if !strings.Contains(text(doc, ".notice[role=note]"), "Bổ sung thời gian") {
+		t.Errorf("the comment is not shown: %q", text(doc, ".notice[role=note]"))
+	}
+	form := article("Hội thảo du lịch biển")
+	form.Set("vi_body", "## Diễn biến\n\nNội dung **chính** của bài.\n\nThời gian: 8 giờ, ngày 5/12.")
+	form.Set("op", "submit")
+	resp, doc = author.postMultipart(revPath, form)
+	if resp.StatusCode != http.StatusSeeOther {
+		t.Fatalf("resubmit: %d %q", resp.StatusCode, errorSummary(doc))
+	}
+	approver := f.login("duyet")
+	resp, _ = approver.postForm(revPath+"/approve", url.Values{"when": {"now"}})
+	itemPath := location(t, resp)
+
+	// A new revision of the approved item, from its page.
+	_, doc = author.get(itemPath + "/sua")
+	if got, _ := doc.Find("form[enctype]").Attr("action"); got != itemPath+"/sua" {
+		t.Fatalf("edit form posts to %q", got)
+	}
+	form.Set("vi_title", "Hội thảo phát triển du lịch biển")
+	form.Set("op", "save")
+	resp, doc = author.postMultipart(itemPath+"/sua", form)
+	if resp.StatusCode != http.StatusSeeOther {
+		t.Fatalf("new revision: %d %q", resp.StatusCode, errorSummary(doc))
+	}
+	_, doc = author.get(itemPath + "/phien-ban")
+	if n := doc.Find(`input[name="from"]`).Length(); n != 2 {
+		t.Fatalf("%d revisions listed, want 2", n)
+	}
+	del := doc.Find("table.diff tr.del").Text()
+	ins := doc.Find("table.diff tr.ins").Text()
+	if !strings.Contains(del, "Hội thảo du lịch biển") || !strings.Contains(ins, "Hội thảo phát triển du lịch biển") {
+		t.Errorf("diff: removed %q, added %q", del, ins)
+	}
+	// Not colour alone: the markers are text.
+	if !strings.Contains(doc.Find("table.diff tr.ins .op").First().Text(), "+") || doc.Find("table.diff ins").Length() == 0 {
+		t.Error("added lines carry no text marker")
+	}
+	from, _ := doc.Find(`input[name="from"]:checked`).Attr("value")
+	to, _ := doc.Find(`input[name="to"]:checked`).Attr("value")
+	_, doc = author.get(itemPath + "/phien-ban?view=split&from=" + from + "&to=" + to)
+	if doc.Find("table.diff.split td.del del").Length() == 0 || doc.Find("table.diff.split td.ins ins").Length() == 0 {
+		t.Error("side-by-side view lacks marked cells")
+	}
+
+	// Restoring the approved revision makes a new draft of the author's.
+	restore := doc.Find(`form[action="` + revPath + `/restore"]`)
+	if restore.Length() != 1 {
+		t.Fatalf("no restore button for %s", revPath)
+	}
+	resp, _ = author.postForm(revPath+"/restore", url.Values{})
+	newRev := location(t, resp)
+	if newRev == revPath {
+		t.Fatal("restore did not make a new revision")
+	}
+	_, doc = author.get(newRev)
+	if got, _ := doc.Find("#vi_title").Attr("value"); got != "Hội thảo du lịch biển" {
+		t.Errorf("restored title %q", got)
+	}
+}
+
+func TestOrganisationScheduledAndDataset(t *testing.T) {
+	f := newFixture(t)
+	author := f.login("tacgia")
+	_, doc := author.get("/noi-dung/moi?kind=organisation")
+	if n := doc.Find(`#officials tr`).Length(); n != 3 {
+		t.Errorf("%d blank official rows, want 3 for browsers without JavaScript", n)
+	}
+	form := url.Values{"category": {"organisation"}, "vi_title": {"Ủy ban nhân dân phường Nha Trang"}, "op": {"submit"},
+		"org_address": {"01 Trần Phú"}, "org_email": {"ubnd@nhatrang.gov.vn"},
+		"official_0_name": {"Nguyễn Văn A"}, "official_0_position": {"Chủ tịch"},
+		"official_1_name": {""}, "official_1_position": {""},
+		"official_2_name": {""}, "official_2_position": {"Phó Chủ tịch"}}
+	resp, doc := author.postMultipart("/noi-dung/moi?kind=organisation", form)
+	if resp.StatusCode != http.StatusBadRequest || doc.Find(`.error-summary a[href="#official_1_name"]`).Length() != 1 {
+		t.Errorf("row without a name: %d %q", resp.StatusCode, errorSummary(doc))
+	}
+	form.Del("official_2_position")
+	resp, doc = author.postMultipart("/noi-dung/moi?kind=organisation", form)
+	if resp.StatusCode != http.StatusSeeOther {
+		t.Fatalf("organisation: %d %q", resp.StatusCode, errorSummary(doc))
+	}
+	revPath := location(t, resp)
+	_, doc = author.get(revPath)
+	if got, _ := doc.Find("#official_0_name").Attr("value"); got != "Nguyễn Văn A" {
+		t.Errorf("official 0 = %q", got)
+	}
+	if n := doc.Find(`#officials tr`).Length(); n != 4 {
+		t.Errorf("%d official rows, want 1 + 3 blank", n)
+	}
+
+	approver := f.login("duyet")
+	resp, doc = approver.postForm(revPath+"/approve", url.Values{"when": {"scheduled"}, "publish_at": {"2020-01-01T08:00"}})
+	if resp.StatusCode != http.StatusBadRequest || doc.Find(`.error-summary a[href="#publish_at"]`).Length() != 1 {
+		t.Errorf("past schedule: %d %q", resp.StatusCode, errorSummary(doc))
+	}
+	when := time.Now().Add(48 * time.Hour).In(vnZone)
+	resp, doc = approver.postForm(revPath+"/approve", url.Values{"when": {"scheduled"}, "publish_at": {when.Format("2006-01-02T15:04")}})
+	if resp.StatusCode != http.StatusSeeOther {
+		t.Fatalf("schedule: %d %q", resp.StatusCode, errorSummary(doc))
+	}
+	rows, _ := f.store.ListOutbox(context.Background(), "", 10)
+	if len(rows) != 1 || rows[0].PublishAt == nil || rows[0].PublishAt.In(vnZone).Format("2006-01-02T15:04") != when.Format("2006-01-02T15:04") {
+		t.Fatalf("outbox rows %+v, want one due at %s Viet Nam time", rows, when)
+	}
+	_, doc = approver.get("/")
+	if doc.Find(`section[aria-labelledby="d-scheduled"] a[href="`+revPath+`"]`).Length() != 1 {
+		t.Error("the scheduled revision is not on the dashboard")
+	}
+
+	// A dataset's data file must be CSV.
+	ds := url.Values{"category": {"statistics"}, "vi_title": {"Lượt khách du lịch 2026"}, "data_format": {"CSV"}, "op": {"save"}}
+	resp, doc = author.postMultipart("/noi-dung/moi?kind=dataset", ds, file{"data_file", "số liệu.pdf", pdfData})
+	if resp.StatusCode != http.StatusBadRequest || !strings.Contains(errorSummary(doc), "phải là tệp CSV") {
+		t.Errorf("pdf as data file: %d %q", resp.StatusCode, errorSummary(doc))
+	}
+	resp, doc = author.postMultipart("/noi-dung/moi?kind=dataset", ds, file{"data_file", "số liệu.csv", []byte("thang,luot\n1,120000\n")})
+	if resp.StatusCode != http.StatusSeeOther {
+		t.Fatalf("dataset: %d %q", resp.StatusCode, errorSummary(doc))
+	}
+	_, doc = author.get(location(t, resp))
+	if !strings.Contains(doc.Find("td").Text(), "tệp dữ liệu") {
+		t.Error("the CSV is not marked as the data file")
+	}
+}

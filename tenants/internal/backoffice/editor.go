@@ -139,6 +139,14 @@ func (s *Server) renderEditor(w http.ResponseWriter, r *http.Request, status int
 		v.Kinds = append(v.Kinds, k.Name)
 	}
 	v.ReadOnly = !v.Can[string(editorial.ActionSave)]
+	if v.ReadOnly {
+		// Reviewers who cannot edit read the body as it will look.
+		for i := range v.Form.Texts {
+			if t := &v.Form.Texts[i]; t.Markdown != "" && t.Preview == "" {
+				t.Preview = template.HTML(editorial.RenderMarkdown(t.Markdown))
+			}
+		}
+	}
 	title := l.T("editor.title_new", l.T("kind."+v.Form.Kind))
 	if v.Rev != nil {
 		v.Action = "/ban-sua/" + itoa(v.Rev.ID)
