@@ -144,13 +144,15 @@ func demoAccounts(ctx context.Context, as *accounts.Store, tenant, pw string) er
 	if err != nil {
 		return err
 	}
-	have := map[string]bool{}
+	have := map[string]accounts.Account{}
 	for _, a := range existing {
-		have[a.Username] = true
+		have[a.Username] = a
 	}
 	for _, d := range demoBoard {
-		status := "exists"
-		if !have[d.username] {
+		status, shown := "exists", d.name
+		if a, ok := have[d.username]; ok {
+			shown = a.DisplayName
+		} else {
 			_, err := as.Create(ctx, "demo", accounts.NewAccount{Username: d.username, DisplayName: d.name, Password: pw,
 				Roles: []accounts.Role{d.role}})
 			if err != nil && !errors.Is(err, accounts.ErrUsernameTaken) {
@@ -162,7 +164,7 @@ func demoAccounts(ctx context.Context, as *accounts.Store, tenant, pw string) er
 		if label != "" {
 			label += ": "
 		}
-		fmt.Printf("%sdemo %-8s %-9s %s (%s)\n", label, d.role, d.username, d.name, status)
+		fmt.Printf("%sdemo %-8s %-9s %s (%s)\n", label, d.role, d.username, shown, status)
 	}
 	return nil
 }
