@@ -88,8 +88,10 @@ func printURLs(w io.Writer, f *federation.Federation, opts federation.Options) {
 	for _, t := range opts.Tenants {
 		sp := f.SubPortals[t.ID]
 		fmt.Fprintf(w, "  %-22s %s/vi/%s/\n", t.NameVI, f.Gateway, t.ID)
-		fmt.Fprintf(w, "  %-22s sub-portal %s  (API token in var/credentials/%s.api-token)\n", "", sp.URL, t.ID)
+		fmt.Fprintf(w, "  %-22s back office %s/   (API token in var/credentials/%s.api-token)\n", "", sp.URL, t.ID)
 	}
+	fmt.Fprintf(w, "\n  Back-office demo accounts, on every sub-portal, password %s:\n", f.DemoPassword)
+	fmt.Fprintf(w, "    tacgia (author)   bientap (editor)   duyet (approver)   quantri (administrator)\n")
 	fmt.Fprintf(w, "  Hub gRPC (TLS)         %s   CA %s\n", f.HubAddr, f.CAFile)
 	fmt.Fprintf(w, "  Hub health, metrics    http://%s/readyz   http://%s/metrics\n", f.HubOpsAddr, f.HubOpsAddr)
 	fmt.Fprintf(w, "\nData is kept in %s. Press Ctrl-C to stop.\n\n", opts.VarDir)

@@ -72,6 +72,8 @@ type Federation struct {
 	Gateway string
 	// HubAddr and HubOpsAddr are the aggregator's bound addresses.
 	HubAddr, HubOpsAddr string
+	// DemoPassword is the password of every demo account (SeedDemo).
+	DemoPassword string
 	// CAFile is the development CA the aggregator's certificate chains to.
 	CAFile     string
 	Aggregator *supervise.Process
@@ -140,6 +142,11 @@ func (f *Federation) up(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
+	if o.SeedDemo {
+		if f.DemoPassword, err = demoPassword(filepath.Join(o.VarDir, "credentials", "demo-password")); err != nil {
+			return err
+		}
+	}
 
 	f.CAFile = filepath.Join(o.VarDir, "tls", "ca.pem")
 	if err := f.StartAggregator(ctx, orDefault(o.HubAddr, "127.0.0.1:0")); err != nil {
@@ -162,17 +169,20 @@ func (f *Federation) up(ctx context.Context) error {
 		}
 		sp := &SubPortal{Tenant: t, APIToken: creds[t.ID].apiToken, HubToken: creds[t.ID].hubToken}
 		sp.env = []string{
-			"SUBPORTAL_TENANT=" + t.ID, "DATABASE_URL=" + db,
+			"SUBPORTAL_TENANT=" + t.ID, "SUBPORTAL_NAME=" + t.NameVI, "DATABASE_URL=" + db,
 			"SUBPORTAL_HUB_ADDR=" + f.HubAddr, "SUBPORTAL_HUB_CA=" + f.CAFile,
 			"SUBPORTAL_HUB_TOKEN_FILE=" + creds[t.ID].tokenFile,
 			"SUBPORTAL_API_TOKEN=" + sp.APIToken,
 			fmt.Sprintf("SUBPORTAL_ADDR=127.0.0.1:%d", t.Port),
 		}
 		if o.SeedDemo {
-			spec := supervise.Spec{Name: "seed " + t.ID, Path: f.bin("subportal"), Args: []string{"seed", "--demo", t.ID},
-				Env: append(append([]string{}, o.Env...), sp.env...), Output: o.Output}
-			if err := supervise.Run(ctx, spec); err != nil {
-				return err
+			env := append(append([]string{}, o.Env...), sp.env...)
+			for _, args := range [][]string{{"seed", "--demo", t.ID}, {"users", "demo"}} {
+				spec := supervise.Spec{Name: args[0] + " " + t.ID, Path: f.bin("subportal"), Args: args,
+					Env: append(env, "SUBPORTAL_DEMO_PASSWORD="+f.DemoPassword), Output: o.Output}
+				if err := supervise.Run(ctx, spec); err != nil {
+					return err
+				}
 			}
 		}
 		p, err := f.start(ctx, supervise.Spec{Name: "subportal " + t.ID, Path: f.bin("subportal"), Args: []string{"serve"}, Env: sp.env})

@@ -91,3 +91,17 @@ func writeSecret(path, value string) error {
 	}
 	return os.Chmod(path, 0o600)
 }
+
+// demoPassword returns the demo accounts' password, made once and kept in
+// path (mode 0600): easy to type, and not the same on two machines.
+func demoPassword(path string) (string, error) {
+	if b, err := os.ReadFile(path); err == nil && len(strings.TrimSpace(string(b))) >= 12 {
+		return strings.TrimSpace(string(b)), nil
+	}
+	raw := make([]byte, 6)
+	if _, err := rand.Read(raw); err != nil {
+		return "", err
+	}
+	pw := fmt.Sprintf("khanhhoa-%x", raw)
+	return pw, writeSecret(path, pw)
+}
