@@ -662,3 +662,39 @@ func TestOrganisationScheduledAndDataset(t *testing.T) {
 		t.Error("the CSV is not marked as the data file")
 	}
 }
+
+func TestLegacyEncodingNoticeAndKeepAsTyped(t *testing.T) {
+	f := newFixture(t)
+	b := f.login("tacgia")
+	legacy := "Th«ng b¸o vÒ viÖc x©y dùng c¶ng" // TCVN3 read as Windows-1252
+	form := article(legacy)
+	form.Set("vi_slug", "thong-bao-cang")
+	resp, doc := b.postMultipart("/noi-dung/moi?kind=article", form)
+	revPath := location(t, resp)
+	_, doc = b.get(revPath)
+	if got, _ := doc.Find("#vi_title").Attr("value"); got != "Thông báo về việc xây dựng cảng" {
+		t.Errorf("title after saving = %q, want converted", got)
+	}
+	notice := doc.Find(`section[aria-labelledby="notices-title"]`)
+	if !strings.Contains(notice.Text(), legacy) || !strings.Contains(notice.Text(), "TCVN3") {
+		t.Errorf("notice: %q", strings.Join(strings.Fields(notice.Text()), " "))
+	}
+	box := notice.Find(`input[type=checkbox][name=keep]`)
+	if v, _ := box.Attr("value"); v != "texts[vi].title" {
+		t.Fatalf("keep checkbox value %q", v)
+	}
+	if id, _ := box.Attr("id"); doc.Find(`label[for="`+id+`"]`).Text() != "Giữ nguyên như đã gõ" {
+		t.Error("keep checkbox label")
+	}
+	// Keep as typed: the converted title in the form goes back to what was typed.
+	form.Set("vi_title", "Thông báo về việc xây dựng cảng")
+	form.Set("keep", "texts[vi].title")
+	resp, doc = b.postMultipart(revPath, form)
+	if resp.StatusCode != http.StatusSeeOther {
+		t.Fatalf("keep: %d %q", resp.StatusCode, errorSummary(doc))
+	}
+	_, doc = b.get(revPath)
+	if got, _ := doc.Find("#vi_title").Attr("value"); got != legacy {
+		t.Errorf("kept title = %q, want %q", got, legacy)
+	}
+}

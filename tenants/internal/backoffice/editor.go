@@ -5,6 +5,7 @@ import (
 	"net/http"
 	"regexp"
 	"strconv"
+	"strings"
 
 	"github.com/portalhub/portalhub/tenants/internal/accounts"
 	"github.com/portalhub/portalhub/tenants/internal/editorial"
@@ -237,6 +238,9 @@ func (s *Server) saveEditor(w http.ResponseWriter, r *http.Request) error {
 	default:
 		form.ContentID = "" // editorial makes it from the Vietnamese slug
 	}
+	if rev != nil {
+		keepTyped(form, rev.Notices)
+	}
 	fe := &FormErrors{}
 	form.check(l, fe)
 	v := &editorView{Form: form, Rev: rev, Can: can}
@@ -305,6 +309,39 @@ func (s *Server) saveEditor(w http.ResponseWriter, r *http.Request) error {
 		return seeOther(w, r, "/ban-sua/"+itoa(saved.ID), "submitted")
 	}
 	return seeOther(w, r, "/ban-sua/"+itoa(saved.ID), "saved")
+}
+
+// keepTyped puts back the text as typed where the editor declined a
+// legacy-encoding conversion: the form shows the converted text, so keeping
+// "as typed" means the notice's Before, not the field's current value.
+func keepTyped(f *editorForm, notices []editorial.TextNotice) {
+	for _, n := range notices {
+		if !f.Keep[n.Field] {
+			continue
+		}
+		m := fieldPattern.FindStringSubmatch(n.Field)
+		if m == nil {
+			continue
+		}
+		t := f.text(m[1])
+		if t == nil {
+			continue
+		}
+		var p *string
+		switch m[2] {
+		case "title":
+			p = &t.Title
+		case "summary":
+			p = &t.Summary
+		case "markdown", "body_html":
+			p = &t.Markdown
+		default:
+			continue
+		}
+		if *p == n.After || strings.TrimSpace(*p) == strings.TrimSpace(n.After) {
+			*p = n.Before
+		}
+	}
 }
 
 // editorError shows a domain error on the editor, or fails the request
