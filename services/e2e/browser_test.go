@@ -2,6 +2,7 @@ package e2e
 
 import (
 	"bytes"
+	"context"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -62,4 +63,15 @@ func TestPortalPagesMeetWCAG21AA(t *testing.T) {
 		urls = append(urls, fed.Gateway+p)
 	}
 	runBrowserTest(t, "accessibility.test.mjs", "PORTAL_URLS="+strings.Join(urls, " "))
+}
+
+func TestBackOfficeFlowInBrowser(t *testing.T) {
+	const tenant, password = "so-a", "mat-khau-thu-nghiem-2026"
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	defer cancel()
+	if err := fed.RunSubPortalCommand(ctx, tenant, []string{"SUBPORTAL_DEMO_PASSWORD=" + password}, "users", "demo"); err != nil {
+		t.Fatal(err)
+	}
+	runBrowserTest(t, "backoffice.test.mjs",
+		"BACKOFFICE_URL="+fed.SubPortals[tenant].URL, "GATEWAY_URL="+fed.Gateway, "TENANT="+tenant, "DEMO_PASSWORD="+password)
 }

@@ -309,3 +309,15 @@ func localhost(addr string) string {
 	}
 	return addr
 }
+
+// RunSubPortalCommand runs a one-off `subportal` subcommand (seed, users,
+// publish) against a tenant's sub-portal database, with env added.
+func (f *Federation) RunSubPortalCommand(ctx context.Context, tenant string, env []string, args ...string) error {
+	sp, ok := f.SubPortals[tenant]
+	if !ok {
+		return fmt.Errorf("no sub-portal %q", tenant)
+	}
+	spec := supervise.Spec{Name: strings.Join(append([]string{"subportal"}, args...), " "), Path: f.bin("subportal"), Args: args,
+		Env: append(append(append([]string{}, f.opts.Env...), sp.env...), env...), Output: f.opts.Output}
+	return supervise.Run(ctx, spec)
+}
