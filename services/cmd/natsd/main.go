@@ -38,7 +38,7 @@ import (
 	"github.com/rs/zerolog"
 
 	"github.com/portalhub/portalhub/services/lifecycle"
-	"github.com/portalhub/portalhub/services/testenv"
+	"github.com/portalhub/portalhub/services/natsserver"
 )
 
 // config is natsd's configuration.
@@ -114,7 +114,7 @@ func run(ctx context.Context, cfg config, log zerolog.Logger) error {
 		port = previousPort(portFile)
 	}
 
-	opts := testenv.NATSOptions(cfg.Store, port)
+	opts := natsserver.Options(cfg.Store, port)
 	opts.Host = host
 	if cfg.HTTP != "" {
 		if opts.HTTPHost, opts.HTTPPort, err = splitAddr(cfg.HTTP); err != nil {
