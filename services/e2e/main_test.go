@@ -62,7 +62,7 @@ func run(m *testing.M) int {
 	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
 	defer cancel()
 	fed, err = federation.Start(ctx, federation.Options{
-		VarDir: filepath.Join(dir, "var"), BinDir: bin, DatabaseURL: os.Getenv("DATABASE_URL"), Ephemeral: true,
+		VarDir: filepath.Join(dir, "var"), BinDir: bin, Ephemeral: true, // always a private cluster: fixed database names
 		Tenants: tenants, Output: out,
 	})
 	if err != nil {
