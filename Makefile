@@ -71,12 +71,18 @@ build:
 run: deps build grpcurl
 	$(BIN)/devstack
 
+# Packages with real concurrency (relays, caches, consumers, interceptors)
+# also run under the race detector: module:package-pattern.
+RACE_PKGS := services:./internal/outbox services:./internal/hubstore services:./internal/auth \
+             gateway:./internal/pagecache gateway:./internal/invalidate tenants:./internal/push
+
 # Test everything: generated code fresh, lint, then every module's tests.
 # PORTALHUB_BIN tells the end-to-end tests where the binaries are (built once).
 test: deps proto-check lint build
 	@set -o pipefail; for m in $(MODULES); do \
 	  echo "== $$m"; (cd $$m && if [ -z "$$(go list ./... 2>/dev/null)" ]; then echo "no packages yet"; exit 0; fi; \
 	    PORTALHUB_BIN=$(BIN) go test -count=1 -timeout 20m ./...) || exit 1; done
+	@echo "== race detector"; for mp in $(RACE_PKGS); do (cd $${mp%%:*} && go test -race -count=1 -timeout 10m $${mp#*:}) || exit 1; done
 	@echo "all tests passed"
 
 bench: deps build
