@@ -20,6 +20,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"strings"
 	"text/tabwriter"
 
 	"github.com/portalhub/portalhub/services/hubschema"
@@ -37,6 +38,8 @@ Usage:
   hubctl credentials issue --tenant ID [--label LABEL] [--out FILE]
   hubctl credentials list [--tenant ID]
   hubctl credentials revoke --id N
+  hubctl items takedown --tenant ID --id CONTENT_ID --reason "public reason"
+  hubctl items lift --tenant ID --id CONTENT_ID
 
 Every command takes --actor NAME (default $USER), recorded in the audit log.
 KIND is one of province, department, commune, ward, special_zone, district, other.
@@ -63,7 +66,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 	}
 	cmd := args[0]
 	rest := args[1:]
-	if cmd == "tenants" || cmd == "credentials" {
+	if cmd == "tenants" || cmd == "credentials" || cmd == "items" {
 		if len(rest) == 0 {
 			fmt.Fprint(stderr, usage)
 			return 2
@@ -77,7 +80,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 	actor := fs.String("actor", getenv("USER"), "operator recorded in the audit log")
 	var (
 		id, kind, nameVI, nameEN, nameRU, homeURL, status string
-		tenant, label, out                                string
+		tenant, label, out, contentID, reason             string
 		credID                                            int64
 	)
 	switch cmd {
@@ -100,6 +103,12 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		fs.StringVar(&tenant, "tenant", "", "only this tenant's credentials")
 	case "credentials revoke":
 		fs.Int64Var(&credID, "id", 0, "credential id (see credentials list)")
+	case "items takedown", "items lift":
+		fs.StringVar(&tenant, "tenant", "", "tenant id")
+		fs.StringVar(&contentID, "id", "", "content id")
+		if cmd == "items takedown" {
+			fs.StringVar(&reason, "reason", "", "public reason, shown on the page (required)")
+		}
 	default:
 		fmt.Fprintf(stderr, "hubctl: lệnh không rõ / unknown command %q\n\n%s", cmd, usage)
 		return 2
@@ -127,6 +136,12 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		return missing("status")
 	case cmd == "credentials issue" && tenant == "":
 		return missing("tenant")
+	case strings.HasPrefix(cmd, "items ") && tenant == "":
+		return missing("tenant")
+	case strings.HasPrefix(cmd, "items ") && contentID == "":
+		return missing("id")
+	case cmd == "items takedown" && strings.TrimSpace(reason) == "":
+		return missing("reason")
 	case cmd == "credentials revoke" && credID == 0:
 		return missing("id")
 	}
@@ -229,6 +244,16 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 			return fail(err)
 		}
 		fmt.Fprintf(stdout, "Đã thu hồi thông tin xác thực %d / credential %d revoked\n", credID, credID)
+	case "items takedown":
+		if err := store.TakeDown(ctx, *actor, tenant, contentID, reason); err != nil {
+			return fail(err)
+		}
+		fmt.Fprintf(stdout, "Đã gỡ %s/%s khỏi cổng / %s/%s taken down\n", tenant, contentID, tenant, contentID)
+	case "items lift":
+		if err := store.LiftTakedown(ctx, *actor, tenant, contentID); err != nil {
+			return fail(err)
+		}
+		fmt.Fprintf(stdout, "Đã hiển thị lại %s/%s / takedown of %s/%s lifted\n", tenant, contentID, tenant, contentID)
 	}
 	return 0
 }

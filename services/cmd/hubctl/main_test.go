@@ -98,3 +98,47 @@ func TestHubctl(t *testing.T) {
 }
 
 func itoa(n int64) string { return strconv.FormatInt(n, 10) }
+
+func TestHubctlTakedown(t *testing.T) {
+	url := testenv.Postgres(t, "hubctl", hubschema.Migrate)
+	env := func(k string) string {
+		if k == "DATABASE_URL" {
+			return url
+		}
+		return "ops"
+	}
+	ctl := func(args ...string) (int, string) {
+		var out, errOut bytes.Buffer
+		code := run(context.Background(), args, env, &out, &errOut)
+		return code, out.String() + errOut.String()
+	}
+	ctx := context.Background()
+	store, err := hubstore.Open(ctx, url)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer store.Close()
+	if err := store.AddTenant(ctx, "t", hubstore.Tenant{ID: "so-gd", Kind: "department", NameVI: "Sở"}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := store.Pool().Exec(ctx, `INSERT INTO items (tenant_id, content_id, version, content_hash, kind, category, state, published_at, doc)
+		VALUES ('so-gd', 'tin', 3, '\x`+strings.Repeat("00", 32)+`', 'article', 'news', 'published', now(), '{}')`); err != nil {
+		t.Fatal(err)
+	}
+	if code, out := ctl("items", "takedown", "--tenant", "so-gd", "--id", "tin"); code != 2 || !strings.Contains(out, "--reason") {
+		t.Errorf("takedown without a reason: %d %q", code, out)
+	}
+	if code, out := ctl("items", "takedown", "--tenant", "so-gd", "--id", "khong-co", "--reason", "x"); code != 1 {
+		t.Errorf("takedown of a missing item: %d %q", code, out)
+	}
+	if code, out := ctl("items", "takedown", "--tenant", "so-gd", "--id", "tin", "--reason", "Thông tin sai sự thật"); code != 0 {
+		t.Fatalf("takedown: %d %q", code, out)
+	}
+	var reason string
+	if err := store.Pool().QueryRow(ctx, `SELECT takedown_reason FROM items WHERE content_id = 'tin'`).Scan(&reason); err != nil || reason != "Thông tin sai sự thật" {
+		t.Errorf("stored reason: %q %v", reason, err)
+	}
+	if code, out := ctl("items", "lift", "--tenant", "so-gd", "--id", "tin"); code != 0 {
+		t.Fatalf("lift: %d %q", code, out)
+	}
+}

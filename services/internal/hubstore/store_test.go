@@ -444,3 +444,46 @@ func TestApplyRefusesRedirectToMissingSuccessor(t *testing.T) {
 		t.Fatalf("redirect to an existing successor: %v", err)
 	}
 }
+
+func TestTakeDownAndLift(t *testing.T) {
+	s := newStore(t)
+	ctx := context.Background()
+	if _, err := push(t, s, "tenant-a", article("bai-viet", 1, "Bài viết", "bai-viet")); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.TakeDown(ctx, "ops", "tenant-a", "bai-viet", " "); !errors.Is(err, ErrInvalidArgument) {
+		t.Errorf("takedown without a reason: got %v, want ErrInvalidArgument", err)
+	}
+	if err := s.TakeDown(ctx, "ops", "tenant-a", "khong-co", "Lý do"); !errors.Is(err, ErrNotFound) {
+		t.Errorf("takedown of a missing item: got %v, want ErrNotFound", err)
+	}
+	if err := s.TakeDown(ctx, "ops", "tenant-a", "bai-viet", "Vi phạm bản quyền"); err != nil {
+		t.Fatal(err)
+	}
+	items, _, err := s.ListVersions(ctx, "tenant-a", 10, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(items) != 1 || items[0].GetTakedown().GetReason() != "Vi phạm bản quyền" {
+		t.Fatalf("ListVersions after takedown: got %v, want the takedown with its reason", items)
+	}
+	// A new push does not lift it.
+	if _, err := push(t, s, "tenant-a", article("bai-viet", 2, "Bài viết sửa", "bai-viet")); err != nil {
+		t.Fatal(err)
+	}
+	if n := count(t, s, `SELECT count(*) FROM items WHERE takedown_reason IS NOT NULL`); n != 1 {
+		t.Errorf("takedown survived a push: got %d rows, want 1", n)
+	}
+	if err := s.LiftTakedown(ctx, "ops", "tenant-a", "bai-viet"); err != nil {
+		t.Fatal(err)
+	}
+	if n := count(t, s, `SELECT count(*) FROM items WHERE takedown_reason IS NOT NULL OR taken_down_at IS NOT NULL`); n != 0 {
+		t.Errorf("lifted takedown still set (%d rows)", n)
+	}
+	if n := count(t, s, `SELECT count(DISTINCT msg_id) FROM outbox WHERE msg_id LIKE 'tenant-a/bai-viet/%/takedown/%'`); n != 2 {
+		t.Errorf("takedown events: got %d distinct, want 2 (take down, lift)", n)
+	}
+	if n := count(t, s, `SELECT count(*) FROM audit_log WHERE action IN ('item.takedown', 'item.takedown_lifted') AND actor = 'ops'`); n != 2 {
+		t.Errorf("audit entries: got %d, want 2", n)
+	}
+}
