@@ -3,7 +3,10 @@ package backoffice
 import (
 	"errors"
 	"net/http"
+	"net/url"
 	"strings"
+	"unicode"
+	"unicode/utf8"
 
 	"github.com/portalhub/portalhub/tenants/internal/accounts"
 	"github.com/portalhub/portalhub/tenants/internal/errs"
@@ -57,20 +60,44 @@ func (s *Server) login(w http.ResponseWriter, r *http.Request) error {
 	if err := s.cfg.Sessions.Begin(w, r, acc); err != nil {
 		return err
 	}
-	to := v.Next
-	if to == "" {
-		to = "/"
-	}
-	return seeOther(w, r, to, "")
+	return seeOther(w, r, v.Next, "")
 }
 
-// safeNext keeps only a local path to go back to after logging in.
+// safeNext keeps only a local path to go back to after logging in, and
+// answers "/" for anything else: a URL with a scheme or a host, a path that
+// does not start with exactly one "/" (as given or once decoded: "//x",
+// "/%2F%2Fx"), or one holding a backslash or a control character (as given
+// or decoded: "/\\x", "/%09/x", which browsers strip or read as "//").
 func safeNext(next string) string {
-	if !strings.HasPrefix(next, "/") || strings.HasPrefix(next, "//") || strings.HasPrefix(next, "/\\") ||
-		strings.HasPrefix(next, "/dang-nhap") {
-		return ""
+	if next == "" || !strings.HasPrefix(next, "/") || strings.HasPrefix(next, "//") || badPathChars(next) {
+		return "/"
+	}
+	u, err := url.Parse(next)
+	if err != nil || u.Scheme != "" || u.Host != "" || u.User != nil || u.Opaque != "" {
+		return "/"
+	}
+	decoded, err := url.PathUnescape(u.EscapedPath())
+	if err != nil || !strings.HasPrefix(decoded, "/") || strings.HasPrefix(decoded, "//") || badPathChars(decoded) {
+		return "/"
+	}
+	if q, err := url.QueryUnescape(u.RawQuery); err != nil || badPathChars(q) {
+		return "/"
+	}
+	if u.Path == "/dang-nhap" || strings.HasPrefix(u.Path, "/dang-nhap/") {
+		return "/"
 	}
 	return next
+}
+
+// badPathChars reports a backslash or a control character (C0, DEL, C1,
+// and the Unicode format characters browsers may drop).
+func badPathChars(s string) bool {
+	for _, r := range s {
+		if r == '\\' || unicode.IsControl(r) || unicode.Is(unicode.Cf, r) || r == utf8.RuneError {
+			return true
+		}
+	}
+	return false
 }
 
 func (s *Server) logout(w http.ResponseWriter, r *http.Request) error {
