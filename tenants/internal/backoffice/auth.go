@@ -124,8 +124,19 @@ func (s *Server) changePassword(w http.ResponseWriter, r *http.Request) error {
 		p.Errors.Add("new_password2", l.T("password.mismatch"))
 	}
 	if !p.Errors.Any() {
-		err := s.cfg.Accounts.ChangePassword(r.Context(), current(r).Account.ID, oldPW, newPW)
+		id := current(r).Account.ID
+		err := s.cfg.Accounts.ChangePassword(r.Context(), id, oldPW, newPW)
 		if err == nil {
+			// ChangePassword ended every session of the account, this one
+			// too: start a new one so the user stays signed in and sees
+			// the notice.
+			acc, err := s.cfg.Accounts.Get(r.Context(), id)
+			if err != nil {
+				return err
+			}
+			if err := s.cfg.Sessions.Begin(w, r, acc); err != nil {
+				return err
+			}
 			return seeOther(w, r, "/", "password_changed")
 		}
 		if !s.addErr(r, p.Errors, err, func(f string) string {
