@@ -2,6 +2,8 @@ package accounts
 
 import (
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"errors"
 	"fmt"
 	"math/rand/v2"
@@ -51,6 +53,17 @@ func throttleKey(username string) string {
 		u = fmt.Sprintf("%q", u)
 	}
 	return u
+}
+
+// UnknownUser is how the audit log names a login attempt with a username
+// no account has: "unknown user" and a short hash of what was typed (which
+// may be a password typed into the wrong field), enough to tell repeated
+// attempts apart without keeping the text. The hash is short (32 bits) so
+// that it matches many strings; it could still confirm a guess among a few
+// candidates, which is the price of grouping attempts.
+func UnknownUser(typed string) string {
+	sum := sha256.Sum256([]byte("portalhub unknown username\x00" + typed))
+	return "unknown user #" + hex.EncodeToString(sum[:4])
 }
 
 // lockedUntil returns when username unlocks, if it is locked at now.
@@ -103,12 +116,23 @@ func recordFailure(ctx context.Context, tx pgx.Tx, username string, now time.Tim
 func (s *Store) Login(ctx context.Context, username, password string) (Account, error) {
 	now := s.now()
 	key := throttleKey(username)
-	subject := subjectOf(key)
+	acc, hash, err := s.byUsername(ctx, key)
+	if err != nil && !errors.Is(err, ErrNotFound) {
+		return Account{}, err
+	}
+	unknown := errors.Is(err, ErrNotFound)
+	// who and subject name the attempt in the audit log and the process
+	// log. What was typed as an unknown username is not kept: it may be a
+	// password typed into the wrong field, and the audit log is forever.
+	who, subject := key, subjectOf(key)
+	if unknown {
+		who, subject = UnknownUser(key), ""
+	}
 
 	if until, err := s.lockedUntil(ctx, key, now); err != nil {
 		return Account{}, err
 	} else if until != nil {
-		if err := audit(ctx, s.pool, key, "login_refused_locked", subject,
+		if err := audit(ctx, s.pool, who, "login_refused_locked", subject,
 			map[string]any{"locked_until": until.UTC()}); err != nil {
 			return Account{}, err
 		}
@@ -116,21 +140,18 @@ func (s *Store) Login(ctx context.Context, username, password string) (Account, 
 		return Account{}, lockedErr(*until)
 	}
 
-	acc, hash, err := s.byUsername(ctx, key)
 	ok := false
 	reason := "wrong_password"
 	switch {
-	case errors.Is(err, ErrNotFound):
+	case unknown:
 		reason = "unknown_username"
 		burnPassword(password, s.params)
-	case err != nil:
-		return Account{}, err
 	case len(password) > maxPasswordBytes:
 		burnPassword(password[:maxPasswordBytes], s.params)
 	default:
 		ok, err = verifyPassword(password, hash)
 		if err != nil {
-			s.log.Error().Err(err).Str("account", key).Msg("stored password hash unreadable")
+			s.log.Error().Err(err).Str("account", who).Msg("stored password hash unreadable")
 			ok = false
 		}
 	}
@@ -144,12 +165,12 @@ func (s *Store) Login(ctx context.Context, username, password string) (Account, 
 			if err != nil {
 				return err
 			}
-			if err := audit(ctx, tx, key, "login_failed", subject,
+			if err := audit(ctx, tx, who, "login_failed", subject,
 				map[string]any{"reason": reason, "failures": failures}); err != nil {
 				return err
 			}
 			if locked != nil {
-				return audit(ctx, tx, key, "login_locked", subject,
+				return audit(ctx, tx, who, "login_locked", subject,
 					map[string]any{"failures": failures, "locked_until": locked.UTC()})
 			}
 			return nil
@@ -159,7 +180,7 @@ func (s *Store) Login(ctx context.Context, username, password string) (Account, 
 		}
 		s.delay(ctx)
 		if locked != nil {
-			s.log.Warn().Str("account", key).Time("locked_until", *locked).Msg("login locked after repeated failures")
+			s.log.Warn().Str("account", who).Time("locked_until", *locked).Msg("login locked after repeated failures")
 			return Account{}, lockedErr(*locked)
 		}
 		return Account{}, ErrBadCredentials

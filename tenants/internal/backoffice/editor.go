@@ -277,7 +277,7 @@ func (s *Server) saveEditor(w http.ResponseWriter, r *http.Request) error {
 		return s.renderEditor(w, r, status, v, fe)
 	}
 	for _, u := range uploads {
-		b, err := s.cfg.Store.PutBlob(r.Context(), u.Filename, u.Data)
+		b, err := s.cfg.Store.PutBlobAs(r.Context(), actor.Username, u.Filename, u.Data)
 		if err != nil {
 			if !s.addErr(r, fe, err, func(string) string { return u.Field }) {
 				return err

@@ -28,11 +28,18 @@ type Blob struct {
 	Data      []byte `json:"-"`
 }
 
-// PutBlob stores a file under its SHA-256, with the media type detected
+// PutBlob stores a file uploaded through the API (the audit log's actor is
+// "api"); see PutBlobAs.
+func (s *Store) PutBlob(ctx context.Context, filename string, data []byte) (Blob, error) {
+	return s.PutBlobAs(ctx, "api", filename, data)
+}
+
+// PutBlobAs stores a file under its SHA-256, with the media type detected
 // from its content (never from its name, beyond telling office formats and
 // CSV apart). HTML, SVG and unrecognised content are refused. Storing a file
-// already held is a no-op.
-func (s *Store) PutBlob(ctx context.Context, filename string, data []byte) (Blob, error) {
+// already held stores nothing. Every upload is in the audit log with actor
+// (the signed-in user's username in the back office).
+func (s *Store) PutBlobAs(ctx context.Context, actor, filename string, data []byte) (Blob, error) {
 	if len(data) == 0 {
 		return Blob{}, errs.Invalid("file", "the file is empty", "Tệp rỗng.")
 	}
@@ -60,10 +67,9 @@ func (s *Store) PutBlob(ctx context.Context, filename string, data []byte) (Blob
 	if err != nil {
 		return Blob{}, fmt.Errorf("store blob: %w", err)
 	}
-	if tag.RowsAffected() > 0 {
-		if err := audit(ctx, tx, "api", "upload_blob", "", 0, fmt.Appendf(nil, `{"sha256":%q}`, b.SHA256)); err != nil {
-			return Blob{}, err
-		}
+	detail := fmt.Appendf(nil, `{"sha256":%q,"already_held":%t}`, b.SHA256, tag.RowsAffected() == 0)
+	if err := audit(ctx, tx, actor, "upload_blob", "", 0, detail); err != nil {
+		return Blob{}, err
 	}
 	return b, tx.Commit(ctx)
 }
