@@ -63,8 +63,12 @@ func (s *Store) approve(ctx context.Context, in ChangeInput, onlyIfChanged bool)
 	return s.change(ctx, item.GetContentId(), "approve", item.GetApprover().GetName(), onlyIfChanged, approveBuild(item))
 }
 
-func approveBuild(item *pb.ContentItem) func(cur *pb.ContentItem) (*pb.ContentItem, error) {
-	return func(cur *pb.ContentItem) (*pb.ContentItem, error) {
+// buildFunc makes an item's new state from its current one (nil for a new
+// item), inside the transaction that holds the item's lock.
+type buildFunc func(ctx context.Context, tx pgx.Tx, cur *pb.ContentItem) (*pb.ContentItem, error)
+
+func approveBuild(item *pb.ContentItem) buildFunc {
+	return func(_ context.Context, _ pgx.Tx, cur *pb.ContentItem) (*pb.ContentItem, error) {
 		if item.PublishedAt == nil && cur != nil {
 			item.PublishedAt = cur.GetPublishedAt()
 		}
@@ -124,12 +128,23 @@ func unpublishAction(st pb.PublicationState) string {
 	return strings.ToLower(strings.TrimPrefix(st.String(), "PUBLICATION_STATE_"))
 }
 
-func unpublishBuild(in UnpublishInput) func(cur *pb.ContentItem) (*pb.ContentItem, error) {
-	return func(cur *pb.ContentItem) (*pb.ContentItem, error) {
+// unpublishBuild takes the item out of the public from the content that is
+// public: its newest due version (see DueVersion), not a version approved
+// for a time still to come, whose text must not go out before then. An
+// item with no due version (a first publication still scheduled) starts
+// from its current state.
+func unpublishBuild(in UnpublishInput) buildFunc {
+	return func(ctx context.Context, tx pgx.Tx, cur *pb.ContentItem) (*pb.ContentItem, error) {
 		if cur == nil {
 			return nil, errs.New(errs.NotFound, "content_id", "no such item", "Không có nội dung này.")
 		}
-		item := proto.Clone(cur).(*pb.ContentItem)
+		base := cur
+		if v, due, err := dueVersion(ctx, tx, in.ContentID); err != nil {
+			return nil, err
+		} else if v != 0 {
+			base = due
+		}
+		item := proto.Clone(base).(*pb.ContentItem)
 		item.State = in.State
 		item.Unpublishing = proto.Clone(in.Unpublishing).(*pb.Unpublishing)
 		if in.Unpublishing == nil {
@@ -145,8 +160,7 @@ func unpublishBuild(in UnpublishInput) func(cur *pb.ContentItem) (*pb.ContentIte
 // change runs one approved change in a transaction: it locks the item,
 // builds its new state from the current one, assigns the next version and
 // writes the item, the version, the outbox row and the audit entry.
-func (s *Store) change(ctx context.Context, contentID, action, actor string, onlyIfChanged bool,
-	build func(cur *pb.ContentItem) (*pb.ContentItem, error)) (uint64, bool, error) {
+func (s *Store) change(ctx context.Context, contentID, action, actor string, onlyIfChanged bool, build buildFunc) (uint64, bool, error) {
 	if !contentIDPattern.MatchString(contentID) {
 		return 0, false, errs.Invalid("content_id", "content_id must be 1-100 characters of a-z, 0-9 and -, starting with a letter or digit",
 			"Mã nội dung (content_id) phải gồm 1–100 ký tự a-z, 0-9 hoặc dấu -, bắt đầu bằng chữ hoặc số.")
@@ -169,7 +183,7 @@ func (s *Store) change(ctx context.Context, contentID, action, actor string, onl
 // changeTx is change inside tx, which it does not commit. publishAt, when
 // set, is the outbox row's due time.
 func (s *Store) changeTx(ctx context.Context, tx pgx.Tx, contentID, action, actor string, onlyIfChanged bool, publishAt *time.Time,
-	build func(cur *pb.ContentItem) (*pb.ContentItem, error)) (uint64, bool, error) {
+	build buildFunc) (uint64, bool, error) {
 	if !contentIDPattern.MatchString(contentID) {
 		return 0, false, errs.Invalid("content_id", "content_id must be 1-100 characters of a-z, 0-9 and -, starting with a letter or digit",
 			"Mã nội dung (content_id) phải gồm 1–100 ký tự a-z, 0-9 hoặc dấu -, bắt đầu bằng chữ hoặc số.")
@@ -201,7 +215,7 @@ func (s *Store) changeTx(ctx context.Context, tx pgx.Tx, contentID, action, acto
 		}
 	}
 
-	item, err := build(cur)
+	item, err := build(ctx, tx, cur)
 	if err != nil {
 		return 0, false, err
 	}
@@ -330,4 +344,41 @@ func audit(ctx context.Context, tx pgx.Tx, actor, action, contentID string, vers
 		return fmt.Errorf("write audit log: %w", err)
 	}
 	return nil
+}
+
+// querier is a pool or a transaction.
+type querier interface {
+	QueryRow(ctx context.Context, sql string, args ...any) pgx.Row
+}
+
+// DueVersion returns an item's newest approved version that is due: pushed
+// at once, or scheduled for a time that has come (its outbox row's
+// publish_at is null or past). Versions approved for a time still to come
+// are not: what is public, and what new revisions and requests to
+// unpublish start from, is the due version. It returns 0 and nil when no
+// version is due (an unknown item, or a first publication still
+// scheduled).
+func (s *Store) DueVersion(ctx context.Context, contentID string) (uint64, *pb.ContentItem, error) {
+	return dueVersion(ctx, s.pool, contentID)
+}
+
+func dueVersion(ctx context.Context, q querier, contentID string) (uint64, *pb.ContentItem, error) {
+	var v int64
+	var doc []byte
+	err := q.QueryRow(ctx, `
+		SELECT v.version, v.doc FROM item_versions v
+		LEFT JOIN outbox o ON o.content_id = v.content_id AND o.version = v.version
+		WHERE v.content_id = $1 AND (o.publish_at IS NULL OR o.publish_at <= now())
+		ORDER BY v.version DESC LIMIT 1`, contentID).Scan(&v, &doc)
+	if errors.Is(err, pgx.ErrNoRows) {
+		return 0, nil, nil
+	}
+	if err != nil {
+		return 0, nil, fmt.Errorf("due version of %s: %w", contentID, err)
+	}
+	item := &pb.ContentItem{}
+	if err := protojson.Unmarshal(doc, item); err != nil {
+		return 0, nil, fmt.Errorf("decode %s/%d: %w", contentID, v, err)
+	}
+	return uint64(v), item, nil
 }
