@@ -563,8 +563,12 @@ func TestReturnEditDiffAndRestore(t *testing.T) {
 		t.Fatalf("new revision: %d %q", resp.StatusCode, errorSummary(doc))
 	}
 	_, doc = author.get(itemPath + "/phien-ban")
-	if n := doc.Find(`input[name="from"]`).Length(); n != 2 {
+	if n := doc.Find(`tr:not(.snapshot) input[name="from"]`).Length(); n != 2 {
 		t.Fatalf("%d revisions listed, want 2", n)
+	}
+	// The returned revision was saved twice: both saves are listed.
+	if n := doc.Find(`tr.snapshot input[name="from"]`).Length(); n != 2 {
+		t.Errorf("%d saves listed, want 2", n)
 	}
 	del := doc.Find("table.diff tr.del").Text()
 	ins := doc.Find("table.diff tr.ins").Text()

@@ -30,6 +30,9 @@ type editorView struct {
 	Comment      string
 	// ContributorRoles are the roles a contributor can be credited with.
 	ContributorRoles []string
+	// Base is the hub version a new revision of an existing item starts
+	// from (editorial.Change.BaseVersion), carried by the form.
+	Base uint64
 }
 
 type noticeView struct {
@@ -120,7 +123,7 @@ func (s *Server) editItemForm(w http.ResponseWriter, r *http.Request) error {
 		_, err := editorial.Decide(actor, editorial.Revision{State: editorial.StateNew, AuthorID: actor.ID}, editorial.ActionSave, s.cfg.Board)
 		return err
 	}
-	return s.renderEditor(w, r, http.StatusOK, &editorView{Form: formFromChange(cur), Can: can}, nil)
+	return s.renderEditor(w, r, http.StatusOK, &editorView{Form: formFromChange(cur), Can: can, Base: cur.BaseVersion}, nil)
 }
 
 func (s *Server) revision(r *http.Request) (editorial.Revision, error) {
@@ -244,6 +247,9 @@ func (s *Server) saveEditor(w http.ResponseWriter, r *http.Request) error {
 	fe := &FormErrors{}
 	form.check(l, fe)
 	v := &editorView{Form: form, Rev: rev, Can: can}
+	if itemID != "" && rev == nil {
+		v.Base, _ = strconv.ParseUint(r.PostFormValue("base_version"), 10, 64)
+	}
 	if rev != nil {
 		for _, n := range rev.Notices {
 			v.Notices = append(v.Notices, noticeView{Field: n.Field, InputID: inputID(n.Field), Encoding: n.Encoding,
@@ -297,7 +303,9 @@ func (s *Server) saveEditor(w http.ResponseWriter, r *http.Request) error {
 	if rev != nil {
 		revID = rev.ID
 	}
-	saved, err := s.cfg.Editorial.SaveDraft(r.Context(), actor, revID, form.change(), form.Keep)
+	ch := form.change()
+	ch.BaseVersion = v.Base
+	saved, err := s.cfg.Editorial.SaveDraft(r.Context(), actor, revID, ch, form.Keep)
 	if err != nil {
 		return s.editorError(w, r, v, fe, err)
 	}

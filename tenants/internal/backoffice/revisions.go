@@ -4,15 +4,20 @@ import (
 	"net/http"
 	"sort"
 	"strconv"
+	"strings"
 
 	"github.com/portalhub/portalhub/tenants/internal/editorial"
 )
 
 type revisionsView struct {
-	ContentID  string
-	Title      string
-	Revisions  []editorial.Revision
-	From, To   int64
+	ContentID string
+	Title     string
+	Revisions []editorial.Revision
+	// Snapshots are each revision's saved versions, newest first, for the
+	// revisions saved more than once. From and To are a revision id, or
+	// "s" and a snapshot id.
+	Snapshots  map[int64][]editorial.Snapshot
+	From, To   string
 	View       string // "unified" or "split"
 	Diff       []fieldDiffView
 	Compared   bool
@@ -84,21 +89,33 @@ func (s *Server) revisionsPage(w http.ResponseWriter, r *http.Request) error {
 			v.CanRestore[rev.ID] = true
 		}
 	}
+	snaps, err := s.cfg.Editorial.ItemSnapshots(r.Context(), id)
+	if err != nil {
+		return err
+	}
+	byRev := map[int64][]editorial.Snapshot{}
+	for _, sn := range snaps {
+		byRev[sn.RevisionID] = append(byRev[sn.RevisionID], sn)
+	}
+	v.Snapshots = map[int64][]editorial.Snapshot{}
+	for rid, list := range byRev {
+		if len(list) > 1 {
+			v.Snapshots[rid] = list
+		}
+	}
 	q := r.URL.Query()
-	v.From, _ = strconv.ParseInt(q.Get("from"), 10, 64)
-	v.To, _ = strconv.ParseInt(q.Get("to"), 10, 64)
-	if v.From == 0 && v.To == 0 && len(revs) > 1 {
-		v.From, v.To = revs[1].ID, revs[0].ID
+	v.From, v.To = q.Get("from"), q.Get("to")
+	if v.From == "" && v.To == "" && len(revs) > 1 {
+		v.From, v.To = itoa(revs[1].ID), itoa(revs[0].ID)
 	}
 	fe := &FormErrors{}
-	if v.From != 0 && v.To != 0 {
-		if !hasRev(revs, v.From) || !hasRev(revs, v.To) {
+	if v.From != "" && v.To != "" {
+		from, okFrom := changeOf(revs, snaps, v.From)
+		to, okTo := changeOf(revs, snaps, v.To)
+		if !okFrom || !okTo {
 			fe.Add("from", l.T("revisions.not_of_item"))
 		} else {
-			diffs, err := s.cfg.Editorial.Diff(r.Context(), v.From, v.To)
-			if err != nil {
-				return err
-			}
+			diffs := editorial.DiffChanges(from, to)
 			v.Compared = true
 			for _, d := range diffs {
 				v.Diff = append(v.Diff, fieldDiffView{Field: d.Field, Lines: d.Lines, Rows: split(d.Lines)})
@@ -112,11 +129,23 @@ func (s *Server) revisionsPage(w http.ResponseWriter, r *http.Request) error {
 	return s.render(w, r, status, "revisions", &Page{Title: l.T("revisions.title", v.Title), Data: v, Wide: true, Errors: fe})
 }
 
-func hasRev(revs []editorial.Revision, id int64) bool {
+// changeOf is the content ref names among the item's revisions and saved
+// versions: a revision id, or "s" and a snapshot id.
+func changeOf(revs []editorial.Revision, snaps []editorial.Snapshot, ref string) (editorial.Change, bool) {
+	if rest, ok := strings.CutPrefix(ref, "s"); ok {
+		id, err := strconv.ParseInt(rest, 10, 64)
+		for _, sn := range snaps {
+			if err == nil && sn.ID == id {
+				return sn.Change, true
+			}
+		}
+		return editorial.Change{}, false
+	}
+	id, err := strconv.ParseInt(ref, 10, 64)
 	for _, r := range revs {
-		if r.ID == id {
-			return true
+		if err == nil && r.ID == id {
+			return r.Change, true
 		}
 	}
-	return false
+	return editorial.Change{}, false
 }

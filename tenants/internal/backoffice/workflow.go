@@ -47,7 +47,7 @@ func (s *Server) workflow(w http.ResponseWriter, r *http.Request) error {
 			fe.Add("comment", l.T("wf.comment_required"))
 			return s.renderEditor(w, r, http.StatusBadRequest, v, fe)
 		}
-		_, err = s.cfg.Editorial.Return(ctx, actor, rev.ID, v.Comment)
+		_, err = s.cfg.Editorial.ReturnSeen(ctx, actor, rev.ID, v.Comment, r.PostFormValue("seen"))
 		if err == nil {
 			return seeOther(w, r, back, "returned")
 		}
@@ -56,7 +56,8 @@ func (s *Server) workflow(w http.ResponseWriter, r *http.Request) error {
 		if fe.Any() {
 			return s.renderEditor(w, r, http.StatusBadRequest, v, fe)
 		}
-		_, err = s.cfg.Editorial.Approve(ctx, actor, rev.ID, publishAt, contributors)
+		_, err = s.cfg.Editorial.ApproveWith(ctx, actor, rev.ID, editorial.Approval{PublishAt: publishAt, Contributors: contributors,
+			Seen: r.PostFormValue("seen"), Rebase: r.PostFormValue("rebase") == "1"})
 		if err == nil {
 			if publishAt != nil {
 				return seeOther(w, r, "/noi-dung/"+rev.ContentID, "scheduled")
@@ -70,7 +71,20 @@ func (s *Server) workflow(w http.ResponseWriter, r *http.Request) error {
 		}
 	case editorial.ActionRestore:
 		var restored editorial.Revision
-		restored, err = s.cfg.Editorial.Restore(ctx, actor, rev.ID)
+		if snap := r.FormValue("snapshot"); snap != "" {
+			// One saved version of this revision (see the revisions page).
+			id, _ := strconv.ParseInt(snap, 10, 64)
+			var sn editorial.Snapshot
+			if sn, err = s.cfg.Editorial.GetSnapshot(ctx, id); err != nil {
+				return err
+			}
+			if sn.RevisionID != rev.ID {
+				return errNotFound
+			}
+			restored, err = s.cfg.Editorial.RestoreSnapshot(ctx, actor, sn.ID)
+		} else {
+			restored, err = s.cfg.Editorial.Restore(ctx, actor, rev.ID)
+		}
 		if err == nil {
 			return seeOther(w, r, "/ban-sua/"+itoa(restored.ID), "restored")
 		}

@@ -28,8 +28,35 @@ const MaxSchedule = 366 * 24 * time.Hour
 // publishAt in the future schedules the push (the outbox row's publish_at;
 // the relay pushes it when due); nil or a past time pushes at once.
 // Nothing is stored when an error is returned.
+//
+// Approve binds nothing to what the approver saw; pages use ApproveWith.
 func (s *Service) Approve(ctx context.Context, actor accounts.Account, revID int64, publishAt *time.Time, contributors []Contributor) (Revision, error) {
-	contributors, err := normalizeContributors(contributors)
+	return s.ApproveWith(ctx, actor, revID, Approval{PublishAt: publishAt, Contributors: contributors})
+}
+
+// Approval is what an approver decides with an approval.
+type Approval struct {
+	// PublishAt in the future schedules the push; nil or past is at once.
+	PublishAt *time.Time
+	// Contributors are credited with their royalties (Art. 14).
+	Contributors []Contributor
+	// Seen is the revision's Stamp as the approver saw it: a revision
+	// that changed since (edited, reviewed, returned and resubmitted) is
+	// refused with a Conflict. Empty checks nothing.
+	Seen string
+	// Rebase approves a revision although the item's current approved
+	// version is not the one it started from (Revision.BaseVersion): a
+	// newer version was approved meanwhile, or one is scheduled. Like a
+	// restore, the revision's content then replaces that version's, whose
+	// changes are dropped; the audit log records it. Without Rebase such
+	// an approval is refused with a Conflict.
+	Rebase bool
+}
+
+// ApproveWith is Approve with everything the approval form carries.
+func (s *Service) ApproveWith(ctx context.Context, actor accounts.Account, revID int64, a Approval) (Revision, error) {
+	publishAt := a.PublishAt
+	contributors, err := normalizeContributors(a.Contributors)
 	if err != nil {
 		return Revision{}, err
 	}
@@ -46,14 +73,31 @@ func (s *Service) Approve(ctx context.Context, actor accounts.Account, revID int
 		}
 	}
 	return s.transition(ctx, actor, revID, ActionApprove, func(tx pgx.Tx, cur Revision, next RevState) (map[string]any, error) {
+		if err := checkSeen(cur, a.Seen); err != nil {
+			return nil, err
+		}
+		if err := lockContent(ctx, tx, cur.ContentID); err != nil {
+			return nil, err
+		}
+		current, err := currentVersion(ctx, tx, cur.ContentID)
+		if err != nil {
+			return nil, err
+		}
+		rebased := current != cur.BaseVersion
+		if rebased && !a.Rebase {
+			return nil, s.stale(ctx, tx, cur, current)
+		}
 		approver := &pb.Person{Name: displayName(actor), Account: actor.Username}
 		var editor *pb.Person
-		if cur.Reviewed() {
+		switch {
+		case cur.Reviewed():
 			editor = &pb.Person{Name: cur.EditorName, Account: cur.EditorUsername}
+		case cur.Unpublish:
+			// Whoever proposed to unpublish (an editor or approver).
+			editor = &pb.Person{Name: cur.AuthorName, Account: cur.AuthorUsername}
 		}
 		opt := store.ApproveOptions{PublishAt: publishAt, Actor: actor.Username}
 		var version uint64
-		var err error
 		if cur.Unpublish {
 			version, err = s.st.UnpublishTx(ctx, tx, store.UnpublishInput{ContentID: cur.ContentID, State: cur.Change.State,
 				Unpublishing: cur.Change.Unpublishing, Approver: approver, Editor: editor}, opt)
@@ -70,8 +114,9 @@ func (s *Service) Approve(ctx context.Context, actor accounts.Account, revID int
 		}
 		if _, err := tx.Exec(ctx, `
 			UPDATE revisions SET state = $2, hub_version = $3, approver_id = $4, approver_username = $5, approved_by = $6,
-			       approved_at = now(), publish_at = $7, updated_at = now()
-			WHERE id = $1`, revID, string(next), int64(version), actor.ID, actor.Username, displayName(actor), publishAt); err != nil {
+			       approved_at = now(), publish_at = $7, base_version = $8, updated_at = now()
+			WHERE id = $1`, revID, string(next), int64(version), actor.ID, actor.Username, displayName(actor), publishAt,
+			int64(current)); err != nil {
 			return nil, wrap(err, "approve revision %d", revID)
 		}
 		for i, c := range contributors {
@@ -89,8 +134,38 @@ func (s *Service) Approve(ctx context.Context, actor accounts.Account, revID int
 		if publishAt != nil {
 			extra["publish_at"] = publishAt
 		}
+		if rebased {
+			extra["rebased_from"], extra["rebased_over"] = cur.BaseVersion, current
+		}
 		return extra, nil
 	})
+}
+
+// stale is the refusal of a revision that started from another version
+// than the item's current one, with where to see what approving it would
+// drop.
+func (s *Service) stale(ctx context.Context, tx pgx.Tx, cur Revision, current uint64) error {
+	link := "/noi-dung/" + cur.ContentID + "/phien-ban"
+	var currentRev int64
+	err := tx.QueryRow(ctx, `SELECT coalesce((SELECT id FROM revisions WHERE content_id = $1 AND hub_version = $2), 0)`,
+		cur.ContentID, int64(current)).Scan(&currentRev)
+	if err != nil {
+		return wrap(err, "find the revision of %s/%d", cur.ContentID, current)
+	}
+	if currentRev != 0 {
+		link += fmt.Sprintf("?from=%d&to=%d", currentRev, cur.ID)
+	}
+	base := "khi nội dung chưa được đăng"
+	if cur.BaseVersion != 0 {
+		base = fmt.Sprintf("từ phiên bản %d", cur.BaseVersion)
+	}
+	return errs.New(errs.Conflict, "base_version",
+		fmt.Sprintf("revision %d started from version %d but version %d was approved meanwhile; see %s, or rebase",
+			cur.ID, cur.BaseVersion, current, link),
+		fmt.Sprintf("Bản số %d được soạn %s, nhưng trong lúc đó phiên bản %d mới hơn đã được phê duyệt. "+
+			"Phê duyệt bản này sẽ làm mất các thay đổi của phiên bản mới hơn nên chưa được thực hiện. "+
+			"Xem khác biệt tại %s; hãy soạn lại bản từ nội dung hiện hành, hoặc chọn “Duyệt đè lên phiên bản mới hơn” nếu thật sự muốn thay thế nó.",
+			cur.Number, base, current, link))
 }
 
 // changeInput is the store's change for an approved revision: Markdown

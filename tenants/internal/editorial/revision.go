@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"slices"
+	"strconv"
 	"time"
 
 	pb "github.com/portalhub/portalhub/proto/gen/portalhub/v1"
@@ -42,8 +43,28 @@ type Revision struct {
 	Contributors         []Contributor
 	Notices              []TextNotice // legacy-encoding conversions made by the last save
 	RestoredFrom         int64        // the revision this one was restored from, if any
+	RestoredFromSnapshot int64        // the saved version (Snapshot.ID) it was restored from, if any
+	// BaseVersion is the hub version of the approved content the revision
+	// started from (0 for a new item). Approving it while the item's
+	// current version is another one is refused unless the approver
+	// rebases (Approval.Rebase).
+	BaseVersion uint64
+	// Kept names the text fields whose author chose to keep them as typed
+	// (no legacy-encoding conversion); they stay so while their text is
+	// unchanged.
+	Kept map[string]bool
+	// ChangedBy are the accounts that saved content into the revision
+	// (its author among them), from its snapshots. None of them may
+	// approve it unless the board allows self-approval.
+	ChangedBy            []int64
 	CreatedAt, UpdatedAt time.Time
 }
+
+// Stamp identifies the revision as a page showed it: it changes with every
+// save and transition. The approve and return forms carry it, and the
+// action is refused when the revision has changed since (see
+// Approval.Seen).
+func (r Revision) Stamp() string { return strconv.FormatInt(r.UpdatedAt.UnixMicro(), 10) }
 
 // Reviewed reports whether an editor has reviewed the revision.
 func (r Revision) Reviewed() bool { return r.EditorID != 0 }
@@ -73,6 +94,12 @@ type Change struct {
 	// PublishedAt, when zero, is kept from the item (or, for a first
 	// publication, is the approval or scheduled time).
 	PublishedAt time.Time
+	// BaseVersion is the hub version of the approved content the change
+	// started from, as CurrentContent returns it; SaveDraft records it on a
+	// new revision of an existing item (0 there means the item's due
+	// version when saving). It is no part of the content: not stored in
+	// the shell, not compared by DiffChanges.
+	BaseVersion uint64
 }
 
 // LocaleText is the text of an item in one locale. The body is Markdown,

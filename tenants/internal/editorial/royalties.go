@@ -28,7 +28,10 @@ type RoyaltyLine struct {
 
 // Royalties returns the contributors of every revision approved for
 // publication in [from, to), in order of publication. Requests to
-// unpublish carry no royalties.
+// unpublish carry no royalties, and neither does a revision scheduled for
+// a time that a later approval of the item (a newer version, or a request
+// to unpublish) went public before: it never was published (the hub keeps
+// only the higher version).
 func (s *Service) Royalties(ctx context.Context, from, to time.Time) ([]RoyaltyLine, error) {
 	if !from.Before(to) {
 		return nil, errs.Invalid("period", "the period's start must be before its end", "Ngày bắt đầu phải trước ngày kết thúc.")
@@ -40,6 +43,10 @@ func (s *Service) Royalties(ctx context.Context, from, to time.Time) ([]RoyaltyL
 		FROM revision_contributors c JOIN revisions r ON r.id = c.revision_id
 		WHERE r.state IN ('approved', 'superseded') AND NOT r.unpublish
 		  AND coalesce(r.publish_at, r.approved_at) >= $1 AND coalesce(r.publish_at, r.approved_at) < $2
+		  AND NOT (r.publish_at IS NOT NULL AND EXISTS (
+		      SELECT 1 FROM revisions n
+		      WHERE n.content_id = r.content_id AND n.hub_version > r.hub_version
+		        AND coalesce(n.publish_at, n.approved_at) <= r.publish_at))
 		ORDER BY published, r.content_id, r.hub_version, c.position`, from, to)
 	if err != nil {
 		return nil, wrap(err, "royalties")

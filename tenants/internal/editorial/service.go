@@ -47,21 +47,34 @@ type querier interface {
 const revColumns = `id, content_id, number, state, unpublish, shell, texts, author_id, author_username, author_name,
 	coalesce(editor_id, 0), editor_username, editor_name, comment, returned_by, publish_at, coalesce(hub_version, 0),
 	coalesce(approver_id, 0), approver_username, approved_by, approved_at, notices, coalesce(restored_from, 0),
+	coalesce(restored_from_snapshot, 0), base_version, kept,
+	(SELECT coalesce(array_agg(DISTINCT s.saved_by_id ORDER BY s.saved_by_id), '{}') FROM revision_snapshots s WHERE s.revision_id = revisions.id),
 	created_at, updated_at`
 
 func scanRevision(row pgx.Row) (Revision, error) {
 	var r Revision
 	var state string
-	var shell, texts, notices []byte
-	var hub int64
+	var shell, texts, notices, kept []byte
+	var hub, base int64
 	err := row.Scan(&r.ID, &r.ContentID, &r.Number, &state, &r.Unpublish, &shell, &texts, &r.AuthorID, &r.AuthorUsername, &r.AuthorName,
 		&r.EditorID, &r.EditorUsername, &r.EditorName, &r.Comment, &r.ReturnedBy, &r.PublishAt, &hub,
 		&r.ApproverID, &r.ApproverUsername, &r.ApprovedBy, &r.ApprovedAt, &notices, &r.RestoredFrom,
+		&r.RestoredFromSnapshot, &base, &kept, &r.ChangedBy,
 		&r.CreatedAt, &r.UpdatedAt)
 	if err != nil {
 		return Revision{}, err
 	}
-	r.State, r.HubVersion = RevState(state), uint64(hub)
+	r.State, r.HubVersion, r.BaseVersion = RevState(state), uint64(hub), uint64(base)
+	var keptText map[string]string
+	if err := json.Unmarshal(kept, &keptText); err != nil {
+		return Revision{}, fmt.Errorf("revision %d: kept: %w", r.ID, err)
+	}
+	for f := range keptText {
+		if r.Kept == nil {
+			r.Kept = map[string]bool{}
+		}
+		r.Kept[f] = true
+	}
 	if r.Change, err = decodeChange(shell, texts); err != nil {
 		return Revision{}, fmt.Errorf("revision %d: %w", r.ID, err)
 	}
@@ -126,10 +139,7 @@ func loadContributors(ctx context.Context, q querier, revs []Revision) error {
 
 func getRevision(ctx context.Context, q querier, id int64, lock bool) (Revision, error) {
 	sql := `SELECT ` + revColumns + ` FROM revisions WHERE id = $1`
-	if lock {
-		sql += ` FOR UPDATE`
-	}
-	revs, err := queryRevisions(ctx, q, sql, id)
+	revs, err := queryRevisions(ctx, q, sql+lockClause(lock), id)
 	if err != nil {
 		return Revision{}, err
 	}
@@ -137,6 +147,13 @@ func getRevision(ctx context.Context, q querier, id int64, lock bool) (Revision,
 		return Revision{}, errs.New(errs.NotFound, "revision", fmt.Sprintf("no revision %d", id), "Không có bản này.")
 	}
 	return revs[0], nil
+}
+
+func lockClause(lock bool) string {
+	if lock {
+		return ` FOR UPDATE OF revisions`
+	}
+	return ""
 }
 
 // Get returns a revision.
@@ -206,7 +223,9 @@ type newRevision struct {
 	change       Change
 	notices      []TextNotice
 	restoredFrom int64
-	reviewed     bool // the actor reviewed it as an editor
+	restoredSnap int64
+	base         uint64            // see Revision.BaseVersion
+	kept         map[string]string // see Revision.Kept: field → the text kept
 }
 
 // insert writes a new revision of ch.ContentID by actor and returns it.
@@ -223,24 +242,26 @@ func (s *Service) insert(ctx context.Context, tx pgx.Tx, actor accounts.Account,
 		return Revision{}, err
 	}
 	notices, _ := json.Marshal(orEmpty(n.notices))
-	var editorID *int64
-	var editorUser, editorName string
-	if n.reviewed {
-		editorID, editorUser, editorName = &actor.ID, actor.Username, displayName(actor)
-	}
-	var restored *int64
+	kept, _ := json.Marshal(orEmptyMap(n.kept))
+	var restored, restoredSnap *int64
 	if n.restoredFrom != 0 {
 		restored = &n.restoredFrom
+	}
+	if n.restoredSnap != 0 {
+		restoredSnap = &n.restoredSnap
 	}
 	var id int64
 	err = tx.QueryRow(ctx, `
 		INSERT INTO revisions (content_id, number, state, unpublish, shell, texts, author_id, author_username, author_name,
-		                       editor_id, editor_username, editor_name, notices, restored_from)
+		                       notices, restored_from, restored_from_snapshot, base_version, kept)
 		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14) RETURNING id`,
 		n.change.ContentID, num, string(n.state), n.unpublish, shell, texts, actor.ID, actor.Username, displayName(actor),
-		editorID, editorUser, editorName, notices, restored).Scan(&id)
+		notices, restored, restoredSnap, int64(n.base), kept).Scan(&id)
 	if err != nil {
 		return Revision{}, wrap(err, "write a revision of %s", n.change.ContentID)
+	}
+	if err := writeSnapshot(ctx, tx, id, actor, shell, texts, notices); err != nil {
+		return Revision{}, err
 	}
 	return getRevision(ctx, tx, id, false)
 }
@@ -252,13 +273,36 @@ func orEmpty[T any](s []T) []T {
 	return s
 }
 
+func orEmptyMap[K comparable, V any](m map[K]V) map[K]V {
+	if m == nil {
+		return map[K]V{}
+	}
+	return m
+}
+
+// currentVersion is the item's current approved version (0 for an item
+// never approved), read under the item's lock when the caller holds it.
+func currentVersion(ctx context.Context, q querier, contentID string) (uint64, error) {
+	var v int64
+	err := q.QueryRow(ctx, `SELECT coalesce((SELECT hub_version FROM items WHERE content_id = $1), 0)`, contentID).Scan(&v)
+	return uint64(v), wrap(err, "current version of %s", contentID)
+}
+
 // SaveDraft saves a change: a new revision when revID is 0, else the
 // revision revID (the author's draft or returned revision, which becomes a
 // draft; or a submitted one, edited by an editor, which stays submitted and
-// counts as reviewed). Text is normalised to NFC; Vietnamese fields typed in
-// a legacy encoding are converted with a notice unless keepAsTyped names
-// the field (TextField), and broken text is refused. Nothing is stored when
-// an error is returned.
+// counts as reviewed by them unless it is their own). Every save appends a
+// snapshot (see Snapshots): the text saved before, the author's submitted
+// text among them, is kept. Text is normalised to NFC; Vietnamese fields
+// typed in a legacy encoding are converted with a notice unless
+// keepAsTyped names the field (TextField), or the field was kept as typed
+// by an earlier save of the revision and its text has not changed since
+// (Revision.Kept); broken text is refused. Nothing is stored when an error
+// is returned.
+//
+// A new revision records what it started from (Revision.BaseVersion):
+// ch.BaseVersion as CurrentContent returned it, else the item's due
+// version.
 //
 // A new revision of an existing item names it in ch.ContentID. When
 // ch.ContentID is empty, the item is new: its content_id is made from the
@@ -295,17 +339,28 @@ func (s *Service) SaveDraft(ctx context.Context, actor accounts.Account, revID i
 		} else {
 			newItem = ch.ContentID == ""
 		}
-		prepared, notices, err := prepare(ch, keepAsTyped)
+		keep, err := s.effectiveKeep(ctx, tx, revID, ch, keepAsTyped)
 		if err != nil {
 			return err
 		}
+		prepared, notices, err := prepare(ch, keep)
+		if err != nil {
+			return err
+		}
+		kept := keptTexts(prepared, keep)
 		if newItem {
 			if prepared.ContentID, err = freeContentID(ctx, tx, prepared.ContentID); err != nil {
 				return err
 			}
 		}
 		if revID == 0 {
-			out, err = s.insert(ctx, tx, actor, newRevision{state: next, change: prepared, notices: notices})
+			base := uint64(0)
+			if !newItem {
+				if base, err = s.baseFor(ctx, tx, prepared.ContentID, ch.BaseVersion); err != nil {
+					return err
+				}
+			}
+			out, err = s.insert(ctx, tx, actor, newRevision{state: next, change: prepared, notices: notices, base: base, kept: kept})
 			if err != nil {
 				return err
 			}
@@ -316,19 +371,23 @@ func (s *Service) SaveDraft(ctx context.Context, actor accounts.Account, revID i
 			return err
 		}
 		nj, _ := json.Marshal(orEmpty(notices))
-		if next == StateSubmitted {
-			// An editor's edit of a submitted revision is a review.
+		kj, _ := json.Marshal(orEmptyMap(kept))
+		if next == StateSubmitted && cur.AuthorID != actor.ID {
+			// An editor's edit of someone else's submitted revision is a review.
 			_, err = tx.Exec(ctx, `
-				UPDATE revisions SET shell = $2, texts = $3, notices = $4, editor_id = $5, editor_username = $6, editor_name = $7,
+				UPDATE revisions SET shell = $2, texts = $3, notices = $4, kept = $5, editor_id = $6, editor_username = $7, editor_name = $8,
 				       updated_at = now()
-				WHERE id = $1`, revID, shell, texts, nj, actor.ID, actor.Username, displayName(actor))
+				WHERE id = $1`, revID, shell, texts, nj, kj, actor.ID, actor.Username, displayName(actor))
 		} else {
 			_, err = tx.Exec(ctx, `
-				UPDATE revisions SET state = $2, shell = $3, texts = $4, notices = $5, updated_at = now() WHERE id = $1`,
-				revID, string(next), shell, texts, nj)
+				UPDATE revisions SET state = $2, shell = $3, texts = $4, notices = $5, kept = $6, updated_at = now() WHERE id = $1`,
+				revID, string(next), shell, texts, nj, kj)
 		}
 		if err != nil {
 			return wrap(err, "save revision %d", revID)
+		}
+		if err := writeSnapshot(ctx, tx, revID, actor, shell, texts, nj); err != nil {
+			return err
 		}
 		if out, err = getRevision(ctx, tx, revID, false); err != nil {
 			return err
@@ -396,11 +455,13 @@ func (s *Service) transition(ctx context.Context, actor accounts.Account, revID 
 
 // Submit sends a draft or returned revision for review (its author), or
 // passes a submitted revision on to the approvers (an editor's review).
-// A submission by an editor counts as reviewed by them.
+// Only an editor's submission of someone else's submitted revision counts
+// as a review: an author who is also an editor submitting their own work
+// is not its reviewer.
 func (s *Service) Submit(ctx context.Context, actor accounts.Account, revID int64) (Revision, error) {
 	return s.transition(ctx, actor, revID, ActionSubmit, func(tx pgx.Tx, cur Revision, next RevState) (map[string]any, error) {
 		var err error
-		if actor.Has(accounts.RoleEditor) {
+		if cur.State == StateSubmitted && cur.AuthorID != actor.ID && actor.Has(accounts.RoleEditor) {
 			_, err = tx.Exec(ctx, `
 				UPDATE revisions SET state = $2, comment = '', editor_id = $3, editor_username = $4, editor_name = $5, updated_at = now()
 				WHERE id = $1`, revID, string(next), actor.ID, actor.Username, displayName(actor))
@@ -414,8 +475,18 @@ func (s *Service) Submit(ctx context.Context, actor accounts.Account, revID int6
 // Return sends a submitted revision back to its author with a comment
 // (required). It has to be reviewed again after it is resubmitted.
 func (s *Service) Return(ctx context.Context, actor accounts.Account, revID int64, comment string) (Revision, error) {
+	return s.ReturnSeen(ctx, actor, revID, comment, "")
+}
+
+// ReturnSeen is Return bound to what the reviewer saw: seen is the
+// revision's Stamp as the page showed it, and a revision changed since is
+// refused (Conflict). An empty seen checks nothing.
+func (s *Service) ReturnSeen(ctx context.Context, actor accounts.Account, revID int64, comment, seen string) (Revision, error) {
 	comment = strings.TrimSpace(norm.NFC.String(comment))
 	return s.transition(ctx, actor, revID, ActionReturn, func(tx pgx.Tx, cur Revision, next RevState) (map[string]any, error) {
+		if err := checkSeen(cur, seen); err != nil {
+			return nil, err
+		}
 		if comment == "" {
 			return nil, errs.Invalid("comment", "say what to change", "Hãy ghi nhận xét: cần sửa gì trước khi gửi lại.")
 		}
@@ -457,7 +528,13 @@ func (s *Service) Restore(ctx context.Context, actor accounts.Account, fromRevID
 		}
 		ch := from.Change.clone()
 		ch.State, ch.Unpublishing = pb.PublicationState_PUBLICATION_STATE_UNSPECIFIED, nil
-		out, err = s.insert(ctx, tx, actor, newRevision{state: next, change: ch, restoredFrom: from.ID})
+		// A restore replaces whatever is current: it starts from it.
+		base, err := currentVersion(ctx, tx, from.ContentID)
+		if err != nil {
+			return err
+		}
+		out, err = s.insert(ctx, tx, actor, newRevision{state: next, change: ch, restoredFrom: from.ID, base: base,
+			kept: keptTexts(ch, from.Kept)})
 		if err != nil {
 			return err
 		}
@@ -473,7 +550,7 @@ func (s *Service) Restore(ctx context.Context, actor accounts.Account, fromRevID
 // RequestUnpublish proposes to withdraw (with a public reason), redirect
 // (to exactly one successor) or remove (gone) an approved item: a revision
 // that is submitted at once and takes effect only when approved. Its Change
-// holds the item's current content with the new state.
+// holds the item's due content (see CurrentContent) with the new state.
 func (s *Service) RequestUnpublish(ctx context.Context, actor accounts.Account, contentID string, state pb.PublicationState, u *pb.Unpublishing) (Revision, error) {
 	var action Action
 	switch state {
@@ -497,12 +574,18 @@ func (s *Service) RequestUnpublish(ctx context.Context, actor accounts.Account, 
 	}
 	var out Revision
 	err = s.inTx(ctx, func(tx pgx.Tx) error {
-		ch, err := s.currentContent(ctx, tx, contentID)
+		ch, err := s.dueContent(ctx, tx, contentID)
+		if err != nil {
+			return err
+		}
+		base, err := currentVersion(ctx, tx, contentID)
 		if err != nil {
 			return err
 		}
 		ch.State, ch.Unpublishing = state, u
-		out, err = s.insert(ctx, tx, actor, newRevision{state: next, unpublish: true, change: ch, reviewed: actor.Has(accounts.RoleEditor)})
+		// The requester is its author, not its reviewer; the push names them
+		// as the editor who proposed it (see Approve).
+		out, err = s.insert(ctx, tx, actor, newRevision{state: next, unpublish: true, change: ch, base: base})
 		if err != nil {
 			return err
 		}
@@ -555,23 +638,51 @@ func checkUnpublishing(state pb.PublicationState, u *pb.Unpublishing) error {
 	return nil
 }
 
-// currentContent is the content an item has now: its newest approved
-// revision's, or, for items approved outside the workflow (API, seed), the
-// approved item's, with its HTML body as the Markdown (shown as text).
-func (s *Service) currentContent(ctx context.Context, q querier, contentID string) (Change, error) {
-	revs, err := queryRevisions(ctx, q, `SELECT `+revColumns+` FROM revisions
-		WHERE content_id = $1 AND state IN ('approved', 'superseded') ORDER BY number DESC LIMIT 1`, contentID)
+// dueContent is the content that is public: the item's due version (see
+// store.DueVersion: the newest approved version pushed at once or whose
+// scheduled time has come), as its revision has it, or, for versions
+// approved outside the workflow (API, seed), the version's document with
+// its HTML body as the Markdown (shown as text). An item whose first
+// publication is still scheduled has no due version; it starts from its
+// scheduled content. BaseVersion is the version returned.
+func (s *Service) dueContent(ctx context.Context, q querier, contentID string) (Change, error) {
+	v, doc, err := s.st.DueVersion(ctx, contentID)
 	if err != nil {
 		return Change{}, err
 	}
-	it, err := s.st.Get(ctx, contentID)
+	if v == 0 {
+		it, err := s.st.Get(ctx, contentID)
+		if err != nil {
+			return Change{}, err // NotFound: no such item
+		}
+		v, doc = it.Version, it.Doc
+	}
+	revs, err := queryRevisions(ctx, q, `SELECT `+revColumns+` FROM revisions WHERE content_id = $1 AND hub_version = $2`, contentID, int64(v))
 	if err != nil {
-		return Change{}, err // NotFound: nothing to unpublish
+		return Change{}, err
 	}
-	if len(revs) > 0 && revs[0].HubVersion == it.Version {
-		return revs[0].Change.clone(), nil
+	var ch Change
+	if len(revs) > 0 {
+		ch = revs[0].Change.clone()
+	} else {
+		ch = ChangeFromItem(doc)
 	}
-	return ChangeFromItem(it.Doc), nil
+	ch.BaseVersion = v
+	return ch, nil
+}
+
+// baseFor is the base version of a new revision of an existing item:
+// requested when the caller knows what the text started from, else the
+// item's due version (its current one when none is due).
+func (s *Service) baseFor(ctx context.Context, q querier, contentID string, requested uint64) (uint64, error) {
+	if requested != 0 {
+		return requested, nil
+	}
+	v, _, err := s.st.DueVersion(ctx, contentID)
+	if err != nil || v != 0 {
+		return v, err
+	}
+	return currentVersion(ctx, q, contentID)
 }
 
 // ChangeFromItem returns the change holding an approved item's content, for
@@ -589,24 +700,21 @@ func ChangeFromItem(item *pb.ContentItem) Change {
 }
 
 // CurrentContent returns what a new revision of an item starts from: the
-// content of its newest revision that was not discarded, or the approved
-// item's (see ChangeFromItem).
+// content that is public, i.e. the item's due version (published at once,
+// or scheduled for a time that has passed), never a version approved for a
+// time still to come, whose text must not go out early through a new
+// revision approved before then. Its BaseVersion is that version; approving
+// the new revision while another version is current (a newer approval, or
+// one still scheduled) needs an explicit rebase (Approval.Rebase). An item
+// whose first publication is still scheduled starts from the scheduled
+// content.
 func (s *Service) CurrentContent(ctx context.Context, contentID string) (Change, error) {
-	revs, err := queryRevisions(ctx, s.pool, `SELECT `+revColumns+` FROM revisions
-		WHERE content_id = $1 AND state <> 'discarded' AND NOT unpublish ORDER BY number DESC LIMIT 1`, contentID)
+	ch, err := s.dueContent(ctx, s.pool, contentID)
 	if err != nil {
 		return Change{}, err
 	}
-	if len(revs) > 0 {
-		ch := revs[0].Change.clone()
-		ch.State, ch.Unpublishing = pb.PublicationState_PUBLICATION_STATE_UNSPECIFIED, nil
-		return ch, nil
-	}
-	it, err := s.st.Get(ctx, contentID)
-	if err != nil {
-		return Change{}, err
-	}
-	return ChangeFromItem(it.Doc), nil
+	ch.State, ch.Unpublishing = pb.PublicationState_PUBLICATION_STATE_UNSPECIFIED, nil
+	return ch, nil
 }
 
 // wrap adds context to err, and is nil when err is.

@@ -8,6 +8,7 @@ package editorial
 
 import (
 	"fmt"
+	"slices"
 
 	"github.com/portalhub/portalhub/tenants/internal/accounts"
 	"github.com/portalhub/portalhub/tenants/internal/errs"
@@ -119,8 +120,9 @@ type Board struct {
 //     revision is edited, submitted and discarded by its author alone.
 //   - Editors edit, review (submit again, marking it reviewed), return and
 //     discard any submitted revision.
-//   - Approvers approve or return submitted revisions; not their own unless
-//     the board allows self-approval.
+//   - Approvers approve or return submitted revisions; not their own, nor
+//     one whose content they changed (Revision.ChangedBy, e.g. as its
+//     editor), unless the board allows self-approval.
 //   - Editors and approvers restore any revision and request unpublishing
 //     (a revision that is submitted at once and approved like any other);
 //     authors restore only their own revisions.
@@ -138,6 +140,7 @@ func Decide(actor accounts.Account, rev Revision, action Action, board Board) (R
 		return "", denied("no editorial role", "Tài khoản chưa được giao vai trò biên tập nào.")
 	}
 	own := rev.AuthorID != 0 && rev.AuthorID == actor.ID
+	changed := slices.Contains(rev.ChangedBy, actor.ID)
 	switch action {
 	case ActionSave:
 		switch rev.State {
@@ -187,6 +190,10 @@ func Decide(actor accounts.Account, rev Revision, action Action, board Board) (R
 			if own && !board.AllowSelfApproval {
 				return "", denied("one may not approve one's own work",
 					"Bạn không được tự phê duyệt bài của chính mình; cần một người duyệt khác.")
+			}
+			if changed && !board.AllowSelfApproval {
+				return "", denied("one may not approve a revision whose content one changed",
+					"Bạn đã sửa nội dung của bản này nên không được tự phê duyệt nó; cần một người duyệt khác.")
 			}
 			return StateApproved, nil
 		}
