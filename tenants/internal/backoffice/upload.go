@@ -1,6 +1,7 @@
 package backoffice
 
 import (
+	"errors"
 	"io"
 	"mime/multipart"
 	"net/http"
@@ -36,6 +37,7 @@ var extTypes = map[string][]string{
 	".pptx": {"application/vnd.openxmlformats-officedocument.presentationml.presentation"},
 	".odt":  {"application/vnd.oasis.opendocument.text"},
 	".ods":  {"application/vnd.oasis.opendocument.spreadsheet"},
+	".odp":  {"application/vnd.oasis.opendocument.presentation"},
 	".doc":  {"application/msword"},
 	".xls":  {"application/vnd.ms-excel"},
 	".ppt":  {"application/vnd.ms-powerpoint"},
@@ -102,7 +104,12 @@ func (s *Server) readUpload(l *Localizer, field string, fh *multipart.FileHeader
 		return upload{}, l.T("upload.empty", name)
 	}
 	mt, err := store.DetectMediaType(name, data)
-	if err != nil {
+	switch {
+	case errors.Is(err, store.ErrArchive):
+		return upload{}, l.T("upload.archive_refused", name)
+	case errors.Is(err, store.ErrNotOffice):
+		return upload{}, l.T("upload.not_office", name, ext)
+	case err != nil:
 		return upload{}, l.T("upload.type_refused", name)
 	}
 	if want, ok := extTypes[ext]; ok && !contains(want, mt) {

@@ -1,12 +1,15 @@
 package store
 
 import (
+	"archive/zip"
 	"bytes"
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
+	"encoding/xml"
 	"errors"
 	"fmt"
+	"io"
 	"net/http"
 	"path"
 	"strings"
@@ -91,11 +94,9 @@ func DetectMediaType(filename string, data []byte) (string, error) {
 	case "application/pdf", "image/png", "image/jpeg", "image/gif", "image/webp":
 		return mt, nil
 	case "application/zip":
-		// Office Open XML and OpenDocument files are zip archives.
-		if t, ok := officeTypes[ext]; ok {
-			return t, nil
-		}
-		return "application/zip", nil
+		// Office Open XML and OpenDocument files are ZIP archives; no other
+		// ZIP archive (.zip, .jar, .apk, ...) is taken.
+		return zipOfficeType(ext, data)
 	case "text/plain":
 		switch ext {
 		case ".csv":
@@ -122,12 +123,122 @@ func refusedType() error {
 		"Không nhận loại tệp này (chỉ nhận PDF, ảnh, tài liệu văn phòng, CSV; không nhận HTML hay SVG).")
 }
 
+// ErrArchive refuses a ZIP archive that is no office document.
+var ErrArchive = errs.New(errs.UnsupportedMediaType, "file",
+	"archives (ZIP, JAR, APK, ...) are not accepted; office documents (.docx, .xlsx, .pptx, .odt, .ods, .odp) are",
+	"Không nhận tệp nén (ZIP, JAR, APK…); chỉ nhận tài liệu văn phòng (.docx, .xlsx, .pptx, .odt, .ods, .odp).")
+
+// ErrNotOffice refuses a file named as an office document (.docx, ...)
+// that holds none: a ZIP archive without the document's parts.
+var ErrNotOffice = errs.New(errs.UnsupportedMediaType, "file",
+	"the file is named as an office document but is not one (a ZIP archive without a document inside)",
+	"Tệp mang đuôi của tài liệu văn phòng nhưng không phải tài liệu văn phòng (chỉ là tệp nén, không có nội dung văn bản bên trong).")
+
 var officeTypes = map[string]string{
-	".docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
-	".xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-	".pptx": "application/vnd.openxmlformats-officedocument.presentationml.presentation",
+	".docx": mediaDOCX,
+	".xlsx": mediaXLSX,
+	".pptx": mediaPPTX,
 	".odt":  "application/vnd.oasis.opendocument.text",
 	".ods":  "application/vnd.oasis.opendocument.spreadsheet",
+	".odp":  "application/vnd.oasis.opendocument.presentation",
+}
+
+const (
+	mediaDOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+	mediaXLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+	mediaPPTX = "application/vnd.openxmlformats-officedocument.presentationml.presentation"
+)
+
+// ooxmlMain maps the content type of an Office Open XML package's main part
+// (as [Content_Types].xml declares it) to the document's media type. Macro
+// -enabled documents and templates are not among them.
+var ooxmlMain = map[string]string{
+	"application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml":   mediaDOCX,
+	"application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml":         mediaXLSX,
+	"application/vnd.openxmlformats-officedocument.presentationml.presentation.main+xml": mediaPPTX,
+}
+
+// odfTypes are the OpenDocument types taken, as the package's mimetype
+// entry names them.
+var odfTypes = map[string]bool{
+	"application/vnd.oasis.opendocument.text":         true,
+	"application/vnd.oasis.opendocument.spreadsheet":  true,
+	"application/vnd.oasis.opendocument.presentation": true,
+}
+
+// zipOfficeType types a ZIP archive by what it holds: an Office Open XML
+// document ([Content_Types].xml declaring a Word, Excel or PowerPoint main
+// part that the archive holds) or an OpenDocument one (a mimetype entry
+// naming a text, spreadsheet or presentation, and content.xml). The type
+// comes from the content, so a spreadsheet named .docx is labelled a
+// spreadsheet (and the back office refuses the mismatch). A ZIP archive is
+// taken only under an office document's name (.docx, .xlsx, .pptx, .odt,
+// .ods, .odp): under any other name it is ErrArchive, and under one of those
+// without the document inside it is ErrNotOffice.
+func zipOfficeType(ext string, data []byte) (string, error) {
+	if _, ok := officeTypes[ext]; !ok {
+		return "", ErrArchive
+	}
+	refuse := ErrNotOffice
+	zr, err := zip.NewReader(bytes.NewReader(data), int64(len(data)))
+	if err != nil {
+		return "", refuse
+	}
+	entries := map[string]*zip.File{}
+	parts := map[string]bool{} // OOXML part names ignore case
+	for _, f := range zr.File {
+		entries[f.Name] = f
+		parts[strings.ToLower(f.Name)] = true
+	}
+	if f := entries["mimetype"]; f != nil && entries["content.xml"] != nil {
+		if b, err := readZipEntry(f, 128); err == nil {
+			if t := strings.TrimSpace(string(b)); odfTypes[t] {
+				return t, nil
+			}
+		}
+	}
+	if f := entries["[Content_Types].xml"]; f != nil {
+		b, err := readZipEntry(f, 1<<20)
+		if err != nil {
+			return "", refuse
+		}
+		var types struct {
+			Overrides []struct {
+				PartName    string `xml:"PartName,attr"`
+				ContentType string `xml:"ContentType,attr"`
+			} `xml:"Override"`
+		}
+		if err := xml.Unmarshal(b, &types); err != nil {
+			return "", refuse
+		}
+		for _, o := range types.Overrides {
+			t, ok := ooxmlMain[strings.ToLower(strings.TrimSpace(o.ContentType))]
+			if ok && parts[strings.ToLower(strings.TrimPrefix(o.PartName, "/"))] {
+				return t, nil
+			}
+		}
+	}
+	return "", refuse
+}
+
+// readZipEntry reads an archive entry of at most limit bytes.
+func readZipEntry(f *zip.File, limit int64) ([]byte, error) {
+	if f.UncompressedSize64 > uint64(limit) {
+		return nil, errors.New("zip entry too large")
+	}
+	rc, err := f.Open()
+	if err != nil {
+		return nil, err
+	}
+	defer rc.Close()
+	b, err := io.ReadAll(io.LimitReader(rc, limit+1))
+	if err != nil {
+		return nil, err
+	}
+	if int64(len(b)) > limit {
+		return nil, errors.New("zip entry too large")
+	}
+	return b, nil
 }
 
 var legacyOfficeTypes = map[string]string{
