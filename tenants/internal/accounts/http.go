@@ -115,14 +115,21 @@ func (m *Sessions) lookup(w http.ResponseWriter, r *http.Request) (*Session, boo
 // HttpOnly, SameSite=Lax, Path=/, Secure over TLS or X-Forwarded-Proto
 // https. The new session is not in r's context: redirect after it.
 func (m *Sessions) Begin(w http.ResponseWriter, r *http.Request, acc Account) error {
+	_, err := m.Start(w, r, acc)
+	return err
+}
+
+// Start is Begin returning the new session, for a handler that answers in
+// the same response (with WithSession) instead of redirecting.
+func (m *Sessions) Start(w http.ResponseWriter, r *http.Request, acc Account) (*Session, error) {
 	if c, err := r.Cookie(m.cookieName()); err == nil && c.Value != "" {
 		if err := m.Store.endSession(r.Context(), c.Value, "session_replaced"); err != nil {
-			return err
+			return nil, err
 		}
 	}
-	_, token, err := m.Store.StartSession(r.Context(), acc.ID, r.UserAgent())
+	sess, token, err := m.Store.StartSession(r.Context(), acc.ID, r.UserAgent())
 	if err != nil {
-		return err
+		return nil, err
 	}
 	maxAge := 0
 	if m.TTL > 0 {
@@ -132,8 +139,20 @@ func (m *Sessions) Begin(w http.ResponseWriter, r *http.Request, acc Account) er
 	if _, err := r.Cookie(m.csrfCookieName()); err == nil {
 		http.SetCookie(w, m.cookie(r, m.csrfCookieName(), "", -1))
 	}
-	return nil
+	return &sess, nil
 }
+
+// WithSession returns ctx carrying sess as the request's session (see
+// Current): a handler that started a session (Start) and answers in the
+// same response renders its pages, and their CSRF token, with it.
+func WithSession(ctx context.Context, sess *Session) context.Context {
+	return context.WithValue(ctx, ctxKey{}, sess)
+}
+
+// SameOrigin reports whether r comes from a page of this origin, as far as
+// its Sec-Fetch-Site, Origin and Referer headers tell (CheckCSRF's origin
+// check, without the token).
+func SameOrigin(r *http.Request) bool { return crossOrigin(r) == "" }
 
 // End ends the request's session (logout, in the audit log) and clears its
 // cookie.

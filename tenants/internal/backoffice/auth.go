@@ -14,6 +14,11 @@ import (
 
 type loginView struct {
 	Username, Next string
+	// Carry is the text of a form posted after the session ended, to go
+	// on with after the login; FilesDropped says it had files, which
+	// cannot be carried.
+	Carry        []field
+	FilesDropped bool
 }
 
 func (s *Server) loginForm(w http.ResponseWriter, r *http.Request) error {
@@ -30,7 +35,8 @@ func (s *Server) loginForm(w http.ResponseWriter, r *http.Request) error {
 
 func (s *Server) login(w http.ResponseWriter, r *http.Request) error {
 	l := s.loc(r)
-	v := loginView{Username: strings.TrimSpace(r.PostFormValue("username")), Next: safeNext(r.PostFormValue("next"))}
+	v := loginView{Username: strings.TrimSpace(r.PostFormValue("username")), Next: safeNext(r.PostFormValue("next")),
+		Carry: carriedFrom(r.PostForm), FilesDropped: r.PostFormValue("files_dropped") != ""}
 	p := &Page{Title: l.T("login.title"), Data: v, Errors: &FormErrors{}}
 	password := r.PostFormValue("password")
 	if v.Username == "" {
@@ -56,6 +62,9 @@ func (s *Server) login(w http.ResponseWriter, r *http.Request) error {
 			status = http.StatusForbidden
 		}
 		return s.render(w, r, status, "login", p)
+	}
+	if len(v.Carry) > 0 && v.Next != "/" {
+		return s.resume(w, r, acc, v.Next, v.Carry)
 	}
 	if err := s.cfg.Sessions.Begin(w, r, acc); err != nil {
 		return err

@@ -227,9 +227,9 @@ func (s *Server) saveEditor(w http.ResponseWriter, r *http.Request) error {
 		check = *rev
 	}
 	can := s.allowed(actor, check)
+	var refused error // shown on the form as typed, below
 	if !can[string(editorial.ActionSave)] {
-		_, err := editorial.Decide(actor, check, editorial.ActionSave, s.cfg.Board)
-		return err
+		_, refused = editorial.Decide(actor, check, editorial.ActionSave, s.cfg.Board)
 	}
 	op := r.PostFormValue("op")
 	form := parseForm(r, kind)
@@ -255,6 +255,9 @@ func (s *Server) saveEditor(w http.ResponseWriter, r *http.Request) error {
 			v.Notices = append(v.Notices, noticeView{Field: n.Field, InputID: inputID(n.Field), Encoding: n.Encoding,
 				Before: n.Before, After: n.After, Message: n.MessageVI, Changes: n.Changes, Keep: form.Keep[n.Field]})
 		}
+	}
+	if refused != nil {
+		return s.refusedEditor(w, r, v, fe, refused)
 	}
 	if op == "preview" {
 		for i := range form.Texts {
@@ -352,13 +355,10 @@ func keepTyped(f *editorForm, notices []editorial.TextNotice) {
 	}
 }
 
-// editorError shows a domain error on the editor, or fails the request
-// for errors that are no editor's mistake.
+// editorError shows a domain error on the editor, refusals too
+// (PermissionDenied, NotFound), so the text typed is not lost; it fails
+// the request for errors that are no editor's mistake.
 func (s *Server) editorError(w http.ResponseWriter, r *http.Request, v *editorView, fe *FormErrors, err error) error {
-	switch errs.KindOf(err) {
-	case errs.PermissionDenied, errs.NotFound:
-		return err
-	}
 	if !s.addErr(r, fe, err, inputID) {
 		return err
 	}

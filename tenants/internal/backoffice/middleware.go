@@ -69,7 +69,8 @@ func (s *Server) chain(h handlerFunc, needLogin bool, roles []accounts.Role) htt
 				s.fail(w, r, errors.New("panic"))
 			}
 		}()
-		if err := s.admit(w, r, needLogin, roles); err != nil {
+		r, err := s.admit(w, r, needLogin, roles)
+		if err != nil {
 			if errors.Is(err, errRedirected) {
 				return
 			}
@@ -83,29 +84,46 @@ func (s *Server) chain(h handlerFunc, needLogin bool, roles []accounts.Role) htt
 	return s.cfg.Sessions.Load(inner)
 }
 
+// errRedirected says admit has answered the request (a redirect, or the
+// login page).
 var errRedirected = errors.New("redirected")
 
-func (s *Server) admit(w http.ResponseWriter, r *http.Request, needLogin bool, roles []accounts.Role) error {
+// admit checks the request before its handler and returns it, with its
+// form parsed, for the handler.
+func (s *Server) admit(w http.ResponseWriter, r *http.Request, needLogin bool, roles []accounts.Role) (*http.Request, error) {
 	sess, ok := accounts.Current(r.Context())
 	if needLogin && (!ok || sess.Account.Disabled) {
 		if r.Method == http.MethodGet {
 			http.Redirect(w, r, "/dang-nhap?next="+url.QueryEscape(r.URL.RequestURI()), http.StatusSeeOther)
-		} else {
-			http.Redirect(w, r, "/dang-nhap", http.StatusSeeOther)
+			return r, errRedirected
 		}
-		return errRedirected
+		// A form posted after the session ended: the login page, carrying
+		// its text. Not for a form from another site.
+		if r.Method == http.MethodPost && accounts.SameOrigin(r) {
+			if answered, err := s.expiredPost(w, r); answered || err != nil {
+				if err != nil {
+					return r, err
+				}
+				return r, errRedirected
+			}
+		}
+		http.Redirect(w, r, "/dang-nhap", http.StatusSeeOther)
+		return r, errRedirected
 	}
 	if len(roles) > 0 && !slices.ContainsFunc(roles, sess.Account.Has) {
-		return errForbidden
+		return r, errForbidden
 	}
 	if r.Method != http.MethodPost {
-		return nil
+		return r, nil
 	}
+	ct, _, _ := mime.ParseMediaType(r.Header.Get("Content-Type"))
 	if r.ContentLength > s.maxBody() {
-		return errs.New(errs.TooLarge, "", "the request is too large", "Nội dung gửi lên quá lớn.")
+		if ct == "multipart/form-data" && slices.Contains(editorSaves, r.Pattern) {
+			return s.tooLarge(w, r)
+		}
+		return r, errs.New(errs.TooLarge, "", "the request is too large", "Nội dung gửi lên quá lớn.")
 	}
 	r.Body = http.MaxBytesReader(w, r.Body, s.maxBody())
-	ct, _, _ := mime.ParseMediaType(r.Header.Get("Content-Type"))
 	var err error
 	if ct == "multipart/form-data" {
 		err = r.ParseMultipartForm(formMemory)
@@ -116,16 +134,16 @@ func (s *Server) admit(w http.ResponseWriter, r *http.Request, needLogin bool, r
 	if err != nil {
 		var mbe *http.MaxBytesError
 		if errors.As(err, &mbe) {
-			return errs.New(errs.TooLarge, "file", "the request is too large",
+			return r, errs.New(errs.TooLarge, "file", "the request is too large",
 				"Nội dung gửi lên quá lớn; mỗi tệp tối đa "+mib(s.cfg.MaxUploadBytes)+".")
 		}
-		return errs.Invalid("", "the form could not be read", "Không đọc được biểu mẫu gửi lên.")
+		return r, errs.Invalid("", "the form could not be read", "Không đọc được biểu mẫu gửi lên.")
 	}
 	if err := s.cfg.Sessions.CheckCSRF(r); err != nil {
 		s.cfg.Log.Warn().Str("path", r.URL.Path).Msg("CSRF check failed")
-		return err
+		return r, err
 	}
-	return nil
+	return r, nil
 }
 
 // current returns the logged-in account; chain guarantees one on routes

@@ -28,7 +28,10 @@ type Page struct {
 	Errors   *FormErrors
 	// Wide pages (the editor) use the full width.
 	Wide bool
-	Data any
+	// MaxUploadBytes bounds one file, MaxBodyBytes a whole form (for the
+	// script's check before sending).
+	MaxUploadBytes, MaxBodyBytes int64
+	Data                         any
 }
 
 type navLink struct {
@@ -41,7 +44,7 @@ type navLink struct {
 var notices = map[string]bool{
 	"saved": true, "submitted": true, "returned": true, "approved": true, "scheduled": true, "discarded": true,
 	"restored": true, "unpublish_requested": true, "password_changed": true, "account_created": true,
-	"account_changed": true, "logged_out": true,
+	"account_changed": true, "logged_out": true, "resumed": true,
 }
 
 func (s *Server) fillPage(w http.ResponseWriter, r *http.Request, p *Page) {
@@ -50,6 +53,7 @@ func (s *Server) fillPage(w http.ResponseWriter, r *http.Request, p *Page) {
 	p.SiteName = s.cfg.Name
 	p.CSS = s.assetURL("backoffice.css")
 	p.JS = s.assetURL("backoffice.js")
+	p.MaxUploadBytes, p.MaxBodyBytes = s.cfg.MaxUploadBytes, s.maxBody()
 	if p.Errors == nil {
 		p.Errors = &FormErrors{}
 	}
@@ -149,6 +153,7 @@ var funcs = template.FuncMap{
 	"errid": func(field string) string { return "err-" + field },
 	"add":   func(a, b int) int { return a + b },
 	"itoa":  func(i int64) string { return strconv.FormatInt(i, 10) },
+	"mib":   mib,
 	"query": url.QueryEscape,
 	"join":  strings.Join,
 	"dict": func(kv ...any) map[string]any {

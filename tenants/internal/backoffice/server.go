@@ -56,11 +56,13 @@ type Config struct {
 
 // Server serves the back office.
 type Server struct {
-	cfg    Config
-	cat    catalogues
-	pages  map[string]*template.Template
-	static map[string]asset
-	hashed map[string]string
+	cfg Config
+	cat catalogues
+	// resumeMux routes a form carried through the login page.
+	resumeMux *http.ServeMux
+	pages     map[string]*template.Template
+	static    map[string]asset
+	hashed    map[string]string
 }
 
 type asset struct {
@@ -90,6 +92,7 @@ func New(cfg Config) (*Server, error) {
 	if s.pages, err = s.parseTemplates(); err != nil {
 		return nil, err
 	}
+	s.resumeMux = s.newResumeMux()
 	return s, nil
 }
 
@@ -222,6 +225,11 @@ func (s *Server) render(w http.ResponseWriter, r *http.Request, status int, name
 		return fmt.Errorf("no template %q", name)
 	}
 	s.fillPage(w, r, p)
+	if msg := tooLargeMessage(r); msg != "" {
+		// A form too large to take, shown again (see tooLarge).
+		p.Errors.Add("files", msg)
+		status = http.StatusRequestEntityTooLarge
+	}
 	var buf bytes.Buffer
 	if err := t.ExecuteTemplate(&buf, "layout", p); err != nil {
 		return fmt.Errorf("render %s: %w", name, err)

@@ -1,6 +1,6 @@
 // Progressive enhancement only: every page works without this file.
-// "Thêm dòng" buttons clone the last row of a table of officials.
 document.addEventListener("DOMContentLoaded", function () {
+  // "Thêm dòng" buttons clone the last row of a table of officials.
   document.querySelectorAll("button[data-add-row]").forEach(function (btn) {
     btn.hidden = false;
     btn.addEventListener("click", function () {
@@ -19,6 +19,71 @@ document.addEventListener("DOMContentLoaded", function () {
       body.appendChild(row);
       var first = row.querySelector("input");
       if (first) { first.focus(); }
+    });
+  });
+
+  // Files over the limit are named before the form is sent, not after a
+  // long upload the server refuses (it checks again in any case).
+  var fileInputs = document.querySelectorAll("input[type=file][data-max-bytes]");
+  function checkFile(input) {
+    var max = Number(input.getAttribute("data-max-bytes"));
+    var big = [];
+    Array.prototype.forEach.call(input.files || [], function (f) {
+      if (max > 0 && f.size > max) { big.push(f.name); }
+    });
+    var out = document.getElementById(input.id + "-size-error");
+    if (!out) {
+      out = document.createElement("p");
+      out.id = input.id + "-size-error";
+      out.className = "field-error";
+      out.setAttribute("aria-live", "polite");
+      out.hidden = true;
+      input.parentNode.insertBefore(out, input);
+    }
+    var described = (input.getAttribute("aria-describedby") || "").split(" ").filter(function (id) {
+      return id && id !== out.id;
+    });
+    if (big.length > 0) {
+      out.textContent = (input.getAttribute("data-too-large") || "").replace("%s", big.join(", "));
+      out.hidden = false;
+      described.unshift(out.id);
+      input.setAttribute("aria-invalid", "true");
+    } else {
+      out.textContent = "";
+      out.hidden = true;
+      if (input.getAttribute("data-size-invalid")) { input.removeAttribute("aria-invalid"); }
+    }
+    input.setAttribute("aria-describedby", described.join(" "));
+    if (big.length > 0) { input.setAttribute("data-size-invalid", "1"); } else { input.removeAttribute("data-size-invalid"); }
+    return big.length === 0;
+  }
+  function checkForm(form) {
+    var ok = true, total = 0, maxTotal = 0, last = null;
+    Array.prototype.forEach.call(form.querySelectorAll("input[type=file][data-max-bytes]"), function (input) {
+      if (!checkFile(input) && ok) { ok = false; input.focus(); }
+      Array.prototype.forEach.call(input.files || [], function (f) { total += f.size; });
+      maxTotal = Number(input.getAttribute("data-max-total")) || maxTotal;
+      last = input;
+    });
+    if (ok && last && maxTotal > 0 && total > maxTotal) {
+      var out = document.getElementById(last.id + "-size-error");
+      out.textContent = last.getAttribute("data-total-too-large") || "";
+      out.hidden = false;
+      last.focus();
+      ok = false;
+    }
+    return ok;
+  }
+  fileInputs.forEach(function (input) {
+    input.addEventListener("change", function () { checkFile(input); });
+  });
+  var forms = [];
+  fileInputs.forEach(function (input) {
+    if (input.form && forms.indexOf(input.form) < 0) { forms.push(input.form); }
+  });
+  forms.forEach(function (form) {
+    form.addEventListener("submit", function (e) {
+      if (!checkForm(form)) { e.preventDefault(); }
     });
   });
 });
