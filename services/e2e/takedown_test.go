@@ -5,6 +5,7 @@ import (
 	"net/http"
 	"testing"
 
+	pb "github.com/portalhub/portalhub/proto/gen/portalhub/v1"
 	"github.com/portalhub/portalhub/services/internal/hubstore"
 )
 
@@ -28,14 +29,19 @@ func TestHubTakedown(t *testing.T) {
 	waitPage(t, "/vi/phuong-b/tin-bi-go", http.StatusUnavailableForLegalReasons, contains("Thông tin chưa được kiểm chứng"))
 
 	client, cctx := ingestClient(t, fed.SubPortals["phuong-b"].HubToken)
-	resp, err := client.ListVersions(cctx, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
 	found := false
-	for _, it := range resp.GetItems() {
-		if it.GetContentId() == "tin-bi-go" {
-			found = it.GetTakedown().GetReason() == "Thông tin chưa được kiểm chứng"
+	for token := ""; ; {
+		resp, err := client.ListVersions(cctx, &pb.ListVersionsRequest{PageToken: token})
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, it := range resp.GetItems() {
+			if it.GetContentId() == "tin-bi-go" {
+				found = it.GetTakedown().GetReason() == "Thông tin chưa được kiểm chứng"
+			}
+		}
+		if token = resp.GetNextPageToken(); token == "" {
+			break
 		}
 	}
 	if !found {
