@@ -7,17 +7,22 @@ import (
 	"github.com/microcosm-cc/bluemonday"
 	"github.com/yuin/goldmark"
 	"github.com/yuin/goldmark/extension"
+	"github.com/yuin/goldmark/renderer/html"
 )
 
 var (
 	// markdown renders CommonMark with GitHub's tables, strikethrough and
-	// autolinks. Raw HTML in the source is left out (goldmark's default,
-	// without html.WithUnsafe).
+	// autolinks. Raw HTML in the source is rendered (html.WithUnsafe) and
+	// then cleaned by the sanitiser below: bodies that came in as HTML (the
+	// API, the demo seed, items approved before the back office) open in
+	// the Markdown field as HTML, and must survive an edit and approval
+	// rather than silently disappear.
 	// Column alignment is written as the align attribute, which the
 	// sanitiser lets through (style attributes it does not).
 	markdown = goldmark.New(goldmark.WithExtensions(
 		extension.NewTable(extension.WithTableCellAlignMethod(extension.TableCellAlignAttribute)),
-		extension.Strikethrough, extension.Linkify))
+		extension.Strikethrough, extension.Linkify),
+		goldmark.WithRendererOptions(html.WithUnsafe()))
 	// sanitiser is the second line: whatever goldmark lets through (links
 	// with javascript: URLs, say) is cleaned by a well-known policy.
 	sanitiser = func() *bluemonday.Policy {
