@@ -243,7 +243,7 @@ func TestPages(t *testing.T) {
 		res, doc := e.get(t, "/ru/sotttt/le-hoi-bien")
 		wantStatus(t, res, 200)
 		checkLayout(t, res, doc, "ru")
-		if got := text(doc, ".notice-fallback"); got != "Этот материал не переведён; показана версия на вьетнамском языке." {
+		if got := text(doc, ".notice-fallback"); got != "Этот материал ещё не переведён; показана версия на вьетнамском языке." {
 			t.Errorf("fallback notice = %q", got)
 		}
 		if got := attr(doc, "h1", "lang"); got != "vi" {
@@ -260,7 +260,7 @@ func TestPages(t *testing.T) {
 		doc.Find("table.details tr").Each(func(_ int, s *goquery.Selection) {
 			rows[strings.TrimSpace(s.Find("th").Text())] = strings.TrimSpace(s.Find("td").Text())
 		})
-		for k, v := range map[string]string{"Number": "15/2025/QĐ-UBND", "Type": "Quyết định", "Issued by": "UBND tỉnh Khánh Hòa",
+		for k, v := range map[string]string{"Document number": "15/2025/QĐ-UBND", "Document type": "Quyết định", "Issued by": "UBND tỉnh Khánh Hòa",
 			"Issued on": "2025-06-30", "Validity": "In force"} {
 			if rows[k] != v {
 				t.Errorf("legal row %q = %q, want %q (rows %v)", k, rows[k], v, rows)
@@ -319,7 +319,7 @@ func TestPages(t *testing.T) {
 		}
 		res, doc = e.get(t, "/en/nhatrang/vi-pham")
 		wantStatus(t, res, http.StatusUnavailableForLegalReasons)
-		if got := oneH1(t, doc); got != "Content taken down" {
+		if got := oneH1(t, doc); got != "Content temporarily taken down" {
 			t.Errorf("451 h1 = %q", got)
 		}
 		if got := text(doc, ".reason"); got != "Thông tin sai sự thật" {
