@@ -50,7 +50,7 @@ var (
 // validSyllable reports whether word (letters only, any case, NFC or NFD)
 // is one well-formed Vietnamese syllable.
 func validSyllable(word string) bool {
-	skel, tone, ok := skeleton(word)
+	skel, tone, _, ok := skeleton(word)
 	if !ok || skel == "" {
 		return false
 	}
@@ -98,24 +98,26 @@ func validRhyme(rhyme string, tone rune) bool {
 }
 
 // skeleton lower-cases word and splits it into its letters without tone (ă,
-// â, ê, ô, ơ, ư and đ kept as letters) and its tone mark. It fails on more
-// than one tone, on a mark Vietnamese does not use, on a mark on the wrong
-// letter, and on f, j, w, z, which Vietnamese spelling lacks.
-func skeleton(word string) (string, rune, bool) {
+// â, ê, ô, ơ, ư and đ kept as letters), its tone mark and the index, in
+// runes of the letters, of the letter bearing the tone (-1 without one). It
+// fails on more than one tone, on a mark Vietnamese does not use, on a mark
+// on the wrong letter, and on f, j, w, z, which Vietnamese spelling lacks.
+func skeleton(word string) (string, rune, int, bool) {
 	var b strings.Builder
 	var tone rune
-	var last rune // last letter written, to put a shape mark on
+	var last rune  // last letter written, to put a shape mark on
+	n, at := 0, -1 // letters written; the toned one
 	for _, r := range norm.NFD.String(strings.ToLower(word)) {
 		switch r {
 		case markGrave, markAcute, markTilde, markHook, markDotBelow:
 			if tone != 0 || last == 0 {
-				return "", 0, false
+				return "", 0, -1, false
 			}
-			tone = r
+			tone, at = r, n-1
 		case markCircumflex, markBreve, markHorn:
 			shaped, ok := shape(last, r)
 			if !ok {
-				return "", 0, false
+				return "", 0, -1, false
 			}
 			s := b.String()
 			b.Reset()
@@ -126,12 +128,109 @@ func skeleton(word string) (string, rune, bool) {
 			if r == 'đ' || (r >= 'a' && r <= 'z' && !strings.ContainsRune("fjwz", r)) {
 				b.WriteRune(r)
 				last = r
+				n++
 				continue
 			}
-			return "", 0, false
+			return "", 0, -1, false
 		}
 	}
-	return b.String(), tone, true
+	return b.String(), tone, at, true
+}
+
+// wellTyped reports whether each run of letters beyond ASCII in w is written
+// as a person types Vietnamese: all small, all capitals or one leading
+// capital, and the tone mark on the vowel that carries it, old style (hòa,
+// thủy) or new (hoà, thuỷ). Legacy text misread as Windows-1252 is often a
+// well-formed syllable by letters alone but rarely by these: TCVN3 "chÝnh"
+// (chính) has a capital inside, VNI "caù" (cá) its tone on the u, VNI "ñu"
+// (đu) a tilde on a consonant.
+func wellTyped(w string) bool {
+	rs := []rune(trimEdges(w))
+	seg := -1
+	for i := 0; i <= len(rs); i++ {
+		if i < len(rs) && (unicode.IsLetter(rs[i]) || unicode.Is(unicode.Mn, rs[i])) {
+			if seg < 0 {
+				seg = i
+			}
+			continue
+		}
+		if seg >= 0 {
+			run := string(rs[seg:i])
+			seg = -1
+			if beyondASCII(run) && (!regularCase(run) || !tonePlaced(run)) {
+				return false
+			}
+		}
+	}
+	return true
+}
+
+func regularCase(run string) bool {
+	if run == strings.ToLower(run) || run == strings.ToUpper(run) {
+		return true
+	}
+	rs := []rune(run)
+	return unicode.IsUpper(rs[0]) && string(rs[1:]) == strings.ToLower(string(rs[1:]))
+}
+
+// tonePlaced reports whether syllable's tone, if any, sits on the vowel
+// that carries it: a vowel with a shape mark (the ơ of ươ); else the last
+// vowel before a final consonant; else the first of two vowels (mùa, hỏi)
+// or the middle of three (ngoài), where oa, oe and uy may carry it on either
+// vowel.
+func tonePlaced(syllable string) bool {
+	skel, tone, at, ok := skeleton(syllable)
+	if !ok {
+		return false
+	}
+	if tone == 0 {
+		return true
+	}
+	rs := []rune(skel)
+	placed := func(start int) bool {
+		rhyme := string(rs[start:])
+		if !validRhyme(rhyme, tone) {
+			return false
+		}
+		fin := ""
+		for _, f := range finals {
+			if strings.HasSuffix(rhyme, f) && len(rhyme) > len(f) {
+				fin = f
+				break
+			}
+		}
+		nucleus := []rune(strings.TrimSuffix(rhyme, fin))
+		k := at - start
+		if k < 0 || k >= len(nucleus) {
+			return false
+		}
+		shaped := -1
+		for j, r := range nucleus {
+			if strings.ContainsRune("ăâêôơư", r) {
+				shaped = j
+			}
+		}
+		switch {
+		case shaped >= 0:
+			return k == shaped
+		case fin != "" || len(nucleus) == 1:
+			return k == len(nucleus)-1
+		case len(nucleus) == 2:
+			n := string(nucleus)
+			return k == 0 || n == "oa" || n == "oe" || n == "uy"
+		}
+		return k == 1
+	}
+	for _, ini := range initials {
+		if !strings.HasPrefix(skel, ini) {
+			continue
+		}
+		start := len([]rune(ini))
+		if placed(start) || (ini == "gi" && placed(1)) {
+			return true
+		}
+	}
+	return placed(0)
 }
 
 func shape(base, mark rune) (rune, bool) {

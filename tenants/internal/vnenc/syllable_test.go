@@ -49,3 +49,26 @@ func TestWordStatus(t *testing.T) {
 		}
 	}
 }
+
+func TestWellTyped(t *testing.T) {
+	tests := []struct {
+		word string
+		want bool
+	}{
+		{"Tóm", true}, {"tắt:", true}, {"HOÀ", true}, {"hòa", true}, {"hoà", true},
+		{"thủy", true}, {"thuỷ", true}, {"người", true}, {"khuya", true}, {"Nguyễn", true},
+		{"gì", true}, {"giữa", true}, {"quốc", true}, {"mùa", true}, {"ngoài", true},
+		{"khuỷu", true}, {"Rịa-Vũng", true}, {"15/2024/NĐ-CP", true}, {"ĐẮK", true},
+		{"chÝnh", false}, // TCVN3 chính: a capital inside
+		{"caù", false},   // VNI cá: the tone on the u
+		{"sôì", false},   // Windows-1258 số: the tone on the i
+		{"ñu", false},    // VNI đu: a tilde on a consonant
+		{"qúa", false},   // the tone on the u of qu
+		{"muà", false},   // the tone on the second vowel of ua
+	}
+	for _, tt := range tests {
+		if got := wellTyped(tt.word); got != tt.want {
+			t.Errorf("wellTyped(%q) = %v, want %v", tt.word, got, tt.want)
+		}
+	}
+}

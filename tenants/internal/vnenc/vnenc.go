@@ -75,27 +75,35 @@ const (
 func Check(s string) Result {
 	s = norm.NFC.String(strings.ToValidUTF8(s, "\uFFFD"))
 	in := splitWords(s)
-	inGood, inBad := tally(in)
+	keep := settledWords(s, in)
+	inGood, inBad := tally(in, keep)
 	res := Result{Text: s}
 
 	utfOut, utfChanges := convertUTF8(in)
 	var best *evaluation
 	inShare := share(inGood, inBad)
+	inShareAll := share(tally(in, nil))
 	if inBad > 0 {
 		for _, l := range legacies {
-			e := evaluate(in, l)
+			e := evaluate(in, l, keep)
 			if e.fixed > 0 && e.fixed >= e.filled && (best == nil || e.better(best)) {
 				best = &e
 			}
 		}
 	}
-	accepted := best != nil && best.share >= acceptShare && best.share-inShare >= acceptGain
+	// In mixed text the shares weigh only the unsettled words, so a
+	// conversion fixing one word must also gain over the whole text: one
+	// foreign word in a Unicode text ("où", which VNI reads as "ó") is not
+	// legacy text.
+	gains := best != nil && best.share-inShare >= acceptGain &&
+		(keep == nil || best.fixed >= 2 || best.shareAll-inShareAll >= acceptGain)
+	accepted := gains && best.share >= acceptShare
 	switch {
 	case len(utfChanges) > 0 && (!accepted || len(utfChanges) > best.fixed):
 		res = converted(utfOut, UTF8AsCP1252, utfChanges)
 	case accepted:
 		res = converted(best.pieces, best.legacy.name, best.changes)
-	case best != nil && best.share >= doubtShare && best.share-inShare >= acceptGain && best.fixed >= 2:
+	case gains && best.share >= doubtShare && best.fixed >= 2:
 		res.Broken = true
 		res.Reason = fmt.Sprintf("The text looks like the legacy %s encoding read as Windows-1252, but it could not be converted with confidence. Convert it with a tool such as UniKey, or retype it in Unicode.", best.legacy.title)
 		res.ReasonVI = fmt.Sprintf("Văn bản có vẻ được gõ bằng bảng mã cũ %s rồi bị đọc nhầm thành Windows-1252, nhưng không thể chuyển đổi một cách chắc chắn. Hãy chuyển mã bằng công cụ như UniKey hoặc gõ lại bằng Unicode.", best.legacy.title)
@@ -135,26 +143,33 @@ type evaluation struct {
 	fixed   int     // malformed words that became well-formed Vietnamese
 	filled  int     // words without letters that became letters
 	bad     int     // words judged bad after the conversion
-	share   float64 // share of judged words that are good after it
+	untidy  int     // changed words that are not well typed (wellTyped)
+	share   float64 // share of judged unsettled words that are good after it
+	// shareAll is share over all judged words, settled ones included.
+	shareAll float64
 }
 
 func (e *evaluation) better(o *evaluation) bool {
 	if e.fixed != o.fixed {
 		return e.fixed > o.fixed
 	}
-	return e.bad < o.bad
+	if e.bad != o.bad {
+		return e.bad < o.bad
+	}
+	return e.untidy < o.untidy
 }
 
-// evaluate decodes every word of in that l can decode. A conversion must fix
-// at least as many malformed words as it turns letterless words (a dash, a
-// "±") into letters: VISCII and TCVN3 put vowels on the symbol codes, and a
-// line of symbols is not Vietnamese.
-func evaluate(in []piece, l legacy) evaluation {
+// evaluate decodes every word of in that l can decode, except the words keep
+// marks as settled (keep may be nil). A conversion must fix at least as many
+// malformed words as it turns letterless words (a dash, a "±") into letters:
+// VISCII and TCVN3 put vowels on the symbol codes, and a line of symbols is
+// not Vietnamese.
+func evaluate(in []piece, l legacy, keep []bool) evaluation {
 	e := evaluation{legacy: l, pieces: make([]piece, len(in))}
 	caps := capsLines(in)
 	raw := make([][]byte, len(in))
 	for i, p := range in {
-		if !p.space {
+		if !p.space && (keep == nil || !keep[i]) {
 			raw[i], _ = mojibakeBytes(p.text)
 		}
 	}
@@ -175,7 +190,13 @@ func evaluate(in []piece, l legacy) evaluation {
 		if l.name == TCVN3 {
 			after = capitalize(after, caps[i])
 		}
+		if keep != nil && wordStatus(p.text) == good && !(wordStatus(after) == good && wellTyped(after)) {
+			continue // well-formed but not well typed: replaced only by a well-typed word
+		}
 		e.pieces[i].text = after
+		if !wellTyped(after) {
+			e.untidy++
+		}
 		switch before, now := wordStatus(p.text), wordStatus(after); {
 		case before == bad && now == good:
 			e.fixed++
@@ -184,9 +205,55 @@ func evaluate(in []piece, l legacy) evaluation {
 		}
 		e.changes, seen = addChange(e.changes, seen, Change{p.text, after})
 	}
-	g, b := tally(e.pieces)
+	g, b := tally(e.pieces, keep)
 	e.bad, e.share = b, share(g, b)
+	e.shareAll = share(tally(e.pieces, nil))
 	return e
+}
+
+// settledWords marks, in text s cut into in, the words no conversion may
+// touch, or returns nil when there are none. When s holds a Vietnamese letter
+// that no Windows-1252 or Latin-1 misreading can produce (ắ, ị, ơ, ư, đ), it
+// was typed in Unicode, at least in part, and each word that is already
+// well-formed Vietnamese with a diacritic ("Tóm", "tắt", "và") is taken as
+// typed, even when a legacy encoding would turn it into another word (TCVN3
+// reads the ó of "Tóm" as ú). Only the words that are malformed as typed are
+// left to convert, and the acceptance thresholds weigh those alone, so that
+// a few legacy words pasted into a long Unicode text are still found.
+func settledWords(s string, in []piece) []bool {
+	if !unicodeVietnamese(s) {
+		return nil
+	}
+	keep := make([]bool, len(in))
+	for i, p := range in {
+		keep[i] = !p.space && wordStatus(p.text) == good && hasDiacritic(p.text) && wellTyped(p.text)
+	}
+	return keep
+}
+
+// unicodeVietnamese reports whether s holds a Vietnamese letter outside
+// Windows-1252 and Latin-1: a precomposed letter in U+0100–U+01B0 (ă, đ, ĩ,
+// ũ, ơ, ư) or U+1EA0–U+1EF9 (ạ … ỹ). Œ, Š, Ž, Ÿ and ƒ lie in the first
+// range but Windows-1252 has them, so they are no evidence.
+func unicodeVietnamese(s string) bool {
+	for _, r := range s {
+		if (r >= 0x100 && r <= 0x1B0 || r >= 0x1EA0 && r <= 0x1EF9) && unicode.IsLetter(r) {
+			if _, ok := byteOf(r); !ok {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// hasDiacritic reports whether w holds a letter beyond ASCII.
+func hasDiacritic(w string) bool {
+	for _, r := range w {
+		if r >= 0x80 && unicode.IsLetter(r) {
+			return true
+		}
+	}
+	return false
 }
 
 // capsLines reports, for each word, whether its line is written in capitals:
@@ -285,10 +352,11 @@ func addChange(cs []Change, seen map[Change]bool, c Change) ([]Change, map[Chang
 	return cs, seen
 }
 
-// tally counts the good and the bad words.
-func tally(ps []piece) (goodN, badN int) {
-	for _, p := range ps {
-		if p.space {
+// tally counts the good and the bad words, leaving out those keep marks as
+// settled (keep may be nil).
+func tally(ps []piece, keep []bool) (goodN, badN int) {
+	for i, p := range ps {
+		if p.space || (keep != nil && keep[i]) {
 			continue
 		}
 		switch wordStatus(p.text) {

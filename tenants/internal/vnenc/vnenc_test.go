@@ -2,6 +2,7 @@ package vnenc
 
 import (
 	"math/rand/v2"
+	"slices"
 	"strings"
 	"testing"
 	"unicode/utf8"
@@ -158,4 +159,97 @@ func FuzzCheck(f *testing.F) {
 			t.Fatalf("Check(%q) converted without a reason", s)
 		}
 	})
+}
+
+// TestCheckMixedText feeds texts that mix correct Unicode Vietnamese with
+// words in a legacy encoding: the correct words must stay as typed, even when
+// the legacy encoding would read them as other words ("Tóm" is "Túm" in
+// TCVN3), and Changes must list only the broken words.
+func TestCheckMixedText(t *testing.T) {
+	tests := []struct {
+		name, in, want, enc string
+		changes             []Change
+	}{
+		{"TCVN3 from the colleague", "Tóm tắt: Th«ng b¸o lÞch häp", "Tóm tắt: Thông báo lịch họp", TCVN3,
+			[]Change{{"Th«ng", "Thông"}, {"b¸o", "báo"}, {"lÞch", "lịch"}, {"häp", "họp"}}},
+		{"TCVN3 sentence between Unicode ones",
+			"Kính gửi: Sở Tài chính tỉnh. Néi dung: ®Ò nghÞ bæ sung kinh phÝ. Trân trọng cảm ơn.",
+			"Kính gửi: Sở Tài chính tỉnh. Nội dung: đề nghị bổ sung kinh phí. Trân trọng cảm ơn.", TCVN3,
+			[]Change{{"Néi", "Nội"}, {"®Ò", "đề"}, {"nghÞ", "nghị"}, {"bæ", "bổ"}, {"phÝ.", "phí."}}},
+		{"TCVN3 lines under a Unicode heading",
+			"Lịch công tác tuần\nThø hai: häp giao ban.\nThø ba: kiÓm tra hå s¬.",
+			"Lịch công tác tuần\nThứ hai: họp giao ban.\nThứ ba: kiểm tra hồ sơ.", TCVN3,
+			[]Change{{"Thø", "Thứ"}, {"häp", "họp"}, {"kiÓm", "kiểm"}, {"hå", "hồ"}, {"s¬.", "sơ."}}},
+		{"VNI sentence between Unicode ones",
+			"Hà Nội, ngày 5 tháng 3. Thoâng baùo veà vieäc nghæ leã. Mọi người lưu ý.",
+			"Hà Nội, ngày 5 tháng 3. Thông báo về việc nghỉ lễ. Mọi người lưu ý.", VNI,
+			[]Change{{"Thoâng", "Thông"}, {"baùo", "báo"}, {"veà", "về"}, {"vieäc", "việc"}, {"nghæ", "nghỉ"}, {"leã.", "lễ."}}},
+		{"VNI words inside a Unicode sentence",
+			"Đề nghị Ngöôøi daân ñöôïc höôùng daãn tận tình.",
+			"Đề nghị Người dân được hướng dẫn tận tình.", VNI,
+			[]Change{{"Ngöôøi", "Người"}, {"daân", "dân"}, {"ñöôïc", "được"}, {"höôùng", "hướng"}, {"daãn", "dẫn"}}},
+		{"VISCII sentence between Unicode ones",
+			"Quyết định số 12 có hiệu lực. V« vi®c c¤p gi¤y phép xây dñng. Đề nghị thực hiện.",
+			"Quyết định số 12 có hiệu lực. Về việc cấp giấy phép xây dựng. Đề nghị thực hiện.", VISCII,
+			[]Change{{"V«", "Về"}, {"vi®c", "việc"}, {"c¤p", "cấp"}, {"gi¤y", "giấy"}, {"dñng.", "dựng."}}},
+		{"VISCII words inside a Unicode sentence",
+			"Năm nay Trß¶ng h÷c ðßþc sØa chæa khang trang.",
+			"Năm nay Trường học được sửa chữa khang trang.", VISCII,
+			[]Change{{"Trß¶ng", "Trường"}, {"h÷c", "học"}, {"ðßþc", "được"}, {"sØa", "sửa"}, {"chæa", "chữa"}}},
+		// "qúa" is a typing slip, not legacy text: a legacy reading would
+		// not make it a well-typed word, so it stays.
+		{"Unicode typing slip stays", "Trời nóng qúa. Th«ng b¸o nghØ häc.", "Trời nóng qúa. Thông báo nghỉ học.", TCVN3,
+			[]Change{{"Th«ng", "Thông"}, {"b¸o", "báo"}, {"nghØ", "nghỉ"}, {"häc.", "học."}}},
+		// One foreign word is no legacy text, though VNI reads "où" as "ó".
+		{"foreign words in Unicode text", "Ông Müller đến từ Zürich, nói « où » và cười.", "Ông Müller đến từ Zürich, nói « où » và cười.", "", nil},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got := Check(tt.in)
+			if got.Text != tt.want || got.Encoding != tt.enc || got.Broken || got.Converted != (tt.enc != "") {
+				t.Errorf("Check(%q) = %q, %q, converted %v, broken %v (%s); want %q, %q",
+					tt.in, got.Text, got.Encoding, got.Converted, got.Broken, got.Reason, tt.want, tt.enc)
+			}
+			if !slices.Equal(got.Changes, tt.changes) {
+				t.Errorf("Check(%q).Changes = %v, want %v", tt.in, got.Changes, tt.changes)
+			}
+		})
+	}
+}
+
+// TestCheckMixedCorpus writes every other word of each corpus sentence in a
+// legacy encoding: no correct word may change.
+func TestCheckMixedCorpus(t *testing.T) {
+	for _, enc := range []string{TCVN3, VNI, VISCII, CP1258} {
+		for _, latin1 := range []bool{false, true} {
+			for _, s := range readLines(t, "testdata/sentences.txt") {
+				s = corpusFor(enc, s)
+				words := strings.Split(s, " ")
+				for off := range 2 {
+					mixed := slices.Clone(words)
+					for i := off; i < len(words); i += 2 {
+						b, err := encoders[enc](words[i])
+						if err != nil {
+							t.Fatalf("%s: encode %q: %v", enc, words[i], err)
+						}
+						mixed[i] = misread(t, b, latin1)
+					}
+					in := strings.Join(mixed, " ")
+					if !unicodeVietnamese(in) {
+						continue
+					}
+					got := strings.Split(Check(in).Text, " ")
+					if len(got) != len(words) {
+						t.Errorf("%s: Check(%q) = %q: words lost or gained", enc, in, strings.Join(got, " "))
+						continue
+					}
+					for i := 1 - off; i < len(words); i += 2 {
+						if got[i] != words[i] {
+							t.Errorf("%s (Latin-1 %v): Check(%q) changed the correct word %q to %q", enc, latin1, in, words[i], got[i])
+						}
+					}
+				}
+			}
+		}
+	}
 }
