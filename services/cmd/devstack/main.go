@@ -94,5 +94,8 @@ func printURLs(w io.Writer, f *federation.Federation, opts federation.Options) {
 	fmt.Fprintf(w, "    tacgia (author)   bientap (editor)   duyet (approver)   quantri (administrator)\n")
 	fmt.Fprintf(w, "  Hub gRPC (TLS)         %s   CA %s\n", f.HubAddr, f.CAFile)
 	fmt.Fprintf(w, "  Hub health, metrics    http://%s/readyz   http://%s/metrics\n", f.HubOpsAddr, f.HubOpsAddr)
+	if f.NATSMonitor != "" {
+		fmt.Fprintf(w, "  NATS monitoring        %s/healthz   %s/jsz\n", f.NATSMonitor, f.NATSMonitor)
+	}
 	fmt.Fprintf(w, "\nData is kept in %s. Press Ctrl-C to stop.\n\n", opts.VarDir)
 }

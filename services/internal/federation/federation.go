@@ -68,6 +68,9 @@ type Federation struct {
 	// BaseURL is the PostgreSQL server; HubDatabaseURL the hub store.
 	BaseURL, HubDatabaseURL string
 	NATSURL                 string
+	// NATSMonitor is natsd's monitoring base URL (/healthz, /varz, /jsz),
+	// empty when NATS_URL named another server.
+	NATSMonitor string
 	// Gateway is the portal's base URL, e.g. http://127.0.0.1:8080.
 	Gateway string
 	// HubAddr and HubOpsAddr are the aggregator's bound addresses.
@@ -131,11 +134,12 @@ func (f *Federation) up(ctx context.Context) error {
 	f.NATSURL = o.NATSURL
 	if f.NATSURL == "" {
 		p, err := f.start(ctx, supervise.Spec{Name: "natsd", Path: f.bin("natsd"),
-			Args: []string{"-store", filepath.Join(o.VarDir, "nats")}})
+			Args: []string{"-store", filepath.Join(o.VarDir, "nats"), "-http", "127.0.0.1:0"}})
 		if err != nil {
 			return err
 		}
 		f.NATSURL = p.Addrs["nats"]
+		f.NATSMonitor = "http://" + p.Addrs["http"]
 	}
 
 	creds, err := registerTenants(ctx, hub, o.Tenants, filepath.Join(o.VarDir, "credentials"))
