@@ -505,19 +505,6 @@ func TestCataloguesMatch(t *testing.T) {
 	}
 }
 
-func TestSlugify(t *testing.T) {
-	for in, want := range map[string]string{
-		"Khánh Hòa đón 1 triệu lượt khách": "khanh-hoa-don-1-trieu-luot-khach",
-		"  Đường Trần Phú -- Nha Trang!  ": "duong-tran-phu-nha-trang",
-		"Фестиваль моря":                   "festival-moria",
-		"Hoà / Hòa":                        "hoa-hoa",
-	} {
-		if got := Slugify(in); got != want {
-			t.Errorf("Slugify(%q) = %q, want %q", in, got, want)
-		}
-	}
-}
-
 func TestReturnEditDiffAndRestore(t *testing.T) {
 	f := newFixture(t)
 	author := f.login("tacgia")

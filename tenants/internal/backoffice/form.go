@@ -219,7 +219,7 @@ func (f *editorForm) check(l *Localizer, fe *FormErrors) {
 			fe.Add(t.Locale+"_summary", l.T("editor.too_long", 1000))
 		}
 		if t.Slug == "" && t.Title != "" {
-			t.Slug = Slugify(t.Title)
+			t.Slug = editorial.Slugify(t.Title)
 		}
 		if t.Slug != "" && !slugOK(t.Slug) {
 			fe.Add(t.Locale+"_slug", l.T("editor.slug_invalid"))

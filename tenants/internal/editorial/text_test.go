@@ -53,6 +53,11 @@ func TestSlugify(t *testing.T) {
 		"Провинция Кханьхоа":                   "provintsiia-kkhankhoa",
 		"  ***  ":                              "",
 		"Quyết định số 15/2025/QĐ-UBND":        "quyet-dinh-so-15-2025-qd-ubnd",
+		"Khánh Hòa đón 1 triệu lượt khách":     "khanh-hoa-don-1-trieu-luot-khach",
+		"  Đường Trần Phú -- Nha Trang!  ":     "duong-tran-phu-nha-trang",
+		"Фестиваль моря":                       "festival-moria",
+		"Объявление":                           "obiavlenie", // the hard sign is dropped, not a dash
+		"Hoà / Hòa":                            "hoa-hoa",
 	} {
 		if got := editorial.Slugify(in); got != want {
 			t.Errorf("Slugify(%q) = %q, want %q", in, got, want)
