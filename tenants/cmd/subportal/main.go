@@ -123,6 +123,12 @@ func serve(args []string) error {
 	if s.Tenant == "" || s.DatabaseURL == "" {
 		return errors.New("SUBPORTAL_TENANT and DATABASE_URL are required")
 	}
+	if s.UploadLimitMiB < 1 || s.UploadLimitMiB > store.MaxBlobSize>>20 {
+		return fmt.Errorf("SUBPORTAL_UPLOAD_LIMIT_MIB must be between 1 and %d (the hub's limit), not %d", store.MaxBlobSize>>20, s.UploadLimitMiB)
+	}
+	if s.SessionTTL < 0 {
+		return fmt.Errorf("SUBPORTAL_SESSION_TTL must not be negative, not %s", s.SessionTTL)
+	}
 	if !s.HubInsecure && s.HubCA == "" {
 		return errors.New("SUBPORTAL_HUB_CA is required (SUBPORTAL_HUB_INSECURE=true only for tests)")
 	}
@@ -210,6 +216,9 @@ func seed(args []string) error {
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
+	if err := noArgs(fs); err != nil {
+		return err
+	}
 	var items []*pb.ContentItem
 	switch {
 	case *demoTenant != "" && *dir == "":
@@ -270,6 +279,9 @@ func publishOne(args []string) error {
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
+	if err := noArgs(fs); err != nil {
+		return err
+	}
 	if *file == "" || strings.TrimSpace(*author) == "" || strings.TrimSpace(*approver) == "" {
 		return errors.New("publish needs -f FILE, --author NAME and --approver NAME")
 	}
@@ -294,6 +306,16 @@ func publishOne(args []string) error {
 		return describe(err)
 	}
 	fmt.Printf("approved %s version %d; the relay of 'subportal serve' pushes it to the hub\n", in.ContentID, v)
+	return nil
+}
+
+// noArgs refuses arguments left after the flags: flag parsing stops at the
+// first one, so "publish item.json --author A" would otherwise drop every
+// flag after item.json without a word.
+func noArgs(fs *flag.FlagSet) error {
+	if fs.NArg() > 0 {
+		return fmt.Errorf("%s: unexpected argument %q (flags go before it, files with their flag, e.g. -f FILE)", fs.Name(), fs.Arg(0))
+	}
 	return nil
 }
 

@@ -41,6 +41,22 @@ func users(args []string) error {
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
+	if err := noArgs(fs); err != nil {
+		return err
+	}
+	// Every flag is checked before the database is opened (and migrated).
+	var rs []accounts.Role
+	switch sub {
+	case "bootstrap":
+		if *roles != "" {
+			return errors.New("users bootstrap creates an administrator; leave --roles out (use users create for other roles)")
+		}
+	case "create":
+		var err error
+		if rs, err = parseRoles(*roles); err != nil {
+			return err
+		}
+	}
 	ctx, stop := lifecycle.SignalContext()
 	defer stop()
 	open := func() (*accounts.Store, func(), error) {
@@ -68,10 +84,6 @@ func users(args []string) error {
 		if sub == "bootstrap" {
 			acc, err = accounts.Bootstrap(ctx, as, *username, *name, pw)
 		} else {
-			rs, perr := parseRoles(*roles)
-			if perr != nil {
-				return perr
-			}
 			acc, err = as.Create(ctx, "cli", accounts.NewAccount{Username: *username, DisplayName: *name, Password: pw, Roles: rs})
 		}
 		if err != nil {

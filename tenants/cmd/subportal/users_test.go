@@ -68,3 +68,45 @@ func TestParseRoles(t *testing.T) {
 		t.Error("unknown role accepted")
 	}
 }
+
+// Bad flags are refused before the database is opened: with no
+// DATABASE_URL, the error must be about the flag, not the database.
+func TestBadFlagsRefusedBeforeTheDatabase(t *testing.T) {
+	t.Setenv("DATABASE_URL", "")
+	for _, tc := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"users", "create", "--username", "an", "--name", "An", "--password-file", "pw", "--roles", "boss"}, `unknown role "boss"`},
+		{[]string{"users", "create", "--username", "an", "--name", "An", "--password-file", "pw"}, "--roles needs at least one role"},
+		{[]string{"users", "bootstrap", "--username", "an", "--name", "An", "--password-file", "pw", "--roles", "author"}, "leave --roles out"},
+		{[]string{"users", "create", "extra", "--roles", "author"}, `unexpected argument "extra"`},
+		{[]string{"publish", "item.json", "--author", "A", "--approver", "B"}, `unexpected argument "item.json"`},
+		{[]string{"seed", "--demo", "so-du-lich", "more"}, `unexpected argument "more"`},
+	} {
+		var err error
+		switch tc.args[0] {
+		case "users":
+			err = users(tc.args[1:])
+		case "publish":
+			err = publishOne(tc.args[1:])
+		case "seed":
+			err = seed(tc.args[1:])
+		}
+		if err == nil || !strings.Contains(err.Error(), tc.want) {
+			t.Errorf("%v: error %v, want one containing %q", tc.args, err, tc.want)
+		}
+	}
+}
+
+func TestServeRefusesAnUploadLimitAboveTheHubs(t *testing.T) {
+	t.Setenv("SUBPORTAL_TENANT", "so-du-lich")
+	t.Setenv("DATABASE_URL", "postgres://unused")
+	t.Setenv("SUBPORTAL_HUB_INSECURE", "true")
+	for _, v := range []string{"0", "-1", "33"} {
+		t.Setenv("SUBPORTAL_UPLOAD_LIMIT_MIB", v)
+		if err := serve(nil); err == nil || !strings.Contains(err.Error(), "SUBPORTAL_UPLOAD_LIMIT_MIB must be between 1 and 32") {
+			t.Errorf("limit %s: error %v", v, err)
+		}
+	}
+}
