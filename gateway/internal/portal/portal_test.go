@@ -132,7 +132,7 @@ func checkLayout(t *testing.T, res *http.Response, doc *goquery.Document, lang s
 
 func TestPages(t *testing.T) {
 	e := newEnv(t)
-	seed(t, e)
+	sha := seed(t, e)
 
 	t.Run("provincial home", func(t *testing.T) {
 		for lang, name := range map[string]string{"vi": "Cổng thông tin điện tử tỉnh Khánh Hòa",
@@ -333,6 +333,15 @@ func TestPages(t *testing.T) {
 			"/en/khong-co/":       "Page not found",
 			"/ru/sotttt/x/y/z":    "Страница не найдена",
 			"/de/":                "Không tìm thấy trang",
+			// Segments that cannot name anything: the store is not asked
+			// (PostgreSQL refuses NUL and broken UTF-8), still a 404 page.
+			"/vi/%00/":       "Không tìm thấy trang",
+			"/en/sotttt/%00": "Page not found",
+			"/en/sotttt/%ff": "Page not found",
+			"/vi/%ff/x":      "Không tìm thấy trang",
+			"/vi/sotttt/" + strings.Repeat("%C3%A1", 200): "Không tìm thấy trang",
+			"/files/sotttt/%00/" + sha:                    "Không tìm thấy trang",
+			"/files/%ff/le-hoi/" + sha:                    "Không tìm thấy trang",
 		} {
 			res, doc := e.get(t, path)
 			wantStatus(t, res, http.StatusNotFound)

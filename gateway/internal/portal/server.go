@@ -15,6 +15,7 @@ import (
 	"os"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/gin-gonic/gin"
 	"github.com/prometheus/client_golang/prometheus"
@@ -174,6 +175,12 @@ var errNotFound = &pageError{status: http.StatusNotFound, titleID: "error.notfou
 // (logged once, here, without details shown to the visitor).
 func (s *Server) handle(h func(c *gin.Context) error) gin.HandlerFunc {
 	return func(c *gin.Context) {
+		for _, p := range c.Params {
+			if !plausibleParam(p.Value) {
+				s.errorPage(c, errNotFound)
+				return
+			}
+		}
 		err := h(c)
 		if err == nil {
 			return
@@ -192,6 +199,26 @@ func (s *Server) handle(h func(c *gin.Context) error) gin.HandlerFunc {
 		}
 		s.errorPage(c, pe)
 	}
+}
+
+// maxParamBytes bounds a path segment: tenant ids, content ids and slugs are
+// far shorter (63, 100 and 200 ASCII characters).
+const maxParamBytes = 256
+
+// plausibleParam reports whether a path segment could name something in the
+// store: short valid UTF-8 without control characters. Anything else (a NUL,
+// broken UTF-8, which PostgreSQL refuses) cannot exist, so it is a 404
+// without asking the store, never a 500.
+func plausibleParam(v string) bool {
+	if len(v) > maxParamBytes || !utf8.ValidString(v) {
+		return false
+	}
+	for _, r := range v {
+		if r < 0x20 || r == 0x7f {
+			return false
+		}
+	}
+	return true
 }
 
 // errorPage renders a status page in the language of the path, else the
