@@ -43,15 +43,15 @@ func (s *Server) home(c *gin.Context) error {
 	if err != nil {
 		return err
 	}
-	return s.cached(c, func() ([]byte, []pagecache.Tag, error) {
+	return s.cached(c, func() (*rendered, error) {
 		ctx := c.Request.Context()
 		byID, tenants, err := s.tenantsByID(ctx)
 		if err != nil {
-			return nil, nil, err
+			return nil, err
 		}
 		latest, err := s.cfg.Store.Latest(ctx, s.cfg.LatestLimit)
 		if err != nil {
-			return nil, nil, err
+			return nil, err
 		}
 		v := homeView{base: s.newBase(s.origin(c.Request), lang, nil, nil), Latest: s.listed(lang, latest, byID)}
 		tags := []pagecache.Tag{pagecache.AnyContent}
@@ -66,8 +66,7 @@ func (s *Server) home(c *gin.Context) error {
 			}
 			v.Portals = append(v.Portals, p)
 		}
-		b, err := s.renderer.Render("home", v)
-		return b, tags, err
+		return s.page("home", v, tags)
 	})
 }
 
@@ -78,23 +77,23 @@ func (s *Server) tenantHome(c *gin.Context) error {
 		return err
 	}
 	id := c.Param("tenant")
-	return s.cached(c, func() ([]byte, []pagecache.Tag, error) {
+	return s.cached(c, func() (*rendered, error) {
 		ctx := c.Request.Context()
 		t, err := s.cfg.Store.Tenant(ctx, id)
 		if err != nil {
-			return nil, nil, err
+			return nil, err
 		}
 		latest, err := s.cfg.Store.TenantLatest(ctx, id, s.cfg.LatestLimit)
 		if err != nil {
-			return nil, nil, err
+			return nil, err
 		}
 		cats, err := s.cfg.Store.Categories(ctx)
 		if err != nil {
-			return nil, nil, err
+			return nil, err
 		}
 		counts, err := s.cfg.Store.CategoryCounts(ctx, id)
 		if err != nil {
-			return nil, nil, err
+			return nil, err
 		}
 		v := tenantView{base: s.newBase(s.origin(c.Request), lang, func(l string) string { return "/" + l + "/" + id + "/" }, nil),
 			Tenant: t, Name: t.Name(lang), OwnSite: t.HomeURL,
@@ -107,8 +106,7 @@ func (s *Server) tenantHome(c *gin.Context) error {
 				v.Total += n
 			}
 		}
-		b, err := s.renderer.Render("tenant", v)
-		return b, []pagecache.Tag{pagecache.TenantTag(id)}, err
+		return s.page("tenant", v, []pagecache.Tag{pagecache.TenantTag(id)})
 	})
 }
 
@@ -122,67 +120,59 @@ func (s *Server) item(c *gin.Context) error {
 		return err
 	}
 	tenant, slug := c.Param("tenant"), c.Param("slug")
-	key := s.cacheKey(c)
-	if p, ok := s.cfg.Cache.Get(key); ok {
-		c.Set("cache", "hit")
-		s.writePage(c, p)
-		return nil
-	}
-	gen := s.cfg.Cache.Generation()
-	ctx := c.Request.Context()
-	look, err := s.cfg.Store.ItemBySlug(ctx, tenant, lang, slug)
-	if err != nil {
-		return err
-	}
-	if look.Item == nil {
-		c.Redirect(http.StatusMovedPermanently, "/"+lang+"/"+tenant+"/"+look.RedirectSlug)
-		return nil
-	}
-	it := look.Item
-	switch {
-	case it.TakenDown:
-		return &pageError{status: http.StatusUnavailableForLegalReasons, titleID: "takedown.title",
-			textID: "takedown.text", reason: it.TakedownReason}
-	case it.State == "gone":
-		return &pageError{status: http.StatusGone, titleID: "gone.title", textID: "gone.text"}
-	case it.State == "redirected":
-		to, err := s.successorURL(ctx, lang, it)
+	return s.cached(c, func() (*rendered, error) {
+		ctx := c.Request.Context()
+		look, err := s.cfg.Store.ItemBySlug(ctx, tenant, lang, slug)
 		if err != nil {
-			return err
+			return nil, err
 		}
-		c.Redirect(http.StatusMovedPermanently, to)
-		return nil
-	}
-	t, err := s.cfg.Store.Tenant(ctx, tenant)
+		if look.Item == nil {
+			c.Redirect(http.StatusMovedPermanently, "/"+lang+"/"+tenant+"/"+look.RedirectSlug)
+			return nil, nil
+		}
+		it := look.Item
+		switch {
+		case it.TakenDown:
+			return nil, &pageError{status: http.StatusUnavailableForLegalReasons, titleID: "takedown.title",
+				textID: "takedown.text", reason: it.TakedownReason}
+		case it.State == "gone":
+			return nil, &pageError{status: http.StatusGone, titleID: "gone.title", textID: "gone.text"}
+		case it.State == "redirected":
+			to, err := s.successorURL(ctx, lang, it)
+			if err != nil {
+				return nil, err
+			}
+			c.Redirect(http.StatusMovedPermanently, to)
+			return nil, nil
+		}
+		t, err := s.cfg.Store.Tenant(ctx, tenant)
+		if err != nil {
+			return nil, err
+		}
+		cats, err := s.cfg.Store.Categories(ctx)
+		if err != nil {
+			return nil, err
+		}
+		r, err := s.page("item", s.itemView(s.origin(c.Request), lang, t, it, cats),
+			[]pagecache.Tag{pagecache.ItemTag(tenant, it.ContentID), pagecache.TenantTag(tenant)})
+		if err != nil {
+			return nil, err
+		}
+		// X-Content-Version tells clients (and the end-to-end tests) which
+		// version of the item the page shows.
+		r.page.Header = http.Header{"X-Content-Version": {strconv.FormatUint(it.Version, 10)}}
+		r.tenant, r.contentID, r.version = tenant, it.ContentID, it.Version
+		return r, nil
+	})
+}
+
+// page renders a 200 page from a template and view.
+func (s *Server) page(name string, view any, tags []pagecache.Tag) (*rendered, error) {
+	b, err := s.renderer.Render(name, view)
 	if err != nil {
-		return err
+		return nil, err
 	}
-	cats, err := s.cfg.Store.Categories(ctx)
-	if err != nil {
-		return err
-	}
-	v := s.itemView(s.origin(c.Request), lang, t, it, cats)
-	body, err := s.renderer.Render("item", v)
-	if err != nil {
-		return err
-	}
-	// X-Content-Version tells clients (and the end-to-end tests) which
-	// version of the item the page shows.
-	page := &pagecache.Page{Status: http.StatusOK, Body: body,
-		Header: http.Header{"X-Content-Version": {strconv.FormatUint(it.Version, 10)}}}
-	// The hub announced a newer version than the store showed us (a replica
-	// behind the primary): serve what we have, but neither we nor anyone
-	// downstream may keep it.
-	if it.Version < s.cfg.Cache.Floor(tenant, it.ContentID) {
-		c.Set("cache", "below-floor")
-		s.writePageControl(c, page, "no-store")
-		return nil
-	}
-	s.cfg.Cache.PutItem(key, page, []pagecache.Tag{pagecache.ItemTag(tenant, it.ContentID), pagecache.TenantTag(tenant)},
-		gen, tenant, it.ContentID, it.Version)
-	c.Set("cache", "miss")
-	s.writePage(c, page)
-	return nil
+	return &rendered{page: &pagecache.Page{Status: http.StatusOK, Body: b}, tags: tags}, nil
 }
 
 // successorURL is where a redirected item sends its visitors: its successor

@@ -290,12 +290,11 @@ func (s *Server) cacheKey(c *gin.Context) string {
 	return s.origin(c.Request) + c.Request.URL.Path
 }
 
-// writePage writes rendered HTML that shared caches may keep for a minute.
-func (s *Server) writePage(c *gin.Context, p *pagecache.Page) {
-	s.writePageControl(c, p, "public, max-age=60")
-}
+// pageCacheControl lets shared caches keep a rendered page for a minute.
+const pageCacheControl = "public, max-age=60"
 
-func (s *Server) writePageControl(c *gin.Context, p *pagecache.Page, cacheControl string) {
+// writePage writes rendered HTML with its stored headers.
+func (s *Server) writePage(c *gin.Context, p *pagecache.Page, cacheControl string) {
 	for k, vs := range p.Header {
 		for _, v := range vs {
 			c.Writer.Header().Add(k, v)
@@ -305,24 +304,46 @@ func (s *Server) writePageControl(c *gin.Context, p *pagecache.Page, cacheContro
 	c.Data(p.Status, "text/html; charset=utf-8", p.Body)
 }
 
-// cached answers from the page cache when it can; otherwise it renders with
-// build and stores the result under the request's cache key with tags.
-func (s *Server) cached(c *gin.Context, build func() (body []byte, tags []pagecache.Tag, err error)) error {
+// rendered is a page built on a cache miss, with what it depends on.
+type rendered struct {
+	page *pagecache.Page
+	tags []pagecache.Tag
+	// On an item page: the version of the item (tenant, contentID) it shows.
+	tenant, contentID string
+	version           uint64
+}
+
+// cached answers from the page cache when it can. Otherwise build renders
+// the page (or answers the request itself and returns nil, e.g. with a
+// redirect), and cached serves it and stores it under the request's cache
+// key, unless an invalidation happened during the render. An item page
+// showing an older version than the newest event announced (a replica
+// behind the primary) is served, but neither we nor anyone downstream may
+// keep it.
+func (s *Server) cached(c *gin.Context, build func() (*rendered, error)) error {
 	key := s.cacheKey(c)
 	if p, ok := s.cfg.Cache.Get(key); ok {
 		c.Set("cache", "hit")
-		s.writePage(c, p)
+		s.writePage(c, p, pageCacheControl)
 		return nil
 	}
 	gen := s.cfg.Cache.Generation()
-	body, tags, err := build()
-	if err != nil {
+	r, err := build()
+	if err != nil || r == nil {
 		return err
 	}
-	page := &pagecache.Page{Status: http.StatusOK, Body: body}
-	s.cfg.Cache.Put(key, page, tags, gen)
+	if r.contentID == "" {
+		s.cfg.Cache.Put(key, r.page, r.tags, gen)
+	} else {
+		if r.version < s.cfg.Cache.Floor(r.tenant, r.contentID) {
+			c.Set("cache", "below-floor")
+			s.writePage(c, r.page, "no-store")
+			return nil
+		}
+		s.cfg.Cache.PutItem(key, r.page, r.tags, gen, r.tenant, r.contentID, r.version)
+	}
 	c.Set("cache", "miss")
-	s.writePage(c, page)
+	s.writePage(c, r.page, pageCacheControl)
 	return nil
 }
 
