@@ -277,9 +277,6 @@ func (c *Cache) versionFloor(tenant, contentID string) uint64 {
 func (c *Cache) Clear() {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	c.gen++
-	c.floor = c.gen
-	c.marks = map[Tag]uint64{}
 	c.clear()
 }
 
@@ -291,9 +288,6 @@ func (c *Cache) SetEnabled(on bool) {
 	defer c.mu.Unlock()
 	c.disabled = !on
 	if !on {
-		c.gen++
-		c.floor = c.gen
-		c.marks = map[Tag]uint64{}
 		c.clear()
 	}
 }
@@ -305,7 +299,12 @@ func (c *Cache) Len() int {
 	return len(c.entries)
 }
 
+// clear drops every page and version floor and refuses every render that
+// began before now.
 func (c *Cache) clear() {
+	c.gen++
+	c.floor = c.gen
+	c.marks = map[Tag]uint64{}
 	c.floors = map[string]*list.Element{}
 	c.floorsLRU.Init()
 	c.lru.Init()

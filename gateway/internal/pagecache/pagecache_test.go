@@ -74,6 +74,8 @@ func TestRenderDuringInvalidationIsNotStored(t *testing.T) {
 func TestDisabled(t *testing.T) {
 	c := New(1<<20, nil)
 	c.Put("/a", page("a"), nil, c.Generation())
+	c.ItemEvent("so", "a", 5)
+	before := c.Generation() // a render that began while enabled
 	c.SetEnabled(false)
 	if _, ok := c.Get("/a"); ok {
 		t.Error("disabled cache served a page")
@@ -82,6 +84,12 @@ func TestDisabled(t *testing.T) {
 		t.Error("disabled cache stored a page")
 	}
 	c.SetEnabled(true)
+	if c.Put("/c", page("c"), nil, before) {
+		t.Error("re-enabled cache stored a page rendered before it was disabled")
+	}
+	if c.Floor("so", "a") != 0 {
+		t.Error("disabling kept the version floors")
+	}
 	if !c.Put("/b", page("b"), nil, c.Generation()) {
 		t.Error("re-enabled cache refused a page")
 	}
