@@ -171,15 +171,23 @@ func applyTx(ctx context.Context, tx pgx.Tx, tenant string, item *pb.ContentItem
 		Slugs:       slugs,
 		OccurredAt:  timestamppb.Now(),
 	}
-	payload, err := proto.MarshalOptions{Deterministic: true}.Marshal(ev)
-	if err != nil {
-		return nil, fmt.Errorf("encode event: %w", err)
-	}
-	if _, err := tx.Exec(ctx, `INSERT INTO outbox (subject, msg_id, payload) VALUES ($1, $2, $3)`,
-		events.ContentSubject(tenant, id), msgID, payload); err != nil {
+	if err := writeEvent(ctx, tx, ev); err != nil {
 		return nil, err
 	}
 	return &pb.PublishResponse{Outcome: pb.PublishOutcome_PUBLISH_OUTCOME_APPLIED, CurrentVersion: version, ContentHash: hashHex}, nil
+}
+
+// writeEvent writes ev into the outbox inside tx, under its item's subject
+// and with its EventId as the Nats-Msg-Id: the relay publishes it once the
+// transaction commits.
+func writeEvent(ctx context.Context, tx pgx.Tx, ev *pb.ContentEvent) error {
+	payload, err := proto.MarshalOptions{Deterministic: true}.Marshal(ev)
+	if err != nil {
+		return fmt.Errorf("encode event %s: %w", ev.GetEventId(), err)
+	}
+	_, err = tx.Exec(ctx, `INSERT INTO outbox (subject, msg_id, payload) VALUES ($1, $2, $3)`,
+		events.ContentSubject(ev.GetTenant(), ev.GetContentId()), ev.GetEventId(), payload)
+	return err
 }
 
 // checkBlobs refuses a push whose attachments name files never uploaded.

@@ -7,7 +7,6 @@ import (
 	"time"
 
 	"github.com/jackc/pgx/v5"
-	"google.golang.org/protobuf/proto"
 	"google.golang.org/protobuf/types/known/timestamppb"
 
 	pb "github.com/portalhub/portalhub/proto/gen/portalhub/v1"
@@ -62,12 +61,7 @@ func (s *Store) setTakedown(ctx context.Context, actor, tenant, contentID string
 			EventId: msgID, Tenant: tenant, ContentId: contentID, Version: uint64(version), Change: change,
 			Kind: pb.ContentKind(pb.ContentKind_value["CONTENT_KIND_"+strings.ToUpper(kind)]), Category: category, OccurredAt: timestamppb.Now(),
 		}
-		payload, err := proto.MarshalOptions{Deterministic: true}.Marshal(ev)
-		if err != nil {
-			return err
-		}
-		if _, err := tx.Exec(ctx, `INSERT INTO outbox (subject, msg_id, payload) VALUES ($1, $2, $3)`,
-			events.ContentSubject(tenant, contentID), msgID, payload); err != nil {
+		if err := writeEvent(ctx, tx, ev); err != nil {
 			return err
 		}
 		detail := map[string]any{"version": version}
