@@ -161,15 +161,11 @@ func TestBadRequestsStoreNothing(t *testing.T) {
 		{"unknown field", "/api/items", strings.Replace(article, `"category"`, `"catgory"`, 1), "", 400},
 		{"version given", "/api/items", strings.Replace(article, `"category"`, `"version": "3", "category"`, 1), "version", 400},
 		{"no vietnamese", "/api/items", strings.Replace(article, `"locale": "vi"`, `"locale": "en"`, 1), "translations[vi]", 400},
-		{"withdraw without reason", "/api/items/le-hoi-bien/withdraw", `{"approver": "Ban biên tập"}`, "", 0},
 		{"gone without approver", "/api/items/le-hoi-bien/gone", `{}`, "approver", 400},
 		{"withdraw unknown item", "/api/items/khong-co/withdraw", `{"reason": "x", "approver": "Ban biên tập"}`, "content_id", 404},
 	}
 	for _, c := range cases {
 		resp, body := call(t, srv, "POST", c.path, c.body)
-		if c.status == 0 {
-			continue
-		}
 		p := decodeProblem(t, resp, body)
 		if resp.StatusCode != c.status || p.Status != c.status || p.Detail == "" || p.Title == "" || (c.field != "" && p.Field != c.field) {
 			t.Errorf("%s: %d %s; want %d with field %q and a detail", c.name, resp.StatusCode, body, c.status, c.field)
@@ -183,6 +179,43 @@ func TestBadRequestsStoreNothing(t *testing.T) {
 	s.Pool().QueryRow(context.Background(), `SELECT (SELECT count(*) FROM items) + (SELECT count(*) FROM outbox)`).Scan(&n)
 	if n != 0 {
 		t.Errorf("%d rows stored after bad requests, want 0", n)
+	}
+}
+
+// Taking an item out of the public in a way the hub would refuse is
+// refused at once, and the item keeps its version: no new version is stored
+// to be parked later as refused by the hub.
+func TestBadUnpublishingStoresNothing(t *testing.T) {
+	srv, s := newServer(t)
+	if resp, body := call(t, srv, "POST", "/api/items", article); resp.StatusCode != http.StatusCreated {
+		t.Fatalf("create: %d %s", resp.StatusCode, body)
+	}
+	cases := []struct{ name, path, body, field string }{
+		{"withdraw without reason", "withdraw", `{"approver": "Ban biên tập"}`, "unpublishing.reason"},
+		{"withdraw with a blank reason", "withdraw", `{"reason": "  ", "approver": "Ban biên tập"}`, "unpublishing.reason"},
+		{"withdraw with a reason over the limit", "withdraw", `{"reason": "` + strings.Repeat("lý do ", 200) + `", "approver": "Ban biên tập"}`, "unpublishing.reason"},
+		{"redirect to nothing", "redirect", `{"approver": "Ban biên tập"}`, "unpublishing.successor"},
+		{"redirect to both", "redirect", `{"successor": {"tenant": "ubnd", "content_id": "moi"}, "successor_url": "https://example.vn/", "approver": "Ban biên tập"}`, "unpublishing.successor"},
+		{"redirect to a javascript URL", "redirect", `{"successor_url": "javascript:alert(1)", "approver": "Ban biên tập"}`, "unpublishing.successor_url"},
+		{"redirect to a relative URL", "redirect", `{"successor_url": "/vi/tin-moi", "approver": "Ban biên tập"}`, "unpublishing.successor_url"},
+		{"redirect to a bad content id", "redirect", `{"successor": {"tenant": "ubnd", "content_id": "Tin Mới"}, "approver": "Ban biên tập"}`, "unpublishing.successor.content_id"},
+		{"redirect without tenant", "redirect", `{"successor": {"content_id": "tin-moi"}, "approver": "Ban biên tập"}`, "unpublishing.successor.tenant"},
+	}
+	for _, c := range cases {
+		resp, body := call(t, srv, "POST", "/api/items/le-hoi-bien/"+c.path, c.body)
+		p := decodeProblem(t, resp, body)
+		if resp.StatusCode != 400 || p.Field != c.field || p.Detail == "" {
+			t.Errorf("%s: %d %s; want 400 with field %q", c.name, resp.StatusCode, body, c.field)
+		}
+	}
+	var versions, rows int
+	s.Pool().QueryRow(context.Background(), `SELECT (SELECT max(hub_version) FROM items), (SELECT count(*) FROM outbox)`).Scan(&versions, &rows)
+	if versions != 1 || rows != 1 {
+		t.Errorf("after bad requests: version %d and %d outbox rows, want 1 and 1", versions, rows)
+	}
+	resp, body := call(t, srv, "POST", "/api/items/le-hoi-bien/redirect", `{"successor_url": "https://khanhhoa.gov.vn/le-hoi", "approver": "Ban biên tập"}`)
+	if resp.StatusCode != http.StatusOK {
+		t.Errorf("a good redirect: %d %s", resp.StatusCode, body)
 	}
 }
 

@@ -569,7 +569,7 @@ func (s *Service) RequestUnpublish(ctx context.Context, actor accounts.Account, 
 		return Revision{}, err
 	}
 	u = normalizeUnpublishing(state, u)
-	if err := checkUnpublishing(state, u); err != nil {
+	if err := store.CheckUnpublishing(state, u); err != nil {
 		return Revision{}, err
 	}
 	var out Revision
@@ -611,31 +611,6 @@ func normalizeUnpublishing(state pb.PublicationState, u *pb.Unpublishing) *pb.Un
 		u.Successor = nil
 	}
 	return u
-}
-
-func checkUnpublishing(state pb.PublicationState, u *pb.Unpublishing) error {
-	if n := len([]rune(u.GetReason())); n > maxReason {
-		return tooLong("unpublishing.reason", n, maxReason)
-	}
-	switch state {
-	case pb.PublicationState_PUBLICATION_STATE_WITHDRAWN:
-		if u.GetReason() == "" {
-			return errs.Invalid("unpublishing.reason", "a withdrawn item needs a public reason", "Gỡ nội dung phải nêu lý do công khai.")
-		}
-	case pb.PublicationState_PUBLICATION_STATE_REDIRECTED:
-		hasRef := u.GetSuccessor().GetContentId() != ""
-		if hasRef == (u.GetSuccessorUrl() != "") {
-			return errs.Invalid("unpublishing.successor", "a redirected item needs exactly one of successor and successor_url",
-				"Chuyển hướng phải có đúng một nội dung thay thế (trong cổng hoặc một địa chỉ URL).")
-		}
-		if hasRef && u.GetSuccessor().GetTenant() == "" {
-			return errs.Invalid("unpublishing.successor.tenant", "the successor's tenant is required", "Phải nêu đơn vị (tenant) của nội dung thay thế.")
-		}
-		if url := u.GetSuccessorUrl(); url != "" && !strings.HasPrefix(url, "https://") && !strings.HasPrefix(url, "http://") {
-			return errs.Invalid("unpublishing.successor_url", "the successor URL must be http or https", "Địa chỉ thay thế phải bắt đầu bằng http:// hoặc https://.")
-		}
-	}
-	return nil
 }
 
 // dueContent is the content that is public: the item's due version (see

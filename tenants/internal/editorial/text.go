@@ -9,6 +9,7 @@ import (
 
 	pb "github.com/portalhub/portalhub/proto/gen/portalhub/v1"
 	"github.com/portalhub/portalhub/tenants/internal/errs"
+	"github.com/portalhub/portalhub/tenants/internal/store"
 	"golang.org/x/text/unicode/norm"
 )
 
@@ -21,7 +22,6 @@ const (
 	MaxAttachments  = 20
 	MaxContributors = 50
 	maxName         = 200 // characters
-	maxReason       = 1000
 	maxComment      = 2000
 )
 
@@ -142,8 +142,8 @@ func prepare(ch Change, keepAsTyped map[string]bool) (Change, []TextNotice, erro
 			return Change{}, nil, tooLong(fmt.Sprintf("attachments[%d].title", i), n, MaxTitle)
 		}
 	}
-	if n := utf8.RuneCountInString(ch.Unpublishing.GetReason()); n > maxReason {
-		return Change{}, nil, tooLong("unpublishing.reason", n, maxReason)
+	if n := utf8.RuneCountInString(ch.Unpublishing.GetReason()); n > store.MaxUnpublishReason {
+		return Change{}, nil, tooLong("unpublishing.reason", n, store.MaxUnpublishReason)
 	}
 	// The shell normalises every other string to NFC and checks the
 	// details' type; reading it back gives the change as stored.

@@ -4,8 +4,11 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"fmt"
+	"net/url"
 	"regexp"
+	"strings"
 	"time"
+	"unicode/utf8"
 
 	pb "github.com/portalhub/portalhub/proto/gen/portalhub/v1"
 	"github.com/portalhub/portalhub/tenants/internal/errs"
@@ -190,21 +193,8 @@ func validate(item *pb.ContentItem) error {
 	if !vi {
 		return errs.Invalid("translations[vi]", "a Vietnamese translation is required", "Bắt buộc phải có bản tiếng Việt.")
 	}
-	switch item.GetState() {
-	case pb.PublicationState_PUBLICATION_STATE_WITHDRAWN:
-		if item.GetUnpublishing().GetReason() == "" {
-			return errs.Invalid("unpublishing.reason", "a withdrawn item needs a public reason", "Gỡ nội dung phải nêu lý do công khai.")
-		}
-	case pb.PublicationState_PUBLICATION_STATE_REDIRECTED:
-		u := item.GetUnpublishing()
-		hasRef := u.GetSuccessor().GetContentId() != ""
-		if hasRef == (u.GetSuccessorUrl() != "") {
-			return errs.Invalid("unpublishing.successor", "a redirected item needs exactly one of successor and successor_url",
-				"Chuyển hướng phải có đúng một nội dung thay thế (successor hoặc successor_url).")
-		}
-		if hasRef && u.GetSuccessor().GetTenant() == "" {
-			return errs.Invalid("unpublishing.successor.tenant", "the successor's tenant is required", "Phải nêu đơn vị (tenant) của nội dung thay thế.")
-		}
+	if err := CheckUnpublishing(item.GetState(), item.GetUnpublishing()); err != nil {
+		return err
 	}
 	if len(item.GetAttachments()) > 20 {
 		return errs.Invalid("attachments", "at most 20 attachments", "Tối đa 20 tệp đính kèm.")
@@ -213,6 +203,48 @@ func validate(item *pb.ContentItem) error {
 		if !sha256Pattern.MatchString(a.GetSha256()) {
 			return errs.Invalid(fmt.Sprintf("attachments[%d].sha256", i), "not a lower-case hex SHA-256",
 				"Mã SHA-256 của tệp đính kèm không hợp lệ.")
+		}
+	}
+	return nil
+}
+
+// MaxUnpublishReason bounds the public reason of an unpublishing, in
+// characters (the hub's limit).
+const MaxUnpublishReason = 1000
+
+// CheckUnpublishing checks how an item in state leaves the public, as the
+// hub will, so that a change the hub would refuse is refused before it is
+// stored: a withdrawal needs a public reason of at most MaxUnpublishReason
+// characters; a redirect needs exactly one of a successor (tenant and
+// content_id) and an absolute http or https successor_url.
+func CheckUnpublishing(state pb.PublicationState, u *pb.Unpublishing) error {
+	if n := utf8.RuneCountInString(u.GetReason()); n > MaxUnpublishReason {
+		return errs.Invalid("unpublishing.reason", fmt.Sprintf("%d characters, at most %d", n, MaxUnpublishReason),
+			fmt.Sprintf("Lý do quá dài: %d ký tự, tối đa %d ký tự.", n, MaxUnpublishReason))
+	}
+	switch state {
+	case pb.PublicationState_PUBLICATION_STATE_WITHDRAWN:
+		if strings.TrimSpace(u.GetReason()) == "" {
+			return errs.Invalid("unpublishing.reason", "a withdrawn item needs a public reason", "Gỡ nội dung phải nêu lý do công khai.")
+		}
+	case pb.PublicationState_PUBLICATION_STATE_REDIRECTED:
+		ref := u.GetSuccessor()
+		hasRef := ref.GetContentId() != "" || ref.GetTenant() != ""
+		if hasRef == (u.GetSuccessorUrl() != "") {
+			return errs.Invalid("unpublishing.successor", "a redirected item needs exactly one of successor and successor_url",
+				"Chuyển hướng phải có đúng một nội dung thay thế (trong cổng hoặc một địa chỉ URL).")
+		}
+		if hasRef {
+			if ref.GetTenant() == "" {
+				return errs.Invalid("unpublishing.successor.tenant", "the successor's tenant is required", "Phải nêu đơn vị (tenant) của nội dung thay thế.")
+			}
+			if !contentIDPattern.MatchString(ref.GetContentId()) {
+				return errs.Invalid("unpublishing.successor.content_id", "the successor's content_id must be 1-100 characters of a-z, 0-9 and -",
+					"Mã nội dung thay thế phải gồm 1–100 ký tự a-z, 0-9 hoặc dấu -.")
+			}
+		} else if l, err := url.Parse(u.GetSuccessorUrl()); err != nil || (l.Scheme != "http" && l.Scheme != "https") || l.Host == "" {
+			return errs.Invalid("unpublishing.successor_url", "the successor URL must be an absolute http or https URL",
+				"Địa chỉ thay thế phải là URL đầy đủ, bắt đầu bằng http:// hoặc https://.")
 		}
 	}
 	return nil
