@@ -87,7 +87,7 @@ func (s *Server) tenantHome(c *gin.Context) error {
 		if err != nil {
 			return nil, err
 		}
-		cats, err := s.cfg.Store.Categories(ctx)
+		cats, err := s.categories(ctx)
 		if err != nil {
 			return nil, err
 		}
@@ -149,7 +149,7 @@ func (s *Server) item(c *gin.Context) error {
 		if err != nil {
 			return nil, err
 		}
-		cats, err := s.cfg.Store.Categories(ctx)
+		cats, err := s.categories(ctx)
 		if err != nil {
 			return nil, err
 		}

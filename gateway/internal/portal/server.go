@@ -14,6 +14,7 @@ import (
 	"net/url"
 	"os"
 	"strings"
+	"sync"
 	"time"
 	"unicode/utf8"
 
@@ -46,6 +47,10 @@ type Config struct {
 	LatestLimit int
 	// MaxBodyBytes bounds request bodies; default 64 KiB.
 	MaxBodyBytes int64
+	// CategoryRefresh is how long the hub's category code list (changed
+	// only by hub migrations) is kept in memory before it is read again;
+	// default 1 minute.
+	CategoryRefresh time.Duration
 	// PublicURL is the portal's public address (scheme, host and optional
 	// path prefix, e.g. https://khanhhoa.gov.vn) that canonical and hreflang
 	// links start with. Empty: each request's scheme (X-Forwarded-Proto
@@ -60,6 +65,10 @@ type Server struct {
 	assets   *assets
 	engine   *gin.Engine
 	requests *prometheus.CounterVec
+
+	catMu  sync.Mutex
+	cats   []hubread.Category
+	catsAt time.Time
 }
 
 // New parses the templates and builds the routes.
@@ -69,6 +78,9 @@ func New(cfg Config) (*Server, error) {
 	}
 	if cfg.MaxBodyBytes == 0 {
 		cfg.MaxBodyBytes = 64 << 10
+	}
+	if cfg.CategoryRefresh <= 0 {
+		cfg.CategoryRefresh = time.Minute
 	}
 	if cfg.Ops == nil {
 		cfg.Ops = lifecycle.NewOps()
@@ -345,6 +357,25 @@ func (s *Server) cached(c *gin.Context, build func() (*rendered, error)) error {
 	c.Set("cache", "miss")
 	s.writePage(c, r.page, pageCacheControl)
 	return nil
+}
+
+// categories returns the hub's category code list, read from the store at
+// most once per CategoryRefresh rather than on every render.
+func (s *Server) categories(ctx context.Context) ([]hubread.Category, error) {
+	s.catMu.Lock()
+	cats, at := s.cats, s.catsAt
+	s.catMu.Unlock()
+	if cats != nil && time.Since(at) < s.cfg.CategoryRefresh {
+		return cats, nil
+	}
+	cats, err := s.cfg.Store.Categories(ctx)
+	if err != nil {
+		return nil, err
+	}
+	s.catMu.Lock()
+	s.cats, s.catsAt = cats, time.Now()
+	s.catMu.Unlock()
+	return cats, nil
 }
 
 var hcmc = mustLocation("Asia/Ho_Chi_Minh")
