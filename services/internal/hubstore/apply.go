@@ -371,9 +371,20 @@ func categoryRefusal(err error, category string) error {
 	return err
 }
 
-// enumWord turns CONTENT_KIND_LEGAL_DOCUMENT into legal_document.
+// enumWord turns CONTENT_KIND_LEGAL_DOCUMENT into legal_document, the word
+// the items table stores; stateOf and kindOf read such words back.
 func enumWord(name, prefix string) string {
 	return strings.ToLower(strings.TrimPrefix(name, prefix))
+}
+
+// stateOf reads a state word of the items table (unspecified if unknown).
+func stateOf(word string) pb.PublicationState {
+	return pb.PublicationState(pb.PublicationState_value["PUBLICATION_STATE_"+strings.ToUpper(word)])
+}
+
+// kindOf reads a kind word of the items table (unspecified if unknown).
+func kindOf(word string) pb.ContentKind {
+	return pb.ContentKind(pb.ContentKind_value["CONTENT_KIND_"+strings.ToUpper(word)])
 }
 
 func changeOf(s pb.PublicationState) pb.ContentChange {

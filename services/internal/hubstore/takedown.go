@@ -53,13 +53,13 @@ func (s *Store) setTakedown(ctx context.Context, actor, tenant, contentID string
 		msgID := fmt.Sprintf("%s/%d", events.TakedownMsgID(tenant, contentID, uint64(version)), time.Now().UnixNano())
 		if reason == nil {
 			// Lifting announces the item's own state again.
-			change = changeOf(pb.PublicationState(pb.PublicationState_value["PUBLICATION_STATE_"+strings.ToUpper(state)]))
+			change = changeOf(stateOf(state))
 			action = "item.takedown_lifted"
 			msgID += "/lifted"
 		}
 		ev := &pb.ContentEvent{
 			EventId: msgID, Tenant: tenant, ContentId: contentID, Version: uint64(version), Change: change,
-			Kind: pb.ContentKind(pb.ContentKind_value["CONTENT_KIND_"+strings.ToUpper(kind)]), Category: category, OccurredAt: timestamppb.Now(),
+			Kind: kindOf(kind), Category: category, OccurredAt: timestamppb.Now(),
 		}
 		if err := writeEvent(ctx, tx, ev); err != nil {
 			return err

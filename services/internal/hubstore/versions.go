@@ -56,7 +56,7 @@ func (s *Store) ListVersions(ctx context.Context, tenant string, pageSize int, p
 			return nil, "", mapErr("list versions of "+tenant, err)
 		}
 		v := &pb.ItemVersion{ContentId: id, Version: uint64(version), ContentHash: hex.EncodeToString(hash),
-			State: pb.PublicationState(pb.PublicationState_value["PUBLICATION_STATE_"+strings.ToUpper(state)])}
+			State: stateOf(state)}
 		if at != nil {
 			v.Takedown = &pb.Takedown{TakenDownAt: timestamppb.New(*at)}
 			if reason != nil {
