@@ -61,7 +61,7 @@ func Load() (*Catalog, error) {
 		}
 	}
 	for _, l := range Languages {
-		c.localizers[l] = &Localizer{lang: l, l: goi18n.NewLocalizer(b, l, Default)}
+		c.localizers[l] = &Localizer{l: goi18n.NewLocalizer(b, l, Default)}
 	}
 	return c, nil
 }
@@ -81,12 +81,8 @@ func (c *Catalog) For(lang string) *Localizer {
 
 // Localizer localizes messages into one language.
 type Localizer struct {
-	lang string
-	l    *goi18n.Localizer
+	l *goi18n.Localizer
 }
-
-// Lang is the localizer's language code.
-func (l *Localizer) Lang() string { return l.lang }
 
 // T returns message id, filled with the key/value pairs kv ("Name", "x").
 // A missing message shows as its id in brackets, so it is seen and fixed.

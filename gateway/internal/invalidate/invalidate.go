@@ -87,13 +87,13 @@ func New(cfg Config) (*Consumer, error) {
 		c.cfg.Log.Warn().Err(err).Msg("nats disconnected; page cache off until reconnected")
 		c.cfg.Cache.SetEnabled(false)
 	})
-	cfg.Conn.SetReconnectHandler(func(*nats.Conn) { c.Reconnected() })
+	cfg.Conn.SetReconnectHandler(func(*nats.Conn) { c.reconnected() })
 	return c, nil
 }
 
-// Reconnected clears the cache and turns it back on: events may have been
+// reconnected clears the cache and turns it back on: events may have been
 // missed while the connection was down.
-func (c *Consumer) Reconnected() {
+func (c *Consumer) reconnected() {
 	c.cfg.Log.Info().Msg("nats reconnected; clearing page cache")
 	c.reset()
 	c.cfg.Cache.SetEnabled(true)
