@@ -11,6 +11,7 @@ import (
 
 	pb "github.com/portalhub/portalhub/proto/gen/portalhub/v1"
 	"github.com/portalhub/portalhub/tenants/internal/editorial"
+	"github.com/portalhub/portalhub/tenants/internal/store"
 	"google.golang.org/protobuf/proto"
 	"google.golang.org/protobuf/types/known/timestamppb"
 	"html/template"
@@ -221,7 +222,7 @@ func (f *editorForm) check(l *Localizer, fe *FormErrors) {
 		if t.Slug == "" && t.Title != "" {
 			t.Slug = editorial.Slugify(t.Title)
 		}
-		if t.Slug != "" && !slugOK(t.Slug) {
+		if t.Slug != "" && !store.ValidSlug(t.Slug) {
 			fe.Add(t.Locale+"_slug", l.T("editor.slug_invalid"))
 		}
 	}
@@ -346,18 +347,6 @@ func contains(list []string, v string) bool {
 		}
 	}
 	return false
-}
-
-func slugOK(s string) bool {
-	if len(s) == 0 || len(s) > 200 {
-		return false
-	}
-	for _, c := range s {
-		if !(c >= 'a' && c <= 'z' || c >= '0' && c <= '9' || c == '-') {
-			return false
-		}
-	}
-	return true
 }
 
 // change builds the editorial change the form describes.

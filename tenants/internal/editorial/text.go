@@ -2,7 +2,6 @@ package editorial
 
 import (
 	"fmt"
-	"regexp"
 	"strings"
 	"unicode"
 	"unicode/utf8"
@@ -23,12 +22,6 @@ const (
 	MaxContributors = 50
 	maxName         = 200 // characters
 	maxComment      = 2000
-)
-
-var (
-	contentIDPattern = regexp.MustCompile(`^[a-z0-9][a-z0-9-]{0,99}$`)
-	slugPattern      = regexp.MustCompile(`^[a-z0-9-]{1,200}$`)
-	sha256Pattern    = regexp.MustCompile(`^[0-9a-f]{64}$`)
 )
 
 // TextField names a text field of a change, as errors, notices and
@@ -98,7 +91,7 @@ func prepare(ch Change, keepAsTyped map[string]bool) (Change, []TextNotice, erro
 		} else {
 			t.Slug = strings.ToLower(t.Slug)
 		}
-		if !slugPattern.MatchString(t.Slug) {
+		if !store.ValidSlug(t.Slug) {
 			return Change{}, nil, errs.Invalid(TextField(loc, "slug"), "slug must be 1-200 characters of a-z, 0-9 and -",
 				"Đường dẫn (slug) phải gồm 1–200 ký tự a-z, 0-9 hoặc dấu -.")
 		}
@@ -115,9 +108,8 @@ func prepare(ch Change, keepAsTyped map[string]bool) (Change, []TextNotice, erro
 			ch.ContentID = strings.TrimRight(ch.ContentID[:100], "-")
 		}
 	}
-	if !contentIDPattern.MatchString(ch.ContentID) {
-		return Change{}, nil, errs.Invalid("content_id", "content_id must be 1-100 characters of a-z, 0-9 and -, starting with a letter or digit",
-			"Mã nội dung (content_id) phải gồm 1–100 ký tự a-z, 0-9 hoặc dấu -, bắt đầu bằng chữ hoặc số.")
+	if err := store.CheckContentID(ch.ContentID); err != nil {
+		return Change{}, nil, err
 	}
 	if ch.Kind == pb.ContentKind_CONTENT_KIND_UNSPECIFIED || pb.ContentKind_name[int32(ch.Kind)] == "" {
 		return Change{}, nil, errs.Invalid("kind", "kind is required", "Chưa chọn loại nội dung.")
@@ -134,7 +126,7 @@ func prepare(ch Change, keepAsTyped map[string]bool) (Change, []TextNotice, erro
 			fmt.Sprintf("Tối đa %d tệp đính kèm.", MaxAttachments))
 	}
 	for i, a := range ch.Attachments {
-		if !sha256Pattern.MatchString(a.GetSha256()) {
+		if !store.ValidSHA256(a.GetSha256()) {
 			return Change{}, nil, errs.Invalid(fmt.Sprintf("attachments[%d].sha256", i), "not a lower-case hex SHA-256",
 				"Mã SHA-256 của tệp đính kèm không hợp lệ.")
 		}

@@ -153,12 +153,27 @@ var (
 	sha256Pattern    = regexp.MustCompile(`^[0-9a-f]{64}$`)
 )
 
+// CheckContentID refuses an id that is not 1-100 characters of a-z, 0-9
+// and -, starting with a letter or digit.
+func CheckContentID(id string) error {
+	if !contentIDPattern.MatchString(id) {
+		return errs.Invalid("content_id", "content_id must be 1-100 characters of a-z, 0-9 and -, starting with a letter or digit",
+			"Mã nội dung (content_id) phải gồm 1–100 ký tự a-z, 0-9 hoặc dấu -, bắt đầu bằng chữ hoặc số.")
+	}
+	return nil
+}
+
+// ValidSlug reports whether s is a slug: 1-200 characters of a-z, 0-9 and -.
+func ValidSlug(s string) bool { return slugPattern.MatchString(s) }
+
+// ValidSHA256 reports whether s names a file: a lower-case hex SHA-256.
+func ValidSHA256(s string) bool { return sha256Pattern.MatchString(s) }
+
 // validate checks what the sub-portal can check on its own, so that the
 // obvious mistakes come back to the editor at once; the hub checks the rest.
 func validate(item *pb.ContentItem) error {
-	if !contentIDPattern.MatchString(item.GetContentId()) {
-		return errs.Invalid("content_id", "content_id must be 1-100 characters of a-z, 0-9 and -, starting with a letter or digit",
-			"Mã nội dung (content_id) phải gồm 1–100 ký tự a-z, 0-9 hoặc dấu -, bắt đầu bằng chữ hoặc số.")
+	if err := CheckContentID(item.GetContentId()); err != nil {
+		return err
 	}
 	if item.GetKind() == pb.ContentKind_CONTENT_KIND_UNSPECIFIED {
 		return errs.Invalid("kind", "kind is required", "Chưa chọn loại nội dung (kind).")

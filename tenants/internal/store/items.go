@@ -161,10 +161,6 @@ func unpublishBuild(in UnpublishInput) buildFunc {
 // builds its new state from the current one, assigns the next version and
 // writes the item, the version, the outbox row and the audit entry.
 func (s *Store) change(ctx context.Context, contentID, action, actor string, onlyIfChanged bool, build buildFunc) (uint64, bool, error) {
-	if !contentIDPattern.MatchString(contentID) {
-		return 0, false, errs.Invalid("content_id", "content_id must be 1-100 characters of a-z, 0-9 and -, starting with a letter or digit",
-			"Mã nội dung (content_id) phải gồm 1–100 ký tự a-z, 0-9 hoặc dấu -, bắt đầu bằng chữ hoặc số.")
-	}
 	tx, err := s.pool.Begin(ctx)
 	if err != nil {
 		return 0, false, fmt.Errorf("approve %s: %w", contentID, err)
@@ -184,9 +180,8 @@ func (s *Store) change(ctx context.Context, contentID, action, actor string, onl
 // set, is the outbox row's due time.
 func (s *Store) changeTx(ctx context.Context, tx pgx.Tx, contentID, action, actor string, onlyIfChanged bool, publishAt *time.Time,
 	build buildFunc) (uint64, bool, error) {
-	if !contentIDPattern.MatchString(contentID) {
-		return 0, false, errs.Invalid("content_id", "content_id must be 1-100 characters of a-z, 0-9 and -, starting with a letter or digit",
-			"Mã nội dung (content_id) phải gồm 1–100 ký tự a-z, 0-9 hoặc dấu -, bắt đầu bằng chữ hoặc số.")
+	if err := CheckContentID(contentID); err != nil {
+		return 0, false, err
 	}
 	// The advisory lock serialises the creation of an item that has no row
 	// to lock yet; the row lock serialises every change of an existing one.
