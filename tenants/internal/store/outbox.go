@@ -80,43 +80,38 @@ func (n *nullableOutbox) row() *OutboxRow {
 // ListOutbox returns outbox rows, oldest first, of one status or of all
 // statuses when status is empty.
 func (s *Store) ListOutbox(ctx context.Context, status string, limit int) ([]OutboxRow, error) {
-	rows, err := s.pool.Query(ctx, `SELECT `+outboxColumns+` FROM outbox
+	return s.queryOutbox(ctx, "list outbox", `SELECT `+outboxColumns+` FROM outbox
 		WHERE $1 = '' OR status = $1 ORDER BY id LIMIT $2`, status, limit)
-	if err != nil {
-		return nil, fmt.Errorf("list outbox: %w", err)
-	}
-	defer rows.Close()
-	var out []OutboxRow
-	for rows.Next() {
-		var n nullableOutbox
-		if err := rows.Scan(n.dest()...); err != nil {
-			return nil, fmt.Errorf("list outbox: %w", err)
-		}
-		out = append(out, *n.row())
-	}
-	return out, rows.Err()
 }
 
 // NotDelivered returns, oldest first, the rows the hub does not hold yet
 // although it should: pending rows that are due (scheduled rows before their
 // time are left out) and refused rows.
 func (s *Store) NotDelivered(ctx context.Context, limit int) ([]OutboxRow, error) {
-	rows, err := s.pool.Query(ctx, `SELECT `+outboxColumns+` FROM outbox
+	return s.queryOutbox(ctx, "list undelivered", `SELECT `+outboxColumns+` FROM outbox
 		WHERE status = 'refused' OR (status = 'pending' AND (publish_at IS NULL OR publish_at <= now()))
 		ORDER BY id LIMIT $1`, limit)
+}
+
+// queryOutbox runs a query selecting outboxColumns; what names it in errors.
+func (s *Store) queryOutbox(ctx context.Context, what, sql string, args ...any) ([]OutboxRow, error) {
+	rows, err := s.pool.Query(ctx, sql, args...)
 	if err != nil {
-		return nil, fmt.Errorf("list undelivered: %w", err)
+		return nil, fmt.Errorf("%s: %w", what, err)
 	}
 	defer rows.Close()
 	var out []OutboxRow
 	for rows.Next() {
 		var n nullableOutbox
 		if err := rows.Scan(n.dest()...); err != nil {
-			return nil, fmt.Errorf("list undelivered: %w", err)
+			return nil, fmt.Errorf("%s: %w", what, err)
 		}
 		out = append(out, *n.row())
 	}
-	return out, rows.Err()
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("%s: %w", what, err)
+	}
+	return out, nil
 }
 
 // Claimed is an outbox row a relay leased for delivery.
