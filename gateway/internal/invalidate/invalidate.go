@@ -188,21 +188,23 @@ func (c *Consumer) handle(msg jetstream.Msg) {
 	// The subject is authoritative (NATS permissions confine each tenant to
 	// its own); the payload gives the version (and the change, for the log).
 	tenant, contentID, ok := parseSubject(msg.Subject())
-	var ev pb.ContentEvent
-	if err := proto.Unmarshal(msg.Data(), &ev); err != nil {
-		// Version 0: invalidates, raises no floor.
-		c.cfg.Log.Warn().Err(err).Str("subject", msg.Subject()).Msg("undecodable content event")
-		ev.Reset()
-	}
 	if !ok {
 		c.cfg.Log.Warn().Str("subject", msg.Subject()).Msg("content event names no item; clearing page cache")
 		c.reset()
 		return
 	}
+	tags := []pagecache.Tag{pagecache.ItemTag(tenant, contentID), pagecache.TenantTag(tenant), pagecache.AnyContent}
+	var ev pb.ContentEvent
+	if err := proto.Unmarshal(msg.Data(), &ev); err != nil {
+		// No version to compare with the floor: drop the item's pages all
+		// the same, and leave its floor as it is.
+		c.cfg.Log.Warn().Err(err).Str("subject", msg.Subject()).Msg("undecodable content event; its item's pages dropped")
+		c.cfg.Cache.Invalidate(tags...)
+		return
+	}
 	// The event raises the item's version floor and drops its pages in one
 	// step; an event older than the floor is dropped (design invariant 2).
-	if !c.cfg.Cache.ItemEvent(tenant, contentID, ev.GetVersion(),
-		pagecache.ItemTag(tenant, contentID), pagecache.TenantTag(tenant), pagecache.AnyContent) {
+	if !c.cfg.Cache.ItemEvent(tenant, contentID, ev.GetVersion(), tags...) {
 		c.droppedC.Inc()
 		c.cfg.Log.Debug().Str("tenant", tenant).Str("content_id", contentID).Uint64("version", ev.GetVersion()).
 			Msg("older than the newest version seen; dropped")

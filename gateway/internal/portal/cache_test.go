@@ -7,6 +7,7 @@ import (
 	"time"
 
 	pb "github.com/portalhub/portalhub/proto/gen/portalhub/v1"
+	"github.com/portalhub/portalhub/services/events"
 	"github.com/portalhub/portalhub/services/testenv"
 )
 
@@ -135,13 +136,26 @@ func TestCacheVersionFloor(t *testing.T) {
 
 	// A late event for version 3 is dropped: the cached page stays (the row
 	// is changed behind the cache's back to tell).
-	e.exec(t, `UPDATE item_translations SET title = 'đổi ngầm' WHERE tenant_id = 'sotttt' AND content_id = 'le-hoi' AND locale = 'vi'`)
+	// (The page shows the doc's text, so the doc is what changes.)
+	e.put(t, "sotttt", article("le-hoi", 4, t0, tr("vi", "le-hoi-bien", "đổi ngầm", "", ""),
+		tr("en", "sea-festival", "Nha Trang Sea Festival 2025", "", "")))
 	v3 := article("le-hoi", 3, t0, tr("vi", "le-hoi-bien", "Lễ hội biển Nha Trang", "", ""))
 	seq = e.consumer.LastSequence()
 	e.publish(t, "sotttt", v3, pb.ContentChange_CONTENT_CHANGE_PUBLISHED)
 	e.waitSeq(t, seq)
 	if v, _, h1 := get(); v != "4" || h1 != "Lễ hội biển Nha Trang 2025" {
 		t.Fatalf("an older event dropped the page: version %s, h1 %q", v, h1)
+	}
+
+	// An event that cannot be decoded has no version to compare: it drops
+	// the item's pages all the same.
+	seq = e.consumer.LastSequence()
+	if _, err := e.js.Publish(context.Background(), events.ContentSubject("sotttt", "le-hoi"), []byte{0xff, 0xff}); err != nil {
+		t.Fatal(err)
+	}
+	e.waitSeq(t, seq)
+	if _, _, h1 := get(); h1 != "đổi ngầm" {
+		t.Fatalf("an undecodable event kept the page: h1 %q", h1)
 	}
 }
 
