@@ -275,8 +275,7 @@ func TestAuthorSubmitsApproverApproves(t *testing.T) {
 func TestRefusedPushIsExplained(t *testing.T) {
 	f := newFixture(t)
 	ctx := context.Background()
-	v, err := f.store.Approve(ctx, storeArticle("ngay-hoi-du-lich", "Ngày hội du lịch"))
-	if err != nil {
+	if _, err := f.store.Approve(ctx, storeArticle("ngay-hoi-du-lich", "Ngày hội du lịch")); err != nil {
 		t.Fatal(err)
 	}
 	rows, _ := f.store.ListOutbox(ctx, "", 10)
@@ -293,7 +292,6 @@ func TestRefusedPushIsExplained(t *testing.T) {
 	if got := row.Find(".refusal").Text(); !strings.Contains(got, "Đổi đường dẫn") || !strings.Contains(got, "SLUG_TAKEN") {
 		t.Errorf("refusal explained as %q", strings.Join(strings.Fields(got), " "))
 	}
-	_ = v
 	// In English, the explanation is English.
 	_, doc = b.get("/noi-dung/ngay-hoi-du-lich?lang=en")
 	if got := doc.Find(".refusal").Text(); !strings.Contains(got, "Change the slug") {

@@ -617,7 +617,7 @@ func normalizeUnpublishing(state pb.PublicationState, u *pb.Unpublishing) *pb.Un
 // store.DueVersion: the newest approved version pushed at once or whose
 // scheduled time has come), as its revision has it, or, for versions
 // approved outside the workflow (API, seed), the version's document with
-// its HTML body as the Markdown (shown as text). An item whose first
+// its HTML body as the Markdown (see ChangeFromItem). An item whose first
 // publication is still scheduled has no due version; it starts from its
 // scheduled content. BaseVersion is the version returned.
 func (s *Service) dueContent(ctx context.Context, q querier, contentID string) (Change, error) {
@@ -662,8 +662,8 @@ func (s *Service) baseFor(ctx context.Context, q querier, contentID string, requ
 
 // ChangeFromItem returns the change holding an approved item's content, for
 // items approved outside the workflow. Their bodies are HTML; they are kept
-// as the Markdown text (Markdown leaves out raw HTML, so an editor must
-// rewrite a body before approving it again).
+// as the Markdown text, which RenderMarkdown renders (raw HTML included)
+// and sanitises, so such a body survives an edit and approval.
 func ChangeFromItem(item *pb.ContentItem) Change {
 	in := store.ChangeFromItem(item)
 	ch := Change{ContentID: in.ContentID, Kind: in.Kind, Category: in.Category, Texts: map[string]LocaleText{}, Details: in.Details,
