@@ -5,16 +5,6 @@ import (
 	"encoding/hex"
 )
 
-// HasBlob reports whether the hub holds the file with this SHA-256.
-func (s *Store) HasBlob(ctx context.Context, sha [32]byte) (bool, error) {
-	var ok bool
-	err := s.pool.QueryRow(ctx, `SELECT EXISTS (SELECT 1 FROM blobs WHERE sha256 = $1)`, sha[:]).Scan(&ok)
-	if err != nil {
-		return false, mapErr("look up blob "+hex.EncodeToString(sha[:]), err)
-	}
-	return ok, nil
-}
-
 // PutBlob stores a file under its SHA-256, which the caller has verified.
 // Storing a file the hub already holds changes nothing and reports
 // alreadyPresent.

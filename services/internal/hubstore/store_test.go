@@ -388,8 +388,8 @@ func TestBlobsAndCategories(t *testing.T) {
 	s := newStore(t)
 	ctx := context.Background()
 	sum := sha256.Sum256([]byte("%PDF-1.4"))
-	if ok, err := s.HasBlob(ctx, sum); err != nil || ok {
-		t.Fatalf("HasBlob before = %v, %v", ok, err)
+	if b, err := s.BlobInfo(ctx, sum); !errors.Is(err, ErrNotFound) {
+		t.Fatalf("BlobInfo before = %+v, %v; want ErrNotFound", b, err)
 	}
 	if already, err := s.PutBlob(ctx, sum, "application/pdf", []byte("%PDF-1.4")); err != nil || already {
 		t.Fatalf("PutBlob = %v, %v; want stored", already, err)
@@ -397,8 +397,8 @@ func TestBlobsAndCategories(t *testing.T) {
 	if already, err := s.PutBlob(ctx, sum, "application/pdf", []byte("%PDF-1.4")); err != nil || !already {
 		t.Fatalf("second PutBlob = %v, %v; want already present", already, err)
 	}
-	if ok, err := s.HasBlob(ctx, sum); err != nil || !ok {
-		t.Fatalf("HasBlob after = %v, %v", ok, err)
+	if b, err := s.BlobInfo(ctx, sum); err != nil || b != (Blob{Size: 8, MediaType: "application/pdf"}) {
+		t.Fatalf("BlobInfo after = %+v, %v", b, err)
 	}
 	if !s.KnownCategory("news") || s.KnownCategory("nope") {
 		t.Errorf("KnownCategory wrong")

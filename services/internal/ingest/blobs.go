@@ -13,6 +13,7 @@ import (
 
 	pb "github.com/portalhub/portalhub/proto/gen/portalhub/v1"
 	"github.com/portalhub/portalhub/services/internal/contentrules"
+	"github.com/portalhub/portalhub/services/internal/hubstore"
 )
 
 // Limits of UploadBlob.
@@ -82,14 +83,11 @@ func (s *Server) uploadBlob(stream pb.IngestService_UploadBlobServer, tenant str
 			"Tệp vượt quá 32 MiB")
 	}
 
-	if present, err := s.store.HasBlob(ctx, sum); err != nil {
-		return nil, grpcError(err)
-	} else if present {
-		info, err := s.store.BlobInfo(ctx, sum)
-		if err != nil {
-			return nil, grpcError(err)
-		}
+	switch info, err := s.store.BlobInfo(ctx, sum); {
+	case err == nil:
 		return &pb.UploadBlobResponse{Sha256: h.GetSha256(), Size: uint64(info.Size), MediaType: info.MediaType, AlreadyPresent: true}, nil
+	case !errors.Is(err, hubstore.ErrNotFound):
+		return nil, grpcError(err)
 	}
 
 	select {
