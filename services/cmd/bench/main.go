@@ -35,6 +35,11 @@ func main() {
 	set.Int(&s.N, "BENCH_N", 500, "publishes per measurement (at least 500 for the published figures)")
 	set.Bool(&s.Output, "BENCH_VERBOSE", false, "show the federation's logs")
 	set.MustParse(os.Args[1:])
+	if s.N < 1 {
+		// summarize needs at least one sample.
+		fmt.Fprintf(os.Stderr, "bench: BENCH_N must be at least 1, got %d\n", s.N)
+		os.Exit(2)
+	}
 	if err := run(s); err != nil {
 		fmt.Fprintln(os.Stderr, "bench:", err)
 		os.Exit(1)
