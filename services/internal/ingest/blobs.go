@@ -36,10 +36,7 @@ func (s *Server) UploadBlob(stream pb.IngestService_UploadBlobServer) error {
 	outcome := "STORED"
 	switch {
 	case err != nil:
-		outcome = contentrules.ReasonOf(err)
-		if outcome == "" {
-			outcome = statusCode(err)
-		}
+		outcome = errOutcome(err)
 	case resp.AlreadyPresent:
 		outcome = "ALREADY_PRESENT"
 	}

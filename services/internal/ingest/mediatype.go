@@ -9,7 +9,6 @@ import (
 	"unicode/utf8"
 
 	"google.golang.org/grpc/codes"
-	"google.golang.org/grpc/status"
 
 	"github.com/portalhub/portalhub/services/internal/contentrules"
 )
@@ -135,5 +134,3 @@ func zipType(data []byte) string {
 	}
 	return "application/zip"
 }
-
-func statusCode(err error) string { return status.Code(err).String() }

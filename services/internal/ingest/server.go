@@ -167,10 +167,7 @@ func grpcError(err error) error {
 // outcomeOf is the metrics and log label of a publish.
 func outcomeOf(resp *pb.PublishResponse, err error) string {
 	if err != nil {
-		if r := contentrules.ReasonOf(err); r != "" {
-			return r
-		}
-		return status.Code(err).String()
+		return errOutcome(err)
 	}
 	switch resp.GetOutcome() {
 	case pb.PublishOutcome_PUBLISH_OUTCOME_APPLIED:
@@ -181,6 +178,15 @@ func outcomeOf(resp *pb.PublishResponse, err error) string {
 		return "STALE"
 	}
 	return "UNKNOWN"
+}
+
+// errOutcome is the metrics and log label of a refused or failed call: its
+// reason code when it has one, else its gRPC code.
+func errOutcome(err error) string {
+	if r := contentrules.ReasonOf(err); r != "" {
+		return r
+	}
+	return status.Code(err).String()
 }
 
 // ListVersions pages through the calling tenant's items.
