@@ -39,19 +39,9 @@ var errRetry = errors.New("lost a race with a concurrent push")
 // other failures wrap the domain errors of errors.go. The answer carries
 // p.Sanitized.
 func (s *Store) Apply(ctx context.Context, tenant string, p *contentrules.Prepared) (*pb.PublishResponse, error) {
-	resp, err := s.apply(ctx, tenant, p.Item, p.Hash)
-	if err != nil {
-		return nil, err
-	}
-	resp.Sanitized = p.Sanitized
-	return resp, nil
-}
-
-// apply stores item (already validated, normalised and hashed) for tenant
-// following the version rules of docs/ARCHITECTURE.md, with exactly one outbox
-// row when it is applied.
-func (s *Store) apply(ctx context.Context, tenant string, item *pb.ContentItem, hash [32]byte) (*pb.PublishResponse, error) {
+	item, hash := p.Item, p.Hash
 	what := fmt.Sprintf("apply %s/%s@%d", tenant, item.GetContentId(), item.GetVersion())
+	// Prepare refuses such a version already; this guards the bigint column.
 	if item.GetVersion() > math.MaxInt64 {
 		return nil, &Refusal{Code: codes.InvalidArgument, Reason: contentrules.ReasonInvalidFormat, Field: "item.version",
 			Description: fmt.Sprintf("version must be at most %d", int64(math.MaxInt64)),
@@ -65,6 +55,7 @@ func (s *Store) apply(ctx context.Context, tenant string, item *pb.ContentItem, 
 			return err
 		})
 		if err == nil {
+			resp.Sanitized = p.Sanitized
 			return resp, nil
 		}
 		if errors.Is(err, errRetry) || retryable(err) {
