@@ -1,5 +1,6 @@
-// Command hubctl is the hub operators' CLI: it migrates the hub database and
-// manages tenants and their credentials. Every change is written to the
+// Command hubctl is the hub operators' CLI: it migrates the hub database,
+// manages tenants and their credentials, and takes items down on the hub's
+// authority (and lifts such takedowns). Every change is written to the
 // audit log with the operator's name ($USER, or --actor).
 //
 //	hubctl migrate
@@ -9,6 +10,8 @@
 //	hubctl credentials issue --tenant so-gd [--label relay] [--out FILE]
 //	hubctl credentials list [--tenant so-gd]
 //	hubctl credentials revoke --id 12
+//	hubctl items takedown --tenant so-gd --id CONTENT_ID --reason "public reason"
+//	hubctl items lift --tenant so-gd --id CONTENT_ID
 //
 // The database is the one DATABASE_URL names.
 package main
