@@ -12,7 +12,7 @@ import (
 	"google.golang.org/protobuf/types/known/timestamppb"
 
 	pb "github.com/portalhub/portalhub/proto/gen/portalhub/v1"
-	"github.com/portalhub/portalhub/services/internal/contentrules"
+	"github.com/portalhub/portalhub/services/contentrules"
 )
 
 // article is a minimal valid news item.

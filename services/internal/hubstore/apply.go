@@ -17,8 +17,8 @@ import (
 	"google.golang.org/protobuf/proto"
 	"google.golang.org/protobuf/types/known/timestamppb"
 
+	"github.com/portalhub/portalhub/services/contentrules"
 	"github.com/portalhub/portalhub/services/events"
-	"github.com/portalhub/portalhub/services/internal/contentrules"
 
 	pb "github.com/portalhub/portalhub/proto/gen/portalhub/v1"
 )

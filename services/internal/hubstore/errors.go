@@ -10,7 +10,7 @@ import (
 	"google.golang.org/grpc/codes"
 	"google.golang.org/grpc/status"
 
-	"github.com/portalhub/portalhub/services/internal/contentrules"
+	"github.com/portalhub/portalhub/services/contentrules"
 )
 
 // Domain errors. Every error the store returns wraps one of these (or is a

@@ -13,8 +13,8 @@ import (
 	"google.golang.org/protobuf/types/known/timestamppb"
 
 	pb "github.com/portalhub/portalhub/proto/gen/portalhub/v1"
+	"github.com/portalhub/portalhub/services/contentrules"
 	"github.com/portalhub/portalhub/services/hubschema"
-	"github.com/portalhub/portalhub/services/internal/contentrules"
 	"github.com/portalhub/portalhub/services/testenv"
 )
 

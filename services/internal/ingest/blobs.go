@@ -12,7 +12,7 @@ import (
 	"google.golang.org/grpc/codes"
 
 	pb "github.com/portalhub/portalhub/proto/gen/portalhub/v1"
-	"github.com/portalhub/portalhub/services/internal/contentrules"
+	"github.com/portalhub/portalhub/services/contentrules"
 	"github.com/portalhub/portalhub/services/internal/hubstore"
 )
 

@@ -16,8 +16,8 @@ import (
 	"google.golang.org/grpc/status"
 
 	pb "github.com/portalhub/portalhub/proto/gen/portalhub/v1"
+	"github.com/portalhub/portalhub/services/contentrules"
 	"github.com/portalhub/portalhub/services/internal/auth"
-	"github.com/portalhub/portalhub/services/internal/contentrules"
 )
 
 // Transport limits of the aggregator's gRPC server.

@@ -10,7 +10,7 @@ import (
 
 	"google.golang.org/grpc/codes"
 
-	"github.com/portalhub/portalhub/services/internal/contentrules"
+	"github.com/portalhub/portalhub/services/contentrules"
 )
 
 // Office formats recognised inside ZIP containers.

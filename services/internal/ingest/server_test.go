@@ -22,9 +22,9 @@ import (
 	"google.golang.org/protobuf/types/known/timestamppb"
 
 	pb "github.com/portalhub/portalhub/proto/gen/portalhub/v1"
+	"github.com/portalhub/portalhub/services/contentrules"
 	"github.com/portalhub/portalhub/services/hubschema"
 	"github.com/portalhub/portalhub/services/internal/auth"
-	"github.com/portalhub/portalhub/services/internal/contentrules"
 	"github.com/portalhub/portalhub/services/internal/devtls"
 	"github.com/portalhub/portalhub/services/internal/hubstore"
 	"github.com/portalhub/portalhub/services/testenv"

@@ -1,6 +1,6 @@
 package editorial
 
-import "github.com/portalhub/portalhub/tenants/internal/vnenc"
+import "github.com/portalhub/portalhub/services/vnenc"
 
 // textCheck is what editorial uses of vnenc.Check's answer.
 type textCheck struct {
