@@ -4,8 +4,8 @@
 //
 //	hub.<tenant>.content.<content_id>   portalhub.v1.ContentEvent
 //
-// Producers publish with Nats-Msg-Id = MsgID(...), so a retried publish is
-// dropped by the stream's duplicate window.
+// Producers publish with Nats-Msg-Id = ContentMsgID(...) or TakedownMsgID(...),
+// so a retried publish is dropped by the stream's duplicate window.
 package events
 
 import (
@@ -37,10 +37,19 @@ func TenantContentSubjects(tenant string) string {
 }
 
 // ContentMsgID is the deterministic Nats-Msg-Id of an item's event at a
-// version: a retried publish of the same change is deduplicated.
-func ContentMsgID(tenant, contentID string, version uint64) string {
-	return fmt.Sprintf("%s/%s/%d", tenant, contentID, version)
+// version, <tenant>/<content_id>/<version>/<the first 16 hex digits of the
+// content hash>: a retried publish of the same change is deduplicated, and
+// nobody who does not know the content can claim the id in the stream's
+// duplicate window before the hub publishes it (the stream would then drop
+// the hub's real event as a duplicate). contentHash is the lower-case hex
+// SHA-256 of the item's canonical form.
+func ContentMsgID(tenant, contentID string, version uint64, contentHash string) string {
+	return fmt.Sprintf("%s/%s/%d/%s", tenant, contentID, version, contentHash[:min(msgIDHashLen, len(contentHash))])
 }
+
+// msgIDHashLen is how many hex digits of the content hash a message id
+// carries: 64 bits.
+const msgIDHashLen = 16
 
 // TakedownMsgID is the Nats-Msg-Id of a hub takedown of an item at a version.
 func TakedownMsgID(tenant, contentID string, version uint64) string {

@@ -160,9 +160,15 @@ func (e *env) blob(t *testing.T, data []byte, mediaType string) string {
 // publish announces a change of an item on JetStream, as the hub's relay does.
 func (e *env) publish(t *testing.T, tenant string, it *pb.ContentItem, change pb.ContentChange) {
 	t.Helper()
-	ev := &pb.ContentEvent{EventId: events.ContentMsgID(tenant, it.GetContentId(), it.GetVersion()), Tenant: tenant,
+	doc, err := protojson.Marshal(it)
+	if err != nil {
+		t.Fatal(err)
+	}
+	sum := sha256.Sum256(doc) // as put stores it
+	hash := hex.EncodeToString(sum[:])
+	ev := &pb.ContentEvent{EventId: events.ContentMsgID(tenant, it.GetContentId(), it.GetVersion(), hash), Tenant: tenant,
 		ContentId: it.GetContentId(), Version: it.GetVersion(), Change: change, Kind: it.GetKind(),
-		Category: it.GetCategory(), OccurredAt: timestamppb.Now()}
+		Category: it.GetCategory(), ContentHash: hash, OccurredAt: timestamppb.Now()}
 	b, err := protoMarshal(ev)
 	if err != nil {
 		t.Fatal(err)

@@ -136,7 +136,7 @@ func TestAggregator(t *testing.T) {
 		if ev.Version != 1 || ev.ContentHash != got.ContentHash {
 			return fmt.Errorf("event %v", &ev)
 		}
-		if id := msg.Header.Get(jetstream.MsgIDHeader); id != "so-gd/le-hoi/1" {
+		if id := msg.Header.Get(jetstream.MsgIDHeader); id != events.ContentMsgID("so-gd", "le-hoi", 1, got.ContentHash) {
 			return errors.New("msg id " + id)
 		}
 		return nil

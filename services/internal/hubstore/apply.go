@@ -149,7 +149,7 @@ func applyTx(ctx context.Context, tx pgx.Tx, tenant string, item *pb.ContentItem
 		return nil, err
 	}
 
-	msgID := events.ContentMsgID(tenant, id, version)
+	msgID := events.ContentMsgID(tenant, id, version, hashHex)
 	ev := &pb.ContentEvent{
 		EventId:     msgID,
 		Tenant:      tenant,

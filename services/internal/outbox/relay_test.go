@@ -2,6 +2,8 @@ package outbox
 
 import (
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"errors"
 	"fmt"
 	"net"
@@ -87,10 +89,12 @@ type event struct {
 }
 
 func newEvent(tenant, contentID string, version uint64) event {
+	payload := fmt.Sprintf("event %s/%s/%d", tenant, contentID, version)
+	hash := sha256.Sum256([]byte(payload))
 	return event{
 		subject: events.ContentSubject(tenant, contentID),
-		msgID:   events.ContentMsgID(tenant, contentID, version),
-		payload: fmt.Sprintf("event %s/%s/%d", tenant, contentID, version),
+		msgID:   events.ContentMsgID(tenant, contentID, version, hex.EncodeToString(hash[:])),
+		payload: payload,
 	}
 }
 
@@ -282,7 +286,7 @@ func TestFullBatchesLoop(t *testing.T) {
 	}
 	want := make([]string, 10)
 	for i := range want {
-		want[i] = events.ContentMsgID("so-y-te", fmt.Sprintf("tin-%d", i), 1)
+		want[i] = newEvent("so-y-te", fmt.Sprintf("tin-%d", i), 1).msgID
 	}
 	if got := msgIDs(streamMsgs(t, f.stream)); !slices.Equal(got, want) {
 		t.Errorf("stream order = %v, want id order %v", got, want)
@@ -511,8 +515,8 @@ func TestNATSRestart(t *testing.T) {
 	natsServer(t, dir, port)
 	waitFor(t, 30*time.Second, pendingIs(r, 0))
 	if got, want := msgIDs(streamMsgs(t, f.stream)), []string{
-		events.ContentMsgID("phuong-hai-chau", "tin-1", 1),
-		events.ContentMsgID("phuong-hai-chau", "tin-2", 1),
+		newEvent("phuong-hai-chau", "tin-1", 1).msgID,
+		newEvent("phuong-hai-chau", "tin-2", 1).msgID,
 	}; !slices.Equal(got, want) {
 		t.Errorf("stream = %v, want %v", got, want)
 	}
