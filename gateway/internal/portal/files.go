@@ -15,9 +15,18 @@ import (
 
 var sha256Hex = regexp.MustCompile(`^[0-9a-f]{64}$`)
 
+// fileCacheControl lets browsers and shared caches keep an attachment for
+// five minutes. Its bytes never change (the URL holds their hash), but
+// whether it may be served does: when the hub takes the item down or the
+// tenant withdraws the file, caches must stop serving it within minutes,
+// not a year. After that they revalidate with the ETag (a 304 when still
+// served).
+const fileCacheControl = "public, max-age=300"
+
 // file serves an attachment: only when a visible item of that tenant lists
-// it, with the stored media type, ETag "sha256", Range support and a
-// Content-Disposition carrying the original (Vietnamese) file name.
+// it, with the stored media type, ETag "sha256", Range support, a short
+// max-age (fileCacheControl) and a Content-Disposition carrying the
+// original (Vietnamese) file name.
 func (s *Server) file(c *gin.Context) error {
 	tenant, contentID, sha := c.Param("tenant"), c.Param("content_id"), c.Param("sha256")
 	if !sha256Hex.MatchString(sha) {
@@ -49,7 +58,7 @@ func (s *Server) file(c *gin.Context) error {
 	h := c.Writer.Header()
 	h.Set("Content-Type", blob.MediaType)
 	h.Set("ETag", `"`+sha+`"`)
-	h.Set("Cache-Control", "public, max-age=31536000, immutable")
+	h.Set("Cache-Control", fileCacheControl)
 	h.Set("Content-Disposition", contentDisposition(filename))
 	http.ServeContent(c.Writer, c.Request, "", blob.CreatedAt, bytes.NewReader(blob.Data))
 	return nil

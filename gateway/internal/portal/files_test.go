@@ -33,7 +33,7 @@ func TestAttachments(t *testing.T) {
 		"Content-Type":           "application/pdf",
 		"ETag":                   `"` + sha + `"`,
 		"X-Content-Type-Options": "nosniff",
-		"Cache-Control":          "public, max-age=31536000, immutable",
+		"Cache-Control":          "public, max-age=300", // short: a takedown must reach shared caches within minutes
 		"Content-Disposition":    `attachment; filename="Quyet dinh so 15.pdf"; filename*=UTF-8''Quy%E1%BA%BFt%20%C4%91%E1%BB%8Bnh%20s%E1%BB%91%2015.pdf`,
 		"Accept-Ranges":          "bytes",
 	} {

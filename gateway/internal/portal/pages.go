@@ -8,6 +8,7 @@ import (
 	"net/http"
 	"net/url"
 	"strconv"
+	"strings"
 
 	"github.com/gin-gonic/gin"
 
@@ -127,7 +128,7 @@ func (s *Server) item(c *gin.Context) error {
 			return nil, err
 		}
 		if look.Item == nil {
-			c.Redirect(http.StatusMovedPermanently, "/"+lang+"/"+tenant+"/"+look.RedirectSlug)
+			s.redirectLocal(c, http.StatusMovedPermanently, "/"+lang+"/"+tenant+"/"+look.RedirectSlug, "")
 			return nil, nil
 		}
 		it := look.Item
@@ -142,7 +143,11 @@ func (s *Server) item(c *gin.Context) error {
 			if err != nil {
 				return nil, err
 			}
-			c.Redirect(http.StatusMovedPermanently, to)
+			if strings.HasPrefix(to, "/") {
+				s.redirectLocal(c, http.StatusMovedPermanently, to, "")
+			} else {
+				c.Redirect(http.StatusMovedPermanently, to)
+			}
 			return nil, nil
 		}
 		t, err := s.cfg.Store.Tenant(ctx, tenant)
@@ -176,7 +181,8 @@ func (s *Server) page(name string, view any, tags []pagecache.Tag) (*rendered, e
 }
 
 // successorURL is where a redirected item sends its visitors: its successor
-// item (of any tenant) in the same language, or an address.
+// item (of any tenant) in the same language (a path of the portal, not
+// escaped), or an absolute http(s) address.
 func (s *Server) successorURL(ctx context.Context, lang string, it *hubread.Item) (string, error) {
 	u := it.Doc.GetUnpublishing()
 	if ref := u.GetSuccessor(); ref.GetTenant() != "" && ref.GetContentId() != "" {
@@ -191,7 +197,7 @@ func (s *Server) successorURL(ctx context.Context, lang string, it *hubread.Item
 		if err != nil {
 			return "", fmt.Errorf("successor of %s/%s: %w", it.Tenant, it.ContentID, err)
 		}
-		return "/" + lang + "/" + next.Tenant + "/" + url.PathEscape(next.Slug(lang)), nil
+		return "/" + lang + "/" + next.Tenant + "/" + next.Slug(lang), nil
 	}
 	if to, err := url.Parse(u.GetSuccessorUrl()); err == nil && (to.Scheme == "https" || to.Scheme == "http") {
 		return to.String(), nil

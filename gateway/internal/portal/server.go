@@ -120,8 +120,11 @@ func (s *Server) routes() {
 	gin.SetMode(gin.ReleaseMode)
 	e := gin.New()
 	e.HandleMethodNotAllowed = false
+	// The portal builds its redirects itself, from cleaned paths (see
+	// redirect.go): gin's would send //evil.example to another site.
+	e.RedirectTrailingSlash = false
 	e.RedirectFixedPath = false
-	e.Use(s.recoverer, s.accessLog, s.securityHeaders, s.limitBody)
+	e.Use(s.recoverer, s.accessLog, s.securityHeaders, s.limitBody, s.refuseOtherSite)
 	get := func(path string, h gin.HandlerFunc) { e.Match([]string{http.MethodGet, http.MethodHead}, path, h) }
 
 	get("/healthz", gin.WrapH(s.cfg.Ops.HealthzHandler()))
@@ -133,7 +136,7 @@ func (s *Server) routes() {
 	get("/:lang/", s.handle(s.home))
 	get("/:lang/:tenant/", s.handle(s.tenantHome))
 	get("/:lang/:tenant/:slug", s.handle(s.item))
-	e.NoRoute(s.handle(func(c *gin.Context) error { return errNotFound }))
+	e.NoRoute(s.notFound)
 	s.engine = e
 }
 
