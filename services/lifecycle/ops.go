@@ -97,15 +97,15 @@ func (o *Ops) Mux() *http.ServeMux {
 	return mux
 }
 
-// Serve listens on addr (port 0 picks one) and serves h until ctx ends, then
-// shuts down gracefully. It returns the bound address once listening; errors
-// after that are logged.
-func Serve(ctx context.Context, log zerolog.Logger, name, addr string, h http.Handler) (string, error) {
+// Serve listens on addr (port 0 picks one) and serves h with timeouts t
+// (NewHTTPServer) until ctx ends, then shuts down gracefully. It returns the
+// bound address once listening; errors after that are logged.
+func Serve(ctx context.Context, log zerolog.Logger, name, addr string, h http.Handler, t HTTPTimeouts) (string, error) {
 	ln, err := net.Listen("tcp", addr)
 	if err != nil {
 		return "", err
 	}
-	srv := &http.Server{Handler: h, ReadHeaderTimeout: 10 * time.Second, IdleTimeout: 2 * time.Minute}
+	srv := NewHTTPServer(h, t)
 	go func() {
 		if err := srv.Serve(ln); err != nil && err != http.ErrServerClosed {
 			log.Error().Err(err).Str("server", name).Msg("http server stopped")

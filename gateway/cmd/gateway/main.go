@@ -8,7 +8,6 @@ import (
 	"context"
 	"errors"
 	"net"
-	"net/http"
 	"os"
 	"time"
 	_ "time/tzdata" // Asia/Ho_Chi_Minh without the host's zoneinfo
@@ -41,6 +40,7 @@ func main() {
 		"public address canonical and hreflang links start with, e.g. https://khanhhoa.gov.vn (empty: each request's scheme, X-Forwarded-Proto aware, and Host)")
 	set.Duration(&cfg.TenantRefresh, "GATEWAY_TENANT_REFRESH", 30*time.Second,
 		"how often to poll the tenants table for changes (renamed, suspended, retired) that drop the pages showing them")
+	lifecycle.DeclareHTTPTimeouts(set, &cfg.HTTP)
 	set.MustParse(os.Args[1:])
 
 	log := lifecycle.Logger("gateway")
@@ -57,6 +57,7 @@ type settings struct {
 	Dev                                                bool
 	CacheMB                                            int
 	TenantRefresh                                      time.Duration
+	HTTP                                               lifecycle.HTTPTimeouts
 }
 
 func run(log zerolog.Logger, cfg settings) error {
@@ -111,8 +112,7 @@ func run(log zerolog.Logger, cfg settings) error {
 	if err != nil {
 		return err
 	}
-	hs := &http.Server{Handler: srv, ReadHeaderTimeout: 10 * time.Second, ReadTimeout: 30 * time.Second,
-		IdleTimeout: 2 * time.Minute, MaxHeaderBytes: 64 << 10}
+	hs := lifecycle.NewHTTPServer(srv, cfg.HTTP)
 	served := make(chan error, 1)
 	go func() { served <- hs.Serve(ln) }()
 	log.Info().Str("addr", ln.Addr().String()).Msg("listening")

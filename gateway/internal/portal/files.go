@@ -11,6 +11,8 @@ import (
 	"golang.org/x/text/runes"
 	"golang.org/x/text/transform"
 	"golang.org/x/text/unicode/norm"
+
+	"github.com/portalhub/portalhub/services/lifecycle"
 )
 
 var sha256Hex = regexp.MustCompile(`^[0-9a-f]{64}$`)
@@ -60,6 +62,9 @@ func (s *Server) file(c *gin.Context) error {
 	h.Set("ETag", `"`+sha+`"`)
 	h.Set("Cache-Control", fileCacheControl)
 	h.Set("Content-Disposition", contentDisposition(filename))
+	// A file of 32 MiB takes longer than the server's write timeout on a
+	// slow link: give this answer the time its size needs.
+	lifecycle.AllowTransfer(c.Writer, int64(len(blob.Data)))
 	http.ServeContent(c.Writer, c.Request, "", blob.CreatedAt, bytes.NewReader(blob.Data))
 	return nil
 }

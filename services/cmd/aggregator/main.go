@@ -43,6 +43,7 @@ type settings struct {
 	ReadyFile       string
 	ShutdownTimeout time.Duration
 	StartTimeout    time.Duration
+	HTTP            lifecycle.HTTPTimeouts
 }
 
 func main() {
@@ -59,6 +60,7 @@ func main() {
 	set.String(&s.ReadyFile, "PORTALHUB_READY_FILE", "", "file to write {\"grpc\": addr, \"http\": addr} to once serving")
 	set.Duration(&s.ShutdownTimeout, "AGGREGATOR_SHUTDOWN_TIMEOUT", 15*time.Second, "how long in-flight calls may finish on shutdown")
 	set.Duration(&s.StartTimeout, "AGGREGATOR_START_TIMEOUT", time.Minute, "how long to wait for PostgreSQL and NATS at start-up")
+	lifecycle.DeclareHTTPTimeouts(set, &s.HTTP)
 	set.MustParse(os.Args[1:])
 
 	log := lifecycle.Logger("aggregator")
@@ -161,7 +163,7 @@ func run(ctx context.Context, s settings, log zerolog.Logger) error {
 	grpcAddr := ln.Addr().String()
 	log.Info().Str("server", "grpc").Str("addr", grpcAddr).Msg("listening")
 
-	httpAddr, err := lifecycle.Serve(ctx, log, "ops", s.HTTPAddr, ops.Mux())
+	httpAddr, err := lifecycle.Serve(ctx, log, "ops", s.HTTPAddr, ops.Mux(), s.HTTP)
 	if err != nil {
 		srv.Stop()
 		return fmt.Errorf("ops listener: %w", err)

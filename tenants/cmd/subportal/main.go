@@ -47,6 +47,7 @@ type settings struct {
 	UploadLimitMiB               int
 	SessionTTL                   time.Duration
 	DevTemplates                 bool
+	HTTP                         lifecycle.HTTPTimeouts
 }
 
 func declare(s *settings, program string) *config.Set {
@@ -65,6 +66,7 @@ func declare(s *settings, program string) *config.Set {
 	set.Duration(&s.SessionTTL, "SUBPORTAL_SESSION_TTL", 0, "back-office session cookie lifetime (0: until the browser closes; the server ends sessions after 2 h idle, 12 h in all)")
 	set.Bool(&s.DevTemplates, "SUBPORTAL_DEV_TEMPLATES", false, "re-parse the back office's templates on every request (development)")
 	set.String(&s.ReadyFile, "PORTALHUB_READY_FILE", "", "file to write the bound addresses to, as JSON, once ready")
+	lifecycle.DeclareHTTPTimeouts(set, &s.HTTP)
 	return set
 }
 
@@ -180,7 +182,7 @@ func serve(args []string) error {
 	mux.Handle("GET /readyz", ops.ReadyzHandler())
 	mux.Handle("GET /metrics", ops.MetricsHandler())
 	bo.Register(mux)
-	addr, err := lifecycle.Serve(ctx, log, "api", s.Addr, mux)
+	addr, err := lifecycle.Serve(ctx, log, "api", s.Addr, mux, s.HTTP)
 	if err != nil {
 		return fmt.Errorf("listen on %s: %w", s.Addr, err)
 	}

@@ -120,6 +120,7 @@ type createResponse struct {
 // createItem approves an item: the body is a pb.ContentItem in protojson
 // form without version, plus "author" and "approver" (names).
 func (s *Server) createItem(w http.ResponseWriter, r *http.Request) error {
+	lifecycle.AllowTransfer(w, MaxItemBody) // the caller is authorised (wrap)
 	var fields map[string]json.RawMessage
 	if err := decodeJSON(w, r, MaxItemBody, &fields); err != nil {
 		return err
@@ -235,7 +236,9 @@ func (s *Server) gone(w http.ResponseWriter, r *http.Request) error {
 
 // uploadBlob stores the multipart part "file" and answers its SHA-256.
 func (s *Server) uploadBlob(w http.ResponseWriter, r *http.Request) error {
-	r.Body = http.MaxBytesReader(w, r.Body, store.MaxBlobSize+1<<20)
+	const limit = store.MaxBlobSize + 1<<20
+	lifecycle.AllowTransfer(w, limit) // the caller is authorised (wrap)
+	r.Body = http.MaxBytesReader(w, r.Body, limit)
 	mr, err := r.MultipartReader()
 	if err != nil {
 		return errs.Invalid("file", "expected a multipart/form-data upload with a part named file",

@@ -9,6 +9,7 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/portalhub/portalhub/services/lifecycle"
 	"github.com/portalhub/portalhub/tenants/internal/accounts"
 	"github.com/portalhub/portalhub/tenants/internal/errs"
 )
@@ -117,6 +118,15 @@ func (s *Server) admit(w http.ResponseWriter, r *http.Request, needLogin bool, r
 		return r, nil
 	}
 	ct, _, _ := mime.ParseMediaType(r.Header.Get("Content-Type"))
+	if ct == "multipart/form-data" && ok && !sess.Account.Disabled {
+		// A logged-in user's form with files: give it the time its size
+		// needs (the server's read timeout is short for everyone else).
+		n := s.maxBody()
+		if r.ContentLength >= 0 && r.ContentLength < n {
+			n = r.ContentLength
+		}
+		lifecycle.AllowTransfer(w, n)
+	}
 	if r.ContentLength > s.maxBody() {
 		if ct == "multipart/form-data" && slices.Contains(editorSaves, r.Pattern) {
 			return s.tooLarge(w, r)
