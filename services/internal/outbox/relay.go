@@ -7,7 +7,8 @@
 // transaction commits after a row with a higher id is still published. It
 // publishes each row with Nats-Msg-Id = the row's msg_id, marks a row only
 // after JetStream acknowledged it, and prunes published rows after a while.
-// It wakes on LISTEN hub_outbox and sweeps periodically as well.
+// It wakes on LISTEN hub_outbox and sweeps periodically as well (pgwake),
+// and retries a failed pass with pgwake's backoff.
 //
 // Several relays may run against one database: SKIP LOCKED keeps them from
 // claiming the same row, and a row published twice (a crash after the publish
@@ -28,6 +29,7 @@ import (
 	"github.com/nats-io/nats.go"
 	"github.com/nats-io/nats.go/jetstream"
 	"github.com/portalhub/portalhub/services/events"
+	"github.com/portalhub/portalhub/services/pgwake"
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/rs/zerolog"
 )
@@ -46,13 +48,15 @@ const (
 	pruneEvery = time.Minute
 	// pruneBatch bounds one DELETE of published rows.
 	pruneBatch = 10000
-	// minBackoff and maxBackoff bound the pause after a failed pass, so that
-	// an unavailable NATS or database is retried without spinning.
-	minBackoff = 100 * time.Millisecond
-	maxBackoff = 30 * time.Second
 	// maxErrorLen bounds the error text kept in outbox.last_error.
 	maxErrorLen = 1000
 )
+
+// Channel is the PostgreSQL notification channel the outbox trigger signals.
+const Channel = "hub_outbox"
+
+// listenerAppName names the listening connection in pg_stat_activity.
+const listenerAppName = "portalhub-outbox-listener"
 
 // errAckTimeout is recorded for a row whose publish was not acknowledged in
 // time.
@@ -123,12 +127,12 @@ func NewRelay(cfg Config) *Relay {
 // database or of NATS are logged and retried with backoff; they do not end
 // Run.
 func (r *Relay) Run(ctx context.Context) error {
-	wake := make(chan struct{}, 1)
+	waker := pgwake.New(pgwake.Config{Pool: r.pool, Channel: Channel, AppName: listenerAppName, Sweep: r.sweep, Log: r.log})
 	var wg sync.WaitGroup
 	wg.Add(2)
 	go func() {
 		defer wg.Done()
-		r.listen(ctx, wake)
+		waker.Run(ctx)
 	}()
 	go func() {
 		defer wg.Done()
@@ -136,8 +140,6 @@ func (r *Relay) Run(ctx context.Context) error {
 	}()
 	defer wg.Wait()
 
-	sweep := time.NewTicker(r.sweep)
-	defer sweep.Stop()
 	failures := 0
 	for {
 		_, err := r.Flush(ctx)
@@ -147,19 +149,16 @@ func (r *Relay) Run(ctx context.Context) error {
 		r.observe(ctx)
 		if err != nil {
 			failures++
-			delay := backoff(failures)
+			delay := pgwake.DefaultBackoff.Delay(failures)
 			r.log.Warn().Err(err).Int("failures", failures).Dur("retry_in", delay).Msg("outbox pass failed")
-			if !sleep(ctx, delay) {
+			if !pgwake.Sleep(ctx, delay) {
 				return nil
 			}
 			continue
 		}
 		failures = 0
-		select {
-		case <-ctx.Done():
+		if !waker.Wait(ctx) {
 			return nil
-		case <-wake:
-		case <-sweep.C:
 		}
 	}
 }
@@ -353,27 +352,6 @@ func (r *Relay) observe(ctx context.Context) {
 	}
 	r.metrics.pending.Set(float64(pending))
 	r.metrics.lag.Set(max(lag, 0))
-}
-
-// backoff is the pause after the n-th consecutive failed pass.
-func backoff(n int) time.Duration {
-	d := minBackoff
-	for i := 1; i < n && d < maxBackoff; i++ {
-		d *= 2
-	}
-	return min(d, maxBackoff)
-}
-
-// sleep waits for d and reports whether ctx is still live.
-func sleep(ctx context.Context, d time.Duration) bool {
-	t := time.NewTimer(d)
-	defer t.Stop()
-	select {
-	case <-ctx.Done():
-		return false
-	case <-t.C:
-		return true
-	}
 }
 
 // truncate cuts s to at most n bytes on a rune boundary (the column is text,

@@ -539,15 +539,15 @@ func TestTruncate(t *testing.T) {
 	}
 }
 
-func TestBackoff(t *testing.T) {
-	for _, tc := range []struct {
-		n    int
-		want time.Duration
-	}{
-		{1, minBackoff}, {2, 2 * minBackoff}, {4, 8 * minBackoff}, {100, maxBackoff},
-	} {
-		if got := backoff(tc.n); got != tc.want {
-			t.Errorf("backoff(%d) = %v, want %v", tc.n, got, tc.want)
-		}
+// TestWakesOnNotify publishes with a sweep of an hour: only the outbox
+// trigger's NOTIFY can wake the relay after its first pass.
+func TestWakesOnNotify(t *testing.T) {
+	f := newFixture(t)
+	r := f.relay(t, Config{Sweep: time.Hour})
+	run(t, r)
+	for i := range 3 {
+		insert(t, f.pool, newEvent("dac-khu-van-don", fmt.Sprintf("tin-%d", i), 1))
+		waitFor(t, 10*time.Second, streamHas(f.stream, uint64(i+1)))
 	}
+	waitFor(t, 10*time.Second, pendingIs(r, 0))
 }

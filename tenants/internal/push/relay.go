@@ -5,12 +5,12 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"math/rand/v2"
 	"strings"
+	"sync"
 	"time"
 
-	"github.com/jackc/pgx/v5/pgxpool"
 	pb "github.com/portalhub/portalhub/proto/gen/portalhub/v1"
+	"github.com/portalhub/portalhub/services/pgwake"
 	"github.com/portalhub/portalhub/tenants/internal/store"
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/rs/zerolog"
@@ -22,9 +22,10 @@ import (
 type Config struct {
 	// CallTimeout bounds each call to the hub (default 10s).
 	CallTimeout time.Duration
-	// BackoffBase and BackoffCap bound the exponential backoff of retries
-	// (defaults 200ms and 30s); each delay is jittered.
-	BackoffBase, BackoffCap time.Duration
+	// Backoff paces the retries of deliveries and of the resync while the
+	// hub is unavailable (default pgwake.DefaultBackoff: 200ms doubling to
+	// 30s, jittered).
+	Backoff pgwake.Backoff
 	// Sweep is how often the relay looks for due rows without being woken
 	// (default 2s).
 	Sweep time.Duration
@@ -59,12 +60,6 @@ func New(st *store.Store, hub pb.IngestServiceClient, log zerolog.Logger, cfg Co
 	if cfg.CallTimeout == 0 {
 		cfg.CallTimeout = 10 * time.Second
 	}
-	if cfg.BackoffBase == 0 {
-		cfg.BackoffBase = 200 * time.Millisecond
-	}
-	if cfg.BackoffCap == 0 {
-		cfg.BackoffCap = 30 * time.Second
-	}
 	if cfg.Sweep == 0 {
 		cfg.Sweep = 2 * time.Second
 	}
@@ -92,63 +87,32 @@ func New(st *store.Store, hub pb.IngestServiceClient, log zerolog.Logger, cfg Co
 	return r
 }
 
+// listenerAppName names the relay's listening connection in
+// pg_stat_activity.
+const listenerAppName = "subportal-outbox-listener"
+
 // Run delivers until ctx ends: it resyncs with the hub (retrying until the
 // hub answers), then claims due rows whenever the outbox trigger notifies,
 // a retry falls due, or the periodic sweep comes round.
 func (r *Relay) Run(ctx context.Context) error {
-	wake := make(chan struct{}, 1)
-	go r.listen(ctx, r.store.Pool(), wake)
-	go r.resyncUntilDone(ctx)
+	waker := pgwake.New(pgwake.Config{Pool: r.store.Pool(), Channel: store.NotifyChannel, AppName: listenerAppName,
+		Sweep: r.cfg.Sweep, Reconnect: r.cfg.Backoff, Log: r.log})
+	var wg sync.WaitGroup
+	wg.Add(2)
+	go func() {
+		defer wg.Done()
+		waker.Run(ctx)
+	}()
+	go func() {
+		defer wg.Done()
+		r.resyncUntilDone(ctx)
+	}()
+	defer wg.Wait()
 	for {
 		r.Drain(ctx)
 		r.refreshCounts(ctx)
-		wait := r.cfg.Sweep
-		if d := time.Until(r.pause); d > 0 && d < wait {
-			wait = d
-		}
-		timer := time.NewTimer(wait)
-		select {
-		case <-ctx.Done():
-			timer.Stop()
+		if !waker.WaitAtMost(ctx, time.Until(r.pause)) {
 			return nil
-		case <-wake:
-		case <-timer.C:
-		}
-		timer.Stop()
-	}
-}
-
-// listen turns notifications of the outbox trigger into wake-ups, and
-// reconnects when the connection drops.
-func (r *Relay) listen(ctx context.Context, pool *pgxpool.Pool, wake chan<- struct{}) {
-	for ctx.Err() == nil {
-		err := func() error {
-			pc, err := pool.Acquire(ctx)
-			if err != nil {
-				return err
-			}
-			conn := pc.Hijack() // a LISTENing connection must not go back to the pool
-			defer conn.Close(context.Background())
-			if _, err := conn.Exec(ctx, "LISTEN "+store.NotifyChannel); err != nil {
-				return err
-			}
-			for {
-				if _, err := conn.WaitForNotification(ctx); err != nil {
-					return err
-				}
-				select {
-				case wake <- struct{}{}:
-				default:
-				}
-			}
-		}()
-		if ctx.Err() != nil {
-			return
-		}
-		r.log.Warn().Err(err).Msg("outbox listener lost its connection; sweeping meanwhile")
-		select {
-		case <-ctx.Done():
-		case <-time.After(time.Second):
 		}
 	}
 }
@@ -229,7 +193,7 @@ func (r *Relay) deliver(ctx context.Context, row store.Claimed) {
 		// The hub, the network or our credential is the problem, not the
 		// content: the row stays pending and the relay holds off.
 		r.fails++
-		delay := r.backoff(max(row.Attempts, r.fails))
+		delay := r.cfg.Backoff.Delay(max(row.Attempts, r.fails))
 		r.pause = time.Now().Add(delay)
 		r.m.pushes.WithLabelValues("retry").Inc()
 		r.release(row.ID, delay, err.Error())
@@ -259,17 +223,6 @@ func (r *Relay) deliver(ctx context.Context, row store.Claimed) {
 func isStatus(err error) bool {
 	_, ok := status.FromError(err)
 	return ok
-}
-
-// backoff returns the delay before attempt n+1: exponential from the base,
-// capped, with equal jitter (between half and all of it).
-func (r *Relay) backoff(n int) time.Duration {
-	d := r.cfg.BackoffBase
-	for i := 1; i < n && d < r.cfg.BackoffCap; i++ {
-		d *= 2
-	}
-	d = min(d, r.cfg.BackoffCap)
-	return d/2 + rand.N(d/2+1)
 }
 
 func shasOf(item *pb.ContentItem) []string {
@@ -419,11 +372,10 @@ func (r *Relay) resyncUntilDone(ctx context.Context) {
 			r.log.Info().Int("requeued", n).Msg("resync with the hub done")
 			return
 		}
-		delay := r.backoff(attempt)
+		delay := r.cfg.Backoff.Delay(attempt)
 		r.log.Warn().Err(err).Dur("retry_in", delay).Msg("resync with the hub failed; will retry")
-		select {
-		case <-ctx.Done():
-		case <-time.After(delay):
+		if !pgwake.Sleep(ctx, delay) {
+			return
 		}
 	}
 }

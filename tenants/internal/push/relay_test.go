@@ -9,6 +9,7 @@ import (
 	"time"
 
 	pb "github.com/portalhub/portalhub/proto/gen/portalhub/v1"
+	"github.com/portalhub/portalhub/services/pgwake"
 	"github.com/portalhub/portalhub/services/testenv"
 	"github.com/portalhub/portalhub/tenants/internal/push"
 	"github.com/portalhub/portalhub/tenants/internal/store"
@@ -31,7 +32,7 @@ func startRelay(t *testing.T, s *store.Store, h *fakeHub) *push.Relay {
 	}
 	t.Cleanup(func() { conn.Close() })
 	r := push.New(s, pb.NewIngestServiceClient(conn), zerolog.New(zerolog.NewTestWriter(t)), push.Config{
-		BackoffBase: 10 * time.Millisecond, BackoffCap: 80 * time.Millisecond, Sweep: 50 * time.Millisecond,
+		Backoff: pgwake.Backoff{Base: 10 * time.Millisecond, Cap: 80 * time.Millisecond}, Sweep: 50 * time.Millisecond,
 		Registerer: prometheus.NewRegistry(),
 	})
 	ctx, cancel := context.WithCancel(context.Background())
