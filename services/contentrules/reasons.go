@@ -1,18 +1,16 @@
 package contentrules
 
 import (
-	"fmt"
+	"slices"
 
-	"google.golang.org/genproto/googleapis/rpc/errdetails"
 	"google.golang.org/grpc/codes"
-	"google.golang.org/grpc/status"
-	"google.golang.org/protobuf/protoadapt"
 )
 
-// Reason codes of refused pushes, exactly as docs/ARCHITECTURE.md lists them.
-// They travel as the reason of a google.rpc.BadRequest field violation
-// (INVALID_ARGUMENT), or of a google.rpc.ErrorInfo or
-// google.rpc.PreconditionFailure (other codes, see Refuse).
+// Reason codes of refused calls, exactly as docs/ARCHITECTURE.md lists them.
+// Each reason has one meaning and one gRPC code (see Code); Refuse and
+// InvalidArgument carry them as the reason of a google.rpc.BadRequest field
+// violation (INVALID_ARGUMENT), of a google.rpc.PreconditionFailure
+// (FAILED_PRECONDITION) or of a google.rpc.ErrorInfo (other codes).
 const (
 	ReasonRequired          = "REQUIRED"
 	ReasonInvalidUTF8       = "INVALID_UTF8"
@@ -30,6 +28,7 @@ const (
 	ReasonUnknownState      = "UNKNOWN_STATE"
 	ReasonMissingReason     = "MISSING_REASON"
 	ReasonInvalidSuccessor  = "INVALID_SUCCESSOR"
+	ReasonSuccessorNotFound = "SUCCESSOR_NOT_FOUND"
 	ReasonSlugTaken         = "SLUG_TAKEN"
 	ReasonVersionConflict   = "VERSION_CONFLICT"
 	ReasonBlobMissing       = "BLOB_MISSING"
@@ -37,143 +36,59 @@ const (
 	ReasonUnauthenticated   = "UNAUTHENTICATED"
 	ReasonTenantMismatch    = "TENANT_MISMATCH"
 	ReasonTenantInactive    = "TENANT_INACTIVE"
+	ReasonUnavailable       = "UNAVAILABLE"
 )
 
-// ErrorDomain is the domain of the google.rpc.ErrorInfo details Refuse attaches.
-const ErrorDomain = "portalhub"
-
-// Violation is one problem with a push: the field path (e.g.
-// "item.translations[vi].title"), the reason code, an English description
-// and the same in Vietnamese for the tenant's operators.
-type Violation struct {
-	Field       string
-	Reason      string
-	Description string
-	MessageVI   string
+// reasonCodes is the one table that says which gRPC code answers each
+// reason, in the order of the table in docs/ARCHITECTURE.md (a test keeps
+// the two equal).
+var reasonCodes = []struct {
+	reason string
+	code   codes.Code
+}{
+	{ReasonRequired, codes.InvalidArgument},
+	{ReasonInvalidUTF8, codes.InvalidArgument},
+	{ReasonTooLong, codes.InvalidArgument},
+	{ReasonTooLarge, codes.InvalidArgument},
+	{ReasonTooMany, codes.InvalidArgument},
+	{ReasonInvalidFormat, codes.InvalidArgument},
+	{ReasonVersionZero, codes.InvalidArgument},
+	{ReasonUnknownLocale, codes.InvalidArgument},
+	{ReasonDuplicateLocale, codes.InvalidArgument},
+	{ReasonMissingVietnamese, codes.InvalidArgument},
+	{ReasonUnknownCategory, codes.InvalidArgument},
+	{ReasonUnknownKind, codes.InvalidArgument},
+	{ReasonDetailsMismatch, codes.InvalidArgument},
+	{ReasonUnknownState, codes.InvalidArgument},
+	{ReasonMissingReason, codes.InvalidArgument},
+	{ReasonInvalidSuccessor, codes.InvalidArgument},
+	{ReasonSuccessorNotFound, codes.FailedPrecondition},
+	{ReasonSlugTaken, codes.AlreadyExists},
+	{ReasonVersionConflict, codes.AlreadyExists},
+	{ReasonBlobMissing, codes.FailedPrecondition},
+	{ReasonBlobMismatch, codes.InvalidArgument},
+	{ReasonUnauthenticated, codes.Unauthenticated},
+	{ReasonTenantMismatch, codes.PermissionDenied},
+	{ReasonTenantInactive, codes.PermissionDenied},
+	{ReasonUnavailable, codes.Unavailable},
 }
 
-// InvalidArgument returns an INVALID_ARGUMENT status error carrying every
-// violation as a google.rpc.BadRequest field violation (each with its
-// Vietnamese text as a localized message) and a google.rpc.LocalizedMessage
-// in Vietnamese for the first one. It returns nil when vs is empty.
-func InvalidArgument(vs []Violation) error {
-	if len(vs) == 0 {
-		return nil
-	}
-	br := &errdetails.BadRequest{}
-	for _, v := range vs {
-		fv := &errdetails.BadRequest_FieldViolation{
-			Field:       v.Field,
-			Reason:      v.Reason,
-			Description: v.Description,
+// Code returns the gRPC code that answers reason, or codes.Internal for a
+// string that is no reason of the table (a programming error).
+func Code(reason string) codes.Code {
+	for _, rc := range reasonCodes {
+		if rc.reason == reason {
+			return rc.code
 		}
-		if v.MessageVI != "" {
-			fv.LocalizedMessage = &errdetails.LocalizedMessage{Locale: "vi", Message: v.MessageVI}
-		}
-		br.FieldViolations = append(br.FieldViolations, fv)
 	}
-	msg := fmt.Sprintf("invalid content item: %s: %s", vs[0].Field, vs[0].Description)
-	vi := vs[0].MessageVI
-	if len(vs) > 1 {
-		msg += fmt.Sprintf(" (and %d more problems)", len(vs)-1)
-		vi += fmt.Sprintf(" (và %d lỗi khác)", len(vs)-1)
-	}
-	st := status.New(codes.InvalidArgument, msg)
-	return withDetails(st, br, &errdetails.LocalizedMessage{Locale: "vi", Message: vi})
+	return codes.Internal
 }
 
-// Refuse returns a status error for a single refusal with the given code and
-// reason, for the store and server (VERSION_CONFLICT and SLUG_TAKEN as
-// ALREADY_EXISTS, BLOB_MISSING as FAILED_PRECONDITION, TENANT_MISMATCH and
-// TENANT_INACTIVE as PERMISSION_DENIED, UNAUTHENTICATED). Its details are:
-//   - INVALID_ARGUMENT: google.rpc.BadRequest with one field violation;
-//   - FAILED_PRECONDITION: google.rpc.PreconditionFailure{type: reason,
-//     subject: field};
-//   - any other code: google.rpc.ErrorInfo{reason, domain "portalhub",
-//     metadata {"field": field}} (no metadata when field is empty);
-//
-// and, when messageVI is not empty, a google.rpc.LocalizedMessage in "vi".
-func Refuse(code codes.Code, reason, field, description, messageVI string) error {
-	if code == codes.InvalidArgument {
-		return InvalidArgument([]Violation{{Field: field, Reason: reason, Description: description, MessageVI: messageVI}})
+// Reasons returns every reason code, in the order of the table.
+func Reasons() []string {
+	out := make([]string, 0, len(reasonCodes))
+	for _, rc := range reasonCodes {
+		out = append(out, rc.reason)
 	}
-	msg := description
-	if field != "" {
-		msg = field + ": " + description
-	}
-	st := status.New(code, msg)
-	var details []protoadapt.MessageV1
-	switch code {
-	case codes.FailedPrecondition:
-		details = append(details, &errdetails.PreconditionFailure{Violations: []*errdetails.PreconditionFailure_Violation{
-			{Type: reason, Subject: field, Description: description},
-		}})
-	default:
-		ei := &errdetails.ErrorInfo{Reason: reason, Domain: ErrorDomain}
-		if field != "" {
-			ei.Metadata = map[string]string{"field": field}
-		}
-		details = append(details, ei)
-	}
-	if messageVI != "" {
-		details = append(details, &errdetails.LocalizedMessage{Locale: "vi", Message: messageVI})
-	}
-	return withDetails(st, details...)
-}
-
-// ReasonOf returns the first reason carried by a status error made by
-// InvalidArgument or Refuse (or by any server that uses the same details),
-// or "" when err carries none.
-func ReasonOf(err error) string {
-	st, ok := status.FromError(err)
-	if !ok || st == nil {
-		return ""
-	}
-	for _, d := range st.Details() {
-		switch d := d.(type) {
-		case *errdetails.BadRequest:
-			if len(d.GetFieldViolations()) > 0 {
-				return d.GetFieldViolations()[0].GetReason()
-			}
-		case *errdetails.ErrorInfo:
-			return d.GetReason()
-		case *errdetails.PreconditionFailure:
-			if len(d.GetViolations()) > 0 {
-				return d.GetViolations()[0].GetType()
-			}
-		}
-	}
-	return ""
-}
-
-// ViolationsOf returns the field violations of an INVALID_ARGUMENT status
-// error made by InvalidArgument, with their Vietnamese texts.
-func ViolationsOf(err error) []Violation {
-	st, ok := status.FromError(err)
-	if !ok || st == nil {
-		return nil
-	}
-	var vs []Violation
-	for _, d := range st.Details() {
-		if br, ok := d.(*errdetails.BadRequest); ok {
-			for _, fv := range br.GetFieldViolations() {
-				vs = append(vs, Violation{
-					Field:       fv.GetField(),
-					Reason:      fv.GetReason(),
-					Description: fv.GetDescription(),
-					MessageVI:   fv.GetLocalizedMessage().GetMessage(),
-				})
-			}
-		}
-	}
-	return vs
-}
-
-func withDetails(st *status.Status, details ...protoadapt.MessageV1) error {
-	withD, err := st.WithDetails(details...)
-	if err != nil {
-		// Only happens if a detail cannot be marshalled, which these cannot.
-		return st.Err()
-	}
-	return withD.Err()
+	return slices.Clip(out)
 }

@@ -1,81 +1,56 @@
 package contentrules
 
 import (
+	"os"
+	"regexp"
+	"strings"
 	"testing"
 
-	"google.golang.org/genproto/googleapis/rpc/errdetails"
 	"google.golang.org/grpc/codes"
-	"google.golang.org/grpc/status"
 )
 
-func TestInvalidArgumentDetails(t *testing.T) {
-	if err := InvalidArgument(nil); err != nil {
-		t.Errorf("InvalidArgument(nil): got %v, want nil", err)
+// TestReasonTableMatchesDocs reads the reason table of docs/ARCHITECTURE.md
+// and checks that it lists exactly the reasons of the code table, in the
+// same order, each with the same gRPC code.
+func TestReasonTableMatchesDocs(t *testing.T) {
+	b, err := os.ReadFile("../../docs/ARCHITECTURE.md")
+	if err != nil {
+		t.Fatal(err)
 	}
-	err := InvalidArgument([]Violation{
-		{Field: "item.translations[vi].title", Reason: ReasonTooLong, Description: "301 characters after NFC, limit 300", MessageVI: "Tiêu đề dài quá 300 ký tự"},
-		{Field: "item.version", Reason: ReasonVersionZero, Description: "version must be at least 1", MessageVI: "Phiên bản phải lớn hơn hoặc bằng 1"},
-	})
-	st := status.Convert(err)
-	if st.Code() != codes.InvalidArgument {
-		t.Errorf("code: got %v, want InvalidArgument", st.Code())
+	rows := regexp.MustCompile("(?m)^\\| `([A-Z_0-9]+)` \\| ([A-Z_]+) \\|").FindAllSubmatch(b, -1)
+	var docs []string
+	for _, r := range rows {
+		docs = append(docs, string(r[1])+" "+string(r[2]))
 	}
-	var br *errdetails.BadRequest
-	var lm *errdetails.LocalizedMessage
-	for _, d := range st.Details() {
-		switch d := d.(type) {
-		case *errdetails.BadRequest:
-			br = d
-		case *errdetails.LocalizedMessage:
-			lm = d
-		}
+	var table []string
+	for _, rc := range reasonCodes {
+		table = append(table, rc.reason+" "+grpcName(rc.code))
 	}
-	if br == nil || len(br.FieldViolations) != 2 {
-		t.Fatalf("BadRequest: got %v, want 2 field violations", br)
-	}
-	if fv := br.FieldViolations[0]; fv.Field != "item.translations[vi].title" || fv.Reason != ReasonTooLong ||
-		fv.GetLocalizedMessage().GetLocale() != "vi" || fv.GetLocalizedMessage().GetMessage() != "Tiêu đề dài quá 300 ký tự" {
-		t.Errorf("first violation: got %v", fv)
-	}
-	if lm == nil || lm.Locale != "vi" || lm.Message != "Tiêu đề dài quá 300 ký tự (và 1 lỗi khác)" {
-		t.Errorf("LocalizedMessage: got %v", lm)
+	if got, want := strings.Join(docs, "\n"), strings.Join(table, "\n"); got != want {
+		t.Errorf("ARCHITECTURE.md reason table:\n%s\n\nwant (contentrules.reasonCodes):\n%s", got, want)
 	}
 }
 
-func TestRefuse(t *testing.T) {
-	tests := []struct {
-		code   codes.Code
-		reason string
-	}{
-		{codes.AlreadyExists, ReasonVersionConflict},
-		{codes.AlreadyExists, ReasonSlugTaken},
-		{codes.FailedPrecondition, ReasonBlobMissing},
-		{codes.InvalidArgument, ReasonBlobMismatch},
-		{codes.PermissionDenied, ReasonTenantMismatch},
-		{codes.PermissionDenied, ReasonTenantInactive},
-		{codes.Unauthenticated, ReasonUnauthenticated},
+// grpcName spells a code as the docs do: INVALID_ARGUMENT.
+func grpcName(c codes.Code) string {
+	return strings.ToUpper(regexp.MustCompile(`([a-z])([A-Z])`).ReplaceAllString(c.String(), "${1}_${2}"))
+}
+
+func TestCode(t *testing.T) {
+	seen := map[string]bool{}
+	for _, r := range Reasons() {
+		if seen[r] {
+			t.Errorf("reason %s twice in the table", r)
+		}
+		seen[r] = true
+		if Code(r) == codes.Internal || Code(r) == codes.OK {
+			t.Errorf("Code(%s) = %v", r, Code(r))
+		}
 	}
-	for _, tt := range tests {
-		t.Run(tt.reason, func(t *testing.T) {
-			err := Refuse(tt.code, tt.reason, "item.attachments[0].sha256", "description", "Mô tả")
-			if got := status.Code(err); got != tt.code {
-				t.Errorf("code: got %v, want %v", got, tt.code)
-			}
-			if got := ReasonOf(err); got != tt.reason {
-				t.Errorf("ReasonOf: got %q, want %q", got, tt.reason)
-			}
-			var hasVI bool
-			for _, d := range status.Convert(err).Details() {
-				if lm, ok := d.(*errdetails.LocalizedMessage); ok && lm.Locale == "vi" && lm.Message == "Mô tả" {
-					hasVI = true
-				}
-			}
-			if !hasVI {
-				t.Errorf("details %v: want a vi LocalizedMessage", status.Convert(err).Details())
-			}
-		})
+	if got := Code("NO_SUCH_REASON"); got != codes.Internal {
+		t.Errorf("Code of an unknown reason: got %v, want Internal", got)
 	}
-	if got := ReasonOf(nil); got != "" {
-		t.Errorf("ReasonOf(nil): got %q, want empty", got)
+	if Code(ReasonInvalidSuccessor) == Code(ReasonSuccessorNotFound) {
+		t.Errorf("a malformed successor and a missing one must be told apart by code")
 	}
 }

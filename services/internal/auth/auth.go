@@ -15,9 +15,7 @@ import (
 
 	"github.com/rs/zerolog"
 	"google.golang.org/grpc"
-	"google.golang.org/grpc/codes"
 	"google.golang.org/grpc/metadata"
-	"google.golang.org/grpc/status"
 
 	"github.com/portalhub/portalhub/services/contentrules"
 	"github.com/portalhub/portalhub/services/internal/hubstore"
@@ -146,17 +144,18 @@ func (a *Authenticator) authenticate(ctx context.Context, method string) (contex
 	}
 	if err != nil {
 		a.log.Error().Err(err).Str("method", method).Msg("credential look-up failed")
-		return nil, status.Error(codes.Unavailable, "credential look-up failed; try again")
+		return nil, contentrules.Refuse(contentrules.ReasonUnavailable, "", "credential look-up failed; try again",
+			"Không kiểm tra được thông tin xác thực lúc này; hãy thử lại sau")
 	}
 	if named := md.Get(TenantHeader); len(named) > 0 && (len(named) > 1 || named[0] != tenant) {
 		a.log.Warn().Str("tenant", tenant).Strs("named", named).Str("method", method).Msg("tenant mismatch")
-		return nil, contentrules.Refuse(codes.PermissionDenied, contentrules.ReasonTenantMismatch, TenantHeader,
+		return nil, contentrules.Refuse(contentrules.ReasonTenantMismatch, TenantHeader,
 			"the credential belongs to tenant "+tenant+", not to the tenant this call names",
 			"Thông tin xác thực thuộc về đơn vị "+tenant+", không phải đơn vị được nêu trong lời gọi")
 	}
 	if st != hubstore.StatusActive {
 		a.log.Warn().Str("tenant", tenant).Str("status", st).Str("method", method).Msg("inactive tenant")
-		return nil, contentrules.Refuse(codes.PermissionDenied, contentrules.ReasonTenantInactive, "",
+		return nil, contentrules.Refuse(contentrules.ReasonTenantInactive, "",
 			"tenant "+tenant+" is "+st+"; ask the hub's operators",
 			"Đơn vị "+tenant+" đang bị tạm dừng hoặc đã ngừng hoạt động; hãy liên hệ quản trị cổng")
 	}
@@ -164,7 +163,7 @@ func (a *Authenticator) authenticate(ctx context.Context, method string) (contex
 }
 
 func unauthenticated(en, vi string) error {
-	return contentrules.Refuse(codes.Unauthenticated, contentrules.ReasonUnauthenticated, "", en, vi)
+	return contentrules.Refuse(contentrules.ReasonUnauthenticated, "", en, vi)
 }
 
 // bearer extracts the token of the single "Bearer <token>" value.

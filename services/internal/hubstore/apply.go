@@ -12,7 +12,6 @@ import (
 	"time"
 
 	"github.com/jackc/pgx/v5"
-	"google.golang.org/grpc/codes"
 	"google.golang.org/protobuf/encoding/protojson"
 	"google.golang.org/protobuf/proto"
 	"google.golang.org/protobuf/types/known/timestamppb"
@@ -43,7 +42,7 @@ func (s *Store) Apply(ctx context.Context, tenant string, p *contentrules.Prepar
 	what := fmt.Sprintf("apply %s/%s@%d", tenant, item.GetContentId(), item.GetVersion())
 	// Prepare refuses such a version already; this guards the bigint column.
 	if item.GetVersion() > math.MaxInt64 {
-		return nil, &Refusal{Code: codes.InvalidArgument, Reason: contentrules.ReasonInvalidFormat, Field: "item.version",
+		return nil, &Refusal{Reason: contentrules.ReasonInvalidFormat, Field: "item.version",
 			Description: fmt.Sprintf("version must be at most %d", int64(math.MaxInt64)),
 			MessageVI:   fmt.Sprintf("Phiên bản không được lớn hơn %d", int64(math.MaxInt64))}
 	}
@@ -94,7 +93,7 @@ func applyTx(ctx context.Context, tx pgx.Tx, tenant string, item *pb.ContentItem
 			return &pb.PublishResponse{Outcome: pb.PublishOutcome_PUBLISH_OUTCOME_UNCHANGED, CurrentVersion: hv,
 				ContentHash: hashHex}, nil
 		case version == hv:
-			return nil, &Refusal{Code: codes.AlreadyExists, Reason: contentrules.ReasonVersionConflict, Field: "item.version",
+			return nil, &Refusal{Reason: contentrules.ReasonVersionConflict, Field: "item.version",
 				Description: fmt.Sprintf("version %d of %q is already held with content hash %s; this push has content hash %s: increase the version for a change",
 					version, id, hex.EncodeToString(heldHash), hashHex),
 				MessageVI: fmt.Sprintf("Phiên bản %d của %q đã có với mã băm %s; lần gửi này có mã băm %s: hãy tăng số phiên bản khi nội dung thay đổi",
@@ -191,7 +190,7 @@ func checkBlobs(ctx context.Context, tx pgx.Tx, item *pb.ContentItem) error {
 	for _, a := range atts {
 		b, err := hex.DecodeString(a.GetSha256())
 		if err != nil || len(b) != 32 {
-			return &Refusal{Code: codes.InvalidArgument, Reason: contentrules.ReasonInvalidFormat, Field: "item.attachments.sha256",
+			return &Refusal{Reason: contentrules.ReasonInvalidFormat, Field: "item.attachments.sha256",
 				Description: fmt.Sprintf("%q is not a lower-case hex SHA-256", a.GetSha256()),
 				MessageVI:   fmt.Sprintf("%q không phải là mã SHA-256 dạng hex chữ thường", a.GetSha256())}
 		}
@@ -228,7 +227,7 @@ func checkBlobs(ctx context.Context, tx pgx.Tx, item *pb.ContentItem) error {
 		return nil
 	}
 	list := strings.Join(missing, ", ")
-	return &Refusal{Code: codes.FailedPrecondition, Reason: contentrules.ReasonBlobMissing, Field: field,
+	return &Refusal{Reason: contentrules.ReasonBlobMissing, Field: field,
 		Description: "upload these files with UploadBlob before publishing: " + list,
 		MessageVI:   "Hãy tải các tệp này lên bằng UploadBlob trước khi xuất bản: " + list}
 }
@@ -249,7 +248,7 @@ func checkSuccessor(ctx context.Context, tx pgx.Tx, item *pb.ContentItem) error 
 		return nil
 	}
 	name := ref.GetTenant() + "/" + ref.GetContentId()
-	return &Refusal{Code: codes.FailedPrecondition, Reason: contentrules.ReasonInvalidSuccessor, Field: "item.unpublishing.successor",
+	return &Refusal{Reason: contentrules.ReasonSuccessorNotFound, Field: "item.unpublishing.successor",
 		Description: "the successor " + name + " is not held by the hub; publish it first",
 		MessageVI:   "Cổng tỉnh chưa có mục thay thế " + name + "; hãy xuất bản mục đó trước."}
 }
@@ -281,7 +280,7 @@ func slugRefusal(locale, slug, other string) *Refusal {
 		desc = fmt.Sprintf("slug %q in locale %s belongs to item %q", slug, locale, other)
 		vi = fmt.Sprintf("Đường dẫn %q (ngôn ngữ %s) đã thuộc về mục %q", slug, locale, other)
 	}
-	return &Refusal{Code: codes.AlreadyExists, Reason: contentrules.ReasonSlugTaken,
+	return &Refusal{Reason: contentrules.ReasonSlugTaken,
 		Field: fmt.Sprintf("item.translations[%s].slug", locale), Description: desc, MessageVI: vi}
 }
 
@@ -355,7 +354,7 @@ func categoryRefusal(err error, category string) error {
 		SQLState() string
 	}
 	if errors.As(err, &pgErr) && pgErr.SQLState() == pgForeignKeyViolation {
-		return &Refusal{Code: codes.InvalidArgument, Reason: contentrules.ReasonUnknownCategory, Field: "item.category",
+		return &Refusal{Reason: contentrules.ReasonUnknownCategory, Field: "item.category",
 			Description: fmt.Sprintf("category %q is not in the hub's code list", category),
 			MessageVI:   fmt.Sprintf("Chuyên mục %q không có trong danh mục của cổng", category)}
 	}

@@ -7,7 +7,6 @@ import (
 
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgconn"
-	"google.golang.org/grpc/codes"
 	"google.golang.org/grpc/status"
 
 	"github.com/portalhub/portalhub/services/contentrules"
@@ -31,8 +30,7 @@ var (
 // (VERSION_CONFLICT, SLUG_TAKEN, BLOB_MISSING, ...). The ingest server turns
 // it into a gRPC status with a google.rpc.BadRequest field violation.
 type Refusal struct {
-	Code        codes.Code
-	Reason      string // a reason code of docs/ARCHITECTURE.md
+	Reason      string // a reason code of docs/ARCHITECTURE.md, which decides the gRPC code
 	Field       string // e.g. "item.translations[vi].slug"
 	Description string // English
 	MessageVI   string // Vietnamese
@@ -46,7 +44,7 @@ func (r *Refusal) Error() string {
 // contentrules.Refuse, so that status.Convert and the gRPC server see it as
 // such.
 func (r *Refusal) GRPCStatus() *status.Status {
-	return status.Convert(contentrules.Refuse(r.Code, r.Reason, r.Field, r.Description, r.MessageVI))
+	return status.Convert(contentrules.Refuse(r.Reason, r.Field, r.Description, r.MessageVI))
 }
 
 // Codes of PostgreSQL errors the store handles.

@@ -438,7 +438,7 @@ func TestApplyRefusesRedirectToMissingSuccessor(t *testing.T) {
 		return it
 	}
 	_, err := push(t, s, "tenant-a", redirect("missing"))
-	refusal(t, err, contentrules.ReasonInvalidSuccessor)
+	refusal(t, err, contentrules.ReasonSuccessorNotFound)
 	if _, err := push(t, s, "tenant-b", article("new", 1, "Mới", "moi")); err != nil {
 		t.Fatal(err)
 	}

@@ -9,8 +9,6 @@ import (
 	"io"
 	"time"
 
-	"google.golang.org/grpc/codes"
-
 	pb "github.com/portalhub/portalhub/proto/gen/portalhub/v1"
 	"github.com/portalhub/portalhub/services/contentrules"
 	"github.com/portalhub/portalhub/services/internal/hubstore"
@@ -142,5 +140,5 @@ func (s *Server) uploadBlob(stream pb.IngestService_UploadBlobServer, tenant str
 }
 
 func refuse(reason, field, en, vi string) error {
-	return contentrules.Refuse(codes.InvalidArgument, reason, field, en, vi)
+	return contentrules.Refuse(reason, field, en, vi)
 }

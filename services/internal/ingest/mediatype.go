@@ -8,8 +8,6 @@ import (
 	"strings"
 	"unicode/utf8"
 
-	"google.golang.org/grpc/codes"
-
 	"github.com/portalhub/portalhub/services/contentrules"
 )
 
@@ -100,7 +98,7 @@ func activeContent(data []byte) bool {
 }
 
 func activeRefusal() error {
-	return contentrules.Refuse(codes.InvalidArgument, contentrules.ReasonInvalidFormat, "chunk",
+	return contentrules.Refuse(contentrules.ReasonInvalidFormat, "chunk",
 		"HTML, SVG and XML files are not accepted: they can carry active content",
 		"Không chấp nhận tệp HTML, SVG hay XML vì có thể chứa mã thực thi")
 }

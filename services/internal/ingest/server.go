@@ -61,7 +61,7 @@ func tenantOf(ctx context.Context) (string, error) {
 	if t == "" {
 		// The interceptors guarantee a tenant; reaching here means the
 		// server was wired without them.
-		return "", contentrules.Refuse(codes.Unauthenticated, contentrules.ReasonUnauthenticated, "", "no authenticated tenant", "Chưa xác thực đơn vị")
+		return "", contentrules.Refuse(contentrules.ReasonUnauthenticated, "", "no authenticated tenant", "Chưa xác thực đơn vị")
 	}
 	return t, nil
 }
@@ -132,7 +132,7 @@ func (s *Server) prepareAndApply(ctx context.Context, tenant string, item *pb.Co
 		return nil, err
 	}
 	if p.RedirectsToItself(tenant) {
-		return nil, contentrules.Refuse(codes.InvalidArgument, contentrules.ReasonInvalidSuccessor, "item.unpublishing.successor",
+		return nil, contentrules.Refuse(contentrules.ReasonInvalidSuccessor, "item.unpublishing.successor",
 			"an item cannot redirect to itself", "Mục nội dung không thể chuyển hướng đến chính nó")
 	}
 	resp, err := s.store.Apply(ctx, tenant, p)
@@ -153,12 +153,15 @@ func grpcError(err error) error {
 	case errors.Is(err, context.DeadlineExceeded):
 		return status.Error(codes.DeadlineExceeded, "deadline exceeded")
 	case errors.Is(err, hubstore.ErrUnavailable):
-		return status.Error(codes.Unavailable, "the hub store is unavailable; try again")
+		return contentrules.Refuse(contentrules.ReasonUnavailable, "", "the hub store is unavailable; try again",
+			"Cơ sở dữ liệu của cổng tỉnh tạm thời không truy cập được; hãy thử lại sau")
 	case errors.Is(err, hubstore.ErrInvalidArgument):
-		return status.Error(codes.InvalidArgument, err.Error())
+		// A check constraint refused a value validation let through.
+		return contentrules.Refuse(contentrules.ReasonInvalidFormat, "", err.Error(), "Cổng tỉnh không nhận một giá trị của lời gọi")
 	case errors.Is(err, hubstore.ErrConflict):
 		// A concurrent change won: UNAVAILABLE is what sub-portals retry.
-		return status.Error(codes.Unavailable, "concurrent change; try again")
+		return contentrules.Refuse(contentrules.ReasonUnavailable, "", "concurrent change; try again",
+			"Nội dung vừa được thay đổi đồng thời; hãy thử lại")
 	default:
 		return status.Error(codes.Internal, "internal error")
 	}
@@ -196,12 +199,12 @@ func (s *Server) ListVersions(ctx context.Context, req *pb.ListVersionsRequest) 
 		return nil, err
 	}
 	if n := req.GetPageSize(); n < 0 || n > hubstore.MaxPageSize {
-		return nil, contentrules.Refuse(codes.InvalidArgument, contentrules.ReasonInvalidFormat, "page_size",
+		return nil, contentrules.Refuse(contentrules.ReasonInvalidFormat, "page_size",
 			"page_size must be between 0 and 1000", "page_size phải từ 0 đến 1000")
 	}
 	items, next, err := s.store.ListVersions(ctx, tenant, int(req.GetPageSize()), req.GetPageToken())
 	if errors.Is(err, hubstore.ErrInvalidArgument) {
-		return nil, contentrules.Refuse(codes.InvalidArgument, contentrules.ReasonInvalidFormat, "page_token",
+		return nil, contentrules.Refuse(contentrules.ReasonInvalidFormat, "page_token",
 			"page_token is not one this server gave", "page_token không hợp lệ")
 	}
 	if err != nil {

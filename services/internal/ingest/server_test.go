@@ -194,6 +194,38 @@ func TestPublishVersions(t *testing.T) {
 	}
 }
 
+// TestRedirectRefusals tells a malformed redirect (INVALID_ARGUMENT) from
+// one whose successor the hub does not hold (FAILED_PRECONDITION): each has
+// its own reason, and the code comes from the reason.
+func TestRedirectRefusals(t *testing.T) {
+	h := startHub(t)
+	if _, err := h.client.Publish(h.as("so-gd"), &pb.PublishRequest{Item: item("cu", 1, "Cũ", "")}); err != nil {
+		t.Fatal(err)
+	}
+	redirect := func(u *pb.Unpublishing) *pb.ContentItem {
+		it := item("cu", 2, "Cũ", "")
+		it.State, it.Unpublishing = pb.PublicationState_PUBLICATION_STATE_REDIRECTED, u
+		return it
+	}
+	tests := []struct {
+		name   string
+		u      *pb.Unpublishing
+		code   codes.Code
+		reason string
+	}{
+		{"to a missing item", &pb.Unpublishing{Successor: &pb.ContentRef{Tenant: "xa-b", ContentId: "chua-co"}},
+			codes.FailedPrecondition, contentrules.ReasonSuccessorNotFound},
+		{"to a malformed URL", &pb.Unpublishing{SuccessorUrl: "ftp://example.gov.vn/x"},
+			codes.InvalidArgument, contentrules.ReasonInvalidSuccessor},
+		{"to itself", &pb.Unpublishing{Successor: &pb.ContentRef{Tenant: "so-gd", ContentId: "cu"}},
+			codes.InvalidArgument, contentrules.ReasonInvalidSuccessor},
+	}
+	for _, tt := range tests {
+		_, err := h.client.Publish(h.as("so-gd"), &pb.PublishRequest{Item: redirect(tt.u)})
+		wantRefusal(t, tt.name, err, tt.code, tt.reason)
+	}
+}
+
 func TestTenantMismatch(t *testing.T) {
 	h := startHub(t)
 	_, err := h.client.Publish(h.as("so-gd", auth.TenantHeader, "xa-b"), &pb.PublishRequest{Item: item("x", 1, "X", "")})

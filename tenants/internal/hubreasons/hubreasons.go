@@ -149,12 +149,20 @@ var catalogue = map[string]entry{
 			"Request the withdrawal again with a public reason (for example \"The document has expired\")."),
 	},
 	"INVALID_SUCCESSOR": {
-		vi: ex("Nội dung thay thế không hợp lệ",
-			"Chuyển hướng phải có đúng một nội dung thay thế (mã đơn vị và mã nội dung đã có, hoặc một địa chỉ web), và không trỏ về chính nó.",
-			"Yêu cầu chuyển hướng lại với một nội dung thay thế đã được đăng, hoặc một địa chỉ https:// đầy đủ."),
-		en: ex("Invalid successor",
-			"A redirect needs exactly one successor (an existing tenant and content id, or a URL), not the item itself.",
-			"Request the redirect again with a published successor item or a full https:// URL."),
+		vi: ex("Đích chuyển hướng không hợp lệ",
+			"Chuyển hướng phải có đúng một đích: một nội dung thay thế (mã đơn vị và mã nội dung đúng định dạng) hoặc một địa chỉ web đầy đủ, và không trỏ về chính nó.",
+			"Yêu cầu chuyển hướng lại với đúng một đích: chọn nội dung thay thế, hoặc nhập địa chỉ bắt đầu bằng https://."),
+		en: ex("Invalid redirect target",
+			"A redirect needs exactly one target: a successor item (a well-formed tenant and content id) or a full URL, and not the item itself.",
+			"Request the redirect again with exactly one target: a successor item, or a URL starting with https://."),
+	},
+	"SUCCESSOR_NOT_FOUND": {
+		vi: ex("Cổng tỉnh chưa có nội dung thay thế",
+			"Nội dung được chọn để chuyển hướng tới chưa có trên cổng tỉnh (chưa được đăng, hoặc sai mã đơn vị hay mã nội dung).",
+			"Đăng nội dung thay thế trước (hoặc kiểm tra lại mã), rồi yêu cầu chuyển hướng lại."),
+		en: ex("The hub lacks the successor",
+			"The item to redirect to is not held by the hub (not published yet, or a wrong tenant or content id).",
+			"Publish the successor first (or check its ids), then request the redirect again."),
 	},
 	"SLUG_TAKEN": {
 		vi: ex("Đường dẫn đã được dùng",
@@ -211,6 +219,14 @@ var catalogue = map[string]entry{
 		en: ex("Sub-portal suspended",
 			"The hub has suspended or retired this tenant and takes no content from it.",
 			"Contact the provincial portal's administrators; the item is sent again once the tenant is active."),
+	},
+	"UNAVAILABLE": {
+		vi: ex("Cổng tỉnh tạm thời không nhận",
+			"Cổng tỉnh chưa trả lời được lúc này (cơ sở dữ liệu đang khởi động lại, hoặc nội dung vừa được thay đổi đồng thời).",
+			"Không cần làm gì: cổng thành phần tự gửi lại. Báo quản trị nếu nội dung vẫn chưa được gửi sau một giờ."),
+		en: ex("The hub is unavailable for now",
+			"The hub could not answer now (its database is restarting, or the item changed concurrently).",
+			"Nothing to do: the sub-portal sends it again. Tell the administrator if it is still not delivered after an hour."),
 	},
 }
 

@@ -4,7 +4,10 @@ import (
 	"os"
 	"regexp"
 	"sort"
+	"strings"
 	"testing"
+
+	"github.com/portalhub/portalhub/services/contentrules"
 )
 
 // TestEveryDocumentedCodeIsExplained reads the reason table of
@@ -45,5 +48,17 @@ func TestUnknownFallsBack(t *testing.T) {
 	}
 	if vi, en := Explain("slug_taken", "", "vi"), Explain("SLUG_TAKEN", "", "en"); vi.Title == en.Title || vi.Code != "SLUG_TAKEN" {
 		t.Errorf("vi %q en %q", vi.Title, en.Title)
+	}
+}
+
+// TestEveryHubReasonIsExplained keeps the catalogue equal to the hub's own
+// reason table (contentrules), not only to the docs.
+func TestEveryHubReasonIsExplained(t *testing.T) {
+	want := contentrules.Reasons()
+	got := Codes()
+	sort.Strings(want)
+	sort.Strings(got)
+	if strings.Join(got, " ") != strings.Join(want, " ") {
+		t.Errorf("catalogue explains\n%v\nthe hub's reasons are\n%v", got, want)
 	}
 }
