@@ -46,21 +46,27 @@ const (
 	ContentKind_CONTENT_KIND_DIRECTORY_ENTRY ContentKind = 8
 	// A link to a central or local portal or website (Art. 8.11).
 	ContentKind_CONTENT_KIND_EXTERNAL_LINK ContentKind = 9
+	// The leadership's weekly work schedule, lịch công tác (Art. 8.2).
+	ContentKind_CONTENT_KIND_WORK_SCHEDULE ContentKind = 10
+	// A citizen's question and the agency's published answer (Art. 8.9).
+	ContentKind_CONTENT_KIND_QUESTION_ANSWER ContentKind = 11
 )
 
 // Enum value maps for ContentKind.
 var (
 	ContentKind_name = map[int32]string{
-		0: "CONTENT_KIND_UNSPECIFIED",
-		1: "CONTENT_KIND_ARTICLE",
-		2: "CONTENT_KIND_PAGE",
-		3: "CONTENT_KIND_LEGAL_DOCUMENT",
-		4: "CONTENT_KIND_PUBLIC_SERVICE",
-		5: "CONTENT_KIND_PROCUREMENT_NOTICE",
-		6: "CONTENT_KIND_DATASET",
-		7: "CONTENT_KIND_ORGANISATION_UNIT",
-		8: "CONTENT_KIND_DIRECTORY_ENTRY",
-		9: "CONTENT_KIND_EXTERNAL_LINK",
+		0:  "CONTENT_KIND_UNSPECIFIED",
+		1:  "CONTENT_KIND_ARTICLE",
+		2:  "CONTENT_KIND_PAGE",
+		3:  "CONTENT_KIND_LEGAL_DOCUMENT",
+		4:  "CONTENT_KIND_PUBLIC_SERVICE",
+		5:  "CONTENT_KIND_PROCUREMENT_NOTICE",
+		6:  "CONTENT_KIND_DATASET",
+		7:  "CONTENT_KIND_ORGANISATION_UNIT",
+		8:  "CONTENT_KIND_DIRECTORY_ENTRY",
+		9:  "CONTENT_KIND_EXTERNAL_LINK",
+		10: "CONTENT_KIND_WORK_SCHEDULE",
+		11: "CONTENT_KIND_QUESTION_ANSWER",
 	}
 	ContentKind_value = map[string]int32{
 		"CONTENT_KIND_UNSPECIFIED":        0,
@@ -73,6 +79,8 @@ var (
 		"CONTENT_KIND_ORGANISATION_UNIT":  7,
 		"CONTENT_KIND_DIRECTORY_ENTRY":    8,
 		"CONTENT_KIND_EXTERNAL_LINK":      9,
+		"CONTENT_KIND_WORK_SCHEDULE":      10,
+		"CONTENT_KIND_QUESTION_ANSWER":    11,
 	}
 )
 
@@ -220,6 +228,64 @@ func (LegalValidity) EnumDescriptor() ([]byte, []int) {
 	return file_portalhub_v1_content_proto_rawDescGZIP(), []int{2}
 }
 
+// LegalRelationType says how a legal document acts on another.
+type LegalRelationType int32
+
+const (
+	LegalRelationType_LEGAL_RELATION_TYPE_UNSPECIFIED LegalRelationType = 0
+	// Replaces the target as a whole: the target expires when this document
+	// takes effect.
+	LegalRelationType_LEGAL_RELATION_TYPE_REPLACES LegalRelationType = 1
+	// Replaces or repeals part of the target: the target is partly expired
+	// from this document's effective date.
+	LegalRelationType_LEGAL_RELATION_TYPE_REPLACES_PART LegalRelationType = 2
+	// Amends or supplements the target, which stays in force as amended.
+	LegalRelationType_LEGAL_RELATION_TYPE_AMENDS LegalRelationType = 3
+)
+
+// Enum value maps for LegalRelationType.
+var (
+	LegalRelationType_name = map[int32]string{
+		0: "LEGAL_RELATION_TYPE_UNSPECIFIED",
+		1: "LEGAL_RELATION_TYPE_REPLACES",
+		2: "LEGAL_RELATION_TYPE_REPLACES_PART",
+		3: "LEGAL_RELATION_TYPE_AMENDS",
+	}
+	LegalRelationType_value = map[string]int32{
+		"LEGAL_RELATION_TYPE_UNSPECIFIED":   0,
+		"LEGAL_RELATION_TYPE_REPLACES":      1,
+		"LEGAL_RELATION_TYPE_REPLACES_PART": 2,
+		"LEGAL_RELATION_TYPE_AMENDS":        3,
+	}
+)
+
+func (x LegalRelationType) Enum() *LegalRelationType {
+	p := new(LegalRelationType)
+	*p = x
+	return p
+}
+
+func (x LegalRelationType) String() string {
+	return protoimpl.X.EnumStringOf(x.Descriptor(), protoreflect.EnumNumber(x))
+}
+
+func (LegalRelationType) Descriptor() protoreflect.EnumDescriptor {
+	return file_portalhub_v1_content_proto_enumTypes[3].Descriptor()
+}
+
+func (LegalRelationType) Type() protoreflect.EnumType {
+	return &file_portalhub_v1_content_proto_enumTypes[3]
+}
+
+func (x LegalRelationType) Number() protoreflect.EnumNumber {
+	return protoreflect.EnumNumber(x)
+}
+
+// Deprecated: Use LegalRelationType.Descriptor instead.
+func (LegalRelationType) EnumDescriptor() ([]byte, []int) {
+	return file_portalhub_v1_content_proto_rawDescGZIP(), []int{3}
+}
+
 // Scope of an external link (Art. 8.11).
 type LinkScope int32
 
@@ -257,11 +323,11 @@ func (x LinkScope) String() string {
 }
 
 func (LinkScope) Descriptor() protoreflect.EnumDescriptor {
-	return file_portalhub_v1_content_proto_enumTypes[3].Descriptor()
+	return file_portalhub_v1_content_proto_enumTypes[4].Descriptor()
 }
 
 func (LinkScope) Type() protoreflect.EnumType {
-	return &file_portalhub_v1_content_proto_enumTypes[3]
+	return &file_portalhub_v1_content_proto_enumTypes[4]
 }
 
 func (x LinkScope) Number() protoreflect.EnumNumber {
@@ -270,7 +336,7 @@ func (x LinkScope) Number() protoreflect.EnumNumber {
 
 // Deprecated: Use LinkScope.Descriptor instead.
 func (LinkScope) EnumDescriptor() ([]byte, []int) {
-	return file_portalhub_v1_content_proto_rawDescGZIP(), []int{3}
+	return file_portalhub_v1_content_proto_rawDescGZIP(), []int{4}
 }
 
 // ContentRef names one item of one tenant.
@@ -550,8 +616,18 @@ type LegalDocument struct {
 	EffectiveOn  string `protobuf:"bytes,6,opt,name=effective_on,json=effectiveOn,proto3" json:"effective_on,omitempty"`
 	ExpiresOn    string `protobuf:"bytes,7,opt,name=expires_on,json=expiresOn,proto3" json:"expires_on,omitempty"`
 	// Field, e.g. "Giáo dục", "Tài chính".
-	Field         string        `protobuf:"bytes,8,opt,name=field,proto3" json:"field,omitempty"`
-	Validity      LegalValidity `protobuf:"varint,9,opt,name=validity,proto3,enum=portalhub.v1.LegalValidity" json:"validity,omitempty"`
+	Field string `protobuf:"bytes,8,opt,name=field,proto3" json:"field,omitempty"`
+	// Deprecated: validity is computed from issued_on, effective_on,
+	// expires_on and the relations of other documents when a page is served,
+	// so that it never goes stale. Kept for old clients; the hub ignores it
+	// for display.
+	Validity LegalValidity `protobuf:"varint,9,opt,name=validity,proto3,enum=portalhub.v1.LegalValidity" json:"validity,omitempty"`
+	// Relations to other legal documents, as this document states them
+	// (the portal shows the reverse side too: replaced by, amended by).
+	Relations []*LegalRelation `protobuf:"bytes,10,rep,name=relations,proto3" json:"relations,omitempty"`
+	// Issuing body's code in the hub's issuer list (e.g. "ubnd-tinh",
+	// "hdnd-tinh"), for filtering the register; 0..100 characters.
+	IssuerCode    string `protobuf:"bytes,11,opt,name=issuer_code,json=issuerCode,proto3" json:"issuer_code,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -649,6 +725,84 @@ func (x *LegalDocument) GetValidity() LegalValidity {
 	return LegalValidity_LEGAL_VALIDITY_UNSPECIFIED
 }
 
+func (x *LegalDocument) GetRelations() []*LegalRelation {
+	if x != nil {
+		return x.Relations
+	}
+	return nil
+}
+
+func (x *LegalDocument) GetIssuerCode() string {
+	if x != nil {
+		return x.IssuerCode
+	}
+	return ""
+}
+
+// LegalRelation is one relation of a legal document to another item.
+type LegalRelation struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	Type  LegalRelationType      `protobuf:"varint,1,opt,name=type,proto3,enum=portalhub.v1.LegalRelationType" json:"type,omitempty"`
+	// The other document, of any tenant. When the other document is not on
+	// the portal, leave target empty and give its number.
+	Target *ContentRef `protobuf:"bytes,2,opt,name=target,proto3" json:"target,omitempty"`
+	// The other document's number, e.g. "12/2020/QĐ-UBND"; 0..100 characters.
+	TargetNumber  string `protobuf:"bytes,3,opt,name=target_number,json=targetNumber,proto3" json:"target_number,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *LegalRelation) Reset() {
+	*x = LegalRelation{}
+	mi := &file_portalhub_v1_content_proto_msgTypes[5]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *LegalRelation) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*LegalRelation) ProtoMessage() {}
+
+func (x *LegalRelation) ProtoReflect() protoreflect.Message {
+	mi := &file_portalhub_v1_content_proto_msgTypes[5]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use LegalRelation.ProtoReflect.Descriptor instead.
+func (*LegalRelation) Descriptor() ([]byte, []int) {
+	return file_portalhub_v1_content_proto_rawDescGZIP(), []int{5}
+}
+
+func (x *LegalRelation) GetType() LegalRelationType {
+	if x != nil {
+		return x.Type
+	}
+	return LegalRelationType_LEGAL_RELATION_TYPE_UNSPECIFIED
+}
+
+func (x *LegalRelation) GetTarget() *ContentRef {
+	if x != nil {
+		return x.Target
+	}
+	return nil
+}
+
+func (x *LegalRelation) GetTargetNumber() string {
+	if x != nil {
+		return x.TargetNumber
+	}
+	return ""
+}
+
 // PublicService details (Art. 8.5, 9).
 type PublicService struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
@@ -659,14 +813,22 @@ type PublicService struct {
 	// The agency responsible for the procedure.
 	Agency string `protobuf:"bytes,3,opt,name=agency,proto3" json:"agency,omitempty"`
 	// Where the service is performed: https URL.
-	Url           string `protobuf:"bytes,4,opt,name=url,proto3" json:"url,omitempty"`
+	Url string `protobuf:"bytes,4,opt,name=url,proto3" json:"url,omitempty"`
+	// Field (lĩnh vực), e.g. "Du lịch", "Hộ tịch"; 0..200 characters.
+	Field string `protobuf:"bytes,5,opt,name=field,proto3" json:"field,omitempty"`
+	// Administrative level that handles it: "province", "commune".
+	HandlingLevel string `protobuf:"bytes,6,opt,name=handling_level,json=handlingLevel,proto3" json:"handling_level,omitempty"`
+	// Statutory processing time, e.g. "05 ngày làm việc"; 0..200 characters.
+	ProcessingTime string `protobuf:"bytes,7,opt,name=processing_time,json=processingTime,proto3" json:"processing_time,omitempty"`
+	// Fees and charges, e.g. "Không", "3.000.000 đồng/giấy phép".
+	Fee           string `protobuf:"bytes,8,opt,name=fee,proto3" json:"fee,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
 
 func (x *PublicService) Reset() {
 	*x = PublicService{}
-	mi := &file_portalhub_v1_content_proto_msgTypes[5]
+	mi := &file_portalhub_v1_content_proto_msgTypes[6]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -678,7 +840,7 @@ func (x *PublicService) String() string {
 func (*PublicService) ProtoMessage() {}
 
 func (x *PublicService) ProtoReflect() protoreflect.Message {
-	mi := &file_portalhub_v1_content_proto_msgTypes[5]
+	mi := &file_portalhub_v1_content_proto_msgTypes[6]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -691,7 +853,7 @@ func (x *PublicService) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use PublicService.ProtoReflect.Descriptor instead.
 func (*PublicService) Descriptor() ([]byte, []int) {
-	return file_portalhub_v1_content_proto_rawDescGZIP(), []int{5}
+	return file_portalhub_v1_content_proto_rawDescGZIP(), []int{6}
 }
 
 func (x *PublicService) GetCode() string {
@@ -722,6 +884,34 @@ func (x *PublicService) GetUrl() string {
 	return ""
 }
 
+func (x *PublicService) GetField() string {
+	if x != nil {
+		return x.Field
+	}
+	return ""
+}
+
+func (x *PublicService) GetHandlingLevel() string {
+	if x != nil {
+		return x.HandlingLevel
+	}
+	return ""
+}
+
+func (x *PublicService) GetProcessingTime() string {
+	if x != nil {
+		return x.ProcessingTime
+	}
+	return ""
+}
+
+func (x *PublicService) GetFee() string {
+	if x != nil {
+		return x.Fee
+	}
+	return ""
+}
+
 // ProcurementNotice details (Art. 8.8).
 type ProcurementNotice struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
@@ -739,7 +929,7 @@ type ProcurementNotice struct {
 
 func (x *ProcurementNotice) Reset() {
 	*x = ProcurementNotice{}
-	mi := &file_portalhub_v1_content_proto_msgTypes[6]
+	mi := &file_portalhub_v1_content_proto_msgTypes[7]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -751,7 +941,7 @@ func (x *ProcurementNotice) String() string {
 func (*ProcurementNotice) ProtoMessage() {}
 
 func (x *ProcurementNotice) ProtoReflect() protoreflect.Message {
-	mi := &file_portalhub_v1_content_proto_msgTypes[6]
+	mi := &file_portalhub_v1_content_proto_msgTypes[7]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -764,7 +954,7 @@ func (x *ProcurementNotice) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ProcurementNotice.ProtoReflect.Descriptor instead.
 func (*ProcurementNotice) Descriptor() ([]byte, []int) {
-	return file_portalhub_v1_content_proto_rawDescGZIP(), []int{6}
+	return file_portalhub_v1_content_proto_rawDescGZIP(), []int{7}
 }
 
 func (x *ProcurementNotice) GetNoticeType() string {
@@ -818,14 +1008,22 @@ type Dataset struct {
 	// e.g. "monthly", "yearly".
 	UpdateFrequency string `protobuf:"bytes,3,opt,name=update_frequency,json=updateFrequency,proto3" json:"update_frequency,omitempty"`
 	// SHA-256 of the data file, which must also be listed in attachments.
-	DataSha256    string `protobuf:"bytes,4,opt,name=data_sha256,json=dataSha256,proto3" json:"data_sha256,omitempty"`
+	DataSha256 string `protobuf:"bytes,4,opt,name=data_sha256,json=dataSha256,proto3" json:"data_sha256,omitempty"`
+	// DCAT metadata for the national open-data portal.
+	Keywords []string `protobuf:"bytes,5,rep,name=keywords,proto3" json:"keywords,omitempty"`
+	// Period the data covers, e.g. "2026-01/2026-10" (ISO 8601 interval).
+	Temporal string `protobuf:"bytes,6,opt,name=temporal,proto3" json:"temporal,omitempty"`
+	// Place the data covers, e.g. "Tỉnh Khánh Hòa".
+	Spatial string `protobuf:"bytes,7,opt,name=spatial,proto3" json:"spatial,omitempty"`
+	// How the portal draws the data (a CSV file): nil for no chart.
+	Chart         *DatasetChart `protobuf:"bytes,8,opt,name=chart,proto3" json:"chart,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
 
 func (x *Dataset) Reset() {
 	*x = Dataset{}
-	mi := &file_portalhub_v1_content_proto_msgTypes[7]
+	mi := &file_portalhub_v1_content_proto_msgTypes[8]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -837,7 +1035,7 @@ func (x *Dataset) String() string {
 func (*Dataset) ProtoMessage() {}
 
 func (x *Dataset) ProtoReflect() protoreflect.Message {
-	mi := &file_portalhub_v1_content_proto_msgTypes[7]
+	mi := &file_portalhub_v1_content_proto_msgTypes[8]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -850,7 +1048,7 @@ func (x *Dataset) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use Dataset.ProtoReflect.Descriptor instead.
 func (*Dataset) Descriptor() ([]byte, []int) {
-	return file_portalhub_v1_content_proto_rawDescGZIP(), []int{7}
+	return file_portalhub_v1_content_proto_rawDescGZIP(), []int{8}
 }
 
 func (x *Dataset) GetFormat() string {
@@ -881,23 +1079,130 @@ func (x *Dataset) GetDataSha256() string {
 	return ""
 }
 
+func (x *Dataset) GetKeywords() []string {
+	if x != nil {
+		return x.Keywords
+	}
+	return nil
+}
+
+func (x *Dataset) GetTemporal() string {
+	if x != nil {
+		return x.Temporal
+	}
+	return ""
+}
+
+func (x *Dataset) GetSpatial() string {
+	if x != nil {
+		return x.Spatial
+	}
+	return ""
+}
+
+func (x *Dataset) GetChart() *DatasetChart {
+	if x != nil {
+		return x.Chart
+	}
+	return nil
+}
+
+// DatasetChart says how to chart a CSV dataset: the column that labels the
+// rows and the numeric columns drawn against it.
+type DatasetChart struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// "bar" or "line".
+	Type string `protobuf:"bytes,1,opt,name=type,proto3" json:"type,omitempty"`
+	// Header of the label column.
+	LabelColumn string `protobuf:"bytes,2,opt,name=label_column,json=labelColumn,proto3" json:"label_column,omitempty"`
+	// Headers of the numeric columns; 1..6.
+	ValueColumns []string `protobuf:"bytes,3,rep,name=value_columns,json=valueColumns,proto3" json:"value_columns,omitempty"`
+	// Unit of the values, e.g. "lượt khách"; 0..100 characters.
+	Unit          string `protobuf:"bytes,4,opt,name=unit,proto3" json:"unit,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *DatasetChart) Reset() {
+	*x = DatasetChart{}
+	mi := &file_portalhub_v1_content_proto_msgTypes[9]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *DatasetChart) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*DatasetChart) ProtoMessage() {}
+
+func (x *DatasetChart) ProtoReflect() protoreflect.Message {
+	mi := &file_portalhub_v1_content_proto_msgTypes[9]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use DatasetChart.ProtoReflect.Descriptor instead.
+func (*DatasetChart) Descriptor() ([]byte, []int) {
+	return file_portalhub_v1_content_proto_rawDescGZIP(), []int{9}
+}
+
+func (x *DatasetChart) GetType() string {
+	if x != nil {
+		return x.Type
+	}
+	return ""
+}
+
+func (x *DatasetChart) GetLabelColumn() string {
+	if x != nil {
+		return x.LabelColumn
+	}
+	return ""
+}
+
+func (x *DatasetChart) GetValueColumns() []string {
+	if x != nil {
+		return x.ValueColumns
+	}
+	return nil
+}
+
+func (x *DatasetChart) GetUnit() string {
+	if x != nil {
+		return x.Unit
+	}
+	return ""
+}
+
 // Official is a person holding a position in an organisation unit
 // (Decree 42/2022 asks for name, position, unit, phone and e-mail).
 type Official struct {
-	state         protoimpl.MessageState `protogen:"open.v1"`
-	Name          string                 `protobuf:"bytes,1,opt,name=name,proto3" json:"name,omitempty"`
-	Position      string                 `protobuf:"bytes,2,opt,name=position,proto3" json:"position,omitempty"`
-	Phone         string                 `protobuf:"bytes,3,opt,name=phone,proto3" json:"phone,omitempty"`
-	Email         string                 `protobuf:"bytes,4,opt,name=email,proto3" json:"email,omitempty"`
-	PositionEn    string                 `protobuf:"bytes,5,opt,name=position_en,json=positionEn,proto3" json:"position_en,omitempty"`
-	PositionRu    string                 `protobuf:"bytes,6,opt,name=position_ru,json=positionRu,proto3" json:"position_ru,omitempty"`
+	state      protoimpl.MessageState `protogen:"open.v1"`
+	Name       string                 `protobuf:"bytes,1,opt,name=name,proto3" json:"name,omitempty"`
+	Position   string                 `protobuf:"bytes,2,opt,name=position,proto3" json:"position,omitempty"`
+	Phone      string                 `protobuf:"bytes,3,opt,name=phone,proto3" json:"phone,omitempty"`
+	Email      string                 `protobuf:"bytes,4,opt,name=email,proto3" json:"email,omitempty"`
+	PositionEn string                 `protobuf:"bytes,5,opt,name=position_en,json=positionEn,proto3" json:"position_en,omitempty"`
+	PositionRu string                 `protobuf:"bytes,6,opt,name=position_ru,json=positionRu,proto3" json:"position_ru,omitempty"`
+	Fax        string                 `protobuf:"bytes,7,opt,name=fax,proto3" json:"fax,omitempty"`
+	// The division of the agency the official works in, e.g. "Văn phòng Sở".
+	Unit          string `protobuf:"bytes,8,opt,name=unit,proto3" json:"unit,omitempty"`
+	UnitEn        string `protobuf:"bytes,9,opt,name=unit_en,json=unitEn,proto3" json:"unit_en,omitempty"`
+	UnitRu        string `protobuf:"bytes,10,opt,name=unit_ru,json=unitRu,proto3" json:"unit_ru,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
 
 func (x *Official) Reset() {
 	*x = Official{}
-	mi := &file_portalhub_v1_content_proto_msgTypes[8]
+	mi := &file_portalhub_v1_content_proto_msgTypes[10]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -909,7 +1214,7 @@ func (x *Official) String() string {
 func (*Official) ProtoMessage() {}
 
 func (x *Official) ProtoReflect() protoreflect.Message {
-	mi := &file_portalhub_v1_content_proto_msgTypes[8]
+	mi := &file_portalhub_v1_content_proto_msgTypes[10]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -922,7 +1227,7 @@ func (x *Official) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use Official.ProtoReflect.Descriptor instead.
 func (*Official) Descriptor() ([]byte, []int) {
-	return file_portalhub_v1_content_proto_rawDescGZIP(), []int{8}
+	return file_portalhub_v1_content_proto_rawDescGZIP(), []int{10}
 }
 
 func (x *Official) GetName() string {
@@ -967,6 +1272,34 @@ func (x *Official) GetPositionRu() string {
 	return ""
 }
 
+func (x *Official) GetFax() string {
+	if x != nil {
+		return x.Fax
+	}
+	return ""
+}
+
+func (x *Official) GetUnit() string {
+	if x != nil {
+		return x.Unit
+	}
+	return ""
+}
+
+func (x *Official) GetUnitEn() string {
+	if x != nil {
+		return x.UnitEn
+	}
+	return ""
+}
+
+func (x *Official) GetUnitRu() string {
+	if x != nil {
+		return x.UnitRu
+	}
+	return ""
+}
+
 // OrganisationUnit details (Art. 8.3).
 type OrganisationUnit struct {
 	state   protoimpl.MessageState `protogen:"open.v1"`
@@ -974,14 +1307,26 @@ type OrganisationUnit struct {
 	Phone   string                 `protobuf:"bytes,2,opt,name=phone,proto3" json:"phone,omitempty"`
 	Email   string                 `protobuf:"bytes,3,opt,name=email,proto3" json:"email,omitempty"`
 	// 0..200 officials.
-	Officials     []*Official `protobuf:"bytes,4,rep,name=officials,proto3" json:"officials,omitempty"`
+	Officials []*Official `protobuf:"bytes,4,rep,name=officials,proto3" json:"officials,omitempty"`
+	Fax       string      `protobuf:"bytes,5,opt,name=fax,proto3" json:"fax,omitempty"`
+	// http or https URL of the unit's own website.
+	Website string `protobuf:"bytes,6,opt,name=website,proto3" json:"website,omitempty"`
+	// The unit this one belongs to (e.g. a department's parent is the
+	// People's Committee), an organisation-unit item of any tenant.
+	Parent *ContentRef `protobuf:"bytes,7,opt,name=parent,proto3" json:"parent,omitempty"`
+	// SHA-256 of the organisation chart (an image or PDF), which must also
+	// be listed in attachments.
+	ChartSha256 string `protobuf:"bytes,8,opt,name=chart_sha256,json=chartSha256,proto3" json:"chart_sha256,omitempty"`
+	// Address, in English and Russian (Decree 42/2022 asks for English).
+	AddressEn     string `protobuf:"bytes,9,opt,name=address_en,json=addressEn,proto3" json:"address_en,omitempty"`
+	AddressRu     string `protobuf:"bytes,10,opt,name=address_ru,json=addressRu,proto3" json:"address_ru,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
 
 func (x *OrganisationUnit) Reset() {
 	*x = OrganisationUnit{}
-	mi := &file_portalhub_v1_content_proto_msgTypes[9]
+	mi := &file_portalhub_v1_content_proto_msgTypes[11]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -993,7 +1338,7 @@ func (x *OrganisationUnit) String() string {
 func (*OrganisationUnit) ProtoMessage() {}
 
 func (x *OrganisationUnit) ProtoReflect() protoreflect.Message {
-	mi := &file_portalhub_v1_content_proto_msgTypes[9]
+	mi := &file_portalhub_v1_content_proto_msgTypes[11]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1006,7 +1351,7 @@ func (x *OrganisationUnit) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use OrganisationUnit.ProtoReflect.Descriptor instead.
 func (*OrganisationUnit) Descriptor() ([]byte, []int) {
-	return file_portalhub_v1_content_proto_rawDescGZIP(), []int{9}
+	return file_portalhub_v1_content_proto_rawDescGZIP(), []int{11}
 }
 
 func (x *OrganisationUnit) GetAddress() string {
@@ -1037,6 +1382,48 @@ func (x *OrganisationUnit) GetOfficials() []*Official {
 	return nil
 }
 
+func (x *OrganisationUnit) GetFax() string {
+	if x != nil {
+		return x.Fax
+	}
+	return ""
+}
+
+func (x *OrganisationUnit) GetWebsite() string {
+	if x != nil {
+		return x.Website
+	}
+	return ""
+}
+
+func (x *OrganisationUnit) GetParent() *ContentRef {
+	if x != nil {
+		return x.Parent
+	}
+	return nil
+}
+
+func (x *OrganisationUnit) GetChartSha256() string {
+	if x != nil {
+		return x.ChartSha256
+	}
+	return ""
+}
+
+func (x *OrganisationUnit) GetAddressEn() string {
+	if x != nil {
+		return x.AddressEn
+	}
+	return ""
+}
+
+func (x *OrganisationUnit) GetAddressRu() string {
+	if x != nil {
+		return x.AddressRu
+	}
+	return ""
+}
+
 // DirectoryEntry details (Art. 8.7).
 type DirectoryEntry struct {
 	state         protoimpl.MessageState `protogen:"open.v1"`
@@ -1051,7 +1438,7 @@ type DirectoryEntry struct {
 
 func (x *DirectoryEntry) Reset() {
 	*x = DirectoryEntry{}
-	mi := &file_portalhub_v1_content_proto_msgTypes[10]
+	mi := &file_portalhub_v1_content_proto_msgTypes[12]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1063,7 +1450,7 @@ func (x *DirectoryEntry) String() string {
 func (*DirectoryEntry) ProtoMessage() {}
 
 func (x *DirectoryEntry) ProtoReflect() protoreflect.Message {
-	mi := &file_portalhub_v1_content_proto_msgTypes[10]
+	mi := &file_portalhub_v1_content_proto_msgTypes[12]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1076,7 +1463,7 @@ func (x *DirectoryEntry) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use DirectoryEntry.ProtoReflect.Descriptor instead.
 func (*DirectoryEntry) Descriptor() ([]byte, []int) {
-	return file_portalhub_v1_content_proto_rawDescGZIP(), []int{10}
+	return file_portalhub_v1_content_proto_rawDescGZIP(), []int{12}
 }
 
 func (x *DirectoryEntry) GetUrl() string {
@@ -1114,6 +1501,234 @@ func (x *DirectoryEntry) GetEmail() string {
 	return ""
 }
 
+// WorkSchedule is a week of the leadership's work schedule (Art. 8.2).
+type WorkSchedule struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// The Monday of the week, "YYYY-MM-DD".
+	WeekOf string `protobuf:"bytes,1,opt,name=week_of,json=weekOf,proto3" json:"week_of,omitempty"`
+	// 0..200 entries, in the order shown.
+	Entries       []*ScheduleEntry `protobuf:"bytes,2,rep,name=entries,proto3" json:"entries,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *WorkSchedule) Reset() {
+	*x = WorkSchedule{}
+	mi := &file_portalhub_v1_content_proto_msgTypes[13]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *WorkSchedule) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*WorkSchedule) ProtoMessage() {}
+
+func (x *WorkSchedule) ProtoReflect() protoreflect.Message {
+	mi := &file_portalhub_v1_content_proto_msgTypes[13]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use WorkSchedule.ProtoReflect.Descriptor instead.
+func (*WorkSchedule) Descriptor() ([]byte, []int) {
+	return file_portalhub_v1_content_proto_rawDescGZIP(), []int{13}
+}
+
+func (x *WorkSchedule) GetWeekOf() string {
+	if x != nil {
+		return x.WeekOf
+	}
+	return ""
+}
+
+func (x *WorkSchedule) GetEntries() []*ScheduleEntry {
+	if x != nil {
+		return x.Entries
+	}
+	return nil
+}
+
+// ScheduleEntry is one engagement of the schedule.
+type ScheduleEntry struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// "YYYY-MM-DD".
+	Date string `protobuf:"bytes,1,opt,name=date,proto3" json:"date,omitempty"`
+	// "HH:MM" (24-hour, Asia/Ho_Chi_Minh), or empty for all day.
+	Time string `protobuf:"bytes,2,opt,name=time,proto3" json:"time,omitempty"`
+	// Who attends, e.g. "Chủ tịch UBND tỉnh Nguyễn Văn A".
+	Leader string `protobuf:"bytes,3,opt,name=leader,proto3" json:"leader,omitempty"`
+	// What, 1..2,000 characters.
+	Activity string `protobuf:"bytes,4,opt,name=activity,proto3" json:"activity,omitempty"`
+	Location string `protobuf:"bytes,5,opt,name=location,proto3" json:"location,omitempty"`
+	// Who prepares or accompanies, e.g. "Văn phòng UBND tỉnh chuẩn bị".
+	Participants  string `protobuf:"bytes,6,opt,name=participants,proto3" json:"participants,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *ScheduleEntry) Reset() {
+	*x = ScheduleEntry{}
+	mi := &file_portalhub_v1_content_proto_msgTypes[14]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *ScheduleEntry) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*ScheduleEntry) ProtoMessage() {}
+
+func (x *ScheduleEntry) ProtoReflect() protoreflect.Message {
+	mi := &file_portalhub_v1_content_proto_msgTypes[14]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use ScheduleEntry.ProtoReflect.Descriptor instead.
+func (*ScheduleEntry) Descriptor() ([]byte, []int) {
+	return file_portalhub_v1_content_proto_rawDescGZIP(), []int{14}
+}
+
+func (x *ScheduleEntry) GetDate() string {
+	if x != nil {
+		return x.Date
+	}
+	return ""
+}
+
+func (x *ScheduleEntry) GetTime() string {
+	if x != nil {
+		return x.Time
+	}
+	return ""
+}
+
+func (x *ScheduleEntry) GetLeader() string {
+	if x != nil {
+		return x.Leader
+	}
+	return ""
+}
+
+func (x *ScheduleEntry) GetActivity() string {
+	if x != nil {
+		return x.Activity
+	}
+	return ""
+}
+
+func (x *ScheduleEntry) GetLocation() string {
+	if x != nil {
+		return x.Location
+	}
+	return ""
+}
+
+func (x *ScheduleEntry) GetParticipants() string {
+	if x != nil {
+		return x.Participants
+	}
+	return ""
+}
+
+// QuestionAnswer details (Art. 8.9): a citizen's question and its answer.
+// The question is published anonymised; the answer is the body_html.
+type QuestionAnswer struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// The question as published (anonymised plain text), 1..10,000 characters.
+	Question string `protobuf:"bytes,1,opt,name=question,proto3" json:"question,omitempty"`
+	// The topic, e.g. "Hộ tịch".
+	Topic string `protobuf:"bytes,2,opt,name=topic,proto3" json:"topic,omitempty"`
+	// When it was asked, "YYYY-MM-DD".
+	AskedOn string `protobuf:"bytes,3,opt,name=asked_on,json=askedOn,proto3" json:"asked_on,omitempty"`
+	// When it was answered, "YYYY-MM-DD".
+	AnsweredOn string `protobuf:"bytes,4,opt,name=answered_on,json=answeredOn,proto3" json:"answered_on,omitempty"`
+	// The agency that answered.
+	AnsweredBy    string `protobuf:"bytes,5,opt,name=answered_by,json=answeredBy,proto3" json:"answered_by,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *QuestionAnswer) Reset() {
+	*x = QuestionAnswer{}
+	mi := &file_portalhub_v1_content_proto_msgTypes[15]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *QuestionAnswer) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*QuestionAnswer) ProtoMessage() {}
+
+func (x *QuestionAnswer) ProtoReflect() protoreflect.Message {
+	mi := &file_portalhub_v1_content_proto_msgTypes[15]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use QuestionAnswer.ProtoReflect.Descriptor instead.
+func (*QuestionAnswer) Descriptor() ([]byte, []int) {
+	return file_portalhub_v1_content_proto_rawDescGZIP(), []int{15}
+}
+
+func (x *QuestionAnswer) GetQuestion() string {
+	if x != nil {
+		return x.Question
+	}
+	return ""
+}
+
+func (x *QuestionAnswer) GetTopic() string {
+	if x != nil {
+		return x.Topic
+	}
+	return ""
+}
+
+func (x *QuestionAnswer) GetAskedOn() string {
+	if x != nil {
+		return x.AskedOn
+	}
+	return ""
+}
+
+func (x *QuestionAnswer) GetAnsweredOn() string {
+	if x != nil {
+		return x.AnsweredOn
+	}
+	return ""
+}
+
+func (x *QuestionAnswer) GetAnsweredBy() string {
+	if x != nil {
+		return x.AnsweredBy
+	}
+	return ""
+}
+
 // ExternalLink details (Art. 8.11).
 type ExternalLink struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
@@ -1126,7 +1741,7 @@ type ExternalLink struct {
 
 func (x *ExternalLink) Reset() {
 	*x = ExternalLink{}
-	mi := &file_portalhub_v1_content_proto_msgTypes[11]
+	mi := &file_portalhub_v1_content_proto_msgTypes[16]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1138,7 +1753,7 @@ func (x *ExternalLink) String() string {
 func (*ExternalLink) ProtoMessage() {}
 
 func (x *ExternalLink) ProtoReflect() protoreflect.Message {
-	mi := &file_portalhub_v1_content_proto_msgTypes[11]
+	mi := &file_portalhub_v1_content_proto_msgTypes[16]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1151,7 +1766,7 @@ func (x *ExternalLink) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ExternalLink.ProtoReflect.Descriptor instead.
 func (*ExternalLink) Descriptor() ([]byte, []int) {
-	return file_portalhub_v1_content_proto_rawDescGZIP(), []int{11}
+	return file_portalhub_v1_content_proto_rawDescGZIP(), []int{16}
 }
 
 func (x *ExternalLink) GetUrl() string {
@@ -1184,7 +1799,7 @@ type Unpublishing struct {
 
 func (x *Unpublishing) Reset() {
 	*x = Unpublishing{}
-	mi := &file_portalhub_v1_content_proto_msgTypes[12]
+	mi := &file_portalhub_v1_content_proto_msgTypes[17]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1196,7 +1811,7 @@ func (x *Unpublishing) String() string {
 func (*Unpublishing) ProtoMessage() {}
 
 func (x *Unpublishing) ProtoReflect() protoreflect.Message {
-	mi := &file_portalhub_v1_content_proto_msgTypes[12]
+	mi := &file_portalhub_v1_content_proto_msgTypes[17]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1209,7 +1824,7 @@ func (x *Unpublishing) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use Unpublishing.ProtoReflect.Descriptor instead.
 func (*Unpublishing) Descriptor() ([]byte, []int) {
-	return file_portalhub_v1_content_proto_rawDescGZIP(), []int{12}
+	return file_portalhub_v1_content_proto_rawDescGZIP(), []int{17}
 }
 
 func (x *Unpublishing) GetReason() string {
@@ -1267,6 +1882,8 @@ type ContentItem struct {
 	//	*ContentItem_OrganisationUnit
 	//	*ContentItem_DirectoryEntry
 	//	*ContentItem_ExternalLink
+	//	*ContentItem_WorkSchedule
+	//	*ContentItem_QuestionAnswer
 	Details       isContentItem_Details `protobuf_oneof:"details"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
@@ -1274,7 +1891,7 @@ type ContentItem struct {
 
 func (x *ContentItem) Reset() {
 	*x = ContentItem{}
-	mi := &file_portalhub_v1_content_proto_msgTypes[13]
+	mi := &file_portalhub_v1_content_proto_msgTypes[18]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1286,7 +1903,7 @@ func (x *ContentItem) String() string {
 func (*ContentItem) ProtoMessage() {}
 
 func (x *ContentItem) ProtoReflect() protoreflect.Message {
-	mi := &file_portalhub_v1_content_proto_msgTypes[13]
+	mi := &file_portalhub_v1_content_proto_msgTypes[18]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1299,7 +1916,7 @@ func (x *ContentItem) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ContentItem.ProtoReflect.Descriptor instead.
 func (*ContentItem) Descriptor() ([]byte, []int) {
-	return file_portalhub_v1_content_proto_rawDescGZIP(), []int{13}
+	return file_portalhub_v1_content_proto_rawDescGZIP(), []int{18}
 }
 
 func (x *ContentItem) GetContentId() string {
@@ -1456,6 +2073,24 @@ func (x *ContentItem) GetExternalLink() *ExternalLink {
 	return nil
 }
 
+func (x *ContentItem) GetWorkSchedule() *WorkSchedule {
+	if x != nil {
+		if x, ok := x.Details.(*ContentItem_WorkSchedule); ok {
+			return x.WorkSchedule
+		}
+	}
+	return nil
+}
+
+func (x *ContentItem) GetQuestionAnswer() *QuestionAnswer {
+	if x != nil {
+		if x, ok := x.Details.(*ContentItem_QuestionAnswer); ok {
+			return x.QuestionAnswer
+		}
+	}
+	return nil
+}
+
 type isContentItem_Details interface {
 	isContentItem_Details()
 }
@@ -1488,6 +2123,14 @@ type ContentItem_ExternalLink struct {
 	ExternalLink *ExternalLink `protobuf:"bytes,26,opt,name=external_link,json=externalLink,proto3,oneof"`
 }
 
+type ContentItem_WorkSchedule struct {
+	WorkSchedule *WorkSchedule `protobuf:"bytes,27,opt,name=work_schedule,json=workSchedule,proto3,oneof"`
+}
+
+type ContentItem_QuestionAnswer struct {
+	QuestionAnswer *QuestionAnswer `protobuf:"bytes,28,opt,name=question_answer,json=questionAnswer,proto3,oneof"`
+}
+
 func (*ContentItem_LegalDocument) isContentItem_Details() {}
 
 func (*ContentItem_PublicService) isContentItem_Details() {}
@@ -1501,6 +2144,10 @@ func (*ContentItem_OrganisationUnit) isContentItem_Details() {}
 func (*ContentItem_DirectoryEntry) isContentItem_Details() {}
 
 func (*ContentItem_ExternalLink) isContentItem_Details() {}
+
+func (*ContentItem_WorkSchedule) isContentItem_Details() {}
+
+func (*ContentItem_QuestionAnswer) isContentItem_Details() {}
 
 var File_portalhub_v1_content_proto protoreflect.FileDescriptor
 
@@ -1527,7 +2174,7 @@ const file_portalhub_v1_content_proto_rawDesc = "" +
 	"\bfilename\x18\x02 \x01(\tR\bfilename\x12\x1d\n" +
 	"\n" +
 	"media_type\x18\x03 \x01(\tR\tmediaType\x12\x14\n" +
-	"\x05title\x18\x04 \x01(\tR\x05title\"\xaa\x02\n" +
+	"\x05title\x18\x04 \x01(\tR\x05title\"\x86\x03\n" +
 	"\rLegalDocument\x12\x16\n" +
 	"\x06number\x18\x01 \x01(\tR\x06number\x12#\n" +
 	"\rdocument_type\x18\x02 \x01(\tR\fdocumentType\x12\x16\n" +
@@ -1538,12 +2185,24 @@ const file_portalhub_v1_content_proto_rawDesc = "" +
 	"\n" +
 	"expires_on\x18\a \x01(\tR\texpiresOn\x12\x14\n" +
 	"\x05field\x18\b \x01(\tR\x05field\x127\n" +
-	"\bvalidity\x18\t \x01(\x0e2\x1b.portalhub.v1.LegalValidityR\bvalidity\"c\n" +
+	"\bvalidity\x18\t \x01(\x0e2\x1b.portalhub.v1.LegalValidityR\bvalidity\x129\n" +
+	"\trelations\x18\n" +
+	" \x03(\v2\x1b.portalhub.v1.LegalRelationR\trelations\x12\x1f\n" +
+	"\vissuer_code\x18\v \x01(\tR\n" +
+	"issuerCode\"\x9b\x01\n" +
+	"\rLegalRelation\x123\n" +
+	"\x04type\x18\x01 \x01(\x0e2\x1f.portalhub.v1.LegalRelationTypeR\x04type\x120\n" +
+	"\x06target\x18\x02 \x01(\v2\x18.portalhub.v1.ContentRefR\x06target\x12#\n" +
+	"\rtarget_number\x18\x03 \x01(\tR\ftargetNumber\"\xdb\x01\n" +
 	"\rPublicService\x12\x12\n" +
 	"\x04code\x18\x01 \x01(\tR\x04code\x12\x14\n" +
 	"\x05level\x18\x02 \x01(\x05R\x05level\x12\x16\n" +
 	"\x06agency\x18\x03 \x01(\tR\x06agency\x12\x10\n" +
-	"\x03url\x18\x04 \x01(\tR\x03url\"\xf9\x01\n" +
+	"\x03url\x18\x04 \x01(\tR\x03url\x12\x14\n" +
+	"\x05field\x18\x05 \x01(\tR\x05field\x12%\n" +
+	"\x0ehandling_level\x18\x06 \x01(\tR\rhandlingLevel\x12'\n" +
+	"\x0fprocessing_time\x18\a \x01(\tR\x0eprocessingTime\x12\x10\n" +
+	"\x03fee\x18\b \x01(\tR\x03fee\"\xf9\x01\n" +
 	"\x11ProcurementNotice\x12\x1f\n" +
 	"\vnotice_type\x18\x01 \x01(\tR\n" +
 	"noticeType\x12\x1a\n" +
@@ -1551,13 +2210,22 @@ const file_portalhub_v1_content_proto_rawDesc = "" +
 	"\tvalue_vnd\x18\x03 \x01(\x03R\bvalueVnd\x125\n" +
 	"\bopens_at\x18\x04 \x01(\v2\x1a.google.protobuf.TimestampR\aopensAt\x127\n" +
 	"\tcloses_at\x18\x05 \x01(\v2\x1a.google.protobuf.TimestampR\bclosesAt\x12\x1a\n" +
-	"\blocation\x18\x06 \x01(\tR\blocation\"\x87\x01\n" +
+	"\blocation\x18\x06 \x01(\tR\blocation\"\x8b\x02\n" +
 	"\aDataset\x12\x16\n" +
 	"\x06format\x18\x01 \x01(\tR\x06format\x12\x18\n" +
 	"\alicence\x18\x02 \x01(\tR\alicence\x12)\n" +
 	"\x10update_frequency\x18\x03 \x01(\tR\x0fupdateFrequency\x12\x1f\n" +
 	"\vdata_sha256\x18\x04 \x01(\tR\n" +
-	"dataSha256\"\xa8\x01\n" +
+	"dataSha256\x12\x1a\n" +
+	"\bkeywords\x18\x05 \x03(\tR\bkeywords\x12\x1a\n" +
+	"\btemporal\x18\x06 \x01(\tR\btemporal\x12\x18\n" +
+	"\aspatial\x18\a \x01(\tR\aspatial\x120\n" +
+	"\x05chart\x18\b \x01(\v2\x1a.portalhub.v1.DatasetChartR\x05chart\"~\n" +
+	"\fDatasetChart\x12\x12\n" +
+	"\x04type\x18\x01 \x01(\tR\x04type\x12!\n" +
+	"\flabel_column\x18\x02 \x01(\tR\vlabelColumn\x12#\n" +
+	"\rvalue_columns\x18\x03 \x03(\tR\fvalueColumns\x12\x12\n" +
+	"\x04unit\x18\x04 \x01(\tR\x04unit\"\x80\x02\n" +
 	"\bOfficial\x12\x12\n" +
 	"\x04name\x18\x01 \x01(\tR\x04name\x12\x1a\n" +
 	"\bposition\x18\x02 \x01(\tR\bposition\x12\x14\n" +
@@ -1566,25 +2234,57 @@ const file_portalhub_v1_content_proto_rawDesc = "" +
 	"\vposition_en\x18\x05 \x01(\tR\n" +
 	"positionEn\x12\x1f\n" +
 	"\vposition_ru\x18\x06 \x01(\tR\n" +
-	"positionRu\"\x8e\x01\n" +
+	"positionRu\x12\x10\n" +
+	"\x03fax\x18\a \x01(\tR\x03fax\x12\x12\n" +
+	"\x04unit\x18\b \x01(\tR\x04unit\x12\x17\n" +
+	"\aunit_en\x18\t \x01(\tR\x06unitEn\x12\x17\n" +
+	"\aunit_ru\x18\n" +
+	" \x01(\tR\x06unitRu\"\xcd\x02\n" +
 	"\x10OrganisationUnit\x12\x18\n" +
 	"\aaddress\x18\x01 \x01(\tR\aaddress\x12\x14\n" +
 	"\x05phone\x18\x02 \x01(\tR\x05phone\x12\x14\n" +
 	"\x05email\x18\x03 \x01(\tR\x05email\x124\n" +
-	"\tofficials\x18\x04 \x03(\v2\x16.portalhub.v1.OfficialR\tofficials\"\x80\x01\n" +
+	"\tofficials\x18\x04 \x03(\v2\x16.portalhub.v1.OfficialR\tofficials\x12\x10\n" +
+	"\x03fax\x18\x05 \x01(\tR\x03fax\x12\x18\n" +
+	"\awebsite\x18\x06 \x01(\tR\awebsite\x120\n" +
+	"\x06parent\x18\a \x01(\v2\x18.portalhub.v1.ContentRefR\x06parent\x12!\n" +
+	"\fchart_sha256\x18\b \x01(\tR\vchartSha256\x12\x1d\n" +
+	"\n" +
+	"address_en\x18\t \x01(\tR\taddressEn\x12\x1d\n" +
+	"\n" +
+	"address_ru\x18\n" +
+	" \x01(\tR\taddressRu\"\x80\x01\n" +
 	"\x0eDirectoryEntry\x12\x10\n" +
 	"\x03url\x18\x01 \x01(\tR\x03url\x12\x16\n" +
 	"\x06agency\x18\x02 \x01(\tR\x06agency\x12\x18\n" +
 	"\aaddress\x18\x03 \x01(\tR\aaddress\x12\x14\n" +
 	"\x05phone\x18\x04 \x01(\tR\x05phone\x12\x14\n" +
-	"\x05email\x18\x05 \x01(\tR\x05email\"O\n" +
+	"\x05email\x18\x05 \x01(\tR\x05email\"^\n" +
+	"\fWorkSchedule\x12\x17\n" +
+	"\aweek_of\x18\x01 \x01(\tR\x06weekOf\x125\n" +
+	"\aentries\x18\x02 \x03(\v2\x1b.portalhub.v1.ScheduleEntryR\aentries\"\xab\x01\n" +
+	"\rScheduleEntry\x12\x12\n" +
+	"\x04date\x18\x01 \x01(\tR\x04date\x12\x12\n" +
+	"\x04time\x18\x02 \x01(\tR\x04time\x12\x16\n" +
+	"\x06leader\x18\x03 \x01(\tR\x06leader\x12\x1a\n" +
+	"\bactivity\x18\x04 \x01(\tR\bactivity\x12\x1a\n" +
+	"\blocation\x18\x05 \x01(\tR\blocation\x12\"\n" +
+	"\fparticipants\x18\x06 \x01(\tR\fparticipants\"\x9f\x01\n" +
+	"\x0eQuestionAnswer\x12\x1a\n" +
+	"\bquestion\x18\x01 \x01(\tR\bquestion\x12\x14\n" +
+	"\x05topic\x18\x02 \x01(\tR\x05topic\x12\x19\n" +
+	"\basked_on\x18\x03 \x01(\tR\aaskedOn\x12\x1f\n" +
+	"\vanswered_on\x18\x04 \x01(\tR\n" +
+	"answeredOn\x12\x1f\n" +
+	"\vanswered_by\x18\x05 \x01(\tR\n" +
+	"answeredBy\"O\n" +
 	"\fExternalLink\x12\x10\n" +
 	"\x03url\x18\x01 \x01(\tR\x03url\x12-\n" +
 	"\x05scope\x18\x02 \x01(\x0e2\x17.portalhub.v1.LinkScopeR\x05scope\"\x83\x01\n" +
 	"\fUnpublishing\x12\x16\n" +
 	"\x06reason\x18\x01 \x01(\tR\x06reason\x126\n" +
 	"\tsuccessor\x18\x02 \x01(\v2\x18.portalhub.v1.ContentRefR\tsuccessor\x12#\n" +
-	"\rsuccessor_url\x18\x03 \x01(\tR\fsuccessorUrl\"\xc8\b\n" +
+	"\rsuccessor_url\x18\x03 \x01(\tR\fsuccessorUrl\"\xd4\t\n" +
 	"\vContentItem\x12\x1d\n" +
 	"\n" +
 	"content_id\x18\x01 \x01(\tR\tcontentId\x12\x18\n" +
@@ -1606,8 +2306,10 @@ const file_portalhub_v1_content_proto_rawDesc = "" +
 	"\adataset\x18\x17 \x01(\v2\x15.portalhub.v1.DatasetH\x00R\adataset\x12M\n" +
 	"\x11organisation_unit\x18\x18 \x01(\v2\x1e.portalhub.v1.OrganisationUnitH\x00R\x10organisationUnit\x12G\n" +
 	"\x0fdirectory_entry\x18\x19 \x01(\v2\x1c.portalhub.v1.DirectoryEntryH\x00R\x0edirectoryEntry\x12A\n" +
-	"\rexternal_link\x18\x1a \x01(\v2\x1a.portalhub.v1.ExternalLinkH\x00R\fexternalLinkB\t\n" +
-	"\adetails*\xc3\x02\n" +
+	"\rexternal_link\x18\x1a \x01(\v2\x1a.portalhub.v1.ExternalLinkH\x00R\fexternalLink\x12A\n" +
+	"\rwork_schedule\x18\x1b \x01(\v2\x1a.portalhub.v1.WorkScheduleH\x00R\fworkSchedule\x12G\n" +
+	"\x0fquestion_answer\x18\x1c \x01(\v2\x1c.portalhub.v1.QuestionAnswerH\x00R\x0equestionAnswerB\t\n" +
+	"\adetails*\x85\x03\n" +
 	"\vContentKind\x12\x1c\n" +
 	"\x18CONTENT_KIND_UNSPECIFIED\x10\x00\x12\x18\n" +
 	"\x14CONTENT_KIND_ARTICLE\x10\x01\x12\x15\n" +
@@ -1618,7 +2320,10 @@ const file_portalhub_v1_content_proto_rawDesc = "" +
 	"\x14CONTENT_KIND_DATASET\x10\x06\x12\"\n" +
 	"\x1eCONTENT_KIND_ORGANISATION_UNIT\x10\a\x12 \n" +
 	"\x1cCONTENT_KIND_DIRECTORY_ENTRY\x10\b\x12\x1e\n" +
-	"\x1aCONTENT_KIND_EXTERNAL_LINK\x10\t*\xb5\x01\n" +
+	"\x1aCONTENT_KIND_EXTERNAL_LINK\x10\t\x12\x1e\n" +
+	"\x1aCONTENT_KIND_WORK_SCHEDULE\x10\n" +
+	"\x12 \n" +
+	"\x1cCONTENT_KIND_QUESTION_ANSWER\x10\v*\xb5\x01\n" +
 	"\x10PublicationState\x12!\n" +
 	"\x1dPUBLICATION_STATE_UNSPECIFIED\x10\x00\x12\x1f\n" +
 	"\x1bPUBLICATION_STATE_PUBLISHED\x10\x01\x12\x1f\n" +
@@ -1630,7 +2335,12 @@ const file_portalhub_v1_content_proto_rawDesc = "" +
 	"\x17LEGAL_VALIDITY_IN_FORCE\x10\x01\x12\"\n" +
 	"\x1eLEGAL_VALIDITY_PARTLY_IN_FORCE\x10\x02\x12#\n" +
 	"\x1fLEGAL_VALIDITY_NOT_YET_IN_FORCE\x10\x03\x12\x1a\n" +
-	"\x16LEGAL_VALIDITY_EXPIRED\x10\x04*k\n" +
+	"\x16LEGAL_VALIDITY_EXPIRED\x10\x04*\xa1\x01\n" +
+	"\x11LegalRelationType\x12#\n" +
+	"\x1fLEGAL_RELATION_TYPE_UNSPECIFIED\x10\x00\x12 \n" +
+	"\x1cLEGAL_RELATION_TYPE_REPLACES\x10\x01\x12%\n" +
+	"!LEGAL_RELATION_TYPE_REPLACES_PART\x10\x02\x12\x1e\n" +
+	"\x1aLEGAL_RELATION_TYPE_AMENDS\x10\x03*k\n" +
 	"\tLinkScope\x12\x1a\n" +
 	"\x16LINK_SCOPE_UNSPECIFIED\x10\x00\x12\x16\n" +
 	"\x12LINK_SCOPE_CENTRAL\x10\x01\x12\x14\n" +
@@ -1649,57 +2359,71 @@ func file_portalhub_v1_content_proto_rawDescGZIP() []byte {
 	return file_portalhub_v1_content_proto_rawDescData
 }
 
-var file_portalhub_v1_content_proto_enumTypes = make([]protoimpl.EnumInfo, 4)
-var file_portalhub_v1_content_proto_msgTypes = make([]protoimpl.MessageInfo, 14)
+var file_portalhub_v1_content_proto_enumTypes = make([]protoimpl.EnumInfo, 5)
+var file_portalhub_v1_content_proto_msgTypes = make([]protoimpl.MessageInfo, 19)
 var file_portalhub_v1_content_proto_goTypes = []any{
 	(ContentKind)(0),              // 0: portalhub.v1.ContentKind
 	(PublicationState)(0),         // 1: portalhub.v1.PublicationState
 	(LegalValidity)(0),            // 2: portalhub.v1.LegalValidity
-	(LinkScope)(0),                // 3: portalhub.v1.LinkScope
-	(*ContentRef)(nil),            // 4: portalhub.v1.ContentRef
-	(*Translation)(nil),           // 5: portalhub.v1.Translation
-	(*Person)(nil),                // 6: portalhub.v1.Person
-	(*Attachment)(nil),            // 7: portalhub.v1.Attachment
-	(*LegalDocument)(nil),         // 8: portalhub.v1.LegalDocument
-	(*PublicService)(nil),         // 9: portalhub.v1.PublicService
-	(*ProcurementNotice)(nil),     // 10: portalhub.v1.ProcurementNotice
-	(*Dataset)(nil),               // 11: portalhub.v1.Dataset
-	(*Official)(nil),              // 12: portalhub.v1.Official
-	(*OrganisationUnit)(nil),      // 13: portalhub.v1.OrganisationUnit
-	(*DirectoryEntry)(nil),        // 14: portalhub.v1.DirectoryEntry
-	(*ExternalLink)(nil),          // 15: portalhub.v1.ExternalLink
-	(*Unpublishing)(nil),          // 16: portalhub.v1.Unpublishing
-	(*ContentItem)(nil),           // 17: portalhub.v1.ContentItem
-	(*timestamppb.Timestamp)(nil), // 18: google.protobuf.Timestamp
+	(LegalRelationType)(0),        // 3: portalhub.v1.LegalRelationType
+	(LinkScope)(0),                // 4: portalhub.v1.LinkScope
+	(*ContentRef)(nil),            // 5: portalhub.v1.ContentRef
+	(*Translation)(nil),           // 6: portalhub.v1.Translation
+	(*Person)(nil),                // 7: portalhub.v1.Person
+	(*Attachment)(nil),            // 8: portalhub.v1.Attachment
+	(*LegalDocument)(nil),         // 9: portalhub.v1.LegalDocument
+	(*LegalRelation)(nil),         // 10: portalhub.v1.LegalRelation
+	(*PublicService)(nil),         // 11: portalhub.v1.PublicService
+	(*ProcurementNotice)(nil),     // 12: portalhub.v1.ProcurementNotice
+	(*Dataset)(nil),               // 13: portalhub.v1.Dataset
+	(*DatasetChart)(nil),          // 14: portalhub.v1.DatasetChart
+	(*Official)(nil),              // 15: portalhub.v1.Official
+	(*OrganisationUnit)(nil),      // 16: portalhub.v1.OrganisationUnit
+	(*DirectoryEntry)(nil),        // 17: portalhub.v1.DirectoryEntry
+	(*WorkSchedule)(nil),          // 18: portalhub.v1.WorkSchedule
+	(*ScheduleEntry)(nil),         // 19: portalhub.v1.ScheduleEntry
+	(*QuestionAnswer)(nil),        // 20: portalhub.v1.QuestionAnswer
+	(*ExternalLink)(nil),          // 21: portalhub.v1.ExternalLink
+	(*Unpublishing)(nil),          // 22: portalhub.v1.Unpublishing
+	(*ContentItem)(nil),           // 23: portalhub.v1.ContentItem
+	(*timestamppb.Timestamp)(nil), // 24: google.protobuf.Timestamp
 }
 var file_portalhub_v1_content_proto_depIdxs = []int32{
 	2,  // 0: portalhub.v1.LegalDocument.validity:type_name -> portalhub.v1.LegalValidity
-	18, // 1: portalhub.v1.ProcurementNotice.opens_at:type_name -> google.protobuf.Timestamp
-	18, // 2: portalhub.v1.ProcurementNotice.closes_at:type_name -> google.protobuf.Timestamp
-	12, // 3: portalhub.v1.OrganisationUnit.officials:type_name -> portalhub.v1.Official
-	3,  // 4: portalhub.v1.ExternalLink.scope:type_name -> portalhub.v1.LinkScope
-	4,  // 5: portalhub.v1.Unpublishing.successor:type_name -> portalhub.v1.ContentRef
-	0,  // 6: portalhub.v1.ContentItem.kind:type_name -> portalhub.v1.ContentKind
-	5,  // 7: portalhub.v1.ContentItem.translations:type_name -> portalhub.v1.Translation
-	6,  // 8: portalhub.v1.ContentItem.authors:type_name -> portalhub.v1.Person
-	6,  // 9: portalhub.v1.ContentItem.editor:type_name -> portalhub.v1.Person
-	6,  // 10: portalhub.v1.ContentItem.approver:type_name -> portalhub.v1.Person
-	18, // 11: portalhub.v1.ContentItem.published_at:type_name -> google.protobuf.Timestamp
-	7,  // 12: portalhub.v1.ContentItem.attachments:type_name -> portalhub.v1.Attachment
-	1,  // 13: portalhub.v1.ContentItem.state:type_name -> portalhub.v1.PublicationState
-	16, // 14: portalhub.v1.ContentItem.unpublishing:type_name -> portalhub.v1.Unpublishing
-	8,  // 15: portalhub.v1.ContentItem.legal_document:type_name -> portalhub.v1.LegalDocument
-	9,  // 16: portalhub.v1.ContentItem.public_service:type_name -> portalhub.v1.PublicService
-	10, // 17: portalhub.v1.ContentItem.procurement_notice:type_name -> portalhub.v1.ProcurementNotice
-	11, // 18: portalhub.v1.ContentItem.dataset:type_name -> portalhub.v1.Dataset
-	13, // 19: portalhub.v1.ContentItem.organisation_unit:type_name -> portalhub.v1.OrganisationUnit
-	14, // 20: portalhub.v1.ContentItem.directory_entry:type_name -> portalhub.v1.DirectoryEntry
-	15, // 21: portalhub.v1.ContentItem.external_link:type_name -> portalhub.v1.ExternalLink
-	22, // [22:22] is the sub-list for method output_type
-	22, // [22:22] is the sub-list for method input_type
-	22, // [22:22] is the sub-list for extension type_name
-	22, // [22:22] is the sub-list for extension extendee
-	0,  // [0:22] is the sub-list for field type_name
+	10, // 1: portalhub.v1.LegalDocument.relations:type_name -> portalhub.v1.LegalRelation
+	3,  // 2: portalhub.v1.LegalRelation.type:type_name -> portalhub.v1.LegalRelationType
+	5,  // 3: portalhub.v1.LegalRelation.target:type_name -> portalhub.v1.ContentRef
+	24, // 4: portalhub.v1.ProcurementNotice.opens_at:type_name -> google.protobuf.Timestamp
+	24, // 5: portalhub.v1.ProcurementNotice.closes_at:type_name -> google.protobuf.Timestamp
+	14, // 6: portalhub.v1.Dataset.chart:type_name -> portalhub.v1.DatasetChart
+	15, // 7: portalhub.v1.OrganisationUnit.officials:type_name -> portalhub.v1.Official
+	5,  // 8: portalhub.v1.OrganisationUnit.parent:type_name -> portalhub.v1.ContentRef
+	19, // 9: portalhub.v1.WorkSchedule.entries:type_name -> portalhub.v1.ScheduleEntry
+	4,  // 10: portalhub.v1.ExternalLink.scope:type_name -> portalhub.v1.LinkScope
+	5,  // 11: portalhub.v1.Unpublishing.successor:type_name -> portalhub.v1.ContentRef
+	0,  // 12: portalhub.v1.ContentItem.kind:type_name -> portalhub.v1.ContentKind
+	6,  // 13: portalhub.v1.ContentItem.translations:type_name -> portalhub.v1.Translation
+	7,  // 14: portalhub.v1.ContentItem.authors:type_name -> portalhub.v1.Person
+	7,  // 15: portalhub.v1.ContentItem.editor:type_name -> portalhub.v1.Person
+	7,  // 16: portalhub.v1.ContentItem.approver:type_name -> portalhub.v1.Person
+	24, // 17: portalhub.v1.ContentItem.published_at:type_name -> google.protobuf.Timestamp
+	8,  // 18: portalhub.v1.ContentItem.attachments:type_name -> portalhub.v1.Attachment
+	1,  // 19: portalhub.v1.ContentItem.state:type_name -> portalhub.v1.PublicationState
+	22, // 20: portalhub.v1.ContentItem.unpublishing:type_name -> portalhub.v1.Unpublishing
+	9,  // 21: portalhub.v1.ContentItem.legal_document:type_name -> portalhub.v1.LegalDocument
+	11, // 22: portalhub.v1.ContentItem.public_service:type_name -> portalhub.v1.PublicService
+	12, // 23: portalhub.v1.ContentItem.procurement_notice:type_name -> portalhub.v1.ProcurementNotice
+	13, // 24: portalhub.v1.ContentItem.dataset:type_name -> portalhub.v1.Dataset
+	16, // 25: portalhub.v1.ContentItem.organisation_unit:type_name -> portalhub.v1.OrganisationUnit
+	17, // 26: portalhub.v1.ContentItem.directory_entry:type_name -> portalhub.v1.DirectoryEntry
+	21, // 27: portalhub.v1.ContentItem.external_link:type_name -> portalhub.v1.ExternalLink
+	18, // 28: portalhub.v1.ContentItem.work_schedule:type_name -> portalhub.v1.WorkSchedule
+	20, // 29: portalhub.v1.ContentItem.question_answer:type_name -> portalhub.v1.QuestionAnswer
+	30, // [30:30] is the sub-list for method output_type
+	30, // [30:30] is the sub-list for method input_type
+	30, // [30:30] is the sub-list for extension type_name
+	30, // [30:30] is the sub-list for extension extendee
+	0,  // [0:30] is the sub-list for field type_name
 }
 
 func init() { file_portalhub_v1_content_proto_init() }
@@ -1707,7 +2431,7 @@ func file_portalhub_v1_content_proto_init() {
 	if File_portalhub_v1_content_proto != nil {
 		return
 	}
-	file_portalhub_v1_content_proto_msgTypes[13].OneofWrappers = []any{
+	file_portalhub_v1_content_proto_msgTypes[18].OneofWrappers = []any{
 		(*ContentItem_LegalDocument)(nil),
 		(*ContentItem_PublicService)(nil),
 		(*ContentItem_ProcurementNotice)(nil),
@@ -1715,14 +2439,16 @@ func file_portalhub_v1_content_proto_init() {
 		(*ContentItem_OrganisationUnit)(nil),
 		(*ContentItem_DirectoryEntry)(nil),
 		(*ContentItem_ExternalLink)(nil),
+		(*ContentItem_WorkSchedule)(nil),
+		(*ContentItem_QuestionAnswer)(nil),
 	}
 	type x struct{}
 	out := protoimpl.TypeBuilder{
 		File: protoimpl.DescBuilder{
 			GoPackagePath: reflect.TypeOf(x{}).PkgPath(),
 			RawDescriptor: unsafe.Slice(unsafe.StringData(file_portalhub_v1_content_proto_rawDesc), len(file_portalhub_v1_content_proto_rawDesc)),
-			NumEnums:      4,
-			NumMessages:   14,
+			NumEnums:      5,
+			NumMessages:   19,
 			NumExtensions: 0,
 			NumServices:   0,
 		},
