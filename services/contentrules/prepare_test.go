@@ -184,6 +184,8 @@ func TestPrepareRefuses(t *testing.T) {
 			it.Attachments[1].Sha256 = sha
 		}, "item.attachments[2].sha256", ReasonInvalidFormat},
 		{"filename with a path", func(it *pb.ContentItem) { it.Attachments[0].Filename = "../etc/passwd" }, "item.attachments[0].filename", ReasonInvalidFormat},
+		{"filename with a right-to-left override", func(it *pb.ContentItem) { it.Attachments[0].Filename = "hoa-don\u202efdp.exe" }, "item.attachments[0].filename", ReasonInvalidFormat},
+		{"filename with a line break", func(it *pb.ContentItem) { it.Attachments[0].Filename = "bao\ncao.pdf" }, "item.attachments[0].filename", ReasonInvalidFormat},
 		{"filename of 256 characters", func(it *pb.ContentItem) { it.Attachments[0].Filename = strings.Repeat("a", 256) }, "item.attachments[0].filename", ReasonTooLong},
 		{"unspecified state", func(it *pb.ContentItem) { it.State = pb.PublicationState_PUBLICATION_STATE_UNSPECIFIED }, "item.state", ReasonUnknownState},
 		{"withdrawn without reason", func(it *pb.ContentItem) { it.State = pb.PublicationState_PUBLICATION_STATE_WITHDRAWN }, "item.unpublishing.reason", ReasonMissingReason},

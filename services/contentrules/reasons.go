@@ -33,6 +33,8 @@ const (
 	ReasonVersionConflict   = "VERSION_CONFLICT"
 	ReasonBlobMissing       = "BLOB_MISSING"
 	ReasonBlobMismatch      = "BLOB_MISMATCH"
+	ReasonFileTypeRefused   = "FILE_TYPE_REFUSED"
+	ReasonFileTypeMismatch  = "FILE_TYPE_MISMATCH"
 	ReasonUnauthenticated   = "UNAUTHENTICATED"
 	ReasonTenantMismatch    = "TENANT_MISMATCH"
 	ReasonTenantInactive    = "TENANT_INACTIVE"
@@ -67,6 +69,8 @@ var reasonCodes = []struct {
 	{ReasonVersionConflict, codes.AlreadyExists},
 	{ReasonBlobMissing, codes.FailedPrecondition},
 	{ReasonBlobMismatch, codes.InvalidArgument},
+	{ReasonFileTypeRefused, codes.InvalidArgument},
+	{ReasonFileTypeMismatch, codes.InvalidArgument},
 	{ReasonUnauthenticated, codes.Unauthenticated},
 	{ReasonTenantMismatch, codes.PermissionDenied},
 	{ReasonTenantInactive, codes.PermissionDenied},

@@ -148,12 +148,10 @@ func (c *checker) attachments(as []*pb.Attachment) {
 		case !sha256RE.MatchString(h):
 			c.format(p+".sha256", "mã SHA-256 của tệp", "64 lower-case hex digits", "phải gồm 64 chữ số thập lục phân viết thường")
 		}
-		switch f := a.GetFilename(); {
-		case f == "":
+		if a.GetFilename() == "" {
 			c.required(p+".filename", "tên tệp")
-		case strings.ContainsAny(f, `/\`) || f == "." || f == ".." || hasControl(f):
-			c.format(p+".filename", "tên tệp", "a file name without path separators or control characters",
-				"không được chứa dấu phân cách thư mục (/ hoặc \\) hay ký tự điều khiển")
+		} else if fe := filenameShape(a.GetFilename()); fe != nil {
+			c.vs = append(c.vs, fe.Violation(p+".filename"))
 		}
 		if mt := a.GetMediaType(); mt != "" {
 			if _, _, err := mime.ParseMediaType(mt); err != nil || !strings.Contains(mt, "/") {

@@ -34,7 +34,8 @@ var errRetry = errors.New("lost a race with a concurrent push")
 // the hub holds (or the first), the item, its translations, its slug history
 // and exactly one outbox event; otherwise nothing. The same version with the
 // same hash answers UNCHANGED, an older one STALE. Refusals are *Refusal
-// (VERSION_CONFLICT, SLUG_TAKEN, BLOB_MISSING), which are gRPC status errors;
+// (VERSION_CONFLICT, SLUG_TAKEN, BLOB_MISSING, FILE_TYPE_MISMATCH,
+// FILE_TYPE_REFUSED), which are gRPC status errors;
 // other failures wrap the domain errors of errors.go. The answer carries
 // p.Sanitized.
 func (s *Store) Apply(ctx context.Context, tenant string, p *contentrules.Prepared) (*pb.PublishResponse, error) {
@@ -180,7 +181,9 @@ func writeEvent(ctx context.Context, tx pgx.Tx, ev *pb.ContentEvent) error {
 	return err
 }
 
-// checkBlobs refuses a push whose attachments name files never uploaded.
+// checkBlobs refuses a push whose attachments name files never uploaded
+// (BLOB_MISSING), or name a file under a name or media type other than its
+// own (contentrules.CheckAttachment: FILE_TYPE_MISMATCH, FILE_TYPE_REFUSED).
 func checkBlobs(ctx context.Context, tx pgx.Tx, item *pb.ContentItem) error {
 	atts := item.GetAttachments()
 	if len(atts) == 0 {
@@ -196,18 +199,19 @@ func checkBlobs(ctx context.Context, tx pgx.Tx, item *pb.ContentItem) error {
 		}
 		want = append(want, b)
 	}
-	rows, err := tx.Query(ctx, `SELECT sha256 FROM blobs WHERE sha256 = ANY($1)`, want)
+	rows, err := tx.Query(ctx, `SELECT sha256, media_type FROM blobs WHERE sha256 = ANY($1)`, want)
 	if err != nil {
 		return err
 	}
-	have := map[string]bool{}
+	stored := map[string]string{} // sha256 -> media type
 	for rows.Next() {
 		var b []byte
-		if err := rows.Scan(&b); err != nil {
+		var mediaType string
+		if err := rows.Scan(&b, &mediaType); err != nil {
 			rows.Close()
 			return err
 		}
-		have[string(b)] = true
+		stored[string(b)] = mediaType
 	}
 	rows.Close()
 	if err := rows.Err(); err != nil {
@@ -216,11 +220,16 @@ func checkBlobs(ctx context.Context, tx pgx.Tx, item *pb.ContentItem) error {
 	var missing []string
 	field := ""
 	for i, a := range atts {
-		if !have[string(want[i])] {
+		mediaType, ok := stored[string(want[i])]
+		if !ok {
 			if field == "" {
 				field = fmt.Sprintf("item.attachments[%d].sha256", i)
 			}
 			missing = append(missing, a.GetSha256())
+			continue
+		}
+		if err := contentrules.CheckAttachment(a.GetFilename(), a.GetMediaType(), mediaType); err != nil {
+			return attachmentRefusal(i, err)
 		}
 	}
 	if len(missing) == 0 {
@@ -230,6 +239,19 @@ func checkBlobs(ctx context.Context, tx pgx.Tx, item *pb.ContentItem) error {
 	return &Refusal{Reason: contentrules.ReasonBlobMissing, Field: field,
 		Description: "upload these files with UploadBlob before publishing: " + list,
 		MessageVI:   "Hãy tải các tệp này lên bằng UploadBlob trước khi xuất bản: " + list}
+}
+
+// attachmentRefusal is the file policy's refusal of attachment i.
+func attachmentRefusal(i int, err error) error {
+	var fe *contentrules.FileError
+	if !errors.As(err, &fe) {
+		return err
+	}
+	field := fmt.Sprintf("item.attachments[%d].filename", i)
+	if fe.Field == contentrules.FileFieldMediaType {
+		field = fmt.Sprintf("item.attachments[%d].media_type", i)
+	}
+	return &Refusal{Reason: fe.Reason, Field: field, Description: fe.Description, MessageVI: fe.MessageVI}
 }
 
 // checkSuccessor refuses a redirect to an item the hub does not hold: the

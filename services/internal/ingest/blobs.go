@@ -21,8 +21,10 @@ const (
 )
 
 // UploadBlob receives a file: the header, then chunks. The file is hashed as
-// it arrives, checked against the header's SHA-256 and size, typed from its
-// content (never from the claim), and stored unless the hub holds it already.
+// it arrives, checked against the header's SHA-256 and size, typed by the
+// one file policy (contentrules.DetectFile: the content must be of the type
+// the header's filename promises, and the header's media_type must be that
+// type), and stored unless the hub holds it already.
 func (s *Server) UploadBlob(stream pb.IngestService_UploadBlobServer) error {
 	ctx := stream.Context()
 	tenant, err := tenantOf(ctx)
@@ -70,6 +72,9 @@ func (s *Server) uploadBlob(stream pb.IngestService_UploadBlobServer, tenant str
 	}
 	var sum [32]byte
 	copy(sum[:], want)
+	if err := contentrules.CheckFilename(h.GetFilename()); err != nil {
+		return nil, fileRefusal(err)
+	}
 	switch {
 	case h.GetSize() == 0:
 		return nil, refuse(contentrules.ReasonRequired, "header.size", "size must be at least 1 byte", "Kích thước tệp phải lớn hơn 0")
@@ -80,6 +85,14 @@ func (s *Server) uploadBlob(stream pb.IngestService_UploadBlobServer, tenant str
 
 	switch info, err := s.store.BlobInfo(ctx, sum); {
 	case err == nil:
+		// The same verdict as if the bytes were sent: the type stored was
+		// detected from them.
+		if err := contentrules.CheckAttachment(h.GetFilename(), "", info.MediaType); err != nil {
+			return nil, fileRefusal(err)
+		}
+		if err := contentrules.CheckClaim(h.GetFilename(), info.MediaType, h.GetMediaType()); err != nil {
+			return nil, fileRefusal(err)
+		}
 		return &pb.UploadBlobResponse{Sha256: h.GetSha256(), Size: uint64(info.Size), MediaType: info.MediaType, AlreadyPresent: true}, nil
 	case !errors.Is(err, hubstore.ErrNotFound):
 		return nil, grpcError(err)
@@ -128,15 +141,35 @@ func (s *Server) uploadBlob(stream pb.IngestService_UploadBlobServer, tenant str
 			fmt.Sprintf("the bytes hash to %x, declared %s", got, h.GetSha256()),
 			fmt.Sprintf("Mã băm của dữ liệu là %x, khác mã đã khai báo %s", got, h.GetSha256()))
 	}
-	mediaType, err := DetectMediaType(buf.Bytes(), h.GetMediaType())
+	mediaType, err := contentrules.DetectFile(h.GetFilename(), buf.Bytes())
+	if err == nil {
+		err = contentrules.CheckClaim(h.GetFilename(), mediaType, h.GetMediaType())
+	}
 	if err != nil {
-		return nil, err
+		return nil, fileRefusal(err)
 	}
 	already, err := s.store.PutBlob(ctx, sum, mediaType, buf.Bytes())
 	if err != nil {
 		return nil, grpcError(err)
 	}
 	return &pb.UploadBlobResponse{Sha256: h.GetSha256(), Size: h.GetSize(), MediaType: mediaType, AlreadyPresent: already}, nil
+}
+
+// fileRefusal turns the file policy's refusal into the INVALID_ARGUMENT
+// status of UploadBlob, on the header field it concerns.
+func fileRefusal(err error) error {
+	var fe *contentrules.FileError
+	if !errors.As(err, &fe) {
+		return err
+	}
+	field := "chunk"
+	switch fe.Field {
+	case contentrules.FileFieldName:
+		field = "header.filename"
+	case contentrules.FileFieldMediaType:
+		field = "header.media_type"
+	}
+	return contentrules.InvalidArgument([]contentrules.Violation{fe.Violation(field)})
 }
 
 func refuse(reason, field, en, vi string) error {

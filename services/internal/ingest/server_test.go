@@ -23,6 +23,7 @@ import (
 
 	pb "github.com/portalhub/portalhub/proto/gen/portalhub/v1"
 	"github.com/portalhub/portalhub/services/contentrules"
+	"github.com/portalhub/portalhub/services/contentrules/filecases"
 	"github.com/portalhub/portalhub/services/hubschema"
 	"github.com/portalhub/portalhub/services/internal/auth"
 	"github.com/portalhub/portalhub/services/internal/devtls"
@@ -294,7 +295,8 @@ func TestPublishBulk(t *testing.T) {
 	}
 }
 
-func upload(h *hub, tenant string, data []byte, sha string, size uint64, mediaType string) (*pb.UploadBlobResponse, error) {
+// uploadHeader sends hdr, then data in chunks, and closes the stream.
+func uploadHeader(h *hub, tenant string, hdr *pb.BlobHeader, data []byte) (*pb.UploadBlobResponse, error) {
 	stream, err := h.client.UploadBlob(h.as(tenant))
 	if err != nil {
 		return nil, err
@@ -305,7 +307,7 @@ func upload(h *hub, tenant string, data []byte, sha string, size uint64, mediaTy
 		}
 		return nil
 	}
-	if err := send(&pb.UploadBlobRequest{Part: &pb.UploadBlobRequest_Header{Header: &pb.BlobHeader{Sha256: sha, Size: size, MediaType: mediaType}}}); err != nil {
+	if err := send(&pb.UploadBlobRequest{Part: &pb.UploadBlobRequest_Header{Header: hdr}}); err != nil {
 		return nil, err
 	}
 	for off := 0; off < len(data); off += MaxChunk {
@@ -317,12 +319,18 @@ func upload(h *hub, tenant string, data []byte, sha string, size uint64, mediaTy
 	return stream.CloseAndRecv()
 }
 
+// upload sends data named filename, claiming mediaType, with its true hash
+// and size.
+func upload(h *hub, tenant, filename, mediaType string, data []byte) (*pb.UploadBlobResponse, error) {
+	return uploadHeader(h, tenant, &pb.BlobHeader{Sha256: shaHex(data), Size: uint64(len(data)), MediaType: mediaType, Filename: filename}, data)
+}
+
 func shaHex(b []byte) string { s := sha256.Sum256(b); return hex.EncodeToString(s[:]) }
 
 func TestUploadBlob(t *testing.T) {
 	h := startHub(t)
 	pdf := []byte("%PDF-1.7\n" + strings.Repeat("báo cáo ", 300000)) // > 2 chunks
-	got, err := upload(h, "so-gd", pdf, shaHex(pdf), uint64(len(pdf)), "application/octet-stream")
+	got, err := upload(h, "so-gd", "Báo cáo.pdf", "application/pdf", pdf)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -334,28 +342,32 @@ func TestUploadBlob(t *testing.T) {
 		t.Fatalf("stored bytes differ (%d bytes, %v)", len(stored), err)
 	}
 
-	again, err := upload(h, "xa-b", pdf, shaHex(pdf), uint64(len(pdf)), "application/pdf")
+	again, err := upload(h, "so-gd", "Bản sao.pdf", "application/pdf", pdf)
 	if err != nil || !again.AlreadyPresent || again.MediaType != "application/pdf" {
 		t.Fatalf("second upload = %v, %v; want already present", again, err)
 	}
+	// Held already, but named or declared as something else: the same
+	// verdict as if the bytes were sent again.
+	_, err = upload(h, "so-gd", "Báo cáo.docx", contentrules.MediaDOCX, pdf)
+	wantRefusal(t, "held file under another extension", err, codes.InvalidArgument, contentrules.ReasonFileTypeMismatch)
+	_, err = upload(h, "so-gd", "Báo cáo.pdf", "image/png", pdf)
+	wantRefusal(t, "held file declared as another type", err, codes.InvalidArgument, contentrules.ReasonFileTypeMismatch)
 
 	other := []byte("Mã,Tên\n1,Khánh Hòa\n")
-	_, err = upload(h, "so-gd", other, shaHex(pdf[:10]), uint64(len(other)), "text/csv")
+	hdr := func(sha string, size uint64, filename string) *pb.BlobHeader {
+		return &pb.BlobHeader{Sha256: sha, Size: size, MediaType: "text/csv", Filename: filename}
+	}
+	_, err = uploadHeader(h, "so-gd", hdr(shaHex(pdf[:10]), uint64(len(other)), "a.csv"), other)
 	wantRefusal(t, "wrong sha256", err, codes.InvalidArgument, contentrules.ReasonBlobMismatch)
-	_, err = upload(h, "so-gd", other, shaHex(other), uint64(len(other))+1, "text/csv")
+	_, err = uploadHeader(h, "so-gd", hdr(shaHex(other), uint64(len(other))+1, "a.csv"), other)
 	wantRefusal(t, "wrong size", err, codes.InvalidArgument, contentrules.ReasonBlobMismatch)
-	csv, err := upload(h, "so-gd", other, shaHex(other), uint64(len(other)), "text/csv")
-	if err != nil || csv.MediaType != "text/csv; charset=utf-8" {
+	_, err = uploadHeader(h, "so-gd", hdr(shaHex(other), uint64(len(other)), ""), other)
+	wantRefusal(t, "no filename", err, codes.InvalidArgument, contentrules.ReasonRequired)
+	csv, err := upload(h, "so-gd", "Danh sách.csv", "text/csv", other)
+	if err != nil || csv.MediaType != contentrules.MediaCSV {
 		t.Fatalf("csv upload = %v, %v", csv, err)
 	}
-
-	svg := []byte(`<?xml version="1.0"?><svg xmlns="http://www.w3.org/2000/svg"><script>alert(1)</script></svg>`)
-	_, err = upload(h, "so-gd", svg, shaHex(svg), uint64(len(svg)), "image/png")
-	wantRefusal(t, "svg", err, codes.InvalidArgument, contentrules.ReasonInvalidFormat)
-	html := []byte("<!DOCTYPE html><html><body>hi</body></html>")
-	_, err = upload(h, "so-gd", html, shaHex(html), uint64(len(html)), "text/plain")
-	wantRefusal(t, "html", err, codes.InvalidArgument, contentrules.ReasonInvalidFormat)
-	_, err = upload(h, "so-gd", nil, shaHex(nil), 33<<20, "application/pdf")
+	_, err = uploadHeader(h, "so-gd", &pb.BlobHeader{Sha256: shaHex(nil), Size: 33 << 20, MediaType: "application/pdf", Filename: "a.pdf"}, nil)
 	wantRefusal(t, "too large", err, codes.InvalidArgument, contentrules.ReasonTooLarge)
 
 	if n := h.count(t, `SELECT count(*) FROM blobs`); n != 2 {
@@ -372,6 +384,85 @@ func TestUploadBlob(t *testing.T) {
 	it.Attachments = []*pb.Attachment{{Sha256: shaHex([]byte("never")), Filename: "x.pdf", MediaType: "application/pdf"}}
 	_, err = h.client.Publish(h.as("so-gd"), &pb.PublishRequest{Item: it})
 	wantRefusal(t, "missing blob", err, codes.FailedPrecondition, contentrules.ReasonBlobMissing)
+}
+
+// The shared table of files gets the same verdict from UploadBlob as from
+// the policy itself, and from the sub-portal's back office and API (their
+// tests run the same table).
+func TestUploadBlobFileCases(t *testing.T) {
+	h := startHub(t)
+	for _, c := range filecases.Cases() {
+		t.Run(c.Name, func(t *testing.T) {
+			got, err := upload(h, "so-gd", c.Filename, c.Claimed, c.Data)
+			if c.Reason == "" {
+				if err != nil || got.MediaType != c.Want {
+					t.Fatalf("UploadBlob(%q) = %v, %v; want %q", c.Filename, got, err, c.Want)
+				}
+				return
+			}
+			wantRefusal(t, c.Filename, err, codes.InvalidArgument, c.Reason)
+			if vs := contentrules.ViolationsOf(err); len(vs) != 1 || vs[0].MessageVI == "" {
+				t.Errorf("violations = %+v, want one with a Vietnamese message", vs)
+			}
+		})
+	}
+}
+
+// B15: a Windows program declared as a PDF is refused by the hub, whether
+// its name hides the extension behind a right-to-left override or carries
+// ".exe.pdf"; whatever the name, the claimed type must be the content's,
+// and an item cannot attach a held file under another extension or type.
+func TestUploadBlobFileTypesThroughGRPC(t *testing.T) {
+	h := startHub(t)
+	exe := filecases.WindowsExe()
+	for _, tc := range []struct {
+		filename, reason string
+	}{
+		{"\u202efdp.exe", contentrules.ReasonInvalidFormat},
+		{"hoa-don\u202efdp.exe", contentrules.ReasonInvalidFormat},
+		{"hoa-don\u2066.pdf", contentrules.ReasonInvalidFormat},
+		{"report.exe.pdf", contentrules.ReasonFileTypeRefused},
+		{"report.pdf", contentrules.ReasonFileTypeRefused},
+		{"report.exe", contentrules.ReasonFileTypeRefused},
+	} {
+		_, err := upload(h, "so-gd", tc.filename, "application/pdf", exe)
+		wantRefusal(t, tc.filename, err, codes.InvalidArgument, tc.reason)
+	}
+	wasm := []byte("\x00asm\x01\x00\x00\x00")
+	_, err := upload(h, "so-gd", "app.pdf", "application/pdf", wasm)
+	wantRefusal(t, "wasm", err, codes.InvalidArgument, contentrules.ReasonFileTypeRefused)
+	zip := []byte("PK\x05\x06" + strings.Repeat("\x00", 18)) // an empty ZIP archive
+	_, err = upload(h, "so-gd", "tai-lieu.zip", "application/zip", zip)
+	wantRefusal(t, "zip", err, codes.InvalidArgument, contentrules.ReasonFileTypeRefused)
+	// The name and the content agree, the claim lies.
+	pdf := filecases.PDF()
+	_, err = upload(h, "so-gd", "bao-cao.pdf", "image/png", pdf)
+	wantRefusal(t, "claim lies", err, codes.InvalidArgument, contentrules.ReasonFileTypeMismatch)
+	if n := h.count(t, `SELECT count(*) FROM blobs`); n != 0 {
+		t.Errorf("blobs = %d, want 0", n)
+	}
+
+	// A held PDF cannot be attached as something else.
+	if _, err := upload(h, "so-gd", "bao-cao.pdf", "application/pdf", pdf); err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct {
+		att    *pb.Attachment
+		reason string
+	}{
+		{&pb.Attachment{Sha256: shaHex(pdf), Filename: "hoa-don\u202efdp.exe", MediaType: "application/pdf"}, contentrules.ReasonInvalidFormat},
+		{&pb.Attachment{Sha256: shaHex(pdf), Filename: "setup.exe", MediaType: "application/pdf"}, contentrules.ReasonFileTypeRefused},
+		{&pb.Attachment{Sha256: shaHex(pdf), Filename: "bao-cao.docx", MediaType: contentrules.MediaDOCX}, contentrules.ReasonFileTypeMismatch},
+		{&pb.Attachment{Sha256: shaHex(pdf), Filename: "bao-cao.pdf", MediaType: "application/x-msdownload"}, contentrules.ReasonFileTypeMismatch},
+	} {
+		it := item("bao-cao", 1, "Báo cáo", "")
+		it.Attachments = []*pb.Attachment{tc.att}
+		_, err := h.client.Publish(h.as("so-gd"), &pb.PublishRequest{Item: it})
+		wantRefusal(t, "attach as "+tc.att.Filename, err, codes.InvalidArgument, tc.reason)
+	}
+	if n := h.count(t, `SELECT count(*) FROM items`); n != 0 {
+		t.Errorf("items = %d, want 0", n)
+	}
 }
 
 func TestOversizedMessage(t *testing.T) {

@@ -4,12 +4,18 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
 	"io"
+	"mime"
 	"mime/multipart"
 	"net/http"
 	"net/http/httptest"
+	"net/textproto"
 	"strings"
 	"testing"
+
+	"github.com/portalhub/portalhub/services/contentrules"
+	"github.com/portalhub/portalhub/services/contentrules/filecases"
 
 	"github.com/portalhub/portalhub/services/lifecycle"
 	"github.com/portalhub/portalhub/services/testenv"
@@ -234,24 +240,73 @@ func TestTokenRequired(t *testing.T) {
 	}
 }
 
+// uploadFile posts data as the multipart part "file" named name, declared
+// as contentType.
+func uploadFile(t *testing.T, srv *httptest.Server, name, contentType string, data []byte) (*http.Response, []byte) {
+	t.Helper()
+	var buf bytes.Buffer
+	mw := multipart.NewWriter(&buf)
+	h := textproto.MIMEHeader{}
+	h.Set("Content-Disposition", mime.FormatMediaType("form-data", map[string]string{"name": "file", "filename": name}))
+	h.Set("Content-Type", contentType)
+	fw, err := mw.CreatePart(h)
+	if err != nil {
+		t.Fatal(err)
+	}
+	fw.Write(data)
+	mw.Close()
+	return do(t, srv, "POST", "/api/blobs", "Bearer "+token, mw.FormDataContentType(), &buf)
+}
+
 func TestUploadBlob(t *testing.T) {
 	srv, _ := newServer(t)
-	upload := func(name, data string) (*http.Response, []byte) {
-		var buf bytes.Buffer
-		mw := multipart.NewWriter(&buf)
-		fw, _ := mw.CreateFormFile("file", name)
-		fw.Write([]byte(data))
-		mw.Close()
-		return do(t, srv, "POST", "/api/blobs", "Bearer "+token, mw.FormDataContentType(), &buf)
-	}
-	resp, body := upload("Báo cáo.pdf", "%PDF-1.5\nbáo cáo\n")
+	resp, body := uploadFile(t, srv, "Báo cáo.pdf", "application/pdf", []byte("%PDF-1.5\nbáo cáo\n"))
 	var b store.Blob
 	json.Unmarshal(body, &b)
-	if resp.StatusCode != 201 || len(b.SHA256) != 64 || b.MediaType != "application/pdf" {
+	if resp.StatusCode != 201 || len(b.SHA256) != 64 || b.MediaType != "application/pdf" || b.Filename != "Báo cáo.pdf" {
 		t.Errorf("upload pdf: %d %s", resp.StatusCode, body)
 	}
-	resp, body = upload("anh.png", `<svg xmlns="http://www.w3.org/2000/svg"><script>alert(1)</script></svg>`)
+	resp, body = uploadFile(t, srv, "anh.png", "image/png", []byte(`<svg xmlns="http://www.w3.org/2000/svg"><script>alert(1)</script></svg>`))
 	if p := decodeProblem(t, resp, body); resp.StatusCode != 415 || p.Detail == "" {
 		t.Errorf("upload svg: %d %s, want 415", resp.StatusCode, body)
+	}
+}
+
+// The shared table of files gets the same verdict from POST /api/blobs as
+// from UploadBlob at the hub and the back office (their tests run the same
+// table): 201 with the policy's type, or the policy's refusal (415 for a
+// type, 400 for a name) with its Vietnamese message.
+func TestUploadBlobFileCases(t *testing.T) {
+	srv, s := newServer(t)
+	for _, c := range filecases.Cases() {
+		t.Run(c.Name, func(t *testing.T) {
+			var before int
+			s.Pool().QueryRow(t.Context(), `SELECT count(*) FROM blobs`).Scan(&before)
+			resp, body := uploadFile(t, srv, c.Filename, c.Claimed, c.Data)
+			if c.Reason == "" {
+				var b store.Blob
+				if err := json.Unmarshal(body, &b); err != nil || resp.StatusCode != http.StatusCreated || b.MediaType != c.Want {
+					t.Fatalf("%d %s, want 201 with %q", resp.StatusCode, body, c.Want)
+				}
+				return
+			}
+			want := http.StatusUnsupportedMediaType
+			if !strings.HasPrefix(c.Reason, "FILE_TYPE_") {
+				want = http.StatusBadRequest
+			}
+			_, err := contentrules.DetectFile(c.Filename, c.Data)
+			var fe *contentrules.FileError
+			if !errors.As(err, &fe) || fe.Reason != c.Reason {
+				t.Fatalf("the policy says %v, the table %s", err, c.Reason)
+			}
+			if p := decodeProblem(t, resp, body); resp.StatusCode != want || p.Detail != fe.MessageVI {
+				t.Errorf("%d %s, want %d with %q", resp.StatusCode, body, want, fe.MessageVI)
+			}
+			var after int
+			s.Pool().QueryRow(t.Context(), `SELECT count(*) FROM blobs`).Scan(&after)
+			if after != before {
+				t.Errorf("a file was stored")
+			}
+		})
 	}
 }

@@ -7,6 +7,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/portalhub/portalhub/services/contentrules"
 	"github.com/portalhub/portalhub/tenants/internal/accounts"
 	"github.com/portalhub/portalhub/tenants/internal/editorial"
 	"github.com/portalhub/portalhub/tenants/internal/errs"
@@ -272,7 +273,7 @@ func (s *Server) saveEditor(w http.ResponseWriter, r *http.Request) error {
 	uploads := s.readUploads(r, l, fe, "files", "data_file")
 	if form.Kind == "dataset" {
 		for _, u := range uploads {
-			if u.Field == "data_file" && u.MediaType != "text/csv" {
+			if u.Field == "data_file" && u.MediaType != contentrules.MediaCSV {
 				fe.Add("data_file", l.T("upload.csv_required", u.Filename))
 			}
 		}

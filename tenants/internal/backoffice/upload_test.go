@@ -3,9 +3,15 @@ package backoffice
 import (
 	"archive/zip"
 	"bytes"
+	"crypto/sha256"
+	"encoding/hex"
+	"errors"
 	"net/http"
 	"strings"
 	"testing"
+
+	"github.com/portalhub/portalhub/services/contentrules"
+	"github.com/portalhub/portalhub/services/contentrules/filecases"
 )
 
 func zipFile(t *testing.T, kv ...string) []byte {
@@ -72,4 +78,57 @@ func TestZIPUploads(t *testing.T) {
 	if got := doc.Find(`input[name="att_0_media_type"]`).AttrOr("value", ""); got != "application/vnd.openxmlformats-officedocument.wordprocessingml.document" {
 		t.Errorf("docx stored as %q", got)
 	}
+}
+
+// The shared table of files gets the same verdict from the back office's
+// upload path as from UploadBlob at the hub and the API's /api/blobs (their
+// tests run the same table): taken files are stored with the policy's type,
+// refused ones come back with the policy's Vietnamese reason and store
+// nothing.
+func TestUploadFileCases(t *testing.T) {
+	f := newFixture(t)
+	b := f.login("tacgia")
+	for _, c := range filecases.Cases() {
+		t.Run(c.Name, func(t *testing.T) {
+			before, blobs := f.revisionCount(), f.blobCount()
+			resp, doc := b.postMultipart("/noi-dung/moi?kind=article", article("Bài có tệp"), file{"files", c.Filename, c.Data})
+			if c.Reason == "" {
+				if resp.StatusCode != http.StatusSeeOther {
+					t.Fatalf("status %d (%q), want 303", resp.StatusCode, errorSummary(doc))
+				}
+				sum := sha256.Sum256(c.Data)
+				var mt string
+				if err := f.store.Pool().QueryRow(t.Context(), `SELECT media_type FROM blobs WHERE sha256 = $1`, hex.EncodeToString(sum[:])).Scan(&mt); err != nil || mt != c.Want {
+					t.Errorf("stored as %q (%v), want %q", mt, err, c.Want)
+				}
+				return
+			}
+			if resp.StatusCode != http.StatusBadRequest {
+				t.Errorf("status %d, want 400", resp.StatusCode)
+			}
+			_, err := contentrules.DetectFile(c.Filename, c.Data)
+			var fe *contentrules.FileError
+			if !errors.As(err, &fe) || fe.Reason != c.Reason {
+				t.Fatalf("the policy says %v, the table %s", err, c.Reason)
+			}
+			if got := errorSummary(doc); !strings.Contains(got, strings.Join(strings.Fields(fe.MessageVI), " ")) {
+				t.Errorf("errors %q, want %q", got, fe.MessageVI)
+			}
+			if got := f.revisionCount(); got != before {
+				t.Errorf("a revision was stored")
+			}
+			if got := f.blobCount(); got != blobs {
+				t.Errorf("a file was stored")
+			}
+		})
+	}
+}
+
+func (f *fixture) blobCount() int {
+	f.t.Helper()
+	var n int
+	if err := f.store.Pool().QueryRow(f.t.Context(), `SELECT count(*) FROM blobs`).Scan(&n); err != nil {
+		f.t.Fatal(err)
+	}
+	return n
 }

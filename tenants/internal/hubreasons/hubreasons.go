@@ -196,6 +196,22 @@ var catalogue = map[string]entry{
 			"The uploaded bytes do not match the declared SHA-256 or size.",
 			"Upload the file again in the form and submit again; tell the administrator if it happens again."),
 	},
+	"FILE_TYPE_REFUSED": {
+		vi: ex("Loại tệp không được nhận",
+			"Cổng tỉnh không đăng loại tệp này: chương trình chạy được (.exe, WebAssembly, tập lệnh), tệp nén (ZIP, JAR, APK…), SVG, HTML, XML, hoặc tệp có đuôi không thuộc danh sách (PDF, ảnh, tài liệu văn phòng, CSV, JSON, văn bản thuần).",
+			"Bỏ tệp đó khỏi nội dung, hoặc thay bằng bản PDF hay tài liệu văn phòng có đuôi đúng loại, rồi trình duyệt lại."),
+		en: ex("File type not accepted",
+			"The hub does not serve this type of file: a program (.exe, WebAssembly, a script), an archive (ZIP, JAR, APK, ...), SVG, HTML, XML, or a name whose extension is not on the list (PDF, images, office documents, CSV, JSON, plain text).",
+			"Remove the file from the item, or replace it with a PDF or office document named with its extension, then submit again."),
+	},
+	"FILE_TYPE_MISMATCH": {
+		vi: ex("Nội dung tệp không đúng với tên hoặc kiểu khai báo",
+			"Nội dung của tệp là một loại khác với đuôi tên tệp hoặc kiểu tệp (media type) đã khai, ví dụ một ảnh PNG mang tên .pdf, hay tệp .docx chỉ là tệp nén không có văn bản bên trong.",
+			"Mở tệp để kiểm tra, lưu lại đúng định dạng (hoặc đổi đuôi cho đúng loại) rồi đính kèm lại và trình duyệt lại."),
+		en: ex("File content does not match its name or declared type",
+			"The file's content is of another type than its name's extension or its declared media type says, for example a PNG image named .pdf, or a .docx that is only an archive with no document inside.",
+			"Open the file to check it, save it in the right format (or give it the right extension), attach it again and submit again."),
+	},
 	"UNAUTHENTICATED": {
 		vi: ex("Cổng thành phần chưa được xác thực",
 			"Khóa truy cập của cổng thành phần tới cổng tỉnh bị thiếu, sai hoặc đã bị thu hồi.",

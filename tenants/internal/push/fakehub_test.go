@@ -12,6 +12,7 @@ import (
 	"testing"
 
 	pb "github.com/portalhub/portalhub/proto/gen/portalhub/v1"
+	"github.com/portalhub/portalhub/services/contentrules"
 	"google.golang.org/grpc"
 	"google.golang.org/grpc/codes"
 	"google.golang.org/grpc/metadata"
@@ -100,6 +101,14 @@ func (h *fakeHub) UploadBlob(stream grpc.ClientStreamingServer[pb.UploadBlobRequ
 	sum := sha256.Sum256(buf.Bytes())
 	if hex.EncodeToString(sum[:]) != hdr.GetSha256() || uint64(buf.Len()) != hdr.GetSize() {
 		return status.Error(codes.InvalidArgument, "blob mismatch")
+	}
+	// The hub's file policy needs the file's name.
+	mt, err := contentrules.DetectFile(hdr.GetFilename(), buf.Bytes())
+	if err == nil {
+		err = contentrules.CheckClaim(hdr.GetFilename(), mt, hdr.GetMediaType())
+	}
+	if err != nil {
+		return status.Error(codes.InvalidArgument, err.Error())
 	}
 	h.mu.Lock()
 	defer h.mu.Unlock()

@@ -279,7 +279,7 @@ func (r *Relay) upload(ctx context.Context, b store.Blob) error {
 		return nil
 	}
 	if err := send(&pb.UploadBlobRequest{Part: &pb.UploadBlobRequest_Header{Header: &pb.BlobHeader{
-		Sha256: b.SHA256, Size: uint64(b.Size), MediaType: b.MediaType}}}); err != nil {
+		Sha256: b.SHA256, Size: uint64(b.Size), MediaType: b.MediaType, Filename: b.Filename}}}); err != nil {
 		return err
 	}
 	for off := 0; off < len(b.Data); off += chunkSize {

@@ -1,20 +1,15 @@
 package store
 
 import (
-	"archive/zip"
-	"bytes"
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
-	"encoding/xml"
 	"errors"
 	"fmt"
-	"io"
-	"net/http"
-	"path"
 	"strings"
 
 	"github.com/jackc/pgx/v5"
+	"github.com/portalhub/portalhub/services/contentrules"
 	"github.com/portalhub/portalhub/tenants/internal/errs"
 	"golang.org/x/text/unicode/norm"
 )
@@ -37,23 +32,15 @@ func (s *Store) PutBlob(ctx context.Context, filename string, data []byte) (Blob
 	return s.PutBlobAs(ctx, "api", filename, data)
 }
 
-// PutBlobAs stores a file under its SHA-256, with the media type detected
-// from its content (never from its name, beyond telling office formats and
-// CSV apart). HTML, SVG and unrecognised content are refused. Storing a file
-// already held stores nothing. Every upload is in the audit log with actor
-// (the signed-in user's username in the back office).
+// PutBlobAs stores a file under its SHA-256, with the media type the
+// portal's one file policy detects from its content (see CheckFile).
+// Storing a file already held stores nothing. Every upload is in the audit
+// log with actor (the signed-in user's username in the back office).
 func (s *Store) PutBlobAs(ctx context.Context, actor, filename string, data []byte) (Blob, error) {
-	if len(data) == 0 {
-		return Blob{}, errs.Invalid("file", "the file is empty", "Tệp rỗng.")
-	}
 	if len(data) > MaxBlobSize {
 		return Blob{}, errs.New(errs.TooLarge, "file", "files are at most 32 MiB", "Tệp tối đa 32 MiB.")
 	}
-	filename = norm.NFC.String(path.Base(strings.ReplaceAll(filename, `\`, "/")))
-	if filename == "" || filename == "." || filename == "/" || len([]rune(filename)) > 255 {
-		return Blob{}, errs.Invalid("filename", "a file name of 1-255 characters is required", "Tên tệp phải có 1–255 ký tự.")
-	}
-	mt, err := DetectMediaType(filename, data)
+	filename, mt, err := CheckFile(filename, data)
 	if err != nil {
 		return Blob{}, err
 	}
@@ -77,174 +64,32 @@ func (s *Store) PutBlobAs(ctx context.Context, actor, filename string, data []by
 	return b, tx.Commit(ctx)
 }
 
-// DetectMediaType returns the media type of data, or an
-// UnsupportedMediaType error for HTML, SVG and anything not on the list of
-// types the portal serves.
-func DetectMediaType(filename string, data []byte) (string, error) {
-	head := data[:min(len(data), 1024)]
-	lower := bytes.ToLower(head)
-	if bytes.Contains(lower, []byte("<svg")) || bytes.Contains(lower, []byte("<html")) ||
-		bytes.Contains(lower, []byte("<!doctype html")) || bytes.Contains(lower, []byte("<script")) {
-		return "", refusedType()
+// CheckFile applies the portal's one file policy (contentrules.DetectFile,
+// which the hub applies too) to a file as the sub-portal receives it: the
+// name loses any folder a browser sent and becomes NFC, then it and the
+// content must pass. It returns the clean name and the media type, or an
+// errs.Error with the policy's English and Vietnamese messages:
+// InvalidArgument for a bad name or an empty file, UnsupportedMediaType for
+// a type refused or not the one the name says.
+func CheckFile(filename string, data []byte) (name, mediaType string, err error) {
+	name = filename
+	if i := strings.LastIndexAny(name, `/\`); i >= 0 {
+		name = name[i+1:]
 	}
-	ext := strings.ToLower(path.Ext(filename))
-	detected := http.DetectContentType(data)
-	mt, _, _ := strings.Cut(detected, ";")
-	switch mt {
-	case "application/pdf", "image/png", "image/jpeg", "image/gif", "image/webp":
-		return mt, nil
-	case "application/zip":
-		// Office Open XML and OpenDocument files are ZIP archives; no other
-		// ZIP archive (.zip, .jar, .apk, ...) is taken.
-		return zipOfficeType(ext, data)
-	case "text/plain":
-		switch ext {
-		case ".csv":
-			return "text/csv", nil
-		case ".json":
-			return "application/json", nil
-		case ".txt":
-			return "text/plain", nil
+	name = norm.NFC.String(name)
+	mediaType, err = contentrules.DetectFile(name, data)
+	var fe *contentrules.FileError
+	if errors.As(err, &fe) {
+		kind, field := errs.UnsupportedMediaType, "file"
+		switch fe.Problem {
+		case contentrules.FileBadName:
+			kind, field = errs.InvalidArgument, "filename"
+		case contentrules.FileEmpty:
+			kind = errs.InvalidArgument
 		}
-	case "application/octet-stream":
-		// Legacy office files (OLE compound documents).
-		if bytes.HasPrefix(data, []byte{0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1}) {
-			if t, ok := legacyOfficeTypes[ext]; ok {
-				return t, nil
-			}
-		}
+		return name, "", errs.New(kind, field, fe.Description, fe.MessageVI)
 	}
-	return "", refusedType()
-}
-
-func refusedType() error {
-	return errs.New(errs.UnsupportedMediaType, "file",
-		"this type of file is not accepted (PDF, images, office documents, CSV; never HTML or SVG)",
-		"Không nhận loại tệp này (chỉ nhận PDF, ảnh, tài liệu văn phòng, CSV; không nhận HTML hay SVG).")
-}
-
-// ErrArchive refuses a ZIP archive that is no office document.
-var ErrArchive = errs.New(errs.UnsupportedMediaType, "file",
-	"archives (ZIP, JAR, APK, ...) are not accepted; office documents (.docx, .xlsx, .pptx, .odt, .ods, .odp) are",
-	"Không nhận tệp nén (ZIP, JAR, APK…); chỉ nhận tài liệu văn phòng (.docx, .xlsx, .pptx, .odt, .ods, .odp).")
-
-// ErrNotOffice refuses a file named as an office document (.docx, ...)
-// that holds none: a ZIP archive without the document's parts.
-var ErrNotOffice = errs.New(errs.UnsupportedMediaType, "file",
-	"the file is named as an office document but is not one (a ZIP archive without a document inside)",
-	"Tệp mang đuôi của tài liệu văn phòng nhưng không phải tài liệu văn phòng (chỉ là tệp nén, không có nội dung văn bản bên trong).")
-
-var officeTypes = map[string]string{
-	".docx": mediaDOCX,
-	".xlsx": mediaXLSX,
-	".pptx": mediaPPTX,
-	".odt":  "application/vnd.oasis.opendocument.text",
-	".ods":  "application/vnd.oasis.opendocument.spreadsheet",
-	".odp":  "application/vnd.oasis.opendocument.presentation",
-}
-
-const (
-	mediaDOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
-	mediaXLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-	mediaPPTX = "application/vnd.openxmlformats-officedocument.presentationml.presentation"
-)
-
-// ooxmlMain maps the content type of an Office Open XML package's main part
-// (as [Content_Types].xml declares it) to the document's media type. Macro
-// -enabled documents and templates are not among them.
-var ooxmlMain = map[string]string{
-	"application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml":   mediaDOCX,
-	"application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml":         mediaXLSX,
-	"application/vnd.openxmlformats-officedocument.presentationml.presentation.main+xml": mediaPPTX,
-}
-
-// odfTypes are the OpenDocument types taken, as the package's mimetype
-// entry names them.
-var odfTypes = map[string]bool{
-	"application/vnd.oasis.opendocument.text":         true,
-	"application/vnd.oasis.opendocument.spreadsheet":  true,
-	"application/vnd.oasis.opendocument.presentation": true,
-}
-
-// zipOfficeType types a ZIP archive by what it holds: an Office Open XML
-// document ([Content_Types].xml declaring a Word, Excel or PowerPoint main
-// part that the archive holds) or an OpenDocument one (a mimetype entry
-// naming a text, spreadsheet or presentation, and content.xml). The type
-// comes from the content, so a spreadsheet named .docx is labelled a
-// spreadsheet (and the back office refuses the mismatch). A ZIP archive is
-// taken only under an office document's name (.docx, .xlsx, .pptx, .odt,
-// .ods, .odp): under any other name it is ErrArchive, and under one of those
-// without the document inside it is ErrNotOffice.
-func zipOfficeType(ext string, data []byte) (string, error) {
-	if _, ok := officeTypes[ext]; !ok {
-		return "", ErrArchive
-	}
-	refuse := ErrNotOffice
-	zr, err := zip.NewReader(bytes.NewReader(data), int64(len(data)))
-	if err != nil {
-		return "", refuse
-	}
-	entries := map[string]*zip.File{}
-	parts := map[string]bool{} // OOXML part names ignore case
-	for _, f := range zr.File {
-		entries[f.Name] = f
-		parts[strings.ToLower(f.Name)] = true
-	}
-	if f := entries["mimetype"]; f != nil && entries["content.xml"] != nil {
-		if b, err := readZipEntry(f, 128); err == nil {
-			if t := strings.TrimSpace(string(b)); odfTypes[t] {
-				return t, nil
-			}
-		}
-	}
-	if f := entries["[Content_Types].xml"]; f != nil {
-		b, err := readZipEntry(f, 1<<20)
-		if err != nil {
-			return "", refuse
-		}
-		var types struct {
-			Overrides []struct {
-				PartName    string `xml:"PartName,attr"`
-				ContentType string `xml:"ContentType,attr"`
-			} `xml:"Override"`
-		}
-		if err := xml.Unmarshal(b, &types); err != nil {
-			return "", refuse
-		}
-		for _, o := range types.Overrides {
-			t, ok := ooxmlMain[strings.ToLower(strings.TrimSpace(o.ContentType))]
-			if ok && parts[strings.ToLower(strings.TrimPrefix(o.PartName, "/"))] {
-				return t, nil
-			}
-		}
-	}
-	return "", refuse
-}
-
-// readZipEntry reads an archive entry of at most limit bytes.
-func readZipEntry(f *zip.File, limit int64) ([]byte, error) {
-	if f.UncompressedSize64 > uint64(limit) {
-		return nil, errors.New("zip entry too large")
-	}
-	rc, err := f.Open()
-	if err != nil {
-		return nil, err
-	}
-	defer rc.Close()
-	b, err := io.ReadAll(io.LimitReader(rc, limit+1))
-	if err != nil {
-		return nil, err
-	}
-	if int64(len(b)) > limit {
-		return nil, errors.New("zip entry too large")
-	}
-	return b, nil
-}
-
-var legacyOfficeTypes = map[string]string{
-	".doc": "application/msword",
-	".xls": "application/vnd.ms-excel",
-	".ppt": "application/vnd.ms-powerpoint",
+	return name, mediaType, err
 }
 
 // BlobsToUpload returns those of the given files the hub has not confirmed.

@@ -373,8 +373,13 @@ type BlobHeader struct {
 	Sha256 string `protobuf:"bytes,1,opt,name=sha256,proto3" json:"sha256,omitempty"`
 	// Size in bytes, 1..33,554,432.
 	Size uint64 `protobuf:"varint,2,opt,name=size,proto3" json:"size,omitempty"`
-	// The media type the sender claims; the hub checks it against the content.
-	MediaType     string `protobuf:"bytes,3,opt,name=media_type,json=mediaType,proto3" json:"media_type,omitempty"`
+	// The media type the sender claims; it must be the type the hub detects
+	// from the content (FILE_TYPE_MISMATCH otherwise).
+	MediaType string `protobuf:"bytes,3,opt,name=media_type,json=mediaType,proto3" json:"media_type,omitempty"`
+	// The file's name, as an item will attach it (e.g. "Quyết định 15.pdf"):
+	// no folder, control or bidi characters; its extension must promise the
+	// type the hub detects from the content. Required.
+	Filename      string `protobuf:"bytes,4,opt,name=filename,proto3" json:"filename,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -426,6 +431,13 @@ func (x *BlobHeader) GetSize() uint64 {
 func (x *BlobHeader) GetMediaType() string {
 	if x != nil {
 		return x.MediaType
+	}
+	return ""
+}
+
+func (x *BlobHeader) GetFilename() string {
+	if x != nil {
+		return x.Filename
 	}
 	return ""
 }
@@ -846,13 +858,14 @@ const file_portalhub_v1_ingest_proto_rawDesc = "" +
 	"content_id\x18\x01 \x01(\tR\tcontentId\x12\x18\n" +
 	"\aversion\x18\x02 \x01(\x04R\aversion\x125\n" +
 	"\x06result\x18\x03 \x01(\v2\x1d.portalhub.v1.PublishResponseR\x06result\x12(\n" +
-	"\x05error\x18\x04 \x01(\v2\x12.google.rpc.StatusR\x05error\"W\n" +
+	"\x05error\x18\x04 \x01(\v2\x12.google.rpc.StatusR\x05error\"s\n" +
 	"\n" +
 	"BlobHeader\x12\x16\n" +
 	"\x06sha256\x18\x01 \x01(\tR\x06sha256\x12\x12\n" +
 	"\x04size\x18\x02 \x01(\x04R\x04size\x12\x1d\n" +
 	"\n" +
-	"media_type\x18\x03 \x01(\tR\tmediaType\"g\n" +
+	"media_type\x18\x03 \x01(\tR\tmediaType\x12\x1a\n" +
+	"\bfilename\x18\x04 \x01(\tR\bfilename\"g\n" +
 	"\x11UploadBlobRequest\x122\n" +
 	"\x06header\x18\x01 \x01(\v2\x18.portalhub.v1.BlobHeaderH\x00R\x06header\x12\x16\n" +
 	"\x05chunk\x18\x02 \x01(\fH\x00R\x05chunkB\x06\n" +
