@@ -9,6 +9,7 @@ import (
 	"errors"
 	"net"
 	"os"
+	"strings"
 	"time"
 	_ "time/tzdata" // Asia/Ho_Chi_Minh without the host's zoneinfo
 
@@ -37,7 +38,11 @@ func main() {
 	set.String(&cfg.TemplateDir, "GATEWAY_TEMPLATE_DIR", "", "in development mode, read templates from this folder instead of the binary")
 	set.Int(&cfg.CacheMB, "GATEWAY_CACHE_MB", 256, "page cache size bound in MiB")
 	set.String(&cfg.PublicURL, "GATEWAY_PUBLIC_URL", "",
-		"public address canonical and hreflang links start with, e.g. https://khanhhoa.gov.vn (empty: each request's scheme, X-Forwarded-Proto aware, and Host)")
+		"public address canonical and hreflang links start with, e.g. https://khanhhoa.gov.vn; its host is served (empty, for development: each request's scheme and Host, and only localhost, 127.0.0.1 and ::1 are served)")
+	set.String(&cfg.Hosts, "GATEWAY_HOSTS", "",
+		"further host names served, comma-separated, e.g. www.khanhhoa.gov.vn; any other Host is answered 421")
+	set.String(&cfg.TrustedProxies, "GATEWAY_TRUSTED_PROXIES", "",
+		"IP addresses or CIDR prefixes of the reverse proxies in front of the gateway, comma-separated; X-Forwarded-Proto and X-Forwarded-For are believed only from them")
 	set.Duration(&cfg.TenantRefresh, "GATEWAY_TENANT_REFRESH", 30*time.Second,
 		"how often to poll the tenants table for changes (renamed, suspended, retired) that drop the pages showing them")
 	lifecycle.DeclareHTTPTimeouts(set, &cfg.HTTP)
@@ -53,7 +58,7 @@ func main() {
 
 type settings struct {
 	Addr, DatabaseURL, NATSURL, ReadyFile, TemplateDir string
-	PublicURL                                          string
+	PublicURL, Hosts, TrustedProxies                   string
 	Dev                                                bool
 	CacheMB                                            int
 	TenantRefresh                                      time.Duration
@@ -100,7 +105,7 @@ func run(log zerolog.Logger, cfg settings) error {
 	}
 	srv, err := portal.New(portal.Config{
 		Store: store, Cache: cache, Catalog: catalog, Log: log, Ops: ops, Dev: cfg.Dev, TemplateDir: cfg.TemplateDir,
-		PublicURL: cfg.PublicURL,
+		PublicURL: cfg.PublicURL, Hosts: list(cfg.Hosts), TrustedProxies: list(cfg.TrustedProxies),
 		ReadyDetail: func() map[string]any {
 			return map[string]any{"content_stream_last_sequence": consumer.LastSequence(), "pagecache_entries": cache.Len()}
 		},
@@ -135,4 +140,15 @@ func run(log zerolog.Logger, cfg settings) error {
 		return err
 	}
 	return nil
+}
+
+// list splits a comma-separated setting, dropping blanks.
+func list(s string) []string {
+	var out []string
+	for _, v := range strings.Split(s, ",") {
+		if v = strings.TrimSpace(v); v != "" {
+			out = append(out, v)
+		}
+	}
+	return out
 }

@@ -11,6 +11,7 @@ import (
 	"fmt"
 	"io/fs"
 	"net/http"
+	"net/netip"
 	"net/url"
 	"os"
 	"strings"
@@ -53,9 +54,17 @@ type Config struct {
 	CategoryRefresh time.Duration
 	// PublicURL is the portal's public address (scheme, host and optional
 	// path prefix, e.g. https://khanhhoa.gov.vn) that canonical and hreflang
-	// links start with. Empty: each request's scheme (X-Forwarded-Proto
-	// aware) and Host, and the page cache keys pages by that origin too.
+	// links start with; its host is served. Empty (development): each
+	// request's scheme and Host, the page cache keys pages by that origin
+	// too, and the loopback names are served.
 	PublicURL string
+	// Hosts are further host names served (e.g. the www. name); a port, if
+	// given, is ignored. Requests for any other host are answered 421.
+	Hosts []string
+	// TrustedProxies are the IP addresses or CIDR prefixes of the reverse
+	// proxies in front of the gateway: X-Forwarded-Proto and
+	// X-Forwarded-For are believed only from them.
+	TrustedProxies []string
 }
 
 // Server is the portal's HTTP handler.
@@ -65,6 +74,8 @@ type Server struct {
 	assets   *assets
 	engine   *gin.Engine
 	requests *prometheus.CounterVec
+	hosts    map[string]bool // host names served (see servesHost)
+	proxies  []netip.Prefix  // trusted proxies (see fromTrustedProxy)
 
 	catMu  sync.Mutex
 	cats   []hubread.Category
@@ -94,6 +105,12 @@ func New(cfg Config) (*Server, error) {
 	}
 	s := &Server{cfg: cfg}
 	var err error
+	if s.hosts, err = hostNames(cfg.PublicURL, cfg.Hosts); err != nil {
+		return nil, err
+	}
+	if s.proxies, err = parseProxies(cfg.TrustedProxies); err != nil {
+		return nil, err
+	}
 	if s.assets, err = newAssets(); err != nil {
 		return nil, err
 	}
@@ -109,14 +126,16 @@ func New(cfg Config) (*Server, error) {
 	if err := cfg.Ops.Registry.Register(s.requests); err != nil {
 		return nil, fmt.Errorf("register metrics: %w", err)
 	}
-	s.routes()
+	if err := s.routes(); err != nil {
+		return nil, err
+	}
 	return s, nil
 }
 
 // ServeHTTP serves the portal.
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) { s.engine.ServeHTTP(w, r) }
 
-func (s *Server) routes() {
+func (s *Server) routes() error {
 	gin.SetMode(gin.ReleaseMode)
 	e := gin.New()
 	e.HandleMethodNotAllowed = false
@@ -124,20 +143,30 @@ func (s *Server) routes() {
 	// redirect.go): gin's would send //evil.example to another site.
 	e.RedirectTrailingSlash = false
 	e.RedirectFixedPath = false
+	// gin believes X-Forwarded-For from anyone by default.
+	if err := e.SetTrustedProxies(s.cfg.TrustedProxies); err != nil {
+		return fmt.Errorf("trusted proxies: %w", err)
+	}
 	e.Use(s.recoverer, s.accessLog, s.securityHeaders, s.limitBody, s.refuseOtherSite)
-	get := func(path string, h gin.HandlerFunc) { e.Match([]string{http.MethodGet, http.MethodHead}, path, h) }
+	match := []string{http.MethodGet, http.MethodHead}
 
-	get("/healthz", gin.WrapH(s.cfg.Ops.HealthzHandler()))
-	get("/readyz", s.readyz)
-	get("/metrics", gin.WrapH(s.cfg.Ops.MetricsHandler()))
+	// The ops endpoints answer whatever the Host: probes and scrapers call
+	// them by the instance's address.
+	e.Match(match, "/healthz", gin.WrapH(s.cfg.Ops.HealthzHandler()))
+	e.Match(match, "/readyz", s.readyz)
+	e.Match(match, "/metrics", gin.WrapH(s.cfg.Ops.MetricsHandler()))
+
+	site := e.Group("/", s.checkHost)
+	get := func(path string, h gin.HandlerFunc) { site.Match(match, path, h) }
 	get("/static/:name", s.static)
 	get("/files/:tenant/:content_id/:sha256", s.handle(s.file))
 	get("/", s.negotiate)
 	get("/:lang/", s.handle(s.home))
 	get("/:lang/:tenant/", s.handle(s.tenantHome))
 	get("/:lang/:tenant/:slug", s.handle(s.item))
-	e.NoRoute(s.notFound)
+	e.NoRoute(s.checkHost, s.notFound)
 	s.engine = e
+	return nil
 }
 
 // negotiate sends / to the language the browser prefers.
@@ -259,27 +288,17 @@ func (s *Server) errorPage(c *gin.Context, pe *pageError) {
 }
 
 // origin is the scheme and host absolute links start with: the configured
-// public URL, else the request's (scheme from X-Forwarded-Proto when a proxy
-// sets it, host from Host).
+// public URL, else the request's (see scheme; the host from Host, which
+// checkHost has let through).
 func (s *Server) origin(r *http.Request) string {
 	if s.cfg.PublicURL != "" {
 		return s.cfg.PublicURL
-	}
-	scheme := "http"
-	if r.TLS != nil {
-		scheme = "https"
-	}
-	if p := r.Header.Get("X-Forwarded-Proto"); p != "" {
-		p, _, _ = strings.Cut(p, ",")
-		if p = strings.ToLower(strings.TrimSpace(p)); p == "http" || p == "https" {
-			scheme = p
-		}
 	}
 	host := strings.ToLower(r.Host)
 	if !validHost(host) {
 		host = "localhost"
 	}
-	return scheme + "://" + host
+	return s.scheme(r) + "://" + host
 }
 
 // validHost accepts a host name, IPv4 or bracketed IPv6 address, with an
