@@ -150,24 +150,27 @@ func CheckClaim(name, detected, claimed string) error {
 }
 
 // CheckAttachment is the policy for a file the hub already holds, typed
-// (stored) when it was uploaded, that an item attaches under name claiming
-// claimed (may be empty): the name's extension must promise the stored type,
-// and a claim must be that type. A refusal is a *FileError as DetectFile's.
+// (stored) when it was uploaded, that an item attaches, or an upload names,
+// as name claiming claimed (may be empty): the name's extension must promise
+// the stored type, and a claim must be the extension's type. Text is typed
+// by its name (DetectFile), so the same bytes may be held as CSV and
+// attached as plain text; only JSON must have been held as JSON. A refusal
+// is a *FileError as DetectFile's.
 func CheckAttachment(name, claimed, stored string) error {
 	ext := strings.ToLower(path.Ext(name))
-	t := typeByBase[baseType(stored)]
+	held, want := typeByBase[baseType(stored)], typeByExt[ext]
 	switch {
-	case t == nil:
+	case held == nil:
 		// Stored before the policy, of a type it does not take.
 		return refused(FileUnknown, name)
 	case archiveExts[ext]:
 		return refused(FileArchive, name)
-	case typeByExt[ext] == nil:
+	case want == nil:
 		return refused(FileUnknown, name)
-	case typeByExt[ext] != t:
-		return mismatch(name, ext, t)
+	case want != held && !(want.text() && held.text() && (want.mediaType != MediaJSON || held.mediaType == MediaJSON)):
+		return mismatch(name, ext, held)
 	case claimed != "":
-		return CheckClaim(name, stored, claimed)
+		return CheckClaim(name, want.mediaType, claimed)
 	}
 	return nil
 }

@@ -115,6 +115,13 @@ func TestCheckAttachment(t *testing.T) {
 		{"Danh sách.csv", "text/csv", contentrules.MediaCSV, ""},
 		{"Danh sách.csv", "text/csv", "text/csv", ""}, // as an older sub-portal typed it
 		{"anh.jpeg", "image/jpeg", contentrules.MediaJPEG, ""},
+		// Text is typed by its name: the same bytes held as CSV are plain
+		// text under a .txt name; JSON only if they were held as JSON.
+		{"ghi-chu.txt", "text/plain", contentrules.MediaCSV, ""},
+		{"du-lieu.csv", "text/csv", contentrules.MediaJSON, ""},
+		{"ghi-chu.txt", "text/csv", contentrules.MediaCSV, contentrules.ReasonFileTypeMismatch},
+		{"du-lieu.json", "application/json", contentrules.MediaCSV, contentrules.ReasonFileTypeMismatch},
+		{"anh.png", "image/png", contentrules.MediaText, contentrules.ReasonFileTypeMismatch},
 		{"report.exe", "application/pdf", contentrules.MediaPDF, contentrules.ReasonFileTypeRefused},
 		{"report.zip", "", contentrules.MediaDOCX, contentrules.ReasonFileTypeRefused},
 		{"report.docx", "", contentrules.MediaPDF, contentrules.ReasonFileTypeMismatch},

@@ -102,7 +102,7 @@ func applyTx(ctx context.Context, tx pgx.Tx, tenant string, item *pb.ContentItem
 		}
 	}
 
-	if err := checkBlobs(ctx, tx, item); err != nil {
+	if err := checkBlobs(ctx, tx, tenant, item); err != nil {
 		return nil, err
 	}
 	if err := checkSuccessor(ctx, tx, item); err != nil {
@@ -181,10 +181,12 @@ func writeEvent(ctx context.Context, tx pgx.Tx, ev *pb.ContentEvent) error {
 	return err
 }
 
-// checkBlobs refuses a push whose attachments name files never uploaded
-// (BLOB_MISSING), or name a file under a name or media type other than its
-// own (contentrules.CheckAttachment: FILE_TYPE_MISMATCH, FILE_TYPE_REFUSED).
-func checkBlobs(ctx context.Context, tx pgx.Tx, item *pb.ContentItem) error {
+// checkBlobs refuses a push whose attachments name files the tenant never
+// uploaded (BLOB_MISSING, whether the hub lacks the file or holds only other
+// tenants' copies of it), or name a file under a name or media type other
+// than its own (contentrules.CheckAttachment: FILE_TYPE_MISMATCH,
+// FILE_TYPE_REFUSED).
+func checkBlobs(ctx context.Context, tx pgx.Tx, tenant string, item *pb.ContentItem) error {
 	atts := item.GetAttachments()
 	if len(atts) == 0 {
 		return nil
@@ -199,7 +201,9 @@ func checkBlobs(ctx context.Context, tx pgx.Tx, item *pb.ContentItem) error {
 		}
 		want = append(want, b)
 	}
-	rows, err := tx.Query(ctx, `SELECT sha256, media_type FROM blobs WHERE sha256 = ANY($1)`, want)
+	rows, err := tx.Query(ctx, `SELECT b.sha256, b.media_type FROM blobs b
+		JOIN blob_owners o ON o.sha256 = b.sha256 AND o.tenant_id = $1
+		WHERE b.sha256 = ANY($2)`, tenant, want)
 	if err != nil {
 		return err
 	}

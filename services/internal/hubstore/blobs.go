@@ -3,18 +3,29 @@ package hubstore
 import (
 	"context"
 	"encoding/hex"
+
+	"github.com/jackc/pgx/v5"
 )
 
-// PutBlob stores a file under its SHA-256, which the caller has verified.
-// Storing a file the hub already holds changes nothing and reports
-// alreadyPresent.
-func (s *Store) PutBlob(ctx context.Context, sha [32]byte, mediaType string, data []byte) (alreadyPresent bool, err error) {
-	tag, err := s.pool.Exec(ctx, `INSERT INTO blobs (sha256, size, media_type, data) VALUES ($1, $2, $3, $4)
-		ON CONFLICT (sha256) DO NOTHING`, sha[:], int64(len(data)), mediaType, data)
+// PutBlob stores a file under its SHA-256, which the caller has verified
+// against the bytes, and makes tenant one of its owners. A file the hub
+// holds already is not stored again (its stored media type stays); the
+// tenant becomes an owner all the same, as the bytes prove it holds the
+// file. ownedBefore reports that tenant owned it already.
+func (s *Store) PutBlob(ctx context.Context, tenant string, sha [32]byte, mediaType string, data []byte) (ownedBefore bool, err error) {
+	err = pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
+		if _, err := tx.Exec(ctx, `INSERT INTO blobs (sha256, size, media_type, data) VALUES ($1, $2, $3, $4)
+			ON CONFLICT (sha256) DO NOTHING`, sha[:], int64(len(data)), mediaType, data); err != nil {
+			return err
+		}
+		tag, err := tx.Exec(ctx, `INSERT INTO blob_owners (tenant_id, sha256) VALUES ($1, $2) ON CONFLICT DO NOTHING`, tenant, sha[:])
+		ownedBefore = tag.RowsAffected() == 0
+		return err
+	})
 	if err != nil {
 		return false, mapErr("store blob "+hex.EncodeToString(sha[:]), err)
 	}
-	return tag.RowsAffected() == 0, nil
+	return ownedBefore, nil
 }
 
 // Blob is a stored file's metadata.
@@ -23,10 +34,14 @@ type Blob struct {
 	MediaType string
 }
 
-// BlobInfo returns a stored file's size and media type, or ErrNotFound.
-func (s *Store) BlobInfo(ctx context.Context, sha [32]byte) (Blob, error) {
+// BlobInfo returns the size and media type of a file tenant owns, or
+// ErrNotFound, whether the hub holds no such file or only other tenants'
+// copies of it: nothing says what another tenant stored.
+func (s *Store) BlobInfo(ctx context.Context, tenant string, sha [32]byte) (Blob, error) {
 	var b Blob
-	err := s.pool.QueryRow(ctx, `SELECT size, media_type FROM blobs WHERE sha256 = $1`, sha[:]).Scan(&b.Size, &b.MediaType)
+	err := s.pool.QueryRow(ctx, `SELECT b.size, b.media_type FROM blobs b
+		JOIN blob_owners o ON o.sha256 = b.sha256 AND o.tenant_id = $1
+		WHERE b.sha256 = $2`, tenant, sha[:]).Scan(&b.Size, &b.MediaType)
 	if err != nil {
 		return Blob{}, mapErr("look up blob "+hex.EncodeToString(sha[:]), err)
 	}

@@ -174,7 +174,7 @@ func TestApplyBlobMissing(t *testing.T) {
 	ctx := context.Background()
 	present := sha256.Sum256([]byte("present"))
 	missing := sha256.Sum256([]byte("missing"))
-	if _, err := s.PutBlob(ctx, present, "text/plain; charset=utf-8", []byte("present")); err != nil {
+	if _, err := s.PutBlob(ctx, "tenant-a", present, "text/plain; charset=utf-8", []byte("present")); err != nil {
 		t.Fatal(err)
 	}
 	item := article("bao-cao", 1, "Báo cáo", "bao-cao")
@@ -193,11 +193,16 @@ func TestApplyBlobMissing(t *testing.T) {
 	if n := count(t, s, `SELECT count(*) FROM items`); n != 0 {
 		t.Errorf("items = %d, want 0", n)
 	}
-	if _, err := s.PutBlob(ctx, missing, "text/plain; charset=utf-8", []byte("missing")); err != nil {
+	if _, err := s.PutBlob(ctx, "tenant-a", missing, "text/plain; charset=utf-8", []byte("missing")); err != nil {
 		t.Fatal(err)
 	}
 	if _, err := push(t, s, "tenant-a", item); err != nil {
 		t.Fatalf("push after upload: %v", err)
+	}
+	// The files are tenant-a's: tenant-b cannot attach them.
+	_, err = push(t, s, "tenant-b", item)
+	if r := refusal(t, err, contentrules.ReasonBlobMissing); r.Field != "item.attachments[0].sha256" {
+		t.Errorf("tenant-b: field = %q", r.Field)
 	}
 }
 
@@ -390,17 +395,31 @@ func TestBlobsAndCategories(t *testing.T) {
 	s := newStore(t)
 	ctx := context.Background()
 	sum := sha256.Sum256([]byte("%PDF-1.4"))
-	if b, err := s.BlobInfo(ctx, sum); !errors.Is(err, ErrNotFound) {
+	if b, err := s.BlobInfo(ctx, "tenant-a", sum); !errors.Is(err, ErrNotFound) {
 		t.Fatalf("BlobInfo before = %+v, %v; want ErrNotFound", b, err)
 	}
-	if already, err := s.PutBlob(ctx, sum, "application/pdf", []byte("%PDF-1.4")); err != nil || already {
-		t.Fatalf("PutBlob = %v, %v; want stored", already, err)
+	if owned, err := s.PutBlob(ctx, "tenant-a", sum, "application/pdf", []byte("%PDF-1.4")); err != nil || owned {
+		t.Fatalf("PutBlob = %v, %v; want stored, not owned before", owned, err)
 	}
-	if already, err := s.PutBlob(ctx, sum, "application/pdf", []byte("%PDF-1.4")); err != nil || !already {
-		t.Fatalf("second PutBlob = %v, %v; want already present", already, err)
+	if owned, err := s.PutBlob(ctx, "tenant-a", sum, "application/pdf", []byte("%PDF-1.4")); err != nil || !owned {
+		t.Fatalf("second PutBlob = %v, %v; want owned before", owned, err)
 	}
-	if b, err := s.BlobInfo(ctx, sum); err != nil || b != (Blob{Size: 8, MediaType: "application/pdf"}) {
+	if b, err := s.BlobInfo(ctx, "tenant-a", sum); err != nil || b != (Blob{Size: 8, MediaType: "application/pdf"}) {
 		t.Fatalf("BlobInfo after = %+v, %v", b, err)
+	}
+	// Another tenant's copy is none of tenant-b's business until it sends
+	// the bytes; then it owns the one stored copy too.
+	if b, err := s.BlobInfo(ctx, "tenant-b", sum); !errors.Is(err, ErrNotFound) {
+		t.Fatalf("tenant-b's BlobInfo = %+v, %v; want ErrNotFound", b, err)
+	}
+	if owned, err := s.PutBlob(ctx, "tenant-b", sum, "application/pdf", []byte("%PDF-1.4")); err != nil || owned {
+		t.Fatalf("tenant-b's PutBlob = %v, %v; want not owned before", owned, err)
+	}
+	if b, err := s.BlobInfo(ctx, "tenant-b", sum); err != nil || b.Size != 8 {
+		t.Fatalf("tenant-b's BlobInfo after = %+v, %v", b, err)
+	}
+	if n, o := count(t, s, `SELECT count(*) FROM blobs`), count(t, s, `SELECT count(*) FROM blob_owners`); n != 1 || o != 2 {
+		t.Errorf("blobs %d, owners %d; want 1 and 2", n, o)
 	}
 	if !s.KnownCategory("news") || s.KnownCategory("nope") {
 		t.Errorf("KnownCategory wrong")

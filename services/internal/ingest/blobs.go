@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"strings"
 	"time"
 
 	pb "github.com/portalhub/portalhub/proto/gen/portalhub/v1"
@@ -24,7 +25,9 @@ const (
 // it arrives, checked against the header's SHA-256 and size, typed by the
 // one file policy (contentrules.DetectFile: the content must be of the type
 // the header's filename promises, and the header's media_type must be that
-// type), and stored unless the hub holds it already.
+// type), and stored unless the hub holds it already. A tenant's own files
+// are answered already_present from the header alone; another tenant's copy
+// counts for nothing (see hubstore.PutBlob).
 func (s *Server) UploadBlob(stream pb.IngestService_UploadBlobServer) error {
 	ctx := stream.Context()
 	tenant, err := tenantOf(ctx)
@@ -83,14 +86,19 @@ func (s *Server) uploadBlob(stream pb.IngestService_UploadBlobServer, tenant str
 			"Tệp vượt quá 32 MiB")
 	}
 
-	switch info, err := s.store.BlobInfo(ctx, sum); {
+	if strings.TrimSpace(h.GetMediaType()) == "" {
+		return nil, refuse(contentrules.ReasonRequired, "header.media_type", "the media type of the file is required",
+			"Thiếu kiểu tệp (media type)")
+	}
+
+	// Only the caller's own files are "already present": another tenant's
+	// copy is no proof that this one holds the bytes, and answering so would
+	// tell it what others stored. It sends the bytes, and becomes an owner.
+	switch info, err := s.store.BlobInfo(ctx, tenant, sum); {
 	case err == nil:
 		// The same verdict as if the bytes were sent: the type stored was
 		// detected from them.
-		if err := contentrules.CheckAttachment(h.GetFilename(), "", info.MediaType); err != nil {
-			return nil, fileRefusal(err)
-		}
-		if err := contentrules.CheckClaim(h.GetFilename(), info.MediaType, h.GetMediaType()); err != nil {
+		if err := contentrules.CheckAttachment(h.GetFilename(), h.GetMediaType(), info.MediaType); err != nil {
 			return nil, fileRefusal(err)
 		}
 		return &pb.UploadBlobResponse{Sha256: h.GetSha256(), Size: uint64(info.Size), MediaType: info.MediaType, AlreadyPresent: true}, nil
@@ -148,7 +156,7 @@ func (s *Server) uploadBlob(stream pb.IngestService_UploadBlobServer, tenant str
 	if err != nil {
 		return nil, fileRefusal(err)
 	}
-	already, err := s.store.PutBlob(ctx, sum, mediaType, buf.Bytes())
+	already, err := s.store.PutBlob(ctx, tenant, sum, mediaType, buf.Bytes())
 	if err != nil {
 		return nil, grpcError(err)
 	}

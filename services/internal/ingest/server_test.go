@@ -476,3 +476,71 @@ func TestOversizedMessage(t *testing.T) {
 		t.Errorf("items = %d, want 0", n)
 	}
 }
+
+// uploadHeaderOnly opens an upload with hdr and sends no bytes: what a
+// tenant probing for another's file would do.
+func uploadHeaderOnly(h *hub, tenant string, hdr *pb.BlobHeader) (*pb.UploadBlobResponse, error) {
+	return uploadHeader(h, tenant, hdr, nil)
+}
+
+// B14: a blob belongs to the tenants that uploaded it. Another tenant can
+// neither attach it knowing its hash nor learn from UploadBlob that it is
+// held; it gets exactly the answers it would for a file nobody stored, and
+// becomes an owner by sending the bytes, which are not stored twice.
+func TestBlobsBelongToTheirTenants(t *testing.T) {
+	h := startHub(t)
+	pdf := filecases.PDF()
+	absent := append([]byte{}, pdf...)
+	absent = append(absent, "% never uploaded\n"...)
+	if _, err := upload(h, "so-gd", "Quyết định.pdf", "application/pdf", pdf); err != nil {
+		t.Fatal(err)
+	}
+	header := func(data []byte) *pb.BlobHeader {
+		return &pb.BlobHeader{Sha256: shaHex(data), Size: uint64(len(pdf)), MediaType: "application/pdf", Filename: "a.pdf"}
+	}
+	answer := func(err error) string {
+		st := status.Convert(err)
+		return st.Code().String() + " " + contentrules.ReasonOf(err) + " " + strings.ReplaceAll(st.Message(), shaHex(absent), shaHex(pdf))
+	}
+
+	// The owner is told its file is held, without sending it again.
+	got, err := uploadHeaderOnly(h, "so-gd", header(pdf))
+	if err != nil || !got.AlreadyPresent {
+		t.Fatalf("owner's header-only upload = %v, %v; want already present", got, err)
+	}
+	// Another tenant learns nothing: the same answer as for an absent file.
+	got, errHeld := uploadHeaderOnly(h, "xa-b", header(pdf))
+	_, errAbsent := uploadHeaderOnly(h, "xa-b", header(absent))
+	if errHeld == nil || answer(errHeld) != answer(errAbsent) {
+		t.Fatalf("another tenant's header-only upload = %v, %v; want the answer for an absent file (%v)", got, errHeld, errAbsent)
+	}
+
+	// Nor can it attach the file: BLOB_MISSING, as for an absent one.
+	publish := func(data []byte) error {
+		it := item("trich-dan", 1, "Trích dẫn", "")
+		it.Attachments = []*pb.Attachment{{Sha256: shaHex(data), Filename: "Quyết định.pdf", MediaType: "application/pdf"}}
+		_, err := h.client.Publish(h.as("xa-b"), &pb.PublishRequest{Item: it})
+		return err
+	}
+	errHeld, errAbsent = publish(pdf), publish(absent)
+	wantRefusal(t, "attach another tenant's file", errHeld, codes.FailedPrecondition, contentrules.ReasonBlobMissing)
+	if answer(errHeld) != answer(errAbsent) {
+		t.Errorf("attach another tenant's file: %v; want the answer for an absent file (%v)", errHeld, errAbsent)
+	}
+
+	// Sending the bytes proves it holds them: it becomes an owner, the file
+	// is not stored twice, and it may attach it.
+	got, err = upload(h, "xa-b", "Quyết định.pdf", "application/pdf", pdf)
+	if err != nil || got.AlreadyPresent || got.MediaType != "application/pdf" {
+		t.Fatalf("another tenant's full upload = %v, %v; want stored, not already present", got, err)
+	}
+	if n := h.count(t, `SELECT count(*) FROM blobs`); n != 1 {
+		t.Errorf("blobs = %d, want 1", n)
+	}
+	if err := publish(pdf); err != nil {
+		t.Fatalf("attach after uploading: %v", err)
+	}
+	if got, err := uploadHeaderOnly(h, "xa-b", header(pdf)); err != nil || !got.AlreadyPresent {
+		t.Errorf("new owner's header-only upload = %v, %v; want already present", got, err)
+	}
+}
