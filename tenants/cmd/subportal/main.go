@@ -48,6 +48,10 @@ type settings struct {
 	SessionTTL                   time.Duration
 	DevTemplates                 bool
 	HTTP                         lifecycle.HTTPTimeouts
+	HashMemoryMiB                int
+	LoginClientAttempts          int
+	LoginClientWindow            time.Duration
+	TrustedProxies               string
 }
 
 func declare(s *settings, program string) *config.Set {
@@ -66,6 +70,12 @@ func declare(s *settings, program string) *config.Set {
 	set.Duration(&s.SessionTTL, "SUBPORTAL_SESSION_TTL", 0, "back-office session cookie lifetime (0: until the browser closes; the server ends sessions after 2 h idle, 12 h in all)")
 	set.Bool(&s.DevTemplates, "SUBPORTAL_DEV_TEMPLATES", false, "re-parse the back office's templates on every request (development)")
 	set.String(&s.ReadyFile, "PORTALHUB_READY_FILE", "", "file to write the bound addresses to, as JSON, once ready")
+	set.Int(&s.HashMemoryMiB, "SUBPORTAL_PASSWORD_HASH_MEMORY_MIB", int(accounts.DefaultHashMemoryMiB),
+		"memory password checks may take at once, in MiB (each argon2id check takes 64 MiB; logins beyond it wait a second, then get 429)")
+	set.Int(&s.LoginClientAttempts, "SUBPORTAL_LOGIN_CLIENT_ATTEMPTS", 30, "login attempts one client address may make at once (0: no limit per client)")
+	set.Duration(&s.LoginClientWindow, "SUBPORTAL_LOGIN_CLIENT_WINDOW", 10*time.Minute, "time over which a client regains all of its login attempts")
+	set.String(&s.TrustedProxies, "SUBPORTAL_TRUSTED_PROXIES", "",
+		"reverse proxies (addresses or CIDR prefixes, comma-separated) whose X-Forwarded-For names the client for the login limit")
 	lifecycle.DeclareHTTPTimeouts(set, &s.HTTP)
 	return set
 }
@@ -131,6 +141,16 @@ func serve(args []string) error {
 	if s.SessionTTL < 0 {
 		return fmt.Errorf("SUBPORTAL_SESSION_TTL must not be negative, not %s", s.SessionTTL)
 	}
+	if s.HashMemoryMiB < 1 {
+		return fmt.Errorf("SUBPORTAL_PASSWORD_HASH_MEMORY_MIB must be at least 1, not %d", s.HashMemoryMiB)
+	}
+	if s.LoginClientAttempts > 0 && s.LoginClientWindow <= 0 {
+		return fmt.Errorf("SUBPORTAL_LOGIN_CLIENT_WINDOW must be positive, not %s", s.LoginClientWindow)
+	}
+	proxies, err := accounts.ParseTrustedProxies(s.TrustedProxies)
+	if err != nil {
+		return fmt.Errorf("SUBPORTAL_TRUSTED_PROXIES: %w", err)
+	}
 	if !s.HubInsecure && s.HubCA == "" {
 		return errors.New("SUBPORTAL_HUB_CA is required (SUBPORTAL_HUB_INSECURE=true only for tests)")
 	}
@@ -158,11 +178,14 @@ func serve(args []string) error {
 
 	board := editorial.Board{AllowSelfApproval: s.BoardSelfApproval}
 	accts := accounts.New(st.Pool(), log.With().Str("component", "accounts").Logger())
+	accts.SetHashMemory(int64(s.HashMemoryMiB))
 	bo, err := backoffice.New(backoffice.Config{
-		Store:          st,
-		Accounts:       accts,
-		Sessions:       &accounts.Sessions{Store: accts, CookieName: cookiePrefix(s.Tenant) + "_session", TTL: s.SessionTTL},
-		Editorial:      editorial.New(st.Pool(), st, board, log.With().Str("component", "editorial").Logger()),
+		Store:     st,
+		Accounts:  accts,
+		Sessions:  &accounts.Sessions{Store: accts, CookieName: cookiePrefix(s.Tenant) + "_session", TTL: s.SessionTTL},
+		Editorial: editorial.New(st.Pool(), st, board, log.With().Str("component", "editorial").Logger()),
+		LoginLimiter: accounts.NewClientLimiter(accounts.ClientLimit{Attempts: s.LoginClientAttempts,
+			Window: s.LoginClientWindow, TrustedProxies: proxies}),
 		Board:          board,
 		Name:           s.Name,
 		Tenant:         s.Tenant,

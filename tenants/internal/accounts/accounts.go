@@ -103,9 +103,13 @@ type Store struct {
 	log  zerolog.Logger
 
 	params  hashParams                                 // argon2id cost for new hashes
+	gate    *hashGate                                  // bounds the memory hashing takes at once
 	now     func() time.Time                           // the clock
 	sleep   func(ctx context.Context, d time.Duration) // the failure delay
 	csrfKey []byte                                     // signs anonymous CSRF tokens
+	// beforeHash, when set (tests), runs before every argon2id computation,
+	// with its memory held.
+	beforeHash func()
 }
 
 // New returns a store over pool. In test binaries (testing.Testing) new
@@ -116,6 +120,7 @@ func New(pool *pgxpool.Pool, log zerolog.Logger) *Store {
 		pool:    pool,
 		log:     log,
 		params:  defaultParams,
+		gate:    newHashGate(DefaultHashMemoryMiB<<10, hashQueueWait),
 		now:     time.Now,
 		sleep:   sleepCtx,
 		csrfKey: make([]byte, 32),
@@ -132,6 +137,12 @@ func New(pool *pgxpool.Pool, log zerolog.Logger) *Store {
 // SetClock replaces the store's clock (tests: lockout expiry, session
 // expiry). Call it before the store is in use.
 func (s *Store) SetClock(now func() time.Time) { s.now = now }
+
+// SetHashMemory bounds the memory password hashing may take at once, in
+// MiB (default DefaultHashMemoryMiB): each argon2id hash holds its memory
+// cost while it runs, and a password check that finds no memory free within
+// a second is answered ErrBusy. Call it before the store is in use.
+func (s *Store) SetHashMemory(mib int64) { s.gate = newHashGate(mib<<10, hashQueueWait) }
 
 // SetFailureDelay replaces how the store waits after a failed login
 // (tests: record instead of sleeping). Call it before the store is in use.
@@ -274,7 +285,7 @@ func (s *Store) create(ctx context.Context, actor string, in NewAccount, bootstr
 	if err := CheckPassword(username, in.Password); err != nil {
 		return Account{}, err
 	}
-	hash, err := hashPassword(in.Password, s.params)
+	hash, err := s.hash(ctx, in.Password)
 	if err != nil {
 		return Account{}, err
 	}

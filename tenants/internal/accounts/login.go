@@ -66,53 +66,15 @@ func UnknownUser(typed string) string {
 	return "unknown user #" + hex.EncodeToString(sum[:4])
 }
 
-// lockedUntil returns when username unlocks, if it is locked at now.
-func (s *Store) lockedUntil(ctx context.Context, username string, now time.Time) (*time.Time, error) {
-	var until *time.Time
-	err := s.pool.QueryRow(ctx, `
-		SELECT locked_until FROM login_throttle WHERE username = $1 AND locked_until > $2`,
-		username, now).Scan(&until)
-	if errors.Is(err, pgx.ErrNoRows) {
-		return nil, nil
-	}
-	if err != nil {
-		return nil, fmt.Errorf("read login throttle: %w", err)
-	}
-	return until, nil
-}
-
-// recordFailure counts a failed attempt for username, in tx, and returns the
-// lockout it caused, if any. A lockout that has run out starts the count
-// again.
-func recordFailure(ctx context.Context, tx pgx.Tx, username string, now time.Time) (failures int, locked *time.Time, err error) {
-	if _, err := tx.Exec(ctx, `DELETE FROM login_throttle WHERE last_failure_at < $1 AND (locked_until IS NULL OR locked_until <= $2)`,
-		now.Add(-throttleKeep), now); err != nil {
-		return 0, nil, fmt.Errorf("prune login throttle: %w", err)
-	}
-	err = tx.QueryRow(ctx, `
-		INSERT INTO login_throttle AS t (username, failures, last_failure_at) VALUES ($1, 1, $2)
-		ON CONFLICT (username) DO UPDATE SET
-			failures = CASE WHEN t.locked_until IS NOT NULL AND t.locked_until <= $2 THEN 1 ELSE t.failures + 1 END,
-			last_failure_at = $2,
-			locked_until = CASE
-				WHEN t.locked_until > $2 THEN t.locked_until
-				WHEN (CASE WHEN t.locked_until IS NOT NULL AND t.locked_until <= $2 THEN 1 ELSE t.failures + 1 END) >= $3
-					THEN $2 + $4::interval
-				END
-		RETURNING failures, locked_until`,
-		username, now, maxFailures, lockDuration).Scan(&failures, &locked)
-	if err != nil {
-		return 0, nil, fmt.Errorf("record failed login: %w", err)
-	}
-	return failures, locked, nil
-}
-
 // Login checks a username and password. It answers ErrBadCredentials for a
 // wrong password or an unknown username (alike, in time too), ErrLocked
 // while the username is locked after 5 consecutive failures (the lockout
-// lasts 15 minutes), and ErrDisabled for a disabled account, but only once
-// its password is right. Every failure costs a delay of 0.5 to 1 s. Every
-// attempt is in the audit log.
+// lasts 15 minutes; it is counted before the password is checked, so it
+// holds however many attempts arrive at once), ErrBusy when the memory
+// password hashing may take is in use (nothing is counted then), and
+// ErrDisabled for a disabled account, but only once its password is right.
+// Every failure costs a delay of 0.5 to 1 s. Every attempt is in the audit
+// log.
 func (s *Store) Login(ctx context.Context, username, password string) (Account, error) {
 	now := s.now()
 	key := throttleKey(username)
@@ -125,53 +87,47 @@ func (s *Store) Login(ctx context.Context, username, password string) (Account, 
 	// log. What was typed as an unknown username is not kept: it may be a
 	// password typed into the wrong field, and the audit log is forever.
 	who, subject := key, subjectOf(key)
+	reason := "wrong_password"
 	if unknown {
-		who, subject = UnknownUser(key), ""
+		who, subject, reason = UnknownUser(key), "", "unknown_username"
 	}
 
-	if until, err := s.lockedUntil(ctx, key, now); err != nil {
+	// Memory first: an attempt that finds none is answered ErrBusy without
+	// being counted against the account.
+	release, err := s.gate.enter(ctx, s.costOf(hash))
+	if err != nil {
 		return Account{}, err
-	} else if until != nil {
+	}
+	slot, err := s.takeAttempt(ctx, key, now)
+	if err != nil {
+		release()
+		return Account{}, err
+	}
+	if slot.refused {
+		release()
 		if err := audit(ctx, s.pool, who, "login_refused_locked", subject,
-			map[string]any{"locked_until": until.UTC()}); err != nil {
+			map[string]any{"locked_until": slot.lockedUntil.UTC()}); err != nil {
 			return Account{}, err
 		}
 		s.delay(ctx)
-		return Account{}, lockedErr(*until)
+		return Account{}, lockedErr(*slot.lockedUntil)
 	}
-
-	ok := false
-	reason := "wrong_password"
-	switch {
-	case unknown:
-		reason = "unknown_username"
-		burnPassword(password, s.params)
-	case len(password) > maxPasswordBytes:
-		burnPassword(password[:maxPasswordBytes], s.params)
-	default:
-		ok, err = verifyPassword(password, hash)
-		if err != nil {
-			s.log.Error().Err(err).Str("account", who).Msg("stored password hash unreadable")
-			ok = false
-		}
+	ok, err := s.check(password, hash)
+	release()
+	if err != nil {
+		s.log.Error().Err(err).Str("account", who).Msg("stored password hash unreadable")
+		ok = false
 	}
 
 	if !ok {
-		var failures int
-		var locked *time.Time
 		err := pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
-			var err error
-			failures, locked, err = recordFailure(ctx, tx, key, now)
-			if err != nil {
-				return err
-			}
 			if err := audit(ctx, tx, who, "login_failed", subject,
-				map[string]any{"reason": reason, "failures": failures}); err != nil {
+				map[string]any{"reason": reason, "failures": slot.n}); err != nil {
 				return err
 			}
-			if locked != nil {
+			if slot.locks() {
 				return audit(ctx, tx, who, "login_locked", subject,
-					map[string]any{"failures": failures, "locked_until": locked.UTC()})
+					map[string]any{"failures": slot.n, "locked_until": slot.lockedUntil.UTC()})
 			}
 			return nil
 		})
@@ -179,15 +135,21 @@ func (s *Store) Login(ctx context.Context, username, password string) (Account, 
 			return Account{}, err
 		}
 		s.delay(ctx)
-		if locked != nil {
-			s.log.Warn().Str("account", who).Time("locked_until", *locked).Msg("login locked after repeated failures")
-			return Account{}, lockedErr(*locked)
+		if slot.locks() {
+			s.log.Warn().Str("account", who).Time("locked_until", *slot.lockedUntil).Msg("login locked after repeated failures")
+			return Account{}, lockedErr(*slot.lockedUntil)
 		}
 		return Account{}, ErrBadCredentials
 	}
 
 	if acc.Disabled {
-		if err := audit(ctx, s.pool, key, "login_refused_disabled", subject, nil); err != nil {
+		err := pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
+			if _, err := tx.Exec(ctx, `DELETE FROM login_throttle WHERE username = $1`, key); err != nil {
+				return err
+			}
+			return audit(ctx, tx, key, "login_refused_disabled", subject, nil)
+		})
+		if err != nil {
 			return Account{}, err
 		}
 		return Account{}, ErrDisabled
@@ -243,40 +205,47 @@ func (s *Store) ChangePassword(ctx context.Context, id int64, oldPassword, newPa
 		return ErrDisabled
 	}
 	subject := subjectOf(acc.Username)
-	if until, err := s.lockedUntil(ctx, acc.Username, now); err != nil {
+	release, err := s.gate.enter(ctx, s.costOf(hash))
+	if err != nil {
 		return err
-	} else if until != nil {
-		s.delay(ctx)
-		return lockedErr(*until)
 	}
-	ok, err := verifyPassword(oldPassword, hash)
+	slot, err := s.takeAttempt(ctx, acc.Username, now)
+	if err != nil {
+		release()
+		return err
+	}
+	if slot.refused {
+		release()
+		s.delay(ctx)
+		return lockedErr(*slot.lockedUntil)
+	}
+	ok, err := s.check(oldPassword, hash)
+	release()
 	if err != nil {
 		return fmt.Errorf("stored password hash of %s: %w", acc.Username, err)
 	}
 	if !ok {
-		var locked *time.Time
-		err := pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
-			failures, l, err := recordFailure(ctx, tx, acc.Username, now)
-			if err != nil {
-				return err
-			}
-			locked = l
-			return audit(ctx, tx, acc.Username, "password_change_failed", subject,
-				map[string]any{"reason": "wrong_password", "failures": failures})
-		})
-		if err != nil {
+		if err := audit(ctx, s.pool, acc.Username, "password_change_failed", subject,
+			map[string]any{"reason": "wrong_password", "failures": slot.n}); err != nil {
 			return err
 		}
 		s.delay(ctx)
-		if locked != nil {
-			return lockedErr(*locked)
+		if slot.locks() {
+			return lockedErr(*slot.lockedUntil)
 		}
 		return ErrWrongPassword
+	}
+	// The current password is right: the attempt is not held against the
+	// account, whatever comes of the new one.
+	if _, err := s.pool.Exec(ctx, `DELETE FROM login_throttle WHERE username = $1`, acc.Username); err != nil {
+		return fmt.Errorf("clear login throttle of %s: %w", acc.Username, err)
 	}
 	if err := CheckPassword(acc.Username, newPassword); err != nil {
 		return err
 	}
-	if same, _ := verifyPassword(newPassword, hash); same {
+	if same, err := s.verify(ctx, newPassword, hash); err != nil {
+		return err
+	} else if same {
 		return wrap(ErrWeakPassword, "the new password must differ from the current one",
 			"Mật khẩu mới phải khác mật khẩu hiện tại.")
 	}
@@ -297,7 +266,7 @@ func (s *Store) ResetPassword(ctx context.Context, actor string, id int64, newPa
 }
 
 func (s *Store) setPassword(ctx context.Context, actor string, id int64, password, action string) error {
-	hash, err := hashPassword(password, s.params)
+	hash, err := s.hash(ctx, password)
 	if err != nil {
 		return err
 	}

@@ -21,9 +21,12 @@ type hashParams struct {
 	threads uint8
 }
 
+// defaultMemoryKiB is the memory cost of a new hash: 64 MiB.
+const defaultMemoryKiB = 64 * 1024
+
 var (
 	// defaultParams: 64 MiB, 3 passes, 2 lanes.
-	defaultParams = hashParams{memory: 64 * 1024, time: 3, threads: 2}
+	defaultParams = hashParams{memory: defaultMemoryKiB, time: 3, threads: 2}
 	// testParams keeps test suites fast; never used outside test binaries.
 	testParams = hashParams{memory: 64, time: 1, threads: 1}
 )

@@ -48,7 +48,12 @@ func (s *Server) login(w http.ResponseWriter, r *http.Request) error {
 	if p.Errors.Any() {
 		return s.render(w, r, http.StatusBadRequest, "login", p)
 	}
-	acc, err := s.cfg.Accounts.Login(r.Context(), v.Username, password)
+	// Every attempt counts against its client, then against its account.
+	err := s.cfg.LoginLimiter.Allow(r)
+	var acc accounts.Account
+	if err == nil {
+		acc, err = s.cfg.Accounts.Login(r.Context(), v.Username, password)
+	}
 	if err != nil {
 		e := errs.As(err)
 		if e == nil {
@@ -58,8 +63,12 @@ func (s *Server) login(w http.ResponseWriter, r *http.Request) error {
 		// to learn.
 		p.Errors.Add("", s.message(r, e))
 		status := http.StatusUnauthorized
-		if errors.Is(err, accounts.ErrLocked) || errors.Is(err, accounts.ErrDisabled) {
+		switch {
+		case errors.Is(err, accounts.ErrLocked) || errors.Is(err, accounts.ErrDisabled):
 			status = http.StatusForbidden
+		case e.Kind == errs.TooManyRequests:
+			status = http.StatusTooManyRequests
+			accounts.SetRetryAfter(w.Header(), err)
 		}
 		return s.render(w, r, status, "login", p)
 	}

@@ -40,15 +40,15 @@ type fixture struct {
 }
 
 // newFixture starts the back office over a fresh database with one account
-// per role, plus a second author.
-func newFixture(t *testing.T) *fixture {
+// per role, plus a second author; configure changes its configuration.
+func newFixture(t *testing.T, configure ...func(*Config)) *fixture {
 	t.Helper()
 	st, _ := storetest.New(t)
 	as := accounts.New(st.Pool(), zerolog.Nop())
 	as.SetFailureDelay(func(context.Context, time.Duration) {})
 	board := editorial.Board{}
 	ed := editorial.New(st.Pool(), st, board, zerolog.Nop())
-	bo, err := New(Config{
+	cfg := Config{
 		Store: st, Accounts: as, Editorial: ed, Board: board,
 		Sessions:       &accounts.Sessions{Store: as, CookieName: "ph_test_session"},
 		Name:           "Sở Du lịch",
@@ -56,7 +56,11 @@ func newFixture(t *testing.T) *fixture {
 		CookiePrefix:   "ph_test",
 		MaxUploadBytes: testUploadLimit,
 		Log:            zerolog.Nop(),
-	})
+	}
+	for _, c := range configure {
+		c(&cfg)
+	}
+	bo, err := New(cfg)
 	if err != nil {
 		t.Fatal(err)
 	}

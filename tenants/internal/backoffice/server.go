@@ -38,6 +38,9 @@ type Config struct {
 	Accounts  *accounts.Store
 	Sessions  *accounts.Sessions
 	Editorial *editorial.Service
+	// LoginLimiter limits login attempts per client address; nil allows
+	// every attempt (the accounts' own lockout still applies).
+	LoginLimiter *accounts.ClientLimiter
 	// Board is the editorial board's configuration, as given to Editorial.
 	Board editorial.Board
 	// Name is the sub-portal's display name ("Sở Du lịch").
@@ -254,6 +257,7 @@ func (s *Server) fail(w http.ResponseWriter, r *http.Request, err error) {
 		}
 	}
 	status := errs.HTTPStatus(e.Kind)
+	accounts.SetRetryAfter(w.Header(), err)
 	p := &Page{Title: s.loc(r).T("error.title"), Data: errorView{Status: status, Message: s.message(r, e)}}
 	if rerr := s.render(w, r, status, "error", p); rerr != nil {
 		s.cfg.Log.Error().Err(rerr).Msg("render error page")

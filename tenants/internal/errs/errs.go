@@ -23,6 +23,7 @@ const (
 	Unavailable
 	TooLarge
 	UnsupportedMediaType
+	TooManyRequests
 )
 
 // Error is a domain error: a kind, the field it concerns (if any), and the
@@ -97,6 +98,8 @@ func HTTPStatus(k Kind) int {
 		return http.StatusRequestEntityTooLarge
 	case UnsupportedMediaType:
 		return http.StatusUnsupportedMediaType
+	case TooManyRequests:
+		return http.StatusTooManyRequests
 	default:
 		return http.StatusInternalServerError
 	}
