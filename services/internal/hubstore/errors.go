@@ -10,6 +10,7 @@ import (
 	"google.golang.org/grpc/status"
 
 	"github.com/portalhub/portalhub/services/contentrules"
+	"github.com/portalhub/portalhub/services/pgerr"
 )
 
 // Domain errors. Every error the store returns wraps one of these (or is a
@@ -84,35 +85,17 @@ func mapErr(what string, err error) error {
 		case pgCheckViolation:
 			return fmt.Errorf("%s: %w (%s)", what, ErrInvalidArgument, pgErr.ConstraintName)
 		}
-		if transient(pgErr.Code) {
-			// The server is restarting, failing over, out of connections or
-			// resources, or the transaction lost a race: the caller retries.
-			return fmt.Errorf("%s: %w: %s %s", what, ErrUnavailable, pgErr.Code, pgErr.Message)
-		}
+	}
+	if pgerr.Transient(err) || errors.Is(err, context.Canceled) {
+		// The server is restarting, failing over, out of connections or
+		// resources, or the transaction lost a race; or the call was
+		// cancelled: the caller retries.
+		return fmt.Errorf("%s: %w: %v", what, ErrUnavailable, err)
+	}
+	if pgErr != nil {
 		return fmt.Errorf("%s: database error %s: %s", what, pgErr.Code, pgErr.Message)
 	}
-	if errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) || pgconn.SafeToRetry(err) || pgconn.Timeout(err) {
-		return fmt.Errorf("%s: %w: %v", what, ErrUnavailable, err)
-	}
-	var connErr *pgconn.ConnectError
-	if errors.As(err, &connErr) {
-		return fmt.Errorf("%s: %w: %v", what, ErrUnavailable, err)
-	}
 	return fmt.Errorf("%s: %w", what, err)
-}
-
-// transient reports whether an SQLSTATE says "try again later": connection
-// exceptions (08), transaction rollbacks (40), insufficient resources (53)
-// and operator intervention such as a shutdown (57).
-func transient(code string) bool {
-	if len(code) < 2 {
-		return false
-	}
-	switch code[:2] {
-	case "08", "40", "53", "57":
-		return true
-	}
-	return false
 }
 
 // retryable reports whether a transaction failed only because of a

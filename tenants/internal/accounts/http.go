@@ -76,38 +76,55 @@ func (m *Sessions) cookie(r *http.Request, name, value string, maxAge int) *http
 }
 
 // Load puts the request's *Session in its context when the session cookie
-// is valid (see Current); it drops a cookie that is no longer valid.
+// is valid (see Current); it drops a cookie that is no longer valid. When
+// the session could not be read (the database is unavailable), the error
+// is in the context instead (see LookupError): the request is neither
+// signed in nor signed out.
 func (m *Sessions) Load(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if sess, ok := m.lookup(w, r); ok {
+		sess, err := m.lookup(w, r)
+		switch {
+		case sess != nil:
 			r = r.WithContext(context.WithValue(r.Context(), ctxKey{}, sess))
+		case err != nil:
+			r = r.WithContext(context.WithValue(r.Context(), lookupErrKey{}, err))
 		}
 		next.ServeHTTP(w, r)
 	})
 }
 
+type lookupErrKey struct{}
+
+// LookupError returns the error that kept Load from reading the request's
+// session, such as an errs.Unavailable one; nil when Load found a session
+// or there was none to find.
+func LookupError(ctx context.Context) error {
+	err, _ := ctx.Value(lookupErrKey{}).(error)
+	return err
+}
+
 // lookup returns the request's session: the one in its context, or the one
-// its cookie names. With w, a cookie naming no session is cleared.
-func (m *Sessions) lookup(w http.ResponseWriter, r *http.Request) (*Session, bool) {
+// its cookie names; nil and no error when there is none. With w, a cookie
+// naming no session is cleared.
+func (m *Sessions) lookup(w http.ResponseWriter, r *http.Request) (*Session, error) {
 	if sess, ok := Current(r.Context()); ok {
-		return sess, true
+		return sess, nil
 	}
 	c, err := r.Cookie(m.cookieName())
 	if err != nil || c.Value == "" {
-		return nil, false
+		return nil, nil
 	}
 	sess, err := m.Store.SessionByToken(r.Context(), c.Value)
 	if errors.Is(err, ErrNotFound) {
 		if w != nil {
 			http.SetCookie(w, m.cookie(r, m.cookieName(), "", -1))
 		}
-		return nil, false
+		return nil, nil
 	}
 	if err != nil {
-		m.Store.log.Error().Err(err).Msg("read session")
-		return nil, false
+		return nil, err
 	}
-	return &sess, true
+	return &sess, nil
 }
 
 // Begin starts a new session for acc (ending the request's old one, if
@@ -171,7 +188,7 @@ func (m *Sessions) End(w http.ResponseWriter, r *http.Request) error {
 // submit, HMAC-signed with a key of this process: a form rendered before a
 // restart fails once, asking to reload).
 func (m *Sessions) CSRFToken(w http.ResponseWriter, r *http.Request) string {
-	if sess, ok := m.lookup(w, r); ok {
+	if sess, _ := m.lookup(w, r); sess != nil {
 		return sess.CSRF
 	}
 	nonce, ok := m.anonNonce(r)
@@ -232,7 +249,7 @@ func (m *Sessions) CheckCSRF(r *http.Request) error {
 		return ErrCSRF
 	}
 	var want string
-	if sess, ok := m.lookup(nil, r); ok {
+	if sess, _ := m.lookup(nil, r); sess != nil {
 		want = sess.CSRF
 	} else if nonce, ok := m.anonNonce(r); ok {
 		want = m.anonToken(nonce)

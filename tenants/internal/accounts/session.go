@@ -10,6 +10,8 @@ import (
 	"time"
 
 	"github.com/jackc/pgx/v5"
+
+	"github.com/portalhub/portalhub/tenants/internal/errs"
 )
 
 // Session limits: a session ends 2 hours after its last use, and 12 hours
@@ -93,7 +95,7 @@ func (s *Store) StartSession(ctx context.Context, accountID int64, userAgent str
 // SessionByToken returns the session of a cookie's token and extends it
 // (sliding expiry, within the absolute limit). It answers ErrNotFound when
 // the token is unknown or malformed, the session has expired, or its
-// account is disabled.
+// account is disabled, and an errs.Unavailable error when the database is.
 func (s *Store) SessionByToken(ctx context.Context, token string) (Session, error) {
 	hash, ok := tokenHash(token)
 	if !ok {
@@ -116,7 +118,7 @@ func (s *Store) SessionByToken(ctx context.Context, token string) (Session, erro
 		return Session{}, ErrNotFound
 	}
 	if err != nil {
-		return Session{}, fmt.Errorf("read session: %w", err)
+		return Session{}, errs.FromDatabase(fmt.Errorf("read session: %w", err))
 	}
 	for _, r := range roles {
 		sess.Account.Roles = append(sess.Account.Roles, Role(r))

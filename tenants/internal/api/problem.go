@@ -3,6 +3,7 @@ package api
 import (
 	"encoding/json"
 	"net/http"
+	"strconv"
 
 	"github.com/portalhub/portalhub/tenants/internal/errs"
 	"github.com/rs/zerolog"
@@ -45,9 +46,10 @@ var typeNames = map[errs.Kind]string{
 }
 
 // writeError renders err as a problem document. Errors of no kind are
-// server faults: logged, and answered without their text.
+// server faults: logged, and answered without their text. A database that
+// is down or restarting is 503 with Retry-After.
 func writeError(w http.ResponseWriter, r *http.Request, log zerolog.Logger, err error) {
-	e := errs.As(err)
+	e := errs.As(errs.FromDatabase(err))
 	if e == nil {
 		log.Error().Err(err).Str("method", r.Method).Str("path", r.URL.Path).Msg("request failed")
 		e = errs.New(errs.Internal, "", "internal error", "Lỗi hệ thống; vui lòng thử lại sau hoặc báo cho quản trị.")
@@ -61,8 +63,12 @@ func writeError(w http.ResponseWriter, r *http.Request, log zerolog.Logger, err 
 		Field:   e.Field,
 		Message: e.Message,
 	}
-	if e.Kind == errs.Unauthenticated {
+	switch e.Kind {
+	case errs.Unauthenticated:
 		w.Header().Set("WWW-Authenticate", `Bearer realm="subportal"`)
+	case errs.Unavailable:
+		log.Warn().Err(err).Str("method", r.Method).Str("path", r.URL.Path).Msg("request failed: the database is unavailable")
+		w.Header().Set("Retry-After", strconv.Itoa(errs.RetryAfterSeconds))
 	}
 	w.Header().Set("Content-Type", "application/problem+json")
 	w.Header().Set("Cache-Control", "no-store")

@@ -93,6 +93,9 @@ var errRedirected = errors.New("redirected")
 // form parsed, for the handler.
 func (s *Server) admit(w http.ResponseWriter, r *http.Request, needLogin bool, roles []accounts.Role) (*http.Request, error) {
 	sess, ok := accounts.Current(r.Context())
+	if err := accounts.LookupError(r.Context()); err != nil && needLogin {
+		return r, err // the session could not be read: neither signed in nor out
+	}
 	if needLogin && (!ok || sess.Account.Disabled) {
 		if r.Method == http.MethodGet {
 			http.Redirect(w, r, "/dang-nhap?next="+url.QueryEscape(r.URL.RequestURI()), http.StatusSeeOther)

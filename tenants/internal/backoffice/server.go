@@ -17,6 +17,7 @@ import (
 	"mime"
 	"net/http"
 	"path"
+	"strconv"
 	"strings"
 
 	"github.com/portalhub/portalhub/tenants/internal/accounts"
@@ -243,9 +244,12 @@ func (s *Server) render(w http.ResponseWriter, r *http.Request, status int, name
 	return err
 }
 
-// fail renders err as the error page.
+// fail renders err as the error page. An error of the database that is
+// down or restarting (from the store, or from editorial and accounts
+// through errs.FromDatabase) answers 503 with Retry-After, and a posted
+// form comes back as typed (see keepForm).
 func (s *Server) fail(w http.ResponseWriter, r *http.Request, err error) {
-	e := errs.As(err)
+	e := errs.As(errs.FromDatabase(err))
 	if e == nil {
 		var mbe *http.MaxBytesError
 		if errors.As(err, &mbe) {
@@ -258,6 +262,17 @@ func (s *Server) fail(w http.ResponseWriter, r *http.Request, err error) {
 	}
 	status := errs.HTTPStatus(e.Kind)
 	accounts.SetRetryAfter(w.Header(), err)
+	if e.Kind == errs.Unavailable {
+		s.cfg.Log.Warn().Err(err).Str("method", r.Method).Str("path", r.URL.Path).Msg("back-office request failed: the database is unavailable")
+		w.Header().Set("Retry-After", strconv.Itoa(errs.RetryAfterSeconds))
+		answered, rerr := s.keepForm(w, r, e)
+		if rerr != nil {
+			s.cfg.Log.Error().Err(rerr).Msg("render the kept form")
+		}
+		if answered {
+			return
+		}
+	}
 	p := &Page{Title: s.loc(r).T("error.title"), Data: errorView{Status: status, Message: s.message(r, e)}}
 	if rerr := s.render(w, r, status, "error", p); rerr != nil {
 		s.cfg.Log.Error().Err(rerr).Msg("render error page")

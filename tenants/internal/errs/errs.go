@@ -1,12 +1,16 @@
 // Package errs provides the sub-portal's kinds of errors, each with an
 // English message for logs and operators and a Vietnamese one for editors,
-// mapped once to HTTP statuses.
+// mapped once to HTTP statuses; and FromDatabase, which the stores call at
+// their boundary so that a database that is down or restarting is
+// Unavailable, never an internal error.
 package errs
 
 import (
 	"errors"
 	"fmt"
 	"net/http"
+
+	"github.com/portalhub/portalhub/services/pgerr"
 )
 
 // Kind classifies an error.
@@ -77,6 +81,23 @@ func KindOf(err error) Kind {
 		return e.Kind
 	}
 	return Internal
+}
+
+// RetryAfterSeconds is the Retry-After of an answer to an Unavailable
+// error: a restarted database is usually back within seconds.
+const RetryAfterSeconds = 5
+
+// FromDatabase returns err as an Unavailable error when it says the
+// database is unavailable for now (unreachable, restarting, the session
+// ended by an administrator, a serialization failure or a deadlock: see
+// pgerr.Transient), so the caller answers 503 and the relay retries; it
+// returns any other error, and errors that have a kind already, unchanged.
+func FromDatabase(err error) error {
+	if err == nil || As(err) != nil || !pgerr.Transient(err) {
+		return err
+	}
+	return &Error{Kind: Unavailable, Message: "the database is unavailable for now; try again in a few seconds",
+		MessageVI: "Cơ sở dữ liệu của cổng tạm thời không truy cập được; vui lòng thử lại sau ít giây.", Err: err}
 }
 
 // HTTPStatus maps a kind to its HTTP status.

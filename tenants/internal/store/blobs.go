@@ -36,7 +36,8 @@ func (s *Store) PutBlob(ctx context.Context, filename string, data []byte) (Blob
 // portal's one file policy detects from its content (see CheckFile).
 // Storing a file already held stores nothing. Every upload is in the audit
 // log with actor (the signed-in user's username in the back office).
-func (s *Store) PutBlobAs(ctx context.Context, actor, filename string, data []byte) (Blob, error) {
+func (s *Store) PutBlobAs(ctx context.Context, actor, filename string, data []byte) (_ Blob, err error) {
+	defer boundary(&err)
 	if len(data) > MaxBlobSize {
 		return Blob{}, errs.New(errs.TooLarge, "file", "files are at most 32 MiB", "Tệp tối đa 32 MiB.")
 	}
@@ -93,7 +94,8 @@ func CheckFile(filename string, data []byte) (name, mediaType string, err error)
 }
 
 // BlobsToUpload returns those of the given files the hub has not confirmed.
-func (s *Store) BlobsToUpload(ctx context.Context, shas []string) ([]string, error) {
+func (s *Store) BlobsToUpload(ctx context.Context, shas []string) (_ []string, err error) {
+	defer boundary(&err)
 	rows, err := s.pool.Query(ctx, `SELECT sha256 FROM blobs WHERE sha256 = ANY($1) AND hub_confirmed_at IS NULL`, shas)
 	if err != nil {
 		return nil, fmt.Errorf("blobs to upload: %w", err)
@@ -102,9 +104,10 @@ func (s *Store) BlobsToUpload(ctx context.Context, shas []string) ([]string, err
 }
 
 // GetBlob returns a stored file with its data.
-func (s *Store) GetBlob(ctx context.Context, sha string) (Blob, error) {
+func (s *Store) GetBlob(ctx context.Context, sha string) (_ Blob, err error) {
+	defer boundary(&err)
 	b := Blob{SHA256: sha}
-	err := s.pool.QueryRow(ctx, `SELECT media_type, filename, size, data FROM blobs WHERE sha256 = $1`, sha).
+	err = s.pool.QueryRow(ctx, `SELECT media_type, filename, size, data FROM blobs WHERE sha256 = $1`, sha).
 		Scan(&b.MediaType, &b.Filename, &b.Size, &b.Data)
 	if errors.Is(err, pgx.ErrNoRows) {
 		return Blob{}, errs.New(errs.NotFound, "sha256", "no such file", "Không có tệp này.")
@@ -116,14 +119,16 @@ func (s *Store) GetBlob(ctx context.Context, sha string) (Blob, error) {
 }
 
 // ConfirmBlob records that the hub holds a file.
-func (s *Store) ConfirmBlob(ctx context.Context, sha string) error {
-	_, err := s.pool.Exec(ctx, `UPDATE blobs SET hub_confirmed_at = now() WHERE sha256 = $1`, sha)
+func (s *Store) ConfirmBlob(ctx context.Context, sha string) (err error) {
+	defer boundary(&err)
+	_, err = s.pool.Exec(ctx, `UPDATE blobs SET hub_confirmed_at = now() WHERE sha256 = $1`, sha)
 	return err
 }
 
 // UnconfirmBlobs records that the hub no longer holds some files (it said
 // BLOB_MISSING), so they are uploaded again.
-func (s *Store) UnconfirmBlobs(ctx context.Context, shas []string) error {
-	_, err := s.pool.Exec(ctx, `UPDATE blobs SET hub_confirmed_at = NULL WHERE sha256 = ANY($1)`, shas)
+func (s *Store) UnconfirmBlobs(ctx context.Context, shas []string) (err error) {
+	defer boundary(&err)
+	_, err = s.pool.Exec(ctx, `UPDATE blobs SET hub_confirmed_at = NULL WHERE sha256 = ANY($1)`, shas)
 	return err
 }

@@ -20,7 +20,8 @@ import (
 // state, a new version (one above every version the item ever had, and above
 // what the hub was seen holding), and the outbox row that will push it, all
 // in one transaction. It returns the version.
-func (s *Store) Approve(ctx context.Context, in ChangeInput) (uint64, error) {
+func (s *Store) Approve(ctx context.Context, in ChangeInput) (_ uint64, err error) {
+	defer boundary(&err)
 	v, _, err := s.approve(ctx, in, false)
 	return v, err
 }
@@ -29,6 +30,7 @@ func (s *Store) Approve(ctx context.Context, in ChangeInput) (uint64, error) {
 // item's current approved content (people aside) records nothing and returns
 // the current version with changed false.
 func (s *Store) ApproveIfChanged(ctx context.Context, in ChangeInput) (version uint64, changed bool, err error) {
+	defer boundary(&err)
 	return s.approve(ctx, in, true)
 }
 
@@ -45,7 +47,8 @@ type ApproveOptions struct {
 // ApproveTx is Approve inside the caller's transaction, so that the
 // caller's own records of the approval commit or roll back with the item,
 // its version and its outbox row. It does not commit.
-func (s *Store) ApproveTx(ctx context.Context, tx pgx.Tx, in ChangeInput, opt ApproveOptions) (uint64, error) {
+func (s *Store) ApproveTx(ctx context.Context, tx pgx.Tx, in ChangeInput, opt ApproveOptions) (_ uint64, err error) {
+	defer boundary(&err)
 	item, err := in.Item()
 	if err != nil {
 		return 0, err
@@ -97,7 +100,8 @@ type UnpublishInput struct {
 
 // Unpublish records a new version of an existing item in the given state,
 // with its outbox row, and returns the version.
-func (s *Store) Unpublish(ctx context.Context, in UnpublishInput) (uint64, error) {
+func (s *Store) Unpublish(ctx context.Context, in UnpublishInput) (_ uint64, err error) {
+	defer boundary(&err)
 	if err := checkUnpublishState(in.State); err != nil {
 		return 0, err
 	}
@@ -107,7 +111,8 @@ func (s *Store) Unpublish(ctx context.Context, in UnpublishInput) (uint64, error
 
 // UnpublishTx is Unpublish inside the caller's transaction (see ApproveTx).
 // It does not commit.
-func (s *Store) UnpublishTx(ctx context.Context, tx pgx.Tx, in UnpublishInput, opt ApproveOptions) (uint64, error) {
+func (s *Store) UnpublishTx(ctx context.Context, tx pgx.Tx, in UnpublishInput, opt ApproveOptions) (_ uint64, err error) {
+	defer boundary(&err)
 	if err := checkUnpublishState(in.State); err != nil {
 		return 0, err
 	}
@@ -353,7 +358,8 @@ type querier interface {
 // unpublish start from, is the due version. It returns 0 and nil when no
 // version is due (an unknown item, or a first publication still
 // scheduled).
-func (s *Store) DueVersion(ctx context.Context, contentID string) (uint64, *pb.ContentItem, error) {
+func (s *Store) DueVersion(ctx context.Context, contentID string) (_ uint64, _ *pb.ContentItem, err error) {
+	defer boundary(&err)
 	return dueVersion(ctx, s.pool, contentID)
 }
 

@@ -79,7 +79,8 @@ func (n *nullableOutbox) row() *OutboxRow {
 
 // ListOutbox returns outbox rows, oldest first, of one status or of all
 // statuses when status is empty.
-func (s *Store) ListOutbox(ctx context.Context, status string, limit int) ([]OutboxRow, error) {
+func (s *Store) ListOutbox(ctx context.Context, status string, limit int) (_ []OutboxRow, err error) {
+	defer boundary(&err)
 	return s.queryOutbox(ctx, "list outbox", `SELECT `+outboxColumns+` FROM outbox
 		WHERE $1 = '' OR status = $1 ORDER BY id LIMIT $2`, status, limit)
 }
@@ -87,7 +88,8 @@ func (s *Store) ListOutbox(ctx context.Context, status string, limit int) ([]Out
 // NotDelivered returns, oldest first, the rows the hub does not hold yet
 // although it should: pending rows that are due (scheduled rows before their
 // time are left out) and refused rows.
-func (s *Store) NotDelivered(ctx context.Context, limit int) ([]OutboxRow, error) {
+func (s *Store) NotDelivered(ctx context.Context, limit int) (_ []OutboxRow, err error) {
+	defer boundary(&err)
 	return s.queryOutbox(ctx, "list undelivered", `SELECT `+outboxColumns+` FROM outbox
 		WHERE status = 'refused' OR (status = 'pending' AND (publish_at IS NULL OR publish_at <= now()))
 		ORDER BY id LIMIT $1`, limit)
@@ -125,7 +127,8 @@ type Claimed struct {
 // Claim leases up to limit due pending rows for lease: they are not offered
 // again until the lease runs out, so a relay that dies mid-way loses nothing.
 // Rows locked by another relay are skipped, not waited for.
-func (s *Store) Claim(ctx context.Context, limit int, lease time.Duration) ([]Claimed, error) {
+func (s *Store) Claim(ctx context.Context, limit int, lease time.Duration) (_ []Claimed, err error) {
+	defer boundary(&err)
 	rows, err := s.pool.Query(ctx, `
 		UPDATE outbox SET next_attempt_at = now() + $2 * interval '1 microsecond', attempts = attempts + 1
 		WHERE id IN (
@@ -160,8 +163,9 @@ func (s *Store) Claim(ctx context.Context, limit int, lease time.Duration) ([]Cl
 }
 
 // MarkDelivered records that the hub accepted a row, with its outcome.
-func (s *Store) MarkDelivered(ctx context.Context, id int64, outcome string) error {
-	_, err := s.pool.Exec(ctx, `
+func (s *Store) MarkDelivered(ctx context.Context, id int64, outcome string) (err error) {
+	defer boundary(&err)
+	_, err = s.pool.Exec(ctx, `
 		UPDATE outbox SET status = 'delivered', hub_outcome = $2, delivered_at = now(), last_error = ''
 		WHERE id = $1`, id, outcome)
 	if err != nil {
@@ -171,8 +175,9 @@ func (s *Store) MarkDelivered(ctx context.Context, id int64, outcome string) err
 }
 
 // Retry keeps a row pending and offers it again after the given delay.
-func (s *Store) Retry(ctx context.Context, id int64, after time.Duration, lastErr string) error {
-	_, err := s.pool.Exec(ctx, `
+func (s *Store) Retry(ctx context.Context, id int64, after time.Duration, lastErr string) (err error) {
+	defer boundary(&err)
+	_, err = s.pool.Exec(ctx, `
 		UPDATE outbox SET next_attempt_at = now() + $2 * interval '1 microsecond', last_error = $3
 		WHERE id = $1 AND status = 'pending'`, id, after.Microseconds(), lastErr)
 	if err != nil {
@@ -182,12 +187,13 @@ func (s *Store) Retry(ctx context.Context, id int64, after time.Duration, lastEr
 }
 
 // Refuse parks a row as refused with the hub's answer; it is not retried.
-func (s *Store) Refuse(ctx context.Context, id int64, r Refusal) error {
+func (s *Store) Refuse(ctx context.Context, id int64, r Refusal) (err error) {
+	defer boundary(&err)
 	desc := r.Description
 	if r.Field != "" {
 		desc = r.Field + ": " + desc
 	}
-	_, err := s.pool.Exec(ctx, `
+	_, err = s.pool.Exec(ctx, `
 		UPDATE outbox SET status = 'refused', refusal_code = $2, refusal_reason = $3,
 		       refusal_description = $4, refusal_message_vi = $5, last_error = $6
 		WHERE id = $1`, id, r.Code, r.Reason, desc, r.MessageVI, r.Code+": "+desc)
@@ -198,7 +204,8 @@ func (s *Store) Refuse(ctx context.Context, id int64, r Refusal) error {
 }
 
 // OutboxCounts returns the number of rows in each status.
-func (s *Store) OutboxCounts(ctx context.Context) (map[string]int64, error) {
+func (s *Store) OutboxCounts(ctx context.Context) (_ map[string]int64, err error) {
+	defer boundary(&err)
 	rows, err := s.pool.Query(ctx, `SELECT status, count(*) FROM outbox GROUP BY status`)
 	if err != nil {
 		return nil, fmt.Errorf("count outbox: %w", err)
@@ -222,7 +229,8 @@ func (s *Store) OutboxCounts(ctx context.Context) (map[string]int64, error) {
 // needs a new version). A row delivered at or after listedAt (when the
 // caller asked the hub what it holds) is left alone: the hub got it after
 // answering. It reports whether anything changed.
-func (s *Store) Requeue(ctx context.Context, contentID string, listedAt time.Time) (bool, error) {
+func (s *Store) Requeue(ctx context.Context, contentID string, listedAt time.Time) (_ bool, err error) {
+	defer boundary(&err)
 	tx, err := s.pool.Begin(ctx)
 	if err != nil {
 		return false, fmt.Errorf("requeue %s: %w", contentID, err)
@@ -272,8 +280,9 @@ func (s *Store) Requeue(ctx context.Context, contentID string, listedAt time.Tim
 
 // NoteHubVersion records that the hub holds version v of an item, so the
 // item's next approval goes above it.
-func (s *Store) NoteHubVersion(ctx context.Context, contentID string, v uint64) error {
-	_, err := s.pool.Exec(ctx, `
+func (s *Store) NoteHubVersion(ctx context.Context, contentID string, v uint64) (err error) {
+	defer boundary(&err)
+	_, err = s.pool.Exec(ctx, `
 		UPDATE items SET hub_seen_version = greatest(hub_seen_version, $2) WHERE content_id = $1`, contentID, int64(v))
 	if err != nil {
 		return fmt.Errorf("note hub version of %s: %w", contentID, err)
@@ -283,7 +292,8 @@ func (s *Store) NoteHubVersion(ctx context.Context, contentID string, v uint64) 
 
 // Now is the database's clock, so that times compared with delivered_at come
 // from the same clock.
-func (s *Store) Now(ctx context.Context) (time.Time, error) {
+func (s *Store) Now(ctx context.Context) (_ time.Time, err error) {
+	defer boundary(&err)
 	var t time.Time
 	if err := s.pool.QueryRow(ctx, `SELECT now()`).Scan(&t); err != nil {
 		return time.Time{}, fmt.Errorf("read the database clock: %w", err)

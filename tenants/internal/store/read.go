@@ -54,7 +54,8 @@ func scanItem(row pgx.Row, extra ...any) (Item, error) {
 }
 
 // Get returns an item with its current document and push status.
-func (s *Store) Get(ctx context.Context, contentID string) (Item, error) {
+func (s *Store) Get(ctx context.Context, contentID string) (_ Item, err error) {
+	defer boundary(&err)
 	var doc []byte
 	it, err := scanItem(s.pool.QueryRow(ctx, `SELECT `+itemColumns+`, i.doc`+itemJoin+` WHERE i.content_id = $1`, contentID), &doc)
 	if errors.Is(err, pgx.ErrNoRows) {
@@ -71,7 +72,8 @@ func (s *Store) Get(ctx context.Context, contentID string) (Item, error) {
 }
 
 // List returns every item, newest change first, without documents.
-func (s *Store) List(ctx context.Context, limit int) ([]Item, error) {
+func (s *Store) List(ctx context.Context, limit int) (_ []Item, err error) {
+	defer boundary(&err)
 	rows, err := s.pool.Query(ctx, `SELECT `+itemColumns+itemJoin+` ORDER BY i.updated_at DESC, i.content_id LIMIT $1`, limit)
 	if err != nil {
 		return nil, fmt.Errorf("list items: %w", err)
@@ -89,7 +91,8 @@ func (s *Store) List(ctx context.Context, limit int) ([]Item, error) {
 }
 
 // Versions returns every approved version of an item, newest first.
-func (s *Store) Versions(ctx context.Context, contentID string) ([]Version, error) {
+func (s *Store) Versions(ctx context.Context, contentID string) (_ []Version, err error) {
+	defer boundary(&err)
 	rows, err := s.pool.Query(ctx, `
 		SELECT version, state, authors, editor, approver, approved_at
 		FROM item_versions WHERE content_id = $1 ORDER BY version DESC`, contentID)
@@ -119,7 +122,8 @@ type Latest struct {
 }
 
 // LatestVersions returns every item's newest approved version.
-func (s *Store) LatestVersions(ctx context.Context) ([]Latest, error) {
+func (s *Store) LatestVersions(ctx context.Context) (_ []Latest, err error) {
+	defer boundary(&err)
 	rows, err := s.pool.Query(ctx, `SELECT content_id, hub_version FROM items ORDER BY content_id`)
 	if err != nil {
 		return nil, fmt.Errorf("latest versions: %w", err)
