@@ -44,6 +44,10 @@ type settings struct {
 	ShutdownTimeout time.Duration
 	StartTimeout    time.Duration
 	HTTP            lifecycle.HTTPTimeouts
+	StreamIdle      time.Duration
+	Uploads         int
+	UploadsTenant   int
+	UploadMemoryMiB int
 }
 
 func main() {
@@ -60,6 +64,10 @@ func main() {
 	set.String(&s.ReadyFile, "PORTALHUB_READY_FILE", "", "file to write {\"grpc\": addr, \"http\": addr} to once serving")
 	set.Duration(&s.ShutdownTimeout, "AGGREGATOR_SHUTDOWN_TIMEOUT", 15*time.Second, "how long in-flight calls may finish on shutdown")
 	set.Duration(&s.StartTimeout, "AGGREGATOR_START_TIMEOUT", time.Minute, "how long to wait for PostgreSQL and NATS at start-up")
+	set.Duration(&s.StreamIdle, "AGGREGATOR_STREAM_IDLE_TIMEOUT", ingest.DefaultIdleTimeout, "end an upload or bulk publish stream that sends no message for this long")
+	set.Int(&s.Uploads, "AGGREGATOR_UPLOADS", 8, "blob uploads received at once, all tenants together")
+	set.Int(&s.UploadsTenant, "AGGREGATOR_UPLOADS_PER_TENANT", 2, "blob uploads one tenant may have in progress (fewer than AGGREGATOR_UPLOADS)")
+	set.Int(&s.UploadMemoryMiB, "AGGREGATOR_UPLOAD_MEMORY_MB", 128, "MiB the uploads in progress may hold, reserved as their bytes arrive")
 	lifecycle.DeclareHTTPTimeouts(set, &s.HTTP)
 	set.MustParse(os.Args[1:])
 
@@ -149,10 +157,12 @@ func run(ctx context.Context, s settings, log zerolog.Logger) error {
 	defer func() { stopRelay(); wg.Wait() }()
 
 	srv, hs := ingest.NewGRPCServer(ingest.GRPCConfig{
-		TLS:    tlsCfg,
-		Auth:   auth.New(store, log, 0),
-		Ingest: ingest.NewServer(ingest.Config{Store: store, Log: log, Registerer: ops.Registry}),
-		Log:    log,
+		TLS:  tlsCfg,
+		Auth: auth.New(store, log, 0),
+		Ingest: ingest.NewServer(ingest.Config{Store: store, Log: log, Registerer: ops.Registry,
+			MaxConcurrentUploads: s.Uploads, MaxUploadsPerTenant: s.UploadsTenant, UploadMemory: int64(s.UploadMemoryMiB) << 20}),
+		Log:         log,
+		IdleTimeout: s.StreamIdle,
 	})
 	ln, err := net.Listen("tcp", s.GRPCAddr)
 	if err != nil {

@@ -106,14 +106,16 @@ func (s *Server) uploadBlob(stream pb.IngestService_UploadBlobServer, tenant str
 		return nil, grpcError(err)
 	}
 
-	select {
-	case s.uploads <- struct{}{}:
-		defer func() { <-s.uploads }()
-	case <-ctx.Done():
-		return nil, ctx.Err()
+	release, err := s.slots.acquire(ctx, tenant)
+	if err != nil {
+		return nil, err
 	}
+	defer release()
+	s.metrics.uploadsInProgress.WithLabelValues(tenant).Inc()
+	defer s.metrics.uploadsInProgress.WithLabelValues(tenant).Dec()
 
-	buf := bytes.NewBuffer(make([]byte, 0, int(h.GetSize())))
+	buf := &uploadBuffer{mem: s.memory, declared: int(h.GetSize()), onChange: func(d int64) { s.metrics.uploadBytes.Add(float64(d)) }}
+	defer buf.free()
 	hash := sha256.New()
 	for {
 		req, err := stream.Recv()
@@ -131,32 +133,34 @@ func (s *Server) uploadBlob(stream pb.IngestService_UploadBlobServer, tenant str
 			return nil, refuse(contentrules.ReasonTooLarge, "chunk", fmt.Sprintf("chunk of %d bytes, limit %d (1 MiB)", len(chunk), MaxChunk),
 				"Mỗi phần của tệp không được vượt quá 1 MiB")
 		}
-		if uint64(buf.Len()+len(chunk)) > h.GetSize() {
+		if uint64(len(buf.data)+len(chunk)) > h.GetSize() {
 			return nil, refuse(contentrules.ReasonBlobMismatch, "header.size",
 				fmt.Sprintf("more bytes than the declared size %d", h.GetSize()),
 				fmt.Sprintf("Số byte nhận được nhiều hơn kích thước đã khai báo (%d)", h.GetSize()))
 		}
-		buf.Write(chunk)
+		if err := buf.write(chunk); err != nil {
+			return nil, err
+		}
 		hash.Write(chunk)
 	}
-	if uint64(buf.Len()) != h.GetSize() {
+	if uint64(len(buf.data)) != h.GetSize() {
 		return nil, refuse(contentrules.ReasonBlobMismatch, "header.size",
-			fmt.Sprintf("received %d bytes, declared %d", buf.Len(), h.GetSize()),
-			fmt.Sprintf("Nhận được %d byte, khác kích thước đã khai báo %d", buf.Len(), h.GetSize()))
+			fmt.Sprintf("received %d bytes, declared %d", len(buf.data), h.GetSize()),
+			fmt.Sprintf("Nhận được %d byte, khác kích thước đã khai báo %d", len(buf.data), h.GetSize()))
 	}
 	if got := hash.Sum(nil); !bytes.Equal(got, want) {
 		return nil, refuse(contentrules.ReasonBlobMismatch, "header.sha256",
 			fmt.Sprintf("the bytes hash to %x, declared %s", got, h.GetSha256()),
 			fmt.Sprintf("Mã băm của dữ liệu là %x, khác mã đã khai báo %s", got, h.GetSha256()))
 	}
-	mediaType, err := contentrules.DetectFile(h.GetFilename(), buf.Bytes())
+	mediaType, err := contentrules.DetectFile(h.GetFilename(), buf.data)
 	if err == nil {
 		err = contentrules.CheckClaim(h.GetFilename(), mediaType, h.GetMediaType())
 	}
 	if err != nil {
 		return nil, fileRefusal(err)
 	}
-	already, err := s.store.PutBlob(ctx, tenant, sum, mediaType, buf.Bytes())
+	already, err := s.store.PutBlob(ctx, tenant, sum, mediaType, buf.data)
 	if err != nil {
 		return nil, grpcError(err)
 	}

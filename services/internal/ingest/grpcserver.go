@@ -24,6 +24,12 @@ import (
 const (
 	MaxRecvMsgSize  = 4 << 20
 	DefaultDeadline = 30 * time.Second
+	// DefaultIdleTimeout is how long a stream may go without a message
+	// (a 1 MiB chunk at 420 kbit/s).
+	DefaultIdleTimeout = 20 * time.Second
+	// MaxConcurrentStreams bounds the calls in progress on one connection
+	// (a sub-portal needs a few).
+	MaxConcurrentStreams = 64
 )
 
 // GRPCConfig is what the aggregator's gRPC server is built from.
@@ -35,25 +41,34 @@ type GRPCConfig struct {
 	// Deadline caps every call's deadline: a call runs until the earlier of
 	// its own deadline (if any) and now + Deadline. 0 means DefaultDeadline.
 	Deadline time.Duration
+	// IdleTimeout ends a stream (UploadBlob, PublishBulk) that waits longer
+	// than this for its next message. 0 means DefaultIdleTimeout.
+	IdleTimeout time.Duration
 }
 
 // NewGRPCServer builds the aggregator's gRPC server: the IngestService
 // behind the auth interceptors, with the UTF-8-repairing codec, a 4 MiB
-// message limit, keepalive enforcement, a deadline cap, the standard
-// health service (NOT_SERVING until the caller says otherwise) and server
-// reflection.
+// message limit, at most MaxConcurrentStreams calls per connection,
+// keepalive enforcement, a deadline cap and an idle timeout on streams, the
+// standard health service (NOT_SERVING until the caller says otherwise) and
+// server reflection.
 func NewGRPCServer(cfg GRPCConfig) (*grpc.Server, *health.Server) {
 	d := cfg.Deadline
 	if d <= 0 {
 		d = DefaultDeadline
 	}
+	idle := cfg.IdleTimeout
+	if idle <= 0 {
+		idle = DefaultIdleTimeout
+	}
 	opts := []grpc.ServerOption{
 		grpc.ForceServerCodecV2(contentrules.Codec()),
 		grpc.MaxRecvMsgSize(MaxRecvMsgSize),
+		grpc.MaxConcurrentStreams(MaxConcurrentStreams),
 		grpc.KeepaliveEnforcementPolicy(keepalive.EnforcementPolicy{MinTime: 10 * time.Second, PermitWithoutStream: true}),
 		grpc.KeepaliveParams(keepalive.ServerParameters{MaxConnectionIdle: 15 * time.Minute, Time: 2 * time.Minute, Timeout: 20 * time.Second}),
 		grpc.ChainUnaryInterceptor(recoverUnary(cfg.Log), deadlineUnary(d), cfg.Auth.Unary()),
-		grpc.ChainStreamInterceptor(recoverStream(cfg.Log), deadlineStream(d), cfg.Auth.Stream()),
+		grpc.ChainStreamInterceptor(recoverStream(cfg.Log), deadlineStream(d, idle), cfg.Auth.Stream()),
 	}
 	if cfg.TLS != nil {
 		opts = append(opts, grpc.Creds(credentials.NewTLS(cfg.TLS)))
@@ -89,21 +104,46 @@ func deadlineUnary(d time.Duration) grpc.UnaryServerInterceptor {
 	}
 }
 
-// deadlineStream caps a stream's deadline as deadlineUnary does a call's.
-func deadlineStream(d time.Duration) grpc.StreamServerInterceptor {
+// deadlineStream caps a stream's deadline as deadlineUnary does a call's,
+// and bounds each wait for a message: a stream whose peer sends nothing for
+// idle, or is still waiting at the deadline, is ended (a blocked Recv does
+// not watch the capped context by itself).
+func deadlineStream(d, idle time.Duration) grpc.StreamServerInterceptor {
 	return func(srv any, ss grpc.ServerStream, _ *grpc.StreamServerInfo, handler grpc.StreamHandler) error {
 		ctx, cancel := context.WithTimeout(ss.Context(), d)
 		defer cancel()
-		return handler(srv, &ctxStream{ServerStream: ss, ctx: ctx})
+		return handler(srv, &boundedStream{ServerStream: ss, ctx: ctx, idle: idle})
 	}
 }
 
-type ctxStream struct {
+// boundedStream is a server stream with the capped context and an idle
+// timeout on each message received.
+type boundedStream struct {
 	grpc.ServerStream
-	ctx context.Context
+	ctx  context.Context
+	idle time.Duration
 }
 
-func (s *ctxStream) Context() context.Context { return s.ctx }
+func (s *boundedStream) Context() context.Context { return s.ctx }
+
+// RecvMsg receives the next message, or ends the wait with
+// DEADLINE_EXCEEDED when none comes within the idle timeout or before the
+// deadline. The receive goes on in its goroutine until the handler returns,
+// which ends the stream; the caller must then return, not touch m.
+func (s *boundedStream) RecvMsg(m any) error {
+	received := make(chan error, 1)
+	go func() { received <- s.ServerStream.RecvMsg(m) }()
+	idle := time.NewTimer(s.idle)
+	defer idle.Stop()
+	select {
+	case err := <-received:
+		return err
+	case <-idle.C:
+		return status.Errorf(codes.DeadlineExceeded, "the stream was idle: no message for %v; send the parts of a call without pausing", s.idle)
+	case <-s.ctx.Done():
+		return status.FromContextError(s.ctx.Err()).Err()
+	}
+}
 
 func recoverUnary(log zerolog.Logger) grpc.UnaryServerInterceptor {
 	return func(ctx context.Context, req any, info *grpc.UnaryServerInfo, handler grpc.UnaryHandler) (resp any, err error) {

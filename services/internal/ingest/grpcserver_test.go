@@ -52,7 +52,7 @@ func TestDeadlineCap(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			err = deadlineStream(limit)(nil, fakeStream{ctx: parent}, &grpc.StreamServerInfo{}, func(_ any, ss grpc.ServerStream) error {
+			err = deadlineStream(limit, time.Hour)(nil, fakeStream{ctx: parent}, &grpc.StreamServerInfo{}, func(_ any, ss grpc.ServerStream) error {
 				check(ss.Context())
 				return nil
 			})

@@ -28,8 +28,14 @@ type Config struct {
 	Log   zerolog.Logger
 	// Registerer receives the server's metrics; nil registers none.
 	Registerer prometheus.Registerer
-	// MaxConcurrentUploads bounds the blobs held in memory at once; 0 means 8.
+	// MaxConcurrentUploads bounds the uploads in progress at once; 0 means 8.
 	MaxConcurrentUploads int
+	// MaxUploadsPerTenant bounds one tenant's share of them (at most
+	// MaxConcurrentUploads-1, so that no tenant can hold them all); 0 means 2.
+	MaxUploadsPerTenant int
+	// UploadMemory bounds the bytes the uploads in progress hold, reserved
+	// as chunks arrive; 0 means 128 MiB.
+	UploadMemory int64
 }
 
 // Server implements pb.IngestServiceServer.
@@ -39,20 +45,18 @@ type Server struct {
 	store   *hubstore.Store
 	log     zerolog.Logger
 	metrics *metrics
-	uploads chan struct{}
+	slots   *uploadSlots
+	memory  *uploadMemory
 }
 
 // NewServer returns the IngestService.
 func NewServer(cfg Config) *Server {
-	n := cfg.MaxConcurrentUploads
-	if n <= 0 {
-		n = 8
-	}
 	return &Server{
 		store:   cfg.Store,
 		log:     cfg.Log,
 		metrics: newMetrics(cfg.Registerer),
-		uploads: make(chan struct{}, n),
+		slots:   newUploadSlots(cfg.MaxConcurrentUploads, cfg.MaxUploadsPerTenant),
+		memory:  newUploadMemory(cfg.UploadMemory),
 	}
 }
 

@@ -34,15 +34,17 @@ import (
 func TestMain(m *testing.M) { testenv.Main(m) }
 
 type hub struct {
-	store  *hubstore.Store
-	client pb.IngestServiceClient
-	health healthpb.HealthClient
-	tokens map[string]string // tenant -> token
+	store   *hubstore.Store
+	client  pb.IngestServiceClient
+	health  healthpb.HealthClient
+	tokens  map[string]string // tenant -> token
+	metrics *prometheus.Registry
 }
 
 // startHub runs the aggregator's gRPC server over TLS on 127.0.0.1:0 with a
-// fresh database holding tenants so-gd and xa-b.
-func startHub(t *testing.T) *hub {
+// fresh database holding tenants so-gd and xa-b; configure may change the
+// servers' configurations.
+func startHub(t *testing.T, configure ...func(*Config, *GRPCConfig)) *hub {
 	t.Helper()
 	ctx := context.Background()
 	store, err := hubstore.Open(ctx, testenv.Postgres(t, "ingest", hubschema.Migrate))
@@ -71,12 +73,14 @@ func startHub(t *testing.T) *hub {
 		t.Fatal(err)
 	}
 	log := zerolog.New(zerolog.NewTestWriter(t))
-	srv, hs := NewGRPCServer(GRPCConfig{
-		TLS:    srvTLS,
-		Auth:   auth.New(store, log, 0),
-		Ingest: NewServer(Config{Store: store, Log: log, Registerer: prometheus.NewRegistry()}),
-		Log:    log,
-	})
+	h.metrics = prometheus.NewRegistry()
+	cfg := Config{Store: store, Log: log, Registerer: h.metrics}
+	gcfg := GRPCConfig{TLS: srvTLS, Auth: auth.New(store, log, 0), Log: log}
+	for _, c := range configure {
+		c(&cfg, &gcfg)
+	}
+	gcfg.Ingest = NewServer(cfg)
+	srv, hs := NewGRPCServer(gcfg)
 	SetServing(hs, true)
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
