@@ -37,6 +37,12 @@ func main() {
 	set.Bool(&cfg.Dev, "GATEWAY_DEV", false, "development mode: re-parse templates on every request")
 	set.String(&cfg.TemplateDir, "GATEWAY_TEMPLATE_DIR", "", "in development mode, read templates from this folder instead of the binary")
 	set.Int(&cfg.CacheMB, "GATEWAY_CACHE_MB", 256, "page cache size bound in MiB")
+	set.Duration(&cfg.CacheMaxStale, "GATEWAY_CACHE_MAX_STALE", time.Second,
+		"how long after an event a home (any page listing many items) may still be served while its successor renders; also the least time between two renders of such a page")
+	set.Duration(&cfg.CacheMaxAge, "GATEWAY_CACHE_MAX_AGE", 5*time.Minute,
+		"how long after its render a cached page is rendered again even without an event")
+	set.Duration(&cfg.CacheVersionWait, "GATEWAY_CACHE_VERSION_WAIT", time.Minute,
+		"how long a version announced by an event, not yet read from the database, keeps older renders of its item out of the cache (cover the replicas' lag)")
 	set.String(&cfg.PublicURL, "GATEWAY_PUBLIC_URL", "",
 		"public address canonical and hreflang links start with, e.g. https://khanhhoa.gov.vn; its host is served (empty, for development: each request's scheme and Host, and only localhost, 127.0.0.1 and ::1 are served)")
 	set.String(&cfg.Hosts, "GATEWAY_HOSTS", "",
@@ -62,6 +68,7 @@ type settings struct {
 	Dev                                                bool
 	CacheMB                                            int
 	TenantRefresh                                      time.Duration
+	CacheMaxStale, CacheMaxAge, CacheVersionWait       time.Duration
 	HTTP                                               lifecycle.HTTPTimeouts
 }
 
@@ -77,7 +84,8 @@ func run(log zerolog.Logger, cfg settings) error {
 	store := hubread.New(pool)
 
 	ops := lifecycle.NewOps()
-	cache := pagecache.New(int64(cfg.CacheMB)<<20, ops.Registry)
+	cache := pagecache.New(pagecache.Config{MaxBytes: int64(cfg.CacheMB) << 20, MaxStale: cfg.CacheMaxStale,
+		MaxAge: cfg.CacheMaxAge, VersionWait: cfg.CacheVersionWait, Registerer: ops.Registry})
 
 	nc, err := nats.Connect(cfg.NATSURL, nats.Name("portalhub-gateway"), nats.MaxReconnects(-1),
 		nats.RetryOnFailedConnect(true), nats.ReconnectWait(time.Second))

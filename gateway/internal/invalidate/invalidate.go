@@ -1,9 +1,11 @@
 // Package invalidate keeps the page cache true to the hub: each gateway
 // instance runs its own ordered JetStream consumer on the content stream,
-// from new messages on, and drops the pages that depend on each item an
-// event names (its page, its tenant's home, the provincial home). It also
-// raises the item's version floor in the cache, so that no page showing an
-// older version is stored afterwards, and drops events older than the floor.
+// from new messages on, and invalidates the pages that depend on each item
+// an event names (its page, its tenant's home, the provincial home). The
+// event also claims its version for the item in the cache, so that no page
+// showing an older version is stored while the store catches up (see
+// pagecache's version floors). An event is a hint: it always invalidates,
+// also when its version is older than one already seen.
 //
 // Events missed while the connection is down could leave stale pages, so the
 // cache is switched off on disconnect and cleared on reconnect, and cleared
@@ -55,7 +57,7 @@ type Consumer struct {
 	lastErr  error
 	eventsC  prometheus.Counter
 	resetsC  prometheus.Counter
-	droppedC prometheus.Counter
+	olderC   prometheus.Counter
 	lastSeqG prometheus.GaugeFunc
 }
 
@@ -74,14 +76,14 @@ func New(cfg Config) (*Consumer, error) {
 			Help: "Content events received from the hub."}),
 		resetsC: prometheus.NewCounter(prometheus.CounterOpts{Name: "portalhub_gateway_cache_resets_total",
 			Help: "Times the whole page cache was cleared (reconnect, consumer reset)."}),
-		droppedC: prometheus.NewCounter(prometheus.CounterOpts{Name: "portalhub_gateway_content_events_dropped_total",
-			Help: "Content events dropped because they announce an older version than one already seen."}),
+		olderC: prometheus.NewCounter(prometheus.CounterOpts{Name: "portalhub_gateway_content_events_older_total",
+			Help: "Content events announcing an older version than one already read from the store (they still invalidate the item's pages)."}),
 	}
 	c.lastSeqG = prometheus.NewGaugeFunc(prometheus.GaugeOpts{Name: "portalhub_gateway_content_stream_last_sequence",
 		Help: "Newest HUB_CONTENT stream sequence this instance has seen."},
 		func() float64 { return float64(c.lastSeq.Load()) })
 	if cfg.Registerer != nil {
-		cfg.Registerer.MustRegister(c.eventsC, c.resetsC, c.droppedC, c.lastSeqG)
+		cfg.Registerer.MustRegister(c.eventsC, c.resetsC, c.olderC, c.lastSeqG)
 	}
 	cfg.Conn.SetDisconnectErrHandler(func(_ *nats.Conn, err error) {
 		c.cfg.Log.Warn().Err(err).Msg("nats disconnected; page cache off until reconnected")
@@ -193,25 +195,24 @@ func (c *Consumer) handle(msg jetstream.Msg) {
 		c.reset()
 		return
 	}
-	tags := []pagecache.Tag{pagecache.ItemTag(tenant, contentID), pagecache.TenantTag(tenant), pagecache.AnyContent}
+	tags := []pagecache.Tag{pagecache.ItemTag(tenant, contentID), pagecache.TenantItemsTag(tenant), pagecache.AnyContent}
 	var ev pb.ContentEvent
 	if err := proto.Unmarshal(msg.Data(), &ev); err != nil {
-		// No version to compare with the floor: drop the item's pages all
-		// the same, and leave its floor as it is.
-		c.cfg.Log.Warn().Err(err).Str("subject", msg.Subject()).Msg("undecodable content event; its item's pages dropped")
+		// No version to claim: invalidate the item's pages all the same.
+		c.cfg.Log.Warn().Err(err).Str("subject", msg.Subject()).Msg("undecodable content event; its item's pages invalidated")
 		c.cfg.Cache.Invalidate(tags...)
 		return
 	}
-	// The event raises the item's version floor and drops its pages in one
-	// step; an event older than the floor is dropped (design invariant 2).
-	if !c.cfg.Cache.ItemEvent(tenant, contentID, ev.GetVersion(), tags...) {
-		c.droppedC.Inc()
-		c.cfg.Log.Debug().Str("tenant", tenant).Str("content_id", contentID).Uint64("version", ev.GetVersion()).
-			Msg("older than the newest version seen; dropped")
-		return
+	// The event claims its version and invalidates the pages in one step.
+	// An older event than a version already read still invalidates: the
+	// page is rendered again from the store, which is the truth, so a
+	// replayed or forged event costs a render, never a stale page.
+	older := c.cfg.Cache.ItemEvent(tenant, contentID, ev.GetVersion(), tags...)
+	if older {
+		c.olderC.Inc()
 	}
 	c.cfg.Log.Debug().Str("tenant", tenant).Str("content_id", contentID).Uint64("version", ev.GetVersion()).
-		Str("change", ev.GetChange().String()).Msg("invalidated")
+		Str("change", ev.GetChange().String()).Bool("older", older).Msg("invalidated")
 }
 
 // parseSubject splits hub.<tenant>.content.<content_id>.

@@ -30,7 +30,7 @@ type TenantWatchConfig struct {
 // the sub-portals; a sub-portal's pages show its name) true to the tenants
 // table. The hub announces no tenant events on the bus yet, so it polls a
 // fingerprint of every tenant and, when one changes (renamed, suspended,
-// retired, added, removed), drops the provincial home and that tenant's
+// retired, added, removed), invalidates the provincial home and that tenant.s
 // pages.
 type TenantWatcher struct {
 	cfg     TenantWatchConfig
@@ -45,7 +45,7 @@ func NewTenantWatcher(cfg TenantWatchConfig) *TenantWatcher {
 	}
 	w := &TenantWatcher{cfg: cfg, changes: prometheus.NewCounter(prometheus.CounterOpts{
 		Name: "portalhub_gateway_tenant_changes_total",
-		Help: "Tenant changes noticed by polling the tenants table (each drops the pages showing the tenant)."})}
+		Help: "Tenant changes noticed by polling the tenants table (each invalidates the pages showing the tenant)."})}
 	if cfg.Registerer != nil {
 		cfg.Registerer.MustRegister(w.changes)
 	}
@@ -69,7 +69,7 @@ func (w *TenantWatcher) Run(ctx context.Context) error {
 }
 
 // Check polls once and invalidates the pages of the tenants that changed
-// since the last poll. The first poll drops every tenant's pages (pages may
+// since the last poll. The first poll invalidates every tenant's pages (pages may
 // have been rendered before it). It is not safe for concurrent use.
 func (w *TenantWatcher) Check(ctx context.Context) error {
 	now, err := w.cfg.Source.TenantFingerprints(ctx)

@@ -1,25 +1,29 @@
-// Package pagecache keeps rendered pages in memory, keyed by path, each with
-// the dependency tags it was rendered from (an item, a tenant, everything).
-// Invalidating a tag drops the pages that depend on it.
+// Package pagecache keeps rendered pages in memory, keyed by URL, each with
+// the dependency tags it was rendered from (an item, a tenant, its list of
+// items, everything), renders each page at most once at a time, and keeps
+// the pages true to the hub's events within stated bounds.
 //
-// A render that began before an invalidation must not be stored, or the cache
-// could keep a page older than the newest event seen. So a caller takes a
-// Generation before reading the store, and Put refuses the page when any of
-// its tags (or the whole cache) was invalidated after that generation. The
-// cache is bounded in bytes and evicts the least recently used pages.
+// Pages come in two sorts. An item page shows one version of one item: an
+// event for the item drops it, and it is never served older than the item's
+// version floor (see floor.go). An aggregate page (a home, later sections
+// and lists) shows many items and changes with every event of any of them;
+// under a steady stream of events, dropping it on each would have every
+// visitor render it at once, and a render overlapping an event would never
+// be stored. So an event only marks an aggregate page stale: the previous
+// page is served while one render of its successor runs, for at most
+// MaxStale after the event, and an aggregate page is re-rendered at most
+// once per MaxStale however many events arrive (see Fetch). Every page is
+// re-rendered at the latest MaxAge after its render began, event or not, so
+// a missed or forged event cannot keep a page for good.
 //
-// The generation check does not cover a render that begins after an event but
-// reads a store that has not caught up with it yet (the gateway reads from
-// replicas). So the cache also keeps, per item, the highest version the hub
-// announced (its version floor): ItemEvent records it, and PutItem refuses a
-// page showing an older version of the item. The floors are bounded (least
-// recently announced forgotten first) and forgotten when the cache is cleared.
+// The cache is bounded in bytes and evicts the least recently used pages.
 package pagecache
 
 import (
 	"container/list"
 	"net/http"
 	"sync"
+	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
 )
@@ -31,8 +35,14 @@ type Tag string
 // provincial home); every content event invalidates it.
 const AnyContent Tag = "any-content"
 
-// TenantTag is the tag of pages that depend on a tenant's content.
+// TenantTag is the tag of pages that show a tenant itself (its name, its
+// status): its home, its item pages, the provincial home's list of
+// sub-portals. A change of the tenant invalidates it.
 func TenantTag(tenant string) Tag { return Tag("tenant:" + tenant) }
+
+// TenantItemsTag is the tag of pages that list a tenant's items (its home);
+// every content event of the tenant invalidates it.
+func TenantItemsTag(tenant string) Tag { return Tag("tenant-items:" + tenant) }
 
 // ItemTag is the tag of pages that depend on one item.
 func ItemTag(tenant, contentID string) Tag { return Tag("item:" + tenant + "/" + contentID) }
@@ -54,165 +64,149 @@ func (p *Page) size() int64 {
 	return n
 }
 
+// Config sets up a Cache. Zero durations take their defaults.
+type Config struct {
+	// MaxBytes bounds the size of the stored pages.
+	MaxBytes int64
+	// MaxStale is how long an aggregate page may still be served after an
+	// event it may not show, while its successor renders; it is also the
+	// least time between two renders of an aggregate page. Default 1s.
+	MaxStale time.Duration
+	// MaxAge is how long after its render began a page is re-rendered
+	// even without an event. Default 5 minutes.
+	MaxAge time.Duration
+	// VersionWait is how long a version announced by an event, and not yet
+	// read from the store, keeps older renders of its item out of the cache
+	// (it covers the replicas' lag). Default 1 minute.
+	VersionWait time.Duration
+	// RenderTimeout bounds one render, which runs apart from the request
+	// that started it. Default 30s.
+	RenderTimeout time.Duration
+	// Registerer receives the cache's metrics; nil registers none.
+	Registerer prometheus.Registerer
+	// Now is the clock; default time.Now.
+	Now func() time.Time
+}
+
 type entry struct {
 	key  string
 	page *Page
 	tags []Tag
 	size int64
+	// item: an item page, dropped by its events and never served stale.
+	item bool
+	// renderedAt is when the render of page began; refreshedAt when the
+	// last render of the key began (a refresh may be running or have
+	// failed).
+	renderedAt, refreshedAt time.Time
+	// invalidatedAt is when the first event the page may not show arrived
+	// (or, for an event during its render, when the render began); zero
+	// while none did.
+	invalidatedAt time.Time
+}
+
+// staleSince reports whether the page may be out of date at now, and since
+// when: since the first event it may not show, or since it reached maxAge.
+func (e *entry) staleSince(now time.Time, maxAge time.Duration) (time.Time, bool) {
+	expires := e.renderedAt.Add(maxAge)
+	if !e.invalidatedAt.IsZero() && e.invalidatedAt.Before(expires) {
+		return e.invalidatedAt, true
+	}
+	if !now.Before(expires) {
+		return expires, true
+	}
+	return time.Time{}, false
 }
 
 // maxTagMarks bounds how many per-tag invalidation marks are remembered;
 // beyond it the marks are forgotten and the floor raised instead, which
-// refuses every render that began before (safe, briefly less effective).
+// keeps every render that began before out of the cache (safe, briefly less
+// effective).
 const maxTagMarks = 100_000
-
-// maxFloors bounds how many item version floors are remembered; beyond it the
-// least recently announced item's floor is forgotten.
-const maxFloors = 100_000
-
-type floorEntry struct {
-	key     string // tenant + "/" + content_id
-	version uint64
-}
 
 // Cache is safe for concurrent use.
 type Cache struct {
-	maxBytes int64
+	cfg Config
 
 	mu       sync.Mutex
 	gen      uint64         // increases on every invalidation
-	floor    uint64         // renders that began before this are refused
+	floor    uint64         // renders that began before this are not stored
 	marks    map[Tag]uint64 // generation of each tag's last invalidation
-	lru      *list.List     // front = most recently used
+	lru      *list.List     // of *entry; front = most recently used
 	entries  map[string]*list.Element
 	byTag    map[Tag]map[string]struct{}
 	bytes    int64
 	disabled bool
+	flights  map[string]*flight // renders running, by key
+	versions versionFloors
 
-	floors    map[string]*list.Element // of *floorEntry
-	floorsLRU *list.List               // front = most recently announced
-
-	hits, misses, evictions, refused, belowFloor prometheus.Counter
-	entriesG, bytesG                             prometheus.GaugeFunc
+	hits, misses, stale, shared, renders, evictions prometheus.Counter
+	refused, belowFloor, claimsExpired              prometheus.Counter
 }
 
-// New returns a cache holding at most maxBytes of pages. It registers its
-// metrics with reg when reg is not nil.
-func New(maxBytes int64, reg prometheus.Registerer) *Cache {
-	c := &Cache{
-		maxBytes:  maxBytes,
-		marks:     map[Tag]uint64{},
-		lru:       list.New(),
-		entries:   map[string]*list.Element{},
-		byTag:     map[Tag]map[string]struct{}{},
-		floors:    map[string]*list.Element{},
-		floorsLRU: list.New(),
-		hits: prometheus.NewCounter(prometheus.CounterOpts{Name: "portalhub_gateway_pagecache_hits_total",
-			Help: "Pages served from the page cache."}),
-		misses: prometheus.NewCounter(prometheus.CounterOpts{Name: "portalhub_gateway_pagecache_misses_total",
-			Help: "Page look-ups that missed the cache."}),
-		evictions: prometheus.NewCounter(prometheus.CounterOpts{Name: "portalhub_gateway_pagecache_evictions_total",
-			Help: "Pages evicted to stay under the size bound."}),
-		refused: prometheus.NewCounter(prometheus.CounterOpts{Name: "portalhub_gateway_pagecache_stale_refused_total",
-			Help: "Rendered pages not stored because an invalidation happened during the render."}),
-		belowFloor: prometheus.NewCounter(prometheus.CounterOpts{Name: "portalhub_gateway_pagecache_below_floor_total",
-			Help: "Rendered item pages not stored because they show an older version than the newest event seen for the item."}),
+// New returns a cache configured by cfg. It registers its metrics with
+// cfg.Registerer when that is not nil.
+func New(cfg Config) *Cache {
+	if cfg.MaxStale <= 0 {
+		cfg.MaxStale = time.Second
 	}
-	c.entriesG = prometheus.NewGaugeFunc(prometheus.GaugeOpts{Name: "portalhub_gateway_pagecache_entries",
-		Help: "Pages in the cache."}, func() float64 { c.mu.Lock(); defer c.mu.Unlock(); return float64(len(c.entries)) })
-	c.bytesG = prometheus.NewGaugeFunc(prometheus.GaugeOpts{Name: "portalhub_gateway_pagecache_bytes",
+	if cfg.MaxAge <= 0 {
+		cfg.MaxAge = 5 * time.Minute
+	}
+	if cfg.VersionWait <= 0 {
+		cfg.VersionWait = time.Minute
+	}
+	if cfg.RenderTimeout <= 0 {
+		cfg.RenderTimeout = 30 * time.Second
+	}
+	if cfg.Now == nil {
+		cfg.Now = time.Now
+	}
+	counter := func(name, help string) prometheus.Counter {
+		return prometheus.NewCounter(prometheus.CounterOpts{Name: "portalhub_gateway_pagecache_" + name, Help: help})
+	}
+	c := &Cache{
+		cfg:      cfg,
+		marks:    map[Tag]uint64{},
+		lru:      list.New(),
+		entries:  map[string]*list.Element{},
+		byTag:    map[Tag]map[string]struct{}{},
+		flights:  map[string]*flight{},
+		versions: newVersionFloors(),
+		hits:     counter("hits_total", "Pages served fresh from the page cache."),
+		misses:   counter("misses_total", "Page look-ups that found no page to serve (none stored, or too stale) and waited for a render."),
+		stale: counter("stale_served_total",
+			"Aggregate pages served stale while their successor renders (at most GATEWAY_CACHE_MAX_STALE after an event)."),
+		shared:    counter("shared_total", "Requests answered by a render that another request started."),
+		renders:   counter("renders_total", "Page renders started (at most one per page at a time)."),
+		evictions: counter("evictions_total", "Pages evicted to stay under the size bound."),
+		refused: counter("stale_refused_total",
+			"Rendered item pages not stored because an event for them arrived during the render."),
+		belowFloor: counter("below_floor_total",
+			"Rendered item pages not stored because they show an older version than one read before or announced by an event."),
+		claimsExpired: counter("version_claims_expired_total",
+			"Versions announced by an event that the store did not show within GATEWAY_CACHE_VERSION_WAIT (a replica lagging longer, or a forged event)."),
+	}
+	entries := prometheus.NewGaugeFunc(prometheus.GaugeOpts{Name: "portalhub_gateway_pagecache_entries",
+		Help: "Pages in the cache."}, func() float64 { return float64(c.Len()) })
+	bytes := prometheus.NewGaugeFunc(prometheus.GaugeOpts{Name: "portalhub_gateway_pagecache_bytes",
 		Help: "Approximate bytes of the pages in the cache."}, func() float64 { c.mu.Lock(); defer c.mu.Unlock(); return float64(c.bytes) })
-	if reg != nil {
-		reg.MustRegister(c.hits, c.misses, c.evictions, c.refused, c.belowFloor, c.entriesG, c.bytesG)
+	if cfg.Registerer != nil {
+		cfg.Registerer.MustRegister(c.hits, c.misses, c.stale, c.shared, c.renders, c.evictions, c.refused,
+			c.belowFloor, c.claimsExpired, entries, bytes)
 	}
 	return c
 }
 
-// Get returns the page stored under key.
-func (c *Cache) Get(key string) (*Page, bool) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	el, ok := c.entries[key]
-	if !ok || c.disabled {
-		c.misses.Inc()
-		return nil, false
-	}
-	c.lru.MoveToFront(el)
-	c.hits.Inc()
-	return el.Value.(*entry).page, true
-}
-
-// Generation returns the current generation; take it before reading what a
-// page is rendered from, and pass it to Put.
-func (c *Cache) Generation() uint64 {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.gen
-}
-
-// Put stores page under key with its tags, unless the cache or one of the
-// tags was invalidated after gen, or the cache is disabled. It reports
-// whether the page was stored. The caller must not change page afterwards.
-func (c *Cache) Put(key string, page *Page, tags []Tag, gen uint64) bool {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.put(key, page, tags, gen)
-}
-
-// PutItem is Put for a page showing version of the item (tenant,
-// contentID): it also refuses the page when an event announced a newer
-// version of the item (see Floor).
-func (c *Cache) PutItem(key string, page *Page, tags []Tag, gen uint64, tenant, contentID string, version uint64) bool {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	if version < c.versionFloor(tenant, contentID) {
-		c.belowFloor.Inc()
-		return false
-	}
-	return c.put(key, page, tags, gen)
-}
-
-func (c *Cache) put(key string, page *Page, tags []Tag, gen uint64) bool {
-	if c.disabled || gen < c.floor {
-		c.refused.Inc()
-		return false
-	}
-	for _, t := range tags {
-		if c.marks[t] > gen {
-			c.refused.Inc()
-			return false
-		}
-	}
-	e := &entry{key: key, page: page, tags: tags, size: page.size() + int64(len(key))}
-	if e.size > c.maxBytes {
-		return false
-	}
-	c.remove(key)
-	c.entries[key] = c.lru.PushFront(e)
-	c.bytes += e.size
-	for _, t := range tags {
-		if c.byTag[t] == nil {
-			c.byTag[t] = map[string]struct{}{}
-		}
-		c.byTag[t][key] = struct{}{}
-	}
-	for c.bytes > c.maxBytes {
-		oldest := c.lru.Back()
-		c.remove(oldest.Value.(*entry).key)
-		c.evictions.Inc()
-	}
-	return true
-}
-
-// Invalidate drops every page carrying one of tags, and makes Put refuse
-// pages with those tags whose render began before now.
+// Invalidate marks the pages carrying one of tags out of date: item pages
+// are dropped, aggregate pages stale (see Fetch).
 func (c *Cache) Invalidate(tags ...Tag) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	c.invalidate(tags)
+	c.invalidate(tags, c.cfg.Now())
 }
 
-func (c *Cache) invalidate(tags []Tag) {
+func (c *Cache) invalidate(tags []Tag, now time.Time) {
 	c.gen++
 	if len(c.marks)+len(tags) > maxTagMarks {
 		c.marks = map[Tag]uint64{}
@@ -221,59 +215,29 @@ func (c *Cache) invalidate(tags []Tag) {
 	for _, t := range tags {
 		c.marks[t] = c.gen
 		for key := range c.byTag[t] {
-			c.remove(key)
+			e := c.entries[key].Value.(*entry)
+			switch {
+			case e.item:
+				c.remove(key)
+			case e.invalidatedAt.IsZero():
+				e.invalidatedAt = now
+			}
 		}
 	}
 }
 
-// ItemEvent handles the hub's announcement of version of the item (tenant,
-// contentID). An event older than the item's floor (the newest version
-// announced) is dropped, as consumers drop older versions (it reports false,
-// and nothing changes). Otherwise the floor is raised to version and tags
-// are invalidated as by Invalidate, in one step, so a render that begins
-// after the event either sees the floor or began before the invalidation.
-// An event of the floor's own version (a takedown keeps the version) still
-// invalidates.
-func (c *Cache) ItemEvent(tenant, contentID string, version uint64, tags ...Tag) bool {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	key := tenant + "/" + contentID
-	if el, ok := c.floors[key]; ok {
-		f := el.Value.(*floorEntry)
-		if version < f.version {
-			return false
-		}
-		f.version = version
-		c.floorsLRU.MoveToFront(el)
-	} else {
-		c.floors[key] = c.floorsLRU.PushFront(&floorEntry{key: key, version: version})
-		for len(c.floors) > maxFloors {
-			oldest := c.floorsLRU.Back()
-			c.floorsLRU.Remove(oldest)
-			delete(c.floors, oldest.Value.(*floorEntry).key)
+// invalidatedSince reports whether one of tags was invalidated after gen.
+func (c *Cache) invalidatedSince(tags []Tag, gen uint64) bool {
+	for _, t := range tags {
+		if c.marks[t] > gen {
+			return true
 		}
 	}
-	c.invalidate(tags)
-	return true
+	return false
 }
 
-// Floor returns the newest version announced for the item since the cache
-// was last cleared (0 when none is remembered).
-func (c *Cache) Floor(tenant, contentID string) uint64 {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.versionFloor(tenant, contentID)
-}
-
-func (c *Cache) versionFloor(tenant, contentID string) uint64 {
-	if el, ok := c.floors[tenant+"/"+contentID]; ok {
-		return el.Value.(*floorEntry).version
-	}
-	return 0
-}
-
-// Clear drops every page and every version floor, and refuses every render
-// that began before now.
+// Clear drops every page and every version floor, and keeps every render
+// that began before now out of the cache.
 func (c *Cache) Clear() {
 	c.mu.Lock()
 	defer c.mu.Unlock()
@@ -282,7 +246,8 @@ func (c *Cache) Clear() {
 
 // SetEnabled turns the cache on or off; a disabled cache (for instance while
 // the event stream is unreachable, when invalidations could be missed)
-// stores and serves nothing. Disabling also clears it.
+// stores and serves nothing, though concurrent requests for a page still
+// share one render. Disabling also clears it.
 func (c *Cache) SetEnabled(on bool) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
@@ -299,18 +264,38 @@ func (c *Cache) Len() int {
 	return len(c.entries)
 }
 
-// clear drops every page and version floor and refuses every render that
-// began before now.
 func (c *Cache) clear() {
 	c.gen++
 	c.floor = c.gen
 	c.marks = map[Tag]uint64{}
-	c.floors = map[string]*list.Element{}
-	c.floorsLRU.Init()
+	c.versions = newVersionFloors()
 	c.lru.Init()
 	c.entries = map[string]*list.Element{}
 	c.byTag = map[Tag]map[string]struct{}{}
 	c.bytes = 0
+}
+
+// insert stores e under e.key, replacing what was there, and evicts the
+// least recently used pages beyond the size bound.
+func (c *Cache) insert(e *entry) bool {
+	e.size = e.page.size() + int64(len(e.key))
+	if e.size > c.cfg.MaxBytes {
+		return false
+	}
+	c.remove(e.key)
+	c.entries[e.key] = c.lru.PushFront(e)
+	c.bytes += e.size
+	for _, t := range e.tags {
+		if c.byTag[t] == nil {
+			c.byTag[t] = map[string]struct{}{}
+		}
+		c.byTag[t][e.key] = struct{}{}
+	}
+	for c.bytes > c.cfg.MaxBytes {
+		c.remove(c.lru.Back().Value.(*entry).key)
+		c.evictions.Inc()
+	}
+	return true
 }
 
 func (c *Cache) remove(key string) {

@@ -1,139 +1,500 @@
 package pagecache
 
 import (
+	"context"
+	"errors"
+	"fmt"
+	"math"
 	"strconv"
 	"strings"
+	"sync"
+	"sync/atomic"
 	"testing"
+	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/testutil"
+
+	"github.com/portalhub/portalhub/services/testenv"
 )
 
-func page(body string) *Page { return &Page{Status: 200, Body: []byte(body)} }
+// clock is a fake clock that moves only when told.
+type clock struct {
+	mu sync.Mutex
+	t  time.Time
+}
 
-func TestGetPutInvalidate(t *testing.T) {
-	c := New(1<<20, nil)
-	item, home, tenantHome := "/vi/so/tin", "/vi/", "/vi/so/"
-	gen := c.Generation()
-	c.Put(item, page("item"), []Tag{ItemTag("so", "a"), TenantTag("so")}, gen)
-	c.Put(tenantHome, page("tenant"), []Tag{TenantTag("so")}, gen)
-	c.Put(home, page("home"), []Tag{AnyContent}, gen)
-	c.Put("/vi/other/", page("other"), []Tag{TenantTag("other")}, gen)
-	if p, ok := c.Get(item); !ok || string(p.Body) != "item" {
-		t.Fatalf("Get(item) = %v, %v", p, ok)
+func newClock() *clock { return &clock{t: time.Date(2025, 7, 1, 8, 0, 0, 0, time.UTC)} }
+
+func (c *clock) Now() time.Time { c.mu.Lock(); defer c.mu.Unlock(); return c.t }
+
+func (c *clock) Advance(d time.Duration) { c.mu.Lock(); c.t = c.t.Add(d); c.mu.Unlock() }
+
+func newCache(t *testing.T, clk *clock) *Cache {
+	t.Helper()
+	return New(Config{MaxBytes: 1 << 20, Registerer: prometheus.NewRegistry(), Now: clk.Now})
+}
+
+// pages renders numbered pages ("name 1", "name 2", ...) with fixed tags
+// and counts its renders.
+type pages struct {
+	name string
+	tags []Tag
+	item *ItemVersion
+	n    atomic.Int64
+}
+
+func (p *pages) render(context.Context) (*Render, error) {
+	n := p.n.Add(1)
+	r := &Render{Page: &Page{Status: 200, Body: []byte(p.name + " " + strconv.FormatInt(n, 10))}, Tags: p.tags}
+	if p.item != nil {
+		it := *p.item
+		r.Item = &it
 	}
-	c.Invalidate(ItemTag("so", "b"))
-	if _, ok := c.Get(item); !ok {
-		t.Error("invalidating another item dropped the page")
+	return r, nil
+}
+
+func fetch(t *testing.T, c *Cache, key string, render func(context.Context) (*Render, error)) Answer {
+	t.Helper()
+	a, err := c.Fetch(context.Background(), key, render)
+	if err != nil {
+		t.Fatalf("Fetch(%s): %v", key, err)
 	}
-	c.Invalidate(ItemTag("so", "a"), TenantTag("so"), AnyContent)
-	for _, k := range []string{item, home, tenantHome} {
-		if _, ok := c.Get(k); ok {
-			t.Errorf("%s still cached after its event", k)
+	return a
+}
+
+func (a Answer) String() string { return fmt.Sprintf("%s %q keep=%v", a.Source, a.Page.Body, a.Keep) }
+
+// waitIdle waits until no render of key runs.
+func waitIdle(t *testing.T, c *Cache, key string) {
+	t.Helper()
+	testenv.WaitFor(t, 10*time.Second, func() error {
+		c.mu.Lock()
+		defer c.mu.Unlock()
+		if c.flights[key] != nil {
+			return errors.New("render still running")
 		}
+		return nil
+	})
+}
+
+func TestFetchAndInvalidate(t *testing.T) {
+	clk := newClock()
+	c := newCache(t, clk)
+	item := &pages{name: "item", tags: []Tag{ItemTag("so", "a"), TenantTag("so")}, item: &ItemVersion{"so", "a", 1}}
+	other := &pages{name: "other", tags: []Tag{ItemTag("so", "b"), TenantTag("so")}, item: &ItemVersion{"so", "b", 1}}
+	if a := fetch(t, c, "/vi/so/a", item.render); a.Source != Rendered || string(a.Page.Body) != "item 1" || !a.Keep {
+		t.Fatalf("first fetch: %v", a)
 	}
-	if _, ok := c.Get("/vi/other/"); !ok {
-		t.Error("another tenant's home was dropped")
+	fetch(t, c, "/vi/so/b", other.render)
+	if a := fetch(t, c, "/vi/so/a", item.render); a.Source != Hit || string(a.Page.Body) != "item 1" {
+		t.Fatalf("second fetch: %v", a)
+	}
+	c.Invalidate(ItemTag("so", "a"))
+	if a := fetch(t, c, "/vi/so/a", item.render); a.Source != Rendered || string(a.Page.Body) != "item 2" {
+		t.Errorf("after its event: %v; an item page is never served stale", a)
+	}
+	if a := fetch(t, c, "/vi/so/b", other.render); a.Source != Hit {
+		t.Errorf("another item's event dropped the page: %v", a)
 	}
 }
 
-// A render that began before an invalidation of one of its tags is not
-// stored: it may show the state before the event.
-func TestRenderDuringInvalidationIsNotStored(t *testing.T) {
-	reg := prometheus.NewRegistry()
-	c := New(1<<20, reg)
-	tags := []Tag{ItemTag("so", "a"), TenantTag("so")}
-	gen := c.Generation() // render starts, reads the old row...
-	c.Invalidate(ItemTag("so", "a"), TenantTag("so"), AnyContent)
-	if c.Put("/vi/so/tin", page("old"), tags, gen) {
-		t.Error("Put stored a page rendered before the invalidation")
+// Concurrent requests for a page that is not stored share one render.
+func TestOneRenderAtATime(t *testing.T) {
+	c := newCache(t, newClock())
+	release := make(chan struct{})
+	var renders atomic.Int64
+	render := func(context.Context) (*Render, error) {
+		renders.Add(1)
+		<-release
+		return &Render{Page: &Page{Status: 200, Body: []byte("home")}, Tags: []Tag{AnyContent}}, nil
 	}
-	if _, ok := c.Get("/vi/so/tin"); ok {
-		t.Error("stale page served")
+	const clients = 50
+	answers := make(chan Answer, clients)
+	for i := 0; i < clients; i++ {
+		go func() {
+			a, err := c.Fetch(context.Background(), "/vi/", render)
+			if err != nil {
+				t.Error(err)
+			}
+			answers <- a
+		}()
+	}
+	testenv.WaitFor(t, 10*time.Second, func() error {
+		c.mu.Lock()
+		defer c.mu.Unlock()
+		if f := c.flights["/vi/"]; f == nil || f.waiters != clients {
+			return errors.New("not every client waits yet")
+		}
+		return nil
+	})
+	close(release)
+	sources := map[Source]int{}
+	for i := 0; i < clients; i++ {
+		a := <-answers
+		if string(a.Page.Body) != "home" {
+			t.Errorf("answer %q", a.Page.Body)
+		}
+		sources[a.Source]++
+	}
+	if renders.Load() != 1 || sources[Rendered] != 1 || sources[Shared] != clients-1 {
+		t.Errorf("%d renders, sources %v; want 1 render shared by all", renders.Load(), sources)
+	}
+	if got := testutil.ToFloat64(c.shared); got != clients-1 {
+		t.Errorf("shared = %v", got)
+	}
+}
+
+// An aggregate page is served stale for at most MaxStale after an event,
+// while one render of its successor runs; it is rendered at most once per
+// MaxStale however many events arrive.
+func TestStaleWhileRevalidate(t *testing.T) {
+	clk := newClock()
+	c := newCache(t, clk)
+	home := &pages{name: "home", tags: []Tag{AnyContent}}
+	key := "/vi/"
+	fetch(t, c, key, home.render)
+
+	c.Invalidate(AnyContent)
+	// Within MaxStale of the render that produced it: served stale, no
+	// render yet (the last began less than MaxStale ago).
+	for i := 0; i < 5; i++ {
+		c.Invalidate(AnyContent)
+		if a := fetch(t, c, key, home.render); a.Source != Stale || string(a.Page.Body) != "home 1" || a.Keep {
+			t.Fatalf("right after events: %v, want the previous page, stale, not kept", a)
+		}
+	}
+	if n := home.n.Load(); n != 1 {
+		t.Fatalf("%d renders within MaxStale", n)
+	}
+	// MaxStale later: still served stale (the events are MaxStale old) and
+	// its successor renders in the background.
+	clk.Advance(time.Second)
+	if a := fetch(t, c, key, home.render); a.Source != Stale || string(a.Page.Body) != "home 1" {
+		t.Fatalf("at MaxStale: %v", a)
+	}
+	waitIdle(t, c, key)
+	if a := fetch(t, c, key, home.render); a.Source != Hit || string(a.Page.Body) != "home 2" {
+		t.Fatalf("after the refresh: %v", a)
+	}
+	// Stale for longer than MaxStale (nobody asked meanwhile): the visitor
+	// waits for the successor rather than see a page that old.
+	c.Invalidate(AnyContent)
+	clk.Advance(time.Second + time.Millisecond)
+	if a := fetch(t, c, key, home.render); a.Source != Rendered || string(a.Page.Body) != "home 3" || !a.Keep {
+		t.Fatalf("stale beyond MaxStale: %v, want a new render", a)
+	}
+	if n := home.n.Load(); n != 3 {
+		t.Errorf("%d renders, want 3", n)
+	}
+}
+
+// An aggregate page whose render overlapped an event is stored, stale since
+// its render began; an item page in that case is not stored.
+func TestRenderDuringEvent(t *testing.T) {
+	clk := newClock()
+	c := newCache(t, clk)
+	for _, tt := range []struct {
+		key    string
+		item   *ItemVersion
+		stored bool
+	}{
+		{"/vi/", nil, true},
+		{"/vi/so/a", &ItemVersion{"so", "a", 1}, false},
+	} {
+		var n int
+		render := func(context.Context) (*Render, error) {
+			n++
+			if n == 1 {
+				c.Invalidate(AnyContent, ItemTag("so", "a")) // the event arrives mid-render
+			}
+			return &Render{Page: &Page{Status: 200, Body: []byte("p" + strconv.Itoa(n))}, Tags: []Tag{AnyContent, ItemTag("so", "a")}, Item: tt.item}, nil
+		}
+		if a := fetch(t, c, tt.key, render); a.Keep {
+			t.Errorf("%s: a render overlapping an event was kept by others: %v", tt.key, a)
+		}
+		a := fetch(t, c, tt.key, render)
+		if tt.stored && (a.Source != Stale || string(a.Page.Body) != "p1") {
+			t.Errorf("%s: %v, want p1 served stale", tt.key, a)
+		}
+		if !tt.stored && (a.Source != Rendered || string(a.Page.Body) != "p2") {
+			t.Errorf("%s: %v, want p2 rendered", tt.key, a)
+		}
 	}
 	if got := testutil.ToFloat64(c.refused); got != 1 {
 		t.Errorf("refused = %v, want 1", got)
 	}
-	// An invalidation of something else does not refuse it.
-	gen = c.Generation()
-	c.Invalidate(ItemTag("other", "x"), TenantTag("other"))
-	if !c.Put("/vi/so/tin", page("new"), tags, gen) {
-		t.Error("Put refused a page whose tags were not invalidated")
+}
+
+// Pages are re-rendered MaxAge after their render began, without any event.
+func TestMaxAge(t *testing.T) {
+	clk := newClock()
+	c := newCache(t, clk)
+	home := &pages{name: "home", tags: []Tag{AnyContent}}
+	item := &pages{name: "item", tags: []Tag{ItemTag("so", "a")}, item: &ItemVersion{"so", "a", 1}}
+	fetch(t, c, "/vi/", home.render)
+	fetch(t, c, "/vi/so/a", item.render)
+	clk.Advance(5*time.Minute - time.Millisecond)
+	if a, b := fetch(t, c, "/vi/", home.render), fetch(t, c, "/vi/so/a", item.render); a.Source != Hit || b.Source != Hit {
+		t.Fatalf("before MaxAge: %v, %v", a, b)
 	}
-	// Clear refuses every render that began before it.
-	gen = c.Generation()
-	c.Clear()
-	if c.Put("/vi/so/tin2", page("x"), tags, gen) {
-		t.Error("Put stored a page rendered before Clear")
+	clk.Advance(time.Millisecond)
+	if a := fetch(t, c, "/vi/so/a", item.render); a.Source != Rendered || string(a.Page.Body) != "item 2" {
+		t.Errorf("item page at MaxAge: %v, want re-rendered", a)
 	}
-	if c.Len() != 0 {
-		t.Errorf("Len after Clear = %d", c.Len())
+	if a := fetch(t, c, "/vi/", home.render); a.Source != Stale {
+		t.Errorf("home at MaxAge: %v, want served stale while it re-renders", a)
+	}
+	waitIdle(t, c, "/vi/")
+	if a := fetch(t, c, "/vi/", home.render); a.Source != Hit || string(a.Page.Body) != "home 2" {
+		t.Errorf("home after MaxAge: %v", a)
 	}
 }
 
-func TestDisabled(t *testing.T) {
-	c := New(1<<20, nil)
-	c.Put("/a", page("a"), nil, c.Generation())
-	c.ItemEvent("so", "a", 5)
-	before := c.Generation() // a render that began while enabled
-	c.SetEnabled(false)
-	if _, ok := c.Get("/a"); ok {
-		t.Error("disabled cache served a page")
+// Continuous events and many readers: each page is rendered at most once
+// per MaxStale interval (counted by the fake clock's time when its render
+// began, so not by wall-clock time), every reader is answered, and the
+// pages keep up: one render per interval while events flow, and a visitor
+// more than MaxStale after the last event gets a page rendered after it.
+func TestRendersBoundedUnderEvents(t *testing.T) {
+	clk := newClock()
+	c := newCache(t, clk)
+	var mu sync.Mutex
+	renders := map[string]map[time.Time]int{} // key -> render start -> renders
+	renderOf := func(key string, tags ...Tag) func(context.Context) (*Render, error) {
+		return func(context.Context) (*Render, error) {
+			c.mu.Lock()
+			began := c.flights[key].began
+			c.mu.Unlock()
+			mu.Lock()
+			if renders[key] == nil {
+				renders[key] = map[time.Time]int{}
+			}
+			renders[key][began]++
+			mu.Unlock()
+			return &Render{Page: &Page{Status: 200, Body: []byte(key + " " + began.String())}, Tags: tags}, nil
+		}
 	}
-	if c.Put("/b", page("b"), nil, c.Generation()) {
-		t.Error("disabled cache stored a page")
+	keys := map[string]func(context.Context) (*Render, error){
+		"/vi/":    renderOf("/vi/", AnyContent, TenantTag("so")),
+		"/en/":    renderOf("/en/", AnyContent, TenantTag("so")),
+		"/vi/so/": renderOf("/vi/so/", TenantItemsTag("so"), TenantTag("so")),
+	}
+
+	ctx, stop := context.WithCancel(context.Background())
+	var wg sync.WaitGroup
+	var served, failed atomic.Int64
+	for i := 0; i < 40; i++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for ctx.Err() == nil {
+				for key, render := range keys {
+					a, err := c.Fetch(ctx, key, render)
+					if ctx.Err() != nil {
+						return
+					}
+					if err != nil || a.Page.Status != 200 {
+						failed.Add(1)
+					}
+					served.Add(1)
+				}
+			}
+		}()
+	}
+	var events atomic.Int64
+	wg.Add(1)
+	go func() {
+		defer wg.Done()
+		for v := uint64(1); ctx.Err() == nil; v++ {
+			c.ItemEvent("so", "a"+strconv.FormatUint(v%50, 10), v, ItemTag("so", "x"), TenantItemsTag("so"), AnyContent)
+			events.Add(1)
+		}
+	}()
+
+	const ticks = 10
+	for tick := 0; tick < ticks; tick++ {
+		s, e := served.Load(), events.Load()
+		testenv.WaitFor(t, 10*time.Second, func() error {
+			if served.Load() < s+200 || events.Load() < e+200 {
+				return errors.New("not enough requests and events this tick")
+			}
+			return nil
+		})
+		clk.Advance(time.Second)
+	}
+	stop()
+	wg.Wait()
+	for key := range keys {
+		waitIdle(t, c, key)
+	}
+	if failed.Load() != 0 {
+		t.Errorf("%d of %d requests failed", failed.Load(), served.Load())
+	}
+	mu.Lock()
+	for key, byStart := range renders {
+		for began, n := range byStart {
+			if n > 1 {
+				t.Errorf("%s: %d renders began at %s, want at most one per interval", key, n, began.Format("15:04:05"))
+			}
+		}
+		// One render per interval from the first on (the last interval
+		// may end before a reader asks).
+		if len(byStart) < ticks {
+			t.Errorf("%s rendered in %d of %d intervals of events: it did not keep up", key, len(byStart), ticks+1)
+		}
+	}
+	mu.Unlock()
+
+	c.ItemEvent("so", "last", 1, AnyContent)
+	clk.Advance(time.Second + time.Millisecond)
+	if a := fetch(t, c, "/vi/", keys["/vi/"]); a.Source != Rendered || string(a.Page.Body) != "/vi/ "+clk.Now().String() {
+		t.Errorf("more than MaxStale after the last event: %v, want a page rendered now", a)
+	}
+	t.Logf("%d requests, %d events, renders %v", served.Load(), events.Load(), renders)
+}
+
+// A visitor who leaves does not fail the render others wait for.
+func TestWaiterCancelled(t *testing.T) {
+	c := newCache(t, newClock())
+	release := make(chan struct{})
+	render := func(ctx context.Context) (*Render, error) {
+		<-release
+		if err := ctx.Err(); err != nil {
+			return nil, err
+		}
+		return &Render{Page: &Page{Status: 200, Body: []byte("ok")}}, nil
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	errc := make(chan error, 1)
+	go func() { _, err := c.Fetch(ctx, "/vi/", render); errc <- err }()
+	testenv.WaitFor(t, 10*time.Second, func() error {
+		c.mu.Lock()
+		defer c.mu.Unlock()
+		if c.flights["/vi/"] == nil {
+			return errors.New("no render yet")
+		}
+		return nil
+	})
+	cancel()
+	if err := <-errc; !errors.Is(err, context.Canceled) {
+		t.Fatalf("cancelled visitor: %v", err)
+	}
+	got := make(chan Answer, 1)
+	go func() { got <- fetch(t, c, "/vi/", render) }()
+	testenv.WaitFor(t, 10*time.Second, func() error {
+		c.mu.Lock()
+		defer c.mu.Unlock()
+		if f := c.flights["/vi/"]; f == nil || f.waiters != 1 {
+			return errors.New("the other visitor does not wait yet")
+		}
+		return nil
+	})
+	close(release)
+	if a := <-got; string(a.Page.Body) != "ok" || a.Source != Shared {
+		t.Errorf("the other visitor: %v", a)
+	}
+	if c.Len() != 1 {
+		t.Errorf("render not stored")
+	}
+}
+
+func TestRenderErrorsAndPanics(t *testing.T) {
+	c := newCache(t, newClock())
+	boom := errors.New("boom")
+	if _, err := c.Fetch(context.Background(), "/a", func(context.Context) (*Render, error) { return nil, boom }); !errors.Is(err, boom) {
+		t.Errorf("error: %v", err)
+	}
+	if _, err := c.Fetch(context.Background(), "/b", func(context.Context) (*Render, error) { panic("oops") }); err == nil ||
+		!strings.Contains(err.Error(), "panicked") {
+		t.Errorf("panic: %v", err)
+	}
+	if _, err := c.Fetch(context.Background(), "/c", func(context.Context) (*Render, error) { return nil, nil }); err == nil {
+		t.Error("a render without a page was accepted")
+	}
+	if c.Len() != 0 {
+		t.Errorf("%d pages stored from failed renders", c.Len())
+	}
+}
+
+func TestNoStore(t *testing.T) {
+	c := newCache(t, newClock())
+	redirect := func(context.Context) (*Render, error) {
+		return &Render{Page: &Page{Status: 301, Header: map[string][]string{"Location": {"/vi/"}}}, NoStore: true}, nil
+	}
+	if a := fetch(t, c, "/vi", redirect); a.Keep || c.Len() != 0 {
+		t.Errorf("NoStore answer: %v, %d stored", a, c.Len())
+	}
+}
+
+func TestClearAndDisabled(t *testing.T) {
+	c := newCache(t, newClock())
+	home := &pages{name: "home", tags: []Tag{AnyContent}}
+	fetch(t, c, "/a", home.render)
+	c.ItemEvent("so", "a", 5)
+	// A render that began before Clear is answered, not stored.
+	render := func(context.Context) (*Render, error) {
+		c.Clear()
+		return home.render(context.Background())
+	}
+	if a := fetch(t, c, "/b", render); a.Page == nil || c.Len() != 0 {
+		t.Fatalf("render across Clear: %v, %d stored", a, c.Len())
+	}
+	if f := c.versions.get("so", "a", false); f != nil {
+		t.Error("Clear kept the version floors")
+	}
+	c.SetEnabled(false)
+	if a := fetch(t, c, "/a", home.render); a.Source != Rendered || c.Len() != 0 {
+		t.Errorf("disabled: %v, %d stored", a, c.Len())
 	}
 	c.SetEnabled(true)
-	if c.Put("/c", page("c"), nil, before) {
-		t.Error("re-enabled cache stored a page rendered before it was disabled")
-	}
-	if c.Floor("so", "a") != 0 {
-		t.Error("disabling kept the version floors")
-	}
-	if !c.Put("/b", page("b"), nil, c.Generation()) {
-		t.Error("re-enabled cache refused a page")
+	fetch(t, c, "/a", home.render)
+	if a := fetch(t, c, "/a", home.render); a.Source != Hit {
+		t.Errorf("re-enabled: %v", a)
 	}
 }
 
 func TestLRUBound(t *testing.T) {
-	reg := prometheus.NewRegistry()
+	clk := newClock()
+	c := New(Config{MaxBytes: 3500, Registerer: prometheus.NewRegistry(), Now: clk.Now})
 	body := strings.Repeat("x", 1000)
-	c := New(3500, reg)
-	for _, k := range []string{"/1", "/2", "/3"} {
-		c.Put(k, page(body), []Tag{"t"}, c.Generation())
+	render := func(context.Context) (*Render, error) {
+		return &Render{Page: &Page{Status: 200, Body: []byte(body)}, Tags: []Tag{"t"}}, nil
 	}
-	c.Get("/1") // /2 is now the least recently used
-	c.Put("/4", page(body), []Tag{"t"}, c.Generation())
-	if _, ok := c.Get("/2"); ok {
+	for _, k := range []string{"/1", "/2", "/3"} {
+		fetch(t, c, k, render)
+	}
+	fetch(t, c, "/1", render) // /2 is now the least recently used
+	fetch(t, c, "/4", render)
+	if _, ok := c.entries["/2"]; ok {
 		t.Error("least recently used page was not evicted")
 	}
 	for _, k := range []string{"/1", "/3", "/4"} {
-		if _, ok := c.Get(k); !ok {
+		if _, ok := c.entries[k]; !ok {
 			t.Errorf("%s evicted", k)
 		}
 	}
 	if got := testutil.ToFloat64(c.evictions); got != 1 {
 		t.Errorf("evictions = %v, want 1", got)
 	}
-	if c.bytes > c.maxBytes {
-		t.Errorf("bytes %d over bound %d", c.bytes, c.maxBytes)
+	if c.bytes > c.cfg.MaxBytes {
+		t.Errorf("bytes %d over bound %d", c.bytes, c.cfg.MaxBytes)
 	}
-	// Evicted pages leave no tag index behind.
-	c.Invalidate("t")
-	if c.Len() != 0 || len(c.byTag) != 0 {
-		t.Errorf("after invalidating t: %d pages, %d tags", c.Len(), len(c.byTag))
+	c.Clear()
+	if c.Len() != 0 || len(c.byTag) != 0 || c.bytes != 0 {
+		t.Errorf("after Clear: %d pages, %d tags, %d bytes", c.Len(), len(c.byTag), c.bytes)
 	}
 }
 
 func TestMetrics(t *testing.T) {
 	reg := prometheus.NewRegistry()
-	c := New(1<<20, reg)
-	c.Get("/a")
-	c.Put("/a", page("a"), nil, c.Generation())
-	c.Get("/a")
-	c.Get("/a")
-	if h, m := testutil.ToFloat64(c.hits), testutil.ToFloat64(c.misses); h != 2 || m != 1 {
-		t.Errorf("hits %v misses %v, want 2 and 1", h, m)
+	c := New(Config{MaxBytes: 1 << 20, Registerer: reg})
+	home := &pages{name: "home"}
+	for i := 0; i < 3; i++ {
+		fetch(t, c, "/a", home.render)
+	}
+	if h, m, r := testutil.ToFloat64(c.hits), testutil.ToFloat64(c.misses), testutil.ToFloat64(c.renders); h != 2 || m != 1 || r != 1 {
+		t.Errorf("hits %v misses %v renders %v, want 2, 1, 1", h, m, r)
 	}
 	if n, err := testutil.GatherAndCount(reg, "portalhub_gateway_pagecache_entries"); err != nil || n != 1 {
 		t.Errorf("entries gauge: %d, %v", n, err)
@@ -141,61 +502,99 @@ func TestMetrics(t *testing.T) {
 }
 
 // An item page showing an older version than the newest event seen for the
-// item is not stored, also when its render began after the event (a replica
-// that has not caught up); older events are dropped and invalidate nothing.
+// item is not stored, also when its render began after the event (a
+// replica that has not caught up); a render of the announced version is.
 func TestVersionFloor(t *testing.T) {
-	reg := prometheus.NewRegistry()
-	c := New(1<<20, reg)
+	clk := newClock()
+	c := newCache(t, clk)
 	key, tags := "/vi/so/tin", []Tag{ItemTag("so", "a"), TenantTag("so")}
-	if !c.ItemEvent("so", "a", 5, tags...) {
-		t.Fatal("first event dropped")
+	at := func(v uint64) func(context.Context) (*Render, error) {
+		p := &pages{name: "v" + strconv.FormatUint(v, 10), tags: tags, item: &ItemVersion{"so", "a", v}}
+		return p.render
 	}
-	gen := c.Generation() // the render begins after the event...
-	if c.PutItem(key, page("v4"), tags, gen, "so", "a", 4) {
-		t.Error("stored a page showing version 4 after an event for version 5")
+	c.ItemEvent("so", "a", 5, tags...)
+	if a := fetch(t, c, key, at(4)); a.Keep || c.Len() != 0 {
+		t.Fatalf("stored a page showing version 4 after an event for version 5: %v", a)
 	}
 	if got := testutil.ToFloat64(c.belowFloor); got != 1 {
 		t.Errorf("below floor = %v, want 1", got)
 	}
-	if !c.PutItem(key, page("v5"), tags, gen, "so", "a", 5) {
-		t.Fatal("refused the page of the announced version")
+	if a := fetch(t, c, key, at(5)); !a.Keep || c.Len() != 1 {
+		t.Fatalf("refused the page of the announced version: %v", a)
 	}
-	if !c.PutItem("/vi/so/khac", page("other"), []Tag{ItemTag("so", "b")}, gen, "so", "b", 1) {
+	if a := fetch(t, c, "/vi/so/khac", (&pages{name: "b", item: &ItemVersion{"so", "b", 1}}).render); !a.Keep {
 		t.Error("another item's floor applied")
 	}
-	// An older event is dropped: the page stays.
-	if c.ItemEvent("so", "a", 3, tags...) {
-		t.Error("older event not dropped")
+	// A replica behind the one read before: version 4 again is refused,
+	// though no claim lives any more.
+	c.Invalidate(ItemTag("so", "a"))
+	if a := fetch(t, c, key, at(4)); a.Keep {
+		t.Errorf("a page older than a version read before was kept: %v", a)
 	}
-	if _, ok := c.Get(key); !ok {
-		t.Error("an older event dropped the page")
+	// An event of the floor's own version (a takedown keeps the version)
+	// invalidates, and so does an older one: an event is a hint.
+	fetch(t, c, key, at(5))
+	for _, v := range []uint64{5, 3} {
+		if older := c.ItemEvent("so", "a", v, tags...); older != (v < 5) {
+			t.Errorf("event %d: older = %v", v, older)
+		}
+		if a := fetch(t, c, key, at(5)); a.Source != Rendered || !a.Keep {
+			t.Errorf("after an event of version %d: %v, want the page re-rendered and kept", v, a)
+		}
 	}
-	if got := c.Floor("so", "a"); got != 5 {
-		t.Errorf("floor = %d after an older event, want 5", got)
+}
+
+// An event claiming version 2^64-1 does not pin the item: the floor only
+// rises to versions read from the store, and the claim lapses after
+// VersionWait; a real event and its version then show and are cached.
+func TestForgedVersionExpires(t *testing.T) {
+	clk := newClock()
+	c := newCache(t, clk)
+	key, tags := "/vi/so/tin", []Tag{ItemTag("so", "a")}
+	at := func(v uint64) func(context.Context) (*Render, error) {
+		return (&pages{name: "v" + strconv.FormatUint(v, 10), tags: tags, item: &ItemVersion{"so", "a", v}}).render
 	}
-	// The same version again (a takedown keeps the version) invalidates.
-	if !c.ItemEvent("so", "a", 5, tags...) {
-		t.Error("event of the floor's version dropped")
+	fetch(t, c, key, at(3))
+	c.ItemEvent("so", "a", math.MaxUint64, tags...) // forged
+	if f := c.versions.get("so", "a", false); f.read != 3 {
+		t.Errorf("read floor %d after a forged event, want 3", f.read)
 	}
-	if _, ok := c.Get(key); ok {
-		t.Error("page kept after an event of its version")
+	if a := fetch(t, c, key, at(3)); a.Keep || string(a.Page.Body) != "v3 1" {
+		t.Errorf("while the forged claim lives: %v, want the store's page, not kept", a)
 	}
-	// Clearing forgets the floors.
-	c.Clear()
-	if got := c.Floor("so", "a"); got != 0 {
-		t.Errorf("floor = %d after Clear, want 0", got)
+	c.ItemEvent("so", "a", 4, tags...) // the real next version
+	if a := fetch(t, c, key, at(4)); a.Keep || string(a.Page.Body) != "v4 1" {
+		t.Errorf("real version while the forged claim lives: %v, want shown, not kept", a)
+	}
+	clk.Advance(time.Minute)
+	if a := fetch(t, c, key, at(4)); !a.Keep || string(a.Page.Body) != "v4 1" || c.Len() != 1 {
+		t.Errorf("after VersionWait: %v, %d stored; want the real version cached", a, c.Len())
+	}
+	if a := fetch(t, c, key, at(4)); a.Source != Hit {
+		t.Errorf("not served from the cache: %v", a)
+	}
+	if got := testutil.ToFloat64(c.claimsExpired); got != 1 {
+		t.Errorf("claims expired = %v, want 1", got)
+	}
+	// Real events work as before.
+	c.ItemEvent("so", "a", 5, tags...)
+	if a := fetch(t, c, key, at(4)); a.Keep {
+		t.Errorf("version 4 kept after an event for 5: %v", a)
+	}
+	if a := fetch(t, c, key, at(5)); !a.Keep {
+		t.Errorf("version 5 not kept: %v", a)
 	}
 }
 
 func TestVersionFloorsBounded(t *testing.T) {
-	c := New(1<<20, nil)
+	c := newCache(t, newClock())
 	for i := 0; i < maxFloors+10; i++ {
 		c.ItemEvent("so", strconv.Itoa(i), 1)
 	}
-	if len(c.floors) != maxFloors || c.floorsLRU.Len() != maxFloors {
-		t.Errorf("%d floors (%d in LRU), want %d", len(c.floors), c.floorsLRU.Len(), maxFloors)
+	if len(c.versions.byKey) != maxFloors || c.versions.lru.Len() != maxFloors {
+		t.Errorf("%d floors (%d in LRU), want %d", len(c.versions.byKey), c.versions.lru.Len(), maxFloors)
 	}
-	if c.Floor("so", "0") != 0 || c.Floor("so", strconv.Itoa(maxFloors+9)) != 1 {
-		t.Error("the bound did not forget the least recently announced floor first")
+	if c.versions.get("so", "0", false) != nil || c.versions.get("so", strconv.Itoa(maxFloors+9), false) == nil {
+		t.Error("the bound did not forget the least recently touched floor first")
 	}
 }

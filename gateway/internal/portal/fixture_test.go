@@ -9,6 +9,7 @@ import (
 	"net/http/httptest"
 	"net/url"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -44,6 +45,59 @@ type env struct {
 	js       jetstream.JetStream
 	consumer *invalidate.Consumer
 	store    *hubread.Store // read as the gateway's role
+	clock    *testClock     // the page cache's clock
+	ops      *lifecycle.Ops // its registry holds the metrics
+}
+
+// testClock is the page cache's clock in tests: the real time moved on by
+// Advance, or, once frozen, a time that moves only by Advance.
+type testClock struct {
+	mu     sync.Mutex
+	offset time.Duration
+	frozen time.Time
+}
+
+func (c *testClock) Now() time.Time {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if !c.frozen.IsZero() {
+		return c.frozen
+	}
+	return time.Now().Add(c.offset)
+}
+
+// Advance moves the clock on by d.
+func (c *testClock) Advance(d time.Duration) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.offset += d
+	if !c.frozen.IsZero() {
+		c.frozen = c.frozen.Add(d)
+	}
+}
+
+// Freeze stops the clock; from then on only Advance moves it.
+func (c *testClock) Freeze() {
+	now := c.Now()
+	c.mu.Lock()
+	c.frozen = now
+	c.mu.Unlock()
+}
+
+// counter returns the value of a counter the gateway registered.
+func (e *env) counter(t *testing.T, name string) float64 {
+	t.Helper()
+	mfs, err := e.ops.Registry.Gather()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, mf := range mfs {
+		if mf.GetName() == name {
+			return mf.GetMetric()[0].GetCounter().GetValue()
+		}
+	}
+	t.Fatalf("no metric %s", name)
+	return 0
 }
 
 func newEnv(t *testing.T) *env { t.Helper(); return newEnvWith(t, nil) }
@@ -80,7 +134,8 @@ func newEnvWith(t *testing.T, configure func(*portal.Config)) *env {
 		t.Fatal(err)
 	}
 	ops := lifecycle.NewOps()
-	cache := pagecache.New(16<<20, ops.Registry)
+	clock := &testClock{}
+	cache := pagecache.New(pagecache.Config{MaxBytes: 16 << 20, Registerer: ops.Registry, Now: clock.Now})
 	log := zerolog.New(io.Discard)
 	consumer, err := invalidate.New(invalidate.Config{Conn: nc, Cache: cache, Log: log, Registerer: ops.Registry,
 		RetryEvery: 50 * time.Millisecond})
@@ -106,7 +161,7 @@ func newEnvWith(t *testing.T, configure func(*portal.Config)) *env {
 	}
 	srv := httptest.NewServer(p)
 	t.Cleanup(srv.Close)
-	return &env{db: db, srv: srv, cache: cache, nc: nc, js: js, consumer: consumer, store: store}
+	return &env{db: db, srv: srv, cache: cache, nc: nc, js: js, consumer: consumer, store: store, clock: clock, ops: ops}
 }
 
 func (e *env) exec(t *testing.T, sql string, args ...any) {

@@ -44,8 +44,8 @@ func (s *Server) home(c *gin.Context) error {
 	if err != nil {
 		return err
 	}
-	return s.cached(c, func() (*rendered, error) {
-		ctx := c.Request.Context()
+	origin := s.origin(c.Request)
+	return s.cached(c, func(ctx context.Context) (*pagecache.Render, error) {
 		byID, tenants, err := s.tenantsByID(ctx)
 		if err != nil {
 			return nil, err
@@ -54,7 +54,7 @@ func (s *Server) home(c *gin.Context) error {
 		if err != nil {
 			return nil, err
 		}
-		v := homeView{base: s.newBase(s.origin(c.Request), lang, nil, nil), Latest: s.listed(lang, latest, byID)}
+		v := homeView{base: s.newBase(origin, lang, nil, nil), Latest: s.listed(lang, latest, byID)}
 		tags := []pagecache.Tag{pagecache.AnyContent}
 		for _, t := range tenants {
 			tags = append(tags, pagecache.TenantTag(t.ID))
@@ -77,9 +77,8 @@ func (s *Server) tenantHome(c *gin.Context) error {
 	if err != nil {
 		return err
 	}
-	id := c.Param("tenant")
-	return s.cached(c, func() (*rendered, error) {
-		ctx := c.Request.Context()
+	id, origin := c.Param("tenant"), s.origin(c.Request)
+	return s.cached(c, func(ctx context.Context) (*pagecache.Render, error) {
 		t, err := s.cfg.Store.Tenant(ctx, id)
 		if err != nil {
 			return nil, err
@@ -96,7 +95,7 @@ func (s *Server) tenantHome(c *gin.Context) error {
 		if err != nil {
 			return nil, err
 		}
-		v := tenantView{base: s.newBase(s.origin(c.Request), lang, func(l string) string { return "/" + l + "/" + id + "/" }, nil),
+		v := tenantView{base: s.newBase(origin, lang, func(l string) string { return "/" + l + "/" + id + "/" }, nil),
 			Tenant: t, Name: t.Name(lang), OwnSite: t.HomeURL,
 			Latest: s.listed(lang, latest, map[string]hubread.Tenant{id: t})}
 		v.Title = v.Name
@@ -107,7 +106,7 @@ func (s *Server) tenantHome(c *gin.Context) error {
 				v.Total += n
 			}
 		}
-		return s.page("tenant", v, []pagecache.Tag{pagecache.TenantTag(id)})
+		return s.page("tenant", v, []pagecache.Tag{pagecache.TenantTag(id), pagecache.TenantItemsTag(id)})
 	})
 }
 
@@ -120,16 +119,14 @@ func (s *Server) item(c *gin.Context) error {
 	if err != nil {
 		return err
 	}
-	tenant, slug := c.Param("tenant"), c.Param("slug")
-	return s.cached(c, func() (*rendered, error) {
-		ctx := c.Request.Context()
+	tenant, slug, origin := c.Param("tenant"), c.Param("slug"), s.origin(c.Request)
+	return s.cached(c, func(ctx context.Context) (*pagecache.Render, error) {
 		look, err := s.cfg.Store.ItemBySlug(ctx, tenant, lang, slug)
 		if err != nil {
 			return nil, err
 		}
 		if look.Item == nil {
-			s.redirectLocal(c, http.StatusMovedPermanently, "/"+lang+"/"+tenant+"/"+look.RedirectSlug, "")
-			return nil, nil
+			return redirect("/" + lang + "/" + tenant + "/" + look.RedirectSlug)
 		}
 		it := look.Item
 		switch {
@@ -143,12 +140,7 @@ func (s *Server) item(c *gin.Context) error {
 			if err != nil {
 				return nil, err
 			}
-			if strings.HasPrefix(to, "/") {
-				s.redirectLocal(c, http.StatusMovedPermanently, to, "")
-			} else {
-				c.Redirect(http.StatusMovedPermanently, to)
-			}
-			return nil, nil
+			return redirect(to)
 		}
 		t, err := s.cfg.Store.Tenant(ctx, tenant)
 		if err != nil {
@@ -158,26 +150,43 @@ func (s *Server) item(c *gin.Context) error {
 		if err != nil {
 			return nil, err
 		}
-		r, err := s.page("item", s.itemView(s.origin(c.Request), lang, t, it, cats),
+		// The page shows the item and its tenant's name: its item's events
+		// and its tenant's changes invalidate it, not the tenant's other
+		// items' events.
+		r, err := s.page("item", s.itemView(origin, lang, t, it, cats),
 			[]pagecache.Tag{pagecache.ItemTag(tenant, it.ContentID), pagecache.TenantTag(tenant)})
 		if err != nil {
 			return nil, err
 		}
 		// X-Content-Version tells clients (and the end-to-end tests) which
 		// version of the item the page shows.
-		r.page.Header = http.Header{"X-Content-Version": {strconv.FormatUint(it.Version, 10)}}
-		r.tenant, r.contentID, r.version = tenant, it.ContentID, it.Version
+		r.Page.Header = http.Header{"X-Content-Version": {strconv.FormatUint(it.Version, 10)}}
+		r.Item = &pagecache.ItemVersion{Tenant: tenant, ContentID: it.ContentID, Version: it.Version}
 		return r, nil
 	})
 }
 
+// redirect is a 301 to to, a path of the portal (see localPath) or an
+// absolute http(s) address (a successor), kept out of the page cache.
+func redirect(to string) (*pagecache.Render, error) {
+	if strings.HasPrefix(to, "/") {
+		loc, ok := localPath(to)
+		if !ok {
+			return nil, errNotFound
+		}
+		to = loc
+	}
+	return &pagecache.Render{Page: &pagecache.Page{Status: http.StatusMovedPermanently, Header: http.Header{"Location": {to}}},
+		NoStore: true}, nil
+}
+
 // page renders a 200 page from a template and view.
-func (s *Server) page(name string, view any, tags []pagecache.Tag) (*rendered, error) {
+func (s *Server) page(name string, view any, tags []pagecache.Tag) (*pagecache.Render, error) {
 	b, err := s.renderer.Render(name, view)
 	if err != nil {
 		return nil, err
 	}
-	return &rendered{page: &pagecache.Page{Status: http.StatusOK, Body: b}, tags: tags}, nil
+	return &pagecache.Render{Page: &pagecache.Page{Status: http.StatusOK, Body: b}, Tags: tags}, nil
 }
 
 // successorURL is where a redirected item sends its visitors: its successor

@@ -327,57 +327,30 @@ func (s *Server) cacheKey(c *gin.Context) string {
 // pageCacheControl lets shared caches keep a rendered page for a minute.
 const pageCacheControl = "public, max-age=60"
 
-// writePage writes rendered HTML with its stored headers.
-func (s *Server) writePage(c *gin.Context, p *pagecache.Page, cacheControl string) {
-	for k, vs := range p.Header {
+// cached answers the page for the request's cache key from the page cache,
+// which renders it with render when it must (see pagecache.Cache.Fetch:
+// one render per page at a time, the previous aggregate page served while
+// its successor renders). render runs apart from the request: it must not
+// touch the gin context, only what the handler took from it. A page that
+// others may not keep (stale, older than the item's version floor, a
+// redirect) is sent with no-store.
+func (s *Server) cached(c *gin.Context, render func(ctx context.Context) (*pagecache.Render, error)) error {
+	a, err := s.cfg.Cache.Fetch(c.Request.Context(), s.cacheKey(c), render)
+	if err != nil {
+		return err
+	}
+	c.Set("cache", string(a.Source))
+	cacheControl := pageCacheControl
+	if !a.Keep {
+		cacheControl = "no-store"
+	}
+	for k, vs := range a.Page.Header {
 		for _, v := range vs {
 			c.Writer.Header().Add(k, v)
 		}
 	}
 	c.Header("Cache-Control", cacheControl)
-	c.Data(p.Status, "text/html; charset=utf-8", p.Body)
-}
-
-// rendered is a page built on a cache miss, with what it depends on.
-type rendered struct {
-	page *pagecache.Page
-	tags []pagecache.Tag
-	// On an item page: the version of the item (tenant, contentID) it shows.
-	tenant, contentID string
-	version           uint64
-}
-
-// cached answers from the page cache when it can. Otherwise build renders
-// the page (or answers the request itself and returns nil, e.g. with a
-// redirect), and cached serves it and stores it under the request's cache
-// key, unless an invalidation happened during the render. An item page
-// showing an older version than the newest event announced (a replica
-// behind the primary) is served, but neither we nor anyone downstream may
-// keep it.
-func (s *Server) cached(c *gin.Context, build func() (*rendered, error)) error {
-	key := s.cacheKey(c)
-	if p, ok := s.cfg.Cache.Get(key); ok {
-		c.Set("cache", "hit")
-		s.writePage(c, p, pageCacheControl)
-		return nil
-	}
-	gen := s.cfg.Cache.Generation()
-	r, err := build()
-	if err != nil || r == nil {
-		return err
-	}
-	if r.contentID == "" {
-		s.cfg.Cache.Put(key, r.page, r.tags, gen)
-	} else {
-		if r.version < s.cfg.Cache.Floor(r.tenant, r.contentID) {
-			c.Set("cache", "below-floor")
-			s.writePage(c, r.page, "no-store")
-			return nil
-		}
-		s.cfg.Cache.PutItem(key, r.page, r.tags, gen, r.tenant, r.contentID, r.version)
-	}
-	c.Set("cache", "miss")
-	s.writePage(c, r.page, pageCacheControl)
+	c.Data(a.Page.Status, "text/html; charset=utf-8", a.Page.Body)
 	return nil
 }
 
