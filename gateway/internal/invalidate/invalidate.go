@@ -106,7 +106,8 @@ func (c *Consumer) reset() {
 	c.cfg.Cache.Clear()
 }
 
-// LastSequence is the newest stream sequence seen.
+// LastSequence is the newest stream sequence whose event has been applied
+// to the cache.
 func (c *Consumer) LastSequence() uint64 { return c.lastSeq.Load() }
 
 // Ready reports nil once the consumer is running and the connection is up.
@@ -179,12 +180,16 @@ func (c *Consumer) handle(msg jetstream.Msg) {
 			c.reset()
 		}
 		c.seen.Store(true)
-		for {
-			old := c.lastSeq.Load()
-			if meta.Sequence.Stream <= old || c.lastSeq.CompareAndSwap(old, meta.Sequence.Stream) {
-				break
+		// Recorded once the event is applied, so that LastSequence is the
+		// newest event whose pages are invalidated (tests wait on it).
+		defer func() {
+			for {
+				old := c.lastSeq.Load()
+				if meta.Sequence.Stream <= old || c.lastSeq.CompareAndSwap(old, meta.Sequence.Stream) {
+					break
+				}
 			}
-		}
+		}()
 	}
 	c.eventsC.Inc()
 	// The subject is authoritative (NATS permissions confine each tenant to
