@@ -223,10 +223,10 @@ var catalogue = map[string]entry{
 	"TENANT_MISMATCH": {
 		vi: ex("Sai đơn vị",
 			"Khóa truy cập thuộc một đơn vị khác với đơn vị cấu hình cho cổng thành phần này.",
-			"Báo cho quản trị hệ thống để sửa cấu hình SUBPORTAL_TENANT hoặc khóa truy cập."),
+			"Báo cho quản trị hệ thống để sửa cấu hình SUBPORTAL_TENANT hoặc khóa truy cập; nội dung sẽ được gửi lại sau đó."),
 		en: ex("Wrong tenant",
 			"The credential belongs to another tenant than the one this sub-portal is configured for.",
-			"Ask the system administrator to fix SUBPORTAL_TENANT or the credential."),
+			"Ask the system administrator to fix SUBPORTAL_TENANT or the credential; the item is sent again afterwards."),
 	},
 	"TENANT_INACTIVE": {
 		vi: ex("Đơn vị đang bị tạm dừng",

@@ -5,19 +5,8 @@ import (
 
 	"github.com/portalhub/portalhub/tenants/internal/store"
 	"google.golang.org/genproto/googleapis/rpc/errdetails"
-	"google.golang.org/grpc/codes"
 	"google.golang.org/grpc/status"
 )
-
-// retryable reports whether a refusal is the hub (or the way to it) being
-// unavailable for now, rather than a verdict on the content.
-func retryable(c codes.Code) bool {
-	switch c {
-	case codes.Unavailable, codes.DeadlineExceeded, codes.ResourceExhausted:
-		return true
-	}
-	return false
-}
 
 // refusalOf reads the hub's verdict from a status error: the code, the first
 // reason and field (google.rpc.BadRequest, ErrorInfo or

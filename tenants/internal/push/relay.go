@@ -11,11 +11,10 @@ import (
 
 	pb "github.com/portalhub/portalhub/proto/gen/portalhub/v1"
 	"github.com/portalhub/portalhub/services/pgwake"
+	"github.com/portalhub/portalhub/tenants/internal/errs"
 	"github.com/portalhub/portalhub/tenants/internal/store"
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/rs/zerolog"
-	"google.golang.org/grpc/codes"
-	"google.golang.org/grpc/status"
 )
 
 // Config tunes a relay; zero values take the defaults.
@@ -117,13 +116,14 @@ func (r *Relay) Run(ctx context.Context) error {
 	}
 }
 
-// Drain delivers due rows until none is left or the hub is unavailable.
+// Drain delivers due rows until none is left or the relay holds off (the
+// hub or the sub-portal's database is unavailable).
 func (r *Relay) Drain(ctx context.Context) {
 	for ctx.Err() == nil && !time.Now().Before(r.pause) {
 		rows, err := r.store.Claim(ctx, r.cfg.Batch, r.cfg.Lease)
 		if err != nil {
 			if ctx.Err() == nil {
-				r.log.Error().Err(err).Msg("claim outbox rows")
+				r.databaseTrouble(r.log, err, "claim outbox rows")
 			}
 			return
 		}
@@ -134,7 +134,7 @@ func (r *Relay) Drain(ctx context.Context) {
 			if ctx.Err() != nil || time.Now().Before(r.pause) {
 				// Give the rest back at once rather than at the lease's end.
 				for _, rest := range rows[i:] {
-					r.release(rest.ID, 0, "relay paused")
+					r.release(r.log, rest.ID, 0, "relay paused")
 				}
 				return
 			}
@@ -143,86 +143,103 @@ func (r *Relay) Drain(ctx context.Context) {
 	}
 }
 
-func (r *Relay) release(id int64, after time.Duration, why string) {
+// holdOff pauses every delivery for the backoff of the row's attempts or
+// of the relay's consecutive failures, whichever is more, and returns the
+// pause.
+func (r *Relay) holdOff(attempts int) time.Duration {
+	r.fails++
+	delay := r.cfg.Backoff.Delay(max(attempts, r.fails))
+	r.pause = time.Now().Add(delay)
+	return delay
+}
+
+// databaseTrouble logs a failure of the sub-portal's own database as such,
+// never as the hub's (a warning when it is unavailable for now, an error
+// otherwise), holds the relay off and returns the pause.
+func (r *Relay) databaseTrouble(log zerolog.Logger, err error, what string) time.Duration {
+	delay := r.holdOff(0)
+	if errs.KindOf(err) == errs.Unavailable {
+		log.Warn().Err(err).Dur("retry_in", delay).Msg(what + ": the sub-portal's database is unavailable; will retry")
+	} else {
+		log.Error().Err(err).Dur("retry_in", delay).Msg(what + ": the sub-portal's database failed; will retry")
+	}
+	return delay
+}
+
+// release keeps a row pending and offers it again after the given delay.
+func (r *Relay) release(log zerolog.Logger, id int64, after time.Duration, why string) {
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 	defer cancel()
 	if err := r.store.Retry(ctx, id, after, why); err != nil {
-		r.log.Error().Err(err).Int64("outbox_id", id).Msg("release outbox row")
+		// The row comes back when its lease ends.
+		r.databaseTrouble(log, err, "release outbox row")
 	}
 }
 
-// deliver pushes one row: its files first, then the item.
+// deliver pushes one row, its files first, then the item, and does what
+// decide says the outcome means.
 func (r *Relay) deliver(ctx context.Context, row store.Claimed) {
 	item := row.Item
 	log := r.log.With().Str("content_id", item.GetContentId()).Uint64("version", item.GetVersion()).Int64("outbox_id", row.ID).Logger()
 
 	uploaded, err := r.uploadBlobs(ctx, item)
+	var resp *pb.PublishResponse
 	if err == nil {
 		start := time.Now()
 		cctx, cancel := context.WithTimeout(ctx, r.cfg.CallTimeout)
-		var resp *pb.PublishResponse
 		resp, err = r.hub.Publish(cctx, &pb.PublishRequest{Item: item})
 		cancel()
 		r.m.duration.Observe(time.Since(start).Seconds())
-		if err == nil {
-			outcome := strings.TrimPrefix(resp.GetOutcome().String(), "PUBLISH_OUTCOME_")
-			if err := r.store.MarkDelivered(context.WithoutCancel(ctx), row.ID, outcome); err != nil {
-				log.Error().Err(err).Msg("mark delivered")
-				return
-			}
-			r.fails, r.pause = 0, time.Time{}
-			r.m.pushes.WithLabelValues(strings.ToLower(outcome)).Inc()
-			r.m.lag.Observe(time.Since(row.CreatedAt).Seconds())
-			log.Info().Str("outcome", outcome).Uint64("hub_version", resp.GetCurrentVersion()).Msg("delivered to the hub")
-			return
-		}
 	}
-
-	if ctx.Err() != nil {
-		r.release(row.ID, 0, "relay stopped")
+	if err != nil && ctx.Err() != nil {
+		r.release(log, row.ID, 0, "relay stopped")
 		return
 	}
-	code := status.Code(err)
-	// A credential the hub refuses, or a tenant the hub has suspended, is a
-	// matter for operators, not a fault of this item: parking every row
-	// would force each to be approved again once it is fixed.
-	tenantWide := code == codes.Unauthenticated ||
-		code == codes.PermissionDenied && refusalOf(err).Reason == "TENANT_INACTIVE"
-	switch {
-	case retryable(code) || tenantWide || code == codes.Canceled || code == codes.Unknown && !isStatus(err):
-		// The hub, the network or our credential is the problem, not the
-		// content: the row stays pending and the relay holds off.
-		r.fails++
-		delay := r.cfg.Backoff.Delay(max(row.Attempts, r.fails))
-		r.pause = time.Now().Add(delay)
+
+	act := decide(resp, err, uploaded, row.Attempts)
+	switch act {
+	case actDone:
+		outcome := strings.TrimPrefix(resp.GetOutcome().String(), "PUBLISH_OUTCOME_")
+		if err := r.store.MarkDelivered(context.WithoutCancel(ctx), row.ID, outcome); err != nil {
+			// The hub has it: when the lease ends the row goes again and
+			// the hub answers UNCHANGED.
+			r.databaseTrouble(log, err, "mark a delivered row")
+			return
+		}
+		r.fails, r.pause = 0, time.Time{}
+		r.m.pushes.WithLabelValues(strings.ToLower(outcome)).Inc()
+		r.m.lag.Observe(time.Since(row.CreatedAt).Seconds())
+		log.Info().Str("outcome", outcome).Uint64("hub_version", resp.GetCurrentVersion()).Msg("delivered to the hub")
+	case actRetry, actHold:
+		delay := r.holdOff(row.Attempts)
 		r.m.pushes.WithLabelValues("retry").Inc()
-		r.release(row.ID, delay, err.Error())
-		ev := log.Warn()
-		if tenantWide {
-			ev = log.Error() // an operator must fix the credential or the tenant's status
+		r.release(log, row.ID, delay, err.Error())
+		ref := refusalOf(err)
+		if act == actHold {
+			log.Error().Str("code", ref.Code).Str("reason", ref.Reason).Str("description", ref.Description).
+				Dur("retry_in", delay).Int("attempts", row.Attempts).
+				Msg("the hub refuses this sub-portal (credential, tenant id or status): rows kept pending until an operator fixes it")
+			return
 		}
-		ev.Str("code", code.String()).Dur("retry_in", delay).Int("attempts", row.Attempts).Msg("hub unavailable; will retry")
-	case code == codes.FailedPrecondition && refusalOf(err).Reason == "BLOB_MISSING" && !uploaded && row.Attempts < 5:
-		// The hub lost a file we thought it held: upload it again.
+		log.Warn().Err(err).Str("code", ref.Code).Dur("retry_in", delay).Int("attempts", row.Attempts).Msg("hub unavailable; will retry")
+	case actDatabase:
+		r.release(log, row.ID, r.databaseTrouble(log, err, "deliver"), err.Error())
+	case actReupload:
 		if err := r.store.UnconfirmBlobs(context.WithoutCancel(ctx), shasOf(item)); err != nil {
-			log.Error().Err(err).Msg("unconfirm blobs")
+			r.databaseTrouble(log, err, "forget the hub's files")
+			return
 		}
-		r.release(row.ID, 0, err.Error())
-		log.Warn().Msg("hub lacks an attachment; uploading again")
-	default:
+		r.release(log, row.ID, 0, err.Error())
+		log.Warn().Int("attempts", row.Attempts).Msg("hub lacks an attachment; uploading again")
+	case actPark:
 		ref := refusalOf(err)
 		if err := r.store.Refuse(context.WithoutCancel(ctx), row.ID, ref); err != nil {
-			log.Error().Err(err).Msg("park refused row")
+			r.databaseTrouble(log, err, "park a refused row")
 			return
 		}
 		r.m.pushes.WithLabelValues("refused").Inc()
 		log.Error().Str("code", ref.Code).Str("reason", ref.Reason).Str("description", ref.Description).Msg("hub refused the push; parked")
 	}
-}
-
-func isStatus(err error) bool {
-	_, ok := status.FromError(err)
-	return ok
 }
 
 func shasOf(item *pb.ContentItem) []string {
@@ -234,7 +251,8 @@ func shasOf(item *pb.ContentItem) []string {
 }
 
 // uploadBlobs uploads the item's files the hub has not confirmed yet. It
-// reports whether it uploaded any.
+// reports whether it uploaded any. Errors of the sub-portal's database are
+// marked as such (ownDatabase), not dressed as the hub's.
 func (r *Relay) uploadBlobs(ctx context.Context, item *pb.ContentItem) (bool, error) {
 	shas := shasOf(item)
 	if len(shas) == 0 {
@@ -242,18 +260,18 @@ func (r *Relay) uploadBlobs(ctx context.Context, item *pb.ContentItem) (bool, er
 	}
 	todo, err := r.store.BlobsToUpload(ctx, shas)
 	if err != nil {
-		return false, status.Error(codes.Unavailable, err.Error()) // our database: retry
+		return false, ownDatabase(err)
 	}
 	for _, sha := range todo {
 		b, err := r.store.GetBlob(ctx, sha)
 		if err != nil {
-			return false, status.Error(codes.Unavailable, err.Error())
+			return false, ownDatabase(err)
 		}
 		if err := r.upload(ctx, b); err != nil {
 			return true, err
 		}
 		if err := r.store.ConfirmBlob(ctx, sha); err != nil {
-			return true, status.Error(codes.Unavailable, err.Error())
+			return true, ownDatabase(err)
 		}
 	}
 	return len(todo) > 0, nil
@@ -315,7 +333,7 @@ func (r *Relay) Resync(ctx context.Context) (int, error) {
 	// the hub: only rows delivered before the listing started are requeued.
 	listedAt, err := r.store.Now(ctx)
 	if err != nil {
-		return 0, err
+		return 0, ownDatabase(err)
 	}
 	held := map[string]uint64{}
 	token := ""
@@ -339,7 +357,7 @@ func (r *Relay) Resync(ctx context.Context) (int, error) {
 	}
 	ours, err := r.store.LatestVersions(ctx)
 	if err != nil {
-		return 0, err
+		return 0, ownDatabase(err)
 	}
 	n := 0
 	for _, l := range ours {
@@ -348,7 +366,7 @@ func (r *Relay) Resync(ctx context.Context) (int, error) {
 		case !ok || hv < l.Version:
 			changed, err := r.store.Requeue(ctx, l.ContentID, listedAt)
 			if err != nil {
-				return n, err
+				return n, ownDatabase(err)
 			}
 			if changed {
 				n++
@@ -356,7 +374,7 @@ func (r *Relay) Resync(ctx context.Context) (int, error) {
 			}
 		case hv > l.Version:
 			if err := r.store.NoteHubVersion(ctx, l.ContentID, hv); err != nil {
-				return n, err
+				return n, ownDatabase(err)
 			}
 			r.log.Warn().Str("content_id", l.ContentID).Uint64("version", l.Version).Uint64("hub_version", hv).
 				Msg("resync: the hub holds a newer version than this store (restored from a backup?); the next approval goes above it")
@@ -373,7 +391,11 @@ func (r *Relay) resyncUntilDone(ctx context.Context) {
 			return
 		}
 		delay := r.cfg.Backoff.Delay(attempt)
-		r.log.Warn().Err(err).Dur("retry_in", delay).Msg("resync with the hub failed; will retry")
+		msg := "resync with the hub failed; will retry"
+		if errors.Is(err, errOwnDatabase) {
+			msg = "resync: the sub-portal's database is unavailable; will retry"
+		}
+		r.log.Warn().Err(err).Dur("retry_in", delay).Msg(msg)
 		if !pgwake.Sleep(ctx, delay) {
 			return
 		}

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	pb "github.com/portalhub/portalhub/proto/gen/portalhub/v1"
+	"github.com/portalhub/portalhub/services/contentrules"
 	"github.com/portalhub/portalhub/services/pgwake"
 	"github.com/portalhub/portalhub/services/testenv"
 	"github.com/portalhub/portalhub/tenants/internal/push"
@@ -247,22 +248,27 @@ func TestResyncReenqueuesWhatTheHubLacks(t *testing.T) {
 	}
 }
 
-func TestRelayHoldsRowsWhileTheTenantIsSuspended(t *testing.T) {
-	s, _ := storetest.New(t)
-	h := newFakeHub()
-	st, _ := status.New(codes.PermissionDenied, "tenant suspended").WithDetails(
-		&errdetails.ErrorInfo{Reason: "TENANT_INACTIVE", Domain: "portalhub"})
-	h.mu.Lock()
-	for range 3 {
-		h.failures = append(h.failures, st.Err())
-	}
-	h.mu.Unlock()
-	startRelay(t, s, h)
+// TestRelayHoldsRowsWhileTheTenantIsRefused: a tenant the hub suspended,
+// a credential it refuses or a tenant id that is not the credential's
+// keeps rows pending, not parked, and they flow once an operator fixes it.
+func TestRelayHoldsRowsWhileTheTenantIsRefused(t *testing.T) {
+	for _, reason := range []string{contentrules.ReasonTenantInactive, contentrules.ReasonTenantMismatch, contentrules.ReasonUnauthenticated} {
+		t.Run(reason, func(t *testing.T) {
+			s, _ := storetest.New(t)
+			h := newFakeHub()
+			h.mu.Lock()
+			for range 3 {
+				h.failures = append(h.failures, contentrules.Refuse(reason, "", "refused", "Bị từ chối"))
+			}
+			h.mu.Unlock()
+			startRelay(t, s, h)
 
-	v := approve(t, s, storetest.Article("tin-tam-dung", "Tin khi cổng tạm dừng"))
-	// Reactivated after three refusals: the row was held, not parked, and flows.
-	row := waitStatus(t, s, "tin-tam-dung", v, store.StatusDelivered)
-	if row.Attempts != 4 {
-		t.Errorf("attempts = %d, want 4 (3 while suspended, then delivered)", row.Attempts)
+			v := approve(t, s, storetest.Article("tin-tam-dung", "Tin khi cổng tạm dừng"))
+			// Fixed after three refusals: the row was held, not parked, and flows.
+			row := waitStatus(t, s, "tin-tam-dung", v, store.StatusDelivered)
+			if row.Attempts != 4 {
+				t.Errorf("attempts = %d, want 4 (3 refused, then delivered)", row.Attempts)
+			}
+		})
 	}
 }
