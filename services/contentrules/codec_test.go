@@ -55,7 +55,7 @@ func TestCodecRepairsInvalidUTF8(t *testing.T) {
 	if got, want := req.GetItem().GetTranslations()[0].GetTitle(), "T\uFFFDLEPLACEHOLDER"; got != want {
 		t.Errorf("title: got %q, want %q", got, want)
 	}
-	_, err := Prepare(req.GetItem(), knownCategory)
+	_, err := Prepare(req.GetItem(), testCategories)
 	vs := ViolationsOf(err)
 	for _, field := range []string{"item.translations[vi].title", "item.authors[1].name", "item.legal_document.number"} {
 		if !hasViolation(vs, field, ReasonInvalidUTF8) {
@@ -115,7 +115,7 @@ type prepareServer struct {
 }
 
 func (prepareServer) Publish(_ context.Context, req *pb.PublishRequest) (*pb.PublishResponse, error) {
-	if _, err := Prepare(req.GetItem(), knownCategory); err != nil {
+	if _, err := Prepare(req.GetItem(), testCategories); err != nil {
 		return nil, err
 	}
 	return &pb.PublishResponse{}, nil

@@ -53,8 +53,8 @@ const (
 )
 
 // Prepare validates, normalises and sanitises a pushed item and computes its
-// hash. It never changes item. knownCategory says whether a category code is
-// in the hub's list; nil accepts every non-empty code.
+// hash. It never changes item. cats is the hub's category list (see
+// Categories; nil accepts every non-empty code with every kind).
 //
 // The steps, in order: clone; drop unknown fields (recursively); NFC every
 // string; refuse any string holding U+FFFD (INVALID_UTF8: the Codec puts it
@@ -66,7 +66,7 @@ const (
 // INVALID_ARGUMENT status error (see InvalidArgument) listing every
 // violation, each with its field path (e.g. "item.translations[vi].title",
 // "item.attachments[2].sha256").
-func Prepare(item *pb.ContentItem, knownCategory func(code string) bool) (*Prepared, error) {
+func Prepare(item *pb.ContentItem, cats Categories) (*Prepared, error) {
 	if item == nil {
 		return nil, InvalidArgument([]Violation{violation("item", ReasonRequired, "the item is missing", "Thiếu nội dung cần đăng")})
 	}
@@ -93,7 +93,7 @@ func Prepare(item *pb.ContentItem, knownCategory func(code string) bool) (*Prepa
 		return s
 	})
 
-	vs = append(vs, validate(it, knownCategory)...)
+	vs = append(vs, validate(it, cats)...)
 
 	var removals []*pb.SanitizerRemoval
 	for i, tr := range it.GetTranslations() {

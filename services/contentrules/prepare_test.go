@@ -15,7 +15,15 @@ import (
 
 const sha = "9f86d081884c7d659a2feb1d5c9a8d6fd97a0f4f2c3e4e1d8d8f3a1a3d3e0c4b"
 
-func knownCategory(c string) bool { return c == "news" || c == "legal" || c == "services" }
+// testCategories admits every kind under "news", so that the valid items of
+// each kind below share one category, and only legal documents under
+// "legal".
+var testCategories = Categories{
+	"news": {pb.ContentKind_CONTENT_KIND_ARTICLE, pb.ContentKind_CONTENT_KIND_PAGE, pb.ContentKind_CONTENT_KIND_LEGAL_DOCUMENT,
+		pb.ContentKind_CONTENT_KIND_PUBLIC_SERVICE, pb.ContentKind_CONTENT_KIND_PROCUREMENT_NOTICE, pb.ContentKind_CONTENT_KIND_DATASET,
+		pb.ContentKind_CONTENT_KIND_ORGANISATION_UNIT, pb.ContentKind_CONTENT_KIND_DIRECTORY_ENTRY, pb.ContentKind_CONTENT_KIND_EXTERNAL_LINK},
+	"legal": {pb.ContentKind_CONTENT_KIND_LEGAL_DOCUMENT},
+}
 
 // article returns a valid ARTICLE item; tests change one thing at a time.
 func article() *pb.ContentItem {
@@ -94,7 +102,7 @@ func TestPrepareValidKinds(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			p, err := Prepare(tt.item, knownCategory)
+			p, err := Prepare(tt.item, testCategories)
 			if err != nil {
 				t.Fatalf("Prepare: got error %v (violations %+v), want none", err, ViolationsOf(err))
 			}
@@ -121,6 +129,7 @@ func TestPrepareRefuses(t *testing.T) {
 		{"unknown locale", func(it *pb.ContentItem) { it.Translations[1].Locale = "fr" }, "item.translations[1].locale", ReasonUnknownLocale},
 		{"unknown category", func(it *pb.ContentItem) { it.Category = "sport" }, "item.category", ReasonUnknownCategory},
 		{"empty category", func(it *pb.ContentItem) { it.Category = "" }, "item.category", ReasonRequired},
+		{"kind the category does not admit", func(it *pb.ContentItem) { it.Category = "legal" }, "item.category", ReasonKindCategoryMismatch},
 		{"title of 301 characters", func(it *pb.ContentItem) { it.Translations[0].Title = strings.Repeat("ế", 301) }, "item.translations[vi].title", ReasonTooLong},
 		{"empty title", func(it *pb.ContentItem) { it.Translations[1].Title = "" }, "item.translations[en].title", ReasonRequired},
 		{"summary of 1001 characters", func(it *pb.ContentItem) { it.Translations[0].Summary = strings.Repeat("x", 1001) }, "item.translations[vi].summary", ReasonTooLong},
@@ -210,7 +219,7 @@ func TestPrepareRefuses(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			it := article()
 			tt.change(it)
-			p, err := Prepare(it, knownCategory)
+			p, err := Prepare(it, testCategories)
 			if err == nil {
 				t.Fatalf("Prepare: got %v, nil error; want %s on %s", p, tt.reason, tt.field)
 			}
@@ -245,7 +254,7 @@ func TestPrepareCollectsAllViolations(t *testing.T) {
 	it.Category = "sport"
 	it.Translations[0].Title = ""
 	it.Attachments[0].Sha256 = "XYZ"
-	_, err := Prepare(it, knownCategory)
+	_, err := Prepare(it, testCategories)
 	want := []struct{ field, reason string }{
 		{"item.version", ReasonVersionZero},
 		{"item.category", ReasonUnknownCategory},
@@ -269,7 +278,7 @@ func TestPrepareCollectsAllViolations(t *testing.T) {
 func TestTooLongMessageVI(t *testing.T) {
 	it := article()
 	it.Translations[0].Title = strings.Repeat("a", 301)
-	_, err := Prepare(it, knownCategory)
+	_, err := Prepare(it, testCategories)
 	vs := ViolationsOf(err)
 	if len(vs) != 1 || vs[0].MessageVI != "Tiêu đề dài quá 300 ký tự" {
 		t.Errorf("got %+v, want one violation with MessageVI %q", vs, "Tiêu đề dài quá 300 ký tự")
@@ -282,7 +291,7 @@ func TestPrepareNormalisesNFC(t *testing.T) {
 	it.Translations[0].Title = nfdTitle
 	it.Approver.Name = norm.NFD.String("Lê Văn Cường")
 	it.Translations[0].BodyHtml = norm.NFD.String("<p>Điều chỉnh</p>")
-	p, err := Prepare(it, knownCategory)
+	p, err := Prepare(it, testCategories)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -304,7 +313,7 @@ func TestPrepareSortsTranslations(t *testing.T) {
 	it := article()
 	it.Translations = append(it.Translations, &pb.Translation{Locale: "ru", Title: "Кханьхоа", Slug: "khanhhoa"})
 	it.Translations[0], it.Translations[2] = it.Translations[2], it.Translations[0]
-	p, err := Prepare(it, knownCategory)
+	p, err := Prepare(it, testCategories)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -369,7 +378,7 @@ func TestHash(t *testing.T) {
 
 func mustPrepare(t *testing.T, it *pb.ContentItem) *Prepared {
 	t.Helper()
-	p, err := Prepare(it, knownCategory)
+	p, err := Prepare(it, testCategories)
 	if err != nil {
 		t.Fatalf("Prepare: %v (%+v)", err, ViolationsOf(err))
 	}

@@ -12,33 +12,34 @@ import (
 // violation (INVALID_ARGUMENT), of a google.rpc.PreconditionFailure
 // (FAILED_PRECONDITION) or of a google.rpc.ErrorInfo (other codes).
 const (
-	ReasonRequired          = "REQUIRED"
-	ReasonInvalidUTF8       = "INVALID_UTF8"
-	ReasonTooLong           = "TOO_LONG"
-	ReasonTooLarge          = "TOO_LARGE"
-	ReasonTooMany           = "TOO_MANY"
-	ReasonInvalidFormat     = "INVALID_FORMAT"
-	ReasonVersionZero       = "VERSION_ZERO"
-	ReasonUnknownLocale     = "UNKNOWN_LOCALE"
-	ReasonDuplicateLocale   = "DUPLICATE_LOCALE"
-	ReasonMissingVietnamese = "MISSING_VIETNAMESE"
-	ReasonUnknownCategory   = "UNKNOWN_CATEGORY"
-	ReasonUnknownKind       = "UNKNOWN_KIND"
-	ReasonDetailsMismatch   = "DETAILS_MISMATCH"
-	ReasonUnknownState      = "UNKNOWN_STATE"
-	ReasonMissingReason     = "MISSING_REASON"
-	ReasonInvalidSuccessor  = "INVALID_SUCCESSOR"
-	ReasonSuccessorNotFound = "SUCCESSOR_NOT_FOUND"
-	ReasonSlugTaken         = "SLUG_TAKEN"
-	ReasonVersionConflict   = "VERSION_CONFLICT"
-	ReasonBlobMissing       = "BLOB_MISSING"
-	ReasonBlobMismatch      = "BLOB_MISMATCH"
-	ReasonFileTypeRefused   = "FILE_TYPE_REFUSED"
-	ReasonFileTypeMismatch  = "FILE_TYPE_MISMATCH"
-	ReasonUnauthenticated   = "UNAUTHENTICATED"
-	ReasonTenantMismatch    = "TENANT_MISMATCH"
-	ReasonTenantInactive    = "TENANT_INACTIVE"
-	ReasonUnavailable       = "UNAVAILABLE"
+	ReasonRequired             = "REQUIRED"
+	ReasonInvalidUTF8          = "INVALID_UTF8"
+	ReasonTooLong              = "TOO_LONG"
+	ReasonTooLarge             = "TOO_LARGE"
+	ReasonTooMany              = "TOO_MANY"
+	ReasonInvalidFormat        = "INVALID_FORMAT"
+	ReasonVersionZero          = "VERSION_ZERO"
+	ReasonUnknownLocale        = "UNKNOWN_LOCALE"
+	ReasonDuplicateLocale      = "DUPLICATE_LOCALE"
+	ReasonMissingVietnamese    = "MISSING_VIETNAMESE"
+	ReasonUnknownCategory      = "UNKNOWN_CATEGORY"
+	ReasonKindCategoryMismatch = "KIND_CATEGORY_MISMATCH"
+	ReasonUnknownKind          = "UNKNOWN_KIND"
+	ReasonDetailsMismatch      = "DETAILS_MISMATCH"
+	ReasonUnknownState         = "UNKNOWN_STATE"
+	ReasonMissingReason        = "MISSING_REASON"
+	ReasonInvalidSuccessor     = "INVALID_SUCCESSOR"
+	ReasonSuccessorNotFound    = "SUCCESSOR_NOT_FOUND"
+	ReasonSlugTaken            = "SLUG_TAKEN"
+	ReasonVersionConflict      = "VERSION_CONFLICT"
+	ReasonBlobMissing          = "BLOB_MISSING"
+	ReasonBlobMismatch         = "BLOB_MISMATCH"
+	ReasonFileTypeRefused      = "FILE_TYPE_REFUSED"
+	ReasonFileTypeMismatch     = "FILE_TYPE_MISMATCH"
+	ReasonUnauthenticated      = "UNAUTHENTICATED"
+	ReasonTenantMismatch       = "TENANT_MISMATCH"
+	ReasonTenantInactive       = "TENANT_INACTIVE"
+	ReasonUnavailable          = "UNAVAILABLE"
 )
 
 // reasonCodes is the one table that says which gRPC code answers each
@@ -59,6 +60,7 @@ var reasonCodes = []struct {
 	{ReasonDuplicateLocale, codes.InvalidArgument},
 	{ReasonMissingVietnamese, codes.InvalidArgument},
 	{ReasonUnknownCategory, codes.InvalidArgument},
+	{ReasonKindCategoryMismatch, codes.InvalidArgument},
 	{ReasonUnknownKind, codes.InvalidArgument},
 	{ReasonDetailsMismatch, codes.InvalidArgument},
 	{ReasonUnknownState, codes.InvalidArgument},

@@ -23,7 +23,7 @@ var (
 
 // validate checks the rules of an item whose strings are already NFC and
 // within their length limits (those are checked by Prepare's string pass).
-func validate(it *pb.ContentItem, knownCategory func(string) bool) []Violation {
+func validate(it *pb.ContentItem, cats Categories) []Violation {
 	var v checker
 
 	switch id := it.GetContentId(); {
@@ -42,14 +42,7 @@ func validate(it *pb.ContentItem, knownCategory func(string) bool) []Violation {
 
 	v.kindAndDetails(it)
 
-	switch c := it.GetCategory(); {
-	case c == "":
-		v.required("item.category", "chuyên mục")
-	case knownCategory != nil && !knownCategory(c):
-		v.add("item.category", ReasonUnknownCategory,
-			fmt.Sprintf("category %q is not in the hub's code list", c),
-			fmt.Sprintf("Chuyên mục %q không có trong danh mục chuyên mục của hệ thống", c))
-	}
+	v.checkCategory(it.GetCategory(), it.GetKind(), cats)
 
 	v.translations(it.GetTranslations())
 

@@ -10,6 +10,7 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"slices"
 	"time"
 
 	"github.com/jackc/pgx/v5"
@@ -17,6 +18,7 @@ import (
 	"google.golang.org/protobuf/encoding/protojson"
 
 	pb "github.com/portalhub/portalhub/proto/gen/portalhub/v1"
+	"github.com/portalhub/portalhub/services/contentrules"
 )
 
 // ErrNotFound means the tenant, item, slug or blob does not exist.
@@ -112,11 +114,13 @@ func (s *Store) TenantFingerprints(ctx context.Context) (map[string]string, erro
 	return out, nil
 }
 
-// Category is one entry of the hub's code list (Article 8).
+// Category is one entry of the hub's code list (Article 8), with the kinds
+// of content it admits.
 type Category struct {
 	Code                   string
 	Article8, Position     int
 	NameVI, NameEN, NameRU string
+	Kinds                  []pb.ContentKind
 }
 
 // Name is the category's name in locale.
@@ -130,16 +134,32 @@ func (c Category) Name(locale string) string {
 	return c.NameVI
 }
 
+// Proto is the category as IngestService.ListCategories answers it: names
+// by locale (those the hub has) and admitted kinds.
+func (c Category) Proto() *pb.Category {
+	out := &pb.Category{Code: c.Code, Names: map[string]string{}, Kinds: slices.Clone(c.Kinds)}
+	for _, loc := range Locales {
+		if n := c.Name(loc); n != "" {
+			out.Names[loc] = n
+		}
+	}
+	return out
+}
+
 // Categories returns the code list in display order.
 func (s *Store) Categories(ctx context.Context) ([]Category, error) {
-	rows, err := s.pool.Query(ctx, `SELECT code, article8, position, name_vi, name_en, name_ru
+	rows, err := s.pool.Query(ctx, `SELECT code, article8, position, name_vi, name_en, name_ru, kinds
 		FROM categories ORDER BY position, code`)
 	if err != nil {
 		return nil, fmt.Errorf("categories: %w", err)
 	}
 	cs, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (Category, error) {
 		var c Category
-		err := r.Scan(&c.Code, &c.Article8, &c.Position, &c.NameVI, &c.NameEN, &c.NameRU)
+		var kinds []string
+		err := r.Scan(&c.Code, &c.Article8, &c.Position, &c.NameVI, &c.NameEN, &c.NameRU, &kinds)
+		for _, w := range kinds {
+			c.Kinds = append(c.Kinds, contentrules.KindOfWord(w))
+		}
 		return c, err
 	})
 	if err != nil {

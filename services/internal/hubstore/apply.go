@@ -120,7 +120,7 @@ func applyTx(ctx context.Context, tx pgx.Tx, tenant string, item *pb.ContentItem
 	if item.GetPublishedAt() != nil {
 		publishedAt = item.GetPublishedAt().AsTime()
 	}
-	kind := enumWord(item.GetKind().String(), "CONTENT_KIND_")
+	kind := contentrules.KindWord(item.GetKind())
 	state := enumWord(item.GetState().String(), "PUBLICATION_STATE_")
 
 	if held {
@@ -387,8 +387,9 @@ func categoryRefusal(err error, category string) error {
 	return err
 }
 
-// enumWord turns CONTENT_KIND_LEGAL_DOCUMENT into legal_document, the word
-// the items table stores; stateOf and kindOf read such words back.
+// enumWord turns PUBLICATION_STATE_PUBLISHED into published, the word the
+// items table stores; stateOf reads such words back (contentrules.KindWord
+// and KindOfWord do the same for kinds).
 func enumWord(name, prefix string) string {
 	return strings.ToLower(strings.TrimPrefix(name, prefix))
 }
@@ -396,11 +397,6 @@ func enumWord(name, prefix string) string {
 // stateOf reads a state word of the items table (unspecified if unknown).
 func stateOf(word string) pb.PublicationState {
 	return pb.PublicationState(pb.PublicationState_value["PUBLICATION_STATE_"+strings.ToUpper(word)])
-}
-
-// kindOf reads a kind word of the items table (unspecified if unknown).
-func kindOf(word string) pb.ContentKind {
-	return pb.ContentKind(pb.ContentKind_value["CONTENT_KIND_"+strings.ToUpper(word)])
 }
 
 func changeOf(s pb.PublicationState) pb.ContentChange {

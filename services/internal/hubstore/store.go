@@ -11,6 +11,10 @@ import (
 	"time"
 
 	"github.com/jackc/pgx/v5/pgxpool"
+
+	pb "github.com/portalhub/portalhub/proto/gen/portalhub/v1"
+	"github.com/portalhub/portalhub/services/contentrules"
+	"github.com/portalhub/portalhub/services/hubread"
 )
 
 // CategoryRefresh is how often the in-memory category list is reloaded.
@@ -20,8 +24,9 @@ const CategoryRefresh = time.Minute
 type Store struct {
 	pool *pgxpool.Pool
 
-	catMu      sync.RWMutex
-	categories map[string]bool
+	catMu        sync.RWMutex
+	categoryList []*pb.Category
+	categories   contentrules.Categories
 
 	stop chan struct{}
 	done chan struct{}
@@ -81,32 +86,34 @@ func (s *Store) refreshLoop() {
 
 // RefreshCategories reloads the hub's category code list.
 func (s *Store) RefreshCategories(ctx context.Context) error {
-	rows, err := s.pool.Query(ctx, `SELECT code FROM categories`)
+	cs, err := hubread.New(s.pool).Categories(ctx)
 	if err != nil {
 		return mapErr("load categories", err)
 	}
-	defer rows.Close()
-	set := map[string]bool{}
-	for rows.Next() {
-		var code string
-		if err := rows.Scan(&code); err != nil {
-			return mapErr("load categories", err)
-		}
-		set[code] = true
-	}
-	if err := rows.Err(); err != nil {
-		return mapErr("load categories", err)
+	list := make([]*pb.Category, 0, len(cs))
+	for _, c := range cs {
+		list = append(list, c.Proto())
 	}
 	s.catMu.Lock()
-	s.categories = set
+	s.categoryList, s.categories = list, contentrules.CategoriesOf(list)
 	s.catMu.Unlock()
 	return nil
 }
 
-// KnownCategory reports whether code is in the hub's category list (as last
-// loaded; the list is refreshed every CategoryRefresh).
-func (s *Store) KnownCategory(code string) bool {
+// Categories returns the hub's category list as the rules need it (as last
+// loaded; the list is refreshed every CategoryRefresh). Callers must not
+// change it.
+func (s *Store) Categories() contentrules.Categories {
 	s.catMu.RLock()
 	defer s.catMu.RUnlock()
-	return s.categories[code]
+	return s.categories
+}
+
+// CategoryList returns the hub's category list in display order, with names
+// and admitted kinds, as ListCategories answers it (as last loaded). Callers
+// must not change it.
+func (s *Store) CategoryList() []*pb.Category {
+	s.catMu.RLock()
+	defer s.catMu.RUnlock()
+	return s.categoryList
 }

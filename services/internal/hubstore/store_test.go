@@ -4,6 +4,7 @@ import (
 	"context"
 	"crypto/sha256"
 	"errors"
+	"slices"
 	"testing"
 	"time"
 
@@ -391,7 +392,7 @@ func TestCredentials(t *testing.T) {
 	}
 }
 
-func TestBlobsAndCategories(t *testing.T) {
+func TestBlobs(t *testing.T) {
 	s := newStore(t)
 	ctx := context.Background()
 	sum := sha256.Sum256([]byte("%PDF-1.4"))
@@ -421,8 +422,41 @@ func TestBlobsAndCategories(t *testing.T) {
 	if n, o := count(t, s, `SELECT count(*) FROM blobs`), count(t, s, `SELECT count(*) FROM blob_owners`); n != 1 || o != 2 {
 		t.Errorf("blobs %d, owners %d; want 1 and 2", n, o)
 	}
-	if !s.KnownCategory("news") || s.KnownCategory("nope") {
-		t.Errorf("KnownCategory wrong")
+}
+
+// TestCategories reads the category list with the kinds each category
+// admits (migration 00004): the rules' view and the list ListCategories
+// answers, in display order.
+func TestCategories(t *testing.T) {
+	s := newStore(t)
+	cats := s.Categories()
+	news, legal := cats["news"], cats["legal"]
+	if !slices.Equal(news, []pb.ContentKind{pb.ContentKind_CONTENT_KIND_ARTICLE}) ||
+		!slices.Equal(legal, []pb.ContentKind{pb.ContentKind_CONTENT_KIND_LEGAL_DOCUMENT}) {
+		t.Errorf("kinds: news %v, legal %v", news, legal)
+	}
+	if _, ok := cats["nope"]; ok {
+		t.Errorf("an unknown code is in the list")
+	}
+	list := s.CategoryList()
+	if len(list) != len(cats) || list[0].GetCode() != "introduction" || list[0].GetNames()["ru"] != "О провинции" {
+		t.Fatalf("list = %v", list)
+	}
+	for _, c := range list {
+		if len(c.GetKinds()) == 0 || c.GetNames()["vi"] == "" {
+			t.Errorf("%s: kinds %v, names %v", c.GetCode(), c.GetKinds(), c.GetNames())
+		}
+		for _, k := range c.GetKinds() {
+			if k == pb.ContentKind_CONTENT_KIND_UNSPECIFIED {
+				t.Errorf("%s: a kind word the contract does not know", c.GetCode())
+			}
+		}
+	}
+	// The table refuses a category that admits nothing, or a word that is no kind.
+	for _, kinds := range []string{`{}`, `{news}`} {
+		if _, err := s.Pool().Exec(context.Background(), `UPDATE categories SET kinds = $1 WHERE code = 'news'`, kinds); err == nil {
+			t.Errorf("kinds %s accepted", kinds)
+		}
 	}
 }
 

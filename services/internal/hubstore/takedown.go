@@ -10,6 +10,7 @@ import (
 	"google.golang.org/protobuf/types/known/timestamppb"
 
 	pb "github.com/portalhub/portalhub/proto/gen/portalhub/v1"
+	"github.com/portalhub/portalhub/services/contentrules"
 	"github.com/portalhub/portalhub/services/events"
 )
 
@@ -59,7 +60,7 @@ func (s *Store) setTakedown(ctx context.Context, actor, tenant, contentID string
 		}
 		ev := &pb.ContentEvent{
 			EventId: msgID, Tenant: tenant, ContentId: contentID, Version: uint64(version), Change: change,
-			Kind: kindOf(kind), Category: category, OccurredAt: timestamppb.Now(),
+			Kind: contentrules.KindOfWord(kind), Category: category, OccurredAt: timestamppb.Now(),
 		}
 		if err := writeEvent(ctx, tx, ev); err != nil {
 			return err

@@ -2,7 +2,8 @@
 // itself (the auth interceptors put the tenant in the context), prepares each
 // push with contentrules (validation, NFC, sanitising, hash) and applies it
 // with the hub store, which writes the item and its event in one
-// transaction. It also receives blobs and answers resync listings.
+// transaction. It also receives blobs, answers resync listings and hands
+// out the hub's category list.
 package ingest
 
 import (
@@ -131,7 +132,7 @@ func (s *Server) publish(ctx context.Context, tenant string, item *pb.ContentIte
 }
 
 func (s *Server) prepareAndApply(ctx context.Context, tenant string, item *pb.ContentItem) (*pb.PublishResponse, error) {
-	p, err := contentrules.Prepare(item, s.store.KnownCategory)
+	p, err := contentrules.Prepare(item, s.store.Categories())
 	if err != nil {
 		return nil, err
 	}
@@ -216,4 +217,13 @@ func (s *Server) ListVersions(ctx context.Context, req *pb.ListVersionsRequest) 
 		return nil, grpcError(err)
 	}
 	return &pb.ListVersionsResponse{Items: items, NextPageToken: next}, nil
+}
+
+// ListCategories answers the hub's category code list, as the store last
+// loaded it (the list Publish checks against).
+func (s *Server) ListCategories(ctx context.Context, _ *pb.ListCategoriesRequest) (*pb.ListCategoriesResponse, error) {
+	if _, err := tenantOf(ctx); err != nil {
+		return nil, err
+	}
+	return &pb.ListCategoriesResponse{Categories: s.store.CategoryList()}, nil
 }

@@ -231,6 +231,37 @@ func TestRedirectRefusals(t *testing.T) {
 	}
 }
 
+func TestListCategories(t *testing.T) {
+	h := startHub(t)
+	_, err := h.client.ListCategories(context.Background(), &pb.ListCategoriesRequest{})
+	wantRefusal(t, "no credential", err, codes.Unauthenticated, contentrules.ReasonUnauthenticated)
+
+	resp, err := h.client.ListCategories(h.as("so-gd"), &pb.ListCategoriesRequest{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	byCode := map[string]*pb.Category{}
+	for _, c := range resp.GetCategories() {
+		byCode[c.GetCode()] = c
+	}
+	legal := byCode["legal"]
+	if len(resp.GetCategories()) < 15 || legal.GetNames()["vi"] != "Văn bản pháp luật" || legal.GetNames()["en"] != "Legal documents" ||
+		len(legal.GetKinds()) != 1 || legal.GetKinds()[0] != pb.ContentKind_CONTENT_KIND_LEGAL_DOCUMENT {
+		t.Fatalf("categories = %v", resp.GetCategories())
+	}
+
+	// The hub refuses what the list says a category does not admit.
+	doc := item("qd-15", 1, "Quyết định 15", "")
+	doc.Kind = pb.ContentKind_CONTENT_KIND_LEGAL_DOCUMENT
+	doc.Details = &pb.ContentItem_LegalDocument{LegalDocument: &pb.LegalDocument{Number: "15/2025/QĐ-UBND", DocumentType: "Quyết định", Issuer: "UBND tỉnh"}}
+	_, err = h.client.Publish(h.as("so-gd"), &pb.PublishRequest{Item: doc})
+	wantRefusal(t, "legal document under news", err, codes.InvalidArgument, contentrules.ReasonKindCategoryMismatch)
+	doc.Category = "legal"
+	if _, err := h.client.Publish(h.as("so-gd"), &pb.PublishRequest{Item: doc}); err != nil {
+		t.Fatalf("legal document under legal: %v", err)
+	}
+}
+
 func TestTenantMismatch(t *testing.T) {
 	h := startHub(t)
 	_, err := h.client.Publish(h.as("so-gd", auth.TenantHeader, "xa-b"), &pb.PublishRequest{Item: item("x", 1, "X", "")})

@@ -26,6 +26,7 @@ import (
 	pb "github.com/portalhub/portalhub/proto/gen/portalhub/v1"
 	"github.com/portalhub/portalhub/services/config"
 	"github.com/portalhub/portalhub/services/lifecycle"
+	"github.com/portalhub/portalhub/services/pgwake"
 	"github.com/portalhub/portalhub/tenants/demo"
 	"github.com/portalhub/portalhub/tenants/internal/accounts"
 	"github.com/portalhub/portalhub/tenants/internal/api"
@@ -171,10 +172,16 @@ func serve(args []string) error {
 
 	ops := lifecycle.NewOps()
 	ops.AddCheck("database", st.Ping)
-	relay := push.New(st, pb.NewIngestServiceClient(conn), log.With().Str("component", "relay").Logger(),
+	hub := pb.NewIngestServiceClient(conn)
+	relay := push.New(st, hub, log.With().Str("component", "relay").Logger(),
 		push.Config{Registerer: ops.Registry})
 	relayDone := make(chan struct{})
 	go func() { relay.Run(ctx); close(relayDone) }()
+	categoriesDone := make(chan struct{})
+	go func() {
+		push.KeepCategories(ctx, hub, st, log.With().Str("component", "categories").Logger(), 0, pgwake.DefaultBackoff)
+		close(categoriesDone)
+	}()
 
 	board := editorial.Board{AllowSelfApproval: s.BoardSelfApproval}
 	accts := accounts.New(st.Pool(), log.With().Str("component", "accounts").Logger())
@@ -216,6 +223,7 @@ func serve(args []string) error {
 	<-ctx.Done()
 	log.Info().Msg("shutting down")
 	<-relayDone
+	<-categoriesDone
 	return nil
 }
 

@@ -24,7 +24,9 @@ type editorView struct {
 	Preview   bool
 	MaxUpload string
 	Kinds     []string
-	Cats      []string
+	// Cats are the categories the selector offers: the hub's that admit
+	// the form's kind; none when the hub never sent its list.
+	Cats []categoryOption
 	// Approval form.
 	Contributors []contributorForm
 	PublishAt    string
@@ -95,7 +97,14 @@ func (s *Server) newItemForm(w http.ResponseWriter, r *http.Request) error {
 	if !can[string(editorial.ActionSave)] {
 		return errForbidden
 	}
-	return s.renderEditor(w, r, http.StatusOK, &editorView{Form: newForm(kind), Can: can}, nil)
+	cats, err := s.cfg.Store.Categories(r.Context())
+	if err != nil {
+		return err
+	}
+	f := newForm(kind)
+	k, _ := kindByName(kind)
+	f.Category = defaultCategory(cats, k)
+	return s.renderEditor(w, r, http.StatusOK, &editorView{Form: f, Can: can}, nil)
 }
 
 func (s *Server) editForm(w http.ResponseWriter, r *http.Request) error {
@@ -138,7 +147,12 @@ func (s *Server) revision(r *http.Request) (editorial.Revision, error) {
 func (s *Server) renderEditor(w http.ResponseWriter, r *http.Request, status int, v *editorView, fe *FormErrors) error {
 	l := s.loc(r)
 	v.MaxUpload = mib(s.cfg.MaxUploadBytes)
-	v.Cats = categories
+	cats, err := s.cfg.Store.Categories(r.Context())
+	if err != nil {
+		return err
+	}
+	kind, _ := kindByName(v.Form.Kind)
+	v.Cats = categoryChoices(cats, kind, l.Lang, v.Form.Category)
 	v.ContributorRoles = editorial.ContributorRoles
 	for _, k := range kinds {
 		v.Kinds = append(v.Kinds, k.Name)
@@ -246,7 +260,11 @@ func (s *Server) saveEditor(w http.ResponseWriter, r *http.Request) error {
 		keepTyped(form, rev.Notices)
 	}
 	fe := &FormErrors{}
-	form.check(l, fe)
+	cats, err := s.cfg.Store.Categories(r.Context())
+	if err != nil {
+		return err
+	}
+	form.check(l, fe, cats)
 	v := &editorView{Form: form, Rev: rev, Can: can}
 	if itemID != "" && rev == nil {
 		v.Base, _ = strconv.ParseUint(r.PostFormValue("base_version"), 10, 64)

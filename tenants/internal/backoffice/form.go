@@ -61,18 +61,6 @@ func kindNameOf(stored string) string {
 	return kindName(pb.ContentKind(pb.ContentKind_value["CONTENT_KIND_"+stored]))
 }
 
-// categories are the hub's category codes (Article 8), in the order the
-// editor offers them.
-var categories = []string{"introduction", "investment", "news", "leadership", "organisation", "legal",
-	"public-services", "policy", "directory", "procurement", "feedback", "statistics", "links", "highlights", "tourism"}
-
-// defaultCategory is the category a new item of a kind starts with.
-var defaultCategory = map[string]string{
-	"article": "news", "page": "introduction", "legal": "legal", "service": "public-services",
-	"procurement": "procurement", "dataset": "statistics", "organisation": "organisation",
-	"directory": "directory", "link": "links",
-}
-
 // localeForm is one language's text as typed.
 type localeForm struct {
 	Locale, Title, Summary, Markdown, Slug string
@@ -123,7 +111,7 @@ type editorForm struct {
 const blankOfficialRows = 3
 
 func newForm(kind string) *editorForm {
-	f := &editorForm{Kind: kind, Category: defaultCategory[kind], Keep: map[string]bool{}}
+	f := &editorForm{Kind: kind, Keep: map[string]bool{}}
 	for _, loc := range contentLocales {
 		f.Texts = append(f.Texts, localeForm{Locale: loc})
 	}
@@ -197,12 +185,15 @@ func parseForm(r *http.Request, kind string) *editorForm {
 }
 
 // check validates what the form can tell on its own, and fills slugs left
-// empty from the titles. Problems are recorded by input id.
-func (f *editorForm) check(l *Localizer, fe *FormErrors) {
-	if _, ok := kindByName(f.Kind); !ok {
+// empty from the titles. Problems are recorded by input id. cats is the
+// hub's category list as the sub-portal keeps it (empty when the hub never
+// answered: the hub decides then).
+func (f *editorForm) check(l *Localizer, fe *FormErrors, cats []*pb.Category) {
+	kind, ok := kindByName(f.Kind)
+	if !ok {
 		fe.Add("", l.T("editor.kind_unknown"))
 	}
-	if !contains(categories, f.Category) {
+	if f.Category == "" || len(cats) > 0 && !offers(cats, kind, f.Category) {
 		fe.Add("category", l.T("editor.category_required"))
 	}
 	for i := range f.Texts {

@@ -116,6 +116,14 @@ var catalogue = map[string]entry{
 			"The category code is not one of the hub's categories (Article 8).",
 			"Choose a category from the form's list (for example News, Legal documents), then submit again."),
 	},
+	"KIND_CATEGORY_MISMATCH": {
+		vi: ex("Chuyên mục không nhận loại nội dung này",
+			"Chuyên mục đã chọn không nhận loại nội dung của mục này (ví dụ văn bản pháp luật xếp vào Tin tức).",
+			"Chọn một chuyên mục trong danh sách của biểu mẫu: danh sách chỉ gồm các chuyên mục nhận loại nội dung này; rồi trình duyệt lại."),
+		en: ex("Category does not take this kind",
+			"The chosen category does not admit this item's kind (for example a legal document filed under News).",
+			"Choose a category from the form's list, which offers only the categories that admit this kind, then submit again."),
+	},
 	"UNKNOWN_KIND": {
 		vi: ex("Chưa chọn loại nội dung",
 			"Loại nội dung (bài viết, văn bản pháp luật, dịch vụ công…) chưa được xác định.",

@@ -836,6 +836,155 @@ func (x *ListVersionsResponse) GetNextPageToken() string {
 	return ""
 }
 
+// ListCategoriesRequest asks for the hub's category code list.
+type ListCategoriesRequest struct {
+	state         protoimpl.MessageState `protogen:"open.v1"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *ListCategoriesRequest) Reset() {
+	*x = ListCategoriesRequest{}
+	mi := &file_portalhub_v1_ingest_proto_msgTypes[12]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *ListCategoriesRequest) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*ListCategoriesRequest) ProtoMessage() {}
+
+func (x *ListCategoriesRequest) ProtoReflect() protoreflect.Message {
+	mi := &file_portalhub_v1_ingest_proto_msgTypes[12]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use ListCategoriesRequest.ProtoReflect.Descriptor instead.
+func (*ListCategoriesRequest) Descriptor() ([]byte, []int) {
+	return file_portalhub_v1_ingest_proto_rawDescGZIP(), []int{12}
+}
+
+// Category is one entry of the hub's category code list.
+type Category struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// The code items carry as ContentItem.category, e.g. "news".
+	Code string `protobuf:"bytes,1,opt,name=code,proto3" json:"code,omitempty"`
+	// The category's name by locale ("vi", "en", "ru"), for the locales the
+	// hub has one in.
+	Names map[string]string `protobuf:"bytes,2,rep,name=names,proto3" json:"names,omitempty" protobuf_key:"bytes,1,opt,name=key" protobuf_val:"bytes,2,opt,name=value"`
+	// The kinds of content the category admits, never empty, its main kind
+	// first: a new item of that kind is filed under the first category whose
+	// main kind it is.
+	Kinds         []ContentKind `protobuf:"varint,3,rep,packed,name=kinds,proto3,enum=portalhub.v1.ContentKind" json:"kinds,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *Category) Reset() {
+	*x = Category{}
+	mi := &file_portalhub_v1_ingest_proto_msgTypes[13]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *Category) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*Category) ProtoMessage() {}
+
+func (x *Category) ProtoReflect() protoreflect.Message {
+	mi := &file_portalhub_v1_ingest_proto_msgTypes[13]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use Category.ProtoReflect.Descriptor instead.
+func (*Category) Descriptor() ([]byte, []int) {
+	return file_portalhub_v1_ingest_proto_rawDescGZIP(), []int{13}
+}
+
+func (x *Category) GetCode() string {
+	if x != nil {
+		return x.Code
+	}
+	return ""
+}
+
+func (x *Category) GetNames() map[string]string {
+	if x != nil {
+		return x.Names
+	}
+	return nil
+}
+
+func (x *Category) GetKinds() []ContentKind {
+	if x != nil {
+		return x.Kinds
+	}
+	return nil
+}
+
+// ListCategoriesResponse is the whole list, in display order.
+type ListCategoriesResponse struct {
+	state         protoimpl.MessageState `protogen:"open.v1"`
+	Categories    []*Category            `protobuf:"bytes,1,rep,name=categories,proto3" json:"categories,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *ListCategoriesResponse) Reset() {
+	*x = ListCategoriesResponse{}
+	mi := &file_portalhub_v1_ingest_proto_msgTypes[14]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *ListCategoriesResponse) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*ListCategoriesResponse) ProtoMessage() {}
+
+func (x *ListCategoriesResponse) ProtoReflect() protoreflect.Message {
+	mi := &file_portalhub_v1_ingest_proto_msgTypes[14]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use ListCategoriesResponse.ProtoReflect.Descriptor instead.
+func (*ListCategoriesResponse) Descriptor() ([]byte, []int) {
+	return file_portalhub_v1_ingest_proto_rawDescGZIP(), []int{14}
+}
+
+func (x *ListCategoriesResponse) GetCategories() []*Category {
+	if x != nil {
+		return x.Categories
+	}
+	return nil
+}
+
 var File_portalhub_v1_ingest_proto protoreflect.FileDescriptor
 
 const file_portalhub_v1_ingest_proto_rawDesc = "" +
@@ -892,18 +1041,32 @@ const file_portalhub_v1_ingest_proto_rawDesc = "" +
 	"\btakedown\x18\x05 \x01(\v2\x16.portalhub.v1.TakedownR\btakedown\"o\n" +
 	"\x14ListVersionsResponse\x12/\n" +
 	"\x05items\x18\x01 \x03(\v2\x19.portalhub.v1.ItemVersionR\x05items\x12&\n" +
-	"\x0fnext_page_token\x18\x02 \x01(\tR\rnextPageToken*\x88\x01\n" +
+	"\x0fnext_page_token\x18\x02 \x01(\tR\rnextPageToken\"\x17\n" +
+	"\x15ListCategoriesRequest\"\xc2\x01\n" +
+	"\bCategory\x12\x12\n" +
+	"\x04code\x18\x01 \x01(\tR\x04code\x127\n" +
+	"\x05names\x18\x02 \x03(\v2!.portalhub.v1.Category.NamesEntryR\x05names\x12/\n" +
+	"\x05kinds\x18\x03 \x03(\x0e2\x19.portalhub.v1.ContentKindR\x05kinds\x1a8\n" +
+	"\n" +
+	"NamesEntry\x12\x10\n" +
+	"\x03key\x18\x01 \x01(\tR\x03key\x12\x14\n" +
+	"\x05value\x18\x02 \x01(\tR\x05value:\x028\x01\"P\n" +
+	"\x16ListCategoriesResponse\x126\n" +
+	"\n" +
+	"categories\x18\x01 \x03(\v2\x16.portalhub.v1.CategoryR\n" +
+	"categories*\x88\x01\n" +
 	"\x0ePublishOutcome\x12\x1f\n" +
 	"\x1bPUBLISH_OUTCOME_UNSPECIFIED\x10\x00\x12\x1b\n" +
 	"\x17PUBLISH_OUTCOME_APPLIED\x10\x01\x12\x1d\n" +
 	"\x19PUBLISH_OUTCOME_UNCHANGED\x10\x02\x12\x19\n" +
-	"\x15PUBLISH_OUTCOME_STALE\x10\x032\xd9\x02\n" +
+	"\x15PUBLISH_OUTCOME_STALE\x10\x032\xb6\x03\n" +
 	"\rIngestService\x12F\n" +
 	"\aPublish\x12\x1c.portalhub.v1.PublishRequest\x1a\x1d.portalhub.v1.PublishResponse\x12V\n" +
 	"\vPublishBulk\x12 .portalhub.v1.PublishBulkRequest\x1a!.portalhub.v1.PublishBulkResponse(\x010\x01\x12Q\n" +
 	"\n" +
 	"UploadBlob\x12\x1f.portalhub.v1.UploadBlobRequest\x1a .portalhub.v1.UploadBlobResponse(\x01\x12U\n" +
-	"\fListVersions\x12!.portalhub.v1.ListVersionsRequest\x1a\".portalhub.v1.ListVersionsResponseBCZAgithub.com/portalhub/portalhub/proto/gen/portalhub/v1;portalhubv1b\x06proto3"
+	"\fListVersions\x12!.portalhub.v1.ListVersionsRequest\x1a\".portalhub.v1.ListVersionsResponse\x12[\n" +
+	"\x0eListCategories\x12#.portalhub.v1.ListCategoriesRequest\x1a$.portalhub.v1.ListCategoriesResponseBCZAgithub.com/portalhub/portalhub/proto/gen/portalhub/v1;portalhubv1b\x06proto3"
 
 var (
 	file_portalhub_v1_ingest_proto_rawDescOnce sync.Once
@@ -918,51 +1081,61 @@ func file_portalhub_v1_ingest_proto_rawDescGZIP() []byte {
 }
 
 var file_portalhub_v1_ingest_proto_enumTypes = make([]protoimpl.EnumInfo, 1)
-var file_portalhub_v1_ingest_proto_msgTypes = make([]protoimpl.MessageInfo, 12)
+var file_portalhub_v1_ingest_proto_msgTypes = make([]protoimpl.MessageInfo, 16)
 var file_portalhub_v1_ingest_proto_goTypes = []any{
-	(PublishOutcome)(0),           // 0: portalhub.v1.PublishOutcome
-	(*PublishRequest)(nil),        // 1: portalhub.v1.PublishRequest
-	(*SanitizerRemoval)(nil),      // 2: portalhub.v1.SanitizerRemoval
-	(*PublishResponse)(nil),       // 3: portalhub.v1.PublishResponse
-	(*PublishBulkRequest)(nil),    // 4: portalhub.v1.PublishBulkRequest
-	(*PublishBulkResponse)(nil),   // 5: portalhub.v1.PublishBulkResponse
-	(*BlobHeader)(nil),            // 6: portalhub.v1.BlobHeader
-	(*UploadBlobRequest)(nil),     // 7: portalhub.v1.UploadBlobRequest
-	(*UploadBlobResponse)(nil),    // 8: portalhub.v1.UploadBlobResponse
-	(*ListVersionsRequest)(nil),   // 9: portalhub.v1.ListVersionsRequest
-	(*Takedown)(nil),              // 10: portalhub.v1.Takedown
-	(*ItemVersion)(nil),           // 11: portalhub.v1.ItemVersion
-	(*ListVersionsResponse)(nil),  // 12: portalhub.v1.ListVersionsResponse
-	(*ContentItem)(nil),           // 13: portalhub.v1.ContentItem
-	(*status.Status)(nil),         // 14: google.rpc.Status
-	(*timestamppb.Timestamp)(nil), // 15: google.protobuf.Timestamp
-	(PublicationState)(0),         // 16: portalhub.v1.PublicationState
+	(PublishOutcome)(0),            // 0: portalhub.v1.PublishOutcome
+	(*PublishRequest)(nil),         // 1: portalhub.v1.PublishRequest
+	(*SanitizerRemoval)(nil),       // 2: portalhub.v1.SanitizerRemoval
+	(*PublishResponse)(nil),        // 3: portalhub.v1.PublishResponse
+	(*PublishBulkRequest)(nil),     // 4: portalhub.v1.PublishBulkRequest
+	(*PublishBulkResponse)(nil),    // 5: portalhub.v1.PublishBulkResponse
+	(*BlobHeader)(nil),             // 6: portalhub.v1.BlobHeader
+	(*UploadBlobRequest)(nil),      // 7: portalhub.v1.UploadBlobRequest
+	(*UploadBlobResponse)(nil),     // 8: portalhub.v1.UploadBlobResponse
+	(*ListVersionsRequest)(nil),    // 9: portalhub.v1.ListVersionsRequest
+	(*Takedown)(nil),               // 10: portalhub.v1.Takedown
+	(*ItemVersion)(nil),            // 11: portalhub.v1.ItemVersion
+	(*ListVersionsResponse)(nil),   // 12: portalhub.v1.ListVersionsResponse
+	(*ListCategoriesRequest)(nil),  // 13: portalhub.v1.ListCategoriesRequest
+	(*Category)(nil),               // 14: portalhub.v1.Category
+	(*ListCategoriesResponse)(nil), // 15: portalhub.v1.ListCategoriesResponse
+	nil,                            // 16: portalhub.v1.Category.NamesEntry
+	(*ContentItem)(nil),            // 17: portalhub.v1.ContentItem
+	(*status.Status)(nil),          // 18: google.rpc.Status
+	(*timestamppb.Timestamp)(nil),  // 19: google.protobuf.Timestamp
+	(PublicationState)(0),          // 20: portalhub.v1.PublicationState
+	(ContentKind)(0),               // 21: portalhub.v1.ContentKind
 }
 var file_portalhub_v1_ingest_proto_depIdxs = []int32{
-	13, // 0: portalhub.v1.PublishRequest.item:type_name -> portalhub.v1.ContentItem
+	17, // 0: portalhub.v1.PublishRequest.item:type_name -> portalhub.v1.ContentItem
 	0,  // 1: portalhub.v1.PublishResponse.outcome:type_name -> portalhub.v1.PublishOutcome
 	2,  // 2: portalhub.v1.PublishResponse.sanitized:type_name -> portalhub.v1.SanitizerRemoval
-	13, // 3: portalhub.v1.PublishBulkRequest.item:type_name -> portalhub.v1.ContentItem
+	17, // 3: portalhub.v1.PublishBulkRequest.item:type_name -> portalhub.v1.ContentItem
 	3,  // 4: portalhub.v1.PublishBulkResponse.result:type_name -> portalhub.v1.PublishResponse
-	14, // 5: portalhub.v1.PublishBulkResponse.error:type_name -> google.rpc.Status
+	18, // 5: portalhub.v1.PublishBulkResponse.error:type_name -> google.rpc.Status
 	6,  // 6: portalhub.v1.UploadBlobRequest.header:type_name -> portalhub.v1.BlobHeader
-	15, // 7: portalhub.v1.Takedown.taken_down_at:type_name -> google.protobuf.Timestamp
-	16, // 8: portalhub.v1.ItemVersion.state:type_name -> portalhub.v1.PublicationState
+	19, // 7: portalhub.v1.Takedown.taken_down_at:type_name -> google.protobuf.Timestamp
+	20, // 8: portalhub.v1.ItemVersion.state:type_name -> portalhub.v1.PublicationState
 	10, // 9: portalhub.v1.ItemVersion.takedown:type_name -> portalhub.v1.Takedown
 	11, // 10: portalhub.v1.ListVersionsResponse.items:type_name -> portalhub.v1.ItemVersion
-	1,  // 11: portalhub.v1.IngestService.Publish:input_type -> portalhub.v1.PublishRequest
-	4,  // 12: portalhub.v1.IngestService.PublishBulk:input_type -> portalhub.v1.PublishBulkRequest
-	7,  // 13: portalhub.v1.IngestService.UploadBlob:input_type -> portalhub.v1.UploadBlobRequest
-	9,  // 14: portalhub.v1.IngestService.ListVersions:input_type -> portalhub.v1.ListVersionsRequest
-	3,  // 15: portalhub.v1.IngestService.Publish:output_type -> portalhub.v1.PublishResponse
-	5,  // 16: portalhub.v1.IngestService.PublishBulk:output_type -> portalhub.v1.PublishBulkResponse
-	8,  // 17: portalhub.v1.IngestService.UploadBlob:output_type -> portalhub.v1.UploadBlobResponse
-	12, // 18: portalhub.v1.IngestService.ListVersions:output_type -> portalhub.v1.ListVersionsResponse
-	15, // [15:19] is the sub-list for method output_type
-	11, // [11:15] is the sub-list for method input_type
-	11, // [11:11] is the sub-list for extension type_name
-	11, // [11:11] is the sub-list for extension extendee
-	0,  // [0:11] is the sub-list for field type_name
+	16, // 11: portalhub.v1.Category.names:type_name -> portalhub.v1.Category.NamesEntry
+	21, // 12: portalhub.v1.Category.kinds:type_name -> portalhub.v1.ContentKind
+	14, // 13: portalhub.v1.ListCategoriesResponse.categories:type_name -> portalhub.v1.Category
+	1,  // 14: portalhub.v1.IngestService.Publish:input_type -> portalhub.v1.PublishRequest
+	4,  // 15: portalhub.v1.IngestService.PublishBulk:input_type -> portalhub.v1.PublishBulkRequest
+	7,  // 16: portalhub.v1.IngestService.UploadBlob:input_type -> portalhub.v1.UploadBlobRequest
+	9,  // 17: portalhub.v1.IngestService.ListVersions:input_type -> portalhub.v1.ListVersionsRequest
+	13, // 18: portalhub.v1.IngestService.ListCategories:input_type -> portalhub.v1.ListCategoriesRequest
+	3,  // 19: portalhub.v1.IngestService.Publish:output_type -> portalhub.v1.PublishResponse
+	5,  // 20: portalhub.v1.IngestService.PublishBulk:output_type -> portalhub.v1.PublishBulkResponse
+	8,  // 21: portalhub.v1.IngestService.UploadBlob:output_type -> portalhub.v1.UploadBlobResponse
+	12, // 22: portalhub.v1.IngestService.ListVersions:output_type -> portalhub.v1.ListVersionsResponse
+	15, // 23: portalhub.v1.IngestService.ListCategories:output_type -> portalhub.v1.ListCategoriesResponse
+	19, // [19:24] is the sub-list for method output_type
+	14, // [14:19] is the sub-list for method input_type
+	14, // [14:14] is the sub-list for extension type_name
+	14, // [14:14] is the sub-list for extension extendee
+	0,  // [0:14] is the sub-list for field type_name
 }
 
 func init() { file_portalhub_v1_ingest_proto_init() }
@@ -981,7 +1154,7 @@ func file_portalhub_v1_ingest_proto_init() {
 			GoPackagePath: reflect.TypeOf(x{}).PkgPath(),
 			RawDescriptor: unsafe.Slice(unsafe.StringData(file_portalhub_v1_ingest_proto_rawDesc), len(file_portalhub_v1_ingest_proto_rawDesc)),
 			NumEnums:      1,
-			NumMessages:   12,
+			NumMessages:   16,
 			NumExtensions: 0,
 			NumServices:   1,
 		},

@@ -19,10 +19,11 @@ import (
 const _ = grpc.SupportPackageIsVersion9
 
 const (
-	IngestService_Publish_FullMethodName      = "/portalhub.v1.IngestService/Publish"
-	IngestService_PublishBulk_FullMethodName  = "/portalhub.v1.IngestService/PublishBulk"
-	IngestService_UploadBlob_FullMethodName   = "/portalhub.v1.IngestService/UploadBlob"
-	IngestService_ListVersions_FullMethodName = "/portalhub.v1.IngestService/ListVersions"
+	IngestService_Publish_FullMethodName        = "/portalhub.v1.IngestService/Publish"
+	IngestService_PublishBulk_FullMethodName    = "/portalhub.v1.IngestService/PublishBulk"
+	IngestService_UploadBlob_FullMethodName     = "/portalhub.v1.IngestService/UploadBlob"
+	IngestService_ListVersions_FullMethodName   = "/portalhub.v1.IngestService/ListVersions"
+	IngestService_ListCategories_FullMethodName = "/portalhub.v1.IngestService/ListCategories"
 )
 
 // IngestServiceClient is the client API for IngestService service.
@@ -58,6 +59,13 @@ type IngestServiceClient interface {
 	// ListVersions returns, for the calling tenant, the version and hash the
 	// hub holds for each item, and any takedowns by the hub, for resync.
 	ListVersions(ctx context.Context, in *ListVersionsRequest, opts ...grpc.CallOption) (*ListVersionsResponse, error)
+	// ListCategories returns the hub's category code list (Article 8 of the
+	// regulation) in display order: each code with its names and the kinds of
+	// content it admits. A push whose category is not in the list is refused
+	// with UNKNOWN_CATEGORY; one whose kind its category does not admit, with
+	// KIND_CATEGORY_MISMATCH. The list changes only with the hub's migrations;
+	// sub-portals keep the last one they received.
+	ListCategories(ctx context.Context, in *ListCategoriesRequest, opts ...grpc.CallOption) (*ListCategoriesResponse, error)
 }
 
 type ingestServiceClient struct {
@@ -114,6 +122,16 @@ func (c *ingestServiceClient) ListVersions(ctx context.Context, in *ListVersions
 	return out, nil
 }
 
+func (c *ingestServiceClient) ListCategories(ctx context.Context, in *ListCategoriesRequest, opts ...grpc.CallOption) (*ListCategoriesResponse, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(ListCategoriesResponse)
+	err := c.cc.Invoke(ctx, IngestService_ListCategories_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
 // IngestServiceServer is the server API for IngestService service.
 // All implementations must embed UnimplementedIngestServiceServer
 // for forward compatibility.
@@ -147,6 +165,13 @@ type IngestServiceServer interface {
 	// ListVersions returns, for the calling tenant, the version and hash the
 	// hub holds for each item, and any takedowns by the hub, for resync.
 	ListVersions(context.Context, *ListVersionsRequest) (*ListVersionsResponse, error)
+	// ListCategories returns the hub's category code list (Article 8 of the
+	// regulation) in display order: each code with its names and the kinds of
+	// content it admits. A push whose category is not in the list is refused
+	// with UNKNOWN_CATEGORY; one whose kind its category does not admit, with
+	// KIND_CATEGORY_MISMATCH. The list changes only with the hub's migrations;
+	// sub-portals keep the last one they received.
+	ListCategories(context.Context, *ListCategoriesRequest) (*ListCategoriesResponse, error)
 	mustEmbedUnimplementedIngestServiceServer()
 }
 
@@ -168,6 +193,9 @@ func (UnimplementedIngestServiceServer) UploadBlob(grpc.ClientStreamingServer[Up
 }
 func (UnimplementedIngestServiceServer) ListVersions(context.Context, *ListVersionsRequest) (*ListVersionsResponse, error) {
 	return nil, status.Errorf(codes.Unimplemented, "method ListVersions not implemented")
+}
+func (UnimplementedIngestServiceServer) ListCategories(context.Context, *ListCategoriesRequest) (*ListCategoriesResponse, error) {
+	return nil, status.Errorf(codes.Unimplemented, "method ListCategories not implemented")
 }
 func (UnimplementedIngestServiceServer) mustEmbedUnimplementedIngestServiceServer() {}
 func (UnimplementedIngestServiceServer) testEmbeddedByValue()                       {}
@@ -240,6 +268,24 @@ func _IngestService_ListVersions_Handler(srv interface{}, ctx context.Context, d
 	return interceptor(ctx, in, info, handler)
 }
 
+func _IngestService_ListCategories_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(ListCategoriesRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(IngestServiceServer).ListCategories(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: IngestService_ListCategories_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(IngestServiceServer).ListCategories(ctx, req.(*ListCategoriesRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
 // IngestService_ServiceDesc is the grpc.ServiceDesc for IngestService service.
 // It's only intended for direct use with grpc.RegisterService,
 // and not to be introspected or modified (even as a copy)
@@ -254,6 +300,10 @@ var IngestService_ServiceDesc = grpc.ServiceDesc{
 		{
 			MethodName: "ListVersions",
 			Handler:    _IngestService_ListVersions_Handler,
+		},
+		{
+			MethodName: "ListCategories",
+			Handler:    _IngestService_ListCategories_Handler,
 		},
 	},
 	Streams: []grpc.StreamDesc{

@@ -1,0 +1,76 @@
+package store
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+
+	"github.com/jackc/pgx/v5"
+
+	pb "github.com/portalhub/portalhub/proto/gen/portalhub/v1"
+	"github.com/portalhub/portalhub/services/contentrules"
+)
+
+// SaveCategories replaces the kept category list with list, the hub's
+// ListCategories answer, in one transaction. An empty list changes nothing:
+// the hub always has categories, so an empty answer is no list.
+func (s *Store) SaveCategories(ctx context.Context, list []*pb.Category) error {
+	if len(list) == 0 {
+		return nil
+	}
+	return pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
+		if _, err := tx.Exec(ctx, `DELETE FROM categories`); err != nil {
+			return fmt.Errorf("save categories: %w", err)
+		}
+		for i, c := range list {
+			names, err := json.Marshal(c.GetNames())
+			if err != nil {
+				return fmt.Errorf("save categories: %w", err)
+			}
+			kinds := make([]string, 0, len(c.GetKinds()))
+			for _, k := range c.GetKinds() {
+				kinds = append(kinds, contentrules.KindWord(k))
+			}
+			if _, err := tx.Exec(ctx, `INSERT INTO categories (code, position, names, kinds) VALUES ($1, $2, $3, $4)`,
+				c.GetCode(), i, names, kinds); err != nil {
+				return fmt.Errorf("save category %q: %w", c.GetCode(), err)
+			}
+		}
+		return nil
+	})
+}
+
+// Categories returns the kept category list in the hub's display order,
+// empty when the hub never answered.
+func (s *Store) Categories(ctx context.Context) ([]*pb.Category, error) {
+	return categories(ctx, s.pool)
+}
+
+// categories reads the kept list through q (the pool or a transaction).
+func categories(ctx context.Context, q interface {
+	Query(ctx context.Context, sql string, args ...any) (pgx.Rows, error)
+}) ([]*pb.Category, error) {
+	rows, err := q.Query(ctx, `SELECT code, names, kinds FROM categories ORDER BY position`)
+	if err != nil {
+		return nil, fmt.Errorf("read categories: %w", err)
+	}
+	list, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (*pb.Category, error) {
+		c := &pb.Category{}
+		var names []byte
+		var kinds []string
+		if err := r.Scan(&c.Code, &names, &kinds); err != nil {
+			return nil, err
+		}
+		if err := json.Unmarshal(names, &c.Names); err != nil {
+			return nil, err
+		}
+		for _, w := range kinds {
+			c.Kinds = append(c.Kinds, contentrules.KindOfWord(w))
+		}
+		return c, nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("read categories: %w", err)
+	}
+	return list, nil
+}
