@@ -14,7 +14,8 @@ import (
 // SaveCategories replaces the kept category list with list, the hub's
 // ListCategories answer, in one transaction. An empty list changes nothing:
 // the hub always has categories, so an empty answer is no list.
-func (s *Store) SaveCategories(ctx context.Context, list []*pb.Category) error {
+func (s *Store) SaveCategories(ctx context.Context, list []*pb.Category) (err error) {
+	defer boundary(&err)
 	if len(list) == 0 {
 		return nil
 	}
@@ -42,7 +43,8 @@ func (s *Store) SaveCategories(ctx context.Context, list []*pb.Category) error {
 
 // Categories returns the kept category list in the hub's display order,
 // empty when the hub never answered.
-func (s *Store) Categories(ctx context.Context) ([]*pb.Category, error) {
+func (s *Store) Categories(ctx context.Context) (_ []*pb.Category, err error) {
+	defer boundary(&err)
 	return categories(ctx, s.pool)
 }
 

@@ -56,6 +56,10 @@ func TestDatabaseDownIsUnavailable(t *testing.T) {
 		"NoteHubVersion":   func() error { return s.NoteHubVersion(ctx, "tin", 2) },
 		"Now":              func() error { _, err := s.Now(ctx); return err },
 		"Ping":             func() error { return s.Ping(ctx) },
+		"SaveCategories": func() error {
+			return s.SaveCategories(ctx, []*pb.Category{{Code: "news", Kinds: []pb.ContentKind{pb.ContentKind_CONTENT_KIND_ARTICLE}}})
+		},
+		"Categories": func() error { _, err := s.Categories(ctx); return err },
 	}
 	// ApproveTx and UnpublishTx run in the caller's transaction, which
 	// cannot begin without a database; Pool has no error.
