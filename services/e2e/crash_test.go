@@ -11,10 +11,11 @@ import (
 	"time"
 
 	"github.com/jackc/pgx/v5"
-	"github.com/nats-io/nats.go"
+
 	"github.com/nats-io/nats.go/jetstream"
 
 	"github.com/portalhub/portalhub/services/events"
+	"github.com/portalhub/portalhub/services/natsauth"
 	"github.com/portalhub/portalhub/services/testenv"
 )
 
@@ -85,7 +86,7 @@ func TestAggregatorKilledMidStream(t *testing.T) {
 	})
 
 	// The stream holds exactly one message id per item.
-	nc, err := nats.Connect(fed.NATSURL)
+	nc, err := natsauth.Connect(fed.NATSURL, natsauth.Ops, natsauth.SeedFile(fed.NATSKeys, natsauth.Ops), "")
 	if err != nil {
 		t.Fatal(err)
 	}

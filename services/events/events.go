@@ -10,6 +10,7 @@ package events
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"time"
 
@@ -83,4 +84,23 @@ func EnsureContentStream(ctx context.Context, js jetstream.JetStream, replicas i
 		return nil, fmt.Errorf("ensure stream %s: %w", cfg.Name, err)
 	}
 	return s, nil
+}
+
+// CheckContentStream reports whether the content stream exists with a
+// duplicate window of at least DuplicateWindow, as the aggregator needs it
+// to publish; it does not change it (the ops user provisions it, with
+// EnsureContentStream: `hubctl nats stream`).
+func CheckContentStream(ctx context.Context, js jetstream.JetStream) error {
+	s, err := js.Stream(ctx, ContentStream)
+	if errors.Is(err, jetstream.ErrStreamNotFound) {
+		return fmt.Errorf("stream %s does not exist: provision it as the NATS ops user with `hubctl nats stream`", ContentStream)
+	}
+	if err != nil {
+		return fmt.Errorf("stream %s: %w", ContentStream, err)
+	}
+	if d := s.CachedInfo().Config.Duplicates; d < DuplicateWindow {
+		return fmt.Errorf("stream %s keeps message ids for %s, less than the %s a retried publish needs: update it with `hubctl nats stream`",
+			ContentStream, d, DuplicateWindow)
+	}
+	return nil
 }

@@ -1,6 +1,7 @@
 // Package natsserver configures and starts a single NATS server with
-// JetStream from the nats-server library: natsd runs one as its own process
-// for `make run`, and tests run one in-process.
+// JetStream from the nats-server library, with the hub's users and their
+// permissions (package natsauth): natsd runs one as its own process for
+// `make run`, and tests run one in-process, so the tests run what runs.
 package natsserver
 
 import (
@@ -12,9 +13,10 @@ import (
 
 // Options returns the configuration of a single NATS server with JetStream
 // storing under dir, listening on port of 127.0.0.1 (0 or -1 picks a free
-// port, never NATS's usual 4222), logging nowhere until given a logger, and
+// port, never NATS's usual 4222), accepting only users (see Users; nobody
+// connects without a key), logging nowhere until given a logger, and
 // leaving signals to its process.
-func Options(dir string, port int) *server.Options {
+func Options(dir string, port int, users []*server.NkeyUser) *server.Options {
 	if port == 0 {
 		port = server.RANDOM_PORT
 	}
@@ -23,6 +25,7 @@ func Options(dir string, port int) *server.Options {
 		Port:      port,
 		JetStream: true,
 		StoreDir:  dir,
+		Nkeys:     users,
 		NoLog:     true,
 		NoSigs:    true,
 	}

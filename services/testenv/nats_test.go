@@ -1,48 +1,53 @@
 package testenv_test
 
 import (
+	"context"
+	"errors"
 	"testing"
 	"time"
 
 	"github.com/nats-io/nats.go"
 	"github.com/nats-io/nats.go/jetstream"
 
+	"github.com/portalhub/portalhub/services/events"
+	"github.com/portalhub/portalhub/services/natsauth"
 	"github.com/portalhub/portalhub/services/testenv"
 )
 
-func TestNATSJetStream(t *testing.T) {
-	nc, err := nats.Connect(testenv.NATS(t))
-	if err != nil {
-		t.Fatal(err)
+// TestNATS checks the test server is the hub's bus: the content stream is
+// there, the aggregator publishes to it and ops reads it, and nobody
+// connects anonymously.
+func TestNATS(t *testing.T) {
+	n := testenv.NATS(t)
+	if nc, err := nats.Connect(n.URL); !errors.Is(err, nats.ErrAuthorization) {
+		if nc != nil {
+			nc.Close()
+		}
+		t.Fatalf("anonymous connect: %v, want an authorization violation", err)
 	}
-	defer nc.Close()
-	js, err := jetstream.New(nc)
+	agg, err := jetstream.New(n.Connect(t, natsauth.Aggregator))
 	if err != nil {
 		t.Fatal(err)
 	}
 	ctx := t.Context()
-	stream, err := js.CreateStream(ctx, jetstream.StreamConfig{Name: "TESTENV", Subjects: []string{"testenv.>"}})
+	if _, err := agg.Publish(ctx, events.ContentSubject("so-gd", "le-hoi"), []byte("xin chào")); err != nil {
+		t.Fatal(err)
+	}
+	ops, err := jetstream.New(n.Connect(t, natsauth.Ops))
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer js.DeleteStream(ctx, "TESTENV")
-	if _, err := js.Publish(ctx, "testenv.hello", []byte("xin chào")); err != nil {
-		t.Fatal(err)
-	}
-	cons, err := stream.CreateOrUpdateConsumer(ctx, jetstream.ConsumerConfig{AckPolicy: jetstream.AckExplicitPolicy})
+	cons, err := ops.OrderedConsumer(ctx, events.ContentStream, jetstream.OrderedConsumerConfig{})
 	if err != nil {
 		t.Fatal(err)
 	}
-	batch, err := cons.Fetch(1, jetstream.FetchMaxWait(5*time.Second))
+	ctx, cancel := context.WithTimeout(ctx, 10*time.Second)
+	defer cancel()
+	msg, err := cons.Next(jetstream.FetchContext(ctx))
 	if err != nil {
 		t.Fatal(err)
 	}
-	var got []string
-	for msg := range batch.Messages() {
-		got = append(got, msg.Subject()+" "+string(msg.Data()))
-		msg.Ack()
-	}
-	if len(got) != 1 || got[0] != "testenv.hello xin chào" {
-		t.Errorf("fetched %q, want [\"testenv.hello xin chào\"]", got)
+	if got := msg.Subject() + " " + string(msg.Data()); got != "hub.so-gd.content.le-hoi xin chào" {
+		t.Errorf("read %q, want \"hub.so-gd.content.le-hoi xin chào\"", got)
 	}
 }

@@ -24,6 +24,7 @@ import (
 	"github.com/portalhub/portalhub/services/config"
 	"github.com/portalhub/portalhub/services/hubread"
 	"github.com/portalhub/portalhub/services/lifecycle"
+	"github.com/portalhub/portalhub/services/natsauth"
 )
 
 func main() {
@@ -33,6 +34,8 @@ func main() {
 	set.Secret(&cfg.DatabaseURL, "DATABASE_URL", "postgres://portalhub_gateway@127.0.0.1:5432/portalhub?sslmode=disable",
 		"hub PostgreSQL URL as the read-only role portalhub_gateway (a replica in production)")
 	set.Secret(&cfg.NATSURL, "NATS_URL", nats.DefaultURL, "NATS server(s) with the HUB_CONTENT stream, comma-separated")
+	set.String(&cfg.NATSNKeyFile, "NATS_NKEY_FILE", "", "NKey seed file of the gateway's NATS user (required; make run: var/nats/keys/gateway.nk)")
+	set.String(&cfg.NATSCAFile, "NATS_CA_FILE", "", "CA of NATS's TLS certificate, when it is not in the system's pool")
 	set.String(&cfg.ReadyFile, "PORTALHUB_READY_FILE", "", `file to write {"http": "host:port"} to once listening`)
 	set.Bool(&cfg.Dev, "GATEWAY_DEV", false, "development mode: re-parse templates on every request")
 	set.String(&cfg.TemplateDir, "GATEWAY_TEMPLATE_DIR", "", "in development mode, read templates from this folder instead of the binary")
@@ -64,6 +67,7 @@ func main() {
 
 type settings struct {
 	Addr, DatabaseURL, NATSURL, ReadyFile, TemplateDir string
+	NATSNKeyFile, NATSCAFile                           string
 	PublicURL, Hosts, TrustedProxies                   string
 	Dev                                                bool
 	CacheMB                                            int
@@ -87,8 +91,11 @@ func run(log zerolog.Logger, cfg settings) error {
 	cache := pagecache.New(pagecache.Config{MaxBytes: int64(cfg.CacheMB) << 20, MaxStale: cfg.CacheMaxStale,
 		MaxAge: cfg.CacheMaxAge, VersionWait: cfg.CacheVersionWait, Registerer: ops.Registry})
 
-	nc, err := nats.Connect(cfg.NATSURL, nats.Name("portalhub-gateway"), nats.MaxReconnects(-1),
-		nats.RetryOnFailedConnect(true), nats.ReconnectWait(time.Second))
+	if cfg.NATSNKeyFile == "" {
+		return errors.New("NATS_NKEY_FILE is required: the NKey seed of the gateway's NATS user (make run: var/nats/keys/gateway.nk)")
+	}
+	nc, err := natsauth.Connect(cfg.NATSURL, natsauth.Gateway, cfg.NATSNKeyFile, cfg.NATSCAFile,
+		nats.Name("portalhub-gateway"), nats.MaxReconnects(-1), nats.RetryOnFailedConnect(true), nats.ReconnectWait(time.Second))
 	if err != nil {
 		return err
 	}

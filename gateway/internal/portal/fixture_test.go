@@ -31,6 +31,7 @@ import (
 	"github.com/portalhub/portalhub/services/hubread"
 	"github.com/portalhub/portalhub/services/hubschema"
 	"github.com/portalhub/portalhub/services/lifecycle"
+	"github.com/portalhub/portalhub/services/natsauth"
 	"github.com/portalhub/portalhub/services/testenv"
 )
 
@@ -121,16 +122,12 @@ func newEnvWith(t *testing.T, configure func(*portal.Config)) *env {
 	}
 	t.Cleanup(reader.Close)
 
-	nc, err := nats.Connect(testenv.NATS(t), nats.MaxReconnects(-1), nats.ReconnectWait(50*time.Millisecond))
+	// The gateway consumes as its NATS user; the tests publish as the
+	// aggregator's, as the hub's relay does.
+	bus := testenv.NATS(t)
+	nc := bus.Connect(t, natsauth.Gateway, nats.MaxReconnects(-1), nats.ReconnectWait(50*time.Millisecond))
+	js, err := jetstream.New(bus.Connect(t, natsauth.Aggregator))
 	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(nc.Close)
-	js, err := jetstream.New(nc)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := events.EnsureContentStream(ctx, js, 1); err != nil {
 		t.Fatal(err)
 	}
 	ops := lifecycle.NewOps()

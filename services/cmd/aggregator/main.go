@@ -29,6 +29,7 @@ import (
 	"github.com/portalhub/portalhub/services/internal/ingest"
 	"github.com/portalhub/portalhub/services/internal/outbox"
 	"github.com/portalhub/portalhub/services/lifecycle"
+	"github.com/portalhub/portalhub/services/natsauth"
 )
 
 type settings struct {
@@ -36,10 +37,11 @@ type settings struct {
 	HTTPAddr        string
 	DatabaseURL     string
 	NATSURL         string
+	NATSNKeyFile    string
+	NATSCAFile      string
 	TLSDir          string
 	TLSCert         string
 	TLSKey          string
-	Replicas        int
 	ReadyFile       string
 	ShutdownTimeout time.Duration
 	StartTimeout    time.Duration
@@ -56,11 +58,12 @@ func main() {
 	set.String(&s.GRPCAddr, "AGGREGATOR_GRPC_ADDR", "127.0.0.1:9443", "gRPC (TLS) listen address of the IngestService (port 0 picks one)")
 	set.String(&s.HTTPAddr, "AGGREGATOR_HTTP_ADDR", "127.0.0.1:9444", "ops HTTP listen address: /healthz, /readyz, /metrics (port 0 picks one)")
 	set.Secret(&s.DatabaseURL, "DATABASE_URL", "", "hub PostgreSQL URL (required); migrated at start-up")
-	set.Secret(&s.NATSURL, "NATS_URL", "nats://127.0.0.1:4222", "NATS server(s) with JetStream, comma-separated")
+	set.Secret(&s.NATSURL, "NATS_URL", "nats://127.0.0.1:4222", "NATS server(s) with the HUB_CONTENT stream (provisioned by `hubctl nats stream`), comma-separated")
+	set.String(&s.NATSNKeyFile, "NATS_NKEY_FILE", "", "NKey seed file of the aggregator's NATS user (required; make run: var/nats/keys/aggregator.nk)")
+	set.String(&s.NATSCAFile, "NATS_CA_FILE", "", "CA of NATS's TLS certificate, when it is not in the system's pool")
 	set.String(&s.TLSDir, "AGGREGATOR_TLS_DIR", "./var/tls", "development mode: folder of the generated CA and localhost certificate (used unless AGGREGATOR_TLS_CERT and _KEY are set)")
 	set.String(&s.TLSCert, "AGGREGATOR_TLS_CERT", "", "production: PEM certificate chain of the gRPC server")
 	set.String(&s.TLSKey, "AGGREGATOR_TLS_KEY", "", "production: PEM private key of the gRPC server")
-	set.Int(&s.Replicas, "JETSTREAM_REPLICAS", 1, "replicas of the content stream (3 in a NATS cluster)")
 	set.String(&s.ReadyFile, "PORTALHUB_READY_FILE", "", "file to write {\"grpc\": addr, \"http\": addr} to once serving")
 	set.Duration(&s.ShutdownTimeout, "AGGREGATOR_SHUTDOWN_TIMEOUT", 15*time.Second, "how long in-flight calls may finish on shutdown")
 	set.Duration(&s.StartTimeout, "AGGREGATOR_START_TIMEOUT", time.Minute, "how long to wait for PostgreSQL and NATS at start-up")
@@ -85,6 +88,9 @@ func run(ctx context.Context, s settings, log zerolog.Logger) error {
 	if s.DatabaseURL == "" {
 		return errors.New("DATABASE_URL is required (the hub PostgreSQL database)")
 	}
+	if s.NATSNKeyFile == "" {
+		return errors.New("NATS_NKEY_FILE is required: the NKey seed of the aggregator's NATS user (make run: var/nats/keys/aggregator.nk)")
+	}
 	if (s.TLSCert == "") != (s.TLSKey == "") {
 		return errors.New("set both AGGREGATOR_TLS_CERT and AGGREGATOR_TLS_KEY, or neither (development certificate)")
 	}
@@ -103,7 +109,7 @@ func run(ctx context.Context, s settings, log zerolog.Logger) error {
 	}
 	defer store.Close()
 
-	nc, err := nats.Connect(s.NATSURL,
+	nc, err := natsauth.Connect(s.NATSURL, natsauth.Aggregator, s.NATSNKeyFile, s.NATSCAFile,
 		nats.Name("portalhub-aggregator"),
 		nats.MaxReconnects(-1),
 		nats.RetryOnFailedConnect(true),
@@ -119,11 +125,11 @@ func run(ctx context.Context, s settings, log zerolog.Logger) error {
 	if err != nil {
 		return fmt.Errorf("JetStream: %w", err)
 	}
-	if err := retry(startCtx, log, "ensure content stream", func() error {
+	// The ops user provisions the stream; the aggregator may only publish.
+	if err := retry(startCtx, log, "check content stream", func() error {
 		c, cancel := context.WithTimeout(startCtx, 5*time.Second)
 		defer cancel()
-		_, err := events.EnsureContentStream(c, js, s.Replicas)
-		return err
+		return events.CheckContentStream(c, js)
 	}); err != nil {
 		return err
 	}

@@ -6,10 +6,10 @@ import (
 	"fmt"
 	"net/http"
 	"path/filepath"
+	"strings"
 	"testing"
 	"time"
 
-	"github.com/nats-io/nats.go"
 	"github.com/nats-io/nats.go/jetstream"
 	"github.com/rs/zerolog"
 	"google.golang.org/grpc"
@@ -25,6 +25,7 @@ import (
 	"github.com/portalhub/portalhub/services/internal/devtls"
 	"github.com/portalhub/portalhub/services/internal/hubstore"
 	"github.com/portalhub/portalhub/services/lifecycle"
+	"github.com/portalhub/portalhub/services/natsauth"
 	"github.com/portalhub/portalhub/services/testenv"
 )
 
@@ -34,12 +35,12 @@ func TestMain(m *testing.M) { testenv.Main(m) }
 // JetStream through the outbox, and the process stops cleanly.
 func TestAggregator(t *testing.T) {
 	dbURL := testenv.Postgres(t, "hub", hubschema.Migrate)
-	natsURL := testenv.NATS(t)
+	bus := testenv.NATS(t)
 	dir := t.TempDir()
 	s := settings{
 		GRPCAddr: "127.0.0.1:0", HTTPAddr: "127.0.0.1:0",
-		DatabaseURL: dbURL, NATSURL: natsURL,
-		TLSDir: filepath.Join(dir, "tls"), Replicas: 1,
+		DatabaseURL: dbURL, NATSURL: bus.URL, NATSNKeyFile: bus.SeedFile(natsauth.Aggregator),
+		TLSDir:          filepath.Join(dir, "tls"),
 		ReadyFile:       filepath.Join(dir, "ready.json"),
 		ShutdownTimeout: 5 * time.Second, StartTimeout: 30 * time.Second,
 	}
@@ -114,12 +115,7 @@ func TestAggregator(t *testing.T) {
 		t.Fatalf("publish: %v %v", got, err)
 	}
 
-	nc, err := nats.Connect(natsURL)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer nc.Close()
-	js, _ := jetstream.New(nc)
+	js, _ := jetstream.New(bus.Connect(t, natsauth.Ops))
 	testenv.WaitFor(t, 20*time.Second, func() error {
 		stream, err := js.Stream(context.Background(), events.ContentStream)
 		if err != nil {
@@ -146,5 +142,12 @@ func TestAggregator(t *testing.T) {
 func TestRunNeedsDatabase(t *testing.T) {
 	if err := run(context.Background(), settings{}, zerolog.Nop()); err == nil {
 		t.Fatal("run without DATABASE_URL succeeded")
+	}
+}
+
+func TestRunNeedsNATSKey(t *testing.T) {
+	err := run(context.Background(), settings{DatabaseURL: "postgres://127.0.0.1:1/hub"}, zerolog.Nop())
+	if err == nil || !strings.Contains(err.Error(), "NATS_NKEY_FILE") {
+		t.Fatalf("run without NATS_NKEY_FILE: %v, want it asked for", err)
 	}
 }

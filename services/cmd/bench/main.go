@@ -5,7 +5,7 @@
 //     gateway serves its new version, through the whole federation (sub-portal
 //     outbox, gRPC over TLS, aggregator, hub outbox, JetStream, gateway cache);
 //   - reference 1: a bare JetStream publish and consume round trip on the same
-//     NATS server;
+//     NATS server, published as the aggregator's user;
 //   - reference 2: a gRPC Publish call over TLS with a credential, answered by
 //     a server that does nothing (no validation, no store, no bus).
 package main
@@ -73,7 +73,7 @@ func run(s settings) error {
 	defer f.Stop()
 
 	fmt.Printf("measuring %d round trips each...\n\n", s.N)
-	jsRTT, err := jetStreamRoundTrip(ctx, f.NATSURL, s.N)
+	jsRTT, err := jetStreamRoundTrip(ctx, f.NATSURL, f.NATSKeys, s.N)
 	if err != nil {
 		return fmt.Errorf("JetStream reference: %w", err)
 	}

@@ -6,7 +6,6 @@ import (
 	"net"
 	"time"
 
-	"github.com/nats-io/nats.go"
 	"github.com/nats-io/nats.go/jetstream"
 	"google.golang.org/grpc"
 	"google.golang.org/grpc/credentials"
@@ -14,26 +13,39 @@ import (
 
 	pb "github.com/portalhub/portalhub/proto/gen/portalhub/v1"
 	"github.com/portalhub/portalhub/services/internal/devtls"
+	"github.com/portalhub/portalhub/services/natsauth"
 )
 
 // jetStreamRoundTrip publishes n messages one at a time to a file-backed
-// stream and times each until an ordered consumer receives it.
-func jetStreamRoundTrip(ctx context.Context, url string, n int) ([]time.Duration, error) {
-	nc, err := nats.Connect(url)
+// stream as the aggregator's NATS user (on a subject of its own, outside the
+// content stream) and times each until an ordered consumer of the ops user,
+// which provisions the stream, receives it.
+func jetStreamRoundTrip(ctx context.Context, url, keys string, n int) ([]time.Duration, error) {
+	opsConn, err := natsauth.Connect(url, natsauth.Ops, natsauth.SeedFile(keys, natsauth.Ops), "")
 	if err != nil {
 		return nil, err
 	}
-	defer nc.Close()
-	js, err := jetstream.New(nc)
+	defer opsConn.Close()
+	pubConn, err := natsauth.Connect(url, natsauth.Aggregator, natsauth.SeedFile(keys, natsauth.Aggregator), "")
 	if err != nil {
 		return nil, err
 	}
-	const stream = "BENCH_RTT"
-	if _, err := js.CreateOrUpdateStream(ctx, jetstream.StreamConfig{Name: stream, Subjects: []string{"bench.rtt"}, Storage: jetstream.FileStorage}); err != nil {
+	defer pubConn.Close()
+	ops, err := jetstream.New(opsConn)
+	if err != nil {
 		return nil, err
 	}
-	defer js.DeleteStream(context.Background(), stream)
-	cons, err := js.OrderedConsumer(ctx, stream, jetstream.OrderedConsumerConfig{DeliverPolicy: jetstream.DeliverNewPolicy})
+	js, err := jetstream.New(pubConn)
+	if err != nil {
+		return nil, err
+	}
+	// "_bench" is no tenant id, so this never meets a tenant's subjects.
+	const stream, subject = "BENCH_RTT", "hub._bench.rtt"
+	if _, err := ops.CreateOrUpdateStream(ctx, jetstream.StreamConfig{Name: stream, Subjects: []string{subject}, Storage: jetstream.FileStorage}); err != nil {
+		return nil, err
+	}
+	defer ops.DeleteStream(context.Background(), stream)
+	cons, err := ops.OrderedConsumer(ctx, stream, jetstream.OrderedConsumerConfig{DeliverPolicy: jetstream.DeliverNewPolicy})
 	if err != nil {
 		return nil, err
 	}
@@ -47,7 +59,7 @@ func jetStreamRoundTrip(ctx context.Context, url string, n int) ([]time.Duration
 	out := make([]time.Duration, 0, n)
 	for i := 0; i < n; i++ {
 		start := time.Now()
-		if _, err := js.Publish(ctx, "bench.rtt", payload, jetstream.WithMsgID(fmt.Sprintf("rtt-%d", i))); err != nil {
+		if _, err := js.Publish(ctx, subject, payload, jetstream.WithMsgID(fmt.Sprintf("rtt-%d", i))); err != nil {
 			return nil, err
 		}
 		select {

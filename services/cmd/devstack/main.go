@@ -2,7 +2,8 @@
 //
 // It starts (or reuses) a private PostgreSQL cluster under ./var/pg unless
 // DATABASE_URL is set, a NATS server with JetStream as its own process under
-// ./var/nats unless NATS_URL is set, the aggregator, the gateway and the demo
+// ./var/nats unless NATS_URL is set (its users' NKey seeds under
+// ./var/nats/keys, mode 0600), the aggregator, the gateway and the demo
 // sub-portals, each as its own process. It registers the demo tenants with
 // the hub, keeps their credentials under ./var/credentials (mode 0600), seeds
 // their demo content, prints the URLs to open, and stops everything cleanly
@@ -28,7 +29,8 @@ func main() {
 	set.String(&opts.VarDir, "PORTALHUB_VAR", "var", "folder for all local data: PostgreSQL, NATS, TLS, credentials")
 	set.String(&opts.BinDir, "PORTALHUB_BIN", "", "folder holding the built binaries (default: this binary's folder)")
 	set.Secret(&opts.DatabaseURL, "DATABASE_URL", "", "use this PostgreSQL server instead of a private cluster (databases are created in it)")
-	set.Secret(&opts.NATSURL, "NATS_URL", "", "use this NATS server (with JetStream) instead of starting one")
+	set.Secret(&opts.NATSURL, "NATS_URL", "", "use this NATS server (with JetStream and the hub's users) instead of starting one")
+	set.String(&opts.NATSKeys, "NATS_KEYS", "", "with NATS_URL: the folder of its users' NKey seeds (aggregator.nk, gateway.nk, ops.nk; hubctl nats keys)")
 	set.String(&opts.GatewayAddr, "GATEWAY_ADDR", ":8080", "address of the public portal")
 	set.String(&opts.HubAddr, "AGGREGATOR_GRPC_ADDR", "127.0.0.1:9443", "address of the aggregator's gRPC IngestService")
 	set.String(&opts.HubOpsAddr, "AGGREGATOR_HTTP_ADDR", "127.0.0.1:9444", "address of the aggregator's health and metrics endpoints")

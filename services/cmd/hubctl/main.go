@@ -12,8 +12,12 @@
 //	hubctl credentials revoke --id 12
 //	hubctl items takedown --tenant so-gd --id CONTENT_ID --reason "public reason"
 //	hubctl items lift --tenant so-gd --id CONTENT_ID
+//	hubctl nats keys --out DIR
+//	hubctl nats stream
 //
-// The database is the one DATABASE_URL names.
+// The database is the one DATABASE_URL names; the nats commands create the
+// NKey seeds of the hub's NATS users and provision the content stream as
+// the ops user (see nats.go).
 package main
 
 import (
@@ -43,6 +47,8 @@ Usage:
   hubctl credentials revoke --id N
   hubctl items takedown --tenant ID --id CONTENT_ID --reason "public reason"
   hubctl items lift --tenant ID --id CONTENT_ID
+  hubctl nats keys --out DIR        (hubctl nats --help)
+  hubctl nats stream
 
 Every command takes --actor NAME (default $USER), recorded in the audit log.
 KIND is one of province, department, commune, ward, special_zone, district, other.
@@ -69,13 +75,17 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 	}
 	cmd := args[0]
 	rest := args[1:]
-	if cmd == "tenants" || cmd == "credentials" || cmd == "items" {
+	if cmd == "tenants" || cmd == "credentials" || cmd == "items" || cmd == "nats" {
 		if len(rest) == 0 {
 			fmt.Fprint(stderr, usage)
 			return 2
 		}
 		cmd += " " + rest[0]
 		rest = rest[1:]
+	}
+
+	if strings.HasPrefix(cmd, "nats ") {
+		return runNATS(ctx, cmd, rest, getenv, stdout, stderr)
 	}
 
 	fs := flag.NewFlagSet("hubctl "+cmd, flag.ContinueOnError)

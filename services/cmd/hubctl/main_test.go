@@ -9,8 +9,10 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/portalhub/portalhub/services/events"
 	"github.com/portalhub/portalhub/services/hubschema"
 	"github.com/portalhub/portalhub/services/internal/hubstore"
+	"github.com/portalhub/portalhub/services/natsauth"
 	"github.com/portalhub/portalhub/services/testenv"
 )
 
@@ -140,5 +142,56 @@ func TestHubctlTakedown(t *testing.T) {
 	}
 	if code, out := ctl("items", "lift", "--tenant", "so-gd", "--id", "tin"); code != 0 {
 		t.Fatalf("lift: %d %q", code, out)
+	}
+}
+
+func TestHubctlNATS(t *testing.T) {
+	bus := testenv.NATS(t)
+	ctl := func(env map[string]string, args ...string) (int, string, string) {
+		var out, errOut bytes.Buffer
+		code := run(context.Background(), args, func(k string) string { return env[k] }, &out, &errOut)
+		return code, out.String(), errOut.String()
+	}
+
+	// keys: a seed per user, private, and only their public keys printed.
+	dir := filepath.Join(t.TempDir(), "keys")
+	code, out, e := ctl(nil, "nats", "keys", "--out", dir)
+	if code != 0 {
+		t.Fatalf("nats keys: %d %s", code, e)
+	}
+	for _, r := range natsauth.Roles {
+		seed := natsauth.SeedFile(dir, r)
+		fi, err := os.Stat(seed)
+		if err != nil || fi.Mode().Perm() != 0o600 {
+			t.Fatalf("%s: %v %v, want a file of mode 600", seed, fi, err)
+		}
+		pub, err := natsauth.PublicKey(seed)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if line := r.PublicKeyVariable() + "=" + pub; !strings.Contains(out, line+"\n") {
+			t.Errorf("nats keys printed %q, want the line %q", out, line)
+		}
+		if b, _ := os.ReadFile(seed); strings.Contains(out, strings.TrimSpace(string(b))) {
+			t.Errorf("nats keys printed the seed of %s", r)
+		}
+	}
+	code, again, _ := ctl(nil, "nats", "keys", "--out", dir)
+	if code != 0 || again != out {
+		t.Errorf("nats keys on existing seeds: %d %q, want the same keys %q", code, again, out)
+	}
+
+	// stream: the ops user provisions; another user may not.
+	env := map[string]string{"NATS_URL": bus.URL, "NATS_NKEY_FILE": bus.SeedFile(natsauth.Ops), "JETSTREAM_REPLICAS": "1"}
+	if code, out, e := ctl(env, "nats", "stream"); code != 0 || !strings.Contains(out, events.ContentStream) {
+		t.Errorf("nats stream as ops: %d %q %q", code, out, e)
+	}
+	env["NATS_NKEY_FILE"] = bus.SeedFile(natsauth.Aggregator)
+	if code, _, _ := ctl(env, "nats", "stream"); code != 1 {
+		t.Errorf("nats stream as the aggregator: exit %d, want 1", code)
+	}
+	delete(env, "NATS_NKEY_FILE")
+	if code, _, e := ctl(env, "nats", "stream"); code != 2 || !strings.Contains(e, "NATS_NKEY_FILE") {
+		t.Errorf("nats stream without a key: %d %q, want 2 naming NATS_NKEY_FILE", code, e)
 	}
 }

@@ -1,6 +1,9 @@
 // Command natsd runs portalhub's NATS server, with JetStream, as a process of
 // its own for `make run`: the bus outlives the aggregator and the portals
-// that use it.
+// that use it. Only the hub's users connect (package natsauth: aggregator,
+// gateway and ops, each with its permissions; no anonymous user): natsd
+// creates their NKey seeds in its keys folder on first start (mode 0600)
+// and hands each service the path of its own.
 //
 // Its configuration comes from flags, each defaulting to an environment
 // variable:
@@ -11,8 +14,10 @@
 //	-store     NATSD_STORE      JetStream's storage folder (default ./var/nats)
 //	-addr-file NATSD_ADDR_FILE  file to write the client URL to once the
 //	                            server is ready (default none)
+//	-keys      NATSD_KEYS       folder of the users' NKey seeds, <role>.nk
+//	                            (default <store>/keys)
 //	-http      NATSD_HTTP       monitoring address serving /healthz, /varz, ...
-//	                            (default none)
+//	                            on loopback only (default none)
 //
 // Like every portalhub process started by supervise, it also reports its
 // addresses in the ready file PORTALHUB_READY_FILE names, under "nats" (the
@@ -45,6 +50,7 @@ import (
 type config struct {
 	Addr     string // client address, host:port
 	Store    string // JetStream's storage folder
+	Keys     string // the users' NKey seeds; empty for <Store>/keys
 	AddrFile string // where to write the client URL once ready; empty for nowhere
 	HTTP     string // monitoring address, host:port; empty for none
 
@@ -60,7 +66,7 @@ func main() {
 	if err != nil {
 		os.Exit(2)
 	}
-	log.Info().Str("addr", cfg.Addr).Str("store", cfg.Store).Str("addr_file", cfg.AddrFile).
+	log.Info().Str("addr", cfg.Addr).Str("store", cfg.Store).Str("keys", cfg.keyDir()).Str("addr_file", cfg.AddrFile).
 		Str("http", cfg.HTTP).Str("ready_file", cfg.ReadyFile).Msg("config")
 
 	ctx, stop := lifecycle.SignalContext()
@@ -88,8 +94,9 @@ func parseConfig(args []string) (config, error) {
 	}
 	fs.StringVar(&cfg.Addr, "addr", env("NATSD_ADDR", "127.0.0.1:0"), "client `host:port` (env NATSD_ADDR); port 0 reuses the previous run's port when free, else picks one")
 	fs.StringVar(&cfg.Store, "store", env("NATSD_STORE", "./var/nats"), "JetStream storage `folder` (env NATSD_STORE)")
+	fs.StringVar(&cfg.Keys, "keys", env("NATSD_KEYS", ""), "`folder` of the users' NKey seeds, created on first start (env NATSD_KEYS; default <store>/keys)")
 	fs.StringVar(&cfg.AddrFile, "addr-file", env("NATSD_ADDR_FILE", ""), "`file` to write the client URL to once ready (env NATSD_ADDR_FILE)")
-	fs.StringVar(&cfg.HTTP, "http", env("NATSD_HTTP", ""), "monitoring `host:port` serving /healthz, empty for none; port 0 picks one (env NATSD_HTTP)")
+	fs.StringVar(&cfg.HTTP, "http", env("NATSD_HTTP", ""), "monitoring `host:port` serving /healthz, on loopback only, empty for none; port 0 picks one (env NATSD_HTTP)")
 	return cfg, fs.Parse(args)
 }
 
@@ -114,11 +121,20 @@ func run(ctx context.Context, cfg config, log zerolog.Logger) error {
 		port = previousPort(portFile)
 	}
 
-	opts := natsserver.Options(cfg.Store, port)
+	users, err := natsserver.Users(cfg.keyDir())
+	if err != nil {
+		return err
+	}
+	opts := natsserver.Options(cfg.Store, port, users)
 	opts.Host = host
 	if cfg.HTTP != "" {
 		if opts.HTTPHost, opts.HTTPPort, err = splitAddr(cfg.HTTP); err != nil {
 			return fmt.Errorf("-http: %w", err)
+		}
+		// The monitoring endpoints answer anyone who reaches them, with the
+		// connections, subscriptions and accounts of the server.
+		if ip := net.ParseIP(opts.HTTPHost); opts.HTTPHost != "localhost" && (ip == nil || !ip.IsLoopback()) {
+			return fmt.Errorf("-http %s: monitoring listens on loopback only (127.0.0.1, ::1 or localhost)", cfg.HTTP)
 		}
 		if opts.HTTPPort == 0 {
 			opts.HTTPPort = server.RANDOM_PORT // 0 would turn monitoring off
@@ -176,6 +192,14 @@ func run(ctx context.Context, cfg config, log zerolog.Logger) error {
 	case <-stopped:
 		return errors.New("NATS server stopped")
 	}
+}
+
+// keyDir is the folder of the users' NKey seeds.
+func (c config) keyDir() string {
+	if c.Keys != "" {
+		return c.Keys
+	}
+	return filepath.Join(c.Store, "keys")
 }
 
 // splitAddr splits host:port, port being a number.

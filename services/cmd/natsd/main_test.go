@@ -9,11 +9,12 @@ import (
 	"testing"
 	"time"
 
-	"github.com/nats-io/nats.go"
 	"github.com/nats-io/nats.go/jetstream"
 	"github.com/rs/zerolog"
 
+	"github.com/portalhub/portalhub/services/events"
 	"github.com/portalhub/portalhub/services/lifecycle"
+	"github.com/portalhub/portalhub/services/natsauth"
 	"github.com/portalhub/portalhub/services/testenv"
 )
 
@@ -32,7 +33,7 @@ func TestParseConfig(t *testing.T) {
 }
 
 // TestRestart runs natsd twice on one store: the second run must come back
-// on the first one's port with the first one's streams.
+// on the first one's port with the first one's streams and users.
 func TestRestart(t *testing.T) {
 	cfg := config{
 		Addr:      "127.0.0.1:0",
@@ -42,13 +43,13 @@ func TestRestart(t *testing.T) {
 		ReadyFile: filepath.Join(t.TempDir(), "natsd.ready"),
 	}
 	var first, second string
+	keys := filepath.Join(cfg.Store, "keys")
 	serve(t, cfg, func(url, monitor string) {
 		first = url
-		js := jetStream(t, url)
-		if _, err := js.CreateStream(t.Context(), jetstream.StreamConfig{Name: "KEPT", Subjects: []string{"kept.>"}}); err != nil {
+		if _, err := events.EnsureContentStream(t.Context(), jetStream(t, url, keys, natsauth.Ops), 1); err != nil {
 			t.Fatal(err)
 		}
-		if _, err := js.Publish(t.Context(), "kept.one", []byte("1")); err != nil {
+		if _, err := jetStream(t, url, keys, natsauth.Aggregator).Publish(t.Context(), events.ContentSubject("so-gd", "le-hoi"), []byte("1")); err != nil {
 			t.Fatal(err)
 		}
 		resp, err := http.Get("http://" + monitor + "/healthz")
@@ -62,12 +63,12 @@ func TestRestart(t *testing.T) {
 	})
 	serve(t, cfg, func(url, _ string) {
 		second = url
-		s, err := jetStream(t, url).Stream(t.Context(), "KEPT")
+		s, err := jetStream(t, url, keys, natsauth.Ops).Stream(t.Context(), events.ContentStream)
 		if err != nil {
 			t.Fatal(err)
 		}
 		if got := s.CachedInfo().State.Msgs; got != 1 {
-			t.Errorf("stream KEPT holds %d messages after restart, want 1", got)
+			t.Errorf("stream %s holds %d messages after restart, want 1", events.ContentStream, got)
 		}
 	})
 	if first != second {
@@ -105,9 +106,10 @@ func serve(t *testing.T, cfg config, use func(url, monitor string)) {
 	}
 }
 
-func jetStream(t *testing.T, url string) jetstream.JetStream {
+// jetStream connects as r with its seed under keys.
+func jetStream(t *testing.T, url, keys string, r natsauth.Role) jetstream.JetStream {
 	t.Helper()
-	nc, err := nats.Connect(url)
+	nc, err := natsauth.Connect(url, r, natsauth.SeedFile(keys, r), "")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -117,4 +119,26 @@ func jetStream(t *testing.T, url string) jetstream.JetStream {
 		t.Fatal(err)
 	}
 	return js
+}
+
+// serveAsync runs natsd with cfg until the test ends and calls ready with
+// its client URL once it serves.
+func serveAsync(t *testing.T, cfg config, ready func(url string)) {
+	t.Helper()
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	go func() { done <- run(ctx, cfg, zerolog.Nop()) }()
+	t.Cleanup(func() {
+		cancel()
+		if err := <-done; err != nil {
+			t.Errorf("run: %v", err)
+		}
+	})
+	var url string
+	testenv.WaitFor(t, 10*time.Second, func() error {
+		b, err := os.ReadFile(cfg.AddrFile)
+		url = strings.TrimSpace(string(b))
+		return err
+	})
+	ready(url)
 }

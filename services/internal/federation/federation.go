@@ -7,6 +7,7 @@ package federation
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"net/url"
@@ -18,6 +19,7 @@ import (
 	"github.com/jackc/pgx/v5"
 
 	"github.com/portalhub/portalhub/services/hubschema"
+	"github.com/portalhub/portalhub/services/natsauth"
 	"github.com/portalhub/portalhub/services/pgcluster"
 	"github.com/portalhub/portalhub/services/supervise"
 )
@@ -46,6 +48,10 @@ type Options struct {
 	Ephemeral bool
 	// NATSURL names a NATS server to use; empty starts natsd.
 	NATSURL string
+	// NATSKeys is the folder of the NKey seeds of the hub's NATS users
+	// (natsauth.SeedFile) on the server NATSURL names; natsd keeps its own
+	// under VarDir/nats/keys.
+	NATSKeys string
 	// Addresses; port 0 picks one.
 	GatewayAddr, HubAddr, HubOpsAddr string
 	Tenants                          []Tenant
@@ -68,6 +74,9 @@ type Federation struct {
 	// BaseURL is the PostgreSQL server; HubDatabaseURL the hub store.
 	BaseURL, HubDatabaseURL string
 	NATSURL                 string
+	// NATSKeys is the folder of the NATS users' NKey seeds
+	// (natsauth.SeedFile): each process gets its own.
+	NATSKeys string
 	// NATSMonitor is natsd's monitoring base URL (/healthz, /varz, /jsz),
 	// empty when NATS_URL named another server.
 	NATSMonitor string
@@ -131,15 +140,23 @@ func (f *Federation) up(ctx context.Context) error {
 		return err
 	}
 
-	f.NATSURL = o.NATSURL
+	f.NATSURL, f.NATSKeys = o.NATSURL, o.NATSKeys
 	if f.NATSURL == "" {
+		f.NATSKeys = filepath.Join(o.VarDir, "nats", "keys")
 		p, err := f.start(ctx, supervise.Spec{Name: "natsd", Path: f.bin("natsd"),
-			Args: []string{"-store", filepath.Join(o.VarDir, "nats"), "-http", "127.0.0.1:0"}})
+			Args: []string{"-store", filepath.Join(o.VarDir, "nats"), "-keys", f.NATSKeys, "-http", "127.0.0.1:0"}})
 		if err != nil {
 			return err
 		}
 		f.NATSURL = p.Addrs["nats"]
 		f.NATSMonitor = "http://" + p.Addrs["http"]
+	} else if f.NATSKeys == "" {
+		return errors.New("a NATS server given by URL needs the folder of its users' NKey seeds (aggregator.nk, gateway.nk, ops.nk)")
+	}
+	// The ops user provisions the content stream, as an operator does.
+	if err := supervise.Run(ctx, supervise.Spec{Name: "hubctl nats stream", Path: f.bin("hubctl"), Args: []string{"nats", "stream"},
+		Env: append(append([]string{}, o.Env...), f.natsEnv(natsauth.Ops)...), Output: o.Output}); err != nil {
+		return err
 	}
 
 	creds, err := registerTenants(ctx, hub, o.Tenants, filepath.Join(o.VarDir, "credentials"))
@@ -157,10 +174,9 @@ func (f *Federation) up(ctx context.Context) error {
 		return err
 	}
 
-	gw, err := f.start(ctx, supervise.Spec{Name: "gateway", Path: f.bin("gateway"), Env: []string{
-		"DATABASE_URL=" + WithUser(hub, "portalhub_gateway"), "NATS_URL=" + f.NATSURL,
-		"GATEWAY_ADDR=" + orDefault(o.GatewayAddr, "127.0.0.1:0"),
-	}})
+	gw, err := f.start(ctx, supervise.Spec{Name: "gateway", Path: f.bin("gateway"), Env: append([]string{
+		"DATABASE_URL=" + WithUser(hub, "portalhub_gateway"), "GATEWAY_ADDR=" + orDefault(o.GatewayAddr, "127.0.0.1:0"),
+	}, f.natsEnv(natsauth.Gateway)...)})
 	if err != nil {
 		return err
 	}
@@ -203,11 +219,11 @@ func (f *Federation) up(ctx context.Context) error {
 // StartAggregator starts the aggregator listening on addr (port 0 picks
 // one). Tests use it to restart the aggregator on the address it had.
 func (f *Federation) StartAggregator(ctx context.Context, addr string) error {
-	p, err := f.start(ctx, supervise.Spec{Name: "aggregator", Path: f.bin("aggregator"), Env: []string{
-		"DATABASE_URL=" + f.HubDatabaseURL, "NATS_URL=" + f.NATSURL,
+	p, err := f.start(ctx, supervise.Spec{Name: "aggregator", Path: f.bin("aggregator"), Env: append([]string{
+		"DATABASE_URL=" + f.HubDatabaseURL,
 		"AGGREGATOR_TLS_DIR=" + filepath.Join(f.opts.VarDir, "tls"),
 		"AGGREGATOR_GRPC_ADDR=" + addr, "AGGREGATOR_HTTP_ADDR=" + orDefault(f.opts.HubOpsAddr, "127.0.0.1:0"),
-	}})
+	}, f.natsEnv(natsauth.Aggregator)...)})
 	if err != nil {
 		return err
 	}
@@ -215,6 +231,12 @@ func (f *Federation) StartAggregator(ctx context.Context, addr string) error {
 	f.HubAddr = p.Addrs["grpc"]
 	f.HubOpsAddr = p.Addrs["http"]
 	return nil
+}
+
+// natsEnv is the environment that connects a process to NATS as the user
+// of role r: the server and the path of the user's seed (never the seed).
+func (f *Federation) natsEnv(r natsauth.Role) []string {
+	return []string{"NATS_URL=" + f.NATSURL, "NATS_NKEY_FILE=" + natsauth.SeedFile(f.NATSKeys, r)}
 }
 
 // start runs a long-lived child and reports its exit on Exited.

@@ -9,7 +9,6 @@ import (
 	"testing"
 
 	"github.com/jackc/pgx/v5"
-	"github.com/nats-io/nats-server/v2/server"
 	"github.com/portalhub/portalhub/services/hubschema"
 	"github.com/portalhub/portalhub/services/testenv"
 )
@@ -52,11 +51,11 @@ func migrateHub(ctx context.Context, url string) error {
 	return nil
 }
 
-// natsServer starts an in-process NATS server with JetStream storing under
-// dir, shut down when the test ends. These tests own the HUB_CONTENT stream
-// (they count its messages and delete it), so they run a server of their own
-// even when NATS_URL names a shared one.
-func natsServer(t *testing.T, dir string, port int) *server.Server {
+// natsServer starts an in-process NATS server with the hub's users and the
+// content stream, storing under dir, shut down when the test ends. These
+// tests own the content stream (they count its messages and delete it), so
+// they run a server of their own.
+func natsServer(t *testing.T, dir string, port int) *testenv.NATSServer {
 	t.Helper()
 	s, err := testenv.StartNATS(dir, port)
 	if err != nil {
@@ -67,11 +66,6 @@ func natsServer(t *testing.T, dir string, port int) *server.Server {
 		s.WaitForShutdown()
 	})
 	return s
-}
-
-// natsURL starts an in-process JetStream server and returns its URL.
-func natsURL(t *testing.T) string {
-	return natsServer(t, t.TempDir(), -1).ClientURL()
 }
 
 var waitFor = testenv.WaitFor

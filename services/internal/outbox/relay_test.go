@@ -17,23 +17,27 @@ import (
 	"github.com/nats-io/nats.go"
 	"github.com/nats-io/nats.go/jetstream"
 	"github.com/portalhub/portalhub/services/events"
+	"github.com/portalhub/portalhub/services/natsauth"
+	"github.com/portalhub/portalhub/services/testenv"
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/rs/zerolog"
 )
 
-// fixture is a fresh hub database and a JetStream with the content stream.
+// fixture is a fresh hub database and a JetStream with the content stream:
+// the relay publishes as the aggregator's user, the tests read and
+// administer the stream as the ops user.
 type fixture struct {
 	pool   *pgxpool.Pool
-	nc     *nats.Conn
-	js     jetstream.JetStream
+	js     jetstream.JetStream // the aggregator's
+	ops    jetstream.JetStream
 	stream jetstream.Stream
 }
 
 func newFixture(t *testing.T) *fixture {
-	return newFixtureWithNATS(t, natsURL(t))
+	return newFixtureWithNATS(t, natsServer(t, t.TempDir(), -1))
 }
 
-func newFixtureWithNATS(t *testing.T, natsURL string, opts ...nats.Option) *fixture {
+func newFixtureWithNATS(t *testing.T, bus *testenv.NATSServer, opts ...nats.Option) *fixture {
 	t.Helper()
 	ctx := context.Background()
 	pool, err := pgxpool.New(ctx, testDatabase(t))
@@ -41,20 +45,19 @@ func newFixtureWithNATS(t *testing.T, natsURL string, opts ...nats.Option) *fixt
 		t.Fatalf("pool: %v", err)
 	}
 	t.Cleanup(pool.Close)
-	nc, err := nats.Connect(natsURL, opts...)
-	if err != nil {
-		t.Fatalf("connect to nats: %v", err)
-	}
-	t.Cleanup(nc.Close)
-	js, err := jetstream.New(nc)
+	js, err := jetstream.New(bus.Connect(t, natsauth.Aggregator, opts...))
 	if err != nil {
 		t.Fatalf("jetstream: %v", err)
 	}
-	stream, err := events.EnsureContentStream(ctx, js, 1)
+	ops, err := jetstream.New(bus.Connect(t, natsauth.Ops, opts...))
+	if err != nil {
+		t.Fatalf("jetstream: %v", err)
+	}
+	stream, err := ops.Stream(ctx, events.ContentStream)
 	if err != nil {
 		t.Fatal(err)
 	}
-	return &fixture{pool: pool, nc: nc, js: js, stream: stream}
+	return &fixture{pool: pool, js: js, ops: ops, stream: stream}
 }
 
 func (f *fixture) relay(t *testing.T, cfg Config) *Relay {
@@ -439,7 +442,7 @@ func TestStreamMissing(t *testing.T) {
 	ctx := context.Background()
 	reg := prometheus.NewRegistry()
 	r := f.relay(t, Config{Sweep: 20 * time.Millisecond, Registerer: reg})
-	if err := f.js.DeleteStream(ctx, events.ContentStream); err != nil {
+	if err := f.ops.DeleteStream(ctx, events.ContentStream); err != nil {
 		t.Fatal(err)
 	}
 
@@ -477,7 +480,7 @@ func TestStreamMissing(t *testing.T) {
 		t.Errorf("lag gauge = %v, want above 0", got)
 	}
 
-	if _, err := events.EnsureContentStream(ctx, f.js, 1); err != nil {
+	if _, err := events.EnsureContentStream(ctx, f.ops, 1); err != nil {
 		t.Fatal(err)
 	}
 	waitFor(t, 30*time.Second, pendingIs(r, 0))
@@ -495,7 +498,7 @@ func TestNATSRestart(t *testing.T) {
 	dir := t.TempDir()
 	srv := natsServer(t, dir, -1)
 	port := srv.Addr().(*net.TCPAddr).Port
-	f := newFixtureWithNATS(t, srv.ClientURL(), nats.MaxReconnects(-1), nats.ReconnectWait(20*time.Millisecond))
+	f := newFixtureWithNATS(t, srv, nats.MaxReconnects(-1), nats.ReconnectWait(20*time.Millisecond))
 	r := f.relay(t, Config{Sweep: 20 * time.Millisecond})
 	run(t, r)
 

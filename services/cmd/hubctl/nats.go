@@ -1,0 +1,128 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"strconv"
+	"time"
+
+	"github.com/nats-io/nats.go"
+	"github.com/nats-io/nats.go/jetstream"
+
+	"github.com/portalhub/portalhub/services/events"
+	"github.com/portalhub/portalhub/services/natsauth"
+)
+
+const natsUsage = `hubctl nats: người dùng và luồng của NATS / the hub's NATS users and stream
+
+Usage:
+  hubctl nats keys --out DIR
+      creates the NKey seeds of the hub's NATS users (aggregator, gateway, ops)
+      in DIR (mode 0600), keeping those already there, and prints their public
+      keys as the variables deploy/nats/cluster.conf reads (NATS_GATEWAY_NKEY=U…)
+  hubctl nats stream
+      creates the HUB_CONTENT stream, or updates it to the hub's configuration,
+      as the ops user
+
+Environment of hubctl nats stream:
+  NATS_URL             NATS server(s), comma-separated (default nats://127.0.0.1:4222)
+  NATS_NKEY_FILE       NKey seed file of the ops user (required)
+  NATS_CA_FILE         CA of NATS's TLS certificate, when not in the system's pool
+  JETSTREAM_REPLICAS   replicas of the stream: 1, or 3 in the clustered deployment (default 1)
+`
+
+// runNATS runs `hubctl nats keys|stream` and returns the exit status.
+func runNATS(ctx context.Context, cmd string, args []string, getenv func(string) string, stdout, stderr io.Writer) int {
+	fs := flag.NewFlagSet("hubctl "+cmd, flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	fs.Usage = func() { fmt.Fprint(stderr, natsUsage) }
+	var out string
+	switch cmd {
+	case "nats -h", "nats --help", "nats help":
+		fmt.Fprint(stdout, natsUsage)
+		return 0
+	case "nats keys":
+		fs.StringVar(&out, "out", "", "folder of the seeds (created, mode 0700)")
+	case "nats stream":
+	default:
+		fmt.Fprintf(stderr, "hubctl: lệnh không rõ / unknown command %q\n\n%s", cmd, natsUsage)
+		return 2
+	}
+	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return 0
+		}
+		return 2
+	}
+	fail := func(err error) int {
+		fmt.Fprintf(stderr, "hubctl %s: thao tác thất bại / the operation failed\n  (%v)\n", cmd, err)
+		return 1
+	}
+
+	if cmd == "nats keys" {
+		if out == "" {
+			fmt.Fprintf(stderr, "hubctl %s: thiếu --out / --out is required\n", cmd)
+			return 2
+		}
+		if err := natsauth.EnsureSeeds(out); err != nil {
+			return fail(err)
+		}
+		// Public keys only: the seeds stay in their files.
+		for _, r := range natsauth.Roles {
+			pub, err := natsauth.PublicKey(natsauth.SeedFile(out, r))
+			if err != nil {
+				return fail(err)
+			}
+			fmt.Fprintf(stdout, "%s=%s\n", r.PublicKeyVariable(), pub)
+		}
+		return 0
+	}
+
+	url, seed, ca := getenv("NATS_URL"), getenv("NATS_NKEY_FILE"), getenv("NATS_CA_FILE")
+	if url == "" {
+		url = "nats://127.0.0.1:4222"
+	}
+	if seed == "" {
+		fmt.Fprintf(stderr, "hubctl %s: chưa đặt NATS_NKEY_FILE (khóa của người dùng ops) / NATS_NKEY_FILE (the ops user's NKey seed) is not set\n", cmd)
+		return 2
+	}
+	replicas := 1
+	if v := getenv("JETSTREAM_REPLICAS"); v != "" {
+		n, err := strconv.Atoi(v)
+		if err != nil || n < 1 || n > 5 {
+			fmt.Fprintf(stderr, "hubctl %s: JETSTREAM_REPLICAS phải là số từ 1 đến 5 / JETSTREAM_REPLICAS must be a number from 1 to 5, got %q\n", cmd, v)
+			return 2
+		}
+		replicas = n
+	}
+	ctx, cancel := context.WithTimeout(ctx, 30*time.Second)
+	defer cancel()
+	// NATS refuses a request the user may not make by an asynchronous
+	// error, not an answer: stop waiting at once with that error.
+	ctx, refused := context.WithCancelCause(ctx)
+	nc, err := natsauth.Connect(url, natsauth.Ops, seed, ca, nats.ErrorHandler(func(_ *nats.Conn, _ *nats.Subscription, err error) {
+		refused(err)
+	}))
+	if err != nil {
+		return fail(err)
+	}
+	defer nc.Close()
+	js, err := jetstream.New(nc)
+	if err != nil {
+		return fail(err)
+	}
+	s, err := events.EnsureContentStream(ctx, js, replicas)
+	if err != nil {
+		if cause := context.Cause(ctx); cause != nil {
+			err = cause
+		}
+		return fail(err)
+	}
+	c := s.CachedInfo().Config
+	fmt.Fprintf(stdout, "Luồng %s sẵn sàng / stream %s ready: subjects %v, %d replicas, duplicate window %s\n",
+		c.Name, c.Name, c.Subjects, c.Replicas, c.Duplicates)
+	return 0
+}
