@@ -99,5 +99,6 @@ func printURLs(w io.Writer, f *federation.Federation, opts federation.Options) {
 	if f.NATSMonitor != "" {
 		fmt.Fprintf(w, "  NATS monitoring        %s/healthz   %s/jsz\n", f.NATSMonitor, f.NATSMonitor)
 	}
+	fmt.Fprintf(w, "  NATS users' NKeys      %s   (aggregator.nk, gateway.nk, ops.nk; hubctl nats stream with ops.nk)\n", f.NATSKeys)
 	fmt.Fprintf(w, "\nData is kept in %s. Press Ctrl-C to stop.\n\n", opts.VarDir)
 }
