@@ -3,7 +3,6 @@ package vnenc
 import (
 	"strings"
 	"unicode"
-	"unicode/utf8"
 
 	"golang.org/x/text/unicode/norm"
 )
@@ -45,12 +44,22 @@ func windows1252(b byte) rune {
 	return rune(b)
 }
 
+// windows1252String decodes b as Windows-1252, as windows1252 does.
+func windows1252String(b []byte) string {
+	rs := make([]rune, len(b))
+	for i, c := range b {
+		rs[i] = windows1252(c)
+	}
+	return string(rs)
+}
+
 // decodeTCVN3 decodes one word of TCVN3 bytes. VN3, the form of the
 // everyday fonts, reads 0x80–0x9F as Windows punctuation and the C0 range as
 // controls; VN1 reads capital letters there. The decoder takes VN1 for a word
 // it makes more Vietnamese, and for a word without letters (a dash, a
-// quotation mark) only when vn1 says the rest of the text is VN1, so that the
-// “quotes” and dashes around ABC text survive. It reports whether it took VN1
+// quotation mark) only when vn1 says the rest of the text is VN1 or the word
+// holds a byte VN3 text would not (vn1Only), so that the “quotes” and dashes
+// around ABC text survive. It reports whether it took VN1
 // for a word with letters.
 func decodeTCVN3(b []byte, vn1 bool) (string, bool) {
 	vn3 := decodeTCVN3As(b, false)
@@ -64,10 +73,30 @@ func decodeTCVN3(b []byte, vn1 bool) (string, bool) {
 	if strings.IndexFunc(vn3, unicode.IsLetter) >= 0 {
 		return full, true
 	}
-	if vn1 {
+	if vn1 || vn1Only(b) {
 		return full, false
 	}
 	return vn3, false
+}
+
+// vn1Only reports whether b holds a byte that VN3 text would not hold
+// outside a word: a C0 control, a byte Windows-1252 leaves undefined, or one
+// that Windows-1252 makes a letter of another language or a sign never
+// written alone. A word of such a byte alone is a VN1 capital with its tone,
+// as the one-letter words "Ở" (™), "Ý" (0x16) and "Ỷ" (0x14) are.
+func vn1Only(b []byte) bool {
+	for _, c := range b {
+		switch c {
+		case 0x81, 0x8D, 0x8F, 0x90, 0x9D, // undefined
+			0x83, 0x8A, 0x8C, 0x8E, 0x9A, 0x9C, 0x9E, 0x9F, // ƒ Š Œ Ž š œ ž Ÿ
+			0x88, 0x99: // ˆ ™
+			return true
+		}
+		if c < 0x20 && tcvn3Table[c] != 0 {
+			return true
+		}
+	}
+	return false
 }
 
 // tcvn3Decoder returns the decoder for the words of one text: VN1 for the
@@ -187,41 +216,4 @@ func vniFits(r rune, m vniMark) bool {
 		return r == 'a' || r == 'A'
 	}
 	return true // a tone alone fits every vowel and ơ ư
-}
-
-// decodeUTF8 takes bytes that were UTF-8 all along. It refuses bytes that are
-// plain single-byte text (no multi-byte sequence) and sequences decoding to
-// characters no Windows-1252 misreading would plausibly hide.
-func decodeUTF8(b []byte) (string, bool) {
-	if !utf8.Valid(b) {
-		return "", false
-	}
-	multi := false
-	for _, r := range string(b) {
-		if r >= 0x80 {
-			multi = true
-			if !plausibleRune(r) {
-				return "", false
-			}
-		}
-	}
-	if !multi {
-		return "", false
-	}
-	return norm.NFC.String(string(b)), true
-}
-
-// plausibleRune reports whether r is a character a European or Vietnamese text
-// may hold: Latin, Greek and Cyrillic letters, combining accents, punctuation,
-// currency and letter-like symbols, the replacement character and emoji.
-func plausibleRune(r rune) bool {
-	switch {
-	case r < 0x80:
-		return true
-	case r >= 0xA0 && r < 0x250, r >= 0x300 && r < 0x370, r >= 0x370 && r < 0x530,
-		r >= 0x1E00 && r < 0x1F00, r >= 0x2000 && r < 0x2070, r >= 0x20A0 && r < 0x20D0,
-		r >= 0x2100 && r < 0x2200, r == 0xFFFD, r >= 0x1F000 && r < 0x1FB00:
-		return true
-	}
-	return false
 }

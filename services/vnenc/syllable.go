@@ -3,6 +3,7 @@ package vnenc
 import (
 	"strings"
 	"unicode"
+	"unicode/utf8"
 
 	"golang.org/x/text/unicode/norm"
 )
@@ -139,8 +140,9 @@ func skeleton(word string) (string, rune, int, bool) {
 
 // wellTyped reports whether each run of letters beyond ASCII in w is written
 // as a person types Vietnamese: all small, all capitals or one leading
-// capital, and the tone mark on the vowel that carries it, old style (hòa,
-// thủy) or new (hoà, thuỷ). Legacy text misread as Windows-1252 is often a
+// capital, the tone mark on the vowel that carries it, old style (hòa,
+// thủy) or new (hoà, thuỷ), and the initial spelled as the vowel after it
+// wants (spelled). Legacy text misread as Windows-1252 is often a
 // well-formed syllable by letters alone but rarely by these: TCVN3 "chÝnh"
 // (chính) has a capital inside, VNI "caù" (cá) its tone on the u, VNI "ñu"
 // (đu) a tilde on a consonant.
@@ -157,10 +159,43 @@ func wellTyped(w string) bool {
 		if seg >= 0 {
 			run := string(rs[seg:i])
 			seg = -1
-			if beyondASCII(run) && (!regularCase(run) || !tonePlaced(run)) {
+			if beyondASCII(run) && (!regularCase(run) || !tonePlaced(run) || !spelled(run)) {
 				return false
 			}
 		}
+	}
+	return true
+}
+
+// spelled reports whether syllable follows the spelling rules of the
+// initials that have two spellings: k, gh and ngh before i, e, ê (k also
+// before y), c, g and ng before the other vowels. Legacy text read in the
+// wrong legacy encoding often breaks them: VISCII "Nghỉ" read as TCVN3 is
+// "Nghù".
+func spelled(syllable string) bool {
+	skel, _, _, ok := skeleton(syllable)
+	if !ok {
+		return false
+	}
+	front := func(rest string, vowels string) bool {
+		r, _ := utf8.DecodeRuneInString(rest)
+		return strings.ContainsRune(vowels, r)
+	}
+	switch {
+	case strings.HasPrefix(skel, "ngh"):
+		return front(skel[3:], "ieê")
+	case strings.HasPrefix(skel, "gh"):
+		return front(skel[2:], "ieê")
+	case strings.HasPrefix(skel, "ng"):
+		return !front(skel[2:], "ieê")
+	case strings.HasPrefix(skel, "gi"), strings.HasPrefix(skel, "kh"), strings.HasPrefix(skel, "ch"):
+		return true
+	case strings.HasPrefix(skel, "g"):
+		return !front(skel[1:], "eê")
+	case strings.HasPrefix(skel, "k"):
+		return front(skel[1:], "ieêy")
+	case strings.HasPrefix(skel, "c"):
+		return !front(skel[1:], "ieêy")
 	}
 	return true
 }

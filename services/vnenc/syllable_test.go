@@ -65,6 +65,12 @@ func TestWellTyped(t *testing.T) {
 		{"ñu", false},    // VNI đu: a tilde on a consonant
 		{"qúa", false},   // the tone on the u of qu
 		{"muà", false},   // the tone on the second vowel of ua
+		{"Nghỉ", true}, {"ghế", true}, {"kỳ", true}, {"kiến", true}, {"gìn", true}, {"cũng", true}, {"ngừng", true},
+		{"Nghù", false},  // ngh only before i, e, ê: VISCII "Nghỉ" read as TCVN3
+		{"ngiệp", false}, // ng before i is spelled ngh
+		{"kũng", false},  // k before u is spelled c
+		{"cỳ", false},    // c before y is spelled k
+		{"ghõ", false},   // gh before o is spelled g
 	}
 	for _, tt := range tests {
 		if got := wellTyped(tt.word); got != tt.want {

@@ -7,6 +7,7 @@ package vnenc
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 	"unicode"
 
@@ -47,81 +48,140 @@ const (
 	UTF8AsCP1252 = "UTF8-AS-CP1252"
 )
 
-type legacy struct {
-	name, title string
-	decode      func([]byte) (string, bool) // nil for TCVN3, which needs the whole text
-}
+// maxPasses bounds the readings of one text. A text may hold words in two
+// encodings (a VNI quotation in TCVN3 text): the words one reading leaves
+// are read again, until a reading converts nothing.
+const maxPasses = 3
 
-// legacies are tried in this order; the first wins a tie.
-var legacies = []legacy{
-	{TCVN3, "TCVN3 (ABC)", nil},
-	{VNI, "VNI-Windows", decodeVNI},
-	{VISCII, "VISCII", decodeVISCII},
-	{CP1258, "Windows-1258", decodeCP1258},
-}
-
-// Acceptance thresholds: the share of judged words that must be well-formed
-// Vietnamese after a conversion, and by how much that share must beat the
-// input's. A best candidate above doubtShare that misses acceptShare marks
-// the text broken instead: it is legacy text we cannot convert with
-// confidence.
-const (
-	acceptShare = 0.9
-	acceptGain  = 0.3
-	doubtShare  = 0.7
-)
-
-// Check examines s, a value of a Vietnamese text field.
+// Check examines s, a value of a Vietnamese text field. Its Text is final:
+// checked again, it is neither converted nor changed.
 func Check(s string) Result {
 	s = norm.NFC.String(strings.ToValidUTF8(s, "\uFFFD"))
-	in := splitWords(s)
-	keep := settledWords(s, in)
-	inGood, inBad := tally(in, keep)
-	res := Result{Text: s}
-
-	utfOut, utfChanges := convertUTF8(in)
-	var best *evaluation
-	inShare := share(inGood, inBad)
-	inShareAll := share(tally(in, nil))
-	if inBad > 0 {
-		for _, l := range legacies {
-			e := evaluate(in, l, keep)
-			if e.fixed > 0 && e.fixed >= e.filled && (best == nil || e.better(best)) {
-				best = &e
-			}
+	p := read(s)
+	for n := 1; p.encoding != ""; n++ {
+		next := read(p.text)
+		if next.encoding == "" {
+			p.doubt = p.doubt.and(next.doubt)
+			break
 		}
+		if n == maxPasses {
+			return Result{Text: s, Broken: true, Reason: unsettled.en, ReasonVI: unsettled.vi}
+		}
+		p = p.then(next, s)
 	}
-	// In mixed text the shares weigh only the unsettled words, so a
-	// conversion fixing one word must also gain over the whole text: one
-	// foreign word in a Unicode text ("où", which VNI reads as "ó") is not
-	// legacy text.
-	gains := best != nil && best.share-inShare >= acceptGain &&
-		(keep == nil || best.fixed >= 2 || best.shareAll-inShareAll >= acceptGain)
-	accepted := gains && best.share >= acceptShare
-	switch {
-	case len(utfChanges) > 0 && (!accepted || len(utfChanges) > best.fixed):
-		res = converted(utfOut, UTF8AsCP1252, utfChanges)
-	case accepted:
-		res = converted(best.pieces, best.legacy.name, best.changes)
-	case gains && best.share >= doubtShare && best.fixed >= 2:
-		res.Broken = true
-		res.Reason = fmt.Sprintf("The text looks like the legacy %s encoding read as Windows-1252, but it could not be converted with confidence. Convert it with a tool such as UniKey, or retype it in Unicode.", best.legacy.title)
-		res.ReasonVI = fmt.Sprintf("Văn bản có vẻ được gõ bằng bảng mã cũ %s rồi bị đọc nhầm thành Windows-1252, nhưng không thể chuyển đổi một cách chắc chắn. Hãy chuyển mã bằng công cụ như UniKey hoặc gõ lại bằng Unicode.", best.legacy.title)
-		return res
+	r := Result{Text: p.text, Encoding: p.encoding, Converted: p.encoding != "", Changes: p.changes,
+		Reason: p.reason.en, ReasonVI: p.reason.vi}
+	if why := p.doubt.and(brokenReason(p.text)); why.en != "" {
+		r.Broken = true
+		r.Reason = strings.TrimSpace(r.Reason + " " + why.en)
+		r.ReasonVI = strings.TrimSpace(r.ReasonVI + " " + why.vi)
 	}
-	if en, vi := brokenReason(res.Text); en != "" {
-		res.Broken = true
-		res.Reason = strings.TrimSpace(res.Reason + " " + en)
-		res.ReasonVI = strings.TrimSpace(res.ReasonVI + " " + vi)
-	}
-	return res
+	return r
 }
 
-func converted(out []piece, enc string, changes []Change) Result {
-	r := Result{Text: norm.NFC.String(join(out)), Encoding: enc, Converted: true, Changes: changes}
+// reason is an explanation in English and in Vietnamese; empty for none.
+type reason struct{ en, vi string }
+
+func (r reason) and(o reason) reason {
+	return reason{strings.TrimSpace(r.en + " " + o.en), strings.TrimSpace(r.vi + " " + o.vi)}
+}
+
+var unsettled = reason{
+	"The text mixes words in several legacy encodings, and converting it does not settle. Convert it with a tool such as UniKey, or retype it in Unicode.",
+	"Văn bản lẫn lộn chữ của nhiều bảng mã cũ và không thể chuyển đổi dứt điểm. Hãy chuyển mã bằng công cụ như UniKey hoặc gõ lại bằng Unicode.",
+}
+
+// reading is what one reading of a text converted, if anything.
+type reading struct {
+	text     string
+	encoding string // "" when nothing was converted
+	changes  []Change
+	reason   reason // what was converted
+	doubt    reason // why the text cannot be trusted, whatever it now looks like
+}
+
+// read converts the words of s that are misread UTF-8 or legacy text, in
+// the one encoding that explains them best.
+func read(s string) reading {
+	in := splitWords(s)
+	keep := settledWords(s, in)
+	utf := convertUTF8(in, keep)
+	leg := readLegacy(in, keep)
+	switch {
+	case len(utf.changes) > 0 && (!leg.accepted || len(utf.changes) >= leg.best.fixed):
+		r := converted(utf.pieces, UTF8AsCP1252, utf.changes)
+		if len(utf.lost) > 0 {
+			r.doubt = reason{
+				fmt.Sprintf("Some letters were lost when the text was read as Windows-1252, and several letters fit where they stood (“%s”). Paste the text again from the original document.", utf.lost[0]),
+				fmt.Sprintf("Một số chữ đã bị mất khi văn bản bị đọc nhầm thành Windows-1252 và nhiều chữ khác nhau đều có thể đứng ở chỗ đó (“%s”). Hãy dán lại văn bản từ tài liệu gốc.", utf.lost[0]),
+			}
+		}
+		return r
+	case leg.accepted && leg.rival != nil:
+		a, b := firstDifference(leg.best, leg.rival)
+		return reading{text: s, doubt: reason{
+			fmt.Sprintf("The text looks like legacy text, but it reads as Vietnamese both in %s (“%s”) and in %s (“%s”), and nothing tells which is right. Convert it with a tool such as UniKey if you know its encoding, or retype it in Unicode.",
+				leg.best.legacy.title, a, leg.rival.legacy.title, b),
+			fmt.Sprintf("Văn bản có vẻ được gõ bằng bảng mã cũ, nhưng đọc theo %s (“%s”) hay theo %s (“%s”) đều ra tiếng Việt, nên không thể biết chắc. Hãy chuyển mã bằng công cụ như UniKey nếu biết bảng mã gốc, hoặc gõ lại bằng Unicode.",
+				leg.best.legacy.title, a, leg.rival.legacy.title, b),
+		}}
+	case leg.accepted:
+		return converted(leg.best.pieces, leg.best.legacy.name, leg.best.changes)
+	case leg.doubtful:
+		title := leg.best.legacy.title
+		return reading{text: s, doubt: reason{
+			fmt.Sprintf("The text looks like the legacy %s encoding read as Windows-1252, but it could not be converted with confidence. Convert it with a tool such as UniKey, or retype it in Unicode.", title),
+			fmt.Sprintf("Văn bản có vẻ được gõ bằng bảng mã cũ %s rồi bị đọc nhầm thành Windows-1252, nhưng không thể chuyển đổi một cách chắc chắn. Hãy chuyển mã bằng công cụ như UniKey hoặc gõ lại bằng Unicode.", title),
+		}}
+	}
+	return reading{text: s}
+}
+
+// firstDifference returns the first word two readings make differently.
+func firstDifference(a, b *evaluation) (string, string) {
+	for i := range a.pieces {
+		if a.pieces[i].text != b.pieces[i].text {
+			return a.pieces[i].text, b.pieces[i].text
+		}
+	}
+	return "", ""
+}
+
+// then is r followed by next, a reading of its text; s is the text r read
+// first.
+func (r reading) then(next reading, s string) reading {
+	changes := slices.Clone(r.changes)
+	for _, c := range next.changes {
+		merged := false
+		for i := range changes {
+			if changes[i].After == c.Before { // a word read twice: as it came, as it ended
+				changes[i].After, merged = c.After, true
+			}
+		}
+		if !merged && !slices.Contains(changes, c) {
+			changes = append(changes, c)
+		}
+	}
+	at := make(map[string]int, len(changes)) // the changes in the order of s
+	for _, c := range changes {
+		at[c.Before] = strings.Index(s, c.Before)
+	}
+	slices.SortStableFunc(changes, func(a, b Change) int { return at[a.Before] - at[b.Before] })
+	enc := r.encoding
+	if len(next.changes) > len(r.changes) {
+		enc = next.encoding // the encoding that explains most words
+	}
+	return reading{text: next.text, encoding: enc, changes: changes,
+		reason: r.reason.and(next.reason), doubt: r.doubt.and(next.doubt)}
+}
+
+func converted(out []piece, enc string, changes []Change) reading {
+	r := reading{text: norm.NFC.String(join(out)), encoding: enc, changes: changes}
 	if enc == UTF8AsCP1252 {
-		r.Reason = fmt.Sprintf("The text was UTF-8 read as Windows-1252; it was repaired (%d words changed).", len(changes))
-		r.ReasonVI = fmt.Sprintf("Văn bản là UTF-8 bị đọc nhầm thành Windows-1252; đã được sửa lại (%d từ thay đổi).", len(changes))
+		r.reason = reason{
+			fmt.Sprintf("The text was UTF-8 read as Windows-1252; it was repaired (%d words changed).", len(changes)),
+			fmt.Sprintf("Văn bản là UTF-8 bị đọc nhầm thành Windows-1252; đã được sửa lại (%d từ thay đổi).", len(changes)),
+		}
 		return r
 	}
 	title := enc
@@ -130,215 +190,11 @@ func converted(out []piece, enc string, changes []Change) Result {
 			title = l.title
 		}
 	}
-	r.Reason = fmt.Sprintf("The text was typed in the legacy %s encoding and read as Windows-1252; it was converted to Unicode (%d words changed).", title, len(changes))
-	r.ReasonVI = fmt.Sprintf("Văn bản được gõ bằng bảng mã cũ %s và bị đọc nhầm thành Windows-1252; đã được chuyển sang Unicode (%d từ thay đổi).", title, len(changes))
+	r.reason = reason{
+		fmt.Sprintf("The text was typed in the legacy %s encoding and read as Windows-1252; it was converted to Unicode (%d words changed).", title, len(changes)),
+		fmt.Sprintf("Văn bản được gõ bằng bảng mã cũ %s và bị đọc nhầm thành Windows-1252; đã được chuyển sang Unicode (%d từ thay đổi).", title, len(changes)),
+	}
 	return r
-}
-
-// evaluation is one legacy encoding applied to every word it can decode.
-type evaluation struct {
-	legacy  legacy
-	pieces  []piece
-	changes []Change
-	fixed   int     // malformed words that became well-formed Vietnamese
-	filled  int     // words without letters that became letters
-	bad     int     // words judged bad after the conversion
-	untidy  int     // changed words that are not well typed (wellTyped)
-	share   float64 // share of judged unsettled words that are good after it
-	// shareAll is share over all judged words, settled ones included.
-	shareAll float64
-}
-
-func (e *evaluation) better(o *evaluation) bool {
-	if e.fixed != o.fixed {
-		return e.fixed > o.fixed
-	}
-	if e.bad != o.bad {
-		return e.bad < o.bad
-	}
-	return e.untidy < o.untidy
-}
-
-// evaluate decodes every word of in that l can decode, except the words keep
-// marks as settled (keep may be nil). A conversion must fix at least as many
-// malformed words as it turns letterless words (a dash, a "±") into letters:
-// VISCII and TCVN3 put vowels on the symbol codes, and a line of symbols is
-// not Vietnamese.
-func evaluate(in []piece, l legacy, keep []bool) evaluation {
-	e := evaluation{legacy: l, pieces: make([]piece, len(in))}
-	caps := capsLines(in)
-	raw := make([][]byte, len(in))
-	for i, p := range in {
-		if !p.space && (keep == nil || !keep[i]) {
-			raw[i], _ = mojibakeBytes(p.text)
-		}
-	}
-	decode := l.decode
-	if decode == nil {
-		decode = tcvn3Decoder(raw)
-	}
-	var seen map[Change]bool
-	for i, p := range in {
-		e.pieces[i] = p
-		if p.space || raw[i] == nil {
-			continue
-		}
-		after, ok := decode(raw[i])
-		if !ok || after == p.text {
-			continue
-		}
-		if l.name == TCVN3 {
-			after = capitalize(after, caps[i])
-		}
-		if keep != nil && wordStatus(p.text) == good && !(wordStatus(after) == good && wellTyped(after)) {
-			continue // well-formed but not well typed: replaced only by a well-typed word
-		}
-		e.pieces[i].text = after
-		if !wellTyped(after) {
-			e.untidy++
-		}
-		switch before, now := wordStatus(p.text), wordStatus(after); {
-		case before == bad && now == good:
-			e.fixed++
-		case before == neutral && now != neutral && !countSyllables(p.text).letters:
-			e.filled++
-		}
-		e.changes, seen = addChange(e.changes, seen, Change{p.text, after})
-	}
-	g, b := tally(e.pieces, keep)
-	e.bad, e.share = b, share(g, b)
-	e.shareAll = share(tally(e.pieces, nil))
-	return e
-}
-
-// settledWords marks, in text s cut into in, the words no conversion may
-// touch, or returns nil when there are none. When s holds a Vietnamese letter
-// that no Windows-1252 or Latin-1 misreading can produce (ắ, ị, ơ, ư, đ), it
-// was typed in Unicode, at least in part, and each word that is already
-// well-formed Vietnamese with a diacritic ("Tóm", "tắt", "và") is taken as
-// typed, even when a legacy encoding would turn it into another word (TCVN3
-// reads the ó of "Tóm" as ú). Only the words that are malformed as typed are
-// left to convert, and the acceptance thresholds weigh those alone, so that
-// a few legacy words pasted into a long Unicode text are still found.
-func settledWords(s string, in []piece) []bool {
-	if !unicodeVietnamese(s) {
-		return nil
-	}
-	keep := make([]bool, len(in))
-	for i, p := range in {
-		keep[i] = !p.space && wordStatus(p.text) == good && hasDiacritic(p.text) && wellTyped(p.text)
-	}
-	return keep
-}
-
-// unicodeVietnamese reports whether s holds a Vietnamese letter outside
-// Windows-1252 and Latin-1: a precomposed letter in U+0100–U+01B0 (ă, đ, ĩ,
-// ũ, ơ, ư) or U+1EA0–U+1EF9 (ạ … ỹ). Œ, Š, Ž, Ÿ and ƒ lie in the first
-// range but Windows-1252 has them, so they are no evidence.
-func unicodeVietnamese(s string) bool {
-	for _, r := range s {
-		if (r >= 0x100 && r <= 0x1B0 || r >= 0x1EA0 && r <= 0x1EF9) && unicode.IsLetter(r) {
-			if _, ok := byteOf(r); !ok {
-				return true
-			}
-		}
-	}
-	return false
-}
-
-// hasDiacritic reports whether w holds a letter beyond ASCII.
-func hasDiacritic(w string) bool {
-	for _, r := range w {
-		if r >= 0x80 && unicode.IsLetter(r) {
-			return true
-		}
-	}
-	return false
-}
-
-// capsLines reports, for each word, whether its line is written in capitals:
-// no lower-case ASCII letter and at least two capitals. TCVN3 text set in a
-// capitals font (.VnTimeH) uses the lower-case codes for the capitals with
-// tone marks.
-func capsLines(in []piece) []bool {
-	caps := make([]bool, len(in))
-	start := 0
-	flushLine := func(end int) {
-		upper, lower := 0, 0
-		for _, p := range in[start:end] {
-			for _, r := range p.text {
-				switch {
-				case r >= 'a' && r <= 'z':
-					lower++
-				case r >= 'A' && r <= 'Z':
-					upper++
-				}
-			}
-		}
-		for i := start; i < end; i++ {
-			caps[i] = lower == 0 && upper >= 2
-		}
-		start = end
-	}
-	for i, p := range in {
-		if p.space && strings.Contains(p.text, "\n") {
-			flushLine(i + 1)
-		}
-	}
-	flushLine(len(in))
-	return caps
-}
-
-// capitalize upper-cases a decoded TCVN3 word on a capitals line, or a word
-// with two capitals and no small ASCII letter ("VIÖT" is VIỆT, not VIệT).
-func capitalize(w string, capsLine bool) string {
-	if capsLine {
-		return strings.ToUpper(w)
-	}
-	upper := 0
-	for _, r := range w {
-		switch {
-		case r >= 'a' && r <= 'z':
-			return w
-		case r >= 'A' && r <= 'Z':
-			upper++
-		}
-	}
-	if upper >= 2 {
-		return strings.ToUpper(w)
-	}
-	return w
-}
-
-// convertUTF8 repairs the words that are UTF-8 read as Windows-1252, twice
-// over for text that went through the mistake twice. A repair must leave a
-// clean word: no stray symbol beside a letter, no word in two scripts.
-func convertUTF8(in []piece) ([]piece, []Change) {
-	out := append([]piece(nil), in...)
-	var changes []Change
-	var seen map[Change]bool
-	for i, p := range in {
-		if p.space || wordStatus(p.text) == good {
-			continue
-		}
-		w := p.text
-		for range 2 {
-			b, ok := mojibakeBytes(w)
-			if !ok {
-				break
-			}
-			d, ok := decodeUTF8(b)
-			if !ok {
-				break
-			}
-			w = d
-		}
-		if w != p.text && countSyllables(w).stray == 0 {
-			out[i].text = w
-			changes, seen = addChange(changes, seen, Change{p.text, w})
-		}
-	}
-	return out, changes
 }
 
 func addChange(cs []Change, seen map[Change]bool, c Change) ([]Change, map[Change]bool) {
@@ -359,7 +215,7 @@ func tally(ps []piece, keep []bool) (goodN, badN int) {
 		if p.space || (keep != nil && keep[i]) {
 			continue
 		}
-		switch wordStatus(p.text) {
+		switch p.status {
 		case good:
 			goodN++
 		case bad:
@@ -384,59 +240,35 @@ func join(ps []piece) string {
 	return b.String()
 }
 
-// brokenReason says why s still looks broken, or returns empty strings.
-func brokenReason(s string) (en, vi string) {
+// brokenReason says why s still looks broken, or returns no reason.
+func brokenReason(s string) reason {
 	switch {
 	case strings.ContainsRune(s, '\uFFFD') || strings.Contains(s, "ï¿½"):
-		return "The text contains the replacement character �: some letters were already lost in an earlier conversion. Paste it again from the original document.",
-			"Văn bản có ký tự thay thế �: một số chữ đã bị mất trong một lần chuyển mã trước đó. Hãy dán lại từ tài liệu gốc."
+		return reason{"The text contains the replacement character �: some letters were already lost in an earlier conversion. Paste it again from the original document.",
+			"Văn bản có ký tự thay thế �: một số chữ đã bị mất trong một lần chuyển mã trước đó. Hãy dán lại từ tài liệu gốc."}
 	case strings.IndexFunc(s, func(r rune) bool { return unicode.IsControl(r) && r != '\t' && r != '\n' && r != '\r' }) >= 0:
-		return "The text contains invisible control characters, a sign of a broken conversion.",
-			"Văn bản có ký tự điều khiển không nhìn thấy được, dấu hiệu của một lần chuyển mã bị lỗi."
+		return reason{"The text contains invisible control characters, a sign of a broken conversion.",
+			"Văn bản có ký tự điều khiển không nhìn thấy được, dấu hiệu của một lần chuyển mã bị lỗi."}
 	case hasUTF8Remnant(s):
-		return "The text still contains UTF-8 read as Windows-1252 (such as “Ã©” or “Ä‘”).",
-			"Văn bản vẫn còn chữ UTF-8 bị đọc nhầm thành Windows-1252 (như “Ã©” hay “Ä‘”)."
+		return reason{"The text still contains UTF-8 read as Windows-1252 (such as “Ã©” or “Ä‘”).",
+			"Văn bản vẫn còn chữ UTF-8 bị đọc nhầm thành Windows-1252 (như “Ã©” hay “Ä‘”)."}
+	case strayHyphen(s):
+		return reason{"The text contains a soft hyphen (an invisible character) at the edge of a word, where legacy encodings put a letter (ư in TCVN3, ễ in VISCII). Convert the text with a tool such as UniKey, or retype the word in Unicode.",
+			"Văn bản có dấu gạch nối mềm (một ký tự không nhìn thấy được) ở đầu hoặc cuối một từ, chỗ mà các bảng mã cũ đặt một chữ cái (ư trong TCVN3, ễ trong VISCII). Hãy chuyển mã bằng công cụ như UniKey hoặc gõ lại từ đó bằng Unicode."}
 	}
-	return "", ""
+	return reason{}
 }
 
-// hasUTF8Remnant reports whether s holds characters that Windows-1252 or
-// Latin-1 produce from one multi-byte UTF-8 sequence, such as "Ã©" (é),
-// "Ä‘" (đ) or "á»‡" (ệ). A no-break space does not count as the sequence's
-// last byte: "XÃ" followed by one is correct Vietnamese.
-func hasUTF8Remnant(s string) bool {
+// strayHyphen reports whether s holds a soft hyphen beside a letter on one
+// side only. Typed text puts a soft hyphen inside a word, between two
+// letters, to say where it may break ("co\u00adoperate"); on a word's edge
+// ("L\u00ad" for VISCII "Lễ") it is a letter misread.
+func strayHyphen(s string) bool {
 	rs := []rune(s)
+	letter := func(i int) bool { return i >= 0 && i < len(rs) && unicode.IsLetter(rs[i]) }
 	for i, r := range rs {
-		lead, ok := byteOf(r)
-		if !ok {
-			continue
-		}
-		var n int
-		switch {
-		case lead >= 0xC2 && lead <= 0xDF:
-			n = 1
-		case lead >= 0xE0 && lead <= 0xEF:
-			n = 2
-		case lead >= 0xF0 && lead <= 0xF4:
-			n = 3
-		default:
-			continue
-		}
-		if i+n >= len(rs) {
-			continue
-		}
-		seq := []byte{lead}
-		for _, c := range rs[i+1 : i+1+n] {
-			b, ok := byteOf(c)
-			if !ok || b < 0x80 || b > 0xBF || b == 0xA0 {
-				break
-			}
-			seq = append(seq, b)
-		}
-		if len(seq) == n+1 {
-			if _, ok := decodeUTF8(seq); ok {
-				return true
-			}
+		if r == '\u00ad' && letter(i-1) != letter(i+1) {
+			return true
 		}
 	}
 	return false

@@ -7,8 +7,14 @@ import (
 
 // piece is a run of text between whitespace, or a run of whitespace.
 type piece struct {
-	text  string
-	space bool
+	text   string
+	space  bool
+	status status // wordStatus(text), judged once; neutral for whitespace
+}
+
+// word is a piece of text that is no whitespace, judged.
+func word(text string) piece {
+	return piece{text: text, status: wordStatus(text)}
 }
 
 // splitWords cuts s into words and the whitespace between them. U+0085 and
@@ -20,15 +26,22 @@ func splitWords(s string) []piece {
 	for i, r := range s {
 		sp := isSeparator(r)
 		if i > 0 && sp != inSpace {
-			out = append(out, piece{s[start:i], inSpace})
+			out = append(out, newPiece(s[start:i], inSpace))
 			start = i
 		}
 		inSpace = sp
 	}
 	if start < len(s) {
-		out = append(out, piece{s[start:], inSpace})
+		out = append(out, newPiece(s[start:], inSpace))
 	}
 	return out
+}
+
+func newPiece(text string, space bool) piece {
+	if space {
+		return piece{text: text, space: true}
+	}
+	return word(text)
 }
 
 func isSeparator(r rune) bool {
