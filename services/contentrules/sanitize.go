@@ -57,14 +57,18 @@ func newHTMLPolicy() *bluemonday.Policy {
 	return p
 }
 
-// sanitizeHTML returns the sanitised HTML and a list of what the sanitiser
-// removed, in order of first appearance in the input, e.g.
-// ["<script> element", "onclick attribute", "javascript: URL in href attribute"].
+// sanitizeHTML returns the sanitised HTML, balanced (BalanceHTML) so that
+// it cannot close, wrap or swallow what a page puts around it, and a list of
+// what the sanitiser removed, in order of first appearance in the input,
+// e.g. ["<script> element", "onclick attribute", "javascript: URL in href
+// attribute"]. A body that was balanced already is kept as the sanitiser
+// wrote it, so its canonical hash is what it was before bodies were
+// balanced.
 func sanitizeHTML(in string) (string, []string) {
 	if in == "" {
 		return "", nil
 	}
-	out := htmlPolicy.Sanitize(in)
+	out := BalanceHTML(htmlPolicy.Sanitize(in))
 	return out, removals(in, out)
 }
 

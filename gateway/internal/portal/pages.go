@@ -14,6 +14,7 @@ import (
 
 	"github.com/portalhub/portalhub/gateway/internal/i18n"
 	"github.com/portalhub/portalhub/gateway/internal/pagecache"
+	"github.com/portalhub/portalhub/services/contentrules"
 	"github.com/portalhub/portalhub/services/hubread"
 )
 
@@ -234,7 +235,9 @@ func (s *Server) itemView(origin, lang string, t hubread.Tenant, it *hubread.Ite
 	v.Title = tr.GetTitle()
 	v.TenantName, v.TenantURL = t.Name(lang), "/"+lang+"/"+t.ID+"/"
 	v.Heading, v.Summary = tr.GetTitle(), tr.GetSummary()
-	v.Body = template.HTML(tr.GetBodyHtml()) // sanitised by the hub (invariant 5)
+	// Sanitised by the hub (invariant 5); balanced again here for bodies
+	// stored before the hub balanced them, so none can break the page.
+	v.Body = template.HTML(contentrules.BalanceHTML(tr.GetBodyHtml()))
 	v.ContentLang, v.Fallback = tr.GetLocale(), fallback
 	v.Kind = l.T("kind." + doc.GetKind().String())
 	for _, c := range cats {

@@ -8,6 +8,8 @@ import (
 	"github.com/yuin/goldmark"
 	"github.com/yuin/goldmark/extension"
 	"github.com/yuin/goldmark/renderer/html"
+
+	"github.com/portalhub/portalhub/services/contentrules"
 )
 
 var (
@@ -33,11 +35,13 @@ var (
 	}()
 )
 
-// RenderMarkdown renders a Markdown body to sanitised HTML, as the item is
-// pushed at approval and as the preview shows it.
+// RenderMarkdown renders a Markdown body to sanitised, balanced HTML
+// (contentrules.BalanceHTML: raw HTML in the source with unclosed or stray
+// tags cannot close, wrap or swallow what the page puts around it), as the
+// item is pushed at approval and as the preview shows it.
 func RenderMarkdown(md string) string {
 	var buf bytes.Buffer
 	// goldmark fails only when writing to buf fails, which it does not.
 	_ = markdown.Convert([]byte(md), &buf)
-	return sanitiser.Sanitize(buf.String())
+	return contentrules.BalanceHTML(sanitiser.Sanitize(buf.String()))
 }
