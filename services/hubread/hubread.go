@@ -45,6 +45,14 @@ type Tenant struct {
 	Status                 string // active, suspended, retired
 	HomeURL                string
 	CreatedAt, UpdatedAt   time.Time
+	// The registry entry (see hubstore.Registry).
+	ParentID                        string
+	AddressVI, AddressEN, AddressRU string
+	Phone, Fax, Email               string
+	Responsible, Licence            string
+	EstablishedOn, DissolvedOn      *time.Time
+	// Hosts are the host names of the tenant's own site, the primary first.
+	Hosts []string
 }
 
 // Name is the tenant's name in locale, falling back to Vietnamese.
@@ -58,27 +66,53 @@ func (t Tenant) Name(locale string) string {
 	return t.NameVI
 }
 
-const tenantColumns = `id, kind, name_vi, name_en, name_ru, status, home_url, created_at, updated_at`
+// Address is the tenant's address in locale, falling back to Vietnamese.
+func (t Tenant) Address(locale string) string {
+	switch {
+	case locale == "en" && t.AddressEN != "":
+		return t.AddressEN
+	case locale == "ru" && t.AddressRU != "":
+		return t.AddressRU
+	}
+	return t.AddressVI
+}
+
+// PrimaryHost is the host name the tenant's pages are canonical on, or ""
+// when it has none (its pages then live on the provincial host).
+func (t Tenant) PrimaryHost() string {
+	if len(t.Hosts) == 0 {
+		return ""
+	}
+	return t.Hosts[0]
+}
+
+const tenantColumns = `t.id, t.kind, t.name_vi, t.name_en, t.name_ru, t.status, t.home_url, t.created_at, t.updated_at,
+	coalesce(t.parent_id, ''), t.address_vi, t.address_en, t.address_ru, t.phone, t.fax, t.email,
+	t.responsible, t.licence, t.established_on, t.dissolved_on,
+	coalesce((SELECT array_agg(h.host ORDER BY h.is_primary DESC, h.host) FROM tenant_hosts h WHERE h.tenant_id = t.id), '{}')`
 
 func scanTenant(row pgx.Row) (Tenant, error) {
 	var t Tenant
-	err := row.Scan(&t.ID, &t.Kind, &t.NameVI, &t.NameEN, &t.NameRU, &t.Status, &t.HomeURL, &t.CreatedAt, &t.UpdatedAt)
+	err := row.Scan(&t.ID, &t.Kind, &t.NameVI, &t.NameEN, &t.NameRU, &t.Status, &t.HomeURL, &t.CreatedAt, &t.UpdatedAt,
+		&t.ParentID, &t.AddressVI, &t.AddressEN, &t.AddressRU, &t.Phone, &t.Fax, &t.Email,
+		&t.Responsible, &t.Licence, &t.EstablishedOn, &t.DissolvedOn, &t.Hosts)
 	return t, err
 }
 
 // Tenant returns one tenant.
 func (s *Store) Tenant(ctx context.Context, id string) (Tenant, error) {
-	t, err := scanTenant(s.pool.QueryRow(ctx, `SELECT `+tenantColumns+` FROM tenants WHERE id = $1`, id))
+	t, err := scanTenant(s.pool.QueryRow(ctx, `SELECT `+tenantColumns+` FROM tenants t WHERE t.id = $1`, id))
 	if err != nil {
 		return Tenant{}, notFound(err, "tenant %s", id)
 	}
 	return t, nil
 }
 
-// Tenants returns every tenant, ordered by kind and Vietnamese name.
+// Tenants returns every tenant, ordered by kind, then by name in Vietnamese
+// alphabetical order (ICU's Vietnamese collation: a ă â b c d đ e ê ...).
 func (s *Store) Tenants(ctx context.Context) ([]Tenant, error) {
-	rows, err := s.pool.Query(ctx, `SELECT `+tenantColumns+` FROM tenants
-		ORDER BY kind = 'province' DESC, kind, name_vi COLLATE "C", id`)
+	rows, err := s.pool.Query(ctx, `SELECT `+tenantColumns+` FROM tenants t
+		ORDER BY t.kind = 'province' DESC, t.kind, t.name_vi COLLATE "vi-x-icu", t.id`)
 	if err != nil {
 		return nil, fmt.Errorf("tenants: %w", err)
 	}
@@ -90,12 +124,16 @@ func (s *Store) Tenants(ctx context.Context) ([]Tenant, error) {
 }
 
 // TenantFingerprints returns, per tenant id, a hash of what the public pages
-// show of it (kind, names, status, home URL): cheap to poll, so that a
-// change (renamed, suspended, retired, added, removed) can be noticed by
-// comparing two answers.
+// show of it (kind, names, status, home URL, registry entry, host names):
+// cheap to poll, so that a change (renamed, suspended, retired, added,
+// removed, moved to another host) can be noticed by comparing two answers.
 func (s *Store) TenantFingerprints(ctx context.Context) (map[string]string, error) {
-	rows, err := s.pool.Query(ctx, `SELECT id, md5(concat_ws(E'\x1f', kind, name_vi, name_en, name_ru, status, home_url))
-		FROM tenants`)
+	rows, err := s.pool.Query(ctx, `SELECT t.id, md5(concat_ws(E'\x1f', t.kind, t.name_vi, t.name_en, t.name_ru, t.status, t.home_url,
+			t.parent_id, t.address_vi, t.address_en, t.address_ru, t.phone, t.fax, t.email, t.responsible, t.licence,
+			t.established_on, t.dissolved_on,
+			(SELECT string_agg(h.host || CASE WHEN h.is_primary THEN '*' ELSE '' END, ',' ORDER BY h.host)
+			 FROM tenant_hosts h WHERE h.tenant_id = t.id)))
+		FROM tenants t`)
 	if err != nil {
 		return nil, fmt.Errorf("tenant fingerprints: %w", err)
 	}
@@ -407,4 +445,23 @@ func notFound(err error, format string, args ...any) error {
 		return fmt.Errorf("%s: %w", what, ErrNotFound)
 	}
 	return fmt.Errorf("%s: %w", what, err)
+}
+
+// TenantHosts maps every registered host name of a sub-portal's own site to
+// its tenant id.
+func (s *Store) TenantHosts(ctx context.Context) (map[string]string, error) {
+	rows, err := s.pool.Query(ctx, `SELECT host, tenant_id FROM tenant_hosts`)
+	if err != nil {
+		return nil, fmt.Errorf("tenant hosts: %w", err)
+	}
+	defer rows.Close()
+	out := map[string]string{}
+	for rows.Next() {
+		var host, tenant string
+		if err := rows.Scan(&host, &tenant); err != nil {
+			return nil, fmt.Errorf("tenant hosts: %w", err)
+		}
+		out[host] = tenant
+	}
+	return out, rows.Err()
 }

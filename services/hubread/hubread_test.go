@@ -5,6 +5,7 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"errors"
+	"fmt"
 	"net/url"
 	"testing"
 	"time"
@@ -219,5 +220,48 @@ func TestTenantFingerprints(t *testing.T) {
 		if got["so-a"] == prev["so-a"] || got["xa-b"] != prev["xa-b"] {
 			t.Errorf("%s: so-a %s -> %s, xa-b %s -> %s", change, prev["so-a"], got["so-a"], prev["xa-b"], got["xa-b"])
 		}
+	}
+}
+
+func TestTenantsInVietnameseOrderAndHosts(t *testing.T) {
+	admin, store := setup(t)
+	ctx := context.Background()
+	names := map[string]string{
+		"xa-van-ninh":     "Ủy ban nhân dân xã Vạn Ninh",
+		"xa-dai-lanh":     "Ủy ban nhân dân xã Đại Lãnh",
+		"phuong-bac-nt":   "Ủy ban nhân dân phường Bắc Nha Trang",
+		"phuong-ba-ngoi":  "Ủy ban nhân dân phường Ba Ngòi",
+		"phuong-dong-hai": "Ủy ban nhân dân phường Đông Hải",
+	}
+	for id, name := range names {
+		exec(t, admin, `INSERT INTO tenants (id, kind, name_vi) VALUES ($1, 'ward', $2)`, id, name)
+	}
+	exec(t, admin, `INSERT INTO tenant_hosts (host, tenant_id, is_primary) VALUES ('vanninh.khanhhoa.gov.vn', 'xa-van-ninh', true),
+		('www.vanninh.khanhhoa.gov.vn', 'xa-van-ninh', false)`)
+	ts, err := store.Tenants(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, tn := range ts {
+		got = append(got, tn.ID)
+	}
+	want := []string{"phuong-ba-ngoi", "phuong-bac-nt", "phuong-dong-hai", "xa-dai-lanh", "xa-van-ninh"}
+	if fmt.Sprint(got) != fmt.Sprint(want) {
+		t.Fatalf("order = %v, want %v (Vietnamese alphabetical: a ă â b c d đ ...)", got, want)
+	}
+	tn, err := store.Tenant(ctx, "xa-van-ninh")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if tn.PrimaryHost() != "vanninh.khanhhoa.gov.vn" || len(tn.Hosts) != 2 {
+		t.Fatalf("hosts = %v", tn.Hosts)
+	}
+	hosts, err := store.TenantHosts(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if hosts["www.vanninh.khanhhoa.gov.vn"] != "xa-van-ninh" || len(hosts) != 2 {
+		t.Fatalf("TenantHosts = %v", hosts)
 	}
 }

@@ -5,6 +5,7 @@
 //
 //	hubctl migrate
 //	hubctl tenants add --id so-gd --kind department --name-vi "Sở Giáo dục" [--name-en ...] [--name-ru ...] [--home-url ...]
+//	hubctl tenants set --id so-gd [--name-vi ...] [--parent vp-ubnd] [--hosts sogd.khanhhoa.gov.vn,...] [--address-vi ...] [--phone ...] ...
 //	hubctl tenants list
 //	hubctl tenants set-status --id so-gd --status suspended|active|retired
 //	hubctl credentials issue --tenant so-gd [--label relay] [--out FILE]
@@ -39,7 +40,8 @@ const usage = `hubctl: quản trị cổng tổng hợp / portalhub operations
 
 Usage:
   hubctl migrate
-  hubctl tenants add --id ID --kind KIND --name-vi NAME [--name-en NAME] [--name-ru NAME] [--home-url URL]
+  hubctl tenants add --id ID --kind KIND --name-vi NAME [--name-en NAME] [--name-ru NAME] [--home-url URL] [REGISTRY]
+  hubctl tenants set --id ID [--kind KIND] [--name-vi NAME] [--name-en NAME] [--name-ru NAME] [--home-url URL] [REGISTRY]
   hubctl tenants list
   hubctl tenants set-status --id ID --status active|suspended|retired
   hubctl credentials issue --tenant ID [--label LABEL] [--out FILE]
@@ -52,6 +54,10 @@ Usage:
 
 Every command takes --actor NAME (default $USER), recorded in the audit log.
 KIND is one of province, department, commune, ward, special_zone, district, other.
+REGISTRY flags (tenants set changes only those given): --parent ID, --hosts HOST[,HOST...]
+(the first is primary; "" for none), --address-vi/--address-en/--address-ru, --phone, --fax,
+--email, --responsible "Name, position", --licence "licence line", --established YYYY-MM-DD,
+--dissolved YYYY-MM-DD.
 
 Environment:
   DATABASE_URL   hub PostgreSQL URL (required)
@@ -95,16 +101,18 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		id, kind, nameVI, nameEN, nameRU, homeURL, status string
 		tenant, label, out, contentID, reason             string
 		credID                                            int64
+		reg                                               *registry
 	)
 	switch cmd {
 	case "migrate", "tenants list":
-	case "tenants add":
+	case "tenants add", "tenants set":
 		fs.StringVar(&id, "id", "", "tenant id: a-z, 0-9 and -, e.g. so-gd")
 		fs.StringVar(&kind, "kind", "", "province, department, commune, ward, special_zone, district or other")
 		fs.StringVar(&nameVI, "name-vi", "", "name in Vietnamese (required)")
 		fs.StringVar(&nameEN, "name-en", "", "name in English")
 		fs.StringVar(&nameRU, "name-ru", "", "name in Russian")
 		fs.StringVar(&homeURL, "home-url", "", "the sub-portal's own site")
+		reg = registryFlags(fs)
 	case "tenants set-status":
 		fs.StringVar(&id, "id", "", "tenant id")
 		fs.StringVar(&status, "status", "", "active, suspended or retired")
@@ -143,6 +151,8 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		return missing("kind")
 	case cmd == "tenants add" && nameVI == "":
 		return missing("name-vi")
+	case cmd == "tenants set" && id == "":
+		return missing("id")
 	case cmd == "tenants set-status" && id == "":
 		return missing("id")
 	case cmd == "tenants set-status" && status == "":
@@ -187,19 +197,49 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 
 	switch cmd {
 	case "tenants add":
-		if err := store.AddTenant(ctx, *actor, hubstore.Tenant{ID: id, Kind: kind, NameVI: nameVI, NameEN: nameEN, NameRU: nameRU, HomeURL: homeURL}); err != nil {
+		tn := hubstore.Tenant{ID: id, Kind: kind, NameVI: nameVI, NameEN: nameEN, NameRU: nameRU, HomeURL: homeURL}
+		if err := reg.apply(fs, &tn.Registry); err != nil {
+			fmt.Fprintf(stderr, "hubctl %s: %v\n", cmd, err)
+			return 2
+		}
+		if err := store.AddTenant(ctx, *actor, tn); err != nil {
 			return fail(err)
 		}
 		fmt.Fprintf(stdout, "Đã thêm đơn vị / tenant added: %s\n", id)
+	case "tenants set":
+		tn, err := store.Tenant(ctx, id)
+		if err != nil {
+			return fail(err)
+		}
+		given := map[string]bool{}
+		fs.Visit(func(f *flag.Flag) { given[f.Name] = true })
+		for name, v := range map[string]struct {
+			dst *string
+			val string
+		}{"kind": {&tn.Kind, kind}, "name-vi": {&tn.NameVI, nameVI}, "name-en": {&tn.NameEN, nameEN},
+			"name-ru": {&tn.NameRU, nameRU}, "home-url": {&tn.HomeURL, homeURL}} {
+			if given[name] {
+				*v.dst = v.val
+			}
+		}
+		if err := reg.apply(fs, &tn.Registry); err != nil {
+			fmt.Fprintf(stderr, "hubctl %s: %v\n", cmd, err)
+			return 2
+		}
+		if err := store.UpdateTenant(ctx, *actor, tn); err != nil {
+			return fail(err)
+		}
+		fmt.Fprintf(stdout, "Đã cập nhật đơn vị / tenant updated: %s\n", id)
 	case "tenants list":
 		ts, err := store.ListTenants(ctx)
 		if err != nil {
 			return fail(err)
 		}
 		w := tabwriter.NewWriter(stdout, 0, 4, 2, ' ', 0)
-		fmt.Fprintln(w, "ID\tKIND\tSTATUS\tNAME_VI\tNAME_EN\tHOME_URL")
+		fmt.Fprintln(w, "ID\tKIND\tSTATUS\tPARENT\tNAME_VI\tNAME_EN\tHOSTS\tHOME_URL")
 		for _, t := range ts {
-			fmt.Fprintf(w, "%s\t%s\t%s\t%s\t%s\t%s\n", t.ID, t.Kind, t.Status, t.NameVI, t.NameEN, t.HomeURL)
+			fmt.Fprintf(w, "%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n", t.ID, t.Kind, t.Status, orDash(t.ParentID), t.NameVI, t.NameEN,
+				orDash(strings.Join(t.Hosts, ",")), orDash(t.HomeURL))
 		}
 		w.Flush()
 	case "tenants set-status":

@@ -50,6 +50,21 @@ func TestHubctl(t *testing.T) {
 	if code, out, _ := ctl("tenants", "list"); code != 0 || !strings.Contains(out, "Sở Giáo dục và Đào tạo") {
 		t.Errorf("tenants list: %d %q", code, out)
 	}
+	// tenants set changes only the flags given.
+	if code, _, e := ctl("tenants", "set", "--id", "so-gd", "--hosts", "SoGD.khanhhoa.gov.vn, gd.khanhhoa.gov.vn",
+		"--phone", "0258 3822 111", "--responsible", "Bà Trần Thị B, Giám đốc Sở", "--established", "2025-07-01"); code != 0 {
+		t.Fatalf("tenants set: %d %s", code, e)
+	}
+	if code, out, _ := ctl("tenants", "list"); code != 0 || !strings.Contains(out, "sogd.khanhhoa.gov.vn,gd.khanhhoa.gov.vn") ||
+		!strings.Contains(out, "Sở Giáo dục và Đào tạo") {
+		t.Errorf("tenants list after set: %d %q", code, out)
+	}
+	if code, _, e := ctl("tenants", "set", "--id", "so-gd", "--established", "1.7.2025"); code != 2 || !strings.Contains(e, "YYYY-MM-DD") {
+		t.Errorf("bad date: %d %q", code, e)
+	}
+	if code, _, e := ctl("tenants", "set", "--id", "so-gd", "--hosts", "bad host"); code != 1 || !strings.Contains(e, "invalid value") {
+		t.Errorf("bad host: %d %q", code, e)
+	}
 
 	code, token, e := ctl("credentials", "issue", "--tenant", "so-gd", "--label", "relay")
 	token = strings.TrimSpace(token)
@@ -91,7 +106,7 @@ func TestHubctl(t *testing.T) {
 	if err := store.Pool().QueryRow(context.Background(), `SELECT string_agg(actor || ':' || action, ',' ORDER BY id) FROM audit_log`).Scan(&actors); err != nil {
 		t.Fatal(err)
 	}
-	if want := "operator:tenant.add,operator:credential.issue,operator:credential.issue,alice:credential.revoke"; actors != want {
+	if want := "operator:tenant.add,operator:tenant.update,operator:credential.issue,operator:credential.issue,alice:credential.revoke"; actors != want {
 		t.Errorf("audit log = %s, want %s", actors, want)
 	}
 	if code, _, e := ctl("credentials", "revoke", "--id", itoa(creds[0].ID)); code != 1 || !strings.Contains(e, "not found") {

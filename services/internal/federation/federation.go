@@ -19,6 +19,7 @@ import (
 	"github.com/jackc/pgx/v5"
 
 	"github.com/portalhub/portalhub/services/hubschema"
+	"github.com/portalhub/portalhub/services/internal/hubstore"
 	"github.com/portalhub/portalhub/services/natsauth"
 	"github.com/portalhub/portalhub/services/pgcluster"
 	"github.com/portalhub/portalhub/services/supervise"
@@ -33,6 +34,24 @@ type Tenant struct {
 	NameRU string `json:"name_ru"`
 	// Port of its service; 0 picks one.
 	Port int `json:"port"`
+	// Its registry entry at the hub (see hubstore.Registry).
+	Parent      string   `json:"parent,omitempty"`
+	Hosts       []string `json:"hosts,omitempty"`
+	AddressVI   string   `json:"address_vi,omitempty"`
+	AddressEN   string   `json:"address_en,omitempty"`
+	AddressRU   string   `json:"address_ru,omitempty"`
+	Phone       string   `json:"phone,omitempty"`
+	Fax         string   `json:"fax,omitempty"`
+	Email       string   `json:"email,omitempty"`
+	Responsible string   `json:"responsible,omitempty"`
+	Licence     string   `json:"licence,omitempty"`
+}
+
+// hubTenant is t as the hub registers it.
+func (t Tenant) hubTenant() hubstore.Tenant {
+	return hubstore.Tenant{ID: t.ID, Kind: t.Kind, NameVI: t.NameVI, NameEN: t.NameEN, NameRU: t.NameRU,
+		Registry: hubstore.Registry{ParentID: t.Parent, Hosts: t.Hosts, AddressVI: t.AddressVI, AddressEN: t.AddressEN,
+			AddressRU: t.AddressRU, Phone: t.Phone, Fax: t.Fax, Email: t.Email, Responsible: t.Responsible, Licence: t.Licence}}
 }
 
 // Options configure a federation.

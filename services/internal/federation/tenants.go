@@ -8,7 +8,9 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"reflect"
 	"strings"
+	"time"
 
 	"github.com/portalhub/portalhub/services/internal/hubstore"
 )
@@ -36,16 +38,20 @@ func registerTenants(ctx context.Context, hubURL string, tenants []Tenant, dir s
 	if err != nil {
 		return nil, err
 	}
-	have := map[string]bool{}
+	have := map[string]hubstore.Tenant{}
 	for _, t := range existing {
-		have[t.ID] = true
+		have[t.ID] = t
 	}
 	out := map[string]credentials{}
 	for _, t := range tenants {
-		if !have[t.ID] {
-			err := store.AddTenant(ctx, "devstack", hubstore.Tenant{ID: t.ID, Kind: t.Kind, NameVI: t.NameVI, NameEN: t.NameEN, NameRU: t.NameRU})
-			if err != nil {
+		want := t.hubTenant()
+		if held, ok := have[t.ID]; !ok {
+			if err := store.AddTenant(ctx, "devstack", want); err != nil {
 				return nil, fmt.Errorf("register tenant %s: %w", t.ID, err)
+			}
+		} else if !sameRegistration(held, want) {
+			if err := store.UpdateTenant(ctx, "devstack", want); err != nil {
+				return nil, fmt.Errorf("update tenant %s: %w", t.ID, err)
 			}
 		}
 		c := credentials{tokenFile: filepath.Join(dir, t.ID+".token")}
@@ -83,6 +89,17 @@ func registerTenants(ctx context.Context, hubURL string, tenants []Tenant, dir s
 		out[t.ID] = c
 	}
 	return out, nil
+}
+
+// sameRegistration says whether the hub holds what the catalogue says of a
+// tenant (its status and history aside).
+func sameRegistration(held, want hubstore.Tenant) bool {
+	held.Status, held.Created = "", time.Time{}
+	held.EstablishedOn, held.DissolvedOn = want.EstablishedOn, want.DissolvedOn
+	if len(held.Hosts) == 0 && len(want.Hosts) == 0 {
+		held.Hosts = want.Hosts
+	}
+	return reflect.DeepEqual(held, want)
 }
 
 func writeSecret(path, value string) error {

@@ -32,8 +32,25 @@ type Tenant struct {
 	NameEN  string
 	NameRU  string
 	HomeURL string
-	Status  string // set by the store; ignored by AddTenant
+	Registry
+	Status  string // set by the store; ignored by AddTenant and UpdateTenant
 	Created time.Time
+}
+
+// Registry is what the portal shows of a tenant beyond its names: the unit
+// it belongs to, how to reach it (Decree 42/2022 asks a state portal to
+// identify its managing agency), the years it existed, and the host names
+// of its own site.
+type Registry struct {
+	ParentID                        string // "" for none
+	AddressVI, AddressEN, AddressRU string
+	Phone, Fax, Email               string
+	Responsible                     string // the person responsible, with their position
+	Licence                         string // the licence line of the portal
+	EstablishedOn, DissolvedOn      *time.Time
+	// Hosts are the host names of the tenant's own site, lower case, no
+	// port; the first is the primary one, where its pages are canonical.
+	Hosts []string
 }
 
 // Credential is a tenant's credential, without its token.
@@ -60,17 +77,58 @@ func audit(ctx context.Context, tx pgx.Tx, actor, action, tenant, subject string
 	return err
 }
 
-// AddTenant registers a tenant, active, and records who did it.
+// AddTenant registers a tenant, active, with its registry entry and host
+// names, and records who did it.
 func (s *Store) AddTenant(ctx context.Context, actor string, t Tenant) error {
+	if err := checkRegistry(t); err != nil {
+		return mapErr("tenant "+t.ID, err)
+	}
 	err := pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
 		if _, err := tx.Exec(ctx, `INSERT INTO tenants (id, kind, name_vi, name_en, name_ru, home_url) VALUES ($1, $2, $3, $4, $5, $6)`,
 			t.ID, t.Kind, t.NameVI, t.NameEN, t.NameRU, t.HomeURL); err != nil {
 			return err
 		}
-		return audit(ctx, tx, actor, "tenant.add", t.ID, t.ID, map[string]string{
-			"kind": t.Kind, "name_vi": t.NameVI, "name_en": t.NameEN, "name_ru": t.NameRU, "home_url": t.HomeURL})
+		if err := writeRegistry(ctx, tx, t.ID, t.Registry); err != nil {
+			return err
+		}
+		return audit(ctx, tx, actor, "tenant.add", t.ID, t.ID, auditRecord(t))
 	})
 	return mapErr("add tenant "+t.ID, err)
+}
+
+// UpdateTenant replaces a tenant's kind, names, home URL, registry entry and
+// host names (not its id or status), and records who did it.
+func (s *Store) UpdateTenant(ctx context.Context, actor string, t Tenant) error {
+	if err := checkRegistry(t); err != nil {
+		return mapErr("tenant "+t.ID, err)
+	}
+	err := pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
+		tag, err := tx.Exec(ctx, `UPDATE tenants SET kind = $2, name_vi = $3, name_en = $4, name_ru = $5, home_url = $6,
+			updated_at = now() WHERE id = $1`, t.ID, t.Kind, t.NameVI, t.NameEN, t.NameRU, t.HomeURL)
+		if err != nil {
+			return err
+		}
+		if tag.RowsAffected() == 0 {
+			return ErrNotFound
+		}
+		if err := writeRegistry(ctx, tx, t.ID, t.Registry); err != nil {
+			return err
+		}
+		return audit(ctx, tx, actor, "tenant.update", t.ID, t.ID, auditRecord(t))
+	})
+	return mapErr("update tenant "+t.ID, err)
+}
+
+// Tenant returns one tenant with its registry entry.
+func (s *Store) Tenant(ctx context.Context, id string) (Tenant, error) {
+	ts, err := s.tenants(ctx, `WHERE t.id = $1`, id)
+	if err != nil {
+		return Tenant{}, mapErr("tenant "+id, err)
+	}
+	if len(ts) == 0 {
+		return Tenant{}, mapErr("tenant "+id, ErrNotFound)
+	}
+	return ts[0], nil
 }
 
 // SetTenantStatus makes a tenant active, suspended or retired.
@@ -88,22 +146,29 @@ func (s *Store) SetTenantStatus(ctx context.Context, actor, id, status string) e
 	return mapErr("set status of tenant "+id, err)
 }
 
-// ListTenants returns every tenant, by id.
+// ListTenants returns every tenant, by id, with its registry entry.
 func (s *Store) ListTenants(ctx context.Context) ([]Tenant, error) {
-	rows, err := s.pool.Query(ctx, `SELECT id, kind, name_vi, name_en, name_ru, home_url, status, created_at FROM tenants ORDER BY id`)
+	ts, err := s.tenants(ctx, ``)
+	return ts, mapErr("list tenants", err)
+}
+
+func (s *Store) tenants(ctx context.Context, where string, args ...any) ([]Tenant, error) {
+	rows, err := s.pool.Query(ctx, `SELECT t.id, t.kind, t.name_vi, t.name_en, t.name_ru, t.home_url, t.status, t.created_at,
+			coalesce(t.parent_id, ''), t.address_vi, t.address_en, t.address_ru, t.phone, t.fax, t.email,
+			t.responsible, t.licence, t.established_on, t.dissolved_on,
+			coalesce((SELECT array_agg(h.host ORDER BY h.is_primary DESC, h.host) FROM tenant_hosts h WHERE h.tenant_id = t.id), '{}')
+		FROM tenants t `+where+` ORDER BY t.id`, args...)
 	if err != nil {
-		return nil, mapErr("list tenants", err)
+		return nil, err
 	}
-	defer rows.Close()
-	var out []Tenant
-	for rows.Next() {
+	return pgx.CollectRows(rows, func(row pgx.CollectableRow) (Tenant, error) {
 		var t Tenant
-		if err := rows.Scan(&t.ID, &t.Kind, &t.NameVI, &t.NameEN, &t.NameRU, &t.HomeURL, &t.Status, &t.Created); err != nil {
-			return nil, mapErr("list tenants", err)
-		}
-		out = append(out, t)
-	}
-	return out, mapErr("list tenants", rows.Err())
+		r := &t.Registry
+		err := row.Scan(&t.ID, &t.Kind, &t.NameVI, &t.NameEN, &t.NameRU, &t.HomeURL, &t.Status, &t.Created,
+			&r.ParentID, &r.AddressVI, &r.AddressEN, &r.AddressRU, &r.Phone, &r.Fax, &r.Email,
+			&r.Responsible, &r.Licence, &r.EstablishedOn, &r.DissolvedOn, &r.Hosts)
+		return t, err
+	})
 }
 
 // IssueCredential creates a credential for tenant and returns its id and its
