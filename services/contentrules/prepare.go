@@ -283,6 +283,10 @@ func maxRunes(fd protoreflect.FieldDescriptor) int {
 		return MaxPersonName
 	case "portalhub.v1.Attachment.filename":
 		return MaxFilename
+	case "portalhub.v1.QuestionAnswer.question":
+		return MaxQuestion
+	case "portalhub.v1.LegalDocument.issuer_code", "portalhub.v1.LegalRelation.target_number", "portalhub.v1.DatasetChart.unit":
+		return MaxShortCode
 	}
 	return MaxOtherString
 }

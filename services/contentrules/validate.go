@@ -166,6 +166,8 @@ var detailsField = map[pb.ContentKind]string{
 	pb.ContentKind_CONTENT_KIND_ORGANISATION_UNIT:  "organisation_unit",
 	pb.ContentKind_CONTENT_KIND_DIRECTORY_ENTRY:    "directory_entry",
 	pb.ContentKind_CONTENT_KIND_EXTERNAL_LINK:      "external_link",
+	pb.ContentKind_CONTENT_KIND_WORK_SCHEDULE:      "work_schedule",
+	pb.ContentKind_CONTENT_KIND_QUESTION_ANSWER:    "question_answer",
 }
 
 // kindsNeedingDetails are the kinds whose details carry required fields.
@@ -174,6 +176,8 @@ var kindsNeedingDetails = map[pb.ContentKind]bool{
 	pb.ContentKind_CONTENT_KIND_PUBLIC_SERVICE:  true,
 	pb.ContentKind_CONTENT_KIND_DIRECTORY_ENTRY: true,
 	pb.ContentKind_CONTENT_KIND_EXTERNAL_LINK:   true,
+	pb.ContentKind_CONTENT_KIND_WORK_SCHEDULE:   true,
+	pb.ContentKind_CONTENT_KIND_QUESTION_ANSWER: true,
 }
 
 func (c *checker) kindAndDetails(it *pb.ContentItem) {
@@ -202,75 +206,7 @@ func (c *checker) kindAndDetails(it *pb.ContentItem) {
 		return
 	}
 
-	switch d := it.GetDetails().(type) {
-	case *pb.ContentItem_LegalDocument:
-		p, ld := "item.legal_document", d.LegalDocument
-		if ld.GetNumber() == "" {
-			c.required(p+".number", "số, ký hiệu văn bản")
-		}
-		if ld.GetDocumentType() == "" {
-			c.required(p+".document_type", "loại văn bản")
-		}
-		if ld.GetIssuer() == "" {
-			c.required(p+".issuer", "cơ quan ban hành")
-		}
-		c.date(p+".issued_on", "ngày ban hành", ld.GetIssuedOn())
-		c.date(p+".effective_on", "ngày có hiệu lực", ld.GetEffectiveOn())
-		c.date(p+".expires_on", "ngày hết hiệu lực", ld.GetExpiresOn())
-		c.enum(p+".validity", ld.GetValidity())
-	case *pb.ContentItem_PublicService:
-		p, ps := "item.public_service", d.PublicService
-		c.url(p+".url", ps.GetUrl(), true, true)
-		if l := ps.GetLevel(); l != 0 && l != 1 && l != 2 {
-			c.format(p+".level", "mức độ dịch vụ công trực tuyến", "1 (partial) or 2 (full)", "1 (một phần) hoặc 2 (toàn trình)")
-		}
-	case *pb.ContentItem_ProcurementNotice:
-		p, pn := "item.procurement_notice", d.ProcurementNotice
-		if t := pn.GetNoticeType(); t != "" && t != "project" && t != "investment" && t != "procurement" {
-			c.format(p+".notice_type", "loại thông báo", `"project", "investment" or "procurement"`, `"project", "investment" hoặc "procurement"`)
-		}
-		if pn.GetValueVnd() < 0 {
-			c.format(p+".value_vnd", "giá trị", "zero or more", "không được âm")
-		}
-		if ts := pn.GetOpensAt(); ts != nil && ts.CheckValid() != nil {
-			c.format(p+".opens_at", "thời điểm mở", "a valid timestamp", "không phải thời điểm hợp lệ")
-		}
-		if ts := pn.GetClosesAt(); ts != nil && ts.CheckValid() != nil {
-			c.format(p+".closes_at", "thời điểm đóng", "a valid timestamp", "không phải thời điểm hợp lệ")
-		}
-	case *pb.ContentItem_Dataset:
-		p, ds := "item.dataset", d.Dataset
-		switch h := ds.GetDataSha256(); {
-		case h == "":
-		case !sha256RE.MatchString(h):
-			c.format(p+".data_sha256", "mã SHA-256 của tệp dữ liệu", "64 lower-case hex digits", "phải gồm 64 chữ số thập lục phân viết thường")
-		case !hasAttachment(it.GetAttachments(), h):
-			c.add(p+".data_sha256", ReasonDetailsMismatch, "the data file must also be listed in attachments",
-				"Tệp dữ liệu phải có trong danh sách tệp đính kèm")
-		}
-	case *pb.ContentItem_OrganisationUnit:
-		p, ou := "item.organisation_unit", d.OrganisationUnit
-		c.email(p+".email", ou.GetEmail())
-		if n := len(ou.GetOfficials()); n > MaxOfficials {
-			c.add(p+".officials", ReasonTooMany, fmt.Sprintf("%d officials, limit %d", n, MaxOfficials),
-				fmt.Sprintf("Có %d cán bộ, vượt quá giới hạn %d", n, MaxOfficials))
-		}
-		for i, o := range ou.GetOfficials() {
-			op := fmt.Sprintf("%s.officials[%d]", p, i)
-			if o.GetName() == "" {
-				c.required(op+".name", "họ tên cán bộ")
-			}
-			c.email(op+".email", o.GetEmail())
-		}
-	case *pb.ContentItem_DirectoryEntry:
-		p, de := "item.directory_entry", d.DirectoryEntry
-		c.url(p+".url", de.GetUrl(), true, false)
-		c.email(p+".email", de.GetEmail())
-	case *pb.ContentItem_ExternalLink:
-		p, el := "item.external_link", d.ExternalLink
-		c.url(p+".url", el.GetUrl(), true, false)
-		c.enum(p+".scope", el.GetScope())
-	}
+	c.details(it)
 }
 
 func (c *checker) state(it *pb.ContentItem) {
@@ -314,13 +250,18 @@ func (c *checker) state(it *pb.ContentItem) {
 	}
 }
 
-func (c *checker) date(field, labelVI, s string) {
+// date checks a "YYYY-MM-DD" date and returns it, or the zero time when s
+// is empty or malformed.
+func (c *checker) date(field, labelVI, s string) time.Time {
 	if s == "" {
-		return
+		return time.Time{}
 	}
-	if _, err := time.Parse(time.DateOnly, s); err != nil || len(s) != len(time.DateOnly) {
+	d, err := time.Parse(time.DateOnly, s)
+	if err != nil || len(s) != len(time.DateOnly) {
 		c.format(field, labelVI, `a date "YYYY-MM-DD"`, `phải là ngày dạng "YYYY-MM-DD"`)
+		return time.Time{}
 	}
+	return d
 }
 
 func (c *checker) url(field, s string, required, httpsOnly bool) {
@@ -426,6 +367,14 @@ func labelVI(fd protoreflect.FieldDescriptor, path string) string {
 		return "chú thích tệp đính kèm"
 	case "portalhub.v1.Unpublishing.reason":
 		return "lý do"
+	case "portalhub.v1.QuestionAnswer.question":
+		return "nội dung câu hỏi"
+	case "portalhub.v1.LegalDocument.issuer_code":
+		return "mã cơ quan ban hành"
+	case "portalhub.v1.LegalRelation.target_number":
+		return "số, ký hiệu văn bản liên quan"
+	case "portalhub.v1.ScheduleEntry.activity":
+		return "nội dung công việc"
 	}
 	return "trường " + path
 }
