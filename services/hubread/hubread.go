@@ -158,7 +158,21 @@ type Category struct {
 	Code                   string
 	Article8, Position     int
 	NameVI, NameEN, NameRU string
+	// SlugVI, SlugEN and SlugRU are the path words of its section in each
+	// language (/vi/van-ban-phap-luat/, /en/legal-documents/).
+	SlugVI, SlugEN, SlugRU string
 	Kinds                  []pb.ContentKind
+}
+
+// Slug is the category's path word in locale.
+func (c Category) Slug(locale string) string {
+	switch locale {
+	case "en":
+		return c.SlugEN
+	case "ru":
+		return c.SlugRU
+	}
+	return c.SlugVI
 }
 
 // Name is the category's name in locale.
@@ -186,7 +200,7 @@ func (c Category) Proto() *pb.Category {
 
 // Categories returns the code list in display order.
 func (s *Store) Categories(ctx context.Context) ([]Category, error) {
-	rows, err := s.pool.Query(ctx, `SELECT code, article8, position, name_vi, name_en, name_ru, kinds
+	rows, err := s.pool.Query(ctx, `SELECT code, article8, position, name_vi, name_en, name_ru, slug_vi, slug_en, slug_ru, kinds
 		FROM categories ORDER BY position, code`)
 	if err != nil {
 		return nil, fmt.Errorf("categories: %w", err)
@@ -194,7 +208,7 @@ func (s *Store) Categories(ctx context.Context) ([]Category, error) {
 	cs, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (Category, error) {
 		var c Category
 		var kinds []string
-		err := r.Scan(&c.Code, &c.Article8, &c.Position, &c.NameVI, &c.NameEN, &c.NameRU, &kinds)
+		err := r.Scan(&c.Code, &c.Article8, &c.Position, &c.NameVI, &c.NameEN, &c.NameRU, &c.SlugVI, &c.SlugEN, &c.SlugRU, &kinds)
 		for _, w := range kinds {
 			c.Kinds = append(c.Kinds, contentrules.KindOfWord(w))
 		}
@@ -204,6 +218,20 @@ func (s *Store) Categories(ctx context.Context) ([]Category, error) {
 		return nil, fmt.Errorf("categories: %w", err)
 	}
 	return cs, nil
+}
+
+// ReservedWords returns the path words the gateway keeps for its own pages
+// (reserved_words, migration 00007): never a tenant id nor a category slug.
+func (s *Store) ReservedWords(ctx context.Context) ([]string, error) {
+	rows, err := s.pool.Query(ctx, `SELECT word FROM reserved_words ORDER BY word`)
+	if err != nil {
+		return nil, fmt.Errorf("reserved words: %w", err)
+	}
+	words, err := pgx.CollectRows(rows, pgx.RowTo[string])
+	if err != nil {
+		return nil, fmt.Errorf("reserved words: %w", err)
+	}
+	return words, nil
 }
 
 // CategoryCounts returns, per category code, how many visible items a
@@ -238,6 +266,7 @@ type Listed struct {
 	Tenant, ContentID string
 	Kind, Category    string
 	PublishedAt       time.Time
+	UpdatedAt         time.Time       // when the hub last stored it
 	Texts             map[string]Text // by locale; "vi" is always present
 }
 
@@ -257,34 +286,20 @@ func (l Listed) Slug(locale string) string {
 	return t.Slug
 }
 
-const listedQuery = `
-SELECT i.tenant_id, i.content_id, i.kind, i.category, i.published_at,
-       array_agg(t.locale ORDER BY t.locale), array_agg(t.slug ORDER BY t.locale),
-       array_agg(t.title ORDER BY t.locale), array_agg(t.summary ORDER BY t.locale)
-FROM items i JOIN item_translations t USING (tenant_id, content_id)
-WHERE i.state = 'published' AND i.taken_down_at IS NULL %s
-GROUP BY i.tenant_id, i.content_id
-ORDER BY i.published_at DESC, i.tenant_id, i.content_id
-LIMIT $1`
-
+// listed returns the newest visible items matching filter (a condition on
+// items i, with $2... as its arguments), limit of them, in one query.
 func (s *Store) listed(ctx context.Context, filter string, args ...any) ([]Listed, error) {
-	rows, err := s.pool.Query(ctx, fmt.Sprintf(listedQuery, filter), args...)
+	rows, err := s.pool.Query(ctx, fmt.Sprintf(`SELECT %s FROM (
+		SELECT i.tenant_id, i.content_id, i.kind, i.category, i.published_at, i.updated_at FROM items i
+		WHERE %s %s
+		ORDER BY i.published_at DESC, i.tenant_id DESC, i.content_id DESC
+		LIMIT $1) i
+	%s
+	ORDER BY i.published_at DESC, i.tenant_id DESC, i.content_id DESC`, listedColumns, visibleItems, filter, translationsLateral), args...)
 	if err != nil {
 		return nil, err
 	}
-	return pgx.CollectRows(rows, func(r pgx.CollectableRow) (Listed, error) {
-		var l Listed
-		var locales, slugs, titles, summaries []string
-		if err := r.Scan(&l.Tenant, &l.ContentID, &l.Kind, &l.Category, &l.PublishedAt,
-			&locales, &slugs, &titles, &summaries); err != nil {
-			return l, err
-		}
-		l.Texts = make(map[string]Text, len(locales))
-		for i, loc := range locales {
-			l.Texts[loc] = Text{Slug: slugs[i], Title: titles[i], Summary: summaries[i]}
-		}
-		return l, nil
-	})
+	return pgx.CollectRows(rows, scanListed)
 }
 
 // Latest returns the newest visible items across all tenants: published,

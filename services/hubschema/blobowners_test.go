@@ -16,6 +16,9 @@ import (
 // blobOwnersVersion is the migration that adds blob_owners.
 const blobOwnersVersion = 5
 
+// pathWordsVersion is the migration that adds category slugs and reserved words.
+const pathWordsVersion = 7
+
 // migrateTo brings the database at url to version v.
 func migrateTo(ctx context.Context, url string, v int64) error {
 	db, err := sql.Open("pgx", url)
