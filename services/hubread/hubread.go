@@ -7,7 +7,6 @@ package hubread
 
 import (
 	"context"
-	"encoding/hex"
 	"errors"
 	"fmt"
 	"slices"
@@ -366,19 +365,32 @@ func (it *Item) Visible() bool {
 
 // ItemByID returns one item of a tenant.
 func (s *Store) ItemByID(ctx context.Context, tenant, contentID string) (*Item, error) {
-	it := &Item{Tenant: tenant, ContentID: contentID}
-	var doc []byte
-	var reason *string
-	var takenAt *time.Time
-	err := s.pool.QueryRow(ctx, `SELECT version, state, published_at, updated_at, doc, takedown_reason, taken_down_at
-		FROM items WHERE tenant_id = $1 AND content_id = $2`, tenant, contentID).
-		Scan(&it.Version, &it.State, &it.PublishedAt, &it.UpdatedAt, &doc, &reason, &takenAt)
+	it, err := scanItem(s.pool.QueryRow(ctx, `SELECT `+itemColumns+` FROM items i
+		WHERE i.tenant_id = $1 AND i.content_id = $2`, tenant, contentID))
 	if err != nil {
 		return nil, notFound(err, "item %s/%s", tenant, contentID)
 	}
+	return it, nil
+}
+
+// itemColumns are the columns of items (as i) that scanItem reads.
+const itemColumns = `i.tenant_id, i.content_id, i.version, i.state, i.published_at, i.updated_at, i.doc,
+	i.takedown_reason, i.taken_down_at`
+
+// scanItem reads itemColumns, then dest (further columns of the query).
+func scanItem(row pgx.Row, dest ...any) (*Item, error) {
+	it := &Item{}
+	var doc []byte
+	var reason *string
+	var takenAt *time.Time
+	err := row.Scan(append([]any{&it.Tenant, &it.ContentID, &it.Version, &it.State, &it.PublishedAt, &it.UpdatedAt, &doc,
+		&reason, &takenAt}, dest...)...)
+	if err != nil {
+		return nil, err
+	}
 	it.Doc = &pb.ContentItem{}
 	if err := (protojson.UnmarshalOptions{DiscardUnknown: true}).Unmarshal(doc, it.Doc); err != nil {
-		return nil, fmt.Errorf("item %s/%s: decode doc: %w", tenant, contentID, err)
+		return nil, fmt.Errorf("item %s/%s: decode doc: %w", it.Tenant, it.ContentID, err)
 	}
 	if takenAt != nil {
 		it.TakenDown, it.TakenDownAt = true, *takenAt
@@ -427,30 +439,6 @@ func (s *Store) ItemBySlug(ctx context.Context, tenant, locale, slug string) (Lo
 		return Lookup{RedirectSlug: cur}, nil
 	}
 	return Lookup{Item: it}, nil
-}
-
-// Blob is a stored file.
-type Blob struct {
-	SHA256    string
-	MediaType string
-	Size      int64
-	Data      []byte
-	CreatedAt time.Time
-}
-
-// Blob returns the file with the given lower-case hex SHA-256.
-func (s *Store) Blob(ctx context.Context, sha string) (Blob, error) {
-	key, err := hex.DecodeString(sha)
-	if err != nil || len(key) != 32 {
-		return Blob{}, fmt.Errorf("blob %q: %w", sha, ErrNotFound)
-	}
-	b := Blob{SHA256: sha}
-	err = s.pool.QueryRow(ctx, `SELECT media_type, size, data, created_at FROM blobs WHERE sha256 = $1`, key).
-		Scan(&b.MediaType, &b.Size, &b.Data, &b.CreatedAt)
-	if err != nil {
-		return Blob{}, notFound(err, "blob %s", sha)
-	}
-	return b, nil
 }
 
 // notFound turns pgx.ErrNoRows into ErrNotFound and wraps anything else.

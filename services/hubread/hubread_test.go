@@ -3,7 +3,6 @@ package hubread_test
 import (
 	"context"
 	"crypto/sha256"
-	"encoding/hex"
 	"errors"
 	"fmt"
 	"net/url"
@@ -164,16 +163,6 @@ func TestQueries(t *testing.T) {
 		t.Errorf("CategoryCounts = %v, %v", counts, err)
 	}
 
-	data := []byte("%PDF-1.4 tệp")
-	sum := sha256.Sum256(data)
-	exec(t, db, `INSERT INTO blobs (sha256, size, media_type, data) VALUES ($1, $2, 'application/pdf', $3)`, sum[:], len(data), data)
-	b, err := s.Blob(ctx, hex.EncodeToString(sum[:]))
-	if err != nil || string(b.Data) != string(data) || b.MediaType != "application/pdf" || b.Size != int64(len(data)) {
-		t.Errorf("Blob = %+v, %v", b, err)
-	}
-	if _, err := s.Blob(ctx, "zz"); !errors.Is(err, hubread.ErrNotFound) {
-		t.Errorf("bad sha: err = %v", err)
-	}
 	if err := s.Ping(ctx); err != nil {
 		t.Error(err)
 	}

@@ -47,11 +47,27 @@ func TenantItemsTag(tenant string) Tag { return Tag("tenant-items:" + tenant) }
 // ItemTag is the tag of pages that depend on one item.
 func ItemTag(tenant, contentID string) Tag { return Tag("item:" + tenant + "/" + contentID) }
 
-// Page is a stored response.
+// Page is a response as it is stored and served: its status, the headers
+// it always carries (Content-Type, ETag and those its handler adds;
+// Cache-Control is decided when it is served, see Answer.Keep), its bytes
+// and its entity tag. Everything about it is computed once, when it is
+// rendered, so that serving it (or answering 304) renders nothing.
 type Page struct {
 	Status int
 	Header http.Header
 	Body   []byte
+	// ETag is the value of its ETag header (a hash of Body, see ETag), kept
+	// apart to answer If-None-Match; empty on answers without a
+	// representation (redirects).
+	ETag string
+}
+
+// NewPage returns a page of status holding body, of contentType, with its
+// strong entity tag.
+func NewPage(status int, contentType string, body []byte) *Page {
+	etag := ETag(body)
+	return &Page{Status: status, Body: body, ETag: etag,
+		Header: http.Header{"Content-Type": {contentType}, "Etag": {etag}}}
 }
 
 func (p *Page) size() int64 {

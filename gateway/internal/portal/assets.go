@@ -11,6 +11,8 @@ import (
 	"strings"
 
 	"github.com/gin-gonic/gin"
+
+	"github.com/portalhub/portalhub/gateway/internal/pagecache"
 )
 
 //go:embed templates/*.html
@@ -37,6 +39,7 @@ type assets struct {
 type asset struct {
 	body        []byte
 	contentType string
+	etag        string
 }
 
 func newAssets() (*assets, error) {
@@ -54,7 +57,7 @@ func newAssets() (*assets, error) {
 		ext := path.Ext(e.Name())
 		name := strings.TrimSuffix(e.Name(), ext) + "." + hex.EncodeToString(sum[:])[:12] + ext
 		a.hashed[e.Name()] = name
-		a.byHashed[name] = asset{body: b, contentType: mime.TypeByExtension(ext)}
+		a.byHashed[name] = asset{body: b, contentType: mime.TypeByExtension(ext), etag: pagecache.ETag(b)}
 	}
 	return a, nil
 }
@@ -68,6 +71,12 @@ func (s *Server) static(c *gin.Context) {
 		s.handle(func(*gin.Context) error { return errNotFound })(c)
 		return
 	}
+	// The name holds the content's hash: the bytes behind it never change.
 	c.Header("Cache-Control", "public, max-age=31536000, immutable")
+	c.Header("ETag", a.etag)
+	if pagecache.NotModified(c.Request, a.etag) {
+		notModified(c)
+		return
+	}
 	c.Data(http.StatusOK, a.contentType, a.body)
 }

@@ -122,7 +122,7 @@ func TestCacheVersionFloor(t *testing.T) {
 	e := newEnv(t)
 	seed(t, e)
 	get := func() (version, cacheControl, h1 string) { return e.festival(t) }
-	if v, cc, _ := get(); v != "3" || cc != "public, max-age=60" {
+	if v, cc, _ := get(); v != "3" || cc != "public, max-age=0, must-revalidate" {
 		t.Fatalf("version %s, Cache-Control %q", v, cc)
 	}
 
@@ -142,7 +142,7 @@ func TestCacheVersionFloor(t *testing.T) {
 	}
 	// The store catches up (no further event): the new version is served and cached.
 	e.put(t, "sotttt", v4)
-	if v, cc, h1 := get(); v != "4" || cc != "public, max-age=60" || h1 != "Lễ hội biển Nha Trang 2025" {
+	if v, cc, h1 := get(); v != "4" || cc != "public, max-age=0, must-revalidate" || h1 != "Lễ hội biển Nha Trang 2025" {
 		t.Fatalf("after catching up: version %s, Cache-Control %q, h1 %q", v, cc, h1)
 	}
 	if n := e.cache.Len(); n != 1 {
@@ -158,7 +158,7 @@ func TestCacheVersionFloor(t *testing.T) {
 	seq = e.consumer.LastSequence()
 	e.publish(t, "sotttt", v3, pb.ContentChange_CONTENT_CHANGE_PUBLISHED)
 	e.waitSeq(t, seq)
-	if v, cc, h1 := get(); v != "4" || cc != "public, max-age=60" || h1 != "đổi ngầm" {
+	if v, cc, h1 := get(); v != "4" || cc != "public, max-age=0, must-revalidate" || h1 != "đổi ngầm" {
 		t.Fatalf("after an older event: version %s, Cache-Control %q, h1 %q; want 4, cached, đổi ngầm", v, cc, h1)
 	}
 	if got := e.counter(t, "portalhub_gateway_content_events_older_total"); got != 1 {
@@ -242,7 +242,7 @@ func TestHomeRenderDuringEventServedStale(t *testing.T) {
 	// More than a second after the event: a new render, kept.
 	e.clock.Advance(1100 * time.Millisecond)
 	for _, p := range paths {
-		if res, _ := e.get(t, p); res.Header.Get("Cache-Control") != "public, max-age=60" {
+		if res, _ := e.get(t, p); res.Header.Get("Cache-Control") != "public, max-age=0, must-revalidate" {
 			t.Errorf("%s more than a second after the event: Cache-Control %q", p, res.Header.Get("Cache-Control"))
 		}
 	}
@@ -347,7 +347,7 @@ func TestForgedEventVersion(t *testing.T) {
 	e := newEnv(t)
 	seed(t, e)
 	get := func() (version, cacheControl, h1 string) { return e.festival(t) }
-	if v, cc, _ := get(); v != "3" || cc != "public, max-age=60" {
+	if v, cc, _ := get(); v != "3" || cc != "public, max-age=0, must-revalidate" {
 		t.Fatalf("version %s, Cache-Control %q", v, cc)
 	}
 	forged := article("le-hoi", math.MaxUint64, t0, tr("vi", "le-hoi-bien", "giả", "", ""))
@@ -368,7 +368,7 @@ func TestForgedEventVersion(t *testing.T) {
 	}
 
 	e.clock.Advance(time.Minute)
-	if v, cc, _ := get(); v != "4" || cc != "public, max-age=60" {
+	if v, cc, _ := get(); v != "4" || cc != "public, max-age=0, must-revalidate" {
 		t.Fatalf("after the forged claim lapsed: version %s, Cache-Control %q; want 4, cached", v, cc)
 	}
 	// Served from the cache now: a change behind its back does not show.

@@ -1,9 +1,11 @@
 package portal
 
 import (
-	"bytes"
+	"context"
+	"fmt"
 	"net/http"
 	"regexp"
+	"strconv"
 	"strings"
 	"unicode"
 
@@ -12,6 +14,8 @@ import (
 	"golang.org/x/text/transform"
 	"golang.org/x/text/unicode/norm"
 
+	"github.com/portalhub/portalhub/gateway/internal/pagecache"
+	pb "github.com/portalhub/portalhub/proto/gen/portalhub/v1"
 	"github.com/portalhub/portalhub/services/lifecycle"
 )
 
@@ -25,48 +29,156 @@ var sha256Hex = regexp.MustCompile(`^[0-9a-f]{64}$`)
 // served).
 const fileCacheControl = "public, max-age=300"
 
+// fileChunk is how much of a file one query reads from the store: a file is
+// sent in pieces, never held whole in memory, and a Range reads only its
+// own bytes.
+const fileChunk = 256 << 10
+
 // file serves an attachment: only when a visible item of that tenant lists
-// it, with the stored media type, ETag "sha256", Range support, a short
-// max-age (fileCacheControl) and a Content-Disposition carrying the
-// original (Vietnamese) file name.
+// it, with the stored media type, ETag "sha256", a short max-age
+// (fileCacheControl), a Content-Disposition carrying the original
+// (Vietnamese) file name, one Range, and 304 for If-None-Match or
+// If-Modified-Since.
+//
+// Whether the file may be served, and its headers, are kept in the page
+// cache like a page (tagged with its item and tenant, so an event for the
+// item, such as a takedown, drops them): the store is asked once per cache
+// miss, and a 304 or a HEAD reads nothing of the file. Its bytes are read
+// from the store in chunks of fileChunk, only those the answer sends.
 func (s *Server) file(c *gin.Context) error {
 	tenant, contentID, sha := c.Param("tenant"), c.Param("content_id"), c.Param("sha256")
 	if !sha256Hex.MatchString(sha) {
 		return errNotFound
 	}
-	ctx := c.Request.Context()
-	it, err := s.cfg.Store.ItemByID(ctx, tenant, contentID)
+	a, err := s.cfg.Cache.Fetch(c.Request.Context(), s.cacheKey(c), func(ctx context.Context) (*pagecache.Render, error) {
+		return s.fileHeaders(ctx, tenant, contentID, sha)
+	})
 	if err != nil {
 		return err
 	}
-	if !it.Visible() {
-		return errNotFound
+	c.Set("cache", string(a.Source))
+	setHeaders(c, a, fileCacheControl)
+	if pagecache.NotModified(c.Request, a.Page.ETag) || notModifiedSince(c.Request, a.Page.Header.Get("Last-Modified")) {
+		notModified(c)
+		return nil
 	}
-	filename := ""
-	listed := false
+	size, err := strconv.ParseInt(a.Page.Header.Get("Content-Length"), 10, 64)
+	if err != nil {
+		return fmt.Errorf("file %s: stored length: %w", sha, err)
+	}
+	rng, answer := byteRange{0, size}, wholeFile
+	if c.GetHeader("Range") != "" && ifRange(c.Request, a.Page) {
+		rng, answer = parseRange(c.GetHeader("Range"), size)
+	}
+	h := c.Writer.Header()
+	switch answer {
+	case unsatisfiable:
+		h.Set("Content-Range", "bytes */"+strconv.FormatInt(size, 10))
+		h.Del("Content-Length")
+		c.Status(http.StatusRequestedRangeNotSatisfiable)
+		c.Writer.WriteHeaderNow()
+		return nil
+	case partOfFile:
+		h.Set("Content-Range", fmt.Sprintf("bytes %d-%d/%d", rng.start, rng.start+rng.length-1, size))
+		h.Set("Content-Length", strconv.FormatInt(rng.length, 10))
+		c.Status(http.StatusPartialContent)
+	default:
+		c.Status(http.StatusOK)
+	}
+	// A file of 32 MiB takes longer than the server's write timeout on a
+	// slow link: give this answer the time its size needs.
+	lifecycle.AllowTransfer(c.Writer, rng.length)
+	c.Writer.WriteHeaderNow()
+	if c.Request.Method == http.MethodHead {
+		return nil
+	}
+	s.sendFile(c, sha, rng)
+	return nil
+}
+
+// fileHeaders decides whether an item may serve a file (it is visible and
+// lists the file) and, when it may, makes the headers of its answers.
+func (s *Server) fileHeaders(ctx context.Context, tenant, contentID, sha string) (*pagecache.Render, error) {
+	it, blob, err := s.cfg.Store.Attachment(ctx, tenant, contentID, sha)
+	if err != nil {
+		return nil, err
+	}
+	if !it.Visible() {
+		return nil, errNotFound
+	}
+	var listed *pb.Attachment
 	for _, a := range it.Doc.GetAttachments() {
 		if a.GetSha256() == sha {
-			listed, filename = true, a.GetFilename()
+			listed = a
 			break
 		}
 	}
-	if !listed {
-		return errNotFound
+	if listed == nil {
+		return nil, errNotFound
 	}
-	blob, err := s.cfg.Store.Blob(ctx, sha)
+	etag := `"` + sha + `"`
+	page := &pagecache.Page{Status: http.StatusOK, ETag: etag, Header: http.Header{
+		"Content-Type":        {blob.MediaType},
+		"Etag":                {etag},
+		"Content-Length":      {strconv.FormatInt(blob.Size, 10)},
+		"Content-Disposition": {contentDisposition(listed.GetFilename())},
+		"Last-Modified":       {blob.CreatedAt.UTC().Format(http.TimeFormat)},
+		"Accept-Ranges":       {"bytes"},
+	}}
+	return &pagecache.Render{Page: page, Tags: []pagecache.Tag{pagecache.ItemTag(tenant, contentID), pagecache.TenantTag(tenant)},
+		Item: &pagecache.ItemVersion{Tenant: tenant, ContentID: contentID, Version: it.Version}}, nil
+}
+
+// sendFile writes rng of the file, read from the store a chunk at a time.
+// The headers are sent: a failure now can only cut the answer short (the
+// client sees fewer bytes than Content-Length says, and the connection is
+// closed).
+func (s *Server) sendFile(c *gin.Context, sha string, rng byteRange) {
+	ctx := c.Request.Context()
+	for off, end := rng.start, rng.start+rng.length; off < end; {
+		n := min(fileChunk, end-off)
+		b, err := s.cfg.Store.ReadBlob(ctx, sha, off, n)
+		if err == nil && int64(len(b)) != n {
+			err = fmt.Errorf("read %d bytes at %d, got %d", n, off, len(b))
+		}
+		if err != nil {
+			if ctx.Err() == nil {
+				s.cfg.Log.Error().Err(err).Str("sha256", sha).Msg("file cut short")
+			}
+			return
+		}
+		if _, err := c.Writer.Write(b); err != nil {
+			return // the client left
+		}
+		off += n
+	}
+}
+
+// notModifiedSince reports whether a request without If-None-Match asks
+// If-Modified-Since a time not before lastModified (RFC 9110 13.1.3).
+func notModifiedSince(r *http.Request, lastModified string) bool {
+	if r.Header.Get("If-None-Match") != "" || (r.Method != http.MethodGet && r.Method != http.MethodHead) {
+		return false
+	}
+	since, err := http.ParseTime(r.Header.Get("If-Modified-Since"))
 	if err != nil {
-		return err
+		return false
 	}
-	h := c.Writer.Header()
-	h.Set("Content-Type", blob.MediaType)
-	h.Set("ETag", `"`+sha+`"`)
-	h.Set("Cache-Control", fileCacheControl)
-	h.Set("Content-Disposition", contentDisposition(filename))
-	// A file of 32 MiB takes longer than the server's write timeout on a
-	// slow link: give this answer the time its size needs.
-	lifecycle.AllowTransfer(c.Writer, int64(len(blob.Data)))
-	http.ServeContent(c.Writer, c.Request, "", blob.CreatedAt, bytes.NewReader(blob.Data))
-	return nil
+	modified, err := http.ParseTime(lastModified)
+	return err == nil && !modified.After(since)
+}
+
+// ifRange reports whether a Range may be served: there is no If-Range, or
+// it names the page's entity tag (strongly) or its exact Last-Modified date.
+func ifRange(r *http.Request, p *pagecache.Page) bool {
+	v := r.Header.Get("If-Range")
+	switch {
+	case v == "":
+		return true
+	case strings.HasPrefix(v, `"`) || strings.HasPrefix(v, "W/"):
+		return pagecache.StrongMatch(v, p.ETag)
+	}
+	return v == p.Header.Get("Last-Modified")
 }
 
 // contentDisposition offers a download under its original name: an ASCII

@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/PuerkitoBio/goquery"
+	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgxpool"
 	"github.com/nats-io/nats.go"
 	"github.com/nats-io/nats.go/jetstream"
@@ -48,6 +49,36 @@ type env struct {
 	store    *hubread.Store // read as the gateway's role
 	clock    *testClock     // the page cache's clock
 	ops      *lifecycle.Ops // its registry holds the metrics
+	queries  *queryLog      // the queries the gateway ran
+}
+
+// queryLog records the queries run on the gateway's pool (a pgx tracer).
+type queryLog struct {
+	mu      sync.Mutex
+	queries []loggedQuery
+}
+
+type loggedQuery struct {
+	sql  string
+	args []any
+}
+
+func (l *queryLog) TraceQueryStart(ctx context.Context, _ *pgx.Conn, d pgx.TraceQueryStartData) context.Context {
+	l.mu.Lock()
+	l.queries = append(l.queries, loggedQuery{sql: d.SQL, args: d.Args})
+	l.mu.Unlock()
+	return ctx
+}
+
+func (l *queryLog) TraceQueryEnd(context.Context, *pgx.Conn, pgx.TraceQueryEndData) {}
+
+// take returns the queries run since the last take and forgets them.
+func (l *queryLog) take() []loggedQuery {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	q := l.queries
+	l.queries = nil
+	return q
 }
 
 // testClock is the page cache's clock in tests: the real time moved on by
@@ -116,7 +147,13 @@ func newEnvWith(t *testing.T, configure func(*portal.Config)) *env {
 	t.Cleanup(db.Close)
 	u, _ := url.Parse(dbURL)
 	u.User = url.User("portalhub_gateway") // read as the gateway's read-only role
-	reader, err := pgxpool.New(ctx, u.String())
+	poolCfg, err := pgxpool.ParseConfig(u.String())
+	if err != nil {
+		t.Fatal(err)
+	}
+	queries := &queryLog{}
+	poolCfg.ConnConfig.Tracer = queries
+	reader, err := pgxpool.NewWithConfig(ctx, poolCfg)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -158,7 +195,8 @@ func newEnvWith(t *testing.T, configure func(*portal.Config)) *env {
 	}
 	srv := httptest.NewServer(p)
 	t.Cleanup(srv.Close)
-	return &env{db: db, srv: srv, cache: cache, nc: nc, js: js, consumer: consumer, store: store, clock: clock, ops: ops}
+	return &env{db: db, srv: srv, cache: cache, nc: nc, js: js, consumer: consumer, store: store, clock: clock, ops: ops,
+		queries: queries}
 }
 
 func (e *env) exec(t *testing.T, sql string, args ...any) {

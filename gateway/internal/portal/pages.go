@@ -161,7 +161,7 @@ func (s *Server) item(c *gin.Context) error {
 		}
 		// X-Content-Version tells clients (and the end-to-end tests) which
 		// version of the item the page shows.
-		r.Page.Header = http.Header{"X-Content-Version": {strconv.FormatUint(it.Version, 10)}}
+		r.Page.Header.Set("X-Content-Version", strconv.FormatUint(it.Version, 10))
 		r.Item = &pagecache.ItemVersion{Tenant: tenant, ContentID: it.ContentID, Version: it.Version}
 		return r, nil
 	})
@@ -187,7 +187,7 @@ func (s *Server) page(name string, view any, tags []pagecache.Tag) (*pagecache.R
 	if err != nil {
 		return nil, err
 	}
-	return &pagecache.Render{Page: &pagecache.Page{Status: http.StatusOK, Body: b}, Tags: tags}, nil
+	return &pagecache.Render{Page: pagecache.NewPage(http.StatusOK, "text/html; charset=utf-8", b), Tags: tags}, nil
 }
 
 // successorURL is where a redirected item sends its visitors: its successor

@@ -324,33 +324,21 @@ func (s *Server) cacheKey(c *gin.Context) string {
 	return s.origin(c.Request) + c.Request.URL.Path
 }
 
-// pageCacheControl lets shared caches keep a rendered page for a minute.
-const pageCacheControl = "public, max-age=60"
-
 // cached answers the page for the request's cache key from the page cache,
 // which renders it with render when it must (see pagecache.Cache.Fetch:
 // one render per page at a time, the previous aggregate page served while
 // its successor renders). render runs apart from the request: it must not
-// touch the gin context, only what the handler took from it. A page that
-// others may not keep (stale, older than the item's version floor, a
-// redirect) is sent with no-store.
+// touch the gin context, only what the handler took from it. The answer is
+// sent by writePage: 304 when the request's If-None-Match names it, and
+// no-store when others may not keep it (stale, older than the item's
+// version floor, a redirect).
 func (s *Server) cached(c *gin.Context, render func(ctx context.Context) (*pagecache.Render, error)) error {
 	a, err := s.cfg.Cache.Fetch(c.Request.Context(), s.cacheKey(c), render)
 	if err != nil {
 		return err
 	}
 	c.Set("cache", string(a.Source))
-	cacheControl := pageCacheControl
-	if !a.Keep {
-		cacheControl = "no-store"
-	}
-	for k, vs := range a.Page.Header {
-		for _, v := range vs {
-			c.Writer.Header().Add(k, v)
-		}
-	}
-	c.Header("Cache-Control", cacheControl)
-	c.Data(a.Page.Status, "text/html; charset=utf-8", a.Page.Body)
+	writePage(c, a)
 	return nil
 }
 
