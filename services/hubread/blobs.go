@@ -66,7 +66,7 @@ func (s *Store) Attachment(ctx context.Context, tenant, contentID, sha string) (
 }
 
 // ReadBlob returns n bytes of a stored file from offset off (from 0). The
-// hub stores files uncompressed out of line (migration 00007), so the
+// hub stores files uncompressed out of line (migration 00008), so the
 // database reads only the TOAST chunks (2 kB each) that hold those bytes,
 // not the whole file. A file shorter than off+n answers fewer bytes.
 func (s *Store) ReadBlob(ctx context.Context, sha string, off, n int64) ([]byte, error) {

@@ -12,7 +12,7 @@ import (
 )
 
 // blobStorageVersion is the migration that stores files uncompressed.
-const blobStorageVersion = 7
+const blobStorageVersion = 8
 
 // Files stored compressed before the migration are rewritten uncompressed
 // (so substring reads only the chunks it needs), unchanged; new files are
