@@ -67,8 +67,21 @@ const (
 // violation, each with its field path (e.g. "item.translations[vi].title",
 // "item.attachments[2].sha256").
 func Prepare(item *pb.ContentItem, cats Categories) (*Prepared, error) {
+	p, vs, err := prepare(item, cats)
+	if err != nil {
+		return nil, err
+	}
+	if len(vs) > 0 {
+		return nil, InvalidArgument(vs)
+	}
+	return p, nil
+}
+
+// prepare is Prepare with the violations as a list: the prepared push when
+// there are none.
+func prepare(item *pb.ContentItem, cats Categories) (*Prepared, []Violation, error) {
 	if item == nil {
-		return nil, InvalidArgument([]Violation{violation("item", ReasonRequired, "the item is missing", "Thiếu nội dung cần đăng")})
+		return nil, []Violation{violation("item", ReasonRequired, "the item is missing", "Thiếu nội dung cần đăng")}, nil
 	}
 	it := proto.Clone(item).(*pb.ContentItem)
 	dropUnknown(it.ProtoReflect())
@@ -111,7 +124,7 @@ func Prepare(item *pb.ContentItem, cats Categories) (*Prepared, error) {
 	}
 
 	if len(vs) > 0 {
-		return nil, InvalidArgument(vs)
+		return nil, vs, nil
 	}
 
 	slices.SortStableFunc(it.Translations, func(a, b *pb.Translation) int {
@@ -119,9 +132,9 @@ func Prepare(item *pb.ContentItem, cats Categories) (*Prepared, error) {
 	})
 	h, err := hashItem(it)
 	if err != nil {
-		return nil, fmt.Errorf("hash item %s: %w", it.GetContentId(), err)
+		return nil, nil, fmt.Errorf("hash item %s: %w", it.GetContentId(), err)
 	}
-	return &Prepared{Item: it, Hash: h, Sanitized: removals}, nil
+	return &Prepared{Item: it, Hash: h, Sanitized: removals}, nil, nil
 }
 
 // HashHex returns h in lower-case hex.

@@ -198,6 +198,9 @@ func TestPrepareRefuses(t *testing.T) {
 		{"filename of 256 characters", func(it *pb.ContentItem) { it.Attachments[0].Filename = strings.Repeat("a", 256) }, "item.attachments[0].filename", ReasonTooLong},
 		{"unspecified state", func(it *pb.ContentItem) { it.State = pb.PublicationState_PUBLICATION_STATE_UNSPECIFIED }, "item.state", ReasonUnknownState},
 		{"withdrawn without reason", func(it *pb.ContentItem) { it.State = pb.PublicationState_PUBLICATION_STATE_WITHDRAWN }, "item.unpublishing.reason", ReasonMissingReason},
+		{"withdrawn with a blank reason", func(it *pb.ContentItem) {
+			it.State, it.Unpublishing = pb.PublicationState_PUBLICATION_STATE_WITHDRAWN, &pb.Unpublishing{Reason: " \t "}
+		}, "item.unpublishing.reason", ReasonMissingReason},
 		{"redirect with both successors", func(it *pb.ContentItem) {
 			it.State = pb.PublicationState_PUBLICATION_STATE_REDIRECTED
 			it.Unpublishing = &pb.Unpublishing{Successor: &pb.ContentRef{Tenant: "so-tttt", ContentId: "x"}, SuccessorUrl: "https://example.gov.vn"}

@@ -188,7 +188,7 @@ func (c *checker) kindAndDetails(it *pb.ContentItem) {
 		return
 	}
 	var got string
-	if od := it.ProtoReflect().WhichOneof(it.ProtoReflect().Descriptor().Oneofs().ByName("details")); od != nil {
+	if od := it.ProtoReflect().WhichOneof(detailsOneof); od != nil {
 		got = string(od.Name())
 	}
 	switch {
@@ -214,7 +214,7 @@ func (c *checker) state(it *pb.ContentItem) {
 	switch it.GetState() {
 	case pb.PublicationState_PUBLICATION_STATE_PUBLISHED, pb.PublicationState_PUBLICATION_STATE_GONE:
 	case pb.PublicationState_PUBLICATION_STATE_WITHDRAWN:
-		if un.GetReason() == "" {
+		if strings.TrimSpace(un.GetReason()) == "" {
 			c.add("item.unpublishing.reason", ReasonMissingReason, "a withdrawn item needs a public reason",
 				"Nội dung bị thu hồi phải có lý do công khai")
 		}

@@ -10,14 +10,29 @@ import (
 )
 
 // Problem is an RFC 7807 problem document: an English title, a Vietnamese
-// detail for the editor, and the field concerned.
+// detail for the editor, the field concerned and, when one of the hub's
+// rules is broken, its reason code (the one the hub would answer).
 type Problem struct {
 	Type   string `json:"type"`
 	Title  string `json:"title"`
 	Status int    `json:"status"`
 	Detail string `json:"detail"`
 	Field  string `json:"field,omitempty"`
+	// Reason is the hub's reason code (docs/ARCHITECTURE.md), e.g.
+	// "TOO_LONG", for the first problem.
+	Reason string `json:"reason,omitempty"`
 	// Message is the English explanation of the detail.
+	Message string `json:"message,omitempty"`
+	// Violations lists every problem when there are several.
+	Violations []ProblemViolation `json:"violations,omitempty"`
+}
+
+// ProblemViolation is one problem of a request: the field, the hub's
+// reason code, the Vietnamese detail and the English message.
+type ProblemViolation struct {
+	Field   string `json:"field"`
+	Reason  string `json:"reason,omitempty"`
+	Detail  string `json:"detail"`
 	Message string `json:"message,omitempty"`
 }
 
@@ -61,7 +76,11 @@ func writeError(w http.ResponseWriter, r *http.Request, log zerolog.Logger, err 
 		Status:  status,
 		Detail:  e.MessageVI,
 		Field:   e.Field,
+		Reason:  e.Reason,
 		Message: e.Message,
+	}
+	for _, v := range e.Violations {
+		p.Violations = append(p.Violations, ProblemViolation{Field: v.Field, Reason: v.Reason, Detail: v.MessageVI, Message: v.Message})
 	}
 	switch e.Kind {
 	case errs.Unauthenticated:

@@ -52,13 +52,3 @@ func defaultCategory(list []*pb.Category, kind pb.ContentKind) string {
 	}
 	return first
 }
-
-// offers reports whether the selector offers code for kind.
-func offers(list []*pb.Category, kind pb.ContentKind, code string) bool {
-	for _, c := range list {
-		if c.GetCode() == code {
-			return slices.Contains(c.GetKinds(), kind)
-		}
-	}
-	return false
-}

@@ -66,7 +66,33 @@ func (s *Server) allowed(actor accounts.Account, rev editorial.Revision) map[str
 
 var fieldPattern = regexp.MustCompile(`^(?:texts|translations)\[(vi|en|ru)\]\.(title|summary|markdown|body_html|slug)$`)
 
-// inputID maps the field a domain error names to the editor's input id.
+// detailInputs maps the fields of an item's details, as the hub's rules
+// name them, to the editor's inputs.
+var detailInputs = map[string]string{
+	"legal_document.number": "legal_number", "legal_document.document_type": "legal_type",
+	"legal_document.issuer": "legal_issuer", "legal_document.signer": "legal_signer",
+	"legal_document.issued_on": "legal_issued", "legal_document.effective_on": "legal_effective",
+	"legal_document.expires_on": "legal_expires", "legal_document.field": "legal_field",
+	"legal_document.validity": "legal_validity",
+	"public_service.code":     "service_code", "public_service.level": "service_level",
+	"public_service.agency": "service_agency", "public_service.url": "service_url",
+	"procurement_notice.notice_type": "proc_type", "procurement_notice.investor": "proc_investor",
+	"procurement_notice.value_vnd": "proc_value", "procurement_notice.opens_at": "proc_opens",
+	"procurement_notice.closes_at": "proc_closes", "procurement_notice.location": "proc_location",
+	"dataset.format": "data_format", "dataset.licence": "data_licence",
+	"dataset.update_frequency": "data_frequency", "dataset.data_sha256": "data_file",
+	"organisation_unit.address": "org_address", "organisation_unit.phone": "org_phone",
+	"organisation_unit.email": "org_email",
+	"directory_entry.url":     "dir_url", "directory_entry.agency": "dir_agency",
+	"directory_entry.address": "dir_address", "directory_entry.phone": "dir_phone",
+	"directory_entry.email": "dir_email",
+	"external_link.url":     "link_url", "external_link.scope": "link_scope",
+}
+
+var officialPattern = regexp.MustCompile(`^organisation_unit\.officials\[(\d+)\]\.(name|position|phone|email)$`)
+
+// inputID maps the field a domain error names to the editor's input id, ""
+// for a field the form has no input for (the error is the form's).
 func inputID(field string) string {
 	if m := fieldPattern.FindStringSubmatch(field); m != nil {
 		switch m[2] {
@@ -75,13 +101,19 @@ func inputID(field string) string {
 		}
 		return m[1] + "_" + m[2]
 	}
+	if m := officialPattern.FindStringSubmatch(field); m != nil {
+		return "official_" + m[1] + "_" + m[2]
+	}
+	if id, ok := detailInputs[field]; ok {
+		return id
+	}
 	switch field {
 	case "content_id", "category":
 		return field
 	case "translations[vi]", "texts[vi]":
 		return "vi_title"
 	}
-	if len(field) >= 11 && field[:11] == "attachments" {
+	if strings.HasPrefix(field, "attachments") {
 		return "files"
 	}
 	return ""
@@ -296,7 +328,7 @@ func (s *Server) saveEditor(w http.ResponseWriter, r *http.Request) error {
 			}
 		}
 	}
-	if len(form.Attachments)+len(uploads) > 20 {
+	if len(form.Attachments)+len(uploads) > contentrules.MaxAttachments {
 		fe.Add("files", l.T("editor.too_many_files"))
 	}
 	if fe.Any() {

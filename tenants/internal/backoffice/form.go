@@ -2,16 +2,14 @@ package backoffice
 
 import (
 	"fmt"
-	"net/mail"
-	"net/url"
 	"strconv"
 	"strings"
 	"time"
-	"unicode/utf8"
 
 	pb "github.com/portalhub/portalhub/proto/gen/portalhub/v1"
+	"github.com/portalhub/portalhub/services/contentrules"
 	"github.com/portalhub/portalhub/tenants/internal/editorial"
-	"github.com/portalhub/portalhub/tenants/internal/store"
+	"github.com/portalhub/portalhub/tenants/internal/errs"
 	"google.golang.org/protobuf/proto"
 	"google.golang.org/protobuf/types/known/timestamppb"
 	"html/template"
@@ -184,90 +182,42 @@ func parseForm(r *http.Request, kind string) *editorForm {
 	return f
 }
 
-// check validates what the form can tell on its own, and fills slugs left
-// empty from the titles. Problems are recorded by input id. cats is the
-// hub's category list as the sub-portal keeps it (empty when the hub never
+// check validates the form: first what only the form can tell (a value
+// that does not parse, a choice not offered, dates in the wrong order), then
+// the hub's rules on the item the form describes, through editorial.Check,
+// the function saving the draft calls too (so the form says at once, with
+// the hub's reasons, what the hub would refuse). It fills slugs left empty
+// from the titles. Problems are recorded by input id. cats is the hub's
+// category list as the sub-portal keeps it (empty when the hub never
 // answered: the hub decides then).
 func (f *editorForm) check(l *Localizer, fe *FormErrors, cats []*pb.Category) {
-	kind, ok := kindByName(f.Kind)
-	if !ok {
+	if _, ok := kindByName(f.Kind); !ok {
 		fe.Add("", l.T("editor.kind_unknown"))
 	}
-	if f.Category == "" || len(cats) > 0 && !offers(cats, kind, f.Category) {
+	if f.Category == "" {
 		fe.Add("category", l.T("editor.category_required"))
 	}
 	for i := range f.Texts {
-		t := &f.Texts[i]
-		used := t.Title != "" || t.Summary != "" || t.Markdown != "" || t.Slug != ""
-		if t.Locale == "vi" && t.Title == "" {
-			fe.Add("vi_title", l.T("editor.vi_title_required"))
-		} else if used && t.Title == "" {
-			fe.Add(t.Locale+"_title", l.T("editor.title_required", l.T("locale."+t.Locale)))
-		}
-		if utf8.RuneCountInString(t.Title) > 300 {
-			fe.Add(t.Locale+"_title", l.T("editor.too_long", 300))
-		}
-		if utf8.RuneCountInString(t.Summary) > 1000 {
-			fe.Add(t.Locale+"_summary", l.T("editor.too_long", 1000))
-		}
-		if t.Slug == "" && t.Title != "" {
+		if t := &f.Texts[i]; t.Slug == "" && t.Title != "" {
 			t.Slug = editorial.Slugify(t.Title)
 		}
-		if t.Slug != "" && !store.ValidSlug(t.Slug) {
-			fe.Add(t.Locale+"_slug", l.T("editor.slug_invalid"))
-		}
 	}
-	date := func(id, v string) {
-		if v != "" {
-			if _, err := time.Parse("2006-01-02", v); err != nil {
-				fe.Add(id, l.T("editor.date_invalid"))
-			}
-		}
-	}
-	link := func(id, v string, required bool) {
-		if v == "" {
-			if required {
-				fe.Add(id, l.T("editor.url_required"))
-			}
-			return
-		}
-		u, err := url.Parse(v)
-		if err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" {
-			fe.Add(id, l.T("editor.url_invalid"))
-		}
-	}
-	email := func(id, v string) {
-		if v != "" {
-			if a, err := mail.ParseAddress(v); err != nil || a.Address != v {
-				fe.Add(id, l.T("editor.email_invalid"))
-			}
+	choice := func(id, v string, ok bool) {
+		if v != "" && !ok {
+			fe.Add(id, l.T("editor.choice_invalid"))
 		}
 	}
 	switch f.Kind {
 	case "legal":
-		if f.LegalNumber == "" {
-			fe.Add("legal_number", l.T("editor.legal_number_required"))
-		}
-		date("legal_issued", f.LegalIssued)
-		date("legal_effective", f.LegalEffective)
-		date("legal_expires", f.LegalExpires)
-		if f.LegalValidity != "" && pb.LegalValidity_value[f.LegalValidity] == 0 {
-			fe.Add("legal_validity", l.T("editor.choice_invalid"))
-		}
+		_, ok := pb.LegalValidity_value[f.LegalValidity]
+		choice("legal_validity", f.LegalValidity, ok)
 	case "service":
-		if f.ServiceLevel != "" && f.ServiceLevel != "1" && f.ServiceLevel != "2" {
+		if _, err := strconv.Atoi(f.ServiceLevel); f.ServiceLevel != "" && err != nil {
 			fe.Add("service_level", l.T("editor.level_invalid"))
 		}
-		link("service_url", f.ServiceURL, false)
-		if strings.HasPrefix(f.ServiceURL, "http:") {
-			fe.Add("service_url", l.T("editor.https_required"))
-		}
 	case "procurement":
-		if f.ProcType != "" && !contains([]string{"project", "investment", "procurement"}, f.ProcType) {
-			fe.Add("proc_type", l.T("editor.choice_invalid"))
-		}
 		if f.ProcValue != "" {
-			if n, err := strconv.ParseInt(strings.NewReplacer(".", "", ",", "", " ", "").Replace(f.ProcValue), 10, 64); err != nil || n < 0 {
+			if _, err := strconv.ParseInt(procValue(f.ProcValue), 10, 64); err != nil {
 				fe.Add("proc_value", l.T("editor.number_invalid"))
 			}
 		}
@@ -283,33 +233,27 @@ func (f *editorForm) check(l *Localizer, fe *FormErrors, cats []*pb.Category) {
 			fe.Add("proc_closes", l.T("editor.closes_before_opens"))
 		}
 	case "dataset":
-		if f.DataFormat != "" && !contains([]string{"CSV", "JSON", "XLSX"}, f.DataFormat) {
-			fe.Add("data_format", l.T("editor.choice_invalid"))
-		}
-	case "organisation":
-		email("org_email", f.OrgEmail)
-		if len(f.Officials) > 200 {
-			fe.Add("", l.T("editor.too_many_officials"))
-		}
-		for i, o := range f.Officials {
-			if o.Name == "" {
-				fe.Add(fmt.Sprintf("official_%d_name", i), l.T("editor.official_name_required", i+1))
-			}
-			email(fmt.Sprintf("official_%d_email", i), o.Email)
-		}
-	case "directory":
-		link("dir_url", f.DirURL, false)
-		email("dir_email", f.DirEmail)
+		choice("data_format", f.DataFormat, contains([]string{"CSV", "JSON", "XLSX"}, f.DataFormat))
 	case "link":
-		link("link_url", f.LinkURL, true)
-		if f.LinkScope != "" && pb.LinkScope_value[f.LinkScope] == 0 {
-			fe.Add("link_scope", l.T("editor.choice_invalid"))
-		}
+		_, ok := pb.LinkScope_value[f.LinkScope]
+		choice("link_scope", f.LinkScope, ok)
 	}
-	if len(f.Attachments) > 20 {
-		fe.Add("files", l.T("editor.too_many_files"))
+	if fe.Any() {
+		return // the item is not what the editor meant yet
+	}
+	if e := errs.As(editorial.Check(f.change(), f.Keep, contentrules.CategoriesOf(cats))); e != nil {
+		for _, v := range e.All() {
+			msg := v.MessageVI
+			if l.Lang == "en" && v.Message != "" {
+				msg = v.Message
+			}
+			fe.AddRule(inputID(v.Field), v.Reason, msg)
+		}
 	}
 }
+
+// procValue is a typed amount without its thousands separators.
+func procValue(v string) string { return strings.NewReplacer(".", "", ",", "", " ", "").Replace(v) }
 
 // parseLocal reads a datetime-local value as Asia/Ho_Chi_Minh time.
 func parseLocal(v string) (time.Time, error) {
@@ -367,7 +311,7 @@ func (f *editorForm) details() proto.Message {
 		level, _ := strconv.Atoi(f.ServiceLevel)
 		return &pb.PublicService{Code: f.ServiceCode, Level: int32(level), Agency: f.ServiceAgency, Url: f.ServiceURL}
 	case "procurement":
-		value, _ := strconv.ParseInt(strings.NewReplacer(".", "", ",", "", " ", "").Replace(f.ProcValue), 10, 64)
+		value, _ := strconv.ParseInt(procValue(f.ProcValue), 10, 64)
 		d := &pb.ProcurementNotice{NoticeType: f.ProcType, Investor: f.ProcInvestor, ValueVnd: value, Location: f.ProcLocation}
 		if t, err := parseLocal(f.ProcOpens); err == nil && !t.IsZero() {
 			d.OpensAt = timestamppb.New(t)

@@ -110,11 +110,19 @@ type FormErrors struct {
 type FieldError struct {
 	Field   string // the id of the input, "" for the form as a whole
 	Message string
+	// Reason is the hub's reason code when one of its rules is broken
+	// (see docs/ARCHITECTURE.md, "Reason codes"), else "".
+	Reason string
 }
 
 // Add records a problem with field.
 func (e *FormErrors) Add(field, msg string) {
 	e.List = append(e.List, FieldError{Field: field, Message: msg})
+}
+
+// AddRule records a problem with field for one of the hub's reasons.
+func (e *FormErrors) AddRule(field, reason, msg string) {
+	e.List = append(e.List, FieldError{Field: field, Message: msg, Reason: reason})
 }
 
 // Any reports whether there is a problem.
@@ -134,18 +142,20 @@ func (e *FormErrors) For(field string) string {
 	return strings.Join(msgs, " ")
 }
 
-// AddErr records a domain error under its field (mapped to an input id by
-// fieldID), or under the form when it names none.
+// AddErr records a domain error, each of its problems under its field
+// (mapped to an input id by fieldID), or under the form when it names none.
 func (s *Server) addErr(r *http.Request, fe *FormErrors, err error, fieldID func(string) string) bool {
 	e := errs.As(err)
 	if e == nil || e.Kind == errs.Internal || e.Kind == errs.Unavailable {
 		return false
 	}
-	f := e.Field
-	if fieldID != nil {
-		f = fieldID(f)
+	for _, v := range e.All() {
+		f := v.Field
+		if fieldID != nil {
+			f = fieldID(f)
+		}
+		fe.AddRule(f, v.Reason, s.message(r, &errs.Error{Message: v.Message, MessageVI: v.MessageVI}))
 	}
-	fe.Add(f, s.message(r, e))
 	return true
 }
 

@@ -158,7 +158,6 @@ func (s *Server) parseApproval(r *http.Request, l *Localizer, v *editorView, fe 
 // redirected (to a successor item or URL) or gone. The request is a
 // revision approved like any other.
 func (s *Server) unpublish(w http.ResponseWriter, r *http.Request) error {
-	l := s.loc(r)
 	actor := current(r).Account
 	id := r.PathValue("id")
 	var (
@@ -173,23 +172,13 @@ func (s *Server) unpublish(w http.ResponseWriter, r *http.Request) error {
 	switch form.Mode {
 	case "withdraw":
 		state, action = pb.PublicationState_PUBLICATION_STATE_WITHDRAWN, editorial.ActionRequestWithdraw
-		if form.Reason == "" {
-			fe.Add("reason", l.T("unpub.reason_required"))
-		}
 		u = &pb.Unpublishing{Reason: form.Reason}
 	case "redirect":
+		// The hub's rules (exactly one successor, well formed) are
+		// RequestUnpublish's, which refuses with the hub's reasons.
 		state, action = pb.PublicationState_PUBLICATION_STATE_REDIRECTED, editorial.ActionRequestRedirect
-		hasRef := form.ContentID != ""
-		switch {
-		case hasRef == (form.URL != ""):
-			fe.Add("successor_id", l.T("unpub.successor_one"))
-		case hasRef && form.Tenant == "":
-			fe.Add("successor_tenant", l.T("unpub.successor_tenant_required"))
-		case !hasRef && !strings.HasPrefix(form.URL, "https://") && !strings.HasPrefix(form.URL, "http://"):
-			fe.Add("successor_url", l.T("editor.url_invalid"))
-		}
 		u = &pb.Unpublishing{SuccessorUrl: form.URL}
-		if hasRef {
+		if form.ContentID != "" { // the tenant field is filled in with this tenant
 			u.Successor = &pb.ContentRef{Tenant: form.Tenant, ContentId: form.ContentID}
 		}
 	case "gone":
@@ -209,9 +198,11 @@ func (s *Server) unpublish(w http.ResponseWriter, r *http.Request) error {
 			switch {
 			case strings.Contains(f, "reason"):
 				return "reason"
-			case strings.Contains(f, "tenant"):
+			case strings.Contains(f, "successor.tenant"):
 				return "successor_tenant"
-			case strings.Contains(f, "successor"):
+			case strings.Contains(f, "successor_url"):
+				return "successor_url"
+			case strings.HasPrefix(f, "unpublishing"):
 				return "successor_id"
 			}
 			return ""

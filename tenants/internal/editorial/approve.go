@@ -8,6 +8,7 @@ import (
 
 	"github.com/jackc/pgx/v5"
 	pb "github.com/portalhub/portalhub/proto/gen/portalhub/v1"
+	"github.com/portalhub/portalhub/services/contentrules"
 	"github.com/portalhub/portalhub/tenants/internal/accounts"
 	"github.com/portalhub/portalhub/tenants/internal/errs"
 	"github.com/portalhub/portalhub/tenants/internal/store"
@@ -203,8 +204,8 @@ func Authors(rev Revision, contributors []Contributor) []*pb.Person {
 		seen[key] = true
 		out = append(out, &pb.Person{Name: c.Name})
 	}
-	if len(out) > 20 { // the hub's limit
-		out = out[:20]
+	if len(out) > contentrules.MaxAuthors {
+		out = out[:contentrules.MaxAuthors]
 	}
 	return out
 }

@@ -11,6 +11,7 @@ import (
 	"github.com/jackc/pgx/v5/pgconn"
 	"github.com/jackc/pgx/v5/pgxpool"
 	pb "github.com/portalhub/portalhub/proto/gen/portalhub/v1"
+	"github.com/portalhub/portalhub/services/contentrules"
 	"github.com/portalhub/portalhub/tenants/internal/accounts"
 	"github.com/portalhub/portalhub/tenants/internal/errs"
 	"github.com/portalhub/portalhub/tenants/internal/store"
@@ -343,7 +344,11 @@ func (s *Service) SaveDraft(ctx context.Context, actor accounts.Account, revID i
 		if err != nil {
 			return err
 		}
-		prepared, notices, err := prepare(ch, keep)
+		cats, err := s.categories(ctx)
+		if err != nil {
+			return err
+		}
+		prepared, notices, err := prepare(ch, keep, cats)
 		if err != nil {
 			return err
 		}
@@ -569,7 +574,8 @@ func (s *Service) RequestUnpublish(ctx context.Context, actor accounts.Account, 
 		return Revision{}, err
 	}
 	u = normalizeUnpublishing(state, u)
-	if err := store.CheckUnpublishing(state, u); err != nil {
+	cats, err := s.categories(ctx)
+	if err != nil {
 		return Revision{}, err
 	}
 	var out Revision
@@ -583,6 +589,9 @@ func (s *Service) RequestUnpublish(ctx context.Context, actor accounts.Account, 
 			return err
 		}
 		ch.State, ch.Unpublishing = state, u
+		if _, err := checkRules(ch, cats); err != nil {
+			return err
+		}
 		// The requester is its author, not its reviewer; the push names them
 		// as the editor who proposed it (see Approve).
 		out, err = s.insert(ctx, tx, actor, newRevision{state: next, unpublish: true, change: ch, base: base})
@@ -698,4 +707,14 @@ func wrap(err error, format string, args ...any) error {
 		return nil
 	}
 	return fmt.Errorf(format+": %w", append(args, err)...)
+}
+
+// categories returns the hub's category list as the sub-portal keeps it
+// (nil when the hub never sent one: the hub decides).
+func (s *Service) categories(ctx context.Context) (contentrules.Categories, error) {
+	list, err := s.st.Categories(ctx)
+	if err != nil {
+		return nil, err
+	}
+	return contentrules.CategoriesOf(list), nil
 }

@@ -364,7 +364,7 @@ func TestSaveDraftValidatesAndRefusesOthersDrafts(t *testing.T) {
 		{"bad slug", func(c *editorial.Change) { c.Texts["vi"] = editorial.LocaleText{Title: "T", Slug: "có dấu"} }, "texts[vi].slug"},
 		{"no kind", func(c *editorial.Change) { c.Kind = pb.ContentKind_CONTENT_KIND_UNSPECIFIED }, "kind"},
 		{"no category", func(c *editorial.Change) { c.Category = " " }, "category"},
-		{"details of another kind", func(c *editorial.Change) { c.Details = &pb.LegalDocument{Number: "1/2025/QĐ-UBND"} }, "details"},
+		{"details of another kind", func(c *editorial.Change) { c.Details = &pb.LegalDocument{Number: "1/2025/QĐ-UBND"} }, "legal_document"},
 		{"too many attachments", func(c *editorial.Change) {
 			for range 21 {
 				c.Attachments = append(c.Attachments, &pb.Attachment{Sha256: strings.Repeat("0", 64)})

@@ -2,23 +2,23 @@ package editorial
 
 import (
 	"fmt"
+	"strconv"
 	"strings"
 	"unicode"
 	"unicode/utf8"
 
 	pb "github.com/portalhub/portalhub/proto/gen/portalhub/v1"
+	"github.com/portalhub/portalhub/services/contentrules"
 	"github.com/portalhub/portalhub/tenants/internal/errs"
-	"github.com/portalhub/portalhub/tenants/internal/store"
 	"golang.org/x/text/unicode/norm"
+	"google.golang.org/protobuf/proto"
 )
 
-// Limits of a change (the hub's limits, and a Markdown body small enough
-// that its HTML stays well under the hub's 1 MiB).
+// Limits of the workflow's own records (the item's limits are the hub's, in
+// contentrules): a Markdown body small enough that its HTML stays well under
+// the hub's 1 MiB, and the royalty records.
 const (
-	MaxTitle        = 300       // characters
-	MaxSummary      = 1000      // characters
 	MaxMarkdown     = 200 << 10 // bytes
-	MaxAttachments  = 20
 	MaxContributors = 50
 	maxName         = 200 // characters
 	maxComment      = 2000
@@ -28,18 +28,29 @@ const (
 // keepAsTyped name it: "texts[vi].title", "texts[en].markdown", ...
 func TextField(locale, name string) string { return fmt.Sprintf("texts[%s].%s", locale, name) }
 
+// Check returns what prepare refuses ch for, or nil: the hub's verdict on
+// the item the change would push (see prepare), as the back office shows it
+// before saving. cats is the hub's category list as the sub-portal keeps it
+// (nil when the hub never sent it: the hub decides).
+func Check(ch Change, keepAsTyped map[string]bool, cats contentrules.Categories) error {
+	_, _, err := prepare(ch, keepAsTyped, cats)
+	return err
+}
+
 // prepare normalises a change to be saved and checks it: text NFC, legacy
 // Vietnamese encodings converted (unless keepAsTyped names the field) with
-// a notice, broken text refused, empty slugs made from titles, and every
-// limit. It returns the change as it is stored.
-func prepare(ch Change, keepAsTyped map[string]bool) (Change, []TextNotice, error) {
+// a notice, broken text refused, empty slugs made from titles, the content
+// id made from the Vietnamese slug when empty; then the item the change
+// would push (Markdown rendered) goes through the hub's rules
+// (contentrules.CheckDraft: everything but what approval fills in), and
+// every violation is refused with the hub's reason under the change's field
+// names (texts[vi].title, texts[vi].markdown, legal_document.number, ...).
+// It returns the change as it is stored.
+func prepare(ch Change, keepAsTyped map[string]bool, cats contentrules.Categories) (Change, []TextNotice, error) {
 	ch = ch.clone()
 	texts := map[string]LocaleText{}
 	var notices []TextNotice
 	for loc, t := range ch.Texts {
-		if loc != "vi" && loc != "en" && loc != "ru" {
-			return Change{}, nil, errs.Invalid("texts["+loc+"]", "locale must be vi, en or ru", "Ngôn ngữ phải là vi, en hoặc ru.")
-		}
 		fields := []struct {
 			name string
 			p    *string
@@ -47,7 +58,7 @@ func prepare(ch Change, keepAsTyped map[string]bool) (Change, []TextNotice, erro
 		for _, f := range fields {
 			field := TextField(loc, f.name)
 			if !utf8.ValidString(*f.p) || strings.ContainsRune(*f.p, utf8.RuneError) {
-				return Change{}, nil, errs.Invalid(field, "the text is not valid UTF-8",
+				return Change{}, nil, errs.Refused(field, contentrules.ReasonInvalidUTF8, "the text is not valid UTF-8",
 					fmt.Sprintf("%s: văn bản không phải Unicode hợp lệ (UTF-8).", fieldVI(field)))
 			}
 			s := norm.NFC.String(*f.p)
@@ -73,17 +84,9 @@ func prepare(ch Change, keepAsTyped map[string]bool) (Change, []TextNotice, erro
 		if t == (LocaleText{}) {
 			continue // an empty translation is no translation
 		}
-		if t.Title == "" {
-			return Change{}, nil, errs.Invalid(TextField(loc, "title"), "title is required", fieldVI(TextField(loc, "title"))+" là bắt buộc.")
-		}
-		if n := utf8.RuneCountInString(t.Title); n > MaxTitle {
-			return Change{}, nil, tooLong(TextField(loc, "title"), n, MaxTitle)
-		}
-		if n := utf8.RuneCountInString(t.Summary); n > MaxSummary {
-			return Change{}, nil, tooLong(TextField(loc, "summary"), n, MaxSummary)
-		}
 		if len(t.Markdown) > MaxMarkdown {
-			return Change{}, nil, errs.Invalid(TextField(loc, "markdown"), fmt.Sprintf("the body is %d bytes, at most %d", len(t.Markdown), MaxMarkdown),
+			return Change{}, nil, errs.Refused(TextField(loc, "markdown"), contentrules.ReasonTooLarge,
+				fmt.Sprintf("the body is %d bytes, at most %d", len(t.Markdown), MaxMarkdown),
 				fmt.Sprintf("%s quá dài: %d KiB, tối đa %d KiB.", fieldVI(TextField(loc, "markdown")), (len(t.Markdown)+1023)/1024, MaxMarkdown>>10))
 		}
 		if t.Slug == "" {
@@ -91,88 +94,79 @@ func prepare(ch Change, keepAsTyped map[string]bool) (Change, []TextNotice, erro
 		} else {
 			t.Slug = strings.ToLower(t.Slug)
 		}
-		if !store.ValidSlug(t.Slug) {
-			return Change{}, nil, errs.Invalid(TextField(loc, "slug"), "slug must be 1-200 characters of a-z, 0-9 and -",
-				"Đường dẫn (slug) phải gồm 1–200 ký tự a-z, 0-9 hoặc dấu -.")
-		}
 		texts[loc] = t
 	}
-	if _, ok := texts["vi"]; !ok {
-		return Change{}, nil, errs.Invalid(TextField("vi", "title"), "a Vietnamese title is required", "Bắt buộc phải có tiêu đề tiếng Việt.")
-	}
 	ch.Texts = texts
-
+	ch.Category = strings.TrimSpace(ch.Category)
 	if ch.ContentID == "" {
 		ch.ContentID = texts["vi"].Slug
-		if len(ch.ContentID) > 100 {
-			ch.ContentID = strings.TrimRight(ch.ContentID[:100], "-")
+		if len(ch.ContentID) > contentrules.MaxContentID {
+			ch.ContentID = strings.TrimRight(ch.ContentID[:contentrules.MaxContentID], "-")
 		}
 	}
-	if err := store.CheckContentID(ch.ContentID); err != nil {
-		return Change{}, nil, err
-	}
-	if ch.Kind == pb.ContentKind_CONTENT_KIND_UNSPECIFIED || pb.ContentKind_name[int32(ch.Kind)] == "" {
-		return Change{}, nil, errs.Invalid("kind", "kind is required", "Chưa chọn loại nội dung.")
-	}
-	ch.Category = strings.TrimSpace(ch.Category)
-	if ch.Category == "" {
-		return Change{}, nil, errs.Invalid("category", "category is required", "Chưa chọn chuyên mục.")
-	}
-	if err := checkDetails(ch.Kind, ch); err != nil {
-		return Change{}, nil, err
-	}
-	if len(ch.Attachments) > MaxAttachments {
-		return Change{}, nil, errs.Invalid("attachments", fmt.Sprintf("at most %d attachments", MaxAttachments),
-			fmt.Sprintf("Tối đa %d tệp đính kèm.", MaxAttachments))
-	}
-	for i, a := range ch.Attachments {
-		if !store.ValidSHA256(a.GetSha256()) {
-			return Change{}, nil, errs.Invalid(fmt.Sprintf("attachments[%d].sha256", i), "not a lower-case hex SHA-256",
-				"Mã SHA-256 của tệp đính kèm không hợp lệ.")
-		}
-		if n := utf8.RuneCountInString(a.GetTitle()); n > MaxTitle {
-			return Change{}, nil, tooLong(fmt.Sprintf("attachments[%d].title", i), n, MaxTitle)
-		}
-	}
-	if n := utf8.RuneCountInString(ch.Unpublishing.GetReason()); n > store.MaxUnpublishReason {
-		return Change{}, nil, tooLong("unpublishing.reason", n, store.MaxUnpublishReason)
-	}
-	// The shell normalises every other string to NFC and checks the
-	// details' type; reading it back gives the change as stored.
-	shell, err := ch.shell()
+	shell, err := checkRules(ch, cats)
 	if err != nil {
 		return Change{}, nil, err
 	}
 	return changeFromShell(shell, texts), notices, nil
 }
 
-// checkDetails refuses details of another kind than the change's.
-func checkDetails(kind pb.ContentKind, ch Change) error {
-	if ch.Details == nil {
-		return nil
+// checkRules refuses a change whose item the hub would refuse: the item it
+// would push (Markdown rendered) goes through contentrules.CheckDraft
+// (everything but what approval fills in), and the violations come back
+// with the hub's reasons under the change's field names. It returns the
+// change's shell (everything but its texts; every string NFC, the details'
+// type checked), from which the change is read back as stored.
+func checkRules(ch Change, cats contentrules.Categories) (*pb.ContentItem, error) {
+	shell, err := ch.shell()
+	if err != nil {
+		return nil, err
 	}
-	var ok bool
-	switch ch.Details.(type) {
-	case *pb.LegalDocument:
-		ok = kind == pb.ContentKind_CONTENT_KIND_LEGAL_DOCUMENT
-	case *pb.PublicService:
-		ok = kind == pb.ContentKind_CONTENT_KIND_PUBLIC_SERVICE
-	case *pb.ProcurementNotice:
-		ok = kind == pb.ContentKind_CONTENT_KIND_PROCUREMENT_NOTICE
-	case *pb.Dataset:
-		ok = kind == pb.ContentKind_CONTENT_KIND_DATASET
-	case *pb.OrganisationUnit:
-		ok = kind == pb.ContentKind_CONTENT_KIND_ORGANISATION_UNIT
-	case *pb.DirectoryEntry:
-		ok = kind == pb.ContentKind_CONTENT_KIND_DIRECTORY_ENTRY
-	case *pb.ExternalLink:
-		ok = kind == pb.ContentKind_CONTENT_KIND_EXTERNAL_LINK
+	item := proto.Clone(shell).(*pb.ContentItem)
+	for _, a := range item.GetAttachments() {
+		if a.GetFilename() == "" {
+			a.Filename = "file" // approval names it after its stored file
+		}
 	}
+	locales := sortedLocales(ch.Texts)
+	for _, loc := range locales {
+		t := ch.Texts[loc]
+		item.Translations = append(item.Translations, &pb.Translation{Locale: loc, Title: t.Title, Summary: t.Summary,
+			BodyHtml: RenderMarkdown(t.Markdown), Slug: t.Slug})
+	}
+	if e := errs.Rules(contentrules.CheckDraft(item, cats), func(hub string) string { return changeField(hub, locales) }); e != nil {
+		return nil, e
+	}
+	return shell, nil
+}
+
+// changeField names a field of the item a change pushes as the change names
+// it: "item.translations[vi].body_html" is "texts[vi].markdown", a
+// translation named by its index (an unknown locale) is named by its
+// locale, the missing Vietnamese translation is "texts[vi].title", and
+// "item.legal_document.number" is "legal_document.number". locales are the
+// translations' locales in the item's order.
+func changeField(hub string, locales []string) string {
+	f := strings.TrimPrefix(strings.TrimPrefix(hub, "item"), ".")
+	rest, ok := strings.CutPrefix(f, "translations")
 	if !ok {
-		return errs.Invalid("details", fmt.Sprintf("details %T do not belong to kind %s", ch.Details, kind),
-			"Thông tin chi tiết không khớp với loại nội dung đã chọn.")
+		return f
 	}
-	return nil
+	if rest == "" {
+		return TextField("vi", "title")
+	}
+	key, sub, _ := strings.Cut(strings.TrimPrefix(rest, "["), "]")
+	if i, err := strconv.Atoi(key); err == nil && i >= 0 && i < len(locales) {
+		key = locales[i]
+	}
+	sub = strings.TrimPrefix(sub, ".")
+	switch sub {
+	case "body_html":
+		sub = "markdown"
+	case "", "locale":
+		return "texts[" + key + "]"
+	}
+	return TextField(key, sub)
 }
 
 func tooLong(field string, n, limit int) error {

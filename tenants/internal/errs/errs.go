@@ -10,6 +10,7 @@ import (
 	"fmt"
 	"net/http"
 
+	"github.com/portalhub/portalhub/services/contentrules"
 	"github.com/portalhub/portalhub/services/pgerr"
 )
 
@@ -30,14 +31,56 @@ const (
 	TooManyRequests
 )
 
-// Error is a domain error: a kind, the field it concerns (if any), and the
-// message in English and in Vietnamese.
+// Error is a domain error: a kind, the field it concerns (if any), the
+// hub's reason code when the error is one of the hub's rules (see
+// docs/ARCHITECTURE.md, "Reason codes"), and the message in English and in
+// Vietnamese.
 type Error struct {
 	Kind      Kind
 	Field     string
+	Reason    string // e.g. "TOO_LONG"; "" when no rule of the hub says it
 	Message   string // English
 	MessageVI string // Vietnamese
 	Err       error  // the cause, if any
+	// Violations lists every problem when there are several (the first is
+	// the one Field, Reason and the messages describe); nil for one.
+	Violations []Violation
+}
+
+// Violation is one problem of a request, as the hub's rules name it.
+type Violation struct {
+	Field, Reason, Message, MessageVI string
+}
+
+// Rules returns the InvalidArgument error that refuses a request for the
+// violations of the hub's rules vs (nil when there are none), each under
+// the field name field gives it (the hub names fields of the pushed item,
+// such as "item.translations[vi].title").
+func Rules(vs []contentrules.Violation, field func(hub string) string) *Error {
+	if len(vs) == 0 {
+		return nil
+	}
+	e := &Error{Kind: InvalidArgument}
+	for _, v := range vs {
+		e.Violations = append(e.Violations, Violation{Field: field(v.Field), Reason: v.Reason, Message: v.Description, MessageVI: v.MessageVI})
+	}
+	first := e.Violations[0]
+	e.Field, e.Reason, e.Message, e.MessageVI = first.Field, first.Reason, first.Message, first.MessageVI
+	if n := len(vs) - 1; n > 0 {
+		e.Message += fmt.Sprintf(" (and %d more problems)", n)
+		e.MessageVI += fmt.Sprintf(" (và %d lỗi khác)", n)
+	} else {
+		e.Violations = nil
+	}
+	return e
+}
+
+// All returns every problem e describes: its Violations, or e itself as one.
+func (e *Error) All() []Violation {
+	if len(e.Violations) > 0 {
+		return e.Violations
+	}
+	return []Violation{{Field: e.Field, Reason: e.Reason, Message: e.Message, MessageVI: e.MessageVI}}
 }
 
 func (e *Error) Error() string {
@@ -60,6 +103,12 @@ func New(k Kind, field, en, vi string) *Error {
 
 // Invalid returns an InvalidArgument error about field.
 func Invalid(field, en, vi string) *Error { return New(InvalidArgument, field, en, vi) }
+
+// Refused returns an InvalidArgument error about field for one of the hub's
+// reasons.
+func Refused(field, reason, en, vi string) *Error {
+	return &Error{Kind: InvalidArgument, Field: field, Reason: reason, Message: en, MessageVI: vi}
+}
 
 // Wrap returns an internal error with a cause.
 func Wrap(err error, format string, args ...any) error {

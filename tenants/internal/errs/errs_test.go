@@ -4,10 +4,12 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"strings"
 	"testing"
 
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgconn"
+	"github.com/portalhub/portalhub/services/contentrules"
 )
 
 func TestFromDatabase(t *testing.T) {
@@ -39,5 +41,28 @@ func TestFromDatabase(t *testing.T) {
 	}
 	if FromDatabase(nil) != nil {
 		t.Error("FromDatabase(nil) != nil")
+	}
+}
+
+func TestRules(t *testing.T) {
+	if Rules(nil, strings.ToUpper) != nil {
+		t.Errorf("Rules(nil) is not nil")
+	}
+	one := Rules([]contentrules.Violation{{Field: "item.category", Reason: contentrules.ReasonUnknownCategory, Description: "unknown", MessageVI: "Không có"}},
+		func(f string) string { return strings.TrimPrefix(f, "item.") })
+	if one.Kind != InvalidArgument || one.Field != "category" || one.Reason != contentrules.ReasonUnknownCategory ||
+		one.MessageVI != "Không có" || one.Violations != nil || len(one.All()) != 1 {
+		t.Errorf("one violation: %+v", one)
+	}
+	two := Rules([]contentrules.Violation{
+		{Field: "item.translations[vi].title", Reason: contentrules.ReasonTooLong, Description: "long", MessageVI: "Dài"},
+		{Field: "item.version", Reason: contentrules.ReasonVersionZero, Description: "zero", MessageVI: "Không"},
+	}, func(f string) string { return f })
+	if two.Reason != contentrules.ReasonTooLong || len(two.All()) != 2 || two.All()[1].Reason != contentrules.ReasonVersionZero ||
+		two.MessageVI != "Dài (và 1 lỗi khác)" {
+		t.Errorf("two violations: %+v", two)
+	}
+	if HTTPStatus(two.Kind) != http.StatusBadRequest {
+		t.Errorf("status %d", HTTPStatus(two.Kind))
 	}
 }

@@ -88,7 +88,9 @@ func CheckFile(filename string, data []byte) (name, mediaType string, err error)
 		case contentrules.FileEmpty:
 			kind = errs.InvalidArgument
 		}
-		return name, "", errs.New(kind, field, fe.Description, fe.MessageVI)
+		e := errs.New(kind, field, fe.Description, fe.MessageVI)
+		e.Reason = fe.Reason
+		return name, "", e
 	}
 	return name, mediaType, err
 }

@@ -10,6 +10,7 @@ import (
 
 	"github.com/jackc/pgx/v5"
 	pb "github.com/portalhub/portalhub/proto/gen/portalhub/v1"
+	"github.com/portalhub/portalhub/services/contentrules"
 	"github.com/portalhub/portalhub/tenants/internal/errs"
 	"google.golang.org/protobuf/encoding/protojson"
 	"google.golang.org/protobuf/proto"
@@ -157,7 +158,7 @@ func unpublishBuild(in UnpublishInput) buildFunc {
 		}
 		item.Approver = in.Approver
 		item.Editor = in.Editor
-		normalizeNFC(item.ProtoReflect())
+		contentrules.NFC(item)
 		return item, nil
 	}
 }
@@ -185,9 +186,6 @@ func (s *Store) change(ctx context.Context, contentID, action, actor string, onl
 // set, is the outbox row's due time.
 func (s *Store) changeTx(ctx context.Context, tx pgx.Tx, contentID, action, actor string, onlyIfChanged bool, publishAt *time.Time,
 	build buildFunc) (uint64, bool, error) {
-	if err := CheckContentID(contentID); err != nil {
-		return 0, false, err
-	}
 	// The advisory lock serialises the creation of an item that has no row
 	// to lock yet; the row lock serialises every change of an existing one.
 	if _, err := tx.Exec(ctx, `SELECT pg_advisory_xact_lock(hashtextextended($1, 0))`, contentID); err != nil {
@@ -222,10 +220,8 @@ func (s *Store) changeTx(ctx context.Context, tx pgx.Tx, contentID, action, acto
 	if item.GetContentId() != contentID {
 		return 0, false, errs.Invalid("content_id", "content_id does not match", "Mã nội dung không khớp.")
 	}
-	if err := validate(item); err != nil {
-		return 0, false, err
-	}
-	if err := s.resolveAttachments(ctx, tx, item); err != nil {
+	missing, err := s.resolveAttachments(ctx, tx, item)
+	if err != nil {
 		return 0, false, err
 	}
 	if item.PublishedAt == nil && publishAt != nil {
@@ -234,13 +230,26 @@ func (s *Store) changeTx(ctx context.Context, tx pgx.Tx, contentID, action, acto
 	if item.PublishedAt == nil {
 		item.PublishedAt = timestamppb.New(time.Now().Truncate(time.Second))
 	}
+	next := max(curVersion, seen, maxVersion) + 1
+	item.Version = uint64(next)
+	// The item as it will be pushed: refused now for whatever the hub
+	// would refuse it for, then for a file that was never uploaded (which
+	// the hub would refuse as BLOB_MISSING).
+	cats, err := categories(ctx, tx)
+	if err != nil {
+		return 0, false, err
+	}
+	if err := checkRules(item, missing, contentrules.CategoriesOf(cats)); err != nil {
+		return 0, false, err
+	}
+	if missing >= 0 {
+		return 0, false, errs.Refused(fmt.Sprintf("attachments[%d].sha256", missing), contentrules.ReasonBlobMissing,
+			"no file with this SHA-256 was uploaded", "Tệp đính kèm chưa được tải lên (không có tệp với mã SHA-256 này).")
+	}
 	hash := contentHash(item)
 	if onlyIfChanged && cur != nil && hash == curHash {
 		return uint64(curVersion), false, nil
 	}
-
-	next := max(curVersion, seen, maxVersion) + 1
-	item.Version = uint64(next)
 	doc, err := protojson.Marshal(item)
 	if err != nil {
 		return 0, false, fmt.Errorf("encode %s: %w", contentID, err)
@@ -289,25 +298,29 @@ func (s *Store) changeTx(ctx context.Context, tx pgx.Tx, contentID, action, acto
 	return uint64(next), true, nil
 }
 
-// resolveAttachments checks that every attachment's file is stored and fills
-// in its name and media type from the file when the item leaves them empty.
-func (s *Store) resolveAttachments(ctx context.Context, tx pgx.Tx, item *pb.ContentItem) error {
+// resolveAttachments fills in each attachment's name (when the item leaves
+// it empty) and media type from its stored file, and returns the index of
+// the first attachment whose file is not stored (-1 when all are).
+func (s *Store) resolveAttachments(ctx context.Context, tx pgx.Tx, item *pb.ContentItem) (missing int, err error) {
+	missing = -1
 	for i, a := range item.GetAttachments() {
 		var mediaType, filename string
 		err := tx.QueryRow(ctx, `SELECT media_type, filename FROM blobs WHERE sha256 = $1`, a.GetSha256()).Scan(&mediaType, &filename)
 		if errors.Is(err, pgx.ErrNoRows) {
-			return errs.Invalid(fmt.Sprintf("attachments[%d].sha256", i), "no file with this SHA-256 was uploaded",
-				"Tệp đính kèm chưa được tải lên (không có tệp với mã SHA-256 này).")
+			if missing < 0 {
+				missing = i
+			}
+			continue
 		}
 		if err != nil {
-			return fmt.Errorf("read blob %s: %w", a.GetSha256(), err)
+			return 0, fmt.Errorf("read blob %s: %w", a.GetSha256(), err)
 		}
 		if a.Filename == "" {
 			a.Filename = filename
 		}
 		a.MediaType = mediaType // what was detected from the content wins
 	}
-	return nil
+	return missing, nil
 }
 
 type person struct {

@@ -1,0 +1,220 @@
+package api_test
+
+import (
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"net/http/httptest"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	pb "github.com/portalhub/portalhub/proto/gen/portalhub/v1"
+	"github.com/portalhub/portalhub/services/contentrules"
+	"github.com/portalhub/portalhub/tenants/internal/editorial"
+	"github.com/portalhub/portalhub/tenants/internal/errs"
+	"github.com/portalhub/portalhub/tenants/internal/storetest"
+	"google.golang.org/protobuf/encoding/protojson"
+	"google.golang.org/protobuf/proto"
+	"google.golang.org/protobuf/types/known/timestamppb"
+)
+
+// TestBackOfficeAPIAndHubAgree runs one table of good and bad items through
+// the three places that judge an item: the back office's check
+// (editorial.Check, which the editor's form and the save of a draft call),
+// the sub-portal API (POST /api/items, through its handler and store) and
+// the hub's validation (contentrules.Prepare, as the ingest server calls it),
+// all with the hub's category list (from the hub's own migrations; the
+// sub-portal keeps the same list). Each must give the same verdict with the
+// same reason codes, and the table says which.
+func TestBackOfficeAPIAndHubAgree(t *testing.T) {
+	srv, st := newServer(t)
+	cats := contentrules.CategoriesOf(storetest.HubCategories(t))
+	csv, err := st.PutBlob(t.Context(), "so-lieu.csv", []byte("thang,luot\n1,120000\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+
+	for i, c := range agreementCases(csv.SHA256) {
+		if c.item.GetContentId() == "tin-le-hoi" {
+			c.item.ContentId = fmt.Sprintf("tin-%d", i) // each case is an item of its own
+		}
+		t.Run(c.name, func(t *testing.T) {
+			hub := hubVerdict(c.item, cats)
+			backOffice := backOfficeVerdict(c.item, cats)
+			apiVerdict := apiVerdict(t, srv, c.item)
+			if !slices.Equal(hub, c.want) {
+				t.Errorf("the hub says %v, the table %v", hub, c.want)
+			}
+			if !slices.Equal(backOffice, hub) {
+				t.Errorf("the back office says %v, the hub %v", backOffice, hub)
+			}
+			if !slices.Equal(apiVerdict, hub) {
+				t.Errorf("the API says %v, the hub %v", apiVerdict, hub)
+			}
+		})
+	}
+}
+
+type agreementCase struct {
+	name string
+	item *pb.ContentItem
+	want []string // the reason codes of the refusal; nil when the item is accepted
+}
+
+// agreementCases are valid items of each kind, then items each with one
+// mistake. dataSHA is a CSV file the sub-portal holds.
+func agreementCases(dataSHA string) []agreementCase {
+	article := func(mutate ...func(*pb.ContentItem)) *pb.ContentItem {
+		it := &pb.ContentItem{
+			ContentId: "tin-le-hoi", Kind: pb.ContentKind_CONTENT_KIND_ARTICLE, Category: "news",
+			State: pb.PublicationState_PUBLICATION_STATE_PUBLISHED,
+			Translations: []*pb.Translation{
+				{Locale: "vi", Title: "Lễ hội biển Nha Trang", Slug: "le-hoi-bien", BodyHtml: "<p>Khai mạc</p>"},
+				{Locale: "en", Title: "Nha Trang Sea Festival", Slug: "sea-festival", BodyHtml: "<p>Opening</p>"},
+			},
+			Authors:     []*pb.Person{{Name: "Phóng viên Trần Văn An"}},
+			Approver:    &pb.Person{Name: "Ban biên tập"},
+			PublishedAt: timestamppb.New(time.Date(2026, 11, 20, 8, 0, 0, 0, time.UTC)),
+		}
+		for _, m := range mutate {
+			m(it)
+		}
+		return it
+	}
+	of := func(kind pb.ContentKind, category string, details proto.Message) *pb.ContentItem {
+		return article(func(it *pb.ContentItem) {
+			it.Kind, it.Category = kind, category
+			if err := contentrules.SetDetails(it, details); err != nil {
+				panic(err)
+			}
+		})
+	}
+	sha := strings.Repeat("ab", 32)
+	attachments := func(n int) []*pb.Attachment {
+		var out []*pb.Attachment
+		for i := range n {
+			out = append(out, &pb.Attachment{Sha256: strings.Repeat(string(rune('a'+i%6)), 64), Filename: "tep.pdf"})
+		}
+		return out
+	}
+	legal := &pb.LegalDocument{Number: "15/2025/QĐ-UBND", DocumentType: "Quyết định", Issuer: "UBND tỉnh Khánh Hòa", IssuedOn: "2025-06-30"}
+
+	return []agreementCase{
+		{"article", article(), nil},
+		{"page", of(pb.ContentKind_CONTENT_KIND_PAGE, "introduction", nil), nil},
+		{"legal document", of(pb.ContentKind_CONTENT_KIND_LEGAL_DOCUMENT, "legal", legal), nil},
+		{"public service", of(pb.ContentKind_CONTENT_KIND_PUBLIC_SERVICE, "public-services",
+			&pb.PublicService{Code: "1.001234", Level: 2, Url: "https://dichvucong.gov.vn/p/1.001234"}), nil},
+		{"procurement notice", of(pb.ContentKind_CONTENT_KIND_PROCUREMENT_NOTICE, "procurement",
+			&pb.ProcurementNotice{NoticeType: "procurement", ValueVnd: 1_250_000_000}), nil},
+		{"dataset", article(func(it *pb.ContentItem) {
+			it.Kind, it.Category = pb.ContentKind_CONTENT_KIND_DATASET, "statistics"
+			it.Details = &pb.ContentItem_Dataset{Dataset: &pb.Dataset{Format: "CSV", DataSha256: dataSHA}}
+			it.Attachments = []*pb.Attachment{{Sha256: dataSHA, Filename: "so-lieu.csv"}}
+		}), nil},
+		{"organisation unit", of(pb.ContentKind_CONTENT_KIND_ORGANISATION_UNIT, "organisation",
+			&pb.OrganisationUnit{Address: "01 Trần Phú", Email: "vanphong@khanhhoa.gov.vn",
+				Officials: []*pb.Official{{Name: "Phạm Thị Dung", Position: "Giám đốc", Email: "dung.pt@khanhhoa.gov.vn"}}}), nil},
+		{"directory entry", of(pb.ContentKind_CONTENT_KIND_DIRECTORY_ENTRY, "directory",
+			&pb.DirectoryEntry{Url: "https://sotc.khanhhoa.gov.vn", Agency: "Sở Tài chính"}), nil},
+		{"external link", of(pb.ContentKind_CONTENT_KIND_EXTERNAL_LINK, "links",
+			&pb.ExternalLink{Url: "https://chinhphu.vn", Scope: pb.LinkScope_LINK_SCOPE_CENTRAL}), nil},
+
+		{"unknown category", article(func(it *pb.ContentItem) { it.Category = "the-thao" }),
+			[]string{contentrules.ReasonUnknownCategory}},
+		{"legal document under news", of(pb.ContentKind_CONTENT_KIND_LEGAL_DOCUMENT, "news", legal),
+			[]string{contentrules.ReasonKindCategoryMismatch}},
+		{"title too long", article(func(it *pb.ContentItem) { it.Translations[0].Title = strings.Repeat("ă", contentrules.MaxTitle+1) }),
+			[]string{contentrules.ReasonTooLong}},
+		{"bad slug", article(func(it *pb.ContentItem) { it.Translations[1].Slug = "sea_festival!" }),
+			[]string{contentrules.ReasonInvalidFormat}},
+		{"bad content id", article(func(it *pb.ContentItem) { it.ContentId = "-tin" }),
+			[]string{contentrules.ReasonInvalidFormat}},
+		{"no Vietnamese", article(func(it *pb.ContentItem) { it.Translations = it.Translations[1:] }),
+			[]string{contentrules.ReasonMissingVietnamese}},
+		{"unknown locale", article(func(it *pb.ContentItem) {
+			it.Translations = append(it.Translations, &pb.Translation{Locale: "fr", Title: "Fête de la mer", Slug: "fete"})
+		}), []string{contentrules.ReasonUnknownLocale}},
+		{"withdrawn without reason", article(func(it *pb.ContentItem) {
+			it.State, it.Unpublishing = pb.PublicationState_PUBLICATION_STATE_WITHDRAWN, &pb.Unpublishing{Reason: "  "}
+		}), []string{contentrules.ReasonMissingReason}},
+		{"redirected to an item and a URL", article(func(it *pb.ContentItem) {
+			it.State = pb.PublicationState_PUBLICATION_STATE_REDIRECTED
+			it.Unpublishing = &pb.Unpublishing{Successor: &pb.ContentRef{Tenant: "so-du-lich", ContentId: "tin-moi"},
+				SuccessorUrl: "https://khanhhoa.gov.vn/vi/tin-moi"}
+		}), []string{contentrules.ReasonInvalidSuccessor}},
+		{"redirected to a malformed URL", article(func(it *pb.ContentItem) {
+			it.State, it.Unpublishing = pb.PublicationState_PUBLICATION_STATE_REDIRECTED, &pb.Unpublishing{SuccessorUrl: "javascript:alert(1)"}
+		}), []string{contentrules.ReasonInvalidSuccessor}},
+		{"21 attachments", article(func(it *pb.ContentItem) { it.Attachments = attachments(contentrules.MaxAttachments + 1) }),
+			[]string{contentrules.ReasonTooMany}},
+		{"bad sha256", article(func(it *pb.ContentItem) {
+			it.Attachments = []*pb.Attachment{{Sha256: strings.ToUpper(sha), Filename: "tep.pdf"}}
+		}), []string{contentrules.ReasonInvalidFormat}},
+		{"details of another kind", article(func(it *pb.ContentItem) {
+			it.Details = &pb.ContentItem_LegalDocument{LegalDocument: legal}
+		}), []string{contentrules.ReasonDetailsMismatch}},
+	}
+}
+
+// hubVerdict is what the hub's ingest server decides: Prepare on the item as
+// the sub-portal pushes it (with its first version).
+func hubVerdict(item *pb.ContentItem, cats contentrules.Categories) []string {
+	pushed := proto.Clone(item).(*pb.ContentItem)
+	pushed.Version = 1
+	_, err := contentrules.Prepare(pushed, cats)
+	return reasons(contentrules.ViolationsOf(err), func(v contentrules.Violation) string { return v.Reason })
+}
+
+// backOfficeVerdict is what the back office decides: editorial.Check on the
+// item as the editor's change (what the form's check and the save call).
+func backOfficeVerdict(item *pb.ContentItem, cats contentrules.Categories) []string {
+	e := errs.As(editorial.Check(editorial.ChangeFromItem(item), nil, cats))
+	if e == nil {
+		return nil
+	}
+	return reasons(e.All(), func(v errs.Violation) string { return v.Reason })
+}
+
+// apiVerdict is what POST /api/items answers: 201 (nil), or the reasons of
+// its problem document.
+func apiVerdict(t *testing.T, srv *httptest.Server, item *pb.ContentItem) []string {
+	t.Helper()
+	doc, err := protojson.Marshal(item)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var fields map[string]any
+	json.Unmarshal(doc, &fields)
+	fields["author"], fields["approver"] = "Phóng viên Trần Văn An", "Ban biên tập"
+	body, _ := json.Marshal(fields)
+	resp, out := call(t, srv, "POST", "/api/items", string(body))
+	if resp.StatusCode == http.StatusCreated {
+		return nil
+	}
+	var p struct {
+		Reason     string
+		Violations []struct{ Reason string }
+	}
+	if err := json.Unmarshal(out, &p); err != nil || resp.StatusCode != http.StatusBadRequest || p.Reason == "" {
+		t.Fatalf("the API answered %d %s; want 201, or 400 with the hub's reason", resp.StatusCode, out)
+	}
+	if len(p.Violations) == 0 {
+		return []string{p.Reason}
+	}
+	return reasons(p.Violations, func(v struct{ Reason string }) string { return v.Reason })
+}
+
+// reasons returns the distinct reasons of vs, sorted; nil for none.
+func reasons[V any](vs []V, reason func(V) string) []string {
+	var out []string
+	for _, v := range vs {
+		if r := reason(v); !slices.Contains(out, r) {
+			out = append(out, r)
+		}
+	}
+	slices.Sort(out)
+	return out
+}
