@@ -121,6 +121,11 @@ func agreementCases(dataSHA string) []agreementCase {
 			&pb.DirectoryEntry{Url: "https://sotc.khanhhoa.gov.vn", Agency: "Sở Tài chính"}), nil},
 		{"external link", of(pb.ContentKind_CONTENT_KIND_EXTERNAL_LINK, "links",
 			&pb.ExternalLink{Url: "https://chinhphu.vn", Scope: pb.LinkScope_LINK_SCOPE_CENTRAL}), nil},
+		{"work schedule", of(pb.ContentKind_CONTENT_KIND_WORK_SCHEDULE, "leadership",
+			&pb.WorkSchedule{WeekOf: "2026-11-23", Entries: []*pb.ScheduleEntry{{Date: "2026-11-24", Time: "08:00",
+				Leader: "Chủ tịch UBND tỉnh", Activity: "Họp thường kỳ"}}}), nil},
+		{"question and answer", of(pb.ContentKind_CONTENT_KIND_QUESTION_ANSWER, "feedback",
+			&pb.QuestionAnswer{Question: "Đăng ký khai sinh ở đâu?", AskedOn: "2026-11-02", AnsweredOn: "2026-11-05"}), nil},
 
 		{"unknown category", article(func(it *pb.ContentItem) { it.Category = "the-thao" }),
 			[]string{contentrules.ReasonUnknownCategory}},

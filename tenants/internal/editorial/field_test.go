@@ -11,7 +11,7 @@ func TestChangeField(t *testing.T) {
 		"item.translations":               "texts[vi].title",
 		"item.legal_document.number":      "legal_document.number",
 		"item.attachments[3].sha256":      "attachments[3].sha256",
-		"item.category":                  "category",
+		"item.category":                   "category",
 		"item":                            "",
 	} {
 		if got := changeField(hub, locales); got != want {
