@@ -12,6 +12,8 @@ import (
 
 	_ "github.com/jackc/pgx/v5/stdlib" // database/sql driver "pgx" for goose
 	"github.com/pressly/goose/v3"
+
+	"github.com/portalhub/portalhub/services/search"
 )
 
 //go:embed migrations/*.sql
@@ -35,7 +37,33 @@ func Migrate(ctx context.Context, url string) error {
 	if _, err := provider.Up(ctx); err != nil {
 		return fmt.Errorf("migrate hub database: %w", err)
 	}
-	return nil
+	return loadSynonyms(ctx, db)
+}
+
+// loadSynonyms makes the search_synonyms table the list of
+// services/search/synonyms.txt, the data the list is kept as.
+func loadSynonyms(ctx context.Context, db *sql.DB) error {
+	list, err := search.ParseSynonyms(search.SynonymsFile)
+	if err != nil {
+		return fmt.Errorf("load search synonyms: %w", err)
+	}
+	tx, err := db.BeginTx(ctx, nil)
+	if err != nil {
+		return fmt.Errorf("load search synonyms: %w", err)
+	}
+	defer tx.Rollback()
+	if _, err := tx.ExecContext(ctx, `DELETE FROM search_synonyms`); err != nil {
+		return fmt.Errorf("load search synonyms: %w", err)
+	}
+	from, to := make([]string, len(list)), make([]string, len(list))
+	for i, s := range list {
+		from[i], to[i] = s.From, s.To
+	}
+	if _, err := tx.ExecContext(ctx, `INSERT INTO search_synonyms (from_words, to_words)
+		SELECT DISTINCT f, t FROM unnest($1::text[], $2::text[]) AS u (f, t)`, from, to); err != nil {
+		return fmt.Errorf("load search synonyms: %w", err)
+	}
+	return tx.Commit()
 }
 
 func migrationsDir() fs.FS {

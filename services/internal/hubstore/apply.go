@@ -76,8 +76,10 @@ func applyTx(ctx context.Context, tx pgx.Tx, tenant string, item *pb.ContentItem
 
 	var heldVersion int64
 	var heldHash []byte
-	err := tx.QueryRow(ctx, `SELECT version, content_hash FROM items WHERE tenant_id = $1 AND content_id = $2 FOR UPDATE`,
-		tenant, id).Scan(&heldVersion, &heldHash)
+	var takenDown bool
+	err := tx.QueryRow(ctx, `SELECT version, content_hash, taken_down_at IS NOT NULL FROM items
+		WHERE tenant_id = $1 AND content_id = $2 FOR UPDATE`,
+		tenant, id).Scan(&heldVersion, &heldHash, &takenDown)
 	held := true
 	if errors.Is(err, pgx.ErrNoRows) {
 		held = false
@@ -148,6 +150,9 @@ func applyTx(ctx context.Context, tx pgx.Tx, tenant string, item *pb.ContentItem
 	if err != nil {
 		return nil, err
 	}
+	if err := indexItem(ctx, tx, tenant, item, publishedAt, takenDown); err != nil {
+		return nil, err
+	}
 
 	msgID := events.ContentMsgID(tenant, id, version, hashHex)
 	ev := &pb.ContentEvent{
@@ -166,6 +171,15 @@ func applyTx(ctx context.Context, tx pgx.Tx, tenant string, item *pb.ContentItem
 		return nil, err
 	}
 	return &pb.PublishResponse{Outcome: pb.PublishOutcome_PUBLISH_OUTCOME_APPLIED, CurrentVersion: version, ContentHash: hashHex}, nil
+}
+
+// decodeDoc reads an item stored as protobuf JSON.
+func decodeDoc(doc []byte) (*pb.ContentItem, error) {
+	item := &pb.ContentItem{}
+	if err := (protojson.UnmarshalOptions{DiscardUnknown: true}).Unmarshal(doc, item); err != nil {
+		return nil, fmt.Errorf("decode stored item: %w", err)
+	}
+	return item, nil
 }
 
 // writeEvent writes ev into the outbox inside tx, under its item's subject

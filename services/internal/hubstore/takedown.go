@@ -65,6 +65,13 @@ func (s *Store) setTakedown(ctx context.Context, actor, tenant, contentID string
 		if err := writeEvent(ctx, tx, ev); err != nil {
 			return err
 		}
+		if reason != nil {
+			if _, err := tx.Exec(ctx, `SELECT search_remove($1, $2, '{}')`, tenant, contentID); err != nil {
+				return err
+			}
+		} else if err := indexStored(ctx, tx, tenant, contentID); err != nil {
+			return err
+		}
 		detail := map[string]any{"version": version}
 		if reason != nil {
 			detail["reason"] = *reason

@@ -1,0 +1,185 @@
+package hubstore
+
+import (
+	"context"
+	"encoding/hex"
+	"slices"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+
+	pb "github.com/portalhub/portalhub/proto/gen/portalhub/v1"
+	"github.com/portalhub/portalhub/services/contentrules"
+	"github.com/portalhub/portalhub/services/search"
+)
+
+// The search index (search_docs) holds exactly the items the public may
+// find: published and not taken down. It is written here, inside the
+// transaction that applies a push or a takedown, so an item is findable
+// the moment it becomes visible and gone the moment it is withdrawn,
+// redirected, gone or taken down; there is no indexer to fall behind.
+
+// indexItem writes item's documents (one per translation) into the search
+// index inside tx, or removes them when the item is not to be found.
+func indexItem(ctx context.Context, tx pgx.Tx, tenant string, item *pb.ContentItem, publishedAt time.Time, takenDown bool) error {
+	id := item.GetContentId()
+	if takenDown || item.GetState() != pb.PublicationState_PUBLICATION_STATE_PUBLISHED {
+		_, err := tx.Exec(ctx, `SELECT search_remove($1, $2, '{}')`, tenant, id)
+		return err
+	}
+	texts, err := attachmentTexts(ctx, tx, item)
+	if err != nil {
+		return err
+	}
+	b := &pgx.Batch{}
+	kind := contentrules.KindWord(item.GetKind())
+	var locales []string
+	words := map[string]string{} // folded -> written, of titles and summaries
+	for _, tr := range item.GetTranslations() {
+		p := search.Prepare(document(item, tr, texts))
+		locales = append(locales, tr.GetLocale())
+		b.Queue(`SELECT search_put($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)`,
+			tenant, id, tr.GetLocale(), kind, item.GetCategory(), publishedAt,
+			p.Title, p.Summary, p.Body, p.A, p.B, p.C, p.D, p.Exact)
+		for _, text := range []string{tr.GetTitle(), tr.GetSummary()} {
+			toks, _ := search.Tokens(text)
+			for _, t := range toks {
+				if _, ok := words[t.Folded]; !ok && len([]rune(t.Folded)) > 2 {
+					words[t.Folded] = t.Exact
+				}
+			}
+		}
+	}
+	b.Queue(`SELECT search_remove($1, $2, $3)`, tenant, id, locales)
+	if len(words) > 0 {
+		// In one order, so that two pushes adding the same new words
+		// cannot deadlock.
+		folded := make([]string, 0, len(words))
+		for w := range words {
+			folded = append(folded, w)
+		}
+		slices.Sort(folded)
+		written := make([]string, len(folded))
+		for i, w := range folded {
+			written[i] = words[w]
+		}
+		b.Queue(`INSERT INTO search_vocabulary (word, display)
+			SELECT * FROM unnest($1::text[], $2::text[]) ON CONFLICT (word) DO NOTHING`, folded, written)
+	}
+	return tx.SendBatch(ctx, b).Close()
+}
+
+// indexStored indexes an item again from what the hub stores (after a
+// takedown is lifted, and by the rebuild).
+func indexStored(ctx context.Context, tx pgx.Tx, tenant, contentID string) error {
+	var doc []byte
+	var publishedAt time.Time
+	var takenDown bool
+	err := tx.QueryRow(ctx, `SELECT doc, published_at, taken_down_at IS NOT NULL FROM items
+		WHERE tenant_id = $1 AND content_id = $2 FOR SHARE`, tenant, contentID).Scan(&doc, &publishedAt, &takenDown)
+	if err != nil {
+		return err
+	}
+	item, err := decodeDoc(doc)
+	if err != nil {
+		return err
+	}
+	return indexItem(ctx, tx, tenant, item, publishedAt, takenDown)
+}
+
+// attachmentTexts returns the extracted text of the item's attachments
+// (and of a dataset's file), by lower-case hex SHA-256.
+func attachmentTexts(ctx context.Context, tx pgx.Tx, item *pb.ContentItem) (map[string]string, error) {
+	var shas [][]byte
+	add := func(h string) {
+		if b, err := hex.DecodeString(h); err == nil && len(b) == 32 {
+			shas = append(shas, b)
+		}
+	}
+	for _, a := range item.GetAttachments() {
+		add(a.GetSha256())
+	}
+	if d := item.GetDataset(); d != nil && d.GetDataSha256() != "" {
+		add(d.GetDataSha256())
+	}
+	if len(shas) == 0 {
+		return nil, nil
+	}
+	rows, err := tx.Query(ctx, `SELECT sha256, text FROM blob_texts WHERE sha256 = ANY($1) AND text <> ''`, shas)
+	if err != nil {
+		return nil, err
+	}
+	out := map[string]string{}
+	for rows.Next() {
+		var sha []byte
+		var text string
+		if err := rows.Scan(&sha, &text); err != nil {
+			rows.Close()
+			return nil, err
+		}
+		out[hex.EncodeToString(sha)] = text
+	}
+	rows.Close()
+	return out, rows.Err()
+}
+
+// document is one translation of item as the index sees it: the kind's
+// identifiers rank as the title, its other fields above the body.
+func document(item *pb.ContentItem, tr *pb.Translation, texts map[string]string) search.Document {
+	d := search.Document{Title: tr.GetTitle(), Summary: tr.GetSummary(), BodyHTML: tr.GetBodyHtml()}
+	add := func(ss ...string) {
+		for _, s := range ss {
+			if s != "" {
+				d.Details = append(d.Details, s)
+			}
+		}
+	}
+	switch {
+	case item.GetLegalDocument() != nil:
+		l := item.GetLegalDocument()
+		d.Codes = append(d.Codes, l.GetNumber())
+		add(l.GetDocumentType(), l.GetIssuer(), l.GetSigner(), l.GetField(), l.GetIssuerCode())
+		for _, r := range l.GetRelations() {
+			add(r.GetTargetNumber())
+		}
+	case item.GetPublicService() != nil:
+		p := item.GetPublicService()
+		d.Codes = append(d.Codes, p.GetCode())
+		add(p.GetAgency(), p.GetField(), p.GetHandlingLevel())
+	case item.GetOrganisationUnit() != nil:
+		o := item.GetOrganisationUnit()
+		add(o.GetAddress())
+		for _, off := range o.GetOfficials() {
+			add(off.GetName(), off.GetPosition(), off.GetUnit())
+		}
+	case item.GetDirectoryEntry() != nil:
+		e := item.GetDirectoryEntry()
+		add(e.GetAgency(), e.GetAddress())
+	case item.GetProcurementNotice() != nil:
+		p := item.GetProcurementNotice()
+		add(p.GetInvestor(), p.GetLocation())
+	case item.GetDataset() != nil:
+		ds := item.GetDataset()
+		add(ds.GetKeywords()...)
+		add(ds.GetSpatial(), ds.GetTemporal())
+	case item.GetQuestionAnswer() != nil:
+		qa := item.GetQuestionAnswer()
+		add(qa.GetQuestion(), qa.GetTopic(), qa.GetAnsweredBy())
+	case item.GetWorkSchedule() != nil:
+		for _, e := range item.GetWorkSchedule().GetEntries() {
+			add(e.GetLeader(), e.GetActivity(), e.GetLocation())
+		}
+	}
+	for _, a := range item.GetAttachments() {
+		add(a.GetTitle())
+		if t := texts[a.GetSha256()]; t != "" {
+			d.Attachments = append(d.Attachments, t)
+		}
+	}
+	if ds := item.GetDataset(); ds != nil {
+		if t := texts[ds.GetDataSha256()]; t != "" {
+			d.Attachments = append(d.Attachments, t)
+		}
+	}
+	return d
+}

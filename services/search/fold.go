@@ -1,0 +1,138 @@
+// Package search holds what the hub's index and the portal's search share:
+// how text becomes searchable tokens (case, diacritics and Vietnamese tone
+// placement folded), how a visitor's query is parsed into a PostgreSQL text
+// search query, the acronym and synonym list, and snippets. The hub store
+// indexes with it (services/internal/hubstore), the hub reader queries with
+// it (services/hubread), so text and queries are folded by the same code.
+package search
+
+import (
+	"strings"
+	"unicode"
+	"unicode/utf8"
+
+	"golang.org/x/text/unicode/norm"
+)
+
+// maxTokenBytes bounds one token: longer runs of letters are no words
+// anyone searches for (and PostgreSQL refuses lexemes over 2 KiB).
+const maxTokenBytes = 60
+
+// Token is one word of a text: its folded form (lower case, without
+// diacritics, đ as d: what matching compares), its exact form (lower case,
+// diacritics kept, tone marks placed one way: what the exact-diacritics
+// boost compares) and where it is in the text (byte offsets, for snippets).
+type Token struct {
+	Folded, Exact string
+	Start, End    int
+}
+
+// Tokens splits text into words: maximal runs of letters and digits. Text
+// is NFC-normalised first, so decomposed (NFD) input gives the same tokens;
+// offsets refer to the normalised text, which Tokens also returns.
+func Tokens(text string) ([]Token, string) {
+	text = norm.NFC.String(strings.ToValidUTF8(text, " "))
+	var out []Token
+	start := -1
+	for i, r := range text {
+		if isWordRune(r) {
+			if start < 0 {
+				start = i
+			}
+			continue
+		}
+		if start >= 0 {
+			out = appendToken(out, text, start, i)
+			start = -1
+		}
+	}
+	if start >= 0 {
+		out = appendToken(out, text, start, len(text))
+	}
+	return out, text
+}
+
+func appendToken(out []Token, text string, start, end int) []Token {
+	w := text[start:end]
+	if len(w) > maxTokenBytes {
+		return out
+	}
+	exact := NormalizeTone(strings.ToLower(w))
+	return append(out, Token{Folded: fold(exact), Exact: exact, Start: start, End: end})
+}
+
+// isWordRune reports whether r belongs to a word: letters, digits and the
+// combining marks of decomposed text.
+func isWordRune(r rune) bool {
+	return unicode.IsLetter(r) || unicode.IsDigit(r) || unicode.Is(unicode.Mn, r)
+}
+
+// Fold returns text as matching compares it: NFC, lower case, Latin letters
+// without diacritics (Vietnamese đ as d), Cyrillic ё as е (other Cyrillic
+// letters, й among them, keep their marks: the Russian stemmer needs them),
+// every run of other characters one space.
+func Fold(text string) string {
+	toks, _ := Tokens(text)
+	return JoinFolded(toks)
+}
+
+// JoinFolded joins the tokens' folded forms with spaces.
+func JoinFolded(toks []Token) string {
+	var b strings.Builder
+	for i, t := range toks {
+		if i > 0 {
+			b.WriteByte(' ')
+		}
+		b.WriteString(t.Folded)
+	}
+	return b.String()
+}
+
+// JoinExact joins the tokens' exact forms with spaces.
+func JoinExact(toks []Token) string {
+	var b strings.Builder
+	for i, t := range toks {
+		if i > 0 {
+			b.WriteByte(' ')
+		}
+		b.WriteString(t.Exact)
+	}
+	return b.String()
+}
+
+// fold removes the diacritics of one lower-case NFC word.
+func fold(w string) string {
+	ascii := true
+	for i := 0; i < len(w); i++ {
+		if w[i] >= utf8.RuneSelf {
+			ascii = false
+			break
+		}
+	}
+	if ascii {
+		return w
+	}
+	var b strings.Builder
+	var base rune
+	for _, r := range norm.NFD.String(w) {
+		switch {
+		case r == 'đ':
+			r = 'd'
+		case unicode.Is(unicode.Mn, r):
+			// Marks on Latin letters go; ё's diaeresis goes; other marks
+			// (й's breve) stay.
+			if base < 0x250 || (base == 'е' && r == '\u0308') {
+				continue
+			}
+		}
+		if !unicode.Is(unicode.Mn, r) {
+			base = r
+		}
+		b.WriteRune(r)
+	}
+	return norm.NFC.String(b.String())
+}
+
+// HasDiacritics reports whether a folded and an exact form differ, that is
+// whether a word was written with diacritics.
+func (t Token) HasDiacritics() bool { return t.Folded != t.Exact }

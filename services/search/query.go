@@ -1,0 +1,277 @@
+package search
+
+import (
+	"errors"
+	"strings"
+	"unicode"
+	"unicode/utf8"
+
+	"golang.org/x/text/unicode/norm"
+)
+
+// Limits of a query: what a person types fits well within them; anything
+// longer is pasted text, refused with an explanation rather than searched.
+const (
+	// MaxQueryRunes bounds a query's length in characters.
+	MaxQueryRunes = 256
+	// maxUnits bounds the words and phrases of a query.
+	maxUnits = 16
+	// maxPhraseTokens bounds the words of one phrase.
+	maxPhraseTokens = 12
+)
+
+// Errors of Parse, each a 400 for the visitor.
+var (
+	ErrInvalidUTF8 = errors.New("the query is not valid UTF-8")
+	ErrTooLong     = errors.New("the query is too long")
+)
+
+// unit is a word or a phrase of a query: one token, or several that must be
+// adjacent and in order (a quoted phrase, or one typed word holding several,
+// such as a document number 15/2024/QĐ-UBND).
+type unit struct {
+	toks []Token
+}
+
+// Query is a parsed search query: groups that must all match (each a word,
+// a phrase, or alternatives joined by OR), and words or phrases that must
+// not (-word, -"phrase").
+type Query struct {
+	groups [][]unit
+	not    []unit
+	// words are the query's words when it is only plain words, no
+	// operators: adjacent and in order, they are the phrase bonus.
+	words []Token
+}
+
+// Parse reads a visitor's query: words (all must match, in any case, with
+// or without diacritics), "quoted phrases", -exclusions and OR between
+// alternatives. Characters that are neither letters nor digits separate
+// words, so no input is a syntax error: tsquery operators, SQL and
+// punctuation are just separators. It fails only on invalid UTF-8 and on a
+// query longer than MaxQueryRunes. Acronyms and synonyms are expanded with
+// syn (nil for none).
+func Parse(raw string, syn *Synonyms) (*Query, error) {
+	if !utf8.ValidString(raw) {
+		return nil, ErrInvalidUTF8
+	}
+	raw = norm.NFC.String(raw)
+	if utf8.RuneCountInString(raw) > MaxQueryRunes {
+		return nil, ErrTooLong
+	}
+	type item struct {
+		text         string
+		quoted, neg  bool
+		orWithBefore bool
+	}
+	var items []item
+	pendingOr := false
+	rs := []rune(raw)
+	for i := 0; i < len(rs); {
+		r := rs[i]
+		switch {
+		case unicode.IsSpace(r):
+			i++
+			continue
+		}
+		neg := false
+		if r == '-' && i+1 < len(rs) && !unicode.IsSpace(rs[i+1]) && (i == 0 || unicode.IsSpace(rs[i-1])) {
+			neg = true
+			i++
+			r = rs[i]
+		}
+		if isQuote(r) {
+			j := i + 1
+			for j < len(rs) && !isQuote(rs[j]) {
+				j++
+			}
+			items = append(items, item{text: string(rs[i+1 : min(j, len(rs))]), quoted: true, neg: neg, orWithBefore: pendingOr})
+			pendingOr = false
+			i = j + 1
+			continue
+		}
+		j := i
+		for j < len(rs) && !unicode.IsSpace(rs[j]) && !isQuote(rs[j]) {
+			j++
+		}
+		word := string(rs[i:j])
+		i = j
+		if !neg && (word == "OR" || word == "|" || word == "||") && len(items) > 0 {
+			pendingOr = true
+			continue
+		}
+		items = append(items, item{text: word, neg: neg, orWithBefore: pendingOr})
+		pendingOr = false
+	}
+
+	q := &Query{}
+	plain := true
+	lastWasGroup := false
+	units := 0
+	for _, it := range items {
+		toks, _ := Tokens(it.text)
+		if len(toks) == 0 {
+			continue
+		}
+		if len(toks) > maxPhraseTokens {
+			toks = toks[:maxPhraseTokens]
+		}
+		if units == maxUnits {
+			break
+		}
+		units++
+		u := unit{toks: toks}
+		if it.quoted || it.neg || it.orWithBefore || len(toks) > 1 {
+			plain = false
+		}
+		switch {
+		case it.neg:
+			q.not = append(q.not, u)
+			lastWasGroup = false
+		case it.orWithBefore && lastWasGroup:
+			last := len(q.groups) - 1
+			q.groups[last] = append(q.groups[last], u)
+		default:
+			q.groups = append(q.groups, []unit{u})
+			lastWasGroup = true
+		}
+	}
+	if plain && len(q.groups) > 1 {
+		for _, g := range q.groups {
+			q.words = append(q.words, g[0].toks[0])
+		}
+	}
+	if syn != nil {
+		q.groups = syn.expand(q.groups)
+	}
+	return q, nil
+}
+
+func isQuote(r rune) bool {
+	switch r {
+	case '"', '“', '”', '„', '«', '»':
+		return true
+	}
+	return false
+}
+
+// Empty reports that the query has nothing to look for: no words, or only
+// exclusions.
+func (q *Query) Empty() bool { return len(q.groups) == 0 }
+
+// Normalized is the query as its statistics and best bets know it: the
+// folded words it looks for, in order, one space apart (exclusions and
+// operators left out).
+func (q *Query) Normalized() string {
+	var words []string
+	for _, g := range q.groups {
+		for _, u := range g[:1] {
+			for _, t := range u.toks {
+				words = append(words, t.Folded)
+			}
+		}
+	}
+	return strings.Join(words, " ")
+}
+
+// Terms returns the folded words the query looks for, synonyms and
+// alternatives included, for highlighting.
+func (q *Query) Terms() map[string]bool {
+	out := map[string]bool{}
+	for _, g := range q.groups {
+		for _, u := range g {
+			for _, t := range u.toks {
+				out[t.Folded] = true
+			}
+		}
+	}
+	return out
+}
+
+// Match is the text of the query that selects results (every group, none of
+// the exclusions), in PostgreSQL's tsquery syntax with quoted lexemes, for
+// to_tsquery with one of the hub's text search configurations (which stem
+// English and Russian words). Lexemes hold only letters and digits, so no
+// input can inject an operator.
+func (q *Query) Match() string {
+	var parts []string
+	for _, g := range q.groups {
+		parts = append(parts, renderGroup(g))
+	}
+	for _, u := range q.not {
+		parts = append(parts, "!"+renderUnit(u))
+	}
+	return strings.Join(parts, " & ")
+}
+
+// Any is the query's lexemes joined by OR (exclusions left out): ranking
+// with it credits a title that holds some of the words.
+func (q *Query) Any() string {
+	var parts []string
+	for _, g := range q.groups {
+		for _, u := range g {
+			parts = append(parts, renderUnit(u))
+		}
+	}
+	return strings.Join(parts, " | ")
+}
+
+// Phrase is the query's words as one phrase (adjacent, in order) when the
+// query is two or more plain words; "" otherwise. Results holding the
+// phrase rank first.
+func (q *Query) Phrase() string {
+	parts := make([]string, len(q.words))
+	for i, t := range q.words {
+		parts[i] = quoteLexeme(t.Folded)
+	}
+	return strings.Join(parts, " <-> ")
+}
+
+// Exact is the words the visitor wrote with diacritics, in their exact
+// form, joined by OR, for the exact-diacritics boost; "" when there are
+// none (a query without diacritics ranks every spelling alike).
+func (q *Query) Exact() string {
+	var parts []string
+	seen := map[string]bool{}
+	for _, g := range q.groups {
+		for _, u := range g {
+			for _, t := range u.toks {
+				if t.HasDiacritics() && !seen[t.Exact] {
+					seen[t.Exact] = true
+					parts = append(parts, quoteLexeme(t.Exact))
+				}
+			}
+		}
+	}
+	return strings.Join(parts, " | ")
+}
+
+func renderGroup(g []unit) string {
+	if len(g) == 1 {
+		return renderUnit(g[0])
+	}
+	parts := make([]string, len(g))
+	for i, u := range g {
+		parts[i] = renderUnit(u)
+	}
+	return "(" + strings.Join(parts, " | ") + ")"
+}
+
+func renderUnit(u unit) string {
+	if len(u.toks) == 1 {
+		return quoteLexeme(u.toks[0].Folded)
+	}
+	parts := make([]string, len(u.toks))
+	for i, t := range u.toks {
+		parts[i] = quoteLexeme(t.Folded)
+	}
+	return "(" + strings.Join(parts, " <-> ") + ")"
+}
+
+// quoteLexeme quotes a token for to_tsquery. Tokens are letters and digits
+// only (see Tokens), so they hold no quote or backslash; the guard keeps it
+// so should that ever change.
+func quoteLexeme(s string) string {
+	s = strings.NewReplacer(`\`, ``, `'`, ``).Replace(s)
+	return "'" + s + "'"
+}
