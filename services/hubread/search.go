@@ -1,0 +1,466 @@
+package hubread
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+
+	"github.com/portalhub/portalhub/services/search"
+)
+
+// Search limits. A query is ranked in two steps: every match (up to
+// SearchCandidates of them) by its title and summary, the exact-diacritics
+// boost, the phrase bonus and recency; then the best SearchRerank of those
+// also by where and how closely the words stand in the whole text.
+const (
+	// SearchCandidates bounds the matches one query ranks and counts: a
+	// query holding only words found everywhere ranks the first this many
+	// the index yields, and its counts say "more than".
+	SearchCandidates = 5000
+	// SearchRerank is how many of the best are ranked by their whole text.
+	SearchRerank = 100
+	// SearchPageSize is how many results a page shows.
+	SearchPageSize = 20
+	// SearchMaxPage is the last page a query can ask for.
+	SearchMaxPage = SearchCandidates / SearchPageSize
+	// SearchTimeout is the statement timeout of a search's queries.
+	SearchTimeout = 2 * time.Second
+)
+
+// ErrSearchTimeout means a search took longer than SearchTimeout.
+var ErrSearchTimeout = errors.New("search timed out")
+
+// SearchParams is one search: the parsed query, filters (empty: any) and
+// the page.
+type SearchParams struct {
+	Query *search.Query
+	// Tenant keeps the items of this owner (see tenant_owners: a retired
+	// sub-portal's items are its owner's).
+	Tenant, Kind, Category string
+	// Locale keeps documents in this language.
+	Locale string
+	// From and To keep items published in [From, To) (zero: open).
+	From, To time.Time
+	// PageLocale is the language of the page: of an item matching in
+	// several languages, its document in this one is shown.
+	PageLocale string
+	// Page is 1-based.
+	Page int
+}
+
+// Hit is one result: a document of an item in one locale.
+type Hit struct {
+	Tenant, Owner, ContentID, Locale string
+	Kind, Category                   string
+	PublishedAt                      time.Time
+	Title, Summary, Slug             string
+	// Body is the start of the plain text, for the snippet.
+	Body  string
+	Score float64
+}
+
+// FacetValue is one value of a filter with the number of items the search
+// finds with it (applying the other filters, not this one).
+type FacetValue struct {
+	Value string
+	Count int
+}
+
+// Facets are the counts per filter value.
+type Facets struct {
+	Tenant, Kind, Category, Locale []FacetValue
+	// Dates counts the items published within each of DateRanges.
+	Dates []FacetValue
+}
+
+// DateRanges are the named date ranges the date facet counts, as days back
+// from now.
+var DateRanges = []struct {
+	Name string
+	Days int
+}{{"week", 7}, {"month", 31}, {"year", 366}}
+
+// SearchResult is a page of results.
+type SearchResult struct {
+	// Total is the number of items found; Capped says it is at least that
+	// (the query matched more than SearchCandidates documents).
+	Total  int
+	Capped bool
+	Hits   []Hit
+	// BestBets are items the ops team chose for this query, shown first
+	// on the first page (and not among Hits).
+	BestBets []Hit
+	Facets   Facets
+}
+
+// searchQuery ranks the matches of a query and returns one page. $1 match,
+// $2 any, $3 phrase or '', $4 exact or '', filters $5 owner, $6 kind,
+// $7 category, $8 locale, $9 from, $10 to (NULL: any), $11 page locale,
+// $12 limit, $13 offset, $14 candidates, $15 rerank window.
+const searchQuery = `
+WITH q AS (
+    SELECT to_tsquery('portalhub', $1) AS m, to_tsquery('portalhub', $2) AS a,
+           CASE WHEN $3 <> '' THEN to_tsquery('portalhub', $3) END AS p,
+           CASE WHEN $4 <> '' THEN to_tsquery('portalhub_exact', $4) END AS x
+), m AS MATERIALIZED (
+    SELECT d.tenant_id, d.content_id, d.locale, d.published_at, d.head, d.exact
+    FROM search_docs d, q
+    WHERE d.tsv @@ q.m
+      AND ($5::text IS NULL OR d.tenant_id IN (SELECT tenant_id FROM tenant_owners WHERE owner_id = $5))
+      AND ($6::text IS NULL OR d.kind = $6)
+      AND ($7::text IS NULL OR d.category = $7)
+      AND ($8::text IS NULL OR d.locale = $8)
+      AND ($9::timestamptz IS NULL OR d.published_at >= $9)
+      AND ($10::timestamptz IS NULL OR d.published_at < $10)
+    LIMIT $14
+), scored AS (
+    SELECT m.tenant_id, m.content_id, m.locale,
+           ts_rank('{0.1, 0.2, 0.4, 1.0}', m.head, q.a)
+           + CASE WHEN q.x IS NOT NULL THEN 0.6 * ts_rank(m.exact, q.x) ELSE 0 END
+           + CASE WHEN q.p IS NOT NULL AND m.head @@ q.p THEN 0.3 ELSE 0 END
+           + 0.05 / (1 + extract(epoch FROM now() - m.published_at) / 31557600)^2 AS score
+    FROM m, q
+), best AS (
+    SELECT DISTINCT ON (tenant_id, content_id) tenant_id, content_id, locale, score
+    FROM scored ORDER BY tenant_id, content_id, score + CASE WHEN locale = $11 THEN 0.001 ELSE 0 END DESC
+), ranked AS (
+    SELECT b.*, row_number() OVER (ORDER BY score DESC, tenant_id, content_id) AS r, count(*) OVER () AS total
+    FROM best b
+), final AS (
+    SELECT r.tenant_id, r.content_id, r.locale, r.total,
+           1000 + r.score + 0.3 * ts_rank_cd('{0.1, 0.2, 0.4, 1.0}', d.tsv, q.m, 32)
+           + CASE WHEN q.p IS NOT NULL AND d.tsv @@ q.p THEN 0.2 ELSE 0 END AS score
+    FROM ranked r JOIN search_docs d USING (tenant_id, content_id, locale), q
+    WHERE r.r <= $15
+    UNION ALL
+    SELECT tenant_id, content_id, locale, total, score FROM ranked WHERE r > $15
+), page AS (
+    SELECT * FROM final ORDER BY score DESC, tenant_id, content_id LIMIT $12 OFFSET $13
+)
+SELECT p.tenant_id, o.owner_id, p.content_id, p.locale, d.kind, d.category, d.published_at, d.title, d.summary,
+       left(d.body, 20000), coalesce(t.slug, v.slug, ''), p.score, p.total
+FROM page p
+JOIN search_docs d USING (tenant_id, content_id, locale)
+JOIN tenant_owners o ON o.tenant_id = p.tenant_id
+LEFT JOIN item_translations t ON t.tenant_id = p.tenant_id AND t.content_id = p.content_id AND t.locale = p.locale
+LEFT JOIN item_translations v ON v.tenant_id = p.tenant_id AND v.content_id = p.content_id AND v.locale = 'vi'
+ORDER BY p.score DESC, p.tenant_id, p.content_id`
+
+// facetQuery returns what the counts need of every match (up to $2): its
+// owner, kind, category, locale and date.
+const facetQuery = `
+SELECT o.owner_id, d.tenant_id, d.content_id, d.kind, d.category, d.locale, d.published_at
+FROM (SELECT tenant_id, content_id, kind, category, locale, published_at FROM search_docs
+      WHERE tsv @@ to_tsquery('portalhub', $1) LIMIT $2) d
+JOIN tenant_owners o ON o.tenant_id = d.tenant_id`
+
+// Search runs a search: one page of ranked results, the counts of every
+// filter value, and the best bets of the query. Its statements are cut off
+// after SearchTimeout (ErrSearchTimeout).
+func (s *Store) Search(ctx context.Context, p SearchParams) (*SearchResult, error) {
+	res := &SearchResult{}
+	if p.Query == nil || p.Query.Empty() {
+		return res, nil
+	}
+	if p.Page < 1 {
+		p.Page = 1
+	}
+	err := s.searchTx(ctx, func(tx pgx.Tx) error {
+		var err error
+		if res.Facets, res.Total, res.Capped, err = facets(ctx, tx, p); err != nil {
+			return err
+		}
+		if p.Page == 1 {
+			if res.BestBets, err = bestBets(ctx, tx, p); err != nil {
+				return err
+			}
+		}
+		if p.Page > SearchMaxPage {
+			return nil
+		}
+		var total int
+		res.Hits, total, err = hits(ctx, tx, p, SearchPageSize+len(res.BestBets), (p.Page-1)*SearchPageSize)
+		if total > 0 {
+			// Counted after the filters, where the facets' own count may
+			// have stopped at SearchCandidates before them.
+			res.Total = total
+		}
+		return err
+	})
+	if err != nil {
+		return nil, err
+	}
+	// Best bets come first, once.
+	if len(res.BestBets) > 0 {
+		chosen := map[string]bool{}
+		for _, b := range res.BestBets {
+			chosen[b.Tenant+"/"+b.ContentID] = true
+		}
+		kept := res.Hits[:0]
+		for _, h := range res.Hits {
+			if !chosen[h.Tenant+"/"+h.ContentID] {
+				kept = append(kept, h)
+			}
+		}
+		res.Hits = kept
+	}
+	if len(res.Hits) > SearchPageSize {
+		res.Hits = res.Hits[:SearchPageSize]
+	}
+	return res, nil
+}
+
+// searchTx runs f in a read-only transaction whose statements time out
+// after SearchTimeout.
+func (s *Store) searchTx(ctx context.Context, f func(pgx.Tx) error) error {
+	err := pgx.BeginTxFunc(ctx, s.pool, pgx.TxOptions{AccessMode: pgx.ReadOnly}, func(tx pgx.Tx) error {
+		if _, err := tx.Exec(ctx, fmt.Sprintf("SET LOCAL statement_timeout = %d", SearchTimeout.Milliseconds())); err != nil {
+			return err
+		}
+		return f(tx)
+	})
+	var pgErr interface{ SQLState() string }
+	if errors.As(err, &pgErr) && pgErr.SQLState() == "57014" { // query_canceled
+		return fmt.Errorf("search: %w", ErrSearchTimeout)
+	}
+	if err != nil {
+		return fmt.Errorf("search: %w", err)
+	}
+	return nil
+}
+
+func nullable(s string) any {
+	if s == "" {
+		return nil
+	}
+	return s
+}
+
+func nullableTime(t time.Time) any {
+	if t.IsZero() {
+		return nil
+	}
+	return t
+}
+
+func hits(ctx context.Context, tx pgx.Tx, p SearchParams, limit, offset int) ([]Hit, int, error) {
+	q := p.Query
+	rows, err := tx.Query(ctx, searchQuery, q.Match(), q.Any(), q.Phrase(), q.Exact(),
+		nullable(p.Tenant), nullable(p.Kind), nullable(p.Category), nullable(p.Locale),
+		nullableTime(p.From), nullableTime(p.To), p.PageLocale, limit, offset, SearchCandidates, SearchRerank)
+	if err != nil {
+		return nil, 0, err
+	}
+	var total int64
+	hs, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (Hit, error) {
+		var h Hit
+		err := r.Scan(&h.Tenant, &h.Owner, &h.ContentID, &h.Locale, &h.Kind, &h.Category, &h.PublishedAt,
+			&h.Title, &h.Summary, &h.Body, &h.Slug, &h.Score, &total)
+		return h, err
+	})
+	return hs, int(total), err
+}
+
+// facets counts, per filter value, the items found with the other filters
+// applied (GOV.UK's rule: choosing a value never hides the others), and the
+// items found with every filter.
+func facets(ctx context.Context, tx pgx.Tx, p SearchParams) (Facets, int, bool, error) {
+	rows, err := tx.Query(ctx, facetQuery, p.Query.Match(), SearchCandidates)
+	if err != nil {
+		return Facets{}, 0, false, err
+	}
+	type doc struct {
+		owner, tenant, id, kind, category, locale string
+		at                                        time.Time
+	}
+	var docs []doc
+	for rows.Next() {
+		var d doc
+		if err := rows.Scan(&d.owner, &d.tenant, &d.id, &d.kind, &d.category, &d.locale, &d.at); err != nil {
+			rows.Close()
+			return Facets{}, 0, false, err
+		}
+		docs = append(docs, d)
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return Facets{}, 0, false, err
+	}
+	now := time.Now()
+	const (
+		dimTenant = iota
+		dimKind
+		dimCategory
+		dimLocale
+		dimDate
+		dims
+	)
+	// counted[dim][value] holds the items counted there.
+	var counted [dims]map[string]map[string]bool
+	for i := range counted {
+		counted[i] = map[string]map[string]bool{}
+	}
+	total := map[string]bool{}
+	add := func(dim int, value, item string) {
+		if counted[dim][value] == nil {
+			counted[dim][value] = map[string]bool{}
+		}
+		counted[dim][value][item] = true
+	}
+	for _, d := range docs {
+		pass := [dims]bool{
+			p.Tenant == "" || d.owner == p.Tenant,
+			p.Kind == "" || d.kind == p.Kind,
+			p.Category == "" || d.category == p.Category,
+			p.Locale == "" || d.locale == p.Locale,
+			(p.From.IsZero() || !d.at.Before(p.From)) && (p.To.IsZero() || d.at.Before(p.To)),
+		}
+		failed := 0
+		for _, ok := range pass {
+			if !ok {
+				failed++
+			}
+		}
+		item := d.tenant + "/" + d.id
+		values := [dims]string{d.owner, d.kind, d.category, d.locale, ""}
+		for dim := 0; dim < dims; dim++ {
+			if failed > 1 || (failed == 1 && pass[dim]) {
+				continue // fails another dimension's filter
+			}
+			if dim == dimDate {
+				for _, r := range DateRanges {
+					if now.Sub(d.at) <= time.Duration(r.Days)*24*time.Hour {
+						add(dim, r.Name, item)
+					}
+				}
+				continue
+			}
+			add(dim, values[dim], item)
+		}
+		if failed == 0 {
+			total[item] = true
+		}
+	}
+	list := func(dim int) []FacetValue {
+		out := make([]FacetValue, 0, len(counted[dim]))
+		for v, items := range counted[dim] {
+			out = append(out, FacetValue{Value: v, Count: len(items)})
+		}
+		sort.Slice(out, func(i, j int) bool {
+			if out[i].Count != out[j].Count {
+				return out[i].Count > out[j].Count
+			}
+			return out[i].Value < out[j].Value
+		})
+		return out
+	}
+	f := Facets{Tenant: list(dimTenant), Kind: list(dimKind), Category: list(dimCategory), Locale: list(dimLocale)}
+	for _, r := range DateRanges {
+		f.Dates = append(f.Dates, FacetValue{Value: r.Name, Count: len(counted[dimDate][r.Name])})
+	}
+	return f, len(total), len(docs) >= SearchCandidates, nil
+}
+
+// bestBets returns the visible items the ops team chose for the query, in
+// their order, each in the page's language when it has it.
+func bestBets(ctx context.Context, tx pgx.Tx, p SearchParams) ([]Hit, error) {
+	rows, err := tx.Query(ctx, `
+		SELECT DISTINCT ON (b.position, b.tenant_id, b.content_id)
+		       d.tenant_id, o.owner_id, d.content_id, d.locale, d.kind, d.category, d.published_at, d.title, d.summary,
+		       left(d.body, 20000), coalesce(t.slug, '')
+		FROM search_bestbets b
+		JOIN search_docs d ON d.tenant_id = b.tenant_id AND d.content_id = b.content_id
+		JOIN tenant_owners o ON o.tenant_id = d.tenant_id
+		LEFT JOIN item_translations t ON t.tenant_id = d.tenant_id AND t.content_id = d.content_id AND t.locale = d.locale
+		WHERE b.query = $1 AND ($2::text IS NULL OR d.locale = $2)
+		ORDER BY b.position, b.tenant_id, b.content_id, d.locale = $3 DESC, d.locale = 'vi' DESC`,
+		p.Query.Normalized(), nullable(p.Locale), p.PageLocale)
+	if err != nil {
+		return nil, err
+	}
+	return pgx.CollectRows(rows, func(r pgx.CollectableRow) (Hit, error) {
+		var h Hit
+		err := r.Scan(&h.Tenant, &h.Owner, &h.ContentID, &h.Locale, &h.Kind, &h.Category, &h.PublishedAt,
+			&h.Title, &h.Summary, &h.Body, &h.Slug)
+		return h, err
+	})
+}
+
+// Synonyms returns the acronyms and synonyms queries are expanded with.
+func (s *Store) Synonyms(ctx context.Context) (*search.Synonyms, error) {
+	rows, err := s.pool.Query(ctx, `SELECT from_words, to_words FROM search_synonyms ORDER BY from_words, to_words`)
+	if err != nil {
+		return nil, fmt.Errorf("search synonyms: %w", err)
+	}
+	list, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (search.Synonym, error) {
+		var syn search.Synonym
+		err := r.Scan(&syn.From, &syn.To)
+		return syn, err
+	})
+	if err != nil {
+		return nil, fmt.Errorf("search synonyms: %w", err)
+	}
+	return search.NewSynonyms(list), nil
+}
+
+// Suggest returns a spelling of raw that finds more: each word of it that no
+// title or summary holds replaced by the closest one that does (trigram
+// similarity), or "" when there is none or it finds no more than found.
+func (s *Store) Suggest(ctx context.Context, raw string, syn *search.Synonyms, found int) (string, error) {
+	toks, text := search.Tokens(raw)
+	if len(toks) == 0 || len(toks) > 6 {
+		return "", nil
+	}
+	var out string
+	err := s.searchTx(ctx, func(tx pgx.Tx) error {
+		if _, err := tx.Exec(ctx, `SET LOCAL pg_trgm.similarity_threshold = 0.45`); err != nil {
+			return err
+		}
+		var b strings.Builder
+		at, changed := 0, false
+		for _, t := range toks {
+			var known bool
+			if err := tx.QueryRow(ctx, `SELECT EXISTS (SELECT FROM search_vocabulary WHERE word = $1)`, t.Folded).Scan(&known); err != nil {
+				return err
+			}
+			if known || len([]rune(t.Folded)) < 3 {
+				continue
+			}
+			var display string
+			err := tx.QueryRow(ctx, `SELECT display FROM search_vocabulary WHERE word % $1
+				ORDER BY similarity(word, $1) DESC, word LIMIT 1`, t.Folded).Scan(&display)
+			if errors.Is(err, pgx.ErrNoRows) {
+				continue
+			}
+			if err != nil {
+				return err
+			}
+			b.WriteString(text[at:t.Start])
+			b.WriteString(display)
+			at, changed = t.End, true
+		}
+		if !changed {
+			return nil
+		}
+		b.WriteString(text[at:])
+		q, err := search.Parse(b.String(), syn)
+		if err != nil || q.Empty() {
+			return nil
+		}
+		var n int
+		if err := tx.QueryRow(ctx, `SELECT count(*) FROM (SELECT FROM search_docs WHERE tsv @@ to_tsquery('portalhub', $1) LIMIT $2) m`,
+			q.Match(), SearchCandidates).Scan(&n); err != nil {
+			return err
+		}
+		if n > found && n >= 3 {
+			out = b.String()
+		}
+		return nil
+	})
+	return out, err
+}
