@@ -122,7 +122,7 @@ WITH q AS (
     SELECT m.tenant_id, m.content_id, m.locale,
            ts_rank('{0.1, 0.2, 0.4, 1.0}', m.head, q.a)
            + CASE WHEN q.x IS NOT NULL THEN 0.6 * ts_rank(m.exact, q.x) ELSE 0 END
-           + CASE WHEN q.p IS NOT NULL AND m.head @@ q.p THEN 0.3 ELSE 0 END
+           + CASE WHEN q.p IS NOT NULL AND m.head @@ q.p THEN 0.5 ELSE 0 END
            + 0.05 / (1 + extract(epoch FROM now() - m.published_at) / 31557600)^2 AS score
     FROM m, q
 ), best AS (
@@ -134,7 +134,7 @@ WITH q AS (
 ), final AS (
     SELECT r.tenant_id, r.content_id, r.locale, r.total,
            1000 + r.score + 0.3 * ts_rank_cd('{0.1, 0.2, 0.4, 1.0}', d.tsv, q.m, 32)
-           + CASE WHEN q.p IS NOT NULL AND d.tsv @@ q.p THEN 0.2 ELSE 0 END AS score
+           + CASE WHEN q.p IS NOT NULL AND d.tsv @@ q.p THEN 0.4 ELSE 0 END AS score
     FROM ranked r JOIN search_docs d USING (tenant_id, content_id, locale), q
     WHERE r.r <= $15
     UNION ALL

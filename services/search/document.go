@@ -38,9 +38,10 @@ type Prepared struct {
 	// Folded texts by weight: A title and codes, B summary, C details, D
 	// body and attachments.
 	A, B, C, D string
-	// Exact is the title, summary, codes and the body's first words in
-	// their exact form (diacritics kept, tone marks placed one way).
-	Exact string
+	// ExactA, ExactB and ExactD are the title and codes, the summary and
+	// the body's first words in their exact form (diacritics kept, tone
+	// marks placed one way), weighted as A, B and D are.
+	ExactA, ExactB, ExactD string
 	// Title, Summary and Body are plain text; Body is the body without
 	// markup (attachments left out), for snippets.
 	Title, Summary, Body string
@@ -73,7 +74,9 @@ func Prepare(d Document) Prepared {
 	p.B = JoinFolded(summary)
 	p.C = JoinFolded(details)
 	p.D = joinNonEmpty(JoinFolded(bodyToks), JoinFolded(attToks))
-	p.Exact = joinNonEmpty(JoinExact(title), JoinExact(codes), JoinExact(summary), JoinExact(bodyToks[:min(len(bodyToks), exactBodyWords)]))
+	p.ExactA = joinNonEmpty(JoinExact(title), JoinExact(codes))
+	p.ExactB = JoinExact(summary)
+	p.ExactD = JoinExact(bodyToks[:min(len(bodyToks), exactBodyWords)])
 	return p
 }
 

@@ -31,6 +31,9 @@ var (
 // such as a document number 15/2024/QĐ-UBND).
 type unit struct {
 	toks []Token
+	// anywhere says the tokens need not be adjacent: typed words that
+	// spell a synonym's form match as separate words too.
+	anywhere bool
 }
 
 // Query is a parsed search query: groups that must all match (each a word,
@@ -222,7 +225,7 @@ func (q *Query) Any() string {
 func (q *Query) Phrase() string {
 	parts := make([]string, len(q.words))
 	for i, t := range q.words {
-		parts[i] = quoteLexeme(t.Folded)
+		parts[i] = lexeme(t.Folded)
 	}
 	return strings.Join(parts, " <-> ")
 }
@@ -259,13 +262,29 @@ func renderGroup(g []unit) string {
 
 func renderUnit(u unit) string {
 	if len(u.toks) == 1 {
-		return quoteLexeme(u.toks[0].Folded)
+		return lexeme(u.toks[0].Folded)
 	}
 	parts := make([]string, len(u.toks))
 	for i, t := range u.toks {
-		parts[i] = quoteLexeme(t.Folded)
+		parts[i] = lexeme(t.Folded)
 	}
-	return "(" + strings.Join(parts, " <-> ") + ")"
+	op := " <-> "
+	if u.anywhere {
+		op = " & "
+	}
+	return "(" + strings.Join(parts, op) + ")"
+}
+
+// lexeme is a folded word of a query for to_tsquery: quoted, and a prefix
+// when it is Cyrillic. Russian's Snowball stemmer cuts "портал" to "порта"
+// but "порталы" to "портал": as a prefix, the query's stem finds both.
+func lexeme(w string) string {
+	for _, r := range w {
+		if unicode.Is(unicode.Cyrillic, r) {
+			return quoteLexeme(w) + ":*"
+		}
+	}
+	return quoteLexeme(w)
 }
 
 // quoteLexeme quotes a token for to_tsquery. Tokens are letters and digits

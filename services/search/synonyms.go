@@ -102,6 +102,8 @@ func (s *Synonyms) expand(groups [][]unit) [][]unit {
 				continue
 			}
 			if alts := s.alternatives(toks); alts != nil {
+				// Typed as separate words, they match as such too.
+				alts[0].anywhere = true
 				out = append(out, alts)
 				i += n
 				matched = true

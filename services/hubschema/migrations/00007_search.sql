@@ -47,13 +47,15 @@ CREATE TABLE search_docs (
 );
 CREATE INDEX search_docs_tsv ON search_docs USING gin (tsv);
 
--- The vectors of one document from its folded texts by weight.
+-- The vectors of one document from its folded texts by weight (a title,
+-- b summary, c details, d body) and its exact texts (xa, xb, xd).
 -- +goose StatementBegin
-CREATE FUNCTION search_vectors(a text, b text, c text, d text, x text,
+CREATE FUNCTION search_vectors(a text, b text, c text, d text, xa text, xb text, xd text,
     OUT head tsvector, OUT tsv tsvector, OUT exact tsvector)
 LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
     SELECT h, h || setweight(to_tsvector('portalhub', c), 'C') || to_tsvector('portalhub', d),
-           to_tsvector('portalhub_exact', x)
+           setweight(to_tsvector('portalhub_exact', xa), 'A') || setweight(to_tsvector('portalhub_exact', xb), 'B')
+           || to_tsvector('portalhub_exact', xd)
     FROM (SELECT setweight(to_tsvector('portalhub', a), 'A') || setweight(to_tsvector('portalhub', b), 'B') AS h) v
 $$;
 -- +goose StatementEnd
@@ -64,12 +66,12 @@ $$;
 -- +goose StatementBegin
 CREATE FUNCTION search_put(p_tenant text, p_content text, p_locale text, p_kind text, p_category text,
     p_published timestamptz, p_title text, p_summary text, p_body text,
-    a text, b text, c text, d text, x text) RETURNS void
+    a text, b text, c text, d text, xa text, xb text, xd text) RETURNS void
 LANGUAGE plpgsql AS $$
 DECLARE
     v record;
 BEGIN
-    SELECT * INTO v FROM search_vectors(a, b, c, d, x);
+    SELECT * INTO v FROM search_vectors(a, b, c, d, xa, xb, xd);
     INSERT INTO search_docs AS s (tenant_id, content_id, locale, kind, category, published_at,
         title, summary, body, head, exact, tsv)
     VALUES (p_tenant, p_content, p_locale, p_kind, p_category, p_published, p_title, p_summary, p_body,

@@ -38,9 +38,9 @@ func indexItem(ctx context.Context, tx pgx.Tx, tenant string, item *pb.ContentIt
 	for _, tr := range item.GetTranslations() {
 		p := search.Prepare(document(item, tr, texts))
 		locales = append(locales, tr.GetLocale())
-		b.Queue(`SELECT search_put($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)`,
+		b.Queue(`SELECT search_put($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16)`,
 			tenant, id, tr.GetLocale(), kind, item.GetCategory(), publishedAt,
-			p.Title, p.Summary, p.Body, p.A, p.B, p.C, p.D, p.Exact)
+			p.Title, p.Summary, p.Body, p.A, p.B, p.C, p.D, p.ExactA, p.ExactB, p.ExactD)
 		for _, text := range []string{tr.GetTitle(), tr.GetSummary()} {
 			toks, _ := search.Tokens(text)
 			for _, t := range toks {
