@@ -99,7 +99,7 @@ type SearchResult struct {
 }
 
 // searchQuery ranks the matches of a query and returns one page. $1 match,
-// $2 any, $3 phrase or '', $4 exact or '', filters $5 owner, $6 kind,
+// $2 any, $3 phrase or ”, $4 exact or ”, filters $5 owner, $6 kind,
 // $7 category, $8 locale, $9 from, $10 to (NULL: any), $11 page locale,
 // $12 limit, $13 offset, $14 candidates, $15 rerank window.
 const searchQuery = `

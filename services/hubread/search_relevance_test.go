@@ -39,7 +39,7 @@ var relevanceSet = []relevanceCase{
 	{query: "thu tuc hanh chinh", top10: []string{khcn + "chu-ky-so-va-tai-khoan-dinh-danh-dien-tu"},
 		sameAs: []string{"thủ tục hành chính", "THỦ TỤC HÀNH CHÍNH"}, nfdVariant: true},
 	{query: "du lich nha trang", top3: []string{stc + "du-lich-nha-trang-mua-thap-diem"},
-		top10: []string{sdl + "kiem-tra-an-toan-tau-du-lich-vinh-nha-trang", stc + "tin-cu-nha-trang"},
+		top10:  []string{sdl + "kiem-tra-an-toan-tau-du-lich-vinh-nha-trang", stc + "tin-cu-nha-trang"},
 		before: [][2]string{{stc + "du-lich-nha-trang-mua-thap-diem", stc + "tin-cu-nha-trang"}},
 		sameAs: []string{"du lịch Nha Trang", "Du Lịch Nha Trang"}},
 	{query: "le hoi", top3: []string{stc + "le-hoi-yen-sao"},

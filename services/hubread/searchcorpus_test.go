@@ -134,7 +134,7 @@ func (c *searchCorpus) pushGen(t *testing.T, tenant string, g gen) {
 		at = c.fixed
 	}
 	it := &pb.ContentItem{ContentId: g.id, Kind: pb.ContentKind_CONTENT_KIND_ARTICLE, Category: "news",
-		PublishedAt: timestamppb.New(at),
+		PublishedAt:  timestamppb.New(at),
 		Translations: []*pb.Translation{{Locale: "vi", Title: g.title, Summary: g.summary, BodyHtml: "<p>" + g.body + "</p>", Slug: g.id}}}
 	if g.en[0] != "" {
 		it.Translations = append(it.Translations, &pb.Translation{Locale: "en", Title: g.en[0], BodyHtml: "<p>" + g.en[1] + "</p>", Slug: g.id + "-en"})
@@ -166,8 +166,8 @@ var generated = []gen{
 		body: "Bảng giá đất áp dụng từ ngày 1 tháng 6 năm 2024, thay thế Quyết định số 15/2019/QĐ-UBND."},
 	{id: "cong-dich-vu-cong", title: "Cổng dịch vụ công của tỉnh được nâng cấp",
 		body: "Người dân nộp hồ sơ trực tuyến tại cổng dịch vụ công.",
-		en: [2]string{"Provincial public service portal upgraded", "Citizens can submit applications online through the public service portal."},
-		ru: [2]string{"Порталы государственных услуг провинции обновлены", "Жители подают заявления через порталы государственных услуг."}},
+		en:   [2]string{"Provincial public service portal upgraded", "Citizens can submit applications online through the public service portal."},
+		ru:   [2]string{"Порталы государственных услуг провинции обновлены", "Жители подают заявления через порталы государственных услуг."}},
 	{id: "ho-thuy-tien", title: "Cải tạo công viên hồ Thủy Tiên", body: "Công viên hồ Thủy Tiên được trồng thêm cây xanh."},
 	{id: "bao-cao-quy-iii", title: "Báo cáo kinh tế - xã hội quý III năm 2026", body: "Tăng trưởng kinh tế quý III đạt khá."},
 	{id: "cccd-luu-dong", title: "Lịch làm CCCD lưu động tại các xã vùng cao", body: "Công an tỉnh tổ chức làm CCCD cho người cao tuổi."},
