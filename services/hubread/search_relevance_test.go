@@ -124,7 +124,7 @@ func TestSearchRelevance(t *testing.T) {
 	var report strings.Builder
 	for _, rc := range relevanceSet {
 		res := c.search(t, rc.query, hubread.SearchParams{Locale: rc.locale})
-		found := ids(res.Hits)
+		found := hitIDs(res.Hits)
 		top := func(n int) []string { return found[:min(n, len(found))] }
 		if os.Getenv("SEARCH_RELEVANCE_DEBUG") != "" {
 			for i, h := range res.Hits[:min(10, len(res.Hits))] {
@@ -166,8 +166,8 @@ func TestSearchRelevance(t *testing.T) {
 		}
 		for _, v := range variants {
 			vr := c.search(t, v, hubread.SearchParams{Locale: rc.locale})
-			if vr.Total != res.Total || !sameSet(ids(vr.Hits), found) {
-				t.Errorf("%q finds %d %v, but %q finds %d %v: want the same set", v, vr.Total, ids(vr.Hits), rc.query, res.Total, found)
+			if vr.Total != res.Total || !sameSet(hitIDs(vr.Hits), found) {
+				t.Errorf("%q finds %d %v, but %q finds %d %v: want the same set", v, vr.Total, hitIDs(vr.Hits), rc.query, res.Total, found)
 			}
 		}
 	}

@@ -236,7 +236,7 @@ func (c *searchCorpus) search(t *testing.T, raw string, p hubread.SearchParams) 
 	return res
 }
 
-func ids(hits []hubread.Hit) []string {
+func hitIDs(hits []hubread.Hit) []string {
 	out := make([]string, len(hits))
 	for i, h := range hits {
 		out[i] = h.Tenant + "/" + h.ContentID
