@@ -14,6 +14,7 @@ import (
 	"google.golang.org/protobuf/types/known/timestamppb"
 
 	pb "github.com/portalhub/portalhub/proto/gen/portalhub/v1"
+	"github.com/portalhub/portalhub/services/contentrules"
 	"github.com/portalhub/portalhub/services/hubread"
 	"github.com/portalhub/portalhub/services/hubschema"
 	"github.com/portalhub/portalhub/services/testenv"
@@ -59,7 +60,7 @@ func putItem(t *testing.T, db *pgxpool.Pool, tenant, state string, it *pb.Conten
 	exec(t, db, `INSERT INTO items (tenant_id, content_id, version, content_hash, kind, category, state, published_at, doc)
 		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
 		ON CONFLICT (tenant_id, content_id) DO UPDATE SET version = $3, content_hash = $4, state = $7, published_at = $8, doc = $9`,
-		tenant, it.GetContentId(), int64(it.GetVersion()), hash[:], it.GetKind().String(), it.GetCategory(), state,
+		tenant, it.GetContentId(), int64(it.GetVersion()), hash[:], contentrules.KindWord(it.GetKind()), it.GetCategory(), state,
 		it.GetPublishedAt().AsTime(), doc)
 	exec(t, db, `DELETE FROM item_translations WHERE tenant_id = $1 AND content_id = $2`, tenant, it.GetContentId())
 	for _, tr := range it.GetTranslations() {

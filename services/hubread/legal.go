@@ -3,7 +3,7 @@ package hubread
 import (
 	"context"
 	"fmt"
-	"strconv"
+	"slices"
 	"strings"
 	"time"
 	"unicode"
@@ -40,20 +40,6 @@ func ParseValidity(s string) (v Validity, ok bool) {
 		}
 	}
 	return "", false
-}
-
-// Names is a name in the portal's three languages.
-type Names struct{ VI, EN, RU string }
-
-// In is the name in locale, falling back to Vietnamese.
-func (n Names) In(locale string) string {
-	switch {
-	case locale == "en" && n.EN != "":
-		return n.EN
-	case locale == "ru" && n.RU != "":
-		return n.RU
-	}
-	return n.VI
 }
 
 // LegalSort is an order of the register.
@@ -122,14 +108,14 @@ type LegalQuery struct {
 
 // LegalDoc is a legal document as the register and its page show it.
 type LegalDoc struct {
-	Tenant, ContentID                       string
+	Tenant, ContentID                        string
 	Number, DocumentType, Issuer, IssuerCode string
-	Signer, Field                           string
+	Signer, Field                            string
 	// IssuerNames are the issuer code's names; empty when the code is not
 	// in the list (show Issuer, the document's own words).
-	IssuerNames                     Names
+	IssuerNames                      Names
 	IssuedOn, EffectiveOn, ExpiresOn time.Time // zero when not given
-	Validity                        Validity
+	Validity                         Validity
 	// Texts are the item's slug, title (trích yếu) and summary by locale.
 	Texts map[string]Text
 	// sortDay is the row's sort date, for its cursor key.
@@ -149,14 +135,6 @@ func (d LegalDoc) IssuerName(locale string) string {
 // which it did.
 func (d LegalDoc) In(locale string) (Text, bool) {
 	return Listed{Texts: d.Texts}.In(locale)
-}
-
-// FacetValue is one value of a filter with the number of documents it
-// would show, given the other filters.
-type FacetValue struct {
-	Value string
-	Names Names // the issuer code list's names; empty for other facets
-	Count int
 }
 
 // LegalFacets are the counts beside the register's filters: each value's
@@ -184,84 +162,56 @@ func (s *Store) LegalRegister(ctx context.Context, q LegalQuery) (LegalRegister,
 	if limit <= 0 {
 		limit = PageSize
 	}
-	f := newLegalFilter(q)
-	facets, err := s.legalFacets(ctx, f)
+	facets, err := s.legalFacets(ctx, newLegalFilter(q))
 	if err != nil {
 		return LegalRegister{}, err
 	}
-	page, err := s.legalPage(ctx, f, q, limit)
+	page, err := s.legalPage(ctx, newLegalFilter(q), q, limit)
 	if err != nil {
 		return LegalRegister{}, err
 	}
 	return LegalRegister{Page: page, Facets: facets}, nil
 }
 
-// legalFilter is a query's conditions as SQL, with their arguments: base
-// applies to every count, each facet's condition to every count but its
-// own.
-type legalFilter struct {
-	args   []any
-	base   []string
-	facets map[string]string // by facet column of legalDocs: its condition
-}
-
-// The facets, as columns of legalDocs.
-var legalFacetColumns = []string{"document_type", "issuer_code", "field", "year", "validity"}
-
-func (f *legalFilter) arg(v any) string {
-	f.args = append(f.args, v)
-	return "$" + strconv.Itoa(len(f.args))
-}
-
-func newLegalFilter(q LegalQuery) *legalFilter {
-	f := &legalFilter{facets: map[string]string{}}
-	f.arg(q.Today.Format(time.DateOnly)) // $1, legalDocs' day
-	f.base = []string{"d.visible"}
+// newLegalFilter is a register query's conditions; $1 is legalDocs' day.
+func newLegalFilter(q LegalQuery) *finderQuery {
+	f := newFinderQuery("document_type", "issuer_code", "field", "year", "validity")
+	f.arg(q.Today.Format(time.DateOnly))
+	f.where("d.visible")
 	if q.Tenant != "" {
-		f.base = append(f.base, "d.tenant_id = "+f.arg(q.Tenant))
+		f.where("d.tenant_id = " + f.arg(q.Tenant))
 	}
 	if n := strings.TrimSpace(q.Number); n != "" {
-		f.base = append(f.base, "d.number_folded LIKE "+f.contains(n))
+		f.where("d.number_folded LIKE " + f.contains(n))
 	}
 	if n := strings.TrimSpace(q.Signer); n != "" {
-		f.base = append(f.base, "d.signer_folded LIKE "+f.contains(n))
+		f.where("d.signer_folded LIKE " + f.contains(n))
 	}
 	for _, w := range strings.FieldsFunc(q.Keyword, func(r rune) bool { return !unicode.IsLetter(r) && !unicode.IsDigit(r) }) {
-		f.base = append(f.base, "d.abstract_folded LIKE "+f.contains(w))
+		f.where("d.abstract_folded LIKE " + f.contains(w))
 	}
 	if !q.From.IsZero() {
-		f.base = append(f.base, "d.issued_on >= "+f.arg(q.From.Format(time.DateOnly))+"::date")
+		f.where("d.issued_on >= " + f.arg(q.From.Format(time.DateOnly)) + "::date")
 	}
 	if !q.To.IsZero() {
-		f.base = append(f.base, "d.issued_on <= "+f.arg(q.To.Format(time.DateOnly))+"::date")
+		f.where("d.issued_on <= " + f.arg(q.To.Format(time.DateOnly)) + "::date")
 	}
 	if q.Type != "" {
-		f.facets["document_type"] = "document_type = " + f.arg(q.Type)
+		f.choose("document_type", q.Type)
 	}
 	if q.Issuer != "" {
-		f.facets["issuer_code"] = "issuer_code = " + f.arg(q.Issuer)
+		f.choose("issuer_code", q.Issuer)
 	}
 	if q.Field != "" {
-		f.facets["field"] = "field = " + f.arg(q.Field)
+		f.choose("field", q.Field)
 	}
 	if q.Year != 0 {
-		f.facets["year"] = "year = " + f.arg(q.Year)
+		f.choose("year", q.Year)
 	}
 	if q.Validity != "" {
-		f.facets["validity"] = "validity = " + f.arg(string(q.Validity))
+		f.choose("validity", string(q.Validity))
 	}
 	return f
-}
-
-// except is the facets' conditions but column's ("" for all of them).
-func (f *legalFilter) except(column string) string {
-	conds := []string{"true"}
-	for _, c := range legalFacetColumns {
-		if cond, ok := f.facets[c]; ok && c != column {
-			conds = append(conds, cond)
-		}
-	}
-	return strings.Join(conds, " AND ")
 }
 
 // legalDocs is the visible documents that pass the base filters, each with
@@ -284,72 +234,29 @@ const legalDocs = `WITH replaced AS (
 	WHERE %s
 )`
 
-// legalFacetsSQL is the query of the facets' counts and the total.
-func legalFacetsSQL(f *legalFilter) string {
-	parts := make([]string, 0, len(legalFacetColumns)+1)
-	for _, c := range legalFacetColumns {
-		parts = append(parts, fmt.Sprintf(`SELECT '%[1]s', coalesce(%[1]s::text, ''), count(*) FROM docs WHERE %[2]s GROUP BY 2`, c, f.except(c)))
-	}
-	parts = append(parts, `SELECT 'total', '', count(*) FROM docs WHERE `+f.except(""))
-	sql := fmt.Sprintf(legalDocs, "MATERIALIZED", strings.Join(f.base, " AND ")) + `
+// legalFacetsSQL is the query of the facets' counts and the total, with
+// the issuers' names.
+func legalFacetsSQL(f *finderQuery) string {
+	return fmt.Sprintf(legalDocs, "MATERIALIZED", f.baseSQL()) + `
 	SELECT c.facet, c.value, c.n, coalesce(li.name_vi, ''), coalesce(li.name_en, ''), coalesce(li.name_ru, '')
-	FROM (` + strings.Join(parts, "\n\tUNION ALL ") + `) c (facet, value, n)
+	FROM ` + f.countsSQL() + `
 	LEFT JOIN legal_issuers li ON c.facet = 'issuer_code' AND li.code = c.value
 	ORDER BY c.facet, li.position, c.value`
-	return sql
 }
 
-func (s *Store) legalFacets(ctx context.Context, f *legalFilter) (LegalFacets, error) {
-	rows, err := s.pool.Query(ctx, legalFacetsSQL(f), f.args...)
+func (s *Store) legalFacets(ctx context.Context, f *finderQuery) (LegalFacets, error) {
+	counts, total, err := s.finderCounts(ctx, legalFacetsSQL(f), f.args)
 	if err != nil {
 		return LegalFacets{}, fmt.Errorf("legal facets: %w", err)
 	}
-	defer rows.Close()
-	var out LegalFacets
-	for rows.Next() {
-		var facet string
-		var v FacetValue
-		if err := rows.Scan(&facet, &v.Value, &v.Count, &v.Names.VI, &v.Names.EN, &v.Names.RU); err != nil {
-			return LegalFacets{}, fmt.Errorf("legal facets: %w", err)
-		}
-		if v.Value == "" && facet != "total" {
-			continue // documents without a type, issuer code, field or date
-		}
-		switch facet {
-		case "document_type":
-			out.Types = append(out.Types, v)
-		case "issuer_code":
-			out.Issuers = append(out.Issuers, v)
-		case "field":
-			out.Fields = append(out.Fields, v)
-		case "year":
-			out.Years = append([]FacetValue{v}, out.Years...) // newest first
-		case "validity":
-			out.Validities = append(out.Validities, v)
-		case "total":
-			out.Total = v.Count
-		}
+	years := counts["year"]
+	slices.Reverse(years) // newest first
+	validities := make([]string, len(Validities))
+	for i, v := range Validities {
+		validities[i] = string(v)
 	}
-	if err := rows.Err(); err != nil {
-		return LegalFacets{}, fmt.Errorf("legal facets: %w", err)
-	}
-	out.Validities = everyValidity(out.Validities)
-	return out, nil
-}
-
-// everyValidity lists every validity in order, with the counts found.
-func everyValidity(found []FacetValue) []FacetValue {
-	out := make([]FacetValue, 0, len(Validities))
-	for _, v := range Validities {
-		fv := FacetValue{Value: string(v)}
-		for _, f := range found {
-			if f.Value == string(v) {
-				fv.Count = f.Count
-			}
-		}
-		out = append(out, fv)
-	}
-	return out
+	return LegalFacets{Types: counts["document_type"], Issuers: counts["issuer_code"], Fields: counts["field"],
+		Years: years, Validities: withCounts(validities, counts["validity"]), Total: total}, nil
 }
 
 // legalColumns are what the register and a document's page show of a
@@ -403,42 +310,27 @@ func legalKey(d LegalDoc) []string {
 }
 
 // legalPageSQL is the query of a page of the register.
-func legalPageSQL(f *legalFilter, q LegalQuery, limit int) (string, error) {
-	col, desc := q.Sort.column(), q.Sort.descending()
-	where := f.except("")
+func legalPageSQL(f *finderQuery, q LegalQuery, limit int) (string, error) {
+	col := q.Sort.column()
 	if c := q.Cursor; c != nil {
 		if len(c.Key) != LegalKeyFields {
 			return "", ErrBadCursor
 		}
-		day, err := time.Parse(time.DateOnly, c.Key[0])
-		if err != nil {
+		if _, err := time.Parse(time.DateOnly, c.Key[0]); err != nil {
 			return "", fmt.Errorf("cursor date: %w", ErrBadCursor)
 		}
-		if c.Dir == Before {
-			desc = !desc
-		}
-		cmp := ">"
-		if desc {
-			cmp = "<"
-		}
-		where += fmt.Sprintf(" AND (%s, tenant_id, content_id) %s (%s::date, %s, %s)",
-			col, cmp, f.arg(day.Format(time.DateOnly)), f.arg(c.Key[1]), f.arg(c.Key[2]))
 	}
-	order := "ASC"
-	if desc {
-		order = "DESC"
-	}
-	orderBy := fmt.Sprintf("d.%[1]s %[2]s, d.tenant_id %[2]s, d.content_id %[2]s", col, order)
-	sql := fmt.Sprintf(legalDocs, "", strings.Join(f.base, " AND ")) + fmt.Sprintf(`
+	after, order, outer := f.keyset([]string{col, "tenant_id", "content_id"}, []string{"::date", "", ""}, q.Cursor, q.Sort.descending())
+	sql := fmt.Sprintf(legalDocs, "", f.baseSQL()) + fmt.Sprintf(`
 	SELECT %s, d.%s
-	FROM (SELECT * FROM docs WHERE %s ORDER BY %s LIMIT %s) d
+	FROM (SELECT * FROM docs WHERE %s AND %s ORDER BY %s LIMIT %s) d
 	LEFT JOIN legal_issuers li ON li.code = d.issuer_code
 	%s
-	ORDER BY %s`, legalColumns, col, where, strings.ReplaceAll(orderBy, "d.", ""), f.arg(limit+1), translationsOf("d"), orderBy)
+	ORDER BY %s`, legalColumns, col, f.except(""), after, order, f.arg(limit+1), translationsOf("d"), outer)
 	return sql, nil
 }
 
-func (s *Store) legalPage(ctx context.Context, f *legalFilter, q LegalQuery, limit int) (Page[LegalDoc], error) {
+func (s *Store) legalPage(ctx context.Context, f *finderQuery, q LegalQuery, limit int) (Page[LegalDoc], error) {
 	sql, err := legalPageSQL(f, q, limit)
 	if err != nil {
 		return Page[LegalDoc]{}, fmt.Errorf("legal register: %w", err)
@@ -457,12 +349,4 @@ func (s *Store) legalPage(ctx context.Context, f *legalFilter, q LegalQuery, lim
 		return Page[LegalDoc]{}, fmt.Errorf("legal register: %w", err)
 	}
 	return paginate(docs, limit, q.Cursor, legalKey), nil
-}
-
-var likeEscaper = strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`)
-
-// contains is a LIKE pattern matching s anywhere in a folded column (see
-// hub_fold: lower case, without diacritics), LIKE's wildcards in s escaped.
-func (f *legalFilter) contains(s string) string {
-	return "'%' || hub_fold(" + f.arg(likeEscaper.Replace(s)) + ") || '%'"
 }

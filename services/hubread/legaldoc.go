@@ -41,7 +41,7 @@ type LegalDocPage struct {
 // legalDocQuery answers the document ($2, $3) on day $1 (its row first),
 // then what it states of others (in its order), then what visible
 // documents state of it (oldest first). The other documents' validity is
-// not computed ('').
+// not computed (empty).
 var legalDocQuery = fmt.Sprintf(legalDocs, "", "d.tenant_id = $2 AND d.content_id = $3") + `,
 rel AS (
 	SELECT false AS inverse, r.position, r.type, r.target_tenant AS tenant, r.target_id AS id, r.target_number AS number

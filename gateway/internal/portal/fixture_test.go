@@ -28,6 +28,7 @@ import (
 	"github.com/portalhub/portalhub/gateway/internal/pagecache"
 	"github.com/portalhub/portalhub/gateway/internal/portal"
 	pb "github.com/portalhub/portalhub/proto/gen/portalhub/v1"
+	"github.com/portalhub/portalhub/services/contentrules"
 	"github.com/portalhub/portalhub/services/events"
 	"github.com/portalhub/portalhub/services/hubread"
 	"github.com/portalhub/portalhub/services/hubschema"
@@ -231,7 +232,7 @@ func (e *env) put(t *testing.T, tenant string, it *pb.ContentItem) {
 		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
 		ON CONFLICT (tenant_id, content_id) DO UPDATE SET version = $3, content_hash = $4, kind = $5, category = $6,
 			state = $7, published_at = $8, doc = $9, updated_at = now()`,
-		tenant, it.GetContentId(), int64(it.GetVersion()), hash[:], it.GetKind().String(), it.GetCategory(),
+		tenant, it.GetContentId(), int64(it.GetVersion()), hash[:], contentrules.KindWord(it.GetKind()), it.GetCategory(),
 		stateNames[it.GetState()], it.GetPublishedAt().AsTime(), doc)
 	e.exec(t, `DELETE FROM item_translations WHERE tenant_id = $1 AND content_id = $2`, tenant, it.GetContentId())
 	for _, tr := range it.GetTranslations() {

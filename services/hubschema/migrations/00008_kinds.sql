@@ -1,4 +1,8 @@
 -- +goose Up
+-- What the portal's typed pages of the kinds of Article 8 query: the
+-- register of legal documents, the organisation tree, the finders of
+-- public services, notices and questions, and the advertisements.
+--
 -- The register of legal documents (Article 8.4) as the portal queries it:
 -- each legal document's metadata as typed columns and its relations to
 -- other documents as rows, kept by a trigger from items.doc in the
@@ -164,6 +168,30 @@ CREATE TRIGGER items_legal AFTER INSERT OR UPDATE OF doc, state, taken_down_at O
 
 SELECT legal_project(i) FROM items i WHERE i.doc ? 'legalDocument';
 
+-- hub_timestamp reads an RFC 3339 timestamp (as protojson writes a
+-- google.protobuf.Timestamp), or NULL for anything else.
+-- +goose StatementBegin
+CREATE FUNCTION hub_timestamp(s text) RETURNS timestamptz LANGUAGE plpgsql IMMUTABLE AS $$
+BEGIN
+    IF s IS NULL OR s !~ '^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})$' THEN
+        RETURN NULL;
+    END IF;
+    RETURN s::timestamptz;
+EXCEPTION WHEN others THEN
+    RETURN NULL;
+END;
+$$;
+-- +goose StatementEnd
+
+-- The other kinds are read from items.doc. An organisation unit's children
+-- are found by its reference (the organisation tree reads every unit in one
+-- query by kind); the finders of public services, notices and questions
+-- start from their kind's visible items.
+CREATE INDEX items_unit_parent ON items ((doc #>> '{organisationUnit,parent,tenant}'), (doc #>> '{organisationUnit,parent,contentId}'))
+    WHERE kind = 'organisation_unit';
+CREATE INDEX items_kind ON items (kind, published_at DESC, tenant_id DESC, content_id DESC)
+    WHERE state = 'published' AND taken_down_at IS NULL;
+
 -- legal_validity is a document's validity on day today, from the day it
 -- takes effect, its expiry date, and the first day a document in effect
 -- replaces it (replaced_from) or replaces part of it (partly_from):
@@ -199,5 +227,6 @@ GRANT SELECT ON legal_issuers, legal_documents, legal_relations, advertisements 
 -- +goose Down
 DROP TABLE advertisements;
 DROP TRIGGER items_legal ON items;
-DROP FUNCTION items_legal_project, legal_project, legal_validity, hub_fold, hub_date;
+DROP INDEX items_unit_parent, items_kind;
+DROP FUNCTION items_legal_project, legal_project, legal_validity, hub_fold, hub_date, hub_timestamp;
 DROP TABLE legal_relations, legal_documents, legal_issuers;
