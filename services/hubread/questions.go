@@ -23,12 +23,12 @@ const QuestionKeyFields = 3
 
 // Question is a question and answer as the list shows it.
 type Question struct {
-	Tenant, ContentID    string
-	Question, Topic      string
-	AskedOn, AnsweredOn  string // "YYYY-MM-DD" or empty
-	AnsweredBy           string
-	PublishedAt          time.Time
-	Texts                map[string]Text
+	Tenant, ContentID   string
+	Question, Topic     string
+	AskedOn, AnsweredOn string // "YYYY-MM-DD" or empty
+	AnsweredBy          string
+	PublishedAt         time.Time
+	Texts               map[string]Text
 }
 
 // In returns the text in locale, or the Vietnamese one.

@@ -33,7 +33,7 @@ const ServiceKeyFields = 3
 
 // Service is a public service as the catalogue lists it.
 type Service struct {
-	Tenant, ContentID                   string
+	Tenant, ContentID                  string
 	Code, Agency, Field, HandlingLevel string
 	ProcessingTime, Fee, URL           string
 	Level                              int
@@ -47,7 +47,7 @@ func (sv Service) In(locale string) (Text, bool) { return Listed{Texts: sv.Texts
 type ServiceCatalogue struct {
 	Page[Service]
 	Agencies, Fields, Levels, HandlingLevels []FacetValue
-	Total                                   int
+	Total                                    int
 }
 
 // serviceDocs is the visible public services passing the base filters.
