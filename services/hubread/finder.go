@@ -15,7 +15,8 @@ import (
 // finders count, so that each value says how many items choosing it shows.
 
 // FacetValue is one value of a filter with the number of items it would
-// show, given the other filters.
+// show, given the other filters (applying them, not its own): the finders'
+// and the search's.
 type FacetValue struct {
 	Value string
 	Names Names // the value's names when it is a code (issuers); else empty

@@ -12,7 +12,7 @@ import (
 )
 
 // The register of legal documents (Article 8.4) reads legal_documents and
-// legal_relations, which a trigger keeps from items.doc (migration 00009).
+// legal_relations, which a trigger keeps from items.doc (migration 00010).
 // A document's validity is computed when the page is served, for the day
 // the caller gives (legal_validity in SQL): from the day it takes effect,
 // its expiry date and the documents in effect that replace it, wholly or in

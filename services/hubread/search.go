@@ -64,13 +64,6 @@ type Hit struct {
 	Score float64
 }
 
-// FacetValue is one value of a filter with the number of items the search
-// finds with it (applying the other filters, not this one).
-type FacetValue struct {
-	Value string
-	Count int
-}
-
 // Facets are the counts per filter value.
 type Facets struct {
 	Tenant, Kind, Category, Locale []FacetValue
