@@ -23,7 +23,10 @@ import (
 // invalid byte sequence in every string field (nested messages, repeated
 // fields and map entries included) with U+FFFD and unmarshals the repaired
 // bytes, so that Prepare can refuse the push with INVALID_UTF8 and the
-// field's path. Any other unmarshal error is returned as is.
+// field's path. Bytes that are not the encoding of the message at all are
+// the caller's fault, yet grpc-go answers INTERNAL (and ends the stream)
+// when a codec fails: the codec then leaves the message empty and marked,
+// and the server's interceptors answer it INVALID_ARGUMENT (Undecodable).
 func Codec() encoding.CodecV2 { return codec{} }
 
 type codec struct{}
@@ -55,12 +58,56 @@ func (codec) Unmarshal(data mem.BufferSlice, v any) error {
 		return nil
 	}
 	repaired, changed, rerr := repairUTF8(b, m.ProtoReflect().Descriptor(), 0)
-	if rerr != nil || !changed {
-		// Not an invalid UTF-8 problem (or wire bytes too broken to walk):
-		// the original error is the honest answer.
-		return err
+	if rerr == nil && changed {
+		if err = proto.Unmarshal(repaired, m); err == nil {
+			return nil
+		}
 	}
-	return proto.Unmarshal(repaired, m)
+	// Not an invalid UTF-8 problem (or wire bytes too broken to walk).
+	markUndecodable(m, err)
+	return nil
+}
+
+// undecodableField is the field number (the highest protobuf allows) under
+// which the codec marks, in a message's unknown fields, that the bytes it
+// was given could not be decoded, with the decoder's error.
+const undecodableField = protowire.MaxValidNumber
+
+func markUndecodable(m proto.Message, err error) {
+	proto.Reset(m)
+	mark := protowire.AppendTag(nil, undecodableField, protowire.BytesType)
+	mark = protowire.AppendString(mark, err.Error())
+	m.ProtoReflect().SetUnknown(mark)
+}
+
+// Undecodable returns the answer to a request message the codec could not
+// decode (INVALID_ARGUMENT, reason INVALID_FORMAT, saying why), or nil for
+// any other message. The aggregator's interceptors call it on every message
+// they receive.
+func Undecodable(v any) error {
+	m := messageOf(v)
+	if m == nil {
+		return nil
+	}
+	unknown := m.ProtoReflect().GetUnknown()
+	for len(unknown) > 0 {
+		num, typ, n := protowire.ConsumeTag(unknown)
+		if n < 0 {
+			return nil
+		}
+		unknown = unknown[n:]
+		if num == undecodableField && typ == protowire.BytesType {
+			why, _ := protowire.ConsumeBytes(unknown)
+			return Refuse(ReasonInvalidFormat, "", "the request is not a valid protobuf encoding of its message: "+string(why),
+				"Cổng tỉnh không đọc được lời gọi: dữ liệu gửi lên không đúng định dạng protobuf của thông điệp.")
+		}
+		m := protowire.ConsumeFieldValue(num, typ, unknown)
+		if m < 0 {
+			return nil
+		}
+		unknown = unknown[m:]
+	}
+	return nil
 }
 
 func messageOf(v any) proto.Message {

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"net"
+	"strings"
 	"testing"
 
 	pb "github.com/portalhub/portalhub/proto/gen/portalhub/v1"
@@ -67,16 +68,32 @@ func TestCodecRepairsInvalidUTF8(t *testing.T) {
 	}
 }
 
-func TestCodecOtherErrors(t *testing.T) {
+// TestCodecMarksUndecodable: bytes that are not the encoding of the message
+// leave it empty and marked, and Undecodable answers it INVALID_ARGUMENT with
+// the decoder's error (grpc-go would answer INTERNAL for a codec error).
+func TestCodecMarksUndecodable(t *testing.T) {
 	wire, err := proto.Marshal(&pb.PublishRequest{Item: article()})
 	if err != nil {
 		t.Fatal(err)
 	}
 	truncated := wire[:len(wire)-3]
 	want := proto.Unmarshal(truncated, &pb.PublishRequest{})
-	got := Codec().Unmarshal(mem.BufferSlice{mem.SliceBuffer(truncated)}, &pb.PublishRequest{})
-	if got == nil || want == nil || got.Error() != want.Error() {
-		t.Errorf("truncated input: got %v, want the proto error %v", got, want)
+	if want == nil {
+		t.Fatal("proto.Unmarshal accepted truncated input; the test no longer tests the codec")
+	}
+	var req pb.PublishRequest
+	if err := Codec().Unmarshal(mem.BufferSlice{mem.SliceBuffer(truncated)}, &req); err != nil {
+		t.Fatalf("Codec().Unmarshal: %v, want the message marked instead", err)
+	}
+	if req.GetItem() != nil {
+		t.Errorf("an undecodable message kept %v", req.GetItem())
+	}
+	err = Undecodable(&req)
+	if status.Code(err) != codes.InvalidArgument || ReasonOf(err) != ReasonInvalidFormat || !strings.Contains(err.Error(), want.Error()) {
+		t.Errorf("Undecodable = %v, want INVALID_ARGUMENT %s saying %q", err, ReasonInvalidFormat, want)
+	}
+	if err := Undecodable(&pb.PublishRequest{Item: article()}); err != nil {
+		t.Errorf("Undecodable of a decoded message = %v", err)
 	}
 }
 

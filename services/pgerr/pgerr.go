@@ -49,3 +49,12 @@ func transientCode(code string) bool {
 	}
 	return false
 }
+
+// Unstorable reports whether err is the database refusing text it cannot
+// store in its encoding: a NUL character, or bytes that are not UTF-8
+// (SQLSTATE 22021 character_not_in_repertoire, 22P05
+// untranslatable_character). The input is at fault, not the server.
+func Unstorable(err error) bool {
+	var pgErr *pgconn.PgError
+	return errors.As(err, &pgErr) && (pgErr.Code == "22021" || pgErr.Code == "22P05")
+}

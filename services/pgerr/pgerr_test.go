@@ -84,3 +84,23 @@ func TestTransientFromServer(t *testing.T) {
 		t.Errorf("query on the terminated connection: err = %v, want a transient error", err)
 	}
 }
+
+// TestUnstorableFromServer: the error a real server gives for a NUL in text
+// is Unstorable, and not Transient.
+func TestUnstorableFromServer(t *testing.T) {
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	conn, err := pgx.Connect(ctx, testenv.Postgres(t, "pgerr", nil))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close(ctx)
+	var s string
+	err = conn.QueryRow(ctx, `SELECT $1::text`, "a\x00b").Scan(&s)
+	if err == nil || !Unstorable(err) || Transient(err) {
+		t.Errorf("NUL in text: err = %v, want Unstorable and not Transient", err)
+	}
+	if Unstorable(&pgconn.PgError{Code: "23505"}) || Unstorable(errors.New("boom")) {
+		t.Error("other errors are Unstorable")
+	}
+}

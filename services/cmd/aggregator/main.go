@@ -50,12 +50,15 @@ type settings struct {
 	Uploads         int
 	UploadsTenant   int
 	UploadMemoryMiB int
+	Reflection      bool
 }
 
 func main() {
 	var s settings
 	set := config.New("aggregator", "receives content from sub-portals over gRPC, stores it and announces it on NATS JetStream")
 	set.String(&s.GRPCAddr, "AGGREGATOR_GRPC_ADDR", "127.0.0.1:9443", "gRPC (TLS) listen address of the IngestService (port 0 picks one)")
+	set.Bool(&s.Reflection, "AGGREGATOR_GRPC_REFLECTION", false,
+		"serve gRPC server reflection (grpcurl list) to anyone who can connect, without a credential: development only (make run turns it on)")
 	set.String(&s.HTTPAddr, "AGGREGATOR_HTTP_ADDR", "127.0.0.1:9444", "ops HTTP listen address: /healthz, /readyz, /metrics (port 0 picks one)")
 	set.Secret(&s.DatabaseURL, "DATABASE_URL", "", "hub PostgreSQL URL (required); migrated at start-up")
 	set.Secret(&s.NATSURL, "NATS_URL", "nats://127.0.0.1:4222", "NATS server(s) with the HUB_CONTENT stream (provisioned by `hubctl nats stream`), comma-separated")
@@ -169,7 +172,11 @@ func run(ctx context.Context, s settings, log zerolog.Logger) error {
 			MaxConcurrentUploads: s.Uploads, MaxUploadsPerTenant: s.UploadsTenant, UploadMemory: int64(s.UploadMemoryMiB) << 20}),
 		Log:         log,
 		IdleTimeout: s.StreamIdle,
+		Reflection:  s.Reflection,
 	})
+	if s.Reflection {
+		log.Warn().Msg("gRPC server reflection is on: anyone who can connect can list the services (development only)")
+	}
 	ln, err := net.Listen("tcp", s.GRPCAddr)
 	if err != nil {
 		return fmt.Errorf("listen on %s: %w", s.GRPCAddr, err)

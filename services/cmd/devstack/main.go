@@ -64,7 +64,9 @@ func run(opts federation.Options, catalogue string, out io.Writer) error {
 	}
 	opts.SeedDemo = true
 	opts.Output = out
-	opts.Env = []string{"PORTALHUB_LOG=console"}
+	// Server reflection lets grpcurl list and describe the hub's services
+	// without a credential: right for a developer's machine only.
+	opts.Env = []string{"PORTALHUB_LOG=console", "AGGREGATOR_GRPC_REFLECTION=true"}
 
 	ctx, stop := lifecycle.SignalContext()
 	defer stop()

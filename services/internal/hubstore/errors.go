@@ -86,6 +86,11 @@ func mapErr(what string, err error) error {
 			return fmt.Errorf("%s: %w (%s)", what, ErrInvalidArgument, pgErr.ConstraintName)
 		}
 	}
+	if pgerr.Unstorable(err) {
+		// A NUL character (or bytes that are not UTF-8) in text, which
+		// validation let through: the caller's input, not a fault.
+		return fmt.Errorf("%s: %w: text holds a NUL character (U+0000)", what, ErrInvalidArgument)
+	}
 	if pgerr.Transient(err) || errors.Is(err, context.Canceled) {
 		// The server is restarting, failing over, out of connections or
 		// resources, or the transaction lost a race; or the call was

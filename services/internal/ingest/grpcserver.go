@@ -44,14 +44,18 @@ type GRPCConfig struct {
 	// IdleTimeout ends a stream (UploadBlob, PublishBulk) that waits longer
 	// than this for its next message. 0 means DefaultIdleTimeout.
 	IdleTimeout time.Duration
+	// Reflection serves gRPC server reflection (grpcurl list, describe)
+	// to anyone who can connect, credential or not: for development only.
+	Reflection bool
 }
 
 // NewGRPCServer builds the aggregator's gRPC server: the IngestService
 // behind the auth interceptors, with the UTF-8-repairing codec, a 4 MiB
 // message limit, at most MaxConcurrentStreams calls per connection,
-// keepalive enforcement, a deadline cap and an idle timeout on streams, the
-// standard health service (NOT_SERVING until the caller says otherwise) and
-// server reflection.
+// keepalive enforcement, a deadline cap and an idle timeout on streams,
+// messages that cannot be decoded refused as INVALID_ARGUMENT, the standard
+// health service (NOT_SERVING until the caller says otherwise) and, when
+// configured, server reflection.
 func NewGRPCServer(cfg GRPCConfig) (*grpc.Server, *health.Server) {
 	d := cfg.Deadline
 	if d <= 0 {
@@ -67,8 +71,8 @@ func NewGRPCServer(cfg GRPCConfig) (*grpc.Server, *health.Server) {
 		grpc.MaxConcurrentStreams(MaxConcurrentStreams),
 		grpc.KeepaliveEnforcementPolicy(keepalive.EnforcementPolicy{MinTime: 10 * time.Second, PermitWithoutStream: true}),
 		grpc.KeepaliveParams(keepalive.ServerParameters{MaxConnectionIdle: 15 * time.Minute, Time: 2 * time.Minute, Timeout: 20 * time.Second}),
-		grpc.ChainUnaryInterceptor(recoverUnary(cfg.Log), deadlineUnary(d), cfg.Auth.Unary()),
-		grpc.ChainStreamInterceptor(recoverStream(cfg.Log), deadlineStream(d, idle), cfg.Auth.Stream()),
+		grpc.ChainUnaryInterceptor(recoverUnary(cfg.Log), undecodableUnary, deadlineUnary(d), cfg.Auth.Unary()),
+		grpc.ChainStreamInterceptor(recoverStream(cfg.Log), undecodableStream, deadlineStream(d, idle), cfg.Auth.Stream()),
 	}
 	if cfg.TLS != nil {
 		opts = append(opts, grpc.Creds(credentials.NewTLS(cfg.TLS)))
@@ -79,7 +83,9 @@ func NewGRPCServer(cfg GRPCConfig) (*grpc.Server, *health.Server) {
 	hs.SetServingStatus("", healthpb.HealthCheckResponse_NOT_SERVING)
 	hs.SetServingStatus(pb.IngestService_ServiceDesc.ServiceName, healthpb.HealthCheckResponse_NOT_SERVING)
 	healthpb.RegisterHealthServer(srv, hs)
-	reflection.Register(srv)
+	if cfg.Reflection {
+		reflection.Register(srv)
+	}
 	return srv, hs
 }
 
@@ -143,6 +149,32 @@ func (s *boundedStream) RecvMsg(m any) error {
 	case <-s.ctx.Done():
 		return status.FromContextError(s.ctx.Err()).Err()
 	}
+}
+
+// undecodableUnary answers a request the codec could not decode
+// (contentrules.Undecodable) as INVALID_ARGUMENT: grpc-go would answer
+// INTERNAL had the codec failed, for what is the caller's fault.
+func undecodableUnary(ctx context.Context, req any, _ *grpc.UnaryServerInfo, handler grpc.UnaryHandler) (any, error) {
+	if err := contentrules.Undecodable(req); err != nil {
+		return nil, err
+	}
+	return handler(ctx, req)
+}
+
+// undecodableStream is undecodableUnary for every message of a stream.
+func undecodableStream(srv any, ss grpc.ServerStream, _ *grpc.StreamServerInfo, handler grpc.StreamHandler) error {
+	return handler(srv, decodingStream{ss})
+}
+
+// decodingStream is a server stream whose RecvMsg answers a message the
+// codec could not decode as INVALID_ARGUMENT.
+type decodingStream struct{ grpc.ServerStream }
+
+func (s decodingStream) RecvMsg(m any) error {
+	if err := s.ServerStream.RecvMsg(m); err != nil {
+		return err
+	}
+	return contentrules.Undecodable(m)
 }
 
 func recoverUnary(log zerolog.Logger) grpc.UnaryServerInterceptor {

@@ -35,6 +35,7 @@ func TestMain(m *testing.M) { testenv.Main(m) }
 
 type hub struct {
 	store   *hubstore.Store
+	conn    *grpc.ClientConn
 	client  pb.IngestServiceClient
 	health  healthpb.HealthClient
 	tokens  map[string]string // tenant -> token
@@ -98,6 +99,7 @@ func startHub(t *testing.T, configure ...func(*Config, *GRPCConfig)) *hub {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { conn.Close() })
+	h.conn = conn
 	h.client = pb.NewIngestServiceClient(conn)
 	h.health = healthpb.NewHealthClient(conn)
 	return h

@@ -11,6 +11,7 @@ import (
 	"errors"
 	"io"
 	"net/http"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -78,6 +79,16 @@ func (s *Server) wrap(h handlerFunc) http.Handler {
 				"Cần mã truy cập API hợp lệ (Authorization: Bearer <token>)."))
 			return
 		}
+		// PostgreSQL cannot keep a NUL or bytes that are not UTF-8: the
+		// path and query never reach it with them.
+		if err := store.CheckStorable("path", r.URL.Path); err != nil {
+			writeError(w, r, s.log, err)
+			return
+		}
+		if err := store.CheckStorableValues(r.URL.Query()); err != nil {
+			writeError(w, r, s.log, err)
+			return
+		}
 		if err := h(w, r); err != nil {
 			writeError(w, r, s.log, err)
 		}
@@ -107,6 +118,45 @@ func decodeJSON(w http.ResponseWriter, r *http.Request, limit int64, v any) erro
 	dec.DisallowUnknownFields()
 	if err := dec.Decode(v); err != nil {
 		return errs.Invalid("", "malformed JSON: "+err.Error(), "JSON không hợp lệ: "+err.Error())
+	}
+	var doc any
+	if err := json.Unmarshal(body, &doc); err != nil {
+		return errs.Invalid("", "malformed JSON: "+err.Error(), "JSON không hợp lệ: "+err.Error())
+	}
+	return storableJSON("", doc)
+}
+
+// storableJSON refuses a decoded JSON document holding a string that
+// PostgreSQL cannot keep (a NUL, written \u0000), naming where it is
+// (translations[0].title). Invalid UTF-8 cannot survive JSON decoding.
+func storableJSON(path string, v any) error {
+	switch v := v.(type) {
+	case string:
+		return store.CheckStorable(path, v)
+	case []any:
+		for i, e := range v {
+			if err := storableJSON(path+"["+strconv.Itoa(i)+"]", e); err != nil {
+				return err
+			}
+		}
+	case map[string]any:
+		keys := make([]string, 0, len(v))
+		for k := range v {
+			keys = append(keys, k)
+		}
+		slices.Sort(keys)
+		for _, k := range keys {
+			name := k
+			if path != "" {
+				name = path + "." + k
+			}
+			if err := store.CheckStorable(name, k); err != nil {
+				return err
+			}
+			if err := storableJSON(name, v[k]); err != nil {
+				return err
+			}
+		}
 	}
 	return nil
 }

@@ -45,6 +45,7 @@ var titles = map[errs.Kind]string{
 	errs.Unavailable:          "Service unavailable",
 	errs.TooLarge:             "Payload too large",
 	errs.UnsupportedMediaType: "Unsupported media type",
+	errs.TooManyRequests:      "Too many requests",
 	errs.Internal:             "Internal server error",
 }
 
@@ -57,6 +58,7 @@ var typeNames = map[errs.Kind]string{
 	errs.Unavailable:          "unavailable",
 	errs.TooLarge:             "too-large",
 	errs.UnsupportedMediaType: "unsupported-media-type",
+	errs.TooManyRequests:      "too-many-requests",
 	errs.Internal:             "internal",
 }
 

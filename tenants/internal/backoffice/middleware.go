@@ -12,6 +12,7 @@ import (
 	"github.com/portalhub/portalhub/services/lifecycle"
 	"github.com/portalhub/portalhub/tenants/internal/accounts"
 	"github.com/portalhub/portalhub/tenants/internal/errs"
+	"github.com/portalhub/portalhub/tenants/internal/store"
 )
 
 // contentSecurityPolicy allows only the back office's own files: no inline
@@ -92,6 +93,14 @@ var errRedirected = errors.New("redirected")
 // admit checks the request before its handler and returns it, with its
 // form parsed, for the handler.
 func (s *Server) admit(w http.ResponseWriter, r *http.Request, needLogin bool, roles []accounts.Role) (*http.Request, error) {
+	// PostgreSQL cannot keep a NUL or bytes that are not UTF-8: no text of
+	// the request reaches it with them (the form's, once read, below).
+	if err := store.CheckStorable("path", r.URL.Path); err != nil {
+		return r, err
+	}
+	if err := store.CheckStorableValues(r.URL.Query()); err != nil {
+		return r, err
+	}
 	sess, ok := accounts.Current(r.Context())
 	if err := accounts.LookupError(r.Context()); err != nil && needLogin {
 		return r, err // the session could not be read: neither signed in nor out
@@ -155,6 +164,18 @@ func (s *Server) admit(w http.ResponseWriter, r *http.Request, needLogin bool, r
 	if err := s.cfg.Sessions.CheckCSRF(r); err != nil {
 		s.cfg.Log.Warn().Str("path", r.URL.Path).Msg("CSRF check failed")
 		return r, err
+	}
+	if err := store.CheckStorableValues(r.PostForm); err != nil {
+		return r, err
+	}
+	if r.MultipartForm != nil {
+		for field, files := range r.MultipartForm.File {
+			for _, fh := range files {
+				if err := store.CheckStorable(field, fh.Filename); err != nil {
+					return r, err
+				}
+			}
+		}
 	}
 	return r, nil
 }

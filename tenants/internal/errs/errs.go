@@ -139,10 +139,19 @@ const RetryAfterSeconds = 5
 // FromDatabase returns err as an Unavailable error when it says the
 // database is unavailable for now (unreachable, restarting, the session
 // ended by an administrator, a serialization failure or a deadlock: see
-// pgerr.Transient), so the caller answers 503 and the relay retries; it
-// returns any other error, and errors that have a kind already, unchanged.
+// pgerr.Transient), so the caller answers 503 and the relay retries; as an
+// InvalidArgument error when the database refused text it cannot store (a
+// NUL character: pgerr.Unstorable), so the caller answers 400; it returns
+// any other error, and errors that have a kind already, unchanged.
 func FromDatabase(err error) error {
-	if err == nil || As(err) != nil || !pgerr.Transient(err) {
+	if err == nil || As(err) != nil {
+		return err
+	}
+	if pgerr.Unstorable(err) {
+		return &Error{Kind: InvalidArgument, Message: "the text holds a NUL character (U+0000) or bytes that are not UTF-8",
+			MessageVI: "Nội dung gửi lên chứa ký tự NUL (U+0000) hoặc byte không phải UTF-8; vui lòng xoá ký tự đó rồi gửi lại.", Err: err}
+	}
+	if !pgerr.Transient(err) {
 		return err
 	}
 	return &Error{Kind: Unavailable, Message: "the database is unavailable for now; try again in a few seconds",

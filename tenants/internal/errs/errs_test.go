@@ -25,6 +25,8 @@ func TestFromDatabase(t *testing.T) {
 		{"serialization failure", &pgconn.PgError{Code: "40001"}, Unavailable},
 		{"deadlock", &pgconn.PgError{Code: "40P01"}, Unavailable},
 		{"undefined table", &pgconn.PgError{Code: "42P01"}, Internal},
+		{"NUL in text", fmt.Errorf("approve: %w", &pgconn.PgError{Code: "22021"}), InvalidArgument},
+		{"untranslatable character", &pgconn.PgError{Code: "22P05"}, InvalidArgument},
 		{"no rows", pgx.ErrNoRows, Internal},
 		{"a kind already", fmt.Errorf("approve: %w", invalid), InvalidArgument},
 	} {
