@@ -23,6 +23,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/rs/zerolog"
 
+	"github.com/portalhub/portalhub/gateway/internal/api"
 	"github.com/portalhub/portalhub/gateway/internal/i18n"
 	"github.com/portalhub/portalhub/gateway/internal/pagecache"
 	"github.com/portalhub/portalhub/gateway/internal/render"
@@ -71,6 +72,7 @@ type Config struct {
 type Server struct {
 	cfg      Config
 	renderer *render.Renderer
+	api      *api.Server
 	assets   *assets
 	engine   *gin.Engine
 	requests *prometheus.CounterVec
@@ -121,6 +123,9 @@ func New(cfg Config) (*Server, error) {
 	if s.renderer, err = render.New(render.Config{FS: tfs, Dev: cfg.Dev}); err != nil {
 		return nil, err
 	}
+	if s.api, err = api.New(api.Config{Store: cfg.Store, Categories: s.categories, Links: apiLinks{s}, Log: cfg.Log}); err != nil {
+		return nil, err
+	}
 	s.requests = prometheus.NewCounterVec(prometheus.CounterOpts{Name: "portalhub_gateway_http_requests_total",
 		Help: "HTTP requests by route and status."}, []string{"route", "status"})
 	if err := cfg.Ops.Registry.Register(s.requests); err != nil {
@@ -158,6 +163,7 @@ func (s *Server) routes() error {
 
 	site := e.Group("/", s.checkHost)
 	get := func(path string, h gin.HandlerFunc) { site.Match(match, path, h) }
+	s.api.Register(site)
 	get("/static/:name", s.static)
 	get("/files/:tenant/:content_id/:sha256", s.handle(s.file))
 	get("/", s.negotiate)
@@ -268,6 +274,10 @@ func plausibleParam(v string) bool {
 // errorPage renders a status page in the language of the path, else the
 // browser's.
 func (s *Server) errorPage(c *gin.Context, pe *pageError) {
+	if api.IsAPI(c.Request) {
+		s.api.StatusProblem(c, pe.status) // a client of the API reads JSON
+		return
+	}
 	lang := c.Param("lang")
 	if !i18n.Supported(lang) {
 		lang = i18n.Negotiate(c.GetHeader("Accept-Language"))
