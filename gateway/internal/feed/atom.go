@@ -67,7 +67,7 @@ func atomDate(t time.Time) string { return t.In(hcmc).Format(time.RFC3339) }
 // links.
 func Atom(f Feed) ([]byte, error) {
 	doc := atomFeed{Lang: f.Lang, Title: f.Title, Subtitle: f.Subtitle, ID: f.ID, Updated: atomDate(f.Updated),
-		Links: []atomLink{{Href: f.Self, Rel: "self", Type: AtomType}, {Href: f.Link, Rel: "alternate", Type: "text/html"}},
+		Links:  []atomLink{{Href: f.Self, Rel: "self", Type: AtomType}, {Href: f.Link, Rel: "alternate", Type: "text/html"}},
 		Author: atomPerson{Name: f.Author}, Rights: f.Rights, Generator: f.Generator}
 	for _, e := range f.Entries {
 		x := atomEntry{Lang: e.Lang, Title: e.Title, ID: e.ID, Published: atomDate(e.Published), Updated: atomDate(e.Updated),
