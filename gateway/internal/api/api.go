@@ -53,7 +53,10 @@ type Config struct {
 	// in memory).
 	Categories func(context.Context) ([]hubread.Category, error)
 	Links      Links
-	Log        zerolog.Logger
+	// SiteNames is the portal's name per language: the catalog's title, and
+	// its publisher when the hub registers no province tenant.
+	SiteNames map[string]string
+	Log       zerolog.Logger
 }
 
 // Server answers the API's requests.
@@ -78,6 +81,7 @@ var resources = []resource{
 	{"legal-documents", registerLegalDocuments},
 	{"public-services", registerPublicServices},
 	{"datasets", registerDatasets},
+	{"catalog", registerCatalog},
 }
 
 // New assembles the OpenAPI document and returns the server.
@@ -109,12 +113,17 @@ func (s *Server) Register(r gin.IRouter) {
 // get adapts a handler that answers a value (written as JSON) or an error
 // (a problem document) to a route for GET and HEAD.
 func (s *Server) get(r gin.IRoutes, path string, h func(c *gin.Context) (any, error)) {
+	s.getAs(r, path, "application/json", h)
+}
+
+// getAs is get for answers of another JSON media type.
+func (s *Server) getAs(r gin.IRoutes, path, contentType string, h func(c *gin.Context) (any, error)) {
 	r.Match([]string{http.MethodGet, http.MethodHead}, path, func(c *gin.Context) {
 		v, err := h(c)
 		if err == nil {
 			var b []byte
 			if b, err = encode(v); err == nil {
-				respond(c, "application/json", b)
+				respond(c, contentType, b)
 				return
 			}
 		}

@@ -67,12 +67,8 @@ func (s *Server) items(c *gin.Context, kind string) (any, error) {
 		return nil, err
 	}
 	page, err := s.cfg.Store.Items(ctx, q)
-	if errors.Is(err, hubread.ErrBadCursor) {
-		p.fail(cursorParam, "not a cursor of this list: use the links of a previous answer")
-		return nil, p.err()
-	}
 	if err != nil {
-		return nil, err
+		return nil, cursorProblem(p, err)
 	}
 	if len(page.Rows) == 0 && q.Tenant != "" {
 		// An empty list may be a misspelt tenant: say so.
@@ -112,9 +108,28 @@ func (s *Server) checkCategory(ctx context.Context, p *params, code string) erro
 	return nil
 }
 
-// oneItem answers one item, 404 when it does not exist or the hub took it
-// down.
+// cursorProblem turns a store's refusal of a cursor (a well-formed one of
+// another list, or whose time does not parse) into a 400 naming it.
+func cursorProblem(p *params, err error) error {
+	if errors.Is(err, hubread.ErrBadCursor) {
+		p.fail(cursorParam, "not a cursor of this list: use the links of a previous answer")
+		return p.err()
+	}
+	return err
+}
+
+// oneItem answers one item.
 func (s *Server) oneItem(c *gin.Context) (any, error) {
+	it, err := s.publicItem(c)
+	if err != nil {
+		return nil, err
+	}
+	return s.item(c.Request, it)
+}
+
+// publicItem reads the item the path names (/:tenant/:content_id, no query
+// parameters): 404 when it does not exist or the hub took it down.
+func (s *Server) publicItem(c *gin.Context) (*hubread.Item, error) {
 	if err := newParams(c.Request.URL.Query()).err(); err != nil {
 		return nil, err
 	}
@@ -129,5 +144,5 @@ func (s *Server) oneItem(c *gin.Context) (any, error) {
 	if it.TakenDown {
 		return nil, errNotFound
 	}
-	return s.item(c.Request, it)
+	return it, nil
 }

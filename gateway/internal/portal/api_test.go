@@ -177,7 +177,10 @@ func seedAPI(t *testing.T, e *env) {
 	data.Kind, data.Category = pb.ContentKind_CONTENT_KIND_DATASET, "statistics"
 	ds := &pb.Dataset{}
 	fill(ds.ProtoReflect())
+	ds.Temporal = "2026-01/2026-10"
 	data.Details = &pb.ContentItem_Dataset{Dataset: ds}
+	data.Attachments = []*pb.Attachment{{Sha256: strings.Repeat("cd", 32), Filename: "ghi-chu.pdf", MediaType: "application/pdf"},
+		{Sha256: ds.GetDataSha256(), Filename: "khach-du-lich.csv", MediaType: "text/csv; charset=utf-8"}}
 	e.put(t, "nhatrang", data)
 
 	law := article("qd-16", 1, t0.Add(8*time.Hour), tr("vi", "quyet-dinh-16", "Quyết định 16", "", ""))
@@ -392,6 +395,35 @@ func TestAPI(t *testing.T) {
 			res.Header.Get("Access-Control-Allow-Credentials") != "" {
 			t.Errorf("preflight: %d %v", res.StatusCode, res.Header)
 		}
+	})
+
+	t.Run("DCAT catalog", func(t *testing.T) {
+		res, body := e.apiGet(t, "/api/v1/catalog")
+		if res.Header.Get("Content-Type") != "application/ld+json" {
+			t.Errorf("Content-Type %q", res.Header.Get("Content-Type"))
+		}
+		cat := decode(t, body)
+		sets := cat["dcat:dataset"].([]any)
+		if cat["@type"] != "dcat:Catalog" || len(sets) != 1 {
+			t.Fatalf("catalog = %v", cat)
+		}
+		d := sets[0].(map[string]any)
+		dist := d["dcat:distribution"].([]any)
+		if d["@id"] != e.srv.URL+"/api/v1/items/nhatrang/du-lieu-1" || d["dct:identifier"] != "nhatrang/du-lieu-1" ||
+			dist[0].(map[string]any)["dct:title"] != "khach-du-lich.csv" ||
+			dist[0].(map[string]any)["dcat:downloadURL"].(map[string]any)["@id"] != e.srv.URL+"/files/nhatrang/du-lieu-1/"+strings.Repeat("ab", 32) ||
+			d["dct:temporal"].(map[string]any)["dcat:startDate"].(map[string]any)["@value"] != "2026-01" ||
+			d["dct:publisher"].(map[string]any)["foaf:name"].([]any)[0].(map[string]any)["@value"] != "Phường Nha Trang" {
+			t.Errorf("dataset = %v", d)
+		}
+		_, body = e.apiGet(t, "/api/v1/catalog/nhatrang/du-lieu-1")
+		if one := decode(t, body); one["@context"] == nil || one["@type"] != "dcat:Dataset" {
+			t.Errorf("one dataset = %v", one)
+		}
+		res, _ = e.apiGet(t, "/api/v1/catalog/sotttt/le-hoi")
+		wantStatus(t, res, http.StatusNotFound)
+		res, _ = e.apiGet(t, "/api/v1/catalog?kind=article")
+		wantStatus(t, res, http.StatusBadRequest)
 	})
 
 	t.Run("unknown path", func(t *testing.T) {

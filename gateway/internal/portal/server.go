@@ -123,7 +123,12 @@ func New(cfg Config) (*Server, error) {
 	if s.renderer, err = render.New(render.Config{FS: tfs, Dev: cfg.Dev}); err != nil {
 		return nil, err
 	}
-	if s.api, err = api.New(api.Config{Store: cfg.Store, Categories: s.categories, Links: apiLinks{s}, Log: cfg.Log}); err != nil {
+	siteNames := map[string]string{}
+	for _, l := range i18n.Languages {
+		siteNames[l] = cfg.Catalog.For(l).T("site.name")
+	}
+	if s.api, err = api.New(api.Config{Store: cfg.Store, Categories: s.categories, Links: apiLinks{s}, SiteNames: siteNames,
+		Log: cfg.Log}); err != nil {
 		return nil, err
 	}
 	s.requests = prometheus.NewCounterVec(prometheus.CounterOpts{Name: "portalhub_gateway_http_requests_total",
