@@ -3,6 +3,7 @@ package contentrules
 import (
 	"fmt"
 	"regexp"
+	"strings"
 	"time"
 
 	pb "github.com/portalhub/portalhub/proto/gen/portalhub/v1"
@@ -15,6 +16,7 @@ const (
 	MaxChartValueColumns = 6
 	MaxQuestion          = 10_000
 	MaxShortCode         = 100 // issuer_code, target_number, chart unit
+	MaxKeywords          = 50
 )
 
 var (
@@ -127,6 +129,19 @@ func (c *checker) legalDocument(p string, ld *pb.LegalDocument) {
 
 func (c *checker) dataset(p string, ds *pb.Dataset, atts []*pb.Attachment) {
 	c.attached(p+".data_sha256", "tệp dữ liệu", ds.GetDataSha256(), atts)
+	if n := len(ds.GetKeywords()); n > MaxKeywords {
+		c.add(p+".keywords", ReasonTooMany, fmt.Sprintf("%d keywords, limit %d", n, MaxKeywords),
+			fmt.Sprintf("Có %d từ khoá, vượt quá giới hạn %d", n, MaxKeywords))
+	}
+	for i, k := range ds.GetKeywords() {
+		if strings.TrimSpace(k) == "" {
+			c.required(fmt.Sprintf("%s.keywords[%d]", p, i), "từ khoá (để trống)")
+		}
+	}
+	if t := ds.GetTemporal(); t != "" && !validTemporal(t) {
+		c.format(p+".temporal", "khoảng thời gian của dữ liệu", `an ISO 8601 year, month or date, or an interval of two ("2026-01/2026-10")`,
+			`phải là năm, tháng hoặc ngày theo ISO 8601, hoặc hai mốc cách nhau bởi dấu "/" (ví dụ 2026, 2026-10, 2026-01/2026-10), mốc đầu không sau mốc cuối`)
+	}
 	ch := ds.GetChart()
 	if ch == nil {
 		return
@@ -147,11 +162,46 @@ func (c *checker) dataset(p string, ds *pb.Dataset, atts []*pb.Attachment) {
 		c.add(p+".chart.value_columns", ReasonTooMany, fmt.Sprintf("%d value columns, limit %d", n, MaxChartValueColumns),
 			fmt.Sprintf("Có %d cột số liệu, vượt quá giới hạn %d", n, MaxChartValueColumns))
 	}
+	seen := map[string]bool{}
 	for i, col := range ch.GetValueColumns() {
-		if col == "" {
-			c.required(fmt.Sprintf("%s.chart.value_columns[%d]", p, i), "tên cột số liệu")
+		vp := fmt.Sprintf("%s.chart.value_columns[%d]", p, i)
+		key := columnKey(col)
+		switch {
+		case key == "":
+			c.required(vp, "tên cột số liệu")
+		case key == columnKey(ch.GetLabelColumn()):
+			c.add(vp, ReasonInvalidFormat, fmt.Sprintf("column %q is the label column", col),
+				fmt.Sprintf("Cột “%s” đã là cột nhãn, không vẽ được làm cột số liệu", col))
+		case seen[key]:
+			c.add(vp, ReasonInvalidFormat, fmt.Sprintf("column %q is listed twice", col),
+				fmt.Sprintf("Cột số liệu “%s” được chọn hai lần", col))
+		}
+		seen[key] = true
+	}
+}
+
+// validTemporal reports whether s is an ISO 8601 year, month or date
+// ("2026", "2026-10", "2026-10-31"), or an interval of two of them whose
+// start is not after its end ("2026-01/2026-10").
+func validTemporal(s string) bool {
+	from, to, interval := strings.Cut(s, "/")
+	a, ok := temporalStart(from)
+	if !ok || !interval {
+		return ok
+	}
+	b, ok := temporalStart(to)
+	return ok && !b.Before(a)
+}
+
+func temporalStart(s string) (time.Time, bool) {
+	for _, layout := range []string{"2006", "2006-01", time.DateOnly} {
+		if len(s) == len(layout) {
+			if t, err := time.Parse(layout, s); err == nil {
+				return t, true
+			}
 		}
 	}
+	return time.Time{}, false
 }
 
 func (c *checker) organisationUnit(p string, ou *pb.OrganisationUnit, atts []*pb.Attachment) {

@@ -75,6 +75,9 @@ func TestPrepareValidDetails(t *testing.T) {
 		"question of 10,000 characters":  withQuestion(strings.Repeat("ơ", MaxQuestion)),
 		"schedule entry without a time":  schedule(),
 		"legal document effective today": legal(func(d *pb.LegalDocument) { d.EffectiveOn = d.IssuedOn }),
+		"dataset of a year":              dataset(func(d *pb.Dataset) { d.Temporal = "2025" }),
+		"dataset of months":              dataset(func(d *pb.Dataset) { d.Temporal = "2026-01/2026-10" }),
+		"dataset of days":                dataset(func(d *pb.Dataset) { d.Temporal = "2026-01-01/2026-01-01" }),
 	} {
 		t.Run(name, func(t *testing.T) {
 			if _, err := Prepare(it, everyKind); err != nil {
@@ -151,6 +154,16 @@ func TestPrepareRefusesDetails(t *testing.T) {
 			"item.dataset.chart.value_columns", ReasonTooMany},
 		{"chart without labels", dataset(func(d *pb.Dataset) { d.Chart.LabelColumn = "" }), "item.dataset.chart.label_column", ReasonRequired},
 		{"chart without data", dataset(func(d *pb.Dataset) { d.DataSha256 = "" }), "item.dataset.data_sha256", ReasonRequired},
+		{"chart drawing a column twice", dataset(func(d *pb.Dataset) { d.Chart.ValueColumns = []string{"Khách quốc tế", " khách QUỐC TẾ"} }),
+			"item.dataset.chart.value_columns[1]", ReasonInvalidFormat},
+		{"chart drawing its label column", dataset(func(d *pb.Dataset) { d.Chart.ValueColumns = []string{"Tháng"} }),
+			"item.dataset.chart.value_columns[0]", ReasonInvalidFormat},
+		{"dataset period not ISO 8601", dataset(func(d *pb.Dataset) { d.Temporal = "10 tháng năm 2026" }), "item.dataset.temporal", ReasonInvalidFormat},
+		{"dataset period ending before it starts", dataset(func(d *pb.Dataset) { d.Temporal = "2026-10/2026-01" }), "item.dataset.temporal", ReasonInvalidFormat},
+		{"dataset period with a bad month", dataset(func(d *pb.Dataset) { d.Temporal = "2026-13" }), "item.dataset.temporal", ReasonInvalidFormat},
+		{"dataset with an empty keyword", dataset(func(d *pb.Dataset) { d.Keywords = []string{"du lịch", " "} }), "item.dataset.keywords[1]", ReasonRequired},
+		{"dataset of 51 keywords", dataset(func(d *pb.Dataset) { d.Keywords = strings.Split(strings.Repeat("k ", MaxKeywords+1), " ")[:MaxKeywords+1] }),
+			"item.dataset.keywords", ReasonTooMany},
 		{"unit website not http", unit(func(d *pb.OrganisationUnit) { d.Website = "ftp://sodulich.khanhhoa.gov.vn" }),
 			"item.organisation_unit.website", ReasonInvalidFormat},
 		{"unit parent without a tenant", unit(func(d *pb.OrganisationUnit) { d.Parent.Tenant = "" }),

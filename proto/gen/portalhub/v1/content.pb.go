@@ -1009,9 +1009,10 @@ type Dataset struct {
 	UpdateFrequency string `protobuf:"bytes,3,opt,name=update_frequency,json=updateFrequency,proto3" json:"update_frequency,omitempty"`
 	// SHA-256 of the data file, which must also be listed in attachments.
 	DataSha256 string `protobuf:"bytes,4,opt,name=data_sha256,json=dataSha256,proto3" json:"data_sha256,omitempty"`
-	// DCAT metadata for the national open-data portal.
+	// DCAT metadata for the national open-data portal; 0..50, none empty.
 	Keywords []string `protobuf:"bytes,5,rep,name=keywords,proto3" json:"keywords,omitempty"`
-	// Period the data covers, e.g. "2026-01/2026-10" (ISO 8601 interval).
+	// Period the data covers: an ISO 8601 year, month or date ("2026",
+	// "2026-10"), or an interval of two ("2026-01/2026-10"), start first.
 	Temporal string `protobuf:"bytes,6,opt,name=temporal,proto3" json:"temporal,omitempty"`
 	// Place the data covers, e.g. "Tỉnh Khánh Hòa".
 	Spatial string `protobuf:"bytes,7,opt,name=spatial,proto3" json:"spatial,omitempty"`
@@ -1115,7 +1116,9 @@ type DatasetChart struct {
 	Type string `protobuf:"bytes,1,opt,name=type,proto3" json:"type,omitempty"`
 	// Header of the label column.
 	LabelColumn string `protobuf:"bytes,2,opt,name=label_column,json=labelColumn,proto3" json:"label_column,omitempty"`
-	// Headers of the numeric columns; 1..6.
+	// Headers of the numeric columns; 1..6, each once, not the label
+	// column. Columns are matched without case or surrounding space; the
+	// sub-portal checks them against the data file's header.
 	ValueColumns []string `protobuf:"bytes,3,rep,name=value_columns,json=valueColumns,proto3" json:"value_columns,omitempty"`
 	// Unit of the values, e.g. "lượt khách"; 0..100 characters.
 	Unit          string `protobuf:"bytes,4,opt,name=unit,proto3" json:"unit,omitempty"`
