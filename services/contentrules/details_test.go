@@ -162,7 +162,9 @@ func TestPrepareRefusesDetails(t *testing.T) {
 		{"dataset period ending before it starts", dataset(func(d *pb.Dataset) { d.Temporal = "2026-10/2026-01" }), "item.dataset.temporal", ReasonInvalidFormat},
 		{"dataset period with a bad month", dataset(func(d *pb.Dataset) { d.Temporal = "2026-13" }), "item.dataset.temporal", ReasonInvalidFormat},
 		{"dataset with an empty keyword", dataset(func(d *pb.Dataset) { d.Keywords = []string{"du lịch", " "} }), "item.dataset.keywords[1]", ReasonRequired},
-		{"dataset of 51 keywords", dataset(func(d *pb.Dataset) { d.Keywords = strings.Split(strings.Repeat("k ", MaxKeywords+1), " ")[:MaxKeywords+1] }),
+		{"dataset of 51 keywords", dataset(func(d *pb.Dataset) {
+			d.Keywords = strings.Split(strings.Repeat("k ", MaxKeywords+1), " ")[:MaxKeywords+1]
+		}),
 			"item.dataset.keywords", ReasonTooMany},
 		{"unit website not http", unit(func(d *pb.OrganisationUnit) { d.Website = "ftp://sodulich.khanhhoa.gov.vn" }),
 			"item.organisation_unit.website", ReasonInvalidFormat},
