@@ -15,7 +15,6 @@ import (
 	"github.com/portalhub/portalhub/tenants/internal/editorial"
 	"github.com/portalhub/portalhub/tenants/internal/errs"
 	"github.com/portalhub/portalhub/tenants/internal/storetest"
-	"google.golang.org/protobuf/encoding/protojson"
 	"google.golang.org/protobuf/proto"
 	"google.golang.org/protobuf/types/known/timestamppb"
 )
@@ -35,8 +34,12 @@ func TestBackOfficeAPIAndHubAgree(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	orgChart, err := st.PutBlob(t.Context(), "so-do-to-chuc.pdf", []byte("%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
 
-	for i, c := range agreementCases(csv.SHA256) {
+	for i, c := range agreementCases(csv.SHA256, orgChart.SHA256) {
 		if c.item.GetContentId() == "tin-le-hoi" {
 			c.item.ContentId = fmt.Sprintf("tin-%d", i) // each case is an item of its own
 		}
@@ -64,8 +67,8 @@ type agreementCase struct {
 }
 
 // agreementCases are valid items of each kind, then items each with one
-// mistake. dataSHA is a CSV file the sub-portal holds.
-func agreementCases(dataSHA string) []agreementCase {
+// mistake. dataSHA is a CSV file the sub-portal holds, chartSHA a PDF.
+func agreementCases(dataSHA, chartSHA string) []agreementCase {
 	article := func(mutate ...func(*pb.ContentItem)) *pb.ContentItem {
 		it := &pb.ContentItem{
 			ContentId: "tin-le-hoi", Kind: pb.ContentKind_CONTENT_KIND_ARTICLE, Category: "news",
@@ -100,6 +103,75 @@ func agreementCases(dataSHA string) []agreementCase {
 		return out
 	}
 	legal := &pb.LegalDocument{Number: "15/2025/QĐ-UBND", DocumentType: "Quyết định", Issuer: "UBND tỉnh Khánh Hòa", IssuedOn: "2025-06-30"}
+	// Items of the kinds' typed details, fully filled; mutate makes one mistake.
+	legalFull := func(mutate ...func(*pb.LegalDocument)) *pb.ContentItem {
+		d := &pb.LegalDocument{Number: "20/2026/QĐ-UBND", DocumentType: "Quyết định", Issuer: "UBND tỉnh Khánh Hòa",
+			IssuerCode: "ubnd-tinh", Signer: "Trần Văn Hùng", IssuedOn: "2026-10-01", EffectiveOn: "2026-10-15", ExpiresOn: "2031-01-01",
+			Field: "Du lịch", Relations: []*pb.LegalRelation{
+				{Type: pb.LegalRelationType_LEGAL_RELATION_TYPE_REPLACES, Target: &pb.ContentRef{Tenant: "vp-ubnd", ContentId: "qd-12-2020"}},
+				{Type: pb.LegalRelationType_LEGAL_RELATION_TYPE_REPLACES_PART, TargetNumber: "07/2019/QĐ-UBND"},
+				{Type: pb.LegalRelationType_LEGAL_RELATION_TYPE_AMENDS, Target: &pb.ContentRef{Tenant: "so-du-lich", ContentId: "qd-3-2024"}, TargetNumber: "03/2024/QĐ-UBND"},
+			}}
+		for _, m := range mutate {
+			m(d)
+		}
+		return of(pb.ContentKind_CONTENT_KIND_LEGAL_DOCUMENT, "legal", d)
+	}
+	schedule := func(mutate ...func(*pb.WorkSchedule)) *pb.ContentItem {
+		d := &pb.WorkSchedule{WeekOf: "2026-11-30", Entries: []*pb.ScheduleEntry{
+			{Date: "2026-11-30", Time: "07:30", Leader: "Chủ tịch UBND tỉnh", Activity: "Chào cờ đầu tuần", Location: "Hội trường UBND tỉnh",
+				Participants: "Văn phòng UBND tỉnh chuẩn bị"},
+			{Date: "2026-12-06", Leader: "Phó Chủ tịch UBND tỉnh", Activity: "Kiểm tra công trình đường ven biển"}}}
+		for _, m := range mutate {
+			m(d)
+		}
+		return of(pb.ContentKind_CONTENT_KIND_WORK_SCHEDULE, "leadership", d)
+	}
+	question := func(mutate ...func(*pb.QuestionAnswer)) *pb.ContentItem {
+		d := &pb.QuestionAnswer{Question: "Tôi muốn đăng ký khai sinh cho con trực tuyến thì làm thế nào?", Topic: "Hộ tịch",
+			AskedOn: "2026-11-02", AnsweredOn: "2026-11-05", AnsweredBy: "UBND phường Nha Trang"}
+		for _, m := range mutate {
+			m(d)
+		}
+		return of(pb.ContentKind_CONTENT_KIND_QUESTION_ANSWER, "feedback", d)
+	}
+	service := func(mutate ...func(*pb.PublicService)) *pb.ContentItem {
+		d := &pb.PublicService{Code: "1.004628", Level: 2, Agency: "Sở Du lịch", Url: "https://dichvucong.gov.vn/p/1.004628",
+			Field: "Lữ hành", HandlingLevel: "province", ProcessingTime: "10 ngày làm việc", Fee: "3.000.000 đồng/giấy phép"}
+		for _, m := range mutate {
+			m(d)
+		}
+		return of(pb.ContentKind_CONTENT_KIND_PUBLIC_SERVICE, "public-services", d)
+	}
+	dataset := func(mutate ...func(*pb.Dataset)) *pb.ContentItem {
+		d := &pb.Dataset{Format: "CSV", Licence: "CC BY 4.0", UpdateFrequency: "hằng tháng", DataSha256: dataSHA,
+			Keywords: []string{"du lịch", "lượt khách"}, Temporal: "2026-01/2026-10", Spatial: "Tỉnh Khánh Hòa",
+			Chart: &pb.DatasetChart{Type: "bar", LabelColumn: "thang", ValueColumns: []string{"luot"}, Unit: "lượt khách"}}
+		for _, m := range mutate {
+			m(d)
+		}
+		return article(func(it *pb.ContentItem) {
+			it.Kind, it.Category = pb.ContentKind_CONTENT_KIND_DATASET, "statistics"
+			it.Details = &pb.ContentItem_Dataset{Dataset: d}
+			it.Attachments = []*pb.Attachment{{Sha256: dataSHA, Filename: "so-lieu.csv"}}
+		})
+	}
+	unit := func(mutate ...func(*pb.OrganisationUnit)) *pb.ContentItem {
+		d := &pb.OrganisationUnit{Address: "01 Trần Phú", AddressEn: "01 Tran Phu Street", AddressRu: "ул. Чан Фу, 1",
+			Phone: "0258 3822 000", Fax: "0258 3822 001", Email: "vanphong@khanhhoa.gov.vn", Website: "https://khanhhoa.gov.vn",
+			Parent: &pb.ContentRef{Tenant: "vp-ubnd", ContentId: "ubnd-tinh-khanh-hoa"}, ChartSha256: chartSHA,
+			Officials: []*pb.Official{{Name: "Phạm Thị Dung", Position: "Giám đốc", PositionEn: "Director", PositionRu: "Директор",
+				Phone: "0258 3822 002", Fax: "0258 3822 001", Email: "dung.pt@khanhhoa.gov.vn",
+				Unit: "Ban Giám đốc", UnitEn: "Board of Directors", UnitRu: "Дирекция"}}}
+		for _, m := range mutate {
+			m(d)
+		}
+		return article(func(it *pb.ContentItem) {
+			it.Kind, it.Category = pb.ContentKind_CONTENT_KIND_ORGANISATION_UNIT, "organisation"
+			it.Details = &pb.ContentItem_OrganisationUnit{OrganisationUnit: d}
+			it.Attachments = []*pb.Attachment{{Sha256: chartSHA, Filename: "so-do-to-chuc.pdf"}}
+		})
+	}
 
 	return []agreementCase{
 		{"article", article(), nil},
@@ -126,6 +198,13 @@ func agreementCases(dataSHA string) []agreementCase {
 				Leader: "Chủ tịch UBND tỉnh", Activity: "Họp thường kỳ"}}}), nil},
 		{"question and answer", of(pb.ContentKind_CONTENT_KIND_QUESTION_ANSWER, "feedback",
 			&pb.QuestionAnswer{Question: "Đăng ký khai sinh ở đâu?", AskedOn: "2026-11-02", AnsweredOn: "2026-11-05"}), nil},
+
+		{"legal document with relations and an issuer code", legalFull(), nil},
+		{"work schedule of a week", schedule(), nil},
+		{"question with topic, dates and agency", question(), nil},
+		{"public service with field, handling level, time and fee", service(), nil},
+		{"dataset with DCAT fields and a chart", dataset(), nil},
+		{"organisation unit with parent, chart, fax, website and addresses", unit(), nil},
 
 		{"unknown category", article(func(it *pb.ContentItem) { it.Category = "the-thao" }),
 			[]string{contentrules.ReasonUnknownCategory}},
@@ -158,6 +237,54 @@ func agreementCases(dataSHA string) []agreementCase {
 		{"bad sha256", article(func(it *pb.ContentItem) {
 			it.Attachments = []*pb.Attachment{{Sha256: strings.ToUpper(sha), Filename: "tep.pdf"}}
 		}), []string{contentrules.ReasonInvalidFormat}},
+		{"relation without a type", legalFull(func(d *pb.LegalDocument) { d.Relations[0].Type = 0 }),
+			[]string{contentrules.ReasonRequired}},
+		{"relation to nothing", legalFull(func(d *pb.LegalDocument) { d.Relations[1].TargetNumber = "" }),
+			[]string{contentrules.ReasonRequired}},
+		{"relation to a malformed item", legalFull(func(d *pb.LegalDocument) {
+			d.Relations[0].Target = &pb.ContentRef{Tenant: "VP UBND", ContentId: "qd-12-2020"}
+		}),
+			[]string{contentrules.ReasonInvalidFormat}},
+		{"issuer code with spaces", legalFull(func(d *pb.LegalDocument) { d.IssuerCode = "ubnd tinh" }),
+			[]string{contentrules.ReasonInvalidFormat}},
+		{"expiry before effect", legalFull(func(d *pb.LegalDocument) { d.ExpiresOn = "2026-10-01" }),
+			[]string{contentrules.ReasonInvalidFormat}},
+		{"schedule week not a Monday", schedule(func(d *pb.WorkSchedule) { d.WeekOf = "2026-12-01" }),
+			[]string{contentrules.ReasonInvalidFormat}},
+		{"schedule entry outside its week", schedule(func(d *pb.WorkSchedule) { d.Entries[1].Date = "2026-12-07" }),
+			[]string{contentrules.ReasonInvalidFormat}},
+		{"schedule entry at 7h30", schedule(func(d *pb.WorkSchedule) { d.Entries[0].Time = "7h30" }),
+			[]string{contentrules.ReasonInvalidFormat}},
+		{"schedule entry without a date", schedule(func(d *pb.WorkSchedule) { d.Entries[0].Date = "" }),
+			[]string{contentrules.ReasonRequired}},
+		{"schedule entry without an activity", schedule(func(d *pb.WorkSchedule) { d.Entries[1].Activity = "" }),
+			[]string{contentrules.ReasonRequired}},
+		{"question without the question", question(func(d *pb.QuestionAnswer) { d.Question = "" }),
+			[]string{contentrules.ReasonRequired}},
+		{"answered before asked", question(func(d *pb.QuestionAnswer) { d.AnsweredOn = "2026-11-01" }),
+			[]string{contentrules.ReasonInvalidFormat}},
+		{"service handled at district level", service(func(d *pb.PublicService) { d.HandlingLevel = "district" }),
+			[]string{contentrules.ReasonInvalidFormat}},
+		{"service at online level 4", service(func(d *pb.PublicService) { d.Level = 4 }),
+			[]string{contentrules.ReasonInvalidFormat}},
+		{"chart of another type", dataset(func(d *pb.Dataset) { d.Chart.Type = "pie" }),
+			[]string{contentrules.ReasonInvalidFormat}},
+		{"chart drawing its label column", dataset(func(d *pb.Dataset) { d.Chart.ValueColumns = []string{"Thang"} }),
+			[]string{contentrules.ReasonInvalidFormat}},
+		{"chart without value columns", dataset(func(d *pb.Dataset) { d.Chart.ValueColumns = nil }),
+			[]string{contentrules.ReasonRequired}},
+		{"dataset period in words", dataset(func(d *pb.Dataset) { d.Temporal = "10 tháng năm 2026" }),
+			[]string{contentrules.ReasonInvalidFormat}},
+		{"dataset with an empty keyword", dataset(func(d *pb.Dataset) { d.Keywords = []string{"du lịch", ""} }),
+			[]string{contentrules.ReasonRequired}},
+		{"unit website by FTP", unit(func(d *pb.OrganisationUnit) { d.Website = "ftp://khanhhoa.gov.vn" }),
+			[]string{contentrules.ReasonInvalidFormat}},
+		{"unit parent without its tenant", unit(func(d *pb.OrganisationUnit) { d.Parent.Tenant = "" }),
+			[]string{contentrules.ReasonInvalidFormat}},
+		{"unit chart not attached", unit(func(d *pb.OrganisationUnit) { d.ChartSha256 = dataSHA }),
+			[]string{contentrules.ReasonDetailsMismatch}},
+		{"official with a malformed e-mail", unit(func(d *pb.OrganisationUnit) { d.Officials[0].Email = "dung.pt@" }),
+			[]string{contentrules.ReasonInvalidFormat}},
 		{"details of another kind", article(func(it *pb.ContentItem) {
 			it.Details = &pb.ContentItem_LegalDocument{LegalDocument: legal}
 		}), []string{contentrules.ReasonDetailsMismatch}},
@@ -187,15 +314,7 @@ func backOfficeVerdict(item *pb.ContentItem, cats contentrules.Categories) []str
 // its problem document.
 func apiVerdict(t *testing.T, srv *httptest.Server, item *pb.ContentItem) []string {
 	t.Helper()
-	doc, err := protojson.Marshal(item)
-	if err != nil {
-		t.Fatal(err)
-	}
-	var fields map[string]any
-	json.Unmarshal(doc, &fields)
-	fields["author"], fields["approver"] = "Phóng viên Trần Văn An", "Ban biên tập"
-	body, _ := json.Marshal(fields)
-	resp, out := call(t, srv, "POST", "/api/items", string(body))
+	resp, out := postItem(t, srv, item)
 	if resp.StatusCode == http.StatusCreated {
 		return nil
 	}

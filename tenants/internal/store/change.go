@@ -104,10 +104,7 @@ func checkRules(item *pb.ContentItem, missing int, cats contentrules.Categories)
 			}
 		}
 	}
-	if e := errs.Rules(contentrules.Check(item, cats), itemField); e != nil {
-		return e
-	}
-	return nil
+	return rulesError(contentrules.Check(item, cats))
 }
 
 // itemField names a field of the hub's item as the sub-portal's errors do.

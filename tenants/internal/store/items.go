@@ -246,6 +246,9 @@ func (s *Store) changeTx(ctx context.Context, tx pgx.Tx, contentID, action, acto
 		return 0, false, errs.Refused(fmt.Sprintf("attachments[%d].sha256", missing), contentrules.ReasonBlobMissing,
 			"no file with this SHA-256 was uploaded", "Tệp đính kèm chưa được tải lên (không có tệp với mã SHA-256 này).")
 	}
+	if err := checkChart(ctx, tx, item); err != nil {
+		return 0, false, err
+	}
 	hash := contentHash(item)
 	if onlyIfChanged && cur != nil && hash == curHash {
 		return uint64(curVersion), false, nil
