@@ -43,6 +43,7 @@ func TestDatabaseDownIsUnavailable(t *testing.T) {
 		"PutBlobAs":        func() error { _, err := s.PutBlobAs(ctx, "tacgia", "a.pdf", pdf); return err },
 		"BlobsToUpload":    func() error { _, err := s.BlobsToUpload(ctx, []string{"ab"}); return err },
 		"GetBlob":          func() error { _, err := s.GetBlob(ctx, "ab"); return err },
+		"CSVHeader":        func() error { _, err := s.CSVHeader(ctx, "ab"); return err },
 		"ConfirmBlob":      func() error { return s.ConfirmBlob(ctx, "ab") },
 		"UnconfirmBlobs":   func() error { return s.UnconfirmBlobs(ctx, []string{"ab"}) },
 		"ListOutbox":       func() error { _, err := s.ListOutbox(ctx, "", 10); return err },
