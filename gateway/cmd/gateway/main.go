@@ -54,6 +54,10 @@ func main() {
 		"IP addresses or CIDR prefixes of the reverse proxies in front of the gateway, comma-separated; X-Forwarded-Proto and X-Forwarded-For are believed only from them")
 	set.Duration(&cfg.TenantRefresh, "GATEWAY_TENANT_REFRESH", 30*time.Second,
 		"how often to poll the tenants table for changes (renamed, suspended, retired) that drop the pages showing them")
+	set.Secret(&cfg.SearchStatsURL, "GATEWAY_SEARCH_STATS_URL", "",
+		"hub PostgreSQL URL of the primary, as portalhub_gateway, where searches that found nothing are counted (search_misses); empty: DATABASE_URL (set it when DATABASE_URL is a replica)")
+	set.Duration(&cfg.SearchStatsEvery, "GATEWAY_SEARCH_STATS_EVERY", 30*time.Second,
+		"how often the counts of searches that found nothing are written")
 	lifecycle.DeclareHTTPTimeouts(set, &cfg.HTTP)
 	set.MustParse(os.Args[1:])
 
@@ -68,6 +72,8 @@ func main() {
 type settings struct {
 	Addr, DatabaseURL, NATSURL, ReadyFile, TemplateDir string
 	NATSNKeyFile, NATSCAFile                           string
+	SearchStatsURL                                     string
+	SearchStatsEvery                                   time.Duration
 	PublicURL, Hosts, TrustedProxies                   string
 	Dev                                                bool
 	CacheMB                                            int
@@ -118,8 +124,24 @@ func run(log zerolog.Logger, cfg settings) error {
 	if err != nil {
 		return err
 	}
+	statsURL := cfg.SearchStatsURL
+	if statsURL == "" {
+		statsURL = cfg.DatabaseURL
+	}
+	statsPool, err := pgxpool.New(ctx, statsURL)
+	if err != nil {
+		return err
+	}
+	defer statsPool.Close()
+	misses := portal.NewMissCounter(statsPool, cfg.SearchStatsEvery, log)
+	missesCtx, stopMisses := context.WithCancel(ctx)
+	missesDone := make(chan struct{})
+	go func() { misses.Run(missesCtx); close(missesDone) }()
+	defer func() { stopMisses(); <-missesDone }() // the last counts are written
+
 	srv, err := portal.New(portal.Config{
-		Store: store, Cache: cache, Catalog: catalog, Log: log, Ops: ops, Dev: cfg.Dev, TemplateDir: cfg.TemplateDir,
+		SearchMisses: misses,
+		Store:        store, Cache: cache, Catalog: catalog, Log: log, Ops: ops, Dev: cfg.Dev, TemplateDir: cfg.TemplateDir,
 		PublicURL: cfg.PublicURL, Hosts: list(cfg.Hosts), TrustedProxies: list(cfg.TrustedProxies),
 		ReadyDetail: func() map[string]any {
 			return map[string]any{"content_stream_last_sequence": consumer.LastSequence(), "pagecache_entries": cache.Len()}

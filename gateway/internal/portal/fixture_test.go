@@ -34,6 +34,7 @@ import (
 	"github.com/portalhub/portalhub/services/hubschema"
 	"github.com/portalhub/portalhub/services/lifecycle"
 	"github.com/portalhub/portalhub/services/natsauth"
+	"github.com/portalhub/portalhub/services/search"
 	"github.com/portalhub/portalhub/services/testenv"
 )
 
@@ -238,6 +239,17 @@ func (e *env) put(t *testing.T, tenant string, it *pb.ContentItem) {
 	for _, tr := range it.GetTranslations() {
 		e.exec(t, `INSERT INTO item_translations (tenant_id, content_id, locale, slug, title, summary) VALUES ($1, $2, $3, $4, $5, $6)`,
 			tenant, it.GetContentId(), tr.GetLocale(), tr.GetSlug(), tr.GetTitle(), tr.GetSummary())
+	}
+	// The search index, as the hub store writes it (title, summary and
+	// body; the store adds the kind's fields and attachments).
+	e.exec(t, `SELECT search_remove($1, $2, '{}')`, tenant, it.GetContentId())
+	if it.GetState() == pb.PublicationState_PUBLICATION_STATE_PUBLISHED {
+		for _, tr := range it.GetTranslations() {
+			p := search.Prepare(search.Document{Title: tr.GetTitle(), Summary: tr.GetSummary(), BodyHTML: tr.GetBodyHtml()})
+			e.exec(t, `SELECT search_put($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16)`,
+				tenant, it.GetContentId(), tr.GetLocale(), contentrules.KindWord(it.GetKind()), it.GetCategory(),
+				it.GetPublishedAt().AsTime(), p.Title, p.Summary, p.Body, p.A, p.B, p.C, p.D, p.ExactA, p.ExactB, p.ExactD)
+		}
 	}
 }
 

@@ -32,7 +32,9 @@ const maxURLBytes = 4096
 // limitBody refuses large requests: the public portal takes no uploads.
 func (s *Server) limitBody(c *gin.Context) {
 	if len(c.Request.RequestURI) > maxURLBytes {
-		c.AbortWithStatus(http.StatusRequestURITooLong)
+		// Mostly a search pasted whole: say so in the visitor's language.
+		s.uriTooLong(c)
+		c.Abort()
 		return
 	}
 	if c.Request.ContentLength > s.cfg.MaxBodyBytes {

@@ -62,6 +62,9 @@ type Config struct {
 	// Hosts are further host names served (e.g. the www. name); a port, if
 	// given, is ignored. Requests for any other host are answered 421.
 	Hosts []string
+	// SearchMisses counts the searches that found nothing; nil counts
+	// none.
+	SearchMisses *MissCounter
 	// TrustedProxies are the IP addresses or CIDR prefixes of the reverse
 	// proxies in front of the gateway: X-Forwarded-Proto and
 	// X-Forwarded-For are believed only from them.
@@ -78,6 +81,8 @@ type Server struct {
 	requests *prometheus.CounterVec
 	hosts    map[string]bool // host names served (see servesHost)
 	proxies  []netip.Prefix  // trusted proxies (see fromTrustedProxy)
+
+	synonyms synonymCache
 
 	catMu  sync.Mutex
 	cats   []hubread.Category
@@ -172,7 +177,10 @@ func (s *Server) routes() error {
 	get("/static/:name", s.static)
 	get("/files/:tenant/:content_id/:sha256", s.handle(s.file))
 	get("/", s.negotiate)
+	get("/opensearch.xml", s.handle(s.openSearch))
+	get("/api/v1/search", s.searchAPI)
 	get("/:lang/", s.handle(s.home))
+	get("/:lang/search", s.handle(s.searchPage))
 	get("/:lang/:tenant/", s.handle(s.tenantHome))
 	get("/:lang/:tenant/:slug", s.handle(s.item))
 	e.NoRoute(s.checkHost, s.notFound)
@@ -284,6 +292,12 @@ func (s *Server) errorPage(c *gin.Context, pe *pageError) {
 		return
 	}
 	lang := c.Param("lang")
+	if !i18n.Supported(lang) {
+		// Before routing (a request refused by a middleware), the path's
+		// first segment.
+		first, _, _ := strings.Cut(strings.TrimPrefix(c.Request.URL.Path, "/"), "/")
+		lang = first
+	}
 	if !i18n.Supported(lang) {
 		lang = i18n.Negotiate(c.GetHeader("Accept-Language"))
 	}

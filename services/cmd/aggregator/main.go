@@ -165,6 +165,21 @@ func run(ctx context.Context, s settings, log zerolog.Logger) error {
 	}()
 	defer func() { stopRelay(); wg.Wait() }()
 
+	// A hub migrated from before search, or with an older definition of
+	// the index, rebuilds it online while serving (the old index answers
+	// meanwhile; pushes write both).
+	wg.Add(1)
+	go func() {
+		defer wg.Done()
+		store.ReindexIfStale(relayCtx, func(msg string, done, total int, err error) {
+			if err != nil {
+				log.Error().Err(err).Msg(msg)
+				return
+			}
+			log.Info().Int("done", done).Int("total", total).Msg(msg)
+		})
+	}()
+
 	srv, hs := ingest.NewGRPCServer(ingest.GRPCConfig{
 		TLS:  tlsCfg,
 		Auth: auth.New(store, log, 0),

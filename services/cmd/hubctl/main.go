@@ -15,6 +15,10 @@
 //	hubctl items lift --tenant so-gd --id CONTENT_ID
 //	hubctl nats keys --out DIR
 //	hubctl nats stream
+//	hubctl search reindex
+//	hubctl search bestbet add --query "căn cước" --tenant so-gd --id CONTENT_ID [--position 0]
+//	hubctl search bestbet list [--query "căn cước"]
+//	hubctl search bestbet remove --query "căn cước" --tenant so-gd --id CONTENT_ID
 //
 // The database is the one DATABASE_URL names; the nats commands create the
 // NKey seeds of the hub's NATS users and provision the content stream as
@@ -51,6 +55,10 @@ Usage:
   hubctl items lift --tenant ID --id CONTENT_ID
   hubctl nats keys --out DIR        (hubctl nats --help)
   hubctl nats stream
+  hubctl search reindex             rebuild the search index online, with a progress bar
+  hubctl search bestbet add --query Q --tenant ID --id CONTENT_ID [--position N]
+  hubctl search bestbet list [--query Q]
+  hubctl search bestbet remove --query Q --tenant ID --id CONTENT_ID
 
 Every command takes --actor NAME (default $USER), recorded in the audit log.
 KIND is one of province, department, commune, ward, special_zone, district, other.
@@ -92,6 +100,9 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 
 	if strings.HasPrefix(cmd, "nats ") {
 		return runNATS(ctx, cmd, rest, getenv, stdout, stderr)
+	}
+	if cmd == "search" {
+		return runSearch(ctx, rest, getenv, stdout, stderr)
 	}
 
 	fs := flag.NewFlagSet("hubctl "+cmd, flag.ContinueOnError)

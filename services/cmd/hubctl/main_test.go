@@ -9,11 +9,14 @@ import (
 	"strings"
 	"testing"
 
+	pb "github.com/portalhub/portalhub/proto/gen/portalhub/v1"
+	"github.com/portalhub/portalhub/services/contentrules"
 	"github.com/portalhub/portalhub/services/events"
 	"github.com/portalhub/portalhub/services/hubschema"
 	"github.com/portalhub/portalhub/services/internal/hubstore"
 	"github.com/portalhub/portalhub/services/natsauth"
 	"github.com/portalhub/portalhub/services/testenv"
+	"google.golang.org/protobuf/types/known/timestamppb"
 )
 
 func TestMain(m *testing.M) { testenv.Main(m) }
@@ -208,5 +211,72 @@ func TestHubctlNATS(t *testing.T) {
 	delete(env, "NATS_NKEY_FILE")
 	if code, _, e := ctl(env, "nats", "stream"); code != 2 || !strings.Contains(e, "NATS_NKEY_FILE") {
 		t.Errorf("nats stream without a key: %d %q, want 2 naming NATS_NKEY_FILE", code, e)
+	}
+}
+
+func TestHubctlSearch(t *testing.T) {
+	url := testenv.Postgres(t, "hubctl", hubschema.Migrate)
+	env := func(k string) string {
+		switch k {
+		case "DATABASE_URL":
+			return url
+		case "USER":
+			return "operator"
+		}
+		return ""
+	}
+	ctl := func(args ...string) (int, string, string) {
+		var out, errOut bytes.Buffer
+		code := run(context.Background(), args, env, &out, &errOut)
+		return code, out.String(), errOut.String()
+	}
+	if code, _, e := ctl("tenants", "add", "--id", "so-gd", "--kind", "department", "--name-vi", "Sở Giáo dục và Đào tạo"); code != 0 {
+		t.Fatalf("tenants add: %d %s", code, e)
+	}
+	store, err := hubstore.Open(context.Background(), url)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer store.Close()
+	pushArticle(t, store, "so-gd", "tuyen-sinh", "Tuyển sinh lớp 10 năm 2026")
+
+	code, out, e := ctl("search", "reindex")
+	if code != 0 || !strings.Contains(out, "100%") || !strings.Contains(out, "search index rebuilt") {
+		t.Errorf("search reindex: %d %q %q", code, out, e)
+	}
+	if code, out, e := ctl("search", "bestbet", "add", "--query", "Tuyển sinh", "--tenant", "so-gd", "--id", "tuyen-sinh"); code != 0 || !strings.Contains(out, `"tuyen sinh"`) {
+		t.Errorf("bestbet add: %d %q %q", code, out, e)
+	}
+	if code, _, e := ctl("search", "bestbet", "add", "--query", "x", "--tenant", "so-gd", "--id", "none"); code != 1 || !strings.Contains(e, "not found") {
+		t.Errorf("bestbet add of an unknown item: %d %q", code, e)
+	}
+	if code, _, e := ctl("search", "bestbet", "add", "--query", "x"); code != 2 || !strings.Contains(e, "is required") {
+		t.Errorf("bestbet add without an item: %d %q", code, e)
+	}
+	if code, out, _ := ctl("search", "bestbet", "list"); code != 0 || !strings.Contains(out, "tuyen sinh") || !strings.Contains(out, "so-gd") {
+		t.Errorf("bestbet list: %d %q", code, out)
+	}
+	if code, _, e := ctl("search", "bestbet", "remove", "--query", "TUYEN SINH", "--tenant", "so-gd", "--id", "tuyen-sinh"); code != 0 {
+		t.Errorf("bestbet remove: %d %q", code, e)
+	}
+	if code, out, _ := ctl("search", "bestbet", "list"); code != 0 || strings.Contains(out, "tuyen sinh") {
+		t.Errorf("bestbet list after remove: %d %q", code, out)
+	}
+	if code, _, _ := ctl("search", "frobnicate"); code != 2 {
+		t.Errorf("unknown search command: %d, want 2", code)
+	}
+}
+
+func pushArticle(t *testing.T, s *hubstore.Store, tenant, id, title string) {
+	t.Helper()
+	p, err := contentrules.Prepare(&pb.ContentItem{ContentId: id, Version: 1, Kind: pb.ContentKind_CONTENT_KIND_ARTICLE,
+		Category: "news", State: pb.PublicationState_PUBLICATION_STATE_PUBLISHED, Approver: &pb.Person{Name: "Nguyễn Văn A"},
+		PublishedAt:  timestamppb.Now(),
+		Translations: []*pb.Translation{{Locale: "vi", Title: title, Slug: id}}}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.Apply(context.Background(), tenant, p); err != nil {
+		t.Fatal(err)
 	}
 }

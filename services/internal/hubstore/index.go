@@ -22,9 +22,33 @@ import (
 // indexItem writes item's documents (one per translation) into the search
 // index inside tx, or removes them when the item is not to be found.
 func indexItem(ctx context.Context, tx pgx.Tx, tenant string, item *pb.ContentItem, publishedAt time.Time, takenDown bool) error {
+	return indexInto(ctx, tx, tenant, item, publishedAt, takenDown, "")
+}
+
+// The statements of indexInto: into the index (and the one being rebuilt,
+// through search_put and search_remove), or into the one being rebuilt
+// alone.
+const (
+	putLive = `SELECT search_put($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16)`
+	putNext = `INSERT INTO search_docs_next (tenant_id, content_id, locale, kind, category, published_at, title, summary, body, head, exact, tsv)
+		SELECT $1, $2, $3, $4, $5, $6, $7, $8, $9, v.head, v.exact, v.tsv FROM search_vectors($10, $11, $12, $13, $14, $15, $16) v
+		ON CONFLICT (tenant_id, content_id, locale) DO UPDATE SET kind = EXCLUDED.kind, category = EXCLUDED.category,
+			published_at = EXCLUDED.published_at, title = EXCLUDED.title, summary = EXCLUDED.summary, body = EXCLUDED.body,
+			head = EXCLUDED.head, exact = EXCLUDED.exact, tsv = EXCLUDED.tsv`
+	removeLive = `SELECT search_remove($1, $2, $3)`
+	removeNext = `DELETE FROM search_docs_next WHERE tenant_id = $1 AND content_id = $2 AND locale <> ALL ($3)`
+)
+
+// indexInto is indexItem writing into target: "" for the index, or
+// "search_docs_next" for the one being rebuilt alone.
+func indexInto(ctx context.Context, tx pgx.Tx, tenant string, item *pb.ContentItem, publishedAt time.Time, takenDown bool, target string) error {
 	id := item.GetContentId()
+	put, remove := putLive, removeLive
+	if target != "" {
+		put, remove = putNext, removeNext
+	}
 	if takenDown || item.GetState() != pb.PublicationState_PUBLICATION_STATE_PUBLISHED {
-		_, err := tx.Exec(ctx, `SELECT search_remove($1, $2, '{}')`, tenant, id)
+		_, err := tx.Exec(ctx, remove, tenant, id, []string{})
 		return err
 	}
 	texts, err := attachmentTexts(ctx, tx, item)
@@ -38,8 +62,7 @@ func indexItem(ctx context.Context, tx pgx.Tx, tenant string, item *pb.ContentIt
 	for _, tr := range item.GetTranslations() {
 		p := search.Prepare(document(item, tr, texts))
 		locales = append(locales, tr.GetLocale())
-		b.Queue(`SELECT search_put($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16)`,
-			tenant, id, tr.GetLocale(), kind, item.GetCategory(), publishedAt,
+		b.Queue(put, tenant, id, tr.GetLocale(), kind, item.GetCategory(), publishedAt,
 			p.Title, p.Summary, p.Body, p.A, p.B, p.C, p.D, p.ExactA, p.ExactB, p.ExactD)
 		for _, text := range []string{tr.GetTitle(), tr.GetSummary()} {
 			toks, _ := search.Tokens(text)
@@ -50,7 +73,7 @@ func indexItem(ctx context.Context, tx pgx.Tx, tenant string, item *pb.ContentIt
 			}
 		}
 	}
-	b.Queue(`SELECT search_remove($1, $2, $3)`, tenant, id, locales)
+	b.Queue(remove, tenant, id, locales)
 	if len(words) > 0 {
 		// In one order, so that two pushes adding the same new words
 		// cannot deadlock.
@@ -70,8 +93,15 @@ func indexItem(ctx context.Context, tx pgx.Tx, tenant string, item *pb.ContentIt
 }
 
 // indexStored indexes an item again from what the hub stores (after a
-// takedown is lifted, and by the rebuild).
+// takedown is lifted).
 func indexStored(ctx context.Context, tx pgx.Tx, tenant, contentID string) error {
+	return indexStoredInto(ctx, tx, tenant, contentID, "")
+}
+
+// indexStoredInto is indexStored writing into target (see indexInto). It
+// locks the item against pushes until tx ends, so the rebuild never writes
+// an older state over a newer one.
+func indexStoredInto(ctx context.Context, tx pgx.Tx, tenant, contentID, target string) error {
 	var doc []byte
 	var publishedAt time.Time
 	var takenDown bool
@@ -84,7 +114,7 @@ func indexStored(ctx context.Context, tx pgx.Tx, tenant, contentID string) error
 	if err != nil {
 		return err
 	}
-	return indexItem(ctx, tx, tenant, item, publishedAt, takenDown)
+	return indexInto(ctx, tx, tenant, item, publishedAt, takenDown, target)
 }
 
 // attachmentTexts returns the extracted text of the item's attachments

@@ -6,6 +6,7 @@ import (
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
+	"errors"
 	"fmt"
 	"testing"
 
@@ -150,4 +151,103 @@ func officeZip(parts map[string]string) []byte {
 	}
 	w.Close()
 	return b.Bytes()
+}
+
+// A rebuild misses no change made while it runs: a push and a takedown
+// made during the backfill are in the index it swaps in.
+func TestReindexOnline(t *testing.T) {
+	s := newStore(t)
+	ctx := context.Background()
+	for i := 0; i < 450; i++ {
+		if _, err := push(t, s, "tenant-a", article(fmt.Sprintf("item-%03d", i), 1, fmt.Sprintf("Bản tin số %d về du lịch", i), fmt.Sprintf("ban-tin-%03d", i))); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if _, err := s.pool.Exec(ctx, `UPDATE search_meta SET built = 0`); err != nil {
+		t.Fatal(err)
+	}
+	calls := 0
+	err := s.Reindex(ctx, func(done, total int) {
+		calls++
+		if total != 450 {
+			t.Errorf("progress total %d, want 450", total)
+		}
+		if calls != 1 {
+			return
+		}
+		// Meanwhile, a push of a new item, and a takedown of one the
+		// backfill has not reached yet.
+		if _, err := push(t, s, "tenant-b", article("moi", 1, "Lễ hội pháo hoa mới", "le-hoi-phao-hoa")); err != nil {
+			t.Error(err)
+		}
+		if err := s.TakeDown(ctx, "ops", "tenant-a", "item-449", "sai sự thật"); err != nil {
+			t.Error(err)
+		}
+		// Searches go on answering from the old index.
+		if got := findable(t, s, "ban tin"); got != 449 {
+			t.Errorf("during the rebuild %d found, want 449", got)
+		}
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if calls < 3 {
+		t.Errorf("progress reported %d times for 450 items in batches of %d", calls, reindexBatch)
+	}
+	if got := findable(t, s, "phao hoa"); got != 1 {
+		t.Errorf("the item pushed during the rebuild: %d found, want 1", got)
+	}
+	if got := findable(t, s, "ban tin"); got != 449 {
+		t.Errorf("after the rebuild %d found, want 449 (one taken down during it)", got)
+	}
+	if got := count(t, s, `SELECT count(*) FROM search_docs`); got != 450 {
+		t.Errorf("%d documents, want 450", got)
+	}
+	if built, err := s.IndexBuilt(ctx); err != nil || built != IndexVersion {
+		t.Errorf("IndexBuilt = %d, %v; want %d", built, err, IndexVersion)
+	}
+	if got := count(t, s, `SELECT count(*) FROM pg_class WHERE relname LIKE 'search_docs_next%'`); got != 0 {
+		t.Errorf("%d leftovers of the rebuild", got)
+	}
+	// The reader role may read the new table, and pushes write into it.
+	if got := count(t, s, `SELECT count(*) FROM information_schema.role_table_grants
+		WHERE table_name = 'search_docs' AND grantee = 'portalhub_reader' AND privilege_type = 'SELECT'`); got != 1 {
+		t.Error("the rebuilt table is not readable by portalhub_reader")
+	}
+	if _, err := push(t, s, "tenant-b", article("sau", 1, "Tin sau khi dựng lại", "tin-sau")); err != nil {
+		t.Fatal(err)
+	}
+	if got := findable(t, s, "dung lai"); got != 1 {
+		t.Errorf("a push after the rebuild: %d found, want 1", got)
+	}
+}
+
+func TestBestBets(t *testing.T) {
+	s := newStore(t)
+	ctx := context.Background()
+	if _, err := push(t, s, "tenant-a", article("cccd", 1, "Làm căn cước", "lam-can-cuoc")); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.AddBestBet(ctx, "ops", "Căn Cước", "tenant-a", "cccd", 0); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.AddBestBet(ctx, "ops", "can cuoc", "tenant-a", "nope", 0); !errors.Is(err, ErrNotFound) {
+		t.Errorf("a best bet of an unknown item: %v, want ErrNotFound", err)
+	}
+	if _, err := s.AddBestBet(ctx, "ops", "!!!", "tenant-a", "cccd", 0); !errors.Is(err, ErrInvalidArgument) {
+		t.Errorf("a best bet without words: %v, want ErrInvalidArgument", err)
+	}
+	bs, err := s.ListBestBets(ctx, "CAN CUOC")
+	if err != nil || len(bs) != 1 || bs[0].Query != "can cuoc" || bs[0].ContentID != "cccd" {
+		t.Fatalf("ListBestBets = %+v, %v", bs, err)
+	}
+	if err := s.RemoveBestBet(ctx, "ops", "căn cước", "tenant-a", "cccd"); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.RemoveBestBet(ctx, "ops", "căn cước", "tenant-a", "cccd"); !errors.Is(err, ErrNotFound) {
+		t.Errorf("removing twice: %v, want ErrNotFound", err)
+	}
+	if got := count(t, s, `SELECT count(*) FROM audit_log WHERE action LIKE 'search.bestbet_%'`); got != 2 {
+		t.Errorf("%d audit entries, want 2", got)
+	}
 }
