@@ -26,9 +26,9 @@ import (
 	"github.com/portalhub/portalhub/gateway/internal/api"
 	"github.com/portalhub/portalhub/gateway/internal/i18n"
 	"github.com/portalhub/portalhub/gateway/internal/pagecache"
-	"github.com/portalhub/portalhub/gateway/internal/render"
 	"github.com/portalhub/portalhub/services/hubread"
 	"github.com/portalhub/portalhub/services/lifecycle"
+	"github.com/portalhub/portalhub/services/render"
 )
 
 // Config wires a Server.

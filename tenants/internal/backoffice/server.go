@@ -6,13 +6,11 @@
 package backoffice
 
 import (
-	"bytes"
 	"crypto/sha256"
 	"embed"
 	"encoding/hex"
 	"errors"
 	"fmt"
-	"html/template"
 	"io/fs"
 	"mime"
 	"net/http"
@@ -20,6 +18,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/portalhub/portalhub/services/render"
 	"github.com/portalhub/portalhub/tenants/internal/accounts"
 	"github.com/portalhub/portalhub/tenants/internal/editorial"
 	"github.com/portalhub/portalhub/tenants/internal/errs"
@@ -64,7 +63,7 @@ type Server struct {
 	cat catalogues
 	// resumeMux routes a form carried through the login page.
 	resumeMux *http.ServeMux
-	pages     map[string]*template.Template
+	pages     *render.Renderer
 	static    map[string]asset
 	hashed    map[string]string
 }
@@ -93,7 +92,11 @@ func New(cfg Config) (*Server, error) {
 	if err := s.loadStatic(); err != nil {
 		return nil, err
 	}
-	if s.pages, err = s.parseTemplates(); err != nil {
+	templates, err := fs.Sub(templateFiles, "templates")
+	if err != nil {
+		return nil, err
+	}
+	if s.pages, err = render.New(render.Config{FS: templates, Funcs: funcs, Dev: cfg.Dev}); err != nil {
 		return nil, err
 	}
 	s.resumeMux = s.newResumeMux()
@@ -120,35 +123,6 @@ func (s *Server) loadStatic() error {
 }
 
 func (s *Server) assetURL(name string) string { return "/static/" + s.hashed[name] }
-
-func (s *Server) parseTemplates() (map[string]*template.Template, error) {
-	sub, err := fs.Sub(templateFiles, "templates")
-	if err != nil {
-		return nil, err
-	}
-	all, err := fs.Glob(sub, "*.html")
-	if err != nil {
-		return nil, err
-	}
-	var layouts, pageFiles []string
-	for _, f := range all {
-		if strings.HasPrefix(f, "_") {
-			layouts = append(layouts, f)
-		} else {
-			pageFiles = append(pageFiles, f)
-		}
-	}
-	pages := map[string]*template.Template{}
-	for _, p := range pageFiles {
-		name := strings.TrimSuffix(p, ".html")
-		t, err := template.New(name).Funcs(funcs).ParseFS(sub, append(append([]string{}, layouts...), p)...)
-		if err != nil {
-			return nil, fmt.Errorf("parse template %s: %w", p, err)
-		}
-		pages[name] = t
-	}
-	return pages, nil
-}
 
 // handlerFunc is a back-office handler; a returned error becomes the
 // localized error page.
@@ -215,32 +189,21 @@ var errNotFound = errs.New(errs.NotFound, "", "no such page", "Không có trang 
 
 var errForbidden = errs.New(errs.PermissionDenied, "", "your roles do not allow this", "Vai trò của bạn không được phép làm việc này.")
 
-// page renders a page template into a buffer and writes it with status.
+// render renders the page name into a buffer and writes it with status.
 func (s *Server) render(w http.ResponseWriter, r *http.Request, status int, name string, p *Page) error {
-	pages := s.pages
-	if s.cfg.Dev {
-		var err error
-		if pages, err = s.parseTemplates(); err != nil {
-			return err
-		}
-	}
-	t, ok := pages[name]
-	if !ok {
-		return fmt.Errorf("no template %q", name)
-	}
 	s.fillPage(w, r, p)
 	if msg := tooLargeMessage(r); msg != "" {
 		// A form too large to take, shown again (see tooLarge).
 		p.Errors.Add("files", msg)
 		status = http.StatusRequestEntityTooLarge
 	}
-	var buf bytes.Buffer
-	if err := t.ExecuteTemplate(&buf, "layout", p); err != nil {
-		return fmt.Errorf("render %s: %w", name, err)
+	b, err := s.pages.Render(name, p)
+	if err != nil {
+		return err
 	}
 	w.Header().Set("Content-Type", "text/html; charset=utf-8")
 	w.WriteHeader(status)
-	_, err := w.Write(buf.Bytes())
+	_, err = w.Write(b)
 	return err
 }
 

@@ -1,7 +1,8 @@
-// Package render turns html/template pages into bytes. Templates are parsed
-// once at start-up (or on every render in development mode, so edits show
-// without a restart); a page is rendered into a buffer first, so a template
-// failure becomes a clean error and never a half-written response.
+// Package render turns html/template pages into bytes, for the gateway's
+// portal and the sub-portal's back office alike. Templates are parsed once at
+// start-up (or on every render in development mode, so edits show without a
+// restart); a page is rendered into a buffer first, so a template failure
+// becomes a clean error and never a half-written response.
 package render
 
 import (

@@ -32,3 +32,24 @@ func TestRender(t *testing.T) {
 		t.Error("New accepted a template that does not parse")
 	}
 }
+
+// In development mode an edited template shows at the next render; otherwise
+// the pages parsed at start-up stay.
+func TestRenderDevReparses(t *testing.T) {
+	for _, dev := range []bool{false, true} {
+		fs := fstest.MapFS{
+			"_layout.html": {Data: []byte(`{{define "layout"}}{{template "content" .}}{{end}}`)},
+			"page.html":    {Data: []byte(`{{define "content"}}old{{end}}`)},
+		}
+		r, err := New(Config{FS: fs, Dev: dev})
+		if err != nil {
+			t.Fatal(err)
+		}
+		fs["page.html"] = &fstest.MapFile{Data: []byte(`{{define "content"}}new{{end}}`)}
+		got, err := r.Render("page", nil)
+		want := map[bool]string{false: "old", true: "new"}[dev]
+		if err != nil || string(got) != want {
+			t.Errorf("Dev=%v: Render = %q, %v; want %q", dev, got, err, want)
+		}
+	}
+}
