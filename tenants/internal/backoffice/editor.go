@@ -249,77 +249,127 @@ func contributorsForm(rev editorial.Revision) []contributorForm {
 func (s *Server) saveEditor(w http.ResponseWriter, r *http.Request) error {
 	l := s.loc(r)
 	actor := current(r).Account
-	var rev *editorial.Revision
-	kind := r.URL.Query().Get("kind")
-	itemID := r.PathValue("id") // a new revision of an existing item
-	if itemID != "" {
-		cur, err := s.cfg.Editorial.CurrentContent(r.Context(), itemID)
-		if err != nil {
-			return err
-		}
-		kind = kindName(cur.Kind)
-	}
-	if r.PathValue("rev") != "" {
-		got, err := s.revision(r)
-		if err != nil {
-			return err
-		}
-		rev, kind = &got, kindName(got.Change.Kind)
-	}
-	if _, ok := kindByName(kind); !ok {
-		return errs.Invalid("kind", "unknown kind of content", "Loại nội dung không hợp lệ.")
+	t, err := s.editorTarget(r)
+	if err != nil {
+		return err
 	}
 	check := editorial.Revision{State: editorial.StateNew, AuthorID: actor.ID}
-	if rev != nil {
-		check = *rev
+	if t.rev != nil {
+		check = *t.rev
 	}
 	can := s.allowed(actor, check)
 	var refused error // shown on the form as typed, below
 	if !can[string(editorial.ActionSave)] {
 		_, refused = editorial.Decide(actor, check, editorial.ActionSave, s.cfg.Board)
 	}
-	op := r.PostFormValue("op")
-	form := parseForm(r, kind)
-	switch {
-	case rev != nil:
-		form.ContentID = rev.ContentID
-	case itemID != "":
-		form.ContentID = itemID
-	default:
-		form.ContentID = "" // editorial makes it from the Vietnamese slug
-	}
-	if rev != nil {
-		keepTyped(form, rev.Notices)
-	}
+	form := t.parseForm(r)
 	fe := &FormErrors{}
 	cats, err := s.cfg.Store.Categories(r.Context())
 	if err != nil {
 		return err
 	}
 	form.check(l, fe, cats)
-	v := &editorView{Form: form, Rev: rev, Can: can}
-	if itemID != "" && rev == nil {
+	v := t.view(r, form, can)
+	if refused != nil {
+		return s.refusedEditor(w, r, v, fe, refused)
+	}
+	if r.PostFormValue("op") == "preview" {
+		return s.previewEditor(w, r, v, fe)
+	}
+	if err := s.attachUploads(r, l, fe, form, actor); err != nil {
+		return err
+	}
+	if fe.Any() {
+		form.padOfficials()
+		return s.renderEditor(w, r, http.StatusBadRequest, v, fe)
+	}
+	return s.saveDraft(w, r, actor, v, fe, r.PostFormValue("op") == "submit")
+}
+
+// editorTarget is what an editor's form saves.
+type editorTarget struct {
+	rev    *editorial.Revision // the revision saved; nil for a new one
+	itemID string              // the item a new revision starts from; "" for a new item
+	kind   string              // the editor's kind name
+}
+
+// editorTarget reads what the editor's form saves from the request's path:
+// a revision (/ban-sua/{rev}), a new revision of an item
+// (/noi-dung/{id}/sua) or a new item of a kind (/noi-dung/moi?kind=).
+func (s *Server) editorTarget(r *http.Request) (editorTarget, error) {
+	t := editorTarget{kind: r.URL.Query().Get("kind"), itemID: r.PathValue("id")}
+	if t.itemID != "" {
+		cur, err := s.cfg.Editorial.CurrentContent(r.Context(), t.itemID)
+		if err != nil {
+			return t, err
+		}
+		t.kind = kindName(cur.Kind)
+	}
+	if r.PathValue("rev") != "" {
+		got, err := s.revision(r)
+		if err != nil {
+			return t, err
+		}
+		t.rev, t.kind = &got, kindName(got.Change.Kind)
+	}
+	if _, ok := kindByName(t.kind); !ok {
+		return t, errs.Invalid("kind", "unknown kind of content", "Loại nội dung không hợp lệ.")
+	}
+	return t, nil
+}
+
+// parseForm reads the form posted for t, the content id taken from t.
+func (t editorTarget) parseForm(r *http.Request) *editorForm {
+	form := parseForm(r, t.kind)
+	switch {
+	case t.rev != nil:
+		form.ContentID = t.rev.ContentID
+	case t.itemID != "":
+		form.ContentID = t.itemID
+	default:
+		form.ContentID = "" // editorial makes it from the Vietnamese slug
+	}
+	if t.rev != nil {
+		keepTyped(form, t.rev.Notices)
+	}
+	return form
+}
+
+// view is the editor showing form again for t: the hub version a new
+// revision of an item starts from, as the form carried it, and the
+// revision's encoding notices with the editor's "keep as typed" choices.
+func (t editorTarget) view(r *http.Request, form *editorForm, can map[string]bool) *editorView {
+	v := &editorView{Form: form, Rev: t.rev, Can: can}
+	if t.itemID != "" && t.rev == nil {
 		v.Base, _ = strconv.ParseUint(r.PostFormValue("base_version"), 10, 64)
 	}
-	if rev != nil {
-		for _, n := range rev.Notices {
+	if t.rev != nil {
+		for _, n := range t.rev.Notices {
 			v.Notices = append(v.Notices, noticeView{Field: n.Field, InputID: inputID(n.Field), Encoding: n.Encoding,
 				Before: n.Before, After: n.After, Message: n.MessageVI, Changes: n.Changes, Keep: form.Keep[n.Field]})
 		}
 	}
-	if refused != nil {
-		return s.refusedEditor(w, r, v, fe, refused)
-	}
-	if op == "preview" {
-		for i := range form.Texts {
-			if form.Texts[i].Markdown != "" {
-				form.Texts[i].Preview = template.HTML(editorial.RenderMarkdown(form.Texts[i].Markdown))
-			}
+	return v
+}
+
+// previewEditor shows the form again with its bodies rendered; nothing is
+// stored.
+func (s *Server) previewEditor(w http.ResponseWriter, r *http.Request, v *editorView, fe *FormErrors) error {
+	for i := range v.Form.Texts {
+		if t := &v.Form.Texts[i]; t.Markdown != "" {
+			t.Preview = template.HTML(editorial.RenderMarkdown(t.Markdown))
 		}
-		v.Preview = true
-		form.padOfficials()
-		return s.renderEditor(w, r, http.StatusOK, v, fe)
 	}
+	v.Preview = true
+	v.Form.padOfficials()
+	return s.renderEditor(w, r, http.StatusOK, v, fe)
+}
+
+// attachUploads reads the files sent with the form and, when the form has no
+// mistakes, stores them and attaches them to it (a dataset's data file
+// becomes its data). A file refused is recorded in fe at its input; nothing
+// is stored for a form with mistakes.
+func (s *Server) attachUploads(r *http.Request, l *Localizer, fe *FormErrors, form *editorForm, actor accounts.Account) error {
 	uploads := s.readUploads(r, l, fe, "files", "data_file")
 	if form.Kind == "dataset" {
 		for _, u := range uploads {
@@ -332,9 +382,7 @@ func (s *Server) saveEditor(w http.ResponseWriter, r *http.Request) error {
 		fe.Add("files", l.T("editor.too_many_files"))
 	}
 	if fe.Any() {
-		form.padOfficials()
-		status := http.StatusBadRequest
-		return s.renderEditor(w, r, status, v, fe)
+		return nil
 	}
 	for _, u := range uploads {
 		b, err := s.cfg.Store.PutBlobAs(r.Context(), actor.Username, u.Filename, u.Data)
@@ -349,21 +397,24 @@ func (s *Server) saveEditor(w http.ResponseWriter, r *http.Request) error {
 			form.DataSHA256 = b.SHA256
 		}
 	}
-	if fe.Any() {
-		form.padOfficials()
-		return s.renderEditor(w, r, http.StatusBadRequest, v, fe)
-	}
+	return nil
+}
+
+// saveDraft saves the form of v as a draft (a new revision, or the
+// revision shown) and, when submit is set, submits it; then it sends the
+// editor to the saved revision.
+func (s *Server) saveDraft(w http.ResponseWriter, r *http.Request, actor accounts.Account, v *editorView, fe *FormErrors, submit bool) error {
 	var revID int64
-	if rev != nil {
-		revID = rev.ID
+	if v.Rev != nil {
+		revID = v.Rev.ID
 	}
-	ch := form.change()
+	ch := v.Form.change()
 	ch.BaseVersion = v.Base
-	saved, err := s.cfg.Editorial.SaveDraft(r.Context(), actor, revID, ch, form.Keep)
+	saved, err := s.cfg.Editorial.SaveDraft(r.Context(), actor, revID, ch, v.Form.Keep)
 	if err != nil {
 		return s.editorError(w, r, v, fe, err)
 	}
-	if op == "submit" {
+	if submit {
 		if _, err := s.cfg.Editorial.Submit(r.Context(), actor, saved.ID); err != nil {
 			v.Rev = &saved
 			return s.editorError(w, r, v, fe, err)

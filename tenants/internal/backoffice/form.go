@@ -2,6 +2,8 @@ package backoffice
 
 import (
 	"fmt"
+	"html/template"
+	"net/http"
 	"strconv"
 	"strings"
 	"time"
@@ -12,8 +14,6 @@ import (
 	"github.com/portalhub/portalhub/tenants/internal/errs"
 	"google.golang.org/protobuf/proto"
 	"google.golang.org/protobuf/types/known/timestamppb"
-	"html/template"
-	"net/http"
 )
 
 // contentLocales are the languages content is written in, side by side.
@@ -202,6 +202,16 @@ func (f *editorForm) check(l *Localizer, fe *FormErrors, cats []*pb.Category) {
 			t.Slug = editorial.Slugify(t.Title)
 		}
 	}
+	f.checkValues(l, fe)
+	if fe.Any() {
+		return // the item is not what the editor meant yet
+	}
+	f.checkRules(l, fe, cats)
+}
+
+// checkValues records the mistakes only the form can tell: a value that
+// does not parse, a choice not offered, dates in the wrong order.
+func (f *editorForm) checkValues(l *Localizer, fe *FormErrors) {
 	choice := func(id, v string, ok bool) {
 		if v != "" && !ok {
 			fe.Add(id, l.T("editor.choice_invalid"))
@@ -238,9 +248,11 @@ func (f *editorForm) check(l *Localizer, fe *FormErrors, cats []*pb.Category) {
 		_, ok := pb.LinkScope_value[f.LinkScope]
 		choice("link_scope", f.LinkScope, ok)
 	}
-	if fe.Any() {
-		return // the item is not what the editor meant yet
-	}
+}
+
+// checkRules records what the hub's rules say of the item the form
+// describes, each problem at its input with the hub's reason.
+func (f *editorForm) checkRules(l *Localizer, fe *FormErrors, cats []*pb.Category) {
 	if e := errs.As(editorial.Check(f.change(), f.Keep, contentrules.CategoriesOf(cats))); e != nil {
 		for _, v := range e.All() {
 			msg := v.MessageVI
