@@ -4,7 +4,7 @@
 //
 //	var cfg struct{ Addr string; DatabaseURL string }
 //	set := config.New("aggregator", "receives content from sub-portals")
-//	set.String(&cfg.Addr, "AGGREGATOR_ADDR", "127.0.0.1:9090", "gRPC listen address (port 0 picks one)")
+//	set.String(&cfg.Addr, "AGGREGATOR_GRPC_ADDR", "127.0.0.1:9443", "gRPC listen address (port 0 picks one)")
 //	set.Secret(&cfg.DatabaseURL, "DATABASE_URL", "", "hub PostgreSQL URL")
 //	set.MustParse(os.Args[1:])
 package config

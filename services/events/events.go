@@ -1,5 +1,6 @@
-// Package events names the hub's JetStream streams and subjects and builds
-// the messages the hub announces. Subjects are namespaced by tenant so that
+// Package events names the hub's JetStream stream and subjects, builds the
+// ids of the messages the hub announces, and provisions or checks the
+// stream. Subjects are namespaced by tenant so that
 // NATS permissions can confine each tenant to its own:
 //
 //	hub.<tenant>.content.<content_id>   portalhub.v1.ContentEvent

@@ -1,7 +1,7 @@
 // Package api is the sub-portal's HTTP JSON API: approve items, take them
-// out of the public, upload files, and see what reached the hub. It is
-// guarded by one static token until the back office (issue 3) brings real
-// accounts.
+// out of the public, upload files, and see what reached the hub. Callers
+// present one static token (SUBPORTAL_API_TOKEN) as a Bearer token; the back
+// office's accounts and sessions do not apply here.
 package api
 
 import (

@@ -142,8 +142,10 @@ func (e *FormErrors) For(field string) string {
 	return strings.Join(msgs, " ")
 }
 
-// AddErr records a domain error, each of its problems under its field
+// addErr records a domain error, each of its problems under its field
 // (mapped to an input id by fieldID), or under the form when it names none.
+// It reports false, recording nothing, for an error that is no one's
+// mistake on the form (internal, or the database unavailable).
 func (s *Server) addErr(r *http.Request, fe *FormErrors, err error, fieldID func(string) string) bool {
 	e := errs.As(err)
 	if e == nil || e.Kind == errs.Internal || e.Kind == errs.Unavailable {
