@@ -613,8 +613,11 @@ func TestOrganisationScheduledAndDataset(t *testing.T) {
 	if got, _ := doc.Find("#official_0_name").Attr("value"); got != "Nguyễn Văn A" {
 		t.Errorf("official 0 = %q", got)
 	}
-	if n := doc.Find(`#officials tr`).Length(); n != 4 {
-		t.Errorf("%d official rows, want 1 + 3 blank", n)
+	if _, disabled := doc.Find(`form fieldset.bare`).Attr("disabled"); !disabled {
+		t.Error("the submitted revision is editable by its author")
+	}
+	if n := doc.Find(`#officials tr`).Length(); n != 1 {
+		t.Errorf("%d official rows, want 1 and no blank rows on a read-only form", n)
 	}
 
 	approver := f.login("duyet")

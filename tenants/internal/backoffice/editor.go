@@ -1,16 +1,20 @@
 package backoffice
 
 import (
+	"context"
 	"html/template"
 	"net/http"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/portalhub/portalhub/services/contentrules"
 	"github.com/portalhub/portalhub/tenants/internal/accounts"
 	"github.com/portalhub/portalhub/tenants/internal/editorial"
 	"github.com/portalhub/portalhub/tenants/internal/errs"
+	"github.com/portalhub/portalhub/tenants/internal/store"
 )
 
 // editorView is the editor page's data.
@@ -36,6 +40,19 @@ type editorView struct {
 	// Base is the hub version a new revision of an existing item starts
 	// from (editorial.Change.BaseVersion), carried by the form.
 	Base uint64
+	// MoreRows is how many blank rows "more rows" adds to the tables.
+	MoreRows int
+	// Choices of the details' inputs: the hub's issuers, this
+	// sub-portal's legal documents and organisation units (for relations
+	// and a parent), the attachments that can be an organisation chart,
+	// the columns of a dataset's CSV.
+	Issuers      []issuer
+	LegalTargets []store.Title
+	Units        []store.Title
+	ChartFiles   []attachmentForm
+	CSVColumns   []string
+	// Details is the preview of the details, after "preview".
+	Details *detailsPreview
 }
 
 type noticeView struct {
@@ -70,26 +87,87 @@ var fieldPattern = regexp.MustCompile(`^(?:texts|translations)\[(vi|en|ru)\]\.(t
 // name them, to the editor's inputs.
 var detailInputs = map[string]string{
 	"legal_document.number": "legal_number", "legal_document.document_type": "legal_type",
-	"legal_document.issuer": "legal_issuer", "legal_document.signer": "legal_signer",
-	"legal_document.issued_on": "legal_issued", "legal_document.effective_on": "legal_effective",
-	"legal_document.expires_on": "legal_expires", "legal_document.field": "legal_field",
-	"legal_document.validity": "legal_validity",
-	"public_service.code":     "service_code", "public_service.level": "service_level",
+	"legal_document.issuer": "legal_issuer", "legal_document.issuer_code": "legal_issuer_code",
+	"legal_document.signer": "legal_signer", "legal_document.issued_on": "legal_issued",
+	"legal_document.effective_on": "legal_effective", "legal_document.expires_on": "legal_expires",
+	"legal_document.field": "legal_field", "legal_document.relations": "rel_0_type",
+	"public_service.code": "service_code", "public_service.level": "service_level",
 	"public_service.agency": "service_agency", "public_service.url": "service_url",
+	"public_service.field": "service_field", "public_service.handling_level": "service_handling",
+	"public_service.processing_time": "service_time", "public_service.fee": "service_fee",
 	"procurement_notice.notice_type": "proc_type", "procurement_notice.investor": "proc_investor",
 	"procurement_notice.value_vnd": "proc_value", "procurement_notice.opens_at": "proc_opens",
 	"procurement_notice.closes_at": "proc_closes", "procurement_notice.location": "proc_location",
 	"dataset.format": "data_format", "dataset.licence": "data_licence",
 	"dataset.update_frequency": "data_frequency", "dataset.data_sha256": "data_file",
-	"organisation_unit.address": "org_address", "organisation_unit.phone": "org_phone",
-	"organisation_unit.email": "org_email",
-	"directory_entry.url":     "dir_url", "directory_entry.agency": "dir_agency",
+	"dataset.keywords": "data_keywords", "dataset.temporal": "data_temporal", "dataset.spatial": "data_spatial",
+	"dataset.chart.type": "chart_type", "dataset.chart.label_column": "chart_label",
+	"dataset.chart.value_columns": "chart_values", "dataset.chart.unit": "chart_unit",
+	"organisation_unit.address": "org_address", "organisation_unit.address_en": "org_address_en",
+	"organisation_unit.address_ru": "org_address_ru", "organisation_unit.phone": "org_phone",
+	"organisation_unit.fax": "org_fax", "organisation_unit.email": "org_email",
+	"organisation_unit.website": "org_website", "organisation_unit.parent": "org_parent",
+	"organisation_unit.parent.tenant": "org_parent", "organisation_unit.parent.content_id": "org_parent",
+	"organisation_unit.chart_sha256": "org_chart", "organisation_unit.officials": "official_0_name",
+	"directory_entry.url": "dir_url", "directory_entry.agency": "dir_agency",
 	"directory_entry.address": "dir_address", "directory_entry.phone": "dir_phone",
 	"directory_entry.email": "dir_email",
 	"external_link.url":     "link_url", "external_link.scope": "link_scope",
+	"work_schedule.week_of": "sch_week", "work_schedule.entries": "sch_0_date",
+	"question_answer.question": "qa_question", "question_answer.topic": "qa_topic",
+	"question_answer.asked_on": "qa_asked", "question_answer.answered_on": "qa_answered",
+	"question_answer.answered_by": "qa_answered_by",
 }
 
-var officialPattern = regexp.MustCompile(`^organisation_unit\.officials\[(\d+)\]\.(name|position|phone|email)$`)
+// rowFields maps the fields of a row of a list of the details, as the
+// hub's rules name them (organisation_unit.officials[2].email), to the
+// inputs of the editor's tables (official_2_email).
+var rowFields = regexp.MustCompile(`^(organisation_unit\.officials|legal_document\.relations|work_schedule\.entries|dataset\.keywords|dataset\.chart\.value_columns)\[(\d+)\](?:\.([a-z_.]+))?$`)
+
+func rowInput(field string) string {
+	m := rowFields.FindStringSubmatch(field)
+	if m == nil {
+		return ""
+	}
+	switch row, col := m[2], m[3]; m[1] {
+	case "organisation_unit.officials":
+		if slices.Contains(officialColumns, col) {
+			return "official_" + row + "_" + col
+		}
+		return "official_" + row + "_name"
+	case "legal_document.relations":
+		switch col {
+		case "type":
+			return "rel_" + row + "_type"
+		case "target_number":
+			return "rel_" + row + "_number"
+		}
+		return "rel_" + row + "_target" // target, target.tenant, target.content_id
+	case "work_schedule.entries":
+		if slices.Contains(entryColumns, col) {
+			return "sch_" + row + "_" + col
+		}
+		return "sch_" + row + "_date"
+	case "dataset.keywords":
+		return "data_keywords"
+	}
+	return "chart_values"
+}
+
+// rowInputID reads the table and row of a row's input id (sch_2_time).
+var rowInputID = regexp.MustCompile(`^(official|rel|sch)_(\d+)_`)
+
+// rowLabel names the table row an input is in ("Lịch công tác, dòng 3"),
+// for messages that are read away from the input (the error summary); ""
+// for an input outside the tables.
+func rowLabel(l *Localizer, id string) string {
+	m := rowInputID.FindStringSubmatch(id)
+	if m == nil {
+		return ""
+	}
+	n, _ := strconv.Atoi(m[2])
+	return l.T("rows."+m[1], n+1)
+}
 
 // inputID maps the field a domain error names to the editor's input id, ""
 // for a field the form has no input for (the error is the form's).
@@ -101,8 +179,8 @@ func inputID(field string) string {
 		}
 		return m[1] + "_" + m[2]
 	}
-	if m := officialPattern.FindStringSubmatch(field); m != nil {
-		return "official_" + m[1] + "_" + m[2]
+	if id := rowInput(field); id != "" {
+		return id
 	}
 	if id, ok := detailInputs[field]; ok {
 		return id
@@ -133,9 +211,12 @@ func (s *Server) newItemForm(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	f := newForm(kind)
+	f := newForm(kind, s.cfg.Tenant)
 	k, _ := kindByName(kind)
 	f.Category = defaultCategory(cats, k)
+	if kind == "schedule" {
+		f.SchedWeek = nextMonday(time.Now()).Format(time.DateOnly)
+	}
 	return s.renderEditor(w, r, http.StatusOK, &editorView{Form: f, Can: can}, nil)
 }
 
@@ -144,7 +225,7 @@ func (s *Server) editForm(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	v := &editorView{Form: formFromChange(rev.Change), Rev: &rev, Can: s.allowed(current(r).Account, rev)}
+	v := &editorView{Form: formFromChange(rev.Change, s.cfg.Tenant), Rev: &rev, Can: s.allowed(current(r).Account, rev)}
 	for _, n := range rev.Notices {
 		v.Notices = append(v.Notices, noticeView{Field: n.Field, InputID: inputID(n.Field), Encoding: n.Encoding,
 			Before: n.Before, After: n.After, Message: n.MessageVI, Changes: n.Changes})
@@ -165,7 +246,7 @@ func (s *Server) editItemForm(w http.ResponseWriter, r *http.Request) error {
 		_, err := editorial.Decide(actor, editorial.Revision{State: editorial.StateNew, AuthorID: actor.ID}, editorial.ActionSave, s.cfg.Board)
 		return err
 	}
-	return s.renderEditor(w, r, http.StatusOK, &editorView{Form: formFromChange(cur), Can: can, Base: cur.BaseVersion}, nil)
+	return s.renderEditor(w, r, http.StatusOK, &editorView{Form: formFromChange(cur, s.cfg.Tenant), Can: can, Base: cur.BaseVersion}, nil)
 }
 
 func (s *Server) revision(r *http.Request) (editorial.Revision, error) {
@@ -190,6 +271,15 @@ func (s *Server) renderEditor(w http.ResponseWriter, r *http.Request, status int
 		v.Kinds = append(v.Kinds, k.Name)
 	}
 	v.ReadOnly = !v.Can[string(editorial.ActionSave)]
+	if !v.ReadOnly {
+		v.Form.padRows(v.MoreRows)
+	}
+	if err := s.detailChoices(r.Context(), v); err != nil {
+		return err
+	}
+	if v.Preview {
+		v.Details = previewDetails(l, v.Form, time.Now())
+	}
 	if v.ReadOnly {
 		// Reviewers who cannot edit read the body as it will look.
 		for i := range v.Form.Texts {
@@ -262,28 +352,42 @@ func (s *Server) saveEditor(w http.ResponseWriter, r *http.Request) error {
 	if !can[string(editorial.ActionSave)] {
 		_, refused = editorial.Decide(actor, check, editorial.ActionSave, s.cfg.Board)
 	}
-	form := t.parseForm(r)
+	form := t.parseForm(r, s.cfg.Tenant)
 	fe := &FormErrors{}
 	cats, err := s.cfg.Store.Categories(r.Context())
 	if err != nil {
 		return err
 	}
-	form.check(l, fe, cats)
+	op := r.PostFormValue("op")
+	var uploads []upload
+	if op != "rows" && op != "preview" {
+		uploads = s.formUploads(r, l, fe, form)
+	}
+	form.check(l, fe, cats, uploads)
 	v := t.view(r, form, can)
 	if refused != nil {
 		return s.refusedEditor(w, r, v, fe, refused)
 	}
-	if r.PostFormValue("op") == "preview" {
-		return s.previewEditor(w, r, v, fe)
+	switch op {
+	case "rows": // more blank rows; nothing stored, no errors yet
+		v.MoreRows = moreRows
+		return s.renderEditor(w, r, http.StatusOK, v, nil)
+	case "preview":
+		return s.previewEditor(w, r, l, v, fe)
 	}
-	if err := s.attachUploads(r, l, fe, form, actor); err != nil {
+	if err := s.checkReferences(r, l, form, uploads, fe); err != nil {
 		return err
 	}
 	if fe.Any() {
-		form.padOfficials()
 		return s.renderEditor(w, r, http.StatusBadRequest, v, fe)
 	}
-	return s.saveDraft(w, r, actor, v, fe, r.PostFormValue("op") == "submit")
+	if err := s.attachUploads(r, fe, form, uploads, actor); err != nil {
+		return err
+	}
+	if fe.Any() {
+		return s.renderEditor(w, r, http.StatusBadRequest, v, fe)
+	}
+	return s.saveDraft(w, r, actor, v, fe, op == "submit")
 }
 
 // editorTarget is what an editor's form saves.
@@ -319,8 +423,8 @@ func (s *Server) editorTarget(r *http.Request) (editorTarget, error) {
 }
 
 // parseForm reads the form posted for t, the content id taken from t.
-func (t editorTarget) parseForm(r *http.Request) *editorForm {
-	form := parseForm(r, t.kind)
+func (t editorTarget) parseForm(r *http.Request, tenant string) *editorForm {
+	form := parseForm(r, t.kind, tenant)
 	switch {
 	case t.rev != nil:
 		form.ContentID = t.rev.ContentID
@@ -352,38 +456,45 @@ func (t editorTarget) view(r *http.Request, form *editorForm, can map[string]boo
 	return v
 }
 
-// previewEditor shows the form again with its bodies rendered; nothing is
-// stored.
-func (s *Server) previewEditor(w http.ResponseWriter, r *http.Request, v *editorView, fe *FormErrors) error {
+// previewEditor shows the form again with its bodies rendered and its
+// details as the portal will show them; nothing is stored.
+func (s *Server) previewEditor(w http.ResponseWriter, r *http.Request, l *Localizer, v *editorView, fe *FormErrors) error {
 	for i := range v.Form.Texts {
 		if t := &v.Form.Texts[i]; t.Markdown != "" {
 			t.Preview = template.HTML(editorial.RenderMarkdown(t.Markdown))
 		}
 	}
+	if err := s.checkReferences(r, l, v.Form, nil, fe); err != nil {
+		return err
+	}
 	v.Preview = true
-	v.Form.padOfficials()
 	return s.renderEditor(w, r, http.StatusOK, v, fe)
 }
 
-// attachUploads reads the files sent with the form and, when the form has no
-// mistakes, stores them and attaches them to it (a dataset's data file
-// becomes its data). A file refused is recorded in fe at its input; nothing
-// is stored for a form with mistakes.
-func (s *Server) attachUploads(r *http.Request, l *Localizer, fe *FormErrors, form *editorForm, actor accounts.Account) error {
-	uploads := s.readUploads(r, l, fe, "files", "data_file")
-	if form.Kind == "dataset" {
-		for _, u := range uploads {
-			if u.Field == "data_file" && u.MediaType != contentrules.MediaCSV {
-				fe.Add("data_file", l.T("upload.csv_required", u.Filename))
-			}
+// formUploads reads the files sent with the form and checks them: each
+// against the file policy and the size limit, a dataset's data file as
+// CSV, an organisation chart as an image or PDF, and their number. A file
+// refused is recorded in fe at its input. Nothing is stored yet.
+func (s *Server) formUploads(r *http.Request, l *Localizer, fe *FormErrors, form *editorForm) []upload {
+	uploads := s.readUploads(r, l, fe, "files", "data_file", "org_chart_file")
+	for _, u := range uploads {
+		switch {
+		case u.Field == "data_file" && form.Kind == "dataset" && u.MediaType != contentrules.MediaCSV:
+			fe.Add("data_file", l.T("upload.csv_required", u.Filename))
+		case u.Field == "org_chart_file" && !chartMedia(u.MediaType):
+			fe.Add("org_chart_file", l.T("upload.chart_required", u.Filename))
 		}
 	}
 	if len(form.Attachments)+len(uploads) > contentrules.MaxAttachments {
 		fe.Add("files", l.T("editor.too_many_files"))
 	}
-	if fe.Any() {
-		return nil
-	}
+	return uploads
+}
+
+// attachUploads stores the files of a form without mistakes and attaches
+// them to it (a dataset's data file becomes its data, an organisation
+// chart its chart). A file the store refuses is recorded in fe.
+func (s *Server) attachUploads(r *http.Request, fe *FormErrors, form *editorForm, uploads []upload, actor accounts.Account) error {
 	for _, u := range uploads {
 		b, err := s.cfg.Store.PutBlobAs(r.Context(), actor.Username, u.Filename, u.Data)
 		if err != nil {
@@ -392,10 +503,7 @@ func (s *Server) attachUploads(r *http.Request, l *Localizer, fe *FormErrors, fo
 			}
 			continue
 		}
-		form.Attachments = append(form.Attachments, attachmentForm{SHA256: b.SHA256, Filename: b.Filename, MediaType: b.MediaType, Size: b.Size})
-		if u.Field == "data_file" {
-			form.DataSHA256 = b.SHA256
-		}
+		form.attach(u.Field, attachmentForm{SHA256: b.SHA256, Filename: b.Filename, MediaType: b.MediaType, Size: b.Size})
 	}
 	return nil
 }
@@ -464,7 +572,40 @@ func (s *Server) editorError(w http.ResponseWriter, r *http.Request, v *editorVi
 	if !s.addErr(r, fe, err, inputID) {
 		return err
 	}
-	v.Form.padOfficials()
 	status := errs.HTTPStatus(errs.KindOf(err))
 	return s.renderEditor(w, r, status, v, fe)
 }
+
+// detailChoices fills the choices the details' inputs offer.
+func (s *Server) detailChoices(ctx context.Context, v *editorView) error {
+	f := v.Form
+	var err error
+	switch f.Kind {
+	case "legal":
+		v.Issuers = issuers
+		v.LegalTargets, err = s.cfg.Store.Titles(ctx, "LEGAL_DOCUMENT", maxChoices)
+	case "organisation":
+		v.Units, err = s.cfg.Store.Titles(ctx, "ORGANISATION_UNIT", maxChoices)
+		for _, a := range f.Attachments {
+			if chartMedia(a.MediaType) {
+				v.ChartFiles = append(v.ChartFiles, a)
+			}
+		}
+	case "dataset":
+		if f.DataSHA256 == "" {
+			return nil
+		}
+		head, err := s.cfg.Store.FileHead(ctx, f.DataSHA256)
+		if errs.KindOf(err) == errs.NotFound {
+			return nil
+		}
+		if err != nil {
+			return err
+		}
+		v.CSVColumns, _ = contentrules.CSVHeader(head)
+	}
+	return err
+}
+
+// maxChoices bounds the items a choice of this sub-portal's items offers.
+const maxChoices = 500

@@ -1,9 +1,12 @@
 package backoffice
 
 import (
+	"crypto/sha256"
+	"encoding/hex"
 	"fmt"
 	"html/template"
 	"net/http"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -12,8 +15,6 @@ import (
 	"github.com/portalhub/portalhub/services/contentrules"
 	"github.com/portalhub/portalhub/tenants/internal/editorial"
 	"github.com/portalhub/portalhub/tenants/internal/errs"
-	"google.golang.org/protobuf/proto"
-	"google.golang.org/protobuf/types/known/timestamppb"
 )
 
 // contentLocales are the languages content is written in, side by side.
@@ -33,6 +34,8 @@ var kinds = []struct {
 	{"organisation", pb.ContentKind_CONTENT_KIND_ORGANISATION_UNIT},
 	{"directory", pb.ContentKind_CONTENT_KIND_DIRECTORY_ENTRY},
 	{"link", pb.ContentKind_CONTENT_KIND_EXTERNAL_LINK},
+	{"schedule", pb.ContentKind_CONTENT_KIND_WORK_SCHEDULE},
+	{"question", pb.ContentKind_CONTENT_KIND_QUESTION_ANSWER},
 }
 
 func kindByName(name string) (pb.ContentKind, bool) {
@@ -65,10 +68,6 @@ type localeForm struct {
 	Preview                                template.HTML
 }
 
-type officialForm struct {
-	Name, Position, PositionEN, PositionRU, Phone, Email string
-}
-
 type attachmentForm struct {
 	SHA256, Filename, MediaType, Title string
 	Size                               int64
@@ -81,49 +80,48 @@ type editorForm struct {
 	Kind      string
 	Category  string
 	Texts     []localeForm
+	// Tenant is this sub-portal's tenant id: a reference typed without a
+	// tenant ("content-id") names an item of it.
+	Tenant string
 
-	// Legal document.
-	LegalNumber, LegalType, LegalIssuer, LegalSigner, LegalIssued, LegalEffective, LegalExpires, LegalField, LegalValidity string
+	// Legal document. Its validity is not typed: the portal computes it.
+	LegalNumber, LegalType, LegalIssuer, LegalIssuerCode, LegalSigner, LegalIssued, LegalEffective, LegalExpires, LegalField string
+	Relations                                                                                                                []relationForm
 	// Public service.
-	ServiceCode, ServiceLevel, ServiceAgency, ServiceURL string
+	ServiceCode, ServiceLevel, ServiceAgency, ServiceURL, ServiceField, ServiceHandling, ServiceTime, ServiceFee string
 	// Procurement notice.
 	ProcType, ProcInvestor, ProcValue, ProcOpens, ProcCloses, ProcLocation string
-	// Dataset.
-	DataFormat, DataLicence, DataFrequency, DataSHA256 string
-	// Organisation unit.
-	OrgAddress, OrgPhone, OrgEmail string
-	Officials                      []officialForm
+	// Dataset: keywords comma-separated, the chart's value columns one a line.
+	DataFormat, DataLicence, DataFrequency, DataSHA256, DataKeywords, DataTemporal, DataSpatial string
+	ChartType, ChartLabel, ChartValues, ChartUnit                                               string
+	// Organisation unit: the parent as a reference (see parseRef), the
+	// chart as the SHA-256 of one of the attachments.
+	OrgAddress, OrgAddressEN, OrgAddressRU, OrgPhone, OrgFax, OrgEmail, OrgWebsite, OrgParent, OrgChart string
+	Officials                                                                                           []officialForm
 	// Directory entry.
 	DirURL, DirAgency, DirAddress, DirPhone, DirEmail string
 	// External link.
 	LinkURL, LinkScope string
+	// Work schedule.
+	SchedWeek string
+	Entries   []entryForm
+	// Question and answer (the answer is the body).
+	QAQuestion, QATopic, QAAsked, QAAnswered, QAAnsweredBy string
 
 	Attachments []attachmentForm
 	// Keep lists the text fields whose legacy-encoding conversion the editor
 	// declined ("keep as typed").
 	Keep map[string]bool
+
+	padded bool // padRows has run
 }
 
-// blankOfficialRows is how many empty rows the officials table offers
-// (without JavaScript there is no "add row").
-const blankOfficialRows = 3
-
-func newForm(kind string) *editorForm {
-	f := &editorForm{Kind: kind, Keep: map[string]bool{}}
+func newForm(kind, tenant string) *editorForm {
+	f := &editorForm{Kind: kind, Tenant: tenant, Keep: map[string]bool{}}
 	for _, loc := range contentLocales {
 		f.Texts = append(f.Texts, localeForm{Locale: loc})
 	}
-	f.padOfficials()
 	return f
-}
-
-func (f *editorForm) padOfficials() {
-	if f.Kind != "organisation" {
-		return
-	}
-	for range blankOfficialRows {
-		f.Officials = append(f.Officials, officialForm{})
-	}
 }
 
 func (f *editorForm) text(loc string) *localeForm {
@@ -136,34 +134,31 @@ func (f *editorForm) text(loc string) *localeForm {
 }
 
 // parseForm reads the editor's fields from a parsed request.
-func parseForm(r *http.Request, kind string) *editorForm {
+func parseForm(r *http.Request, kind, tenant string) *editorForm {
 	v := func(name string) string { return strings.TrimSpace(r.PostFormValue(name)) }
-	f := &editorForm{Kind: kind, ContentID: strings.ToLower(v("content_id")), Category: v("category"), Keep: map[string]bool{}}
+	f := &editorForm{Kind: kind, Tenant: tenant, ContentID: strings.ToLower(v("content_id")), Category: v("category"), Keep: map[string]bool{}}
 	for _, loc := range contentLocales {
 		f.Texts = append(f.Texts, localeForm{Locale: loc, Title: v(loc + "_title"), Summary: v(loc + "_summary"),
 			Markdown: strings.TrimRight(r.PostFormValue(loc+"_body"), " \t\r\n"), Slug: strings.ToLower(v(loc + "_slug"))})
 	}
-	f.LegalNumber, f.LegalType, f.LegalIssuer, f.LegalSigner = v("legal_number"), v("legal_type"), v("legal_issuer"), v("legal_signer")
-	f.LegalIssued, f.LegalEffective, f.LegalExpires = v("legal_issued"), v("legal_effective"), v("legal_expires")
-	f.LegalField, f.LegalValidity = v("legal_field"), v("legal_validity")
+	f.LegalNumber, f.LegalType, f.LegalIssuer, f.LegalIssuerCode = v("legal_number"), v("legal_type"), v("legal_issuer"), v("legal_issuer_code")
+	f.LegalSigner, f.LegalIssued, f.LegalEffective, f.LegalExpires = v("legal_signer"), v("legal_issued"), v("legal_effective"), v("legal_expires")
+	f.LegalField = v("legal_field")
 	f.ServiceCode, f.ServiceLevel, f.ServiceAgency, f.ServiceURL = v("service_code"), v("service_level"), v("service_agency"), v("service_url")
+	f.ServiceField, f.ServiceHandling, f.ServiceTime, f.ServiceFee = v("service_field"), v("service_handling"), v("service_time"), v("service_fee")
 	f.ProcType, f.ProcInvestor, f.ProcValue = v("proc_type"), v("proc_investor"), v("proc_value")
 	f.ProcOpens, f.ProcCloses, f.ProcLocation = v("proc_opens"), v("proc_closes"), v("proc_location")
 	f.DataFormat, f.DataLicence, f.DataFrequency, f.DataSHA256 = v("data_format"), v("data_licence"), v("data_frequency"), v("data_sha256")
-	f.OrgAddress, f.OrgPhone, f.OrgEmail = v("org_address"), v("org_phone"), v("org_email")
-	for i := 0; i < 400; i++ {
-		p := fmt.Sprintf("official_%d_", i)
-		if _, ok := r.PostForm[p+"name"]; !ok {
-			break
-		}
-		o := officialForm{Name: v(p + "name"), Position: v(p + "position"), PositionEN: v(p + "position_en"),
-			PositionRU: v(p + "position_ru"), Phone: v(p + "phone"), Email: v(p + "email")}
-		if o != (officialForm{}) {
-			f.Officials = append(f.Officials, o)
-		}
-	}
+	f.DataKeywords, f.DataTemporal, f.DataSpatial = v("data_keywords"), v("data_temporal"), v("data_spatial")
+	f.ChartType, f.ChartLabel, f.ChartValues, f.ChartUnit = v("chart_type"), v("chart_label"), strings.Join(splitList(r.PostFormValue("chart_values"), "\n"), "\n"), v("chart_unit")
+	f.OrgAddress, f.OrgAddressEN, f.OrgAddressRU = v("org_address"), v("org_address_en"), v("org_address_ru")
+	f.OrgPhone, f.OrgFax, f.OrgEmail, f.OrgWebsite = v("org_phone"), v("org_fax"), v("org_email"), v("org_website")
+	f.OrgParent, f.OrgChart = v("org_parent"), v("org_chart")
 	f.DirURL, f.DirAgency, f.DirAddress, f.DirPhone, f.DirEmail = v("dir_url"), v("dir_agency"), v("dir_address"), v("dir_phone"), v("dir_email")
 	f.LinkURL, f.LinkScope = v("link_url"), v("link_scope")
+	f.SchedWeek = v("sch_week")
+	f.QAQuestion, f.QATopic, f.QAAsked, f.QAAnswered, f.QAAnsweredBy = strings.TrimSpace(r.PostFormValue("qa_question")), v("qa_topic"), v("qa_asked"), v("qa_answered"), v("qa_answered_by")
+	parseRows(r, f)
 	for i := 0; i < 100; i++ {
 		p := fmt.Sprintf("att_%d_", i)
 		sha := v(p + "sha256")
@@ -190,7 +185,7 @@ func parseForm(r *http.Request, kind string) *editorForm {
 // from the titles. Problems are recorded by input id. cats is the hub's
 // category list as the sub-portal keeps it (empty when the hub never
 // answered: the hub decides then).
-func (f *editorForm) check(l *Localizer, fe *FormErrors, cats []*pb.Category) {
+func (f *editorForm) check(l *Localizer, fe *FormErrors, cats []*pb.Category, uploads []upload) {
 	if _, ok := kindByName(f.Kind); !ok {
 		fe.Add("", l.T("editor.kind_unknown"))
 	}
@@ -202,11 +197,12 @@ func (f *editorForm) check(l *Localizer, fe *FormErrors, cats []*pb.Category) {
 			t.Slug = editorial.Slugify(t.Title)
 		}
 	}
+	before := len(fe.List)
 	f.checkValues(l, fe)
-	if fe.Any() {
+	if len(fe.List) > before {
 		return // the item is not what the editor meant yet
 	}
-	f.checkRules(l, fe, cats)
+	f.checkRules(l, fe, cats, uploads)
 }
 
 // checkValues records the mistakes only the form can tell: a value that
@@ -219,12 +215,15 @@ func (f *editorForm) checkValues(l *Localizer, fe *FormErrors) {
 	}
 	switch f.Kind {
 	case "legal":
-		_, ok := pb.LegalValidity_value[f.LegalValidity]
-		choice("legal_validity", f.LegalValidity, ok)
+		for i, r := range f.Relations {
+			_, ok := pb.LegalRelationType_value[r.Type]
+			choice(fmt.Sprintf("rel_%d_type", i), r.Type, ok && r.Type != "LEGAL_RELATION_TYPE_UNSPECIFIED")
+		}
 	case "service":
 		if _, err := strconv.Atoi(f.ServiceLevel); f.ServiceLevel != "" && err != nil {
 			fe.Add("service_level", l.T("editor.level_invalid"))
 		}
+		choice("service_handling", f.ServiceHandling, contains(handlingLevels, f.ServiceHandling))
 	case "procurement":
 		if f.ProcValue != "" {
 			if _, err := strconv.ParseInt(procValue(f.ProcValue), 10, 64); err != nil {
@@ -244,6 +243,7 @@ func (f *editorForm) checkValues(l *Localizer, fe *FormErrors) {
 		}
 	case "dataset":
 		choice("data_format", f.DataFormat, contains([]string{"CSV", "JSON", "XLSX"}, f.DataFormat))
+		choice("chart_type", f.ChartType, contains(chartTypes, f.ChartType))
 	case "link":
 		_, ok := pb.LinkScope_value[f.LinkScope]
 		choice("link_scope", f.LinkScope, ok)
@@ -251,18 +251,52 @@ func (f *editorForm) checkValues(l *Localizer, fe *FormErrors) {
 }
 
 // checkRules records what the hub's rules say of the item the form
-// describes, each problem at its input with the hub's reason.
-func (f *editorForm) checkRules(l *Localizer, fe *FormErrors, cats []*pb.Category) {
-	if e := errs.As(editorial.Check(f.change(), f.Keep, contentrules.CategoriesOf(cats))); e != nil {
+// describes, each problem at its input with the hub's reason (and, in a
+// table, its row). The rules judge the item with the files being uploaded
+// (not stored until the form passes), as it will be saved.
+func (f *editorForm) checkRules(l *Localizer, fe *FormErrors, cats []*pb.Category, uploads []upload) {
+	item := f
+	if len(uploads) > 0 {
+		c := *f
+		c.Attachments = slices.Clone(f.Attachments)
+		for _, u := range uploads {
+			sum := sha256.Sum256(u.Data)
+			c.attach(u.Field, attachmentForm{SHA256: hex.EncodeToString(sum[:]), Filename: u.Filename, MediaType: u.MediaType})
+		}
+		item = &c
+	}
+	if e := errs.As(editorial.Check(item.change(), f.Keep, contentrules.CategoriesOf(cats))); e != nil {
 		for _, v := range e.All() {
 			msg := v.MessageVI
 			if l.Lang == "en" && v.Message != "" {
 				msg = v.Message
 			}
-			fe.AddRule(inputID(v.Field), v.Reason, msg)
+			id := inputID(v.Field)
+			if row := rowLabel(l, id); row != "" {
+				msg = row + ": " + msg
+			}
+			fe.AddRule(id, v.Reason, msg)
 		}
 	}
 }
+
+// attach adds a file uploaded with the form's input field: a dataset's
+// data file or a unit's organisation chart is also chosen as such.
+func (f *editorForm) attach(field string, a attachmentForm) {
+	f.Attachments = append(f.Attachments, a)
+	switch field {
+	case "data_file":
+		f.DataSHA256 = a.SHA256
+	case "org_chart_file":
+		f.OrgChart = a.SHA256
+	}
+}
+
+// Choices the form offers beside the contract's enums.
+var (
+	handlingLevels = []string{"province", "commune"}
+	chartTypes     = []string{"bar", "line"}
+)
 
 // procValue is a typed amount without its thousands separators.
 func procValue(v string) string { return strings.NewReplacer(".", "", ",", "", " ", "").Replace(v) }
@@ -313,46 +347,9 @@ func (f *editorForm) change() editorial.Change {
 	return ch
 }
 
-func (f *editorForm) details() proto.Message {
-	switch f.Kind {
-	case "legal":
-		return &pb.LegalDocument{Number: f.LegalNumber, DocumentType: f.LegalType, Issuer: f.LegalIssuer, Signer: f.LegalSigner,
-			IssuedOn: f.LegalIssued, EffectiveOn: f.LegalEffective, ExpiresOn: f.LegalExpires, Field: f.LegalField,
-			Validity: pb.LegalValidity(pb.LegalValidity_value[f.LegalValidity])}
-	case "service":
-		level, _ := strconv.Atoi(f.ServiceLevel)
-		return &pb.PublicService{Code: f.ServiceCode, Level: int32(level), Agency: f.ServiceAgency, Url: f.ServiceURL}
-	case "procurement":
-		value, _ := strconv.ParseInt(procValue(f.ProcValue), 10, 64)
-		d := &pb.ProcurementNotice{NoticeType: f.ProcType, Investor: f.ProcInvestor, ValueVnd: value, Location: f.ProcLocation}
-		if t, err := parseLocal(f.ProcOpens); err == nil && !t.IsZero() {
-			d.OpensAt = timestamppb.New(t)
-		}
-		if t, err := parseLocal(f.ProcCloses); err == nil && !t.IsZero() {
-			d.ClosesAt = timestamppb.New(t)
-		}
-		return d
-	case "dataset":
-		return &pb.Dataset{Format: f.DataFormat, Licence: f.DataLicence, UpdateFrequency: f.DataFrequency, DataSha256: f.DataSHA256}
-	case "organisation":
-		d := &pb.OrganisationUnit{Address: f.OrgAddress, Phone: f.OrgPhone, Email: f.OrgEmail}
-		for _, o := range f.Officials {
-			d.Officials = append(d.Officials, &pb.Official{Name: o.Name, Position: o.Position, PositionEn: o.PositionEN,
-				PositionRu: o.PositionRU, Phone: o.Phone, Email: o.Email})
-		}
-		return d
-	case "directory":
-		return &pb.DirectoryEntry{Url: f.DirURL, Agency: f.DirAgency, Address: f.DirAddress, Phone: f.DirPhone, Email: f.DirEmail}
-	case "link":
-		return &pb.ExternalLink{Url: f.LinkURL, Scope: pb.LinkScope(pb.LinkScope_value[f.LinkScope])}
-	}
-	return nil
-}
-
 // formFromChange fills the form from a stored change.
-func formFromChange(ch editorial.Change) *editorForm {
-	f := newForm(kindName(ch.Kind))
-	f.Officials = nil
+func formFromChange(ch editorial.Change, tenant string) *editorForm {
+	f := newForm(kindName(ch.Kind), tenant)
 	f.ContentID, f.Category = ch.ContentID, ch.Category
 	for i := range f.Texts {
 		if t, ok := ch.Texts[f.Texts[i].Locale]; ok {
@@ -362,45 +359,6 @@ func formFromChange(ch editorial.Change) *editorForm {
 	for _, a := range ch.Attachments {
 		f.Attachments = append(f.Attachments, attachmentForm{SHA256: a.GetSha256(), Filename: a.GetFilename(), MediaType: a.GetMediaType(), Title: a.GetTitle()})
 	}
-	switch d := ch.Details.(type) {
-	case *pb.LegalDocument:
-		f.LegalNumber, f.LegalType, f.LegalIssuer, f.LegalSigner = d.GetNumber(), d.GetDocumentType(), d.GetIssuer(), d.GetSigner()
-		f.LegalIssued, f.LegalEffective, f.LegalExpires, f.LegalField = d.GetIssuedOn(), d.GetEffectiveOn(), d.GetExpiresOn(), d.GetField()
-		if d.GetValidity() != 0 {
-			f.LegalValidity = d.GetValidity().String()
-		}
-	case *pb.PublicService:
-		f.ServiceCode, f.ServiceAgency, f.ServiceURL = d.GetCode(), d.GetAgency(), d.GetUrl()
-		if d.GetLevel() != 0 {
-			f.ServiceLevel = strconv.Itoa(int(d.GetLevel()))
-		}
-	case *pb.ProcurementNotice:
-		f.ProcType, f.ProcInvestor, f.ProcLocation = d.GetNoticeType(), d.GetInvestor(), d.GetLocation()
-		if d.GetValueVnd() != 0 {
-			f.ProcValue = strconv.FormatInt(d.GetValueVnd(), 10)
-		}
-		if d.GetOpensAt() != nil {
-			f.ProcOpens = formatLocal(d.GetOpensAt().AsTime())
-		}
-		if d.GetClosesAt() != nil {
-			f.ProcCloses = formatLocal(d.GetClosesAt().AsTime())
-		}
-	case *pb.Dataset:
-		f.DataFormat, f.DataLicence, f.DataFrequency, f.DataSHA256 = d.GetFormat(), d.GetLicence(), d.GetUpdateFrequency(), d.GetDataSha256()
-	case *pb.OrganisationUnit:
-		f.OrgAddress, f.OrgPhone, f.OrgEmail = d.GetAddress(), d.GetPhone(), d.GetEmail()
-		for _, o := range d.GetOfficials() {
-			f.Officials = append(f.Officials, officialForm{Name: o.GetName(), Position: o.GetPosition(), PositionEN: o.GetPositionEn(),
-				PositionRU: o.GetPositionRu(), Phone: o.GetPhone(), Email: o.GetEmail()})
-		}
-	case *pb.DirectoryEntry:
-		f.DirURL, f.DirAgency, f.DirAddress, f.DirPhone, f.DirEmail = d.GetUrl(), d.GetAgency(), d.GetAddress(), d.GetPhone(), d.GetEmail()
-	case *pb.ExternalLink:
-		f.LinkURL = d.GetUrl()
-		if d.GetScope() != 0 {
-			f.LinkScope = d.GetScope().String()
-		}
-	}
-	f.padOfficials()
+	f.fill(ch.Details)
 	return f
 }

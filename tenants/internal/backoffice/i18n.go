@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"net/http"
+	"strconv"
 	"strings"
 	"time"
 )
@@ -104,6 +105,29 @@ func (l *Localizer) Date(t time.Time) string {
 		return t.In(vnZone).Format("2 Jan 2006")
 	}
 	return t.In(vnZone).Format("02/01/2006")
+}
+
+// Day formats a "YYYY-MM-DD" date as editors read it; anything else as
+// typed.
+func (l *Localizer) Day(s string) string {
+	d, err := time.Parse(time.DateOnly, s)
+	if err != nil {
+		return s
+	}
+	if l.Lang == "en" {
+		return d.Format("2 Jan 2006")
+	}
+	return d.Format("02/01/2006")
+}
+
+// Weekday formats a "YYYY-MM-DD" date with its day of the week ("Thứ Hai,
+// 30/11/2026"); anything else as typed.
+func (l *Localizer) Weekday(s string) string {
+	d, err := time.Parse(time.DateOnly, s)
+	if err != nil {
+		return s
+	}
+	return l.T("weekday."+strconv.Itoa(int(d.Weekday()))) + ", " + l.Day(s)
 }
 
 // Money formats an amount of đồng with dots between thousands.

@@ -243,6 +243,5 @@ func (s *Server) refusedEditor(w http.ResponseWriter, r *http.Request, v *editor
 	}
 	v.Can = maps.Clone(v.Can)
 	v.Can[string(editorial.ActionSave)] = true
-	v.Form.padOfficials()
 	return s.renderEditor(w, r, errs.HTTPStatus(errs.KindOf(err)), v, fe)
 }

@@ -33,7 +33,7 @@ func (s *Server) workflow(w http.ResponseWriter, r *http.Request) error {
 	}
 	ctx := r.Context()
 	back := "/ban-sua/" + itoa(rev.ID)
-	v := &editorView{Form: formFromChange(rev.Change), Rev: &rev, Can: s.allowed(actor, rev)}
+	v := &editorView{Form: formFromChange(rev.Change, s.cfg.Tenant), Rev: &rev, Can: s.allowed(actor, rev)}
 	fe := &FormErrors{}
 	switch action {
 	case editorial.ActionSubmit:

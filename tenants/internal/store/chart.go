@@ -27,10 +27,10 @@ func checkChart(ctx context.Context, q querier, item *pb.ContentItem) error {
 	return rulesError(contentrules.CheckChartColumns(ds, head))
 }
 
-// CSVHeader returns the header of a stored CSV file as the portal reads it
-// (contentrules.CSVHeader), for the back office's hints and checks. A file
-// not held is NotFound.
-func (s *Store) CSVHeader(ctx context.Context, sha string) (_ []string, err error) {
+// FileHead returns the first contentrules.CSVHeaderPrefix bytes of a
+// stored file, enough for its CSV header (contentrules.CSVHeader and
+// CheckChartColumns take it). A file not held is NotFound.
+func (s *Store) FileHead(ctx context.Context, sha string) (_ []byte, err error) {
 	defer boundary(&err)
 	head, err := csvHead(ctx, s.pool, sha)
 	if err != nil {
@@ -39,7 +39,7 @@ func (s *Store) CSVHeader(ctx context.Context, sha string) (_ []string, err erro
 	if head == nil {
 		return nil, errs.New(errs.NotFound, "sha256", "no such file", "Không có tệp này.")
 	}
-	return contentrules.CSVHeader(head)
+	return head, nil
 }
 
 // csvHead reads the first bytes of a stored file; nil when it is not held.

@@ -141,3 +141,29 @@ func (s *Store) LatestVersions(ctx context.Context) (_ []Latest, err error) {
 	}
 	return out, rows.Err()
 }
+
+// Title names an approved item for a choice in the back office: its
+// content id, Vietnamese title, and a legal document's number.
+type Title struct {
+	ContentID, Title, Number string
+}
+
+// Titles returns the published items of a kind (as the kind column holds
+// it: "LEGAL_DOCUMENT"), most recently changed first, at most limit.
+func (s *Store) Titles(ctx context.Context, kind string, limit int) (_ []Title, err error) {
+	defer boundary(&err)
+	rows, err := s.pool.Query(ctx, `
+		SELECT content_id,
+		       coalesce((SELECT t ->> 'title' FROM jsonb_array_elements(doc -> 'translations') t WHERE t ->> 'locale' = 'vi' LIMIT 1), ''),
+		       coalesce(doc #>> '{legalDocument,number}', '')
+		FROM items WHERE kind = $1 AND state = 'PUBLISHED'
+		ORDER BY updated_at DESC, content_id LIMIT $2`, kind, limit)
+	if err != nil {
+		return nil, fmt.Errorf("titles of %s: %w", kind, err)
+	}
+	out, err := pgx.CollectRows(rows, pgx.RowToStructByPos[Title])
+	if err != nil {
+		return nil, fmt.Errorf("titles of %s: %w", kind, err)
+	}
+	return out, nil
+}

@@ -6,6 +6,7 @@ import (
 	"sync"
 	"testing"
 
+	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgxpool"
 	pb "github.com/portalhub/portalhub/proto/gen/portalhub/v1"
 	"github.com/portalhub/portalhub/services/hubread"
@@ -58,6 +59,32 @@ func HubCategoryRows(t testing.TB) []hubread.Category {
 		t.Fatalf("the hub's categories: %v", hubCategories.err)
 	}
 	return hubCategories.list
+}
+
+// HubIssuer is an issuing body of the hub's code list (legal_issuers).
+type HubIssuer struct {
+	Code, NameVI, NameEN string
+}
+
+// HubIssuers returns the hub's code list of issuing bodies in its order,
+// read from a database migrated with the hub's own migrations.
+func HubIssuers(t testing.TB) []HubIssuer {
+	t.Helper()
+	ctx := context.Background()
+	pool, err := pgxpool.New(ctx, testenv.Postgres(t, "hub", hubschema.Migrate))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer pool.Close()
+	rows, err := pool.Query(ctx, `SELECT code, name_vi, name_en FROM legal_issuers ORDER BY position, code`)
+	if err != nil {
+		t.Fatalf("the hub's issuers: %v", err)
+	}
+	list, err := pgx.CollectRows(rows, pgx.RowToStructByPos[HubIssuer])
+	if err != nil {
+		t.Fatalf("the hub's issuers: %v", err)
+	}
+	return list
 }
 
 // HubCategories returns the hub's category list as ListCategories answers

@@ -1,23 +1,33 @@
 // Progressive enhancement only: every page works without this file.
 document.addEventListener("DOMContentLoaded", function () {
-  // "Thêm dòng" buttons clone the last row of a table of officials.
+  // "Thêm dòng" buttons add a blank row to a table (officials, relations,
+  // schedule entries) by copying its last row, numbered next; without the
+  // script, the "more rows" submit button, hidden here, does it.
   document.querySelectorAll("button[data-add-row]").forEach(function (btn) {
+    var table = btn.getAttribute("data-add-row");
+    var body = document.getElementById(table);
+    if (!body || !body.lastElementChild) { return; }
     btn.hidden = false;
+    document.querySelectorAll('button[data-rows-submit="' + table + '"]').forEach(function (b) { b.hidden = true; });
     btn.addEventListener("click", function () {
-      var body = document.getElementById(btn.getAttribute("data-add-row"));
-      if (!body || !body.lastElementChild) { return; }
       var row = body.lastElementChild.cloneNode(true);
-      var n = body.children.length;
-      row.querySelectorAll("input").forEach(function (input) {
-        input.value = "";
-        input.name = input.name.replace(/\d+$/, String(n));
-        input.id = input.id.replace(/\d+$/, String(n));
+      var n = String(body.children.length);
+      var renumber = function (s) { return s.replace(/_\d+_/, "_" + n + "_"); };
+      row.querySelectorAll(".field-error").forEach(function (p) { p.remove(); });
+      row.querySelectorAll(".has-error").forEach(function (td) { td.classList.remove("has-error"); });
+      row.querySelectorAll("input, select, textarea").forEach(function (input) {
+        if (input.tagName === "SELECT") { input.selectedIndex = 0; } else { input.value = ""; }
+        input.name = renumber(input.name);
+        input.id = renumber(input.id);
+        input.removeAttribute("aria-invalid");
+        input.removeAttribute("aria-describedby");
       });
       row.querySelectorAll("label").forEach(function (label) {
-        label.htmlFor = label.htmlFor.replace(/\d+$/, String(n));
+        label.htmlFor = renumber(label.htmlFor);
+        label.textContent = label.textContent.replace(/\d+(?!.*\d)/, String(body.children.length + 1));
       });
       body.appendChild(row);
-      var first = row.querySelector("input");
+      var first = row.querySelector("input, select");
       if (first) { first.focus(); }
     });
   });
