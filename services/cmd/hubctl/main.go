@@ -33,7 +33,6 @@ import (
 	"io"
 	"os"
 	"strings"
-	"text/tabwriter"
 
 	"github.com/portalhub/portalhub/services/hubschema"
 	"github.com/portalhub/portalhub/services/internal/hubstore"
@@ -77,6 +76,40 @@ func main() {
 	os.Exit(run(ctx, os.Args[1:], os.Getenv, os.Stdout, os.Stderr))
 }
 
+// A command is one of hubctl's commands.
+type command struct {
+	// flags declares the command's flags on fs and returns what runs once
+	// they are parsed.
+	flags func(fs *flag.FlagSet) action
+	// required are the flags that must be given (not empty, not 0), in the
+	// order they are asked for.
+	required []string
+	// noStore: the command runs without the hub store open (migrate).
+	noStore bool
+}
+
+// An action runs a command whose flags are parsed.
+type action func(ctx context.Context, s *session) error
+
+// commands are hubctl's commands by name (the nats commands aside, which
+// need neither an operator nor the database: see runNATS).
+var commands = map[string]command{
+	"migrate":               {flags: migrate, noStore: true},
+	"tenants add":           {flags: addTenant, required: []string{"id", "kind", "name-vi"}},
+	"tenants set":           {flags: setTenant, required: []string{"id"}},
+	"tenants list":          {flags: listTenants},
+	"tenants set-status":    {flags: setTenantStatus, required: []string{"id", "status"}},
+	"credentials issue":     {flags: issueCredential, required: []string{"tenant"}},
+	"credentials list":      {flags: listCredentials},
+	"credentials revoke":    {flags: revokeCredential, required: []string{"id"}},
+	"items takedown":        {flags: takeDown, required: []string{"tenant", "id", "reason"}},
+	"items lift":            {flags: liftTakedown, required: []string{"tenant", "id"}},
+	"search reindex":        {flags: reindex},
+	"search bestbet add":    {flags: addBestBet, required: []string{"query", "tenant", "id"}},
+	"search bestbet list":   {flags: listBestBets},
+	"search bestbet remove": {flags: removeBestBet, required: []string{"query", "tenant", "id"}},
+}
+
 // run executes one command and returns the exit status: 0 done, 1 failed,
 // 2 misused.
 func run(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) int {
@@ -87,244 +120,134 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		}
 		return 0
 	}
-	cmd := args[0]
-	rest := args[1:]
-	if cmd == "tenants" || cmd == "credentials" || cmd == "items" || cmd == "nats" {
-		if len(rest) == 0 {
+	if args[0] == "nats" {
+		if len(args) == 1 {
 			fmt.Fprint(stderr, usage)
 			return 2
 		}
-		cmd += " " + rest[0]
-		rest = rest[1:]
+		return runNATS(ctx, "nats "+args[1], args[2:], getenv, stdout, stderr)
 	}
-
-	if strings.HasPrefix(cmd, "nats ") {
-		return runNATS(ctx, cmd, rest, getenv, stdout, stderr)
-	}
-	if cmd == "search" {
-		return runSearch(ctx, rest, getenv, stdout, stderr)
-	}
-
-	fs := flag.NewFlagSet("hubctl "+cmd, flag.ContinueOnError)
-	fs.SetOutput(stderr)
-	actor := fs.String("actor", getenv("USER"), "operator recorded in the audit log")
-	var (
-		id, kind, nameVI, nameEN, nameRU, homeURL, status string
-		tenant, label, out, contentID, reason             string
-		credID                                            int64
-		reg                                               *registry
-	)
-	switch cmd {
-	case "migrate", "tenants list":
-	case "tenants add", "tenants set":
-		fs.StringVar(&id, "id", "", "tenant id: a-z, 0-9 and -, e.g. so-gd")
-		fs.StringVar(&kind, "kind", "", "province, department, commune, ward, special_zone, district or other")
-		fs.StringVar(&nameVI, "name-vi", "", "name in Vietnamese (required)")
-		fs.StringVar(&nameEN, "name-en", "", "name in English")
-		fs.StringVar(&nameRU, "name-ru", "", "name in Russian")
-		fs.StringVar(&homeURL, "home-url", "", "the sub-portal's own site")
-		reg = registryFlags(fs)
-	case "tenants set-status":
-		fs.StringVar(&id, "id", "", "tenant id")
-		fs.StringVar(&status, "status", "", "active, suspended or retired")
-	case "credentials issue":
-		fs.StringVar(&tenant, "tenant", "", "tenant id")
-		fs.StringVar(&label, "label", "", "what the credential is for, e.g. relay-2025")
-		fs.StringVar(&out, "out", "", "write the token to this file (mode 0600) instead of stdout")
-	case "credentials list":
-		fs.StringVar(&tenant, "tenant", "", "only this tenant's credentials")
-	case "credentials revoke":
-		fs.Int64Var(&credID, "id", 0, "credential id (see credentials list)")
-	case "items takedown", "items lift":
-		fs.StringVar(&tenant, "tenant", "", "tenant id")
-		fs.StringVar(&contentID, "id", "", "content id")
-		if cmd == "items takedown" {
-			fs.StringVar(&reason, "reason", "", "public reason, shown on the page (required)")
+	name, rest := commandName(args)
+	c, ok := commands[name]
+	if !ok {
+		if len(rest) == 0 && isGroup(name) {
+			fmt.Fprint(stderr, usage)
+		} else {
+			fmt.Fprintf(stderr, "hubctl: lệnh không rõ / unknown command %q\n\n%s", name, usage)
 		}
-	default:
-		fmt.Fprintf(stderr, "hubctl: lệnh không rõ / unknown command %q\n\n%s", cmd, usage)
 		return 2
 	}
+	fs := flag.NewFlagSet("hubctl "+name, flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	actor := fs.String("actor", getenv("USER"), "operator recorded in the audit log")
+	act := c.flags(fs)
 	if err := fs.Parse(rest); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
 			return 0
 		}
 		return 2
 	}
-	missing := func(name string) int {
-		fmt.Fprintf(stderr, "hubctl %s: thiếu --%s / --%s is required\n", cmd, name, name)
-		return 2
-	}
-	switch {
-	case cmd == "tenants add" && id == "":
-		return missing("id")
-	case cmd == "tenants add" && kind == "":
-		return missing("kind")
-	case cmd == "tenants add" && nameVI == "":
-		return missing("name-vi")
-	case cmd == "tenants set" && id == "":
-		return missing("id")
-	case cmd == "tenants set-status" && id == "":
-		return missing("id")
-	case cmd == "tenants set-status" && status == "":
-		return missing("status")
-	case cmd == "credentials issue" && tenant == "":
-		return missing("tenant")
-	case strings.HasPrefix(cmd, "items ") && tenant == "":
-		return missing("tenant")
-	case strings.HasPrefix(cmd, "items ") && contentID == "":
-		return missing("id")
-	case cmd == "items takedown" && strings.TrimSpace(reason) == "":
-		return missing("reason")
-	case cmd == "credentials revoke" && credID == 0:
-		return missing("id")
+	for _, f := range c.required {
+		if v := strings.TrimSpace(fs.Lookup(f).Value.String()); v == "" || v == "0" {
+			fmt.Fprintf(stderr, "hubctl %s: thiếu --%s / --%s is required\n", name, f, f)
+			return 2
+		}
 	}
 	if *actor == "" {
 		fmt.Fprintln(stderr, "hubctl: không biết người thao tác: đặt $USER hoặc --actor / no operator: set $USER or --actor")
 		return 2
 	}
-	url := getenv("DATABASE_URL")
-	if url == "" {
+	s := &session{name: name, actor: *actor, url: getenv("DATABASE_URL"), flags: fs, stdout: stdout, stderr: stderr}
+	if s.url == "" {
 		fmt.Fprintln(stderr, "hubctl: chưa đặt DATABASE_URL / DATABASE_URL is not set")
 		return 2
 	}
-
-	fail := func(err error) int {
-		fmt.Fprintf(stderr, "hubctl %s: %s\n  (%v)\n", cmd, explain(err), err)
+	err := s.run(ctx, c, act)
+	var misused usageError
+	switch {
+	case err == nil:
+		return 0
+	case errors.As(err, &misused):
+		fmt.Fprintf(stderr, "hubctl %s: %v\n", name, misused.err)
+		return 2
+	default:
+		fmt.Fprintf(stderr, "hubctl %s: %s\n  (%v)\n", name, explain(err), err)
 		return 1
 	}
-	if cmd == "migrate" {
-		if err := hubschema.Migrate(ctx, url); err != nil {
-			return fail(err)
-		}
-		fmt.Fprintln(stdout, "Đã cập nhật cơ sở dữ liệu / hub database migrated")
-		return 0
-	}
-	store, err := hubstore.Open(ctx, url)
-	if err != nil {
-		return fail(err)
-	}
-	defer store.Close()
+}
 
-	switch cmd {
-	case "tenants add":
-		tn := hubstore.Tenant{ID: id, Kind: kind, NameVI: nameVI, NameEN: nameEN, NameRU: nameRU, HomeURL: homeURL}
-		if err := reg.apply(fs, &tn.Registry); err != nil {
-			fmt.Fprintf(stderr, "hubctl %s: %v\n", cmd, err)
-			return 2
-		}
-		if err := store.AddTenant(ctx, *actor, tn); err != nil {
-			return fail(err)
-		}
-		fmt.Fprintf(stdout, "Đã thêm đơn vị / tenant added: %s\n", id)
-	case "tenants set":
-		tn, err := store.Tenant(ctx, id)
-		if err != nil {
-			return fail(err)
-		}
-		given := map[string]bool{}
-		fs.Visit(func(f *flag.Flag) { given[f.Name] = true })
-		for name, v := range map[string]struct {
-			dst *string
-			val string
-		}{"kind": {&tn.Kind, kind}, "name-vi": {&tn.NameVI, nameVI}, "name-en": {&tn.NameEN, nameEN},
-			"name-ru": {&tn.NameRU, nameRU}, "home-url": {&tn.HomeURL, homeURL}} {
-			if given[name] {
-				*v.dst = v.val
-			}
-		}
-		if err := reg.apply(fs, &tn.Registry); err != nil {
-			fmt.Fprintf(stderr, "hubctl %s: %v\n", cmd, err)
-			return 2
-		}
-		if err := store.UpdateTenant(ctx, *actor, tn); err != nil {
-			return fail(err)
-		}
-		fmt.Fprintf(stdout, "Đã cập nhật đơn vị / tenant updated: %s\n", id)
-	case "tenants list":
-		ts, err := store.ListTenants(ctx)
-		if err != nil {
-			return fail(err)
-		}
-		w := tabwriter.NewWriter(stdout, 0, 4, 2, ' ', 0)
-		fmt.Fprintln(w, "ID\tKIND\tSTATUS\tPARENT\tNAME_VI\tNAME_EN\tHOSTS\tHOME_URL")
-		for _, t := range ts {
-			fmt.Fprintf(w, "%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n", t.ID, t.Kind, t.Status, orDash(t.ParentID), t.NameVI, t.NameEN,
-				orDash(strings.Join(t.Hosts, ",")), orDash(t.HomeURL))
-		}
-		w.Flush()
-	case "tenants set-status":
-		if err := store.SetTenantStatus(ctx, *actor, id, status); err != nil {
-			return fail(err)
-		}
-		fmt.Fprintf(stdout, "Đơn vị %s: %s / tenant %s is now %s\n", id, status, id, status)
-	case "credentials issue":
-		if out != "" {
-			// Create the file first, so a bad path fails before a token exists.
-			f, err := os.OpenFile(out, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o600)
-			if err != nil {
-				return fail(err)
-			}
-			credID, token, err := store.IssueCredential(ctx, *actor, tenant, label)
-			if err != nil {
-				f.Close()
-				os.Remove(out)
-				return fail(err)
-			}
-			_, werr := fmt.Fprintln(f, token)
-			if cerr := f.Close(); werr == nil {
-				werr = cerr
-			}
-			if werr != nil {
-				fmt.Fprintf(stderr, "hubctl: không ghi được tệp; hãy thu hồi thông tin xác thực %d / could not write the token; revoke credential %d\n", credID, credID)
-				return fail(werr)
-			}
-			fmt.Fprintf(stdout, "Đã cấp thông tin xác thực %d cho %s, lưu tại %s / credential %d issued for %s, token in %s\n", credID, tenant, out, credID, tenant, out)
-			return 0
-		}
-		credID, token, err := store.IssueCredential(ctx, *actor, tenant, label)
-		if err != nil {
-			return fail(err)
-		}
-		fmt.Fprintf(stderr, "Thông tin xác thực %d cho %s; mã chỉ hiện một lần / credential %d for %s; the token is shown once:\n", credID, tenant, credID, tenant)
-		fmt.Fprintln(stdout, token)
-	case "credentials list":
-		cs, err := store.ListCredentials(ctx, tenant)
-		if err != nil {
-			return fail(err)
-		}
-		w := tabwriter.NewWriter(stdout, 0, 4, 2, ' ', 0)
-		fmt.Fprintln(w, "ID\tTENANT\tLABEL\tCREATED\tREVOKED")
-		for _, c := range cs {
-			revoked := "-"
-			if c.Revoked != nil {
-				revoked = c.Revoked.UTC().Format("2006-01-02 15:04")
-			}
-			fmt.Fprintf(w, "%d\t%s\t%s\t%s\t%s\n", c.ID, c.Tenant, c.Label, c.Created.UTC().Format("2006-01-02 15:04"), revoked)
-		}
-		w.Flush()
-	case "credentials revoke":
-		if err := store.RevokeCredential(ctx, *actor, credID); err != nil {
-			return fail(err)
-		}
-		fmt.Fprintf(stdout, "Đã thu hồi thông tin xác thực %d / credential %d revoked\n", credID, credID)
-	case "items takedown":
-		if err := store.TakeDown(ctx, *actor, tenant, contentID, reason); err != nil {
-			return fail(err)
-		}
-		fmt.Fprintf(stdout, "Đã gỡ %s/%s khỏi cổng / %s/%s taken down\n", tenant, contentID, tenant, contentID)
-	case "items lift":
-		if err := store.LiftTakedown(ctx, *actor, tenant, contentID); err != nil {
-			return fail(err)
-		}
-		fmt.Fprintf(stdout, "Đã hiển thị lại %s/%s / takedown of %s/%s lifted\n", tenant, contentID, tenant, contentID)
+// commandName takes the command's name from the start of args (one word,
+// or a group's words: "tenants add", "search bestbet list") and returns it
+// with the arguments that follow.
+func commandName(args []string) (string, []string) {
+	name, rest := args[0], args[1:]
+	for len(rest) > 0 && isGroup(name) {
+		name, rest = name+" "+rest[0], rest[1:]
 	}
-	return 0
+	return name, rest
+}
+
+// isGroup reports whether name is the start of longer command names.
+func isGroup(name string) bool {
+	for c := range commands {
+		if strings.HasPrefix(c, name+" ") {
+			return true
+		}
+	}
+	return false
+}
+
+// session is one command's run: who runs it, on which database, and
+// where it writes.
+type session struct {
+	name           string // the command's name
+	actor          string // recorded in the audit log
+	url            string // DATABASE_URL
+	flags          *flag.FlagSet
+	stdout, stderr io.Writer
+	store          *hubstore.Store // open while act runs, unless c.noStore
+}
+
+// run runs act, with the hub store open unless c says otherwise.
+func (s *session) run(ctx context.Context, c command, act action) error {
+	if !c.noStore {
+		st, err := hubstore.Open(ctx, s.url)
+		if err != nil {
+			return err
+		}
+		defer st.Close()
+		s.store = st
+	}
+	return act(ctx, s)
+}
+
+// given reports whether the flag name was given on the command line.
+func (s *session) given(name string) bool {
+	found := false
+	s.flags.Visit(func(f *flag.Flag) { found = found || f.Name == name })
+	return found
+}
+
+// usageError is a misuse found once the flags are parsed (exit status 2).
+type usageError struct{ err error }
+
+func (e usageError) Error() string { return e.err.Error() }
+
+func migrate(*flag.FlagSet) action {
+	return func(ctx context.Context, s *session) error {
+		if err := hubschema.Migrate(ctx, s.url); err != nil {
+			return err
+		}
+		fmt.Fprintln(s.stdout, "Đã cập nhật cơ sở dữ liệu / hub database migrated")
+		return nil
+	}
 }
 
 // explain says what went wrong in both languages.
 func explain(err error) string {
 	switch {
+	case errors.Is(err, hubstore.ErrReindexRunning):
+		return "đang có một lần dựng lại chỉ mục khác / another rebuild is running"
 	case errors.Is(err, hubstore.ErrConflict):
 		return "đã tồn tại / already exists"
 	case errors.Is(err, hubstore.ErrNotFound):

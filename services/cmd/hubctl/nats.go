@@ -61,68 +61,94 @@ func runNATS(ctx context.Context, cmd string, args []string, getenv func(string)
 		fmt.Fprintf(stderr, "hubctl %s: thao tác thất bại / the operation failed\n  (%v)\n", cmd, err)
 		return 1
 	}
-
 	if cmd == "nats keys" {
 		if out == "" {
 			fmt.Fprintf(stderr, "hubctl %s: thiếu --out / --out is required\n", cmd)
 			return 2
 		}
-		if err := natsauth.EnsureSeeds(out); err != nil {
+		if err := natsKeys(out, stdout); err != nil {
 			return fail(err)
-		}
-		// Public keys only: the seeds stay in their files.
-		for _, r := range natsauth.Roles {
-			pub, err := natsauth.PublicKey(natsauth.SeedFile(out, r))
-			if err != nil {
-				return fail(err)
-			}
-			fmt.Fprintf(stdout, "%s=%s\n", r.PublicKeyVariable(), pub)
 		}
 		return 0
 	}
-
-	url, seed, ca := getenv("NATS_URL"), getenv("NATS_NKEY_FILE"), getenv("NATS_CA_FILE")
-	if url == "" {
-		url = "nats://127.0.0.1:4222"
-	}
-	if seed == "" {
-		fmt.Fprintf(stderr, "hubctl %s: chưa đặt NATS_NKEY_FILE (khóa của người dùng ops) / NATS_NKEY_FILE (the ops user's NKey seed) is not set\n", cmd)
+	env, err := readStreamEnv(getenv)
+	if err != nil {
+		fmt.Fprintf(stderr, "hubctl %s: %v\n", cmd, err)
 		return 2
 	}
-	replicas := 1
+	if err := natsStream(ctx, env, stdout); err != nil {
+		return fail(err)
+	}
+	return 0
+}
+
+// natsKeys creates the seeds of the hub's NATS users in dir, keeping those
+// there, and prints their public keys (only: the seeds stay in their files).
+func natsKeys(dir string, stdout io.Writer) error {
+	if err := natsauth.EnsureSeeds(dir); err != nil {
+		return err
+	}
+	for _, r := range natsauth.Roles {
+		pub, err := natsauth.PublicKey(natsauth.SeedFile(dir, r))
+		if err != nil {
+			return err
+		}
+		fmt.Fprintf(stdout, "%s=%s\n", r.PublicKeyVariable(), pub)
+	}
+	return nil
+}
+
+// streamEnv is the environment of `hubctl nats stream`.
+type streamEnv struct {
+	url, seed, ca string
+	replicas      int
+}
+
+func readStreamEnv(getenv func(string) string) (streamEnv, error) {
+	e := streamEnv{url: getenv("NATS_URL"), seed: getenv("NATS_NKEY_FILE"), ca: getenv("NATS_CA_FILE"), replicas: 1}
+	if e.url == "" {
+		e.url = "nats://127.0.0.1:4222"
+	}
+	if e.seed == "" {
+		return e, errors.New("chưa đặt NATS_NKEY_FILE (khóa của người dùng ops) / NATS_NKEY_FILE (the ops user's NKey seed) is not set")
+	}
 	if v := getenv("JETSTREAM_REPLICAS"); v != "" {
 		n, err := strconv.Atoi(v)
 		if err != nil || n < 1 || n > 5 {
-			fmt.Fprintf(stderr, "hubctl %s: JETSTREAM_REPLICAS phải là số từ 1 đến 5 / JETSTREAM_REPLICAS must be a number from 1 to 5, got %q\n", cmd, v)
-			return 2
+			return e, fmt.Errorf("JETSTREAM_REPLICAS phải là số từ 1 đến 5 / JETSTREAM_REPLICAS must be a number from 1 to 5, got %q", v)
 		}
-		replicas = n
+		e.replicas = n
 	}
+	return e, nil
+}
+
+// natsStream creates or updates the content stream as the ops user.
+func natsStream(ctx context.Context, env streamEnv, stdout io.Writer) error {
 	ctx, cancel := context.WithTimeout(ctx, 30*time.Second)
 	defer cancel()
 	// NATS refuses a request the user may not make by an asynchronous
 	// error, not an answer: stop waiting at once with that error.
 	ctx, refused := context.WithCancelCause(ctx)
-	nc, err := natsauth.Connect(url, natsauth.Ops, seed, ca, nats.ErrorHandler(func(_ *nats.Conn, _ *nats.Subscription, err error) {
+	nc, err := natsauth.Connect(env.url, natsauth.Ops, env.seed, env.ca, nats.ErrorHandler(func(_ *nats.Conn, _ *nats.Subscription, err error) {
 		refused(err)
 	}))
 	if err != nil {
-		return fail(err)
+		return err
 	}
 	defer nc.Close()
 	js, err := jetstream.New(nc)
 	if err != nil {
-		return fail(err)
+		return err
 	}
-	s, err := events.EnsureContentStream(ctx, js, replicas)
+	s, err := events.EnsureContentStream(ctx, js, env.replicas)
 	if err != nil {
 		if cause := context.Cause(ctx); cause != nil {
 			err = cause
 		}
-		return fail(err)
+		return err
 	}
 	c := s.CachedInfo().Config
 	fmt.Fprintf(stdout, "Luồng %s sẵn sàng / stream %s ready: subjects %v, %d replicas, duplicate window %s\n",
 		c.Name, c.Name, c.Subjects, c.Replicas, c.Duplicates)
-	return 0
+	return nil
 }

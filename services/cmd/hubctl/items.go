@@ -1,0 +1,35 @@
+package main
+
+import (
+	"context"
+	"flag"
+	"fmt"
+)
+
+// itemFlags declares the flags naming an item.
+func itemFlags(fs *flag.FlagSet) (tenant, contentID *string) {
+	return fs.String("tenant", "", "tenant id"), fs.String("id", "", "content id")
+}
+
+func takeDown(fs *flag.FlagSet) action {
+	tenant, id := itemFlags(fs)
+	reason := fs.String("reason", "", "public reason, shown on the page (required)")
+	return func(ctx context.Context, s *session) error {
+		if err := s.store.TakeDown(ctx, s.actor, *tenant, *id, *reason); err != nil {
+			return err
+		}
+		fmt.Fprintf(s.stdout, "Đã gỡ %s/%s khỏi cổng / %s/%s taken down\n", *tenant, *id, *tenant, *id)
+		return nil
+	}
+}
+
+func liftTakedown(fs *flag.FlagSet) action {
+	tenant, id := itemFlags(fs)
+	return func(ctx context.Context, s *session) error {
+		if err := s.store.LiftTakedown(ctx, s.actor, *tenant, *id); err != nil {
+			return err
+		}
+		fmt.Fprintf(s.stdout, "Đã hiển thị lại %s/%s / takedown of %s/%s lifted\n", *tenant, *id, *tenant, *id)
+		return nil
+	}
+}
