@@ -19,6 +19,7 @@ import (
 	"github.com/nats-io/nats.go/jetstream"
 	"github.com/rs/zerolog"
 	"google.golang.org/grpc"
+	"google.golang.org/grpc/health"
 
 	"github.com/portalhub/portalhub/services/config"
 	"github.com/portalhub/portalhub/services/events"
@@ -88,55 +89,21 @@ func main() {
 }
 
 func run(ctx context.Context, s settings, log zerolog.Logger) error {
-	if s.DatabaseURL == "" {
-		return errors.New("DATABASE_URL is required (the hub PostgreSQL database)")
+	if err := s.check(); err != nil {
+		return err
 	}
-	if s.NATSNKeyFile == "" {
-		return errors.New("NATS_NKEY_FILE is required: the NKey seed of the aggregator's NATS user (make run: var/nats/keys/aggregator.nk)")
-	}
-	if (s.TLSCert == "") != (s.TLSKey == "") {
-		return errors.New("set both AGGREGATOR_TLS_CERT and AGGREGATOR_TLS_KEY, or neither (development certificate)")
-	}
-
 	startCtx, cancel := context.WithTimeout(ctx, s.StartTimeout)
 	defer cancel()
-	if err := retry(startCtx, log, "migrate hub database", func() error { return hubschema.Migrate(startCtx, s.DatabaseURL) }); err != nil {
-		return err
-	}
-	var store *hubstore.Store
-	if err := retry(startCtx, log, "open hub database", func() (err error) {
-		store, err = hubstore.Open(startCtx, s.DatabaseURL)
-		return err
-	}); err != nil {
+	store, err := openStore(startCtx, s, log)
+	if err != nil {
 		return err
 	}
 	defer store.Close()
-
-	nc, err := natsauth.Connect(s.NATSURL, natsauth.Aggregator, s.NATSNKeyFile, s.NATSCAFile,
-		nats.Name("portalhub-aggregator"),
-		nats.MaxReconnects(-1),
-		nats.RetryOnFailedConnect(true),
-		nats.ReconnectWait(time.Second),
-		nats.DisconnectErrHandler(func(_ *nats.Conn, err error) { log.Warn().Err(err).Msg("NATS disconnected") }),
-		nats.ReconnectHandler(func(c *nats.Conn) { log.Info().Str("url", c.ConnectedUrlRedacted()).Msg("NATS reconnected") }),
-	)
+	nc, js, err := connectNATS(startCtx, s, log)
 	if err != nil {
-		return fmt.Errorf("connect to NATS: %w", err)
-	}
-	defer nc.Close()
-	js, err := jetstream.New(nc)
-	if err != nil {
-		return fmt.Errorf("JetStream: %w", err)
-	}
-	// The ops user provisions the stream; the aggregator may only publish.
-	if err := retry(startCtx, log, "check content stream", func() error {
-		c, cancel := context.WithTimeout(startCtx, 5*time.Second)
-		defer cancel()
-		return events.CheckContentStream(c, js)
-	}); err != nil {
 		return err
 	}
-
+	defer nc.Close()
 	tlsCfg, err := serverTLS(s, log)
 	if err != nil {
 		return err
@@ -152,33 +119,7 @@ func run(ctx context.Context, s settings, log zerolog.Logger) error {
 	}
 	ops.AddCheck("database", dbUp)
 	ops.AddCheck("nats", natsUp)
-
-	relay := outbox.NewRelay(outbox.Config{Pool: store.Pool(), JS: js, Log: log, Registerer: ops.Registry})
-	relayCtx, stopRelay := context.WithCancel(context.Background())
-	var wg sync.WaitGroup
-	wg.Add(1)
-	go func() {
-		defer wg.Done()
-		if err := relay.Run(relayCtx); err != nil {
-			log.Error().Err(err).Msg("outbox relay stopped")
-		}
-	}()
-	defer func() { stopRelay(); wg.Wait() }()
-
-	// A hub migrated from before search, or with an older definition of
-	// the index, rebuilds it online while serving (the old index answers
-	// meanwhile; pushes write both).
-	wg.Add(1)
-	go func() {
-		defer wg.Done()
-		store.ReindexIfStale(relayCtx, func(msg string, done, total int, err error) {
-			if err != nil {
-				log.Error().Err(err).Msg(msg)
-				return
-			}
-			log.Info().Int("done", done).Int("total", total).Msg(msg)
-		})
-	}()
+	defer startBackground(store, js, ops, log)()
 
 	srv, hs := ingest.NewGRPCServer(ingest.GRPCConfig{
 		TLS:  tlsCfg,
@@ -206,29 +147,8 @@ func run(ctx context.Context, s settings, log zerolog.Logger) error {
 		srv.Stop()
 		return fmt.Errorf("ops listener: %w", err)
 	}
-
-	// Health follows the dependencies: SERVING while both answer.
 	ingest.SetServing(hs, true)
-	go func() {
-		t := time.NewTicker(5 * time.Second)
-		defer t.Stop()
-		serving := true
-		for {
-			select {
-			case <-ctx.Done():
-				return
-			case <-t.C:
-			}
-			c, cancel := context.WithTimeout(ctx, 2*time.Second)
-			up := dbUp(c) == nil && natsUp(c) == nil
-			cancel()
-			if up != serving && ctx.Err() == nil {
-				serving = up
-				ingest.SetServing(hs, up)
-				log.Warn().Bool("serving", up).Msg("health changed")
-			}
-		}
-	}()
+	go watchHealth(ctx, hs, log, 5*time.Second, dbUp, natsUp)
 
 	if err := lifecycle.WriteReadyFile(s.ReadyFile, map[string]string{"grpc": grpcAddr, "http": httpAddr}); err != nil {
 		srv.Stop()
@@ -245,6 +165,120 @@ func run(ctx context.Context, s settings, log zerolog.Logger) error {
 	hs.Shutdown() // NOT_SERVING from now on, whatever the watcher sees
 	gracefulStop(srv, s.ShutdownTimeout, log)
 	return nil
+}
+
+// check refuses settings the aggregator cannot start with.
+func (s settings) check() error {
+	if s.DatabaseURL == "" {
+		return errors.New("DATABASE_URL is required (the hub PostgreSQL database)")
+	}
+	if s.NATSNKeyFile == "" {
+		return errors.New("NATS_NKEY_FILE is required: the NKey seed of the aggregator's NATS user (make run: var/nats/keys/aggregator.nk)")
+	}
+	if (s.TLSCert == "") != (s.TLSKey == "") {
+		return errors.New("set both AGGREGATOR_TLS_CERT and AGGREGATOR_TLS_KEY, or neither (development certificate)")
+	}
+	return nil
+}
+
+// openStore migrates the hub database and opens the store, waiting for
+// PostgreSQL until ctx ends.
+func openStore(ctx context.Context, s settings, log zerolog.Logger) (*hubstore.Store, error) {
+	if err := retry(ctx, log, "migrate hub database", func() error { return hubschema.Migrate(ctx, s.DatabaseURL) }); err != nil {
+		return nil, err
+	}
+	var store *hubstore.Store
+	err := retry(ctx, log, "open hub database", func() (err error) {
+		store, err = hubstore.Open(ctx, s.DatabaseURL)
+		return err
+	})
+	return store, err
+}
+
+// connectNATS connects as the aggregator's NATS user (reconnecting for
+// ever once connected) and waits until ctx ends for the content stream,
+// which the ops user provisions: the aggregator may only publish.
+func connectNATS(ctx context.Context, s settings, log zerolog.Logger) (*nats.Conn, jetstream.JetStream, error) {
+	nc, err := natsauth.Connect(s.NATSURL, natsauth.Aggregator, s.NATSNKeyFile, s.NATSCAFile,
+		nats.Name("portalhub-aggregator"),
+		nats.MaxReconnects(-1),
+		nats.RetryOnFailedConnect(true),
+		nats.ReconnectWait(time.Second),
+		nats.DisconnectErrHandler(func(_ *nats.Conn, err error) { log.Warn().Err(err).Msg("NATS disconnected") }),
+		nats.ReconnectHandler(func(c *nats.Conn) { log.Info().Str("url", c.ConnectedUrlRedacted()).Msg("NATS reconnected") }),
+	)
+	if err != nil {
+		return nil, nil, fmt.Errorf("connect to NATS: %w", err)
+	}
+	js, err := jetstream.New(nc)
+	if err != nil {
+		nc.Close()
+		return nil, nil, fmt.Errorf("JetStream: %w", err)
+	}
+	if err := retry(ctx, log, "check content stream", func() error {
+		c, cancel := context.WithTimeout(ctx, 5*time.Second)
+		defer cancel()
+		return events.CheckContentStream(c, js)
+	}); err != nil {
+		nc.Close()
+		return nil, nil, err
+	}
+	return nc, js, nil
+}
+
+// startBackground starts the outbox relay and, for a hub migrated from
+// before search or with an older definition of the index, its online
+// rebuild (the old index answers meanwhile; pushes write both). The
+// function returned stops both and waits for them.
+func startBackground(store *hubstore.Store, js jetstream.JetStream, ops *lifecycle.Ops, log zerolog.Logger) (stop func()) {
+	relay := outbox.NewRelay(outbox.Config{Pool: store.Pool(), JS: js, Log: log, Registerer: ops.Registry})
+	ctx, cancel := context.WithCancel(context.Background())
+	var wg sync.WaitGroup
+	wg.Add(2)
+	go func() {
+		defer wg.Done()
+		if err := relay.Run(ctx); err != nil {
+			log.Error().Err(err).Msg("outbox relay stopped")
+		}
+	}()
+	go func() {
+		defer wg.Done()
+		store.ReindexIfStale(ctx, func(msg string, done, total int, err error) {
+			if err != nil {
+				log.Error().Err(err).Msg(msg)
+				return
+			}
+			log.Info().Int("done", done).Int("total", total).Msg(msg)
+		})
+	}()
+	return func() { cancel(); wg.Wait() }
+}
+
+// watchHealth keeps the gRPC health status in step with the dependencies
+// until ctx ends: SERVING while every check answers, NOT_SERVING while one
+// does not. It checks every interval and logs each change.
+func watchHealth(ctx context.Context, hs *health.Server, log zerolog.Logger, every time.Duration, checks ...func(context.Context) error) {
+	t := time.NewTicker(every)
+	defer t.Stop()
+	serving := true
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+		}
+		c, cancel := context.WithTimeout(ctx, 2*time.Second)
+		up := true
+		for _, check := range checks {
+			up = up && check(c) == nil
+		}
+		cancel()
+		if up != serving && ctx.Err() == nil {
+			serving = up
+			ingest.SetServing(hs, up)
+			log.Warn().Bool("serving", up).Msg("health changed")
+		}
+	}
 }
 
 // gracefulStop lets in-flight calls finish for up to timeout, then cuts them.
