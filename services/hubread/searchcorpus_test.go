@@ -3,6 +3,7 @@ package hubread_test
 import (
 	"bufio"
 	"context"
+	"crypto/sha256"
 	"encoding/json"
 	"fmt"
 	"math/rand/v2"
@@ -103,6 +104,7 @@ func (c *searchCorpus) loadDemo(t *testing.T) {
 	}
 	for _, tn := range tenants {
 		c.addTenant(t, tn.ID, tn.Kind, tn.NameVI)
+		c.uploadDemoFiles(t, tn.ID)
 		files, _ := filepath.Glob(filepath.Join(demoDir, tn.ID, "*.json"))
 		for _, f := range files {
 			data, err := os.ReadFile(f)
@@ -114,6 +116,26 @@ func (c *searchCorpus) loadDemo(t *testing.T) {
 				t.Fatalf("%s: %v", f, err)
 			}
 			c.push(t, tn.ID, it)
+		}
+	}
+}
+
+// uploadDemoFiles stores the files a tenant's demo items attach (its
+// files/ folder), as its sub-portal uploads them before it pushes.
+func (c *searchCorpus) uploadDemoFiles(t *testing.T, tenant string) {
+	t.Helper()
+	names, _ := filepath.Glob(filepath.Join(demoDir, tenant, "files", "*"))
+	for _, name := range names {
+		data, err := os.ReadFile(name)
+		if err != nil {
+			t.Fatal(err)
+		}
+		mt, err := contentrules.DetectFile(filepath.Base(name), data)
+		if err != nil {
+			t.Fatalf("%s: %v", name, err)
+		}
+		if _, err := c.hub.PutBlob(context.Background(), tenant, sha256.Sum256(data), mt, data); err != nil {
+			t.Fatalf("upload %s: %v", name, err)
 		}
 	}
 }

@@ -5,8 +5,12 @@
 //
 // Every item is a pb.ContentItem in protojson form, one file per item under
 // <tenant-id>/<content-id>.json, without a version: the loader assigns
-// versions when it pushes. People, document numbers, telephone numbers,
-// e-mail addresses and statistics are invented for the demonstration.
+// versions when it pushes. The files the items attach (a dataset's CSV, an
+// organisation chart, a document's PDF) are under <tenant-id>/files/, named
+// as the items name them and referred to by their SHA-256; the loader
+// stores them before the items. People, document numbers, telephone
+// numbers, e-mail addresses and statistics are invented for the
+// demonstration.
 package demo
 
 import (
@@ -21,7 +25,7 @@ import (
 	"google.golang.org/protobuf/encoding/protojson"
 )
 
-//go:embed tenants.json */*.json
+//go:embed tenants.json */*.json */files/*
 var files embed.FS
 
 // Tenant is one demonstration sub-portal.
@@ -47,22 +51,54 @@ func Tenants() ([]Tenant, error) {
 	return ts, nil
 }
 
+// File is a file the demo items of a tenant attach.
+type File struct {
+	// Name is the file's name, as the items' attachments give it.
+	Name string
+	Data []byte
+}
+
+// Files returns the files the content items of one tenant attach, sorted
+// by name (none is an empty list). An unknown tenant is an error.
+func Files(tenant string) ([]File, error) {
+	if err := known(tenant); err != nil {
+		return nil, err
+	}
+	names, err := fs.Glob(files, tenant+"/files/*")
+	if err != nil {
+		return nil, fmt.Errorf("demo: %w", err)
+	}
+	sort.Strings(names)
+	out := make([]File, 0, len(names))
+	for _, name := range names {
+		b, err := files.ReadFile(name)
+		if err != nil {
+			return nil, fmt.Errorf("demo: %w", err)
+		}
+		out = append(out, File{Name: path.Base(name), Data: b})
+	}
+	return out, nil
+}
+
+// known returns an error unless tenant is one of tenants.json.
+func known(tenant string) error {
+	ts, err := Tenants()
+	if err != nil {
+		return err
+	}
+	for _, t := range ts {
+		if t.ID == tenant {
+			return nil
+		}
+	}
+	return fmt.Errorf("demo: unknown tenant %q", tenant)
+}
+
 // Items returns the content items of one tenant, sorted by file name.
 // An unknown tenant is an error.
 func Items(tenant string) ([]*portalhubv1.ContentItem, error) {
-	ts, err := Tenants()
-	if err != nil {
+	if err := known(tenant); err != nil {
 		return nil, err
-	}
-	known := false
-	for _, t := range ts {
-		if t.ID == tenant {
-			known = true
-			break
-		}
-	}
-	if !known {
-		return nil, fmt.Errorf("demo: unknown tenant %q", tenant)
 	}
 	names, err := fs.Glob(files, tenant+"/*.json")
 	if err != nil {

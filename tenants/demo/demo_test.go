@@ -38,8 +38,9 @@ var (
 	tagRe       = regexp.MustCompile(`</?([a-zA-Z0-9]+)[^>]*>`)
 	allowedTags = map[string]bool{"p": true, "h2": true, "ul": true, "li": true, "strong": true, "a": true,
 		"table": true, "thead": true, "tbody": true, "tr": true, "th": true, "td": true}
-	// Items are dated no later than the demonstration's "today".
-	demoToday = time.Date(2026, 11, 27, 23, 59, 59, 0, time.FixedZone("ICT", 7*3600))
+	// Items are dated no later than the demonstration's "today", Monday
+	// 30 November 2026 (the schedules cover its week and the next).
+	demoToday = time.Date(2026, 11, 30, 23, 59, 59, 0, time.FixedZone("ICT", 7*3600))
 )
 
 func TestTenants(t *testing.T) {
@@ -303,6 +304,23 @@ func checkDetails(t *testing.T, where string, it *portalhubv1.ContentItem) {
 		d := it.GetDirectoryEntry()
 		if !isURL(d.GetUrl(), "https") || d.GetAgency() == "" {
 			t.Errorf("%s: directory entry incomplete", where)
+		}
+	case portalhubv1.ContentKind_CONTENT_KIND_WORK_SCHEDULE:
+		want = "work_schedule"
+		ws := it.GetWorkSchedule()
+		if monday, err := time.Parse(time.DateOnly, ws.GetWeekOf()); err != nil || monday.Weekday() != time.Monday || len(ws.GetEntries()) < 3 {
+			t.Errorf("%s: work schedule without a Monday or with fewer than 3 entries", where)
+		}
+		for _, e := range ws.GetEntries() {
+			if e.GetLeader() == "" || e.GetLocation() == "" {
+				t.Errorf("%s: schedule entry of %s without leader or place", where, e.GetDate())
+			}
+		}
+	case portalhubv1.ContentKind_CONTENT_KIND_QUESTION_ANSWER:
+		want = "question_answer"
+		q := it.GetQuestionAnswer()
+		if q.GetQuestion() == "" || q.GetTopic() == "" || q.GetAnsweredBy() == "" || !dateRe.MatchString(q.GetAskedOn()) || !dateRe.MatchString(q.GetAnsweredOn()) {
+			t.Errorf("%s: question incomplete", where)
 		}
 	case portalhubv1.ContentKind_CONTENT_KIND_EXTERNAL_LINK:
 		want = "external_link"

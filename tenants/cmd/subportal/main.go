@@ -253,10 +253,14 @@ func seed(args []string) error {
 		return err
 	}
 	var items []*pb.ContentItem
+	var files []demo.File
 	switch {
 	case *demoTenant != "" && *dir == "":
 		var err error
 		if items, err = demo.Items(*demoTenant); err != nil {
+			return err
+		}
+		if files, err = demo.Files(*demoTenant); err != nil {
 			return err
 		}
 	case *dir != "" && *demoTenant == "":
@@ -283,6 +287,13 @@ func seed(args []string) error {
 	}
 	defer closeDB()
 	log := lifecycle.Logger("subportal")
+	// The files first: an item is approved only once the files it
+	// attaches are stored (and a dataset's chart is checked against its CSV).
+	for _, f := range files {
+		if _, err := st.PutBlobAs(ctx, "seed", f.Name, f.Data); err != nil {
+			return fmt.Errorf("seed the file %s: %w", f.Name, describe(err))
+		}
+	}
 	var approved, unchanged int
 	for _, item := range items {
 		in := store.ChangeFromItem(item)

@@ -43,6 +43,18 @@ func TestSeedDemoIsIdempotent(t *testing.T) {
 	if got := count(); got != len(items) {
 		t.Errorf("outbox rows after seeding = %d, want %d", got, len(items))
 	}
+	// The files the items attach are stored with them.
+	files, _ := demo.Files(ts[0].ID)
+	conn, err := pgx.Connect(context.Background(), url)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var blobs int
+	conn.QueryRow(context.Background(), `SELECT count(*) FROM blobs`).Scan(&blobs)
+	conn.Close(context.Background())
+	if len(files) == 0 || blobs != len(files) {
+		t.Errorf("blobs after seeding = %d, want the %d demo files", blobs, len(files))
+	}
 	if err := seed([]string{"--demo", ts[0].ID}); err != nil {
 		t.Fatalf("seed again: %v", err)
 	}
