@@ -17,6 +17,27 @@ type Render struct {
 	Item *ItemVersion
 	// NoStore keeps the answer out of the cache (a redirect).
 	NoStore bool
+	// ExpiresAt, when not zero, is when the page stops being true by
+	// itself: a time it depends on passes (a document comes into force or
+	// expires, a tender closes, a schedule's week ends). From then on the
+	// page is neither served nor kept, whether or not an event came: the
+	// next request renders it again (an aggregate page too is not served
+	// stale past it). A render whose ExpiresAt has already passed is
+	// answered and not stored. Use Earliest to combine the times a page
+	// depends on.
+	ExpiresAt time.Time
+}
+
+// Earliest returns the earliest of times that is not zero (zero if none):
+// the expiry of a page that depends on each of them.
+func Earliest(times ...time.Time) time.Time {
+	var first time.Time
+	for _, t := range times {
+		if !t.IsZero() && (first.IsZero() || t.Before(first)) {
+			first = t
+		}
+	}
+	return first
 }
 
 // ItemVersion names a version of an item.
@@ -63,6 +84,8 @@ type flight struct {
 
 // Fetch answers the page stored under key, or renders it with render.
 //
+//   - A stored page past its ExpiresAt is dropped and rendered again
+//     (never served, even stale).
 //   - A stored page that no event or age has made stale is served (Hit).
 //   - An aggregate page that has been stale for at most MaxStale is served
 //     (Stale); if no render of it runs and the last one began at least
@@ -117,6 +140,11 @@ func (c *Cache) lookup(ctx context.Context, key string, render func(context.Cont
 		return Answer{}, false
 	}
 	e := el.Value.(*entry)
+	if e.expired(now) {
+		c.remove(key) // no longer true: never served, even stale
+		c.expired.Inc()
+		return Answer{}, false
+	}
 	since, stale := e.staleSince(now, c.cfg.MaxAge)
 	switch {
 	case !stale:
@@ -186,7 +214,7 @@ func renderSafely(ctx context.Context, key string, render func(context.Context) 
 //
 //   - An item page showing a version older than the item's floor is not
 //     stored, nor kept by others (see admit).
-//   - NoStore answers are not stored.
+//   - NoStore answers are not stored, nor renders whose ExpiresAt passed.
 //   - A render that began before the cache was cleared (or disabled) is not
 //     stored.
 //   - An item page whose item (or tenant) had an event during the render is
@@ -203,6 +231,9 @@ func (c *Cache) store(key string, r *Render, f *flight) bool {
 	if r.NoStore {
 		return false
 	}
+	if !r.ExpiresAt.IsZero() && !c.cfg.Now().Before(r.ExpiresAt) {
+		return false // already past the time it depends on
+	}
 	invalidated := c.invalidatedSince(r.Tags, f.gen)
 	switch {
 	case c.disabled || f.gen < c.floor:
@@ -211,7 +242,8 @@ func (c *Cache) store(key string, r *Render, f *flight) bool {
 		c.refused.Inc()
 		return false
 	}
-	e := &entry{key: key, page: r.Page, tags: r.Tags, item: r.Item != nil, renderedAt: f.began, refreshedAt: f.began}
+	e := &entry{key: key, page: r.Page, tags: r.Tags, item: r.Item != nil, renderedAt: f.began, refreshedAt: f.began,
+		expiresAt: r.ExpiresAt}
 	if invalidated {
 		e.invalidatedAt = f.began
 	}

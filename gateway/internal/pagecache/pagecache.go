@@ -119,6 +119,14 @@ type entry struct {
 	// (or, for an event during its render, when the render began); zero
 	// while none did.
 	invalidatedAt time.Time
+	// expiresAt is when the page stops being true by itself (zero: never;
+	// see Render.ExpiresAt).
+	expiresAt time.Time
+}
+
+// expired reports whether the page is past its own expiry at now.
+func (e *entry) expired(now time.Time) bool {
+	return !e.expiresAt.IsZero() && !now.Before(e.expiresAt)
 }
 
 // staleSince reports whether the page may be out of date at now, and since
@@ -157,7 +165,7 @@ type Cache struct {
 	versions versionFloors
 
 	hits, misses, stale, shared, renders, evictions prometheus.Counter
-	refused, belowFloor, claimsExpired              prometheus.Counter
+	refused, belowFloor, claimsExpired, expired     prometheus.Counter
 }
 
 // New returns a cache configured by cfg. It registers its metrics with
@@ -200,6 +208,8 @@ func New(cfg Config) *Cache {
 			"Rendered item pages not stored because an event for them arrived during the render."),
 		belowFloor: counter("below_floor_total",
 			"Rendered item pages not stored because they show an older version than one read before or announced by an event."),
+		expired: counter("expired_total",
+			"Pages dropped because a time they depend on passed (Render.ExpiresAt: a document's validity, a tender's closing)."),
 		claimsExpired: counter("version_claims_expired_total",
 			"Versions announced by an event that the store did not show within GATEWAY_CACHE_VERSION_WAIT (a replica lagging longer, or a forged event)."),
 	}
@@ -209,7 +219,7 @@ func New(cfg Config) *Cache {
 		Help: "Approximate bytes of the pages in the cache."}, func() float64 { c.mu.Lock(); defer c.mu.Unlock(); return float64(c.bytes) })
 	if cfg.Registerer != nil {
 		cfg.Registerer.MustRegister(c.hits, c.misses, c.stale, c.shared, c.renders, c.evictions, c.refused,
-			c.belowFloor, c.claimsExpired, entries, bytes)
+			c.belowFloor, c.claimsExpired, c.expired, entries, bytes)
 	}
 	return c
 }

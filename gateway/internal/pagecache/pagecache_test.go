@@ -598,3 +598,57 @@ func TestVersionFloorsBounded(t *testing.T) {
 		t.Error("the bound did not forget the least recently touched floor first")
 	}
 }
+
+// A page that depends on a time (a document coming into force, a tender's
+// closing) is dropped and rendered again when that time passes, whether
+// item or aggregate page, with no event and before MaxAge; a render already
+// past its expiry is answered and not stored.
+func TestExpiresAt(t *testing.T) {
+	clk := newClock()
+	c := newCache(t, clk)
+	at := clk.Now().Add(time.Minute)
+	var n atomic.Int64
+	render := func(expires time.Time, item bool) func(context.Context) (*Render, error) {
+		return func(context.Context) (*Render, error) {
+			r := &Render{Page: &Page{Status: 200, Body: []byte("page " + strconv.FormatInt(n.Add(1), 10))},
+				Tags: []Tag{AnyContent}, ExpiresAt: expires}
+			if item {
+				r.Item = &ItemVersion{"so", "a", 1}
+			}
+			return r, nil
+		}
+	}
+	fetch(t, c, "/vi/phap-luat/", render(at, false))
+	fetch(t, c, "/vi/so/a", render(at, true))
+	clk.Advance(time.Minute - time.Millisecond)
+	if a, b := fetch(t, c, "/vi/phap-luat/", render(at, false)), fetch(t, c, "/vi/so/a", render(at, true)); a.Source != Hit || b.Source != Hit {
+		t.Fatalf("before its expiry: %v, %v", a, b)
+	}
+	clk.Advance(time.Millisecond)
+	for _, key := range []string{"/vi/phap-luat/", "/vi/so/a"} {
+		if a := fetch(t, c, key, render(time.Time{}, key == "/vi/so/a")); a.Source != Rendered || !a.Keep {
+			t.Errorf("%s at its expiry: %v, want rendered again (never served stale)", key, a)
+		}
+		if a := fetch(t, c, key, nil); a.Source != Hit {
+			t.Errorf("%s after its re-render: %v", key, a)
+		}
+	}
+	if got := testutil.ToFloat64(c.expired); got != 2 {
+		t.Errorf("expired = %v, want 2", got)
+	}
+	past := render(clk.Now(), false)
+	fetch(t, c, "/vi/past/", past)
+	if a := fetch(t, c, "/vi/past/", past); a.Source != Rendered {
+		t.Errorf("a render already past its expiry was stored: %v", a)
+	}
+}
+
+func TestEarliest(t *testing.T) {
+	a, b := time.Date(2025, 1, 1, 0, 0, 0, 0, time.UTC), time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
+	if got := Earliest(time.Time{}, b, a, time.Time{}); !got.Equal(a) {
+		t.Errorf("Earliest = %v, want %v", got, a)
+	}
+	if got := Earliest(time.Time{}); !got.IsZero() {
+		t.Errorf("Earliest of zeros = %v, want zero", got)
+	}
+}
