@@ -65,8 +65,9 @@ func (s *Server) redirectLocal(c *gin.Context, code int, p, query string) {
 
 // trailingSlash is the target of the redirect that adds or removes a
 // trailing slash to reach a page: /{lang} and /{lang}/{tenant} gain one,
-// /{lang}/{tenant}/{slug}/ loses it. Only paths whose segments could name
-// something and whose first is a language qualify.
+// /{lang}/{tenant}/{slug}/ loses it (answered by tenantSection, when {slug}
+// is no category's). Only paths whose segments could name something and
+// whose first is a language qualify.
 func trailingSlash(p string) (string, bool) {
 	if otherSite(p) || !strings.HasPrefix(p, "/") {
 		return "", false

@@ -181,8 +181,11 @@ func (s *Server) routes() error {
 	get("/api/v1/search", s.searchAPI)
 	get("/:lang/", s.handle(s.home))
 	get("/:lang/search", s.handle(s.searchPage))
-	get("/:lang/:tenant/", s.handle(s.tenantHome))
+	// The second segment is a category's slug (the provincial section) or a
+	// tenant's id (its home): the two never meet (migration 00007).
+	get("/:lang/:tenant/", s.handle(s.firstSegment))
 	get("/:lang/:tenant/:slug", s.handle(s.item))
+	get("/:lang/:tenant/:slug/", s.handle(s.tenantSection))
 	e.NoRoute(s.checkHost, s.notFound)
 	s.engine = e
 	return nil
@@ -362,7 +365,13 @@ func (s *Server) cacheKey(c *gin.Context) string {
 // no-store when others may not keep it (stale, older than the item's
 // version floor, a redirect).
 func (s *Server) cached(c *gin.Context, render func(ctx context.Context) (*pagecache.Render, error)) error {
-	a, err := s.cfg.Cache.Fetch(c.Request.Context(), s.cacheKey(c), render)
+	return s.cachedAs(c, s.cacheKey(c), render)
+}
+
+// cachedAs is cached with the cache key given: a page whose content
+// depends on query parameters is keyed by them too (see section).
+func (s *Server) cachedAs(c *gin.Context, key string, render func(ctx context.Context) (*pagecache.Render, error)) error {
+	a, err := s.cfg.Cache.Fetch(c.Request.Context(), key, render)
 	if err != nil {
 		return err
 	}

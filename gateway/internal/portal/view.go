@@ -29,6 +29,10 @@ type base struct {
 	// pages, which have neither canonical nor alternates.
 	Canonical string
 	NoIndex   bool
+	// Problem is what is wrong with the request's parameters (a bad filter
+	// or page), in the page's language, shown on the page of a 400; empty
+	// otherwise.
+	Problem string
 	// On a sub-portal's pages: its name and home.
 	TenantName, TenantURL string
 }
