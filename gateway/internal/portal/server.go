@@ -26,6 +26,7 @@ import (
 	"github.com/portalhub/portalhub/gateway/internal/api"
 	"github.com/portalhub/portalhub/gateway/internal/i18n"
 	"github.com/portalhub/portalhub/gateway/internal/pagecache"
+	"github.com/portalhub/portalhub/gateway/internal/sitemap"
 	"github.com/portalhub/portalhub/services/hubread"
 	"github.com/portalhub/portalhub/services/lifecycle"
 	"github.com/portalhub/portalhub/services/render"
@@ -69,6 +70,9 @@ type Config struct {
 	// proxies in front of the gateway: X-Forwarded-Proto and
 	// X-Forwarded-For are believed only from them.
 	TrustedProxies []string
+	// SitemapSize is how many URLs one sitemap file holds; default (and
+	// at most) the protocol's 50,000.
+	SitemapSize int
 }
 
 // Server is the portal's HTTP handler.
@@ -96,6 +100,9 @@ func New(cfg Config) (*Server, error) {
 	}
 	if cfg.MaxBodyBytes == 0 {
 		cfg.MaxBodyBytes = 64 << 10
+	}
+	if cfg.SitemapSize <= 0 || cfg.SitemapSize > sitemap.MaxURLs {
+		cfg.SitemapSize = sitemap.MaxURLs
 	}
 	if cfg.CategoryRefresh <= 0 {
 		cfg.CategoryRefresh = time.Minute
@@ -178,6 +185,12 @@ func (s *Server) routes() error {
 	get("/files/:tenant/:content_id/:sha256", s.handle(s.file))
 	get("/", s.negotiate)
 	get("/opensearch.xml", s.handle(s.openSearch))
+	get("/robots.txt", s.robots)
+	get("/sitemap.xml", s.handle(s.sitemapIndex))
+	get("/sitemap/:file", s.handle(s.sitemapFile))
+	for _, f := range feedFormats {
+		get("/:lang/"+f.file, s.handle(func(c *gin.Context) error { return s.provincialFeed(c, f) }))
+	}
 	get("/api/v1/search", s.searchAPI)
 	get("/:lang/", s.handle(s.home))
 	get("/:lang/search", s.handle(s.searchPage))
