@@ -209,6 +209,7 @@ const (
 	FileActive                            // HTML, SVG or XML, which a browser would run
 	FileNotOffice                         // named as an office document, but an archive without one
 	FileMismatch                          // the content is not of the type the name (or the claim) says
+	FileTooLarge                          // more than MaxFileSize bytes (see CheckFileSize)
 )
 
 // Which part of an upload a FileError is about.
@@ -216,11 +217,13 @@ const (
 	FileFieldName      = "filename"
 	FileFieldMediaType = "media_type"
 	FileFieldData      = "data"
+	FileFieldSize      = "size"
 )
 
 // FileError refuses a file, with the reason code the hub answers, the part
-// of the upload it concerns (FileFieldName, FileFieldMediaType or
-// FileFieldData) and messages for people in English and Vietnamese.
+// of the upload it concerns (FileFieldName, FileFieldMediaType,
+// FileFieldData or FileFieldSize) and messages for people in English and
+// Vietnamese.
 type FileError struct {
 	Problem     FileProblem
 	Reason      string

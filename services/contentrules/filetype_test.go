@@ -148,3 +148,17 @@ func fileReason(err error) string {
 	}
 	return ""
 }
+
+func TestCheckFileSize(t *testing.T) {
+	for _, size := range []uint64{1, contentrules.MaxFileSize} {
+		if err := contentrules.CheckFileSize(size); err != nil {
+			t.Errorf("CheckFileSize(%d) = %v", size, err)
+		}
+	}
+	var fe *contentrules.FileError
+	err := contentrules.CheckFileSize(contentrules.MaxFileSize + 1)
+	if !errors.As(err, &fe) || fe.Problem != contentrules.FileTooLarge || fe.Reason != contentrules.ReasonTooLarge ||
+		fe.Field != contentrules.FileFieldSize || fe.MessageVI == "" {
+		t.Errorf("CheckFileSize(32 MiB + 1) = %#v, want TOO_LARGE about the size", err)
+	}
+}

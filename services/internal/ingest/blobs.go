@@ -15,11 +15,9 @@ import (
 	"github.com/portalhub/portalhub/services/internal/hubstore"
 )
 
-// Limits of UploadBlob.
-const (
-	MaxChunk    = 1 << 20  // bytes per chunk
-	MaxBlobSize = 32 << 20 // bytes per file
-)
+// MaxChunk is UploadBlob's limit of bytes per chunk (a file's is
+// contentrules.MaxFileSize).
+const MaxChunk = 1 << 20
 
 // UploadBlob receives a file: the header, then chunks. The file is hashed as
 // it arrives, checked against the header's SHA-256 and size, typed by the
@@ -81,9 +79,8 @@ func (s *Server) uploadBlob(stream pb.IngestService_UploadBlobServer, tenant str
 	switch {
 	case h.GetSize() == 0:
 		return nil, refuse(contentrules.ReasonRequired, "header.size", "size must be at least 1 byte", "Kích thước tệp phải lớn hơn 0")
-	case h.GetSize() > MaxBlobSize:
-		return nil, refuse(contentrules.ReasonTooLarge, "header.size", fmt.Sprintf("%d bytes, limit %d (32 MiB)", h.GetSize(), MaxBlobSize),
-			"Tệp vượt quá 32 MiB")
+	case h.GetSize() > contentrules.MaxFileSize:
+		return nil, fileRefusal(contentrules.CheckFileSize(h.GetSize()))
 	}
 
 	if strings.TrimSpace(h.GetMediaType()) == "" {
@@ -180,6 +177,8 @@ func fileRefusal(err error) error {
 		field = "header.filename"
 	case contentrules.FileFieldMediaType:
 		field = "header.media_type"
+	case contentrules.FileFieldSize:
+		field = "header.size"
 	}
 	return contentrules.InvalidArgument([]contentrules.Violation{fe.Violation(field)})
 }

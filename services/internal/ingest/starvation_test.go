@@ -12,6 +12,7 @@ import (
 	"google.golang.org/grpc/status"
 
 	pb "github.com/portalhub/portalhub/proto/gen/portalhub/v1"
+	"github.com/portalhub/portalhub/services/contentrules"
 	"github.com/portalhub/portalhub/services/contentrules/filecases"
 	"github.com/portalhub/portalhub/services/testenv"
 )
@@ -122,7 +123,7 @@ func TestOneTenantCannotStarveUploads(t *testing.T) {
 	var answers []<-chan error
 	for i := range streams {
 		data := []byte(fmt.Sprintf("%%PDF-1.4 tệp %d", i))
-		hdr := &pb.BlobHeader{Sha256: shaHex(data), Size: MaxBlobSize, MediaType: "application/pdf", Filename: "a.pdf"}
+		hdr := &pb.BlobHeader{Sha256: shaHex(data), Size: contentrules.MaxFileSize, MediaType: "application/pdf", Filename: "a.pdf"}
 		answers = append(answers, stalledUpload(t, ctx, h, hdr))
 	}
 	// The hub holds as many of them as a tenant may; it answers the others.

@@ -25,6 +25,7 @@ import (
 	"github.com/jackc/pgx/v5/pgxpool"
 	pb "github.com/portalhub/portalhub/proto/gen/portalhub/v1"
 	"github.com/portalhub/portalhub/services/config"
+	"github.com/portalhub/portalhub/services/contentrules"
 	"github.com/portalhub/portalhub/services/lifecycle"
 	"github.com/portalhub/portalhub/services/pgwake"
 	"github.com/portalhub/portalhub/tenants/demo"
@@ -136,8 +137,8 @@ func serve(args []string) error {
 	if s.Tenant == "" || s.DatabaseURL == "" {
 		return errors.New("SUBPORTAL_TENANT and DATABASE_URL are required")
 	}
-	if s.UploadLimitMiB < 1 || s.UploadLimitMiB > store.MaxBlobSize>>20 {
-		return fmt.Errorf("SUBPORTAL_UPLOAD_LIMIT_MIB must be between 1 and %d (the hub's limit), not %d", store.MaxBlobSize>>20, s.UploadLimitMiB)
+	if s.UploadLimitMiB < 1 || s.UploadLimitMiB > contentrules.MaxFileSize>>20 {
+		return fmt.Errorf("SUBPORTAL_UPLOAD_LIMIT_MIB must be between 1 and %d (the hub's limit), not %d", contentrules.MaxFileSize>>20, s.UploadLimitMiB)
 	}
 	if s.SessionTTL < 0 {
 		return fmt.Errorf("SUBPORTAL_SESSION_TTL must not be negative, not %s", s.SessionTTL)

@@ -17,6 +17,7 @@ import (
 	"time"
 
 	pb "github.com/portalhub/portalhub/proto/gen/portalhub/v1"
+	"github.com/portalhub/portalhub/services/contentrules"
 	"github.com/portalhub/portalhub/services/lifecycle"
 	"github.com/portalhub/portalhub/tenants/internal/errs"
 	"github.com/portalhub/portalhub/tenants/internal/store"
@@ -286,7 +287,7 @@ func (s *Server) gone(w http.ResponseWriter, r *http.Request) error {
 
 // uploadBlob stores the multipart part "file" and answers its SHA-256.
 func (s *Server) uploadBlob(w http.ResponseWriter, r *http.Request) error {
-	const limit = store.MaxBlobSize + 1<<20
+	const limit = contentrules.MaxFileSize + 1<<20
 	lifecycle.AllowTransfer(w, limit) // the caller is authorised (wrap)
 	r.Body = http.MaxBytesReader(w, r.Body, limit)
 	mr, err := r.MultipartReader()
@@ -305,7 +306,7 @@ func (s *Server) uploadBlob(w http.ResponseWriter, r *http.Request) error {
 		if part.FormName() != "file" {
 			continue
 		}
-		data, err := io.ReadAll(io.LimitReader(part, store.MaxBlobSize+1))
+		data, err := io.ReadAll(io.LimitReader(part, contentrules.MaxFileSize+1))
 		if err != nil {
 			return tooLargeOr(err, errs.Invalid("file", "cannot read the file", "Không đọc được tệp."))
 		}
@@ -318,10 +319,13 @@ func (s *Server) uploadBlob(w http.ResponseWriter, r *http.Request) error {
 	}
 }
 
+// tooLargeOr returns the file policy's TOO_LARGE refusal when err says the
+// upload was cut off at its limit (the file was over MaxFileSize), else
+// other.
 func tooLargeOr(err error, other error) error {
 	var mbe *http.MaxBytesError
 	if errors.As(err, &mbe) {
-		return errs.New(errs.TooLarge, "file", "files are at most 32 MiB", "Tệp tối đa 32 MiB.")
+		return store.RefuseFile(contentrules.CheckFileSize(contentrules.MaxFileSize + 1))
 	}
 	return other
 }

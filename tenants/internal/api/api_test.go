@@ -77,8 +77,8 @@ const article = `{
 }`
 
 type problem struct {
-	Type, Title, Detail, Field string
-	Status                     int
+	Type, Title, Detail, Field, Reason string
+	Status                             int
 }
 
 func decodeProblem(t *testing.T, resp *http.Response, body []byte) problem {
@@ -308,5 +308,15 @@ func TestUploadBlobFileCases(t *testing.T) {
 				t.Errorf("a file was stored")
 			}
 		})
+	}
+}
+
+// A file over the hub's 32 MiB is answered 413 with the hub's reason.
+func TestUploadBlobTooLarge(t *testing.T) {
+	srv, _ := newServer(t)
+	big := append([]byte("%PDF-1.5\n"), make([]byte, 32<<20)...)
+	resp, body := uploadFile(t, srv, "bao-cao.pdf", "application/pdf", big)
+	if p := decodeProblem(t, resp, body); resp.StatusCode != http.StatusRequestEntityTooLarge || p.Reason != "TOO_LARGE" || p.Detail == "" {
+		t.Errorf("upload of 32 MiB and more: %d %s, want 413 with reason TOO_LARGE", resp.StatusCode, body)
 	}
 }

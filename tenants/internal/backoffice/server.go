@@ -18,6 +18,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/portalhub/portalhub/services/contentrules"
 	"github.com/portalhub/portalhub/services/render"
 	"github.com/portalhub/portalhub/tenants/internal/accounts"
 	"github.com/portalhub/portalhub/tenants/internal/editorial"
@@ -50,7 +51,7 @@ type Config struct {
 	// CookiePrefix names this sub-portal's cookies (back offices on one host
 	// differ only by port, and cookies ignore ports).
 	CookiePrefix string
-	// MaxUploadBytes bounds one uploaded file (at most store.MaxBlobSize).
+	// MaxUploadBytes bounds one uploaded file (at most contentrules.MaxFileSize).
 	MaxUploadBytes int64
 	Log            zerolog.Logger
 	// Dev re-parses the templates on every request.
@@ -75,8 +76,8 @@ type asset struct {
 
 // New parses the templates and catalogues and returns the server.
 func New(cfg Config) (*Server, error) {
-	if cfg.MaxUploadBytes <= 0 || cfg.MaxUploadBytes > store.MaxBlobSize {
-		cfg.MaxUploadBytes = store.MaxBlobSize
+	if cfg.MaxUploadBytes <= 0 || cfg.MaxUploadBytes > contentrules.MaxFileSize {
+		cfg.MaxUploadBytes = contentrules.MaxFileSize
 	}
 	if cfg.CookiePrefix == "" {
 		cfg.CookiePrefix = "subportal"

@@ -82,9 +82,8 @@ type Change struct {
 	Category  string
 	// Texts per locale: "vi" is required, "en" and "ru" optional.
 	Texts map[string]LocaleText
-	// Details is nil or one of *pb.LegalDocument, *pb.PublicService,
-	// *pb.ProcurementNotice, *pb.Dataset, *pb.OrganisationUnit,
-	// *pb.DirectoryEntry, *pb.ExternalLink (as store.ChangeInput.Details).
+	// Details is nil or one of the messages of ContentItem's details oneof
+	// (as store.ChangeInput.Details).
 	Details     proto.Message
 	Attachments []*pb.Attachment
 	// State and Unpublishing are set on request_* revisions; otherwise

@@ -9,6 +9,7 @@ import (
 
 	pb "github.com/portalhub/portalhub/proto/gen/portalhub/v1"
 	"github.com/portalhub/portalhub/services/contentrules"
+	"github.com/portalhub/portalhub/services/vnenc"
 	"github.com/portalhub/portalhub/tenants/internal/errs"
 	"golang.org/x/text/unicode/norm"
 	"google.golang.org/protobuf/proto"
@@ -66,14 +67,14 @@ func prepare(ch Change, keepAsTyped map[string]bool, cats contentrules.Categorie
 				s = strings.TrimSpace(s)
 			}
 			if loc == "vi" && f.name != "slug" && s != "" {
-				r := checkVietnamese(s)
+				r := vnenc.Check(s) // Art. 7.6
 				switch {
 				case r.Broken:
 					return Change{}, nil, errs.Invalid(field, "the text looks broken: "+r.Reason,
 						fmt.Sprintf("%s: văn bản có vẻ bị lỗi mã hoá, không lưu được. %s", fieldVI(field), r.ReasonVI))
 				case r.Converted && !keepAsTyped[field]:
 					after := norm.NFC.String(r.Text)
-					notices = append(notices, TextNotice{Field: field, Encoding: r.Encoding, Before: s, After: after, Changes: r.Changes,
+					notices = append(notices, TextNotice{Field: field, Encoding: r.Encoding, Before: s, After: after, Changes: textChanges(r.Changes),
 						MessageVI: fmt.Sprintf("%s: %s Nếu muốn giữ nguyên như đã gõ, hãy chọn “Giữ nguyên như đã gõ” và lưu lại.",
 							fieldVI(field), r.ReasonVI)})
 					s = after
@@ -238,4 +239,13 @@ var cyrillic = map[rune]string{
 	'й': "i", 'к': "k", 'л': "l", 'м': "m", 'н': "n", 'о': "o", 'п': "p", 'р': "r", 'с': "s", 'т': "t",
 	'у': "u", 'ф': "f", 'х': "kh", 'ц': "ts", 'ч': "ch", 'ш': "sh", 'щ': "shch", 'ъ': "", 'ы': "y", 'ь': "",
 	'э': "e", 'ю': "iu", 'я': "ia",
+}
+
+// textChanges returns the words vnenc converted as the notice lists them.
+func textChanges(cs []vnenc.Change) []TextChange {
+	var out []TextChange
+	for _, c := range cs {
+		out = append(out, TextChange{Before: c.Before, After: c.After})
+	}
+	return out
 }

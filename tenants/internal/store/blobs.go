@@ -14,9 +14,6 @@ import (
 	"golang.org/x/text/unicode/norm"
 )
 
-// MaxBlobSize is the largest file the hub takes (32 MiB).
-const MaxBlobSize = 32 << 20
-
 // Blob is a stored file.
 type Blob struct {
 	SHA256    string `json:"sha256"`
@@ -38,9 +35,6 @@ func (s *Store) PutBlob(ctx context.Context, filename string, data []byte) (Blob
 // log with actor (the signed-in user's username in the back office).
 func (s *Store) PutBlobAs(ctx context.Context, actor, filename string, data []byte) (_ Blob, err error) {
 	defer boundary(&err)
-	if len(data) > MaxBlobSize {
-		return Blob{}, errs.New(errs.TooLarge, "file", "files are at most 32 MiB", "Tệp tối đa 32 MiB.")
-	}
 	filename, mt, err := CheckFile(filename, data)
 	if err != nil {
 		return Blob{}, err
@@ -65,34 +59,50 @@ func (s *Store) PutBlobAs(ctx context.Context, actor, filename string, data []by
 	return b, tx.Commit(ctx)
 }
 
-// CheckFile applies the portal's one file policy (contentrules.DetectFile,
-// which the hub applies too) to a file as the sub-portal receives it: the
-// name loses any folder a browser sent and becomes NFC, then it and the
-// content must pass. It returns the clean name and the media type, or an
-// errs.Error with the policy's English and Vietnamese messages:
-// InvalidArgument for a bad name or an empty file, UnsupportedMediaType for
-// a type refused or not the one the name says.
+// CheckFile applies the portal's one file policy (contentrules.DetectFile
+// and CheckFileSize, which the hub applies too) to a file as the sub-portal
+// receives it: the name loses any folder a browser sent and becomes NFC,
+// then it and the content must pass. It returns the clean name and the
+// media type, or the policy's refusal as RefuseFile makes it.
 func CheckFile(filename string, data []byte) (name, mediaType string, err error) {
 	name = filename
 	if i := strings.LastIndexAny(name, `/\`); i >= 0 {
 		name = name[i+1:]
 	}
 	name = norm.NFC.String(name)
-	mediaType, err = contentrules.DetectFile(name, data)
-	var fe *contentrules.FileError
-	if errors.As(err, &fe) {
-		kind, field := errs.UnsupportedMediaType, "file"
-		switch fe.Problem {
-		case contentrules.FileBadName:
-			kind, field = errs.InvalidArgument, "filename"
-		case contentrules.FileEmpty:
-			kind = errs.InvalidArgument
-		}
-		e := errs.New(kind, field, fe.Description, fe.MessageVI)
-		e.Reason = fe.Reason
-		return name, "", e
+	if err := contentrules.CheckFileSize(uint64(len(data))); err != nil {
+		return name, "", RefuseFile(err)
 	}
-	return name, mediaType, err
+	mediaType, err = contentrules.DetectFile(name, data)
+	if err != nil {
+		return name, "", RefuseFile(err)
+	}
+	return name, mediaType, nil
+}
+
+// RefuseFile returns the file policy's refusal err (a
+// *contentrules.FileError) as an errs.Error with the hub's reason and the
+// policy's English and Vietnamese messages: TooLarge for a file over
+// contentrules.MaxFileSize, InvalidArgument for a bad name or an empty file,
+// UnsupportedMediaType for a type refused or not the one the name says.
+// Other errors are returned as they are.
+func RefuseFile(err error) error {
+	var fe *contentrules.FileError
+	if !errors.As(err, &fe) {
+		return err
+	}
+	kind, field := errs.UnsupportedMediaType, "file"
+	switch fe.Problem {
+	case contentrules.FileBadName:
+		kind, field = errs.InvalidArgument, "filename"
+	case contentrules.FileEmpty:
+		kind = errs.InvalidArgument
+	case contentrules.FileTooLarge:
+		kind = errs.TooLarge
+	}
+	e := errs.New(kind, field, fe.Description, fe.MessageVI)
+	e.Reason = fe.Reason
+	return e
 }
 
 // BlobsToUpload returns those of the given files the hub has not confirmed.

@@ -57,3 +57,17 @@ func TestPutBlobRefusesArchives(t *testing.T) {
 		t.Errorf("%d blobs stored", n)
 	}
 }
+
+// A file larger than the hub takes (32 MiB) is refused before it is stored,
+// with the hub's reason (TOO_LARGE), so the sub-portal and UploadBlob agree.
+func TestPutBlobTooLarge(t *testing.T) {
+	s, _ := storetest.New(t)
+	big := append(filecases.PDF(), make([]byte, 32<<20)...)
+	_, err := s.PutBlob(t.Context(), "bao-cao.pdf", big)
+	if e := errs.As(err); e == nil || e.Kind != errs.TooLarge || e.Reason != contentrules.ReasonTooLarge || e.MessageVI == "" {
+		t.Errorf("PutBlob(32 MiB + %d bytes) = %v, want TooLarge with reason %s", len(filecases.PDF()), err, contentrules.ReasonTooLarge)
+	}
+	if n := count(t, s, `SELECT count(*) FROM blobs`); n != 0 {
+		t.Errorf("%d blobs stored", n)
+	}
+}

@@ -20,9 +20,8 @@ type ChangeInput struct {
 	Kind         pb.ContentKind
 	Category     string
 	Translations []*pb.Translation
-	// Details is nil or one of *pb.LegalDocument, *pb.PublicService,
-	// *pb.ProcurementNotice, *pb.Dataset, *pb.OrganisationUnit,
-	// *pb.DirectoryEntry, *pb.ExternalLink.
+	// Details is nil or one of the messages of ContentItem's details oneof
+	// (*pb.LegalDocument, *pb.WorkSchedule, ...; see contentrules.SetDetails).
 	Details proto.Message
 	Authors []*pb.Person
 	Editor  *pb.Person
