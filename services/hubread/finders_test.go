@@ -206,7 +206,8 @@ func TestCurrentSchedules(t *testing.T) {
 	} {
 		it := item(w.id, time.Date(2026, 11, 1, 8, 0, 0, 0, time.UTC), tr("vi", w.id, "Lịch công tác "+w.id))
 		it.Kind, it.Category = pb.ContentKind_CONTENT_KIND_WORK_SCHEDULE, "leadership"
-		it.Details = &pb.ContentItem_WorkSchedule{WorkSchedule: &pb.WorkSchedule{WeekOf: w.week}}
+		it.Details = &pb.ContentItem_WorkSchedule{WorkSchedule: &pb.WorkSchedule{WeekOf: w.week,
+			Entries: []*pb.ScheduleEntry{{Date: w.week, Time: "08:00", Leader: "Chủ tịch", Activity: "Họp " + w.id}}}}
 		putItem(t, db, w.tenant, "published", it)
 	}
 	ss, err := store.CurrentSchedules(ctx, "", time.Date(2026, 12, 3, 0, 0, 0, 0, time.UTC))
@@ -220,6 +221,10 @@ func TestCurrentSchedules(t *testing.T) {
 	// The province's first, then the others; next week's is not yet current.
 	if want := []string{"vp/tuan-49", "sotp/tuan-47"}; !slices.Equal(got, want) {
 		t.Errorf("current schedules %v, want %v", got, want)
+	}
+	// Each with its engagements, for the section's table.
+	if len(ss) > 0 && (len(ss[0].Week.GetEntries()) != 1 || ss[0].Week.GetEntries()[0].GetActivity() != "Họp tuan-49") {
+		t.Errorf("schedule %s has entries %v", ss[0].ContentID, ss[0].Week.GetEntries())
 	}
 }
 

@@ -151,14 +151,20 @@ func (s *Server) item(c *gin.Context) error {
 		if err != nil {
 			return nil, err
 		}
-		// The page shows the item and its tenant's name: its item's events
-		// and its tenant's changes invalidate it, not the tenant's other
-		// items' events.
-		r, err := s.page("item", s.itemView(origin, lang, t, it, cats),
-			[]pagecache.Tag{pagecache.ItemTag(tenant, it.ContentID), pagecache.TenantTag(tenant)})
+		v := s.itemView(origin, lang, t, it, cats)
+		more, expires, err := s.kindPage(ctx, &v, lang, it, cats)
 		if err != nil {
 			return nil, err
 		}
+		// The page shows the item and its tenant's name: its item's events
+		// and its tenant's changes invalidate it, not the tenant's other
+		// items' events (unless its kind shows others, see kindPage).
+		r, err := s.page("item", v,
+			append([]pagecache.Tag{pagecache.ItemTag(tenant, it.ContentID), pagecache.TenantTag(tenant)}, more...))
+		if err != nil {
+			return nil, err
+		}
+		r.ExpiresAt = expires
 		// X-Content-Version tells clients (and the end-to-end tests) which
 		// version of the item the page shows.
 		r.Page.Header.Set("X-Content-Version", strconv.FormatUint(it.Version, 10))
@@ -334,29 +340,6 @@ func (s *Server) details(v *itemView, lang string, it *hubread.Item) {
 			loc("procurement.closes_at", formatDateTime(l, d.GetClosesAt().AsTime()))
 		}
 		row("procurement.location", d.GetLocation())
-	case doc.GetDataset() != nil:
-		d := doc.GetDataset()
-		loc("dataset.format", d.GetFormat())
-		row("dataset.licence", d.GetLicence())
-		row("dataset.frequency", d.GetUpdateFrequency())
-		if d.GetDataSha256() != "" {
-			v.Details = append(v.Details, detailRow{Label: l.T("dataset.file"), Value: l.T("dataset.download"),
-				Href: "/files/" + it.Tenant + "/" + it.ContentID + "/" + d.GetDataSha256()})
-		}
-	case doc.GetOrganisationUnit() != nil:
-		d := doc.GetOrganisationUnit()
-		row("contact.address", d.GetAddress())
-		loc("contact.phone", d.GetPhone())
-		mail("contact.email", d.GetEmail())
-		for _, o := range d.GetOfficials() {
-			pos := o.GetPosition()
-			if lang == "en" && o.GetPositionEn() != "" {
-				pos = o.GetPositionEn()
-			} else if lang == "ru" && o.GetPositionRu() != "" {
-				pos = o.GetPositionRu()
-			}
-			v.Officials = append(v.Officials, officialView{Name: o.GetName(), Position: pos, Phone: o.GetPhone(), Email: o.GetEmail()})
-		}
 	case doc.GetDirectoryEntry() != nil:
 		d := doc.GetDirectoryEntry()
 		link("directory.url", d.GetUrl())

@@ -66,6 +66,9 @@ type Config struct {
 	// SearchMisses counts the searches that found nothing; nil counts
 	// none.
 	SearchMisses *MissCounter
+	// Now is the clock of what pages show by the time (a legal document's
+	// validity, a notice's closing); default time.Now. Tests inject theirs.
+	Now func() time.Time
 	// TrustedProxies are the IP addresses or CIDR prefixes of the reverse
 	// proxies in front of the gateway: X-Forwarded-Proto and
 	// X-Forwarded-For are believed only from them.

@@ -164,17 +164,18 @@ type itemView struct {
 	Editor      string
 	Approver    string
 	Details     []detailRow
-	Officials   []officialView
 	Attachments []attachmentView
+	// The kinds' own parts (itemkinds.go); nil for other kinds.
+	Unit     *unitView
+	Dataset  *datasetView
+	Schedule *scheduleView
+	Question *questionView
+	TOC      []tocEntry // a standing page's table of contents
 }
 
 type detailRow struct {
 	Label, Value, Href string
 	Lang               string // "vi" when Value is the tenant's Vietnamese text on another language's page
-}
-
-type officialView struct {
-	Name, Position, Phone, Email string
 }
 
 type attachmentView struct {
