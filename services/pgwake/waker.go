@@ -13,6 +13,7 @@ package pgwake
 import (
 	"context"
 	"errors"
+	"sync"
 	"time"
 
 	"github.com/jackc/pgx/v5"
@@ -46,7 +47,7 @@ type Config struct {
 }
 
 // A Waker turns notifications on a channel into wake-ups. Build it with
-// New, run its listener with Run, and call Wait between passes.
+// New, run its listener with Run (or Start), and call Wait between passes.
 type Waker struct {
 	cfg  Config
 	wake chan struct{}
@@ -100,6 +101,17 @@ func (w *Waker) Run(ctx context.Context) {
 			return
 		}
 	}
+}
+
+// Start runs the listener (Run) and each of also (a relay's other loops,
+// such as its pruning) in goroutines of their own until ctx is done. wait
+// returns once they all have; a worker defers it.
+func (w *Waker) Start(ctx context.Context, also ...func(context.Context)) (wait func()) {
+	var wg sync.WaitGroup
+	for _, run := range append([]func(context.Context){w.Run}, also...) {
+		wg.Go(func() { run(ctx) })
+	}
+	return wg.Wait
 }
 
 // listen connects, listens and signals notifications until the connection

@@ -55,18 +55,15 @@ func newFixture(t *testing.T, cfg Config) *fixture {
 	f.waker = New(cfg)
 
 	ctx, cancel := context.WithCancel(context.Background())
-	done := make(chan struct{}, 2)
-	go func() { f.waker.Run(ctx); done <- struct{}{} }()
-	go func() {
-		defer func() { done <- struct{}{} }()
+	wait := f.waker.Start(ctx, func(ctx context.Context) {
 		for f.waker.Wait(ctx) {
 			f.passes.Add(1)
 			if _, err := pool.Exec(ctx, `UPDATE jobs SET done = true WHERE NOT done`); err != nil && ctx.Err() == nil {
 				t.Errorf("worker: %v", err)
 			}
 		}
-	}()
-	t.Cleanup(func() { cancel(); <-done; <-done })
+	})
+	t.Cleanup(func() { cancel(); wait() })
 	return f
 }
 

@@ -6,6 +6,8 @@ import (
 	"time"
 
 	"github.com/gin-gonic/gin"
+
+	"github.com/portalhub/portalhub/services/lifecycle"
 )
 
 // contentSecurityPolicy allows only the portal's own scripts and styles (it
@@ -14,15 +16,11 @@ import (
 const contentSecurityPolicy = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' https: data:; " +
 	"object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
 
-// securityHeaders sets the headers every response carries.
+// securityHeaders sets the headers every response carries (the portal's
+// Referrer-Policy lets other sites see where a visitor came from, not the
+// path).
 func (s *Server) securityHeaders(c *gin.Context) {
-	h := c.Writer.Header()
-	h.Set("Content-Security-Policy", contentSecurityPolicy)
-	h.Set("X-Frame-Options", "DENY")
-	h.Set("X-Content-Type-Options", "nosniff")
-	h.Set("Referrer-Policy", "strict-origin-when-cross-origin")
-	h.Set("Permissions-Policy", "camera=(), microphone=(), geolocation=(), payment=(), usb=(), browsing-topics=()")
-	h.Set("Cross-Origin-Opener-Policy", "same-origin")
+	lifecycle.SecurityHeaders(c.Writer.Header(), contentSecurityPolicy, "strict-origin-when-cross-origin")
 	c.Next()
 }
 

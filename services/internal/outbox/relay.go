@@ -20,7 +20,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"sync"
 	"time"
 	"unicode/utf8"
 
@@ -128,17 +127,7 @@ func NewRelay(cfg Config) *Relay {
 // Run.
 func (r *Relay) Run(ctx context.Context) error {
 	waker := pgwake.New(pgwake.Config{Pool: r.pool, Channel: Channel, AppName: listenerAppName, Sweep: r.sweep, Log: r.log})
-	var wg sync.WaitGroup
-	wg.Add(2)
-	go func() {
-		defer wg.Done()
-		waker.Run(ctx)
-	}()
-	go func() {
-		defer wg.Done()
-		r.pruneLoop(ctx)
-	}()
-	defer wg.Wait()
+	defer waker.Start(ctx, r.pruneLoop)()
 
 	failures := 0
 	for {

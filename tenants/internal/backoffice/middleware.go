@@ -20,14 +20,10 @@ import (
 const contentSecurityPolicy = "default-src 'self'; img-src 'self' data:; object-src 'none'; base-uri 'none'; " +
 	"form-action 'self'; frame-ancestors 'none'"
 
+// securityHeaders sets the headers every answer carries; the back
+// office's addresses stay its own (Referrer-Policy same-origin).
 func securityHeaders(w http.ResponseWriter) {
-	h := w.Header()
-	h.Set("Content-Security-Policy", contentSecurityPolicy)
-	h.Set("X-Frame-Options", "DENY")
-	h.Set("X-Content-Type-Options", "nosniff")
-	h.Set("Referrer-Policy", "same-origin")
-	h.Set("Permissions-Policy", "camera=(), microphone=(), geolocation=(), payment=(), usb=()")
-	h.Set("Cross-Origin-Opener-Policy", "same-origin")
+	lifecycle.SecurityHeaders(w.Header(), contentSecurityPolicy, "same-origin")
 }
 
 // maxFormBytes bounds a request without files.

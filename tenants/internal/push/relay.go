@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"io"
 	"strings"
-	"sync"
 	"time"
 
 	pb "github.com/portalhub/portalhub/proto/gen/portalhub/v1"
@@ -96,17 +95,7 @@ const listenerAppName = "subportal-outbox-listener"
 func (r *Relay) Run(ctx context.Context) error {
 	waker := pgwake.New(pgwake.Config{Pool: r.store.Pool(), Channel: store.NotifyChannel, AppName: listenerAppName,
 		Sweep: r.cfg.Sweep, Reconnect: r.cfg.Backoff, Log: r.log})
-	var wg sync.WaitGroup
-	wg.Add(2)
-	go func() {
-		defer wg.Done()
-		waker.Run(ctx)
-	}()
-	go func() {
-		defer wg.Done()
-		r.resyncUntilDone(ctx)
-	}()
-	defer wg.Wait()
+	defer waker.Start(ctx, r.resyncUntilDone)()
 	for {
 		r.Drain(ctx)
 		r.refreshCounts(ctx)
