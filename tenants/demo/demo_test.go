@@ -36,7 +36,7 @@ func hubCategories(t *testing.T) (map[string]int, contentrules.Categories) {
 var (
 	dateRe      = regexp.MustCompile(`^\d{4}-\d{2}-\d{2}$`)
 	tagRe       = regexp.MustCompile(`</?([a-zA-Z0-9]+)[^>]*>`)
-	allowedTags = map[string]bool{"p": true, "h2": true, "ul": true, "li": true, "strong": true, "a": true,
+	allowedTags = map[string]bool{"p": true, "h2": true, "h3": true, "ul": true, "li": true, "strong": true, "a": true,
 		"table": true, "thead": true, "tbody": true, "tr": true, "th": true, "td": true}
 	// Items are dated no later than the demonstration's "today", Monday
 	// 30 November 2026 (the schedules cover its week and the next).
