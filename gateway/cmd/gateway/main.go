@@ -52,6 +52,8 @@ func main() {
 		"further host names served, comma-separated, e.g. www.khanhhoa.gov.vn; any other Host is answered 421")
 	set.String(&cfg.TrustedProxies, "GATEWAY_TRUSTED_PROXIES", "",
 		"IP addresses or CIDR prefixes of the reverse proxies in front of the gateway, comma-separated; X-Forwarded-Proto and X-Forwarded-For are believed only from them")
+	set.String(&cfg.ProvinceTenant, "GATEWAY_PROVINCE_TENANT", "",
+		"the tenant whose registry entry (managing agency, person responsible, address, licence) the provincial pages' footer shows; empty: the first tenant of kind province")
 	set.Duration(&cfg.TenantRefresh, "GATEWAY_TENANT_REFRESH", 30*time.Second,
 		"how often to poll the tenants table for changes (renamed, suspended, retired) that drop the pages showing them")
 	set.Secret(&cfg.SearchStatsURL, "GATEWAY_SEARCH_STATS_URL", "",
@@ -78,6 +80,7 @@ type settings struct {
 	Dev                                                bool
 	CacheMB                                            int
 	TenantRefresh                                      time.Duration
+	ProvinceTenant                                     string
 	CacheMaxStale, CacheMaxAge, CacheVersionWait       time.Duration
 	HTTP                                               lifecycle.HTTPTimeouts
 }
@@ -112,11 +115,6 @@ func run(log zerolog.Logger, cfg settings) error {
 	}
 	done := make(chan error, 1)
 	go func() { done <- consumer.Run(ctx) }()
-	// Tenants are not on the bus yet: poll them.
-	tenants := invalidate.NewTenantWatcher(invalidate.TenantWatchConfig{Source: store, Cache: cache, Log: log,
-		Every: cfg.TenantRefresh, Registerer: ops.Registry})
-	go tenants.Run(ctx)
-
 	ops.AddCheck("database", store.Ping)
 	ops.AddCheck("nats", consumer.Ready)
 
@@ -143,6 +141,7 @@ func run(log zerolog.Logger, cfg settings) error {
 		SearchMisses: misses,
 		Store:        store, Cache: cache, Catalog: catalog, Log: log, Ops: ops, Dev: cfg.Dev, TemplateDir: cfg.TemplateDir,
 		PublicURL: cfg.PublicURL, Hosts: list(cfg.Hosts), TrustedProxies: list(cfg.TrustedProxies),
+		TenantRefresh: cfg.TenantRefresh, ProvinceTenant: cfg.ProvinceTenant,
 		ReadyDetail: func() map[string]any {
 			return map[string]any{"content_stream_last_sequence": consumer.LastSequence(), "pagecache_entries": cache.Len()}
 		},
@@ -150,6 +149,11 @@ func run(log zerolog.Logger, cfg settings) error {
 	if err != nil {
 		return err
 	}
+	// Tenants are not on the bus yet: poll them. A change reloads the
+	// portal's registry (host names, footers), then drops their pages.
+	tenants := invalidate.NewTenantWatcher(invalidate.TenantWatchConfig{Source: store, Cache: cache, Log: log,
+		Every: cfg.TenantRefresh, Registerer: ops.Registry, OnChange: srv.TenantsChanged})
+	go tenants.Run(ctx)
 	ln, err := net.Listen("tcp", cfg.Addr)
 	if err != nil {
 		return err

@@ -24,6 +24,12 @@ type TenantWatchConfig struct {
 	Every time.Duration
 	// Registerer receives the watcher's metrics; nil registers none.
 	Registerer prometheus.Registerer
+	// OnChange, when set, is called when tenants changed (and on the first
+	// poll), before their pages are dropped: the portal reloads its
+	// registry of tenants (host names, footers) there, so that the pages
+	// rendered again show the change. An error is logged; the pages are
+	// dropped all the same.
+	OnChange func(ctx context.Context) error
 }
 
 // TenantWatcher keeps the pages that show tenants (the provincial home lists
@@ -91,6 +97,11 @@ func (w *TenantWatcher) Check(ctx context.Context) error {
 	w.known = now
 	if len(tags) == 0 && !first {
 		return nil
+	}
+	if w.cfg.OnChange != nil {
+		if err := w.cfg.OnChange(ctx); err != nil {
+			w.cfg.Log.Warn().Err(err).Msg("reloading the tenant registry failed")
+		}
 	}
 	// AnyContent: the provincial home lists every sub-portal, a new one too.
 	w.cfg.Cache.Invalidate(append(tags, pagecache.AnyContent)...)

@@ -57,10 +57,17 @@ func newAssets() (*assets, error) {
 		ext := path.Ext(e.Name())
 		name := strings.TrimSuffix(e.Name(), ext) + "." + hex.EncodeToString(sum[:])[:12] + ext
 		a.hashed[e.Name()] = name
-		a.byHashed[name] = asset{body: b, contentType: mime.TypeByExtension(ext), etag: pagecache.ETag(b)}
+		ct := mime.TypeByExtension(ext)
+		if ct == "" {
+			ct = assetTypes[ext] // the system's MIME table may lack them
+		}
+		a.byHashed[name] = asset{body: b, contentType: ct, etag: pagecache.ETag(b)}
 	}
 	return a, nil
 }
+
+var assetTypes = map[string]string{".css": "text/css; charset=utf-8", ".ico": "image/vnd.microsoft.icon",
+	".svg": "image/svg+xml", ".js": "text/javascript; charset=utf-8"}
 
 // URL is the path of a static file by its plain name.
 func (a *assets) URL(name string) string { return "/static/" + a.hashed[name] }
@@ -72,7 +79,19 @@ func (s *Server) static(c *gin.Context) {
 		return
 	}
 	// The name holds the content's hash: the bytes behind it never change.
-	c.Header("Cache-Control", "public, max-age=31536000, immutable")
+	serveAsset(c, a, "public, max-age=31536000, immutable")
+}
+
+// favicon answers /favicon.ico, which browsers and crawlers ask for
+// whatever the page links: the icon itself (before, a redirect to a 404),
+// the same bytes as the hashed asset the pages link. Its URL has no hash,
+// so caches keep it a day and then revalidate (ETag, 304).
+func (s *Server) favicon(c *gin.Context) {
+	serveAsset(c, s.assets.byHashed[strings.TrimPrefix(s.assets.URL("favicon.ico"), "/static/")], "public, max-age=86400")
+}
+
+func serveAsset(c *gin.Context, a asset, cacheControl string) {
+	c.Header("Cache-Control", cacheControl)
 	c.Header("ETag", a.etag)
 	if pagecache.NotModified(c.Request, a.etag) {
 		notModified(c)

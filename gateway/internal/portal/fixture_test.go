@@ -52,6 +52,7 @@ type env struct {
 	clock    *testClock     // the page cache's clock
 	ops      *lifecycle.Ops // its registry holds the metrics
 	queries  *queryLog      // the queries the gateway ran
+	portal   *portal.Server
 }
 
 // queryLog records the queries run on the gateway's pool (a pgx tracer).
@@ -186,7 +187,9 @@ func newEnvWith(t *testing.T, configure func(*portal.Config)) *env {
 	}
 	ops.AddCheck("nats", consumer.Ready)
 	store := hubread.New(reader)
-	cfg := portal.Config{Store: store, Cache: cache, Catalog: catalog, Log: log, Ops: ops,
+	// The registry of tenants is reloaded when a test changes them (see
+	// tenant and tenantsChanged), not by the clock.
+	cfg := portal.Config{Store: store, Cache: cache, Catalog: catalog, Log: log, Ops: ops, TenantRefresh: time.Hour,
 		ReadyDetail: func() map[string]any { return map[string]any{"content_stream_last_sequence": consumer.LastSequence()} }}
 	if configure != nil {
 		configure(&cfg)
@@ -198,7 +201,7 @@ func newEnvWith(t *testing.T, configure func(*portal.Config)) *env {
 	srv := httptest.NewServer(p)
 	t.Cleanup(srv.Close)
 	return &env{db: db, srv: srv, cache: cache, nc: nc, js: js, consumer: consumer, store: store, clock: clock, ops: ops,
-		queries: queries}
+		queries: queries, portal: p}
 }
 
 func (e *env) exec(t *testing.T, sql string, args ...any) {
@@ -211,6 +214,16 @@ func (e *env) exec(t *testing.T, sql string, args ...any) {
 func (e *env) tenant(t *testing.T, id, kind, vi, en, ru string) {
 	t.Helper()
 	e.exec(t, `INSERT INTO tenants (id, kind, name_vi, name_en, name_ru) VALUES ($1, $2, $3, $4, $5)`, id, kind, vi, en, ru)
+	e.tenantsChanged(t)
+}
+
+// tenantsChanged reloads the gateway's registry of tenants, as the tenant
+// watcher does when it notices a change.
+func (e *env) tenantsChanged(t *testing.T) {
+	t.Helper()
+	if err := e.portal.TenantsChanged(context.Background()); err != nil {
+		t.Fatal(err)
+	}
 }
 
 var stateNames = map[pb.PublicationState]string{

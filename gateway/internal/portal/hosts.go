@@ -117,6 +117,10 @@ func (s *Server) servesHost(r *http.Request) bool {
 // checkHost answers 421 for a host the portal does not serve, before
 // anything is rendered or cached.
 func (s *Server) checkHost(c *gin.Context) {
+	// The registry (the tenants' host names, and what the frame of pages
+	// shows) is loaded here, before anything renders; without it (the
+	// database unreachable at start) pages render without it.
+	_, _ = s.registry(c.Request.Context())
 	if !s.servesHost(c.Request) {
 		s.errorPage(c, errMisdirected)
 		c.Abort()

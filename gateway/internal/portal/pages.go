@@ -100,7 +100,7 @@ func (s *Server) tenantHome(c *gin.Context) error {
 			Tenant: t, Name: t.Name(lang), OwnSite: t.HomeURL,
 			Latest: s.listed(lang, latest, map[string]hubread.Tenant{id: t})}
 		v.Title = v.Name
-		v.TenantName, v.TenantURL = v.Name, "/"+lang+"/"+id+"/"
+		s.forTenant(&v.base, t)
 		for _, cat := range cats {
 			if n := counts[cat.Code]; n > 0 {
 				v.Categories = append(v.Categories, categoryView{Name: cat.Name(lang), Count: n})
@@ -193,6 +193,10 @@ func (s *Server) page(name string, view any, tags []pagecache.Tag) (*pagecache.R
 	if err != nil {
 		return nil, err
 	}
+	// Every page's footer shows the provincial office's registry entry.
+	if reg := s.currentRegistry(); reg != nil && reg.province != nil {
+		tags = append(tags, pagecache.TenantTag(reg.province.ID))
+	}
 	return &pagecache.Render{Page: pagecache.NewPage(http.StatusOK, "text/html; charset=utf-8", b), Tags: tags}, nil
 }
 
@@ -239,7 +243,7 @@ func (s *Server) itemView(origin, lang string, t hubread.Tenant, it *hubread.Ite
 	}
 	l := v.L
 	v.Title = tr.GetTitle()
-	v.TenantName, v.TenantURL = t.Name(lang), "/"+lang+"/"+t.ID+"/"
+	s.forTenant(&v.base, t)
 	v.Heading, v.Summary = tr.GetTitle(), tr.GetSummary()
 	// Sanitised by the hub (invariant 5); balanced again here for bodies
 	// stored before the hub balanced them, so none can break the page.

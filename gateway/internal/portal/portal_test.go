@@ -182,7 +182,7 @@ func TestPages(t *testing.T) {
 		if got := attr(doc, `link[rel=alternate][hreflang=en]`, "href"); got != e.srv.URL+"/en/sotttt/" {
 			t.Errorf("en alternate = %q", got)
 		}
-		if got := attr(doc, "nav.subportal a", "href"); got != "/ru/sotttt/" {
+		if got := attr(doc, ".brand-name a", "href"); got != "/ru/sotttt/" {
 			t.Errorf("sub-portal nav = %q", got)
 		}
 	})

@@ -213,10 +213,10 @@ func (s *Server) sectionBase(sec section) base {
 	b := s.newBase(sec.Origin, sec.Lang, sec.Path, nil)
 	b.Title = sec.Category.Name(sec.Lang)
 	if sec.Tenant != nil {
-		name := sec.Tenant.Name(sec.Lang)
-		b.Title += " – " + name
-		b.TenantName, b.TenantURL = name, "/"+sec.Lang+"/"+sec.Tenant.ID+"/"
+		s.forTenant(&b, *sec.Tenant)
 	}
+	b.Crumbs = []crumb{{Name: sec.Category.Name(sec.Lang)}}
+	b.markNav(sec.Path(sec.Lang))
 	if len(sec.Query) > 0 {
 		// A filtered or later page is not the section's canonical page:
 		// kept out of the index, its canonical the section's first page.

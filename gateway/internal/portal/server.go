@@ -69,6 +69,15 @@ type Config struct {
 	// Now is the clock of what pages show by the time (a legal document's
 	// validity, a notice's closing); default time.Now. Tests inject theirs.
 	Now func() time.Time
+	// TenantRefresh is how long the registry of tenants (names, registry
+	// entries, host names), categories and reserved words that the frame
+	// of pages and the Host mapping use is kept before it is read again;
+	// TenantsChanged reloads it at once. Default 30s.
+	TenantRefresh time.Duration
+	// ProvinceTenant is the tenant whose registry entry the provincial
+	// pages' footer shows (managing agency, person responsible, address,
+	// licence); empty: the first tenant of kind province.
+	ProvinceTenant string
 	// TrustedProxies are the IP addresses or CIDR prefixes of the reverse
 	// proxies in front of the gateway: X-Forwarded-Proto and
 	// X-Forwarded-For are believed only from them.
@@ -90,6 +99,7 @@ type Server struct {
 	proxies  []netip.Prefix  // trusted proxies (see fromTrustedProxy)
 
 	synonyms synonymCache
+	reg      registryCache
 
 	catMu  sync.Mutex
 	cats   []hubread.Category
@@ -109,6 +119,9 @@ func New(cfg Config) (*Server, error) {
 	}
 	if cfg.CategoryRefresh <= 0 {
 		cfg.CategoryRefresh = time.Minute
+	}
+	if cfg.TenantRefresh <= 0 {
+		cfg.TenantRefresh = 30 * time.Second
 	}
 	if cfg.Ops == nil {
 		cfg.Ops = lifecycle.NewOps()
@@ -185,6 +198,7 @@ func (s *Server) routes() error {
 	get := func(path string, h gin.HandlerFunc) { site.Match(match, path, h) }
 	s.api.Register(site)
 	get("/static/:name", s.static)
+	get("/favicon.ico", s.favicon)
 	get("/files/:tenant/:content_id/:sha256", s.handle(s.file))
 	get("/", s.negotiate)
 	get("/opensearch.xml", s.handle(s.openSearch))
@@ -200,6 +214,8 @@ func (s *Server) routes() error {
 	// The second segment is a category's slug (the provincial section) or a
 	// tenant's id (its home): the two never meet (migration 00007).
 	get("/:lang/:tenant/", s.handle(s.firstSegment))
+	get("/:lang/accessibility", s.handle(s.statement("accessibility")))
+	get("/:lang/privacy", s.handle(s.statement("privacy")))
 	get("/:lang/:tenant/:slug", s.handle(s.item))
 	get("/:lang/:tenant/:slug/", s.handle(s.tenantSection))
 	e.NoRoute(s.checkHost, s.notFound)

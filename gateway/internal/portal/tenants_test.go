@@ -20,7 +20,7 @@ func TestTenantChangesRefreshPages(t *testing.T) {
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
 	w := invalidate.NewTenantWatcher(invalidate.TenantWatchConfig{Source: e.store, Cache: e.cache,
-		Log: zerolog.Nop(), Every: 20 * time.Millisecond})
+		Log: zerolog.Nop(), Every: 20 * time.Millisecond, OnChange: e.portal.TenantsChanged})
 	go w.Run(ctx)
 
 	pages := []string{"/en/", "/en/sotttt/", "/en/sotttt/sea-festival"}
@@ -39,7 +39,7 @@ func TestTenantChangesRefreshPages(t *testing.T) {
 	testenv.WaitFor(t, 10*time.Second, func() error {
 		for _, p := range pages {
 			_, doc := e.get(t, p)
-			sel := "nav.subportal a"
+			sel := ".brand-name a"
 			if p == "/en/" {
 				sel = `.portals a[href="/en/sotttt/"]`
 			}

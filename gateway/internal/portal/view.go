@@ -33,8 +33,31 @@ type base struct {
 	// or page), in the page's language, shown on the page of a 400; empty
 	// otherwise.
 	Problem string
-	// On a sub-portal's pages: its name and home.
+	// On a sub-portal's pages: its name and home (set by forTenant).
 	TenantName, TenantURL string
+
+	// The frame (frame.go): the site's name, the navigation of the
+	// sections, the search box, breadcrumbs, the footer.
+	SiteName string
+	// Description is the page's meta description; empty: the site's.
+	Description string
+	Nav         []navLink
+	// Crumbs are the page's breadcrumbs above the home (and the
+	// sub-portal's home); empty: derived from the page (see Breadcrumbs).
+	Crumbs []crumb
+	Footer footerView
+	// Updated is when the page's content last changed (content pages);
+	// UpdatedISO the same as an RFC 3339 time.
+	Updated, UpdatedISO string
+	// SearchAction is the search page; SearchTenant scopes the header's
+	// search box to a sub-portal.
+	SearchAction, SearchTenant string
+	Favicon, Emblem            string
+	AccessibilityURL           string
+	PrivacyURL                 string
+	PortalsURL                 string
+	// ProvincialURL is the provincial portal's home, on a sub-portal's pages.
+	ProvincialURL string
 }
 
 type langLink struct {
@@ -55,6 +78,7 @@ func (s *Server) newBase(origin, lang string, pathFor func(lang string) string, 
 	}
 	b := base{L: s.cfg.Catalog.For(lang), Lang: lang, CSS: s.assets.URL("site.css"), HomeURL: "/" + lang + "/",
 		Canonical: origin + pathFor(lang)}
+	s.frame(&b)
 	for _, l := range i18n.Languages {
 		link := langLink{Lang: l, Name: s.cfg.Catalog.For(l).T("language.name"), Href: pathFor(l), Current: l == lang}
 		b.Languages = append(b.Languages, link)

@@ -2,16 +2,10 @@ package ingest
 
 import (
 	"context"
-	"io"
-	"net"
 	"testing"
 	"time"
 
-	"github.com/rs/zerolog"
-	"golang.org/x/net/http2"
 	"google.golang.org/grpc"
-
-	"github.com/portalhub/portalhub/services/internal/auth"
 )
 
 type fakeStream struct {
@@ -66,44 +60,5 @@ func TestDeadlineCap(t *testing.T) {
 				t.Fatal(err)
 			}
 		})
-	}
-}
-
-// The server tells every client, in its HTTP/2 SETTINGS, that a connection
-// carries at most MaxConcurrentStreams calls at once (issue 6 B12): one
-// sub-portal cannot open streams without bound on one connection.
-func TestMaxConcurrentStreamsAdvertised(t *testing.T) {
-	log := zerolog.Nop()
-	srv, _ := NewGRPCServer(GRPCConfig{Auth: auth.New(nil, log, 0), Ingest: &Server{}, Log: log})
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	go srv.Serve(ln)
-	t.Cleanup(srv.Stop)
-	c, err := net.Dial("tcp", ln.Addr().String())
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer c.Close()
-	c.SetDeadline(time.Now().Add(10 * time.Second)) // a bound on a hung server, not a measurement
-	if _, err := io.WriteString(c, http2.ClientPreface); err != nil {
-		t.Fatal(err)
-	}
-	fr := http2.NewFramer(c, c)
-	if err := fr.WriteSettings(); err != nil {
-		t.Fatal(err)
-	}
-	for {
-		f, err := fr.ReadFrame()
-		if err != nil {
-			t.Fatalf("no SETTINGS from the server: %v", err)
-		}
-		if sf, ok := f.(*http2.SettingsFrame); ok && !sf.IsAck() {
-			if v, ok := sf.Value(http2.SettingMaxConcurrentStreams); !ok || v != MaxConcurrentStreams {
-				t.Errorf("SETTINGS_MAX_CONCURRENT_STREAMS = %d (sent: %v), want %d", v, ok, MaxConcurrentStreams)
-			}
-			return
-		}
 	}
 }

@@ -1,0 +1,150 @@
+package portal
+
+import (
+	"context"
+	"sync"
+	"time"
+
+	"github.com/portalhub/portalhub/services/hubread"
+)
+
+// The registry is what every page's frame and the Host mapping need of the
+// hub, kept in memory: the tenants (names, registry entries for the
+// footers, host names), the category code list (the navigation) and the
+// reserved path words. It is read at most once per TenantRefresh, and at
+// once after TenantsChanged (the tenant watcher calls it before it drops
+// the pages showing a tenant, so that their re-render sees the change).
+// Three queries per refresh, none per page.
+
+// registry is one snapshot; never modified once built.
+type registry struct {
+	tenants  map[string]hubread.Tenant
+	ordered  []hubread.Tenant   // Vietnamese order, by kind (hubread.Tenants)
+	hosts    map[string]string  // own host name -> tenant id
+	province *hubread.Tenant    // whose registry entry the provincial footer shows; nil if none
+	cats     []hubread.Category // the code list, in position order
+	reserved map[string]bool    // the gateway's own path words
+	loadedAt time.Time
+}
+
+// registryCache holds the current snapshot and reloads it.
+type registryCache struct {
+	mu      sync.Mutex
+	cur     *registry
+	stale   bool
+	loading bool
+	done    chan struct{} // closed when the running load ends
+}
+
+// registry returns the current snapshot, loading it when there is none
+// (the request waits) or when it is older than TenantRefresh or marked
+// stale (the first request loads it; the others keep the previous one
+// meanwhile). A failed load keeps the previous snapshot; with none, the
+// error is returned.
+func (s *Server) registry(ctx context.Context) (*registry, error) {
+	rc := &s.reg
+	rc.mu.Lock()
+	cur := rc.cur
+	due := cur == nil || rc.stale || time.Since(cur.loadedAt) >= s.cfg.TenantRefresh
+	if !due {
+		rc.mu.Unlock()
+		return cur, nil
+	}
+	if rc.loading {
+		done := rc.done
+		rc.mu.Unlock()
+		if cur != nil {
+			return cur, nil
+		}
+		select {
+		case <-done:
+		case <-ctx.Done():
+			return nil, ctx.Err()
+		}
+		return s.registry(ctx)
+	}
+	rc.loading, rc.done, rc.stale = true, make(chan struct{}), false
+	rc.mu.Unlock()
+	next, err := s.loadRegistry(context.WithoutCancel(ctx))
+	rc.mu.Lock()
+	if err == nil {
+		rc.cur = next
+	} else {
+		rc.stale = true
+	}
+	rc.loading = false
+	close(rc.done)
+	cur = rc.cur
+	rc.mu.Unlock()
+	if err != nil {
+		s.cfg.Log.Warn().Err(err).Msg("tenant registry refresh failed; keeping the previous one")
+		if cur == nil {
+			return nil, err
+		}
+	}
+	return cur, nil
+}
+
+// currentRegistry returns the last snapshot without loading (nil before
+// the first load): for the frame of pages, whose requests went through
+// checkHost, which loaded it.
+func (s *Server) currentRegistry() *registry {
+	s.reg.mu.Lock()
+	defer s.reg.mu.Unlock()
+	return s.reg.cur
+}
+
+// TenantsChanged marks the registry out of date and reloads it: the tenant
+// watcher calls it when a tenant changed (renamed, new host name), before
+// it drops the pages showing the tenant.
+func (s *Server) TenantsChanged(ctx context.Context) error {
+	s.reg.mu.Lock()
+	s.reg.stale = true
+	s.reg.mu.Unlock()
+	_, err := s.registry(ctx)
+	return err
+}
+
+func (s *Server) loadRegistry(ctx context.Context) (*registry, error) {
+	ctx, cancel := context.WithTimeout(ctx, 10*time.Second)
+	defer cancel()
+	ts, err := s.cfg.Store.Tenants(ctx)
+	if err != nil {
+		return nil, err
+	}
+	cats, err := s.categories(ctx)
+	if err != nil {
+		return nil, err
+	}
+	words, err := s.cfg.Store.ReservedWords(ctx)
+	if err != nil {
+		return nil, err
+	}
+	r := &registry{tenants: make(map[string]hubread.Tenant, len(ts)), ordered: ts, hosts: map[string]string{},
+		cats: cats, reserved: map[string]bool{}, loadedAt: time.Now()}
+	for _, t := range ts {
+		r.tenants[t.ID] = t
+		for _, h := range t.Hosts {
+			r.hosts[h] = t.ID
+		}
+	}
+	for _, w := range words {
+		r.reserved[w] = true
+	}
+	r.province = provinceTenant(ts, s.cfg.ProvinceTenant)
+	return r, nil
+}
+
+// provinceTenant is the tenant whose registry entry is the provincial
+// portal's (its managing agency, the person responsible, the licence): the
+// configured one (GATEWAY_PROVINCE_TENANT), else the first tenant of kind
+// province (the provincial People's Committee's office, vp-ubnd in the
+// demo), else none (the footer then shows the catalogue's owner line only).
+func provinceTenant(ts []hubread.Tenant, id string) *hubread.Tenant {
+	for i := range ts {
+		if (id != "" && ts[i].ID == id) || (id == "" && ts[i].Kind == "province") {
+			return &ts[i]
+		}
+	}
+	return nil
+}
