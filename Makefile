@@ -24,7 +24,7 @@ CMDS = $(wildcard $(addsuffix /cmd/*,$(MODULES)))
 help:
 	@echo "make run    start the federation on this machine (NATS, PostgreSQL, hub, gateway, sub-portals)"
 	@echo "make test   run every check and test (installs what it needs)"
-	@echo "make bench  measure publish-to-visible latency against references"
+	@echo "make bench  measure publish-to-visible latency and search (200,000 items) against references"
 	@echo "make build  build the binaries into ./bin"
 	@echo "make proto  regenerate the Go code from proto/"
 	@echo "make clean  remove ./bin and ./var (all local data)"

@@ -33,6 +33,8 @@ type Token struct {
 func Tokens(text string) ([]Token, string) {
 	text = norm.NFC.String(strings.ToValidUTF8(text, " "))
 	var out []Token
+	// A text repeats its words: each is folded once.
+	forms := map[string]Token{}
 	start := -1
 	for i, r := range text {
 		if isWordRune(r) {
@@ -42,23 +44,46 @@ func Tokens(text string) ([]Token, string) {
 			continue
 		}
 		if start >= 0 {
-			out = appendToken(out, text, start, i)
+			out = appendToken(out, forms, text, start, i)
 			start = -1
 		}
 	}
 	if start >= 0 {
-		out = appendToken(out, text, start, len(text))
+		out = appendToken(out, forms, text, start, len(text))
 	}
 	return out, text
 }
 
-func appendToken(out []Token, text string, start, end int) []Token {
+// appendToken appends the word text[start:end], its forms taken from
+// forms or computed and kept there.
+func appendToken(out []Token, forms map[string]Token, text string, start, end int) []Token {
 	w := text[start:end]
 	if len(w) > maxTokenBytes {
 		return out
 	}
-	exact := NormalizeTone(strings.ToLower(w))
-	return append(out, Token{Folded: fold(exact), Exact: exact, Start: start, End: end})
+	t, ok := forms[w]
+	if !ok {
+		if isASCII(w) {
+			// No diacritics, no tone to place.
+			t.Exact = strings.ToLower(w)
+			t.Folded = t.Exact
+		} else {
+			t.Exact = NormalizeTone(strings.ToLower(w))
+			t.Folded = fold(t.Exact)
+		}
+		forms[w] = t
+	}
+	t.Start, t.End = start, end
+	return append(out, t)
+}
+
+func isASCII(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] >= utf8.RuneSelf {
+			return false
+		}
+	}
+	return true
 }
 
 // isWordRune reports whether r belongs to a word: letters, digits and the
@@ -102,14 +127,7 @@ func JoinExact(toks []Token) string {
 
 // fold removes the diacritics of one lower-case NFC word.
 func fold(w string) string {
-	ascii := true
-	for i := 0; i < len(w); i++ {
-		if w[i] >= utf8.RuneSelf {
-			ascii = false
-			break
-		}
-	}
-	if ascii {
+	if isASCII(w) {
 		return w
 	}
 	var b strings.Builder

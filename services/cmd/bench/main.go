@@ -7,7 +7,9 @@
 //   - reference 1: a bare JetStream publish and consume round trip on the same
 //     NATS server, published as the aggregator's user;
 //   - reference 2: a gRPC Publish call over TLS with a credential, answered by
-//     a server that does nothing (no validation, no store, no bus).
+//     a server that does nothing (no validation, no store, no bus);
+//   - search (searchbench.go): ranked search, the index's build, size and
+//     cost to publishing, over a generated corpus of 200,000 items.
 package main
 
 import (
@@ -16,6 +18,7 @@ import (
 	"os"
 	"path/filepath"
 	"sort"
+	"strings"
 	"time"
 
 	"github.com/portalhub/portalhub/services/config"
@@ -26,6 +29,8 @@ type settings struct {
 	BinDir string
 	N      int
 	Output bool
+	Parts  string
+	Search searchSettings
 }
 
 func main() {
@@ -34,11 +39,24 @@ func main() {
 	set.String(&s.BinDir, "PORTALHUB_BIN", "bin", "folder holding the built binaries")
 	set.Int(&s.N, "BENCH_N", 500, "publishes per measurement (at least 500 for the published figures)")
 	set.Bool(&s.Output, "BENCH_VERBOSE", false, "show the federation's logs")
+	set.String(&s.Parts, "BENCH_PARTS", "visible,search", "the parts to run: visible (publish-to-visible), search, or both")
+	set.Int(&s.Search.Items, "BENCH_SEARCH_ITEMS", 200000, "items the search benchmark seeds (200000 for the published figures; 5000 to try it quickly)")
+	set.Int(&s.Search.Tenants, "BENCH_SEARCH_TENANTS", 50, "tenants the search benchmark's items belong to")
+	set.Int(&s.Search.Rounds, "BENCH_SEARCH_ROUNDS", 10, "rounds of the fixed query set (each query once a round)")
+	set.Int(&s.Search.Publishes, "BENCH_SEARCH_PUBLISHES", 2000, "revisions published with the index, and as many without it")
+	set.Int(&s.Search.Workers, "BENCH_SEARCH_WORKERS", 2, "concurrent publishers, seeding and measuring throughput")
+	set.Bool(&s.Search.Keep, "BENCH_SEARCH_KEEP", false, "leave the search benchmark's database running (to EXPLAIN its queries)")
 	set.MustParse(os.Args[1:])
-	if s.N < 1 {
-		// summarize needs at least one sample.
-		fmt.Fprintf(os.Stderr, "bench: BENCH_N must be at least 1, got %d\n", s.N)
-		os.Exit(2)
+	// summarize needs at least one sample.
+	for _, c := range []struct {
+		name string
+		v    int
+	}{{"BENCH_N", s.N}, {"BENCH_SEARCH_ITEMS", s.Search.Items}, {"BENCH_SEARCH_TENANTS", s.Search.Tenants},
+		{"BENCH_SEARCH_ROUNDS", s.Search.Rounds}, {"BENCH_SEARCH_PUBLISHES", s.Search.Publishes}, {"BENCH_SEARCH_WORKERS", s.Search.Workers}} {
+		if c.v < 1 {
+			fmt.Fprintf(os.Stderr, "bench: %s must be at least 1, got %d\n", c.name, c.v)
+			os.Exit(2)
+		}
 	}
 	if err := run(s); err != nil {
 		fmt.Fprintln(os.Stderr, "bench:", err)
@@ -47,6 +65,34 @@ func main() {
 }
 
 func run(s settings) error {
+	parts := map[string]bool{}
+	for _, p := range strings.Split(s.Parts, ",") {
+		switch p = strings.TrimSpace(p); p {
+		case "visible", "search":
+			parts[p] = true
+		case "":
+		default:
+			return fmt.Errorf("BENCH_PARTS: unknown part %q (visible, search)", p)
+		}
+	}
+	if parts["visible"] {
+		if err := runVisible(s); err != nil {
+			return err
+		}
+	}
+	if parts["search"] {
+		if parts["visible"] {
+			fmt.Println()
+		}
+		ctx, cancel := context.WithTimeout(context.Background(), 3*time.Hour)
+		defer cancel()
+		return runSearch(ctx, s.Search)
+	}
+	return nil
+}
+
+// runVisible measures publish-to-visible latency through the federation.
+func runVisible(s settings) error {
 	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Minute)
 	defer cancel()
 	dir, err := os.MkdirTemp("/var/tmp", "portalhub-bench-")
@@ -99,13 +145,13 @@ func run(s settings) error {
 	return nil
 }
 
-type summary struct{ p50, p95 time.Duration }
+type summary struct{ p50, p95, p99 time.Duration }
 
 func summarize(d []time.Duration) summary {
 	s := append([]time.Duration(nil), d...)
 	sort.Slice(s, func(i, j int) bool { return s[i] < s[j] })
 	at := func(q float64) time.Duration { return s[int(q*float64(len(s)-1))] }
-	return summary{p50: at(0.50), p95: at(0.95)}
+	return summary{p50: at(0.50), p95: at(0.95), p99: at(0.99)}
 }
 
 func ms(d time.Duration) string { return fmt.Sprintf("%.2f ms", float64(d.Microseconds())/1000) }

@@ -51,7 +51,7 @@ func (s *Store) Apply(ctx context.Context, tenant string, p *contentrules.Prepar
 		var resp *pb.PublishResponse
 		err := pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
 			var err error
-			resp, err = applyTx(ctx, tx, tenant, item, hash)
+			resp, err = applyTx(ctx, tx, tenant, item, hash, !s.skipIndex.Load())
 			return err
 		})
 		if err == nil {
@@ -69,7 +69,7 @@ func (s *Store) Apply(ctx context.Context, tenant string, p *contentrules.Prepar
 	}
 }
 
-func applyTx(ctx context.Context, tx pgx.Tx, tenant string, item *pb.ContentItem, hash [32]byte) (*pb.PublishResponse, error) {
+func applyTx(ctx context.Context, tx pgx.Tx, tenant string, item *pb.ContentItem, hash [32]byte, index bool) (*pb.PublishResponse, error) {
 	id := item.GetContentId()
 	version := item.GetVersion()
 	hashHex := hex.EncodeToString(hash[:])
@@ -150,8 +150,10 @@ func applyTx(ctx context.Context, tx pgx.Tx, tenant string, item *pb.ContentItem
 	if err != nil {
 		return nil, err
 	}
-	if err := indexItem(ctx, tx, tenant, item, publishedAt, takenDown); err != nil {
-		return nil, err
+	if index {
+		if err := indexItem(ctx, tx, tenant, item, publishedAt, takenDown); err != nil {
+			return nil, err
+		}
 	}
 
 	msgID := events.ContentMsgID(tenant, id, version, hashHex)

@@ -77,6 +77,25 @@ func TestIndexFollowsVisibility(t *testing.T) {
 	}
 }
 
+// TestSkipSearchIndex: the bench's reference store applies pushes without
+// touching the index, and only that store.
+func TestSkipSearchIndex(t *testing.T) {
+	s := newStore(t)
+	if _, err := push(t, s, "tenant-a", article("bao-cao", 1, "Báo cáo kinh tế", "bao-cao")); err != nil {
+		t.Fatal(err)
+	}
+	s.SkipSearchIndex()
+	if _, err := push(t, s, "tenant-a", article("le-hoi", 1, "Lễ hội biển", "le-hoi-bien")); err != nil {
+		t.Fatal(err)
+	}
+	if got := count(t, s, `SELECT count(*) FROM items`); got != 2 {
+		t.Fatalf("%d items stored, want 2", got)
+	}
+	if got, want := findable(t, s, "bao cao")+findable(t, s, "le hoi"), 1; got != want {
+		t.Errorf("%d documents findable, want %d (the one pushed before SkipSearchIndex)", got, want)
+	}
+}
+
 func TestIndexReadsAttachments(t *testing.T) {
 	s := newStore(t)
 	ctx := context.Background()

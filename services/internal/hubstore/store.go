@@ -8,6 +8,7 @@ import (
 	"context"
 	"fmt"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/jackc/pgx/v5/pgxpool"
@@ -27,6 +28,9 @@ type Store struct {
 	catMu        sync.RWMutex
 	categoryList []*pb.Category
 	categories   contentrules.Categories
+
+	// skipIndex: see SkipSearchIndex.
+	skipIndex atomic.Bool
 
 	stop chan struct{}
 	done chan struct{}
@@ -51,6 +55,12 @@ func Open(ctx context.Context, url string) (*Store, error) {
 	go s.refreshLoop()
 	return s, nil
 }
+
+// SkipSearchIndex makes Apply store pushes without writing the search index,
+// as the hub did before search: the reference make bench measures the
+// index's cost to publishing against. Never for a hub that serves searches,
+// whose index would then miss changes.
+func (s *Store) SkipSearchIndex() { s.skipIndex.Store(true) }
 
 // Pool returns the connection pool, for the outbox relay and readiness checks.
 func (s *Store) Pool() *pgxpool.Pool { return s.pool }

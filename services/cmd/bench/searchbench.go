@@ -1,0 +1,338 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"math/rand/v2"
+	"os"
+	"sync"
+	"time"
+
+	"github.com/jackc/pgx/v5/pgxpool"
+
+	"github.com/portalhub/portalhub/services/hubread"
+	"github.com/portalhub/portalhub/services/hubschema"
+	"github.com/portalhub/portalhub/services/internal/hubstore"
+	"github.com/portalhub/portalhub/services/pgcluster"
+	"github.com/portalhub/portalhub/services/search"
+)
+
+// The search benchmark (issue 8 point 6): a private hub database seeded
+// with generated items through the hub's write path, its index built as
+// `hubctl search reindex` builds it, then measured beside references from
+// the same run:
+//
+//   - ranked top-20 search (hubread.Search, as the page and the API run
+//     it) over a fixed mixed query set, beside fetching the same 20 rows by
+//     primary key;
+//   - the index build per item, beside storing the items without it;
+//   - the index's size per item, beside the size of the items themselves;
+//   - publish throughput (hubstore.Apply) with the index, beside without.
+
+// searchSettings are the search benchmark's settings.
+type searchSettings struct {
+	Items, Tenants, Rounds, Publishes, Workers int
+	Keep                                       bool
+}
+
+// benchQuery is one query of the fixed set, with its filters: tenant is
+// a tenant's number (0: any), from a number of days back (0: any).
+type benchQuery struct {
+	q                      string
+	tenant                 int
+	kind, category, locale string
+	days                   int
+}
+
+// benchQueries: one to five words, with and without diacritics, old tone
+// placement, acronyms, legal numbers, phrases, exclusion and OR, English
+// and Russian, and filters.
+var benchQueries = []benchQuery{
+	{q: "du lịch"}, {q: "du lich"}, {q: "lễ hội"}, {q: "le hoi", days: 366},
+	{q: "thủ tục hành chính"}, {q: "thu tuc hanh chinh"}, {q: "TTHC"}, {q: "thu tuc hanh chinh", tenant: 3},
+	{q: "chuyển đổi số"}, {q: "chuyen doi so", tenant: 7}, {q: "công nghệ thông tin"}, {q: `"cải cách hành chính"`},
+	{q: "nông nghiệp công nghệ cao"}, {q: "sầu riêng"}, {q: "sau rieng", kind: "article"},
+	{q: "bảo hiểm y tế"}, {q: "bao hiem y te", days: 366}, {q: "phòng chống thiên tai"}, {q: "nước sạch nông thôn"},
+	{q: "rác thải nhựa", tenant: 12}, {q: "khánh hòa"}, {q: "KHANH HOA"}, {q: "hoà"}, {q: "Nha Trang"},
+	{q: "ninh hoa", category: "news"}, {q: "xã Diên Khánh"}, {q: "Nguyễn Văn Hùng"}, {q: "nguyen thi lan"},
+	{q: "quyết định"}, {q: "15/2024/QĐ-UBND"}, {q: "15 2024"}, {q: "quyet dinh", kind: "legal_document"},
+	{q: "UBND"}, {q: "giấy phép xây dựng"}, {q: "cap giay phep xay dung", days: 31},
+	{q: "tourism", locale: "en"}, {q: "public services"}, {q: "digital transformation"}, {q: "health insurance", locale: "en"},
+	{q: "туризм"}, {q: "цифровая трансформация"}, {q: "порталы"},
+	{q: "du lịch -nha trang"}, {q: "điện OR nước"}, {q: "học sinh giỏi", days: 366}, {q: "tuyen sinh lop 10"},
+	{q: "giáo viên", tenant: 20, days: 366}, {q: "đấu thầu", category: "procurement"},
+}
+
+func runSearch(ctx context.Context, s searchSettings) error {
+	dir, err := os.MkdirTemp("/var/tmp", "portalhub-bench-search-")
+	if err != nil {
+		return err
+	}
+	// Ephemeral (no fsync): commits cost no disk flush, so the index's
+	// share of a publish shows in full.
+	cluster, err := pgcluster.Start(ctx, pgcluster.Config{Dir: dir, Ephemeral: true, Timeout: 2 * time.Minute})
+	if err != nil {
+		return err
+	}
+	url := cluster.URL("postgres")
+	if s.Keep {
+		fmt.Fprintf(os.Stderr, "BENCH_SEARCH_KEEP: the database stays at %s (stop: pg_ctl stop -D %s/data as postgres)\n", url, cluster.Dir())
+	} else {
+		defer os.RemoveAll(dir)
+		defer os.RemoveAll(cluster.Dir())
+		defer cluster.Stop()
+	}
+	if err := hubschema.Migrate(ctx, url); err != nil {
+		return err
+	}
+	hub, err := hubstore.Open(ctx, url)
+	if err != nil {
+		return err
+	}
+	defer hub.Close()
+	plain, err := hubstore.Open(ctx, url)
+	if err != nil {
+		return err
+	}
+	defer plain.Close()
+	plain.SkipSearchIndex()
+	if err := addTenants(ctx, hub, s.Tenants); err != nil {
+		return err
+	}
+	gen, err := newTextGen(".")
+	if err != nil {
+		return err
+	}
+	now := time.Now()
+
+	fmt.Printf("search: seeding %d items over %d tenants (%d workers)...\n", s.Items, s.Tenants, s.Workers)
+	start := time.Now()
+	applying, err := seed(ctx, plain, gen, s.Items, s.Tenants, s.Workers, now)
+	if err != nil {
+		return fmt.Errorf("seed: %w", err)
+	}
+	fmt.Printf("search: seeded in %s; building the index (hubctl search reindex)...\n", time.Since(start).Round(time.Second))
+	start = time.Now()
+	last := time.Time{}
+	err = hub.Reindex(ctx, func(done, total int) {
+		if time.Since(last) > 15*time.Second {
+			last = time.Now()
+			fmt.Fprintf(os.Stderr, "  indexed %d of %d items (%s)\n", done, total, time.Since(start).Round(time.Second))
+		}
+	})
+	if err != nil {
+		return fmt.Errorf("reindex: %w", err)
+	}
+	build := time.Since(start)
+
+	pool, err := pgxpool.New(ctx, url)
+	if err != nil {
+		return err
+	}
+	defer pool.Close()
+	var docs, en, ru, indexBytes, ginBytes, vocabBytes, itemBytes int64
+	err = pool.QueryRow(ctx, `SELECT (SELECT count(*) FROM search_docs), (SELECT count(*) FROM search_docs WHERE locale = 'en'),
+		(SELECT count(*) FROM search_docs WHERE locale = 'ru'), pg_total_relation_size('search_docs'),
+		pg_relation_size('search_docs_tsv'), pg_total_relation_size('search_vocabulary'),
+		pg_total_relation_size('items') + pg_total_relation_size('item_translations')`).
+		Scan(&docs, &en, &ru, &indexBytes, &ginBytes, &vocabBytes, &itemBytes)
+	if err != nil {
+		return err
+	}
+
+	fmt.Printf("search: publishing %d revisions with and %d without the index (%d workers)...\n", s.Publishes, s.Publishes, s.Workers)
+	with, without, err := publishThroughput(ctx, hub, plain, gen, s, now)
+	if err != nil {
+		return fmt.Errorf("publish throughput: %w", err)
+	}
+
+	fmt.Printf("search: %d queries × %d rounds...\n", len(benchQueries), s.Rounds)
+	found, pk, empty, err := searchLatency(ctx, pool, s, now)
+	if err != nil {
+		return err
+	}
+
+	sr, pr := summarize(found), summarize(pk)
+	n := float64(s.Items)
+	fmt.Println()
+	fmt.Printf("search: %d items, %d documents (vi; en %.0f%%, ru %.0f%%), %d tenants; %d searches (%d found nothing)\n",
+		s.Items, docs, 100*float64(en)/n, 100*float64(ru)/n, s.Tenants, len(found), empty)
+	fmt.Printf("%-44s %14s   %-40s %14s %8s\n", "measurement", "figure", "reference (same run)", "reference", "ratio")
+	row := func(what, fig, ref, refFig string, r float64) {
+		fmt.Printf("%-44s %14s   %-40s %14s %8s\n", what, fig, ref, refFig, fmt.Sprintf("×%.2f", r))
+	}
+	row("ranked top-20 search p50", ms(sr.p50), "fetch of the same 20 rows by key p50", ms(pr.p50), ratio(sr.p50, pr.p50))
+	row("ranked top-20 search p95", ms(sr.p95), "fetch of the same 20 rows by key p95", ms(pr.p95), ratio(sr.p95, pr.p95))
+	row("ranked top-20 search p99", ms(sr.p99), "fetch of the same 20 rows by key p99", ms(pr.p99), ratio(sr.p99, pr.p99))
+	buildPer, storePer := build.Seconds()*1000/n, applying.Seconds()*1000/n
+	row("index build (reindex), per item", fmt.Sprintf("%.2f ms", buildPer), "storing the item without the index", fmt.Sprintf("%.2f ms", storePer), buildPer/storePer)
+	row("index size per item", kb(float64(indexBytes+vocabBytes)/n), "the items' own tables, per item", kb(float64(itemBytes)/n), float64(indexBytes+vocabBytes)/float64(itemBytes))
+	row("publish throughput with the index", fmt.Sprintf("%.0f /s", with), "without the index", fmt.Sprintf("%.0f /s", without), with/without)
+	fmt.Printf("index build: %s in all; index %s (its GIN index %s, vocabulary %s)\n",
+		build.Round(time.Second), mb(indexBytes), mb(ginBytes), mb(vocabBytes))
+	fmt.Printf("aims: p95 ≤ 20 ms: %s; p95 ≤ 8× the key fetch: %s; publishing ≤ 25%% slower with the index: %s\n",
+		yes(sr.p95 <= 20*time.Millisecond), yes(ratio(sr.p95, pr.p95) <= 8), yes(with >= 0.75*without))
+	return nil
+}
+
+// searchLatency runs every query of the set s.Rounds times (after one
+// round to warm the caches), each search followed by the fetch of its rows
+// by primary key. It returns both durations and how many searches found
+// nothing.
+func searchLatency(ctx context.Context, pool *pgxpool.Pool, s searchSettings, now time.Time) (found, pk []time.Duration, empty int, err error) {
+	read := hubread.New(pool)
+	syn, err := read.Synonyms(ctx)
+	if err != nil {
+		return nil, nil, 0, err
+	}
+	params := make([]hubread.SearchParams, len(benchQueries))
+	for i, bq := range benchQueries {
+		q, err := search.Parse(bq.q, syn)
+		if err != nil {
+			return nil, nil, 0, fmt.Errorf("parse %q: %w", bq.q, err)
+		}
+		p := hubread.SearchParams{Query: q, Kind: bq.kind, Category: bq.category, Locale: bq.locale, PageLocale: "vi", Page: 1}
+		if bq.tenant > 0 {
+			p.Tenant = tenantID(bq.tenant - 1)
+		}
+		if bq.days > 0 {
+			p.From = now.AddDate(0, 0, -bq.days)
+		}
+		params[i] = p
+	}
+	for round := 0; round <= s.Rounds; round++ {
+		for _, p := range params {
+			start := time.Now()
+			res, err := read.Search(ctx, p)
+			if err != nil {
+				return nil, nil, 0, fmt.Errorf("search %q: %w", p.Query.Normalized(), err)
+			}
+			took := time.Since(start)
+			var tenants, ids, locales []string
+			for _, h := range res.Hits {
+				tenants, ids, locales = append(tenants, h.Tenant), append(ids, h.ContentID), append(locales, h.Locale)
+			}
+			start = time.Now()
+			rows, err := pool.Query(ctx, `
+				SELECT d.tenant_id, d.content_id, d.locale, d.kind, d.category, d.published_at, d.title, d.summary, left(d.body, 20000)
+				FROM unnest($1::text[], $2::text[], $3::text[]) k (t, c, l)
+				JOIN search_docs d ON d.tenant_id = k.t AND d.content_id = k.c AND d.locale = k.l`, tenants, ids, locales)
+			if err != nil {
+				return nil, nil, 0, err
+			}
+			got := 0
+			for rows.Next() {
+				got++
+			}
+			rows.Close()
+			if err := rows.Err(); err != nil {
+				return nil, nil, 0, err
+			}
+			keyed := time.Since(start)
+			if got != len(res.Hits) {
+				return nil, nil, 0, fmt.Errorf("search %q: %d rows fetched by key of %d found", p.Query.Normalized(), got, len(res.Hits))
+			}
+			if round == 0 {
+				continue
+			}
+			found, pk = append(found, took), append(pk, keyed)
+			if len(res.Hits) == 0 {
+				empty++
+			}
+		}
+	}
+	return found, pk, empty, nil
+}
+
+// publishThroughput applies s.Publishes new revisions of random items
+// through hub (which writes the index) and as many through plain (which
+// does not), in alternating blocks so that both meet the same database,
+// with s.Workers publishing at once. Revisions are generated and prepared
+// beforehand: only Apply is timed. It returns publishes per second.
+func publishThroughput(ctx context.Context, hub, plain *hubstore.Store, g *textGen, s searchSettings, now time.Time) (with, without float64, err error) {
+	const block = 100
+	r := rand.New(rand.NewPCG(42, 42))
+	version := map[int]uint64{}
+	revision := func() (prepared, error) {
+		i := r.IntN(s.Items)
+		if version[i] == 0 {
+			version[i] = 1
+		}
+		version[i]++
+		return g.prepare(hub, i, s.Tenants, version[i], now)
+	}
+	var withTime, withoutTime time.Duration
+	var withN, withoutN int
+	for done := 0; done < 2*s.Publishes; done += block {
+		n := min(block, 2*s.Publishes-done)
+		batch := make([]prepared, n)
+		for i := range batch {
+			if batch[i], err = revision(); err != nil {
+				return 0, 0, err
+			}
+		}
+		store := hub
+		if (done/block)%2 == 1 {
+			store = plain
+		}
+		took, err := applyAll(ctx, store, batch, s.Workers)
+		if err != nil {
+			return 0, 0, err
+		}
+		if store == hub {
+			withTime, withN = withTime+took, withN+n
+		} else {
+			withoutTime, withoutN = withoutTime+took, withoutN+n
+		}
+	}
+	return float64(withN) / withTime.Seconds(), float64(withoutN) / withoutTime.Seconds(), nil
+}
+
+// applyAll applies batch with workers goroutines and returns the time it
+// took.
+func applyAll(ctx context.Context, store *hubstore.Store, batch []prepared, workers int) (time.Duration, error) {
+	work := make(chan prepared)
+	errs := make(chan error, workers)
+	var wg sync.WaitGroup
+	start := time.Now()
+	for w := 0; w < workers; w++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for p := range work {
+				if _, err := store.Apply(ctx, p.tenant, p.p); err != nil {
+					errs <- err
+					return
+				}
+			}
+		}()
+	}
+	for _, p := range batch {
+		select {
+		case work <- p:
+		case err := <-errs:
+			close(work)
+			wg.Wait()
+			return 0, err
+		}
+	}
+	close(work)
+	wg.Wait()
+	took := time.Since(start)
+	select {
+	case err := <-errs:
+		return 0, err
+	default:
+	}
+	return took, nil
+}
+
+func kb(b float64) string { return fmt.Sprintf("%.1f kB", b/1024) }
+func mb(b int64) string   { return fmt.Sprintf("%.0f MB", float64(b)/(1<<20)) }
+
+func yes(ok bool) string {
+	if ok {
+		return "met"
+	}
+	return "MISSED"
+}
