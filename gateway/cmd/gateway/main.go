@@ -38,6 +38,8 @@ func main() {
 	set.String(&cfg.NATSCAFile, "NATS_CA_FILE", "", "CA of NATS's TLS certificate, when it is not in the system's pool")
 	set.String(&cfg.ReadyFile, "PORTALHUB_READY_FILE", "", `file to write {"http": "host:port"} to once listening`)
 	set.Bool(&cfg.Dev, "GATEWAY_DEV", false, "development mode: re-parse templates on every request")
+	set.Bool(&cfg.Adverts, "GATEWAY_ADVERTS", false,
+		"show the advertising slot (Article 13) on the highlights section: the hub's advertisements in their period, labelled as advertising; off by default")
 	set.String(&cfg.TemplateDir, "GATEWAY_TEMPLATE_DIR", "", "in development mode, read templates from this folder instead of the binary")
 	set.Int(&cfg.CacheMB, "GATEWAY_CACHE_MB", 256, "page cache size bound in MiB")
 	set.Duration(&cfg.CacheMaxStale, "GATEWAY_CACHE_MAX_STALE", time.Second,
@@ -77,7 +79,7 @@ type settings struct {
 	SearchStatsURL                                     string
 	SearchStatsEvery                                   time.Duration
 	PublicURL, Hosts, TrustedProxies                   string
-	Dev                                                bool
+	Dev, Adverts                                       bool
 	CacheMB                                            int
 	TenantRefresh                                      time.Duration
 	ProvinceTenant                                     string
@@ -140,6 +142,7 @@ func run(log zerolog.Logger, cfg settings) error {
 	srv, err := portal.New(portal.Config{
 		SearchMisses: misses,
 		Store:        store, Cache: cache, Catalog: catalog, Log: log, Ops: ops, Dev: cfg.Dev, TemplateDir: cfg.TemplateDir,
+		Adverts:   cfg.Adverts,
 		PublicURL: cfg.PublicURL, Hosts: list(cfg.Hosts), TrustedProxies: list(cfg.TrustedProxies),
 		TenantRefresh: cfg.TenantRefresh, ProvinceTenant: cfg.ProvinceTenant,
 		ReadyDetail: func() map[string]any {

@@ -60,7 +60,18 @@ type sectionPage struct {
 
 // sectionPages are the categories (by code) whose section is more than a
 // list of their items. Keep sorted by code.
-var sectionPages = map[string]sectionPage{}
+var sectionPages = map[string]sectionPage{
+	"directory":    {Render: (*Server).directorySection},
+	"feedback":     {Params: []string{"page", "topic"}, Render: (*Server).questionsSection},
+	"highlights":   {Params: []string{"page"}, Render: (*Server).highlightsSection},
+	"introduction": {Params: []string{"page"}, Render: (*Server).standingSection},
+	"investment":   {Params: []string{"page"}, Render: (*Server).standingSection},
+	"leadership":   {Params: []string{"page", "week"}, Render: (*Server).leadershipSection},
+	"links":        {Render: (*Server).linksSection},
+	"organisation": {Render: (*Server).organisationSection},
+	"statistics":   {Render: (*Server).statisticsSection},
+	"tourism":      {Params: []string{"page"}, Render: (*Server).standingSection},
+}
 
 // genericSection is the page of a category not in sectionPages.
 var genericSection = sectionPage{Params: []string{"page"}, Render: (*Server).listSection}
@@ -177,6 +188,17 @@ type sectionView struct {
 // listSection is the page of a category that is a list of its items,
 // newest first, twenty to a page.
 func (s *Server) listSection(ctx context.Context, sec section) (*pagecache.Render, error) {
+	v, problem, err := s.sectionList(ctx, sec)
+	if err != nil {
+		return nil, err
+	}
+	return s.sectionPageRender("section", v, sec, problem)
+}
+
+// sectionList is the view of one page of a section's items, newest first:
+// the generic section's, and the part of the pages that show a list and
+// more (the leadership's, with its work schedule).
+func (s *Server) sectionList(ctx context.Context, sec section) (sectionView, *paramProblem, error) {
 	q := hubread.SectionQuery{Category: sec.Category.Code, Tenant: sec.TenantID()}
 	cur, problem := parsePageCursor(sec.Query.Get("page"), hubread.SectionKeyFields)
 	q.Cursor = cur
@@ -186,7 +208,7 @@ func (s *Server) listSection(ctx context.Context, sec section) (*pagecache.Rende
 	} else {
 		byID, _, err := s.tenantsByID(ctx)
 		if err != nil {
-			return nil, err
+			return sectionView{}, nil, err
 		}
 		tenants = byID
 	}
@@ -197,14 +219,14 @@ func (s *Server) listSection(ctx context.Context, sec section) (*pagecache.Rende
 		if errors.Is(err, hubread.ErrBadCursor) {
 			problem = errBadPage
 		} else if err != nil {
-			return nil, err
+			return sectionView{}, nil, err
 		}
 	}
 	v := sectionView{base: s.sectionBase(sec), Heading: sec.Category.Name(sec.Lang)}
 	v.Problem = problem.text(v.L)
 	v.Items = s.listed(sec.Lang, page.Rows, tenants)
-	v.Pager = newPager(sec.Path(sec.Lang), nil, q.Cursor, page.Prev, page.Next)
-	return s.sectionPageRender("section", v, sec, problem)
+	v.Pager = newPager(sec.Path(sec.Lang), sec.Query, q.Cursor, page.Prev, page.Next)
+	return v, problem, nil
 }
 
 // sectionBase is the frame of a section's page: its title, its

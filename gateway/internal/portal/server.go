@@ -78,6 +78,11 @@ type Config struct {
 	// pages' footer shows (managing agency, person responsible, address,
 	// licence); empty: the first tenant of kind province.
 	ProvinceTenant string
+	// Adverts turns the advertising slot on (Article 13: off unless the hub
+	// enables it; GATEWAY_ADVERTS): the highlights section then shows the
+	// advertisements the hub holds for the moment (hubread.Adverts),
+	// labelled as advertising. Off, the store is not even asked.
+	Adverts bool
 	// TrustedProxies are the IP addresses or CIDR prefixes of the reverse
 	// proxies in front of the gateway: X-Forwarded-Proto and
 	// X-Forwarded-For are believed only from them.
