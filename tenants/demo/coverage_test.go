@@ -160,3 +160,63 @@ func TestLegalRegisterCoverage(t *testing.T) {
 		t.Errorf("legal documents in %d sub-portals, want all 4", len(tenants))
 	}
 }
+
+// Every sub-portal has content of every kind and every section where a
+// real one would: the typed kinds, news, highlights, leadership, law and
+// policy, a standing page, the leadership's schedule for the week of 30
+// November 2026 and the next, and open and closed notices on that day.
+func TestSubPortalCoverage(t *testing.T) {
+	ts, err := Tenants()
+	if err != nil {
+		t.Fatal(err)
+	}
+	day := validityDay.Add(12 * time.Hour)
+	for _, tn := range ts {
+		items, err := Items(tn.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		kinds := map[portalhubv1.ContentKind]int{}
+		sections := map[string]bool{}
+		weeks := map[string]bool{}
+		open, closed := 0, 0
+		for _, it := range items {
+			kinds[it.GetKind()]++
+			switch it.GetKind() {
+			case portalhubv1.ContentKind_CONTENT_KIND_ARTICLE:
+				sections[it.GetCategory()] = true
+			case portalhubv1.ContentKind_CONTENT_KIND_PAGE:
+				sections["page:"+it.GetCategory()] = true
+			}
+			weeks[it.GetWorkSchedule().GetWeekOf()] = true
+			if n := it.GetProcurementNotice(); n != nil {
+				if n.GetClosesAt().AsTime().After(day) {
+					open++
+				} else {
+					closed++
+				}
+			}
+		}
+		for k := portalhubv1.ContentKind_CONTENT_KIND_ARTICLE; k <= portalhubv1.ContentKind_CONTENT_KIND_QUESTION_ANSWER; k++ {
+			if kinds[k] == 0 {
+				t.Errorf("%s: no %v", tn.ID, k)
+			}
+		}
+		for _, c := range []string{"news", "highlights", "leadership", "policy"} {
+			if !sections[c] {
+				t.Errorf("%s: no article in %s", tn.ID, c)
+			}
+		}
+		if !sections["page:introduction"] && !sections["page:investment"] && !sections["page:tourism"] {
+			t.Errorf("%s: no introduction, investment or tourism page", tn.ID)
+		}
+		for _, w := range []string{"2026-11-30", "2026-12-07"} {
+			if !weeks[w] {
+				t.Errorf("%s: no work schedule for the week of %s", tn.ID, w)
+			}
+		}
+		if open == 0 || closed == 0 {
+			t.Errorf("%s: %d open and %d closed notices on %s, want both", tn.ID, open, closed, validityDay.Format(time.DateOnly))
+		}
+	}
+}
