@@ -314,10 +314,20 @@ func TestRendersBoundedUnderEvents(t *testing.T) {
 
 	const ticks = 10
 	for tick := 0; tick < ticks; tick++ {
-		s, e := served.Load(), events.Load()
+		s, e, now := served.Load(), events.Load(), clk.Now()
+		// Each page must be rendered again in each interval of events
+		// (waited for, not timed: on a loaded machine the readers may take
+		// a while to come round), and at most once (checked below).
 		testenv.WaitFor(t, 10*time.Second, func() error {
 			if served.Load() < s+200 || events.Load() < e+200 {
 				return errors.New("not enough requests and events this tick")
+			}
+			mu.Lock()
+			defer mu.Unlock()
+			for key := range keys {
+				if renders[key][now] == 0 {
+					return fmt.Errorf("%s not yet rendered in the interval from %s", key, now.Format("15:04:05"))
+				}
 			}
 			return nil
 		})
