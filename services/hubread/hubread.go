@@ -334,6 +334,10 @@ type Item struct {
 	TakenDown      bool
 	TakedownReason string
 	TakenDownAt    time.Time
+	// AttachmentSizes are the sizes in bytes of the item's stored
+	// attachments by SHA-256 (lower-case hex); filled by ItemByID (and
+	// ItemBySlug) only.
+	AttachmentSizes map[string]int64
 }
 
 // Translation returns the item's translation in locale, or the Vietnamese
@@ -365,10 +369,23 @@ func (it *Item) Visible() bool {
 
 // ItemByID returns one item of a tenant.
 func (s *Store) ItemByID(ctx context.Context, tenant, contentID string) (*Item, error) {
-	it, err := scanItem(s.pool.QueryRow(ctx, `SELECT `+itemColumns+` FROM items i
-		WHERE i.tenant_id = $1 AND i.content_id = $2`, tenant, contentID))
+	var shas []string
+	var sizes []int64
+	it, err := scanItem(s.pool.QueryRow(ctx, `SELECT `+itemColumns+`, a.shas, a.sizes FROM items i
+		LEFT JOIN LATERAL (
+			SELECT array_agg(encode(b.sha256, 'hex')) AS shas, array_agg(b.size) AS sizes
+			FROM blobs b
+			WHERE b.sha256 IN (SELECT decode(x ->> 'sha256', 'hex')
+				FROM jsonb_array_elements(CASE WHEN jsonb_typeof(i.doc -> 'attachments') = 'array'
+					THEN i.doc -> 'attachments' ELSE '[]' END) x
+				WHERE x ->> 'sha256' ~ '^[0-9a-f]{64}$')) a ON true
+		WHERE i.tenant_id = $1 AND i.content_id = $2`, tenant, contentID), &shas, &sizes)
 	if err != nil {
 		return nil, notFound(err, "item %s/%s", tenant, contentID)
+	}
+	it.AttachmentSizes = make(map[string]int64, len(shas))
+	for i, sha := range shas {
+		it.AttachmentSizes[sha] = sizes[i]
 	}
 	return it, nil
 }

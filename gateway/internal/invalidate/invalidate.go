@@ -203,10 +203,16 @@ func (c *Consumer) handle(msg jetstream.Msg) {
 	tags := []pagecache.Tag{pagecache.ItemTag(tenant, contentID), pagecache.TenantItemsTag(tenant), pagecache.AnyContent}
 	var ev pb.ContentEvent
 	if err := proto.Unmarshal(msg.Data(), &ev); err != nil {
-		// No version to claim: invalidate the item's pages all the same.
+		// No version to claim: invalidate the item's pages all the same
+		// (and, its kind unknown, the legal documents' pages).
 		c.cfg.Log.Warn().Err(err).Str("subject", msg.Subject()).Msg("undecodable content event; its item's pages invalidated")
-		c.cfg.Cache.Invalidate(tags...)
+		c.cfg.Cache.Invalidate(append(tags, pagecache.LegalDocuments)...)
 		return
+	}
+	if ev.GetKind() == pb.ContentKind_CONTENT_KIND_LEGAL_DOCUMENT {
+		// A legal document's page shows the documents that replace or
+		// amend it, whatever their tenant.
+		tags = append(tags, pagecache.LegalDocuments)
 	}
 	// The event claims its version and invalidates the pages in one step.
 	// An older event than a version already read still invalidates: the

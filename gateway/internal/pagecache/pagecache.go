@@ -44,6 +44,12 @@ func TenantTag(tenant string) Tag { return Tag("tenant:" + tenant) }
 // every content event of the tenant invalidates it.
 func TenantItemsTag(tenant string) Tag { return Tag("tenant-items:" + tenant) }
 
+// LegalDocuments is the tag of pages that show what other legal documents,
+// of any tenant, state of a document (a legal document's page: replaced
+// by, amended by, and its validity, which those set); every legal
+// document's event invalidates it.
+const LegalDocuments Tag = "legal-documents"
+
 // ItemTag is the tag of pages that depend on one item.
 func ItemTag(tenant, contentID string) Tag { return Tag("item:" + tenant + "/" + contentID) }
 

@@ -10,8 +10,9 @@ import (
 	"github.com/portalhub/portalhub/services/hubread"
 )
 
-// Item pages of the kinds that show more than a details table: an
-// organisation unit (itemunit.go), a dataset (itemdataset.go), a week's
+// Item pages of the kinds that show more than a details table: a legal
+// document (itemlegal.go), a public service (itemservice.go), a
+// procurement notice (itemnotice.go), an organisation unit (itemunit.go), a dataset (itemdataset.go), a week's
 // work schedule (schedule.go), a question and its answer; and the table of
 // contents of the standing pages (toc.go). Each has its partial template
 // (_item_unit.html, ...), which item.html includes when its view is set.
@@ -61,6 +62,15 @@ func (s *Server) kindPage(ctx context.Context, v *itemView, lang string, it *hub
 	}
 	add := detailAdder{v: v}
 	switch d := doc.GetDetails().(type) {
+	case *pb.ContentItem_LegalDocument:
+		expires, err := s.legalItem(ctx, v, it.Tenant, it.ContentID)
+		// Its relations' other side and its validity are set by other
+		// documents, of any tenant.
+		return []pagecache.Tag{pagecache.LegalDocuments}, expires, err
+	case *pb.ContentItem_PublicService:
+		s.serviceItem(v, it)
+	case *pb.ContentItem_ProcurementNotice:
+		return nil, s.noticeItem(v, it), nil
 	case *pb.ContentItem_OrganisationUnit:
 		unitDetails(v, lang, d.OrganisationUnit, add)
 		tags, err := s.unitPage(ctx, v, lang, it, d.OrganisationUnit)

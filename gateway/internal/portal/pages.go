@@ -269,9 +269,12 @@ func (s *Server) itemView(origin, lang string, t hubread.Tenant, it *hubread.Ite
 	}
 	v.Editor, v.Approver = doc.GetEditor().GetName(), doc.GetApprover().GetName()
 	for _, a := range doc.GetAttachments() {
-		v.Attachments = append(v.Attachments, attachmentView{
-			Href: "/files/" + t.ID + "/" + it.ContentID + "/" + a.GetSha256(),
-			Name: a.GetFilename(), Title: a.GetTitle(), MediaType: a.GetMediaType()})
+		av := attachmentView{Href: "/files/" + t.ID + "/" + it.ContentID + "/" + a.GetSha256(),
+			Name: a.GetFilename(), Title: a.GetTitle(), MediaType: a.GetMediaType()}
+		if n, ok := it.AttachmentSizes[a.GetSha256()]; ok {
+			av.Size = formatSize(lang, n)
+		}
+		v.Attachments = append(v.Attachments, av)
 	}
 	s.details(&v, lang, it)
 	return v
@@ -281,10 +284,7 @@ func (s *Server) itemView(origin, lang string, t hubread.Tenant, it *hubread.Ite
 // in Vietnamese.
 func (s *Server) details(v *itemView, lang string, it *hubread.Item) {
 	l, doc := v.L, it.Doc
-	textLang := ""
-	if lang != i18n.Default {
-		textLang = i18n.Default
-	}
+	textLang := ownWordsLang(lang)
 	// row shows the tenant's own (Vietnamese) text; loc a localized value.
 	row := func(id, value string) {
 		if value != "" {
@@ -307,43 +307,6 @@ func (s *Server) details(v *itemView, lang string, it *hubread.Item) {
 		}
 	}
 	switch {
-	case doc.GetLegalDocument() != nil:
-		d := doc.GetLegalDocument()
-		loc("legal.number", d.GetNumber())
-		row("legal.type", d.GetDocumentType())
-		row("legal.issuer", d.GetIssuer())
-		row("legal.signer", d.GetSigner())
-		loc("legal.issued_on", d.GetIssuedOn())
-		loc("legal.effective_on", d.GetEffectiveOn())
-		loc("legal.expires_on", d.GetExpiresOn())
-		row("legal.field", d.GetField())
-		if d.GetValidity() != 0 {
-			loc("legal.validity", l.T("validity."+d.GetValidity().String()))
-		}
-	case doc.GetPublicService() != nil:
-		d := doc.GetPublicService()
-		loc("service.code", d.GetCode())
-		if d.GetLevel() > 0 {
-			loc("service.level", l.T("service.level_value", "Level", strconv.Itoa(int(d.GetLevel()))))
-		}
-		row("service.agency", d.GetAgency())
-		link("service.url", d.GetUrl())
-	case doc.GetProcurementNotice() != nil:
-		d := doc.GetProcurementNotice()
-		if d.GetNoticeType() != "" {
-			loc("procurement.type", l.T("procurement.type."+d.GetNoticeType()))
-		}
-		row("procurement.investor", d.GetInvestor())
-		if d.GetValueVnd() > 0 {
-			loc("procurement.value", l.T("procurement.value_vnd", "Value", formatNumber(lang, d.GetValueVnd())))
-		}
-		if d.GetOpensAt().IsValid() {
-			loc("procurement.opens_at", formatDateTime(l, d.GetOpensAt().AsTime()))
-		}
-		if d.GetClosesAt().IsValid() {
-			loc("procurement.closes_at", formatDateTime(l, d.GetClosesAt().AsTime()))
-		}
-		row("procurement.location", d.GetLocation())
 	case doc.GetDirectoryEntry() != nil:
 		d := doc.GetDirectoryEntry()
 		link("directory.url", d.GetUrl())

@@ -261,7 +261,7 @@ func TestPages(t *testing.T) {
 			rows[strings.TrimSpace(s.Find("th").Text())] = strings.TrimSpace(s.Find("td").Text())
 		})
 		for k, v := range map[string]string{"Document number": "15/2025/QĐ-UBND", "Document type": "Quyết định", "Issued by": "UBND tỉnh Khánh Hòa",
-			"Issued on": "2025-06-30", "Validity": "In force"} {
+			"Issued on": "30 June 2025", "Validity": "In force"} {
 			if rows[k] != v {
 				t.Errorf("legal row %q = %q, want %q (rows %v)", k, rows[k], v, rows)
 			}

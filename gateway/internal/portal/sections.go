@@ -61,16 +61,19 @@ type sectionPage struct {
 // sectionPages are the categories (by code) whose section is more than a
 // list of their items. Keep sorted by code.
 var sectionPages = map[string]sectionPage{
-	"directory":    {Render: (*Server).directorySection},
-	"feedback":     {Params: []string{"page", "topic"}, Render: (*Server).questionsSection},
-	"highlights":   {Params: []string{"page"}, Render: (*Server).highlightsSection},
-	"introduction": {Params: []string{"page"}, Render: (*Server).standingSection},
-	"investment":   {Params: []string{"page"}, Render: (*Server).standingSection},
-	"leadership":   {Params: []string{"page", "week"}, Render: (*Server).leadershipSection},
-	"links":        {Render: (*Server).linksSection},
-	"organisation": {Render: (*Server).organisationSection},
-	"statistics":   {Render: (*Server).statisticsSection},
-	"tourism":      {Params: []string{"page"}, Render: (*Server).standingSection},
+	"directory":       {Render: (*Server).directorySection},
+	"feedback":        {Params: []string{"page", "topic"}, Render: (*Server).questionsSection},
+	"highlights":      {Params: []string{"page"}, Render: (*Server).highlightsSection},
+	"introduction":    {Params: []string{"page"}, Render: (*Server).standingSection},
+	"investment":      {Params: []string{"page"}, Render: (*Server).standingSection},
+	"leadership":      {Params: []string{"page", "week"}, Render: (*Server).leadershipSection},
+	"legal":           {Params: legalParams, Render: (*Server).legalSection},
+	"links":           {Render: (*Server).linksSection},
+	"organisation":    {Render: (*Server).organisationSection},
+	"procurement":     {Params: noticeParams, Render: (*Server).noticesSection},
+	"public-services": {Params: serviceParams, Render: (*Server).servicesSection},
+	"statistics":      {Render: (*Server).statisticsSection},
+	"tourism":         {Params: []string{"page"}, Render: (*Server).standingSection},
 }
 
 // genericSection is the page of a category not in sectionPages.
@@ -202,19 +205,12 @@ func (s *Server) sectionList(ctx context.Context, sec section) (sectionView, *pa
 	q := hubread.SectionQuery{Category: sec.Category.Code, Tenant: sec.TenantID()}
 	cur, problem := parsePageCursor(sec.Query.Get("page"), hubread.SectionKeyFields)
 	q.Cursor = cur
-	tenants := map[string]hubread.Tenant{}
-	if sec.Tenant != nil {
-		tenants[sec.Tenant.ID] = *sec.Tenant
-	} else {
-		byID, _, err := s.tenantsByID(ctx)
-		if err != nil {
-			return sectionView{}, nil, err
-		}
-		tenants = byID
+	tenants, err := s.sectionTenants(ctx, sec)
+	if err != nil {
+		return sectionView{}, nil, err
 	}
 	var page hubread.Page[hubread.Listed]
 	if problem == nil {
-		var err error
 		page, err = s.cfg.Store.Section(ctx, q)
 		if errors.Is(err, hubread.ErrBadCursor) {
 			problem = errBadPage

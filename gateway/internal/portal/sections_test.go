@@ -83,7 +83,7 @@ func TestSectionPages(t *testing.T) {
 		if res.StatusCode != http.StatusOK {
 			t.Fatalf("status %d", res.StatusCode)
 		}
-		if got := texts(doc, "ol.items h3"); len(got) != 1 || got[0] != "Quyết định 15/2025/QĐ-UBND" {
+		if got := texts(doc, "table.register tbody th a"); len(got) != 1 || got[0] != "Quyết định 15/2025/QĐ-UBND" {
 			t.Errorf("legal section of sotttt = %q", got)
 		}
 		if _, doc = e.get(t, "/vi/nhatrang/tin-tuc-su-kien/"); fmt.Sprint(texts(doc, "ol.items h3")) != "[Tin phường]" {

@@ -119,6 +119,16 @@ func (s *Server) listed(lang string, ls []hubread.Listed, tenants map[string]hub
 	return out
 }
 
+// ownWordsLang is the lang attribute of a tenant's own words (always
+// Vietnamese: document types, agencies, fields) on a page in lang: "vi" on
+// another language's page, "" on a Vietnamese one.
+func ownWordsLang(lang string) string {
+	if lang != i18n.Default {
+		return i18n.Default
+	}
+	return ""
+}
+
 // formatDate and formatDateTime show a time in Vietnam's time zone with the
 // layout the catalogue gives for the language.
 func formatDate(l *i18n.Localizer, t time.Time) string {
@@ -132,6 +142,23 @@ func formatDateTime(l *i18n.Localizer, t time.Time) string {
 // formatNumber writes n with the language's digit grouping.
 func formatNumber(lang string, n int64) string {
 	return message.NewPrinter(language.Make(lang)).Sprintf("%d", n)
+}
+
+// formatSize writes a file's size for people: bytes, KB or MB (of 1024),
+// with one decimal and the language's decimal mark above a kilobyte.
+func formatSize(lang string, n int64) string {
+	p := message.NewPrinter(language.Make(lang))
+	unit := map[string][3]string{"ru": {"Б", "КБ", "МБ"}}[lang]
+	if unit[0] == "" {
+		unit = [3]string{"B", "KB", "MB"}
+	}
+	switch {
+	case n < 1024:
+		return p.Sprintf("%d %s", n, unit[0])
+	case n < 1024*1024:
+		return p.Sprintf("%.1f %s", float64(n)/1024, unit[1])
+	}
+	return p.Sprintf("%.1f %s", float64(n)/(1024*1024), unit[2])
 }
 
 // statusView is an error or unpublished page.
@@ -195,13 +222,20 @@ type itemView struct {
 	Schedule *scheduleView
 	Question *questionView
 	TOC      []tocEntry // a standing page's table of contents
+	// Legal, Service and Notice: itemlegal.go, itemservice.go, itemnotice.go.
+	Legal   *legalItemView
+	Service *serviceItemView
+	Notice  *noticeItemView
 }
 
 type detailRow struct {
 	Label, Value, Href string
+	Class              string // of the value (a legal document's validity)
 	Lang               string // "vi" when Value is the tenant's Vietnamese text on another language's page
 }
 
 type attachmentView struct {
 	Href, Name, Title, MediaType string
+	// Size is the file's size for people ("1,2 MB"); empty when unknown.
+	Size string
 }
