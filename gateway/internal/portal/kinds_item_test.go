@@ -222,8 +222,8 @@ func TestKindItemPages(t *testing.T) {
 				t.Errorf("no heading %s in the body", h)
 			}
 		}
-		if doc.Find("nav.toc li.toc-sub").Length() != 1 {
-			t.Error("the h3 is not a sub-entry")
+		if got := texts(doc, "nav.toc > ol > li > ul > li"); len(got) != 1 || got[0] != "Khí hậu" {
+			t.Errorf("sub-entries = %v, want the h3 below its h2", got)
 		}
 		// A unit's page is no standing page.
 		_, doc = e.get(t, "/vi/sokhcn/so-khoa-hoc-va-cong-nghe")

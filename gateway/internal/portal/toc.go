@@ -23,11 +23,11 @@ import (
 // contents.
 var standingCategories = map[string]bool{"introduction": true, "investment": true, "tourism": true}
 
-// tocEntry is a heading of the body: its text and the fragment that leads
-// to it; Sub marks a third-level heading under a second-level one.
+// tocEntry is a heading of the body: its text, the fragment that leads to
+// it, and, for a second-level heading, the third-level ones below it.
 type tocEntry struct {
 	Text, Href string
-	Sub        bool
+	Sub        []tocEntry
 }
 
 // minTOC is the fewest headings worth a table of contents.
@@ -46,6 +46,7 @@ func headingsTOC(body template.HTML) (template.HTML, []tocEntry) {
 		return body, nil
 	}
 	var toc []tocEntry
+	count := 0 // headings met
 	used := map[string]bool{}
 	var walk func(n *html.Node)
 	walk = func(n *html.Node) {
@@ -54,7 +55,13 @@ func headingsTOC(body template.HTML) (template.HTML, []tocEntry) {
 			if text != "" {
 				id := headingID(text, used)
 				n.Attr = append(withoutAttr(n.Attr, "id"), html.Attribute{Key: "id", Val: id})
-				toc = append(toc, tocEntry{Text: text, Href: "#" + id, Sub: n.DataAtom == atom.H3})
+				e := tocEntry{Text: text, Href: "#" + id}
+				if last := len(toc) - 1; n.DataAtom == atom.H3 && last >= 0 {
+					toc[last].Sub = append(toc[last].Sub, e)
+				} else {
+					toc = append(toc, e)
+				}
+				count++
 			}
 			return
 		}
@@ -65,7 +72,7 @@ func headingsTOC(body template.HTML) (template.HTML, []tocEntry) {
 	for _, n := range nodes {
 		walk(n)
 	}
-	if len(toc) < minTOC {
+	if count < minTOC {
 		return body, nil
 	}
 	var b strings.Builder
@@ -74,9 +81,6 @@ func headingsTOC(body template.HTML) (template.HTML, []tocEntry) {
 			return body, nil
 		}
 	}
-	// The first heading of the list is never a sub-entry: there is nothing
-	// to hang it below.
-	toc[0].Sub = false
 	return template.HTML(b.String()), toc // #nosec: rendered from the sanitised body's own nodes
 }
 
