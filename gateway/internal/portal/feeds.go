@@ -197,3 +197,49 @@ func (s *Server) provincialFeed(c *gin.Context, f feedFormat) error {
 	}
 	return s.serveFeed(c, feedList{Lang: lang}, f)
 }
+
+// firstSegmentFeed answers /{lang}/{word}/rss.xml (and atom.xml): the feed
+// of a provincial section when word is a category's slug (another
+// language's answers 301 to this language's), else of a sub-portal.
+func (s *Server) firstSegmentFeed(c *gin.Context, f feedFormat) error {
+	lang, err := langParam(c)
+	if err != nil {
+		return err
+	}
+	cats, err := s.categories(c.Request.Context())
+	if err != nil {
+		return err
+	}
+	word := c.Param("tenant")
+	if cat, in, ok := categoryBySlug(cats, lang, word); ok {
+		if in != lang {
+			s.redirectLocal(c, http.StatusMovedPermanently, "/"+lang+"/"+cat.Slug(lang)+"/"+f.file, "")
+			return nil
+		}
+		return s.serveFeed(c, feedList{Lang: lang, Category: &cat}, f)
+	}
+	return s.serveFeed(c, feedList{Lang: lang, Tenant: word}, f)
+}
+
+// tenantSectionFeed answers /{lang}/{tenant}/{category}/rss.xml (and
+// atom.xml), the feed of a sub-portal's section.
+func (s *Server) tenantSectionFeed(c *gin.Context, f feedFormat) error {
+	lang, err := langParam(c)
+	if err != nil {
+		return err
+	}
+	cats, err := s.categories(c.Request.Context())
+	if err != nil {
+		return err
+	}
+	id := c.Param("tenant")
+	cat, in, ok := categoryBySlug(cats, lang, c.Param("slug"))
+	if !ok {
+		return errNotFound
+	}
+	if in != lang {
+		s.redirectLocal(c, http.StatusMovedPermanently, "/"+lang+"/"+id+"/"+cat.Slug(lang)+"/"+f.file, "")
+		return nil
+	}
+	return s.serveFeed(c, feedList{Lang: lang, Tenant: id, Category: &cat}, f)
+}

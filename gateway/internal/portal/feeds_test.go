@@ -144,7 +144,7 @@ func TestFeedFollowsEvents(t *testing.T) {
 	}
 	e.publish(t, "nhatrang", news, pb.ContentChange_CONTENT_CHANGE_PUBLISHED)
 	testenv.WaitFor(t, 10*time.Second, func() error {
-		e.clock.Advance(1100 * time.Millisecond) // past the aggregate pages' stale time
+		e.clock.Advance(1100 * time.Millisecond)           // past the aggregate pages' stale time
 		_, body := e.do(t, http.MethodGet, "/vi/atom.xml") // stale (no-store) for a moment
 		f, err := gofeed.NewParser().ParseString(string(body))
 		if err != nil {
@@ -155,4 +155,59 @@ func TestFeedFollowsEvents(t *testing.T) {
 		}
 		return nil
 	})
+}
+
+// Every list has its feeds: a sub-portal's, a provincial section's and a
+// sub-portal's section's, in both formats; a section's slug in another
+// language answers 301 to this language's feed; a word that names nothing
+// is 404. List pages link their feeds (rel=alternate) and show a link to
+// subscribe.
+func TestListFeeds(t *testing.T) {
+	e := newEnv(t)
+	seedFeeds(t, e)
+	for _, tt := range []struct {
+		path, mediaType string
+		title           string
+		want            []string
+	}{
+		{"/vi/sotttt/rss.xml", "application/rss+xml", "Sở Thông tin và Truyền thông",
+			[]string{"Gói thầu số 1", "Ban Giám đốc", "Quyết định 15/2025/QĐ-UBND", "Lễ hội biển Nha Trang"}},
+		{"/en/news/atom.xml", "application/atom+xml", "News and events – Khanh Hoa Provincial Portal",
+			[]string{"Tin phường", "Nha Trang Sea Festival"}},
+		{"/ru/nhatrang/novosti/rss.xml", "application/rss+xml", "Новости и события – Phường Nha Trang", []string{"Новости квартала"}},
+		{"/vi/sotttt/van-ban-phap-luat/atom.xml", "application/atom+xml", "Văn bản pháp luật – Sở Thông tin và Truyền thông",
+			[]string{"Quyết định 15/2025/QĐ-UBND"}},
+	} {
+		f, _ := e.fetchFeed(t, tt.path, tt.mediaType)
+		if got := itemTitles(f); f.Title != tt.title || !slices.Equal(got, tt.want) {
+			t.Errorf("%s: %q with %q, want %q with %q", tt.path, f.Title, got, tt.title, tt.want)
+		}
+	}
+	for path, want := range map[string]string{
+		"/en/tin-tuc-su-kien/rss.xml":         "/en/news/rss.xml",
+		"/vi/sotttt/legal-documents/atom.xml": "/vi/sotttt/van-ban-phap-luat/atom.xml",
+	} {
+		res, _ := e.do(t, http.MethodGet, path)
+		if res.StatusCode != http.StatusMovedPermanently || res.Header.Get("Location") != want {
+			t.Errorf("%s: %d to %q, want 301 to %s", path, res.StatusCode, res.Header.Get("Location"), want)
+		}
+	}
+	for _, path := range []string{"/vi/khong-co/rss.xml", "/vi/sotttt/khong-co/rss.xml", "/vi/sotttt/le-hoi-bien/atom.xml"} {
+		if res, _ := e.do(t, http.MethodGet, path); res.StatusCode != http.StatusNotFound {
+			t.Errorf("%s: %d, want 404", path, res.StatusCode)
+		}
+	}
+	for page, feed := range map[string]string{"/vi/": "/vi/rss.xml", "/en/sotttt/": "/en/sotttt/rss.xml",
+		"/vi/tin-tuc-su-kien/": "/vi/tin-tuc-su-kien/rss.xml", "/ru/sotttt/struktura/": "/ru/sotttt/struktura/rss.xml"} {
+		_, doc := e.get(t, page)
+		if got := attr(doc, `head link[rel=alternate][type="application/rss+xml"]`, "href"); got != feed {
+			t.Errorf("%s links the RSS feed %q, want %q", page, got, feed)
+		}
+		if attr(doc, `head link[rel=alternate][type="application/atom+xml"]`, "href") == "" {
+			t.Errorf("%s links no Atom feed", page)
+		}
+		if got := attr(doc, "main .feeds a", "href"); got != feed {
+			t.Errorf("%s: subscribe link %q, want %q", page, got, feed)
+		}
+	}
 }

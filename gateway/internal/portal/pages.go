@@ -56,6 +56,7 @@ func (s *Server) home(c *gin.Context) error {
 			return nil, err
 		}
 		v := homeView{base: s.newBase(origin, lang, nil, nil), Latest: s.listed(lang, latest, byID)}
+		v.Feeds = feedLinksFor("/"+lang+"/", v.L.T("site.name"))
 		tags := []pagecache.Tag{pagecache.AnyContent}
 		for _, t := range tenants {
 			tags = append(tags, pagecache.TenantTag(t.ID))
@@ -101,6 +102,8 @@ func (s *Server) tenantHome(c *gin.Context) error {
 			Latest: s.listed(lang, latest, map[string]hubread.Tenant{id: t})}
 		v.Title = v.Name
 		s.forTenant(&v.base, t)
+		v.TenantName, v.TenantURL = v.Name, "/"+lang+"/"+id+"/"
+		v.Feeds = feedLinksFor(v.TenantURL, v.Name)
 		for _, cat := range cats {
 			if n := counts[cat.Code]; n > 0 {
 				v.Categories = append(v.Categories, categoryView{Name: cat.Name(lang), Count: n})

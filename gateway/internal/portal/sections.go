@@ -235,6 +235,11 @@ func (s *Server) sectionBase(sec section) base {
 	}
 	b.Crumbs = []crumb{{Name: sec.Category.Name(sec.Lang)}}
 	b.markNav(sec.Path(sec.Lang))
+	feedTitle := b.Title
+	if b.TenantName != "" {
+		feedTitle += " – " + b.TenantName
+	}
+	b.Feeds = feedLinksFor(sec.Path(sec.Lang), feedTitle)
 	if len(sec.Query) > 0 {
 		// A filtered or later page is not the section's canonical page:
 		// kept out of the index, its canonical the section's first page.

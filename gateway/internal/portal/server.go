@@ -223,6 +223,10 @@ func (s *Server) routes() error {
 	get("/:lang/privacy", s.handle(s.statement("privacy")))
 	get("/:lang/:tenant/:slug", s.handle(s.item))
 	get("/:lang/:tenant/:slug/", s.handle(s.tenantSection))
+	for _, f := range feedFormats {
+		get("/:lang/:tenant/"+f.file, s.handle(func(c *gin.Context) error { return s.firstSegmentFeed(c, f) }))
+		get("/:lang/:tenant/:slug/"+f.file, s.handle(func(c *gin.Context) error { return s.tenantSectionFeed(c, f) }))
+	}
 	e.NoRoute(s.checkHost, s.notFound)
 	s.engine = e
 	return nil

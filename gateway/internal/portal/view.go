@@ -58,6 +58,8 @@ type base struct {
 	PortalsURL                 string
 	// ProvincialURL is the provincial portal's home, on a sub-portal's pages.
 	ProvincialURL string
+	// Feeds are the RSS and Atom feeds of a list page (see feedLinksFor).
+	Feeds []feedLink
 }
 
 type langLink struct {
