@@ -280,6 +280,7 @@ func (s *Server) itemView(origin, lang string, t hubread.Tenant, it *hubread.Ite
 		v.Attachments = append(v.Attachments, av)
 	}
 	s.details(&v, lang, it)
+	itemSocial(&v, origin, it, published)
 	return v
 }
 

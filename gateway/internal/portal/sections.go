@@ -241,6 +241,8 @@ func (s *Server) sectionBase(sec section) base {
 	}
 	b.Feeds = feedLinksFor(sec.Path(sec.Lang), feedTitle)
 	if len(sec.Query) > 0 {
+		b.Self = sec.Origin + sec.Path(sec.Lang) + "?" + sec.Query.Encode()
+		b.PrintURL = printURL(sec.Path(sec.Lang), sec.Query.Encode())
 		// A filtered or later page is not the section's canonical page:
 		// kept out of the index, its canonical the section's first page.
 		b.NoIndex = true

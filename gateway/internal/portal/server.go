@@ -412,6 +412,9 @@ func (s *Server) cached(c *gin.Context, render func(ctx context.Context) (*pagec
 // cachedAs is cached with the cache key given: a page whose content
 // depends on query parameters is keyed by them too (see section).
 func (s *Server) cachedAs(c *gin.Context, key string, render func(ctx context.Context) (*pagecache.Render, error)) error {
+	if wantsPrint(c.Request) {
+		key, render = key+";print", forPrint(render)
+	}
 	a, err := s.cfg.Cache.Fetch(c.Request.Context(), key, render)
 	if err != nil {
 		return err

@@ -60,6 +60,11 @@ type base struct {
 	ProvincialURL string
 	// Feeds are the RSS and Atom feeds of a list page (see feedLinksFor).
 	Feeds []feedLink
+	// Self is the page's absolute URL (printed on paper), PrintURL its
+	// print view's (see print.go).
+	Self, PrintURL string
+	// Social is what the page tells the sites it is shared on.
+	Social social
 }
 
 type langLink struct {
@@ -79,7 +84,7 @@ func (s *Server) newBase(origin, lang string, pathFor func(lang string) string, 
 		pathFor = func(l string) string { return "/" + l + "/" }
 	}
 	b := base{L: s.cfg.Catalog.For(lang), Lang: lang, CSS: s.assets.URL("site.css"), HomeURL: "/" + lang + "/",
-		Canonical: origin + pathFor(lang)}
+		Canonical: origin + pathFor(lang), Self: origin + pathFor(lang), PrintURL: printURL(pathFor(lang), "")}
 	s.frame(&b)
 	for _, l := range i18n.Languages {
 		link := langLink{Lang: l, Name: s.cfg.Catalog.For(l).T("language.name"), Href: pathFor(l), Current: l == lang}
