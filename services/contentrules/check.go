@@ -1,6 +1,7 @@
 package contentrules
 
 import (
+	"slices"
 	"time"
 
 	pb "github.com/portalhub/portalhub/proto/gen/portalhub/v1"
@@ -20,8 +21,10 @@ func Check(item *pb.ContentItem, cats Categories) []Violation {
 }
 
 // CheckDraft is Check for an item not approved yet: the fields approval
-// sets (the version, the approver, the publication time) are not required;
-// everything else is checked as Check does.
+// sets (the version, the approver, the publication time) are not required,
+// and text an editor kept as typed may be in a legacy encoding
+// (LEGACY_ENCODING is Check's, at approval); everything else is checked as
+// Check does.
 func CheckDraft(item *pb.ContentItem, cats Categories) []Violation {
 	if item == nil {
 		return Check(nil, cats)
@@ -36,7 +39,7 @@ func CheckDraft(item *pb.ContentItem, cats Categories) []Violation {
 	if it.GetPublishedAt() == nil {
 		it.PublishedAt = timestamppb.New(time.Unix(0, 0))
 	}
-	return Check(it, cats)
+	return slices.DeleteFunc(Check(it, cats), func(v Violation) bool { return v.Reason == ReasonLegacyEncoding })
 }
 
 // ValidContentID reports whether s is a content id: 1 to MaxContentID

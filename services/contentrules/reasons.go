@@ -14,6 +14,7 @@ import (
 const (
 	ReasonRequired             = "REQUIRED"
 	ReasonInvalidUTF8          = "INVALID_UTF8"
+	ReasonLegacyEncoding       = "LEGACY_ENCODING"
 	ReasonTooLong              = "TOO_LONG"
 	ReasonTooLarge             = "TOO_LARGE"
 	ReasonTooMany              = "TOO_MANY"
@@ -51,6 +52,7 @@ var reasonCodes = []struct {
 }{
 	{ReasonRequired, codes.InvalidArgument},
 	{ReasonInvalidUTF8, codes.InvalidArgument},
+	{ReasonLegacyEncoding, codes.InvalidArgument},
 	{ReasonTooLong, codes.InvalidArgument},
 	{ReasonTooLarge, codes.InvalidArgument},
 	{ReasonTooMany, codes.InvalidArgument},

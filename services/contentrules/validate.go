@@ -45,6 +45,7 @@ func validate(it *pb.ContentItem, cats Categories) []Violation {
 	v.checkCategory(it.GetCategory(), it.GetKind(), cats)
 
 	v.translations(it.GetTranslations())
+	v.legacyText(it.GetTranslations())
 
 	if n := len(it.GetAuthors()); n > MaxAuthors {
 		v.add("item.authors", ReasonTooMany, fmt.Sprintf("%d authors, limit %d", n, MaxAuthors),

@@ -581,3 +581,23 @@ func TestBlobsBelongToTheirTenants(t *testing.T) {
 		t.Errorf("new owner's header-only upload = %v, %v; want already present", got, err)
 	}
 }
+
+// Vietnamese text in a legacy encoding is refused at the hub, whatever
+// pushed it, with LEGACY_ENCODING naming the field (issue 10 point 6);
+// nothing is stored.
+func TestLegacyEncodingRefused(t *testing.T) {
+	h := startHub(t)
+	for _, tt := range []struct{ name, title, body, field string }{
+		{"TCVN3 title", "Th«ng b¸o vÒ viÖc x©y dùng c¶ng", "<p>Nội dung</p>", "item.translations[vi].title"},
+		{"UTF-8 read as Windows-1252 in the body", "Thông báo", "<p>Quyáº¿t Ä‘á»‹nh sá»‘ 15</p>", "item.translations[vi].body_html"},
+	} {
+		_, err := h.client.Publish(h.as("so-gd"), &pb.PublishRequest{Item: item("thong-bao", 1, tt.title, tt.body)})
+		wantRefusal(t, tt.name, err, codes.InvalidArgument, contentrules.ReasonLegacyEncoding)
+		if vs := contentrules.ViolationsOf(err); len(vs) != 1 || vs[0].Field != tt.field || vs[0].MessageVI == "" {
+			t.Errorf("%s: violations %+v, want one at %s with a Vietnamese message", tt.name, vs, tt.field)
+		}
+	}
+	if n := h.count(t, `SELECT count(*) FROM items`); n != 0 {
+		t.Errorf("items = %d, want 0", n)
+	}
+}

@@ -50,7 +50,11 @@ func TestBackOfficeAPIAndHubAgree(t *testing.T) {
 			if !slices.Equal(hub, c.want) {
 				t.Errorf("the hub says %v, the table %v", hub, c.want)
 			}
-			if !slices.Equal(backOffice, hub) {
+			if backOfficeConverts[c.name] {
+				if backOffice != nil {
+					t.Errorf("the back office says %v, want the text converted and the item accepted", backOffice)
+				}
+			} else if !slices.Equal(backOffice, hub) {
 				t.Errorf("the back office says %v, the hub %v", backOffice, hub)
 			}
 			if !slices.Equal(apiVerdict, hub) {
@@ -288,8 +292,22 @@ func agreementCases(dataSHA, chartSHA string) []agreementCase {
 		{"details of another kind", article(func(it *pb.ContentItem) {
 			it.Details = &pb.ContentItem_LegalDocument{LegalDocument: legal}
 		}), []string{contentrules.ReasonDetailsMismatch}},
+		{"broken Vietnamese title", article(func(it *pb.ContentItem) {
+			it.Translations[0].Title = "Th«ng bao khan cÊp vÒ b·o sè 5 ¬ ¬¬ ¸¸"
+		}),
+			[]string{contentrules.ReasonLegacyEncoding}},
+		// The back office converts legacy text as it is typed (the editor
+		// sees a notice); the API and the hub, which convert nothing, refuse.
+		{"title in TCVN3", article(func(it *pb.ContentItem) { it.Translations[0].Title = "Th«ng b¸o vÒ viÖc x©y dùng c¶ng" }),
+			[]string{contentrules.ReasonLegacyEncoding}},
+		{"summary as UTF-8 read as Windows-1252", article(func(it *pb.ContentItem) { it.Translations[0].Summary = "Quyáº¿t Ä‘á»‹nh sá»‘ 15" }),
+			[]string{contentrules.ReasonLegacyEncoding}},
 	}
 }
+
+// backOfficeConverts names the cases whose text the back office converts
+// to Unicode (accepting the item) where the API and the hub refuse it.
+var backOfficeConverts = map[string]bool{"title in TCVN3": true, "summary as UTF-8 read as Windows-1252": true}
 
 // hubVerdict is what the hub's ingest server decides: Prepare on the item as
 // the sub-portal pushes it (with its first version).

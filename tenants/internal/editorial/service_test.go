@@ -8,6 +8,7 @@ import (
 	"time"
 
 	pb "github.com/portalhub/portalhub/proto/gen/portalhub/v1"
+	"github.com/portalhub/portalhub/services/contentrules"
 	"github.com/portalhub/portalhub/services/testenv"
 	"github.com/portalhub/portalhub/tenants/internal/accounts"
 	"github.com/portalhub/portalhub/tenants/internal/editorial"
@@ -604,5 +605,37 @@ func TestRoyaltiesPerPeriodAndCSV(t *testing.T) {
 	totals := editorial.RoyaltyTotals(lines)
 	if len(totals) != 2 || totals[1].Name != "Lê Thị Hoa" || totals[1].AmountVND != 500000 {
 		t.Errorf("totals = %+v", totals)
+	}
+}
+
+// Text kept as typed in a legacy encoding may stay in a draft, but the hub
+// refuses it (issue 10 point 6), so approval refuses it at once with the
+// hub's reason, naming the field, and pushes nothing.
+func TestApprovalRefusesTextKeptInALegacyEncoding(t *testing.T) {
+	ctx := context.Background()
+	svc, st := newService(t, editorial.Board{})
+	legacy := "Th«ng b¸o vÒ viÖc x©y dùng c¶ng" // TCVN3 (ABC) read as Windows-1252
+	ch := article("cang", legacy, "Nội dung")
+	rev, err := svc.SaveDraft(ctx, author1, 0, ch, map[string]bool{"texts[vi].title": true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if rev.Change.Texts["vi"].Title != legacy {
+		t.Fatalf("kept as typed: title %q", rev.Change.Texts["vi"].Title)
+	}
+	if rev, err = svc.Submit(ctx, author1, rev.ID); err != nil {
+		t.Fatal(err)
+	}
+	if rev, err = svc.Submit(ctx, editor, rev.ID); err != nil {
+		t.Fatal(err)
+	}
+	before := snapshot(t, st)
+	_, err = svc.Approve(ctx, approver, rev.ID, nil, nil)
+	if e := errs.As(err); e == nil || e.Kind != errs.InvalidArgument || e.Reason != contentrules.ReasonLegacyEncoding ||
+		!strings.Contains(e.Field, "title") || e.MessageVI == "" {
+		t.Errorf("approval of a title kept in TCVN3: %v (%+v), want LEGACY_ENCODING on the title", err, e)
+	}
+	if after := snapshot(t, st); after != before {
+		t.Errorf("a refused approval changed the database")
 	}
 }

@@ -70,7 +70,7 @@ func prepare(ch Change, keepAsTyped map[string]bool, cats contentrules.Categorie
 				r := vnenc.Check(s) // Art. 7.6
 				switch {
 				case r.Broken:
-					return Change{}, nil, errs.Invalid(field, "the text looks broken: "+r.Reason,
+					return Change{}, nil, errs.Refused(field, contentrules.ReasonLegacyEncoding, "the text looks broken: "+r.Reason,
 						fmt.Sprintf("%s: văn bản có vẻ bị lỗi mã hoá, không lưu được. %s", fieldVI(field), r.ReasonVI))
 				case r.Converted && !keepAsTyped[field]:
 					after := norm.NFC.String(r.Text)

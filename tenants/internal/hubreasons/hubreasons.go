@@ -44,6 +44,14 @@ var catalogue = map[string]entry{
 			"The text holds bytes that are not valid UTF-8, usually pasted from a document in a legacy encoding (TCVN3, VNI).",
 			"Retype or paste the text again as Unicode, check the accented letters, then submit again."),
 	},
+	"LEGACY_ENCODING": {
+		vi: ex("Văn bản dùng bảng mã cũ",
+			"Tiêu đề, tóm tắt hoặc nội dung tiếng Việt được gõ bằng bảng mã cũ (TCVN3/ABC, VNI, VISCII, Windows-1258) hoặc bị đọc nhầm bảng mã, không phải Unicode; cổng tỉnh chỉ nhận Unicode (Điều 7.6).",
+			"Mở nội dung, để hệ thống chuyển sang Unicode (bỏ chọn “Giữ nguyên như đã gõ”) hoặc dán lại văn bản từ tài liệu gốc bằng Unicode, rồi trình duyệt lại."),
+		en: ex("Text in a legacy encoding",
+			"The Vietnamese title, summary or body is typed in a legacy encoding (TCVN3/ABC, VNI, VISCII, Windows-1258) or was misread, not Unicode; the hub takes Unicode only (Art. 7.6).",
+			"Open the item and let it be converted to Unicode (untick “Keep as typed”), or paste the text again from the original document as Unicode, then submit again."),
+	},
 	"TOO_LONG": {
 		vi: ex("Văn bản quá dài",
 			"Một trường văn bản dài hơn giới hạn của cổng tỉnh (tiêu đề tối đa 300 ký tự, tóm tắt 1.000, các trường khác 2.000).",
