@@ -192,8 +192,21 @@ type finderView struct {
 	Errors map[string]string
 	Total  string
 	Pager  pager
-	// Fields are the form's controls, in order.
-	Fields []fieldView
+	// Fields are the form's controls, in order; More those folded under
+	// "more filters" (a details element, open when one of them is set).
+	Fields, More []fieldView
+	MoreOpen     bool
+}
+
+// fold moves the controls from the n-th on under "more filters".
+func (v *finderView) fold(n int) {
+	v.Fields, v.More = v.Fields[:n], v.Fields[n:]
+	for _, f := range v.More {
+		v.MoreOpen = v.MoreOpen || f.Error != "" || f.Value != ""
+		for _, o := range f.Options {
+			v.MoreOpen = v.MoreOpen || o.Selected
+		}
+	}
 }
 
 // fieldView is one control of a finder's form.

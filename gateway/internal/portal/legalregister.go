@@ -108,6 +108,8 @@ func (s *Server) legalRegisterView(sec section, f *finderForm, q hubread.LegalQu
 	v.field(f, "search", "q")
 	v.field(f, "text", "number")
 	v.selectField("type", facetOptions(reg.Facets.Types, q.Type, asIs), textLang)
+	v.selectField("validity", facetOptions(reg.Facets.Validities, string(q.Validity),
+		func(fv hubread.FacetValue) (string, string) { return l.T("validity." + fv.Value), "" }), "")
 	v.selectField("issuer", facetOptions(reg.Facets.Issuers, q.Issuer, func(fv hubread.FacetValue) (string, string) {
 		if fv.Names.VI == "" {
 			return fv.Value, ""
@@ -123,14 +125,13 @@ func (s *Server) legalRegisterView(sec section, f *finderForm, q hubread.LegalQu
 		year = f.values.Get("year")
 	}
 	v.selectField("year", facetOptions(reg.Facets.Years, year, nil), "")
-	v.selectField("validity", facetOptions(reg.Facets.Validities, string(q.Validity),
-		func(fv hubread.FacetValue) (string, string) { return l.T("validity." + fv.Value), "" }), "")
 	var sorts []optionView
 	for _, o := range hubread.LegalSorts[1:] {
 		sorts = append(sorts, optionView{Value: string(o), Label: l.T("legal.sort." + string(o)), Selected: o == q.Sort, Count: -1})
 	}
 	v.selectField("sort", sorts, "")
 	v.Fields[len(v.Fields)-1].Any = l.T("legal.sort." + string(hubread.NewestIssued))
+	v.fold(4) // words, number, type and validity; the rest under "more filters"
 	v.Total = l.N("legal.total", reg.Facets.Total, "Total", formatNumber(lang, int64(reg.Facets.Total)))
 
 	for _, d := range reg.Rows {
