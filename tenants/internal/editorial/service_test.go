@@ -616,7 +616,14 @@ func TestApprovalRefusesTextKeptInALegacyEncoding(t *testing.T) {
 	svc, st := newService(t, editorial.Board{})
 	legacy := "Th«ng b¸o vÒ viÖc x©y dùng c¶ng" // TCVN3 (ABC) read as Windows-1252
 	ch := article("cang", legacy, "Nội dung")
-	rev, err := svc.SaveDraft(ctx, author1, 0, ch, map[string]bool{"texts[vi].title": true})
+	rev, err := svc.SaveDraft(ctx, author1, 0, ch, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(rev.Notices) == 0 || !strings.Contains(rev.Notices[0].MessageVI, "không phê duyệt được") {
+		t.Errorf("the notice does not say that text kept as typed cannot be approved: %+v", rev.Notices)
+	}
+	rev, err = svc.SaveDraft(ctx, author1, rev.ID, ch, map[string]bool{"texts[vi].title": true})
 	if err != nil {
 		t.Fatal(err)
 	}

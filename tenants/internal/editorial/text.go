@@ -75,7 +75,7 @@ func prepare(ch Change, keepAsTyped map[string]bool, cats contentrules.Categorie
 				case r.Converted && !keepAsTyped[field]:
 					after := norm.NFC.String(r.Text)
 					notices = append(notices, TextNotice{Field: field, Encoding: r.Encoding, Before: s, After: after, Changes: textChanges(r.Changes),
-						MessageVI: fmt.Sprintf("%s: %s Nếu muốn giữ nguyên như đã gõ, hãy chọn “Giữ nguyên như đã gõ” và lưu lại.",
+						MessageVI: fmt.Sprintf("%s: %s Nếu muốn giữ nguyên như đã gõ, hãy chọn “Giữ nguyên như đã gõ” và lưu lại; khi đó bản nháp được lưu nhưng không phê duyệt được, vì cổng tỉnh chỉ nhận văn bản Unicode.",
 							fieldVI(field), r.ReasonVI)})
 					s = after
 				}
