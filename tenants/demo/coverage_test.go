@@ -108,8 +108,10 @@ func validity(all map[ref]*portalhubv1.ContentItem, r ref, day time.Time) portal
 }
 
 // Every filter of the legal register has at least two values among the
-// demo documents, each validity state included (on 30 November 2026), and
-// every issuer code is one of the hub's code list.
+// demo documents, each validity state included (on 30 November 2026), in
+// the provincial register and in each sub-portal's (there each validity
+// state at least once), and every issuer code is one of the hub's code
+// list.
 func TestLegalRegisterCoverage(t *testing.T) {
 	all := allItems(t)
 	codes := map[string]bool{}
@@ -125,6 +127,17 @@ func TestLegalRegisterCoverage(t *testing.T) {
 	}
 	states := map[portalhubv1.LegalValidity]int{}
 	tenants := map[string]bool{}
+	// Each sub-portal's own register too.
+	byTenant := map[string]map[string]map[string]bool{}
+	addTo := func(tenant, filter, v string) {
+		if byTenant[tenant] == nil {
+			byTenant[tenant] = map[string]map[string]bool{}
+		}
+		if byTenant[tenant][filter] == nil {
+			byTenant[tenant][filter] = map[string]bool{}
+		}
+		byTenant[tenant][filter][v] = true
+	}
 	for r, it := range all {
 		d := it.GetLegalDocument()
 		if d == nil {
@@ -141,6 +154,10 @@ func TestLegalRegisterCoverage(t *testing.T) {
 		add("year", d.GetIssuedOn()[:4])
 		v := validity(all, r, validityDay)
 		states[v]++
+		for f, val := range map[string]string{"type": d.GetDocumentType(), "issuer": d.GetIssuerCode(), "field": d.GetField(),
+			"signer": d.GetSigner(), "year": d.GetIssuedOn()[:4], "validity": v.String()} {
+			addTo(r.tenant, f, val)
+		}
 		// The deprecated pushed value says the same, for old clients.
 		if d.GetValidity() != v {
 			t.Errorf("%s/%s: validity %v, but on %s it is %v", r.tenant, r.id, d.GetValidity(), validityDay.Format(time.DateOnly), v)
@@ -158,6 +175,16 @@ func TestLegalRegisterCoverage(t *testing.T) {
 	}
 	if len(tenants) != 4 {
 		t.Errorf("legal documents in %d sub-portals, want all 4", len(tenants))
+	}
+	for tenant, filters := range byTenant {
+		for _, f := range []string{"type", "issuer", "field", "signer", "year"} {
+			if len(filters[f]) < 2 {
+				t.Errorf("%s: legal filter %s has %d values, want at least 2", tenant, f, len(filters[f]))
+			}
+		}
+		if len(filters["validity"]) != 4 {
+			t.Errorf("%s: validity states %v on %s, want all four", tenant, filters["validity"], validityDay.Format(time.DateOnly))
+		}
 	}
 }
 
