@@ -10,9 +10,7 @@ import (
 	"fmt"
 	"io/fs"
 
-	_ "github.com/jackc/pgx/v5/stdlib" // database/sql driver "pgx" for goose
-	"github.com/pressly/goose/v3"
-
+	"github.com/portalhub/portalhub/services/pgmigrate"
 	"github.com/portalhub/portalhub/services/search"
 )
 
@@ -23,21 +21,10 @@ var migrations embed.FS
 // portalhub_gateway, a member of it).
 const ReaderRole = "portalhub_reader"
 
-// Migrate brings the database at url to the newest schema version.
+// Migrate brings the database at url to the newest schema version, and
+// the search synonyms to the list's.
 func Migrate(ctx context.Context, url string) error {
-	db, err := sql.Open("pgx", url)
-	if err != nil {
-		return fmt.Errorf("open hub database: %w", err)
-	}
-	defer db.Close()
-	provider, err := goose.NewProvider(goose.DialectPostgres, db, migrationsDir())
-	if err != nil {
-		return fmt.Errorf("load hub migrations: %w", err)
-	}
-	if _, err := provider.Up(ctx); err != nil {
-		return fmt.Errorf("migrate hub database: %w", err)
-	}
-	return loadSynonyms(ctx, db)
+	return pgmigrate.Up(ctx, url, "hub", migrationsDir(), loadSynonyms)
 }
 
 // loadSynonyms makes the search_synonyms table the list of

@@ -6,15 +6,12 @@ package store
 
 import (
 	"context"
-	"database/sql"
 	"embed"
-	"fmt"
 	"io/fs"
 
 	"github.com/jackc/pgx/v5/pgxpool"
-	_ "github.com/jackc/pgx/v5/stdlib" // database/sql driver "pgx" for goose
-	"github.com/pressly/goose/v3"
 
+	"github.com/portalhub/portalhub/services/pgmigrate"
 	"github.com/portalhub/portalhub/tenants/internal/errs"
 )
 
@@ -26,23 +23,11 @@ const NotifyChannel = "subportal_outbox"
 
 // Migrate brings the database at url to the newest schema version.
 func Migrate(ctx context.Context, url string) error {
-	db, err := sql.Open("pgx", url)
-	if err != nil {
-		return fmt.Errorf("open sub-portal database: %w", err)
-	}
-	defer db.Close()
 	sub, err := fs.Sub(migrations, "migrations")
 	if err != nil {
 		return err
 	}
-	provider, err := goose.NewProvider(goose.DialectPostgres, db, sub)
-	if err != nil {
-		return fmt.Errorf("load sub-portal migrations: %w", err)
-	}
-	if _, err := provider.Up(ctx); err != nil {
-		return fmt.Errorf("migrate sub-portal database: %w", err)
-	}
-	return nil
+	return pgmigrate.Up(ctx, url, "sub-portal", sub)
 }
 
 // Store reads and writes the sub-portal's database.
