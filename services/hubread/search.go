@@ -28,7 +28,8 @@ const (
 	SearchPageSize = 20
 	// SearchMaxPage is the last page a query can ask for.
 	SearchMaxPage = SearchCandidates / SearchPageSize
-	// SearchTimeout is the statement timeout of a search's queries.
+	// SearchTimeout is the statement timeout of a search's queries
+	// (Store.SetSearchTimeout changes it).
 	SearchTimeout = 2 * time.Second
 )
 
@@ -94,12 +95,16 @@ type SearchResult struct {
 // searchQuery ranks the matches of a query and returns one page. $1 match,
 // $2 any, $3 phrase or ”, $4 exact or ”, filters $5 owner, $6 kind,
 // $7 category, $8 locale, $9 from, $10 to (NULL: any), $11 page locale,
-// $12 limit, $13 offset, $14 candidates, $15 rerank window.
+// $12 limit, $13 offset, $14 candidates, $15 rerank window, $16 and $17
+// the alternatives of each group and their group (search.Query's
+// Alternatives).
 const searchQuery = `
 WITH q AS (
     SELECT to_tsquery('portalhub', $1) AS m, to_tsquery('portalhub', $2) AS a,
            CASE WHEN $3 <> '' THEN to_tsquery('portalhub', $3) END AS p,
-           CASE WHEN $4 <> '' THEN to_tsquery('portalhub_exact', $4) END AS x
+           CASE WHEN $4 <> '' THEN to_tsquery('portalhub_exact', $4) END AS x,
+           ARRAY(SELECT to_tsquery('portalhub', alt) FROM unnest($16::text[]) alt) AS alts, $17::int[] AS alt_group,
+           (SELECT count(DISTINCT g) FROM unnest($17::int[]) g) AS groups
 ), m AS MATERIALIZED (
     SELECT d.tenant_id, d.content_id, d.locale, d.published_at, d.head, d.exact
     FROM search_docs d, q
@@ -113,7 +118,8 @@ WITH q AS (
     LIMIT $14
 ), scored AS (
     SELECT m.tenant_id, m.content_id, m.locale,
-           ts_rank('{0.1, 0.2, 0.4, 1.0}', m.head, q.a)
+           (SELECT sum(best) FROM (SELECT max(ts_rank('{0.1, 0.2, 0.4, 1.0}', m.head, a.alt)) AS best
+                FROM unnest(q.alts, q.alt_group) AS a (alt, g) GROUP BY a.g) b) / greatest(q.groups, 1)
            + CASE WHEN q.x IS NOT NULL THEN 0.6 * ts_rank(m.exact, q.x) ELSE 0 END
            + CASE WHEN q.p IS NOT NULL AND m.head @@ q.p THEN 0.5 ELSE 0 END
            + 0.05 / (1 + extract(epoch FROM now() - m.published_at) / 31557600)^2 AS score
@@ -154,7 +160,7 @@ JOIN tenant_owners o ON o.tenant_id = d.tenant_id`
 
 // Search runs a search: one page of ranked results, the counts of every
 // filter value, and the best bets of the query. Its statements are cut off
-// after SearchTimeout (ErrSearchTimeout).
+// after the search timeout (ErrSearchTimeout).
 func (s *Store) Search(ctx context.Context, p SearchParams) (*SearchResult, error) {
 	res := &SearchResult{}
 	if p.Query == nil || p.Query.Empty() {
@@ -208,11 +214,19 @@ func (s *Store) Search(ctx context.Context, p SearchParams) (*SearchResult, erro
 	return res, nil
 }
 
+// SetSearchTimeout sets the statement timeout of searches (SearchTimeout
+// when not set). Call it before the store is shared.
+func (s *Store) SetSearchTimeout(d time.Duration) { s.searchTimeout = d }
+
 // searchTx runs f in a read-only transaction whose statements time out
-// after SearchTimeout.
+// after the search timeout.
 func (s *Store) searchTx(ctx context.Context, f func(pgx.Tx) error) error {
+	timeout := SearchTimeout
+	if s.searchTimeout > 0 {
+		timeout = s.searchTimeout
+	}
 	err := pgx.BeginTxFunc(ctx, s.pool, pgx.TxOptions{AccessMode: pgx.ReadOnly}, func(tx pgx.Tx) error {
-		if _, err := tx.Exec(ctx, fmt.Sprintf("SET LOCAL statement_timeout = %d", SearchTimeout.Milliseconds())); err != nil {
+		if _, err := tx.Exec(ctx, fmt.Sprintf("SET LOCAL statement_timeout = %d", max(timeout.Milliseconds(), 1))); err != nil {
 			return err
 		}
 		return f(tx)
@@ -243,9 +257,10 @@ func nullableTime(t time.Time) any {
 
 func hits(ctx context.Context, tx pgx.Tx, p SearchParams, limit, offset int) ([]Hit, int, error) {
 	q := p.Query
+	alts, group := q.Alternatives()
 	rows, err := tx.Query(ctx, searchQuery, q.Match(), q.Any(), q.Phrase(), q.Exact(),
 		nullable(p.Tenant), nullable(p.Kind), nullable(p.Category), nullable(p.Locale),
-		nullableTime(p.From), nullableTime(p.To), p.PageLocale, limit, offset, SearchCandidates, SearchRerank)
+		nullableTime(p.From), nullableTime(p.To), p.PageLocale, limit, offset, SearchCandidates, SearchRerank, alts, group)
 	if err != nil {
 		return nil, 0, err
 	}

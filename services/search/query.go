@@ -219,6 +219,25 @@ func (q *Query) Any() string {
 	return strings.Join(parts, " | ")
 }
 
+// Alternatives are, for ranking, each group's alternatives as the OR of
+// their lexemes, with the number of the group each belongs to. Ranking a
+// group by its best alternative, each normalised by its own length, puts a
+// title holding the acronym (TTHC) level with one holding its long form
+// (thủ tục hành chính): ranked by Any alone, the long form's four
+// syllables outweigh the acronym's one.
+func (q *Query) Alternatives() (alts []string, group []int) {
+	for gi, g := range q.groups {
+		for _, u := range g {
+			parts := make([]string, len(u.toks))
+			for i, t := range u.toks {
+				parts[i] = lexeme(t.Folded)
+			}
+			alts, group = append(alts, strings.Join(parts, " | ")), append(group, gi)
+		}
+	}
+	return alts, group
+}
+
 // Phrase is the query's words as one phrase (adjacent, in order) when the
 // query is two or more plain words; "" otherwise. Results holding the
 // phrase rank first.
