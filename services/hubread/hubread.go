@@ -29,6 +29,8 @@ var Locales = []string{"vi", "en", "ru"}
 // Store runs the queries on a connection pool.
 type Store struct {
 	pool *pgxpool.Pool
+	// searchTimeout: see SetSearchTimeout.
+	searchTimeout time.Duration
 }
 
 // New returns a store reading through pool.

@@ -161,6 +161,50 @@ func TestSearchBadInput(t *testing.T) {
 	}
 }
 
+// TestSearchTimeout: a search the database does not answer within the
+// statement timeout (here: search_docs locked by another transaction) is
+// cut off, and the visitor gets a 503 page saying so in their language
+// (the API a problem document with Retry-After), never a hanging request
+// or a 500 (issue 8 point 7).
+func TestSearchTimeout(t *testing.T) {
+	e := searchEnv(t, nil)
+	e.store.SetSearchTimeout(200 * time.Millisecond)
+	ctx := context.Background()
+	tx, err := e.db.Begin(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer tx.Rollback(ctx)
+	if _, err := tx.Exec(ctx, `LOCK TABLE search_docs IN ACCESS EXCLUSIVE MODE`); err != nil {
+		t.Fatal(err)
+	}
+	resp, doc := e.get(t, "/vi/search?q="+url.QueryEscape("khánh hòa"))
+	if resp.StatusCode != http.StatusServiceUnavailable {
+		t.Fatalf("status %d, want 503", resp.StatusCode)
+	}
+	if got := text(doc, "main"); !strings.Contains(got, "chưa trả lời kịp") {
+		t.Errorf("page %q, want the Vietnamese explanation", got)
+	}
+	r, err := http.Get(e.srv.URL + "/api/v1/search?q=hoa")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer r.Body.Close()
+	var body map[string]any
+	if err := json.NewDecoder(r.Body).Decode(&body); err != nil {
+		t.Fatalf("API answer is not JSON: %v", err)
+	}
+	if r.StatusCode != http.StatusServiceUnavailable || r.Header.Get("Retry-After") == "" || body["detail"] == nil {
+		t.Errorf("API: status %d, Retry-After %q, %v; want 503 with Retry-After and a problem document",
+			r.StatusCode, r.Header.Get("Retry-After"), body)
+	}
+	// Once the lock goes, searches answer again.
+	tx.Rollback(ctx)
+	if resp, _ := e.get(t, "/vi/search?q=hoa"); resp.StatusCode != http.StatusOK {
+		t.Errorf("after the lock: status %d, want 200", resp.StatusCode)
+	}
+}
+
 func TestSearchAPI(t *testing.T) {
 	e := searchEnv(t, nil)
 	r, err := http.Get(e.srv.URL + "/api/v1/search?q=" + url.QueryEscape("lễ hội"))

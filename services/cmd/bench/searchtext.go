@@ -10,6 +10,8 @@ import (
 	"path/filepath"
 	"regexp"
 	"strings"
+
+	"golang.org/x/text/unicode/norm"
 )
 
 // The search benchmark's text: generated, but with the shape of a real
@@ -48,13 +50,21 @@ func (c *chain) learn(text string) {
 }
 
 // sentence walks the chain from a random start to a sentence's end (or 40
-// words), and returns it with its number of words.
-func (c *chain) sentence(r *rand.Rand, b *strings.Builder) int {
+// words), and returns it with its number of words. One word in twelve is
+// replaced by a syllable of rare (Zipf-distributed, see syllables), the
+// long tail of a real vocabulary that a chain learnt from a few thousand
+// sentences lacks.
+func (c *chain) sentence(r *rand.Rand, b *strings.Builder, rare func() string) int {
 	w := c.starts[r.IntN(len(c.starts))]
 	n := 0
 	for {
 		if n > 0 {
 			b.WriteByte(' ')
+		}
+		if rare != nil && n > 0 && r.IntN(12) == 0 {
+			b.WriteString(rare())
+			b.WriteByte(' ')
+			n++
 		}
 		b.WriteString(w)
 		n++
@@ -83,6 +93,9 @@ type lexicon struct {
 type textGen struct {
 	lang   map[string]*lexicon
 	places []string
+	// syllables are Vietnamese syllables in a fixed random order, the
+	// ranks of a Zipf distribution.
+	syllables []string
 }
 
 // newTextGen learns the chains from the repository's text under root (the
@@ -92,7 +105,7 @@ func newTextGen(root string) (*textGen, error) {
 		"vi": {chain: newChain(), topics: topicsVI, templates: templatesVI},
 		"en": {chain: newChain(), topics: topicsEN, templates: templatesEN},
 		"ru": {chain: newChain(), topics: topicsRU, templates: templatesRU},
-	}, places: places}
+	}, places: places, syllables: syllables()}
 	f, err := os.Open(filepath.Join(root, "vnenc", "testdata", "sentences.txt"))
 	if err != nil {
 		return nil, fmt.Errorf("the Vietnamese sentences (run from the services folder): %w", err)
@@ -168,7 +181,12 @@ func (g *textGen) body(r *rand.Rand, lang string, topic int, place string, words
 			if r.IntN(3) == 0 {
 				n += g.fill(r, &b, lx, lx.templates[r.IntN(len(lx.templates))], topic, place)
 			} else {
-				n += lx.chain.sentence(r, &b)
+				var rare func() string
+				if lang == "vi" {
+					z := rand.NewZipf(r, 1.1, 10, uint64(len(g.syllables)-1))
+					rare = func() string { return g.syllables[z.Uint64()] }
+				}
+				n += lx.chain.sentence(r, &b, rare)
 			}
 		}
 		b.WriteString("</p>\n")
@@ -324,3 +342,77 @@ var middle = []string{"Văn", "Thị", "Hữu", "Đức", "Minh", "Thanh", "Ng�
 var given = []string{"An", "Bình", "Cường", "Dũng", "Hà", "Hải", "Hạnh", "Hòa", "Hùng", "Hương", "Khánh", "Lan",
 	"Linh", "Long", "Mai", "Nam", "Nga", "Phúc", "Phương", "Quân", "Quý", "Sơn", "Tâm", "Thành", "Thảo", "Thủy",
 	"Thúy", "Trang", "Trung", "Tuấn", "Vân", "Việt", "Yến", "Đạt", "Ánh", "Khoa", "Lộc", "Nhung", "Oanh", "Toàn"}
+
+// syllables returns the Vietnamese syllables that onsets, rhymes and tones
+// make (those Vietnamese spelling allows: k, gh and ngh only before e, ê
+// and i; a rhyme ending in p, t, c or ch only with the acute or dot-below
+// tone), shuffled with a fixed seed.
+func syllables() []string {
+	onsets := []string{"", "b", "c", "ch", "d", "đ", "g", "gh", "gi", "h", "k", "kh", "l", "m", "n", "ng", "ngh", "nh",
+		"p", "ph", "qu", "r", "s", "t", "th", "tr", "v", "x"}
+	rhymes := []string{"a", "ai", "am", "an", "ang", "anh", "ao", "au", "ay", "ac", "ach", "at", "ap",
+		"ă", "ăm", "ăn", "ăng", "ăc", "ăt", "ăp", "â", "âm", "ân", "âng", "âu", "ây", "âc", "ât", "âp",
+		"e", "em", "en", "eng", "eo", "ec", "et", "ep", "ê", "êm", "ên", "ênh", "êu", "êch", "êt", "êp",
+		"i", "ia", "im", "in", "inh", "iu", "ich", "it", "ip", "iêm", "iên", "iêng", "iêu", "iêc", "iêt", "iêp",
+		"o", "oa", "oai", "oan", "oang", "oanh", "oac", "oat", "oe", "oi", "om", "on", "ong", "oc", "ot", "op",
+		"ô", "ôi", "ôm", "ôn", "ông", "ôc", "ôt", "ôp", "ơ", "ơi", "ơm", "ơn", "ơt", "ơp",
+		"u", "ua", "uân", "uây", "uê", "ui", "um", "un", "ung", "uôi", "uôn", "uông", "uy", "uyên", "uc", "ut", "up",
+		"ư", "ưa", "ưi", "ưng", "ươi", "ươm", "ươn", "ương", "ưu", "ưc", "ưt", "ươc", "ươt"}
+	tones := []string{"", "\u0300", "\u0301", "\u0309", "\u0303", "\u0323"}
+	var out []string
+	for _, o := range onsets {
+		for _, rh := range rhymes {
+			front := strings.ContainsRune("eêi", []rune(rh)[0])
+			if (o == "k" || o == "gh" || o == "ngh") != front && (o == "k" || o == "gh" || o == "ngh" || o == "c" || o == "g" || o == "ng") {
+				continue
+			}
+			if o == "qu" && strings.HasPrefix(rh, "u") || o == "gi" && strings.HasPrefix(rh, "i") {
+				continue
+			}
+			stop := strings.HasSuffix(rh, "p") || strings.HasSuffix(rh, "t") || strings.HasSuffix(rh, "c") || strings.HasSuffix(rh, "ch")
+			for i, t := range tones {
+				if stop && i != 2 && i != 5 {
+					continue
+				}
+				out = append(out, norm.NFC.String(withTone(o+rh, t)))
+			}
+		}
+	}
+	r := rand.New(rand.NewPCG(8, 8))
+	r.Shuffle(len(out), func(i, j int) { out[i], out[j] = out[j], out[i] })
+	return out
+}
+
+// withTone puts tone (a combining mark, or "") on the syllable's main
+// vowel: the one with a shape mark, else the last before a final consonant,
+// else the first of two.
+func withTone(syl, tone string) string {
+	if tone == "" {
+		return syl
+	}
+	rs := []rune(syl)
+	vowel := func(r rune) bool { return strings.ContainsRune("aăâeêioôơuưy", r) }
+	at := -1
+	for i, r := range rs {
+		if strings.ContainsRune("ăâêôơư", r) {
+			at = i
+		}
+	}
+	if at < 0 {
+		last := -1
+		for i, r := range rs {
+			if vowel(r) {
+				last = i
+			}
+		}
+		first := last
+		for first > 0 && vowel(rs[first-1]) {
+			first--
+		}
+		at = first
+		if last < len(rs)-1 {
+			at = last
+		}
+	}
+	return string(rs[:at+1]) + tone + string(rs[at+1:])
+}

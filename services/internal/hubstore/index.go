@@ -42,23 +42,41 @@ const (
 // indexInto is indexItem writing into target: "" for the index, or
 // "search_docs_next" for the one being rebuilt alone.
 func indexInto(ctx context.Context, tx pgx.Tx, tenant string, item *pb.ContentItem, publishedAt time.Time, takenDown bool, target string) error {
+	var texts map[string]string
+	if inIndex(item, takenDown) {
+		var err error
+		if texts, err = attachmentTexts(ctx, tx, item); err != nil {
+			return err
+		}
+	}
+	b := &pgx.Batch{}
+	words := map[string]string{}
+	queueIndex(b, words, tenant, item, publishedAt, takenDown, target, texts)
+	queueVocabulary(b, words)
+	return tx.SendBatch(ctx, b).Close()
+}
+
+// inIndex reports whether an item belongs in the index.
+func inIndex(item *pb.ContentItem, takenDown bool) bool {
+	return !takenDown && item.GetState() == pb.PublicationState_PUBLICATION_STATE_PUBLISHED
+}
+
+// queueIndex queues the statements that write item's documents into target
+// (see indexInto), or remove them, and adds the words of its titles and
+// summaries to words (folded -> written). texts are its attachments' texts.
+func queueIndex(b *pgx.Batch, words map[string]string, tenant string, item *pb.ContentItem, publishedAt time.Time,
+	takenDown bool, target string, texts map[string]string) {
 	id := item.GetContentId()
 	put, remove := putLive, removeLive
 	if target != "" {
 		put, remove = putNext, removeNext
 	}
-	if takenDown || item.GetState() != pb.PublicationState_PUBLICATION_STATE_PUBLISHED {
-		_, err := tx.Exec(ctx, remove, tenant, id, []string{})
-		return err
+	if !inIndex(item, takenDown) {
+		b.Queue(remove, tenant, id, []string{})
+		return
 	}
-	texts, err := attachmentTexts(ctx, tx, item)
-	if err != nil {
-		return err
-	}
-	b := &pgx.Batch{}
 	kind := contentrules.KindWord(item.GetKind())
 	var locales []string
-	words := map[string]string{} // folded -> written, of titles and summaries
 	for _, tr := range item.GetTranslations() {
 		p := search.Prepare(document(item, tr, texts))
 		locales = append(locales, tr.GetLocale())
@@ -74,39 +92,37 @@ func indexInto(ctx context.Context, tx pgx.Tx, tenant string, item *pb.ContentIt
 		}
 	}
 	b.Queue(remove, tenant, id, locales)
-	if len(words) > 0 {
-		// In one order, so that two pushes adding the same new words
-		// cannot deadlock.
-		folded := make([]string, 0, len(words))
-		for w := range words {
-			folded = append(folded, w)
-		}
-		slices.Sort(folded)
-		written := make([]string, len(folded))
-		for i, w := range folded {
-			written[i] = words[w]
-		}
-		b.Queue(`INSERT INTO search_vocabulary (word, display)
-			SELECT * FROM unnest($1::text[], $2::text[]) ON CONFLICT (word) DO NOTHING`, folded, written)
+}
+
+// queueVocabulary queues adding words (folded -> written) to the
+// vocabulary of "did you mean".
+func queueVocabulary(b *pgx.Batch, words map[string]string) {
+	if len(words) == 0 {
+		return
 	}
-	return tx.SendBatch(ctx, b).Close()
+	// In one order, so that two transactions adding the same new words
+	// cannot deadlock.
+	folded := make([]string, 0, len(words))
+	for w := range words {
+		folded = append(folded, w)
+	}
+	slices.Sort(folded)
+	written := make([]string, len(folded))
+	for i, w := range folded {
+		written[i] = words[w]
+	}
+	b.Queue(`INSERT INTO search_vocabulary (word, display)
+		SELECT * FROM unnest($1::text[], $2::text[]) ON CONFLICT (word) DO NOTHING`, folded, written)
 }
 
 // indexStored indexes an item again from what the hub stores (after a
 // takedown is lifted).
 func indexStored(ctx context.Context, tx pgx.Tx, tenant, contentID string) error {
-	return indexStoredInto(ctx, tx, tenant, contentID, "")
-}
-
-// indexStoredInto is indexStored writing into target (see indexInto). It
-// locks the item against pushes until tx ends, so the rebuild never writes
-// an older state over a newer one.
-func indexStoredInto(ctx context.Context, tx pgx.Tx, tenant, contentID, target string) error {
 	var doc []byte
 	var publishedAt time.Time
 	var takenDown bool
 	err := tx.QueryRow(ctx, `SELECT doc, published_at, taken_down_at IS NOT NULL FROM items
-		WHERE tenant_id = $1 AND content_id = $2 FOR SHARE`, tenant, contentID).Scan(&doc, &publishedAt, &takenDown)
+		WHERE tenant_id = $1 AND content_id = $2`, tenant, contentID).Scan(&doc, &publishedAt, &takenDown)
 	if err != nil {
 		return err
 	}
@@ -114,7 +130,7 @@ func indexStoredInto(ctx context.Context, tx pgx.Tx, tenant, contentID, target s
 	if err != nil {
 		return err
 	}
-	return indexInto(ctx, tx, tenant, item, publishedAt, takenDown, target)
+	return indexInto(ctx, tx, tenant, item, publishedAt, takenDown, "")
 }
 
 // attachmentTexts returns the extracted text of the item's attachments

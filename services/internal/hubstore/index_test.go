@@ -225,6 +225,10 @@ func TestReindexOnline(t *testing.T) {
 	if built, err := s.IndexBuilt(ctx); err != nil || built != IndexVersion {
 		t.Errorf("IndexBuilt = %d, %v; want %d", built, err, IndexVersion)
 	}
+	// Analyzed before the swap: the planner has statistics from the start.
+	if got := count(t, s, `SELECT count(*) FROM pg_stats WHERE tablename = 'search_docs'`); got == 0 {
+		t.Error("the rebuilt table has no statistics")
+	}
 	if got := count(t, s, `SELECT count(*) FROM pg_class WHERE relname LIKE 'search_docs_next%'`); got != 0 {
 		t.Errorf("%d leftovers of the rebuild", got)
 	}

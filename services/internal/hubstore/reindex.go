@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"sync"
 	"time"
 
 	"github.com/jackc/pgx/v5"
@@ -21,6 +22,11 @@ const reindexLock = 0x5ea4c8
 
 // reindexBatch is how many items one transaction of a rebuild indexes.
 const reindexBatch = 200
+
+// reindexWorkers is how many transactions of a rebuild run at once: the
+// folding (Go) and the vectors (PostgreSQL) of one batch take a core each
+// way, so two keep both sides busy.
+const reindexWorkers = 2
 
 // ErrReindexRunning means another rebuild holds the lock.
 var ErrReindexRunning = errors.New("a rebuild of the search index is already running")
@@ -81,6 +87,12 @@ func (s *Store) Reindex(ctx context.Context, progress ReindexProgress) error {
 		_, _ = s.pool.Exec(context.Background(), `DROP TABLE IF EXISTS search_docs_next`)
 		return mapErr("rebuild the search index: index the new table", err)
 	}
+	// Statistics before the swap: the planner has none for a new table,
+	// and would plan the first searches on the rebuilt index blind.
+	if _, err := conn.Exec(ctx, `ANALYZE search_docs_next`); err != nil {
+		_, _ = s.pool.Exec(context.Background(), `DROP TABLE IF EXISTS search_docs_next`)
+		return mapErr("rebuild the search index: analyze the new table", err)
+	}
 	err = pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
 		_, err := tx.Exec(ctx, `
 			LOCK TABLE search_docs, search_docs_next IN ACCESS EXCLUSIVE MODE;
@@ -98,43 +110,136 @@ func (s *Store) Reindex(ctx context.Context, progress ReindexProgress) error {
 	return mapErr("rebuild the search index: swap the tables", err)
 }
 
-// backfill indexes every findable item into search_docs_next, in batches.
+// backfill indexes every findable item into search_docs_next, in batches
+// of reindexBatch items, reindexWorkers at once.
 func (s *Store) backfill(ctx context.Context, progress ReindexProgress) error {
 	rows, err := s.pool.Query(ctx, `SELECT tenant_id, content_id FROM items
 		WHERE state = 'published' AND taken_down_at IS NULL ORDER BY tenant_id, content_id`)
 	if err != nil {
 		return mapErr("rebuild the search index: list items", err)
 	}
-	type key struct{ tenant, id string }
-	keys, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (key, error) {
-		var k key
+	keys, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (itemKey, error) {
+		var k itemKey
 		err := r.Scan(&k.tenant, &k.id)
 		return k, err
 	})
 	if err != nil {
 		return mapErr("rebuild the search index: list items", err)
 	}
-	for start := 0; start < len(keys); start += reindexBatch {
-		batch := keys[start:min(start+reindexBatch, len(keys))]
-		err := pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
-			for _, k := range batch {
-				if err := indexStoredInto(ctx, tx, k.tenant, k.id, "search_docs_next"); err != nil {
-					return fmt.Errorf("%s/%s: %w", k.tenant, k.id, err)
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	batches := make(chan []itemKey)
+	results := make(chan batchResult)
+	var wg sync.WaitGroup
+	for w := 0; w < reindexWorkers; w++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for batch := range batches {
+				err := s.indexBatch(ctx, batch)
+				select {
+				case results <- batchResult{n: len(batch), err: err}:
+				case <-ctx.Done():
+					return
 				}
 			}
-			return nil
-		})
-		if err != nil {
-			return mapErr("rebuild the search index", err)
+		}()
+	}
+	go func() {
+		defer close(batches)
+		for start := 0; start < len(keys); start += reindexBatch {
+			select {
+			case batches <- keys[start:min(start+reindexBatch, len(keys))]:
+			case <-ctx.Done():
+				return
+			}
 		}
+	}()
+	go func() { wg.Wait(); close(results) }()
+	done := 0
+	for r := range results {
+		if r.err != nil {
+			cancel()
+			for range results {
+			}
+			return mapErr("rebuild the search index", r.err)
+		}
+		done += r.n
 		if progress != nil {
-			progress(start+len(batch), len(keys))
+			progress(done, len(keys))
 		}
+	}
+	if err := ctx.Err(); err != nil {
+		return mapErr("rebuild the search index", err)
 	}
 	if progress != nil && len(keys) == 0 {
 		progress(0, 0)
 	}
 	return nil
+}
+
+type itemKey struct{ tenant, id string }
+
+type batchResult struct {
+	n   int
+	err error
+}
+
+// indexBatch indexes a batch of items into search_docs_next in one
+// transaction (again when it lost a deadlock to a push), reading them in one
+// statement and writing them in one round trip. It locks the items against
+// pushes until it commits, so the rebuild never writes an older state over
+// a newer one.
+func (s *Store) indexBatch(ctx context.Context, batch []itemKey) error {
+	tenants, ids := make([]string, len(batch)), make([]string, len(batch))
+	for i, k := range batch {
+		tenants[i], ids[i] = k.tenant, k.id
+	}
+	for attempt := 1; ; attempt++ {
+		err := pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
+			rows, err := tx.Query(ctx, `SELECT i.tenant_id, i.doc, i.published_at, i.taken_down_at IS NOT NULL
+				FROM items i JOIN unnest($1::text[], $2::text[]) k (t, c) ON i.tenant_id = k.t AND i.content_id = k.c
+				ORDER BY i.tenant_id, i.content_id FOR SHARE OF i`, tenants, ids)
+			if err != nil {
+				return err
+			}
+			type stored struct {
+				tenant      string
+				doc         []byte
+				publishedAt time.Time
+				takenDown   bool
+			}
+			items, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (stored, error) {
+				var it stored
+				err := r.Scan(&it.tenant, &it.doc, &it.publishedAt, &it.takenDown)
+				return it, err
+			})
+			if err != nil {
+				return err
+			}
+			b := &pgx.Batch{}
+			words := map[string]string{}
+			for _, it := range items {
+				item, err := decodeDoc(it.doc)
+				if err != nil {
+					return fmt.Errorf("%s/%s: %w", it.tenant, item.GetContentId(), err)
+				}
+				var texts map[string]string
+				if inIndex(item, it.takenDown) {
+					if texts, err = attachmentTexts(ctx, tx, item); err != nil {
+						return err
+					}
+				}
+				queueIndex(b, words, it.tenant, item, it.publishedAt, it.takenDown, "search_docs_next", texts)
+			}
+			queueVocabulary(b, words)
+			return tx.SendBatch(ctx, b).Close()
+		})
+		if err != nil && retryable(err) && attempt < maxApplyAttempts {
+			continue
+		}
+		return err
+	}
 }
 
 // extractMissingTexts reads the text of stored files that have none yet
