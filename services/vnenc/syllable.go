@@ -138,7 +138,7 @@ func skeleton(word string) (string, rune, int, bool) {
 	return b.String(), tone, at, true
 }
 
-// wellTyped reports whether each run of letters beyond ASCII in w is written
+// judgeWellTyped reports whether each run of letters beyond ASCII in w is written
 // as a person types Vietnamese: all small, all capitals or one leading
 // capital, the tone mark on the vowel that carries it, old style (hòa,
 // thủy) or new (hoà, thuỷ), and the initial spelled as the vowel after it
@@ -146,7 +146,7 @@ func skeleton(word string) (string, rune, int, bool) {
 // well-formed syllable by letters alone but rarely by these: TCVN3 "chÝnh"
 // (chính) has a capital inside, VNI "caù" (cá) its tone on the u, VNI "ñu"
 // (đu) a tilde on a consonant.
-func wellTyped(w string) bool {
+func judgeWellTyped(w string) bool {
 	rs := []rune(trimEdges(w))
 	seg := -1
 	for i := 0; i <= len(rs); i++ {

@@ -101,8 +101,8 @@ type counts struct {
 	letters   bool // any letter at all
 }
 
-// countSyllables judges the runs of letters in w.
-func countSyllables(w string) counts {
+// judgeSyllables judges the runs of letters in w.
+func judgeSyllables(w string) counts {
 	var c counts
 	latin := false
 	rs := []rune(trimEdges(w))
