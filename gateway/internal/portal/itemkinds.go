@@ -93,8 +93,8 @@ func (s *Server) kindPage(ctx context.Context, v *itemView, lang string, it *hub
 
 // scheduleItem lays out a week's schedule on its own page, with the links
 // to the weeks before and after on its sub-portal's leadership section.
-// Whether there is a next week to go to changes when the week after this
-// one begins: the page expires then.
+// A week still to come has no next week to go to until it begins (see
+// weekLinks): its page expires then.
 func (s *Server) scheduleItem(v *itemView, lang string, it *hubread.Item, w *pb.WorkSchedule, cats []hubread.Category) time.Time {
 	v.Schedule = newSchedule(v.L, w)
 	monday, err := time.ParseInLocation(time.DateOnly, w.GetWeekOf(), hcmc)
@@ -107,8 +107,8 @@ func (s *Server) scheduleItem(v *itemView, lang string, it *hubread.Item, w *pb.
 			v.Schedule.PrevHref, v.Schedule.NextHref = weekLinks(path, monday, s.now())
 		}
 	}
-	if next := monday.AddDate(0, 0, 7); next.After(s.now()) {
-		return next
+	if monday.After(s.now()) {
+		return monday
 	}
 	return time.Time{}
 }

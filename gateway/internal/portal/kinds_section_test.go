@@ -15,13 +15,17 @@ import (
 func seedScanned(t *testing.T, e *env) {
 	t.Helper()
 	for _, d := range []struct{ id, title, agency, url, email string }{
-		{"dm-so", "Sở Khoa học và Công nghệ", "Sở, ban, ngành", "https://sokhcn.khanhhoa.gov.vn", "sokhcn@khanhhoa.gov.vn"},
-		{"dm-ubnd", "Văn phòng UBND tỉnh", "Ủy ban nhân dân", "https://khanhhoa.gov.vn", "vp@khanhhoa.gov.vn"},
+		{"dm-so", "Sở Khoa học và Công nghệ", "Sở Khoa học và Công nghệ", "https://sokhcn.khanhhoa.gov.vn", "sokhcn@khanhhoa.gov.vn"},
+		{"dm-ubnd", "Văn phòng UBND tỉnh", "Văn phòng UBND tỉnh", "https://khanhhoa.gov.vn", "vp@khanhhoa.gov.vn"},
 		{"dm-ban", "Ban Quản lý Khu kinh tế", "Sở, ban, ngành", "https://kkt.khanhhoa.gov.vn", ""},
 	} {
 		it := kindItem(d.id, "directory", pb.ContentKind_CONTENT_KIND_DIRECTORY_ENTRY, tr("vi", d.id, d.title, "", ""))
 		it.Details = &pb.ContentItem_DirectoryEntry{DirectoryEntry: &pb.DirectoryEntry{Url: d.url, Agency: d.agency, Email: d.email, Phone: "0258 1"}}
-		e.put(t, "ubnd", it)
+		tenant := "ubnd"
+		if d.id == "dm-so" {
+			tenant = "sokhcn"
+		}
+		e.put(t, tenant, it)
 	}
 	for _, l := range []struct {
 		id, title, url string
@@ -78,13 +82,16 @@ func TestKindSections(t *testing.T) {
 	t.Run("directory", func(t *testing.T) {
 		res, doc := e.get(t, "/vi/danh-ba/")
 		wantStatus(t, res, 200)
-		if got := texts(doc, "table.link-table caption"); strings.Join(got, "|") != "Sở, ban, ngành|Ủy ban nhân dân" {
-			t.Errorf("groups = %v", got)
+		if got := texts(doc, "table.link-table caption"); strings.Join(got, "|") != "UBND tỉnh Khánh Hòa|Sở Khoa học và Công nghệ" {
+			t.Errorf("groups = %v, want by sub-portal, the province first", got)
 		}
-		if got := texts(doc, "table.link-table:first-of-type tbody th"); strings.Join(got, "|") != "Ban Quản lý Khu kinh tế|Sở Khoa học và Công nghệ" {
+		if got := texts(doc, "table.link-table:first-of-type tbody th a"); strings.Join(got, "|") != "Ban Quản lý Khu kinh tế|Văn phòng UBND tỉnh" {
 			t.Errorf("first group = %v", got)
 		}
-		if got := attr(doc, `table.link-table a[href^="mailto:"]`, "href"); got != "mailto:sokhcn@khanhhoa.gov.vn" {
+		if got := text(doc, "table.link-table:first-of-type tbody th .meta"); got != "Sở, ban, ngành" {
+			t.Errorf("agency = %q", got)
+		}
+		if got := attr(doc, `table.link-table a[href^="mailto:"]`, "href"); got != "mailto:vp@khanhhoa.gov.vn" {
 			t.Errorf("e-mail = %q", got)
 		}
 		if doc.Find(`table.link-table thead th[scope=col]`).Length() != 8 {
@@ -168,10 +175,14 @@ func TestKindSections(t *testing.T) {
 		if got := attr(doc, ".week-nav a[rel=next]", "href"); got != "/vi/hoat-dong-lanh-dao/?week=2025-06-30" {
 			t.Errorf("next week = %q", got)
 		}
-		// The week after: this week's schedule, marked as the latest.
+		// The week after: this week's schedule, marked as the latest, and
+		// no link further on (a week still to come links to none).
 		_, doc = e.get(t, "/vi/ubnd/hoat-dong-lanh-dao/?week=2025-07-07")
 		if doc.Find(".schedule .notice").Length() != 1 {
 			t.Error("a later week shows an earlier schedule without saying so")
+		}
+		if doc.Find(".week-nav a[rel=next]").Length() != 0 {
+			t.Error("a link two weeks ahead")
 		}
 		res, doc = e.get(t, "/vi/hoat-dong-lanh-dao/?week=2025-07-02")
 		wantStatus(t, res, http.StatusBadRequest)

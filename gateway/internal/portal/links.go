@@ -10,12 +10,13 @@ import (
 	"github.com/portalhub/portalhub/gateway/internal/i18n"
 	"github.com/portalhub/portalhub/gateway/internal/pagecache"
 	pb "github.com/portalhub/portalhub/proto/gen/portalhub/v1"
+	"github.com/portalhub/portalhub/services/hubread"
 )
 
 // Two sections that readers scan rather than read, grouped tables on one
 // page each (hubread.OfKind: every entry of the kind in one query):
 //   - the directory of official websites and e-mail addresses (Article
-//     8.7), grouped by agency;
+//     8.7), grouped by the sub-portal that publishes them;
 //   - the links to central and local portals (Article 8.11), grouped by
 //     scope (the Government's and the ministries' portals, other
 //     provinces', others), then every active sub-portal of the province,
@@ -41,6 +42,7 @@ type linkGroup struct {
 // website, e-mail and phone or the link's address.
 type linkRow struct {
 	Name, Lang, Href  string
+	Agency            string // the directory's: the agency the entry belongs to
 	URL, Email, Phone string
 	sortKey           string
 }
@@ -48,50 +50,52 @@ type linkRow struct {
 // vietnamese sorts names as Vietnamese does (a ă â b c d đ e ê ...).
 func vietnamese() *collate.Collator { return collate.New(language.Vietnamese) }
 
-// directorySection is the directory of websites and e-mail addresses.
+// directorySection is the directory of websites and e-mail addresses: a
+// table per sub-portal that published entries, in the registry's order
+// (the province's first), entries in Vietnamese alphabetical order, each
+// with the agency it belongs to when that is not the entry itself.
 func (s *Server) directorySection(ctx context.Context, sec section) (*pagecache.Render, error) {
 	entries, err := s.cfg.Store.OfKind(ctx, pb.ContentKind_CONTENT_KIND_DIRECTORY_ENTRY, sec.TenantID())
 	if err != nil {
 		return nil, err
 	}
+	tenants := []hubread.Tenant{}
+	if sec.Tenant != nil {
+		tenants = append(tenants, *sec.Tenant)
+	} else if _, tenants, err = s.tenantsByID(ctx); err != nil {
+		return nil, err
+	}
 	v := linksView{base: s.sectionBase(sec), Heading: sec.Category.Name(sec.Lang), Directory: true}
 	v.Intro = v.L.T("directory.intro")
-	byAgency := map[string][]linkRow{}
+	byTenant := map[string][]linkRow{}
 	for _, e := range entries {
 		d := e.Doc.GetDirectoryEntry()
 		text, fallback := e.In(sec.Lang)
 		r := linkRow{Name: text.Title, Href: "/" + sec.Lang + "/" + e.Tenant + "/" + text.Slug, URL: d.GetUrl(),
 			Email: d.GetEmail(), Phone: d.GetPhone(), sortKey: text.Title}
+		if vi, _ := e.In(i18n.Default); d.GetAgency() != vi.Title && d.GetAgency() != text.Title {
+			r.Agency = d.GetAgency()
+		}
 		if fallback {
 			r.Lang = i18n.Default
 		}
-		byAgency[d.GetAgency()] = append(byAgency[d.GetAgency()], r)
+		byTenant[e.Tenant] = append(byTenant[e.Tenant], r)
 	}
 	c := vietnamese()
-	agencies := make([]string, 0, len(byAgency))
-	for a := range byAgency {
-		agencies = append(agencies, a)
-	}
-	// Named agencies in Vietnamese order, entries without one last.
-	slices.SortFunc(agencies, func(a, b string) int {
-		if (a == "") != (b == "") {
-			if a == "" {
-				return 1
-			}
-			return -1
+	tags := sectionTags(sec)
+	for _, t := range tenants {
+		rows := byTenant[t.ID]
+		if len(rows) == 0 {
+			continue
 		}
-		return c.CompareString(a, b)
-	})
-	for _, a := range agencies {
-		g := linkGroup{Name: a, Lang: i18n.Default, Rows: sortRows(c, byAgency[a])}
-		if a == "" {
-			g.Name, g.Lang = v.L.T("scope.LINK_SCOPE_OTHER"), ""
-		} else if sec.Lang == i18n.Default {
-			g.Lang = ""
+		g := linkGroup{Name: t.Name(sec.Lang), Rows: sortRows(c, rows)}
+		if g.Name == t.NameVI && sec.Lang != i18n.Default {
+			g.Lang = i18n.Default
 		}
 		v.Groups = append(v.Groups, g)
+		tags = append(tags, pagecache.TenantTag(t.ID))
 	}
-	return s.page("links", v, sectionTags(sec))
+	return s.page("links", v, tags)
 }
 
 // linkScopes are the groups of links, in the order shown.

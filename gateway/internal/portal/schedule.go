@@ -47,10 +47,11 @@ func mondayOf(t time.Time) time.Time {
 }
 
 // weekLinks are the links to the weeks before and after monday on the
-// leadership section at path; no next week past the current one.
+// leadership section at path; the next week at most one week after the
+// current one (offices publish next week's provisional schedule).
 func weekLinks(path string, monday, today time.Time) (prev, next string) {
 	prev = path + "?week=" + monday.AddDate(0, 0, -7).Format(time.DateOnly)
-	if n := monday.AddDate(0, 0, 7); !n.After(mondayOf(today)) {
+	if n := monday.AddDate(0, 0, 7); !n.After(mondayOf(today).AddDate(0, 0, 7)) {
 		next = path + "?week=" + n.Format(time.DateOnly)
 	}
 	return prev, next
