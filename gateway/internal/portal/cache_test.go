@@ -42,7 +42,7 @@ func TestCacheFollowsEvents(t *testing.T) {
 		t.Fatalf("h1 = %q: the page was not served from the cache", got)
 	}
 	_, home := e.get(t, "/vi/")
-	if contains(texts(home, ".latest h3 a"), "Lễ hội biển Nha Trang 2025") {
+	if contains(texts(home, homeItems), "Lễ hội biển Nha Trang 2025") {
 		t.Fatal("provincial home not cached")
 	}
 
@@ -57,7 +57,7 @@ func TestCacheFollowsEvents(t *testing.T) {
 	// event (GATEWAY_CACHE_MAX_STALE), never more.
 	e.clock.Advance(1100 * time.Millisecond)
 	_, home = e.get(t, "/vi/")
-	if !contains(texts(home, ".latest h3 a"), "Lễ hội biển Nha Trang 2025") {
+	if !contains(texts(home, homeItems), "Lễ hội biển Nha Trang 2025") {
 		t.Error("provincial home still shows the old title more than a second after the event")
 	}
 	if e.consumer.LastSequence() == 0 {
@@ -334,7 +334,7 @@ func TestHomeUnderContinuousEvents(t *testing.T) {
 	e.publish(t, "sotttt", news, pb.ContentChange_CONTENT_CHANGE_PUBLISHED)
 	e.waitSeq(t, seq)
 	e.clock.Advance(1100 * time.Millisecond)
-	if _, doc := e.get(t, "/vi/"); !contains(texts(doc, ".latest h3 a"), "Tin mới nhất") {
+	if _, doc := e.get(t, "/vi/"); !contains(texts(doc, homeItems), "Tin mới nhất") {
 		t.Error("the home does not show the newest item more than a second after its event")
 	}
 }
@@ -390,7 +390,7 @@ func TestCacheMaxAge(t *testing.T) {
 	h1 := func() string { _, doc := e.get(t, path); return text(doc, "h1") }
 	homeShows := func(title string) bool {
 		_, doc := e.get(t, "/vi/")
-		return contains(texts(doc, ".latest h3 a"), title)
+		return contains(texts(doc, homeItems), title)
 	}
 	h1()
 	homeShows("")

@@ -38,82 +38,6 @@ func (s *Server) tenantsByID(ctx context.Context) (map[string]hubread.Tenant, []
 	return m, ts, nil
 }
 
-// home is the provincial home: the latest items of every sub-portal and the
-// list of sub-portals.
-func (s *Server) home(c *gin.Context) error {
-	lang, err := langParam(c)
-	if err != nil {
-		return err
-	}
-	origin := s.origin(c.Request)
-	return s.cached(c, func(ctx context.Context) (*pagecache.Render, error) {
-		byID, tenants, err := s.tenantsByID(ctx)
-		if err != nil {
-			return nil, err
-		}
-		latest, err := s.cfg.Store.Latest(ctx, s.cfg.LatestLimit)
-		if err != nil {
-			return nil, err
-		}
-		v := homeView{base: s.newBase(origin, lang, nil, nil), Latest: s.listed(lang, latest, byID)}
-		v.Feeds = feedLinksFor("/"+lang+"/", v.L.T("site.name"))
-		tags := []pagecache.Tag{pagecache.AnyContent}
-		for _, t := range tenants {
-			tags = append(tags, pagecache.TenantTag(t.ID))
-			if t.Status != "active" {
-				continue
-			}
-			p := portalLink{Name: t.Name(lang), Href: "/" + lang + "/" + t.ID + "/"}
-			if p.Name == t.NameVI && lang != i18n.Default {
-				p.Lang = i18n.Default
-			}
-			v.Portals = append(v.Portals, p)
-		}
-		return s.page("home", v, tags)
-	})
-}
-
-// tenantHome is a sub-portal's home: its latest items and its categories.
-func (s *Server) tenantHome(c *gin.Context) error {
-	lang, err := langParam(c)
-	if err != nil {
-		return err
-	}
-	id, origin := c.Param("tenant"), s.origin(c.Request)
-	return s.cached(c, func(ctx context.Context) (*pagecache.Render, error) {
-		t, err := s.cfg.Store.Tenant(ctx, id)
-		if err != nil {
-			return nil, err
-		}
-		latest, err := s.cfg.Store.TenantLatest(ctx, id, s.cfg.LatestLimit)
-		if err != nil {
-			return nil, err
-		}
-		cats, err := s.categories(ctx)
-		if err != nil {
-			return nil, err
-		}
-		counts, err := s.cfg.Store.CategoryCounts(ctx, id)
-		if err != nil {
-			return nil, err
-		}
-		v := tenantView{base: s.newBase(origin, lang, func(l string) string { return "/" + l + "/" + id + "/" }, nil),
-			Tenant: t, Name: t.Name(lang), OwnSite: t.HomeURL,
-			Latest: s.listed(lang, latest, map[string]hubread.Tenant{id: t})}
-		v.Title = v.Name
-		s.forTenant(&v.base, t)
-		v.TenantName, v.TenantURL = v.Name, "/"+lang+"/"+id+"/"
-		v.Feeds = feedLinksFor(v.TenantURL, v.Name)
-		for _, cat := range cats {
-			if n := counts[cat.Code]; n > 0 {
-				v.Categories = append(v.Categories, categoryView{Name: cat.Name(lang), Count: n})
-				v.Total += n
-			}
-		}
-		return s.page("tenant", v, []pagecache.Tag{pagecache.TenantTag(id), pagecache.TenantItemsTag(id)})
-	})
-}
-
 // item answers /{lang}/{tenant}/{slug}: the item's page (also when
 // withdrawn, with a notice), 301 to the current URL for an old or
 // other-locale slug, 301 to the successor of a redirected item, 410 for a
@@ -267,6 +191,8 @@ func (s *Server) itemView(origin, lang string, t hubread.Tenant, it *hubread.Ite
 		published = ts.AsTime()
 	}
 	v.Published, v.PublishedAt = formatDateTime(l, published), published.In(hcmc).Format("2006-01-02T15:04:05-07:00")
+	v.setUpdated(it.UpdatedAt)
+	v.Description = tr.GetSummary()
 	for _, a := range doc.GetAuthors() {
 		v.Authors = append(v.Authors, a.GetName())
 	}

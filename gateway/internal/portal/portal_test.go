@@ -148,17 +148,17 @@ func TestPages(t *testing.T) {
 			}
 		}
 		_, doc := e.get(t, "/en/")
-		titles := texts(doc, ".latest .items h3 a")
+		titles := texts(doc, ".subportals-newest h3 a")
 		if len(titles) == 0 || titles[0] != "Tin phường" {
 			t.Errorf("latest = %v, want the ward's item first", titles)
 		}
-		if got := attr(doc, `.latest h3 a:contains("Tin phường")`, "lang"); got != "vi" {
+		if got := attr(doc, `.subportals-newest h3 a:contains("Tin phường")`, "lang"); got != "vi" {
 			t.Errorf("untranslated title lang = %q, want vi", got)
 		}
-		if !contains(titles, "Nha Trang Sea Festival") || contains(titles, "Thông báo cũ") || contains(titles, "Bài vi phạm") {
+		if all := texts(doc, homeItems); !contains(all, "Nha Trang Sea Festival") || contains(all, "Thông báo cũ") || contains(all, "Bài vi phạm") {
 			t.Errorf("latest = %v: want the English title, no withdrawn or taken-down items", titles)
 		}
-		if got := attr(doc, `.portals a[href="/en/sotttt/"]`, "href"); got == "" {
+		if got := attr(doc, `.subportals-newest .meta a[href="/en/sotttt/"]`, "href"); got == "" {
 			t.Error("no link to the sub-portal")
 		}
 		if got := text(doc, ".portals .count"); got != "2 sub-portals" {
@@ -176,7 +176,7 @@ func TestPages(t *testing.T) {
 		if got := text(doc, "main > p.count"); got != "4 материала" {
 			t.Errorf("count = %q, want 4 материала", got)
 		}
-		if got := texts(doc, ".categories li"); !contains(got, "Новости и события (1 материал)") {
+		if got := texts(doc, ".categories h2"); !contains(got, "Новости и события (1 материал)") {
 			t.Errorf("categories = %v", got)
 		}
 		if got := attr(doc, `link[rel=alternate][hreflang=en]`, "href"); got != e.srv.URL+"/en/sotttt/" {

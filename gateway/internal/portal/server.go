@@ -46,8 +46,6 @@ type Config struct {
 	// Dev re-parses templates on every request, from TemplateDir when set.
 	Dev         bool
 	TemplateDir string
-	// LatestLimit is how many items the home pages list; default 20.
-	LatestLimit int
 	// MaxBodyBytes bounds request bodies; default 64 KiB.
 	MaxBodyBytes int64
 	// CategoryRefresh is how long the hub's category code list (changed
@@ -113,9 +111,6 @@ type Server struct {
 
 // New parses the templates and builds the routes.
 func New(cfg Config) (*Server, error) {
-	if cfg.LatestLimit == 0 {
-		cfg.LatestLimit = 20
-	}
 	if cfg.MaxBodyBytes == 0 {
 		cfg.MaxBodyBytes = 64 << 10
 	}
@@ -221,6 +216,7 @@ func (s *Server) routes() error {
 	get("/:lang/:tenant/", s.handle(s.firstSegment))
 	get("/:lang/accessibility", s.handle(s.statement("accessibility")))
 	get("/:lang/privacy", s.handle(s.statement("privacy")))
+	get("/:lang/portals/", s.handle(s.portals))
 	get("/:lang/:tenant/:slug", s.handle(s.item))
 	get("/:lang/:tenant/:slug/", s.handle(s.tenantSection))
 	for _, f := range feedFormats {

@@ -41,7 +41,7 @@ func TestTenantChangesRefreshPages(t *testing.T) {
 			_, doc := e.get(t, p)
 			sel := ".brand-name a"
 			if p == "/en/" {
-				sel = `.portals a[href="/en/sotttt/"]`
+				sel = `.subportals-newest .meta a[href="/en/sotttt/"]`
 			}
 			if got := text(doc, sel); got != "Department of Science and Technology" {
 				return fmt.Errorf("%s shows %q", p, got)
@@ -53,14 +53,14 @@ func TestTenantChangesRefreshPages(t *testing.T) {
 	for _, status := range []string{"suspended", "retired"} {
 		e.exec(t, `UPDATE tenants SET status = 'active' WHERE id = 'nhatrang'`)
 		testenv.WaitFor(t, 10*time.Second, func() error {
-			if _, doc := e.get(t, "/en/"); doc.Find(`.portals a[href="/en/nhatrang/"]`).Length() != 1 {
+			if _, doc := e.get(t, "/en/"); doc.Find(`.subportals-newest .meta a[href="/en/nhatrang/"]`).Length() != 1 {
 				return fmt.Errorf("active ward not listed")
 			}
 			return nil
 		})
 		e.exec(t, `UPDATE tenants SET status = $1 WHERE id = 'nhatrang'`, status)
 		testenv.WaitFor(t, 10*time.Second, func() error {
-			if _, doc := e.get(t, "/en/"); doc.Find(`.portals a[href="/en/nhatrang/"]`).Length() != 0 {
+			if _, doc := e.get(t, "/en/"); doc.Find(`.subportals-newest .meta a[href="/en/nhatrang/"]`).Length() != 0 {
 				return fmt.Errorf("%s ward still listed on the provincial home", status)
 			}
 			return nil

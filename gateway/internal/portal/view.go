@@ -176,33 +176,6 @@ type statusView struct {
 	Reason string // shown as is, in Vietnamese (the hub's or tenant's words)
 }
 
-// homeView is the provincial home.
-type homeView struct {
-	base
-	Latest  []listedView
-	Portals []portalLink
-}
-
-type portalLink struct {
-	Name, Href, Lang string // Lang "vi" when the name is the Vietnamese fallback
-}
-
-// tenantView is a sub-portal's home.
-type tenantView struct {
-	base
-	Tenant     hubread.Tenant
-	Name       string
-	Latest     []listedView
-	Categories []categoryView
-	Total      int
-	OwnSite    string
-}
-
-type categoryView struct {
-	Name  string
-	Count int
-}
-
 // itemView is one item's page.
 type itemView struct {
 	base
@@ -217,7 +190,6 @@ type itemView struct {
 	Reason      string
 	Published   string
 	PublishedAt string
-	Updated     string
 	Authors     []string
 	Editor      string
 	Approver    string
