@@ -55,7 +55,7 @@ func TestBodyMarkupStaysInTheArticle(t *testing.T) {
 				class, _ := s.Attr("class")
 				children = append(children, goquery.NodeName(s)+"."+class)
 			})
-			if got, want := strings.Join(children, " "), "header.item-header div.item-content table.details section.credits"; got != want {
+			if got, want := strings.Join(children, " "), "header.item-header table.details div.item-content section.credits"; got != want {
 				t.Errorf("the article holds %s, want %s", got, want)
 			}
 			if n := doc.Find("table.details tr").Length(); n < 3 || doc.Find("table.details").Find(".body, td td").Length() != 0 {

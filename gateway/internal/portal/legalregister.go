@@ -144,8 +144,12 @@ func (s *Server) legalRegisterView(sec section, f *finderForm, q hubread.LegalQu
 		if !d.IssuedOn.IsZero() {
 			row.Issued, row.IssuedISO = d.IssuedOn.Format(l.T("format.date")), d.IssuedOn.Format(time.DateOnly)
 		}
+		// In Vietnamese the document's own words (UBND phường Nha Trang);
+		// in another language the code list's name, which is translated.
 		row.Issuer = d.IssuerName(lang)
-		if d.IssuerNames.VI == "" || (lang != i18n.Default && row.Issuer == d.IssuerNames.VI) {
+		if lang == i18n.Default && d.Issuer != "" {
+			row.Issuer = d.Issuer
+		} else if d.IssuerNames.VI == "" || row.Issuer == d.IssuerNames.VI {
 			row.IssuerLang = textLang
 		}
 		if t, ok := tenants[d.Tenant]; ok && sec.Tenant == nil {

@@ -140,12 +140,12 @@ func TestLegalRegisterColumnsAndValidity(t *testing.T) {
 		t.Errorf("columns = %q, want %q", got, want)
 	}
 	wantRows := [][]string{
-		{"30/2026/QĐ-UBND", "01/06/2026", "Quyết định về du lịch biển", "Ủy ban nhân dân tỉnh", "Chưa có hiệu lực"},
-		{"20/2026/QĐ-UBND", "01/05/2026", "Quyết định sửa đổi học phí", "Ủy ban nhân dân tỉnh", "Còn hiệu lực"},
-		{"07/2026/KH-SDL", "01/02/2026", "Kế hoạch lễ hội biển", "Sở, ban, ngành tỉnh", "Còn hiệu lực"},
-		{"12/2025/QĐ-UBND", "01/05/2025", "Quyết định thay thế về phí tham quan", "Ủy ban nhân dân tỉnh", "Còn hiệu lực"},
-		{"05/2024/NQ-HĐND", "01/03/2024", "Nghị quyết về học phí", "Hội đồng nhân dân tỉnh", "Hết hiệu lực một phần"},
-		{"01/2020/QĐ-UBND", "10/01/2020", "Quyết định về phí tham quan", "Ủy ban nhân dân tỉnh", "Hết hiệu lực"},
+		{"30/2026/QĐ-UBND", "01/06/2026", "Quyết định về du lịch biển", "UBND tỉnh Khánh Hòa", "Chưa có hiệu lực"},
+		{"20/2026/QĐ-UBND", "01/05/2026", "Quyết định sửa đổi học phí", "UBND tỉnh Khánh Hòa", "Còn hiệu lực"},
+		{"07/2026/KH-SDL", "01/02/2026", "Kế hoạch lễ hội biển", "Sở Du lịch", "Còn hiệu lực"},
+		{"12/2025/QĐ-UBND", "01/05/2025", "Quyết định thay thế về phí tham quan", "UBND tỉnh Khánh Hòa", "Còn hiệu lực"},
+		{"05/2024/NQ-HĐND", "01/03/2024", "Nghị quyết về học phí", "HĐND tỉnh Khánh Hòa", "Hết hiệu lực một phần"},
+		{"01/2020/QĐ-UBND", "10/01/2020", "Quyết định về phí tham quan", "UBND tỉnh Khánh Hòa", "Hết hiệu lực"},
 	}
 	got := registerRows(doc)
 	if len(got) != len(wantRows) {
