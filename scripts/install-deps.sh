@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs what portalhub's demo and tests need, only when it is missing:
 # PostgreSQL's server binaries and unaccent (Debian), Chromium for the
-# real-browser tests (Debian), and the browser tests' npm packages.
+# real-browser tests and a Java runtime for the HTML checker (Debian), and
+# the browser tests' npm packages.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -12,6 +13,7 @@ id postgres >/dev/null 2>&1 || missing+=(postgresql)
 if [ "${PORTALHUB_SKIP_BROWSER:-}" = "" ]; then
   command -v chromium >/dev/null 2>&1 || missing+=(chromium)
   command -v node >/dev/null 2>&1 || missing+=(nodejs npm)
+  command -v java >/dev/null 2>&1 || missing+=(default-jre-headless)
 fi
 
 if [ ${#missing[@]} -gt 0 ]; then
@@ -24,8 +26,11 @@ if [ ${#missing[@]} -gt 0 ]; then
   DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null
 fi
 
-# The browser tests' packages, pinned by tests/browser/package-lock.json.
-if [ "${PORTALHUB_SKIP_BROWSER:-}" = "" ] && [ ! -d tests/browser/node_modules/playwright-core ]; then
-  echo "installing the browser tests' npm packages (once)"
-  (cd tests/browser && npm ci --no-audit --no-fund --loglevel=error)
+# The browser tests' packages, pinned by tests/browser/package-lock.json:
+# installed again whenever the lock file changed since the last install.
+# --ignore-scripts: vnu-jar's install script would download a Java runtime;
+# the HTML checker runs with Debian's.
+if [ "${PORTALHUB_SKIP_BROWSER:-}" = "" ] && ! cmp -s tests/browser/package-lock.json tests/browser/node_modules/.portalhub-installed; then
+  echo "installing the browser tests' npm packages"
+  (cd tests/browser && npm ci --no-audit --no-fund --ignore-scripts --loglevel=error && cp package-lock.json node_modules/.portalhub-installed)
 fi

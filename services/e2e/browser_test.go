@@ -3,28 +3,44 @@ package e2e
 import (
 	"bytes"
 	"context"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
 	"time"
+
+	"github.com/portalhub/portalhub/services/testenv"
 )
 
-// runBrowserTest runs one of tests/browser's node tests in Debian's headless
-// Chromium with env added. Under make test (PORTALHUB_BIN set) the browser
-// and the npm packages are installed by make, so their absence fails.
-func runBrowserTest(t *testing.T, script string, env ...string) {
+// runBrowserTest runs one of tests/browser's node tests (in Debian's
+// headless Chromium) with env added, stopping it after limit. Under make
+// test (PORTALHUB_BIN set) the browser, Java and the npm packages are
+// installed by make, so their absence fails.
+func runBrowserTest(t *testing.T, script string, limit time.Duration, env ...string) {
 	t.Helper()
 	dir, err := filepath.Abs("../../tests/browser")
 	if err != nil {
 		t.Fatal(err)
 	}
-	_, errNode := exec.LookPath("node")
-	_, errChromium := exec.LookPath("chromium")
-	_, errModules := os.Stat(filepath.Join(dir, "node_modules", "playwright-core"))
-	if errNode != nil || errChromium != nil || errModules != nil {
-		msg := "browser tests need node, chromium and tests/browser/node_modules (make deps installs them)"
+	var missing []string
+	for _, bin := range []string{"node", "chromium", "java"} {
+		if _, err := exec.LookPath(bin); err != nil {
+			missing = append(missing, bin)
+		}
+	}
+	for _, pkg := range []string{"playwright-core", "lighthouse", "vnu-jar"} {
+		if _, err := os.Stat(filepath.Join(dir, "node_modules", pkg)); err != nil {
+			missing = append(missing, "tests/browser/node_modules/"+pkg)
+		}
+	}
+	if len(missing) > 0 {
+		msg := "browser tests need " + strings.Join(missing, ", ") + " (make deps installs them)"
 		if os.Getenv("PORTALHUB_BIN") != "" {
 			t.Fatal(msg)
 		}
@@ -42,7 +58,7 @@ func runBrowserTest(t *testing.T, script string, env ...string) {
 	go func() { done <- cmd.Wait() }()
 	select {
 	case err = <-done:
-	case <-time.After(5 * time.Minute):
+	case <-time.After(limit):
 		cmd.Process.Kill()
 		err = <-done
 	}
@@ -52,17 +68,73 @@ func runBrowserTest(t *testing.T, script string, env ...string) {
 	t.Logf("%s:\n%s", script, out.String())
 }
 
+// The demo catalogue runs in this federation (demoTenants); the states it
+// does not have are made once, before the first check of pages.json.
+var demoStates sync.Once
+
+const withdrawnReason = "Nội dung đã được cập nhật trong thông báo mới"
+
+func makeDemoStates(t *testing.T) {
+	t.Helper()
+	demoStates.Do(func() {
+		// pages.json's "item withdrawn".
+		const tenant, id, path = "phuong-nha-trang", "ngay-hoi-dai-doan-ket-toan-dan-toc-2026",
+			"/vi/phuong-nha-trang/phuong-nha-trang-to-chuc-ngay-hoi-dai-doan-ket-toan-dan-toc-nam-2026"
+		if code := subportalCall(t, tenant, "POST", "/api/items/"+id+"/withdraw",
+			map[string]string{"reason": withdrawnReason, "approver": "Phạm Quốc Bảo"}, nil); code != http.StatusOK {
+			t.Fatalf("withdraw %s: got %d", id, code)
+		}
+		testenv.WaitFor(t, 60*time.Second, func() error {
+			return pageShows(fed.Gateway+path, withdrawnReason)
+		})
+	})
+}
+
+// localClient follows redirects and reaches the demo's *.localhost host
+// names on this machine, as a browser does.
+var localClient = &http.Client{Timeout: 10 * time.Second, Transport: &http.Transport{
+	DialContext: func(ctx context.Context, network, addr string) (net.Conn, error) {
+		if host, port, err := net.SplitHostPort(addr); err == nil && strings.HasSuffix(host, ".localhost") {
+			addr = net.JoinHostPort("127.0.0.1", port)
+		}
+		return (&net.Dialer{}).DialContext(ctx, network, addr)
+	}}}
+
+// pageShows tells whether the page at url, redirects followed, answers 200 with s.
+func pageShows(url, s string) error {
+	resp, err := localClient.Get(url)
+	if err != nil {
+		return err
+	}
+	defer resp.Body.Close()
+	b, err := io.ReadAll(resp.Body)
+	if err != nil {
+		return err
+	}
+	if resp.StatusCode != http.StatusOK || !bytes.Contains(b, []byte(s)) {
+		return fmt.Errorf("GET %s: status %d, not yet showing %q", url, resp.StatusCode, s)
+	}
+	return nil
+}
+
+// The checks of every page type of the public portal (tests/browser/pages.json)
+// in every language: axe-core's WCAG 2.1 AA rules, the Nu Html Checker, and
+// Lighthouse's scores (tests/browser/README.md).
+
 func TestPortalPagesMeetWCAG21AA(t *testing.T) {
-	if code := subportalCall(t, "so-a", "POST", "/api/items", newsItem("trang-kiem-thu-tiep-can", "trang-kiem-thu-tiep-can",
-		"Trang kiểm thử khả năng tiếp cận", "<h2>Mục</h2><p>Đoạn văn có <a href=\"/vi/\">liên kết</a>.</p><ul><li>Một</li><li>Hai</li></ul>"), nil); code != 201 {
-		t.Fatalf("create: %d", code)
-	}
-	waitPage(t, "/vi/so-a/trang-kiem-thu-tiep-can", 200, nil)
-	var urls []string
-	for _, p := range []string{"/vi/", "/en/", "/ru/", "/vi/so-a/", "/en/phuong-b/", "/vi/so-a/trang-kiem-thu-tiep-can", "/en/so-a/trang-kiem-thu-tiep-can"} {
-		urls = append(urls, fed.Gateway+p)
-	}
-	runBrowserTest(t, "accessibility.test.mjs", "PORTAL_URLS="+strings.Join(urls, " "))
+	makeDemoStates(t)
+	runBrowserTest(t, "accessibility.test.mjs", 10*time.Minute, "GATEWAY_URL="+fed.Gateway)
+}
+
+func TestPortalPagesAreValidHTML(t *testing.T) {
+	makeDemoStates(t)
+	runBrowserTest(t, "html.test.mjs", 5*time.Minute, "GATEWAY_URL="+fed.Gateway)
+}
+
+func TestPortalPagesScoreInLighthouse(t *testing.T) {
+	t.Skip("until the frame's meta description and favicon land (issue 7 point 6, the shell's part): every page scores SEO 91 without them")
+	makeDemoStates(t)
+	runBrowserTest(t, "lighthouse.test.mjs", 15*time.Minute, "GATEWAY_URL="+fed.Gateway)
 }
 
 func TestBackOfficeFlowInBrowser(t *testing.T) {
@@ -72,6 +144,6 @@ func TestBackOfficeFlowInBrowser(t *testing.T) {
 	if err := fed.RunSubPortalCommand(ctx, tenant, []string{"SUBPORTAL_DEMO_PASSWORD=" + password}, "users", "demo"); err != nil {
 		t.Fatal(err)
 	}
-	runBrowserTest(t, "backoffice.test.mjs",
+	runBrowserTest(t, "backoffice.test.mjs", 5*time.Minute,
 		"BACKOFFICE_URL="+fed.SubPortals[tenant].URL, "GATEWAY_URL="+fed.Gateway, "TENANT="+tenant, "DEMO_PASSWORD="+password)
 }

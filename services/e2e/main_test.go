@@ -4,6 +4,7 @@ import (
 	"context"
 	"crypto/tls"
 	"crypto/x509"
+	"encoding/json"
 	"flag"
 	"fmt"
 	"io"
@@ -25,10 +26,29 @@ import (
 // fed is the federation every test of this package drives.
 var fed *federation.Federation
 
-// tenants are the two sub-portals of the tests.
+// tenants are the two sub-portals of the tests; the demo catalogue's
+// tenants run beside them (demoTenants) for the checks of every page type.
 var tenants = []federation.Tenant{
 	{ID: "so-a", Kind: "department", NameVI: "Sở A", NameEN: "Department A"},
 	{ID: "phuong-b", Kind: "ward", NameVI: "Phường B", NameEN: "Ward B"},
+}
+
+// demoTenants reads the demo catalogue (tenants/demo/tenants.json), seeded
+// with its content and on ports picked at start, so that the browser checks
+// find every page type of tests/browser/pages.json.
+func demoTenants() ([]federation.Tenant, error) {
+	b, err := os.ReadFile("../../tenants/demo/tenants.json")
+	if err != nil {
+		return nil, err
+	}
+	var ts []federation.Tenant
+	if err := json.Unmarshal(b, &ts); err != nil {
+		return nil, fmt.Errorf("tenants/demo/tenants.json: %w", err)
+	}
+	for i := range ts {
+		ts[i].Port, ts[i].Demo = 0, true
+	}
+	return ts, nil
 }
 
 func TestMain(m *testing.M) {
@@ -59,11 +79,16 @@ func run(m *testing.M) int {
 	if os.Getenv("E2E_VERBOSE") != "" {
 		out = os.Stderr
 	}
-	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
+	demo, err := demoTenants()
+	if err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		return 1
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 4*time.Minute)
 	defer cancel()
 	fed, err = federation.Start(ctx, federation.Options{
 		VarDir: filepath.Join(dir, "var"), BinDir: bin, Ephemeral: true, // always a private cluster: fixed database names
-		Tenants: tenants, Output: out,
+		Tenants: append(tenants, demo...), Output: out,
 	})
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "start federation:", err)
@@ -73,13 +98,13 @@ func run(m *testing.M) int {
 	return m.Run()
 }
 
-// buildBinaries builds the four binaries once, from the workspace.
+// buildBinaries builds the binaries the federation runs once, from the workspace.
 func buildBinaries(dir string) error {
 	root, err := filepath.Abs("../..")
 	if err != nil {
 		return err
 	}
-	for _, c := range []string{"services/cmd/natsd", "services/cmd/aggregator", "gateway/cmd/gateway", "tenants/cmd/subportal"} {
+	for _, c := range []string{"services/cmd/natsd", "services/cmd/hubctl", "services/cmd/aggregator", "gateway/cmd/gateway", "tenants/cmd/subportal"} {
 		mod := filepath.Join(root, filepath.Dir(filepath.Dir(c)))
 		cmd := exec.Command("go", "build", "-o", filepath.Join(dir, filepath.Base(c)), "./"+filepath.Join("cmd", filepath.Base(c)))
 		cmd.Dir = mod

@@ -45,6 +45,9 @@ type Tenant struct {
 	Email       string   `json:"email,omitempty"`
 	Responsible string   `json:"responsible,omitempty"`
 	Licence     string   `json:"licence,omitempty"`
+	// Demo seeds this tenant with its demo content (tenants/demo) before it
+	// serves, as Options.SeedDemo does for every tenant.
+	Demo bool `json:"-"`
 }
 
 // hubTenant is t as the hub registers it.
@@ -182,7 +185,7 @@ func (f *Federation) up(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	if o.SeedDemo {
+	if o.SeedDemo || anyDemo(o.Tenants) {
 		if f.DemoPassword, err = demoPassword(filepath.Join(o.VarDir, "credentials", "demo-password")); err != nil {
 			return err
 		}
@@ -214,7 +217,7 @@ func (f *Federation) up(ctx context.Context) error {
 			"SUBPORTAL_API_TOKEN=" + sp.APIToken,
 			fmt.Sprintf("SUBPORTAL_ADDR=127.0.0.1:%d", t.Port),
 		}
-		if o.SeedDemo {
+		if o.SeedDemo || t.Demo {
 			env := append(append([]string{}, o.Env...), sp.env...)
 			for _, args := range [][]string{{"seed", "--demo", t.ID}, {"users", "demo"}} {
 				spec := supervise.Spec{Name: args[0] + " " + t.ID, Path: f.bin("subportal"), Args: args,
@@ -333,6 +336,16 @@ func WithUser(base, user string) string {
 	}
 	u.User = url.User(user)
 	return u.String()
+}
+
+// anyDemo tells whether a tenant is to be seeded with its demo content.
+func anyDemo(tenants []Tenant) bool {
+	for _, t := range tenants {
+		if t.Demo {
+			return true
+		}
+	}
+	return false
 }
 
 func orDefault(v, def string) string {
