@@ -31,16 +31,20 @@ func TestSectionPages(t *testing.T) {
 		if got := text(doc, "h1"); got != "Tin tức - Sự kiện" {
 			t.Errorf("h1 = %q", got)
 		}
-		titles := texts(doc, "ol.items h3")
+		titles := texts(doc, "ol.items h2")
 		if len(titles) != 20 || titles[0] != "Tin số 44" || titles[19] != "Tin số 25" {
 			t.Fatalf("first page = %d titles %q…", len(titles), titles)
+		}
+		// Titles right under the h1 are h2: headings skip no level (axe, Lighthouse).
+		if n := doc.Find("main h3").Length(); n != 0 {
+			t.Errorf("the list's titles skip a heading level: %d h3 under the h1", n)
 		}
 		if attr(doc, "a[rel=prev]", "href") != "" || attr(doc, "a[rel=first]", "href") != "" {
 			t.Error("the first page links to a previous page")
 		}
 		next := attr(doc, "a[rel=next]", "href")
 		_, doc = e.get(t, next)
-		if got := texts(doc, "ol.items h3"); len(got) != 20 || got[0] != "Tin số 24" {
+		if got := texts(doc, "ol.items h2"); len(got) != 20 || got[0] != "Tin số 24" {
 			t.Fatalf("second page = %q", got)
 		}
 		if attr(doc, "a[rel=first]", "href") != "/vi/tin-tuc-su-kien/" {
@@ -48,12 +52,12 @@ func TestSectionPages(t *testing.T) {
 		}
 		_, doc = e.get(t, attr(doc, "a[rel=next]", "href"))
 		// The last page: the 5 oldest and the seed's news.
-		last := texts(doc, "ol.items h3")
+		last := texts(doc, "ol.items h2")
 		if len(last) == 0 || last[0] != "Tin số 4" || attr(doc, "a[rel=next]", "href") != "" {
 			t.Fatalf("last page = %q, next %q", last, attr(doc, "a[rel=next]", "href"))
 		}
 		_, doc = e.get(t, attr(doc, "a[rel=prev]", "href"))
-		if got := texts(doc, "ol.items h3"); len(got) != 20 || got[0] != "Tin số 24" {
+		if got := texts(doc, "ol.items h2"); len(got) != 20 || got[0] != "Tin số 24" {
 			t.Fatalf("back to the second page = %q", got)
 		}
 		if got := attr(doc, `link[rel=canonical]`, "href"); got != e.srv.URL+"/vi/tin-tuc-su-kien/" {
@@ -86,8 +90,8 @@ func TestSectionPages(t *testing.T) {
 		if got := texts(doc, "table.register tbody th a"); len(got) != 1 || got[0] != "Quyết định 15/2025/QĐ-UBND" {
 			t.Errorf("legal section of sotttt = %q", got)
 		}
-		if _, doc = e.get(t, "/vi/nhatrang/tin-tuc-su-kien/"); fmt.Sprint(texts(doc, "ol.items h3")) != "[Tin phường]" {
-			t.Errorf("nhatrang's news lists %q", texts(doc, "ol.items h3"))
+		if _, doc = e.get(t, "/vi/nhatrang/tin-tuc-su-kien/"); fmt.Sprint(texts(doc, "ol.items h2")) != "[Tin phường]" {
+			t.Errorf("nhatrang's news lists %q", texts(doc, "ol.items h2"))
 		}
 		if got := attr(doc, `link[rel=canonical]`, "href"); got != e.srv.URL+"/vi/nhatrang/tin-tuc-su-kien/" {
 			t.Errorf("canonical = %q", got)
