@@ -21,7 +21,7 @@ func registerIndex(s *Server, r gin.IRoutes) {
 		out := indexJSON{Name: "portalhub open data API", OpenAPI: o + Prefix + "/openapi.json", Docs: map[string]string{},
 			Resources: map[string]string{}}
 		for _, l := range []string{"vi", "en", "ru"} {
-			out.Docs[l] = o + "/" + l + "/api/"
+			out.Docs[l] = o + "/" + l + "/developers"
 		}
 		for _, name := range s.names {
 			out.Resources[name] = o + Prefix + "/" + name

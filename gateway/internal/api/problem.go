@@ -30,7 +30,7 @@ type invalidParam struct {
 
 // badParamsType is the type of a 400 for bad parameters: the developer
 // page's section on them.
-const badParamsType = "/en/api/#invalid-parameters"
+const badParamsType = "/en/developers#invalid-parameters"
 
 // paramError is one or more bad query parameters.
 type paramError struct{ params []invalidParam }

@@ -26,7 +26,12 @@ func (s *Server) searchAPI(c *gin.Context) {
 	c.Header("Cache-Control", "private, no-store")
 	c.Header("Content-Language", lang)
 	problem := func(status int, title, detail, field string) {
-		b, _ := json.Marshal(map[string]any{"type": "about:blank", "title": title, "status": status, "detail": detail, "field": field})
+		p := map[string]any{"type": "about:blank", "title": title, "status": status, "detail": detail}
+		if field != "" {
+			// Named as every answer of the API names a bad parameter.
+			p["field"], p["invalid_params"] = field, []map[string]string{{"name": field, "reason": detail}}
+		}
+		b, _ := json.Marshal(p)
 		c.Data(status, "application/problem+json", append(b, '\n'))
 	}
 	ctx := c.Request.Context()

@@ -211,6 +211,7 @@ func (s *Server) routes() error {
 	get("/api/v1/search", s.searchAPI)
 	get("/:lang/", s.handle(s.home))
 	get("/:lang/search", s.handle(s.searchPage))
+	get("/:lang/developers", s.handle(s.developers))
 	// The second segment is a category's slug (the provincial section) or a
 	// tenant's id (its home): the two never meet (migration 00007).
 	get("/:lang/:tenant/", s.handle(s.firstSegment))
