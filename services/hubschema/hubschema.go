@@ -24,7 +24,7 @@ const ReaderRole = "portalhub_reader"
 // Migrate brings the database at url to the newest schema version, and
 // the search synonyms to the list's.
 func Migrate(ctx context.Context, url string) error {
-	return pgmigrate.Up(ctx, url, "hub", migrationsDir(), loadSynonyms)
+	return pgmigrate.Up(ctx, url, pgmigrate.Hub, migrationsDir(), loadSynonyms)
 }
 
 // loadSynonyms makes the search_synonyms table the list of

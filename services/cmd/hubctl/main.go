@@ -37,6 +37,7 @@ import (
 	"github.com/portalhub/portalhub/services/hubschema"
 	"github.com/portalhub/portalhub/services/internal/hubstore"
 	"github.com/portalhub/portalhub/services/lifecycle"
+	"github.com/portalhub/portalhub/services/pgmigrate"
 )
 
 const usage = `hubctl: quản trị cổng tổng hợp / portalhub operations
@@ -245,7 +246,11 @@ func migrate(*flag.FlagSet) action {
 
 // explain says what went wrong in both languages.
 func explain(err error) string {
+	var wrong *pgmigrate.WrongDatabaseError
 	switch {
+	case errors.As(err, &wrong):
+		return "DATABASE_URL trỏ tới cơ sở dữ liệu của một cổng thành phần, không phải của cổng tổng hợp; không có gì bị thay đổi. " +
+			"Hãy đặt DATABASE_URL trỏ tới cơ sở dữ liệu của cổng tổng hợp / DATABASE_URL names a sub-portal's database, not the hub's"
 	case errors.Is(err, hubstore.ErrReindexRunning):
 		return "đang có một lần dựng lại chỉ mục khác / another rebuild is running"
 	case errors.Is(err, hubstore.ErrConflict):

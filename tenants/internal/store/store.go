@@ -27,7 +27,7 @@ func Migrate(ctx context.Context, url string) error {
 	if err != nil {
 		return err
 	}
-	return pgmigrate.Up(ctx, url, "sub-portal", sub)
+	return pgmigrate.Up(ctx, url, pgmigrate.SubPortal, sub)
 }
 
 // Store reads and writes the sub-portal's database.

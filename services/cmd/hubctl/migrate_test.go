@@ -1,0 +1,37 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"strings"
+	"testing"
+	"testing/fstest"
+
+	"github.com/portalhub/portalhub/services/pgmigrate"
+	"github.com/portalhub/portalhub/services/testenv"
+)
+
+// hubctl migrate on a sub-portal's database fails, says so and what to do
+// (issue 10 point 13: it printed "hub database migrated" and created
+// nothing, the versions of the two histories being in one table).
+func TestMigrateRefusesASubPortalDatabase(t *testing.T) {
+	subPortal := func(ctx context.Context, url string) error {
+		return pgmigrate.Up(ctx, url, pgmigrate.SubPortal, fstest.MapFS{
+			"00001_subportal.sql": {Data: []byte("-- +goose Up\nCREATE TABLE outbox (id bigint);\n")},
+		})
+	}
+	url := testenv.Postgres(t, "hubctl_subportal", subPortal)
+	env := func(k string) string {
+		return map[string]string{"DATABASE_URL": url, "USER": "operator"}[k]
+	}
+	var out, errOut bytes.Buffer
+	code := run(context.Background(), []string{"migrate"}, env, &out, &errOut)
+	if code != 1 || strings.Contains(out.String(), "migrated") {
+		t.Fatalf("hubctl migrate on a sub-portal database: exit %d, %q %q; want 1 and no success", code, out.String(), errOut.String())
+	}
+	for _, words := range []string{"not the hub's", "Set DATABASE_URL to the hub database", "cổng thành phần"} {
+		if !strings.Contains(errOut.String(), words) {
+			t.Errorf("message %q lacks %q", errOut.String(), words)
+		}
+	}
+}
