@@ -50,6 +50,11 @@ func ValidContentID(s string) bool { return len(s) <= MaxContentID && contentIDR
 // 0-9 and "-".
 func ValidSlug(s string) bool { return len(s) <= MaxSlug && slugRE.MatchString(s) }
 
+// ValidIssuerCode reports whether s is a legal document's issuer code (the
+// hub's code list, legal_issuers): 1 to MaxShortCode characters of a-z,
+// 0-9 and "-", starting with a letter or a digit.
+func ValidIssuerCode(s string) bool { return len(s) <= MaxShortCode && issuerCodeRE.MatchString(s) }
+
 // ValidSHA256 reports whether s names a file: 64 lower-case hex digits.
 func ValidSHA256(s string) bool { return sha256RE.MatchString(s) }
 

@@ -116,3 +116,14 @@ func TestNFC(t *testing.T) {
 		t.Errorf("after NFC: %q %q %q", it.Translations[0].Title, it.Attachments[0].Filename, it.Authors[0].Name)
 	}
 }
+
+func TestValidIssuerCode(t *testing.T) {
+	for s, want := range map[string]bool{
+		"ubnd-tinh": true, "so-gd-dt": true, "a": true, strings.Repeat("a", MaxShortCode): true,
+		"": false, "-ubnd": false, "ubnd tinh": false, "UBND": false, "ubnd_tinh": false, strings.Repeat("a", MaxShortCode+1): false,
+	} {
+		if got := ValidIssuerCode(s); got != want {
+			t.Errorf("ValidIssuerCode(%q) = %v, want %v", s, got, want)
+		}
+	}
+}

@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"net/http"
-	"regexp"
 	"strconv"
 	"strings"
 	"unicode"
@@ -16,10 +15,9 @@ import (
 
 	"github.com/portalhub/portalhub/gateway/internal/pagecache"
 	pb "github.com/portalhub/portalhub/proto/gen/portalhub/v1"
+	"github.com/portalhub/portalhub/services/contentrules"
 	"github.com/portalhub/portalhub/services/lifecycle"
 )
-
-var sha256Hex = regexp.MustCompile(`^[0-9a-f]{64}$`)
 
 // fileCacheControl lets browsers and shared caches keep an attachment for
 // five minutes. Its bytes never change (the URL holds their hash), but
@@ -47,7 +45,7 @@ const fileChunk = 256 << 10
 // from the store in chunks of fileChunk, only those the answer sends.
 func (s *Server) file(c *gin.Context) error {
 	tenant, contentID, sha := c.Param("tenant"), c.Param("content_id"), c.Param("sha256")
-	if !sha256Hex.MatchString(sha) {
+	if !contentrules.ValidSHA256(sha) {
 		return errNotFound
 	}
 	a, err := s.cfg.Cache.Fetch(c.Request.Context(), s.cacheKey(c), func(ctx context.Context) (*pagecache.Render, error) {

@@ -2,11 +2,11 @@ package portal
 
 import (
 	"context"
-	"regexp"
 	"time"
 
 	"github.com/portalhub/portalhub/gateway/internal/i18n"
 	"github.com/portalhub/portalhub/gateway/internal/pagecache"
+	"github.com/portalhub/portalhub/services/contentrules"
 	"github.com/portalhub/portalhub/services/hubread"
 )
 
@@ -29,9 +29,6 @@ import (
 //	page      a cursor
 var legalParams = []string{"q", "number", "type", "issuer", "field", "signer", "from", "to", "year", "validity", "sort", pageParam}
 
-// issuerCode is the shape of the hub's issuer codes (legal_issuers.code).
-var issuerCode = regexp.MustCompile(`^[a-z0-9][a-z0-9-]{0,99}$`)
-
 // parseLegalForm reads the register's parameters into a query for today.
 func parseLegalForm(sec section, today time.Time) (*finderForm, hubread.LegalQuery) {
 	f := newFinderForm(legalParams, sec.Query)
@@ -40,7 +37,7 @@ func parseLegalForm(sec section, today time.Time) (*finderForm, hubread.LegalQue
 		q.Tenant = sec.Tenant.ID
 	}
 	q.Keyword, q.Number, q.Type = f.text("q"), f.text("number"), f.text("type")
-	q.Issuer = f.choice("issuer", issuerCode.MatchString)
+	q.Issuer = f.choice("issuer", contentrules.ValidIssuerCode)
 	q.Field, q.Signer = f.text("field"), f.text("signer")
 	q.From, q.To = f.date("from"), f.date("to")
 	if !q.From.IsZero() && !q.To.IsZero() && q.To.Before(q.From) {
