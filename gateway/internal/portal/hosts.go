@@ -97,12 +97,18 @@ func splitHost(h string) (name, port string, ok bool) {
 // its name is one of the configured names. Without a public URL, pages
 // carry the request's origin and are cached by it, so a port, when given,
 // must also be the one the request came in on (else every port would make
-// its own cache entries). Issue 7 adds the tenants' own host names here, as
-// a second source read from the tenants table.
+// its own cache entries). The tenants' own host names (tenant_hosts, kept
+// in the registry) are served too: their sites (hostsite.go).
 func (s *Server) servesHost(r *http.Request) bool {
 	name, port, ok := splitHost(r.Host)
-	if !ok || !s.hosts[name] {
+	if !ok {
 		return false
+	}
+	if !s.hosts[name] {
+		reg := s.currentRegistry()
+		if reg == nil || reg.hosts[name] == "" {
+			return false
+		}
 	}
 	if s.cfg.PublicURL == "" && port != "" {
 		if la, ok := r.Context().Value(http.LocalAddrContextKey).(net.Addr); ok {

@@ -171,7 +171,11 @@ func New(cfg Config) (*Server, error) {
 }
 
 // ServeHTTP serves the portal.
-func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) { s.engine.ServeHTTP(w, r) }
+func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	if r = s.hostRoute(w, r); r != nil { // a tenant's own host (hostsite.go)
+		s.engine.ServeHTTP(w, r)
+	}
+}
 
 func (s *Server) routes() error {
 	gin.SetMode(gin.ReleaseMode)
@@ -388,6 +392,11 @@ func validHost(h string) bool {
 // cacheKey is the page cache key of the request: its path, preceded by its
 // origin when pages carry the request's origin (no public URL configured).
 func (s *Server) cacheKey(c *gin.Context) string {
+	if site, ok := siteOf(c.Request); ok {
+		// A tenant's site: its pages' links differ from the provincial
+		// host's same path (hostsite.go).
+		return site.origin + c.Request.URL.Path
+	}
 	if s.cfg.PublicURL != "" {
 		return c.Request.URL.Path
 	}
@@ -412,6 +421,7 @@ func (s *Server) cachedAs(c *gin.Context, key string, render func(ctx context.Co
 	if wantsPrint(c.Request) {
 		key, render = key+";print", forPrint(render)
 	}
+	render = s.hostLinks(c.Request, render)
 	a, err := s.cfg.Cache.Fetch(c.Request.Context(), key, render)
 	if err != nil {
 		return err
