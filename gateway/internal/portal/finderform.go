@@ -225,12 +225,16 @@ type fieldView struct {
 }
 
 // field adds a text or date control of the form for parameter name; a bad
-// value is shown back as given, beside its error.
+// text is shown back as given, beside its error.
 func (v *finderView) field(f *finderForm, typ, name string) {
 	fv := fieldView{Name: name, Label: v.L.T(v.prefix + ".filter." + name), Type: typ, Value: f.values.Get(name)}
 	if msg, bad := v.Errors[name]; bad {
 		fv.Value, fv.Error = f.raw.Get(name), msg
-		if len(fv.Value) > 4*maxFilterRunes || !utf8.ValidString(fv.Value) {
+		// A date control cannot hold what is no date (nor does HTML allow
+		// it), nor a page a control character: left empty, the message
+		// says what to enter.
+		if typ == "date" || len(fv.Value) > 4*maxFilterRunes || !utf8.ValidString(fv.Value) ||
+			strings.ContainsFunc(fv.Value, isControl) {
 			fv.Value = ""
 		}
 	}

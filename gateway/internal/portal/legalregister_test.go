@@ -300,8 +300,21 @@ func TestLegalRegisterBadFilters(t *testing.T) {
 			t.Errorf("%s: empty list", tc.query)
 		}
 	}
+	// A bad text is shown back to be corrected, unless it holds what a
+	// page may not (a control character); a bad date is not (a date
+	// control holds only dates).
+	_, doc := e.get(t, registerPath+"?signer=%00x&number="+strings.Repeat("9", 201)+"&from=2026-13-01")
+	if got, ok := doc.Find("#filter-signer").Attr("value"); !ok || got != "" {
+		t.Errorf("the signer with a NUL shown back as %q", got)
+	}
+	if got, _ := doc.Find("#filter-number").Attr("value"); got != strings.Repeat("9", 201) {
+		t.Errorf("the long number shown back as %q", got)
+	}
+	if got, ok := doc.Find("#filter-from").Attr("value"); !ok || got != "" {
+		t.Errorf("the bad date is the date control's value %q", got)
+	}
 	// In Russian, in Russian.
-	_, doc := e.get(t, "/ru/pravovye-dokumenty/?from=abc")
+	_, doc = e.get(t, "/ru/pravovye-dokumenty/?from=abc")
 	if got := text(doc, "#filter-from-error"); !strings.Contains(got, "год-месяц-день") {
 		t.Errorf("Russian message = %q", got)
 	}
