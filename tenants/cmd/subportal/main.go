@@ -8,6 +8,7 @@
 //	subportal users bootstrap --username U --name N --password-file F
 //	subportal users create --username U --name N --roles author,editor --password-file F
 //	subportal users demo                  one demo account per role (SUBPORTAL_DEMO_PASSWORD)
+//	subportal outbox retry [--reason R,...] put rows refused for a configuration error back to pending
 package main
 
 import (
@@ -97,6 +98,8 @@ func main() {
 		err = publishOne(args)
 	case "users":
 		err = users(args)
+	case "outbox":
+		err = outbox(args)
 	case "-h", "--help", "help":
 		usage()
 		return
@@ -124,6 +127,10 @@ func usage() {
                                           create an account (roles: author, editor, approver, admin)
   subportal users demo                    create (idempotently) one demo account per role with
                                           the password in SUBPORTAL_DEMO_PASSWORD, and print them
+  subportal outbox retry [--reason R,...] [--actor NAME]
+                                          put rows the hub refused for a configuration error (credential,
+                                          tenant id, suspended tenant), fixed since, back to pending;
+                                          --reason adds other reasons (e.g. UNKNOWN_CATEGORY)
 Every command reads DATABASE_URL; 'subportal serve --help' lists every variable.
 `)
 }

@@ -92,3 +92,13 @@ func decide(resp *pb.PublishResponse, err error, uploaded bool, attempts int) ac
 	}
 	return actPark
 }
+
+// ConfigurationRefusals are the hub's answers that decide holds rather than
+// parks (actHold): gRPC code names and reasons of a matter of this
+// sub-portal's configuration (its credential, tenant id or status at the
+// hub), not of an item. Rows a relay parked with one of them before it held
+// them are put back by "subportal outbox retry".
+func ConfigurationRefusals() (codeNames, reasons []string) {
+	return []string{codes.Unauthenticated.String()},
+		[]string{contentrules.ReasonUnauthenticated, contentrules.ReasonTenantInactive, contentrules.ReasonTenantMismatch}
+}

@@ -300,3 +300,54 @@ func (s *Store) Now(ctx context.Context) (_ time.Time, err error) {
 	}
 	return t, nil
 }
+
+// RequeueRefused puts refused rows back to pending, due now and with their
+// attempts and refusal cleared, when the hub refused them with one of codes
+// (gRPC code names, "Unauthenticated") or reasons ("TENANT_MISMATCH"): rows
+// parked by a configuration error, fixed since, rather than a verdict on
+// the item. Each row is written to the audit log as actor's, and the relay
+// is woken. It returns how many rows it put back.
+func (s *Store) RequeueRefused(ctx context.Context, actor string, codes, reasons []string) (_ int, err error) {
+	defer boundary(&err)
+	tx, err := s.pool.Begin(ctx)
+	if err != nil {
+		return 0, fmt.Errorf("requeue refused outbox rows: %w", err)
+	}
+	defer tx.Rollback(ctx)
+	rows, err := tx.Query(ctx, `
+		UPDATE outbox SET status = 'pending', attempts = 0, next_attempt_at = now(),
+		       refusal_code = '', refusal_reason = '', refusal_description = '', refusal_message_vi = '',
+		       last_error = 'requeued by an operator after: ' || last_error
+		WHERE status = 'refused' AND (refusal_code = ANY($1) OR refusal_reason = ANY($2))
+		RETURNING content_id, version`, codes, reasons)
+	if err != nil {
+		return 0, fmt.Errorf("requeue refused outbox rows: %w", err)
+	}
+	type requeued struct {
+		contentID string
+		version   int64
+	}
+	var done []requeued
+	for rows.Next() {
+		var r requeued
+		if err := rows.Scan(&r.contentID, &r.version); err != nil {
+			return 0, fmt.Errorf("requeue refused outbox rows: %w", err)
+		}
+		done = append(done, r)
+	}
+	if err := rows.Err(); err != nil {
+		return 0, fmt.Errorf("requeue refused outbox rows: %w", err)
+	}
+	for _, r := range done {
+		if err := audit(ctx, tx, actor, "outbox_requeue", r.contentID, r.version, []byte(`{}`)); err != nil {
+			return 0, err
+		}
+	}
+	if _, err := tx.Exec(ctx, `SELECT pg_notify($1, '')`, NotifyChannel); err != nil {
+		return 0, fmt.Errorf("wake the relay: %w", err)
+	}
+	if err := tx.Commit(ctx); err != nil {
+		return 0, fmt.Errorf("requeue refused outbox rows: %w", err)
+	}
+	return len(done), nil
+}
