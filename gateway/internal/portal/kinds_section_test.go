@@ -230,3 +230,45 @@ func TestAdvertsOffByDefault(t *testing.T) {
 		}
 	}
 }
+
+// The leadership section of this week is dropped from the cache when the
+// week ends: next Monday it shows that week (whose schedule is not
+// published), without any event.
+func TestScheduleWeekExpires(t *testing.T) {
+	e := newClockedEnv(t, t0.Add(5*24*time.Hour+15*time.Hour+27*time.Minute)) // Sunday 6 July 2025, 23:57 in Vietnam
+	seedKinds(t, e)
+	_, doc := e.get(t, "/vi/hoat-dong-lanh-dao/")
+	if got := text(doc, ".schedule .meta"); got != "Tuần từ 30/06/2025 đến 06/07/2025" {
+		t.Fatalf("week = %q", got)
+	}
+	e.queries.take()
+	e.clock.Advance(2 * time.Minute) // 23:59
+	e.get(t, "/vi/hoat-dong-lanh-dao/")
+	if n := len(e.queries.take()); n != 0 {
+		t.Errorf("%d queries within the week, want the cached page", n)
+	}
+	e.clock.Advance(2 * time.Minute) // Monday 7 July, 00:01: within the cache's age, past the week
+	_, doc = e.get(t, "/vi/hoat-dong-lanh-dao/")
+	if doc.Find(".schedule .notice").Length() != 1 {
+		t.Errorf("after the week's end: %q, want last week's schedule marked as the latest", text(doc, ".schedule"))
+	}
+}
+
+// An advertisement leaves the highlights page when its period ends, with
+// no event to announce it.
+func TestAdvertExpires(t *testing.T) {
+	var e *env
+	e = newEnvWith(t, func(c *portal.Config) { c.Now = func() time.Time { return e.clock.Now() }; c.Adverts = true })
+	e.clock.Set(t0)
+	e.exec(t, `INSERT INTO advertisements (advertiser, label, url, starts_at, ends_at) VALUES
+		('Công ty A', 'Khu du lịch B', 'https://b.example', $1, $2)`, t0.Add(-time.Hour), t0.Add(2*time.Minute))
+	_, doc := e.get(t, "/vi/tin-noi-bat/")
+	if doc.Find("aside.adverts li").Length() != 1 {
+		t.Fatal("no advertisement in its period")
+	}
+	e.clock.Advance(3 * time.Minute) // within the cache's age, past the advertisement's end
+	_, doc = e.get(t, "/vi/tin-noi-bat/")
+	if doc.Find("aside.adverts").Length() != 0 {
+		t.Error("an advertisement shown after its period")
+	}
+}
