@@ -219,6 +219,10 @@ func (q *Query) Any() string {
 	return strings.Join(parts, " | ")
 }
 
+// Excludes reports whether the query excludes words (-word): a document
+// can then hold the query's words and still not match.
+func (q *Query) Excludes() bool { return len(q.not) > 0 }
+
 // Alternatives are, for ranking, each group's alternatives as the OR of
 // their lexemes, with the number of the group each belongs to. Ranking a
 // group by its best alternative, each normalised by its own length, puts a

@@ -83,9 +83,14 @@ func (s *Store) Reindex(ctx context.Context, progress ReindexProgress) error {
 		return err
 	}
 	// Outside a transaction, so that pushes go on writing meanwhile.
-	if _, err := conn.Exec(ctx, `CREATE INDEX CONCURRENTLY search_docs_next_tsv ON search_docs_next USING gin (tsv)`); err != nil {
-		_, _ = s.pool.Exec(context.Background(), `DROP TABLE IF EXISTS search_docs_next`)
-		return mapErr("rebuild the search index: index the new table", err)
+	for _, index := range []string{
+		`CREATE INDEX CONCURRENTLY search_docs_next_tsv ON search_docs_next USING gin (tsv)`,
+		`CREATE INDEX CONCURRENTLY search_docs_next_head ON search_docs_next USING gin (head)`,
+	} {
+		if _, err := conn.Exec(ctx, index); err != nil {
+			_, _ = s.pool.Exec(context.Background(), `DROP TABLE IF EXISTS search_docs_next`)
+			return mapErr("rebuild the search index: index the new table", err)
+		}
 	}
 	// Statistics before the swap: the planner has none for a new table,
 	// and would plan the first searches on the rebuilt index blind.
@@ -99,6 +104,7 @@ func (s *Store) Reindex(ctx context.Context, progress ReindexProgress) error {
 			DROP TABLE search_docs;
 			ALTER TABLE search_docs_next RENAME TO search_docs;
 			ALTER INDEX search_docs_next_tsv RENAME TO search_docs_tsv;
+			ALTER INDEX search_docs_next_head RENAME TO search_docs_head;
 			ALTER TABLE search_docs RENAME CONSTRAINT search_docs_next_pkey TO search_docs_pkey;
 			GRANT SELECT ON search_docs TO portalhub_reader`)
 		if err != nil {
