@@ -488,3 +488,19 @@ func TestLegalDocumentPageExpiresWithItsValidity(t *testing.T) {
 		t.Errorf("relation = %q", got)
 	}
 }
+
+// An uncached page of the register with two filters asks the store twice:
+// the facets with the total, then the page (issue 7 point 8).
+func TestLegalRegisterQueries(t *testing.T) {
+	e := newClockedEnv(t, legalFixtureDay)
+	legalFixture(t, e)
+	e.get(t, registerPath) // the frame's registry is loaded once, not per page
+	e.queries.take()
+	res, doc := e.get(t, registerPath+"?type=Quy%E1%BA%BFt+%C4%91%E1%BB%8Bnh&year=2026")
+	if res.StatusCode != http.StatusOK || len(numbers(doc)) != 2 {
+		t.Fatalf("status %d, rows %q", res.StatusCode, numbers(doc))
+	}
+	if q := e.queries.take(); len(q) != 2 {
+		t.Errorf("%d queries, want 2: %v", len(q), q)
+	}
+}

@@ -101,13 +101,17 @@ func (s *Server) questionsSection(ctx context.Context, sec section) (*pagecache.
 }
 
 // sectionTenants are the tenants whose items a section lists, by id: its
-// own, or every tenant on the provincial portal.
+// own, or every tenant on the provincial portal, from the in-memory
+// registry (no query; the map is shared: read it only).
 func (s *Server) sectionTenants(ctx context.Context, sec section) (map[string]hubread.Tenant, error) {
 	if sec.Tenant != nil {
 		return map[string]hubread.Tenant{sec.Tenant.ID: *sec.Tenant}, nil
 	}
-	m, _, err := s.tenantsByID(ctx)
-	return m, err
+	reg, err := s.registry(ctx)
+	if err != nil {
+		return nil, err
+	}
+	return reg.tenants, nil
 }
 
 // clipRunes shortens s to at most n characters, marking the cut.
