@@ -40,6 +40,12 @@ func TestReadyz(t *testing.T) {
 	if code, body := get("/readyz"); code != 503 || !strings.Contains(body, `"db":"down"`) {
 		t.Errorf("readyz with a failing check: got %d %s", code, body)
 	}
+	// A state shows in every answer, ready or not (issue 10 point 13: the
+	// sub-portal's link to the hub).
+	o.AddState("hub", func() string { return "unavailable: the hub does not answer" })
+	if code, body := get("/readyz"); code != 503 || !strings.Contains(body, `"hub":"unavailable: the hub does not answer"`) {
+		t.Errorf("readyz with a state: got %d %s", code, body)
+	}
 	if code, _ := get("/healthz"); code != 200 {
 		t.Errorf("healthz: got %d", code)
 	}

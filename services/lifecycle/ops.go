@@ -18,12 +18,14 @@ import (
 type Check func(ctx context.Context) error
 
 // Ops serves a process's operational endpoints: /healthz (the process is
-// alive), /readyz (every registered check passes) and /metrics (Prometheus).
+// alive), /readyz (every registered check passes, with the states of
+// AddState) and /metrics (Prometheus).
 type Ops struct {
 	Registry *prometheus.Registry
 
 	mu     sync.Mutex
 	checks map[string]Check
+	states map[string]func() string
 }
 
 // NewOps returns ops endpoints with a registry holding the Go and process
@@ -31,7 +33,27 @@ type Ops struct {
 func NewOps() *Ops {
 	reg := prometheus.NewRegistry()
 	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
-	return &Ops{Registry: reg, checks: map[string]Check{}}
+	return &Ops{Registry: reg, checks: map[string]Check{}, states: map[string]func() string{}}
+}
+
+// AddState shows what state returns under name in every /readyz answer,
+// ready or not: a dependency whose trouble does not make the process
+// unready but that an operator should see (a sub-portal's link to the hub).
+func (o *Ops) AddState(name string, state func() string) {
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	o.states[name] = state
+}
+
+// stateNow returns the states of AddState by name.
+func (o *Ops) stateNow() map[string]string {
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	out := make(map[string]string, len(o.states))
+	for name, f := range o.states {
+		out[name] = f()
+	}
+	return out
 }
 
 // AddCheck registers a readiness check under a name.
@@ -69,17 +91,20 @@ func (o *Ops) HealthzHandler() http.Handler {
 }
 
 // ReadyzHandler answers 200 when every check passes, else 503 with the
-// failing checks.
+// failing checks; either way with the states of AddState, if any.
 func (o *Ops) ReadyzHandler() http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		failed := o.Ready(r.Context())
+		body := map[string]any{"status": "ready"}
+		if states := o.stateNow(); len(states) > 0 {
+			body["states"] = states
+		}
 		w.Header().Set("Content-Type", "application/json")
 		if len(failed) > 0 {
 			w.WriteHeader(http.StatusServiceUnavailable)
-			json.NewEncoder(w).Encode(map[string]any{"status": "unavailable", "failed": failed})
-			return
+			body["status"], body["failed"] = "unavailable", failed
 		}
-		w.Write([]byte(`{"status":"ready"}` + "\n"))
+		json.NewEncoder(w).Encode(body)
 	})
 }
 

@@ -182,7 +182,11 @@ func serve(args []string) error {
 	ops.AddCheck("database", st.Ping)
 	hub := pb.NewIngestServiceClient(conn)
 	relay := push.New(st, hub, log.With().Str("component", "relay").Logger(),
-		push.Config{Registerer: ops.Registry})
+		push.Config{Registerer: ops.Registry, Endpoint: push.Endpoint{Tenant: s.Tenant, HubAddr: s.HubAddr}})
+	// The link to the hub: unready while an operator must fix it
+	// (credential, tenant, TLS), shown in every answer.
+	ops.AddCheck("hub", relay.CheckLink)
+	ops.AddState("hub", func() string { return relay.Link().String() })
 	relayDone := make(chan struct{})
 	go func() { relay.Run(ctx); close(relayDone) }()
 	categoriesDone := make(chan struct{})

@@ -33,6 +33,9 @@ type Config struct {
 	Lease time.Duration
 	// Registerer receives the relay's metrics; nil registers none.
 	Registerer prometheus.Registerer
+	// Endpoint names the tenant and the hub's address in what the relay
+	// says about its link to the hub.
+	Endpoint Endpoint
 }
 
 // Relay delivers the outbox to the hub.
@@ -44,6 +47,7 @@ type Relay struct {
 	m     metrics
 	pause time.Time // no claims before this: the hub is unavailable
 	fails int       // consecutive transient failures
+	link  linkTracker
 }
 
 type metrics struct {
@@ -51,6 +55,8 @@ type metrics struct {
 	pushes   *prometheus.CounterVec
 	duration prometheus.Histogram
 	lag      prometheus.Histogram
+	oldest   prometheus.Gauge
+	link     *prometheus.GaugeVec
 }
 
 // New returns a relay from st's outbox to hub.
@@ -78,9 +84,15 @@ func New(st *store.Store, hub pb.IngestServiceClient, log zerolog.Logger, cfg Co
 		lag: prometheus.NewHistogram(prometheus.HistogramOpts{Name: "subportal_push_delivery_lag_seconds",
 			Help:    "Time from approval to the hub's acknowledgement.",
 			Buckets: prometheus.ExponentialBuckets(0.01, 4, 10)}),
+		oldest: prometheus.NewGauge(prometheus.GaugeOpts{Name: "subportal_outbox_oldest_pending_age_seconds",
+			Help: "Age of the oldest pending push that is due (0: none waits)."}),
+		link: prometheus.NewGaugeVec(prometheus.GaugeOpts{Name: "subportal_hub_link",
+			Help: "1 for the state of the link to the hub (ok, unavailable, tls, credential, tenant_inactive, tenant_mismatch, unknown), 0 for the others."},
+			[]string{"state"}),
 	}
+	r.setLink(Link{State: LinkUnknown})
 	if cfg.Registerer != nil {
-		cfg.Registerer.MustRegister(r.m.rows, r.m.pushes, r.m.duration, r.m.lag)
+		cfg.Registerer.MustRegister(r.m.rows, r.m.pushes, r.m.duration, r.m.lag, r.m.oldest, r.m.link)
 	}
 	return r
 }
@@ -196,6 +208,7 @@ func (r *Relay) deliver(ctx context.Context, row store.Claimed) {
 			return
 		}
 		r.fails, r.pause = 0, time.Time{}
+		r.setLink(Link{State: LinkOK})
 		r.m.pushes.WithLabelValues(strings.ToLower(outcome)).Inc()
 		r.m.lag.Observe(time.Since(row.CreatedAt).Seconds())
 		log.Info().Str("outcome", outcome).Uint64("hub_version", resp.GetCurrentVersion()).Msg("delivered to the hub")
@@ -203,14 +216,7 @@ func (r *Relay) deliver(ctx context.Context, row store.Claimed) {
 		delay := r.holdOff(row.Attempts)
 		r.m.pushes.WithLabelValues("retry").Inc()
 		r.release(log, row.ID, delay, err.Error())
-		ref := refusalOf(err)
-		if act == actHold {
-			log.Error().Str("code", ref.Code).Str("reason", ref.Reason).Str("description", ref.Description).
-				Dur("retry_in", delay).Int("attempts", row.Attempts).
-				Msg("the hub refuses this sub-portal (credential, tenant id or status): rows kept pending until an operator fixes it")
-			return
-		}
-		log.Warn().Err(err).Str("code", ref.Code).Dur("retry_in", delay).Int("attempts", row.Attempts).Msg("hub unavailable; will retry")
+		r.logLink(log, r.noteLink(err), delay, row.Attempts)
 	case actDatabase:
 		r.release(log, row.ID, r.databaseTrouble(log, err, "deliver"), err.Error())
 	case actReupload:
@@ -219,6 +225,7 @@ func (r *Relay) deliver(ctx context.Context, row store.Claimed) {
 			return
 		}
 		r.release(log, row.ID, 0, err.Error())
+		r.setLink(Link{State: LinkOK})
 		log.Warn().Int("attempts", row.Attempts).Msg("hub lacks an attachment; uploading again")
 	case actPark:
 		ref := refusalOf(err)
@@ -227,6 +234,7 @@ func (r *Relay) deliver(ctx context.Context, row store.Claimed) {
 			return
 		}
 		r.m.pushes.WithLabelValues("refused").Inc()
+		r.setLink(Link{State: LinkOK}) // the hub answered, on this item
 		log.Error().Str("code", ref.Code).Str("reason", ref.Reason).Str("description", ref.Description).Msg("hub refused the push; parked")
 	}
 }
@@ -311,6 +319,9 @@ func (r *Relay) refreshCounts(ctx context.Context) {
 	for st, n := range counts {
 		r.m.rows.WithLabelValues(st).Set(float64(n))
 	}
+	if age, err := r.store.OldestPendingAge(ctx); err == nil {
+		r.m.oldest.Set(age.Seconds())
+	}
 }
 
 // Resync asks the hub which versions it holds and re-enqueues the newest
@@ -376,15 +387,16 @@ func (r *Relay) resyncUntilDone(ctx context.Context) {
 	for attempt := 1; ctx.Err() == nil; attempt++ {
 		n, err := r.Resync(ctx)
 		if err == nil {
+			r.setLink(Link{State: LinkOK})
 			r.log.Info().Int("requeued", n).Msg("resync with the hub done")
 			return
 		}
 		delay := r.cfg.Backoff.Delay(attempt)
-		msg := "resync with the hub failed; will retry"
 		if errors.Is(err, errOwnDatabase) {
-			msg = "resync: the sub-portal's database is unavailable; will retry"
+			r.log.Warn().Err(err).Dur("retry_in", delay).Msg("resync: the sub-portal's database is unavailable; will retry")
+		} else {
+			r.logLink(r.log.With().Str("step", "resync").Logger(), r.noteLink(err), delay, attempt)
 		}
-		r.log.Warn().Err(err).Dur("retry_in", delay).Msg(msg)
 		if !pgwake.Sleep(ctx, delay) {
 			return
 		}

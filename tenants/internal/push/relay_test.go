@@ -272,3 +272,73 @@ func TestRelayHoldsRowsWhileTheTenantIsRefused(t *testing.T) {
 		})
 	}
 }
+
+// TestRelayShowsTheHubLink: a link that fails for a reason an operator must
+// fix fails the relay's readiness check, says what and how, and the oldest
+// pending push's age shows; once fixed, the link is OK again (issue 10
+// point 13: /readyz stayed ready).
+func TestRelayShowsTheHubLink(t *testing.T) {
+	s, _ := storetest.New(t)
+	h := newFakeHub()
+	h.mu.Lock()
+	for range 1000 {
+		h.failures = append(h.failures, contentrules.Refuse(contentrules.ReasonTenantMismatch, "", "refused", "Bị từ chối"))
+	}
+	h.mu.Unlock()
+	conn, err := push.Dial(push.DialConfig{Addr: serve(t, h), Token: "secret-token", Tenant: "so-gddt", Insecure: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { conn.Close() })
+	reg := prometheus.NewRegistry()
+	r := push.New(s, pb.NewIngestServiceClient(conn), zerolog.New(zerolog.NewTestWriter(t)), push.Config{
+		Backoff: pgwake.Backoff{Base: 10 * time.Millisecond, Cap: 40 * time.Millisecond}, Sweep: 20 * time.Millisecond,
+		Registerer: reg, Endpoint: push.Endpoint{Tenant: "so-gddt", HubAddr: "hub.example:9443"},
+	})
+	if err := r.CheckLink(context.Background()); err != nil || r.Link().State != push.LinkUnknown {
+		t.Errorf("before any call: %v, %+v; want ready and unknown", err, r.Link())
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan struct{})
+	go func() { r.Run(ctx); close(done) }()
+	t.Cleanup(func() { cancel(); <-done })
+
+	v := approve(t, s, storetest.Article("tin-sai-don-vi", "Tin với thông tin xác thực của đơn vị khác"))
+	gauge := func(name string) (float64, error) {
+		families, err := reg.Gather()
+		if err != nil {
+			return 0, err
+		}
+		for _, f := range families {
+			if f.GetName() == name {
+				return f.GetMetric()[0].GetGauge().GetValue(), nil
+			}
+		}
+		return 0, fmt.Errorf("no metric %s", name)
+	}
+	testenv.WaitFor(t, 10*time.Second, func() error {
+		if err := r.CheckLink(context.Background()); err == nil || !strings.Contains(err.Error(), "set SUBPORTAL_TENANT") {
+			return fmt.Errorf("readiness = %v, want the tenant mismatch and its fix", err)
+		}
+		if age, err := gauge("subportal_outbox_oldest_pending_age_seconds"); err != nil || age <= 0 {
+			return fmt.Errorf("oldest pending age = %v, %v; want > 0", age, err)
+		}
+		return nil
+	})
+	if row := outboxRow(t, s, "tin-sai-don-vi", v); row.Status != store.StatusPending {
+		t.Errorf("row is %s, want pending", row.Status)
+	}
+	h.mu.Lock()
+	h.failures = nil
+	h.mu.Unlock()
+	waitStatus(t, s, "tin-sai-don-vi", v, store.StatusDelivered)
+	testenv.WaitFor(t, 10*time.Second, func() error {
+		if r.Link().State != push.LinkOK || r.CheckLink(context.Background()) != nil {
+			return fmt.Errorf("link = %+v, want ok", r.Link())
+		}
+		if age, err := gauge("subportal_outbox_oldest_pending_age_seconds"); err != nil || age != 0 {
+			return fmt.Errorf("oldest pending age = %v, %v; want 0", age, err)
+		}
+		return nil
+	})
+}

@@ -55,6 +55,7 @@ func TestDatabaseDownIsUnavailable(t *testing.T) {
 		"Refuse":           func() error { return s.Refuse(ctx, 1, store.Refusal{Code: "InvalidArgument"}) },
 		"OutboxCounts":     func() error { _, err := s.OutboxCounts(ctx); return err },
 		"Requeue":          func() error { _, err := s.Requeue(ctx, "tin", time.Now()); return err },
+		"OldestPendingAge": func() error { _, err := s.OldestPendingAge(ctx); return err },
 		"RequeueRefused":   func() error { _, err := s.RequeueRefused(ctx, "op", nil, []string{"X"}); return err },
 		"NoteHubVersion":   func() error { return s.NoteHubVersion(ctx, "tin", 2) },
 		"Now":              func() error { _, err := s.Now(ctx); return err },

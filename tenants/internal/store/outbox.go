@@ -351,3 +351,17 @@ func (s *Store) RequeueRefused(ctx context.Context, actor string, codes, reasons
 	}
 	return len(done), nil
 }
+
+// OldestPendingAge returns how long the oldest pending row that is due has
+// waited since it became due (approval, or its publishing time), or 0.
+func (s *Store) OldestPendingAge(ctx context.Context) (_ time.Duration, err error) {
+	defer boundary(&err)
+	var secs float64
+	err = s.pool.QueryRow(ctx, `
+		SELECT coalesce(extract(epoch FROM now() - min(greatest(created_at, coalesce(publish_at, created_at)))), 0)::float8
+		FROM outbox WHERE status = 'pending' AND coalesce(publish_at, now()) <= now()`).Scan(&secs)
+	if err != nil {
+		return 0, fmt.Errorf("age of the oldest pending outbox row: %w", err)
+	}
+	return time.Duration(secs * float64(time.Second)), nil
+}
