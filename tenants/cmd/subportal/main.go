@@ -18,9 +18,11 @@ import (
 	"fmt"
 	"net/http"
 	"os"
+	"os/signal"
 	"path/filepath"
 	"sort"
 	"strings"
+	"syscall"
 	"time"
 
 	"github.com/jackc/pgx/v5/pgxpool"
@@ -37,6 +39,7 @@ import (
 	"github.com/portalhub/portalhub/tenants/internal/errs"
 	"github.com/portalhub/portalhub/tenants/internal/push"
 	"github.com/portalhub/portalhub/tenants/internal/store"
+	"github.com/rs/zerolog"
 	"google.golang.org/protobuf/encoding/protojson"
 )
 
@@ -172,7 +175,17 @@ func serve(args []string) error {
 	}
 	defer closeDB()
 
-	conn, err := push.Dial(push.DialConfig{Addr: s.HubAddr, CAFile: s.HubCA, TokenFile: s.HubTokenFile, Tenant: s.Tenant, Insecure: s.HubInsecure})
+	if s.HubTokenFile == "" {
+		return errors.New("SUBPORTAL_HUB_TOKEN_FILE is required: the file holding the credential 'hubctl credentials issue --tenant " + s.Tenant + " --out FILE' wrote")
+	}
+	credential, err := push.OpenCredentialFile(s.HubTokenFile, func(err error) {
+		log.Error().Err(err).Msg("the changed hub credential file cannot be used; the credential read before stays")
+	})
+	if err != nil {
+		return err
+	}
+	go reloadOnHangup(ctx, log, credential)
+	conn, err := push.Dial(push.DialConfig{Addr: s.HubAddr, CAFile: s.HubCA, Credential: credential, Tenant: s.Tenant, Insecure: s.HubInsecure})
 	if err != nil {
 		return err
 	}
@@ -396,4 +409,24 @@ func describe(err error) error {
 		return fmt.Errorf("%w (%s)", err, e.MessageVI)
 	}
 	return err
+}
+
+// reloadOnHangup reads the hub credential again on each SIGHUP until ctx
+// ends (it is also read again when its file changes).
+func reloadOnHangup(ctx context.Context, log zerolog.Logger, credential *push.CredentialFile) {
+	hup := make(chan os.Signal, 1)
+	signal.Notify(hup, syscall.SIGHUP)
+	defer signal.Stop(hup)
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-hup:
+			if err := credential.Reload(); err != nil {
+				log.Error().Err(err).Msg("SIGHUP: the hub credential cannot be read; the credential read before stays")
+				continue
+			}
+			log.Info().Msg("SIGHUP: hub credential read again")
+		}
+	}
 }

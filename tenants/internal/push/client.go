@@ -7,8 +7,6 @@ package push
 import (
 	"context"
 	"fmt"
-	"os"
-	"strings"
 
 	"google.golang.org/grpc"
 	"google.golang.org/grpc/credentials"
@@ -21,7 +19,10 @@ type DialConfig struct {
 	Addr string
 	// CAFile is the PEM file of the CA that signed the hub's certificate.
 	CAFile string
-	// TokenFile holds the tenant's credential.
+	// Credential is the tenant's credential, read from its file (and again
+	// when the file changes or on its Reload).
+	Credential *CredentialFile
+	// TokenFile holds the tenant's credential, when Credential is nil.
 	TokenFile string
 	// Token is the credential itself, when not read from TokenFile.
 	Token string
@@ -35,16 +36,16 @@ type DialConfig struct {
 // Dial returns a client connection to the hub that sends the credential and
 // the tenant with every call. Without Insecure, it requires TLS.
 func Dial(cfg DialConfig) (*grpc.ClientConn, error) {
-	token := cfg.Token
-	if token == "" && cfg.TokenFile != "" {
-		b, err := os.ReadFile(cfg.TokenFile)
+	creds := tenantCreds{token: cfg.Token, file: cfg.Credential, tenant: cfg.Tenant, secure: !cfg.Insecure}
+	if creds.token == "" && creds.file == nil && cfg.TokenFile != "" {
+		f, err := OpenCredentialFile(cfg.TokenFile, nil)
 		if err != nil {
-			return nil, fmt.Errorf("read hub credential: %w", err)
+			return nil, err
 		}
-		token = strings.TrimSpace(string(b))
+		creds.file = f
 	}
-	if token == "" {
-		return nil, fmt.Errorf("no hub credential: set the token file")
+	if creds.token == "" && creds.file == nil {
+		return nil, fmt.Errorf("no hub credential: set SUBPORTAL_HUB_TOKEN_FILE to the file holding the token hubctl credentials issue printed")
 	}
 	var tc credentials.TransportCredentials
 	if cfg.Insecure {
@@ -61,7 +62,7 @@ func Dial(cfg DialConfig) (*grpc.ClientConn, error) {
 	}
 	conn, err := grpc.NewClient(cfg.Addr,
 		grpc.WithTransportCredentials(tc),
-		grpc.WithPerRPCCredentials(tenantCreds{token: token, tenant: cfg.Tenant, secure: !cfg.Insecure}),
+		grpc.WithPerRPCCredentials(creds),
 	)
 	if err != nil {
 		return nil, fmt.Errorf("dial hub %s: %w", cfg.Addr, err)
@@ -69,14 +70,20 @@ func Dial(cfg DialConfig) (*grpc.ClientConn, error) {
 	return conn, nil
 }
 
-// tenantCreds sends the bearer credential and the tenant with every call.
+// tenantCreds sends the bearer credential (token, or file's current one)
+// and the tenant with every call.
 type tenantCreds struct {
 	token, tenant string
+	file          *CredentialFile
 	secure        bool
 }
 
 func (c tenantCreds) GetRequestMetadata(ctx context.Context, uri ...string) (map[string]string, error) {
-	md := map[string]string{"authorization": "Bearer " + c.token}
+	token := c.token
+	if c.file != nil {
+		token = c.file.current()
+	}
+	md := map[string]string{"authorization": "Bearer " + token}
 	if c.tenant != "" {
 		md["x-portalhub-tenant"] = c.tenant
 	}
