@@ -504,3 +504,32 @@ func TestLegalRegisterQueries(t *testing.T) {
 		t.Errorf("%d queries, want 2: %v", len(q), q)
 	}
 }
+
+// A sub-portal's register on its own host name: its documents, its links
+// (form, pages, documents) on that host.
+func TestLegalRegisterOnItsOwnHost(t *testing.T) {
+	e := newClockedEnv(t, legalFixtureDay)
+	legalFixture(t, e)
+	e.exec(t, `INSERT INTO tenant_hosts (host, tenant_id, is_primary) VALUES ('sotuphap.localhost', 'so-tu-phap', true)`)
+	e.tenantsChanged(t)
+	u, _ := url.Parse(e.srv.URL)
+	own := "sotuphap.localhost:" + u.Port()
+	res, doc := e.get(t, "/vi/van-ban-phap-luat/?type=Quy%E1%BA%BFt+%C4%91%E1%BB%8Bnh", "Host", own)
+	if res.StatusCode != http.StatusOK {
+		t.Fatalf("status %d", res.StatusCode)
+	}
+	if got := numbers(doc); !slices.Equal(got, []string{"30/2026/QĐ-UBND", "20/2026/QĐ-UBND", "12/2025/QĐ-UBND", "01/2020/QĐ-UBND"}) {
+		t.Errorf("the register on its host = %q", got)
+	}
+	if got := attr(doc, "form.finder-form", "action"); got != "/vi/van-ban-phap-luat/" {
+		t.Errorf("form action = %q", got)
+	}
+	if got := attr(doc, "table.register tbody th a", "href"); got != "/vi/qd-30-2026" {
+		t.Errorf("document link = %q", got)
+	}
+	// Its provincial path answers 301 to its host, filters kept.
+	res, _ = e.get(t, "/vi/so-tu-phap/van-ban-phap-luat/?type=Quy%E1%BA%BFt+%C4%91%E1%BB%8Bnh")
+	if loc := res.Header.Get("Location"); res.StatusCode != http.StatusMovedPermanently || !strings.HasPrefix(loc, "http://"+own+"/vi/van-ban-phap-luat/?") {
+		t.Errorf("provincial path: %d %q", res.StatusCode, loc)
+	}
+}
