@@ -371,6 +371,16 @@ func (it *Item) Visible() bool {
 
 // ItemByID returns one item of a tenant.
 func (s *Store) ItemByID(ctx context.Context, tenant, contentID string) (*Item, error) {
+	it, err := s.itemWhere(ctx, `i.tenant_id = $1 AND i.content_id = $2`, tenant, contentID)
+	if err != nil {
+		return nil, notFound(err, "item %s/%s", tenant, contentID)
+	}
+	return it, nil
+}
+
+// itemWhere reads the item that cond (a condition on items i) selects,
+// with the sizes of its attachments, in one query.
+func (s *Store) itemWhere(ctx context.Context, cond string, args ...any) (*Item, error) {
 	var shas []string
 	var sizes []int64
 	it, err := scanItem(s.pool.QueryRow(ctx, `SELECT `+itemColumns+`, a.shas, a.sizes FROM items i
@@ -381,9 +391,9 @@ func (s *Store) ItemByID(ctx context.Context, tenant, contentID string) (*Item, 
 				FROM jsonb_array_elements(CASE WHEN jsonb_typeof(i.doc -> 'attachments') = 'array'
 					THEN i.doc -> 'attachments' ELSE '[]' END) x
 				WHERE x ->> 'sha256' ~ '^[0-9a-f]{64}$')) a ON true
-		WHERE i.tenant_id = $1 AND i.content_id = $2`, tenant, contentID), &shas, &sizes)
+		WHERE `+cond, args...), &shas, &sizes)
 	if err != nil {
-		return nil, notFound(err, "item %s/%s", tenant, contentID)
+		return nil, err
 	}
 	it.AttachmentSizes = make(map[string]int64, len(shas))
 	for i, sha := range shas {
@@ -432,9 +442,11 @@ type Lookup struct {
 // in a locale uses the slug of its translation there, or its Vietnamese slug
 // when it has none. A slug the item had before (slug_history), or its slug in
 // another locale, answers a redirect to the current URL.
+//
+// One query (issue 7 point 8): the slug is resolved and the item read in
+// the same statement.
 func (s *Store) ItemBySlug(ctx context.Context, tenant, locale, slug string) (Lookup, error) {
-	var contentID string
-	err := s.pool.QueryRow(ctx, `
+	it, err := s.itemWhere(ctx, `i.tenant_id = $1 AND i.content_id = (
 		SELECT content_id FROM (
 			SELECT content_id, 0 AS rank, locale FROM item_translations WHERE tenant_id = $1 AND slug = $3
 			UNION ALL
@@ -446,13 +458,9 @@ func (s *Store) ItemBySlug(ctx context.Context, tenant, locale, slug string) (Lo
 			WHEN rank = 1 AND locale = $2 THEN 2   -- a slug the item had in this locale
 			WHEN rank = 0 THEN 3                   -- its slug in another locale
 			ELSE 4 END, locale
-		LIMIT 1`, tenant, locale, slug).Scan(&contentID)
+		LIMIT 1)`, tenant, locale, slug)
 	if err != nil {
 		return Lookup{}, notFound(err, "slug %s/%s/%s", locale, tenant, slug)
-	}
-	it, err := s.ItemByID(ctx, tenant, contentID)
-	if err != nil {
-		return Lookup{}, err
 	}
 	if cur := it.Slug(locale); cur != slug {
 		return Lookup{RedirectSlug: cur}, nil

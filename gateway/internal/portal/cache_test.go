@@ -192,8 +192,9 @@ func TestHomeRenderDuringEventServedStale(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer tx.Rollback(ctx)
-	// Hold the renders inside their first query.
-	if _, err := tx.Exec(ctx, `LOCK TABLE tenants IN ACCESS EXCLUSIVE MODE`); err != nil {
+	// Hold the renders inside their first query of the items (the tenants
+	// come from the registry kept in memory).
+	if _, err := tx.Exec(ctx, `LOCK TABLE items IN ACCESS EXCLUSIVE MODE`); err != nil {
 		t.Fatal(err)
 	}
 	paths := []string{"/vi/", "/vi/sotttt/"}

@@ -115,7 +115,7 @@ func (s *Server) renderFeed(ctx context.Context, origin string, fl feedList, f f
 			tags = append(tags, pagecache.TenantTag(t.ID))
 		}
 	} else {
-		t, err := s.cfg.Store.Tenant(ctx, fl.Tenant)
+		t, err := s.tenant(ctx, fl.Tenant)
 		if err != nil {
 			return nil, err
 		}

@@ -127,7 +127,7 @@ func (s *Server) tenantHome(c *gin.Context) error {
 	}
 	id, origin := c.Param("tenant"), s.origin(c.Request)
 	return s.cached(c, func(ctx context.Context) (*pagecache.Render, error) {
-		t, err := s.cfg.Store.Tenant(ctx, id)
+		t, err := s.tenant(ctx, id)
 		if err != nil {
 			return nil, err
 		}

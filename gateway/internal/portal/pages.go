@@ -26,16 +26,27 @@ func langParam(c *gin.Context) (string, error) {
 	return lang, nil
 }
 
+// tenantsByID returns the tenants by id and in the hub's order, from the
+// registry kept in memory (registry.go): a page costs no query for them
+// (issue 7 point 8). Callers must not change them.
 func (s *Server) tenantsByID(ctx context.Context) (map[string]hubread.Tenant, []hubread.Tenant, error) {
-	ts, err := s.cfg.Store.Tenants(ctx)
+	reg, err := s.registry(ctx)
 	if err != nil {
 		return nil, nil, err
 	}
-	m := make(map[string]hubread.Tenant, len(ts))
-	for _, t := range ts {
-		m[t.ID] = t
+	return reg.tenants, reg.ordered, nil
+}
+
+// tenant returns one tenant from the registry kept in memory, or from the
+// store when the registry does not know it yet (a tenant added since its
+// last load).
+func (s *Server) tenant(ctx context.Context, id string) (hubread.Tenant, error) {
+	if reg, err := s.registry(ctx); err == nil {
+		if t, ok := reg.tenants[id]; ok {
+			return t, nil
+		}
 	}
-	return m, ts, nil
+	return s.cfg.Store.Tenant(ctx, id)
 }
 
 // item answers /{lang}/{tenant}/{slug}: the item's page (also when
@@ -70,7 +81,7 @@ func (s *Server) item(c *gin.Context) error {
 			}
 			return redirect(to)
 		}
-		t, err := s.cfg.Store.Tenant(ctx, tenant)
+		t, err := s.tenant(ctx, tenant)
 		if err != nil {
 			return nil, err
 		}

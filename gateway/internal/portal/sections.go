@@ -152,7 +152,7 @@ func (s *Server) tenantSection(c *gin.Context) error {
 		s.redirectLocal(c, http.StatusMovedPermanently, "/"+lang+"/"+id+"/"+cat.Slug(lang)+"/", c.Request.URL.RawQuery)
 		return nil
 	}
-	t, err := s.cfg.Store.Tenant(ctx, id)
+	t, err := s.tenant(ctx, id)
 	if err != nil {
 		return err
 	}
