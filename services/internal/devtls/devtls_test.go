@@ -1,12 +1,21 @@
 package devtls
 
 import (
+	"crypto/ecdsa"
+	"crypto/elliptic"
+	"crypto/rand"
 	"crypto/tls"
+	"crypto/x509"
+	"crypto/x509/pkix"
+	"encoding/pem"
 	"io"
+	"math/big"
 	"net"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
+	"time"
 )
 
 func TestEnsureCreatesOnceAndServes(t *testing.T) {
@@ -129,5 +138,38 @@ func TestClientRejectsOtherCA(t *testing.T) {
 	if err == nil {
 		c.Close()
 		t.Fatal("client trusted a server certificate from another CA")
+	}
+}
+
+// A certificate without a subject alternative name is refused at start,
+// saying why and how to make one (issue 10 point 13: the aggregator took it
+// and every client refused it).
+func TestServerTLSRefusesACertificateWithoutSAN(t *testing.T) {
+	key, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
+	if err != nil {
+		t.Fatal(err)
+	}
+	tmpl := &x509.Certificate{SerialNumber: big.NewInt(1), Subject: pkix.Name{CommonName: "hub.example.gov.vn"},
+		NotBefore: time.Now().Add(-time.Hour), NotAfter: time.Now().Add(time.Hour), KeyUsage: x509.KeyUsageDigitalSignature,
+		ExtKeyUsage: []x509.ExtKeyUsage{x509.ExtKeyUsageServerAuth}}
+	der, err := x509.CreateCertificate(rand.Reader, tmpl, tmpl, &key.PublicKey, key)
+	if err != nil {
+		t.Fatal(err)
+	}
+	keyDER, err := x509.MarshalECPrivateKey(key)
+	if err != nil {
+		t.Fatal(err)
+	}
+	dir := t.TempDir()
+	certPath, keyPath := filepath.Join(dir, "server.pem"), filepath.Join(dir, "server.key")
+	if err := os.WriteFile(certPath, pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: der}), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(keyPath, pem.EncodeToMemory(&pem.Block{Type: "EC PRIVATE KEY", Bytes: keyDER}), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	_, err = ServerTLS(certPath, keyPath)
+	if err == nil || !strings.Contains(err.Error(), "subject alternative names") || !strings.Contains(err.Error(), "subjectAltName=DNS:") {
+		t.Fatalf("ServerTLS of a certificate without SAN: %v; want refused, with how to make one", err)
 	}
 }

@@ -2,6 +2,7 @@ package devtls
 
 import (
 	"crypto/tls"
+	"fmt"
 	"os"
 	"sync"
 	"time"
@@ -29,6 +30,9 @@ func (r *reloader) get(*tls.ClientHelloInfo) (*tls.Certificate, error) {
 		return r.cert, nil
 	}
 	c, err := tls.LoadX509KeyPair(r.certPath, r.keyPath)
+	if err == nil {
+		err = requireSAN(r.certPath, c)
+	}
 	if err != nil {
 		if r.cert != nil {
 			return r.cert, nil // keep serving the last good pair
@@ -37,4 +41,21 @@ func (r *reloader) get(*tls.ClientHelloInfo) (*tls.Certificate, error) {
 	}
 	r.cert, r.modTime = &c, mod
 	return r.cert, nil
+}
+
+// requireSAN refuses a server certificate that names no host in its
+// subject alternative names: clients match the name they dial only
+// there (the subject's common name is ignored), so every one of them
+// would refuse it.
+func requireSAN(path string, c tls.Certificate) error {
+	leaf := c.Leaf
+	if leaf == nil {
+		return fmt.Errorf("%s: no certificate", path)
+	}
+	if len(leaf.DNSNames) == 0 && len(leaf.IPAddresses) == 0 {
+		return fmt.Errorf("%s names no host in its subject alternative names (subject %q), so every client would refuse it: "+
+			"make one with the host sub-portals dial as a SAN, e.g. openssl req -x509 ... -addext \"subjectAltName=DNS:hub.example.gov.vn\" "+
+			"(docs/OPERATIONS.md, the aggregator's certificate)", path, leaf.Subject.String())
+	}
+	return nil
 }
