@@ -22,6 +22,7 @@ import (
 	"google.golang.org/grpc/health"
 
 	"github.com/portalhub/portalhub/services/config"
+	"github.com/portalhub/portalhub/services/dburl"
 	"github.com/portalhub/portalhub/services/events"
 	"github.com/portalhub/portalhub/services/hubschema"
 	"github.com/portalhub/portalhub/services/internal/auth"
@@ -31,6 +32,7 @@ import (
 	"github.com/portalhub/portalhub/services/internal/outbox"
 	"github.com/portalhub/portalhub/services/lifecycle"
 	"github.com/portalhub/portalhub/services/natsauth"
+	"github.com/portalhub/portalhub/services/pgmigrate"
 )
 
 type settings struct {
@@ -169,8 +171,8 @@ func run(ctx context.Context, s settings, log zerolog.Logger) error {
 
 // check refuses settings the aggregator cannot start with.
 func (s settings) check() error {
-	if s.DatabaseURL == "" {
-		return errors.New("DATABASE_URL is required (the hub PostgreSQL database)")
+	if err := dburl.Check("DATABASE_URL", s.DatabaseURL); err != nil {
+		return fmt.Errorf("%w (the hub's PostgreSQL database)", err)
 	}
 	if s.NATSNKeyFile == "" {
 		return errors.New("NATS_NKEY_FILE is required: the NKey seed of the aggregator's NATS user (make run: var/nats/keys/aggregator.nk)")
@@ -215,15 +217,34 @@ func connectNATS(ctx context.Context, s settings, log zerolog.Logger) (*nats.Con
 		nc.Close()
 		return nil, nil, fmt.Errorf("JetStream: %w", err)
 	}
-	if err := retry(ctx, log, "check content stream", func() error {
-		c, cancel := context.WithTimeout(ctx, 5*time.Second)
-		defer cancel()
-		return events.CheckContentStream(c, js)
-	}); err != nil {
+	if err := retry(ctx, log, "check content stream", func() error { return streamReady(ctx, nc, js) }); err != nil {
 		nc.Close()
 		return nil, nil, err
 	}
 	return nc, js, nil
+}
+
+// streamReady checks that the content stream exists, saying so when NATS
+// does not answer at all rather than that the check ran out of time.
+func streamReady(ctx context.Context, nc *nats.Conn, js jetstream.JetStream) error {
+	unreachable := func() error {
+		detail := ""
+		if err := nc.LastError(); err != nil {
+			detail = " (" + err.Error() + ")"
+		}
+		return fmt.Errorf("NATS does not answer at NATS_URL%s: start it (bin/natsd, or make run) or fix NATS_URL; "+
+			"the aggregator waits for it up to AGGREGATOR_START_TIMEOUT", detail)
+	}
+	if !nc.IsConnected() {
+		return unreachable()
+	}
+	c, cancel := context.WithTimeout(ctx, 5*time.Second)
+	defer cancel()
+	err := events.CheckContentStream(c, js)
+	if err != nil && errors.Is(err, context.DeadlineExceeded) && !nc.IsConnected() {
+		return unreachable()
+	}
+	return err
 }
 
 // startBackground starts the outbox relay and, for a hub migrated from
@@ -317,6 +338,10 @@ func retry(ctx context.Context, log zerolog.Logger, what string, f func() error)
 		err := f()
 		if err == nil {
 			return nil
+		}
+		var wrong *pgmigrate.WrongDatabaseError
+		if errors.As(err, &wrong) {
+			return fmt.Errorf("%s: %w", what, err) // waiting does not change whose database it is
 		}
 		log.Warn().Err(err).Str("step", what).Dur("retry_in", delay).Msg("start-up step failed")
 		select {

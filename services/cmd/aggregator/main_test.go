@@ -10,6 +10,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/nats-io/nats.go"
 	"github.com/nats-io/nats.go/jetstream"
 	"github.com/rs/zerolog"
 	"google.golang.org/grpc"
@@ -142,6 +143,33 @@ func TestAggregator(t *testing.T) {
 func TestRunNeedsDatabase(t *testing.T) {
 	if err := run(context.Background(), settings{}, zerolog.Nop()); err == nil {
 		t.Fatal("run without DATABASE_URL succeeded")
+	}
+}
+
+// A malformed DATABASE_URL is refused at once, saying so (issue 10 point
+// 13: it was retried for a minute).
+func TestRunRefusesAMalformedDatabaseURL(t *testing.T) {
+	err := run(context.Background(), settings{DatabaseURL: "postgres://postgres@127.0.0.1:notaport/hub", NATSNKeyFile: "x"}, zerolog.Nop())
+	if err == nil || !strings.Contains(err.Error(), "DATABASE_URL is malformed") {
+		t.Fatalf("run with a malformed DATABASE_URL: %v, want it named", err)
+	}
+}
+
+// NATS that does not answer is named as such, with what to do, rather
+// than "context deadline exceeded" (issue 10 point 13).
+func TestStreamReadySaysNATSDoesNotAnswer(t *testing.T) {
+	nc, err := nats.Connect("nats://127.0.0.1:1", nats.RetryOnFailedConnect(true), nats.MaxReconnects(-1))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer nc.Close()
+	js, err := jetstream.New(nc)
+	if err != nil {
+		t.Fatal(err)
+	}
+	err = streamReady(context.Background(), nc, js)
+	if err == nil || !strings.Contains(err.Error(), "NATS does not answer") || !strings.Contains(err.Error(), "NATS_URL") {
+		t.Fatalf("streamReady without NATS: %v", err)
 	}
 }
 

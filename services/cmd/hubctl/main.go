@@ -34,6 +34,7 @@ import (
 	"os"
 	"strings"
 
+	"github.com/portalhub/portalhub/services/dburl"
 	"github.com/portalhub/portalhub/services/hubschema"
 	"github.com/portalhub/portalhub/services/internal/hubstore"
 	"github.com/portalhub/portalhub/services/lifecycle"
@@ -159,8 +160,8 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		return 2
 	}
 	s := &session{name: name, actor: *actor, url: getenv("DATABASE_URL"), flags: fs, stdout: stdout, stderr: stderr}
-	if s.url == "" {
-		fmt.Fprintln(stderr, "hubctl: chưa đặt DATABASE_URL / DATABASE_URL is not set")
+	if err := dburl.Check("DATABASE_URL", s.url); err != nil {
+		fmt.Fprintf(stderr, "hubctl: DATABASE_URL chưa đặt hoặc sai dạng / %v\n", err)
 		return 2
 	}
 	err := s.run(ctx, c, act)

@@ -35,3 +35,16 @@ func TestMigrateRefusesASubPortalDatabase(t *testing.T) {
 		}
 	}
 }
+
+// A malformed DATABASE_URL is reported as such, with its form (issue 10
+// point 13: it was reported as an invalid tenant id).
+func TestMalformedDatabaseURL(t *testing.T) {
+	env := func(k string) string {
+		return map[string]string{"DATABASE_URL": "postgres://postgres@127.0.0.1:notaport/portalhub", "USER": "operator"}[k]
+	}
+	var out, errOut bytes.Buffer
+	code := run(context.Background(), []string{"tenants", "list"}, env, &out, &errOut)
+	if code != 2 || !strings.Contains(errOut.String(), "DATABASE_URL is malformed") || strings.Contains(errOut.String(), "tenant id") {
+		t.Fatalf("hubctl with a malformed DATABASE_URL: exit %d, %q; want 2 and the URL named", code, errOut.String())
+	}
+}
