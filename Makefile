@@ -84,10 +84,14 @@ RACE_PKGS := services:./internal/outbox services:./internal/hubstore services:./
 
 # Test everything: generated code fresh, lint, then every module's tests.
 # PORTALHUB_BIN tells the end-to-end tests where the binaries are (built once).
+# The search relevance set (services/hubread) writes its figures to
+# var/search-relevance.txt, printed at the end (issue 8 point 5).
 test: deps proto-check lint build
+	@mkdir -p var && rm -f var/search-relevance.txt
 	@set -o pipefail; for m in $(MODULES); do \
 	  echo "== $$m"; (cd $$m && if [ -z "$$(go list ./... 2>/dev/null)" ]; then echo "no packages yet"; exit 0; fi; \
-	    PORTALHUB_BIN=$(BIN) go test -count=1 -timeout 20m ./...) || exit 1; done
+	    PORTALHUB_BIN=$(BIN) SEARCH_RELEVANCE_REPORT=$(ROOT)/var/search-relevance.txt go test -count=1 -timeout 20m ./...) || exit 1; done
+	@echo "== search relevance"; cat var/search-relevance.txt 2>/dev/null || { echo "the relevance set did not run"; exit 1; }
 	@echo "== race detector"; for mp in $(RACE_PKGS); do (cd $${mp%%:*} && go test -race -count=1 -timeout 10m $${mp#*:}) || exit 1; done
 	@echo "all tests passed"
 

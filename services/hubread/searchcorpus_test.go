@@ -13,6 +13,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/jackc/pgx/v5/pgxpool"
 	"google.golang.org/protobuf/encoding/protojson"
 	"google.golang.org/protobuf/types/known/timestamppb"
 
@@ -32,6 +33,7 @@ const demoDir = "../../tenants/demo"
 
 // searchCorpus is a hub store holding the corpus, and a reader on it.
 type searchCorpus struct {
+	admin  *pgxpool.Pool
 	hub    *hubstore.Store
 	read   *hubread.Store
 	syn    *search.Synonyms
@@ -48,7 +50,7 @@ func newSearchCorpus(t *testing.T) *searchCorpus {
 		t.Fatal(err)
 	}
 	t.Cleanup(hub.Close)
-	c := &searchCorpus{hub: hub, read: read, fixed: time.Date(2026, 11, 1, 8, 0, 0, 0, time.UTC), tenant: map[string]bool{}}
+	c := &searchCorpus{admin: admin, hub: hub, read: read, fixed: time.Date(2026, 11, 1, 8, 0, 0, 0, time.UTC), tenant: map[string]bool{}}
 	c.loadDemo(t)
 	c.loadGenerated(t)
 	c.loadFiller(t, 300)

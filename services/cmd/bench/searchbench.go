@@ -10,8 +10,6 @@ import (
 
 	"github.com/jackc/pgx/v5/pgxpool"
 
-	pb "github.com/portalhub/portalhub/proto/gen/portalhub/v1"
-	"github.com/portalhub/portalhub/services/contentrules"
 	"github.com/portalhub/portalhub/services/hubread"
 	"github.com/portalhub/portalhub/services/hubschema"
 	"github.com/portalhub/portalhub/services/internal/hubstore"
@@ -109,6 +107,9 @@ func runSearch(ctx context.Context, s searchSettings) error {
 
 	fmt.Printf("search: seeding %d items over %d tenants (%d workers)...\n", s.Items, s.Tenants, s.Workers)
 	start := time.Now()
+	if err := gen.checkSample(hub, min(s.Items, 300), s.Tenants, now); err != nil {
+		return err
+	}
 	applying, err := seed(ctx, plain, gen, s.Items, s.Tenants, s.Workers, now)
 	if err != nil {
 		return fmt.Errorf("seed: %w", err)
@@ -252,21 +253,22 @@ func searchLatency(ctx context.Context, pool *pgxpool.Pool, s searchSettings, no
 // publishThroughput publishes s.Publishes new revisions of random items
 // through hub (which writes the index) and as many through plain (which
 // does not), in alternating blocks so that both meet the same database,
-// with s.Workers publishing at once. A publish is what the aggregator does
-// with a push it received: contentrules.Prepare (checks, sanitising) and
-// hubstore.Apply; generating the revisions is not timed. It returns
-// publishes per second, and the mean time of Apply alone, each way.
+// with s.Workers publishing at once. Revisions are generated beforehand:
+// only Apply, the hub's write, is timed (see prepare). It returns both
+// ways' publishes and times.
 func publishThroughput(ctx context.Context, hub, plain *hubstore.Store, g *textGen, s searchSettings, now time.Time) (with, without throughput, err error) {
 	const block = 100
 	r := rand.New(rand.NewPCG(42, 42))
 	version := map[int]uint64{}
 	for done := 0; done < 2*s.Publishes; done += block {
 		n := min(block, 2*s.Publishes-done)
-		batch := make([]generated, n)
+		batch := make([]prepared, n)
 		for i := range batch {
 			k := r.IntN(s.Items)
 			version[k] = max(version[k], 1) + 1
-			batch[i].tenant, batch[i].item = g.item(k, s.Tenants, version[k], now)
+			if batch[i], err = g.prepare(k, s.Tenants, version[k], now); err != nil {
+				return with, without, err
+			}
 		}
 		t := &with
 		store := hub
@@ -280,12 +282,6 @@ func publishThroughput(ctx context.Context, hub, plain *hubstore.Store, g *textG
 	return with, without, nil
 }
 
-// generated is an item as a tenant pushes it.
-type generated struct {
-	tenant string
-	item   *pb.ContentItem
-}
-
 // throughput adds up publishes.
 type throughput struct {
 	n             int
@@ -297,10 +293,9 @@ func (t throughput) meanApply() time.Duration {
 	return t.applied / time.Duration(max(t.n, 1))
 }
 
-// publishAll prepares and applies batch with workers goroutines, adding
-// to t.
-func publishAll(ctx context.Context, store *hubstore.Store, batch []generated, workers int, t *throughput) error {
-	work := make(chan generated)
+// publishAll applies batch with workers goroutines, adding to t.
+func publishAll(ctx context.Context, store *hubstore.Store, batch []prepared, workers int, t *throughput) error {
+	work := make(chan prepared)
 	var mu sync.Mutex
 	var first error
 	var wg sync.WaitGroup
@@ -309,25 +304,21 @@ func publishAll(ctx context.Context, store *hubstore.Store, batch []generated, w
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			for g := range work {
-				p, err := contentrules.Prepare(g.item, store.Categories())
-				var took time.Duration
-				if err == nil {
-					at := time.Now()
-					_, err = store.Apply(ctx, g.tenant, p)
-					took = time.Since(at)
-				}
+			for p := range work {
+				at := time.Now()
+				_, err := store.Apply(ctx, p.tenant, p.p)
+				took := time.Since(at)
 				mu.Lock()
 				t.applied += took
 				if err != nil && first == nil {
-					first = fmt.Errorf("%s/%s: %w", g.tenant, g.item.GetContentId(), err)
+					first = fmt.Errorf("%s/%s: %w", p.tenant, p.p.Item.GetContentId(), err)
 				}
 				mu.Unlock()
 			}
 		}()
 	}
-	for _, g := range batch {
-		work <- g
+	for _, p := range batch {
+		work <- p
 	}
 	close(work)
 	wg.Wait()

@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"encoding/json"
 	"fmt"
+	"html"
 	"math"
 	"math/rand/v2"
 	"os"
@@ -12,6 +13,8 @@ import (
 	"strings"
 
 	"golang.org/x/text/unicode/norm"
+
+	"github.com/portalhub/portalhub/services/vnenc"
 )
 
 // The search benchmark's text: generated, but with the shape of a real
@@ -170,7 +173,7 @@ func person(r *rand.Rand) string {
 // as HTML, naming place.
 func (g *textGen) body(r *rand.Rand, lang string, topic int, place string, words int) string {
 	lx := g.lang[lang]
-	var b strings.Builder
+	var b, sentence strings.Builder
 	n := 0
 	for n < words {
 		b.WriteString("<p>")
@@ -178,16 +181,19 @@ func (g *textGen) body(r *rand.Rand, lang string, topic int, place string, words
 			if s > 0 {
 				b.WriteByte(' ')
 			}
+			sentence.Reset()
 			if r.IntN(3) == 0 {
-				n += g.fill(r, &b, lx, lx.templates[r.IntN(len(lx.templates))], topic, place)
+				n += g.fill(r, &sentence, lx, lx.templates[r.IntN(len(lx.templates))], topic, place)
 			} else {
 				var rare func() string
 				if lang == "vi" {
 					z := rand.NewZipf(r, 1.1, 10, uint64(len(g.syllables)-1))
 					rare = func() string { return g.syllables[z.Uint64()] }
 				}
-				n += lx.chain.sentence(r, &b, rare)
+				n += lx.chain.sentence(r, &sentence, rare)
 			}
+			// Escaped as the hub's sanitiser writes text.
+			b.WriteString(html.EscapeString(sentence.String()))
 		}
 		b.WriteString("</p>\n")
 	}
@@ -346,7 +352,8 @@ var given = []string{"An", "Bình", "Cường", "Dũng", "Hà", "Hải", "Hạnh
 // syllables returns the Vietnamese syllables that onsets, rhymes and tones
 // make (those Vietnamese spelling allows: k, gh and ngh only before e, ê
 // and i; a rhyme ending in p, t, c or ch only with the acute or dot-below
-// tone), shuffled with a fixed seed.
+// tone), shuffled with a fixed seed, without those that read as text in a
+// legacy encoding (vnenc).
 func syllables() []string {
 	onsets := []string{"", "b", "c", "ch", "d", "đ", "g", "gh", "gi", "h", "k", "kh", "l", "m", "n", "ng", "ngh", "nh",
 		"p", "ph", "qu", "r", "s", "t", "th", "tr", "v", "x"}
@@ -374,7 +381,12 @@ func syllables() []string {
 				if stop && i != 2 && i != 5 {
 					continue
 				}
-				out = append(out, norm.NFC.String(withTone(o+rh, t)))
+				syl := norm.NFC.String(withTone(o+rh, t))
+				// Some made-up syllables spell a legacy encoding's
+				// mojibake; the hub would refuse the text.
+				if r := vnenc.Check(syl); r.Encoding == "" && !r.Converted && !r.Broken {
+					out = append(out, syl)
+				}
 			}
 		}
 	}
