@@ -178,9 +178,10 @@ type finderView struct {
 	base
 	Heading string
 	// ResultsHeading names the list, ResultsCaption its table; Empty
-	// says it has no rows.
+	// says it has no rows, PastEnd that this is because the page's cursor
+	// lies past the list's end (the list shrank since the link was made).
 	ResultsHeading, ResultsCaption string
-	Empty                          bool
+	Empty, PastEnd                 bool
 	// TableClass is the table's class beside "register" (its kind).
 	TableClass string
 	// prefix is the catalogue's prefix of the filters' labels

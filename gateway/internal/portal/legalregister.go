@@ -155,6 +155,7 @@ func (s *Server) legalRegisterView(sec section, f *finderForm, q hubread.LegalQu
 		v.Rows = append(v.Rows, row)
 	}
 	v.Empty, v.TableClass = len(v.Rows) == 0, "legal"
+	v.PastEnd = v.Empty && q.Cursor != nil
 
 	// The date column's header sorts by date of issue, newest first, and
 	// the other way round once it does.

@@ -1,6 +1,7 @@
 package portal_test
 
 import (
+	"encoding/base64"
 	"fmt"
 	"net/http"
 	"net/url"
@@ -378,6 +379,17 @@ func TestLegalRegisterPages(t *testing.T) {
 	}
 	if attr(last, "a[rel=first]", "href") != registerPath+"?type=C%C3%B4ng+v%C4%83n" {
 		t.Errorf("first-page link = %q", attr(last, "a[rel=first]", "href"))
+	}
+	// A page past the end (the list shrank since the link was made): a
+	// 200 that says so and leads to the first page, not "nothing matches".
+	past := base64.RawURLEncoding.EncodeToString([]byte(`["a","0001-01-01","",""]`))
+	res, doc := e.get(t, registerPath+"?type=C%C3%B4ng+v%C4%83n&page="+past)
+	if res.StatusCode != http.StatusOK || len(numbers(doc)) != 0 {
+		t.Fatalf("past the end: %d, %q", res.StatusCode, numbers(doc))
+	}
+	if !strings.Contains(text(doc, ".empty-results"), "sau trang cuối") ||
+		attr(doc, ".empty-results a", "href") != registerPath+"?type=C%C3%B4ng+v%C4%83n" {
+		t.Errorf("past the end: %q → %q", text(doc, ".empty-results"), attr(doc, ".empty-results a", "href"))
 	}
 }
 

@@ -110,5 +110,6 @@ func (s *Server) noticesView(sec section, f *finderForm, q hubread.NoticeQuery, 
 		v.Rows = append(v.Rows, row)
 	}
 	v.Empty, v.TableClass = len(v.Rows) == 0, "notices"
+	v.PastEnd = v.Empty && q.Cursor != nil
 	return v
 }

@@ -124,5 +124,6 @@ func (s *Server) servicesView(sec section, f *finderForm, q hubread.ServiceQuery
 		v.Rows = append(v.Rows, row)
 	}
 	v.Empty, v.TableClass = len(v.Rows) == 0, "services"
+	v.PastEnd = v.Empty && q.Cursor != nil
 	return v
 }
