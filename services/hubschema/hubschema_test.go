@@ -32,6 +32,9 @@ func TestMigrateIsIdempotentAndAuditIsAppendOnly(t *testing.T) {
 	if _, err := conn.Exec(ctx, `DELETE FROM audit_log`); err == nil {
 		t.Errorf("audit_log delete: got nil, want an append-only error")
 	}
+	if _, err := conn.Exec(ctx, `TRUNCATE audit_log`); err == nil {
+		t.Errorf("audit_log truncate: got nil, want an append-only error")
+	}
 	var n int
 	if err := conn.QueryRow(ctx, `SELECT count(*) FROM categories`).Scan(&n); err != nil || n < 12 {
 		t.Errorf("categories: got %d (%v), want the code list", n, err)

@@ -31,11 +31,11 @@ var errRetry = errors.New("lost a race with a concurrent push")
 
 // Apply stores a prepared push for tenant following the version rules of
 // docs/ARCHITECTURE.md, in one transaction: when the push is newer than what
-// the hub holds (or the first), the item, its translations, its slug history
-// and exactly one outbox event; otherwise nothing. The same version with the
-// same hash answers UNCHANGED, an older one STALE. Refusals are *Refusal
-// (VERSION_CONFLICT, SLUG_TAKEN, BLOB_MISSING, FILE_TYPE_MISMATCH,
-// FILE_TYPE_REFUSED), which are gRPC status errors;
+// the hub holds (or the first), the item, its translations, its slug history,
+// exactly one outbox event and an item.push audit entry; otherwise nothing.
+// The same version with the same hash answers UNCHANGED, an older one STALE.
+// Refusals are *Refusal (VERSION_CONFLICT, SLUG_TAKEN, BLOB_MISSING,
+// FILE_TYPE_MISMATCH, FILE_TYPE_REFUSED), which are gRPC status errors;
 // other failures wrap the domain errors of errors.go. The answer carries
 // p.Sanitized.
 func (s *Store) Apply(ctx context.Context, tenant string, p *contentrules.Prepared) (*pb.PublishResponse, error) {
@@ -170,6 +170,11 @@ func applyTx(ctx context.Context, tx pgx.Tx, tenant string, item *pb.ContentItem
 		OccurredAt:  timestamppb.Now(),
 	}
 	if err := writeEvent(ctx, tx, ev); err != nil {
+		return nil, err
+	}
+	// Last: the audit entry holds the chain's head until the commit.
+	if err := audit(ctx, tx, PushActor(tenant), "item.push", tenant, id,
+		map[string]any{"version": version, "state": state, "content_hash": hashHex}); err != nil {
 		return nil, err
 	}
 	return &pb.PublishResponse{Outcome: pb.PublishOutcome_PUBLISH_OUTCOME_APPLIED, CurrentVersion: version, ContentHash: hashHex}, nil

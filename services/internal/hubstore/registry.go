@@ -78,13 +78,23 @@ func writeRegistry(ctx context.Context, tx pgx.Tx, id string, r Registry) error 
 	return nil
 }
 
-// auditRecord is what the audit log keeps of a tenant's registration.
+// auditRecord is what the audit log keeps of a tenant's registration. The
+// log is append-only for good, so it keeps no personal data: of the
+// contacts (phone, fax, e-mail, the person responsible) only which are set.
 func auditRecord(t Tenant) map[string]any {
 	r := t.Registry
+	contacts := []string{}
+	for _, c := range []struct{ name, value string }{
+		{"phone", r.Phone}, {"fax", r.Fax}, {"email", r.Email}, {"responsible", r.Responsible},
+	} {
+		if c.value != "" {
+			contacts = append(contacts, c.name)
+		}
+	}
 	return map[string]any{
 		"kind": t.Kind, "name_vi": t.NameVI, "name_en": t.NameEN, "name_ru": t.NameRU, "home_url": t.HomeURL,
 		"parent": r.ParentID, "address_vi": r.AddressVI, "address_en": r.AddressEN, "address_ru": r.AddressRU,
-		"phone": r.Phone, "fax": r.Fax, "email": r.Email, "responsible": r.Responsible, "licence": r.Licence,
+		"contacts_set": contacts, "licence": r.Licence,
 		"established_on": r.EstablishedOn, "dissolved_on": r.DissolvedOn, "hosts": r.Hosts,
 	}
 }

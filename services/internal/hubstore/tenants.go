@@ -5,7 +5,6 @@ import (
 	"crypto/rand"
 	"crypto/sha256"
 	"encoding/base64"
-	"encoding/json"
 	"fmt"
 	"strconv"
 	"time"
@@ -60,21 +59,6 @@ type Credential struct {
 	Label   string
 	Created time.Time
 	Revoked *time.Time
-}
-
-// audit appends one entry to the audit log inside tx.
-func audit(ctx context.Context, tx pgx.Tx, actor, action, tenant, subject string, detail any) error {
-	d, err := json.Marshal(detail)
-	if err != nil {
-		return err
-	}
-	var t *string
-	if tenant != "" {
-		t = &tenant
-	}
-	_, err = tx.Exec(ctx, `INSERT INTO audit_log (actor, action, tenant_id, subject, detail) VALUES ($1, $2, $3, $4, $5)`,
-		actor, action, t, subject, d)
-	return err
 }
 
 // AddTenant registers a tenant, active, with its registry entry and host
