@@ -7,6 +7,7 @@ package main
 import (
 	"context"
 	"errors"
+	"fmt"
 	"net"
 	"os"
 	"strings"
@@ -22,6 +23,7 @@ import (
 	"github.com/portalhub/portalhub/gateway/internal/pagecache"
 	"github.com/portalhub/portalhub/gateway/internal/portal"
 	"github.com/portalhub/portalhub/services/config"
+	"github.com/portalhub/portalhub/services/dburl"
 	"github.com/portalhub/portalhub/services/hubread"
 	"github.com/portalhub/portalhub/services/lifecycle"
 	"github.com/portalhub/portalhub/services/natsauth"
@@ -31,8 +33,8 @@ func main() {
 	var cfg settings
 	set := config.New("gateway", "serves the public portal and sub-portal sites")
 	set.String(&cfg.Addr, "GATEWAY_ADDR", ":8080", "HTTP listen address for pages and ops endpoints (port 0 picks one)")
-	set.Secret(&cfg.DatabaseURL, "DATABASE_URL", "postgres://portalhub_gateway@127.0.0.1:5432/portalhub?sslmode=disable",
-		"hub PostgreSQL URL as the read-only role portalhub_gateway (a replica in production)")
+	set.Secret(&cfg.DatabaseURL, "DATABASE_URL", "",
+		"hub PostgreSQL URL as the read-only role portalhub_gateway (a replica in production), e.g. postgres://portalhub_gateway:PASSWORD@127.0.0.1:5432/portalhub?sslmode=disable (required)")
 	set.Secret(&cfg.NATSURL, "NATS_URL", nats.DefaultURL, "NATS server(s) with the HUB_CONTENT stream, comma-separated")
 	set.String(&cfg.NATSNKeyFile, "NATS_NKEY_FILE", "", "NKey seed file of the gateway's NATS user (required; make run: var/nats/keys/gateway.nk)")
 	set.String(&cfg.NATSCAFile, "NATS_CA_FILE", "", "CA of NATS's TLS certificate, when it is not in the system's pool")
@@ -88,6 +90,9 @@ type settings struct {
 }
 
 func run(log zerolog.Logger, cfg settings) error {
+	if err := dburl.Check("DATABASE_URL", cfg.DatabaseURL); err != nil {
+		return fmt.Errorf("%w (the hub database, as portalhub_gateway)", err)
+	}
 	ctx, stop := lifecycle.SignalContext()
 	defer stop()
 
@@ -117,7 +122,7 @@ func run(log zerolog.Logger, cfg settings) error {
 	}
 	done := make(chan error, 1)
 	go func() { done <- consumer.Run(ctx) }()
-	ops.AddCheck("database", store.Ping)
+	ops.AddCheck("database", store.CheckSchema) // answers, migrated, readable
 	ops.AddCheck("nats", consumer.Ready)
 
 	catalog, err := i18n.Load()
