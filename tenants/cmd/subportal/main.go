@@ -311,6 +311,11 @@ func seed(args []string) error {
 		return err
 	}
 	defer closeDB()
+	if *demoTenant != "" {
+		if err := checkDemoTenant(ctx, st, *demoTenant, os.Getenv("SUBPORTAL_TENANT")); err != nil {
+			return err
+		}
+	}
 	log := lifecycle.Logger("subportal")
 	// The files first: an item is approved only once the files it
 	// attaches are stored (and a dataset's chart is checked against its CSV).

@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"strings"
 	"testing"
 
 	"github.com/jackc/pgx/v5"
@@ -60,5 +61,27 @@ func TestSeedDemoIsIdempotent(t *testing.T) {
 	}
 	if got := count(); got != len(items) {
 		t.Errorf("outbox rows after seeding twice = %d, want %d (unchanged items are not re-approved)", got, len(items))
+	}
+}
+
+// seed --demo refuses another tenant's demo content: one SUBPORTAL_TENANT
+// does not name, or a database holding another tenant's (issue 10 point 13).
+func TestSeedDemoRefusesAnotherTenant(t *testing.T) {
+	ts, err := demo.Tenants()
+	if err != nil || len(ts) < 2 {
+		t.Fatalf("demo tenants: %d, %v", len(ts), err)
+	}
+	a, b := ts[0].ID, ts[1].ID
+	t.Setenv("DATABASE_URL", testenv.Postgres(t, "subportal", store.Migrate))
+	t.Setenv("SUBPORTAL_TENANT", a)
+	if err := seed([]string{"--demo", b}); err == nil || !strings.Contains(err.Error(), "SUBPORTAL_TENANT") {
+		t.Errorf("seed --demo %s with SUBPORTAL_TENANT=%s: %v; want refused", b, a, err)
+	}
+	if err := seed([]string{"--demo", a}); err != nil {
+		t.Fatal(err)
+	}
+	t.Setenv("SUBPORTAL_TENANT", "")
+	if err := seed([]string{"--demo", b}); err == nil || !strings.Contains(err.Error(), a+"'s demo content") {
+		t.Errorf("seed --demo %s into %s's database: %v; want refused", b, a, err)
 	}
 }
