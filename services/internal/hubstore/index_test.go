@@ -245,6 +245,51 @@ func TestReindexOnline(t *testing.T) {
 	}
 }
 
+// TestAbandonedRebuildDropped: a rebuild killed before its swap leaves
+// search_docs_next, into which every push then writes a second time (and
+// which holds no news of later rebuild attempts' progress). The aggregator's
+// start (ReindexIfStale) drops it when no rebuild holds the lock, and leaves
+// a running rebuild's table alone.
+func TestAbandonedRebuildDropped(t *testing.T) {
+	s := newStore(t)
+	ctx := context.Background()
+	// The index is current: nothing to rebuild.
+	if _, err := s.pool.Exec(ctx, `UPDATE search_meta SET built = $1`, IndexVersion); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.pool.Exec(ctx, `CREATE TABLE search_docs_next (LIKE search_docs INCLUDING DEFAULTS INCLUDING CONSTRAINTS);
+		ALTER TABLE search_docs_next ADD CONSTRAINT search_docs_next_pkey PRIMARY KEY (tenant_id, content_id, locale)`); err != nil {
+		t.Fatal(err)
+	}
+	nothing := func(string, int, int, error) {}
+
+	// A rebuild running elsewhere holds the lock: its table stays.
+	conn, err := s.pool.Acquire(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := conn.Exec(ctx, `SELECT pg_advisory_lock($1)`, reindexLock); err != nil {
+		t.Fatal(err)
+	}
+	s.ReindexIfStale(ctx, nothing)
+	if got := count(t, s, `SELECT count(*) FROM pg_class WHERE relname = 'search_docs_next'`); got != 1 {
+		t.Fatalf("a running rebuild's table was dropped")
+	}
+	conn.Exec(ctx, `SELECT pg_advisory_unlock($1)`, reindexLock)
+	conn.Release()
+
+	s.ReindexIfStale(ctx, nothing)
+	if got := count(t, s, `SELECT count(*) FROM pg_class WHERE relname = 'search_docs_next'`); got != 0 {
+		t.Errorf("the abandoned rebuild's table is still there")
+	}
+	if _, err := push(t, s, "tenant-a", article("le-hoi", 1, "Lễ hội biển", "le-hoi-bien")); err != nil {
+		t.Fatal(err)
+	}
+	if got := findable(t, s, "le hoi"); got != 1 {
+		t.Errorf("after: %d found, want 1", got)
+	}
+}
+
 func TestBestBets(t *testing.T) {
 	s := newStore(t)
 	ctx := context.Background()

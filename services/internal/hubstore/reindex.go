@@ -302,6 +302,11 @@ func (s *Store) blobData(ctx context.Context, sha []byte) ([]byte, error) {
 // search), logging through log. The aggregator runs it at start, in the
 // background; another instance already rebuilding is left to it.
 func (s *Store) ReindexIfStale(ctx context.Context, logf func(msg string, done, total int, err error)) {
+	if dropped, err := s.dropAbandonedRebuild(ctx); err != nil {
+		logf("could not check for an abandoned rebuild of the search index", 0, 0, err)
+	} else if dropped {
+		logf("dropped the table of an abandoned rebuild of the search index", 0, 0, nil)
+	}
 	built, err := s.IndexBuilt(ctx)
 	if err != nil || built >= IndexVersion {
 		if err != nil {
@@ -320,4 +325,28 @@ func (s *Store) ReindexIfStale(ctx context.Context, logf func(msg string, done, 
 		return
 	}
 	logf(fmt.Sprintf("search index rebuilt in %s", time.Since(start).Round(time.Millisecond)), 0, 0, err)
+}
+
+// dropAbandonedRebuild drops search_docs_next when no rebuild holds the
+// lock: a rebuild killed before its swap leaves it, and every push would go
+// on writing each document into it too, until the next rebuild.
+func (s *Store) dropAbandonedRebuild(ctx context.Context) (bool, error) {
+	conn, err := s.pool.Acquire(ctx)
+	if err != nil {
+		return false, mapErr("check for an abandoned rebuild", err)
+	}
+	defer conn.Release()
+	var left bool
+	if err := conn.QueryRow(ctx, `SELECT to_regclass('search_docs_next') IS NOT NULL`).Scan(&left); err != nil || !left {
+		return false, mapErr("check for an abandoned rebuild", err)
+	}
+	var locked bool
+	if err := conn.QueryRow(ctx, `SELECT pg_try_advisory_lock($1)`, reindexLock).Scan(&locked); err != nil || !locked {
+		return false, mapErr("check for an abandoned rebuild", err) // nil when a rebuild runs
+	}
+	defer conn.Exec(context.Background(), `SELECT pg_advisory_unlock($1)`, reindexLock)
+	if _, err := conn.Exec(ctx, `DROP TABLE IF EXISTS search_docs_next`); err != nil {
+		return false, mapErr("drop an abandoned rebuild", err)
+	}
+	return true, nil
 }
