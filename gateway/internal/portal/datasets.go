@@ -39,6 +39,7 @@ func (s *Server) statisticsSection(ctx context.Context, sec section) (*pagecache
 		return nil, err
 	}
 	v := datasetsView{base: s.sectionBase(sec), Heading: sec.Category.Name(sec.Lang)}
+	v.Description = v.L.T("dataset.intro")
 	for _, d := range sets {
 		ds := d.Doc.GetDataset()
 		text, fallback := d.In(sec.Lang)

@@ -67,6 +67,7 @@ func (s *Server) directorySection(ctx context.Context, sec section) (*pagecache.
 	}
 	v := linksView{base: s.sectionBase(sec), Heading: sec.Category.Name(sec.Lang), Directory: true}
 	v.Intro = v.L.T("directory.intro")
+	v.Description = v.Intro
 	byTenant := map[string][]linkRow{}
 	for _, e := range entries {
 		d := e.Doc.GetDirectoryEntry()
@@ -113,6 +114,7 @@ func (s *Server) linksSection(ctx context.Context, sec section) (*pagecache.Rend
 	}
 	v := linksView{base: s.sectionBase(sec), Heading: sec.Category.Name(sec.Lang)}
 	v.Intro = v.L.T("links.intro")
+	v.Description = v.Intro
 	c := vietnamese()
 	byScope := map[pb.LinkScope][]linkRow{}
 	for _, e := range links {

@@ -36,6 +36,7 @@ func (s *Server) organisationSection(ctx context.Context, sec section) (*pagecac
 		return nil, err
 	}
 	v := orgTreeView{base: s.sectionBase(sec), Heading: sec.Category.Name(sec.Lang)}
+	v.Description = v.L.T("org.tree_intro")
 	if sec.Tenant == nil {
 		for _, n := range roots {
 			v.Roots = append(v.Roots, orgNodeOf(sec.Lang, n))
