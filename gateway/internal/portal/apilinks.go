@@ -14,7 +14,7 @@ var _ api.Links = apiLinks{}
 func (l apiLinks) Origin(r *http.Request) string { return l.s.origin(r) }
 
 func (l apiLinks) Page(r *http.Request, lang, tenant, rest string) string {
-	return l.s.origin(r) + "/" + lang + "/" + tenant + "/" + rest
+	return l.s.pageLinks(r).tenantPage(lang, tenant, rest)
 }
 
 func (l apiLinks) File(r *http.Request, tenant, contentID, sha string) string {

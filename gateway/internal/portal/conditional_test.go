@@ -20,6 +20,10 @@ func (e *env) do(t *testing.T, method, path string, header ...string) (*http.Res
 		t.Fatal(err)
 	}
 	for i := 0; i+1 < len(header); i += 2 {
+		if header[i] == "Host" {
+			req.Host = header[i+1]
+			continue
+		}
 		req.Header.Add(header[i], header[i+1])
 	}
 	res, err := client.Do(req)

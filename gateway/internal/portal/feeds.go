@@ -50,16 +50,16 @@ type feedList struct {
 	Category *hubread.Category
 }
 
-// path is the list's page path on the provincial host, ending in "/".
-func (fl feedList) path() string {
-	p := "/" + fl.Lang + "/"
-	if fl.Tenant != "" {
-		p += fl.Tenant + "/"
-	}
+// url is the list page's canonical URL.
+func (fl feedList) url(links pageLinks) string {
+	rest := ""
 	if fl.Category != nil {
-		p += fl.Category.Slug(fl.Lang) + "/"
+		rest = fl.Category.Slug(fl.Lang) + "/"
 	}
-	return p
+	if fl.Tenant != "" {
+		return links.tenantPage(fl.Lang, fl.Tenant, rest)
+	}
+	return links.provincialPage(fl.Lang, rest)
 }
 
 // feedLinks are a list page's <link rel="alternate"> to its feeds.
@@ -78,15 +78,15 @@ func feedLinksFor(listPath, title string) []feedLink {
 
 // serveFeed answers a feed of fl in format f from the page cache.
 func (s *Server) serveFeed(c *gin.Context, fl feedList, f feedFormat) error {
-	origin := s.origin(c.Request)
+	links := s.pageLinks(c.Request)
 	return s.cached(c, func(ctx context.Context) (*pagecache.Render, error) {
-		return s.renderFeed(ctx, origin, fl, f)
+		return s.renderFeed(ctx, links, fl, f)
 	})
 }
 
 // renderFeed renders a feed: the list's newest items, with their tenant's
 // name as author.
-func (s *Server) renderFeed(ctx context.Context, origin string, fl feedList, f feedFormat) (*pagecache.Render, error) {
+func (s *Server) renderFeed(ctx context.Context, links pageLinks, fl feedList, f feedFormat) (*pagecache.Render, error) {
 	l := s.cfg.Catalog.For(fl.Lang)
 	cats, err := s.categories(ctx)
 	if err != nil {
@@ -145,18 +145,18 @@ func (s *Server) renderFeed(ctx context.Context, origin string, fl feedList, f f
 	if err != nil {
 		return nil, err
 	}
-	doc.Link = origin + fl.path()
+	doc.Link = fl.url(links)
 	doc.Self = doc.Link + f.file
 	doc.ID = doc.Link
 	doc.Subtitle = l.T("feed.subtitle", "Name", doc.Title)
 	host := "localhost"
-	if u, err := url.Parse(origin); err == nil && u.Hostname() != "" {
+	if u, err := url.Parse(links.prov); err == nil && u.Hostname() != "" {
 		host = u.Hostname()
 	}
 	for _, it := range items {
 		text, fallback := it.In(fl.Lang)
 		e := feed.Entry{ID: entryID(host, it, fl.Lang), Title: text.Title, Summary: text.Summary,
-			Link: origin + "/" + fl.Lang + "/" + it.Tenant + "/" + text.Slug, Published: it.PublishedAt, Updated: it.UpdatedAt}
+			Link: links.tenantPage(fl.Lang, it.Tenant, text.Slug), Published: it.PublishedAt, Updated: it.UpdatedAt}
 		if fallback {
 			e.Lang = "vi"
 		}

@@ -80,6 +80,19 @@ func (e *env) fetchFeed(t *testing.T, path, wantType string) (*gofeed.Feed, []by
 	return f, body
 }
 
+// parseFeed parses a feed answer with gofeed.
+func parseFeed(t *testing.T, res *http.Response, body []byte) *gofeed.Feed {
+	t.Helper()
+	if res.StatusCode != http.StatusOK {
+		t.Fatalf("%s: %d\n%s", res.Request.URL, res.StatusCode, body)
+	}
+	f, err := gofeed.NewParser().ParseString(string(body))
+	if err != nil {
+		t.Fatalf("%s: gofeed: %v\n%s", res.Request.URL, err, body)
+	}
+	return f
+}
+
 func itemTitles(f *gofeed.Feed) []string {
 	var out []string
 	for _, it := range f.Items {

@@ -35,10 +35,6 @@ func (s *Server) sitemapSite(r *http.Request) hubread.SitemapSite {
 	return hubread.SitemapSite{Tenant: s.ownSiteTenant(r)}
 }
 
-// ownSiteTenant is the tenant whose own host r came to, or "" on the
-// provincial host.
-func (s *Server) ownSiteTenant(*http.Request) string { return "" }
-
 // sitemapTags are what a site's sitemaps depend on: its items and its
 // tenants.
 func sitemapTags(site hubread.SitemapSite) []pagecache.Tag {

@@ -29,7 +29,17 @@ type urlsetXML struct {
 // fetchXML gets an XML document of the portal and decodes it into v.
 func (e *env) fetchXML(t *testing.T, path string, v any) []byte {
 	t.Helper()
-	res, body := e.do(t, http.MethodGet, path)
+	return e.fetchXMLAs(t, path, "", v)
+}
+
+// fetchXMLAs is fetchXML on host ("": the test server's).
+func (e *env) fetchXMLAs(t *testing.T, path, host string, v any) []byte {
+	t.Helper()
+	var header []string
+	if host != "" {
+		header = []string{"Host", host}
+	}
+	res, body := e.do(t, http.MethodGet, path, header...)
 	if res.StatusCode != http.StatusOK || res.Header.Get("Content-Type") != "application/xml; charset=utf-8" ||
 		res.Header.Get("ETag") == "" {
 		t.Fatalf("GET %s: %d %s etag %q\n%s", path, res.StatusCode, res.Header.Get("Content-Type"), res.Header.Get("ETag"), body)
