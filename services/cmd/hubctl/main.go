@@ -11,6 +11,7 @@
 //	hubctl credentials issue --tenant so-gd [--label relay] [--out FILE]
 //	hubctl credentials list [--tenant so-gd]
 //	hubctl credentials revoke --id 12
+//	hubctl categories list [--json]
 //	hubctl items takedown --tenant so-gd --id CONTENT_ID --reason "public reason"
 //	hubctl items lift --tenant so-gd --id CONTENT_ID
 //	hubctl nats keys --out DIR
@@ -52,6 +53,7 @@ Usage:
   hubctl credentials issue --tenant ID [--label LABEL] [--out FILE]
   hubctl credentials list [--tenant ID]
   hubctl credentials revoke --id N
+  hubctl categories list [--json]   the category codes an item's "category" takes, and their kinds
   hubctl items takedown --tenant ID --id CONTENT_ID --reason "public reason"
   hubctl items lift --tenant ID --id CONTENT_ID
   hubctl nats keys --out DIR        (hubctl nats --help)
@@ -100,6 +102,7 @@ var commands = map[string]command{
 	"tenants add":           {flags: addTenant, required: []string{"id", "kind", "name-vi"}},
 	"tenants set":           {flags: setTenant, required: []string{"id"}},
 	"tenants list":          {flags: listTenants},
+	"categories list":       {flags: listCategories},
 	"tenants set-status":    {flags: setTenantStatus, required: []string{"id", "status"}},
 	"credentials issue":     {flags: issueCredential, required: []string{"tenant"}},
 	"credentials list":      {flags: listCredentials},

@@ -12,7 +12,10 @@
 package main
 
 import (
+	"bytes"
+	"cmp"
 	"context"
+	"encoding/json"
 	"errors"
 	"flag"
 	"fmt"
@@ -295,11 +298,17 @@ func seed(args []string) error {
 		}
 		sort.Strings(names)
 		for _, name := range names {
-			item, err := readItem(name)
+			read, err := readItem(name)
 			if err != nil {
 				return err
 			}
-			items = append(items, item)
+			if read.approver != "" {
+				read.item.Approver = &pb.Person{Name: read.approver}
+			}
+			if read.author != "" && len(read.item.GetAuthors()) == 0 {
+				read.item.Authors = []*pb.Person{{Name: read.author}}
+			}
+			items = append(items, read.item)
 		}
 	default:
 		return errors.New("seed needs exactly one of --dir DIR and --demo TENANT")
@@ -347,21 +356,30 @@ func seed(args []string) error {
 
 func publishOne(args []string) error {
 	fs := flag.NewFlagSet("publish", flag.ContinueOnError)
-	file := fs.String("f", "", "the item, protojson ContentItem without version")
-	author := fs.String("author", "", "who wrote it (required)")
-	approver := fs.String("approver", "", "who approved it (required)")
+	file := fs.String("f", "", "the item in the API's format (docs/examples/item.json), or a protojson ContentItem, without version")
+	author := fs.String("author", "", "who wrote it (required unless the file says: \"author\" or authors)")
+	approver := fs.String("approver", "", "who approved it (required unless the file says: \"approver\")")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
 	if err := noArgs(fs); err != nil {
 		return err
 	}
-	if *file == "" || strings.TrimSpace(*author) == "" || strings.TrimSpace(*approver) == "" {
-		return errors.New("publish needs -f FILE, --author NAME and --approver NAME")
+	if *file == "" {
+		return errors.New("publish needs -f FILE (the item, e.g. docs/examples/item.json)")
 	}
-	item, err := readItem(*file)
+	read, err := readItem(*file)
 	if err != nil {
 		return err
+	}
+	item := read.item
+	authorName := cmp.Or(strings.TrimSpace(*author), read.author)
+	approverName := cmp.Or(strings.TrimSpace(*approver), read.approver, item.GetApprover().GetName())
+	if authorName == "" && len(item.GetAuthors()) == 0 {
+		return errors.New("publish needs the author: --author NAME, or \"author\" in the file")
+	}
+	if approverName == "" {
+		return errors.New("publish needs the approver (Art. 7.5): --approver NAME, or \"approver\" in the file")
 	}
 	ctx, stop := lifecycle.SignalContext()
 	defer stop()
@@ -372,9 +390,11 @@ func publishOne(args []string) error {
 	defer closeDB()
 	in := store.ChangeFromItem(item)
 	if len(in.Authors) == 0 {
-		in.Authors = []*pb.Person{{Name: strings.TrimSpace(*author)}}
+		in.Authors = []*pb.Person{{Name: authorName}}
 	}
-	in.Approver = &pb.Person{Name: strings.TrimSpace(*approver)}
+	if in.Approver.GetName() != approverName {
+		in.Approver = &pb.Person{Name: approverName}
+	}
 	v, err := st.Approve(ctx, in)
 	if err != nil {
 		return describe(err)
@@ -393,19 +413,43 @@ func noArgs(fs *flag.FlagSet) error {
 	return nil
 }
 
-func readItem(name string) (*pb.ContentItem, error) {
+// fileItem is an item read from a file, with the names of its author and
+// approver when the file gives them (the API's format).
+type fileItem struct {
+	item             *pb.ContentItem
+	author, approver string
+}
+
+// readItem reads an item in the API's format (POST /api/items: a
+// ContentItem in protojson without version, with "author" and "approver"
+// names) or as a plain ContentItem (its approver a Person object, as the
+// demo content has it).
+func readItem(name string) (fileItem, error) {
 	b, err := os.ReadFile(name)
 	if err != nil {
-		return nil, err
+		return fileItem{}, err
 	}
-	item := &pb.ContentItem{}
-	if err := protojson.Unmarshal(b, item); err != nil {
-		return nil, fmt.Errorf("%s: %w", name, err)
+	var fields map[string]json.RawMessage
+	if err := json.Unmarshal(b, &fields); err != nil {
+		return fileItem{}, fmt.Errorf("%s: not a JSON object: %w (docs/examples/item.json is one)", name, err)
 	}
-	if item.GetVersion() != 0 {
-		return nil, fmt.Errorf("%s: leave version out; the sub-portal assigns it", name)
+	var person json.RawMessage
+	if raw := bytes.TrimSpace(fields["approver"]); len(raw) > 0 && raw[0] == '{' {
+		person = raw // a pb.Person
+		delete(fields, "approver")
 	}
-	return item, nil
+	item, author, approver, err := api.ParseItem(fields)
+	if err != nil {
+		return fileItem{}, fmt.Errorf("%s: %w", name, describe(err))
+	}
+	if person != nil {
+		p := &pb.Person{}
+		if err := protojson.Unmarshal(person, p); err != nil {
+			return fileItem{}, fmt.Errorf("%s: approver: %w", name, err)
+		}
+		item.Approver = p
+	}
+	return fileItem{item: item, author: author, approver: approver}, nil
 }
 
 // describe adds the Vietnamese explanation of a domain error.

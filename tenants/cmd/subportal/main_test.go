@@ -2,6 +2,8 @@ package main
 
 import (
 	"context"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 
@@ -9,6 +11,8 @@ import (
 	"github.com/portalhub/portalhub/services/testenv"
 	"github.com/portalhub/portalhub/tenants/demo"
 	"github.com/portalhub/portalhub/tenants/internal/store"
+	"github.com/portalhub/portalhub/tenants/internal/storetest"
+	"google.golang.org/protobuf/encoding/protojson"
 )
 
 func TestMain(m *testing.M) { testenv.Main(m) }
@@ -83,5 +87,37 @@ func TestSeedDemoRefusesAnotherTenant(t *testing.T) {
 	t.Setenv("SUBPORTAL_TENANT", "")
 	if err := seed([]string{"--demo", b}); err == nil || !strings.Contains(err.Error(), a+"'s demo content") {
 		t.Errorf("seed --demo %s into %s's database: %v; want refused", b, a, err)
+	}
+}
+
+// subportal publish -f takes the API's own format, the sample
+// docs/examples/item.json (issue 10 point 13: it refused "author" and
+// "approver"), and a plain ContentItem with its approver as a person.
+func TestPublishTakesTheAPIFormat(t *testing.T) {
+	_, url := storetest.New(t)
+	t.Setenv("DATABASE_URL", url)
+	if err := publishOne([]string{"-f", "../../../docs/examples/item.json"}); err != nil {
+		t.Fatalf("publish -f docs/examples/item.json: %v", err)
+	}
+	read, err := readItem("../../../docs/examples/item.json")
+	if err != nil || read.author != "Lê Thị Hoa" || read.approver != "Nguyễn Văn An" {
+		t.Errorf("readItem: %+v, %v", read, err)
+	}
+	ts, _ := demo.Tenants()
+	items, _ := demo.Items(ts[0].ID)
+	dir := t.TempDir()
+	b, err := protojson.Marshal(items[0])
+	if err != nil {
+		t.Fatal(err)
+	}
+	name := filepath.Join(dir, "item.json")
+	if err := os.WriteFile(name, b, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if err := publishOne([]string{"-f", name, "--author", "A"}); err != nil {
+		t.Errorf("publish -f of a plain ContentItem: %v", err)
+	}
+	if err := publishOne([]string{"-f", "../../../docs/examples/item.json", "--approver", " "}); err != nil {
+		t.Errorf("publish again, the approver from the file: %v", err)
 	}
 }

@@ -168,38 +168,49 @@ type createResponse struct {
 	Changed   bool   `json:"changed"`
 }
 
-// createItem approves an item: the body is a pb.ContentItem in protojson
-// form without version, plus "author" and "approver" (names).
+// ParseItem reads the API's item format, decoded into fields: a
+// pb.ContentItem in protojson form without version, plus "author" and
+// "approver" (names, strings; either may be missing). subportal publish -f
+// reads the same format.
+func ParseItem(fields map[string]json.RawMessage) (item *pb.ContentItem, author, approver string, err error) {
+	for name, dst := range map[string]*string{"author": &author, "approver": &approver} {
+		if raw, ok := fields[name]; ok {
+			if err := json.Unmarshal(raw, dst); err != nil {
+				return nil, "", "", errs.Invalid(name, name+" must be a string (a person's name)", "Trường "+name+" phải là tên người (chuỗi).")
+			}
+			delete(fields, name)
+		}
+		*dst = strings.TrimSpace(*dst)
+	}
+	if _, ok := fields["version"]; ok {
+		return nil, "", "", errs.Invalid("version", "version is assigned by the sub-portal; leave it out", "Không gửi trường version: phiên bản do cổng thành phần cấp.")
+	}
+	rest, _ := json.Marshal(fields)
+	item = &pb.ContentItem{}
+	if err := protojson.Unmarshal(rest, item); err != nil {
+		return nil, "", "", errs.Invalid("", "the item does not match the ContentItem contract: "+err.Error(),
+			"Nội dung không đúng cấu trúc ContentItem: "+err.Error())
+	}
+	return item, author, approver, nil
+}
+
+// createItem approves an item in the format of ParseItem, author and
+// approver required.
 func (s *Server) createItem(w http.ResponseWriter, r *http.Request) error {
 	lifecycle.AllowTransfer(w, MaxItemBody) // the caller is authorised (wrap)
 	var fields map[string]json.RawMessage
 	if err := decodeJSON(w, r, MaxItemBody, &fields); err != nil {
 		return err
 	}
-	var author, approver string
-	for name, dst := range map[string]*string{"author": &author, "approver": &approver} {
-		if raw, ok := fields[name]; ok {
-			if err := json.Unmarshal(raw, dst); err != nil {
-				return errs.Invalid(name, name+" must be a string (a person's name)", "Trường "+name+" phải là tên người (chuỗi).")
-			}
-			delete(fields, name)
-		}
-		*dst = strings.TrimSpace(*dst)
+	item, author, approver, err := ParseItem(fields)
+	if err != nil {
+		return err
 	}
 	if author == "" {
 		return errs.Invalid("author", "author is required: who wrote the item", "Thiếu người viết (author).")
 	}
 	if approver == "" {
 		return errs.Invalid("approver", "approver is required: who approved the item (Art. 7.5)", "Thiếu người phê duyệt (approver) — nội dung phải được phê duyệt trước khi đăng (Điều 7.5).")
-	}
-	if _, ok := fields["version"]; ok {
-		return errs.Invalid("version", "version is assigned by the sub-portal; leave it out", "Không gửi trường version: phiên bản do cổng thành phần cấp.")
-	}
-	rest, _ := json.Marshal(fields)
-	item := &pb.ContentItem{}
-	if err := protojson.Unmarshal(rest, item); err != nil {
-		return errs.Invalid("", "the item does not match the ContentItem contract: "+err.Error(),
-			"Nội dung không đúng cấu trúc ContentItem: "+err.Error())
 	}
 	in := store.ChangeFromItem(item)
 	if len(in.Authors) == 0 {
