@@ -545,3 +545,20 @@ func TestLegalRegisterOnItsOwnHost(t *testing.T) {
 		t.Errorf("provincial path: %d %q", res.StatusCode, loc)
 	}
 }
+
+// The register's page is dropped from the cache at midnight in Vietnam:
+// the validities it shows are those of the day.
+func TestLegalRegisterExpiresAtMidnight(t *testing.T) {
+	e := newClockedEnv(t, time.Date(2026, 6, 30, 23, 59, 30, 0, vietnam))
+	legalFixture(t, e)
+	path := registerPath + "?number=30%2F2026"
+	_, doc := e.get(t, path)
+	if got := registerRows(doc); len(got) != 1 || got[0][4] != "Chưa có hiệu lực" {
+		t.Fatalf("on 30 June: %q", got)
+	}
+	e.clock.Advance(31 * time.Second) // 1 July 00:00:01, well within the cache's MaxAge
+	_, doc = e.get(t, path)
+	if got := registerRows(doc); len(got) != 1 || got[0][4] != "Còn hiệu lực" {
+		t.Errorf("on 1 July: %q", got)
+	}
+}
