@@ -20,6 +20,9 @@
 //	hubctl search bestbet add --query "căn cước" --tenant so-gd --id CONTENT_ID [--position 0]
 //	hubctl search bestbet list [--query "căn cước"]
 //	hubctl search bestbet remove --query "căn cước" --tenant so-gd --id CONTENT_ID
+//	hubctl audit verify [--head SEQ:HASH] [--json]
+//	hubctl audit head [--json]
+//	hubctl audit list [--by ACTOR] [--tenant ID] [--action ACTION] [--limit N] [--before SEQ] [--json]
 //
 // The database is the one DATABASE_URL names; the nats commands create the
 // NKey seeds of the hub's NATS users and provision the content stream as
@@ -62,6 +65,10 @@ Usage:
   hubctl search bestbet add --query Q --tenant ID --id CONTENT_ID [--position N]
   hubctl search bestbet list [--query Q]
   hubctl search bestbet remove --query Q --tenant ID --id CONTENT_ID
+  hubctl audit verify [--head SEQ:HASH] [--json]
+                                    prove the audit chain intact (and that it extends a head exported earlier)
+  hubctl audit head [--json]        the chain's head, SEQ:HASH, to keep off the database host
+  hubctl audit list [--by ACTOR] [--tenant ID] [--action ACTION|PREFIX.] [--limit N] [--before SEQ] [--json]
 
 Every command takes --actor NAME (default $USER), recorded in the audit log.
 KIND is one of province, department, commune, ward, special_zone, district, other.
@@ -69,6 +76,9 @@ REGISTRY flags (tenants set changes only those given): --parent ID, --hosts HOST
 (the first is primary; "" for none), --address-vi/--address-en/--address-ru, --phone, --fax,
 --email, --responsible "Name, position", --licence "licence line", --established YYYY-MM-DD,
 --dissolved YYYY-MM-DD.
+
+Exit status: 0 done; 1 failed (the message says why); 2 misused (a flag missing or
+malformed); 3 the audit log is not intact (audit verify: the first broken entry is named).
 
 Environment:
   DATABASE_URL   hub PostgreSQL URL (required)
@@ -113,10 +123,13 @@ var commands = map[string]command{
 	"search bestbet add":    {flags: addBestBet, required: []string{"query", "tenant", "id"}},
 	"search bestbet list":   {flags: listBestBets},
 	"search bestbet remove": {flags: removeBestBet, required: []string{"query", "tenant", "id"}},
+	"audit verify":          {flags: verifyAudit},
+	"audit head":            {flags: auditHead},
+	"audit list":            {flags: listAudit},
 }
 
 // run executes one command and returns the exit status: 0 done, 1 failed,
-// 2 misused.
+// 2 misused, 3 the audit log is not intact.
 func run(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) int {
 	if len(args) == 0 || args[0] == "-h" || args[0] == "--help" || args[0] == "help" {
 		fmt.Fprint(stdout, usage)
@@ -172,6 +185,8 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 	switch {
 	case err == nil:
 		return 0
+	case errors.Is(err, errAuditBroken):
+		return 3
 	case errors.As(err, &misused):
 		fmt.Fprintf(stderr, "hubctl %s: %v\n", name, misused.err)
 		return 2

@@ -79,9 +79,16 @@ func (h AuditHead) MarshalJSON() ([]byte, error) {
 	}{h.Seq, hex.EncodeToString(h.Hash), h.String()})
 }
 
-// ParseAuditHead reads a head written by AuditHead.String.
+// ParseAuditHead reads a head written by AuditHead.String, or a line of the
+// daily export file ("2026-11-30T02:00:00Z 1234:ab12..."): the head is the
+// line's last field.
 func ParseAuditHead(s string) (AuditHead, error) {
-	seq, hash, ok := strings.Cut(strings.TrimSpace(s), ":")
+	fields := strings.Fields(s)
+	last := ""
+	if len(fields) > 0 {
+		last = fields[len(fields)-1]
+	}
+	seq, hash, ok := strings.Cut(last, ":")
 	n, err := strconv.ParseInt(seq, 10, 64)
 	if !ok || err != nil || n < 0 {
 		return AuditHead{}, fmt.Errorf("%w: head %q: want SEQ:HASH as `hubctl audit head` prints it", ErrInvalidArgument, s)

@@ -268,6 +268,9 @@ func TestParseAuditHead(t *testing.T) {
 	if err != nil || got.Seq != 42 || !bytes.Equal(got.Hash, h.Hash) {
 		t.Errorf("ParseAuditHead(%s) = %v %v", h, got, err)
 	}
+	if got, err := ParseAuditHead("2026-11-30T02:00:00Z " + h.String()); err != nil || got.Seq != 42 {
+		t.Errorf("ParseAuditHead of an export line = %v %v", got, err)
+	}
 	for _, bad := range []string{"", "42", "x:ab", "-1:" + fmt.Sprintf("%x", h.Hash), "42:abcd"} {
 		if _, err := ParseAuditHead(bad); err == nil {
 			t.Errorf("ParseAuditHead(%q): want an error", bad)
