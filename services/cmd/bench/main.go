@@ -9,7 +9,11 @@
 //   - reference 2: a gRPC Publish call over TLS with a credential, answered by
 //     a server that does nothing (no validation, no store, no bus);
 //   - search (searchbench.go): ranked search, the index's build, size and
-//     cost to publishing, over a generated corpus of 200,000 items.
+//     cost to publishing, over a generated corpus of 200,000 items;
+//   - pages (pagesbench.go, measured by gateway/cmd/pagebench): uncached
+//     item, section and legal register renders beside primary-key fetches
+//     of the same rows, and the gateway's memory with 10,000 cached pages,
+//     over the same corpus.
 package main
 
 import (
@@ -31,6 +35,7 @@ type settings struct {
 	Output bool
 	Parts  string
 	Search searchSettings
+	Pages  pagesSettings
 }
 
 func main() {
@@ -39,20 +44,27 @@ func main() {
 	set.String(&s.BinDir, "PORTALHUB_BIN", "bin", "folder holding the built binaries")
 	set.Int(&s.N, "BENCH_N", 500, "publishes per measurement (at least 500 for the published figures)")
 	set.Bool(&s.Output, "BENCH_VERBOSE", false, "show the federation's logs")
-	set.String(&s.Parts, "BENCH_PARTS", "visible,search", "the parts to run: visible (publish-to-visible), search, or both")
+	set.String(&s.Parts, "BENCH_PARTS", "visible,search,pages", "the parts to run: visible (publish-to-visible), search, pages (page renders and the gateway's memory)")
 	set.Int(&s.Search.Items, "BENCH_SEARCH_ITEMS", 200000, "items the search benchmark seeds (200000 for the published figures; 5000 to try it quickly)")
 	set.Int(&s.Search.Tenants, "BENCH_SEARCH_TENANTS", 50, "tenants the search benchmark's items belong to")
 	set.Int(&s.Search.Rounds, "BENCH_SEARCH_ROUNDS", 10, "rounds of the fixed query set (each query once a round)")
 	set.Int(&s.Search.Publishes, "BENCH_SEARCH_PUBLISHES", 2000, "revisions published with the index, and as many without it")
 	set.Int(&s.Search.Workers, "BENCH_SEARCH_WORKERS", 2, "concurrent publishers, seeding and measuring throughput")
 	set.Bool(&s.Search.Keep, "BENCH_SEARCH_KEEP", false, "leave the search benchmark's database running (to EXPLAIN its queries)")
+	set.Int(&s.Pages.Items, "BENCH_PAGES_ITEMS", 200000, "items the pages benchmark seeds (200000 for the published figures; 5000 to try it quickly)")
+	set.Int(&s.Pages.Tenants, "BENCH_PAGES_TENANTS", 50, "tenants the pages benchmark's items belong to")
+	set.Int(&s.Pages.Samples, "BENCH_PAGES_SAMPLES", 300, "renders measured per page type")
+	set.Int(&s.Pages.Cached, "BENCH_PAGES_CACHED", 10000, "item pages cached for the gateway's memory figure")
 	set.MustParse(os.Args[1:])
+	s.Pages.Workers = s.Search.Workers
 	// summarize needs at least one sample.
 	for _, c := range []struct {
 		name string
 		v    int
 	}{{"BENCH_N", s.N}, {"BENCH_SEARCH_ITEMS", s.Search.Items}, {"BENCH_SEARCH_TENANTS", s.Search.Tenants},
-		{"BENCH_SEARCH_ROUNDS", s.Search.Rounds}, {"BENCH_SEARCH_PUBLISHES", s.Search.Publishes}, {"BENCH_SEARCH_WORKERS", s.Search.Workers}} {
+		{"BENCH_SEARCH_ROUNDS", s.Search.Rounds}, {"BENCH_SEARCH_PUBLISHES", s.Search.Publishes}, {"BENCH_SEARCH_WORKERS", s.Search.Workers},
+		{"BENCH_PAGES_ITEMS", s.Pages.Items}, {"BENCH_PAGES_TENANTS", s.Pages.Tenants}, {"BENCH_PAGES_SAMPLES", s.Pages.Samples},
+		{"BENCH_PAGES_CACHED", s.Pages.Cached}} {
 		if c.v < 1 {
 			fmt.Fprintf(os.Stderr, "bench: %s must be at least 1, got %d\n", c.name, c.v)
 			os.Exit(2)
@@ -68,25 +80,40 @@ func run(s settings) error {
 	parts := map[string]bool{}
 	for _, p := range strings.Split(s.Parts, ",") {
 		switch p = strings.TrimSpace(p); p {
-		case "visible", "search":
+		case "visible", "search", "pages":
 			parts[p] = true
 		case "":
 		default:
-			return fmt.Errorf("BENCH_PARTS: unknown part %q (visible, search)", p)
+			return fmt.Errorf("BENCH_PARTS: unknown part %q (visible, search, pages)", p)
 		}
 	}
+	ran := false
 	if parts["visible"] {
 		if err := runVisible(s); err != nil {
 			return err
 		}
+		ran = true
 	}
+	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Hour)
+	defer cancel()
 	if parts["search"] {
-		if parts["visible"] {
+		if ran {
 			fmt.Println()
 		}
-		ctx, cancel := context.WithTimeout(context.Background(), 3*time.Hour)
-		defer cancel()
-		return runSearch(ctx, s.Search)
+		if err := runSearch(ctx, s.Search); err != nil {
+			return err
+		}
+		ran = true
+	}
+	if parts["pages"] {
+		if ran {
+			fmt.Println()
+		}
+		bin, err := filepath.Abs(s.BinDir)
+		if err != nil {
+			return err
+		}
+		return runPages(ctx, bin, s.Pages)
 	}
 	return nil
 }
