@@ -124,6 +124,15 @@ func (b *base) markNav(path string) {
 	}
 }
 
+// titleLang is the lang attribute of a text in locale on a page in lang:
+// "" when they agree.
+func titleLang(lang, locale string) string {
+	if locale == lang {
+		return ""
+	}
+	return locale
+}
+
 // setUpdated shows when the page's content last changed.
 func (b *base) setUpdated(t time.Time) {
 	if t.IsZero() {

@@ -114,8 +114,17 @@ func TestFrame(t *testing.T) {
 		}
 		_, doc = e.get(t, "/vi/sotttt/le-hoi-bien")
 		crumbs := texts(doc, "nav.breadcrumbs li")
-		if len(crumbs) != 3 || crumbs[2] != "Lễ hội biển Nha Trang" || text(doc, `nav.breadcrumbs [aria-current=page]`) != crumbs[2] {
+		if len(crumbs) != 4 || crumbs[2] != "Tin tức - Sự kiện" || crumbs[3] != "Lễ hội biển Nha Trang" ||
+			text(doc, `nav.breadcrumbs [aria-current=page]`) != crumbs[3] ||
+			attr(doc, "nav.breadcrumbs li:nth-child(3) a", "href") != "/vi/sotttt/tin-tuc-su-kien/" {
 			t.Errorf("item breadcrumbs = %v", crumbs)
+		}
+		if got := attr(doc, `nav.sections a[aria-current=page]`, "href"); got != "/vi/sotttt/tin-tuc-su-kien/" {
+			t.Errorf("an item's section in the nav = %q", got)
+		}
+		_, doc = e.get(t, "/en/sotttt/quyet-dinh-15")
+		if got := attr(doc, "nav.breadcrumbs [aria-current=page]", "lang"); got != "vi" {
+			t.Errorf("a Vietnamese title in the English trail: lang %q", got)
 		}
 		if attr(doc, "main .updated time", "datetime") == "" {
 			t.Error("item page shows no last update")

@@ -191,6 +191,10 @@ func (s *Server) itemView(origin, lang string, t hubread.Tenant, it *hubread.Ite
 	for _, c := range cats {
 		if c.Code == doc.GetCategory() {
 			v.Category = c.Name(lang)
+			// The trail and the navigation lead through the item's section.
+			section := v.TenantURL + c.Slug(lang) + "/"
+			v.Crumbs = []crumb{{Name: v.Category, Href: section}, {Name: tr.GetTitle(), Lang: titleLang(lang, tr.GetLocale())}}
+			v.markNav(section)
 		}
 	}
 	if it.State == "withdrawn" {
