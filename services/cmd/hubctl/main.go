@@ -258,6 +258,18 @@ func migrate(*flag.FlagSet) action {
 		if err := hubschema.Migrate(ctx, s.url); err != nil {
 			return err
 		}
+		st, err := hubstore.Open(ctx, s.url)
+		if err != nil {
+			return err
+		}
+		defer st.Close()
+		version, err := st.SchemaVersion(ctx)
+		if err != nil {
+			return err
+		}
+		if err := st.RecordAction(ctx, s.actor, "hub.migrate", map[string]int64{"version": version}); err != nil {
+			return err
+		}
 		fmt.Fprintln(s.stdout, "Đã cập nhật cơ sở dữ liệu / hub database migrated")
 		return nil
 	}

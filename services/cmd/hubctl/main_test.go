@@ -109,7 +109,7 @@ func TestHubctl(t *testing.T) {
 	if err := store.Pool().QueryRow(context.Background(), `SELECT string_agg(actor || ':' || action, ',' ORDER BY id) FROM audit_log`).Scan(&actors); err != nil {
 		t.Fatal(err)
 	}
-	if want := "operator:tenant.add,operator:tenant.update,operator:credential.issue,operator:credential.issue,alice:credential.revoke"; actors != want {
+	if want := "operator:hub.migrate,operator:tenant.add,operator:tenant.update,operator:credential.issue,operator:credential.issue,alice:credential.revoke"; actors != want {
 		t.Errorf("audit log = %s, want %s", actors, want)
 	}
 	if code, _, e := ctl("credentials", "revoke", "--id", itoa(creds[0].ID)); code != 1 || !strings.Contains(e, "not found") {
@@ -243,6 +243,9 @@ func TestHubctlSearch(t *testing.T) {
 	code, out, e := ctl("search", "reindex")
 	if code != 0 || !strings.Contains(out, "100%") || !strings.Contains(out, "search index rebuilt") {
 		t.Errorf("search reindex: %d %q %q", code, out, e)
+	}
+	if es, err := store.ListAudit(context.Background(), hubstore.AuditFilter{Action: "search.reindex"}); err != nil || len(es) != 1 || es[0].Actor != "operator" {
+		t.Errorf("search reindex audit entries = %+v %v, want one by operator", es, err)
 	}
 	if code, out, e := ctl("search", "bestbet", "add", "--query", "Tuyển sinh", "--tenant", "so-gd", "--id", "tuyen-sinh"); code != 0 || !strings.Contains(out, `"tuyen sinh"`) {
 		t.Errorf("bestbet add: %d %q %q", code, out, e)

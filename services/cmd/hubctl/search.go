@@ -20,6 +20,9 @@ func reindex(*flag.FlagSet) action {
 		if err != nil {
 			return err
 		}
+		if err := s.store.RecordAction(ctx, s.actor, "search.reindex", map[string]any{}); err != nil {
+			return err
+		}
 		fmt.Fprintf(s.stdout, "Đã dựng lại chỉ mục tìm kiếm trong %s / search index rebuilt in %s\n",
 			time.Since(start).Round(time.Millisecond), time.Since(start).Round(time.Millisecond))
 		return nil

@@ -10,6 +10,8 @@ import (
 	"time"
 
 	"github.com/jackc/pgx/v5"
+
+	"github.com/portalhub/portalhub/services/pgmigrate"
 )
 
 // audit appends one entry to the audit log inside tx. The table's trigger
@@ -29,6 +31,23 @@ func audit(ctx context.Context, tx pgx.Tx, actor, action, tenant, subject string
 	_, err = tx.Exec(ctx, `INSERT INTO audit_log (actor, action, tenant_id, subject, detail) VALUES ($1, $2, $3, $4, $5)`,
 		actor, action, t, subject, d)
 	return err
+}
+
+// RecordAction appends an audit entry, in a transaction of its own, for an
+// ops action whose changes are not rows this store writes in one
+// transaction: a search rebuild, a schema migration.
+func (s *Store) RecordAction(ctx context.Context, actor, action string, detail any) error {
+	err := pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
+		return audit(ctx, tx, actor, action, "", "", detail)
+	})
+	return mapErr("record "+action, err)
+}
+
+// SchemaVersion is the newest migration applied to the hub database.
+func (s *Store) SchemaVersion(ctx context.Context) (int64, error) {
+	var v int64
+	err := s.pool.QueryRow(ctx, `SELECT coalesce(max(version_id), 0) FROM `+pgx.Identifier{pgmigrate.Hub.Table}.Sanitize()).Scan(&v)
+	return v, mapErr("schema version", err)
 }
 
 // PushActor is the actor of a tenant's push in the audit log: the tenant's

@@ -306,3 +306,45 @@ func TestAuditKeepsNoContacts(t *testing.T) {
 		}
 	}
 }
+
+// Only a push the hub applies is audited: not an unchanged re-push, not a
+// stale one.
+func TestApplyAuditsOnlyChanges(t *testing.T) {
+	s := newStore(t)
+	for _, v := range []uint64{2, 2, 1, 3} {
+		if _, err := push(t, s, "tenant-a", article("tin", v, "Tin", "tin")); err != nil {
+			t.Fatalf("push v%d: %v", v, err)
+		}
+	}
+	es, err := s.ListAudit(context.Background(), AuditFilter{Action: "item.push"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, e := range es {
+		got = append(got, e.Actor+" "+e.Subject+" "+string(e.Detail))
+	}
+	want := []string{
+		`tenant:tenant-a tin {"state": "published", "version": 3, "content_hash": "` + hexs(hashOf(t, article("tin", 3, "Tin", "tin"))) + `"}`,
+		`tenant:tenant-a tin {"state": "published", "version": 2, "content_hash": "` + hexs(hashOf(t, article("tin", 2, "Tin", "tin"))) + `"}`,
+	}
+	if fmt.Sprint(got) != fmt.Sprint(want) {
+		t.Errorf("item.push entries =\n%q\nwant\n%q", got, want)
+	}
+}
+
+func TestRecordActionAndSchemaVersion(t *testing.T) {
+	s := newStore(t)
+	ctx := context.Background()
+	v, err := s.SchemaVersion(ctx)
+	if err != nil || v < 13 {
+		t.Fatalf("SchemaVersion = %d %v, want at least 13", v, err)
+	}
+	if err := s.RecordAction(ctx, "ops", "hub.migrate", map[string]int64{"version": v}); err != nil {
+		t.Fatal(err)
+	}
+	es, err := s.ListAudit(ctx, AuditFilter{Limit: 1})
+	if err != nil || len(es) != 1 || es[0].Action != "hub.migrate" || es[0].Tenant != nil || es[0].Actor != "ops" {
+		t.Errorf("newest entry = %+v %v", es, err)
+	}
+}

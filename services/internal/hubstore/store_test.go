@@ -268,6 +268,13 @@ func TestApplyConcurrent(t *testing.T) {
 	if c := count(t, s, `SELECT count(*) FROM outbox WHERE msg_id LIKE 'tenant-a/race/20/%'`); c != 1 {
 		t.Errorf("outbox rows for version 20 = %d, want 1", c)
 	}
+	// Each applied push is audited once, and the racing appends chain.
+	if c := count(t, s, `SELECT count(*) FROM audit_log WHERE action = 'item.push' AND actor = 'tenant:tenant-a' AND subject = 'race'`); c != rows {
+		t.Errorf("item.push audit entries = %d, want one per applied push (%d)", c, rows)
+	}
+	if v := verify(t, s, nil); !v.Intact() {
+		t.Errorf("audit chain after racing pushes: %+v", v.Broken)
+	}
 }
 
 func TestTenantsIsolated(t *testing.T) {
