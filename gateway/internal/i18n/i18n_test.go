@@ -3,6 +3,8 @@ package i18n
 import (
 	"sort"
 	"testing"
+
+	pb "github.com/portalhub/portalhub/proto/gen/portalhub/v1"
 )
 
 func TestRussianPlurals(t *testing.T) {
@@ -82,6 +84,26 @@ func TestNegotiate(t *testing.T) {
 	} {
 		if got := Negotiate(tt.header); got != tt.want {
 			t.Errorf("Negotiate(%q) = %q, want %q", tt.header, got, tt.want)
+		}
+	}
+}
+
+// Every kind of content has its name in every language: an item page names
+// its kind (a missing one showed "[kind.CONTENT_KIND_WORK_SCHEDULE]").
+func TestEveryContentKindHasAName(t *testing.T) {
+	c, err := Load()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, lang := range Languages {
+		have := map[string]bool{}
+		for _, id := range c.MessageIDs(lang) {
+			have[id] = true
+		}
+		for _, kind := range pb.ContentKind_name {
+			if !have["kind."+kind] {
+				t.Errorf("%s catalogue lacks kind.%s", lang, kind)
+			}
 		}
 	}
 }
