@@ -202,11 +202,7 @@ func (s *Server) provincialFeed(c *gin.Context, f feedFormat) error {
 // of a provincial section when word is a category's slug (another
 // language's answers 301 to this language's), else of a sub-portal.
 func (s *Server) firstSegmentFeed(c *gin.Context, f feedFormat) error {
-	lang, err := langParam(c)
-	if err != nil {
-		return err
-	}
-	cats, err := s.categories(c.Request.Context())
+	lang, cats, err := s.langAndCategories(c)
 	if err != nil {
 		return err
 	}
@@ -224,11 +220,7 @@ func (s *Server) firstSegmentFeed(c *gin.Context, f feedFormat) error {
 // tenantSectionFeed answers /{lang}/{tenant}/{category}/rss.xml (and
 // atom.xml), the feed of a sub-portal's section.
 func (s *Server) tenantSectionFeed(c *gin.Context, f feedFormat) error {
-	lang, err := langParam(c)
-	if err != nil {
-		return err
-	}
-	cats, err := s.categories(c.Request.Context())
+	lang, cats, err := s.langAndCategories(c)
 	if err != nil {
 		return err
 	}
@@ -242,4 +234,15 @@ func (s *Server) tenantSectionFeed(c *gin.Context, f feedFormat) error {
 		return nil
 	}
 	return s.serveFeed(c, feedList{Lang: lang, Tenant: id, Category: &cat}, f)
+}
+
+// langAndCategories is the request's language and the category list its
+// path words are resolved against.
+func (s *Server) langAndCategories(c *gin.Context) (string, []hubread.Category, error) {
+	lang, err := langParam(c)
+	if err != nil {
+		return "", nil, err
+	}
+	cats, err := s.categories(c.Request.Context())
+	return lang, cats, err
 }
