@@ -63,15 +63,17 @@ func (s *Server) hostRoute(w http.ResponseWriter, r *http.Request) *http.Request
 	name, port, _ := splitHost(r.Host)
 	seg, after, _ := strings.Cut(rest, "/")
 	if id, onSite := reg.hosts[name]; onSite {
-		switch {
-		case seg == id: // its provincial path on its own host: drop the id
+		if seg == id { // its provincial path on its own host: drop the id
 			s.redirectHost(w, r, "", "/"+lang+"/"+after)
 			return nil
-		case seg != "" && reg.reserved[seg]:
-			return r // the gateway's own pages (search, files...)
 		}
 		hs := hostSite{tenant: id, origin: s.siteOrigin(r, reg.tenants[id].PrimaryHost(), port)}
 		r2 := r.WithContext(context.WithValue(r.Context(), hostSiteKey{}, hs))
+		if seg != "" && reg.reserved[seg] {
+			// The gateway's own pages (search, the statements...): served
+			// as they are, their links made right for this host.
+			return r2
+		}
 		u := *r.URL
 		u.Path = "/" + lang + "/" + id + "/" + rest
 		u.RawPath = ""

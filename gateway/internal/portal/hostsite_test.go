@@ -107,6 +107,16 @@ func TestTenantHost(t *testing.T) {
 	if res, _ := e.get(t, "/vi/search?q=l%E1%BB%85+h%E1%BB%99i&tenant=sotttt", "Host", own); res.StatusCode != 200 {
 		t.Errorf("search on the tenant's host: %d", res.StatusCode)
 	}
+	// The gateway's own pages on a tenant's host: served, cached apart,
+	// their provincial links absolute.
+	res, doc = e.get(t, "/vi/portals/", "Host", own)
+	wantStatus(t, res, 200)
+	if got := attr(doc, "nav.sections li:first-child a", "href"); got != prov+"/vi/gioi-thieu/" {
+		t.Errorf("provincial nav on the directory on a tenant's host = %q, want absolute", got)
+	}
+	if _, doc := e.get(t, "/vi/portals/"); attr(doc, "nav.sections li:first-child a", "href") != "/vi/gioi-thieu/" {
+		t.Error("the directory on the provincial host got the tenant host's links (cache not separated)")
+	}
 	if res, _ := e.get(t, "/vi/", "Host", "other.localhost:"+u.Port()); res.StatusCode != 421 {
 		t.Errorf("an unknown host: %d, want 421", res.StatusCode)
 	}
