@@ -76,10 +76,11 @@ func applyTx(ctx context.Context, tx pgx.Tx, tenant string, item *pb.ContentItem
 
 	var heldVersion int64
 	var heldHash []byte
+	var heldDoc []byte
 	var takenDown bool
-	err := tx.QueryRow(ctx, `SELECT version, content_hash, taken_down_at IS NOT NULL FROM items
+	err := tx.QueryRow(ctx, `SELECT version, content_hash, doc, taken_down_at IS NOT NULL FROM items
 		WHERE tenant_id = $1 AND content_id = $2 FOR UPDATE`,
-		tenant, id).Scan(&heldVersion, &heldHash, &takenDown)
+		tenant, id).Scan(&heldVersion, &heldHash, &heldDoc, &takenDown)
 	held := true
 	if errors.Is(err, pgx.ErrNoRows) {
 		held = false
@@ -154,6 +155,10 @@ func applyTx(ctx context.Context, tx pgx.Tx, tenant string, item *pb.ContentItem
 		if err := indexItem(ctx, tx, tenant, item, publishedAt, takenDown); err != nil {
 			return nil, err
 		}
+	}
+
+	if err := recordUpdate(ctx, tx, tenant, item, heldDoc, publishedAt); err != nil {
+		return nil, err
 	}
 
 	msgID := events.ContentMsgID(tenant, id, version, hashHex)

@@ -1,0 +1,66 @@
+package hubstore
+
+import (
+	"context"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+	"google.golang.org/protobuf/proto"
+
+	pb "github.com/portalhub/portalhub/proto/gen/portalhub/v1"
+)
+
+// recordUpdate writes item's push into compliance_updates, in the push's
+// transaction, when it may count as an Article 11 update: it leaves the item
+// published and changes it. A withdrawal (or redirect, or gone) never
+// counts; neither does a re-push whose content equals what the hub held
+// apart from the version number (a resync after the sub-portal lost track
+// of the hub's version, or a version bumped without an edit). Same version
+// and hash never gets here: Apply answers UNCHANGED. heldDoc is the item's
+// stored doc, nil for an item the hub did not hold; the bulk-import rule
+// (the rules file's bulk_import_age_days) is applied by the report, from
+// new_item and published_at.
+func recordUpdate(ctx context.Context, tx pgx.Tx, tenant string, item *pb.ContentItem, heldDoc []byte, publishedAt time.Time) error {
+	if item.GetState() != pb.PublicationState_PUBLICATION_STATE_PUBLISHED {
+		return nil
+	}
+	if heldDoc != nil {
+		held, err := decodeDoc(heldDoc)
+		if err != nil {
+			return err
+		}
+		same := proto.Clone(item).(*pb.ContentItem)
+		same.Version = held.GetVersion()
+		if proto.Equal(same, held) {
+			return nil
+		}
+	}
+	_, err := tx.Exec(ctx, `INSERT INTO compliance_updates (tenant_id, content_id, version, new_item, published_at)
+		VALUES ($1, $2, $3, $4, $5)`, tenant, item.GetContentId(), int64(item.GetVersion()), heldDoc == nil, publishedAt)
+	return err
+}
+
+// ComplianceUpdates returns, per tenant, the times the hub applied pushes
+// that count as Article 11 updates in [from, to): the rows recordUpdate
+// wrote, less the first pushes of items first published more than
+// bulkImportDays before the hub applied them (bulk imports).
+func (s *Store) ComplianceUpdates(ctx context.Context, from, to time.Time, bulkImportDays int) (map[string][]time.Time, error) {
+	rows, err := s.pool.Query(ctx, `SELECT tenant_id, applied_at FROM compliance_updates
+		WHERE applied_at >= $1 AND applied_at < $2
+		  AND NOT (new_item AND published_at < applied_at - make_interval(days => $3))
+		ORDER BY tenant_id, applied_at`, from, to, bulkImportDays)
+	if err != nil {
+		return nil, mapErr("compliance updates", err)
+	}
+	defer rows.Close()
+	out := map[string][]time.Time{}
+	for rows.Next() {
+		var tenant string
+		var at time.Time
+		if err := rows.Scan(&tenant, &at); err != nil {
+			return nil, mapErr("compliance updates", err)
+		}
+		out[tenant] = append(out[tenant], at)
+	}
+	return out, mapErr("compliance updates", rows.Err())
+}
