@@ -14,9 +14,10 @@ import (
 	"github.com/portalhub/portalhub/services/pgcluster"
 )
 
-// The pages benchmark (issue 7 point 8): a private hub database seeded
-// with the search benchmark's generated corpus (searchseed.go: the same
-// items, tenants and write path), then measured by the gateway's pagebench
+// The pages benchmark (issue 7 point 8): the search part's database when
+// both run (one corpus), else a private hub database seeded with the search
+// benchmark's generated corpus (searchseed.go: the same items, tenants and
+// write path), measured by the gateway's pagebench
 // (gateway/cmd/pagebench, built into PORTALHUB_BIN), which renders the
 // portal's pages in process: uncached item, section and legal register
 // pages beside primary-key fetches of the same rows, and the gateway's
@@ -62,6 +63,11 @@ func runPages(ctx context.Context, bin string, s pagesSettings) error {
 		return fmt.Errorf("seed: %w", err)
 	}
 	fmt.Printf("pages: seeded in %s\n", time.Since(start).Round(time.Second))
+	return runPagebench(ctx, bin, url, s)
+}
+
+// runPagebench runs the gateway's pagebench on the hub database at url.
+func runPagebench(ctx context.Context, bin, url string, s pagesSettings) error {
 	cmd := exec.CommandContext(ctx, filepath.Join(bin, "pagebench"))
 	cmd.Env = append(os.Environ(), "DATABASE_URL="+url, "PAGEBENCH_SAMPLES="+strconv.Itoa(s.Samples),
 		"PAGEBENCH_CACHED="+strconv.Itoa(s.Cached))

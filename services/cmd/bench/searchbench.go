@@ -33,6 +33,9 @@ import (
 type searchSettings struct {
 	Items, Tenants, Rounds, Publishes, Workers int
 	Keep                                       bool
+	// After, when set, runs on the seeded database before it is dropped
+	// (the pages part measures on it rather than seeding its own).
+	After func(ctx context.Context, url string) error
 }
 
 // benchQuery is one query of the fixed set, with its filters: tenant is
@@ -178,6 +181,10 @@ func runSearch(ctx context.Context, s searchSettings) error {
 		build.Round(time.Second), mb(indexBytes), mb(ginBytes), mb(vocabBytes))
 	fmt.Printf("aims: p95 ≤ 20 ms: %s; p95 ≤ 8× the key fetch: %s; publishing ≤ 25%% slower with the index: %s\n",
 		yes(sr.p95 <= 20*time.Millisecond), yes(ratio(sr.p95, pr.p95) <= 8), yes(with.perSecond() >= 0.75*without.perSecond()))
+	if s.After != nil {
+		fmt.Println()
+		return s.After(ctx, url)
+	}
 	return nil
 }
 
