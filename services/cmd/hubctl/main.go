@@ -23,6 +23,7 @@
 //	hubctl audit verify [--head SEQ:HASH] [--json]
 //	hubctl audit head [--json]
 //	hubctl audit list [--by ACTOR] [--tenant ID] [--action ACTION] [--limit N] [--before SEQ] [--json]
+//	hubctl compliance report [--week 2026-W48 | --from 2026-11-01 --to 2026-11-30] [--tenant ID] [--json|--csv] [--rules FILE]
 //
 // The database is the one DATABASE_URL names; the nats commands create the
 // NKey seeds of the hub's NATS users and provision the content stream as
@@ -69,6 +70,8 @@ Usage:
                                     prove the audit chain intact (and that it extends a head exported earlier)
   hubctl audit head [--json]        the chain's head, SEQ:HASH, to keep off the database host
   hubctl audit list [--by ACTOR] [--tenant ID] [--action ACTION|PREFIX.] [--limit N] [--before SEQ] [--json]
+  hubctl compliance report [--week 2026-W48 | --from YYYY-MM-DD --to YYYY-MM-DD] [--tenant ID] [--json|--csv] [--rules FILE]
+                                    each tenant's Article 11 status per ISO week (GMT+7): ok, behind, not_yet_due
 
 Every command takes --actor NAME (default $USER), recorded in the audit log.
 KIND is one of province, department, commune, ward, special_zone, district, other.
@@ -81,7 +84,8 @@ Exit status: 0 done; 1 failed (the message says why); 2 misused (a flag missing 
 malformed); 3 the audit log is not intact (audit verify: the first broken entry is named).
 
 Environment:
-  DATABASE_URL   hub PostgreSQL URL (required)
+  DATABASE_URL           hub PostgreSQL URL (required)
+  HUB_COMPLIANCE_RULES   the deployment's rules file (compliance report), e.g. deploy/rules/khanhhoa.toml
 `
 
 func main() {
@@ -126,6 +130,7 @@ var commands = map[string]command{
 	"audit verify":          {flags: verifyAudit},
 	"audit head":            {flags: auditHead},
 	"audit list":            {flags: listAudit},
+	"compliance report":     {flags: complianceReport},
 }
 
 // run executes one command and returns the exit status: 0 done, 1 failed,
@@ -175,7 +180,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		fmt.Fprintln(stderr, "hubctl: không biết người thao tác: đặt $USER hoặc --actor / no operator: set $USER or --actor")
 		return 2
 	}
-	s := &session{name: name, actor: *actor, url: getenv("DATABASE_URL"), flags: fs, stdout: stdout, stderr: stderr}
+	s := &session{name: name, actor: *actor, url: getenv("DATABASE_URL"), getenv: getenv, flags: fs, stdout: stdout, stderr: stderr}
 	if err := dburl.Check("DATABASE_URL", s.url); err != nil {
 		fmt.Fprintf(stderr, "hubctl: DATABASE_URL chưa đặt hoặc sai dạng / %v\n", err)
 		return 2
@@ -223,6 +228,7 @@ type session struct {
 	name           string // the command's name
 	actor          string // recorded in the audit log
 	url            string // DATABASE_URL
+	getenv         func(string) string
 	flags          *flag.FlagSet
 	stdout, stderr io.Writer
 	store          *hubstore.Store // open while act runs, unless c.noStore

@@ -1,0 +1,73 @@
+package compliance
+
+import (
+	"encoding/csv"
+	"fmt"
+	"io"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// Weeks lists the ISO weeks (GMT+7) from the one holding from to the one
+// holding to.
+func Weeks(from, to time.Time) []Week {
+	var ws []Week
+	for w := WeekOf(from); !w.Start().After(to); w = w.Next() {
+		ws = append(ws, w)
+	}
+	return ws
+}
+
+// Report assesses each tenant in each week (Assess), by week then by the
+// order of tenants; a tenant is left out of the weeks that ended before it
+// was created. updates are the counted update times per tenant id.
+func (r *Rules) Report(tenants []Tenant, weeks []Week, updates map[string][]time.Time, now time.Time) ([]Assessment, error) {
+	var out []Assessment
+	for _, w := range weeks {
+		for _, t := range tenants {
+			if !t.Created.Before(w.End()) {
+				continue
+			}
+			a, err := r.Assess(t, w, updates[t.ID], now)
+			if err != nil {
+				return nil, err
+			}
+			out = append(out, a)
+		}
+	}
+	return out, nil
+}
+
+// CSVHeader is the first row of WriteCSV.
+var CSVHeader = []string{"week", "tenant", "status", "required", "counted", "working_days", "missed"}
+
+// WriteCSV writes the assessments as CSV (RFC 4180), missed days joined by
+// spaces.
+func WriteCSV(w io.Writer, as []Assessment) error {
+	cw := csv.NewWriter(w)
+	if err := cw.Write(CSVHeader); err != nil {
+		return err
+	}
+	for _, a := range as {
+		if err := cw.Write([]string{a.Week, a.Tenant, string(a.Status), strconv.Itoa(a.Required),
+			strconv.Itoa(a.Counted), strconv.Itoa(a.WorkingDays), strings.Join(a.Missed, " ")}); err != nil {
+			return err
+		}
+	}
+	cw.Flush()
+	return cw.Error()
+}
+
+// StatusVI names a status in Vietnamese, for reports an operator reads.
+func StatusVI(s Status) string {
+	switch s {
+	case StatusOK:
+		return "đạt"
+	case StatusBehind:
+		return "chậm cập nhật"
+	case StatusNotYetDue:
+		return "chưa đến hạn"
+	}
+	return fmt.Sprint(s)
+}
