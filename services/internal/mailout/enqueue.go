@@ -2,7 +2,7 @@
 // in the caller's transaction, and the Relay sends queued mail through an
 // SMTP server.
 //
-// A message is a row of mail_outbox (hub migration 00014). A caller enqueues
+// A message is a row of mail_outbox (hub migration 00015). A caller enqueues
 // it inside the transaction of the action that causes it, so the message
 // exists exactly when the action committed, never for an action rolled back.
 // The relay claims due rows (FOR UPDATE SKIP LOCKED, leasing them for a
