@@ -19,7 +19,7 @@ var ErrShredded = errors.New("personaldata: no data key (personal data deleted)"
 var ErrExists = errors.New("personaldata: the submission has a data key already")
 
 // Store keeps the wrapped data keys in the hub's personal_data_keys table
-// (hubschema migration 14) and unwraps them with the keyring.
+// (hubschema migration 00016) and unwraps them with the keyring.
 type Store struct {
 	pool *pgxpool.Pool
 	keys *Keyring

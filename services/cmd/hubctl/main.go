@@ -23,6 +23,7 @@
 //	hubctl audit verify [--head SEQ:HASH] [--json]
 //	hubctl audit head [--json]
 //	hubctl audit list [--by ACTOR] [--tenant ID] [--action ACTION] [--limit N] [--before SEQ] [--json]
+//	hubctl personal-data rewrap
 //	hubctl compliance report [--week 2026-W48 | --from 2026-11-01 --to 2026-11-30] [--tenant ID] [--json|--csv] [--rules FILE]
 //
 // The database is the one DATABASE_URL names; the nats commands create the
@@ -70,6 +71,7 @@ Usage:
                                     prove the audit chain intact (and that it extends a head exported earlier)
   hubctl audit head [--json]        the chain's head, SEQ:HASH, to keep off the database host
   hubctl audit list [--by ACTOR] [--tenant ID] [--action ACTION|PREFIX.] [--limit N] [--before SEQ] [--json]
+  hubctl personal-data rewrap       wrap every personal-data key under PERSONAL_DATA_KEY_CURRENT
   hubctl compliance report [--week 2026-W48 | --from YYYY-MM-DD --to YYYY-MM-DD] [--tenant ID] [--json|--csv] [--rules FILE]
                                     each tenant's Article 11 status per ISO week (GMT+7): ok, behind, not_yet_due
 
@@ -131,6 +133,7 @@ var commands = map[string]command{
 	"audit head":            {flags: auditHead},
 	"audit list":            {flags: listAudit},
 	"compliance report":     {flags: complianceReport},
+	"personal-data rewrap":  {flags: rewrapPersonalData},
 }
 
 // run executes one command and returns the exit status: 0 done, 1 failed,

@@ -1,0 +1,34 @@
+package main
+
+import (
+	"context"
+	"flag"
+	"fmt"
+
+	"github.com/portalhub/portalhub/services/personaldata"
+)
+
+// rewrapPersonalData moves every data key of citizens' personal data to
+// the current key-encryption key (docs/OPERATIONS.md, "Personal data
+// keys"), so the older keys can leave PERSONAL_DATA_KEYS.
+func rewrapPersonalData(*flag.FlagSet) action {
+	return func(ctx context.Context, s *session) error {
+		keys, err := personaldata.KeyringFromEnv(s.getenv)
+		if err != nil {
+			return usageError{err}
+		}
+		n, rewrapErr := personaldata.NewStore(s.store.Pool(), keys).Rewrap(ctx)
+		if n > 0 || rewrapErr == nil { // what was moved is recorded, even when a later batch failed
+			if err := s.store.RecordAction(ctx, s.actor, "personal_data.rewrap",
+				map[string]any{"kek": keys.CurrentID(), "moved": n}); err != nil {
+				return err
+			}
+		}
+		if rewrapErr != nil {
+			return fmt.Errorf("%d khóa đã chuyển / %d keys moved before: %w", n, n, rewrapErr)
+		}
+		fmt.Fprintf(s.stdout, "Đã bọc lại %d khóa dữ liệu bằng khóa %s / %d data keys rewrapped under %s\n",
+			n, keys.CurrentID(), n, keys.CurrentID())
+		return nil
+	}
+}
