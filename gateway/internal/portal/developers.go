@@ -95,7 +95,7 @@ func (s *Server) developers(c *gin.Context) error {
 			v.Examples = append(v.Examples, e)
 		}
 		for _, d := range []struct{ path, id string }{
-			{"/" + lang + "/rss.xml", "portal"}, {"/" + lang + "/" + example + "/atom.xml", "tenant"},
+			{"/" + lang + "/feeds", "feeds"}, {"/" + lang + "/rss.xml", "portal"}, {"/" + lang + "/" + example + "/atom.xml", "tenant"},
 			{"/sitemap.xml", "sitemap"}, {"/opensearch.xml", "opensearch"},
 		} {
 			v.Discovery = append(v.Discovery, devResource{Path: d.path, Text: l.T("dev.discovery." + d.id)})

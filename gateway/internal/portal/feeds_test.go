@@ -12,6 +12,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/PuerkitoBio/goquery"
 	"github.com/mmcdole/gofeed"
 
 	pb "github.com/portalhub/portalhub/proto/gen/portalhub/v1"
@@ -221,6 +222,36 @@ func TestListFeeds(t *testing.T) {
 		}
 		if got := attr(doc, "main .feeds a", "href"); got != feed {
 			t.Errorf("%s: subscribe link %q, want %q", page, got, feed)
+		}
+	}
+}
+
+// /{lang}/feeds lists every feed (the portal's, each section's, each active
+// sub-portal's), and each link answers a feed.
+func TestFeedListPage(t *testing.T) {
+	e := newEnv(t)
+	seedFeeds(t, e)
+	for _, lang := range []string{"vi", "en", "ru"} {
+		res, doc := e.get(t, "/"+lang+"/feeds")
+		if res.StatusCode != http.StatusOK || doc.Find("h1").Length() != 1 || doc.Find("main table").Length() != 3 {
+			t.Fatalf("/%s/feeds: %d, %d h1, %d tables", lang, res.StatusCode, doc.Find("h1").Length(), doc.Find("main table").Length())
+		}
+		if lang != "en" {
+			continue
+		}
+		hrefs := map[string]bool{}
+		doc.Find(`main a[type="application/rss+xml"], main a[type="application/atom+xml"]`).Each(func(_ int, s *goquery.Selection) {
+			h, _ := s.Attr("href")
+			hrefs[h] = true
+		})
+		for _, want := range []string{"/en/rss.xml", "/en/legal-documents/atom.xml", "/en/sotttt/rss.xml", "/en/nhatrang/atom.xml"} {
+			if !hrefs[e.srv.URL+want] {
+				t.Errorf("no link to %s", want)
+			}
+		}
+		for h := range hrefs {
+			res, body := e.do(t, http.MethodGet, strings.TrimPrefix(h, e.srv.URL))
+			parseFeed(t, res, body)
 		}
 	}
 }

@@ -216,6 +216,7 @@ func (s *Server) routes() error {
 	get("/:lang/", s.handle(s.home))
 	get("/:lang/search", s.handle(s.searchPage))
 	get("/:lang/developers", s.handle(s.developers))
+	get("/:lang/feeds", s.handle(s.feedList))
 	// The second segment is a category's slug (the provincial section) or a
 	// tenant's id (its home): the two never meet (migration 00007).
 	get("/:lang/:tenant/", s.handle(s.firstSegment))
