@@ -35,17 +35,8 @@ func (s *Server) highlightsSection(ctx context.Context, sec section) (*pagecache
 	}
 	v := highlightsView{sectionView: list}
 	var expires time.Time
-	if s.cfg.Adverts {
-		now := s.now()
-		ads, err := s.cfg.Store.Adverts(ctx, now)
-		if err != nil {
-			return nil, err
-		}
-		expires = now.Add(advertRecheck)
-		for _, a := range ads {
-			v.Adverts = append(v.Adverts, advertView{Label: a.Label, URL: a.URL, Advertiser: a.Advertiser})
-			expires = pagecache.Earliest(expires, a.EndsAt)
-		}
+	if v.Adverts, expires, err = s.adverts(ctx); err != nil {
+		return nil, err
 	}
 	r, err := s.sectionPageRender("highlights", v, sec, problem)
 	if err != nil {
@@ -53,4 +44,27 @@ func (s *Server) highlightsSection(ctx context.Context, sec section) (*pagecache
 	}
 	r.ExpiresAt = expires
 	return r, nil
+}
+
+// adverts are the advertisements a page's slot shows now (none while the
+// slot is off, without asking the store), and when the page showing them
+// must be rendered again (zero: never for them). A page with the slot
+// (the "adverts" partial, _adverts.html) sets its render's ExpiresAt to
+// it (pagecache.Earliest with its own).
+func (s *Server) adverts(ctx context.Context) ([]advertView, time.Time, error) {
+	if !s.cfg.Adverts {
+		return nil, time.Time{}, nil
+	}
+	now := s.now()
+	ads, err := s.cfg.Store.Adverts(ctx, now)
+	if err != nil {
+		return nil, time.Time{}, err
+	}
+	expires := now.Add(advertRecheck)
+	var out []advertView
+	for _, a := range ads {
+		out = append(out, advertView{Label: a.Label, URL: a.URL, Advertiser: a.Advertiser})
+		expires = pagecache.Earliest(expires, a.EndsAt)
+	}
+	return out, expires, nil
 }
