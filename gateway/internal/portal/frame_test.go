@@ -2,8 +2,12 @@ package portal_test
 
 import (
 	"bytes"
+	"context"
 	"net/http"
 	"testing"
+	"time"
+
+	"github.com/portalhub/portalhub/gateway/internal/portal"
 )
 
 // homeItems selects the item links of the provincial home's blocks.
@@ -163,5 +167,36 @@ func TestFavicon(t *testing.T) {
 	res2.Body.Close()
 	if etag == "" || res2.StatusCode != http.StatusNotModified {
 		t.Errorf("favicon revalidation: ETag %q, %d", etag, res2.StatusCode)
+	}
+}
+
+// A reload of the tenant registry that the database holds up does not hold
+// up the pages: they are served with the previous registry meanwhile.
+func TestRegistryReloadInBackground(t *testing.T) {
+	e := newEnvWith(t, func(c *portal.Config) { c.TenantRefresh = time.Nanosecond })
+	seed(t, e)
+	e.get(t, "/vi/sotttt/le-hoi-bien") // cached
+	ctx := context.Background()
+	tx, err := e.db.Begin(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer tx.Rollback(ctx)
+	if _, err := tx.Exec(ctx, `LOCK TABLE tenants IN ACCESS EXCLUSIVE MODE`); err != nil {
+		t.Fatal(err)
+	}
+	answered := make(chan int, 2)
+	for range 2 { // the first starts a reload, which waits for the lock
+		go func() { res, _ := e.get(t, "/vi/sotttt/le-hoi-bien"); answered <- res.StatusCode }()
+	}
+	for range 2 {
+		select {
+		case code := <-answered:
+			if code != 200 {
+				t.Errorf("status %d", code)
+			}
+		case <-time.After(10 * time.Second):
+			t.Fatal("a cached page waited for the registry's reload")
+		}
 	}
 }

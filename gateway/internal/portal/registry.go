@@ -2,6 +2,7 @@ package portal
 
 import (
 	"context"
+	"errors"
 	"sync"
 	"time"
 
@@ -36,26 +37,27 @@ type registryCache struct {
 	done    chan struct{} // closed when the running load ends
 }
 
-// registry returns the current snapshot, loading it when there is none
-// (the request waits) or when it is older than TenantRefresh or marked
-// stale (the first request loads it; the others keep the previous one
-// meanwhile). A failed load keeps the previous snapshot; with none, the
-// error is returned.
+// registry returns the current snapshot. With none yet (at start), the
+// request loads it and waits. When it is older than TenantRefresh or marked
+// stale, one reload starts in the background and the previous snapshot is
+// answered meanwhile, so a slow or unreachable database never holds up a
+// page the cache can serve. A failed load keeps the previous snapshot (and
+// is retried by a later request); with none, the error is returned.
 func (s *Server) registry(ctx context.Context) (*registry, error) {
 	rc := &s.reg
 	rc.mu.Lock()
 	cur := rc.cur
 	due := cur == nil || rc.stale || time.Since(cur.loadedAt) >= s.cfg.TenantRefresh
-	if !due {
+	switch {
+	case !due:
 		rc.mu.Unlock()
 		return cur, nil
-	}
-	if rc.loading {
+	case rc.loading && cur != nil:
+		rc.mu.Unlock()
+		return cur, nil
+	case rc.loading:
 		done := rc.done
 		rc.mu.Unlock()
-		if cur != nil {
-			return cur, nil
-		}
 		select {
 		case <-done:
 		case <-ctx.Done():
@@ -63,26 +65,43 @@ func (s *Server) registry(ctx context.Context) (*registry, error) {
 		}
 		return s.registry(ctx)
 	}
-	rc.loading, rc.done, rc.stale = true, make(chan struct{}), false
+	done := s.startRegistryLoad(ctx)
 	rc.mu.Unlock()
-	next, err := s.loadRegistry(context.WithoutCancel(ctx))
-	rc.mu.Lock()
-	if err == nil {
-		rc.cur = next
-	} else {
-		rc.stale = true
+	if cur != nil {
+		return cur, nil
 	}
-	rc.loading = false
-	close(rc.done)
+	<-done
+	rc.mu.Lock()
 	cur = rc.cur
 	rc.mu.Unlock()
-	if err != nil {
-		s.cfg.Log.Warn().Err(err).Msg("tenant registry refresh failed; keeping the previous one")
-		if cur == nil {
-			return nil, err
-		}
+	if cur == nil {
+		return nil, errors.New("tenant registry not loaded")
 	}
 	return cur, nil
+}
+
+// startRegistryLoad starts a load of the registry (rc.mu held) and returns
+// the channel closed when it ends.
+func (s *Server) startRegistryLoad(ctx context.Context) chan struct{} {
+	rc := &s.reg
+	rc.loading, rc.done, rc.stale = true, make(chan struct{}), false
+	done := rc.done
+	go func() {
+		next, err := s.loadRegistry(context.WithoutCancel(ctx))
+		rc.mu.Lock()
+		if err == nil {
+			rc.cur = next
+		} else {
+			rc.stale = true
+		}
+		rc.loading = false
+		rc.mu.Unlock()
+		close(done)
+		if err != nil {
+			s.cfg.Log.Warn().Err(err).Msg("tenant registry load failed; keeping the previous one")
+		}
+	}()
+	return done
 }
 
 // currentRegistry returns the last snapshot without loading (nil before
@@ -98,11 +117,33 @@ func (s *Server) currentRegistry() *registry {
 // watcher calls it when a tenant changed (renamed, new host name), before
 // it drops the pages showing the tenant.
 func (s *Server) TenantsChanged(ctx context.Context) error {
-	s.reg.mu.Lock()
-	s.reg.stale = true
-	s.reg.mu.Unlock()
-	_, err := s.registry(ctx)
-	return err
+	rc := &s.reg
+	for {
+		rc.mu.Lock()
+		if !rc.loading {
+			break
+		}
+		done := rc.done // a load that began before the change may miss it
+		rc.mu.Unlock()
+		select {
+		case <-done:
+		case <-ctx.Done():
+			return ctx.Err()
+		}
+	}
+	done := s.startRegistryLoad(ctx)
+	rc.mu.Unlock()
+	select {
+	case <-done:
+	case <-ctx.Done():
+		return ctx.Err()
+	}
+	rc.mu.Lock()
+	defer rc.mu.Unlock()
+	if rc.stale {
+		return errors.New("tenant registry reload failed")
+	}
+	return nil
 }
 
 func (s *Server) loadRegistry(ctx context.Context) (*registry, error) {
