@@ -24,6 +24,24 @@ const ContentStream = "HUB_CONTENT"
 // ContentSubjects is the stream's subject filter.
 const ContentSubjects = "hub.*.content.>"
 
+// ComplianceSubjects are the subjects of the Article 11 alerts
+// (ComplianceSubject), held in the content stream. Exactly three tokens, so
+// they never collide with ContentSubjects (a tenant may be called
+// "compliance").
+const ComplianceSubjects = "hub.compliance.*"
+
+// ComplianceSubject is the subject of the alerts about one tenant falling
+// behind its Article 11 updates.
+func ComplianceSubject(tenant string) string {
+	return "hub.compliance." + tenant
+}
+
+// ComplianceMsgID is the Nats-Msg-Id of the alert about tenant in period
+// (a day or an ISO week).
+func ComplianceMsgID(tenant, period string) string {
+	return "compliance/" + tenant + "/" + period
+}
+
 // DuplicateWindow is how long JetStream remembers message ids. It must be at
 // least as long as an outbox relay may keep retrying one row.
 const DuplicateWindow = 15 * time.Minute
@@ -67,7 +85,7 @@ func ContentStreamConfig(replicas int) jetstream.StreamConfig {
 	return jetstream.StreamConfig{
 		Name:        ContentStream,
 		Description: "Content events announced by the portalhub aggregator",
-		Subjects:    []string{ContentSubjects},
+		Subjects:    []string{ContentSubjects, ComplianceSubjects},
 		Storage:     jetstream.FileStorage,
 		Retention:   jetstream.LimitsPolicy,
 		MaxAge:      30 * 24 * time.Hour,

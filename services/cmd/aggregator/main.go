@@ -26,6 +26,7 @@ import (
 	"github.com/portalhub/portalhub/services/events"
 	"github.com/portalhub/portalhub/services/hubschema"
 	"github.com/portalhub/portalhub/services/internal/auth"
+	"github.com/portalhub/portalhub/services/internal/compliance"
 	"github.com/portalhub/portalhub/services/internal/devtls"
 	"github.com/portalhub/portalhub/services/internal/hubstore"
 	"github.com/portalhub/portalhub/services/internal/ingest"
@@ -54,6 +55,8 @@ type settings struct {
 	UploadsTenant   int
 	UploadMemoryMiB int
 	Reflection      bool
+	ComplianceRules string
+	ComplianceEvery time.Duration
 }
 
 func main() {
@@ -77,6 +80,8 @@ func main() {
 	set.Int(&s.Uploads, "AGGREGATOR_UPLOADS", 8, "blob uploads received at once, all tenants together")
 	set.Int(&s.UploadsTenant, "AGGREGATOR_UPLOADS_PER_TENANT", 2, "blob uploads one tenant may have in progress (fewer than AGGREGATOR_UPLOADS)")
 	set.Int(&s.UploadMemoryMiB, "AGGREGATOR_UPLOAD_MEMORY_MB", 128, "MiB the uploads in progress may hold, reserved as their bytes arrive")
+	set.String(&s.ComplianceRules, "HUB_COMPLIANCE_RULES", "", "the deployment's Article 11 rules file (deploy/rules/*.toml); empty: no compliance alerts")
+	set.Duration(&s.ComplianceEvery, "HUB_COMPLIANCE_EVERY", compliance.DefaultEvery, "how often to look for tenants behind their Article 11 updates and announce them on hub.compliance.<tenant>")
 	lifecycle.DeclareHTTPTimeouts(set, &s.HTTP)
 	set.MustParse(os.Args[1:])
 
@@ -121,7 +126,11 @@ func run(ctx context.Context, s settings, log zerolog.Logger) error {
 	}
 	ops.AddCheck("database", dbUp)
 	ops.AddCheck("nats", natsUp)
-	defer startBackground(store, js, ops, log)()
+	watch, err := complianceWatch(s, store, log)
+	if err != nil {
+		return err
+	}
+	defer startBackground(store, js, ops, watch, s.ComplianceEvery, log)()
 
 	srv, hs := ingest.NewGRPCServer(ingest.GRPCConfig{
 		TLS:  tlsCfg,
@@ -247,14 +256,38 @@ func streamReady(ctx context.Context, nc *nats.Conn, js jetstream.JetStream) err
 	return err
 }
 
-// startBackground starts the outbox relay and, for a hub migrated from
-// before search or with an older definition of the index, its online
-// rebuild (the old index answers meanwhile; pushes write both). The
-// function returned stops both and waits for them.
-func startBackground(store *hubstore.Store, js jetstream.JetStream, ops *lifecycle.Ops, log zerolog.Logger) (stop func()) {
+// complianceWatch reads the rules file HUB_COMPLIANCE_RULES names into the
+// watch that announces tenants behind their Article 11 updates; nil when
+// none is named.
+func complianceWatch(s settings, store *hubstore.Store, log zerolog.Logger) (*compliance.Watch, error) {
+	if s.ComplianceRules == "" {
+		log.Info().Msg("HUB_COMPLIANCE_RULES is not set: no Article 11 compliance alerts")
+		return nil, nil
+	}
+	rules, err := compliance.Load(s.ComplianceRules)
+	if err != nil {
+		return nil, err
+	}
+	return &compliance.Watch{Rules: rules, Tenants: store.ComplianceTenants, Updates: store.ComplianceUpdates,
+		Raise: store.RaiseComplianceAlert, Log: log}, nil
+}
+
+// startBackground starts the outbox relay, the compliance watch (unless
+// watch is nil) and, for a hub migrated from before search or with an older
+// definition of the index, its online rebuild (the old index answers
+// meanwhile; pushes write both). The function returned stops them and
+// waits for them.
+func startBackground(store *hubstore.Store, js jetstream.JetStream, ops *lifecycle.Ops, watch *compliance.Watch, every time.Duration, log zerolog.Logger) (stop func()) {
 	relay := outbox.NewRelay(outbox.Config{Pool: store.Pool(), JS: js, Log: log, Registerer: ops.Registry})
 	ctx, cancel := context.WithCancel(context.Background())
 	var wg sync.WaitGroup
+	if watch != nil {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			watch.Run(ctx, every)
+		}()
+	}
 	wg.Add(2)
 	go func() {
 		defer wg.Done()

@@ -44,16 +44,15 @@ func complianceReport(fs *flag.FlagSet) action {
 		if err != nil {
 			return usageError{err}
 		}
-		all, err := s.store.ListTenants(ctx)
+		all, err := s.store.ComplianceTenants(ctx)
 		if err != nil {
 			return err
 		}
 		var tenants []compliance.Tenant
 		for _, t := range all {
-			if (*tenant != "" && t.ID != *tenant) || t.Status == "retired" {
-				continue
+			if *tenant == "" || t.ID == *tenant {
+				tenants = append(tenants, t)
 			}
-			tenants = append(tenants, compliance.Tenant{ID: t.ID, Provincial: t.Kind == "province", Created: t.Created})
 		}
 		if *tenant != "" && len(tenants) == 0 {
 			return usageError{fmt.Errorf("không có đơn vị %q (hoặc đã giải thể) / no tenant %q (or it is retired)", *tenant, *tenant)}

@@ -8,6 +8,8 @@ import (
 	"google.golang.org/protobuf/proto"
 
 	pb "github.com/portalhub/portalhub/proto/gen/portalhub/v1"
+	"github.com/portalhub/portalhub/services/events"
+	"github.com/portalhub/portalhub/services/internal/compliance"
 )
 
 // recordUpdate writes item's push into compliance_updates, in the push's
@@ -63,4 +65,39 @@ func (s *Store) ComplianceUpdates(ctx context.Context, from, to time.Time, bulkI
 		out[tenant] = append(out[tenant], at)
 	}
 	return out, mapErr("compliance updates", rows.Err())
+}
+
+// ComplianceTenants returns the tenants Article 11 applies to (all but the
+// retired ones), as compliance.Assess needs them: a tenant of kind province
+// is the provincial portal.
+func (s *Store) ComplianceTenants(ctx context.Context) ([]compliance.Tenant, error) {
+	ts, err := s.tenants(ctx, `WHERE t.status <> 'retired'`)
+	if err != nil {
+		return nil, mapErr("compliance tenants", err)
+	}
+	out := make([]compliance.Tenant, len(ts))
+	for i, t := range ts {
+		out[i] = compliance.Tenant{ID: t.ID, Provincial: t.Kind == "province", Created: t.Created}
+	}
+	return out, nil
+}
+
+// RaiseComplianceAlert records that tenant fell behind in period and, in the
+// same transaction, writes the alert (payload, JSON) into the outbox under
+// events.ComplianceSubject(tenant). It reports false, writing nothing, when
+// the alert was raised before.
+func (s *Store) RaiseComplianceAlert(ctx context.Context, tenant, period string, payload []byte) (bool, error) {
+	raised := false
+	err := pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
+		tag, err := tx.Exec(ctx, `INSERT INTO compliance_alerts (tenant_id, period) VALUES ($1, $2)
+			ON CONFLICT DO NOTHING`, tenant, period)
+		if err != nil || tag.RowsAffected() == 0 {
+			return err
+		}
+		raised = true
+		_, err = tx.Exec(ctx, `INSERT INTO outbox (subject, msg_id, payload) VALUES ($1, $2, $3)`,
+			events.ComplianceSubject(tenant), events.ComplianceMsgID(tenant, period), payload)
+		return err
+	})
+	return raised, mapErr("raise compliance alert "+tenant+" "+period, err)
 }
