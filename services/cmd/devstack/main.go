@@ -67,6 +67,13 @@ func run(opts federation.Options, catalogue string, out io.Writer) error {
 	// Server reflection lets grpcurl list and describe the hub's services
 	// without a credential: right for a developer's machine only.
 	opts.Env = []string{"PORTALHUB_LOG=console", "AGGREGATOR_GRPC_REFLECTION=true"}
+	// The deployment's Article 11 rules, so the aggregator raises compliance
+	// alerts as in production.
+	if rules, err := filepath.Abs("deploy/rules/khanhhoa.toml"); err == nil {
+		if _, err := os.Stat(rules); err == nil {
+			opts.Env = append(opts.Env, "HUB_COMPLIANCE_RULES="+rules)
+		}
+	}
 
 	ctx, stop := lifecycle.SignalContext()
 	defer stop()
