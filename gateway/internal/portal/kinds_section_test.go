@@ -88,6 +88,9 @@ func TestKindSections(t *testing.T) {
 		if got := texts(doc, "table.link-table:first-of-type tbody th a"); strings.Join(got, "|") != "Ban Quản lý Khu kinh tế|Văn phòng UBND tỉnh" {
 			t.Errorf("first group = %v", got)
 		}
+		if got := texts(doc, `table.link-table a[href^="https://"]`); len(got) == 0 || got[0] != "kkt.khanhhoa.gov.vn" {
+			t.Errorf("websites = %v, want without the scheme", got)
+		}
 		if got := text(doc, "table.link-table:first-of-type tbody th .meta"); got != "Sở, ban, ngành" {
 			t.Errorf("agency = %q", got)
 		}

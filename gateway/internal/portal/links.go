@@ -3,6 +3,7 @@ package portal
 import (
 	"context"
 	"slices"
+	"strings"
 
 	"golang.org/x/text/collate"
 	"golang.org/x/text/language"
@@ -44,7 +45,10 @@ type linkRow struct {
 	Name, Lang, Href  string
 	Agency            string // the directory's: the agency the entry belongs to
 	URL, Email, Phone string
-	sortKey           string
+	// Site is URL as a reader reads it: without the scheme and the final
+	// slash ("stc.khanhhoa.gov.vn"), short enough for a phone's column.
+	Site    string
+	sortKey string
 }
 
 // vietnamese sorts names as Vietnamese does (a ă â b c d đ e ê ...).
@@ -161,6 +165,17 @@ func (s *Server) linksSection(ctx context.Context, sec section) (*pagecache.Rend
 }
 
 func sortRows(c *collate.Collator, rows []linkRow) []linkRow {
+	for i := range rows {
+		rows[i].Site = siteText(rows[i].URL)
+	}
 	slices.SortStableFunc(rows, func(a, b linkRow) int { return c.CompareString(a.sortKey, b.sortKey) })
 	return rows
+}
+
+// siteText is an address without its scheme and final slash.
+func siteText(u string) string {
+	for _, p := range []string{"https://", "http://"} {
+		u = strings.TrimPrefix(u, p)
+	}
+	return strings.TrimSuffix(u, "/")
 }
