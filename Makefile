@@ -9,6 +9,7 @@ BUF_VERSION                := v1.75.0
 PROTOC_GEN_GO_VERSION      := v1.36.12
 PROTOC_GEN_GO_GRPC_VERSION := v1.5.1
 GRPCURL_VERSION            := v1.9.3
+MAILPIT_VERSION            := v1.33.1
 
 ROOT    := $(CURDIR)
 BIN     := $(ROOT)/bin
@@ -19,7 +20,7 @@ MODULES := proto services gateway tenants
 # Binaries: every module/cmd/name is built to bin/name.
 CMDS = $(wildcard $(addsuffix /cmd/*,$(MODULES)))
 
-.PHONY: help run test bench build proto proto-check lint tools grpcurl deps clean
+.PHONY: help run test bench build proto proto-check lint tools grpcurl mailpit deps clean
 
 help:
 	@echo "make run    start the federation on this machine (NATS, PostgreSQL, hub, gateway, sub-portals)"
@@ -51,6 +52,12 @@ $(TOOLS)/grpcurl:
 
 tools: $(TOOLS)/buf $(TOOLS)/protoc-gen-go $(TOOLS)/protoc-gen-go-grpc
 
+# Mailpit, the SMTP server and web mailbox make run sends the hub's mail to
+# (its own process; docs/OPERATIONS.md, "Mail").
+$(TOOLS)/mailpit:
+	GOBIN=$(TOOLS) go install github.com/axllent/mailpit@$(MAILPIT_VERSION)
+mailpit: $(TOOLS)/mailpit
+
 # grpcurl, a real gRPC client for poking at the aggregator (docs/OPERATIONS.md).
 grpcurl: $(TOOLS)/grpcurl
 
@@ -74,7 +81,7 @@ build:
 	@for c in $(CMDS); do m=$${c%%/*}; (cd $$m && go build -o $(BIN)/$$(basename $$c) ./$${c#*/}) || exit 1; done
 	@echo "built: $(notdir $(CMDS)) in ./bin"
 
-run: deps build grpcurl
+run: deps build grpcurl mailpit
 	$(BIN)/devstack
 
 # Packages with real concurrency (relays, caches, consumers, interceptors)

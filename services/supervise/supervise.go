@@ -11,6 +11,8 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"maps"
+	"net"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -35,6 +37,11 @@ type Spec struct {
 	Output io.Writer
 	// ReadyTimeout bounds the wait for the ready file (default 60s).
 	ReadyTimeout time.Duration
+	// Listens, for a program that writes no ready file (a third-party
+	// tool such as Mailpit), names the addresses it was told to listen on:
+	// it is ready once each accepts a TCP connection, and they become its
+	// Addrs.
+	Listens map[string]string
 }
 
 // Process is a running child.
@@ -88,7 +95,7 @@ func Start(ctx context.Context, dir string, spec Spec) (*Process, error) {
 	tick := time.NewTicker(20 * time.Millisecond)
 	defer tick.Stop()
 	for {
-		if addrs, err := lifecycle.ReadReadyFile(ready); err == nil {
+		if addrs, ok := isReady(ready, spec.Listens); ok {
 			p.Addrs = addrs
 			os.Remove(ready)
 			return p, nil
@@ -105,6 +112,23 @@ func Start(ctx context.Context, dir string, spec Spec) (*Process, error) {
 		case <-tick.C:
 		}
 	}
+}
+
+// isReady returns the child's addresses once it is ready: from its ready
+// file, or, with listens, once each of those accepts a connection.
+func isReady(readyFile string, listens map[string]string) (map[string]string, bool) {
+	if len(listens) == 0 {
+		addrs, err := lifecycle.ReadReadyFile(readyFile)
+		return addrs, err == nil
+	}
+	for _, addr := range listens {
+		c, err := net.DialTimeout("tcp", addr, time.Second)
+		if err != nil {
+			return nil, false
+		}
+		c.Close()
+	}
+	return maps.Clone(listens), true
 }
 
 // Done is closed when the process has exited.

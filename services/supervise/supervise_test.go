@@ -3,6 +3,7 @@ package supervise
 import (
 	"bytes"
 	"context"
+	"net"
 	"os"
 	"path/filepath"
 	"strings"
@@ -83,5 +84,40 @@ while true; do sleep 0.05; done
 	case <-p.Done():
 	default:
 		t.Errorf("process still running after Stop")
+	}
+}
+
+func TestStartWaitsForListensWithoutReadyFile(t *testing.T) {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ln.Close()
+	go func() {
+		for {
+			c, err := ln.Accept()
+			if err != nil {
+				return
+			}
+			c.Close()
+		}
+	}()
+	// The child writes no ready file: it is ready when its address answers.
+	bin := script(t, "while true; do sleep 0.05; done\n")
+	p, err := Start(context.Background(), t.TempDir(), Spec{Name: "tool", Path: bin, Listens: map[string]string{"smtp": ln.Addr().String()}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer p.Kill()
+	if got, want := p.Addrs["smtp"], ln.Addr().String(); got != want {
+		t.Errorf("addr: got %q, want %q", got, want)
+	}
+
+	// A child that exits while its address does not answer was never ready.
+	free := ln.Addr().String()
+	ln.Close()
+	_, err = Start(context.Background(), t.TempDir(), Spec{Name: "broken", Path: script(t, "exit 3\n"), Listens: map[string]string{"smtp": free}})
+	if err == nil || !strings.Contains(err.Error(), "exited before it was ready") {
+		t.Errorf("got %v, want an early-exit error", err)
 	}
 }

@@ -30,6 +30,7 @@ import (
 	"github.com/portalhub/portalhub/services/internal/devtls"
 	"github.com/portalhub/portalhub/services/internal/hubstore"
 	"github.com/portalhub/portalhub/services/internal/ingest"
+	"github.com/portalhub/portalhub/services/internal/mailout"
 	"github.com/portalhub/portalhub/services/internal/outbox"
 	"github.com/portalhub/portalhub/services/lifecycle"
 	"github.com/portalhub/portalhub/services/natsauth"
@@ -57,6 +58,7 @@ type settings struct {
 	Reflection      bool
 	ComplianceRules string
 	ComplianceEvery time.Duration
+	Mail            mailSettings
 }
 
 func main() {
@@ -83,6 +85,7 @@ func main() {
 	set.String(&s.ComplianceRules, "HUB_COMPLIANCE_RULES", "", "the deployment's Article 11 rules file (deploy/rules/*.toml); empty: no compliance alerts")
 	set.Duration(&s.ComplianceEvery, "HUB_COMPLIANCE_EVERY", compliance.DefaultEvery, "how often to look for tenants behind their Article 11 updates and announce them on hub.compliance.<tenant>")
 	lifecycle.DeclareHTTPTimeouts(set, &s.HTTP)
+	declareMailSettings(set, &s.Mail)
 	set.MustParse(os.Args[1:])
 
 	log := lifecycle.Logger("aggregator")
@@ -97,6 +100,10 @@ func main() {
 
 func run(ctx context.Context, s settings, log zerolog.Logger) error {
 	if err := s.check(); err != nil {
+		return err
+	}
+	mailCfg, mailOn, err := s.Mail.relayConfig()
+	if err != nil {
 		return err
 	}
 	startCtx, cancel := context.WithTimeout(ctx, s.StartTimeout)
@@ -130,7 +137,7 @@ func run(ctx context.Context, s settings, log zerolog.Logger) error {
 	if err != nil {
 		return err
 	}
-	defer startBackground(store, js, ops, watch, s.ComplianceEvery, log)()
+	defer startBackground(store, js, ops, watch, s.ComplianceEvery, mailRelay(s.Mail, mailCfg, mailOn, store, ops, log), log)()
 
 	srv, hs := ingest.NewGRPCServer(ingest.GRPCConfig{
 		TLS:  tlsCfg,
@@ -273,11 +280,11 @@ func complianceWatch(s settings, store *hubstore.Store, log zerolog.Logger) (*co
 }
 
 // startBackground starts the outbox relay, the compliance watch (unless
-// watch is nil) and, for a hub migrated from before search or with an older
+// watch is nil), the mail relay (unless mail is nil) and, for a hub migrated from before search or with an older
 // definition of the index, its online rebuild (the old index answers
 // meanwhile; pushes write both). The function returned stops them and
 // waits for them.
-func startBackground(store *hubstore.Store, js jetstream.JetStream, ops *lifecycle.Ops, watch *compliance.Watch, every time.Duration, log zerolog.Logger) (stop func()) {
+func startBackground(store *hubstore.Store, js jetstream.JetStream, ops *lifecycle.Ops, watch *compliance.Watch, every time.Duration, mail *mailout.Relay, log zerolog.Logger) (stop func()) {
 	relay := outbox.NewRelay(outbox.Config{Pool: store.Pool(), JS: js, Log: log, Registerer: ops.Registry})
 	ctx, cancel := context.WithCancel(context.Background())
 	var wg sync.WaitGroup
@@ -289,6 +296,13 @@ func startBackground(store *hubstore.Store, js jetstream.JetStream, ops *lifecyc
 		}()
 	}
 	wg.Add(2)
+	if mail != nil {
+		wg.Go(func() {
+			if err := mail.Run(ctx); err != nil {
+				log.Error().Err(err).Msg("mail relay stopped")
+			}
+		})
+	}
 	go func() {
 		defer wg.Done()
 		if err := relay.Run(ctx); err != nil {

@@ -4,7 +4,8 @@
 // DATABASE_URL is set, a NATS server with JetStream as its own process under
 // ./var/nats unless NATS_URL is set (its users' NKey seeds under
 // ./var/nats/keys, mode 0600), the aggregator, the gateway and the demo
-// sub-portals, each as its own process. It registers the demo tenants with
+// sub-portals, each as its own process, and Mailpit (bin/tools/mailpit,
+// pinned and installed by the Makefile) as the aggregator's SMTP server. It registers the demo tenants with
 // the hub, keeps their credentials under ./var/credentials (mode 0600), seeds
 // their demo content, prints the URLs to open, and stops everything cleanly
 // on Ctrl-C. Data is kept for the next run.
@@ -34,6 +35,7 @@ func main() {
 	set.String(&opts.GatewayAddr, "GATEWAY_ADDR", ":8080", "address of the public portal")
 	set.String(&opts.HubAddr, "AGGREGATOR_GRPC_ADDR", "127.0.0.1:9443", "address of the aggregator's gRPC IngestService")
 	set.String(&opts.HubOpsAddr, "AGGREGATOR_HTTP_ADDR", "127.0.0.1:9444", "address of the aggregator's health and metrics endpoints")
+	set.String(&opts.Mailpit, "DEVSTACK_MAILPIT", "", "the Mailpit binary that receives the hub's mail (default: tools/mailpit beside this binary, as make run installs it; \"off\": none, mail stays queued)")
 	set.String(&catalogue, "DEVSTACK_CATALOGUE", "tenants/demo/tenants.json", "the demo tenants to run")
 	set.MustParse(os.Args[1:])
 
@@ -50,6 +52,16 @@ func run(opts federation.Options, catalogue string, out io.Writer) error {
 			return err
 		}
 		opts.BinDir = filepath.Dir(exe)
+	}
+	switch opts.Mailpit {
+	case "off":
+		opts.Mailpit = ""
+	case "":
+		if p := filepath.Join(opts.BinDir, "tools", "mailpit"); fileExists(p) {
+			opts.Mailpit = p
+		} else {
+			fmt.Fprintf(out, "devstack: no Mailpit at %s (make run installs it): the hub's mail stays queued\n", p)
+		}
 	}
 	var err error
 	if opts.VarDir, err = filepath.Abs(opts.VarDir); err != nil {
@@ -105,9 +117,17 @@ func printURLs(w io.Writer, f *federation.Federation, opts federation.Options) {
 	fmt.Fprintf(w, "    tacgia (author)   bientap (editor)   duyet (approver)   quantri (administrator)\n")
 	fmt.Fprintf(w, "  Hub gRPC (TLS)         %s   CA %s\n", f.HubAddr, f.CAFile)
 	fmt.Fprintf(w, "  Hub health, metrics    http://%s/readyz   http://%s/metrics\n", f.HubOpsAddr, f.HubOpsAddr)
+	if f.MailpitURL != "" {
+		fmt.Fprintf(w, "  Mail (Mailpit)         %s/   (every e-mail the hub sends)\n", f.MailpitURL)
+	}
 	if f.NATSMonitor != "" {
 		fmt.Fprintf(w, "  NATS monitoring        %s/healthz   %s/jsz\n", f.NATSMonitor, f.NATSMonitor)
 	}
 	fmt.Fprintf(w, "  NATS users' NKeys      %s   (aggregator.nk, gateway.nk, ops.nk; hubctl nats stream with ops.nk)\n", f.NATSKeys)
 	fmt.Fprintf(w, "\nData is kept in %s. Press Ctrl-C to stop.\n\n", opts.VarDir)
+}
+
+func fileExists(path string) bool {
+	st, err := os.Stat(path)
+	return err == nil && st.Mode().IsRegular()
 }

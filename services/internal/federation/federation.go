@@ -79,6 +79,10 @@ type Options struct {
 	Tenants                          []Tenant
 	// SeedDemo seeds each tenant with its demo content before it serves.
 	SeedDemo bool
+	// Mailpit is the path of the Mailpit binary to start as the
+	// aggregator's SMTP server (mailpit.go); empty starts none, and the
+	// hub's mail stays queued.
+	Mailpit string
 	// Env is added to every child's environment.
 	Env []string
 	// Output receives the children's logs; nil discards them.
@@ -108,6 +112,10 @@ type Federation struct {
 	HubAddr, HubOpsAddr string
 	// DemoPassword is the password of every demo account (SeedDemo).
 	DemoPassword string
+	// MailpitURL is Mailpit's web interface, empty when none runs.
+	MailpitURL string
+	// mailEnv points the aggregator at Mailpit.
+	mailEnv []string
 	// CAFile is the development CA the aggregator's certificate chains to.
 	CAFile     string
 	Aggregator *supervise.Process
@@ -191,6 +199,11 @@ func (f *Federation) up(ctx context.Context) error {
 		}
 	}
 
+	if o.Mailpit != "" {
+		if err := f.startMailpit(ctx); err != nil {
+			return err
+		}
+	}
 	f.CAFile = filepath.Join(o.VarDir, "tls", "ca.pem")
 	if err := f.StartAggregator(ctx, orDefault(o.HubAddr, "127.0.0.1:0")); err != nil {
 		return err
@@ -245,7 +258,7 @@ func (f *Federation) StartAggregator(ctx context.Context, addr string) error {
 		"DATABASE_URL=" + f.HubDatabaseURL,
 		"AGGREGATOR_TLS_DIR=" + filepath.Join(f.opts.VarDir, "tls"),
 		"AGGREGATOR_GRPC_ADDR=" + addr, "AGGREGATOR_HTTP_ADDR=" + orDefault(f.opts.HubOpsAddr, "127.0.0.1:0"),
-	}, f.natsEnv(natsauth.Aggregator)...)})
+	}, append(f.natsEnv(natsauth.Aggregator), f.mailEnv...)...)})
 	if err != nil {
 		return err
 	}
