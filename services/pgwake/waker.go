@@ -114,6 +114,33 @@ func (w *Waker) Start(ctx context.Context, also ...func(context.Context)) (wait 
 	return wg.Wait
 }
 
+// Loop runs a relay's passes until ctx is done. After a pass that failed it
+// logs the error (as "<what> pass failed") and waits with DefaultBackoff;
+// after one that succeeded it waits for a wake-up, at most the duration the
+// pass returned (0: the sweep interval).
+func (w *Waker) Loop(ctx context.Context, what string, pass func(context.Context) (time.Duration, error)) {
+	failures := 0
+	for {
+		next, err := pass(ctx)
+		if ctx.Err() != nil {
+			return
+		}
+		if err != nil {
+			failures++
+			delay := DefaultBackoff.Delay(failures)
+			w.cfg.Log.Warn().Err(err).Int("failures", failures).Dur("retry_in", delay).Msg(what + " pass failed")
+			if !Sleep(ctx, delay) {
+				return
+			}
+			continue
+		}
+		failures = 0
+		if !w.WaitAtMost(ctx, next) {
+			return
+		}
+	}
+}
+
 // listen connects, listens and signals notifications until the connection
 // fails or ctx is done. It calls connected once LISTEN is in effect.
 func (w *Waker) listen(ctx context.Context, connected func()) error {

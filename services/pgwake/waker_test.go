@@ -182,3 +182,33 @@ func TestSweepsWhileListenerIsDown(t *testing.T) {
 		testenv.WaitFor(t, 10*time.Second, f.doneIs(f.insert(t)))
 	}
 }
+
+func TestLoopRetriesFailedPassesAndWaitsBetweenGoodOnes(t *testing.T) {
+	w := New(Config{Sweep: time.Millisecond, Log: zerolog.New(zerolog.NewTestWriter(t))})
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	var calls []error
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		w.Loop(ctx, "test", func(context.Context) (time.Duration, error) {
+			var err error
+			if len(calls) < 2 {
+				err = errors.New("database away")
+			}
+			calls = append(calls, err)
+			if len(calls) == 4 {
+				cancel()
+			}
+			return 0, err
+		})
+	}()
+	select {
+	case <-done:
+	case <-time.After(30 * time.Second):
+		t.Fatal("Loop did not end after its context did")
+	}
+	if len(calls) != 4 || calls[0] == nil || calls[1] == nil || calls[2] != nil {
+		t.Errorf("passes: %v, want two failures, then passes again until cancelled", calls)
+	}
+}

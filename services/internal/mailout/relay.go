@@ -99,27 +99,18 @@ func NewRelay(cfg Config) *Relay {
 func (r *Relay) Run(ctx context.Context) error {
 	waker := pgwake.New(pgwake.Config{Pool: r.cfg.Pool, Channel: Channel, AppName: listenerAppName, Sweep: r.cfg.Sweep, Log: r.log})
 	defer waker.Start(ctx)()
-	failures := 0
-	for {
+	waker.Loop(ctx, "mail", func(ctx context.Context) (time.Duration, error) {
 		_, err := r.Flush(ctx)
 		if ctx.Err() != nil {
-			return nil
+			return 0, err
 		}
 		r.observe(ctx)
 		if err != nil {
-			failures++
-			delay := pgwake.DefaultBackoff.Delay(failures)
-			r.log.Warn().Err(err).Int("failures", failures).Dur("retry_in", delay).Msg("mail pass failed")
-			if !pgwake.Sleep(ctx, delay) {
-				return nil
-			}
-			continue
+			return 0, err
 		}
-		failures = 0
-		if !waker.WaitAtMost(ctx, r.untilDue(ctx)) {
-			return nil
-		}
-	}
+		return r.untilDue(ctx), nil
+	})
+	return nil
 }
 
 // Flush sends the messages that are due, batch after batch while batches

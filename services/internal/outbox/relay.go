@@ -128,28 +128,14 @@ func NewRelay(cfg Config) *Relay {
 func (r *Relay) Run(ctx context.Context) error {
 	waker := pgwake.New(pgwake.Config{Pool: r.pool, Channel: Channel, AppName: listenerAppName, Sweep: r.sweep, Log: r.log})
 	defer waker.Start(ctx, r.pruneLoop)()
-
-	failures := 0
-	for {
+	waker.Loop(ctx, "outbox", func(ctx context.Context) (time.Duration, error) {
 		_, err := r.Flush(ctx)
-		if ctx.Err() != nil {
-			return nil
+		if ctx.Err() == nil {
+			r.observe(ctx)
 		}
-		r.observe(ctx)
-		if err != nil {
-			failures++
-			delay := pgwake.DefaultBackoff.Delay(failures)
-			r.log.Warn().Err(err).Int("failures", failures).Dur("retry_in", delay).Msg("outbox pass failed")
-			if !pgwake.Sleep(ctx, delay) {
-				return nil
-			}
-			continue
-		}
-		failures = 0
-		if !waker.Wait(ctx) {
-			return nil
-		}
-	}
+		return 0, err
+	})
+	return nil
 }
 
 // Flush publishes unpublished rows, batch after batch while batches come back
