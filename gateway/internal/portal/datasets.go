@@ -6,18 +6,23 @@ import (
 	"github.com/portalhub/portalhub/gateway/internal/i18n"
 	"github.com/portalhub/portalhub/gateway/internal/pagecache"
 	pb "github.com/portalhub/portalhub/proto/gen/portalhub/v1"
+	"github.com/portalhub/portalhub/services/hubread"
 )
 
 // The data and statistics section (Article 8.10): every dataset as a row
 // of a table a reader scans (its title leading to its page with the
 // table and chart, its period, area, format, last update, and the CSV
-// file), in one query (hubread.OfKind), newest first.
+// file), in one query (hubread.OfKind), newest first; below it the
+// section's articles and pages among its twenty newest items.
 
 // datasetsView is the statistics section's page.
 type datasetsView struct {
 	base
 	Heading string
 	Rows    []datasetRow
+	// Reports are the section's other items (articles, pages on the
+	// figures) among its newest.
+	Reports []listedView
 }
 
 type datasetRow struct {
@@ -58,6 +63,19 @@ func (s *Server) statisticsSection(ctx context.Context, sec section) (*pagecache
 		}
 		v.Rows = append(v.Rows, r)
 	}
+	// The section's newest items, of which those that are no dataset
+	// (an article on the figures) are listed below the datasets.
+	newest, err := s.cfg.Store.Section(ctx, hubread.SectionQuery{Category: sec.Category.Code, Tenant: sec.TenantID()})
+	if err != nil {
+		return nil, err
+	}
+	var reports []hubread.Listed
+	for _, l := range newest.Rows {
+		if l.Kind != "dataset" {
+			reports = append(reports, l)
+		}
+	}
+	v.Reports = s.listed(sec.Lang, reports, tenants)
 	tags := sectionTags(sec)
 	if sec.Tenant == nil {
 		for id := range tenants {

@@ -48,6 +48,9 @@ func TestKindSections(t *testing.T) {
 	})
 	seedKinds(t, e)
 	seedScanned(t, e)
+	report := kindItem("bao-cao-6-thang", "statistics", pb.ContentKind_CONTENT_KIND_ARTICLE,
+		tr("vi", "bao-cao-du-lich-6-thang", "Báo cáo du lịch 6 tháng", "", "<p>Số liệu.</p>"))
+	e.put(t, "sokhcn", report)
 
 	t.Run("organisation tree", func(t *testing.T) {
 		res, doc := e.get(t, "/en/organisation/")
@@ -125,6 +128,9 @@ func TestKindSections(t *testing.T) {
 		wantStatus(t, res, 200)
 		if got := text(doc, "table.dataset-list tbody th a"); got != "Lượt khách du lịch" {
 			t.Errorf("dataset = %q", got)
+		}
+		if got := texts(doc, "#reports-heading + ol.items h3"); len(got) != 1 || got[0] != "Báo cáo du lịch 6 tháng" {
+			t.Errorf("articles of the section = %v", got)
 		}
 		if got := attr(doc, `table.dataset-list a[type="application/ld+json"]`, "href"); got != "/api/v1/catalog/sokhcn/khach-du-lich" {
 			t.Errorf("DCAT = %q", got)
