@@ -5,6 +5,8 @@ import (
 	"errors"
 	"strings"
 	"testing"
+
+	"github.com/portalhub/portalhub/services/hubschema"
 )
 
 func validMessage() Message {
@@ -74,5 +76,29 @@ func TestEnqueueRefusesMalformedMessages(t *testing.T) {
 	}
 	if n := count(t, pool, `SELECT count(*) FROM mail_outbox`); n != 0 {
 		t.Errorf("%d queued, want 0", n)
+	}
+}
+
+// The gateway reads the hub as portalhub_reader: the recipients and bodies
+// of the mail outbox are personal data it must not see.
+func TestTheGatewayCannotReadTheMailOutbox(t *testing.T) {
+	ctx := context.Background()
+	pool := testPool(t)
+	conn, err := pool.Acquire(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Release()
+	tx, err := conn.Begin(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer tx.Rollback(ctx)
+	if _, err := tx.Exec(ctx, `SET LOCAL ROLE `+hubschema.ReaderRole); err != nil {
+		t.Fatal(err)
+	}
+	_, err = tx.Exec(ctx, `SELECT recipient FROM mail_outbox`)
+	if err == nil || !strings.Contains(err.Error(), "permission denied") {
+		t.Errorf("SELECT as %s = %v, want permission denied", hubschema.ReaderRole, err)
 	}
 }
