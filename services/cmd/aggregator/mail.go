@@ -29,6 +29,7 @@ type mailSettings struct {
 	CAFile       string
 	HelloName    string
 	Timeout      time.Duration
+	Retain       time.Duration
 }
 
 // declareMailSettings declares the SMTP_* variables.
@@ -40,6 +41,7 @@ func declareMailSettings(set *config.Set, m *mailSettings) {
 	set.Bool(&m.RequireTLS, "SMTP_REQUIRE_TLS", false, "refuse to send when the server does not offer STARTTLS (STARTTLS is used whenever offered); turn on in production")
 	set.String(&m.CAFile, "SMTP_CA_FILE", "", "CA of the SMTP server's certificate, when it is not in the system's pool")
 	set.String(&m.HelloName, "SMTP_HELO_NAME", "localhost", "the name the relay gives in EHLO (the host's public name in production)")
+	set.Duration(&m.Retain, "MAIL_RETAIN", mailout.DefaultRetain, "how long sent and refused messages (addresses and bodies: personal data) are kept in mail_outbox before they are deleted")
 	set.Duration(&m.Timeout, "SMTP_TIMEOUT", mailout.DefaultSMTPTimeout, "longest conversation with the SMTP server for one message")
 }
 
@@ -78,7 +80,7 @@ func (m mailSettings) relayConfig() (cfg mailout.Config, ok bool, err error) {
 		}
 		smtp.TLS = &tls.Config{RootCAs: pool, MinVersion: tls.VersionTLS12}
 	}
-	return mailout.Config{SMTP: smtp, From: from}, true, nil
+	return mailout.Config{SMTP: smtp, From: from, Retain: m.Retain}, true, nil
 }
 
 // mailRelay returns the mail relay for the settings, or nil, with a

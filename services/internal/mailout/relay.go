@@ -59,6 +59,9 @@ type Config struct {
 	// Retry paces a message's retries after temporary failures
 	// (default DefaultRetry).
 	Retry pgwake.Backoff
+	// Retain is how long sent and refused messages are kept before they
+	// are deleted (default DefaultRetain, 30 days).
+	Retain time.Duration
 	// Registerer, when set, receives the relay's Prometheus metrics.
 	Registerer prometheus.Registerer
 	// Now is the clock of the Date header (default time.Now).
@@ -87,6 +90,9 @@ func NewRelay(cfg Config) *Relay {
 	if cfg.Retry == (pgwake.Backoff{}) {
 		cfg.Retry = DefaultRetry
 	}
+	if cfg.Retain <= 0 {
+		cfg.Retain = DefaultRetain
+	}
 	if cfg.Now == nil {
 		cfg.Now = time.Now
 	}
@@ -98,7 +104,7 @@ func NewRelay(cfg Config) *Relay {
 // are recorded on the messages, which are retried when due.
 func (r *Relay) Run(ctx context.Context) error {
 	waker := pgwake.New(pgwake.Config{Pool: r.cfg.Pool, Channel: Channel, AppName: listenerAppName, Sweep: r.cfg.Sweep, Log: r.log})
-	defer waker.Start(ctx)()
+	defer waker.Start(ctx, r.pruneLoop)()
 	waker.Loop(ctx, "mail", func(ctx context.Context) (time.Duration, error) {
 		_, err := r.Flush(ctx)
 		if ctx.Err() != nil {
