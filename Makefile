@@ -97,7 +97,7 @@ test: deps proto-check lint build
 	@mkdir -p var && rm -f var/search-relevance.txt
 	@set -o pipefail; for m in $(MODULES); do \
 	  echo "== $$m"; (cd $$m && if [ -z "$$(go list ./... 2>/dev/null)" ]; then echo "no packages yet"; exit 0; fi; \
-	    PORTALHUB_BIN=$(BIN) SEARCH_RELEVANCE_REPORT=$(ROOT)/var/search-relevance.txt go test -count=1 -timeout 20m ./...) || exit 1; done
+	    PORTALHUB_BIN=$(BIN) SEARCH_RELEVANCE_REPORT=$(ROOT)/var/search-relevance.txt go test -count=1 -timeout 40m ./...) || exit 1; done
 	@echo "== search relevance"; cat var/search-relevance.txt 2>/dev/null || { echo "the relevance set did not run"; exit 1; }
 	@echo "== race detector"; for mp in $(RACE_PKGS); do (cd $${mp%%:*} && go test -race -count=1 -timeout 10m $${mp#*:}) || exit 1; done
 	@echo "all tests passed"

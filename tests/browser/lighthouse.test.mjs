@@ -57,16 +57,22 @@ function failing(lhr, id, skip) {
 
 const runs = 3;
 
-// audit runs Lighthouse on url: again while its performance is short of
-// the threshold (the machine was busy), up to runs times; the best run.
+// audit runs Lighthouse on url, again while its performance is short of the
+// threshold (the machine was busy) or the run failed (a busy Chromium loses
+// the trace: NO_NAVSTART, "please run Lighthouse again"), up to runs times;
+// the best run.
 async function audit(url) {
-  let best;
+  let best, failure;
   for (let i = 0; i < runs; i++) {
     const { lhr } = await lighthouse(url, { port: chrome.port, output: 'json', logLevel: 'error', onlyCategories: Object.keys(want) });
-    assert.equal(lhr.runtimeError, undefined, `${url}: ${JSON.stringify(lhr.runtimeError)}`);
+    if (lhr.runtimeError) {
+      failure = lhr.runtimeError;
+      continue;
+    }
     if (!best || score(lhr, 'performance') > score(best, 'performance')) best = lhr;
     if (score(best, 'performance') >= want.performance) break;
   }
+  assert.ok(best, `${url}: every run of Lighthouse failed: ${JSON.stringify(failure)}`);
   return best;
 }
 
