@@ -71,8 +71,12 @@ proto-check: tools
 	    echo "proto/gen is stale: run 'make proto' and commit the result"; diff -r $$tmp/gen $(ROOT)/proto/gen | head -20; rm -rf $$tmp; exit 1; fi; \
 	  rm -rf $$tmp; echo "proto/gen is up to date"
 
+# promtool (Debian's prometheus package, scripts/install-deps.sh) checks the
+# alert rules and runs their unit tests, which prove that they fire.
 lint: tools
 	cd proto && buf lint
+	promtool check rules deploy/prometheus/alerts.yml
+	cd deploy/prometheus && promtool test rules alerts_test.yml
 	@for m in $(MODULES); do (cd $$m && if [ -n "$$(go list ./... 2>/dev/null)" ]; then go vet ./...; fi) || exit 1; done
 	@out=$$(gofmt -l $$(git ls-files '*.go' | grep -v '/gen/')); if [ -n "$$out" ]; then echo "gofmt needed: $$out"; exit 1; fi
 

@@ -2,7 +2,8 @@
 # Installs what portalhub's demo and tests need, only when it is missing:
 # PostgreSQL's server binaries and unaccent (Debian), Chromium for the
 # real-browser tests and a Java runtime for the HTML checker (Debian), and
-# the browser tests' npm packages.
+# the browser tests' npm packages; promtool (Debian's prometheus) for the
+# alert rules.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -10,6 +11,9 @@ missing=()
 ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || missing+=(postgresql)
 ls /usr/share/postgresql/*/extension/unaccent.control >/dev/null 2>&1 || missing+=(postgresql-contrib)
 id postgres >/dev/null 2>&1 || missing+=(postgresql)
+# promtool, for make lint's check of deploy/prometheus (about 20 MB; on a
+# machine that runs systemd the package also starts a Prometheus server).
+command -v promtool >/dev/null 2>&1 || missing+=(prometheus)
 if [ "${PORTALHUB_SKIP_BROWSER:-}" = "" ]; then
   command -v chromium >/dev/null 2>&1 || missing+=(chromium)
   command -v node >/dev/null 2>&1 || missing+=(nodejs npm)

@@ -17,6 +17,46 @@ import (
 // Identifiers of the SQL migrations (roles, channels) are not metrics.
 func TestDocumentedMetricsAreRegistered(t *testing.T) {
 	root := filepath.Join("..", "..")
+	registered, sqlWords := registeredMetrics(t, root)
+
+	docs, _ := filepath.Glob(filepath.Join(root, "docs", "*.md"))
+	docs = append(docs, filepath.Join(root, "README.md"))
+	fence := regexp.MustCompile("(?s)```.*?```")
+	code := regexp.MustCompile("`([^`\n]+)`")
+	// A metric is written alone between backticks, with its labels or a
+	// wildcard: `x_total{tenant}`, `x_{a,b}`, `x_*`.
+	name := regexp.MustCompile(`^(?:portalhub|subportal)_[a-z0-9_]*(?:\{[^}]*\}|\*)?$`)
+	checked := 0
+	for _, doc := range docs {
+		b, err := os.ReadFile(doc)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, span := range code.FindAllStringSubmatch(fence.ReplaceAllString(string(b), ""), -1) {
+			for _, n := range name.FindAllString(strings.TrimSpace(span[1]), -1) {
+				for _, metric := range expand(n) {
+					if sqlWords[metric] {
+						continue
+					}
+					checked++
+					if !registered(metric) {
+						t.Errorf("%s mentions the metric %s (in `%s`), which no service registers", filepath.Base(doc), metric, span[1])
+					}
+				}
+			}
+		}
+	}
+	if checked < 10 {
+		t.Errorf("only %d metric names found in the docs: is the pattern still right?", checked)
+	}
+}
+
+// registeredMetrics reads the Go sources under root (tests aside) and
+// answers whether a metric name is registered (see
+// TestDocumentedMetricsAreRegistered), with the words of the SQL
+// migrations, which are not metrics.
+func registeredMetrics(t *testing.T, root string) (func(string) bool, map[string]bool) {
+	t.Helper()
 	literals := map[string]bool{}
 	sqlWords := map[string]bool{}
 	literal := regexp.MustCompile(`"([a-z0-9_]+)"`)
@@ -69,37 +109,7 @@ func TestDocumentedMetricsAreRegistered(t *testing.T) {
 		}
 		return false
 	}
-
-	docs, _ := filepath.Glob(filepath.Join(root, "docs", "*.md"))
-	docs = append(docs, filepath.Join(root, "README.md"))
-	fence := regexp.MustCompile("(?s)```.*?```")
-	code := regexp.MustCompile("`([^`\n]+)`")
-	// A metric is written alone between backticks, with its labels or a
-	// wildcard: `x_total{tenant}`, `x_{a,b}`, `x_*`.
-	name := regexp.MustCompile(`^(?:portalhub|subportal)_[a-z0-9_]*(?:\{[^}]*\}|\*)?$`)
-	checked := 0
-	for _, doc := range docs {
-		b, err := os.ReadFile(doc)
-		if err != nil {
-			t.Fatal(err)
-		}
-		for _, span := range code.FindAllStringSubmatch(fence.ReplaceAllString(string(b), ""), -1) {
-			for _, n := range name.FindAllString(strings.TrimSpace(span[1]), -1) {
-				for _, metric := range expand(n) {
-					if sqlWords[metric] {
-						continue
-					}
-					checked++
-					if !registered(metric) {
-						t.Errorf("%s mentions the metric %s (in `%s`), which no service registers", filepath.Base(doc), metric, span[1])
-					}
-				}
-			}
-		}
-	}
-	if checked < 10 {
-		t.Errorf("only %d metric names found in the docs: is the pattern still right?", checked)
-	}
+	return registered, sqlWords
 }
 
 // expand turns a documented name into metric names: "x_{a,b}" into x_a
