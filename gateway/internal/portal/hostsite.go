@@ -129,6 +129,27 @@ func (s *Server) siteOrigin(r *http.Request, host, port string) string {
 	return s.scheme(r) + "://" + host
 }
 
+// ownOrigin is the origin of the site r came to: a tenant's site (on
+// its primary host) when r's Host is one of the tenant's, even on paths
+// outside /{lang}/ that hostRoute leaves alone (/sitemap.xml,
+// /robots.txt); else the portal's origin. With a public URL, s.origin is
+// the provincial host's whatever the Host, so what a tenant's host answers
+// must take its origin from here.
+func (s *Server) ownOrigin(r *http.Request) string {
+	if site, ok := siteOf(r); ok {
+		return site.origin
+	}
+	if id := s.ownSiteTenant(r); id != "" {
+		if reg := s.currentRegistry(); reg != nil {
+			if t, ok := reg.tenants[id]; ok && t.PrimaryHost() != "" {
+				_, port, _ := splitHost(r.Host)
+				return s.siteOrigin(r, t.PrimaryHost(), port)
+			}
+		}
+	}
+	return s.origin(r)
+}
+
 // provincialOrigin is the provincial portal's origin as seen from a
 // request: the public URL, else the request's scheme and port on
 // localhost (development).

@@ -398,6 +398,11 @@ func (s *Server) cacheKey(c *gin.Context) string {
 		// host's same path (hostsite.go).
 		return site.origin + c.Request.URL.Path
 	}
+	if s.ownSiteTenant(c.Request) != "" {
+		// A tenant's host on a path hostRoute leaves alone (its
+		// sitemaps): not the provincial host's answer at the same path.
+		return s.ownOrigin(c.Request) + c.Request.URL.Path
+	}
 	if s.cfg.PublicURL != "" {
 		return c.Request.URL.Path
 	}

@@ -46,7 +46,7 @@ func sitemapTags(site hubread.SitemapSite) []pagecache.Tag {
 
 // sitemapIndex answers /sitemap.xml.
 func (s *Server) sitemapIndex(c *gin.Context) error {
-	origin, site := s.origin(c.Request), s.sitemapSite(c.Request)
+	origin, site := s.ownOrigin(c.Request), s.sitemapSite(c.Request)
 	return s.cached(c, func(ctx context.Context) (*pagecache.Render, error) {
 		n, err := s.cfg.Store.SitemapCount(ctx, site)
 		if err != nil {
@@ -67,7 +67,7 @@ func (s *Server) sitemapIndex(c *gin.Context) error {
 // sitemapFile answers /sitemap/pages.xml and /sitemap/items-N.xml.
 func (s *Server) sitemapFile(c *gin.Context) error {
 	file := c.Param("file")
-	origin, site := s.origin(c.Request), s.sitemapSite(c.Request)
+	origin, site := s.ownOrigin(c.Request), s.sitemapSite(c.Request)
 	if file == sitemapPages {
 		return s.cached(c, func(ctx context.Context) (*pagecache.Render, error) {
 			return s.sitemapOfPages(ctx, origin, site)
@@ -178,7 +178,7 @@ func (s *Server) robots(c *gin.Context) {
 		b.WriteString("Disallow: /" + l + "/search\n")
 	}
 	b.WriteString("Disallow: /api/\n")
-	b.WriteString("\nSitemap: " + s.origin(c.Request) + "/sitemap.xml\n")
+	b.WriteString("\nSitemap: " + s.ownOrigin(c.Request) + "/sitemap.xml\n")
 	c.Header("Cache-Control", "public, max-age=3600")
 	c.Data(http.StatusOK, "text/plain; charset=utf-8", []byte(b.String()))
 }
