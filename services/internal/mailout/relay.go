@@ -189,7 +189,7 @@ func (r *Relay) sendBatch(ctx context.Context) (claimed, sent int, serverDown bo
 				return len(batch), sent, false, fmt.Errorf("mark mail %s failed: %w", q.MessageID, err)
 			}
 			r.metrics.failed.WithLabelValues(q.Purpose).Inc()
-			log.Warn().Err(sendErr).Msg("mail refused for good")
+			log.Warn().Str("error", withoutRecipient(sendErr, q.Recipient)).Msg("mail refused for good")
 		default:
 			if ctx.Err() != nil {
 				return len(batch), sent, true, nil // the lease hands it to the next run
@@ -199,7 +199,7 @@ func (r *Relay) sendBatch(ctx context.Context) (claimed, sent int, serverDown bo
 				return len(batch), sent, false, fmt.Errorf("mark mail %s for retry: %w", q.MessageID, err)
 			}
 			r.metrics.retried.WithLabelValues(q.Purpose).Inc()
-			log.Warn().Err(sendErr).Dur("retry_in", delay).Msg("mail not sent; will retry")
+			log.Warn().Str("error", withoutRecipient(sendErr, q.Recipient)).Dur("retry_in", delay).Msg("mail not sent; will retry")
 			if rest := batch[i+1:]; len(rest) > 0 {
 				ids := make([]int64, len(rest))
 				for j, q := range rest {
@@ -267,6 +267,20 @@ func RecipientHash(recipient string) string {
 }
 
 // truncate cuts s to at most n bytes on a rune boundary.
+// withoutRecipient is err's text for the logs, the recipient's address
+// (personal data) replaced: SMTP servers name it in their replies
+// ("550 5.1.1 <x@y>: Recipient address rejected"); the hash in the log line
+// names it instead.
+func withoutRecipient(err error, rcpt string) string {
+	s := err.Error()
+	if rcpt == "" {
+		return s
+	}
+	// As sent, and lowercased (some servers fold the address's case).
+	s = strings.ReplaceAll(s, rcpt, "[recipient]")
+	return strings.ReplaceAll(s, strings.ToLower(rcpt), "[recipient]")
+}
+
 func truncate(s string, n int) string {
 	if len(s) <= n {
 		return s

@@ -240,7 +240,8 @@ func TestRefusedRecipientFailsForGoodWithoutBlockingOthers(t *testing.T) {
 	srv := newSMTPServer(t)
 	srv.refuse = "gone@example.vn"
 	srv.start(t)
-	relay, _ := newRelay(t, pool, srv, io.Discard, nil)
+	var logs syncBuffer
+	relay, _ := newRelay(t, pool, srv, &logs, nil)
 	for _, to := range []string{"gone@example.vn", "here@example.vn"} {
 		m := validMessage()
 		m.To = to
@@ -256,6 +257,10 @@ func TestRefusedRecipientFailsForGoodWithoutBlockingOthers(t *testing.T) {
 	}
 	if n, _ := relay.Flush(ctx); n != 0 || len(srv.messages()) != 1 {
 		t.Errorf("a refused message was tried again")
+	}
+	// The server's reply names the address; the logs must not.
+	if strings.Contains(logs.String(), "gone@example.vn") || !strings.Contains(logs.String(), "Recipient address rejected") {
+		t.Errorf("the logs of the refusal:\n%s", logs.String())
 	}
 }
 

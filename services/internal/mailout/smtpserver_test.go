@@ -137,7 +137,8 @@ func (s *smtpServer) serve(c net.Conn) {
 		case "RCPT":
 			to := addrArg(arg)
 			if to == s.refuse {
-				reply("550 no such user")
+				// As Postfix words it: real servers name the address.
+				reply("550 5.1.1 <" + to + ">: Recipient address rejected: User unknown")
 				continue
 			}
 			cur.To = to
