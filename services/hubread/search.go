@@ -103,7 +103,9 @@ type SearchResult struct {
 // $12 limit, $13 offset, $14 title candidates, $15 rerank window, $16 the
 // alternatives of the query's groups (search.Query's Alternatives; the
 // first pass's groupRank names them), $17 whether a title match is a
-// match (no exclusions), $18 other candidates.
+// match (no exclusions), $18 other candidates, $19 and $20 the query's
+// codes and the rest of it (search.Query's CodeMatch and RestMatch, read
+// by matchCondition).
 //
 // The candidates are the matches whose title or summary match (found
 // through their own small index, up to $14), and, when those are fewer
@@ -116,7 +118,9 @@ WITH q AS (
     SELECT to_tsquery('portalhub', $1) AS m, to_tsquery('portalhub', $2) AS a,
            CASE WHEN $3 <> '' THEN to_tsquery('portalhub', $3) END AS p,
            CASE WHEN $4 <> '' THEN to_tsquery('portalhub_exact', $4) END AS x,
-           ARRAY(SELECT to_tsquery('portalhub', alt) FROM unnest($16::text[]) alt) AS alts
+           ARRAY(SELECT to_tsquery('portalhub', alt) FROM unnest($16::text[]) alt) AS alts,
+           CASE WHEN $19 <> '' THEN to_tsquery('portalhub', $19) END AS cm,
+           CASE WHEN $20 <> '' THEN to_tsquery('portalhub', $20) END AS rm
 ), ct AS MATERIALIZED (
     SELECT d.tenant_id, d.content_id, d.locale FROM search_docs d, q
     WHERE d.head @@ q.m AND ($17 OR d.tsv @@ q.m) AND ` + searchFilters + `
@@ -125,7 +129,7 @@ WITH q AS (
     SELECT * FROM ct
     UNION
     (SELECT d.tenant_id, d.content_id, d.locale FROM search_docs d, q
-     WHERE (SELECT count(*) FROM ct) < $18 AND d.tsv @@ q.m AND ` + searchFilters + `
+     WHERE (SELECT count(*) FROM ct) < $18 AND {{match}} AND ` + searchFilters + `
      LIMIT $18)
 ), m AS MATERIALIZED (
     SELECT d.tenant_id, d.content_id, d.locale, d.published_at, d.head, d.exact
@@ -194,13 +198,58 @@ func groupRank(group []int) string {
 	return fmt.Sprintf("(%s) / %d", strings.Join(sums, " + "), len(sums))
 }
 
-// facetQuery returns what the counts need of every match (up to $2): its
-// owner, kind, category, locale and date.
+// facetQuery returns what the counts need of every match (up to $3): its
+// owner, kind, category, locale and date. $1 and $2 are the query's codes
+// and the rest of it (see matchCondition).
 const facetQuery = `
+WITH q AS (
+    SELECT CASE WHEN $1 <> '' THEN to_tsquery('portalhub', $1) END AS cm,
+           CASE WHEN $2 <> '' THEN to_tsquery('portalhub', $2) END AS rm
+)
 SELECT o.owner_id, d.tenant_id, d.content_id, d.kind, d.category, d.locale, d.published_at
-FROM (SELECT tenant_id, content_id, kind, category, locale, published_at FROM search_docs
-      WHERE tsv @@ to_tsquery('portalhub', $1) LIMIT $2) d
+FROM (SELECT d.tenant_id, d.content_id, d.kind, d.category, d.locale, d.published_at FROM search_docs d, q
+      WHERE {{match}} LIMIT $3) d
 JOIN tenant_owners o ON o.tenant_id = d.tenant_id`
+
+// matchCondition is the condition that a document d matches the query,
+// given q.cm (the codes, search.Query's CodeMatch) and q.rm (the rest): a
+// code is matched in the head vector, where Document puts codes with the
+// title, through its small index; the rest in the whole text. Matched as a
+// phrase in the whole text, a legal document's number (15 <-> 2024 <-> qd
+// <-> ubnd, words found everywhere) made PostgreSQL re-read every document
+// holding the words anywhere: past the statement timeout at 50,000 items
+// (issue 8 point 1).
+func matchCondition(q *search.Query) string {
+	var conds []string
+	if q.CodeMatch() != "" {
+		conds = append(conds, "d.head @@ q.cm")
+	}
+	if q.RestMatch() != "" {
+		conds = append(conds, "d.tsv @@ q.rm")
+	}
+	if len(conds) == 0 {
+		return "false"
+	}
+	return "(" + strings.Join(conds, " AND ") + ")"
+}
+
+// facetSQL is facetQuery for q, with its arguments.
+func facetSQL(q *search.Query) (string, []any) {
+	return strings.Replace(facetQuery, "{{match}}", matchCondition(q), 1),
+		[]any{q.CodeMatch(), q.RestMatch(), SearchCandidates}
+}
+
+// hitsSQL is searchQuery for p, with its arguments.
+func hitsSQL(p SearchParams, limit, offset int) (string, []any) {
+	q := p.Query
+	alts, group := q.Alternatives()
+	sql := strings.Replace(searchQuery, "{{groupRank}}", groupRank(group), 1)
+	sql = strings.Replace(sql, "{{match}}", matchCondition(q), 1)
+	return sql, []any{q.Match(), q.Any(), q.Phrase(), q.Exact(),
+		nullable(p.Tenant), nullable(p.Kind), nullable(p.Category), nullable(p.Locale),
+		nullableTime(p.From), nullableTime(p.To), p.PageLocale, limit, offset, SearchTitleCandidates, SearchRerank, alts,
+		!q.Excludes(), SearchOtherCandidates, q.CodeMatch(), q.RestMatch()}
+}
 
 // Search runs a search: one page of ranked results, the counts of every
 // filter value, and the best bets of the query. Its statements are cut off
@@ -307,13 +356,8 @@ func nullableTime(t time.Time) any {
 }
 
 func hits(ctx context.Context, tx pgx.Tx, p SearchParams, limit, offset int) ([]Hit, int, error) {
-	q := p.Query
-	alts, group := q.Alternatives()
-	sql := strings.Replace(searchQuery, "{{groupRank}}", groupRank(group), 1)
-	rows, err := tx.Query(ctx, sql, q.Match(), q.Any(), q.Phrase(), q.Exact(),
-		nullable(p.Tenant), nullable(p.Kind), nullable(p.Category), nullable(p.Locale),
-		nullableTime(p.From), nullableTime(p.To), p.PageLocale, limit, offset, SearchTitleCandidates, SearchRerank, alts,
-		!q.Excludes(), SearchOtherCandidates)
+	sql, args := hitsSQL(p, limit, offset)
+	rows, err := tx.Query(ctx, sql, args...)
 	if err != nil {
 		return nil, 0, err
 	}
@@ -331,7 +375,8 @@ func hits(ctx context.Context, tx pgx.Tx, p SearchParams, limit, offset int) ([]
 // applied (GOV.UK's rule: choosing a value never hides the others), and the
 // items found with every filter.
 func facets(ctx context.Context, tx pgx.Tx, p SearchParams) (Facets, int, bool, error) {
-	rows, err := tx.Query(ctx, facetQuery, p.Query.Match(), SearchCandidates)
+	sql, args := facetSQL(p.Query)
+	rows, err := tx.Query(ctx, sql, args...)
 	if err != nil {
 		return Facets{}, 0, false, err
 	}

@@ -34,6 +34,10 @@ type unit struct {
 	// anywhere says the tokens need not be adjacent: typed words that
 	// spell a synonym's form match as separate words too.
 	anywhere bool
+	// code says the unit is a code typed as one word, several tokens
+	// holding a number (a legal document's number 15/2024/QĐ-UBND, a
+	// service code): see CodeMatch.
+	code bool
 }
 
 // Query is a parsed search query: groups that must all match (each a word,
@@ -123,7 +127,7 @@ func Parse(raw string, syn *Synonyms) (*Query, error) {
 			break
 		}
 		units++
-		u := unit{toks: toks}
+		u := unit{toks: toks, code: !it.quoted && isCode(toks)}
 		if it.quoted || it.neg || it.orWithBefore || len(toks) > 1 {
 			plain = false
 		}
@@ -148,6 +152,20 @@ func Parse(raw string, syn *Synonyms) (*Query, error) {
 		q.groups = syn.expand(q.groups)
 	}
 	return q, nil
+}
+
+// isCode reports whether the tokens of one typed word are a code: several
+// of them, one at least all digits.
+func isCode(toks []Token) bool {
+	if len(toks) < 2 {
+		return false
+	}
+	for _, t := range toks {
+		if strings.Trim(t.Folded, "0123456789") == "" {
+			return true
+		}
+	}
+	return false
 }
 
 func isQuote(r rune) bool {
@@ -205,6 +223,41 @@ func (q *Query) Match() string {
 		parts = append(parts, "!"+renderUnit(u))
 	}
 	return strings.Join(parts, " & ")
+}
+
+// CodeMatch and RestMatch split Match for the index: CodeMatch is the
+// groups that are codes (a legal document's number typed as one word,
+// 15/2024/QĐ-UBND), each only one alternative, joined by AND, and
+// RestMatch everything else (other groups, the exclusions); either is ""
+// when there is none. Codes are indexed with the title (weight A of the
+// head vector, see Document), so a code is matched there: as a phrase of
+// lexemes found everywhere (15 <-> 2024 <-> qd <-> ubnd) in the whole
+// text it would make PostgreSQL re-read every document holding the four
+// words anywhere (issue 8 point 1). A code that only the body of a
+// document cites does not find it.
+func (q *Query) CodeMatch() string {
+	codes, _ := q.split()
+	return strings.Join(codes, " & ")
+}
+
+// RestMatch: see CodeMatch.
+func (q *Query) RestMatch() string {
+	_, rest := q.split()
+	return strings.Join(rest, " & ")
+}
+
+func (q *Query) split() (codes, rest []string) {
+	for _, g := range q.groups {
+		if len(g) == 1 && g[0].code && !g[0].anywhere {
+			codes = append(codes, renderUnit(g[0]))
+		} else {
+			rest = append(rest, renderGroup(g))
+		}
+	}
+	for _, u := range q.not {
+		rest = append(rest, "!"+renderUnit(u))
+	}
+	return codes, rest
 }
 
 // Any is the query's lexemes joined by OR (exclusions left out): ranking

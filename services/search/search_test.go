@@ -165,3 +165,31 @@ func TestPrepare(t *testing.T) {
 		t.Errorf("ExactB, ExactD = %q, %q: want tone marks placed one way", p.ExactB, p.ExactD)
 	}
 }
+
+// TestCodeMatch: a code typed as one word (a legal document's number) is
+// matched apart from the rest of the query, which hubread matches in the
+// head vector's index (issue 8 point 1); quoted phrases and plain words
+// are not codes.
+func TestCodeMatch(t *testing.T) {
+	for _, c := range []struct{ raw, codes, rest string }{
+		{"15/2024/QĐ-UBND", "('15' <-> '2024' <-> 'qd' <-> 'ubnd')", ""},
+		{"15/2024/qd-ubnd", "('15' <-> '2024' <-> 'qd' <-> 'ubnd')", ""},
+		{"QĐ 15/2024", "('15' <-> '2024')", "'qd'"},
+		{"15/2024/QĐ-UBND -huy", "('15' <-> '2024' <-> 'qd' <-> 'ubnd')", "!'huy'"},
+		{"15 2024", "", "'15' & '2024'"},
+		{`"nam 2024"`, "", "('nam' <-> '2024')"},
+		{"covid-19 OR 15/2024", "", "(('covid' <-> '19') | ('15' <-> '2024'))"},
+		{"thu-tuc", "", "('thu' <-> 'tuc')"},
+	} {
+		q, err := Parse(c.raw, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := q.CodeMatch(); got != c.codes {
+			t.Errorf("Parse(%q).CodeMatch() = %q, want %q", c.raw, got, c.codes)
+		}
+		if got := q.RestMatch(); got != c.rest {
+			t.Errorf("Parse(%q).RestMatch() = %q, want %q", c.raw, got, c.rest)
+		}
+	}
+}
