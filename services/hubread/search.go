@@ -558,9 +558,10 @@ func (s *Store) Suggest(ctx context.Context, raw string, syn *search.Synonyms, f
 		if err != nil || q.Empty() {
 			return nil
 		}
+		// Counted as Search counts (facetSQL): found is its count.
 		var n int
-		if err := tx.QueryRow(ctx, `SELECT count(*) FROM (SELECT FROM search_docs WHERE tsv @@ to_tsquery('portalhub', $1) LIMIT $2) m`,
-			q.Match(), SearchCandidates).Scan(&n); err != nil {
+		sql, args := facetSQL(q)
+		if err := tx.QueryRow(ctx, `SELECT count(*) FROM (`+sql+`) m`, args...).Scan(&n); err != nil {
 			return err
 		}
 		if n > found && n >= 3 {
