@@ -76,7 +76,9 @@ func (s *Server) sitemapFile(c *gin.Context) error {
 	num, ok := strings.CutPrefix(file, sitemapItemsPrefix)
 	num, ok2 := strings.CutSuffix(num, ".xml")
 	n, err := strconv.Atoi(num)
-	if !ok || !ok2 || err != nil || n < 1 || strconv.Itoa(n) != num {
+	// An index lists at most sitemap.MaxURLs sitemaps; a larger number
+	// would also overflow the offset below.
+	if !ok || !ok2 || err != nil || n < 1 || n > sitemap.MaxURLs || strconv.Itoa(n) != num {
 		return errNotFound
 	}
 	return s.cached(c, func(ctx context.Context) (*pagecache.Render, error) {

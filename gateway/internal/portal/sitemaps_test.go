@@ -100,7 +100,10 @@ func TestSitemaps(t *testing.T) {
 	if !slices.Equal(all, wantAll) {
 		t.Errorf("sitemaps list %q, want %q", all, wantAll)
 	}
-	for _, path := range []string{"/sitemap/items-4.xml", "/sitemap/items-0.xml", "/sitemap/items-01.xml", "/sitemap/x.xml"} {
+	// A number whose offset overflows (it was a negative OFFSET, a 500)
+	// names no sitemap either.
+	for _, path := range []string{"/sitemap/items-4.xml", "/sitemap/items-0.xml", "/sitemap/items-01.xml", "/sitemap/x.xml",
+		"/sitemap/items-9223372036854775807.xml", "/sitemap/items-4611686018427387905.xml"} {
 		if res, _ := e.do(t, http.MethodGet, path); res.StatusCode != http.StatusNotFound {
 			t.Errorf("%s: %d, want 404", path, res.StatusCode)
 		}
