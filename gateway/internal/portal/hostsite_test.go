@@ -75,6 +75,12 @@ func TestTenantHost(t *testing.T) {
 	if res, _ := e.get(t, "/vi/sotttt/le-hoi-bien", "Host", own); res.StatusCode != 301 || res.Header.Get("Location") != "/vi/le-hoi-bien" {
 		t.Errorf("the provincial path on the tenant's host: %d %q", res.StatusCode, res.Header.Get("Location"))
 	}
+	// An item's address with a final slash loses it in one step on the
+	// tenant's host (it was sent to the provincial path first, a second
+	// redirect).
+	if res, _ := e.get(t, "/vi/le-hoi-bien/", "Host", own); res.StatusCode != 301 || res.Header.Get("Location") != "/vi/le-hoi-bien" {
+		t.Errorf("an item with a final slash on the tenant's host: %d %q", res.StatusCode, res.Header.Get("Location"))
+	}
 	// Sub-portals without a host of their own stay on the provincial host.
 	if res, _ := e.get(t, "/vi/nhatrang/"); res.StatusCode != 200 {
 		t.Errorf("a sub-portal without a host: %d", res.StatusCode)

@@ -52,6 +52,14 @@ func localPath(p string) (string, bool) {
 // query a raw query string or ""), or the 404 page when the path is not
 // safe in a Location header (see localPath).
 func (s *Server) redirectLocal(c *gin.Context, code int, p, query string) {
+	if site, ok := siteOf(c.Request); ok {
+		// On a tenant's host, its pages' paths lack its id (hostsite.go).
+		if lang, rest, ok := langPath(p); ok {
+			if after, ok := strings.CutPrefix(rest, site.tenant+"/"); ok {
+				p = "/" + lang + "/" + after
+			}
+		}
+	}
 	loc, ok := localPath(p)
 	if !ok {
 		s.errorPage(c, errNotFound)
