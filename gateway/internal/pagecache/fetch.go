@@ -111,6 +111,9 @@ func (c *Cache) Fetch(ctx context.Context, key string, render func(context.Conte
 	}
 	c.misses.Inc()
 	f, source := c.flights[key], Shared
+	if f != nil && c.overtaken(key, f, now) {
+		f = nil // its answer would be older than this visitor may get
+	}
 	if f == nil {
 		f, source = c.start(ctx, key, render, now), Rendered
 	} else {
@@ -163,6 +166,22 @@ func (c *Cache) lookup(ctx context.Context, key string, render func(context.Cont
 	c.lru.MoveToFront(el)
 	c.stale.Inc()
 	return Answer{Page: e.page, Source: Stale}, true
+}
+
+// overtaken reports whether the render in flight f of an aggregate page
+// is too old to answer a visitor who may not get a stale page: it began
+// more than MaxStale ago and an event for the page came after it began, so
+// its answer would miss an event older than MaxStale. The visitor gets a
+// new render instead (one per MaxStale at most: the new one began now);
+// the old one still answers its own waiters. Without this, a render slower
+// than MaxStale stretched the bound by its own duration.
+func (c *Cache) overtaken(key string, f *flight, now time.Time) bool {
+	el, ok := c.entries[key]
+	if !ok {
+		return false
+	}
+	e := el.Value.(*entry)
+	return !e.item && now.Sub(f.began) > c.cfg.MaxStale && c.invalidatedSince(e.tags, f.gen)
 }
 
 // start begins a render of key in the background.
@@ -233,6 +252,9 @@ func (c *Cache) store(key string, r *Render, f *flight) bool {
 	}
 	if !r.ExpiresAt.IsZero() && !c.cfg.Now().Before(r.ExpiresAt) {
 		return false // already past the time it depends on
+	}
+	if el, ok := c.entries[key]; ok && el.Value.(*entry).renderedAt.After(f.began) {
+		return false // an overtaken render: a later one is stored already
 	}
 	invalidated := c.invalidatedSince(r.Tags, f.gen)
 	switch {

@@ -226,6 +226,51 @@ func TestRenderDuringEvent(t *testing.T) {
 	}
 }
 
+// A render slower than MaxStale does not stretch the bound: a visitor who
+// comes more than MaxStale after an event that arrived while a render was
+// running does not get that render's answer (it began before the event)
+// but a new render's. The slow render, being older, does not replace the
+// newer page when it ends.
+func TestSlowRenderOvertaken(t *testing.T) {
+	clk := newClock()
+	c := newCache(t, clk)
+	key := "/vi/"
+	var n atomic.Int64
+	slowBegan, release := make(chan struct{}), make(chan struct{})
+	render := func(context.Context) (*Render, error) {
+		i := n.Add(1)
+		if i == 2 { // the slow one
+			close(slowBegan)
+			<-release
+		}
+		return &Render{Page: &Page{Status: 200, Body: []byte("home " + strconv.FormatInt(i, 10))}, Tags: []Tag{AnyContent}}, nil
+	}
+	fetch(t, c, key, render) // home 1, stored
+
+	// An event; MaxStale later a visitor is served home 1 stale and starts
+	// render 2, which hangs; a second event arrives while it runs.
+	c.Invalidate(AnyContent)
+	clk.Advance(time.Second)
+	if a := fetch(t, c, key, render); a.Source != Stale || string(a.Page.Body) != "home 1" {
+		t.Fatalf("at MaxStale: %v", a)
+	}
+	<-slowBegan
+	c.Invalidate(AnyContent)
+	clk.Advance(time.Second + time.Millisecond)
+	// More than MaxStale after the second event: not render 2's answer.
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second) // joining render 2 would wait for ever
+	defer cancel()
+	if a, err := c.Fetch(ctx, key, render); err != nil || a.Source != Rendered || string(a.Page.Body) != "home 3" {
+		close(release)
+		t.Fatalf("more than MaxStale after an event, during a slow render: %v %v, want home 3 rendered", a, err)
+	}
+	close(release)
+	waitIdle(t, c, key)
+	if a := fetch(t, c, key, render); a.Source != Hit || string(a.Page.Body) != "home 3" {
+		t.Errorf("after the slow render ended: %v, want home 3 kept", a)
+	}
+}
+
 // Pages are re-rendered MaxAge after their render began, without any event.
 func TestMaxAge(t *testing.T) {
 	clk := newClock()
