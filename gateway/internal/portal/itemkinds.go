@@ -57,9 +57,7 @@ func (a detailAdder) mail(id, addr string) {
 // time it stops being true (zero: none).
 func (s *Server) kindPage(ctx context.Context, v *itemView, lang string, it *hubread.Item, cats []hubread.Category) ([]pagecache.Tag, time.Time, error) {
 	doc := it.Doc
-	if standingCategories[doc.GetCategory()] {
-		v.Body, v.TOC = headingsTOC(v.Body)
-	}
+	v.Body, v.TOC = prepareBody(v.Body, v.L.T("body.table_region"), standingCategories[doc.GetCategory()])
 	add := detailAdder{v: v}
 	switch d := doc.GetDetails().(type) {
 	case *pb.ContentItem_LegalDocument:

@@ -1,7 +1,6 @@
 package portal
 
 import (
-	"html/template"
 	"strconv"
 	"strings"
 	"unicode/utf8"
@@ -36,32 +35,20 @@ const minTOC = 2
 // maxIDRunes bounds the words of a heading's id.
 const maxIDRunes = 60
 
-// headingsTOC gives the body's h2 and h3 elements ids and returns the body
-// with them and its table of contents (nil when the body has fewer than
-// minTOC headings, and then the body unchanged).
-func headingsTOC(body template.HTML) (template.HTML, []tocEntry) {
-	ctx := &html.Node{Type: html.ElementNode, Data: "div", DataAtom: atom.Div}
-	nodes, err := html.ParseFragment(strings.NewReader(string(body)), ctx)
-	if err != nil {
-		return body, nil
+// headingsTOC gives the h2 and h3 elements below root ids and returns the
+// table of contents (nil when there are fewer than minTOC headings, and
+// then no id is added).
+func headingsTOC(root *html.Node) []tocEntry {
+	type heading struct {
+		n    *html.Node
+		text string
 	}
-	var toc []tocEntry
-	count := 0 // headings met
-	used := map[string]bool{}
+	var headings []heading
 	var walk func(n *html.Node)
 	walk = func(n *html.Node) {
 		if n.Type == html.ElementNode && (n.DataAtom == atom.H2 || n.DataAtom == atom.H3) {
-			text := strings.Join(strings.Fields(nodeText(n)), " ")
-			if text != "" {
-				id := headingID(text, used)
-				n.Attr = append(withoutAttr(n.Attr, "id"), html.Attribute{Key: "id", Val: id})
-				e := tocEntry{Text: text, Href: "#" + id}
-				if last := len(toc) - 1; n.DataAtom == atom.H3 && last >= 0 {
-					toc[last].Sub = append(toc[last].Sub, e)
-				} else {
-					toc = append(toc, e)
-				}
-				count++
+			if text := strings.Join(strings.Fields(nodeText(n)), " "); text != "" {
+				headings = append(headings, heading{n, text})
 			}
 			return
 		}
@@ -69,19 +56,23 @@ func headingsTOC(body template.HTML) (template.HTML, []tocEntry) {
 			walk(c)
 		}
 	}
-	for _, n := range nodes {
-		walk(n)
+	walk(root)
+	if len(headings) < minTOC {
+		return nil
 	}
-	if count < minTOC {
-		return body, nil
-	}
-	var b strings.Builder
-	for _, n := range nodes {
-		if err := html.Render(&b, n); err != nil {
-			return body, nil
+	var toc []tocEntry
+	used := map[string]bool{}
+	for _, h := range headings {
+		id := headingID(h.text, used)
+		h.n.Attr = append(withoutAttr(h.n.Attr, "id"), html.Attribute{Key: "id", Val: id})
+		e := tocEntry{Text: h.text, Href: "#" + id}
+		if last := len(toc) - 1; h.n.DataAtom == atom.H3 && last >= 0 {
+			toc[last].Sub = append(toc[last].Sub, e)
+		} else {
+			toc = append(toc, e)
 		}
 	}
-	return template.HTML(b.String()), toc // #nosec: rendered from the sanitised body's own nodes
+	return toc
 }
 
 // headingID is the id of a heading with the text: its folded words, made
