@@ -1,6 +1,7 @@
 package portal_test
 
 import (
+	"encoding/xml"
 	"net/http"
 	"strings"
 	"testing"
@@ -49,5 +50,37 @@ func TestSitemapsOnTenantHostWithPublicURL(t *testing.T) {
 	}
 	if _, body := e.do(t, http.MethodGet, "/robots.txt", "Host", own); !strings.Contains(string(body), "Sitemap: "+ownOrigin+"/sitemap.xml") {
 		t.Errorf("robots.txt on the tenant's host:\n%s", body)
+	}
+}
+
+// A tenant's host describes itself as the search engine to add: its
+// OpenSearch description's searches go to that host, not the provincial
+// one (with a public URL set, the request's origin is always the
+// provincial portal's).
+func TestOpenSearchOnTenantHostWithPublicURL(t *testing.T) {
+	e := newEnvWith(t, func(c *portal.Config) { c.PublicURL = "https://khanhhoa.gov.vn" })
+	seedFeeds(t, e)
+	e.exec(t, `INSERT INTO tenant_hosts (host, tenant_id, is_primary) VALUES ('sotttt.khanhhoa.gov.vn', 'sotttt', true)`)
+	e.tenantsChanged(t)
+	type description struct {
+		URLs []struct {
+			Template string `xml:"template,attr"`
+		} `xml:"Url"`
+	}
+	for host, origin := range map[string]string{"sotttt.khanhhoa.gov.vn": "https://sotttt.khanhhoa.gov.vn",
+		"khanhhoa.gov.vn": "https://khanhhoa.gov.vn"} {
+		var d description
+		res, body := e.do(t, http.MethodGet, "/opensearch.xml?lang=vi", "Host", host)
+		if err := xml.Unmarshal(body, &d); err != nil || res.StatusCode != http.StatusOK {
+			t.Fatalf("%s: %d %v", host, res.StatusCode, err)
+		}
+		if len(d.URLs) == 0 {
+			t.Fatalf("%s: no Url in the description", host)
+		}
+		for _, u := range d.URLs {
+			if !strings.HasPrefix(u.Template, origin+"/") {
+				t.Errorf("%s: template %s", host, u.Template)
+			}
+		}
 	}
 }

@@ -19,7 +19,7 @@ func (s *Server) openSearch(c *gin.Context) error {
 		lang = i18n.Default
 	}
 	l := s.cfg.Catalog.For(lang)
-	origin := s.origin(c.Request)
+	origin := s.ownOrigin(c.Request) // a tenant's host: its own searches
 	type url struct {
 		Type     string `xml:"type,attr"`
 		Method   string `xml:"method,attr,omitempty"`
