@@ -14,7 +14,6 @@ import (
 	"time"
 	_ "time/tzdata" // Asia/Ho_Chi_Minh without the host's zoneinfo
 
-	"github.com/jackc/pgx/v5/pgxpool"
 	"github.com/nats-io/nats.go"
 	"github.com/rs/zerolog"
 
@@ -64,6 +63,8 @@ func main() {
 		"hub PostgreSQL URL of the primary, as portalhub_gateway, where searches that found nothing are counted (search_misses); empty: DATABASE_URL (set it when DATABASE_URL is a replica)")
 	set.Duration(&cfg.SearchStatsEvery, "GATEWAY_SEARCH_STATS_EVERY", 30*time.Second,
 		"how often the counts of searches that found nothing are written")
+	set.Duration(&cfg.StatementTimeout, "GATEWAY_STATEMENT_TIMEOUT", 5*time.Second,
+		"longest a database statement of the gateway may run (PostgreSQL statement_timeout on each connection; 0: none); a page whose query is cut off is an error page, not a held connection")
 	lifecycle.DeclareHTTPTimeouts(set, &cfg.HTTP)
 	set.MustParse(os.Args[1:])
 
@@ -79,7 +80,7 @@ type settings struct {
 	Addr, DatabaseURL, NATSURL, ReadyFile, TemplateDir string
 	NATSNKeyFile, NATSCAFile                           string
 	SearchStatsURL                                     string
-	SearchStatsEvery                                   time.Duration
+	SearchStatsEvery, StatementTimeout                 time.Duration
 	PublicURL, Hosts, TrustedProxies                   string
 	Dev, Adverts                                       bool
 	CacheMB                                            int
@@ -96,7 +97,7 @@ func run(log zerolog.Logger, cfg settings) error {
 	ctx, stop := lifecycle.SignalContext()
 	defer stop()
 
-	pool, err := pgxpool.New(ctx, cfg.DatabaseURL)
+	pool, err := openPool(ctx, cfg.DatabaseURL, cfg.StatementTimeout)
 	if err != nil {
 		return err
 	}
@@ -133,7 +134,7 @@ func run(log zerolog.Logger, cfg settings) error {
 	if statsURL == "" {
 		statsURL = cfg.DatabaseURL
 	}
-	statsPool, err := pgxpool.New(ctx, statsURL)
+	statsPool, err := openPool(ctx, statsURL, cfg.StatementTimeout)
 	if err != nil {
 		return err
 	}
