@@ -18,7 +18,8 @@ import (
 // have one canonical URL, on its primary host; the provincial host's
 // /{lang}/{tenant}/... answers 301 there (decided over serving both with a
 // canonical link: one URL per page for visitors, caches and search
-// engines).
+// engines). A secondary host (tenant_hosts.is_primary false) answers 301
+// to the same path and query on the primary.
 //
 // How: before routing, a request on a tenant's host has its path
 // rewritten to the provincial one (/{lang}/{tenant}/...), so every handler
@@ -63,6 +64,13 @@ func (s *Server) hostRoute(w http.ResponseWriter, r *http.Request) *http.Request
 	name, port, _ := splitHost(r.Host)
 	seg, after, _ := strings.Cut(rest, "/")
 	if id, onSite := reg.hosts[name]; onSite {
+		if primary := reg.tenants[id].PrimaryHost(); name != primary &&
+			(r.Method == http.MethodGet || r.Method == http.MethodHead) {
+			// A secondary host: the same page on the primary, one URL per
+			// page (docs/ARCHITECTURE.md "Gateway URLs").
+			s.redirectHost(w, r, s.siteOrigin(r, primary, port), r.URL.Path)
+			return nil
+		}
 		if seg == id { // its provincial path on its own host: drop the id
 			s.redirectHost(w, r, "", "/"+lang+"/"+after)
 			return nil

@@ -55,10 +55,35 @@ func TestTenantHost(t *testing.T) {
 	if got := texts(doc, "nav.breadcrumbs li"); len(got) != 3 || got[1] != "Sở Thông tin và Truyền thông" {
 		t.Errorf("section on the tenant's host: breadcrumbs %v", got)
 	}
-	// A secondary host serves the site too, canonical on the primary.
-	_, doc = e.get(t, "/vi/le-hoi-bien", "Host", "tttt.localhost:"+u.Port())
-	if got := attr(doc, "link[rel=canonical]", "href"); got != ownOrigin+"/vi/le-hoi-bien" {
-		t.Errorf("canonical on a secondary host = %q, want the primary's", got)
+	// A secondary host answers 301 to the same page on the primary: one
+	// URL per page (docs/ARCHITECTURE.md "Gateway URLs").
+	for _, path := range []string{"/vi/le-hoi-bien", "/vi/?x=1", "/vi/tin-tuc-su-kien/", "/vi/search?q=a&tenant=sotttt"} {
+		res, _ := e.get(t, path, "Host", "tttt.localhost:"+u.Port())
+		if res.StatusCode != 301 || res.Header.Get("Location") != ownOrigin+path {
+			t.Errorf("secondary host %s: %d %q, want 301 to %s", path, res.StatusCode, res.Header.Get("Location"), ownOrigin+path)
+		}
+	}
+	// A section's address without its final slash gains it, on the
+	// provincial host and the tenant's (it was a 404); an item's slug
+	// stays as it is.
+	for _, c := range []struct{ host, path, want string }{
+		{"", "/vi/van-ban-phap-luat", "/vi/van-ban-phap-luat/"},
+		{"", "/vi/nhatrang/van-ban-phap-luat?page=2", "/vi/nhatrang/van-ban-phap-luat/?page=2"},
+		{"", "/en/nhatrang/van-ban-phap-luat", "/en/nhatrang/legal-documents/"},
+		{"", "/vi/sotttt/van-ban-phap-luat", ownOrigin + "/vi/van-ban-phap-luat"},
+		{own, "/vi/van-ban-phap-luat", "/vi/van-ban-phap-luat/"},
+	} {
+		h := []string{}
+		if c.host != "" {
+			h = []string{"Host", c.host}
+		}
+		res, _ := e.get(t, c.path, h...)
+		if res.StatusCode != 301 || res.Header.Get("Location") != c.want {
+			t.Errorf("section without its slash %s on %q: %d %q, want 301 to %s", c.path, c.host, res.StatusCode, res.Header.Get("Location"), c.want)
+		}
+	}
+	if res, _ := e.get(t, "/vi/le-hoi-bien", "Host", own); res.StatusCode != 200 {
+		t.Errorf("an item on the tenant's host after the section check: %d", res.StatusCode)
 	}
 
 	for path, want := range map[string]string{

@@ -49,7 +49,8 @@ func (s *Server) tenant(ctx context.Context, id string) (hubread.Tenant, error) 
 	return s.cfg.Store.Tenant(ctx, id)
 }
 
-// item answers /{lang}/{tenant}/{slug}: the item's page (also when
+// item answers /{lang}/{tenant}/{slug}: 301 to the section when slug is
+// a category's (in any language), else the item's page (also when
 // withdrawn, with a notice), 301 to the current URL for an old or
 // other-locale slug, 301 to the successor of a redirected item, 410 for a
 // gone item, and 451 with the hub's reason for an item the hub took down.
@@ -59,6 +60,16 @@ func (s *Server) item(c *gin.Context) error {
 		return err
 	}
 	tenant, slug, origin := c.Param("tenant"), c.Param("slug"), s.origin(c.Request)
+	// A category's slug here is the sub-portal's section without its final
+	// slash: 301 to the section, in the request's language.
+	cats, err := s.categories(c.Request.Context())
+	if err != nil {
+		return err
+	}
+	if cat, _, ok := categoryBySlug(cats, lang, slug); ok {
+		s.redirectLocal(c, http.StatusMovedPermanently, "/"+lang+"/"+tenant+"/"+cat.Slug(lang)+"/", c.Request.URL.RawQuery)
+		return nil
+	}
 	return s.cached(c, func(ctx context.Context) (*pagecache.Render, error) {
 		look, err := s.cfg.Store.ItemBySlug(ctx, tenant, lang, slug)
 		if err != nil {
