@@ -15,6 +15,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"net/url"
 	"os"
 	"path/filepath"
 
@@ -110,7 +111,7 @@ func printURLs(w io.Writer, f *federation.Federation, opts federation.Options) {
 	fmt.Fprintf(w, "  Provincial portal      %s/vi/   (English %s/en/, Русский %s/ru/)\n", f.Gateway, f.Gateway, f.Gateway)
 	for _, t := range opts.Tenants {
 		sp := f.SubPortals[t.ID]
-		fmt.Fprintf(w, "  %-22s %s/vi/%s/\n", t.NameVI, f.Gateway, t.ID)
+		fmt.Fprintf(w, "  %-22s %s/vi/\n", t.NameVI, siteURL(f.Gateway, t))
 		fmt.Fprintf(w, "  %-22s back office %s/   (API token in var/credentials/%s.api-token)\n", "", sp.URL, t.ID)
 	}
 	fmt.Fprintf(w, "\n  Back-office demo accounts, on every sub-portal, password %s:\n", f.DemoPassword)
@@ -130,4 +131,24 @@ func printURLs(w io.Writer, f *federation.Federation, opts federation.Options) {
 func fileExists(path string) bool {
 	st, err := os.Stat(path)
 	return err == nil && st.Mode().IsRegular()
+}
+
+// siteURL is where a sub-portal's site is: on its own host name when it has
+// one (names under localhost reach this machine; the gateway's provincial
+// paths of such a tenant answer 301 there), else under the gateway's
+// address.
+func siteURL(gateway string, t federation.Tenant) string {
+	if len(t.Hosts) == 0 {
+		return gateway + "/" + t.ID
+	}
+	u, err := url.Parse(gateway)
+	if err != nil {
+		return gateway + "/" + t.ID
+	}
+	if port := u.Port(); port != "" {
+		u.Host = t.Hosts[0] + ":" + port
+	} else {
+		u.Host = t.Hosts[0]
+	}
+	return u.String()
 }

@@ -1,0 +1,23 @@
+package main
+
+import (
+	"testing"
+
+	"github.com/portalhub/portalhub/services/internal/federation"
+)
+
+func TestSiteURL(t *testing.T) {
+	for _, tt := range []struct {
+		gateway string
+		tenant  federation.Tenant
+		want    string
+	}{
+		{"http://localhost:8080", federation.Tenant{ID: "vp-ubnd"}, "http://localhost:8080/vp-ubnd"},
+		{"http://localhost:8080", federation.Tenant{ID: "so-du-lich", Hosts: []string{"sodulich.localhost"}}, "http://sodulich.localhost:8080"},
+		{"https://khanhhoa.gov.vn", federation.Tenant{ID: "so-du-lich", Hosts: []string{"sodulich.khanhhoa.gov.vn"}}, "https://sodulich.khanhhoa.gov.vn"},
+	} {
+		if got := siteURL(tt.gateway, tt.tenant); got != tt.want {
+			t.Errorf("siteURL(%s, %v) = %s, want %s", tt.gateway, tt.tenant.Hosts, got, tt.want)
+		}
+	}
+}
