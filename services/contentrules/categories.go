@@ -1,6 +1,8 @@
 package contentrules
 
 import (
+	"fmt"
+	"maps"
 	"slices"
 	"strings"
 
@@ -8,11 +10,20 @@ import (
 )
 
 // Categories is the hub's category code list as the rules need it: for each
-// code, the kinds of content the category admits. The hub builds it from its
-// categories table; a sub-portal from the last ListCategories answer it
-// kept. A nil Categories is no list at all: it accepts every non-empty code
-// with every kind (a sub-portal that never reached the hub; the hub decides).
-type Categories map[string][]pb.ContentKind
+// code, the kinds of content the category admits and its section's slugs.
+// The hub builds it from its categories table; a sub-portal from the last
+// ListCategories answer it kept. A nil Categories is no list at all: it
+// accepts every non-empty code with every kind and every slug (a sub-portal
+// that never reached the hub; the hub decides).
+type Categories map[string]Category
+
+// Category is one code of the list.
+type Category struct {
+	// Kinds are the kinds of content the category admits.
+	Kinds []pb.ContentKind
+	// Slugs are its section's slugs by locale, which no item may take.
+	Slugs map[string]string
+}
 
 // CategoriesOf returns the rules' view of a list as ListCategories answers
 // it, or nil for an empty list.
@@ -22,9 +33,36 @@ func CategoriesOf(list []*pb.Category) Categories {
 	}
 	c := make(Categories, len(list))
 	for _, cat := range list {
-		c[cat.GetCode()] = slices.Clone(cat.GetKinds())
+		c[cat.GetCode()] = Category{Kinds: slices.Clone(cat.GetKinds()), Slugs: maps.Clone(cat.GetSlugs())}
 	}
 	return c
+}
+
+// sectionOf returns the code of the category whose section slug, in any
+// locale, is slug, and that locale (the first in code order, then vi, en,
+// ru, so that the refusal's text does not change from call to call).
+func (cats Categories) sectionOf(slug string) (code, locale string, ok bool) {
+	for _, code := range slices.Sorted(maps.Keys(cats)) {
+		for _, loc := range locales {
+			if cats[code].Slugs[loc] == slug {
+				return code, loc, true
+			}
+		}
+	}
+	return "", "", false
+}
+
+// checkSectionSlug refuses an item's slug that is a section's
+// (SLUG_RESERVED): on a sub-portal site /{lang}/{tenant}/{slug} answers
+// with the section, so the item could never be reached.
+func (c *checker) checkSectionSlug(field, slug string, cats Categories) {
+	code, loc, ok := cats.sectionOf(slug)
+	if !ok {
+		return
+	}
+	c.add(field, ReasonSlugReserved,
+		fmt.Sprintf("slug %q is the address of the section of category %q (%s): the portal would show the section, not the item; choose another slug", slug, code, loc),
+		fmt.Sprintf("Đường dẫn (slug) %q trùng với đường dẫn của chuyên mục %q (%s): cổng sẽ mở chuyên mục chứ không mở nội dung này; hãy chọn đường dẫn khác", slug, code, loc))
 }
 
 // checkCategory refuses an unknown category (UNKNOWN_CATEGORY) and one that
@@ -38,7 +76,8 @@ func (c *checker) checkCategory(code string, kind pb.ContentKind, cats Categorie
 	if cats == nil {
 		return
 	}
-	kinds, ok := cats[code]
+	cat, ok := cats[code]
+	kinds := cat.Kinds
 	_, knownKind := detailsField[kind] // an unknown kind is UNKNOWN_KIND already
 	switch {
 	case !ok:

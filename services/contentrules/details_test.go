@@ -14,7 +14,7 @@ var everyKind = func() Categories {
 	for k := range detailsField {
 		kinds = append(kinds, k)
 	}
-	return Categories{"news": kinds}
+	return Categories{"news": {Kinds: kinds}}
 }()
 
 func schedule() *pb.ContentItem {

@@ -276,7 +276,10 @@ func translationPathAt(l protoreflect.List, i int) string {
 	return fmt.Sprintf("item.translations[%d]", i)
 }
 
-func knownLocale(l string) bool { return l == "vi" || l == "en" || l == "ru" }
+func knownLocale(l string) bool { return slices.Contains(locales, l) }
+
+// locales are the hub's locales, in the order the portal lists them.
+var locales = []string{"vi", "en", "ru"}
 
 // maxRunes is the length limit of a string field in code points, or 0 for
 // body_html, whose limit is in bytes after sanitising.

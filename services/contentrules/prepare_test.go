@@ -19,10 +19,12 @@ const sha = "9f86d081884c7d659a2feb1d5c9a8d6fd97a0f4f2c3e4e1d8d8f3a1a3d3e0c4b"
 // each kind below share one category, and only legal documents under
 // "legal".
 var testCategories = Categories{
-	"news": {pb.ContentKind_CONTENT_KIND_ARTICLE, pb.ContentKind_CONTENT_KIND_PAGE, pb.ContentKind_CONTENT_KIND_LEGAL_DOCUMENT,
+	"news": {Kinds: []pb.ContentKind{pb.ContentKind_CONTENT_KIND_ARTICLE, pb.ContentKind_CONTENT_KIND_PAGE, pb.ContentKind_CONTENT_KIND_LEGAL_DOCUMENT,
 		pb.ContentKind_CONTENT_KIND_PUBLIC_SERVICE, pb.ContentKind_CONTENT_KIND_PROCUREMENT_NOTICE, pb.ContentKind_CONTENT_KIND_DATASET,
 		pb.ContentKind_CONTENT_KIND_ORGANISATION_UNIT, pb.ContentKind_CONTENT_KIND_DIRECTORY_ENTRY, pb.ContentKind_CONTENT_KIND_EXTERNAL_LINK},
-	"legal": {pb.ContentKind_CONTENT_KIND_LEGAL_DOCUMENT},
+		Slugs: map[string]string{"vi": "tin-tuc-su-kien", "en": "news", "ru": "novosti"}},
+	"legal": {Kinds: []pb.ContentKind{pb.ContentKind_CONTENT_KIND_LEGAL_DOCUMENT},
+		Slugs: map[string]string{"vi": "van-ban-phap-luat", "en": "legal-documents", "ru": "pravovye-dokumenty"}},
 }
 
 // article returns a valid ARTICLE item; tests change one thing at a time.

@@ -32,6 +32,7 @@ const (
 	ReasonInvalidSuccessor     = "INVALID_SUCCESSOR"
 	ReasonSuccessorNotFound    = "SUCCESSOR_NOT_FOUND"
 	ReasonSlugTaken            = "SLUG_TAKEN"
+	ReasonSlugReserved         = "SLUG_RESERVED"
 	ReasonVersionConflict      = "VERSION_CONFLICT"
 	ReasonBlobMissing          = "BLOB_MISSING"
 	ReasonBlobMismatch         = "BLOB_MISMATCH"
@@ -70,6 +71,7 @@ var reasonCodes = []struct {
 	{ReasonInvalidSuccessor, codes.InvalidArgument},
 	{ReasonSuccessorNotFound, codes.FailedPrecondition},
 	{ReasonSlugTaken, codes.AlreadyExists},
+	{ReasonSlugReserved, codes.InvalidArgument},
 	{ReasonVersionConflict, codes.AlreadyExists},
 	{ReasonBlobMissing, codes.FailedPrecondition},
 	{ReasonBlobMismatch, codes.InvalidArgument},

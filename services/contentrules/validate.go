@@ -44,7 +44,7 @@ func validate(it *pb.ContentItem, cats Categories) []Violation {
 
 	v.checkCategory(it.GetCategory(), it.GetKind(), cats)
 
-	v.translations(it.GetTranslations())
+	v.translations(it.GetTranslations(), cats)
 	v.legacyText(it.GetTranslations())
 
 	if n := len(it.GetAuthors()); n > MaxAuthors {
@@ -95,7 +95,7 @@ func (c *checker) format(field, labelVI, wantEN, wantVI string) {
 		capitalise(labelVI)+" không đúng định dạng: "+wantVI)
 }
 
-func (c *checker) translations(trs []*pb.Translation) {
+func (c *checker) translations(trs []*pb.Translation, cats Categories) {
 	seen := map[string]bool{}
 	for i, tr := range trs {
 		p := translationPath(trs, i)
@@ -121,6 +121,8 @@ func (c *checker) translations(trs []*pb.Translation) {
 			c.required(p+".slug", "đường dẫn (slug)")
 		case !slugRE.MatchString(s):
 			c.format(p+".slug", "đường dẫn (slug)", "[a-z0-9-]", "chỉ gồm a-z, 0-9 và dấu gạch ngang")
+		default:
+			c.checkSectionSlug(p+".slug", s, cats)
 		}
 	}
 	if !seen["vi"] {

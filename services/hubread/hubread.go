@@ -188,12 +188,15 @@ func (c Category) Name(locale string) string {
 }
 
 // Proto is the category as IngestService.ListCategories answers it: names
-// by locale (those the hub has) and admitted kinds.
+// and section slugs by locale (those the hub has) and admitted kinds.
 func (c Category) Proto() *pb.Category {
-	out := &pb.Category{Code: c.Code, Names: map[string]string{}, Kinds: slices.Clone(c.Kinds)}
+	out := &pb.Category{Code: c.Code, Names: map[string]string{}, Slugs: map[string]string{}, Kinds: slices.Clone(c.Kinds)}
 	for _, loc := range Locales {
 		if n := c.Name(loc); n != "" {
 			out.Names[loc] = n
+		}
+		if s := c.Slug(loc); s != "" {
+			out.Slugs[loc] = s
 		}
 	}
 	return out

@@ -262,6 +262,16 @@ func TestListCategories(t *testing.T) {
 	if _, err := h.client.Publish(h.as("so-gd"), &pb.PublishRequest{Item: doc}); err != nil {
 		t.Fatalf("legal document under legal: %v", err)
 	}
+
+	// The list names each section's slugs, and the hub refuses an item
+	// that takes one (the gateway would answer it with the section).
+	if got := legal.GetSlugs(); got["vi"] != "van-ban-phap-luat" || got["en"] != "legal-documents" || got["ru"] != "pravovye-dokumenty" {
+		t.Errorf("legal's slugs = %v", got)
+	}
+	shadowed := item("tin-van-ban", 1, "Tin văn bản", "")
+	shadowed.Translations[0].Slug = "legal-documents"
+	_, err = h.client.Publish(h.as("so-gd"), &pb.PublishRequest{Item: shadowed})
+	wantRefusal(t, "an item under a section's slug", err, codes.InvalidArgument, contentrules.ReasonSlugReserved)
 }
 
 func TestTenantMismatch(t *testing.T) {

@@ -218,6 +218,8 @@ func agreementCases(dataSHA, chartSHA string) []agreementCase {
 			[]string{contentrules.ReasonTooLong}},
 		{"bad slug", article(func(it *pb.ContentItem) { it.Translations[1].Slug = "sea_festival!" }),
 			[]string{contentrules.ReasonInvalidFormat}},
+		{"slug of a section, in another language", article(func(it *pb.ContentItem) { it.Translations[0].Slug = "legal-documents" }),
+			[]string{contentrules.ReasonSlugReserved}},
 		{"bad content id", article(func(it *pb.ContentItem) { it.ContentId = "-tin" }),
 			[]string{contentrules.ReasonInvalidFormat}},
 		{"no Vietnamese", article(func(it *pb.ContentItem) { it.Translations = it.Translations[1:] }),

@@ -4,6 +4,7 @@ import (
 	"context"
 	"net/http"
 	"net/url"
+	"strings"
 	"testing"
 
 	"github.com/PuerkitoBio/goquery"
@@ -66,5 +67,28 @@ func TestCategoryWithoutList(t *testing.T) {
 	_, doc := b.get("/noi-dung/moi?kind=article")
 	if doc.Find(`input#category`).Length() != 1 || doc.Find(`#hint-category`).Length() != 1 {
 		t.Errorf("no text input with a hint for the category")
+	}
+}
+
+// TestSectionSlugRefused: a slug that is a section's address (a category's
+// slug, here the English one under vi) comes back on the slug field with
+// the rule's Vietnamese reason (issue 7: the gateway would answer it with
+// the section, never the item).
+func TestSectionSlugRefused(t *testing.T) {
+	f := newFixture(t)
+	b := f.login("tacgia")
+	form := article("Văn bản mới của tỉnh")
+	form.Set("vi_slug", "legal-documents")
+	resp, doc := b.postMultipart("/noi-dung/moi?kind=article", form)
+	if resp.StatusCode != http.StatusBadRequest {
+		t.Fatalf("section slug: status %d, want 400", resp.StatusCode)
+	}
+	got := doc.Find(`#err-vi_slug`).Text()
+	if !strings.Contains(got, "trùng với đường dẫn của chuyên mục") || doc.Find(`input#vi_slug[aria-invalid=true]`).Length() != 1 {
+		t.Errorf("section slug: slug error %q (summary %q), want the Vietnamese reason on the field", got, errorSummary(doc))
+	}
+	form.Set("vi_slug", "legal-documents-2026")
+	if resp, doc := b.postMultipart("/noi-dung/moi?kind=article", form); resp.StatusCode >= 400 {
+		t.Errorf("another slug: status %d (%q)", resp.StatusCode, errorSummary(doc))
 	}
 }

@@ -188,6 +188,14 @@ var catalogue = map[string]entry{
 			"Another item of this sub-portal uses this slug, in some language.",
 			"Change the slug of the translation named, for example by adding a year or a number, then submit again."),
 	},
+	"SLUG_RESERVED": {
+		vi: ex("Đường dẫn trùng với một chuyên mục",
+			"Đường dẫn (slug) của nội dung trùng với đường dẫn của một chuyên mục (ví dụ van-ban-phap-luat), ở một ngôn ngữ nào đó: cổng sẽ mở chuyên mục chứ không mở nội dung.",
+			"Đổi đường dẫn (slug) của bản dịch được nêu, ví dụ thêm vài từ của tiêu đề, rồi trình duyệt lại."),
+		en: ex("Slug is a section's address",
+			"The item's slug is the address of a section (a category, e.g. legal-documents), in some language: the portal would show the section, not the item.",
+			"Change the slug of the translation named, for example by adding words of the title, then submit again."),
+	},
 	"VERSION_CONFLICT": {
 		vi: ex("Xung đột phiên bản",
 			"Cổng tỉnh đã giữ phiên bản cùng số nhưng khác nội dung (ví dụ sau khi khôi phục cơ sở dữ liệu từ bản sao lưu cũ).",

@@ -28,12 +28,16 @@ func (s *Store) SaveCategories(ctx context.Context, list []*pb.Category) (err er
 			if err != nil {
 				return fmt.Errorf("save categories: %w", err)
 			}
+			slugs, err := json.Marshal(c.GetSlugs())
+			if err != nil {
+				return fmt.Errorf("save categories: %w", err)
+			}
 			kinds := make([]string, 0, len(c.GetKinds()))
 			for _, k := range c.GetKinds() {
 				kinds = append(kinds, contentrules.KindWord(k))
 			}
-			if _, err := tx.Exec(ctx, `INSERT INTO categories (code, position, names, kinds) VALUES ($1, $2, $3, $4)`,
-				c.GetCode(), i, names, kinds); err != nil {
+			if _, err := tx.Exec(ctx, `INSERT INTO categories (code, position, names, slugs, kinds) VALUES ($1, $2, $3, $4, $5)`,
+				c.GetCode(), i, names, slugs, kinds); err != nil {
 				return fmt.Errorf("save category %q: %w", c.GetCode(), err)
 			}
 		}
@@ -52,18 +56,21 @@ func (s *Store) Categories(ctx context.Context) (_ []*pb.Category, err error) {
 func categories(ctx context.Context, q interface {
 	Query(ctx context.Context, sql string, args ...any) (pgx.Rows, error)
 }) ([]*pb.Category, error) {
-	rows, err := q.Query(ctx, `SELECT code, names, kinds FROM categories ORDER BY position`)
+	rows, err := q.Query(ctx, `SELECT code, names, slugs, kinds FROM categories ORDER BY position`)
 	if err != nil {
 		return nil, fmt.Errorf("read categories: %w", err)
 	}
 	list, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (*pb.Category, error) {
 		c := &pb.Category{}
-		var names []byte
+		var names, slugs []byte
 		var kinds []string
-		if err := r.Scan(&c.Code, &names, &kinds); err != nil {
+		if err := r.Scan(&c.Code, &names, &slugs, &kinds); err != nil {
 			return nil, err
 		}
 		if err := json.Unmarshal(names, &c.Names); err != nil {
+			return nil, err
+		}
+		if err := json.Unmarshal(slugs, &c.Slugs); err != nil {
 			return nil, err
 		}
 		for _, w := range kinds {

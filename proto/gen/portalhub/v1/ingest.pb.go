@@ -884,7 +884,12 @@ type Category struct {
 	// The kinds of content the category admits, never empty, its main kind
 	// first: a new item of that kind is filed under the first category whose
 	// main kind it is.
-	Kinds         []ContentKind `protobuf:"varint,3,rep,packed,name=kinds,proto3,enum=portalhub.v1.ContentKind" json:"kinds,omitempty"`
+	Kinds []ContentKind `protobuf:"varint,3,rep,packed,name=kinds,proto3,enum=portalhub.v1.ContentKind" json:"kinds,omitempty"`
+	// The category's section slug by locale ("vi", "en", "ru"): the path word
+	// of its section on the portal and on every sub-portal site
+	// (/vi/van-ban-phap-luat/). No item may take one of them as its slug, in
+	// any locale: the gateway answers that address with the section.
+	Slugs         map[string]string `protobuf:"bytes,4,rep,name=slugs,proto3" json:"slugs,omitempty" protobuf_key:"bytes,1,opt,name=key" protobuf_val:"bytes,2,opt,name=value"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -936,6 +941,13 @@ func (x *Category) GetNames() map[string]string {
 func (x *Category) GetKinds() []ContentKind {
 	if x != nil {
 		return x.Kinds
+	}
+	return nil
+}
+
+func (x *Category) GetSlugs() map[string]string {
+	if x != nil {
+		return x.Slugs
 	}
 	return nil
 }
@@ -1042,13 +1054,18 @@ const file_portalhub_v1_ingest_proto_rawDesc = "" +
 	"\x14ListVersionsResponse\x12/\n" +
 	"\x05items\x18\x01 \x03(\v2\x19.portalhub.v1.ItemVersionR\x05items\x12&\n" +
 	"\x0fnext_page_token\x18\x02 \x01(\tR\rnextPageToken\"\x17\n" +
-	"\x15ListCategoriesRequest\"\xc2\x01\n" +
+	"\x15ListCategoriesRequest\"\xb5\x02\n" +
 	"\bCategory\x12\x12\n" +
 	"\x04code\x18\x01 \x01(\tR\x04code\x127\n" +
 	"\x05names\x18\x02 \x03(\v2!.portalhub.v1.Category.NamesEntryR\x05names\x12/\n" +
-	"\x05kinds\x18\x03 \x03(\x0e2\x19.portalhub.v1.ContentKindR\x05kinds\x1a8\n" +
+	"\x05kinds\x18\x03 \x03(\x0e2\x19.portalhub.v1.ContentKindR\x05kinds\x127\n" +
+	"\x05slugs\x18\x04 \x03(\v2!.portalhub.v1.Category.SlugsEntryR\x05slugs\x1a8\n" +
 	"\n" +
 	"NamesEntry\x12\x10\n" +
+	"\x03key\x18\x01 \x01(\tR\x03key\x12\x14\n" +
+	"\x05value\x18\x02 \x01(\tR\x05value:\x028\x01\x1a8\n" +
+	"\n" +
+	"SlugsEntry\x12\x10\n" +
 	"\x03key\x18\x01 \x01(\tR\x03key\x12\x14\n" +
 	"\x05value\x18\x02 \x01(\tR\x05value:\x028\x01\"P\n" +
 	"\x16ListCategoriesResponse\x126\n" +
@@ -1081,7 +1098,7 @@ func file_portalhub_v1_ingest_proto_rawDescGZIP() []byte {
 }
 
 var file_portalhub_v1_ingest_proto_enumTypes = make([]protoimpl.EnumInfo, 1)
-var file_portalhub_v1_ingest_proto_msgTypes = make([]protoimpl.MessageInfo, 16)
+var file_portalhub_v1_ingest_proto_msgTypes = make([]protoimpl.MessageInfo, 17)
 var file_portalhub_v1_ingest_proto_goTypes = []any{
 	(PublishOutcome)(0),            // 0: portalhub.v1.PublishOutcome
 	(*PublishRequest)(nil),         // 1: portalhub.v1.PublishRequest
@@ -1100,42 +1117,44 @@ var file_portalhub_v1_ingest_proto_goTypes = []any{
 	(*Category)(nil),               // 14: portalhub.v1.Category
 	(*ListCategoriesResponse)(nil), // 15: portalhub.v1.ListCategoriesResponse
 	nil,                            // 16: portalhub.v1.Category.NamesEntry
-	(*ContentItem)(nil),            // 17: portalhub.v1.ContentItem
-	(*status.Status)(nil),          // 18: google.rpc.Status
-	(*timestamppb.Timestamp)(nil),  // 19: google.protobuf.Timestamp
-	(PublicationState)(0),          // 20: portalhub.v1.PublicationState
-	(ContentKind)(0),               // 21: portalhub.v1.ContentKind
+	nil,                            // 17: portalhub.v1.Category.SlugsEntry
+	(*ContentItem)(nil),            // 18: portalhub.v1.ContentItem
+	(*status.Status)(nil),          // 19: google.rpc.Status
+	(*timestamppb.Timestamp)(nil),  // 20: google.protobuf.Timestamp
+	(PublicationState)(0),          // 21: portalhub.v1.PublicationState
+	(ContentKind)(0),               // 22: portalhub.v1.ContentKind
 }
 var file_portalhub_v1_ingest_proto_depIdxs = []int32{
-	17, // 0: portalhub.v1.PublishRequest.item:type_name -> portalhub.v1.ContentItem
+	18, // 0: portalhub.v1.PublishRequest.item:type_name -> portalhub.v1.ContentItem
 	0,  // 1: portalhub.v1.PublishResponse.outcome:type_name -> portalhub.v1.PublishOutcome
 	2,  // 2: portalhub.v1.PublishResponse.sanitized:type_name -> portalhub.v1.SanitizerRemoval
-	17, // 3: portalhub.v1.PublishBulkRequest.item:type_name -> portalhub.v1.ContentItem
+	18, // 3: portalhub.v1.PublishBulkRequest.item:type_name -> portalhub.v1.ContentItem
 	3,  // 4: portalhub.v1.PublishBulkResponse.result:type_name -> portalhub.v1.PublishResponse
-	18, // 5: portalhub.v1.PublishBulkResponse.error:type_name -> google.rpc.Status
+	19, // 5: portalhub.v1.PublishBulkResponse.error:type_name -> google.rpc.Status
 	6,  // 6: portalhub.v1.UploadBlobRequest.header:type_name -> portalhub.v1.BlobHeader
-	19, // 7: portalhub.v1.Takedown.taken_down_at:type_name -> google.protobuf.Timestamp
-	20, // 8: portalhub.v1.ItemVersion.state:type_name -> portalhub.v1.PublicationState
+	20, // 7: portalhub.v1.Takedown.taken_down_at:type_name -> google.protobuf.Timestamp
+	21, // 8: portalhub.v1.ItemVersion.state:type_name -> portalhub.v1.PublicationState
 	10, // 9: portalhub.v1.ItemVersion.takedown:type_name -> portalhub.v1.Takedown
 	11, // 10: portalhub.v1.ListVersionsResponse.items:type_name -> portalhub.v1.ItemVersion
 	16, // 11: portalhub.v1.Category.names:type_name -> portalhub.v1.Category.NamesEntry
-	21, // 12: portalhub.v1.Category.kinds:type_name -> portalhub.v1.ContentKind
-	14, // 13: portalhub.v1.ListCategoriesResponse.categories:type_name -> portalhub.v1.Category
-	1,  // 14: portalhub.v1.IngestService.Publish:input_type -> portalhub.v1.PublishRequest
-	4,  // 15: portalhub.v1.IngestService.PublishBulk:input_type -> portalhub.v1.PublishBulkRequest
-	7,  // 16: portalhub.v1.IngestService.UploadBlob:input_type -> portalhub.v1.UploadBlobRequest
-	9,  // 17: portalhub.v1.IngestService.ListVersions:input_type -> portalhub.v1.ListVersionsRequest
-	13, // 18: portalhub.v1.IngestService.ListCategories:input_type -> portalhub.v1.ListCategoriesRequest
-	3,  // 19: portalhub.v1.IngestService.Publish:output_type -> portalhub.v1.PublishResponse
-	5,  // 20: portalhub.v1.IngestService.PublishBulk:output_type -> portalhub.v1.PublishBulkResponse
-	8,  // 21: portalhub.v1.IngestService.UploadBlob:output_type -> portalhub.v1.UploadBlobResponse
-	12, // 22: portalhub.v1.IngestService.ListVersions:output_type -> portalhub.v1.ListVersionsResponse
-	15, // 23: portalhub.v1.IngestService.ListCategories:output_type -> portalhub.v1.ListCategoriesResponse
-	19, // [19:24] is the sub-list for method output_type
-	14, // [14:19] is the sub-list for method input_type
-	14, // [14:14] is the sub-list for extension type_name
-	14, // [14:14] is the sub-list for extension extendee
-	0,  // [0:14] is the sub-list for field type_name
+	22, // 12: portalhub.v1.Category.kinds:type_name -> portalhub.v1.ContentKind
+	17, // 13: portalhub.v1.Category.slugs:type_name -> portalhub.v1.Category.SlugsEntry
+	14, // 14: portalhub.v1.ListCategoriesResponse.categories:type_name -> portalhub.v1.Category
+	1,  // 15: portalhub.v1.IngestService.Publish:input_type -> portalhub.v1.PublishRequest
+	4,  // 16: portalhub.v1.IngestService.PublishBulk:input_type -> portalhub.v1.PublishBulkRequest
+	7,  // 17: portalhub.v1.IngestService.UploadBlob:input_type -> portalhub.v1.UploadBlobRequest
+	9,  // 18: portalhub.v1.IngestService.ListVersions:input_type -> portalhub.v1.ListVersionsRequest
+	13, // 19: portalhub.v1.IngestService.ListCategories:input_type -> portalhub.v1.ListCategoriesRequest
+	3,  // 20: portalhub.v1.IngestService.Publish:output_type -> portalhub.v1.PublishResponse
+	5,  // 21: portalhub.v1.IngestService.PublishBulk:output_type -> portalhub.v1.PublishBulkResponse
+	8,  // 22: portalhub.v1.IngestService.UploadBlob:output_type -> portalhub.v1.UploadBlobResponse
+	12, // 23: portalhub.v1.IngestService.ListVersions:output_type -> portalhub.v1.ListVersionsResponse
+	15, // 24: portalhub.v1.IngestService.ListCategories:output_type -> portalhub.v1.ListCategoriesResponse
+	20, // [20:25] is the sub-list for method output_type
+	15, // [15:20] is the sub-list for method input_type
+	15, // [15:15] is the sub-list for extension type_name
+	15, // [15:15] is the sub-list for extension extendee
+	0,  // [0:15] is the sub-list for field type_name
 }
 
 func init() { file_portalhub_v1_ingest_proto_init() }
@@ -1154,7 +1173,7 @@ func file_portalhub_v1_ingest_proto_init() {
 			GoPackagePath: reflect.TypeOf(x{}).PkgPath(),
 			RawDescriptor: unsafe.Slice(unsafe.StringData(file_portalhub_v1_ingest_proto_rawDesc), len(file_portalhub_v1_ingest_proto_rawDesc)),
 			NumEnums:      1,
-			NumMessages:   16,
+			NumMessages:   17,
 			NumExtensions: 0,
 			NumServices:   1,
 		},
