@@ -4,6 +4,9 @@
 // NATS permissions can confine each tenant to its own:
 //
 //	hub.<tenant>.content.<content_id>   portalhub.v1.ContentEvent
+//	hub.<tenant>.inbox.<kind>.<id>      what the hub routes to a sub-portal
+//	                                    (stream HUB_INBOX, one durable
+//	                                    consumer per tenant)
 //
 // Producers publish with Nats-Msg-Id = ContentMsgID(...) or TakedownMsgID(...),
 // so a retried publish is dropped by the stream's duplicate window.
@@ -56,6 +59,40 @@ func TenantContentSubjects(tenant string) string {
 	return "hub." + tenant + ".content.>"
 }
 
+// InboxStream is the stream of what the hub routes to the sub-portals
+// (citizens' feedback), each tenant's on its own subjects.
+const InboxStream = "HUB_INBOX"
+
+// InboxSubjects is the inbox stream's subject filter.
+const InboxSubjects = "hub.*.inbox.>"
+
+// InboxSubject is the subject of a message of kind (e.g. "feedback") about
+// id routed to tenant.
+func InboxSubject(tenant, kind, id string) string {
+	return "hub." + tenant + ".inbox." + kind + "." + id
+}
+
+// TenantInboxSubjects filters the inbox of one tenant.
+func TenantInboxSubjects(tenant string) string { return "hub." + tenant + ".inbox.>" }
+
+// InboxConsumer is the name of tenant's durable consumer of its inbox: the
+// only consumer its NATS user may create, read and acknowledge.
+func InboxConsumer(tenant string) string { return "inbox-" + tenant }
+
+// InboxConsumerConfig is the configuration of tenant's durable consumer:
+// every message of its inbox, each acknowledged explicitly, redelivered
+// after ackWait when not.
+func InboxConsumerConfig(tenant string, ackWait time.Duration) jetstream.ConsumerConfig {
+	return jetstream.ConsumerConfig{
+		Durable:       InboxConsumer(tenant),
+		FilterSubject: TenantInboxSubjects(tenant),
+		AckPolicy:     jetstream.AckExplicitPolicy,
+		DeliverPolicy: jetstream.DeliverAllPolicy,
+		AckWait:       ackWait,
+		MaxAckPending: 100,
+	}
+}
+
 // ContentMsgID is the deterministic Nats-Msg-Id of an item's event at a
 // version, <tenant>/<content_id>/<version>/<the first 16 hex digits of the
 // content hash>: a retried publish of the same change is deduplicated, and
@@ -94,10 +131,38 @@ func ContentStreamConfig(replicas int) jetstream.StreamConfig {
 	}
 }
 
+// InboxStreamConfig is the inbox stream's configuration. Its messages stay
+// until they are old (a sub-portal may be down for days), and its consumers
+// are the tenants' durable ones.
+func InboxStreamConfig(replicas int) jetstream.StreamConfig {
+	if replicas < 1 {
+		replicas = 1
+	}
+	return jetstream.StreamConfig{
+		Name:        InboxStream,
+		Description: "What the portalhub aggregator routes to each sub-portal",
+		Subjects:    []string{InboxSubjects},
+		Storage:     jetstream.FileStorage,
+		Retention:   jetstream.LimitsPolicy,
+		MaxAge:      90 * 24 * time.Hour,
+		Duplicates:  DuplicateWindow,
+		Replicas:    replicas,
+	}
+}
+
 // EnsureContentStream creates the content stream, or updates it to the
 // configuration above when it exists.
 func EnsureContentStream(ctx context.Context, js jetstream.JetStream, replicas int) (jetstream.Stream, error) {
-	cfg := ContentStreamConfig(replicas)
+	return ensureStream(ctx, js, ContentStreamConfig(replicas))
+}
+
+// EnsureInboxStream creates the inbox stream, or updates it to its
+// configuration.
+func EnsureInboxStream(ctx context.Context, js jetstream.JetStream, replicas int) (jetstream.Stream, error) {
+	return ensureStream(ctx, js, InboxStreamConfig(replicas))
+}
+
+func ensureStream(ctx context.Context, js jetstream.JetStream, cfg jetstream.StreamConfig) (jetstream.Stream, error) {
 	s, err := js.CreateOrUpdateStream(ctx, cfg)
 	if err != nil {
 		return nil, fmt.Errorf("ensure stream %s: %w", cfg.Name, err)
@@ -110,16 +175,29 @@ func EnsureContentStream(ctx context.Context, js jetstream.JetStream, replicas i
 // to publish; it does not change it (the ops user provisions it, with
 // EnsureContentStream: `hubctl nats stream`).
 func CheckContentStream(ctx context.Context, js jetstream.JetStream) error {
-	s, err := js.Stream(ctx, ContentStream)
+	return checkStream(ctx, js, ContentStream)
+}
+
+// CheckStreams reports whether both the content and the inbox streams exist
+// as the aggregator needs them (see CheckContentStream).
+func CheckStreams(ctx context.Context, js jetstream.JetStream) error {
+	if err := checkStream(ctx, js, ContentStream); err != nil {
+		return err
+	}
+	return checkStream(ctx, js, InboxStream)
+}
+
+func checkStream(ctx context.Context, js jetstream.JetStream, name string) error {
+	s, err := js.Stream(ctx, name)
 	if errors.Is(err, jetstream.ErrStreamNotFound) {
-		return fmt.Errorf("stream %s does not exist: provision it as the NATS ops user with `hubctl nats stream`", ContentStream)
+		return fmt.Errorf("stream %s does not exist: provision it as the NATS ops user with `hubctl nats stream`", name)
 	}
 	if err != nil {
-		return fmt.Errorf("stream %s: %w", ContentStream, err)
+		return fmt.Errorf("stream %s: %w", name, err)
 	}
 	if d := s.CachedInfo().Config.Duplicates; d < DuplicateWindow {
 		return fmt.Errorf("stream %s keeps message ids for %s, less than the %s a retried publish needs: update it with `hubctl nats stream`",
-			ContentStream, d, DuplicateWindow)
+			name, d, DuplicateWindow)
 	}
 	return nil
 }

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"strings"
 
 	"github.com/nats-io/nkeys"
 )
@@ -84,6 +85,85 @@ func PublicKey(seedFile string) (string, error) {
 	}
 	if !nkeys.IsValidPublicUserKey(pub) {
 		return "", fmt.Errorf("%s holds an NKey seed of another kind than a user's (it must start with SU)", seedFile)
+	}
+	return pub, nil
+}
+
+// TenantKeys returns the public keys of the tenants' users whose keys are
+// in dir, by tenant: each tenant's seed (tenant-<id>.nk, made by
+// EnsureTenantSeed, as on a development machine) or only its public key
+// (tenant-<id>.pub, as the hub's NATS servers need). A file of a tenant
+// whose name is not a tenant id is an error, not skipped.
+func TenantKeys(dir string) (map[string]string, error) {
+	entries, err := os.ReadDir(dir)
+	if errors.Is(err, os.ErrNotExist) {
+		return map[string]string{}, nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	keys := map[string]string{}
+	for _, e := range entries {
+		name := e.Name()
+		if !strings.HasPrefix(name, tenantPrefix) || e.IsDir() {
+			continue
+		}
+		base, ext := strings.TrimSuffix(name, filepath.Ext(name)), filepath.Ext(name)
+		if ext != ".nk" && ext != ".pub" {
+			continue
+		}
+		tenant, ok := Role(base).TenantID()
+		if !ok {
+			return nil, fmt.Errorf("%s: %q is not a tenant id", filepath.Join(dir, name), strings.TrimPrefix(base, tenantPrefix))
+		}
+		var pub string
+		if ext == ".nk" {
+			pub, err = PublicKey(filepath.Join(dir, name))
+		} else {
+			pub, err = readPublicKey(filepath.Join(dir, name))
+		}
+		if err != nil {
+			return nil, err
+		}
+		if held, ok := keys[tenant]; ok && held != pub {
+			return nil, fmt.Errorf("%s: tenant %s has two different keys in %s (its .nk and .pub)", dir, tenant, dir)
+		}
+		keys[tenant] = pub
+	}
+	return keys, nil
+}
+
+// EnsureTenantSeed creates in dir (mode 0700) the NKey seed of tenant's
+// user, tenant-<id>.nk (mode 0600), unless there is one, and beside it its
+// public key, tenant-<id>.pub, and returns that key.
+func EnsureTenantSeed(dir, tenant string) (string, error) {
+	r := Tenant(tenant)
+	if _, ok := r.TenantID(); !ok {
+		return "", fmt.Errorf("%q is not a tenant id", tenant)
+	}
+	if err := os.MkdirAll(dir, 0o700); err != nil {
+		return "", err
+	}
+	seed := SeedFile(dir, r)
+	if err := ensureSeed(seed); err != nil {
+		return "", fmt.Errorf("NKey of NATS user %s: %w", r, err)
+	}
+	pub, err := PublicKey(seed)
+	if err != nil {
+		return "", err
+	}
+	return pub, os.WriteFile(filepath.Join(dir, string(r)+".pub"), []byte(pub+"\n"), 0o644)
+}
+
+// readPublicKey reads a user's public key from a .pub file.
+func readPublicKey(path string) (string, error) {
+	b, err := os.ReadFile(path)
+	if err != nil {
+		return "", err
+	}
+	pub := strings.TrimSpace(string(b))
+	if !nkeys.IsValidPublicUserKey(pub) {
+		return "", fmt.Errorf("%s holds no public key of a NATS user (one line starting with U)", path)
 	}
 	return pub, nil
 }

@@ -13,6 +13,7 @@
 package natsauth
 
 import (
+	"regexp"
 	"strings"
 
 	"github.com/portalhub/portalhub/services/events"
@@ -21,8 +22,8 @@ import (
 // Role is what a NATS user is for.
 type Role string
 
-// The hub's roles. A role per sub-portal (allowed only its own subjects,
-// hub.<tenant>.>, and its own inbox) is the next one to add.
+// The hub's roles, each one user; every sub-portal has a role of its own
+// too (Tenant).
 const (
 	// Aggregator publishes the hub's events (the outbox relay).
 	Aggregator Role = "aggregator"
@@ -34,8 +35,28 @@ const (
 	Ops Role = "ops"
 )
 
-// Roles lists every role, each a user of the hub's NATS.
+// Roles lists the hub's own roles, each a user of the hub's NATS; the
+// tenants' roles (Tenant) come on top, one per sub-portal.
 var Roles = []Role{Aggregator, Gateway, Ops}
+
+// tenantPrefix starts the name of a tenant's role. No hub role starts with
+// it, so a tenant called "gateway" is still only tenant-gateway.
+const tenantPrefix = "tenant-"
+
+// tenantIDRE is the hub's rule for a tenant id (the tenants table's CHECK).
+var tenantIDRE = regexp.MustCompile(`^[a-z0-9][a-z0-9-]{0,62}$`)
+
+// Tenant is the role of the sub-portal of tenant id: it consumes its own
+// inbox (events.InboxSubjects: feedback routed to it) with its own durable
+// consumer, and nothing else.
+func Tenant(id string) Role { return Role(tenantPrefix + id) }
+
+// TenantID returns the tenant whose role r is, and whether r is a valid
+// tenant's role at all.
+func (r Role) TenantID() (string, bool) {
+	id, ok := strings.CutPrefix(string(r), tenantPrefix)
+	return id, ok && tenantIDRE.MatchString(id)
+}
 
 // Permissions lists the subjects a user may publish to and subscribe to;
 // everything else is refused.
@@ -55,9 +76,8 @@ func (r Role) Permissions() Permissions {
 	switch r {
 	case Aggregator:
 		return Permissions{
-			// Its events, and the content stream's configuration, checked at
-			// start. JetStream acknowledges a publish on the reply inbox.
-			Publish:   []string{"hub.>", jsAPI + "STREAM.INFO." + events.ContentStream},
+			// Its events, and the streams' configuration, checked at start. JetStream acknowledges a publish on the reply inbox.
+			Publish:   []string{"hub.>", jsAPI + "STREAM.INFO." + events.ContentStream, jsAPI + "STREAM.INFO." + events.InboxStream},
 			Subscribe: inbox,
 		}
 	case Gateway:
@@ -76,14 +96,33 @@ func (r Role) Permissions() Permissions {
 	case Ops:
 		return Permissions{Publish: []string{jsAPI + ">"}, Subscribe: inbox}
 	}
+	if tenant, ok := r.TenantID(); ok {
+		// Its own durable consumer of the inbox stream, filtered on its own
+		// subjects: creating it is allowed only with the filter in the API
+		// subject (the server checks the request's filter against it), so
+		// no tenant can make a consumer of another's subjects; then pull,
+		// look it up, and acknowledge. No publishing on any hub subject, no
+		// subscribing to any but its own replies.
+		stream, consumer := events.InboxStream, events.InboxConsumer(tenant)
+		return Permissions{
+			Publish: []string{
+				jsAPI + "CONSUMER.CREATE." + stream + "." + consumer + "." + events.TenantInboxSubjects(tenant),
+				jsAPI + "CONSUMER.INFO." + stream + "." + consumer,
+				jsAPI + "CONSUMER.MSG.NEXT." + stream + "." + consumer,
+				"$JS.ACK." + stream + "." + consumer + ".>",
+			},
+			Subscribe: inbox,
+		}
+	}
 	return Permissions{} // an unknown role may do nothing
 }
 
 // InboxPrefix is the prefix of r's reply subjects (nats.CustomInboxPrefix),
-// e.g. _INBOX_gateway.
+// e.g. _INBOX_gateway, or _INBOX_tenant-so-du-lich for a tenant.
 func (r Role) InboxPrefix() string { return "_INBOX_" + string(r) }
 
 // PublicKeyVariable is the environment variable the deployed NATS
 // configuration (deploy/nats/cluster.conf) reads r's public key from, e.g.
-// NATS_GATEWAY_NKEY.
+// NATS_GATEWAY_NKEY. Tenants' keys are written into the configuration
+// (Config), not read from the environment.
 func (r Role) PublicKeyVariable() string { return "NATS_" + strings.ToUpper(string(r)) + "_NKEY" }

@@ -3,6 +3,7 @@ package natsserver_test
 import (
 	"crypto/tls"
 	"errors"
+	"flag"
 	"fmt"
 	"net"
 	"os"
@@ -24,6 +25,30 @@ import (
 
 // deployConfig is the NATS configuration of the production shape.
 const deployConfig = "../../deploy/nats/cluster.conf"
+
+// deployTenants are the tenants whose users the tested users.conf holds.
+var deployTenants = []string{"so-du-lich", "gateway"}
+
+var update = flag.Bool("update", false, "rewrite deploy/nats/users.conf")
+
+// TestDeployUsersConf checks that deploy/nats/users.conf is what `hubctl
+// nats config` writes without tenants (-update rewrites it).
+func TestDeployUsersConf(t *testing.T) {
+	const path = "../../deploy/nats/users.conf"
+	want := natsserver.Authorization(nil)
+	if *update {
+		if err := os.WriteFile(path, []byte(want), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	got, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if string(got) != want {
+		t.Errorf("%s differs from natsserver.Authorization(nil): run go test ./services/natsserver -run TestDeployUsersConf -update", path)
+	}
+}
 
 // loadDeployConfig parses deploy/nats/cluster.conf with the nats-server
 // library as a node would, with its TLS files replaced by test ones and the
@@ -54,6 +79,19 @@ func loadDeployConfig(t *testing.T, keys string) (*server.Options, string) {
 	if err := natsauth.EnsureSeeds(keys); err != nil {
 		t.Fatal(err)
 	}
+	// users.conf as `hubctl nats config` writes it for the tenants in keys.
+	for _, tenant := range deployTenants {
+		if _, err := natsauth.EnsureTenantSeed(keys, tenant); err != nil {
+			t.Fatal(err)
+		}
+	}
+	tenants, err := natsauth.TenantKeys(keys)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(dir, "users.conf"), []byte(natsserver.Authorization(tenants)), 0o600); err != nil {
+		t.Fatal(err)
+	}
 	for _, r := range natsauth.Roles {
 		pub, err := natsauth.PublicKey(natsauth.SeedFile(keys, r))
 		if err != nil {
@@ -79,18 +117,18 @@ func TestDeployConfig(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(opts.Nkeys) != len(want) {
-		t.Fatalf("%d NKey users, want %d (one per role of natsauth)", len(opts.Nkeys), len(want))
+	if len(opts.Nkeys) != len(want) || len(want) != len(natsauth.Roles)+len(deployTenants) {
+		t.Fatalf("%d NKey users, want %d (one per role of natsauth and per tenant)", len(opts.Nkeys), len(want))
 	}
 	byKey := map[string]*server.NkeyUser{}
 	for _, u := range opts.Nkeys {
 		byKey[u.Nkey] = u
 	}
-	for i, w := range want {
-		r := natsauth.Roles[i]
+	for _, w := range want {
+		r := w.Nkey
 		got, ok := byKey[w.Nkey]
 		if !ok {
-			t.Errorf("no user with the key of %s (from %s)", r, r.PublicKeyVariable())
+			t.Errorf("no user with the key %s", r)
 			continue
 		}
 		if got.Account != nil && got.Account.Name != server.DEFAULT_GLOBAL_ACCOUNT {

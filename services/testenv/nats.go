@@ -18,7 +18,8 @@ import (
 
 // NATSServer is an in-process NATS server with JetStream, the hub's users
 // and their permissions (natsserver.Users, as natsd runs it) and the content
-// stream, provisioned by the ops user as `hubctl nats stream` does.
+// and inbox streams, provisioned by the ops user as `hubctl nats stream`
+// does.
 type NATSServer struct {
 	*server.Server
 	// URL is the client URL.
@@ -27,14 +28,15 @@ type NATSServer struct {
 	Keys string
 }
 
-// NATS returns a new in-process NATS server for the test (see NATSServer),
+// NATS returns a new in-process NATS server for the test (see NATSServer)
+// with a user for each of tenants besides the hub's (natsauth.Tenant),
 // on a free port of 127.0.0.1, storing in a t.TempDir, shut down when the
 // test ends. It never uses a shared server (NATS_URL): tests count the
 // content stream's messages, which tests of other packages running at the
 // same time would disturb.
-func NATS(t testing.TB) *NATSServer {
+func NATS(t testing.TB, tenants ...string) *NATSServer {
 	t.Helper()
-	s, err := StartNATS(t.TempDir(), -1)
+	s, err := StartNATS(t.TempDir(), -1, tenants...)
 	if err != nil {
 		t.Fatalf("testenv: %v", err)
 	}
@@ -46,11 +48,16 @@ func NATS(t testing.TB) *NATSServer {
 }
 
 // StartNATS starts an in-process NATS server (see NATSServer) storing under
-// dir, with the users' seeds in dir/keys, on port (-1 picks one). A server
-// started again on the same dir has the same users and streams. The caller
-// shuts it down.
-func StartNATS(dir string, port int) (*NATSServer, error) {
+// dir, with the users' seeds in dir/keys, and a user for each of tenants,
+// on port (-1 picks one). A server started again on the same dir has the
+// same users and streams. The caller shuts it down.
+func StartNATS(dir string, port int, tenants ...string) (*NATSServer, error) {
 	keys := filepath.Join(dir, "keys")
+	for _, t := range tenants {
+		if _, err := natsauth.EnsureTenantSeed(keys, t); err != nil {
+			return nil, err
+		}
+	}
 	users, err := natsserver.Users(keys)
 	if err != nil {
 		return nil, err
@@ -67,7 +74,8 @@ func StartNATS(dir string, port int) (*NATSServer, error) {
 	return n, nil
 }
 
-// provision creates or updates the content stream as the ops user.
+// provision creates or updates the content and inbox streams as the ops
+// user.
 func (n *NATSServer) provision() error {
 	nc, err := natsauth.Connect(n.URL, natsauth.Ops, n.SeedFile(natsauth.Ops), "")
 	if err != nil {
@@ -82,6 +90,9 @@ func (n *NATSServer) provision() error {
 	defer cancel()
 	if _, err := events.EnsureContentStream(ctx, js, 1); err != nil {
 		return fmt.Errorf("provision the content stream: %w", err)
+	}
+	if _, err := events.EnsureInboxStream(ctx, js, 1); err != nil {
+		return fmt.Errorf("provision the inbox stream: %w", err)
 	}
 	return nil
 }

@@ -256,7 +256,7 @@ func streamReady(ctx context.Context, nc *nats.Conn, js jetstream.JetStream) err
 	}
 	c, cancel := context.WithTimeout(ctx, 5*time.Second)
 	defer cancel()
-	err := events.CheckContentStream(c, js)
+	err := events.CheckStreams(c, js)
 	if err != nil && errors.Is(err, context.DeadlineExceeded) && !nc.IsConnected() {
 		return unreachable()
 	}

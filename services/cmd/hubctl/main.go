@@ -8,13 +8,14 @@
 //	hubctl tenants set --id so-gd [--name-vi ...] [--parent vp-ubnd] [--hosts sogd.khanhhoa.gov.vn,...] [--address-vi ...] [--phone ...] ...
 //	hubctl tenants list
 //	hubctl tenants set-status --id so-gd --status suspended|active|retired
-//	hubctl credentials issue --tenant so-gd [--label relay] [--out FILE]
+//	hubctl credentials issue --tenant so-gd [--label relay] [--out FILE] [--nats-keys DIR]
 //	hubctl credentials list [--tenant so-gd]
 //	hubctl credentials revoke --id 12
 //	hubctl categories list [--json]
 //	hubctl items takedown --tenant so-gd --id CONTENT_ID --reason "public reason"
 //	hubctl items lift --tenant so-gd --id CONTENT_ID
 //	hubctl nats keys --out DIR
+//	hubctl nats config --keys DIR
 //	hubctl nats stream
 //	hubctl search reindex
 //	hubctl search bestbet add --query "căn cước" --tenant so-gd --id CONTENT_ID [--position 0]
@@ -55,13 +56,16 @@ Usage:
   hubctl tenants set --id ID [--kind KIND] [--name-vi NAME] [--name-en NAME] [--name-ru NAME] [--home-url URL] [REGISTRY]
   hubctl tenants list
   hubctl tenants set-status --id ID --status active|suspended|retired
-  hubctl credentials issue --tenant ID [--label LABEL] [--out FILE]
+  hubctl credentials issue --tenant ID [--label LABEL] [--out FILE] [--nats-keys DIR]
+                                    with --nats-keys: also the tenant's NATS user (seed DIR/tenant-ID.nk for
+                                    its sub-portal, public key DIR/tenant-ID.pub for hubctl nats config)
   hubctl credentials list [--tenant ID]
   hubctl credentials revoke --id N
   hubctl categories list [--json]   the category codes an item's "category" takes, and their kinds
   hubctl items takedown --tenant ID --id CONTENT_ID --reason "public reason"
   hubctl items lift --tenant ID --id CONTENT_ID
   hubctl nats keys --out DIR        (hubctl nats --help)
+  hubctl nats config --keys DIR
   hubctl nats stream
   hubctl search reindex             rebuild the search index online, with a progress bar
   hubctl search bestbet add --query Q --tenant ID --id CONTENT_ID [--position N]

@@ -85,6 +85,25 @@ func TestHubctl(t *testing.T) {
 	if code, _, _ := ctl("credentials", "issue", "--tenant", "nobody"); code != 1 {
 		t.Errorf("issue for unknown tenant: %d, want 1", code)
 	}
+	// --nats-keys: the tenant's NATS user, its seed private, its public key
+	// printed and in the NATS configuration hubctl nats config writes.
+	natsKeys := filepath.Join(t.TempDir(), "nats")
+	code, out, e := ctl("credentials", "issue", "--tenant", "so-gd", "--out", filepath.Join(t.TempDir(), "t2"), "--nats-keys", natsKeys)
+	seed := natsauth.SeedFile(natsKeys, natsauth.Tenant("so-gd"))
+	pub, err := natsauth.PublicKey(seed)
+	if code != 0 || err != nil || !strings.Contains(out, pub) || !strings.Contains(out, seed) {
+		t.Fatalf("credentials issue --nats-keys: %d %q %q (%v), want the public key and the seed's file named", code, out, e, err)
+	}
+	if fi, err := os.Stat(seed); err != nil || fi.Mode().Perm() != 0o600 {
+		t.Errorf("tenant seed %s: %v %v, want mode 600", seed, fi, err)
+	}
+	if b, _ := os.ReadFile(seed); strings.Contains(out, strings.TrimSpace(string(b))) {
+		t.Error("credentials issue --nats-keys printed the seed")
+	}
+	if code, conf, e := ctl("nats", "config", "--keys", natsKeys); code != 0 || !strings.Contains(conf, `nkey: "`+pub+`"`) ||
+		!strings.Contains(conf, "_INBOX_tenant-so-gd.>") {
+		t.Errorf("nats config: %d %q %q, want the tenant's user", code, conf, e)
+	}
 
 	store, err := hubstore.Open(context.Background(), url)
 	if err != nil {
@@ -94,7 +113,7 @@ func TestHubctl(t *testing.T) {
 	if tenant, _, err := store.Authenticate(context.Background(), token); err != nil || tenant != "so-gd" {
 		t.Fatalf("issued token: %q %v", tenant, err)
 	}
-	code, out, _ := ctl("credentials", "list", "--tenant", "so-gd")
+	code, out, _ = ctl("credentials", "list", "--tenant", "so-gd")
 	if code != 0 || !strings.Contains(out, "relay") || strings.Contains(out, token) {
 		t.Errorf("credentials list: %d %q", code, out)
 	}
@@ -109,7 +128,7 @@ func TestHubctl(t *testing.T) {
 	if err := store.Pool().QueryRow(context.Background(), `SELECT string_agg(actor || ':' || action, ',' ORDER BY id) FROM audit_log`).Scan(&actors); err != nil {
 		t.Fatal(err)
 	}
-	if want := "operator:hub.migrate,operator:tenant.add,operator:tenant.update,operator:credential.issue,operator:credential.issue,alice:credential.revoke"; actors != want {
+	if want := "operator:hub.migrate,operator:tenant.add,operator:tenant.update,operator:credential.issue,operator:credential.issue,operator:credential.issue,alice:credential.revoke"; actors != want {
 		t.Errorf("audit log = %s, want %s", actors, want)
 	}
 	if code, _, e := ctl("credentials", "revoke", "--id", itoa(creds[0].ID)); code != 1 || !strings.Contains(e, "not found") {

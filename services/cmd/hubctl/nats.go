@@ -14,6 +14,7 @@ import (
 
 	"github.com/portalhub/portalhub/services/events"
 	"github.com/portalhub/portalhub/services/natsauth"
+	"github.com/portalhub/portalhub/services/natsserver"
 )
 
 const natsUsage = `hubctl nats: người dùng và luồng của NATS / the hub's NATS users and stream
@@ -23,9 +24,14 @@ Usage:
       creates the NKey seeds of the hub's NATS users (aggregator, gateway, ops)
       in DIR (mode 0600), keeping those already there, and prints their public
       keys as the variables deploy/nats/cluster.conf reads (NATS_GATEWAY_NKEY=U…)
+  hubctl nats config --keys DIR
+      prints the authorization block of the NATS servers' configuration
+      (deploy/nats/users.conf): the hub's users, and one user per tenant whose
+      key is in DIR (tenant-<id>.pub or .nk: hubctl credentials issue
+      --nats-keys DIR); reload the servers after changing it
   hubctl nats stream
-      creates the HUB_CONTENT stream, or updates it to the hub's configuration,
-      as the ops user
+      creates the HUB_CONTENT and HUB_INBOX streams, or updates them to the
+      hub's configuration, as the ops user
 
 Environment of hubctl nats stream:
   NATS_URL             NATS server(s), comma-separated (default nats://127.0.0.1:4222)
@@ -46,6 +52,8 @@ func runNATS(ctx context.Context, cmd string, args []string, getenv func(string)
 		return 0
 	case "nats keys":
 		fs.StringVar(&out, "out", "", "folder of the seeds (created, mode 0700)")
+	case "nats config":
+		fs.StringVar(&out, "keys", "", "folder of the users' keys")
 	case "nats stream":
 	default:
 		fmt.Fprintf(stderr, "hubctl: lệnh không rõ / unknown command %q\n\n%s", cmd, natsUsage)
@@ -69,6 +77,18 @@ func runNATS(ctx context.Context, cmd string, args []string, getenv func(string)
 		if err := natsKeys(out, stdout); err != nil {
 			return fail(err)
 		}
+		return 0
+	}
+	if cmd == "nats config" {
+		if out == "" {
+			fmt.Fprintf(stderr, "hubctl %s: thiếu --keys / --keys is required\n", cmd)
+			return 2
+		}
+		tenants, err := natsauth.TenantKeys(out)
+		if err != nil {
+			return fail(err)
+		}
+		fmt.Fprint(stdout, natsserver.Authorization(tenants))
 		return 0
 	}
 	env, err := readStreamEnv(getenv)
@@ -122,7 +142,8 @@ func readStreamEnv(getenv func(string) string) (streamEnv, error) {
 	return e, nil
 }
 
-// natsStream creates or updates the content stream as the ops user.
+// natsStream creates or updates the content and inbox streams as the ops
+// user.
 func natsStream(ctx context.Context, env streamEnv, stdout io.Writer) error {
 	ctx, cancel := context.WithTimeout(ctx, 30*time.Second)
 	defer cancel()
@@ -140,15 +161,17 @@ func natsStream(ctx context.Context, env streamEnv, stdout io.Writer) error {
 	if err != nil {
 		return err
 	}
-	s, err := events.EnsureContentStream(ctx, js, env.replicas)
-	if err != nil {
-		if cause := context.Cause(ctx); cause != nil {
-			err = cause
+	for _, ensure := range []func(context.Context, jetstream.JetStream, int) (jetstream.Stream, error){events.EnsureContentStream, events.EnsureInboxStream} {
+		s, err := ensure(ctx, js, env.replicas)
+		if err != nil {
+			if cause := context.Cause(ctx); cause != nil {
+				err = cause
+			}
+			return err
 		}
-		return err
+		c := s.CachedInfo().Config
+		fmt.Fprintf(stdout, "Luồng %s sẵn sàng / stream %s ready: subjects %v, %d replicas, duplicate window %s\n",
+			c.Name, c.Name, c.Subjects, c.Replicas, c.Duplicates)
 	}
-	c := s.CachedInfo().Config
-	fmt.Fprintf(stdout, "Luồng %s sẵn sàng / stream %s ready: subjects %v, %d replicas, duplicate window %s\n",
-		c.Name, c.Name, c.Subjects, c.Replicas, c.Duplicates)
 	return nil
 }

@@ -12,6 +12,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"syscall"
 	"testing"
 	"time"
 
@@ -23,6 +24,7 @@ import (
 	pb "github.com/portalhub/portalhub/proto/gen/portalhub/v1"
 	"github.com/portalhub/portalhub/services/events"
 	"github.com/portalhub/portalhub/services/natsauth"
+	"github.com/portalhub/portalhub/services/testenv"
 )
 
 const (
@@ -307,4 +309,32 @@ func TestGatewayConsumes(t *testing.T) {
 	case <-time.After(10 * time.Second):
 		t.Error("the gateway's consumer received nothing")
 	}
+}
+
+// TestTenantUsersReloaded shows that a tenant issued after natsd started
+// (its key written to the keys folder, as hubctl credentials issue
+// --nats-keys does) connects once natsd got SIGHUP, and not before.
+func TestTenantUsersReloaded(t *testing.T) {
+	url, keys := natsd(t)
+	const tenant = "so-du-lich"
+	if _, err := natsauth.EnsureTenantSeed(keys, tenant); err != nil {
+		t.Fatal(err)
+	}
+	r := natsauth.Tenant(tenant)
+	connect := func() error {
+		nc, err := natsauth.Connect(url, r, natsauth.SeedFile(keys, r), "", nats.NoReconnect())
+		if err == nil {
+			nc.Close()
+		}
+		return err
+	}
+	if err := connect(); !errors.Is(err, nats.ErrAuthorization) {
+		t.Fatalf("tenant before the reload: %v, want refused", err)
+	}
+	if err := syscall.Kill(os.Getpid(), syscall.SIGHUP); err != nil {
+		t.Fatal(err)
+	}
+	testenv.WaitFor(t, 10*time.Second, connect)
+	// The hub's users are still there.
+	connectAs(t, url, keys, gateway)
 }

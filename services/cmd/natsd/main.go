@@ -3,7 +3,10 @@
 // that use it. Only the hub's users connect (package natsauth: aggregator,
 // gateway and ops, each with its permissions; no anonymous user): natsd
 // creates their NKey seeds in its keys folder on first start (mode 0600)
-// and hands each service the path of its own.
+// and hands each service the path of its own. Each tenant whose key is in
+// the folder (tenant-<id>.nk or .pub: hubctl credentials issue --nats-keys)
+// is a user too, confined to its own inbox; on SIGHUP natsd reads the
+// folder again and reloads its users without dropping anyone allowed.
 //
 // Its configuration comes from flags, each defaulting to an environment
 // variable:
@@ -24,7 +27,8 @@
 // client URL) and "http" (the monitoring host:port, when enabled). Logging
 // follows PORTALHUB_LOG and PORTALHUB_LOG_LEVEL (see lifecycle.Logger).
 //
-// It stops on SIGINT or SIGTERM, letting clients finish.
+// It stops on SIGINT or SIGTERM, letting clients finish, and reloads its
+// users on SIGHUP.
 package main
 
 import (
@@ -34,9 +38,11 @@ import (
 	"fmt"
 	"net"
 	"os"
+	"os/signal"
 	"path/filepath"
 	"strconv"
 	"strings"
+	"syscall"
 	"time"
 
 	"github.com/nats-io/nats-server/v2/server"
@@ -121,6 +127,10 @@ func run(ctx context.Context, cfg config, log zerolog.Logger) error {
 		port = previousPort(portFile)
 	}
 
+	// SIGHUP reloads the users (from here on: it must not kill natsd).
+	hup := make(chan os.Signal, 1)
+	signal.Notify(hup, syscall.SIGHUP)
+	defer signal.Stop(hup)
 	users, err := natsserver.Users(cfg.keyDir())
 	if err != nil {
 		return err
@@ -183,15 +193,38 @@ func run(ctx context.Context, cfg config, log zerolog.Logger) error {
 	}
 	ready.Msg("ready")
 
-	select {
-	case <-ctx.Done():
-		log.Info().Msg("shutting down")
-		s.Shutdown()
-		<-stopped
-		return nil
-	case <-stopped:
-		return errors.New("NATS server stopped")
+	for {
+		select {
+		case <-ctx.Done():
+			log.Info().Msg("shutting down")
+			s.Shutdown()
+			<-stopped
+			return nil
+		case <-stopped:
+			return errors.New("NATS server stopped")
+		case <-hup:
+			if n, err := reloadUsers(s, opts, cfg.keyDir()); err != nil {
+				log.Error().Err(err).Msg("users not reloaded; the previous ones stay")
+			} else {
+				log.Info().Int("users", n).Msg("users reloaded")
+			}
+		}
 	}
+}
+
+// reloadUsers reads the users' keys in keyDir again and gives the server
+// running with opts the new set.
+func reloadUsers(s *server.Server, opts *server.Options, keyDir string) (int, error) {
+	users, err := natsserver.Users(keyDir)
+	if err != nil {
+		return 0, err
+	}
+	next := opts.Clone()
+	next.Nkeys = users
+	if err := s.ReloadOptions(next); err != nil {
+		return 0, err
+	}
+	return len(users), nil
 }
 
 // keyDir is the folder of the users' NKey seeds.

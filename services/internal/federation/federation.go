@@ -173,6 +173,18 @@ func (f *Federation) up(ctx context.Context) error {
 	f.NATSURL, f.NATSKeys = o.NATSURL, o.NATSKeys
 	if f.NATSURL == "" {
 		f.NATSKeys = filepath.Join(o.VarDir, "nats", "keys")
+	}
+	// Each sub-portal is a NATS user of its own (natsauth.Tenant), its seed
+	// made here as hubctl credentials issue --nats-keys makes it, before
+	// natsd reads the keys folder.
+	if f.NATSKeys != "" {
+		for _, t := range o.Tenants {
+			if _, err := natsauth.EnsureTenantSeed(f.NATSKeys, t.ID); err != nil {
+				return err
+			}
+		}
+	}
+	if f.NATSURL == "" {
 		p, err := f.start(ctx, supervise.Spec{Name: "natsd", Path: f.bin("natsd"),
 			Args: []string{"-store", filepath.Join(o.VarDir, "nats"), "-keys", f.NATSKeys, "-http", "127.0.0.1:0"}})
 		if err != nil {
@@ -183,7 +195,8 @@ func (f *Federation) up(ctx context.Context) error {
 	} else if f.NATSKeys == "" {
 		return errors.New("a NATS server given by URL needs the folder of its users' NKey seeds (aggregator.nk, gateway.nk, ops.nk)")
 	}
-	// The ops user provisions the content stream, as an operator does.
+	// The ops user provisions the content and inbox streams, as an operator
+	// does.
 	if err := supervise.Run(ctx, supervise.Spec{Name: "hubctl nats stream", Path: f.bin("hubctl"), Args: []string{"nats", "stream"},
 		Env: append(append([]string{}, o.Env...), f.natsEnv(natsauth.Ops)...), Output: o.Output}); err != nil {
 		return err
