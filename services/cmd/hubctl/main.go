@@ -25,6 +25,7 @@
 //	hubctl audit head [--json]
 //	hubctl audit list [--by ACTOR] [--tenant ID] [--action ACTION] [--limit N] [--before SEQ] [--json]
 //	hubctl personal-data rewrap
+//	hubctl ops-accounts add --login nguyen.van.a --role administrator [--name "Nguyễn Văn A"] < password
 //	hubctl compliance report [--week 2026-W48 | --from 2026-11-01 --to 2026-11-30] [--tenant ID] [--json|--csv] [--rules FILE]
 //
 // The database is the one DATABASE_URL names; the nats commands create the
@@ -45,6 +46,7 @@ import (
 	"github.com/portalhub/portalhub/services/hubschema"
 	"github.com/portalhub/portalhub/services/internal/hubstore"
 	"github.com/portalhub/portalhub/services/lifecycle"
+	"github.com/portalhub/portalhub/services/opsaccounts"
 	"github.com/portalhub/portalhub/services/pgmigrate"
 )
 
@@ -75,6 +77,9 @@ Usage:
                                     prove the audit chain intact (and that it extends a head exported earlier)
   hubctl audit head [--json]        the chain's head, SEQ:HASH, to keep off the database host
   hubctl audit list [--by ACTOR] [--tenant ID] [--action ACTION|PREFIX.] [--limit N] [--before SEQ] [--json]
+  hubctl ops-accounts add --login LOGIN --role viewer|operator|administrator [--name "Họ và tên"]
+                                    add an ops account (the first administrator); the password is read
+                                    from standard input (typed twice, hidden, on a terminal)
   hubctl personal-data rewrap       wrap every personal-data key under PERSONAL_DATA_KEY_CURRENT
   hubctl compliance report [--week 2026-W48 | --from YYYY-MM-DD --to YYYY-MM-DD] [--tenant ID] [--json|--csv] [--rules FILE]
                                     each tenant's Article 11 status per ISO week (GMT+7): ok, behind, not_yet_due
@@ -99,6 +104,10 @@ func main() {
 	defer stop()
 	os.Exit(run(ctx, os.Args[1:], os.Getenv, os.Stdout, os.Stderr))
 }
+
+// stdin is where commands read a password (ops-accounts add); tests
+// replace it.
+var stdin io.Reader = os.Stdin
 
 // A command is one of hubctl's commands.
 type command struct {
@@ -138,6 +147,7 @@ var commands = map[string]command{
 	"audit list":            {flags: listAudit},
 	"compliance report":     {flags: complianceReport},
 	"personal-data rewrap":  {flags: rewrapPersonalData},
+	"ops-accounts add":      {flags: addOpsAccount, required: []string{"login", "role"}},
 }
 
 // run executes one command and returns the exit status: 0 done, 1 failed,
@@ -187,7 +197,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		fmt.Fprintln(stderr, "hubctl: không biết người thao tác: đặt $USER hoặc --actor / no operator: set $USER or --actor")
 		return 2
 	}
-	s := &session{name: name, actor: *actor, url: getenv("DATABASE_URL"), getenv: getenv, flags: fs, stdout: stdout, stderr: stderr}
+	s := &session{name: name, actor: *actor, url: getenv("DATABASE_URL"), getenv: getenv, flags: fs, stdin: stdin, stdout: stdout, stderr: stderr}
 	if err := dburl.Check("DATABASE_URL", s.url); err != nil {
 		fmt.Fprintf(stderr, "hubctl: DATABASE_URL chưa đặt hoặc sai dạng / %v\n", err)
 		return 2
@@ -237,6 +247,7 @@ type session struct {
 	url            string // DATABASE_URL
 	getenv         func(string) string
 	flags          *flag.FlagSet
+	stdin          io.Reader
 	stdout, stderr io.Writer
 	store          *hubstore.Store // open while act runs, unless c.noStore
 }
@@ -291,7 +302,10 @@ func migrate(*flag.FlagSet) action {
 // explain says what went wrong in both languages.
 func explain(err error) string {
 	var wrong *pgmigrate.WrongDatabaseError
+	var refused *opsaccounts.Error
 	switch {
+	case errors.As(err, &refused):
+		return refused.Vietnamese + " / " + refused.English
 	case errors.As(err, &wrong):
 		return "DATABASE_URL trỏ tới cơ sở dữ liệu của một cổng thành phần, không phải của cổng tổng hợp; không có gì bị thay đổi. " +
 			"Hãy đặt DATABASE_URL trỏ tới cơ sở dữ liệu của cổng tổng hợp / DATABASE_URL names a sub-portal's database, not the hub's"

@@ -33,6 +33,13 @@ func audit(ctx context.Context, tx pgx.Tx, actor, action, tenant, subject string
 	return err
 }
 
+// AppendAudit appends an entry to the audit log inside the caller's
+// transaction, for packages that write tables of their own in the hub
+// database (services/opsaccounts). Like audit, write it last in tx.
+func AppendAudit(ctx context.Context, tx pgx.Tx, actor, action, tenant, subject string, detail any) error {
+	return audit(ctx, tx, actor, action, tenant, subject, detail)
+}
+
 // RecordAction appends an audit entry, in a transaction of its own, for an
 // ops action whose changes are not rows this store writes in one
 // transaction: a search rebuild, a schema migration.

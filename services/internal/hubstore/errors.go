@@ -57,6 +57,11 @@ const (
 	pgDeadlockDetected     = "40P01"
 )
 
+// MapErr is mapErr for packages that query the hub database themselves
+// (services/opsaccounts): a driver error becomes one of the domain errors
+// above.
+func MapErr(what string, err error) error { return mapErr(what, err) }
+
 // mapErr turns a driver error into a domain error, keeping the original text
 // for logs. what names the operation ("add tenant x").
 func mapErr(what string, err error) error {

@@ -14,6 +14,7 @@ import (
 	"crypto/rand"
 	"errors"
 	"fmt"
+	"github.com/portalhub/portalhub/services/password"
 	"slices"
 	"strings"
 	"testing"
@@ -102,8 +103,8 @@ type Store struct {
 	pool *pgxpool.Pool
 	log  zerolog.Logger
 
-	params  hashParams                                 // argon2id cost for new hashes
-	gate    *hashGate                                  // bounds the memory hashing takes at once
+	params  password.Params                            // argon2id cost for new hashes
+	gate    *password.Gate                             // bounds the memory hashing takes at once
 	now     func() time.Time                           // the clock
 	sleep   func(ctx context.Context, d time.Duration) // the failure delay
 	csrfKey []byte                                     // signs anonymous CSRF tokens
@@ -120,7 +121,7 @@ func New(pool *pgxpool.Pool, log zerolog.Logger) *Store {
 		pool:    pool,
 		log:     log,
 		params:  defaultParams,
-		gate:    newHashGate(DefaultHashMemoryMiB<<10, hashQueueWait),
+		gate:    password.NewGate(DefaultHashMemoryMiB<<10, password.GateWait),
 		now:     time.Now,
 		sleep:   sleepCtx,
 		csrfKey: make([]byte, 32),
@@ -142,7 +143,7 @@ func (s *Store) SetClock(now func() time.Time) { s.now = now }
 // MiB (default DefaultHashMemoryMiB): each argon2id hash holds its memory
 // cost while it runs, and a password check that finds no memory free within
 // a second is answered ErrBusy. Call it before the store is in use.
-func (s *Store) SetHashMemory(mib int64) { s.gate = newHashGate(mib<<10, hashQueueWait) }
+func (s *Store) SetHashMemory(mib int64) { s.gate = password.NewGate(mib<<10, password.GateWait) }
 
 // SetFailureDelay replaces how the store waits after a failed login
 // (tests: record instead of sleeping). Call it before the store is in use.

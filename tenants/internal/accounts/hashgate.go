@@ -2,22 +2,16 @@ package accounts
 
 import (
 	"context"
+	"errors"
 	"time"
 
-	"golang.org/x/sync/semaphore"
-
+	"github.com/portalhub/portalhub/services/password"
 	"github.com/portalhub/portalhub/tenants/internal/errs"
 )
 
 // DefaultHashMemoryMiB is the memory password hashing may take at once by
-// default: four argon2id hashes of the default cost (defaultMemoryKiB, 64
-// MiB each).
-const DefaultHashMemoryMiB = 4 * defaultMemoryKiB >> 10
-
-// hashQueueWait is how long a password check waits for memory before it
-// is answered ErrBusy: long enough to smooth a morning's logins, short
-// enough that a flood of attempts does not pile up.
-const hashQueueWait = time.Second
+// default: four argon2id hashes of the default cost (64 MiB each).
+const DefaultHashMemoryMiB = password.DefaultGateMiB
 
 // busyRetryAfter is what ErrBusy tells the caller to wait.
 const busyRetryAfter = 2 * time.Second
@@ -27,47 +21,21 @@ const busyRetryAfter = 2 * time.Second
 var ErrBusy = errs.New(errs.TooManyRequests, "", "too many logins are being checked at once; try again in a moment",
 	"Hệ thống đang kiểm tra quá nhiều lượt đăng nhập cùng lúc. Vui lòng thử lại sau vài giây.")
 
-// hashGate bounds the memory argon2id takes at once: each hash holds its
-// memory cost (KiB) of a weighted semaphore while it runs. Without it every
-// login attempt takes 64 MiB, and a few dozen parallel attempts exhaust the
-// process without logging in.
-type hashGate struct {
-	sem      *semaphore.Weighted
-	capacity int64         // KiB
-	wait     time.Duration // how long a hash may queue for memory
-}
-
-func newHashGate(capacityKiB int64, wait time.Duration) *hashGate {
-	capacityKiB = max(capacityKiB, 1)
-	return &hashGate{sem: semaphore.NewWeighted(capacityKiB), capacity: capacityKiB, wait: wait}
-}
-
-// enter reserves memKiB of the budget (all of it when a hash costs more)
-// and returns the function that gives it back. It answers ErrBusy when the
-// memory does not come free within the gate's wait.
-func (g *hashGate) enter(ctx context.Context, memKiB uint32) (release func(), err error) {
-	w := min(max(int64(memKiB), 1), g.capacity)
-	if g.wait <= 0 {
-		if !g.sem.TryAcquire(w) {
-			return nil, retryLater(ErrBusy, busyRetryAfter)
-		}
-	} else {
-		wctx, cancel := context.WithTimeout(ctx, g.wait)
-		defer cancel()
-		if err := g.sem.Acquire(wctx, w); err != nil {
-			if ctx.Err() != nil {
-				return nil, ctx.Err()
-			}
-			return nil, retryLater(ErrBusy, busyRetryAfter)
-		}
+// enterGate reserves the memory of a hash of cost p in the store's gate
+// (password.Gate) and returns the function that gives it back, or ErrBusy
+// with when to retry.
+func (s *Store) enterGate(ctx context.Context, p password.Params) (release func(), err error) {
+	release, err = s.gate.Enter(ctx, p)
+	if errors.Is(err, password.ErrBusy) {
+		return nil, retryLater(ErrBusy, busyRetryAfter)
 	}
-	return func() { g.sem.Release(w) }, nil
+	return release, err
 }
 
 // hash returns password's argon2id hash at the store's cost, holding the
 // memory it takes.
-func (s *Store) hash(ctx context.Context, password string) (string, error) {
-	release, err := s.gate.enter(ctx, s.params.memory)
+func (s *Store) hash(ctx context.Context, pw string) (string, error) {
+	release, err := s.enterGate(ctx, s.params)
 	if err != nil {
 		return "", err
 	}
@@ -75,43 +43,34 @@ func (s *Store) hash(ctx context.Context, password string) (string, error) {
 	if s.beforeHash != nil {
 		s.beforeHash()
 	}
-	return hashPassword(password, s.params)
+	return password.Hash(pw, s.params)
 }
 
-// costOf is the memory (KiB) checking a password against encoded takes:
-// its own cost, or the store's for a missing or unreadable hash.
-func (s *Store) costOf(encoded string) uint32 {
-	if p, _, _, err := parseHash(encoded); err == nil {
-		return p.memory
-	}
-	return s.params.memory
-}
+// costOf is the cost of checking a password against encoded: its own, or
+// the store's for a missing or unreadable hash.
+func (s *Store) costOf(encoded string) password.Params { return password.CostOf(encoded, s.params) }
 
-// check reports whether password matches encoded. With encoded == "" (an
+// check reports whether pw matches encoded. With encoded == "" (an
 // unknown account), or a password over the length limit, it does the same
 // work against nothing and answers false, so that such attempts cost what a
-// wrong password costs. The caller holds the memory (gate.enter, costOf).
-func (s *Store) check(password, encoded string) (bool, error) {
+// wrong password costs. The caller holds the memory (enterGate, costOf).
+func (s *Store) check(pw, encoded string) (bool, error) {
 	if s.beforeHash != nil {
 		s.beforeHash()
 	}
-	switch {
-	case encoded == "":
-		burnPassword(password, s.params)
-		return false, nil
-	case len(password) > maxPasswordBytes:
-		burnPassword(password[:maxPasswordBytes], s.params)
+	if encoded == "" || len(pw) > password.MaxBytes {
+		password.Burn(pw, s.params)
 		return false, nil
 	}
-	return verifyPassword(password, encoded)
+	return password.Verify(pw, encoded)
 }
 
 // verify is check holding the memory it takes.
-func (s *Store) verify(ctx context.Context, password, encoded string) (bool, error) {
-	release, err := s.gate.enter(ctx, s.costOf(encoded))
+func (s *Store) verify(ctx context.Context, pw, encoded string) (bool, error) {
+	release, err := s.enterGate(ctx, s.costOf(encoded))
 	if err != nil {
 		return false, err
 	}
 	defer release()
-	return s.check(password, encoded)
+	return s.check(pw, encoded)
 }

@@ -94,7 +94,7 @@ func (s *Store) Login(ctx context.Context, username, password string) (Account, 
 
 	// Memory first: an attempt that finds none is answered ErrBusy without
 	// being counted against the account.
-	release, err := s.gate.enter(ctx, s.costOf(hash))
+	release, err := s.enterGate(ctx, s.costOf(hash))
 	if err != nil {
 		return Account{}, err
 	}
@@ -205,7 +205,7 @@ func (s *Store) ChangePassword(ctx context.Context, id int64, oldPassword, newPa
 		return ErrDisabled
 	}
 	subject := subjectOf(acc.Username)
-	release, err := s.gate.enter(ctx, s.costOf(hash))
+	release, err := s.enterGate(ctx, s.costOf(hash))
 	if err != nil {
 		return err
 	}

@@ -3,6 +3,7 @@ package accounts
 import (
 	"context"
 	"errors"
+	"github.com/portalhub/portalhub/services/password"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -168,7 +169,7 @@ func TestBusyBeyondHashMemory(t *testing.T) {
 	ctx := context.Background()
 	f := newFixture(t)
 	f.mustCreate(t, "le.thi.hoa", RoleAuthor)
-	f.gate = newHashGate(2*int64(testParams.memory), 0) // two hashes at once
+	f.gate = password.NewGate(2*int64(testParams.Memory), 0) // two hashes at once
 	h := holdHashes(f, 2)
 	held := loginAll(f, "le.thi.hoa", []string{"sai mat khau 1", "sai mat khau 2"})
 	<-h.entered
