@@ -140,6 +140,13 @@ func newEnv(t *testing.T) *env { t.Helper(); return newEnvWith(t, nil) }
 // newEnvWith is newEnv with the portal's configuration adjusted by configure.
 func newEnvWith(t *testing.T, configure func(*portal.Config)) *env {
 	t.Helper()
+	return newEnvPool(t, nil, configure)
+}
+
+// newEnvPool is newEnvWith with the gateway's pool configuration adjusted
+// by pool (e.g. a statement timeout, as GATEWAY_STATEMENT_TIMEOUT sets).
+func newEnvPool(t *testing.T, pool func(*pgxpool.Config), configure func(*portal.Config)) *env {
+	t.Helper()
 	ctx, cancel := context.WithCancel(context.Background())
 	t.Cleanup(cancel)
 	dbURL := testenv.Postgres(t, "gateway", hubschema.Migrate)
@@ -156,6 +163,9 @@ func newEnvWith(t *testing.T, configure func(*portal.Config)) *env {
 	}
 	queries := &queryLog{}
 	poolCfg.ConnConfig.Tracer = queries
+	if pool != nil {
+		pool(poolCfg)
+	}
 	reader, err := pgxpool.NewWithConfig(ctx, poolCfg)
 	if err != nil {
 		t.Fatal(err)

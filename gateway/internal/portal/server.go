@@ -29,6 +29,7 @@ import (
 	"github.com/portalhub/portalhub/gateway/internal/sitemap"
 	"github.com/portalhub/portalhub/services/hubread"
 	"github.com/portalhub/portalhub/services/lifecycle"
+	"github.com/portalhub/portalhub/services/pgerr"
 	"github.com/portalhub/portalhub/services/render"
 )
 
@@ -279,8 +280,17 @@ func (e *pageError) Unwrap() error { return e.err }
 
 var errNotFound = &pageError{status: http.StatusNotFound, titleID: "error.notfound.title", textID: "error.notfound.text"}
 
+// errBusy answers a page the database could not serve in time (a statement
+// timeout, GATEWAY_STATEMENT_TIMEOUT, or the render's own deadline) or at
+// all (unreachable, restarting): 503 with Retry-After, a passing state.
+var errBusy = &pageError{status: http.StatusServiceUnavailable, titleID: "error.busy.title", textID: "error.busy.text"}
+
+// retryAfter is the Retry-After of every 503 page, in seconds.
+const retryAfter = "5"
+
 // handle adapts a handler that returns an error: not-found errors become
-// the localized 404 page, page errors their page, anything else a 500 page
+// the localized 404 page, page errors their page, a database that timed
+// out or cannot answer the 503 page (errBusy), anything else a 500 page
 // (logged once, here, without details shown to the visitor).
 func (s *Server) handle(h func(c *gin.Context) error) gin.HandlerFunc {
 	return func(c *gin.Context) {
@@ -302,6 +312,9 @@ func (s *Server) handle(h func(c *gin.Context) error) gin.HandlerFunc {
 		case errors.Is(err, context.Canceled):
 			c.Status(499)
 			return
+		case pgerr.Transient(err), errors.Is(err, context.DeadlineExceeded):
+			s.cfg.Log.Warn().Err(err).Str("path", c.Request.URL.Path).Msg("database busy: 503")
+			pe = errBusy
 		default:
 			s.cfg.Log.Error().Err(err).Str("path", c.Request.URL.Path).Msg("request failed")
 			pe = &pageError{status: http.StatusInternalServerError, titleID: "error.internal.title", textID: "error.internal.text"}
@@ -359,6 +372,9 @@ func (s *Server) errorPage(c *gin.Context, pe *pageError) {
 		return
 	}
 	c.Header("Cache-Control", "no-store")
+	if pe.status == http.StatusServiceUnavailable {
+		c.Header("Retry-After", retryAfter)
+	}
 	c.Data(pe.status, "text/html; charset=utf-8", b)
 }
 

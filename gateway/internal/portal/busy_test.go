@@ -1,0 +1,56 @@
+package portal_test
+
+import (
+	"context"
+	"net/http"
+	"testing"
+	"time"
+
+	"github.com/jackc/pgx/v5/pgxpool"
+)
+
+// TestStatementTimeoutIsBusyPage: a page whose query outlives the gateway's
+// statement timeout (GATEWAY_STATEMENT_TIMEOUT) answers 503 with
+// Retry-After and the "busy" page in the visitor's language, not a 500;
+// nothing of it is cached, so the page is served again once the database
+// answers. The query is held by a lock on the items table, so that it
+// times out whatever the machine's speed.
+func TestStatementTimeoutIsBusyPage(t *testing.T) {
+	e := newEnvPool(t, func(c *pgxpool.Config) { c.ConnConfig.RuntimeParams["statement_timeout"] = "200" }, nil)
+	e.tenant(t, "sotttt", "department", "Sở Thông tin và Truyền thông", "Department of Information and Communications", "Департамент информации и связи")
+	e.put(t, "sotttt", article("le-hoi", 1, time.Date(2026, 11, 20, 8, 0, 0, 0, time.UTC),
+		tr("vi", "le-hoi-bien", "Lễ hội biển", "Tóm tắt", "<p>Nội dung</p>"),
+		tr("en", "sea-festival", "Sea festival", "Summary", "<p>Body</p>")))
+
+	ctx := context.Background()
+	lock, err := e.db.Begin(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer lock.Rollback(ctx)
+	if _, err := lock.Exec(ctx, `LOCK TABLE items, item_translations IN ACCESS EXCLUSIVE MODE`); err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range []struct{ path, title string }{
+		{"/vi/sotttt/le-hoi-bien", "Cổng thông tin đang bận"},
+		{"/en/sotttt/sea-festival", "The portal is busy"},
+		{"/ru/sotttt/", "Портал перегружен"},
+	} {
+		res, doc := e.get(t, c.path)
+		if res.StatusCode != http.StatusServiceUnavailable || res.Header.Get("Retry-After") != "5" {
+			t.Errorf("%s while the database is stuck: %d, Retry-After %q; want 503 with Retry-After 5", c.path, res.StatusCode, res.Header.Get("Retry-After"))
+		}
+		if got := texts(doc, "h1"); len(got) != 1 || got[0] != c.title {
+			t.Errorf("%s: h1 %v, want %q", c.path, got, c.title)
+		}
+		if got := res.Header.Get("Cache-Control"); got != "no-store" {
+			t.Errorf("%s: Cache-Control %q, want no-store", c.path, got)
+		}
+	}
+	if err := lock.Rollback(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if res, _ := e.get(t, "/vi/sotttt/le-hoi-bien"); res.StatusCode != http.StatusOK {
+		t.Errorf("after the database answers again: %d, want 200 (the 503 must not be cached)", res.StatusCode)
+	}
+}
