@@ -8,6 +8,7 @@ package search
 
 import (
 	"strings"
+	"sync"
 	"unicode"
 	"unicode/utf8"
 
@@ -63,18 +64,49 @@ func appendToken(out []Token, forms map[string]Token, text string, start, end in
 	}
 	t, ok := forms[w]
 	if !ok {
-		if isASCII(w) {
-			// No diacritics, no tone to place.
-			t.Exact = strings.ToLower(w)
-			t.Folded = t.Exact
-		} else {
-			t.Exact = NormalizeTone(strings.ToLower(w))
-			t.Folded = fold(t.Exact)
-		}
+		t = wordForms(w)
 		forms[w] = t
 	}
 	t.Start, t.End = start, end
 	return append(out, t)
+}
+
+// formCacheSize bounds the words whose forms wordForms keeps: a language's
+// words, Vietnamese's few thousand syllables among them, fit many times
+// over; a flood of made-up words empties it, never grows it past the bound.
+const formCacheSize = 1 << 17
+
+// formCache holds words' forms across texts: folding (NFC, tone placement,
+// NFD and back) was most of the cost of indexing a publish, and a
+// portal's texts repeat the same words (issue 8 point 6).
+var formCache struct {
+	sync.RWMutex
+	m map[string]Token
+}
+
+// wordForms returns the folded and exact forms of the word w.
+func wordForms(w string) Token {
+	if isASCII(w) {
+		// No diacritics, no tone to place.
+		lw := strings.ToLower(w)
+		return Token{Exact: lw, Folded: lw}
+	}
+	formCache.RLock()
+	t, ok := formCache.m[w]
+	formCache.RUnlock()
+	if ok {
+		return t
+	}
+	t.Exact = NormalizeTone(strings.ToLower(w))
+	t.Folded = fold(t.Exact)
+	formCache.Lock()
+	if len(formCache.m) >= formCacheSize || formCache.m == nil {
+		formCache.m = make(map[string]Token, 1024)
+	}
+	// A copy: w is a slice of a text the cache must not keep.
+	formCache.m[strings.Clone(w)] = t
+	formCache.Unlock()
+	return t
 }
 
 func isASCII(s string) bool {

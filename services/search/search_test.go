@@ -1,6 +1,7 @@
 package search
 
 import (
+	"fmt"
 	"strings"
 	"testing"
 
@@ -191,5 +192,33 @@ func TestCodeMatch(t *testing.T) {
 		if got := q.RestMatch(); got != c.rest {
 			t.Errorf("Parse(%q).RestMatch() = %q, want %q", c.raw, got, c.rest)
 		}
+	}
+}
+
+// TestWordFormsCache: forms kept across texts are the forms computed
+// afresh, and the cache stays within its bound however many words pass.
+func TestWordFormsCache(t *testing.T) {
+	text := "Thủ tục hành chính ở Khánh Hoà và Khánh Hòa, ĐẮK LẮK, Ёлка"
+	first, _ := Tokens(text)
+	again, _ := Tokens(text)
+	for i := range first {
+		w := text[first[i].Start:first[i].End]
+		want := Token{Exact: NormalizeTone(strings.ToLower(w))}
+		want.Folded = fold(want.Exact)
+		if first[i] != again[i] || first[i].Exact != want.Exact || first[i].Folded != want.Folded {
+			t.Errorf("%q: first %+v, again %+v, computed %+v", w, first[i], again[i], want)
+		}
+	}
+	for i := 0; i < formCacheSize+10; i++ {
+		wordForms(fmt.Sprintf("tiếng%d", i))
+	}
+	formCache.RLock()
+	n := len(formCache.m)
+	formCache.RUnlock()
+	if n > formCacheSize {
+		t.Errorf("the cache holds %d words, more than %d", n, formCacheSize)
+	}
+	if got := wordForms("Hoà"); got.Folded != "hoa" || got.Exact != NormalizeTone("hoà") {
+		t.Errorf("after the cache emptied: %+v", got)
 	}
 }

@@ -9,6 +9,8 @@ import (
 	"strconv"
 	"time"
 
+	"github.com/jackc/pgx/v5/pgxpool"
+
 	"github.com/portalhub/portalhub/services/hubschema"
 	"github.com/portalhub/portalhub/services/internal/hubstore"
 	"github.com/portalhub/portalhub/services/pgcluster"
@@ -59,8 +61,13 @@ func runPages(ctx context.Context, bin string, s pagesSettings) error {
 	}
 	fmt.Printf("pages: seeding %d items over %d tenants (%d workers)...\n", s.Items, s.Tenants, s.Workers)
 	start := time.Now()
-	if _, err := seed(ctx, hub, gen, s.Items, s.Tenants, s.Workers, time.Now()); err != nil {
-		return fmt.Errorf("seed: %w", err)
+	pool, err := pgxpool.New(ctx, url)
+	if err != nil {
+		return err
+	}
+	defer pool.Close()
+	if err := seedCorpus(ctx, hub, pool, gen, s.Items, s.Tenants, s.Workers, time.Now()); err != nil {
+		return err
 	}
 	fmt.Printf("pages: seeded in %s\n", time.Since(start).Round(time.Second))
 	return runPagebench(ctx, bin, url, s)

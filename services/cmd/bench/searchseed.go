@@ -10,6 +10,7 @@ import (
 	"sync/atomic"
 	"time"
 
+	"github.com/jackc/pgx/v5/pgxpool"
 	"google.golang.org/protobuf/proto"
 	"google.golang.org/protobuf/types/known/timestamppb"
 
@@ -126,10 +127,9 @@ func (g *textGen) checkSample(hub *hubstore.Store, n, tenants int, now time.Time
 }
 
 // seed generates, prepares and applies items 0..n-1 with workers
-// goroutines. It returns the time Apply took, summed over the items.
-func seed(ctx context.Context, hub *hubstore.Store, g *textGen, n, tenants, workers int, now time.Time) (time.Duration, error) {
+// goroutines.
+func seed(ctx context.Context, hub *hubstore.Store, g *textGen, n, tenants, workers int, now time.Time) error {
 	var next, done atomic.Int64
-	var applying atomic.Int64 // nanoseconds
 	var first error
 	var once sync.Once
 	var wg sync.WaitGroup
@@ -150,9 +150,7 @@ func seed(ctx context.Context, hub *hubstore.Store, g *textGen, n, tenants, work
 					once.Do(func() { first = err; cancel() })
 					return
 				}
-				t := time.Now()
 				_, err = hub.Apply(ctx, p.tenant, p.p)
-				applying.Add(int64(time.Since(t)))
 				if err != nil {
 					once.Do(func() { first = err; cancel() })
 					return
@@ -164,5 +162,26 @@ func seed(ctx context.Context, hub *hubstore.Store, g *textGen, n, tenants, work
 		}()
 	}
 	wg.Wait()
-	return time.Duration(applying.Load()), first
+	return first
+}
+
+// copySample is how many items seedCorpus stores through Apply, and
+// copyCheck compares with COPY's rows.
+const copySample = 300
+
+// seedCorpus stores items 0..n-1: the first copySample through hub's
+// Apply (after the aggregator's checks, checkSample), the rest with COPY
+// (seedCopy), checked on the sample to store the same rows (copyCheck).
+func seedCorpus(ctx context.Context, hub *hubstore.Store, pool *pgxpool.Pool, g *textGen, n, tenants, workers int, now time.Time) error {
+	sample := min(n, copySample)
+	if err := g.checkSample(hub, sample, tenants, now); err != nil {
+		return err
+	}
+	if err := seed(ctx, hub, g, sample, tenants, workers, now); err != nil {
+		return fmt.Errorf("seed: %w", err)
+	}
+	if err := copyCheck(ctx, pool, g, sample, tenants, now); err != nil {
+		return err
+	}
+	return seedCopy(ctx, pool, g, sample, n, tenants, workers, now)
 }
