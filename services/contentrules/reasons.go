@@ -41,6 +41,7 @@ const (
 	ReasonUnauthenticated      = "UNAUTHENTICATED"
 	ReasonTenantMismatch       = "TENANT_MISMATCH"
 	ReasonTenantInactive       = "TENANT_INACTIVE"
+	ReasonRateLimited          = "RATE_LIMITED"
 	ReasonUnavailable          = "UNAVAILABLE"
 )
 
@@ -80,6 +81,7 @@ var reasonCodes = []struct {
 	{ReasonUnauthenticated, codes.Unauthenticated},
 	{ReasonTenantMismatch, codes.PermissionDenied},
 	{ReasonTenantInactive, codes.PermissionDenied},
+	{ReasonRateLimited, codes.ResourceExhausted},
 	{ReasonUnavailable, codes.Unavailable},
 }
 

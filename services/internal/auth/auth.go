@@ -3,19 +3,30 @@
 // <token>"), look it up (through a short in-memory cache keyed by the
 // token's SHA-256; tokens themselves are never kept or logged) and put the
 // tenant it belongs to in the call's context, where Tenant finds it.
+//
+// A flood of bad credentials must not reach the database on every call:
+// an unknown or revoked credential is remembered as such for NegativeTTL
+// (its look-up replaces any positive entry, so a revocation takes effect
+// within TTL), and each peer (remote IP address) has a budget of failed
+// look-ups (a token bucket): once it is spent, that peer's credentials
+// that are not already known good are refused as RATE_LIMITED without
+// asking the database, until the bucket refills.
 package auth
 
 import (
 	"context"
 	"crypto/sha256"
 	"errors"
+	"net"
 	"strings"
 	"sync"
 	"time"
 
 	"github.com/rs/zerolog"
+	"golang.org/x/time/rate"
 	"google.golang.org/grpc"
 	"google.golang.org/grpc/metadata"
+	"google.golang.org/grpc/peer"
 
 	"github.com/portalhub/portalhub/services/contentrules"
 	"github.com/portalhub/portalhub/services/internal/hubstore"
@@ -29,8 +40,29 @@ const TenantHeader = "x-portalhub-tenant"
 // credential or a suspended tenant is refused at most this long after.
 const DefaultCacheTTL = 5 * time.Second
 
-// maxCached bounds the cache; it is emptied when full.
+// DefaultNegativeTTL is how long an unknown or revoked credential is
+// refused without asking the database again.
+const DefaultNegativeTTL = 5 * time.Second
+
+// Each peer may fail DefaultPeerFailureBurst look-ups at once, then one per
+// 1/DefaultPeerFailureRate seconds (an operator who mistypes a token, or a
+// sub-portal whose credential was revoked, stays well within it).
+const (
+	DefaultPeerFailureRate  = rate.Limit(1) // per second
+	DefaultPeerFailureBurst = 20
+)
+
+// maxCached bounds each cache (good, bad, peers); a full one is emptied, and
+// the bad credentials' cache and the peers' never empty the good one.
 const maxCached = 10000
+
+// Options tune an Authenticator; zero values take the defaults.
+type Options struct {
+	TTL          time.Duration // DefaultCacheTTL
+	NegativeTTL  time.Duration // DefaultNegativeTTL
+	FailureRate  rate.Limit    // DefaultPeerFailureRate
+	FailureBurst int           // DefaultPeerFailureBurst
+}
 
 // Store looks credentials up; *hubstore.Store is one. Unknown or revoked
 // credentials are hubstore.ErrNotFound.
@@ -53,8 +85,17 @@ type Authenticator struct {
 	ttl   time.Duration
 	now   func() time.Time
 
+	opt Options
+
 	mu    sync.Mutex
-	cache map[[32]byte]cached
+	cache map[[32]byte]cached    // good credentials
+	bad   map[[32]byte]time.Time // unknown or revoked ones, until when
+	peers map[string]*peerBudget // failed look-ups per remote address
+}
+
+type peerBudget struct {
+	lim     *rate.Limiter
+	limited bool // the last look-up was refused (logged once per episode)
 }
 
 type cached struct {
@@ -64,10 +105,25 @@ type cached struct {
 
 // New returns an authenticator backed by store; ttl 0 means DefaultCacheTTL.
 func New(store Store, log zerolog.Logger, ttl time.Duration) *Authenticator {
-	if ttl <= 0 {
-		ttl = DefaultCacheTTL
+	return NewWithOptions(store, log, Options{TTL: ttl})
+}
+
+// NewWithOptions is New with every setting.
+func NewWithOptions(store Store, log zerolog.Logger, opt Options) *Authenticator {
+	if opt.TTL <= 0 {
+		opt.TTL = DefaultCacheTTL
 	}
-	return &Authenticator{store: store, log: log, ttl: ttl, now: time.Now, cache: map[[32]byte]cached{}}
+	if opt.NegativeTTL <= 0 {
+		opt.NegativeTTL = DefaultNegativeTTL
+	}
+	if opt.FailureRate <= 0 {
+		opt.FailureRate = DefaultPeerFailureRate
+	}
+	if opt.FailureBurst <= 0 {
+		opt.FailureBurst = DefaultPeerFailureBurst
+	}
+	return &Authenticator{store: store, log: log, ttl: opt.TTL, now: time.Now, opt: opt,
+		cache: map[[32]byte]cached{}, bad: map[[32]byte]time.Time{}, peers: map[string]*peerBudget{}}
 }
 
 type tenantKey struct{}
@@ -138,6 +194,11 @@ func (a *Authenticator) authenticate(ctx context.Context, method string) (contex
 	}
 	sum := sha256.Sum256([]byte(token))
 	tenant, st, err := a.lookup(ctx, sum)
+	if errors.Is(err, errRateLimited) {
+		return nil, contentrules.Refuse(contentrules.ReasonRateLimited, "",
+			"too many calls with unknown or revoked credentials from this address; retry in a minute with a valid credential",
+			"Quá nhiều lời gọi với thông tin xác thực không hợp lệ từ địa chỉ này; hãy thử lại sau một phút với thông tin xác thực đúng")
+	}
 	if errors.Is(err, hubstore.ErrNotFound) {
 		a.log.Info().Str("method", method).Str("outcome", "unauthenticated").Msg("unknown or revoked credential")
 		return nil, unauthenticated("unknown or revoked credential", "Thông tin xác thực không hợp lệ hoặc đã bị thu hồi")
@@ -179,23 +240,90 @@ func bearer(values []string) (string, bool) {
 	return token, true
 }
 
+// errRateLimited: the peer spent its budget of failed look-ups.
+var errRateLimited = errors.New("too many failed credential look-ups from this peer")
+
+// lookup answers a credential from the caches when it can, else from the
+// store, within the peer's budget of failed look-ups.
 func (a *Authenticator) lookup(ctx context.Context, sum [32]byte) (tenant, st string, err error) {
 	now := a.now()
+	peerAddr := peerOf(ctx)
 	a.mu.Lock()
-	c, ok := a.cache[sum]
+	c, good := a.cache[sum]
+	badUntil, bad := a.bad[sum]
+	budget := a.peer(peerAddr)
 	a.mu.Unlock()
-	if ok && now.Before(c.expires) {
+	switch {
+	case good && now.Before(c.expires):
 		return c.tenant, c.status, nil
+	case bad && now.Before(badUntil):
+		return "", "", hubstore.ErrNotFound
+	}
+	// Only a peer with budget left may make the database look: a failure
+	// is paid for before the look-up (so concurrent calls cannot overdraw),
+	// and refunded when the credential is good.
+	r := budget.lim.ReserveN(now, 1)
+	if !r.OK() || r.DelayFrom(now) > 0 {
+		r.CancelAt(now)
+		a.mu.Lock()
+		first := !budget.limited
+		budget.limited = true
+		a.mu.Unlock()
+		if first {
+			a.log.Warn().Str("peer", peerAddr).Msg("failed credential look-ups over budget: refusing unknown credentials from this peer for now")
+		}
+		return "", "", errRateLimited
 	}
 	tenant, st, err = a.store.AuthenticateSHA256(ctx, sum)
-	if err != nil {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	budget.limited = false
+	switch {
+	case errors.Is(err, hubstore.ErrNotFound):
+		// Unknown or revoked: remembered briefly, and it replaces a good
+		// entry (a revocation holds from here on).
+		delete(a.cache, sum)
+		if len(a.bad) >= maxCached {
+			clear(a.bad)
+		}
+		a.bad[sum] = now.Add(a.opt.NegativeTTL)
+		return "", "", err
+	case err != nil:
+		r.CancelAt(now) // the database's fault, not the peer's
 		return "", "", err
 	}
-	a.mu.Lock()
+	r.CancelAt(now)
+	delete(a.bad, sum)
 	if len(a.cache) >= maxCached {
 		clear(a.cache)
 	}
 	a.cache[sum] = cached{tenant: tenant, status: st, expires: now.Add(a.ttl)}
-	a.mu.Unlock()
 	return tenant, st, nil
+}
+
+// peer returns the budget of the peer at addr; a.mu is held.
+func (a *Authenticator) peer(addr string) *peerBudget {
+	if b, ok := a.peers[addr]; ok {
+		return b
+	}
+	if len(a.peers) >= maxCached {
+		clear(a.peers)
+	}
+	b := &peerBudget{lim: rate.NewLimiter(a.opt.FailureRate, a.opt.FailureBurst)}
+	a.peers[addr] = b
+	return b
+}
+
+// peerOf is the remote IP address of the call ("" when unknown): a peer's
+// ports share its budget.
+func peerOf(ctx context.Context) string {
+	p, ok := peer.FromContext(ctx)
+	if !ok || p.Addr == nil {
+		return ""
+	}
+	addr := p.Addr.String()
+	if host, _, err := net.SplitHostPort(addr); err == nil {
+		return host
+	}
+	return addr
 }

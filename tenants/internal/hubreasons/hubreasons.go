@@ -260,6 +260,14 @@ var catalogue = map[string]entry{
 			"The hub has suspended or retired this tenant and takes no content from it.",
 			"Contact the provincial portal's administrators; the item is sent again once the tenant is active."),
 	},
+	"RATE_LIMITED": {
+		vi: ex("Quá nhiều lần xác thực sai",
+			"Cổng tỉnh đã nhận quá nhiều lời gọi với thông tin xác thực không hợp lệ hoặc đã bị thu hồi từ địa chỉ của cổng thành phần, nên tạm từ chối các thông tin xác thực chưa được kiểm tra từ địa chỉ này.",
+			"Kiểm tra thông tin xác thực (token) đang cấu hình cho cổng thành phần; nếu đã bị thu hồi, đề nghị quản trị cổng tỉnh cấp mới. Việc gửi sẽ tự thử lại sau ít phút."),
+		en: ex("Too many failed authentications",
+			"The hub received too many calls with unknown or revoked credentials from this sub-portal's address, so it refuses credentials it has not checked yet from that address for a while.",
+			"Check the credential (token) the sub-portal is configured with; if it was revoked, ask the hub's operators for a new one. Delivery retries by itself in a few minutes."),
+	},
 	"UNAVAILABLE": {
 		vi: ex("Cổng tỉnh tạm thời không nhận",
 			"Cổng tỉnh chưa trả lời được lúc này (cơ sở dữ liệu đang khởi động lại, hoặc nội dung vừa được thay đổi đồng thời).",
