@@ -48,7 +48,7 @@ func TestHubTakedown(t *testing.T) {
 		t.Errorf("ListVersions does not report the takedown")
 	}
 
-	if err := store.LiftTakedown(ctx, "e2e", "phuong-b", "tin-bi-go"); err != nil {
+	if err := store.LiftTakedown(ctx, "e2e", "phuong-b", "tin-bi-go", ""); err != nil {
 		t.Fatal(err)
 	}
 	waitPage(t, "/vi/phuong-b/tin-bi-go", 200, contains("Tin bị gỡ"))

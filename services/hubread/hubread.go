@@ -92,11 +92,12 @@ const tenantColumns = `t.id, t.kind, t.name_vi, t.name_en, t.name_ru, t.status, 
 	t.responsible, t.licence, t.established_on, t.dissolved_on,
 	coalesce((SELECT array_agg(h.host ORDER BY h.is_primary DESC, h.host) FROM tenant_hosts h WHERE h.tenant_id = t.id), '{}')`
 
-func scanTenant(row pgx.Row) (Tenant, error) {
+// scanTenant scans tenantColumns, then the columns after them into extra.
+func scanTenant(row pgx.Row, extra ...any) (Tenant, error) {
 	var t Tenant
-	err := row.Scan(&t.ID, &t.Kind, &t.NameVI, &t.NameEN, &t.NameRU, &t.Status, &t.HomeURL, &t.CreatedAt, &t.UpdatedAt,
+	err := row.Scan(append([]any{&t.ID, &t.Kind, &t.NameVI, &t.NameEN, &t.NameRU, &t.Status, &t.HomeURL, &t.CreatedAt, &t.UpdatedAt,
 		&t.ParentID, &t.AddressVI, &t.AddressEN, &t.AddressRU, &t.Phone, &t.Fax, &t.Email,
-		&t.Responsible, &t.Licence, &t.EstablishedOn, &t.DissolvedOn, &t.Hosts)
+		&t.Responsible, &t.Licence, &t.EstablishedOn, &t.DissolvedOn, &t.Hosts}, extra...)...)
 	return t, err
 }
 

@@ -25,8 +25,9 @@ func takeDown(fs *flag.FlagSet) action {
 
 func liftTakedown(fs *flag.FlagSet) action {
 	tenant, id := itemFlags(fs)
+	why := fs.String("reason", "", "why the takedown is lifted, kept in the audit log")
 	return func(ctx context.Context, s *session) error {
-		if err := s.store.LiftTakedown(ctx, s.actor, *tenant, *id); err != nil {
+		if err := s.store.LiftTakedown(ctx, s.actor, *tenant, *id, *why); err != nil {
 			return err
 		}
 		fmt.Fprintf(s.stdout, "Đã hiển thị lại %s/%s / takedown of %s/%s lifted\n", *tenant, *id, *tenant, *id)

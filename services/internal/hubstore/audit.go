@@ -137,6 +137,9 @@ func (s *Store) AuditHead(ctx context.Context) (AuditHead, error) {
 type AuditFilter struct {
 	Actor  string
 	Tenant string
+	// Subject selects the entries about one subject (a content id, a
+	// credential id, a tenant id); with Tenant, one item's history.
+	Subject string
 	// Action is an action, or a prefix of actions when it ends in "."
 	// ("item." is every item.* action).
 	Action string
@@ -165,8 +168,8 @@ func (s *Store) ListAudit(ctx context.Context, f AuditFilter) ([]AuditEntry, err
 	rows, err := s.pool.Query(ctx, `SELECT `+auditColumns+` FROM audit_log
 		WHERE ($1 = '' OR actor = $1) AND ($2 = '' OR tenant_id = $2)
 		  AND ($3 = '' OR CASE WHEN $4 THEN starts_with(action, $3) ELSE action = $3 END)
-		  AND ($5 = 0 OR seq < $5)
-		ORDER BY seq DESC LIMIT $6`, f.Actor, f.Tenant, action, prefix, f.Before, f.Limit)
+		  AND ($5 = 0 OR seq < $5) AND ($7 = '' OR subject = $7)
+		ORDER BY seq DESC LIMIT $6`, f.Actor, f.Tenant, action, prefix, f.Before, f.Limit, f.Subject)
 	if err != nil {
 		return nil, mapErr("list audit log", err)
 	}

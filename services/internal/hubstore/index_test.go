@@ -50,7 +50,7 @@ func TestIndexFollowsVisibility(t *testing.T) {
 	if got := findable(t, s, "le hoi"); got != 0 {
 		t.Errorf("taken down: %d found, want 0", got)
 	}
-	if err := s.LiftTakedown(ctx, "ops", "tenant-a", "le-hoi"); err != nil {
+	if err := s.LiftTakedown(ctx, "ops", "tenant-a", "le-hoi", ""); err != nil {
 		t.Fatal(err)
 	}
 	if got := findable(t, s, "le hoi"); got != 1 {

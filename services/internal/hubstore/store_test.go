@@ -536,7 +536,7 @@ func TestTakeDownAndLift(t *testing.T) {
 	if n := count(t, s, `SELECT count(*) FROM items WHERE takedown_reason IS NOT NULL`); n != 1 {
 		t.Errorf("takedown survived a push: got %d rows, want 1", n)
 	}
-	if err := s.LiftTakedown(ctx, "ops", "tenant-a", "bai-viet"); err != nil {
+	if err := s.LiftTakedown(ctx, "ops", "tenant-a", "bai-viet", ""); err != nil {
 		t.Fatal(err)
 	}
 	if n := count(t, s, `SELECT count(*) FROM items WHERE takedown_reason IS NOT NULL OR taken_down_at IS NOT NULL`); n != 0 {

@@ -23,15 +23,17 @@ func (s *Store) TakeDown(ctx context.Context, actor, tenant, contentID, reason s
 	if reason == "" {
 		return fmt.Errorf("take down %s/%s: a public reason is required: %w", tenant, contentID, ErrInvalidArgument)
 	}
-	return s.setTakedown(ctx, actor, tenant, contentID, &reason)
+	return s.setTakedown(ctx, actor, tenant, contentID, &reason, "")
 }
 
-// LiftTakedown makes a taken-down item visible again.
-func (s *Store) LiftTakedown(ctx context.Context, actor, tenant, contentID string) error {
-	return s.setTakedown(ctx, actor, tenant, contentID, nil)
+// LiftTakedown makes a taken-down item visible again; why is the ops
+// team's reason for lifting it, kept in the audit log ("" when none is
+// given).
+func (s *Store) LiftTakedown(ctx context.Context, actor, tenant, contentID, why string) error {
+	return s.setTakedown(ctx, actor, tenant, contentID, nil, strings.TrimSpace(why))
 }
 
-func (s *Store) setTakedown(ctx context.Context, actor, tenant, contentID string, reason *string) error {
+func (s *Store) setTakedown(ctx context.Context, actor, tenant, contentID string, reason *string, why string) error {
 	what := fmt.Sprintf("take down %s/%s", tenant, contentID)
 	if reason == nil {
 		what = fmt.Sprintf("lift the takedown of %s/%s", tenant, contentID)
@@ -75,6 +77,8 @@ func (s *Store) setTakedown(ctx context.Context, actor, tenant, contentID string
 		detail := map[string]any{"version": version}
 		if reason != nil {
 			detail["reason"] = *reason
+		} else if why != "" {
+			detail["reason"] = why
 		}
 		return audit(ctx, tx, actor, action, tenant, contentID, detail)
 	})

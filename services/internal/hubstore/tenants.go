@@ -54,11 +54,12 @@ type Registry struct {
 
 // Credential is a tenant's credential, without its token.
 type Credential struct {
-	ID      int64
-	Tenant  string
-	Label   string
-	Created time.Time
-	Revoked *time.Time
+	ID       int64
+	Tenant   string
+	Label    string
+	Created  time.Time
+	Revoked  *time.Time
+	LastUsed *time.Time // to the minute; nil: never used
 }
 
 // AddTenant registers a tenant, active, with its registry entry and host
@@ -194,7 +195,7 @@ func (s *Store) RevokeCredential(ctx context.Context, actor string, id int64) er
 // ListCredentials returns a tenant's credentials (all tenants' when tenant is
 // empty), by id.
 func (s *Store) ListCredentials(ctx context.Context, tenant string) ([]Credential, error) {
-	rows, err := s.pool.Query(ctx, `SELECT id, tenant_id, label, created_at, revoked_at FROM credentials
+	rows, err := s.pool.Query(ctx, `SELECT id, tenant_id, label, created_at, revoked_at, last_used_at FROM credentials
 		WHERE $1 = '' OR tenant_id = $1 ORDER BY id`, tenant)
 	if err != nil {
 		return nil, mapErr("list credentials", err)
@@ -203,7 +204,7 @@ func (s *Store) ListCredentials(ctx context.Context, tenant string) ([]Credentia
 	var out []Credential
 	for rows.Next() {
 		var c Credential
-		if err := rows.Scan(&c.ID, &c.Tenant, &c.Label, &c.Created, &c.Revoked); err != nil {
+		if err := rows.Scan(&c.ID, &c.Tenant, &c.Label, &c.Created, &c.Revoked, &c.LastUsed); err != nil {
 			return nil, mapErr("list credentials", err)
 		}
 		out = append(out, c)
@@ -219,8 +220,15 @@ func (s *Store) Authenticate(ctx context.Context, token string) (tenant, status 
 
 // AuthenticateSHA256 is Authenticate given the token's SHA-256.
 func (s *Store) AuthenticateSHA256(ctx context.Context, sum [32]byte) (tenant, status string, err error) {
-	err = s.pool.QueryRow(ctx, `SELECT c.tenant_id, t.status FROM credentials c JOIN tenants t ON t.id = c.tenant_id
-		WHERE c.token_sha256 = $1 AND c.revoked_at IS NULL`, sum[:]).Scan(&tenant, &status)
+	// The credential's last use is written at most once a minute, so that
+	// the console can list it without a write per call (the interceptor's
+	// cache already spares most calls the lookup).
+	err = s.pool.QueryRow(ctx, `WITH c AS (
+			SELECT c.id, c.tenant_id, t.status, c.last_used_at FROM credentials c JOIN tenants t ON t.id = c.tenant_id
+			WHERE c.token_sha256 = $1 AND c.revoked_at IS NULL),
+		used AS (UPDATE credentials u SET last_used_at = now() FROM c
+			WHERE u.id = c.id AND (c.last_used_at IS NULL OR c.last_used_at < now() - interval '1 minute'))
+		SELECT tenant_id, status FROM c`, sum[:]).Scan(&tenant, &status)
 	if err != nil {
 		return "", "", mapErr("authenticate", err)
 	}

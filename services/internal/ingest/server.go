@@ -128,7 +128,34 @@ func (s *Server) publish(ctx context.Context, tenant string, item *pb.ContentIte
 		ev.Int("sanitized_fields", len(resp.Sanitized))
 	}
 	ev.Msg("publish")
+	if vs := refusedFor(err); len(vs) > 0 {
+		// Kept for the ops console; failing to keep it changes nothing
+		// for the tenant.
+		if rerr := s.store.RecordRefusal(ctx, tenant, item.GetContentId(), item.GetVersion(), vs); rerr != nil {
+			s.log.Warn().Err(rerr).Str("tenant", tenant).Msg("could not record a refused push")
+		}
+	}
 	return resp, err
+}
+
+// refusedFor is what a refused push's error says was wrong with it, one
+// violation per field; nothing for errors that are no refusal of the push
+// itself (the hub unavailable, a cancelled call, a server fault).
+func refusedFor(err error) []contentrules.Violation {
+	if err == nil {
+		return nil
+	}
+	switch status.Code(err) {
+	case codes.Unavailable, codes.Canceled, codes.DeadlineExceeded, codes.Internal, codes.Unauthenticated:
+		return nil
+	}
+	if vs := contentrules.ViolationsOf(err); len(vs) > 0 {
+		return vs
+	}
+	if r := contentrules.ReasonOf(err); r != "" {
+		return []contentrules.Violation{{Reason: r, Description: status.Convert(err).Message()}}
+	}
+	return nil
 }
 
 func (s *Server) prepareAndApply(ctx context.Context, tenant string, item *pb.ContentItem) (*pb.PublishResponse, error) {

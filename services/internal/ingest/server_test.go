@@ -611,3 +611,31 @@ func TestLegacyEncodingRefused(t *testing.T) {
 		t.Errorf("items = %d, want 0", n)
 	}
 }
+
+// TestRefusedPushesAreKept: each refused push is kept for the ops console,
+// once per item, version, reason and field; accepted pushes are not.
+func TestRefusedPushesAreKept(t *testing.T) {
+	h := startHub(t)
+	ctx := h.as("so-gd")
+	if _, err := h.client.Publish(ctx, &pb.PublishRequest{Item: item("le-hoi", 1, "Lễ hội", "")}); err != nil {
+		t.Fatal(err)
+	}
+	for range 2 {
+		_, err := h.client.Publish(ctx, &pb.PublishRequest{Item: item("le-hoi", 1, "Lễ hội khác", "")})
+		wantRefusal(t, "conflicting publish", err, codes.AlreadyExists, contentrules.ReasonVersionConflict)
+	}
+	_, err := h.client.Publish(ctx, &pb.PublishRequest{Item: item("Bad ID", 0, "", "")})
+	violations := len(contentrules.ViolationsOf(err))
+	if violations < 2 {
+		t.Fatalf("invalid item: %v", err)
+	}
+	if n := h.count(t, `SELECT count(*) FROM refused_pushes WHERE content_id = 'le-hoi' AND reason = 'VERSION_CONFLICT' AND times = 2 AND version = 1`); n != 1 {
+		t.Errorf("conflict rows = %d, want one refused twice", n)
+	}
+	if n := h.count(t, `SELECT count(*) FROM refused_pushes WHERE content_id = 'Bad ID' AND tenant_id = 'so-gd'`); n != violations {
+		t.Errorf("invalid item rows = %d, want one per violation (%d)", n, violations)
+	}
+	if n := h.count(t, `SELECT count(*) FROM refused_pushes`); n != violations+1 {
+		t.Errorf("refused rows = %d, want %d (nothing for the accepted push)", n, violations+1)
+	}
+}

@@ -1,0 +1,265 @@
+package console
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"fmt"
+	"net/http"
+	"net/http/cookiejar"
+	"net/http/httptest"
+	"net/url"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/PuerkitoBio/goquery"
+	"github.com/rs/zerolog"
+	"google.golang.org/protobuf/types/known/timestamppb"
+
+	pb "github.com/portalhub/portalhub/proto/gen/portalhub/v1"
+	"github.com/portalhub/portalhub/services/contentrules"
+
+	"github.com/portalhub/portalhub/services/hubschema"
+	"github.com/portalhub/portalhub/services/internal/compliance"
+	"github.com/portalhub/portalhub/services/internal/hubstore"
+	"github.com/portalhub/portalhub/services/testenv"
+)
+
+func TestMain(m *testing.M) { testenv.Main(m) }
+
+const testPassword = "mat-khau-van-hanh-2026"
+
+// fakeAccounts is an in-memory Accounts: three accounts, one per role, that
+// lock after three wrong passwords.
+type fakeAccounts struct {
+	mu       sync.Mutex
+	accounts map[string]Account
+	failures map[string]int
+	sessions map[string]Session
+	now      func() time.Time
+}
+
+func newFakeAccounts(now func() time.Time) *fakeAccounts {
+	return &fakeAccounts{now: now, failures: map[string]int{}, sessions: map[string]Session{}, accounts: map[string]Account{
+		"xem":     {ID: 1, Username: "xem", Name: "Người xem", Role: RoleViewer},
+		"vanhanh": {ID: 2, Username: "vanhanh", Name: "Người vận hành", Role: RoleOperator},
+		"quantri": {ID: 3, Username: "quantri", Name: "Quản trị", Role: RoleAdministrator},
+	}}
+}
+
+const fakeLockAfter = 3
+
+func (f *fakeAccounts) Login(_ context.Context, username, password string) (Account, error) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if f.failures[username] >= fakeLockAfter {
+		return Account{}, &LockedError{Until: f.now().Add(15 * time.Minute)}
+	}
+	acc, ok := f.accounts[username]
+	if !ok || password != testPassword {
+		f.failures[username]++
+		return Account{}, ErrBadLogin
+	}
+	f.failures[username] = 0
+	return acc, nil
+}
+
+func token() string {
+	b := make([]byte, 16)
+	rand.Read(b)
+	return hex.EncodeToString(b)
+}
+
+func (f *fakeAccounts) StartSession(_ context.Context, acc Account, _ string) (string, error) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	t := token()
+	f.sessions[t] = Session{Account: acc, CSRF: token()}
+	return t, nil
+}
+
+func (f *fakeAccounts) Session(_ context.Context, t string) (Session, error) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	s, ok := f.sessions[t]
+	if !ok {
+		return Session{}, ErrNoSession
+	}
+	return s, nil
+}
+
+func (f *fakeAccounts) EndSession(_ context.Context, t string) error {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if _, ok := f.sessions[t]; !ok {
+		return ErrNoSession
+	}
+	delete(f.sessions, t)
+	return nil
+}
+
+// testNow is the fixture's clock: Wednesday 2 December 2026, 10:00 GMT+7.
+var testNow = time.Date(2026, 12, 2, 10, 0, 0, 0, compliance.Zone)
+
+type fixture struct {
+	t     *testing.T
+	store *hubstore.Store
+	srv   *httptest.Server
+	cons  *Server
+}
+
+const testRules = `
+decree = "42/2022/NĐ-CP"
+[thresholds]
+provincial_per_working_day = 1
+subportal_per_week = 2
+[counting]
+bulk_import_age_days = 7
+[coverage]
+required_kinds = ["article"]
+english = []
+[retention]
+audit_log_days = 3650
+updates_days = 3650
+withdrawn_items_days = 3650
+statistics_days = 3650
+[calendar]
+weekend = ["saturday", "sunday"]
+years = [2026, 2027]
+`
+
+func newFixture(t *testing.T) *fixture {
+	t.Helper()
+	ctx := context.Background()
+	dbURL := testenv.Postgres(t, "console", hubschema.Migrate)
+	store, err := hubstore.Open(ctx, dbURL)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(store.Close)
+	rules, err := compliance.Parse([]byte(testRules))
+	if err != nil {
+		t.Fatal(err)
+	}
+	now := func() time.Time { return testNow }
+	cons, err := New(Config{Store: store, Accounts: newFakeAccounts(now), Rules: rules, Log: zerolog.Nop(), Now: now})
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv := httptest.NewServer(cons.Handler())
+	t.Cleanup(srv.Close)
+	return &fixture{t: t, store: store, srv: srv, cons: cons}
+}
+
+func (f *fixture) addTenant(id, kind, name string) {
+	f.t.Helper()
+	if err := f.store.AddTenant(context.Background(), "test", hubstore.Tenant{ID: id, Kind: kind, NameVI: name, NameEN: name}); err != nil {
+		f.t.Fatalf("add tenant %s: %v", id, err)
+	}
+}
+
+// browser is a client with its own cookies that does not follow redirects.
+type browser struct {
+	f *fixture
+	c *http.Client
+}
+
+func (f *fixture) browser() *browser {
+	jar, _ := cookiejar.New(nil)
+	return &browser{f: f, c: &http.Client{Jar: jar, CheckRedirect: func(*http.Request, []*http.Request) error {
+		return http.ErrUseLastResponse
+	}}}
+}
+
+func (b *browser) do(req *http.Request) (*http.Response, *goquery.Document) {
+	b.f.t.Helper()
+	resp, err := b.c.Do(req)
+	if err != nil {
+		b.f.t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	doc, err := goquery.NewDocumentFromReader(resp.Body)
+	if err != nil {
+		b.f.t.Fatal(err)
+	}
+	return resp, doc
+}
+
+func (b *browser) get(path string) (*http.Response, *goquery.Document) {
+	b.f.t.Helper()
+	req, _ := http.NewRequest(http.MethodGet, b.f.srv.URL+path, nil)
+	return b.do(req)
+}
+
+// post sends a form as a browser would from the console's own page.
+func (b *browser) post(path string, form url.Values) (*http.Response, *goquery.Document) {
+	b.f.t.Helper()
+	req, _ := http.NewRequest(http.MethodPost, b.f.srv.URL+path, strings.NewReader(form.Encode()))
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	req.Header.Set("Origin", b.f.srv.URL)
+	req.Header.Set("Sec-Fetch-Site", "same-origin")
+	return b.do(req)
+}
+
+// csrf is the CSRF token of the forms of the page at path.
+func (b *browser) csrf(path string) string {
+	b.f.t.Helper()
+	_, doc := b.get(path)
+	v, ok := doc.Find(`input[name=csrf_token]`).First().Attr("value")
+	if !ok || v == "" {
+		b.f.t.Fatalf("%s: no CSRF token in its forms", path)
+	}
+	return v
+}
+
+// login signs in as username and fails the test unless it lands on next.
+func (b *browser) login(username string) {
+	b.f.t.Helper()
+	resp, _ := b.post("/dang-nhap", url.Values{"csrf_token": {b.csrf("/dang-nhap")}, "username": {username},
+		"password": {testPassword}, "next": {"/don-vi"}})
+	if got := resp.Header.Get("Location"); resp.StatusCode != http.StatusSeeOther || got != "/don-vi" {
+		b.f.t.Fatalf("login as %s: %d to %q", username, resp.StatusCode, got)
+	}
+}
+
+func text(doc *goquery.Document, sel string) string {
+	return strings.Join(strings.Fields(doc.Find(sel).First().Text()), " ")
+}
+
+func article(id string, version uint64, title string) *pb.ContentItem {
+	return &pb.ContentItem{
+		ContentId: id, Version: version, Kind: pb.ContentKind_CONTENT_KIND_ARTICLE, Category: "news",
+		State:        pb.PublicationState_PUBLICATION_STATE_PUBLISHED,
+		Translations: []*pb.Translation{{Locale: "vi", Title: title, Slug: id}},
+		Approver:     &pb.Person{Name: "Nguyễn Văn A"},
+		PublishedAt:  timestamppb.New(time.Date(2026, 11, 1, 8, 0, 0, 0, time.UTC)),
+	}
+}
+
+// push applies item as tenant's push.
+func (f *fixture) push(tenant string, item *pb.ContentItem) {
+	f.t.Helper()
+	p, err := contentrules.Prepare(item, f.store.Categories())
+	if err != nil {
+		f.t.Fatal(err)
+	}
+	if _, err := f.store.Apply(context.Background(), tenant, p); err != nil {
+		f.t.Fatalf("push %s/%s: %v", tenant, item.GetContentId(), err)
+	}
+}
+
+// updatesAt records counted updates of tenant at the given times (GMT+7),
+// as Apply would have at those times.
+func (f *fixture) updatesAt(tenant string, times ...time.Time) {
+	f.t.Helper()
+	for i, at := range times {
+		if _, err := f.store.Pool().Exec(context.Background(), `INSERT INTO compliance_updates (tenant_id, content_id, version, new_item, published_at, applied_at)
+			VALUES ($1, $2, 1, false, $3, $3)`, tenant, fmt.Sprintf("u-%d-%d", at.Unix(), i), at); err != nil {
+			f.t.Fatal(err)
+		}
+	}
+}
+
+func at(day, hour int) time.Time { return time.Date(2026, 11, day, hour, 0, 0, 0, compliance.Zone) }

@@ -1,0 +1,457 @@
+package console
+
+import (
+	"context"
+	"encoding/csv"
+	"io/fs"
+	"net/http"
+	"net/url"
+	"regexp"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/PuerkitoBio/goquery"
+
+	"github.com/portalhub/portalhub/services/contentrules"
+	"github.com/portalhub/portalhub/services/internal/hubstore"
+)
+
+func TestCataloguesAreComplete(t *testing.T) {
+	cat, err := loadCatalogues()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for k := range cat["vi"] {
+		if _, ok := cat["en"][k]; !ok {
+			t.Errorf("en lacks %q", k)
+		}
+	}
+	for k := range cat["en"] {
+		if _, ok := cat["vi"][k]; !ok {
+			t.Errorf("vi lacks %q", k)
+		}
+	}
+	// Every literal message id of the templates and the code.
+	used := regexp.MustCompile(`(?:L\.T|l\.T\(|\$L\.T) "([a-z_.0-9]+)"`)
+	var sources []string
+	fs.WalkDir(templateFS, ".", func(p string, d fs.DirEntry, err error) error {
+		if err == nil && !d.IsDir() {
+			b, _ := fs.ReadFile(templateFS, p)
+			sources = append(sources, string(b))
+		}
+		return err
+	})
+	for _, src := range sources {
+		for _, m := range used.FindAllStringSubmatch(src, -1) {
+			if _, ok := cat["vi"][m[1]]; !ok {
+				t.Errorf("message %q is used but not in the catalogues", m[1])
+			}
+		}
+	}
+	for _, prefix := range []string{"kind.", "state.", "status.", "compliance.status.", "audit.problem.", "role.", "nav."} {
+		found := false
+		for k := range cat["vi"] {
+			found = found || strings.HasPrefix(k, prefix)
+		}
+		if !found {
+			t.Errorf("no message starts with %q", prefix)
+		}
+	}
+}
+
+func TestTenantPageShowsRegistryCredentialsItemsRefusalsAndCompliance(t *testing.T) {
+	f := newFixture(t)
+	ctx := context.Background()
+	if err := f.store.AddTenant(ctx, "test", hubstore.Tenant{ID: "so-du-lich", Kind: "department", NameVI: "Sở Du lịch",
+		NameEN: "Department of Tourism", Registry: hubstore.Registry{Hosts: []string{"sodulich.example.vn"}, Phone: "0258 3822 753"}}); err != nil {
+		t.Fatal(err)
+	}
+	_, token, err := f.store.IssueCredential(ctx, "test", "so-du-lich", "máy chủ chính")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, _, err := f.store.IssueCredential(ctx, "test", "so-du-lich", "chưa dùng"); err != nil {
+		t.Fatal(err)
+	}
+	if _, _, err := f.store.Authenticate(ctx, token); err != nil {
+		t.Fatal(err)
+	}
+	f.push("so-du-lich", article("le-hoi-bien", 3, "Lễ hội biển Nha Trang"))
+	f.push("so-du-lich", article("am-thuc", 1, "Ẩm thực phố biển"))
+	if err := f.store.RecordRefusal(ctx, "so-du-lich", "bai-loi", 2, []contentrules.Violation{
+		{Field: "translations[0].title", Reason: "LEGACY_ENCODING", Description: "title is TCVN3", MessageVI: "Tiêu đề mã TCVN3"}}); err != nil {
+		t.Fatal(err)
+	}
+	// A retry of the same push counts on the same row.
+	if err := f.store.RecordRefusal(ctx, "so-du-lich", "bai-loi", 2, []contentrules.Violation{
+		{Field: "translations[0].title", Reason: "LEGACY_ENCODING", Description: "title is TCVN3", MessageVI: "Tiêu đề mã TCVN3"}}); err != nil {
+		t.Fatal(err)
+	}
+	b := f.browser()
+	b.login("xem")
+	resp, doc := b.get("/don-vi/so-du-lich")
+	if resp.StatusCode != http.StatusOK {
+		t.Fatalf("tenant page: %d", resp.StatusCode)
+	}
+	if got := text(doc, "h1"); !strings.HasPrefix(got, "Sở Du lịch") {
+		t.Errorf("h1 %q", got)
+	}
+	if got := text(doc, "dl.facts"); !strings.Contains(got, "sodulich.example.vn (chính)") || !strings.Contains(got, "0258 3822 753") {
+		t.Errorf("registry %q lacks the host or the phone", got)
+	}
+	creds := doc.Find("#credentials + table tbody tr")
+	if creds.Length() != 2 {
+		t.Fatalf("%d credentials, want 2", creds.Length())
+	}
+	if used := strings.TrimSpace(creds.Eq(0).Find("td").Eq(2).Text()); used == "" || used == "chưa dùng" {
+		t.Errorf("the credential used has last use %q", used)
+	}
+	if used := strings.TrimSpace(creds.Eq(1).Find("td").Eq(2).Text()); used != "chưa dùng" {
+		t.Errorf("the unused credential has last use %q", used)
+	}
+	items := doc.Find("#items ~ .table-scroll").First().Find("tbody tr")
+	if items.Length() != 2 || strings.TrimSpace(items.Eq(1).Find("th").Text()) != "le-hoi-bien" {
+		t.Errorf("items: %d rows, second %q", items.Length(), items.Eq(1).Find("th").Text())
+	}
+	if href, _ := items.Eq(1).Find("th a").Attr("href"); href != "/don-vi/so-du-lich/noi-dung/le-hoi-bien" {
+		t.Errorf("item link %q", href)
+	}
+	refused := doc.Find("#refused ~ .table-scroll").First().Find("tbody tr")
+	if refused.Length() != 1 || !strings.Contains(refused.Text(), "LEGACY_ENCODING") || strings.TrimSpace(refused.Find("td").Last().Text()) != "2" {
+		t.Errorf("refused pushes: %d rows %q, want one LEGACY_ENCODING refused twice", refused.Length(), refused.Text())
+	}
+	if doc.Find("#compliance + table tbody tr").Length() == 0 {
+		t.Error("no compliance rows")
+	}
+	_, doc = b.get("/don-vi/so-du-lich?q=am+thuc")
+	if n := doc.Find("#items ~ .table-scroll").First().Find("tbody tr").Length(); n != 1 {
+		t.Errorf("item search 'am thuc': %d rows, want 1", n)
+	}
+	if resp, _ := b.get("/don-vi/khong-co"); resp.StatusCode != http.StatusNotFound {
+		t.Errorf("unknown tenant: %d, want 404", resp.StatusCode)
+	}
+}
+
+// takeDownForm posts the item page's takedown form as b.
+func takeDownForm(b *browser, path, reason string, withToken bool) (*http.Response, *goquery.Document) {
+	b.f.t.Helper()
+	form := url.Values{"reason": {reason}}
+	if withToken {
+		form.Set("csrf_token", b.csrf(path))
+	}
+	return b.post(path+"/go-xuong", form)
+}
+
+func TestTakedownRolesCSRFAndLift(t *testing.T) {
+	f := newFixture(t)
+	f.addTenant("so-y-te", "department", "Sở Y tế")
+	f.push("so-y-te", article("thong-bao-sai", 1, "Thông báo sai"))
+	const path = "/don-vi/so-y-te/noi-dung/thong-bao-sai"
+
+	viewer := f.browser()
+	viewer.login("xem")
+	_, doc := viewer.get(path)
+	if doc.Find(`form[action$="/go-xuong"]`).Length() != 0 {
+		t.Error("a viewer is shown the takedown form")
+	}
+	resp, doc := takeDownForm(viewer, path, "Sai sự thật", true)
+	if resp.StatusCode != http.StatusForbidden || !strings.Contains(text(doc, "main"), "vận hành") {
+		t.Errorf("viewer's takedown: %d %q, want 403 naming the operator role", resp.StatusCode, text(doc, "main p"))
+	}
+
+	op := f.browser()
+	op.login("vanhanh")
+	if resp, _ := takeDownForm(op, path, "Sai sự thật", false); resp.StatusCode != http.StatusForbidden {
+		t.Errorf("takedown without the CSRF token: %d, want 403", resp.StatusCode)
+	}
+	// Another session's token is no token.
+	form := url.Values{"reason": {"Sai sự thật"}, "csrf_token": {viewer.csrf(path)}}
+	if resp, _ := op.post(path+"/go-xuong", form); resp.StatusCode != http.StatusForbidden {
+		t.Errorf("takedown with another session's token: %d, want 403", resp.StatusCode)
+	}
+	// From another site, even with the token.
+	req, _ := http.NewRequest(http.MethodPost, f.srv.URL+path+"/go-xuong",
+		strings.NewReader(url.Values{"reason": {"x"}, "csrf_token": {op.csrf(path)}}.Encode()))
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	req.Header.Set("Origin", "https://evil.example")
+	if resp, _ := op.do(req); resp.StatusCode != http.StatusForbidden {
+		t.Errorf("cross-origin takedown: %d, want 403", resp.StatusCode)
+	}
+	item, err := f.cons.read.OpsItem(context.Background(), "so-y-te", "thong-bao-sai")
+	if err != nil || item.TakenDownAt != nil {
+		t.Fatalf("refused requests took the item down: %v %v", item.TakenDownAt, err)
+	}
+
+	resp, doc = takeDownForm(op, path, "   ", true)
+	if resp.StatusCode != http.StatusBadRequest {
+		t.Errorf("empty reason: %d, want 400", resp.StatusCode)
+	}
+	if href, _ := doc.Find(".error-summary a").Attr("href"); href != "#reason-takedown" {
+		t.Errorf("error links to %q", href)
+	}
+	resp, _ = takeDownForm(op, path, "Thông tin sai sự thật, chờ đính chính", true)
+	if got := resp.Header.Get("Location"); resp.StatusCode != http.StatusSeeOther || got != path+"?done=takedown" {
+		t.Fatalf("takedown: %d to %q", resp.StatusCode, got)
+	}
+	_, doc = op.get(path + "?done=takedown")
+	if !strings.Contains(text(doc, ".notice"), "Đã gỡ tin") {
+		t.Errorf("no confirmation: %q", text(doc, ".notice"))
+	}
+	entries, err := f.store.ListAudit(context.Background(), hubstore.AuditFilter{Action: "item.takedown"})
+	if err != nil || len(entries) != 1 || entries[0].Actor != "ops:vanhanh" {
+		t.Fatalf("audit: %+v %v, want one item.takedown by ops:vanhanh", entries, err)
+	}
+	if doc.Find(`form[action$="/go-bo"]`).Length() != 1 {
+		t.Fatal("no lift form on a taken-down item")
+	}
+	if got := text(doc, "#history ~ .table-scroll tbody tr"); !strings.Contains(got, "item.takedown") {
+		t.Errorf("history's newest entry %q, want the takedown", got)
+	}
+
+	// The takedowns list, and lifting from it.
+	_, doc = viewer.get("/go-xuong")
+	if n := doc.Find("tbody tr").Length(); n != 1 || doc.Find(`form[action$="/go-bo"]`).Length() != 0 {
+		t.Errorf("viewer's takedown list: %d rows, %d lift forms (want 1, 0)", n, doc.Find(`form[action$="/go-bo"]`).Length())
+	}
+	if resp, _ := viewer.post(path+"/go-bo", url.Values{"reason": {"x"}, "csrf_token": {viewer.csrf("/go-xuong")}}); resp.StatusCode != http.StatusForbidden {
+		t.Errorf("viewer's lift: %d, want 403", resp.StatusCode)
+	}
+	resp, _ = op.post(path+"/go-bo", url.Values{"reason": {"Đã đính chính"}, "back": {"list"}, "csrf_token": {op.csrf("/go-xuong")}})
+	if got := resp.Header.Get("Location"); got != "/go-xuong?done=lifted" {
+		t.Errorf("lift from the list redirects to %q", got)
+	}
+	entries, _ = f.store.ListAudit(context.Background(), hubstore.AuditFilter{Action: "item.takedown_lifted"})
+	if len(entries) != 1 || !strings.Contains(string(entries[0].Detail), "Đã đính chính") {
+		t.Errorf("lift audit %+v, want the reason in its detail", entries)
+	}
+	_, doc = op.get("/go-xuong")
+	if doc.Find("tbody tr").Length() != 0 {
+		t.Error("the lifted item is still listed")
+	}
+}
+
+func TestAuditLogFilterPagesAndVerify(t *testing.T) {
+	f := newFixture(t)
+	for i := 0; i < auditPageSize+3; i++ {
+		f.addTenant("xa-"+string(rune('a'+i/26))+string(rune('a'+i%26)), "commune", "Xã")
+	}
+	b := f.browser()
+	b.login("xem")
+	_, doc := b.get("/nhat-ky?action=tenant.")
+	rows := doc.Find(".table-scroll tbody tr")
+	if rows.Length() != auditPageSize {
+		t.Fatalf("%d entries, want %d", rows.Length(), auditPageSize)
+	}
+	next, ok := doc.Find("a[rel=next]").Attr("href")
+	if !ok {
+		t.Fatal("no link to older entries")
+	}
+	_, doc = b.get(next)
+	if n := doc.Find(".table-scroll tbody tr").Length(); n != 3 {
+		t.Errorf("older page: %d entries, want 3", n)
+	}
+	if got := strings.TrimSpace(doc.Find(".table-scroll tbody th").First().Text()); got != "3" {
+		t.Errorf("older page starts at seq %q, want 3", got)
+	}
+
+	verify := func(head string) (*http.Response, *goquery.Document) {
+		return b.post("/nhat-ky/kiem-tra", url.Values{"csrf_token": {b.csrf("/nhat-ky")}, "head": {head}})
+	}
+	resp, doc := verify("")
+	if resp.StatusCode != http.StatusOK || !strings.Contains(text(doc, ".notice"), "nguyên vẹn") {
+		t.Fatalf("verify: %d %q", resp.StatusCode, text(doc, ".notice"))
+	}
+	if resp, _ := b.post("/nhat-ky/kiem-tra", url.Values{}); resp.StatusCode != http.StatusForbidden {
+		t.Errorf("verify without the token: %d, want 403", resp.StatusCode)
+	}
+	if resp, doc = verify("khong-phai-dau-chuoi"); resp.StatusCode != http.StatusBadRequest || doc.Find(".error-summary a[href='#head']").Length() != 1 {
+		t.Errorf("bad head: %d", resp.StatusCode)
+	}
+
+	// Altered as the database owner can: the page names the entry.
+	pool := f.store.Pool()
+	ctx := context.Background()
+	for _, q := range []string{`ALTER TABLE audit_log DISABLE TRIGGER audit_log_no_change`,
+		`UPDATE audit_log SET actor = 'ke-gian' WHERE seq = 7`,
+		`ALTER TABLE audit_log ENABLE TRIGGER audit_log_no_change`} {
+		if _, err := pool.Exec(ctx, q); err != nil {
+			t.Fatal(err)
+		}
+	}
+	_, doc = verify("")
+	if got := text(doc, ".error-summary"); !strings.Contains(got, "Mục số 7") || !strings.Contains(got, "bị sửa") {
+		t.Errorf("tampered log: %q, want entry 7 named as altered", got)
+	}
+}
+
+func TestCompliancePageHeatmapAndCSV(t *testing.T) {
+	f := newFixture(t)
+	ctx := context.Background()
+	f.addTenant("so-a", "department", "Sở A")
+	f.addTenant("so-b", "department", "Sở B")
+	// Both registered long before the period.
+	if _, err := f.store.Pool().Exec(ctx, `UPDATE tenants SET created_at = '2026-01-01'`); err != nil {
+		t.Fatal(err)
+	}
+	// Week 48 (23-29 November): so-a two updates, so-b one.
+	f.updatesAt("so-a", at(24, 9), at(26, 15))
+	f.updatesAt("so-b", at(25, 9))
+	b := f.browser()
+	b.login("xem")
+	_, doc := b.get("/tuan-thu?from=2026-W48&to=2026-W49")
+	rows := doc.Find("#cmp-caption").Closest("table").Find("tbody tr")
+	if rows.Length() != 2 {
+		t.Fatalf("%d tenant rows, want 2", rows.Length())
+	}
+	cell := func(r, c int) string { return strings.Join(strings.Fields(rows.Eq(r).Find("td").Eq(c).Text()), " ") }
+	if cell(0, 0) != "đạt 2/2" || cell(1, 0) != "chậm cập nhật 1/2" {
+		t.Errorf("week 48: so-a %q, so-b %q", cell(0, 0), cell(1, 0))
+	}
+	if !strings.HasPrefix(cell(0, 1), "chưa đến hạn") {
+		t.Errorf("week 49 (running): %q", cell(0, 1))
+	}
+	_, doc = b.get("/tuan-thu?from=2026-W48&to=2026-W49&status=behind")
+	if n := doc.Find("#cmp-caption").Closest("table").Find("tbody tr").Length(); n != 1 {
+		t.Errorf("status=behind: %d rows, want so-b only", n)
+	}
+	csvHref, _ := doc.Find("a[download]").Attr("href")
+	resp, err := b.c.Get(f.srv.URL + csvHref)
+	if err != nil {
+		t.Fatal(err)
+	}
+	recs, err := csv.NewReader(resp.Body).ReadAll()
+	resp.Body.Close()
+	if err != nil || resp.Header.Get("Content-Type") != "text/csv; charset=utf-8" {
+		t.Fatalf("CSV: %v %s", err, resp.Header.Get("Content-Type"))
+	}
+	if len(recs) != 3 || recs[1][0] != "2026-W48" || recs[1][1] != "so-b" || recs[1][2] != "behind" {
+		t.Errorf("CSV %v: want the header and so-b's two weeks", recs)
+	}
+
+	// One tenant: the heatmap, with its table.
+	_, doc = b.get("/tuan-thu?tenant=so-a&from=2026-W48&to=2026-W48")
+	svg := doc.Find("svg[role=img]")
+	if svg.Length() != 1 {
+		t.Fatal("no heatmap")
+	}
+	if got := svg.Find("desc").Text(); !strings.Contains(got, "Tổng 2 cập nhật") || !strings.Contains(got, "5 ngày làm việc") {
+		t.Errorf("heatmap description %q", got)
+	}
+	if n := svg.Find("rect:has(title)").Length(); n != 7 {
+		t.Errorf("%d day cells, want 7", n)
+	}
+	days := doc.Find("details table tbody tr")
+	if days.Length() != 7 || strings.TrimSpace(days.Eq(1).Find("td").Last().Text()) != "1" {
+		t.Errorf("day table: %d rows, Tuesday %q", days.Length(), days.Eq(1).Find("td").Last().Text())
+	}
+	if resp, _ := b.get("/tuan-thu?from=2026-48"); resp.StatusCode != http.StatusBadRequest {
+		t.Errorf("a malformed week: %d, want 400", resp.StatusCode)
+	}
+	// A period the calendar does not cover says so.
+	if _, err := f.store.Pool().Exec(ctx, `UPDATE tenants SET created_at = '2025-01-01'`); err != nil {
+		t.Fatal(err)
+	}
+	resp, doc = b.get("/tuan-thu?from=2025-W50&to=2026-W01")
+	if resp.StatusCode != http.StatusBadRequest || !strings.Contains(text(doc, ".error-summary"), "2025") {
+		t.Errorf("a year outside the calendar: %d %q", resp.StatusCode, text(doc, ".error-summary"))
+	}
+}
+
+func TestActivityChartTableAndCSV(t *testing.T) {
+	f := newFixture(t)
+	f.addTenant("so-a", "department", "Sở A")
+	f.addTenant("so-b", "department", "Sở B")
+	f.updatesAt("so-a", at(24, 9), at(24, 15), at(26, 10))
+	f.updatesAt("so-b", at(24, 9))
+	b := f.browser()
+	b.login("xem")
+	_, doc := b.get("/hoat-dong?from=2026-11-23&to=2026-11-29")
+	bars := doc.Find("figure svg rect")
+	if bars.Length() != 7 {
+		t.Fatalf("%d bars, want 7", bars.Length())
+	}
+	if got := bars.Eq(1).Find("title").Text(); got != "24/11/2026: 3 cập nhật" {
+		t.Errorf("Tuesday's bar %q", got)
+	}
+	if got := text(doc, "figcaption"); !strings.Contains(got, "Tổng 4 cập nhật trong 7 ngày") {
+		t.Errorf("description %q", got)
+	}
+	table := doc.Find("details table tbody tr")
+	if table.Length() != 7 || strings.TrimSpace(table.Eq(1).Find("td").Text()) != "3" {
+		t.Errorf("table alternative: %d rows, Tuesday %q", table.Length(), table.Eq(1).Find("td").Text())
+	}
+	if got := text(doc, "h2 + table tbody tr th"); got != "Sở A" {
+		t.Errorf("most active %q, want Sở A", got)
+	}
+	_, doc = b.get("/hoat-dong?tenant=so-b&from=2026-11-23&to=2026-11-29")
+	if got := text(doc, "figcaption"); !strings.Contains(got, "Tổng 1 cập nhật") {
+		t.Errorf("so-b's description %q", got)
+	}
+	href, _ := doc.Find("a[download]").Attr("href")
+	resp, err := b.c.Get(f.srv.URL + href)
+	if err != nil {
+		t.Fatal(err)
+	}
+	recs, err := csv.NewReader(resp.Body).ReadAll()
+	resp.Body.Close()
+	if err != nil || len(recs) != 8 || recs[2][0] != "2026-11-24" || recs[2][1] != "so-b" || recs[2][2] != "1" {
+		t.Errorf("CSV %v %v: want a row per day of so-b", recs, err)
+	}
+	if resp, _ := b.get("/hoat-dong?from=2020-01-01&to=2026-01-01"); resp.StatusCode != http.StatusBadRequest {
+		t.Errorf("a period over a year: %d, want 400", resp.StatusCode)
+	}
+}
+
+type fakeConsumers []Consumer
+
+func (f fakeConsumers) Consumers(context.Context) ([]Consumer, error) { return f, nil }
+
+func TestBacklogShowsOutboxAndConsumers(t *testing.T) {
+	f := newFixture(t)
+	f.addTenant("so-a", "department", "Sở A")
+	f.push("so-a", article("tin-1", 1, "Tin một"))
+	if _, err := f.store.Pool().Exec(context.Background(), `UPDATE outbox SET attempts = 3, last_error = 'nats: timeout'`); err != nil {
+		t.Fatal(err)
+	}
+	last := time.Date(2026, 12, 2, 2, 0, 0, 0, time.UTC)
+	f.cons.cfg.Consumers = fakeConsumers{{Name: "gateway-abc", Filter: "hub.>", Pending: 42, AckPending: 1, LastDelivered: &last}}
+	b := f.browser()
+	b.login("xem")
+	_, doc := b.get("/hang-doi")
+	if got := text(doc, ".cards li .big"); got != "1" {
+		t.Errorf("pending outbox %q, want 1", got)
+	}
+	if got := text(doc, "#fail-caption ~ tbody td:last-child"); got != "nats: timeout" {
+		t.Errorf("failing row's error %q", got)
+	}
+	cons := doc.Find("#cons-caption").Closest("table").Find("tbody tr td")
+	if strings.TrimSpace(cons.Eq(1).Text()) != "42" {
+		t.Errorf("consumer pending %q, want 42", cons.Eq(1).Text())
+	}
+}
+
+// TestEveryPageAsViewer opens each page of the navigation as a viewer: one
+// h1, the page marked current, no inline script or style.
+func TestEveryPageAsViewer(t *testing.T) {
+	f := newFixture(t)
+	f.addTenant("so-a", "department", "Sở A")
+	b := f.browser()
+	b.login("xem")
+	for _, n := range nav {
+		resp, doc := b.get(n.Path)
+		if resp.StatusCode != http.StatusOK {
+			t.Errorf("%s: %d", n.Path, resp.StatusCode)
+			continue
+		}
+		if doc.Find("h1").Length() != 1 {
+			t.Errorf("%s: %d h1", n.Path, doc.Find("h1").Length())
+		}
+		if got, _ := doc.Find(`nav a[aria-current=page]`).Attr("href"); got != n.Path {
+			t.Errorf("%s: current nav entry %q", n.Path, got)
+		}
+		if doc.Find("script, style, [style]").Length() != 0 {
+			t.Errorf("%s: script or inline style", n.Path)
+		}
+	}
+}

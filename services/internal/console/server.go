@@ -1,0 +1,327 @@
+// Package console is the hub's operations console (issue 10 point 2): a
+// server-rendered web application for the central ops team, in Vietnamese
+// first and English, that works without JavaScript. It shows the tenants,
+// their items and versions, refused pushes, takedowns, the audit log,
+// Article 11 compliance, publishing activity and the backlogs, and acts
+// (take down, lift) through the same store functions hubctl and the ops API
+// call. Every page needs a signed-in ops account (Accounts) and checks its
+// role; every form carries a CSRF token.
+package console
+
+import (
+	"crypto/rand"
+	"embed"
+	"errors"
+	"fmt"
+	"html/template"
+	"io/fs"
+	"net/http"
+	"net/url"
+	"strings"
+	"time"
+
+	"github.com/gin-gonic/gin"
+	"github.com/rs/zerolog"
+
+	"github.com/portalhub/portalhub/services/hubread"
+	"github.com/portalhub/portalhub/services/internal/compliance"
+	"github.com/portalhub/portalhub/services/internal/hubstore"
+	"github.com/portalhub/portalhub/services/lifecycle"
+	"github.com/portalhub/portalhub/services/render"
+)
+
+//go:embed templates/*.html
+var templateFS embed.FS
+
+//go:embed static
+var staticFS embed.FS
+
+// Config is what the console runs on.
+type Config struct {
+	Store    *hubstore.Store
+	Accounts Accounts
+	// Rules are the deployment's Article 11 rules; nil: the compliance
+	// pages say that none are configured.
+	Rules *compliance.Rules
+	// Backlog reads the outbox and the stream's consumers; nil: the
+	// backlog page shows the outbox only.
+	Consumers ConsumerLister
+	Log       zerolog.Logger
+	// Dev re-parses the templates on every request.
+	Dev bool
+	// Now is the clock (time.Now when nil), for tests.
+	Now func() time.Time
+}
+
+// Server is the console's HTTP handler.
+type Server struct {
+	cfg    Config
+	read   *hubread.Store
+	pages  *render.Renderer
+	cat    catalogues
+	csrf   []byte // key of the login form's anonymous CSRF tokens
+	engine *gin.Engine
+}
+
+// New builds the console, parsing its templates and catalogues.
+func New(cfg Config) (*Server, error) {
+	if cfg.Store == nil || cfg.Accounts == nil {
+		return nil, errors.New("console: Store and Accounts are required")
+	}
+	if cfg.Now == nil {
+		cfg.Now = time.Now
+	}
+	cat, err := loadCatalogues()
+	if err != nil {
+		return nil, err
+	}
+	tfs, _ := fs.Sub(templateFS, "templates")
+	pages, err := render.New(render.Config{FS: tfs, Funcs: funcs, Dev: cfg.Dev})
+	if err != nil {
+		return nil, fmt.Errorf("console templates: %w", err)
+	}
+	key := make([]byte, 32)
+	if _, err := rand.Read(key); err != nil {
+		return nil, err
+	}
+	s := &Server{cfg: cfg, read: hubread.New(cfg.Store.Pool()), pages: pages, cat: cat, csrf: key}
+	s.routes()
+	return s, nil
+}
+
+// Handler returns the console's HTTP handler.
+func (s *Server) Handler() http.Handler { return s.engine }
+
+func (s *Server) routes() {
+	gin.SetMode(gin.ReleaseMode)
+	e := gin.New()
+	e.HandleMethodNotAllowed = true
+	e.Use(s.recover, s.common)
+	static, _ := fs.Sub(staticFS, "static")
+	e.StaticFS("/static", http.FS(static))
+	e.GET("/dang-nhap", s.h(s.loginPage))
+	e.POST("/dang-nhap", s.h(s.login))
+	e.POST("/dang-xuat", s.need(RoleViewer), s.h(s.logout))
+	e.GET("/", s.need(RoleViewer), func(c *gin.Context) { c.Redirect(http.StatusSeeOther, "/don-vi") })
+	e.GET("/don-vi", s.need(RoleViewer), s.h(s.tenants))
+	e.GET("/don-vi/:tenant", s.need(RoleViewer), s.h(s.tenant))
+	e.GET("/don-vi/:tenant/noi-dung/:content", s.need(RoleViewer), s.h(s.item))
+	e.POST("/don-vi/:tenant/noi-dung/:content/go-xuong", s.need(RoleOperator), s.h(s.takeDown))
+	e.POST("/don-vi/:tenant/noi-dung/:content/go-bo", s.need(RoleOperator), s.h(s.lift))
+	e.GET("/go-xuong", s.need(RoleViewer), s.h(s.takedowns))
+	e.GET("/bi-tu-choi", s.need(RoleViewer), s.h(s.refusals))
+	e.GET("/nhat-ky", s.need(RoleViewer), s.h(s.audit))
+	e.POST("/nhat-ky/kiem-tra", s.need(RoleViewer), s.h(s.verifyAudit))
+	e.GET("/tuan-thu", s.need(RoleViewer), s.h(s.compliance))
+	e.GET("/hoat-dong", s.need(RoleViewer), s.h(s.activity))
+	e.GET("/hang-doi", s.need(RoleViewer), s.h(s.backlog))
+	e.NoRoute(s.h(func(c *gin.Context) error { return errNotFound }))
+	e.NoMethod(s.h(func(c *gin.Context) error { return errMethod }))
+	s.engine = e
+}
+
+// contentSecurityPolicy allows the console's own files only: no script at
+// all, no inline style, no framing, forms only to itself.
+const contentSecurityPolicy = "default-src 'none'; style-src 'self'; img-src 'self' data:; form-action 'self'; " +
+	"base-uri 'none'; frame-ancestors 'none'"
+
+// maxFormBytes bounds a request's body: the console's forms are small.
+const maxFormBytes = 64 << 10
+
+const ctxLang, ctxSession = "lang", "session"
+
+// common sets what every answer carries and reads the language and the
+// session.
+func (s *Server) common(c *gin.Context) {
+	lifecycle.SecurityHeaders(c.Writer.Header(), contentSecurityPolicy, "same-origin")
+	c.Header("Cache-Control", "no-store")
+	c.Request.Body = http.MaxBytesReader(c.Writer, c.Request.Body, maxFormBytes)
+	c.Set(ctxLang, s.language(c))
+	if sess, err := s.session(c); err != nil {
+		s.fail(c, err)
+		c.Abort()
+		return
+	} else if sess != nil {
+		c.Set(ctxSession, sess)
+	}
+	c.Next()
+}
+
+func (s *Server) recover(c *gin.Context) {
+	defer func() {
+		if v := recover(); v != nil {
+			if v == http.ErrAbortHandler {
+				panic(v)
+			}
+			s.cfg.Log.Error().Interface("panic", v).Str("path", c.Request.URL.Path).Msg("console handler panicked")
+			s.fail(c, errors.New("panic"))
+			c.Abort()
+		}
+	}()
+	c.Next()
+}
+
+const langCookie = "ph_console_lang"
+
+// language picks the page's language: ?lang= (remembered in a cookie), the
+// cookie, then Vietnamese.
+func (s *Server) language(c *gin.Context) string {
+	if q := c.Query("lang"); q != "" {
+		if _, ok := s.cat[q]; ok {
+			http.SetCookie(c.Writer, &http.Cookie{Name: langCookie, Value: q, Path: "/", MaxAge: 365 * 24 * 3600,
+				HttpOnly: true, SameSite: http.SameSiteStrictMode, Secure: secure(c.Request)})
+			return q
+		}
+	}
+	if v, err := c.Cookie(langCookie); err == nil {
+		if _, ok := s.cat[v]; ok {
+			return v
+		}
+	}
+	return defaultLang
+}
+
+func (s *Server) loc(c *gin.Context) *Localizer { return s.cat.For(c.GetString(ctxLang)) }
+
+func current(c *gin.Context) *Session {
+	v, _ := c.Get(ctxSession)
+	sess, _ := v.(*Session)
+	return sess
+}
+
+// need lets a request through only with a session whose role is at least
+// r, and checks the CSRF token of every POST.
+func (s *Server) need(r Role) gin.HandlerFunc {
+	return func(c *gin.Context) {
+		sess := current(c)
+		if sess == nil {
+			if c.Request.Method == http.MethodGet {
+				c.Redirect(http.StatusSeeOther, "/dang-nhap?next="+url.QueryEscape(c.Request.URL.RequestURI()))
+			} else {
+				s.fail(c, errSignedOut)
+			}
+			c.Abort()
+			return
+		}
+		if c.Request.Method == http.MethodPost && !s.validCSRF(c, sess) {
+			s.fail(c, errCSRF)
+			c.Abort()
+			return
+		}
+		if sess.Account.Role < r {
+			s.cfg.Log.Warn().Str("account", sess.Account.Username).Str("role", sess.Account.Role.String()).
+				Str("needs", r.String()).Str("path", c.Request.URL.Path).Msg("console action refused to role")
+			s.fail(c, &roleError{need: r})
+			c.Abort()
+			return
+		}
+		c.Next()
+	}
+}
+
+// handler is a console handler: it renders its page or returns an error
+// that fail renders.
+type handler func(c *gin.Context) error
+
+func (s *Server) h(f handler) gin.HandlerFunc {
+	return func(c *gin.Context) {
+		if err := f(c); err != nil {
+			s.fail(c, err)
+		}
+	}
+}
+
+// page is what every page's template gets.
+type page struct {
+	L       *Localizer
+	Title   string
+	Nav     string // the navigation entry of the page
+	Session *Session
+	CSRF    string
+	// Langs link the page in each other language.
+	Langs []langLink
+	// Done names a message (catalogue id) to confirm the last action.
+	Done string
+	D    any // the page's own data
+}
+
+type langLink struct{ Lang, Name, URL string }
+
+// Can reports whether the page's account has role r (forms are shown only
+// to those who may send them).
+func (p page) Can(r string) bool {
+	if p.Session == nil {
+		return false
+	}
+	switch r {
+	case "operator":
+		return p.Session.Account.Role >= RoleOperator
+	case "administrator":
+		return p.Session.Account.Role >= RoleAdministrator
+	}
+	return true
+}
+
+func (s *Server) newPage(c *gin.Context, title, nav string, d any) page {
+	l := s.loc(c)
+	p := page{L: l, Title: title, Nav: nav, Session: current(c), D: d}
+	if p.Session != nil {
+		p.CSRF = p.Session.CSRF
+	}
+	for _, lang := range Languages {
+		if lang == l.Lang {
+			continue
+		}
+		q := c.Request.URL.Query()
+		q.Set("lang", lang)
+		q.Del("done")
+		p.Langs = append(p.Langs, langLink{Lang: lang, Name: s.cat.For(lang).T("lang.name"), URL: c.Request.URL.Path + "?" + q.Encode()})
+	}
+	if d := c.Query("done"); d != "" && l.Has("done."+d) {
+		p.Done = "done." + d
+	}
+	return p
+}
+
+// Has reports whether the catalogue holds id.
+func (l *Localizer) Has(id string) bool { _, ok := l.msgs[id]; return ok }
+
+func (s *Server) show(c *gin.Context, status int, name string, p page) error {
+	b, err := s.pages.Render(name, p)
+	if err != nil {
+		return err
+	}
+	c.Data(status, "text/html; charset=utf-8", b)
+	return nil
+}
+
+var funcs = template.FuncMap{
+	"add": func(a, b int) int { return a + b },
+	"deref": func(s *string) string {
+		if s == nil {
+			return ""
+		}
+		return *s
+	},
+	"hasPrefix": strings.HasPrefix,
+	"navItems":  func() []navItem { return nav },
+	"list":      func(xs ...string) []string { return xs },
+	"dict": func(kv ...any) map[string]any {
+		m := map[string]any{}
+		for i := 0; i+1 < len(kv); i += 2 {
+			m[kv[i].(string)] = kv[i+1]
+		}
+		return m
+	},
+	"pager": func(l *Localizer, prev, next string) map[string]any {
+		return map[string]any{"L": l, "Prev": prev, "Next": next}
+	},
+}
+
+type navItem struct{ ID, Path string }
+
+// nav is the console's navigation, in the order it shows.
+var nav = []navItem{
+	{"tenants", "/don-vi"}, {"compliance", "/tuan-thu"}, {"activity", "/hoat-dong"}, {"takedowns", "/go-xuong"}, {"refusals", "/bi-tu-choi"},
+	{"audit", "/nhat-ky"}, {"backlog", "/hang-doi"},
+}
