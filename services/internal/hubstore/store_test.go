@@ -438,8 +438,8 @@ func TestCategories(t *testing.T) {
 	s := newStore(t)
 	cats := s.Categories()
 	news, legal := cats["news"], cats["legal"]
-	if !slices.Equal(news, []pb.ContentKind{pb.ContentKind_CONTENT_KIND_ARTICLE}) ||
-		!slices.Equal(legal, []pb.ContentKind{pb.ContentKind_CONTENT_KIND_LEGAL_DOCUMENT}) {
+	if !slices.Equal(news.Kinds, []pb.ContentKind{pb.ContentKind_CONTENT_KIND_ARTICLE}) ||
+		!slices.Equal(legal.Kinds, []pb.ContentKind{pb.ContentKind_CONTENT_KIND_LEGAL_DOCUMENT}) {
 		t.Errorf("kinds: news %v, legal %v", news, legal)
 	}
 	if _, ok := cats["nope"]; ok {
