@@ -281,12 +281,17 @@ func seed(args []string) error {
 		return err
 	}
 	var items []*pb.ContentItem
+	var sources []string // where each item comes from, for its refusal
 	var files []demo.File
+	var bad []error // every item refused, not just the first
 	switch {
 	case *demoTenant != "" && *dir == "":
 		var err error
 		if items, err = demo.Items(*demoTenant); err != nil {
 			return err
+		}
+		for _, it := range items {
+			sources = append(sources, "demo/"+*demoTenant+"/"+it.GetContentId())
 		}
 		if files, err = demo.Files(*demoTenant); err != nil {
 			return err
@@ -300,7 +305,8 @@ func seed(args []string) error {
 		for _, name := range names {
 			read, err := readItem(name)
 			if err != nil {
-				return err
+				bad = append(bad, err)
+				continue
 			}
 			if read.approver != "" {
 				read.item.Approver = &pb.Person{Name: read.approver}
@@ -309,6 +315,7 @@ func seed(args []string) error {
 				read.item.Authors = []*pb.Person{{Name: read.author}}
 			}
 			items = append(items, read.item)
+			sources = append(sources, name)
 		}
 	default:
 		return errors.New("seed needs exactly one of --dir DIR and --demo TENANT")
@@ -330,18 +337,22 @@ func seed(args []string) error {
 	// attaches are stored (and a dataset's chart is checked against its CSV).
 	for _, f := range files {
 		if _, err := st.PutBlobAs(ctx, "seed", f.Name, f.Data); err != nil {
-			return fmt.Errorf("seed the file %s: %w", f.Name, describe(err))
+			bad = append(bad, fmt.Errorf("the file %s: %w", f.Name, describe(err)))
 		}
 	}
 	var approved, unchanged int
-	for _, item := range items {
+	for i, item := range items {
 		in := store.ChangeFromItem(item)
 		if in.Approver.GetName() == "" {
 			in.Approver = &pb.Person{Name: "Ban biên tập"}
 		}
 		v, changed, err := st.ApproveIfChanged(ctx, in)
 		if err != nil {
-			return fmt.Errorf("seed %s: %w", item.GetContentId(), describe(err))
+			if ctx.Err() != nil {
+				return err
+			}
+			bad = append(bad, fmt.Errorf("%s (%s): %w", sources[i], item.GetContentId(), describeAll(err)))
+			continue
 		}
 		if changed {
 			approved++
@@ -350,7 +361,10 @@ func seed(args []string) error {
 		}
 		log.Info().Str("content_id", item.GetContentId()).Uint64("version", v).Bool("changed", changed).Msg("seeded")
 	}
-	fmt.Printf("seeded %d items: %d approved, %d unchanged\n", len(items), approved, unchanged)
+	fmt.Printf("seeded %d items: %d approved, %d unchanged\n", approved+unchanged, approved, unchanged)
+	if len(bad) > 0 {
+		return fmt.Errorf("%d refused (the others are stored; fix these and seed again):\n%w", len(bad), errors.Join(bad...))
+	}
 	return nil
 }
 
@@ -450,6 +464,20 @@ func readItem(name string) (fileItem, error) {
 		item.Approver = p
 	}
 	return fileItem{item: item, author: author, approver: approver}, nil
+}
+
+// describeAll is describe with every violation of a refused item, one a
+// line.
+func describeAll(err error) error {
+	e := errs.As(err)
+	if e == nil || len(e.Violations) < 2 {
+		return describe(err)
+	}
+	lines := make([]string, 0, len(e.Violations))
+	for _, v := range e.Violations {
+		lines = append(lines, fmt.Sprintf("  %s: %s [%s] (%s)", v.Field, v.Message, v.Reason, v.MessageVI))
+	}
+	return fmt.Errorf("%d problems:\n%s", len(lines), strings.Join(lines, "\n"))
 }
 
 // describe adds the Vietnamese explanation of a domain error.

@@ -121,3 +121,55 @@ func TestPublishTakesTheAPIFormat(t *testing.T) {
 		t.Errorf("publish again, the approver from the file: %v", err)
 	}
 }
+
+// seed --dir reports every bad item, not only the first: files that are no
+// item and items the rules refuse (each with all of its problems), and it
+// stores the good ones (issue 12 point 4).
+func TestSeedReportsEveryBadItem(t *testing.T) {
+	_, url := storetest.New(t)
+	t.Setenv("DATABASE_URL", url)
+	example, err := os.ReadFile("../../../docs/examples/item.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	item := func(id, viSlug, title string) string {
+		s := strings.Replace(string(example), `"khai-truong-cong-thong-tin"`, `"`+id+`"`, 1)
+		s = strings.Replace(s, `"khai-truong-cong-thong-tin-dien-tu-cua-so"`, `"`+viSlug+`"`, 1)
+		s = strings.Replace(s, `"the-departments-portal-opens"`, `"`+id+`-en"`, 1)
+		return strings.Replace(s, `"Khai trương cổng thông tin điện tử của Sở"`, `"`+title+`"`, 1)
+	}
+	dir := t.TempDir()
+	for name, body := range map[string]string{
+		"1-good.json":         item("tin-mot", "tin-mot", "Tin một"),
+		"2-not-json.json":     `{"contentId": "hong",`,
+		"3-section-slug.json": item("tin-ba", "van-ban-phap-luat", "Tin ba"),
+		"4-two-problems.json": item("tin-bon", "legal-documents", ""),
+		"5-good.json":         item("tin-nam", "tin-nam", "Tin năm"),
+	} {
+		if err := os.WriteFile(filepath.Join(dir, name), []byte(body), 0o600); err != nil {
+			t.Fatal(err)
+		}
+	}
+	err = seed([]string{"--dir", dir})
+	if err == nil {
+		t.Fatal("seed with bad items: no error")
+	}
+	msg := err.Error()
+	for _, want := range []string{"3 refused", "2-not-json.json", "3-section-slug.json (tin-ba)", "4-two-problems.json (tin-bon): 2 problems",
+		"SLUG_RESERVED", "REQUIRED"} {
+		if !strings.Contains(msg, want) {
+			t.Errorf("seed's error does not name %q:\n%s", want, msg)
+		}
+	}
+	conn, err := pgx.Connect(context.Background(), url)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close(context.Background())
+	var ids []string
+	rows, _ := conn.Query(context.Background(), `SELECT content_id FROM items ORDER BY content_id`)
+	ids, err = pgx.CollectRows(rows, pgx.RowTo[string])
+	if err != nil || strings.Join(ids, ",") != "tin-mot,tin-nam" {
+		t.Errorf("items stored = %v (%v), want the two good ones", ids, err)
+	}
+}

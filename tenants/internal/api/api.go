@@ -9,6 +9,7 @@ import (
 	"crypto/subtle"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"io"
 	"net/http"
 	"slices"
@@ -105,7 +106,8 @@ func (s *Server) authorized(r *http.Request) bool {
 }
 
 // decodeJSON reads a JSON object of at most limit bytes into v, refusing
-// unknown fields.
+// unknown fields and anything but white space after the object (a second
+// object would otherwise be ignored, or stored by a proxy that reads it).
 func decodeJSON(w http.ResponseWriter, r *http.Request, limit int64, v any) error {
 	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, limit))
 	if err != nil {
@@ -119,6 +121,10 @@ func decodeJSON(w http.ResponseWriter, r *http.Request, limit int64, v any) erro
 	dec.DisallowUnknownFields()
 	if err := dec.Decode(v); err != nil {
 		return errs.Invalid("", "malformed JSON: "+err.Error(), "JSON không hợp lệ: "+err.Error())
+	}
+	if _, err := dec.Token(); err != io.EOF {
+		return errs.Invalid("", "trailing data after the JSON object: send exactly one object",
+			"Có dữ liệu thừa sau đối tượng JSON: chỉ gửi đúng một đối tượng.")
 	}
 	var doc any
 	if err := json.Unmarshal(body, &doc); err != nil {
@@ -359,7 +365,11 @@ func view(it store.Item) itemView {
 }
 
 func (s *Server) listItems(w http.ResponseWriter, r *http.Request) error {
-	items, err := s.store.List(r.Context(), limit(r))
+	n, err := limit(r)
+	if err != nil {
+		return err
+	}
+	items, err := s.store.List(r.Context(), n)
 	if err != nil {
 		return err
 	}
@@ -392,7 +402,11 @@ func (s *Server) listOutbox(w http.ResponseWriter, r *http.Request) error {
 	default:
 		return errs.Invalid("status", "status must be pending, delivered or refused", "Tham số status phải là pending, delivered hoặc refused.")
 	}
-	rows, err := s.store.ListOutbox(r.Context(), st, limit(r))
+	n, err := limit(r)
+	if err != nil {
+		return err
+	}
+	rows, err := s.store.ListOutbox(r.Context(), st, n)
 	if err != nil {
 		return err
 	}
@@ -403,12 +417,27 @@ func (s *Server) listOutbox(w http.ResponseWriter, r *http.Request) error {
 	return nil
 }
 
-func limit(r *http.Request) int {
-	n, err := strconv.Atoi(r.URL.Query().Get("limit"))
-	if err != nil || n <= 0 || n > 1000 {
-		return 200
+// Lists answer defaultLimit rows unless limit (1 to maxLimit) says
+// otherwise.
+const (
+	defaultLimit = 200
+	maxLimit     = 1000
+)
+
+// limit reads the list's limit parameter: absent is defaultLimit; given, it
+// must be one integer from 1 to maxLimit, else the request is refused
+// (never silently served with another limit).
+func limit(r *http.Request) (int, error) {
+	vs, ok := r.URL.Query()["limit"]
+	if !ok {
+		return defaultLimit, nil
 	}
-	return n
+	n, err := strconv.Atoi(vs[0])
+	if len(vs) != 1 || err != nil || n < 1 || n > maxLimit {
+		return 0, errs.Invalid("limit", fmt.Sprintf("limit must be one whole number from 1 to %d", maxLimit),
+			fmt.Sprintf("Tham số limit phải là một số nguyên từ 1 đến %d.", maxLimit))
+	}
+	return n, nil
 }
 
 // Handler returns the API and the ops endpoints on one mux.

@@ -95,7 +95,7 @@ func decodeProblem(t *testing.T, resp *http.Response, body []byte) problem {
 
 func TestCreateGetAndWithdraw(t *testing.T) {
 	srv, _ := newServer(t)
-	resp, body := call(t, srv, "POST", "/api/items", article)
+	resp, body := call(t, srv, "POST", "/api/items", article+"\n") // white space after the object is fine
 	if resp.StatusCode != http.StatusCreated {
 		t.Fatalf("create: %d %s", resp.StatusCode, body)
 	}
@@ -167,6 +167,10 @@ func TestBadRequestsStoreNothing(t *testing.T) {
 		{"unknown field", "/api/items", strings.Replace(article, `"category"`, `"catgory"`, 1), "", 400},
 		{"version given", "/api/items", strings.Replace(article, `"category"`, `"version": "3", "category"`, 1), "version", 400},
 		{"no vietnamese", "/api/items", strings.Replace(article, `"locale": "vi"`, `"locale": "en"`, 1), "translations", 400},
+		{"trailing object", "/api/items", article + ` {"contentId": "khac"}`, "", 400},
+		{"trailing garbage", "/api/items", article + `x`, "", 400},
+		{"trailing object after withdraw", "/api/items/le-hoi-bien/withdraw", `{"reason": "x", "approver": "Ban biên tập"}{}`, "", 400},
+		{"not an object", "/api/items", `[` + article + `]`, "", 400},
 		{"gone without approver", "/api/items/le-hoi-bien/gone", `{}`, "approver", 400},
 		{"withdraw unknown item", "/api/items/khong-co/withdraw", `{"reason": "x", "approver": "Ban biên tập"}`, "content_id", 404},
 	}
@@ -175,6 +179,12 @@ func TestBadRequestsStoreNothing(t *testing.T) {
 		p := decodeProblem(t, resp, body)
 		if resp.StatusCode != c.status || p.Status != c.status || p.Detail == "" || p.Title == "" || (c.field != "" && p.Field != c.field) {
 			t.Errorf("%s: %d %s; want %d with field %q and a detail", c.name, resp.StatusCode, body, c.status, c.field)
+		}
+	}
+	for _, body := range []string{article + ` {"contentId": "khac"}`, article + "x"} {
+		resp, out := call(t, srv, "POST", "/api/items", body)
+		if p := decodeProblem(t, resp, out); !strings.Contains(p.Detail, "dữ liệu thừa") {
+			t.Errorf("trailing data: %d %s, want the trailing data named", resp.StatusCode, out)
 		}
 	}
 	resp, body := call(t, srv, "POST", "/api/items", strings.Replace(article, `"approver": "Ban biên tập"`, `"approver": ""`, 1))
@@ -318,5 +328,24 @@ func TestUploadBlobTooLarge(t *testing.T) {
 	resp, body := uploadFile(t, srv, "bao-cao.pdf", "application/pdf", big)
 	if p := decodeProblem(t, resp, body); resp.StatusCode != http.StatusRequestEntityTooLarge || p.Reason != "TOO_LARGE" || p.Detail == "" {
 		t.Errorf("upload of 32 MiB and more: %d %s, want 413 with reason TOO_LARGE", resp.StatusCode, body)
+	}
+}
+
+// TestListLimit: limit is 1 to 1000, or absent (200); anything else is a
+// 400 problem naming it, never a silent default.
+func TestListLimit(t *testing.T) {
+	srv, _ := newServer(t)
+	for _, path := range []string{"/api/items", "/api/outbox"} {
+		for _, q := range []string{"", "?limit=1", "?limit=1000"} {
+			if resp, body := call(t, srv, "GET", path+q, ""); resp.StatusCode != http.StatusOK {
+				t.Errorf("GET %s%s: %d %s, want 200", path, q, resp.StatusCode, body)
+			}
+		}
+		for _, q := range []string{"?limit=0", "?limit=-1", "?limit=1001", "?limit=abc", "?limit=", "?limit=1&limit=2", "?limit=99999999999999999999"} {
+			resp, body := call(t, srv, "GET", path+q, "")
+			if p := decodeProblem(t, resp, body); resp.StatusCode != http.StatusBadRequest || p.Field != "limit" || p.Detail == "" {
+				t.Errorf("GET %s%s: %d %s, want 400 naming limit", path, q, resp.StatusCode, body)
+			}
+		}
 	}
 }
