@@ -59,6 +59,7 @@ type settings struct {
 	ComplianceRules string
 	ComplianceEvery time.Duration
 	Mail            mailSettings
+	Feedback        feedbackSettings
 }
 
 func main() {
@@ -86,6 +87,7 @@ func main() {
 	set.Duration(&s.ComplianceEvery, "HUB_COMPLIANCE_EVERY", compliance.DefaultEvery, "how often to look for tenants behind their Article 11 updates and announce them on hub.compliance.<tenant>")
 	lifecycle.DeclareHTTPTimeouts(set, &s.HTTP)
 	declareMailSettings(set, &s.Mail)
+	declareFeedbackSettings(set, &s.Feedback)
 	set.MustParse(os.Args[1:])
 
 	log := lifecycle.Logger("aggregator")
@@ -139,9 +141,21 @@ func run(ctx context.Context, s settings, log zerolog.Logger) error {
 	}
 	defer startBackground(store, js, ops, watch, s.ComplianceEvery, mailRelay(s.Mail, mailCfg, mailOn, store, ops, log), log)()
 
+	authn := auth.New(store, log, 0)
+	fb, pdKeys, err := feedbackService(s.Feedback, store, authn, log)
+	if err != nil {
+		return err
+	}
+	if pdKeys != nil {
+		shredCtx, stopShred := context.WithCancel(context.Background())
+		tick := time.NewTicker(s.Feedback.ShredEvery)
+		defer func() { stopShred(); tick.Stop() }()
+		go pdKeys.RunShredder(shredCtx, tick.C, log)
+	}
 	srv, hs := ingest.NewGRPCServer(ingest.GRPCConfig{
-		TLS:  tlsCfg,
-		Auth: auth.New(store, log, 0),
+		TLS:      tlsCfg,
+		Auth:     authn,
+		Feedback: fb, // nil when off
 		Ingest: ingest.NewServer(ingest.Config{Store: store, Log: log, Registerer: ops.Registry,
 			MaxConcurrentUploads: s.Uploads, MaxUploadsPerTenant: s.UploadsTenant, UploadMemory: int64(s.UploadMemoryMiB) << 20}),
 		Log:         log,

@@ -25,8 +25,10 @@ import (
 	"github.com/rs/zerolog"
 	"golang.org/x/time/rate"
 	"google.golang.org/grpc"
+	"google.golang.org/grpc/codes"
 	"google.golang.org/grpc/metadata"
 	"google.golang.org/grpc/peer"
+	"google.golang.org/grpc/status"
 
 	"github.com/portalhub/portalhub/services/contentrules"
 	"github.com/portalhub/portalhub/services/internal/hubstore"
@@ -91,11 +93,22 @@ type Authenticator struct {
 	cache map[[32]byte]cached    // good credentials
 	bad   map[[32]byte]time.Time // unknown or revoked ones, until when
 	peers map[string]*peerBudget // failed look-ups per remote address
+
+	// services are the hub's own services' credentials (the gateway's),
+	// by the SHA-256 of their token: see WithService.
+	services map[[32]byte]service
 }
 
 type peerBudget struct {
 	lim     *rate.Limiter
 	limited bool // the last look-up was refused (logged once per episode)
+}
+
+// service is a hub service's credential: its name and the methods it may
+// call.
+type service struct {
+	name    string
+	methods map[string]bool
 }
 
 type cached struct {
@@ -127,6 +140,40 @@ func NewWithOptions(store Store, log zerolog.Logger, opt Options) *Authenticator
 }
 
 type tenantKey struct{}
+
+type serviceKey struct{}
+
+// WithService makes the tokens whose SHA-256 are sums the credential of the
+// hub's service name (the gateway), which may call methods (full method
+// names) and nothing else; such a call carries no tenant (Tenant is "") and
+// Service returns name. A service's tokens are configured on the
+// aggregator, never stored in the credentials table.
+func (a *Authenticator) WithService(name string, sums [][32]byte, methods []string) *Authenticator {
+	if a.services == nil {
+		a.services = map[[32]byte]service{}
+	}
+	svc := service{name: name, methods: map[string]bool{}}
+	for _, m := range methods {
+		svc.methods[m] = true
+	}
+	for _, sum := range sums {
+		a.services[sum] = svc
+	}
+	return a
+}
+
+// Service returns the hub service a call is authenticated as, or "" for a
+// tenant's call.
+func Service(ctx context.Context) string {
+	s, _ := ctx.Value(serviceKey{}).(string)
+	return s
+}
+
+// WithServiceName returns a context carrying the service name, as the
+// interceptors do (for tests and in-process callers).
+func WithServiceName(ctx context.Context, name string) context.Context {
+	return context.WithValue(ctx, serviceKey{}, name)
+}
 
 // Tenant returns the authenticated tenant of a call, or "".
 func Tenant(ctx context.Context) string {
@@ -193,6 +240,13 @@ func (a *Authenticator) authenticate(ctx context.Context, method string) (contex
 			"Thiếu thông tin xác thực: hãy gửi \"authorization: Bearer <token>\"")
 	}
 	sum := sha256.Sum256([]byte(token))
+	if svc, ok := a.services[sum]; ok {
+		if !svc.methods[method] {
+			a.log.Warn().Str("service", svc.name).Str("method", method).Msg("service credential used for another method")
+			return nil, status.Error(codes.PermissionDenied, "the "+svc.name+"'s credential may not call "+method)
+		}
+		return WithServiceName(ctx, svc.name), nil
+	}
 	tenant, st, err := a.lookup(ctx, sum)
 	if errors.Is(err, errRateLimited) {
 		return nil, contentrules.Refuse(contentrules.ReasonRateLimited, "",

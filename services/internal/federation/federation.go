@@ -116,6 +116,9 @@ type Federation struct {
 	MailpitURL string
 	// mailEnv points the aggregator at Mailpit.
 	mailEnv []string
+	// feedbackEnv gives the aggregator the gateway's token and the
+	// personal-data keys (the FeedbackService), and the gateway its token.
+	feedbackEnv, gatewayHubEnv []string
 	// CAFile is the development CA the aggregator's certificate chains to.
 	CAFile     string
 	Aggregator *supervise.Process
@@ -218,6 +221,9 @@ func (f *Federation) up(ctx context.Context) error {
 		}
 	}
 	f.CAFile = filepath.Join(o.VarDir, "tls", "ca.pem")
+	if err := f.feedbackSecrets(filepath.Join(o.VarDir, "credentials"), o.GatewayAddr); err != nil {
+		return err
+	}
 	if err := f.StartAggregator(ctx, orDefault(o.HubAddr, "127.0.0.1:0")); err != nil {
 		return err
 	}
@@ -271,7 +277,7 @@ func (f *Federation) StartAggregator(ctx context.Context, addr string) error {
 		"DATABASE_URL=" + f.HubDatabaseURL,
 		"AGGREGATOR_TLS_DIR=" + filepath.Join(f.opts.VarDir, "tls"),
 		"AGGREGATOR_GRPC_ADDR=" + addr, "AGGREGATOR_HTTP_ADDR=" + orDefault(f.opts.HubOpsAddr, "127.0.0.1:0"),
-	}, append(f.natsEnv(natsauth.Aggregator), f.mailEnv...)...)})
+	}, append(append(f.natsEnv(natsauth.Aggregator), f.mailEnv...), f.feedbackEnv...)...)})
 	if err != nil {
 		return err
 	}

@@ -122,3 +122,48 @@ func demoPassword(path string) (string, error) {
 	pw := fmt.Sprintf("khanhhoa-%x", raw)
 	return pw, writeSecret(path, pw)
 }
+
+// feedbackSecrets makes (once, mode 0600 in dir) the gateway's token for
+// the FeedbackService and the personal-data key the aggregator seals
+// contact details with, and sets the environment that gives them to the
+// aggregator and the gateway.
+func (f *Federation) feedbackSecrets(dir, gatewayAddr string) error {
+	if err := os.MkdirAll(dir, 0o700); err != nil {
+		return err
+	}
+	random := func(n int) (string, error) {
+		raw := make([]byte, n)
+		if _, err := rand.Read(raw); err != nil {
+			return "", err
+		}
+		return base64.StdEncoding.EncodeToString(raw), nil
+	}
+	keep := func(path string, make func() (string, error)) error {
+		if b, err := os.ReadFile(path); err == nil && len(strings.TrimSpace(string(b))) > 0 {
+			return nil
+		}
+		v, err := make()
+		if err != nil {
+			return err
+		}
+		return writeSecret(path, v)
+	}
+	token, keys := filepath.Join(dir, "gateway.hub-token"), filepath.Join(dir, "personal-data-keys")
+	if err := keep(token, func() (string, error) { return random(32) }); err != nil {
+		return err
+	}
+	if err := keep(keys, func() (string, error) {
+		k, err := random(32)
+		return "dev:" + k, err
+	}); err != nil {
+		return err
+	}
+	public := "http://localhost:8080"
+	if _, port, ok := strings.Cut(gatewayAddr, ":"); ok && port != "" && port != "0" {
+		public = "http://localhost:" + port
+	}
+	f.feedbackEnv = []string{"AGGREGATOR_GATEWAY_TOKEN_FILE=" + token, "PERSONAL_DATA_KEYS_FILE=" + keys,
+		"PERSONAL_DATA_KEY_CURRENT=dev", "HUB_PUBLIC_URL=" + public}
+	f.gatewayHubEnv = []string{"GATEWAY_HUB_TOKEN_FILE=" + token}
+	return nil
+}

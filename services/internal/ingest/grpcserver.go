@@ -37,7 +37,10 @@ type GRPCConfig struct {
 	TLS    *tls.Config // nil serves plain text (tests only)
 	Auth   *auth.Authenticator
 	Ingest *Server
-	Log    zerolog.Logger
+	// Feedback is the FeedbackService, served beside IngestService when
+	// not nil.
+	Feedback pb.FeedbackServiceServer
+	Log      zerolog.Logger
 	// Deadline caps every call's deadline: a call runs until the earlier of
 	// its own deadline (if any) and now + Deadline. 0 means DefaultDeadline.
 	Deadline time.Duration
@@ -79,6 +82,9 @@ func NewGRPCServer(cfg GRPCConfig) (*grpc.Server, *health.Server) {
 	}
 	srv := grpc.NewServer(opts...)
 	pb.RegisterIngestServiceServer(srv, cfg.Ingest)
+	if cfg.Feedback != nil {
+		pb.RegisterFeedbackServiceServer(srv, cfg.Feedback)
+	}
 	hs := health.NewServer()
 	hs.SetServingStatus("", healthpb.HealthCheckResponse_NOT_SERVING)
 	hs.SetServingStatus(pb.IngestService_ServiceDesc.ServiceName, healthpb.HealthCheckResponse_NOT_SERVING)

@@ -1,0 +1,125 @@
+package feedback
+
+import (
+	"context"
+	"errors"
+
+	"github.com/rs/zerolog"
+	"google.golang.org/grpc/codes"
+	"google.golang.org/grpc/status"
+	"google.golang.org/protobuf/types/known/timestamppb"
+
+	pb "github.com/portalhub/portalhub/proto/gen/portalhub/v1"
+	"github.com/portalhub/portalhub/services/contentrules"
+	"github.com/portalhub/portalhub/services/feedbackrules"
+	"github.com/portalhub/portalhub/services/internal/auth"
+)
+
+// Server is the FeedbackService.
+type Server struct {
+	pb.UnimplementedFeedbackServiceServer
+	store *Store
+	log   zerolog.Logger
+}
+
+// NewServer serves store.
+func NewServer(store *Store, log zerolog.Logger) *Server {
+	return &Server{store: store, log: log.With().Str("service", "feedback").Logger()}
+}
+
+// Gateway is the name of the gateway's service credential (auth.Service):
+// the only caller of SubmitFeedback and GetFeedbackStatus.
+const Gateway = "gateway"
+
+// Methods the gateway's credential may call (auth.ServiceMethods).
+var GatewayMethods = []string{
+	pb.FeedbackService_SubmitFeedback_FullMethodName,
+	pb.FeedbackService_GetFeedbackStatus_FullMethodName,
+}
+
+var statuses = map[string]pb.FeedbackStatus{
+	"received": pb.FeedbackStatus_FEEDBACK_STATUS_RECEIVED, "forwarded": pb.FeedbackStatus_FEEDBACK_STATUS_FORWARDED,
+	"in_progress": pb.FeedbackStatus_FEEDBACK_STATUS_IN_PROGRESS, "answered": pb.FeedbackStatus_FEEDBACK_STATUS_ANSWERED,
+	"published": pb.FeedbackStatus_FEEDBACK_STATUS_PUBLISHED, "closed": pb.FeedbackStatus_FEEDBACK_STATUS_CLOSED,
+}
+
+// SubmitFeedback stores a submission (Store.Submit).
+func (s *Server) SubmitFeedback(ctx context.Context, req *pb.SubmitFeedbackRequest) (*pb.SubmitFeedbackResponse, error) {
+	if auth.Service(ctx) != Gateway {
+		return nil, status.Error(codes.PermissionDenied, "only the gateway submits feedback")
+	}
+	r, err := s.store.Submit(ctx, feedbackrules.Form{RequestID: req.GetRequestId(), Tenant: req.GetTenant(), Topic: req.GetTopic(),
+		Question: req.GetQuestion(), Name: req.GetName(), Email: req.GetEmail(), Phone: req.GetPhone(), Lang: req.GetLang(),
+		Consent: req.GetConsent() && req.GetConsentVersion() == feedbackrules.ConsentVersion})
+	if err != nil {
+		return nil, s.status(ctx, "submit", err)
+	}
+	// The id and tenant only: never the visitor's details.
+	s.log.Info().Str("feedback_id", r.ID).Str("tenant", r.Tenant).Msg("feedback received")
+	return &pb.SubmitFeedbackResponse{Id: r.ID, TrackingCode: r.Code, Tenant: r.Tenant}, nil
+}
+
+// GetFeedbackStatus answers the public status page.
+func (s *Server) GetFeedbackStatus(ctx context.Context, req *pb.GetFeedbackStatusRequest) (*pb.GetFeedbackStatusResponse, error) {
+	if auth.Service(ctx) != Gateway {
+		return nil, status.Error(codes.PermissionDenied, "only the gateway reads the public status")
+	}
+	st, err := s.store.StatusOf(ctx, req.GetTrackingCode())
+	if err != nil {
+		return nil, s.status(ctx, "status", err)
+	}
+	return &pb.GetFeedbackStatusResponse{Status: statuses[st.Status], Tenant: st.Tenant, Topic: st.Topic,
+		SubmittedAt: timestamppb.New(st.SubmittedAt), StatusAt: timestamppb.New(st.StatusAt), Answer: st.Answer}, nil
+}
+
+// GetFeedbackContact gives the contact details to the tenant the
+// submission is routed to.
+func (s *Server) GetFeedbackContact(ctx context.Context, req *pb.GetFeedbackContactRequest) (*pb.GetFeedbackContactResponse, error) {
+	tenant := auth.Tenant(ctx)
+	if tenant == "" {
+		return nil, status.Error(codes.PermissionDenied, "only the tenant a submission is routed to reads its contact details")
+	}
+	name, email, phone, err := s.store.Contact(ctx, tenant, req.GetId())
+	if errors.Is(err, ErrPermission) {
+		s.log.Warn().Str("tenant", tenant).Str("feedback_id", req.GetId()).Msg("contact details refused: another tenant's submission")
+	}
+	if err != nil {
+		return nil, s.status(ctx, "contact", err)
+	}
+	s.log.Info().Str("tenant", tenant).Str("feedback_id", req.GetId()).Msg("contact details given")
+	return &pb.GetFeedbackContactResponse{Name: name, Email: email, Phone: phone}, nil
+}
+
+// status maps the store's errors to gRPC status errors, once.
+func (s *Server) status(ctx context.Context, what string, err error) error {
+	var inv *InvalidError
+	switch {
+	case errors.As(err, &inv):
+		vs := make([]contentrules.Violation, 0, len(inv.Problems))
+		for _, p := range inv.Problems {
+			vs = append(vs, contentrules.Violation{Field: p.Field, Reason: reasonOf(p.Code), Description: p.Field + ": " + p.Code})
+		}
+		return contentrules.InvalidArgument(vs)
+	case errors.Is(err, ErrNotFound):
+		return status.Error(codes.NotFound, "no such submission")
+	case errors.Is(err, ErrPermission):
+		return status.Error(codes.PermissionDenied, "the submission is routed to another tenant")
+	case errors.Is(err, ErrUnavailable), ctx.Err() != nil:
+		return status.Error(codes.Unavailable, "the hub cannot store it now; try again")
+	}
+	s.log.Error().Err(err).Str("op", what).Msg("feedback failed")
+	return status.Error(codes.Internal, "internal error")
+}
+
+// reasonOf is the reason code of a problem (docs/ARCHITECTURE.md's table).
+func reasonOf(code string) string {
+	switch code {
+	case feedbackrules.Required, feedbackrules.Contact:
+		return contentrules.ReasonRequired
+	case feedbackrules.TooLong:
+		return contentrules.ReasonTooLong
+	case feedbackrules.Encoding:
+		return contentrules.ReasonLegacyEncoding
+	}
+	return contentrules.ReasonInvalidFormat
+}
