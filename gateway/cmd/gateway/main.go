@@ -21,6 +21,7 @@ import (
 	"github.com/portalhub/portalhub/gateway/internal/invalidate"
 	"github.com/portalhub/portalhub/gateway/internal/pagecache"
 	"github.com/portalhub/portalhub/gateway/internal/portal"
+	"github.com/portalhub/portalhub/gateway/internal/viewcount"
 	"github.com/portalhub/portalhub/services/config"
 	"github.com/portalhub/portalhub/services/dburl"
 	"github.com/portalhub/portalhub/services/hubread"
@@ -60,9 +61,13 @@ func main() {
 	set.Duration(&cfg.TenantRefresh, "GATEWAY_TENANT_REFRESH", 30*time.Second,
 		"how often to poll the tenants table for changes (renamed, suspended, retired) that drop the pages showing them")
 	set.Secret(&cfg.SearchStatsURL, "GATEWAY_SEARCH_STATS_URL", "",
-		"hub PostgreSQL URL of the primary, as portalhub_gateway, where searches that found nothing are counted (search_misses); empty: DATABASE_URL (set it when DATABASE_URL is a replica)")
+		"hub PostgreSQL URL of the primary, as portalhub_gateway, where searches that found nothing (search_misses) and page views (page_views) are counted; empty: DATABASE_URL (set it when DATABASE_URL is a replica)")
 	set.Duration(&cfg.SearchStatsEvery, "GATEWAY_SEARCH_STATS_EVERY", 30*time.Second,
 		"how often the counts of searches that found nothing are written")
+	set.Duration(&cfg.ViewsEvery, "GATEWAY_VIEWS_EVERY", 30*time.Second,
+		"how often the page views counted in memory are added to the hub's page_views table (and once more at shutdown)")
+	set.Int(&cfg.ViewsMaxPages, "GATEWAY_VIEWS_MAX_PAGES", 100_000,
+		"most distinct pages counted per day in memory; views of further pages are counted under the path (other)")
 	set.Duration(&cfg.StatementTimeout, "GATEWAY_STATEMENT_TIMEOUT", 5*time.Second,
 		"longest a database statement of the gateway may run (PostgreSQL statement_timeout on each connection; 0: none); a page whose query is cut off is an error page, not a held connection")
 	lifecycle.DeclareHTTPTimeouts(set, &cfg.HTTP)
@@ -81,6 +86,8 @@ type settings struct {
 	NATSNKeyFile, NATSCAFile                           string
 	SearchStatsURL                                     string
 	SearchStatsEvery, StatementTimeout                 time.Duration
+	ViewsEvery                                         time.Duration
+	ViewsMaxPages                                      int
 	PublicURL, Hosts, TrustedProxies                   string
 	Dev, Adverts                                       bool
 	CacheMB                                            int
@@ -145,9 +152,11 @@ func run(log zerolog.Logger, cfg settings) error {
 	go func() { misses.Run(missesCtx); close(missesDone) }()
 	defer func() { stopMisses(); <-missesDone }() // the last counts are written
 
+	views := viewcount.New(viewcount.Config{MaxKeys: cfg.ViewsMaxPages, Registerer: ops.Registry})
+
 	srv, err := portal.New(portal.Config{
-		SearchMisses: misses,
-		Store:        store, Cache: cache, Catalog: catalog, Log: log, Ops: ops, Dev: cfg.Dev, TemplateDir: cfg.TemplateDir,
+		SearchMisses: misses, Views: views,
+		Store: store, Cache: cache, Catalog: catalog, Log: log, Ops: ops, Dev: cfg.Dev, TemplateDir: cfg.TemplateDir,
 		Adverts:   cfg.Adverts,
 		PublicURL: cfg.PublicURL, Hosts: list(cfg.Hosts), TrustedProxies: list(cfg.TrustedProxies),
 		TenantRefresh: cfg.TenantRefresh, ProvinceTenant: cfg.ProvinceTenant,
@@ -158,6 +167,12 @@ func run(log zerolog.Logger, cfg settings) error {
 	if err != nil {
 		return err
 	}
+	flusher := &viewcount.Flusher{Counter: views, Pool: statsPool, Resolve: srv.ViewPage, Every: cfg.ViewsEvery, Log: log}
+	viewsCtx, stopViews := context.WithCancel(context.WithoutCancel(ctx))
+	viewsDone := make(chan struct{})
+	go func() { flusher.Run(viewsCtx); close(viewsDone) }()
+	defer func() { stopViews(); <-viewsDone }() // after the HTTP server's shutdown: the last views are written
+
 	// Tenants are not on the bus yet: poll them. A change reloads the
 	// portal's registry (host names, footers), then drops their pages.
 	tenants := invalidate.NewTenantWatcher(invalidate.TenantWatchConfig{Source: store, Cache: cache, Log: log,

@@ -49,6 +49,7 @@ type env struct {
 	js       jetstream.JetStream
 	consumer *invalidate.Consumer
 	store    *hubread.Store // read as the gateway's role
+	gw       *pgxpool.Pool  // the gateway's role's pool (store's)
 	clock    *testClock     // the page cache's clock
 	ops      *lifecycle.Ops // its registry holds the metrics
 	queries  *queryLog      // the queries the gateway ran
@@ -211,7 +212,7 @@ func newEnvPool(t *testing.T, pool func(*pgxpool.Config), configure func(*portal
 	srv := httptest.NewServer(p)
 	t.Cleanup(srv.Close)
 	return &env{db: db, srv: srv, cache: cache, nc: nc, js: js, consumer: consumer, store: store, clock: clock, ops: ops,
-		queries: queries, portal: p}
+		queries: queries, portal: p, gw: reader}
 }
 
 func (e *env) exec(t *testing.T, sql string, args ...any) {

@@ -27,6 +27,7 @@ import (
 	"github.com/portalhub/portalhub/gateway/internal/i18n"
 	"github.com/portalhub/portalhub/gateway/internal/pagecache"
 	"github.com/portalhub/portalhub/gateway/internal/sitemap"
+	"github.com/portalhub/portalhub/gateway/internal/viewcount"
 	"github.com/portalhub/portalhub/services/hubread"
 	"github.com/portalhub/portalhub/services/lifecycle"
 	"github.com/portalhub/portalhub/services/pgerr"
@@ -65,6 +66,8 @@ type Config struct {
 	// SearchMisses counts the searches that found nothing; nil counts
 	// none.
 	SearchMisses *MissCounter
+	// Views counts page views (see views.go); nil counts none.
+	Views *viewcount.Counter
 	// Now is the clock of what pages show by the time (a legal document's
 	// validity, a notice's closing); default time.Now. Tests inject theirs.
 	Now func() time.Time
@@ -450,6 +453,7 @@ func (s *Server) cachedAs(c *gin.Context, key string, render func(ctx context.Co
 	}
 	c.Set("cache", string(a.Source))
 	writePage(c, a)
+	s.countView(c.Request, key, a.Page)
 	return nil
 }
 
