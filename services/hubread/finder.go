@@ -92,15 +92,33 @@ func (f *finderQuery) except(col string) string {
 }
 
 // countsSQL is a subquery (facet, value, n) over docs: each facet's
-// values counted without its own choice, and the total (facet and value empty).
+// values counted without its own choice, and the total (facet and value
+// empty). One pass over docs: a grouping set per facet, each counting the
+// rows its filters keep, over the rows that fail at most one choice (the
+// only ones any count keeps). A query per facet read docs six times: the
+// provincial legal register's counts took 230 ms over 30,000 documents
+// (make bench, issue 7 point 8).
 func (f *finderQuery) countsSQL() string {
-	parts := make([]string, 0, len(f.facets)+1)
+	var facet, value, n, sets, keep []string
 	for _, c := range f.facets {
-		parts = append(parts, fmt.Sprintf(`SELECT '%[1]s', coalesce(%[1]s::text, ''), count(*) FROM docs WHERE %[2]s GROUP BY 2`, c, f.except(c)))
+		facet = append(facet, fmt.Sprintf("WHEN GROUPING(%[1]s) = 0 THEN '%[1]s'", c))
+		value = append(value, fmt.Sprintf("WHEN GROUPING(%[1]s) = 0 THEN coalesce(%[1]s::text, '')", c))
+		n = append(n, fmt.Sprintf("WHEN GROUPING(%s) = 0 THEN count(*) FILTER (WHERE %s)", c, f.except(c)))
+		sets = append(sets, "("+c+")")
+		keep = append(keep, "("+f.except(c)+")")
 	}
-	parts = append(parts, `SELECT '', '', count(*) FROM docs WHERE `+f.except(""))
-	return "(" + strings.Join(parts, "\n\tUNION ALL ") + ") c (facet, value, n)"
+	return fmt.Sprintf(`(SELECT * FROM (
+	SELECT CASE %s ELSE '' END, CASE %s ELSE '' END, CASE %s ELSE count(*) FILTER (WHERE %s) END
+	FROM docs WHERE %s
+	GROUP BY GROUPING SETS (%s, ())) c0 (facet, value, n)
+	WHERE n > 0 OR facet = '') c (facet, value, n)`,
+		strings.Join(facet, " "), strings.Join(value, " "), strings.Join(n, " "), f.except(""),
+		strings.Join(append(keep, "("+f.except("")+")"), " OR "), strings.Join(sets, ", "))
 }
+
+// chooseWhere restricts facet col with cond, a condition over docs'
+// columns equivalent to col = the chosen value that an index can serve.
+func (f *finderQuery) chooseWhere(col, cond string) { f.chosen[col] = cond }
 
 // keyset is the condition of the rows after (or before) cursor c in the
 // order of the key columns cols of docs, all ascending or all descending;

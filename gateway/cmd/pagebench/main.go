@@ -10,6 +10,9 @@
 //   - the gateway's memory with 10,000 item pages in its page cache,
 //     beside the bytes of those pages.
 //
+// Beside each page type it prints the most queries one uncached render
+// sent (TestQueriesPerPage in gateway/internal/portal holds them to 1-2).
+//
 // Pages are rendered by the portal's own handler (portal.New over
 // hubread), in process, with the page cache off for the render timings.
 // `make bench` runs it on the database its services part seeds (200,000
@@ -25,8 +28,10 @@ import (
 	"os"
 	"runtime"
 	"sort"
+	"sync/atomic"
 	"time"
 
+	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgxpool"
 	"github.com/rs/zerolog"
 
@@ -69,7 +74,13 @@ type sample struct {
 func run(s settings) error {
 	ctx, cancel := context.WithTimeout(context.Background(), time.Hour)
 	defer cancel()
-	pool, err := pgxpool.New(ctx, s.DatabaseURL)
+	cfg, err := pgxpool.ParseConfig(s.DatabaseURL)
+	if err != nil {
+		return err
+	}
+	var queries queryCounter
+	cfg.ConnConfig.Tracer = &queries
+	pool, err := pgxpool.NewWithConfig(ctx, cfg)
 	if err != nil {
 		return err
 	}
@@ -118,7 +129,7 @@ func run(s settings) error {
 		}
 		return nil
 	}
-	fmt.Printf("%-46s %9s %9s   %-34s %9s %9s %7s\n", "measurement (uncached)", "p50", "p95", "reference (same run)", "p50", "p95", "ratio")
+	fmt.Printf("%-46s %9s %9s %8s   %-34s %9s %9s %7s\n", "measurement (uncached)", "p50", "p95", "queries", "reference (same run)", "p50", "p95", "ratio")
 	for _, part := range []struct {
 		name, ref string
 		samples   []sample
@@ -128,13 +139,18 @@ func run(s settings) error {
 		{"legal register, type and year", "primary-key fetch of its rows", registers},
 	} {
 		var pages, keyed []time.Duration
+		most := int64(0)                     // queries of the render that made most
 		for round := 0; round < 2; round++ { // the first round warms the caches
 			for _, sm := range part.samples {
+				before := queries.n.Load()
 				start := time.Now()
 				if err := serve(sm.path); err != nil {
 					return err
 				}
 				took := time.Since(start)
+				if round == 1 {
+					most = max(most, queries.n.Load()-before)
+				}
 				start = time.Now()
 				if err := fetchByKey(ctx, pool, sm); err != nil {
 					return err
@@ -145,7 +161,7 @@ func run(s settings) error {
 			}
 		}
 		pg, ky := summarize(pages), summarize(keyed)
-		fmt.Printf("%-46s %9s %9s   %-34s %9s %9s %7s\n", part.name, ms(pg.p50), ms(pg.p95), part.ref, ms(ky.p50), ms(ky.p95),
+		fmt.Printf("%-46s %9s %9s %8s   %-34s %9s %9s %7s\n", part.name, ms(pg.p50), ms(pg.p95), fmt.Sprintf("≤ %d", most), part.ref, ms(ky.p50), ms(ky.p95),
 			fmt.Sprintf("×%.1f", float64(pg.p95)/float64(max(ky.p95, 1))))
 	}
 
@@ -342,6 +358,19 @@ func fetchByKey(ctx context.Context, pool *pgxpool.Pool, sm sample) error {
 	}
 	return nil
 }
+
+// queryCounter counts the queries sent on the pool's connections (a pgx
+// tracer): the renders are measured one at a time, so the count between
+// two reads is one render's (the rows it was compared with are fetched
+// after it).
+type queryCounter struct{ n atomic.Int64 }
+
+func (q *queryCounter) TraceQueryStart(ctx context.Context, _ *pgx.Conn, _ pgx.TraceQueryStartData) context.Context {
+	q.n.Add(1)
+	return ctx
+}
+
+func (q *queryCounter) TraceQueryEnd(context.Context, *pgx.Conn, pgx.TraceQueryEndData) {}
 
 type stats struct{ p50, p95 time.Duration }
 

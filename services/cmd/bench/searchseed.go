@@ -30,7 +30,16 @@ func tenantID(n int) string { return fmt.Sprintf("don-vi-%02d", n+1) }
 // articleCategories are the categories of generated articles.
 var articleCategories = []string{"news", "news", "news", "tourism", "policy", "highlights", "investment", "procurement"}
 
-// benchItem is item i (0-based) of a corpus over tenants, at version:
+// legalTypes are the generated legal documents' types: the number's code,
+// the type (the register's filter) and the issuer.
+var legalTypes = []struct{ code, name, issuer string }{
+	{"QĐ-UBND", "Quyết định", "Ủy ban nhân dân tỉnh Khánh Hòa"},
+	{"NQ-HĐND", "Nghị quyết", "Hội đồng nhân dân tỉnh Khánh Hòa"},
+	{"CT-UBND", "Chỉ thị", "Ủy ban nhân dân tỉnh Khánh Hòa"},
+	{"KH-UBND", "Kế hoạch", "Ủy ban nhân dân tỉnh Khánh Hòa"},
+}
+
+// item is item i (0-based) of a corpus over tenants, at version:
 // its tenant, and the item. About 15% are legal documents; every item has
 // Vietnamese, 30% English and 10% Russian.
 func (g *textGen) item(i, tenants int, version uint64, now time.Time) (string, *pb.ContentItem) {
@@ -66,9 +75,10 @@ func (g *textGen) item(i, tenants int, version uint64, now time.Time) (string, *
 	if r.IntN(100) < 15 {
 		it.Kind, it.Category = pb.ContentKind_CONTENT_KIND_LEGAL_DOCUMENT, "legal"
 		year := 2020 + r.IntN(7)
+		n, k := 1+r.IntN(60), r.IntN(len(legalTypes))
 		it.Details = &pb.ContentItem_LegalDocument{LegalDocument: &pb.LegalDocument{
-			Number:       fmt.Sprintf("%d/%d/%s", 1+r.IntN(60), year, []string{"QĐ-UBND", "NQ-HĐND", "CT-UBND", "KH-UBND"}[r.IntN(4)]),
-			DocumentType: "Quyết định", Issuer: "Ủy ban nhân dân tỉnh Khánh Hòa", Signer: person(r),
+			Number:       fmt.Sprintf("%d/%d/%s", n, year, legalTypes[k].code),
+			DocumentType: legalTypes[k].name, Issuer: legalTypes[k].issuer, Signer: person(r),
 			IssuedOn: fmt.Sprintf("%d-%02d-%02d", year, 1+r.IntN(12), 1+r.IntN(28))}}
 	}
 	return tenant, it
