@@ -81,7 +81,7 @@ func makeDemoStates(t *testing.T) {
 		const tenant, id, path = "phuong-nha-trang", "ngay-hoi-dai-doan-ket-toan-dan-toc-2026",
 			"/vi/phuong-nha-trang/phuong-nha-trang-to-chuc-ngay-hoi-dai-doan-ket-toan-dan-toc-nam-2026"
 		if code := subportalCall(t, tenant, "POST", "/api/items/"+id+"/withdraw",
-			map[string]string{"reason": withdrawnReason, "approver": "Phạm Quốc Bảo"}, nil); code != http.StatusOK {
+			map[string]string{"reason": withdrawnReason}, nil); code != http.StatusOK {
 			t.Fatalf("withdraw %s: got %d", id, code)
 		}
 		testenv.WaitFor(t, 60*time.Second, func() error {

@@ -90,7 +90,7 @@ func newsItem(id, slug, title, body string, attachments ...map[string]string) ma
 		"translations": []map[string]string{
 			{"locale": "vi", "title": title, "summary": "Tóm tắt " + title, "bodyHtml": body, "slug": slug},
 		},
-		"author": "Lê Thị Hoa", "approver": "Phạm Quốc Bảo",
+		"author": "Lê Thị Hoa",
 	}
 	if len(attachments) > 0 {
 		item["attachments"] = attachments
@@ -138,7 +138,7 @@ func TestPublishLifecycleThroughSubPortal(t *testing.T) {
 	})
 
 	// Withdrawal: the page stays, with the notice and its reason.
-	if code := subportalCall(t, tenant, "POST", "/api/items/ke-hoach-2027/withdraw", map[string]string{"reason": "Đã được thay thế bởi kế hoạch mới", "approver": "Phạm Quốc Bảo"}, nil); code != 200 {
+	if code := subportalCall(t, tenant, "POST", "/api/items/ke-hoach-2027/withdraw", map[string]string{"reason": "Đã được thay thế bởi kế hoạch mới"}, nil); code != 200 {
 		t.Fatalf("withdraw: got %d", code)
 	}
 	waitPage(t, "/vi/so-a/ke-hoach-nam-2027", 200, contains("Đã được thay thế bởi kế hoạch mới"))
@@ -149,7 +149,7 @@ func TestPublishLifecycleThroughSubPortal(t *testing.T) {
 	}
 	waitPage(t, "/vi/phuong-b/ke-hoach-moi", 200, nil)
 	if code := subportalCall(t, tenant, "POST", "/api/items/ke-hoach-2027/redirect", map[string]any{
-		"successor": map[string]string{"tenant": "phuong-b", "content_id": "ke-hoach-moi"}, "approver": "Phạm Quốc Bảo"}, nil); code != 200 {
+		"successor": map[string]string{"tenant": "phuong-b", "content_id": "ke-hoach-moi"}}, nil); code != 200 {
 		t.Fatalf("redirect: got %d", code)
 	}
 	waitPage(t, "/vi/so-a/ke-hoach-nam-2027", http.StatusMovedPermanently, nil)
@@ -159,7 +159,7 @@ func TestPublishLifecycleThroughSubPortal(t *testing.T) {
 	}
 
 	// Gone: 410.
-	if code := subportalCall(t, tenant, "POST", "/api/items/ke-hoach-2027/gone", map[string]string{"approver": "Phạm Quốc Bảo"}, nil); code != 200 {
+	if code := subportalCall(t, tenant, "POST", "/api/items/ke-hoach-2027/gone", map[string]string{}, nil); code != 200 {
 		t.Fatalf("gone: got %d", code)
 	}
 	waitPage(t, "/vi/so-a/ke-hoach-nam-2027", http.StatusGone, nil)

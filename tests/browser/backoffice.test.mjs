@@ -67,6 +67,12 @@ test('write, submit, approve, publish with a PDF', async () => {
     const submitted = await page.content();
     assert.ok(submitted.includes('Kế hoạch tổ chức lễ hội.pdf'), 'the submitted revision lists the PDF under its Vietnamese name');
     assert.deepEqual(await axe(page), [], 'the editor page after submitting meets WCAG 2.1 AA');
+    // The author's personal API token page, with a token just issued.
+    await page.goto(BACKOFFICE_URL + '/ma-truy-cap-api');
+    await page.fill('#name', 'Phần mềm quản lý văn bản');
+    await Promise.all([page.waitForNavigation(), page.click('main form[action="/ma-truy-cap-api"] button[type=submit]')]);
+    assert.match(await page.inputValue('#issued-token'), /^spapi_/, 'the issued token is shown once');
+    assert.deepEqual(await axe(page), [], 'the API tokens page meets WCAG 2.1 AA');
     await logout(page);
 
     // The approver, another user, approves it from the dashboard.

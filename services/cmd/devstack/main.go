@@ -112,7 +112,7 @@ func printURLs(w io.Writer, f *federation.Federation, opts federation.Options) {
 	for _, t := range opts.Tenants {
 		sp := f.SubPortals[t.ID]
 		fmt.Fprintf(w, "  %-22s %s/vi/\n", t.NameVI, siteURL(f.Gateway, t))
-		fmt.Fprintf(w, "  %-22s back office %s/   (API token in var/credentials/%s.api-token)\n", "", sp.URL, t.ID)
+		fmt.Fprintf(w, "  %-22s back office %s/   (API token of account %s in var/credentials/%s.api-token)\n", "", sp.URL, federation.APIAccount, t.ID)
 	}
 	fmt.Fprintf(w, "\n  Back-office demo accounts, on every sub-portal, password %s:\n", f.DemoPassword)
 	fmt.Fprintf(w, "    tacgia (author)   bientap (editor)   duyet (approver)   quantri (administrator)\n")

@@ -7,6 +7,8 @@ package federation
 
 import (
 	"context"
+	"crypto/rand"
+	"encoding/base64"
 	"errors"
 	"fmt"
 	"io"
@@ -241,12 +243,11 @@ func (f *Federation) up(ctx context.Context) error {
 		if err != nil {
 			return err
 		}
-		sp := &SubPortal{Tenant: t, APIToken: creds[t.ID].apiToken, HubToken: creds[t.ID].hubToken}
+		sp := &SubPortal{Tenant: t, HubToken: creds[t.ID].hubToken}
 		sp.env = []string{
 			"SUBPORTAL_TENANT=" + t.ID, "SUBPORTAL_NAME=" + t.NameVI, "DATABASE_URL=" + db,
 			"SUBPORTAL_HUB_ADDR=" + f.HubAddr, "SUBPORTAL_HUB_CA=" + f.CAFile,
 			"SUBPORTAL_HUB_TOKEN_FILE=" + creds[t.ID].tokenFile,
-			"SUBPORTAL_API_TOKEN=" + sp.APIToken,
 			fmt.Sprintf("SUBPORTAL_ADDR=127.0.0.1:%d", t.Port),
 		}
 		if o.SeedDemo || t.Demo {
@@ -259,6 +260,9 @@ func (f *Federation) up(ctx context.Context) error {
 				}
 			}
 		}
+		if sp.APIToken, err = f.apiToken(ctx, sp); err != nil {
+			return err
+		}
 		p, err := f.start(ctx, supervise.Spec{Name: "subportal " + t.ID, Path: f.bin("subportal"), Args: []string{"serve"}, Env: sp.env})
 		if err != nil {
 			return err
@@ -268,6 +272,44 @@ func (f *Federation) up(ctx context.Context) error {
 		f.SubPortals[t.ID] = sp
 	}
 	return nil
+}
+
+// APIAccount is the back-office account (approver role) whose personal API
+// token the harness gives tests, benchmarks and make run's curl examples.
+const APIAccount = "tich-hop-api"
+
+// apiToken makes sure the sub-portal has the account APIAccount and issues
+// it a personal API token (a new one at each start), kept in
+// credentials/<tenant>.api-token (mode 0600), as an operator would with
+// subportal users create and subportal api-tokens issue.
+func (f *Federation) apiToken(ctx context.Context, sp *SubPortal) (string, error) {
+	dir := filepath.Join(f.opts.VarDir, "credentials")
+	pwFile := filepath.Join(dir, sp.Tenant.ID+".api-password")
+	if _, err := os.Stat(pwFile); errors.Is(err, os.ErrNotExist) {
+		raw := make([]byte, 18)
+		if _, err := rand.Read(raw); err != nil {
+			return "", err
+		}
+		if err := writeSecret(pwFile, base64.RawURLEncoding.EncodeToString(raw)); err != nil {
+			return "", err
+		}
+	}
+	tokenFile := filepath.Join(dir, sp.Tenant.ID+".api-token")
+	env := append(append([]string{}, f.opts.Env...), sp.env...)
+	for _, args := range [][]string{
+		{"users", "create", "--if-missing", "--username", APIAccount, "--name", "Hệ thống tích hợp (API)", "--roles", "approver", "--password-file", pwFile},
+		{"api-tokens", "issue", "--username", APIAccount, "--name", "federation harness", "--days", "366", "--out", tokenFile},
+	} {
+		spec := supervise.Spec{Name: args[0] + " " + sp.Tenant.ID, Path: f.bin("subportal"), Args: args, Env: env, Output: f.opts.Output}
+		if err := supervise.Run(ctx, spec); err != nil {
+			return "", err
+		}
+	}
+	b, err := os.ReadFile(tokenFile)
+	if err != nil {
+		return "", err
+	}
+	return strings.TrimSpace(string(b)), nil
 }
 
 // StartAggregator starts the aggregator listening on addr (port 0 picks

@@ -3,8 +3,6 @@ package federation
 import (
 	"context"
 	"crypto/rand"
-	"encoding/base64"
-	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -18,13 +16,11 @@ import (
 type credentials struct {
 	tokenFile string
 	hubToken  string
-	apiToken  string
 }
 
 // registerTenants makes sure each tenant exists at the hub and has a live
-// credential, kept in dir/<tenant>.token (mode 0600), and an API token for
-// its sub-portal in dir/<tenant>.api-token. Existing files are reused while
-// the hub still accepts them.
+// credential, kept in dir/<tenant>.token (mode 0600). Existing files are
+// reused while the hub still accepts them.
 func registerTenants(ctx context.Context, hubURL string, tenants []Tenant, dir string) (map[string]credentials, error) {
 	if err := os.MkdirAll(dir, 0o700); err != nil {
 		return nil, err
@@ -70,21 +66,6 @@ func registerTenants(ctx context.Context, hubURL string, tenants []Tenant, dir s
 				return nil, err
 			}
 			c.hubToken = tok
-		}
-		apiFile := filepath.Join(dir, t.ID+".api-token")
-		if b, err := os.ReadFile(apiFile); err == nil && len(strings.TrimSpace(string(b))) > 0 {
-			c.apiToken = strings.TrimSpace(string(b))
-		} else if errors.Is(err, os.ErrNotExist) || err == nil {
-			raw := make([]byte, 24)
-			if _, err := rand.Read(raw); err != nil {
-				return nil, err
-			}
-			c.apiToken = base64.RawURLEncoding.EncodeToString(raw)
-			if err := writeSecret(apiFile, c.apiToken); err != nil {
-				return nil, err
-			}
-		} else {
-			return nil, err
 		}
 		out[t.ID] = c
 	}

@@ -50,7 +50,7 @@ type settings struct {
 	Tenant, Addr, DatabaseURL    string
 	HubAddr, HubCA, HubTokenFile string
 	HubInsecure                  bool
-	APIToken, ReadyFile          string
+	ReadyFile                    string
 	Name                         string
 	BoardSelfApproval            bool
 	UploadLimitMiB               int
@@ -72,7 +72,6 @@ func declare(s *settings, program string) *config.Set {
 	set.String(&s.HubCA, "SUBPORTAL_HUB_CA", "", "PEM file of the CA that signed the aggregator's certificate")
 	set.String(&s.HubTokenFile, "SUBPORTAL_HUB_TOKEN_FILE", "", "file holding this tenant's hub credential")
 	set.Bool(&s.HubInsecure, "SUBPORTAL_HUB_INSECURE", false, "talk to the hub without TLS (tests and development only)")
-	set.Secret(&s.APIToken, "SUBPORTAL_API_TOKEN", "", "static bearer token guarding /api/ (empty: the API refuses every call)")
 	set.String(&s.Name, "SUBPORTAL_NAME", "", "display name of the sub-portal in the back office (default: the tenant id)")
 	set.Bool(&s.BoardSelfApproval, "SUBPORTAL_BOARD_SELF_APPROVAL", false, "let an approver approve their own work (Art. 7.5: normally another person approves)")
 	set.Int(&s.UploadLimitMiB, "SUBPORTAL_UPLOAD_LIMIT_MIB", 32, "largest attachment the back office takes, in MiB (at most 32, the hub's limit)")
@@ -106,6 +105,8 @@ func main() {
 		err = users(args)
 	case "outbox":
 		err = outbox(args)
+	case "api-tokens":
+		err = apiTokens(args)
 	case "-h", "--help", "help":
 		usage()
 		return
@@ -125,8 +126,12 @@ func usage() {
   subportal serve                         run the content API and the push relay
   subportal seed --dir DIR                approve every *.json item (protojson ContentItem) in DIR
   subportal seed --demo TENANT            approve the demo content of TENANT
-  subportal publish -f item.json --author NAME --approver NAME
-                                          approve one item
+  subportal publish -f item.json --approver USERNAME [--author NAME]
+                                          approve one item as the approver's back-office account
+  subportal api-tokens issue --username U --name WHAT [--days N] [--out FILE]
+  subportal api-tokens list --username U
+  subportal api-tokens revoke --username U --id N
+                                          personal API tokens: the API acts as the account, with its roles
   subportal users bootstrap --username U --name NAME --password-file F
                                           create the first administrator
   subportal users create --username U --name NAME --roles author,editor --password-file F
@@ -214,11 +219,12 @@ func serve(args []string) error {
 	board := editorial.Board{AllowSelfApproval: s.BoardSelfApproval}
 	accts := accounts.New(st.Pool(), log.With().Str("component", "accounts").Logger())
 	accts.SetHashMemory(int64(s.HashMemoryMiB))
+	workflow := editorial.New(st.Pool(), st, board, log.With().Str("component", "editorial").Logger())
 	bo, err := backoffice.New(backoffice.Config{
 		Store:     st,
 		Accounts:  accts,
 		Sessions:  &accounts.Sessions{Store: accts, CookieName: cookiePrefix(s.Tenant) + "_session", TTL: s.SessionTTL},
-		Editorial: editorial.New(st.Pool(), st, board, log.With().Str("component", "editorial").Logger()),
+		Editorial: workflow,
 		LoginLimiter: accounts.NewClientLimiter(accounts.ClientLimit{Attempts: s.LoginClientAttempts,
 			Window: s.LoginClientWindow, TrustedProxies: proxies}),
 		Board:          board,
@@ -235,7 +241,7 @@ func serve(args []string) error {
 	// One server: the back office at /, the API under /api/, and the ops
 	// endpoints.
 	mux := http.NewServeMux()
-	api.New(api.Config{Store: st, Token: s.APIToken, Log: log}).Register(mux)
+	api.New(api.Config{Store: st, Accounts: accts, Editorial: workflow, Log: log}).Register(mux)
 	mux.Handle("GET /healthz", ops.HealthzHandler())
 	mux.Handle("GET /readyz", ops.ReadyzHandler())
 	mux.Handle("GET /metrics", ops.MetricsHandler())
@@ -372,7 +378,7 @@ func publishOne(args []string) error {
 	fs := flag.NewFlagSet("publish", flag.ContinueOnError)
 	file := fs.String("f", "", "the item in the API's format (docs/examples/item.json), or a protojson ContentItem, without version")
 	author := fs.String("author", "", "who wrote it (required unless the file says: \"author\" or authors)")
-	approver := fs.String("approver", "", "who approved it (required unless the file says: \"approver\")")
+	approver := fs.String("approver", "", "the username of the back-office account that approves it (it must hold the approver role, Art. 7.5)")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -382,18 +388,20 @@ func publishOne(args []string) error {
 	if *file == "" {
 		return errors.New("publish needs -f FILE (the item, e.g. docs/examples/item.json)")
 	}
+	if strings.TrimSpace(*approver) == "" {
+		return errors.New("publish needs --approver USERNAME: the back-office account (approver role) that approves the item")
+	}
 	read, err := readItem(*file)
 	if err != nil {
 		return err
 	}
+	if read.approver != "" || read.item.GetApprover() != nil {
+		return fmt.Errorf("%s names an approver: leave it out, the approver is the account given with --approver", *file)
+	}
 	item := read.item
 	authorName := cmp.Or(strings.TrimSpace(*author), read.author)
-	approverName := cmp.Or(strings.TrimSpace(*approver), read.approver, item.GetApprover().GetName())
 	if authorName == "" && len(item.GetAuthors()) == 0 {
 		return errors.New("publish needs the author: --author NAME, or \"author\" in the file")
-	}
-	if approverName == "" {
-		return errors.New("publish needs the approver (Art. 7.5): --approver NAME, or \"approver\" in the file")
 	}
 	ctx, stop := lifecycle.SignalContext()
 	defer stop()
@@ -402,18 +410,23 @@ func publishOne(args []string) error {
 		return err
 	}
 	defer closeDB()
+	acc, err := accounts.New(st.Pool(), lifecycle.Logger("subportal")).ByUsername(ctx, *approver)
+	if err != nil {
+		return fmt.Errorf("--approver %s: %w", *approver, describe(err))
+	}
+	if acc.Disabled || !acc.Has(accounts.RoleApprover) {
+		return fmt.Errorf("--approver %s: the account is disabled or does not hold the approver role (roles %v)", acc.Username, acc.Roles)
+	}
 	in := store.ChangeFromItem(item)
 	if len(in.Authors) == 0 {
 		in.Authors = []*pb.Person{{Name: authorName}}
 	}
-	if in.Approver.GetName() != approverName {
-		in.Approver = &pb.Person{Name: approverName}
-	}
+	in.Approver = &pb.Person{Name: acc.DisplayName, Account: acc.Username}
 	v, err := st.Approve(ctx, in)
 	if err != nil {
 		return describe(err)
 	}
-	fmt.Printf("approved %s version %d; the relay of 'subportal serve' pushes it to the hub\n", in.ContentID, v)
+	fmt.Printf("approved %s version %d as %s; the relay of 'subportal serve' pushes it to the hub\n", in.ContentID, v, acc.Username)
 	return nil
 }
 

@@ -10,8 +10,10 @@ import (
 	"github.com/jackc/pgx/v5"
 	"github.com/portalhub/portalhub/services/testenv"
 	"github.com/portalhub/portalhub/tenants/demo"
+	"github.com/portalhub/portalhub/tenants/internal/accounts"
 	"github.com/portalhub/portalhub/tenants/internal/store"
 	"github.com/portalhub/portalhub/tenants/internal/storetest"
+	"github.com/rs/zerolog"
 	"google.golang.org/protobuf/encoding/protojson"
 )
 
@@ -91,18 +93,43 @@ func TestSeedDemoRefusesAnotherTenant(t *testing.T) {
 }
 
 // subportal publish -f takes the API's own format, the sample
-// docs/examples/item.json (issue 10 point 13: it refused "author" and
-// "approver"), and a plain ContentItem with its approver as a person.
+// docs/examples/item.json (issue 10 point 13: it refused "author"), and a
+// plain ContentItem; the approver is a back-office account holding the
+// approver role, never a typed name (issue 10 point 6).
 func TestPublishTakesTheAPIFormat(t *testing.T) {
-	_, url := storetest.New(t)
+	st, url := storetest.New(t)
 	t.Setenv("DATABASE_URL", url)
-	if err := publishOne([]string{"-f", "../../../docs/examples/item.json"}); err != nil {
+	as := accounts.New(st.Pool(), zerolog.Nop())
+	for _, a := range []accounts.NewAccount{
+		{Username: "duyet", DisplayName: "Nguyễn Văn An", Password: "Ngựa ô chạy trên đồi 2026", Roles: []accounts.Role{accounts.RoleApprover}},
+		{Username: "tacgia", DisplayName: "Lê Thị Hoa", Password: "Ngựa ô chạy trên đồi 2026", Roles: []accounts.Role{accounts.RoleAuthor}},
+	} {
+		if _, err := as.Create(t.Context(), "test", a); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for _, tc := range []struct{ approver, want string }{
+		{"", "needs --approver"},
+		{"khong-co", "--approver khong-co"},
+		{"tacgia", "does not hold the approver role"},
+	} {
+		err := publishOne([]string{"-f", "../../../docs/examples/item.json", "--approver", tc.approver})
+		if err == nil || !strings.Contains(err.Error(), tc.want) {
+			t.Errorf("--approver %q: %v, want %q", tc.approver, err, tc.want)
+		}
+	}
+	if err := publishOne([]string{"-f", "../../../docs/examples/item.json", "--approver", "Duyet"}); err != nil {
 		t.Fatalf("publish -f docs/examples/item.json: %v", err)
 	}
 	read, err := readItem("../../../docs/examples/item.json")
-	if err != nil || read.author != "Lê Thị Hoa" || read.approver != "Nguyễn Văn An" {
+	if err != nil || read.author != "Lê Thị Hoa" || read.approver != "" {
 		t.Errorf("readItem: %+v, %v", read, err)
 	}
+	_, doc, err := st.DueVersion(t.Context(), read.item.GetContentId())
+	if err != nil || doc.GetApprover().GetAccount() != "duyet" || doc.GetApprover().GetName() != "Nguyễn Văn An" {
+		t.Errorf("approver pushed = %v (%v), want the account duyet", doc.GetApprover(), err)
+	}
+
 	ts, _ := demo.Tenants()
 	items, _ := demo.Items(ts[0].ID)
 	dir := t.TempDir()
@@ -114,11 +141,18 @@ func TestPublishTakesTheAPIFormat(t *testing.T) {
 	if err := os.WriteFile(name, b, 0o600); err != nil {
 		t.Fatal(err)
 	}
-	if err := publishOne([]string{"-f", name, "--author", "A"}); err != nil {
-		t.Errorf("publish -f of a plain ContentItem: %v", err)
+	if err := publishOne([]string{"-f", name, "--author", "A", "--approver", "duyet"}); err == nil || !strings.Contains(err.Error(), "names an approver") {
+		t.Errorf("publish -f of an item naming its approver: %v, want refused", err)
 	}
-	if err := publishOne([]string{"-f", "../../../docs/examples/item.json", "--approver", " "}); err != nil {
-		t.Errorf("publish again, the approver from the file: %v", err)
+	items[0].Approver = nil
+	if b, err = protojson.Marshal(items[0]); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(name, b, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if err := publishOne([]string{"-f", name, "--author", "A", "--approver", "duyet"}); err != nil {
+		t.Errorf("publish -f of a plain ContentItem: %v", err)
 	}
 }
 

@@ -38,6 +38,7 @@ func users(args []string) error {
 	name := fs.String("name", "", "display name, e.g. \"Nguyễn Văn An\"")
 	pwFile := fs.String("password-file", "", "file holding the password (its first line)")
 	roles := fs.String("roles", "", "comma-separated roles: author, editor, approver, admin")
+	ifMissing := fs.Bool("if-missing", false, "create: succeed without change when the username exists (scripts that run at every start)")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -85,6 +86,10 @@ func users(args []string) error {
 			acc, err = accounts.Bootstrap(ctx, as, *username, *name, pw)
 		} else {
 			acc, err = as.Create(ctx, "cli", accounts.NewAccount{Username: *username, DisplayName: *name, Password: pw, Roles: rs})
+			if errors.Is(err, accounts.ErrUsernameTaken) && *ifMissing {
+				fmt.Printf("account %s exists; left as it is\n", accounts.NormalizeUsername(*username))
+				return nil
+			}
 		}
 		if err != nil {
 			return describe(err)

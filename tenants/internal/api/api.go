@@ -1,12 +1,16 @@
-// Package api is the sub-portal's HTTP JSON API: approve items, take them
-// out of the public, upload files, and see what reached the hub. Callers
-// present one static token (SUBPORTAL_API_TOKEN) as a Bearer token; the back
-// office's accounts and sessions do not apply here.
+// Package api is the sub-portal's HTTP JSON API: submit and approve items,
+// take them out of the public, upload files, and see what reached the hub.
+// A caller presents a personal API token (accounts.APIToken) as a Bearer
+// token and acts as the back-office account that holds it, with that
+// account's roles at the time of the call: an approver's item is approved
+// under the approver's name, an author's or editor's goes into the
+// editorial workflow as a revision submitted for approval, exactly as if
+// it had been written in the back office.
 package api
 
 import (
 	"bytes"
-	"crypto/subtle"
+	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -20,6 +24,8 @@ import (
 	pb "github.com/portalhub/portalhub/proto/gen/portalhub/v1"
 	"github.com/portalhub/portalhub/services/contentrules"
 	"github.com/portalhub/portalhub/services/lifecycle"
+	"github.com/portalhub/portalhub/tenants/internal/accounts"
+	"github.com/portalhub/portalhub/tenants/internal/editorial"
 	"github.com/portalhub/portalhub/tenants/internal/errs"
 	"github.com/portalhub/portalhub/tenants/internal/store"
 	"github.com/rs/zerolog"
@@ -35,21 +41,24 @@ const maxSmallBody = 64 << 10
 // Config configures the API.
 type Config struct {
 	Store *store.Store
-	// Token is the static API token; requests carry it as a Bearer token.
-	Token string
-	Log   zerolog.Logger
+	// Accounts knows the personal API tokens and their accounts.
+	Accounts *accounts.Store
+	// Editorial takes the items of callers who may not approve them.
+	Editorial *editorial.Service
+	Log       zerolog.Logger
 }
 
 // Server serves the API.
 type Server struct {
-	store *store.Store
-	token []byte
-	log   zerolog.Logger
+	store     *store.Store
+	accounts  *accounts.Store
+	editorial *editorial.Service
+	log       zerolog.Logger
 }
 
 // New returns the API server.
 func New(cfg Config) *Server {
-	return &Server{store: cfg.Store, token: []byte(cfg.Token), log: cfg.Log}
+	return &Server{store: cfg.Store, accounts: cfg.Accounts, editorial: cfg.Editorial, log: cfg.Log}
 }
 
 type handlerFunc func(w http.ResponseWriter, r *http.Request) error
@@ -57,14 +66,17 @@ type handlerFunc func(w http.ResponseWriter, r *http.Request) error
 // Register installs the API routes on mux.
 func (s *Server) Register(mux *http.ServeMux) {
 	for pattern, h := range map[string]handlerFunc{
-		"POST /api/items":               s.createItem,
-		"GET /api/items":                s.listItems,
-		"GET /api/items/{id}":           s.getItem,
-		"POST /api/items/{id}/withdraw": s.withdraw,
-		"POST /api/items/{id}/redirect": s.redirect,
-		"POST /api/items/{id}/gone":     s.gone,
-		"POST /api/blobs":               s.uploadBlob,
-		"GET /api/outbox":               s.listOutbox,
+		"POST /api/items":                  s.createItem,
+		"GET /api/items":                   s.listItems,
+		"GET /api/items/{id}":              s.getItem,
+		"POST /api/items/{id}/withdraw":    s.withdraw,
+		"POST /api/items/{id}/redirect":    s.redirect,
+		"POST /api/items/{id}/gone":        s.gone,
+		"POST /api/blobs":                  s.uploadBlob,
+		"GET /api/outbox":                  s.listOutbox,
+		"GET /api/me":                      s.me,
+		"GET /api/revisions/{id}":          s.getRevision,
+		"POST /api/revisions/{id}/approve": s.approveRevision,
 	} {
 		mux.Handle(pattern, s.wrap(h))
 	}
@@ -73,14 +85,15 @@ func (s *Server) Register(mux *http.ServeMux) {
 	}))
 }
 
-// wrap checks the token and renders errors as problem documents.
+// wrap authenticates the caller and renders errors as problem documents.
 func (s *Server) wrap(h handlerFunc) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if !s.authorized(r) {
-			writeError(w, r, s.log, errs.New(errs.Unauthenticated, "", "a valid API token is required (Authorization: Bearer <token>)",
-				"Cần mã truy cập API hợp lệ (Authorization: Bearer <token>)."))
+		ctx, err := s.authenticate(r)
+		if err != nil {
+			writeError(w, r, s.log, err)
 			return
 		}
+		r = r.WithContext(ctx)
 		// PostgreSQL cannot keep a NUL or bytes that are not UTF-8: the
 		// path and query never reach it with them.
 		if err := store.CheckStorable("path", r.URL.Path); err != nil {
@@ -97,12 +110,37 @@ func (s *Server) wrap(h handlerFunc) http.Handler {
 	})
 }
 
-func (s *Server) authorized(r *http.Request) bool {
+type callerKey struct{}
+
+// caller is who a request acts as.
+type caller struct {
+	account accounts.Account
+	token   accounts.APIToken
+}
+
+// authenticate returns the request's context with the account its bearer
+// token acts as.
+func (s *Server) authenticate(r *http.Request) (context.Context, error) {
 	got, ok := strings.CutPrefix(r.Header.Get("Authorization"), "Bearer ")
-	if !ok || len(s.token) == 0 {
-		return false
+	if !ok || s.accounts == nil {
+		return nil, accounts.ErrAPIToken
 	}
-	return subtle.ConstantTimeCompare([]byte(got), s.token) == 1
+	acc, tok, err := s.accounts.APITokenAccount(r.Context(), strings.TrimSpace(got))
+	if err != nil {
+		return nil, err
+	}
+	return context.WithValue(r.Context(), callerKey{}, caller{account: acc, token: tok}), nil
+}
+
+// callerOf is the account a request acts as (wrap put it there).
+func callerOf(r *http.Request) caller {
+	c, _ := r.Context().Value(callerKey{}).(caller)
+	return c
+}
+
+// person is how an account is named in a push.
+func person(acc accounts.Account) *pb.Person {
+	return &pb.Person{Name: acc.DisplayName, Account: acc.Username}
 }
 
 // decodeJSON reads a JSON object of at most limit bytes into v, refusing
@@ -170,8 +208,15 @@ func storableJSON(path string, v any) error {
 
 type createResponse struct {
 	ContentID string `json:"content_id"`
-	Version   uint64 `json:"version"`
-	Changed   bool   `json:"changed"`
+	// Version is the approved version; 0 while a revision waits for approval.
+	Version uint64 `json:"version,omitempty"`
+	Changed bool   `json:"changed"`
+	// State is "approved", or "submitted" for a revision waiting for approval.
+	State string `json:"state"`
+	// Revision is the editorial revision waiting for approval.
+	Revision  int64  `json:"revision,omitempty"`
+	Message   string `json:"message,omitempty"`
+	MessageVI string `json:"message_vi,omitempty"`
 }
 
 // ParseItem reads the API's item format, decoded into fields: a
@@ -200,8 +245,13 @@ func ParseItem(fields map[string]json.RawMessage) (item *pb.ContentItem, author,
 	return item, author, approver, nil
 }
 
-// createItem approves an item in the format of ParseItem, author and
-// approver required.
+// createItem takes an item in the format of ParseItem (without approver:
+// the approver is the token's account). An approver's token approves it at
+// once (201, or 200 when the content is unchanged); any other editorial
+// role submits it for approval as a revision of the workflow (202), after
+// the same checks the approval will make, so what would be refused is
+// refused now. author names the writer when the item names no authors;
+// the token's account by default.
 func (s *Server) createItem(w http.ResponseWriter, r *http.Request) error {
 	lifecycle.AllowTransfer(w, MaxItemBody) // the caller is authorised (wrap)
 	var fields map[string]json.RawMessage
@@ -212,17 +262,21 @@ func (s *Server) createItem(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	if author == "" {
-		return errs.Invalid("author", "author is required: who wrote the item", "Thiếu người viết (author).")
+	if err := noTypedApprover(approver); err != nil {
+		return err
 	}
-	if approver == "" {
-		return errs.Invalid("approver", "approver is required: who approved the item (Art. 7.5)", "Thiếu người phê duyệt (approver) — nội dung phải được phê duyệt trước khi đăng (Điều 7.5).")
-	}
+	c := callerOf(r)
 	in := store.ChangeFromItem(item)
 	if len(in.Authors) == 0 {
-		in.Authors = []*pb.Person{{Name: author}}
+		in.Authors = []*pb.Person{person(c.account)}
+		if author != "" {
+			in.Authors = []*pb.Person{{Name: author}}
+		}
 	}
-	in.Approver = &pb.Person{Name: approver}
+	in.Approver = person(c.account)
+	if !c.account.Has(accounts.RoleApprover) {
+		return s.submit(w, r, c, in)
+	}
 	v, changed, err := s.store.ApproveIfChanged(r.Context(), in)
 	if err != nil {
 		return err
@@ -231,8 +285,55 @@ func (s *Server) createItem(w http.ResponseWriter, r *http.Request) error {
 	if !changed {
 		status = http.StatusOK
 	}
-	writeJSON(w, status, createResponse{ContentID: in.ContentID, Version: v, Changed: changed})
+	writeJSON(w, status, createResponse{ContentID: in.ContentID, Version: v, Changed: changed, State: "approved"})
 	return nil
+}
+
+// submit puts in into the editorial workflow as a revision of c's,
+// submitted for approval.
+func (s *Server) submit(w http.ResponseWriter, r *http.Request, c caller, in store.ChangeInput) error {
+	changed, err := s.store.CheckApproval(r.Context(), in)
+	if err != nil {
+		return err
+	}
+	if !changed {
+		it, err := s.store.Get(r.Context(), in.ContentID)
+		if err != nil {
+			return err
+		}
+		writeJSON(w, http.StatusOK, createResponse{ContentID: in.ContentID, Version: it.Version, Changed: false, State: "approved"})
+		return nil
+	}
+	item, err := in.Item()
+	if err != nil {
+		return err
+	}
+	rev, err := s.editorial.SaveDraft(r.Context(), c.account, 0, editorial.ChangeFromItem(item), nil)
+	if err != nil {
+		return err
+	}
+	if rev, err = s.editorial.Submit(r.Context(), c.account, rev.ID); err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusAccepted, submitted(rev))
+	return nil
+}
+
+// submitted is the answer for a revision that waits for an approver.
+func submitted(rev editorial.Revision) createResponse {
+	return createResponse{ContentID: rev.ContentID, Changed: true, State: string(rev.State), Revision: rev.ID,
+		Message:   "submitted for approval: an approver approves it in the back office",
+		MessageVI: fmt.Sprintf("Đã gửi duyệt (bản số %d): người duyệt phê duyệt trong trang quản trị trước khi nội dung được đăng.", rev.Number)}
+}
+
+// noTypedApprover refuses an approver named in the request: who approves is
+// the account of the token, never a name typed into the request.
+func noTypedApprover(name string) error {
+	if strings.TrimSpace(name) == "" {
+		return nil
+	}
+	return errs.Invalid("approver", "leave approver out: the approver is the account of the API token (an approver's token approves, any other is submitted for approval)",
+		"Không gửi trường approver: người phê duyệt là chủ tài khoản của mã truy cập API (mã của người duyệt thì phê duyệt, mã khác thì gửi duyệt).")
 }
 
 type withdrawRequest struct {
@@ -253,24 +354,29 @@ type goneRequest struct {
 	Approver string `json:"approver"`
 }
 
-func needApprover(name string) error {
-	if strings.TrimSpace(name) == "" {
-		return errs.Invalid("approver", "approver is required", "Thiếu người phê duyệt (approver).")
-	}
-	return nil
-}
-
+// unpublish takes an item out of the public: at once with an approver's
+// token, else as a request to unpublish submitted for approval (editors;
+// the workflow refuses authors).
 func (s *Server) unpublish(w http.ResponseWriter, r *http.Request, state pb.PublicationState, u *pb.Unpublishing, approver string) error {
-	if err := needApprover(approver); err != nil {
+	if err := noTypedApprover(approver); err != nil {
 		return err
 	}
+	c := callerOf(r)
 	id := r.PathValue("id")
-	v, err := s.store.Unpublish(r.Context(), store.UnpublishInput{
-		ContentID: id, State: state, Unpublishing: u, Approver: &pb.Person{Name: strings.TrimSpace(approver)}})
+	in := store.UnpublishInput{ContentID: id, State: state, Unpublishing: u, Approver: person(c.account)}
+	if c.account.Has(accounts.RoleApprover) {
+		v, err := s.store.Unpublish(r.Context(), in)
+		if err != nil {
+			return err
+		}
+		writeJSON(w, http.StatusOK, createResponse{ContentID: id, Version: v, Changed: true, State: "approved"})
+		return nil
+	}
+	rev, err := s.editorial.RequestUnpublish(r.Context(), c.account, id, state, u)
 	if err != nil {
 		return err
 	}
-	writeJSON(w, http.StatusOK, createResponse{ContentID: id, Version: v, Changed: true})
+	writeJSON(w, http.StatusAccepted, submitted(rev))
 	return nil
 }
 
@@ -300,6 +406,75 @@ func (s *Server) gone(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	return s.unpublish(w, r, pb.PublicationState_PUBLICATION_STATE_GONE, nil, req.Approver)
+}
+
+// revisionID parses the {id} of a revision's path.
+func revisionID(r *http.Request) (int64, error) {
+	id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
+	if err != nil || id <= 0 {
+		return 0, errs.Invalid("id", "a revision is named by its number, as POST /api/items answered it", "Bản được gọi bằng số hiệu (revision) mà POST /api/items đã trả về.")
+	}
+	return id, nil
+}
+
+type revisionView struct {
+	Revision  int64      `json:"revision"`
+	ContentID string     `json:"content_id"`
+	Number    int        `json:"number"`
+	State     string     `json:"state"`
+	Author    string     `json:"author"`
+	Comment   string     `json:"comment,omitempty"`
+	Version   uint64     `json:"version,omitempty"`
+	Approver  string     `json:"approver,omitempty"`
+	Approved  *time.Time `json:"approved_at,omitempty"`
+}
+
+// getRevision shows where a submitted revision is in the workflow:
+// submitted, returned (with the reviewer's comment), approved (with its
+// version), ...
+func (s *Server) getRevision(w http.ResponseWriter, r *http.Request) error {
+	id, err := revisionID(r)
+	if err != nil {
+		return err
+	}
+	rev, err := s.editorial.Get(r.Context(), id)
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, revisionView{Revision: rev.ID, ContentID: rev.ContentID, Number: rev.Number, State: string(rev.State),
+		Author: rev.AuthorUsername, Comment: rev.Comment, Version: rev.HubVersion, Approver: rev.ApproverUsername, Approved: rev.ApprovedAt})
+	return nil
+}
+
+// approveRevision approves a submitted revision as the token's account,
+// under the workflow's rules (an approver; not their own work unless the
+// board allows it).
+func (s *Server) approveRevision(w http.ResponseWriter, r *http.Request) error {
+	id, err := revisionID(r)
+	if err != nil {
+		return err
+	}
+	rev, err := s.editorial.ApproveWith(r.Context(), callerOf(r).account, id, editorial.Approval{})
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusCreated, createResponse{ContentID: rev.ContentID, Version: rev.HubVersion, Changed: true, State: string(rev.State), Revision: rev.ID})
+	return nil
+}
+
+// me says who the token acts as: the account, its roles and the token.
+func (s *Server) me(w http.ResponseWriter, r *http.Request) error {
+	c := callerOf(r)
+	roles := make([]string, 0, len(c.account.Roles))
+	for _, role := range c.account.Roles {
+		roles = append(roles, string(role))
+	}
+	writeJSON(w, http.StatusOK, map[string]any{
+		"username": c.account.Username, "display_name": c.account.DisplayName, "roles": roles,
+		"token":       map[string]any{"id": c.token.ID, "name": c.token.Name, "expires_at": c.token.ExpiresAt},
+		"may_approve": c.account.Has(accounts.RoleApprover),
+	})
+	return nil
 }
 
 // uploadBlob stores the multipart part "file" and answers its SHA-256.

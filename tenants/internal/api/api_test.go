@@ -13,13 +13,16 @@ import (
 	"net/textproto"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/portalhub/portalhub/services/contentrules"
 	"github.com/portalhub/portalhub/services/contentrules/filecases"
 
 	"github.com/portalhub/portalhub/services/lifecycle"
 	"github.com/portalhub/portalhub/services/testenv"
+	"github.com/portalhub/portalhub/tenants/internal/accounts"
 	"github.com/portalhub/portalhub/tenants/internal/api"
+	"github.com/portalhub/portalhub/tenants/internal/editorial"
 	"github.com/portalhub/portalhub/tenants/internal/store"
 	"github.com/portalhub/portalhub/tenants/internal/storetest"
 	"github.com/rs/zerolog"
@@ -27,12 +30,41 @@ import (
 
 func TestMain(m *testing.M) { testenv.Main(m) }
 
-const token = "api-token-for-tests"
+// The personal API tokens of the newest test server (newServer), one per
+// account of its editorial board: token is the approver's, which call
+// uses. The tests of this package do not run in parallel.
+var (
+	token, authorToken, editorToken, adminToken string
+)
+
+// The board of every test server.
+var board = []struct {
+	username, name string
+	role           accounts.Role
+	token          *string
+}{
+	{"duyet", "Ban biên tập", accounts.RoleApprover, &token},
+	{"tacgia", "Phóng viên Lê Thị Hoa", accounts.RoleAuthor, &authorToken},
+	{"bientap", "Biên tập viên Trần Bình", accounts.RoleEditor, &editorToken},
+	{"quantri", "Quản trị Phạm Đức", accounts.RoleAdmin, &adminToken},
+}
 
 func newServer(t *testing.T) (*httptest.Server, *store.Store) {
 	t.Helper()
 	s, _ := storetest.New(t)
-	srv := httptest.NewServer(api.New(api.Config{Store: s, Token: token, Log: zerolog.Nop()}).Handler(lifecycle.NewOps()))
+	as := accounts.New(s.Pool(), zerolog.Nop())
+	for _, b := range board {
+		acc, err := as.Create(t.Context(), "test", accounts.NewAccount{Username: b.username, DisplayName: b.name,
+			Password: "Ngựa ô chạy trên đồi 2026", Roles: []accounts.Role{b.role}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, *b.token, err = as.IssueAPIToken(t.Context(), "test", acc.ID, "kiểm thử", 24*time.Hour); err != nil {
+			t.Fatal(err)
+		}
+	}
+	workflow := editorial.New(s.Pool(), s, editorial.Board{}, zerolog.Nop())
+	srv := httptest.NewServer(api.New(api.Config{Store: s, Accounts: as, Editorial: workflow, Log: zerolog.Nop()}).Handler(lifecycle.NewOps()))
 	t.Cleanup(srv.Close)
 	return srv, s
 }
@@ -72,8 +104,7 @@ const article = `{
   "kind": "CONTENT_KIND_ARTICLE",
   "category": "news",
   "translations": [{"locale": "vi", "title": "Lễ hội biển Nha Trang", "slug": "le-hoi-bien", "bodyHtml": "<p>Khai mạc</p>"}],
-  "author": "Phóng viên Trần Văn An",
-  "approver": "Ban biên tập"
+  "author": "Phóng viên Trần Văn An"
 }`
 
 type problem struct {
@@ -114,7 +145,7 @@ func TestCreateGetAndWithdraw(t *testing.T) {
 		t.Errorf("re-create: %d %s, want 200 unchanged version 1", resp.StatusCode, body)
 	}
 
-	resp, body = call(t, srv, "POST", "/api/items/le-hoi-bien/withdraw", `{"reason": "Lễ hội hoãn tổ chức", "approver": "Ban biên tập"}`)
+	resp, body = call(t, srv, "POST", "/api/items/le-hoi-bien/withdraw", `{"reason": "Lễ hội hoãn tổ chức"}`)
 	if resp.StatusCode != http.StatusOK {
 		t.Fatalf("withdraw: %d %s", resp.StatusCode, body)
 	}
@@ -162,17 +193,16 @@ func TestBadRequestsStoreNothing(t *testing.T) {
 		status                  int
 	}{
 		{"bad json", "/api/items", `{"contentId": "x",`, "", 400},
-		{"missing approver", "/api/items", strings.Replace(article, `"approver": "Ban biên tập"`, `"approver": " "`, 1), "approver", 400},
-		{"missing author", "/api/items", strings.Replace(article, `"author": "Phóng viên Trần Văn An",`, ``, 1), "author", 400},
+		{"typed approver", "/api/items", strings.Replace(article, `"author"`, `"approver": "Ông A", "author"`, 1), "approver", 400},
 		{"unknown field", "/api/items", strings.Replace(article, `"category"`, `"catgory"`, 1), "", 400},
 		{"version given", "/api/items", strings.Replace(article, `"category"`, `"version": "3", "category"`, 1), "version", 400},
 		{"no vietnamese", "/api/items", strings.Replace(article, `"locale": "vi"`, `"locale": "en"`, 1), "translations", 400},
 		{"trailing object", "/api/items", article + ` {"contentId": "khac"}`, "", 400},
 		{"trailing garbage", "/api/items", article + `x`, "", 400},
-		{"trailing object after withdraw", "/api/items/le-hoi-bien/withdraw", `{"reason": "x", "approver": "Ban biên tập"}{}`, "", 400},
+		{"trailing object after withdraw", "/api/items/le-hoi-bien/withdraw", `{"reason": "x"}{}`, "", 400},
 		{"not an object", "/api/items", `[` + article + `]`, "", 400},
-		{"gone without approver", "/api/items/le-hoi-bien/gone", `{}`, "approver", 400},
-		{"withdraw unknown item", "/api/items/khong-co/withdraw", `{"reason": "x", "approver": "Ban biên tập"}`, "content_id", 404},
+		{"gone with a typed approver", "/api/items/le-hoi-bien/gone", `{"approver": "Ông A"}`, "approver", 400},
+		{"withdraw unknown item", "/api/items/khong-co/withdraw", `{"reason": "x"}`, "content_id", 404},
 	}
 	for _, c := range cases {
 		resp, body := call(t, srv, "POST", c.path, c.body)
@@ -187,9 +217,9 @@ func TestBadRequestsStoreNothing(t *testing.T) {
 			t.Errorf("trailing data: %d %s, want the trailing data named", resp.StatusCode, out)
 		}
 	}
-	resp, body := call(t, srv, "POST", "/api/items", strings.Replace(article, `"approver": "Ban biên tập"`, `"approver": ""`, 1))
-	if p := decodeProblem(t, resp, body); !strings.Contains(p.Detail, "phê duyệt") {
-		t.Errorf("missing approver detail = %q, want Vietnamese", p.Detail)
+	resp, body := call(t, srv, "POST", "/api/items", strings.Replace(article, `"author"`, `"approver": "Ông A", "author"`, 1))
+	if p := decodeProblem(t, resp, body); !strings.Contains(p.Detail, "người phê duyệt là chủ tài khoản") {
+		t.Errorf("typed approver detail = %q, want Vietnamese", p.Detail)
 	}
 	var n int
 	s.Pool().QueryRow(context.Background(), `SELECT (SELECT count(*) FROM items) + (SELECT count(*) FROM outbox)`).Scan(&n)
@@ -207,15 +237,15 @@ func TestBadUnpublishingStoresNothing(t *testing.T) {
 		t.Fatalf("create: %d %s", resp.StatusCode, body)
 	}
 	cases := []struct{ name, path, body, field string }{
-		{"withdraw without reason", "withdraw", `{"approver": "Ban biên tập"}`, "unpublishing.reason"},
-		{"withdraw with a blank reason", "withdraw", `{"reason": "  ", "approver": "Ban biên tập"}`, "unpublishing.reason"},
-		{"withdraw with a reason over the limit", "withdraw", `{"reason": "` + strings.Repeat("lý do ", 200) + `", "approver": "Ban biên tập"}`, "unpublishing.reason"},
-		{"redirect to nothing", "redirect", `{"approver": "Ban biên tập"}`, "unpublishing"},
-		{"redirect to both", "redirect", `{"successor": {"tenant": "ubnd", "content_id": "moi"}, "successor_url": "https://example.vn/", "approver": "Ban biên tập"}`, "unpublishing"},
-		{"redirect to a javascript URL", "redirect", `{"successor_url": "javascript:alert(1)", "approver": "Ban biên tập"}`, "unpublishing.successor_url"},
-		{"redirect to a relative URL", "redirect", `{"successor_url": "/vi/tin-moi", "approver": "Ban biên tập"}`, "unpublishing.successor_url"},
-		{"redirect to a bad content id", "redirect", `{"successor": {"tenant": "ubnd", "content_id": "Tin Mới"}, "approver": "Ban biên tập"}`, "unpublishing.successor.content_id"},
-		{"redirect without tenant", "redirect", `{"successor": {"content_id": "tin-moi"}, "approver": "Ban biên tập"}`, "unpublishing.successor.tenant"},
+		{"withdraw without reason", "withdraw", `{}`, "unpublishing.reason"},
+		{"withdraw with a blank reason", "withdraw", `{"reason": "  "}`, "unpublishing.reason"},
+		{"withdraw with a reason over the limit", "withdraw", `{"reason": "` + strings.Repeat("lý do ", 200) + `"}`, "unpublishing.reason"},
+		{"redirect to nothing", "redirect", `{}`, "unpublishing"},
+		{"redirect to both", "redirect", `{"successor": {"tenant": "ubnd", "content_id": "moi"}, "successor_url": "https://example.vn/"}`, "unpublishing"},
+		{"redirect to a javascript URL", "redirect", `{"successor_url": "javascript:alert(1)"}`, "unpublishing.successor_url"},
+		{"redirect to a relative URL", "redirect", `{"successor_url": "/vi/tin-moi"}`, "unpublishing.successor_url"},
+		{"redirect to a bad content id", "redirect", `{"successor": {"tenant": "ubnd", "content_id": "Tin Mới"}}`, "unpublishing.successor.content_id"},
+		{"redirect without tenant", "redirect", `{"successor": {"content_id": "tin-moi"}}`, "unpublishing.successor.tenant"},
 	}
 	for _, c := range cases {
 		resp, body := call(t, srv, "POST", "/api/items/le-hoi-bien/"+c.path, c.body)
@@ -229,7 +259,7 @@ func TestBadUnpublishingStoresNothing(t *testing.T) {
 	if versions != 1 || rows != 1 {
 		t.Errorf("after bad requests: version %d and %d outbox rows, want 1 and 1", versions, rows)
 	}
-	resp, body := call(t, srv, "POST", "/api/items/le-hoi-bien/redirect", `{"successor_url": "https://khanhhoa.gov.vn/le-hoi", "approver": "Ban biên tập"}`)
+	resp, body := call(t, srv, "POST", "/api/items/le-hoi-bien/redirect", `{"successor_url": "https://khanhhoa.gov.vn/le-hoi"}`)
 	if resp.StatusCode != http.StatusOK {
 		t.Errorf("a good redirect: %d %s", resp.StatusCode, body)
 	}

@@ -44,7 +44,7 @@ type navLink struct {
 var notices = map[string]bool{
 	"saved": true, "submitted": true, "returned": true, "approved": true, "scheduled": true, "discarded": true,
 	"restored": true, "unpublish_requested": true, "password_changed": true, "account_created": true,
-	"account_changed": true, "logged_out": true, "resumed": true,
+	"account_changed": true, "logged_out": true, "resumed": true, "api_token_revoked": true,
 }
 
 func (s *Server) fillPage(w http.ResponseWriter, r *http.Request, p *Page) {

@@ -30,16 +30,15 @@ import (
 	"github.com/portalhub/portalhub/tenants/internal/store"
 )
 
-const restartAPIToken = "api-token-for-the-restart-test"
-
 // restartFixture is a whole sub-portal as cmd/subportal wires it (the back
 // office and the API on one server, the relay) over a private PostgreSQL
 // cluster that the test stops and starts. The hub is unreachable, so pushes
 // stay pending.
 type restartFixture struct {
 	*fixture
-	cluster *pgcluster.Cluster
-	dir     string
+	cluster  *pgcluster.Cluster
+	dir      string
+	apiToken string // the approver's personal API token
 }
 
 func newRestartFixture(t *testing.T) *restartFixture {
@@ -89,7 +88,7 @@ func newRestartFixture(t *testing.T) *restartFixture {
 		t.Fatal(err)
 	}
 	mux := http.NewServeMux()
-	api.New(api.Config{Store: st, Token: restartAPIToken, Log: log}).Register(mux)
+	api.New(api.Config{Store: st, Accounts: as, Editorial: ed, Log: log}).Register(mux)
 	bo.Register(mux)
 	srv := httptest.NewServer(mux)
 	t.Cleanup(srv.Close)
@@ -115,7 +114,16 @@ func newRestartFixture(t *testing.T) *restartFixture {
 		t.Fatal(err)
 	}
 	f.ids["tacgia"] = acc.ID
-	return &restartFixture{fixture: f, cluster: c, dir: dir}
+	approver, err := as.Create(ctx, "test", accounts.NewAccount{Username: "duyet", DisplayName: "Ban biên tập",
+		Password: testPassword, Roles: []accounts.Role{accounts.RoleApprover}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, apiToken, err := as.IssueAPIToken(ctx, "test", approver.ID, "kiểm thử", time.Hour)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return &restartFixture{fixture: f, cluster: c, dir: dir, apiToken: apiToken}
 }
 
 func (f *restartFixture) stop() {
@@ -138,7 +146,7 @@ func (f *restartFixture) start() {
 func (f *restartFixture) apiCall(method, path, body string) (*http.Response, []byte) {
 	f.t.Helper()
 	req, _ := http.NewRequest(method, f.srv.URL+path, strings.NewReader(body))
-	req.Header.Set("Authorization", "Bearer "+restartAPIToken)
+	req.Header.Set("Authorization", "Bearer "+f.apiToken)
 	req.Header.Set("Content-Type", "application/json")
 	resp, err := http.DefaultClient.Do(req)
 	if err != nil {
@@ -152,7 +160,7 @@ func (f *restartFixture) apiCall(method, path, body string) (*http.Response, []b
 func apiArticle(id, title string) string {
 	return `{"contentId": "` + id + `", "kind": "CONTENT_KIND_ARTICLE", "category": "news",
 		"translations": [{"locale": "vi", "title": "` + title + `", "slug": "` + id + `", "bodyHtml": "<p>` + title + `</p>"}],
-		"author": "Phóng viên Trần Văn An", "approver": "Ban biên tập"}`
+		"author": "Phóng viên Trần Văn An"}`
 }
 
 // unavailable checks an answer is 503 with a Retry-After.

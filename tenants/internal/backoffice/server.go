@@ -143,6 +143,9 @@ func (s *Server) Register(mux *http.ServeMux) {
 	mux.Handle("POST /dang-xuat", user(s.logout))
 	mux.Handle("GET /mat-khau", user(s.passwordForm))
 	mux.Handle("POST /mat-khau", user(s.changePassword))
+	mux.Handle("GET /ma-truy-cap-api", user(s.apiTokensPage))
+	mux.Handle("POST /ma-truy-cap-api", user(s.issueAPIToken))
+	mux.Handle("POST /ma-truy-cap-api/{id}/thu-hoi", user(s.revokeAPIToken))
 
 	mux.Handle("GET /{$}", user(s.dashboard))
 	mux.Handle("GET /noi-dung", user(s.itemsList))

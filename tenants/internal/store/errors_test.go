@@ -34,6 +34,7 @@ func TestDatabaseDownIsUnavailable(t *testing.T) {
 		"Approve":          func() error { _, err := s.Approve(ctx, storetest.Article("tin", "Tin")); return err },
 		"ApproveIfChanged": func() error { _, _, err := s.ApproveIfChanged(ctx, storetest.Article("tin", "Tin")); return err },
 		"Unpublish":        func() error { _, err := s.Unpublish(ctx, withdraw); return err },
+		"CheckApproval":    func() error { _, err := s.CheckApproval(ctx, storetest.Article("tin", "Tin")); return err },
 		"DueVersion":       func() error { _, _, err := s.DueVersion(ctx, "tin"); return err },
 		"Get":              func() error { _, err := s.Get(ctx, "tin"); return err },
 		"List":             func() error { _, err := s.List(ctx, 10); return err },

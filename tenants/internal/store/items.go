@@ -35,6 +35,27 @@ func (s *Store) ApproveIfChanged(ctx context.Context, in ChangeInput) (version u
 	return s.approve(ctx, in, true)
 }
 
+// CheckApproval answers what ApproveIfChanged would answer for in, without
+// recording anything: the same refusal, or whether the content differs
+// from the item's current approved content. It runs the approval in a
+// transaction that it rolls back, so the verdict is the approval's own. The
+// API uses it to refuse at once what a revision submitted for approval
+// would be refused for later.
+func (s *Store) CheckApproval(ctx context.Context, in ChangeInput) (changed bool, err error) {
+	defer boundary(&err)
+	item, err := in.Item()
+	if err != nil {
+		return false, err
+	}
+	tx, err := s.pool.Begin(ctx)
+	if err != nil {
+		return false, fmt.Errorf("check %s: %w", item.GetContentId(), err)
+	}
+	defer tx.Rollback(ctx)
+	_, changed, err = s.changeTx(ctx, tx, item.GetContentId(), "approve", item.GetApprover().GetName(), true, nil, approveBuild(item))
+	return changed, err
+}
+
 // ApproveOptions are the editorial workflow's additions to an approval.
 type ApproveOptions struct {
 	// PublishAt, when set, holds the push back until then: the outbox row's
