@@ -76,12 +76,14 @@ func TestDecide(t *testing.T) {
 
 // TestEveryReasonDecided checks every reason of the hub's table has a
 // decision that matches its code: only the tenant-wide ones hold, only
-// UNAVAILABLE retries, only BLOB_MISSING uploads again.
+// UNAVAILABLE and RATE_LIMITED (the hub's budget of failed credential
+// look-ups per caller, RESOURCE_EXHAUSTED) retry, only BLOB_MISSING uploads
+// again.
 func TestEveryReasonDecided(t *testing.T) {
 	for _, reason := range contentrules.Reasons() {
 		want := actPark
 		switch reason {
-		case contentrules.ReasonUnavailable:
+		case contentrules.ReasonUnavailable, contentrules.ReasonRateLimited:
 			want = actRetry
 		case contentrules.ReasonUnauthenticated, contentrules.ReasonTenantInactive, contentrules.ReasonTenantMismatch:
 			want = actHold
