@@ -70,6 +70,8 @@ func main() {
 		"most distinct pages counted per day in memory; views of further pages are counted under the path (other)")
 	set.Duration(&cfg.StatementTimeout, "GATEWAY_STATEMENT_TIMEOUT", 5*time.Second,
 		"longest a database statement of the gateway may run (PostgreSQL statement_timeout on each connection; 0: none); a page whose query is cut off is an error page, not a held connection")
+	set.Int(&cfg.AccessLogSample, "GATEWAY_ACCESS_LOG_SAMPLE", 100,
+		"log one in this many answers from the page cache (every other request is logged; all are counted in the metrics); 1 logs every request")
 	lifecycle.DeclareHTTPTimeouts(set, &cfg.HTTP)
 	set.MustParse(os.Args[1:])
 
@@ -90,7 +92,7 @@ type settings struct {
 	ViewsMaxPages                                      int
 	PublicURL, Hosts, TrustedProxies                   string
 	Dev, Adverts                                       bool
-	CacheMB                                            int
+	CacheMB, AccessLogSample                           int
 	TenantRefresh                                      time.Duration
 	ProvinceTenant                                     string
 	CacheMaxStale, CacheMaxAge, CacheVersionWait       time.Duration
@@ -157,7 +159,7 @@ func run(log zerolog.Logger, cfg settings) error {
 	srv, err := portal.New(portal.Config{
 		SearchMisses: misses, Views: views,
 		Store: store, Cache: cache, Catalog: catalog, Log: log, Ops: ops, Dev: cfg.Dev, TemplateDir: cfg.TemplateDir,
-		Adverts:   cfg.Adverts,
+		Adverts: cfg.Adverts, AccessLogSample: cfg.AccessLogSample,
 		PublicURL: cfg.PublicURL, Hosts: list(cfg.Hosts), TrustedProxies: list(cfg.TrustedProxies),
 		TenantRefresh: cfg.TenantRefresh, ProvinceTenant: cfg.ProvinceTenant,
 		ReadyDetail: func() map[string]any {

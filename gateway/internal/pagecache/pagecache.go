@@ -23,6 +23,7 @@ import (
 	"container/list"
 	"net/http"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
@@ -66,6 +67,10 @@ type Page struct {
 	// apart to answer If-None-Match; empty on answers without a
 	// representation (redirects).
 	ETag string
+	// Forms are its representations ready to send, one per content
+	// coding, made by Prepare before it is stored (nil until then, and on
+	// pages Prepare leaves alone).
+	Forms [numEncodings]*Form
 }
 
 // NewPage returns a page of status holding body, of contentType, with its
@@ -77,8 +82,21 @@ func NewPage(status int, contentType string, body []byte) *Page {
 }
 
 func (p *Page) size() int64 {
-	n := int64(len(p.Body)) + 64
-	for k, vs := range p.Header {
+	n := int64(len(p.Body)) + 64 + headerSize(p.Header)
+	for _, f := range p.Forms {
+		if f != nil {
+			n += 64 + headerSize(f.Header) + headerSize(f.NotModified)
+			if f.Encoding != Identity { // the identity form's body is Body
+				n += int64(len(f.Body))
+			}
+		}
+	}
+	return n
+}
+
+func headerSize(h http.Header) int64 {
+	var n int64
+	for k, vs := range h {
 		for _, v := range vs {
 			n += int64(len(k) + len(v))
 		}
@@ -128,6 +146,11 @@ type entry struct {
 	// expiresAt is when the page stops being true by itself (zero: never;
 	// see Render.ExpiresAt).
 	expiresAt time.Time
+	// used is set by Peek, which holds only the read lock and so cannot
+	// move the page to the front of the LRU list: eviction gives a page
+	// whose flag is set a second chance (moves it to the front and clears
+	// the flag) instead of dropping it.
+	used atomic.Bool
 }
 
 // expired reports whether the page is past its own expiry at now.
@@ -158,7 +181,7 @@ const maxTagMarks = 100_000
 type Cache struct {
 	cfg Config
 
-	mu       sync.Mutex
+	mu       sync.RWMutex   // Peek reads under RLock; everything else locks
 	gen      uint64         // increases on every invalidation
 	floor    uint64         // renders that began before this are not stored
 	marks    map[Tag]uint64 // generation of each tag's last invalidation
@@ -324,10 +347,43 @@ func (c *Cache) insert(e *entry) bool {
 		c.byTag[t][e.key] = struct{}{}
 	}
 	for c.bytes > c.cfg.MaxBytes {
-		c.remove(c.lru.Back().Value.(*entry).key)
+		back := c.lru.Back()
+		if old := back.Value.(*entry); old != e && old.used.Swap(false) {
+			c.lru.MoveToFront(back) // served by Peek since: a second chance
+			continue
+		}
+		c.remove(back.Value.(*entry).key)
 		c.evictions.Inc()
 	}
 	return true
+}
+
+// Peek returns the page stored under key when Fetch would serve it as a
+// Hit (stored, not expired, not made stale by an event or by age) and the
+// cache is enabled; otherwise false, and the caller goes the way of Fetch.
+// It takes only the read lock and changes nothing but a flag and the hit
+// count, so concurrent hits do not wait on each other: it is the fast path
+// of the cache hits that need no render.
+func (c *Cache) Peek(key string) (*Page, bool) {
+	c.mu.RLock()
+	el, ok := c.entries[key]
+	if !ok || c.disabled {
+		c.mu.RUnlock()
+		return nil, false
+	}
+	e := el.Value.(*entry)
+	now := c.cfg.Now()
+	if _, stale := e.staleSince(now, c.cfg.MaxAge); stale || e.expired(now) {
+		c.mu.RUnlock()
+		return nil, false
+	}
+	if !e.used.Load() {
+		e.used.Store(true)
+	}
+	p := e.page
+	c.mu.RUnlock()
+	c.hits.Inc()
+	return p, true
 }
 
 func (c *Cache) remove(key string) {

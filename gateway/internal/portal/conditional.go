@@ -19,8 +19,13 @@ const publicCacheControl = "public, max-age=0, must-revalidate"
 // writePage sends a page of the cache: its stored headers, Cache-Control
 // (publicCacheControl, or no-store when others may not keep it), and either
 // 304 Not Modified when the request's If-None-Match names its ETag, or its
-// status and body.
+// status and body. A prepared page (pagecache.Page.Prepare: every 200 page)
+// is sent in the form the request's Accept-Encoding asks for (sendForm).
 func writePage(c *gin.Context, a pagecache.Answer) {
+	if a.Page.Forms[pagecache.Identity] != nil { // prepared: every header is made
+		sendForm(c.Writer, c.Request, a.Page, a.Keep)
+		return
+	}
 	setHeaders(c, a, publicCacheControl)
 	if a.Page.Status == http.StatusOK && pagecache.NotModified(c.Request, a.Page.ETag) {
 		notModified(c)

@@ -136,17 +136,17 @@ func (e *env) counter(t *testing.T, name string) float64 {
 	return 0
 }
 
-func newEnv(t *testing.T) *env { t.Helper(); return newEnvWith(t, nil) }
+func newEnv(t testing.TB) *env { t.Helper(); return newEnvWith(t, nil) }
 
 // newEnvWith is newEnv with the portal's configuration adjusted by configure.
-func newEnvWith(t *testing.T, configure func(*portal.Config)) *env {
+func newEnvWith(t testing.TB, configure func(*portal.Config)) *env {
 	t.Helper()
 	return newEnvPool(t, nil, configure)
 }
 
 // newEnvPool is newEnvWith with the gateway's pool configuration adjusted
 // by pool (e.g. a statement timeout, as GATEWAY_STATEMENT_TIMEOUT sets).
-func newEnvPool(t *testing.T, pool func(*pgxpool.Config), configure func(*portal.Config)) *env {
+func newEnvPool(t testing.TB, pool func(*pgxpool.Config), configure func(*portal.Config)) *env {
 	t.Helper()
 	ctx, cancel := context.WithCancel(context.Background())
 	t.Cleanup(cancel)
@@ -215,14 +215,14 @@ func newEnvPool(t *testing.T, pool func(*pgxpool.Config), configure func(*portal
 		queries: queries, portal: p, gw: reader}
 }
 
-func (e *env) exec(t *testing.T, sql string, args ...any) {
+func (e *env) exec(t testing.TB, sql string, args ...any) {
 	t.Helper()
 	if _, err := e.db.Exec(context.Background(), sql, args...); err != nil {
 		t.Fatalf("%s: %v", sql, err)
 	}
 }
 
-func (e *env) tenant(t *testing.T, id, kind, vi, en, ru string) {
+func (e *env) tenant(t testing.TB, id, kind, vi, en, ru string) {
 	t.Helper()
 	e.exec(t, `INSERT INTO tenants (id, kind, name_vi, name_en, name_ru) VALUES ($1, $2, $3, $4, $5)`, id, kind, vi, en, ru)
 	e.tenantsChanged(t)
@@ -230,7 +230,7 @@ func (e *env) tenant(t *testing.T, id, kind, vi, en, ru string) {
 
 // tenantsChanged reloads the gateway's registry of tenants, as the tenant
 // watcher does when it notices a change.
-func (e *env) tenantsChanged(t *testing.T) {
+func (e *env) tenantsChanged(t testing.TB) {
 	t.Helper()
 	if err := e.portal.TenantsChanged(context.Background()); err != nil {
 		t.Fatal(err)
@@ -246,7 +246,7 @@ var stateNames = map[pb.PublicationState]string{
 
 // put stores an item the way the aggregator does: the row, its doc and its
 // translations.
-func (e *env) put(t *testing.T, tenant string, it *pb.ContentItem) {
+func (e *env) put(t testing.TB, tenant string, it *pb.ContentItem) {
 	t.Helper()
 	doc, err := protojson.Marshal(it)
 	if err != nil {
@@ -277,7 +277,7 @@ func (e *env) put(t *testing.T, tenant string, it *pb.ContentItem) {
 	}
 }
 
-func (e *env) blob(t *testing.T, data []byte, mediaType string) string {
+func (e *env) blob(t testing.TB, data []byte, mediaType string) string {
 	t.Helper()
 	sum := sha256.Sum256(data)
 	e.exec(t, `INSERT INTO blobs (sha256, size, media_type, data) VALUES ($1, $2, $3, $4)`, sum[:], len(data), mediaType, data)

@@ -7,6 +7,8 @@ import (
 
 	"github.com/gin-gonic/gin"
 
+	"github.com/portalhub/portalhub/gateway/internal/pagecache"
+
 	"github.com/portalhub/portalhub/services/lifecycle"
 )
 
@@ -20,9 +22,11 @@ const contentSecurityPolicy = "default-src 'self'; script-src 'self'; style-src 
 // Referrer-Policy lets other sites see where a visitor came from, not the
 // path).
 func (s *Server) securityHeaders(c *gin.Context) {
-	lifecycle.SecurityHeaders(c.Writer.Header(), contentSecurityPolicy, "strict-origin-when-cross-origin")
+	lifecycle.SecurityHeaders(c.Writer.Header(), contentSecurityPolicy, referrerPolicy)
 	c.Next()
 }
+
+const referrerPolicy = "strict-origin-when-cross-origin"
 
 // maxURLBytes bounds the request target; public URLs are far shorter.
 const maxURLBytes = 4096
@@ -44,7 +48,9 @@ func (s *Server) limitBody(c *gin.Context) {
 }
 
 // accessLog logs each request without personal data: no client address,
-// no query string, no headers.
+// no query string, no headers. Answers from the page cache are logged one
+// in AccessLogSample, as on the fast path (logHit); every request is
+// counted.
 func (s *Server) accessLog(c *gin.Context) {
 	start := time.Now()
 	c.Next()
@@ -54,8 +60,15 @@ func (s *Server) accessLog(c *gin.Context) {
 		route = "unmatched"
 	}
 	s.requests.WithLabelValues(route, strconv.Itoa(status)).Inc()
+	cache, _ := c.Get("cache")
+	if cache == string(pagecache.Hit) && status < 400 {
+		if s.sampled() {
+			s.logHit(c.Request, route, status, max(c.Writer.Size(), 0), start)
+		}
+		return
+	}
 	ev := s.cfg.Log.Info()
-	if cache, ok := c.Get("cache"); ok {
+	if cache != nil {
 		ev = ev.Interface("cache", cache)
 	}
 	ev.Str("method", c.Request.Method).Str("path", c.Request.URL.Path).Str("route", route).

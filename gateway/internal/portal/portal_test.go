@@ -16,7 +16,7 @@ import (
 var t0 = time.Date(2025, 7, 1, 1, 30, 0, 0, time.UTC) // 08:30 in Nha Trang
 
 // seed creates two tenants and items in every state.
-func seed(t *testing.T, e *env) (pdfSHA string) {
+func seed(t testing.TB, e *env) (pdfSHA string) {
 	e.tenant(t, "sotttt", "department", "Sở Thông tin và Truyền thông", "Department of Information and Communications", "Департамент информации и связи")
 	e.tenant(t, "nhatrang", "ward", "Phường Nha Trang", "", "")
 	pdf := []byte("%PDF-1.7 quyết định số 15")

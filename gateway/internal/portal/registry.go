@@ -91,8 +91,10 @@ func (s *Server) startRegistryLoad(ctx context.Context) chan struct{} {
 		rc.mu.Lock()
 		if err == nil {
 			rc.cur = next
+			s.fastReg.Store(next)
 		} else {
 			rc.stale = true
+			s.fastReg.Store(nil) // the fast path waits for a good load
 		}
 		rc.loading = false
 		rc.mu.Unlock()

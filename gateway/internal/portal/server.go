@@ -16,6 +16,7 @@ import (
 	"os"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 	"unicode/utf8"
 
@@ -92,6 +93,11 @@ type Config struct {
 	// SitemapSize is how many URLs one sitemap file holds; default (and
 	// at most) the protocol's 50,000.
 	SitemapSize int
+	// AccessLogSample logs one in AccessLogSample answers from the page
+	// cache (the fast path's and Gin's hits); every other request is
+	// logged. Counts are in the metrics whatever it is. Default 100; 1
+	// logs every request.
+	AccessLogSample int
 }
 
 // Server is the portal's HTTP handler.
@@ -111,6 +117,16 @@ type Server struct {
 	catMu  sync.Mutex
 	cats   []hubread.Category
 	catsAt time.Time
+
+	// The fast path of cache hits (fastpath.go): the index of request to
+	// cache key, and the registry it may be believed under (nil while the
+	// last load failed).
+	fast     fastIndex
+	fastReg  atomic.Pointer[registry]
+	fastHits prometheus.Counter
+	// pageHeaders are the headers every page carries (the security
+	// headers), put in its prepared forms.
+	pageHeaders http.Header
 }
 
 // New parses the templates and builds the routes.
@@ -127,6 +143,9 @@ func New(cfg Config) (*Server, error) {
 	if cfg.TenantRefresh <= 0 {
 		cfg.TenantRefresh = 30 * time.Second
 	}
+	if cfg.AccessLogSample <= 0 {
+		cfg.AccessLogSample = 100
+	}
 	if cfg.Ops == nil {
 		cfg.Ops = lifecycle.NewOps()
 	}
@@ -137,7 +156,8 @@ func New(cfg Config) (*Server, error) {
 		}
 		cfg.PublicURL = strings.TrimSuffix(u.Scheme+"://"+strings.ToLower(u.Host)+u.EscapedPath(), "/")
 	}
-	s := &Server{cfg: cfg}
+	s := &Server{cfg: cfg, pageHeaders: http.Header{}}
+	lifecycle.SecurityHeaders(s.pageHeaders, contentSecurityPolicy, referrerPolicy)
 	var err error
 	if s.hosts, err = hostNames(cfg.PublicURL, cfg.Hosts); err != nil {
 		return nil, err
@@ -165,8 +185,12 @@ func New(cfg Config) (*Server, error) {
 	}
 	s.requests = prometheus.NewCounterVec(prometheus.CounterOpts{Name: "portalhub_gateway_http_requests_total",
 		Help: "HTTP requests by route and status."}, []string{"route", "status"})
-	if err := cfg.Ops.Registry.Register(s.requests); err != nil {
-		return nil, fmt.Errorf("register metrics: %w", err)
+	s.fastHits = prometheus.NewCounter(prometheus.CounterOpts{Name: "portalhub_gateway_http_fast_path_total",
+		Help: "Requests answered from the page cache by the fast path, before routing (also counted in portalhub_gateway_http_requests_total)."})
+	for _, c := range []prometheus.Collector{s.requests, s.fastHits} {
+		if err := cfg.Ops.Registry.Register(c); err != nil {
+			return nil, fmt.Errorf("register metrics: %w", err)
+		}
 	}
 	if err := s.routes(); err != nil {
 		return nil, err
@@ -174,8 +198,13 @@ func New(cfg Config) (*Server, error) {
 	return s, nil
 }
 
-// ServeHTTP serves the portal.
+// ServeHTTP serves the portal: a page cache hit by the fast path when it
+// can (fastpath.go), else through the router.
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	r, done := s.serveFast(w, r)
+	if done {
+		return
+	}
 	if r = s.hostRoute(w, r); r != nil { // a tenant's own host (hostsite.go)
 		s.engine.ServeHTTP(w, r)
 	}
@@ -446,7 +475,7 @@ func (s *Server) cachedAs(c *gin.Context, key string, render func(ctx context.Co
 	if wantsPrint(c.Request) {
 		key, render = key+";print", forPrint(render)
 	}
-	render = s.hostLinks(c.Request, render)
+	render = s.prepared(s.hostLinks(c.Request, render))
 	a, err := s.cfg.Cache.Fetch(c.Request.Context(), key, render)
 	if err != nil {
 		return err
@@ -454,7 +483,21 @@ func (s *Server) cachedAs(c *gin.Context, key string, render func(ctx context.Co
 	c.Set("cache", string(a.Source))
 	writePage(c, a)
 	s.countView(c.Request, key, a.Page)
+	s.learnFast(c.Request, c.FullPath(), key, a)
 	return nil
+}
+
+// prepared makes render's page ready to send before it is stored: its
+// gzip and brotli forms and every header of its answers, made once
+// (pagecache.Page.Prepare), so that a hit builds nothing.
+func (s *Server) prepared(render func(ctx context.Context) (*pagecache.Render, error)) func(ctx context.Context) (*pagecache.Render, error) {
+	return func(ctx context.Context) (*pagecache.Render, error) {
+		r, err := render(ctx)
+		if err == nil && r != nil && r.Page != nil {
+			r.Page.Prepare(s.pageHeaders, publicCacheControl)
+		}
+		return r, err
+	}
 }
 
 // categories returns the hub's category code list, read from the store at

@@ -1,0 +1,226 @@
+package pagecache
+
+import (
+	"bytes"
+	"compress/gzip"
+	"net/http"
+	"strconv"
+	"strings"
+
+	"github.com/andybalholm/brotli"
+)
+
+// Encoding is a content coding a page is kept in.
+type Encoding uint8
+
+// The codings a page is kept in, made once when it is stored (Prepare).
+const (
+	Identity Encoding = iota
+	Gzip
+	Brotli
+	numEncodings
+)
+
+var encodingNames = [numEncodings]string{"identity", "gzip", "br"}
+
+func (e Encoding) String() string { return encodingNames[e] }
+
+// Form is one representation of a page, ready to send: its bytes, its
+// strong entity tag (a hash of those bytes, so each coding has its own) and
+// every header of its answers, computed once. Serving it is a map lookup
+// and one write; nothing is built per request.
+type Form struct {
+	Encoding Encoding
+	Body     []byte
+	ETag     string
+	// Header is the complete header set of a 200 answer: the page's own
+	// headers, Content-Type, Content-Length, Content-Encoding (not on the
+	// identity form), ETag, Vary: Accept-Encoding (when the page has
+	// compressed forms), Cache-Control and the common headers given to
+	// Prepare. Each value slice has no spare capacity, so that appending
+	// to a response's copy never writes into it.
+	Header http.Header
+	// NotModified is the header set of a 304 answer: Header less what
+	// describes a body (RFC 9110 15.4.5).
+	NotModified http.Header
+}
+
+// minCompress is the smallest body worth compressing: below it the coding's
+// own overhead eats the saving.
+const minCompress = 256
+
+// Compression settings, paid once per render and never on a hit. Higher
+// settings gain little on pages (24 KB of markup: gzip 6 → 9 is 0.5%
+// smaller; brotli 5 → 9 3% smaller at four times the time, 11 12% at
+// twenty times) and a render's time is a visitor's wait after an event.
+// BenchmarkPrepare measures both forms together (docs/BENCHMARKS.md).
+const (
+	gzipLevel     = gzip.DefaultCompression // 6
+	brotliQuality = 5
+)
+
+// Prepare makes the page's forms (identity, and gzip and brotli when its
+// type is text and they are smaller) with their complete headers: common
+// (e.g. the security headers every answer carries) and Cache-Control:
+// cacheControl, besides the page's own. Only a 200 answer with an ETag is
+// prepared; Prepare does nothing to others, nor to a page already
+// prepared. The page must not be shared with another goroutine while it
+// is prepared (it is called in the render, before the page is stored).
+func (p *Page) Prepare(common http.Header, cacheControl string) {
+	if p.Status != http.StatusOK || p.ETag == "" || p.Forms[Identity] != nil {
+		return
+	}
+	ct := p.Header.Get("Content-Type")
+	compress := len(p.Body) >= minCompress && compressible(ct)
+	var forms [numEncodings]*Form
+	forms[Identity] = &Form{Encoding: Identity, Body: p.Body, ETag: p.ETag}
+	if compress {
+		if b := gzipBytes(p.Body); len(b) < len(p.Body) {
+			forms[Gzip] = &Form{Encoding: Gzip, Body: b, ETag: ETag(b)}
+		}
+		if b := brotliBytes(p.Body); len(b) < len(p.Body) {
+			forms[Brotli] = &Form{Encoding: Brotli, Body: b, ETag: ETag(b)}
+		}
+	}
+	vary := forms[Gzip] != nil || forms[Brotli] != nil
+	for _, f := range forms {
+		if f == nil {
+			continue
+		}
+		h := http.Header{}
+		for k, vs := range common {
+			h[k] = vs
+		}
+		for k, vs := range p.Header {
+			h[k] = vs
+		}
+		h["Etag"] = []string{f.ETag}
+		h["Cache-Control"] = []string{cacheControl}
+		if vary {
+			h["Vary"] = []string{"Accept-Encoding"}
+		}
+		nm := http.Header{}
+		for k, vs := range h {
+			nm[k] = vs[:len(vs):len(vs)]
+		}
+		h["Content-Length"] = []string{strconv.Itoa(len(f.Body))}
+		if f.Encoding != Identity {
+			h["Content-Encoding"] = []string{f.Encoding.String()}
+		}
+		for k, vs := range h {
+			h[k] = vs[:len(vs):len(vs)]
+		}
+		delete(nm, "Content-Type")
+		f.Header, f.NotModified = h, nm
+	}
+	p.Forms = forms
+}
+
+// compressible reports whether a media type is text that compresses well.
+func compressible(contentType string) bool {
+	mt, _, _ := strings.Cut(contentType, ";")
+	mt = strings.TrimSpace(strings.ToLower(mt))
+	return strings.HasPrefix(mt, "text/") || strings.HasSuffix(mt, "+xml") || strings.HasSuffix(mt, "+json") ||
+		mt == "application/json" || mt == "application/xml" || mt == "application/javascript" || mt == "image/svg+xml"
+}
+
+func gzipBytes(b []byte) []byte {
+	var buf bytes.Buffer
+	w, _ := gzip.NewWriterLevel(&buf, gzipLevel) // a valid level: no error
+	_, _ = w.Write(b)                            // into memory: no error
+	_ = w.Close()
+	return buf.Bytes()
+}
+
+func brotliBytes(b []byte) []byte {
+	var buf bytes.Buffer
+	w := brotli.NewWriterLevel(&buf, brotliQuality)
+	_, _ = w.Write(b)
+	_ = w.Close()
+	return buf.Bytes()
+}
+
+// Negotiate picks the form of a prepared page that a request's
+// Accept-Encoding asks for (RFC 9110 12.5.3): the coding of the highest
+// q-value among those the page has, brotli before gzip before identity at
+// equal q-values; a coding with q=0 is never chosen ("*" stands for the
+// codings not named). Identity is sent when nothing acceptable is kept,
+// even when the request refused it (identity;q=0): a 406 for a page would
+// help nobody. It allocates nothing.
+func (p *Page) Negotiate(r *http.Request) *Form {
+	ae := r.Header["Accept-Encoding"]
+	if len(ae) == 0 || p.Forms[Gzip] == nil && p.Forms[Brotli] == nil {
+		return p.Forms[Identity]
+	}
+	// q-values in thousandths; -1: not named.
+	q := [numEncodings]int{-1, -1, -1}
+	star := -1
+	for _, line := range ae {
+		for line != "" {
+			var item string
+			item, line, _ = strings.Cut(line, ",")
+			name, params, _ := strings.Cut(item, ";")
+			name = strings.TrimSpace(name)
+			v := qValue(params)
+			switch {
+			case strings.EqualFold(name, "br"):
+				q[Brotli] = max(q[Brotli], v)
+			case strings.EqualFold(name, "gzip"), strings.EqualFold(name, "x-gzip"):
+				q[Gzip] = max(q[Gzip], v)
+			case strings.EqualFold(name, "identity"):
+				q[Identity] = max(q[Identity], v)
+			case name == "*":
+				star = max(star, v)
+			}
+		}
+	}
+	for e := range q {
+		if q[e] < 0 {
+			q[e] = star
+		}
+	}
+	if q[Identity] < 0 {
+		q[Identity] = 1 // acceptable unless refused (RFC 9110 12.5.3)
+	}
+	best := p.Forms[Identity]
+	bestQ := q[Identity]
+	for _, e := range []Encoding{Gzip, Brotli} {
+		if f := p.Forms[e]; f != nil && q[e] > 0 && q[e] >= bestQ {
+			best, bestQ = f, q[e]
+		}
+	}
+	return best
+}
+
+// qValue reads the q parameter of an Accept-Encoding item's parameters
+// ("q=0.5"), in thousandths; 1000 when there is none, 0 when it is
+// malformed.
+func qValue(params string) int {
+	for params != "" {
+		var p string
+		p, params, _ = strings.Cut(params, ";")
+		k, v, ok := strings.Cut(p, "=")
+		if !ok || !strings.EqualFold(strings.TrimSpace(k), "q") {
+			continue
+		}
+		v = strings.TrimSpace(v)
+		if v == "" || (v[0] != '0' && v[0] != '1') {
+			return 0
+		}
+		n, scale := int(v[0]-'0')*1000, 100
+		if len(v) > 1 {
+			if v[1] != '.' || len(v) > 5 {
+				return 0
+			}
+			for _, c := range v[2:] {
+				if c < '0' || c > '9' {
+					return 0
+				}
+				n += int(c-'0') * scale
+				scale /= 10
+			}
+		}
+		return min(n, 1000)
+	}
+	return 1000
+}
