@@ -51,6 +51,7 @@ func main() {
 	set.Int(&s.Search.Publishes, "BENCH_SEARCH_PUBLISHES", 2000, "revisions published with the index, and as many without it")
 	set.Int(&s.Search.Workers, "BENCH_SEARCH_WORKERS", 2, "concurrent publishers, seeding and measuring throughput")
 	set.Bool(&s.Search.Keep, "BENCH_SEARCH_KEEP", false, "leave the search benchmark's database running (to EXPLAIN its queries)")
+	set.Secret(&s.Search.Database, "BENCH_SEARCH_DATABASE", "", "a database an earlier run kept (BENCH_SEARCH_KEEP): measure search latency (and pages) on it again, without seeding or indexing")
 	set.Int(&s.Pages.Items, "BENCH_PAGES_ITEMS", 200000, "items the pages benchmark seeds (200000 for the published figures; 5000 to try it quickly)")
 	set.Int(&s.Pages.Tenants, "BENCH_PAGES_TENANTS", 50, "tenants the pages benchmark's items belong to")
 	set.Int(&s.Pages.Samples, "BENCH_PAGES_SAMPLES", 300, "renders measured per page type")

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"math/rand/v2"
 	"os"
+	"sort"
 	"sync"
 	"time"
 
@@ -34,6 +35,9 @@ import (
 type searchSettings struct {
 	Items, Tenants, Rounds, Publishes, Workers int
 	Keep                                       bool
+	// Database, when set, is a database an earlier run kept: search is
+	// measured again on it (remeasureSearch).
+	Database string
 	// After, when set, runs on the seeded database before it is dropped
 	// (the pages part measures on it rather than seeding its own).
 	After func(ctx context.Context, url string) error
@@ -68,6 +72,9 @@ var benchQueries = []benchQuery{
 }
 
 func runSearch(ctx context.Context, s searchSettings) error {
+	if s.Database != "" {
+		return remeasureSearch(ctx, s, s.Database)
+	}
 	dir, err := os.MkdirTemp("/var/tmp", "portalhub-bench-search-")
 	if err != nil {
 		return err
@@ -150,8 +157,8 @@ func runSearch(ctx context.Context, s searchSettings) error {
 	}
 
 	fmt.Printf("search: %d queries × %d rounds...\n", len(benchQueries), s.Rounds)
-	timeouts := map[string]int{}
-	found, pk, empty, err := searchLatency(ctx, pool, s, now, timeouts)
+	timeouts, byQuery := map[string]int{}, map[string][]time.Duration{}
+	found, pk, empty, err := searchLatency(ctx, pool, s, now, timeouts, byQuery)
 	if err != nil {
 		return err
 	}
@@ -177,9 +184,7 @@ func runSearch(ctx context.Context, s searchSettings) error {
 		ratio(with.meanApply(), without.meanApply()))
 	fmt.Printf("index build: %s in all; index %s (its GIN index %s, vocabulary %s)\n",
 		build.Round(time.Second), mb(indexBytes), mb(ginBytes), mb(vocabBytes))
-	for q, n := range timeouts {
-		fmt.Printf("timed out (statement timeout %s): %q %d of %d times\n", hubread.SearchTimeout, q, n, s.Rounds)
-	}
+	slowest(byQuery, timeouts, s.Rounds)
 	fmt.Printf("aims: p95 ≤ 20 ms: %s; p95 ≤ 8× the key fetch: %s; publishing ≤ 25%% slower with the index: %s\n",
 		yes(sr.p95 <= 20*time.Millisecond), yes(ratio(sr.p95, pr.p95) <= 8), yes(with.perSecond() >= 0.75*without.perSecond()))
 	if s.After != nil {
@@ -189,12 +194,89 @@ func runSearch(ctx context.Context, s searchSettings) error {
 	return nil
 }
 
+// remeasureSearch measures search latency again, and the pages part when
+// it runs, on a database an earlier run kept (BENCH_SEARCH_KEEP), migrated
+// first: a change of the queries measured on the same corpus without
+// seeding and indexing it again (index build, size and publishing are not
+// measured).
+func remeasureSearch(ctx context.Context, s searchSettings, url string) error {
+	if err := hubschema.Migrate(ctx, url); err != nil {
+		return err
+	}
+	pool, err := pgxpool.New(ctx, url)
+	if err != nil {
+		return err
+	}
+	defer pool.Close()
+	var items, docs int64
+	if err := pool.QueryRow(ctx, `SELECT (SELECT count(*) FROM items), (SELECT count(*) FROM search_docs)`).Scan(&items, &docs); err != nil {
+		return err
+	}
+	fmt.Printf("search: measuring again on %d items, %d documents: %d queries × %d rounds...\n", items, docs, len(benchQueries), s.Rounds)
+	timeouts, byQuery := map[string]int{}, map[string][]time.Duration{}
+	found, pk, empty, err := searchLatency(ctx, pool, s, time.Now(), timeouts, byQuery)
+	if err != nil {
+		return err
+	}
+	sr, pr := summarize(found), summarize(pk)
+	fmt.Printf("\nsearch: %d searches (%d found nothing)\n", len(found), empty)
+	for _, r := range []struct {
+		what   string
+		s, ref time.Duration
+	}{{"p50", sr.p50, pr.p50}, {"p95", sr.p95, pr.p95}, {"p99", sr.p99, pr.p99}} {
+		fmt.Printf("%-44s %14s   %-40s %14s %8s\n", "ranked top-20 search "+r.what, ms(r.s), "fetch of the same 20 rows by key "+r.what, ms(r.ref), fmt.Sprintf("×%.2f", ratio(r.s, r.ref)))
+	}
+	slowest(byQuery, timeouts, s.Rounds)
+	fmt.Printf("aims: p95 ≤ 20 ms: %s; p95 ≤ 8× the key fetch: %s\n", yes(sr.p95 <= 20*time.Millisecond), yes(ratio(sr.p95, pr.p95) <= 8))
+	if s.After != nil {
+		fmt.Println()
+		return s.After(ctx, url)
+	}
+	return nil
+}
+
+// queryName names a query of the set with its filters.
+func queryName(p hubread.SearchParams) string {
+	name := fmt.Sprintf("%q", p.Query.Normalized())
+	for _, f := range []struct{ k, v string }{{"tenant", p.Tenant}, {"kind", p.Kind}, {"category", p.Category}, {"locale", p.Locale}} {
+		if f.v != "" {
+			name += " " + f.k + "=" + f.v
+		}
+	}
+	if !p.From.IsZero() {
+		name += " from=" + p.From.Format(time.DateOnly)
+	}
+	return name
+}
+
+// slowest prints the five queries of the set slowest at their median, and
+// those the statement timeout cut off.
+func slowest(byQuery map[string][]time.Duration, timeouts map[string]int, rounds int) {
+	type q struct {
+		name string
+		s    summary
+	}
+	var qs []q
+	for name, d := range byQuery {
+		qs = append(qs, q{name, summarize(d)})
+	}
+	sort.Slice(qs, func(i, j int) bool { return qs[i].s.p50 > qs[j].s.p50 })
+	fmt.Print("slowest queries (median, p99):")
+	for _, x := range qs[:min(5, len(qs))] {
+		fmt.Printf(" %s %s, %s;", x.name, ms(x.s.p50), ms(x.s.p99))
+	}
+	fmt.Println()
+	for name, n := range timeouts {
+		fmt.Printf("timed out (statement timeout %s): %s %d of %d times\n", hubread.SearchTimeout, name, n, rounds)
+	}
+}
+
 // searchLatency runs every query of the set s.Rounds times (after one
 // round to warm the caches), each search followed by the fetch of its rows
 // by primary key. It returns both durations and how many searches found
 // nothing; searches cut off by the statement timeout count as samples of
 // the time they took, and in timeouts.
-func searchLatency(ctx context.Context, pool *pgxpool.Pool, s searchSettings, now time.Time, timeouts map[string]int) (found, pk []time.Duration, empty int, err error) {
+func searchLatency(ctx context.Context, pool *pgxpool.Pool, s searchSettings, now time.Time, timeouts map[string]int, byQuery map[string][]time.Duration) (found, pk []time.Duration, empty int, err error) {
 	read := hubread.New(pool)
 	syn, err := read.Synonyms(ctx)
 	if err != nil {
@@ -220,12 +302,15 @@ func searchLatency(ctx context.Context, pool *pgxpool.Pool, s searchSettings, no
 			start := time.Now()
 			res, err := read.Search(ctx, p)
 			took := time.Since(start)
+			if round > 0 {
+				byQuery[queryName(p)] = append(byQuery[queryName(p)], took)
+			}
 			if errors.Is(err, hubread.ErrSearchTimeout) {
 				// Cut off by the statement timeout: a sample as long as
 				// the visitor waited, without a key fetch to compare.
 				if round > 0 {
 					found = append(found, took)
-					timeouts[p.Query.Normalized()]++
+					timeouts[queryName(p)]++
 				}
 				continue
 			}
