@@ -31,14 +31,17 @@ import (
 	"github.com/portalhub/portalhub/services/internal/hubstore"
 	"github.com/portalhub/portalhub/services/internal/ingest"
 	"github.com/portalhub/portalhub/services/internal/mailout"
+	"github.com/portalhub/portalhub/services/internal/opsapi"
 	"github.com/portalhub/portalhub/services/internal/outbox"
 	"github.com/portalhub/portalhub/services/lifecycle"
 	"github.com/portalhub/portalhub/services/natsauth"
+	"github.com/portalhub/portalhub/services/opsaccounts"
 	"github.com/portalhub/portalhub/services/pgmigrate"
 )
 
 type settings struct {
 	GRPCAddr        string
+	OpsAddr         string
 	HTTPAddr        string
 	DatabaseURL     string
 	NATSURL         string
@@ -68,6 +71,7 @@ func main() {
 	set.String(&s.GRPCAddr, "AGGREGATOR_GRPC_ADDR", "127.0.0.1:9443", "gRPC (TLS) listen address of the IngestService (port 0 picks one)")
 	set.Bool(&s.Reflection, "AGGREGATOR_GRPC_REFLECTION", false,
 		"serve gRPC server reflection (grpcurl list) to anyone who can connect, without a credential: development only (make run turns it on)")
+	set.String(&s.OpsAddr, "AGGREGATOR_OPS_ADDR", "127.0.0.1:9445", "gRPC (TLS) listen address of the OpsService, the ops team's admin API (hubctl login, tenants, credentials); not the ingest port (port 0 picks one)")
 	set.String(&s.HTTPAddr, "AGGREGATOR_HTTP_ADDR", "127.0.0.1:9444", "ops HTTP listen address: /healthz, /readyz, /metrics (port 0 picks one)")
 	set.Secret(&s.DatabaseURL, "DATABASE_URL", "", "hub PostgreSQL URL (required); migrated at start-up")
 	set.Secret(&s.NATSURL, "NATS_URL", "nats://127.0.0.1:4222", "NATS server(s) with the HUB_CONTENT stream (provisioned by `hubctl nats stream`), comma-separated")
@@ -76,7 +80,7 @@ func main() {
 	set.String(&s.TLSDir, "AGGREGATOR_TLS_DIR", "./var/tls", "development mode: folder of the generated CA and localhost certificate (used unless AGGREGATOR_TLS_CERT and _KEY are set)")
 	set.String(&s.TLSCert, "AGGREGATOR_TLS_CERT", "", "production: PEM certificate chain of the gRPC server")
 	set.String(&s.TLSKey, "AGGREGATOR_TLS_KEY", "", "production: PEM private key of the gRPC server")
-	set.String(&s.ReadyFile, "PORTALHUB_READY_FILE", "", "file to write {\"grpc\": addr, \"http\": addr} to once serving")
+	set.String(&s.ReadyFile, "PORTALHUB_READY_FILE", "", "file to write {\"grpc\": addr, \"ops\": addr, \"http\": addr} to once serving")
 	set.Duration(&s.ShutdownTimeout, "AGGREGATOR_SHUTDOWN_TIMEOUT", 15*time.Second, "how long in-flight calls may finish on shutdown")
 	set.Duration(&s.StartTimeout, "AGGREGATOR_START_TIMEOUT", time.Minute, "how long to wait for PostgreSQL and NATS at start-up")
 	set.Duration(&s.StreamIdle, "AGGREGATOR_STREAM_IDLE_TIMEOUT", ingest.DefaultIdleTimeout, "end an upload or bulk publish stream that sends no message for this long")
@@ -169,10 +173,26 @@ func run(ctx context.Context, s settings, log zerolog.Logger) error {
 	if err != nil {
 		return fmt.Errorf("listen on %s: %w", s.GRPCAddr, err)
 	}
-	serveErr := make(chan error, 1)
+	serveErr := make(chan error, 2)
 	go func() { serveErr <- srv.Serve(ln) }()
 	grpcAddr := ln.Addr().String()
 	log.Info().Str("server", "grpc").Str("addr", grpcAddr).Msg("listening")
+
+	var rules *compliance.Rules
+	if watch != nil {
+		rules = watch.Rules
+	}
+	opsSrv := opsapi.NewGRPCServer(opsapi.New(opsapi.Config{Store: store, Accounts: opsaccounts.New(store.Pool()), Rules: rules, Log: log}),
+		tlsCfg, ingest.RecoverUnary(log))
+	opsLn, err := net.Listen("tcp", s.OpsAddr)
+	if err != nil {
+		srv.Stop()
+		return fmt.Errorf("listen on %s (AGGREGATOR_OPS_ADDR): %w", s.OpsAddr, err)
+	}
+	go func() { serveErr <- opsSrv.Serve(opsLn) }()
+	opsAddr := opsLn.Addr().String()
+	log.Info().Str("server", "ops-grpc").Str("addr", opsAddr).Msg("listening")
+	defer gracefulStop(opsSrv, s.ShutdownTimeout, log)
 
 	httpAddr, err := lifecycle.Serve(ctx, log, "ops", s.HTTPAddr, ops.Mux(), s.HTTP)
 	if err != nil {
@@ -182,15 +202,16 @@ func run(ctx context.Context, s settings, log zerolog.Logger) error {
 	ingest.SetServing(hs, true)
 	go watchHealth(ctx, hs, log, 5*time.Second, dbUp, natsUp)
 
-	if err := lifecycle.WriteReadyFile(s.ReadyFile, map[string]string{"grpc": grpcAddr, "http": httpAddr}); err != nil {
+	if err := lifecycle.WriteReadyFile(s.ReadyFile, map[string]string{"grpc": grpcAddr, "ops": opsAddr, "http": httpAddr}); err != nil {
 		srv.Stop()
 		return err
 	}
-	log.Info().Str("grpc", grpcAddr).Str("http", httpAddr).Msg("aggregator ready")
+	log.Info().Str("grpc", grpcAddr).Str("ops", opsAddr).Str("http", httpAddr).Msg("aggregator ready")
 
 	select {
 	case <-ctx.Done():
 	case err := <-serveErr:
+		srv.Stop()
 		return fmt.Errorf("gRPC server stopped: %w", err)
 	}
 	log.Info().Msg("shutting down")

@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"crypto/tls"
 	"errors"
 	"fmt"
 	"net/http"
@@ -14,9 +15,11 @@ import (
 	"github.com/nats-io/nats.go/jetstream"
 	"github.com/rs/zerolog"
 	"google.golang.org/grpc"
+	"google.golang.org/grpc/codes"
 	"google.golang.org/grpc/credentials"
 	healthpb "google.golang.org/grpc/health/grpc_health_v1"
 	"google.golang.org/grpc/metadata"
+	"google.golang.org/grpc/status"
 	"google.golang.org/protobuf/proto"
 	"google.golang.org/protobuf/types/known/timestamppb"
 
@@ -27,6 +30,7 @@ import (
 	"github.com/portalhub/portalhub/services/internal/hubstore"
 	"github.com/portalhub/portalhub/services/lifecycle"
 	"github.com/portalhub/portalhub/services/natsauth"
+	"github.com/portalhub/portalhub/services/opsaccounts"
 	"github.com/portalhub/portalhub/services/testenv"
 )
 
@@ -39,7 +43,7 @@ func TestAggregator(t *testing.T) {
 	bus := testenv.NATS(t)
 	dir := t.TempDir()
 	s := settings{
-		GRPCAddr: "127.0.0.1:0", HTTPAddr: "127.0.0.1:0",
+		GRPCAddr: "127.0.0.1:0", HTTPAddr: "127.0.0.1:0", OpsAddr: "127.0.0.1:0",
 		DatabaseURL: dbURL, NATSURL: bus.URL, NATSNKeyFile: bus.SeedFile(natsauth.Aggregator),
 		TLSDir:          filepath.Join(dir, "tls"),
 		ReadyFile:       filepath.Join(dir, "ready.json"),
@@ -104,6 +108,8 @@ func TestAggregator(t *testing.T) {
 		t.Fatalf("health: %v %v", hc, err)
 	}
 
+	checkOpsListener(t, addrs, cliTLS, store, token)
+
 	callCtx := metadata.AppendToOutgoingContext(context.Background(), "authorization", "Bearer "+token)
 	item := &pb.ContentItem{
 		ContentId: "le-hoi", Version: 1, Kind: pb.ContentKind_CONTENT_KIND_ARTICLE, Category: "news",
@@ -138,6 +144,47 @@ func TestAggregator(t *testing.T) {
 		}
 		return nil
 	})
+}
+
+// checkOpsListener: the OpsService answers on its own TLS listener, not on
+// the ingest port; an ops account logs in there, a tenant's credential is
+// refused.
+func checkOpsListener(t *testing.T, addrs map[string]string, cliTLS *tls.Config, store *hubstore.Store, tenantToken string) {
+	t.Helper()
+	ctx := context.Background()
+	if addrs["ops"] == "" || addrs["ops"] == addrs["grpc"] {
+		t.Fatalf("ready file %v: want an ops address of its own", addrs)
+	}
+	if _, err := opsaccounts.New(store.Pool()).Create(ctx, opsaccounts.NewAccount{Login: "admin", Role: opsaccounts.Administrator,
+		Password: "Vịnh Vân Phong 2026"}, "test"); err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct {
+		addr string
+		want codes.Code
+	}{{addrs["ops"], codes.OK}, {addrs["grpc"], codes.Unimplemented}} {
+		conn, err := grpc.NewClient(tc.addr, grpc.WithTransportCredentials(credentials.NewTLS(cliTLS)))
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer conn.Close()
+		c := pb.NewOpsServiceClient(conn)
+		login, err := c.Login(ctx, &pb.LoginRequest{Login: "admin", Password: "Vịnh Vân Phong 2026"})
+		if status.Code(err) != tc.want {
+			t.Fatalf("Login on %s: %v, want %s", tc.addr, err, tc.want)
+		}
+		if err != nil {
+			continue
+		}
+		who, err := c.Whoami(metadata.AppendToOutgoingContext(ctx, "authorization", "Bearer "+login.GetToken()), &pb.WhoamiRequest{})
+		if err != nil || who.GetAccount().GetRole() != "administrator" {
+			t.Errorf("whoami: %v %v", who, err)
+		}
+		_, err = c.ListTenants(metadata.AppendToOutgoingContext(ctx, "authorization", "Bearer "+tenantToken), &pb.ListTenantsRequest{})
+		if status.Code(err) != codes.PermissionDenied {
+			t.Errorf("tenant credential on the ops listener: %v, want PERMISSION_DENIED", err)
+		}
+	}
 }
 
 func TestRunNeedsDatabase(t *testing.T) {

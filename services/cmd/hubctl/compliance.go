@@ -40,7 +40,7 @@ func complianceReport(fs *flag.FlagSet) action {
 			return err
 		}
 		now := time.Now()
-		weeks, err := reportWeeks(*week, *from, *to, now)
+		weeks, err := compliance.Period(*week, *from, *to, now)
 		if err != nil {
 			return usageError{err}
 		}
@@ -84,35 +84,4 @@ func complianceReport(fs *flag.FlagSet) action {
 		}
 		return w.Flush()
 	}
-}
-
-// reportWeeks reads --week, or --from and --to, into ISO weeks; neither
-// means the week holding now.
-func reportWeeks(week, from, to string, now time.Time) ([]compliance.Week, error) {
-	switch {
-	case week != "" && (from != "" || to != ""):
-		return nil, errors.New("--week hoặc --from/--to, không cả hai / --week or --from/--to, not both")
-	case week != "":
-		w, err := compliance.ParseWeek(week)
-		if err != nil {
-			return nil, err
-		}
-		return []compliance.Week{w}, nil
-	case from == "" && to == "":
-		return []compliance.Week{compliance.WeekOf(now)}, nil
-	case from == "" || to == "":
-		return nil, errors.New("--from và --to đi cùng nhau / --from and --to go together")
-	}
-	f, err1 := time.ParseInLocation(time.DateOnly, from, compliance.Zone)
-	t, err2 := time.ParseInLocation(time.DateOnly, to, compliance.Zone)
-	if err := errors.Join(err1, err2); err != nil {
-		return nil, fmt.Errorf("--from/--to: ngày dạng YYYY-MM-DD / dates as YYYY-MM-DD: %w", err)
-	}
-	if t.Before(f) {
-		return nil, errors.New("--to trước --from / --to is before --from")
-	}
-	if t.Sub(f) > 3*366*24*time.Hour {
-		return nil, errors.New("tối đa ba năm / three years at most")
-	}
-	return compliance.Weeks(f, t), nil
 }

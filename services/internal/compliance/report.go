@@ -2,6 +2,7 @@ package compliance
 
 import (
 	"encoding/csv"
+	"errors"
 	"fmt"
 	"io"
 	"strconv"
@@ -70,4 +71,37 @@ func StatusVI(s Status) string {
 		return "chưa đến hạn"
 	}
 	return fmt.Sprint(s)
+}
+
+// Period reads a report's period, an ISO week (2026-W48) or a range of
+// days (from and to, YYYY-MM-DD, GMT+7: every ISO week touching it, three
+// years at most), into ISO weeks; neither means the week holding now. Its
+// errors are bilingual, for the person who typed the period.
+func Period(week, from, to string, now time.Time) ([]Week, error) {
+	switch {
+	case week != "" && (from != "" || to != ""):
+		return nil, errors.New("--week hoặc --from/--to, không cả hai / --week or --from/--to, not both")
+	case week != "":
+		w, err := ParseWeek(week)
+		if err != nil {
+			return nil, err
+		}
+		return []Week{w}, nil
+	case from == "" && to == "":
+		return []Week{WeekOf(now)}, nil
+	case from == "" || to == "":
+		return nil, errors.New("--from và --to đi cùng nhau / --from and --to go together")
+	}
+	f, err1 := time.ParseInLocation(time.DateOnly, from, Zone)
+	t, err2 := time.ParseInLocation(time.DateOnly, to, Zone)
+	if err := errors.Join(err1, err2); err != nil {
+		return nil, fmt.Errorf("--from/--to: ngày dạng YYYY-MM-DD / dates as YYYY-MM-DD: %w", err)
+	}
+	if t.Before(f) {
+		return nil, errors.New("--to trước --from / --to is before --from")
+	}
+	if t.Sub(f) > 3*366*24*time.Hour {
+		return nil, errors.New("tối đa ba năm / three years at most")
+	}
+	return Weeks(f, t), nil
 }

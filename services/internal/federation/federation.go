@@ -76,9 +76,10 @@ type Options struct {
 	// (natsauth.SeedFile) on the server NATSURL names; natsd keeps its own
 	// under VarDir/nats/keys.
 	NATSKeys string
-	// Addresses; port 0 picks one.
-	GatewayAddr, HubAddr, HubOpsAddr string
-	Tenants                          []Tenant
+	// Addresses; port 0 picks one. HubAdminAddr is the aggregator's
+	// OpsService (AGGREGATOR_OPS_ADDR).
+	GatewayAddr, HubAddr, HubOpsAddr, HubAdminAddr string
+	Tenants                                        []Tenant
 	// SeedDemo seeds each tenant with its demo content before it serves.
 	SeedDemo bool
 	// Mailpit is the path of the Mailpit binary to start as the
@@ -110,8 +111,9 @@ type Federation struct {
 	NATSMonitor string
 	// Gateway is the portal's base URL, e.g. http://127.0.0.1:8080.
 	Gateway string
-	// HubAddr and HubOpsAddr are the aggregator's bound addresses.
-	HubAddr, HubOpsAddr string
+	// HubAddr, HubOpsAddr and HubAdminAddr are the aggregator's bound
+	// addresses (IngestService, health and metrics, OpsService).
+	HubAddr, HubOpsAddr, HubAdminAddr string
 	// DemoPassword is the password of every demo account (SeedDemo).
 	DemoPassword string
 	// MailpitURL is Mailpit's web interface, empty when none runs.
@@ -319,6 +321,7 @@ func (f *Federation) StartAggregator(ctx context.Context, addr string) error {
 		"DATABASE_URL=" + f.HubDatabaseURL,
 		"AGGREGATOR_TLS_DIR=" + filepath.Join(f.opts.VarDir, "tls"),
 		"AGGREGATOR_GRPC_ADDR=" + addr, "AGGREGATOR_HTTP_ADDR=" + orDefault(f.opts.HubOpsAddr, "127.0.0.1:0"),
+		"AGGREGATOR_OPS_ADDR=" + orDefault(f.opts.HubAdminAddr, "127.0.0.1:0"),
 	}, append(append(f.natsEnv(natsauth.Aggregator), f.mailEnv...), f.feedbackEnv...)...)})
 	if err != nil {
 		return err
@@ -326,6 +329,7 @@ func (f *Federation) StartAggregator(ctx context.Context, addr string) error {
 	f.Aggregator = p
 	f.HubAddr = p.Addrs["grpc"]
 	f.HubOpsAddr = p.Addrs["http"]
+	f.HubAdminAddr = p.Addrs["ops"]
 	return nil
 }
 

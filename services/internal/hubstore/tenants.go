@@ -54,12 +54,19 @@ type Registry struct {
 
 // Credential is a tenant's credential, without its token.
 type Credential struct {
-	ID       int64
-	Tenant   string
-	Label    string
-	Created  time.Time
-	Revoked  *time.Time
-	LastUsed *time.Time // to the minute; nil: never used
+	ID         int64
+	Tenant     string
+	Label      string
+	Created    time.Time
+	Revoked    *time.Time
+	Expires    *time.Time // set by a rotation: the end of its overlap
+	LastUsed   *time.Time // the last authentication, to the minute
+	ReplacedBy int64      // its successor in a rotation; 0 for none
+}
+
+// Live reports whether the credential opens the IngestService at now.
+func (c Credential) Live(now time.Time) bool {
+	return c.Revoked == nil && (c.Expires == nil || c.Expires.After(now))
 }
 
 // AddTenant registers a tenant, active, with its registry entry and host
@@ -159,12 +166,10 @@ func (s *Store) tenants(ctx context.Context, where string, args ...any) ([]Tenan
 // IssueCredential creates a credential for tenant and returns its id and its
 // token. The token is shown this once: the hub keeps only its SHA-256.
 func (s *Store) IssueCredential(ctx context.Context, actor, tenant, label string) (id int64, token string, err error) {
-	raw := make([]byte, 32)
-	if _, err := rand.Read(raw); err != nil {
-		return 0, "", fmt.Errorf("issue credential: %w", err)
+	token, sum, err := newCredentialToken()
+	if err != nil {
+		return 0, "", err
 	}
-	token = TokenPrefix + base64.RawURLEncoding.EncodeToString(raw)
-	sum := sha256.Sum256([]byte(token))
 	err = pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
 		if err := tx.QueryRow(ctx, `INSERT INTO credentials (tenant_id, token_sha256, label) VALUES ($1, $2, $3) RETURNING id`,
 			tenant, sum[:], label).Scan(&id); err != nil {
@@ -176,6 +181,17 @@ func (s *Store) IssueCredential(ctx context.Context, actor, tenant, label string
 		return 0, "", mapErr("issue credential for tenant "+tenant, err)
 	}
 	return id, token, nil
+}
+
+// newCredentialToken returns a new token (TokenPrefix and 256 random bits)
+// and its SHA-256, which is all the hub keeps.
+func newCredentialToken() (string, [32]byte, error) {
+	raw := make([]byte, 32)
+	if _, err := rand.Read(raw); err != nil {
+		return "", [32]byte{}, fmt.Errorf("new credential: %w", err)
+	}
+	token := TokenPrefix + base64.RawURLEncoding.EncodeToString(raw)
+	return token, sha256.Sum256([]byte(token)), nil
 }
 
 // RevokeCredential revokes a credential by id. Revoking a revoked credential
@@ -195,21 +211,27 @@ func (s *Store) RevokeCredential(ctx context.Context, actor string, id int64) er
 // ListCredentials returns a tenant's credentials (all tenants' when tenant is
 // empty), by id.
 func (s *Store) ListCredentials(ctx context.Context, tenant string) ([]Credential, error) {
-	rows, err := s.pool.Query(ctx, `SELECT id, tenant_id, label, created_at, revoked_at, last_used_at FROM credentials
+	rows, err := s.pool.Query(ctx, `SELECT `+credentialColumns+` FROM credentials
 		WHERE $1 = '' OR tenant_id = $1 ORDER BY id`, tenant)
 	if err != nil {
 		return nil, mapErr("list credentials", err)
 	}
-	defer rows.Close()
-	var out []Credential
-	for rows.Next() {
-		var c Credential
-		if err := rows.Scan(&c.ID, &c.Tenant, &c.Label, &c.Created, &c.Revoked, &c.LastUsed); err != nil {
-			return nil, mapErr("list credentials", err)
-		}
-		out = append(out, c)
-	}
-	return out, mapErr("list credentials", rows.Err())
+	out, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (Credential, error) { return scanCredential(r) })
+	return out, mapErr("list credentials", err)
+}
+
+const credentialColumns = `id, tenant_id, label, created_at, revoked_at, expires_at, last_used_at, coalesce(replaced_by, 0)`
+
+func scanCredential(row pgx.Row) (Credential, error) {
+	var c Credential
+	err := row.Scan(&c.ID, &c.Tenant, &c.Label, &c.Created, &c.Revoked, &c.Expires, &c.LastUsed, &c.ReplacedBy)
+	return c, err
+}
+
+// Credential returns one credential.
+func (s *Store) Credential(ctx context.Context, id int64) (Credential, error) {
+	c, err := scanCredential(s.pool.QueryRow(ctx, `SELECT `+credentialColumns+` FROM credentials WHERE id = $1`, id))
+	return c, mapErr(fmt.Sprintf("credential %d", id), err)
 }
 
 // Authenticate finds the tenant a token belongs to, and the tenant's status.
@@ -220,12 +242,14 @@ func (s *Store) Authenticate(ctx context.Context, token string) (tenant, status 
 
 // AuthenticateSHA256 is Authenticate given the token's SHA-256.
 func (s *Store) AuthenticateSHA256(ctx context.Context, sum [32]byte) (tenant, status string, err error) {
-	// The credential's last use is written at most once a minute, so that
+	// A live credential: not revoked, not past a rotation's overlap. Its
+	// last use is written at most once a minute, so that
 	// the console can list it without a write per call (the interceptor's
 	// cache already spares most calls the lookup).
 	err = s.pool.QueryRow(ctx, `WITH c AS (
 			SELECT c.id, c.tenant_id, t.status, c.last_used_at FROM credentials c JOIN tenants t ON t.id = c.tenant_id
-			WHERE c.token_sha256 = $1 AND c.revoked_at IS NULL),
+			WHERE c.token_sha256 = $1 AND c.revoked_at IS NULL
+				AND (c.expires_at IS NULL OR c.expires_at > now())),
 		used AS (UPDATE credentials u SET last_used_at = now() FROM c
 			WHERE u.id = c.id AND (c.last_used_at IS NULL OR c.last_used_at < now() - interval '1 minute'))
 		SELECT tenant_id, status FROM c`, sum[:]).Scan(&tenant, &status)

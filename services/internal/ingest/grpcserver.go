@@ -183,6 +183,11 @@ func (s decodingStream) RecvMsg(m any) error {
 	return contentrules.Undecodable(m)
 }
 
+// RecoverUnary is the aggregator's guard against a handler's panic: the
+// call is answered INTERNAL and the panic logged, the process lives on
+// (the ops listener uses it too).
+func RecoverUnary(log zerolog.Logger) grpc.UnaryServerInterceptor { return recoverUnary(log) }
+
 func recoverUnary(log zerolog.Logger) grpc.UnaryServerInterceptor {
 	return func(ctx context.Context, req any, info *grpc.UnaryServerInfo, handler grpc.UnaryHandler) (resp any, err error) {
 		defer func() {

@@ -1,0 +1,154 @@
+package opsapi
+
+import (
+	"context"
+	"errors"
+	"strings"
+
+	"google.golang.org/grpc"
+	"google.golang.org/grpc/codes"
+	"google.golang.org/grpc/metadata"
+
+	pb "github.com/portalhub/portalhub/proto/gen/portalhub/v1"
+	"github.com/portalhub/portalhub/services/internal/hubstore"
+	"github.com/portalhub/portalhub/services/opsaccounts"
+)
+
+// Reasons of the refusals the interceptor gives (google.rpc.ErrorInfo).
+const (
+	ReasonUnauthenticated  = "OPS_UNAUTHENTICATED"
+	ReasonTenantCredential = "OPS_TENANT_CREDENTIAL"
+	ReasonRole             = "OPS_ROLE"
+)
+
+// call is what the interceptor knows of a method: the action it takes
+// (opsaccounts' table decides the role), and whether the store records it
+// in the audit log itself (changes), else the interceptor does (reads).
+type call struct {
+	action  opsaccounts.Action
+	audited bool
+}
+
+// calls maps each method of OpsService, but Login, to its call. A method
+// missing here is refused to everyone (TestEveryMethodHasAnAction).
+var calls = map[string]call{
+	pb.OpsService_Logout_FullMethodName:           {action: ""},
+	pb.OpsService_Whoami_FullMethodName:           {action: ""},
+	pb.OpsService_ListTenants_FullMethodName:      {action: opsaccounts.TenantsView},
+	pb.OpsService_GetTenant_FullMethodName:        {action: opsaccounts.TenantsView},
+	pb.OpsService_AddTenant_FullMethodName:        {action: opsaccounts.TenantsAdd, audited: true},
+	pb.OpsService_UpdateTenant_FullMethodName:     {action: opsaccounts.TenantsUpdate, audited: true},
+	pb.OpsService_SuspendTenant_FullMethodName:    {action: opsaccounts.TenantsSuspend, audited: true},
+	pb.OpsService_ResumeTenant_FullMethodName:     {action: opsaccounts.TenantsSuspend, audited: true},
+	pb.OpsService_ListCredentials_FullMethodName:  {action: opsaccounts.CredentialsView},
+	pb.OpsService_IssueCredential_FullMethodName:  {action: opsaccounts.CredentialsIssue, audited: true},
+	pb.OpsService_RotateCredential_FullMethodName: {action: opsaccounts.CredentialsIssue, audited: true},
+	pb.OpsService_RevokeCredential_FullMethodName: {action: opsaccounts.CredentialsIssue, audited: true},
+	pb.OpsService_ComplianceReport_FullMethodName: {action: opsaccounts.ComplianceView},
+	pb.OpsService_AuditList_FullMethodName:        {action: opsaccounts.AuditView},
+	pb.OpsService_AuditVerify_FullMethodName:      {action: opsaccounts.AuditView},
+}
+
+type sessionKey struct{}
+
+// caller returns the session of the call (set by the interceptor).
+func caller(ctx context.Context) opsaccounts.Session {
+	s, _ := ctx.Value(sessionKey{}).(opsaccounts.Session)
+	return s
+}
+
+// Unary is the interceptor of the OpsService: it authenticates the ops
+// token, refuses tenant credentials and anonymous callers, authorises the
+// caller's role for the method through opsaccounts' table, and records
+// each call that the store does not record itself.
+func (s *Server) Unary() grpc.UnaryServerInterceptor {
+	return func(ctx context.Context, req any, info *grpc.UnaryServerInfo, handler grpc.UnaryHandler) (any, error) {
+		if info.FullMethod == pb.OpsService_Login_FullMethodName || strings.HasPrefix(info.FullMethod, "/grpc.health.v1.Health/") {
+			return handler(ctx, req)
+		}
+		sess, err := s.authenticate(ctx)
+		if err != nil {
+			return nil, err
+		}
+		c, known := calls[info.FullMethod]
+		if !known {
+			return nil, refuse(codes.PermissionDenied, ReasonRole, nil, "this method is open to no role", "Không vai trò nào được gọi thao tác này.")
+		}
+		if c.action != "" && !opsaccounts.Allows(sess.Account.Role, c.action) {
+			need, _ := opsaccounts.MinimumRole(c.action)
+			s.log.Info().Str("account", sess.Account.Login).Str("method", info.FullMethod).Str("outcome", "denied").Msg("ops call refused: role")
+			if err := s.store.RecordAction(ctx, sess.Account.Actor(), "ops.denied",
+				map[string]string{"method": info.FullMethod, "role": string(sess.Account.Role), "required_role": string(need)}); err != nil {
+				return nil, s.fail(ctx, err)
+			}
+			return nil, refuse(codes.PermissionDenied, ReasonRole, map[string]string{"required_role": string(need)},
+				"your role ("+string(sess.Account.Role)+") may not do this; it needs "+string(need),
+				"Vai trò của bạn ("+sess.Account.Role.Label()+") không được làm thao tác này; cần vai trò "+need.Label()+".")
+		}
+		ctx = context.WithValue(ctx, sessionKey{}, sess)
+		resp, err := handler(ctx, req)
+		if err == nil && !c.audited && c.action != "" {
+			if err := s.store.RecordAction(ctx, sess.Account.Actor(), "ops.call", map[string]string{"method": info.FullMethod}); err != nil {
+				return nil, s.fail(ctx, err)
+			}
+		}
+		return resp, err
+	}
+}
+
+// authenticate finds the call's ops bearer token's session.
+func (s *Server) authenticate(ctx context.Context) (opsaccounts.Session, error) {
+	token, ok := bearerOf(ctx)
+	if !ok {
+		return opsaccounts.Session{}, refuse(codes.Unauthenticated, ReasonUnauthenticated, nil,
+			`no ops token: log in (hubctl login) and send "authorization: Bearer <token>"`,
+			"Chưa đăng nhập: hãy đăng nhập (hubctl login) rồi gửi \"authorization: Bearer <token>\".")
+	}
+	if !opsaccounts.IsOpsToken(token) {
+		if strings.HasPrefix(token, hubstore.TokenPrefix) {
+			return opsaccounts.Session{}, tenantCredential()
+		}
+		if _, _, err := s.store.Authenticate(ctx, token); err == nil {
+			return opsaccounts.Session{}, tenantCredential()
+		}
+		return opsaccounts.Session{}, unknownToken()
+	}
+	sess, err := s.accounts.SessionByToken(ctx, token, opsaccounts.Token)
+	if errors.Is(err, opsaccounts.ErrNotFound) {
+		return opsaccounts.Session{}, unknownToken()
+	}
+	if err != nil {
+		return opsaccounts.Session{}, s.fail(ctx, err)
+	}
+	return sess, nil
+}
+
+func tenantCredential() error {
+	return refuse(codes.PermissionDenied, ReasonTenantCredential, nil,
+		"a tenant's credential never opens the admin API: log in with an ops account (hubctl login)",
+		"Thông tin xác thực của đơn vị không dùng được cho API quản trị: hãy đăng nhập bằng tài khoản vận hành (hubctl login).")
+}
+
+func unknownToken() error {
+	return refuse(codes.Unauthenticated, ReasonUnauthenticated, nil,
+		"unknown, expired or revoked ops token: log in again (hubctl login)",
+		"Phiên đăng nhập không hợp lệ, đã hết hạn hoặc đã bị thu hồi: hãy đăng nhập lại (hubctl login).")
+}
+
+// bearer extracts the token of the single "Bearer <token>" value.
+func bearer(values []string) (string, bool) {
+	if len(values) != 1 {
+		return "", false
+	}
+	scheme, token, ok := strings.Cut(values[0], " ")
+	if !ok || !strings.EqualFold(scheme, "Bearer") || token == "" {
+		return "", false
+	}
+	return strings.TrimSpace(token), true
+}
+
+// bearerOf is the call's bearer token.
+func bearerOf(ctx context.Context) (string, bool) {
+	md, _ := metadata.FromIncomingContext(ctx)
+	return bearer(md.Get("authorization"))
+}

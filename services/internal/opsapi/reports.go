@@ -1,0 +1,94 @@
+package opsapi
+
+import (
+	"context"
+	"encoding/hex"
+
+	"google.golang.org/grpc/codes"
+
+	pb "github.com/portalhub/portalhub/proto/gen/portalhub/v1"
+	"github.com/portalhub/portalhub/services/internal/compliance"
+	"github.com/portalhub/portalhub/services/internal/hubstore"
+)
+
+// ComplianceReport is each tenant's Article 11 status per ISO week.
+func (s *Server) ComplianceReport(ctx context.Context, req *pb.ComplianceReportRequest) (*pb.ComplianceReportResponse, error) {
+	if s.rules == nil {
+		return nil, refuse(codes.FailedPrecondition, "NO_RULES", nil,
+			"the aggregator has no Article 11 rules file: set HUB_COMPLIANCE_RULES (deploy/rules/*.toml) and restart it",
+			"Aggregator chưa có tệp quy tắc Điều 11: đặt HUB_COMPLIANCE_RULES (deploy/rules/*.toml) rồi khởi động lại.")
+	}
+	now := s.now()
+	weeks, err := compliance.Period(req.GetWeek(), req.GetFrom(), req.GetTo(), now)
+	if err != nil {
+		return nil, invalid("week", err.Error(), err.Error())
+	}
+	all, err := s.store.ComplianceTenants(ctx)
+	if err != nil {
+		return nil, s.fail(ctx, err)
+	}
+	var tenants []compliance.Tenant
+	for _, t := range all {
+		if req.GetTenantId() == "" || t.ID == req.GetTenantId() {
+			tenants = append(tenants, t)
+		}
+	}
+	if req.GetTenantId() != "" && len(tenants) == 0 {
+		return nil, refuse(codes.NotFound, "NOT_FOUND", nil, "no tenant "+req.GetTenantId()+" (or it is retired)",
+			"Không có đơn vị "+req.GetTenantId()+" (hoặc đơn vị đã ngừng hoạt động).")
+	}
+	updates, err := s.store.ComplianceUpdates(ctx, weeks[0].Start(), weeks[len(weeks)-1].End(), s.rules.Counting.BulkImportAgeDays)
+	if err != nil {
+		return nil, s.fail(ctx, err)
+	}
+	report, err := s.rules.Report(tenants, weeks, updates, now)
+	if err != nil {
+		return nil, s.fail(ctx, err)
+	}
+	out := &pb.ComplianceReportResponse{Assessments: make([]*pb.ComplianceAssessment, len(report))}
+	for i, a := range report {
+		out.Assessments[i] = &pb.ComplianceAssessment{TenantId: a.Tenant, Week: a.Week, WorkingDays: int32(a.WorkingDays),
+			Required: int32(a.Required), Counted: int32(a.Counted), Missed: a.Missed, Status: string(a.Status)}
+	}
+	return out, nil
+}
+
+// AuditList lists audit entries, newest first.
+func (s *Server) AuditList(ctx context.Context, req *pb.AuditListRequest) (*pb.AuditListResponse, error) {
+	es, err := s.store.ListAudit(ctx, hubstore.AuditFilter{Actor: req.GetActor(), Tenant: req.GetTenantId(),
+		Action: req.GetAction(), Before: req.GetBefore(), Limit: int(req.GetLimit())})
+	if err != nil {
+		return nil, s.fail(ctx, err)
+	}
+	out := &pb.AuditListResponse{Entries: make([]*pb.AuditEntry, len(es))}
+	for i, e := range es {
+		tenant := ""
+		if e.Tenant != nil {
+			tenant = *e.Tenant
+		}
+		out.Entries[i] = &pb.AuditEntry{Seq: e.Seq, At: ts(&e.At), Actor: e.Actor, Action: e.Action, TenantId: tenant,
+			Subject: e.Subject, DetailJson: string(e.Detail), PrevHash: hex.EncodeToString(e.PrevHash), Hash: hex.EncodeToString(e.Hash)}
+	}
+	return out, nil
+}
+
+// AuditVerify recomputes the audit chain.
+func (s *Server) AuditVerify(ctx context.Context, req *pb.AuditVerifyRequest) (*pb.AuditVerifyResponse, error) {
+	var extends *hubstore.AuditHead
+	if req.GetHead() != "" {
+		h, err := hubstore.ParseAuditHead(req.GetHead())
+		if err != nil {
+			return nil, invalid("head", err.Error(), "head phải có dạng SEQ:HASH như `hubctl audit head` in ra.")
+		}
+		extends = &h
+	}
+	v, err := s.store.VerifyAudit(ctx, extends)
+	if err != nil {
+		return nil, s.fail(ctx, err)
+	}
+	out := &pb.AuditVerifyResponse{Intact: v.Intact(), Entries: v.Entries, Head: v.Head.String()}
+	if v.Broken != nil {
+		out.BrokenSeq, out.Problem = v.Broken.Seq, v.Broken.Problem
+	}
+	return out, nil
+}

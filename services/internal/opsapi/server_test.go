@@ -1,0 +1,453 @@
+package opsapi
+
+import (
+	"context"
+	"errors"
+	"net"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/jackc/pgx/v5/pgxpool"
+	"github.com/rs/zerolog"
+	"google.golang.org/genproto/googleapis/rpc/errdetails"
+	"google.golang.org/grpc"
+	"google.golang.org/grpc/codes"
+	"google.golang.org/grpc/credentials/insecure"
+	"google.golang.org/grpc/metadata"
+	"google.golang.org/grpc/status"
+	"google.golang.org/protobuf/types/known/durationpb"
+	"google.golang.org/protobuf/types/known/fieldmaskpb"
+
+	pb "github.com/portalhub/portalhub/proto/gen/portalhub/v1"
+	"github.com/portalhub/portalhub/services/hubschema"
+	"github.com/portalhub/portalhub/services/internal/compliance"
+	"github.com/portalhub/portalhub/services/internal/hubstore"
+	"github.com/portalhub/portalhub/services/opsaccounts"
+	"github.com/portalhub/portalhub/services/testenv"
+)
+
+func TestMain(m *testing.M) { testenv.Main(m) }
+
+const password = "Hòn Chồng sóng vỗ 2026"
+
+type fixture struct {
+	store    *hubstore.Store
+	accounts *opsaccounts.Store
+	pool     *pgxpool.Pool
+	client   pb.OpsServiceClient
+	tokens   map[opsaccounts.Role]string // a logged-in account of each role
+	tenant   string                      // a tenant's credential (tenant-a)
+}
+
+func newFixture(t *testing.T, rules *compliance.Rules) *fixture {
+	t.Helper()
+	ctx := context.Background()
+	url := testenv.Postgres(t, "hub", hubschema.Migrate)
+	store, err := hubstore.Open(ctx, url)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(store.Close)
+	f := &fixture{store: store, pool: store.Pool(), accounts: opsaccounts.New(store.Pool()), tokens: map[opsaccounts.Role]string{}}
+	if err := store.AddTenant(ctx, "test", hubstore.Tenant{ID: "tenant-a", Kind: "ward", NameVI: "Phường A"}); err != nil {
+		t.Fatal(err)
+	}
+	if _, f.tenant, err = store.IssueCredential(ctx, "test", "tenant-a", "relay"); err != nil {
+		t.Fatal(err)
+	}
+
+	srv := NewGRPCServer(New(Config{Store: store, Accounts: f.accounts, Rules: rules, Log: zerolog.Nop()}), nil, nil)
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	go srv.Serve(ln)
+	t.Cleanup(srv.Stop)
+	conn, err := grpc.NewClient(ln.Addr().String(), grpc.WithTransportCredentials(insecure.NewCredentials()))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { conn.Close() })
+	f.client = pb.NewOpsServiceClient(conn)
+
+	for _, r := range opsaccounts.Roles {
+		login := "ops-" + string(r)
+		if _, err := f.accounts.Create(ctx, opsaccounts.NewAccount{Login: login, Role: r, Password: password}, "test"); err != nil {
+			t.Fatal(err)
+		}
+		resp, err := f.client.Login(ctx, &pb.LoginRequest{Login: login, Password: password})
+		if err != nil {
+			t.Fatalf("login %s: %v", login, err)
+		}
+		f.tokens[r] = resp.GetToken()
+	}
+	return f
+}
+
+// as returns a context carrying token as a bearer token ("" for none).
+func as(token string) context.Context {
+	if token == "" {
+		return context.Background()
+	}
+	return metadata.AppendToOutgoingContext(context.Background(), "authorization", "Bearer "+token)
+}
+
+// reason is the ErrorInfo reason of a status error.
+func reason(err error) string {
+	for _, d := range status.Convert(err).Details() {
+		if e, ok := d.(*errdetails.ErrorInfo); ok {
+			return e.GetReason()
+		}
+	}
+	return ""
+}
+
+func vietnamese(err error) string {
+	for _, d := range status.Convert(err).Details() {
+		if m, ok := d.(*errdetails.LocalizedMessage); ok && m.GetLocale() == "vi" {
+			return m.GetMessage()
+		}
+	}
+	return ""
+}
+
+// methods calls each method of OpsService but Login with a valid request.
+var methods = map[string]func(ctx context.Context, c pb.OpsServiceClient) error{
+	"Whoami": func(ctx context.Context, c pb.OpsServiceClient) error {
+		_, err := c.Whoami(ctx, &pb.WhoamiRequest{})
+		return err
+	},
+	"ListTenants": func(ctx context.Context, c pb.OpsServiceClient) error {
+		_, err := c.ListTenants(ctx, &pb.ListTenantsRequest{})
+		return err
+	},
+	"GetTenant": func(ctx context.Context, c pb.OpsServiceClient) error {
+		_, err := c.GetTenant(ctx, &pb.GetTenantRequest{Id: "tenant-a"})
+		return err
+	},
+	"AddTenant": func(ctx context.Context, c pb.OpsServiceClient) error {
+		_, err := c.AddTenant(ctx, &pb.AddTenantRequest{Tenant: &pb.Tenant{Id: "tenant-new", Kind: "commune", NameVi: "Xã Mới"}})
+		return err
+	},
+	"UpdateTenant": func(ctx context.Context, c pb.OpsServiceClient) error {
+		_, err := c.UpdateTenant(ctx, &pb.UpdateTenantRequest{Tenant: &pb.Tenant{Id: "tenant-a", Phone: "0258 1"},
+			UpdateMask: &fieldmaskpb.FieldMask{Paths: []string{"phone"}}})
+		return err
+	},
+	"SuspendTenant": func(ctx context.Context, c pb.OpsServiceClient) error {
+		_, err := c.SuspendTenant(ctx, &pb.SuspendTenantRequest{Id: "tenant-a"})
+		return err
+	},
+	"ResumeTenant": func(ctx context.Context, c pb.OpsServiceClient) error {
+		_, err := c.ResumeTenant(ctx, &pb.ResumeTenantRequest{Id: "tenant-a"})
+		return err
+	},
+	"ListCredentials": func(ctx context.Context, c pb.OpsServiceClient) error {
+		_, err := c.ListCredentials(ctx, &pb.ListCredentialsRequest{TenantId: "tenant-a"})
+		return err
+	},
+	"IssueCredential": func(ctx context.Context, c pb.OpsServiceClient) error {
+		_, err := c.IssueCredential(ctx, &pb.IssueCredentialRequest{TenantId: "tenant-a", Label: "x"})
+		return err
+	},
+	"RotateCredential": func(ctx context.Context, c pb.OpsServiceClient) error {
+		iss, err := c.IssueCredential(ctx, &pb.IssueCredentialRequest{TenantId: "tenant-a"})
+		id := iss.GetCredential().GetId()
+		if err != nil {
+			id = 1 // refused to issue: the rotation must be refused too, before it looks the id up
+		}
+		_, err = c.RotateCredential(ctx, &pb.RotateCredentialRequest{Id: id})
+		return err
+	},
+	"RevokeCredential": func(ctx context.Context, c pb.OpsServiceClient) error {
+		iss, err := c.IssueCredential(ctx, &pb.IssueCredentialRequest{TenantId: "tenant-a"})
+		id := iss.GetCredential().GetId()
+		if err != nil {
+			id = 1
+		}
+		_, err = c.RevokeCredential(ctx, &pb.RevokeCredentialRequest{Id: id})
+		return err
+	},
+	"ComplianceReport": func(ctx context.Context, c pb.OpsServiceClient) error {
+		_, err := c.ComplianceReport(ctx, &pb.ComplianceReportRequest{})
+		return err
+	},
+	"AuditList": func(ctx context.Context, c pb.OpsServiceClient) error {
+		_, err := c.AuditList(ctx, &pb.AuditListRequest{})
+		return err
+	},
+	"AuditVerify": func(ctx context.Context, c pb.OpsServiceClient) error {
+		_, err := c.AuditVerify(ctx, &pb.AuditVerifyRequest{})
+		return err
+	},
+	"Logout": func(ctx context.Context, c pb.OpsServiceClient) error {
+		_, err := c.Logout(ctx, &pb.LogoutRequest{})
+		return err
+	},
+}
+
+// TestEveryMethodHasAnAction: each method of the service is in the
+// interceptor's table and in this file's, so none goes untested.
+func TestEveryMethodHasAnAction(t *testing.T) {
+	for _, m := range pb.OpsService_ServiceDesc.Methods {
+		full := "/" + pb.OpsService_ServiceDesc.ServiceName + "/" + m.MethodName
+		if m.MethodName == "Login" {
+			continue
+		}
+		if _, ok := calls[full]; !ok {
+			t.Errorf("%s is not in calls", full)
+		}
+		if methods[m.MethodName] == nil {
+			t.Errorf("%s is not in the test's methods", m.MethodName)
+		}
+	}
+}
+
+// TestRefusals: every call refuses anonymous callers, tenants' credentials,
+// unknown tokens, and each role below the call's, with its reason; each
+// role that may make the call gets past the interceptor.
+func TestRefusals(t *testing.T) {
+	rules, err := compliance.Load("../../../deploy/rules/khanhhoa.toml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	f := newFixture(t, rules)
+	for name, call := range methods {
+		if name == "Logout" {
+			continue // ends the token the other cases use; TestLoginLogout
+		}
+		t.Run(name, func(t *testing.T) {
+			for _, tc := range []struct {
+				who    string
+				ctx    context.Context
+				code   codes.Code
+				reason string
+			}{
+				{"anonymous", as(""), codes.Unauthenticated, ReasonUnauthenticated},
+				{"tenant credential", as(f.tenant), codes.PermissionDenied, ReasonTenantCredential},
+				{"unknown token", as("phops_" + strings.Repeat("A", 43)), codes.Unauthenticated, ReasonUnauthenticated},
+				{"garbage", as("nonsense"), codes.Unauthenticated, ReasonUnauthenticated},
+			} {
+				err := call(tc.ctx, f.client)
+				if status.Code(err) != tc.code || reason(err) != tc.reason || vietnamese(err) == "" {
+					t.Errorf("%s: %v (reason %q), want %s %s with a Vietnamese message", tc.who, err, reason(err), tc.code, tc.reason)
+				}
+			}
+			full := "/" + pb.OpsService_ServiceDesc.ServiceName + "/" + name
+			min, _ := opsaccounts.MinimumRole(calls[full].action)
+			for _, role := range opsaccounts.Roles {
+				err := call(as(f.tokens[role]), f.client)
+				allowed := calls[full].action == "" || opsaccounts.Allows(role, calls[full].action)
+				switch {
+				case !allowed && (status.Code(err) != codes.PermissionDenied || reason(err) != ReasonRole):
+					t.Errorf("%s (needs %s): %v, want PERMISSION_DENIED %s", role, min, err, ReasonRole)
+				case allowed && err != nil:
+					t.Errorf("%s: %v, want success", role, err)
+				}
+			}
+		})
+	}
+	var denied int
+	if err := f.pool.QueryRow(context.Background(), `SELECT count(*) FROM audit_log WHERE action = 'ops.denied' AND actor = 'ops:ops-viewer'`).Scan(&denied); err != nil || denied == 0 {
+		t.Errorf("refusals of the viewer recorded: %d, %v", denied, err)
+	}
+}
+
+func TestLoginLogout(t *testing.T) {
+	f := newFixture(t, nil)
+	ctx := context.Background()
+	_, err := f.client.Login(ctx, &pb.LoginRequest{Login: "ops-viewer", Password: password + "x"})
+	if status.Code(err) != codes.Unauthenticated || reason(err) != "OPS_BAD_CREDENTIALS" {
+		t.Errorf("wrong password: %v", err)
+	}
+	_, err = f.client.Login(ctx, &pb.LoginRequest{Login: "nobody", Password: password})
+	if status.Code(err) != codes.Unauthenticated || reason(err) != "OPS_BAD_CREDENTIALS" {
+		t.Errorf("unknown login: %v", err)
+	}
+	who, err := f.client.Whoami(as(f.tokens[opsaccounts.Operator]), &pb.WhoamiRequest{})
+	if err != nil || who.GetAccount().GetLogin() != "ops-operator" || who.GetAccount().GetRole() != "operator" {
+		t.Fatalf("whoami: %v, %v", who, err)
+	}
+	if _, err := f.client.Logout(as(f.tokens[opsaccounts.Operator]), &pb.LogoutRequest{}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := f.client.Whoami(as(f.tokens[opsaccounts.Operator]), &pb.WhoamiRequest{}); status.Code(err) != codes.Unauthenticated {
+		t.Errorf("after logout: %v, want UNAUTHENTICATED", err)
+	}
+	// A console session's token does not open the API: bearer tokens only.
+	acc, _ := f.accounts.ByLogin(ctx, "ops-administrator")
+	_, console, err := f.accounts.StartSession(ctx, acc, opsaccounts.Console)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := f.client.Whoami(as(console), &pb.WhoamiRequest{}); status.Code(err) != codes.Unauthenticated {
+		t.Errorf("console session as a bearer token: %v, want UNAUTHENTICATED", err)
+	}
+	// Locked after 5 failures, with when.
+	for range opsaccounts.MaxFailures {
+		f.client.Login(ctx, &pb.LoginRequest{Login: "ops-viewer", Password: "sai mật khẩu rồi"})
+	}
+	_, err = f.client.Login(ctx, &pb.LoginRequest{Login: "ops-viewer", Password: password})
+	if status.Code(err) != codes.ResourceExhausted || reason(err) != "OPS_LOCKED" {
+		t.Errorf("locked account: %v", err)
+	}
+}
+
+func TestTenantsThroughTheAPI(t *testing.T) {
+	f := newFixture(t, nil)
+	admin, op := as(f.tokens[opsaccounts.Administrator]), as(f.tokens[opsaccounts.Operator])
+	added, err := f.client.AddTenant(admin, &pb.AddTenantRequest{Tenant: &pb.Tenant{Id: "xa-cam-lam", Kind: "commune",
+		NameVi: "Xã Cam Lâm", NameEn: "Cam Lam Commune", ParentId: "tenant-a", Hosts: []string{"camlam.khanhhoa.gov.vn"},
+		Email: "camlam@khanhhoa.gov.vn", EstablishedOn: "2025-07-01"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if a := added.GetTenant(); a.GetStatus() != "active" || a.GetParentId() != "tenant-a" || a.GetEstablishedOn() != "2025-07-01" ||
+		len(a.GetHosts()) != 1 || a.GetEmail() != "camlam@khanhhoa.gov.vn" {
+		t.Errorf("added %v", a)
+	}
+	_, err = f.client.AddTenant(admin, &pb.AddTenantRequest{Tenant: &pb.Tenant{Id: "xa-cam-lam", Kind: "commune", NameVi: "x"}})
+	if status.Code(err) != codes.AlreadyExists {
+		t.Errorf("duplicate: %v", err)
+	}
+	_, err = f.client.AddTenant(admin, &pb.AddTenantRequest{Tenant: &pb.Tenant{Id: "x", Kind: "commune"}})
+	if status.Code(err) != codes.InvalidArgument {
+		t.Errorf("no name: %v", err)
+	}
+
+	// The mask changes only what it names.
+	up, err := f.client.UpdateTenant(op, &pb.UpdateTenantRequest{
+		Tenant:     &pb.Tenant{Id: "xa-cam-lam", NameRu: "Коммуна Камлам", Hosts: []string{"camlam.gov.vn", "www.camlam.gov.vn"}, NameEn: "ignored"},
+		UpdateMask: &fieldmaskpb.FieldMask{Paths: []string{"name_ru", "hosts"}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if u := up.GetTenant(); u.GetNameRu() != "Коммуна Камлам" || u.GetNameEn() != "Cam Lam Commune" || u.GetHosts()[0] != "camlam.gov.vn" || u.GetEmail() == "" {
+		t.Errorf("updated %v", u)
+	}
+	for _, mask := range [][]string{nil, {"status"}, {"id"}, {"nope"}} {
+		_, err := f.client.UpdateTenant(op, &pb.UpdateTenantRequest{Tenant: &pb.Tenant{Id: "xa-cam-lam"}, UpdateMask: &fieldmaskpb.FieldMask{Paths: mask}})
+		if status.Code(err) != codes.InvalidArgument {
+			t.Errorf("mask %v: %v, want INVALID_ARGUMENT", mask, err)
+		}
+	}
+	if _, err := f.client.UpdateTenant(op, &pb.UpdateTenantRequest{Tenant: &pb.Tenant{Id: "nope", Phone: "1"},
+		UpdateMask: &fieldmaskpb.FieldMask{Paths: []string{"phone"}}}); status.Code(err) != codes.NotFound {
+		t.Errorf("unknown tenant: %v", err)
+	}
+
+	s, err := f.client.SuspendTenant(op, &pb.SuspendTenantRequest{Id: "xa-cam-lam"})
+	if err != nil || s.GetTenant().GetStatus() != "suspended" {
+		t.Fatalf("suspend: %v %v", s, err)
+	}
+	r, err := f.client.ResumeTenant(op, &pb.ResumeTenantRequest{Id: "xa-cam-lam"})
+	if err != nil || r.GetTenant().GetStatus() != "active" {
+		t.Fatalf("resume: %v %v", r, err)
+	}
+
+	// Each change is in the audit log under the account that made it.
+	list, err := f.client.AuditList(op, &pb.AuditListRequest{TenantId: "xa-cam-lam"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, e := range list.GetEntries() {
+		got = append(got, e.GetActor()+" "+e.GetAction())
+	}
+	want := []string{"ops:ops-operator tenant.status", "ops:ops-operator tenant.status", "ops:ops-operator tenant.update", "ops:ops-administrator tenant.add"}
+	if strings.Join(got, ",") != strings.Join(want, ",") {
+		t.Errorf("audit entries %v, want %v", got, want)
+	}
+	// Reads are recorded too.
+	reads, err := f.client.AuditList(op, &pb.AuditListRequest{Action: "ops.call", Actor: "ops:ops-operator"})
+	if err != nil || len(reads.GetEntries()) == 0 || !strings.Contains(reads.GetEntries()[0].GetDetailJson(), "AuditList") {
+		t.Errorf("reads recorded: %v, %v", reads, err)
+	}
+	v, err := f.client.AuditVerify(op, &pb.AuditVerifyRequest{})
+	if err != nil || !v.GetIntact() || v.GetEntries() == 0 {
+		t.Errorf("verify: %v %v", v, err)
+	}
+	if _, err := f.client.AuditVerify(op, &pb.AuditVerifyRequest{Head: "nonsense"}); status.Code(err) != codes.InvalidArgument {
+		t.Errorf("bad head: %v", err)
+	}
+}
+
+func TestCredentialsThroughTheAPI(t *testing.T) {
+	f := newFixture(t, nil)
+	ctx := context.Background()
+	admin := as(f.tokens[opsaccounts.Administrator])
+	iss, err := f.client.IssueCredential(admin, &pb.IssueCredentialRequest{TenantId: "tenant-a", Label: "relay 2026"})
+	if err != nil || !strings.HasPrefix(iss.GetToken(), hubstore.TokenPrefix) || !iss.GetCredential().GetLive() {
+		t.Fatalf("issue: %v %v", iss, err)
+	}
+	if _, _, err := f.store.Authenticate(ctx, iss.GetToken()); err != nil {
+		t.Fatal(err)
+	}
+	rot, err := f.client.RotateCredential(admin, &pb.RotateCredentialRequest{Id: iss.GetCredential().GetId(), Overlap: durationpb.New(time.Hour)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	old := rot.GetReplaced()
+	if old.GetReplacedBy() != rot.GetCredential().GetId() || !old.GetLive() || old.GetExpiresAt() == nil ||
+		old.GetExpiresAt().AsTime().Sub(rot.GetCredential().GetCreatedAt().AsTime()).Round(time.Minute) != time.Hour {
+		t.Errorf("rotated: %v", rot)
+	}
+	for _, tok := range []string{iss.GetToken(), rot.GetToken()} {
+		if _, _, err := f.store.Authenticate(ctx, tok); err != nil {
+			t.Errorf("during the overlap: %v", err)
+		}
+	}
+	if _, err := f.client.RotateCredential(admin, &pb.RotateCredentialRequest{Id: rot.GetCredential().GetId(),
+		Overlap: durationpb.New(31 * 24 * time.Hour)}); status.Code(err) != codes.InvalidArgument {
+		t.Errorf("overlap of 31 days: %v", err)
+	}
+	list, err := f.client.ListCredentials(admin, &pb.ListCredentialsRequest{TenantId: "tenant-a"})
+	if err != nil || len(list.GetCredentials()) != 3 {
+		t.Fatalf("list: %v %v", list, err)
+	}
+	if list.GetCredentials()[1].GetLastUsedAt() == nil {
+		t.Errorf("the used credential shows no last use: %v", list.GetCredentials()[1])
+	}
+	rev, err := f.client.RevokeCredential(admin, &pb.RevokeCredentialRequest{Id: rot.GetCredential().GetId()})
+	if err != nil || rev.GetCredential().GetLive() || rev.GetCredential().GetRevokedAt() == nil {
+		t.Errorf("revoke: %v %v", rev, err)
+	}
+	if _, _, err := f.store.Authenticate(ctx, rot.GetToken()); !errors.Is(err, hubstore.ErrNotFound) {
+		t.Errorf("revoked: %v", err)
+	}
+	if _, err := f.client.RevokeCredential(admin, &pb.RevokeCredentialRequest{Id: rot.GetCredential().GetId()}); status.Code(err) != codes.NotFound {
+		t.Errorf("revoke twice: %v", err)
+	}
+}
+
+func TestComplianceWithoutRules(t *testing.T) {
+	f := newFixture(t, nil)
+	_, err := f.client.ComplianceReport(as(f.tokens[opsaccounts.Viewer]), &pb.ComplianceReportRequest{})
+	if status.Code(err) != codes.FailedPrecondition || !strings.Contains(err.Error(), "HUB_COMPLIANCE_RULES") {
+		t.Errorf("no rules: %v", err)
+	}
+}
+
+func TestComplianceReport(t *testing.T) {
+	rules, err := compliance.Load("../../../deploy/rules/khanhhoa.toml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	f := newFixture(t, rules)
+	v := as(f.tokens[opsaccounts.Viewer])
+	// This week (the tenant was made just now: no earlier week is owed).
+	r, err := f.client.ComplianceReport(v, &pb.ComplianceReportRequest{TenantId: "tenant-a"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(r.GetAssessments()) != 1 || r.GetAssessments()[0].GetTenantId() != "tenant-a" || r.GetAssessments()[0].GetWeek() != compliance.WeekOf(time.Now()).String() {
+		t.Errorf("report %v", r)
+	}
+	if _, err := f.client.ComplianceReport(v, &pb.ComplianceReportRequest{Week: "2026-W48", From: "2026-11-01"}); status.Code(err) != codes.InvalidArgument {
+		t.Errorf("week and from: %v", err)
+	}
+	if _, err := f.client.ComplianceReport(v, &pb.ComplianceReportRequest{TenantId: "nope"}); status.Code(err) != codes.NotFound {
+		t.Errorf("unknown tenant: %v", err)
+	}
+}

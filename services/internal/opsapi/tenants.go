@@ -1,0 +1,192 @@
+package opsapi
+
+import (
+	"context"
+	"time"
+
+	"google.golang.org/protobuf/types/known/timestamppb"
+
+	pb "github.com/portalhub/portalhub/proto/gen/portalhub/v1"
+	"github.com/portalhub/portalhub/services/internal/hubstore"
+)
+
+func dateOf(t *time.Time) string {
+	if t == nil {
+		return ""
+	}
+	return t.Format(time.DateOnly)
+}
+
+// tenantPB is a tenant as the API shows it.
+func tenantPB(t hubstore.Tenant) *pb.Tenant {
+	r := t.Registry
+	return &pb.Tenant{
+		Id: t.ID, Kind: t.Kind, NameVi: t.NameVI, NameEn: t.NameEN, NameRu: t.NameRU, HomeUrl: t.HomeURL,
+		Status: t.Status, CreatedAt: timestamppb.New(t.Created), ParentId: r.ParentID, Hosts: r.Hosts,
+		AddressVi: r.AddressVI, AddressEn: r.AddressEN, AddressRu: r.AddressRU, Phone: r.Phone, Fax: r.Fax,
+		Email: r.Email, Responsible: r.Responsible, Licence: r.Licence,
+		EstablishedOn: dateOf(r.EstablishedOn), DissolvedOn: dateOf(r.DissolvedOn),
+	}
+}
+
+// setters apply one field of a pb.Tenant to a hubstore.Tenant: the paths
+// UpdateTenant's mask may name, and all that AddTenant reads.
+var setters = map[string]func(dst *hubstore.Tenant, src *pb.Tenant) error{
+	"kind":        func(d *hubstore.Tenant, s *pb.Tenant) error { d.Kind = s.GetKind(); return nil },
+	"name_vi":     func(d *hubstore.Tenant, s *pb.Tenant) error { d.NameVI = s.GetNameVi(); return nil },
+	"name_en":     func(d *hubstore.Tenant, s *pb.Tenant) error { d.NameEN = s.GetNameEn(); return nil },
+	"name_ru":     func(d *hubstore.Tenant, s *pb.Tenant) error { d.NameRU = s.GetNameRu(); return nil },
+	"home_url":    func(d *hubstore.Tenant, s *pb.Tenant) error { d.HomeURL = s.GetHomeUrl(); return nil },
+	"parent_id":   func(d *hubstore.Tenant, s *pb.Tenant) error { d.ParentID = s.GetParentId(); return nil },
+	"hosts":       func(d *hubstore.Tenant, s *pb.Tenant) error { d.Hosts = s.GetHosts(); return nil },
+	"address_vi":  func(d *hubstore.Tenant, s *pb.Tenant) error { d.AddressVI = s.GetAddressVi(); return nil },
+	"address_en":  func(d *hubstore.Tenant, s *pb.Tenant) error { d.AddressEN = s.GetAddressEn(); return nil },
+	"address_ru":  func(d *hubstore.Tenant, s *pb.Tenant) error { d.AddressRU = s.GetAddressRu(); return nil },
+	"phone":       func(d *hubstore.Tenant, s *pb.Tenant) error { d.Phone = s.GetPhone(); return nil },
+	"fax":         func(d *hubstore.Tenant, s *pb.Tenant) error { d.Fax = s.GetFax(); return nil },
+	"email":       func(d *hubstore.Tenant, s *pb.Tenant) error { d.Email = s.GetEmail(); return nil },
+	"responsible": func(d *hubstore.Tenant, s *pb.Tenant) error { d.Responsible = s.GetResponsible(); return nil },
+	"licence":     func(d *hubstore.Tenant, s *pb.Tenant) error { d.Licence = s.GetLicence(); return nil },
+	"established_on": func(d *hubstore.Tenant, s *pb.Tenant) (err error) {
+		d.EstablishedOn, err = parseDate("tenant.established_on", s.GetEstablishedOn())
+		return err
+	},
+	"dissolved_on": func(d *hubstore.Tenant, s *pb.Tenant) (err error) {
+		d.DissolvedOn, err = parseDate("tenant.dissolved_on", s.GetDissolvedOn())
+		return err
+	},
+}
+
+func parseDate(field, s string) (*time.Time, error) {
+	if s == "" {
+		return nil, nil
+	}
+	t, err := time.Parse(time.DateOnly, s)
+	if err != nil {
+		return nil, invalid(field, field+": want YYYY-MM-DD", field+": ngày dạng YYYY-MM-DD.")
+	}
+	return &t, nil
+}
+
+// ListTenants lists every tenant.
+func (s *Server) ListTenants(ctx context.Context, _ *pb.ListTenantsRequest) (*pb.ListTenantsResponse, error) {
+	ts, err := s.store.ListTenants(ctx)
+	if err != nil {
+		return nil, s.fail(ctx, err)
+	}
+	out := &pb.ListTenantsResponse{Tenants: make([]*pb.Tenant, len(ts))}
+	for i, t := range ts {
+		out.Tenants[i] = tenantPB(t)
+	}
+	return out, nil
+}
+
+// GetTenant returns one tenant.
+func (s *Server) GetTenant(ctx context.Context, req *pb.GetTenantRequest) (*pb.GetTenantResponse, error) {
+	t, err := s.tenant(ctx, req.GetId())
+	if err != nil {
+		return nil, err
+	}
+	return &pb.GetTenantResponse{Tenant: t}, nil
+}
+
+func (s *Server) tenant(ctx context.Context, id string) (*pb.Tenant, error) {
+	if id == "" {
+		return nil, invalid("id", "id is required", "Thiếu mã đơn vị (id).")
+	}
+	t, err := s.store.Tenant(ctx, id)
+	if err != nil {
+		return nil, s.fail(ctx, err)
+	}
+	return tenantPB(t), nil
+}
+
+// AddTenant registers a tenant.
+func (s *Server) AddTenant(ctx context.Context, req *pb.AddTenantRequest) (*pb.AddTenantResponse, error) {
+	in := req.GetTenant()
+	if in.GetId() == "" || in.GetKind() == "" || in.GetNameVi() == "" {
+		return nil, invalid("tenant", "tenant.id, tenant.kind and tenant.name_vi are required",
+			"Cần mã đơn vị (id), loại (kind) và tên tiếng Việt (name_vi).")
+	}
+	t := hubstore.Tenant{ID: in.GetId()}
+	for _, set := range setters {
+		if err := set(&t, in); err != nil {
+			return nil, err
+		}
+	}
+	if err := s.store.AddTenant(ctx, caller(ctx).Account.Actor(), t); err != nil {
+		return nil, s.fail(ctx, err)
+	}
+	out, err := s.tenant(ctx, t.ID)
+	if err != nil {
+		return nil, err
+	}
+	return &pb.AddTenantResponse{Tenant: out}, nil
+}
+
+// UpdateTenant changes the fields the mask names.
+func (s *Server) UpdateTenant(ctx context.Context, req *pb.UpdateTenantRequest) (*pb.UpdateTenantResponse, error) {
+	in := req.GetTenant()
+	paths := req.GetUpdateMask().GetPaths()
+	if len(paths) == 0 {
+		return nil, invalid("update_mask", "update_mask names no field to change", "update_mask không nêu trường nào cần đổi.")
+	}
+	for _, p := range paths {
+		if setters[p] == nil {
+			return nil, invalid("update_mask", "update_mask: "+p+" cannot change (id, status and created_at never do through UpdateTenant)",
+				"update_mask: không đổi được trường "+p+".")
+		}
+	}
+	t, err := s.store.Tenant(ctx, in.GetId())
+	if err != nil {
+		return nil, s.fail(ctx, err)
+	}
+	for _, p := range paths {
+		if err := setters[p](&t, in); err != nil {
+			return nil, err
+		}
+	}
+	if err := s.store.UpdateTenant(ctx, caller(ctx).Account.Actor(), t); err != nil {
+		return nil, s.fail(ctx, err)
+	}
+	out, err := s.tenant(ctx, t.ID)
+	if err != nil {
+		return nil, err
+	}
+	return &pb.UpdateTenantResponse{Tenant: out}, nil
+}
+
+// SuspendTenant suspends a tenant.
+func (s *Server) SuspendTenant(ctx context.Context, req *pb.SuspendTenantRequest) (*pb.SuspendTenantResponse, error) {
+	t, err := s.setStatus(ctx, req.GetId(), hubstore.StatusSuspended)
+	if err != nil {
+		return nil, err
+	}
+	return &pb.SuspendTenantResponse{Tenant: t}, nil
+}
+
+// ResumeTenant makes a suspended tenant active.
+func (s *Server) ResumeTenant(ctx context.Context, req *pb.ResumeTenantRequest) (*pb.ResumeTenantResponse, error) {
+	t, err := s.setStatus(ctx, req.GetId(), hubstore.StatusActive)
+	if err != nil {
+		return nil, err
+	}
+	return &pb.ResumeTenantResponse{Tenant: t}, nil
+}
+
+// setStatus suspends or resumes; a retired tenant stays retired (retiring
+// is the lifecycle's, not a switch).
+func (s *Server) setStatus(ctx context.Context, id, status string) (*pb.Tenant, error) {
+	cur, err := s.tenant(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	if cur.Status == hubstore.StatusRetired {
+		return nil, invalid("id", "tenant "+id+" is retired; it cannot be suspended or resumed",
+			"Đơn vị "+id+" đã ngừng hoạt động; không thể tạm dừng hay tiếp tục.")
+	}
+	if err := s.store.SetTenantStatus(ctx, caller(ctx).Account.Actor(), id, status); err != nil {
+		return nil, s.fail(ctx, err)
+	}
+	return s.tenant(ctx, id)
+}
