@@ -26,6 +26,9 @@ import (
 // fed is the federation every test of this package drives.
 var fed *federation.Federation
 
+// binDir holds the binaries the federations of the tests run.
+var binDir string
+
 // tenants are the two sub-portals of the tests; the demo catalogue's
 // tenants run beside them (demoTenants) for the checks of every page type.
 var tenants = []federation.Tenant{
@@ -95,6 +98,7 @@ func run(m *testing.M) int {
 		return 1
 	}
 	defer fed.Stop()
+	binDir = bin
 	return m.Run()
 }
 

@@ -10,13 +10,19 @@ import (
 	"testing"
 	"time"
 
+	"github.com/portalhub/portalhub/services/internal/federation"
 	"github.com/portalhub/portalhub/services/testenv"
 )
 
 // subportalCall sends a JSON request to a sub-portal's API and decodes the answer.
 func subportalCall(t *testing.T, tenant, method, path string, body any, out any) int {
 	t.Helper()
-	sp := fed.SubPortals[tenant]
+	return callSubPortal(t, fed.SubPortals[tenant], method, path, body, out)
+}
+
+// callSubPortal is subportalCall for a sub-portal of any federation.
+func callSubPortal(t *testing.T, sp *federation.SubPortal, method, path string, body any, out any) int {
+	t.Helper()
 	var r io.Reader
 	if body != nil {
 		b, err := json.Marshal(body)

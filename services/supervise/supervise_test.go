@@ -3,6 +3,7 @@ package supervise
 import (
 	"bytes"
 	"context"
+	"fmt"
 	"net"
 	"os"
 	"path/filepath"
@@ -119,5 +120,62 @@ func TestStartWaitsForListensWithoutReadyFile(t *testing.T) {
 	_, err = Start(context.Background(), t.TempDir(), Spec{Name: "broken", Path: script(t, "exit 3\n"), Listens: map[string]string{"smtp": free}})
 	if err == nil || !strings.Contains(err.Error(), "exited before it was ready") {
 		t.Errorf("got %v, want an early-exit error", err)
+	}
+}
+
+// A kept child that dies is started again, told to listen where the first
+// one did (Rebind); Stop ends it for good.
+func TestKeepRestartsOnTheSameAddress(t *testing.T) {
+	bin := script(t, `addr=${CHILD_ADDR:-127.0.0.1:$$}
+printf '{"http":"%s"}' "$addr" > "$PORTALHUB_READY_FILE.tmp" && mv "$PORTALHUB_READY_FILE.tmp" "$PORTALHUB_READY_FILE"
+trap 'exit 0' TERM
+while true; do sleep 0.05; done
+`)
+	var mu sync.Mutex
+	var logged []string
+	r := Restart{Backoff: 10 * time.Millisecond, MaxBackoff: 50 * time.Millisecond, Steady: time.Minute,
+		Rebind: map[string]string{"http": "CHILD_ADDR"},
+		Logf: func(format string, args ...any) {
+			mu.Lock()
+			defer mu.Unlock()
+			logged = append(logged, fmt.Sprintf(format, args...))
+		}}
+	k, err := Keep(context.Background(), t.TempDir(), Spec{Name: "child", Path: bin}, r)
+	if err != nil {
+		t.Fatal(err)
+	}
+	first := k.Process()
+	addr := first.Addrs["http"]
+	for round := 1; round <= 3; round++ {
+		k.Process().Kill()
+		deadline := time.Now().Add(10 * time.Second)
+		for k.Restarts() < round {
+			if time.Now().After(deadline) {
+				t.Fatalf("round %d: not restarted; log %q", round, logged)
+			}
+			time.Sleep(10 * time.Millisecond)
+		}
+		p := k.Process()
+		if p == first || p.Addrs["http"] != addr {
+			t.Errorf("round %d: restarted child listens on %q, want %q", round, p.Addrs["http"], addr)
+		}
+	}
+	last := k.Process()
+	if err := k.Stop(5 * time.Second); err != nil {
+		t.Fatal(err)
+	}
+	select {
+	case <-last.Done():
+	default:
+		t.Error("Stop left the child running")
+	}
+	time.Sleep(100 * time.Millisecond)
+	if n := k.Restarts(); n != 3 {
+		t.Errorf("restarts after Stop: %d, want 3", n)
+	}
+	mu.Lock()
+	defer mu.Unlock()
+	if len(logged) != 6 || !strings.Contains(logged[0], "child exited") || !strings.Contains(logged[1], "restarted (restart 1)") {
+		t.Errorf("log %q, want an exit and a restart line per round", logged)
 	}
 }

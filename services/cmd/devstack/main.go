@@ -36,6 +36,7 @@ func main() {
 	set.String(&opts.GatewayAddr, "GATEWAY_ADDR", ":8080", "address of the public portal")
 	set.String(&opts.HubAddr, "AGGREGATOR_GRPC_ADDR", "127.0.0.1:9443", "address of the aggregator's gRPC IngestService")
 	set.String(&opts.HubOpsAddr, "AGGREGATOR_HTTP_ADDR", "127.0.0.1:9444", "address of the aggregator's health and metrics endpoints")
+	set.Bool(&opts.Restart, "DEVSTACK_RESTART", true, "restart a child that dies, with backoff, on the addresses it had (as systemd's Restart=always); false: stop everything when one dies")
 	set.String(&opts.Mailpit, "DEVSTACK_MAILPIT", "", "the Mailpit binary that receives the hub's mail (default: tools/mailpit beside this binary, as make run installs it; \"off\": none, mail stays queued)")
 	set.String(&catalogue, "DEVSTACK_CATALOGUE", "tenants/demo/tenants.json", "the demo tenants to run")
 	set.MustParse(os.Args[1:])
@@ -100,9 +101,9 @@ func run(opts federation.Options, catalogue string, out io.Writer) error {
 		fmt.Fprintln(out, "\nstopping...")
 		f.Stop()
 		return nil
-	case p := <-f.Exited():
+	case p := <-f.Exited(): // only with DEVSTACK_RESTART=false
 		f.Stop()
-		return fmt.Errorf("%s exited unexpectedly (%v); stopped everything", p.Spec.Name, p.Err())
+		return fmt.Errorf("%s exited unexpectedly (%v); stopped everything (DEVSTACK_RESTART=true restarts it instead)", p.Spec.Name, p.Err())
 	}
 }
 

@@ -86,6 +86,12 @@ type Options struct {
 	// aggregator's SMTP server (mailpit.go); empty starts none, and the
 	// hub's mail stays queued.
 	Mailpit string
+	// Restart keeps every long-lived child running, as systemd's
+	// Restart=always would: one that dies is started again with backoff on
+	// the addresses it had (supervise.Keep), and Exited reports nothing.
+	// make run sets it; the tests, which kill and restart children
+	// themselves, do not.
+	Restart bool
 	// Env is added to every child's environment.
 	Env []string
 	// Output receives the children's logs; nil discards them.
@@ -97,7 +103,8 @@ type Federation struct {
 	opts Options
 
 	cluster *pgcluster.Cluster
-	procs   []*supervise.Process
+	procs   []stopper
+	kept    map[string]*supervise.Kept // by Spec.Name, with Options.Restart
 	exited  chan *supervise.Process
 
 	// BaseURL is the PostgreSQL server; HubDatabaseURL the hub store.
@@ -192,8 +199,11 @@ func (f *Federation) up(ctx context.Context) error {
 		}
 	}
 	if f.NATSURL == "" {
+		// natsd reuses its previous port when free; the monitoring port is
+		// given by NATSD_HTTP so that a restart can be told it again.
 		p, err := f.start(ctx, supervise.Spec{Name: "natsd", Path: f.bin("natsd"),
-			Args: []string{"-store", filepath.Join(o.VarDir, "nats"), "-keys", f.NATSKeys, "-http", "127.0.0.1:0"}})
+			Args: []string{"-store", filepath.Join(o.VarDir, "nats"), "-keys", f.NATSKeys}, Env: []string{"NATSD_HTTP=127.0.0.1:0"}},
+			map[string]string{"http": "NATSD_HTTP"})
 		if err != nil {
 			return err
 		}
@@ -234,7 +244,7 @@ func (f *Federation) up(ctx context.Context) error {
 
 	gw, err := f.start(ctx, supervise.Spec{Name: "gateway", Path: f.bin("gateway"), Env: append([]string{
 		"DATABASE_URL=" + WithUser(hub, "portalhub_gateway"), "GATEWAY_ADDR=" + orDefault(o.GatewayAddr, "127.0.0.1:0"),
-	}, f.natsEnv(natsauth.Gateway)...)})
+	}, f.natsEnv(natsauth.Gateway)...)}, map[string]string{"http": "GATEWAY_ADDR"})
 	if err != nil {
 		return err
 	}
@@ -265,7 +275,8 @@ func (f *Federation) up(ctx context.Context) error {
 		if sp.APIToken, err = f.apiToken(ctx, sp); err != nil {
 			return err
 		}
-		p, err := f.start(ctx, supervise.Spec{Name: "subportal " + t.ID, Path: f.bin("subportal"), Args: []string{"serve"}, Env: sp.env})
+		p, err := f.start(ctx, supervise.Spec{Name: "subportal " + t.ID, Path: f.bin("subportal"), Args: []string{"serve"}, Env: sp.env},
+			map[string]string{"http": "SUBPORTAL_ADDR"})
 		if err != nil {
 			return err
 		}
@@ -322,7 +333,8 @@ func (f *Federation) StartAggregator(ctx context.Context, addr string) error {
 		"AGGREGATOR_TLS_DIR=" + filepath.Join(f.opts.VarDir, "tls"),
 		"AGGREGATOR_GRPC_ADDR=" + addr, "AGGREGATOR_HTTP_ADDR=" + orDefault(f.opts.HubOpsAddr, "127.0.0.1:0"),
 		"AGGREGATOR_OPS_ADDR=" + orDefault(f.opts.HubAdminAddr, "127.0.0.1:0"),
-	}, append(append(f.natsEnv(natsauth.Aggregator), f.mailEnv...), f.feedbackEnv...)...)})
+	}, append(append(f.natsEnv(natsauth.Aggregator), f.mailEnv...), f.feedbackEnv...)...)},
+		map[string]string{"grpc": "AGGREGATOR_GRPC_ADDR", "http": "AGGREGATOR_HTTP_ADDR", "ops": "AGGREGATOR_OPS_ADDR"})
 	if err != nil {
 		return err
 	}
@@ -339,11 +351,31 @@ func (f *Federation) natsEnv(r natsauth.Role) []string {
 	return []string{"NATS_URL=" + f.NATSURL, "NATS_NKEY_FILE=" + natsauth.SeedFile(f.NATSKeys, r)}
 }
 
-// start runs a long-lived child and reports its exit on Exited.
-func (f *Federation) start(ctx context.Context, spec supervise.Spec) (*supervise.Process, error) {
+// stopper is a child process, kept or not.
+type stopper interface{ Stop(time.Duration) error }
+
+// start runs a long-lived child and reports its exit on Exited; with
+// Options.Restart, it keeps it running instead, started again where
+// rebind's environment variables say it listened (see supervise.Restart).
+func (f *Federation) start(ctx context.Context, spec supervise.Spec, rebind map[string]string) (*supervise.Process, error) {
 	spec.Output = f.opts.Output
 	spec.Env = append(append([]string{}, f.opts.Env...), spec.Env...)
-	p, err := supervise.Start(ctx, filepath.Join(f.opts.VarDir, "run"), spec)
+	dir := filepath.Join(f.opts.VarDir, "run")
+	if f.opts.Restart {
+		r := supervise.DefaultRestart
+		r.Rebind, r.Logf = rebind, f.logf
+		k, err := supervise.Keep(ctx, dir, spec, r)
+		if err != nil {
+			return nil, err
+		}
+		f.procs = append(f.procs, k)
+		if f.kept == nil {
+			f.kept = map[string]*supervise.Kept{}
+		}
+		f.kept[spec.Name] = k
+		return k.Process(), nil
+	}
+	p, err := supervise.Start(ctx, dir, spec)
 	if err != nil {
 		return nil, err
 	}
@@ -357,6 +389,10 @@ func (f *Federation) start(ctx context.Context, spec supervise.Spec) (*supervise
 	}()
 	return p, nil
 }
+
+// Kept is the child named name ("gateway", "aggregator", "subportal
+// so-du-lich", ...) that Options.Restart keeps running; nil without it.
+func (f *Federation) Kept(name string) *supervise.Kept { return f.kept[name] }
 
 // Stop stops the children in reverse order, then the private PostgreSQL.
 func (f *Federation) Stop() {

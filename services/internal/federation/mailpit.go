@@ -32,7 +32,7 @@ func (f *Federation) startMailpit(ctx context.Context) error {
 	p, err := f.start(ctx, supervise.Spec{Name: "mailpit", Path: f.opts.Mailpit,
 		Args: []string{"--smtp", smtpAddr, "--listen", webAddr, "--database", filepath.Join(dir, "mailpit.db"),
 			"--disable-version-check"},
-		Listens: map[string]string{"smtp": smtpAddr, "http": webAddr}})
+		Listens: map[string]string{"smtp": smtpAddr, "http": webAddr}}, nil)
 	if err != nil {
 		return fmt.Errorf("start Mailpit: %w", err)
 	}
