@@ -232,6 +232,16 @@ func TestReindexOnline(t *testing.T) {
 	if got := count(t, s, `SELECT count(*) FROM pg_class WHERE relname LIKE 'search_docs_next%'`); got != 0 {
 		t.Errorf("%d leftovers of the rebuild", got)
 	}
+	// The rebuilt table compresses as migration 00023 set (lz4, where the
+	// server has it).
+	var got string
+	if err := s.pool.QueryRow(ctx, `SELECT string_agg(attname || ':' || attcompression::text, ' ' ORDER BY attname)
+		FROM pg_attribute WHERE attrelid = 'search_docs'::regclass AND attname IN ('body', 'head', 'exact', 'tsv')`).Scan(&got); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.pool.Exec(ctx, `CREATE TEMP TABLE lz4_probe (t text COMPRESSION lz4)`); err == nil && got != "body:l exact:l head:l tsv:l" {
+		t.Errorf("the rebuilt table's columns compress as %q, want lz4 (the server has it)", got)
+	}
 	// The reader role may read the new table, and pushes write into it.
 	if got := count(t, s, `SELECT count(*) FROM information_schema.role_table_grants
 		WHERE table_name = 'search_docs' AND grantee = 'portalhub_reader' AND privilege_type = 'SELECT'`); got != 1 {

@@ -71,7 +71,7 @@ func (s *Store) Reindex(ctx context.Context, progress ReindexProgress) error {
 		_, err := tx.Exec(ctx, `
 			LOCK TABLE search_docs IN SHARE MODE;
 			DROP TABLE IF EXISTS search_docs_next;
-			CREATE TABLE search_docs_next (LIKE search_docs INCLUDING DEFAULTS INCLUDING CONSTRAINTS);
+			CREATE TABLE search_docs_next (LIKE search_docs INCLUDING DEFAULTS INCLUDING CONSTRAINTS INCLUDING COMPRESSION);
 			ALTER TABLE search_docs_next ADD CONSTRAINT search_docs_next_pkey PRIMARY KEY (tenant_id, content_id, locale)`)
 		return err
 	})
