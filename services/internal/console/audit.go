@@ -100,7 +100,7 @@ func (s *Server) verifyAudit(c *gin.Context) error {
 		return err
 	}
 	d.Verified = &v
-	s.cfg.Log.Info().Str("account", current(c).Account.Username).Bool("intact", v.Intact()).Int64("entries", v.Entries).
+	s.cfg.Log.Info().Str("account", current(c).Account.Login).Bool("intact", v.Intact()).Int64("entries", v.Entries).
 		Msg("console: audit chain verified")
 	return s.show(c, status, "audit", s.newPage(c, s.loc(c).T("audit.title"), "audit", d))
 }

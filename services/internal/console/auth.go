@@ -1,77 +1,31 @@
 package console
 
 import (
-	"context"
-	"errors"
-	"fmt"
-	"time"
+	"github.com/gin-gonic/gin"
+
+	"github.com/portalhub/portalhub/services/opsaccounts"
 )
 
-// Role is an ops account's role. Each role may do what the ones below it
-// may: a viewer reads, an operator also acts on tenants' content (take down,
-// lift), an administrator also manages accounts and tenants.
-type Role int
+// roleError is an action the account's role does not allow: it names the
+// least role that does (opsaccounts' one table of who may do what).
+type roleError struct{ action opsaccounts.Action }
 
-// The roles, weakest first.
-const (
-	RoleViewer Role = iota + 1
-	RoleOperator
-	RoleAdministrator
-)
+func (e *roleError) Error() string { return "not allowed: " + string(e.action) }
 
-// String is the role's name as the ops accounts spell it.
-func (r Role) String() string {
-	switch r {
-	case RoleViewer:
-		return "viewer"
-	case RoleOperator:
-		return "operator"
-	case RoleAdministrator:
-		return "administrator"
+// need returns the catalogue id saying which role an action needs.
+func (e *roleError) need() string {
+	r, ok := opsaccounts.MinimumRole(e.action)
+	if !ok {
+		return "error.role.none"
 	}
-	return fmt.Sprintf("role(%d)", int(r))
+	return "error.role." + string(r)
 }
 
-// Account is the ops account a console request acts as.
-type Account struct {
-	ID       int64
-	Username string
-	Name     string // display name
-	Role     Role
+func current(c *gin.Context) *opsaccounts.Session {
+	v, _ := c.Get(ctxSession)
+	sess, _ := v.(*opsaccounts.Session)
+	return sess
 }
 
-// Session is a signed-in console session.
-type Session struct {
-	Account Account
-	// CSRF is the token every form of the session carries.
-	CSRF string
-}
-
-// Accounts is what the console needs of the ops accounts: logging in (with
-// the accounts' lockout), and server-side sessions named by an opaque token
-// the console keeps in its cookie.
-type Accounts interface {
-	// Login checks a username and password. A wrong pair is ErrBadLogin; an
-	// account locked after too many failures is a *LockedError.
-	Login(ctx context.Context, username, password string) (Account, error)
-	// StartSession starts a console session for acc and returns its token.
-	StartSession(ctx context.Context, acc Account, userAgent string) (token string, err error)
-	// Session returns the live session a token names; ErrNoSession when
-	// there is none (expired, ended, unknown).
-	Session(ctx context.Context, token string) (Session, error)
-	// EndSession ends the session a token names (logging out).
-	EndSession(ctx context.Context, token string) error
-}
-
-// Errors of Accounts.
-var (
-	ErrBadLogin  = errors.New("wrong username or password")
-	ErrNoSession = errors.New("no such session")
-)
-
-// LockedError is a login refused because the account is locked.
-type LockedError struct{ Until time.Time }
-
-func (e *LockedError) Error() string {
-	return "account locked until " + e.Until.UTC().Format(time.RFC3339)
-}
+// actor is the audit log's actor of a console action: the ops account.
+func actor(c *gin.Context) string { return current(c).Account.Actor() }

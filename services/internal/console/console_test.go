@@ -6,6 +6,8 @@ import (
 	"net/url"
 	"strings"
 	"testing"
+
+	"github.com/portalhub/portalhub/services/opsaccounts"
 )
 
 func TestLoginPageAndHeaders(t *testing.T) {
@@ -98,7 +100,7 @@ func TestLoginSessionCookieAndLogout(t *testing.T) {
 func TestLoginLockoutMessage(t *testing.T) {
 	f := newFixture(t)
 	b := f.browser()
-	for i := 0; i < fakeLockAfter; i++ {
+	for i := 0; i < opsaccounts.MaxFailures; i++ {
 		b.post("/dang-nhap", url.Values{"csrf_token": {b.csrf("/dang-nhap")}, "username": {"vanhanh"}, "password": {"sai-" + fmt.Sprint(i)}})
 	}
 	// Locked: even the right password is refused, with when to try again.

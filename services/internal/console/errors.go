@@ -19,11 +19,6 @@ var (
 	errBadInput  = errors.New("bad input")
 )
 
-// roleError is an action the account's role does not allow.
-type roleError struct{ need Role }
-
-func (e *roleError) Error() string { return "needs role " + e.need.String() }
-
 // fail renders the error page for err: what went wrong in the page's
 // language, and what to do; no internal detail.
 func (s *Server) fail(c *gin.Context, err error) {
@@ -31,7 +26,7 @@ func (s *Server) fail(c *gin.Context, err error) {
 	var role *roleError
 	switch {
 	case errors.As(err, &role):
-		status, msg = http.StatusForbidden, "error.role."+role.need.String()
+		status, msg = http.StatusForbidden, role.need()
 	case errors.Is(err, errCSRF):
 		status, msg = http.StatusForbidden, "error.csrf"
 	case errors.Is(err, errSignedOut):

@@ -2,15 +2,12 @@ package console
 
 import (
 	"context"
-	"crypto/rand"
-	"encoding/hex"
 	"fmt"
 	"net/http"
 	"net/http/cookiejar"
 	"net/http/httptest"
 	"net/url"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -24,81 +21,13 @@ import (
 	"github.com/portalhub/portalhub/services/hubschema"
 	"github.com/portalhub/portalhub/services/internal/compliance"
 	"github.com/portalhub/portalhub/services/internal/hubstore"
+	"github.com/portalhub/portalhub/services/opsaccounts"
 	"github.com/portalhub/portalhub/services/testenv"
 )
 
 func TestMain(m *testing.M) { testenv.Main(m) }
 
 const testPassword = "mat-khau-van-hanh-2026"
-
-// fakeAccounts is an in-memory Accounts: three accounts, one per role, that
-// lock after three wrong passwords.
-type fakeAccounts struct {
-	mu       sync.Mutex
-	accounts map[string]Account
-	failures map[string]int
-	sessions map[string]Session
-	now      func() time.Time
-}
-
-func newFakeAccounts(now func() time.Time) *fakeAccounts {
-	return &fakeAccounts{now: now, failures: map[string]int{}, sessions: map[string]Session{}, accounts: map[string]Account{
-		"xem":     {ID: 1, Username: "xem", Name: "Người xem", Role: RoleViewer},
-		"vanhanh": {ID: 2, Username: "vanhanh", Name: "Người vận hành", Role: RoleOperator},
-		"quantri": {ID: 3, Username: "quantri", Name: "Quản trị", Role: RoleAdministrator},
-	}}
-}
-
-const fakeLockAfter = 3
-
-func (f *fakeAccounts) Login(_ context.Context, username, password string) (Account, error) {
-	f.mu.Lock()
-	defer f.mu.Unlock()
-	if f.failures[username] >= fakeLockAfter {
-		return Account{}, &LockedError{Until: f.now().Add(15 * time.Minute)}
-	}
-	acc, ok := f.accounts[username]
-	if !ok || password != testPassword {
-		f.failures[username]++
-		return Account{}, ErrBadLogin
-	}
-	f.failures[username] = 0
-	return acc, nil
-}
-
-func token() string {
-	b := make([]byte, 16)
-	rand.Read(b)
-	return hex.EncodeToString(b)
-}
-
-func (f *fakeAccounts) StartSession(_ context.Context, acc Account, _ string) (string, error) {
-	f.mu.Lock()
-	defer f.mu.Unlock()
-	t := token()
-	f.sessions[t] = Session{Account: acc, CSRF: token()}
-	return t, nil
-}
-
-func (f *fakeAccounts) Session(_ context.Context, t string) (Session, error) {
-	f.mu.Lock()
-	defer f.mu.Unlock()
-	s, ok := f.sessions[t]
-	if !ok {
-		return Session{}, ErrNoSession
-	}
-	return s, nil
-}
-
-func (f *fakeAccounts) EndSession(_ context.Context, t string) error {
-	f.mu.Lock()
-	defer f.mu.Unlock()
-	if _, ok := f.sessions[t]; !ok {
-		return ErrNoSession
-	}
-	delete(f.sessions, t)
-	return nil
-}
 
 // testNow is the fixture's clock: Wednesday 2 December 2026, 10:00 GMT+7.
 var testNow = time.Date(2026, 12, 2, 10, 0, 0, 0, compliance.Zone)
@@ -144,7 +73,15 @@ func newFixture(t *testing.T) *fixture {
 		t.Fatal(err)
 	}
 	now := func() time.Time { return testNow }
-	cons, err := New(Config{Store: store, Accounts: newFakeAccounts(now), Rules: rules, Log: zerolog.Nop(), Now: now})
+	accounts := opsaccounts.New(store.Pool())
+	accounts.SetClock(now)
+	for login, role := range map[string]opsaccounts.Role{"xem": opsaccounts.Viewer, "vanhanh": opsaccounts.Operator,
+		"quantri": opsaccounts.Administrator} {
+		if _, err := accounts.Create(ctx, opsaccounts.NewAccount{Login: login, DisplayName: login, Role: role, Password: testPassword}, "test"); err != nil {
+			t.Fatalf("ops account %s: %v", login, err)
+		}
+	}
+	cons, err := New(Config{Store: store, Accounts: accounts, Rules: rules, Log: zerolog.Nop(), Now: now})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -54,9 +54,6 @@ func (s *Server) showItem(c *gin.Context, status int, d itemData) error {
 	return s.show(c, status, "item", s.newPage(c, title, "tenants", d))
 }
 
-// actor is the audit log's actor of a console action: the ops account.
-func actor(c *gin.Context) string { return "ops:" + current(c).Account.Username }
-
 // reasonOf reads a form's reason: required, at most maxReason characters.
 func reasonOf(c *gin.Context) (string, string) {
 	r := strings.TrimSpace(c.PostForm("reason"))
@@ -85,7 +82,7 @@ func (s *Server) takeDown(c *gin.Context) error {
 	if err := s.cfg.Store.TakeDown(c.Request.Context(), actor(c), tenant, id, reason); err != nil {
 		return err
 	}
-	s.cfg.Log.Info().Str("account", current(c).Account.Username).Str("tenant", tenant).Str("content_id", id).Msg("console: item taken down")
+	s.cfg.Log.Info().Str("account", current(c).Account.Login).Str("tenant", tenant).Str("content_id", id).Msg("console: item taken down")
 	c.Redirect(http.StatusSeeOther, itemPath(tenant, id)+"?done=takedown")
 	return nil
 }
@@ -101,7 +98,7 @@ func (s *Server) lift(c *gin.Context) error {
 	if err := s.cfg.Store.LiftTakedown(c.Request.Context(), actor(c), tenant, id, reason); err != nil {
 		return err
 	}
-	s.cfg.Log.Info().Str("account", current(c).Account.Username).Str("tenant", tenant).Str("content_id", id).Msg("console: takedown lifted")
+	s.cfg.Log.Info().Str("account", current(c).Account.Login).Str("tenant", tenant).Str("content_id", id).Msg("console: takedown lifted")
 	back := itemPath(tenant, id)
 	if c.PostForm("back") == "list" {
 		back = "/go-xuong"

@@ -27,6 +27,7 @@ import (
 	"github.com/portalhub/portalhub/services/internal/compliance"
 	"github.com/portalhub/portalhub/services/internal/hubstore"
 	"github.com/portalhub/portalhub/services/lifecycle"
+	"github.com/portalhub/portalhub/services/opsaccounts"
 	"github.com/portalhub/portalhub/services/render"
 )
 
@@ -38,8 +39,10 @@ var staticFS embed.FS
 
 // Config is what the console runs on.
 type Config struct {
-	Store    *hubstore.Store
-	Accounts Accounts
+	Store *hubstore.Store
+	// Accounts are the ops accounts: logins, lockout, console sessions,
+	// and the table of which role may take which action.
+	Accounts *opsaccounts.Store
 	// Rules are the deployment's Article 11 rules; nil: the compliance
 	// pages say that none are configured.
 	Rules *compliance.Rules
@@ -101,20 +104,20 @@ func (s *Server) routes() {
 	e.StaticFS("/static", http.FS(static))
 	e.GET("/dang-nhap", s.h(s.loginPage))
 	e.POST("/dang-nhap", s.h(s.login))
-	e.POST("/dang-xuat", s.need(RoleViewer), s.h(s.logout))
-	e.GET("/", s.need(RoleViewer), func(c *gin.Context) { c.Redirect(http.StatusSeeOther, "/don-vi") })
-	e.GET("/don-vi", s.need(RoleViewer), s.h(s.tenants))
-	e.GET("/don-vi/:tenant", s.need(RoleViewer), s.h(s.tenant))
-	e.GET("/don-vi/:tenant/noi-dung/:content", s.need(RoleViewer), s.h(s.item))
-	e.POST("/don-vi/:tenant/noi-dung/:content/go-xuong", s.need(RoleOperator), s.h(s.takeDown))
-	e.POST("/don-vi/:tenant/noi-dung/:content/go-bo", s.need(RoleOperator), s.h(s.lift))
-	e.GET("/go-xuong", s.need(RoleViewer), s.h(s.takedowns))
-	e.GET("/bi-tu-choi", s.need(RoleViewer), s.h(s.refusals))
-	e.GET("/nhat-ky", s.need(RoleViewer), s.h(s.audit))
-	e.POST("/nhat-ky/kiem-tra", s.need(RoleViewer), s.h(s.verifyAudit))
-	e.GET("/tuan-thu", s.need(RoleViewer), s.h(s.compliance))
-	e.GET("/hoat-dong", s.need(RoleViewer), s.h(s.activity))
-	e.GET("/hang-doi", s.need(RoleViewer), s.h(s.backlog))
+	e.POST("/dang-xuat", s.need(""), s.h(s.logout))
+	e.GET("/", s.need(""), func(c *gin.Context) { c.Redirect(http.StatusSeeOther, "/don-vi") })
+	e.GET("/don-vi", s.need(opsaccounts.TenantsView), s.h(s.tenants))
+	e.GET("/don-vi/:tenant", s.need(opsaccounts.TenantsView), s.h(s.tenant))
+	e.GET("/don-vi/:tenant/noi-dung/:content", s.need(opsaccounts.ItemsView), s.h(s.item))
+	e.POST("/don-vi/:tenant/noi-dung/:content/go-xuong", s.need(opsaccounts.ItemsTakedown), s.h(s.takeDown))
+	e.POST("/don-vi/:tenant/noi-dung/:content/go-bo", s.need(opsaccounts.ItemsTakedown), s.h(s.lift))
+	e.GET("/go-xuong", s.need(opsaccounts.ItemsView), s.h(s.takedowns))
+	e.GET("/bi-tu-choi", s.need(opsaccounts.ItemsView), s.h(s.refusals))
+	e.GET("/nhat-ky", s.need(opsaccounts.AuditView), s.h(s.audit))
+	e.POST("/nhat-ky/kiem-tra", s.need(opsaccounts.AuditView), s.h(s.verifyAudit))
+	e.GET("/tuan-thu", s.need(opsaccounts.ComplianceView), s.h(s.compliance))
+	e.GET("/hoat-dong", s.need(opsaccounts.StatsView), s.h(s.activity))
+	e.GET("/hang-doi", s.need(opsaccounts.TenantsView), s.h(s.backlog))
 	e.NoRoute(s.h(func(c *gin.Context) error { return errNotFound }))
 	e.NoMethod(s.h(func(c *gin.Context) error { return errMethod }))
 	s.engine = e
@@ -183,15 +186,10 @@ func (s *Server) language(c *gin.Context) string {
 
 func (s *Server) loc(c *gin.Context) *Localizer { return s.cat.For(c.GetString(ctxLang)) }
 
-func current(c *gin.Context) *Session {
-	v, _ := c.Get(ctxSession)
-	sess, _ := v.(*Session)
-	return sess
-}
-
-// need lets a request through only with a session whose role is at least
-// r, and checks the CSRF token of every POST.
-func (s *Server) need(r Role) gin.HandlerFunc {
+// need lets a request through only with a session whose role may take
+// action (opsaccounts.Allows; "" for any signed-in account), and checks the
+// CSRF token of every POST.
+func (s *Server) need(action opsaccounts.Action) gin.HandlerFunc {
 	return func(c *gin.Context) {
 		sess := current(c)
 		if sess == nil {
@@ -208,10 +206,10 @@ func (s *Server) need(r Role) gin.HandlerFunc {
 			c.Abort()
 			return
 		}
-		if sess.Account.Role < r {
-			s.cfg.Log.Warn().Str("account", sess.Account.Username).Str("role", sess.Account.Role.String()).
-				Str("needs", r.String()).Str("path", c.Request.URL.Path).Msg("console action refused to role")
-			s.fail(c, &roleError{need: r})
+		if action != "" && !opsaccounts.Allows(sess.Account.Role, action) {
+			s.cfg.Log.Warn().Str("account", sess.Account.Login).Str("role", string(sess.Account.Role)).
+				Str("action", string(action)).Str("path", c.Request.URL.Path).Msg("console action refused to role")
+			s.fail(c, &roleError{action: action})
 			c.Abort()
 			return
 		}
@@ -236,7 +234,7 @@ type page struct {
 	L       *Localizer
 	Title   string
 	Nav     string // the navigation entry of the page
-	Session *Session
+	Session *opsaccounts.Session
 	CSRF    string
 	// Langs link the page in each other language.
 	Langs []langLink
@@ -247,19 +245,10 @@ type page struct {
 
 type langLink struct{ Lang, Name, URL string }
 
-// Can reports whether the page's account has role r (forms are shown only
-// to those who may send them).
-func (p page) Can(r string) bool {
-	if p.Session == nil {
-		return false
-	}
-	switch r {
-	case "operator":
-		return p.Session.Account.Role >= RoleOperator
-	case "administrator":
-		return p.Session.Account.Role >= RoleAdministrator
-	}
-	return true
+// Can reports whether the page's account may take action (forms are
+// shown only to those who may send them).
+func (p page) Can(action string) bool {
+	return p.Session != nil && opsaccounts.Allows(p.Session.Account.Role, opsaccounts.Action(action))
 }
 
 func (s *Server) newPage(c *gin.Context, title, nav string, d any) page {

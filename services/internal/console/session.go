@@ -12,6 +12,8 @@ import (
 	"strings"
 
 	"github.com/gin-gonic/gin"
+
+	"github.com/portalhub/portalhub/services/opsaccounts"
 )
 
 // Cookies of the console. The session cookie holds the session's opaque
@@ -42,13 +44,13 @@ func setCookie(c *gin.Context, name, value string, maxAge int) {
 
 // session reads the request's session; nil without one. A cookie naming no
 // session is cleared.
-func (s *Server) session(c *gin.Context) (*Session, error) {
+func (s *Server) session(c *gin.Context) (*opsaccounts.Session, error) {
 	token, err := c.Cookie(sessionCookie)
 	if err != nil || token == "" {
 		return nil, nil
 	}
-	sess, err := s.cfg.Accounts.Session(c.Request.Context(), token)
-	if errors.Is(err, ErrNoSession) {
+	sess, err := s.cfg.Accounts.SessionByToken(c.Request.Context(), token, opsaccounts.Console)
+	if errors.Is(err, opsaccounts.ErrNotFound) {
 		setCookie(c, sessionCookie, "", -1)
 		return nil, nil
 	}
@@ -81,8 +83,8 @@ func equal(a, b string) bool {
 }
 
 // validCSRF checks a signed-in POST: same origin and the session's token.
-func (s *Server) validCSRF(c *gin.Context, sess *Session) bool {
-	return sameOrigin(c.Request) && equal(c.PostForm(csrfField), sess.CSRF)
+func (s *Server) validCSRF(c *gin.Context, sess *opsaccounts.Session) bool {
+	return sameOrigin(c.Request) && sess.CheckCSRF(c.PostForm(csrfField))
 }
 
 // anonToken returns the login form's CSRF token: HMAC of the nonce in the
@@ -154,38 +156,46 @@ func (s *Server) login(c *gin.Context) error {
 		d.Error = "login.empty"
 		return s.showLogin(c, http.StatusBadRequest, d)
 	}
-	acc, err := s.cfg.Accounts.Login(c.Request.Context(), d.Username, password)
-	var locked *LockedError
+	acc, err := s.cfg.Accounts.Authenticate(c.Request.Context(), d.Username, password)
+	var refusal *opsaccounts.Error
 	switch {
-	case errors.As(err, &locked):
-		d.Error, d.ErrorArg = "login.locked", s.loc(c).Time(locked.Until)
+	case errors.Is(err, opsaccounts.ErrLocked) && errors.As(err, &refusal):
+		d.Error, d.ErrorArg = "login.locked", s.loc(c).Time(refusal.Until)
 		return s.showLogin(c, http.StatusForbidden, d)
-	case errors.Is(err, ErrBadLogin):
+	case errors.Is(err, opsaccounts.ErrBadCredentials):
+		s.cfg.Log.Info().Msg("console: failed login") // the login typed is not logged: it may be a password
 		d.Error = "login.bad"
 		return s.showLogin(c, http.StatusUnauthorized, d)
+	case errors.Is(err, opsaccounts.ErrDisabled):
+		d.Error = "login.disabled"
+		return s.showLogin(c, http.StatusForbidden, d)
+	case errors.Is(err, opsaccounts.ErrBusy):
+		c.Header("Retry-After", "5")
+		d.Error = "login.busy"
+		return s.showLogin(c, http.StatusServiceUnavailable, d)
 	case err != nil:
 		return err
 	}
 	if old, err := c.Cookie(sessionCookie); err == nil && old != "" {
 		// A session id never survives a login.
-		if err := s.cfg.Accounts.EndSession(c.Request.Context(), old); err != nil && !errors.Is(err, ErrNoSession) {
+		if err := s.cfg.Accounts.Revoke(c.Request.Context(), old); err != nil && !errors.Is(err, opsaccounts.ErrNotFound) {
 			return err
 		}
 	}
-	token, err := s.cfg.Accounts.StartSession(c.Request.Context(), acc, c.Request.UserAgent())
+	_, token, err := s.cfg.Accounts.StartSession(c.Request.Context(), acc, opsaccounts.Console)
 	if err != nil {
 		return err
 	}
 	setCookie(c, sessionCookie, token, 0)
 	setCookie(c, csrfCookie, "", -1)
-	s.cfg.Log.Info().Str("account", acc.Username).Str("role", acc.Role.String()).Msg("console login")
+	s.cfg.Log.Info().Str("account", acc.Login).Str("role", string(acc.Role)).Msg("console login")
 	c.Redirect(http.StatusSeeOther, d.Next)
 	return nil
 }
 
 func (s *Server) logout(c *gin.Context) error {
 	if token, err := c.Cookie(sessionCookie); err == nil && token != "" {
-		if err := s.cfg.Accounts.EndSession(c.Request.Context(), token); err != nil && !errors.Is(err, ErrNoSession) {
+		if err := s.cfg.Accounts.Revoke(c.Request.Context(), token); err != nil && !errors.Is(err, opsaccounts.ErrNotFound) {
 			return err
 		}
 	}
