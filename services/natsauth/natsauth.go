@@ -76,8 +76,12 @@ func (r Role) Permissions() Permissions {
 	switch r {
 	case Aggregator:
 		return Permissions{
-			// Its events, and the streams' configuration, checked at start. JetStream acknowledges a publish on the reply inbox.
-			Publish:   []string{"hub.>", jsAPI + "STREAM.INFO." + events.ContentStream, jsAPI + "STREAM.INFO." + events.InboxStream},
+			// Its events, and the streams' configuration, checked at start;
+			// the streams' consumers and their backlog, which the ops
+			// console shows (a listing: no consumer can be changed).
+			// JetStream acknowledges a publish on the reply inbox.
+			Publish: []string{"hub.>", jsAPI + "STREAM.INFO." + events.ContentStream, jsAPI + "STREAM.INFO." + events.InboxStream,
+				jsAPI + "CONSUMER.LIST." + events.ContentStream, jsAPI + "CONSUMER.LIST." + events.InboxStream},
 			Subscribe: inbox,
 		}
 	case Gateway:

@@ -61,6 +61,7 @@ type settings struct {
 	Reflection      bool
 	ComplianceRules string
 	ComplianceEvery time.Duration
+	Console         consoleSettings
 	Mail            mailSettings
 	Feedback        feedbackSettings
 }
@@ -89,6 +90,7 @@ func main() {
 	set.Int(&s.UploadMemoryMiB, "AGGREGATOR_UPLOAD_MEMORY_MB", 128, "MiB the uploads in progress may hold, reserved as their bytes arrive")
 	set.String(&s.ComplianceRules, "HUB_COMPLIANCE_RULES", "", "the deployment's Article 11 rules file (deploy/rules/*.toml); empty: no compliance alerts")
 	set.Duration(&s.ComplianceEvery, "HUB_COMPLIANCE_EVERY", compliance.DefaultEvery, "how often to look for tenants behind their Article 11 updates and announce them on hub.compliance.<tenant>")
+	declareConsoleSettings(set, &s.Console)
 	lifecycle.DeclareHTTPTimeouts(set, &s.HTTP)
 	declareMailSettings(set, &s.Mail)
 	declareFeedbackSettings(set, &s.Feedback)
@@ -182,7 +184,8 @@ func run(ctx context.Context, s settings, log zerolog.Logger) error {
 	if watch != nil {
 		rules = watch.Rules
 	}
-	opsSrv := opsapi.NewGRPCServer(opsapi.New(opsapi.Config{Store: store, Accounts: opsaccounts.New(store.Pool()), Rules: rules, Log: log}),
+	accounts := opsaccounts.New(store.Pool())
+	opsSrv := opsapi.NewGRPCServer(opsapi.New(opsapi.Config{Store: store, Accounts: accounts, Rules: rules, Log: log}),
 		tlsCfg, ingest.RecoverUnary(log))
 	opsLn, err := net.Listen("tcp", s.OpsAddr)
 	if err != nil {
@@ -199,14 +202,25 @@ func run(ctx context.Context, s settings, log zerolog.Logger) error {
 		srv.Stop()
 		return fmt.Errorf("ops listener: %w", err)
 	}
-	ingest.SetServing(hs, true)
-	go watchHealth(ctx, hs, log, 5*time.Second, dbUp, natsUp)
-
-	if err := lifecycle.WriteReadyFile(s.ReadyFile, map[string]string{"grpc": grpcAddr, "ops": opsAddr, "http": httpAddr}); err != nil {
+	// One ops accounts store per process (it bounds the memory password
+	// hashing takes): the OpsService's and the console's.
+	consoleAddr, err := startConsole(ctx, s, store, accounts, js, rules, log)
+	if err != nil {
 		srv.Stop()
 		return err
 	}
-	log.Info().Str("grpc", grpcAddr).Str("ops", opsAddr).Str("http", httpAddr).Msg("aggregator ready")
+	ingest.SetServing(hs, true)
+	go watchHealth(ctx, hs, log, 5*time.Second, dbUp, natsUp)
+
+	ready := map[string]string{"grpc": grpcAddr, "ops": opsAddr, "http": httpAddr}
+	if consoleAddr != "" {
+		ready["console"] = consoleAddr
+	}
+	if err := lifecycle.WriteReadyFile(s.ReadyFile, ready); err != nil {
+		srv.Stop()
+		return err
+	}
+	log.Info().Str("grpc", grpcAddr).Str("ops", opsAddr).Str("http", httpAddr).Str("console", consoleAddr).Msg("aggregator ready")
 
 	select {
 	case <-ctx.Done():

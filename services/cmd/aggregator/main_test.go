@@ -48,6 +48,7 @@ func TestAggregator(t *testing.T) {
 		TLSDir:          filepath.Join(dir, "tls"),
 		ReadyFile:       filepath.Join(dir, "ready.json"),
 		ShutdownTimeout: 5 * time.Second, StartTimeout: 30 * time.Second,
+		Console: consoleSettings{Addr: "127.0.0.1:0"},
 	}
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan error, 1)
@@ -144,6 +145,7 @@ func TestAggregator(t *testing.T) {
 		}
 		return nil
 	})
+	checkConsole(t, addrs["console"], store, js)
 }
 
 // checkOpsListener: the OpsService answers on its own TLS listener, not on

@@ -3,7 +3,9 @@ package console
 import (
 	"context"
 	"errors"
+	"fmt"
 	"net/http"
+	"strings"
 	"time"
 
 	"github.com/gin-gonic/gin"
@@ -15,6 +17,7 @@ import (
 // Consumer is what the backlog page shows of a JetStream consumer of the
 // content stream.
 type Consumer struct {
+	Stream        string
 	Name          string
 	Filter        string
 	Pending       uint64 // messages not yet delivered
@@ -23,37 +26,43 @@ type Consumer struct {
 	LastDelivered *time.Time
 }
 
-// ConsumerLister lists the content stream's consumers and their backlog.
+// ConsumerLister lists the hub streams' consumers and their backlog.
 type ConsumerLister interface {
 	Consumers(ctx context.Context) ([]Consumer, error)
 }
 
-// JetStreamConsumers lists the consumers of the content stream through js
-// (the aggregator's user may read the stream's and its consumers' state).
+// JetStreamConsumers lists the consumers of the content stream (the
+// gateways') and of the inbox stream (each sub-portal's) through js: the
+// aggregator's NATS user may list them.
 func JetStreamConsumers(js jetstream.JetStream) ConsumerLister { return jsConsumers{js} }
 
 type jsConsumers struct{ js jetstream.JetStream }
 
 func (j jsConsumers) Consumers(ctx context.Context) ([]Consumer, error) {
-	st, err := j.js.Stream(ctx, events.ContentStream)
-	if err != nil {
-		return nil, err
-	}
 	var out []Consumer
-	l := st.ListConsumers(ctx)
-	for ci := range l.Info() {
-		c := Consumer{Name: ci.Name, Filter: ci.Config.FilterSubject, Pending: ci.NumPending, AckPending: ci.NumAckPending,
-			Redelivered: ci.NumRedelivered}
-		if ci.Delivered.Last != nil {
-			t := *ci.Delivered.Last
-			c.LastDelivered = &t
+	for _, name := range []string{events.ContentStream, events.InboxStream} {
+		st, err := j.js.Stream(ctx, name)
+		if err != nil {
+			return nil, fmt.Errorf("stream %s: %w", name, err)
 		}
-		if c.Filter == "" && len(ci.Config.FilterSubjects) > 0 {
-			c.Filter = ci.Config.FilterSubjects[0]
+		l := st.ListConsumers(ctx)
+		for ci := range l.Info() {
+			c := Consumer{Stream: name, Name: ci.Name, Filter: ci.Config.FilterSubject, Pending: ci.NumPending,
+				AckPending: ci.NumAckPending, Redelivered: ci.NumRedelivered}
+			if ci.Delivered.Last != nil {
+				t := *ci.Delivered.Last
+				c.LastDelivered = &t
+			}
+			if c.Filter == "" && len(ci.Config.FilterSubjects) > 0 {
+				c.Filter = strings.Join(ci.Config.FilterSubjects, " ")
+			}
+			out = append(out, c)
 		}
-		out = append(out, c)
+		if err := l.Err(); err != nil {
+			return nil, fmt.Errorf("consumers of %s: %w", name, err)
+		}
 	}
-	return out, l.Err()
+	return out, nil
 }
 
 // OutboxState is the hub outbox's backlog.

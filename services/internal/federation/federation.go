@@ -77,9 +77,10 @@ type Options struct {
 	// under VarDir/nats/keys.
 	NATSKeys string
 	// Addresses; port 0 picks one. HubAdminAddr is the aggregator's
-	// OpsService (AGGREGATOR_OPS_ADDR).
-	GatewayAddr, HubAddr, HubOpsAddr, HubAdminAddr string
-	Tenants                                        []Tenant
+	// OpsService (AGGREGATOR_OPS_ADDR), ConsoleAddr its ops console
+	// (AGGREGATOR_CONSOLE_ADDR).
+	GatewayAddr, HubAddr, HubOpsAddr, HubAdminAddr, ConsoleAddr string
+	Tenants                                                     []Tenant
 	// SeedDemo seeds each tenant with its demo content before it serves.
 	SeedDemo bool
 	// Mailpit is the path of the Mailpit binary to start as the
@@ -121,6 +122,8 @@ type Federation struct {
 	// HubAddr, HubOpsAddr and HubAdminAddr are the aggregator's bound
 	// addresses (IngestService, health and metrics, OpsService).
 	HubAddr, HubOpsAddr, HubAdminAddr string
+	// Console is the ops console's base URL, e.g. http://127.0.0.1:9446.
+	Console string
 	// DemoPassword is the password of every demo account (SeedDemo).
 	DemoPassword string
 	// MailpitURL is Mailpit's web interface, empty when none runs.
@@ -225,6 +228,9 @@ func (f *Federation) up(ctx context.Context) error {
 	}
 	if o.SeedDemo || anyDemo(o.Tenants) {
 		if f.DemoPassword, err = demoPassword(filepath.Join(o.VarDir, "credentials", "demo-password")); err != nil {
+			return err
+		}
+		if err := demoOpsAccounts(ctx, hub, f.DemoPassword); err != nil {
 			return err
 		}
 	}
@@ -333,8 +339,10 @@ func (f *Federation) StartAggregator(ctx context.Context, addr string) error {
 		"AGGREGATOR_TLS_DIR=" + filepath.Join(f.opts.VarDir, "tls"),
 		"AGGREGATOR_GRPC_ADDR=" + addr, "AGGREGATOR_HTTP_ADDR=" + orDefault(f.opts.HubOpsAddr, "127.0.0.1:0"),
 		"AGGREGATOR_OPS_ADDR=" + orDefault(f.opts.HubAdminAddr, "127.0.0.1:0"),
+		"AGGREGATOR_CONSOLE_ADDR=" + orDefault(f.opts.ConsoleAddr, "127.0.0.1:0"),
 	}, append(append(f.natsEnv(natsauth.Aggregator), f.mailEnv...), f.feedbackEnv...)...)},
-		map[string]string{"grpc": "AGGREGATOR_GRPC_ADDR", "http": "AGGREGATOR_HTTP_ADDR", "ops": "AGGREGATOR_OPS_ADDR"})
+		map[string]string{"grpc": "AGGREGATOR_GRPC_ADDR", "http": "AGGREGATOR_HTTP_ADDR", "ops": "AGGREGATOR_OPS_ADDR",
+			"console": "AGGREGATOR_CONSOLE_ADDR"})
 	if err != nil {
 		return err
 	}
@@ -342,6 +350,7 @@ func (f *Federation) StartAggregator(ctx context.Context, addr string) error {
 	f.HubAddr = p.Addrs["grpc"]
 	f.HubOpsAddr = p.Addrs["http"]
 	f.HubAdminAddr = p.Addrs["ops"]
+	f.Console = "http://" + p.Addrs["console"]
 	return nil
 }
 

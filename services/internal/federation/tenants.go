@@ -11,7 +11,10 @@ import (
 	"strings"
 	"time"
 
+	"github.com/jackc/pgx/v5/pgxpool"
+
 	"github.com/portalhub/portalhub/services/internal/hubstore"
+	"github.com/portalhub/portalhub/services/opsaccounts"
 )
 
 type credentials struct {
@@ -93,6 +96,34 @@ func writeSecret(path, value string) error {
 
 // demoPassword returns the demo accounts' password, made once and kept in
 // path (mode 0600): easy to type, and not the same on two machines.
+// DemoOpsAccounts are the ops accounts of the demo (the console and
+// hubctl login), each with the demo password, by login.
+var DemoOpsAccounts = map[string]opsaccounts.Role{
+	"xem": opsaccounts.Viewer, "vanhanh": opsaccounts.Operator, "quantri": opsaccounts.Administrator,
+}
+
+// demoOpsAccounts creates the demo's ops accounts that do not exist yet.
+func demoOpsAccounts(ctx context.Context, hubURL, password string) error {
+	pool, err := pgxpool.New(ctx, hubURL)
+	if err != nil {
+		return err
+	}
+	defer pool.Close()
+	accounts := opsaccounts.New(pool)
+	for login, role := range DemoOpsAccounts {
+		if _, err := accounts.ByLogin(ctx, login); err == nil {
+			continue
+		} else if !errors.Is(err, opsaccounts.ErrNotFound) {
+			return fmt.Errorf("demo ops account %s: %w", login, err)
+		}
+		if _, err := accounts.Create(ctx, opsaccounts.NewAccount{Login: login, DisplayName: "Demo " + string(role), Role: role,
+			Password: password}, "devstack"); err != nil {
+			return fmt.Errorf("demo ops account %s: %w", login, err)
+		}
+	}
+	return nil
+}
+
 func demoPassword(path string) (string, error) {
 	if b, err := os.ReadFile(path); err == nil && len(strings.TrimSpace(string(b))) >= 12 {
 		return strings.TrimSpace(string(b)), nil

@@ -1,0 +1,49 @@
+package main
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/nats-io/nats.go/jetstream"
+	"github.com/rs/zerolog"
+
+	"github.com/portalhub/portalhub/services/config"
+	"github.com/portalhub/portalhub/services/internal/compliance"
+	"github.com/portalhub/portalhub/services/internal/console"
+	"github.com/portalhub/portalhub/services/internal/hubstore"
+	"github.com/portalhub/portalhub/services/lifecycle"
+	"github.com/portalhub/portalhub/services/opsaccounts"
+)
+
+// consoleSettings configure the ops console's listener.
+type consoleSettings struct {
+	Addr string
+	Dev  bool
+}
+
+func declareConsoleSettings(set *config.Set, s *consoleSettings) {
+	set.String(&s.Addr, "AGGREGATOR_CONSOLE_ADDR", "127.0.0.1:9446",
+		"listen address of the ops console (HTTP; put it behind TLS: its cookie is Secure when the proxy sends X-Forwarded-Proto: https); empty: no console")
+	set.Bool(&s.Dev, "AGGREGATOR_CONSOLE_DEV", false, "re-read the console's templates on every request (development)")
+}
+
+// startConsole serves the ops console on its own listener until ctx ends;
+// "" when it is off. rules may be nil (no compliance rules file).
+func startConsole(ctx context.Context, s settings, store *hubstore.Store, accounts *opsaccounts.Store, js jetstream.JetStream,
+	rules *compliance.Rules, log zerolog.Logger) (string, error) {
+	if s.Console.Addr == "" {
+		log.Info().Msg("AGGREGATOR_CONSOLE_ADDR is empty: no ops console")
+		return "", nil
+	}
+	cons, err := console.New(console.Config{Store: store, Accounts: accounts, Rules: rules,
+		Consumers: console.JetStreamConsumers(js), Log: log.With().Str("server", "console").Logger(), Dev: s.Console.Dev})
+	if err != nil {
+		return "", err
+	}
+	addr, err := lifecycle.Serve(ctx, log, "console", s.Console.Addr, cons.Handler(), s.HTTP)
+	if err != nil {
+		return "", fmt.Errorf("console listener on %s: %w", s.Console.Addr, err)
+	}
+	log.Info().Str("server", "console").Str("addr", addr).Msg("listening")
+	return addr, nil
+}
