@@ -37,6 +37,7 @@ func main() {
 	set.String(&opts.HubAddr, "AGGREGATOR_GRPC_ADDR", "127.0.0.1:9443", "address of the aggregator's gRPC IngestService")
 	set.String(&opts.HubOpsAddr, "AGGREGATOR_HTTP_ADDR", "127.0.0.1:9444", "address of the aggregator's health and metrics endpoints")
 	set.Bool(&opts.Restart, "DEVSTACK_RESTART", true, "restart a child that dies, with backoff, on the addresses it had (as systemd's Restart=always); false: stop everything when one dies")
+	set.String(&opts.HubAdminAddr, "AGGREGATOR_OPS_ADDR", "127.0.0.1:9445", "address of the aggregator's admin API (OpsService), which hubctl login and the tenant, credential, compliance and audit commands use")
 	set.String(&opts.ConsoleAddr, "AGGREGATOR_CONSOLE_ADDR", "127.0.0.1:9446", "address of the ops console")
 	set.String(&opts.Mailpit, "DEVSTACK_MAILPIT", "", "the Mailpit binary that receives the hub's mail (default: tools/mailpit beside this binary, as make run installs it; \"off\": none, mail stays queued)")
 	set.String(&catalogue, "DEVSTACK_CATALOGUE", "tenants/demo/tenants.json", "the demo tenants to run")
@@ -120,6 +121,8 @@ func printURLs(w io.Writer, f *federation.Federation, opts federation.Options) {
 	fmt.Fprintf(w, "    tacgia (author)   bientap (editor)   duyet (approver)   quantri (administrator)\n")
 	fmt.Fprintf(w, "\n  Ops console            %s/   (log in as vanhanh (operator), xem (viewer) or quantri (administrator), password %s)\n",
 		f.Console, f.DemoPassword)
+	fmt.Fprintf(w, "  hubctl (admin API)     export HUBCTL_ADDR=%s HUBCTL_CA=%s\n", f.HubAdminAddr, f.CAFile)
+	fmt.Fprintf(w, "                         bin/hubctl login --login quantri   (password %s), then bin/hubctl tenants list\n", f.DemoPassword)
 	fmt.Fprintf(w, "  Hub gRPC (TLS)         %s   CA %s\n", f.HubAddr, f.CAFile)
 	fmt.Fprintf(w, "  Hub health, metrics    http://%s/readyz   http://%s/metrics\n", f.HubOpsAddr, f.HubOpsAddr)
 	if f.MailpitURL != "" {

@@ -8,8 +8,10 @@ import (
 	"fmt"
 	"strings"
 	"text/tabwriter"
+	"time"
 	"unicode"
 
+	pb "github.com/portalhub/portalhub/proto/gen/portalhub/v1"
 	"github.com/portalhub/portalhub/services/internal/hubstore"
 )
 
@@ -37,51 +39,54 @@ func verifyAudit(fs *flag.FlagSet) action {
 	head := fs.String("head", "", "a head exported earlier (SEQ:HASH, or a line of the export file): prove the log still extends it")
 	asJSON := fs.Bool("json", false, "write the result as JSON")
 	return func(ctx context.Context, s *session) error {
-		var extends *hubstore.AuditHead
 		if *head != "" {
-			h, err := hubstore.ParseAuditHead(*head)
-			if err != nil {
+			if _, err := hubstore.ParseAuditHead(*head); err != nil {
 				return usageError{err}
 			}
-			extends = &h
 		}
-		v, err := s.store.VerifyAudit(ctx, extends)
+		v, err := s.ops.AuditVerify(ctx, &pb.AuditVerifyRequest{Head: *head})
 		if err != nil {
 			return err
 		}
 		if *asJSON {
-			err = writeJSON(s, struct {
-				Intact bool `json:"intact"`
-				hubstore.AuditVerification
-			}{v.Intact(), v})
+			out := struct {
+				Intact  bool        `json:"intact"`
+				Entries int64       `json:"entries"`
+				Head    string      `json:"head"`
+				Broken  *auditBreak `json:"broken,omitempty"`
+			}{Intact: v.GetIntact(), Entries: v.GetEntries(), Head: v.GetHead()}
+			if !v.GetIntact() {
+				out.Broken = &auditBreak{Seq: v.GetBrokenSeq(), Problem: v.GetProblem()}
+			}
+			err = writeJSON(s, out)
 		} else {
-			err = s.writeVerification(ctx, v)
+			err = s.writeVerification(ctx, v, *head)
 		}
-		if err == nil && !v.Intact() {
+		if err == nil && !v.GetIntact() {
 			err = errAuditBroken
 		}
 		return err
 	}
 }
 
-// writeVerification says what VerifyAudit found, for a person.
-func (s *session) writeVerification(ctx context.Context, v hubstore.AuditVerification) error {
-	if v.Intact() {
+// writeVerification says what AuditVerify found, for a person.
+func (s *session) writeVerification(ctx context.Context, v *pb.AuditVerifyResponse, extends string) error {
+	if v.GetIntact() {
 		fmt.Fprintf(s.stdout, "Nhật ký kiểm toán nguyên vẹn: %d mục, đầu chuỗi %s / audit log intact: %d entries, head %s\n",
-			v.Entries, v.Head, v.Entries, v.Head)
-		if v.Extends != nil {
-			fmt.Fprintf(s.stdout, "và nối tiếp đầu chuỗi đã xuất %s / and it extends the exported head %s\n", v.Extends, v.Extends)
+			v.GetEntries(), v.GetHead(), v.GetEntries(), v.GetHead())
+		if extends != "" {
+			fmt.Fprintf(s.stdout, "và nối tiếp đầu chuỗi đã xuất %s / and it extends the exported head %s\n", extends, extends)
 		}
 		return nil
 	}
-	b := v.Broken
-	fmt.Fprintf(s.stdout, "NHẬT KÝ KIỂM TOÁN BỊ PHÁ VỠ tại mục %d / AUDIT LOG BROKEN at entry %d:\n  %s\n", b.Seq, b.Seq, auditProblems[b.Problem])
-	if v.Entries > 0 {
-		fmt.Fprintf(s.stdout, "Các mục 1..%d còn nguyên vẹn, đầu chuỗi %s / entries 1..%d hold, head %s\n", v.Entries, v.Head, v.Entries, v.Head)
+	seq := v.GetBrokenSeq()
+	fmt.Fprintf(s.stdout, "NHẬT KÝ KIỂM TOÁN BỊ PHÁ VỠ tại mục %d / AUDIT LOG BROKEN at entry %d:\n  %s\n", seq, seq, auditProblems[v.GetProblem()])
+	if v.GetEntries() > 0 {
+		fmt.Fprintf(s.stdout, "Các mục 1..%d còn nguyên vẹn, đầu chuỗi %s / entries 1..%d hold, head %s\n", v.GetEntries(), v.GetHead(), v.GetEntries(), v.GetHead())
 	}
-	if es, err := s.store.ListAudit(ctx, hubstore.AuditFilter{Before: b.Seq + 1, Limit: 1}); err == nil && len(es) == 1 && es[0].Seq == b.Seq {
-		fmt.Fprintf(s.stdout, "Mục %d / entry %d: ", b.Seq, b.Seq)
-		return writeAuditTable(s, es, false)
+	if l, err := s.ops.AuditList(ctx, &pb.AuditListRequest{Before: seq + 1, Limit: 1}); err == nil && len(l.GetEntries()) == 1 && l.GetEntries()[0].GetSeq() == seq {
+		fmt.Fprintf(s.stdout, "Mục %d / entry %d: ", seq, seq)
+		return writeAuditTable(s, l.GetEntries(), false)
 	}
 	return nil
 }
@@ -102,41 +107,71 @@ func auditHead(fs *flag.FlagSet) action {
 }
 
 func listAudit(fs *flag.FlagSet) action {
-	var f hubstore.AuditFilter
-	fs.StringVar(&f.Actor, "by", "", "only this actor's entries (an ops account, or tenant:ID for pushes)")
-	fs.StringVar(&f.Tenant, "tenant", "", "only the entries about this tenant")
+	var f pb.AuditListRequest
+	fs.StringVar(&f.Actor, "by", "", "only this actor's entries (ops:LOGIN for an ops account, tenant:ID for pushes)")
+	fs.StringVar(&f.TenantId, "tenant", "", "only the entries about this tenant")
 	fs.StringVar(&f.Action, "action", "", `only this action, or the actions starting with it when it ends in "." (item.)`)
 	fs.Int64Var(&f.Before, "before", 0, "only the entries before this seq (the next page)")
-	fs.IntVar(&f.Limit, "limit", hubstore.DefaultAuditList, fmt.Sprintf("at most this many entries (up to %d)", hubstore.MaxAuditList))
+	limit := fs.Int("limit", hubstore.DefaultAuditList, fmt.Sprintf("at most this many entries (up to %d)", hubstore.MaxAuditList))
 	asJSON := fs.Bool("json", false, "write the entries as JSON, with their hashes")
 	return func(ctx context.Context, s *session) error {
-		es, err := s.store.ListAudit(ctx, f)
+		f.Limit = int32(*limit)
+		resp, err := s.ops.AuditList(ctx, &f)
 		if err != nil {
 			return err
 		}
 		if *asJSON {
-			if es == nil {
-				es = []hubstore.AuditEntry{}
-			}
-			return writeJSON(s, es)
+			return writeJSON(s, auditJSON(resp.GetEntries()))
 		}
-		return writeAuditTable(s, es, true)
+		return writeAuditTable(s, resp.GetEntries(), true)
 	}
 }
 
+// auditBreak is where `audit verify --json` says the chain breaks.
+type auditBreak struct {
+	Seq     int64  `json:"seq"`
+	Problem string `json:"problem"`
+}
+
+// auditEntry is an entry as `audit list --json` writes it: the detail as
+// JSON, the tenant null when the entry is about none.
+type auditEntry struct {
+	Seq      int64           `json:"seq"`
+	At       time.Time       `json:"at"`
+	Actor    string          `json:"actor"`
+	Action   string          `json:"action"`
+	Tenant   *string         `json:"tenant"`
+	Subject  string          `json:"subject"`
+	Detail   json.RawMessage `json:"detail"`
+	PrevHash string          `json:"prev_hash"`
+	Hash     string          `json:"hash"`
+}
+
+func auditJSON(es []*pb.AuditEntry) []auditEntry {
+	out := make([]auditEntry, len(es))
+	for i, e := range es {
+		out[i] = auditEntry{Seq: e.GetSeq(), At: e.GetAt().AsTime(), Actor: e.GetActor(), Action: e.GetAction(),
+			Subject: e.GetSubject(), Detail: json.RawMessage(e.GetDetailJson()), PrevHash: e.GetPrevHash(), Hash: e.GetHash()}
+		if e.GetTenantId() != "" {
+			t := e.GetTenantId()
+			out[i].Tenant = &t
+		}
+		if len(out[i].Detail) == 0 {
+			out[i].Detail = json.RawMessage("null")
+		}
+	}
+	return out
+}
+
 // writeAuditTable writes entries as a table, with its header if asked.
-func writeAuditTable(s *session, es []hubstore.AuditEntry, header bool) error {
+func writeAuditTable(s *session, es []*pb.AuditEntry, header bool) error {
 	w := tabwriter.NewWriter(s.stdout, 0, 4, 2, ' ', 0)
 	if header {
 		fmt.Fprintln(w, "SEQ\tAT (UTC)\tACTOR\tACTION\tTENANT\tSUBJECT\tDETAIL")
 	}
 	for _, e := range es {
-		tenant := "-"
-		if e.Tenant != nil {
-			tenant = *e.Tenant
-		}
-		fmt.Fprintf(w, "%d\t%s\t%s\t%s\t%s\t%s\t%s\n", e.Seq, e.At.Format("2006-01-02 15:04:05"),
-			printable(e.Actor), printable(e.Action), printable(tenant), orDash(printable(e.Subject)), printable(string(e.Detail)))
+		fmt.Fprintf(w, "%d\t%s\t%s\t%s\t%s\t%s\t%s\n", e.GetSeq(), e.GetAt().AsTime().UTC().Format("2006-01-02 15:04:05"),
+			printable(e.GetActor()), printable(e.GetAction()), orDash(printable(e.GetTenantId())), orDash(printable(e.GetSubject())), printable(e.GetDetailJson()))
 	}
 	return w.Flush()
 }

@@ -1,7 +1,6 @@
 package main
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
 	"slices"
@@ -10,9 +9,8 @@ import (
 
 	"github.com/jackc/pgx/v5"
 
-	"github.com/portalhub/portalhub/services/hubschema"
 	"github.com/portalhub/portalhub/services/internal/hubstore"
-	"github.com/portalhub/portalhub/services/testenv"
+	"github.com/portalhub/portalhub/services/opsaccounts"
 )
 
 // TestHubctlAudit: audit head, list and verify, then tampering as the
@@ -20,32 +18,38 @@ import (
 // passes verify alone but not verify --head with the head exported before.
 func TestHubctlAudit(t *testing.T) {
 	ctx := context.Background()
-	url := testenv.Postgres(t, "hubctl", hubschema.Migrate)
-	env := func(k string) string {
-		if k == "DATABASE_URL" {
-			return url
-		}
-		return "ops"
+	// The account is entry 1; the session is made here, not by hubctl
+	// login, so no login entry moves the numbers.
+	h := newHub(t, map[string]opsaccounts.Role{"kiemtoan": opsaccounts.Viewer})
+	url := h.url
+	acc, err := h.accounts.ByLogin(ctx, "kiemtoan")
+	if err != nil {
+		t.Fatal(err)
 	}
-	ctl := func(args ...string) (int, string, string) {
-		var out, errOut bytes.Buffer
-		code := run(ctx, args, env, &out, &errOut)
-		return code, out.String(), errOut.String()
+	_, tok, err := h.accounts.StartSession(ctx, acc, opsaccounts.Token)
+	if err != nil {
+		t.Fatal(err)
 	}
-	for _, args := range [][]string{
-		{"tenants", "add", "--id", "so-gd", "--kind", "department", "--name-vi", "Sở Giáo dục"},
-		{"tenants", "add", "--id", "so-yt", "--kind", "department", "--name-vi", "Sở Y tế", "--actor", "alice"},
-		{"tenants", "set-status", "--id", "so-gd", "--status", "suspended"},
+	h.env["HUBCTL_TOKEN"] = tok
+	ctl := func(args ...string) (int, string, string) { return h.ctl("", args...) }
+	for _, step := range []func() error{
+		func() error {
+			return h.store.AddTenant(ctx, "ops", hubstore.Tenant{ID: "so-gd", Kind: "department", NameVI: "Sở Giáo dục"})
+		},
+		func() error {
+			return h.store.AddTenant(ctx, "alice", hubstore.Tenant{ID: "so-yt", Kind: "department", NameVI: "Sở Y tế"})
+		},
+		func() error { return h.store.SetTenantStatus(ctx, "ops", "so-gd", hubstore.StatusSuspended) },
 	} {
-		if code, _, e := ctl(args...); code != 0 {
-			t.Fatalf("%v: %d %s", args, code, e)
+		if err := step(); err != nil {
+			t.Fatal(err)
 		}
 	}
 
 	code, out, e := ctl("audit", "head")
 	exported, err := hubstore.ParseAuditHead(out)
-	if code != 0 || err != nil || exported.Seq != 3 {
-		t.Fatalf("audit head: %d %q %q (%v), want seq 3", code, out, e, err)
+	if code != 0 || err != nil || exported.Seq != 4 {
+		t.Fatalf("audit head: %d %q %q (%v), want seq 4", code, out, e, err)
 	}
 	var head struct {
 		Seq  int64
@@ -53,11 +57,11 @@ func TestHubctlAudit(t *testing.T) {
 		Head string
 	}
 	if code, out, _ := ctl("audit", "head", "--json"); code != 0 || json.Unmarshal([]byte(out), &head) != nil ||
-		head.Head != exported.String() || head.Seq != 3 {
+		head.Head != exported.String() || head.Seq != 4 {
 		t.Errorf("audit head --json: %d %q", code, out)
 	}
 
-	if code, out, _ := ctl("audit", "verify"); code != 0 || !strings.Contains(out, "audit log intact: 3 entries, head "+exported.String()) {
+	if code, out, _ := ctl("audit", "verify"); code != 0 || !strings.Contains(out, "audit log intact: 4 entries, head "+exported.String()) {
 		t.Errorf("audit verify: %d %q", code, out)
 	}
 	if code, out, _ := ctl("audit", "verify", "--head", "2026-11-30T02:00:00Z "+exported.String()); code != 0 || !strings.Contains(out, "extends the exported head") {
@@ -129,12 +133,7 @@ func TestHubctlAudit(t *testing.T) {
 	}
 
 	// Re-hash the whole chain, as an owner covering their tracks would.
-	s, err := hubstore.Open(ctx, url)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer s.Close()
-	all, err := s.ListAudit(ctx, hubstore.AuditFilter{})
+	all, err := h.store.ListAudit(ctx, hubstore.AuditFilter{Limit: hubstore.MaxAuditList})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -149,7 +148,7 @@ func TestHubctlAudit(t *testing.T) {
 	if code, out, _ := ctl("audit", "verify"); code != 0 {
 		t.Errorf("audit verify of the re-hashed chain: %d %q, want 0 (it holds on its own)", code, out)
 	}
-	if code, out, _ := ctl("audit", "verify", "--head", exported.String()); code != 3 || !strings.Contains(out, "BROKEN at entry 3") ||
+	if code, out, _ := ctl("audit", "verify", "--head", exported.String()); code != 3 || !strings.Contains(out, "BROKEN at entry 4") ||
 		!strings.Contains(out, "the chain was rewritten") {
 		t.Errorf("audit verify --head of the re-hashed chain: %d %q, want 3", code, out)
 	}

@@ -6,7 +6,12 @@ import (
 	"fmt"
 	"os"
 	"text/tabwriter"
+	"time"
 
+	"google.golang.org/protobuf/types/known/durationpb"
+
+	pb "github.com/portalhub/portalhub/proto/gen/portalhub/v1"
+	"github.com/portalhub/portalhub/services/internal/hubstore"
 	"github.com/portalhub/portalhub/services/natsauth"
 )
 
@@ -16,11 +21,12 @@ func issueCredential(fs *flag.FlagSet) action {
 	out := fs.String("out", "", "write the token to this file (mode 0600) instead of stdout")
 	natsKeys := fs.String("nats-keys", "", "also make the tenant's NATS user's seed (tenant-ID.nk, mode 0600) and public key (tenant-ID.pub) in this folder, keeping a seed already there")
 	return func(ctx context.Context, s *session) error {
-		if err := issueToken(ctx, s, *tenant, *label, *out); err != nil {
+		err := writeToken(s, *out, func() (int64, string, error) {
+			resp, err := s.ops.IssueCredential(ctx, &pb.IssueCredentialRequest{TenantId: *tenant, Label: *label})
+			return resp.GetCredential().GetId(), resp.GetToken(), err
+		})
+		if err != nil || *natsKeys == "" {
 			return err
-		}
-		if *natsKeys == "" {
-			return nil
 		}
 		pub, err := natsauth.EnsureTenantSeed(*natsKeys, *tenant)
 		if err != nil {
@@ -33,24 +39,48 @@ func issueCredential(fs *flag.FlagSet) action {
 	}
 }
 
-// issueToken issues a credential to tenant and writes its token to out, or
-// to stdout when out is empty.
-func issueToken(ctx context.Context, s *session, tenant, label, out string) error {
-	if out == "" {
-		id, token, err := s.store.IssueCredential(ctx, s.actor, tenant, label)
+// rotateCredential issues a successor of a live credential; the old one
+// keeps working for the overlap.
+func rotateCredential(fs *flag.FlagSet) action {
+	id := fs.Int64("id", 0, "the live credential to replace (see credentials list)")
+	overlap := fs.Duration("overlap", hubstore.DefaultOverlap, "how long the old credential keeps working (0 ends it now; at most 720h)")
+	label := fs.String("label", "", "the new credential's label (default: the old one's)")
+	out := fs.String("out", "", "write the new token to this file (mode 0600) instead of stdout")
+	return func(ctx context.Context, s *session) error {
+		var old *pb.Credential
+		err := writeToken(s, *out, func() (int64, string, error) {
+			resp, err := s.ops.RotateCredential(ctx, &pb.RotateCredentialRequest{Id: *id, Overlap: durationpb.New(*overlap), Label: *label})
+			old = resp.GetReplaced()
+			return resp.GetCredential().GetId(), resp.GetToken(), err
+		})
 		if err != nil {
 			return err
 		}
-		fmt.Fprintf(s.stderr, "Thông tin xác thực %d cho %s; mã chỉ hiện một lần / credential %d for %s; the token is shown once:\n", id, tenant, id, tenant)
+		fmt.Fprintf(s.stderr, "Thông tin xác thực cũ %d còn dùng được đến %s; hãy cấu hình mã mới cho cổng thành phần trước lúc đó / "+
+			"the old credential %d works until %s: give the sub-portal the new token before then\n",
+			old.GetId(), vnTime(old.GetExpiresAt().AsTime()), old.GetId(), old.GetExpiresAt().AsTime().UTC().Format(time.RFC3339))
+		return nil
+	}
+}
+
+// writeToken runs issue and writes the token it returns to out (mode 0600,
+// created before the credential exists, so a bad path fails first), or to
+// stdout when out is empty.
+func writeToken(s *session, out string, issue func() (int64, string, error)) error {
+	if out == "" {
+		id, token, err := issue()
+		if err != nil {
+			return err
+		}
+		fmt.Fprintf(s.stderr, "Thông tin xác thực %d; mã chỉ hiện một lần / credential %d; the token is shown once:\n", id, id)
 		fmt.Fprintln(s.stdout, token)
 		return nil
 	}
-	// Create the file first, so a bad path fails before a token exists.
 	f, err := os.OpenFile(out, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o600)
 	if err != nil {
 		return err
 	}
-	id, token, err := s.store.IssueCredential(ctx, s.actor, tenant, label)
+	id, token, err := issue()
 	if err != nil {
 		f.Close()
 		os.Remove(out)
@@ -64,25 +94,35 @@ func issueToken(ctx context.Context, s *session, tenant, label, out string) erro
 		fmt.Fprintf(s.stderr, "hubctl: không ghi được tệp; hãy thu hồi thông tin xác thực %d / could not write the token; revoke credential %d\n", id, id)
 		return werr
 	}
-	fmt.Fprintf(s.stdout, "Đã cấp thông tin xác thực %d cho %s, lưu tại %s / credential %d issued for %s, token in %s\n", id, tenant, out, id, tenant, out)
+	fmt.Fprintf(s.stdout, "Đã cấp thông tin xác thực %d, lưu tại %s / credential %d issued, token in %s\n", id, out, id, out)
 	return nil
 }
 
 func listCredentials(fs *flag.FlagSet) action {
 	tenant := fs.String("tenant", "", "only this tenant's credentials")
+	asJSON := fs.Bool("json", false, "write the credentials as JSON")
 	return func(ctx context.Context, s *session) error {
-		cs, err := s.store.ListCredentials(ctx, *tenant)
+		resp, err := s.ops.ListCredentials(ctx, &pb.ListCredentialsRequest{TenantId: *tenant})
 		if err != nil {
 			return err
 		}
+		if *asJSON {
+			return writeProto(s, resp)
+		}
 		w := tabwriter.NewWriter(s.stdout, 0, 4, 2, ' ', 0)
-		fmt.Fprintln(w, "ID\tTENANT\tLABEL\tCREATED\tREVOKED")
-		for _, c := range cs {
-			revoked := "-"
-			if c.Revoked != nil {
-				revoked = c.Revoked.UTC().Format("2006-01-02 15:04")
+		fmt.Fprintln(w, "ID\tTENANT\tLABEL\tLIVE\tCREATED\tLAST USED\tENDS\tREVOKED\tREPLACED BY")
+		for _, c := range resp.GetCredentials() {
+			live := "no"
+			if c.GetLive() {
+				live = "yes"
 			}
-			fmt.Fprintf(w, "%d\t%s\t%s\t%s\t%s\n", c.ID, c.Tenant, c.Label, c.Created.UTC().Format("2006-01-02 15:04"), revoked)
+			replaced := "-"
+			if c.GetReplacedBy() != 0 {
+				replaced = fmt.Sprint(c.GetReplacedBy())
+			}
+			fmt.Fprintf(w, "%d\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n", c.GetId(), c.GetTenantId(), orDash(printable(c.GetLabel())), live,
+				tsString(c.GetCreatedAt(), c.GetCreatedAt() != nil), tsString(c.GetLastUsedAt(), c.GetLastUsedAt() != nil),
+				tsString(c.GetExpiresAt(), c.GetExpiresAt() != nil), tsString(c.GetRevokedAt(), c.GetRevokedAt() != nil), replaced)
 		}
 		return w.Flush()
 	}
@@ -91,7 +131,7 @@ func listCredentials(fs *flag.FlagSet) action {
 func revokeCredential(fs *flag.FlagSet) action {
 	id := fs.Int64("id", 0, "credential id (see credentials list)")
 	return func(ctx context.Context, s *session) error {
-		if err := s.store.RevokeCredential(ctx, s.actor, *id); err != nil {
+		if _, err := s.ops.RevokeCredential(ctx, &pb.RevokeCredentialRequest{Id: *id}); err != nil {
 			return err
 		}
 		fmt.Fprintf(s.stdout, "Đã thu hồi thông tin xác thực %d / credential %d revoked\n", *id, *id)

@@ -1,36 +1,21 @@
-// Command hubctl is the hub operators' CLI: it migrates the hub database,
-// manages tenants and their credentials, and takes items down on the hub's
-// authority (and lifts such takedowns). Every change is written to the
-// audit log with the operator's name ($USER, or --actor).
+// Command hubctl is the hub operators' CLI. The commands about tenants,
+// credentials, Article 11 compliance and the audit log talk to the
+// aggregator's admin API (OpsService, AGGREGATOR_OPS_ADDR) as the ops account
+// that logged in with `hubctl login`, which records them under its name;
+// the commands about the database itself (migrate, ops-accounts add, audit
+// head, search, takedowns, personal-data keys) use DATABASE_URL and sign
+// with $USER or --actor.
 //
-//	hubctl migrate
-//	hubctl tenants add --id so-gd --kind department --name-vi "Sở Giáo dục" [--name-en ...] [--name-ru ...] [--home-url ...]
-//	hubctl tenants set --id so-gd [--name-vi ...] [--parent vp-ubnd] [--hosts sogd.khanhhoa.gov.vn,...] [--address-vi ...] [--phone ...] ...
-//	hubctl tenants list
-//	hubctl tenants set-status --id so-gd --status suspended|active|retired
-//	hubctl credentials issue --tenant so-gd [--label relay] [--out FILE] [--nats-keys DIR]
-//	hubctl credentials list [--tenant so-gd]
-//	hubctl credentials revoke --id 12
-//	hubctl categories list [--json]
-//	hubctl items takedown --tenant so-gd --id CONTENT_ID --reason "public reason"
-//	hubctl items lift --tenant so-gd --id CONTENT_ID
-//	hubctl nats keys --out DIR
-//	hubctl nats config --keys DIR
-//	hubctl nats stream
-//	hubctl search reindex
-//	hubctl search bestbet add --query "căn cước" --tenant so-gd --id CONTENT_ID [--position 0]
-//	hubctl search bestbet list [--query "căn cước"]
-//	hubctl search bestbet remove --query "căn cước" --tenant so-gd --id CONTENT_ID
-//	hubctl audit verify [--head SEQ:HASH] [--json]
-//	hubctl audit head [--json]
-//	hubctl audit list [--by ACTOR] [--tenant ID] [--action ACTION] [--limit N] [--before SEQ] [--json]
-//	hubctl personal-data rewrap
-//	hubctl ops-accounts add --login nguyen.van.a --role administrator [--name "Nguyễn Văn A"] < password
-//	hubctl compliance report [--week 2026-W48 | --from 2026-11-01 --to 2026-11-30] [--tenant ID] [--json|--csv] [--rules FILE]
+//	hubctl ops-accounts add --login nguyen.van.a --role administrator < password
+//	hubctl login --login nguyen.van.a [--addr HOST:PORT] [--ca FILE]
+//	hubctl tenants add --id so-gd --kind department --name-vi "Sở Giáo dục" [--name-en ...] [REGISTRY]
+//	hubctl tenants update --id so-gd [--name-vi ...] [--hosts sogd.khanhhoa.gov.vn,...] ...
+//	hubctl tenants list|show|suspend|resume
+//	hubctl credentials issue|list|rotate|revoke
+//	hubctl compliance report [--week 2026-W48 | --from 2026-11-01 --to 2026-11-30] [--tenant ID] [--json|--csv]
+//	hubctl audit verify [--head SEQ:HASH] | audit list [...] | audit head
 //
-// The database is the one DATABASE_URL names; the nats commands create the
-// NKey seeds of the hub's NATS users and provision the content stream as
-// the ops user (see nats.go).
+// See the usage text below for every command, flag and exit status.
 package main
 
 import (
@@ -42,6 +27,7 @@ import (
 	"os"
 	"strings"
 
+	pb "github.com/portalhub/portalhub/proto/gen/portalhub/v1"
 	"github.com/portalhub/portalhub/services/dburl"
 	"github.com/portalhub/portalhub/services/hubschema"
 	"github.com/portalhub/portalhub/services/internal/hubstore"
@@ -52,51 +38,62 @@ import (
 
 const usage = `hubctl: quản trị cổng tổng hợp / portalhub operations
 
-Usage:
+Usage, over the database (DATABASE_URL; signed with $USER or --actor):
   hubctl migrate
-  hubctl tenants add --id ID --kind KIND --name-vi NAME [--name-en NAME] [--name-ru NAME] [--home-url URL] [REGISTRY]
-  hubctl tenants set --id ID [--kind KIND] [--name-vi NAME] [--name-en NAME] [--name-ru NAME] [--home-url URL] [REGISTRY]
-  hubctl tenants list
-  hubctl tenants set-status --id ID --status active|suspended|retired
-  hubctl credentials issue --tenant ID [--label LABEL] [--out FILE] [--nats-keys DIR]
-                                    with --nats-keys: also the tenant's NATS user (seed DIR/tenant-ID.nk for
-                                    its sub-portal, public key DIR/tenant-ID.pub for hubctl nats config)
-  hubctl credentials list [--tenant ID]
-  hubctl credentials revoke --id N
+  hubctl ops-accounts add --login LOGIN --role viewer|operator|administrator [--name "Họ và tên"]
+                                    add an ops account (the first administrator); the password is read
+                                    from standard input (typed twice, hidden, on a terminal)
+  hubctl audit head [--json]        the chain's head, SEQ:HASH, to keep off the database host
   hubctl categories list [--json]   the category codes an item's "category" takes, and their kinds
   hubctl items takedown --tenant ID --id CONTENT_ID --reason "public reason"
   hubctl items lift --tenant ID --id CONTENT_ID
-  hubctl nats keys --out DIR        (hubctl nats --help)
-  hubctl nats config --keys DIR
-  hubctl nats stream
   hubctl search reindex             rebuild the search index online, with a progress bar
   hubctl search bestbet add --query Q --tenant ID --id CONTENT_ID [--position N]
   hubctl search bestbet list [--query Q]
   hubctl search bestbet remove --query Q --tenant ID --id CONTENT_ID
+  hubctl personal-data rewrap       wrap every personal-data key under PERSONAL_DATA_KEY_CURRENT
+  hubctl nats keys --out DIR        (hubctl nats --help)
+  hubctl nats stream
+
+Usage, over the admin API (the aggregator's OpsService, as the ops account logged in):
+  hubctl login --login LOGIN        the password is read from standard input (hidden on a terminal);
+                                    keeps a one-hour token in the login file
+  hubctl logout | whoami [--json]
+  hubctl tenants add --id ID --kind KIND --name-vi NAME [--name-en NAME] [--name-ru NAME] [--home-url URL] [REGISTRY] [--json]
+  hubctl tenants update --id ID [--kind KIND] [--name-vi NAME] [...] [REGISTRY] [--json]   changes only the flags given
+  hubctl tenants list [--json] | show --id ID [--json]
+  hubctl tenants suspend --id ID    its pushes are refused (TENANT_INACTIVE) until resume
+  hubctl tenants resume --id ID
+  hubctl credentials issue --tenant ID [--label LABEL] [--out FILE] [--nats-keys DIR]
+  hubctl credentials list [--tenant ID] [--json]     with each one's last use, end and successor
+  hubctl credentials rotate --id N [--overlap 24h] [--label LABEL] [--out FILE]
+                                    a new credential; the old one keeps working for the overlap (0 to 720h)
+  hubctl credentials revoke --id N
+  hubctl compliance report [--week 2026-W48 | --from YYYY-MM-DD --to YYYY-MM-DD] [--tenant ID] [--json|--csv]
+                                    each tenant's Article 11 status per ISO week (GMT+7): ok, behind, not_yet_due
   hubctl audit verify [--head SEQ:HASH] [--json]
                                     prove the audit chain intact (and that it extends a head exported earlier)
-  hubctl audit head [--json]        the chain's head, SEQ:HASH, to keep off the database host
   hubctl audit list [--by ACTOR] [--tenant ID] [--action ACTION|PREFIX.] [--limit N] [--before SEQ] [--json]
-  hubctl ops-accounts add --login LOGIN --role viewer|operator|administrator [--name "Họ và tên"]
-                                    add an ops account (the first administrator); the password is read
-                                    from standard input (typed twice, hidden, on a terminal)
-  hubctl personal-data rewrap       wrap every personal-data key under PERSONAL_DATA_KEY_CURRENT
-  hubctl compliance report [--week 2026-W48 | --from YYYY-MM-DD --to YYYY-MM-DD] [--tenant ID] [--json|--csv] [--rules FILE]
-                                    each tenant's Article 11 status per ISO week (GMT+7): ok, behind, not_yet_due
+  Every API command takes --addr HOST:PORT and --ca FILE (defaults: $HUBCTL_ADDR, $HUBCTL_CA, then
+  what the last login used, then 127.0.0.1:9445 and the system's CAs).
 
-Every command takes --actor NAME (default $USER), recorded in the audit log.
 KIND is one of province, department, commune, ward, special_zone, district, other.
-REGISTRY flags (tenants set changes only those given): --parent ID, --hosts HOST[,HOST...]
-(the first is primary; "" for none), --address-vi/--address-en/--address-ru, --phone, --fax,
---email, --responsible "Name, position", --licence "licence line", --established YYYY-MM-DD,
---dissolved YYYY-MM-DD.
+REGISTRY flags: --parent ID, --hosts HOST[,HOST...] (the first is primary; "" for none),
+--address-vi/--address-en/--address-ru, --phone, --fax, --email, --responsible "Name, position",
+--licence "licence line", --established YYYY-MM-DD, --dissolved YYYY-MM-DD.
 
-Exit status: 0 done; 1 failed (the message says why); 2 misused (a flag missing or
-malformed); 3 the audit log is not intact (audit verify: the first broken entry is named).
+Exit status: 0 done; 1 failed (the message says why); 2 misused (a flag missing or malformed,
+or a value the API refused); 3 the audit log is not intact (audit verify: the first broken entry
+is named); 4 not logged in, or the session ended (hubctl login); 5 the account's role may not do
+this (the message names the role needed), or HUBCTL_TOKEN is a tenant's credential.
 
 Environment:
-  DATABASE_URL           hub PostgreSQL URL (required)
-  HUB_COMPLIANCE_RULES   the deployment's rules file (compliance report), e.g. deploy/rules/khanhhoa.toml
+  DATABASE_URL        hub PostgreSQL URL (the database commands)
+  HUBCTL_ADDR         the aggregator's OpsService, host:port (make run: 127.0.0.1:9445)
+  HUBCTL_CA           CA file of the aggregator's certificate (make run: var/tls/ca.pem)
+  HUBCTL_TOKEN        an ops bearer token, instead of the login file
+  HUBCTL_TOKEN_FILE   the login file (default ~/.config/portalhub/hubctl-login.json, mode 0600)
+  HUBCTL_LOGIN        the login hubctl login uses without --login
 `
 
 func main() {
@@ -119,6 +116,10 @@ type command struct {
 	required []string
 	// noStore: the command runs without the hub store open (migrate).
 	noStore bool
+	// api: the command talks to the aggregator's OpsService as the ops
+	// account logged in (api.go), not to the database; login talks to it
+	// without a token.
+	api, login bool
 }
 
 // An action runs a command whose flags are parsed.
@@ -128,26 +129,32 @@ type action func(ctx context.Context, s *session) error
 // need neither an operator nor the database: see runNATS).
 var commands = map[string]command{
 	"migrate":               {flags: migrate, noStore: true},
-	"tenants add":           {flags: addTenant, required: []string{"id", "kind", "name-vi"}},
-	"tenants set":           {flags: setTenant, required: []string{"id"}},
-	"tenants list":          {flags: listTenants},
+	"ops-accounts add":      {flags: addOpsAccount, required: []string{"login", "role"}},
+	"login":                 {flags: loginCmd, login: true},
+	"logout":                {flags: logoutCmd, api: true},
+	"whoami":                {flags: whoamiCmd, api: true},
+	"tenants add":           {flags: addTenant, required: []string{"id", "kind", "name-vi"}, api: true},
+	"tenants update":        {flags: updateTenant, required: []string{"id"}, api: true},
+	"tenants list":          {flags: listTenants, api: true},
+	"tenants show":          {flags: showTenant, required: []string{"id"}, api: true},
+	"tenants suspend":       {flags: setTenantStatus(true), required: []string{"id"}, api: true},
+	"tenants resume":        {flags: setTenantStatus(false), required: []string{"id"}, api: true},
+	"credentials issue":     {flags: issueCredential, required: []string{"tenant"}, api: true},
+	"credentials list":      {flags: listCredentials, api: true},
+	"credentials rotate":    {flags: rotateCredential, required: []string{"id"}, api: true},
+	"credentials revoke":    {flags: revokeCredential, required: []string{"id"}, api: true},
+	"compliance report":     {flags: complianceReport, api: true},
+	"audit verify":          {flags: verifyAudit, api: true},
+	"audit list":            {flags: listAudit, api: true},
+	"audit head":            {flags: auditHead},
 	"categories list":       {flags: listCategories},
-	"tenants set-status":    {flags: setTenantStatus, required: []string{"id", "status"}},
-	"credentials issue":     {flags: issueCredential, required: []string{"tenant"}},
-	"credentials list":      {flags: listCredentials},
-	"credentials revoke":    {flags: revokeCredential, required: []string{"id"}},
 	"items takedown":        {flags: takeDown, required: []string{"tenant", "id", "reason"}},
 	"items lift":            {flags: liftTakedown, required: []string{"tenant", "id"}},
 	"search reindex":        {flags: reindex},
 	"search bestbet add":    {flags: addBestBet, required: []string{"query", "tenant", "id"}},
 	"search bestbet list":   {flags: listBestBets},
 	"search bestbet remove": {flags: removeBestBet, required: []string{"query", "tenant", "id"}},
-	"audit verify":          {flags: verifyAudit},
-	"audit head":            {flags: auditHead},
-	"audit list":            {flags: listAudit},
-	"compliance report":     {flags: complianceReport},
 	"personal-data rewrap":  {flags: rewrapPersonalData},
-	"ops-accounts add":      {flags: addOpsAccount, required: []string{"login", "role"}},
 }
 
 // run executes one command and returns the exit status: 0 done, 1 failed,
@@ -179,7 +186,14 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 	}
 	fs := flag.NewFlagSet("hubctl "+name, flag.ContinueOnError)
 	fs.SetOutput(stderr)
-	actor := fs.String("actor", getenv("USER"), "operator recorded in the audit log")
+	remote := c.api || c.login
+	var actor *string
+	var apiF *apiFlags
+	if remote {
+		apiF = declareAPIFlags(fs, getenv)
+	} else {
+		actor = fs.String("actor", getenv("USER"), "operator recorded in the audit log")
+	}
 	act := c.flags(fs)
 	if err := fs.Parse(rest); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
@@ -193,16 +207,22 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 			return 2
 		}
 	}
-	if *actor == "" {
-		fmt.Fprintln(stderr, "hubctl: không biết người thao tác: đặt $USER hoặc --actor / no operator: set $USER or --actor")
-		return 2
-	}
-	s := &session{name: name, actor: *actor, url: getenv("DATABASE_URL"), getenv: getenv, flags: fs, stdin: stdin, stdout: stdout, stderr: stderr}
-	if err := dburl.Check("DATABASE_URL", s.url); err != nil {
-		fmt.Fprintf(stderr, "hubctl: DATABASE_URL chưa đặt hoặc sai dạng / %v\n", err)
-		return 2
+	s := &session{name: name, url: getenv("DATABASE_URL"), getenv: getenv, flags: fs, stdin: stdin, stdout: stdout, stderr: stderr, api: apiF}
+	if !remote {
+		if *actor == "" {
+			fmt.Fprintln(stderr, "hubctl: không biết người thao tác: đặt $USER hoặc --actor / no operator: set $USER or --actor")
+			return 2
+		}
+		s.actor = *actor
+		if err := dburl.Check("DATABASE_URL", s.url); err != nil {
+			fmt.Fprintf(stderr, "hubctl: DATABASE_URL chưa đặt hoặc sai dạng / %v\n", err)
+			return 2
+		}
 	}
 	err := s.run(ctx, c, act)
+	if code, ok := apiExit(name, err, stderr); ok {
+		return code
+	}
 	var misused usageError
 	switch {
 	case err == nil:
@@ -249,12 +269,25 @@ type session struct {
 	flags          *flag.FlagSet
 	stdin          io.Reader
 	stdout, stderr io.Writer
-	store          *hubstore.Store // open while act runs, unless c.noStore
+	store          *hubstore.Store     // open while act runs, unless c.noStore
+	api            *apiFlags           // c.api, c.login: where the admin API is
+	ops            pb.OpsServiceClient // c.api: the admin API, as the ops account logged in
 }
 
-// run runs act, with the hub store open unless c says otherwise.
+// run runs act, with the hub store open, or the admin API connected, as c
+// says.
 func (s *session) run(ctx context.Context, c command, act action) error {
-	if !c.noStore {
+	switch {
+	case c.login:
+		return act(ctx, s)
+	case c.api:
+		ctx, closeAPI, err := s.openAPI(ctx)
+		if err != nil {
+			return err
+		}
+		defer closeAPI()
+		return act(ctx, s)
+	case !c.noStore:
 		st, err := hubstore.Open(ctx, s.url)
 		if err != nil {
 			return err
@@ -324,4 +357,11 @@ func explain(err error) string {
 	default:
 		return "thao tác thất bại / the operation failed"
 	}
+}
+
+func orDash(s string) string {
+	if s == "" {
+		return "-"
+	}
+	return s
 }

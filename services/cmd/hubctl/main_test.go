@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -15,6 +16,7 @@ import (
 	"github.com/portalhub/portalhub/services/hubschema"
 	"github.com/portalhub/portalhub/services/internal/hubstore"
 	"github.com/portalhub/portalhub/services/natsauth"
+	"github.com/portalhub/portalhub/services/opsaccounts"
 	"github.com/portalhub/portalhub/services/testenv"
 	"google.golang.org/protobuf/types/known/timestamppb"
 )
@@ -22,29 +24,28 @@ import (
 func TestMain(m *testing.M) { testenv.Main(m) }
 
 func TestHubctl(t *testing.T) {
-	url := testenv.Postgres(t, "hubctl", hubschema.Migrate)
-	env := func(k string) string {
-		switch k {
-		case "DATABASE_URL":
-			return url
-		case "USER":
-			return "operator"
-		}
-		return ""
+	ctx := context.Background()
+	h := newHub(t, map[string]opsaccounts.Role{"admin": opsaccounts.Administrator, "xem": opsaccounts.Viewer})
+	ctl := func(args ...string) (int, string, string) { return h.ctl("", args...) }
+
+	if code, _, e := ctl("tenants", "list"); code != exitLogin || !strings.Contains(e, "hubctl login") {
+		t.Errorf("before login: %d %q, want %d naming hubctl login", code, e, exitLogin)
 	}
-	ctl := func(args ...string) (int, string, string) {
-		var out, errOut bytes.Buffer
-		code := run(context.Background(), args, env, &out, &errOut)
-		return code, out.String(), errOut.String()
+	if code, _, e := h.ctl("sai mật khẩu rồi\n", "login", "--login", "admin"); code != 1 || !strings.Contains(e, "không đúng") {
+		t.Errorf("login with a wrong password: %d %q", code, e)
+	}
+	h.login(t, "admin")
+	if fi, err := os.Stat(h.env["HUBCTL_TOKEN_FILE"]); err != nil || fi.Mode().Perm() != 0o600 {
+		t.Fatalf("login file: %v %v, want mode 600", fi, err)
+	}
+	if code, out, _ := ctl("whoami"); code != 0 || !strings.Contains(out, "admin") || !strings.Contains(out, "administrator") {
+		t.Errorf("whoami: %d %q", code, out)
 	}
 
-	if code, _, e := ctl("migrate"); code != 0 {
-		t.Fatalf("migrate: %d %s", code, e)
-	}
 	if code, _, e := ctl("tenants", "add", "--id", "so-gd", "--kind", "department", "--name-vi", "Sở Giáo dục và Đào tạo"); code != 0 {
 		t.Fatalf("tenants add: %d %s", code, e)
 	}
-	if code, _, e := ctl("tenants", "add", "--id", "so-gd", "--kind", "department", "--name-vi", "x"); code != 1 || !strings.Contains(e, "already exists") || !strings.Contains(e, "đã tồn tại") {
+	if code, _, e := ctl("tenants", "add", "--id", "so-gd", "--kind", "department", "--name-vi", "x"); code != 1 || !strings.Contains(e, "Đã tồn tại") {
 		t.Errorf("duplicate tenant: %d %q", code, e)
 	}
 	if code, _, e := ctl("tenants", "add", "--id", "x"); code != 2 || !strings.Contains(e, "--kind") {
@@ -53,20 +54,41 @@ func TestHubctl(t *testing.T) {
 	if code, out, _ := ctl("tenants", "list"); code != 0 || !strings.Contains(out, "Sở Giáo dục và Đào tạo") {
 		t.Errorf("tenants list: %d %q", code, out)
 	}
-	// tenants set changes only the flags given.
-	if code, _, e := ctl("tenants", "set", "--id", "so-gd", "--hosts", "SoGD.khanhhoa.gov.vn, gd.khanhhoa.gov.vn",
+	// tenants update changes only the flags given.
+	if code, _, e := ctl("tenants", "update", "--id", "so-gd", "--hosts", "SoGD.khanhhoa.gov.vn, gd.khanhhoa.gov.vn",
 		"--phone", "0258 3822 111", "--responsible", "Bà Trần Thị B, Giám đốc Sở", "--established", "2025-07-01"); code != 0 {
-		t.Fatalf("tenants set: %d %s", code, e)
+		t.Fatalf("tenants update: %d %s", code, e)
 	}
 	if code, out, _ := ctl("tenants", "list"); code != 0 || !strings.Contains(out, "sogd.khanhhoa.gov.vn,gd.khanhhoa.gov.vn") ||
 		!strings.Contains(out, "Sở Giáo dục và Đào tạo") {
-		t.Errorf("tenants list after set: %d %q", code, out)
+		t.Errorf("tenants list after update: %d %q", code, out)
 	}
-	if code, _, e := ctl("tenants", "set", "--id", "so-gd", "--established", "1.7.2025"); code != 2 || !strings.Contains(e, "YYYY-MM-DD") {
+	var shown struct {
+		Phone         string `json:"phone"`
+		EstablishedOn string `json:"established_on"`
+		NameVi        string `json:"name_vi"`
+	}
+	if code, out, _ := ctl("tenants", "show", "--id", "so-gd", "--json"); code != 0 || json.Unmarshal([]byte(out), &shown) != nil ||
+		shown.Phone != "0258 3822 111" || shown.EstablishedOn != "2025-07-01" || shown.NameVi != "Sở Giáo dục và Đào tạo" {
+		t.Errorf("tenants show --json: %d %q", code, out)
+	}
+	if code, out, _ := ctl("tenants", "show", "--id", "so-gd"); code != 0 || !strings.Contains(out, "Bà Trần Thị B") {
+		t.Errorf("tenants show: %d %q", code, out)
+	}
+	if code, _, e := ctl("tenants", "update", "--id", "so-gd", "--established", "1.7.2025"); code != 2 || !strings.Contains(e, "YYYY-MM-DD") {
 		t.Errorf("bad date: %d %q", code, e)
 	}
-	if code, _, e := ctl("tenants", "set", "--id", "so-gd", "--hosts", "bad host"); code != 1 || !strings.Contains(e, "invalid value") {
+	if code, _, e := ctl("tenants", "update", "--id", "so-gd", "--hosts", "bad host"); code != 2 || !strings.Contains(e, "invalid argument") {
 		t.Errorf("bad host: %d %q", code, e)
+	}
+	if code, _, e := ctl("tenants", "update", "--id", "so-gd"); code != 2 || !strings.Contains(e, "nothing to change") {
+		t.Errorf("update without fields: %d %q", code, e)
+	}
+	if code, out, e := ctl("tenants", "suspend", "--id", "so-gd"); code != 0 || !strings.Contains(out, "suspended") {
+		t.Errorf("suspend: %d %q %q", code, out, e)
+	}
+	if code, out, e := ctl("tenants", "resume", "--id", "so-gd"); code != 0 || !strings.Contains(out, "active") {
+		t.Errorf("resume: %d %q %q", code, out, e)
 	}
 
 	code, token, e := ctl("credentials", "issue", "--tenant", "so-gd", "--label", "relay")
@@ -105,34 +127,82 @@ func TestHubctl(t *testing.T) {
 		t.Errorf("nats config: %d %q %q, want the tenant's user", code, conf, e)
 	}
 
-	store, err := hubstore.Open(context.Background(), url)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer store.Close()
-	if tenant, _, err := store.Authenticate(context.Background(), token); err != nil || tenant != "so-gd" {
+	if tenant, _, err := h.store.Authenticate(ctx, token); err != nil || tenant != "so-gd" {
 		t.Fatalf("issued token: %q %v", tenant, err)
 	}
 	code, out, _ = ctl("credentials", "list", "--tenant", "so-gd")
 	if code != 0 || !strings.Contains(out, "relay") || strings.Contains(out, token) {
 		t.Errorf("credentials list: %d %q", code, out)
 	}
-	creds, _ := store.ListCredentials(context.Background(), "so-gd")
-	if code, _, e := ctl("credentials", "revoke", "--id", itoa(creds[0].ID), "--actor", "alice"); code != 0 {
+	creds, _ := h.store.ListCredentials(ctx, "so-gd")
+
+	// Rotation: both tokens work during the overlap.
+	code, rotated, e := ctl("credentials", "rotate", "--id", itoa(creds[0].ID), "--overlap", "2h")
+	rotated = strings.TrimSpace(rotated)
+	if code != 0 || !strings.HasPrefix(rotated, hubstore.TokenPrefix) || !strings.Contains(e, "works until") {
+		t.Fatalf("credentials rotate: %d %q %q", code, rotated, e)
+	}
+	for _, tok := range []string{token, rotated} {
+		if _, _, err := h.store.Authenticate(ctx, tok); err != nil {
+			t.Errorf("during the overlap: %v", err)
+		}
+	}
+	var listed struct {
+		Credentials []struct {
+			ID         string `json:"id"`
+			ReplacedBy string `json:"replaced_by"`
+			ExpiresAt  string `json:"expires_at"`
+			LastUsedAt string `json:"last_used_at"`
+			Live       bool   `json:"live"`
+		} `json:"credentials"`
+	}
+	if code, out, _ := ctl("credentials", "list", "--tenant", "so-gd", "--json"); code != 0 || json.Unmarshal([]byte(out), &listed) != nil ||
+		len(listed.Credentials) != 4 || listed.Credentials[0].ReplacedBy == "0" || listed.Credentials[0].ExpiresAt == "" ||
+		listed.Credentials[0].LastUsedAt == "" || !listed.Credentials[0].Live {
+		t.Errorf("credentials list --json after rotate: %d %q", code, out)
+	}
+	if code, _, e := ctl("credentials", "rotate", "--id", itoa(creds[0].ID)); code != 1 || !strings.Contains(e, "not found") {
+		t.Errorf("rotating a rotated credential: %d %q", code, e)
+	}
+	if code, _, e := ctl("credentials", "revoke", "--id", itoa(creds[0].ID)); code != 0 {
 		t.Fatalf("revoke: %d %s", code, e)
 	}
-	if _, _, err := store.Authenticate(context.Background(), token); err == nil {
+	if _, _, err := h.store.Authenticate(ctx, token); err == nil {
 		t.Error("revoked token still authenticates")
-	}
-	var actors string
-	if err := store.Pool().QueryRow(context.Background(), `SELECT string_agg(actor || ':' || action, ',' ORDER BY id) FROM audit_log`).Scan(&actors); err != nil {
-		t.Fatal(err)
-	}
-	if want := "operator:hub.migrate,operator:tenant.add,operator:tenant.update,operator:credential.issue,operator:credential.issue,operator:credential.issue,alice:credential.revoke"; actors != want {
-		t.Errorf("audit log = %s, want %s", actors, want)
 	}
 	if code, _, e := ctl("credentials", "revoke", "--id", itoa(creds[0].ID)); code != 1 || !strings.Contains(e, "not found") {
 		t.Errorf("second revoke: %d %q", code, e)
+	}
+
+	// Every change is recorded under the ops account that made it.
+	var actors string
+	if err := h.store.Pool().QueryRow(ctx, `SELECT string_agg(actor || ':' || action, ',' ORDER BY seq) FROM audit_log
+		WHERE action LIKE 'tenant.%' OR action LIKE 'credential.%'`).Scan(&actors); err != nil {
+		t.Fatal(err)
+	}
+	if want := "ops:admin:tenant.add,ops:admin:tenant.update,ops:admin:tenant.status,ops:admin:tenant.status," +
+		"ops:admin:credential.issue,ops:admin:credential.issue,ops:admin:credential.issue,ops:admin:credential.rotate,ops:admin:credential.revoke"; actors != want {
+		t.Errorf("audit log = %s, want %s", actors, want)
+	}
+
+	// A viewer reads but may not change (exit 5); after logout, exit 4.
+	h.login(t, "xem")
+	if code, out, _ := ctl("tenants", "list"); code != 0 || !strings.Contains(out, "so-gd") {
+		t.Errorf("viewer: tenants list: %d %q", code, out)
+	}
+	if code, _, e := ctl("tenants", "suspend", "--id", "so-gd"); code != exitDenied || !strings.Contains(e, "operator") {
+		t.Errorf("viewer: tenants suspend: %d %q, want %d naming the role needed", code, e, exitDenied)
+	}
+	if code, _, e := ctl("logout"); code != 0 {
+		t.Fatalf("logout: %d %q", code, e)
+	}
+	if code, _, _ := ctl("tenants", "list"); code != exitLogin {
+		t.Errorf("after logout: %d, want %d", code, exitLogin)
+	}
+	// A tenant's credential is not an ops token.
+	h.env["HUBCTL_TOKEN"] = rotated
+	if code, _, e := ctl("tenants", "list"); code != exitDenied || !strings.Contains(e, "ops account") {
+		t.Errorf("tenant credential as HUBCTL_TOKEN: %d %q", code, e)
 	}
 }
 
@@ -249,14 +319,14 @@ func TestHubctlSearch(t *testing.T) {
 		code := run(context.Background(), args, env, &out, &errOut)
 		return code, out.String(), errOut.String()
 	}
-	if code, _, e := ctl("tenants", "add", "--id", "so-gd", "--kind", "department", "--name-vi", "Sở Giáo dục và Đào tạo"); code != 0 {
-		t.Fatalf("tenants add: %d %s", code, e)
-	}
 	store, err := hubstore.Open(context.Background(), url)
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer store.Close()
+	if err := store.AddTenant(context.Background(), "test", hubstore.Tenant{ID: "so-gd", Kind: "department", NameVI: "Sở Giáo dục và Đào tạo"}); err != nil {
+		t.Fatal(err)
+	}
 	pushArticle(t, store, "so-gd", "tuyen-sinh", "Tuyển sinh lớp 10 năm 2026")
 
 	code, out, e := ctl("search", "reindex")

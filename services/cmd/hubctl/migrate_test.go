@@ -43,7 +43,7 @@ func TestMalformedDatabaseURL(t *testing.T) {
 		return map[string]string{"DATABASE_URL": "postgres://postgres@127.0.0.1:notaport/portalhub", "USER": "operator"}[k]
 	}
 	var out, errOut bytes.Buffer
-	code := run(context.Background(), []string{"tenants", "list"}, env, &out, &errOut)
+	code := run(context.Background(), []string{"audit", "head"}, env, &out, &errOut)
 	if code != 2 || !strings.Contains(errOut.String(), "DATABASE_URL is malformed") || strings.Contains(errOut.String(), "tenant id") {
 		t.Fatalf("hubctl with a malformed DATABASE_URL: exit %d, %q; want 2 and the URL named", code, errOut.String())
 	}

@@ -28,7 +28,7 @@ func addOpsAccount(fs *flag.FlagSet) action {
 		if err != nil {
 			return usageError{err}
 		}
-		pw, err := readPassword(s.stdin, s.stderr)
+		pw, err := readSecret(s.stdin, s.stderr, true)
 		if err != nil {
 			return usageError{err}
 		}
@@ -42,15 +42,15 @@ func addOpsAccount(fs *flag.FlagSet) action {
 	}
 }
 
-// readPassword reads a new password: on a terminal typed twice without
-// echo, else the first line of in.
-func readPassword(in io.Reader, prompt io.Writer) (string, error) {
+// readSecret reads a password: on a terminal typed without echo (twice
+// when confirm, for a new one), else the first line of in.
+func readSecret(in io.Reader, prompt io.Writer, confirm bool) (string, error) {
 	if f, ok := in.(*os.File); ok && term.IsTerminal(int(f.Fd())) {
 		fmt.Fprint(prompt, "Mật khẩu / password: ")
 		a, err := term.ReadPassword(int(f.Fd()))
 		fmt.Fprintln(prompt)
-		if err != nil {
-			return "", err
+		if err != nil || !confirm {
+			return string(a), err
 		}
 		fmt.Fprint(prompt, "Nhập lại / again: ")
 		b, err := term.ReadPassword(int(f.Fd()))
@@ -69,7 +69,7 @@ func readPassword(in io.Reader, prompt io.Writer) (string, error) {
 	}
 	line = strings.TrimRight(line, "\r\n")
 	if line == "" {
-		return "", errors.New("không có mật khẩu trên đầu vào chuẩn / no password on standard input (echo PASSWORD | hubctl ops-accounts add ...)")
+		return "", errors.New("không có mật khẩu trên đầu vào chuẩn / no password on standard input (echo PASSWORD | hubctl ...)")
 	}
 	return line, nil
 }

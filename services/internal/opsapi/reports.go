@@ -43,7 +43,10 @@ func (s *Server) ComplianceReport(ctx context.Context, req *pb.ComplianceReportR
 	}
 	report, err := s.rules.Report(tenants, weeks, updates, now)
 	if err != nil {
-		return nil, s.fail(ctx, err)
+		// The rules file cannot assess the period (no calendar for its
+		// year): the deployment's rules need it, not the caller.
+		return nil, refuse(codes.FailedPrecondition, "RULES_INCOMPLETE", nil, err.Error(),
+			"Tệp quy tắc Điều 11 chưa đủ cho kỳ này (thiếu lịch làm việc của năm?): "+err.Error())
 	}
 	out := &pb.ComplianceReportResponse{Assessments: make([]*pb.ComplianceAssessment, len(report))}
 	for i, a := range report {

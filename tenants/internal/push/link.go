@@ -75,7 +75,7 @@ func (e Endpoint) diagnose(err error) Link {
 	case st.Code() == codes.PermissionDenied && reason == contentrules.ReasonTenantInactive:
 		return Link{State: LinkTenantInactive,
 			Problem: fmt.Sprintf("the hub has suspended or retired tenant %q", e.Tenant),
-			Fix:     fmt.Sprintf("a hub operator reactivates it (hubctl tenants set-status --id %s --status active); rows wait meanwhile", e.Tenant)}
+			Fix:     fmt.Sprintf("a hub operator reactivates it (hubctl tenants resume --id %s); rows wait meanwhile", e.Tenant)}
 	case st.Code() == codes.PermissionDenied && reason == contentrules.ReasonTenantMismatch:
 		return Link{State: LinkTenantMismatch,
 			Problem: fmt.Sprintf("the credential in SUBPORTAL_HUB_TOKEN_FILE is not tenant %q's (SUBPORTAL_TENANT)", e.Tenant),

@@ -28,7 +28,7 @@ func TestDiagnose(t *testing.T) {
 		{nil, LinkOK, false, "", "", false},
 		{status.Error(codes.Unauthenticated, "credential revoked"), LinkCredential, true, "refuses this sub-portal's credential", "hubctl credentials issue --tenant so-gddt", false},
 		{contentrules.Refuse(contentrules.ReasonUnauthenticated, "", "unknown credential", ""), LinkCredential, true, "credential", "SUBPORTAL_HUB_TOKEN_FILE", false},
-		{contentrules.Refuse(contentrules.ReasonTenantInactive, "", "suspended", ""), LinkTenantInactive, true, "suspended", "hubctl tenants set-status --id so-gddt --status active", false},
+		{contentrules.Refuse(contentrules.ReasonTenantInactive, "", "suspended", ""), LinkTenantInactive, true, "suspended", "hubctl tenants resume --id so-gddt", false},
 		{contentrules.Refuse(contentrules.ReasonTenantMismatch, "", "not yours", ""), LinkTenantMismatch, true, `not tenant "so-gddt"`, "set SUBPORTAL_TENANT", false},
 		{tlsErr, LinkTLS, true, "TLS with the hub at hub.example:9443 fails", "SUBPORTAL_HUB_CA", false},
 		{status.Error(codes.Unavailable, "connection refused"), LinkUnavailable, false, "hub.example:9443 does not answer", "SUBPORTAL_HUB_ADDR", false},
