@@ -72,6 +72,10 @@ func main() {
 		"longest a database statement of the gateway may run (PostgreSQL statement_timeout on each connection; 0: none); a page whose query is cut off is an error page, not a held connection")
 	set.Int(&cfg.AccessLogSample, "GATEWAY_ACCESS_LOG_SAMPLE", 100,
 		"log one in this many answers from the page cache (every other request is logged; all are counted in the metrics); 1 logs every request")
+	set.String(&cfg.Hub.Addr, "GATEWAY_HUB_ADDR", "", "the aggregator's gRPC address, host:port, for the citizens' form (FeedbackService); empty: the form answers that it cannot take questions")
+	set.String(&cfg.Hub.CAFile, "GATEWAY_HUB_CA", "", "CA of the aggregator's TLS certificate, when it is not in the system's pool (make run: var/tls/ca.pem)")
+	set.String(&cfg.Hub.TokenFile, "GATEWAY_HUB_TOKEN_FILE", "", "file holding the gateway's token for the FeedbackService (the aggregator's AGGREGATOR_GATEWAY_TOKEN_FILE holds it too)")
+	set.String(&cfg.Hub.FormKeyFile, "GATEWAY_FORM_KEY_FILE", "", "file holding the key of the forms' CSRF tokens and of the rate limits' address hashes, the same on every replica; empty: a random key per process")
 	lifecycle.DeclareHTTPTimeouts(set, &cfg.HTTP)
 	set.MustParse(os.Args[1:])
 
@@ -84,6 +88,7 @@ func main() {
 }
 
 type settings struct {
+	Hub                                                hubSettings
 	Addr, DatabaseURL, NATSURL, ReadyFile, TemplateDir string
 	NATSNKeyFile, NATSCAFile                           string
 	SearchStatsURL                                     string
@@ -156,7 +161,21 @@ func run(log zerolog.Logger, cfg settings) error {
 
 	views := viewcount.New(viewcount.Config{MaxKeys: cfg.ViewsMaxPages, Registerer: ops.Registry})
 
+	feedbackHub, closeHub, err := dialFeedback(cfg.Hub)
+	if err != nil {
+		return err
+	}
+	defer closeHub()
+	key, err := formKey(cfg.Hub.FormKeyFile)
+	if err != nil {
+		return err
+	}
+	var fb portal.FeedbackHub
+	if feedbackHub != nil {
+		fb = feedbackHub
+	}
 	srv, err := portal.New(portal.Config{
+		Feedback: fb, FormKey: key,
 		SearchMisses: misses, Views: views,
 		Store: store, Cache: cache, Catalog: catalog, Log: log, Ops: ops, Dev: cfg.Dev, TemplateDir: cfg.TemplateDir,
 		Adverts: cfg.Adverts, AccessLogSample: cfg.AccessLogSample,

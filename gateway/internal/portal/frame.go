@@ -50,6 +50,7 @@ func (s *Server) frame(b *base) {
 	b.Favicon, b.Emblem = s.assets.URL("favicon.ico"), s.assets.URL("emblem.svg")
 	b.AccessibilityURL = "/" + lang + "/accessibility"
 	b.PrivacyURL = "/" + lang + "/privacy"
+	b.FeedbackURL = "/" + lang + "/feedback"
 	b.PortalsURL = "/" + lang + "/portals/"
 	reg := s.currentRegistry()
 	if reg == nil {
@@ -68,6 +69,7 @@ func (s *Server) forTenant(b *base, t hubread.Tenant) {
 	lang := b.Lang
 	b.TenantName, b.TenantURL = t.Name(lang), "/"+lang+"/"+t.ID+"/"
 	b.SearchTenant = t.ID
+	b.FeedbackURL = "/" + lang + "/feedback?to=" + t.ID
 	b.ProvincialURL = b.HomeURL
 	reg := s.currentRegistry()
 	if reg == nil {

@@ -203,7 +203,7 @@ func (s *Server) hostLinks(r *http.Request, render func(ctx context.Context) (*p
 				return s.siteOrigin(r, t.PrimaryHost(), port) + "/" + lang + "/" + after
 			}
 		}
-		if !onSite || seg == "search" || strings.HasPrefix(seg, "search?") {
+		if !onSite || seg == "search" || strings.HasPrefix(seg, "search?") || seg == "feedback" || strings.HasPrefix(seg, "feedback?") {
 			return ""
 		}
 		return prov + "/" + lang + "/" + rest

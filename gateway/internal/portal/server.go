@@ -6,6 +6,7 @@ package portal
 
 import (
 	"context"
+	"crypto/rand"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -98,7 +99,45 @@ type Config struct {
 	// logged. Counts are in the metrics whatever it is. Default 100; 1
 	// logs every request.
 	AccessLogSample int
+	// Feedback is the hub's FeedbackService that the citizens' form hands
+	// submissions to (feedback.go); nil: the form answers that it cannot
+	// take them now.
+	Feedback FeedbackHub
+	// FormKey keys the form's CSRF tokens and the rate limits' hashes of
+	// client addresses; every gateway replica needs the same one. Empty: a
+	// random key per process.
+	FormKey []byte
+	// FeedbackLimit and StatusLimit bound the form's submissions and the
+	// status page's look-ups, per client address and all together; zero
+	// values take the defaults (feedbackLimits).
+	FeedbackLimit, StatusLimit Limit
 }
+
+// Limit is a rate limit: Burst at once, then one per Every, per client
+// address; GlobalBurst and GlobalEvery the same for all addresses together.
+type Limit struct {
+	Every       time.Duration
+	Burst       int
+	GlobalEvery time.Duration
+	GlobalBurst int
+}
+
+// withDefaults fills a zero Limit with def.
+func (l Limit) withDefaults(def Limit) Limit {
+	if l.Every <= 0 || l.Burst <= 0 || l.GlobalEvery <= 0 || l.GlobalBurst <= 0 {
+		return def
+	}
+	return l
+}
+
+// The default limits: a visitor may send 5 questions at once and one more
+// every 10 minutes, everyone together 60 at once and one a second; a
+// visitor may look up 10 codes at once and one every 30 seconds (a guess
+// of a 60-bit code needs 2^59 tries on average).
+var (
+	defaultFeedbackLimit = Limit{Every: 10 * time.Minute, Burst: 5, GlobalEvery: time.Second, GlobalBurst: 60}
+	defaultStatusLimit   = Limit{Every: 30 * time.Second, Burst: 10, GlobalEvery: 100 * time.Millisecond, GlobalBurst: 300}
+)
 
 // Server is the portal's HTTP handler.
 type Server struct {
@@ -126,7 +165,9 @@ type Server struct {
 	fastHits prometheus.Counter
 	// pageHeaders are the headers every page carries (the security
 	// headers), put in its prepared forms.
-	pageHeaders http.Header
+	pageHeaders                http.Header
+	formKey                    []byte
+	feedbackLimit, statusLimit *addressLimiter
 }
 
 // New parses the templates and builds the routes.
@@ -156,8 +197,17 @@ func New(cfg Config) (*Server, error) {
 		}
 		cfg.PublicURL = strings.TrimSuffix(u.Scheme+"://"+strings.ToLower(u.Host)+u.EscapedPath(), "/")
 	}
-	s := &Server{cfg: cfg, pageHeaders: http.Header{}}
+	s := &Server{cfg: cfg, pageHeaders: http.Header{}, formKey: cfg.FormKey}
 	lifecycle.SecurityHeaders(s.pageHeaders, contentSecurityPolicy, referrerPolicy)
+	if len(s.formKey) == 0 {
+		s.formKey = make([]byte, 32)
+		rand.Read(s.formKey) // never fails (crypto/rand)
+	}
+	newLimiter := func(l Limit) *addressLimiter {
+		return newAddressLimiter(s.formKey, l.Every, l.Burst, l.GlobalEvery, l.GlobalBurst)
+	}
+	s.feedbackLimit = newLimiter(cfg.FeedbackLimit.withDefaults(defaultFeedbackLimit))
+	s.statusLimit = newLimiter(cfg.StatusLimit.withDefaults(defaultStatusLimit))
 	var err error
 	if s.hosts, err = hostNames(cfg.PublicURL, cfg.Hosts); err != nil {
 		return nil, err
@@ -250,6 +300,9 @@ func (s *Server) routes() error {
 	get("/:lang/search", s.handle(s.searchPage))
 	get("/:lang/developers", s.handle(s.developers))
 	get("/:lang/feeds", s.handle(s.feedList))
+	get("/:lang/feedback", s.handle(s.feedbackForm))
+	site.POST("/:lang/feedback", s.handle(s.feedbackSubmit))
+	get("/:lang/feedback/status", s.handle(s.feedbackStatus))
 	// The second segment is a category's slug (the provincial section) or a
 	// tenant's id (its home): the two never meet (migration 00007).
 	get("/:lang/:tenant/", s.handle(s.firstSegment))

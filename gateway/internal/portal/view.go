@@ -55,6 +55,7 @@ type base struct {
 	Favicon, Emblem            string
 	AccessibilityURL           string
 	PrivacyURL                 string
+	FeedbackURL                string // the citizens' form, for this sub-portal on its pages
 	PortalsURL                 string
 	// ProvincialURL is the provincial portal's home, on a sub-portal's pages.
 	ProvincialURL string

@@ -250,7 +250,8 @@ func (f *Federation) up(ctx context.Context) error {
 
 	gw, err := f.start(ctx, supervise.Spec{Name: "gateway", Path: f.bin("gateway"), Env: append([]string{
 		"DATABASE_URL=" + WithUser(hub, "portalhub_gateway"), "GATEWAY_ADDR=" + orDefault(o.GatewayAddr, "127.0.0.1:0"),
-	}, f.natsEnv(natsauth.Gateway)...)}, map[string]string{"http": "GATEWAY_ADDR"})
+		"GATEWAY_HUB_ADDR=" + f.HubAddr, "GATEWAY_HUB_CA=" + f.CAFile,
+	}, append(f.natsEnv(natsauth.Gateway), f.gatewayHubEnv...)...)}, map[string]string{"http": "GATEWAY_ADDR"})
 	if err != nil {
 		return err
 	}
