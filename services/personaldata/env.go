@@ -14,7 +14,23 @@ const (
 	EnvKeysFile = "PERSONAL_DATA_KEYS_FILE"
 	// EnvCurrent is the id of the key that wraps new data keys.
 	EnvCurrent = "PERSONAL_DATA_KEY_CURRENT"
+	// EnvShredLog names the shred log (ShredLog), kept with the backups.
+	EnvShredLog = "PERSONAL_DATA_SHRED_LOG"
 )
+
+// ShredLogFromEnv opens the shred log PERSONAL_DATA_SHRED_LOG names, or
+// returns nil when it names none.
+func ShredLogFromEnv(getenv func(string) string) (*ShredLog, error) {
+	path := getenv(EnvShredLog)
+	if path == "" {
+		return nil, nil
+	}
+	l, err := OpenShredLog(path)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", EnvShredLog, err)
+	}
+	return l, nil
+}
 
 // KeyringFromEnv reads the keyring from PERSONAL_DATA_KEYS (or the file
 // PERSONAL_DATA_KEYS_FILE names) and PERSONAL_DATA_KEY_CURRENT, through

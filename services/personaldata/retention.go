@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"time"
 
+	"github.com/jackc/pgx/v5"
 	"github.com/rs/zerolog"
 )
 
@@ -14,12 +15,18 @@ import (
 // service that keeps personal data calls it periodically with its clock's
 // time; a run that fails or is missed is made up by the next, as it picks
 // every key past its date.
+//
+// With a shred log, the ids are recorded before Shred returns.
 func (s *Store) Shred(ctx context.Context, now time.Time) (int64, error) {
-	tag, err := s.pool.Exec(ctx, `DELETE FROM personal_data_keys WHERE delete_after <= $1`, now)
+	rows, err := s.pool.Query(ctx, `DELETE FROM personal_data_keys WHERE delete_after <= $1 RETURNING submission_id`, now)
 	if err != nil {
 		return 0, fmt.Errorf("shred expired data keys: %w", err)
 	}
-	return tag.RowsAffected(), nil
+	ids, err := pgx.CollectRows(rows, pgx.RowTo[string])
+	if err != nil {
+		return 0, fmt.Errorf("shred expired data keys: %w", err)
+	}
+	return int64(len(ids)), s.log.Record(ids, now)
 }
 
 // RunShredder is the retention job's loop: at each time ticks delivers

@@ -60,6 +60,13 @@ type Config struct {
 	// Timeout bounds how long Start waits for the server to accept
 	// connections; zero means one minute.
 	Timeout time.Duration
+	// Archive, when set, is the folder every completed WAL segment is
+	// copied to (continuous archiving: wal_level replica, archive_mode on),
+	// from which Restore recovers to a point in time. It stands for object
+	// storage; its path may hold only letters, digits and / . _ -. A
+	// relative path is inside the cluster's folder (Dir), which the server
+	// can always reach.
+	Archive string
 }
 
 // A Cluster is a running PostgreSQL server over one data directory. It
@@ -81,6 +88,13 @@ const fallbackRoot = "/var/tmp"
 // Stop then stops it all the same. A postmaster.pid left by a killed server
 // is removed.
 func Start(ctx context.Context, cfg Config) (*Cluster, error) {
+	return start(ctx, cfg, nil)
+}
+
+// start is Start; prepare, when set, runs before the server starts (after
+// initdb, which a data directory already in place skips) and returns more
+// server options.
+func start(ctx context.Context, cfg Config, prepare func(c *Cluster) (string, error)) (*Cluster, error) {
 	if cfg.Dir == "" {
 		return nil, errors.New("pgcluster: Config.Dir is empty")
 	}
@@ -110,6 +124,9 @@ func Start(ctx context.Context, cfg Config) (*Cluster, error) {
 	defer unlock()
 
 	if pid, port, ok := postmaster(c.data); ok {
+		if prepare != nil {
+			return nil, fmt.Errorf("pgcluster: a server (PID %d) runs on %s; restore into a new folder", pid, c.data)
+		}
 		c.port = port
 		if err := c.waitReady(ctx); err != nil {
 			return nil, fmt.Errorf("pgcluster: a server (PID %d) already runs on %s but does not accept connections on port %d: %w", pid, c.data, port, err)
@@ -123,7 +140,18 @@ func Start(ctx context.Context, cfg Config) (*Cluster, error) {
 		return nil, fmt.Errorf("pgcluster: %w", err)
 	}
 
-	if err := c.initdb(ctx, cfg.Ephemeral); err != nil {
+	extra, err := c.archiving(cfg.Archive)
+	if err != nil {
+		return nil, fmt.Errorf("pgcluster: %w", err)
+	}
+	if prepare == nil {
+		err = c.initdb(ctx, cfg.Ephemeral)
+	} else {
+		var more string
+		more, err = c.prepareData(prepare)
+		extra += more
+	}
+	if err != nil {
 		return nil, fmt.Errorf("pgcluster: %w", err)
 	}
 	logPath := cfg.LogFile
@@ -135,7 +163,7 @@ func Start(ctx context.Context, cfg Config) (*Cluster, error) {
 		if err != nil {
 			return nil, fmt.Errorf("pgcluster: %w", err)
 		}
-		err = c.start(ctx, port, cfg.Ephemeral, logPath)
+		err = c.start(ctx, port, cfg.Ephemeral, logPath, extra)
 		if err == nil {
 			break
 		}
@@ -215,6 +243,21 @@ func Remove(dir string) error {
 	return nil
 }
 
+// prepareData makes an empty data directory for prepare to fill, in place
+// of initdb; a folder that holds a cluster already is refused.
+func (c *Cluster) prepareData(prepare func(c *Cluster) (string, error)) (string, error) {
+	if _, err := os.Stat(filepath.Join(c.data, "PG_VERSION")); err == nil {
+		return "", fmt.Errorf("%s holds a cluster already; restore into a new folder", c.data)
+	}
+	if err := os.Mkdir(c.data, 0o700); err != nil && !errors.Is(err, os.ErrExist) {
+		return "", err
+	}
+	if err := c.run.own(c.data); err != nil {
+		return "", err
+	}
+	return prepare(c)
+}
+
 // initdb initialises the data directory unless it holds a cluster already.
 func (c *Cluster) initdb(ctx context.Context, ephemeral bool) error {
 	if _, err := os.Stat(filepath.Join(c.data, "PG_VERSION")); err == nil {
@@ -244,7 +287,7 @@ func (c *Cluster) initdb(ctx context.Context, ephemeral bool) error {
 
 // start starts the server on port, its output appended to logPath, and waits
 // until it reports itself ready.
-func (c *Cluster) start(ctx context.Context, port int, ephemeral bool, logPath string) error {
+func (c *Cluster) start(ctx context.Context, port int, ephemeral bool, logPath, extra string) error {
 	logf, err := os.OpenFile(logPath, os.O_WRONLY|os.O_CREATE|os.O_APPEND, 0o644)
 	if err != nil {
 		return err
@@ -257,6 +300,7 @@ func (c *Cluster) start(ctx context.Context, port int, ephemeral bool, logPath s
 	if ephemeral {
 		opts += " -c fsync=off -c synchronous_commit=off -c full_page_writes=off"
 	}
+	opts += extra
 	wait := 60
 	if deadline, ok := ctx.Deadline(); ok {
 		wait = max(1, int(time.Until(deadline).Seconds()+1))
@@ -441,7 +485,12 @@ func binDir() (string, error) {
 
 // command prepares PostgreSQL program name to run in folder dir.
 func (r *runner) command(ctx context.Context, dir, name string, args ...string) *exec.Cmd {
-	path := filepath.Join(r.bin, name)
+	return r.commandPath(ctx, dir, filepath.Join(r.bin, name), args...)
+}
+
+// commandPath prepares program path (a path, or a name the PATH finds) to
+// run in folder dir as the user the server runs as.
+func (r *runner) commandPath(ctx context.Context, dir, path string, args ...string) *exec.Cmd {
 	var cmd *exec.Cmd
 	if r.runuser != "" {
 		cmd = exec.CommandContext(ctx, r.runuser, append([]string{"-u", "postgres", "--", path}, args...)...)

@@ -53,6 +53,14 @@ func feedbackService(f feedbackSettings, store *hubstore.Store, a *auth.Authenti
 		return nil, nil, fmt.Errorf("the FeedbackService keeps personal data: %w", err)
 	}
 	keys := personaldata.NewStore(store.Pool(), ring)
+	shredLog, err := personaldata.ShredLogFromEnv(os.Getenv)
+	if err != nil {
+		return nil, nil, err
+	}
+	if shredLog == nil {
+		log.Warn().Msg("PERSONAL_DATA_SHRED_LOG is not set: a restore of the database to an earlier point would bring back personal data deleted since")
+	}
+	keys.SetShredLog(shredLog)
 	a.WithService(feedback.Gateway, sums, feedback.GatewayMethods)
 	return feedback.NewServer(feedback.NewStore(feedback.Config{Pool: store.Pool(), Keys: keys, ProvinceTenant: f.ProvinceTenant,
 		Retention: f.Retention, SiteURL: f.SiteURL}), log), keys, nil

@@ -80,6 +80,9 @@ func run(opts federation.Options, catalogue string, out io.Writer) error {
 	}
 	opts.SeedDemo = true
 	opts.Output = out
+	// Continuous archiving, as in production, so hubctl backup works here:
+	// into var/pg/wal (or the cluster's folder under /var/tmp, see pgcluster).
+	opts.WALArchive = "wal"
 	// Server reflection lets grpcurl list and describe the hub's services
 	// without a credential: right for a developer's machine only.
 	opts.Env = []string{"PORTALHUB_LOG=console", "AGGREGATOR_GRPC_REFLECTION=true"}

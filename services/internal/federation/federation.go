@@ -87,6 +87,10 @@ type Options struct {
 	// aggregator's SMTP server (mailpit.go); empty starts none, and the
 	// hub's mail stays queued.
 	Mailpit string
+	// WALArchive, with a private cluster, is the folder it archives its WAL
+	// into (pgcluster.Config.Archive: relative is inside the cluster's
+	// folder), for hubctl backup; empty: none.
+	WALArchive string
 	// Restart keeps every long-lived child running, as systemd's
 	// Restart=always would: one that dies is started again with backoff on
 	// the addresses it had (supervise.Keep), and Exited reports nothing.
@@ -171,7 +175,7 @@ func (f *Federation) up(ctx context.Context) error {
 	f.BaseURL = o.DatabaseURL
 	if f.BaseURL == "" {
 		f.logf("starting PostgreSQL in %s", filepath.Join(o.VarDir, "pg"))
-		c, err := pgcluster.Start(ctx, pgcluster.Config{Dir: filepath.Join(o.VarDir, "pg"), Ephemeral: o.Ephemeral})
+		c, err := pgcluster.Start(ctx, pgcluster.Config{Dir: filepath.Join(o.VarDir, "pg"), Ephemeral: o.Ephemeral, Archive: o.WALArchive})
 		if err != nil {
 			return fmt.Errorf("start PostgreSQL: %w", err)
 		}
