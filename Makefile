@@ -20,11 +20,12 @@ MODULES := proto services gateway tenants
 # Binaries: every module/cmd/name is built to bin/name.
 CMDS = $(wildcard $(addsuffix /cmd/*,$(MODULES)))
 
-.PHONY: help run test bench build proto proto-check lint tools grpcurl mailpit deps clean
+.PHONY: help run test bench build proto proto-check lint tools grpcurl mailpit deps clean fuzz
 
 help:
 	@echo "make run    start the federation on this machine (NATS, PostgreSQL, hub, gateway, sub-portals)"
 	@echo "make test   run every check and test (installs what it needs)"
+	@echo "make fuzz   run each fuzz target for FUZZTIME (6s; make test runs it)"
 	@echo "make bench  measure publish-to-visible latency and search (200,000 items) against references"
 	@echo "make build  build the binaries into ./bin"
 	@echo "make proto  regenerate the Go code from proto/"
@@ -93,6 +94,19 @@ run: deps build grpcurl mailpit
 RACE_PKGS := services:./internal/outbox services:./internal/hubstore services:./internal/auth \
              gateway:./internal/pagecache gateway:./internal/invalidate tenants:./internal/push
 
+# Fuzz targets (issue 12 point 4), module:package:Target, each run for
+# FUZZTIME by make fuzz, which make test runs (about 9 x 6 s plus the
+# instrumented builds). Their seeds are committed under each package's
+# testdata/fuzz/<Target>; plain go test runs those as ordinary tests.
+FUZZTIME ?= 6s
+FUZZ_TARGETS := services:./contentrules:FuzzSanitize services:./contentrules:FuzzBalance \
+                services:./contentrules:FuzzPrepare services:./contentrules:FuzzCodec services:./vnenc:FuzzCheck \
+                tenants:./internal/editorial:FuzzSlugify tenants:./internal/editorial:FuzzRenderMarkdown \
+                gateway:./internal/portal:FuzzPaths gateway:./internal/portal:FuzzHost
+
+fuzz:
+	@bash scripts/fuzz.sh $(FUZZTIME) $(FUZZ_TARGETS)
+
 # Test everything: generated code fresh, lint, then every module's tests.
 # PORTALHUB_BIN tells the end-to-end tests where the binaries are (built once).
 # The search relevance set (services/hubread) writes its figures to
@@ -104,6 +118,7 @@ test: deps proto-check lint build
 	    PORTALHUB_BIN=$(BIN) SEARCH_RELEVANCE_REPORT=$(ROOT)/var/search-relevance.txt go test -count=1 -timeout 40m ./...) || exit 1; done
 	@echo "== search relevance"; cat var/search-relevance.txt 2>/dev/null || { echo "the relevance set did not run"; exit 1; }
 	@echo "== race detector"; for mp in $(RACE_PKGS); do (cd $${mp%%:*} && go test -race -count=1 -timeout 10m $${mp#*:}) || exit 1; done
+	@$(MAKE) --no-print-directory fuzz
 	@echo "all tests passed"
 
 bench: deps build

@@ -1,6 +1,7 @@
 package contentrules
 
 import (
+	"bytes"
 	"errors"
 	"html"
 	"io"
@@ -75,15 +76,28 @@ func unplaintext(n *nethtml.Node) {
 }
 
 // balanced reports whether fragment is balanced as it stands: its tokens
-// are text and ordinary elements (ordinaryElements) properly nested.
+// are text and ordinary elements (ordinaryElements) properly nested, and
+// nothing is left over. A "<" in text (only a tag the tokenizer could not
+// finish, such as "<a" at the end, leaves one there: a sanitiser writes
+// "&lt;") or a tail the tokenizer dropped (an unterminated tag, "<a
+// href="x") is not: followed by the page's own markup, it would read as
+// the start of a tag that takes that markup in.
 func balanced(fragment string) bool {
 	z := nethtml.NewTokenizer(strings.NewReader(fragment))
 	var open []atom.Atom
+	read := 0
 	for {
-		switch z.Next() {
-		case nethtml.ErrorToken:
-			return errors.Is(z.Err(), io.EOF) && len(open) == 0
+		tt := z.Next()
+		if tt == nethtml.ErrorToken { // its Raw is the unfinished tail, if any
+			return errors.Is(z.Err(), io.EOF) && len(open) == 0 && read == len(fragment)
+		}
+		raw := z.Raw()
+		read += len(raw)
+		switch tt {
 		case nethtml.TextToken:
+			if bytes.IndexByte(raw, '<') >= 0 {
+				return false
+			}
 		case nethtml.StartTagToken:
 			name, _ := z.TagName()
 			a := atom.Lookup(name)

@@ -51,6 +51,12 @@ var breakouts = []string{
 	`<h2>tiêu đề<h3>lồng`,
 	`<object><param name="a">`,
 	`<button>nút`,
+	// Found by FuzzBalance: a tag the tokenizer cannot finish at the end of
+	// the body was kept as it stood, and took the page's next tag in.
+	`<A`,
+	`chữ <b`,
+	`<p>x</p><a href="https://evil.example/`,
+	`<p>x</p><img src="/a.png" alt="`,
 }
 
 // page puts a body where the portal's item page does, between the page's

@@ -1,0 +1,28 @@
+package htmlcheck
+
+import "testing"
+
+func TestFragment(t *testing.T) {
+	for in, want := range map[string]int{
+		`<p>Khánh Hòa <a href="/vi/tin">tin</a> <img src="/a.png" alt="a"></p>`:   0,
+		`<p>&lt;script&gt;alert(1)&lt;/script&gt;</p>`:                            0,
+		`<a href="https://x.example/javascript:1">x</a>`:                          0,
+		`<script>alert(1)</script>`:                                               1,
+		`<img src=x onerror=alert(1)>`:                                            1,
+		`<a href=" JaVa&#x0A;ScRiPt:alert(1)">x</a>`:                              1,
+		`<iframe srcdoc="<b>x</b>"></iframe>`:                                     2,
+		`<p style="color:red">x</p><svg><a xlink:href="javascript:1">x</a></svg>`: 3,
+		`<form><button formaction="javascript:1">x</button></form>`:               2,
+	} {
+		if got := Fragment(in); len(got) != want {
+			t.Errorf("Fragment(%q) = %v, want %d findings", in, got, want)
+		}
+	}
+}
+
+func TestDocument(t *testing.T) {
+	got := Document(`<!DOCTYPE html><html><head><title>x</title><link rel="stylesheet" href="/s.css"></head><body onload="x()"><p>y</p></body></html>`)
+	if len(got) != 2 {
+		t.Errorf("Document = %v, want the link and the onload attribute", got)
+	}
+}
