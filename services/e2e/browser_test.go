@@ -146,3 +146,18 @@ func TestBackOfficeFlowInBrowser(t *testing.T) {
 	runBrowserTest(t, "backoffice.test.mjs", 5*time.Minute,
 		"BACKOFFICE_URL="+fed.SubPortals[tenant].URL, "GATEWAY_URL="+fed.Gateway, "TENANT="+tenant, "DEMO_PASSWORD="+password)
 }
+
+// The ops console's pages, signed in as the demo operator, through axe-core
+// and the Nu Html Checker (tests/browser/console.test.mjs). CONSOLE_SCREENSHOTS
+// names a folder to keep each page's screenshots at 360 and 1280 px in.
+func TestConsolePagesInBrowser(t *testing.T) {
+	if fed.DemoPassword == "" {
+		t.Fatal("the federation has no demo ops accounts")
+	}
+	env := []string{"CONSOLE_URL=" + fed.Console, "CONSOLE_USER=vanhanh", "CONSOLE_PASSWORD=" + fed.DemoPassword,
+		"CONSOLE_TENANT=so-du-lich"}
+	if dir := os.Getenv("CONSOLE_SCREENSHOTS"); dir != "" {
+		env = append(env, "SCREENSHOTS="+dir)
+	}
+	runBrowserTest(t, "console.test.mjs", 10*time.Minute, env...)
+}

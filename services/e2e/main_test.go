@@ -87,11 +87,20 @@ func run(m *testing.M) int {
 		fmt.Fprintln(os.Stderr, err)
 		return 1
 	}
+	rulesFile, err := filepath.Abs("../../deploy/rules/khanhhoa.toml")
+	if err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		return 1
+	}
 	ctx, cancel := context.WithTimeout(context.Background(), 4*time.Minute)
 	defer cancel()
 	fed, err = federation.Start(ctx, federation.Options{
 		VarDir: filepath.Join(dir, "var"), BinDir: bin, Ephemeral: true, // always a private cluster: fixed database names
 		Tenants: append(tenants, demo...), Output: out,
+		// The deployment's Article 11 rules, as make run gives them: the
+		// compliance watch runs, and the console's compliance pages have
+		// something to show (TestConsolePagesInBrowser).
+		Env: []string{"HUB_COMPLIANCE_RULES=" + rulesFile},
 	})
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "start federation:", err)

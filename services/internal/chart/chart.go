@@ -61,7 +61,7 @@ func (b Bars) SVG() template.HTML {
 	top := niceCeil(max)
 	plotW, plotH := float64(w-axisLeft-padRight), float64(h-axisBottom-padTop)
 	var s strings.Builder
-	open(&s, b.ID, b.Title, b.Desc, w, h)
+	open(&s, b.ID, b.Title, b.Desc, w, h, "chart", false)
 	// Horizontal grid lines and the value axis: 0, top/2, top.
 	for _, v := range []int{0, top / 2, top} {
 		y := float64(padTop) + plotH - plotH*float64(v)/float64(top)
@@ -95,10 +95,18 @@ func (b Bars) SVG() template.HTML {
 }
 
 // open writes the <svg> element with its accessible name and description.
-func open(s *strings.Builder, id, title, desc string, w, h int) {
+// A chart sized by its container (the bar chart) has only a viewBox; one
+// drawn at its own size (the heatmap: a few weeks must not fill a wide
+// screen) also has width and height.
+func open(s *strings.Builder, id, title, desc string, w, h int, class string, natural bool) {
 	id = html.EscapeString(id)
-	fmt.Fprintf(s, `<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 %d %d" role="img" aria-labelledby="%s-title %s-desc" class="chart">`,
-		w, h, id, id)
+	size := ""
+	if natural {
+		// One and a half times the drawing: cells big enough to point at.
+		size = fmt.Sprintf(` width="%d" height="%d"`, w*3/2, h*3/2)
+	}
+	fmt.Fprintf(s, `<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 %d %d"%s role="img" aria-labelledby="%s-title %s-desc" class="%s">`,
+		w, h, size, id, id, class)
 	fmt.Fprintf(s, `<title id="%s-title">%s</title><desc id="%s-desc">%s</desc>`, id, html.EscapeString(title), id, html.EscapeString(desc))
 }
 

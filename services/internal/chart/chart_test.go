@@ -87,11 +87,15 @@ func TestHeatmapPlacesDaysOnTheirWeekday(t *testing.T) {
 	}
 	attr := func(i int, a string) string { v, _ := cells.Eq(i).Attr(a); return v }
 	// Wednesday is row 2 of column 0; Monday 30 November is row 0 of column 1.
-	if attr(0, "x") != "34" || attr(0, "y") != "40" {
-		t.Errorf("Wednesday at (%s,%s), want (34,40)", attr(0, "x"), attr(0, "y"))
+	if attr(0, "x") != "34" || attr(0, "y") != "44" {
+		t.Errorf("Wednesday at (%s,%s), want (34,44)", attr(0, "x"), attr(0, "y"))
 	}
-	if attr(5, "x") != "51" || attr(5, "y") != "6" {
-		t.Errorf("Monday at (%s,%s), want (51,6)", attr(5, "x"), attr(5, "y"))
+	if attr(5, "x") != "53" || attr(5, "y") != "6" {
+		t.Errorf("Monday at (%s,%s), want (53,6)", attr(5, "x"), attr(5, "y"))
+	}
+	// Two weeks are narrower than the legend: the drawing is as wide as the legend.
+	if w, _ := doc.Find("svg").Attr("viewBox"); !strings.HasPrefix(w, "0 0 "+strconv.Itoa(legendWidth(m.Legend))+" ") {
+		t.Errorf("viewBox %s, want the legend's width %d", w, legendWidth(m.Legend))
 	}
 	// Wednesday 25 had 0 on a working day: outlined as missing.
 	if attr(0, "stroke") != missEdge {

@@ -31,7 +31,7 @@ type Heatmap struct {
 }
 
 const (
-	cell     = 14
+	cell     = 16
 	gap      = 3
 	left     = 34
 	topPad   = 6
@@ -54,6 +54,20 @@ func stepOf(n int) int {
 	return 3
 }
 
+// legendStep is the width a legend entry takes: its swatch and its text
+// (about 6 units a character at font size 10).
+func legendStep(text string) int { return cell + 8 + 6*len([]rune(text)) }
+
+func legendWidth(legend [5]string) int {
+	w := 0
+	for _, t := range legend {
+		if t != "" {
+			w += legendStep(t)
+		}
+	}
+	return w
+}
+
 // SVG draws the heatmap.
 func (m Heatmap) SVG() template.HTML {
 	if len(m.Days) == 0 {
@@ -62,11 +76,11 @@ func (m Heatmap) SVG() template.HTML {
 	first := m.Days[0].Date
 	offset := (int(first.Weekday()) + 6) % 7 // Monday is row 0
 	weeks := (offset + len(m.Days) + 6) / 7
-	w := left + weeks*(cell+gap) + 4
 	gridH := topPad + 7*(cell+gap)
 	h := gridH + 30
+	w := max(left+weeks*(cell+gap)+4, legendWidth(m.Legend))
 	var s strings.Builder
-	open(&s, m.ID, m.Title, m.Desc, w, h)
+	open(&s, m.ID, m.Title, m.Desc, w, h, "chart heatmap", true)
 	for r, name := range m.DayNames {
 		if r%2 == 1 {
 			continue // every other name, as calendars do, so they fit
@@ -98,7 +112,7 @@ func (m Heatmap) SVG() template.HTML {
 		}
 		fmt.Fprintf(&s, `<rect x="%d" y="%d" width="%d" height="%d" fill="%s" stroke="%s"/>`, lx, gridH+8, cell-4, cell-4, it.fill, it.stroke)
 		fmt.Fprintf(&s, `<text x="%d" y="%d" font-size="10" fill="%s">%s</text>`, lx+cell, gridH+17, textColor, html.EscapeString(m.Legend[i]))
-		lx += cell + 8 + 6*len([]rune(m.Legend[i]))
+		lx += legendStep(m.Legend[i])
 	}
 	s.WriteString(`</svg>`)
 	return template.HTML(s.String())

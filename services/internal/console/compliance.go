@@ -38,7 +38,14 @@ type complianceData struct {
 	// One tenant's view: its heatmap and days.
 	Tenant  *hubread.Tenant
 	Heatmap chart.Heatmap
-	Days    []chart.Day
+	Days    []dayRow
+}
+
+// dayRow is a day of a tenant's heatmap and its table: what kind of day
+// it was (working, off, a holiday's name, before registration).
+type dayRow struct {
+	chart.Day
+	What string
 }
 
 type weekSummary struct {
@@ -194,12 +201,12 @@ func (s *Server) compliance(c *gin.Context) error {
 	if only != "" {
 		t := tenants[0]
 		d.Tenant = &t
-		if d.Days, err = s.days(l, first.Start(), last.End(), updates[t.ID], now); err != nil {
+		if d.Days, err = s.days(l, first.Start(), last.End(), t.CreatedAt, updates[t.ID], now); err != nil {
 			d.Error = err.Error()
 			return s.show(c, http.StatusBadRequest, "compliance", s.newPage(c, l.T("compliance.title"), "compliance", d))
 		}
 		d.Heatmap = chart.Heatmap{ID: "heatmap", Title: l.T("compliance.heatmap_title", t.Name(l.Lang), d.From, d.To),
-			Desc: heatmapDesc(l, d.Days), Days: d.Days,
+			Desc: heatmapDesc(l, d.Days), Days: cells(d.Days),
 			DayNames: [7]string{l.T("day.1"), l.T("day.2"), l.T("day.3"), l.T("day.4"), l.T("day.5"), l.T("day.6"), l.T("day.0")},
 			Legend:   [5]string{l.T("legend.off"), l.T("legend.none"), "1", "2–3", "4+"}}
 	}
@@ -211,15 +218,23 @@ func (s *Server) compliance(c *gin.Context) error {
 }
 
 // days are the period's days with their counted updates, for the heatmap
-// and its table.
-func (s *Server) days(l *Localizer, from, to time.Time, updates []time.Time, now time.Time) ([]chart.Day, error) {
+// and its table. Days before the tenant's obligations began (the day after
+// it was registered) are drawn as days off: nothing was owed.
+func (s *Server) days(l *Localizer, from, to, created time.Time, updates []time.Time, now time.Time) ([]dayRow, error) {
 	count := map[time.Time]int{}
 	for _, u := range updates {
 		count[compliance.Day(u)]++
 	}
 	today := compliance.Day(now)
-	var out []chart.Day
+	owed := compliance.Day(created).AddDate(0, 0, 1)
+	var out []dayRow
 	for d := compliance.Day(from); d.Before(to); d = d.AddDate(0, 0, 1) {
+		if d.Before(owed) {
+			what := l.T("legend.before")
+			out = append(out, dayRow{chart.Day{Date: d, Count: count[d], Off: true,
+				Tip: l.T("compliance.day_tip", l.Date(d), what, count[d])}, what})
+			continue
+		}
 		working, err := s.cfg.Rules.Calendar.WorkingDay(d)
 		if err != nil {
 			return nil, err
@@ -232,13 +247,21 @@ func (s *Server) days(l *Localizer, from, to time.Time, updates []time.Time, now
 			what = l.T("legend.off")
 		}
 		day.Tip = l.T("compliance.day_tip", l.Date(d), what, day.Count)
-		out = append(out, day)
+		out = append(out, dayRow{day, what})
 	}
 	return out, nil
 }
 
+func cells(rows []dayRow) []chart.Day {
+	out := make([]chart.Day, len(rows))
+	for i, r := range rows {
+		out[i] = r.Day
+	}
+	return out
+}
+
 // heatmapDesc says in a sentence what the heatmap shows.
-func heatmapDesc(l *Localizer, days []chart.Day) string {
+func heatmapDesc(l *Localizer, days []dayRow) string {
 	total, missed, working := 0, 0, 0
 	for _, d := range days {
 		total += d.Count

@@ -347,6 +347,18 @@ func TestCompliancePageHeatmapAndCSV(t *testing.T) {
 	if days.Length() != 7 || strings.TrimSpace(days.Eq(1).Find("td").Last().Text()) != "1" {
 		t.Errorf("day table: %d rows, Tuesday %q", days.Length(), days.Eq(1).Find("td").Last().Text())
 	}
+	// Registered on Wednesday 25: nothing was owed before Thursday.
+	if _, err := f.store.Pool().Exec(ctx, `UPDATE tenants SET created_at = '2026-11-25 12:00+07' WHERE id = 'so-a'`); err != nil {
+		t.Fatal(err)
+	}
+	_, doc = b.get("/tuan-thu?tenant=so-a&from=2026-W48&to=2026-W48")
+	days = doc.Find("details table tbody tr")
+	if got := strings.TrimSpace(days.Eq(2).Find("td").First().Text()); got != "trước khi đăng ký" {
+		t.Errorf("Wednesday 25 is %q, want before registration", got)
+	}
+	if got := strings.TrimSpace(days.Eq(3).Find("td").First().Text()); got != "ngày làm việc" {
+		t.Errorf("Thursday 26 is %q, want a working day", got)
+	}
 	if resp, _ := b.get("/tuan-thu?from=2026-48"); resp.StatusCode != http.StatusBadRequest {
 		t.Errorf("a malformed week: %d, want 400", resp.StatusCode)
 	}
