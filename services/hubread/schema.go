@@ -11,7 +11,7 @@ import (
 // grants).
 var readTables = []string{
 	"advertisements", "blobs", "categories", "item_translations", "items", "legal_documents", "legal_issuers",
-	"legal_relations", "reserved_words", "search_bestbets", "search_docs", "search_synonyms", "search_vocabulary",
+	"legal_relations", "maintenance_windows", "reserved_words", "search_bestbets", "search_docs", "search_synonyms", "search_vocabulary",
 	"slug_history", "tenant_hosts", "tenant_owners", "tenants",
 }
 

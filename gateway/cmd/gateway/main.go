@@ -42,6 +42,8 @@ func main() {
 	set.Bool(&cfg.Dev, "GATEWAY_DEV", false, "development mode: re-parse templates on every request")
 	set.Bool(&cfg.Adverts, "GATEWAY_ADVERTS", false,
 		"show the advertising slot (Article 13) on the highlights section: the hub's advertisements in their period, labelled as advertising; off by default")
+	set.String(&cfg.MonitoringScript, "GATEWAY_MONITORING_SCRIPT_URL", "",
+		"https address of the state monitoring agent's script (Circular 22/2023), loaded on every page and allowed by the CSP; empty (default): none")
 	set.String(&cfg.TemplateDir, "GATEWAY_TEMPLATE_DIR", "", "in development mode, read templates from this folder instead of the binary")
 	set.Int(&cfg.CacheMB, "GATEWAY_CACHE_MB", 256, "page cache size bound in MiB")
 	set.Duration(&cfg.CacheMaxStale, "GATEWAY_CACHE_MAX_STALE", time.Second,
@@ -99,7 +101,7 @@ type settings struct {
 	Dev, Adverts                                       bool
 	CacheMB, AccessLogSample                           int
 	TenantRefresh                                      time.Duration
-	ProvinceTenant                                     string
+	ProvinceTenant, MonitoringScript                   string
 	CacheMaxStale, CacheMaxAge, CacheVersionWait       time.Duration
 	HTTP                                               lifecycle.HTTPTimeouts
 }
@@ -178,7 +180,7 @@ func run(log zerolog.Logger, cfg settings) error {
 		Feedback: fb, FormKey: key,
 		SearchMisses: misses, Views: views,
 		Store: store, Cache: cache, Catalog: catalog, Log: log, Ops: ops, Dev: cfg.Dev, TemplateDir: cfg.TemplateDir,
-		Adverts: cfg.Adverts, AccessLogSample: cfg.AccessLogSample,
+		Adverts: cfg.Adverts, AccessLogSample: cfg.AccessLogSample, MonitoringScript: cfg.MonitoringScript,
 		PublicURL: cfg.PublicURL, Hosts: list(cfg.Hosts), TrustedProxies: list(cfg.TrustedProxies),
 		TenantRefresh: cfg.TenantRefresh, ProvinceTenant: cfg.ProvinceTenant,
 		ReadyDetail: func() map[string]any {

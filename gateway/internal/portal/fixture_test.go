@@ -144,9 +144,26 @@ func newEnvWith(t testing.TB, configure func(*portal.Config)) *env {
 	return newEnvPool(t, nil, configure)
 }
 
+// newEnvClock is newEnvWith whose configure also gets the page cache's
+// clock (to make it the portal's too).
+func newEnvClock(t testing.TB, configure func(*portal.Config, *testClock)) *env {
+	t.Helper()
+	return newEnvFull(t, nil, configure)
+}
+
 // newEnvPool is newEnvWith with the gateway's pool configuration adjusted
 // by pool (e.g. a statement timeout, as GATEWAY_STATEMENT_TIMEOUT sets).
 func newEnvPool(t testing.TB, pool func(*pgxpool.Config), configure func(*portal.Config)) *env {
+	t.Helper()
+	if configure == nil {
+		return newEnvFull(t, pool, nil)
+	}
+	return newEnvFull(t, pool, func(c *portal.Config, _ *testClock) { configure(c) })
+}
+
+// newEnvFull builds the environment: newEnvPool whose configure also gets
+// the page cache's clock.
+func newEnvFull(t testing.TB, pool func(*pgxpool.Config), configure func(*portal.Config, *testClock)) *env {
 	t.Helper()
 	ctx, cancel := context.WithCancel(context.Background())
 	t.Cleanup(cancel)
@@ -203,7 +220,7 @@ func newEnvPool(t testing.TB, pool func(*pgxpool.Config), configure func(*portal
 	cfg := portal.Config{Store: store, Cache: cache, Catalog: catalog, Log: log, Ops: ops, TenantRefresh: time.Hour,
 		ReadyDetail: func() map[string]any { return map[string]any{"content_stream_last_sequence": consumer.LastSequence()} }}
 	if configure != nil {
-		configure(&cfg)
+		configure(&cfg, clock)
 	}
 	p, err := portal.New(cfg)
 	if err != nil {

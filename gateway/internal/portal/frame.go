@@ -52,11 +52,13 @@ func (s *Server) frame(b *base) {
 	b.PrivacyURL = "/" + lang + "/privacy"
 	b.FeedbackURL = "/" + lang + "/feedback"
 	b.PortalsURL = "/" + lang + "/portals/"
+	b.MonitoringScript = s.cfg.MonitoringScript
 	reg := s.currentRegistry()
 	if reg == nil {
 		b.Footer.Owner = b.L.T("footer.owner")
 		return
 	}
+	b.Maintenance = maintenanceBanners(b.L, lang, reg.windows, s.now())
 	b.Nav = sectionNav(reg.cats, lang, "/"+lang+"/")
 	b.Footer = footerOf(b.L, reg.province, lang, reg)
 	b.Footer.Owner = b.L.T("footer.owner")

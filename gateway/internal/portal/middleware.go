@@ -22,7 +22,7 @@ const contentSecurityPolicy = "default-src 'self'; script-src 'self'; style-src 
 // Referrer-Policy lets other sites see where a visitor came from, not the
 // path).
 func (s *Server) securityHeaders(c *gin.Context) {
-	lifecycle.SecurityHeaders(c.Writer.Header(), contentSecurityPolicy, referrerPolicy)
+	lifecycle.SecurityHeaders(c.Writer.Header(), s.csp, referrerPolicy)
 	c.Next()
 }
 

@@ -15,7 +15,8 @@ import (
 // reserved path words. It is read at most once per TenantRefresh, and at
 // once after TenantsChanged (the tenant watcher calls it before it drops
 // the pages showing a tenant, so that their re-render sees the change).
-// Three queries per refresh, none per page.
+// With them, the maintenance windows ahead (every page's banner). Four
+// queries per refresh, none per page.
 
 // registry is one snapshot; never modified once built.
 type registry struct {
@@ -25,6 +26,9 @@ type registry struct {
 	province *hubread.Tenant    // whose registry entry the provincial footer shows; nil if none
 	cats     []hubread.Category // the code list, in position order
 	reserved map[string]bool    // the gateway's own path words
+	// windows are the maintenance windows not ended when it was loaded,
+	// soonest first (maintenance.go).
+	windows  []hubread.Maintenance
 	loadedAt time.Time
 }
 
@@ -89,6 +93,7 @@ func (s *Server) startRegistryLoad(ctx context.Context) chan struct{} {
 	go func() {
 		next, err := s.loadRegistry(context.WithoutCancel(ctx))
 		rc.mu.Lock()
+		prev := rc.cur
 		if err == nil {
 			rc.cur = next
 			s.fastReg.Store(next)
@@ -99,6 +104,10 @@ func (s *Server) startRegistryLoad(ctx context.Context) chan struct{} {
 		rc.loading = false
 		rc.mu.Unlock()
 		close(done)
+		if err == nil && prev != nil && !sameWindows(prev.windows, next.windows) {
+			// A window scheduled or cancelled: every page's banner.
+			s.cfg.Cache.Invalidate(siteNotices)
+		}
 		if err != nil {
 			s.cfg.Log.Warn().Err(err).Msg("tenant registry load failed; keeping the previous one")
 		}
@@ -163,8 +172,12 @@ func (s *Server) loadRegistry(ctx context.Context) (*registry, error) {
 	if err != nil {
 		return nil, err
 	}
+	windows, err := s.cfg.Store.MaintenanceWindows(ctx, s.now())
+	if err != nil {
+		return nil, err
+	}
 	r := &registry{tenants: make(map[string]hubread.Tenant, len(ts)), ordered: ts, hosts: map[string]string{},
-		cats: cats, reserved: map[string]bool{}, loadedAt: time.Now()}
+		cats: cats, reserved: map[string]bool{}, windows: windows, loadedAt: time.Now()}
 	for _, t := range ts {
 		r.tenants[t.ID] = t
 		for _, h := range t.Hosts {

@@ -87,6 +87,10 @@ type Config struct {
 	// advertisements the hub holds for the moment (hubread.Adverts),
 	// labelled as advertising. Off, the store is not even asked.
 	Adverts bool
+	// MonitoringScript is the address (https) of the state monitoring
+	// agent's script (Circular 22/2023), loaded on every page and allowed
+	// by the CSP; empty (the default): none (maintenance.go).
+	MonitoringScript string
 	// TrustedProxies are the IP addresses or CIDR prefixes of the reverse
 	// proxies in front of the gateway: X-Forwarded-Proto and
 	// X-Forwarded-For are believed only from them.
@@ -148,6 +152,7 @@ type Server struct {
 	engine   *gin.Engine
 	requests *prometheus.CounterVec
 	hosts    map[string]bool // host names served (see servesHost)
+	csp      string          // the Content-Security-Policy (see csp)
 	proxies  []netip.Prefix  // trusted proxies (see fromTrustedProxy)
 
 	synonyms synonymCache
@@ -198,7 +203,6 @@ func New(cfg Config) (*Server, error) {
 		cfg.PublicURL = strings.TrimSuffix(u.Scheme+"://"+strings.ToLower(u.Host)+u.EscapedPath(), "/")
 	}
 	s := &Server{cfg: cfg, pageHeaders: http.Header{}, formKey: cfg.FormKey}
-	lifecycle.SecurityHeaders(s.pageHeaders, contentSecurityPolicy, referrerPolicy)
 	if len(s.formKey) == 0 {
 		s.formKey = make([]byte, 32)
 		rand.Read(s.formKey) // never fails (crypto/rand)
@@ -209,6 +213,15 @@ func New(cfg Config) (*Server, error) {
 	s.feedbackLimit = newLimiter(cfg.FeedbackLimit.withDefaults(defaultFeedbackLimit))
 	s.statusLimit = newLimiter(cfg.StatusLimit.withDefaults(defaultStatusLimit))
 	var err error
+	var monitoring string
+	if cfg.MonitoringScript != "" {
+		var ok bool
+		if monitoring, ok = monitoringOrigin(cfg.MonitoringScript); !ok {
+			return nil, fmt.Errorf("monitoring script %q: want an https:// address", cfg.MonitoringScript)
+		}
+	}
+	s.csp = csp(monitoring)
+	lifecycle.SecurityHeaders(s.pageHeaders, s.csp, referrerPolicy)
 	if s.hosts, err = hostNames(cfg.PublicURL, cfg.Hosts); err != nil {
 		return nil, err
 	}
@@ -528,7 +541,7 @@ func (s *Server) cachedAs(c *gin.Context, key string, render func(ctx context.Co
 	if wantsPrint(c.Request) {
 		key, render = key+";print", forPrint(render)
 	}
-	render = s.prepared(s.hostLinks(c.Request, render))
+	render = s.prepared(s.withNotices(s.hostLinks(c.Request, render)))
 	a, err := s.cfg.Cache.Fetch(c.Request.Context(), key, render)
 	if err != nil {
 		return err

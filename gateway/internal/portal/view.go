@@ -66,6 +66,11 @@ type base struct {
 	Self, PrintURL string
 	// Social is what the page tells the sites it is shared on.
 	Social social
+	// Maintenance are the banners of the maintenance windows announced or
+	// under way; MonitoringScript the state monitoring agent's script
+	// (maintenance.go).
+	Maintenance      []maintenanceBanner
+	MonitoringScript string
 }
 
 type langLink struct {

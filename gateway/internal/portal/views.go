@@ -22,7 +22,7 @@ func (s *Server) countView(r *http.Request, key string, p *pagecache.Page) {
 	if s.cfg.Views == nil || r.Method != http.MethodGet || p.Status != http.StatusOK {
 		return
 	}
-	if ct := p.Header["Content-Type"]; len(ct) == 0 || !strings.HasPrefix(ct[0], "text/html") {
+	if !isHTML(p) {
 		return
 	}
 	s.cfg.Views.View(key, r.Header.Get("User-Agent"))

@@ -64,6 +64,12 @@ Usage, over the database (DATABASE_URL; signed with $USER or --actor):
                                     head; prints the recovery order
   hubctl nats keys --out DIR        (hubctl nats --help)
   hubctl nats stream
+  hubctl maintenance schedule --start "YYYY-MM-DD HH:MM" --end "YYYY-MM-DD HH:MM" --message-vi TEXT --message-en TEXT
+                             --message-ru TEXT [--announce-from "YYYY-MM-DD HH:MM"] [--json]
+                                    a maintenance window (GMT+7): every page shows its banner from the announcement
+                                    (default 48 h before) until it ends
+  hubctl maintenance cancel --id N [--json]
+  hubctl maintenance list [--history] [--limit N] [--json]
 
 Usage, over the admin API (the aggregator's OpsService, as the ops account logged in):
   hubctl login --login LOGIN        the password is read from standard input (hidden on a terminal);
@@ -171,6 +177,9 @@ var commands = map[string]command{
 	"personal-data reshred": {flags: reshredPersonalData, required: []string{"log"}},
 	"backup base":           {flags: baseBackup, required: []string{"to"}},
 	"backup restore":        {flags: restoreBackup, required: []string{"from", "into"}, noStore: true, noURL: true},
+	"maintenance schedule":  {flags: scheduleMaintenance, required: []string{"start", "end", "message-vi", "message-en", "message-ru"}},
+	"maintenance cancel":    {flags: cancelMaintenance, required: []string{"id"}},
+	"maintenance list":      {flags: listMaintenance},
 }
 
 // run executes one command and returns the exit status: 0 done, 1 failed,
@@ -352,9 +361,12 @@ func migrate(*flag.FlagSet) action {
 func explain(err error) string {
 	var wrong *pgmigrate.WrongDatabaseError
 	var refused *opsaccounts.Error
+	var invalid *hubstore.Invalid
 	switch {
 	case errors.As(err, &refused):
 		return refused.Vietnamese + " / " + refused.English
+	case errors.As(err, &invalid):
+		return invalid.Vietnamese + " / " + invalid.English
 	case errors.As(err, &wrong):
 		return "DATABASE_URL trỏ tới cơ sở dữ liệu của một cổng thành phần, không phải của cổng tổng hợp; không có gì bị thay đổi. " +
 			"Hãy đặt DATABASE_URL trỏ tới cơ sở dữ liệu của cổng tổng hợp / DATABASE_URL names a sub-portal's database, not the hub's"

@@ -114,3 +114,15 @@ func retryable(err error) bool {
 	var pgErr *pgconn.PgError
 	return errors.As(err, &pgErr) && (pgErr.Code == pgSerializationFailure || pgErr.Code == pgDeadlockDetected)
 }
+
+// Invalid is a value an operator gave that the hub refuses, with what is
+// wrong in Vietnamese and English (hubctl and the console show them); it
+// is an ErrInvalidArgument.
+type Invalid struct {
+	Vietnamese, English string
+}
+
+func (e *Invalid) Error() string { return e.English }
+
+// Unwrap makes it an ErrInvalidArgument.
+func (e *Invalid) Unwrap() error { return ErrInvalidArgument }

@@ -1,0 +1,125 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"flag"
+	"fmt"
+	"strconv"
+	"text/tabwriter"
+	"time"
+
+	"github.com/portalhub/portalhub/services/internal/maintenance"
+)
+
+// Maintenance windows (Article 12.2): docs/OPERATIONS.md, "Maintenance".
+// These commands write the hub database directly (the admin API,
+// OpsService, does not carry them yet).
+
+// gmt7 is the zone operators give times in (Vietnam, no daylight saving).
+var gmt7 = time.FixedZone("GMT+7", 7*3600)
+
+// parseWhen reads a time as YYYY-MM-DD HH:MM (GMT+7) or RFC 3339.
+func parseWhen(flagName, v string) (time.Time, error) {
+	if v == "" {
+		return time.Time{}, nil
+	}
+	for _, layout := range []string{"2006-01-02 15:04", "2006-01-02T15:04"} {
+		if t, err := time.ParseInLocation(layout, v, gmt7); err == nil {
+			return t, nil
+		}
+	}
+	if t, err := time.Parse(time.RFC3339, v); err == nil {
+		return t, nil
+	}
+	return time.Time{}, usageError{fmt.Errorf(`--%s: thời điểm dạng "YYYY-MM-DD HH:MM" (giờ Việt Nam) hoặc RFC 3339 / a time as "YYYY-MM-DD HH:MM" (GMT+7) or RFC 3339: %q`, flagName, v)}
+}
+
+func scheduleMaintenance(fs *flag.FlagSet) action {
+	start := fs.String("start", "", `when the window opens, "YYYY-MM-DD HH:MM" (GMT+7) or RFC 3339`)
+	end := fs.String("end", "", "when it closes")
+	announce := fs.String("announce-from", "", "when the banner starts to show (default: 48 hours before --start, not before now)")
+	vi := fs.String("message-vi", "", "the banner's message in Vietnamese (one line, 500 characters at most)")
+	en := fs.String("message-en", "", "in English")
+	ru := fs.String("message-ru", "", "in Russian")
+	asJSON := fs.Bool("json", false, "print the window as JSON")
+	return func(ctx context.Context, s *session) error {
+		var w maintenance.NewWindow
+		var err error
+		if w.StartsAt, err = parseWhen("start", *start); err != nil {
+			return err
+		}
+		if w.EndsAt, err = parseWhen("end", *end); err != nil {
+			return err
+		}
+		if w.AnnounceFrom, err = parseWhen("announce-from", *announce); err != nil {
+			return err
+		}
+		w.MessageVI, w.MessageEN, w.MessageRU = *vi, *en, *ru
+		got, err := maintenance.New(s.store.Pool()).Schedule(ctx, s.actor, w, time.Now())
+		if err != nil {
+			return err
+		}
+		return printWindows(s, []maintenance.Window{got}, *asJSON)
+	}
+}
+
+func cancelMaintenance(fs *flag.FlagSet) action {
+	id := fs.Int64("id", 0, "the window's number (hubctl maintenance list)")
+	asJSON := fs.Bool("json", false, "print the window as JSON")
+	return func(ctx context.Context, s *session) error {
+		got, err := maintenance.New(s.store.Pool()).Cancel(ctx, s.actor, *id, time.Now())
+		if err != nil {
+			return err
+		}
+		return printWindows(s, []maintenance.Window{got}, *asJSON)
+	}
+}
+
+func listMaintenance(fs *flag.FlagSet) action {
+	history := fs.Bool("history", false, "every window, ended and cancelled ones too, the newest first")
+	limit := fs.Int("limit", 100, "at most this many")
+	asJSON := fs.Bool("json", false, "print a JSON array")
+	return func(ctx context.Context, s *session) error {
+		if *limit < 1 || *limit > 10000 {
+			return usageError{errors.New("--limit: 1 đến 10000 / 1 to 10000")}
+		}
+		ws, err := maintenance.New(s.store.Pool()).List(ctx, time.Now(), *history, *limit)
+		if err != nil {
+			return err
+		}
+		return printWindows(s, ws, *asJSON)
+	}
+}
+
+// windowJSON is a window as hubctl prints it in JSON.
+type windowJSON struct {
+	maintenance.Window
+	State maintenance.State `json:"state"`
+}
+
+func printWindows(s *session, ws []maintenance.Window, asJSON bool) error {
+	now := time.Now()
+	if asJSON {
+		out := make([]windowJSON, 0, len(ws))
+		for _, w := range ws {
+			out = append(out, windowJSON{Window: w, State: w.StateAt(now)})
+		}
+		enc := json.NewEncoder(s.stdout)
+		enc.SetIndent("", "  ")
+		return enc.Encode(out)
+	}
+	tw := tabwriter.NewWriter(s.stdout, 0, 4, 2, ' ', 0)
+	fmt.Fprintln(tw, "SỐ/ID\tTRẠNG THÁI/STATE\tTHÔNG BÁO TỪ/ANNOUNCED\tBẮT ĐẦU/STARTS\tKẾT THÚC/ENDS\tNGƯỜI TẠO/BY\tTHÔNG BÁO/MESSAGE (vi)")
+	f := func(t time.Time) string { return t.In(gmt7).Format("2006-01-02 15:04") }
+	for _, w := range ws {
+		state := string(w.StateAt(now))
+		if w.CancelledAt != nil {
+			state += " (" + w.CancelledBy + ")"
+		}
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\n", strconv.FormatInt(w.ID, 10), state, f(w.AnnounceFrom), f(w.StartsAt), f(w.EndsAt),
+			w.CreatedBy, w.MessageVI)
+	}
+	return tw.Flush()
+}
