@@ -36,6 +36,7 @@ function consolePages(item) {
     ['compliance', '/tuan-thu'],
     ['compliance of a tenant (heatmap)', `/tuan-thu?tenant=${t}`],
     ['compliance (English)', '/tuan-thu?lang=en'],
+    ['coverage', '/pham-vi?lang=vi'],
     ['publishing activity', '/hoat-dong'],
     ['publishing activity of a tenant', `/hoat-dong?tenant=${t}`],
     ['backlogs', '/hang-doi?lang=vi'],

@@ -39,7 +39,17 @@ type complianceData struct {
 	Tenant  *hubread.Tenant
 	Heatmap chart.Heatmap
 	Days    []dayRow
+	// Alerts are the Article 11.3 alerts of the last alertDays.
+	Alerts []hubread.ComplianceAlert
 }
+
+// alertDays is how far back the compliance page lists alerts; the tenant
+// list tells of those of the last week.
+const (
+	alertDays       = 14
+	alertBannerDays = 7
+	maxAlertsShown  = 50
+)
 
 // dayRow is a day of a tenant's heatmap and its table: what kind of day
 // it was (working, off, a holiday's name, before registration).
@@ -71,9 +81,13 @@ func (s *Server) compliance(c *gin.Context) error {
 	d.Decree = s.cfg.Rules.Decree
 	ctx := c.Request.Context()
 	now := s.cfg.Now()
+	alerts, err := s.read.ComplianceAlerts(ctx, now.AddDate(0, 0, -alertDays), maxAlertsShown)
+	if err != nil {
+		return err
+	}
+	d.Alerts = alerts
 	last := compliance.WeekOf(now)
 	first := compliance.WeekOf(last.Start().AddDate(0, 0, -7*(defaultComplianceWeeks-1)))
-	var err error
 	if f := c.Query("from"); f != "" {
 		if first, err = compliance.ParseWeek(f); err != nil {
 			return errBadInput

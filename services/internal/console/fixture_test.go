@@ -47,8 +47,8 @@ subportal_per_week = 2
 [counting]
 bulk_import_age_days = 7
 [coverage]
-required_kinds = ["article"]
-english = []
+required_kinds = ["article", "legal_document"]
+english = ["article"]
 [retention]
 audit_log_days = 3650
 updates_days = 3650

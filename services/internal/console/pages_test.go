@@ -14,6 +14,7 @@ import (
 
 	"github.com/PuerkitoBio/goquery"
 
+	pb "github.com/portalhub/portalhub/proto/gen/portalhub/v1"
 	"github.com/portalhub/portalhub/services/contentrules"
 	"github.com/portalhub/portalhub/services/internal/hubstore"
 )
@@ -467,5 +468,50 @@ func TestEveryPageAsViewer(t *testing.T) {
 		if doc.Find("script, style, [style]").Length() != 0 {
 			t.Errorf("%s: script or inline style", n.Path)
 		}
+	}
+}
+
+func TestCoverageAndAlerts(t *testing.T) {
+	f := newFixture(t)
+	f.addTenant("so-a", "department", "Sở A")
+	f.addTenant("so-b", "department", "Sở B")
+	f.push("so-a", article("tin-1", 1, "Tin một"))
+	en := article("tin-2", 1, "Tin hai")
+	en.Translations = append(en.Translations, &pb.Translation{Locale: "en", Title: "News two", Slug: "news-two"})
+	f.push("so-b", en)
+	b := f.browser()
+	b.login("xem")
+	_, doc := b.get("/pham-vi")
+	rows := doc.Find("#cov-caption").Closest("table").Find("tbody tr")
+	if rows.Length() != 2 {
+		t.Fatalf("%d rows, want 2", rows.Length())
+	}
+	a, bb := text(doc, "#cov-caption ~ tbody tr:nth-child(1) th"), strings.Join(strings.Fields(rows.Eq(1).Find("th").Text()), " ")
+	if !strings.Contains(a, "thiếu 1 loại") || !strings.Contains(a, "Tin bài: chưa có tiếng Anh") {
+		t.Errorf("so-a: %q, want one kind missing and no English article", a)
+	}
+	if strings.Contains(bb, "tiếng Anh") {
+		t.Errorf("so-b has its article in English: %q", bb)
+	}
+	cells := rows.Eq(1).Find("td")
+	if got := strings.Join(strings.Fields(cells.Eq(0).Text()), " "); got != "1 (EN 1)" {
+		t.Errorf("so-b's articles %q, want 1 (EN 1)", got)
+	}
+	if got := strings.TrimSpace(cells.Eq(1).Text()); got != "chưa có" {
+		t.Errorf("so-b's legal documents %q, want none", got)
+	}
+
+	// An Article 11.3 alert: a line on the tenant list, a row on the compliance page.
+	if _, err := f.store.Pool().Exec(context.Background(), `INSERT INTO compliance_alerts (tenant_id, period, raised_at)
+		VALUES ('so-a', '2026-W48', $1)`, testNow.Add(-time.Hour)); err != nil {
+		t.Fatal(err)
+	}
+	_, doc = b.get("/don-vi")
+	if got := text(doc, ".notice-warn"); !strings.Contains(got, "1 cảnh báo chậm cập nhật") {
+		t.Errorf("tenant list notice %q", got)
+	}
+	_, doc = b.get("/tuan-thu")
+	if got := text(doc, "#alerts + table tbody tr"); !strings.Contains(got, "so-a") || !strings.Contains(got, "2026-W48") {
+		t.Errorf("alerts %q", got)
 	}
 }

@@ -116,6 +116,7 @@ func (s *Server) routes() {
 	e.GET("/nhat-ky", s.need(opsaccounts.AuditView), s.h(s.audit))
 	e.POST("/nhat-ky/kiem-tra", s.need(opsaccounts.AuditView), s.h(s.verifyAudit))
 	e.GET("/tuan-thu", s.need(opsaccounts.ComplianceView), s.h(s.compliance))
+	e.GET("/pham-vi", s.need(opsaccounts.ComplianceView), s.h(s.coverage))
 	e.GET("/hoat-dong", s.need(opsaccounts.StatsView), s.h(s.activity))
 	e.GET("/hang-doi", s.need(opsaccounts.TenantsView), s.h(s.backlog))
 	e.NoRoute(s.h(func(c *gin.Context) error { return errNotFound }))
@@ -311,6 +312,6 @@ type navItem struct{ ID, Path string }
 
 // nav is the console's navigation, in the order it shows.
 var nav = []navItem{
-	{"tenants", "/don-vi"}, {"compliance", "/tuan-thu"}, {"activity", "/hoat-dong"}, {"takedowns", "/go-xuong"}, {"refusals", "/bi-tu-choi"},
+	{"tenants", "/don-vi"}, {"compliance", "/tuan-thu"}, {"coverage", "/pham-vi"}, {"activity", "/hoat-dong"}, {"takedowns", "/go-xuong"}, {"refusals", "/bi-tu-choi"},
 	{"audit", "/nhat-ky"}, {"backlog", "/hang-doi"},
 }

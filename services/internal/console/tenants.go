@@ -25,6 +25,7 @@ type tenantsData struct {
 	Prev, Next string
 	Week       string
 	Rules      bool
+	Alerts     int // Article 11.3 alerts of the last alertBannerDays
 }
 
 type tenantRow struct {
@@ -69,6 +70,13 @@ func (s *Server) tenants(c *gin.Context) error {
 	}
 	q := url.Values{"q": {f.Query}, "kind": {f.Kind}, "status": {f.Status}}
 	d.Prev, d.Next = pageLink("/don-vi", q, pg.Prev), pageLink("/don-vi", q, pg.Next)
+	if d.Rules {
+		alerts, err := s.read.ComplianceAlerts(c.Request.Context(), now.AddDate(0, 0, -alertBannerDays), maxAlertsShown)
+		if err != nil {
+			return err
+		}
+		d.Alerts = len(alerts)
+	}
 	return s.show(c, http.StatusOK, "tenants", s.newPage(c, s.loc(c).T("tenants.title"), "tenants", d))
 }
 
