@@ -26,7 +26,7 @@ help:
 	@echo "make run    start the federation on this machine (NATS, PostgreSQL, hub, gateway, sub-portals)"
 	@echo "make test   run every check and test (installs what it needs)"
 	@echo "make fuzz   run each fuzz target for FUZZTIME (6s; make test runs it)"
-	@echo "make bench  measure publish-to-visible latency and search (200,000 items) against references"
+	@echo "make bench  measure publish-to-visible, cached pages (against nginx) and search (200,000 items) against references"
 	@echo "make build  build the binaries into ./bin"
 	@echo "make proto  regenerate the Go code from proto/"
 	@echo "make clean  remove ./bin and ./var (all local data)"
@@ -121,7 +121,11 @@ test: deps proto-check lint build
 	@$(MAKE) --no-print-directory fuzz
 	@echo "all tests passed"
 
+# nginx, its brotli_static module and wrk (Debian) are the cached part's
+# reference server and load generator (scripts/install-bench-deps.sh);
+# BENCH_CHECK=1 exits non-zero when a ratio is below its aim.
 bench: deps build
+	@bash scripts/install-bench-deps.sh
 	cd services && PORTALHUB_BIN=$(BIN) go run ./cmd/bench
 
 clean:

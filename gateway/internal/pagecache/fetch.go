@@ -200,7 +200,15 @@ func (c *Cache) start(ctx context.Context, key string, render func(context.Conte
 func (c *Cache) run(ctx context.Context, key string, f *flight, render func(context.Context) (*Render, error)) {
 	ctx, cancel := context.WithTimeout(ctx, c.cfg.RenderTimeout)
 	defer cancel()
+	began := time.Now()
 	r, err := renderSafely(ctx, key, render)
+	if err == nil {
+		page := "aggregate"
+		if r.Item != nil {
+			page = "item"
+		}
+		c.renderSeconds.WithLabelValues(page).Observe(time.Since(began).Seconds())
+	}
 	c.mu.Lock()
 	if c.flights[key] == f {
 		delete(c.flights, key)

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"compress/gzip"
 	"context"
+	"errors"
 	"io"
 	"math/rand/v2"
 	"net/http"
@@ -15,6 +16,8 @@ import (
 	"time"
 
 	"github.com/andybalholm/brotli"
+	"github.com/prometheus/client_golang/prometheus"
+	dto "github.com/prometheus/client_model/go"
 )
 
 var common = http.Header{"X-Frame-Options": {"DENY"}, "X-Content-Type-Options": {"nosniff"}}
@@ -284,5 +287,29 @@ func BenchmarkPrepare(b *testing.B) {
 	for b.Loop() {
 		p := NewPage(http.StatusOK, "text/html; charset=utf-8", body)
 		p.Prepare(common, "public")
+	}
+}
+
+// Renders that succeed are timed by page (item or aggregate), failures not
+// (the bench's floor reads the item pages' mean).
+func TestRenderSeconds(t *testing.T) {
+	c := newCache(t, newClock())
+	home := &pages{name: "home", tags: []Tag{AnyContent}}
+	item := &pages{name: "item", tags: []Tag{ItemTag("t", "a")}, item: &ItemVersion{Tenant: "t", ContentID: "a", Version: 1}}
+	fetch(t, c, "/home", home.render)
+	fetch(t, c, "/item", item.render)
+	if _, err := c.Fetch(context.Background(), "/bad", func(context.Context) (*Render, error) {
+		return nil, errors.New("store down")
+	}); err == nil {
+		t.Fatal("a failed render answered")
+	}
+	for page, want := range map[string]int{"item": 1, "aggregate": 1} {
+		m := &dto.Metric{}
+		if err := c.renderSeconds.WithLabelValues(page).(prometheus.Histogram).Write(m); err != nil {
+			t.Fatal(err)
+		}
+		if got := int(m.GetHistogram().GetSampleCount()); got != want {
+			t.Errorf("%s renders timed: %d, want %d", page, got, want)
+		}
 	}
 }

@@ -195,6 +195,7 @@ type Cache struct {
 
 	hits, misses, stale, shared, renders, evictions prometheus.Counter
 	refused, belowFloor, claimsExpired, expired     prometheus.Counter
+	renderSeconds                                   *prometheus.HistogramVec
 }
 
 // New returns a cache configured by cfg. It registers its metrics with
@@ -242,13 +243,16 @@ func New(cfg Config) *Cache {
 		claimsExpired: counter("version_claims_expired_total",
 			"Versions announced by an event that the store did not show within GATEWAY_CACHE_VERSION_WAIT (a replica lagging longer, or a forged event)."),
 	}
+	c.renderSeconds = prometheus.NewHistogramVec(prometheus.HistogramOpts{Name: "portalhub_gateway_pagecache_render_seconds",
+		Help:    "Time of the renders that succeeded (store queries, templates, compression), by page: item or aggregate.",
+		Buckets: prometheus.ExponentialBuckets(0.0005, 2, 14)}, []string{"page"})
 	entries := prometheus.NewGaugeFunc(prometheus.GaugeOpts{Name: "portalhub_gateway_pagecache_entries",
 		Help: "Pages in the cache."}, func() float64 { return float64(c.Len()) })
 	bytes := prometheus.NewGaugeFunc(prometheus.GaugeOpts{Name: "portalhub_gateway_pagecache_bytes",
 		Help: "Approximate bytes of the pages in the cache."}, func() float64 { c.mu.Lock(); defer c.mu.Unlock(); return float64(c.bytes) })
 	if cfg.Registerer != nil {
 		cfg.Registerer.MustRegister(c.hits, c.misses, c.stale, c.shared, c.renders, c.evictions, c.refused,
-			c.belowFloor, c.claimsExpired, c.expired, entries, bytes)
+			c.belowFloor, c.claimsExpired, c.expired, c.renderSeconds, entries, bytes)
 	}
 	return c
 }

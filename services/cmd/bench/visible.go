@@ -31,13 +31,20 @@ func benchItem(rev int) *pb.ContentItem {
 	}
 }
 
+// revision is one publish-to-visible measurement: when the revision was
+// posted, when the gateway first served it, and its version.
+type revision struct {
+	posted, visible time.Time
+	version         uint64
+}
+
 // publishToVisible posts n revisions of one item to the sub-portal's API
 // and times each until the gateway serves that version.
-func publishToVisible(ctx context.Context, f *federation.Federation, n int) ([]time.Duration, error) {
+func publishToVisible(ctx context.Context, f *federation.Federation, n int) ([]revision, error) {
 	sp := f.SubPortals["bench"]
 	client := &http.Client{Timeout: 10 * time.Second}
 	page := f.Gateway + "/vi/bench/bench-item"
-	out := make([]time.Duration, 0, n)
+	out := make([]revision, 0, n)
 	for i := 1; i <= n; i++ {
 		b, err := protojson.Marshal(benchItem(i))
 		if err != nil {
@@ -83,7 +90,7 @@ func publishToVisible(ctx context.Context, f *federation.Federation, n int) ([]t
 			}
 			time.Sleep(200 * time.Microsecond)
 		}
-		out = append(out, time.Since(start))
+		out = append(out, revision{posted: start, visible: time.Now(), version: created.Version})
 	}
 	return out, nil
 }

@@ -1,0 +1,529 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	"sort"
+	"strconv"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/portalhub/portalhub/services/internal/federation"
+)
+
+// The cached pages benchmark (issue 11 points 1 and 2): the provincial home
+// of the demo federation (make run's tenants and content), served from the
+// gateway's page cache, against nginx serving the same bytes and headers
+// from files (one worker, access log buffered, gzip_static and
+// brotli_static) and a bare net/http handler writing the same bytes and
+// headers, each measured by the same load generator (wrk, else a Go one)
+// in turns (every case measures the three servers one after the other,
+// BENCH_CACHED_ROUNDS times; the median counts), plain, gzip, brotli and
+// 304. Only the ratios compare across runs.
+
+// cachedSettings are the cached pages benchmark's settings.
+type cachedSettings struct {
+	Seconds, Rounds, Conns int
+	Catalogue              string
+}
+
+// cachedAims are the issue's aims: the gateway's requests/s over nginx's.
+var cachedAims = map[string]float64{"plain": 0.55, "gzip": 0.55, "br": 0.55, "304": 0.6}
+
+// representation is one answer of the gateway, copied for the references.
+type representation struct {
+	Header http.Header `json:"header"`
+	Body   []byte      `json:"body"`
+}
+
+// bareFiles is what the bare handler serves: the gateway's answers by
+// coding ("", "gzip", "br").
+type bareFiles map[string]representation
+
+func runCached(ctx context.Context, bin string, s cachedSettings, check *checks) error {
+	dir, err := os.MkdirTemp("/var/tmp", "portalhub-bench-cached-")
+	if err != nil {
+		return err
+	}
+	defer os.RemoveAll(dir)
+	b, err := os.ReadFile(s.Catalogue)
+	if err != nil {
+		return fmt.Errorf("the demo catalogue: %w", err)
+	}
+	var tenants []federation.Tenant
+	if err := json.Unmarshal(b, &tenants); err != nil {
+		return fmt.Errorf("the demo catalogue %s: %w", s.Catalogue, err)
+	}
+	fmt.Println("cached: starting the demo federation...")
+	f, err := federation.Start(ctx, federation.Options{VarDir: filepath.Join(dir, "var"), BinDir: bin, Ephemeral: true,
+		Tenants: tenants, SeedDemo: true})
+	if err != nil {
+		return err
+	}
+	defer f.Stop()
+
+	page := f.Gateway + "/vi/"
+	reps := bareFiles{}
+	client := &http.Client{Transport: &http.Transport{DisableCompression: true}, Timeout: 30 * time.Second}
+	for _, coding := range []string{"", "gzip", "br"} {
+		// Twice: the first renders and stores it.
+		for i := 0; i < 2; i++ {
+			rep, status, err := get(ctx, client, page, "Accept-Encoding", coding)
+			if err != nil {
+				return err
+			}
+			if status != http.StatusOK || rep.Header.Get("Content-Encoding") != coding {
+				return fmt.Errorf("GET %s (Accept-Encoding %q): %d, Content-Encoding %q", page, coding, status,
+					rep.Header.Get("Content-Encoding"))
+			}
+			reps[coding] = rep
+		}
+	}
+	fmt.Printf("cached: the provincial home: %d bytes, gzip %d, brotli %d\n", len(reps[""].Body), len(reps["gzip"].Body),
+		len(reps["br"].Body))
+
+	targets := []*target{{name: "gateway", url: page}}
+	nginx, err := startNginx(ctx, filepath.Join(dir, "nginx"), reps)
+	switch {
+	case errors.Is(err, errNoNginx):
+		fmt.Println("cached: no nginx (scripts/install-bench-deps.sh installs it): measured without it, no ratio to nginx")
+	case err != nil:
+		return fmt.Errorf("nginx: %w", err)
+	default:
+		defer nginx.stop()
+		targets = append(targets, &target{name: "nginx", url: nginx.url})
+	}
+	bare, err := startBare(ctx, filepath.Join(dir, "bare"), reps)
+	if err != nil {
+		return fmt.Errorf("bare net/http: %w", err)
+	}
+	defer bare.stop()
+	targets = append(targets, &target{name: "bare Go", url: bare.url})
+
+	// Every server answers the same bytes, and the 304 asks each with its
+	// own ETag (nginx makes its own).
+	cases := []struct{ name, ae string }{{"plain", ""}, {"gzip", "gzip"}, {"br", "gzip, deflate, br"}, {"304", ""}}
+	for _, t := range targets {
+		t.etag = map[string]string{}
+		for _, c := range cases[:3] {
+			rep, status, err := get(ctx, client, t.url, "Accept-Encoding", c.ae)
+			if err != nil {
+				return fmt.Errorf("%s: %w", t.name, err)
+			}
+			want := reps[rep.Header.Get("Content-Encoding")]
+			if status != http.StatusOK || !bytes.Equal(rep.Body, want.Body) {
+				return fmt.Errorf("%s, Accept-Encoding %q: %d, %d bytes: not the gateway's bytes", t.name, c.ae, status, len(rep.Body))
+			}
+			t.coding = append(t.coding, rep.Header.Get("Content-Encoding"))
+			t.etag[c.name] = rep.Header.Get("ETag")
+		}
+		_, status, err := get(ctx, client, t.url, "If-None-Match", t.etag["plain"])
+		if err != nil || status != http.StatusNotModified {
+			return fmt.Errorf("%s: If-None-Match: %d %v, want 304", t.name, status, err)
+		}
+	}
+
+	load := newLoad(s.Conns)
+	fmt.Printf("cached: %s, %d connections, %d s per measurement, %d rounds\n\n", load.name(), s.Conns, s.Seconds, s.Rounds)
+	results := map[string]map[string][]float64{}
+	for round := 0; round < s.Rounds; round++ {
+		for _, c := range cases {
+			for _, t := range targets {
+				hdr := []string{}
+				if c.ae != "" {
+					hdr = append(hdr, "Accept-Encoding", c.ae)
+				}
+				if c.name == "304" {
+					hdr = append(hdr, "If-None-Match", t.etag["plain"])
+				}
+				rps, err := load.run(ctx, t.url, time.Duration(s.Seconds)*time.Second, hdr...)
+				if err != nil {
+					return fmt.Errorf("%s %s: %w", t.name, c.name, err)
+				}
+				if results[c.name] == nil {
+					results[c.name] = map[string][]float64{}
+				}
+				results[c.name][t.name] = append(results[c.name][t.name], rps)
+			}
+		}
+	}
+
+	fmt.Printf("%-22s %12s %12s %12s %10s %10s %8s\n", "cached home (req/s)", "gateway", "nginx", "bare Go", "÷ nginx", "÷ bare Go", "aim")
+	for _, c := range cases {
+		gw, ng, bg := median(results[c.name]["gateway"]), median(results[c.name]["nginx"]), median(results[c.name]["bare Go"])
+		name := c.name
+		if c.name == "br" && len(targets) > 2 && targets[1].coding[2] != "br" {
+			name += " (nginx: gzip)"
+		}
+		rNginx, rBare := "-", fmt.Sprintf("×%.2f", gw/bg)
+		if ng > 0 {
+			rNginx = fmt.Sprintf("×%.2f", gw/ng)
+			check.add(fmt.Sprintf("cached home %s: gateway ÷ nginx", c.name), gw/ng, cachedAims[c.name])
+		}
+		fmt.Printf("%-22s %12.0f %12s %12.0f %10s %10s %8s\n", name, gw, orDash(ng), bg, rNginx, rBare,
+			fmt.Sprintf("≥×%.2f", cachedAims[c.name]))
+	}
+	return nil
+}
+
+func orDash(v float64) string {
+	if v == 0 {
+		return "-"
+	}
+	return strconv.FormatFloat(v, 'f', 0, 64)
+}
+
+func median(v []float64) float64 {
+	if len(v) == 0 {
+		return 0
+	}
+	s := append([]float64(nil), v...)
+	sort.Float64s(s)
+	return s[len(s)/2]
+}
+
+type target struct {
+	name, url string
+	etag      map[string]string
+	coding    []string // the Content-Encoding answered to plain, gzip, br
+}
+
+// get fetches url with headers (name, value pairs; an empty value is left
+// out) and returns the answer.
+func get(ctx context.Context, client *http.Client, url string, header ...string) (representation, int, error) {
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, url, nil)
+	if err != nil {
+		return representation{}, 0, err
+	}
+	for i := 0; i+1 < len(header); i += 2 {
+		if header[i+1] != "" {
+			req.Header.Set(header[i], header[i+1])
+		}
+	}
+	res, err := client.Do(req)
+	if err != nil {
+		return representation{}, 0, err
+	}
+	defer res.Body.Close()
+	b, err := io.ReadAll(res.Body)
+	return representation{Header: res.Header, Body: b}, res.StatusCode, err
+}
+
+// The nginx reference.
+
+var errNoNginx = errors.New("no nginx")
+
+type process struct {
+	url string
+	cmd *exec.Cmd
+}
+
+func (p *process) stop() {
+	_ = p.cmd.Process.Signal(os.Interrupt)
+	done := make(chan struct{})
+	go func() { _ = p.cmd.Wait(); close(done) }()
+	select {
+	case <-done:
+	case <-time.After(5 * time.Second):
+		_ = p.cmd.Process.Kill()
+		<-done
+	}
+}
+
+const brotliStatic = "/usr/lib/nginx/modules/ngx_http_brotli_static_module.so"
+
+// startNginx serves the gateway's answers from files under dir: vi/index.html
+// and its .gz and .br forms (gzip_static, brotli_static when the module is
+// installed), with the gateway's headers but those nginx makes itself
+// (Content-Type, Content-Length, ETag, Vary, Date).
+func startNginx(ctx context.Context, dir string, reps bareFiles) (*process, error) {
+	bin, err := exec.LookPath("nginx")
+	if err != nil {
+		return nil, errNoNginx
+	}
+	www := filepath.Join(dir, "www", "vi")
+	if err := os.MkdirAll(www, 0o755); err != nil {
+		return nil, err
+	}
+	for suffix, coding := range map[string]string{"": "", ".gz": "gzip", ".br": "br"} {
+		if err := os.WriteFile(filepath.Join(www, "index.html"+suffix), reps[coding].Body, 0o644); err != nil {
+			return nil, err
+		}
+	}
+	port, err := freePort()
+	if err != nil {
+		return nil, err
+	}
+	var add strings.Builder
+	for k, vs := range reps[""].Header {
+		switch k {
+		case "Content-Type", "Content-Length", "Etag", "Vary", "Date", "Content-Encoding":
+			continue
+		}
+		for _, v := range vs {
+			fmt.Fprintf(&add, "      add_header %s %q always;\n", k, v)
+		}
+	}
+	module, brotli := "", ""
+	if _, err := os.Stat(brotliStatic); err == nil {
+		module, brotli = "load_module "+brotliStatic+";", "brotli_static on;"
+	}
+	conf := fmt.Sprintf(`%s
+worker_processes 1;
+daemon off;
+master_process on;
+user root;
+pid %[2]s/nginx.pid;
+error_log %[2]s/error.log warn;
+events { worker_connections 4096; }
+http {
+  access_log %[2]s/access.log combined buffer=64k flush=5s;
+  client_body_temp_path %[2]s/tmp;
+  proxy_temp_path %[2]s/tmp;
+  fastcgi_temp_path %[2]s/tmp;
+  uwsgi_temp_path %[2]s/tmp;
+  scgi_temp_path %[2]s/tmp;
+  types { text/html html; }
+  charset utf-8;
+  server_tokens off;
+  keepalive_requests 1000000;
+  gzip_static on;
+  gzip_vary on;
+  %[3]s
+  server {
+    listen 127.0.0.1:%[4]d;
+    root %[2]s/www;
+    location / {
+%[5]s    }
+  }
+}
+`, module, dir, brotli, port, add.String())
+	if err := os.MkdirAll(filepath.Join(dir, "tmp"), 0o755); err != nil {
+		return nil, err
+	}
+	confFile := filepath.Join(dir, "nginx.conf")
+	if err := os.WriteFile(confFile, []byte(conf), 0o644); err != nil {
+		return nil, err
+	}
+	cmd := exec.CommandContext(ctx, bin, "-p", dir, "-c", confFile, "-e", filepath.Join(dir, "error.log"))
+	var stderr bytes.Buffer
+	cmd.Stderr = &stderr
+	if err := cmd.Start(); err != nil {
+		return nil, err
+	}
+	p := &process{url: fmt.Sprintf("http://127.0.0.1:%d/vi/", port), cmd: cmd}
+	if err := waitUp(p.url); err != nil {
+		p.stop()
+		log, _ := os.ReadFile(filepath.Join(dir, "error.log"))
+		return nil, fmt.Errorf("%w: %s %s", err, stderr.String(), log)
+	}
+	return p, nil
+}
+
+// The bare net/http reference: this program started again with
+// BENCH_BARE_FILES set (serveBare), so that it runs in a process of its own
+// as the gateway and nginx do.
+
+func startBare(ctx context.Context, dir string, reps bareFiles) (*process, error) {
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return nil, err
+	}
+	b, err := json.Marshal(reps)
+	if err != nil {
+		return nil, err
+	}
+	files := filepath.Join(dir, "files.json")
+	if err := os.WriteFile(files, b, 0o644); err != nil {
+		return nil, err
+	}
+	port, err := freePort()
+	if err != nil {
+		return nil, err
+	}
+	exe, err := os.Executable()
+	if err != nil {
+		return nil, err
+	}
+	cmd := exec.CommandContext(ctx, exe)
+	cmd.Env = append(os.Environ(), "BENCH_BARE_FILES="+files, "BENCH_BARE_ADDR=127.0.0.1:"+strconv.Itoa(port))
+	cmd.Stderr = os.Stderr
+	if err := cmd.Start(); err != nil {
+		return nil, err
+	}
+	p := &process{url: fmt.Sprintf("http://127.0.0.1:%d/vi/", port), cmd: cmd}
+	if err := waitUp(p.url); err != nil {
+		p.stop()
+		return nil, err
+	}
+	return p, nil
+}
+
+// serveBare is the bare handler: it writes the gateway's bytes and headers
+// for the coding asked (br, else gzip, else none; no q-values), and 304 when
+// If-None-Match is the ETag, and nothing else: what Go's net/http allows.
+func serveBare(files, addr string) error {
+	b, err := os.ReadFile(files)
+	if err != nil {
+		return err
+	}
+	var reps bareFiles
+	if err := json.Unmarshal(b, &reps); err != nil {
+		return err
+	}
+	h := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		ae := r.Header.Get("Accept-Encoding")
+		rep := reps[""]
+		switch {
+		case strings.Contains(ae, "br"):
+			rep = reps["br"]
+		case strings.Contains(ae, "gzip"):
+			rep = reps["gzip"]
+		}
+		h := w.Header()
+		for k, vs := range rep.Header {
+			if k != "Date" {
+				h[k] = vs
+			}
+		}
+		if r.Header.Get("If-None-Match") == rep.Header.Get("Etag") {
+			delete(h, "Content-Type")
+			delete(h, "Content-Length")
+			delete(h, "Content-Encoding")
+			w.WriteHeader(http.StatusNotModified)
+			return
+		}
+		_, _ = w.Write(rep.Body)
+	})
+	return (&http.Server{Addr: addr, Handler: h, ReadHeaderTimeout: 10 * time.Second}).ListenAndServe()
+}
+
+func freePort() (int, error) {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		return 0, err
+	}
+	defer ln.Close()
+	return ln.Addr().(*net.TCPAddr).Port, nil
+}
+
+func waitUp(url string) error {
+	deadline := time.Now().Add(10 * time.Second)
+	for {
+		res, err := http.Get(url)
+		if err == nil {
+			res.Body.Close()
+			return nil
+		}
+		if time.Now().After(deadline) {
+			return err
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+}
+
+// The load generator: wrk when installed (one thread, as the issue's
+// figures), else a Go one (keep-alive connections, each a loop of GETs).
+
+type load struct {
+	wrk   string
+	conns int
+}
+
+func newLoad(conns int) *load {
+	l := &load{conns: conns}
+	l.wrk, _ = exec.LookPath("wrk")
+	return l
+}
+
+func (l *load) name() string {
+	if l.wrk != "" {
+		return "wrk -t1"
+	}
+	return "Go load generator (no wrk: scripts/install-bench-deps.sh installs it)"
+}
+
+var wrkRate = regexp.MustCompile(`Requests/sec:\s+([0-9.]+)`)
+
+// run loads url for d with headers (name, value pairs) and returns the
+// requests per second answered.
+func (l *load) run(ctx context.Context, url string, d time.Duration, header ...string) (float64, error) {
+	if l.wrk != "" {
+		args := []string{"-t1", "-c" + strconv.Itoa(l.conns), "-d" + strconv.Itoa(int(d.Seconds())) + "s"}
+		for i := 0; i+1 < len(header); i += 2 {
+			args = append(args, "-H", header[i]+": "+header[i+1])
+		}
+		out, err := exec.CommandContext(ctx, l.wrk, append(args, url)...).CombinedOutput()
+		if err != nil {
+			return 0, fmt.Errorf("wrk: %w: %s", err, out)
+		}
+		if bytes.Contains(out, []byte("Non-2xx or 3xx responses")) {
+			return 0, fmt.Errorf("wrk: errors: %s", out)
+		}
+		m := wrkRate.FindSubmatch(out)
+		if m == nil {
+			return 0, fmt.Errorf("wrk: no rate in %s", out)
+		}
+		return strconv.ParseFloat(string(m[1]), 64)
+	}
+	tr := &http.Transport{DisableCompression: true, MaxIdleConnsPerHost: l.conns, MaxConnsPerHost: l.conns}
+	defer tr.CloseIdleConnections()
+	client := &http.Client{Transport: tr}
+	var n, failed atomic.Int64
+	var wg sync.WaitGroup
+	end := time.Now().Add(d)
+	for i := 0; i < l.conns; i++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			req, _ := http.NewRequestWithContext(ctx, http.MethodGet, url, nil)
+			for i := 0; i+1 < len(header); i += 2 {
+				req.Header.Set(header[i], header[i+1])
+			}
+			for time.Now().Before(end) {
+				res, err := client.Do(req)
+				if err != nil {
+					failed.Add(1)
+					continue
+				}
+				_, _ = io.Copy(io.Discard, res.Body)
+				res.Body.Close()
+				if res.StatusCode >= 400 {
+					failed.Add(1)
+				}
+				n.Add(1)
+			}
+		}()
+	}
+	wg.Wait()
+	if failed.Load() > 0 {
+		return 0, fmt.Errorf("%d requests failed", failed.Load())
+	}
+	return float64(n.Load()) / d.Seconds(), nil
+}
+
+// checks collects the ratios BENCH_CHECK holds to their aims.
+type checks struct {
+	mu     sync.Mutex
+	failed []string
+}
+
+func (c *checks) add(name string, ratio, aim float64) {
+	if ratio >= aim {
+		return
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.failed = append(c.failed, fmt.Sprintf("%s: ×%.2f, aim ×%.2f", name, ratio, aim))
+}
