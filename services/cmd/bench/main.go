@@ -57,7 +57,7 @@ func main() {
 	set := config.New("bench", "measures publish-to-visible latency against references (make bench)")
 	set.String(&s.BinDir, "PORTALHUB_BIN", "bin", "folder holding the built binaries")
 	set.Int(&s.N, "BENCH_N", 500, "publishes per measurement (at least 500 for the published figures)")
-	set.Bool(&s.Output, "BENCH_VERBOSE", false, "show the federation's logs")
+	set.Bool(&s.Output, "BENCH_VERBOSE", false, "show the federation's logs, and every measurement of the cached part")
 	set.String(&s.Parts, "BENCH_PARTS", "visible,cached,search,pages", "the parts to run: visible (publish-to-visible), cached (cached pages and 304 against nginx), search, pages (page renders and the gateway's memory)")
 	set.Bool(&s.Check, "BENCH_CHECK", false, "exit non-zero when a ratio is below its aim (issue 11)")
 	set.Int(&s.Cached.Seconds, "BENCH_CACHED_SECONDS", 5, "seconds per load measurement of the cached part")
@@ -77,6 +77,7 @@ func main() {
 	set.Int(&s.Pages.Cached, "BENCH_PAGES_CACHED", 10000, "item pages cached for the gateway's memory figure")
 	set.MustParse(os.Args[1:])
 	s.Pages.Workers = s.Search.Workers
+	s.Cached.Verbose = s.Output
 	// summarize needs at least one sample.
 	for _, c := range []struct {
 		name string
