@@ -515,3 +515,50 @@ func TestCoverageAndAlerts(t *testing.T) {
 		t.Errorf("alerts %q", got)
 	}
 }
+
+func TestMaintenanceScheduleAndCancel(t *testing.T) {
+	f := newFixture(t)
+	form := func(b *browser, vi string) url.Values {
+		return url.Values{"csrf_token": {b.csrf("/bao-tri")}, "starts": {"2026-12-05T22:00"}, "ends": {"2026-12-06T02:00"},
+			"message_vi": {vi}, "message_en": {"Maintenance tonight"}, "message_ru": {"Техническое обслуживание"}}
+	}
+	viewer := f.browser()
+	viewer.login("xem")
+	_, doc := viewer.get("/bao-tri")
+	if doc.Find(`form[action="/bao-tri"]`).Length() != 0 {
+		t.Error("a viewer is shown the scheduling form")
+	}
+	if resp, _ := viewer.post("/bao-tri", form(viewer, "Bảo trì")); resp.StatusCode != http.StatusForbidden {
+		t.Errorf("viewer schedules: %d, want 403", resp.StatusCode)
+	}
+	op := f.browser()
+	op.login("vanhanh")
+	resp, doc := op.post("/bao-tri", form(op, "  "))
+	if resp.StatusCode != http.StatusBadRequest || !strings.Contains(text(doc, ".error-summary"), "tiếng Việt") {
+		t.Errorf("no Vietnamese message: %d %q", resp.StatusCode, text(doc, ".error-summary"))
+	}
+	if got, _ := doc.Find("#message_en").Attr("value"); got != "Maintenance tonight" {
+		t.Errorf("the form lost what was typed: %q", got)
+	}
+	resp, _ = op.post("/bao-tri", form(op, "Bảo trì hệ thống tối nay"))
+	if got := resp.Header.Get("Location"); got != "/bao-tri?done=maintenance_scheduled" {
+		t.Fatalf("schedule: %d to %q", resp.StatusCode, got)
+	}
+	_, doc = op.get("/bao-tri")
+	rows := doc.Find("#current + .table-scroll tbody tr")
+	if rows.Length() != 1 || !strings.Contains(rows.Text(), "Bảo trì hệ thống tối nay") || !strings.Contains(rows.Text(), "đã lên lịch") {
+		t.Fatalf("upcoming windows: %d %q", rows.Length(), rows.Text())
+	}
+	if got := strings.Join(strings.Fields(rows.Find("th").Text()), " "); got != "22:00 05/12/2026 – 02:00 06/12/2026" {
+		t.Errorf("window %q, want the times typed, in GMT+7", got)
+	}
+	action, _ := rows.Find("form").Attr("action")
+	resp, _ = op.post(action, url.Values{"csrf_token": {op.csrf("/bao-tri")}})
+	if got := resp.Header.Get("Location"); got != "/bao-tri?done=maintenance_cancelled" {
+		t.Fatalf("cancel: %d to %q", resp.StatusCode, got)
+	}
+	entries, err := f.store.ListAudit(context.Background(), hubstore.AuditFilter{Action: "maintenance."})
+	if err != nil || len(entries) != 2 || entries[0].Actor != "ops:vanhanh" {
+		t.Errorf("audit %+v %v, want scheduled and cancelled by ops:vanhanh", entries, err)
+	}
+}

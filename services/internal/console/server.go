@@ -118,6 +118,9 @@ func (s *Server) routes() {
 	e.GET("/tuan-thu", s.need(opsaccounts.ComplianceView), s.h(s.compliance))
 	e.GET("/pham-vi", s.need(opsaccounts.ComplianceView), s.h(s.coverage))
 	e.GET("/hoat-dong", s.need(opsaccounts.StatsView), s.h(s.activity))
+	e.GET("/bao-tri", s.need(opsaccounts.TenantsView), s.h(s.maintenance))
+	e.POST("/bao-tri", s.need(opsaccounts.MaintenanceEdit), s.h(s.scheduleMaintenance))
+	e.POST("/bao-tri/:id/huy", s.need(opsaccounts.MaintenanceEdit), s.h(s.cancelMaintenance))
 	e.GET("/hang-doi", s.need(opsaccounts.TenantsView), s.h(s.backlog))
 	e.NoRoute(s.h(func(c *gin.Context) error { return errNotFound }))
 	e.NoMethod(s.h(func(c *gin.Context) error { return errMethod }))
@@ -313,5 +316,5 @@ type navItem struct{ ID, Path string }
 // nav is the console's navigation, in the order it shows.
 var nav = []navItem{
 	{"tenants", "/don-vi"}, {"compliance", "/tuan-thu"}, {"coverage", "/pham-vi"}, {"activity", "/hoat-dong"}, {"takedowns", "/go-xuong"}, {"refusals", "/bi-tu-choi"},
-	{"audit", "/nhat-ky"}, {"backlog", "/hang-doi"},
+	{"audit", "/nhat-ky"}, {"maintenance", "/bao-tri"}, {"backlog", "/hang-doi"},
 }

@@ -1,0 +1,140 @@
+package console
+
+import (
+	"errors"
+	"net/http"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/gin-gonic/gin"
+
+	"github.com/portalhub/portalhub/services/internal/compliance"
+	"github.com/portalhub/portalhub/services/internal/hubstore"
+	"github.com/portalhub/portalhub/services/internal/maintenance"
+)
+
+// maintenanceHistory is how many past windows the page lists.
+const maintenanceHistory = 50
+
+type maintenanceData struct {
+	Now      time.Time
+	Current  []maintenanceRow // not ended: scheduled, announced, ongoing (and cancelled ones that would not have ended)
+	History  []maintenanceRow
+	Form     maintenanceForm
+	Error    string // the store's refusal, in the page's language
+	ErrField string // the field it is about, for the error summary's link
+}
+
+type maintenanceRow struct {
+	maintenance.Window
+	State maintenance.State
+}
+
+// maintenanceForm is the scheduling form as typed: times as the
+// datetime-local fields send them, in GMT+7.
+type maintenanceForm struct {
+	Announce, Starts, Ends          string
+	MessageVI, MessageEN, MessageRU string
+}
+
+const localLayout = "2006-01-02T15:04"
+
+// maintenance lists the maintenance windows (Article 12.2): those to come
+// and running, each with the form that cancels it, the history, and the
+// form that schedules one (operators).
+func (s *Server) maintenance(c *gin.Context) error {
+	return s.showMaintenance(c, http.StatusOK, maintenanceData{})
+}
+
+func (s *Server) showMaintenance(c *gin.Context, status int, d maintenanceData) error {
+	ctx := c.Request.Context()
+	st := maintenance.New(s.cfg.Store.Pool())
+	d.Now = s.cfg.Now()
+	current, err := st.List(ctx, d.Now, false, 0)
+	if err != nil {
+		return err
+	}
+	history, err := st.List(ctx, d.Now, true, maintenanceHistory)
+	if err != nil {
+		return err
+	}
+	for _, w := range current {
+		d.Current = append(d.Current, maintenanceRow{w, w.StateAt(d.Now)})
+	}
+	for _, w := range history {
+		if state := w.StateAt(d.Now); state == maintenance.Ended || (state == maintenance.Cancelled && !w.EndsAt.After(d.Now)) {
+			d.History = append(d.History, maintenanceRow{w, state})
+		}
+	}
+	return s.show(c, status, "maintenance", s.newPage(c, s.loc(c).T("maintenance.title"), "maintenance", d))
+}
+
+// parseLocal reads a datetime-local field in GMT+7; "" is the zero time.
+func parseLocal(v string) (time.Time, bool) {
+	v = strings.TrimSpace(v)
+	if v == "" {
+		return time.Time{}, true
+	}
+	t, err := time.ParseInLocation(localLayout, v, compliance.Zone)
+	return t, err == nil
+}
+
+// scheduleMaintenance schedules a window (maintenance.Store.Schedule, as
+// hubctl maintenance schedule does), by the signed-in operator.
+func (s *Server) scheduleMaintenance(c *gin.Context) error {
+	f := maintenanceForm{Announce: c.PostForm("announce"), Starts: c.PostForm("starts"), Ends: c.PostForm("ends"),
+		MessageVI: c.PostForm("message_vi"), MessageEN: c.PostForm("message_en"), MessageRU: c.PostForm("message_ru")}
+	d := maintenanceData{Form: f}
+	var w maintenance.NewWindow
+	for _, x := range []struct {
+		v     string
+		dst   *time.Time
+		field string
+	}{{f.Announce, &w.AnnounceFrom, "announce"}, {f.Starts, &w.StartsAt, "starts"}, {f.Ends, &w.EndsAt, "ends"}} {
+		t, ok := parseLocal(x.v)
+		if !ok {
+			d.Error, d.ErrField = s.loc(c).T("maintenance.bad_time"), x.field
+			return s.showMaintenance(c, http.StatusBadRequest, d)
+		}
+		*x.dst = t
+	}
+	w.MessageVI, w.MessageEN, w.MessageRU = f.MessageVI, f.MessageEN, f.MessageRU
+	win, err := maintenance.New(s.cfg.Store.Pool()).Schedule(c.Request.Context(), actor(c), w, s.cfg.Now())
+	var invalid *hubstore.Invalid
+	if errors.As(err, &invalid) {
+		d.Error, d.ErrField = invalid.Vietnamese, "starts"
+		if s.loc(c).Lang == "en" {
+			d.Error = invalid.English
+		}
+		return s.showMaintenance(c, http.StatusBadRequest, d)
+	}
+	if err != nil {
+		return err
+	}
+	s.cfg.Log.Info().Str("account", current(c).Account.Login).Int64("window", win.ID).Msg("console: maintenance scheduled")
+	c.Redirect(http.StatusSeeOther, "/bao-tri?done=maintenance_scheduled")
+	return nil
+}
+
+// cancelMaintenance cancels a window that has not ended.
+func (s *Server) cancelMaintenance(c *gin.Context) error {
+	id, err := strconv.ParseInt(c.Param("id"), 10, 64)
+	if err != nil {
+		return errNotFound
+	}
+	_, err = maintenance.New(s.cfg.Store.Pool()).Cancel(c.Request.Context(), actor(c), id, s.cfg.Now())
+	var invalid *hubstore.Invalid
+	if errors.As(err, &invalid) {
+		d := maintenanceData{Error: invalid.Vietnamese}
+		if s.loc(c).Lang == "en" {
+			d.Error = invalid.English
+		}
+		return s.showMaintenance(c, http.StatusBadRequest, d)
+	}
+	if err != nil {
+		return err
+	}
+	c.Redirect(http.StatusSeeOther, "/bao-tri?done=maintenance_cancelled")
+	return nil
+}
