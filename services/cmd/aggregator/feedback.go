@@ -3,6 +3,7 @@ package main
 import (
 	"bufio"
 	"crypto/sha256"
+	"encoding/base64"
 	"errors"
 	"fmt"
 	"os"
@@ -16,6 +17,7 @@ import (
 	"github.com/portalhub/portalhub/services/internal/auth"
 	"github.com/portalhub/portalhub/services/internal/feedback"
 	"github.com/portalhub/portalhub/services/internal/hubstore"
+	"github.com/portalhub/portalhub/services/internal/subscriptions"
 	"github.com/portalhub/portalhub/services/personaldata"
 )
 
@@ -26,6 +28,10 @@ type feedbackSettings struct {
 	SiteURL          string
 	Retention        time.Duration
 	ShredEvery       time.Duration
+	// SubscriptionSecretFile and DigestEvery configure the
+	// SubscriptionService (issue 9 point 9), served with FeedbackService.
+	SubscriptionSecretFile string
+	DigestEvery            time.Duration
 }
 
 func declareFeedbackSettings(set *config.Set, f *feedbackSettings) {
@@ -34,6 +40,8 @@ func declareFeedbackSettings(set *config.Set, f *feedbackSettings) {
 	set.String(&f.SiteURL, "HUB_PUBLIC_URL", "http://localhost:8080", "the public portal's address, for the links in the hub's e-mail")
 	set.Duration(&f.Retention, "HUB_FEEDBACK_RETENTION", feedback.DefaultRetention, "how long a submission's contact details are kept before their data key is destroyed (the consent text states it)")
 	set.Duration(&f.ShredEvery, "HUB_FEEDBACK_SHRED_EVERY", time.Hour, "how often the contact details past their retention are destroyed")
+	set.String(&f.SubscriptionSecretFile, "HUB_SUBSCRIPTION_SECRET_FILE", "", "file holding the e-mail subscriptions' secret (32 random bytes, base64): keys the address hash and the unsubscribe links; empty: no SubscriptionService (make run: var/credentials/subscription-secret)")
+	set.Duration(&f.DigestEvery, "HUB_SUBSCRIPTION_DIGEST_EVERY", time.Hour, "how often the subscribers get a digest of what was published since the last one")
 }
 
 // feedbackService builds the FeedbackService and gives the gateway's
@@ -61,7 +69,7 @@ func feedbackService(f feedbackSettings, store *hubstore.Store, a *auth.Authenti
 		log.Warn().Msg("PERSONAL_DATA_SHRED_LOG is not set: a restore of the database to an earlier point would bring back personal data deleted since")
 	}
 	keys.SetShredLog(shredLog)
-	a.WithService(feedback.Gateway, sums, feedback.GatewayMethods)
+	a.WithService(feedback.Gateway, sums, append(append([]string{}, feedback.GatewayMethods...), subscriptions.GatewayMethods...))
 	return feedback.NewServer(feedback.NewStore(feedback.Config{Pool: store.Pool(), Keys: keys, ProvinceTenant: f.ProvinceTenant,
 		Retention: f.Retention, SiteURL: f.SiteURL}), log), keys, nil
 }
@@ -87,4 +95,25 @@ func tokenSums(path string) ([][32]byte, error) {
 		return nil, errors.New(path + " holds no token")
 	}
 	return sums, nil
+}
+
+// subscriptionService is the SubscriptionService over the feedback's data
+// keys, for the gateway's credential; nil when HUB_SUBSCRIPTION_SECRET_FILE
+// is not set (or the FeedbackService is off: it holds the gateway's
+// credential and the keys).
+func subscriptionService(f feedbackSettings, store *hubstore.Store, keys *personaldata.Store, log zerolog.Logger) (*subscriptions.Store, pb.SubscriptionServiceServer, error) {
+	if keys == nil || f.SubscriptionSecretFile == "" {
+		log.Warn().Msg("HUB_SUBSCRIPTION_SECRET_FILE (with the FeedbackService) is not set: no e-mail subscriptions")
+		return nil, nil, nil
+	}
+	b, err := os.ReadFile(f.SubscriptionSecretFile)
+	if err != nil {
+		return nil, nil, fmt.Errorf("HUB_SUBSCRIPTION_SECRET_FILE: %w", err)
+	}
+	secret, err := base64.StdEncoding.DecodeString(strings.TrimSpace(string(b)))
+	if err != nil || len(secret) < 32 {
+		return nil, nil, errors.New("HUB_SUBSCRIPTION_SECRET_FILE must hold 32 random bytes in base64: openssl rand -base64 32")
+	}
+	st := subscriptions.NewStore(subscriptions.Config{Pool: store.Pool(), Keys: keys, Secret: secret, SiteURL: f.SiteURL})
+	return st, subscriptions.NewServer(st, feedback.Gateway, log), nil
 }

@@ -158,10 +158,21 @@ func run(ctx context.Context, s settings, log zerolog.Logger) error {
 		defer func() { stopShred(); tick.Stop() }()
 		go pdKeys.RunShredder(shredCtx, tick.C, log)
 	}
+	subs, subsSrv, err := subscriptionService(s.Feedback, store, pdKeys, log)
+	if err != nil {
+		return err
+	}
+	if subs != nil {
+		digestCtx, stopDigests := context.WithCancel(context.Background())
+		tick := time.NewTicker(s.Feedback.DigestEvery)
+		defer func() { stopDigests(); tick.Stop() }()
+		go subs.RunDigests(digestCtx, tick.C, log)
+	}
 	srv, hs := ingest.NewGRPCServer(ingest.GRPCConfig{
-		TLS:      tlsCfg,
-		Auth:     authn,
-		Feedback: fb, // nil when off
+		TLS:           tlsCfg,
+		Auth:          authn,
+		Feedback:      fb,      // nil when off
+		Subscriptions: subsSrv, // nil when off
 		Ingest: ingest.NewServer(ingest.Config{Store: store, Log: log, Registerer: ops.Registry,
 			MaxConcurrentUploads: s.Uploads, MaxUploadsPerTenant: s.UploadsTenant, UploadMemory: int64(s.UploadMemoryMiB) << 20}),
 		Log:         log,

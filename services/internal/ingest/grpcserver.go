@@ -40,7 +40,10 @@ type GRPCConfig struct {
 	// Feedback is the FeedbackService, served beside IngestService when
 	// not nil.
 	Feedback pb.FeedbackServiceServer
-	Log      zerolog.Logger
+	// Subscriptions is the SubscriptionService, served beside it (nil:
+	// none).
+	Subscriptions pb.SubscriptionServiceServer
+	Log           zerolog.Logger
 	// Deadline caps every call's deadline: a call runs until the earlier of
 	// its own deadline (if any) and now + Deadline. 0 means DefaultDeadline.
 	Deadline time.Duration
@@ -82,6 +85,9 @@ func NewGRPCServer(cfg GRPCConfig) (*grpc.Server, *health.Server) {
 	}
 	srv := grpc.NewServer(opts...)
 	pb.RegisterIngestServiceServer(srv, cfg.Ingest)
+	if cfg.Subscriptions != nil {
+		pb.RegisterSubscriptionServiceServer(srv, cfg.Subscriptions)
+	}
 	if cfg.Feedback != nil {
 		pb.RegisterFeedbackServiceServer(srv, cfg.Feedback)
 	}
