@@ -128,8 +128,9 @@ func buildBinaries(dir string) error {
 	return nil
 }
 
-// ingestClient dials the aggregator with a tenant's credential.
-func ingestClient(t *testing.T, token string, md ...string) (pb.IngestServiceClient, context.Context) {
+// hubConn dials the aggregator over TLS (the federation's CA), closed when
+// the test ends, and returns a context carrying token (if any) and md.
+func hubConn(t *testing.T, token string, md ...string) (*grpc.ClientConn, context.Context) {
 	t.Helper()
 	pem, err := os.ReadFile(fed.CAFile)
 	if err != nil {
@@ -148,7 +149,14 @@ func ingestClient(t *testing.T, token string, md ...string) (pb.IngestServiceCli
 	if token != "" {
 		pairs = append(pairs, "authorization", "Bearer "+token)
 	}
-	return pb.NewIngestServiceClient(conn), metadata.AppendToOutgoingContext(ctx, pairs...)
+	return conn, metadata.AppendToOutgoingContext(ctx, pairs...)
+}
+
+// ingestClient dials the aggregator with a tenant's credential.
+func ingestClient(t *testing.T, token string, md ...string) (pb.IngestServiceClient, context.Context) {
+	t.Helper()
+	conn, ctx := hubConn(t, token, md...)
+	return pb.NewIngestServiceClient(conn), ctx
 }
 
 // get fetches a portal page without following redirects.

@@ -271,6 +271,7 @@ func (f *Federation) up(ctx context.Context) error {
 			"SUBPORTAL_TENANT=" + t.ID, "SUBPORTAL_NAME=" + t.NameVI, "DATABASE_URL=" + db,
 			"SUBPORTAL_HUB_ADDR=" + f.HubAddr, "SUBPORTAL_HUB_CA=" + f.CAFile,
 			"SUBPORTAL_HUB_TOKEN_FILE=" + creds[t.ID].tokenFile,
+			"NATS_URL=" + f.NATSURL, "NATS_NKEY_FILE=" + natsauth.SeedFile(f.NATSKeys, natsauth.Tenant(t.ID)),
 			fmt.Sprintf("SUBPORTAL_ADDR=127.0.0.1:%d", t.Port),
 		}
 		if o.SeedDemo || t.Demo {
@@ -295,6 +296,22 @@ func (f *Federation) up(ctx context.Context) error {
 		sp.URL = "http://" + p.Addrs["http"]
 		f.SubPortals[t.ID] = sp
 	}
+	return nil
+}
+
+// StartSubPortal starts tenant's sub-portal again after its process was
+// stopped (tests: a sub-portal down for a while, then back).
+func (f *Federation) StartSubPortal(ctx context.Context, tenant string) error {
+	sp, ok := f.SubPortals[tenant]
+	if !ok {
+		return fmt.Errorf("no sub-portal %s", tenant)
+	}
+	p, err := f.start(ctx, supervise.Spec{Name: "subportal " + tenant, Path: f.bin("subportal"), Args: []string{"serve"}, Env: sp.env},
+		map[string]string{"http": "SUBPORTAL_ADDR"})
+	if err != nil {
+		return err
+	}
+	sp.Process, sp.URL = p, "http://"+p.Addrs["http"]
 	return nil
 }
 

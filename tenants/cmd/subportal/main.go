@@ -61,6 +61,8 @@ type settings struct {
 	LoginClientAttempts          int
 	LoginClientWindow            time.Duration
 	TrustedProxies               string
+	NATSURL, NATSNKeyFile        string
+	NATSCAFile                   string
 }
 
 func declare(s *settings, program string) *config.Set {
@@ -82,6 +84,9 @@ func declare(s *settings, program string) *config.Set {
 		"memory password checks may take at once, in MiB (each argon2id check takes 64 MiB; logins beyond it wait a second, then get 429)")
 	set.Int(&s.LoginClientAttempts, "SUBPORTAL_LOGIN_CLIENT_ATTEMPTS", 30, "login attempts one client address may make at once (0: no limit per client)")
 	set.Duration(&s.LoginClientWindow, "SUBPORTAL_LOGIN_CLIENT_WINDOW", 10*time.Minute, "time over which a client regains all of its login attempts")
+	set.Secret(&s.NATSURL, "NATS_URL", "nats://127.0.0.1:4222", "the hub's NATS server(s), whose HUB_INBOX stream holds the citizens' questions routed to this sub-portal")
+	set.String(&s.NATSNKeyFile, "NATS_NKEY_FILE", "", "NKey seed of this tenant's NATS user (hubctl credentials issue --nats-keys: tenant-<id>.nk); empty: no inbox consumer")
+	set.String(&s.NATSCAFile, "NATS_CA_FILE", "", "CA of NATS's TLS certificate, when it is not in the system's pool")
 	set.String(&s.TrustedProxies, "SUBPORTAL_TRUSTED_PROXIES", "",
 		"reverse proxies (addresses or CIDR prefixes, comma-separated) whose X-Forwarded-For names the client for the login limit")
 	lifecycle.DeclareHTTPTimeouts(set, &s.HTTP)
@@ -216,6 +221,11 @@ func serve(args []string) error {
 		close(categoriesDone)
 	}()
 
+	inboxDone, err := startInbox(ctx, s, st, ops, log)
+	if err != nil {
+		return err
+	}
+
 	board := editorial.Board{AllowSelfApproval: s.BoardSelfApproval}
 	accts := accounts.New(st.Pool(), log.With().Str("component", "accounts").Logger())
 	accts.SetHashMemory(int64(s.HashMemoryMiB))
@@ -258,6 +268,7 @@ func serve(args []string) error {
 	log.Info().Msg("shutting down")
 	<-relayDone
 	<-categoriesDone
+	<-inboxDone
 	return nil
 }
 

@@ -1,0 +1,135 @@
+// Package inbox is the sub-portal's end of what the hub routes to it
+// (issue 9 point 2): a durable JetStream consumer of its own inbox subjects
+// (events.InboxConsumerConfig), consumed as its own NATS user
+// (natsauth.Tenant), that stores each citizen's question in the sub-portal's
+// database once, by its hub id, and acknowledges it only then. A sub-portal
+// that was down finds every message waiting in its consumer when it comes
+// back; a message delivered again (the acknowledgement lost, the process
+// stopped between the insert and the ack) changes nothing.
+package inbox
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/jackc/pgx/v5/pgxpool"
+	"github.com/nats-io/nats.go/jetstream"
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/rs/zerolog"
+	"google.golang.org/protobuf/proto"
+
+	pb "github.com/portalhub/portalhub/proto/gen/portalhub/v1"
+	"github.com/portalhub/portalhub/services/events"
+)
+
+// AckWait is how long the hub's stream waits for an acknowledgement before
+// delivering a message again.
+const AckWait = 30 * time.Second
+
+// Config wires a Consumer.
+type Config struct {
+	Tenant string
+	JS     jetstream.JetStream // connected as the tenant's NATS user
+	Pool   *pgxpool.Pool
+	Log    zerolog.Logger
+	// Registerer takes the consumer's metrics; nil registers none.
+	Registerer prometheus.Registerer
+}
+
+// Consumer applies the tenant's inbox to its database.
+type Consumer struct {
+	cfg     Config
+	applied *prometheus.CounterVec
+}
+
+// New returns the consumer cfg describes.
+func New(cfg Config) (*Consumer, error) {
+	c := &Consumer{cfg: cfg, applied: prometheus.NewCounterVec(prometheus.CounterOpts{
+		Name: "portalhub_subportal_inbox_messages_total",
+		Help: "Messages of the hub's inbox handled, by outcome (stored, duplicate, refused, retried).",
+	}, []string{"outcome"})}
+	if cfg.Registerer != nil {
+		if err := cfg.Registerer.Register(c.applied); err != nil {
+			return nil, err
+		}
+	}
+	return c, nil
+}
+
+// Run creates or updates the tenant's durable consumer and applies its
+// messages until ctx ends. A consumer that cannot be made (NATS away, the
+// stream not provisioned) is tried again with backoff.
+func (c *Consumer) Run(ctx context.Context) error {
+	var cons jetstream.Consumer
+	wait := time.Second
+	for {
+		var err error
+		cons, err = c.cfg.JS.CreateOrUpdateConsumer(ctx, events.InboxStream, events.InboxConsumerConfig(c.cfg.Tenant, AckWait))
+		if err == nil {
+			break
+		}
+		if ctx.Err() != nil {
+			return nil
+		}
+		c.cfg.Log.Warn().Err(err).Dur("retry_in", wait).Msg("inbox consumer not ready; retrying")
+		select {
+		case <-ctx.Done():
+			return nil
+		case <-time.After(wait):
+		}
+		wait = min(wait*2, 30*time.Second)
+	}
+	cc, err := cons.Consume(func(m jetstream.Msg) { c.handle(ctx, m) })
+	if err != nil {
+		return fmt.Errorf("consume the inbox: %w", err)
+	}
+	c.cfg.Log.Info().Str("consumer", events.InboxConsumer(c.cfg.Tenant)).Msg("inbox consumer running")
+	<-ctx.Done()
+	cc.Drain()
+	<-cc.Closed()
+	return nil
+}
+
+// handle applies one message and acknowledges it once it is stored.
+func (c *Consumer) handle(ctx context.Context, m jetstream.Msg) {
+	var ev pb.FeedbackEvent
+	if err := proto.Unmarshal(m.Data(), &ev); err != nil || ev.GetId() == "" || ev.GetTenant() != c.cfg.Tenant {
+		// Not ours or not readable: it will never be, so it is not retried.
+		c.cfg.Log.Error().Err(err).Str("subject", m.Subject()).Msg("inbox: message refused")
+		c.applied.WithLabelValues("refused").Inc()
+		_ = m.Term()
+		return
+	}
+	stored, err := Store(ctx, c.cfg.Pool, &ev)
+	if err != nil {
+		c.cfg.Log.Warn().Err(err).Str("feedback_id", ev.GetId()).Msg("inbox: not stored; delivered again later")
+		c.applied.WithLabelValues("retried").Inc()
+		_ = m.NakWithDelay(5 * time.Second)
+		return
+	}
+	outcome := "stored"
+	if !stored {
+		outcome = "duplicate"
+	}
+	if err := m.DoubleAck(ctx); err != nil && !errors.Is(err, context.Canceled) {
+		// Stored already: a redelivery is a duplicate, nothing more.
+		c.cfg.Log.Warn().Err(err).Str("feedback_id", ev.GetId()).Msg("inbox: acknowledgement lost")
+	}
+	c.applied.WithLabelValues(outcome).Inc()
+	c.cfg.Log.Info().Str("feedback_id", ev.GetId()).Str("outcome", outcome).Msg("inbox: feedback received")
+}
+
+// Store inserts the question of ev unless it is there, and reports whether
+// it inserted it.
+func Store(ctx context.Context, pool *pgxpool.Pool, ev *pb.FeedbackEvent) (bool, error) {
+	tag, err := pool.Exec(ctx, `INSERT INTO feedback_inbox (id, asked_tenant, topic, question, lang, has_email, has_phone, submitted_at)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8) ON CONFLICT (id) DO NOTHING`,
+		ev.GetId(), ev.GetAskedTenant(), ev.GetTopic(), ev.GetQuestion(), ev.GetLang(), ev.GetHasEmail(), ev.GetHasPhone(),
+		ev.GetSubmittedAt().AsTime())
+	if err != nil {
+		return false, fmt.Errorf("store feedback %s: %w", ev.GetId(), err)
+	}
+	return tag.RowsAffected() == 1, nil
+}
