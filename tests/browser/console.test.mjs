@@ -39,6 +39,7 @@ function consolePages(item) {
     ['coverage', '/pham-vi?lang=vi'],
     ['publishing activity', '/hoat-dong'],
     ['publishing activity of a tenant', `/hoat-dong?tenant=${t}`],
+    ['page views', '/luot-xem'],
     ['maintenance', '/bao-tri'],
     ['backlogs', '/hang-doi?lang=vi'],
   ].map(([name, path]) => ({ name, url: new URL(path, CONSOLE_URL).href }));

@@ -51,22 +51,9 @@ type tenantCount struct {
 func (s *Server) activity(c *gin.Context) error {
 	ctx := c.Request.Context()
 	l := s.loc(c)
-	today := compliance.Day(s.cfg.Now())
-	from, to := today.AddDate(0, 0, -(defaultActivityDays-1)), today
-	var err error
-	if v := c.Query("from"); v != "" {
-		if from, err = time.ParseInLocation(time.DateOnly, v, compliance.Zone); err != nil {
-			return errBadInput
-		}
-	}
-	if v := c.Query("to"); v != "" {
-		if to, err = time.ParseInLocation(time.DateOnly, v, compliance.Zone); err != nil {
-			return errBadInput
-		}
-	}
-	days := int(to.Sub(from).Hours()/24+0.5) + 1
-	if days < 1 || days > maxActivityDays {
-		return errBadInput
+	from, to, err := s.period(c)
+	if err != nil {
+		return err
 	}
 	d := activityData{From: from.Format(time.DateOnly), To: to.Format(time.DateOnly), Tenant: strings.TrimSpace(c.Query("tenant"))}
 	var tenant hubread.Tenant

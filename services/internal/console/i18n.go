@@ -89,8 +89,11 @@ func (l *Localizer) Date(t time.Time) string {
 
 // Num writes n with thousands separators ("3.400" in Vietnamese, "3,400"
 // in English).
-func (l *Localizer) Num(n int) string {
-	s := strconv.Itoa(n)
+func (l *Localizer) Num(n int) string { return l.Num64(int64(n)) }
+
+// Num64 is Num of an int64.
+func (l *Localizer) Num64(n int64) string {
+	s := strconv.FormatInt(n, 10)
 	neg := strings.HasPrefix(s, "-")
 	s = strings.TrimPrefix(s, "-")
 	sep := "."

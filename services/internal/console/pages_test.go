@@ -562,3 +562,58 @@ func TestMaintenanceScheduleAndCancel(t *testing.T) {
 		t.Errorf("audit %+v %v, want scheduled and cancelled by ops:vanhanh", entries, err)
 	}
 }
+
+func TestPageViewsChartTablesAndCSV(t *testing.T) {
+	f := newFixture(t)
+	f.addTenant("so-a", "department", "Sở A")
+	for _, r := range []struct {
+		day, tenant, lang, path string
+		views, bots             int
+	}{
+		{"2026-11-24", "so-a", "vi", "/vi/so-a/", 30, 5},
+		{"2026-11-24", "so-a", "en", "/en/so-a/", 10, 0},
+		{"2026-11-25", "", "vi", "/vi/", 50, 20},
+		{"2026-11-26", "so-a", "vi", "/vi/so-a/", 7, 1},
+	} {
+		if _, err := f.store.Pool().Exec(context.Background(), `INSERT INTO page_views (day, tenant_id, lang, path, views, bot_views)
+			VALUES ($1, $2, $3, $4, $5, $6)`, r.day, r.tenant, r.lang, r.path, r.views, r.bots); err != nil {
+			t.Fatal(err)
+		}
+	}
+	b := f.browser()
+	b.login("xem")
+	_, doc := b.get("/luot-xem?from=2026-11-23&to=2026-11-29")
+	if got := text(doc, ".cards li .big"); got != "97" {
+		t.Errorf("total %q, want 97", got)
+	}
+	bars := doc.Find("figure svg rect")
+	if bars.Length() != 7 || bars.Eq(2).Find("title").Text() != "25/11/2026: 50 lượt xem, 20 của máy" {
+		t.Errorf("%d bars, Wednesday %q", bars.Length(), bars.Eq(2).Find("title").Text())
+	}
+	tue := doc.Find("details table tbody tr").Eq(1).Find("th, td")
+	if got := tue.Eq(0).Text() + " " + tue.Eq(1).Text() + " " + tue.Eq(2).Text(); got != "24/11/2026 40 5" {
+		t.Errorf("Tuesday's row %q", got)
+	}
+	sites := doc.Find("h2:contains('Trang web') + table tbody tr")
+	if sites.Length() != 2 || strings.TrimSpace(sites.Eq(0).Find("th").Text()) != "Cổng tỉnh (trang riêng)" {
+		t.Errorf("sites: %d, first %q", sites.Length(), sites.Eq(0).Find("th").Text())
+	}
+	_, doc = b.get("/luot-xem?tenant=so-a&from=2026-11-23&to=2026-11-29")
+	if got := text(doc, ".cards li .big"); got != "47" {
+		t.Errorf("so-a's total %q, want 47", got)
+	}
+	href, _ := doc.Find("a[download]").Attr("href")
+	resp, err := b.c.Get(f.srv.URL + href)
+	if err != nil {
+		t.Fatal(err)
+	}
+	recs, err := csv.NewReader(resp.Body).ReadAll()
+	resp.Body.Close()
+	if err != nil || len(recs) != 4 || strings.Join(recs[1], ",") != "2026-11-24,so-a,en,10,0" {
+		t.Errorf("CSV %v %v", recs, err)
+	}
+	_, doc = b.get("/luot-xem?tenant=-&from=2026-11-23&to=2026-11-29")
+	if got := text(doc, ".cards li .big"); got != "50" {
+		t.Errorf("the portal's own pages: %q, want 50", got)
+	}
+}

@@ -116,6 +116,7 @@ func (s *Server) routes() {
 	e.GET("/nhat-ky", s.need(opsaccounts.AuditView), s.h(s.audit))
 	e.POST("/nhat-ky/kiem-tra", s.need(opsaccounts.AuditView), s.h(s.verifyAudit))
 	e.GET("/tuan-thu", s.need(opsaccounts.ComplianceView), s.h(s.compliance))
+	e.GET("/luot-xem", s.need(opsaccounts.StatsView), s.h(s.pageViews))
 	e.GET("/pham-vi", s.need(opsaccounts.ComplianceView), s.h(s.coverage))
 	e.GET("/hoat-dong", s.need(opsaccounts.StatsView), s.h(s.activity))
 	e.GET("/bao-tri", s.need(opsaccounts.TenantsView), s.h(s.maintenance))
@@ -315,6 +316,6 @@ type navItem struct{ ID, Path string }
 
 // nav is the console's navigation, in the order it shows.
 var nav = []navItem{
-	{"tenants", "/don-vi"}, {"compliance", "/tuan-thu"}, {"coverage", "/pham-vi"}, {"activity", "/hoat-dong"}, {"takedowns", "/go-xuong"}, {"refusals", "/bi-tu-choi"},
+	{"tenants", "/don-vi"}, {"compliance", "/tuan-thu"}, {"coverage", "/pham-vi"}, {"activity", "/hoat-dong"}, {"views", "/luot-xem"}, {"takedowns", "/go-xuong"}, {"refusals", "/bi-tu-choi"},
 	{"audit", "/nhat-ky"}, {"maintenance", "/bao-tri"}, {"backlog", "/hang-doi"},
 }
