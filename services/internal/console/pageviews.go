@@ -145,7 +145,7 @@ func (s *Server) pageViews(c *gin.Context) error {
 // last defaultActivityDays by default, at most maxActivityDays.
 func (s *Server) period(c *gin.Context) (from, to time.Time, err error) {
 	today := compliance.Day(s.cfg.Now())
-	from, to = today.AddDate(0, 0, -(defaultActivityDays - 1)), today
+	from, to = today.AddDate(0, 0, -(defaultActivityDays-1)), today
 	if v := c.Query("from"); v != "" {
 		if from, err = time.ParseInLocation(time.DateOnly, v, compliance.Zone); err != nil {
 			return from, to, errBadInput
