@@ -70,6 +70,9 @@ Usage, over the database (DATABASE_URL; signed with $USER or --actor):
                                     (default 48 h before) until it ends
   hubctl maintenance cancel --id N [--json]
   hubctl maintenance list [--history] [--limit N] [--json]
+  hubctl stats report [--from YYYY-MM-DD] [--to YYYY-MM-DD] [--tenant ID|-] [--by day|page|activity] [--limit N] [--json|--csv]
+                                    page views per day, tenant and language (bots apart), the most viewed
+                                    pages, or publishing activity per tenant and day; default the last 7 days
 
 Usage, over the admin API (the aggregator's OpsService, as the ops account logged in):
   hubctl login --login LOGIN        the password is read from standard input (hidden on a terminal);
@@ -180,6 +183,7 @@ var commands = map[string]command{
 	"maintenance schedule":  {flags: scheduleMaintenance, required: []string{"start", "end", "message-vi", "message-en", "message-ru"}},
 	"maintenance cancel":    {flags: cancelMaintenance, required: []string{"id"}},
 	"maintenance list":      {flags: listMaintenance},
+	"stats report":          {flags: statsReport},
 }
 
 // run executes one command and returns the exit status: 0 done, 1 failed,
