@@ -50,7 +50,7 @@ type Form struct {
 const minCompress = 256
 
 // Compression settings, paid once per render and never on a hit. Higher
-// settings gain little on pages (24 KB of markup: gzip 6 → 9 is 0.5%
+// settings gain little on pages (24 KB of markup: gzip 6 → 9 is 0.1%
 // smaller; brotli 5 → 9 3% smaller at four times the time, 11 12% at
 // twenty times) and a render's time is a visitor's wait after an event.
 // BenchmarkPrepare measures both forms together (docs/BENCHMARKS.md).
@@ -75,10 +75,14 @@ func (p *Page) Prepare(common http.Header, cacheControl string) {
 	var forms [numEncodings]*Form
 	forms[Identity] = &Form{Encoding: Identity, Body: p.Body, ETag: p.ETag}
 	if compress {
+		// The two codings at once, on two cores when there are: a render's
+		// time is what the first visitor after an event waits.
+		br := make(chan []byte, 1)
+		go func() { br <- brotliBytes(p.Body) }()
 		if b := gzipBytes(p.Body); len(b) < len(p.Body) {
 			forms[Gzip] = &Form{Encoding: Gzip, Body: b, ETag: ETag(b)}
 		}
-		if b := brotliBytes(p.Body); len(b) < len(p.Body) {
+		if b := <-br; len(b) < len(p.Body) {
 			forms[Brotli] = &Form{Encoding: Brotli, Body: b, ETag: ETag(b)}
 		}
 	}
