@@ -1,7 +1,6 @@
 package console
 
 import (
-	"errors"
 	"net/http"
 	"strconv"
 	"strings"
@@ -10,7 +9,6 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"github.com/portalhub/portalhub/services/internal/compliance"
-	"github.com/portalhub/portalhub/services/internal/hubstore"
 	"github.com/portalhub/portalhub/services/internal/maintenance"
 )
 
@@ -101,12 +99,8 @@ func (s *Server) scheduleMaintenance(c *gin.Context) error {
 	}
 	w.MessageVI, w.MessageEN, w.MessageRU = f.MessageVI, f.MessageEN, f.MessageRU
 	win, err := maintenance.New(s.cfg.Store.Pool()).Schedule(c.Request.Context(), actor(c), w, s.cfg.Now())
-	var invalid *hubstore.Invalid
-	if errors.As(err, &invalid) {
-		d.Error, d.ErrField = invalid.Vietnamese, "starts"
-		if s.loc(c).Lang == "en" {
-			d.Error = invalid.English
-		}
+	if msg, ok := s.refusal(c, err); ok {
+		d.Error, d.ErrField = msg, "starts"
 		return s.showMaintenance(c, http.StatusBadRequest, d)
 	}
 	if err != nil {
@@ -124,13 +118,8 @@ func (s *Server) cancelMaintenance(c *gin.Context) error {
 		return errNotFound
 	}
 	_, err = maintenance.New(s.cfg.Store.Pool()).Cancel(c.Request.Context(), actor(c), id, s.cfg.Now())
-	var invalid *hubstore.Invalid
-	if errors.As(err, &invalid) {
-		d := maintenanceData{Error: invalid.Vietnamese}
-		if s.loc(c).Lang == "en" {
-			d.Error = invalid.English
-		}
-		return s.showMaintenance(c, http.StatusBadRequest, d)
+	if msg, ok := s.refusal(c, err); ok {
+		return s.showMaintenance(c, http.StatusBadRequest, maintenanceData{Error: msg})
 	}
 	if err != nil {
 		return err

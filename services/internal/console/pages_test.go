@@ -617,3 +617,50 @@ func TestPageViewsChartTablesAndCSV(t *testing.T) {
 		t.Errorf("the portal's own pages: %q, want 50", got)
 	}
 }
+
+func TestAdvertsAddedAndEndedByAdministrators(t *testing.T) {
+	f := newFixture(t)
+	form := func(b *browser, url_ string) url.Values {
+		return url.Values{"csrf_token": {b.csrf("/quang-cao")}, "advertiser": {"Công ty Du lịch Biển Xanh"},
+			"label": {"Tour đảo Nha Trang mùa đông"}, "url": {url_}, "starts": {"2026-12-01T00:00"}, "ends": {"2026-12-31T00:00"}}
+	}
+	op := f.browser()
+	op.login("vanhanh")
+	if resp, _ := op.post("/quang-cao", form(op, "https://bienxanh.example.vn/")); resp.StatusCode != http.StatusForbidden {
+		t.Errorf("an operator adds an advertisement: %d, want 403 (administrators only)", resp.StatusCode)
+	}
+	admin := f.browser()
+	admin.login("quantri")
+	resp, doc := admin.post("/quang-cao", form(admin, "javascript:alert(1)"))
+	if resp.StatusCode != http.StatusBadRequest || !strings.Contains(text(doc, ".error-summary"), "http hoặc https") {
+		t.Errorf("a javascript: link: %d %q", resp.StatusCode, text(doc, ".error-summary"))
+	}
+	resp, _ = admin.post("/quang-cao", form(admin, "https://bienxanh.example.vn/"))
+	if got := resp.Header.Get("Location"); got != "/quang-cao?done=advert_added" {
+		t.Fatalf("add: %d to %q", resp.StatusCode, got)
+	}
+	shown, err := f.cons.read.Adverts(context.Background(), testNow)
+	if err != nil || len(shown) != 1 || shown[0].Advertiser != "Công ty Du lịch Biển Xanh" {
+		t.Fatalf("the portal's slot at testNow: %+v %v", shown, err)
+	}
+	_, doc = admin.get("/quang-cao")
+	action, ok := doc.Find("#current + .table-scroll form").Attr("action")
+	if !ok {
+		t.Fatal("no form ends the running advertisement")
+	}
+	resp, _ = admin.post(action, url.Values{"csrf_token": {admin.csrf("/quang-cao")}})
+	if got := resp.Header.Get("Location"); got != "/quang-cao?done=advert_ended" {
+		t.Fatalf("end: %d to %q", resp.StatusCode, got)
+	}
+	if shown, _ = f.cons.read.Adverts(context.Background(), testNow.Add(time.Second)); len(shown) != 0 {
+		t.Errorf("an ended advertisement is still shown: %+v", shown)
+	}
+	_, doc = admin.get("/quang-cao")
+	if doc.Find("#ended + .table-scroll tbody tr").Length() != 1 {
+		t.Error("the ended advertisement is not in the history")
+	}
+	entries, _ := f.store.ListAudit(context.Background(), hubstore.AuditFilter{Action: "advert."})
+	if len(entries) != 2 || entries[1].Actor != "ops:quantri" {
+		t.Errorf("audit %+v, want advert.add and advert.end by ops:quantri", entries)
+	}
+}

@@ -122,6 +122,9 @@ func (s *Server) routes() {
 	e.GET("/bao-tri", s.need(opsaccounts.TenantsView), s.h(s.maintenance))
 	e.POST("/bao-tri", s.need(opsaccounts.MaintenanceEdit), s.h(s.scheduleMaintenance))
 	e.POST("/bao-tri/:id/huy", s.need(opsaccounts.MaintenanceEdit), s.h(s.cancelMaintenance))
+	e.GET("/quang-cao", s.need(opsaccounts.TenantsView), s.h(s.adverts))
+	e.POST("/quang-cao", s.need(opsaccounts.AdvertsManage), s.h(s.addAdvert))
+	e.POST("/quang-cao/:id/ket-thuc", s.need(opsaccounts.AdvertsManage), s.h(s.endAdvert))
 	e.GET("/hang-doi", s.need(opsaccounts.TenantsView), s.h(s.backlog))
 	e.NoRoute(s.h(func(c *gin.Context) error { return errNotFound }))
 	e.NoMethod(s.h(func(c *gin.Context) error { return errMethod }))
@@ -317,5 +320,5 @@ type navItem struct{ ID, Path string }
 // nav is the console's navigation, in the order it shows.
 var nav = []navItem{
 	{"tenants", "/don-vi"}, {"compliance", "/tuan-thu"}, {"coverage", "/pham-vi"}, {"activity", "/hoat-dong"}, {"views", "/luot-xem"}, {"takedowns", "/go-xuong"}, {"refusals", "/bi-tu-choi"},
-	{"audit", "/nhat-ky"}, {"maintenance", "/bao-tri"}, {"backlog", "/hang-doi"},
+	{"audit", "/nhat-ky"}, {"maintenance", "/bao-tri"}, {"adverts", "/quang-cao"}, {"backlog", "/hang-doi"},
 }
