@@ -36,6 +36,18 @@ func TestCheckContentStream(t *testing.T) {
 		t.Errorf("a 1-minute duplicate window: %v, want a refusal naming hubctl nats stream", err)
 	}
 
+	// A stream of an older configuration, without the tenant changes'
+	// subjects: the relay's publish there would never be acknowledged.
+	old := events.ContentStreamConfig(1)
+	old.Subjects = []string{events.ContentSubjects, events.ComplianceSubjects}
+	if _, err := ops.UpdateStream(ctx, old); err != nil {
+		t.Fatal(err)
+	}
+	if err := events.CheckContentStream(ctx, agg); err == nil || !strings.Contains(err.Error(), events.RegistrySubjects) ||
+		!strings.Contains(err.Error(), "hubctl nats stream") {
+		t.Errorf("a stream without %s: %v, want a refusal naming it and hubctl nats stream", events.RegistrySubjects, err)
+	}
+
 	if err := ops.DeleteStream(ctx, events.ContentStream); err != nil {
 		t.Fatal(err)
 	}

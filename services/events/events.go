@@ -16,6 +16,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"time"
 
 	"github.com/nats-io/nats.go/jetstream"
@@ -43,6 +44,28 @@ func ComplianceSubject(tenant string) string {
 // (a day or an ISO week).
 func ComplianceMsgID(tenant, period string) string {
 	return "compliance/" + tenant + "/" + period
+}
+
+// RegistrySubjects are the subjects of tenant changes (RegistrySubject),
+// held in the content stream: a tenant added, its names, host names or
+// registry entry changed, its status changed. Three tokens, like the
+// compliance subjects, so they never collide with ContentSubjects.
+const RegistrySubjects = "hub.registry.*"
+
+// RegistrySubject is the subject of the changes of one tenant.
+func RegistrySubject(tenant string) string { return "hub.registry." + tenant }
+
+// RegistryPrefix starts every RegistrySubject.
+const RegistryPrefix = "hub.registry."
+
+// RegistryChange is the JSON payload of a tenant change: what changed
+// (the audit log's action: tenant.add, tenant.update, tenant.status) and
+// the tenant's status after it. Consumers reload the tenant from the store;
+// the event only says when.
+type RegistryChange struct {
+	Tenant string `json:"tenant"`
+	Change string `json:"change"`
+	Status string `json:"status,omitempty"`
 }
 
 // DuplicateWindow is how long JetStream remembers message ids. It must be at
@@ -122,7 +145,7 @@ func ContentStreamConfig(replicas int) jetstream.StreamConfig {
 	return jetstream.StreamConfig{
 		Name:        ContentStream,
 		Description: "Content events announced by the portalhub aggregator",
-		Subjects:    []string{ContentSubjects, ComplianceSubjects},
+		Subjects:    []string{ContentSubjects, ComplianceSubjects, RegistrySubjects},
 		Storage:     jetstream.FileStorage,
 		Retention:   jetstream.LimitsPolicy,
 		MaxAge:      30 * 24 * time.Hour,
@@ -188,6 +211,7 @@ func CheckStreams(ctx context.Context, js jetstream.JetStream) error {
 }
 
 func checkStream(ctx context.Context, js jetstream.JetStream, name string) error {
+	want := map[string][]string{ContentStream: ContentStreamConfig(1).Subjects, InboxStream: InboxStreamConfig(1).Subjects}[name]
 	s, err := js.Stream(ctx, name)
 	if errors.Is(err, jetstream.ErrStreamNotFound) {
 		return fmt.Errorf("stream %s does not exist: provision it as the NATS ops user with `hubctl nats stream`", name)
@@ -198,6 +222,13 @@ func checkStream(ctx context.Context, js jetstream.JetStream, name string) error
 	if d := s.CachedInfo().Config.Duplicates; d < DuplicateWindow {
 		return fmt.Errorf("stream %s keeps message ids for %s, less than the %s a retried publish needs: update it with `hubctl nats stream`",
 			name, d, DuplicateWindow)
+	}
+	// A subject the stream lacks would leave the outbox relay retrying its
+	// row for ever (nothing acknowledges the publish).
+	for _, subj := range want {
+		if !slices.Contains(s.CachedInfo().Config.Subjects, subj) {
+			return fmt.Errorf("stream %s does not take %s (an older configuration): update it with `hubctl nats stream`", name, subj)
+		}
 	}
 	return nil
 }

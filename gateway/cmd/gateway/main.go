@@ -60,8 +60,8 @@ func main() {
 		"IP addresses or CIDR prefixes of the reverse proxies in front of the gateway, comma-separated; X-Forwarded-Proto and X-Forwarded-For are believed only from them")
 	set.String(&cfg.ProvinceTenant, "GATEWAY_PROVINCE_TENANT", "",
 		"the tenant whose registry entry (managing agency, person responsible, address, licence) the provincial pages' footer shows; empty: the first tenant of kind province")
-	set.Duration(&cfg.TenantRefresh, "GATEWAY_TENANT_REFRESH", 30*time.Second,
-		"how often to poll the tenants table for changes (renamed, suspended, retired) that drop the pages showing them")
+	set.Duration(&cfg.TenantRefresh, "GATEWAY_TENANT_REFRESH", 5*time.Minute,
+		"how often to poll the tenants table for changes (renamed, suspended, retired) that drop the pages showing them, as a safety net: the hub announces each change on hub.registry.<tenant> and the gateway reloads at once")
 	set.Secret(&cfg.SearchStatsURL, "GATEWAY_SEARCH_STATS_URL", "",
 		"hub PostgreSQL URL of the primary, as portalhub_gateway, where searches that found nothing (search_misses) and page views (page_views) are counted; empty: DATABASE_URL (set it when DATABASE_URL is a replica)")
 	set.Duration(&cfg.SearchStatsEvery, "GATEWAY_SEARCH_STATS_EVERY", 30*time.Second,
@@ -133,7 +133,10 @@ func run(log zerolog.Logger, cfg settings) error {
 		return err
 	}
 	defer nc.Close()
-	consumer, err := invalidate.New(invalidate.Config{Conn: nc, Cache: cache, Log: log, Registerer: ops.Registry})
+	// The hub announces tenant changes on the content stream: the consumer
+	// pokes the tenant watcher, which reloads the registry at once.
+	tenantPoke, pokeTenants := invalidate.Poker()
+	consumer, err := invalidate.New(invalidate.Config{Conn: nc, Cache: cache, Log: log, Registerer: ops.Registry, OnTenant: pokeTenants})
 	if err != nil {
 		return err
 	}
@@ -196,10 +199,11 @@ func run(log zerolog.Logger, cfg settings) error {
 	go func() { flusher.Run(viewsCtx); close(viewsDone) }()
 	defer func() { stopViews(); <-viewsDone }() // after the HTTP server's shutdown: the last views are written
 
-	// Tenants are not on the bus yet: poll them. A change reloads the
-	// portal's registry (host names, footers), then drops their pages.
+	// Tenants: checked when the hub announces a change, and polled every
+	// GATEWAY_TENANT_REFRESH as a safety net. A change reloads the portal's
+	// registry (host names, footers), then drops their pages.
 	tenants := invalidate.NewTenantWatcher(invalidate.TenantWatchConfig{Source: store, Cache: cache, Log: log,
-		Every: cfg.TenantRefresh, Registerer: ops.Registry, OnChange: srv.TenantsChanged})
+		Every: cfg.TenantRefresh, Poke: tenantPoke, Registerer: ops.Registry, OnChange: srv.TenantsChanged})
 	go tenants.Run(ctx)
 	ln, err := net.Listen("tcp", cfg.Addr)
 	if err != nil {

@@ -1,7 +1,9 @@
 // Package invalidate keeps the page cache true to the hub: each gateway
 // instance runs its own ordered JetStream consumer on the content stream,
 // from new messages on, and invalidates the pages that depend on each item
-// an event names (its page, its tenant's home, the provincial home). The
+// an event names (its page, its tenant's home, the provincial home); the
+// tenant changes the stream also carries (events.RegistrySubjects) poke the
+// TenantWatcher. The
 // event also claims its version for the item in the cache, so that no page
 // showing an older version is stored while the store catches up (see
 // pagecache's version floors). An event is a hint: it always invalidates,
@@ -43,6 +45,12 @@ type Config struct {
 	// RetryEvery is how long to wait before retrying to create the consumer
 	// (for instance while the stream does not exist yet); default 1s.
 	RetryEvery time.Duration
+	// OnTenant, when set, is called with the tenant of each change the hub
+	// announces on events.RegistrySubjects (added, renamed, new host
+	// names, suspended), and with "" whenever events may have been missed
+	// (the consumer started, was reset, the connection came back). The
+	// gateway pokes its TenantWatcher there. It must not block.
+	OnTenant func(tenant string)
 }
 
 // Consumer invalidates the cache from the content stream.
@@ -104,6 +112,9 @@ func (c *Consumer) reconnected() {
 func (c *Consumer) reset() {
 	c.resetsC.Inc()
 	c.cfg.Cache.Clear()
+	if c.cfg.OnTenant != nil {
+		c.cfg.OnTenant("")
+	}
 }
 
 // LastSequence is the newest stream sequence whose event has been applied
@@ -155,7 +166,7 @@ func (c *Consumer) Run(ctx context.Context) error {
 
 func (c *Consumer) start(ctx context.Context) (jetstream.ConsumeContext, error) {
 	cons, err := c.js.OrderedConsumer(ctx, events.ContentStream, jetstream.OrderedConsumerConfig{
-		FilterSubjects: []string{events.ContentSubjects},
+		FilterSubjects: []string{events.ContentSubjects, events.RegistrySubjects},
 		DeliverPolicy:  jetstream.DeliverNewPolicy,
 	})
 	if err != nil {
@@ -192,6 +203,15 @@ func (c *Consumer) handle(msg jetstream.Msg) {
 		}()
 	}
 	c.eventsC.Inc()
+	if tenant, ok := strings.CutPrefix(msg.Subject(), events.RegistryPrefix); ok {
+		// A tenant changed: the watcher reloads the registry and drops the
+		// pages that show the tenant.
+		c.cfg.Log.Debug().Str("tenant", tenant).Msg("tenant change announced")
+		if c.cfg.OnTenant != nil {
+			c.cfg.OnTenant(tenant)
+		}
+		return
+	}
 	// The subject is authoritative (NATS permissions confine each tenant to
 	// its own); the payload gives the version (and the change, for the log).
 	tenant, contentID, ok := parseSubject(msg.Subject())

@@ -20,8 +20,12 @@ type TenantWatchConfig struct {
 	Source TenantSource
 	Cache  *pagecache.Cache
 	Log    zerolog.Logger
-	// Every is the polling interval; default 30s.
+	// Every is the polling interval, the safety net for announcements
+	// missed; default 30s.
 	Every time.Duration
+	// Poke, when set, makes Run check at once (the consumer of the hub's
+	// tenant changes sends on it: invalidate.Config.OnTenant).
+	Poke <-chan struct{}
 	// Registerer receives the watcher's metrics; nil registers none.
 	Registerer prometheus.Registerer
 	// OnChange, when set, is called when tenants changed (and on the first
@@ -34,10 +38,10 @@ type TenantWatchConfig struct {
 
 // TenantWatcher keeps the pages that show tenants (the provincial home lists
 // the sub-portals; a sub-portal's pages show its name) true to the tenants
-// table. The hub announces no tenant events on the bus yet, so it polls a
-// fingerprint of every tenant and, when one changes (renamed, suspended,
-// retired, added, removed), invalidates the provincial home and that tenant.s
-// pages.
+// table. It reads a fingerprint of every tenant when the hub announces a
+// tenant change (Poke) and, as a safety net, every interval; when one
+// changed (renamed, suspended, retired, added, removed), it invalidates the
+// provincial home and that tenant's pages.
 type TenantWatcher struct {
 	cfg     TenantWatchConfig
 	known   map[string]string // nil until the first successful poll
@@ -51,14 +55,15 @@ func NewTenantWatcher(cfg TenantWatchConfig) *TenantWatcher {
 	}
 	w := &TenantWatcher{cfg: cfg, changes: prometheus.NewCounter(prometheus.CounterOpts{
 		Name: "portalhub_gateway_tenant_changes_total",
-		Help: "Tenant changes noticed by polling the tenants table (each invalidates the pages showing the tenant)."})}
+		Help: "Tenant changes noticed in the tenants table, announced or polled (each invalidates the pages showing the tenant)."})}
 	if cfg.Registerer != nil {
 		cfg.Registerer.MustRegister(w.changes)
 	}
 	return w
 }
 
-// Run polls until ctx ends: once at once, then every interval.
+// Run checks until ctx ends: once at once, then on each poke and every
+// interval.
 func (w *TenantWatcher) Run(ctx context.Context) error {
 	t := time.NewTicker(w.cfg.Every)
 	defer t.Stop()
@@ -70,6 +75,20 @@ func (w *TenantWatcher) Run(ctx context.Context) error {
 		case <-ctx.Done():
 			return ctx.Err()
 		case <-t.C:
+		case <-w.cfg.Poke:
+		}
+	}
+}
+
+// Poker returns a channel for TenantWatchConfig.Poke and the function that
+// pokes it without blocking (a poke pending already covers the next one),
+// for invalidate.Config.OnTenant.
+func Poker() (<-chan struct{}, func(string)) {
+	ch := make(chan struct{}, 1)
+	return ch, func(string) {
+		select {
+		case ch <- struct{}{}:
+		default:
 		}
 	}
 }

@@ -434,8 +434,9 @@ func TestBacklogShowsOutboxAndConsumers(t *testing.T) {
 	b := f.browser()
 	b.login("xem")
 	_, doc := b.get("/hang-doi")
-	if got := text(doc, ".cards li .big"); got != "1" {
-		t.Errorf("pending outbox %q, want 1", got)
+	// The push's event and the one announcing the new tenant.
+	if got := text(doc, ".cards li .big"); got != "2" {
+		t.Errorf("pending outbox %q, want 2", got)
 	}
 	if got := text(doc, "#fail-caption ~ tbody td:last-child"); got != "nats: timeout" {
 		t.Errorf("failing row's error %q", got)

@@ -102,7 +102,7 @@ func TestSubmit(t *testing.T) {
 	// The routing event: on the tenant's inbox subject, without contact details.
 	var subject, msgID string
 	var payload []byte
-	if err := pool.QueryRow(ctx, `SELECT subject, msg_id, payload FROM outbox`).Scan(&subject, &msgID, &payload); err != nil {
+	if err := pool.QueryRow(ctx, `SELECT subject, msg_id, payload FROM outbox WHERE subject NOT LIKE 'hub.registry.%'`).Scan(&subject, &msgID, &payload); err != nil {
 		t.Fatal(err)
 	}
 	if want := events.InboxSubject(tourism, "feedback", r.ID); subject != want {

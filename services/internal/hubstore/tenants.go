@@ -83,6 +83,9 @@ func (s *Store) AddTenant(ctx context.Context, actor string, t Tenant) error {
 		if err := writeRegistry(ctx, tx, t.ID, t.Registry); err != nil {
 			return err
 		}
+		if err := announceTenant(ctx, tx, t.ID, "tenant.add", StatusActive); err != nil {
+			return err
+		}
 		return audit(ctx, tx, actor, "tenant.add", t.ID, t.ID, auditRecord(t))
 	})
 	return mapErr("add tenant "+t.ID, err)
@@ -104,6 +107,9 @@ func (s *Store) UpdateTenant(ctx context.Context, actor string, t Tenant) error 
 			return ErrNotFound
 		}
 		if err := writeRegistry(ctx, tx, t.ID, t.Registry); err != nil {
+			return err
+		}
+		if err := announceTenant(ctx, tx, t.ID, "tenant.update", ""); err != nil {
 			return err
 		}
 		return audit(ctx, tx, actor, "tenant.update", t.ID, t.ID, auditRecord(t))
@@ -132,6 +138,9 @@ func (s *Store) SetTenantStatus(ctx context.Context, actor, id, status string) e
 		}
 		if tag.RowsAffected() == 0 {
 			return ErrNotFound
+		}
+		if err := announceTenant(ctx, tx, id, "tenant.status", status); err != nil {
+			return err
 		}
 		return audit(ctx, tx, actor, "tenant.status", id, id, map[string]string{"status": status})
 	})
