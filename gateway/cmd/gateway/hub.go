@@ -20,32 +20,39 @@ type hubSettings struct {
 	FormKeyFile             string
 }
 
-// dialFeedback returns the hub's FeedbackService, calling with the token in
-// the settings' file over TLS (the CA file's, or the system's pool); nil
-// when no hub address is set.
-func dialFeedback(h hubSettings) (pb.FeedbackServiceClient, func(), error) {
+// hubClients are the hub's services the public site hands visitors'
+// requests to.
+type hubClients struct {
+	feedback      pb.FeedbackServiceClient
+	subscriptions pb.SubscriptionServiceClient
+}
+
+// dialHub returns the hub's FeedbackService and SubscriptionService,
+// calling with the token in the settings' file over TLS (the CA file's, or
+// the system's pool); nil clients when no hub address is set.
+func dialHub(h hubSettings) (hubClients, func(), error) {
 	if h.Addr == "" {
-		return nil, func() {}, nil
+		return hubClients{}, func() {}, nil
 	}
 	b, err := os.ReadFile(h.TokenFile)
 	if err != nil {
-		return nil, nil, fmt.Errorf("GATEWAY_HUB_TOKEN_FILE (the gateway's credential for the hub's FeedbackService): %w", err)
+		return hubClients{}, nil, fmt.Errorf("GATEWAY_HUB_TOKEN_FILE (the gateway's credential for the hub's FeedbackService): %w", err)
 	}
 	token, _, _ := strings.Cut(strings.TrimSpace(string(b)), "\n")
 	if token == "" {
-		return nil, nil, fmt.Errorf("GATEWAY_HUB_TOKEN_FILE %s holds no token", h.TokenFile)
+		return hubClients{}, nil, fmt.Errorf("GATEWAY_HUB_TOKEN_FILE %s holds no token", h.TokenFile)
 	}
 	tc := credentials.NewClientTLSFromCert(nil, "")
 	if h.CAFile != "" {
 		if tc, err = credentials.NewClientTLSFromFile(h.CAFile, ""); err != nil {
-			return nil, nil, fmt.Errorf("GATEWAY_HUB_CA: %w", err)
+			return hubClients{}, nil, fmt.Errorf("GATEWAY_HUB_CA: %w", err)
 		}
 	}
 	conn, err := grpc.NewClient(h.Addr, grpc.WithTransportCredentials(tc), grpc.WithPerRPCCredentials(bearer(token)))
 	if err != nil {
-		return nil, nil, fmt.Errorf("dial the hub at %s: %w", h.Addr, err)
+		return hubClients{}, nil, fmt.Errorf("dial the hub at %s: %w", h.Addr, err)
 	}
-	return pb.NewFeedbackServiceClient(conn), func() { conn.Close() }, nil
+	return hubClients{pb.NewFeedbackServiceClient(conn), pb.NewSubscriptionServiceClient(conn)}, func() { conn.Close() }, nil
 }
 
 // bearer sends the gateway's token with every call, over TLS only.

@@ -166,7 +166,7 @@ func run(log zerolog.Logger, cfg settings) error {
 
 	views := viewcount.New(viewcount.Config{MaxKeys: cfg.ViewsMaxPages, Registerer: ops.Registry})
 
-	feedbackHub, closeHub, err := dialFeedback(cfg.Hub)
+	hub, closeHub, err := dialHub(cfg.Hub)
 	if err != nil {
 		return err
 	}
@@ -176,11 +176,12 @@ func run(log zerolog.Logger, cfg settings) error {
 		return err
 	}
 	var fb portal.FeedbackHub
-	if feedbackHub != nil {
-		fb = feedbackHub
+	var subs portal.SubscriptionHub
+	if hub.feedback != nil {
+		fb, subs = hub.feedback, hub.subscriptions
 	}
 	srv, err := portal.New(portal.Config{
-		Feedback: fb, FormKey: key,
+		Feedback: fb, Subscriptions: subs, FormKey: key,
 		SearchMisses: misses, Views: views,
 		Store: store, Cache: cache, Catalog: catalog, Log: log, Ops: ops, Dev: cfg.Dev, TemplateDir: cfg.TemplateDir,
 		Adverts: cfg.Adverts, AccessLogSample: cfg.AccessLogSample, MonitoringScript: cfg.MonitoringScript,

@@ -2,6 +2,7 @@ package portal
 
 import (
 	"context"
+	"net/url"
 	"time"
 
 	"github.com/gin-gonic/gin"
@@ -89,6 +90,7 @@ func (s *Server) home(c *gin.Context) error {
 		v := homeView{base: s.newBase(origin, lang, nil, nil)}
 		v.Description = v.L.T("site.description")
 		v.Feeds = feedLinksFor("/"+lang+"/", v.L.T("site.name"))
+		v.SubscribeURL = "/" + lang + "/subscribe"
 		byCode := categoriesByCode(reg.cats)
 		v.Featured = s.listed(lang, first(newest[featuredCategory], homeFeatured), reg.tenants)
 		for _, code := range homeSections {
@@ -158,6 +160,7 @@ func (s *Server) tenantHome(c *gin.Context) error {
 		s.forTenant(&v.base, t)
 		v.Description = v.L.T("tenant.description", "Name", v.Name)
 		v.Feeds = feedLinksFor(v.TenantURL, v.Name)
+		v.SubscribeURL = "/" + lang + "/subscribe?tenant=" + url.QueryEscape(id)
 		tenants := map[string]hubread.Tenant{id: t}
 		v.Featured = s.listed(lang, first(newest[featuredCategory], homeFeatured), tenants)
 		for _, cat := range cats {

@@ -240,6 +240,7 @@ func (s *Server) sectionBase(sec section) base {
 		feedTitle += " – " + b.TenantName
 	}
 	b.Feeds = feedLinksFor(sec.Path(sec.Lang), feedTitle)
+	b.SubscribeURL = subscribeURL(sec)
 	if len(sec.Query) > 0 {
 		b.Self = sec.Origin + sec.Path(sec.Lang) + "?" + sec.Query.Encode()
 		b.PrintURL = printURL(sec.Path(sec.Lang), sec.Query.Encode())

@@ -107,6 +107,9 @@ type Config struct {
 	// submissions to (feedback.go); nil: the form answers that it cannot
 	// take them now.
 	Feedback FeedbackHub
+	// Subscriptions is the hub's SubscriptionService (subscribe.go); nil:
+	// the subscription pages answer that they cannot take one now.
+	Subscriptions SubscriptionHub
 	// FormKey keys the form's CSRF tokens and the rate limits' hashes of
 	// client addresses; every gateway replica needs the same one. Empty: a
 	// random key per process.
@@ -316,6 +319,12 @@ func (s *Server) routes() error {
 	get("/:lang/feedback", s.handle(s.feedbackForm))
 	site.POST("/:lang/feedback", s.handle(s.feedbackSubmit))
 	get("/:lang/feedback/status", s.handle(s.feedbackStatus))
+	get("/:lang/subscribe", s.handle(s.subscribeForm))
+	site.POST("/:lang/subscribe", s.handle(s.subscribeSubmit))
+	get("/:lang/subscribe/confirm", s.handle(s.subscriptionLink(linkConfirm)))
+	site.POST("/:lang/subscribe/confirm", s.handle(s.subscriptionLink(linkConfirm)))
+	get("/:lang/subscribe/unsubscribe", s.handle(s.subscriptionLink(linkUnsubscribe)))
+	site.POST("/:lang/subscribe/unsubscribe", s.handle(s.subscriptionLink(linkUnsubscribe)))
 	// The second segment is a category's slug (the provincial section) or a
 	// tenant's id (its home): the two never meet (migration 00007).
 	get("/:lang/:tenant/", s.handle(s.firstSegment))

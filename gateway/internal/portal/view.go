@@ -61,6 +61,9 @@ type base struct {
 	ProvincialURL string
 	// Feeds are the RSS and Atom feeds of a list page (see feedLinksFor).
 	Feeds []feedLink
+	// SubscribeURL is the e-mail subscription form for what a list page
+	// lists (subscribe.go); empty on other pages.
+	SubscribeURL string
 	// Self is the page's absolute URL (printed on paper), PrintURL its
 	// print view's (see print.go).
 	Self, PrintURL string
