@@ -43,6 +43,35 @@ type Form struct {
 	// NotModified is the header set of a 304 answer: Header less what
 	// describes a body (RFC 9110 15.4.5).
 	NotModified http.Header
+	// The same two sets as lists, which are quicker to copy into a
+	// response than maps are to range over (WriteHeaders).
+	header, notModified []headerField
+}
+
+type headerField struct {
+	name   string
+	values []string
+}
+
+func fields(h http.Header) []headerField {
+	out := make([]headerField, 0, len(h))
+	for k, vs := range h {
+		out = append(out, headerField{k, vs})
+	}
+	return out
+}
+
+// WriteHeaders copies the form's headers of a 200 answer, or of a 304 when
+// notModified, into h (a response's header map). The values are shared
+// with the form and have no spare capacity: an append to them copies.
+func (f *Form) WriteHeaders(h http.Header, notModified bool) {
+	src := f.header
+	if notModified {
+		src = f.notModified
+	}
+	for _, kv := range src {
+		h[kv.name] = kv.values
+	}
 }
 
 // minCompress is the smallest body worth compressing: below it the coding's
@@ -116,6 +145,7 @@ func (p *Page) Prepare(common http.Header, cacheControl string) {
 		}
 		delete(nm, "Content-Type")
 		f.Header, f.NotModified = h, nm
+		f.header, f.notModified = fields(h), fields(nm)
 	}
 	p.Forms = forms
 }

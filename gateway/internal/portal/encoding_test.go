@@ -3,14 +3,19 @@ package portal_test
 import (
 	"bytes"
 	"compress/gzip"
+	"fmt"
 	"io"
 	"net/http"
 	"reflect"
 	"sort"
 	"strconv"
 	"testing"
+	"time"
 
 	"github.com/andybalholm/brotli"
+
+	"github.com/portalhub/portalhub/gateway/internal/portal"
+	"github.com/portalhub/portalhub/services/testenv"
 )
 
 // rawClient sends Accept-Encoding only when a test sets it, and does not
@@ -273,4 +278,35 @@ func TestFastPathAllocations(t *testing.T) {
 			t.Errorf("Accept-Encoding %q: %v allocations a hit, want 0", ae, n)
 		}
 	}
+}
+
+// Once the registry is due for its refresh, the fast path leaves the
+// request to the router, which reloads it; then it answers again.
+func TestFastPathRegistryRefresh(t *testing.T) {
+	e := newEnvWith(t, func(c *portal.Config) { c.TenantRefresh = 300 * time.Millisecond })
+	seed(t, e)
+	fast := func() float64 { return e.counter(t, "portalhub_gateway_http_fast_path_total") }
+	e.raw(t, http.MethodGet, "/vi/")
+	testenv.WaitFor(t, 10*time.Second, func() error { // learnt under a registry not yet due
+		f := fast()
+		e.raw(t, http.MethodGet, "/vi/")
+		if fast() != f+1 {
+			return fmt.Errorf("not answered by the fast path")
+		}
+		return nil
+	})
+	time.Sleep(1500 * time.Millisecond) // due (well past: timers fire late on a loaded machine)
+	f := fast()
+	e.raw(t, http.MethodGet, "/vi/")
+	if fast() != f {
+		t.Error("the fast path answered under a registry due for its refresh")
+	}
+	testenv.WaitFor(t, 10*time.Second, func() error {
+		f := fast()
+		e.raw(t, http.MethodGet, "/vi/")
+		if fast() != f+1 {
+			return fmt.Errorf("the fast path did not answer again after the refresh")
+		}
+		return nil
+	})
 }

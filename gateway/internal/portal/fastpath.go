@@ -31,7 +31,7 @@ import (
 // registry of tenants and categories (host names, reserved words, section
 // slugs). The index records the registry it was learnt under and is not
 // believed under another one, nor once the registry is due for its
-// refresh (the slow path then reloads it). Everything else a handler
+// refresh (fastReg is then cleared; the slow path reloads it). Everything else a handler
 // decides (an item's state, redirects, takedowns) is in the page it
 // renders, which the cache drops or marks stale on the hub's events as
 // ever: Peek answers only pages Fetch would answer as a Hit. A request
@@ -116,8 +116,8 @@ func (s *Server) serveFast(w http.ResponseWriter, r *http.Request) (*http.Reques
 		return r, false
 	}
 	reg := s.fastReg.Load()
-	if reg == nil || time.Since(reg.loadedAt) >= s.cfg.TenantRefresh {
-		return r, false // the slow path reloads it
+	if reg == nil { // none yet, the last load failed, or due for refresh
+		return r, false // the slow path (re)loads it
 	}
 	s.fast.mu.RLock()
 	fe, found := s.fast.m[string(k)]
@@ -174,14 +174,12 @@ func (s *Server) learnFast(r *http.Request, route, key string, a pagecache.Answe
 // It returns the status and the number of body bytes sent.
 func sendForm(w http.ResponseWriter, r *http.Request, p *pagecache.Page, keep bool) (status, n int) {
 	f := p.Negotiate(r)
-	src, status := f.Header, http.StatusOK
+	status = http.StatusOK
 	if pagecache.NotModified(r, f.ETag) {
-		src, status = f.NotModified, http.StatusNotModified
+		status = http.StatusNotModified
 	}
 	h := w.Header()
-	for k, vs := range src {
-		h[k] = vs
-	}
+	f.WriteHeaders(h, status == http.StatusNotModified)
 	if !keep {
 		h["Cache-Control"] = noStore
 	}

@@ -97,6 +97,10 @@ func (s *Server) startRegistryLoad(ctx context.Context) chan struct{} {
 		if err == nil {
 			rc.cur = next
 			s.fastReg.Store(next)
+			// Due for its refresh: the fast path stops believing it, so
+			// that the slow path, which reloads it, is taken (a clock read
+			// per request cost the fast path a tenth of its time).
+			time.AfterFunc(s.cfg.TenantRefresh, func() { s.fastReg.CompareAndSwap(next, nil) })
 		} else {
 			rc.stale = true
 			s.fastReg.Store(nil) // the fast path waits for a good load
