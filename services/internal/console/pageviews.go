@@ -2,17 +2,15 @@ package console
 
 import (
 	"bytes"
-	"encoding/csv"
 	"net/http"
-	"strconv"
 	"strings"
 	"time"
 
 	"github.com/gin-gonic/gin"
 
-	"github.com/portalhub/portalhub/services/hubread"
 	"github.com/portalhub/portalhub/services/internal/chart"
 	"github.com/portalhub/portalhub/services/internal/compliance"
+	"github.com/portalhub/portalhub/services/internal/stats"
 )
 
 // viewsTop is how many sites and pages the page views page lists.
@@ -22,12 +20,12 @@ type viewsData struct {
 	From, To string
 	Tenant   string // "" all sites, "-" the provincial portal's own pages, else a tenant id
 	Name     string
-	Total    hubread.ViewCount
+	Total    stats.Total
 	Days     []viewDay
 	Chart    chart.Bars
 	Sites    []viewSite
-	Langs    []hubread.ViewCount
-	Paths    []hubread.ViewCount
+	Langs    []stats.Total
+	Paths    []stats.PageViews
 	CSV      string
 }
 
@@ -37,7 +35,7 @@ type viewDay struct {
 }
 
 type viewSite struct {
-	hubread.ViewCount
+	stats.Total
 	Name string
 }
 
@@ -52,57 +50,54 @@ func (s *Server) pageViews(c *gin.Context) error {
 		return err
 	}
 	d := viewsData{From: from.Format(time.DateOnly), To: to.Format(time.DateOnly), Tenant: strings.TrimSpace(c.Query("tenant"))}
-	var site *string
+	// The site in stats' terms: "*" every site, stats.Provincial the
+	// provincial portal's own pages, else a tenant.
+	site := "*"
 	switch d.Tenant {
 	case "":
 	case "-":
-		site, d.Name = new(string), l.T("views.portal")
+		site, d.Name = stats.Provincial, l.T("views.portal")
 	default:
 		t, err := s.read.Tenant(ctx, d.Tenant)
 		if err != nil {
 			return err
 		}
-		site, d.Name = &t.ID, t.Name(l.Lang)
+		site, d.Name = t.ID, t.Name(l.Lang)
 	}
+	st, r := stats.New(s.cfg.Store.Pool()), stats.Range{From: from, To: to}
 	if c.Query("format") == "csv" {
-		rows, err := s.read.PageViewRows(ctx, site, from, to)
+		rows, err := st.Views(ctx, r, site)
 		if err != nil {
 			return err
 		}
 		var b bytes.Buffer
-		w := csv.NewWriter(&b)
-		w.Write([]string{"date", "tenant", "lang", "views", "bot_views"})
-		for _, r := range rows {
-			w.Write([]string{r.Day, r.Tenant, r.Lang, strconv.FormatInt(r.Views, 10), strconv.FormatInt(r.Bots, 10)})
-		}
-		w.Flush()
-		if err := w.Error(); err != nil {
+		if err := stats.WriteViewsCSV(&b, rows); err != nil {
 			return err
 		}
 		c.Header("Content-Disposition", `attachment; filename="luot-xem-`+d.From+`-`+d.To+`.csv"`)
 		c.Data(http.StatusOK, "text/csv; charset=utf-8", b.Bytes())
 		return nil
 	}
-	byDay, err := s.read.PageViews(ctx, site, from, to, "day", 0)
+	byDay, err := st.Totals(ctx, r, site, stats.ByDay, 0)
 	if err != nil {
 		return err
 	}
-	counts := map[string]hubread.ViewCount{}
+	counts := map[string]stats.Total{}
 	for _, v := range byDay {
 		counts[v.Key] = v
 		d.Total.Views += v.Views
-		d.Total.Bots += v.Bots
+		d.Total.BotViews += v.BotViews
 	}
 	busiest := viewDay{Date: from}
 	for day := from; !day.After(to); day = day.AddDate(0, 0, 1) {
 		v := counts[day.Format(time.DateOnly)]
-		vd := viewDay{Date: day, Views: v.Views, Bots: v.Bots}
+		vd := viewDay{Date: day, Views: v.Views, Bots: v.BotViews}
 		d.Days = append(d.Days, vd)
 		if vd.Views > busiest.Views {
 			busiest = vd
 		}
 		d.Chart.Bars = append(d.Chart.Bars, chart.Bar{Label: day.Format("02/01"), Value: int(v.Views),
-			Tip: l.T("views.bar_tip", l.Date(day), v.Views, v.Bots)})
+			Tip: l.T("views.bar_tip", l.Date(day), v.Views, v.BotViews)})
 	}
 	who := l.T("views.all_sites")
 	if d.Name != "" {
@@ -110,9 +105,9 @@ func (s *Server) pageViews(c *gin.Context) error {
 	}
 	d.Chart.ID = "views"
 	d.Chart.Title = l.T("views.chart_title", who, l.Date(from), l.Date(to))
-	d.Chart.Desc = l.T("views.chart_desc", d.Total.Views, len(d.Days), l.Date(busiest.Date), busiest.Views, d.Total.Bots)
-	if site == nil {
-		sites, err := s.read.PageViews(ctx, nil, from, to, "tenant", viewsTop)
+	d.Chart.Desc = l.T("views.chart_desc", d.Total.Views, len(d.Days), l.Date(busiest.Date), busiest.Views, d.Total.BotViews)
+	if site == "*" {
+		sites, err := st.Totals(ctx, r, site, stats.ByTenant, viewsTop)
 		if err != nil {
 			return err
 		}
@@ -120,7 +115,7 @@ func (s *Server) pageViews(c *gin.Context) error {
 		if err != nil {
 			return err
 		}
-		names := map[string]string{"": l.T("views.portal")}
+		names := map[string]string{stats.Provincial: l.T("views.portal")}
 		for _, t := range all {
 			names[t.ID] = t.Name(l.Lang)
 		}
@@ -128,10 +123,10 @@ func (s *Server) pageViews(c *gin.Context) error {
 			d.Sites = append(d.Sites, viewSite{v, names[v.Key]})
 		}
 	}
-	if d.Langs, err = s.read.PageViews(ctx, site, from, to, "lang", 0); err != nil {
+	if d.Langs, err = st.Totals(ctx, r, site, stats.ByLang, 0); err != nil {
 		return err
 	}
-	if d.Paths, err = s.read.PageViews(ctx, site, from, to, "path", viewsTop); err != nil {
+	if d.Paths, err = st.TopPages(ctx, r, site, viewsTop); err != nil {
 		return err
 	}
 	q := c.Request.URL.Query()
