@@ -20,10 +20,11 @@ MODULES := proto services gateway tenants
 # Binaries: every module/cmd/name is built to bin/name.
 CMDS = $(wildcard $(addsuffix /cmd/*,$(MODULES)))
 
-.PHONY: help run test bench build proto proto-check lint tools grpcurl mailpit deps clean fuzz
+.PHONY: help run cluster test bench build proto proto-check lint tools grpcurl mailpit deps clean fuzz
 
 help:
 	@echo "make run    start the federation on this machine (NATS, PostgreSQL, hub, gateway, sub-portals)"
+	@echo "make cluster  the clustered federation: 3 NATS nodes, PostgreSQL primary + replica, 2 aggregators, 2 gateways behind nginx"
 	@echo "make test   run every check and test (installs what it needs)"
 	@echo "make fuzz   run each fuzz target for FUZZTIME (6s; make test runs it)"
 	@echo "make bench  measure publish-to-visible, cached pages (against nginx) and search (200,000 items) against references"
@@ -88,6 +89,11 @@ build:
 
 run: deps build grpcurl mailpit
 	$(BIN)/devstack
+
+# The clustered topology (issue 12), its data under var/cluster, apart from
+# make run's.
+cluster: deps build grpcurl mailpit
+	DEVSTACK_CLUSTER=true PORTALHUB_VAR=var/cluster $(BIN)/devstack
 
 # Packages with real concurrency (relays, caches, consumers, interceptors)
 # also run under the race detector: module:package-pattern.

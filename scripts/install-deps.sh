@@ -14,6 +14,10 @@ id postgres >/dev/null 2>&1 || missing+=(postgresql)
 # promtool, for make lint's check of deploy/prometheus (about 20 MB; on a
 # machine that runs systemd the package also starts a Prometheus server).
 command -v promtool >/dev/null 2>&1 || missing+=(prometheus)
+# nginx with its stream module, the proxy of make cluster and make chaos
+# (deploy/nginx).
+command -v nginx >/dev/null 2>&1 || [ -x /usr/sbin/nginx ] || missing+=(nginx)
+[ -e /usr/lib/nginx/modules/ngx_stream_module.so ] || missing+=(libnginx-mod-stream)
 if [ "${PORTALHUB_SKIP_BROWSER:-}" = "" ]; then
   command -v chromium >/dev/null 2>&1 || missing+=(chromium)
   command -v node >/dev/null 2>&1 || missing+=(nodejs npm)

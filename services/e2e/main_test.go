@@ -10,7 +10,6 @@ import (
 	"io"
 	"net/http"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"testing"
 	"time"
@@ -117,15 +116,7 @@ func buildBinaries(dir string) error {
 	if err != nil {
 		return err
 	}
-	for _, c := range []string{"services/cmd/natsd", "services/cmd/hubctl", "services/cmd/aggregator", "gateway/cmd/gateway", "tenants/cmd/subportal"} {
-		mod := filepath.Join(root, filepath.Dir(filepath.Dir(c)))
-		cmd := exec.Command("go", "build", "-o", filepath.Join(dir, filepath.Base(c)), "./"+filepath.Join("cmd", filepath.Base(c)))
-		cmd.Dir = mod
-		if out, err := cmd.CombinedOutput(); err != nil {
-			return fmt.Errorf("build %s: %v\n%s", c, err, out)
-		}
-	}
-	return nil
+	return federation.BuildBinaries(root, dir)
 }
 
 // hubConn dials the aggregator over TLS (the federation's CA), closed when

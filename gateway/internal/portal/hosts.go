@@ -110,7 +110,10 @@ func (s *Server) servesHost(r *http.Request) bool {
 			return false
 		}
 	}
-	if s.cfg.PublicURL == "" && port != "" {
+	// Without a public URL, a loopback name must come with the port the
+	// request arrived on (another local service's port is not the portal),
+	// unless a trusted proxy forwarded it: the port is the proxy's then.
+	if s.cfg.PublicURL == "" && port != "" && !s.fromTrustedProxy(r) {
 		if la, ok := r.Context().Value(http.LocalAddrContextKey).(net.Addr); ok {
 			if _, local, err := net.SplitHostPort(la.String()); err == nil && local != port {
 				return false

@@ -51,6 +51,24 @@ func TestUnknownHostMisdirected(t *testing.T) {
 	}
 }
 
+// Behind a trusted proxy (make cluster's nginx) a loopback name comes with
+// the proxy's port, which is served; from any other peer it is not.
+func TestLoopbackPortBehindTrustedProxy(t *testing.T) {
+	proxied := "localhost:1"
+	e := newEnv(t)
+	seed(t, e)
+	if res, _ := e.get(t, "/vi/", "Host", proxied); res.StatusCode != http.StatusMisdirectedRequest {
+		t.Errorf("Host %s from an untrusted peer: %d, want 421", proxied, res.StatusCode)
+	}
+	e = newEnvWith(t, func(c *portal.Config) { c.TrustedProxies = []string{"127.0.0.0/8", "::1"} })
+	seed(t, e)
+	for host, want := range map[string]int{proxied: 200, "127.0.0.1:39569": 200, "evil.example:1": 421} {
+		if res, _ := e.get(t, "/vi/", "Host", host); res.StatusCode != want {
+			t.Errorf("Host %s from a trusted proxy: %d, want %d", host, res.StatusCode, want)
+		}
+	}
+}
+
 // With a public URL, its host and GATEWAY_HOSTS are served, and nothing
 // else (loopback names neither).
 func TestConfiguredHosts(t *testing.T) {

@@ -40,6 +40,7 @@ func main() {
 	set.String(&opts.HubAdminAddr, "AGGREGATOR_OPS_ADDR", "127.0.0.1:9445", "address of the aggregator's admin API (OpsService), which hubctl login and the tenant, credential, compliance and audit commands use")
 	set.String(&opts.ConsoleAddr, "AGGREGATOR_CONSOLE_ADDR", "127.0.0.1:9446", "address of the ops console")
 	set.String(&opts.Mailpit, "DEVSTACK_MAILPIT", "", "the Mailpit binary that receives the hub's mail (default: tools/mailpit beside this binary, as make run installs it; \"off\": none, mail stays queued)")
+	set.Bool(&opts.Cluster, "DEVSTACK_CLUSTER", false, "run the clustered topology (make cluster): three NATS nodes, a PostgreSQL primary and streaming replica, two aggregators and two gateways behind nginx")
 	set.String(&catalogue, "DEVSTACK_CATALOGUE", "tenants/demo/tenants.json", "the demo tenants to run")
 	set.MustParse(os.Args[1:])
 
@@ -101,6 +102,9 @@ func run(opts federation.Options, catalogue string, out io.Writer) error {
 		return err
 	}
 	printURLs(out, f, opts)
+	if f.Topology != nil {
+		f.Topology.Describe(out)
+	}
 	select {
 	case <-ctx.Done():
 		fmt.Fprintln(out, "\nstopping...")

@@ -21,6 +21,15 @@
 //	                            (default <store>/keys)
 //	-http      NATSD_HTTP       monitoring address serving /healthz, /varz, ...
 //	                            on loopback only (default none)
+//	-name      NATSD_NAME       the server's name, unique in its cluster
+//	                            (required with -cluster)
+//	-cluster   NATSD_CLUSTER    address of the route listener: set, the node is
+//	                            one of a JetStream cluster named portalhub,
+//	                            fsyncing every write (sync_interval always),
+//	                            as deploy/nats/cluster.conf configures one
+//	-routes    NATSD_ROUTES     the cluster's route URLs, comma-separated
+//	                            (nats-route://host:port, every node's, its own
+//	                            included)
 //
 // Like every portalhub process started by supervise, it also reports its
 // addresses in the ready file PORTALHUB_READY_FILE names, under "nats" (the
@@ -59,6 +68,9 @@ type config struct {
 	Keys     string // the users' NKey seeds; empty for <Store>/keys
 	AddrFile string // where to write the client URL once ready; empty for nowhere
 	HTTP     string // monitoring address, host:port; empty for none
+	Name     string // server name, unique in the cluster
+	Cluster  string // route listener, host:port; empty for a single server
+	Routes   string // the cluster's route URLs, comma-separated
 
 	ReadyFile string // lifecycle's ready file; empty for none
 }
@@ -73,7 +85,7 @@ func main() {
 		os.Exit(2)
 	}
 	log.Info().Str("addr", cfg.Addr).Str("store", cfg.Store).Str("keys", cfg.keyDir()).Str("addr_file", cfg.AddrFile).
-		Str("http", cfg.HTTP).Str("ready_file", cfg.ReadyFile).Msg("config")
+		Str("http", cfg.HTTP).Str("name", cfg.Name).Str("cluster", cfg.Cluster).Str("routes", cfg.Routes).Str("ready_file", cfg.ReadyFile).Msg("config")
 
 	ctx, stop := lifecycle.SignalContext()
 	defer stop()
@@ -103,7 +115,46 @@ func parseConfig(args []string) (config, error) {
 	fs.StringVar(&cfg.Keys, "keys", env("NATSD_KEYS", ""), "`folder` of the users' NKey seeds, created on first start (env NATSD_KEYS; default <store>/keys)")
 	fs.StringVar(&cfg.AddrFile, "addr-file", env("NATSD_ADDR_FILE", ""), "`file` to write the client URL to once ready (env NATSD_ADDR_FILE)")
 	fs.StringVar(&cfg.HTTP, "http", env("NATSD_HTTP", ""), "monitoring `host:port` serving /healthz, on loopback only, empty for none; port 0 picks one (env NATSD_HTTP)")
-	return cfg, fs.Parse(args)
+	fs.StringVar(&cfg.Name, "name", env("NATSD_NAME", ""), "server `name`, unique in the cluster (env NATSD_NAME; required with -cluster)")
+	fs.StringVar(&cfg.Cluster, "cluster", env("NATSD_CLUSTER", ""), "route listener `host:port`: a node of the JetStream cluster portalhub, fsyncing every write (env NATSD_CLUSTER)")
+	fs.StringVar(&cfg.Routes, "routes", env("NATSD_ROUTES", ""), "the cluster's route `URLs`, comma-separated, nats-route://host:port (env NATSD_ROUTES)")
+	if err := fs.Parse(args); err != nil {
+		return cfg, err
+	}
+	if cfg.Cluster != "" && cfg.Name == "" {
+		err := errors.New("-cluster needs -name (each node of a cluster has a name of its own)")
+		fmt.Fprintln(fs.Output(), err)
+		return cfg, err
+	}
+	return cfg, nil
+}
+
+// ClusterName is the name of the NATS cluster natsd's nodes form.
+const ClusterName = "portalhub"
+
+// clustered makes opts a node of the JetStream cluster cfg describes: routes
+// to the other nodes and every JetStream write fsynced before it is
+// acknowledged (sync_interval: always), so that an acknowledged event is on
+// the disk of a quorum.
+func clustered(opts *server.Options, cfg config) error {
+	host, port, err := splitAddr(cfg.Cluster)
+	if err != nil {
+		return fmt.Errorf("-cluster: %w", err)
+	}
+	if port == 0 {
+		return errors.New("-cluster: give the route listener a fixed port: the other nodes' routes name it")
+	}
+	opts.ServerName = cfg.Name
+	opts.Cluster.Name = ClusterName
+	opts.Cluster.Host, opts.Cluster.Port = host, port
+	if cfg.Routes != "" {
+		opts.Routes = server.RoutesFromStr(cfg.Routes)
+		if len(opts.Routes) == 0 {
+			return fmt.Errorf("-routes %q: no route URL", cfg.Routes)
+		}
+	}
+	opts.SyncAlways = true
+	return nil
 }
 
 // run serves NATS until ctx is done or the server stops by itself.
@@ -137,6 +188,14 @@ func run(ctx context.Context, cfg config, log zerolog.Logger) error {
 	}
 	opts := natsserver.Options(cfg.Store, port, users)
 	opts.Host = host
+	if cfg.Name != "" {
+		opts.ServerName = cfg.Name
+	}
+	if cfg.Cluster != "" {
+		if err := clustered(opts, cfg); err != nil {
+			return err
+		}
+	}
 	if cfg.HTTP != "" {
 		if opts.HTTPHost, opts.HTTPPort, err = splitAddr(cfg.HTTP); err != nil {
 			return fmt.Errorf("-http: %w", err)

@@ -97,6 +97,11 @@ type Options struct {
 	// make run sets it; the tests, which kill and restart children
 	// themselves, do not.
 	Restart bool
+	// Cluster runs the clustered topology instead of one process of each
+	// kind (cluster.go): three NATS nodes, a PostgreSQL streaming replica,
+	// two aggregators and two gateways behind nginx. It needs the private
+	// PostgreSQL and natsd (no DatabaseURL, no NATSURL).
+	Cluster bool
 	// Env is added to every child's environment.
 	Env []string
 	// Output receives the children's logs; nil discards them.
@@ -142,6 +147,8 @@ type Federation struct {
 	Aggregator *supervise.Process
 	// SubPortals by tenant id.
 	SubPortals map[string]*SubPortal
+	// Topology is what runs where with Options.Cluster; nil without it.
+	Topology *Topology
 }
 
 // SubPortal is one running sub-portal.
@@ -190,6 +197,11 @@ func (f *Federation) up(ctx context.Context) error {
 	if err := hubschema.Migrate(ctx, hub); err != nil {
 		return err
 	}
+	if o.Cluster {
+		if err := f.startReplica(ctx); err != nil {
+			return err
+		}
+	}
 
 	f.NATSURL, f.NATSKeys = o.NATSURL, o.NATSKeys
 	if f.NATSURL == "" {
@@ -205,7 +217,11 @@ func (f *Federation) up(ctx context.Context) error {
 			}
 		}
 	}
-	if f.NATSURL == "" {
+	if f.NATSURL == "" && o.Cluster {
+		if err := f.startNATSCluster(ctx); err != nil {
+			return err
+		}
+	} else if f.NATSURL == "" {
 		// natsd reuses its previous port when free; the monitoring port is
 		// given by NATSD_HTTP so that a restart can be told it again.
 		p, err := f.start(ctx, supervise.Spec{Name: "natsd", Path: f.bin("natsd"),
@@ -221,8 +237,7 @@ func (f *Federation) up(ctx context.Context) error {
 	}
 	// The ops user provisions the content and inbox streams, as an operator
 	// does.
-	if err := supervise.Run(ctx, supervise.Spec{Name: "hubctl nats stream", Path: f.bin("hubctl"), Args: []string{"nats", "stream"},
-		Env: append(append([]string{}, o.Env...), f.natsEnv(natsauth.Ops)...), Output: o.Output}); err != nil {
+	if err := f.provisionStreams(ctx); err != nil {
 		return err
 	}
 
@@ -248,18 +263,20 @@ func (f *Federation) up(ctx context.Context) error {
 	if err := f.feedbackSecrets(filepath.Join(o.VarDir, "credentials"), o.GatewayAddr); err != nil {
 		return err
 	}
-	if err := f.StartAggregator(ctx, orDefault(o.HubAddr, "127.0.0.1:0")); err != nil {
-		return err
+	if o.Cluster {
+		if err := f.startClusterServices(ctx); err != nil {
+			return err
+		}
+	} else {
+		if err := f.StartAggregator(ctx, orDefault(o.HubAddr, "127.0.0.1:0")); err != nil {
+			return err
+		}
+		gw, err := f.startGateway(ctx, "gateway", orDefault(o.GatewayAddr, "127.0.0.1:0"), hub, nil)
+		if err != nil {
+			return err
+		}
+		f.Gateway = "http://" + localhost(gw.Addrs["http"])
 	}
-
-	gw, err := f.start(ctx, supervise.Spec{Name: "gateway", Path: f.bin("gateway"), Env: append([]string{
-		"DATABASE_URL=" + WithUser(hub, "portalhub_gateway"), "GATEWAY_ADDR=" + orDefault(o.GatewayAddr, "127.0.0.1:0"),
-		"GATEWAY_HUB_ADDR=" + f.HubAddr, "GATEWAY_HUB_CA=" + f.CAFile,
-	}, append(f.natsEnv(natsauth.Gateway), f.gatewayHubEnv...)...)}, map[string]string{"http": "GATEWAY_ADDR"})
-	if err != nil {
-		return err
-	}
-	f.Gateway = "http://" + localhost(gw.Addrs["http"])
 
 	for _, t := range o.Tenants {
 		db, err := EnsureDatabase(ctx, f.BaseURL, "portalhub_"+strings.ReplaceAll(t.ID, "-", "_"))
@@ -356,15 +373,7 @@ func (f *Federation) apiToken(ctx context.Context, sp *SubPortal) (string, error
 // StartAggregator starts the aggregator listening on addr (port 0 picks
 // one). Tests use it to restart the aggregator on the address it had.
 func (f *Federation) StartAggregator(ctx context.Context, addr string) error {
-	p, err := f.start(ctx, supervise.Spec{Name: "aggregator", Path: f.bin("aggregator"), Env: append([]string{
-		"DATABASE_URL=" + f.HubDatabaseURL,
-		"AGGREGATOR_TLS_DIR=" + filepath.Join(f.opts.VarDir, "tls"),
-		"AGGREGATOR_GRPC_ADDR=" + addr, "AGGREGATOR_HTTP_ADDR=" + orDefault(f.opts.HubOpsAddr, "127.0.0.1:0"),
-		"AGGREGATOR_OPS_ADDR=" + orDefault(f.opts.HubAdminAddr, "127.0.0.1:0"),
-		"AGGREGATOR_CONSOLE_ADDR=" + orDefault(f.opts.ConsoleAddr, "127.0.0.1:0"),
-	}, append(append(f.natsEnv(natsauth.Aggregator), f.mailEnv...), f.feedbackEnv...)...)},
-		map[string]string{"grpc": "AGGREGATOR_GRPC_ADDR", "http": "AGGREGATOR_HTTP_ADDR", "ops": "AGGREGATOR_OPS_ADDR",
-			"console": "AGGREGATOR_CONSOLE_ADDR"})
+	p, err := f.startAggregator(ctx, "aggregator", addr, f.opts.HubOpsAddr, f.opts.HubAdminAddr, f.opts.ConsoleAddr)
 	if err != nil {
 		return err
 	}
@@ -374,6 +383,50 @@ func (f *Federation) StartAggregator(ctx context.Context, addr string) error {
 	f.HubAdminAddr = p.Addrs["ops"]
 	f.Console = "http://" + p.Addrs["console"]
 	return nil
+}
+
+// startAggregator starts an aggregator named name, its gRPC IngestService
+// on addr, its health and metrics, OpsService and console on the others
+// (empty: any port).
+func (f *Federation) startAggregator(ctx context.Context, name, addr, opsAddr, adminAddr, consoleAddr string) (*supervise.Process, error) {
+	return f.start(ctx, supervise.Spec{Name: name, Path: f.bin("aggregator"), Env: append([]string{
+		"DATABASE_URL=" + f.HubDatabaseURL,
+		"AGGREGATOR_TLS_DIR=" + filepath.Join(f.opts.VarDir, "tls"),
+		"AGGREGATOR_GRPC_ADDR=" + addr, "AGGREGATOR_HTTP_ADDR=" + orDefault(opsAddr, "127.0.0.1:0"),
+		"AGGREGATOR_OPS_ADDR=" + orDefault(adminAddr, "127.0.0.1:0"),
+		"AGGREGATOR_CONSOLE_ADDR=" + orDefault(consoleAddr, "127.0.0.1:0"),
+	}, append(append(f.natsEnv(natsauth.Aggregator), f.mailEnv...), f.feedbackEnv...)...)},
+		map[string]string{"grpc": "AGGREGATOR_GRPC_ADDR", "http": "AGGREGATOR_HTTP_ADDR", "ops": "AGGREGATOR_OPS_ADDR",
+			"console": "AGGREGATOR_CONSOLE_ADDR"})
+}
+
+// startGateway starts a gateway named name on addr, reading the hub's
+// database hubURL as portalhub_gateway, with env added.
+func (f *Federation) startGateway(ctx context.Context, name, addr, hubURL string, env []string) (*supervise.Process, error) {
+	return f.start(ctx, supervise.Spec{Name: name, Path: f.bin("gateway"), Env: append(append([]string{
+		"DATABASE_URL=" + WithUser(hubURL, "portalhub_gateway"), "GATEWAY_ADDR=" + addr,
+		"GATEWAY_HUB_ADDR=" + f.HubAddr, "GATEWAY_HUB_CA=" + f.CAFile,
+	}, append(f.natsEnv(natsauth.Gateway), f.gatewayHubEnv...)...), env...)}, map[string]string{"http": "GATEWAY_ADDR"})
+}
+
+// provisionStreams creates the content and inbox streams as the ops user
+// does (hubctl nats stream), with three replicas on a cluster, whose
+// JetStream may take a few seconds to elect its leader.
+func (f *Federation) provisionStreams(ctx context.Context) error {
+	env := append(append([]string{}, f.opts.Env...), f.natsEnv(natsauth.Ops)...)
+	if f.opts.Cluster {
+		env = append(env, fmt.Sprintf("JETSTREAM_REPLICAS=%d", natsNodes))
+	}
+	spec := supervise.Spec{Name: "hubctl nats stream", Path: f.bin("hubctl"), Args: []string{"nats", "stream"}, Env: env, Output: f.opts.Output}
+	deadline := time.Now().Add(time.Minute)
+	for {
+		err := supervise.Run(ctx, spec)
+		if err == nil || !f.opts.Cluster || time.Now().After(deadline) || ctx.Err() != nil {
+			return err
+		}
+		f.logf("streams not created yet (%v); retrying while the NATS cluster elects its leader", err)
+		time.Sleep(time.Second)
+	}
 }
 
 // natsEnv is the environment that connects a process to NATS as the user
@@ -433,6 +486,7 @@ func (f *Federation) Stop() {
 		}
 	}
 	f.procs = nil
+	f.stopCluster()
 	if f.cluster != nil {
 		if err := f.cluster.Stop(); err != nil {
 			f.logf("stop PostgreSQL: %v", err)

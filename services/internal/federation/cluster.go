@@ -1,0 +1,336 @@
+package federation
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"time"
+
+	"github.com/portalhub/portalhub/services/natsauth"
+	"github.com/portalhub/portalhub/services/pgcluster"
+	"github.com/portalhub/portalhub/services/supervise"
+)
+
+// natsNodes is the size of the NATS cluster, and the replicas of its streams.
+const natsNodes = 3
+
+// NginxTemplate is the nginx configuration Options.Cluster renders, the
+// very file deploy/ documents, relative to the repository's root.
+const NginxTemplate = "deploy/nginx/portalhub.conf.template"
+
+// Topology is what the clustered federation (Options.Cluster) runs where.
+type Topology struct {
+	// NATS nodes: Addr is the client URL, Route the route listener,
+	// Monitor the monitoring base URL, Dir the JetStream store.
+	NATS []Node
+	// Primary and Replica are the hub database's URLs on the PostgreSQL
+	// primary and on its streaming replica, as the superuser.
+	Primary, Replica string
+	// ReplicaDir is the replica's cluster folder; ReplicaSlot its
+	// replication slot on the primary.
+	ReplicaDir, ReplicaSlot string
+	// Aggregators: Addr is the gRPC IngestService, Monitor /readyz and
+	// /metrics. Gateways: Addr the HTTP address nginx proxies to.
+	Aggregators, Gateways []Node
+	// ProxyHTTP is nginx's address for visitors (the portal), ProxyGRPC
+	// where the sub-portals and the gateways reach the aggregators.
+	ProxyHTTP, ProxyGRPC string
+	// ProxyConfig is the rendered nginx configuration.
+	ProxyConfig string
+
+	replica *pgcluster.Cluster
+}
+
+// Node is one process of the topology.
+type Node struct {
+	Name, Addr, Route, Monitor, Dir string
+}
+
+// Describe writes what runs where, one line a process.
+func (t *Topology) Describe(w io.Writer) {
+	fmt.Fprintf(w, "\nClustered topology (make cluster):\n\n")
+	for _, n := range t.NATS {
+		fmt.Fprintf(w, "  %-13s %s   routes %s   monitor %s/healthz   store %s\n", n.Name, n.Addr, n.Route, n.Monitor, n.Dir)
+	}
+	fmt.Fprintf(w, "  %-13s %s   (aggregators write here)\n", "pg primary", redactUser(t.Primary))
+	fmt.Fprintf(w, "  %-13s %s   (gateways read here as portalhub_gateway; slot %s, folder %s)\n", "pg replica", redactUser(t.Replica), t.ReplicaSlot, t.ReplicaDir)
+	for _, n := range t.Aggregators {
+		fmt.Fprintf(w, "  %-13s gRPC %s   health http://%s/readyz\n", n.Name, n.Addr, n.Monitor)
+	}
+	for _, n := range t.Gateways {
+		fmt.Fprintf(w, "  %-13s http://%s\n", n.Name, n.Addr)
+	}
+	fmt.Fprintf(w, "  %-13s portal http://%s   hub gRPC %s   config %s\n", "nginx", t.ProxyHTTP, t.ProxyGRPC, t.ProxyConfig)
+}
+
+func redactUser(u string) string { return strings.Replace(u, "postgres://postgres@", "postgres://", 1) }
+
+// startReplica starts the hub database's streaming replica beside the
+// private primary.
+func (f *Federation) startReplica(ctx context.Context) error {
+	if f.cluster == nil {
+		return errors.New("the clustered federation runs its own PostgreSQL primary and replica: unset DATABASE_URL")
+	}
+	f.Topology = &Topology{ReplicaSlot: "portalhub_replica_1"}
+	dir := filepath.Join(f.opts.VarDir, "pg-replica")
+	f.logf("starting the PostgreSQL replica in %s", dir)
+	r, err := pgcluster.StartReplica(ctx, pgcluster.ReplicaConfig{Config: pgcluster.Config{Dir: dir, Ephemeral: f.opts.Ephemeral},
+		Primary: f.cluster.URL("postgres"), Slot: f.Topology.ReplicaSlot})
+	if err != nil {
+		return fmt.Errorf("start the PostgreSQL replica: %w", err)
+	}
+	f.Topology.replica = r
+	f.Topology.ReplicaDir = r.Dir()
+	f.Topology.Primary = f.HubDatabaseURL
+	f.Topology.Replica = r.URL("portalhub")
+	return nil
+}
+
+// startNATSCluster starts natsNodes natsd nodes, each with its own store,
+// routed to each other on loopback ports, and waits until each is healthy.
+// Every client is given every node's URL.
+func (f *Federation) startNATSCluster(ctx context.Context) error {
+	// The nodes share the users' keys: made here, before any reads them.
+	if err := natsauth.EnsureSeeds(f.NATSKeys); err != nil {
+		return err
+	}
+	var routes []string
+	nodes := make([]Node, natsNodes)
+	for i := range nodes {
+		nodes[i] = Node{Name: fmt.Sprintf("nats-%d", i+1), Dir: filepath.Join(f.opts.VarDir, fmt.Sprintf("nats-%d", i+1))}
+		var err error
+		if nodes[i].Route, err = freeAddr(); err != nil {
+			return err
+		}
+		routes = append(routes, "nats-route://"+nodes[i].Route)
+	}
+	var urls []string
+	for i, n := range nodes {
+		client, err := freeAddr()
+		if err != nil {
+			return err
+		}
+		monitor, err := freeAddr()
+		if err != nil {
+			return err
+		}
+		p, err := f.start(ctx, supervise.Spec{Name: n.Name, Path: f.bin("natsd"), Args: []string{
+			"-name", n.Name, "-addr", client, "-http", monitor, "-store", n.Dir, "-keys", f.NATSKeys,
+			"-cluster", n.Route, "-routes", strings.Join(routes, ","),
+		}}, nil)
+		if err != nil {
+			return err
+		}
+		nodes[i].Addr, nodes[i].Monitor = p.Addrs["nats"], "http://"+p.Addrs["http"]
+		urls = append(urls, nodes[i].Addr)
+	}
+	for _, n := range nodes {
+		if err := waitHealthy(ctx, n.Monitor+"/healthz", time.Minute); err != nil {
+			return fmt.Errorf("NATS node %s: %w", n.Name, err)
+		}
+	}
+	f.Topology.NATS = nodes
+	f.NATSURL = strings.Join(urls, ",")
+	f.NATSMonitor = nodes[0].Monitor
+	return nil
+}
+
+// startClusterServices starts two aggregators, nginx in front of them and
+// of the gateways, and two gateways reading from the replica.
+func (f *Federation) startClusterServices(ctx context.Context) error {
+	o, t := f.opts, f.Topology
+	for i := 1; i <= 2; i++ {
+		addr, err := freeAddr()
+		if err != nil {
+			return err
+		}
+		// The first aggregator has the addresses Options gives (the ops
+		// console, OpsService); the second any.
+		var ops, admin, console string
+		if i == 1 {
+			ops, admin, console = o.HubOpsAddr, o.HubAdminAddr, o.ConsoleAddr
+		}
+		p, err := f.startAggregator(ctx, fmt.Sprintf("aggregator-%d", i), addr, ops, admin, console)
+		if err != nil {
+			return err
+		}
+		t.Aggregators = append(t.Aggregators, Node{Name: p.Spec.Name, Addr: p.Addrs["grpc"], Monitor: p.Addrs["http"]})
+		if i == 1 {
+			f.Aggregator = p
+			f.HubOpsAddr, f.HubAdminAddr, f.Console = p.Addrs["http"], p.Addrs["ops"], "http://"+p.Addrs["console"]
+		}
+	}
+	for i := 1; i <= 2; i++ {
+		addr, err := freeAddr()
+		if err != nil {
+			return err
+		}
+		t.Gateways = append(t.Gateways, Node{Name: fmt.Sprintf("gateway-%d", i), Addr: addr})
+	}
+	if err := f.startProxy(ctx); err != nil {
+		return err
+	}
+	f.HubAddr = t.ProxyGRPC
+	for _, g := range t.Gateways {
+		if _, err := f.startGateway(ctx, g.Name, g.Addr, t.Replica, []string{
+			// Counts are written on the primary; nginx is the trusted proxy.
+			"GATEWAY_SEARCH_STATS_URL=" + WithUser(t.Primary, "portalhub_gateway"), "GATEWAY_TRUSTED_PROXIES=127.0.0.1",
+		}); err != nil {
+			return err
+		}
+	}
+	f.Gateway = "http://" + localhost(t.ProxyHTTP)
+	return nil
+}
+
+// startProxy renders NginxTemplate and runs nginx on it.
+func (f *Federation) startProxy(ctx context.Context) error {
+	t := f.Topology
+	nginx, err := exec.LookPath("nginx")
+	if err != nil {
+		if _, serr := os.Stat("/usr/sbin/nginx"); serr != nil {
+			return errors.New("nginx is not installed: apt-get install nginx libnginx-mod-stream")
+		}
+		nginx = "/usr/sbin/nginx"
+	}
+	tmpl, err := findUp(NginxTemplate)
+	if err != nil {
+		return err
+	}
+	if t.ProxyHTTP, err = listenAddr(f.opts.GatewayAddr); err != nil {
+		return err
+	}
+	if t.ProxyGRPC, err = listenAddr(f.opts.HubAddr); err != nil {
+		return err
+	}
+	run := filepath.Join(f.opts.VarDir, "nginx")
+	if err := os.MkdirAll(run, 0o755); err != nil {
+		return err
+	}
+	b, err := os.ReadFile(tmpl)
+	if err != nil {
+		return err
+	}
+	conf, err := renderTemplate(string(b), map[string]string{
+		"LISTEN_HTTP": t.ProxyHTTP, "LISTEN_GRPC": t.ProxyGRPC, "RUN_DIR": run,
+		"GATEWAY_1": t.Gateways[0].Addr, "GATEWAY_2": t.Gateways[1].Addr,
+		"AGGREGATOR_1": t.Aggregators[0].Addr, "AGGREGATOR_2": t.Aggregators[1].Addr,
+	})
+	if err != nil {
+		return fmt.Errorf("%s: %w", tmpl, err)
+	}
+	t.ProxyConfig = filepath.Join(run, "nginx.conf")
+	if err := os.WriteFile(t.ProxyConfig, []byte(conf), 0o644); err != nil {
+		return err
+	}
+	global := "daemon off;"
+	if os.Geteuid() == 0 {
+		// Workers write their temporary files under run, which is root's.
+		global += " user root;"
+	}
+	_, err = f.start(ctx, supervise.Spec{Name: "nginx", Path: nginx, Args: []string{"-p", run, "-c", t.ProxyConfig, "-g", global},
+		Listens: map[string]string{"http": t.ProxyHTTP, "grpc": t.ProxyGRPC}}, nil)
+	return err
+}
+
+// placeholder is ${NAME} in NginxTemplate; nginx's own variables ($host)
+// have no braces.
+var placeholder = regexp.MustCompile(`\$\{([A-Z0-9_]+)\}`)
+
+// renderTemplate replaces each ${NAME} by vars[NAME]; a name without a
+// value is an error.
+func renderTemplate(s string, vars map[string]string) (string, error) {
+	var missing []string
+	out := placeholder.ReplaceAllStringFunc(s, func(m string) string {
+		name := placeholder.FindStringSubmatch(m)[1]
+		v, ok := vars[name]
+		if !ok {
+			missing = append(missing, name)
+		}
+		return v
+	})
+	if len(missing) > 0 {
+		return "", fmt.Errorf("no value for %s", strings.Join(missing, ", "))
+	}
+	return out, nil
+}
+
+// stopCluster stops what Options.Cluster started beside the children: the
+// replica (before its primary).
+func (f *Federation) stopCluster() {
+	if f.Topology != nil && f.Topology.replica != nil {
+		if err := f.Topology.replica.Stop(); err != nil {
+			f.logf("stop the PostgreSQL replica: %v", err)
+		}
+		f.Topology.replica = nil
+	}
+}
+
+// listenAddr is addr with port 0 replaced by a free port and an empty host
+// by 127.0.0.1.
+func listenAddr(addr string) (string, error) {
+	if addr == "" {
+		return freeAddr()
+	}
+	host, port, err := net.SplitHostPort(addr)
+	if err != nil {
+		return "", err
+	}
+	if host == "" {
+		host = "127.0.0.1"
+	}
+	if port == "0" {
+		return freeAddr()
+	}
+	return net.JoinHostPort(host, port), nil
+}
+
+// findUp finds rel in the working directory or a folder above it.
+func findUp(rel string) (string, error) {
+	dir, err := os.Getwd()
+	if err != nil {
+		return "", err
+	}
+	for {
+		p := filepath.Join(dir, rel)
+		if _, err := os.Stat(p); err == nil {
+			return p, nil
+		}
+		parent := filepath.Dir(dir)
+		if parent == dir {
+			return "", fmt.Errorf("%s not found in the working directory or above it: run from the repository", rel)
+		}
+		dir = parent
+	}
+}
+
+// waitHealthy polls url until it answers 200 OK.
+func waitHealthy(ctx context.Context, url string, timeout time.Duration) error {
+	deadline := time.Now().Add(timeout)
+	for {
+		req, err := http.NewRequestWithContext(ctx, http.MethodGet, url, nil)
+		if err != nil {
+			return err
+		}
+		resp, err := http.DefaultClient.Do(req)
+		if err == nil {
+			resp.Body.Close()
+			if resp.StatusCode == http.StatusOK {
+				return nil
+			}
+			err = fmt.Errorf("%s: %s", url, resp.Status)
+		}
+		if time.Now().After(deadline) || ctx.Err() != nil {
+			return fmt.Errorf("not healthy after %s: %w", timeout, err)
+		}
+		time.Sleep(200 * time.Millisecond)
+	}
+}
