@@ -3,6 +3,7 @@ package console
 import (
 	"context"
 	"encoding/csv"
+	"fmt"
 	"io/fs"
 	"net/http"
 	"net/url"
@@ -663,5 +664,61 @@ func TestAdvertsAddedAndEndedByAdministrators(t *testing.T) {
 	entries, _ := f.store.ListAudit(context.Background(), hubstore.AuditFilter{Action: "advert."})
 	if len(entries) != 2 || entries[1].Actor != "ops:quantri" {
 		t.Errorf("audit %+v, want advert.add and advert.end by ops:quantri", entries)
+	}
+}
+
+// TestTakedownsAndRefusalsPage: the two lists keyed by time page forward
+// and back without losing or repeating a row.
+func TestTakedownsAndRefusalsPage(t *testing.T) {
+	f := newFixture(t)
+	ctx := context.Background()
+	f.addTenant("so-a", "department", "Sở A")
+	const n = itemsPageSize + 7
+	for i := 0; i < n; i++ {
+		id := fmt.Sprintf("tin-%02d", i)
+		f.push("so-a", article(id, 1, "Tin "+id))
+		if err := f.store.TakeDown(ctx, "test", "so-a", id, "Lý do"); err != nil {
+			t.Fatal(err)
+		}
+		if err := f.store.RecordRefusal(ctx, "so-a", id, 2, []contentrules.Violation{{Field: "title", Reason: "LEGACY_ENCODING"}}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	b := f.browser()
+	b.login("xem")
+	for _, list := range []string{"/go-xuong", "/bi-tu-choi"} {
+		ids := func(doc *goquery.Document) []string {
+			var out []string
+			doc.Find("tbody tr").Each(func(_ int, r *goquery.Selection) {
+				out = append(out, strings.TrimSpace(r.Find("a[href*='/noi-dung/'], code").First().Text()))
+			})
+			return out
+		}
+		_, doc := b.get(list)
+		first := ids(doc)
+		next, ok := doc.Find("a[rel=next]").Attr("href")
+		if len(first) != itemsPageSize || !ok {
+			t.Fatalf("%s: first page %d rows, next %v", list, len(first), ok)
+		}
+		_, doc = b.get(next)
+		second := ids(doc)
+		if len(second) != n-itemsPageSize || doc.Find("a[rel=next]").Length() != 0 {
+			t.Errorf("%s: second page %d rows, want %d and no next", list, len(second), n-itemsPageSize)
+		}
+		seen := map[string]bool{}
+		for _, id := range append(append([]string{}, first...), second...) {
+			if seen[id] {
+				t.Errorf("%s: %s on both pages", list, id)
+			}
+			seen[id] = true
+		}
+		if len(seen) != n {
+			t.Errorf("%s: %d distinct rows over both pages, want %d", list, len(seen), n)
+		}
+		prev, _ := doc.Find("a[rel=prev]").Attr("href")
+		_, doc = b.get(prev)
+		if again := ids(doc); strings.Join(again, ",") != strings.Join(first, ",") {
+			t.Errorf("%s: back to the first page shows %v, want %v", list, again, first)
+		}
 	}
 }
