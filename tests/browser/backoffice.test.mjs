@@ -73,6 +73,14 @@ test('write, submit, approve, publish with a PDF', async () => {
     await Promise.all([page.waitForNavigation(), page.click('main form[action="/ma-truy-cap-api"] button[type=submit]')]);
     assert.match(await page.inputValue('#issued-token'), /^spapi_/, 'the issued token is shown once');
     assert.deepEqual(await axe(page), [], 'the API tokens page meets WCAG 2.1 AA');
+    // The inbox of citizens' questions, and a question when it holds one.
+    await page.goto(BACKOFFICE_URL + '/hop-thu');
+    assert.deepEqual(await axe(page), [], 'the question inbox meets WCAG 2.1 AA');
+    const question = page.locator('main tbody a').first();
+    if (await question.count()) {
+      await Promise.all([page.waitForNavigation(), question.click()]);
+      assert.deepEqual(await axe(page), [], 'a question of the inbox meets WCAG 2.1 AA');
+    }
     await logout(page);
 
     // The approver, another user, approves it from the dashboard.

@@ -15,6 +15,7 @@ import (
 	pb "github.com/portalhub/portalhub/proto/gen/portalhub/v1"
 	"github.com/portalhub/portalhub/services/config"
 	"github.com/portalhub/portalhub/services/internal/auth"
+	"github.com/portalhub/portalhub/services/internal/compliance"
 	"github.com/portalhub/portalhub/services/internal/feedback"
 	"github.com/portalhub/portalhub/services/internal/hubstore"
 	"github.com/portalhub/portalhub/services/internal/subscriptions"
@@ -28,6 +29,7 @@ type feedbackSettings struct {
 	SiteURL          string
 	Retention        time.Duration
 	ShredEvery       time.Duration
+	DueDays          int
 	// SubscriptionSecretFile and DigestEvery configure the
 	// SubscriptionService (issue 9 point 9), served with FeedbackService.
 	SubscriptionSecretFile string
@@ -39,6 +41,7 @@ func declareFeedbackSettings(set *config.Set, f *feedbackSettings) {
 	set.String(&f.ProvinceTenant, "HUB_FEEDBACK_PROVINCE_TENANT", "vp-ubnd", "the tenant that receives the questions sent to \"I don't know\", to forward them")
 	set.String(&f.SiteURL, "HUB_PUBLIC_URL", "http://localhost:8080", "the public portal's address, for the links in the hub's e-mail")
 	set.Duration(&f.Retention, "HUB_FEEDBACK_RETENTION", feedback.DefaultRetention, "how long a submission's contact details are kept before their data key is destroyed (the consent text states it)")
+	set.Int(&f.DueDays, "HUB_FEEDBACK_DUE_WORKING_DAYS", feedback.DefaultDueDays, "working days (on HUB_COMPLIANCE_RULES's calendar) an agency has to answer a question; without a rules file, questions have no due date")
 	set.Duration(&f.ShredEvery, "HUB_FEEDBACK_SHRED_EVERY", time.Hour, "how often the contact details past their retention are destroyed")
 	set.String(&f.SubscriptionSecretFile, "HUB_SUBSCRIPTION_SECRET_FILE", "", "file holding the e-mail subscriptions' secret (32 random bytes, base64): keys the address hash and the unsubscribe links; empty: no SubscriptionService (make run: var/credentials/subscription-secret)")
 	set.Duration(&f.DigestEvery, "HUB_SUBSCRIPTION_DIGEST_EVERY", time.Hour, "how often the subscribers get a digest of what was published since the last one")
@@ -47,7 +50,7 @@ func declareFeedbackSettings(set *config.Set, f *feedbackSettings) {
 // feedbackService builds the FeedbackService and gives the gateway's
 // credential to a; nil when AGGREGATOR_GATEWAY_TOKEN_FILE is not set. It
 // refuses to start without the personal-data keyring (PERSONAL_DATA_KEYS).
-func feedbackService(f feedbackSettings, store *hubstore.Store, a *auth.Authenticator, log zerolog.Logger) (pb.FeedbackServiceServer, *personaldata.Store, error) {
+func feedbackService(f feedbackSettings, rulesFile string, store *hubstore.Store, a *auth.Authenticator, log zerolog.Logger) (pb.FeedbackServiceServer, *personaldata.Store, error) {
 	if f.GatewayTokenFile == "" {
 		log.Warn().Msg("AGGREGATOR_GATEWAY_TOKEN_FILE is not set: no FeedbackService, the portal's feedback form answers that it is unavailable")
 		return nil, nil, nil
@@ -70,8 +73,17 @@ func feedbackService(f feedbackSettings, store *hubstore.Store, a *auth.Authenti
 	}
 	keys.SetShredLog(shredLog)
 	a.WithService(feedback.Gateway, sums, append(append([]string{}, feedback.GatewayMethods...), subscriptions.GatewayMethods...))
-	return feedback.NewServer(feedback.NewStore(feedback.Config{Pool: store.Pool(), Keys: keys, ProvinceTenant: f.ProvinceTenant,
-		Retention: f.Retention, SiteURL: f.SiteURL}), log), keys, nil
+	cfg := feedback.Config{Pool: store.Pool(), Keys: keys, ProvinceTenant: f.ProvinceTenant,
+		Retention: f.Retention, SiteURL: f.SiteURL, DueDays: f.DueDays, Log: log}
+	if rulesFile != "" {
+		// Due dates count the working days of the compliance rules' calendar.
+		rules, err := compliance.Load(rulesFile)
+		if err != nil {
+			return nil, nil, err
+		}
+		cfg.WorkingDay = rules.Calendar.WorkingDay
+	}
+	return feedback.NewServer(feedback.NewStore(cfg), log), keys, nil
 }
 
 // tokenSums reads a file of tokens, one a line, and returns their SHA-256.

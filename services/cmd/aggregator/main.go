@@ -148,7 +148,7 @@ func run(ctx context.Context, s settings, log zerolog.Logger) error {
 	defer startBackground(store, js, ops, watch, s.ComplianceEvery, mailRelay(s.Mail, mailCfg, mailOn, store, ops, log), log)()
 
 	authn := auth.New(store, log, 0)
-	fb, pdKeys, err := feedbackService(s.Feedback, store, authn, log)
+	fb, pdKeys, err := feedbackService(s.Feedback, s.ComplianceRules, store, authn, log)
 	if err != nil {
 		return err
 	}

@@ -63,7 +63,7 @@ func newFixture(t *testing.T) *fixture {
 	}
 	f := &fixture{hub: hub, keys: personaldata.NewStore(hub.Pool(), ring), now: time.Date(2026, 11, 30, 9, 0, 0, 0, time.UTC)}
 	f.store = feedback.NewStore(feedback.Config{Pool: hub.Pool(), Keys: f.keys, ProvinceTenant: province,
-		SiteURL: "https://khanhhoa.gov.vn", Now: func() time.Time { return f.now }})
+		SiteURL: "https://khanhhoa.gov.vn", Now: func() time.Time { return f.now }, WorkingDay: weekdays})
 	return f
 }
 
@@ -257,3 +257,56 @@ func TestGRPC(t *testing.T) {
 }
 
 func sha(s string) [32]byte { return sha256.Sum256([]byte(s)) }
+
+// weekdays is a calendar of Mondays to Fridays.
+func weekdays(d time.Time) (bool, error) {
+	return d.Weekday() != time.Saturday && d.Weekday() != time.Sunday, nil
+}
+
+func TestAnswer(t *testing.T) {
+	f := newFixture(t)
+	ctx := context.Background()
+	r, err := f.store.Submit(ctx, form("request-0000000001"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	pool := f.hub.Pool()
+	// Received on Monday 30 November: 15 working days later is 21 December.
+	var due time.Time
+	var payload []byte
+	if err := pool.QueryRow(ctx, `SELECT f.due_on, o.payload FROM feedback f JOIN outbox o ON o.msg_id = 'feedback/' || f.id || '/submitted'`).Scan(&due, &payload); err != nil {
+		t.Fatal(err)
+	}
+	var ev pb.FeedbackEvent
+	if err := proto.Unmarshal(payload, &ev); err != nil {
+		t.Fatal(err)
+	}
+	if got := due.Format(time.DateOnly); got != "2026-12-21" || ev.GetDueOn() != got {
+		t.Errorf("due %s, event's %q; want 2026-12-21 in both", got, ev.GetDueOn())
+	}
+
+	const answer = "Hồ sơ gồm đơn đề nghị và giấy tờ chứng minh.\n\nNộp tại Sở Du lịch."
+	if _, err := f.store.Answer(ctx, commune, r.ID, answer, "duyet"); !errors.Is(err, feedback.ErrPermission) {
+		t.Errorf("another tenant answers: %v, want ErrPermission", err)
+	}
+	var inv *feedback.InvalidError
+	if _, err := f.store.Answer(ctx, tourism, r.ID, "  ", "duyet"); !errors.As(err, &inv) {
+		t.Errorf("an empty answer: %v, want refused", err)
+	}
+	if changed, err := f.store.Answer(ctx, tourism, r.ID, answer, "duyet"); err != nil || !changed {
+		t.Fatalf("answer: %v %v", changed, err)
+	}
+	if changed, err := f.store.Answer(ctx, tourism, r.ID, answer, "duyet"); err != nil || changed {
+		t.Errorf("the same answer again: changed %v, %v; want nothing", changed, err)
+	}
+	st, err := f.store.StatusOf(ctx, r.Code)
+	if err != nil || st.Status != "answered" || st.Answer != answer {
+		t.Errorf("status after the answer: %+v %v", st, err)
+	}
+	var mails int
+	var to string
+	if err := pool.QueryRow(ctx, `SELECT count(*), min(recipient) FROM mail_outbox WHERE purpose = 'feedback.answered'`).Scan(&mails, &to); err != nil ||
+		mails != 1 || to != "hoa@example.vn" {
+		t.Errorf("%d answered e-mails to %q (%v), want one to the visitor", mails, to, err)
+	}
+}

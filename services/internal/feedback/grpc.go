@@ -90,6 +90,23 @@ func (s *Server) GetFeedbackContact(ctx context.Context, req *pb.GetFeedbackCont
 	return &pb.GetFeedbackContactResponse{Name: name, Email: email, Phone: phone}, nil
 }
 
+// AnswerFeedback records the tenant's approved answer.
+func (s *Server) AnswerFeedback(ctx context.Context, req *pb.AnswerFeedbackRequest) (*pb.AnswerFeedbackResponse, error) {
+	tenant := auth.Tenant(ctx)
+	if tenant == "" {
+		return nil, status.Error(codes.PermissionDenied, "only the tenant a submission is routed to answers it")
+	}
+	changed, err := s.store.Answer(ctx, tenant, req.GetId(), req.GetAnswer(), req.GetApprovedBy())
+	if errors.Is(err, ErrPermission) {
+		s.log.Warn().Str("tenant", tenant).Str("feedback_id", req.GetId()).Msg("answer refused: another tenant's submission")
+	}
+	if err != nil {
+		return nil, s.status(ctx, "answer", err)
+	}
+	s.log.Info().Str("tenant", tenant).Str("feedback_id", req.GetId()).Bool("changed", changed).Msg("feedback answered")
+	return &pb.AnswerFeedbackResponse{Changed: changed}, nil
+}
+
 // status maps the store's errors to gRPC status errors, once.
 func (s *Server) status(ctx context.Context, what string, err error) error {
 	var inv *InvalidError

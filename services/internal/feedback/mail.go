@@ -30,12 +30,37 @@ var confirmationTexts = map[string]struct{ subject, body string }{
 
 // confirmation is the e-mail that confirms a submission to to, in lang.
 func confirmation(lang, to, code, siteURL string) mailout.Message {
-	t, ok := confirmationTexts[lang]
+	return message(confirmationTexts, "feedback.received", lang, to, code, siteURL)
+}
+
+// answeredTexts tell the visitor their question was answered.
+var answeredTexts = map[string]struct{ subject, body string }{
+	"vi": {"Câu hỏi %s của bạn đã được trả lời",
+		"Cơ quan có thẩm quyền đã trả lời câu hỏi của bạn (mã %s).\n\nXem câu trả lời: %s\n\nĐây là thư tự động; vui lòng không trả lời thư này."},
+	"en": {"Your question %s has been answered",
+		"The competent agency has answered your question (code %s).\n\nRead the answer: %s\n\nThis message was sent automatically; please do not reply to it."},
+	"ru": {"На ваш вопрос %s дан ответ",
+		"Компетентный орган ответил на ваш вопрос (код %s).\n\nПрочитать ответ: %s\n\nЭто автоматическое сообщение; пожалуйста, не отвечайте на него."},
+}
+
+// answered is the e-mail that tells to that the question with code was
+// answered; the answer itself is on the status page only.
+func answered(lang, to, code, siteURL string) mailout.Message {
+	return message(answeredTexts, "feedback.answered", lang, to, code, siteURL)
+}
+
+// message is texts' e-mail in lang (Vietnamese when it has none) about the
+// question with code, naming the code and linking its status page.
+func message(texts map[string]struct{ subject, body string }, purpose, lang, to, code, siteURL string) mailout.Message {
+	t, ok := texts[lang]
 	if !ok {
-		t = confirmationTexts["vi"]
+		lang, t = "vi", texts["vi"]
 	}
 	shown := feedbackrules.FormatCode(code)
-	link := strings.TrimSuffix(siteURL, "/") + "/" + lang + "/feedback/status?code=" + shown
-	return mailout.Message{To: to, Subject: fmt.Sprintf(t.subject, shown), Text: fmt.Sprintf(t.body, shown, link),
-		Purpose: "feedback.received"}
+	return mailout.Message{To: to, Subject: fmt.Sprintf(t.subject, shown), Text: fmt.Sprintf(t.body, shown, statusLink(siteURL, lang, shown)),
+		Purpose: purpose}
+}
+
+func statusLink(siteURL, lang, shown string) string {
+	return strings.TrimSuffix(siteURL, "/") + "/" + lang + "/feedback/status?code=" + shown
 }

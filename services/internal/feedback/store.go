@@ -19,6 +19,7 @@ import (
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgconn"
 	"github.com/jackc/pgx/v5/pgxpool"
+	"github.com/rs/zerolog"
 	"google.golang.org/protobuf/proto"
 	"google.golang.org/protobuf/types/known/timestamppb"
 
@@ -58,11 +59,44 @@ type Config struct {
 	// Retention is how long contact details are kept (their data key's
 	// delete_after); default DefaultRetention.
 	Retention time.Duration
+	// Log receives the store's warnings (never personal data).
+	Log zerolog.Logger
 	// SiteURL is the public portal's address, for the status link in the
 	// confirmation e-mail (e.g. https://khanhhoa.gov.vn).
 	SiteURL string
 	// Now is the clock; default time.Now.
 	Now func() time.Time
+	// WorkingDay says whether a day is a working day (the compliance
+	// rules' calendar: weekends, holidays, swapped days); with DueDays it
+	// sets each question's due date. Nil: no due dates.
+	WorkingDay func(day time.Time) (bool, error)
+	// DueDays is how many working days after the day it is received an
+	// answer is due; default DefaultDueDays.
+	DueDays int
+}
+
+// DefaultDueDays is the default time to answer, in working days.
+const DefaultDueDays = 15
+
+// hcmc is the zone due dates are counted in.
+var hcmc = time.FixedZone("GMT+7", 7*3600)
+
+// DueDate returns the day n working days after the day of t (GMT+7), by
+// workingDay.
+func DueDate(t time.Time, n int, workingDay func(time.Time) (bool, error)) (time.Time, error) {
+	y, m, d := t.In(hcmc).Date()
+	day := time.Date(y, m, d, 12, 0, 0, 0, hcmc)
+	for left := n; left > 0; {
+		day = day.AddDate(0, 0, 1)
+		ok, err := workingDay(day)
+		if err != nil {
+			return time.Time{}, err
+		}
+		if ok {
+			left--
+		}
+	}
+	return time.Date(day.Year(), day.Month(), day.Day(), 0, 0, 0, 0, time.UTC), nil
 }
 
 // Store keeps the submissions in the hub's feedback table.
@@ -75,6 +109,9 @@ func NewStore(cfg Config) *Store {
 	}
 	if cfg.Now == nil {
 		cfg.Now = time.Now
+	}
+	if cfg.DueDays <= 0 {
+		cfg.DueDays = DefaultDueDays
 	}
 	return &Store{cfg: cfg}
 }
@@ -118,6 +155,18 @@ func (s *Store) Submit(ctx context.Context, f feedbackrules.Form) (Receipt, erro
 	}
 
 	now := s.cfg.Now()
+	var due *time.Time
+	dueOn := ""
+	if s.cfg.WorkingDay != nil {
+		d, err := DueDate(now, s.cfg.DueDays, s.cfg.WorkingDay)
+		if err != nil {
+			// A year the calendar lacks: the question is stored, without a
+			// due date, rather than refused.
+			s.cfg.Log.Warn().Err(err).Msg("feedback: no due date (the working-day calendar lacks the year)")
+		} else {
+			due, dueOn = &d, d.Format(time.DateOnly)
+		}
+	}
 	r := Receipt{ID: newID(), Code: feedbackrules.NewCode(), Tenant: tenant}
 	key, err := s.cfg.Keys.Create(ctx, r.ID, now.Add(s.cfg.Retention))
 	if err != nil {
@@ -135,18 +184,18 @@ func (s *Store) Submit(ctx context.Context, f feedbackrules.Form) (Receipt, erro
 	}
 	ev, err := proto.Marshal(&pb.FeedbackEvent{EventId: "feedback/" + r.ID + "/submitted", Id: r.ID, Tenant: tenant, Topic: f.Topic,
 		Question: f.Question, Lang: f.Lang, SubmittedAt: timestamppb.New(now), AskedTenant: f.Tenant,
-		HasEmail: f.Email != "", HasPhone: f.Phone != ""})
+		HasEmail: f.Email != "", HasPhone: f.Phone != "", DueOn: dueOn})
 	if err != nil {
 		return Receipt{}, err
 	}
 	stored := false
 	err = pgx.BeginFunc(ctx, s.cfg.Pool, func(tx pgx.Tx) error {
 		tag, err := tx.Exec(ctx, `INSERT INTO feedback (id, tracking_code, request_id, tenant_id, asked_tenant_id, topic, question,
-			lang, contact, has_email, has_phone, consent_version, submitted_at, status_at)
-			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $13)
+			lang, contact, has_email, has_phone, consent_version, submitted_at, status_at, due_on)
+			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $13, $14)
 			ON CONFLICT (request_id) DO NOTHING`,
 			r.ID, r.Code, f.RequestID, tenant, asked, f.Topic, f.Question, f.Lang, sealed, f.Email != "", f.Phone != "",
-			feedbackrules.ConsentVersion, now)
+			feedbackrules.ConsentVersion, now, due)
 		if err != nil || tag.RowsAffected() == 0 {
 			return err // a concurrent submission of the same form won
 		}

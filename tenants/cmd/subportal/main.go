@@ -235,6 +235,7 @@ func serve(args []string) error {
 		Accounts:  accts,
 		Sessions:  &accounts.Sessions{Store: accts, CookieName: cookiePrefix(s.Tenant) + "_session", TTL: s.SessionTTL},
 		Editorial: workflow,
+		Feedback:  pb.NewFeedbackServiceClient(conn),
 		LoginLimiter: accounts.NewClientLimiter(accounts.ClientLimit{Attempts: s.LoginClientAttempts,
 			Window: s.LoginClientWindow, TrustedProxies: proxies}),
 		Board:          board,

@@ -85,6 +85,7 @@ func (s *Server) nav(r *http.Request, l *Localizer, a *accounts.Account) []navLi
 		{Href: "/", Label: l.T("nav.dashboard")},
 		{Href: "/noi-dung", Label: l.T("nav.items")},
 		{Href: "/chua-gui", Label: l.T("nav.not_delivered")},
+		{Href: "/hop-thu", Label: l.T("nav.inbox")},
 	}
 	if a.Has(accounts.RoleApprover) || a.Has(accounts.RoleAdmin) || a.Has(accounts.RoleEditor) {
 		links = append(links, navLink{Href: "/nhuan-but", Label: l.T("nav.royalties")})

@@ -53,7 +53,11 @@ type Config struct {
 	CookiePrefix string
 	// MaxUploadBytes bounds one uploaded file (at most contentrules.MaxFileSize).
 	MaxUploadBytes int64
-	Log            zerolog.Logger
+	// Feedback is the hub's FeedbackService (contact details, answers);
+	// nil: the inbox shows questions but can neither show contacts nor
+	// send answers.
+	Feedback FeedbackHub
+	Log      zerolog.Logger
 	// Dev re-parses the templates on every request.
 	Dev bool
 }
@@ -160,6 +164,9 @@ func (s *Server) Register(mux *http.ServeMux) {
 	mux.Handle("POST /ban-sua/{rev}", user(s.saveEditor))
 	mux.Handle("POST /ban-sua/{rev}/{action}", user(s.workflow))
 	mux.Handle("GET /chua-gui", user(s.notDelivered))
+	mux.Handle("GET /hop-thu", user(s.inboxPage))
+	mux.Handle("GET /hop-thu/{id}", user(s.questionPage))
+	mux.Handle("POST /hop-thu/{id}/{action}", user(s.questionAction))
 	mux.Handle("GET /nhuan-but", role(s.royalties, accounts.RoleApprover, accounts.RoleAdmin, accounts.RoleEditor))
 	mux.Handle("GET /nhuan-but.csv", role(s.royaltiesCSV, accounts.RoleApprover, accounts.RoleAdmin, accounts.RoleEditor))
 	mux.Handle("GET /quan-tri/tai-khoan", role(s.accountsPage, accounts.RoleAdmin))

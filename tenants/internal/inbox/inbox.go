@@ -124,10 +124,14 @@ func (c *Consumer) handle(ctx context.Context, m jetstream.Msg) {
 // Store inserts the question of ev unless it is there, and reports whether
 // it inserted it.
 func Store(ctx context.Context, pool *pgxpool.Pool, ev *pb.FeedbackEvent) (bool, error) {
-	tag, err := pool.Exec(ctx, `INSERT INTO feedback_inbox (id, asked_tenant, topic, question, lang, has_email, has_phone, submitted_at)
-		VALUES ($1, $2, $3, $4, $5, $6, $7, $8) ON CONFLICT (id) DO NOTHING`,
+	var due *time.Time
+	if d, err := time.Parse(time.DateOnly, ev.GetDueOn()); err == nil {
+		due = &d
+	}
+	tag, err := pool.Exec(ctx, `INSERT INTO feedback_inbox (id, asked_tenant, topic, question, lang, has_email, has_phone, submitted_at, due_on)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) ON CONFLICT (id) DO NOTHING`,
 		ev.GetId(), ev.GetAskedTenant(), ev.GetTopic(), ev.GetQuestion(), ev.GetLang(), ev.GetHasEmail(), ev.GetHasPhone(),
-		ev.GetSubmittedAt().AsTime())
+		ev.GetSubmittedAt().AsTime(), due)
 	if err != nil {
 		return false, fmt.Errorf("store feedback %s: %w", ev.GetId(), err)
 	}

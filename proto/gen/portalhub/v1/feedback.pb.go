@@ -84,6 +84,116 @@ func (FeedbackStatus) EnumDescriptor() ([]byte, []int) {
 	return file_portalhub_v1_feedback_proto_rawDescGZIP(), []int{0}
 }
 
+// AnswerFeedbackRequest carries an approved answer.
+type AnswerFeedbackRequest struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	Id    string                 `protobuf:"bytes,1,opt,name=id,proto3" json:"id,omitempty"`
+	// answer is plain text, paragraphs apart by a blank line; at most 20,000
+	// characters.
+	Answer string `protobuf:"bytes,2,opt,name=answer,proto3" json:"answer,omitempty"`
+	// approved_by names the approver (their back-office account), for the
+	// hub's records.
+	ApprovedBy    string `protobuf:"bytes,3,opt,name=approved_by,json=approvedBy,proto3" json:"approved_by,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *AnswerFeedbackRequest) Reset() {
+	*x = AnswerFeedbackRequest{}
+	mi := &file_portalhub_v1_feedback_proto_msgTypes[0]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *AnswerFeedbackRequest) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*AnswerFeedbackRequest) ProtoMessage() {}
+
+func (x *AnswerFeedbackRequest) ProtoReflect() protoreflect.Message {
+	mi := &file_portalhub_v1_feedback_proto_msgTypes[0]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use AnswerFeedbackRequest.ProtoReflect.Descriptor instead.
+func (*AnswerFeedbackRequest) Descriptor() ([]byte, []int) {
+	return file_portalhub_v1_feedback_proto_rawDescGZIP(), []int{0}
+}
+
+func (x *AnswerFeedbackRequest) GetId() string {
+	if x != nil {
+		return x.Id
+	}
+	return ""
+}
+
+func (x *AnswerFeedbackRequest) GetAnswer() string {
+	if x != nil {
+		return x.Answer
+	}
+	return ""
+}
+
+func (x *AnswerFeedbackRequest) GetApprovedBy() string {
+	if x != nil {
+		return x.ApprovedBy
+	}
+	return ""
+}
+
+// AnswerFeedbackResponse says whether the answer changed anything.
+type AnswerFeedbackResponse struct {
+	state         protoimpl.MessageState `protogen:"open.v1"`
+	Changed       bool                   `protobuf:"varint,1,opt,name=changed,proto3" json:"changed,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *AnswerFeedbackResponse) Reset() {
+	*x = AnswerFeedbackResponse{}
+	mi := &file_portalhub_v1_feedback_proto_msgTypes[1]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *AnswerFeedbackResponse) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*AnswerFeedbackResponse) ProtoMessage() {}
+
+func (x *AnswerFeedbackResponse) ProtoReflect() protoreflect.Message {
+	mi := &file_portalhub_v1_feedback_proto_msgTypes[1]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use AnswerFeedbackResponse.ProtoReflect.Descriptor instead.
+func (*AnswerFeedbackResponse) Descriptor() ([]byte, []int) {
+	return file_portalhub_v1_feedback_proto_rawDescGZIP(), []int{1}
+}
+
+func (x *AnswerFeedbackResponse) GetChanged() bool {
+	if x != nil {
+		return x.Changed
+	}
+	return false
+}
+
 // SubmitFeedbackRequest is what the visitor filled in.
 type SubmitFeedbackRequest struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
@@ -114,7 +224,7 @@ type SubmitFeedbackRequest struct {
 
 func (x *SubmitFeedbackRequest) Reset() {
 	*x = SubmitFeedbackRequest{}
-	mi := &file_portalhub_v1_feedback_proto_msgTypes[0]
+	mi := &file_portalhub_v1_feedback_proto_msgTypes[2]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -126,7 +236,7 @@ func (x *SubmitFeedbackRequest) String() string {
 func (*SubmitFeedbackRequest) ProtoMessage() {}
 
 func (x *SubmitFeedbackRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_portalhub_v1_feedback_proto_msgTypes[0]
+	mi := &file_portalhub_v1_feedback_proto_msgTypes[2]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -139,7 +249,7 @@ func (x *SubmitFeedbackRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use SubmitFeedbackRequest.ProtoReflect.Descriptor instead.
 func (*SubmitFeedbackRequest) Descriptor() ([]byte, []int) {
-	return file_portalhub_v1_feedback_proto_rawDescGZIP(), []int{0}
+	return file_portalhub_v1_feedback_proto_rawDescGZIP(), []int{2}
 }
 
 func (x *SubmitFeedbackRequest) GetRequestId() string {
@@ -226,7 +336,7 @@ type SubmitFeedbackResponse struct {
 
 func (x *SubmitFeedbackResponse) Reset() {
 	*x = SubmitFeedbackResponse{}
-	mi := &file_portalhub_v1_feedback_proto_msgTypes[1]
+	mi := &file_portalhub_v1_feedback_proto_msgTypes[3]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -238,7 +348,7 @@ func (x *SubmitFeedbackResponse) String() string {
 func (*SubmitFeedbackResponse) ProtoMessage() {}
 
 func (x *SubmitFeedbackResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_portalhub_v1_feedback_proto_msgTypes[1]
+	mi := &file_portalhub_v1_feedback_proto_msgTypes[3]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -251,7 +361,7 @@ func (x *SubmitFeedbackResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use SubmitFeedbackResponse.ProtoReflect.Descriptor instead.
 func (*SubmitFeedbackResponse) Descriptor() ([]byte, []int) {
-	return file_portalhub_v1_feedback_proto_rawDescGZIP(), []int{1}
+	return file_portalhub_v1_feedback_proto_rawDescGZIP(), []int{3}
 }
 
 func (x *SubmitFeedbackResponse) GetId() string {
@@ -285,7 +395,7 @@ type GetFeedbackStatusRequest struct {
 
 func (x *GetFeedbackStatusRequest) Reset() {
 	*x = GetFeedbackStatusRequest{}
-	mi := &file_portalhub_v1_feedback_proto_msgTypes[2]
+	mi := &file_portalhub_v1_feedback_proto_msgTypes[4]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -297,7 +407,7 @@ func (x *GetFeedbackStatusRequest) String() string {
 func (*GetFeedbackStatusRequest) ProtoMessage() {}
 
 func (x *GetFeedbackStatusRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_portalhub_v1_feedback_proto_msgTypes[2]
+	mi := &file_portalhub_v1_feedback_proto_msgTypes[4]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -310,7 +420,7 @@ func (x *GetFeedbackStatusRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use GetFeedbackStatusRequest.ProtoReflect.Descriptor instead.
 func (*GetFeedbackStatusRequest) Descriptor() ([]byte, []int) {
-	return file_portalhub_v1_feedback_proto_rawDescGZIP(), []int{2}
+	return file_portalhub_v1_feedback_proto_rawDescGZIP(), []int{4}
 }
 
 func (x *GetFeedbackStatusRequest) GetTrackingCode() string {
@@ -336,7 +446,7 @@ type GetFeedbackStatusResponse struct {
 
 func (x *GetFeedbackStatusResponse) Reset() {
 	*x = GetFeedbackStatusResponse{}
-	mi := &file_portalhub_v1_feedback_proto_msgTypes[3]
+	mi := &file_portalhub_v1_feedback_proto_msgTypes[5]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -348,7 +458,7 @@ func (x *GetFeedbackStatusResponse) String() string {
 func (*GetFeedbackStatusResponse) ProtoMessage() {}
 
 func (x *GetFeedbackStatusResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_portalhub_v1_feedback_proto_msgTypes[3]
+	mi := &file_portalhub_v1_feedback_proto_msgTypes[5]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -361,7 +471,7 @@ func (x *GetFeedbackStatusResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use GetFeedbackStatusResponse.ProtoReflect.Descriptor instead.
 func (*GetFeedbackStatusResponse) Descriptor() ([]byte, []int) {
-	return file_portalhub_v1_feedback_proto_rawDescGZIP(), []int{3}
+	return file_portalhub_v1_feedback_proto_rawDescGZIP(), []int{5}
 }
 
 func (x *GetFeedbackStatusResponse) GetStatus() FeedbackStatus {
@@ -416,7 +526,7 @@ type GetFeedbackContactRequest struct {
 
 func (x *GetFeedbackContactRequest) Reset() {
 	*x = GetFeedbackContactRequest{}
-	mi := &file_portalhub_v1_feedback_proto_msgTypes[4]
+	mi := &file_portalhub_v1_feedback_proto_msgTypes[6]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -428,7 +538,7 @@ func (x *GetFeedbackContactRequest) String() string {
 func (*GetFeedbackContactRequest) ProtoMessage() {}
 
 func (x *GetFeedbackContactRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_portalhub_v1_feedback_proto_msgTypes[4]
+	mi := &file_portalhub_v1_feedback_proto_msgTypes[6]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -441,7 +551,7 @@ func (x *GetFeedbackContactRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use GetFeedbackContactRequest.ProtoReflect.Descriptor instead.
 func (*GetFeedbackContactRequest) Descriptor() ([]byte, []int) {
-	return file_portalhub_v1_feedback_proto_rawDescGZIP(), []int{4}
+	return file_portalhub_v1_feedback_proto_rawDescGZIP(), []int{6}
 }
 
 func (x *GetFeedbackContactRequest) GetId() string {
@@ -463,7 +573,7 @@ type GetFeedbackContactResponse struct {
 
 func (x *GetFeedbackContactResponse) Reset() {
 	*x = GetFeedbackContactResponse{}
-	mi := &file_portalhub_v1_feedback_proto_msgTypes[5]
+	mi := &file_portalhub_v1_feedback_proto_msgTypes[7]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -475,7 +585,7 @@ func (x *GetFeedbackContactResponse) String() string {
 func (*GetFeedbackContactResponse) ProtoMessage() {}
 
 func (x *GetFeedbackContactResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_portalhub_v1_feedback_proto_msgTypes[5]
+	mi := &file_portalhub_v1_feedback_proto_msgTypes[7]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -488,7 +598,7 @@ func (x *GetFeedbackContactResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use GetFeedbackContactResponse.ProtoReflect.Descriptor instead.
 func (*GetFeedbackContactResponse) Descriptor() ([]byte, []int) {
-	return file_portalhub_v1_feedback_proto_rawDescGZIP(), []int{5}
+	return file_portalhub_v1_feedback_proto_rawDescGZIP(), []int{7}
 }
 
 func (x *GetFeedbackContactResponse) GetName() string {
@@ -525,16 +635,19 @@ type FeedbackEvent struct {
 	Lang        string                 `protobuf:"bytes,6,opt,name=lang,proto3" json:"lang,omitempty"`
 	SubmittedAt *timestamppb.Timestamp `protobuf:"bytes,7,opt,name=submitted_at,json=submittedAt,proto3" json:"submitted_at,omitempty"`
 	// asked_tenant is the agency the visitor chose; empty for "I don't know".
-	AskedTenant   string `protobuf:"bytes,8,opt,name=asked_tenant,json=askedTenant,proto3" json:"asked_tenant,omitempty"`
-	HasEmail      bool   `protobuf:"varint,9,opt,name=has_email,json=hasEmail,proto3" json:"has_email,omitempty"`
-	HasPhone      bool   `protobuf:"varint,10,opt,name=has_phone,json=hasPhone,proto3" json:"has_phone,omitempty"`
+	AskedTenant string `protobuf:"bytes,8,opt,name=asked_tenant,json=askedTenant,proto3" json:"asked_tenant,omitempty"`
+	HasEmail    bool   `protobuf:"varint,9,opt,name=has_email,json=hasEmail,proto3" json:"has_email,omitempty"`
+	HasPhone    bool   `protobuf:"varint,10,opt,name=has_phone,json=hasPhone,proto3" json:"has_phone,omitempty"`
+	// due_on is the day the answer is due (YYYY-MM-DD, GMT+7), counted in
+	// working days on the hub's calendar; empty when the hub has none.
+	DueOn         string `protobuf:"bytes,11,opt,name=due_on,json=dueOn,proto3" json:"due_on,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
 
 func (x *FeedbackEvent) Reset() {
 	*x = FeedbackEvent{}
-	mi := &file_portalhub_v1_feedback_proto_msgTypes[6]
+	mi := &file_portalhub_v1_feedback_proto_msgTypes[8]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -546,7 +659,7 @@ func (x *FeedbackEvent) String() string {
 func (*FeedbackEvent) ProtoMessage() {}
 
 func (x *FeedbackEvent) ProtoReflect() protoreflect.Message {
-	mi := &file_portalhub_v1_feedback_proto_msgTypes[6]
+	mi := &file_portalhub_v1_feedback_proto_msgTypes[8]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -559,7 +672,7 @@ func (x *FeedbackEvent) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use FeedbackEvent.ProtoReflect.Descriptor instead.
 func (*FeedbackEvent) Descriptor() ([]byte, []int) {
-	return file_portalhub_v1_feedback_proto_rawDescGZIP(), []int{6}
+	return file_portalhub_v1_feedback_proto_rawDescGZIP(), []int{8}
 }
 
 func (x *FeedbackEvent) GetEventId() string {
@@ -632,11 +745,25 @@ func (x *FeedbackEvent) GetHasPhone() bool {
 	return false
 }
 
+func (x *FeedbackEvent) GetDueOn() string {
+	if x != nil {
+		return x.DueOn
+	}
+	return ""
+}
+
 var File_portalhub_v1_feedback_proto protoreflect.FileDescriptor
 
 const file_portalhub_v1_feedback_proto_rawDesc = "" +
 	"\n" +
-	"\x1bportalhub/v1/feedback.proto\x12\fportalhub.v1\x1a\x1fgoogle/protobuf/timestamp.proto\"\x97\x02\n" +
+	"\x1bportalhub/v1/feedback.proto\x12\fportalhub.v1\x1a\x1fgoogle/protobuf/timestamp.proto\"`\n" +
+	"\x15AnswerFeedbackRequest\x12\x0e\n" +
+	"\x02id\x18\x01 \x01(\tR\x02id\x12\x16\n" +
+	"\x06answer\x18\x02 \x01(\tR\x06answer\x12\x1f\n" +
+	"\vapproved_by\x18\x03 \x01(\tR\n" +
+	"approvedBy\"2\n" +
+	"\x16AnswerFeedbackResponse\x12\x18\n" +
+	"\achanged\x18\x01 \x01(\bR\achanged\"\x97\x02\n" +
 	"\x15SubmitFeedbackRequest\x12\x1d\n" +
 	"\n" +
 	"request_id\x18\x01 \x01(\tR\trequestId\x12\x16\n" +
@@ -668,7 +795,7 @@ const file_portalhub_v1_feedback_proto_rawDesc = "" +
 	"\x1aGetFeedbackContactResponse\x12\x12\n" +
 	"\x04name\x18\x01 \x01(\tR\x04name\x12\x14\n" +
 	"\x05email\x18\x02 \x01(\tR\x05email\x12\x14\n" +
-	"\x05phone\x18\x03 \x01(\tR\x05phone\"\xb4\x02\n" +
+	"\x05phone\x18\x03 \x01(\tR\x05phone\"\xcb\x02\n" +
 	"\rFeedbackEvent\x12\x19\n" +
 	"\bevent_id\x18\x01 \x01(\tR\aeventId\x12\x0e\n" +
 	"\x02id\x18\x02 \x01(\tR\x02id\x12\x16\n" +
@@ -680,7 +807,8 @@ const file_portalhub_v1_feedback_proto_rawDesc = "" +
 	"\fasked_tenant\x18\b \x01(\tR\vaskedTenant\x12\x1b\n" +
 	"\thas_email\x18\t \x01(\bR\bhasEmail\x12\x1b\n" +
 	"\thas_phone\x18\n" +
-	" \x01(\bR\bhasPhone*\xe8\x01\n" +
+	" \x01(\bR\bhasPhone\x12\x15\n" +
+	"\x06due_on\x18\v \x01(\tR\x05dueOn*\xe8\x01\n" +
 	"\x0eFeedbackStatus\x12\x1f\n" +
 	"\x1bFEEDBACK_STATUS_UNSPECIFIED\x10\x00\x12\x1c\n" +
 	"\x18FEEDBACK_STATUS_RECEIVED\x10\x01\x12\x1d\n" +
@@ -688,11 +816,12 @@ const file_portalhub_v1_feedback_proto_rawDesc = "" +
 	"\x1bFEEDBACK_STATUS_IN_PROGRESS\x10\x03\x12\x1c\n" +
 	"\x18FEEDBACK_STATUS_ANSWERED\x10\x04\x12\x1d\n" +
 	"\x19FEEDBACK_STATUS_PUBLISHED\x10\x05\x12\x1a\n" +
-	"\x16FEEDBACK_STATUS_CLOSED\x10\x062\xbd\x02\n" +
+	"\x16FEEDBACK_STATUS_CLOSED\x10\x062\x9a\x03\n" +
 	"\x0fFeedbackService\x12[\n" +
 	"\x0eSubmitFeedback\x12#.portalhub.v1.SubmitFeedbackRequest\x1a$.portalhub.v1.SubmitFeedbackResponse\x12d\n" +
 	"\x11GetFeedbackStatus\x12&.portalhub.v1.GetFeedbackStatusRequest\x1a'.portalhub.v1.GetFeedbackStatusResponse\x12g\n" +
-	"\x12GetFeedbackContact\x12'.portalhub.v1.GetFeedbackContactRequest\x1a(.portalhub.v1.GetFeedbackContactResponseBCZAgithub.com/portalhub/portalhub/proto/gen/portalhub/v1;portalhubv1b\x06proto3"
+	"\x12GetFeedbackContact\x12'.portalhub.v1.GetFeedbackContactRequest\x1a(.portalhub.v1.GetFeedbackContactResponse\x12[\n" +
+	"\x0eAnswerFeedback\x12#.portalhub.v1.AnswerFeedbackRequest\x1a$.portalhub.v1.AnswerFeedbackResponseBCZAgithub.com/portalhub/portalhub/proto/gen/portalhub/v1;portalhubv1b\x06proto3"
 
 var (
 	file_portalhub_v1_feedback_proto_rawDescOnce sync.Once
@@ -707,34 +836,38 @@ func file_portalhub_v1_feedback_proto_rawDescGZIP() []byte {
 }
 
 var file_portalhub_v1_feedback_proto_enumTypes = make([]protoimpl.EnumInfo, 1)
-var file_portalhub_v1_feedback_proto_msgTypes = make([]protoimpl.MessageInfo, 7)
+var file_portalhub_v1_feedback_proto_msgTypes = make([]protoimpl.MessageInfo, 9)
 var file_portalhub_v1_feedback_proto_goTypes = []any{
 	(FeedbackStatus)(0),                // 0: portalhub.v1.FeedbackStatus
-	(*SubmitFeedbackRequest)(nil),      // 1: portalhub.v1.SubmitFeedbackRequest
-	(*SubmitFeedbackResponse)(nil),     // 2: portalhub.v1.SubmitFeedbackResponse
-	(*GetFeedbackStatusRequest)(nil),   // 3: portalhub.v1.GetFeedbackStatusRequest
-	(*GetFeedbackStatusResponse)(nil),  // 4: portalhub.v1.GetFeedbackStatusResponse
-	(*GetFeedbackContactRequest)(nil),  // 5: portalhub.v1.GetFeedbackContactRequest
-	(*GetFeedbackContactResponse)(nil), // 6: portalhub.v1.GetFeedbackContactResponse
-	(*FeedbackEvent)(nil),              // 7: portalhub.v1.FeedbackEvent
-	(*timestamppb.Timestamp)(nil),      // 8: google.protobuf.Timestamp
+	(*AnswerFeedbackRequest)(nil),      // 1: portalhub.v1.AnswerFeedbackRequest
+	(*AnswerFeedbackResponse)(nil),     // 2: portalhub.v1.AnswerFeedbackResponse
+	(*SubmitFeedbackRequest)(nil),      // 3: portalhub.v1.SubmitFeedbackRequest
+	(*SubmitFeedbackResponse)(nil),     // 4: portalhub.v1.SubmitFeedbackResponse
+	(*GetFeedbackStatusRequest)(nil),   // 5: portalhub.v1.GetFeedbackStatusRequest
+	(*GetFeedbackStatusResponse)(nil),  // 6: portalhub.v1.GetFeedbackStatusResponse
+	(*GetFeedbackContactRequest)(nil),  // 7: portalhub.v1.GetFeedbackContactRequest
+	(*GetFeedbackContactResponse)(nil), // 8: portalhub.v1.GetFeedbackContactResponse
+	(*FeedbackEvent)(nil),              // 9: portalhub.v1.FeedbackEvent
+	(*timestamppb.Timestamp)(nil),      // 10: google.protobuf.Timestamp
 }
 var file_portalhub_v1_feedback_proto_depIdxs = []int32{
-	0, // 0: portalhub.v1.GetFeedbackStatusResponse.status:type_name -> portalhub.v1.FeedbackStatus
-	8, // 1: portalhub.v1.GetFeedbackStatusResponse.submitted_at:type_name -> google.protobuf.Timestamp
-	8, // 2: portalhub.v1.GetFeedbackStatusResponse.status_at:type_name -> google.protobuf.Timestamp
-	8, // 3: portalhub.v1.FeedbackEvent.submitted_at:type_name -> google.protobuf.Timestamp
-	1, // 4: portalhub.v1.FeedbackService.SubmitFeedback:input_type -> portalhub.v1.SubmitFeedbackRequest
-	3, // 5: portalhub.v1.FeedbackService.GetFeedbackStatus:input_type -> portalhub.v1.GetFeedbackStatusRequest
-	5, // 6: portalhub.v1.FeedbackService.GetFeedbackContact:input_type -> portalhub.v1.GetFeedbackContactRequest
-	2, // 7: portalhub.v1.FeedbackService.SubmitFeedback:output_type -> portalhub.v1.SubmitFeedbackResponse
-	4, // 8: portalhub.v1.FeedbackService.GetFeedbackStatus:output_type -> portalhub.v1.GetFeedbackStatusResponse
-	6, // 9: portalhub.v1.FeedbackService.GetFeedbackContact:output_type -> portalhub.v1.GetFeedbackContactResponse
-	7, // [7:10] is the sub-list for method output_type
-	4, // [4:7] is the sub-list for method input_type
-	4, // [4:4] is the sub-list for extension type_name
-	4, // [4:4] is the sub-list for extension extendee
-	0, // [0:4] is the sub-list for field type_name
+	0,  // 0: portalhub.v1.GetFeedbackStatusResponse.status:type_name -> portalhub.v1.FeedbackStatus
+	10, // 1: portalhub.v1.GetFeedbackStatusResponse.submitted_at:type_name -> google.protobuf.Timestamp
+	10, // 2: portalhub.v1.GetFeedbackStatusResponse.status_at:type_name -> google.protobuf.Timestamp
+	10, // 3: portalhub.v1.FeedbackEvent.submitted_at:type_name -> google.protobuf.Timestamp
+	3,  // 4: portalhub.v1.FeedbackService.SubmitFeedback:input_type -> portalhub.v1.SubmitFeedbackRequest
+	5,  // 5: portalhub.v1.FeedbackService.GetFeedbackStatus:input_type -> portalhub.v1.GetFeedbackStatusRequest
+	7,  // 6: portalhub.v1.FeedbackService.GetFeedbackContact:input_type -> portalhub.v1.GetFeedbackContactRequest
+	1,  // 7: portalhub.v1.FeedbackService.AnswerFeedback:input_type -> portalhub.v1.AnswerFeedbackRequest
+	4,  // 8: portalhub.v1.FeedbackService.SubmitFeedback:output_type -> portalhub.v1.SubmitFeedbackResponse
+	6,  // 9: portalhub.v1.FeedbackService.GetFeedbackStatus:output_type -> portalhub.v1.GetFeedbackStatusResponse
+	8,  // 10: portalhub.v1.FeedbackService.GetFeedbackContact:output_type -> portalhub.v1.GetFeedbackContactResponse
+	2,  // 11: portalhub.v1.FeedbackService.AnswerFeedback:output_type -> portalhub.v1.AnswerFeedbackResponse
+	8,  // [8:12] is the sub-list for method output_type
+	4,  // [4:8] is the sub-list for method input_type
+	4,  // [4:4] is the sub-list for extension type_name
+	4,  // [4:4] is the sub-list for extension extendee
+	0,  // [0:4] is the sub-list for field type_name
 }
 
 func init() { file_portalhub_v1_feedback_proto_init() }
@@ -748,7 +881,7 @@ func file_portalhub_v1_feedback_proto_init() {
 			GoPackagePath: reflect.TypeOf(x{}).PkgPath(),
 			RawDescriptor: unsafe.Slice(unsafe.StringData(file_portalhub_v1_feedback_proto_rawDesc), len(file_portalhub_v1_feedback_proto_rawDesc)),
 			NumEnums:      1,
-			NumMessages:   7,
+			NumMessages:   9,
 			NumExtensions: 0,
 			NumServices:   1,
 		},

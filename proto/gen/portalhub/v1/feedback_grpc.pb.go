@@ -22,6 +22,7 @@ const (
 	FeedbackService_SubmitFeedback_FullMethodName     = "/portalhub.v1.FeedbackService/SubmitFeedback"
 	FeedbackService_GetFeedbackStatus_FullMethodName  = "/portalhub.v1.FeedbackService/GetFeedbackStatus"
 	FeedbackService_GetFeedbackContact_FullMethodName = "/portalhub.v1.FeedbackService/GetFeedbackContact"
+	FeedbackService_AnswerFeedback_FullMethodName     = "/portalhub.v1.FeedbackService/AnswerFeedback"
 )
 
 // FeedbackServiceClient is the client API for FeedbackService service.
@@ -54,6 +55,12 @@ type FeedbackServiceClient interface {
 	// is routed to; PERMISSION_DENIED to any other, NOT_FOUND when they were
 	// deleted (crypto-shredded) or never existed.
 	GetFeedbackContact(ctx context.Context, in *GetFeedbackContactRequest, opts ...grpc.CallOption) (*GetFeedbackContactResponse, error)
+	// AnswerFeedback records the approved answer of a submission routed to
+	// the calling tenant: its status becomes answered, the visitor's status
+	// page shows the answer, and an e-mail tells the visitor (when they gave
+	// an address and their contact details still exist). The same answer
+	// again changes nothing; PERMISSION_DENIED for another tenant's.
+	AnswerFeedback(ctx context.Context, in *AnswerFeedbackRequest, opts ...grpc.CallOption) (*AnswerFeedbackResponse, error)
 }
 
 type feedbackServiceClient struct {
@@ -94,6 +101,16 @@ func (c *feedbackServiceClient) GetFeedbackContact(ctx context.Context, in *GetF
 	return out, nil
 }
 
+func (c *feedbackServiceClient) AnswerFeedback(ctx context.Context, in *AnswerFeedbackRequest, opts ...grpc.CallOption) (*AnswerFeedbackResponse, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(AnswerFeedbackResponse)
+	err := c.cc.Invoke(ctx, FeedbackService_AnswerFeedback_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
 // FeedbackServiceServer is the server API for FeedbackService service.
 // All implementations must embed UnimplementedFeedbackServiceServer
 // for forward compatibility.
@@ -124,6 +141,12 @@ type FeedbackServiceServer interface {
 	// is routed to; PERMISSION_DENIED to any other, NOT_FOUND when they were
 	// deleted (crypto-shredded) or never existed.
 	GetFeedbackContact(context.Context, *GetFeedbackContactRequest) (*GetFeedbackContactResponse, error)
+	// AnswerFeedback records the approved answer of a submission routed to
+	// the calling tenant: its status becomes answered, the visitor's status
+	// page shows the answer, and an e-mail tells the visitor (when they gave
+	// an address and their contact details still exist). The same answer
+	// again changes nothing; PERMISSION_DENIED for another tenant's.
+	AnswerFeedback(context.Context, *AnswerFeedbackRequest) (*AnswerFeedbackResponse, error)
 	mustEmbedUnimplementedFeedbackServiceServer()
 }
 
@@ -142,6 +165,9 @@ func (UnimplementedFeedbackServiceServer) GetFeedbackStatus(context.Context, *Ge
 }
 func (UnimplementedFeedbackServiceServer) GetFeedbackContact(context.Context, *GetFeedbackContactRequest) (*GetFeedbackContactResponse, error) {
 	return nil, status.Errorf(codes.Unimplemented, "method GetFeedbackContact not implemented")
+}
+func (UnimplementedFeedbackServiceServer) AnswerFeedback(context.Context, *AnswerFeedbackRequest) (*AnswerFeedbackResponse, error) {
+	return nil, status.Errorf(codes.Unimplemented, "method AnswerFeedback not implemented")
 }
 func (UnimplementedFeedbackServiceServer) mustEmbedUnimplementedFeedbackServiceServer() {}
 func (UnimplementedFeedbackServiceServer) testEmbeddedByValue()                         {}
@@ -218,6 +244,24 @@ func _FeedbackService_GetFeedbackContact_Handler(srv interface{}, ctx context.Co
 	return interceptor(ctx, in, info, handler)
 }
 
+func _FeedbackService_AnswerFeedback_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(AnswerFeedbackRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(FeedbackServiceServer).AnswerFeedback(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: FeedbackService_AnswerFeedback_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(FeedbackServiceServer).AnswerFeedback(ctx, req.(*AnswerFeedbackRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
 // FeedbackService_ServiceDesc is the grpc.ServiceDesc for FeedbackService service.
 // It's only intended for direct use with grpc.RegisterService,
 // and not to be introspected or modified (even as a copy)
@@ -236,6 +280,10 @@ var FeedbackService_ServiceDesc = grpc.ServiceDesc{
 		{
 			MethodName: "GetFeedbackContact",
 			Handler:    _FeedbackService_GetFeedbackContact_Handler,
+		},
+		{
+			MethodName: "AnswerFeedback",
+			Handler:    _FeedbackService_AnswerFeedback_Handler,
 		},
 	},
 	Streams:  []grpc.StreamDesc{},

@@ -1,0 +1,94 @@
+package feedback
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"strings"
+	"unicode/utf8"
+
+	"github.com/jackc/pgx/v5"
+	"golang.org/x/text/unicode/norm"
+
+	"github.com/portalhub/portalhub/services/feedbackrules"
+	"github.com/portalhub/portalhub/services/internal/mailout"
+	"github.com/portalhub/portalhub/services/personaldata"
+)
+
+// MaxAnswer bounds an answer, in characters.
+const MaxAnswer = 20000
+
+// Answer records tenant's approved answer to submission id (only its own),
+// and queues the e-mail that tells the visitor, in one transaction. It
+// reports whether anything changed (the same answer again does not).
+func (s *Store) Answer(ctx context.Context, tenant, id, answer, approvedBy string) (bool, error) {
+	answer = strings.TrimSpace(norm.NFC.String(strings.ReplaceAll(answer, "\r\n", "\n")))
+	switch n := utf8.RuneCountInString(answer); {
+	case n == 0:
+		return false, &InvalidError{[]feedbackrules.Problem{{Field: "answer", Code: feedbackrules.Required}}}
+	case n > MaxAnswer:
+		return false, &InvalidError{[]feedbackrules.Problem{{Field: "answer", Code: feedbackrules.TooLong}}}
+	}
+	changed := false
+	err := pgx.BeginFunc(ctx, s.cfg.Pool, func(tx pgx.Tx) error {
+		var owner, lang, code string
+		var held *string
+		var sealed []byte
+		var hasEmail bool
+		err := tx.QueryRow(ctx, `SELECT tenant_id, lang, tracking_code, answer, contact, has_email FROM feedback WHERE id = $1 FOR UPDATE`, id).
+			Scan(&owner, &lang, &code, &held, &sealed, &hasEmail)
+		if errors.Is(err, pgx.ErrNoRows) {
+			return ErrNotFound
+		}
+		if err != nil {
+			return err
+		}
+		if owner != tenant {
+			return ErrPermission
+		}
+		if held != nil && *held == answer {
+			return nil
+		}
+		if _, err := tx.Exec(ctx, `UPDATE feedback SET status = 'answered', answer = $2, answered_by = $3, answered_at = $4, status_at = $4
+			WHERE id = $1`, id, answer, approvedBy, s.cfg.Now()); err != nil {
+			return err
+		}
+		changed = true
+		if !hasEmail {
+			return nil
+		}
+		email, err := s.email(ctx, id, sealed)
+		if err != nil || email == "" {
+			return err // deleted contact details: the status page still shows it
+		}
+		_, err = mailout.Enqueue(ctx, tx, answered(lang, email, code, s.cfg.SiteURL))
+		return err
+	})
+	if err != nil && !errors.Is(err, ErrNotFound) && !errors.Is(err, ErrPermission) {
+		return false, dbErr("answer", err)
+	}
+	return changed, err
+}
+
+// email opens the visitor's e-mail address only to send to it; "" when the
+// contact details were deleted.
+func (s *Store) email(ctx context.Context, id string, sealed []byte) (string, error) {
+	key, err := s.cfg.Keys.Get(ctx, id)
+	if errors.Is(err, personaldata.ErrShredded) {
+		return "", nil
+	}
+	if err != nil {
+		return "", err
+	}
+	plain, err := key.Open(personaldata.FieldName, sealed)
+	if err != nil {
+		return "", fmt.Errorf("contact of %s: %w", id, err)
+	}
+	defer clear(plain)
+	var c contact
+	if err := json.Unmarshal(plain, &c); err != nil {
+		return "", err
+	}
+	return c.Email, nil
+}

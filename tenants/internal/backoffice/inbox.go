@@ -1,0 +1,171 @@
+package backoffice
+
+import (
+	"context"
+	"errors"
+	"net/http"
+	"time"
+
+	"google.golang.org/grpc"
+	"google.golang.org/grpc/codes"
+	"google.golang.org/grpc/status"
+
+	pb "github.com/portalhub/portalhub/proto/gen/portalhub/v1"
+	"github.com/portalhub/portalhub/tenants/internal/accounts"
+	"github.com/portalhub/portalhub/tenants/internal/errs"
+	"github.com/portalhub/portalhub/tenants/internal/inbox"
+)
+
+// The inbox of citizens' questions routed to this sub-portal (issue 9
+// point 3): /hop-thu lists them by filter (new, assigned, overdue,
+// answered) with their due days; /hop-thu/{id} shows one, its contact
+// details on demand (fetched from the hub with the sub-portal's credential,
+// never stored here), and lets staff take it and draft an answer, and an
+// approver approve the answer, which goes to the hub, the visitor's status
+// page and e-mail.
+
+// FeedbackHub is the hub's FeedbackService as the back office calls it.
+type FeedbackHub interface {
+	inbox.AnswerClient
+	GetFeedbackContact(ctx context.Context, in *pb.GetFeedbackContactRequest, opts ...grpc.CallOption) (*pb.GetFeedbackContactResponse, error)
+}
+
+var inboxFilters = []string{"", inbox.FilterNew, inbox.FilterAssigned, inbox.FilterOverdue, inbox.FilterAnswered}
+
+type inboxFilter struct {
+	Value, Label string
+	Count        int
+	Current      bool
+}
+
+type inboxView struct {
+	Filters   []inboxFilter
+	Questions []inbox.Question
+	Today     time.Time
+}
+
+type questionView struct {
+	Q                      inbox.Question
+	Today                  time.Time
+	Contact                *pb.GetFeedbackContactResponse
+	ContactError           string
+	CanApprove, CanAnswer  bool
+	ShowContact, NoContact bool
+}
+
+// today is the current day in GMT+7, as the due days are kept.
+func today() time.Time {
+	y, m, d := time.Now().In(time.FixedZone("GMT+7", 7*3600)).Date()
+	return time.Date(y, m, d, 0, 0, 0, 0, time.UTC)
+}
+
+func (s *Server) inboxPage(w http.ResponseWriter, r *http.Request) error {
+	l := s.loc(r)
+	filter := r.URL.Query().Get("loc")
+	known := false
+	for _, f := range inboxFilters {
+		known = known || f == filter
+	}
+	if !known {
+		return errs.New(errs.InvalidArgument, "loc", "unknown filter", "Bộ lọc không hợp lệ.")
+	}
+	day := today()
+	qs, counts, err := inbox.Inbox{Pool: s.cfg.Store.Pool()}.List(r.Context(), filter, day)
+	if err != nil {
+		return err
+	}
+	v := inboxView{Questions: qs, Today: day}
+	for _, f := range inboxFilters {
+		n := len(qs)
+		if f != "" {
+			n = counts[f]
+		}
+		if f == "" && filter != "" {
+			n = -1 // not counted: the page holds one filter's
+		}
+		v.Filters = append(v.Filters, inboxFilter{Value: f, Label: l.T("inbox.filter." + orAll(f)), Count: n, Current: f == filter})
+	}
+	return s.render(w, r, http.StatusOK, "inbox", &Page{Title: l.T("inbox.title"), Data: v, Wide: true})
+}
+
+func orAll(f string) string {
+	if f == "" {
+		return "all"
+	}
+	return f
+}
+
+func (s *Server) questionPage(w http.ResponseWriter, r *http.Request) error {
+	return s.renderQuestion(w, r, http.StatusOK, "")
+}
+
+func (s *Server) renderQuestion(w http.ResponseWriter, r *http.Request, code int, problem string) error {
+	l := s.loc(r)
+	q, err := inbox.Inbox{Pool: s.cfg.Store.Pool()}.Get(r.Context(), r.PathValue("id"))
+	if errors.Is(err, inbox.ErrNotFound) {
+		return errNotFound
+	}
+	if err != nil {
+		return err
+	}
+	actor := current(r).Account
+	v := questionView{Q: q, Today: today(), CanAnswer: q.Status != "answered",
+		CanApprove: q.Status == "drafted" && (actor.Has(accounts.RoleApprover) || actor.Has(accounts.RoleAdmin))}
+	if r.URL.Query().Get("lien-he") == "1" {
+		v.ShowContact = true
+		switch {
+		case s.cfg.Feedback == nil:
+			v.ContactError = l.T("inbox.contact.unavailable")
+		default:
+			c, err := s.cfg.Feedback.GetFeedbackContact(r.Context(), &pb.GetFeedbackContactRequest{Id: q.ID})
+			switch {
+			case status.Code(err) == codes.NotFound:
+				v.NoContact = true
+			case err != nil:
+				s.cfg.Log.Warn().Str("feedback_id", q.ID).Str("code", status.Code(err).String()).Msg("contact details not fetched")
+				v.ContactError = l.T("inbox.contact.unavailable")
+			default:
+				// Shown, never stored or logged here.
+				s.cfg.Log.Info().Str("feedback_id", q.ID).Str("by", actor.Username).Msg("contact details shown")
+				v.Contact = c
+			}
+		}
+	}
+	p := &Page{Title: l.T("inbox.question") + " " + q.ID[:min(8, len(q.ID))], Data: v, Notice: problem}
+	return s.render(w, r, code, "question", p)
+}
+
+func (s *Server) questionAction(w http.ResponseWriter, r *http.Request) error {
+	in := inbox.Inbox{Pool: s.cfg.Store.Pool()}
+	id, actor := r.PathValue("id"), current(r).Account
+	var err error
+	switch r.PathValue("action") {
+	case "nhan":
+		err = in.Assign(r.Context(), id, actor.Username)
+	case "du-thao":
+		err = in.Draft(r.Context(), id, actor.Username, r.PostFormValue("draft"))
+	case "duyet":
+		if !actor.Has(accounts.RoleApprover) && !actor.Has(accounts.RoleAdmin) {
+			return errForbidden
+		}
+		if s.cfg.Feedback == nil {
+			return s.renderQuestion(w, r, http.StatusServiceUnavailable, s.loc(r).T("inbox.hub_unavailable"))
+		}
+		err = in.Approve(r.Context(), s.cfg.Feedback, id, actor.Username)
+		if err != nil && !errors.Is(err, inbox.ErrState) && !errors.Is(err, inbox.ErrNotFound) {
+			s.cfg.Log.Warn().Err(err).Str("feedback_id", id).Msg("answer not taken by the hub")
+			return s.renderQuestion(w, r, http.StatusBadGateway, s.loc(r).T("inbox.hub_unavailable"))
+		}
+	default:
+		return errNotFound
+	}
+	switch {
+	case errors.Is(err, inbox.ErrNotFound):
+		return errNotFound
+	case errors.Is(err, inbox.ErrState):
+		return s.renderQuestion(w, r, http.StatusConflict, s.loc(r).T("inbox.state"))
+	case err != nil:
+		return err
+	}
+	return seeOther(w, r, "/hop-thu/"+id, "saved")
+}

@@ -1,0 +1,124 @@
+package backoffice
+
+import (
+	"context"
+	"net/http"
+	"net/url"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"google.golang.org/grpc"
+	"google.golang.org/grpc/codes"
+	"google.golang.org/grpc/status"
+	"google.golang.org/protobuf/types/known/timestamppb"
+
+	pb "github.com/portalhub/portalhub/proto/gen/portalhub/v1"
+	"github.com/portalhub/portalhub/tenants/internal/inbox"
+)
+
+// fakeFeedbackHub is the hub's FeedbackService as the back office sees it.
+type fakeFeedbackHub struct {
+	mu      sync.Mutex
+	down    bool
+	answers []*pb.AnswerFeedbackRequest
+}
+
+func (h *fakeFeedbackHub) AnswerFeedback(_ context.Context, in *pb.AnswerFeedbackRequest, _ ...grpc.CallOption) (*pb.AnswerFeedbackResponse, error) {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	if h.down {
+		return nil, status.Error(codes.Unavailable, "hub down")
+	}
+	h.answers = append(h.answers, in)
+	return &pb.AnswerFeedbackResponse{Changed: true}, nil
+}
+
+func (h *fakeFeedbackHub) GetFeedbackContact(_ context.Context, in *pb.GetFeedbackContactRequest, _ ...grpc.CallOption) (*pb.GetFeedbackContactResponse, error) {
+	if in.GetId() == "q-shredded" {
+		return nil, status.Error(codes.NotFound, "deleted")
+	}
+	return &pb.GetFeedbackContactResponse{Name: "Nguyễn Thị Hoa", Email: "hoa@example.vn"}, nil
+}
+
+func TestInbox(t *testing.T) {
+	hub := &fakeFeedbackHub{}
+	f := newFixture(t, func(c *Config) { c.Feedback = hub })
+	ctx := context.Background()
+	day := func(offset int) string { return time.Now().AddDate(0, 0, offset).Format(time.DateOnly) }
+	for _, q := range []struct{ id, due string }{{"q-new", day(10)}, {"q-late", day(-3)}, {"q-shredded", day(5)}} {
+		if _, err := inbox.Store(ctx, f.store.Pool(), &pb.FeedbackEvent{Id: q.id, Tenant: "so-du-lich", Topic: "procedure",
+			Question: "Xin hỏi thủ tục " + q.id, Lang: "vi", SubmittedAt: timestamppb.Now(), HasEmail: true, DueOn: q.due}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	author := f.login("tacgia")
+	res, doc := author.get("/hop-thu")
+	if res.StatusCode != http.StatusOK || doc.Find("tbody tr").Length() != 3 {
+		t.Fatalf("inbox: %d, %d rows, want the 3 questions", res.StatusCode, doc.Find("tbody tr").Length())
+	}
+	if got := text(doc, `a[href="/hop-thu?loc=overdue"]`); got != "Quá hạn (1)" {
+		t.Errorf("overdue filter %q, want one question", got)
+	}
+	_, doc = author.get("/hop-thu?loc=overdue")
+	if doc.Find("tbody tr").Length() != 1 || !strings.Contains(text(doc, "tbody tr"), "q-late") {
+		t.Errorf("overdue list: %q", text(doc, "tbody"))
+	}
+	if res, _ := author.get("/hop-thu?loc=bad"); res.StatusCode != http.StatusBadRequest {
+		t.Errorf("an unknown filter: %d, want 400", res.StatusCode)
+	}
+
+	// Contact details on demand, never on the page by default.
+	_, doc = author.get("/hop-thu/q-late")
+	if strings.Contains(doc.Text(), "hoa@example.vn") {
+		t.Error("contact details shown without being asked for")
+	}
+	_, doc = author.get("/hop-thu/q-late?lien-he=1")
+	if !strings.Contains(text(doc, "section"), "hoa@example.vn") {
+		t.Errorf("contact details not shown: %q", text(doc, "section"))
+	}
+	_, doc = author.get("/hop-thu/q-shredded?lien-he=1")
+	if !strings.Contains(doc.Text(), "đã bị xóa") {
+		t.Error("deleted contact details not said")
+	}
+
+	// Take, draft; an author may not approve; the approver approves and
+	// the answer goes to the hub.
+	if res, _ := author.postForm("/hop-thu/q-late/nhan", url.Values{}); res.StatusCode != http.StatusSeeOther {
+		t.Fatalf("take: %d", res.StatusCode)
+	}
+	const answer = "Hồ sơ gồm đơn đề nghị và bản sao giấy phép."
+	if res, _ := author.postForm("/hop-thu/q-late/du-thao", url.Values{"draft": {answer}}); res.StatusCode != http.StatusSeeOther {
+		t.Fatalf("draft: %d", res.StatusCode)
+	}
+	if res, _ := author.postForm("/hop-thu/q-late/duyet", url.Values{}); res.StatusCode != http.StatusForbidden {
+		t.Errorf("an author approves: %d, want 403", res.StatusCode)
+	}
+	approver := f.login("duyet")
+	hub.down = true
+	if res, _ := approver.postForm("/hop-thu/q-late/duyet", url.Values{}); res.StatusCode != http.StatusBadGateway {
+		t.Errorf("approve while the hub is down: %d, want 502", res.StatusCode)
+	}
+	q, _ := inbox.Inbox{Pool: f.store.Pool()}.Get(ctx, "q-late")
+	if q.Status != "drafted" || q.SendError == "" {
+		t.Errorf("after the hub refused: %s, error %q; want still drafted with the error", q.Status, q.SendError)
+	}
+	hub.down = false
+	if res, _ := approver.postForm("/hop-thu/q-late/duyet", url.Values{}); res.StatusCode != http.StatusSeeOther {
+		t.Fatalf("approve: %d", res.StatusCode)
+	}
+	if len(hub.answers) != 1 || hub.answers[0].GetAnswer() != answer || hub.answers[0].GetApprovedBy() != "duyet" || hub.answers[0].GetId() != "q-late" {
+		t.Errorf("hub received %v, want the draft approved by duyet", hub.answers)
+	}
+	_, doc = approver.get("/hop-thu?loc=answered")
+	if doc.Find("tbody tr").Length() != 1 {
+		t.Error("the answered question is not under answered")
+	}
+	if got := text(doc, `a[href="/hop-thu?loc=overdue"]`); got != "Quá hạn (0)" {
+		t.Errorf("overdue after the answer: %q", got)
+	}
+	if res, _ := approver.postForm("/hop-thu/q-late/du-thao", url.Values{"draft": {"khác"}}); res.StatusCode != http.StatusConflict {
+		t.Errorf("drafting an answered question: %d, want 409", res.StatusCode)
+	}
+}

@@ -1,0 +1,172 @@
+package inbox
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgxpool"
+	"google.golang.org/grpc"
+
+	pb "github.com/portalhub/portalhub/proto/gen/portalhub/v1"
+)
+
+// Question is a citizen's question as the back office shows it.
+type Question struct {
+	ID, AskedTenant, Topic, Question, Lang string
+	HasEmail, HasPhone                     bool
+	SubmittedAt                            time.Time
+	DueOn                                  *time.Time
+	Status                                 string // new, assigned, drafted, answered
+	Assignee, Draft, DraftedBy, ApprovedBy string
+	AnsweredAt                             *time.Time
+	SendError                              string
+}
+
+// Overdue reports whether q is unanswered past its due day (today is the
+// day in GMT+7, as a date at 00:00 UTC).
+func (q Question) Overdue(today time.Time) bool {
+	return q.Status != "answered" && q.DueOn != nil && q.DueOn.Before(today)
+}
+
+// Filters of the inbox.
+const (
+	FilterNew      = "new"
+	FilterAssigned = "assigned"
+	FilterOverdue  = "overdue"
+	FilterAnswered = "answered"
+)
+
+// ErrNotFound and ErrState are the answers' refusals.
+var (
+	ErrNotFound = errors.New("no such question")
+	ErrState    = errors.New("the question is not in a state that allows this")
+)
+
+// Inbox reads and changes the sub-portal's questions.
+type Inbox struct{ Pool *pgxpool.Pool }
+
+const questionCols = `id, asked_tenant, topic, question, lang, has_email, has_phone, submitted_at, due_on, status,
+	coalesce(assignee, ''), draft, coalesce(drafted_by, ''), coalesce(approved_by, ''), answered_at, coalesce(send_error, '')`
+
+func scanQuestion(row pgx.Row) (Question, error) {
+	var q Question
+	err := row.Scan(&q.ID, &q.AskedTenant, &q.Topic, &q.Question, &q.Lang, &q.HasEmail, &q.HasPhone, &q.SubmittedAt, &q.DueOn,
+		&q.Status, &q.Assignee, &q.Draft, &q.DraftedBy, &q.ApprovedBy, &q.AnsweredAt, &q.SendError)
+	return q, err
+}
+
+// List returns the questions of filter (all when empty), the oldest due
+// first, and how many each filter holds.
+func (in Inbox) List(ctx context.Context, filter string, today time.Time) ([]Question, map[string]int, error) {
+	rows, err := in.Pool.Query(ctx, `SELECT `+questionCols+` FROM feedback_inbox ORDER BY due_on NULLS LAST, submitted_at LIMIT 2000`)
+	if err != nil {
+		return nil, nil, err
+	}
+	defer rows.Close()
+	counts := map[string]int{}
+	var out []Question
+	for rows.Next() {
+		q, err := scanQuestion(rows)
+		if err != nil {
+			return nil, nil, err
+		}
+		in := map[string]bool{
+			FilterNew:      q.Status == "new",
+			FilterAssigned: q.Status == "assigned" || q.Status == "drafted",
+			FilterOverdue:  q.Overdue(today),
+			FilterAnswered: q.Status == "answered",
+		}
+		for f, yes := range in {
+			if yes {
+				counts[f]++
+			}
+		}
+		if filter == "" || in[filter] {
+			out = append(out, q)
+		}
+	}
+	return out, counts, rows.Err()
+}
+
+// Get returns one question.
+func (in Inbox) Get(ctx context.Context, id string) (Question, error) {
+	q, err := scanQuestion(in.Pool.QueryRow(ctx, `SELECT `+questionCols+` FROM feedback_inbox WHERE id = $1`, id))
+	if errors.Is(err, pgx.ErrNoRows) {
+		return q, ErrNotFound
+	}
+	return q, err
+}
+
+// Assign gives an unanswered question to a staff member.
+func (in Inbox) Assign(ctx context.Context, id, who string) error {
+	return in.change(ctx, `UPDATE feedback_inbox SET assignee = $2, status = CASE WHEN status = 'new' THEN 'assigned' ELSE status END
+		WHERE id = $1 AND status <> 'answered'`, id, who)
+}
+
+// Draft keeps a draft answer of an unanswered question.
+func (in Inbox) Draft(ctx context.Context, id, who, draft string) error {
+	draft = strings.TrimSpace(strings.ReplaceAll(draft, "\r\n", "\n"))
+	if draft == "" {
+		return fmt.Errorf("%w: the draft is empty", ErrState)
+	}
+	return in.change(ctx, `UPDATE feedback_inbox SET draft = $3, drafted_by = $2, status = 'drafted', assignee = coalesce(assignee, $2)
+		WHERE id = $1 AND status <> 'answered'`, id, who, draft)
+}
+
+// AnswerClient is the hub's FeedbackService as the approval needs it.
+type AnswerClient interface {
+	AnswerFeedback(ctx context.Context, in *pb.AnswerFeedbackRequest, opts ...grpc.CallOption) (*pb.AnswerFeedbackResponse, error)
+}
+
+// Approve sends the drafted answer, approved by approver, to the hub and
+// marks the question answered once the hub took it; when the hub does not,
+// the question stays drafted with the hub's error kept, to approve again.
+func (in Inbox) Approve(ctx context.Context, hub AnswerClient, id, approver string) error {
+	q, err := in.Get(ctx, id)
+	if err != nil {
+		return err
+	}
+	if q.Status != "drafted" || q.Draft == "" {
+		return fmt.Errorf("%w: only a drafted answer is approved", ErrState)
+	}
+	if _, err := hub.AnswerFeedback(ctx, &pb.AnswerFeedbackRequest{Id: id, Answer: q.Draft, ApprovedBy: approver}); err != nil {
+		_, _ = in.Pool.Exec(ctx, `UPDATE feedback_inbox SET send_error = $2 WHERE id = $1`, id, err.Error())
+		return fmt.Errorf("the hub did not take the answer: %w", err)
+	}
+	return in.change(ctx, `UPDATE feedback_inbox SET status = 'answered', approved_by = $2, answered_at = now(), send_error = NULL
+		WHERE id = $1 AND status = 'drafted'`, id, approver)
+}
+
+func (in Inbox) change(ctx context.Context, sql, id string, args ...any) error {
+	tag, err := in.Pool.Exec(ctx, sql, append([]any{id}, args...)...)
+	if err != nil {
+		return err
+	}
+	if tag.RowsAffected() == 0 {
+		if _, err := in.Get(ctx, id); err != nil {
+			return err
+		}
+		return ErrState
+	}
+	return nil
+}
+
+// Due is the due day, or the zero time when there is none.
+func (q Question) Due() time.Time {
+	if q.DueOn == nil {
+		return time.Time{}
+	}
+	return *q.DueOn
+}
+
+// Answered is when the hub took the answer, or the zero time.
+func (q Question) Answered() time.Time {
+	if q.AnsweredAt == nil {
+		return time.Time{}
+	}
+	return *q.AnsweredAt
+}
