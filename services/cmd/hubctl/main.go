@@ -48,7 +48,7 @@ Usage, over the database (DATABASE_URL; signed with $USER or --actor):
   hubctl audit head [--json]        the chain's head, SEQ:HASH, to keep off the database host
   hubctl categories list [--json]   the category codes an item's "category" takes, and their kinds
   hubctl items takedown --tenant ID --id CONTENT_ID --reason "public reason"
-  hubctl items lift --tenant ID --id CONTENT_ID
+  hubctl items lift --tenant ID --id CONTENT_ID [--reason TEXT]
   hubctl search reindex             rebuild the search index online, with a progress bar
   hubctl search bestbet add --query Q --tenant ID --id CONTENT_ID [--position N]
   hubctl search bestbet list [--query Q]
