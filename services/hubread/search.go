@@ -208,7 +208,7 @@ WITH q AS (
     SELECT CASE WHEN $1 <> '' THEN to_tsquery('portalhub', $1) END AS cm,
            CASE WHEN $2 <> '' THEN to_tsquery('portalhub', $2) END AS rm
 )
-SELECT o.owner_id, d.tenant_id, d.content_id, d.kind, d.category, d.locale, d.published_at
+SELECT o.owner_id, d.tenant_id, d.content_id, d.kind, d.category, d.locale, d.published_at, 0::bigint
 FROM (SELECT d.tenant_id, d.content_id, d.kind, d.category, d.locale, d.published_at FROM search_docs d, q
       WHERE {{match}} LIMIT $3) d
 JOIN tenant_owners o ON o.tenant_id = d.tenant_id`
@@ -235,8 +235,54 @@ func matchCondition(q *search.Query) string {
 	return "(" + strings.Join(conds, " AND ") + ")"
 }
 
-// facetSQL is facetQuery for q, with its arguments.
+// facetPhraseQuery is facetQuery for a query holding a phrase or an
+// exclusion, which GIN cannot decide: each candidate's whole vector is read
+// to check it. The candidates are the first $4 documents its loose form
+// ($5, search.Query's LooseRestMatch) finds; examined says how many there
+// were. At 200,000 items a phrase of common syllables ("cải cách hành
+// chính") had the index's candidates in most documents, each read to
+// check the phrase: 1.7 s, past the statement timeout at times (make
+// bench).
+const facetPhraseQuery = `
+WITH q AS (
+    SELECT CASE WHEN $1 <> '' THEN to_tsquery('portalhub', $1) END AS cm,
+           CASE WHEN $2 <> '' THEN to_tsquery('portalhub', $2) END AS rm,
+           CASE WHEN $5 <> '' THEN to_tsquery('portalhub', $5) END AS lm
+)
+SELECT o.owner_id, d.tenant_id, d.content_id, d.kind, d.category, d.locale, d.published_at, d.examined
+FROM (SELECT c.* FROM (SELECT c.*, count(*) OVER () AS examined FROM (
+          SELECT d.tenant_id, d.content_id, d.kind, d.category, d.locale, d.published_at, d.tsv FROM search_docs d, q
+          WHERE {{loose}} LIMIT $4) c) c, q
+      WHERE c.tsv @@ q.rm LIMIT $3) d
+JOIN tenant_owners o ON o.tenant_id = d.tenant_id`
+
+// SearchPhraseCandidates bounds the documents a query holding a phrase or
+// an exclusion reads to check it (facetPhraseQuery): its counts are then
+// of the matches among them, and the total says "at least".
+const SearchPhraseCandidates = 1000
+
+// looseCondition is matchCondition with the rest in its loose form (q.lm).
+func looseCondition(q *search.Query) string {
+	var conds []string
+	if q.CodeMatch() != "" {
+		conds = append(conds, "d.head @@ q.cm")
+	}
+	if q.LooseRestMatch() != "" {
+		conds = append(conds, "d.tsv @@ q.lm")
+	}
+	if len(conds) == 0 {
+		return "false"
+	}
+	return "(" + strings.Join(conds, " AND ") + ")"
+}
+
+// facetSQL is facetQuery for q, with its arguments; facetPhraseQuery when
+// the rest of q holds a phrase or an exclusion.
 func facetSQL(q *search.Query) (string, []any) {
+	if q.RestMatch() != q.LooseRestMatch() {
+		return strings.Replace(facetPhraseQuery, "{{loose}}", looseCondition(q), 1),
+			[]any{q.CodeMatch(), q.RestMatch(), SearchCandidates, SearchPhraseCandidates, q.LooseRestMatch()}
+	}
 	return strings.Replace(facetQuery, "{{match}}", matchCondition(q), 1),
 		[]any{q.CodeMatch(), q.RestMatch(), SearchCandidates}
 }
@@ -383,9 +429,10 @@ func facets(ctx context.Context, tx pgx.Tx, p SearchParams) (Facets, int, bool, 
 		at                                        time.Time
 	}
 	var docs []doc
+	var examined int64
 	for rows.Next() {
 		var d doc
-		if err := rows.Scan(&d.owner, &d.tenant, &d.id, &d.kind, &d.category, &d.locale, &d.at); err != nil {
+		if err := rows.Scan(&d.owner, &d.tenant, &d.id, &d.kind, &d.category, &d.locale, &d.at, &examined); err != nil {
 			rows.Close()
 			return Facets{}, 0, false, err
 		}
@@ -467,7 +514,7 @@ func facets(ctx context.Context, tx pgx.Tx, p SearchParams) (Facets, int, bool, 
 	for _, r := range DateRanges {
 		f.Dates = append(f.Dates, FacetValue{Value: r.Name, Count: len(counted[dimDate][r.Name])})
 	}
-	return f, len(total), len(docs) >= SearchCandidates, nil
+	return f, len(total), len(docs) >= SearchCandidates || examined >= SearchPhraseCandidates, nil
 }
 
 // bestBets returns the visible items the ops team chose for the query, in

@@ -246,6 +246,32 @@ func (q *Query) RestMatch() string {
 	return strings.Join(rest, " & ")
 }
 
+// LooseRestMatch is RestMatch with its phrases loosened to their words
+// anywhere and its exclusions left out: every document RestMatch matches
+// matches it, and its GIN index answers it without reading a document's
+// vector (a phrase or an exclusion is checked against the vector itself).
+// It equals RestMatch when the rest holds neither.
+func (q *Query) LooseRestMatch() string {
+	var parts []string
+	for _, g := range q.groups {
+		if len(g) == 1 && g[0].code && !g[0].anywhere {
+			continue
+		}
+		alts := make([]string, len(g))
+		for i, u := range g {
+			loose := u
+			loose.anywhere = true
+			alts[i] = renderUnit(loose)
+		}
+		if len(alts) == 1 {
+			parts = append(parts, alts[0])
+		} else {
+			parts = append(parts, "("+strings.Join(alts, " | ")+")")
+		}
+	}
+	return strings.Join(parts, " & ")
+}
+
 func (q *Query) split() (codes, rest []string) {
 	for _, g := range q.groups {
 		if len(g) == 1 && g[0].code && !g[0].anywhere {

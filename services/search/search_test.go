@@ -222,3 +222,28 @@ func TestWordFormsCache(t *testing.T) {
 		t.Errorf("after the cache emptied: %+v", got)
 	}
 }
+
+// TestLooseRestMatch: phrases loosened to their words, exclusions left
+// out, codes (matched in the head) left to CodeMatch; a query of plain
+// words is its own loose form.
+func TestLooseRestMatch(t *testing.T) {
+	syn := NewSynonyms([]Synonym{{From: "tthc", To: "thu tuc hanh chinh"}, {From: "thu tuc hanh chinh", To: "tthc"}})
+	for _, c := range []struct{ q, rest, loose string }{
+		{"du lịch", "'du' & 'lich'", "'du' & 'lich'"},
+		{`"cải cách hành chính"`, "('cai' <-> 'cach' <-> 'hanh' <-> 'chinh')", "('cai' & 'cach' & 'hanh' & 'chinh')"},
+		{"du lịch -nha trang", "'du' & 'lich' & 'trang' & !'nha'", "'du' & 'lich' & 'trang'"},
+		{"TTHC", "('tthc' | ('thu' <-> 'tuc' <-> 'hanh' <-> 'chinh'))", "('tthc' | ('thu' & 'tuc' & 'hanh' & 'chinh'))"},
+		{"15/2024/QĐ-UBND", "", ""},
+	} {
+		q, err := Parse(c.q, syn)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := q.RestMatch(); got != c.rest {
+			t.Errorf("%s: RestMatch %q, want %q", c.q, got, c.rest)
+		}
+		if got := q.LooseRestMatch(); got != c.loose {
+			t.Errorf("%s: LooseRestMatch %q, want %q", c.q, got, c.loose)
+		}
+	}
+}
