@@ -35,8 +35,7 @@ func TestClusterTopology(t *testing.T) {
 	if n, err := hubQuery(ctx, top.Replica, `SELECT pg_is_in_recovery()::int`); err != nil || n != 1 {
 		t.Errorf("replica: in recovery %d, %v; want a standby", n, err)
 	}
-	if n, err := hubQuery(ctx, top.Primary, `SELECT count(*) FROM pg_stat_replication r JOIN pg_replication_slots s ON s.active_pid = r.pid
-		WHERE r.state = 'streaming' AND s.slot_name = $1`, top.ReplicaSlot); err != nil || n != 1 {
+	if n, err := replicasStreaming(ctx); err != nil || n != 1 {
 		t.Errorf("primary: %d replicas streaming through slot %s (%v); want 1", n, top.ReplicaSlot, err)
 	}
 	if len(top.Aggregators) != 2 || len(top.Gateways) != 2 {

@@ -154,3 +154,27 @@ func opsJetStream() (jetstream.JetStream, func(), error) {
 	}
 	return js, nc.Close, nil
 }
+
+// pgxRows runs a query returning one text column on url.
+func pgxRows(ctx context.Context, url, sql string, args ...any) ([]string, error) {
+	conn, err := pgx.Connect(ctx, url)
+	if err != nil {
+		return nil, err
+	}
+	defer conn.Close(context.Background())
+	rows, _ := conn.Query(ctx, sql, args...)
+	return pgx.CollectRows(rows, pgx.RowTo[string])
+}
+
+// ioDiscard reads a response's body to its end and closes it.
+func ioDiscard(resp *http.Response) (int64, error) {
+	defer resp.Body.Close()
+	return io.Copy(io.Discard, resp.Body)
+}
+
+// replicasStreaming counts the replicas streaming from the primary through
+// the topology's slot.
+func replicasStreaming(ctx context.Context) (int64, error) {
+	return hubQuery(ctx, fed.Topology.Primary, `SELECT count(*) FROM pg_stat_replication r JOIN pg_replication_slots s ON s.active_pid = r.pid
+		WHERE r.state = 'streaming' AND s.slot_name = $1`, fed.Topology.ReplicaSlot)
+}

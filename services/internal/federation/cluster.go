@@ -334,3 +334,23 @@ func waitHealthy(ctx context.Context, url string, timeout time.Duration) error {
 		time.Sleep(200 * time.Millisecond)
 	}
 }
+
+// RestartPrimary stops the hub's PostgreSQL primary (pg_ctl stop -m fast:
+// sessions end, as in an operator's restart) and starts it again on its
+// port; it returns once the primary accepts connections. The streaming
+// replica reconnects by itself.
+func (f *Federation) RestartPrimary(ctx context.Context) error {
+	if f.cluster == nil {
+		return errors.New("no private PostgreSQL to restart")
+	}
+	port := f.cluster.Port()
+	if err := f.cluster.Stop(); err != nil {
+		return err
+	}
+	c, err := pgcluster.Start(ctx, pgcluster.Config{Dir: filepath.Join(f.opts.VarDir, "pg"), Port: port, Ephemeral: f.opts.Ephemeral, Archive: f.opts.WALArchive})
+	if err != nil {
+		return fmt.Errorf("start the PostgreSQL primary again: %w", err)
+	}
+	f.cluster = c
+	return nil
+}

@@ -1,0 +1,603 @@
+package chaos
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"math/rand/v2"
+	"net/http"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+	"sync"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/portalhub/portalhub/services/internal/federation"
+	"github.com/portalhub/portalhub/services/supervise"
+	"github.com/portalhub/portalhub/services/testenv"
+)
+
+// Bounds of issue 12 point 2, which every fault's figures are checked
+// against.
+const (
+	// NewestServedBound: every gateway serves the newest acknowledged
+	// version of every item at most this long after the fault ends.
+	NewestServedBound = 15 * time.Second
+	// PrimaryRestart5xxBound: visitors may see 5xx for at most this long
+	// around a restart of the PostgreSQL primary.
+	PrimaryRestart5xxBound = 30 * time.Second
+)
+
+// scale is how much load the run puts on the cluster: `make test` runs the
+// short form, `make chaos` (CHAOS_FULL=1) the long one.
+type scale struct {
+	Mode     string `json:"mode"`
+	Pushes   int    `json:"pushes"`   // in all, over the four sub-portals
+	Visitors int    `json:"visitors"` // concurrent readers through nginx
+	// Faults: the NATS nodes, aggregators and gateways killed; the full
+	// run kills each, the short one the stream's leader, one aggregator
+	// and one gateway.
+	AllNodes bool `json:"all_nodes"`
+}
+
+func runScale() scale {
+	if os.Getenv("CHAOS_FULL") != "" {
+		return scale{Mode: "full", Pushes: 1000, Visitors: 50, AllNodes: true}
+	}
+	return scale{Mode: "short", Pushes: 200, Visitors: 10}
+}
+
+// FaultReport is one fault's figures.
+type FaultReport struct {
+	Fault   string `json:"fault"`
+	Process string `json:"process"`
+	// Acknowledged: pushes the sub-portals acknowledged from this fault's
+	// start to the next one's. Stored: of those, held by the hub (its
+	// outbox row for that version); Announced: found in the stream;
+	// Duplicates: extra copies of either.
+	Acknowledged int `json:"acknowledged"`
+	Stored       int `json:"stored"`
+	Announced    int `json:"announced"`
+	Duplicates   int `json:"duplicates"`
+	// Visitors' requests through nginx from the fault to 15 s after its
+	// recovery: 5xx answers, failed requests, and the span from the first
+	// to the last 5xx.
+	Requests     int     `json:"requests"`
+	HTTP5xx      int     `json:"http_5xx"`
+	HTTPFailed   int     `json:"http_failed"`
+	Window5xxSec float64 `json:"window_5xx_s"`
+	Max5xx       int     `json:"max_5xx"` // the bound: 0 for a gateway or an aggregator, -1 none
+	// MaxWindow5xxSec bounds Window5xxSec (the primary's restart); 0 none.
+	MaxWindow5xxSec float64 `json:"max_window_5xx_s,omitempty"`
+	// RecoverySec: from the signal to the process serving again (restarted
+	// and healthy). NewestServedSec: from then to both gateways serving the
+	// newest acknowledged version of every item.
+	RecoverySec     float64  `json:"recovery_s"`
+	NewestServedSec float64  `json:"newest_served_s"`
+	Problems        []string `json:"problems,omitempty"`
+}
+
+// Report is what a chaos run writes (CHAOS_REPORT).
+type Report struct {
+	Scale        scale         `json:"scale"`
+	Faults       []FaultReport `json:"faults"`
+	Acknowledged int           `json:"acknowledged"`
+	Stored       int           `json:"stored"`
+	Announced    int           `json:"announced"`
+	Duplicates   int           `json:"duplicates"`
+	SequenceGaps int           `json:"sequence_gaps"`
+	StreamMsgs   int           `json:"stream_messages"`
+	OutboxStuck  int64         `json:"outbox_stuck"`
+}
+
+// ack is one acknowledged push.
+type ack struct {
+	tenant, id string
+	version    uint64
+	at         time.Time
+}
+
+// visit is one visitor request through nginx.
+type visit struct {
+	at     time.Time
+	status int // 0: the request failed
+}
+
+// load drives the pushes and the visitors.
+type load struct {
+	mu     sync.Mutex
+	acks   []ack
+	latest map[string]uint64 // tenant/id -> newest acknowledged version
+	visits []visit
+	budget chan struct{}
+}
+
+func (l *load) key(tenant, id string) string { return tenant + "/" + id }
+
+// pusher pushes, for each ticket of l.budget, a new item or (one in four)
+// a change to one of its items, retrying an unacknowledged push until the
+// sub-portal acknowledges it.
+func (l *load) pusher(ctx context.Context, tenant string, wg *sync.WaitGroup) {
+	defer wg.Done()
+	var mine []string
+	versions := map[string]int{}
+	for n := 0; ; n++ {
+		select {
+		case <-ctx.Done():
+			return
+		case _, ok := <-l.budget:
+			if !ok {
+				return
+			}
+		}
+		id := fmt.Sprintf("chaos-%s-%04d", tenant, n)
+		if n%4 == 3 && len(mine) > 0 {
+			id = mine[rand.IntN(len(mine))]
+		} else {
+			mine = append(mine, id)
+		}
+		versions[id]++
+		body := fmt.Sprintf("<p>Bản %d của %s</p>", versions[id], id)
+		for ctx.Err() == nil {
+			v, err := push(ctx, tenant, id, "Tin thử nghiệm "+id, body)
+			if err == nil {
+				l.mu.Lock()
+				l.acks = append(l.acks, ack{tenant, id, v, time.Now()})
+				if v > l.latest[l.key(tenant, id)] {
+					l.latest[l.key(tenant, id)] = v
+				}
+				l.mu.Unlock()
+				break
+			}
+			time.Sleep(200 * time.Millisecond) // the sub-portal is down: its API answers again once restarted
+		}
+	}
+}
+
+// visitor reads acknowledged items' pages and the home through nginx.
+func (l *load) visitor(ctx context.Context, wg *sync.WaitGroup) {
+	defer wg.Done()
+	client := &http.Client{Timeout: 20 * time.Second}
+	for ctx.Err() == nil {
+		path := "/vi/"
+		l.mu.Lock()
+		if n := len(l.acks); n > 0 && rand.IntN(4) > 0 {
+			a := l.acks[rand.IntN(n)]
+			path = "/vi/" + a.tenant + "/" + a.id
+		}
+		l.mu.Unlock()
+		status := 0
+		resp, err := client.Get(fed.Gateway + path)
+		if err == nil {
+			status = resp.StatusCode
+			_, err = ioDiscard(resp)
+			if err != nil {
+				status = 0 // cut off mid-answer
+			}
+		}
+		l.mu.Lock()
+		l.visits = append(l.visits, visit{time.Now(), status})
+		l.mu.Unlock()
+		time.Sleep(20 * time.Millisecond)
+	}
+}
+
+// fault is one thing done to the cluster.
+type fault struct {
+	name    string
+	process func(t *testing.T) string // the kept child's name
+	signal  syscall.Signal
+	max5xx  int // -1: reported, not bounded
+	// pause, with SIGSTOP: how long before SIGCONT.
+	pause time.Duration
+	// restart, instead of a signal, restarts what process names.
+	restart   func(context.Context) error
+	maxWindow time.Duration
+}
+
+func streamLeader(t *testing.T) string {
+	t.Helper()
+	var leader string
+	testenv.WaitFor(t, time.Minute, func() error {
+		info, err := streamInfo(t.Context())
+		if err != nil {
+			return err
+		}
+		if info.Cluster == nil || info.Cluster.Leader == "" {
+			return fmt.Errorf("the content stream has no leader")
+		}
+		leader = info.Cluster.Leader
+		return nil
+	})
+	return leader
+}
+
+func named(name string) func(*testing.T) string { return func(*testing.T) string { return name } }
+
+// TestChaos kills, one at a time, a NATS node (the content stream's leader
+// first), an aggregator, a gateway and a sub-portal with SIGKILL while the
+// four sub-portals push and visitors read pages through nginx, and checks
+// after each that the cluster recovered and after all of them that every
+// acknowledged push is stored once and announced once.
+func TestChaos(t *testing.T) {
+	sc := runScale()
+	faults := []fault{
+		{name: "SIGKILL of the content stream's leader", process: streamLeader, signal: syscall.SIGKILL, max5xx: -1},
+		{name: "SIGKILL of an aggregator", process: named("aggregator-1"), signal: syscall.SIGKILL},
+		{name: "SIGKILL of a gateway", process: named("gateway-1"), signal: syscall.SIGKILL},
+		{name: "SIGKILL of a sub-portal", process: named("subportal so-b"), signal: syscall.SIGKILL, max5xx: -1},
+		{name: "restart of the PostgreSQL primary", process: named("postgresql primary"), restart: fed.RestartPrimary, max5xx: -1,
+			maxWindow: PrimaryRestart5xxBound},
+	}
+	if sc.AllNodes {
+		faults = append(faults,
+			fault{name: "SIGKILL of a NATS follower", process: func(t *testing.T) string {
+				leader := streamLeader(t)
+				for _, n := range fed.Topology.NATS {
+					if n.Name != leader {
+						return n.Name
+					}
+				}
+				return ""
+			}, signal: syscall.SIGKILL, max5xx: -1},
+			fault{name: "SIGKILL of the other aggregator", process: named("aggregator-2"), signal: syscall.SIGKILL},
+			fault{name: "SIGKILL of the other gateway", process: named("gateway-2"), signal: syscall.SIGKILL},
+			fault{name: "SIGSTOP of the content stream's leader for 20 s", process: streamLeader, signal: syscall.SIGSTOP, max5xx: -1, pause: 20 * time.Second},
+		)
+	}
+
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	l := &load{latest: map[string]uint64{}, budget: make(chan struct{}, sc.Pushes)}
+	var pushers, visitors sync.WaitGroup
+	for _, tn := range tenants {
+		pushers.Add(1)
+		go l.pusher(ctx, tn.ID, &pushers)
+	}
+	vctx, stopVisitors := context.WithCancel(ctx)
+	for range sc.Visitors {
+		visitors.Add(1)
+		go l.visitor(vctx, &visitors)
+	}
+	perFault := sc.Pushes / (len(faults) + 1)
+	release := func(n int) {
+		for range n {
+			l.budget <- struct{}{}
+		}
+	}
+	release(perFault / 2) // a warm-up before the first fault
+
+	report := Report{Scale: sc}
+	starts := make([]time.Time, len(faults))
+	for i, f := range faults {
+		release(perFault / 2)
+		name := f.process(t)
+		fr := FaultReport{Fault: f.name, Process: name, Max5xx: f.max5xx, MaxWindow5xxSec: f.maxWindow.Seconds()}
+		if f.restart != nil {
+			starts[i] = time.Now()
+			t.Logf("%s", f.name)
+			if err := f.restart(ctx); err != nil {
+				t.Fatalf("%s: %v", f.name, err)
+			}
+			release(perFault - perFault/2)
+			recovered := waitReplicaStreaming(t)
+			fr.RecoverySec = recovered.Sub(starts[i]).Seconds()
+			fr.NewestServedSec = waitNewestServed(t, l).Seconds()
+			report.Faults = append(report.Faults, fr)
+			continue
+		}
+		k := fed.Kept(name)
+		if k == nil {
+			t.Fatalf("%s: no kept process %q", f.name, name)
+		}
+		before := k.Restarts()
+		p := k.Process()
+		starts[i] = time.Now()
+		t.Logf("%s: %s (pid %d)", f.name, name, p.Pid())
+		if err := syscall.Kill(p.Pid(), f.signal); err != nil {
+			t.Fatal(err)
+		}
+		release(perFault - perFault/2)
+		if f.signal == syscall.SIGSTOP {
+			time.Sleep(f.pause)
+			if err := syscall.Kill(p.Pid(), syscall.SIGCONT); err != nil {
+				t.Fatal(err)
+			}
+			before = -1 // not restarted: healthy again is enough
+		}
+		recovered := waitRecovered(t, k, before, name)
+		fr.RecoverySec = recovered.Sub(starts[i]).Seconds()
+		fr.NewestServedSec = waitNewestServed(t, l).Seconds()
+		if fr.NewestServedSec > NewestServedBound.Seconds() {
+			fr.Problems = append(fr.Problems, fmt.Sprintf("gateways served the newest versions %.1f s after the recovery, bound %s", fr.NewestServedSec, NewestServedBound))
+		}
+		report.Faults = append(report.Faults, fr)
+	}
+	// The last phase's pushes and a little after.
+	release(sc.Pushes - perFault/2 - len(faults)*perFault)
+	close(l.budget)
+	pushers.Wait()
+
+	// Every acknowledged push reaches the hub and the stream; the visitors
+	// read on meanwhile (the last fault's window).
+	converge(t, l)
+	stopVisitors()
+	visitors.Wait()
+	checkStored(t, l, &report, starts)
+	for i := range report.Faults {
+		fr := &report.Faults[i]
+		from := starts[i]
+		to := from.Add(time.Duration((fr.RecoverySec)*float64(time.Second)) + NewestServedBound)
+		if i+1 < len(starts) && starts[i+1].Before(to) {
+			to = starts[i+1]
+		}
+		var first, last time.Time
+		for _, v := range l.visits {
+			if v.at.Before(from) || v.at.After(to) {
+				continue
+			}
+			fr.Requests++
+			switch {
+			case v.status == 0:
+				fr.HTTPFailed++
+			case v.status >= 500:
+				fr.HTTP5xx++
+				if first.IsZero() {
+					first = v.at
+				}
+				last = v.at
+			}
+		}
+		if !first.IsZero() {
+			fr.Window5xxSec = last.Sub(first).Seconds()
+		}
+		if fr.MaxWindow5xxSec > 0 && fr.Window5xxSec > fr.MaxWindow5xxSec {
+			fr.Problems = append(fr.Problems, fmt.Sprintf("visitors saw 5xx for %.1f s, bound %.0f s", fr.Window5xxSec, fr.MaxWindow5xxSec))
+		}
+		if fr.Max5xx >= 0 && fr.HTTP5xx+fr.HTTPFailed > fr.Max5xx {
+			fr.Problems = append(fr.Problems, fmt.Sprintf("%d visitor requests answered 5xx and %d failed through nginx, bound %d", fr.HTTP5xx, fr.HTTPFailed, fr.Max5xx))
+		}
+	}
+	writeReport(t, report)
+	for _, fr := range report.Faults {
+		for _, p := range fr.Problems {
+			t.Errorf("%s (%s): %s", fr.Fault, fr.Process, p)
+		}
+	}
+	if report.Stored != report.Acknowledged || report.Announced != report.Acknowledged || report.Duplicates != 0 || report.SequenceGaps != 0 || report.OutboxStuck != 0 {
+		t.Errorf("acknowledged %d, stored %d, announced %d, duplicates %d, sequence gaps %d, outbox rows stuck %d; want all stored and announced once, no gaps, none stuck",
+			report.Acknowledged, report.Stored, report.Announced, report.Duplicates, report.SequenceGaps, report.OutboxStuck)
+	}
+}
+
+// waitRecovered waits until the kept process was restarted (restarts above
+// before; -1 for a paused one) and is healthy again, and returns when.
+func waitRecovered(t *testing.T, k *supervise.Kept, before int, name string) time.Time {
+	t.Helper()
+	client := &http.Client{Timeout: 2 * time.Second}
+	testenv.WaitFor(t, 2*time.Minute, func() error {
+		if before >= 0 && k.Restarts() <= before {
+			return fmt.Errorf("%s not restarted yet", name)
+		}
+		url := healthURL(name, k.Process())
+		resp, err := client.Get(url)
+		if err != nil {
+			return err
+		}
+		resp.Body.Close()
+		if resp.StatusCode != http.StatusOK {
+			return fmt.Errorf("%s: %s", url, resp.Status)
+		}
+		if strings.HasPrefix(name, "nats-") {
+			info, err := streamInfo(t.Context())
+			if err != nil {
+				return err
+			}
+			if info.Cluster == nil || info.Cluster.Leader == "" {
+				return fmt.Errorf("the content stream has no leader")
+			}
+			for _, r := range info.Cluster.Replicas {
+				if !r.Current {
+					return fmt.Errorf("replica %s of the content stream is not current", r.Name)
+				}
+			}
+		}
+		return nil
+	})
+	return time.Now()
+}
+
+// waitReplicaStreaming waits until the primary accepts connections and the
+// replica streams from it again, and returns when.
+func waitReplicaStreaming(t *testing.T) time.Time {
+	t.Helper()
+	testenv.WaitFor(t, 2*time.Minute, func() error {
+		n, err := replicasStreaming(t.Context())
+		if err != nil || n != 1 {
+			return fmt.Errorf("replica not streaming from the restarted primary (%d, %v)", n, err)
+		}
+		return nil
+	})
+	return time.Now()
+}
+
+// healthURL is where the kept process says it is healthy.
+func healthURL(name string, p *supervise.Process) string {
+	switch {
+	case strings.HasPrefix(name, "nats-"):
+		return "http://" + p.Addrs["http"] + "/healthz"
+	case strings.HasPrefix(name, "aggregator"):
+		return "http://" + p.Addrs["http"] + "/readyz"
+	default: // gateway, subportal
+		return "http://" + p.Addrs["http"] + "/readyz"
+	}
+}
+
+// waitNewestServed waits until both gateways serve, for every item
+// acknowledged by now, its newest acknowledged version, and returns how
+// long that took.
+func waitNewestServed(t *testing.T, l *load) time.Duration {
+	t.Helper()
+	start := time.Now()
+	l.mu.Lock()
+	want := make(map[string]uint64, len(l.latest))
+	for k, v := range l.latest {
+		want[k] = v
+	}
+	l.mu.Unlock()
+	client := &http.Client{Timeout: 5 * time.Second}
+	for _, g := range fed.Topology.Gateways {
+		behind := want
+		testenv.WaitFor(t, 3*time.Minute, func() error {
+			next := map[string]uint64{}
+			var sample []string
+			for k, v := range behind {
+				tenant, id, _ := strings.Cut(k, "/")
+				code, got, err := servedVersion(client, "http://"+g.Addr, tenant, id)
+				if err != nil || code != http.StatusOK || got < v {
+					next[k] = v
+					if len(sample) < 3 {
+						hub, _ := hubQuery(t.Context(), fed.Topology.Primary, `SELECT version FROM items WHERE tenant_id = $1 AND content_id = $2`, tenant, id)
+						replica, _ := hubQuery(t.Context(), fed.Topology.Replica, `SELECT version FROM items WHERE tenant_id = $1 AND content_id = $2`, tenant, id)
+						sample = append(sample, fmt.Sprintf("%s: served %d version %d (%v), acknowledged %d, primary %d, replica %d", k, code, got, err, v, hub, replica))
+					}
+				}
+			}
+			behind = next
+			if len(behind) > 0 {
+				return fmt.Errorf("%s: %d items not yet at their newest acknowledged version, e.g. %s", g.Name, len(behind), strings.Join(sample, "; "))
+			}
+			return nil
+		})
+	}
+	return time.Since(start)
+}
+
+// converge waits until the hub holds every acknowledged version and has
+// published everything, and the sub-portals have delivered everything.
+func converge(t *testing.T, l *load) {
+	t.Helper()
+	ctx := t.Context()
+	testenv.WaitFor(t, 3*time.Minute, func() error {
+		for k, v := range l.latest {
+			tenant, id, _ := strings.Cut(k, "/")
+			n, err := hubQuery(ctx, fed.Topology.Primary, `SELECT version FROM items WHERE tenant_id = $1 AND content_id = $2`, tenant, id)
+			if err != nil || uint64(n) < v {
+				return fmt.Errorf("hub holds %s at version %d (%v), want %d", k, n, err, v)
+			}
+		}
+		n, err := hubQuery(ctx, fed.Topology.Primary, `SELECT count(*) FROM outbox WHERE published_at IS NULL`)
+		if err != nil || n > 0 {
+			return fmt.Errorf("%d hub outbox rows unpublished (%v)", n, err)
+		}
+		return nil
+	})
+}
+
+// checkStored counts, for every acknowledged push, its outbox row at the
+// hub and its message in the stream, per fault, and the stream's sequence
+// gaps and the outbox rows left pending anywhere.
+func checkStored(t *testing.T, l *load, r *Report, starts []time.Time) {
+	t.Helper()
+	ctx := t.Context()
+	msgs, err := contentStream(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	r.StreamMsgs = len(msgs)
+	announced := map[string]int{} // tenant/id/version -> messages
+	for i, m := range msgs {
+		if i > 0 && m.Seq != msgs[i-1].Seq+1 {
+			r.SequenceGaps++
+		}
+		parts := strings.Split(m.MsgID, "/")
+		if len(parts) >= 3 {
+			announced[strings.Join(parts[:3], "/")]++
+		}
+	}
+	stored := map[string]int{}
+	rows, err := pgxRows(ctx, fed.Topology.Primary, `SELECT msg_id FROM outbox WHERE msg_id LIKE '%/chaos-%'`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, id := range rows {
+		parts := strings.Split(id, "/")
+		if len(parts) >= 3 {
+			stored[strings.Join(parts[:3], "/")]++
+		}
+	}
+	seen := map[string]bool{}
+	for _, a := range l.acks {
+		key := fmt.Sprintf("%s/%s/%d", a.tenant, a.id, a.version)
+		if seen[key] { // the same version acknowledged twice (a retried push answered unchanged)
+			continue
+		}
+		seen[key] = true
+		phase := sort.Search(len(starts), func(i int) bool { return starts[i].After(a.at) }) - 1
+		var fr *FaultReport
+		if phase >= 0 {
+			fr = &r.Faults[phase]
+		} else {
+			fr = &FaultReport{} // the warm-up: counted in the totals only
+		}
+		fr.Acknowledged++
+		r.Acknowledged++
+		if n := stored[key]; n > 0 {
+			fr.Stored++
+			r.Stored++
+			fr.Duplicates += n - 1
+			r.Duplicates += n - 1
+		}
+		if n := announced[key]; n > 0 {
+			fr.Announced++
+			r.Announced++
+			fr.Duplicates += n - 1
+			r.Duplicates += n - 1
+		}
+	}
+	for i := range r.Faults {
+		fr := &r.Faults[i]
+		if fr.Stored != fr.Acknowledged || fr.Announced != fr.Acknowledged || fr.Duplicates != 0 {
+			fr.Problems = append(fr.Problems, fmt.Sprintf("acknowledged %d, stored %d, announced %d, duplicates %d", fr.Acknowledged, fr.Stored, fr.Announced, fr.Duplicates))
+		}
+	}
+	n, err := hubQuery(ctx, fed.Topology.Primary, `SELECT count(*) FROM outbox WHERE published_at IS NULL`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	r.OutboxStuck = n
+	for _, tn := range tenants {
+		db, err := federation.EnsureDatabase(ctx, fed.BaseURL, "portalhub_"+strings.ReplaceAll(tn.ID, "-", "_"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		testenv.WaitFor(t, time.Minute, func() error {
+			n, err := hubQuery(ctx, db, `SELECT count(*) FROM outbox WHERE status = 'pending'`)
+			if err != nil || n > 0 {
+				return fmt.Errorf("%s: %d outbox rows pending (%v)", tn.ID, n, err)
+			}
+			return nil
+		})
+	}
+}
+
+// writeReport writes the report as JSON to CHAOS_REPORT (default: the
+// test's temporary folder) and logs it.
+func writeReport(t *testing.T, r Report) {
+	t.Helper()
+	b, err := json.MarshalIndent(r, "", "  ")
+	if err != nil {
+		t.Fatal(err)
+	}
+	path := os.Getenv("CHAOS_REPORT")
+	if path == "" {
+		path = filepath.Join(t.TempDir(), "chaos-report.json")
+	}
+	if err := os.WriteFile(path, append(b, '\n'), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	t.Logf("chaos report %s:\n%s", path, b)
+}
