@@ -3,7 +3,7 @@
 # PostgreSQL's server binaries and unaccent (Debian), Chromium for the
 # real-browser tests and a Java runtime for the HTML checker (Debian), and
 # the browser tests' npm packages; promtool (Debian's prometheus) for the
-# alert rules.
+# alert rules; pdftotext (poppler-utils) for the search index.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -18,6 +18,9 @@ command -v promtool >/dev/null 2>&1 || missing+=(prometheus)
 # (deploy/nginx).
 command -v nginx >/dev/null 2>&1 || [ -x /usr/sbin/nginx ] || missing+=(nginx)
 [ -e /usr/lib/nginx/modules/ngx_stream_module.so ] || missing+=(libnginx-mod-stream)
+# pdftotext, which the hub runs to index the text of PDF attachments
+# (services/search/extract.go) and its tests exercise.
+command -v pdftotext >/dev/null 2>&1 || missing+=(poppler-utils)
 if [ "${PORTALHUB_SKIP_BROWSER:-}" = "" ]; then
   command -v chromium >/dev/null 2>&1 || missing+=(chromium)
   command -v node >/dev/null 2>&1 || missing+=(nodejs npm)
