@@ -2,11 +2,14 @@ package e2e
 
 import (
 	"context"
+	"fmt"
 	"net/http"
 	"testing"
+	"time"
 
 	pb "github.com/portalhub/portalhub/proto/gen/portalhub/v1"
 	"github.com/portalhub/portalhub/services/internal/hubstore"
+	"github.com/portalhub/portalhub/services/testenv"
 )
 
 // TestHubTakedown: the hub takes an item down on its own authority; the
@@ -27,6 +30,28 @@ func TestHubTakedown(t *testing.T) {
 		t.Fatal(err)
 	}
 	waitPage(t, "/vi/phuong-b/tin-bi-go", http.StatusUnavailableForLegalReasons, contains("Thông tin chưa được kiểm chứng"))
+
+	// The owning sub-portal is told, across processes: the notice reaches
+	// its inbox consumer and its back office and API show the reason
+	// (issue 10 point 5).
+	hubTakedown := func() (bool, string) {
+		var it struct {
+			HubTakedown *struct {
+				TakenDown bool
+				Reason    string
+			} `json:"hub_takedown"`
+		}
+		if code := subportalCall(t, "phuong-b", "GET", "/api/items/tin-bi-go", nil, &it); code != 200 || it.HubTakedown == nil {
+			return false, ""
+		}
+		return it.HubTakedown.TakenDown, it.HubTakedown.Reason
+	}
+	testenv.WaitFor(t, 30*time.Second, func() error {
+		if down, reason := hubTakedown(); !down || reason != "Thông tin chưa được kiểm chứng" {
+			return fmt.Errorf("the sub-portal knows: taken down %v, reason %q", down, reason)
+		}
+		return nil
+	})
 
 	client, cctx := ingestClient(t, fed.SubPortals["phuong-b"].HubToken)
 	found := false
@@ -52,4 +77,10 @@ func TestHubTakedown(t *testing.T) {
 		t.Fatal(err)
 	}
 	waitPage(t, "/vi/phuong-b/tin-bi-go", 200, contains("Tin bị gỡ"))
+	testenv.WaitFor(t, 30*time.Second, func() error {
+		if down, _ := hubTakedown(); down {
+			return fmt.Errorf("the sub-portal still sees the takedown after the lift")
+		}
+		return nil
+	})
 }

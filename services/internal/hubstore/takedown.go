@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/jackc/pgx/v5"
+	"google.golang.org/protobuf/proto"
 	"google.golang.org/protobuf/types/known/timestamppb"
 
 	pb "github.com/portalhub/portalhub/proto/gen/portalhub/v1"
@@ -65,6 +66,20 @@ func (s *Store) setTakedown(ctx context.Context, actor, tenant, contentID string
 			Kind: contentrules.KindOfWord(kind), Category: category, OccurredAt: timestamppb.Now(),
 		}
 		if err := writeEvent(ctx, tx, ev); err != nil {
+			return err
+		}
+		// The owning sub-portal is told, on its own inbox (issue 10 point 5).
+		notice := &pb.TakedownNotice{EventId: "takedown-notice/" + msgID, Tenant: tenant, ContentId: contentID,
+			Version: uint64(version), TakenDown: reason != nil, OccurredAt: ev.OccurredAt}
+		if reason != nil {
+			notice.Reason = *reason
+		}
+		payload, err := proto.Marshal(notice)
+		if err != nil {
+			return err
+		}
+		if _, err := tx.Exec(ctx, `INSERT INTO outbox (subject, msg_id, payload) VALUES ($1, $2, $3)`,
+			events.InboxSubject(tenant, "takedown", contentID), notice.EventId, payload); err != nil {
 			return err
 		}
 		if reason != nil {

@@ -532,6 +532,9 @@ type itemView struct {
 	Push      *store.OutboxRow `json:"push,omitempty"`
 	Item      json.RawMessage  `json:"item,omitempty"`
 	Versions  []store.Version  `json:"versions,omitempty"`
+	// HubTakedown is the hub's takedown of the item (Art. 7.5), when it
+	// took it down or lifted a takedown.
+	HubTakedown *store.HubTakedown `json:"hub_takedown,omitempty"`
 }
 
 func view(it store.Item) itemView {
@@ -564,6 +567,9 @@ func (s *Server) getItem(w http.ResponseWriter, r *http.Request) error {
 	v := view(it)
 	v.Item, _ = protojson.Marshal(it.Doc)
 	if v.Versions, err = s.store.Versions(r.Context(), it.ContentID); err != nil {
+		return err
+	}
+	if v.HubTakedown, err = s.store.HubTakedownOf(r.Context(), it.ContentID); err != nil {
 		return err
 	}
 	writeJSON(w, http.StatusOK, v)

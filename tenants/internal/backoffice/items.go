@@ -104,6 +104,9 @@ type itemView struct {
 	CanUnpub  bool
 	Unpublish *unpublishForm
 	Tenant    string
+	// HubTakedown is the hub's takedown of the item (Art. 7.5), nil when
+	// there was none.
+	HubTakedown *store.HubTakedown
 }
 
 func (s *Server) itemPage(w http.ResponseWriter, r *http.Request) error {
@@ -131,6 +134,9 @@ func (s *Server) renderItem(w http.ResponseWriter, r *http.Request, status int, 
 		return err
 	}
 	if v.Revisions, err = s.cfg.Editorial.Revisions(ctx, id); err != nil {
+		return err
+	}
+	if v.HubTakedown, err = s.cfg.Store.HubTakedownOf(ctx, id); err != nil {
 		return err
 	}
 	if v.Approved == nil && len(v.Revisions) == 0 {
@@ -174,6 +180,9 @@ func (s *Server) dashboard(w http.ResponseWriter, r *http.Request) error {
 		}
 		v["D"] = d
 		v["NotDelivered"] = nd
+		if v["HubTakedowns"], err = s.cfg.Store.HubTakedowns(r.Context(), 20); err != nil {
+			return err
+		}
 		v["CanWrite"] = true
 	case errs.KindOf(err) == errs.PermissionDenied:
 		// Administrators without a content role see their links only.

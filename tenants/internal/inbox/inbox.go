@@ -12,6 +12,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/jackc/pgx/v5/pgxpool"
@@ -92,19 +93,38 @@ func (c *Consumer) Run(ctx context.Context) error {
 	return nil
 }
 
-// handle applies one message and acknowledges it once it is stored.
+// handle applies one message and acknowledges it once it is stored. The
+// subject's fourth word says what it is: hub.<tenant>.inbox.<kind>.<id>.
 func (c *Consumer) handle(ctx context.Context, m jetstream.Msg) {
-	var ev pb.FeedbackEvent
-	if err := proto.Unmarshal(m.Data(), &ev); err != nil || ev.GetId() == "" || ev.GetTenant() != c.cfg.Tenant {
-		// Not ours or not readable: it will never be, so it is not retried.
-		c.cfg.Log.Error().Err(err).Str("subject", m.Subject()).Msg("inbox: message refused")
-		c.applied.WithLabelValues("refused").Inc()
-		_ = m.Term()
-		return
+	kind := ""
+	if parts := strings.Split(m.Subject(), "."); len(parts) >= 5 {
+		kind = parts[3]
 	}
-	stored, err := Store(ctx, c.cfg.Pool, &ev)
+	var (
+		id, label string
+		stored    bool
+		err       error
+	)
+	switch kind {
+	case "takedown":
+		var n pb.TakedownNotice
+		if uerr := proto.Unmarshal(m.Data(), &n); uerr != nil || n.GetContentId() == "" || n.GetTenant() != c.cfg.Tenant {
+			c.refuse(m, uerr)
+			return
+		}
+		id, label = n.GetContentId(), "content_id"
+		stored, err = StoreTakedown(ctx, c.cfg.Pool, &n)
+	default:
+		var ev pb.FeedbackEvent
+		if uerr := proto.Unmarshal(m.Data(), &ev); uerr != nil || ev.GetId() == "" || ev.GetTenant() != c.cfg.Tenant {
+			c.refuse(m, uerr)
+			return
+		}
+		id, label, kind = ev.GetId(), "feedback_id", "feedback"
+		stored, err = Store(ctx, c.cfg.Pool, &ev)
+	}
 	if err != nil {
-		c.cfg.Log.Warn().Err(err).Str("feedback_id", ev.GetId()).Msg("inbox: not stored; delivered again later")
+		c.cfg.Log.Warn().Err(err).Str(label, id).Msg("inbox: not stored; delivered again later")
 		c.applied.WithLabelValues("retried").Inc()
 		_ = m.NakWithDelay(5 * time.Second)
 		return
@@ -115,10 +135,18 @@ func (c *Consumer) handle(ctx context.Context, m jetstream.Msg) {
 	}
 	if err := m.DoubleAck(ctx); err != nil && !errors.Is(err, context.Canceled) {
 		// Stored already: a redelivery is a duplicate, nothing more.
-		c.cfg.Log.Warn().Err(err).Str("feedback_id", ev.GetId()).Msg("inbox: acknowledgement lost")
+		c.cfg.Log.Warn().Err(err).Str(label, id).Msg("inbox: acknowledgement lost")
 	}
 	c.applied.WithLabelValues(outcome).Inc()
-	c.cfg.Log.Info().Str("feedback_id", ev.GetId()).Str("outcome", outcome).Msg("inbox: feedback received")
+	c.cfg.Log.Info().Str(label, id).Str("kind", kind).Str("outcome", outcome).Msg("inbox: message from the hub")
+}
+
+// refuse terminates a message that is not ours or not readable: it will
+// never be, so it is not retried.
+func (c *Consumer) refuse(m jetstream.Msg, err error) {
+	c.cfg.Log.Error().Err(err).Str("subject", m.Subject()).Msg("inbox: message refused")
+	c.applied.WithLabelValues("refused").Inc()
+	_ = m.Term()
 }
 
 // Store inserts the question of ev unless it is there, and reports whether

@@ -35,6 +35,8 @@ func TestDatabaseDownIsUnavailable(t *testing.T) {
 		"ApproveIfChanged": func() error { _, _, err := s.ApproveIfChanged(ctx, storetest.Article("tin", "Tin")); return err },
 		"Unpublish":        func() error { _, err := s.Unpublish(ctx, withdraw); return err },
 		"CheckApproval":    func() error { _, err := s.CheckApproval(ctx, storetest.Article("tin", "Tin")); return err },
+		"HubTakedownOf":    func() error { _, err := s.HubTakedownOf(ctx, "tin"); return err },
+		"HubTakedowns":     func() error { _, err := s.HubTakedowns(ctx, 10); return err },
 		"DueVersion":       func() error { _, _, err := s.DueVersion(ctx, "tin"); return err },
 		"Get":              func() error { _, err := s.Get(ctx, "tin"); return err },
 		"List":             func() error { _, err := s.List(ctx, 10); return err },

@@ -202,6 +202,106 @@ func (x *ContentEvent) GetOccurredAt() *timestamppb.Timestamp {
 	return nil
 }
 
+// TakedownNotice tells the owning tenant that the hub took one of its items
+// down on its own authority (Article 7.5), or lifted such a takedown. It is
+// published on the tenant's inbox, hub.<tenant>.inbox.takedown.<content_id>,
+// with the Nats-Msg-Id event_id, in the transaction of the takedown, so the
+// sub-portal's back office shows the hub's reason on the item.
+type TakedownNotice struct {
+	state     protoimpl.MessageState `protogen:"open.v1"`
+	EventId   string                 `protobuf:"bytes,1,opt,name=event_id,json=eventId,proto3" json:"event_id,omitempty"`
+	Tenant    string                 `protobuf:"bytes,2,opt,name=tenant,proto3" json:"tenant,omitempty"`
+	ContentId string                 `protobuf:"bytes,3,opt,name=content_id,json=contentId,proto3" json:"content_id,omitempty"`
+	// version is the item's version at the hub when it was taken down.
+	Version uint64 `protobuf:"varint,4,opt,name=version,proto3" json:"version,omitempty"`
+	// taken_down is true for a takedown, false when it is lifted.
+	TakenDown bool `protobuf:"varint,5,opt,name=taken_down,json=takenDown,proto3" json:"taken_down,omitempty"`
+	// reason is the public reason of a takedown (empty when lifted).
+	Reason        string                 `protobuf:"bytes,6,opt,name=reason,proto3" json:"reason,omitempty"`
+	OccurredAt    *timestamppb.Timestamp `protobuf:"bytes,7,opt,name=occurred_at,json=occurredAt,proto3" json:"occurred_at,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *TakedownNotice) Reset() {
+	*x = TakedownNotice{}
+	mi := &file_portalhub_v1_events_proto_msgTypes[1]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *TakedownNotice) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*TakedownNotice) ProtoMessage() {}
+
+func (x *TakedownNotice) ProtoReflect() protoreflect.Message {
+	mi := &file_portalhub_v1_events_proto_msgTypes[1]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use TakedownNotice.ProtoReflect.Descriptor instead.
+func (*TakedownNotice) Descriptor() ([]byte, []int) {
+	return file_portalhub_v1_events_proto_rawDescGZIP(), []int{1}
+}
+
+func (x *TakedownNotice) GetEventId() string {
+	if x != nil {
+		return x.EventId
+	}
+	return ""
+}
+
+func (x *TakedownNotice) GetTenant() string {
+	if x != nil {
+		return x.Tenant
+	}
+	return ""
+}
+
+func (x *TakedownNotice) GetContentId() string {
+	if x != nil {
+		return x.ContentId
+	}
+	return ""
+}
+
+func (x *TakedownNotice) GetVersion() uint64 {
+	if x != nil {
+		return x.Version
+	}
+	return 0
+}
+
+func (x *TakedownNotice) GetTakenDown() bool {
+	if x != nil {
+		return x.TakenDown
+	}
+	return false
+}
+
+func (x *TakedownNotice) GetReason() string {
+	if x != nil {
+		return x.Reason
+	}
+	return ""
+}
+
+func (x *TakedownNotice) GetOccurredAt() *timestamppb.Timestamp {
+	if x != nil {
+		return x.OccurredAt
+	}
+	return nil
+}
+
 var File_portalhub_v1_events_proto protoreflect.FileDescriptor
 
 const file_portalhub_v1_events_proto_rawDesc = "" +
@@ -224,7 +324,18 @@ const file_portalhub_v1_events_proto_rawDesc = "" +
 	"\n" +
 	"SlugsEntry\x12\x10\n" +
 	"\x03key\x18\x01 \x01(\tR\x03key\x12\x14\n" +
-	"\x05value\x18\x02 \x01(\tR\x05value:\x028\x01*\xc2\x01\n" +
+	"\x05value\x18\x02 \x01(\tR\x05value:\x028\x01\"\xf0\x01\n" +
+	"\x0eTakedownNotice\x12\x19\n" +
+	"\bevent_id\x18\x01 \x01(\tR\aeventId\x12\x16\n" +
+	"\x06tenant\x18\x02 \x01(\tR\x06tenant\x12\x1d\n" +
+	"\n" +
+	"content_id\x18\x03 \x01(\tR\tcontentId\x12\x18\n" +
+	"\aversion\x18\x04 \x01(\x04R\aversion\x12\x1d\n" +
+	"\n" +
+	"taken_down\x18\x05 \x01(\bR\ttakenDown\x12\x16\n" +
+	"\x06reason\x18\x06 \x01(\tR\x06reason\x12;\n" +
+	"\voccurred_at\x18\a \x01(\v2\x1a.google.protobuf.TimestampR\n" +
+	"occurredAt*\xc2\x01\n" +
 	"\rContentChange\x12\x1e\n" +
 	"\x1aCONTENT_CHANGE_UNSPECIFIED\x10\x00\x12\x1c\n" +
 	"\x18CONTENT_CHANGE_PUBLISHED\x10\x01\x12\x1c\n" +
@@ -246,24 +357,26 @@ func file_portalhub_v1_events_proto_rawDescGZIP() []byte {
 }
 
 var file_portalhub_v1_events_proto_enumTypes = make([]protoimpl.EnumInfo, 1)
-var file_portalhub_v1_events_proto_msgTypes = make([]protoimpl.MessageInfo, 2)
+var file_portalhub_v1_events_proto_msgTypes = make([]protoimpl.MessageInfo, 3)
 var file_portalhub_v1_events_proto_goTypes = []any{
 	(ContentChange)(0),            // 0: portalhub.v1.ContentChange
 	(*ContentEvent)(nil),          // 1: portalhub.v1.ContentEvent
-	nil,                           // 2: portalhub.v1.ContentEvent.SlugsEntry
-	(ContentKind)(0),              // 3: portalhub.v1.ContentKind
-	(*timestamppb.Timestamp)(nil), // 4: google.protobuf.Timestamp
+	(*TakedownNotice)(nil),        // 2: portalhub.v1.TakedownNotice
+	nil,                           // 3: portalhub.v1.ContentEvent.SlugsEntry
+	(ContentKind)(0),              // 4: portalhub.v1.ContentKind
+	(*timestamppb.Timestamp)(nil), // 5: google.protobuf.Timestamp
 }
 var file_portalhub_v1_events_proto_depIdxs = []int32{
 	0, // 0: portalhub.v1.ContentEvent.change:type_name -> portalhub.v1.ContentChange
-	3, // 1: portalhub.v1.ContentEvent.kind:type_name -> portalhub.v1.ContentKind
-	2, // 2: portalhub.v1.ContentEvent.slugs:type_name -> portalhub.v1.ContentEvent.SlugsEntry
-	4, // 3: portalhub.v1.ContentEvent.occurred_at:type_name -> google.protobuf.Timestamp
-	4, // [4:4] is the sub-list for method output_type
-	4, // [4:4] is the sub-list for method input_type
-	4, // [4:4] is the sub-list for extension type_name
-	4, // [4:4] is the sub-list for extension extendee
-	0, // [0:4] is the sub-list for field type_name
+	4, // 1: portalhub.v1.ContentEvent.kind:type_name -> portalhub.v1.ContentKind
+	3, // 2: portalhub.v1.ContentEvent.slugs:type_name -> portalhub.v1.ContentEvent.SlugsEntry
+	5, // 3: portalhub.v1.ContentEvent.occurred_at:type_name -> google.protobuf.Timestamp
+	5, // 4: portalhub.v1.TakedownNotice.occurred_at:type_name -> google.protobuf.Timestamp
+	5, // [5:5] is the sub-list for method output_type
+	5, // [5:5] is the sub-list for method input_type
+	5, // [5:5] is the sub-list for extension type_name
+	5, // [5:5] is the sub-list for extension extendee
+	0, // [0:5] is the sub-list for field type_name
 }
 
 func init() { file_portalhub_v1_events_proto_init() }
@@ -278,7 +391,7 @@ func file_portalhub_v1_events_proto_init() {
 			GoPackagePath: reflect.TypeOf(x{}).PkgPath(),
 			RawDescriptor: unsafe.Slice(unsafe.StringData(file_portalhub_v1_events_proto_rawDesc), len(file_portalhub_v1_events_proto_rawDesc)),
 			NumEnums:      1,
-			NumMessages:   2,
+			NumMessages:   3,
 			NumExtensions: 0,
 			NumServices:   0,
 		},
