@@ -4,6 +4,8 @@ import (
 	"context"
 	"flag"
 	"fmt"
+
+	pb "github.com/portalhub/portalhub/proto/gen/portalhub/v1"
 )
 
 // itemFlags declares the flags naming an item.
@@ -15,7 +17,7 @@ func takeDown(fs *flag.FlagSet) action {
 	tenant, id := itemFlags(fs)
 	reason := fs.String("reason", "", "public reason, shown on the page (required)")
 	return func(ctx context.Context, s *session) error {
-		if err := s.store.TakeDown(ctx, s.actor, *tenant, *id, *reason); err != nil {
+		if _, err := s.ops.TakeDownItem(ctx, &pb.TakeDownItemRequest{TenantId: *tenant, ContentId: *id, Reason: *reason}); err != nil {
 			return err
 		}
 		fmt.Fprintf(s.stdout, "Đã gỡ %s/%s khỏi cổng / %s/%s taken down\n", *tenant, *id, *tenant, *id)
@@ -27,7 +29,7 @@ func liftTakedown(fs *flag.FlagSet) action {
 	tenant, id := itemFlags(fs)
 	why := fs.String("reason", "", "why the takedown is lifted, kept in the audit log")
 	return func(ctx context.Context, s *session) error {
-		if err := s.store.LiftTakedown(ctx, s.actor, *tenant, *id, *why); err != nil {
+		if _, err := s.ops.LiftTakedown(ctx, &pb.LiftTakedownRequest{TenantId: *tenant, ContentId: *id, Reason: *why}); err != nil {
 			return err
 		}
 		fmt.Fprintf(s.stdout, "Đã hiển thị lại %s/%s / takedown of %s/%s lifted\n", *tenant, *id, *tenant, *id)

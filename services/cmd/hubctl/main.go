@@ -3,8 +3,8 @@
 // aggregator's admin API (OpsService, AGGREGATOR_OPS_ADDR) as the ops account
 // that logged in with `hubctl login`, which records them under its name;
 // the commands about the database itself (migrate, ops-accounts add, audit
-// head, search, takedowns, personal-data keys) use DATABASE_URL and sign
-// with $USER or --actor.
+// head, categories, search, personal-data keys) use DATABASE_URL and sign
+// with $USER or --actor; takedowns go through the API too.
 //
 //	hubctl ops-accounts add --login nguyen.van.a --role administrator < password
 //	hubctl login --login nguyen.van.a [--addr HOST:PORT] [--ca FILE]
@@ -47,8 +47,6 @@ Usage, over the database (DATABASE_URL; signed with $USER or --actor):
                                     from standard input (typed twice, hidden, on a terminal)
   hubctl audit head [--json]        the chain's head, SEQ:HASH, to keep off the database host
   hubctl categories list [--json]   the category codes an item's "category" takes, and their kinds
-  hubctl items takedown --tenant ID --id CONTENT_ID --reason "public reason"
-  hubctl items lift --tenant ID --id CONTENT_ID [--reason TEXT]
   hubctl search reindex             rebuild the search index online, with a progress bar
   hubctl search bestbet add --query Q --tenant ID --id CONTENT_ID [--position N]
   hubctl search bestbet list [--query Q]
@@ -88,6 +86,8 @@ Usage, over the admin API (the aggregator's OpsService, as the ops account logge
   hubctl credentials rotate --id N [--overlap 24h] [--label LABEL] [--out FILE]
                                     a new credential; the old one keeps working for the overlap (0 to 720h)
   hubctl credentials revoke --id N
+  hubctl items takedown --tenant ID --id CONTENT_ID --reason "public reason"   (operator; Article 7.5)
+  hubctl items lift --tenant ID --id CONTENT_ID [--reason "why"]
   hubctl compliance report [--week 2026-W48 | --from YYYY-MM-DD --to YYYY-MM-DD] [--tenant ID] [--json|--csv]
                                     each tenant's Article 11 status per ISO week (GMT+7): ok, behind, not_yet_due
   hubctl audit verify [--head SEQ:HASH] [--json]
@@ -170,8 +170,8 @@ var commands = map[string]command{
 	"audit list":            {flags: listAudit, api: true},
 	"audit head":            {flags: auditHead},
 	"categories list":       {flags: listCategories},
-	"items takedown":        {flags: takeDown, required: []string{"tenant", "id", "reason"}},
-	"items lift":            {flags: liftTakedown, required: []string{"tenant", "id"}},
+	"items takedown":        {flags: takeDown, required: []string{"tenant", "id", "reason"}, api: true},
+	"items lift":            {flags: liftTakedown, required: []string{"tenant", "id"}, api: true},
 	"search reindex":        {flags: reindex},
 	"search bestbet add":    {flags: addBestBet, required: []string{"query", "tenant", "id"}},
 	"search bestbet list":   {flags: listBestBets},

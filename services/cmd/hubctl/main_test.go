@@ -209,24 +209,14 @@ func TestHubctl(t *testing.T) {
 func itoa(n int64) string { return strconv.FormatInt(n, 10) }
 
 func TestHubctlTakedown(t *testing.T) {
-	url := testenv.Postgres(t, "hubctl", hubschema.Migrate)
-	env := func(k string) string {
-		if k == "DATABASE_URL" {
-			return url
-		}
-		return "ops"
-	}
+	h := newHub(t, map[string]opsaccounts.Role{"vanhanh": opsaccounts.Operator})
+	h.login(t, "vanhanh")
 	ctl := func(args ...string) (int, string) {
-		var out, errOut bytes.Buffer
-		code := run(context.Background(), args, env, &out, &errOut)
-		return code, out.String() + errOut.String()
+		code, out, e := h.ctl("", args...)
+		return code, out + e
 	}
 	ctx := context.Background()
-	store, err := hubstore.Open(ctx, url)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer store.Close()
+	store := h.store
 	if err := store.AddTenant(ctx, "t", hubstore.Tenant{ID: "so-gd", Kind: "department", NameVI: "Sở"}); err != nil {
 		t.Fatal(err)
 	}
@@ -249,6 +239,10 @@ func TestHubctlTakedown(t *testing.T) {
 	}
 	if code, out := ctl("items", "lift", "--tenant", "so-gd", "--id", "tin"); code != 0 {
 		t.Fatalf("lift: %d %q", code, out)
+	}
+	var actor string
+	if err := store.Pool().QueryRow(ctx, `SELECT actor FROM audit_log WHERE action = 'item.takedown'`).Scan(&actor); err != nil || actor != "ops:vanhanh" {
+		t.Errorf("takedown recorded by %q (%v), want ops:vanhanh", actor, err)
 	}
 }
 

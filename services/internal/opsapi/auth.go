@@ -44,6 +44,8 @@ var calls = map[string]call{
 	pb.OpsService_IssueCredential_FullMethodName:  {action: opsaccounts.CredentialsIssue, audited: true},
 	pb.OpsService_RotateCredential_FullMethodName: {action: opsaccounts.CredentialsIssue, audited: true},
 	pb.OpsService_RevokeCredential_FullMethodName: {action: opsaccounts.CredentialsIssue, audited: true},
+	pb.OpsService_TakeDownItem_FullMethodName:     {action: opsaccounts.ItemsTakedown, audited: true},
+	pb.OpsService_LiftTakedown_FullMethodName:     {action: opsaccounts.ItemsTakedown, audited: true},
 	pb.OpsService_ComplianceReport_FullMethodName: {action: opsaccounts.ComplianceView},
 	pb.OpsService_AuditList_FullMethodName:        {action: opsaccounts.AuditView},
 	pb.OpsService_AuditVerify_FullMethodName:      {action: opsaccounts.AuditView},

@@ -56,6 +56,10 @@ func newFixture(t *testing.T, rules *compliance.Rules) *fixture {
 	if _, f.tenant, err = store.IssueCredential(ctx, "test", "tenant-a", "relay"); err != nil {
 		t.Fatal(err)
 	}
+	if _, err := store.Pool().Exec(ctx, `INSERT INTO items (tenant_id, content_id, version, content_hash, kind, category, state, published_at, doc)
+		VALUES ('tenant-a', 'tin', 3, '\x`+strings.Repeat("00", 32)+`', 'article', 'news', 'published', now(), '{}')`); err != nil {
+		t.Fatal(err)
+	}
 
 	srv := NewGRPCServer(New(Config{Store: store, Accounts: f.accounts, Rules: rules, Log: zerolog.Nop()}), nil, nil)
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
@@ -167,6 +171,14 @@ var methods = map[string]func(ctx context.Context, c pb.OpsServiceClient) error{
 			id = 1
 		}
 		_, err = c.RevokeCredential(ctx, &pb.RevokeCredentialRequest{Id: id})
+		return err
+	},
+	"TakeDownItem": func(ctx context.Context, c pb.OpsServiceClient) error {
+		_, err := c.TakeDownItem(ctx, &pb.TakeDownItemRequest{TenantId: "tenant-a", ContentId: "tin", Reason: "Thông tin chưa được kiểm chứng"})
+		return err
+	},
+	"LiftTakedown": func(ctx context.Context, c pb.OpsServiceClient) error {
+		_, err := c.LiftTakedown(ctx, &pb.LiftTakedownRequest{TenantId: "tenant-a", ContentId: "tin"})
 		return err
 	},
 	"ComplianceReport": func(ctx context.Context, c pb.OpsServiceClient) error {
@@ -418,6 +430,33 @@ func TestCredentialsThroughTheAPI(t *testing.T) {
 	}
 	if _, err := f.client.RevokeCredential(admin, &pb.RevokeCredentialRequest{Id: rot.GetCredential().GetId()}); status.Code(err) != codes.NotFound {
 		t.Errorf("revoke twice: %v", err)
+	}
+}
+
+func TestTakedownThroughTheAPI(t *testing.T) {
+	f := newFixture(t, nil)
+	ctx := context.Background()
+	op := as(f.tokens[opsaccounts.Operator])
+	if _, err := f.client.TakeDownItem(op, &pb.TakeDownItemRequest{TenantId: "tenant-a", ContentId: "tin"}); status.Code(err) != codes.InvalidArgument {
+		t.Errorf("no reason: %v", err)
+	}
+	if _, err := f.client.TakeDownItem(op, &pb.TakeDownItemRequest{TenantId: "tenant-a", ContentId: "khong-co", Reason: "x"}); status.Code(err) != codes.NotFound {
+		t.Errorf("unknown item: %v", err)
+	}
+	if _, err := f.client.TakeDownItem(op, &pb.TakeDownItemRequest{TenantId: "tenant-a", ContentId: "tin", Reason: "Sai sự thật"}); err != nil {
+		t.Fatal(err)
+	}
+	var reason *string
+	if err := f.pool.QueryRow(ctx, `SELECT takedown_reason FROM items WHERE content_id = 'tin'`).Scan(&reason); err != nil || reason == nil || *reason != "Sai sự thật" {
+		t.Errorf("stored reason %v, %v", reason, err)
+	}
+	if _, err := f.client.LiftTakedown(op, &pb.LiftTakedownRequest{TenantId: "tenant-a", ContentId: "tin", Reason: "đã xác minh"}); err != nil {
+		t.Fatal(err)
+	}
+	var actors string
+	if err := f.pool.QueryRow(ctx, `SELECT string_agg(actor || ' ' || action, ',' ORDER BY seq) FROM audit_log WHERE action LIKE 'item.takedown%'`).Scan(&actors); err != nil ||
+		actors != "ops:ops-operator item.takedown,ops:ops-operator item.takedown_lifted" {
+		t.Errorf("audit %q, %v", actors, err)
 	}
 }
 

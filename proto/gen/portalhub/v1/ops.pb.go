@@ -1639,6 +1639,204 @@ func (x *RevokeCredentialResponse) GetCredential() *Credential {
 	return nil
 }
 
+// TakeDownItemRequest names the item and the public reason.
+type TakeDownItemRequest struct {
+	state     protoimpl.MessageState `protogen:"open.v1"`
+	TenantId  string                 `protobuf:"bytes,1,opt,name=tenant_id,json=tenantId,proto3" json:"tenant_id,omitempty"`
+	ContentId string                 `protobuf:"bytes,2,opt,name=content_id,json=contentId,proto3" json:"content_id,omitempty"`
+	// Shown on the page and to the tenant; required.
+	Reason        string `protobuf:"bytes,3,opt,name=reason,proto3" json:"reason,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *TakeDownItemRequest) Reset() {
+	*x = TakeDownItemRequest{}
+	mi := &file_portalhub_v1_ops_proto_msgTypes[29]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *TakeDownItemRequest) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*TakeDownItemRequest) ProtoMessage() {}
+
+func (x *TakeDownItemRequest) ProtoReflect() protoreflect.Message {
+	mi := &file_portalhub_v1_ops_proto_msgTypes[29]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use TakeDownItemRequest.ProtoReflect.Descriptor instead.
+func (*TakeDownItemRequest) Descriptor() ([]byte, []int) {
+	return file_portalhub_v1_ops_proto_rawDescGZIP(), []int{29}
+}
+
+func (x *TakeDownItemRequest) GetTenantId() string {
+	if x != nil {
+		return x.TenantId
+	}
+	return ""
+}
+
+func (x *TakeDownItemRequest) GetContentId() string {
+	if x != nil {
+		return x.ContentId
+	}
+	return ""
+}
+
+func (x *TakeDownItemRequest) GetReason() string {
+	if x != nil {
+		return x.Reason
+	}
+	return ""
+}
+
+// TakeDownItemResponse is empty.
+type TakeDownItemResponse struct {
+	state         protoimpl.MessageState `protogen:"open.v1"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *TakeDownItemResponse) Reset() {
+	*x = TakeDownItemResponse{}
+	mi := &file_portalhub_v1_ops_proto_msgTypes[30]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *TakeDownItemResponse) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*TakeDownItemResponse) ProtoMessage() {}
+
+func (x *TakeDownItemResponse) ProtoReflect() protoreflect.Message {
+	mi := &file_portalhub_v1_ops_proto_msgTypes[30]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use TakeDownItemResponse.ProtoReflect.Descriptor instead.
+func (*TakeDownItemResponse) Descriptor() ([]byte, []int) {
+	return file_portalhub_v1_ops_proto_rawDescGZIP(), []int{30}
+}
+
+// LiftTakedownRequest names the item.
+type LiftTakedownRequest struct {
+	state     protoimpl.MessageState `protogen:"open.v1"`
+	TenantId  string                 `protobuf:"bytes,1,opt,name=tenant_id,json=tenantId,proto3" json:"tenant_id,omitempty"`
+	ContentId string                 `protobuf:"bytes,2,opt,name=content_id,json=contentId,proto3" json:"content_id,omitempty"`
+	// Why it is lifted, kept in the audit log.
+	Reason        string `protobuf:"bytes,3,opt,name=reason,proto3" json:"reason,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *LiftTakedownRequest) Reset() {
+	*x = LiftTakedownRequest{}
+	mi := &file_portalhub_v1_ops_proto_msgTypes[31]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *LiftTakedownRequest) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*LiftTakedownRequest) ProtoMessage() {}
+
+func (x *LiftTakedownRequest) ProtoReflect() protoreflect.Message {
+	mi := &file_portalhub_v1_ops_proto_msgTypes[31]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use LiftTakedownRequest.ProtoReflect.Descriptor instead.
+func (*LiftTakedownRequest) Descriptor() ([]byte, []int) {
+	return file_portalhub_v1_ops_proto_rawDescGZIP(), []int{31}
+}
+
+func (x *LiftTakedownRequest) GetTenantId() string {
+	if x != nil {
+		return x.TenantId
+	}
+	return ""
+}
+
+func (x *LiftTakedownRequest) GetContentId() string {
+	if x != nil {
+		return x.ContentId
+	}
+	return ""
+}
+
+func (x *LiftTakedownRequest) GetReason() string {
+	if x != nil {
+		return x.Reason
+	}
+	return ""
+}
+
+// LiftTakedownResponse is empty.
+type LiftTakedownResponse struct {
+	state         protoimpl.MessageState `protogen:"open.v1"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *LiftTakedownResponse) Reset() {
+	*x = LiftTakedownResponse{}
+	mi := &file_portalhub_v1_ops_proto_msgTypes[32]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *LiftTakedownResponse) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*LiftTakedownResponse) ProtoMessage() {}
+
+func (x *LiftTakedownResponse) ProtoReflect() protoreflect.Message {
+	mi := &file_portalhub_v1_ops_proto_msgTypes[32]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use LiftTakedownResponse.ProtoReflect.Descriptor instead.
+func (*LiftTakedownResponse) Descriptor() ([]byte, []int) {
+	return file_portalhub_v1_ops_proto_rawDescGZIP(), []int{32}
+}
+
 // ComplianceReportRequest selects the weeks: week (2026-W48), or from and
 // to (YYYY-MM-DD, every ISO week touching the range), or neither (this
 // week); and one tenant, or every tenant but retired ones.
@@ -1654,7 +1852,7 @@ type ComplianceReportRequest struct {
 
 func (x *ComplianceReportRequest) Reset() {
 	*x = ComplianceReportRequest{}
-	mi := &file_portalhub_v1_ops_proto_msgTypes[29]
+	mi := &file_portalhub_v1_ops_proto_msgTypes[33]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1666,7 +1864,7 @@ func (x *ComplianceReportRequest) String() string {
 func (*ComplianceReportRequest) ProtoMessage() {}
 
 func (x *ComplianceReportRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_portalhub_v1_ops_proto_msgTypes[29]
+	mi := &file_portalhub_v1_ops_proto_msgTypes[33]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1679,7 +1877,7 @@ func (x *ComplianceReportRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ComplianceReportRequest.ProtoReflect.Descriptor instead.
 func (*ComplianceReportRequest) Descriptor() ([]byte, []int) {
-	return file_portalhub_v1_ops_proto_rawDescGZIP(), []int{29}
+	return file_portalhub_v1_ops_proto_rawDescGZIP(), []int{33}
 }
 
 func (x *ComplianceReportRequest) GetWeek() string {
@@ -1720,7 +1918,7 @@ type ComplianceReportResponse struct {
 
 func (x *ComplianceReportResponse) Reset() {
 	*x = ComplianceReportResponse{}
-	mi := &file_portalhub_v1_ops_proto_msgTypes[30]
+	mi := &file_portalhub_v1_ops_proto_msgTypes[34]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1732,7 +1930,7 @@ func (x *ComplianceReportResponse) String() string {
 func (*ComplianceReportResponse) ProtoMessage() {}
 
 func (x *ComplianceReportResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_portalhub_v1_ops_proto_msgTypes[30]
+	mi := &file_portalhub_v1_ops_proto_msgTypes[34]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1745,7 +1943,7 @@ func (x *ComplianceReportResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ComplianceReportResponse.ProtoReflect.Descriptor instead.
 func (*ComplianceReportResponse) Descriptor() ([]byte, []int) {
-	return file_portalhub_v1_ops_proto_rawDescGZIP(), []int{30}
+	return file_portalhub_v1_ops_proto_rawDescGZIP(), []int{34}
 }
 
 func (x *ComplianceReportResponse) GetAssessments() []*ComplianceAssessment {
@@ -1775,7 +1973,7 @@ type ComplianceAssessment struct {
 
 func (x *ComplianceAssessment) Reset() {
 	*x = ComplianceAssessment{}
-	mi := &file_portalhub_v1_ops_proto_msgTypes[31]
+	mi := &file_portalhub_v1_ops_proto_msgTypes[35]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1787,7 +1985,7 @@ func (x *ComplianceAssessment) String() string {
 func (*ComplianceAssessment) ProtoMessage() {}
 
 func (x *ComplianceAssessment) ProtoReflect() protoreflect.Message {
-	mi := &file_portalhub_v1_ops_proto_msgTypes[31]
+	mi := &file_portalhub_v1_ops_proto_msgTypes[35]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1800,7 +1998,7 @@ func (x *ComplianceAssessment) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ComplianceAssessment.ProtoReflect.Descriptor instead.
 func (*ComplianceAssessment) Descriptor() ([]byte, []int) {
-	return file_portalhub_v1_ops_proto_rawDescGZIP(), []int{31}
+	return file_portalhub_v1_ops_proto_rawDescGZIP(), []int{35}
 }
 
 func (x *ComplianceAssessment) GetTenantId() string {
@@ -1869,7 +2067,7 @@ type AuditListRequest struct {
 
 func (x *AuditListRequest) Reset() {
 	*x = AuditListRequest{}
-	mi := &file_portalhub_v1_ops_proto_msgTypes[32]
+	mi := &file_portalhub_v1_ops_proto_msgTypes[36]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1881,7 +2079,7 @@ func (x *AuditListRequest) String() string {
 func (*AuditListRequest) ProtoMessage() {}
 
 func (x *AuditListRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_portalhub_v1_ops_proto_msgTypes[32]
+	mi := &file_portalhub_v1_ops_proto_msgTypes[36]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1894,7 +2092,7 @@ func (x *AuditListRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use AuditListRequest.ProtoReflect.Descriptor instead.
 func (*AuditListRequest) Descriptor() ([]byte, []int) {
-	return file_portalhub_v1_ops_proto_rawDescGZIP(), []int{32}
+	return file_portalhub_v1_ops_proto_rawDescGZIP(), []int{36}
 }
 
 func (x *AuditListRequest) GetActor() string {
@@ -1942,7 +2140,7 @@ type AuditListResponse struct {
 
 func (x *AuditListResponse) Reset() {
 	*x = AuditListResponse{}
-	mi := &file_portalhub_v1_ops_proto_msgTypes[33]
+	mi := &file_portalhub_v1_ops_proto_msgTypes[37]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1954,7 +2152,7 @@ func (x *AuditListResponse) String() string {
 func (*AuditListResponse) ProtoMessage() {}
 
 func (x *AuditListResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_portalhub_v1_ops_proto_msgTypes[33]
+	mi := &file_portalhub_v1_ops_proto_msgTypes[37]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1967,7 +2165,7 @@ func (x *AuditListResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use AuditListResponse.ProtoReflect.Descriptor instead.
 func (*AuditListResponse) Descriptor() ([]byte, []int) {
-	return file_portalhub_v1_ops_proto_rawDescGZIP(), []int{33}
+	return file_portalhub_v1_ops_proto_rawDescGZIP(), []int{37}
 }
 
 func (x *AuditListResponse) GetEntries() []*AuditEntry {
@@ -1996,7 +2194,7 @@ type AuditEntry struct {
 
 func (x *AuditEntry) Reset() {
 	*x = AuditEntry{}
-	mi := &file_portalhub_v1_ops_proto_msgTypes[34]
+	mi := &file_portalhub_v1_ops_proto_msgTypes[38]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2008,7 +2206,7 @@ func (x *AuditEntry) String() string {
 func (*AuditEntry) ProtoMessage() {}
 
 func (x *AuditEntry) ProtoReflect() protoreflect.Message {
-	mi := &file_portalhub_v1_ops_proto_msgTypes[34]
+	mi := &file_portalhub_v1_ops_proto_msgTypes[38]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2021,7 +2219,7 @@ func (x *AuditEntry) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use AuditEntry.ProtoReflect.Descriptor instead.
 func (*AuditEntry) Descriptor() ([]byte, []int) {
-	return file_portalhub_v1_ops_proto_rawDescGZIP(), []int{34}
+	return file_portalhub_v1_ops_proto_rawDescGZIP(), []int{38}
 }
 
 func (x *AuditEntry) GetSeq() int64 {
@@ -2098,7 +2296,7 @@ type AuditVerifyRequest struct {
 
 func (x *AuditVerifyRequest) Reset() {
 	*x = AuditVerifyRequest{}
-	mi := &file_portalhub_v1_ops_proto_msgTypes[35]
+	mi := &file_portalhub_v1_ops_proto_msgTypes[39]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2110,7 +2308,7 @@ func (x *AuditVerifyRequest) String() string {
 func (*AuditVerifyRequest) ProtoMessage() {}
 
 func (x *AuditVerifyRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_portalhub_v1_ops_proto_msgTypes[35]
+	mi := &file_portalhub_v1_ops_proto_msgTypes[39]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2123,7 +2321,7 @@ func (x *AuditVerifyRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use AuditVerifyRequest.ProtoReflect.Descriptor instead.
 func (*AuditVerifyRequest) Descriptor() ([]byte, []int) {
-	return file_portalhub_v1_ops_proto_rawDescGZIP(), []int{35}
+	return file_portalhub_v1_ops_proto_rawDescGZIP(), []int{39}
 }
 
 func (x *AuditVerifyRequest) GetHead() string {
@@ -2150,7 +2348,7 @@ type AuditVerifyResponse struct {
 
 func (x *AuditVerifyResponse) Reset() {
 	*x = AuditVerifyResponse{}
-	mi := &file_portalhub_v1_ops_proto_msgTypes[36]
+	mi := &file_portalhub_v1_ops_proto_msgTypes[40]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2162,7 +2360,7 @@ func (x *AuditVerifyResponse) String() string {
 func (*AuditVerifyResponse) ProtoMessage() {}
 
 func (x *AuditVerifyResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_portalhub_v1_ops_proto_msgTypes[36]
+	mi := &file_portalhub_v1_ops_proto_msgTypes[40]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2175,7 +2373,7 @@ func (x *AuditVerifyResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use AuditVerifyResponse.ProtoReflect.Descriptor instead.
 func (*AuditVerifyResponse) Descriptor() ([]byte, []int) {
-	return file_portalhub_v1_ops_proto_rawDescGZIP(), []int{36}
+	return file_portalhub_v1_ops_proto_rawDescGZIP(), []int{40}
 }
 
 func (x *AuditVerifyResponse) GetIntact() bool {
@@ -2332,7 +2530,19 @@ const file_portalhub_v1_ops_proto_rawDesc = "" +
 	"\x18RevokeCredentialResponse\x128\n" +
 	"\n" +
 	"credential\x18\x01 \x01(\v2\x18.portalhub.v1.CredentialR\n" +
-	"credential\"n\n" +
+	"credential\"i\n" +
+	"\x13TakeDownItemRequest\x12\x1b\n" +
+	"\ttenant_id\x18\x01 \x01(\tR\btenantId\x12\x1d\n" +
+	"\n" +
+	"content_id\x18\x02 \x01(\tR\tcontentId\x12\x16\n" +
+	"\x06reason\x18\x03 \x01(\tR\x06reason\"\x16\n" +
+	"\x14TakeDownItemResponse\"i\n" +
+	"\x13LiftTakedownRequest\x12\x1b\n" +
+	"\ttenant_id\x18\x01 \x01(\tR\btenantId\x12\x1d\n" +
+	"\n" +
+	"content_id\x18\x02 \x01(\tR\tcontentId\x12\x16\n" +
+	"\x06reason\x18\x03 \x01(\tR\x06reason\"\x16\n" +
+	"\x14LiftTakedownResponse\"n\n" +
 	"\x17ComplianceReportRequest\x12\x12\n" +
 	"\x04week\x18\x01 \x01(\tR\x04week\x12\x12\n" +
 	"\x04from\x18\x02 \x01(\tR\x04from\x12\x0e\n" +
@@ -2376,8 +2586,7 @@ const file_portalhub_v1_ops_proto_rawDesc = "" +
 	"\x04head\x18\x03 \x01(\tR\x04head\x12\x1d\n" +
 	"\n" +
 	"broken_seq\x18\x04 \x01(\x03R\tbrokenSeq\x12\x18\n" +
-	"\aproblem\x18\x05 \x01(\tR\aproblem2\xdb\n" +
-	"\n" +
+	"\aproblem\x18\x05 \x01(\tR\aproblem2\x89\f\n" +
 	"\n" +
 	"OpsService\x12@\n" +
 	"\x05Login\x12\x1a.portalhub.v1.LoginRequest\x1a\x1b.portalhub.v1.LoginResponse\x12C\n" +
@@ -2392,7 +2601,9 @@ const file_portalhub_v1_ops_proto_rawDesc = "" +
 	"\x0fListCredentials\x12$.portalhub.v1.ListCredentialsRequest\x1a%.portalhub.v1.ListCredentialsResponse\x12^\n" +
 	"\x0fIssueCredential\x12$.portalhub.v1.IssueCredentialRequest\x1a%.portalhub.v1.IssueCredentialResponse\x12a\n" +
 	"\x10RotateCredential\x12%.portalhub.v1.RotateCredentialRequest\x1a&.portalhub.v1.RotateCredentialResponse\x12a\n" +
-	"\x10RevokeCredential\x12%.portalhub.v1.RevokeCredentialRequest\x1a&.portalhub.v1.RevokeCredentialResponse\x12a\n" +
+	"\x10RevokeCredential\x12%.portalhub.v1.RevokeCredentialRequest\x1a&.portalhub.v1.RevokeCredentialResponse\x12U\n" +
+	"\fTakeDownItem\x12!.portalhub.v1.TakeDownItemRequest\x1a\".portalhub.v1.TakeDownItemResponse\x12U\n" +
+	"\fLiftTakedown\x12!.portalhub.v1.LiftTakedownRequest\x1a\".portalhub.v1.LiftTakedownResponse\x12a\n" +
 	"\x10ComplianceReport\x12%.portalhub.v1.ComplianceReportRequest\x1a&.portalhub.v1.ComplianceReportResponse\x12L\n" +
 	"\tAuditList\x12\x1e.portalhub.v1.AuditListRequest\x1a\x1f.portalhub.v1.AuditListResponse\x12R\n" +
 	"\vAuditVerify\x12 .portalhub.v1.AuditVerifyRequest\x1a!.portalhub.v1.AuditVerifyResponseBCZAgithub.com/portalhub/portalhub/proto/gen/portalhub/v1;portalhubv1b\x06proto3"
@@ -2409,7 +2620,7 @@ func file_portalhub_v1_ops_proto_rawDescGZIP() []byte {
 	return file_portalhub_v1_ops_proto_rawDescData
 }
 
-var file_portalhub_v1_ops_proto_msgTypes = make([]protoimpl.MessageInfo, 37)
+var file_portalhub_v1_ops_proto_msgTypes = make([]protoimpl.MessageInfo, 41)
 var file_portalhub_v1_ops_proto_goTypes = []any{
 	(*LoginRequest)(nil),             // 0: portalhub.v1.LoginRequest
 	(*LoginResponse)(nil),            // 1: portalhub.v1.LoginResponse
@@ -2440,46 +2651,50 @@ var file_portalhub_v1_ops_proto_goTypes = []any{
 	(*RotateCredentialResponse)(nil), // 26: portalhub.v1.RotateCredentialResponse
 	(*RevokeCredentialRequest)(nil),  // 27: portalhub.v1.RevokeCredentialRequest
 	(*RevokeCredentialResponse)(nil), // 28: portalhub.v1.RevokeCredentialResponse
-	(*ComplianceReportRequest)(nil),  // 29: portalhub.v1.ComplianceReportRequest
-	(*ComplianceReportResponse)(nil), // 30: portalhub.v1.ComplianceReportResponse
-	(*ComplianceAssessment)(nil),     // 31: portalhub.v1.ComplianceAssessment
-	(*AuditListRequest)(nil),         // 32: portalhub.v1.AuditListRequest
-	(*AuditListResponse)(nil),        // 33: portalhub.v1.AuditListResponse
-	(*AuditEntry)(nil),               // 34: portalhub.v1.AuditEntry
-	(*AuditVerifyRequest)(nil),       // 35: portalhub.v1.AuditVerifyRequest
-	(*AuditVerifyResponse)(nil),      // 36: portalhub.v1.AuditVerifyResponse
-	(*timestamppb.Timestamp)(nil),    // 37: google.protobuf.Timestamp
-	(*fieldmaskpb.FieldMask)(nil),    // 38: google.protobuf.FieldMask
-	(*durationpb.Duration)(nil),      // 39: google.protobuf.Duration
+	(*TakeDownItemRequest)(nil),      // 29: portalhub.v1.TakeDownItemRequest
+	(*TakeDownItemResponse)(nil),     // 30: portalhub.v1.TakeDownItemResponse
+	(*LiftTakedownRequest)(nil),      // 31: portalhub.v1.LiftTakedownRequest
+	(*LiftTakedownResponse)(nil),     // 32: portalhub.v1.LiftTakedownResponse
+	(*ComplianceReportRequest)(nil),  // 33: portalhub.v1.ComplianceReportRequest
+	(*ComplianceReportResponse)(nil), // 34: portalhub.v1.ComplianceReportResponse
+	(*ComplianceAssessment)(nil),     // 35: portalhub.v1.ComplianceAssessment
+	(*AuditListRequest)(nil),         // 36: portalhub.v1.AuditListRequest
+	(*AuditListResponse)(nil),        // 37: portalhub.v1.AuditListResponse
+	(*AuditEntry)(nil),               // 38: portalhub.v1.AuditEntry
+	(*AuditVerifyRequest)(nil),       // 39: portalhub.v1.AuditVerifyRequest
+	(*AuditVerifyResponse)(nil),      // 40: portalhub.v1.AuditVerifyResponse
+	(*timestamppb.Timestamp)(nil),    // 41: google.protobuf.Timestamp
+	(*fieldmaskpb.FieldMask)(nil),    // 42: google.protobuf.FieldMask
+	(*durationpb.Duration)(nil),      // 43: google.protobuf.Duration
 }
 var file_portalhub_v1_ops_proto_depIdxs = []int32{
-	37, // 0: portalhub.v1.LoginResponse.expires_at:type_name -> google.protobuf.Timestamp
+	41, // 0: portalhub.v1.LoginResponse.expires_at:type_name -> google.protobuf.Timestamp
 	6,  // 1: portalhub.v1.LoginResponse.account:type_name -> portalhub.v1.OpsAccount
 	6,  // 2: portalhub.v1.WhoamiResponse.account:type_name -> portalhub.v1.OpsAccount
-	37, // 3: portalhub.v1.WhoamiResponse.expires_at:type_name -> google.protobuf.Timestamp
-	37, // 4: portalhub.v1.Tenant.created_at:type_name -> google.protobuf.Timestamp
+	41, // 3: portalhub.v1.WhoamiResponse.expires_at:type_name -> google.protobuf.Timestamp
+	41, // 4: portalhub.v1.Tenant.created_at:type_name -> google.protobuf.Timestamp
 	7,  // 5: portalhub.v1.ListTenantsResponse.tenants:type_name -> portalhub.v1.Tenant
 	7,  // 6: portalhub.v1.GetTenantResponse.tenant:type_name -> portalhub.v1.Tenant
 	7,  // 7: portalhub.v1.AddTenantRequest.tenant:type_name -> portalhub.v1.Tenant
 	7,  // 8: portalhub.v1.AddTenantResponse.tenant:type_name -> portalhub.v1.Tenant
 	7,  // 9: portalhub.v1.UpdateTenantRequest.tenant:type_name -> portalhub.v1.Tenant
-	38, // 10: portalhub.v1.UpdateTenantRequest.update_mask:type_name -> google.protobuf.FieldMask
+	42, // 10: portalhub.v1.UpdateTenantRequest.update_mask:type_name -> google.protobuf.FieldMask
 	7,  // 11: portalhub.v1.UpdateTenantResponse.tenant:type_name -> portalhub.v1.Tenant
 	7,  // 12: portalhub.v1.SuspendTenantResponse.tenant:type_name -> portalhub.v1.Tenant
 	7,  // 13: portalhub.v1.ResumeTenantResponse.tenant:type_name -> portalhub.v1.Tenant
-	37, // 14: portalhub.v1.Credential.created_at:type_name -> google.protobuf.Timestamp
-	37, // 15: portalhub.v1.Credential.revoked_at:type_name -> google.protobuf.Timestamp
-	37, // 16: portalhub.v1.Credential.expires_at:type_name -> google.protobuf.Timestamp
-	37, // 17: portalhub.v1.Credential.last_used_at:type_name -> google.protobuf.Timestamp
+	41, // 14: portalhub.v1.Credential.created_at:type_name -> google.protobuf.Timestamp
+	41, // 15: portalhub.v1.Credential.revoked_at:type_name -> google.protobuf.Timestamp
+	41, // 16: portalhub.v1.Credential.expires_at:type_name -> google.protobuf.Timestamp
+	41, // 17: portalhub.v1.Credential.last_used_at:type_name -> google.protobuf.Timestamp
 	20, // 18: portalhub.v1.ListCredentialsResponse.credentials:type_name -> portalhub.v1.Credential
 	20, // 19: portalhub.v1.IssueCredentialResponse.credential:type_name -> portalhub.v1.Credential
-	39, // 20: portalhub.v1.RotateCredentialRequest.overlap:type_name -> google.protobuf.Duration
+	43, // 20: portalhub.v1.RotateCredentialRequest.overlap:type_name -> google.protobuf.Duration
 	20, // 21: portalhub.v1.RotateCredentialResponse.credential:type_name -> portalhub.v1.Credential
 	20, // 22: portalhub.v1.RotateCredentialResponse.replaced:type_name -> portalhub.v1.Credential
 	20, // 23: portalhub.v1.RevokeCredentialResponse.credential:type_name -> portalhub.v1.Credential
-	31, // 24: portalhub.v1.ComplianceReportResponse.assessments:type_name -> portalhub.v1.ComplianceAssessment
-	34, // 25: portalhub.v1.AuditListResponse.entries:type_name -> portalhub.v1.AuditEntry
-	37, // 26: portalhub.v1.AuditEntry.at:type_name -> google.protobuf.Timestamp
+	35, // 24: portalhub.v1.ComplianceReportResponse.assessments:type_name -> portalhub.v1.ComplianceAssessment
+	38, // 25: portalhub.v1.AuditListResponse.entries:type_name -> portalhub.v1.AuditEntry
+	41, // 26: portalhub.v1.AuditEntry.at:type_name -> google.protobuf.Timestamp
 	0,  // 27: portalhub.v1.OpsService.Login:input_type -> portalhub.v1.LoginRequest
 	2,  // 28: portalhub.v1.OpsService.Logout:input_type -> portalhub.v1.LogoutRequest
 	4,  // 29: portalhub.v1.OpsService.Whoami:input_type -> portalhub.v1.WhoamiRequest
@@ -2493,27 +2708,31 @@ var file_portalhub_v1_ops_proto_depIdxs = []int32{
 	23, // 37: portalhub.v1.OpsService.IssueCredential:input_type -> portalhub.v1.IssueCredentialRequest
 	25, // 38: portalhub.v1.OpsService.RotateCredential:input_type -> portalhub.v1.RotateCredentialRequest
 	27, // 39: portalhub.v1.OpsService.RevokeCredential:input_type -> portalhub.v1.RevokeCredentialRequest
-	29, // 40: portalhub.v1.OpsService.ComplianceReport:input_type -> portalhub.v1.ComplianceReportRequest
-	32, // 41: portalhub.v1.OpsService.AuditList:input_type -> portalhub.v1.AuditListRequest
-	35, // 42: portalhub.v1.OpsService.AuditVerify:input_type -> portalhub.v1.AuditVerifyRequest
-	1,  // 43: portalhub.v1.OpsService.Login:output_type -> portalhub.v1.LoginResponse
-	3,  // 44: portalhub.v1.OpsService.Logout:output_type -> portalhub.v1.LogoutResponse
-	5,  // 45: portalhub.v1.OpsService.Whoami:output_type -> portalhub.v1.WhoamiResponse
-	9,  // 46: portalhub.v1.OpsService.ListTenants:output_type -> portalhub.v1.ListTenantsResponse
-	11, // 47: portalhub.v1.OpsService.GetTenant:output_type -> portalhub.v1.GetTenantResponse
-	13, // 48: portalhub.v1.OpsService.AddTenant:output_type -> portalhub.v1.AddTenantResponse
-	15, // 49: portalhub.v1.OpsService.UpdateTenant:output_type -> portalhub.v1.UpdateTenantResponse
-	17, // 50: portalhub.v1.OpsService.SuspendTenant:output_type -> portalhub.v1.SuspendTenantResponse
-	19, // 51: portalhub.v1.OpsService.ResumeTenant:output_type -> portalhub.v1.ResumeTenantResponse
-	22, // 52: portalhub.v1.OpsService.ListCredentials:output_type -> portalhub.v1.ListCredentialsResponse
-	24, // 53: portalhub.v1.OpsService.IssueCredential:output_type -> portalhub.v1.IssueCredentialResponse
-	26, // 54: portalhub.v1.OpsService.RotateCredential:output_type -> portalhub.v1.RotateCredentialResponse
-	28, // 55: portalhub.v1.OpsService.RevokeCredential:output_type -> portalhub.v1.RevokeCredentialResponse
-	30, // 56: portalhub.v1.OpsService.ComplianceReport:output_type -> portalhub.v1.ComplianceReportResponse
-	33, // 57: portalhub.v1.OpsService.AuditList:output_type -> portalhub.v1.AuditListResponse
-	36, // 58: portalhub.v1.OpsService.AuditVerify:output_type -> portalhub.v1.AuditVerifyResponse
-	43, // [43:59] is the sub-list for method output_type
-	27, // [27:43] is the sub-list for method input_type
+	29, // 40: portalhub.v1.OpsService.TakeDownItem:input_type -> portalhub.v1.TakeDownItemRequest
+	31, // 41: portalhub.v1.OpsService.LiftTakedown:input_type -> portalhub.v1.LiftTakedownRequest
+	33, // 42: portalhub.v1.OpsService.ComplianceReport:input_type -> portalhub.v1.ComplianceReportRequest
+	36, // 43: portalhub.v1.OpsService.AuditList:input_type -> portalhub.v1.AuditListRequest
+	39, // 44: portalhub.v1.OpsService.AuditVerify:input_type -> portalhub.v1.AuditVerifyRequest
+	1,  // 45: portalhub.v1.OpsService.Login:output_type -> portalhub.v1.LoginResponse
+	3,  // 46: portalhub.v1.OpsService.Logout:output_type -> portalhub.v1.LogoutResponse
+	5,  // 47: portalhub.v1.OpsService.Whoami:output_type -> portalhub.v1.WhoamiResponse
+	9,  // 48: portalhub.v1.OpsService.ListTenants:output_type -> portalhub.v1.ListTenantsResponse
+	11, // 49: portalhub.v1.OpsService.GetTenant:output_type -> portalhub.v1.GetTenantResponse
+	13, // 50: portalhub.v1.OpsService.AddTenant:output_type -> portalhub.v1.AddTenantResponse
+	15, // 51: portalhub.v1.OpsService.UpdateTenant:output_type -> portalhub.v1.UpdateTenantResponse
+	17, // 52: portalhub.v1.OpsService.SuspendTenant:output_type -> portalhub.v1.SuspendTenantResponse
+	19, // 53: portalhub.v1.OpsService.ResumeTenant:output_type -> portalhub.v1.ResumeTenantResponse
+	22, // 54: portalhub.v1.OpsService.ListCredentials:output_type -> portalhub.v1.ListCredentialsResponse
+	24, // 55: portalhub.v1.OpsService.IssueCredential:output_type -> portalhub.v1.IssueCredentialResponse
+	26, // 56: portalhub.v1.OpsService.RotateCredential:output_type -> portalhub.v1.RotateCredentialResponse
+	28, // 57: portalhub.v1.OpsService.RevokeCredential:output_type -> portalhub.v1.RevokeCredentialResponse
+	30, // 58: portalhub.v1.OpsService.TakeDownItem:output_type -> portalhub.v1.TakeDownItemResponse
+	32, // 59: portalhub.v1.OpsService.LiftTakedown:output_type -> portalhub.v1.LiftTakedownResponse
+	34, // 60: portalhub.v1.OpsService.ComplianceReport:output_type -> portalhub.v1.ComplianceReportResponse
+	37, // 61: portalhub.v1.OpsService.AuditList:output_type -> portalhub.v1.AuditListResponse
+	40, // 62: portalhub.v1.OpsService.AuditVerify:output_type -> portalhub.v1.AuditVerifyResponse
+	45, // [45:63] is the sub-list for method output_type
+	27, // [27:45] is the sub-list for method input_type
 	27, // [27:27] is the sub-list for extension type_name
 	27, // [27:27] is the sub-list for extension extendee
 	0,  // [0:27] is the sub-list for field type_name
@@ -2530,7 +2749,7 @@ func file_portalhub_v1_ops_proto_init() {
 			GoPackagePath: reflect.TypeOf(x{}).PkgPath(),
 			RawDescriptor: unsafe.Slice(unsafe.StringData(file_portalhub_v1_ops_proto_rawDesc), len(file_portalhub_v1_ops_proto_rawDesc)),
 			NumEnums:      0,
-			NumMessages:   37,
+			NumMessages:   41,
 			NumExtensions: 0,
 			NumServices:   1,
 		},

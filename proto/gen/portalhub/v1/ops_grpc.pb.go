@@ -32,6 +32,8 @@ const (
 	OpsService_IssueCredential_FullMethodName  = "/portalhub.v1.OpsService/IssueCredential"
 	OpsService_RotateCredential_FullMethodName = "/portalhub.v1.OpsService/RotateCredential"
 	OpsService_RevokeCredential_FullMethodName = "/portalhub.v1.OpsService/RevokeCredential"
+	OpsService_TakeDownItem_FullMethodName     = "/portalhub.v1.OpsService/TakeDownItem"
+	OpsService_LiftTakedown_FullMethodName     = "/portalhub.v1.OpsService/LiftTakedown"
 	OpsService_ComplianceReport_FullMethodName = "/portalhub.v1.OpsService/ComplianceReport"
 	OpsService_AuditList_FullMethodName        = "/portalhub.v1.OpsService/AuditList"
 	OpsService_AuditVerify_FullMethodName      = "/portalhub.v1.OpsService/AuditVerify"
@@ -88,6 +90,12 @@ type OpsServiceClient interface {
 	RotateCredential(ctx context.Context, in *RotateCredentialRequest, opts ...grpc.CallOption) (*RotateCredentialResponse, error)
 	// RevokeCredential ends a credential at once (administrator).
 	RevokeCredential(ctx context.Context, in *RevokeCredentialRequest, opts ...grpc.CallOption) (*RevokeCredentialResponse, error)
+	// TakeDownItem takes an item down on the hub's authority (Article 7.5):
+	// the portal answers 451 with the public reason until it is lifted,
+	// whatever the tenant pushes; the tenant is told by an event (operator).
+	TakeDownItem(ctx context.Context, in *TakeDownItemRequest, opts ...grpc.CallOption) (*TakeDownItemResponse, error)
+	// LiftTakedown makes a taken-down item visible again (operator).
+	LiftTakedown(ctx context.Context, in *LiftTakedownRequest, opts ...grpc.CallOption) (*LiftTakedownResponse, error)
 	// ComplianceReport is each tenant's Article 11 status per ISO week
 	// (viewer).
 	ComplianceReport(ctx context.Context, in *ComplianceReportRequest, opts ...grpc.CallOption) (*ComplianceReportResponse, error)
@@ -235,6 +243,26 @@ func (c *opsServiceClient) RevokeCredential(ctx context.Context, in *RevokeCrede
 	return out, nil
 }
 
+func (c *opsServiceClient) TakeDownItem(ctx context.Context, in *TakeDownItemRequest, opts ...grpc.CallOption) (*TakeDownItemResponse, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(TakeDownItemResponse)
+	err := c.cc.Invoke(ctx, OpsService_TakeDownItem_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+func (c *opsServiceClient) LiftTakedown(ctx context.Context, in *LiftTakedownRequest, opts ...grpc.CallOption) (*LiftTakedownResponse, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(LiftTakedownResponse)
+	err := c.cc.Invoke(ctx, OpsService_LiftTakedown_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
 func (c *opsServiceClient) ComplianceReport(ctx context.Context, in *ComplianceReportRequest, opts ...grpc.CallOption) (*ComplianceReportResponse, error) {
 	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
 	out := new(ComplianceReportResponse)
@@ -316,6 +344,12 @@ type OpsServiceServer interface {
 	RotateCredential(context.Context, *RotateCredentialRequest) (*RotateCredentialResponse, error)
 	// RevokeCredential ends a credential at once (administrator).
 	RevokeCredential(context.Context, *RevokeCredentialRequest) (*RevokeCredentialResponse, error)
+	// TakeDownItem takes an item down on the hub's authority (Article 7.5):
+	// the portal answers 451 with the public reason until it is lifted,
+	// whatever the tenant pushes; the tenant is told by an event (operator).
+	TakeDownItem(context.Context, *TakeDownItemRequest) (*TakeDownItemResponse, error)
+	// LiftTakedown makes a taken-down item visible again (operator).
+	LiftTakedown(context.Context, *LiftTakedownRequest) (*LiftTakedownResponse, error)
 	// ComplianceReport is each tenant's Article 11 status per ISO week
 	// (viewer).
 	ComplianceReport(context.Context, *ComplianceReportRequest) (*ComplianceReportResponse, error)
@@ -371,6 +405,12 @@ func (UnimplementedOpsServiceServer) RotateCredential(context.Context, *RotateCr
 }
 func (UnimplementedOpsServiceServer) RevokeCredential(context.Context, *RevokeCredentialRequest) (*RevokeCredentialResponse, error) {
 	return nil, status.Errorf(codes.Unimplemented, "method RevokeCredential not implemented")
+}
+func (UnimplementedOpsServiceServer) TakeDownItem(context.Context, *TakeDownItemRequest) (*TakeDownItemResponse, error) {
+	return nil, status.Errorf(codes.Unimplemented, "method TakeDownItem not implemented")
+}
+func (UnimplementedOpsServiceServer) LiftTakedown(context.Context, *LiftTakedownRequest) (*LiftTakedownResponse, error) {
+	return nil, status.Errorf(codes.Unimplemented, "method LiftTakedown not implemented")
 }
 func (UnimplementedOpsServiceServer) ComplianceReport(context.Context, *ComplianceReportRequest) (*ComplianceReportResponse, error) {
 	return nil, status.Errorf(codes.Unimplemented, "method ComplianceReport not implemented")
@@ -636,6 +676,42 @@ func _OpsService_RevokeCredential_Handler(srv interface{}, ctx context.Context, 
 	return interceptor(ctx, in, info, handler)
 }
 
+func _OpsService_TakeDownItem_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(TakeDownItemRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(OpsServiceServer).TakeDownItem(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: OpsService_TakeDownItem_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(OpsServiceServer).TakeDownItem(ctx, req.(*TakeDownItemRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
+func _OpsService_LiftTakedown_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(LiftTakedownRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(OpsServiceServer).LiftTakedown(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: OpsService_LiftTakedown_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(OpsServiceServer).LiftTakedown(ctx, req.(*LiftTakedownRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
 func _OpsService_ComplianceReport_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
 	in := new(ComplianceReportRequest)
 	if err := dec(in); err != nil {
@@ -748,6 +824,14 @@ var OpsService_ServiceDesc = grpc.ServiceDesc{
 		{
 			MethodName: "RevokeCredential",
 			Handler:    _OpsService_RevokeCredential_Handler,
+		},
+		{
+			MethodName: "TakeDownItem",
+			Handler:    _OpsService_TakeDownItem_Handler,
+		},
+		{
+			MethodName: "LiftTakedown",
+			Handler:    _OpsService_LiftTakedown_Handler,
 		},
 		{
 			MethodName: "ComplianceReport",
