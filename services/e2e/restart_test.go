@@ -34,7 +34,7 @@ func TestRestartKeepsTheFederationRunning(t *testing.T) {
 	defer f.Stop()
 
 	health := map[string]string{
-		"gateway":                f.Gateway + "/healthz",
+		"gateway":                f.GatewayOps + "/readyz", // its ops listener, rebound to its address
 		"aggregator":             "http://" + f.HubOpsAddr + "/healthz",
 		"subportal " + tenant.ID: f.SubPortals[tenant.ID].URL + "/healthz",
 	}
@@ -64,6 +64,19 @@ func TestRestartKeepsTheFederationRunning(t *testing.T) {
 		})
 		if p := k.Process(); p == before || p.Pid() == before.Pid() {
 			t.Errorf("%s: the same process after the kill", name)
+		}
+	}
+
+	// The gateway's metrics are on its ops listener, not its public port.
+	for url, want := range map[string]int{f.GatewayOps + "/metrics": http.StatusOK, f.Gateway + "/metrics": http.StatusNotFound,
+		f.Gateway + "/readyz": http.StatusNotFound, f.Gateway + "/healthz": http.StatusOK} {
+		resp, err := http.Get(url)
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		if resp.StatusCode != want {
+			t.Errorf("%s: %d, want %d", url, resp.StatusCode, want)
 		}
 	}
 

@@ -1,7 +1,8 @@
 // Command gateway serves the public portal: the provincial home, every
 // sub-portal's site and their items in Vietnamese, English and Russian, and
 // attachments, read from the hub store and kept fresh by the hub's content
-// events. Ops endpoints (/healthz, /readyz, /metrics) share its port.
+// events. The ops endpoints (/healthz, /readyz, /metrics) have a listener
+// of their own (GATEWAY_OPS_ADDR); only /healthz is also on the public port.
 package main
 
 import (
@@ -32,13 +33,15 @@ import (
 func main() {
 	var cfg settings
 	set := config.New("gateway", "serves the public portal and sub-portal sites")
-	set.String(&cfg.Addr, "GATEWAY_ADDR", ":8080", "HTTP listen address for pages and ops endpoints (port 0 picks one)")
+	set.String(&cfg.Addr, "GATEWAY_ADDR", ":8080", "HTTP listen address of the portal's pages, files and API, and /healthz (port 0 picks one)")
+	set.String(&cfg.OpsAddr, "GATEWAY_OPS_ADDR", "127.0.0.1:8081",
+		"HTTP listen address of the ops endpoints /healthz, /readyz and /metrics, for probes and Prometheus; never the public port (port 0 picks one)")
 	set.Secret(&cfg.DatabaseURL, "DATABASE_URL", "",
 		"hub PostgreSQL URL as the read-only role portalhub_gateway (a replica in production), e.g. postgres://portalhub_gateway:PASSWORD@127.0.0.1:5432/portalhub?sslmode=disable (required)")
 	set.Secret(&cfg.NATSURL, "NATS_URL", nats.DefaultURL, "NATS server(s) with the HUB_CONTENT stream, comma-separated")
 	set.String(&cfg.NATSNKeyFile, "NATS_NKEY_FILE", "", "NKey seed file of the gateway's NATS user (required; make run: var/nats/keys/gateway.nk)")
 	set.String(&cfg.NATSCAFile, "NATS_CA_FILE", "", "CA of NATS's TLS certificate, when it is not in the system's pool")
-	set.String(&cfg.ReadyFile, "PORTALHUB_READY_FILE", "", `file to write {"http": "host:port"} to once listening`)
+	set.String(&cfg.ReadyFile, "PORTALHUB_READY_FILE", "", `file to write {"http": "host:port", "ops": "host:port"} to once listening`)
 	set.Bool(&cfg.Dev, "GATEWAY_DEV", false, "development mode: re-parse templates on every request")
 	set.Bool(&cfg.Adverts, "GATEWAY_ADVERTS", false,
 		"show the advertising slot (Article 13) on the highlights section: the hub's advertisements in their period, labelled as advertising; off by default")
@@ -90,20 +93,21 @@ func main() {
 }
 
 type settings struct {
-	Hub                                                hubSettings
-	Addr, DatabaseURL, NATSURL, ReadyFile, TemplateDir string
-	NATSNKeyFile, NATSCAFile                           string
-	SearchStatsURL                                     string
-	SearchStatsEvery, StatementTimeout                 time.Duration
-	ViewsEvery                                         time.Duration
-	ViewsMaxPages                                      int
-	PublicURL, Hosts, TrustedProxies                   string
-	Dev, Adverts                                       bool
-	CacheMB, AccessLogSample                           int
-	TenantRefresh                                      time.Duration
-	ProvinceTenant, MonitoringScript                   string
-	CacheMaxStale, CacheMaxAge, CacheVersionWait       time.Duration
-	HTTP                                               lifecycle.HTTPTimeouts
+	Hub                                            hubSettings
+	Addr, OpsAddr, DatabaseURL, NATSURL, ReadyFile string
+	TemplateDir                                    string
+	NATSNKeyFile, NATSCAFile                       string
+	SearchStatsURL                                 string
+	SearchStatsEvery, StatementTimeout             time.Duration
+	ViewsEvery                                     time.Duration
+	ViewsMaxPages                                  int
+	PublicURL, Hosts, TrustedProxies               string
+	Dev, Adverts                                   bool
+	CacheMB, AccessLogSample                       int
+	TenantRefresh                                  time.Duration
+	ProvinceTenant, MonitoringScript               string
+	CacheMaxStale, CacheMaxAge, CacheVersionWait   time.Duration
+	HTTP                                           lifecycle.HTTPTimeouts
 }
 
 func run(log zerolog.Logger, cfg settings) error {
@@ -210,11 +214,15 @@ func run(log zerolog.Logger, cfg settings) error {
 	if err != nil {
 		return err
 	}
+	opsAddr, err := lifecycle.Serve(ctx, log, "ops", cfg.OpsAddr, srv.OpsHandler(), cfg.HTTP)
+	if err != nil {
+		return fmt.Errorf("listen on %s (GATEWAY_OPS_ADDR): %w", cfg.OpsAddr, err)
+	}
 	hs := lifecycle.NewHTTPServer(srv, cfg.HTTP)
 	served := make(chan error, 1)
 	go func() { served <- hs.Serve(ln) }()
 	log.Info().Str("addr", ln.Addr().String()).Msg("listening")
-	if err := lifecycle.WriteReadyFile(cfg.ReadyFile, map[string]string{"http": ln.Addr().String()}); err != nil {
+	if err := lifecycle.WriteReadyFile(cfg.ReadyFile, map[string]string{"http": ln.Addr().String(), "ops": opsAddr}); err != nil {
 		return err
 	}
 

@@ -3,7 +3,6 @@ package portal_test
 import (
 	"bytes"
 	"fmt"
-	"io"
 	"net/http"
 	"strings"
 	"testing"
@@ -17,19 +16,7 @@ func TestAttachments(t *testing.T) {
 	e := newEnv(t)
 	sha := seed(t, e)
 	path := "/files/sotttt/le-hoi/" + sha
-	do := func(header ...string) (*http.Response, string) {
-		req, _ := http.NewRequest(http.MethodGet, e.srv.URL+path, nil)
-		for i := 0; i+1 < len(header); i += 2 {
-			req.Header.Set(header[i], header[i+1])
-		}
-		res, err := client.Do(req)
-		if err != nil {
-			t.Fatal(err)
-		}
-		defer res.Body.Close()
-		b, _ := io.ReadAll(res.Body)
-		return res, string(b)
-	}
+	do := func(header ...string) (*http.Response, string) { return e.getBody(t, path, header...) }
 
 	res, body := do()
 	if res.StatusCode != 200 || body != "%PDF-1.7 quyết định số 15" {

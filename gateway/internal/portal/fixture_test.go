@@ -328,6 +328,18 @@ var client = &http.Client{CheckRedirect: func(*http.Request, []*http.Request) er
 // get fetches path and parses the answer as HTML.
 func (e *env) get(t *testing.T, path string, header ...string) (*http.Response, *goquery.Document) {
 	t.Helper()
+	res, body := e.getBody(t, path, header...)
+	doc, err := goquery.NewDocumentFromReader(strings.NewReader(body))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return res, doc
+}
+
+// getBody fetches path (header: name, value pairs; "Host" sets the Host)
+// and returns the answer's body as it came.
+func (e *env) getBody(t *testing.T, path string, header ...string) (*http.Response, string) {
+	t.Helper()
 	req, err := http.NewRequest(http.MethodGet, e.srv.URL+path, nil)
 	if err != nil {
 		t.Fatal(err)
@@ -348,11 +360,7 @@ func (e *env) get(t *testing.T, path string, header ...string) (*http.Response, 
 	if err != nil {
 		t.Fatal(err)
 	}
-	doc, err := goquery.NewDocumentFromReader(strings.NewReader(string(body)))
-	if err != nil {
-		t.Fatal(err)
-	}
-	return res, doc
+	return res, string(body)
 }
 
 func text(doc *goquery.Document, sel string) string {

@@ -9,6 +9,8 @@ import (
 	"strings"
 
 	"github.com/gin-gonic/gin"
+
+	"github.com/portalhub/portalhub/services/lifecycle"
 )
 
 // The portal answers only for the host names it is configured with, and
@@ -178,14 +180,8 @@ func (s *Server) fromTrustedProxy(r *http.Request) bool {
 // X-Forwarded-Proto (the one the nearest proxy set) when the peer is a
 // trusted proxy, else http.
 func (s *Server) scheme(r *http.Request) string {
-	if r.TLS != nil {
+	if lifecycle.HTTPS(r, s.proxies) {
 		return "https"
-	}
-	if s.fromTrustedProxy(r) {
-		vals := strings.Split(strings.Join(r.Header.Values("X-Forwarded-Proto"), ","), ",")
-		if p := strings.ToLower(strings.TrimSpace(vals[len(vals)-1])); p == "http" || p == "https" {
-			return p
-		}
 	}
 	return "http"
 }

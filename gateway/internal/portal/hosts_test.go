@@ -5,6 +5,7 @@ import (
 	"math/rand/v2"
 	"net"
 	"net/http"
+	"net/http/httptest"
 	"testing"
 
 	"github.com/portalhub/portalhub/gateway/internal/portal"
@@ -43,10 +44,33 @@ func TestUnknownHostMisdirected(t *testing.T) {
 	if got := e.cache.Len(); got != n {
 		t.Errorf("%d pages cached after requests for unknown hosts, want %d", got, n)
 	}
-	// The ops endpoints answer whatever the Host (probes use the pod's address).
+	// /healthz answers whatever the Host (the proxy's health checks use the
+	// instance's address); /readyz and /metrics are not on the public port
+	// at all (issue 12 point 4), only on the ops listener.
+	if res, _ := e.get(t, "/healthz", "Host", "10.1.2.3:8080"); res.StatusCode != http.StatusOK {
+		t.Errorf("/healthz with another Host: %d", res.StatusCode)
+	}
+	for _, path := range []string{"/readyz", "/metrics"} {
+		for _, host := range []string{"", "10.1.2.3:8080"} {
+			h := []string{}
+			if host != "" {
+				h = []string{"Host", host}
+			}
+			if res, _ := e.get(t, path, h...); res.StatusCode == http.StatusOK {
+				t.Errorf("%s on the public port (Host %q): %d, want it only on the ops listener", path, host, res.StatusCode)
+			}
+		}
+	}
+	ops := httptest.NewServer(e.portal.OpsHandler())
+	defer ops.Close()
 	for _, path := range []string{"/healthz", "/readyz", "/metrics"} {
-		if res, _ := e.get(t, path, "Host", "10.1.2.3:8080"); res.StatusCode != http.StatusOK {
-			t.Errorf("%s with another Host: %d", path, res.StatusCode)
+		res, err := http.Get(ops.URL + path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		res.Body.Close()
+		if res.StatusCode != http.StatusOK {
+			t.Errorf("%s on the ops listener: %d", path, res.StatusCode)
 		}
 	}
 }

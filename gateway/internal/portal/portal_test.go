@@ -3,6 +3,7 @@ package portal_test
 import (
 	"io"
 	"net/http"
+	"net/http/httptest"
 	"strings"
 	"testing"
 	"time"
@@ -378,7 +379,9 @@ func TestPages(t *testing.T) {
 	})
 
 	t.Run("readyz", func(t *testing.T) {
-		res, err := client.Get(e.srv.URL + "/readyz")
+		ops := httptest.NewServer(e.portal.OpsHandler())
+		defer ops.Close()
+		res, err := client.Get(ops.URL + "/readyz")
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -42,7 +42,8 @@ type Config struct {
 	Cache   *pagecache.Cache
 	Catalog *i18n.Catalog
 	Log     zerolog.Logger
-	// Ops serves /healthz and /metrics and runs the /readyz checks.
+	// Ops serves /healthz and /metrics and runs the /readyz checks
+	// (OpsHandler; only /healthz is on the public port).
 	Ops *lifecycle.Ops
 	// ReadyDetail adds fields to the /readyz answer (e.g. the newest event
 	// sequence seen); may be nil.
@@ -267,6 +268,9 @@ func New(cfg Config) (*Server, error) {
 // ServeHTTP serves the portal: a page cache hit by the fast path when it
 // can (fastpath.go), else through the router.
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	// HSTS over HTTPS only (TLS, or a trusted proxy's X-Forwarded-Proto),
+	// on every answer, the page cache's too.
+	lifecycle.TransportSecurity(w.Header(), s.scheme(r) == "https")
 	r, done := s.serveFast(w, r)
 	if done {
 		return
@@ -291,11 +295,12 @@ func (s *Server) routes() error {
 	e.Use(s.recoverer, s.accessLog, s.securityHeaders, s.limitBody, s.refuseOtherSite)
 	match := []string{http.MethodGet, http.MethodHead}
 
-	// The ops endpoints answer whatever the Host: probes and scrapers call
-	// them by the instance's address.
+	// /healthz answers on the public port, whatever the Host: the reverse
+	// proxy's health checks of its upstreams call it by the instance's
+	// address, and it says only that the process is alive. /readyz (what
+	// the gateway depends on, and the stream's position) and /metrics are
+	// on the ops listener only (OpsHandler, GATEWAY_OPS_ADDR).
 	e.Match(match, "/healthz", gin.WrapH(s.cfg.Ops.HealthzHandler()))
-	e.Match(match, "/readyz", s.readyz)
-	e.Match(match, "/metrics", gin.WrapH(s.cfg.Ops.MetricsHandler()))
 
 	site := e.Group("/", s.checkHost)
 	get := func(path string, h gin.HandlerFunc) { site.Match(match, path, h) }
@@ -349,8 +354,19 @@ func (s *Server) negotiate(c *gin.Context) {
 	c.Redirect(http.StatusFound, "/"+i18n.Negotiate(c.GetHeader("Accept-Language"))+"/")
 }
 
-func (s *Server) readyz(c *gin.Context) {
-	failed := s.cfg.Ops.Ready(c.Request.Context())
+// OpsHandler serves the ops endpoints, for the ops listener
+// (GATEWAY_OPS_ADDR), never the public port: /healthz, /readyz with
+// ReadyDetail, and /metrics.
+func (s *Server) OpsHandler() http.Handler {
+	mux := http.NewServeMux()
+	mux.Handle("GET /healthz", s.cfg.Ops.HealthzHandler())
+	mux.HandleFunc("GET /readyz", s.readyz)
+	mux.Handle("GET /metrics", s.cfg.Ops.MetricsHandler())
+	return mux
+}
+
+func (s *Server) readyz(w http.ResponseWriter, r *http.Request) {
+	failed := s.cfg.Ops.Ready(r.Context())
 	body := map[string]any{"status": "ready"}
 	if s.cfg.ReadyDetail != nil {
 		for k, v := range s.cfg.ReadyDetail() {
@@ -362,9 +378,11 @@ func (s *Server) readyz(c *gin.Context) {
 		status = http.StatusServiceUnavailable
 		body["status"], body["failed"] = "unavailable", failed
 	}
-	c.Header("Cache-Control", "no-store")
+	w.Header().Set("Cache-Control", "no-store")
+	w.Header().Set("Content-Type", "application/json")
 	b, _ := json.Marshal(body)
-	c.Data(status, "application/json", append(b, '\n'))
+	w.WriteHeader(status)
+	w.Write(append(b, '\n'))
 }
 
 // pageError is an error answered with a status and a localized page.

@@ -132,6 +132,7 @@ func printURLs(w io.Writer, f *federation.Federation, opts federation.Options) {
 	fmt.Fprintf(w, "                         bin/hubctl login --login quantri   (password %s), then bin/hubctl tenants list\n", f.DemoPassword)
 	fmt.Fprintf(w, "  Hub gRPC (TLS)         %s   CA %s\n", f.HubAddr, f.CAFile)
 	fmt.Fprintf(w, "  Hub health, metrics    http://%s/readyz   http://%s/metrics\n", f.HubOpsAddr, f.HubOpsAddr)
+	fmt.Fprintf(w, "  Gateway health, metrics %s/readyz   %s/metrics   (its ops listener, not the public port)\n", f.GatewayOps, f.GatewayOps)
 	if f.MailpitURL != "" {
 		fmt.Fprintf(w, "  Mail (Mailpit)         %s/   (every e-mail the hub sends)\n", f.MailpitURL)
 	}

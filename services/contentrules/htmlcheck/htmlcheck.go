@@ -126,3 +126,49 @@ func attrs(n *html.Node) string {
 	}
 	return b.String()
 }
+
+// Inline returns what in the page s a Content-Security-Policy without
+// 'unsafe-inline' would block: <script> elements with code in them (or
+// without a src), <style> elements, style and event-handler attributes and
+// javascript: URLs. Pages must load their scripts and styles from files.
+func Inline(s string) []Finding {
+	doc, err := html.Parse(strings.NewReader(s))
+	if err != nil {
+		return []Finding{{What: "unparsable HTML", Value: err.Error()}}
+	}
+	var out []Finding
+	var walk func(n *html.Node)
+	walk = func(n *html.Node) {
+		if n.Type == html.ElementNode {
+			switch name := strings.ToLower(n.Data); {
+			case name == "script" && (strings.TrimSpace(text(n)) != "" || attr(n, "src") == ""):
+				out = append(out, Finding{What: "inline <script>", Value: text(n)})
+			case name == "style":
+				out = append(out, Finding{What: "<style> element", Value: text(n)})
+			}
+			for _, a := range n.Attr {
+				key := strings.ToLower(a.Key)
+				switch {
+				case strings.HasPrefix(key, "on"), key == "style":
+					out = append(out, Finding{What: key + " attribute", Value: a.Val})
+				case urlAttr(key) && activeScheme(a.Val) == "javascript":
+					out = append(out, Finding{What: "javascript: URL in " + key, Value: a.Val})
+				}
+			}
+		}
+		for c := n.FirstChild; c != nil; c = c.NextSibling {
+			walk(c)
+		}
+	}
+	walk(doc)
+	return out
+}
+
+func attr(n *html.Node, key string) string {
+	for _, a := range n.Attr {
+		if strings.EqualFold(a.Key, key) {
+			return a.Val
+		}
+	}
+	return ""
+}

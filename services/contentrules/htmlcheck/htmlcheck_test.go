@@ -26,3 +26,16 @@ func TestDocument(t *testing.T) {
 		t.Errorf("Document = %v, want the link and the onload attribute", got)
 	}
 }
+
+func TestInline(t *testing.T) {
+	page := `<!DOCTYPE html><html><head><link rel="stylesheet" href="/s.css"><script src="/a.js" defer></script></head>` +
+		`<body><p>x</p><svg><path d="M0 0"/></svg></body></html>`
+	if got := Inline(page); len(got) != 0 {
+		t.Errorf("Inline(a page of files) = %v", got)
+	}
+	bad := `<html><head><style>p{}</style><script>x()</script></head><body><p style="color:red" onclick="x()">` +
+		`<a href="javascript:x()">x</a><script></script></p></body></html>`
+	if got := Inline(bad); len(got) != 6 {
+		t.Errorf("Inline = %v, want 6 findings", got)
+	}
+}

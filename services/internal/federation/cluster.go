@@ -38,7 +38,8 @@ type Topology struct {
 	// replication slot on the primary.
 	ReplicaDir, ReplicaSlot string
 	// Aggregators: Addr is the gRPC IngestService, Monitor /readyz and
-	// /metrics. Gateways: Addr the HTTP address nginx proxies to.
+	// /metrics. Gateways: Addr the HTTP address nginx proxies to, Monitor
+	// their ops listener (/readyz, /metrics).
 	Aggregators, Gateways []Node
 	// ProxyHTTP is nginx's address for visitors (the portal), ProxyGRPC
 	// where the sub-portals and the gateways reach the aggregators.
@@ -66,7 +67,7 @@ func (t *Topology) Describe(w io.Writer) {
 		fmt.Fprintf(w, "  %-13s gRPC %s   health http://%s/readyz\n", n.Name, n.Addr, n.Monitor)
 	}
 	for _, n := range t.Gateways {
-		fmt.Fprintf(w, "  %-13s http://%s\n", n.Name, n.Addr)
+		fmt.Fprintf(w, "  %-13s http://%s   health, metrics http://%s/readyz\n", n.Name, n.Addr, n.Monitor)
 	}
 	fmt.Fprintf(w, "  %-13s portal http://%s   hub gRPC %s   config %s\n", "nginx", t.ProxyHTTP, t.ProxyGRPC, t.ProxyConfig)
 }
@@ -179,13 +180,15 @@ func (f *Federation) startClusterServices(ctx context.Context) error {
 		return err
 	}
 	f.HubAddr = t.ProxyGRPC
-	for _, g := range t.Gateways {
-		if _, err := f.startGateway(ctx, g.Name, g.Addr, t.Replica, []string{
+	for i, g := range t.Gateways {
+		p, err := f.startGateway(ctx, g.Name, g.Addr, t.Replica, []string{
 			// Counts are written on the primary; nginx is the trusted proxy.
 			"GATEWAY_SEARCH_STATS_URL=" + WithUser(t.Primary, "portalhub_gateway"), "GATEWAY_TRUSTED_PROXIES=127.0.0.1",
-		}); err != nil {
+		})
+		if err != nil {
 			return err
 		}
+		t.Gateways[i].Monitor = p.Addrs["ops"]
 	}
 	f.Gateway = "http://" + localhost(t.ProxyHTTP)
 	return nil

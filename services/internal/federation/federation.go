@@ -128,6 +128,9 @@ type Federation struct {
 	NATSMonitor string
 	// Gateway is the portal's base URL, e.g. http://127.0.0.1:8080.
 	Gateway string
+	// GatewayOps is the gateway's ops listener (/healthz, /readyz,
+	// /metrics), e.g. http://127.0.0.1:40123.
+	GatewayOps string
 	// HubAddr, HubOpsAddr and HubAdminAddr are the aggregator's bound
 	// addresses (IngestService, health and metrics, OpsService).
 	HubAddr, HubOpsAddr, HubAdminAddr string
@@ -276,6 +279,7 @@ func (f *Federation) up(ctx context.Context) error {
 			return err
 		}
 		f.Gateway = "http://" + localhost(gw.Addrs["http"])
+		f.GatewayOps = "http://" + gw.Addrs["ops"]
 	}
 
 	for _, t := range o.Tenants {
@@ -400,13 +404,16 @@ func (f *Federation) startAggregator(ctx context.Context, name, addr, opsAddr, a
 			"console": "AGGREGATOR_CONSOLE_ADDR"})
 }
 
-// startGateway starts a gateway named name on addr, reading the hub's
-// database hubURL as portalhub_gateway, with env added.
+// startGateway starts a gateway named name on addr, its ops listener on a
+// free port (Addrs["ops"]), reading the hub's database hubURL as
+// portalhub_gateway, with env added.
 func (f *Federation) startGateway(ctx context.Context, name, addr, hubURL string, env []string) (*supervise.Process, error) {
 	return f.start(ctx, supervise.Spec{Name: name, Path: f.bin("gateway"), Env: append(append([]string{
 		"DATABASE_URL=" + WithUser(hubURL, "portalhub_gateway"), "GATEWAY_ADDR=" + addr,
+		"GATEWAY_OPS_ADDR=127.0.0.1:0", // /readyz, /metrics: never on the public port
 		"GATEWAY_HUB_ADDR=" + f.HubAddr, "GATEWAY_HUB_CA=" + f.CAFile,
-	}, append(f.natsEnv(natsauth.Gateway), f.gatewayHubEnv...)...), env...)}, map[string]string{"http": "GATEWAY_ADDR"})
+	}, append(f.natsEnv(natsauth.Gateway), f.gatewayHubEnv...)...), env...)},
+		map[string]string{"http": "GATEWAY_ADDR", "ops": "GATEWAY_OPS_ADDR"})
 }
 
 // provisionStreams creates the content and inbox streams as the ops user

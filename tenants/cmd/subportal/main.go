@@ -88,7 +88,7 @@ func declare(s *settings, program string) *config.Set {
 	set.String(&s.NATSNKeyFile, "NATS_NKEY_FILE", "", "NKey seed of this tenant's NATS user (hubctl credentials issue --nats-keys: tenant-<id>.nk); empty: no inbox consumer")
 	set.String(&s.NATSCAFile, "NATS_CA_FILE", "", "CA of NATS's TLS certificate, when it is not in the system's pool")
 	set.String(&s.TrustedProxies, "SUBPORTAL_TRUSTED_PROXIES", "",
-		"reverse proxies (addresses or CIDR prefixes, comma-separated) whose X-Forwarded-For names the client for the login limit")
+		"reverse proxies (addresses or CIDR prefixes, comma-separated) whose X-Forwarded-For names the client for the login limit, and whose X-Forwarded-Proto: https makes the back office send HSTS")
 	lifecycle.DeclareHTTPTimeouts(set, &s.HTTP)
 	return set
 }
@@ -231,11 +231,12 @@ func serve(args []string) error {
 	accts.SetHashMemory(int64(s.HashMemoryMiB))
 	workflow := editorial.New(st.Pool(), st, board, log.With().Str("component", "editorial").Logger())
 	bo, err := backoffice.New(backoffice.Config{
-		Store:     st,
-		Accounts:  accts,
-		Sessions:  &accounts.Sessions{Store: accts, CookieName: cookiePrefix(s.Tenant) + "_session", TTL: s.SessionTTL},
-		Editorial: workflow,
-		Feedback:  pb.NewFeedbackServiceClient(conn),
+		TrustedProxies: proxies,
+		Store:          st,
+		Accounts:       accts,
+		Sessions:       &accounts.Sessions{Store: accts, CookieName: cookiePrefix(s.Tenant) + "_session", TTL: s.SessionTTL},
+		Editorial:      workflow,
+		Feedback:       pb.NewFeedbackServiceClient(conn),
 		LoginLimiter: accounts.NewClientLimiter(accounts.ClientLimit{Attempts: s.LoginClientAttempts,
 			Window: s.LoginClientWindow, TrustedProxies: proxies}),
 		Board:          board,

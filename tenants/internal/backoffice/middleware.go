@@ -21,9 +21,11 @@ const contentSecurityPolicy = "default-src 'self'; img-src 'self' data:; object-
 	"form-action 'self'; frame-ancestors 'none'"
 
 // securityHeaders sets the headers every answer carries; the back
-// office's addresses stay its own (Referrer-Policy same-origin).
-func securityHeaders(w http.ResponseWriter) {
+// office's addresses stay its own (Referrer-Policy same-origin), and HSTS
+// goes with every answer over HTTPS (TLS, or a trusted proxy that says so).
+func (s *Server) securityHeaders(w http.ResponseWriter, r *http.Request) {
 	lifecycle.SecurityHeaders(w.Header(), contentSecurityPolicy, "same-origin")
+	lifecycle.TransportSecurity(w.Header(), lifecycle.HTTPS(r, s.cfg.TrustedProxies))
 }
 
 // maxFormBytes bounds a request without files.
@@ -55,7 +57,7 @@ func (s *Server) loc(r *http.Request) *Localizer { return s.cat.For(langOf(r)) }
 // login and role checks, form parsing, and the CSRF check on every POST.
 func (s *Server) chain(h handlerFunc, needLogin bool, roles []accounts.Role) http.Handler {
 	inner := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		securityHeaders(w)
+		s.securityHeaders(w, r)
 		w.Header().Set("Cache-Control", "no-store")
 		r = r.WithContext(context.WithValue(r.Context(), langKey, s.language(w, r)))
 		defer func() {

@@ -14,6 +14,7 @@ import (
 	"io/fs"
 	"mime"
 	"net/http"
+	"net/netip"
 	"path"
 	"strconv"
 	"strings"
@@ -60,6 +61,9 @@ type Config struct {
 	Log      zerolog.Logger
 	// Dev re-parses the templates on every request.
 	Dev bool
+	// TrustedProxies are the reverse proxies whose X-Forwarded-Proto is
+	// believed (SUBPORTAL_TRUSTED_PROXIES), for HSTS behind a TLS proxy.
+	TrustedProxies []netip.Prefix
 }
 
 // Server serves the back office.
@@ -185,7 +189,7 @@ func (s *Server) Handler() http.Handler {
 }
 
 func (s *Server) serveStatic(w http.ResponseWriter, r *http.Request) {
-	securityHeaders(w)
+	s.securityHeaders(w, r)
 	a, ok := s.static[r.PathValue("name")]
 	if !ok {
 		http.NotFound(w, r)
