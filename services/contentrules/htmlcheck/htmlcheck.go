@@ -7,6 +7,7 @@
 package htmlcheck
 
 import (
+	_ "embed"
 	"strings"
 
 	"golang.org/x/net/html"
@@ -61,7 +62,10 @@ func Active(n *html.Node) []Finding {
 	walk = func(n *html.Node) {
 		if n.Type == html.ElementNode {
 			name := strings.ToLower(n.Data)
-			if activeElements[name] {
+			// A <meta> is active only as an http-equiv (a refresh to a
+			// javascript: URL, a CSP of its own); the page's description
+			// and social cards are text in an attribute.
+			if activeElements[name] && (name != "meta" || attr(n, "http-equiv") != "") {
 				out = append(out, Finding{What: "<" + name + "> element", Value: text(n) + attrs(n)})
 			}
 			for _, a := range n.Attr {
@@ -171,4 +175,58 @@ func attr(n *html.Node, key string) string {
 		}
 	}
 	return ""
+}
+
+// Marker is in every payload of Payloads.
+const Marker = "phxss"
+
+//go:embed xss.txt
+var payloads string
+
+// Payloads returns the XSS corpus (xss.txt): markup and text that tries to
+// run script wherever it is shown, each carrying Marker.
+func Payloads() []string {
+	var out []string
+	for _, line := range strings.Split(payloads, "\n") {
+		if line == "" || strings.HasPrefix(line, "# ") {
+			continue
+		}
+		out = append(out, line)
+	}
+	return out
+}
+
+// Live returns what of the payloads (findings holding Marker) became live
+// markup in the page s: active content (Document) or what a CSP without
+// 'unsafe-inline' blocks (Inline), and any element a payload introduced
+// (a Marker in an element's or attribute's name).
+func Live(s string) []Finding {
+	var out []Finding
+	for _, f := range append(Document(s), Inline(s)...) {
+		if strings.Contains(f.Value, Marker) || strings.Contains(f.What, Marker) {
+			out = append(out, f)
+		}
+	}
+	doc, err := html.Parse(strings.NewReader(s))
+	if err != nil {
+		return out
+	}
+	var walk func(n *html.Node)
+	walk = func(n *html.Node) {
+		if n.Type == html.ElementNode {
+			if strings.Contains(n.Data, Marker) {
+				out = append(out, Finding{What: "element " + n.Data})
+			}
+			for _, a := range n.Attr {
+				if strings.Contains(a.Key, Marker) {
+					out = append(out, Finding{What: "attribute " + a.Key, Value: a.Val})
+				}
+			}
+		}
+		for c := n.FirstChild; c != nil; c = c.NextSibling {
+			walk(c)
+		}
+	}
+	walk(doc)
+	return out
 }

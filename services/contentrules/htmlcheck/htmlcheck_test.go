@@ -1,6 +1,10 @@
 package htmlcheck
 
-import "testing"
+import (
+	"html"
+	"strings"
+	"testing"
+)
 
 func TestFragment(t *testing.T) {
 	for in, want := range map[string]int{
@@ -37,5 +41,28 @@ func TestInline(t *testing.T) {
 		`<a href="javascript:x()">x</a><script></script></p></body></html>`
 	if got := Inline(bad); len(got) != 6 {
 		t.Errorf("Inline = %v, want 6 findings", got)
+	}
+}
+
+// TestLive: the payloads as raw markup are live; escaped, none is.
+func TestLive(t *testing.T) {
+	ps := Payloads()
+	if len(ps) < 40 {
+		t.Fatalf("%d payloads", len(ps))
+	}
+	live := 0
+	for _, p := range ps {
+		if !strings.Contains(p, Marker) {
+			t.Errorf("payload %q lacks the marker", p)
+		}
+		if len(Live("<!DOCTYPE html><html><body><p>"+p+"</p></body></html>")) > 0 {
+			live++
+		}
+		if got := Live("<!DOCTYPE html><html><body><p>" + html.EscapeString(p) + `</p><input value="` + html.EscapeString(p) + `"></body></html>`); len(got) > 0 {
+			t.Errorf("escaped %q is live: %v", p, got)
+		}
+	}
+	if live < len(ps)*3/4 {
+		t.Errorf("only %d of %d payloads are live as raw markup: the check is too weak", live, len(ps))
 	}
 }
