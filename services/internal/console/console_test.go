@@ -44,6 +44,11 @@ func TestLoginPageAndHeaders(t *testing.T) {
 	if doc.Find("script, style, [style]").Length() != 0 {
 		t.Error("script or inline style on the login page")
 	}
+	resp, _ = b.get("/static/console.css")
+	if resp.StatusCode != http.StatusOK || !strings.HasPrefix(resp.Header.Get("Content-Type"), "text/css") ||
+		resp.Header.Get("X-Content-Type-Options") != "nosniff" {
+		t.Errorf("stylesheet: %d %q %q", resp.StatusCode, resp.Header.Get("Content-Type"), resp.Header.Get("X-Content-Type-Options"))
+	}
 	// The language switch leads to English, remembered.
 	href, _ := doc.Find(`.langs a[lang=en]`).Attr("href")
 	_, doc = b.get(href)

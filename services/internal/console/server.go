@@ -147,6 +147,10 @@ func (s *Server) common(c *gin.Context) {
 	lifecycle.SecurityHeaders(c.Writer.Header(), contentSecurityPolicy, "same-origin")
 	c.Header("Cache-Control", "no-store")
 	c.Request.Body = http.MaxBytesReader(c.Writer, c.Request.Body, maxFormBytes)
+	if strings.HasPrefix(c.Request.URL.Path, "/static/") {
+		c.Next() // files: no language, no session to look up
+		return
+	}
 	c.Set(ctxLang, s.language(c))
 	if sess, err := s.session(c); err != nil {
 		s.fail(c, err)
