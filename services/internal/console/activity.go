@@ -100,6 +100,9 @@ func (s *Server) activity(c *gin.Context) error {
 	d.Chart.ID = "activity"
 	d.Chart.Title = l.T("activity.chart_title", who, l.Date(from), l.Date(to))
 	d.Chart.Desc = l.T("activity.chart_desc", d.Total, len(d.Days), l.Date(busiest.Date), busiest.Count)
+	if d.Total == 0 {
+		d.Chart.Desc = l.T("activity.chart_empty", len(d.Days))
+	}
 	if d.Tenant == "" {
 		all, err := s.read.Tenants(ctx)
 		if err != nil {

@@ -106,6 +106,9 @@ func (s *Server) pageViews(c *gin.Context) error {
 	d.Chart.ID = "views"
 	d.Chart.Title = l.T("views.chart_title", who, l.Date(from), l.Date(to))
 	d.Chart.Desc = l.T("views.chart_desc", d.Total.Views, len(d.Days), l.Date(busiest.Date), busiest.Views, d.Total.BotViews)
+	if d.Total.Views == 0 {
+		d.Chart.Desc = l.T("views.chart_empty", len(d.Days), d.Total.BotViews)
+	}
 	if site == "*" {
 		sites, err := st.Totals(ctx, r, site, stats.ByTenant, viewsTop)
 		if err != nil {
