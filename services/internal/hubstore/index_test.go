@@ -229,6 +229,11 @@ func TestReindexOnline(t *testing.T) {
 	if got := count(t, s, `SELECT count(*) FROM pg_stats WHERE tablename = 'search_docs'`); got == 0 {
 		t.Error("the rebuilt table has no statistics")
 	}
+	// The rebuilt table has the indexes the migrations give search_docs.
+	if got := count(t, s, `SELECT count(*) FROM pg_indexes WHERE tablename = 'search_docs'
+		AND indexname IN ('search_docs_pkey', 'search_docs_tsv', 'search_docs_head', 'search_docs_published')`); got != 4 {
+		t.Errorf("the rebuilt table has %d of its 4 indexes", got)
+	}
 	if got := count(t, s, `SELECT count(*) FROM pg_class WHERE relname LIKE 'search_docs_next%'`); got != 0 {
 		t.Errorf("%d leftovers of the rebuild", got)
 	}

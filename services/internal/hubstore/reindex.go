@@ -86,6 +86,7 @@ func (s *Store) Reindex(ctx context.Context, progress ReindexProgress) error {
 	for _, index := range []string{
 		`CREATE INDEX CONCURRENTLY search_docs_next_tsv ON search_docs_next USING gin (tsv)`,
 		`CREATE INDEX CONCURRENTLY search_docs_next_head ON search_docs_next USING gin (head)`,
+		`CREATE INDEX CONCURRENTLY search_docs_next_published ON search_docs_next (published_at)`,
 	} {
 		if _, err := conn.Exec(ctx, index); err != nil {
 			_, _ = s.pool.Exec(context.Background(), `DROP TABLE IF EXISTS search_docs_next`)
@@ -105,6 +106,7 @@ func (s *Store) Reindex(ctx context.Context, progress ReindexProgress) error {
 			ALTER TABLE search_docs_next RENAME TO search_docs;
 			ALTER INDEX search_docs_next_tsv RENAME TO search_docs_tsv;
 			ALTER INDEX search_docs_next_head RENAME TO search_docs_head;
+			ALTER INDEX search_docs_next_published RENAME TO search_docs_published;
 			ALTER TABLE search_docs RENAME CONSTRAINT search_docs_next_pkey TO search_docs_pkey;
 			GRANT SELECT ON search_docs TO portalhub_reader`)
 		if err != nil {
