@@ -46,6 +46,8 @@ func TestSecurityHeadersOnEveryPageType(t *testing.T) {
 		{"developers", "/en/developers", 200, true},
 		{"feedback form", "/vi/feedback", 200, true},
 		{"feedback status", "/vi/feedback/status", 200, true}, // Referrer-Policy no-referrer: its URL holds a code
+		{"subscribe form", "/vi/subscribe", 200, true},
+		{"subscription link", "/en/subscribe/confirm?t=khong-co", 200, true}, // no-referrer: its URL holds a token
 		{"gone", "/vi/sotttt/bai-xoa", 410, true},
 		{"taken down", "/en/nhatrang/vi-pham", 451, true},
 		{"not found", "/vi/khong-co/trang-nay", 404, true},
@@ -75,7 +77,7 @@ func TestSecurityHeadersOnEveryPageType(t *testing.T) {
 				t.Errorf("%s (%s): CSP %q", p.name, round, csp)
 			}
 			referrer := "strict-origin-when-cross-origin"
-			if p.name == "feedback status" {
+			if p.name == "feedback status" || p.name == "subscription link" {
 				referrer = "no-referrer"
 			}
 			for name, want := range map[string]string{"Referrer-Policy": referrer,

@@ -41,6 +41,7 @@ func TestSecurityHeadersOnEveryPageType(t *testing.T) {
 		{"item", "/noi-dung/tin-1", admin, 200, true},
 		{"edit", "/noi-dung/tin-1/sua", editor, 200, true},
 		{"not delivered", "/chua-gui", admin, 200, true},
+		{"questions inbox", "/hop-thu", editor, 200, true},
 		{"royalties", "/nhuan-but", admin, 200, true},
 		{"royalties csv", "/nhuan-but.csv", admin, 200, false},
 		{"accounts", "/quan-tri/tai-khoan", admin, 200, true},
