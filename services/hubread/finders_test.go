@@ -237,10 +237,19 @@ func TestAdverts(t *testing.T) {
 	}
 	exec(t, db, `INSERT INTO advertisements (advertiser, label, url, starts_at, ends_at) VALUES
 		('Công ty A', 'Du lịch biển Nha Trang', 'https://a.example.vn', $1, $2),
-		('Công ty B', 'Hết hạn', 'https://b.example.vn', $3, $1)`, now.Add(-time.Hour), now.Add(time.Hour), now.Add(-2*time.Hour))
+		('Công ty B', 'Hết hạn', 'https://b.example.vn', $3, $1),
+		('Công ty C', 'Đã gỡ', 'https://c.example.vn', $1, $2)`, now.Add(-time.Hour), now.Add(time.Hour), now.Add(-2*time.Hour))
+	exec(t, db, `UPDATE advertisements SET ends_at = starts_at + interval '1 second' WHERE advertiser = 'Công ty C'`) // ended
+	if as, _ := store.Adverts(ctx, now); len(as) != 0 {
+		t.Errorf("adverts while the slot is off: %+v", as)
+	}
+	exec(t, db, `UPDATE portal_settings SET adverts_enabled = true`)
 	as, err := store.Adverts(ctx, now)
 	if err != nil || len(as) != 1 || as[0].Advertiser != "Công ty A" {
 		t.Errorf("adverts: %+v, %v", as, err)
+	}
+	if as, _ := store.Adverts(ctx, now.Add(-3*time.Hour)); len(as) != 3 || as[2].Advertiser != "Công ty B" {
+		t.Errorf("adverts still to come: %+v, want all three, B (the earliest start) last", as)
 	}
 	if as, _ := store.Adverts(ctx, now.Add(time.Hour)); len(as) != 0 {
 		t.Errorf("adverts after their period: %+v", as)

@@ -10,8 +10,8 @@ import (
 // role by a hub migration (the schema test keeps the list equal to the
 // grants).
 var readTables = []string{
-	"advertisements", "blobs", "categories", "item_translations", "items", "legal_documents", "legal_issuers",
-	"legal_relations", "maintenance_windows", "reserved_words", "search_bestbets", "search_docs", "search_synonyms", "search_vocabulary",
+	"advertisements", "blobs", "categories", "featured_items", "item_translations", "items", "legal_documents", "legal_issuers",
+	"legal_relations", "maintenance_windows", "portal_settings", "reserved_words", "search_bestbets", "search_docs", "search_synonyms", "search_vocabulary",
 	"slug_history", "tenant_hosts", "tenant_owners", "tenants",
 }
 

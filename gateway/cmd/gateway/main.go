@@ -43,8 +43,6 @@ func main() {
 	set.String(&cfg.NATSCAFile, "NATS_CA_FILE", "", "CA of NATS's TLS certificate, when it is not in the system's pool")
 	set.String(&cfg.ReadyFile, "PORTALHUB_READY_FILE", "", `file to write {"http": "host:port", "ops": "host:port"} to once listening`)
 	set.Bool(&cfg.Dev, "GATEWAY_DEV", false, "development mode: re-parse templates on every request")
-	set.Bool(&cfg.Adverts, "GATEWAY_ADVERTS", false,
-		"show the advertising slot (Article 13) on the highlights section: the hub's advertisements in their period, labelled as advertising; off by default")
 	set.String(&cfg.MonitoringScript, "GATEWAY_MONITORING_SCRIPT_URL", "",
 		"https address of the state monitoring agent's script (Circular 22/2023), loaded on every page and allowed by the CSP; empty (default): none")
 	set.String(&cfg.TemplateDir, "GATEWAY_TEMPLATE_DIR", "", "in development mode, read templates from this folder instead of the binary")
@@ -102,7 +100,7 @@ type settings struct {
 	ViewsEvery                                     time.Duration
 	ViewsMaxPages                                  int
 	PublicURL, Hosts, TrustedProxies               string
-	Dev, Adverts                                   bool
+	Dev                                            bool
 	CacheMB, AccessLogSample                       int
 	TenantRefresh                                  time.Duration
 	ProvinceTenant, MonitoringScript               string
@@ -188,7 +186,7 @@ func run(log zerolog.Logger, cfg settings) error {
 		Feedback: fb, Subscriptions: subs, FormKey: key,
 		SearchMisses: misses, Views: views,
 		Store: store, Cache: cache, Catalog: catalog, Log: log, Ops: ops, Dev: cfg.Dev, TemplateDir: cfg.TemplateDir,
-		Adverts: cfg.Adverts, AccessLogSample: cfg.AccessLogSample, MonitoringScript: cfg.MonitoringScript,
+		AccessLogSample: cfg.AccessLogSample, MonitoringScript: cfg.MonitoringScript,
 		PublicURL: cfg.PublicURL, Hosts: list(cfg.Hosts), TrustedProxies: list(cfg.TrustedProxies),
 		TenantRefresh: cfg.TenantRefresh, ProvinceTenant: cfg.ProvinceTenant,
 		ReadyDetail: func() map[string]any {

@@ -13,8 +13,9 @@ import (
 )
 
 // The home pages are composed, not a flat list of the newest items (issue 7
-// point 7): featured items (the newest of the highlights category, until
-// the ops team chooses them), a block per main section with its newest
+// point 7): featured items (those the ops team chose, in their order and
+// period: featured_items; without any, the newest of the highlights
+// category), a block per main section with its newest
 // items and a link to the whole (paged) section, the newest of each
 // sub-portal with a cap per sub-portal (so one publishing a hundred items
 // in an hour cannot push the others off), the links block and the search
@@ -87,12 +88,16 @@ func (s *Server) home(c *gin.Context) error {
 		if err != nil {
 			return nil, err
 		}
+		featured, featuredUntil, err := s.featured(ctx, reg, newest[featuredCategory])
+		if err != nil {
+			return nil, err
+		}
 		v := homeView{base: s.newBase(origin, lang, nil, nil)}
 		v.Description = v.L.T("site.description")
 		v.Feeds = feedLinksFor("/"+lang+"/", v.L.T("site.name"))
 		v.SubscribeURL = "/" + lang + "/subscribe"
 		byCode := categoriesByCode(reg.cats)
-		v.Featured = s.listed(lang, first(newest[featuredCategory], homeFeatured), reg.tenants)
+		v.Featured = s.listed(lang, featured, reg.tenants)
 		for _, code := range homeSections {
 			if cat, ok := byCode[code]; ok && len(newest[code]) > 0 {
 				v.Sections = append(v.Sections, s.block(lang, "/"+lang+"/", cat, first(newest[code], homeBlockItems), reg.tenants))
@@ -104,7 +109,12 @@ func (s *Server) home(c *gin.Context) error {
 		v.Subportals = s.listed(lang, perTenant, reg.tenants)
 		v.Kinds, v.Portals = kindCounts(v.L, lang, reg.ordered)
 		v.setUpdated(newestTime(newest, perTenant))
-		return s.page("home", v, []pagecache.Tag{pagecache.AnyContent})
+		r, err := s.page("home", v, []pagecache.Tag{pagecache.AnyContent})
+		if err != nil {
+			return nil, err
+		}
+		r.ExpiresAt = featuredUntil
+		return r, nil
 	})
 }
 
@@ -242,4 +252,38 @@ func kindCounts(l *i18n.Localizer, lang string, ts []hubread.Tenant) ([]kindCoun
 		}
 	}
 	return out, total
+}
+
+// featured are the provincial home's featured items at now: those the ops
+// team chose (the registry's picks, read in one more query only while one
+// is in its period), else the newest of the highlights category; and when
+// the home must be rendered again for them (a pick's start or end; zero:
+// never).
+func (s *Server) featured(ctx context.Context, reg *registry, highlights []hubread.Listed) ([]hubread.Listed, time.Time, error) {
+	now := s.now()
+	var until time.Time
+	current := false
+	for _, p := range reg.picks {
+		if p.EndsAt != nil && !now.Before(*p.EndsAt) {
+			continue // ended since the registry was read
+		}
+		if p.StartsAt.After(now) {
+			until = pagecache.Earliest(until, p.StartsAt)
+			continue
+		}
+		current = true
+		if p.EndsAt != nil {
+			until = pagecache.Earliest(until, *p.EndsAt)
+		}
+	}
+	if current {
+		items, err := s.cfg.Store.FeaturedItems(ctx, now, homeFeatured)
+		if err != nil {
+			return nil, time.Time{}, err
+		}
+		if len(items) > 0 {
+			return items, until, nil
+		}
+	}
+	return first(highlights, homeFeatured), until, nil
 }

@@ -1,6 +1,7 @@
 package portal_test
 
 import (
+	"errors"
 	"net/http"
 	"strings"
 	"testing"
@@ -8,6 +9,7 @@ import (
 
 	"github.com/portalhub/portalhub/gateway/internal/portal"
 	pb "github.com/portalhub/portalhub/proto/gen/portalhub/v1"
+	"github.com/portalhub/portalhub/services/testenv"
 )
 
 // seedScanned adds directory entries of two agencies and links of every
@@ -44,8 +46,8 @@ func seedScanned(t *testing.T, e *env) {
 func TestKindSections(t *testing.T) {
 	e := newEnvWith(t, func(c *portal.Config) {
 		c.Now = func() time.Time { return t0 } // Tuesday 1 July 2025
-		c.Adverts = true
 	})
+	e.exec(t, `UPDATE portal_settings SET adverts_enabled = true`) // hubctl adverts enable
 	seedKinds(t, e)
 	seedScanned(t, e)
 	report := kindItem("bao-cao-6-thang", "statistics", pb.ContentKind_CONTENT_KIND_ARTICLE,
@@ -211,6 +213,7 @@ func TestKindSections(t *testing.T) {
 		}
 		e.exec(t, `INSERT INTO advertisements (advertiser, label, url, starts_at, ends_at) VALUES
 			('Công ty A', 'Khu du lịch B giảm giá', 'https://b.example', $1, $2)`, t0.Add(-time.Hour), t0.Add(time.Hour))
+		e.tenantsChanged(t) // the registry's refresh
 		e.cache.Clear()
 		_, doc = e.get(t, "/vi/tin-noi-bat/")
 		if got := text(doc, "aside.adverts .advert-label"); got != "Quảng cáo" {
@@ -222,21 +225,37 @@ func TestKindSections(t *testing.T) {
 	})
 }
 
-// The advertising slot is off unless the gateway is told to show it.
+// The advertising slot is off until the hub's operators turn it on
+// (portal_settings); the advertisements come with the registry, never with
+// a page's queries.
 func TestAdvertsOffByDefault(t *testing.T) {
 	e := newEnv(t)
 	seedKinds(t, e)
-	e.exec(t, `INSERT INTO advertisements (advertiser, label, url, starts_at, ends_at) VALUES
-		('Công ty A', 'Khu du lịch B', 'https://b.example', now() - interval '1 hour', now() + interval '1 hour')`)
-	e.queries.take()
+	e.exec(t, `INSERT INTO advertisements (advertiser, label, url, image_url, starts_at, ends_at) VALUES
+		('Công ty A', 'Khu du lịch B', 'https://b.example', 'https://b.example/a.png', now() - interval '1 hour', now() + interval '1 hour')`)
+	e.tenantsChanged(t)
 	_, doc := e.get(t, "/vi/tin-noi-bat/")
 	if doc.Find("aside.adverts").Length() != 0 {
 		t.Error("advertising shown though the slot is off")
 	}
-	for _, q := range e.queries.take() {
-		if strings.Contains(q.sql, "advertisements") {
-			t.Error("the store is asked for advertisements though the slot is off")
+	e.exec(t, `UPDATE portal_settings SET adverts_enabled = true`)
+	e.tenantsChanged(t) // the registry's refresh marks the pages with the slot out of date
+	e.clock.Advance(2 * time.Second)
+	testenv.WaitFor(t, 5*time.Second, func() error {
+		e.queries.take()
+		_, doc = e.get(t, "/vi/tin-noi-bat/")
+		for _, q := range e.queries.take() {
+			if strings.Contains(q.sql, "advertisements") {
+				t.Fatal("a page asked the store for advertisements")
+			}
 		}
+		if doc.Find("aside.adverts li").Length() != 1 {
+			return errors.New("no advertisement once the slot is on")
+		}
+		return nil
+	})
+	if got := attr(doc, "aside.adverts img", "src"); got != "https://b.example/a.png" {
+		t.Errorf("advert image %q", got)
 	}
 }
 
@@ -267,10 +286,12 @@ func TestScheduleWeekExpires(t *testing.T) {
 // no event to announce it.
 func TestAdvertExpires(t *testing.T) {
 	var e *env
-	e = newEnvWith(t, func(c *portal.Config) { c.Now = func() time.Time { return e.clock.Now() }; c.Adverts = true })
+	e = newEnvWith(t, func(c *portal.Config) { c.Now = func() time.Time { return e.clock.Now() } })
 	e.clock.Set(t0)
+	e.exec(t, `UPDATE portal_settings SET adverts_enabled = true`)
 	e.exec(t, `INSERT INTO advertisements (advertiser, label, url, starts_at, ends_at) VALUES
 		('Công ty A', 'Khu du lịch B', 'https://b.example', $1, $2)`, t0.Add(-time.Hour), t0.Add(2*time.Minute))
+	e.tenantsChanged(t)
 	_, doc := e.get(t, "/vi/tin-noi-bat/")
 	if doc.Find("aside.adverts li").Length() != 1 {
 		t.Fatal("no advertisement in its period")

@@ -3,8 +3,11 @@ package portal
 import (
 	"context"
 	"errors"
+	"reflect"
 	"sync"
 	"time"
+
+	"github.com/portalhub/portalhub/gateway/internal/pagecache"
 
 	"github.com/portalhub/portalhub/services/hubread"
 )
@@ -15,8 +18,9 @@ import (
 // reserved path words. It is read at most once per TenantRefresh, and at
 // once after TenantsChanged (the tenant watcher calls it before it drops
 // the pages showing a tenant, so that their re-render sees the change).
-// With them, the maintenance windows ahead (every page's banner). Four
-// queries per refresh, none per page.
+// With them, the maintenance windows ahead (every page's banner), the
+// advertisements and the home's featured items. Six queries per refresh,
+// none per page.
 
 // registry is one snapshot; never modified once built.
 type registry struct {
@@ -28,7 +32,12 @@ type registry struct {
 	reserved map[string]bool    // the gateway's own path words
 	// windows are the maintenance windows not ended when it was loaded,
 	// soonest first (maintenance.go).
-	windows  []hubread.Maintenance
+	windows []hubread.Maintenance
+	// adverts are the advertisements current and coming while the slot is
+	// on (none while off), picks the featured items of the provincial
+	// home current and coming (highlights.go, homes.go).
+	adverts  []hubread.Advert
+	picks    []hubread.FeaturedPick
 	loadedAt time.Time
 }
 
@@ -112,6 +121,10 @@ func (s *Server) startRegistryLoad(ctx context.Context) chan struct{} {
 			// A window scheduled or cancelled: every page's banner.
 			s.cfg.Cache.Invalidate(siteNotices)
 		}
+		if err == nil && prev != nil && (!reflect.DeepEqual(prev.adverts, next.adverts) || !reflect.DeepEqual(prev.picks, next.picks)) {
+			// The home's featured items, the highlights' advertisements.
+			s.cfg.Cache.Invalidate(pagecache.AnyContent)
+		}
 		if err != nil {
 			s.cfg.Log.Warn().Err(err).Msg("tenant registry load failed; keeping the previous one")
 		}
@@ -180,8 +193,16 @@ func (s *Server) loadRegistry(ctx context.Context) (*registry, error) {
 	if err != nil {
 		return nil, err
 	}
+	adverts, err := s.cfg.Store.Adverts(ctx, s.now())
+	if err != nil {
+		return nil, err
+	}
+	picks, err := s.cfg.Store.FeaturedPicks(ctx, s.now())
+	if err != nil {
+		return nil, err
+	}
 	r := &registry{tenants: make(map[string]hubread.Tenant, len(ts)), ordered: ts, hosts: map[string]string{},
-		cats: cats, reserved: map[string]bool{}, windows: windows, loadedAt: time.Now()}
+		cats: cats, reserved: map[string]bool{}, windows: windows, adverts: adverts, picks: picks, loadedAt: time.Now()}
 	for _, t := range ts {
 		r.tenants[t.ID] = t
 		for _, h := range t.Hosts {

@@ -83,11 +83,6 @@ type Config struct {
 	// pages' footer shows (managing agency, person responsible, address,
 	// licence); empty: the first tenant of kind province.
 	ProvinceTenant string
-	// Adverts turns the advertising slot on (Article 13: off unless the hub
-	// enables it; GATEWAY_ADVERTS): the highlights section then shows the
-	// advertisements the hub holds for the moment (hubread.Adverts),
-	// labelled as advertising. Off, the store is not even asked.
-	Adverts bool
 	// MonitoringScript is the address (https) of the state monitoring
 	// agent's script (Circular 22/2023), loaded on every page and allowed
 	// by the CSP; empty (the default): none (maintenance.go).

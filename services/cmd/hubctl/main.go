@@ -71,6 +71,16 @@ Usage, over the database (DATABASE_URL; signed with $USER or --actor):
   hubctl stats report [--from YYYY-MM-DD] [--to YYYY-MM-DD] [--tenant ID|-] [--by day|page|activity] [--limit N] [--json|--csv]
                                     page views per day, tenant and language (bots apart), the most viewed
                                     pages, or publishing activity per tenant and day; default the last 7 days
+  hubctl featured add --tenant ID --id CONTENT_ID [--position N] [--start T] [--end T] [--json]
+                                    an item on the provincial home's featured list (lower positions first);
+                                    without any in its period, the home shows the newest highlights
+  hubctl featured remove --tenant ID --id CONTENT_ID
+  hubctl featured list [--json]
+  hubctl adverts add --advertiser NAME --label TEXT --url URL --start T --end T [--image https://...] [--json]
+  hubctl adverts end --id N | adverts list [--all] [--json]
+  hubctl adverts enable | adverts disable
+                                    the advertising slot (Article 13) on the highlights section: off by default;
+                                    every advertisement is labelled as such
 
 Usage, over the admin API (the aggregator's OpsService, as the ops account logged in):
   hubctl login --login LOGIN        the password is read from standard input (hidden on a terminal);
@@ -184,6 +194,14 @@ var commands = map[string]command{
 	"maintenance cancel":    {flags: cancelMaintenance, required: []string{"id"}},
 	"maintenance list":      {flags: listMaintenance},
 	"stats report":          {flags: statsReport},
+	"featured add":          {flags: addFeatured, required: []string{"tenant", "id"}},
+	"featured remove":       {flags: removeFeatured, required: []string{"tenant", "id"}},
+	"featured list":         {flags: listFeatured},
+	"adverts add":           {flags: addAdvert, required: []string{"advertiser", "label", "url", "start", "end"}},
+	"adverts end":           {flags: endAdvert, required: []string{"id"}},
+	"adverts list":          {flags: listAdverts},
+	"adverts enable":        {flags: setAdverts(true)},
+	"adverts disable":       {flags: setAdverts(false)},
 }
 
 // run executes one command and returns the exit status: 0 done, 1 failed,

@@ -641,6 +641,10 @@ func TestAdvertsAddedAndEndedByAdministrators(t *testing.T) {
 	if got := resp.Header.Get("Location"); got != "/quang-cao?done=advert_added" {
 		t.Fatalf("add: %d to %q", resp.StatusCode, got)
 	}
+	// The portal shows the slot only while it is on (hubctl adverts enable).
+	if err := f.store.SetAdvertsEnabled(context.Background(), "test", true); err != nil {
+		t.Fatal(err)
+	}
 	shown, err := f.cons.read.Adverts(context.Background(), testNow)
 	if err != nil || len(shown) != 1 || shown[0].Advertiser != "Công ty Du lịch Biển Xanh" {
 		t.Fatalf("the portal's slot at testNow: %+v %v", shown, err)

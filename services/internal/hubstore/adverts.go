@@ -14,15 +14,19 @@ import (
 
 // Advert is an advertisement of the portal's advertising slot (Article 13
 // of the regulation): who pays for it, its text (shown labelled as
-// advertising), where it leads and its period. The gateway shows those in
-// their period only when its GATEWAY_ADVERTS is on.
+// advertising), where it leads, an optional image (https) and its period.
+// The gateway shows those in their period only while the slot is on
+// (SetAdvertsEnabled).
 type Advert struct {
-	ID               int64
-	Advertiser       string
-	Label            string
-	URL              string
-	StartsAt, EndsAt time.Time
-	CreatedAt        time.Time
+	ID         int64     `json:"id"`
+	Advertiser string    `json:"advertiser"`
+	Label      string    `json:"label"`
+	URL        string    `json:"url"`
+	ImageURL   string    `json:"image_url,omitempty"`
+	StartsAt   time.Time `json:"starts_at"`
+	EndsAt     time.Time `json:"ends_at"`
+	CreatedAt  time.Time `json:"created_at"`
+	CreatedBy  string    `json:"created_by"`
 }
 
 // Bounds of an advertisement (the label's is the table's).
@@ -45,6 +49,8 @@ func checkAdvert(a *Advert) error {
 		return &Invalid{Vietnamese: "cần nội dung quảng cáo (tối đa 300 ký tự)", English: "the advertisement's text is required (300 characters at most)"}
 	case err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" || len(a.URL) > MaxAdvertURL:
 		return &Invalid{Vietnamese: "địa chỉ liên kết phải là một địa chỉ http hoặc https đầy đủ", English: "the link must be a full http or https address"}
+	case a.ImageURL != "" && !httpsAddress(a.ImageURL):
+		return &Invalid{Vietnamese: "địa chỉ ảnh phải là một địa chỉ https đầy đủ", English: "the image must be a full https address"}
 	case a.StartsAt.IsZero() || a.EndsAt.IsZero() || !a.EndsAt.After(a.StartsAt):
 		return &Invalid{Vietnamese: "cần thời gian bắt đầu và kết thúc, kết thúc sau bắt đầu", English: "a start and a later end are required"}
 	}
@@ -57,8 +63,9 @@ func (s *Store) AddAdvert(ctx context.Context, actor string, a Advert) (Advert, 
 		return Advert{}, err
 	}
 	err := pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
-		if err := tx.QueryRow(ctx, `INSERT INTO advertisements (advertiser, label, url, starts_at, ends_at)
-			VALUES ($1, $2, $3, $4, $5) RETURNING id, created_at`, a.Advertiser, a.Label, a.URL, a.StartsAt, a.EndsAt).
+		a.CreatedBy = actor
+		if err := tx.QueryRow(ctx, `INSERT INTO advertisements (advertiser, label, url, image_url, starts_at, ends_at, created_by)
+			VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id, created_at`, a.Advertiser, a.Label, a.URL, a.ImageURL, a.StartsAt, a.EndsAt, actor).
 			Scan(&a.ID, &a.CreatedAt); err != nil {
 			return err
 		}
@@ -69,7 +76,7 @@ func (s *Store) AddAdvert(ctx context.Context, actor string, a Advert) (Advert, 
 }
 
 // EndAdvert ends an advertisement at now (it leaves the portal's pages
-// within the hour their slot is cached); one that has ended is refused.
+// with the gateways' next registry refresh); one that has ended is refused.
 func (s *Store) EndAdvert(ctx context.Context, actor string, id int64, now time.Time) error {
 	err := pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
 		var starts, ends time.Time
@@ -96,10 +103,10 @@ func (s *Store) EndAdvert(ctx context.Context, actor string, id int64, now time.
 // ListAdverts returns the advertisements not ended at now (soonest first),
 // then, with history, the ended ones (the latest first), at most limit.
 func (s *Store) ListAdverts(ctx context.Context, now time.Time, limit int) (current, ended []Advert, err error) {
-	rows, err := s.pool.Query(ctx, `(SELECT id, advertiser, label, url, starts_at, ends_at, created_at FROM advertisements
+	rows, err := s.pool.Query(ctx, `(SELECT id, advertiser, label, url, image_url, starts_at, ends_at, created_at, created_by FROM advertisements
 			WHERE ends_at > $1 ORDER BY starts_at, id LIMIT $2)
 		UNION ALL
-		(SELECT id, advertiser, label, url, starts_at, ends_at, created_at FROM advertisements
+		(SELECT id, advertiser, label, url, image_url, starts_at, ends_at, created_at, created_by FROM advertisements
 			WHERE ends_at <= $1 ORDER BY ends_at DESC, id DESC LIMIT $2)`, now, limit)
 	if err != nil {
 		return nil, nil, mapErr("list advertisements", err)
@@ -116,4 +123,34 @@ func (s *Store) ListAdverts(ctx context.Context, now time.Time, limit int) (curr
 		}
 	}
 	return current, ended, nil
+}
+
+// httpsAddress reports whether s is a full https address.
+func httpsAddress(s string) bool {
+	u, err := url.Parse(s)
+	return err == nil && u.Scheme == "https" && u.Host != "" && u.User == nil && len(s) <= MaxAdvertURL &&
+		!strings.ContainsAny(s, " \t\r\n")
+}
+
+// AdvertsEnabled reports whether the advertising slot is on (off by
+// default: portal_settings).
+func (s *Store) AdvertsEnabled(ctx context.Context) (bool, error) {
+	var on bool
+	err := s.pool.QueryRow(ctx, `SELECT adverts_enabled FROM portal_settings`).Scan(&on)
+	return on, mapErr("advertising slot", err)
+}
+
+// SetAdvertsEnabled turns the advertising slot on or off, by actor.
+func (s *Store) SetAdvertsEnabled(ctx context.Context, actor string, on bool) error {
+	err := pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
+		if _, err := tx.Exec(ctx, `UPDATE portal_settings SET adverts_enabled = $1, updated_by = $2, updated_at = now()`, on, actor); err != nil {
+			return err
+		}
+		action := "adverts.disabled"
+		if on {
+			action = "adverts.enabled"
+		}
+		return audit(ctx, tx, actor, action, "", "", nil)
+	})
+	return mapErr("advertising slot", err)
 }
