@@ -86,6 +86,10 @@ Usage, over the admin API (the aggregator's OpsService, as the ops account logge
   hubctl login --login LOGIN        the password is read from standard input (hidden on a terminal);
                                     keeps a one-hour token in the login file
   hubctl logout | whoami [--json]
+  hubctl ops-accounts list [--json]                  (administrator)
+  hubctl ops-accounts update --login LOGIN [--role ROLE] [--disable|--enable] [--password]
+                                    --password reads the new one from standard input; disabling or a new
+                                    password ends the account's sessions; not on one's own account
   hubctl tenants add --id ID --kind KIND --name-vi NAME [--name-en NAME] [--name-ru NAME] [--home-url URL] [REGISTRY] [--json]
   hubctl tenants update --id ID [--kind KIND] [--name-vi NAME] [...] [REGISTRY] [--json]   changes only the flags given
   hubctl tenants list [--json] | show --id ID [--json]
@@ -162,6 +166,8 @@ type action func(ctx context.Context, s *session) error
 var commands = map[string]command{
 	"migrate":               {flags: migrate, noStore: true},
 	"ops-accounts add":      {flags: addOpsAccount, required: []string{"login", "role"}},
+	"ops-accounts list":     {flags: listOpsAccounts, api: true},
+	"ops-accounts update":   {flags: updateOpsAccount, required: []string{"login"}, api: true},
 	"login":                 {flags: loginCmd, login: true},
 	"logout":                {flags: logoutCmd, api: true},
 	"whoami":                {flags: whoamiCmd, api: true},

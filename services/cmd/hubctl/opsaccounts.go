@@ -9,8 +9,11 @@ import (
 	"io"
 	"os"
 	"strings"
+	"text/tabwriter"
 
 	"golang.org/x/term"
+
+	pb "github.com/portalhub/portalhub/proto/gen/portalhub/v1"
 
 	"github.com/portalhub/portalhub/services/opsaccounts"
 )
@@ -72,4 +75,68 @@ func readSecret(in io.Reader, prompt io.Writer, confirm bool) (string, error) {
 		return "", errors.New("không có mật khẩu trên đầu vào chuẩn / no password on standard input (echo PASSWORD | hubctl ...)")
 	}
 	return line, nil
+}
+
+// listOpsAccounts is `hubctl ops-accounts list`, over the admin API.
+func listOpsAccounts(fs *flag.FlagSet) action {
+	asJSON := fs.Bool("json", false, "write the accounts as JSON")
+	return func(ctx context.Context, s *session) error {
+		resp, err := s.ops.ListOpsAccounts(ctx, &pb.ListOpsAccountsRequest{})
+		if err != nil {
+			return err
+		}
+		if *asJSON {
+			return writeProto(s, resp)
+		}
+		w := tabwriter.NewWriter(s.stdout, 0, 4, 2, ' ', 0)
+		fmt.Fprintln(w, "LOGIN\tNAME\tROLE\tSTATUS\tLAST LOGIN\tCREATED")
+		for _, a := range resp.GetAccounts() {
+			st := "active"
+			switch {
+			case a.GetDisabled():
+				st = "disabled"
+			case a.GetLockedUntil() != nil:
+				st = "locked until " + tsString(a.GetLockedUntil(), true)
+			}
+			fmt.Fprintf(w, "%s\t%s\t%s\t%s\t%s\t%s\n", a.GetLogin(), orDash(printable(a.GetDisplayName())), a.GetRole(), st,
+				tsString(a.GetLastLoginAt(), a.GetLastLoginAt() != nil), tsString(a.GetCreatedAt(), a.GetCreatedAt() != nil))
+		}
+		return w.Flush()
+	}
+}
+
+// updateOpsAccount is `hubctl ops-accounts update`, over the admin API:
+// a role, disabling or enabling, a new password read from stdin.
+func updateOpsAccount(fs *flag.FlagSet) action {
+	login := fs.String("login", "", "the account's login")
+	role := fs.String("role", "", "a new role: viewer, operator or administrator")
+	disable := fs.Bool("disable", false, "disable the account (ends its sessions)")
+	enable := fs.Bool("enable", false, "enable a disabled account")
+	newPassword := fs.Bool("password", false, "set a new password, read from standard input (ends its sessions, lifts a lockout)")
+	return func(ctx context.Context, s *session) error {
+		if *disable && *enable {
+			return usageError{errors.New("--disable hoặc --enable, không cả hai / --disable or --enable, not both")}
+		}
+		req := &pb.UpdateOpsAccountRequest{Login: *login, Role: *role}
+		if *disable || *enable {
+			req.Disabled = disable
+		}
+		if *newPassword {
+			pw, err := readSecret(s.stdin, s.stderr, true)
+			if err != nil {
+				return usageError{err}
+			}
+			req.Password = pw
+		}
+		if req.Role == "" && req.Disabled == nil && req.Password == "" {
+			return usageError{errors.New("không có gì để đổi: --role, --disable, --enable hoặc --password / nothing to change: --role, --disable, --enable or --password")}
+		}
+		resp, err := s.ops.UpdateOpsAccount(ctx, req)
+		if err != nil {
+			return err
+		}
+		a := resp.GetAccount()
+		fmt.Fprintf(s.stdout, "Đã cập nhật tài khoản %s: %s, disabled=%t / ops account %s updated\n", a.GetLogin(), a.GetRole(), a.GetDisabled(), a.GetLogin())
+		return nil
+	}
 }

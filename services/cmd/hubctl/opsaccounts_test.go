@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"strings"
 	"testing"
 
@@ -70,5 +71,39 @@ func TestOpsAccountsAdd(t *testing.T) {
 	var actor string
 	if err := pool.QueryRow(ctx, `SELECT actor FROM audit_log WHERE action = 'ops.account_add'`).Scan(&actor); err != nil || actor != "root" {
 		t.Errorf("ops.account_add recorded by %q (%v), want root", actor, err)
+	}
+}
+
+func TestOpsAccountsOverTheAPI(t *testing.T) {
+	h := newHub(t, map[string]opsaccounts.Role{"quantri": opsaccounts.Administrator, "nhanvien": opsaccounts.Operator})
+	h.login(t, "quantri")
+	if code, out, e := h.ctl("", "ops-accounts", "list"); code != 0 || !strings.Contains(out, "nhanvien") || !strings.Contains(out, "operator") {
+		t.Fatalf("ops-accounts list: %d %q %q", code, out, e)
+	}
+	if code, _, e := h.ctl("", "ops-accounts", "update", "--login", "nhanvien"); code != 2 || !strings.Contains(e, "nothing to change") {
+		t.Errorf("update without a change: %d %q", code, e)
+	}
+	if code, out, e := h.ctl("", "ops-accounts", "update", "--login", "nhanvien", "--role", "viewer", "--disable"); code != 0 || !strings.Contains(out, "viewer") {
+		t.Fatalf("update: %d %q %q", code, out, e)
+	}
+	var listed struct {
+		Accounts []struct {
+			Login    string `json:"login"`
+			Disabled bool   `json:"disabled"`
+		} `json:"accounts"`
+	}
+	if code, out, _ := h.ctl("", "ops-accounts", "list", "--json"); code != 0 || json.Unmarshal([]byte(out), &listed) != nil ||
+		len(listed.Accounts) != 2 || listed.Accounts[0].Login != "nhanvien" || !listed.Accounts[0].Disabled {
+		t.Errorf("list --json after disabling: %d %q", code, out)
+	}
+	if code, _, e := h.ctl("", "ops-accounts", "update", "--login", "quantri", "--disable"); code != 1 || !strings.Contains(e, "chính mình") {
+		t.Errorf("disabling oneself: %d %q", code, e)
+	}
+	const next = "Hòn Tre sóng êm 2027"
+	if code, _, e := h.ctl(next+"\n", "ops-accounts", "update", "--login", "nhanvien", "--enable", "--password"); code != 0 {
+		t.Fatalf("enable with a new password: %d %q", code, e)
+	}
+	if _, err := h.accounts.Authenticate(context.Background(), "nhanvien", next); err != nil {
+		t.Errorf("login with the new password: %v", err)
 	}
 }

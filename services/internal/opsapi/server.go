@@ -94,7 +94,9 @@ func ts(t *time.Time) *timestamppb.Timestamp {
 }
 
 func account(a opsaccounts.Account) *pb.OpsAccount {
-	return &pb.OpsAccount{Login: a.Login, DisplayName: a.DisplayName, Role: string(a.Role)}
+	created := a.CreatedAt
+	return &pb.OpsAccount{Login: a.Login, DisplayName: a.DisplayName, Role: string(a.Role), Disabled: a.Disabled,
+		LockedUntil: ts(a.LockedUntil), CreatedAt: ts(&created), LastLoginAt: ts(a.LastLoginAt)}
 }
 
 // Login exchanges a login and password for a bearer token.

@@ -122,6 +122,14 @@ var methods = map[string]func(ctx context.Context, c pb.OpsServiceClient) error{
 		_, err := c.Whoami(ctx, &pb.WhoamiRequest{})
 		return err
 	},
+	"ListOpsAccounts": func(ctx context.Context, c pb.OpsServiceClient) error {
+		_, err := c.ListOpsAccounts(ctx, &pb.ListOpsAccountsRequest{})
+		return err
+	},
+	"UpdateOpsAccount": func(ctx context.Context, c pb.OpsServiceClient) error {
+		_, err := c.UpdateOpsAccount(ctx, &pb.UpdateOpsAccountRequest{Login: "ops-viewer", Role: "viewer"})
+		return err
+	},
 	"ListTenants": func(ctx context.Context, c pb.OpsServiceClient) error {
 		_, err := c.ListTenants(ctx, &pb.ListTenantsRequest{})
 		return err
@@ -457,6 +465,54 @@ func TestTakedownThroughTheAPI(t *testing.T) {
 	if err := f.pool.QueryRow(ctx, `SELECT string_agg(actor || ' ' || action, ',' ORDER BY seq) FROM audit_log WHERE action LIKE 'item.takedown%'`).Scan(&actors); err != nil ||
 		actors != "ops:ops-operator item.takedown,ops:ops-operator item.takedown_lifted" {
 		t.Errorf("audit %q, %v", actors, err)
+	}
+}
+
+func TestOpsAccountsThroughTheAPI(t *testing.T) {
+	f := newFixture(t, nil)
+	admin := as(f.tokens[opsaccounts.Administrator])
+	l, err := f.client.ListOpsAccounts(admin, &pb.ListOpsAccountsRequest{})
+	if err != nil || len(l.GetAccounts()) != 3 || l.GetAccounts()[0].GetLogin() != "ops-administrator" || l.GetAccounts()[0].GetLastLoginAt() == nil {
+		t.Fatalf("list: %v %v", l, err)
+	}
+	disabled := true
+	up, err := f.client.UpdateOpsAccount(admin, &pb.UpdateOpsAccountRequest{Login: "ops-operator", Role: "viewer", Disabled: &disabled})
+	if err != nil || up.GetAccount().GetRole() != "viewer" || !up.GetAccount().GetDisabled() {
+		t.Fatalf("update: %v %v", up, err)
+	}
+	// Disabling ended the operator's token.
+	if _, err := f.client.Whoami(as(f.tokens[opsaccounts.Operator]), &pb.WhoamiRequest{}); status.Code(err) != codes.Unauthenticated {
+		t.Errorf("disabled account's token: %v, want UNAUTHENTICATED", err)
+	}
+	for _, req := range []*pb.UpdateOpsAccountRequest{
+		{Login: "ops-administrator", Disabled: &disabled},
+		{Login: "ops-administrator", Role: "operator"},
+	} {
+		if _, err := f.client.UpdateOpsAccount(admin, req); status.Code(err) != codes.FailedPrecondition {
+			t.Errorf("%v on one's own account: %v, want FAILED_PRECONDITION", req, err)
+		}
+	}
+	if _, err := f.client.UpdateOpsAccount(admin, &pb.UpdateOpsAccountRequest{Login: "ops-viewer", Password: "1234567890"}); status.Code(err) != codes.InvalidArgument {
+		t.Errorf("weak password: %v", err)
+	}
+	if _, err := f.client.UpdateOpsAccount(admin, &pb.UpdateOpsAccountRequest{Login: "ops-viewer", Role: "root"}); status.Code(err) != codes.InvalidArgument {
+		t.Errorf("unknown role: %v", err)
+	}
+	if _, err := f.client.UpdateOpsAccount(admin, &pb.UpdateOpsAccountRequest{Login: "nobody", Role: "viewer"}); status.Code(err) != codes.NotFound {
+		t.Errorf("unknown account: %v", err)
+	}
+	const next = "Núi Cô Tiên mây bay 2027"
+	if _, err := f.client.UpdateOpsAccount(admin, &pb.UpdateOpsAccountRequest{Login: "ops-viewer", Password: next}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := f.client.Login(context.Background(), &pb.LoginRequest{Login: "ops-viewer", Password: next}); err != nil {
+		t.Errorf("login with the new password: %v", err)
+	}
+	var actors string
+	if err := f.pool.QueryRow(context.Background(), `SELECT string_agg(actor || ' ' || action || ' ' || subject, ',' ORDER BY seq) FROM audit_log
+		WHERE action IN ('ops.account_role', 'ops.account_disable', 'ops.account_password')`).Scan(&actors); err != nil ||
+		actors != "ops:ops-administrator ops.account_role ops:ops-operator,ops:ops-administrator ops.account_disable ops:ops-operator,ops:ops-administrator ops.account_password ops:ops-viewer" {
+		t.Errorf("audit %q %v", actors, err)
 	}
 }
 

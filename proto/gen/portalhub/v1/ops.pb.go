@@ -308,7 +308,12 @@ type OpsAccount struct {
 	Login       string                 `protobuf:"bytes,1,opt,name=login,proto3" json:"login,omitempty"`
 	DisplayName string                 `protobuf:"bytes,2,opt,name=display_name,json=displayName,proto3" json:"display_name,omitempty"`
 	// viewer, operator or administrator.
-	Role          string `protobuf:"bytes,3,opt,name=role,proto3" json:"role,omitempty"`
+	Role     string `protobuf:"bytes,3,opt,name=role,proto3" json:"role,omitempty"`
+	Disabled bool   `protobuf:"varint,4,opt,name=disabled,proto3" json:"disabled,omitempty"`
+	// Set while locked after failed logins.
+	LockedUntil   *timestamppb.Timestamp `protobuf:"bytes,5,opt,name=locked_until,json=lockedUntil,proto3" json:"locked_until,omitempty"`
+	CreatedAt     *timestamppb.Timestamp `protobuf:"bytes,6,opt,name=created_at,json=createdAt,proto3" json:"created_at,omitempty"`
+	LastLoginAt   *timestamppb.Timestamp `protobuf:"bytes,7,opt,name=last_login_at,json=lastLoginAt,proto3" json:"last_login_at,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -364,6 +369,234 @@ func (x *OpsAccount) GetRole() string {
 	return ""
 }
 
+func (x *OpsAccount) GetDisabled() bool {
+	if x != nil {
+		return x.Disabled
+	}
+	return false
+}
+
+func (x *OpsAccount) GetLockedUntil() *timestamppb.Timestamp {
+	if x != nil {
+		return x.LockedUntil
+	}
+	return nil
+}
+
+func (x *OpsAccount) GetCreatedAt() *timestamppb.Timestamp {
+	if x != nil {
+		return x.CreatedAt
+	}
+	return nil
+}
+
+func (x *OpsAccount) GetLastLoginAt() *timestamppb.Timestamp {
+	if x != nil {
+		return x.LastLoginAt
+	}
+	return nil
+}
+
+// ListOpsAccountsRequest is empty.
+type ListOpsAccountsRequest struct {
+	state         protoimpl.MessageState `protogen:"open.v1"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *ListOpsAccountsRequest) Reset() {
+	*x = ListOpsAccountsRequest{}
+	mi := &file_portalhub_v1_ops_proto_msgTypes[7]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *ListOpsAccountsRequest) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*ListOpsAccountsRequest) ProtoMessage() {}
+
+func (x *ListOpsAccountsRequest) ProtoReflect() protoreflect.Message {
+	mi := &file_portalhub_v1_ops_proto_msgTypes[7]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use ListOpsAccountsRequest.ProtoReflect.Descriptor instead.
+func (*ListOpsAccountsRequest) Descriptor() ([]byte, []int) {
+	return file_portalhub_v1_ops_proto_rawDescGZIP(), []int{7}
+}
+
+// ListOpsAccountsResponse lists the accounts by login.
+type ListOpsAccountsResponse struct {
+	state         protoimpl.MessageState `protogen:"open.v1"`
+	Accounts      []*OpsAccount          `protobuf:"bytes,1,rep,name=accounts,proto3" json:"accounts,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *ListOpsAccountsResponse) Reset() {
+	*x = ListOpsAccountsResponse{}
+	mi := &file_portalhub_v1_ops_proto_msgTypes[8]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *ListOpsAccountsResponse) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*ListOpsAccountsResponse) ProtoMessage() {}
+
+func (x *ListOpsAccountsResponse) ProtoReflect() protoreflect.Message {
+	mi := &file_portalhub_v1_ops_proto_msgTypes[8]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use ListOpsAccountsResponse.ProtoReflect.Descriptor instead.
+func (*ListOpsAccountsResponse) Descriptor() ([]byte, []int) {
+	return file_portalhub_v1_ops_proto_rawDescGZIP(), []int{8}
+}
+
+func (x *ListOpsAccountsResponse) GetAccounts() []*OpsAccount {
+	if x != nil {
+		return x.Accounts
+	}
+	return nil
+}
+
+// UpdateOpsAccountRequest names the account and what changes; fields left
+// unset keep their value.
+type UpdateOpsAccountRequest struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	Login string                 `protobuf:"bytes,1,opt,name=login,proto3" json:"login,omitempty"`
+	// viewer, operator or administrator; empty keeps it.
+	Role string `protobuf:"bytes,2,opt,name=role,proto3" json:"role,omitempty"`
+	// Set to disable (true) or enable (false) the account.
+	Disabled *bool `protobuf:"varint,3,opt,name=disabled,proto3,oneof" json:"disabled,omitempty"`
+	// A new password (the policy applies); empty keeps it.
+	Password      string `protobuf:"bytes,4,opt,name=password,proto3" json:"password,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *UpdateOpsAccountRequest) Reset() {
+	*x = UpdateOpsAccountRequest{}
+	mi := &file_portalhub_v1_ops_proto_msgTypes[9]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *UpdateOpsAccountRequest) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*UpdateOpsAccountRequest) ProtoMessage() {}
+
+func (x *UpdateOpsAccountRequest) ProtoReflect() protoreflect.Message {
+	mi := &file_portalhub_v1_ops_proto_msgTypes[9]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use UpdateOpsAccountRequest.ProtoReflect.Descriptor instead.
+func (*UpdateOpsAccountRequest) Descriptor() ([]byte, []int) {
+	return file_portalhub_v1_ops_proto_rawDescGZIP(), []int{9}
+}
+
+func (x *UpdateOpsAccountRequest) GetLogin() string {
+	if x != nil {
+		return x.Login
+	}
+	return ""
+}
+
+func (x *UpdateOpsAccountRequest) GetRole() string {
+	if x != nil {
+		return x.Role
+	}
+	return ""
+}
+
+func (x *UpdateOpsAccountRequest) GetDisabled() bool {
+	if x != nil && x.Disabled != nil {
+		return *x.Disabled
+	}
+	return false
+}
+
+func (x *UpdateOpsAccountRequest) GetPassword() string {
+	if x != nil {
+		return x.Password
+	}
+	return ""
+}
+
+// UpdateOpsAccountResponse carries the account as stored.
+type UpdateOpsAccountResponse struct {
+	state         protoimpl.MessageState `protogen:"open.v1"`
+	Account       *OpsAccount            `protobuf:"bytes,1,opt,name=account,proto3" json:"account,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *UpdateOpsAccountResponse) Reset() {
+	*x = UpdateOpsAccountResponse{}
+	mi := &file_portalhub_v1_ops_proto_msgTypes[10]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *UpdateOpsAccountResponse) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*UpdateOpsAccountResponse) ProtoMessage() {}
+
+func (x *UpdateOpsAccountResponse) ProtoReflect() protoreflect.Message {
+	mi := &file_portalhub_v1_ops_proto_msgTypes[10]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use UpdateOpsAccountResponse.ProtoReflect.Descriptor instead.
+func (*UpdateOpsAccountResponse) Descriptor() ([]byte, []int) {
+	return file_portalhub_v1_ops_proto_rawDescGZIP(), []int{10}
+}
+
+func (x *UpdateOpsAccountResponse) GetAccount() *OpsAccount {
+	if x != nil {
+		return x.Account
+	}
+	return nil
+}
+
 // Tenant is a sub-portal and its registry entry.
 type Tenant struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
@@ -401,7 +634,7 @@ type Tenant struct {
 
 func (x *Tenant) Reset() {
 	*x = Tenant{}
-	mi := &file_portalhub_v1_ops_proto_msgTypes[7]
+	mi := &file_portalhub_v1_ops_proto_msgTypes[11]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -413,7 +646,7 @@ func (x *Tenant) String() string {
 func (*Tenant) ProtoMessage() {}
 
 func (x *Tenant) ProtoReflect() protoreflect.Message {
-	mi := &file_portalhub_v1_ops_proto_msgTypes[7]
+	mi := &file_portalhub_v1_ops_proto_msgTypes[11]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -426,7 +659,7 @@ func (x *Tenant) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use Tenant.ProtoReflect.Descriptor instead.
 func (*Tenant) Descriptor() ([]byte, []int) {
-	return file_portalhub_v1_ops_proto_rawDescGZIP(), []int{7}
+	return file_portalhub_v1_ops_proto_rawDescGZIP(), []int{11}
 }
 
 func (x *Tenant) GetId() string {
@@ -578,7 +811,7 @@ type ListTenantsRequest struct {
 
 func (x *ListTenantsRequest) Reset() {
 	*x = ListTenantsRequest{}
-	mi := &file_portalhub_v1_ops_proto_msgTypes[8]
+	mi := &file_portalhub_v1_ops_proto_msgTypes[12]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -590,7 +823,7 @@ func (x *ListTenantsRequest) String() string {
 func (*ListTenantsRequest) ProtoMessage() {}
 
 func (x *ListTenantsRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_portalhub_v1_ops_proto_msgTypes[8]
+	mi := &file_portalhub_v1_ops_proto_msgTypes[12]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -603,7 +836,7 @@ func (x *ListTenantsRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ListTenantsRequest.ProtoReflect.Descriptor instead.
 func (*ListTenantsRequest) Descriptor() ([]byte, []int) {
-	return file_portalhub_v1_ops_proto_rawDescGZIP(), []int{8}
+	return file_portalhub_v1_ops_proto_rawDescGZIP(), []int{12}
 }
 
 // ListTenantsResponse lists tenants by id.
@@ -616,7 +849,7 @@ type ListTenantsResponse struct {
 
 func (x *ListTenantsResponse) Reset() {
 	*x = ListTenantsResponse{}
-	mi := &file_portalhub_v1_ops_proto_msgTypes[9]
+	mi := &file_portalhub_v1_ops_proto_msgTypes[13]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -628,7 +861,7 @@ func (x *ListTenantsResponse) String() string {
 func (*ListTenantsResponse) ProtoMessage() {}
 
 func (x *ListTenantsResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_portalhub_v1_ops_proto_msgTypes[9]
+	mi := &file_portalhub_v1_ops_proto_msgTypes[13]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -641,7 +874,7 @@ func (x *ListTenantsResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ListTenantsResponse.ProtoReflect.Descriptor instead.
 func (*ListTenantsResponse) Descriptor() ([]byte, []int) {
-	return file_portalhub_v1_ops_proto_rawDescGZIP(), []int{9}
+	return file_portalhub_v1_ops_proto_rawDescGZIP(), []int{13}
 }
 
 func (x *ListTenantsResponse) GetTenants() []*Tenant {
@@ -661,7 +894,7 @@ type GetTenantRequest struct {
 
 func (x *GetTenantRequest) Reset() {
 	*x = GetTenantRequest{}
-	mi := &file_portalhub_v1_ops_proto_msgTypes[10]
+	mi := &file_portalhub_v1_ops_proto_msgTypes[14]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -673,7 +906,7 @@ func (x *GetTenantRequest) String() string {
 func (*GetTenantRequest) ProtoMessage() {}
 
 func (x *GetTenantRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_portalhub_v1_ops_proto_msgTypes[10]
+	mi := &file_portalhub_v1_ops_proto_msgTypes[14]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -686,7 +919,7 @@ func (x *GetTenantRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use GetTenantRequest.ProtoReflect.Descriptor instead.
 func (*GetTenantRequest) Descriptor() ([]byte, []int) {
-	return file_portalhub_v1_ops_proto_rawDescGZIP(), []int{10}
+	return file_portalhub_v1_ops_proto_rawDescGZIP(), []int{14}
 }
 
 func (x *GetTenantRequest) GetId() string {
@@ -706,7 +939,7 @@ type GetTenantResponse struct {
 
 func (x *GetTenantResponse) Reset() {
 	*x = GetTenantResponse{}
-	mi := &file_portalhub_v1_ops_proto_msgTypes[11]
+	mi := &file_portalhub_v1_ops_proto_msgTypes[15]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -718,7 +951,7 @@ func (x *GetTenantResponse) String() string {
 func (*GetTenantResponse) ProtoMessage() {}
 
 func (x *GetTenantResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_portalhub_v1_ops_proto_msgTypes[11]
+	mi := &file_portalhub_v1_ops_proto_msgTypes[15]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -731,7 +964,7 @@ func (x *GetTenantResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use GetTenantResponse.ProtoReflect.Descriptor instead.
 func (*GetTenantResponse) Descriptor() ([]byte, []int) {
-	return file_portalhub_v1_ops_proto_rawDescGZIP(), []int{11}
+	return file_portalhub_v1_ops_proto_rawDescGZIP(), []int{15}
 }
 
 func (x *GetTenantResponse) GetTenant() *Tenant {
@@ -752,7 +985,7 @@ type AddTenantRequest struct {
 
 func (x *AddTenantRequest) Reset() {
 	*x = AddTenantRequest{}
-	mi := &file_portalhub_v1_ops_proto_msgTypes[12]
+	mi := &file_portalhub_v1_ops_proto_msgTypes[16]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -764,7 +997,7 @@ func (x *AddTenantRequest) String() string {
 func (*AddTenantRequest) ProtoMessage() {}
 
 func (x *AddTenantRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_portalhub_v1_ops_proto_msgTypes[12]
+	mi := &file_portalhub_v1_ops_proto_msgTypes[16]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -777,7 +1010,7 @@ func (x *AddTenantRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use AddTenantRequest.ProtoReflect.Descriptor instead.
 func (*AddTenantRequest) Descriptor() ([]byte, []int) {
-	return file_portalhub_v1_ops_proto_rawDescGZIP(), []int{12}
+	return file_portalhub_v1_ops_proto_rawDescGZIP(), []int{16}
 }
 
 func (x *AddTenantRequest) GetTenant() *Tenant {
@@ -797,7 +1030,7 @@ type AddTenantResponse struct {
 
 func (x *AddTenantResponse) Reset() {
 	*x = AddTenantResponse{}
-	mi := &file_portalhub_v1_ops_proto_msgTypes[13]
+	mi := &file_portalhub_v1_ops_proto_msgTypes[17]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -809,7 +1042,7 @@ func (x *AddTenantResponse) String() string {
 func (*AddTenantResponse) ProtoMessage() {}
 
 func (x *AddTenantResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_portalhub_v1_ops_proto_msgTypes[13]
+	mi := &file_portalhub_v1_ops_proto_msgTypes[17]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -822,7 +1055,7 @@ func (x *AddTenantResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use AddTenantResponse.ProtoReflect.Descriptor instead.
 func (*AddTenantResponse) Descriptor() ([]byte, []int) {
-	return file_portalhub_v1_ops_proto_rawDescGZIP(), []int{13}
+	return file_portalhub_v1_ops_proto_rawDescGZIP(), []int{17}
 }
 
 func (x *AddTenantResponse) GetTenant() *Tenant {
@@ -845,7 +1078,7 @@ type UpdateTenantRequest struct {
 
 func (x *UpdateTenantRequest) Reset() {
 	*x = UpdateTenantRequest{}
-	mi := &file_portalhub_v1_ops_proto_msgTypes[14]
+	mi := &file_portalhub_v1_ops_proto_msgTypes[18]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -857,7 +1090,7 @@ func (x *UpdateTenantRequest) String() string {
 func (*UpdateTenantRequest) ProtoMessage() {}
 
 func (x *UpdateTenantRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_portalhub_v1_ops_proto_msgTypes[14]
+	mi := &file_portalhub_v1_ops_proto_msgTypes[18]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -870,7 +1103,7 @@ func (x *UpdateTenantRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use UpdateTenantRequest.ProtoReflect.Descriptor instead.
 func (*UpdateTenantRequest) Descriptor() ([]byte, []int) {
-	return file_portalhub_v1_ops_proto_rawDescGZIP(), []int{14}
+	return file_portalhub_v1_ops_proto_rawDescGZIP(), []int{18}
 }
 
 func (x *UpdateTenantRequest) GetTenant() *Tenant {
@@ -897,7 +1130,7 @@ type UpdateTenantResponse struct {
 
 func (x *UpdateTenantResponse) Reset() {
 	*x = UpdateTenantResponse{}
-	mi := &file_portalhub_v1_ops_proto_msgTypes[15]
+	mi := &file_portalhub_v1_ops_proto_msgTypes[19]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -909,7 +1142,7 @@ func (x *UpdateTenantResponse) String() string {
 func (*UpdateTenantResponse) ProtoMessage() {}
 
 func (x *UpdateTenantResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_portalhub_v1_ops_proto_msgTypes[15]
+	mi := &file_portalhub_v1_ops_proto_msgTypes[19]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -922,7 +1155,7 @@ func (x *UpdateTenantResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use UpdateTenantResponse.ProtoReflect.Descriptor instead.
 func (*UpdateTenantResponse) Descriptor() ([]byte, []int) {
-	return file_portalhub_v1_ops_proto_rawDescGZIP(), []int{15}
+	return file_portalhub_v1_ops_proto_rawDescGZIP(), []int{19}
 }
 
 func (x *UpdateTenantResponse) GetTenant() *Tenant {
@@ -942,7 +1175,7 @@ type SuspendTenantRequest struct {
 
 func (x *SuspendTenantRequest) Reset() {
 	*x = SuspendTenantRequest{}
-	mi := &file_portalhub_v1_ops_proto_msgTypes[16]
+	mi := &file_portalhub_v1_ops_proto_msgTypes[20]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -954,7 +1187,7 @@ func (x *SuspendTenantRequest) String() string {
 func (*SuspendTenantRequest) ProtoMessage() {}
 
 func (x *SuspendTenantRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_portalhub_v1_ops_proto_msgTypes[16]
+	mi := &file_portalhub_v1_ops_proto_msgTypes[20]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -967,7 +1200,7 @@ func (x *SuspendTenantRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use SuspendTenantRequest.ProtoReflect.Descriptor instead.
 func (*SuspendTenantRequest) Descriptor() ([]byte, []int) {
-	return file_portalhub_v1_ops_proto_rawDescGZIP(), []int{16}
+	return file_portalhub_v1_ops_proto_rawDescGZIP(), []int{20}
 }
 
 func (x *SuspendTenantRequest) GetId() string {
@@ -987,7 +1220,7 @@ type SuspendTenantResponse struct {
 
 func (x *SuspendTenantResponse) Reset() {
 	*x = SuspendTenantResponse{}
-	mi := &file_portalhub_v1_ops_proto_msgTypes[17]
+	mi := &file_portalhub_v1_ops_proto_msgTypes[21]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -999,7 +1232,7 @@ func (x *SuspendTenantResponse) String() string {
 func (*SuspendTenantResponse) ProtoMessage() {}
 
 func (x *SuspendTenantResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_portalhub_v1_ops_proto_msgTypes[17]
+	mi := &file_portalhub_v1_ops_proto_msgTypes[21]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1012,7 +1245,7 @@ func (x *SuspendTenantResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use SuspendTenantResponse.ProtoReflect.Descriptor instead.
 func (*SuspendTenantResponse) Descriptor() ([]byte, []int) {
-	return file_portalhub_v1_ops_proto_rawDescGZIP(), []int{17}
+	return file_portalhub_v1_ops_proto_rawDescGZIP(), []int{21}
 }
 
 func (x *SuspendTenantResponse) GetTenant() *Tenant {
@@ -1032,7 +1265,7 @@ type ResumeTenantRequest struct {
 
 func (x *ResumeTenantRequest) Reset() {
 	*x = ResumeTenantRequest{}
-	mi := &file_portalhub_v1_ops_proto_msgTypes[18]
+	mi := &file_portalhub_v1_ops_proto_msgTypes[22]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1044,7 +1277,7 @@ func (x *ResumeTenantRequest) String() string {
 func (*ResumeTenantRequest) ProtoMessage() {}
 
 func (x *ResumeTenantRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_portalhub_v1_ops_proto_msgTypes[18]
+	mi := &file_portalhub_v1_ops_proto_msgTypes[22]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1057,7 +1290,7 @@ func (x *ResumeTenantRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ResumeTenantRequest.ProtoReflect.Descriptor instead.
 func (*ResumeTenantRequest) Descriptor() ([]byte, []int) {
-	return file_portalhub_v1_ops_proto_rawDescGZIP(), []int{18}
+	return file_portalhub_v1_ops_proto_rawDescGZIP(), []int{22}
 }
 
 func (x *ResumeTenantRequest) GetId() string {
@@ -1077,7 +1310,7 @@ type ResumeTenantResponse struct {
 
 func (x *ResumeTenantResponse) Reset() {
 	*x = ResumeTenantResponse{}
-	mi := &file_portalhub_v1_ops_proto_msgTypes[19]
+	mi := &file_portalhub_v1_ops_proto_msgTypes[23]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1089,7 +1322,7 @@ func (x *ResumeTenantResponse) String() string {
 func (*ResumeTenantResponse) ProtoMessage() {}
 
 func (x *ResumeTenantResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_portalhub_v1_ops_proto_msgTypes[19]
+	mi := &file_portalhub_v1_ops_proto_msgTypes[23]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1102,7 +1335,7 @@ func (x *ResumeTenantResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ResumeTenantResponse.ProtoReflect.Descriptor instead.
 func (*ResumeTenantResponse) Descriptor() ([]byte, []int) {
-	return file_portalhub_v1_ops_proto_rawDescGZIP(), []int{19}
+	return file_portalhub_v1_ops_proto_rawDescGZIP(), []int{23}
 }
 
 func (x *ResumeTenantResponse) GetTenant() *Tenant {
@@ -1135,7 +1368,7 @@ type Credential struct {
 
 func (x *Credential) Reset() {
 	*x = Credential{}
-	mi := &file_portalhub_v1_ops_proto_msgTypes[20]
+	mi := &file_portalhub_v1_ops_proto_msgTypes[24]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1147,7 +1380,7 @@ func (x *Credential) String() string {
 func (*Credential) ProtoMessage() {}
 
 func (x *Credential) ProtoReflect() protoreflect.Message {
-	mi := &file_portalhub_v1_ops_proto_msgTypes[20]
+	mi := &file_portalhub_v1_ops_proto_msgTypes[24]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1160,7 +1393,7 @@ func (x *Credential) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use Credential.ProtoReflect.Descriptor instead.
 func (*Credential) Descriptor() ([]byte, []int) {
-	return file_portalhub_v1_ops_proto_rawDescGZIP(), []int{20}
+	return file_portalhub_v1_ops_proto_rawDescGZIP(), []int{24}
 }
 
 func (x *Credential) GetId() int64 {
@@ -1237,7 +1470,7 @@ type ListCredentialsRequest struct {
 
 func (x *ListCredentialsRequest) Reset() {
 	*x = ListCredentialsRequest{}
-	mi := &file_portalhub_v1_ops_proto_msgTypes[21]
+	mi := &file_portalhub_v1_ops_proto_msgTypes[25]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1249,7 +1482,7 @@ func (x *ListCredentialsRequest) String() string {
 func (*ListCredentialsRequest) ProtoMessage() {}
 
 func (x *ListCredentialsRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_portalhub_v1_ops_proto_msgTypes[21]
+	mi := &file_portalhub_v1_ops_proto_msgTypes[25]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1262,7 +1495,7 @@ func (x *ListCredentialsRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ListCredentialsRequest.ProtoReflect.Descriptor instead.
 func (*ListCredentialsRequest) Descriptor() ([]byte, []int) {
-	return file_portalhub_v1_ops_proto_rawDescGZIP(), []int{21}
+	return file_portalhub_v1_ops_proto_rawDescGZIP(), []int{25}
 }
 
 func (x *ListCredentialsRequest) GetTenantId() string {
@@ -1282,7 +1515,7 @@ type ListCredentialsResponse struct {
 
 func (x *ListCredentialsResponse) Reset() {
 	*x = ListCredentialsResponse{}
-	mi := &file_portalhub_v1_ops_proto_msgTypes[22]
+	mi := &file_portalhub_v1_ops_proto_msgTypes[26]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1294,7 +1527,7 @@ func (x *ListCredentialsResponse) String() string {
 func (*ListCredentialsResponse) ProtoMessage() {}
 
 func (x *ListCredentialsResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_portalhub_v1_ops_proto_msgTypes[22]
+	mi := &file_portalhub_v1_ops_proto_msgTypes[26]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1307,7 +1540,7 @@ func (x *ListCredentialsResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ListCredentialsResponse.ProtoReflect.Descriptor instead.
 func (*ListCredentialsResponse) Descriptor() ([]byte, []int) {
-	return file_portalhub_v1_ops_proto_rawDescGZIP(), []int{22}
+	return file_portalhub_v1_ops_proto_rawDescGZIP(), []int{26}
 }
 
 func (x *ListCredentialsResponse) GetCredentials() []*Credential {
@@ -1328,7 +1561,7 @@ type IssueCredentialRequest struct {
 
 func (x *IssueCredentialRequest) Reset() {
 	*x = IssueCredentialRequest{}
-	mi := &file_portalhub_v1_ops_proto_msgTypes[23]
+	mi := &file_portalhub_v1_ops_proto_msgTypes[27]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1340,7 +1573,7 @@ func (x *IssueCredentialRequest) String() string {
 func (*IssueCredentialRequest) ProtoMessage() {}
 
 func (x *IssueCredentialRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_portalhub_v1_ops_proto_msgTypes[23]
+	mi := &file_portalhub_v1_ops_proto_msgTypes[27]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1353,7 +1586,7 @@ func (x *IssueCredentialRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use IssueCredentialRequest.ProtoReflect.Descriptor instead.
 func (*IssueCredentialRequest) Descriptor() ([]byte, []int) {
-	return file_portalhub_v1_ops_proto_rawDescGZIP(), []int{23}
+	return file_portalhub_v1_ops_proto_rawDescGZIP(), []int{27}
 }
 
 func (x *IssueCredentialRequest) GetTenantId() string {
@@ -1381,7 +1614,7 @@ type IssueCredentialResponse struct {
 
 func (x *IssueCredentialResponse) Reset() {
 	*x = IssueCredentialResponse{}
-	mi := &file_portalhub_v1_ops_proto_msgTypes[24]
+	mi := &file_portalhub_v1_ops_proto_msgTypes[28]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1393,7 +1626,7 @@ func (x *IssueCredentialResponse) String() string {
 func (*IssueCredentialResponse) ProtoMessage() {}
 
 func (x *IssueCredentialResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_portalhub_v1_ops_proto_msgTypes[24]
+	mi := &file_portalhub_v1_ops_proto_msgTypes[28]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1406,7 +1639,7 @@ func (x *IssueCredentialResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use IssueCredentialResponse.ProtoReflect.Descriptor instead.
 func (*IssueCredentialResponse) Descriptor() ([]byte, []int) {
-	return file_portalhub_v1_ops_proto_rawDescGZIP(), []int{24}
+	return file_portalhub_v1_ops_proto_rawDescGZIP(), []int{28}
 }
 
 func (x *IssueCredentialResponse) GetCredential() *Credential {
@@ -1438,7 +1671,7 @@ type RotateCredentialRequest struct {
 
 func (x *RotateCredentialRequest) Reset() {
 	*x = RotateCredentialRequest{}
-	mi := &file_portalhub_v1_ops_proto_msgTypes[25]
+	mi := &file_portalhub_v1_ops_proto_msgTypes[29]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1450,7 +1683,7 @@ func (x *RotateCredentialRequest) String() string {
 func (*RotateCredentialRequest) ProtoMessage() {}
 
 func (x *RotateCredentialRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_portalhub_v1_ops_proto_msgTypes[25]
+	mi := &file_portalhub_v1_ops_proto_msgTypes[29]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1463,7 +1696,7 @@ func (x *RotateCredentialRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use RotateCredentialRequest.ProtoReflect.Descriptor instead.
 func (*RotateCredentialRequest) Descriptor() ([]byte, []int) {
-	return file_portalhub_v1_ops_proto_rawDescGZIP(), []int{25}
+	return file_portalhub_v1_ops_proto_rawDescGZIP(), []int{29}
 }
 
 func (x *RotateCredentialRequest) GetId() int64 {
@@ -1500,7 +1733,7 @@ type RotateCredentialResponse struct {
 
 func (x *RotateCredentialResponse) Reset() {
 	*x = RotateCredentialResponse{}
-	mi := &file_portalhub_v1_ops_proto_msgTypes[26]
+	mi := &file_portalhub_v1_ops_proto_msgTypes[30]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1512,7 +1745,7 @@ func (x *RotateCredentialResponse) String() string {
 func (*RotateCredentialResponse) ProtoMessage() {}
 
 func (x *RotateCredentialResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_portalhub_v1_ops_proto_msgTypes[26]
+	mi := &file_portalhub_v1_ops_proto_msgTypes[30]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1525,7 +1758,7 @@ func (x *RotateCredentialResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use RotateCredentialResponse.ProtoReflect.Descriptor instead.
 func (*RotateCredentialResponse) Descriptor() ([]byte, []int) {
-	return file_portalhub_v1_ops_proto_rawDescGZIP(), []int{26}
+	return file_portalhub_v1_ops_proto_rawDescGZIP(), []int{30}
 }
 
 func (x *RotateCredentialResponse) GetCredential() *Credential {
@@ -1559,7 +1792,7 @@ type RevokeCredentialRequest struct {
 
 func (x *RevokeCredentialRequest) Reset() {
 	*x = RevokeCredentialRequest{}
-	mi := &file_portalhub_v1_ops_proto_msgTypes[27]
+	mi := &file_portalhub_v1_ops_proto_msgTypes[31]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1571,7 +1804,7 @@ func (x *RevokeCredentialRequest) String() string {
 func (*RevokeCredentialRequest) ProtoMessage() {}
 
 func (x *RevokeCredentialRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_portalhub_v1_ops_proto_msgTypes[27]
+	mi := &file_portalhub_v1_ops_proto_msgTypes[31]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1584,7 +1817,7 @@ func (x *RevokeCredentialRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use RevokeCredentialRequest.ProtoReflect.Descriptor instead.
 func (*RevokeCredentialRequest) Descriptor() ([]byte, []int) {
-	return file_portalhub_v1_ops_proto_rawDescGZIP(), []int{27}
+	return file_portalhub_v1_ops_proto_rawDescGZIP(), []int{31}
 }
 
 func (x *RevokeCredentialRequest) GetId() int64 {
@@ -1604,7 +1837,7 @@ type RevokeCredentialResponse struct {
 
 func (x *RevokeCredentialResponse) Reset() {
 	*x = RevokeCredentialResponse{}
-	mi := &file_portalhub_v1_ops_proto_msgTypes[28]
+	mi := &file_portalhub_v1_ops_proto_msgTypes[32]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1616,7 +1849,7 @@ func (x *RevokeCredentialResponse) String() string {
 func (*RevokeCredentialResponse) ProtoMessage() {}
 
 func (x *RevokeCredentialResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_portalhub_v1_ops_proto_msgTypes[28]
+	mi := &file_portalhub_v1_ops_proto_msgTypes[32]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1629,7 +1862,7 @@ func (x *RevokeCredentialResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use RevokeCredentialResponse.ProtoReflect.Descriptor instead.
 func (*RevokeCredentialResponse) Descriptor() ([]byte, []int) {
-	return file_portalhub_v1_ops_proto_rawDescGZIP(), []int{28}
+	return file_portalhub_v1_ops_proto_rawDescGZIP(), []int{32}
 }
 
 func (x *RevokeCredentialResponse) GetCredential() *Credential {
@@ -1652,7 +1885,7 @@ type TakeDownItemRequest struct {
 
 func (x *TakeDownItemRequest) Reset() {
 	*x = TakeDownItemRequest{}
-	mi := &file_portalhub_v1_ops_proto_msgTypes[29]
+	mi := &file_portalhub_v1_ops_proto_msgTypes[33]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1664,7 +1897,7 @@ func (x *TakeDownItemRequest) String() string {
 func (*TakeDownItemRequest) ProtoMessage() {}
 
 func (x *TakeDownItemRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_portalhub_v1_ops_proto_msgTypes[29]
+	mi := &file_portalhub_v1_ops_proto_msgTypes[33]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1677,7 +1910,7 @@ func (x *TakeDownItemRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use TakeDownItemRequest.ProtoReflect.Descriptor instead.
 func (*TakeDownItemRequest) Descriptor() ([]byte, []int) {
-	return file_portalhub_v1_ops_proto_rawDescGZIP(), []int{29}
+	return file_portalhub_v1_ops_proto_rawDescGZIP(), []int{33}
 }
 
 func (x *TakeDownItemRequest) GetTenantId() string {
@@ -1710,7 +1943,7 @@ type TakeDownItemResponse struct {
 
 func (x *TakeDownItemResponse) Reset() {
 	*x = TakeDownItemResponse{}
-	mi := &file_portalhub_v1_ops_proto_msgTypes[30]
+	mi := &file_portalhub_v1_ops_proto_msgTypes[34]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1722,7 +1955,7 @@ func (x *TakeDownItemResponse) String() string {
 func (*TakeDownItemResponse) ProtoMessage() {}
 
 func (x *TakeDownItemResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_portalhub_v1_ops_proto_msgTypes[30]
+	mi := &file_portalhub_v1_ops_proto_msgTypes[34]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1735,7 +1968,7 @@ func (x *TakeDownItemResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use TakeDownItemResponse.ProtoReflect.Descriptor instead.
 func (*TakeDownItemResponse) Descriptor() ([]byte, []int) {
-	return file_portalhub_v1_ops_proto_rawDescGZIP(), []int{30}
+	return file_portalhub_v1_ops_proto_rawDescGZIP(), []int{34}
 }
 
 // LiftTakedownRequest names the item.
@@ -1751,7 +1984,7 @@ type LiftTakedownRequest struct {
 
 func (x *LiftTakedownRequest) Reset() {
 	*x = LiftTakedownRequest{}
-	mi := &file_portalhub_v1_ops_proto_msgTypes[31]
+	mi := &file_portalhub_v1_ops_proto_msgTypes[35]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1763,7 +1996,7 @@ func (x *LiftTakedownRequest) String() string {
 func (*LiftTakedownRequest) ProtoMessage() {}
 
 func (x *LiftTakedownRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_portalhub_v1_ops_proto_msgTypes[31]
+	mi := &file_portalhub_v1_ops_proto_msgTypes[35]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1776,7 +2009,7 @@ func (x *LiftTakedownRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use LiftTakedownRequest.ProtoReflect.Descriptor instead.
 func (*LiftTakedownRequest) Descriptor() ([]byte, []int) {
-	return file_portalhub_v1_ops_proto_rawDescGZIP(), []int{31}
+	return file_portalhub_v1_ops_proto_rawDescGZIP(), []int{35}
 }
 
 func (x *LiftTakedownRequest) GetTenantId() string {
@@ -1809,7 +2042,7 @@ type LiftTakedownResponse struct {
 
 func (x *LiftTakedownResponse) Reset() {
 	*x = LiftTakedownResponse{}
-	mi := &file_portalhub_v1_ops_proto_msgTypes[32]
+	mi := &file_portalhub_v1_ops_proto_msgTypes[36]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1821,7 +2054,7 @@ func (x *LiftTakedownResponse) String() string {
 func (*LiftTakedownResponse) ProtoMessage() {}
 
 func (x *LiftTakedownResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_portalhub_v1_ops_proto_msgTypes[32]
+	mi := &file_portalhub_v1_ops_proto_msgTypes[36]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1834,7 +2067,7 @@ func (x *LiftTakedownResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use LiftTakedownResponse.ProtoReflect.Descriptor instead.
 func (*LiftTakedownResponse) Descriptor() ([]byte, []int) {
-	return file_portalhub_v1_ops_proto_rawDescGZIP(), []int{32}
+	return file_portalhub_v1_ops_proto_rawDescGZIP(), []int{36}
 }
 
 // ComplianceReportRequest selects the weeks: week (2026-W48), or from and
@@ -1852,7 +2085,7 @@ type ComplianceReportRequest struct {
 
 func (x *ComplianceReportRequest) Reset() {
 	*x = ComplianceReportRequest{}
-	mi := &file_portalhub_v1_ops_proto_msgTypes[33]
+	mi := &file_portalhub_v1_ops_proto_msgTypes[37]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1864,7 +2097,7 @@ func (x *ComplianceReportRequest) String() string {
 func (*ComplianceReportRequest) ProtoMessage() {}
 
 func (x *ComplianceReportRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_portalhub_v1_ops_proto_msgTypes[33]
+	mi := &file_portalhub_v1_ops_proto_msgTypes[37]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1877,7 +2110,7 @@ func (x *ComplianceReportRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ComplianceReportRequest.ProtoReflect.Descriptor instead.
 func (*ComplianceReportRequest) Descriptor() ([]byte, []int) {
-	return file_portalhub_v1_ops_proto_rawDescGZIP(), []int{33}
+	return file_portalhub_v1_ops_proto_rawDescGZIP(), []int{37}
 }
 
 func (x *ComplianceReportRequest) GetWeek() string {
@@ -1918,7 +2151,7 @@ type ComplianceReportResponse struct {
 
 func (x *ComplianceReportResponse) Reset() {
 	*x = ComplianceReportResponse{}
-	mi := &file_portalhub_v1_ops_proto_msgTypes[34]
+	mi := &file_portalhub_v1_ops_proto_msgTypes[38]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1930,7 +2163,7 @@ func (x *ComplianceReportResponse) String() string {
 func (*ComplianceReportResponse) ProtoMessage() {}
 
 func (x *ComplianceReportResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_portalhub_v1_ops_proto_msgTypes[34]
+	mi := &file_portalhub_v1_ops_proto_msgTypes[38]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1943,7 +2176,7 @@ func (x *ComplianceReportResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ComplianceReportResponse.ProtoReflect.Descriptor instead.
 func (*ComplianceReportResponse) Descriptor() ([]byte, []int) {
-	return file_portalhub_v1_ops_proto_rawDescGZIP(), []int{34}
+	return file_portalhub_v1_ops_proto_rawDescGZIP(), []int{38}
 }
 
 func (x *ComplianceReportResponse) GetAssessments() []*ComplianceAssessment {
@@ -1973,7 +2206,7 @@ type ComplianceAssessment struct {
 
 func (x *ComplianceAssessment) Reset() {
 	*x = ComplianceAssessment{}
-	mi := &file_portalhub_v1_ops_proto_msgTypes[35]
+	mi := &file_portalhub_v1_ops_proto_msgTypes[39]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1985,7 +2218,7 @@ func (x *ComplianceAssessment) String() string {
 func (*ComplianceAssessment) ProtoMessage() {}
 
 func (x *ComplianceAssessment) ProtoReflect() protoreflect.Message {
-	mi := &file_portalhub_v1_ops_proto_msgTypes[35]
+	mi := &file_portalhub_v1_ops_proto_msgTypes[39]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1998,7 +2231,7 @@ func (x *ComplianceAssessment) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ComplianceAssessment.ProtoReflect.Descriptor instead.
 func (*ComplianceAssessment) Descriptor() ([]byte, []int) {
-	return file_portalhub_v1_ops_proto_rawDescGZIP(), []int{35}
+	return file_portalhub_v1_ops_proto_rawDescGZIP(), []int{39}
 }
 
 func (x *ComplianceAssessment) GetTenantId() string {
@@ -2067,7 +2300,7 @@ type AuditListRequest struct {
 
 func (x *AuditListRequest) Reset() {
 	*x = AuditListRequest{}
-	mi := &file_portalhub_v1_ops_proto_msgTypes[36]
+	mi := &file_portalhub_v1_ops_proto_msgTypes[40]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2079,7 +2312,7 @@ func (x *AuditListRequest) String() string {
 func (*AuditListRequest) ProtoMessage() {}
 
 func (x *AuditListRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_portalhub_v1_ops_proto_msgTypes[36]
+	mi := &file_portalhub_v1_ops_proto_msgTypes[40]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2092,7 +2325,7 @@ func (x *AuditListRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use AuditListRequest.ProtoReflect.Descriptor instead.
 func (*AuditListRequest) Descriptor() ([]byte, []int) {
-	return file_portalhub_v1_ops_proto_rawDescGZIP(), []int{36}
+	return file_portalhub_v1_ops_proto_rawDescGZIP(), []int{40}
 }
 
 func (x *AuditListRequest) GetActor() string {
@@ -2140,7 +2373,7 @@ type AuditListResponse struct {
 
 func (x *AuditListResponse) Reset() {
 	*x = AuditListResponse{}
-	mi := &file_portalhub_v1_ops_proto_msgTypes[37]
+	mi := &file_portalhub_v1_ops_proto_msgTypes[41]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2152,7 +2385,7 @@ func (x *AuditListResponse) String() string {
 func (*AuditListResponse) ProtoMessage() {}
 
 func (x *AuditListResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_portalhub_v1_ops_proto_msgTypes[37]
+	mi := &file_portalhub_v1_ops_proto_msgTypes[41]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2165,7 +2398,7 @@ func (x *AuditListResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use AuditListResponse.ProtoReflect.Descriptor instead.
 func (*AuditListResponse) Descriptor() ([]byte, []int) {
-	return file_portalhub_v1_ops_proto_rawDescGZIP(), []int{37}
+	return file_portalhub_v1_ops_proto_rawDescGZIP(), []int{41}
 }
 
 func (x *AuditListResponse) GetEntries() []*AuditEntry {
@@ -2194,7 +2427,7 @@ type AuditEntry struct {
 
 func (x *AuditEntry) Reset() {
 	*x = AuditEntry{}
-	mi := &file_portalhub_v1_ops_proto_msgTypes[38]
+	mi := &file_portalhub_v1_ops_proto_msgTypes[42]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2206,7 +2439,7 @@ func (x *AuditEntry) String() string {
 func (*AuditEntry) ProtoMessage() {}
 
 func (x *AuditEntry) ProtoReflect() protoreflect.Message {
-	mi := &file_portalhub_v1_ops_proto_msgTypes[38]
+	mi := &file_portalhub_v1_ops_proto_msgTypes[42]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2219,7 +2452,7 @@ func (x *AuditEntry) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use AuditEntry.ProtoReflect.Descriptor instead.
 func (*AuditEntry) Descriptor() ([]byte, []int) {
-	return file_portalhub_v1_ops_proto_rawDescGZIP(), []int{38}
+	return file_portalhub_v1_ops_proto_rawDescGZIP(), []int{42}
 }
 
 func (x *AuditEntry) GetSeq() int64 {
@@ -2296,7 +2529,7 @@ type AuditVerifyRequest struct {
 
 func (x *AuditVerifyRequest) Reset() {
 	*x = AuditVerifyRequest{}
-	mi := &file_portalhub_v1_ops_proto_msgTypes[39]
+	mi := &file_portalhub_v1_ops_proto_msgTypes[43]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2308,7 +2541,7 @@ func (x *AuditVerifyRequest) String() string {
 func (*AuditVerifyRequest) ProtoMessage() {}
 
 func (x *AuditVerifyRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_portalhub_v1_ops_proto_msgTypes[39]
+	mi := &file_portalhub_v1_ops_proto_msgTypes[43]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2321,7 +2554,7 @@ func (x *AuditVerifyRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use AuditVerifyRequest.ProtoReflect.Descriptor instead.
 func (*AuditVerifyRequest) Descriptor() ([]byte, []int) {
-	return file_portalhub_v1_ops_proto_rawDescGZIP(), []int{39}
+	return file_portalhub_v1_ops_proto_rawDescGZIP(), []int{43}
 }
 
 func (x *AuditVerifyRequest) GetHead() string {
@@ -2348,7 +2581,7 @@ type AuditVerifyResponse struct {
 
 func (x *AuditVerifyResponse) Reset() {
 	*x = AuditVerifyResponse{}
-	mi := &file_portalhub_v1_ops_proto_msgTypes[40]
+	mi := &file_portalhub_v1_ops_proto_msgTypes[44]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2360,7 +2593,7 @@ func (x *AuditVerifyResponse) String() string {
 func (*AuditVerifyResponse) ProtoMessage() {}
 
 func (x *AuditVerifyResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_portalhub_v1_ops_proto_msgTypes[40]
+	mi := &file_portalhub_v1_ops_proto_msgTypes[44]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2373,7 +2606,7 @@ func (x *AuditVerifyResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use AuditVerifyResponse.ProtoReflect.Descriptor instead.
 func (*AuditVerifyResponse) Descriptor() ([]byte, []int) {
-	return file_portalhub_v1_ops_proto_rawDescGZIP(), []int{40}
+	return file_portalhub_v1_ops_proto_rawDescGZIP(), []int{44}
 }
 
 func (x *AuditVerifyResponse) GetIntact() bool {
@@ -2430,12 +2663,28 @@ const file_portalhub_v1_ops_proto_rawDesc = "" +
 	"\x0eWhoamiResponse\x122\n" +
 	"\aaccount\x18\x01 \x01(\v2\x18.portalhub.v1.OpsAccountR\aaccount\x129\n" +
 	"\n" +
-	"expires_at\x18\x02 \x01(\v2\x1a.google.protobuf.TimestampR\texpiresAt\"Y\n" +
+	"expires_at\x18\x02 \x01(\v2\x1a.google.protobuf.TimestampR\texpiresAt\"\xaf\x02\n" +
 	"\n" +
 	"OpsAccount\x12\x14\n" +
 	"\x05login\x18\x01 \x01(\tR\x05login\x12!\n" +
 	"\fdisplay_name\x18\x02 \x01(\tR\vdisplayName\x12\x12\n" +
-	"\x04role\x18\x03 \x01(\tR\x04role\"\xb9\x04\n" +
+	"\x04role\x18\x03 \x01(\tR\x04role\x12\x1a\n" +
+	"\bdisabled\x18\x04 \x01(\bR\bdisabled\x12=\n" +
+	"\flocked_until\x18\x05 \x01(\v2\x1a.google.protobuf.TimestampR\vlockedUntil\x129\n" +
+	"\n" +
+	"created_at\x18\x06 \x01(\v2\x1a.google.protobuf.TimestampR\tcreatedAt\x12>\n" +
+	"\rlast_login_at\x18\a \x01(\v2\x1a.google.protobuf.TimestampR\vlastLoginAt\"\x18\n" +
+	"\x16ListOpsAccountsRequest\"O\n" +
+	"\x17ListOpsAccountsResponse\x124\n" +
+	"\baccounts\x18\x01 \x03(\v2\x18.portalhub.v1.OpsAccountR\baccounts\"\x8d\x01\n" +
+	"\x17UpdateOpsAccountRequest\x12\x14\n" +
+	"\x05login\x18\x01 \x01(\tR\x05login\x12\x12\n" +
+	"\x04role\x18\x02 \x01(\tR\x04role\x12\x1f\n" +
+	"\bdisabled\x18\x03 \x01(\bH\x00R\bdisabled\x88\x01\x01\x12\x1a\n" +
+	"\bpassword\x18\x04 \x01(\tR\bpasswordB\v\n" +
+	"\t_disabled\"N\n" +
+	"\x18UpdateOpsAccountResponse\x122\n" +
+	"\aaccount\x18\x01 \x01(\v2\x18.portalhub.v1.OpsAccountR\aaccount\"\xb9\x04\n" +
 	"\x06Tenant\x12\x0e\n" +
 	"\x02id\x18\x01 \x01(\tR\x02id\x12\x12\n" +
 	"\x04kind\x18\x02 \x01(\tR\x04kind\x12\x17\n" +
@@ -2586,12 +2835,14 @@ const file_portalhub_v1_ops_proto_rawDesc = "" +
 	"\x04head\x18\x03 \x01(\tR\x04head\x12\x1d\n" +
 	"\n" +
 	"broken_seq\x18\x04 \x01(\x03R\tbrokenSeq\x12\x18\n" +
-	"\aproblem\x18\x05 \x01(\tR\aproblem2\x89\f\n" +
+	"\aproblem\x18\x05 \x01(\tR\aproblem2\xcc\r\n" +
 	"\n" +
 	"OpsService\x12@\n" +
 	"\x05Login\x12\x1a.portalhub.v1.LoginRequest\x1a\x1b.portalhub.v1.LoginResponse\x12C\n" +
 	"\x06Logout\x12\x1b.portalhub.v1.LogoutRequest\x1a\x1c.portalhub.v1.LogoutResponse\x12C\n" +
-	"\x06Whoami\x12\x1b.portalhub.v1.WhoamiRequest\x1a\x1c.portalhub.v1.WhoamiResponse\x12R\n" +
+	"\x06Whoami\x12\x1b.portalhub.v1.WhoamiRequest\x1a\x1c.portalhub.v1.WhoamiResponse\x12^\n" +
+	"\x0fListOpsAccounts\x12$.portalhub.v1.ListOpsAccountsRequest\x1a%.portalhub.v1.ListOpsAccountsResponse\x12a\n" +
+	"\x10UpdateOpsAccount\x12%.portalhub.v1.UpdateOpsAccountRequest\x1a&.portalhub.v1.UpdateOpsAccountResponse\x12R\n" +
 	"\vListTenants\x12 .portalhub.v1.ListTenantsRequest\x1a!.portalhub.v1.ListTenantsResponse\x12L\n" +
 	"\tGetTenant\x12\x1e.portalhub.v1.GetTenantRequest\x1a\x1f.portalhub.v1.GetTenantResponse\x12L\n" +
 	"\tAddTenant\x12\x1e.portalhub.v1.AddTenantRequest\x1a\x1f.portalhub.v1.AddTenantResponse\x12U\n" +
@@ -2620,7 +2871,7 @@ func file_portalhub_v1_ops_proto_rawDescGZIP() []byte {
 	return file_portalhub_v1_ops_proto_rawDescData
 }
 
-var file_portalhub_v1_ops_proto_msgTypes = make([]protoimpl.MessageInfo, 41)
+var file_portalhub_v1_ops_proto_msgTypes = make([]protoimpl.MessageInfo, 45)
 var file_portalhub_v1_ops_proto_goTypes = []any{
 	(*LoginRequest)(nil),             // 0: portalhub.v1.LoginRequest
 	(*LoginResponse)(nil),            // 1: portalhub.v1.LoginResponse
@@ -2629,113 +2880,126 @@ var file_portalhub_v1_ops_proto_goTypes = []any{
 	(*WhoamiRequest)(nil),            // 4: portalhub.v1.WhoamiRequest
 	(*WhoamiResponse)(nil),           // 5: portalhub.v1.WhoamiResponse
 	(*OpsAccount)(nil),               // 6: portalhub.v1.OpsAccount
-	(*Tenant)(nil),                   // 7: portalhub.v1.Tenant
-	(*ListTenantsRequest)(nil),       // 8: portalhub.v1.ListTenantsRequest
-	(*ListTenantsResponse)(nil),      // 9: portalhub.v1.ListTenantsResponse
-	(*GetTenantRequest)(nil),         // 10: portalhub.v1.GetTenantRequest
-	(*GetTenantResponse)(nil),        // 11: portalhub.v1.GetTenantResponse
-	(*AddTenantRequest)(nil),         // 12: portalhub.v1.AddTenantRequest
-	(*AddTenantResponse)(nil),        // 13: portalhub.v1.AddTenantResponse
-	(*UpdateTenantRequest)(nil),      // 14: portalhub.v1.UpdateTenantRequest
-	(*UpdateTenantResponse)(nil),     // 15: portalhub.v1.UpdateTenantResponse
-	(*SuspendTenantRequest)(nil),     // 16: portalhub.v1.SuspendTenantRequest
-	(*SuspendTenantResponse)(nil),    // 17: portalhub.v1.SuspendTenantResponse
-	(*ResumeTenantRequest)(nil),      // 18: portalhub.v1.ResumeTenantRequest
-	(*ResumeTenantResponse)(nil),     // 19: portalhub.v1.ResumeTenantResponse
-	(*Credential)(nil),               // 20: portalhub.v1.Credential
-	(*ListCredentialsRequest)(nil),   // 21: portalhub.v1.ListCredentialsRequest
-	(*ListCredentialsResponse)(nil),  // 22: portalhub.v1.ListCredentialsResponse
-	(*IssueCredentialRequest)(nil),   // 23: portalhub.v1.IssueCredentialRequest
-	(*IssueCredentialResponse)(nil),  // 24: portalhub.v1.IssueCredentialResponse
-	(*RotateCredentialRequest)(nil),  // 25: portalhub.v1.RotateCredentialRequest
-	(*RotateCredentialResponse)(nil), // 26: portalhub.v1.RotateCredentialResponse
-	(*RevokeCredentialRequest)(nil),  // 27: portalhub.v1.RevokeCredentialRequest
-	(*RevokeCredentialResponse)(nil), // 28: portalhub.v1.RevokeCredentialResponse
-	(*TakeDownItemRequest)(nil),      // 29: portalhub.v1.TakeDownItemRequest
-	(*TakeDownItemResponse)(nil),     // 30: portalhub.v1.TakeDownItemResponse
-	(*LiftTakedownRequest)(nil),      // 31: portalhub.v1.LiftTakedownRequest
-	(*LiftTakedownResponse)(nil),     // 32: portalhub.v1.LiftTakedownResponse
-	(*ComplianceReportRequest)(nil),  // 33: portalhub.v1.ComplianceReportRequest
-	(*ComplianceReportResponse)(nil), // 34: portalhub.v1.ComplianceReportResponse
-	(*ComplianceAssessment)(nil),     // 35: portalhub.v1.ComplianceAssessment
-	(*AuditListRequest)(nil),         // 36: portalhub.v1.AuditListRequest
-	(*AuditListResponse)(nil),        // 37: portalhub.v1.AuditListResponse
-	(*AuditEntry)(nil),               // 38: portalhub.v1.AuditEntry
-	(*AuditVerifyRequest)(nil),       // 39: portalhub.v1.AuditVerifyRequest
-	(*AuditVerifyResponse)(nil),      // 40: portalhub.v1.AuditVerifyResponse
-	(*timestamppb.Timestamp)(nil),    // 41: google.protobuf.Timestamp
-	(*fieldmaskpb.FieldMask)(nil),    // 42: google.protobuf.FieldMask
-	(*durationpb.Duration)(nil),      // 43: google.protobuf.Duration
+	(*ListOpsAccountsRequest)(nil),   // 7: portalhub.v1.ListOpsAccountsRequest
+	(*ListOpsAccountsResponse)(nil),  // 8: portalhub.v1.ListOpsAccountsResponse
+	(*UpdateOpsAccountRequest)(nil),  // 9: portalhub.v1.UpdateOpsAccountRequest
+	(*UpdateOpsAccountResponse)(nil), // 10: portalhub.v1.UpdateOpsAccountResponse
+	(*Tenant)(nil),                   // 11: portalhub.v1.Tenant
+	(*ListTenantsRequest)(nil),       // 12: portalhub.v1.ListTenantsRequest
+	(*ListTenantsResponse)(nil),      // 13: portalhub.v1.ListTenantsResponse
+	(*GetTenantRequest)(nil),         // 14: portalhub.v1.GetTenantRequest
+	(*GetTenantResponse)(nil),        // 15: portalhub.v1.GetTenantResponse
+	(*AddTenantRequest)(nil),         // 16: portalhub.v1.AddTenantRequest
+	(*AddTenantResponse)(nil),        // 17: portalhub.v1.AddTenantResponse
+	(*UpdateTenantRequest)(nil),      // 18: portalhub.v1.UpdateTenantRequest
+	(*UpdateTenantResponse)(nil),     // 19: portalhub.v1.UpdateTenantResponse
+	(*SuspendTenantRequest)(nil),     // 20: portalhub.v1.SuspendTenantRequest
+	(*SuspendTenantResponse)(nil),    // 21: portalhub.v1.SuspendTenantResponse
+	(*ResumeTenantRequest)(nil),      // 22: portalhub.v1.ResumeTenantRequest
+	(*ResumeTenantResponse)(nil),     // 23: portalhub.v1.ResumeTenantResponse
+	(*Credential)(nil),               // 24: portalhub.v1.Credential
+	(*ListCredentialsRequest)(nil),   // 25: portalhub.v1.ListCredentialsRequest
+	(*ListCredentialsResponse)(nil),  // 26: portalhub.v1.ListCredentialsResponse
+	(*IssueCredentialRequest)(nil),   // 27: portalhub.v1.IssueCredentialRequest
+	(*IssueCredentialResponse)(nil),  // 28: portalhub.v1.IssueCredentialResponse
+	(*RotateCredentialRequest)(nil),  // 29: portalhub.v1.RotateCredentialRequest
+	(*RotateCredentialResponse)(nil), // 30: portalhub.v1.RotateCredentialResponse
+	(*RevokeCredentialRequest)(nil),  // 31: portalhub.v1.RevokeCredentialRequest
+	(*RevokeCredentialResponse)(nil), // 32: portalhub.v1.RevokeCredentialResponse
+	(*TakeDownItemRequest)(nil),      // 33: portalhub.v1.TakeDownItemRequest
+	(*TakeDownItemResponse)(nil),     // 34: portalhub.v1.TakeDownItemResponse
+	(*LiftTakedownRequest)(nil),      // 35: portalhub.v1.LiftTakedownRequest
+	(*LiftTakedownResponse)(nil),     // 36: portalhub.v1.LiftTakedownResponse
+	(*ComplianceReportRequest)(nil),  // 37: portalhub.v1.ComplianceReportRequest
+	(*ComplianceReportResponse)(nil), // 38: portalhub.v1.ComplianceReportResponse
+	(*ComplianceAssessment)(nil),     // 39: portalhub.v1.ComplianceAssessment
+	(*AuditListRequest)(nil),         // 40: portalhub.v1.AuditListRequest
+	(*AuditListResponse)(nil),        // 41: portalhub.v1.AuditListResponse
+	(*AuditEntry)(nil),               // 42: portalhub.v1.AuditEntry
+	(*AuditVerifyRequest)(nil),       // 43: portalhub.v1.AuditVerifyRequest
+	(*AuditVerifyResponse)(nil),      // 44: portalhub.v1.AuditVerifyResponse
+	(*timestamppb.Timestamp)(nil),    // 45: google.protobuf.Timestamp
+	(*fieldmaskpb.FieldMask)(nil),    // 46: google.protobuf.FieldMask
+	(*durationpb.Duration)(nil),      // 47: google.protobuf.Duration
 }
 var file_portalhub_v1_ops_proto_depIdxs = []int32{
-	41, // 0: portalhub.v1.LoginResponse.expires_at:type_name -> google.protobuf.Timestamp
+	45, // 0: portalhub.v1.LoginResponse.expires_at:type_name -> google.protobuf.Timestamp
 	6,  // 1: portalhub.v1.LoginResponse.account:type_name -> portalhub.v1.OpsAccount
 	6,  // 2: portalhub.v1.WhoamiResponse.account:type_name -> portalhub.v1.OpsAccount
-	41, // 3: portalhub.v1.WhoamiResponse.expires_at:type_name -> google.protobuf.Timestamp
-	41, // 4: portalhub.v1.Tenant.created_at:type_name -> google.protobuf.Timestamp
-	7,  // 5: portalhub.v1.ListTenantsResponse.tenants:type_name -> portalhub.v1.Tenant
-	7,  // 6: portalhub.v1.GetTenantResponse.tenant:type_name -> portalhub.v1.Tenant
-	7,  // 7: portalhub.v1.AddTenantRequest.tenant:type_name -> portalhub.v1.Tenant
-	7,  // 8: portalhub.v1.AddTenantResponse.tenant:type_name -> portalhub.v1.Tenant
-	7,  // 9: portalhub.v1.UpdateTenantRequest.tenant:type_name -> portalhub.v1.Tenant
-	42, // 10: portalhub.v1.UpdateTenantRequest.update_mask:type_name -> google.protobuf.FieldMask
-	7,  // 11: portalhub.v1.UpdateTenantResponse.tenant:type_name -> portalhub.v1.Tenant
-	7,  // 12: portalhub.v1.SuspendTenantResponse.tenant:type_name -> portalhub.v1.Tenant
-	7,  // 13: portalhub.v1.ResumeTenantResponse.tenant:type_name -> portalhub.v1.Tenant
-	41, // 14: portalhub.v1.Credential.created_at:type_name -> google.protobuf.Timestamp
-	41, // 15: portalhub.v1.Credential.revoked_at:type_name -> google.protobuf.Timestamp
-	41, // 16: portalhub.v1.Credential.expires_at:type_name -> google.protobuf.Timestamp
-	41, // 17: portalhub.v1.Credential.last_used_at:type_name -> google.protobuf.Timestamp
-	20, // 18: portalhub.v1.ListCredentialsResponse.credentials:type_name -> portalhub.v1.Credential
-	20, // 19: portalhub.v1.IssueCredentialResponse.credential:type_name -> portalhub.v1.Credential
-	43, // 20: portalhub.v1.RotateCredentialRequest.overlap:type_name -> google.protobuf.Duration
-	20, // 21: portalhub.v1.RotateCredentialResponse.credential:type_name -> portalhub.v1.Credential
-	20, // 22: portalhub.v1.RotateCredentialResponse.replaced:type_name -> portalhub.v1.Credential
-	20, // 23: portalhub.v1.RevokeCredentialResponse.credential:type_name -> portalhub.v1.Credential
-	35, // 24: portalhub.v1.ComplianceReportResponse.assessments:type_name -> portalhub.v1.ComplianceAssessment
-	38, // 25: portalhub.v1.AuditListResponse.entries:type_name -> portalhub.v1.AuditEntry
-	41, // 26: portalhub.v1.AuditEntry.at:type_name -> google.protobuf.Timestamp
-	0,  // 27: portalhub.v1.OpsService.Login:input_type -> portalhub.v1.LoginRequest
-	2,  // 28: portalhub.v1.OpsService.Logout:input_type -> portalhub.v1.LogoutRequest
-	4,  // 29: portalhub.v1.OpsService.Whoami:input_type -> portalhub.v1.WhoamiRequest
-	8,  // 30: portalhub.v1.OpsService.ListTenants:input_type -> portalhub.v1.ListTenantsRequest
-	10, // 31: portalhub.v1.OpsService.GetTenant:input_type -> portalhub.v1.GetTenantRequest
-	12, // 32: portalhub.v1.OpsService.AddTenant:input_type -> portalhub.v1.AddTenantRequest
-	14, // 33: portalhub.v1.OpsService.UpdateTenant:input_type -> portalhub.v1.UpdateTenantRequest
-	16, // 34: portalhub.v1.OpsService.SuspendTenant:input_type -> portalhub.v1.SuspendTenantRequest
-	18, // 35: portalhub.v1.OpsService.ResumeTenant:input_type -> portalhub.v1.ResumeTenantRequest
-	21, // 36: portalhub.v1.OpsService.ListCredentials:input_type -> portalhub.v1.ListCredentialsRequest
-	23, // 37: portalhub.v1.OpsService.IssueCredential:input_type -> portalhub.v1.IssueCredentialRequest
-	25, // 38: portalhub.v1.OpsService.RotateCredential:input_type -> portalhub.v1.RotateCredentialRequest
-	27, // 39: portalhub.v1.OpsService.RevokeCredential:input_type -> portalhub.v1.RevokeCredentialRequest
-	29, // 40: portalhub.v1.OpsService.TakeDownItem:input_type -> portalhub.v1.TakeDownItemRequest
-	31, // 41: portalhub.v1.OpsService.LiftTakedown:input_type -> portalhub.v1.LiftTakedownRequest
-	33, // 42: portalhub.v1.OpsService.ComplianceReport:input_type -> portalhub.v1.ComplianceReportRequest
-	36, // 43: portalhub.v1.OpsService.AuditList:input_type -> portalhub.v1.AuditListRequest
-	39, // 44: portalhub.v1.OpsService.AuditVerify:input_type -> portalhub.v1.AuditVerifyRequest
-	1,  // 45: portalhub.v1.OpsService.Login:output_type -> portalhub.v1.LoginResponse
-	3,  // 46: portalhub.v1.OpsService.Logout:output_type -> portalhub.v1.LogoutResponse
-	5,  // 47: portalhub.v1.OpsService.Whoami:output_type -> portalhub.v1.WhoamiResponse
-	9,  // 48: portalhub.v1.OpsService.ListTenants:output_type -> portalhub.v1.ListTenantsResponse
-	11, // 49: portalhub.v1.OpsService.GetTenant:output_type -> portalhub.v1.GetTenantResponse
-	13, // 50: portalhub.v1.OpsService.AddTenant:output_type -> portalhub.v1.AddTenantResponse
-	15, // 51: portalhub.v1.OpsService.UpdateTenant:output_type -> portalhub.v1.UpdateTenantResponse
-	17, // 52: portalhub.v1.OpsService.SuspendTenant:output_type -> portalhub.v1.SuspendTenantResponse
-	19, // 53: portalhub.v1.OpsService.ResumeTenant:output_type -> portalhub.v1.ResumeTenantResponse
-	22, // 54: portalhub.v1.OpsService.ListCredentials:output_type -> portalhub.v1.ListCredentialsResponse
-	24, // 55: portalhub.v1.OpsService.IssueCredential:output_type -> portalhub.v1.IssueCredentialResponse
-	26, // 56: portalhub.v1.OpsService.RotateCredential:output_type -> portalhub.v1.RotateCredentialResponse
-	28, // 57: portalhub.v1.OpsService.RevokeCredential:output_type -> portalhub.v1.RevokeCredentialResponse
-	30, // 58: portalhub.v1.OpsService.TakeDownItem:output_type -> portalhub.v1.TakeDownItemResponse
-	32, // 59: portalhub.v1.OpsService.LiftTakedown:output_type -> portalhub.v1.LiftTakedownResponse
-	34, // 60: portalhub.v1.OpsService.ComplianceReport:output_type -> portalhub.v1.ComplianceReportResponse
-	37, // 61: portalhub.v1.OpsService.AuditList:output_type -> portalhub.v1.AuditListResponse
-	40, // 62: portalhub.v1.OpsService.AuditVerify:output_type -> portalhub.v1.AuditVerifyResponse
-	45, // [45:63] is the sub-list for method output_type
-	27, // [27:45] is the sub-list for method input_type
-	27, // [27:27] is the sub-list for extension type_name
-	27, // [27:27] is the sub-list for extension extendee
-	0,  // [0:27] is the sub-list for field type_name
+	45, // 3: portalhub.v1.WhoamiResponse.expires_at:type_name -> google.protobuf.Timestamp
+	45, // 4: portalhub.v1.OpsAccount.locked_until:type_name -> google.protobuf.Timestamp
+	45, // 5: portalhub.v1.OpsAccount.created_at:type_name -> google.protobuf.Timestamp
+	45, // 6: portalhub.v1.OpsAccount.last_login_at:type_name -> google.protobuf.Timestamp
+	6,  // 7: portalhub.v1.ListOpsAccountsResponse.accounts:type_name -> portalhub.v1.OpsAccount
+	6,  // 8: portalhub.v1.UpdateOpsAccountResponse.account:type_name -> portalhub.v1.OpsAccount
+	45, // 9: portalhub.v1.Tenant.created_at:type_name -> google.protobuf.Timestamp
+	11, // 10: portalhub.v1.ListTenantsResponse.tenants:type_name -> portalhub.v1.Tenant
+	11, // 11: portalhub.v1.GetTenantResponse.tenant:type_name -> portalhub.v1.Tenant
+	11, // 12: portalhub.v1.AddTenantRequest.tenant:type_name -> portalhub.v1.Tenant
+	11, // 13: portalhub.v1.AddTenantResponse.tenant:type_name -> portalhub.v1.Tenant
+	11, // 14: portalhub.v1.UpdateTenantRequest.tenant:type_name -> portalhub.v1.Tenant
+	46, // 15: portalhub.v1.UpdateTenantRequest.update_mask:type_name -> google.protobuf.FieldMask
+	11, // 16: portalhub.v1.UpdateTenantResponse.tenant:type_name -> portalhub.v1.Tenant
+	11, // 17: portalhub.v1.SuspendTenantResponse.tenant:type_name -> portalhub.v1.Tenant
+	11, // 18: portalhub.v1.ResumeTenantResponse.tenant:type_name -> portalhub.v1.Tenant
+	45, // 19: portalhub.v1.Credential.created_at:type_name -> google.protobuf.Timestamp
+	45, // 20: portalhub.v1.Credential.revoked_at:type_name -> google.protobuf.Timestamp
+	45, // 21: portalhub.v1.Credential.expires_at:type_name -> google.protobuf.Timestamp
+	45, // 22: portalhub.v1.Credential.last_used_at:type_name -> google.protobuf.Timestamp
+	24, // 23: portalhub.v1.ListCredentialsResponse.credentials:type_name -> portalhub.v1.Credential
+	24, // 24: portalhub.v1.IssueCredentialResponse.credential:type_name -> portalhub.v1.Credential
+	47, // 25: portalhub.v1.RotateCredentialRequest.overlap:type_name -> google.protobuf.Duration
+	24, // 26: portalhub.v1.RotateCredentialResponse.credential:type_name -> portalhub.v1.Credential
+	24, // 27: portalhub.v1.RotateCredentialResponse.replaced:type_name -> portalhub.v1.Credential
+	24, // 28: portalhub.v1.RevokeCredentialResponse.credential:type_name -> portalhub.v1.Credential
+	39, // 29: portalhub.v1.ComplianceReportResponse.assessments:type_name -> portalhub.v1.ComplianceAssessment
+	42, // 30: portalhub.v1.AuditListResponse.entries:type_name -> portalhub.v1.AuditEntry
+	45, // 31: portalhub.v1.AuditEntry.at:type_name -> google.protobuf.Timestamp
+	0,  // 32: portalhub.v1.OpsService.Login:input_type -> portalhub.v1.LoginRequest
+	2,  // 33: portalhub.v1.OpsService.Logout:input_type -> portalhub.v1.LogoutRequest
+	4,  // 34: portalhub.v1.OpsService.Whoami:input_type -> portalhub.v1.WhoamiRequest
+	7,  // 35: portalhub.v1.OpsService.ListOpsAccounts:input_type -> portalhub.v1.ListOpsAccountsRequest
+	9,  // 36: portalhub.v1.OpsService.UpdateOpsAccount:input_type -> portalhub.v1.UpdateOpsAccountRequest
+	12, // 37: portalhub.v1.OpsService.ListTenants:input_type -> portalhub.v1.ListTenantsRequest
+	14, // 38: portalhub.v1.OpsService.GetTenant:input_type -> portalhub.v1.GetTenantRequest
+	16, // 39: portalhub.v1.OpsService.AddTenant:input_type -> portalhub.v1.AddTenantRequest
+	18, // 40: portalhub.v1.OpsService.UpdateTenant:input_type -> portalhub.v1.UpdateTenantRequest
+	20, // 41: portalhub.v1.OpsService.SuspendTenant:input_type -> portalhub.v1.SuspendTenantRequest
+	22, // 42: portalhub.v1.OpsService.ResumeTenant:input_type -> portalhub.v1.ResumeTenantRequest
+	25, // 43: portalhub.v1.OpsService.ListCredentials:input_type -> portalhub.v1.ListCredentialsRequest
+	27, // 44: portalhub.v1.OpsService.IssueCredential:input_type -> portalhub.v1.IssueCredentialRequest
+	29, // 45: portalhub.v1.OpsService.RotateCredential:input_type -> portalhub.v1.RotateCredentialRequest
+	31, // 46: portalhub.v1.OpsService.RevokeCredential:input_type -> portalhub.v1.RevokeCredentialRequest
+	33, // 47: portalhub.v1.OpsService.TakeDownItem:input_type -> portalhub.v1.TakeDownItemRequest
+	35, // 48: portalhub.v1.OpsService.LiftTakedown:input_type -> portalhub.v1.LiftTakedownRequest
+	37, // 49: portalhub.v1.OpsService.ComplianceReport:input_type -> portalhub.v1.ComplianceReportRequest
+	40, // 50: portalhub.v1.OpsService.AuditList:input_type -> portalhub.v1.AuditListRequest
+	43, // 51: portalhub.v1.OpsService.AuditVerify:input_type -> portalhub.v1.AuditVerifyRequest
+	1,  // 52: portalhub.v1.OpsService.Login:output_type -> portalhub.v1.LoginResponse
+	3,  // 53: portalhub.v1.OpsService.Logout:output_type -> portalhub.v1.LogoutResponse
+	5,  // 54: portalhub.v1.OpsService.Whoami:output_type -> portalhub.v1.WhoamiResponse
+	8,  // 55: portalhub.v1.OpsService.ListOpsAccounts:output_type -> portalhub.v1.ListOpsAccountsResponse
+	10, // 56: portalhub.v1.OpsService.UpdateOpsAccount:output_type -> portalhub.v1.UpdateOpsAccountResponse
+	13, // 57: portalhub.v1.OpsService.ListTenants:output_type -> portalhub.v1.ListTenantsResponse
+	15, // 58: portalhub.v1.OpsService.GetTenant:output_type -> portalhub.v1.GetTenantResponse
+	17, // 59: portalhub.v1.OpsService.AddTenant:output_type -> portalhub.v1.AddTenantResponse
+	19, // 60: portalhub.v1.OpsService.UpdateTenant:output_type -> portalhub.v1.UpdateTenantResponse
+	21, // 61: portalhub.v1.OpsService.SuspendTenant:output_type -> portalhub.v1.SuspendTenantResponse
+	23, // 62: portalhub.v1.OpsService.ResumeTenant:output_type -> portalhub.v1.ResumeTenantResponse
+	26, // 63: portalhub.v1.OpsService.ListCredentials:output_type -> portalhub.v1.ListCredentialsResponse
+	28, // 64: portalhub.v1.OpsService.IssueCredential:output_type -> portalhub.v1.IssueCredentialResponse
+	30, // 65: portalhub.v1.OpsService.RotateCredential:output_type -> portalhub.v1.RotateCredentialResponse
+	32, // 66: portalhub.v1.OpsService.RevokeCredential:output_type -> portalhub.v1.RevokeCredentialResponse
+	34, // 67: portalhub.v1.OpsService.TakeDownItem:output_type -> portalhub.v1.TakeDownItemResponse
+	36, // 68: portalhub.v1.OpsService.LiftTakedown:output_type -> portalhub.v1.LiftTakedownResponse
+	38, // 69: portalhub.v1.OpsService.ComplianceReport:output_type -> portalhub.v1.ComplianceReportResponse
+	41, // 70: portalhub.v1.OpsService.AuditList:output_type -> portalhub.v1.AuditListResponse
+	44, // 71: portalhub.v1.OpsService.AuditVerify:output_type -> portalhub.v1.AuditVerifyResponse
+	52, // [52:72] is the sub-list for method output_type
+	32, // [32:52] is the sub-list for method input_type
+	32, // [32:32] is the sub-list for extension type_name
+	32, // [32:32] is the sub-list for extension extendee
+	0,  // [0:32] is the sub-list for field type_name
 }
 
 func init() { file_portalhub_v1_ops_proto_init() }
@@ -2743,13 +3007,14 @@ func file_portalhub_v1_ops_proto_init() {
 	if File_portalhub_v1_ops_proto != nil {
 		return
 	}
+	file_portalhub_v1_ops_proto_msgTypes[9].OneofWrappers = []any{}
 	type x struct{}
 	out := protoimpl.TypeBuilder{
 		File: protoimpl.DescBuilder{
 			GoPackagePath: reflect.TypeOf(x{}).PkgPath(),
 			RawDescriptor: unsafe.Slice(unsafe.StringData(file_portalhub_v1_ops_proto_rawDesc), len(file_portalhub_v1_ops_proto_rawDesc)),
 			NumEnums:      0,
-			NumMessages:   41,
+			NumMessages:   45,
 			NumExtensions: 0,
 			NumServices:   1,
 		},

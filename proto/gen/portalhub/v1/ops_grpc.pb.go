@@ -22,6 +22,8 @@ const (
 	OpsService_Login_FullMethodName            = "/portalhub.v1.OpsService/Login"
 	OpsService_Logout_FullMethodName           = "/portalhub.v1.OpsService/Logout"
 	OpsService_Whoami_FullMethodName           = "/portalhub.v1.OpsService/Whoami"
+	OpsService_ListOpsAccounts_FullMethodName  = "/portalhub.v1.OpsService/ListOpsAccounts"
+	OpsService_UpdateOpsAccount_FullMethodName = "/portalhub.v1.OpsService/UpdateOpsAccount"
 	OpsService_ListTenants_FullMethodName      = "/portalhub.v1.OpsService/ListTenants"
 	OpsService_GetTenant_FullMethodName        = "/portalhub.v1.OpsService/GetTenant"
 	OpsService_AddTenant_FullMethodName        = "/portalhub.v1.OpsService/AddTenant"
@@ -67,6 +69,13 @@ type OpsServiceClient interface {
 	Logout(ctx context.Context, in *LogoutRequest, opts ...grpc.CallOption) (*LogoutResponse, error)
 	// Whoami names the caller's account and role.
 	Whoami(ctx context.Context, in *WhoamiRequest, opts ...grpc.CallOption) (*WhoamiResponse, error)
+	// ListOpsAccounts lists the ops accounts (administrator).
+	ListOpsAccounts(ctx context.Context, in *ListOpsAccountsRequest, opts ...grpc.CallOption) (*ListOpsAccountsResponse, error)
+	// UpdateOpsAccount changes an account's role, disables or enables it, or
+	// sets a new password (administrator). Disabling it or a new password
+	// ends its sessions. An administrator cannot disable or demote their own
+	// account (FAILED_PRECONDITION), so the hub always keeps one.
+	UpdateOpsAccount(ctx context.Context, in *UpdateOpsAccountRequest, opts ...grpc.CallOption) (*UpdateOpsAccountResponse, error)
 	// ListTenants lists every tenant with its registry entry (viewer).
 	ListTenants(ctx context.Context, in *ListTenantsRequest, opts ...grpc.CallOption) (*ListTenantsResponse, error)
 	// GetTenant returns one tenant (viewer).
@@ -137,6 +146,26 @@ func (c *opsServiceClient) Whoami(ctx context.Context, in *WhoamiRequest, opts .
 	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
 	out := new(WhoamiResponse)
 	err := c.cc.Invoke(ctx, OpsService_Whoami_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+func (c *opsServiceClient) ListOpsAccounts(ctx context.Context, in *ListOpsAccountsRequest, opts ...grpc.CallOption) (*ListOpsAccountsResponse, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(ListOpsAccountsResponse)
+	err := c.cc.Invoke(ctx, OpsService_ListOpsAccounts_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+func (c *opsServiceClient) UpdateOpsAccount(ctx context.Context, in *UpdateOpsAccountRequest, opts ...grpc.CallOption) (*UpdateOpsAccountResponse, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(UpdateOpsAccountResponse)
+	err := c.cc.Invoke(ctx, OpsService_UpdateOpsAccount_FullMethodName, in, out, cOpts...)
 	if err != nil {
 		return nil, err
 	}
@@ -321,6 +350,13 @@ type OpsServiceServer interface {
 	Logout(context.Context, *LogoutRequest) (*LogoutResponse, error)
 	// Whoami names the caller's account and role.
 	Whoami(context.Context, *WhoamiRequest) (*WhoamiResponse, error)
+	// ListOpsAccounts lists the ops accounts (administrator).
+	ListOpsAccounts(context.Context, *ListOpsAccountsRequest) (*ListOpsAccountsResponse, error)
+	// UpdateOpsAccount changes an account's role, disables or enables it, or
+	// sets a new password (administrator). Disabling it or a new password
+	// ends its sessions. An administrator cannot disable or demote their own
+	// account (FAILED_PRECONDITION), so the hub always keeps one.
+	UpdateOpsAccount(context.Context, *UpdateOpsAccountRequest) (*UpdateOpsAccountResponse, error)
 	// ListTenants lists every tenant with its registry entry (viewer).
 	ListTenants(context.Context, *ListTenantsRequest) (*ListTenantsResponse, error)
 	// GetTenant returns one tenant (viewer).
@@ -375,6 +411,12 @@ func (UnimplementedOpsServiceServer) Logout(context.Context, *LogoutRequest) (*L
 }
 func (UnimplementedOpsServiceServer) Whoami(context.Context, *WhoamiRequest) (*WhoamiResponse, error) {
 	return nil, status.Errorf(codes.Unimplemented, "method Whoami not implemented")
+}
+func (UnimplementedOpsServiceServer) ListOpsAccounts(context.Context, *ListOpsAccountsRequest) (*ListOpsAccountsResponse, error) {
+	return nil, status.Errorf(codes.Unimplemented, "method ListOpsAccounts not implemented")
+}
+func (UnimplementedOpsServiceServer) UpdateOpsAccount(context.Context, *UpdateOpsAccountRequest) (*UpdateOpsAccountResponse, error) {
+	return nil, status.Errorf(codes.Unimplemented, "method UpdateOpsAccount not implemented")
 }
 func (UnimplementedOpsServiceServer) ListTenants(context.Context, *ListTenantsRequest) (*ListTenantsResponse, error) {
 	return nil, status.Errorf(codes.Unimplemented, "method ListTenants not implemented")
@@ -492,6 +534,42 @@ func _OpsService_Whoami_Handler(srv interface{}, ctx context.Context, dec func(i
 	}
 	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
 		return srv.(OpsServiceServer).Whoami(ctx, req.(*WhoamiRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
+func _OpsService_ListOpsAccounts_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(ListOpsAccountsRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(OpsServiceServer).ListOpsAccounts(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: OpsService_ListOpsAccounts_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(OpsServiceServer).ListOpsAccounts(ctx, req.(*ListOpsAccountsRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
+func _OpsService_UpdateOpsAccount_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(UpdateOpsAccountRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(OpsServiceServer).UpdateOpsAccount(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: OpsService_UpdateOpsAccount_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(OpsServiceServer).UpdateOpsAccount(ctx, req.(*UpdateOpsAccountRequest))
 	}
 	return interceptor(ctx, in, info, handler)
 }
@@ -784,6 +862,14 @@ var OpsService_ServiceDesc = grpc.ServiceDesc{
 		{
 			MethodName: "Whoami",
 			Handler:    _OpsService_Whoami_Handler,
+		},
+		{
+			MethodName: "ListOpsAccounts",
+			Handler:    _OpsService_ListOpsAccounts_Handler,
+		},
+		{
+			MethodName: "UpdateOpsAccount",
+			Handler:    _OpsService_UpdateOpsAccount_Handler,
 		},
 		{
 			MethodName: "ListTenants",
