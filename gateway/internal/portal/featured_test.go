@@ -45,6 +45,14 @@ func TestFeaturedItemsChosen(t *testing.T) {
 		}
 		return nil
 	})
+	// Queries per page: the home's two, and the featured items' one while a
+	// pick is in its period (the picks come with the registry).
+	e.cache.Clear()
+	e.queries.take()
+	featured()
+	if n := len(e.queries.take()); n != 3 {
+		t.Errorf("the home with featured items: %d queries, want 3", n)
+	}
 	e.clock.Advance(2 * time.Minute) // one starts, one ends: within the cache's age
 	if got, want := featured(), "[Gói thầu số 1 Quyết định 15/2025/QĐ-UBND]"; got != want {
 		t.Errorf("after the picks' start and end: %s, want %s", got, want)
@@ -58,4 +66,10 @@ func TestFeaturedItemsChosen(t *testing.T) {
 		}
 		return nil
 	})
+	e.cache.Clear()
+	e.queries.take()
+	featured()
+	if n := len(e.queries.take()); n != 2 {
+		t.Errorf("the home without featured items: %d queries, want 2", n)
+	}
 }
