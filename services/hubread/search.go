@@ -27,7 +27,7 @@ const (
 	SearchTitleCandidates = 1000
 	SearchOtherCandidates = 200
 	// SearchRerank is how many of the best are ranked by their whole text.
-	SearchRerank = 100
+	SearchRerank = 40
 	// SearchPageSize is how many results a page shows.
 	SearchPageSize = 20
 	// SearchMaxPage is the last page a query can ask for: the last the
