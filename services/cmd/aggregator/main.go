@@ -196,7 +196,7 @@ func run(ctx context.Context, s settings, log zerolog.Logger) error {
 		rules = watch.Rules
 	}
 	accounts := opsaccounts.New(store.Pool())
-	opsSrv := opsapi.NewGRPCServer(opsapi.New(opsapi.Config{Store: store, Accounts: accounts, Rules: rules, Log: log}),
+	opsSrv := opsapi.NewGRPCServer(opsapi.New(opsapi.Config{Store: store, Accounts: accounts, Rules: rules, Log: log, Registerer: ops.Registry}),
 		tlsCfg, ingest.RecoverUnary(log))
 	opsLn, err := net.Listen("tcp", s.OpsAddr)
 	if err != nil {

@@ -8,6 +8,7 @@ import (
 	"google.golang.org/grpc"
 	"google.golang.org/grpc/codes"
 	"google.golang.org/grpc/metadata"
+	"google.golang.org/grpc/status"
 
 	pb "github.com/portalhub/portalhub/proto/gen/portalhub/v1"
 	"github.com/portalhub/portalhub/services/internal/hubstore"
@@ -66,7 +67,12 @@ func caller(ctx context.Context) opsaccounts.Session {
 // caller's role for the method through opsaccounts' table, and records
 // each call that the store does not record itself.
 func (s *Server) Unary() grpc.UnaryServerInterceptor {
-	return func(ctx context.Context, req any, info *grpc.UnaryServerInfo, handler grpc.UnaryHandler) (any, error) {
+	return func(ctx context.Context, req any, info *grpc.UnaryServerInfo, handler grpc.UnaryHandler) (resp any, err error) {
+		if !strings.HasPrefix(info.FullMethod, "/grpc.health.v1.Health/") {
+			defer func() {
+				s.calls.WithLabelValues(info.FullMethod[strings.LastIndexByte(info.FullMethod, '/')+1:], status.Code(err).String()).Inc()
+			}()
+		}
 		if info.FullMethod == pb.OpsService_Login_FullMethodName || strings.HasPrefix(info.FullMethod, "/grpc.health.v1.Health/") {
 			return handler(ctx, req)
 		}
@@ -90,7 +96,7 @@ func (s *Server) Unary() grpc.UnaryServerInterceptor {
 				"Vai trò của bạn ("+sess.Account.Role.Label()+") không được làm thao tác này; cần vai trò "+need.Label()+".")
 		}
 		ctx = context.WithValue(ctx, sessionKey{}, sess)
-		resp, err := handler(ctx, req)
+		resp, err = handler(ctx, req)
 		if err == nil && !c.audited && c.action != "" {
 			if err := s.store.RecordAction(ctx, sess.Account.Actor(), "ops.call", map[string]string{"method": info.FullMethod}); err != nil {
 				return nil, s.fail(ctx, err)

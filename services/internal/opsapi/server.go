@@ -11,6 +11,7 @@ import (
 	"crypto/tls"
 	"time"
 
+	"github.com/prometheus/client_golang/prometheus"
 	"github.com/rs/zerolog"
 	"google.golang.org/grpc"
 	"google.golang.org/grpc/credentials"
@@ -34,6 +35,8 @@ type Config struct {
 	Log   zerolog.Logger
 	// Now is the clock (tests); nil is time.Now.
 	Now func() time.Time
+	// Registerer receives the service's metrics; nil registers none.
+	Registerer prometheus.Registerer
 }
 
 // Server implements pb.OpsServiceServer.
@@ -44,6 +47,7 @@ type Server struct {
 	rules    *compliance.Rules
 	log      zerolog.Logger
 	now      func() time.Time
+	calls    *prometheus.CounterVec
 }
 
 // New returns the OpsService.
@@ -52,7 +56,14 @@ func New(cfg Config) *Server {
 	if now == nil {
 		now = time.Now
 	}
-	return &Server{store: cfg.Store, accounts: cfg.Accounts, rules: cfg.Rules, log: cfg.Log, now: now}
+	s := &Server{store: cfg.Store, accounts: cfg.Accounts, rules: cfg.Rules, log: cfg.Log, now: now,
+		calls: prometheus.NewCounterVec(prometheus.CounterOpts{Name: "portalhub_ops_calls_total",
+			Help: "Calls of the admin API (OpsService) by method and gRPC code; PermissionDenied and Unauthenticated are refusals."},
+			[]string{"method", "code"})}
+	if cfg.Registerer != nil {
+		cfg.Registerer.MustRegister(s.calls)
+	}
+	return s
 }
 
 // Limits of the ops listener: small messages, a deadline on every call.

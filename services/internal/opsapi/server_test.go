@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/jackc/pgx/v5/pgxpool"
+	"github.com/prometheus/client_golang/prometheus/testutil"
 	"github.com/rs/zerolog"
 	"google.golang.org/genproto/googleapis/rpc/errdetails"
 	"google.golang.org/grpc"
@@ -38,6 +39,7 @@ type fixture struct {
 	client   pb.OpsServiceClient
 	tokens   map[opsaccounts.Role]string // a logged-in account of each role
 	tenant   string                      // a tenant's credential (tenant-a)
+	api      *Server
 }
 
 func newFixture(t *testing.T, rules *compliance.Rules) *fixture {
@@ -61,7 +63,8 @@ func newFixture(t *testing.T, rules *compliance.Rules) *fixture {
 		t.Fatal(err)
 	}
 
-	srv := NewGRPCServer(New(Config{Store: store, Accounts: f.accounts, Rules: rules, Log: zerolog.Nop()}), nil, nil)
+	f.api = New(Config{Store: store, Accounts: f.accounts, Rules: rules, Log: zerolog.Nop()})
+	srv := NewGRPCServer(f.api, nil, nil)
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		t.Fatal(err)
@@ -303,6 +306,12 @@ func TestLoginLogout(t *testing.T) {
 	}
 	if _, err := f.client.Whoami(as(console), &pb.WhoamiRequest{}); status.Code(err) != codes.Unauthenticated {
 		t.Errorf("console session as a bearer token: %v, want UNAUTHENTICATED", err)
+	}
+	if n := testutil.ToFloat64(f.api.calls.WithLabelValues("Login", "Unauthenticated")); n != 2 {
+		t.Errorf("refused logins counted %v, want 2", n)
+	}
+	if n := testutil.ToFloat64(f.api.calls.WithLabelValues("Whoami", "OK")); n != 1 {
+		t.Errorf("whoami counted %v, want 1", n)
 	}
 	// Locked after 5 failures, with when.
 	for range opsaccounts.MaxFailures {
