@@ -41,6 +41,7 @@ function consolePages(item) {
     ['publishing activity of a tenant', `/hoat-dong?tenant=${t}`],
     ['page views', '/luot-xem'],
     ['maintenance', '/bao-tri'],
+    ['featured items', '/noi-bat'],
     ['advertising', '/quang-cao'],
     ['backlogs', '/hang-doi?lang=vi'],
   ].map(([name, path]) => ({ name, url: new URL(path, CONSOLE_URL).href }));

@@ -14,6 +14,7 @@ import (
 const advertsShown = 100
 
 type advertsData struct {
+	On             bool // the slot is on (portal_settings)
 	Current, Ended []hubstore.Advert
 	Form           advertForm
 	Error, Field   string
@@ -31,6 +32,9 @@ func (s *Server) adverts(c *gin.Context) error { return s.showAdverts(c, http.St
 func (s *Server) showAdverts(c *gin.Context, status int, d advertsData) error {
 	var err error
 	if d.Current, d.Ended, err = s.cfg.Store.ListAdverts(c.Request.Context(), s.cfg.Now(), advertsShown); err != nil {
+		return err
+	}
+	if d.On, err = s.cfg.Store.AdvertsEnabled(c.Request.Context()); err != nil {
 		return err
 	}
 	return s.show(c, status, "adverts", s.newPage(c, s.loc(c).T("adverts.title"), "adverts", d))
@@ -87,5 +91,19 @@ func (s *Server) endAdvert(c *gin.Context) error {
 		return err
 	}
 	c.Redirect(http.StatusSeeOther, "/quang-cao?done=advert_ended")
+	return nil
+}
+
+// switchAdverts turns the advertising slot on or off (administrators).
+func (s *Server) switchAdverts(c *gin.Context) error {
+	on := c.PostForm("on") == "true"
+	if err := s.cfg.Store.SetAdvertsEnabled(c.Request.Context(), actor(c), on); err != nil {
+		return err
+	}
+	done := "adverts_off"
+	if on {
+		done = "adverts_on"
+	}
+	c.Redirect(http.StatusSeeOther, "/quang-cao?done="+done)
 	return nil
 }

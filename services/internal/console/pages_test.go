@@ -641,9 +641,20 @@ func TestAdvertsAddedAndEndedByAdministrators(t *testing.T) {
 	if got := resp.Header.Get("Location"); got != "/quang-cao?done=advert_added" {
 		t.Fatalf("add: %d to %q", resp.StatusCode, got)
 	}
-	// The portal shows the slot only while it is on (hubctl adverts enable).
-	if err := f.store.SetAdvertsEnabled(context.Background(), "test", true); err != nil {
-		t.Fatal(err)
+	// The slot is off by default: nothing shows until an administrator turns it on.
+	if shown, err := f.cons.read.Adverts(context.Background(), testNow); err != nil || len(shown) != 0 {
+		t.Fatalf("the slot is off, yet the portal shows %+v %v", shown, err)
+	}
+	_, doc = admin.get("/quang-cao")
+	if !strings.Contains(text(doc, "#slot"), "đang tắt") {
+		t.Errorf("slot notice %q, want off", text(doc, "#slot"))
+	}
+	if resp, _ := op.post("/quang-cao/bat-tat", url.Values{"csrf_token": {op.csrf("/quang-cao")}, "on": {"true"}}); resp.StatusCode != http.StatusForbidden {
+		t.Errorf("an operator turns the slot on: %d, want 403", resp.StatusCode)
+	}
+	resp, _ = admin.post("/quang-cao/bat-tat", url.Values{"csrf_token": {admin.csrf("/quang-cao")}, "on": {"true"}})
+	if got := resp.Header.Get("Location"); got != "/quang-cao?done=adverts_on" {
+		t.Fatalf("turn on: %d to %q", resp.StatusCode, got)
 	}
 	shown, err := f.cons.read.Adverts(context.Background(), testNow)
 	if err != nil || len(shown) != 1 || shown[0].Advertiser != "Công ty Du lịch Biển Xanh" {
@@ -666,7 +677,7 @@ func TestAdvertsAddedAndEndedByAdministrators(t *testing.T) {
 		t.Error("the ended advertisement is not in the history")
 	}
 	entries, _ := f.store.ListAudit(context.Background(), hubstore.AuditFilter{Action: "advert."})
-	if len(entries) != 2 || entries[1].Actor != "ops:quantri" {
+	if len(entries) != 2 || entries[1].Actor != "ops:quantri" || entries[0].Action != "advert.end" {
 		t.Errorf("audit %+v, want advert.add and advert.end by ops:quantri", entries)
 	}
 }
@@ -724,5 +735,49 @@ func TestTakedownsAndRefusalsPage(t *testing.T) {
 		if again := ids(doc); strings.Join(again, ",") != strings.Join(first, ",") {
 			t.Errorf("%s: back to the first page shows %v, want %v", list, again, first)
 		}
+	}
+}
+
+func TestFeaturedItemsChosenByOperators(t *testing.T) {
+	f := newFixture(t)
+	f.addTenant("so-a", "department", "Sở A")
+	f.push("so-a", article("le-hoi", 1, "Lễ hội biển"))
+	add := func(b *browser, id, pos string) (*http.Response, *goquery.Document) {
+		return b.post("/noi-bat", url.Values{"csrf_token": {b.csrf("/noi-bat")}, "tenant": {"so-a"}, "content_id": {id}, "position": {pos}})
+	}
+	viewer := f.browser()
+	viewer.login("xem")
+	if resp, _ := add(viewer, "le-hoi", "1"); resp.StatusCode != http.StatusForbidden {
+		t.Errorf("a viewer features an item: %d, want 403", resp.StatusCode)
+	}
+	op := f.browser()
+	op.login("vanhanh")
+	resp, doc := add(op, "khong-co", "1")
+	if resp.StatusCode != http.StatusNotFound && resp.StatusCode != http.StatusBadRequest {
+		t.Errorf("an unknown item: %d %q", resp.StatusCode, text(doc, "main"))
+	}
+	if resp, doc = add(op, "le-hoi", "mot"); resp.StatusCode != http.StatusBadRequest || doc.Find(".error-summary a[href='#position']").Length() != 1 {
+		t.Errorf("a position that is no number: %d", resp.StatusCode)
+	}
+	resp, _ = add(op, "le-hoi", "2")
+	if got := resp.Header.Get("Location"); got != "/noi-bat?done=featured_added" {
+		t.Fatalf("feature: %d to %q", resp.StatusCode, got)
+	}
+	_, doc = viewer.get("/noi-bat")
+	rows := doc.Find("#feat-caption").Closest("table").Find("tbody tr")
+	if rows.Length() != 1 || text(doc, "#feat-caption ~ tbody th") != "Lễ hội biển" || doc.Find("form[action='/noi-bat/bo']").Length() != 0 {
+		t.Fatalf("viewer's list: %d rows %q, %d remove forms", rows.Length(), rows.Text(), doc.Find("form[action='/noi-bat/bo']").Length())
+	}
+	picks, err := f.cons.read.FeaturedPicks(context.Background(), testNow.Add(time.Hour))
+	if err != nil || len(picks) != 1 {
+		t.Fatalf("the home's picks: %+v %v", picks, err)
+	}
+	resp, _ = op.post("/noi-bat/bo", url.Values{"csrf_token": {op.csrf("/noi-bat")}, "tenant": {"so-a"}, "content_id": {"le-hoi"}})
+	if got := resp.Header.Get("Location"); got != "/noi-bat?done=featured_removed" {
+		t.Fatalf("remove: %d to %q", resp.StatusCode, got)
+	}
+	entries, _ := f.store.ListAudit(context.Background(), hubstore.AuditFilter{Action: "featured."})
+	if len(entries) != 2 || entries[0].Actor != "ops:vanhanh" {
+		t.Errorf("audit %+v, want featured.added and featured.removed by ops:vanhanh", entries)
 	}
 }

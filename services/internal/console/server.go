@@ -122,6 +122,10 @@ func (s *Server) routes() {
 	e.GET("/bao-tri", s.need(opsaccounts.TenantsView), s.h(s.maintenance))
 	e.POST("/bao-tri", s.need(opsaccounts.MaintenanceEdit), s.h(s.scheduleMaintenance))
 	e.POST("/bao-tri/:id/huy", s.need(opsaccounts.MaintenanceEdit), s.h(s.cancelMaintenance))
+	e.GET("/noi-bat", s.need(opsaccounts.TenantsView), s.h(s.featuredItems))
+	e.POST("/noi-bat", s.need(opsaccounts.FeaturedManage), s.h(s.addFeatured))
+	e.POST("/noi-bat/bo", s.need(opsaccounts.FeaturedManage), s.h(s.removeFeatured))
+	e.POST("/quang-cao/bat-tat", s.need(opsaccounts.AdvertsManage), s.h(s.switchAdverts))
 	e.GET("/quang-cao", s.need(opsaccounts.TenantsView), s.h(s.adverts))
 	e.POST("/quang-cao", s.need(opsaccounts.AdvertsManage), s.h(s.addAdvert))
 	e.POST("/quang-cao/:id/ket-thuc", s.need(opsaccounts.AdvertsManage), s.h(s.endAdvert))
@@ -324,5 +328,5 @@ type navItem struct{ ID, Path string }
 // nav is the console's navigation, in the order it shows.
 var nav = []navItem{
 	{"tenants", "/don-vi"}, {"compliance", "/tuan-thu"}, {"coverage", "/pham-vi"}, {"activity", "/hoat-dong"}, {"views", "/luot-xem"}, {"takedowns", "/go-xuong"}, {"refusals", "/bi-tu-choi"},
-	{"audit", "/nhat-ky"}, {"maintenance", "/bao-tri"}, {"adverts", "/quang-cao"}, {"backlog", "/hang-doi"},
+	{"audit", "/nhat-ky"}, {"maintenance", "/bao-tri"}, {"featured", "/noi-bat"}, {"adverts", "/quang-cao"}, {"backlog", "/hang-doi"},
 }
