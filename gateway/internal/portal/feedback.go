@@ -97,6 +97,8 @@ type feedbackStatusView struct {
 	Sent     string
 	Changed  string
 	Answer   []string // paragraphs
+	// ForwardReason is why the agency forwarded it, shown as written.
+	ForwardReason string
 }
 
 // feedbackBase is the frame of a feedback page in lang: the sub-portal's
@@ -327,6 +329,7 @@ func (s *Server) feedbackStatus(c *gin.Context) error {
 	}
 	sv.Sent = formatDate(l, st.GetSubmittedAt().AsTime())
 	sv.Changed = formatDate(l, st.GetStatusAt().AsTime())
+	sv.ForwardReason = st.GetForwardReason()
 	for _, p := range strings.Split(strings.ReplaceAll(st.GetAnswer(), "\r\n", "\n"), "\n\n") {
 		if p = strings.TrimSpace(p); p != "" {
 			sv.Answer = append(sv.Answer, p)

@@ -64,7 +64,8 @@ func (h *fakeHub) GetFeedbackStatus(_ context.Context, in *pb.GetFeedbackStatusR
 	}
 	at := timestamppb.New(time.Date(2026, 11, 30, 9, 0, 0, 0, time.UTC))
 	return &pb.GetFeedbackStatusResponse{Status: pb.FeedbackStatus_FEEDBACK_STATUS_ANSWERED, Tenant: h.byReq[req.GetRequestId()].GetTenant(),
-		Topic: req.GetTopic(), SubmittedAt: at, StatusAt: at, Answer: "Hồ sơ gồm đơn đề nghị.\n\nNộp tại Sở Du lịch."}, nil
+		Topic: req.GetTopic(), SubmittedAt: at, StatusAt: at, Answer: "Hồ sơ gồm đơn đề nghị.\n\nNộp tại Sở Du lịch.",
+		ForwardReason: "Thuộc thẩm quyền của Sở Du lịch"}, nil
 }
 
 func (h *fakeHub) count() int {
@@ -222,6 +223,9 @@ func TestFeedbackSubmit(t *testing.T) {
 	wantStatus(t, res, http.StatusOK)
 	if got := text(st, ".state"); got != "Đã trả lời" {
 		t.Errorf("status %q", got)
+	}
+	if !strings.Contains(text(st, ".facts"), "Thuộc thẩm quyền của Sở Du lịch") {
+		t.Error("the forward's reason is not on the status page")
 	}
 	if texts := texts(st, ".answer p"); len(texts) != 2 {
 		t.Errorf("answer paragraphs %q", texts)

@@ -310,3 +310,54 @@ func TestAnswer(t *testing.T) {
 		t.Errorf("%d answered e-mails to %q (%v), want one to the visitor", mails, to, err)
 	}
 }
+
+func TestForward(t *testing.T) {
+	f := newFixture(t)
+	ctx := context.Background()
+	dk := form("request-0000000001")
+	dk.Tenant = "" // "I don't know": the provincial office forwards it
+	r, err := f.store.Submit(ctx, dk)
+	if err != nil || r.Tenant != province {
+		t.Fatalf("%+v %v", r, err)
+	}
+	var inv *feedback.InvalidError
+	if err := f.store.Forward(ctx, province, r.ID, tourism, " "); !errors.As(err, &inv) {
+		t.Errorf("forward without a reason: %v", err)
+	}
+	if err := f.store.Forward(ctx, province, r.ID, "nobody", "Thuộc thẩm quyền của Sở Du lịch"); !errors.As(err, &inv) {
+		t.Errorf("forward to an unknown tenant: %v", err)
+	}
+	if err := f.store.Forward(ctx, tourism, r.ID, commune, "x"); !errors.Is(err, feedback.ErrPermission) {
+		t.Errorf("forward by a tenant it is not routed to: %v", err)
+	}
+	const reason = "Thuộc thẩm quyền của Sở Du lịch"
+	if err := f.store.Forward(ctx, province, r.ID, tourism, reason); err != nil {
+		t.Fatal(err)
+	}
+	st, err := f.store.StatusOf(ctx, r.Code)
+	if err != nil || st.Status != "forwarded" || st.Tenant != tourism || st.ForwardReason != reason {
+		t.Errorf("status after forwarding: %+v %v", st, err)
+	}
+	// The new tenant has it: its event, its contact details; the first no longer.
+	var payload []byte
+	if err := f.hub.Pool().QueryRow(ctx, `SELECT payload FROM outbox WHERE subject = $1 AND msg_id = $2`,
+		events.InboxSubject(tourism, "feedback", r.ID), "feedback/"+r.ID+"/forward/1").Scan(&payload); err != nil {
+		t.Fatalf("no routing event to the new tenant: %v", err)
+	}
+	var ev pb.FeedbackEvent
+	if err := proto.Unmarshal(payload, &ev); err != nil || ev.GetTenant() != tourism || ev.GetQuestion() == "" || ev.GetDueOn() == "" {
+		t.Errorf("forwarded event %v %v", &ev, err)
+	}
+	if _, _, _, err := f.store.Contact(ctx, tourism, r.ID); err != nil {
+		t.Errorf("the new tenant reads the contact details: %v", err)
+	}
+	if _, _, _, err := f.store.Contact(ctx, province, r.ID); !errors.Is(err, feedback.ErrPermission) {
+		t.Errorf("the first tenant reads them still: %v", err)
+	}
+	if _, err := f.store.Answer(ctx, tourism, r.ID, "Trả lời.", "duyet"); err != nil {
+		t.Fatal(err)
+	}
+	if err := f.store.Forward(ctx, tourism, r.ID, commune, "x"); !errors.Is(err, feedback.ErrAnswered) {
+		t.Errorf("forwarding an answered question: %v", err)
+	}
+}

@@ -69,7 +69,8 @@ func (s *Server) GetFeedbackStatus(ctx context.Context, req *pb.GetFeedbackStatu
 		return nil, s.status(ctx, "status", err)
 	}
 	return &pb.GetFeedbackStatusResponse{Status: statuses[st.Status], Tenant: st.Tenant, Topic: st.Topic,
-		SubmittedAt: timestamppb.New(st.SubmittedAt), StatusAt: timestamppb.New(st.StatusAt), Answer: st.Answer}, nil
+		SubmittedAt: timestamppb.New(st.SubmittedAt), StatusAt: timestamppb.New(st.StatusAt), Answer: st.Answer,
+		ForwardReason: st.ForwardReason}, nil
 }
 
 // GetFeedbackContact gives the contact details to the tenant the
@@ -107,6 +108,19 @@ func (s *Server) AnswerFeedback(ctx context.Context, req *pb.AnswerFeedbackReque
 	return &pb.AnswerFeedbackResponse{Changed: changed}, nil
 }
 
+// ForwardFeedback re-routes the tenant's submission to another tenant.
+func (s *Server) ForwardFeedback(ctx context.Context, req *pb.ForwardFeedbackRequest) (*pb.ForwardFeedbackResponse, error) {
+	tenant := auth.Tenant(ctx)
+	if tenant == "" {
+		return nil, status.Error(codes.PermissionDenied, "only the tenant a submission is routed to forwards it")
+	}
+	if err := s.store.Forward(ctx, tenant, req.GetId(), req.GetToTenant(), req.GetReason()); err != nil {
+		return nil, s.status(ctx, "forward", err)
+	}
+	s.log.Info().Str("tenant", tenant).Str("feedback_id", req.GetId()).Str("to", req.GetToTenant()).Msg("feedback forwarded")
+	return &pb.ForwardFeedbackResponse{}, nil
+}
+
 // status maps the store's errors to gRPC status errors, once.
 func (s *Server) status(ctx context.Context, what string, err error) error {
 	var inv *InvalidError
@@ -119,6 +133,8 @@ func (s *Server) status(ctx context.Context, what string, err error) error {
 		return contentrules.InvalidArgument(vs)
 	case errors.Is(err, ErrNotFound):
 		return status.Error(codes.NotFound, "no such submission")
+	case errors.Is(err, ErrAnswered):
+		return status.Error(codes.FailedPrecondition, "the submission is answered already")
 	case errors.Is(err, ErrPermission):
 		return status.Error(codes.PermissionDenied, "the submission is routed to another tenant")
 	case errors.Is(err, ErrUnavailable), ctx.Err() != nil:

@@ -241,6 +241,7 @@ type Status struct {
 	Status, Tenant, Topic string
 	SubmittedAt, StatusAt time.Time
 	Answer                string
+	ForwardReason         string
 }
 
 // StatusOf returns the status of the submission with tracking code code
@@ -251,9 +252,13 @@ func (s *Store) StatusOf(ctx context.Context, code string) (Status, error) {
 		return Status{}, ErrNotFound
 	}
 	var st Status
-	var answer *string
-	err := s.cfg.Pool.QueryRow(ctx, `SELECT status, tenant_id, topic, submitted_at, status_at, answer FROM feedback WHERE tracking_code = $1`,
-		code).Scan(&st.Status, &st.Tenant, &st.Topic, &st.SubmittedAt, &st.StatusAt, &answer)
+	var answer, reason *string
+	err := s.cfg.Pool.QueryRow(ctx, `SELECT status, tenant_id, topic, submitted_at, status_at, answer, forward_reason
+		FROM feedback WHERE tracking_code = $1`,
+		code).Scan(&st.Status, &st.Tenant, &st.Topic, &st.SubmittedAt, &st.StatusAt, &answer, &reason)
+	if reason != nil {
+		st.ForwardReason = *reason
+	}
 	if errors.Is(err, pgx.ErrNoRows) {
 		return Status{}, ErrNotFound
 	}

@@ -50,6 +50,7 @@ type questionView struct {
 	Contact                *pb.GetFeedbackContactResponse
 	ContactError           string
 	CanApprove, CanAnswer  bool
+	CanForward             bool
 	ShowContact, NoContact bool
 }
 
@@ -109,8 +110,10 @@ func (s *Server) renderQuestion(w http.ResponseWriter, r *http.Request, code int
 		return err
 	}
 	actor := current(r).Account
-	v := questionView{Q: q, Today: today(), CanAnswer: q.Status != "answered",
-		CanApprove: q.Status == "drafted" && (actor.Has(accounts.RoleApprover) || actor.Has(accounts.RoleAdmin))}
+	decides := actor.Has(accounts.RoleApprover) || actor.Has(accounts.RoleAdmin)
+	open := q.Status != "answered" && q.Status != "forwarded"
+	v := questionView{Q: q, Today: today(), CanAnswer: open,
+		CanApprove: q.Status == "drafted" && decides, CanForward: open && decides}
 	if r.URL.Query().Get("lien-he") == "1" {
 		v.ShowContact = true
 		switch {
@@ -154,6 +157,22 @@ func (s *Server) questionAction(w http.ResponseWriter, r *http.Request) error {
 		err = in.Approve(r.Context(), s.cfg.Feedback, id, actor.Username)
 		if err != nil && !errors.Is(err, inbox.ErrState) && !errors.Is(err, inbox.ErrNotFound) {
 			s.cfg.Log.Warn().Err(err).Str("feedback_id", id).Msg("answer not taken by the hub")
+			return s.renderQuestion(w, r, http.StatusBadGateway, s.loc(r).T("inbox.hub_unavailable"))
+		}
+	case "chuyen":
+		if !actor.Has(accounts.RoleApprover) && !actor.Has(accounts.RoleAdmin) {
+			return errForbidden
+		}
+		if s.cfg.Feedback == nil {
+			return s.renderQuestion(w, r, http.StatusServiceUnavailable, s.loc(r).T("inbox.hub_unavailable"))
+		}
+		err = in.Forward(r.Context(), s.cfg.Feedback, id, r.PostFormValue("to_tenant"), r.PostFormValue("reason"))
+		switch status.Code(err) {
+		case codes.OK, codes.Unknown:
+		case codes.InvalidArgument, codes.FailedPrecondition:
+			return s.renderQuestion(w, r, http.StatusUnprocessableEntity, s.loc(r).T("inbox.forward_refused"))
+		default:
+			s.cfg.Log.Warn().Err(err).Str("feedback_id", id).Msg("forward not done by the hub")
 			return s.renderQuestion(w, r, http.StatusBadGateway, s.loc(r).T("inbox.hub_unavailable"))
 		}
 	default:

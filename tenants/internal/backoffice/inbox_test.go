@@ -20,9 +20,10 @@ import (
 
 // fakeFeedbackHub is the hub's FeedbackService as the back office sees it.
 type fakeFeedbackHub struct {
-	mu      sync.Mutex
-	down    bool
-	answers []*pb.AnswerFeedbackRequest
+	mu       sync.Mutex
+	down     bool
+	answers  []*pb.AnswerFeedbackRequest
+	forwards []*pb.ForwardFeedbackRequest
 }
 
 func (h *fakeFeedbackHub) AnswerFeedback(_ context.Context, in *pb.AnswerFeedbackRequest, _ ...grpc.CallOption) (*pb.AnswerFeedbackResponse, error) {
@@ -33,6 +34,16 @@ func (h *fakeFeedbackHub) AnswerFeedback(_ context.Context, in *pb.AnswerFeedbac
 	}
 	h.answers = append(h.answers, in)
 	return &pb.AnswerFeedbackResponse{Changed: true}, nil
+}
+
+func (h *fakeFeedbackHub) ForwardFeedback(_ context.Context, in *pb.ForwardFeedbackRequest, _ ...grpc.CallOption) (*pb.ForwardFeedbackResponse, error) {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	if in.GetToTenant() != "so-khcn" || in.GetReason() == "" {
+		return nil, status.Error(codes.InvalidArgument, "bad tenant or no reason")
+	}
+	h.forwards = append(h.forwards, in)
+	return &pb.ForwardFeedbackResponse{}, nil
 }
 
 func (h *fakeFeedbackHub) GetFeedbackContact(_ context.Context, in *pb.GetFeedbackContactRequest, _ ...grpc.CallOption) (*pb.GetFeedbackContactResponse, error) {
@@ -120,5 +131,24 @@ func TestInbox(t *testing.T) {
 	}
 	if res, _ := approver.postForm("/hop-thu/q-late/du-thao", url.Values{"draft": {"khác"}}); res.StatusCode != http.StatusConflict {
 		t.Errorf("drafting an answered question: %d, want 409", res.StatusCode)
+	}
+
+	// Forwarding: approvers only, through the hub, which may refuse.
+	if res, _ := author.postForm("/hop-thu/q-new/chuyen", url.Values{"to_tenant": {"so-khcn"}, "reason": {"Thuộc lĩnh vực khoa học"}}); res.StatusCode != http.StatusForbidden {
+		t.Errorf("an author forwards: %d, want 403", res.StatusCode)
+	}
+	if res, _ := approver.postForm("/hop-thu/q-new/chuyen", url.Values{"to_tenant": {"nowhere"}, "reason": {"x"}}); res.StatusCode != http.StatusUnprocessableEntity {
+		t.Errorf("forward refused by the hub: %d, want 422", res.StatusCode)
+	}
+	if res, _ := approver.postForm("/hop-thu/q-new/chuyen", url.Values{"to_tenant": {"so-khcn"}, "reason": {"Thuộc lĩnh vực khoa học"}}); res.StatusCode != http.StatusSeeOther {
+		t.Fatalf("forward: %d", res.StatusCode)
+	}
+	q, _ = inbox.Inbox{Pool: f.store.Pool()}.Get(ctx, "q-new")
+	if q.Status != "forwarded" || q.ForwardedTo != "so-khcn" || len(hub.forwards) != 1 {
+		t.Errorf("after forwarding: %s to %q, hub saw %d", q.Status, q.ForwardedTo, len(hub.forwards))
+	}
+	_, doc = approver.get("/hop-thu/q-new")
+	if !strings.Contains(text(doc, ".notice"), "so-khcn") || doc.Find(`form[action$="/du-thao"]`).Length() != 0 {
+		t.Error("a forwarded question still offers drafting, or does not say where it went")
 	}
 }

@@ -24,12 +24,13 @@ type Question struct {
 	Assignee, Draft, DraftedBy, ApprovedBy string
 	AnsweredAt                             *time.Time
 	SendError                              string
+	ForwardedTo, ForwardReason             string
 }
 
 // Overdue reports whether q is unanswered past its due day (today is the
 // day in GMT+7, as a date at 00:00 UTC).
 func (q Question) Overdue(today time.Time) bool {
-	return q.Status != "answered" && q.DueOn != nil && q.DueOn.Before(today)
+	return q.Status != "answered" && q.Status != "forwarded" && q.DueOn != nil && q.DueOn.Before(today)
 }
 
 // Filters of the inbox.
@@ -50,12 +51,13 @@ var (
 type Inbox struct{ Pool *pgxpool.Pool }
 
 const questionCols = `id, asked_tenant, topic, question, lang, has_email, has_phone, submitted_at, due_on, status,
-	coalesce(assignee, ''), draft, coalesce(drafted_by, ''), coalesce(approved_by, ''), answered_at, coalesce(send_error, '')`
+	coalesce(assignee, ''), draft, coalesce(drafted_by, ''), coalesce(approved_by, ''), answered_at, coalesce(send_error, ''),
+	coalesce(forwarded_to, ''), coalesce(forward_reason, '')`
 
 func scanQuestion(row pgx.Row) (Question, error) {
 	var q Question
 	err := row.Scan(&q.ID, &q.AskedTenant, &q.Topic, &q.Question, &q.Lang, &q.HasEmail, &q.HasPhone, &q.SubmittedAt, &q.DueOn,
-		&q.Status, &q.Assignee, &q.Draft, &q.DraftedBy, &q.ApprovedBy, &q.AnsweredAt, &q.SendError)
+		&q.Status, &q.Assignee, &q.Draft, &q.DraftedBy, &q.ApprovedBy, &q.AnsweredAt, &q.SendError, &q.ForwardedTo, &q.ForwardReason)
 	return q, err
 }
 
@@ -104,7 +106,7 @@ func (in Inbox) Get(ctx context.Context, id string) (Question, error) {
 // Assign gives an unanswered question to a staff member.
 func (in Inbox) Assign(ctx context.Context, id, who string) error {
 	return in.change(ctx, `UPDATE feedback_inbox SET assignee = $2, status = CASE WHEN status = 'new' THEN 'assigned' ELSE status END
-		WHERE id = $1 AND status <> 'answered'`, id, who)
+		WHERE id = $1 AND status NOT IN ('answered', 'forwarded')`, id, who)
 }
 
 // Draft keeps a draft answer of an unanswered question.
@@ -114,12 +116,32 @@ func (in Inbox) Draft(ctx context.Context, id, who, draft string) error {
 		return fmt.Errorf("%w: the draft is empty", ErrState)
 	}
 	return in.change(ctx, `UPDATE feedback_inbox SET draft = $3, drafted_by = $2, status = 'drafted', assignee = coalesce(assignee, $2)
-		WHERE id = $1 AND status <> 'answered'`, id, who, draft)
+		WHERE id = $1 AND status NOT IN ('answered', 'forwarded')`, id, who, draft)
 }
 
-// AnswerClient is the hub's FeedbackService as the approval needs it.
+// AnswerClient is the hub's FeedbackService as answering and forwarding
+// need it.
 type AnswerClient interface {
 	AnswerFeedback(ctx context.Context, in *pb.AnswerFeedbackRequest, opts ...grpc.CallOption) (*pb.AnswerFeedbackResponse, error)
+	ForwardFeedback(ctx context.Context, in *pb.ForwardFeedbackRequest, opts ...grpc.CallOption) (*pb.ForwardFeedbackResponse, error)
+}
+
+// Forward re-routes an unanswered question to the tenant to, with a reason
+// the visitor sees, through the hub; it is marked forwarded here once the
+// hub did it (the hub's refusal is returned as it is).
+func (in Inbox) Forward(ctx context.Context, hub AnswerClient, id, to, reason string) error {
+	q, err := in.Get(ctx, id)
+	if err != nil {
+		return err
+	}
+	if q.Status == "answered" || q.Status == "forwarded" {
+		return fmt.Errorf("%w: an answered or forwarded question is not forwarded", ErrState)
+	}
+	if _, err := hub.ForwardFeedback(ctx, &pb.ForwardFeedbackRequest{Id: id, ToTenant: strings.TrimSpace(to), Reason: reason}); err != nil {
+		return err
+	}
+	return in.change(ctx, `UPDATE feedback_inbox SET status = 'forwarded', forwarded_to = $2, forward_reason = $3, send_error = NULL
+		WHERE id = $1 AND status NOT IN ('answered', 'forwarded')`, id, strings.TrimSpace(to), strings.TrimSpace(reason))
 }
 
 // Approve sends the drafted answer, approved by approver, to the hub and

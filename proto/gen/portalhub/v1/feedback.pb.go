@@ -84,6 +84,106 @@ func (FeedbackStatus) EnumDescriptor() ([]byte, []int) {
 	return file_portalhub_v1_feedback_proto_rawDescGZIP(), []int{0}
 }
 
+// ForwardFeedbackRequest names the submission, the tenant it goes to and
+// why.
+type ForwardFeedbackRequest struct {
+	state    protoimpl.MessageState `protogen:"open.v1"`
+	Id       string                 `protobuf:"bytes,1,opt,name=id,proto3" json:"id,omitempty"`
+	ToTenant string                 `protobuf:"bytes,2,opt,name=to_tenant,json=toTenant,proto3" json:"to_tenant,omitempty"`
+	// reason, at most 1,000 characters, is shown to the visitor.
+	Reason        string `protobuf:"bytes,3,opt,name=reason,proto3" json:"reason,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *ForwardFeedbackRequest) Reset() {
+	*x = ForwardFeedbackRequest{}
+	mi := &file_portalhub_v1_feedback_proto_msgTypes[0]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *ForwardFeedbackRequest) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*ForwardFeedbackRequest) ProtoMessage() {}
+
+func (x *ForwardFeedbackRequest) ProtoReflect() protoreflect.Message {
+	mi := &file_portalhub_v1_feedback_proto_msgTypes[0]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use ForwardFeedbackRequest.ProtoReflect.Descriptor instead.
+func (*ForwardFeedbackRequest) Descriptor() ([]byte, []int) {
+	return file_portalhub_v1_feedback_proto_rawDescGZIP(), []int{0}
+}
+
+func (x *ForwardFeedbackRequest) GetId() string {
+	if x != nil {
+		return x.Id
+	}
+	return ""
+}
+
+func (x *ForwardFeedbackRequest) GetToTenant() string {
+	if x != nil {
+		return x.ToTenant
+	}
+	return ""
+}
+
+func (x *ForwardFeedbackRequest) GetReason() string {
+	if x != nil {
+		return x.Reason
+	}
+	return ""
+}
+
+// ForwardFeedbackResponse is empty: the forward is done.
+type ForwardFeedbackResponse struct {
+	state         protoimpl.MessageState `protogen:"open.v1"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *ForwardFeedbackResponse) Reset() {
+	*x = ForwardFeedbackResponse{}
+	mi := &file_portalhub_v1_feedback_proto_msgTypes[1]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *ForwardFeedbackResponse) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*ForwardFeedbackResponse) ProtoMessage() {}
+
+func (x *ForwardFeedbackResponse) ProtoReflect() protoreflect.Message {
+	mi := &file_portalhub_v1_feedback_proto_msgTypes[1]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use ForwardFeedbackResponse.ProtoReflect.Descriptor instead.
+func (*ForwardFeedbackResponse) Descriptor() ([]byte, []int) {
+	return file_portalhub_v1_feedback_proto_rawDescGZIP(), []int{1}
+}
+
 // AnswerFeedbackRequest carries an approved answer.
 type AnswerFeedbackRequest struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
@@ -100,7 +200,7 @@ type AnswerFeedbackRequest struct {
 
 func (x *AnswerFeedbackRequest) Reset() {
 	*x = AnswerFeedbackRequest{}
-	mi := &file_portalhub_v1_feedback_proto_msgTypes[0]
+	mi := &file_portalhub_v1_feedback_proto_msgTypes[2]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -112,7 +212,7 @@ func (x *AnswerFeedbackRequest) String() string {
 func (*AnswerFeedbackRequest) ProtoMessage() {}
 
 func (x *AnswerFeedbackRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_portalhub_v1_feedback_proto_msgTypes[0]
+	mi := &file_portalhub_v1_feedback_proto_msgTypes[2]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -125,7 +225,7 @@ func (x *AnswerFeedbackRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use AnswerFeedbackRequest.ProtoReflect.Descriptor instead.
 func (*AnswerFeedbackRequest) Descriptor() ([]byte, []int) {
-	return file_portalhub_v1_feedback_proto_rawDescGZIP(), []int{0}
+	return file_portalhub_v1_feedback_proto_rawDescGZIP(), []int{2}
 }
 
 func (x *AnswerFeedbackRequest) GetId() string {
@@ -159,7 +259,7 @@ type AnswerFeedbackResponse struct {
 
 func (x *AnswerFeedbackResponse) Reset() {
 	*x = AnswerFeedbackResponse{}
-	mi := &file_portalhub_v1_feedback_proto_msgTypes[1]
+	mi := &file_portalhub_v1_feedback_proto_msgTypes[3]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -171,7 +271,7 @@ func (x *AnswerFeedbackResponse) String() string {
 func (*AnswerFeedbackResponse) ProtoMessage() {}
 
 func (x *AnswerFeedbackResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_portalhub_v1_feedback_proto_msgTypes[1]
+	mi := &file_portalhub_v1_feedback_proto_msgTypes[3]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -184,7 +284,7 @@ func (x *AnswerFeedbackResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use AnswerFeedbackResponse.ProtoReflect.Descriptor instead.
 func (*AnswerFeedbackResponse) Descriptor() ([]byte, []int) {
-	return file_portalhub_v1_feedback_proto_rawDescGZIP(), []int{1}
+	return file_portalhub_v1_feedback_proto_rawDescGZIP(), []int{3}
 }
 
 func (x *AnswerFeedbackResponse) GetChanged() bool {
@@ -224,7 +324,7 @@ type SubmitFeedbackRequest struct {
 
 func (x *SubmitFeedbackRequest) Reset() {
 	*x = SubmitFeedbackRequest{}
-	mi := &file_portalhub_v1_feedback_proto_msgTypes[2]
+	mi := &file_portalhub_v1_feedback_proto_msgTypes[4]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -236,7 +336,7 @@ func (x *SubmitFeedbackRequest) String() string {
 func (*SubmitFeedbackRequest) ProtoMessage() {}
 
 func (x *SubmitFeedbackRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_portalhub_v1_feedback_proto_msgTypes[2]
+	mi := &file_portalhub_v1_feedback_proto_msgTypes[4]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -249,7 +349,7 @@ func (x *SubmitFeedbackRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use SubmitFeedbackRequest.ProtoReflect.Descriptor instead.
 func (*SubmitFeedbackRequest) Descriptor() ([]byte, []int) {
-	return file_portalhub_v1_feedback_proto_rawDescGZIP(), []int{2}
+	return file_portalhub_v1_feedback_proto_rawDescGZIP(), []int{4}
 }
 
 func (x *SubmitFeedbackRequest) GetRequestId() string {
@@ -336,7 +436,7 @@ type SubmitFeedbackResponse struct {
 
 func (x *SubmitFeedbackResponse) Reset() {
 	*x = SubmitFeedbackResponse{}
-	mi := &file_portalhub_v1_feedback_proto_msgTypes[3]
+	mi := &file_portalhub_v1_feedback_proto_msgTypes[5]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -348,7 +448,7 @@ func (x *SubmitFeedbackResponse) String() string {
 func (*SubmitFeedbackResponse) ProtoMessage() {}
 
 func (x *SubmitFeedbackResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_portalhub_v1_feedback_proto_msgTypes[3]
+	mi := &file_portalhub_v1_feedback_proto_msgTypes[5]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -361,7 +461,7 @@ func (x *SubmitFeedbackResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use SubmitFeedbackResponse.ProtoReflect.Descriptor instead.
 func (*SubmitFeedbackResponse) Descriptor() ([]byte, []int) {
-	return file_portalhub_v1_feedback_proto_rawDescGZIP(), []int{3}
+	return file_portalhub_v1_feedback_proto_rawDescGZIP(), []int{5}
 }
 
 func (x *SubmitFeedbackResponse) GetId() string {
@@ -395,7 +495,7 @@ type GetFeedbackStatusRequest struct {
 
 func (x *GetFeedbackStatusRequest) Reset() {
 	*x = GetFeedbackStatusRequest{}
-	mi := &file_portalhub_v1_feedback_proto_msgTypes[4]
+	mi := &file_portalhub_v1_feedback_proto_msgTypes[6]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -407,7 +507,7 @@ func (x *GetFeedbackStatusRequest) String() string {
 func (*GetFeedbackStatusRequest) ProtoMessage() {}
 
 func (x *GetFeedbackStatusRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_portalhub_v1_feedback_proto_msgTypes[4]
+	mi := &file_portalhub_v1_feedback_proto_msgTypes[6]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -420,7 +520,7 @@ func (x *GetFeedbackStatusRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use GetFeedbackStatusRequest.ProtoReflect.Descriptor instead.
 func (*GetFeedbackStatusRequest) Descriptor() ([]byte, []int) {
-	return file_portalhub_v1_feedback_proto_rawDescGZIP(), []int{4}
+	return file_portalhub_v1_feedback_proto_rawDescGZIP(), []int{6}
 }
 
 func (x *GetFeedbackStatusRequest) GetTrackingCode() string {
@@ -439,14 +539,16 @@ type GetFeedbackStatusResponse struct {
 	SubmittedAt *timestamppb.Timestamp `protobuf:"bytes,4,opt,name=submitted_at,json=submittedAt,proto3" json:"submitted_at,omitempty"`
 	StatusAt    *timestamppb.Timestamp `protobuf:"bytes,5,opt,name=status_at,json=statusAt,proto3" json:"status_at,omitempty"`
 	// answer is the approved answer, once answered.
-	Answer        string `protobuf:"bytes,6,opt,name=answer,proto3" json:"answer,omitempty"`
+	Answer string `protobuf:"bytes,6,opt,name=answer,proto3" json:"answer,omitempty"`
+	// forward_reason is why the submission was forwarded, when it was.
+	ForwardReason string `protobuf:"bytes,7,opt,name=forward_reason,json=forwardReason,proto3" json:"forward_reason,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
 
 func (x *GetFeedbackStatusResponse) Reset() {
 	*x = GetFeedbackStatusResponse{}
-	mi := &file_portalhub_v1_feedback_proto_msgTypes[5]
+	mi := &file_portalhub_v1_feedback_proto_msgTypes[7]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -458,7 +560,7 @@ func (x *GetFeedbackStatusResponse) String() string {
 func (*GetFeedbackStatusResponse) ProtoMessage() {}
 
 func (x *GetFeedbackStatusResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_portalhub_v1_feedback_proto_msgTypes[5]
+	mi := &file_portalhub_v1_feedback_proto_msgTypes[7]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -471,7 +573,7 @@ func (x *GetFeedbackStatusResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use GetFeedbackStatusResponse.ProtoReflect.Descriptor instead.
 func (*GetFeedbackStatusResponse) Descriptor() ([]byte, []int) {
-	return file_portalhub_v1_feedback_proto_rawDescGZIP(), []int{5}
+	return file_portalhub_v1_feedback_proto_rawDescGZIP(), []int{7}
 }
 
 func (x *GetFeedbackStatusResponse) GetStatus() FeedbackStatus {
@@ -516,6 +618,13 @@ func (x *GetFeedbackStatusResponse) GetAnswer() string {
 	return ""
 }
 
+func (x *GetFeedbackStatusResponse) GetForwardReason() string {
+	if x != nil {
+		return x.ForwardReason
+	}
+	return ""
+}
+
 // GetFeedbackContactRequest names a submission by its id.
 type GetFeedbackContactRequest struct {
 	state         protoimpl.MessageState `protogen:"open.v1"`
@@ -526,7 +635,7 @@ type GetFeedbackContactRequest struct {
 
 func (x *GetFeedbackContactRequest) Reset() {
 	*x = GetFeedbackContactRequest{}
-	mi := &file_portalhub_v1_feedback_proto_msgTypes[6]
+	mi := &file_portalhub_v1_feedback_proto_msgTypes[8]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -538,7 +647,7 @@ func (x *GetFeedbackContactRequest) String() string {
 func (*GetFeedbackContactRequest) ProtoMessage() {}
 
 func (x *GetFeedbackContactRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_portalhub_v1_feedback_proto_msgTypes[6]
+	mi := &file_portalhub_v1_feedback_proto_msgTypes[8]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -551,7 +660,7 @@ func (x *GetFeedbackContactRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use GetFeedbackContactRequest.ProtoReflect.Descriptor instead.
 func (*GetFeedbackContactRequest) Descriptor() ([]byte, []int) {
-	return file_portalhub_v1_feedback_proto_rawDescGZIP(), []int{6}
+	return file_portalhub_v1_feedback_proto_rawDescGZIP(), []int{8}
 }
 
 func (x *GetFeedbackContactRequest) GetId() string {
@@ -573,7 +682,7 @@ type GetFeedbackContactResponse struct {
 
 func (x *GetFeedbackContactResponse) Reset() {
 	*x = GetFeedbackContactResponse{}
-	mi := &file_portalhub_v1_feedback_proto_msgTypes[7]
+	mi := &file_portalhub_v1_feedback_proto_msgTypes[9]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -585,7 +694,7 @@ func (x *GetFeedbackContactResponse) String() string {
 func (*GetFeedbackContactResponse) ProtoMessage() {}
 
 func (x *GetFeedbackContactResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_portalhub_v1_feedback_proto_msgTypes[7]
+	mi := &file_portalhub_v1_feedback_proto_msgTypes[9]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -598,7 +707,7 @@ func (x *GetFeedbackContactResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use GetFeedbackContactResponse.ProtoReflect.Descriptor instead.
 func (*GetFeedbackContactResponse) Descriptor() ([]byte, []int) {
-	return file_portalhub_v1_feedback_proto_rawDescGZIP(), []int{7}
+	return file_portalhub_v1_feedback_proto_rawDescGZIP(), []int{9}
 }
 
 func (x *GetFeedbackContactResponse) GetName() string {
@@ -647,7 +756,7 @@ type FeedbackEvent struct {
 
 func (x *FeedbackEvent) Reset() {
 	*x = FeedbackEvent{}
-	mi := &file_portalhub_v1_feedback_proto_msgTypes[8]
+	mi := &file_portalhub_v1_feedback_proto_msgTypes[10]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -659,7 +768,7 @@ func (x *FeedbackEvent) String() string {
 func (*FeedbackEvent) ProtoMessage() {}
 
 func (x *FeedbackEvent) ProtoReflect() protoreflect.Message {
-	mi := &file_portalhub_v1_feedback_proto_msgTypes[8]
+	mi := &file_portalhub_v1_feedback_proto_msgTypes[10]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -672,7 +781,7 @@ func (x *FeedbackEvent) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use FeedbackEvent.ProtoReflect.Descriptor instead.
 func (*FeedbackEvent) Descriptor() ([]byte, []int) {
-	return file_portalhub_v1_feedback_proto_rawDescGZIP(), []int{8}
+	return file_portalhub_v1_feedback_proto_rawDescGZIP(), []int{10}
 }
 
 func (x *FeedbackEvent) GetEventId() string {
@@ -756,7 +865,12 @@ var File_portalhub_v1_feedback_proto protoreflect.FileDescriptor
 
 const file_portalhub_v1_feedback_proto_rawDesc = "" +
 	"\n" +
-	"\x1bportalhub/v1/feedback.proto\x12\fportalhub.v1\x1a\x1fgoogle/protobuf/timestamp.proto\"`\n" +
+	"\x1bportalhub/v1/feedback.proto\x12\fportalhub.v1\x1a\x1fgoogle/protobuf/timestamp.proto\"]\n" +
+	"\x16ForwardFeedbackRequest\x12\x0e\n" +
+	"\x02id\x18\x01 \x01(\tR\x02id\x12\x1b\n" +
+	"\tto_tenant\x18\x02 \x01(\tR\btoTenant\x12\x16\n" +
+	"\x06reason\x18\x03 \x01(\tR\x06reason\"\x19\n" +
+	"\x17ForwardFeedbackResponse\"`\n" +
 	"\x15AnswerFeedbackRequest\x12\x0e\n" +
 	"\x02id\x18\x01 \x01(\tR\x02id\x12\x16\n" +
 	"\x06answer\x18\x02 \x01(\tR\x06answer\x12\x1f\n" +
@@ -782,14 +896,15 @@ const file_portalhub_v1_feedback_proto_rawDesc = "" +
 	"\rtracking_code\x18\x02 \x01(\tR\ftrackingCode\x12\x16\n" +
 	"\x06tenant\x18\x03 \x01(\tR\x06tenant\"?\n" +
 	"\x18GetFeedbackStatusRequest\x12#\n" +
-	"\rtracking_code\x18\x01 \x01(\tR\ftrackingCode\"\x8f\x02\n" +
+	"\rtracking_code\x18\x01 \x01(\tR\ftrackingCode\"\xb6\x02\n" +
 	"\x19GetFeedbackStatusResponse\x124\n" +
 	"\x06status\x18\x01 \x01(\x0e2\x1c.portalhub.v1.FeedbackStatusR\x06status\x12\x16\n" +
 	"\x06tenant\x18\x02 \x01(\tR\x06tenant\x12\x14\n" +
 	"\x05topic\x18\x03 \x01(\tR\x05topic\x12=\n" +
 	"\fsubmitted_at\x18\x04 \x01(\v2\x1a.google.protobuf.TimestampR\vsubmittedAt\x127\n" +
 	"\tstatus_at\x18\x05 \x01(\v2\x1a.google.protobuf.TimestampR\bstatusAt\x12\x16\n" +
-	"\x06answer\x18\x06 \x01(\tR\x06answer\"+\n" +
+	"\x06answer\x18\x06 \x01(\tR\x06answer\x12%\n" +
+	"\x0eforward_reason\x18\a \x01(\tR\rforwardReason\"+\n" +
 	"\x19GetFeedbackContactRequest\x12\x0e\n" +
 	"\x02id\x18\x01 \x01(\tR\x02id\"\\\n" +
 	"\x1aGetFeedbackContactResponse\x12\x12\n" +
@@ -816,12 +931,13 @@ const file_portalhub_v1_feedback_proto_rawDesc = "" +
 	"\x1bFEEDBACK_STATUS_IN_PROGRESS\x10\x03\x12\x1c\n" +
 	"\x18FEEDBACK_STATUS_ANSWERED\x10\x04\x12\x1d\n" +
 	"\x19FEEDBACK_STATUS_PUBLISHED\x10\x05\x12\x1a\n" +
-	"\x16FEEDBACK_STATUS_CLOSED\x10\x062\x9a\x03\n" +
+	"\x16FEEDBACK_STATUS_CLOSED\x10\x062\xfa\x03\n" +
 	"\x0fFeedbackService\x12[\n" +
 	"\x0eSubmitFeedback\x12#.portalhub.v1.SubmitFeedbackRequest\x1a$.portalhub.v1.SubmitFeedbackResponse\x12d\n" +
 	"\x11GetFeedbackStatus\x12&.portalhub.v1.GetFeedbackStatusRequest\x1a'.portalhub.v1.GetFeedbackStatusResponse\x12g\n" +
 	"\x12GetFeedbackContact\x12'.portalhub.v1.GetFeedbackContactRequest\x1a(.portalhub.v1.GetFeedbackContactResponse\x12[\n" +
-	"\x0eAnswerFeedback\x12#.portalhub.v1.AnswerFeedbackRequest\x1a$.portalhub.v1.AnswerFeedbackResponseBCZAgithub.com/portalhub/portalhub/proto/gen/portalhub/v1;portalhubv1b\x06proto3"
+	"\x0eAnswerFeedback\x12#.portalhub.v1.AnswerFeedbackRequest\x1a$.portalhub.v1.AnswerFeedbackResponse\x12^\n" +
+	"\x0fForwardFeedback\x12$.portalhub.v1.ForwardFeedbackRequest\x1a%.portalhub.v1.ForwardFeedbackResponseBCZAgithub.com/portalhub/portalhub/proto/gen/portalhub/v1;portalhubv1b\x06proto3"
 
 var (
 	file_portalhub_v1_feedback_proto_rawDescOnce sync.Once
@@ -836,35 +952,39 @@ func file_portalhub_v1_feedback_proto_rawDescGZIP() []byte {
 }
 
 var file_portalhub_v1_feedback_proto_enumTypes = make([]protoimpl.EnumInfo, 1)
-var file_portalhub_v1_feedback_proto_msgTypes = make([]protoimpl.MessageInfo, 9)
+var file_portalhub_v1_feedback_proto_msgTypes = make([]protoimpl.MessageInfo, 11)
 var file_portalhub_v1_feedback_proto_goTypes = []any{
 	(FeedbackStatus)(0),                // 0: portalhub.v1.FeedbackStatus
-	(*AnswerFeedbackRequest)(nil),      // 1: portalhub.v1.AnswerFeedbackRequest
-	(*AnswerFeedbackResponse)(nil),     // 2: portalhub.v1.AnswerFeedbackResponse
-	(*SubmitFeedbackRequest)(nil),      // 3: portalhub.v1.SubmitFeedbackRequest
-	(*SubmitFeedbackResponse)(nil),     // 4: portalhub.v1.SubmitFeedbackResponse
-	(*GetFeedbackStatusRequest)(nil),   // 5: portalhub.v1.GetFeedbackStatusRequest
-	(*GetFeedbackStatusResponse)(nil),  // 6: portalhub.v1.GetFeedbackStatusResponse
-	(*GetFeedbackContactRequest)(nil),  // 7: portalhub.v1.GetFeedbackContactRequest
-	(*GetFeedbackContactResponse)(nil), // 8: portalhub.v1.GetFeedbackContactResponse
-	(*FeedbackEvent)(nil),              // 9: portalhub.v1.FeedbackEvent
-	(*timestamppb.Timestamp)(nil),      // 10: google.protobuf.Timestamp
+	(*ForwardFeedbackRequest)(nil),     // 1: portalhub.v1.ForwardFeedbackRequest
+	(*ForwardFeedbackResponse)(nil),    // 2: portalhub.v1.ForwardFeedbackResponse
+	(*AnswerFeedbackRequest)(nil),      // 3: portalhub.v1.AnswerFeedbackRequest
+	(*AnswerFeedbackResponse)(nil),     // 4: portalhub.v1.AnswerFeedbackResponse
+	(*SubmitFeedbackRequest)(nil),      // 5: portalhub.v1.SubmitFeedbackRequest
+	(*SubmitFeedbackResponse)(nil),     // 6: portalhub.v1.SubmitFeedbackResponse
+	(*GetFeedbackStatusRequest)(nil),   // 7: portalhub.v1.GetFeedbackStatusRequest
+	(*GetFeedbackStatusResponse)(nil),  // 8: portalhub.v1.GetFeedbackStatusResponse
+	(*GetFeedbackContactRequest)(nil),  // 9: portalhub.v1.GetFeedbackContactRequest
+	(*GetFeedbackContactResponse)(nil), // 10: portalhub.v1.GetFeedbackContactResponse
+	(*FeedbackEvent)(nil),              // 11: portalhub.v1.FeedbackEvent
+	(*timestamppb.Timestamp)(nil),      // 12: google.protobuf.Timestamp
 }
 var file_portalhub_v1_feedback_proto_depIdxs = []int32{
 	0,  // 0: portalhub.v1.GetFeedbackStatusResponse.status:type_name -> portalhub.v1.FeedbackStatus
-	10, // 1: portalhub.v1.GetFeedbackStatusResponse.submitted_at:type_name -> google.protobuf.Timestamp
-	10, // 2: portalhub.v1.GetFeedbackStatusResponse.status_at:type_name -> google.protobuf.Timestamp
-	10, // 3: portalhub.v1.FeedbackEvent.submitted_at:type_name -> google.protobuf.Timestamp
-	3,  // 4: portalhub.v1.FeedbackService.SubmitFeedback:input_type -> portalhub.v1.SubmitFeedbackRequest
-	5,  // 5: portalhub.v1.FeedbackService.GetFeedbackStatus:input_type -> portalhub.v1.GetFeedbackStatusRequest
-	7,  // 6: portalhub.v1.FeedbackService.GetFeedbackContact:input_type -> portalhub.v1.GetFeedbackContactRequest
-	1,  // 7: portalhub.v1.FeedbackService.AnswerFeedback:input_type -> portalhub.v1.AnswerFeedbackRequest
-	4,  // 8: portalhub.v1.FeedbackService.SubmitFeedback:output_type -> portalhub.v1.SubmitFeedbackResponse
-	6,  // 9: portalhub.v1.FeedbackService.GetFeedbackStatus:output_type -> portalhub.v1.GetFeedbackStatusResponse
-	8,  // 10: portalhub.v1.FeedbackService.GetFeedbackContact:output_type -> portalhub.v1.GetFeedbackContactResponse
-	2,  // 11: portalhub.v1.FeedbackService.AnswerFeedback:output_type -> portalhub.v1.AnswerFeedbackResponse
-	8,  // [8:12] is the sub-list for method output_type
-	4,  // [4:8] is the sub-list for method input_type
+	12, // 1: portalhub.v1.GetFeedbackStatusResponse.submitted_at:type_name -> google.protobuf.Timestamp
+	12, // 2: portalhub.v1.GetFeedbackStatusResponse.status_at:type_name -> google.protobuf.Timestamp
+	12, // 3: portalhub.v1.FeedbackEvent.submitted_at:type_name -> google.protobuf.Timestamp
+	5,  // 4: portalhub.v1.FeedbackService.SubmitFeedback:input_type -> portalhub.v1.SubmitFeedbackRequest
+	7,  // 5: portalhub.v1.FeedbackService.GetFeedbackStatus:input_type -> portalhub.v1.GetFeedbackStatusRequest
+	9,  // 6: portalhub.v1.FeedbackService.GetFeedbackContact:input_type -> portalhub.v1.GetFeedbackContactRequest
+	3,  // 7: portalhub.v1.FeedbackService.AnswerFeedback:input_type -> portalhub.v1.AnswerFeedbackRequest
+	1,  // 8: portalhub.v1.FeedbackService.ForwardFeedback:input_type -> portalhub.v1.ForwardFeedbackRequest
+	6,  // 9: portalhub.v1.FeedbackService.SubmitFeedback:output_type -> portalhub.v1.SubmitFeedbackResponse
+	8,  // 10: portalhub.v1.FeedbackService.GetFeedbackStatus:output_type -> portalhub.v1.GetFeedbackStatusResponse
+	10, // 11: portalhub.v1.FeedbackService.GetFeedbackContact:output_type -> portalhub.v1.GetFeedbackContactResponse
+	4,  // 12: portalhub.v1.FeedbackService.AnswerFeedback:output_type -> portalhub.v1.AnswerFeedbackResponse
+	2,  // 13: portalhub.v1.FeedbackService.ForwardFeedback:output_type -> portalhub.v1.ForwardFeedbackResponse
+	9,  // [9:14] is the sub-list for method output_type
+	4,  // [4:9] is the sub-list for method input_type
 	4,  // [4:4] is the sub-list for extension type_name
 	4,  // [4:4] is the sub-list for extension extendee
 	0,  // [0:4] is the sub-list for field type_name
@@ -881,7 +1001,7 @@ func file_portalhub_v1_feedback_proto_init() {
 			GoPackagePath: reflect.TypeOf(x{}).PkgPath(),
 			RawDescriptor: unsafe.Slice(unsafe.StringData(file_portalhub_v1_feedback_proto_rawDesc), len(file_portalhub_v1_feedback_proto_rawDesc)),
 			NumEnums:      1,
-			NumMessages:   9,
+			NumMessages:   11,
 			NumExtensions: 0,
 			NumServices:   1,
 		},

@@ -23,6 +23,7 @@ const (
 	FeedbackService_GetFeedbackStatus_FullMethodName  = "/portalhub.v1.FeedbackService/GetFeedbackStatus"
 	FeedbackService_GetFeedbackContact_FullMethodName = "/portalhub.v1.FeedbackService/GetFeedbackContact"
 	FeedbackService_AnswerFeedback_FullMethodName     = "/portalhub.v1.FeedbackService/AnswerFeedback"
+	FeedbackService_ForwardFeedback_FullMethodName    = "/portalhub.v1.FeedbackService/ForwardFeedback"
 )
 
 // FeedbackServiceClient is the client API for FeedbackService service.
@@ -61,6 +62,11 @@ type FeedbackServiceClient interface {
 	// an address and their contact details still exist). The same answer
 	// again changes nothing; PERMISSION_DENIED for another tenant's.
 	AnswerFeedback(ctx context.Context, in *AnswerFeedbackRequest, opts ...grpc.CallOption) (*AnswerFeedbackResponse, error)
+	// ForwardFeedback re-routes an unanswered submission of the calling
+	// tenant to another, active tenant, with a reason the visitor's status
+	// page shows: it becomes that tenant's (a FeedbackEvent on its inbox; the
+	// calling tenant no longer reads its contact details).
+	ForwardFeedback(ctx context.Context, in *ForwardFeedbackRequest, opts ...grpc.CallOption) (*ForwardFeedbackResponse, error)
 }
 
 type feedbackServiceClient struct {
@@ -111,6 +117,16 @@ func (c *feedbackServiceClient) AnswerFeedback(ctx context.Context, in *AnswerFe
 	return out, nil
 }
 
+func (c *feedbackServiceClient) ForwardFeedback(ctx context.Context, in *ForwardFeedbackRequest, opts ...grpc.CallOption) (*ForwardFeedbackResponse, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(ForwardFeedbackResponse)
+	err := c.cc.Invoke(ctx, FeedbackService_ForwardFeedback_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
 // FeedbackServiceServer is the server API for FeedbackService service.
 // All implementations must embed UnimplementedFeedbackServiceServer
 // for forward compatibility.
@@ -147,6 +163,11 @@ type FeedbackServiceServer interface {
 	// an address and their contact details still exist). The same answer
 	// again changes nothing; PERMISSION_DENIED for another tenant's.
 	AnswerFeedback(context.Context, *AnswerFeedbackRequest) (*AnswerFeedbackResponse, error)
+	// ForwardFeedback re-routes an unanswered submission of the calling
+	// tenant to another, active tenant, with a reason the visitor's status
+	// page shows: it becomes that tenant's (a FeedbackEvent on its inbox; the
+	// calling tenant no longer reads its contact details).
+	ForwardFeedback(context.Context, *ForwardFeedbackRequest) (*ForwardFeedbackResponse, error)
 	mustEmbedUnimplementedFeedbackServiceServer()
 }
 
@@ -168,6 +189,9 @@ func (UnimplementedFeedbackServiceServer) GetFeedbackContact(context.Context, *G
 }
 func (UnimplementedFeedbackServiceServer) AnswerFeedback(context.Context, *AnswerFeedbackRequest) (*AnswerFeedbackResponse, error) {
 	return nil, status.Errorf(codes.Unimplemented, "method AnswerFeedback not implemented")
+}
+func (UnimplementedFeedbackServiceServer) ForwardFeedback(context.Context, *ForwardFeedbackRequest) (*ForwardFeedbackResponse, error) {
+	return nil, status.Errorf(codes.Unimplemented, "method ForwardFeedback not implemented")
 }
 func (UnimplementedFeedbackServiceServer) mustEmbedUnimplementedFeedbackServiceServer() {}
 func (UnimplementedFeedbackServiceServer) testEmbeddedByValue()                         {}
@@ -262,6 +286,24 @@ func _FeedbackService_AnswerFeedback_Handler(srv interface{}, ctx context.Contex
 	return interceptor(ctx, in, info, handler)
 }
 
+func _FeedbackService_ForwardFeedback_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(ForwardFeedbackRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(FeedbackServiceServer).ForwardFeedback(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: FeedbackService_ForwardFeedback_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(FeedbackServiceServer).ForwardFeedback(ctx, req.(*ForwardFeedbackRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
 // FeedbackService_ServiceDesc is the grpc.ServiceDesc for FeedbackService service.
 // It's only intended for direct use with grpc.RegisterService,
 // and not to be introspected or modified (even as a copy)
@@ -284,6 +326,10 @@ var FeedbackService_ServiceDesc = grpc.ServiceDesc{
 		{
 			MethodName: "AnswerFeedback",
 			Handler:    _FeedbackService_AnswerFeedback_Handler,
+		},
+		{
+			MethodName: "ForwardFeedback",
+			Handler:    _FeedbackService_ForwardFeedback_Handler,
 		},
 	},
 	Streams:  []grpc.StreamDesc{},
