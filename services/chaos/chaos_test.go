@@ -452,20 +452,34 @@ func waitNewestServed(t *testing.T, l *load) time.Duration {
 	for _, g := range fed.Topology.Gateways {
 		behind := want
 		testenv.WaitFor(t, 3*time.Minute, func() error {
+			// Eight requests at a time, so that the check itself adds little
+			// to the time measured.
 			next := map[string]uint64{}
 			var sample []string
+			var mu sync.Mutex
+			var wg sync.WaitGroup
+			sem := make(chan struct{}, 8)
 			for k, v := range behind {
-				tenant, id, _ := strings.Cut(k, "/")
-				code, got, err := servedVersion(client, "http://"+g.Addr, tenant, id)
-				if err != nil || code != http.StatusOK || got < v {
+				wg.Add(1)
+				sem <- struct{}{}
+				go func() {
+					defer func() { <-sem; wg.Done() }()
+					tenant, id, _ := strings.Cut(k, "/")
+					code, got, err := servedVersion(client, "http://"+g.Addr, tenant, id)
+					if err == nil && code == http.StatusOK && got >= v {
+						return
+					}
+					mu.Lock()
+					defer mu.Unlock()
 					next[k] = v
 					if len(sample) < 3 {
 						hub, _ := hubQuery(t.Context(), fed.Topology.Primary, `SELECT version FROM items WHERE tenant_id = $1 AND content_id = $2`, tenant, id)
 						replica, _ := hubQuery(t.Context(), fed.Topology.Replica, `SELECT version FROM items WHERE tenant_id = $1 AND content_id = $2`, tenant, id)
 						sample = append(sample, fmt.Sprintf("%s: served %d version %d (%v), acknowledged %d, primary %d, replica %d", k, code, got, err, v, hub, replica))
 					}
-				}
+				}()
 			}
+			wg.Wait()
 			behind = next
 			if len(behind) > 0 {
 				return fmt.Errorf("%s: %d items not yet at their newest acknowledged version, e.g. %s", g.Name, len(behind), strings.Join(sample, "; "))
@@ -503,10 +517,14 @@ func converge(t *testing.T, l *load) {
 func checkStored(t *testing.T, l *load, r *Report, starts []time.Time) {
 	t.Helper()
 	ctx := t.Context()
-	msgs, err := contentStream(ctx)
-	if err != nil {
-		t.Fatal(err)
-	}
+	// Right after a fault the JetStream API may not answer yet (a leader
+	// being elected): read until it does.
+	var msgs []streamMsg
+	testenv.WaitFor(t, time.Minute, func() error {
+		var err error
+		msgs, err = contentStream(ctx)
+		return err
+	})
 	r.StreamMsgs = len(msgs)
 	announced := map[string]int{} // tenant/id/version -> messages
 	for i, m := range msgs {

@@ -58,9 +58,11 @@ type Consumer struct {
 	cfg Config
 	js  jetstream.JetStream
 
-	lastSeq  atomic.Uint64
-	seen     atomic.Bool // a message arrived on the current consumer
-	running  atomic.Bool
+	lastSeq atomic.Uint64
+	seen    atomic.Bool // a message arrived on the current consumer
+	running atomic.Bool
+	// again asks Run to create the ordered consumer anew (on reconnect).
+	again    chan struct{}
 	mu       sync.Mutex
 	lastErr  error
 	eventsC  prometheus.Counter
@@ -79,7 +81,7 @@ func New(cfg Config) (*Consumer, error) {
 	if cfg.RetryEvery == 0 {
 		cfg.RetryEvery = time.Second
 	}
-	c := &Consumer{cfg: cfg, js: js,
+	c := &Consumer{cfg: cfg, js: js, again: make(chan struct{}, 1),
 		eventsC: prometheus.NewCounter(prometheus.CounterOpts{Name: "portalhub_gateway_content_events_total",
 			Help: "Content events received from the hub."}),
 		resetsC: prometheus.NewCounter(prometheus.CounterOpts{Name: "portalhub_gateway_cache_resets_total",
@@ -102,11 +104,19 @@ func New(cfg Config) (*Consumer, error) {
 }
 
 // reconnected clears the cache and turns it back on: events may have been
-// missed while the connection was down.
+// missed while the connection was down. It also has Run create the ordered
+// consumer anew: when the node the connection was on died, the ephemeral
+// consumer (placed with the stream's leader) may have died with it, and the
+// library's own recovery was seen to stall for minutes in a 3-node cluster
+// (make chaos), leaving pages stale.
 func (c *Consumer) reconnected() {
 	c.cfg.Log.Info().Msg("nats reconnected; clearing page cache")
 	c.reset()
 	c.cfg.Cache.SetEnabled(true)
+	select {
+	case c.again <- struct{}{}:
+	default:
+	}
 }
 
 func (c *Consumer) reset() {
@@ -138,30 +148,37 @@ func (c *Consumer) Ready(context.Context) error {
 }
 
 // Run consumes until ctx ends, creating the ordered consumer first (and
-// retrying while the stream is missing).
+// retrying while the stream is missing), and again after each reconnect.
 func (c *Consumer) Run(ctx context.Context) error {
-	var cc jetstream.ConsumeContext
-	for cc == nil {
-		var err error
-		cc, err = c.start(ctx)
-		if err != nil {
-			c.mu.Lock()
-			c.lastErr = err
-			c.mu.Unlock()
-			c.cfg.Log.Warn().Err(err).Str("stream", events.ContentStream).Msg("content consumer not started; retrying")
-			select {
-			case <-ctx.Done():
-				return ctx.Err()
-			case <-time.After(c.cfg.RetryEvery):
+	for {
+		var cc jetstream.ConsumeContext
+		for cc == nil {
+			var err error
+			cc, err = c.start(ctx)
+			if err != nil {
+				c.mu.Lock()
+				c.lastErr = err
+				c.mu.Unlock()
+				c.cfg.Log.Warn().Err(err).Str("stream", events.ContentStream).Msg("content consumer not started; retrying")
+				select {
+				case <-ctx.Done():
+					return ctx.Err()
+				case <-time.After(c.cfg.RetryEvery):
+				}
 			}
 		}
+		c.running.Store(true)
+		c.cfg.Log.Info().Str("stream", events.ContentStream).Msg("content consumer running")
+		select {
+		case <-ctx.Done():
+			c.running.Store(false)
+			cc.Stop()
+			return nil
+		case <-c.again:
+			c.running.Store(false)
+			cc.Stop()
+		}
 	}
-	c.running.Store(true)
-	c.cfg.Log.Info().Str("stream", events.ContentStream).Msg("content consumer running")
-	<-ctx.Done()
-	c.running.Store(false)
-	cc.Stop()
-	return nil
 }
 
 func (c *Consumer) start(ctx context.Context) (jetstream.ConsumeContext, error) {

@@ -31,6 +31,8 @@ type fakeHub struct {
 	held     map[string]uint64
 	blobs    map[string][]byte
 	metadata []metadata.MD
+	// onPublish, when set, runs at the start of each Publish call.
+	onPublish func()
 }
 
 func newFakeHub() *fakeHub {
@@ -47,6 +49,9 @@ func (h *fakeHub) failNext(n int, code codes.Code) {
 }
 
 func (h *fakeHub) Publish(ctx context.Context, req *pb.PublishRequest) (*pb.PublishResponse, error) {
+	if h.onPublish != nil {
+		h.onPublish()
+	}
 	h.mu.Lock()
 	defer h.mu.Unlock()
 	md, _ := metadata.FromIncomingContext(ctx)

@@ -47,7 +47,11 @@ type Relay struct {
 	m     metrics
 	pause time.Time // no claims before this: the hub is unavailable
 	fails int       // consecutive transient failures
-	link  linkTracker
+	// unreleased are rows whose release the database refused (it was
+	// down): released again before the next claim, so that a restart of
+	// the database does not hide them for the whole lease.
+	unreleased map[int64]release
+	link       linkTracker
 }
 
 type metrics struct {
@@ -120,6 +124,13 @@ func (r *Relay) Run(ctx context.Context) error {
 // Drain delivers due rows until none is left or the relay holds off (the
 // hub or the sub-portal's database is unavailable).
 func (r *Relay) Drain(ctx context.Context) {
+	for id, rel := range r.unreleased {
+		if ctx.Err() != nil || time.Now().Before(r.pause) {
+			return
+		}
+		delete(r.unreleased, id)
+		r.release(r.log, id, max(0, time.Until(rel.at)), rel.why)
+	}
 	for ctx.Err() == nil && !time.Now().Before(r.pause) {
 		rows, err := r.store.Claim(ctx, r.cfg.Batch, r.cfg.Lease)
 		if err != nil {
@@ -167,13 +178,24 @@ func (r *Relay) databaseTrouble(log zerolog.Logger, err error, what string) time
 	return delay
 }
 
+// release is a row to offer again at a time, with the reason.
+type release struct {
+	at  time.Time
+	why string
+}
+
 // release keeps a row pending and offers it again after the given delay.
+// When the database refuses, the row is released again at the next drain
+// (or, if the relay stops first, when its lease ends).
 func (r *Relay) release(log zerolog.Logger, id int64, after time.Duration, why string) {
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 	defer cancel()
 	if err := r.store.Retry(ctx, id, after, why); err != nil {
-		// The row comes back when its lease ends.
 		r.databaseTrouble(log, err, "release outbox row")
+		if r.unreleased == nil {
+			r.unreleased = map[int64]release{}
+		}
+		r.unreleased[id] = release{at: time.Now().Add(after), why: why}
 	}
 }
 
@@ -202,9 +224,9 @@ func (r *Relay) deliver(ctx context.Context, row store.Claimed) {
 	case actDone:
 		outcome := strings.TrimPrefix(resp.GetOutcome().String(), "PUBLISH_OUTCOME_")
 		if err := r.store.MarkDelivered(context.WithoutCancel(ctx), row.ID, outcome); err != nil {
-			// The hub has it: when the lease ends the row goes again and
-			// the hub answers UNCHANGED.
-			r.databaseTrouble(log, err, "mark a delivered row")
+			// The hub has it: the row goes again once the database answers
+			// and the hub answers UNCHANGED.
+			r.release(log, row.ID, r.databaseTrouble(log, err, "mark a delivered row"), err.Error())
 			return
 		}
 		r.fails, r.pause = 0, time.Time{}
