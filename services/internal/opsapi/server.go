@@ -37,6 +37,9 @@ type Config struct {
 	Now func() time.Time
 	// Registerer receives the service's metrics; nil registers none.
 	Registerer prometheus.Registerer
+	// LoginBurst is how many logins one address may try at once before
+	// one every 3 s; 0 is 10.
+	LoginBurst int
 }
 
 // Server implements pb.OpsServiceServer.
@@ -48,6 +51,7 @@ type Server struct {
 	log      zerolog.Logger
 	now      func() time.Time
 	calls    *prometheus.CounterVec
+	logins   *loginLimiter
 }
 
 // New returns the OpsService.
@@ -56,7 +60,7 @@ func New(cfg Config) *Server {
 	if now == nil {
 		now = time.Now
 	}
-	s := &Server{store: cfg.Store, accounts: cfg.Accounts, rules: cfg.Rules, log: cfg.Log, now: now,
+	s := &Server{store: cfg.Store, accounts: cfg.Accounts, rules: cfg.Rules, log: cfg.Log, now: now, logins: newLoginLimiter(cfg.LoginBurst),
 		calls: prometheus.NewCounterVec(prometheus.CounterOpts{Name: "portalhub_ops_calls_total",
 			Help: "Calls of the admin API (OpsService) by method and gRPC code; PermissionDenied and Unauthenticated are refusals."},
 			[]string{"method", "code"})}
@@ -112,6 +116,9 @@ func account(a opsaccounts.Account) *pb.OpsAccount {
 
 // Login exchanges a login and password for a bearer token.
 func (s *Server) Login(ctx context.Context, req *pb.LoginRequest) (*pb.LoginResponse, error) {
+	if err := s.logins.allow(ctx); err != nil {
+		return nil, err
+	}
 	acc, err := s.accounts.Authenticate(ctx, req.GetLogin(), req.GetPassword())
 	if err != nil {
 		s.log.Info().Str("outcome", "refused").Msg("ops login refused")

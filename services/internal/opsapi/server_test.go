@@ -3,8 +3,11 @@ package opsapi
 import (
 	"context"
 	"errors"
+	"fmt"
 	"net"
 	"strings"
+	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -44,6 +47,12 @@ type fixture struct {
 
 func newFixture(t *testing.T, rules *compliance.Rules) *fixture {
 	t.Helper()
+	return newFixtureBurst(t, rules, 1000)
+}
+
+// newFixtureBurst is newFixture with loginBurst logins per address.
+func newFixtureBurst(t *testing.T, rules *compliance.Rules, loginBurst int) *fixture {
+	t.Helper()
 	ctx := context.Background()
 	url := testenv.Postgres(t, "hub", hubschema.Migrate)
 	store, err := hubstore.Open(ctx, url)
@@ -63,7 +72,7 @@ func newFixture(t *testing.T, rules *compliance.Rules) *fixture {
 		t.Fatal(err)
 	}
 
-	f.api = New(Config{Store: store, Accounts: f.accounts, Rules: rules, Log: zerolog.Nop()})
+	f.api = New(Config{Store: store, Accounts: f.accounts, Rules: rules, Log: zerolog.Nop(), LoginBurst: loginBurst})
 	srv := NewGRPCServer(f.api, nil, nil)
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
@@ -447,6 +456,32 @@ func TestCredentialsThroughTheAPI(t *testing.T) {
 	}
 	if _, err := f.client.RevokeCredential(admin, &pb.RevokeCredentialRequest{Id: rot.GetCredential().GetId()}); status.Code(err) != codes.NotFound {
 		t.Errorf("revoke twice: %v", err)
+	}
+}
+
+// TestLoginRateLimited: one address gets its burst of attempts, then
+// RESOURCE_EXHAUSTED without a password checked, whatever the logins.
+func TestLoginRateLimited(t *testing.T) {
+	f := newFixtureBurst(t, nil, 5) // the fixture's 3 logins come first
+	ctx := context.Background()
+	var wg sync.WaitGroup
+	var limited atomic.Int32
+	for i := range 6 {
+		wg.Go(func() {
+			_, err := f.client.Login(ctx, &pb.LoginRequest{Login: fmt.Sprintf("nobody-%d", i), Password: password})
+			if status.Code(err) == codes.ResourceExhausted && reason(err) == "OPS_RATE_LIMITED" {
+				limited.Add(1)
+			}
+		})
+	}
+	wg.Wait()
+	// 3 + 6 attempts at once against a burst of 5: at least 3 refused
+	// (one token may come back while they run).
+	if n := limited.Load(); n < 3 {
+		t.Errorf("%d attempts refused, want at least 3", n)
+	}
+	if _, err := f.client.Whoami(as(f.tokens[opsaccounts.Viewer]), &pb.WhoamiRequest{}); err != nil {
+		t.Errorf("other calls still answer: %v", err)
 	}
 }
 
