@@ -429,9 +429,9 @@ func healthURL(name string, p *supervise.Process) string {
 	switch {
 	case strings.HasPrefix(name, "nats-"):
 		return "http://" + p.Addrs["http"] + "/healthz"
-	case strings.HasPrefix(name, "aggregator"):
-		return "http://" + p.Addrs["http"] + "/readyz"
-	default: // gateway, subportal
+	case strings.HasPrefix(name, "gateway"):
+		return "http://" + p.Addrs["ops"] + "/readyz" // the ops listener, never the public port
+	default: // aggregator, subportal
 		return "http://" + p.Addrs["http"] + "/readyz"
 	}
 }
