@@ -18,6 +18,7 @@ import (
 	"google.golang.org/grpc/codes"
 	"google.golang.org/grpc/status"
 
+	"github.com/portalhub/portalhub/gateway/internal/i18n"
 	"github.com/portalhub/portalhub/gateway/internal/pagecache"
 	pb "github.com/portalhub/portalhub/proto/gen/portalhub/v1"
 	"github.com/portalhub/portalhub/services/contentrules"
@@ -217,31 +218,19 @@ func (s *Server) feedbackSubmit(c *gin.Context) error {
 	if err != nil {
 		return err
 	}
-	if err := c.Request.ParseForm(); err != nil {
-		var tooBig *http.MaxBytesError
-		if errors.As(err, &tooBig) {
-			return &pageError{status: http.StatusRequestEntityTooLarge, titleID: "feedback.toolarge.title", textID: "feedback.toolarge.text"}
-		}
-		return &pageError{status: http.StatusBadRequest, titleID: "feedback.bad.title", textID: "feedback.bad.text"}
+	if err := parseFormPost(c); err != nil {
+		return err
 	}
 	pf := c.Request.PostForm
 	f := feedbackrules.Form{RequestID: pf.Get("request_id"), Tenant: pf.Get("tenant"), Topic: pf.Get("topic"),
 		Question: pf.Get("question"), Name: pf.Get("name"), Email: pf.Get("email"), Phone: pf.Get("phone"), Lang: lang,
 		Consent: pf.Get("consent") == "yes"}
 	l := s.cfg.Catalog.For(lang)
-	// Forged from elsewhere, or a form older than the visitor's cookie:
-	// shown again, with what was typed, to send again.
-	secret, hadCookie := s.existingFormSecret(c)
-	if !hadCookie || !hmac.Equal([]byte(s.csrfToken(secret, f.RequestID)), []byte(pf.Get("csrf"))) {
-		f.RequestID = ""
-		return s.renderFeedbackForm(c, http.StatusForbidden, f, nil, l.T("feedback.expired"))
-	}
-	if pf.Get(honeypotField) != "" {
-		return s.renderFeedbackForm(c, http.StatusUnprocessableEntity, f, nil, l.T("feedback.refused"))
-	}
-	if ok, wait := s.feedbackLimit.allow(c.ClientIP(), time.Now()); !ok {
-		c.Header("Retry-After", strconv.Itoa(int(math.Ceil(wait.Seconds()))))
-		return s.renderFeedbackForm(c, http.StatusTooManyRequests, f, nil, l.T("feedback.toomany"))
+	if code, notice := s.checkFormPost(c, l, f.RequestID); code != 0 {
+		if code == http.StatusForbidden {
+			f.RequestID = ""
+		}
+		return s.renderFeedbackForm(c, code, f, nil, notice)
 	}
 	broken := feedbackrules.Normalize(&f)
 	if problems := feedbackrules.Check(f, broken); len(problems) > 0 {
@@ -336,6 +325,41 @@ func (s *Server) feedbackStatus(c *gin.Context) error {
 		}
 	}
 	return s.writeFormPage(c, http.StatusOK, "feedbackstatus", sv)
+}
+
+// parseFormPost parses a public form's POST body, answering 413 past the
+// body limit and 400 for a body that is not a form.
+func parseFormPost(c *gin.Context) error {
+	if err := c.Request.ParseForm(); err != nil {
+		var tooBig *http.MaxBytesError
+		if errors.As(err, &tooBig) {
+			return &pageError{status: http.StatusRequestEntityTooLarge, titleID: "feedback.toolarge.title", textID: "feedback.toolarge.text"}
+		}
+		return &pageError{status: http.StatusBadRequest, titleID: "feedback.bad.title", textID: "feedback.bad.text"}
+	}
+	return nil
+}
+
+// checkFormPost checks a public form's POST (the feedback and subscription
+// forms) before anything is handed to the hub: its CSRF token against the
+// visitor's form cookie (a form forged elsewhere, or older than the cookie:
+// 403, to send again), the honeypot (422) and the per-address limit (429
+// with Retry-After). It returns the status and the notice to show the form
+// again with, or 0 when the post may go on.
+func (s *Server) checkFormPost(c *gin.Context, l *i18n.Localizer, requestID string) (int, string) {
+	pf := c.Request.PostForm
+	secret, hadCookie := s.existingFormSecret(c)
+	if !hadCookie || !hmac.Equal([]byte(s.csrfToken(secret, requestID)), []byte(pf.Get("csrf"))) {
+		return http.StatusForbidden, l.T("feedback.expired")
+	}
+	if pf.Get(honeypotField) != "" {
+		return http.StatusUnprocessableEntity, l.T("feedback.refused")
+	}
+	if ok, wait := s.feedbackLimit.allow(c.ClientIP(), time.Now()); !ok {
+		c.Header("Retry-After", strconv.Itoa(int(math.Ceil(wait.Seconds()))))
+		return http.StatusTooManyRequests, l.T("feedback.toomany")
+	}
+	return 0, ""
 }
 
 // writeFormPage renders a page that is never cached: its links made right

@@ -2,16 +2,12 @@ package portal
 
 import (
 	"context"
-	"crypto/hmac"
-	"errors"
-	"math"
 	"net/http"
 	"net/mail"
 	"net/url"
 	"slices"
 	"strconv"
 	"strings"
-	"time"
 	"unicode/utf8"
 
 	"github.com/gin-gonic/gin"
@@ -142,11 +138,11 @@ func (s *Server) subscribeForm(c *gin.Context) error {
 			sc.Tenant = site.tenant
 		}
 	}
-	return s.renderSubscribeForm(c, http.StatusOK, lang, sc, "", false, nil, "", "")
+	return s.renderSubscribeForm(c, http.StatusOK, lang, sc, "", false, nil, "")
 }
 
 func (s *Server) renderSubscribeForm(c *gin.Context, code int, lang string, sc *pb.SubscriptionScope, email string, consent bool,
-	problems map[string]string, notice, requestID string) error {
+	problems map[string]string, notice string) error {
 	v, _ := s.feedbackBase(c, lang, "/subscribe", sc.GetTenant())
 	l := v.L
 	what, ok := s.describeScope(c.Request.Context(), sc, lang)
@@ -173,10 +169,7 @@ func (s *Server) renderSubscribeForm(c *gin.Context, code int, lang string, sc *
 		}
 		sv.ConsentLines = append(sv.ConsentLines, line)
 	}
-	sv.RequestID = requestID
-	if sv.RequestID == "" {
-		sv.RequestID = randomToken(18)
-	}
+	sv.RequestID = randomToken(18)
 	sv.CSRF = s.csrfToken(s.formSecret(c), sv.RequestID)
 	return s.writeFormPage(c, code, "subscribe", sv)
 }
@@ -188,27 +181,18 @@ func (s *Server) subscribeSubmit(c *gin.Context) error {
 	if err != nil {
 		return err
 	}
-	if err := c.Request.ParseForm(); err != nil {
-		var tooBig *http.MaxBytesError
-		if errors.As(err, &tooBig) {
-			return &pageError{status: http.StatusRequestEntityTooLarge, titleID: "feedback.toolarge.title", textID: "feedback.toolarge.text"}
-		}
-		return &pageError{status: http.StatusBadRequest, titleID: "feedback.bad.title", textID: "feedback.bad.text"}
+	if err := parseFormPost(c); err != nil {
+		return err
 	}
 	pf := c.Request.PostForm
 	sc := subscriptionScope(pf.Get)
 	email, consent, requestID := strings.TrimSpace(pf.Get("email")), pf.Get("consent") == "yes", pf.Get("request_id")
 	l := s.cfg.Catalog.For(lang)
-	secret, hadCookie := s.existingFormSecret(c)
-	if !hadCookie || !hmac.Equal([]byte(s.csrfToken(secret, requestID)), []byte(pf.Get("csrf"))) {
-		return s.renderSubscribeForm(c, http.StatusForbidden, lang, sc, email, consent, nil, l.T("feedback.expired"), "")
-	}
-	if pf.Get(honeypotField) != "" {
-		return s.renderSubscribeForm(c, http.StatusUnprocessableEntity, lang, sc, email, consent, nil, l.T("feedback.refused"), "")
-	}
-	if ok, wait := s.feedbackLimit.allow(c.ClientIP(), time.Now()); !ok {
-		c.Header("Retry-After", strconv.Itoa(int(math.Ceil(wait.Seconds()))))
-		return s.renderSubscribeForm(c, http.StatusTooManyRequests, lang, sc, email, consent, nil, l.T("feedback.toomany"), requestID)
+	// Every form shown again gets a new id: the hub refuses an id sent
+	// again with another address, and an address's subscription to a
+	// scope is one whatever the id (idempotent without it).
+	if code, notice := s.checkFormPost(c, l, requestID); code != 0 {
+		return s.renderSubscribeForm(c, code, lang, sc, email, consent, nil, notice)
 	}
 	problems := map[string]string{}
 	if a, err := mail.ParseAddress(email); email == "" {
@@ -220,10 +204,10 @@ func (s *Server) subscribeSubmit(c *gin.Context) error {
 		problems["consent"] = l.T("subscribe.error.consent")
 	}
 	if len(problems) > 0 {
-		return s.renderSubscribeForm(c, http.StatusUnprocessableEntity, lang, sc, email, consent, problems, "", requestID)
+		return s.renderSubscribeForm(c, http.StatusUnprocessableEntity, lang, sc, email, consent, problems, "")
 	}
 	if s.cfg.Subscriptions == nil {
-		return s.renderSubscribeForm(c, http.StatusServiceUnavailable, lang, sc, email, consent, nil, l.T("subscribe.unavailable"), requestID)
+		return s.renderSubscribeForm(c, http.StatusServiceUnavailable, lang, sc, email, consent, nil, l.T("subscribe.unavailable"))
 	}
 	ctx, cancel := context.WithTimeout(c.Request.Context(), hubTimeout)
 	defer cancel()
@@ -241,10 +225,10 @@ func (s *Server) subscribeSubmit(c *gin.Context) error {
 					return &pageError{status: http.StatusNotFound, titleID: "subscribe.badscope.title", textID: "subscribe.badscope.text"}
 				}
 			}
-			return s.renderSubscribeForm(c, http.StatusUnprocessableEntity, lang, sc, email, consent, problems, "", requestID)
+			return s.renderSubscribeForm(c, http.StatusUnprocessableEntity, lang, sc, email, consent, problems, "")
 		}
 		s.cfg.Log.Warn().Str("code", status.Code(err).String()).Msg("subscriptions: the hub did not take a subscription")
-		return s.renderSubscribeForm(c, http.StatusServiceUnavailable, lang, sc, email, consent, nil, l.T("subscribe.unavailable"), requestID)
+		return s.renderSubscribeForm(c, http.StatusServiceUnavailable, lang, sc, email, consent, nil, l.T("subscribe.unavailable"))
 	}
 	return s.subscriptionMessage(c, http.StatusOK, lang, sc.GetTenant(), "sent", nil)
 }

@@ -193,8 +193,8 @@ func (s *Store) Subscribe(ctx context.Context, r Request) error {
 	var state string
 	err := s.cfg.Pool.QueryRow(ctx, `
 		SELECT id, state FROM subscriptions
-		WHERE request_id = $1 OR (address_key = $2 AND coalesce(tenant_id, '') = $3 AND coalesce(category, '') = $4
-		      AND legal_type = $5 AND legal_field = $6)`,
+		WHERE (request_id = $1 AND address_key = $2) OR (address_key = $2 AND coalesce(tenant_id, '') = $3
+		      AND coalesce(category, '') = $4 AND legal_type = $5 AND legal_field = $6)`,
 		r.RequestID, addr, r.Scope.Tenant, r.Scope.Category, r.Scope.LegalType, r.Scope.LegalField).Scan(&existing, &state)
 	switch {
 	case err == nil && state == "active":
@@ -237,7 +237,13 @@ func (s *Store) Subscribe(ctx context.Context, r Request) error {
 		}
 		var pgErr *pgconn.PgError
 		if errors.As(err, &pgErr) && pgErr.Code == "23505" {
-			return nil // the same form or scope, sent twice at once: the other one stands
+			if pgErr.ConstraintName == "subscriptions_request_id_key" {
+				// A form's id sent again with another address: never the
+				// same subscription (its confirmation would go to one
+				// address for another's).
+				return &InvalidError{[]Problem{{"request_id", "invalid"}}}
+			}
+			return nil // the same address and scope, sent twice at once: the other one stands
 		}
 		return fmt.Errorf("subscribe: %w", err)
 	}

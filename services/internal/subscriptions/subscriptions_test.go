@@ -152,6 +152,14 @@ func TestSubscriptionLifecycle(t *testing.T) {
 	if err := f.store.Subscribe(ctx, req); err != nil { // the same form twice
 		t.Fatal(err)
 	}
+	// The form's id again with another address is refused: the pending
+	// subscription keeps its own address and nothing goes to the other.
+	other := req
+	other.Email = "khac@example.vn"
+	var inv *InvalidError
+	if err := f.store.Subscribe(ctx, other); !errors.As(err, &inv) || inv.Problems[0].Field != "request_id" {
+		t.Errorf("the same form id with another address: %v, want refused", err)
+	}
 	confirms := f.mails("subscription.confirm")
 	if len(confirms) != 2 || confirms[0].To != "Lan.Nguyen@example.vn" || !strings.Contains(confirms[0].Subject, "Sở A — Tin tức") {
 		t.Fatalf("confirmations %+v", confirms)
