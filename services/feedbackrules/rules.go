@@ -2,7 +2,8 @@
 // (issue 9 point 1) that both the gateway's form and the hub's
 // FeedbackService apply: the fields, their limits, how text is normalised
 // (NFC, legacy Vietnamese encodings converted as the back office does), and
-// the tracking code. The gateway checks first, to answer the visitor in
+// the tracking code; and how a question is anonymised before it is
+// published as a question-and-answer item (Anonymize). The gateway checks first, to answer the visitor in
 // their language and keep what they typed; the hub checks again and is the
 // one that decides.
 package feedbackrules
