@@ -67,9 +67,12 @@ func TestRestartKeepsTheFederationRunning(t *testing.T) {
 		}
 	}
 
-	// The gateway's metrics are on its ops listener, not its public port.
+	// The gateway's and the sub-portal's metrics are on their ops
+	// listeners (rebound after the kill), not their public ports.
+	spURL, spOps := f.SubPortals[tenant.ID].URL, f.SubPortals[tenant.ID].OpsURL
 	for url, want := range map[string]int{f.GatewayOps + "/metrics": http.StatusOK, f.Gateway + "/metrics": http.StatusNotFound,
-		f.Gateway + "/readyz": http.StatusNotFound, f.Gateway + "/healthz": http.StatusOK} {
+		f.Gateway + "/readyz": http.StatusNotFound, f.Gateway + "/healthz": http.StatusOK,
+		spOps + "/metrics": http.StatusOK, spOps + "/readyz": http.StatusOK, spURL + "/metrics": http.StatusNotFound} {
 		resp, err := http.Get(url)
 		if err != nil {
 			t.Fatal(err)

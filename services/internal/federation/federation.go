@@ -158,6 +158,7 @@ type Federation struct {
 type SubPortal struct {
 	Tenant   Tenant
 	URL      string // its HTTP API and back office
+	OpsURL   string // its ops listener: /healthz, /readyz, /metrics
 	APIToken string
 	HubToken string
 	Process  *supervise.Process
@@ -293,7 +294,7 @@ func (f *Federation) up(ctx context.Context) error {
 			"SUBPORTAL_HUB_ADDR=" + f.HubAddr, "SUBPORTAL_HUB_CA=" + f.CAFile,
 			"SUBPORTAL_HUB_TOKEN_FILE=" + creds[t.ID].tokenFile,
 			"NATS_URL=" + f.NATSURL, "NATS_NKEY_FILE=" + natsauth.SeedFile(f.NATSKeys, natsauth.Tenant(t.ID)),
-			fmt.Sprintf("SUBPORTAL_ADDR=127.0.0.1:%d", t.Port),
+			fmt.Sprintf("SUBPORTAL_ADDR=127.0.0.1:%d", t.Port), "SUBPORTAL_OPS_ADDR=127.0.0.1:0",
 		}
 		if o.SeedDemo || t.Demo {
 			env := append(append([]string{}, o.Env...), sp.env...)
@@ -308,13 +309,9 @@ func (f *Federation) up(ctx context.Context) error {
 		if sp.APIToken, err = f.apiToken(ctx, sp); err != nil {
 			return err
 		}
-		p, err := f.start(ctx, supervise.Spec{Name: "subportal " + t.ID, Path: f.bin("subportal"), Args: []string{"serve"}, Env: sp.env},
-			map[string]string{"http": "SUBPORTAL_ADDR"})
-		if err != nil {
+		if err := f.startSubPortal(ctx, sp); err != nil {
 			return err
 		}
-		sp.Process = p
-		sp.URL = "http://" + p.Addrs["http"]
 		f.SubPortals[t.ID] = sp
 	}
 	return nil
@@ -327,12 +324,18 @@ func (f *Federation) StartSubPortal(ctx context.Context, tenant string) error {
 	if !ok {
 		return fmt.Errorf("no sub-portal %s", tenant)
 	}
-	p, err := f.start(ctx, supervise.Spec{Name: "subportal " + tenant, Path: f.bin("subportal"), Args: []string{"serve"}, Env: sp.env},
-		map[string]string{"http": "SUBPORTAL_ADDR"})
+	return f.startSubPortal(ctx, sp)
+}
+
+// startSubPortal starts sp's `subportal serve`; a restart rebinds its
+// public and ops addresses.
+func (f *Federation) startSubPortal(ctx context.Context, sp *SubPortal) error {
+	p, err := f.start(ctx, supervise.Spec{Name: "subportal " + sp.Tenant.ID, Path: f.bin("subportal"), Args: []string{"serve"}, Env: sp.env},
+		map[string]string{"http": "SUBPORTAL_ADDR", "ops": "SUBPORTAL_OPS_ADDR"})
 	if err != nil {
 		return err
 	}
-	sp.Process, sp.URL = p, "http://"+p.Addrs["http"]
+	sp.Process, sp.URL, sp.OpsURL = p, "http://"+p.Addrs["http"], "http://"+p.Addrs["ops"]
 	return nil
 }
 

@@ -48,6 +48,7 @@ import (
 
 type settings struct {
 	Tenant, Addr, DatabaseURL    string
+	OpsAddr                      string
 	HubAddr, HubCA, HubTokenFile string
 	HubInsecure                  bool
 	ReadyFile                    string
@@ -68,7 +69,9 @@ type settings struct {
 func declare(s *settings, program string) *config.Set {
 	set := config.New(program, "one tenant's sub-portal: content API and push relay to the hub")
 	set.String(&s.Tenant, "SUBPORTAL_TENANT", "", "tenant id of this sub-portal (sent as x-portalhub-tenant)")
-	set.String(&s.Addr, "SUBPORTAL_ADDR", "127.0.0.1:8101", "HTTP listen address of the API and ops endpoints (port 0 picks one)")
+	set.String(&s.Addr, "SUBPORTAL_ADDR", "127.0.0.1:8101", "HTTP listen address of the back office and the API (port 0 picks one)")
+	set.String(&s.OpsAddr, "SUBPORTAL_OPS_ADDR", "127.0.0.1:0",
+		"ops listener serving /healthz, /readyz and /metrics for Prometheus, never on the public port (port 0 picks one; its address is in the log and the ready file)")
 	set.Secret(&s.DatabaseURL, "DATABASE_URL", "", "this sub-portal's own PostgreSQL database URL")
 	set.String(&s.HubAddr, "SUBPORTAL_HUB_ADDR", "127.0.0.1:9443", "aggregator gRPC address")
 	set.String(&s.HubCA, "SUBPORTAL_HUB_CA", "", "PEM file of the CA that signed the aggregator's certificate")
@@ -250,20 +253,22 @@ func serve(args []string) error {
 	if err != nil {
 		return err
 	}
-	// One server: the back office at /, the API under /api/, and the ops
-	// endpoints.
+	// The public server: the back office at /, the API under /api/; the
+	// metrics on the ops listener only.
 	mux := http.NewServeMux()
 	api.New(api.Config{Store: st, Accounts: accts, Editorial: workflow, Log: log}).Register(mux)
-	mux.Handle("GET /healthz", ops.HealthzHandler())
-	mux.Handle("GET /readyz", ops.ReadyzHandler())
-	mux.Handle("GET /metrics", ops.MetricsHandler())
+	opsMux := opsRoutes(mux, ops)
 	bo.Register(mux)
+	opsAddr, err := lifecycle.Serve(ctx, log, "ops", s.OpsAddr, opsMux, s.HTTP)
+	if err != nil {
+		return fmt.Errorf("listen on %s (SUBPORTAL_OPS_ADDR): %w", s.OpsAddr, err)
+	}
 	addr, err := lifecycle.Serve(ctx, log, "api", s.Addr, mux, s.HTTP)
 	if err != nil {
 		return fmt.Errorf("listen on %s: %w", s.Addr, err)
 	}
-	log.Info().Str("url", "http://"+addr+"/").Msg("back office ready")
-	if err := lifecycle.WriteReadyFile(s.ReadyFile, map[string]string{"http": addr}); err != nil {
+	log.Info().Str("url", "http://"+addr+"/").Str("ops", opsAddr).Msg("back office ready")
+	if err := lifecycle.WriteReadyFile(s.ReadyFile, map[string]string{"http": addr, "ops": opsAddr}); err != nil {
 		return err
 	}
 	<-ctx.Done()
@@ -272,6 +277,17 @@ func serve(args []string) error {
 	<-categoriesDone
 	<-inboxDone
 	return nil
+}
+
+// opsRoutes puts the probes a reverse proxy or an orchestrator calls on the
+// public mux (/healthz says only "alive"; /readyz says whether the database
+// and the hub link are usable) and returns the ops listener's handler, which
+// alone serves /metrics: the relay's and the inbox's counters and the
+// runtime's are nobody's business on the back office's port.
+func opsRoutes(public *http.ServeMux, ops *lifecycle.Ops) http.Handler {
+	public.Handle("GET /healthz", ops.HealthzHandler())
+	public.Handle("GET /readyz", ops.ReadyzHandler())
+	return ops.Mux()
 }
 
 // openStore migrates the database and connects to it.
