@@ -8,20 +8,40 @@ import (
 	"text/tabwriter"
 	"time"
 
+	"google.golang.org/protobuf/types/known/timestamppb"
+
+	pb "github.com/portalhub/portalhub/proto/gen/portalhub/v1"
 	"github.com/portalhub/portalhub/services/internal/featured"
 	"github.com/portalhub/portalhub/services/internal/hubstore"
 )
 
 // The provincial home's featured items and the advertising slot (issue 10
-// point 5; docs/OPERATIONS.md, "Featured items and advertising"). These
-// commands write the hub database directly (the admin API does not carry
-// them yet); the advertisements through the same hubstore functions as the
-// console.
+// point 5; docs/OPERATIONS.md, "Featured items and advertising"), through
+// the admin API (OpsService) as the ops account logged in. --json prints
+// the same objects as the hub's own types (featured.Item, hubstore.Advert).
 
 func printJSON(s *session, v any) error {
 	enc := json.NewEncoder(s.stdout)
 	enc.SetIndent("", "  ")
 	return enc.Encode(v)
+}
+
+// timestamp is t for a request; nil for the zero time (the API's default).
+func timestamp(t time.Time) *timestamppb.Timestamp {
+	if t.IsZero() {
+		return nil
+	}
+	return timestamppb.New(t)
+}
+
+func featuredOf(it *pb.FeaturedItem) featured.Item {
+	out := featured.Item{Tenant: it.GetTenantId(), ContentID: it.GetContentId(), Position: int(it.GetPosition()),
+		StartsAt: it.GetStartsAt().AsTime(), CreatedBy: it.GetCreatedBy(), CreatedAt: it.GetCreatedAt().AsTime()}
+	if it.GetEndsAt() != nil {
+		t := it.GetEndsAt().AsTime()
+		out.EndsAt = &t
+	}
+	return out
 }
 
 func addFeatured(fs *flag.FlagSet) action {
@@ -40,10 +60,12 @@ func addFeatured(fs *flag.FlagSet) action {
 		if err != nil {
 			return err
 		}
-		it, err := featured.New(s.store.Pool()).Feature(ctx, s.actor, *tenant, *id, *position, starts, ends, time.Now())
+		got, err := s.ops.FeatureItem(ctx, &pb.FeatureItemRequest{TenantId: *tenant, ContentId: *id, Position: int32(*position),
+			StartsAt: timestamp(starts), EndsAt: timestamp(ends)})
 		if err != nil {
 			return err
 		}
+		it := featuredOf(got.GetItem())
 		if *asJSON {
 			return printJSON(s, it)
 		}
@@ -55,7 +77,7 @@ func removeFeatured(fs *flag.FlagSet) action {
 	tenant := fs.String("tenant", "", "the item's tenant")
 	id := fs.String("id", "", "the item's content id")
 	return func(ctx context.Context, s *session) error {
-		if err := featured.New(s.store.Pool()).Unfeature(ctx, s.actor, *tenant, *id); err != nil {
+		if _, err := s.ops.UnfeatureItem(ctx, &pb.UnfeatureItemRequest{TenantId: *tenant, ContentId: *id}); err != nil {
 			return err
 		}
 		fmt.Fprintf(s.stdout, "đã bỏ %s/%s khỏi tin nổi bật / removed from the featured items\n", *tenant, *id)
@@ -66,14 +88,15 @@ func removeFeatured(fs *flag.FlagSet) action {
 func listFeatured(fs *flag.FlagSet) action {
 	asJSON := fs.Bool("json", false, "print a JSON array")
 	return func(ctx context.Context, s *session) error {
-		items, err := featured.New(s.store.Pool()).Items(ctx)
+		l, err := s.ops.ListFeatured(ctx, &pb.ListFeaturedRequest{})
 		if err != nil {
 			return err
 		}
+		items := make([]featured.Item, 0, len(l.GetItems()))
+		for _, it := range l.GetItems() {
+			items = append(items, featuredOf(it))
+		}
 		if *asJSON {
-			if items == nil {
-				items = []featured.Item{}
-			}
 			return printJSON(s, items)
 		}
 		return printFeatured(s, items)
@@ -93,6 +116,11 @@ func printFeatured(s *session, items []featured.Item) error {
 	return w.Flush()
 }
 
+func advertOf(a *pb.Advert) hubstore.Advert {
+	return hubstore.Advert{ID: a.GetId(), Advertiser: a.GetAdvertiser(), Label: a.GetLabel(), URL: a.GetUrl(), ImageURL: a.GetImageUrl(),
+		StartsAt: a.GetStartsAt().AsTime(), EndsAt: a.GetEndsAt().AsTime(), CreatedAt: a.GetCreatedAt().AsTime(), CreatedBy: a.GetCreatedBy()}
+}
+
 func addAdvert(fs *flag.FlagSet) action {
 	advertiser := fs.String("advertiser", "", "who advertises (shown with the advertisement)")
 	label := fs.String("label", "", "the advertisement's text (300 characters at most)")
@@ -102,25 +130,27 @@ func addAdvert(fs *flag.FlagSet) action {
 	end := fs.String("end", "", "until when")
 	asJSON := fs.Bool("json", false, "print the advertisement as JSON")
 	return func(ctx context.Context, s *session) error {
-		a := hubstore.Advert{Advertiser: *advertiser, Label: *label, URL: *link, ImageURL: *image}
-		var err error
-		if a.StartsAt, err = parseWhen("start", *start); err != nil {
-			return err
-		}
-		if a.EndsAt, err = parseWhen("end", *end); err != nil {
-			return err
-		}
-		got, err := s.store.AddAdvert(ctx, s.actor, a)
+		starts, err := parseWhen("start", *start)
 		if err != nil {
 			return err
 		}
-		if *asJSON {
-			return printJSON(s, got)
-		}
-		if err := printAdverts(s, []hubstore.Advert{got}); err != nil {
+		ends, err := parseWhen("end", *end)
+		if err != nil {
 			return err
 		}
-		if on, err := s.store.AdvertsEnabled(ctx); err == nil && !on {
+		got, err := s.ops.AddAdvert(ctx, &pb.AddAdvertRequest{Advert: &pb.Advert{Advertiser: *advertiser, Label: *label, Url: *link,
+			ImageUrl: *image, StartsAt: timestamp(starts), EndsAt: timestamp(ends)}})
+		if err != nil {
+			return err
+		}
+		a := advertOf(got.GetAdvert())
+		if *asJSON {
+			return printJSON(s, a)
+		}
+		if err := printAdverts(s, []hubstore.Advert{a}); err != nil {
+			return err
+		}
+		if !got.GetEnabled() {
 			fmt.Fprintln(s.stderr, "lưu ý: vị trí quảng cáo đang tắt (hubctl adverts enable) / note: the advertising slot is off (hubctl adverts enable)")
 		}
 		return nil
@@ -130,7 +160,7 @@ func addAdvert(fs *flag.FlagSet) action {
 func endAdvert(fs *flag.FlagSet) action {
 	id := fs.Int64("id", 0, "the advertisement's number (hubctl adverts list)")
 	return func(ctx context.Context, s *session) error {
-		if err := s.store.EndAdvert(ctx, s.actor, *id, time.Now()); err != nil {
+		if _, err := s.ops.EndAdvert(ctx, &pb.EndAdvertRequest{Id: *id}); err != nil {
 			return err
 		}
 		fmt.Fprintf(s.stdout, "đã kết thúc quảng cáo %d / advertisement %d ended\n", *id, *id)
@@ -143,26 +173,19 @@ func listAdverts(fs *flag.FlagSet) action {
 	limit := fs.Int("limit", 100, "at most this many of each")
 	asJSON := fs.Bool("json", false, "print a JSON object: the slot's state and the advertisements")
 	return func(ctx context.Context, s *session) error {
-		on, err := s.store.AdvertsEnabled(ctx)
+		l, err := s.ops.ListAdverts(ctx, &pb.ListAdvertsRequest{Ended: *all, Limit: int32(*limit)})
 		if err != nil {
 			return err
 		}
-		current, ended, err := s.store.ListAdverts(ctx, time.Now(), *limit)
-		if err != nil {
-			return err
-		}
-		ads := current
-		if *all {
-			ads = append(ads, ended...)
+		ads := []hubstore.Advert{}
+		for _, a := range append(l.GetCurrent(), l.GetEnded()...) {
+			ads = append(ads, advertOf(a))
 		}
 		if *asJSON {
-			if ads == nil {
-				ads = []hubstore.Advert{}
-			}
-			return printJSON(s, map[string]any{"enabled": on, "adverts": ads})
+			return printJSON(s, map[string]any{"enabled": l.GetEnabled(), "adverts": ads})
 		}
 		state := "TẮT / OFF"
-		if on {
+		if l.GetEnabled() {
 			state = "BẬT / ON"
 		}
 		fmt.Fprintf(s.stdout, "Vị trí quảng cáo / advertising slot: %s\n", state)
@@ -183,7 +206,7 @@ func printAdverts(s *session, ads []hubstore.Advert) error {
 func setAdverts(on bool) func(fs *flag.FlagSet) action {
 	return func(fs *flag.FlagSet) action {
 		return func(ctx context.Context, s *session) error {
-			if err := s.store.SetAdvertsEnabled(ctx, s.actor, on); err != nil {
+			if _, err := s.ops.SetAdvertsEnabled(ctx, &pb.SetAdvertsEnabledRequest{Enabled: on}); err != nil {
 				return err
 			}
 			if on {

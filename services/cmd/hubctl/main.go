@@ -1,6 +1,7 @@
 // Command hubctl is the hub operators' CLI. The commands about tenants,
-// credentials, Article 11 compliance and the audit log talk to the
-// aggregator's admin API (OpsService, AGGREGATOR_OPS_ADDR) as the ops account
+// credentials, Article 11 compliance, the audit log, maintenance windows,
+// statistics, featured items and advertisements talk to the aggregator's
+// admin API (OpsService, AGGREGATOR_OPS_ADDR) as the ops account
 // that logged in with `hubctl login`, which records them under its name;
 // the commands about the database itself (migrate, ops-accounts add, audit
 // head, categories, search, personal-data keys) use DATABASE_URL and sign
@@ -62,25 +63,6 @@ Usage, over the database (DATABASE_URL; signed with $USER or --actor):
                                     head; prints the recovery order
   hubctl nats keys --out DIR        (hubctl nats --help)
   hubctl nats stream
-  hubctl maintenance schedule --start "YYYY-MM-DD HH:MM" --end "YYYY-MM-DD HH:MM" --message-vi TEXT --message-en TEXT
-                             --message-ru TEXT [--announce-from "YYYY-MM-DD HH:MM"] [--json]
-                                    a maintenance window (GMT+7): every page shows its banner from the announcement
-                                    (default 48 h before) until it ends
-  hubctl maintenance cancel --id N [--json]
-  hubctl maintenance list [--history] [--limit N] [--json]
-  hubctl stats report [--from YYYY-MM-DD] [--to YYYY-MM-DD] [--tenant ID|-] [--by day|page|activity] [--limit N] [--json|--csv]
-                                    page views per day, tenant and language (bots apart), the most viewed
-                                    pages, or publishing activity per tenant and day; default the last 7 days
-  hubctl featured add --tenant ID --id CONTENT_ID [--position N] [--start T] [--end T] [--json]
-                                    an item on the provincial home's featured list (lower positions first);
-                                    without any in its period, the home shows the newest highlights
-  hubctl featured remove --tenant ID --id CONTENT_ID
-  hubctl featured list [--json]
-  hubctl adverts add --advertiser NAME --label TEXT --url URL --start T --end T [--image https://...] [--json]
-  hubctl adverts end --id N | adverts list [--all] [--json]
-  hubctl adverts enable | adverts disable
-                                    the advertising slot (Article 13) on the highlights section: off by default;
-                                    every advertisement is labelled as such
 
 Usage, over the admin API (the aggregator's OpsService, as the ops account logged in):
   hubctl login --login LOGIN        the password is read from standard input (hidden on a terminal);
@@ -107,6 +89,25 @@ Usage, over the admin API (the aggregator's OpsService, as the ops account logge
   hubctl audit verify [--head SEQ:HASH] [--json]
                                     prove the audit chain intact (and that it extends a head exported earlier)
   hubctl audit list [--by ACTOR] [--tenant ID] [--action ACTION|PREFIX.] [--limit N] [--before SEQ] [--json]
+  hubctl maintenance schedule --start "YYYY-MM-DD HH:MM" --end "YYYY-MM-DD HH:MM" --message-vi TEXT --message-en TEXT
+                             --message-ru TEXT [--announce-from "YYYY-MM-DD HH:MM"] [--json]
+                                    a maintenance window (GMT+7): every page shows its banner from the announcement
+                                    (default 48 h before) until it ends
+  hubctl maintenance cancel --id N [--json]
+  hubctl maintenance list [--history] [--limit N] [--json]
+  hubctl stats report [--from YYYY-MM-DD] [--to YYYY-MM-DD] [--tenant ID|-] [--by day|page|activity] [--limit N] [--json|--csv]
+                                    page views per day, tenant and language (bots apart), the most viewed
+                                    pages, or publishing activity per tenant and day; default the last 7 days
+  hubctl featured add --tenant ID --id CONTENT_ID [--position N] [--start T] [--end T] [--json]
+                                    an item on the provincial home's featured list (lower positions first);
+                                    without any in its period, the home shows the newest highlights
+  hubctl featured remove --tenant ID --id CONTENT_ID
+  hubctl featured list [--json]
+  hubctl adverts add --advertiser NAME --label TEXT --url URL --start T --end T [--image https://...] [--json]
+  hubctl adverts end --id N | adverts list [--all] [--json]
+  hubctl adverts enable | adverts disable
+                                    the advertising slot (Article 13) on the highlights section: off by default;
+                                    every advertisement is labelled as such
   Every API command takes --addr HOST:PORT and --ca FILE (defaults: $HUBCTL_ADDR, $HUBCTL_CA, then
   what the last login used, then 127.0.0.1:9445 and the system's CAs).
 
@@ -196,18 +197,18 @@ var commands = map[string]command{
 	"personal-data reshred": {flags: reshredPersonalData, required: []string{"log"}},
 	"backup base":           {flags: baseBackup, required: []string{"to"}},
 	"backup restore":        {flags: restoreBackup, required: []string{"from", "into"}, noStore: true, noURL: true},
-	"maintenance schedule":  {flags: scheduleMaintenance, required: []string{"start", "end", "message-vi", "message-en", "message-ru"}},
-	"maintenance cancel":    {flags: cancelMaintenance, required: []string{"id"}},
-	"maintenance list":      {flags: listMaintenance},
-	"stats report":          {flags: statsReport},
-	"featured add":          {flags: addFeatured, required: []string{"tenant", "id"}},
-	"featured remove":       {flags: removeFeatured, required: []string{"tenant", "id"}},
-	"featured list":         {flags: listFeatured},
-	"adverts add":           {flags: addAdvert, required: []string{"advertiser", "label", "url", "start", "end"}},
-	"adverts end":           {flags: endAdvert, required: []string{"id"}},
-	"adverts list":          {flags: listAdverts},
-	"adverts enable":        {flags: setAdverts(true)},
-	"adverts disable":       {flags: setAdverts(false)},
+	"maintenance schedule":  {flags: scheduleMaintenance, required: []string{"start", "end", "message-vi", "message-en", "message-ru"}, api: true},
+	"maintenance cancel":    {flags: cancelMaintenance, required: []string{"id"}, api: true},
+	"maintenance list":      {flags: listMaintenance, api: true},
+	"stats report":          {flags: statsReport, api: true},
+	"featured add":          {flags: addFeatured, required: []string{"tenant", "id"}, api: true},
+	"featured remove":       {flags: removeFeatured, required: []string{"tenant", "id"}, api: true},
+	"featured list":         {flags: listFeatured, api: true},
+	"adverts add":           {flags: addAdvert, required: []string{"advertiser", "label", "url", "start", "end"}, api: true},
+	"adverts end":           {flags: endAdvert, required: []string{"id"}, api: true},
+	"adverts list":          {flags: listAdverts, api: true},
+	"adverts enable":        {flags: setAdverts(true), api: true},
+	"adverts disable":       {flags: setAdverts(false), api: true},
 }
 
 // run executes one command and returns the exit status: 0 done, 1 failed,

@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"flag"
 	"fmt"
@@ -10,12 +9,15 @@ import (
 	"text/tabwriter"
 	"time"
 
+	"google.golang.org/protobuf/types/known/timestamppb"
+
+	pb "github.com/portalhub/portalhub/proto/gen/portalhub/v1"
 	"github.com/portalhub/portalhub/services/internal/maintenance"
 )
 
 // Maintenance windows (Article 12.2): docs/OPERATIONS.md, "Maintenance".
-// These commands write the hub database directly (the admin API,
-// OpsService, does not carry them yet).
+// These commands go through the admin API (OpsService) as the ops account
+// logged in.
 
 // gmt7 is the zone operators give times in (Vietnam, no daylight saving).
 var gmt7 = time.FixedZone("GMT+7", 7*3600)
@@ -45,23 +47,24 @@ func scheduleMaintenance(fs *flag.FlagSet) action {
 	ru := fs.String("message-ru", "", "in Russian")
 	asJSON := fs.Bool("json", false, "print the window as JSON")
 	return func(ctx context.Context, s *session) error {
-		var w maintenance.NewWindow
-		var err error
-		if w.StartsAt, err = parseWhen("start", *start); err != nil {
-			return err
+		req := &pb.ScheduleMaintenanceRequest{MessageVi: *vi, MessageEn: *en, MessageRu: *ru}
+		for _, f := range []struct {
+			flag, value string
+			dst         **timestamppb.Timestamp
+		}{{"start", *start, &req.StartsAt}, {"end", *end, &req.EndsAt}, {"announce-from", *announce, &req.AnnounceFrom}} {
+			t, err := parseWhen(f.flag, f.value)
+			if err != nil {
+				return err
+			}
+			if !t.IsZero() {
+				*f.dst = timestamppb.New(t)
+			}
 		}
-		if w.EndsAt, err = parseWhen("end", *end); err != nil {
-			return err
-		}
-		if w.AnnounceFrom, err = parseWhen("announce-from", *announce); err != nil {
-			return err
-		}
-		w.MessageVI, w.MessageEN, w.MessageRU = *vi, *en, *ru
-		got, err := maintenance.New(s.store.Pool()).Schedule(ctx, s.actor, w, time.Now())
+		got, err := s.ops.ScheduleMaintenance(ctx, req)
 		if err != nil {
 			return err
 		}
-		return printWindows(s, []maintenance.Window{got}, *asJSON)
+		return printWindows(s, []*pb.MaintenanceWindow{got.GetWindow()}, *asJSON)
 	}
 }
 
@@ -69,11 +72,11 @@ func cancelMaintenance(fs *flag.FlagSet) action {
 	id := fs.Int64("id", 0, "the window's number (hubctl maintenance list)")
 	asJSON := fs.Bool("json", false, "print the window as JSON")
 	return func(ctx context.Context, s *session) error {
-		got, err := maintenance.New(s.store.Pool()).Cancel(ctx, s.actor, *id, time.Now())
+		got, err := s.ops.CancelMaintenance(ctx, &pb.CancelMaintenanceRequest{Id: *id})
 		if err != nil {
 			return err
 		}
-		return printWindows(s, []maintenance.Window{got}, *asJSON)
+		return printWindows(s, []*pb.MaintenanceWindow{got.GetWindow()}, *asJSON)
 	}
 }
 
@@ -85,11 +88,11 @@ func listMaintenance(fs *flag.FlagSet) action {
 		if *limit < 1 || *limit > 10000 {
 			return usageError{errors.New("--limit: 1 đến 10000 / 1 to 10000")}
 		}
-		ws, err := maintenance.New(s.store.Pool()).List(ctx, time.Now(), *history, *limit)
+		ws, err := s.ops.ListMaintenanceWindows(ctx, &pb.ListMaintenanceWindowsRequest{History: *history, Limit: int32(*limit)})
 		if err != nil {
 			return err
 		}
-		return printWindows(s, ws, *asJSON)
+		return printWindows(s, ws.GetWindows(), *asJSON)
 	}
 }
 
@@ -99,22 +102,32 @@ type windowJSON struct {
 	State maintenance.State `json:"state"`
 }
 
-func printWindows(s *session, ws []maintenance.Window, asJSON bool) error {
-	now := time.Now()
+// windowOf is a window of the API as hubctl prints it.
+func windowOf(w *pb.MaintenanceWindow) windowJSON {
+	out := windowJSON{State: maintenance.State(w.GetState()), Window: maintenance.Window{ID: w.GetId(),
+		AnnounceFrom: w.GetAnnounceFrom().AsTime(), StartsAt: w.GetStartsAt().AsTime(), EndsAt: w.GetEndsAt().AsTime(),
+		MessageVI: w.GetMessageVi(), MessageEN: w.GetMessageEn(), MessageRU: w.GetMessageRu(),
+		CreatedBy: w.GetCreatedBy(), CreatedAt: w.GetCreatedAt().AsTime(), CancelledBy: w.GetCancelledBy()}}
+	if w.GetCancelledAt() != nil {
+		t := w.GetCancelledAt().AsTime()
+		out.CancelledAt = &t
+	}
+	return out
+}
+
+func printWindows(s *session, ws []*pb.MaintenanceWindow, asJSON bool) error {
+	out := make([]windowJSON, 0, len(ws))
+	for _, w := range ws {
+		out = append(out, windowOf(w))
+	}
 	if asJSON {
-		out := make([]windowJSON, 0, len(ws))
-		for _, w := range ws {
-			out = append(out, windowJSON{Window: w, State: w.StateAt(now)})
-		}
-		enc := json.NewEncoder(s.stdout)
-		enc.SetIndent("", "  ")
-		return enc.Encode(out)
+		return printJSON(s, out)
 	}
 	tw := tabwriter.NewWriter(s.stdout, 0, 4, 2, ' ', 0)
 	fmt.Fprintln(tw, "SỐ/ID\tTRẠNG THÁI/STATE\tTHÔNG BÁO TỪ/ANNOUNCED\tBẮT ĐẦU/STARTS\tKẾT THÚC/ENDS\tNGƯỜI TẠO/BY\tTHÔNG BÁO/MESSAGE (vi)")
 	f := func(t time.Time) string { return t.In(gmt7).Format("2006-01-02 15:04") }
-	for _, w := range ws {
-		state := string(w.StateAt(now))
+	for _, w := range out {
+		state := string(w.State)
 		if w.CancelledAt != nil {
 			state += " (" + w.CancelledBy + ")"
 		}

@@ -1,7 +1,6 @@
 package main
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
 	"strings"
@@ -10,37 +9,37 @@ import (
 
 	"github.com/jackc/pgx/v5/pgxpool"
 
-	"github.com/portalhub/portalhub/services/hubschema"
-	"github.com/portalhub/portalhub/services/testenv"
+	"github.com/portalhub/portalhub/services/opsaccounts"
 )
 
-// ctlEnv runs hubctl commands on a fresh hub database as operator.
-func ctlEnv(t *testing.T) (func(args ...string) (int, string, string), *pgxpool.Pool) {
+// siteEnv is a hub with a viewer (xem), an operator (vanhanh) and an
+// administrator (quantri), and hubctl logged in as login, without
+// DATABASE_URL: the site's commands talk to the admin API only.
+func siteEnv(t *testing.T, login string) (*hub, func(args ...string) (int, string, string)) {
 	t.Helper()
-	url := testenv.Postgres(t, "hubctl", hubschema.Migrate)
-	env := func(k string) string {
-		switch k {
-		case "DATABASE_URL":
-			return url
-		case "USER":
-			return "operator"
-		}
-		return ""
-	}
-	db, err := pgxpool.New(context.Background(), url)
-	if err != nil {
+	h := newHub(t, map[string]opsaccounts.Role{"xem": opsaccounts.Viewer, "vanhanh": opsaccounts.Operator, "quantri": opsaccounts.Administrator})
+	h.login(t, login)
+	delete(h.env, "DATABASE_URL")
+	return h, func(args ...string) (int, string, string) { return h.ctl("", args...) }
+}
+
+// auditOf is the audit log's "action actor" entries whose action matches
+// the regular expression re, in order.
+func auditOf(t *testing.T, db *pgxpool.Pool, re string) string {
+	t.Helper()
+	var got *string
+	if err := db.QueryRow(context.Background(), `SELECT string_agg(action || ' ' || actor, ' ' ORDER BY seq) FROM audit_log WHERE action ~ $1`, re).Scan(&got); err != nil {
 		t.Fatal(err)
 	}
-	t.Cleanup(db.Close)
-	return func(args ...string) (int, string, string) {
-		var out, errOut bytes.Buffer
-		code := run(context.Background(), args, env, &out, &errOut)
-		return code, out.String(), errOut.String()
-	}, db
+	if got == nil {
+		return ""
+	}
+	return *got
 }
 
 func TestHubctlMaintenance(t *testing.T) {
-	ctl, db := ctlEnv(t)
+	h, ctl := siteEnv(t, "vanhanh")
+	db := h.store.Pool()
 	at := func(d time.Duration) string { return time.Now().Add(d).In(gmt7).Format("2006-01-02 15:04") }
 	msgs := []string{"--message-vi", "Cổng bảo trì nâng cấp", "--message-en", "Portal upgrade", "--message-ru", "Обновление портала"}
 
@@ -53,7 +52,7 @@ func TestHubctlMaintenance(t *testing.T) {
 		t.Fatalf("schedule output %q: %v", out, err)
 	}
 	w := got[0]
-	if w.State != "scheduled" || w.StartsAt.Sub(w.AnnounceFrom) != 48*time.Hour || w.CreatedBy != "operator" || w.MessageRU != "Обновление портала" {
+	if w.State != "scheduled" || w.StartsAt.Sub(w.AnnounceFrom) != 48*time.Hour || w.CreatedBy != "ops:vanhanh" || w.MessageRU != "Обновление портала" {
 		t.Errorf("scheduled window %+v", w)
 	}
 	// Refusals say what is wrong in both languages; nothing is written.
@@ -84,14 +83,14 @@ func TestHubctlMaintenance(t *testing.T) {
 	if code, _, e := ctl("maintenance", "cancel", "--id", itoa(w.ID)); code != 0 {
 		t.Fatalf("cancel: %d %s", code, e)
 	}
-	if code, _, e := ctl("maintenance", "cancel", "--id", itoa(w.ID)); code != 1 || !strings.Contains(e, "already cancelled") {
+	if code, _, e := ctl("maintenance", "cancel", "--id", itoa(w.ID)); code != 2 || !strings.Contains(e, "already cancelled") || !strings.Contains(e, "đã bị hủy") {
 		t.Errorf("second cancel: %d %q", code, e)
 	}
 	if code, _, e := ctl("maintenance", "cancel", "--id", "999"); code != 1 || !strings.Contains(e, "not found") {
 		t.Errorf("cancel unknown: %d %q", code, e)
 	}
 	code, out, _ = ctl("maintenance", "list")
-	if code != 0 || !strings.Contains(out, "cancelled (operator)") || !strings.Contains(out, "ongoing") {
+	if code != 0 || !strings.Contains(out, "cancelled (ops:vanhanh)") || !strings.Contains(out, "ongoing") {
 		t.Errorf("list: %d %q", code, out)
 	}
 	// History keeps everything; the audit log has each change.
@@ -105,17 +104,18 @@ func TestHubctlMaintenance(t *testing.T) {
 	if code, out, _ := ctl("maintenance", "list", "--history"); code != 0 || !strings.Contains(out, "ended") || !strings.Contains(out, "cancelled") {
 		t.Errorf("history: %q", out)
 	}
-	if code, _, e := ctl("maintenance", "cancel", "--id", itoa(now[0].ID)); code != 1 || !strings.Contains(e, "has ended") {
+	if code, _, e := ctl("maintenance", "cancel", "--id", itoa(now[0].ID)); code != 2 || !strings.Contains(e, "has ended") {
 		t.Errorf("cancel an ended window: %d %q", code, e)
 	}
-	var actions []string
-	rows, _ := db.Query(context.Background(), `SELECT action || ' ' || actor FROM audit_log WHERE action LIKE 'maintenance.%' ORDER BY seq`)
-	for rows.Next() {
-		var a string
-		_ = rows.Scan(&a)
-		actions = append(actions, a)
+	if got, want := auditOf(t, db, "^maintenance"), "maintenance.scheduled ops:vanhanh maintenance.scheduled ops:vanhanh maintenance.cancelled ops:vanhanh"; got != want {
+		t.Errorf("audit %q, want %q", got, want)
 	}
-	if want := "[maintenance.scheduled operator maintenance.scheduled operator maintenance.cancelled operator]"; strings.Join(actions, " ") != strings.Trim(want, "[]") {
-		t.Errorf("audit %v, want %s", actions, want)
+	// A viewer lists the windows but may not schedule one (exit status 5).
+	h.login(t, "xem")
+	if code, out, e := ctl("maintenance", "list", "--history"); code != 0 || !strings.Contains(out, "ended") {
+		t.Errorf("the viewer's list: %d %q %s", code, out, e)
+	}
+	if code, _, e := ctl(append([]string{"maintenance", "schedule", "--start", at(72 * time.Hour), "--end", at(74 * time.Hour)}, msgs...)...); code != 5 || !strings.Contains(e, "operator") {
+		t.Errorf("the viewer schedules: %d %q, want exit status 5 naming the role needed", code, e)
 	}
 }

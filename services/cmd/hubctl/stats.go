@@ -2,20 +2,19 @@ package main
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"flag"
 	"fmt"
 	"text/tabwriter"
-	"time"
 
+	pb "github.com/portalhub/portalhub/proto/gen/portalhub/v1"
 	"github.com/portalhub/portalhub/services/internal/stats"
 )
 
 // statsReport prints the statistics (Article 5.2.h): page views per day,
 // tenant and language; the most viewed pages; publishing activity per
-// tenant and day (docs/OPERATIONS.md, "Statistics"). It reads the hub
-// database directly (the admin API does not carry it yet).
+// tenant and day (docs/OPERATIONS.md, "Statistics"), as the admin API's
+// StatsReport answers them.
 func statsReport(fs *flag.FlagSet) action {
 	from := fs.String("from", "", "first day, YYYY-MM-DD (default: 6 days before --to)")
 	to := fs.String("to", "", "last day, YYYY-MM-DD (default: today, GMT+7)")
@@ -28,41 +27,30 @@ func statsReport(fs *flag.FlagSet) action {
 		if *asJSON && *asCSV {
 			return usageError{errors.New("--json hoặc --csv, không cả hai / --json or --csv, not both")}
 		}
-		r := stats.LastDays(time.Now(), 7)
-		switch {
-		case *from != "" || *to != "":
-			f, t := *from, *to
-			if t == "" {
-				t = r.To.Format(time.DateOnly)
-			}
-			if f == "" {
-				end, err := time.ParseInLocation(time.DateOnly, t, stats.Zone)
-				if err != nil {
-					return usageError{fmt.Errorf("--to: ngày dạng YYYY-MM-DD / a date as YYYY-MM-DD: %q", t)}
-				}
-				f = end.AddDate(0, 0, -6).Format(time.DateOnly)
-			}
-			var err error
-			if r, err = stats.ParseRange(f, t); err != nil {
-				return usageError{err}
-			}
+		if *by != "day" && *by != "page" && *by != "activity" {
+			return usageError{fmt.Errorf("--by: day, page hoặc activity / day, page or activity: %q", *by)}
 		}
-		who := *tenant
-		switch who {
-		case "":
-			who = "*"
-		case "-":
-			who = stats.Provincial
+		if *limit < 1 || *limit > 10000 {
+			return usageError{errors.New("--limit: 1 đến 10000 / 1 to 10000")}
 		}
-		st := stats.New(s.store.Pool())
+		req := &pb.StatsReportRequest{From: *from, To: *to, By: *by, Limit: int32(*limit)}
+		if *tenant == "-" {
+			req.Provincial = true
+		} else {
+			req.TenantId = *tenant
+		}
+		r, err := s.ops.StatsReport(ctx, req)
+		if err != nil {
+			return err
+		}
 		var rows any
 		var writeCSV func() error
 		var table func(*tabwriter.Writer)
 		switch *by {
 		case "day":
-			v, err := st.Views(ctx, r, who)
-			if err != nil {
-				return err
+			v := make([]stats.DayViews, 0, len(r.GetViews()))
+			for _, x := range r.GetViews() {
+				v = append(v, stats.DayViews{Day: x.GetDay(), Tenant: x.GetTenantId(), Lang: x.GetLang(), Views: x.GetViews(), BotViews: x.GetBotViews()})
 			}
 			rows, writeCSV = v, func() error { return stats.WriteViewsCSV(s.stdout, v) }
 			table = func(w *tabwriter.Writer) {
@@ -72,12 +60,9 @@ func statsReport(fs *flag.FlagSet) action {
 				}
 			}
 		case "page":
-			if *limit < 1 || *limit > 10000 {
-				return usageError{errors.New("--limit: 1 đến 10000 / 1 to 10000")}
-			}
-			p, err := st.TopPages(ctx, r, who, *limit)
-			if err != nil {
-				return err
+			p := make([]stats.PageViews, 0, len(r.GetPages()))
+			for _, x := range r.GetPages() {
+				p = append(p, stats.PageViews{Tenant: x.GetTenantId(), Lang: x.GetLang(), Path: x.GetPath(), Views: x.GetViews(), BotViews: x.GetBotViews()})
 			}
 			rows, writeCSV = p, func() error { return stats.WritePagesCSV(s.stdout, p) }
 			table = func(w *tabwriter.Writer) {
@@ -86,10 +71,10 @@ func statsReport(fs *flag.FlagSet) action {
 					fmt.Fprintf(w, "%d\t%d\t%s\t%s\n", x.Views, x.BotViews, tenantName(x.Tenant), x.Path)
 				}
 			}
-		case "activity":
-			a, err := st.Activity(ctx, r, who)
-			if err != nil {
-				return err
+		default:
+			a := make([]stats.Activity, 0, len(r.GetActivity()))
+			for _, x := range r.GetActivity() {
+				a = append(a, stats.Activity{Day: x.GetDay(), Tenant: x.GetTenantId(), Updates: x.GetUpdates(), NewItems: x.GetNewItems()})
 			}
 			rows, writeCSV = a, func() error { return stats.WriteActivityCSV(s.stdout, a) }
 			table = func(w *tabwriter.Writer) {
@@ -98,14 +83,10 @@ func statsReport(fs *flag.FlagSet) action {
 					fmt.Fprintf(w, "%s\t%s\t%d\t%d\n", x.Day, x.Tenant, x.Updates, x.NewItems)
 				}
 			}
-		default:
-			return usageError{fmt.Errorf("--by: day, page hoặc activity / day, page or activity: %q", *by)}
 		}
 		switch {
 		case *asJSON:
-			enc := json.NewEncoder(s.stdout)
-			enc.SetIndent("", "  ")
-			return enc.Encode(rows)
+			return printJSON(s, rows)
 		case *asCSV:
 			return writeCSV()
 		}

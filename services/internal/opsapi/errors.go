@@ -49,6 +49,10 @@ func (s *Server) fail(ctx context.Context, err error) error {
 			return refuse(codes.InvalidArgument, "OPS_INVALID", nil, refusal.English, refusal.Vietnamese)
 		}
 	}
+	var inv *hubstore.Invalid
+	if errors.As(err, &inv) {
+		return refuse(codes.InvalidArgument, "INVALID_ARGUMENT", nil, inv.English, inv.Vietnamese)
+	}
 	switch {
 	case errors.Is(err, hubstore.ErrNotFound):
 		return refuse(codes.NotFound, "NOT_FOUND", nil, err.Error(), "Không tìm thấy (đơn vị hoặc thông tin xác thực không tồn tại, hoặc đã bị thu hồi).")

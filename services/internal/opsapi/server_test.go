@@ -68,7 +68,8 @@ func newFixtureBurst(t *testing.T, rules *compliance.Rules, loginBurst int) *fix
 		t.Fatal(err)
 	}
 	if _, err := store.Pool().Exec(ctx, `INSERT INTO items (tenant_id, content_id, version, content_hash, kind, category, state, published_at, doc)
-		VALUES ('tenant-a', 'tin', 3, '\x`+strings.Repeat("00", 32)+`', 'article', 'news', 'published', now(), '{}')`); err != nil {
+		VALUES ('tenant-a', 'tin', 3, '\x`+strings.Repeat("00", 32)+`', 'article', 'news', 'published', now(), '{}'),
+		       ('tenant-a', 'noi-bat', 1, '\x`+strings.Repeat("00", 32)+`', 'article', 'news', 'published', now(), '{}')`); err != nil {
 		t.Fatal(err)
 	}
 

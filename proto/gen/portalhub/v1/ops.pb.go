@@ -2648,7 +2648,7 @@ var File_portalhub_v1_ops_proto protoreflect.FileDescriptor
 
 const file_portalhub_v1_ops_proto_rawDesc = "" +
 	"\n" +
-	"\x16portalhub/v1/ops.proto\x12\fportalhub.v1\x1a\x1egoogle/protobuf/duration.proto\x1a google/protobuf/field_mask.proto\x1a\x1fgoogle/protobuf/timestamp.proto\"@\n" +
+	"\x16portalhub/v1/ops.proto\x12\fportalhub.v1\x1a\x1egoogle/protobuf/duration.proto\x1a google/protobuf/field_mask.proto\x1a\x1fgoogle/protobuf/timestamp.proto\x1a\x1bportalhub/v1/ops_site.proto\"@\n" +
 	"\fLoginRequest\x12\x14\n" +
 	"\x05login\x18\x01 \x01(\tR\x05login\x12\x1a\n" +
 	"\bpassword\x18\x02 \x01(\tR\bpassword\"\x94\x01\n" +
@@ -2835,7 +2835,7 @@ const file_portalhub_v1_ops_proto_rawDesc = "" +
 	"\x04head\x18\x03 \x01(\tR\x04head\x12\x1d\n" +
 	"\n" +
 	"broken_seq\x18\x04 \x01(\x03R\tbrokenSeq\x12\x18\n" +
-	"\aproblem\x18\x05 \x01(\tR\aproblem2\xcc\r\n" +
+	"\aproblem\x18\x05 \x01(\tR\aproblem2\xc2\x15\n" +
 	"\n" +
 	"OpsService\x12@\n" +
 	"\x05Login\x12\x1a.portalhub.v1.LoginRequest\x1a\x1b.portalhub.v1.LoginResponse\x12C\n" +
@@ -2854,7 +2854,18 @@ const file_portalhub_v1_ops_proto_rawDesc = "" +
 	"\x10RotateCredential\x12%.portalhub.v1.RotateCredentialRequest\x1a&.portalhub.v1.RotateCredentialResponse\x12a\n" +
 	"\x10RevokeCredential\x12%.portalhub.v1.RevokeCredentialRequest\x1a&.portalhub.v1.RevokeCredentialResponse\x12U\n" +
 	"\fTakeDownItem\x12!.portalhub.v1.TakeDownItemRequest\x1a\".portalhub.v1.TakeDownItemResponse\x12U\n" +
-	"\fLiftTakedown\x12!.portalhub.v1.LiftTakedownRequest\x1a\".portalhub.v1.LiftTakedownResponse\x12a\n" +
+	"\fLiftTakedown\x12!.portalhub.v1.LiftTakedownRequest\x1a\".portalhub.v1.LiftTakedownResponse\x12s\n" +
+	"\x16ListMaintenanceWindows\x12+.portalhub.v1.ListMaintenanceWindowsRequest\x1a,.portalhub.v1.ListMaintenanceWindowsResponse\x12j\n" +
+	"\x13ScheduleMaintenance\x12(.portalhub.v1.ScheduleMaintenanceRequest\x1a).portalhub.v1.ScheduleMaintenanceResponse\x12d\n" +
+	"\x11CancelMaintenance\x12&.portalhub.v1.CancelMaintenanceRequest\x1a'.portalhub.v1.CancelMaintenanceResponse\x12R\n" +
+	"\vStatsReport\x12 .portalhub.v1.StatsReportRequest\x1a!.portalhub.v1.StatsReportResponse\x12U\n" +
+	"\fListFeatured\x12!.portalhub.v1.ListFeaturedRequest\x1a\".portalhub.v1.ListFeaturedResponse\x12R\n" +
+	"\vFeatureItem\x12 .portalhub.v1.FeatureItemRequest\x1a!.portalhub.v1.FeatureItemResponse\x12X\n" +
+	"\rUnfeatureItem\x12\".portalhub.v1.UnfeatureItemRequest\x1a#.portalhub.v1.UnfeatureItemResponse\x12R\n" +
+	"\vListAdverts\x12 .portalhub.v1.ListAdvertsRequest\x1a!.portalhub.v1.ListAdvertsResponse\x12L\n" +
+	"\tAddAdvert\x12\x1e.portalhub.v1.AddAdvertRequest\x1a\x1f.portalhub.v1.AddAdvertResponse\x12L\n" +
+	"\tEndAdvert\x12\x1e.portalhub.v1.EndAdvertRequest\x1a\x1f.portalhub.v1.EndAdvertResponse\x12d\n" +
+	"\x11SetAdvertsEnabled\x12&.portalhub.v1.SetAdvertsEnabledRequest\x1a'.portalhub.v1.SetAdvertsEnabledResponse\x12a\n" +
 	"\x10ComplianceReport\x12%.portalhub.v1.ComplianceReportRequest\x1a&.portalhub.v1.ComplianceReportResponse\x12L\n" +
 	"\tAuditList\x12\x1e.portalhub.v1.AuditListRequest\x1a\x1f.portalhub.v1.AuditListResponse\x12R\n" +
 	"\vAuditVerify\x12 .portalhub.v1.AuditVerifyRequest\x1a!.portalhub.v1.AuditVerifyResponseBCZAgithub.com/portalhub/portalhub/proto/gen/portalhub/v1;portalhubv1b\x06proto3"
@@ -2873,54 +2884,76 @@ func file_portalhub_v1_ops_proto_rawDescGZIP() []byte {
 
 var file_portalhub_v1_ops_proto_msgTypes = make([]protoimpl.MessageInfo, 45)
 var file_portalhub_v1_ops_proto_goTypes = []any{
-	(*LoginRequest)(nil),             // 0: portalhub.v1.LoginRequest
-	(*LoginResponse)(nil),            // 1: portalhub.v1.LoginResponse
-	(*LogoutRequest)(nil),            // 2: portalhub.v1.LogoutRequest
-	(*LogoutResponse)(nil),           // 3: portalhub.v1.LogoutResponse
-	(*WhoamiRequest)(nil),            // 4: portalhub.v1.WhoamiRequest
-	(*WhoamiResponse)(nil),           // 5: portalhub.v1.WhoamiResponse
-	(*OpsAccount)(nil),               // 6: portalhub.v1.OpsAccount
-	(*ListOpsAccountsRequest)(nil),   // 7: portalhub.v1.ListOpsAccountsRequest
-	(*ListOpsAccountsResponse)(nil),  // 8: portalhub.v1.ListOpsAccountsResponse
-	(*UpdateOpsAccountRequest)(nil),  // 9: portalhub.v1.UpdateOpsAccountRequest
-	(*UpdateOpsAccountResponse)(nil), // 10: portalhub.v1.UpdateOpsAccountResponse
-	(*Tenant)(nil),                   // 11: portalhub.v1.Tenant
-	(*ListTenantsRequest)(nil),       // 12: portalhub.v1.ListTenantsRequest
-	(*ListTenantsResponse)(nil),      // 13: portalhub.v1.ListTenantsResponse
-	(*GetTenantRequest)(nil),         // 14: portalhub.v1.GetTenantRequest
-	(*GetTenantResponse)(nil),        // 15: portalhub.v1.GetTenantResponse
-	(*AddTenantRequest)(nil),         // 16: portalhub.v1.AddTenantRequest
-	(*AddTenantResponse)(nil),        // 17: portalhub.v1.AddTenantResponse
-	(*UpdateTenantRequest)(nil),      // 18: portalhub.v1.UpdateTenantRequest
-	(*UpdateTenantResponse)(nil),     // 19: portalhub.v1.UpdateTenantResponse
-	(*SuspendTenantRequest)(nil),     // 20: portalhub.v1.SuspendTenantRequest
-	(*SuspendTenantResponse)(nil),    // 21: portalhub.v1.SuspendTenantResponse
-	(*ResumeTenantRequest)(nil),      // 22: portalhub.v1.ResumeTenantRequest
-	(*ResumeTenantResponse)(nil),     // 23: portalhub.v1.ResumeTenantResponse
-	(*Credential)(nil),               // 24: portalhub.v1.Credential
-	(*ListCredentialsRequest)(nil),   // 25: portalhub.v1.ListCredentialsRequest
-	(*ListCredentialsResponse)(nil),  // 26: portalhub.v1.ListCredentialsResponse
-	(*IssueCredentialRequest)(nil),   // 27: portalhub.v1.IssueCredentialRequest
-	(*IssueCredentialResponse)(nil),  // 28: portalhub.v1.IssueCredentialResponse
-	(*RotateCredentialRequest)(nil),  // 29: portalhub.v1.RotateCredentialRequest
-	(*RotateCredentialResponse)(nil), // 30: portalhub.v1.RotateCredentialResponse
-	(*RevokeCredentialRequest)(nil),  // 31: portalhub.v1.RevokeCredentialRequest
-	(*RevokeCredentialResponse)(nil), // 32: portalhub.v1.RevokeCredentialResponse
-	(*TakeDownItemRequest)(nil),      // 33: portalhub.v1.TakeDownItemRequest
-	(*TakeDownItemResponse)(nil),     // 34: portalhub.v1.TakeDownItemResponse
-	(*LiftTakedownRequest)(nil),      // 35: portalhub.v1.LiftTakedownRequest
-	(*LiftTakedownResponse)(nil),     // 36: portalhub.v1.LiftTakedownResponse
-	(*ComplianceReportRequest)(nil),  // 37: portalhub.v1.ComplianceReportRequest
-	(*ComplianceReportResponse)(nil), // 38: portalhub.v1.ComplianceReportResponse
-	(*ComplianceAssessment)(nil),     // 39: portalhub.v1.ComplianceAssessment
-	(*AuditListRequest)(nil),         // 40: portalhub.v1.AuditListRequest
-	(*AuditListResponse)(nil),        // 41: portalhub.v1.AuditListResponse
-	(*AuditEntry)(nil),               // 42: portalhub.v1.AuditEntry
-	(*AuditVerifyRequest)(nil),       // 43: portalhub.v1.AuditVerifyRequest
-	(*AuditVerifyResponse)(nil),      // 44: portalhub.v1.AuditVerifyResponse
-	(*timestamppb.Timestamp)(nil),    // 45: google.protobuf.Timestamp
-	(*fieldmaskpb.FieldMask)(nil),    // 46: google.protobuf.FieldMask
-	(*durationpb.Duration)(nil),      // 47: google.protobuf.Duration
+	(*LoginRequest)(nil),                   // 0: portalhub.v1.LoginRequest
+	(*LoginResponse)(nil),                  // 1: portalhub.v1.LoginResponse
+	(*LogoutRequest)(nil),                  // 2: portalhub.v1.LogoutRequest
+	(*LogoutResponse)(nil),                 // 3: portalhub.v1.LogoutResponse
+	(*WhoamiRequest)(nil),                  // 4: portalhub.v1.WhoamiRequest
+	(*WhoamiResponse)(nil),                 // 5: portalhub.v1.WhoamiResponse
+	(*OpsAccount)(nil),                     // 6: portalhub.v1.OpsAccount
+	(*ListOpsAccountsRequest)(nil),         // 7: portalhub.v1.ListOpsAccountsRequest
+	(*ListOpsAccountsResponse)(nil),        // 8: portalhub.v1.ListOpsAccountsResponse
+	(*UpdateOpsAccountRequest)(nil),        // 9: portalhub.v1.UpdateOpsAccountRequest
+	(*UpdateOpsAccountResponse)(nil),       // 10: portalhub.v1.UpdateOpsAccountResponse
+	(*Tenant)(nil),                         // 11: portalhub.v1.Tenant
+	(*ListTenantsRequest)(nil),             // 12: portalhub.v1.ListTenantsRequest
+	(*ListTenantsResponse)(nil),            // 13: portalhub.v1.ListTenantsResponse
+	(*GetTenantRequest)(nil),               // 14: portalhub.v1.GetTenantRequest
+	(*GetTenantResponse)(nil),              // 15: portalhub.v1.GetTenantResponse
+	(*AddTenantRequest)(nil),               // 16: portalhub.v1.AddTenantRequest
+	(*AddTenantResponse)(nil),              // 17: portalhub.v1.AddTenantResponse
+	(*UpdateTenantRequest)(nil),            // 18: portalhub.v1.UpdateTenantRequest
+	(*UpdateTenantResponse)(nil),           // 19: portalhub.v1.UpdateTenantResponse
+	(*SuspendTenantRequest)(nil),           // 20: portalhub.v1.SuspendTenantRequest
+	(*SuspendTenantResponse)(nil),          // 21: portalhub.v1.SuspendTenantResponse
+	(*ResumeTenantRequest)(nil),            // 22: portalhub.v1.ResumeTenantRequest
+	(*ResumeTenantResponse)(nil),           // 23: portalhub.v1.ResumeTenantResponse
+	(*Credential)(nil),                     // 24: portalhub.v1.Credential
+	(*ListCredentialsRequest)(nil),         // 25: portalhub.v1.ListCredentialsRequest
+	(*ListCredentialsResponse)(nil),        // 26: portalhub.v1.ListCredentialsResponse
+	(*IssueCredentialRequest)(nil),         // 27: portalhub.v1.IssueCredentialRequest
+	(*IssueCredentialResponse)(nil),        // 28: portalhub.v1.IssueCredentialResponse
+	(*RotateCredentialRequest)(nil),        // 29: portalhub.v1.RotateCredentialRequest
+	(*RotateCredentialResponse)(nil),       // 30: portalhub.v1.RotateCredentialResponse
+	(*RevokeCredentialRequest)(nil),        // 31: portalhub.v1.RevokeCredentialRequest
+	(*RevokeCredentialResponse)(nil),       // 32: portalhub.v1.RevokeCredentialResponse
+	(*TakeDownItemRequest)(nil),            // 33: portalhub.v1.TakeDownItemRequest
+	(*TakeDownItemResponse)(nil),           // 34: portalhub.v1.TakeDownItemResponse
+	(*LiftTakedownRequest)(nil),            // 35: portalhub.v1.LiftTakedownRequest
+	(*LiftTakedownResponse)(nil),           // 36: portalhub.v1.LiftTakedownResponse
+	(*ComplianceReportRequest)(nil),        // 37: portalhub.v1.ComplianceReportRequest
+	(*ComplianceReportResponse)(nil),       // 38: portalhub.v1.ComplianceReportResponse
+	(*ComplianceAssessment)(nil),           // 39: portalhub.v1.ComplianceAssessment
+	(*AuditListRequest)(nil),               // 40: portalhub.v1.AuditListRequest
+	(*AuditListResponse)(nil),              // 41: portalhub.v1.AuditListResponse
+	(*AuditEntry)(nil),                     // 42: portalhub.v1.AuditEntry
+	(*AuditVerifyRequest)(nil),             // 43: portalhub.v1.AuditVerifyRequest
+	(*AuditVerifyResponse)(nil),            // 44: portalhub.v1.AuditVerifyResponse
+	(*timestamppb.Timestamp)(nil),          // 45: google.protobuf.Timestamp
+	(*fieldmaskpb.FieldMask)(nil),          // 46: google.protobuf.FieldMask
+	(*durationpb.Duration)(nil),            // 47: google.protobuf.Duration
+	(*ListMaintenanceWindowsRequest)(nil),  // 48: portalhub.v1.ListMaintenanceWindowsRequest
+	(*ScheduleMaintenanceRequest)(nil),     // 49: portalhub.v1.ScheduleMaintenanceRequest
+	(*CancelMaintenanceRequest)(nil),       // 50: portalhub.v1.CancelMaintenanceRequest
+	(*StatsReportRequest)(nil),             // 51: portalhub.v1.StatsReportRequest
+	(*ListFeaturedRequest)(nil),            // 52: portalhub.v1.ListFeaturedRequest
+	(*FeatureItemRequest)(nil),             // 53: portalhub.v1.FeatureItemRequest
+	(*UnfeatureItemRequest)(nil),           // 54: portalhub.v1.UnfeatureItemRequest
+	(*ListAdvertsRequest)(nil),             // 55: portalhub.v1.ListAdvertsRequest
+	(*AddAdvertRequest)(nil),               // 56: portalhub.v1.AddAdvertRequest
+	(*EndAdvertRequest)(nil),               // 57: portalhub.v1.EndAdvertRequest
+	(*SetAdvertsEnabledRequest)(nil),       // 58: portalhub.v1.SetAdvertsEnabledRequest
+	(*ListMaintenanceWindowsResponse)(nil), // 59: portalhub.v1.ListMaintenanceWindowsResponse
+	(*ScheduleMaintenanceResponse)(nil),    // 60: portalhub.v1.ScheduleMaintenanceResponse
+	(*CancelMaintenanceResponse)(nil),      // 61: portalhub.v1.CancelMaintenanceResponse
+	(*StatsReportResponse)(nil),            // 62: portalhub.v1.StatsReportResponse
+	(*ListFeaturedResponse)(nil),           // 63: portalhub.v1.ListFeaturedResponse
+	(*FeatureItemResponse)(nil),            // 64: portalhub.v1.FeatureItemResponse
+	(*UnfeatureItemResponse)(nil),          // 65: portalhub.v1.UnfeatureItemResponse
+	(*ListAdvertsResponse)(nil),            // 66: portalhub.v1.ListAdvertsResponse
+	(*AddAdvertResponse)(nil),              // 67: portalhub.v1.AddAdvertResponse
+	(*EndAdvertResponse)(nil),              // 68: portalhub.v1.EndAdvertResponse
+	(*SetAdvertsEnabledResponse)(nil),      // 69: portalhub.v1.SetAdvertsEnabledResponse
 }
 var file_portalhub_v1_ops_proto_depIdxs = []int32{
 	45, // 0: portalhub.v1.LoginResponse.expires_at:type_name -> google.protobuf.Timestamp
@@ -2972,31 +3005,53 @@ var file_portalhub_v1_ops_proto_depIdxs = []int32{
 	31, // 46: portalhub.v1.OpsService.RevokeCredential:input_type -> portalhub.v1.RevokeCredentialRequest
 	33, // 47: portalhub.v1.OpsService.TakeDownItem:input_type -> portalhub.v1.TakeDownItemRequest
 	35, // 48: portalhub.v1.OpsService.LiftTakedown:input_type -> portalhub.v1.LiftTakedownRequest
-	37, // 49: portalhub.v1.OpsService.ComplianceReport:input_type -> portalhub.v1.ComplianceReportRequest
-	40, // 50: portalhub.v1.OpsService.AuditList:input_type -> portalhub.v1.AuditListRequest
-	43, // 51: portalhub.v1.OpsService.AuditVerify:input_type -> portalhub.v1.AuditVerifyRequest
-	1,  // 52: portalhub.v1.OpsService.Login:output_type -> portalhub.v1.LoginResponse
-	3,  // 53: portalhub.v1.OpsService.Logout:output_type -> portalhub.v1.LogoutResponse
-	5,  // 54: portalhub.v1.OpsService.Whoami:output_type -> portalhub.v1.WhoamiResponse
-	8,  // 55: portalhub.v1.OpsService.ListOpsAccounts:output_type -> portalhub.v1.ListOpsAccountsResponse
-	10, // 56: portalhub.v1.OpsService.UpdateOpsAccount:output_type -> portalhub.v1.UpdateOpsAccountResponse
-	13, // 57: portalhub.v1.OpsService.ListTenants:output_type -> portalhub.v1.ListTenantsResponse
-	15, // 58: portalhub.v1.OpsService.GetTenant:output_type -> portalhub.v1.GetTenantResponse
-	17, // 59: portalhub.v1.OpsService.AddTenant:output_type -> portalhub.v1.AddTenantResponse
-	19, // 60: portalhub.v1.OpsService.UpdateTenant:output_type -> portalhub.v1.UpdateTenantResponse
-	21, // 61: portalhub.v1.OpsService.SuspendTenant:output_type -> portalhub.v1.SuspendTenantResponse
-	23, // 62: portalhub.v1.OpsService.ResumeTenant:output_type -> portalhub.v1.ResumeTenantResponse
-	26, // 63: portalhub.v1.OpsService.ListCredentials:output_type -> portalhub.v1.ListCredentialsResponse
-	28, // 64: portalhub.v1.OpsService.IssueCredential:output_type -> portalhub.v1.IssueCredentialResponse
-	30, // 65: portalhub.v1.OpsService.RotateCredential:output_type -> portalhub.v1.RotateCredentialResponse
-	32, // 66: portalhub.v1.OpsService.RevokeCredential:output_type -> portalhub.v1.RevokeCredentialResponse
-	34, // 67: portalhub.v1.OpsService.TakeDownItem:output_type -> portalhub.v1.TakeDownItemResponse
-	36, // 68: portalhub.v1.OpsService.LiftTakedown:output_type -> portalhub.v1.LiftTakedownResponse
-	38, // 69: portalhub.v1.OpsService.ComplianceReport:output_type -> portalhub.v1.ComplianceReportResponse
-	41, // 70: portalhub.v1.OpsService.AuditList:output_type -> portalhub.v1.AuditListResponse
-	44, // 71: portalhub.v1.OpsService.AuditVerify:output_type -> portalhub.v1.AuditVerifyResponse
-	52, // [52:72] is the sub-list for method output_type
-	32, // [32:52] is the sub-list for method input_type
+	48, // 49: portalhub.v1.OpsService.ListMaintenanceWindows:input_type -> portalhub.v1.ListMaintenanceWindowsRequest
+	49, // 50: portalhub.v1.OpsService.ScheduleMaintenance:input_type -> portalhub.v1.ScheduleMaintenanceRequest
+	50, // 51: portalhub.v1.OpsService.CancelMaintenance:input_type -> portalhub.v1.CancelMaintenanceRequest
+	51, // 52: portalhub.v1.OpsService.StatsReport:input_type -> portalhub.v1.StatsReportRequest
+	52, // 53: portalhub.v1.OpsService.ListFeatured:input_type -> portalhub.v1.ListFeaturedRequest
+	53, // 54: portalhub.v1.OpsService.FeatureItem:input_type -> portalhub.v1.FeatureItemRequest
+	54, // 55: portalhub.v1.OpsService.UnfeatureItem:input_type -> portalhub.v1.UnfeatureItemRequest
+	55, // 56: portalhub.v1.OpsService.ListAdverts:input_type -> portalhub.v1.ListAdvertsRequest
+	56, // 57: portalhub.v1.OpsService.AddAdvert:input_type -> portalhub.v1.AddAdvertRequest
+	57, // 58: portalhub.v1.OpsService.EndAdvert:input_type -> portalhub.v1.EndAdvertRequest
+	58, // 59: portalhub.v1.OpsService.SetAdvertsEnabled:input_type -> portalhub.v1.SetAdvertsEnabledRequest
+	37, // 60: portalhub.v1.OpsService.ComplianceReport:input_type -> portalhub.v1.ComplianceReportRequest
+	40, // 61: portalhub.v1.OpsService.AuditList:input_type -> portalhub.v1.AuditListRequest
+	43, // 62: portalhub.v1.OpsService.AuditVerify:input_type -> portalhub.v1.AuditVerifyRequest
+	1,  // 63: portalhub.v1.OpsService.Login:output_type -> portalhub.v1.LoginResponse
+	3,  // 64: portalhub.v1.OpsService.Logout:output_type -> portalhub.v1.LogoutResponse
+	5,  // 65: portalhub.v1.OpsService.Whoami:output_type -> portalhub.v1.WhoamiResponse
+	8,  // 66: portalhub.v1.OpsService.ListOpsAccounts:output_type -> portalhub.v1.ListOpsAccountsResponse
+	10, // 67: portalhub.v1.OpsService.UpdateOpsAccount:output_type -> portalhub.v1.UpdateOpsAccountResponse
+	13, // 68: portalhub.v1.OpsService.ListTenants:output_type -> portalhub.v1.ListTenantsResponse
+	15, // 69: portalhub.v1.OpsService.GetTenant:output_type -> portalhub.v1.GetTenantResponse
+	17, // 70: portalhub.v1.OpsService.AddTenant:output_type -> portalhub.v1.AddTenantResponse
+	19, // 71: portalhub.v1.OpsService.UpdateTenant:output_type -> portalhub.v1.UpdateTenantResponse
+	21, // 72: portalhub.v1.OpsService.SuspendTenant:output_type -> portalhub.v1.SuspendTenantResponse
+	23, // 73: portalhub.v1.OpsService.ResumeTenant:output_type -> portalhub.v1.ResumeTenantResponse
+	26, // 74: portalhub.v1.OpsService.ListCredentials:output_type -> portalhub.v1.ListCredentialsResponse
+	28, // 75: portalhub.v1.OpsService.IssueCredential:output_type -> portalhub.v1.IssueCredentialResponse
+	30, // 76: portalhub.v1.OpsService.RotateCredential:output_type -> portalhub.v1.RotateCredentialResponse
+	32, // 77: portalhub.v1.OpsService.RevokeCredential:output_type -> portalhub.v1.RevokeCredentialResponse
+	34, // 78: portalhub.v1.OpsService.TakeDownItem:output_type -> portalhub.v1.TakeDownItemResponse
+	36, // 79: portalhub.v1.OpsService.LiftTakedown:output_type -> portalhub.v1.LiftTakedownResponse
+	59, // 80: portalhub.v1.OpsService.ListMaintenanceWindows:output_type -> portalhub.v1.ListMaintenanceWindowsResponse
+	60, // 81: portalhub.v1.OpsService.ScheduleMaintenance:output_type -> portalhub.v1.ScheduleMaintenanceResponse
+	61, // 82: portalhub.v1.OpsService.CancelMaintenance:output_type -> portalhub.v1.CancelMaintenanceResponse
+	62, // 83: portalhub.v1.OpsService.StatsReport:output_type -> portalhub.v1.StatsReportResponse
+	63, // 84: portalhub.v1.OpsService.ListFeatured:output_type -> portalhub.v1.ListFeaturedResponse
+	64, // 85: portalhub.v1.OpsService.FeatureItem:output_type -> portalhub.v1.FeatureItemResponse
+	65, // 86: portalhub.v1.OpsService.UnfeatureItem:output_type -> portalhub.v1.UnfeatureItemResponse
+	66, // 87: portalhub.v1.OpsService.ListAdverts:output_type -> portalhub.v1.ListAdvertsResponse
+	67, // 88: portalhub.v1.OpsService.AddAdvert:output_type -> portalhub.v1.AddAdvertResponse
+	68, // 89: portalhub.v1.OpsService.EndAdvert:output_type -> portalhub.v1.EndAdvertResponse
+	69, // 90: portalhub.v1.OpsService.SetAdvertsEnabled:output_type -> portalhub.v1.SetAdvertsEnabledResponse
+	38, // 91: portalhub.v1.OpsService.ComplianceReport:output_type -> portalhub.v1.ComplianceReportResponse
+	41, // 92: portalhub.v1.OpsService.AuditList:output_type -> portalhub.v1.AuditListResponse
+	44, // 93: portalhub.v1.OpsService.AuditVerify:output_type -> portalhub.v1.AuditVerifyResponse
+	63, // [63:94] is the sub-list for method output_type
+	32, // [32:63] is the sub-list for method input_type
 	32, // [32:32] is the sub-list for extension type_name
 	32, // [32:32] is the sub-list for extension extendee
 	0,  // [0:32] is the sub-list for field type_name
@@ -3007,6 +3062,7 @@ func file_portalhub_v1_ops_proto_init() {
 	if File_portalhub_v1_ops_proto != nil {
 		return
 	}
+	file_portalhub_v1_ops_site_proto_init()
 	file_portalhub_v1_ops_proto_msgTypes[9].OneofWrappers = []any{}
 	type x struct{}
 	out := protoimpl.TypeBuilder{

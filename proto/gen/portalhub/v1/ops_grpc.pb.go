@@ -19,26 +19,37 @@ import (
 const _ = grpc.SupportPackageIsVersion9
 
 const (
-	OpsService_Login_FullMethodName            = "/portalhub.v1.OpsService/Login"
-	OpsService_Logout_FullMethodName           = "/portalhub.v1.OpsService/Logout"
-	OpsService_Whoami_FullMethodName           = "/portalhub.v1.OpsService/Whoami"
-	OpsService_ListOpsAccounts_FullMethodName  = "/portalhub.v1.OpsService/ListOpsAccounts"
-	OpsService_UpdateOpsAccount_FullMethodName = "/portalhub.v1.OpsService/UpdateOpsAccount"
-	OpsService_ListTenants_FullMethodName      = "/portalhub.v1.OpsService/ListTenants"
-	OpsService_GetTenant_FullMethodName        = "/portalhub.v1.OpsService/GetTenant"
-	OpsService_AddTenant_FullMethodName        = "/portalhub.v1.OpsService/AddTenant"
-	OpsService_UpdateTenant_FullMethodName     = "/portalhub.v1.OpsService/UpdateTenant"
-	OpsService_SuspendTenant_FullMethodName    = "/portalhub.v1.OpsService/SuspendTenant"
-	OpsService_ResumeTenant_FullMethodName     = "/portalhub.v1.OpsService/ResumeTenant"
-	OpsService_ListCredentials_FullMethodName  = "/portalhub.v1.OpsService/ListCredentials"
-	OpsService_IssueCredential_FullMethodName  = "/portalhub.v1.OpsService/IssueCredential"
-	OpsService_RotateCredential_FullMethodName = "/portalhub.v1.OpsService/RotateCredential"
-	OpsService_RevokeCredential_FullMethodName = "/portalhub.v1.OpsService/RevokeCredential"
-	OpsService_TakeDownItem_FullMethodName     = "/portalhub.v1.OpsService/TakeDownItem"
-	OpsService_LiftTakedown_FullMethodName     = "/portalhub.v1.OpsService/LiftTakedown"
-	OpsService_ComplianceReport_FullMethodName = "/portalhub.v1.OpsService/ComplianceReport"
-	OpsService_AuditList_FullMethodName        = "/portalhub.v1.OpsService/AuditList"
-	OpsService_AuditVerify_FullMethodName      = "/portalhub.v1.OpsService/AuditVerify"
+	OpsService_Login_FullMethodName                  = "/portalhub.v1.OpsService/Login"
+	OpsService_Logout_FullMethodName                 = "/portalhub.v1.OpsService/Logout"
+	OpsService_Whoami_FullMethodName                 = "/portalhub.v1.OpsService/Whoami"
+	OpsService_ListOpsAccounts_FullMethodName        = "/portalhub.v1.OpsService/ListOpsAccounts"
+	OpsService_UpdateOpsAccount_FullMethodName       = "/portalhub.v1.OpsService/UpdateOpsAccount"
+	OpsService_ListTenants_FullMethodName            = "/portalhub.v1.OpsService/ListTenants"
+	OpsService_GetTenant_FullMethodName              = "/portalhub.v1.OpsService/GetTenant"
+	OpsService_AddTenant_FullMethodName              = "/portalhub.v1.OpsService/AddTenant"
+	OpsService_UpdateTenant_FullMethodName           = "/portalhub.v1.OpsService/UpdateTenant"
+	OpsService_SuspendTenant_FullMethodName          = "/portalhub.v1.OpsService/SuspendTenant"
+	OpsService_ResumeTenant_FullMethodName           = "/portalhub.v1.OpsService/ResumeTenant"
+	OpsService_ListCredentials_FullMethodName        = "/portalhub.v1.OpsService/ListCredentials"
+	OpsService_IssueCredential_FullMethodName        = "/portalhub.v1.OpsService/IssueCredential"
+	OpsService_RotateCredential_FullMethodName       = "/portalhub.v1.OpsService/RotateCredential"
+	OpsService_RevokeCredential_FullMethodName       = "/portalhub.v1.OpsService/RevokeCredential"
+	OpsService_TakeDownItem_FullMethodName           = "/portalhub.v1.OpsService/TakeDownItem"
+	OpsService_LiftTakedown_FullMethodName           = "/portalhub.v1.OpsService/LiftTakedown"
+	OpsService_ListMaintenanceWindows_FullMethodName = "/portalhub.v1.OpsService/ListMaintenanceWindows"
+	OpsService_ScheduleMaintenance_FullMethodName    = "/portalhub.v1.OpsService/ScheduleMaintenance"
+	OpsService_CancelMaintenance_FullMethodName      = "/portalhub.v1.OpsService/CancelMaintenance"
+	OpsService_StatsReport_FullMethodName            = "/portalhub.v1.OpsService/StatsReport"
+	OpsService_ListFeatured_FullMethodName           = "/portalhub.v1.OpsService/ListFeatured"
+	OpsService_FeatureItem_FullMethodName            = "/portalhub.v1.OpsService/FeatureItem"
+	OpsService_UnfeatureItem_FullMethodName          = "/portalhub.v1.OpsService/UnfeatureItem"
+	OpsService_ListAdverts_FullMethodName            = "/portalhub.v1.OpsService/ListAdverts"
+	OpsService_AddAdvert_FullMethodName              = "/portalhub.v1.OpsService/AddAdvert"
+	OpsService_EndAdvert_FullMethodName              = "/portalhub.v1.OpsService/EndAdvert"
+	OpsService_SetAdvertsEnabled_FullMethodName      = "/portalhub.v1.OpsService/SetAdvertsEnabled"
+	OpsService_ComplianceReport_FullMethodName       = "/portalhub.v1.OpsService/ComplianceReport"
+	OpsService_AuditList_FullMethodName              = "/portalhub.v1.OpsService/AuditList"
+	OpsService_AuditVerify_FullMethodName            = "/portalhub.v1.OpsService/AuditVerify"
 )
 
 // OpsServiceClient is the client API for OpsService service.
@@ -105,6 +116,34 @@ type OpsServiceClient interface {
 	TakeDownItem(ctx context.Context, in *TakeDownItemRequest, opts ...grpc.CallOption) (*TakeDownItemResponse, error)
 	// LiftTakedown makes a taken-down item visible again (operator).
 	LiftTakedown(ctx context.Context, in *LiftTakedownRequest, opts ...grpc.CallOption) (*LiftTakedownResponse, error)
+	// ListMaintenanceWindows lists maintenance windows (viewer).
+	ListMaintenanceWindows(ctx context.Context, in *ListMaintenanceWindowsRequest, opts ...grpc.CallOption) (*ListMaintenanceWindowsResponse, error)
+	// ScheduleMaintenance schedules a window with its trilingual banner
+	// (operator).
+	ScheduleMaintenance(ctx context.Context, in *ScheduleMaintenanceRequest, opts ...grpc.CallOption) (*ScheduleMaintenanceResponse, error)
+	// CancelMaintenance cancels a window that has not ended; it stays in the
+	// history (operator).
+	CancelMaintenance(ctx context.Context, in *CancelMaintenanceRequest, opts ...grpc.CallOption) (*CancelMaintenanceResponse, error)
+	// StatsReport is page views per day, tenant and language, the most viewed
+	// pages, or publishing activity per tenant and day (viewer).
+	StatsReport(ctx context.Context, in *StatsReportRequest, opts ...grpc.CallOption) (*StatsReportResponse, error)
+	// ListFeatured lists the provincial home's featured items (viewer).
+	ListFeatured(ctx context.Context, in *ListFeaturedRequest, opts ...grpc.CallOption) (*ListFeaturedResponse, error)
+	// FeatureItem puts a published item on the home's featured list
+	// (operator).
+	FeatureItem(ctx context.Context, in *FeatureItemRequest, opts ...grpc.CallOption) (*FeatureItemResponse, error)
+	// UnfeatureItem takes an item off it (operator).
+	UnfeatureItem(ctx context.Context, in *UnfeatureItemRequest, opts ...grpc.CallOption) (*UnfeatureItemResponse, error)
+	// ListAdverts is the advertising slot's state and advertisements
+	// (viewer).
+	ListAdverts(ctx context.Context, in *ListAdvertsRequest, opts ...grpc.CallOption) (*ListAdvertsResponse, error)
+	// AddAdvert adds an advertisement (administrator).
+	AddAdvert(ctx context.Context, in *AddAdvertRequest, opts ...grpc.CallOption) (*AddAdvertResponse, error)
+	// EndAdvert ends an advertisement now (administrator).
+	EndAdvert(ctx context.Context, in *EndAdvertRequest, opts ...grpc.CallOption) (*EndAdvertResponse, error)
+	// SetAdvertsEnabled turns the advertising slot on or off; it is off by
+	// default (administrator).
+	SetAdvertsEnabled(ctx context.Context, in *SetAdvertsEnabledRequest, opts ...grpc.CallOption) (*SetAdvertsEnabledResponse, error)
 	// ComplianceReport is each tenant's Article 11 status per ISO week
 	// (viewer).
 	ComplianceReport(ctx context.Context, in *ComplianceReportRequest, opts ...grpc.CallOption) (*ComplianceReportResponse, error)
@@ -292,6 +331,116 @@ func (c *opsServiceClient) LiftTakedown(ctx context.Context, in *LiftTakedownReq
 	return out, nil
 }
 
+func (c *opsServiceClient) ListMaintenanceWindows(ctx context.Context, in *ListMaintenanceWindowsRequest, opts ...grpc.CallOption) (*ListMaintenanceWindowsResponse, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(ListMaintenanceWindowsResponse)
+	err := c.cc.Invoke(ctx, OpsService_ListMaintenanceWindows_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+func (c *opsServiceClient) ScheduleMaintenance(ctx context.Context, in *ScheduleMaintenanceRequest, opts ...grpc.CallOption) (*ScheduleMaintenanceResponse, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(ScheduleMaintenanceResponse)
+	err := c.cc.Invoke(ctx, OpsService_ScheduleMaintenance_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+func (c *opsServiceClient) CancelMaintenance(ctx context.Context, in *CancelMaintenanceRequest, opts ...grpc.CallOption) (*CancelMaintenanceResponse, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(CancelMaintenanceResponse)
+	err := c.cc.Invoke(ctx, OpsService_CancelMaintenance_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+func (c *opsServiceClient) StatsReport(ctx context.Context, in *StatsReportRequest, opts ...grpc.CallOption) (*StatsReportResponse, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(StatsReportResponse)
+	err := c.cc.Invoke(ctx, OpsService_StatsReport_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+func (c *opsServiceClient) ListFeatured(ctx context.Context, in *ListFeaturedRequest, opts ...grpc.CallOption) (*ListFeaturedResponse, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(ListFeaturedResponse)
+	err := c.cc.Invoke(ctx, OpsService_ListFeatured_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+func (c *opsServiceClient) FeatureItem(ctx context.Context, in *FeatureItemRequest, opts ...grpc.CallOption) (*FeatureItemResponse, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(FeatureItemResponse)
+	err := c.cc.Invoke(ctx, OpsService_FeatureItem_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+func (c *opsServiceClient) UnfeatureItem(ctx context.Context, in *UnfeatureItemRequest, opts ...grpc.CallOption) (*UnfeatureItemResponse, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(UnfeatureItemResponse)
+	err := c.cc.Invoke(ctx, OpsService_UnfeatureItem_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+func (c *opsServiceClient) ListAdverts(ctx context.Context, in *ListAdvertsRequest, opts ...grpc.CallOption) (*ListAdvertsResponse, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(ListAdvertsResponse)
+	err := c.cc.Invoke(ctx, OpsService_ListAdverts_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+func (c *opsServiceClient) AddAdvert(ctx context.Context, in *AddAdvertRequest, opts ...grpc.CallOption) (*AddAdvertResponse, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(AddAdvertResponse)
+	err := c.cc.Invoke(ctx, OpsService_AddAdvert_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+func (c *opsServiceClient) EndAdvert(ctx context.Context, in *EndAdvertRequest, opts ...grpc.CallOption) (*EndAdvertResponse, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(EndAdvertResponse)
+	err := c.cc.Invoke(ctx, OpsService_EndAdvert_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+func (c *opsServiceClient) SetAdvertsEnabled(ctx context.Context, in *SetAdvertsEnabledRequest, opts ...grpc.CallOption) (*SetAdvertsEnabledResponse, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(SetAdvertsEnabledResponse)
+	err := c.cc.Invoke(ctx, OpsService_SetAdvertsEnabled_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
 func (c *opsServiceClient) ComplianceReport(ctx context.Context, in *ComplianceReportRequest, opts ...grpc.CallOption) (*ComplianceReportResponse, error) {
 	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
 	out := new(ComplianceReportResponse)
@@ -386,6 +535,34 @@ type OpsServiceServer interface {
 	TakeDownItem(context.Context, *TakeDownItemRequest) (*TakeDownItemResponse, error)
 	// LiftTakedown makes a taken-down item visible again (operator).
 	LiftTakedown(context.Context, *LiftTakedownRequest) (*LiftTakedownResponse, error)
+	// ListMaintenanceWindows lists maintenance windows (viewer).
+	ListMaintenanceWindows(context.Context, *ListMaintenanceWindowsRequest) (*ListMaintenanceWindowsResponse, error)
+	// ScheduleMaintenance schedules a window with its trilingual banner
+	// (operator).
+	ScheduleMaintenance(context.Context, *ScheduleMaintenanceRequest) (*ScheduleMaintenanceResponse, error)
+	// CancelMaintenance cancels a window that has not ended; it stays in the
+	// history (operator).
+	CancelMaintenance(context.Context, *CancelMaintenanceRequest) (*CancelMaintenanceResponse, error)
+	// StatsReport is page views per day, tenant and language, the most viewed
+	// pages, or publishing activity per tenant and day (viewer).
+	StatsReport(context.Context, *StatsReportRequest) (*StatsReportResponse, error)
+	// ListFeatured lists the provincial home's featured items (viewer).
+	ListFeatured(context.Context, *ListFeaturedRequest) (*ListFeaturedResponse, error)
+	// FeatureItem puts a published item on the home's featured list
+	// (operator).
+	FeatureItem(context.Context, *FeatureItemRequest) (*FeatureItemResponse, error)
+	// UnfeatureItem takes an item off it (operator).
+	UnfeatureItem(context.Context, *UnfeatureItemRequest) (*UnfeatureItemResponse, error)
+	// ListAdverts is the advertising slot's state and advertisements
+	// (viewer).
+	ListAdverts(context.Context, *ListAdvertsRequest) (*ListAdvertsResponse, error)
+	// AddAdvert adds an advertisement (administrator).
+	AddAdvert(context.Context, *AddAdvertRequest) (*AddAdvertResponse, error)
+	// EndAdvert ends an advertisement now (administrator).
+	EndAdvert(context.Context, *EndAdvertRequest) (*EndAdvertResponse, error)
+	// SetAdvertsEnabled turns the advertising slot on or off; it is off by
+	// default (administrator).
+	SetAdvertsEnabled(context.Context, *SetAdvertsEnabledRequest) (*SetAdvertsEnabledResponse, error)
 	// ComplianceReport is each tenant's Article 11 status per ISO week
 	// (viewer).
 	ComplianceReport(context.Context, *ComplianceReportRequest) (*ComplianceReportResponse, error)
@@ -453,6 +630,39 @@ func (UnimplementedOpsServiceServer) TakeDownItem(context.Context, *TakeDownItem
 }
 func (UnimplementedOpsServiceServer) LiftTakedown(context.Context, *LiftTakedownRequest) (*LiftTakedownResponse, error) {
 	return nil, status.Errorf(codes.Unimplemented, "method LiftTakedown not implemented")
+}
+func (UnimplementedOpsServiceServer) ListMaintenanceWindows(context.Context, *ListMaintenanceWindowsRequest) (*ListMaintenanceWindowsResponse, error) {
+	return nil, status.Errorf(codes.Unimplemented, "method ListMaintenanceWindows not implemented")
+}
+func (UnimplementedOpsServiceServer) ScheduleMaintenance(context.Context, *ScheduleMaintenanceRequest) (*ScheduleMaintenanceResponse, error) {
+	return nil, status.Errorf(codes.Unimplemented, "method ScheduleMaintenance not implemented")
+}
+func (UnimplementedOpsServiceServer) CancelMaintenance(context.Context, *CancelMaintenanceRequest) (*CancelMaintenanceResponse, error) {
+	return nil, status.Errorf(codes.Unimplemented, "method CancelMaintenance not implemented")
+}
+func (UnimplementedOpsServiceServer) StatsReport(context.Context, *StatsReportRequest) (*StatsReportResponse, error) {
+	return nil, status.Errorf(codes.Unimplemented, "method StatsReport not implemented")
+}
+func (UnimplementedOpsServiceServer) ListFeatured(context.Context, *ListFeaturedRequest) (*ListFeaturedResponse, error) {
+	return nil, status.Errorf(codes.Unimplemented, "method ListFeatured not implemented")
+}
+func (UnimplementedOpsServiceServer) FeatureItem(context.Context, *FeatureItemRequest) (*FeatureItemResponse, error) {
+	return nil, status.Errorf(codes.Unimplemented, "method FeatureItem not implemented")
+}
+func (UnimplementedOpsServiceServer) UnfeatureItem(context.Context, *UnfeatureItemRequest) (*UnfeatureItemResponse, error) {
+	return nil, status.Errorf(codes.Unimplemented, "method UnfeatureItem not implemented")
+}
+func (UnimplementedOpsServiceServer) ListAdverts(context.Context, *ListAdvertsRequest) (*ListAdvertsResponse, error) {
+	return nil, status.Errorf(codes.Unimplemented, "method ListAdverts not implemented")
+}
+func (UnimplementedOpsServiceServer) AddAdvert(context.Context, *AddAdvertRequest) (*AddAdvertResponse, error) {
+	return nil, status.Errorf(codes.Unimplemented, "method AddAdvert not implemented")
+}
+func (UnimplementedOpsServiceServer) EndAdvert(context.Context, *EndAdvertRequest) (*EndAdvertResponse, error) {
+	return nil, status.Errorf(codes.Unimplemented, "method EndAdvert not implemented")
+}
+func (UnimplementedOpsServiceServer) SetAdvertsEnabled(context.Context, *SetAdvertsEnabledRequest) (*SetAdvertsEnabledResponse, error) {
+	return nil, status.Errorf(codes.Unimplemented, "method SetAdvertsEnabled not implemented")
 }
 func (UnimplementedOpsServiceServer) ComplianceReport(context.Context, *ComplianceReportRequest) (*ComplianceReportResponse, error) {
 	return nil, status.Errorf(codes.Unimplemented, "method ComplianceReport not implemented")
@@ -790,6 +1000,204 @@ func _OpsService_LiftTakedown_Handler(srv interface{}, ctx context.Context, dec 
 	return interceptor(ctx, in, info, handler)
 }
 
+func _OpsService_ListMaintenanceWindows_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(ListMaintenanceWindowsRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(OpsServiceServer).ListMaintenanceWindows(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: OpsService_ListMaintenanceWindows_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(OpsServiceServer).ListMaintenanceWindows(ctx, req.(*ListMaintenanceWindowsRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
+func _OpsService_ScheduleMaintenance_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(ScheduleMaintenanceRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(OpsServiceServer).ScheduleMaintenance(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: OpsService_ScheduleMaintenance_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(OpsServiceServer).ScheduleMaintenance(ctx, req.(*ScheduleMaintenanceRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
+func _OpsService_CancelMaintenance_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(CancelMaintenanceRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(OpsServiceServer).CancelMaintenance(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: OpsService_CancelMaintenance_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(OpsServiceServer).CancelMaintenance(ctx, req.(*CancelMaintenanceRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
+func _OpsService_StatsReport_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(StatsReportRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(OpsServiceServer).StatsReport(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: OpsService_StatsReport_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(OpsServiceServer).StatsReport(ctx, req.(*StatsReportRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
+func _OpsService_ListFeatured_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(ListFeaturedRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(OpsServiceServer).ListFeatured(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: OpsService_ListFeatured_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(OpsServiceServer).ListFeatured(ctx, req.(*ListFeaturedRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
+func _OpsService_FeatureItem_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(FeatureItemRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(OpsServiceServer).FeatureItem(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: OpsService_FeatureItem_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(OpsServiceServer).FeatureItem(ctx, req.(*FeatureItemRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
+func _OpsService_UnfeatureItem_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(UnfeatureItemRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(OpsServiceServer).UnfeatureItem(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: OpsService_UnfeatureItem_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(OpsServiceServer).UnfeatureItem(ctx, req.(*UnfeatureItemRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
+func _OpsService_ListAdverts_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(ListAdvertsRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(OpsServiceServer).ListAdverts(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: OpsService_ListAdverts_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(OpsServiceServer).ListAdverts(ctx, req.(*ListAdvertsRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
+func _OpsService_AddAdvert_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(AddAdvertRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(OpsServiceServer).AddAdvert(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: OpsService_AddAdvert_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(OpsServiceServer).AddAdvert(ctx, req.(*AddAdvertRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
+func _OpsService_EndAdvert_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(EndAdvertRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(OpsServiceServer).EndAdvert(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: OpsService_EndAdvert_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(OpsServiceServer).EndAdvert(ctx, req.(*EndAdvertRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
+func _OpsService_SetAdvertsEnabled_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(SetAdvertsEnabledRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(OpsServiceServer).SetAdvertsEnabled(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: OpsService_SetAdvertsEnabled_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(OpsServiceServer).SetAdvertsEnabled(ctx, req.(*SetAdvertsEnabledRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
 func _OpsService_ComplianceReport_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
 	in := new(ComplianceReportRequest)
 	if err := dec(in); err != nil {
@@ -918,6 +1326,50 @@ var OpsService_ServiceDesc = grpc.ServiceDesc{
 		{
 			MethodName: "LiftTakedown",
 			Handler:    _OpsService_LiftTakedown_Handler,
+		},
+		{
+			MethodName: "ListMaintenanceWindows",
+			Handler:    _OpsService_ListMaintenanceWindows_Handler,
+		},
+		{
+			MethodName: "ScheduleMaintenance",
+			Handler:    _OpsService_ScheduleMaintenance_Handler,
+		},
+		{
+			MethodName: "CancelMaintenance",
+			Handler:    _OpsService_CancelMaintenance_Handler,
+		},
+		{
+			MethodName: "StatsReport",
+			Handler:    _OpsService_StatsReport_Handler,
+		},
+		{
+			MethodName: "ListFeatured",
+			Handler:    _OpsService_ListFeatured_Handler,
+		},
+		{
+			MethodName: "FeatureItem",
+			Handler:    _OpsService_FeatureItem_Handler,
+		},
+		{
+			MethodName: "UnfeatureItem",
+			Handler:    _OpsService_UnfeatureItem_Handler,
+		},
+		{
+			MethodName: "ListAdverts",
+			Handler:    _OpsService_ListAdverts_Handler,
+		},
+		{
+			MethodName: "AddAdvert",
+			Handler:    _OpsService_AddAdvert_Handler,
+		},
+		{
+			MethodName: "EndAdvert",
+			Handler:    _OpsService_EndAdvert_Handler,
+		},
+		{
+			MethodName: "SetAdvertsEnabled",
+			Handler:    _OpsService_SetAdvertsEnabled_Handler,
 		},
 		{
 			MethodName: "ComplianceReport",
