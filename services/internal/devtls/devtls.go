@@ -196,6 +196,11 @@ func writeKey(path string, key *ecdsa.PrivateKey) error {
 
 // writePEM writes atomically, so a concurrent reader never sees half a file.
 func writePEM(path, typ string, der []byte, mode os.FileMode) error {
+	return writeFile(path, pem.EncodeToMemory(&pem.Block{Type: typ, Bytes: der}), mode)
+}
+
+// writeFile writes b to path atomically with mode.
+func writeFile(path string, b []byte, mode os.FileMode) error {
 	tmp, err := os.CreateTemp(filepath.Dir(path), ".tmp-*")
 	if err != nil {
 		return fmt.Errorf("write %s: %w", path, err)
@@ -205,7 +210,7 @@ func writePEM(path, typ string, der []byte, mode os.FileMode) error {
 		tmp.Close()
 		return err
 	}
-	if err := pem.Encode(tmp, &pem.Block{Type: typ, Bytes: der}); err != nil {
+	if _, err := tmp.Write(b); err != nil {
 		tmp.Close()
 		return err
 	}
@@ -245,4 +250,54 @@ func ClientTLS(caPath string) (*tls.Config, error) {
 		return nil, fmt.Errorf("client TLS: no certificate in %s", caPath)
 	}
 	return &tls.Config{MinVersion: tls.VersionTLS12, RootCAs: pool}, nil
+}
+
+// Issue writes a server certificate for names (host names or IP addresses),
+// signed by the CA under dir (made by Ensure when missing), to certPath,
+// followed by the CA (a full chain, as nginx and NATS send it), and its key
+// to keyPath (mode 0600). The proxy's per-host certificates and the NATS
+// nodes' are issued this way in development and tests; production's come
+// from ACME or the province's CA.
+func Issue(dir string, names []string, certPath, keyPath string) error {
+	caPath, _, _, err := Ensure(dir)
+	if err != nil {
+		return err
+	}
+	caKey, caCert, err := loadCA(caPath, filepath.Join(dir, CAKeyFile))
+	if err != nil {
+		return err
+	}
+	key, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
+	if err != nil {
+		return err
+	}
+	now := time.Now()
+	tmpl := &x509.Certificate{
+		SerialNumber: serial(),
+		Subject:      pkix.Name{CommonName: names[0], Organization: []string{"portalhub (development only)"}},
+		NotBefore:    now.Add(-time.Hour),
+		NotAfter:     now.Add(serverTTL),
+		KeyUsage:     x509.KeyUsageDigitalSignature,
+		ExtKeyUsage:  []x509.ExtKeyUsage{x509.ExtKeyUsageServerAuth, x509.ExtKeyUsageClientAuth},
+	}
+	if tmpl.NotAfter.After(caCert.NotAfter) {
+		tmpl.NotAfter = caCert.NotAfter
+	}
+	for _, n := range names {
+		if ip := net.ParseIP(n); ip != nil {
+			tmpl.IPAddresses = append(tmpl.IPAddresses, ip)
+		} else {
+			tmpl.DNSNames = append(tmpl.DNSNames, n)
+		}
+	}
+	der, err := x509.CreateCertificate(rand.Reader, tmpl, caCert, &key.PublicKey, caKey)
+	if err != nil {
+		return fmt.Errorf("issue a certificate for %v: %w", names, err)
+	}
+	if err := writeKey(keyPath, key); err != nil {
+		return err
+	}
+	chain := pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: der})
+	chain = append(chain, pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: caCert.Raw})...)
+	return writeFile(certPath, chain, 0o644)
 }

@@ -173,3 +173,44 @@ func TestServerTLSRefusesACertificateWithoutSAN(t *testing.T) {
 		t.Fatalf("ServerTLS of a certificate without SAN: %v; want refused, with how to make one", err)
 	}
 }
+
+// TestIssueSignsForTheNamesGiven: a certificate Issue writes verifies for
+// its names (host names and addresses) against the CA Ensure made, for no
+// other name, and its key is readable by its owner only.
+func TestIssueSignsForTheNamesGiven(t *testing.T) {
+	dir := t.TempDir()
+	cert, key := filepath.Join(dir, "site.pem"), filepath.Join(dir, "site.key")
+	if err := Issue(dir, []string{"sodulich.localhost", "127.0.0.1"}, cert, key); err != nil {
+		t.Fatal(err)
+	}
+	pair, err := tls.LoadX509KeyPair(cert, key)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(pair.Certificate) != 2 {
+		t.Errorf("chain of %d certificates, want the leaf and the CA", len(pair.Certificate))
+	}
+	leaf, err := x509.ParseCertificate(pair.Certificate[0])
+	if err != nil {
+		t.Fatal(err)
+	}
+	caPEM, err := os.ReadFile(filepath.Join(dir, CAFile))
+	if err != nil {
+		t.Fatal(err)
+	}
+	roots := x509.NewCertPool()
+	roots.AppendCertsFromPEM(caPEM)
+	for _, name := range []string{"sodulich.localhost", "127.0.0.1"} {
+		if _, err := leaf.Verify(x509.VerifyOptions{Roots: roots, DNSName: name}); err != nil {
+			t.Errorf("%s: %v", name, err)
+		}
+	}
+	for _, name := range []string{"localhost", "sokhcn.localhost", "::1"} {
+		if _, err := leaf.Verify(x509.VerifyOptions{Roots: roots, DNSName: name}); err == nil {
+			t.Errorf("verifies for %s, which it was not issued for", name)
+		}
+	}
+	if fi, err := os.Stat(key); err != nil || fi.Mode().Perm() != 0o600 {
+		t.Errorf("key mode %v (%v), want 0600", fi.Mode().Perm(), err)
+	}
+}

@@ -14,6 +14,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/portalhub/portalhub/services/internal/devtls"
 	"github.com/portalhub/portalhub/services/natsauth"
 	"github.com/portalhub/portalhub/services/pgcluster"
 	"github.com/portalhub/portalhub/services/supervise"
@@ -41,9 +42,14 @@ type Topology struct {
 	// /metrics. Gateways: Addr the HTTP address nginx proxies to, Monitor
 	// their ops listener (/readyz, /metrics).
 	Aggregators, Gateways []Node
-	// ProxyHTTP is nginx's address for visitors (the portal), ProxyGRPC
-	// where the sub-portals and the gateways reach the aggregators.
-	ProxyHTTP, ProxyGRPC string
+	// ProxyHTTP is nginx's address for visitors (the portal), ProxyHTTPS
+	// the same over TLS (a certificate per host name, ProxyTLSDir),
+	// ProxyGRPC where the sub-portals and the gateways reach the
+	// aggregators.
+	ProxyHTTP, ProxyHTTPS, ProxyGRPC string
+	// ProxyTLSDir holds the proxy's certificate per host name
+	// (<name>.pem, <name>.key), issued by the development CA.
+	ProxyTLSDir string
 	// ProxyConfig is the rendered nginx configuration.
 	ProxyConfig string
 
@@ -69,7 +75,7 @@ func (t *Topology) Describe(w io.Writer) {
 	for _, n := range t.Gateways {
 		fmt.Fprintf(w, "  %-13s http://%s   health, metrics http://%s/readyz\n", n.Name, n.Addr, n.Monitor)
 	}
-	fmt.Fprintf(w, "  %-13s portal http://%s   hub gRPC %s   config %s\n", "nginx", t.ProxyHTTP, t.ProxyGRPC, t.ProxyConfig)
+	fmt.Fprintf(w, "  %-13s portal http://%s, https://%s   hub gRPC %s   config %s\n", "nginx", t.ProxyHTTP, t.ProxyHTTPS, t.ProxyGRPC, t.ProxyConfig)
 }
 
 func redactUser(u string) string { return strings.Replace(u, "postgres://postgres@", "postgres://", 1) }
@@ -211,22 +217,41 @@ func (f *Federation) startProxy(ctx context.Context) error {
 	if t.ProxyHTTP, err = listenAddr(f.opts.GatewayAddr); err != nil {
 		return err
 	}
+	if t.ProxyHTTPS, err = freeAddr(); err != nil {
+		return err
+	}
 	if t.ProxyGRPC, err = listenAddr(f.opts.HubAddr); err != nil {
 		return err
 	}
 	run := filepath.Join(f.opts.VarDir, "nginx")
-	if err := os.MkdirAll(run, 0o755); err != nil {
+	t.ProxyTLSDir = filepath.Join(run, "tls")
+	acme := filepath.Join(run, "acme")
+	for _, d := range []string{t.ProxyTLSDir, acme} {
+		if err := os.MkdirAll(d, 0o755); err != nil {
+			return err
+		}
+	}
+	if err := f.issueProxyCertificates(); err != nil {
 		return err
 	}
 	b, err := os.ReadFile(tmpl)
 	if err != nil {
 		return err
 	}
-	conf, err := renderTemplate(string(b), map[string]string{
-		"LISTEN_HTTP": t.ProxyHTTP, "LISTEN_GRPC": t.ProxyGRPC, "RUN_DIR": run,
+	vars := map[string]string{
+		"LISTEN_HTTP": t.ProxyHTTP, "LISTEN_HTTPS": t.ProxyHTTPS, "LISTEN_GRPC": t.ProxyGRPC, "RUN_DIR": run,
 		"GATEWAY_1": t.Gateways[0].Addr, "GATEWAY_2": t.Gateways[1].Addr,
 		"AGGREGATOR_1": t.Aggregators[0].Addr, "AGGREGATOR_2": t.Aggregators[1].Addr,
-	})
+		"TLS_DIR": t.ProxyTLSDir, "ACME_DIR": acme,
+		// Plain HTTP stays served on this machine (the tests' visitors,
+		// make cluster's links); the load tests come from 127.0.0.1, which
+		// the per-client limits do not count.
+		"REDIRECT_HTTP": "0", "RATE_EXEMPT": "127.0.0.1 0;",
+	}
+	for k, v := range f.proxyVars {
+		vars[k] = v
+	}
+	conf, err := renderTemplate(string(b), vars)
 	if err != nil {
 		return fmt.Errorf("%s: %w", tmpl, err)
 	}
@@ -242,6 +267,24 @@ func (f *Federation) startProxy(ctx context.Context) error {
 	_, err = f.start(ctx, supervise.Spec{Name: "nginx", Path: nginx, Args: []string{"-p", run, "-c", t.ProxyConfig, "-g", global},
 		Listens: map[string]string{"http": t.ProxyHTTP, "grpc": t.ProxyGRPC}}, nil)
 	return err
+}
+
+// issueProxyCertificates gives each host name the portal answers to
+// (localhost, and every tenant's own names) its certificate in
+// Topology.ProxyTLSDir, signed by the development CA (CAFile), as ACME
+// would in production (deploy/README.md).
+func (f *Federation) issueProxyCertificates() error {
+	hosts := []string{"localhost"}
+	for _, tn := range f.opts.Tenants {
+		hosts = append(hosts, tn.Hosts...)
+	}
+	for _, h := range hosts {
+		base := filepath.Join(f.Topology.ProxyTLSDir, h)
+		if err := devtls.Issue(filepath.Dir(f.CAFile), []string{h}, base+".pem", base+".key"); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // placeholder is ${NAME} in NginxTemplate; nginx's own variables ($host)

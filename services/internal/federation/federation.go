@@ -152,6 +152,9 @@ type Federation struct {
 	SubPortals map[string]*SubPortal
 	// Topology is what runs where with Options.Cluster; nil without it.
 	Topology *Topology
+	// proxyVars override the values the proxy's template is rendered
+	// with (tests of its production settings).
+	proxyVars map[string]string
 }
 
 // SubPortal is one running sub-portal.
