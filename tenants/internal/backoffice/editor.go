@@ -37,6 +37,9 @@ type editorView struct {
 	Comment      string
 	// ContributorRoles are the roles a contributor can be credited with.
 	ContributorRoles []string
+	// FromQuestion is set on a question-and-answer item made from a
+	// citizen's question: its approval asks to confirm the anonymisation.
+	FromQuestion *qaCheck
 	// Base is the hub version a new revision of an existing item starts
 	// from (editorial.Change.BaseVersion), carried by the form.
 	Base uint64
@@ -290,6 +293,9 @@ func (s *Server) renderEditor(w http.ResponseWriter, r *http.Request, status int
 	}
 	title := l.T("editor.title_new", l.T("kind."+v.Form.Kind))
 	if v.Rev != nil {
+		if err := s.checkQA(r.Context(), v); err != nil {
+			return err
+		}
 		v.Action = "/ban-sua/" + itoa(v.Rev.ID)
 		title = l.T("editor.title_rev", v.Rev.Number, v.Form.text("vi").Title)
 		if v.Contributors == nil {

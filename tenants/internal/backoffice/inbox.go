@@ -12,6 +12,7 @@ import (
 
 	pb "github.com/portalhub/portalhub/proto/gen/portalhub/v1"
 	"github.com/portalhub/portalhub/tenants/internal/accounts"
+	"github.com/portalhub/portalhub/tenants/internal/editorial"
 	"github.com/portalhub/portalhub/tenants/internal/errs"
 	"github.com/portalhub/portalhub/tenants/internal/inbox"
 )
@@ -52,6 +53,10 @@ type questionView struct {
 	CanApprove, CanAnswer  bool
 	CanForward             bool
 	ShowContact, NoContact bool
+	// Publish is the anonymised question proposed for publication, when
+	// the question is answered, not yet published, and the account may
+	// write drafts.
+	Publish *qaProposal
 }
 
 // today is the current day in GMT+7, as the due days are kept.
@@ -114,6 +119,14 @@ func (s *Server) renderQuestion(w http.ResponseWriter, r *http.Request, code int
 	open := q.Status != "answered" && q.Status != "forwarded"
 	v := questionView{Q: q, Today: today(), CanAnswer: open,
 		CanApprove: q.Status == "drafted" && decides, CanForward: open && decides}
+	if q.Status == "answered" && q.QAContentID == "" {
+		if _, err := editorial.Decide(actor, editorial.Revision{AuthorID: actor.ID}, editorial.ActionSave, s.cfg.Board); err == nil {
+			v.Publish = s.proposeQA(r.Context(), q)
+			if typed, ok := r.PostForm["question"]; ok && r.Method == http.MethodPost {
+				v.Publish.Text = typed[0] // shown again as typed
+			}
+		}
+	}
 	if r.URL.Query().Get("lien-he") == "1" {
 		v.ShowContact = true
 		switch {
@@ -174,6 +187,15 @@ func (s *Server) questionAction(w http.ResponseWriter, r *http.Request) error {
 		default:
 			s.cfg.Log.Warn().Err(err).Str("feedback_id", id).Msg("forward not done by the hub")
 			return s.renderQuestion(w, r, http.StatusBadGateway, s.loc(r).T("inbox.hub_unavailable"))
+		}
+	case "cong-khai":
+		var revID int64
+		revID, err = s.publishQA(r, id)
+		switch {
+		case errors.Is(err, errQAQuestion):
+			return s.renderQuestion(w, r, http.StatusUnprocessableEntity, s.loc(r).T("inbox.publish.empty"))
+		case err == nil:
+			return seeOther(w, r, "/ban-sua/"+itoa(revID), "saved")
 		}
 	default:
 		return errNotFound

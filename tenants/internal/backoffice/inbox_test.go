@@ -24,6 +24,9 @@ type fakeFeedbackHub struct {
 	down     bool
 	answers  []*pb.AnswerFeedbackRequest
 	forwards []*pb.ForwardFeedbackRequest
+	// contacts are the contact details by submission id; any other has
+	// Nguyễn Thị Hoa's.
+	contacts map[string]*pb.GetFeedbackContactResponse
 }
 
 func (h *fakeFeedbackHub) AnswerFeedback(_ context.Context, in *pb.AnswerFeedbackRequest, _ ...grpc.CallOption) (*pb.AnswerFeedbackResponse, error) {
@@ -49,6 +52,11 @@ func (h *fakeFeedbackHub) ForwardFeedback(_ context.Context, in *pb.ForwardFeedb
 func (h *fakeFeedbackHub) GetFeedbackContact(_ context.Context, in *pb.GetFeedbackContactRequest, _ ...grpc.CallOption) (*pb.GetFeedbackContactResponse, error) {
 	if in.GetId() == "q-shredded" {
 		return nil, status.Error(codes.NotFound, "deleted")
+	}
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	if c, ok := h.contacts[in.GetId()]; ok {
+		return c, nil
 	}
 	return &pb.GetFeedbackContactResponse{Name: "Nguyễn Thị Hoa", Email: "hoa@example.vn"}, nil
 }

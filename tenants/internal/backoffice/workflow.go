@@ -57,7 +57,7 @@ func (s *Server) workflow(w http.ResponseWriter, r *http.Request) error {
 			return s.renderEditor(w, r, http.StatusBadRequest, v, fe)
 		}
 		_, err = s.cfg.Editorial.ApproveWith(ctx, actor, rev.ID, editorial.Approval{PublishAt: publishAt, Contributors: contributors,
-			Seen: r.PostFormValue("seen"), Rebase: r.PostFormValue("rebase") == "1"})
+			Seen: r.PostFormValue("seen"), Rebase: r.PostFormValue("rebase") == "1", Anonymised: r.PostFormValue("anonymised") == "1"})
 		if err == nil {
 			if publishAt != nil {
 				return seeOther(w, r, "/noi-dung/"+rev.ContentID, "scheduled")

@@ -52,6 +52,11 @@ type Approval struct {
 	// changes are dropped; the audit log records it. Without Rebase such
 	// an approval is refused with a Conflict.
 	Rebase bool
+	// Anonymised is the approver's confirmation that the question of a
+	// question-and-answer item made from a citizen's question (issue 9
+	// point 4) holds no personal details any more. Approving such an item
+	// without it is refused; the audit log records it.
+	Anonymised bool
 }
 
 // ApproveWith is Approve with everything the approval form carries.
@@ -87,6 +92,15 @@ func (s *Service) ApproveWith(ctx context.Context, actor accounts.Account, revID
 		rebased := current != cur.BaseVersion
 		if rebased && !a.Rebase {
 			return nil, s.stale(ctx, tx, cur, current)
+		}
+		fromCitizen, err := madeFromQuestion(ctx, tx, cur)
+		if err != nil {
+			return nil, err
+		}
+		if fromCitizen && !a.Anonymised {
+			return nil, errs.Invalid("anonymised",
+				"this question-and-answer item was made from a citizen's question: confirm that its question holds no name, phone number, e-mail address, ID number or address",
+				"Bài hỏi – đáp này được tạo từ câu hỏi của công dân: hãy xác nhận câu hỏi không còn họ tên, số điện thoại, thư điện tử, số giấy tờ hay địa chỉ.")
 		}
 		approver := &pb.Person{Name: displayName(actor), Account: actor.Username}
 		var editor *pb.Person
@@ -138,8 +152,23 @@ func (s *Service) ApproveWith(ctx context.Context, actor accounts.Account, revID
 		if rebased {
 			extra["rebased_from"], extra["rebased_over"] = cur.BaseVersion, current
 		}
+		if fromCitizen {
+			extra["anonymisation_confirmed"] = true
+		}
 		return extra, nil
 	})
+}
+
+// madeFromQuestion reports whether rev publishes (not unpublishes) an item
+// made from a citizen's answered question in the inbox (feedback_inbox,
+// tenants/internal/inbox).
+func madeFromQuestion(ctx context.Context, tx pgx.Tx, rev Revision) (bool, error) {
+	if rev.Unpublish || rev.Change.Kind != pb.ContentKind_CONTENT_KIND_QUESTION_ANSWER {
+		return false, nil
+	}
+	var yes bool
+	err := tx.QueryRow(ctx, `SELECT EXISTS (SELECT 1 FROM feedback_inbox WHERE qa_content_id = $1)`, rev.ContentID).Scan(&yes)
+	return yes, wrap(err, "is %s made from a question", rev.ContentID)
 }
 
 // stale is the refusal of a revision that started from another version

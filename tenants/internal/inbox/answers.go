@@ -12,6 +12,7 @@ import (
 	"google.golang.org/grpc"
 
 	pb "github.com/portalhub/portalhub/proto/gen/portalhub/v1"
+	"github.com/portalhub/portalhub/tenants/internal/store"
 )
 
 // Question is a citizen's question as the back office shows it.
@@ -25,6 +26,9 @@ type Question struct {
 	AnsweredAt                             *time.Time
 	SendError                              string
 	ForwardedTo, ForwardReason             string
+	// QAContentID is the question-and-answer item made from the answered
+	// question, once there is one (issue 9 point 4).
+	QAContentID string
 }
 
 // Overdue reports whether q is unanswered past its due day (today is the
@@ -52,12 +56,12 @@ type Inbox struct{ Pool *pgxpool.Pool }
 
 const questionCols = `id, asked_tenant, topic, question, lang, has_email, has_phone, submitted_at, due_on, status,
 	coalesce(assignee, ''), draft, coalesce(drafted_by, ''), coalesce(approved_by, ''), answered_at, coalesce(send_error, ''),
-	coalesce(forwarded_to, ''), coalesce(forward_reason, '')`
+	coalesce(forwarded_to, ''), coalesce(forward_reason, ''), coalesce(qa_content_id, '')`
 
 func scanQuestion(row pgx.Row) (Question, error) {
 	var q Question
 	err := row.Scan(&q.ID, &q.AskedTenant, &q.Topic, &q.Question, &q.Lang, &q.HasEmail, &q.HasPhone, &q.SubmittedAt, &q.DueOn,
-		&q.Status, &q.Assignee, &q.Draft, &q.DraftedBy, &q.ApprovedBy, &q.AnsweredAt, &q.SendError, &q.ForwardedTo, &q.ForwardReason)
+		&q.Status, &q.Assignee, &q.Draft, &q.DraftedBy, &q.ApprovedBy, &q.AnsweredAt, &q.SendError, &q.ForwardedTo, &q.ForwardReason, &q.QAContentID)
 	return q, err
 }
 
@@ -161,6 +165,34 @@ func (in Inbox) Approve(ctx context.Context, hub AnswerClient, id, approver stri
 	}
 	return in.change(ctx, `UPDATE feedback_inbox SET status = 'answered', approved_by = $2, answered_at = now(), send_error = NULL
 		WHERE id = $1 AND status = 'drafted'`, id, approver)
+}
+
+// LinkQA records that the question-and-answer item contentID was made from
+// the answered question id, with the audit entry detail says (a JSON
+// object) by actor, in one transaction; ErrState when the question is not
+// answered or already has one.
+func (in Inbox) LinkQA(ctx context.Context, id, contentID, actor string, detail []byte) error {
+	return pgx.BeginFunc(ctx, in.Pool, func(tx pgx.Tx) error {
+		tag, err := tx.Exec(ctx, `UPDATE feedback_inbox SET qa_content_id = $2 WHERE id = $1 AND status = 'answered' AND qa_content_id IS NULL`,
+			id, contentID)
+		if err != nil {
+			return err
+		}
+		if tag.RowsAffected() == 0 {
+			return ErrState
+		}
+		return store.AuditTx(ctx, tx, actor, "feedback_qa_drafted", contentID, 0, detail)
+	})
+}
+
+// QAFor returns the question the item contentID was made from, or
+// ErrNotFound when it was made from none.
+func (in Inbox) QAFor(ctx context.Context, contentID string) (Question, error) {
+	q, err := scanQuestion(in.Pool.QueryRow(ctx, `SELECT `+questionCols+` FROM feedback_inbox WHERE qa_content_id = $1`, contentID))
+	if errors.Is(err, pgx.ErrNoRows) {
+		return q, ErrNotFound
+	}
+	return q, err
 }
 
 func (in Inbox) change(ctx context.Context, sql, id string, args ...any) error {
