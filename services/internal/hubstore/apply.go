@@ -41,11 +41,8 @@ var errRetry = errors.New("lost a race with a concurrent push")
 func (s *Store) Apply(ctx context.Context, tenant string, p *contentrules.Prepared) (*pb.PublishResponse, error) {
 	item, hash := p.Item, p.Hash
 	what := fmt.Sprintf("apply %s/%s@%d", tenant, item.GetContentId(), item.GetVersion())
-	// Prepare refuses such a version already; this guards the bigint column.
-	if item.GetVersion() > math.MaxInt64 {
-		return nil, &Refusal{Reason: contentrules.ReasonInvalidFormat, Field: "item.version",
-			Description: fmt.Sprintf("version must be at most %d", int64(math.MaxInt64)),
-			MessageVI:   fmt.Sprintf("Phiên bản không được lớn hơn %d", int64(math.MaxInt64))}
+	if err := versionTooLarge(item); err != nil {
+		return nil, err
 	}
 	for attempt := 1; ; attempt++ {
 		var resp *pb.PublishResponse
@@ -69,6 +66,75 @@ func (s *Store) Apply(ctx context.Context, tenant string, p *contentrules.Prepar
 	}
 }
 
+// versionTooLarge refuses a version the bigint column cannot hold (Prepare
+// refuses such a version already; this guards the column).
+func versionTooLarge(item *pb.ContentItem) error {
+	if item.GetVersion() > math.MaxInt64 {
+		return &Refusal{Reason: contentrules.ReasonInvalidFormat, Field: "item.version",
+			Description: fmt.Sprintf("version must be at most %d", int64(math.MaxInt64)),
+			MessageVI:   fmt.Sprintf("Phiên bản không được lớn hơn %d", int64(math.MaxInt64))}
+	}
+	return nil
+}
+
+// againstHeld is the answer to a push of version with hash when the hub
+// holds heldVersion with heldHash: STALE, UNCHANGED or VERSION_CONFLICT, or
+// nothing (nil, nil) when the push is newer and is to be applied.
+func againstHeld(id string, version uint64, hash [32]byte, heldVersion int64, heldHash []byte) (*pb.PublishResponse, error) {
+	hv := uint64(heldVersion)
+	hashHex := hex.EncodeToString(hash[:])
+	switch {
+	case version < hv:
+		return &pb.PublishResponse{Outcome: pb.PublishOutcome_PUBLISH_OUTCOME_STALE, CurrentVersion: hv,
+			ContentHash: hex.EncodeToString(heldHash)}, nil
+	case version == hv && bytes.Equal(heldHash, hash[:]):
+		return &pb.PublishResponse{Outcome: pb.PublishOutcome_PUBLISH_OUTCOME_UNCHANGED, CurrentVersion: hv,
+			ContentHash: hashHex}, nil
+	case version == hv:
+		return nil, &Refusal{Reason: contentrules.ReasonVersionConflict, Field: "item.version",
+			Description: fmt.Sprintf("version %d of %q is already held with content hash %s; this push has content hash %s: increase the version for a change",
+				version, id, hex.EncodeToString(heldHash), hashHex),
+			MessageVI: fmt.Sprintf("Phiên bản %d của %q đã có với mã băm %s; lần gửi này có mã băm %s: hãy tăng số phiên bản khi nội dung thay đổi",
+				version, id, hex.EncodeToString(heldHash), hashHex)}
+	}
+	return nil, nil
+}
+
+// rowOf is what the items table stores of item besides its keys: its
+// protobuf JSON, publication time, kind word and state word.
+func rowOf(item *pb.ContentItem) (doc []byte, publishedAt time.Time, kind, state string, err error) {
+	doc, err = protojson.Marshal(item)
+	if err != nil {
+		return nil, time.Time{}, "", "", fmt.Errorf("encode item: %w", err)
+	}
+	publishedAt = time.Now().UTC()
+	if item.GetPublishedAt() != nil {
+		publishedAt = item.GetPublishedAt().AsTime()
+	}
+	return doc, publishedAt, contentrules.KindWord(item.GetKind()), enumWord(item.GetState().String(), "PUBLICATION_STATE_"), nil
+}
+
+// appliedEvent is the outbox event of an applied push.
+func appliedEvent(tenant string, item *pb.ContentItem, hashHex string, slugs map[string]string) *pb.ContentEvent {
+	return &pb.ContentEvent{
+		EventId:     events.ContentMsgID(tenant, item.GetContentId(), item.GetVersion(), hashHex),
+		Tenant:      tenant,
+		ContentId:   item.GetContentId(),
+		Version:     item.GetVersion(),
+		Change:      changeOf(item.GetState()),
+		Kind:        item.GetKind(),
+		Category:    item.GetCategory(),
+		ContentHash: hashHex,
+		Slugs:       slugs,
+		OccurredAt:  timestamppb.Now(),
+	}
+}
+
+// pushDetail is the detail of an applied push's item.push audit entry.
+func pushDetail(version uint64, state, hashHex string) map[string]any {
+	return map[string]any{"version": version, "state": state, "content_hash": hashHex}
+}
+
 func applyTx(ctx context.Context, tx pgx.Tx, tenant string, item *pb.ContentItem, hash [32]byte, index bool) (*pb.PublishResponse, error) {
 	id := item.GetContentId()
 	version := item.GetVersion()
@@ -88,20 +154,8 @@ func applyTx(ctx context.Context, tx pgx.Tx, tenant string, item *pb.ContentItem
 		return nil, err
 	}
 	if held {
-		hv := uint64(heldVersion)
-		switch {
-		case version < hv:
-			return &pb.PublishResponse{Outcome: pb.PublishOutcome_PUBLISH_OUTCOME_STALE, CurrentVersion: hv,
-				ContentHash: hex.EncodeToString(heldHash)}, nil
-		case version == hv && bytes.Equal(heldHash, hash[:]):
-			return &pb.PublishResponse{Outcome: pb.PublishOutcome_PUBLISH_OUTCOME_UNCHANGED, CurrentVersion: hv,
-				ContentHash: hashHex}, nil
-		case version == hv:
-			return nil, &Refusal{Reason: contentrules.ReasonVersionConflict, Field: "item.version",
-				Description: fmt.Sprintf("version %d of %q is already held with content hash %s; this push has content hash %s: increase the version for a change",
-					version, id, hex.EncodeToString(heldHash), hashHex),
-				MessageVI: fmt.Sprintf("Phiên bản %d của %q đã có với mã băm %s; lần gửi này có mã băm %s: hãy tăng số phiên bản khi nội dung thay đổi",
-					version, id, hex.EncodeToString(heldHash), hashHex)}
+		if resp, err := againstHeld(id, version, hash, heldVersion, heldHash); resp != nil || err != nil {
+			return resp, err
 		}
 	}
 
@@ -115,16 +169,10 @@ func applyTx(ctx context.Context, tx pgx.Tx, tenant string, item *pb.ContentItem
 		return nil, err
 	}
 
-	doc, err := protojson.Marshal(item)
+	doc, publishedAt, kind, state, err := rowOf(item)
 	if err != nil {
-		return nil, fmt.Errorf("encode item: %w", err)
+		return nil, err
 	}
-	publishedAt := time.Now().UTC()
-	if item.GetPublishedAt() != nil {
-		publishedAt = item.GetPublishedAt().AsTime()
-	}
-	kind := contentrules.KindWord(item.GetKind())
-	state := enumWord(item.GetState().String(), "PUBLICATION_STATE_")
 
 	if held {
 		_, err = tx.Exec(ctx, `UPDATE items SET version = $3, content_hash = $4, kind = $5, category = $6, state = $7,
@@ -161,25 +209,12 @@ func applyTx(ctx context.Context, tx pgx.Tx, tenant string, item *pb.ContentItem
 		return nil, err
 	}
 
-	msgID := events.ContentMsgID(tenant, id, version, hashHex)
-	ev := &pb.ContentEvent{
-		EventId:     msgID,
-		Tenant:      tenant,
-		ContentId:   id,
-		Version:     version,
-		Change:      changeOf(item.GetState()),
-		Kind:        item.GetKind(),
-		Category:    item.GetCategory(),
-		ContentHash: hashHex,
-		Slugs:       slugs,
-		OccurredAt:  timestamppb.Now(),
-	}
+	ev := appliedEvent(tenant, item, hashHex, slugs)
 	if err := writeEvent(ctx, tx, ev); err != nil {
 		return nil, err
 	}
 	// Last: the audit entry holds the chain's head until the commit.
-	if err := audit(ctx, tx, PushActor(tenant), "item.push", tenant, id,
-		map[string]any{"version": version, "state": state, "content_hash": hashHex}); err != nil {
+	if err := audit(ctx, tx, PushActor(tenant), "item.push", tenant, id, pushDetail(version, state, hashHex)); err != nil {
 		return nil, err
 	}
 	return &pb.PublishResponse{Outcome: pb.PublishOutcome_PUBLISH_OUTCOME_APPLIED, CurrentVersion: version, ContentHash: hashHex}, nil

@@ -23,23 +23,33 @@ import (
 // (the rules file's bulk_import_age_days) is applied by the report, from
 // new_item and published_at.
 func recordUpdate(ctx context.Context, tx pgx.Tx, tenant string, item *pb.ContentItem, heldDoc []byte, publishedAt time.Time) error {
+	counts, err := countsAsUpdate(item, heldDoc)
+	if err != nil || !counts {
+		return err
+	}
+	_, err = tx.Exec(ctx, `INSERT INTO compliance_updates (tenant_id, content_id, version, new_item, published_at)
+		VALUES ($1, $2, $3, $4, $5)`, tenant, item.GetContentId(), int64(item.GetVersion()), heldDoc == nil, publishedAt)
+	return err
+}
+
+// countsAsUpdate is recordUpdate's rule: whether item's push, over heldDoc
+// (nil: a new item), is written into compliance_updates.
+func countsAsUpdate(item *pb.ContentItem, heldDoc []byte) (bool, error) {
 	if item.GetState() != pb.PublicationState_PUBLICATION_STATE_PUBLISHED {
-		return nil
+		return false, nil
 	}
 	if heldDoc != nil {
 		held, err := decodeDoc(heldDoc)
 		if err != nil {
-			return err
+			return false, err
 		}
 		same := proto.Clone(item).(*pb.ContentItem)
 		same.Version = held.GetVersion()
 		if proto.Equal(same, held) {
-			return nil
+			return false, nil
 		}
 	}
-	_, err := tx.Exec(ctx, `INSERT INTO compliance_updates (tenant_id, content_id, version, new_item, published_at)
-		VALUES ($1, $2, $3, $4, $5)`, tenant, item.GetContentId(), int64(item.GetVersion()), heldDoc == nil, publishedAt)
-	return err
+	return true, nil
 }
 
 // ComplianceUpdates returns, per tenant, the times the hub applied pushes

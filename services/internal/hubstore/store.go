@@ -31,6 +31,8 @@ type Store struct {
 
 	// skipIndex: see SkipSearchIndex.
 	skipIndex atomic.Bool
+	// batchFallbacks: see BatchFallbacks.
+	batchFallbacks atomic.Int64
 
 	stop chan struct{}
 	done chan struct{}

@@ -14,8 +14,10 @@ import (
 
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/rs/zerolog"
+	"golang.org/x/sync/semaphore"
 	"google.golang.org/grpc/codes"
 	"google.golang.org/grpc/status"
+	"google.golang.org/protobuf/proto"
 
 	pb "github.com/portalhub/portalhub/proto/gen/portalhub/v1"
 	"github.com/portalhub/portalhub/services/contentrules"
@@ -80,39 +82,149 @@ func (s *Server) Publish(ctx context.Context, req *pb.PublishRequest) (*pb.Publi
 	return s.publish(ctx, tenant, req.GetItem())
 }
 
+// Bulk pushes: PublishBulk applies the pushes it has received and not yet
+// answered together (ApplyBatch: one transaction for up to bulkBatch of
+// them), answering each in order. It never waits for more pushes to come:
+// a client that sends one and waits for its answer gets batches of one;
+// one that streams gets batches as large as what arrived while the previous
+// batch was applied. bulkHeld bounds the bytes of the pushes received and
+// not yet answered, so that a fast client cannot make the hub hold more.
+const (
+	bulkBatch      = 256
+	bulkBatchBytes = 8 << 20
+	bulkHeld       = 16 << 20
+)
+
+// received is one request of a PublishBulk stream, or the error that ended
+// the stream (io.EOF when the client closed it).
+type received struct {
+	item *pb.ContentItem
+	size int64
+	err  error
+}
+
 // PublishBulk answers each request of the stream in order, with its result
-// or its error.
+// or its error, applying the requests received so far in one transaction.
 func (s *Server) PublishBulk(stream pb.IngestService_PublishBulkServer) error {
 	ctx := stream.Context()
 	tenant, err := tenantOf(ctx)
 	if err != nil {
 		return err
 	}
+	held := semaphore.NewWeighted(bulkHeld)
+	in := make(chan received, bulkBatch)
+	// The receiver ends with the stream: Recv fails once the call is over.
+	go func() {
+		for {
+			req, err := stream.Recv()
+			if err != nil {
+				select {
+				case in <- received{err: err}:
+				case <-ctx.Done():
+				}
+				return
+			}
+			size := min(int64(proto.Size(req)), bulkHeld)
+			if held.Acquire(ctx, size) != nil {
+				return
+			}
+			select {
+			case in <- received{item: req.GetItem(), size: size}:
+			case <-ctx.Done():
+				return
+			}
+		}
+	}()
 	for {
-		req, err := stream.Recv()
-		if errors.Is(err, io.EOF) {
-			return nil
+		var first received
+		select {
+		case first = <-in:
+		case <-ctx.Done():
+			return ctx.Err()
 		}
-		if err != nil {
-			return err
+		if first.err != nil {
+			return streamEnd(first.err)
 		}
-		item := req.GetItem()
-		out := &pb.PublishBulkResponse{ContentId: item.GetContentId(), Version: item.GetVersion()}
-		resp, err := s.publish(ctx, tenant, item)
-		if err != nil {
-			out.Error = status.Convert(err).Proto()
-		} else {
-			out.Result = resp
+		batch, size := []*pb.ContentItem{first.item}, first.size
+		var end error
+	more:
+		for len(batch) < bulkBatch && size < bulkBatchBytes {
+			select {
+			case r := <-in:
+				if r.err != nil {
+					end = r.err
+					break more
+				}
+				batch, size = append(batch, r.item), size+r.size
+			default:
+				break more
+			}
 		}
-		if err := stream.Send(out); err != nil {
-			return err
+		for _, out := range s.publishBatch(ctx, tenant, batch) {
+			if err := stream.Send(out); err != nil {
+				return err
+			}
+		}
+		held.Release(size)
+		if end != nil {
+			return streamEnd(end)
 		}
 	}
+}
+
+// streamEnd is what PublishBulk returns when its stream ended with err.
+func streamEnd(err error) error {
+	if errors.Is(err, io.EOF) {
+		return nil
+	}
+	return err
+}
+
+// publishBatch prepares items and applies those that pass together,
+// answering each as publish would.
+func (s *Server) publishBatch(ctx context.Context, tenant string, items []*pb.ContentItem) []*pb.PublishBulkResponse {
+	start := time.Now()
+	errs := make([]error, len(items))
+	var ps []*contentrules.Prepared
+	var at []int
+	for i, item := range items {
+		p, err := s.prepare(tenant, item)
+		if err != nil {
+			errs[i] = err
+			continue
+		}
+		ps = append(ps, p)
+		at = append(at, i)
+	}
+	resps := make([]*pb.PublishResponse, len(items))
+	for k, r := range s.store.ApplyBatch(ctx, tenant, ps) {
+		resps[at[k]] = r.Resp
+		if r.Err != nil {
+			errs[at[k]] = grpcError(r.Err)
+		}
+	}
+	out := make([]*pb.PublishBulkResponse, len(items))
+	for i, item := range items {
+		s.finish(ctx, tenant, item, start, resps[i], errs[i])
+		out[i] = &pb.PublishBulkResponse{ContentId: item.GetContentId(), Version: item.GetVersion()}
+		if errs[i] != nil {
+			out[i].Error = status.Convert(errs[i]).Proto()
+		} else {
+			out[i].Result = resps[i]
+		}
+	}
+	return out
 }
 
 func (s *Server) publish(ctx context.Context, tenant string, item *pb.ContentItem) (*pb.PublishResponse, error) {
 	start := time.Now()
 	resp, err := s.prepareAndApply(ctx, tenant, item)
+	s.finish(ctx, tenant, item, start, resp, err)
+	return resp, err
+}
+
+// finish counts, logs and (when refused) records one push's answer.
+func (s *Server) finish(ctx context.Context, tenant string, item *pb.ContentItem, start time.Time, resp *pb.PublishResponse, err error) {
 	outcome := outcomeOf(resp, err)
 	s.metrics.observe(tenant, outcome, time.Since(start))
 	ev := s.log.Info()
@@ -135,7 +247,6 @@ func (s *Server) publish(ctx context.Context, tenant string, item *pb.ContentIte
 			s.log.Warn().Err(rerr).Str("tenant", tenant).Msg("could not record a refused push")
 		}
 	}
-	return resp, err
 }
 
 // refusedFor is what a refused push's error says was wrong with it, one
@@ -159,6 +270,19 @@ func refusedFor(err error) []contentrules.Violation {
 }
 
 func (s *Server) prepareAndApply(ctx context.Context, tenant string, item *pb.ContentItem) (*pb.PublishResponse, error) {
+	p, err := s.prepare(tenant, item)
+	if err != nil {
+		return nil, err
+	}
+	resp, err := s.store.Apply(ctx, tenant, p)
+	if err != nil {
+		return nil, grpcError(err)
+	}
+	return resp, nil
+}
+
+// prepare checks and normalises one push (contentrules.Prepare) for tenant.
+func (s *Server) prepare(tenant string, item *pb.ContentItem) (*contentrules.Prepared, error) {
 	p, err := contentrules.Prepare(item, s.store.Categories())
 	if err != nil {
 		return nil, err
@@ -167,11 +291,7 @@ func (s *Server) prepareAndApply(ctx context.Context, tenant string, item *pb.Co
 		return nil, contentrules.Refuse(contentrules.ReasonInvalidSuccessor, "item.unpublishing.successor",
 			"an item cannot redirect to itself", "Mục nội dung không thể chuyển hướng đến chính nó")
 	}
-	resp, err := s.store.Apply(ctx, tenant, p)
-	if err != nil {
-		return nil, grpcError(err)
-	}
-	return resp, nil
+	return p, nil
 }
 
 // grpcError maps the store's errors to status errors. Refusals already are.

@@ -315,21 +315,8 @@ func TestPublishBulk(t *testing.T) {
 	}
 	stream.CloseSend()
 	var got []string
-	for {
-		r, err := stream.Recv()
-		if err == io.EOF {
-			break
-		}
-		if err != nil {
-			t.Fatal(err)
-		}
-		s := r.ContentId + ":"
-		if r.Error != nil {
-			s += codes.Code(r.Error.Code).String() + "/" + contentrules.ReasonOf(status.FromProto(r.Error).Err())
-		} else {
-			s += r.Result.Outcome.String()
-		}
-		got = append(got, s)
+	for _, r := range bulkAnswers(t, stream) {
+		got = append(got, r.ContentId+":"+bulkAnswer(r))
 	}
 	want := []string{
 		"a:PUBLISH_OUTCOME_APPLIED",

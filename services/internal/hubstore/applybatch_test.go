@@ -1,0 +1,195 @@
+package hubstore
+
+import (
+	"context"
+	"fmt"
+	"slices"
+	"strings"
+	"testing"
+
+	"google.golang.org/protobuf/proto"
+
+	pb "github.com/portalhub/portalhub/proto/gen/portalhub/v1"
+	"github.com/portalhub/portalhub/services/contentrules"
+)
+
+// batchPushes is a sequence of pushes that meets every rule of Apply:
+// new items, the same version again (unchanged, and changed: a conflict),
+// older versions, slugs taken by other items and slugs an earlier push of
+// the same sequence frees or takes, withdrawals, an item pushed several
+// times in a row, a redirect to an item pushed just before, and attachments
+// the hub does not hold.
+func batchPushes() []*pb.ContentItem {
+	withEN := func(it *pb.ContentItem, slug string) *pb.ContentItem {
+		it.Translations = append(it.Translations, &pb.Translation{Locale: "en", Title: "EN " + it.ContentId, Slug: slug})
+		return it
+	}
+	withdrawn := func(it *pb.ContentItem) *pb.ContentItem {
+		it.State = pb.PublicationState_PUBLICATION_STATE_WITHDRAWN
+		it.Unpublishing = &pb.Unpublishing{Reason: "Hết hiệu lực"}
+		return it
+	}
+	var ps []*pb.ContentItem
+	for i := range 12 {
+		ps = append(ps, article(fmt.Sprintf("filler-%02d", i), 1, fmt.Sprintf("Tin số %d", i), fmt.Sprintf("tin-%02d", i)))
+	}
+	redirect := article("f", 1, "F", "f")
+	redirect.State = pb.PublicationState_PUBLICATION_STATE_REDIRECTED
+	redirect.Unpublishing = &pb.Unpublishing{Successor: &pb.ContentRef{Tenant: "tenant-a", ContentId: "e"}}
+	missingSuccessor := article("f2", 1, "F2", "f2")
+	missingSuccessor.State = pb.PublicationState_PUBLICATION_STATE_REDIRECTED
+	missingSuccessor.Unpublishing = &pb.Unpublishing{Successor: &pb.ContentRef{Tenant: "tenant-a", ContentId: "nowhere"}}
+	withFile := article("g", 1, "G", "g")
+	withFile.Attachments = []*pb.Attachment{{Filename: "a.pdf", MediaType: "application/pdf", Sha256: strings.Repeat("ab", 32)}}
+	ps = append(ps,
+		article("a", 1, "A", "a"),
+		withEN(article("b", 1, "B", "b"), "b-en"),
+		article("a", 1, "A", "a"),      // unchanged
+		article("a", 1, "A khác", "a"), // conflict
+		article("d", 1, "D", "b"),      // slug taken by b
+		article("d2", 1, "D2", "b-en"), // slug taken by b, in another locale
+		article("a", 2, "A", "a2"),     // renames: a into history
+		article("e", 1, "E", "a"),      // takes the freed slug a
+		withdrawn(article("b", 2, "B", "b")),
+		article("b", 1, "B cũ", "b"),           // stale
+		article("a", 3, "A", "a2"),             // the same content, a new version: no compliance row
+		redirect,                               // to e, pushed above
+		missingSuccessor,                       // to an item nowhere
+		withFile,                               // a file the hub lacks
+		article("h", 1, "H", "a2"),             // slug held by a
+		article("a", 4, "A", "a"),              // slug held by e now
+		article("e", 2, "E2", "e"),             // frees a
+		article("e", 3, "E3", "e"),             // twice in a row
+		article("a", 5, "A", "a"),              // takes a back: out of history
+		withEN(article("k", 1, "K", "k"), "k"), // one slug in two locales
+		article("filler-03", 1, "Tin số 3", "tin-03"),
+		article("filler-04", 2, "Tin số 4 sửa", "tin-04"),
+	)
+	return ps
+}
+
+// TestApplyBatchMatchesApply applies the same pushes one by one with Apply
+// and together with ApplyBatch, on two databases, and compares every answer
+// and every row written.
+func TestApplyBatchMatchesApply(t *testing.T) {
+	one, many := newStore(t), newStore(t)
+	ctx := context.Background()
+	items := batchPushes()
+	var ps []*contentrules.Prepared
+	for _, it := range items {
+		ps = append(ps, prepare(t, it))
+	}
+	var want []Result
+	for _, p := range ps {
+		resp, err := one.Apply(ctx, "tenant-a", p)
+		want = append(want, Result{Resp: resp, Err: err})
+	}
+	// Two calls, the second starting in the middle of the sequence.
+	got := many.ApplyBatch(ctx, "tenant-a", ps[:15])
+	got = append(got, many.ApplyBatch(ctx, "tenant-a", ps[15:])...)
+	if n := many.BatchFallbacks(); n != 0 {
+		t.Fatalf("%d of 2 ApplyBatch calls fell back to one transaction per push: the batched path was not compared", n)
+	}
+	if len(got) != len(want) {
+		t.Fatalf("%d answers for %d pushes", len(got), len(want))
+	}
+	applied := 0
+	for i := range want {
+		w, g := answer(want[i]), answer(got[i])
+		if w != g {
+			t.Errorf("push %d (%s@%d):\n batch %s\n alone %s", i, items[i].ContentId, items[i].Version, g, w)
+		}
+		if strings.HasPrefix(w, "PUBLISH_OUTCOME_APPLIED") {
+			applied++
+		}
+	}
+	if applied < 20 || applied == len(want) {
+		t.Fatalf("the sequence applies %d of %d pushes: it no longer tests refusals among applied pushes", applied, len(want))
+	}
+	for _, q := range []string{
+		`SELECT content_id, version, encode(content_hash, 'hex'), kind, category, state, published_at, doc::text FROM items ORDER BY 1`,
+		`SELECT content_id, locale, slug, title, summary FROM item_translations ORDER BY 1, 2`,
+		`SELECT tenant_id, locale, slug, content_id FROM slug_history ORDER BY 1, 2, 3`,
+		`SELECT subject, msg_id FROM outbox WHERE subject NOT LIKE 'hub.registry.%' ORDER BY id`,
+		`SELECT tenant_id, content_id, locale, kind, category, published_at, title, summary, body, head::text, exact::text, tsv::text FROM search_docs ORDER BY 1, 2, 3`,
+		`SELECT word, display FROM search_vocabulary ORDER BY 1`,
+		`SELECT tenant_id, content_id, version, new_item, published_at FROM compliance_updates ORDER BY 1, 2, 3`,
+		`SELECT actor, action, coalesce(tenant_id, ''), subject, detail::text FROM audit_log ORDER BY id`,
+	} {
+		w, g := rowsOf(t, one, q), rowsOf(t, many, q)
+		if !slices.Equal(w, g) {
+			t.Errorf("%s\n batch %d rows %q\n alone %d rows %q", q, len(g), g, len(w), w)
+		}
+	}
+	// The events, apart from when they were made.
+	if w, g := eventsOf(t, one), eventsOf(t, many); !slices.Equal(w, g) {
+		t.Errorf("events\n batch %q\n alone %q", g, w)
+	}
+	if n := count(t, many, `SELECT count(*) FROM outbox WHERE subject LIKE 'hub.tenant-a.content.%'`); n != applied {
+		t.Errorf("%d outbox events for %d applied pushes", n, applied)
+	}
+	if v, err := many.VerifyAudit(ctx, nil); err != nil || !v.Intact() {
+		t.Errorf("audit chain after ApplyBatch: %+v, %v", v, err)
+	}
+}
+
+// answer is a push's answer as text: its outcome, version and hash, or its
+// refusal.
+func answer(r Result) string {
+	if r.Err != nil {
+		ref, ok := r.Err.(*Refusal)
+		if !ok {
+			return "error " + r.Err.Error()
+		}
+		return fmt.Sprintf("refused %s %s: %s / %s", ref.Reason, ref.Field, ref.Description, ref.MessageVI)
+	}
+	return fmt.Sprintf("%s %d %s sanitized=%d", r.Resp.Outcome, r.Resp.CurrentVersion, r.Resp.ContentHash, len(r.Resp.Sanitized))
+}
+
+func rowsOf(t *testing.T, s *Store, query string) []string {
+	t.Helper()
+	rows, err := s.pool.Query(context.Background(), query)
+	if err != nil {
+		t.Fatalf("%s: %v", query, err)
+	}
+	defer rows.Close()
+	var out []string
+	for rows.Next() {
+		vals, err := rows.Values()
+		if err != nil {
+			t.Fatal(err)
+		}
+		out = append(out, fmt.Sprint(vals...))
+	}
+	if err := rows.Err(); err != nil {
+		t.Fatal(err)
+	}
+	return out
+}
+
+func eventsOf(t *testing.T, s *Store) []string {
+	t.Helper()
+	rows, err := s.pool.Query(context.Background(), `SELECT payload FROM outbox WHERE subject LIKE 'hub.tenant-a.%' ORDER BY id`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rows.Close()
+	var out []string
+	for rows.Next() {
+		var payload []byte
+		if err := rows.Scan(&payload); err != nil {
+			t.Fatal(err)
+		}
+		var ev pb.ContentEvent
+		if err := proto.Unmarshal(payload, &ev); err != nil {
+			t.Fatal(err)
+		}
+		ev.OccurredAt = nil
+		b, err := proto.MarshalOptions{Deterministic: true}.Marshal(&ev)
+		if err != nil {
+			t.Fatal(err)
+		}
+		out = append(out, fmt.Sprintf("%x", b))
+	}
+	return out
+}
