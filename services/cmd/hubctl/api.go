@@ -162,8 +162,39 @@ func (s *session) openAPI(ctx context.Context) (context.Context, func(), error) 
 		return nil, nil, err
 	}
 	s.ops = pb.NewOpsServiceClient(conn)
+	if token == lf.Token && s.name != "logout" {
+		token = s.refresh(ctx, path, lf)
+	}
 	ctx = metadata.AppendToOutgoingContext(ctx, "authorization", "Bearer "+token)
 	return ctx, func() { conn.Close() }, nil
+}
+
+// refreshWhenLeft: a login file's token with less than this left (a
+// quarter of its hour) is exchanged for a new one before the command runs.
+const refreshWhenLeft = 15 * time.Minute
+
+// refresh renews the login file's token when it ends within
+// refreshWhenLeft and returns the token to use. A token already ended, or
+// one the API will not renew, is used as it is: the command then says to
+// log in again, and a login 12 hours old gets a note of when it ends.
+func (s *session) refresh(ctx context.Context, path string, lf loginFile) string {
+	left := time.Until(lf.ExpiresAt)
+	if lf.ExpiresAt.IsZero() || left <= 0 || left > refreshWhenLeft {
+		return lf.Token
+	}
+	r, err := s.ops.RefreshToken(metadata.AppendToOutgoingContext(ctx, "authorization", "Bearer "+lf.Token), &pb.RefreshTokenRequest{})
+	if err != nil {
+		fmt.Fprintf(s.stderr, "lưu ý: phiên đăng nhập kết thúc lúc %s và không gia hạn được; hãy chạy `hubctl login` / note: the session ends at %s and was not renewed (%s); run `hubctl login`\n",
+			vnTime(lf.ExpiresAt), lf.ExpiresAt.UTC().Format(time.RFC3339), status.Convert(err).Message())
+		return lf.Token
+	}
+	lf.Token, lf.ExpiresAt = r.GetToken(), r.GetExpiresAt().AsTime()
+	if err := writeLoginFile(path, lf); err != nil {
+		// The old token has ended: this run uses the new one, the next
+		// must log in again.
+		fmt.Fprintf(s.stderr, "hubctl: không lưu được phiên mới vào %s / cannot keep the renewed session in %s: %v\n", path, path, err)
+	}
+	return lf.Token
 }
 
 // errNotLoggedIn: an API command without a token (exit status 4).

@@ -66,7 +66,8 @@ Usage, over the database (DATABASE_URL; signed with $USER or --actor):
 
 Usage, over the admin API (the aggregator's OpsService, as the ops account logged in):
   hubctl login --login LOGIN        the password is read from standard input (hidden on a terminal);
-                                    keeps a one-hour token in the login file
+                                    keeps a one-hour token in the login file; a command run in its last
+                                    15 minutes renews it for another hour, up to 12 hours after the login
   hubctl logout | whoami [--json]
   hubctl ops-accounts list [--json]                  (administrator)
   hubctl ops-accounts update --login LOGIN [--role ROLE] [--disable|--enable] [--password]

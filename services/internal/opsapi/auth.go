@@ -35,6 +35,7 @@ type call struct {
 var calls = map[string]call{
 	pb.OpsService_Logout_FullMethodName:           {action: ""},
 	pb.OpsService_Whoami_FullMethodName:           {action: ""},
+	pb.OpsService_RefreshToken_FullMethodName:     {action: ""}, // recorded by the accounts' store
 	pb.OpsService_ListOpsAccounts_FullMethodName:  {action: opsaccounts.AccountsView},
 	pb.OpsService_UpdateOpsAccount_FullMethodName: {action: opsaccounts.AccountsManage, audited: true},
 	pb.OpsService_ListTenants_FullMethodName:      {action: opsaccounts.TenantsView},

@@ -43,6 +43,8 @@ func (s *Server) fail(ctx context.Context, err error) error {
 			return refuse(codes.PermissionDenied, "OPS_DISABLED", nil, refusal.English, refusal.Vietnamese)
 		case errors.Is(err, opsaccounts.ErrBadCredentials):
 			return refuse(codes.Unauthenticated, "OPS_BAD_CREDENTIALS", nil, refusal.English, refusal.Vietnamese)
+		case errors.Is(err, opsaccounts.ErrRefreshLimit):
+			return refuse(codes.Unauthenticated, "OPS_REFRESH_LIMIT", nil, refusal.English, refusal.Vietnamese)
 		case errors.Is(err, opsaccounts.ErrBusy):
 			return refuse(codes.Unavailable, "OPS_BUSY", nil, refusal.English, refusal.Vietnamese)
 		default:

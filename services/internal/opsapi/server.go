@@ -146,3 +146,14 @@ func (s *Server) Whoami(ctx context.Context, _ *pb.WhoamiRequest) (*pb.WhoamiRes
 	sess := caller(ctx)
 	return &pb.WhoamiResponse{Account: account(sess.Account), ExpiresAt: timestamppb.New(sess.ExpiresAt)}, nil
 }
+
+// RefreshToken exchanges the call's token for a new one.
+func (s *Server) RefreshToken(ctx context.Context, _ *pb.RefreshTokenRequest) (*pb.RefreshTokenResponse, error) {
+	token, _ := bearerOf(ctx)
+	sess, fresh, err := s.accounts.Refresh(ctx, token)
+	if err != nil {
+		return nil, s.fail(ctx, err)
+	}
+	s.log.Info().Str("account", sess.Account.Login).Msg("ops token refreshed")
+	return &pb.RefreshTokenResponse{Token: fresh, ExpiresAt: timestamppb.New(sess.ExpiresAt), LoginAt: timestamppb.New(sess.CreatedAt)}, nil
+}

@@ -15,7 +15,8 @@ import (
 	"github.com/portalhub/portalhub/services/opsaccounts"
 )
 
-// siteMethods call the site's methods (site.go) with a valid request, for
+// siteMethods call the site's methods (site.go), and RefreshToken, with a
+// valid request, for
 // TestRefusals and TestEveryMethodHasAnAction (methods, server_test.go).
 // A call that needs a row first makes it as the same caller; when that is
 // refused, it asks about row 1, which the interceptor must refuse before
@@ -70,6 +71,21 @@ var siteMethods = map[string]func(ctx context.Context, c pb.OpsServiceClient) er
 			id = 1
 		}
 		_, err = c.EndAdvert(ctx, &pb.EndAdvertRequest{Id: id})
+		return err
+	},
+	// RefreshToken ends the token it is called with: it refreshes a token
+	// of its own, logged in as the caller.
+	"RefreshToken": func(ctx context.Context, c pb.OpsServiceClient) error {
+		who, err := c.Whoami(ctx, &pb.WhoamiRequest{})
+		if err != nil {
+			_, err = c.RefreshToken(ctx, &pb.RefreshTokenRequest{})
+			return err
+		}
+		l, err := c.Login(context.Background(), &pb.LoginRequest{Login: who.GetAccount().GetLogin(), Password: password})
+		if err != nil {
+			return err
+		}
+		_, err = c.RefreshToken(as(l.GetToken()), &pb.RefreshTokenRequest{})
 		return err
 	},
 	"SetAdvertsEnabled": func(ctx context.Context, c pb.OpsServiceClient) error {
@@ -276,5 +292,29 @@ func TestAdvertsThroughTheAPI(t *testing.T) {
 	}
 	if got, want := auditOf(t, f, "^advert"), "ops:ops-administrator advert.add,ops:ops-administrator adverts.enabled,ops:ops-administrator advert.end"; got != want {
 		t.Errorf("audit %q, want %q", got, want)
+	}
+}
+
+func TestRefreshTokenThroughTheAPI(t *testing.T) {
+	f := newFixture(t, nil)
+	old := f.tokens[opsaccounts.Viewer]
+	r, err := f.client.RefreshToken(as(old), &pb.RefreshTokenRequest{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if r.GetToken() == old || !r.GetExpiresAt().AsTime().After(time.Now().Add(50*time.Minute)) || r.GetLoginAt() == nil {
+		t.Errorf("refreshed: %v", r)
+	}
+	if _, err := f.client.Whoami(as(old), &pb.WhoamiRequest{}); status.Code(err) != codes.Unauthenticated {
+		t.Errorf("the old token: %v, want UNAUTHENTICATED", err)
+	}
+	if w, err := f.client.Whoami(as(r.GetToken()), &pb.WhoamiRequest{}); err != nil || w.GetAccount().GetLogin() != "ops-viewer" {
+		t.Errorf("the new token: %v %v", w, err)
+	}
+	if _, err := f.client.RefreshToken(as(old), &pb.RefreshTokenRequest{}); status.Code(err) != codes.Unauthenticated {
+		t.Errorf("refreshing the old token again: %v", err)
+	}
+	if got := auditOf(t, f, "^ops.token_refresh$"); got != "ops:ops-viewer ops.token_refresh" {
+		t.Errorf("audit %q", got)
 	}
 }

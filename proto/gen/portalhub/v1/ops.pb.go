@@ -302,6 +302,105 @@ func (x *WhoamiResponse) GetExpiresAt() *timestamppb.Timestamp {
 	return nil
 }
 
+// RefreshTokenRequest is empty: the token is the call's.
+type RefreshTokenRequest struct {
+	state         protoimpl.MessageState `protogen:"open.v1"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *RefreshTokenRequest) Reset() {
+	*x = RefreshTokenRequest{}
+	mi := &file_portalhub_v1_ops_proto_msgTypes[6]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *RefreshTokenRequest) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*RefreshTokenRequest) ProtoMessage() {}
+
+func (x *RefreshTokenRequest) ProtoReflect() protoreflect.Message {
+	mi := &file_portalhub_v1_ops_proto_msgTypes[6]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use RefreshTokenRequest.ProtoReflect.Descriptor instead.
+func (*RefreshTokenRequest) Descriptor() ([]byte, []int) {
+	return file_portalhub_v1_ops_proto_rawDescGZIP(), []int{6}
+}
+
+// RefreshTokenResponse carries the new bearer token, shown once; the login
+// it extends began at login_at.
+type RefreshTokenResponse struct {
+	state         protoimpl.MessageState `protogen:"open.v1"`
+	Token         string                 `protobuf:"bytes,1,opt,name=token,proto3" json:"token,omitempty"`
+	ExpiresAt     *timestamppb.Timestamp `protobuf:"bytes,2,opt,name=expires_at,json=expiresAt,proto3" json:"expires_at,omitempty"`
+	LoginAt       *timestamppb.Timestamp `protobuf:"bytes,3,opt,name=login_at,json=loginAt,proto3" json:"login_at,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *RefreshTokenResponse) Reset() {
+	*x = RefreshTokenResponse{}
+	mi := &file_portalhub_v1_ops_proto_msgTypes[7]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *RefreshTokenResponse) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*RefreshTokenResponse) ProtoMessage() {}
+
+func (x *RefreshTokenResponse) ProtoReflect() protoreflect.Message {
+	mi := &file_portalhub_v1_ops_proto_msgTypes[7]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use RefreshTokenResponse.ProtoReflect.Descriptor instead.
+func (*RefreshTokenResponse) Descriptor() ([]byte, []int) {
+	return file_portalhub_v1_ops_proto_rawDescGZIP(), []int{7}
+}
+
+func (x *RefreshTokenResponse) GetToken() string {
+	if x != nil {
+		return x.Token
+	}
+	return ""
+}
+
+func (x *RefreshTokenResponse) GetExpiresAt() *timestamppb.Timestamp {
+	if x != nil {
+		return x.ExpiresAt
+	}
+	return nil
+}
+
+func (x *RefreshTokenResponse) GetLoginAt() *timestamppb.Timestamp {
+	if x != nil {
+		return x.LoginAt
+	}
+	return nil
+}
+
 // OpsAccount is an ops account as the API shows it.
 type OpsAccount struct {
 	state       protoimpl.MessageState `protogen:"open.v1"`
@@ -320,7 +419,7 @@ type OpsAccount struct {
 
 func (x *OpsAccount) Reset() {
 	*x = OpsAccount{}
-	mi := &file_portalhub_v1_ops_proto_msgTypes[6]
+	mi := &file_portalhub_v1_ops_proto_msgTypes[8]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -332,7 +431,7 @@ func (x *OpsAccount) String() string {
 func (*OpsAccount) ProtoMessage() {}
 
 func (x *OpsAccount) ProtoReflect() protoreflect.Message {
-	mi := &file_portalhub_v1_ops_proto_msgTypes[6]
+	mi := &file_portalhub_v1_ops_proto_msgTypes[8]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -345,7 +444,7 @@ func (x *OpsAccount) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use OpsAccount.ProtoReflect.Descriptor instead.
 func (*OpsAccount) Descriptor() ([]byte, []int) {
-	return file_portalhub_v1_ops_proto_rawDescGZIP(), []int{6}
+	return file_portalhub_v1_ops_proto_rawDescGZIP(), []int{8}
 }
 
 func (x *OpsAccount) GetLogin() string {
@@ -406,7 +505,7 @@ type ListOpsAccountsRequest struct {
 
 func (x *ListOpsAccountsRequest) Reset() {
 	*x = ListOpsAccountsRequest{}
-	mi := &file_portalhub_v1_ops_proto_msgTypes[7]
+	mi := &file_portalhub_v1_ops_proto_msgTypes[9]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -418,7 +517,7 @@ func (x *ListOpsAccountsRequest) String() string {
 func (*ListOpsAccountsRequest) ProtoMessage() {}
 
 func (x *ListOpsAccountsRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_portalhub_v1_ops_proto_msgTypes[7]
+	mi := &file_portalhub_v1_ops_proto_msgTypes[9]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -431,7 +530,7 @@ func (x *ListOpsAccountsRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ListOpsAccountsRequest.ProtoReflect.Descriptor instead.
 func (*ListOpsAccountsRequest) Descriptor() ([]byte, []int) {
-	return file_portalhub_v1_ops_proto_rawDescGZIP(), []int{7}
+	return file_portalhub_v1_ops_proto_rawDescGZIP(), []int{9}
 }
 
 // ListOpsAccountsResponse lists the accounts by login.
@@ -444,7 +543,7 @@ type ListOpsAccountsResponse struct {
 
 func (x *ListOpsAccountsResponse) Reset() {
 	*x = ListOpsAccountsResponse{}
-	mi := &file_portalhub_v1_ops_proto_msgTypes[8]
+	mi := &file_portalhub_v1_ops_proto_msgTypes[10]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -456,7 +555,7 @@ func (x *ListOpsAccountsResponse) String() string {
 func (*ListOpsAccountsResponse) ProtoMessage() {}
 
 func (x *ListOpsAccountsResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_portalhub_v1_ops_proto_msgTypes[8]
+	mi := &file_portalhub_v1_ops_proto_msgTypes[10]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -469,7 +568,7 @@ func (x *ListOpsAccountsResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ListOpsAccountsResponse.ProtoReflect.Descriptor instead.
 func (*ListOpsAccountsResponse) Descriptor() ([]byte, []int) {
-	return file_portalhub_v1_ops_proto_rawDescGZIP(), []int{8}
+	return file_portalhub_v1_ops_proto_rawDescGZIP(), []int{10}
 }
 
 func (x *ListOpsAccountsResponse) GetAccounts() []*OpsAccount {
@@ -496,7 +595,7 @@ type UpdateOpsAccountRequest struct {
 
 func (x *UpdateOpsAccountRequest) Reset() {
 	*x = UpdateOpsAccountRequest{}
-	mi := &file_portalhub_v1_ops_proto_msgTypes[9]
+	mi := &file_portalhub_v1_ops_proto_msgTypes[11]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -508,7 +607,7 @@ func (x *UpdateOpsAccountRequest) String() string {
 func (*UpdateOpsAccountRequest) ProtoMessage() {}
 
 func (x *UpdateOpsAccountRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_portalhub_v1_ops_proto_msgTypes[9]
+	mi := &file_portalhub_v1_ops_proto_msgTypes[11]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -521,7 +620,7 @@ func (x *UpdateOpsAccountRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use UpdateOpsAccountRequest.ProtoReflect.Descriptor instead.
 func (*UpdateOpsAccountRequest) Descriptor() ([]byte, []int) {
-	return file_portalhub_v1_ops_proto_rawDescGZIP(), []int{9}
+	return file_portalhub_v1_ops_proto_rawDescGZIP(), []int{11}
 }
 
 func (x *UpdateOpsAccountRequest) GetLogin() string {
@@ -562,7 +661,7 @@ type UpdateOpsAccountResponse struct {
 
 func (x *UpdateOpsAccountResponse) Reset() {
 	*x = UpdateOpsAccountResponse{}
-	mi := &file_portalhub_v1_ops_proto_msgTypes[10]
+	mi := &file_portalhub_v1_ops_proto_msgTypes[12]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -574,7 +673,7 @@ func (x *UpdateOpsAccountResponse) String() string {
 func (*UpdateOpsAccountResponse) ProtoMessage() {}
 
 func (x *UpdateOpsAccountResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_portalhub_v1_ops_proto_msgTypes[10]
+	mi := &file_portalhub_v1_ops_proto_msgTypes[12]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -587,7 +686,7 @@ func (x *UpdateOpsAccountResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use UpdateOpsAccountResponse.ProtoReflect.Descriptor instead.
 func (*UpdateOpsAccountResponse) Descriptor() ([]byte, []int) {
-	return file_portalhub_v1_ops_proto_rawDescGZIP(), []int{10}
+	return file_portalhub_v1_ops_proto_rawDescGZIP(), []int{12}
 }
 
 func (x *UpdateOpsAccountResponse) GetAccount() *OpsAccount {
@@ -634,7 +733,7 @@ type Tenant struct {
 
 func (x *Tenant) Reset() {
 	*x = Tenant{}
-	mi := &file_portalhub_v1_ops_proto_msgTypes[11]
+	mi := &file_portalhub_v1_ops_proto_msgTypes[13]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -646,7 +745,7 @@ func (x *Tenant) String() string {
 func (*Tenant) ProtoMessage() {}
 
 func (x *Tenant) ProtoReflect() protoreflect.Message {
-	mi := &file_portalhub_v1_ops_proto_msgTypes[11]
+	mi := &file_portalhub_v1_ops_proto_msgTypes[13]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -659,7 +758,7 @@ func (x *Tenant) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use Tenant.ProtoReflect.Descriptor instead.
 func (*Tenant) Descriptor() ([]byte, []int) {
-	return file_portalhub_v1_ops_proto_rawDescGZIP(), []int{11}
+	return file_portalhub_v1_ops_proto_rawDescGZIP(), []int{13}
 }
 
 func (x *Tenant) GetId() string {
@@ -811,7 +910,7 @@ type ListTenantsRequest struct {
 
 func (x *ListTenantsRequest) Reset() {
 	*x = ListTenantsRequest{}
-	mi := &file_portalhub_v1_ops_proto_msgTypes[12]
+	mi := &file_portalhub_v1_ops_proto_msgTypes[14]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -823,7 +922,7 @@ func (x *ListTenantsRequest) String() string {
 func (*ListTenantsRequest) ProtoMessage() {}
 
 func (x *ListTenantsRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_portalhub_v1_ops_proto_msgTypes[12]
+	mi := &file_portalhub_v1_ops_proto_msgTypes[14]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -836,7 +935,7 @@ func (x *ListTenantsRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ListTenantsRequest.ProtoReflect.Descriptor instead.
 func (*ListTenantsRequest) Descriptor() ([]byte, []int) {
-	return file_portalhub_v1_ops_proto_rawDescGZIP(), []int{12}
+	return file_portalhub_v1_ops_proto_rawDescGZIP(), []int{14}
 }
 
 // ListTenantsResponse lists tenants by id.
@@ -849,7 +948,7 @@ type ListTenantsResponse struct {
 
 func (x *ListTenantsResponse) Reset() {
 	*x = ListTenantsResponse{}
-	mi := &file_portalhub_v1_ops_proto_msgTypes[13]
+	mi := &file_portalhub_v1_ops_proto_msgTypes[15]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -861,7 +960,7 @@ func (x *ListTenantsResponse) String() string {
 func (*ListTenantsResponse) ProtoMessage() {}
 
 func (x *ListTenantsResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_portalhub_v1_ops_proto_msgTypes[13]
+	mi := &file_portalhub_v1_ops_proto_msgTypes[15]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -874,7 +973,7 @@ func (x *ListTenantsResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ListTenantsResponse.ProtoReflect.Descriptor instead.
 func (*ListTenantsResponse) Descriptor() ([]byte, []int) {
-	return file_portalhub_v1_ops_proto_rawDescGZIP(), []int{13}
+	return file_portalhub_v1_ops_proto_rawDescGZIP(), []int{15}
 }
 
 func (x *ListTenantsResponse) GetTenants() []*Tenant {
@@ -894,7 +993,7 @@ type GetTenantRequest struct {
 
 func (x *GetTenantRequest) Reset() {
 	*x = GetTenantRequest{}
-	mi := &file_portalhub_v1_ops_proto_msgTypes[14]
+	mi := &file_portalhub_v1_ops_proto_msgTypes[16]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -906,7 +1005,7 @@ func (x *GetTenantRequest) String() string {
 func (*GetTenantRequest) ProtoMessage() {}
 
 func (x *GetTenantRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_portalhub_v1_ops_proto_msgTypes[14]
+	mi := &file_portalhub_v1_ops_proto_msgTypes[16]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -919,7 +1018,7 @@ func (x *GetTenantRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use GetTenantRequest.ProtoReflect.Descriptor instead.
 func (*GetTenantRequest) Descriptor() ([]byte, []int) {
-	return file_portalhub_v1_ops_proto_rawDescGZIP(), []int{14}
+	return file_portalhub_v1_ops_proto_rawDescGZIP(), []int{16}
 }
 
 func (x *GetTenantRequest) GetId() string {
@@ -939,7 +1038,7 @@ type GetTenantResponse struct {
 
 func (x *GetTenantResponse) Reset() {
 	*x = GetTenantResponse{}
-	mi := &file_portalhub_v1_ops_proto_msgTypes[15]
+	mi := &file_portalhub_v1_ops_proto_msgTypes[17]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -951,7 +1050,7 @@ func (x *GetTenantResponse) String() string {
 func (*GetTenantResponse) ProtoMessage() {}
 
 func (x *GetTenantResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_portalhub_v1_ops_proto_msgTypes[15]
+	mi := &file_portalhub_v1_ops_proto_msgTypes[17]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -964,7 +1063,7 @@ func (x *GetTenantResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use GetTenantResponse.ProtoReflect.Descriptor instead.
 func (*GetTenantResponse) Descriptor() ([]byte, []int) {
-	return file_portalhub_v1_ops_proto_rawDescGZIP(), []int{15}
+	return file_portalhub_v1_ops_proto_rawDescGZIP(), []int{17}
 }
 
 func (x *GetTenantResponse) GetTenant() *Tenant {
@@ -985,7 +1084,7 @@ type AddTenantRequest struct {
 
 func (x *AddTenantRequest) Reset() {
 	*x = AddTenantRequest{}
-	mi := &file_portalhub_v1_ops_proto_msgTypes[16]
+	mi := &file_portalhub_v1_ops_proto_msgTypes[18]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -997,7 +1096,7 @@ func (x *AddTenantRequest) String() string {
 func (*AddTenantRequest) ProtoMessage() {}
 
 func (x *AddTenantRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_portalhub_v1_ops_proto_msgTypes[16]
+	mi := &file_portalhub_v1_ops_proto_msgTypes[18]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1010,7 +1109,7 @@ func (x *AddTenantRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use AddTenantRequest.ProtoReflect.Descriptor instead.
 func (*AddTenantRequest) Descriptor() ([]byte, []int) {
-	return file_portalhub_v1_ops_proto_rawDescGZIP(), []int{16}
+	return file_portalhub_v1_ops_proto_rawDescGZIP(), []int{18}
 }
 
 func (x *AddTenantRequest) GetTenant() *Tenant {
@@ -1030,7 +1129,7 @@ type AddTenantResponse struct {
 
 func (x *AddTenantResponse) Reset() {
 	*x = AddTenantResponse{}
-	mi := &file_portalhub_v1_ops_proto_msgTypes[17]
+	mi := &file_portalhub_v1_ops_proto_msgTypes[19]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1042,7 +1141,7 @@ func (x *AddTenantResponse) String() string {
 func (*AddTenantResponse) ProtoMessage() {}
 
 func (x *AddTenantResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_portalhub_v1_ops_proto_msgTypes[17]
+	mi := &file_portalhub_v1_ops_proto_msgTypes[19]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1055,7 +1154,7 @@ func (x *AddTenantResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use AddTenantResponse.ProtoReflect.Descriptor instead.
 func (*AddTenantResponse) Descriptor() ([]byte, []int) {
-	return file_portalhub_v1_ops_proto_rawDescGZIP(), []int{17}
+	return file_portalhub_v1_ops_proto_rawDescGZIP(), []int{19}
 }
 
 func (x *AddTenantResponse) GetTenant() *Tenant {
@@ -1078,7 +1177,7 @@ type UpdateTenantRequest struct {
 
 func (x *UpdateTenantRequest) Reset() {
 	*x = UpdateTenantRequest{}
-	mi := &file_portalhub_v1_ops_proto_msgTypes[18]
+	mi := &file_portalhub_v1_ops_proto_msgTypes[20]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1090,7 +1189,7 @@ func (x *UpdateTenantRequest) String() string {
 func (*UpdateTenantRequest) ProtoMessage() {}
 
 func (x *UpdateTenantRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_portalhub_v1_ops_proto_msgTypes[18]
+	mi := &file_portalhub_v1_ops_proto_msgTypes[20]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1103,7 +1202,7 @@ func (x *UpdateTenantRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use UpdateTenantRequest.ProtoReflect.Descriptor instead.
 func (*UpdateTenantRequest) Descriptor() ([]byte, []int) {
-	return file_portalhub_v1_ops_proto_rawDescGZIP(), []int{18}
+	return file_portalhub_v1_ops_proto_rawDescGZIP(), []int{20}
 }
 
 func (x *UpdateTenantRequest) GetTenant() *Tenant {
@@ -1130,7 +1229,7 @@ type UpdateTenantResponse struct {
 
 func (x *UpdateTenantResponse) Reset() {
 	*x = UpdateTenantResponse{}
-	mi := &file_portalhub_v1_ops_proto_msgTypes[19]
+	mi := &file_portalhub_v1_ops_proto_msgTypes[21]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1142,7 +1241,7 @@ func (x *UpdateTenantResponse) String() string {
 func (*UpdateTenantResponse) ProtoMessage() {}
 
 func (x *UpdateTenantResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_portalhub_v1_ops_proto_msgTypes[19]
+	mi := &file_portalhub_v1_ops_proto_msgTypes[21]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1155,7 +1254,7 @@ func (x *UpdateTenantResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use UpdateTenantResponse.ProtoReflect.Descriptor instead.
 func (*UpdateTenantResponse) Descriptor() ([]byte, []int) {
-	return file_portalhub_v1_ops_proto_rawDescGZIP(), []int{19}
+	return file_portalhub_v1_ops_proto_rawDescGZIP(), []int{21}
 }
 
 func (x *UpdateTenantResponse) GetTenant() *Tenant {
@@ -1175,7 +1274,7 @@ type SuspendTenantRequest struct {
 
 func (x *SuspendTenantRequest) Reset() {
 	*x = SuspendTenantRequest{}
-	mi := &file_portalhub_v1_ops_proto_msgTypes[20]
+	mi := &file_portalhub_v1_ops_proto_msgTypes[22]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1187,7 +1286,7 @@ func (x *SuspendTenantRequest) String() string {
 func (*SuspendTenantRequest) ProtoMessage() {}
 
 func (x *SuspendTenantRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_portalhub_v1_ops_proto_msgTypes[20]
+	mi := &file_portalhub_v1_ops_proto_msgTypes[22]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1200,7 +1299,7 @@ func (x *SuspendTenantRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use SuspendTenantRequest.ProtoReflect.Descriptor instead.
 func (*SuspendTenantRequest) Descriptor() ([]byte, []int) {
-	return file_portalhub_v1_ops_proto_rawDescGZIP(), []int{20}
+	return file_portalhub_v1_ops_proto_rawDescGZIP(), []int{22}
 }
 
 func (x *SuspendTenantRequest) GetId() string {
@@ -1220,7 +1319,7 @@ type SuspendTenantResponse struct {
 
 func (x *SuspendTenantResponse) Reset() {
 	*x = SuspendTenantResponse{}
-	mi := &file_portalhub_v1_ops_proto_msgTypes[21]
+	mi := &file_portalhub_v1_ops_proto_msgTypes[23]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1232,7 +1331,7 @@ func (x *SuspendTenantResponse) String() string {
 func (*SuspendTenantResponse) ProtoMessage() {}
 
 func (x *SuspendTenantResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_portalhub_v1_ops_proto_msgTypes[21]
+	mi := &file_portalhub_v1_ops_proto_msgTypes[23]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1245,7 +1344,7 @@ func (x *SuspendTenantResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use SuspendTenantResponse.ProtoReflect.Descriptor instead.
 func (*SuspendTenantResponse) Descriptor() ([]byte, []int) {
-	return file_portalhub_v1_ops_proto_rawDescGZIP(), []int{21}
+	return file_portalhub_v1_ops_proto_rawDescGZIP(), []int{23}
 }
 
 func (x *SuspendTenantResponse) GetTenant() *Tenant {
@@ -1265,7 +1364,7 @@ type ResumeTenantRequest struct {
 
 func (x *ResumeTenantRequest) Reset() {
 	*x = ResumeTenantRequest{}
-	mi := &file_portalhub_v1_ops_proto_msgTypes[22]
+	mi := &file_portalhub_v1_ops_proto_msgTypes[24]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1277,7 +1376,7 @@ func (x *ResumeTenantRequest) String() string {
 func (*ResumeTenantRequest) ProtoMessage() {}
 
 func (x *ResumeTenantRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_portalhub_v1_ops_proto_msgTypes[22]
+	mi := &file_portalhub_v1_ops_proto_msgTypes[24]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1290,7 +1389,7 @@ func (x *ResumeTenantRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ResumeTenantRequest.ProtoReflect.Descriptor instead.
 func (*ResumeTenantRequest) Descriptor() ([]byte, []int) {
-	return file_portalhub_v1_ops_proto_rawDescGZIP(), []int{22}
+	return file_portalhub_v1_ops_proto_rawDescGZIP(), []int{24}
 }
 
 func (x *ResumeTenantRequest) GetId() string {
@@ -1310,7 +1409,7 @@ type ResumeTenantResponse struct {
 
 func (x *ResumeTenantResponse) Reset() {
 	*x = ResumeTenantResponse{}
-	mi := &file_portalhub_v1_ops_proto_msgTypes[23]
+	mi := &file_portalhub_v1_ops_proto_msgTypes[25]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1322,7 +1421,7 @@ func (x *ResumeTenantResponse) String() string {
 func (*ResumeTenantResponse) ProtoMessage() {}
 
 func (x *ResumeTenantResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_portalhub_v1_ops_proto_msgTypes[23]
+	mi := &file_portalhub_v1_ops_proto_msgTypes[25]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1335,7 +1434,7 @@ func (x *ResumeTenantResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ResumeTenantResponse.ProtoReflect.Descriptor instead.
 func (*ResumeTenantResponse) Descriptor() ([]byte, []int) {
-	return file_portalhub_v1_ops_proto_rawDescGZIP(), []int{23}
+	return file_portalhub_v1_ops_proto_rawDescGZIP(), []int{25}
 }
 
 func (x *ResumeTenantResponse) GetTenant() *Tenant {
@@ -1368,7 +1467,7 @@ type Credential struct {
 
 func (x *Credential) Reset() {
 	*x = Credential{}
-	mi := &file_portalhub_v1_ops_proto_msgTypes[24]
+	mi := &file_portalhub_v1_ops_proto_msgTypes[26]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1380,7 +1479,7 @@ func (x *Credential) String() string {
 func (*Credential) ProtoMessage() {}
 
 func (x *Credential) ProtoReflect() protoreflect.Message {
-	mi := &file_portalhub_v1_ops_proto_msgTypes[24]
+	mi := &file_portalhub_v1_ops_proto_msgTypes[26]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1393,7 +1492,7 @@ func (x *Credential) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use Credential.ProtoReflect.Descriptor instead.
 func (*Credential) Descriptor() ([]byte, []int) {
-	return file_portalhub_v1_ops_proto_rawDescGZIP(), []int{24}
+	return file_portalhub_v1_ops_proto_rawDescGZIP(), []int{26}
 }
 
 func (x *Credential) GetId() int64 {
@@ -1470,7 +1569,7 @@ type ListCredentialsRequest struct {
 
 func (x *ListCredentialsRequest) Reset() {
 	*x = ListCredentialsRequest{}
-	mi := &file_portalhub_v1_ops_proto_msgTypes[25]
+	mi := &file_portalhub_v1_ops_proto_msgTypes[27]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1482,7 +1581,7 @@ func (x *ListCredentialsRequest) String() string {
 func (*ListCredentialsRequest) ProtoMessage() {}
 
 func (x *ListCredentialsRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_portalhub_v1_ops_proto_msgTypes[25]
+	mi := &file_portalhub_v1_ops_proto_msgTypes[27]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1495,7 +1594,7 @@ func (x *ListCredentialsRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ListCredentialsRequest.ProtoReflect.Descriptor instead.
 func (*ListCredentialsRequest) Descriptor() ([]byte, []int) {
-	return file_portalhub_v1_ops_proto_rawDescGZIP(), []int{25}
+	return file_portalhub_v1_ops_proto_rawDescGZIP(), []int{27}
 }
 
 func (x *ListCredentialsRequest) GetTenantId() string {
@@ -1515,7 +1614,7 @@ type ListCredentialsResponse struct {
 
 func (x *ListCredentialsResponse) Reset() {
 	*x = ListCredentialsResponse{}
-	mi := &file_portalhub_v1_ops_proto_msgTypes[26]
+	mi := &file_portalhub_v1_ops_proto_msgTypes[28]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1527,7 +1626,7 @@ func (x *ListCredentialsResponse) String() string {
 func (*ListCredentialsResponse) ProtoMessage() {}
 
 func (x *ListCredentialsResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_portalhub_v1_ops_proto_msgTypes[26]
+	mi := &file_portalhub_v1_ops_proto_msgTypes[28]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1540,7 +1639,7 @@ func (x *ListCredentialsResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ListCredentialsResponse.ProtoReflect.Descriptor instead.
 func (*ListCredentialsResponse) Descriptor() ([]byte, []int) {
-	return file_portalhub_v1_ops_proto_rawDescGZIP(), []int{26}
+	return file_portalhub_v1_ops_proto_rawDescGZIP(), []int{28}
 }
 
 func (x *ListCredentialsResponse) GetCredentials() []*Credential {
@@ -1561,7 +1660,7 @@ type IssueCredentialRequest struct {
 
 func (x *IssueCredentialRequest) Reset() {
 	*x = IssueCredentialRequest{}
-	mi := &file_portalhub_v1_ops_proto_msgTypes[27]
+	mi := &file_portalhub_v1_ops_proto_msgTypes[29]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1573,7 +1672,7 @@ func (x *IssueCredentialRequest) String() string {
 func (*IssueCredentialRequest) ProtoMessage() {}
 
 func (x *IssueCredentialRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_portalhub_v1_ops_proto_msgTypes[27]
+	mi := &file_portalhub_v1_ops_proto_msgTypes[29]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1586,7 +1685,7 @@ func (x *IssueCredentialRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use IssueCredentialRequest.ProtoReflect.Descriptor instead.
 func (*IssueCredentialRequest) Descriptor() ([]byte, []int) {
-	return file_portalhub_v1_ops_proto_rawDescGZIP(), []int{27}
+	return file_portalhub_v1_ops_proto_rawDescGZIP(), []int{29}
 }
 
 func (x *IssueCredentialRequest) GetTenantId() string {
@@ -1614,7 +1713,7 @@ type IssueCredentialResponse struct {
 
 func (x *IssueCredentialResponse) Reset() {
 	*x = IssueCredentialResponse{}
-	mi := &file_portalhub_v1_ops_proto_msgTypes[28]
+	mi := &file_portalhub_v1_ops_proto_msgTypes[30]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1626,7 +1725,7 @@ func (x *IssueCredentialResponse) String() string {
 func (*IssueCredentialResponse) ProtoMessage() {}
 
 func (x *IssueCredentialResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_portalhub_v1_ops_proto_msgTypes[28]
+	mi := &file_portalhub_v1_ops_proto_msgTypes[30]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1639,7 +1738,7 @@ func (x *IssueCredentialResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use IssueCredentialResponse.ProtoReflect.Descriptor instead.
 func (*IssueCredentialResponse) Descriptor() ([]byte, []int) {
-	return file_portalhub_v1_ops_proto_rawDescGZIP(), []int{28}
+	return file_portalhub_v1_ops_proto_rawDescGZIP(), []int{30}
 }
 
 func (x *IssueCredentialResponse) GetCredential() *Credential {
@@ -1671,7 +1770,7 @@ type RotateCredentialRequest struct {
 
 func (x *RotateCredentialRequest) Reset() {
 	*x = RotateCredentialRequest{}
-	mi := &file_portalhub_v1_ops_proto_msgTypes[29]
+	mi := &file_portalhub_v1_ops_proto_msgTypes[31]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1683,7 +1782,7 @@ func (x *RotateCredentialRequest) String() string {
 func (*RotateCredentialRequest) ProtoMessage() {}
 
 func (x *RotateCredentialRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_portalhub_v1_ops_proto_msgTypes[29]
+	mi := &file_portalhub_v1_ops_proto_msgTypes[31]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1696,7 +1795,7 @@ func (x *RotateCredentialRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use RotateCredentialRequest.ProtoReflect.Descriptor instead.
 func (*RotateCredentialRequest) Descriptor() ([]byte, []int) {
-	return file_portalhub_v1_ops_proto_rawDescGZIP(), []int{29}
+	return file_portalhub_v1_ops_proto_rawDescGZIP(), []int{31}
 }
 
 func (x *RotateCredentialRequest) GetId() int64 {
@@ -1733,7 +1832,7 @@ type RotateCredentialResponse struct {
 
 func (x *RotateCredentialResponse) Reset() {
 	*x = RotateCredentialResponse{}
-	mi := &file_portalhub_v1_ops_proto_msgTypes[30]
+	mi := &file_portalhub_v1_ops_proto_msgTypes[32]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1745,7 +1844,7 @@ func (x *RotateCredentialResponse) String() string {
 func (*RotateCredentialResponse) ProtoMessage() {}
 
 func (x *RotateCredentialResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_portalhub_v1_ops_proto_msgTypes[30]
+	mi := &file_portalhub_v1_ops_proto_msgTypes[32]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1758,7 +1857,7 @@ func (x *RotateCredentialResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use RotateCredentialResponse.ProtoReflect.Descriptor instead.
 func (*RotateCredentialResponse) Descriptor() ([]byte, []int) {
-	return file_portalhub_v1_ops_proto_rawDescGZIP(), []int{30}
+	return file_portalhub_v1_ops_proto_rawDescGZIP(), []int{32}
 }
 
 func (x *RotateCredentialResponse) GetCredential() *Credential {
@@ -1792,7 +1891,7 @@ type RevokeCredentialRequest struct {
 
 func (x *RevokeCredentialRequest) Reset() {
 	*x = RevokeCredentialRequest{}
-	mi := &file_portalhub_v1_ops_proto_msgTypes[31]
+	mi := &file_portalhub_v1_ops_proto_msgTypes[33]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1804,7 +1903,7 @@ func (x *RevokeCredentialRequest) String() string {
 func (*RevokeCredentialRequest) ProtoMessage() {}
 
 func (x *RevokeCredentialRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_portalhub_v1_ops_proto_msgTypes[31]
+	mi := &file_portalhub_v1_ops_proto_msgTypes[33]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1817,7 +1916,7 @@ func (x *RevokeCredentialRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use RevokeCredentialRequest.ProtoReflect.Descriptor instead.
 func (*RevokeCredentialRequest) Descriptor() ([]byte, []int) {
-	return file_portalhub_v1_ops_proto_rawDescGZIP(), []int{31}
+	return file_portalhub_v1_ops_proto_rawDescGZIP(), []int{33}
 }
 
 func (x *RevokeCredentialRequest) GetId() int64 {
@@ -1837,7 +1936,7 @@ type RevokeCredentialResponse struct {
 
 func (x *RevokeCredentialResponse) Reset() {
 	*x = RevokeCredentialResponse{}
-	mi := &file_portalhub_v1_ops_proto_msgTypes[32]
+	mi := &file_portalhub_v1_ops_proto_msgTypes[34]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1849,7 +1948,7 @@ func (x *RevokeCredentialResponse) String() string {
 func (*RevokeCredentialResponse) ProtoMessage() {}
 
 func (x *RevokeCredentialResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_portalhub_v1_ops_proto_msgTypes[32]
+	mi := &file_portalhub_v1_ops_proto_msgTypes[34]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1862,7 +1961,7 @@ func (x *RevokeCredentialResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use RevokeCredentialResponse.ProtoReflect.Descriptor instead.
 func (*RevokeCredentialResponse) Descriptor() ([]byte, []int) {
-	return file_portalhub_v1_ops_proto_rawDescGZIP(), []int{32}
+	return file_portalhub_v1_ops_proto_rawDescGZIP(), []int{34}
 }
 
 func (x *RevokeCredentialResponse) GetCredential() *Credential {
@@ -1885,7 +1984,7 @@ type TakeDownItemRequest struct {
 
 func (x *TakeDownItemRequest) Reset() {
 	*x = TakeDownItemRequest{}
-	mi := &file_portalhub_v1_ops_proto_msgTypes[33]
+	mi := &file_portalhub_v1_ops_proto_msgTypes[35]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1897,7 +1996,7 @@ func (x *TakeDownItemRequest) String() string {
 func (*TakeDownItemRequest) ProtoMessage() {}
 
 func (x *TakeDownItemRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_portalhub_v1_ops_proto_msgTypes[33]
+	mi := &file_portalhub_v1_ops_proto_msgTypes[35]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1910,7 +2009,7 @@ func (x *TakeDownItemRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use TakeDownItemRequest.ProtoReflect.Descriptor instead.
 func (*TakeDownItemRequest) Descriptor() ([]byte, []int) {
-	return file_portalhub_v1_ops_proto_rawDescGZIP(), []int{33}
+	return file_portalhub_v1_ops_proto_rawDescGZIP(), []int{35}
 }
 
 func (x *TakeDownItemRequest) GetTenantId() string {
@@ -1943,7 +2042,7 @@ type TakeDownItemResponse struct {
 
 func (x *TakeDownItemResponse) Reset() {
 	*x = TakeDownItemResponse{}
-	mi := &file_portalhub_v1_ops_proto_msgTypes[34]
+	mi := &file_portalhub_v1_ops_proto_msgTypes[36]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1955,7 +2054,7 @@ func (x *TakeDownItemResponse) String() string {
 func (*TakeDownItemResponse) ProtoMessage() {}
 
 func (x *TakeDownItemResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_portalhub_v1_ops_proto_msgTypes[34]
+	mi := &file_portalhub_v1_ops_proto_msgTypes[36]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1968,7 +2067,7 @@ func (x *TakeDownItemResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use TakeDownItemResponse.ProtoReflect.Descriptor instead.
 func (*TakeDownItemResponse) Descriptor() ([]byte, []int) {
-	return file_portalhub_v1_ops_proto_rawDescGZIP(), []int{34}
+	return file_portalhub_v1_ops_proto_rawDescGZIP(), []int{36}
 }
 
 // LiftTakedownRequest names the item.
@@ -1984,7 +2083,7 @@ type LiftTakedownRequest struct {
 
 func (x *LiftTakedownRequest) Reset() {
 	*x = LiftTakedownRequest{}
-	mi := &file_portalhub_v1_ops_proto_msgTypes[35]
+	mi := &file_portalhub_v1_ops_proto_msgTypes[37]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1996,7 +2095,7 @@ func (x *LiftTakedownRequest) String() string {
 func (*LiftTakedownRequest) ProtoMessage() {}
 
 func (x *LiftTakedownRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_portalhub_v1_ops_proto_msgTypes[35]
+	mi := &file_portalhub_v1_ops_proto_msgTypes[37]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2009,7 +2108,7 @@ func (x *LiftTakedownRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use LiftTakedownRequest.ProtoReflect.Descriptor instead.
 func (*LiftTakedownRequest) Descriptor() ([]byte, []int) {
-	return file_portalhub_v1_ops_proto_rawDescGZIP(), []int{35}
+	return file_portalhub_v1_ops_proto_rawDescGZIP(), []int{37}
 }
 
 func (x *LiftTakedownRequest) GetTenantId() string {
@@ -2042,7 +2141,7 @@ type LiftTakedownResponse struct {
 
 func (x *LiftTakedownResponse) Reset() {
 	*x = LiftTakedownResponse{}
-	mi := &file_portalhub_v1_ops_proto_msgTypes[36]
+	mi := &file_portalhub_v1_ops_proto_msgTypes[38]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2054,7 +2153,7 @@ func (x *LiftTakedownResponse) String() string {
 func (*LiftTakedownResponse) ProtoMessage() {}
 
 func (x *LiftTakedownResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_portalhub_v1_ops_proto_msgTypes[36]
+	mi := &file_portalhub_v1_ops_proto_msgTypes[38]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2067,7 +2166,7 @@ func (x *LiftTakedownResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use LiftTakedownResponse.ProtoReflect.Descriptor instead.
 func (*LiftTakedownResponse) Descriptor() ([]byte, []int) {
-	return file_portalhub_v1_ops_proto_rawDescGZIP(), []int{36}
+	return file_portalhub_v1_ops_proto_rawDescGZIP(), []int{38}
 }
 
 // ComplianceReportRequest selects the weeks: week (2026-W48), or from and
@@ -2085,7 +2184,7 @@ type ComplianceReportRequest struct {
 
 func (x *ComplianceReportRequest) Reset() {
 	*x = ComplianceReportRequest{}
-	mi := &file_portalhub_v1_ops_proto_msgTypes[37]
+	mi := &file_portalhub_v1_ops_proto_msgTypes[39]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2097,7 +2196,7 @@ func (x *ComplianceReportRequest) String() string {
 func (*ComplianceReportRequest) ProtoMessage() {}
 
 func (x *ComplianceReportRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_portalhub_v1_ops_proto_msgTypes[37]
+	mi := &file_portalhub_v1_ops_proto_msgTypes[39]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2110,7 +2209,7 @@ func (x *ComplianceReportRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ComplianceReportRequest.ProtoReflect.Descriptor instead.
 func (*ComplianceReportRequest) Descriptor() ([]byte, []int) {
-	return file_portalhub_v1_ops_proto_rawDescGZIP(), []int{37}
+	return file_portalhub_v1_ops_proto_rawDescGZIP(), []int{39}
 }
 
 func (x *ComplianceReportRequest) GetWeek() string {
@@ -2151,7 +2250,7 @@ type ComplianceReportResponse struct {
 
 func (x *ComplianceReportResponse) Reset() {
 	*x = ComplianceReportResponse{}
-	mi := &file_portalhub_v1_ops_proto_msgTypes[38]
+	mi := &file_portalhub_v1_ops_proto_msgTypes[40]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2163,7 +2262,7 @@ func (x *ComplianceReportResponse) String() string {
 func (*ComplianceReportResponse) ProtoMessage() {}
 
 func (x *ComplianceReportResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_portalhub_v1_ops_proto_msgTypes[38]
+	mi := &file_portalhub_v1_ops_proto_msgTypes[40]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2176,7 +2275,7 @@ func (x *ComplianceReportResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ComplianceReportResponse.ProtoReflect.Descriptor instead.
 func (*ComplianceReportResponse) Descriptor() ([]byte, []int) {
-	return file_portalhub_v1_ops_proto_rawDescGZIP(), []int{38}
+	return file_portalhub_v1_ops_proto_rawDescGZIP(), []int{40}
 }
 
 func (x *ComplianceReportResponse) GetAssessments() []*ComplianceAssessment {
@@ -2206,7 +2305,7 @@ type ComplianceAssessment struct {
 
 func (x *ComplianceAssessment) Reset() {
 	*x = ComplianceAssessment{}
-	mi := &file_portalhub_v1_ops_proto_msgTypes[39]
+	mi := &file_portalhub_v1_ops_proto_msgTypes[41]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2218,7 +2317,7 @@ func (x *ComplianceAssessment) String() string {
 func (*ComplianceAssessment) ProtoMessage() {}
 
 func (x *ComplianceAssessment) ProtoReflect() protoreflect.Message {
-	mi := &file_portalhub_v1_ops_proto_msgTypes[39]
+	mi := &file_portalhub_v1_ops_proto_msgTypes[41]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2231,7 +2330,7 @@ func (x *ComplianceAssessment) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ComplianceAssessment.ProtoReflect.Descriptor instead.
 func (*ComplianceAssessment) Descriptor() ([]byte, []int) {
-	return file_portalhub_v1_ops_proto_rawDescGZIP(), []int{39}
+	return file_portalhub_v1_ops_proto_rawDescGZIP(), []int{41}
 }
 
 func (x *ComplianceAssessment) GetTenantId() string {
@@ -2300,7 +2399,7 @@ type AuditListRequest struct {
 
 func (x *AuditListRequest) Reset() {
 	*x = AuditListRequest{}
-	mi := &file_portalhub_v1_ops_proto_msgTypes[40]
+	mi := &file_portalhub_v1_ops_proto_msgTypes[42]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2312,7 +2411,7 @@ func (x *AuditListRequest) String() string {
 func (*AuditListRequest) ProtoMessage() {}
 
 func (x *AuditListRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_portalhub_v1_ops_proto_msgTypes[40]
+	mi := &file_portalhub_v1_ops_proto_msgTypes[42]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2325,7 +2424,7 @@ func (x *AuditListRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use AuditListRequest.ProtoReflect.Descriptor instead.
 func (*AuditListRequest) Descriptor() ([]byte, []int) {
-	return file_portalhub_v1_ops_proto_rawDescGZIP(), []int{40}
+	return file_portalhub_v1_ops_proto_rawDescGZIP(), []int{42}
 }
 
 func (x *AuditListRequest) GetActor() string {
@@ -2373,7 +2472,7 @@ type AuditListResponse struct {
 
 func (x *AuditListResponse) Reset() {
 	*x = AuditListResponse{}
-	mi := &file_portalhub_v1_ops_proto_msgTypes[41]
+	mi := &file_portalhub_v1_ops_proto_msgTypes[43]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2385,7 +2484,7 @@ func (x *AuditListResponse) String() string {
 func (*AuditListResponse) ProtoMessage() {}
 
 func (x *AuditListResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_portalhub_v1_ops_proto_msgTypes[41]
+	mi := &file_portalhub_v1_ops_proto_msgTypes[43]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2398,7 +2497,7 @@ func (x *AuditListResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use AuditListResponse.ProtoReflect.Descriptor instead.
 func (*AuditListResponse) Descriptor() ([]byte, []int) {
-	return file_portalhub_v1_ops_proto_rawDescGZIP(), []int{41}
+	return file_portalhub_v1_ops_proto_rawDescGZIP(), []int{43}
 }
 
 func (x *AuditListResponse) GetEntries() []*AuditEntry {
@@ -2427,7 +2526,7 @@ type AuditEntry struct {
 
 func (x *AuditEntry) Reset() {
 	*x = AuditEntry{}
-	mi := &file_portalhub_v1_ops_proto_msgTypes[42]
+	mi := &file_portalhub_v1_ops_proto_msgTypes[44]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2439,7 +2538,7 @@ func (x *AuditEntry) String() string {
 func (*AuditEntry) ProtoMessage() {}
 
 func (x *AuditEntry) ProtoReflect() protoreflect.Message {
-	mi := &file_portalhub_v1_ops_proto_msgTypes[42]
+	mi := &file_portalhub_v1_ops_proto_msgTypes[44]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2452,7 +2551,7 @@ func (x *AuditEntry) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use AuditEntry.ProtoReflect.Descriptor instead.
 func (*AuditEntry) Descriptor() ([]byte, []int) {
-	return file_portalhub_v1_ops_proto_rawDescGZIP(), []int{42}
+	return file_portalhub_v1_ops_proto_rawDescGZIP(), []int{44}
 }
 
 func (x *AuditEntry) GetSeq() int64 {
@@ -2529,7 +2628,7 @@ type AuditVerifyRequest struct {
 
 func (x *AuditVerifyRequest) Reset() {
 	*x = AuditVerifyRequest{}
-	mi := &file_portalhub_v1_ops_proto_msgTypes[43]
+	mi := &file_portalhub_v1_ops_proto_msgTypes[45]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2541,7 +2640,7 @@ func (x *AuditVerifyRequest) String() string {
 func (*AuditVerifyRequest) ProtoMessage() {}
 
 func (x *AuditVerifyRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_portalhub_v1_ops_proto_msgTypes[43]
+	mi := &file_portalhub_v1_ops_proto_msgTypes[45]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2554,7 +2653,7 @@ func (x *AuditVerifyRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use AuditVerifyRequest.ProtoReflect.Descriptor instead.
 func (*AuditVerifyRequest) Descriptor() ([]byte, []int) {
-	return file_portalhub_v1_ops_proto_rawDescGZIP(), []int{43}
+	return file_portalhub_v1_ops_proto_rawDescGZIP(), []int{45}
 }
 
 func (x *AuditVerifyRequest) GetHead() string {
@@ -2581,7 +2680,7 @@ type AuditVerifyResponse struct {
 
 func (x *AuditVerifyResponse) Reset() {
 	*x = AuditVerifyResponse{}
-	mi := &file_portalhub_v1_ops_proto_msgTypes[44]
+	mi := &file_portalhub_v1_ops_proto_msgTypes[46]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2593,7 +2692,7 @@ func (x *AuditVerifyResponse) String() string {
 func (*AuditVerifyResponse) ProtoMessage() {}
 
 func (x *AuditVerifyResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_portalhub_v1_ops_proto_msgTypes[44]
+	mi := &file_portalhub_v1_ops_proto_msgTypes[46]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2606,7 +2705,7 @@ func (x *AuditVerifyResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use AuditVerifyResponse.ProtoReflect.Descriptor instead.
 func (*AuditVerifyResponse) Descriptor() ([]byte, []int) {
-	return file_portalhub_v1_ops_proto_rawDescGZIP(), []int{44}
+	return file_portalhub_v1_ops_proto_rawDescGZIP(), []int{46}
 }
 
 func (x *AuditVerifyResponse) GetIntact() bool {
@@ -2663,7 +2762,13 @@ const file_portalhub_v1_ops_proto_rawDesc = "" +
 	"\x0eWhoamiResponse\x122\n" +
 	"\aaccount\x18\x01 \x01(\v2\x18.portalhub.v1.OpsAccountR\aaccount\x129\n" +
 	"\n" +
-	"expires_at\x18\x02 \x01(\v2\x1a.google.protobuf.TimestampR\texpiresAt\"\xaf\x02\n" +
+	"expires_at\x18\x02 \x01(\v2\x1a.google.protobuf.TimestampR\texpiresAt\"\x15\n" +
+	"\x13RefreshTokenRequest\"\x9e\x01\n" +
+	"\x14RefreshTokenResponse\x12\x14\n" +
+	"\x05token\x18\x01 \x01(\tR\x05token\x129\n" +
+	"\n" +
+	"expires_at\x18\x02 \x01(\v2\x1a.google.protobuf.TimestampR\texpiresAt\x125\n" +
+	"\blogin_at\x18\x03 \x01(\v2\x1a.google.protobuf.TimestampR\aloginAt\"\xaf\x02\n" +
 	"\n" +
 	"OpsAccount\x12\x14\n" +
 	"\x05login\x18\x01 \x01(\tR\x05login\x12!\n" +
@@ -2835,12 +2940,13 @@ const file_portalhub_v1_ops_proto_rawDesc = "" +
 	"\x04head\x18\x03 \x01(\tR\x04head\x12\x1d\n" +
 	"\n" +
 	"broken_seq\x18\x04 \x01(\x03R\tbrokenSeq\x12\x18\n" +
-	"\aproblem\x18\x05 \x01(\tR\aproblem2\xc2\x15\n" +
+	"\aproblem\x18\x05 \x01(\tR\aproblem2\x99\x16\n" +
 	"\n" +
 	"OpsService\x12@\n" +
 	"\x05Login\x12\x1a.portalhub.v1.LoginRequest\x1a\x1b.portalhub.v1.LoginResponse\x12C\n" +
 	"\x06Logout\x12\x1b.portalhub.v1.LogoutRequest\x1a\x1c.portalhub.v1.LogoutResponse\x12C\n" +
-	"\x06Whoami\x12\x1b.portalhub.v1.WhoamiRequest\x1a\x1c.portalhub.v1.WhoamiResponse\x12^\n" +
+	"\x06Whoami\x12\x1b.portalhub.v1.WhoamiRequest\x1a\x1c.portalhub.v1.WhoamiResponse\x12U\n" +
+	"\fRefreshToken\x12!.portalhub.v1.RefreshTokenRequest\x1a\".portalhub.v1.RefreshTokenResponse\x12^\n" +
 	"\x0fListOpsAccounts\x12$.portalhub.v1.ListOpsAccountsRequest\x1a%.portalhub.v1.ListOpsAccountsResponse\x12a\n" +
 	"\x10UpdateOpsAccount\x12%.portalhub.v1.UpdateOpsAccountRequest\x1a&.portalhub.v1.UpdateOpsAccountResponse\x12R\n" +
 	"\vListTenants\x12 .portalhub.v1.ListTenantsRequest\x1a!.portalhub.v1.ListTenantsResponse\x12L\n" +
@@ -2882,7 +2988,7 @@ func file_portalhub_v1_ops_proto_rawDescGZIP() []byte {
 	return file_portalhub_v1_ops_proto_rawDescData
 }
 
-var file_portalhub_v1_ops_proto_msgTypes = make([]protoimpl.MessageInfo, 45)
+var file_portalhub_v1_ops_proto_msgTypes = make([]protoimpl.MessageInfo, 47)
 var file_portalhub_v1_ops_proto_goTypes = []any{
 	(*LoginRequest)(nil),                   // 0: portalhub.v1.LoginRequest
 	(*LoginResponse)(nil),                  // 1: portalhub.v1.LoginResponse
@@ -2890,171 +2996,177 @@ var file_portalhub_v1_ops_proto_goTypes = []any{
 	(*LogoutResponse)(nil),                 // 3: portalhub.v1.LogoutResponse
 	(*WhoamiRequest)(nil),                  // 4: portalhub.v1.WhoamiRequest
 	(*WhoamiResponse)(nil),                 // 5: portalhub.v1.WhoamiResponse
-	(*OpsAccount)(nil),                     // 6: portalhub.v1.OpsAccount
-	(*ListOpsAccountsRequest)(nil),         // 7: portalhub.v1.ListOpsAccountsRequest
-	(*ListOpsAccountsResponse)(nil),        // 8: portalhub.v1.ListOpsAccountsResponse
-	(*UpdateOpsAccountRequest)(nil),        // 9: portalhub.v1.UpdateOpsAccountRequest
-	(*UpdateOpsAccountResponse)(nil),       // 10: portalhub.v1.UpdateOpsAccountResponse
-	(*Tenant)(nil),                         // 11: portalhub.v1.Tenant
-	(*ListTenantsRequest)(nil),             // 12: portalhub.v1.ListTenantsRequest
-	(*ListTenantsResponse)(nil),            // 13: portalhub.v1.ListTenantsResponse
-	(*GetTenantRequest)(nil),               // 14: portalhub.v1.GetTenantRequest
-	(*GetTenantResponse)(nil),              // 15: portalhub.v1.GetTenantResponse
-	(*AddTenantRequest)(nil),               // 16: portalhub.v1.AddTenantRequest
-	(*AddTenantResponse)(nil),              // 17: portalhub.v1.AddTenantResponse
-	(*UpdateTenantRequest)(nil),            // 18: portalhub.v1.UpdateTenantRequest
-	(*UpdateTenantResponse)(nil),           // 19: portalhub.v1.UpdateTenantResponse
-	(*SuspendTenantRequest)(nil),           // 20: portalhub.v1.SuspendTenantRequest
-	(*SuspendTenantResponse)(nil),          // 21: portalhub.v1.SuspendTenantResponse
-	(*ResumeTenantRequest)(nil),            // 22: portalhub.v1.ResumeTenantRequest
-	(*ResumeTenantResponse)(nil),           // 23: portalhub.v1.ResumeTenantResponse
-	(*Credential)(nil),                     // 24: portalhub.v1.Credential
-	(*ListCredentialsRequest)(nil),         // 25: portalhub.v1.ListCredentialsRequest
-	(*ListCredentialsResponse)(nil),        // 26: portalhub.v1.ListCredentialsResponse
-	(*IssueCredentialRequest)(nil),         // 27: portalhub.v1.IssueCredentialRequest
-	(*IssueCredentialResponse)(nil),        // 28: portalhub.v1.IssueCredentialResponse
-	(*RotateCredentialRequest)(nil),        // 29: portalhub.v1.RotateCredentialRequest
-	(*RotateCredentialResponse)(nil),       // 30: portalhub.v1.RotateCredentialResponse
-	(*RevokeCredentialRequest)(nil),        // 31: portalhub.v1.RevokeCredentialRequest
-	(*RevokeCredentialResponse)(nil),       // 32: portalhub.v1.RevokeCredentialResponse
-	(*TakeDownItemRequest)(nil),            // 33: portalhub.v1.TakeDownItemRequest
-	(*TakeDownItemResponse)(nil),           // 34: portalhub.v1.TakeDownItemResponse
-	(*LiftTakedownRequest)(nil),            // 35: portalhub.v1.LiftTakedownRequest
-	(*LiftTakedownResponse)(nil),           // 36: portalhub.v1.LiftTakedownResponse
-	(*ComplianceReportRequest)(nil),        // 37: portalhub.v1.ComplianceReportRequest
-	(*ComplianceReportResponse)(nil),       // 38: portalhub.v1.ComplianceReportResponse
-	(*ComplianceAssessment)(nil),           // 39: portalhub.v1.ComplianceAssessment
-	(*AuditListRequest)(nil),               // 40: portalhub.v1.AuditListRequest
-	(*AuditListResponse)(nil),              // 41: portalhub.v1.AuditListResponse
-	(*AuditEntry)(nil),                     // 42: portalhub.v1.AuditEntry
-	(*AuditVerifyRequest)(nil),             // 43: portalhub.v1.AuditVerifyRequest
-	(*AuditVerifyResponse)(nil),            // 44: portalhub.v1.AuditVerifyResponse
-	(*timestamppb.Timestamp)(nil),          // 45: google.protobuf.Timestamp
-	(*fieldmaskpb.FieldMask)(nil),          // 46: google.protobuf.FieldMask
-	(*durationpb.Duration)(nil),            // 47: google.protobuf.Duration
-	(*ListMaintenanceWindowsRequest)(nil),  // 48: portalhub.v1.ListMaintenanceWindowsRequest
-	(*ScheduleMaintenanceRequest)(nil),     // 49: portalhub.v1.ScheduleMaintenanceRequest
-	(*CancelMaintenanceRequest)(nil),       // 50: portalhub.v1.CancelMaintenanceRequest
-	(*StatsReportRequest)(nil),             // 51: portalhub.v1.StatsReportRequest
-	(*ListFeaturedRequest)(nil),            // 52: portalhub.v1.ListFeaturedRequest
-	(*FeatureItemRequest)(nil),             // 53: portalhub.v1.FeatureItemRequest
-	(*UnfeatureItemRequest)(nil),           // 54: portalhub.v1.UnfeatureItemRequest
-	(*ListAdvertsRequest)(nil),             // 55: portalhub.v1.ListAdvertsRequest
-	(*AddAdvertRequest)(nil),               // 56: portalhub.v1.AddAdvertRequest
-	(*EndAdvertRequest)(nil),               // 57: portalhub.v1.EndAdvertRequest
-	(*SetAdvertsEnabledRequest)(nil),       // 58: portalhub.v1.SetAdvertsEnabledRequest
-	(*ListMaintenanceWindowsResponse)(nil), // 59: portalhub.v1.ListMaintenanceWindowsResponse
-	(*ScheduleMaintenanceResponse)(nil),    // 60: portalhub.v1.ScheduleMaintenanceResponse
-	(*CancelMaintenanceResponse)(nil),      // 61: portalhub.v1.CancelMaintenanceResponse
-	(*StatsReportResponse)(nil),            // 62: portalhub.v1.StatsReportResponse
-	(*ListFeaturedResponse)(nil),           // 63: portalhub.v1.ListFeaturedResponse
-	(*FeatureItemResponse)(nil),            // 64: portalhub.v1.FeatureItemResponse
-	(*UnfeatureItemResponse)(nil),          // 65: portalhub.v1.UnfeatureItemResponse
-	(*ListAdvertsResponse)(nil),            // 66: portalhub.v1.ListAdvertsResponse
-	(*AddAdvertResponse)(nil),              // 67: portalhub.v1.AddAdvertResponse
-	(*EndAdvertResponse)(nil),              // 68: portalhub.v1.EndAdvertResponse
-	(*SetAdvertsEnabledResponse)(nil),      // 69: portalhub.v1.SetAdvertsEnabledResponse
+	(*RefreshTokenRequest)(nil),            // 6: portalhub.v1.RefreshTokenRequest
+	(*RefreshTokenResponse)(nil),           // 7: portalhub.v1.RefreshTokenResponse
+	(*OpsAccount)(nil),                     // 8: portalhub.v1.OpsAccount
+	(*ListOpsAccountsRequest)(nil),         // 9: portalhub.v1.ListOpsAccountsRequest
+	(*ListOpsAccountsResponse)(nil),        // 10: portalhub.v1.ListOpsAccountsResponse
+	(*UpdateOpsAccountRequest)(nil),        // 11: portalhub.v1.UpdateOpsAccountRequest
+	(*UpdateOpsAccountResponse)(nil),       // 12: portalhub.v1.UpdateOpsAccountResponse
+	(*Tenant)(nil),                         // 13: portalhub.v1.Tenant
+	(*ListTenantsRequest)(nil),             // 14: portalhub.v1.ListTenantsRequest
+	(*ListTenantsResponse)(nil),            // 15: portalhub.v1.ListTenantsResponse
+	(*GetTenantRequest)(nil),               // 16: portalhub.v1.GetTenantRequest
+	(*GetTenantResponse)(nil),              // 17: portalhub.v1.GetTenantResponse
+	(*AddTenantRequest)(nil),               // 18: portalhub.v1.AddTenantRequest
+	(*AddTenantResponse)(nil),              // 19: portalhub.v1.AddTenantResponse
+	(*UpdateTenantRequest)(nil),            // 20: portalhub.v1.UpdateTenantRequest
+	(*UpdateTenantResponse)(nil),           // 21: portalhub.v1.UpdateTenantResponse
+	(*SuspendTenantRequest)(nil),           // 22: portalhub.v1.SuspendTenantRequest
+	(*SuspendTenantResponse)(nil),          // 23: portalhub.v1.SuspendTenantResponse
+	(*ResumeTenantRequest)(nil),            // 24: portalhub.v1.ResumeTenantRequest
+	(*ResumeTenantResponse)(nil),           // 25: portalhub.v1.ResumeTenantResponse
+	(*Credential)(nil),                     // 26: portalhub.v1.Credential
+	(*ListCredentialsRequest)(nil),         // 27: portalhub.v1.ListCredentialsRequest
+	(*ListCredentialsResponse)(nil),        // 28: portalhub.v1.ListCredentialsResponse
+	(*IssueCredentialRequest)(nil),         // 29: portalhub.v1.IssueCredentialRequest
+	(*IssueCredentialResponse)(nil),        // 30: portalhub.v1.IssueCredentialResponse
+	(*RotateCredentialRequest)(nil),        // 31: portalhub.v1.RotateCredentialRequest
+	(*RotateCredentialResponse)(nil),       // 32: portalhub.v1.RotateCredentialResponse
+	(*RevokeCredentialRequest)(nil),        // 33: portalhub.v1.RevokeCredentialRequest
+	(*RevokeCredentialResponse)(nil),       // 34: portalhub.v1.RevokeCredentialResponse
+	(*TakeDownItemRequest)(nil),            // 35: portalhub.v1.TakeDownItemRequest
+	(*TakeDownItemResponse)(nil),           // 36: portalhub.v1.TakeDownItemResponse
+	(*LiftTakedownRequest)(nil),            // 37: portalhub.v1.LiftTakedownRequest
+	(*LiftTakedownResponse)(nil),           // 38: portalhub.v1.LiftTakedownResponse
+	(*ComplianceReportRequest)(nil),        // 39: portalhub.v1.ComplianceReportRequest
+	(*ComplianceReportResponse)(nil),       // 40: portalhub.v1.ComplianceReportResponse
+	(*ComplianceAssessment)(nil),           // 41: portalhub.v1.ComplianceAssessment
+	(*AuditListRequest)(nil),               // 42: portalhub.v1.AuditListRequest
+	(*AuditListResponse)(nil),              // 43: portalhub.v1.AuditListResponse
+	(*AuditEntry)(nil),                     // 44: portalhub.v1.AuditEntry
+	(*AuditVerifyRequest)(nil),             // 45: portalhub.v1.AuditVerifyRequest
+	(*AuditVerifyResponse)(nil),            // 46: portalhub.v1.AuditVerifyResponse
+	(*timestamppb.Timestamp)(nil),          // 47: google.protobuf.Timestamp
+	(*fieldmaskpb.FieldMask)(nil),          // 48: google.protobuf.FieldMask
+	(*durationpb.Duration)(nil),            // 49: google.protobuf.Duration
+	(*ListMaintenanceWindowsRequest)(nil),  // 50: portalhub.v1.ListMaintenanceWindowsRequest
+	(*ScheduleMaintenanceRequest)(nil),     // 51: portalhub.v1.ScheduleMaintenanceRequest
+	(*CancelMaintenanceRequest)(nil),       // 52: portalhub.v1.CancelMaintenanceRequest
+	(*StatsReportRequest)(nil),             // 53: portalhub.v1.StatsReportRequest
+	(*ListFeaturedRequest)(nil),            // 54: portalhub.v1.ListFeaturedRequest
+	(*FeatureItemRequest)(nil),             // 55: portalhub.v1.FeatureItemRequest
+	(*UnfeatureItemRequest)(nil),           // 56: portalhub.v1.UnfeatureItemRequest
+	(*ListAdvertsRequest)(nil),             // 57: portalhub.v1.ListAdvertsRequest
+	(*AddAdvertRequest)(nil),               // 58: portalhub.v1.AddAdvertRequest
+	(*EndAdvertRequest)(nil),               // 59: portalhub.v1.EndAdvertRequest
+	(*SetAdvertsEnabledRequest)(nil),       // 60: portalhub.v1.SetAdvertsEnabledRequest
+	(*ListMaintenanceWindowsResponse)(nil), // 61: portalhub.v1.ListMaintenanceWindowsResponse
+	(*ScheduleMaintenanceResponse)(nil),    // 62: portalhub.v1.ScheduleMaintenanceResponse
+	(*CancelMaintenanceResponse)(nil),      // 63: portalhub.v1.CancelMaintenanceResponse
+	(*StatsReportResponse)(nil),            // 64: portalhub.v1.StatsReportResponse
+	(*ListFeaturedResponse)(nil),           // 65: portalhub.v1.ListFeaturedResponse
+	(*FeatureItemResponse)(nil),            // 66: portalhub.v1.FeatureItemResponse
+	(*UnfeatureItemResponse)(nil),          // 67: portalhub.v1.UnfeatureItemResponse
+	(*ListAdvertsResponse)(nil),            // 68: portalhub.v1.ListAdvertsResponse
+	(*AddAdvertResponse)(nil),              // 69: portalhub.v1.AddAdvertResponse
+	(*EndAdvertResponse)(nil),              // 70: portalhub.v1.EndAdvertResponse
+	(*SetAdvertsEnabledResponse)(nil),      // 71: portalhub.v1.SetAdvertsEnabledResponse
 }
 var file_portalhub_v1_ops_proto_depIdxs = []int32{
-	45, // 0: portalhub.v1.LoginResponse.expires_at:type_name -> google.protobuf.Timestamp
-	6,  // 1: portalhub.v1.LoginResponse.account:type_name -> portalhub.v1.OpsAccount
-	6,  // 2: portalhub.v1.WhoamiResponse.account:type_name -> portalhub.v1.OpsAccount
-	45, // 3: portalhub.v1.WhoamiResponse.expires_at:type_name -> google.protobuf.Timestamp
-	45, // 4: portalhub.v1.OpsAccount.locked_until:type_name -> google.protobuf.Timestamp
-	45, // 5: portalhub.v1.OpsAccount.created_at:type_name -> google.protobuf.Timestamp
-	45, // 6: portalhub.v1.OpsAccount.last_login_at:type_name -> google.protobuf.Timestamp
-	6,  // 7: portalhub.v1.ListOpsAccountsResponse.accounts:type_name -> portalhub.v1.OpsAccount
-	6,  // 8: portalhub.v1.UpdateOpsAccountResponse.account:type_name -> portalhub.v1.OpsAccount
-	45, // 9: portalhub.v1.Tenant.created_at:type_name -> google.protobuf.Timestamp
-	11, // 10: portalhub.v1.ListTenantsResponse.tenants:type_name -> portalhub.v1.Tenant
-	11, // 11: portalhub.v1.GetTenantResponse.tenant:type_name -> portalhub.v1.Tenant
-	11, // 12: portalhub.v1.AddTenantRequest.tenant:type_name -> portalhub.v1.Tenant
-	11, // 13: portalhub.v1.AddTenantResponse.tenant:type_name -> portalhub.v1.Tenant
-	11, // 14: portalhub.v1.UpdateTenantRequest.tenant:type_name -> portalhub.v1.Tenant
-	46, // 15: portalhub.v1.UpdateTenantRequest.update_mask:type_name -> google.protobuf.FieldMask
-	11, // 16: portalhub.v1.UpdateTenantResponse.tenant:type_name -> portalhub.v1.Tenant
-	11, // 17: portalhub.v1.SuspendTenantResponse.tenant:type_name -> portalhub.v1.Tenant
-	11, // 18: portalhub.v1.ResumeTenantResponse.tenant:type_name -> portalhub.v1.Tenant
-	45, // 19: portalhub.v1.Credential.created_at:type_name -> google.protobuf.Timestamp
-	45, // 20: portalhub.v1.Credential.revoked_at:type_name -> google.protobuf.Timestamp
-	45, // 21: portalhub.v1.Credential.expires_at:type_name -> google.protobuf.Timestamp
-	45, // 22: portalhub.v1.Credential.last_used_at:type_name -> google.protobuf.Timestamp
-	24, // 23: portalhub.v1.ListCredentialsResponse.credentials:type_name -> portalhub.v1.Credential
-	24, // 24: portalhub.v1.IssueCredentialResponse.credential:type_name -> portalhub.v1.Credential
-	47, // 25: portalhub.v1.RotateCredentialRequest.overlap:type_name -> google.protobuf.Duration
-	24, // 26: portalhub.v1.RotateCredentialResponse.credential:type_name -> portalhub.v1.Credential
-	24, // 27: portalhub.v1.RotateCredentialResponse.replaced:type_name -> portalhub.v1.Credential
-	24, // 28: portalhub.v1.RevokeCredentialResponse.credential:type_name -> portalhub.v1.Credential
-	39, // 29: portalhub.v1.ComplianceReportResponse.assessments:type_name -> portalhub.v1.ComplianceAssessment
-	42, // 30: portalhub.v1.AuditListResponse.entries:type_name -> portalhub.v1.AuditEntry
-	45, // 31: portalhub.v1.AuditEntry.at:type_name -> google.protobuf.Timestamp
-	0,  // 32: portalhub.v1.OpsService.Login:input_type -> portalhub.v1.LoginRequest
-	2,  // 33: portalhub.v1.OpsService.Logout:input_type -> portalhub.v1.LogoutRequest
-	4,  // 34: portalhub.v1.OpsService.Whoami:input_type -> portalhub.v1.WhoamiRequest
-	7,  // 35: portalhub.v1.OpsService.ListOpsAccounts:input_type -> portalhub.v1.ListOpsAccountsRequest
-	9,  // 36: portalhub.v1.OpsService.UpdateOpsAccount:input_type -> portalhub.v1.UpdateOpsAccountRequest
-	12, // 37: portalhub.v1.OpsService.ListTenants:input_type -> portalhub.v1.ListTenantsRequest
-	14, // 38: portalhub.v1.OpsService.GetTenant:input_type -> portalhub.v1.GetTenantRequest
-	16, // 39: portalhub.v1.OpsService.AddTenant:input_type -> portalhub.v1.AddTenantRequest
-	18, // 40: portalhub.v1.OpsService.UpdateTenant:input_type -> portalhub.v1.UpdateTenantRequest
-	20, // 41: portalhub.v1.OpsService.SuspendTenant:input_type -> portalhub.v1.SuspendTenantRequest
-	22, // 42: portalhub.v1.OpsService.ResumeTenant:input_type -> portalhub.v1.ResumeTenantRequest
-	25, // 43: portalhub.v1.OpsService.ListCredentials:input_type -> portalhub.v1.ListCredentialsRequest
-	27, // 44: portalhub.v1.OpsService.IssueCredential:input_type -> portalhub.v1.IssueCredentialRequest
-	29, // 45: portalhub.v1.OpsService.RotateCredential:input_type -> portalhub.v1.RotateCredentialRequest
-	31, // 46: portalhub.v1.OpsService.RevokeCredential:input_type -> portalhub.v1.RevokeCredentialRequest
-	33, // 47: portalhub.v1.OpsService.TakeDownItem:input_type -> portalhub.v1.TakeDownItemRequest
-	35, // 48: portalhub.v1.OpsService.LiftTakedown:input_type -> portalhub.v1.LiftTakedownRequest
-	48, // 49: portalhub.v1.OpsService.ListMaintenanceWindows:input_type -> portalhub.v1.ListMaintenanceWindowsRequest
-	49, // 50: portalhub.v1.OpsService.ScheduleMaintenance:input_type -> portalhub.v1.ScheduleMaintenanceRequest
-	50, // 51: portalhub.v1.OpsService.CancelMaintenance:input_type -> portalhub.v1.CancelMaintenanceRequest
-	51, // 52: portalhub.v1.OpsService.StatsReport:input_type -> portalhub.v1.StatsReportRequest
-	52, // 53: portalhub.v1.OpsService.ListFeatured:input_type -> portalhub.v1.ListFeaturedRequest
-	53, // 54: portalhub.v1.OpsService.FeatureItem:input_type -> portalhub.v1.FeatureItemRequest
-	54, // 55: portalhub.v1.OpsService.UnfeatureItem:input_type -> portalhub.v1.UnfeatureItemRequest
-	55, // 56: portalhub.v1.OpsService.ListAdverts:input_type -> portalhub.v1.ListAdvertsRequest
-	56, // 57: portalhub.v1.OpsService.AddAdvert:input_type -> portalhub.v1.AddAdvertRequest
-	57, // 58: portalhub.v1.OpsService.EndAdvert:input_type -> portalhub.v1.EndAdvertRequest
-	58, // 59: portalhub.v1.OpsService.SetAdvertsEnabled:input_type -> portalhub.v1.SetAdvertsEnabledRequest
-	37, // 60: portalhub.v1.OpsService.ComplianceReport:input_type -> portalhub.v1.ComplianceReportRequest
-	40, // 61: portalhub.v1.OpsService.AuditList:input_type -> portalhub.v1.AuditListRequest
-	43, // 62: portalhub.v1.OpsService.AuditVerify:input_type -> portalhub.v1.AuditVerifyRequest
-	1,  // 63: portalhub.v1.OpsService.Login:output_type -> portalhub.v1.LoginResponse
-	3,  // 64: portalhub.v1.OpsService.Logout:output_type -> portalhub.v1.LogoutResponse
-	5,  // 65: portalhub.v1.OpsService.Whoami:output_type -> portalhub.v1.WhoamiResponse
-	8,  // 66: portalhub.v1.OpsService.ListOpsAccounts:output_type -> portalhub.v1.ListOpsAccountsResponse
-	10, // 67: portalhub.v1.OpsService.UpdateOpsAccount:output_type -> portalhub.v1.UpdateOpsAccountResponse
-	13, // 68: portalhub.v1.OpsService.ListTenants:output_type -> portalhub.v1.ListTenantsResponse
-	15, // 69: portalhub.v1.OpsService.GetTenant:output_type -> portalhub.v1.GetTenantResponse
-	17, // 70: portalhub.v1.OpsService.AddTenant:output_type -> portalhub.v1.AddTenantResponse
-	19, // 71: portalhub.v1.OpsService.UpdateTenant:output_type -> portalhub.v1.UpdateTenantResponse
-	21, // 72: portalhub.v1.OpsService.SuspendTenant:output_type -> portalhub.v1.SuspendTenantResponse
-	23, // 73: portalhub.v1.OpsService.ResumeTenant:output_type -> portalhub.v1.ResumeTenantResponse
-	26, // 74: portalhub.v1.OpsService.ListCredentials:output_type -> portalhub.v1.ListCredentialsResponse
-	28, // 75: portalhub.v1.OpsService.IssueCredential:output_type -> portalhub.v1.IssueCredentialResponse
-	30, // 76: portalhub.v1.OpsService.RotateCredential:output_type -> portalhub.v1.RotateCredentialResponse
-	32, // 77: portalhub.v1.OpsService.RevokeCredential:output_type -> portalhub.v1.RevokeCredentialResponse
-	34, // 78: portalhub.v1.OpsService.TakeDownItem:output_type -> portalhub.v1.TakeDownItemResponse
-	36, // 79: portalhub.v1.OpsService.LiftTakedown:output_type -> portalhub.v1.LiftTakedownResponse
-	59, // 80: portalhub.v1.OpsService.ListMaintenanceWindows:output_type -> portalhub.v1.ListMaintenanceWindowsResponse
-	60, // 81: portalhub.v1.OpsService.ScheduleMaintenance:output_type -> portalhub.v1.ScheduleMaintenanceResponse
-	61, // 82: portalhub.v1.OpsService.CancelMaintenance:output_type -> portalhub.v1.CancelMaintenanceResponse
-	62, // 83: portalhub.v1.OpsService.StatsReport:output_type -> portalhub.v1.StatsReportResponse
-	63, // 84: portalhub.v1.OpsService.ListFeatured:output_type -> portalhub.v1.ListFeaturedResponse
-	64, // 85: portalhub.v1.OpsService.FeatureItem:output_type -> portalhub.v1.FeatureItemResponse
-	65, // 86: portalhub.v1.OpsService.UnfeatureItem:output_type -> portalhub.v1.UnfeatureItemResponse
-	66, // 87: portalhub.v1.OpsService.ListAdverts:output_type -> portalhub.v1.ListAdvertsResponse
-	67, // 88: portalhub.v1.OpsService.AddAdvert:output_type -> portalhub.v1.AddAdvertResponse
-	68, // 89: portalhub.v1.OpsService.EndAdvert:output_type -> portalhub.v1.EndAdvertResponse
-	69, // 90: portalhub.v1.OpsService.SetAdvertsEnabled:output_type -> portalhub.v1.SetAdvertsEnabledResponse
-	38, // 91: portalhub.v1.OpsService.ComplianceReport:output_type -> portalhub.v1.ComplianceReportResponse
-	41, // 92: portalhub.v1.OpsService.AuditList:output_type -> portalhub.v1.AuditListResponse
-	44, // 93: portalhub.v1.OpsService.AuditVerify:output_type -> portalhub.v1.AuditVerifyResponse
-	63, // [63:94] is the sub-list for method output_type
-	32, // [32:63] is the sub-list for method input_type
-	32, // [32:32] is the sub-list for extension type_name
-	32, // [32:32] is the sub-list for extension extendee
-	0,  // [0:32] is the sub-list for field type_name
+	47, // 0: portalhub.v1.LoginResponse.expires_at:type_name -> google.protobuf.Timestamp
+	8,  // 1: portalhub.v1.LoginResponse.account:type_name -> portalhub.v1.OpsAccount
+	8,  // 2: portalhub.v1.WhoamiResponse.account:type_name -> portalhub.v1.OpsAccount
+	47, // 3: portalhub.v1.WhoamiResponse.expires_at:type_name -> google.protobuf.Timestamp
+	47, // 4: portalhub.v1.RefreshTokenResponse.expires_at:type_name -> google.protobuf.Timestamp
+	47, // 5: portalhub.v1.RefreshTokenResponse.login_at:type_name -> google.protobuf.Timestamp
+	47, // 6: portalhub.v1.OpsAccount.locked_until:type_name -> google.protobuf.Timestamp
+	47, // 7: portalhub.v1.OpsAccount.created_at:type_name -> google.protobuf.Timestamp
+	47, // 8: portalhub.v1.OpsAccount.last_login_at:type_name -> google.protobuf.Timestamp
+	8,  // 9: portalhub.v1.ListOpsAccountsResponse.accounts:type_name -> portalhub.v1.OpsAccount
+	8,  // 10: portalhub.v1.UpdateOpsAccountResponse.account:type_name -> portalhub.v1.OpsAccount
+	47, // 11: portalhub.v1.Tenant.created_at:type_name -> google.protobuf.Timestamp
+	13, // 12: portalhub.v1.ListTenantsResponse.tenants:type_name -> portalhub.v1.Tenant
+	13, // 13: portalhub.v1.GetTenantResponse.tenant:type_name -> portalhub.v1.Tenant
+	13, // 14: portalhub.v1.AddTenantRequest.tenant:type_name -> portalhub.v1.Tenant
+	13, // 15: portalhub.v1.AddTenantResponse.tenant:type_name -> portalhub.v1.Tenant
+	13, // 16: portalhub.v1.UpdateTenantRequest.tenant:type_name -> portalhub.v1.Tenant
+	48, // 17: portalhub.v1.UpdateTenantRequest.update_mask:type_name -> google.protobuf.FieldMask
+	13, // 18: portalhub.v1.UpdateTenantResponse.tenant:type_name -> portalhub.v1.Tenant
+	13, // 19: portalhub.v1.SuspendTenantResponse.tenant:type_name -> portalhub.v1.Tenant
+	13, // 20: portalhub.v1.ResumeTenantResponse.tenant:type_name -> portalhub.v1.Tenant
+	47, // 21: portalhub.v1.Credential.created_at:type_name -> google.protobuf.Timestamp
+	47, // 22: portalhub.v1.Credential.revoked_at:type_name -> google.protobuf.Timestamp
+	47, // 23: portalhub.v1.Credential.expires_at:type_name -> google.protobuf.Timestamp
+	47, // 24: portalhub.v1.Credential.last_used_at:type_name -> google.protobuf.Timestamp
+	26, // 25: portalhub.v1.ListCredentialsResponse.credentials:type_name -> portalhub.v1.Credential
+	26, // 26: portalhub.v1.IssueCredentialResponse.credential:type_name -> portalhub.v1.Credential
+	49, // 27: portalhub.v1.RotateCredentialRequest.overlap:type_name -> google.protobuf.Duration
+	26, // 28: portalhub.v1.RotateCredentialResponse.credential:type_name -> portalhub.v1.Credential
+	26, // 29: portalhub.v1.RotateCredentialResponse.replaced:type_name -> portalhub.v1.Credential
+	26, // 30: portalhub.v1.RevokeCredentialResponse.credential:type_name -> portalhub.v1.Credential
+	41, // 31: portalhub.v1.ComplianceReportResponse.assessments:type_name -> portalhub.v1.ComplianceAssessment
+	44, // 32: portalhub.v1.AuditListResponse.entries:type_name -> portalhub.v1.AuditEntry
+	47, // 33: portalhub.v1.AuditEntry.at:type_name -> google.protobuf.Timestamp
+	0,  // 34: portalhub.v1.OpsService.Login:input_type -> portalhub.v1.LoginRequest
+	2,  // 35: portalhub.v1.OpsService.Logout:input_type -> portalhub.v1.LogoutRequest
+	4,  // 36: portalhub.v1.OpsService.Whoami:input_type -> portalhub.v1.WhoamiRequest
+	6,  // 37: portalhub.v1.OpsService.RefreshToken:input_type -> portalhub.v1.RefreshTokenRequest
+	9,  // 38: portalhub.v1.OpsService.ListOpsAccounts:input_type -> portalhub.v1.ListOpsAccountsRequest
+	11, // 39: portalhub.v1.OpsService.UpdateOpsAccount:input_type -> portalhub.v1.UpdateOpsAccountRequest
+	14, // 40: portalhub.v1.OpsService.ListTenants:input_type -> portalhub.v1.ListTenantsRequest
+	16, // 41: portalhub.v1.OpsService.GetTenant:input_type -> portalhub.v1.GetTenantRequest
+	18, // 42: portalhub.v1.OpsService.AddTenant:input_type -> portalhub.v1.AddTenantRequest
+	20, // 43: portalhub.v1.OpsService.UpdateTenant:input_type -> portalhub.v1.UpdateTenantRequest
+	22, // 44: portalhub.v1.OpsService.SuspendTenant:input_type -> portalhub.v1.SuspendTenantRequest
+	24, // 45: portalhub.v1.OpsService.ResumeTenant:input_type -> portalhub.v1.ResumeTenantRequest
+	27, // 46: portalhub.v1.OpsService.ListCredentials:input_type -> portalhub.v1.ListCredentialsRequest
+	29, // 47: portalhub.v1.OpsService.IssueCredential:input_type -> portalhub.v1.IssueCredentialRequest
+	31, // 48: portalhub.v1.OpsService.RotateCredential:input_type -> portalhub.v1.RotateCredentialRequest
+	33, // 49: portalhub.v1.OpsService.RevokeCredential:input_type -> portalhub.v1.RevokeCredentialRequest
+	35, // 50: portalhub.v1.OpsService.TakeDownItem:input_type -> portalhub.v1.TakeDownItemRequest
+	37, // 51: portalhub.v1.OpsService.LiftTakedown:input_type -> portalhub.v1.LiftTakedownRequest
+	50, // 52: portalhub.v1.OpsService.ListMaintenanceWindows:input_type -> portalhub.v1.ListMaintenanceWindowsRequest
+	51, // 53: portalhub.v1.OpsService.ScheduleMaintenance:input_type -> portalhub.v1.ScheduleMaintenanceRequest
+	52, // 54: portalhub.v1.OpsService.CancelMaintenance:input_type -> portalhub.v1.CancelMaintenanceRequest
+	53, // 55: portalhub.v1.OpsService.StatsReport:input_type -> portalhub.v1.StatsReportRequest
+	54, // 56: portalhub.v1.OpsService.ListFeatured:input_type -> portalhub.v1.ListFeaturedRequest
+	55, // 57: portalhub.v1.OpsService.FeatureItem:input_type -> portalhub.v1.FeatureItemRequest
+	56, // 58: portalhub.v1.OpsService.UnfeatureItem:input_type -> portalhub.v1.UnfeatureItemRequest
+	57, // 59: portalhub.v1.OpsService.ListAdverts:input_type -> portalhub.v1.ListAdvertsRequest
+	58, // 60: portalhub.v1.OpsService.AddAdvert:input_type -> portalhub.v1.AddAdvertRequest
+	59, // 61: portalhub.v1.OpsService.EndAdvert:input_type -> portalhub.v1.EndAdvertRequest
+	60, // 62: portalhub.v1.OpsService.SetAdvertsEnabled:input_type -> portalhub.v1.SetAdvertsEnabledRequest
+	39, // 63: portalhub.v1.OpsService.ComplianceReport:input_type -> portalhub.v1.ComplianceReportRequest
+	42, // 64: portalhub.v1.OpsService.AuditList:input_type -> portalhub.v1.AuditListRequest
+	45, // 65: portalhub.v1.OpsService.AuditVerify:input_type -> portalhub.v1.AuditVerifyRequest
+	1,  // 66: portalhub.v1.OpsService.Login:output_type -> portalhub.v1.LoginResponse
+	3,  // 67: portalhub.v1.OpsService.Logout:output_type -> portalhub.v1.LogoutResponse
+	5,  // 68: portalhub.v1.OpsService.Whoami:output_type -> portalhub.v1.WhoamiResponse
+	7,  // 69: portalhub.v1.OpsService.RefreshToken:output_type -> portalhub.v1.RefreshTokenResponse
+	10, // 70: portalhub.v1.OpsService.ListOpsAccounts:output_type -> portalhub.v1.ListOpsAccountsResponse
+	12, // 71: portalhub.v1.OpsService.UpdateOpsAccount:output_type -> portalhub.v1.UpdateOpsAccountResponse
+	15, // 72: portalhub.v1.OpsService.ListTenants:output_type -> portalhub.v1.ListTenantsResponse
+	17, // 73: portalhub.v1.OpsService.GetTenant:output_type -> portalhub.v1.GetTenantResponse
+	19, // 74: portalhub.v1.OpsService.AddTenant:output_type -> portalhub.v1.AddTenantResponse
+	21, // 75: portalhub.v1.OpsService.UpdateTenant:output_type -> portalhub.v1.UpdateTenantResponse
+	23, // 76: portalhub.v1.OpsService.SuspendTenant:output_type -> portalhub.v1.SuspendTenantResponse
+	25, // 77: portalhub.v1.OpsService.ResumeTenant:output_type -> portalhub.v1.ResumeTenantResponse
+	28, // 78: portalhub.v1.OpsService.ListCredentials:output_type -> portalhub.v1.ListCredentialsResponse
+	30, // 79: portalhub.v1.OpsService.IssueCredential:output_type -> portalhub.v1.IssueCredentialResponse
+	32, // 80: portalhub.v1.OpsService.RotateCredential:output_type -> portalhub.v1.RotateCredentialResponse
+	34, // 81: portalhub.v1.OpsService.RevokeCredential:output_type -> portalhub.v1.RevokeCredentialResponse
+	36, // 82: portalhub.v1.OpsService.TakeDownItem:output_type -> portalhub.v1.TakeDownItemResponse
+	38, // 83: portalhub.v1.OpsService.LiftTakedown:output_type -> portalhub.v1.LiftTakedownResponse
+	61, // 84: portalhub.v1.OpsService.ListMaintenanceWindows:output_type -> portalhub.v1.ListMaintenanceWindowsResponse
+	62, // 85: portalhub.v1.OpsService.ScheduleMaintenance:output_type -> portalhub.v1.ScheduleMaintenanceResponse
+	63, // 86: portalhub.v1.OpsService.CancelMaintenance:output_type -> portalhub.v1.CancelMaintenanceResponse
+	64, // 87: portalhub.v1.OpsService.StatsReport:output_type -> portalhub.v1.StatsReportResponse
+	65, // 88: portalhub.v1.OpsService.ListFeatured:output_type -> portalhub.v1.ListFeaturedResponse
+	66, // 89: portalhub.v1.OpsService.FeatureItem:output_type -> portalhub.v1.FeatureItemResponse
+	67, // 90: portalhub.v1.OpsService.UnfeatureItem:output_type -> portalhub.v1.UnfeatureItemResponse
+	68, // 91: portalhub.v1.OpsService.ListAdverts:output_type -> portalhub.v1.ListAdvertsResponse
+	69, // 92: portalhub.v1.OpsService.AddAdvert:output_type -> portalhub.v1.AddAdvertResponse
+	70, // 93: portalhub.v1.OpsService.EndAdvert:output_type -> portalhub.v1.EndAdvertResponse
+	71, // 94: portalhub.v1.OpsService.SetAdvertsEnabled:output_type -> portalhub.v1.SetAdvertsEnabledResponse
+	40, // 95: portalhub.v1.OpsService.ComplianceReport:output_type -> portalhub.v1.ComplianceReportResponse
+	43, // 96: portalhub.v1.OpsService.AuditList:output_type -> portalhub.v1.AuditListResponse
+	46, // 97: portalhub.v1.OpsService.AuditVerify:output_type -> portalhub.v1.AuditVerifyResponse
+	66, // [66:98] is the sub-list for method output_type
+	34, // [34:66] is the sub-list for method input_type
+	34, // [34:34] is the sub-list for extension type_name
+	34, // [34:34] is the sub-list for extension extendee
+	0,  // [0:34] is the sub-list for field type_name
 }
 
 func init() { file_portalhub_v1_ops_proto_init() }
@@ -3063,14 +3175,14 @@ func file_portalhub_v1_ops_proto_init() {
 		return
 	}
 	file_portalhub_v1_ops_site_proto_init()
-	file_portalhub_v1_ops_proto_msgTypes[9].OneofWrappers = []any{}
+	file_portalhub_v1_ops_proto_msgTypes[11].OneofWrappers = []any{}
 	type x struct{}
 	out := protoimpl.TypeBuilder{
 		File: protoimpl.DescBuilder{
 			GoPackagePath: reflect.TypeOf(x{}).PkgPath(),
 			RawDescriptor: unsafe.Slice(unsafe.StringData(file_portalhub_v1_ops_proto_rawDesc), len(file_portalhub_v1_ops_proto_rawDesc)),
 			NumEnums:      0,
-			NumMessages:   45,
+			NumMessages:   47,
 			NumExtensions: 0,
 			NumServices:   1,
 		},

@@ -22,6 +22,7 @@ const (
 	OpsService_Login_FullMethodName                  = "/portalhub.v1.OpsService/Login"
 	OpsService_Logout_FullMethodName                 = "/portalhub.v1.OpsService/Logout"
 	OpsService_Whoami_FullMethodName                 = "/portalhub.v1.OpsService/Whoami"
+	OpsService_RefreshToken_FullMethodName           = "/portalhub.v1.OpsService/RefreshToken"
 	OpsService_ListOpsAccounts_FullMethodName        = "/portalhub.v1.OpsService/ListOpsAccounts"
 	OpsService_UpdateOpsAccount_FullMethodName       = "/portalhub.v1.OpsService/UpdateOpsAccount"
 	OpsService_ListTenants_FullMethodName            = "/portalhub.v1.OpsService/ListTenants"
@@ -80,6 +81,12 @@ type OpsServiceClient interface {
 	Logout(ctx context.Context, in *LogoutRequest, opts ...grpc.CallOption) (*LogoutResponse, error)
 	// Whoami names the caller's account and role.
 	Whoami(ctx context.Context, in *WhoamiRequest, opts ...grpc.CallOption) (*WhoamiResponse, error)
+	// RefreshToken exchanges the call's live token for a new one that ends an
+	// hour later, the old one ending at once; a chain of refreshed tokens
+	// ends 12 hours after its login (UNAUTHENTICATED, reason
+	// OPS_REFRESH_LIMIT: log in again). hubctl refreshes its token by itself
+	// when less than a quarter of it is left.
+	RefreshToken(ctx context.Context, in *RefreshTokenRequest, opts ...grpc.CallOption) (*RefreshTokenResponse, error)
 	// ListOpsAccounts lists the ops accounts (administrator).
 	ListOpsAccounts(ctx context.Context, in *ListOpsAccountsRequest, opts ...grpc.CallOption) (*ListOpsAccountsResponse, error)
 	// UpdateOpsAccount changes an account's role, disables or enables it, or
@@ -185,6 +192,16 @@ func (c *opsServiceClient) Whoami(ctx context.Context, in *WhoamiRequest, opts .
 	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
 	out := new(WhoamiResponse)
 	err := c.cc.Invoke(ctx, OpsService_Whoami_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+func (c *opsServiceClient) RefreshToken(ctx context.Context, in *RefreshTokenRequest, opts ...grpc.CallOption) (*RefreshTokenResponse, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(RefreshTokenResponse)
+	err := c.cc.Invoke(ctx, OpsService_RefreshToken_FullMethodName, in, out, cOpts...)
 	if err != nil {
 		return nil, err
 	}
@@ -499,6 +516,12 @@ type OpsServiceServer interface {
 	Logout(context.Context, *LogoutRequest) (*LogoutResponse, error)
 	// Whoami names the caller's account and role.
 	Whoami(context.Context, *WhoamiRequest) (*WhoamiResponse, error)
+	// RefreshToken exchanges the call's live token for a new one that ends an
+	// hour later, the old one ending at once; a chain of refreshed tokens
+	// ends 12 hours after its login (UNAUTHENTICATED, reason
+	// OPS_REFRESH_LIMIT: log in again). hubctl refreshes its token by itself
+	// when less than a quarter of it is left.
+	RefreshToken(context.Context, *RefreshTokenRequest) (*RefreshTokenResponse, error)
 	// ListOpsAccounts lists the ops accounts (administrator).
 	ListOpsAccounts(context.Context, *ListOpsAccountsRequest) (*ListOpsAccountsResponse, error)
 	// UpdateOpsAccount changes an account's role, disables or enables it, or
@@ -588,6 +611,9 @@ func (UnimplementedOpsServiceServer) Logout(context.Context, *LogoutRequest) (*L
 }
 func (UnimplementedOpsServiceServer) Whoami(context.Context, *WhoamiRequest) (*WhoamiResponse, error) {
 	return nil, status.Errorf(codes.Unimplemented, "method Whoami not implemented")
+}
+func (UnimplementedOpsServiceServer) RefreshToken(context.Context, *RefreshTokenRequest) (*RefreshTokenResponse, error) {
+	return nil, status.Errorf(codes.Unimplemented, "method RefreshToken not implemented")
 }
 func (UnimplementedOpsServiceServer) ListOpsAccounts(context.Context, *ListOpsAccountsRequest) (*ListOpsAccountsResponse, error) {
 	return nil, status.Errorf(codes.Unimplemented, "method ListOpsAccounts not implemented")
@@ -744,6 +770,24 @@ func _OpsService_Whoami_Handler(srv interface{}, ctx context.Context, dec func(i
 	}
 	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
 		return srv.(OpsServiceServer).Whoami(ctx, req.(*WhoamiRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
+func _OpsService_RefreshToken_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(RefreshTokenRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(OpsServiceServer).RefreshToken(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: OpsService_RefreshToken_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(OpsServiceServer).RefreshToken(ctx, req.(*RefreshTokenRequest))
 	}
 	return interceptor(ctx, in, info, handler)
 }
@@ -1270,6 +1314,10 @@ var OpsService_ServiceDesc = grpc.ServiceDesc{
 		{
 			MethodName: "Whoami",
 			Handler:    _OpsService_Whoami_Handler,
+		},
+		{
+			MethodName: "RefreshToken",
+			Handler:    _OpsService_RefreshToken_Handler,
 		},
 		{
 			MethodName: "ListOpsAccounts",
