@@ -85,7 +85,14 @@ func (c *checker) details(it *pb.ContentItem) {
 }
 
 func (c *checker) legalDocument(p string, ld *pb.LegalDocument) {
-	if ld.GetNumber() == "" {
+	if cons := ld.GetConsultation(); cons != nil {
+		c.consultation(p+".consultation", cons)
+	}
+	if d := ld.GetDraft(); d != nil {
+		c.ref(p+".draft", "dự thảo đã lấy ý kiến", d)
+	}
+	// A draft out for comment has no number yet.
+	if ld.GetNumber() == "" && ld.GetConsultation() == nil {
 		c.required(p+".number", "số, ký hiệu văn bản")
 	}
 	if ld.GetDocumentType() == "" {
@@ -124,6 +131,26 @@ func (c *checker) legalDocument(p string, ld *pb.LegalDocument) {
 		case r.GetTargetNumber() == "":
 			c.required(rp+".target", "văn bản liên quan (trên cổng) hoặc số, ký hiệu của văn bản đó")
 		}
+	}
+}
+
+// consultation checks a draft's consultation (issue 9 point 8): both days
+// given, the closing one not before the opening one, the summary an item's
+// content id.
+func (c *checker) consultation(p string, cons *pb.Consultation) {
+	opens := c.date(p+".opens_on", "ngày bắt đầu lấy ý kiến", cons.GetOpensOn())
+	closes := c.date(p+".closes_on", "ngày kết thúc lấy ý kiến", cons.GetClosesOn())
+	if cons.GetOpensOn() == "" {
+		c.required(p+".opens_on", "ngày bắt đầu lấy ý kiến")
+	}
+	if cons.GetClosesOn() == "" {
+		c.required(p+".closes_on", "ngày kết thúc lấy ý kiến")
+	}
+	if !opens.IsZero() && !closes.IsZero() && closes.Before(opens) {
+		c.format(p+".closes_on", "ngày kết thúc lấy ý kiến", "on or after opens_on", "không được trước ngày bắt đầu lấy ý kiến")
+	}
+	if id := cons.GetReportContentId(); id != "" && (!contentIDRE.MatchString(id) || len(id) > MaxContentID) {
+		c.format(p+".report_content_id", "mã nội dung của báo cáo tổng hợp ý kiến", "a content id ([a-z0-9-], 1..100)", "chỉ gồm a-z, 0-9 và dấu gạch ngang")
 	}
 }
 

@@ -76,8 +76,15 @@ func TestPrepareValidDetails(t *testing.T) {
 		"schedule entry without a time":  schedule(),
 		"legal document effective today": legal(func(d *pb.LegalDocument) { d.EffectiveOn = d.IssuedOn }),
 		"dataset of a year":              dataset(func(d *pb.Dataset) { d.Temporal = "2025" }),
-		"dataset of months":              dataset(func(d *pb.Dataset) { d.Temporal = "2026-01/2026-10" }),
-		"dataset of days":                dataset(func(d *pb.Dataset) { d.Temporal = "2026-01-01/2026-01-01" }),
+		"draft out for comment, no number": legal(func(d *pb.LegalDocument) {
+			d.Number = ""
+			d.Consultation = &pb.Consultation{OpensOn: "2026-12-01", ClosesOn: "2026-12-01", ReportContentId: "bao-cao-gop-y"}
+		}),
+		"adopted document naming its draft": legal(func(d *pb.LegalDocument) {
+			d.Draft = &pb.ContentRef{Tenant: "so-tu-phap", ContentId: "du-thao-quy-che"}
+		}),
+		"dataset of months": dataset(func(d *pb.Dataset) { d.Temporal = "2026-01/2026-10" }),
+		"dataset of days":   dataset(func(d *pb.Dataset) { d.Temporal = "2026-01-01/2026-01-01" }),
 	} {
 		t.Run(name, func(t *testing.T) {
 			if _, err := Prepare(it, everyKind); err != nil {
@@ -142,6 +149,18 @@ func TestPrepareRefusesDetails(t *testing.T) {
 				d.Relations = append(d.Relations, &pb.LegalRelation{Type: pb.LegalRelationType_LEGAL_RELATION_TYPE_AMENDS, TargetNumber: "1/2020/QĐ-UBND"})
 			}
 		}), "item.legal_document.relations", ReasonTooMany},
+		{"document without a number", legal(func(d *pb.LegalDocument) { d.Number = "" }),
+			"item.legal_document.number", ReasonRequired},
+		{"consultation without a closing day", legal(func(d *pb.LegalDocument) { d.Consultation = &pb.Consultation{OpensOn: "2026-12-01"} }),
+			"item.legal_document.consultation.closes_on", ReasonRequired},
+		{"consultation closing before it opens", legal(func(d *pb.LegalDocument) {
+			d.Consultation = &pb.Consultation{OpensOn: "2026-12-01", ClosesOn: "2026-11-30"}
+		}), "item.legal_document.consultation.closes_on", ReasonInvalidFormat},
+		{"consultation with a malformed summary", legal(func(d *pb.LegalDocument) {
+			d.Consultation = &pb.Consultation{OpensOn: "2026-12-01", ClosesOn: "2026-12-30", ReportContentId: "Báo cáo"}
+		}), "item.legal_document.consultation.report_content_id", ReasonInvalidFormat},
+		{"draft that is no item", legal(func(d *pb.LegalDocument) { d.Draft = &pb.ContentRef{Tenant: "so-tu-phap"} }),
+			"item.legal_document.draft.content_id", ReasonInvalidFormat},
 		{"bad issuer code", legal(func(d *pb.LegalDocument) { d.IssuerCode = "UBND tỉnh" }),
 			"item.legal_document.issuer_code", ReasonInvalidFormat},
 		{"effective before issued", legal(func(d *pb.LegalDocument) { d.EffectiveOn = "2025-02-28" }),

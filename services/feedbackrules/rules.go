@@ -13,6 +13,7 @@ import (
 	"regexp"
 	"slices"
 	"strings"
+	"time"
 	"unicode"
 	"unicode/utf8"
 
@@ -33,6 +34,11 @@ const (
 // Topics are the topic codes a submission takes, in the form's order.
 var Topics = []string{"procedure", "policy", "service", "suggestion", "other"}
 
+// TopicConsultation is the topic of a comment on a draft out for public
+// consultation (issue 9 point 8): not one the visitor chooses, it comes
+// with the draft (Form.ConsultationID).
+const TopicConsultation = "consultation"
+
 // ConsentVersion names the consent text the form shows today (catalogue
 // feedback.consent.*); a submission records the one its visitor accepted.
 const ConsentVersion = "2026-11"
@@ -51,7 +57,14 @@ type Form struct {
 	Phone     string
 	Lang      string
 	Consent   bool
+	// ConsultationTenant and ConsultationID name the draft a comment is
+	// on (issue 9 point 8); empty for a question.
+	ConsultationTenant string
+	ConsultationID     string
 }
+
+// contentIDRE is an item's content id (contentrules' rule).
+var contentIDRE = regexp.MustCompile(`^[a-z0-9][a-z0-9-]{0,99}$`)
 
 // Problem is one field's problem: its field name (the form's and the
 // proto's: question, name, email, phone, topic, tenant, consent, lang,
@@ -95,6 +108,8 @@ func Normalize(f *Form) (broken []string) {
 	f.Phone = strings.TrimSpace(f.Phone)
 	f.Tenant = strings.TrimSpace(f.Tenant)
 	f.Topic = strings.TrimSpace(f.Topic)
+	f.ConsultationTenant = strings.TrimSpace(f.ConsultationTenant)
+	f.ConsultationID = strings.TrimSpace(f.ConsultationID)
 	// Windows line ends count twice in a browser's maxlength but once here.
 	f.Question = strings.ReplaceAll(f.Question, "\r\n", "\n")
 	return broken
@@ -120,7 +135,14 @@ func Check(f Form, broken []string) []Problem {
 	if f.Tenant != "" && !tenantRE.MatchString(f.Tenant) {
 		add("tenant", Invalid)
 	}
+	comment := f.ConsultationTenant != "" || f.ConsultationID != ""
+	if comment && (!tenantRE.MatchString(f.ConsultationTenant) || !contentIDRE.MatchString(f.ConsultationID)) {
+		add("consultation", Invalid)
+	}
 	switch {
+	case comment && f.Topic != TopicConsultation:
+		add("topic", Invalid)
+	case comment:
 	case f.Topic == "":
 		add("topic", Required)
 	case !slices.Contains(Topics, f.Topic):
@@ -171,4 +193,17 @@ func Check(f Form, broken []string) []Problem {
 		add("consent", Required)
 	}
 	return ps
+}
+
+// vietnam is the zone a consultation's days are counted in.
+var vietnam = time.FixedZone("GMT+7", 7*3600)
+
+// ConsultationOpen reports whether a consultation from the day opens to the
+// day closes (both included) takes comments at now, counted in Vietnam
+// (GMT+7): the hub decides with it, the portal shows the form with it.
+func ConsultationOpen(opens, closes, now time.Time) bool {
+	y, m, d := now.In(vietnam).Date()
+	today := time.Date(y, m, d, 0, 0, 0, 0, time.UTC)
+	day := func(t time.Time) time.Time { return time.Date(t.Year(), t.Month(), t.Day(), 0, 0, 0, 0, time.UTC) }
+	return !today.Before(day(opens)) && !today.After(day(closes))
 }

@@ -4,6 +4,7 @@ import (
 	"reflect"
 	"strings"
 	"testing"
+	"time"
 )
 
 func valid() Form {
@@ -32,6 +33,15 @@ func TestCheck(t *testing.T) {
 		{"bad tenant", func(f *Form) { f.Tenant = "../x" }, []Problem{{"tenant", Invalid}}},
 		{"bad request id", func(f *Form) { f.RequestID = "x" }, []Problem{{"request_id", Invalid}}},
 		{"control character", func(f *Form) { f.Name = "A\x00B" }, []Problem{{"name", Invalid}}},
+		{"comment on a draft", func(f *Form) {
+			f.Topic, f.ConsultationTenant, f.ConsultationID = TopicConsultation, "so-tu-phap", "du-thao-quy-che"
+		}, nil},
+		{"comment with a chosen topic", func(f *Form) { f.ConsultationTenant, f.ConsultationID = "so-tu-phap", "du-thao" },
+			[]Problem{{"topic", Invalid}}},
+		{"comment on a malformed draft", func(f *Form) {
+			f.Topic, f.ConsultationTenant, f.ConsultationID = TopicConsultation, "so-tu-phap", "../x"
+		}, []Problem{{"consultation", Invalid}}},
+		{"consultation topic without a draft", func(f *Form) { f.Topic = TopicConsultation }, []Problem{{"topic", Invalid}}},
 	} {
 		f := valid()
 		c.change(&f)
@@ -81,6 +91,23 @@ func TestCode(t *testing.T) {
 	for _, bad := range []string{"", "7KQ2-M9XD", "7KQ2-M9XD-4TB!", strings.Repeat("A", 41)} {
 		if _, ok := NormalizeCode(bad); ok {
 			t.Errorf("NormalizeCode(%q) accepted", bad)
+		}
+	}
+}
+
+func TestConsultationOpen(t *testing.T) {
+	opens, closes := time.Date(2026, 12, 1, 0, 0, 0, 0, time.UTC), time.Date(2026, 12, 15, 0, 0, 0, 0, time.UTC)
+	for _, c := range []struct {
+		now  time.Time
+		want bool
+	}{
+		{time.Date(2026, 11, 30, 16, 59, 0, 0, time.UTC), false}, // 23:59 on 30 Nov in Vietnam
+		{time.Date(2026, 11, 30, 17, 0, 0, 0, time.UTC), true},   // 00:00 on 1 Dec in Vietnam
+		{time.Date(2026, 12, 15, 16, 59, 0, 0, time.UTC), true},  // the closing day's last minute
+		{time.Date(2026, 12, 15, 17, 0, 0, 0, time.UTC), false},
+	} {
+		if got := ConsultationOpen(opens, closes, c.now); got != c.want {
+			t.Errorf("ConsultationOpen at %v = %v, want %v", c.now, got, c.want)
 		}
 	}
 }

@@ -50,7 +50,8 @@ func (s *Server) SubmitFeedback(ctx context.Context, req *pb.SubmitFeedbackReque
 	}
 	r, err := s.store.Submit(ctx, feedbackrules.Form{RequestID: req.GetRequestId(), Tenant: req.GetTenant(), Topic: req.GetTopic(),
 		Question: req.GetQuestion(), Name: req.GetName(), Email: req.GetEmail(), Phone: req.GetPhone(), Lang: req.GetLang(),
-		Consent: req.GetConsent() && req.GetConsentVersion() == feedbackrules.ConsentVersion})
+		Consent:            req.GetConsent() && req.GetConsentVersion() == feedbackrules.ConsentVersion,
+		ConsultationTenant: req.GetConsultation().GetTenant(), ConsultationID: req.GetConsultation().GetContentId()})
 	if err != nil {
 		return nil, s.status(ctx, "submit", err)
 	}
@@ -133,6 +134,8 @@ func (s *Server) status(ctx context.Context, what string, err error) error {
 		return contentrules.InvalidArgument(vs)
 	case errors.Is(err, ErrNotFound):
 		return status.Error(codes.NotFound, "no such submission")
+	case errors.Is(err, ErrNotOpen):
+		return status.Error(codes.FailedPrecondition, "the draft is not open for comment today")
 	case errors.Is(err, ErrAnswered):
 		return status.Error(codes.FailedPrecondition, "the submission is answered already")
 	case errors.Is(err, ErrPermission):

@@ -141,9 +141,18 @@ func (s *Store) Submit(ctx context.Context, f feedbackrules.Form) (Receipt, erro
 	if r, err := s.byRequest(ctx, f.RequestID); !errors.Is(err, ErrNotFound) {
 		return r, err
 	}
+	now := s.cfg.Now()
 	tenant := f.Tenant
 	if tenant == "" {
 		tenant = s.cfg.ProvinceTenant
+	}
+	var consultation *string
+	if f.ConsultationID != "" {
+		// A comment goes to the draft's tenant, whatever the form said.
+		if err := s.consultationOpen(ctx, f.ConsultationTenant, f.ConsultationID, now); err != nil {
+			return Receipt{}, err
+		}
+		tenant, f.Tenant, consultation = f.ConsultationTenant, f.ConsultationTenant, &f.ConsultationID
 	}
 	var st string
 	err := s.cfg.Pool.QueryRow(ctx, `SELECT status FROM tenants WHERE id = $1`, tenant).Scan(&st)
@@ -154,7 +163,6 @@ func (s *Store) Submit(ctx context.Context, f feedbackrules.Form) (Receipt, erro
 		return Receipt{}, dbErr("tenant", err)
 	}
 
-	now := s.cfg.Now()
 	var due *time.Time
 	dueOn := ""
 	if s.cfg.WorkingDay != nil {
@@ -184,18 +192,18 @@ func (s *Store) Submit(ctx context.Context, f feedbackrules.Form) (Receipt, erro
 	}
 	ev, err := proto.Marshal(&pb.FeedbackEvent{EventId: "feedback/" + r.ID + "/submitted", Id: r.ID, Tenant: tenant, Topic: f.Topic,
 		Question: f.Question, Lang: f.Lang, SubmittedAt: timestamppb.New(now), AskedTenant: f.Tenant,
-		HasEmail: f.Email != "", HasPhone: f.Phone != "", DueOn: dueOn})
+		HasEmail: f.Email != "", HasPhone: f.Phone != "", DueOn: dueOn, ConsultationId: f.ConsultationID})
 	if err != nil {
 		return Receipt{}, err
 	}
 	stored := false
 	err = pgx.BeginFunc(ctx, s.cfg.Pool, func(tx pgx.Tx) error {
 		tag, err := tx.Exec(ctx, `INSERT INTO feedback (id, tracking_code, request_id, tenant_id, asked_tenant_id, topic, question,
-			lang, contact, has_email, has_phone, consent_version, submitted_at, status_at, due_on)
-			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $13, $14)
+			lang, contact, has_email, has_phone, consent_version, submitted_at, status_at, due_on, consultation_id)
+			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $13, $14, $15)
 			ON CONFLICT (request_id) DO NOTHING`,
 			r.ID, r.Code, f.RequestID, tenant, asked, f.Topic, f.Question, f.Lang, sealed, f.Email != "", f.Phone != "",
-			feedbackrules.ConsentVersion, now, due)
+			feedbackrules.ConsentVersion, now, due, consultation)
 		if err != nil || tag.RowsAffected() == 0 {
 			return err // a concurrent submission of the same form won
 		}

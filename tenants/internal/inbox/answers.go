@@ -29,6 +29,9 @@ type Question struct {
 	// QAContentID is the question-and-answer item made from the answered
 	// question, once there is one (issue 9 point 4).
 	QAContentID string
+	// ConsultationID is the content id of the draft a comment is on
+	// (issue 9 point 8); empty for a question.
+	ConsultationID string
 }
 
 // Overdue reports whether q is unanswered past its due day (today is the
@@ -56,12 +59,13 @@ type Inbox struct{ Pool *pgxpool.Pool }
 
 const questionCols = `id, asked_tenant, topic, question, lang, has_email, has_phone, submitted_at, due_on, status,
 	coalesce(assignee, ''), draft, coalesce(drafted_by, ''), coalesce(approved_by, ''), answered_at, coalesce(send_error, ''),
-	coalesce(forwarded_to, ''), coalesce(forward_reason, ''), coalesce(qa_content_id, '')`
+	coalesce(forwarded_to, ''), coalesce(forward_reason, ''), coalesce(qa_content_id, ''), coalesce(consultation_id, '')`
 
 func scanQuestion(row pgx.Row) (Question, error) {
 	var q Question
 	err := row.Scan(&q.ID, &q.AskedTenant, &q.Topic, &q.Question, &q.Lang, &q.HasEmail, &q.HasPhone, &q.SubmittedAt, &q.DueOn,
-		&q.Status, &q.Assignee, &q.Draft, &q.DraftedBy, &q.ApprovedBy, &q.AnsweredAt, &q.SendError, &q.ForwardedTo, &q.ForwardReason, &q.QAContentID)
+		&q.Status, &q.Assignee, &q.Draft, &q.DraftedBy, &q.ApprovedBy, &q.AnsweredAt, &q.SendError, &q.ForwardedTo, &q.ForwardReason,
+		&q.QAContentID, &q.ConsultationID)
 	return q, err
 }
 
@@ -223,4 +227,16 @@ func (q Question) Answered() time.Time {
 		return time.Time{}
 	}
 	return *q.AnsweredAt
+}
+
+// Comments returns the comments on the draft consultation (its content
+// id), oldest first: what the agency summarises once the consultation
+// closes.
+func (in Inbox) Comments(ctx context.Context, consultation string) ([]Question, error) {
+	rows, err := in.Pool.Query(ctx, `SELECT `+questionCols+` FROM feedback_inbox WHERE consultation_id = $1
+		ORDER BY submitted_at, id LIMIT 5000`, consultation)
+	if err != nil {
+		return nil, err
+	}
+	return pgx.CollectRows(rows, func(r pgx.CollectableRow) (Question, error) { return scanQuestion(r) })
 }

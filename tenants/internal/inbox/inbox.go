@@ -156,10 +156,15 @@ func Store(ctx context.Context, pool *pgxpool.Pool, ev *pb.FeedbackEvent) (bool,
 	if d, err := time.Parse(time.DateOnly, ev.GetDueOn()); err == nil {
 		due = &d
 	}
-	tag, err := pool.Exec(ctx, `INSERT INTO feedback_inbox (id, asked_tenant, topic, question, lang, has_email, has_phone, submitted_at, due_on)
-		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) ON CONFLICT (id) DO NOTHING`,
+	var consultation *string
+	if c := ev.GetConsultationId(); c != "" {
+		consultation = &c
+	}
+	tag, err := pool.Exec(ctx, `INSERT INTO feedback_inbox (id, asked_tenant, topic, question, lang, has_email, has_phone, submitted_at, due_on,
+			consultation_id)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) ON CONFLICT (id) DO NOTHING`,
 		ev.GetId(), ev.GetAskedTenant(), ev.GetTopic(), ev.GetQuestion(), ev.GetLang(), ev.GetHasEmail(), ev.GetHasPhone(),
-		ev.GetSubmittedAt().AsTime(), due)
+		ev.GetSubmittedAt().AsTime(), due, consultation)
 	if err != nil {
 		return false, fmt.Errorf("store feedback %s: %w", ev.GetId(), err)
 	}

@@ -627,7 +627,15 @@ type LegalDocument struct {
 	Relations []*LegalRelation `protobuf:"bytes,10,rep,name=relations,proto3" json:"relations,omitempty"`
 	// Issuing body's code in the hub's issuer list (e.g. "ubnd-tinh",
 	// "hdnd-tinh"), for filtering the register; 0..100 characters.
-	IssuerCode    string `protobuf:"bytes,11,opt,name=issuer_code,json=issuerCode,proto3" json:"issuer_code,omitempty"`
+	IssuerCode string `protobuf:"bytes,11,opt,name=issuer_code,json=issuerCode,proto3" json:"issuer_code,omitempty"`
+	// On a draft put out for public comment (lấy ý kiến dự thảo, issue 9
+	// point 8): when comments are taken, and the summary of those received
+	// once it is published. A draft needs no number; it is not in the legal
+	// register.
+	Consultation *Consultation `protobuf:"bytes,12,opt,name=consultation,proto3" json:"consultation,omitempty"`
+	// On an adopted document: the draft it was consulted on, whose page
+	// links the summary of the comments and the agency's response.
+	Draft         *ContentRef `protobuf:"bytes,13,opt,name=draft,proto3" json:"draft,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -739,6 +747,87 @@ func (x *LegalDocument) GetIssuerCode() string {
 	return ""
 }
 
+func (x *LegalDocument) GetConsultation() *Consultation {
+	if x != nil {
+		return x.Consultation
+	}
+	return nil
+}
+
+func (x *LegalDocument) GetDraft() *ContentRef {
+	if x != nil {
+		return x.Draft
+	}
+	return nil
+}
+
+// Consultation is a draft's public consultation. Visitors comment on the
+// portal from opens_on to closes_on (both days included, GMT+7); their
+// comments reach the tenant's inbox as questions do.
+type Consultation struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// "YYYY-MM-DD"; required, opens_on <= closes_on.
+	OpensOn  string `protobuf:"bytes,1,opt,name=opens_on,json=opensOn,proto3" json:"opens_on,omitempty"`
+	ClosesOn string `protobuf:"bytes,2,opt,name=closes_on,json=closesOn,proto3" json:"closes_on,omitempty"`
+	// The item of the same tenant (an article or page) that summarises the
+	// comments received and the agency's response, published after closing;
+	// empty until then.
+	ReportContentId string `protobuf:"bytes,3,opt,name=report_content_id,json=reportContentId,proto3" json:"report_content_id,omitempty"`
+	unknownFields   protoimpl.UnknownFields
+	sizeCache       protoimpl.SizeCache
+}
+
+func (x *Consultation) Reset() {
+	*x = Consultation{}
+	mi := &file_portalhub_v1_content_proto_msgTypes[5]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *Consultation) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*Consultation) ProtoMessage() {}
+
+func (x *Consultation) ProtoReflect() protoreflect.Message {
+	mi := &file_portalhub_v1_content_proto_msgTypes[5]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use Consultation.ProtoReflect.Descriptor instead.
+func (*Consultation) Descriptor() ([]byte, []int) {
+	return file_portalhub_v1_content_proto_rawDescGZIP(), []int{5}
+}
+
+func (x *Consultation) GetOpensOn() string {
+	if x != nil {
+		return x.OpensOn
+	}
+	return ""
+}
+
+func (x *Consultation) GetClosesOn() string {
+	if x != nil {
+		return x.ClosesOn
+	}
+	return ""
+}
+
+func (x *Consultation) GetReportContentId() string {
+	if x != nil {
+		return x.ReportContentId
+	}
+	return ""
+}
+
 // LegalRelation is one relation of a legal document to another item.
 type LegalRelation struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
@@ -754,7 +843,7 @@ type LegalRelation struct {
 
 func (x *LegalRelation) Reset() {
 	*x = LegalRelation{}
-	mi := &file_portalhub_v1_content_proto_msgTypes[5]
+	mi := &file_portalhub_v1_content_proto_msgTypes[6]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -766,7 +855,7 @@ func (x *LegalRelation) String() string {
 func (*LegalRelation) ProtoMessage() {}
 
 func (x *LegalRelation) ProtoReflect() protoreflect.Message {
-	mi := &file_portalhub_v1_content_proto_msgTypes[5]
+	mi := &file_portalhub_v1_content_proto_msgTypes[6]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -779,7 +868,7 @@ func (x *LegalRelation) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use LegalRelation.ProtoReflect.Descriptor instead.
 func (*LegalRelation) Descriptor() ([]byte, []int) {
-	return file_portalhub_v1_content_proto_rawDescGZIP(), []int{5}
+	return file_portalhub_v1_content_proto_rawDescGZIP(), []int{6}
 }
 
 func (x *LegalRelation) GetType() LegalRelationType {
@@ -828,7 +917,7 @@ type PublicService struct {
 
 func (x *PublicService) Reset() {
 	*x = PublicService{}
-	mi := &file_portalhub_v1_content_proto_msgTypes[6]
+	mi := &file_portalhub_v1_content_proto_msgTypes[7]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -840,7 +929,7 @@ func (x *PublicService) String() string {
 func (*PublicService) ProtoMessage() {}
 
 func (x *PublicService) ProtoReflect() protoreflect.Message {
-	mi := &file_portalhub_v1_content_proto_msgTypes[6]
+	mi := &file_portalhub_v1_content_proto_msgTypes[7]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -853,7 +942,7 @@ func (x *PublicService) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use PublicService.ProtoReflect.Descriptor instead.
 func (*PublicService) Descriptor() ([]byte, []int) {
-	return file_portalhub_v1_content_proto_rawDescGZIP(), []int{6}
+	return file_portalhub_v1_content_proto_rawDescGZIP(), []int{7}
 }
 
 func (x *PublicService) GetCode() string {
@@ -929,7 +1018,7 @@ type ProcurementNotice struct {
 
 func (x *ProcurementNotice) Reset() {
 	*x = ProcurementNotice{}
-	mi := &file_portalhub_v1_content_proto_msgTypes[7]
+	mi := &file_portalhub_v1_content_proto_msgTypes[8]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -941,7 +1030,7 @@ func (x *ProcurementNotice) String() string {
 func (*ProcurementNotice) ProtoMessage() {}
 
 func (x *ProcurementNotice) ProtoReflect() protoreflect.Message {
-	mi := &file_portalhub_v1_content_proto_msgTypes[7]
+	mi := &file_portalhub_v1_content_proto_msgTypes[8]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -954,7 +1043,7 @@ func (x *ProcurementNotice) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ProcurementNotice.ProtoReflect.Descriptor instead.
 func (*ProcurementNotice) Descriptor() ([]byte, []int) {
-	return file_portalhub_v1_content_proto_rawDescGZIP(), []int{7}
+	return file_portalhub_v1_content_proto_rawDescGZIP(), []int{8}
 }
 
 func (x *ProcurementNotice) GetNoticeType() string {
@@ -1024,7 +1113,7 @@ type Dataset struct {
 
 func (x *Dataset) Reset() {
 	*x = Dataset{}
-	mi := &file_portalhub_v1_content_proto_msgTypes[8]
+	mi := &file_portalhub_v1_content_proto_msgTypes[9]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1036,7 +1125,7 @@ func (x *Dataset) String() string {
 func (*Dataset) ProtoMessage() {}
 
 func (x *Dataset) ProtoReflect() protoreflect.Message {
-	mi := &file_portalhub_v1_content_proto_msgTypes[8]
+	mi := &file_portalhub_v1_content_proto_msgTypes[9]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1049,7 +1138,7 @@ func (x *Dataset) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use Dataset.ProtoReflect.Descriptor instead.
 func (*Dataset) Descriptor() ([]byte, []int) {
-	return file_portalhub_v1_content_proto_rawDescGZIP(), []int{8}
+	return file_portalhub_v1_content_proto_rawDescGZIP(), []int{9}
 }
 
 func (x *Dataset) GetFormat() string {
@@ -1128,7 +1217,7 @@ type DatasetChart struct {
 
 func (x *DatasetChart) Reset() {
 	*x = DatasetChart{}
-	mi := &file_portalhub_v1_content_proto_msgTypes[9]
+	mi := &file_portalhub_v1_content_proto_msgTypes[10]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1140,7 +1229,7 @@ func (x *DatasetChart) String() string {
 func (*DatasetChart) ProtoMessage() {}
 
 func (x *DatasetChart) ProtoReflect() protoreflect.Message {
-	mi := &file_portalhub_v1_content_proto_msgTypes[9]
+	mi := &file_portalhub_v1_content_proto_msgTypes[10]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1153,7 +1242,7 @@ func (x *DatasetChart) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use DatasetChart.ProtoReflect.Descriptor instead.
 func (*DatasetChart) Descriptor() ([]byte, []int) {
-	return file_portalhub_v1_content_proto_rawDescGZIP(), []int{9}
+	return file_portalhub_v1_content_proto_rawDescGZIP(), []int{10}
 }
 
 func (x *DatasetChart) GetType() string {
@@ -1205,7 +1294,7 @@ type Official struct {
 
 func (x *Official) Reset() {
 	*x = Official{}
-	mi := &file_portalhub_v1_content_proto_msgTypes[10]
+	mi := &file_portalhub_v1_content_proto_msgTypes[11]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1217,7 +1306,7 @@ func (x *Official) String() string {
 func (*Official) ProtoMessage() {}
 
 func (x *Official) ProtoReflect() protoreflect.Message {
-	mi := &file_portalhub_v1_content_proto_msgTypes[10]
+	mi := &file_portalhub_v1_content_proto_msgTypes[11]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1230,7 +1319,7 @@ func (x *Official) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use Official.ProtoReflect.Descriptor instead.
 func (*Official) Descriptor() ([]byte, []int) {
-	return file_portalhub_v1_content_proto_rawDescGZIP(), []int{10}
+	return file_portalhub_v1_content_proto_rawDescGZIP(), []int{11}
 }
 
 func (x *Official) GetName() string {
@@ -1329,7 +1418,7 @@ type OrganisationUnit struct {
 
 func (x *OrganisationUnit) Reset() {
 	*x = OrganisationUnit{}
-	mi := &file_portalhub_v1_content_proto_msgTypes[11]
+	mi := &file_portalhub_v1_content_proto_msgTypes[12]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1341,7 +1430,7 @@ func (x *OrganisationUnit) String() string {
 func (*OrganisationUnit) ProtoMessage() {}
 
 func (x *OrganisationUnit) ProtoReflect() protoreflect.Message {
-	mi := &file_portalhub_v1_content_proto_msgTypes[11]
+	mi := &file_portalhub_v1_content_proto_msgTypes[12]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1354,7 +1443,7 @@ func (x *OrganisationUnit) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use OrganisationUnit.ProtoReflect.Descriptor instead.
 func (*OrganisationUnit) Descriptor() ([]byte, []int) {
-	return file_portalhub_v1_content_proto_rawDescGZIP(), []int{11}
+	return file_portalhub_v1_content_proto_rawDescGZIP(), []int{12}
 }
 
 func (x *OrganisationUnit) GetAddress() string {
@@ -1441,7 +1530,7 @@ type DirectoryEntry struct {
 
 func (x *DirectoryEntry) Reset() {
 	*x = DirectoryEntry{}
-	mi := &file_portalhub_v1_content_proto_msgTypes[12]
+	mi := &file_portalhub_v1_content_proto_msgTypes[13]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1453,7 +1542,7 @@ func (x *DirectoryEntry) String() string {
 func (*DirectoryEntry) ProtoMessage() {}
 
 func (x *DirectoryEntry) ProtoReflect() protoreflect.Message {
-	mi := &file_portalhub_v1_content_proto_msgTypes[12]
+	mi := &file_portalhub_v1_content_proto_msgTypes[13]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1466,7 +1555,7 @@ func (x *DirectoryEntry) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use DirectoryEntry.ProtoReflect.Descriptor instead.
 func (*DirectoryEntry) Descriptor() ([]byte, []int) {
-	return file_portalhub_v1_content_proto_rawDescGZIP(), []int{12}
+	return file_portalhub_v1_content_proto_rawDescGZIP(), []int{13}
 }
 
 func (x *DirectoryEntry) GetUrl() string {
@@ -1517,7 +1606,7 @@ type WorkSchedule struct {
 
 func (x *WorkSchedule) Reset() {
 	*x = WorkSchedule{}
-	mi := &file_portalhub_v1_content_proto_msgTypes[13]
+	mi := &file_portalhub_v1_content_proto_msgTypes[14]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1529,7 +1618,7 @@ func (x *WorkSchedule) String() string {
 func (*WorkSchedule) ProtoMessage() {}
 
 func (x *WorkSchedule) ProtoReflect() protoreflect.Message {
-	mi := &file_portalhub_v1_content_proto_msgTypes[13]
+	mi := &file_portalhub_v1_content_proto_msgTypes[14]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1542,7 +1631,7 @@ func (x *WorkSchedule) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use WorkSchedule.ProtoReflect.Descriptor instead.
 func (*WorkSchedule) Descriptor() ([]byte, []int) {
-	return file_portalhub_v1_content_proto_rawDescGZIP(), []int{13}
+	return file_portalhub_v1_content_proto_rawDescGZIP(), []int{14}
 }
 
 func (x *WorkSchedule) GetWeekOf() string {
@@ -1579,7 +1668,7 @@ type ScheduleEntry struct {
 
 func (x *ScheduleEntry) Reset() {
 	*x = ScheduleEntry{}
-	mi := &file_portalhub_v1_content_proto_msgTypes[14]
+	mi := &file_portalhub_v1_content_proto_msgTypes[15]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1591,7 +1680,7 @@ func (x *ScheduleEntry) String() string {
 func (*ScheduleEntry) ProtoMessage() {}
 
 func (x *ScheduleEntry) ProtoReflect() protoreflect.Message {
-	mi := &file_portalhub_v1_content_proto_msgTypes[14]
+	mi := &file_portalhub_v1_content_proto_msgTypes[15]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1604,7 +1693,7 @@ func (x *ScheduleEntry) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ScheduleEntry.ProtoReflect.Descriptor instead.
 func (*ScheduleEntry) Descriptor() ([]byte, []int) {
-	return file_portalhub_v1_content_proto_rawDescGZIP(), []int{14}
+	return file_portalhub_v1_content_proto_rawDescGZIP(), []int{15}
 }
 
 func (x *ScheduleEntry) GetDate() string {
@@ -1669,7 +1758,7 @@ type QuestionAnswer struct {
 
 func (x *QuestionAnswer) Reset() {
 	*x = QuestionAnswer{}
-	mi := &file_portalhub_v1_content_proto_msgTypes[15]
+	mi := &file_portalhub_v1_content_proto_msgTypes[16]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1681,7 +1770,7 @@ func (x *QuestionAnswer) String() string {
 func (*QuestionAnswer) ProtoMessage() {}
 
 func (x *QuestionAnswer) ProtoReflect() protoreflect.Message {
-	mi := &file_portalhub_v1_content_proto_msgTypes[15]
+	mi := &file_portalhub_v1_content_proto_msgTypes[16]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1694,7 +1783,7 @@ func (x *QuestionAnswer) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use QuestionAnswer.ProtoReflect.Descriptor instead.
 func (*QuestionAnswer) Descriptor() ([]byte, []int) {
-	return file_portalhub_v1_content_proto_rawDescGZIP(), []int{15}
+	return file_portalhub_v1_content_proto_rawDescGZIP(), []int{16}
 }
 
 func (x *QuestionAnswer) GetQuestion() string {
@@ -1744,7 +1833,7 @@ type ExternalLink struct {
 
 func (x *ExternalLink) Reset() {
 	*x = ExternalLink{}
-	mi := &file_portalhub_v1_content_proto_msgTypes[16]
+	mi := &file_portalhub_v1_content_proto_msgTypes[17]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1756,7 +1845,7 @@ func (x *ExternalLink) String() string {
 func (*ExternalLink) ProtoMessage() {}
 
 func (x *ExternalLink) ProtoReflect() protoreflect.Message {
-	mi := &file_portalhub_v1_content_proto_msgTypes[16]
+	mi := &file_portalhub_v1_content_proto_msgTypes[17]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1769,7 +1858,7 @@ func (x *ExternalLink) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ExternalLink.ProtoReflect.Descriptor instead.
 func (*ExternalLink) Descriptor() ([]byte, []int) {
-	return file_portalhub_v1_content_proto_rawDescGZIP(), []int{16}
+	return file_portalhub_v1_content_proto_rawDescGZIP(), []int{17}
 }
 
 func (x *ExternalLink) GetUrl() string {
@@ -1802,7 +1891,7 @@ type Unpublishing struct {
 
 func (x *Unpublishing) Reset() {
 	*x = Unpublishing{}
-	mi := &file_portalhub_v1_content_proto_msgTypes[17]
+	mi := &file_portalhub_v1_content_proto_msgTypes[18]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1814,7 +1903,7 @@ func (x *Unpublishing) String() string {
 func (*Unpublishing) ProtoMessage() {}
 
 func (x *Unpublishing) ProtoReflect() protoreflect.Message {
-	mi := &file_portalhub_v1_content_proto_msgTypes[17]
+	mi := &file_portalhub_v1_content_proto_msgTypes[18]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1827,7 +1916,7 @@ func (x *Unpublishing) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use Unpublishing.ProtoReflect.Descriptor instead.
 func (*Unpublishing) Descriptor() ([]byte, []int) {
-	return file_portalhub_v1_content_proto_rawDescGZIP(), []int{17}
+	return file_portalhub_v1_content_proto_rawDescGZIP(), []int{18}
 }
 
 func (x *Unpublishing) GetReason() string {
@@ -1894,7 +1983,7 @@ type ContentItem struct {
 
 func (x *ContentItem) Reset() {
 	*x = ContentItem{}
-	mi := &file_portalhub_v1_content_proto_msgTypes[18]
+	mi := &file_portalhub_v1_content_proto_msgTypes[19]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1906,7 +1995,7 @@ func (x *ContentItem) String() string {
 func (*ContentItem) ProtoMessage() {}
 
 func (x *ContentItem) ProtoReflect() protoreflect.Message {
-	mi := &file_portalhub_v1_content_proto_msgTypes[18]
+	mi := &file_portalhub_v1_content_proto_msgTypes[19]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1919,7 +2008,7 @@ func (x *ContentItem) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ContentItem.ProtoReflect.Descriptor instead.
 func (*ContentItem) Descriptor() ([]byte, []int) {
-	return file_portalhub_v1_content_proto_rawDescGZIP(), []int{18}
+	return file_portalhub_v1_content_proto_rawDescGZIP(), []int{19}
 }
 
 func (x *ContentItem) GetContentId() string {
@@ -2177,7 +2266,7 @@ const file_portalhub_v1_content_proto_rawDesc = "" +
 	"\bfilename\x18\x02 \x01(\tR\bfilename\x12\x1d\n" +
 	"\n" +
 	"media_type\x18\x03 \x01(\tR\tmediaType\x12\x14\n" +
-	"\x05title\x18\x04 \x01(\tR\x05title\"\x86\x03\n" +
+	"\x05title\x18\x04 \x01(\tR\x05title\"\xf6\x03\n" +
 	"\rLegalDocument\x12\x16\n" +
 	"\x06number\x18\x01 \x01(\tR\x06number\x12#\n" +
 	"\rdocument_type\x18\x02 \x01(\tR\fdocumentType\x12\x16\n" +
@@ -2192,7 +2281,13 @@ const file_portalhub_v1_content_proto_rawDesc = "" +
 	"\trelations\x18\n" +
 	" \x03(\v2\x1b.portalhub.v1.LegalRelationR\trelations\x12\x1f\n" +
 	"\vissuer_code\x18\v \x01(\tR\n" +
-	"issuerCode\"\x9b\x01\n" +
+	"issuerCode\x12>\n" +
+	"\fconsultation\x18\f \x01(\v2\x1a.portalhub.v1.ConsultationR\fconsultation\x12.\n" +
+	"\x05draft\x18\r \x01(\v2\x18.portalhub.v1.ContentRefR\x05draft\"r\n" +
+	"\fConsultation\x12\x19\n" +
+	"\bopens_on\x18\x01 \x01(\tR\aopensOn\x12\x1b\n" +
+	"\tcloses_on\x18\x02 \x01(\tR\bclosesOn\x12*\n" +
+	"\x11report_content_id\x18\x03 \x01(\tR\x0freportContentId\"\x9b\x01\n" +
 	"\rLegalRelation\x123\n" +
 	"\x04type\x18\x01 \x01(\x0e2\x1f.portalhub.v1.LegalRelationTypeR\x04type\x120\n" +
 	"\x06target\x18\x02 \x01(\v2\x18.portalhub.v1.ContentRefR\x06target\x12#\n" +
@@ -2363,7 +2458,7 @@ func file_portalhub_v1_content_proto_rawDescGZIP() []byte {
 }
 
 var file_portalhub_v1_content_proto_enumTypes = make([]protoimpl.EnumInfo, 5)
-var file_portalhub_v1_content_proto_msgTypes = make([]protoimpl.MessageInfo, 19)
+var file_portalhub_v1_content_proto_msgTypes = make([]protoimpl.MessageInfo, 20)
 var file_portalhub_v1_content_proto_goTypes = []any{
 	(ContentKind)(0),              // 0: portalhub.v1.ContentKind
 	(PublicationState)(0),         // 1: portalhub.v1.PublicationState
@@ -2375,58 +2470,61 @@ var file_portalhub_v1_content_proto_goTypes = []any{
 	(*Person)(nil),                // 7: portalhub.v1.Person
 	(*Attachment)(nil),            // 8: portalhub.v1.Attachment
 	(*LegalDocument)(nil),         // 9: portalhub.v1.LegalDocument
-	(*LegalRelation)(nil),         // 10: portalhub.v1.LegalRelation
-	(*PublicService)(nil),         // 11: portalhub.v1.PublicService
-	(*ProcurementNotice)(nil),     // 12: portalhub.v1.ProcurementNotice
-	(*Dataset)(nil),               // 13: portalhub.v1.Dataset
-	(*DatasetChart)(nil),          // 14: portalhub.v1.DatasetChart
-	(*Official)(nil),              // 15: portalhub.v1.Official
-	(*OrganisationUnit)(nil),      // 16: portalhub.v1.OrganisationUnit
-	(*DirectoryEntry)(nil),        // 17: portalhub.v1.DirectoryEntry
-	(*WorkSchedule)(nil),          // 18: portalhub.v1.WorkSchedule
-	(*ScheduleEntry)(nil),         // 19: portalhub.v1.ScheduleEntry
-	(*QuestionAnswer)(nil),        // 20: portalhub.v1.QuestionAnswer
-	(*ExternalLink)(nil),          // 21: portalhub.v1.ExternalLink
-	(*Unpublishing)(nil),          // 22: portalhub.v1.Unpublishing
-	(*ContentItem)(nil),           // 23: portalhub.v1.ContentItem
-	(*timestamppb.Timestamp)(nil), // 24: google.protobuf.Timestamp
+	(*Consultation)(nil),          // 10: portalhub.v1.Consultation
+	(*LegalRelation)(nil),         // 11: portalhub.v1.LegalRelation
+	(*PublicService)(nil),         // 12: portalhub.v1.PublicService
+	(*ProcurementNotice)(nil),     // 13: portalhub.v1.ProcurementNotice
+	(*Dataset)(nil),               // 14: portalhub.v1.Dataset
+	(*DatasetChart)(nil),          // 15: portalhub.v1.DatasetChart
+	(*Official)(nil),              // 16: portalhub.v1.Official
+	(*OrganisationUnit)(nil),      // 17: portalhub.v1.OrganisationUnit
+	(*DirectoryEntry)(nil),        // 18: portalhub.v1.DirectoryEntry
+	(*WorkSchedule)(nil),          // 19: portalhub.v1.WorkSchedule
+	(*ScheduleEntry)(nil),         // 20: portalhub.v1.ScheduleEntry
+	(*QuestionAnswer)(nil),        // 21: portalhub.v1.QuestionAnswer
+	(*ExternalLink)(nil),          // 22: portalhub.v1.ExternalLink
+	(*Unpublishing)(nil),          // 23: portalhub.v1.Unpublishing
+	(*ContentItem)(nil),           // 24: portalhub.v1.ContentItem
+	(*timestamppb.Timestamp)(nil), // 25: google.protobuf.Timestamp
 }
 var file_portalhub_v1_content_proto_depIdxs = []int32{
 	2,  // 0: portalhub.v1.LegalDocument.validity:type_name -> portalhub.v1.LegalValidity
-	10, // 1: portalhub.v1.LegalDocument.relations:type_name -> portalhub.v1.LegalRelation
-	3,  // 2: portalhub.v1.LegalRelation.type:type_name -> portalhub.v1.LegalRelationType
-	5,  // 3: portalhub.v1.LegalRelation.target:type_name -> portalhub.v1.ContentRef
-	24, // 4: portalhub.v1.ProcurementNotice.opens_at:type_name -> google.protobuf.Timestamp
-	24, // 5: portalhub.v1.ProcurementNotice.closes_at:type_name -> google.protobuf.Timestamp
-	14, // 6: portalhub.v1.Dataset.chart:type_name -> portalhub.v1.DatasetChart
-	15, // 7: portalhub.v1.OrganisationUnit.officials:type_name -> portalhub.v1.Official
-	5,  // 8: portalhub.v1.OrganisationUnit.parent:type_name -> portalhub.v1.ContentRef
-	19, // 9: portalhub.v1.WorkSchedule.entries:type_name -> portalhub.v1.ScheduleEntry
-	4,  // 10: portalhub.v1.ExternalLink.scope:type_name -> portalhub.v1.LinkScope
-	5,  // 11: portalhub.v1.Unpublishing.successor:type_name -> portalhub.v1.ContentRef
-	0,  // 12: portalhub.v1.ContentItem.kind:type_name -> portalhub.v1.ContentKind
-	6,  // 13: portalhub.v1.ContentItem.translations:type_name -> portalhub.v1.Translation
-	7,  // 14: portalhub.v1.ContentItem.authors:type_name -> portalhub.v1.Person
-	7,  // 15: portalhub.v1.ContentItem.editor:type_name -> portalhub.v1.Person
-	7,  // 16: portalhub.v1.ContentItem.approver:type_name -> portalhub.v1.Person
-	24, // 17: portalhub.v1.ContentItem.published_at:type_name -> google.protobuf.Timestamp
-	8,  // 18: portalhub.v1.ContentItem.attachments:type_name -> portalhub.v1.Attachment
-	1,  // 19: portalhub.v1.ContentItem.state:type_name -> portalhub.v1.PublicationState
-	22, // 20: portalhub.v1.ContentItem.unpublishing:type_name -> portalhub.v1.Unpublishing
-	9,  // 21: portalhub.v1.ContentItem.legal_document:type_name -> portalhub.v1.LegalDocument
-	11, // 22: portalhub.v1.ContentItem.public_service:type_name -> portalhub.v1.PublicService
-	12, // 23: portalhub.v1.ContentItem.procurement_notice:type_name -> portalhub.v1.ProcurementNotice
-	13, // 24: portalhub.v1.ContentItem.dataset:type_name -> portalhub.v1.Dataset
-	16, // 25: portalhub.v1.ContentItem.organisation_unit:type_name -> portalhub.v1.OrganisationUnit
-	17, // 26: portalhub.v1.ContentItem.directory_entry:type_name -> portalhub.v1.DirectoryEntry
-	21, // 27: portalhub.v1.ContentItem.external_link:type_name -> portalhub.v1.ExternalLink
-	18, // 28: portalhub.v1.ContentItem.work_schedule:type_name -> portalhub.v1.WorkSchedule
-	20, // 29: portalhub.v1.ContentItem.question_answer:type_name -> portalhub.v1.QuestionAnswer
-	30, // [30:30] is the sub-list for method output_type
-	30, // [30:30] is the sub-list for method input_type
-	30, // [30:30] is the sub-list for extension type_name
-	30, // [30:30] is the sub-list for extension extendee
-	0,  // [0:30] is the sub-list for field type_name
+	11, // 1: portalhub.v1.LegalDocument.relations:type_name -> portalhub.v1.LegalRelation
+	10, // 2: portalhub.v1.LegalDocument.consultation:type_name -> portalhub.v1.Consultation
+	5,  // 3: portalhub.v1.LegalDocument.draft:type_name -> portalhub.v1.ContentRef
+	3,  // 4: portalhub.v1.LegalRelation.type:type_name -> portalhub.v1.LegalRelationType
+	5,  // 5: portalhub.v1.LegalRelation.target:type_name -> portalhub.v1.ContentRef
+	25, // 6: portalhub.v1.ProcurementNotice.opens_at:type_name -> google.protobuf.Timestamp
+	25, // 7: portalhub.v1.ProcurementNotice.closes_at:type_name -> google.protobuf.Timestamp
+	15, // 8: portalhub.v1.Dataset.chart:type_name -> portalhub.v1.DatasetChart
+	16, // 9: portalhub.v1.OrganisationUnit.officials:type_name -> portalhub.v1.Official
+	5,  // 10: portalhub.v1.OrganisationUnit.parent:type_name -> portalhub.v1.ContentRef
+	20, // 11: portalhub.v1.WorkSchedule.entries:type_name -> portalhub.v1.ScheduleEntry
+	4,  // 12: portalhub.v1.ExternalLink.scope:type_name -> portalhub.v1.LinkScope
+	5,  // 13: portalhub.v1.Unpublishing.successor:type_name -> portalhub.v1.ContentRef
+	0,  // 14: portalhub.v1.ContentItem.kind:type_name -> portalhub.v1.ContentKind
+	6,  // 15: portalhub.v1.ContentItem.translations:type_name -> portalhub.v1.Translation
+	7,  // 16: portalhub.v1.ContentItem.authors:type_name -> portalhub.v1.Person
+	7,  // 17: portalhub.v1.ContentItem.editor:type_name -> portalhub.v1.Person
+	7,  // 18: portalhub.v1.ContentItem.approver:type_name -> portalhub.v1.Person
+	25, // 19: portalhub.v1.ContentItem.published_at:type_name -> google.protobuf.Timestamp
+	8,  // 20: portalhub.v1.ContentItem.attachments:type_name -> portalhub.v1.Attachment
+	1,  // 21: portalhub.v1.ContentItem.state:type_name -> portalhub.v1.PublicationState
+	23, // 22: portalhub.v1.ContentItem.unpublishing:type_name -> portalhub.v1.Unpublishing
+	9,  // 23: portalhub.v1.ContentItem.legal_document:type_name -> portalhub.v1.LegalDocument
+	12, // 24: portalhub.v1.ContentItem.public_service:type_name -> portalhub.v1.PublicService
+	13, // 25: portalhub.v1.ContentItem.procurement_notice:type_name -> portalhub.v1.ProcurementNotice
+	14, // 26: portalhub.v1.ContentItem.dataset:type_name -> portalhub.v1.Dataset
+	17, // 27: portalhub.v1.ContentItem.organisation_unit:type_name -> portalhub.v1.OrganisationUnit
+	18, // 28: portalhub.v1.ContentItem.directory_entry:type_name -> portalhub.v1.DirectoryEntry
+	22, // 29: portalhub.v1.ContentItem.external_link:type_name -> portalhub.v1.ExternalLink
+	19, // 30: portalhub.v1.ContentItem.work_schedule:type_name -> portalhub.v1.WorkSchedule
+	21, // 31: portalhub.v1.ContentItem.question_answer:type_name -> portalhub.v1.QuestionAnswer
+	32, // [32:32] is the sub-list for method output_type
+	32, // [32:32] is the sub-list for method input_type
+	32, // [32:32] is the sub-list for extension type_name
+	32, // [32:32] is the sub-list for extension extendee
+	0,  // [0:32] is the sub-list for field type_name
 }
 
 func init() { file_portalhub_v1_content_proto_init() }
@@ -2434,7 +2532,7 @@ func file_portalhub_v1_content_proto_init() {
 	if File_portalhub_v1_content_proto != nil {
 		return
 	}
-	file_portalhub_v1_content_proto_msgTypes[18].OneofWrappers = []any{
+	file_portalhub_v1_content_proto_msgTypes[19].OneofWrappers = []any{
 		(*ContentItem_LegalDocument)(nil),
 		(*ContentItem_PublicService)(nil),
 		(*ContentItem_ProcurementNotice)(nil),
@@ -2451,7 +2549,7 @@ func file_portalhub_v1_content_proto_init() {
 			GoPackagePath: reflect.TypeOf(x{}).PkgPath(),
 			RawDescriptor: unsafe.Slice(unsafe.StringData(file_portalhub_v1_content_proto_rawDesc), len(file_portalhub_v1_content_proto_rawDesc)),
 			NumEnums:      5,
-			NumMessages:   19,
+			NumMessages:   20,
 			NumExtensions: 0,
 			NumServices:   0,
 		},

@@ -318,8 +318,13 @@ type SubmitFeedbackRequest struct {
 	// consent says the visitor accepted the consent text of consent_version.
 	Consent        bool   `protobuf:"varint,9,opt,name=consent,proto3" json:"consent,omitempty"`
 	ConsentVersion string `protobuf:"bytes,10,opt,name=consent_version,json=consentVersion,proto3" json:"consent_version,omitempty"`
-	unknownFields  protoimpl.UnknownFields
-	sizeCache      protoimpl.SizeCache
+	// consultation names a draft open for comment (issue 9 point 8): the
+	// submission is a comment on it, routed to the draft's tenant (tenant is
+	// then ignored) with the topic "consultation"; FAILED_PRECONDITION when
+	// the draft is not open for comment today.
+	Consultation  *ContentRef `protobuf:"bytes,11,opt,name=consultation,proto3" json:"consultation,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
 }
 
 func (x *SubmitFeedbackRequest) Reset() {
@@ -420,6 +425,13 @@ func (x *SubmitFeedbackRequest) GetConsentVersion() string {
 		return x.ConsentVersion
 	}
 	return ""
+}
+
+func (x *SubmitFeedbackRequest) GetConsultation() *ContentRef {
+	if x != nil {
+		return x.Consultation
+	}
+	return nil
 }
 
 // SubmitFeedbackResponse names the stored submission.
@@ -749,9 +761,12 @@ type FeedbackEvent struct {
 	HasPhone    bool   `protobuf:"varint,10,opt,name=has_phone,json=hasPhone,proto3" json:"has_phone,omitempty"`
 	// due_on is the day the answer is due (YYYY-MM-DD, GMT+7), counted in
 	// working days on the hub's calendar; empty when the hub has none.
-	DueOn         string `protobuf:"bytes,11,opt,name=due_on,json=dueOn,proto3" json:"due_on,omitempty"`
-	unknownFields protoimpl.UnknownFields
-	sizeCache     protoimpl.SizeCache
+	DueOn string `protobuf:"bytes,11,opt,name=due_on,json=dueOn,proto3" json:"due_on,omitempty"`
+	// consultation_id is the content id of the tenant's draft this is a
+	// comment on (issue 9 point 8); empty for a question.
+	ConsultationId string `protobuf:"bytes,12,opt,name=consultation_id,json=consultationId,proto3" json:"consultation_id,omitempty"`
+	unknownFields  protoimpl.UnknownFields
+	sizeCache      protoimpl.SizeCache
 }
 
 func (x *FeedbackEvent) Reset() {
@@ -861,11 +876,18 @@ func (x *FeedbackEvent) GetDueOn() string {
 	return ""
 }
 
+func (x *FeedbackEvent) GetConsultationId() string {
+	if x != nil {
+		return x.ConsultationId
+	}
+	return ""
+}
+
 var File_portalhub_v1_feedback_proto protoreflect.FileDescriptor
 
 const file_portalhub_v1_feedback_proto_rawDesc = "" +
 	"\n" +
-	"\x1bportalhub/v1/feedback.proto\x12\fportalhub.v1\x1a\x1fgoogle/protobuf/timestamp.proto\"]\n" +
+	"\x1bportalhub/v1/feedback.proto\x12\fportalhub.v1\x1a\x1fgoogle/protobuf/timestamp.proto\x1a\x1aportalhub/v1/content.proto\"]\n" +
 	"\x16ForwardFeedbackRequest\x12\x0e\n" +
 	"\x02id\x18\x01 \x01(\tR\x02id\x12\x1b\n" +
 	"\tto_tenant\x18\x02 \x01(\tR\btoTenant\x12\x16\n" +
@@ -877,7 +899,7 @@ const file_portalhub_v1_feedback_proto_rawDesc = "" +
 	"\vapproved_by\x18\x03 \x01(\tR\n" +
 	"approvedBy\"2\n" +
 	"\x16AnswerFeedbackResponse\x12\x18\n" +
-	"\achanged\x18\x01 \x01(\bR\achanged\"\x97\x02\n" +
+	"\achanged\x18\x01 \x01(\bR\achanged\"\xd5\x02\n" +
 	"\x15SubmitFeedbackRequest\x12\x1d\n" +
 	"\n" +
 	"request_id\x18\x01 \x01(\tR\trequestId\x12\x16\n" +
@@ -890,7 +912,8 @@ const file_portalhub_v1_feedback_proto_rawDesc = "" +
 	"\x04lang\x18\b \x01(\tR\x04lang\x12\x18\n" +
 	"\aconsent\x18\t \x01(\bR\aconsent\x12'\n" +
 	"\x0fconsent_version\x18\n" +
-	" \x01(\tR\x0econsentVersion\"e\n" +
+	" \x01(\tR\x0econsentVersion\x12<\n" +
+	"\fconsultation\x18\v \x01(\v2\x18.portalhub.v1.ContentRefR\fconsultation\"e\n" +
 	"\x16SubmitFeedbackResponse\x12\x0e\n" +
 	"\x02id\x18\x01 \x01(\tR\x02id\x12#\n" +
 	"\rtracking_code\x18\x02 \x01(\tR\ftrackingCode\x12\x16\n" +
@@ -910,7 +933,7 @@ const file_portalhub_v1_feedback_proto_rawDesc = "" +
 	"\x1aGetFeedbackContactResponse\x12\x12\n" +
 	"\x04name\x18\x01 \x01(\tR\x04name\x12\x14\n" +
 	"\x05email\x18\x02 \x01(\tR\x05email\x12\x14\n" +
-	"\x05phone\x18\x03 \x01(\tR\x05phone\"\xcb\x02\n" +
+	"\x05phone\x18\x03 \x01(\tR\x05phone\"\xf4\x02\n" +
 	"\rFeedbackEvent\x12\x19\n" +
 	"\bevent_id\x18\x01 \x01(\tR\aeventId\x12\x0e\n" +
 	"\x02id\x18\x02 \x01(\tR\x02id\x12\x16\n" +
@@ -923,7 +946,8 @@ const file_portalhub_v1_feedback_proto_rawDesc = "" +
 	"\thas_email\x18\t \x01(\bR\bhasEmail\x12\x1b\n" +
 	"\thas_phone\x18\n" +
 	" \x01(\bR\bhasPhone\x12\x15\n" +
-	"\x06due_on\x18\v \x01(\tR\x05dueOn*\xe8\x01\n" +
+	"\x06due_on\x18\v \x01(\tR\x05dueOn\x12'\n" +
+	"\x0fconsultation_id\x18\f \x01(\tR\x0econsultationId*\xe8\x01\n" +
 	"\x0eFeedbackStatus\x12\x1f\n" +
 	"\x1bFEEDBACK_STATUS_UNSPECIFIED\x10\x00\x12\x1c\n" +
 	"\x18FEEDBACK_STATUS_RECEIVED\x10\x01\x12\x1d\n" +
@@ -966,28 +990,30 @@ var file_portalhub_v1_feedback_proto_goTypes = []any{
 	(*GetFeedbackContactRequest)(nil),  // 9: portalhub.v1.GetFeedbackContactRequest
 	(*GetFeedbackContactResponse)(nil), // 10: portalhub.v1.GetFeedbackContactResponse
 	(*FeedbackEvent)(nil),              // 11: portalhub.v1.FeedbackEvent
-	(*timestamppb.Timestamp)(nil),      // 12: google.protobuf.Timestamp
+	(*ContentRef)(nil),                 // 12: portalhub.v1.ContentRef
+	(*timestamppb.Timestamp)(nil),      // 13: google.protobuf.Timestamp
 }
 var file_portalhub_v1_feedback_proto_depIdxs = []int32{
-	0,  // 0: portalhub.v1.GetFeedbackStatusResponse.status:type_name -> portalhub.v1.FeedbackStatus
-	12, // 1: portalhub.v1.GetFeedbackStatusResponse.submitted_at:type_name -> google.protobuf.Timestamp
-	12, // 2: portalhub.v1.GetFeedbackStatusResponse.status_at:type_name -> google.protobuf.Timestamp
-	12, // 3: portalhub.v1.FeedbackEvent.submitted_at:type_name -> google.protobuf.Timestamp
-	5,  // 4: portalhub.v1.FeedbackService.SubmitFeedback:input_type -> portalhub.v1.SubmitFeedbackRequest
-	7,  // 5: portalhub.v1.FeedbackService.GetFeedbackStatus:input_type -> portalhub.v1.GetFeedbackStatusRequest
-	9,  // 6: portalhub.v1.FeedbackService.GetFeedbackContact:input_type -> portalhub.v1.GetFeedbackContactRequest
-	3,  // 7: portalhub.v1.FeedbackService.AnswerFeedback:input_type -> portalhub.v1.AnswerFeedbackRequest
-	1,  // 8: portalhub.v1.FeedbackService.ForwardFeedback:input_type -> portalhub.v1.ForwardFeedbackRequest
-	6,  // 9: portalhub.v1.FeedbackService.SubmitFeedback:output_type -> portalhub.v1.SubmitFeedbackResponse
-	8,  // 10: portalhub.v1.FeedbackService.GetFeedbackStatus:output_type -> portalhub.v1.GetFeedbackStatusResponse
-	10, // 11: portalhub.v1.FeedbackService.GetFeedbackContact:output_type -> portalhub.v1.GetFeedbackContactResponse
-	4,  // 12: portalhub.v1.FeedbackService.AnswerFeedback:output_type -> portalhub.v1.AnswerFeedbackResponse
-	2,  // 13: portalhub.v1.FeedbackService.ForwardFeedback:output_type -> portalhub.v1.ForwardFeedbackResponse
-	9,  // [9:14] is the sub-list for method output_type
-	4,  // [4:9] is the sub-list for method input_type
-	4,  // [4:4] is the sub-list for extension type_name
-	4,  // [4:4] is the sub-list for extension extendee
-	0,  // [0:4] is the sub-list for field type_name
+	12, // 0: portalhub.v1.SubmitFeedbackRequest.consultation:type_name -> portalhub.v1.ContentRef
+	0,  // 1: portalhub.v1.GetFeedbackStatusResponse.status:type_name -> portalhub.v1.FeedbackStatus
+	13, // 2: portalhub.v1.GetFeedbackStatusResponse.submitted_at:type_name -> google.protobuf.Timestamp
+	13, // 3: portalhub.v1.GetFeedbackStatusResponse.status_at:type_name -> google.protobuf.Timestamp
+	13, // 4: portalhub.v1.FeedbackEvent.submitted_at:type_name -> google.protobuf.Timestamp
+	5,  // 5: portalhub.v1.FeedbackService.SubmitFeedback:input_type -> portalhub.v1.SubmitFeedbackRequest
+	7,  // 6: portalhub.v1.FeedbackService.GetFeedbackStatus:input_type -> portalhub.v1.GetFeedbackStatusRequest
+	9,  // 7: portalhub.v1.FeedbackService.GetFeedbackContact:input_type -> portalhub.v1.GetFeedbackContactRequest
+	3,  // 8: portalhub.v1.FeedbackService.AnswerFeedback:input_type -> portalhub.v1.AnswerFeedbackRequest
+	1,  // 9: portalhub.v1.FeedbackService.ForwardFeedback:input_type -> portalhub.v1.ForwardFeedbackRequest
+	6,  // 10: portalhub.v1.FeedbackService.SubmitFeedback:output_type -> portalhub.v1.SubmitFeedbackResponse
+	8,  // 11: portalhub.v1.FeedbackService.GetFeedbackStatus:output_type -> portalhub.v1.GetFeedbackStatusResponse
+	10, // 12: portalhub.v1.FeedbackService.GetFeedbackContact:output_type -> portalhub.v1.GetFeedbackContactResponse
+	4,  // 13: portalhub.v1.FeedbackService.AnswerFeedback:output_type -> portalhub.v1.AnswerFeedbackResponse
+	2,  // 14: portalhub.v1.FeedbackService.ForwardFeedback:output_type -> portalhub.v1.ForwardFeedbackResponse
+	10, // [10:15] is the sub-list for method output_type
+	5,  // [5:10] is the sub-list for method input_type
+	5,  // [5:5] is the sub-list for extension type_name
+	5,  // [5:5] is the sub-list for extension extendee
+	0,  // [0:5] is the sub-list for field type_name
 }
 
 func init() { file_portalhub_v1_feedback_proto_init() }
@@ -995,6 +1021,7 @@ func file_portalhub_v1_feedback_proto_init() {
 	if File_portalhub_v1_feedback_proto != nil {
 		return
 	}
+	file_portalhub_v1_content_proto_init()
 	type x struct{}
 	out := protoimpl.TypeBuilder{
 		File: protoimpl.DescBuilder{
