@@ -87,13 +87,17 @@ func (r Role) Permissions() Permissions {
 	case Gateway:
 		// An ordered consumer creates an ephemeral consumer (named by the
 		// client, with the filter subject in the API subject), pulls from
-		// it, and deletes it when it resets; no stream administration and
-		// no publishing on hub subjects.
+		// it, and deletes it when it resets; the gateway also reads the
+		// newest event its filters match from the stream's leader, to
+		// notice a consumer that delivers nothing (MSG.GET: the stream's
+		// messages, which it consumes anyway). No stream administration
+		// and no publishing on hub subjects.
 		return Permissions{
 			Publish: []string{
 				jsAPI + "CONSUMER.CREATE." + events.ContentStream + ".>",
 				jsAPI + "CONSUMER.MSG.NEXT." + events.ContentStream + ".>",
 				jsAPI + "CONSUMER.DELETE." + events.ContentStream + ".>",
+				jsAPI + "STREAM.MSG.GET." + events.ContentStream,
 			},
 			Subscribe: inbox,
 		}

@@ -13,10 +13,22 @@
 // cache is switched off on disconnect and cleared on reconnect, and cleared
 // again whenever the ordered consumer is reset. The newest stream sequence
 // seen is kept for /readyz and as a metric.
+//
+// A consumer can also be alive and deliver nothing: in a cluster the
+// server places the ephemeral (R1) consumer on any replica of the stream,
+// and one placed on a replica that does not catch up (make chaos: a gateway
+// started after the stream's leader was killed) sends its heartbeats, so
+// nats.go never resets it, while the stream moves on without it. Every
+// CheckEvery the consumer therefore asks the stream's leader for the newest
+// message its filters match (STREAM.MSG.GET, last_by_subj), and when the
+// newest one of the previous check has still not been delivered, it makes
+// the consumer anew (from the sequence after the last event delivered, so
+// the withheld events are replayed) and clears the cache.
 package invalidate
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"strings"
@@ -45,6 +57,9 @@ type Config struct {
 	// RetryEvery is how long to wait before retrying to create the consumer
 	// (for instance while the stream does not exist yet); default 1s.
 	RetryEvery time.Duration
+	// CheckEvery is how often the consumer's progress is checked against
+	// the stream's; default 5s.
+	CheckEvery time.Duration
 	// OnTenant, when set, is called with the tenant of each change the hub
 	// announces on events.RegistrySubjects (added, renamed, new host
 	// names, suspended), and with "" whenever events may have been missed
@@ -59,8 +74,11 @@ type Consumer struct {
 	js  jetstream.JetStream
 
 	lastSeq atomic.Uint64
-	seen    atomic.Bool // a message arrived on the current consumer
-	running atomic.Bool
+	// delivered is the newest stream sequence the current consumer has
+	// delivered, or the one before its start.
+	delivered atomic.Uint64
+	seen      atomic.Bool // a message arrived on the current consumer
+	running   atomic.Bool
 	// again asks Run to create the ordered consumer anew (on reconnect).
 	again    chan struct{}
 	mu       sync.Mutex
@@ -68,6 +86,7 @@ type Consumer struct {
 	eventsC  prometheus.Counter
 	resetsC  prometheus.Counter
 	olderC   prometheus.Counter
+	stallsC  prometheus.Counter
 	lastSeqG prometheus.GaugeFunc
 }
 
@@ -81,6 +100,9 @@ func New(cfg Config) (*Consumer, error) {
 	if cfg.RetryEvery == 0 {
 		cfg.RetryEvery = time.Second
 	}
+	if cfg.CheckEvery == 0 {
+		cfg.CheckEvery = 5 * time.Second
+	}
 	c := &Consumer{cfg: cfg, js: js, again: make(chan struct{}, 1),
 		eventsC: prometheus.NewCounter(prometheus.CounterOpts{Name: "portalhub_gateway_content_events_total",
 			Help: "Content events received from the hub."}),
@@ -88,12 +110,14 @@ func New(cfg Config) (*Consumer, error) {
 			Help: "Times the whole page cache was cleared (reconnect, consumer reset)."}),
 		olderC: prometheus.NewCounter(prometheus.CounterOpts{Name: "portalhub_gateway_content_events_older_total",
 			Help: "Content events announcing an older version than one already read from the store (they still invalidate the item's pages)."}),
+		stallsC: prometheus.NewCounter(prometheus.CounterOpts{Name: "portalhub_gateway_content_consumer_stalls_total",
+			Help: "Times the content consumer was made anew because the stream moved past what it delivered."}),
 	}
 	c.lastSeqG = prometheus.NewGaugeFunc(prometheus.GaugeOpts{Name: "portalhub_gateway_content_stream_last_sequence",
 		Help: "Newest HUB_CONTENT stream sequence this instance has seen."},
 		func() float64 { return float64(c.lastSeq.Load()) })
 	if cfg.Registerer != nil {
-		cfg.Registerer.MustRegister(c.eventsC, c.resetsC, c.olderC, c.lastSeqG)
+		cfg.Registerer.MustRegister(c.eventsC, c.resetsC, c.olderC, c.stallsC, c.lastSeqG)
 	}
 	cfg.Conn.SetDisconnectErrHandler(func(_ *nats.Conn, err error) {
 		c.cfg.Log.Warn().Err(err).Msg("nats disconnected; page cache off until reconnected")
@@ -148,7 +172,8 @@ func (c *Consumer) Ready(context.Context) error {
 }
 
 // Run consumes until ctx ends, creating the ordered consumer first (and
-// retrying while the stream is missing), and again after each reconnect.
+// retrying while the stream is missing), and again after each reconnect
+// and whenever the check finds it stalled.
 func (c *Consumer) Run(ctx context.Context) error {
 	for {
 		var cc jetstream.ConsumeContext
@@ -169,28 +194,118 @@ func (c *Consumer) Run(ctx context.Context) error {
 		}
 		c.running.Store(true)
 		c.cfg.Log.Info().Str("stream", events.ContentStream).Msg("content consumer running")
-		select {
-		case <-ctx.Done():
-			c.running.Store(false)
-			cc.Stop()
+		c.watch(ctx)
+		c.running.Store(false)
+		cc.Stop()
+		if ctx.Err() != nil {
 			return nil
-		case <-c.again:
-			c.running.Store(false)
-			cc.Stop()
 		}
 	}
 }
 
+// watch returns when ctx ends, after a reconnect, or when the consumer is
+// found stalled: the newest event the stream's leader held at the previous
+// check has still not been delivered.
+func (c *Consumer) watch(ctx context.Context) {
+	tick := time.NewTicker(c.cfg.CheckEvery)
+	defer tick.Stop()
+	var want uint64 // the newest matching sequence at the previous check
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-c.again:
+			return
+		case <-tick.C:
+		}
+		if got := c.delivered.Load(); got < want {
+			c.stallsC.Inc()
+			c.cfg.Log.Warn().Uint64("delivered", got).Uint64("stream", want).
+				Msg("content consumer delivers nothing while the stream moved on; making it anew")
+			return
+		}
+		newest, err := c.newestMatching(ctx)
+		if err != nil {
+			// The JetStream API may not answer while a leader is elected:
+			// what was asked for before was delivered, ask again later.
+			c.cfg.Log.Debug().Err(err).Msg("content stream's newest event not read; checking again later")
+			continue
+		}
+		want = newest
+	}
+}
+
+// msgGetReply is the JetStream API's answer to STREAM.MSG.GET.
+type msgGetReply struct {
+	Message *struct {
+		Seq uint64 `json:"seq"`
+	} `json:"message"`
+	Error *struct {
+		Code        int    `json:"code"`
+		ErrCode     int    `json:"err_code"`
+		Description string `json:"description"`
+	} `json:"error"`
+}
+
+// consumerFilters are the subjects the gateway's consumer takes.
+var consumerFilters = []string{events.ContentSubjects, events.RegistrySubjects}
+
+// newestMatching asks the content stream's leader (STREAM.MSG.GET, never a
+// direct get, which any replica answers) for the sequence of the newest
+// message the consumer's filters match; 0 when there is none.
+func (c *Consumer) newestMatching(ctx context.Context) (uint64, error) {
+	var newest uint64
+	for _, f := range consumerFilters {
+		req, _ := json.Marshal(map[string]string{"last_by_subj": f})
+		rctx, cancel := context.WithTimeout(ctx, 2*time.Second)
+		msg, err := c.cfg.Conn.RequestWithContext(rctx, "$JS.API.STREAM.MSG.GET."+events.ContentStream, req)
+		cancel()
+		if err != nil {
+			return 0, fmt.Errorf("newest event on %s: %w", f, err)
+		}
+		var r msgGetReply
+		if err := json.Unmarshal(msg.Data, &r); err != nil {
+			return 0, fmt.Errorf("newest event on %s: %w", f, err)
+		}
+		switch {
+		case r.Error != nil && r.Error.ErrCode == int(jetstream.JSErrCodeMessageNotFound):
+			// No message on these subjects.
+		case r.Error != nil:
+			return 0, fmt.Errorf("newest event on %s: %d %s", f, r.Error.Code, r.Error.Description)
+		case r.Message != nil:
+			newest = max(newest, r.Message.Seq)
+		}
+	}
+	return newest, nil
+}
+
 func (c *Consumer) start(ctx context.Context) (jetstream.ConsumeContext, error) {
+	// From the event after the newest one delivered, so that events missed
+	// by a stalled consumer or while disconnected are replayed (they claim
+	// their versions again); for the first consumer, or when the stream
+	// holds less than was delivered (restored from a backup), after the
+	// newest one the stream holds now (the cache is empty: older events
+	// change nothing).
+	newest, err := c.newestMatching(ctx)
+	if err != nil {
+		return nil, err
+	}
+	from := c.lastSeq.Load()
+	if from == 0 || from > newest {
+		from = newest
+	}
 	cons, err := c.js.OrderedConsumer(ctx, events.ContentStream, jetstream.OrderedConsumerConfig{
-		FilterSubjects: []string{events.ContentSubjects, events.RegistrySubjects},
-		DeliverPolicy:  jetstream.DeliverNewPolicy,
+		FilterSubjects: consumerFilters,
+		DeliverPolicy:  jetstream.DeliverByStartSequencePolicy,
+		OptStartSeq:    from + 1,
 	})
 	if err != nil {
 		return nil, err
 	}
+	c.delivered.Store(from)
+	c.seen.Store(false)
 	// Pages rendered before the consumer existed may predate events we will
-	// never see: start from an empty cache.
+	// never see (or see only now, replayed): start from an empty cache.
 	c.reset()
 	return cons.Consume(c.handle, jetstream.ConsumeErrHandler(func(_ jetstream.ConsumeContext, err error) {
 		c.cfg.Log.Warn().Err(err).Msg("content consumer error; clearing page cache")
@@ -211,12 +326,8 @@ func (c *Consumer) handle(msg jetstream.Msg) {
 		// Recorded once the event is applied, so that LastSequence is the
 		// newest event whose pages are invalidated (tests wait on it).
 		defer func() {
-			for {
-				old := c.lastSeq.Load()
-				if meta.Sequence.Stream <= old || c.lastSeq.CompareAndSwap(old, meta.Sequence.Stream) {
-					break
-				}
-			}
+			raise(&c.lastSeq, meta.Sequence.Stream)
+			raise(&c.delivered, meta.Sequence.Stream)
 		}()
 	}
 	c.eventsC.Inc()
@@ -261,6 +372,16 @@ func (c *Consumer) handle(msg jetstream.Msg) {
 	}
 	c.cfg.Log.Debug().Str("tenant", tenant).Str("content_id", contentID).Uint64("version", ev.GetVersion()).
 		Str("change", ev.GetChange().String()).Bool("older", older).Msg("invalidated")
+}
+
+// raise sets v to seq unless it holds more already.
+func raise(v *atomic.Uint64, seq uint64) {
+	for {
+		old := v.Load()
+		if seq <= old || v.CompareAndSwap(old, seq) {
+			return
+		}
+	}
 }
 
 // parseSubject splits hub.<tenant>.content.<content_id>.

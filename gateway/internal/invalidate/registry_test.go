@@ -27,19 +27,12 @@ func TestRegistryEventsReachOnTenant(t *testing.T) {
 	cache := pagecache.New(pagecache.Config{MaxBytes: 1 << 20})
 	var mu sync.Mutex
 	var got []string
-	c, err := New(Config{Conn: bus.Connect(t, natsauth.Gateway), Cache: cache, Log: zerolog.Nop(), OnTenant: func(tenant string) {
+	ctx := t.Context()
+	runConsumer(t, Config{Conn: bus.Connect(t, natsauth.Gateway), Cache: cache, Log: zerolog.Nop(), OnTenant: func(tenant string) {
 		mu.Lock()
 		got = append(got, tenant)
 		mu.Unlock()
 	}})
-	if err != nil {
-		t.Fatal(err)
-	}
-	ctx, cancel := context.WithCancel(context.Background())
-	done := make(chan struct{})
-	go func() { c.Run(ctx); close(done) }()
-	defer func() { cancel(); <-done }()
-	testenv.WaitFor(t, 10*time.Second, func() error { return c.Ready(ctx) })
 
 	js, err := jetstream.New(bus.Connect(t, natsauth.Aggregator))
 	if err != nil {
@@ -106,15 +99,8 @@ func (s countingSource) TenantFingerprints(context.Context) (map[string]string, 
 func TestReconnectCreatesConsumerAgain(t *testing.T) {
 	bus := testenv.NATS(t)
 	cache := pagecache.New(pagecache.Config{MaxBytes: 1 << 20})
-	c, err := New(Config{Conn: bus.Connect(t, natsauth.Gateway), Cache: cache, Log: zerolog.Nop()})
-	if err != nil {
-		t.Fatal(err)
-	}
-	ctx, cancel := context.WithCancel(context.Background())
-	done := make(chan struct{})
-	go func() { c.Run(ctx); close(done) }()
-	defer func() { cancel(); <-done }()
-	testenv.WaitFor(t, 10*time.Second, func() error { return c.Ready(ctx) })
+	ctx := t.Context()
+	c := runConsumer(t, Config{Conn: bus.Connect(t, natsauth.Gateway), Cache: cache, Log: zerolog.Nop()})
 
 	ops, err := jetstream.New(bus.Connect(t, natsauth.Ops))
 	if err != nil {
