@@ -8,6 +8,7 @@ import (
 	"io"
 	"net/http"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/jackc/pgx/v5"
@@ -177,4 +178,29 @@ func ioDiscard(resp *http.Response) (int64, error) {
 func replicasStreaming(ctx context.Context) (int64, error) {
 	return hubQuery(ctx, fed.Topology.Primary, `SELECT count(*) FROM pg_stat_replication r JOIN pg_replication_slots s ON s.active_pid = r.pid
 		WHERE r.state = 'streaming' AND s.slot_name = $1`, fed.Topology.ReplicaSlot)
+}
+
+// gatewayCounter reads a counter from the metrics of the kept gateway name
+// (its ops listener).
+func gatewayCounter(name, metric string) (int, error) {
+	k := fed.Kept(name)
+	if k == nil {
+		return 0, fmt.Errorf("no kept process %q", name)
+	}
+	resp, err := http.Get("http://" + k.Process().Addrs["ops"] + "/metrics")
+	if err != nil {
+		return 0, err
+	}
+	defer resp.Body.Close()
+	b, err := io.ReadAll(resp.Body)
+	if err != nil {
+		return 0, err
+	}
+	for _, line := range strings.Split(string(b), "\n") {
+		if v, ok := strings.CutPrefix(line, metric+" "); ok {
+			f, err := strconv.ParseFloat(v, 64)
+			return int(f), err
+		}
+	}
+	return 0, fmt.Errorf("no %s in its metrics", metric)
 }
