@@ -30,6 +30,14 @@
 //	-routes    NATSD_ROUTES     the cluster's route URLs, comma-separated
 //	                            (nats-route://host:port, every node's, its own
 //	                            included)
+//	-tls-cert  NATSD_TLS_CERT   the node's certificate (PEM chain) and key:
+//	-tls-key   NATSD_TLS_KEY    set, clients must connect over TLS (they trust
+//	                            the CA with NATS_CA_FILE)
+//	-route-ca  NATSD_ROUTE_CA   with -cluster and -tls-cert: routes run over
+//	                            TLS, each node presenting its certificate and
+//	                            accepting only peers whose certificate this
+//	                            CA signed (deploy/nats/cluster.conf's
+//	                            cluster.tls with verify: true)
 //
 // Like every portalhub process started by supervise, it also reports its
 // addresses in the ready file PORTALHUB_READY_FILE names, under "nats" (the
@@ -71,6 +79,9 @@ type config struct {
 	Name     string // server name, unique in the cluster
 	Cluster  string // route listener, host:port; empty for a single server
 	Routes   string // the cluster's route URLs, comma-separated
+	TLSCert  string // the node's certificate for clients and routes; empty for no TLS
+	TLSKey   string // its key
+	RouteCA  string // the CA the routes' peers must be signed by; empty for plain routes
 
 	ReadyFile string // lifecycle's ready file; empty for none
 }
@@ -85,7 +96,8 @@ func main() {
 		os.Exit(2)
 	}
 	log.Info().Str("addr", cfg.Addr).Str("store", cfg.Store).Str("keys", cfg.keyDir()).Str("addr_file", cfg.AddrFile).
-		Str("http", cfg.HTTP).Str("name", cfg.Name).Str("cluster", cfg.Cluster).Str("routes", cfg.Routes).Str("ready_file", cfg.ReadyFile).Msg("config")
+		Str("http", cfg.HTTP).Str("name", cfg.Name).Str("cluster", cfg.Cluster).Str("routes", cfg.Routes).
+		Str("tls_cert", cfg.TLSCert).Str("route_ca", cfg.RouteCA).Str("ready_file", cfg.ReadyFile).Msg("config")
 
 	ctx, stop := lifecycle.SignalContext()
 	defer stop()
@@ -118,7 +130,15 @@ func parseConfig(args []string) (config, error) {
 	fs.StringVar(&cfg.Name, "name", env("NATSD_NAME", ""), "server `name`, unique in the cluster (env NATSD_NAME; required with -cluster)")
 	fs.StringVar(&cfg.Cluster, "cluster", env("NATSD_CLUSTER", ""), "route listener `host:port`: a node of the JetStream cluster portalhub, fsyncing every write (env NATSD_CLUSTER)")
 	fs.StringVar(&cfg.Routes, "routes", env("NATSD_ROUTES", ""), "the cluster's route `URLs`, comma-separated, nats-route://host:port (env NATSD_ROUTES)")
+	fs.StringVar(&cfg.TLSCert, "tls-cert", env("NATSD_TLS_CERT", ""), "the node's certificate `file` (PEM chain): clients must connect over TLS (env NATSD_TLS_CERT)")
+	fs.StringVar(&cfg.TLSKey, "tls-key", env("NATSD_TLS_KEY", ""), "the key `file` of -tls-cert (env NATSD_TLS_KEY)")
+	fs.StringVar(&cfg.RouteCA, "route-ca", env("NATSD_ROUTE_CA", ""), "CA `file` of the cluster's nodes: routes over TLS, peers verified (env NATSD_ROUTE_CA; needs -tls-cert)")
 	if err := fs.Parse(args); err != nil {
+		return cfg, err
+	}
+	if (cfg.TLSCert == "") != (cfg.TLSKey == "") || cfg.RouteCA != "" && cfg.TLSCert == "" {
+		err := errors.New("-tls-cert and -tls-key go together, and -route-ca needs them (the node's certificate is its route certificate)")
+		fmt.Fprintln(fs.Output(), err)
 		return cfg, err
 	}
 	if cfg.Cluster != "" && cfg.Name == "" {
@@ -154,6 +174,30 @@ func clustered(opts *server.Options, cfg config) error {
 		}
 	}
 	opts.SyncAlways = true
+	if cfg.RouteCA != "" {
+		tc, err := server.GenTLSConfig(&server.TLSConfigOpts{CertFile: cfg.TLSCert, KeyFile: cfg.TLSKey, CaFile: cfg.RouteCA, Verify: true})
+		if err != nil {
+			return fmt.Errorf("route TLS: %w", err)
+		}
+		// A node dials its peers too: it verifies their certificates
+		// against the same CA (as nats-server does for cluster.tls).
+		tc.RootCAs = tc.ClientCAs
+		opts.Cluster.TLSConfig, opts.Cluster.TLSTimeout = tc, tlsTimeout
+	}
+	return nil
+}
+
+// tlsTimeout bounds a TLS handshake, a client's or a route's.
+const tlsTimeout = 2 // seconds
+
+// secured makes opts require TLS of every client, with the node's
+// certificate.
+func secured(opts *server.Options, cfg config) error {
+	tc, err := server.GenTLSConfig(&server.TLSConfigOpts{CertFile: cfg.TLSCert, KeyFile: cfg.TLSKey})
+	if err != nil {
+		return fmt.Errorf("client TLS: %w", err)
+	}
+	opts.TLS, opts.TLSConfig, opts.TLSTimeout = true, tc, tlsTimeout
 	return nil
 }
 
@@ -193,6 +237,11 @@ func run(ctx context.Context, cfg config, log zerolog.Logger) error {
 	}
 	if cfg.Cluster != "" {
 		if err := clustered(opts, cfg); err != nil {
+			return err
+		}
+	}
+	if cfg.TLSCert != "" {
+		if err := secured(opts, cfg); err != nil {
 			return err
 		}
 	}

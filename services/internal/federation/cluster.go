@@ -129,10 +129,16 @@ func (f *Federation) startNATSCluster(ctx context.Context) error {
 		if err != nil {
 			return err
 		}
-		p, err := f.start(ctx, supervise.Spec{Name: n.Name, Path: f.bin("natsd"), Args: []string{
-			"-name", n.Name, "-addr", client, "-http", monitor, "-store", n.Dir, "-keys", f.NATSKeys,
-			"-cluster", n.Route, "-routes", strings.Join(routes, ","),
-		}}, nil)
+		args := []string{"-name", n.Name, "-addr", client, "-http", monitor, "-store", n.Dir, "-keys", f.NATSKeys,
+			"-cluster", n.Route, "-routes", strings.Join(routes, ",")}
+		if f.opts.NATSTLS {
+			tlsArgs, err := f.natsNodeTLS(n.Name)
+			if err != nil {
+				return err
+			}
+			args = append(args, tlsArgs...)
+		}
+		p, err := f.start(ctx, supervise.Spec{Name: n.Name, Path: f.bin("natsd"), Args: args}, nil)
 		if err != nil {
 			return err
 		}
@@ -148,6 +154,19 @@ func (f *Federation) startNATSCluster(ctx context.Context) error {
 	f.NATSURL = strings.Join(urls, ",")
 	f.NATSMonitor = nodes[0].Monitor
 	return nil
+}
+
+// natsNodeTLS issues the NATS node name its certificate (for its clients
+// and its routes, on loopback) from the development CA, and returns natsd's
+// TLS flags; clients are given the CA from here on (NATSCAFile).
+func (f *Federation) natsNodeTLS(name string) ([]string, error) {
+	dir := filepath.Join(f.opts.VarDir, "tls")
+	cert, key := filepath.Join(dir, name+".pem"), filepath.Join(dir, name+".key")
+	if err := devtls.Issue(dir, []string{"localhost", "127.0.0.1"}, cert, key); err != nil {
+		return nil, err
+	}
+	f.NATSCAFile = filepath.Join(dir, devtls.CAFile)
+	return []string{"-tls-cert", cert, "-tls-key", key, "-route-ca", f.NATSCAFile}, nil
 }
 
 // startClusterServices starts two aggregators, nginx in front of them and

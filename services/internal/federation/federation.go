@@ -102,6 +102,11 @@ type Options struct {
 	// two aggregators and two gateways behind nginx. It needs the private
 	// PostgreSQL and natsd (no DatabaseURL, no NATSURL).
 	Cluster bool
+	// NATSTLS, with Cluster, runs the NATS nodes over TLS, for clients and
+	// for routes (deploy/nats/cluster.conf): each node a certificate of the
+	// development CA, every client given the CA (NATS_CA_FILE, NATSCAFile).
+	// make cluster sets it.
+	NATSTLS bool
 	// Env is added to every child's environment.
 	Env []string
 	// Output receives the children's logs; nil discards them.
@@ -123,6 +128,9 @@ type Federation struct {
 	// NATSKeys is the folder of the NATS users' NKey seeds
 	// (natsauth.SeedFile): each process gets its own.
 	NATSKeys string
+	// NATSCAFile is the CA of the NATS nodes' certificates with
+	// Options.NATSTLS (pass it to natsauth.Connect); empty without TLS.
+	NATSCAFile string
 	// NATSMonitor is natsd's monitoring base URL (/healthz, /varz, /jsz),
 	// empty when NATS_URL named another server.
 	NATSMonitor string
@@ -296,7 +304,7 @@ func (f *Federation) up(ctx context.Context) error {
 			"SUBPORTAL_TENANT=" + t.ID, "SUBPORTAL_NAME=" + t.NameVI, "DATABASE_URL=" + db,
 			"SUBPORTAL_HUB_ADDR=" + f.HubAddr, "SUBPORTAL_HUB_CA=" + f.CAFile,
 			"SUBPORTAL_HUB_TOKEN_FILE=" + creds[t.ID].tokenFile,
-			"NATS_URL=" + f.NATSURL, "NATS_NKEY_FILE=" + natsauth.SeedFile(f.NATSKeys, natsauth.Tenant(t.ID)),
+			"NATS_URL=" + f.NATSURL, "NATS_NKEY_FILE=" + natsauth.SeedFile(f.NATSKeys, natsauth.Tenant(t.ID)), "NATS_CA_FILE=" + f.NATSCAFile,
 			fmt.Sprintf("SUBPORTAL_ADDR=127.0.0.1:%d", t.Port), "SUBPORTAL_OPS_ADDR=127.0.0.1:0",
 		}
 		if o.SeedDemo || t.Demo {
@@ -445,7 +453,7 @@ func (f *Federation) provisionStreams(ctx context.Context) error {
 // natsEnv is the environment that connects a process to NATS as the user
 // of role r: the server and the path of the user's seed (never the seed).
 func (f *Federation) natsEnv(r natsauth.Role) []string {
-	return []string{"NATS_URL=" + f.NATSURL, "NATS_NKEY_FILE=" + natsauth.SeedFile(f.NATSKeys, r)}
+	return []string{"NATS_URL=" + f.NATSURL, "NATS_NKEY_FILE=" + natsauth.SeedFile(f.NATSKeys, r), "NATS_CA_FILE=" + f.NATSCAFile}
 }
 
 // stopper is a child process, kept or not.
