@@ -150,6 +150,10 @@ func (p *Prepared) RedirectsToItself(tenant string) bool {
 		s != nil && s.GetTenant() == tenant && s.GetContentId() == p.Item.GetContentId()
 }
 
+// HashItem is the content hash of a prepared item that the hub changed
+// itself (a merge gives it a new content id or slug).
+func HashItem(it *pb.ContentItem) ([32]byte, error) { return hashItem(it) }
+
 func hashItem(it *pb.ContentItem) ([32]byte, error) {
 	b, err := proto.MarshalOptions{Deterministic: true}.Marshal(it)
 	if err != nil {

@@ -10,9 +10,9 @@ import (
 // role by a hub migration (the schema test keeps the list equal to the
 // grants).
 var readTables = []string{
-	"advertisements", "blobs", "categories", "featured_items", "item_translations", "items", "legal_documents", "legal_issuers",
-	"legal_relations", "maintenance_windows", "portal_settings", "reserved_words", "search_bestbets", "search_docs", "search_synonyms", "search_vocabulary",
-	"slug_history", "tenant_hosts", "tenant_owners", "tenants",
+	"advertisements", "blobs", "categories", "featured_items", "item_moves", "item_translations", "items", "legal_documents", "legal_issuers",
+	"legal_relations", "maintenance_windows", "portal_settings", "redirect_map", "reserved_words", "search_bestbets", "search_docs", "search_synonyms",
+	"search_vocabulary", "slug_history", "slug_moves", "tenant_aliases", "tenant_hosts", "tenant_owners", "tenants",
 }
 
 // CheckSchema is a readiness check: the database answers, holds every

@@ -54,10 +54,12 @@ type Action string
 
 // The actions, each with the least role that may take it in minimumRole.
 const (
-	TenantsView      Action = "tenants.view"      // list and read tenants
-	TenantsAdd       Action = "tenants.add"       // add a tenant
-	TenantsUpdate    Action = "tenants.update"    // edit names, hosts, parent, kind, contacts
-	TenantsSuspend   Action = "tenants.suspend"   // suspend and resume
+	TenantsView    Action = "tenants.view"    // list and read tenants
+	TenantsAdd     Action = "tenants.add"     // add a tenant
+	TenantsUpdate  Action = "tenants.update"  // edit names, hosts, parent, kind, contacts
+	TenantsSuspend Action = "tenants.suspend" // suspend and resume
+	// TenantsLifecycle: rename, merge and retire units, import redirect maps.
+	TenantsLifecycle Action = "tenants.lifecycle"
 	CredentialsView  Action = "credentials.view"  // list credentials with their last use
 	CredentialsIssue Action = "credentials.issue" // issue, rotate, revoke
 	ComplianceView   Action = "compliance.view"   // Article 11 reports
@@ -80,6 +82,7 @@ var minimumRole = map[Action]Role{
 	TenantsAdd:       Administrator,
 	TenantsUpdate:    Operator,
 	TenantsSuspend:   Operator,
+	TenantsLifecycle: Administrator,
 	CredentialsView:  Viewer,
 	CredentialsIssue: Administrator,
 	ComplianceView:   Viewer,

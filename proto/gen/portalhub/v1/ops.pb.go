@@ -2747,7 +2747,7 @@ var File_portalhub_v1_ops_proto protoreflect.FileDescriptor
 
 const file_portalhub_v1_ops_proto_rawDesc = "" +
 	"\n" +
-	"\x16portalhub/v1/ops.proto\x12\fportalhub.v1\x1a\x1egoogle/protobuf/duration.proto\x1a google/protobuf/field_mask.proto\x1a\x1fgoogle/protobuf/timestamp.proto\x1a\x1bportalhub/v1/ops_site.proto\"@\n" +
+	"\x16portalhub/v1/ops.proto\x12\fportalhub.v1\x1a\x1egoogle/protobuf/duration.proto\x1a google/protobuf/field_mask.proto\x1a\x1fgoogle/protobuf/timestamp.proto\x1a\x1cportalhub/v1/lifecycle.proto\x1a\x1bportalhub/v1/ops_site.proto\"@\n" +
 	"\fLoginRequest\x12\x14\n" +
 	"\x05login\x18\x01 \x01(\tR\x05login\x12\x1a\n" +
 	"\bpassword\x18\x02 \x01(\tR\bpassword\"\x94\x01\n" +
@@ -2940,7 +2940,7 @@ const file_portalhub_v1_ops_proto_rawDesc = "" +
 	"\x04head\x18\x03 \x01(\tR\x04head\x12\x1d\n" +
 	"\n" +
 	"broken_seq\x18\x04 \x01(\x03R\tbrokenSeq\x12\x18\n" +
-	"\aproblem\x18\x05 \x01(\tR\aproblem2\x99\x16\n" +
+	"\aproblem\x18\x05 \x01(\tR\aproblem2\xfb\x18\n" +
 	"\n" +
 	"OpsService\x12@\n" +
 	"\x05Login\x12\x1a.portalhub.v1.LoginRequest\x1a\x1b.portalhub.v1.LoginResponse\x12C\n" +
@@ -2954,7 +2954,11 @@ const file_portalhub_v1_ops_proto_rawDesc = "" +
 	"\tAddTenant\x12\x1e.portalhub.v1.AddTenantRequest\x1a\x1f.portalhub.v1.AddTenantResponse\x12U\n" +
 	"\fUpdateTenant\x12!.portalhub.v1.UpdateTenantRequest\x1a\".portalhub.v1.UpdateTenantResponse\x12X\n" +
 	"\rSuspendTenant\x12\".portalhub.v1.SuspendTenantRequest\x1a#.portalhub.v1.SuspendTenantResponse\x12U\n" +
-	"\fResumeTenant\x12!.portalhub.v1.ResumeTenantRequest\x1a\".portalhub.v1.ResumeTenantResponse\x12^\n" +
+	"\fResumeTenant\x12!.portalhub.v1.ResumeTenantRequest\x1a\".portalhub.v1.ResumeTenantResponse\x12U\n" +
+	"\fRenameTenant\x12!.portalhub.v1.RenameTenantRequest\x1a\".portalhub.v1.RenameTenantResponse\x12R\n" +
+	"\vMergeTenant\x12 .portalhub.v1.MergeTenantRequest\x1a!.portalhub.v1.MergeTenantResponse\x12U\n" +
+	"\fRetireTenant\x12!.portalhub.v1.RetireTenantRequest\x1a\".portalhub.v1.RetireTenantResponse\x12^\n" +
+	"\x0fImportRedirects\x12$.portalhub.v1.ImportRedirectsRequest\x1a%.portalhub.v1.ImportRedirectsResponse\x12^\n" +
 	"\x0fListCredentials\x12$.portalhub.v1.ListCredentialsRequest\x1a%.portalhub.v1.ListCredentialsResponse\x12^\n" +
 	"\x0fIssueCredential\x12$.portalhub.v1.IssueCredentialRequest\x1a%.portalhub.v1.IssueCredentialResponse\x12a\n" +
 	"\x10RotateCredential\x12%.portalhub.v1.RotateCredentialRequest\x1a&.portalhub.v1.RotateCredentialResponse\x12a\n" +
@@ -3040,28 +3044,36 @@ var file_portalhub_v1_ops_proto_goTypes = []any{
 	(*timestamppb.Timestamp)(nil),          // 47: google.protobuf.Timestamp
 	(*fieldmaskpb.FieldMask)(nil),          // 48: google.protobuf.FieldMask
 	(*durationpb.Duration)(nil),            // 49: google.protobuf.Duration
-	(*ListMaintenanceWindowsRequest)(nil),  // 50: portalhub.v1.ListMaintenanceWindowsRequest
-	(*ScheduleMaintenanceRequest)(nil),     // 51: portalhub.v1.ScheduleMaintenanceRequest
-	(*CancelMaintenanceRequest)(nil),       // 52: portalhub.v1.CancelMaintenanceRequest
-	(*StatsReportRequest)(nil),             // 53: portalhub.v1.StatsReportRequest
-	(*ListFeaturedRequest)(nil),            // 54: portalhub.v1.ListFeaturedRequest
-	(*FeatureItemRequest)(nil),             // 55: portalhub.v1.FeatureItemRequest
-	(*UnfeatureItemRequest)(nil),           // 56: portalhub.v1.UnfeatureItemRequest
-	(*ListAdvertsRequest)(nil),             // 57: portalhub.v1.ListAdvertsRequest
-	(*AddAdvertRequest)(nil),               // 58: portalhub.v1.AddAdvertRequest
-	(*EndAdvertRequest)(nil),               // 59: portalhub.v1.EndAdvertRequest
-	(*SetAdvertsEnabledRequest)(nil),       // 60: portalhub.v1.SetAdvertsEnabledRequest
-	(*ListMaintenanceWindowsResponse)(nil), // 61: portalhub.v1.ListMaintenanceWindowsResponse
-	(*ScheduleMaintenanceResponse)(nil),    // 62: portalhub.v1.ScheduleMaintenanceResponse
-	(*CancelMaintenanceResponse)(nil),      // 63: portalhub.v1.CancelMaintenanceResponse
-	(*StatsReportResponse)(nil),            // 64: portalhub.v1.StatsReportResponse
-	(*ListFeaturedResponse)(nil),           // 65: portalhub.v1.ListFeaturedResponse
-	(*FeatureItemResponse)(nil),            // 66: portalhub.v1.FeatureItemResponse
-	(*UnfeatureItemResponse)(nil),          // 67: portalhub.v1.UnfeatureItemResponse
-	(*ListAdvertsResponse)(nil),            // 68: portalhub.v1.ListAdvertsResponse
-	(*AddAdvertResponse)(nil),              // 69: portalhub.v1.AddAdvertResponse
-	(*EndAdvertResponse)(nil),              // 70: portalhub.v1.EndAdvertResponse
-	(*SetAdvertsEnabledResponse)(nil),      // 71: portalhub.v1.SetAdvertsEnabledResponse
+	(*RenameTenantRequest)(nil),            // 50: portalhub.v1.RenameTenantRequest
+	(*MergeTenantRequest)(nil),             // 51: portalhub.v1.MergeTenantRequest
+	(*RetireTenantRequest)(nil),            // 52: portalhub.v1.RetireTenantRequest
+	(*ImportRedirectsRequest)(nil),         // 53: portalhub.v1.ImportRedirectsRequest
+	(*ListMaintenanceWindowsRequest)(nil),  // 54: portalhub.v1.ListMaintenanceWindowsRequest
+	(*ScheduleMaintenanceRequest)(nil),     // 55: portalhub.v1.ScheduleMaintenanceRequest
+	(*CancelMaintenanceRequest)(nil),       // 56: portalhub.v1.CancelMaintenanceRequest
+	(*StatsReportRequest)(nil),             // 57: portalhub.v1.StatsReportRequest
+	(*ListFeaturedRequest)(nil),            // 58: portalhub.v1.ListFeaturedRequest
+	(*FeatureItemRequest)(nil),             // 59: portalhub.v1.FeatureItemRequest
+	(*UnfeatureItemRequest)(nil),           // 60: portalhub.v1.UnfeatureItemRequest
+	(*ListAdvertsRequest)(nil),             // 61: portalhub.v1.ListAdvertsRequest
+	(*AddAdvertRequest)(nil),               // 62: portalhub.v1.AddAdvertRequest
+	(*EndAdvertRequest)(nil),               // 63: portalhub.v1.EndAdvertRequest
+	(*SetAdvertsEnabledRequest)(nil),       // 64: portalhub.v1.SetAdvertsEnabledRequest
+	(*RenameTenantResponse)(nil),           // 65: portalhub.v1.RenameTenantResponse
+	(*MergeTenantResponse)(nil),            // 66: portalhub.v1.MergeTenantResponse
+	(*RetireTenantResponse)(nil),           // 67: portalhub.v1.RetireTenantResponse
+	(*ImportRedirectsResponse)(nil),        // 68: portalhub.v1.ImportRedirectsResponse
+	(*ListMaintenanceWindowsResponse)(nil), // 69: portalhub.v1.ListMaintenanceWindowsResponse
+	(*ScheduleMaintenanceResponse)(nil),    // 70: portalhub.v1.ScheduleMaintenanceResponse
+	(*CancelMaintenanceResponse)(nil),      // 71: portalhub.v1.CancelMaintenanceResponse
+	(*StatsReportResponse)(nil),            // 72: portalhub.v1.StatsReportResponse
+	(*ListFeaturedResponse)(nil),           // 73: portalhub.v1.ListFeaturedResponse
+	(*FeatureItemResponse)(nil),            // 74: portalhub.v1.FeatureItemResponse
+	(*UnfeatureItemResponse)(nil),          // 75: portalhub.v1.UnfeatureItemResponse
+	(*ListAdvertsResponse)(nil),            // 76: portalhub.v1.ListAdvertsResponse
+	(*AddAdvertResponse)(nil),              // 77: portalhub.v1.AddAdvertResponse
+	(*EndAdvertResponse)(nil),              // 78: portalhub.v1.EndAdvertResponse
+	(*SetAdvertsEnabledResponse)(nil),      // 79: portalhub.v1.SetAdvertsEnabledResponse
 }
 var file_portalhub_v1_ops_proto_depIdxs = []int32{
 	47, // 0: portalhub.v1.LoginResponse.expires_at:type_name -> google.protobuf.Timestamp
@@ -3110,60 +3122,68 @@ var file_portalhub_v1_ops_proto_depIdxs = []int32{
 	20, // 43: portalhub.v1.OpsService.UpdateTenant:input_type -> portalhub.v1.UpdateTenantRequest
 	22, // 44: portalhub.v1.OpsService.SuspendTenant:input_type -> portalhub.v1.SuspendTenantRequest
 	24, // 45: portalhub.v1.OpsService.ResumeTenant:input_type -> portalhub.v1.ResumeTenantRequest
-	27, // 46: portalhub.v1.OpsService.ListCredentials:input_type -> portalhub.v1.ListCredentialsRequest
-	29, // 47: portalhub.v1.OpsService.IssueCredential:input_type -> portalhub.v1.IssueCredentialRequest
-	31, // 48: portalhub.v1.OpsService.RotateCredential:input_type -> portalhub.v1.RotateCredentialRequest
-	33, // 49: portalhub.v1.OpsService.RevokeCredential:input_type -> portalhub.v1.RevokeCredentialRequest
-	35, // 50: portalhub.v1.OpsService.TakeDownItem:input_type -> portalhub.v1.TakeDownItemRequest
-	37, // 51: portalhub.v1.OpsService.LiftTakedown:input_type -> portalhub.v1.LiftTakedownRequest
-	50, // 52: portalhub.v1.OpsService.ListMaintenanceWindows:input_type -> portalhub.v1.ListMaintenanceWindowsRequest
-	51, // 53: portalhub.v1.OpsService.ScheduleMaintenance:input_type -> portalhub.v1.ScheduleMaintenanceRequest
-	52, // 54: portalhub.v1.OpsService.CancelMaintenance:input_type -> portalhub.v1.CancelMaintenanceRequest
-	53, // 55: portalhub.v1.OpsService.StatsReport:input_type -> portalhub.v1.StatsReportRequest
-	54, // 56: portalhub.v1.OpsService.ListFeatured:input_type -> portalhub.v1.ListFeaturedRequest
-	55, // 57: portalhub.v1.OpsService.FeatureItem:input_type -> portalhub.v1.FeatureItemRequest
-	56, // 58: portalhub.v1.OpsService.UnfeatureItem:input_type -> portalhub.v1.UnfeatureItemRequest
-	57, // 59: portalhub.v1.OpsService.ListAdverts:input_type -> portalhub.v1.ListAdvertsRequest
-	58, // 60: portalhub.v1.OpsService.AddAdvert:input_type -> portalhub.v1.AddAdvertRequest
-	59, // 61: portalhub.v1.OpsService.EndAdvert:input_type -> portalhub.v1.EndAdvertRequest
-	60, // 62: portalhub.v1.OpsService.SetAdvertsEnabled:input_type -> portalhub.v1.SetAdvertsEnabledRequest
-	39, // 63: portalhub.v1.OpsService.ComplianceReport:input_type -> portalhub.v1.ComplianceReportRequest
-	42, // 64: portalhub.v1.OpsService.AuditList:input_type -> portalhub.v1.AuditListRequest
-	45, // 65: portalhub.v1.OpsService.AuditVerify:input_type -> portalhub.v1.AuditVerifyRequest
-	1,  // 66: portalhub.v1.OpsService.Login:output_type -> portalhub.v1.LoginResponse
-	3,  // 67: portalhub.v1.OpsService.Logout:output_type -> portalhub.v1.LogoutResponse
-	5,  // 68: portalhub.v1.OpsService.Whoami:output_type -> portalhub.v1.WhoamiResponse
-	7,  // 69: portalhub.v1.OpsService.RefreshToken:output_type -> portalhub.v1.RefreshTokenResponse
-	10, // 70: portalhub.v1.OpsService.ListOpsAccounts:output_type -> portalhub.v1.ListOpsAccountsResponse
-	12, // 71: portalhub.v1.OpsService.UpdateOpsAccount:output_type -> portalhub.v1.UpdateOpsAccountResponse
-	15, // 72: portalhub.v1.OpsService.ListTenants:output_type -> portalhub.v1.ListTenantsResponse
-	17, // 73: portalhub.v1.OpsService.GetTenant:output_type -> portalhub.v1.GetTenantResponse
-	19, // 74: portalhub.v1.OpsService.AddTenant:output_type -> portalhub.v1.AddTenantResponse
-	21, // 75: portalhub.v1.OpsService.UpdateTenant:output_type -> portalhub.v1.UpdateTenantResponse
-	23, // 76: portalhub.v1.OpsService.SuspendTenant:output_type -> portalhub.v1.SuspendTenantResponse
-	25, // 77: portalhub.v1.OpsService.ResumeTenant:output_type -> portalhub.v1.ResumeTenantResponse
-	28, // 78: portalhub.v1.OpsService.ListCredentials:output_type -> portalhub.v1.ListCredentialsResponse
-	30, // 79: portalhub.v1.OpsService.IssueCredential:output_type -> portalhub.v1.IssueCredentialResponse
-	32, // 80: portalhub.v1.OpsService.RotateCredential:output_type -> portalhub.v1.RotateCredentialResponse
-	34, // 81: portalhub.v1.OpsService.RevokeCredential:output_type -> portalhub.v1.RevokeCredentialResponse
-	36, // 82: portalhub.v1.OpsService.TakeDownItem:output_type -> portalhub.v1.TakeDownItemResponse
-	38, // 83: portalhub.v1.OpsService.LiftTakedown:output_type -> portalhub.v1.LiftTakedownResponse
-	61, // 84: portalhub.v1.OpsService.ListMaintenanceWindows:output_type -> portalhub.v1.ListMaintenanceWindowsResponse
-	62, // 85: portalhub.v1.OpsService.ScheduleMaintenance:output_type -> portalhub.v1.ScheduleMaintenanceResponse
-	63, // 86: portalhub.v1.OpsService.CancelMaintenance:output_type -> portalhub.v1.CancelMaintenanceResponse
-	64, // 87: portalhub.v1.OpsService.StatsReport:output_type -> portalhub.v1.StatsReportResponse
-	65, // 88: portalhub.v1.OpsService.ListFeatured:output_type -> portalhub.v1.ListFeaturedResponse
-	66, // 89: portalhub.v1.OpsService.FeatureItem:output_type -> portalhub.v1.FeatureItemResponse
-	67, // 90: portalhub.v1.OpsService.UnfeatureItem:output_type -> portalhub.v1.UnfeatureItemResponse
-	68, // 91: portalhub.v1.OpsService.ListAdverts:output_type -> portalhub.v1.ListAdvertsResponse
-	69, // 92: portalhub.v1.OpsService.AddAdvert:output_type -> portalhub.v1.AddAdvertResponse
-	70, // 93: portalhub.v1.OpsService.EndAdvert:output_type -> portalhub.v1.EndAdvertResponse
-	71, // 94: portalhub.v1.OpsService.SetAdvertsEnabled:output_type -> portalhub.v1.SetAdvertsEnabledResponse
-	40, // 95: portalhub.v1.OpsService.ComplianceReport:output_type -> portalhub.v1.ComplianceReportResponse
-	43, // 96: portalhub.v1.OpsService.AuditList:output_type -> portalhub.v1.AuditListResponse
-	46, // 97: portalhub.v1.OpsService.AuditVerify:output_type -> portalhub.v1.AuditVerifyResponse
-	66, // [66:98] is the sub-list for method output_type
-	34, // [34:66] is the sub-list for method input_type
+	50, // 46: portalhub.v1.OpsService.RenameTenant:input_type -> portalhub.v1.RenameTenantRequest
+	51, // 47: portalhub.v1.OpsService.MergeTenant:input_type -> portalhub.v1.MergeTenantRequest
+	52, // 48: portalhub.v1.OpsService.RetireTenant:input_type -> portalhub.v1.RetireTenantRequest
+	53, // 49: portalhub.v1.OpsService.ImportRedirects:input_type -> portalhub.v1.ImportRedirectsRequest
+	27, // 50: portalhub.v1.OpsService.ListCredentials:input_type -> portalhub.v1.ListCredentialsRequest
+	29, // 51: portalhub.v1.OpsService.IssueCredential:input_type -> portalhub.v1.IssueCredentialRequest
+	31, // 52: portalhub.v1.OpsService.RotateCredential:input_type -> portalhub.v1.RotateCredentialRequest
+	33, // 53: portalhub.v1.OpsService.RevokeCredential:input_type -> portalhub.v1.RevokeCredentialRequest
+	35, // 54: portalhub.v1.OpsService.TakeDownItem:input_type -> portalhub.v1.TakeDownItemRequest
+	37, // 55: portalhub.v1.OpsService.LiftTakedown:input_type -> portalhub.v1.LiftTakedownRequest
+	54, // 56: portalhub.v1.OpsService.ListMaintenanceWindows:input_type -> portalhub.v1.ListMaintenanceWindowsRequest
+	55, // 57: portalhub.v1.OpsService.ScheduleMaintenance:input_type -> portalhub.v1.ScheduleMaintenanceRequest
+	56, // 58: portalhub.v1.OpsService.CancelMaintenance:input_type -> portalhub.v1.CancelMaintenanceRequest
+	57, // 59: portalhub.v1.OpsService.StatsReport:input_type -> portalhub.v1.StatsReportRequest
+	58, // 60: portalhub.v1.OpsService.ListFeatured:input_type -> portalhub.v1.ListFeaturedRequest
+	59, // 61: portalhub.v1.OpsService.FeatureItem:input_type -> portalhub.v1.FeatureItemRequest
+	60, // 62: portalhub.v1.OpsService.UnfeatureItem:input_type -> portalhub.v1.UnfeatureItemRequest
+	61, // 63: portalhub.v1.OpsService.ListAdverts:input_type -> portalhub.v1.ListAdvertsRequest
+	62, // 64: portalhub.v1.OpsService.AddAdvert:input_type -> portalhub.v1.AddAdvertRequest
+	63, // 65: portalhub.v1.OpsService.EndAdvert:input_type -> portalhub.v1.EndAdvertRequest
+	64, // 66: portalhub.v1.OpsService.SetAdvertsEnabled:input_type -> portalhub.v1.SetAdvertsEnabledRequest
+	39, // 67: portalhub.v1.OpsService.ComplianceReport:input_type -> portalhub.v1.ComplianceReportRequest
+	42, // 68: portalhub.v1.OpsService.AuditList:input_type -> portalhub.v1.AuditListRequest
+	45, // 69: portalhub.v1.OpsService.AuditVerify:input_type -> portalhub.v1.AuditVerifyRequest
+	1,  // 70: portalhub.v1.OpsService.Login:output_type -> portalhub.v1.LoginResponse
+	3,  // 71: portalhub.v1.OpsService.Logout:output_type -> portalhub.v1.LogoutResponse
+	5,  // 72: portalhub.v1.OpsService.Whoami:output_type -> portalhub.v1.WhoamiResponse
+	7,  // 73: portalhub.v1.OpsService.RefreshToken:output_type -> portalhub.v1.RefreshTokenResponse
+	10, // 74: portalhub.v1.OpsService.ListOpsAccounts:output_type -> portalhub.v1.ListOpsAccountsResponse
+	12, // 75: portalhub.v1.OpsService.UpdateOpsAccount:output_type -> portalhub.v1.UpdateOpsAccountResponse
+	15, // 76: portalhub.v1.OpsService.ListTenants:output_type -> portalhub.v1.ListTenantsResponse
+	17, // 77: portalhub.v1.OpsService.GetTenant:output_type -> portalhub.v1.GetTenantResponse
+	19, // 78: portalhub.v1.OpsService.AddTenant:output_type -> portalhub.v1.AddTenantResponse
+	21, // 79: portalhub.v1.OpsService.UpdateTenant:output_type -> portalhub.v1.UpdateTenantResponse
+	23, // 80: portalhub.v1.OpsService.SuspendTenant:output_type -> portalhub.v1.SuspendTenantResponse
+	25, // 81: portalhub.v1.OpsService.ResumeTenant:output_type -> portalhub.v1.ResumeTenantResponse
+	65, // 82: portalhub.v1.OpsService.RenameTenant:output_type -> portalhub.v1.RenameTenantResponse
+	66, // 83: portalhub.v1.OpsService.MergeTenant:output_type -> portalhub.v1.MergeTenantResponse
+	67, // 84: portalhub.v1.OpsService.RetireTenant:output_type -> portalhub.v1.RetireTenantResponse
+	68, // 85: portalhub.v1.OpsService.ImportRedirects:output_type -> portalhub.v1.ImportRedirectsResponse
+	28, // 86: portalhub.v1.OpsService.ListCredentials:output_type -> portalhub.v1.ListCredentialsResponse
+	30, // 87: portalhub.v1.OpsService.IssueCredential:output_type -> portalhub.v1.IssueCredentialResponse
+	32, // 88: portalhub.v1.OpsService.RotateCredential:output_type -> portalhub.v1.RotateCredentialResponse
+	34, // 89: portalhub.v1.OpsService.RevokeCredential:output_type -> portalhub.v1.RevokeCredentialResponse
+	36, // 90: portalhub.v1.OpsService.TakeDownItem:output_type -> portalhub.v1.TakeDownItemResponse
+	38, // 91: portalhub.v1.OpsService.LiftTakedown:output_type -> portalhub.v1.LiftTakedownResponse
+	69, // 92: portalhub.v1.OpsService.ListMaintenanceWindows:output_type -> portalhub.v1.ListMaintenanceWindowsResponse
+	70, // 93: portalhub.v1.OpsService.ScheduleMaintenance:output_type -> portalhub.v1.ScheduleMaintenanceResponse
+	71, // 94: portalhub.v1.OpsService.CancelMaintenance:output_type -> portalhub.v1.CancelMaintenanceResponse
+	72, // 95: portalhub.v1.OpsService.StatsReport:output_type -> portalhub.v1.StatsReportResponse
+	73, // 96: portalhub.v1.OpsService.ListFeatured:output_type -> portalhub.v1.ListFeaturedResponse
+	74, // 97: portalhub.v1.OpsService.FeatureItem:output_type -> portalhub.v1.FeatureItemResponse
+	75, // 98: portalhub.v1.OpsService.UnfeatureItem:output_type -> portalhub.v1.UnfeatureItemResponse
+	76, // 99: portalhub.v1.OpsService.ListAdverts:output_type -> portalhub.v1.ListAdvertsResponse
+	77, // 100: portalhub.v1.OpsService.AddAdvert:output_type -> portalhub.v1.AddAdvertResponse
+	78, // 101: portalhub.v1.OpsService.EndAdvert:output_type -> portalhub.v1.EndAdvertResponse
+	79, // 102: portalhub.v1.OpsService.SetAdvertsEnabled:output_type -> portalhub.v1.SetAdvertsEnabledResponse
+	40, // 103: portalhub.v1.OpsService.ComplianceReport:output_type -> portalhub.v1.ComplianceReportResponse
+	43, // 104: portalhub.v1.OpsService.AuditList:output_type -> portalhub.v1.AuditListResponse
+	46, // 105: portalhub.v1.OpsService.AuditVerify:output_type -> portalhub.v1.AuditVerifyResponse
+	70, // [70:106] is the sub-list for method output_type
+	34, // [34:70] is the sub-list for method input_type
 	34, // [34:34] is the sub-list for extension type_name
 	34, // [34:34] is the sub-list for extension extendee
 	0,  // [0:34] is the sub-list for field type_name
@@ -3174,6 +3194,7 @@ func file_portalhub_v1_ops_proto_init() {
 	if File_portalhub_v1_ops_proto != nil {
 		return
 	}
+	file_portalhub_v1_lifecycle_proto_init()
 	file_portalhub_v1_ops_site_proto_init()
 	file_portalhub_v1_ops_proto_msgTypes[11].OneofWrappers = []any{}
 	type x struct{}

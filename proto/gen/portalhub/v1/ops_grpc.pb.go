@@ -31,6 +31,10 @@ const (
 	OpsService_UpdateTenant_FullMethodName           = "/portalhub.v1.OpsService/UpdateTenant"
 	OpsService_SuspendTenant_FullMethodName          = "/portalhub.v1.OpsService/SuspendTenant"
 	OpsService_ResumeTenant_FullMethodName           = "/portalhub.v1.OpsService/ResumeTenant"
+	OpsService_RenameTenant_FullMethodName           = "/portalhub.v1.OpsService/RenameTenant"
+	OpsService_MergeTenant_FullMethodName            = "/portalhub.v1.OpsService/MergeTenant"
+	OpsService_RetireTenant_FullMethodName           = "/portalhub.v1.OpsService/RetireTenant"
+	OpsService_ImportRedirects_FullMethodName        = "/portalhub.v1.OpsService/ImportRedirects"
 	OpsService_ListCredentials_FullMethodName        = "/portalhub.v1.OpsService/ListCredentials"
 	OpsService_IssueCredential_FullMethodName        = "/portalhub.v1.OpsService/IssueCredential"
 	OpsService_RotateCredential_FullMethodName       = "/portalhub.v1.OpsService/RotateCredential"
@@ -106,6 +110,15 @@ type OpsServiceClient interface {
 	SuspendTenant(ctx context.Context, in *SuspendTenantRequest, opts ...grpc.CallOption) (*SuspendTenantResponse, error)
 	// ResumeTenant makes a suspended tenant active again (operator).
 	ResumeTenant(ctx context.Context, in *ResumeTenantRequest, opts ...grpc.CallOption) (*ResumeTenantResponse, error)
+	// The 2025 reform's lifecycle (lifecycle.proto; administrator each).
+	// RenameTenant gives a tenant a new id; every old URL answers 301.
+	RenameTenant(ctx context.Context, in *RenameTenantRequest, opts ...grpc.CallOption) (*RenameTenantResponse, error)
+	// MergeTenant moves a unit's items to another and retires it.
+	MergeTenant(ctx context.Context, in *MergeTenantRequest, opts ...grpc.CallOption) (*MergeTenantResponse, error)
+	// RetireTenant retires a unit: banner on its pages, or 410.
+	RetireTenant(ctx context.Context, in *RetireTenantRequest, opts ...grpc.CallOption) (*RetireTenantResponse, error)
+	// ImportRedirects imports a redirect map of old portals' URLs (CSV).
+	ImportRedirects(ctx context.Context, in *ImportRedirectsRequest, opts ...grpc.CallOption) (*ImportRedirectsResponse, error)
 	// ListCredentials lists credentials with their last use (viewer).
 	ListCredentials(ctx context.Context, in *ListCredentialsRequest, opts ...grpc.CallOption) (*ListCredentialsResponse, error)
 	// IssueCredential creates a credential; its token is in this answer
@@ -282,6 +295,46 @@ func (c *opsServiceClient) ResumeTenant(ctx context.Context, in *ResumeTenantReq
 	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
 	out := new(ResumeTenantResponse)
 	err := c.cc.Invoke(ctx, OpsService_ResumeTenant_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+func (c *opsServiceClient) RenameTenant(ctx context.Context, in *RenameTenantRequest, opts ...grpc.CallOption) (*RenameTenantResponse, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(RenameTenantResponse)
+	err := c.cc.Invoke(ctx, OpsService_RenameTenant_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+func (c *opsServiceClient) MergeTenant(ctx context.Context, in *MergeTenantRequest, opts ...grpc.CallOption) (*MergeTenantResponse, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(MergeTenantResponse)
+	err := c.cc.Invoke(ctx, OpsService_MergeTenant_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+func (c *opsServiceClient) RetireTenant(ctx context.Context, in *RetireTenantRequest, opts ...grpc.CallOption) (*RetireTenantResponse, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(RetireTenantResponse)
+	err := c.cc.Invoke(ctx, OpsService_RetireTenant_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+func (c *opsServiceClient) ImportRedirects(ctx context.Context, in *ImportRedirectsRequest, opts ...grpc.CallOption) (*ImportRedirectsResponse, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(ImportRedirectsResponse)
+	err := c.cc.Invoke(ctx, OpsService_ImportRedirects_FullMethodName, in, out, cOpts...)
 	if err != nil {
 		return nil, err
 	}
@@ -541,6 +594,15 @@ type OpsServiceServer interface {
 	SuspendTenant(context.Context, *SuspendTenantRequest) (*SuspendTenantResponse, error)
 	// ResumeTenant makes a suspended tenant active again (operator).
 	ResumeTenant(context.Context, *ResumeTenantRequest) (*ResumeTenantResponse, error)
+	// The 2025 reform's lifecycle (lifecycle.proto; administrator each).
+	// RenameTenant gives a tenant a new id; every old URL answers 301.
+	RenameTenant(context.Context, *RenameTenantRequest) (*RenameTenantResponse, error)
+	// MergeTenant moves a unit's items to another and retires it.
+	MergeTenant(context.Context, *MergeTenantRequest) (*MergeTenantResponse, error)
+	// RetireTenant retires a unit: banner on its pages, or 410.
+	RetireTenant(context.Context, *RetireTenantRequest) (*RetireTenantResponse, error)
+	// ImportRedirects imports a redirect map of old portals' URLs (CSV).
+	ImportRedirects(context.Context, *ImportRedirectsRequest) (*ImportRedirectsResponse, error)
 	// ListCredentials lists credentials with their last use (viewer).
 	ListCredentials(context.Context, *ListCredentialsRequest) (*ListCredentialsResponse, error)
 	// IssueCredential creates a credential; its token is in this answer
@@ -638,6 +700,18 @@ func (UnimplementedOpsServiceServer) SuspendTenant(context.Context, *SuspendTena
 }
 func (UnimplementedOpsServiceServer) ResumeTenant(context.Context, *ResumeTenantRequest) (*ResumeTenantResponse, error) {
 	return nil, status.Errorf(codes.Unimplemented, "method ResumeTenant not implemented")
+}
+func (UnimplementedOpsServiceServer) RenameTenant(context.Context, *RenameTenantRequest) (*RenameTenantResponse, error) {
+	return nil, status.Errorf(codes.Unimplemented, "method RenameTenant not implemented")
+}
+func (UnimplementedOpsServiceServer) MergeTenant(context.Context, *MergeTenantRequest) (*MergeTenantResponse, error) {
+	return nil, status.Errorf(codes.Unimplemented, "method MergeTenant not implemented")
+}
+func (UnimplementedOpsServiceServer) RetireTenant(context.Context, *RetireTenantRequest) (*RetireTenantResponse, error) {
+	return nil, status.Errorf(codes.Unimplemented, "method RetireTenant not implemented")
+}
+func (UnimplementedOpsServiceServer) ImportRedirects(context.Context, *ImportRedirectsRequest) (*ImportRedirectsResponse, error) {
+	return nil, status.Errorf(codes.Unimplemented, "method ImportRedirects not implemented")
 }
 func (UnimplementedOpsServiceServer) ListCredentials(context.Context, *ListCredentialsRequest) (*ListCredentialsResponse, error) {
 	return nil, status.Errorf(codes.Unimplemented, "method ListCredentials not implemented")
@@ -932,6 +1006,78 @@ func _OpsService_ResumeTenant_Handler(srv interface{}, ctx context.Context, dec 
 	}
 	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
 		return srv.(OpsServiceServer).ResumeTenant(ctx, req.(*ResumeTenantRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
+func _OpsService_RenameTenant_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(RenameTenantRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(OpsServiceServer).RenameTenant(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: OpsService_RenameTenant_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(OpsServiceServer).RenameTenant(ctx, req.(*RenameTenantRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
+func _OpsService_MergeTenant_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(MergeTenantRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(OpsServiceServer).MergeTenant(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: OpsService_MergeTenant_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(OpsServiceServer).MergeTenant(ctx, req.(*MergeTenantRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
+func _OpsService_RetireTenant_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(RetireTenantRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(OpsServiceServer).RetireTenant(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: OpsService_RetireTenant_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(OpsServiceServer).RetireTenant(ctx, req.(*RetireTenantRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
+func _OpsService_ImportRedirects_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(ImportRedirectsRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(OpsServiceServer).ImportRedirects(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: OpsService_ImportRedirects_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(OpsServiceServer).ImportRedirects(ctx, req.(*ImportRedirectsRequest))
 	}
 	return interceptor(ctx, in, info, handler)
 }
@@ -1350,6 +1496,22 @@ var OpsService_ServiceDesc = grpc.ServiceDesc{
 		{
 			MethodName: "ResumeTenant",
 			Handler:    _OpsService_ResumeTenant_Handler,
+		},
+		{
+			MethodName: "RenameTenant",
+			Handler:    _OpsService_RenameTenant_Handler,
+		},
+		{
+			MethodName: "MergeTenant",
+			Handler:    _OpsService_MergeTenant_Handler,
+		},
+		{
+			MethodName: "RetireTenant",
+			Handler:    _OpsService_RetireTenant_Handler,
+		},
+		{
+			MethodName: "ImportRedirects",
+			Handler:    _OpsService_ImportRedirects_Handler,
 		},
 		{
 			MethodName: "ListCredentials",
