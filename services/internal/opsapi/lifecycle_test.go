@@ -61,10 +61,14 @@ func TestLifecycleThroughTheAPI(t *testing.T) {
 		t.Errorf("taking a renamed tenant's old id: %v, want ALREADY_EXISTS", err)
 	}
 
-	// phuong-a's item "tin" moves to xa-b.
+	// phuong-a's items (the fixture's "tin" among them) move to xa-b.
+	var held int32
+	if err := f.pool.QueryRow(ctx, `SELECT count(*) FROM items WHERE tenant_id = 'phuong-a'`).Scan(&held); err != nil || held == 0 {
+		t.Fatalf("phuong-a holds %d items (%v); the fixture has one at least", held, err)
+	}
 	mg, err := f.client.MergeTenant(admin, &pb.MergeTenantRequest{Id: "phuong-a", Into: "xa-b", DissolvedOn: "2025-06-30"})
-	if err != nil || mg.GetMoved() != 1 || mg.GetInto() != "xa-b" {
-		t.Fatalf("merge: %v, %v", mg, err)
+	if err != nil || mg.GetMoved() != held || mg.GetInto() != "xa-b" {
+		t.Fatalf("merge: %v, %v; want %d moved", mg, err, held)
 	}
 	if _, err := f.client.MergeTenant(admin, &pb.MergeTenantRequest{Id: "xa-b", Into: "xa-c", DissolvedOn: "30/06/2025"}); status.Code(err) != codes.InvalidArgument {
 		t.Errorf("a date not YYYY-MM-DD: %v, want INVALID_ARGUMENT", err)
