@@ -147,14 +147,14 @@ func TestBackOfficeFlowInBrowser(t *testing.T) {
 		"BACKOFFICE_URL="+fed.SubPortals[tenant].URL, "GATEWAY_URL="+fed.Gateway, "TENANT="+tenant, "DEMO_PASSWORD="+password)
 }
 
-// The ops console's pages, signed in as the demo operator, through axe-core
+// The ops console's pages, signed in as the demo administrator, through axe-core
 // and the Nu Html Checker (tests/browser/console.test.mjs). CONSOLE_SCREENSHOTS
 // names a folder to keep each page's screenshots at 360 and 1280 px in.
 func TestConsolePagesInBrowser(t *testing.T) {
 	if fed.DemoPassword == "" {
 		t.Fatal("the federation has no demo ops accounts")
 	}
-	env := []string{"CONSOLE_URL=" + fed.Console, "CONSOLE_USER=vanhanh", "CONSOLE_PASSWORD=" + fed.DemoPassword,
+	env := []string{"CONSOLE_URL=" + fed.Console, "CONSOLE_USER=quantri", "CONSOLE_PASSWORD=" + fed.DemoPassword,
 		"CONSOLE_TENANT=so-du-lich"}
 	if dir := os.Getenv("CONSOLE_SCREENSHOTS"); dir != "" {
 		env = append(env, "SCREENSHOTS="+dir)

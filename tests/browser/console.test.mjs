@@ -1,9 +1,9 @@
-// The ops console's pages, signed in (as an operator, who sees every form):
+// The ops console's pages, signed in (as an administrator, who sees every form):
 // axe-core's WCAG 2.1 A and AA rules at 360 px and 1280 px, and the Nu Html
 // Checker on the HTML the console serves: zero violations, zero errors.
 // Driven by services/e2e (TestConsolePagesInBrowser) with:
 //   CONSOLE_URL       the console, e.g. http://127.0.0.1:9446
-//   CONSOLE_USER      an ops account (operator or administrator)
+//   CONSOLE_USER      an administrator's ops account
 //   CONSOLE_PASSWORD  its password
 //   CONSOLE_TENANT    a tenant with items
 //   SCREENSHOTS       optional: a folder to save each page's screenshots in
@@ -21,8 +21,9 @@ const { CONSOLE_URL, CONSOLE_USER, CONSOLE_PASSWORD, CONSOLE_TENANT, SCREENSHOTS
 const viewports = [{ width: 360, height: 800 }, { width: 1280, height: 900 }];
 
 // The pages: each kind of console page once in Vietnamese, a few in English.
-// The item page's address is found on the tenant's page.
-function consolePages(item) {
+// The item page's and the credential confirmations' addresses are found on
+// the tenant's page.
+function consolePages(item, rotate, revoke) {
   const t = encodeURIComponent(CONSOLE_TENANT);
   return [
     ['tenants', '/don-vi'],
@@ -30,6 +31,11 @@ function consolePages(item) {
     ['tenant', `/don-vi/${t}`],
     ['item', item],
     ['item (English)', `${item}?lang=en`],
+    ['suspend a tenant (confirmation)', `/don-vi/${t}/tam-dung`],
+    ['resume a tenant (confirmation, English)', `/don-vi/${t}/tiep-tuc?lang=en`],
+    ['issue a credential (confirmation)', `/don-vi/${t}/khoa/cap`],
+    ['rotate a credential (confirmation)', rotate],
+    ['revoke a credential (confirmation, English)', `${revoke}?lang=en`],
     ['takedowns', '/go-xuong?lang=vi'],
     ['refused pushes', '/bi-tu-choi'],
     ['audit log', '/nhat-ky'],
@@ -89,7 +95,10 @@ before(async () => {
   await tab.goto(new URL(`/don-vi/${encodeURIComponent(CONSOLE_TENANT)}`, CONSOLE_URL).href);
   const item = await tab.locator('#items ~ .table-scroll tbody th a').first().getAttribute('href');
   assert.ok(item, `${CONSOLE_TENANT} has an item listed on its page`);
-  pages = consolePages(item);
+  const rotate = await tab.locator('main a[href$="/doi"]').first().getAttribute('href');
+  const revoke = await tab.locator('main a[href$="/thu-hoi"]').first().getAttribute('href');
+  assert.ok(rotate && revoke, `${CONSOLE_TENANT}'s page links each live credential's rotation and revocation`);
+  pages = consolePages(item, rotate, revoke);
 
   // The HTML of every page, as the console serves it, in one run of the checker.
   const dir = mkdtempSync(join(tmpdir(), 'portalhub-console-vnu-'));
@@ -133,4 +142,37 @@ test('the console pages meet WCAG 2.1 AA and are valid HTML', async (t) => {
       assert.deepEqual(htmlErrors.get(p.name), [], `${p.url}: the Nu Html Checker's errors`);
     });
   }
+});
+
+// A new credential's token is shown once, on the answer to the form that
+// issues it: that page too meets WCAG 2.1 AA and is valid HTML. The
+// credential is revoked afterwards, through its confirmation page.
+test('a credential issued from the console: its one-time page, then its revocation', async () => {
+  const tenant = new URL(`/don-vi/${encodeURIComponent(CONSOLE_TENANT)}`, CONSOLE_URL).href;
+  await tab.setViewportSize(viewports[1]);
+  await tab.goto(`${tenant}/khoa/cap`);
+  await tab.fill('#label', 'kiểm tra trình duyệt');
+  await Promise.all([tab.waitForNavigation(), tab.click('main form button[type=submit]')]);
+  const token = await tab.locator('input#token').inputValue();
+  assert.match(token, /^phk_/, 'the page shows the new token');
+  const html = await tab.content();
+  for (const vp of viewports) {
+    await tab.setViewportSize(vp);
+    assert.deepEqual(await axe(tab), [], `the new credential's page at ${vp.width}px meets WCAG 2.1 AA`);
+    await shoot('new credential', vp.width);
+  }
+  const dir = mkdtempSync(join(tmpdir(), 'portalhub-console-vnu-'));
+  try {
+    const file = join(dir, 'secret.html');
+    writeFileSync(file, html);
+    const errors = (await checkHTML([file])).map((m) => `line ${m.lastLine}: ${m.message}`);
+    assert.deepEqual(errors, [], 'the new credential\'s page: the Nu Html Checker\'s errors');
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+  await tab.goto(tenant);
+  const revoke = await tab.locator('main a[href$="/thu-hoi"]').last().getAttribute('href');
+  await tab.goto(new URL(revoke, CONSOLE_URL).href);
+  await Promise.all([tab.waitForNavigation(), tab.click('main form button[type=submit]')]);
+  assert.match(tab.url(), /done=credential_revoked/, 'the credential is revoked');
 });

@@ -103,7 +103,7 @@ func TestTenantPageShowsRegistryCredentialsItemsRefusalsAndCompliance(t *testing
 	if got := text(doc, "dl.facts"); !strings.Contains(got, "sodulich.example.vn (chính)") || !strings.Contains(got, "0258 3822 753") {
 		t.Errorf("registry %q lacks the host or the phone", got)
 	}
-	creds := doc.Find("#credentials + table tbody tr")
+	creds := doc.Find("#credentials + .table-scroll tbody tr")
 	if creds.Length() != 2 {
 		t.Fatalf("%d credentials, want 2", creds.Length())
 	}

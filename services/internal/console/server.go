@@ -109,6 +109,18 @@ func (s *Server) routes() {
 	e.GET("/don-vi", s.need(opsaccounts.TenantsView), s.h(s.tenants))
 	e.GET("/don-vi/:tenant", s.need(opsaccounts.TenantsView), s.h(s.tenant))
 	e.GET("/don-vi/:tenant/noi-dung/:content", s.need(opsaccounts.ItemsView), s.h(s.item))
+	suspendGet, suspendPost := s.statusChange("suspend", hubstore.StatusSuspended)
+	resumeGet, resumePost := s.statusChange("resume", hubstore.StatusActive)
+	e.GET("/don-vi/:tenant/tam-dung", s.need(opsaccounts.TenantsSuspend), s.h(suspendGet))
+	e.POST("/don-vi/:tenant/tam-dung", s.need(opsaccounts.TenantsSuspend), s.h(suspendPost))
+	e.GET("/don-vi/:tenant/tiep-tuc", s.need(opsaccounts.TenantsSuspend), s.h(resumeGet))
+	e.POST("/don-vi/:tenant/tiep-tuc", s.need(opsaccounts.TenantsSuspend), s.h(resumePost))
+	e.GET("/don-vi/:tenant/khoa/cap", s.need(opsaccounts.CredentialsIssue), s.h(s.issueConfirm))
+	e.POST("/don-vi/:tenant/khoa/cap", s.need(opsaccounts.CredentialsIssue), s.h(s.issue))
+	e.GET("/don-vi/:tenant/khoa/:id/doi", s.need(opsaccounts.CredentialsIssue), s.h(s.rotateConfirm))
+	e.POST("/don-vi/:tenant/khoa/:id/doi", s.need(opsaccounts.CredentialsIssue), s.h(s.rotate))
+	e.GET("/don-vi/:tenant/khoa/:id/thu-hoi", s.need(opsaccounts.CredentialsIssue), s.h(s.revokeConfirm))
+	e.POST("/don-vi/:tenant/khoa/:id/thu-hoi", s.need(opsaccounts.CredentialsIssue), s.h(s.revoke))
 	e.POST("/don-vi/:tenant/noi-dung/:content/go-xuong", s.need(opsaccounts.ItemsTakedown), s.h(s.takeDown))
 	e.POST("/don-vi/:tenant/noi-dung/:content/go-bo", s.need(opsaccounts.ItemsTakedown), s.h(s.lift))
 	e.GET("/go-xuong", s.need(opsaccounts.ItemsView), s.h(s.takedowns))
@@ -149,6 +161,7 @@ const ctxLang, ctxSession = "lang", "session"
 // session.
 func (s *Server) common(c *gin.Context) {
 	lifecycle.SecurityHeaders(c.Writer.Header(), contentSecurityPolicy, "same-origin")
+	lifecycle.TransportSecurity(c.Writer.Header(), secure(c.Request))
 	c.Header("Cache-Control", "no-store")
 	c.Request.Body = http.MaxBytesReader(c.Writer, c.Request.Body, maxFormBytes)
 	if strings.HasPrefix(c.Request.URL.Path, "/static/") {
