@@ -42,6 +42,7 @@ type settings struct {
 	Search searchSettings
 	Pages  pagesSettings
 	Cached cachedSettings
+	Scale  scaleSettings
 	Check  bool
 }
 
@@ -58,7 +59,7 @@ func main() {
 	set.String(&s.BinDir, "PORTALHUB_BIN", "bin", "folder holding the built binaries")
 	set.Int(&s.N, "BENCH_N", 500, "publishes per measurement (at least 500 for the published figures)")
 	set.Bool(&s.Output, "BENCH_VERBOSE", false, "show the federation's logs, and every measurement of the cached part")
-	set.String(&s.Parts, "BENCH_PARTS", "visible,cached,search,pages", "the parts to run: visible (publish-to-visible), cached (cached pages and 304 against nginx), search, pages (page renders and the gateway's memory)")
+	set.String(&s.Parts, "BENCH_PARTS", "visible,cached,search,pages,scale", "the parts to run: visible (publish-to-visible), cached (cached pages and 304 against nginx), search, pages (page renders and the gateway's memory), scale (the console and the compliance report over 3,400 tenants and 2 million items)")
 	set.Bool(&s.Check, "BENCH_CHECK", false, "exit non-zero when a ratio is below its aim (issue 11)")
 	set.Int(&s.Cached.Seconds, "BENCH_CACHED_SECONDS", 5, "seconds per load measurement of the cached part")
 	set.Int(&s.Cached.Rounds, "BENCH_CACHED_ROUNDS", 3, "rounds of the cached part (each measures every server in turn; the median counts)")
@@ -75,6 +76,12 @@ func main() {
 	set.Int(&s.Pages.Tenants, "BENCH_PAGES_TENANTS", 50, "tenants the pages benchmark's items belong to")
 	set.Int(&s.Pages.Samples, "BENCH_PAGES_SAMPLES", 300, "renders measured per page type")
 	set.Int(&s.Pages.Cached, "BENCH_PAGES_CACHED", 10000, "item pages cached for the gateway's memory figure")
+	set.Int(&s.Scale.Tenants, "BENCH_SCALE_TENANTS", 3400, "tenants the scale part seeds (3400 for the published figures)")
+	set.Int(&s.Scale.Items, "BENCH_SCALE_ITEMS", 2000000, "items the scale part seeds (2000000 for the published figures; 50000 to try it quickly)")
+	set.Int(&s.Scale.Samples, "BENCH_SCALE_SAMPLES", 20, "requests timed per view of the scale part")
+	set.Bool(&s.Scale.Keep, "BENCH_SCALE_KEEP", false, "leave the scale part's database running (seeding 2 million items takes minutes; to EXPLAIN or measure again)")
+	set.Secret(&s.Scale.Database, "BENCH_SCALE_DATABASE", "", "a database an earlier run kept (BENCH_SCALE_KEEP): measure the scale part on it again, without seeding")
+	set.String(&s.Scale.Rules, "BENCH_SCALE_RULES", "../deploy/rules/khanhhoa.toml", "the Article 11 rules file the scale part's compliance views use")
 	set.MustParse(os.Args[1:])
 	s.Pages.Workers = s.Search.Workers
 	s.Cached.Verbose = s.Output
@@ -86,7 +93,8 @@ func main() {
 		{"BENCH_SEARCH_ROUNDS", s.Search.Rounds}, {"BENCH_SEARCH_PUBLISHES", s.Search.Publishes}, {"BENCH_SEARCH_WORKERS", s.Search.Workers},
 		{"BENCH_PAGES_ITEMS", s.Pages.Items}, {"BENCH_PAGES_TENANTS", s.Pages.Tenants}, {"BENCH_PAGES_SAMPLES", s.Pages.Samples},
 		{"BENCH_PAGES_CACHED", s.Pages.Cached}, {"BENCH_CACHED_SECONDS", s.Cached.Seconds}, {"BENCH_CACHED_ROUNDS", s.Cached.Rounds},
-		{"BENCH_CACHED_CONNS", s.Cached.Conns}} {
+		{"BENCH_CACHED_CONNS", s.Cached.Conns}, {"BENCH_SCALE_TENANTS", s.Scale.Tenants}, {"BENCH_SCALE_ITEMS", s.Scale.Items},
+		{"BENCH_SCALE_SAMPLES", s.Scale.Samples}} {
 		if c.v < 1 {
 			fmt.Fprintf(os.Stderr, "bench: %s must be at least 1, got %d\n", c.name, c.v)
 			os.Exit(2)
@@ -112,11 +120,11 @@ func run(s settings, check *checks) error {
 	parts := map[string]bool{}
 	for _, p := range strings.Split(s.Parts, ",") {
 		switch p = strings.TrimSpace(p); p {
-		case "visible", "cached", "search", "pages":
+		case "visible", "cached", "search", "pages", "scale":
 			parts[p] = true
 		case "":
 		default:
-			return fmt.Errorf("BENCH_PARTS: unknown part %q (visible, cached, search, pages)", p)
+			return fmt.Errorf("BENCH_PARTS: unknown part %q (visible, cached, search, pages, scale)", p)
 		}
 	}
 	ran := false
@@ -150,13 +158,26 @@ func run(s settings, check *checks) error {
 			// the search part's database.
 			s.Search.After = func(ctx context.Context, url string) error { return runPagebench(ctx, bin, url, s.Pages) }
 		}
-		return runSearch(ctx, s.Search)
-	}
-	if parts["pages"] {
+		if err := runSearch(ctx, s.Search); err != nil {
+			return err
+		}
+		ran = true
+	} else if parts["pages"] {
 		if ran {
 			fmt.Println()
 		}
-		return runPages(ctx, bin, s.Pages)
+		if err := runPages(ctx, bin, s.Pages); err != nil {
+			return err
+		}
+		ran = true
+	}
+	if parts["scale"] {
+		if ran {
+			fmt.Println()
+		}
+		if err := runScale(ctx, s.Scale, check); err != nil {
+			return fmt.Errorf("scale: %w", err)
+		}
 	}
 	return nil
 }
