@@ -46,6 +46,10 @@ func CheckDraft(item *pb.ContentItem, cats Categories) []Violation {
 // characters of a-z, 0-9 and "-", starting with a letter or a digit.
 func ValidContentID(s string) bool { return len(s) <= MaxContentID && contentIDRE.MatchString(s) }
 
+// ValidTenantID reports whether s is a tenant id: 1 to 63 characters of
+// a-z, 0-9 and "-", starting with a letter or a digit.
+func ValidTenantID(s string) bool { return tenantRE.MatchString(s) }
+
 // ValidSlug reports whether s is a slug: 1 to MaxSlug characters of a-z,
 // 0-9 and "-".
 func ValidSlug(s string) bool { return len(s) <= MaxSlug && slugRE.MatchString(s) }

@@ -9,6 +9,7 @@ import (
 	"errors"
 	"math"
 	"net/http"
+	"net/url"
 	"strconv"
 	"strings"
 	"time"
@@ -77,6 +78,19 @@ type feedbackFormView struct {
 	Script            string
 	Honeypot          string
 	ConsentLines      []string
+	// Consultation is the draft a comment is on (issue 9 point 8): the
+	// form then takes a comment on it, for its agency, without an agency or
+	// topic to choose.
+	Consultation *commentTarget
+}
+
+// commentTarget is the draft a comment form is for.
+type commentTarget struct {
+	Value  string // tenant/content id, the form's consultation field
+	Draft  linkView
+	Agency string
+	Closes string
+	Open   bool
 }
 
 type feedbackDoneView struct {
@@ -136,17 +150,70 @@ func (s *Server) feedbackForm(c *gin.Context) error {
 		return err
 	}
 	f := feedbackrules.Form{Tenant: feedbackTenant(c), Lang: lang}
+	setConsultation(&f, c.Query("consultation"))
 	return s.renderFeedbackForm(c, http.StatusOK, f, nil, "")
+}
+
+// setConsultation makes f a comment on the draft v names ("tenant/content
+// id"); an empty v leaves it a question.
+func setConsultation(f *feedbackrules.Form, v string) {
+	if v == "" {
+		return
+	}
+	f.ConsultationTenant, f.ConsultationID, _ = strings.Cut(v, "/")
+	f.Topic, f.Tenant = feedbackrules.TopicConsultation, f.ConsultationTenant
+}
+
+// commentTargetOf is the draft f comments on as the form shows it, or
+// errNotFound when the public sees no draft out for comment there.
+func (s *Server) commentTargetOf(ctx context.Context, l *i18n.Localizer, f feedbackrules.Form) (*commentTarget, error) {
+	if !contentrules.ValidTenantID(f.ConsultationTenant) || !contentrules.ValidContentID(f.ConsultationID) {
+		return nil, errNotFound
+	}
+	it, err := s.visibleItem(ctx, f.ConsultationTenant, f.ConsultationID)
+	if err != nil {
+		return nil, err
+	}
+	if it == nil || it.State != "published" {
+		return nil, errNotFound
+	}
+	opens, closes, ok := consultationDays(it.Doc.GetLegalDocument().GetConsultation())
+	if !ok {
+		return nil, errNotFound
+	}
+	t := &commentTarget{Value: f.ConsultationTenant + "/" + f.ConsultationID, Draft: *itemLink(f.Lang, it),
+		Closes: closes.Format(l.T("format.date")), Open: feedbackrules.ConsultationOpen(opens, closes, s.now())}
+	if tn, err := s.tenant(ctx, it.Tenant); err == nil {
+		t.Agency = tn.Name(f.Lang)
+	}
+	return t, nil
 }
 
 func (s *Server) renderFeedbackForm(c *gin.Context, code int, f feedbackrules.Form, problems []feedbackrules.Problem, notice string) error {
 	lang := f.Lang
-	v, tenants := s.feedbackBase(c, lang, "/feedback", f.Tenant)
+	path := "/feedback"
+	if f.ConsultationID != "" {
+		path += "?consultation=" + url.QueryEscape(f.ConsultationTenant+"/"+f.ConsultationID)
+	}
+	v, tenants := s.feedbackBase(c, lang, path, f.Tenant)
 	l := v.L
 	fv := feedbackFormView{base: v, Action: "/" + lang + "/feedback", StatusURL: "/" + lang + "/feedback/status",
 		Form: f, MaxQuestion: feedbackrules.MaxQuestion, Honeypot: honeypotField, Errors: map[string]string{}, Notice: notice}
 	fv.Title = l.T("feedback.title")
 	fv.Description = l.T("feedback.description")
+	if f.ConsultationID != "" || f.ConsultationTenant != "" {
+		t, err := s.commentTargetOf(c.Request.Context(), l, f)
+		if err != nil {
+			return err
+		}
+		fv.Consultation = t
+		fv.Title = l.T("consultation.form.title")
+		fv.Description = l.T("consultation.form.description")
+		if !t.Open && notice == "" {
+			notice = l.T("consultation.closed")
+			fv.Notice = notice
+		}
+	}
 	fv.Agencies = append(fv.Agencies, option{Value: "", Label: l.T("feedback.agency.unknown"), Selected: f.Tenant == ""})
 	for _, t := range tenants {
 		if t.Status != "active" {
@@ -225,6 +292,7 @@ func (s *Server) feedbackSubmit(c *gin.Context) error {
 	f := feedbackrules.Form{RequestID: pf.Get("request_id"), Tenant: pf.Get("tenant"), Topic: pf.Get("topic"),
 		Question: pf.Get("question"), Name: pf.Get("name"), Email: pf.Get("email"), Phone: pf.Get("phone"), Lang: lang,
 		Consent: pf.Get("consent") == "yes"}
+	setConsultation(&f, pf.Get("consultation"))
 	l := s.cfg.Catalog.For(lang)
 	if code, notice := s.checkFormPost(c, l, f.RequestID); code != 0 {
 		if code == http.StatusForbidden {
@@ -243,7 +311,11 @@ func (s *Server) feedbackSubmit(c *gin.Context) error {
 	defer cancel()
 	resp, err := s.cfg.Feedback.SubmitFeedback(ctx, &pb.SubmitFeedbackRequest{RequestId: f.RequestID, Tenant: f.Tenant,
 		Topic: f.Topic, Question: f.Question, Name: f.Name, Email: f.Email, Phone: f.Phone, Lang: lang,
-		Consent: f.Consent, ConsentVersion: feedbackrules.ConsentVersion})
+		Consent: f.Consent, ConsentVersion: feedbackrules.ConsentVersion, Consultation: consultationRef(f)})
+	if status.Code(err) == codes.FailedPrecondition && f.ConsultationID != "" {
+		// The draft closed between the form and the post.
+		return s.renderFeedbackForm(c, http.StatusConflict, f, nil, l.T("consultation.closed"))
+	}
 	if err != nil {
 		if vs := contentrules.ViolationsOf(err); status.Code(err) == codes.InvalidArgument && len(vs) > 0 {
 			problems := make([]feedbackrules.Problem, 0, len(vs))
@@ -266,6 +338,14 @@ func (s *Server) feedbackSubmit(c *gin.Context) error {
 	}
 	c.Header("Referrer-Policy", "no-referrer") // the code is in the page's links
 	return s.writeFormPage(c, http.StatusOK, "feedbackdone", done)
+}
+
+// consultationRef names the draft f comments on; nil for a question.
+func consultationRef(f feedbackrules.Form) *pb.ContentRef {
+	if f.ConsultationID == "" {
+		return nil
+	}
+	return &pb.ContentRef{Tenant: f.ConsultationTenant, ContentId: f.ConsultationID}
 }
 
 // feedbackStatus answers GET /{lang}/feedback/status[?code=].

@@ -61,7 +61,12 @@ func (s *Server) kindPage(ctx context.Context, v *itemView, lang string, it *hub
 	add := detailAdder{v: v}
 	switch d := doc.GetDetails().(type) {
 	case *pb.ContentItem_LegalDocument:
-		expires, err := s.legalItem(ctx, v, it.Tenant, it.ContentID)
+		expires, err := s.legalItem(ctx, v, it.Tenant, it.ContentID, d.LegalDocument.GetConsultation() != nil)
+		if err == nil {
+			var until time.Time
+			until, err = s.consultationItem(ctx, v, it, d.LegalDocument)
+			expires = earliest(expires, until)
+		}
 		// Its relations' other side and its validity are set by other
 		// documents, of any tenant.
 		return []pagecache.Tag{pagecache.LegalDocuments}, expires, err

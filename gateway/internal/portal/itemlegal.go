@@ -16,6 +16,9 @@ import (
 // legalItemView is what a legal document's page shows beside the item.
 type legalItemView struct {
 	Relations []legalRelationView
+	// Consultation is a draft's consultation, or an adopted document's
+	// draft and its summary (itemconsultation.go).
+	Consultation *consultationView
 }
 
 // legalRelationView is one relation, as the document's page lists it.
@@ -28,8 +31,9 @@ type legalRelationView struct {
 }
 
 // legalItem fills a legal document's page and returns when it expires:
-// the next day its validity may change (zero: never by itself).
-func (s *Server) legalItem(ctx context.Context, v *itemView, tenant, contentID string) (time.Time, error) {
+// the next day its validity may change (zero: never by itself). A draft
+// out for comment shows "draft" where a document shows its validity.
+func (s *Server) legalItem(ctx context.Context, v *itemView, tenant, contentID string, draft bool) (time.Time, error) {
 	now := s.now().In(hcmc)
 	p, err := s.cfg.Store.LegalDocument(ctx, tenant, contentID, now)
 	if err != nil {
@@ -57,6 +61,10 @@ func (s *Server) legalItem(ctx context.Context, v *itemView, tenant, contentID s
 		{Label: l.T("legal.effective_on"), Value: day(d.EffectiveOn)},
 		{Label: l.T("legal.expires_on"), Value: day(d.ExpiresOn)},
 		{Label: l.T("legal.validity"), Value: l.T("validity." + string(d.Validity)), Class: "validity validity-" + string(d.Validity)},
+	}
+	if draft {
+		// A draft has no validity: it is a draft.
+		rows[len(rows)-1] = detailRow{Label: l.T("legal.validity"), Value: l.T("consultation.draft"), Class: "validity validity-draft"}
 	}
 	v.Details = v.Details[:0]
 	for _, r := range rows {

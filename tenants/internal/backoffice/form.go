@@ -87,6 +87,9 @@ type editorForm struct {
 	// Legal document. Its validity is not typed: the portal computes it.
 	LegalNumber, LegalType, LegalIssuer, LegalIssuerCode, LegalSigner, LegalIssued, LegalEffective, LegalExpires, LegalField string
 	Relations                                                                                                                []relationForm
+	// A draft's consultation (opening and closing day, the summary's content
+	// id) and an adopted document's draft (a reference, see parseRef).
+	ConsultOpens, ConsultCloses, ConsultReport, LegalDraft string
 	// Public service.
 	ServiceCode, ServiceLevel, ServiceAgency, ServiceURL, ServiceField, ServiceHandling, ServiceTime, ServiceFee string
 	// Procurement notice.
@@ -144,6 +147,7 @@ func parseForm(r *http.Request, kind, tenant string) *editorForm {
 	f.LegalNumber, f.LegalType, f.LegalIssuer, f.LegalIssuerCode = v("legal_number"), v("legal_type"), v("legal_issuer"), v("legal_issuer_code")
 	f.LegalSigner, f.LegalIssued, f.LegalEffective, f.LegalExpires = v("legal_signer"), v("legal_issued"), v("legal_effective"), v("legal_expires")
 	f.LegalField = v("legal_field")
+	f.ConsultOpens, f.ConsultCloses, f.ConsultReport, f.LegalDraft = v("consult_opens"), v("consult_closes"), strings.ToLower(v("consult_report")), v("legal_draft")
 	f.ServiceCode, f.ServiceLevel, f.ServiceAgency, f.ServiceURL = v("service_code"), v("service_level"), v("service_agency"), v("service_url")
 	f.ServiceField, f.ServiceHandling, f.ServiceTime, f.ServiceFee = v("service_field"), v("service_handling"), v("service_time"), v("service_fee")
 	f.ProcType, f.ProcInvestor, f.ProcValue = v("proc_type"), v("proc_investor"), v("proc_value")

@@ -20,6 +20,10 @@ func (f *editorForm) details() proto.Message {
 			d.Relations = append(d.Relations, &pb.LegalRelation{Type: pb.LegalRelationType(pb.LegalRelationType_value[r.Type]),
 				Target: parseRef(r.Target, f.Tenant), TargetNumber: r.Number})
 		}
+		if f.ConsultOpens != "" || f.ConsultCloses != "" || f.ConsultReport != "" {
+			d.Consultation = &pb.Consultation{OpensOn: f.ConsultOpens, ClosesOn: f.ConsultCloses, ReportContentId: f.ConsultReport}
+		}
+		d.Draft = parseRef(f.LegalDraft, f.Tenant)
 		return d
 	case "service":
 		level, _ := strconv.Atoi(f.ServiceLevel)
@@ -73,6 +77,9 @@ func (f *editorForm) fill(details proto.Message) {
 	case *pb.LegalDocument:
 		f.LegalNumber, f.LegalType, f.LegalIssuer, f.LegalIssuerCode = d.GetNumber(), d.GetDocumentType(), d.GetIssuer(), d.GetIssuerCode()
 		f.LegalSigner, f.LegalIssued, f.LegalEffective, f.LegalExpires, f.LegalField = d.GetSigner(), d.GetIssuedOn(), d.GetEffectiveOn(), d.GetExpiresOn(), d.GetField()
+		c := d.GetConsultation()
+		f.ConsultOpens, f.ConsultCloses, f.ConsultReport = c.GetOpensOn(), c.GetClosesOn(), c.GetReportContentId()
+		f.LegalDraft = refText(d.GetDraft(), f.Tenant)
 		for _, r := range d.GetRelations() {
 			rf := relationForm{Target: refText(r.GetTarget(), f.Tenant), Number: r.GetTargetNumber()}
 			if r.GetType() != 0 {

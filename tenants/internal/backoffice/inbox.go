@@ -11,6 +11,7 @@ import (
 	"google.golang.org/grpc/status"
 
 	pb "github.com/portalhub/portalhub/proto/gen/portalhub/v1"
+	"github.com/portalhub/portalhub/services/contentrules"
 	"github.com/portalhub/portalhub/tenants/internal/accounts"
 	"github.com/portalhub/portalhub/tenants/internal/editorial"
 	"github.com/portalhub/portalhub/tenants/internal/errs"
@@ -43,10 +44,37 @@ type inboxView struct {
 	Filters   []inboxFilter
 	Questions []inbox.Question
 	Today     time.Time
+	// Draft is set when the page lists the comments on one draft
+	// (?du-thao=, issue 9 point 8), in full, oldest first: what the
+	// summary of the comments is written from.
+	Draft *draftRef
+}
+
+// draftRef names a draft of this sub-portal.
+type draftRef struct{ ID, Title string }
+
+// draftOf returns the draft id names, its Vietnamese title when the
+// sub-portal holds it (the id alone otherwise).
+func (s *Server) draftOf(ctx context.Context, id string) (*draftRef, error) {
+	d := &draftRef{ID: id, Title: id}
+	it, err := s.cfg.Store.Get(ctx, id)
+	if errs.KindOf(err) == errs.NotFound {
+		return d, nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	for _, tr := range it.Doc.GetTranslations() {
+		if tr.GetLocale() == "vi" {
+			d.Title = tr.GetTitle()
+		}
+	}
+	return d, nil
 }
 
 type questionView struct {
 	Q                      inbox.Question
+	Draft                  *draftRef // the draft a comment is on
 	Today                  time.Time
 	Contact                *pb.GetFeedbackContactResponse
 	ContactError           string
@@ -76,6 +104,21 @@ func (s *Server) inboxPage(w http.ResponseWriter, r *http.Request) error {
 		return errs.New(errs.InvalidArgument, "loc", "unknown filter", "Bộ lọc không hợp lệ.")
 	}
 	day := today()
+	if id := r.URL.Query().Get("du-thao"); id != "" {
+		if !contentrules.ValidContentID(id) {
+			return errs.New(errs.InvalidArgument, "du-thao", "not a content id", "Mã dự thảo không hợp lệ.")
+		}
+		d, err := s.draftOf(r.Context(), id)
+		if err != nil {
+			return err
+		}
+		qs, err := inbox.Inbox{Pool: s.cfg.Store.Pool()}.Comments(r.Context(), id)
+		if err != nil {
+			return err
+		}
+		return s.render(w, r, http.StatusOK, "inbox", &Page{Title: l.T("inbox.consultation.title", d.Title),
+			Data: inboxView{Questions: qs, Today: day, Draft: d}, Wide: true})
+	}
 	qs, counts, err := inbox.Inbox{Pool: s.cfg.Store.Pool()}.List(r.Context(), filter, day)
 	if err != nil {
 		return err
@@ -119,6 +162,11 @@ func (s *Server) renderQuestion(w http.ResponseWriter, r *http.Request, code int
 	open := q.Status != "answered" && q.Status != "forwarded"
 	v := questionView{Q: q, Today: today(), CanAnswer: open,
 		CanApprove: q.Status == "drafted" && decides, CanForward: open && decides}
+	if q.ConsultationID != "" {
+		if v.Draft, err = s.draftOf(r.Context(), q.ConsultationID); err != nil {
+			return err
+		}
+	}
 	if q.Status == "answered" && q.QAContentID == "" {
 		if _, err := editorial.Decide(actor, editorial.Revision{AuthorID: actor.ID}, editorial.ActionSave, s.cfg.Board); err == nil {
 			v.Publish = s.proposeQA(r.Context(), q)

@@ -5,10 +5,12 @@ import (
 	"sort"
 	"time"
 
+	pb "github.com/portalhub/portalhub/proto/gen/portalhub/v1"
 	"github.com/portalhub/portalhub/tenants/internal/accounts"
 	"github.com/portalhub/portalhub/tenants/internal/editorial"
 	"github.com/portalhub/portalhub/tenants/internal/errs"
 	"github.com/portalhub/portalhub/tenants/internal/hubreasons"
+	"github.com/portalhub/portalhub/tenants/internal/inbox"
 	"github.com/portalhub/portalhub/tenants/internal/store"
 )
 
@@ -107,6 +109,10 @@ type itemView struct {
 	// HubTakedown is the hub's takedown of the item (Art. 7.5), nil when
 	// there was none.
 	HubTakedown *store.HubTakedown
+	// Consultation is a draft's consultation (issue 9 point 8), with the
+	// number of comments the inbox holds on it.
+	Consultation *pb.Consultation
+	Comments     int
 }
 
 func (s *Server) itemPage(w http.ResponseWriter, r *http.Request) error {
@@ -125,6 +131,12 @@ func (s *Server) renderItem(w http.ResponseWriter, r *http.Request, status int, 
 	case err == nil:
 		v.Approved = &it
 		v.Push = s.pushView(l, it.Push)
+		if c := it.Doc.GetLegalDocument().GetConsultation(); c != nil {
+			v.Consultation = c
+			if v.Comments, err = (inbox.Inbox{Pool: s.cfg.Store.Pool()}).CountComments(ctx, id); err != nil {
+				return err
+			}
+		}
 		for _, tr := range it.Doc.GetTranslations() {
 			if tr.GetLocale() == "vi" {
 				v.Title = tr.GetTitle()

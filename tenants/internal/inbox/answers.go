@@ -240,3 +240,11 @@ func (in Inbox) Comments(ctx context.Context, consultation string) ([]Question, 
 	}
 	return pgx.CollectRows(rows, func(r pgx.CollectableRow) (Question, error) { return scanQuestion(r) })
 }
+
+// CountComments returns how many comments the inbox holds on the draft
+// consultation.
+func (in Inbox) CountComments(ctx context.Context, consultation string) (int, error) {
+	var n int
+	err := in.Pool.QueryRow(ctx, `SELECT count(*) FROM feedback_inbox WHERE consultation_id = $1`, consultation).Scan(&n)
+	return n, err
+}
