@@ -96,17 +96,12 @@ func runSearch(ctx context.Context, s searchSettings) error {
 	if err := hubschema.Migrate(ctx, url); err != nil {
 		return err
 	}
-	hub, err := hubstore.Open(ctx, url)
+	hub, plain, err := openStores(ctx, url)
 	if err != nil {
 		return err
 	}
 	defer hub.Close()
-	plain, err := hubstore.Open(ctx, url)
-	if err != nil {
-		return err
-	}
 	defer plain.Close()
-	plain.SkipSearchIndex()
 	if err := addTenants(ctx, hub, s.Tenants); err != nil {
 		return err
 	}
@@ -151,7 +146,7 @@ func runSearch(ctx context.Context, s searchSettings) error {
 	}
 
 	fmt.Printf("search: publishing %d revisions with and %d without the index (%d workers)...\n", s.Publishes, s.Publishes, s.Workers)
-	with, without, err := publishThroughput(ctx, hub, plain, gen, s, now)
+	with, without, err := publishThroughput(ctx, hub, plain, gen, s, now, 1)
 	if err != nil {
 		return fmt.Errorf("publish throughput: %w", err)
 	}
@@ -228,10 +223,62 @@ func remeasureSearch(ctx context.Context, s searchSettings, url string) error {
 	}
 	slowest(byQuery, timeouts, s.Rounds)
 	fmt.Printf("aims: p95 ≤ 20 ms: %s; p95 ≤ 8× the key fetch: %s\n", yes(sr.p95 <= 20*time.Millisecond), yes(ratio(sr.p95, pr.p95) <= 8))
+	if s.Publishes > 0 {
+		if err := remeasurePublishing(ctx, s, url, int(items)); err != nil {
+			return err
+		}
+	}
 	if s.After != nil {
 		fmt.Println()
 		return s.After(ctx, url)
 	}
+	return nil
+}
+
+// openStores opens two stores of the hub database at url: hub writes the
+// search index, plain does not (the reference).
+func openStores(ctx context.Context, url string) (hub, plain *hubstore.Store, err error) {
+	if hub, err = hubstore.Open(ctx, url); err != nil {
+		return nil, nil, err
+	}
+	if plain, err = hubstore.Open(ctx, url); err != nil {
+		hub.Close()
+		return nil, nil, err
+	}
+	plain.SkipSearchIndex()
+	return hub, plain, nil
+}
+
+// remeasurePublishing measures publish throughput with and without the
+// index again on a kept database of items (the corpus's first items; the
+// revisions published are new versions of them, as in a full run).
+func remeasurePublishing(ctx context.Context, s searchSettings, url string, items int) error {
+	hub, plain, err := openStores(ctx, url)
+	if err != nil {
+		return err
+	}
+	defer hub.Close()
+	defer plain.Close()
+	gen, err := newTextGen(".")
+	if err != nil {
+		return err
+	}
+	s.Items = items
+	// New versions above every stored one: an earlier run published some.
+	var stored uint64
+	if err := hub.Pool().QueryRow(ctx, `SELECT max(version) FROM items`).Scan(&stored); err != nil {
+		return err
+	}
+	fmt.Printf("search: publishing %d revisions with and %d without the index (%d workers)...\n", s.Publishes, s.Publishes, s.Workers)
+	with, without, err := publishThroughput(ctx, hub, plain, gen, s, time.Now(), stored)
+	if err != nil {
+		return fmt.Errorf("publish throughput: %w", err)
+	}
+	fmt.Printf("%-44s %14s   %-40s %14s %8s\n", "publish throughput with the index", fmt.Sprintf("%.0f /s", with.perSecond()),
+		"without the index", fmt.Sprintf("%.0f /s", without.perSecond()), fmt.Sprintf("×%.2f", with.perSecond()/without.perSecond()))
+	fmt.Printf("%-44s %14s   %-40s %14s %8s\n", "Apply alone (mean) with the index", ms(with.meanApply()), "without the index",
+		ms(without.meanApply()), fmt.Sprintf("×%.2f", ratio(with.meanApply(), without.meanApply())))
+	fmt.Printf("aims: publishing ≤ 25%% slower with the index: %s\n", yes(with.perSecond() >= 0.75*without.perSecond()))
 	return nil
 }
 
@@ -356,10 +403,11 @@ func searchLatency(ctx context.Context, pool *pgxpool.Pool, s searchSettings, no
 // publishThroughput publishes s.Publishes new revisions of random items
 // through hub (which writes the index) and as many through plain (which
 // does not), in alternating blocks so that both meet the same database,
-// with s.Workers publishing at once. Revisions are generated beforehand:
+// with s.Workers publishing at once, each item's first revision the
+// version after from. Revisions are generated beforehand:
 // only Apply, the hub's write, is timed (see prepare). It returns both
 // ways' publishes and times.
-func publishThroughput(ctx context.Context, hub, plain *hubstore.Store, g *textGen, s searchSettings, now time.Time) (with, without throughput, err error) {
+func publishThroughput(ctx context.Context, hub, plain *hubstore.Store, g *textGen, s searchSettings, now time.Time, from uint64) (with, without throughput, err error) {
 	const block = 100
 	r := rand.New(rand.NewPCG(42, 42))
 	version := map[int]uint64{}
@@ -368,7 +416,7 @@ func publishThroughput(ctx context.Context, hub, plain *hubstore.Store, g *textG
 		batch := make([]prepared, n)
 		for i := range batch {
 			k := r.IntN(s.Items)
-			version[k] = max(version[k], 1) + 1
+			version[k] = max(version[k], from) + 1
 			if batch[i], err = g.prepare(k, s.Tenants, version[k], now); err != nil {
 				return with, without, err
 			}

@@ -175,8 +175,7 @@ type runRows struct {
 	outPayload [][]byte
 	auditID    []string
 	auditDoc   []string
-	index      *pgx.Batch
-	words      map[string]string
+	index      indexPlan
 }
 
 type itemColumns struct {
@@ -273,7 +272,7 @@ func applyRun(ctx context.Context, tx pgx.Tx, tenant string, ps []*contentrules.
 		return err
 	}
 
-	w := &runRows{index: &pgx.Batch{}, words: map[string]string{}}
+	w := &runRows{}
 	for _, i := range run {
 		res, err := decide(tenant, ps[i], held, owners, old, w, index)
 		if err != nil {
@@ -346,7 +345,7 @@ func decide(tenant string, p *contentrules.Prepared, held map[string]heldRow, ow
 	old[id] = now
 
 	if index {
-		queueIndex(w.index, w.words, tenant, item, publishedAt, h.takenDown, "", nil)
+		w.index.add(tenant, item, publishedAt, h.takenDown, nil)
 	}
 	var heldDoc []byte
 	if isHeld {
@@ -451,10 +450,9 @@ func (w *runRows) write(ctx context.Context, tx pgx.Tx, tenant string) error {
 			ON CONFLICT (tenant_id, locale, slug) DO UPDATE SET content_id = EXCLUDED.content_id, retired_at = now()`,
 			tenant, upLocale, upSlug, upID)
 	}
-	for _, q := range w.index.QueuedQueries {
-		b.Queue(q.SQL, q.Arguments...)
+	if err := w.index.queue(ctx, tx, b, ""); err != nil {
+		return err
 	}
-	queueVocabulary(b, w.words)
 	if len(w.cuID) > 0 {
 		b.Queue(`INSERT INTO compliance_updates (tenant_id, content_id, version, new_item, published_at)
 			SELECT $1, * FROM unnest($2::text[], $3::bigint[], $4::bool[], $5::timestamptz[])`,

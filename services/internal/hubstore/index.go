@@ -25,13 +25,17 @@ func indexItem(ctx context.Context, tx pgx.Tx, tenant string, item *pb.ContentIt
 	return indexInto(ctx, tx, tenant, item, publishedAt, takenDown, "")
 }
 
-// The statements of indexInto: into the index (and the one being rebuilt,
-// through search_put and search_remove), or into the one being rebuilt
-// alone.
+// The statements of an index plan's write: into the index (and the one
+// being rebuilt, through search_put_vectors and search_remove), or into the
+// one being rebuilt alone. The vectors of the texts arrive as tsvector
+// literals (search.VectorLiteral).
 const (
-	putLive = `SELECT search_put($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16)`
+	putLive = `SELECT search_put_vectors($1, $2, $3, $4, $5, $6, $7, $8, $9, $10::text::tsvector, $11::text::tsvector,
+		$12::text::tsvector, $13::text::tsvector, $14::text::tsvector, $15::text::tsvector, $16::text::tsvector)`
 	putNext = `INSERT INTO search_docs_next (tenant_id, content_id, locale, kind, category, published_at, title, summary, body, head, exact, tsv)
-		SELECT $1, $2, $3, $4, $5, $6, $7, $8, $9, v.head, v.exact, v.tsv FROM search_vectors($10, $11, $12, $13, $14, $15, $16) v
+		SELECT $1, $2, $3, $4, $5, $6, $7, $8, $9, v.head, v.exact, v.tsv
+		FROM search_vectors_of($10::text::tsvector, $11::text::tsvector, $12::text::tsvector, $13::text::tsvector,
+			$14::text::tsvector, $15::text::tsvector, $16::text::tsvector) v
 		ON CONFLICT (tenant_id, content_id, locale) DO UPDATE SET kind = EXCLUDED.kind, category = EXCLUDED.category,
 			published_at = EXCLUDED.published_at, title = EXCLUDED.title, summary = EXCLUDED.summary, body = EXCLUDED.body,
 			head = EXCLUDED.head, exact = EXCLUDED.exact, tsv = EXCLUDED.tsv`
@@ -49,11 +53,9 @@ func indexInto(ctx context.Context, tx pgx.Tx, tenant string, item *pb.ContentIt
 			return err
 		}
 	}
-	b := &pgx.Batch{}
-	words := map[string]string{}
-	queueIndex(b, words, tenant, item, publishedAt, takenDown, target, texts)
-	queueVocabulary(b, words)
-	return tx.SendBatch(ctx, b).Close()
+	var plan indexPlan
+	plan.add(tenant, item, publishedAt, takenDown, texts)
+	return plan.write(ctx, tx, target)
 }
 
 // inIndex reports whether an item belongs in the index.
@@ -61,37 +63,104 @@ func inIndex(item *pb.ContentItem, takenDown bool) bool {
 	return !takenDown && item.GetState() == pb.PublicationState_PUBLICATION_STATE_PUBLISHED
 }
 
-// queueIndex queues the statements that write item's documents into target
-// (see indexInto), or remove them, and adds the words of its titles and
-// summaries to words (folded -> written). texts are its attachments' texts.
-func queueIndex(b *pgx.Batch, words map[string]string, tenant string, item *pb.ContentItem, publishedAt time.Time,
-	takenDown bool, target string, texts map[string]string) {
+// indexPlan is what writing some items into the index does: each item's
+// documents written (one per translation, prepared) and its other
+// documents removed, or all of them removed; and the words of their titles
+// and summaries for the vocabulary.
+type indexPlan struct {
+	ops []indexOp
+	// words: folded -> written.
+	words map[string]string
+}
+
+// indexOp writes one document (doc set) or removes an item's documents
+// but those in keep (locales).
+type indexOp struct {
+	tenant, id string
+	doc        *indexDoc
+	keep       []string
+}
+
+// indexDoc is one document to write.
+type indexDoc struct {
+	locale, kind, category string
+	publishedAt            time.Time
+	p                      search.Prepared
+}
+
+// add plans writing item's documents, or removing them when it is not to
+// be found. texts are its attachments' texts.
+func (pl *indexPlan) add(tenant string, item *pb.ContentItem, publishedAt time.Time, takenDown bool, texts map[string]string) {
 	id := item.GetContentId()
-	put, remove := putLive, removeLive
-	if target != "" {
-		put, remove = putNext, removeNext
-	}
 	if !inIndex(item, takenDown) {
-		b.Queue(remove, tenant, id, []string{})
+		pl.ops = append(pl.ops, indexOp{tenant: tenant, id: id, keep: []string{}})
 		return
+	}
+	if pl.words == nil {
+		pl.words = map[string]string{}
 	}
 	kind := contentrules.KindWord(item.GetKind())
 	var locales []string
 	for _, tr := range item.GetTranslations() {
-		p := search.Prepare(document(item, tr, texts))
 		locales = append(locales, tr.GetLocale())
-		b.Queue(put, tenant, id, tr.GetLocale(), kind, item.GetCategory(), publishedAt,
-			p.Title, p.Summary, p.Body, p.A, p.B, p.C, p.D, p.ExactA, p.ExactB, p.ExactD)
+		pl.ops = append(pl.ops, indexOp{tenant: tenant, id: id, doc: &indexDoc{locale: tr.GetLocale(), kind: kind,
+			category: item.GetCategory(), publishedAt: publishedAt, p: search.Prepare(document(item, tr, texts))}})
 		for _, text := range []string{tr.GetTitle(), tr.GetSummary()} {
 			toks, _ := search.Tokens(text)
 			for _, t := range toks {
-				if _, ok := words[t.Folded]; !ok && len([]rune(t.Folded)) > 2 {
-					words[t.Folded] = t.Exact
+				if _, ok := pl.words[t.Folded]; !ok && len([]rune(t.Folded)) > 2 {
+					pl.words[t.Folded] = t.Exact
 				}
 			}
 		}
 	}
-	b.Queue(remove, tenant, id, locales)
+	pl.ops = append(pl.ops, indexOp{tenant: tenant, id: id, keep: locales})
+}
+
+// write carries the plan out in tx, into target (see indexInto), in one
+// round trip after the one that asks the database for the lexemes of the
+// words it has not seen yet (lexemesOf).
+func (pl *indexPlan) write(ctx context.Context, tx pgx.Tx, target string) error {
+	b := &pgx.Batch{}
+	if err := pl.queue(ctx, tx, b, target); err != nil {
+		return err
+	}
+	return tx.SendBatch(ctx, b).Close()
+}
+
+// queue queues the plan's statements into b, after asking the database in
+// tx for the lexemes of the words it has not seen yet (lexemesOf).
+func (pl *indexPlan) queue(ctx context.Context, tx pgx.Tx, b *pgx.Batch, target string) error {
+	put, remove := putLive, removeLive
+	if target != "" {
+		put, remove = putNext, removeNext
+	}
+	var folded, exact []string
+	for _, op := range pl.ops {
+		if p := op.doc; p != nil {
+			folded = append(folded, p.p.A, p.p.B, p.p.C, p.p.D)
+			exact = append(exact, p.p.ExactA, p.p.ExactB, p.p.ExactD)
+		}
+	}
+	lx, err := lexemesOf(ctx, tx, map[string][]string{configFolded: search.Words(folded...), configExact: search.Words(exact...)})
+	if err != nil {
+		return err
+	}
+	f, x := lx.of(configFolded), lx.of(configExact)
+	for _, op := range pl.ops {
+		d := op.doc
+		if d == nil {
+			b.Queue(remove, op.tenant, op.id, op.keep)
+			continue
+		}
+		p := d.p
+		b.Queue(put, op.tenant, op.id, d.locale, d.kind, d.category, d.publishedAt, p.Title, p.Summary, p.Body,
+			search.VectorLiteral(p.A, f), search.VectorLiteral(p.B, f), search.VectorLiteral(p.C, f),
+			search.VectorLiteral(p.D, f), search.VectorLiteral(p.ExactA, x), search.VectorLiteral(p.ExactB, x),
+			search.VectorLiteral(p.ExactD, x))
+	}
+	queueVocabulary(b, pl.words)
+	return nil
 }
 
 // queueVocabulary queues adding words (folded -> written) to the

@@ -225,8 +225,7 @@ func (s *Store) indexBatch(ctx context.Context, batch []itemKey) error {
 			if err != nil {
 				return err
 			}
-			b := &pgx.Batch{}
-			words := map[string]string{}
+			var plan indexPlan
 			for _, it := range items {
 				item, err := decodeDoc(it.doc)
 				if err != nil {
@@ -238,10 +237,9 @@ func (s *Store) indexBatch(ctx context.Context, batch []itemKey) error {
 						return err
 					}
 				}
-				queueIndex(b, words, it.tenant, item, it.publishedAt, it.takenDown, "search_docs_next", texts)
+				plan.add(it.tenant, item, it.publishedAt, it.takenDown, texts)
 			}
-			queueVocabulary(b, words)
-			return tx.SendBatch(ctx, b).Close()
+			return plan.write(ctx, tx, "search_docs_next")
 		})
 		if err != nil && retryable(err) && attempt < maxApplyAttempts {
 			continue
