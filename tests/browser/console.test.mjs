@@ -31,6 +31,8 @@ function consolePages(item, rotate, revoke) {
     ['tenant', `/don-vi/${t}`],
     ['item', item],
     ['item (English)', `${item}?lang=en`],
+    ['add a tenant (form)', '/them-don-vi'],
+    ['edit a tenant (form, English)', `/don-vi/${t}/sua?lang=en`],
     ['suspend a tenant (confirmation)', `/don-vi/${t}/tam-dung`],
     ['resume a tenant (confirmation, English)', `/don-vi/${t}/tiep-tuc?lang=en`],
     ['issue a credential (confirmation)', `/don-vi/${t}/khoa/cap`],

@@ -207,3 +207,69 @@ func TestConsoleStrictTransportSecurity(t *testing.T) {
 		t.Errorf("HSTS over HTTPS: %q", resp.Header.Get("Strict-Transport-Security"))
 	}
 }
+
+func TestTenantAddedAndEdited(t *testing.T) {
+	f := newFixture(t)
+	ctx := context.Background()
+	f.addTenant("tinh", "province", "Tỉnh Khánh Hòa")
+	op, admin := f.browser(), f.browser()
+	op.login("vanhanh")
+	admin.login("quantri")
+
+	if resp, _ := op.get("/them-don-vi"); resp.StatusCode != http.StatusForbidden {
+		t.Errorf("an operator's add page: %d, want 403", resp.StatusCode)
+	}
+	_, doc := admin.get("/don-vi")
+	if doc.Find(`a[href="/them-don-vi"]`).Length() != 1 {
+		t.Error("no link to add a tenant for an administrator")
+	}
+	csrf := admin.csrf("/them-don-vi")
+	form := url.Values{"csrf_token": {csrf}, "id": {"xa-cam-lam"}, "kind": {"commune"}, "name_vi": {"Xã Cam Lâm"},
+		"name_en": {"Cam Lam Commune"}, "hosts": {"camlam.khanhhoa.gov.vn\nwww.camlam.khanhhoa.gov.vn"}, "parent": {"tinh"},
+		"email": {"camlam@khanhhoa.gov.vn"}}
+	bad := url.Values{}
+	for k, v := range form {
+		bad[k] = v
+	}
+	bad.Set("hosts", "Cam Lam:8080")
+	resp, doc := admin.post("/them-don-vi", bad)
+	if resp.StatusCode != http.StatusBadRequest || !strings.Contains(text(doc, ".error-summary"), "host name") {
+		t.Errorf("a bad host name: %d %q", resp.StatusCode, text(doc, ".error-summary"))
+	}
+	if v, _ := doc.Find("#name_vi").Attr("value"); v != "Xã Cam Lâm" {
+		t.Errorf("the form lost what was typed: %q", v)
+	}
+	resp, _ = admin.post("/them-don-vi", form)
+	if got := resp.Header.Get("Location"); resp.StatusCode != http.StatusSeeOther || got != "/don-vi/xa-cam-lam?done=tenant_added" {
+		t.Fatalf("add: %d to %q", resp.StatusCode, got)
+	}
+	tn, err := f.store.Tenant(ctx, "xa-cam-lam")
+	if err != nil || tn.Status != hubstore.StatusActive || tn.ParentID != "tinh" || len(tn.Hosts) != 2 || tn.Hosts[0] != "camlam.khanhhoa.gov.vn" {
+		t.Fatalf("added %+v %v", tn, err)
+	}
+	if resp, doc := admin.post("/them-don-vi", form); resp.StatusCode != http.StatusBadRequest || !strings.Contains(text(doc, ".error-summary"), "đã có") {
+		t.Errorf("the same id again: %d %q", resp.StatusCode, text(doc, ".error-summary"))
+	}
+
+	// An operator edits the names and host names; the id stays.
+	resp, doc = op.get("/don-vi/xa-cam-lam/sua")
+	if resp.StatusCode != http.StatusOK || doc.Find("#id").Length() != 0 || text(doc, "#hosts") != "camlam.khanhhoa.gov.vn www.camlam.khanhhoa.gov.vn" {
+		t.Fatalf("edit page: %d, hosts %q", resp.StatusCode, text(doc, "#hosts"))
+	}
+	edit := url.Values{"csrf_token": {op.csrf("/don-vi/xa-cam-lam/sua")}, "id": {"khac"}, "kind": {"ward"}, "name_vi": {"Phường Cam Lâm"},
+		"name_ru": {"Камлам"}, "hosts": {"camlam.gov.vn"}, "parent": {"tinh"}}
+	resp, _ = op.post("/don-vi/xa-cam-lam/sua", edit)
+	if got := resp.Header.Get("Location"); resp.StatusCode != http.StatusSeeOther || got != "/don-vi/xa-cam-lam?done=tenant_updated" {
+		t.Fatalf("edit: %d to %q", resp.StatusCode, got)
+	}
+	tn, err = f.store.Tenant(ctx, "xa-cam-lam")
+	if err != nil || tn.Kind != "ward" || tn.NameVI != "Phường Cam Lâm" || tn.NameRU != "Камлам" || tn.NameEN != "" || len(tn.Hosts) != 1 || tn.Email != "" {
+		t.Errorf("edited %+v %v", tn, err)
+	}
+	if _, err := f.store.Tenant(ctx, "khac"); !errors.Is(err, hubstore.ErrNotFound) {
+		t.Errorf("the form's id field made a tenant: %v", err)
+	}
+	if got, want := f.auditActions("xa-cam-lam", "tenant."), "ops:quantri tenant.add,ops:vanhanh tenant.update"; got != want {
+		t.Errorf("audit %q, want %q", got, want)
+	}
+}
