@@ -20,7 +20,7 @@ MODULES := proto services gateway tenants
 # Binaries: every module/cmd/name is built to bin/name.
 CMDS = $(wildcard $(addsuffix /cmd/*,$(MODULES)))
 
-.PHONY: help run cluster chaos test bench build proto proto-check lint tools grpcurl mailpit deps clean fuzz
+.PHONY: help run cluster chaos test bench build proto proto-check lint tools grpcurl mailpit deps run-deps clean fuzz
 
 help:
 	@echo "make run    start the federation on this machine (NATS, PostgreSQL, hub, gateway, sub-portals)"
@@ -36,6 +36,12 @@ help:
 # System packages the tests and the demo need (Debian; installed only when missing).
 deps:
 	@bash scripts/install-deps.sh
+
+# What make run and make cluster need to serve: PostgreSQL, nginx, promtool's
+# package, pdftotext; not the browser tests' Chromium, Java and npm packages,
+# which only make test uses (on a fresh machine they cost make run minutes).
+run-deps:
+	@PORTALHUB_SKIP_BROWSER=1 bash scripts/install-deps.sh
 
 # buf's own prebuilt binary from its npm package (@bufbuild/buf, the platform
 # package it pins), not compiled from source: that took about 5 minutes on a
@@ -89,12 +95,13 @@ build:
 	@for c in $(CMDS); do m=$${c%%/*}; (cd $$m && go build -o $(BIN)/$$(basename $$c) ./$${c#*/}) || exit 1; done
 	@echo "built: $(notdir $(CMDS)) in ./bin"
 
-run: deps build grpcurl mailpit
+# grpcurl is not built here: nothing make run serves needs it (make grpcurl).
+run: run-deps build mailpit
 	$(BIN)/devstack
 
 # The clustered topology (issue 12), its data under var/cluster, apart from
 # make run's.
-cluster: deps build grpcurl mailpit
+cluster: run-deps build mailpit
 	DEVSTACK_CLUSTER=true PORTALHUB_VAR=var/cluster $(BIN)/devstack
 
 # The fault tests' long form (services/chaos; make test runs the short one):

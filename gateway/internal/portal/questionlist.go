@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"net/url"
+	"strings"
 	"unicode/utf8"
 
 	"github.com/portalhub/portalhub/gateway/internal/i18n"
@@ -55,6 +56,11 @@ func (s *Server) questionsSection(ctx context.Context, sec section) (*pagecache.
 	tenants, err := s.sectionTenants(ctx, sec)
 	if err != nil {
 		return nil, err
+	}
+	if strings.ContainsRune(q.Topic, 0) || !utf8.ValidString(q.Topic) {
+		// No question has a topic PostgreSQL cannot even hold (it refused
+		// the query, and the page answered 500).
+		problem = errBadTopic
 	}
 	var list hubread.QuestionList
 	if problem == nil {
