@@ -90,6 +90,13 @@ func TestConsultationPages(t *testing.T) {
 		t.Error("adopted document offers the comment form")
 	}
 
+	// Drafts are not in the legal register; the adopted document is.
+	_, doc = e.get(t, "/vi/van-ban-phap-luat/")
+	if doc.Find(`a[href="/vi/so-du-lich/qd-30-2026"]`).Length() == 0 || doc.Find(`a[href="/vi/so-du-lich/du-thao-mo"]`).Length() != 0 ||
+		doc.Find(`a[href="/vi/so-du-lich/du-thao-dong"]`).Length() != 0 {
+		t.Errorf("legal register: %q, want the adopted document and no draft", text(doc, "main"))
+	}
+
 	// The comment form: for the draft's agency, no agency or topic to choose.
 	v := newVisitor(t, e)
 	res, form := v.get(href)
