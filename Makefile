@@ -106,8 +106,10 @@ cluster: run-deps build mailpit
 
 # The fault tests' long form (services/chaos; make test runs the short one):
 # 1,000 pushes from four sub-portals, 50 visitors through nginx, SIGKILL of
-# each NATS node, aggregator and gateway and of a sub-portal, SIGSTOP of the
-# stream's leader for 20 s; the figures are checked against issue 12's bounds.
+# each NATS node, aggregator and gateway, of a sub-portal and of the
+# PostgreSQL primary, a restart of the primary, the replica stopped for a
+# minute, SIGSTOP of the stream's leader for 20 s; the figures are checked
+# against issue 12's bounds.
 chaos: deps build
 	@mkdir -p var
 	cd services && PORTALHUB_BIN=$(BIN) CHAOS_FULL=1 CHAOS_REPORT=$(ROOT)/var/chaos-report.json \

@@ -75,7 +75,11 @@ func TestClusterTopology(t *testing.T) {
 			})
 		}
 	}
-	// The gateways read the replica: what they serve came through it.
+	// The gateways read the replica (their URL names the primary too, for
+	// when the replica is down): what they serve came through it.
+	if n, err := hubQuery(ctx, top.Replica, `SELECT count(*) FROM pg_stat_activity WHERE usename = 'portalhub_gateway'`); err != nil || n == 0 {
+		t.Errorf("replica: %d sessions of the gateways (%v), want some", n, err)
+	}
 	if n, err := hubQuery(context.Background(), top.Replica, `SELECT count(*) FROM items WHERE content_id LIKE 'cau-truc-%'`); err != nil || n != int64(len(tenants)) {
 		t.Errorf("replica holds %d of the pushed items (%v), want %d", n, err, len(tenants))
 	}

@@ -51,6 +51,10 @@ type Config struct {
 	// Ephemeral trades durability for speed: no fsync, no sync after
 	// initdb. For tests only: a machine crash can corrupt the data.
 	Ephemeral bool
+	// SyncCommit, with Ephemeral, keeps synchronous_commit on, so that a
+	// server that is killed (not the machine: fsync stays off) loses no
+	// committed transaction; the fault tests kill it.
+	SyncCommit bool
 
 	// BinDir holds initdb and pg_ctl. Empty means the newest
 	// /usr/lib/postgresql/<version>/bin (Debian keeps them off the PATH),
@@ -163,7 +167,7 @@ func start(ctx context.Context, cfg Config, prepare func(c *Cluster) (string, er
 		if err != nil {
 			return nil, fmt.Errorf("pgcluster: %w", err)
 		}
-		err = c.start(ctx, port, cfg.Ephemeral, logPath, extra)
+		err = c.start(ctx, port, cfg.Ephemeral, cfg.SyncCommit, logPath, extra)
 		if err == nil {
 			break
 		}
@@ -194,6 +198,22 @@ func (c *Cluster) URL(dbname string) string {
 		RawQuery: "sslmode=disable",
 	}
 	return u.String()
+}
+
+// Running reports whether a server runs on the cluster's data directory.
+func (c *Cluster) Running() bool {
+	_, _, ok := postmaster(c.data)
+	return ok
+}
+
+// Pid returns the PID of the server (its postmaster) running on the
+// cluster's data directory, 0 when none runs.
+func (c *Cluster) Pid() int {
+	pid, _, ok := postmaster(c.data)
+	if !ok {
+		return 0
+	}
+	return pid
 }
 
 // Port returns the TCP port the server listens on, on 127.0.0.1.
@@ -287,7 +307,7 @@ func (c *Cluster) initdb(ctx context.Context, ephemeral bool) error {
 
 // start starts the server on port, its output appended to logPath, and waits
 // until it reports itself ready.
-func (c *Cluster) start(ctx context.Context, port int, ephemeral bool, logPath, extra string) error {
+func (c *Cluster) start(ctx context.Context, port int, ephemeral, syncCommit bool, logPath, extra string) error {
 	logf, err := os.OpenFile(logPath, os.O_WRONLY|os.O_CREATE|os.O_APPEND, 0o644)
 	if err != nil {
 		return err
@@ -298,7 +318,10 @@ func (c *Cluster) start(ctx context.Context, port int, ephemeral bool, logPath, 
 	// limited, and every client comes over TCP.
 	opts := fmt.Sprintf("-c listen_addresses=127.0.0.1 -c port=%d -c unix_socket_directories='' -c max_connections=200", port)
 	if ephemeral {
-		opts += " -c fsync=off -c synchronous_commit=off -c full_page_writes=off"
+		opts += " -c fsync=off -c full_page_writes=off"
+		if !syncCommit {
+			opts += " -c synchronous_commit=off"
+		}
 	}
 	opts += extra
 	wait := 60

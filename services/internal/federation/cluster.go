@@ -7,6 +7,7 @@ import (
 	"io"
 	"net"
 	"net/http"
+	"net/url"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -68,7 +69,7 @@ func (t *Topology) Describe(w io.Writer) {
 		fmt.Fprintf(w, "  %-13s %s   routes %s   monitor %s/healthz   store %s\n", n.Name, n.Addr, n.Route, n.Monitor, n.Dir)
 	}
 	fmt.Fprintf(w, "  %-13s %s   (aggregators write here)\n", "pg primary", redactUser(t.Primary))
-	fmt.Fprintf(w, "  %-13s %s   (gateways read here as portalhub_gateway; slot %s, folder %s)\n", "pg replica", redactUser(t.Replica), t.ReplicaSlot, t.ReplicaDir)
+	fmt.Fprintf(w, "  %-13s %s   (gateways read here as portalhub_gateway, the primary while it is down; slot %s, folder %s)\n", "pg replica", redactUser(t.Replica), t.ReplicaSlot, t.ReplicaDir)
 	for _, n := range t.Aggregators {
 		fmt.Fprintf(w, "  %-13s gRPC %s   health http://%s/readyz\n", n.Name, n.Addr, n.Monitor)
 	}
@@ -89,11 +90,17 @@ func (f *Federation) startReplica(ctx context.Context) error {
 	f.Topology = &Topology{ReplicaSlot: "portalhub_replica_1"}
 	dir := filepath.Join(f.opts.VarDir, "pg-replica")
 	f.logf("starting the PostgreSQL replica in %s", dir)
-	r, err := pgcluster.StartReplica(ctx, pgcluster.ReplicaConfig{Config: pgcluster.Config{Dir: dir, Ephemeral: f.opts.Ephemeral},
-		Primary: f.cluster.URL("postgres"), Slot: f.Topology.ReplicaSlot})
+	rc := pgcluster.ReplicaConfig{Config: pgcluster.Config{Dir: dir, Ephemeral: f.opts.Ephemeral, SyncCommit: true},
+		Primary: f.cluster.URL("postgres"), Slot: f.Topology.ReplicaSlot}
+	r, err := pgcluster.StartReplica(ctx, rc)
 	if err != nil {
 		return fmt.Errorf("start the PostgreSQL replica: %w", err)
 	}
+	rc.Port = r.Port()
+	f.keepPG(ReplicaPG, r, func(ctx context.Context) error {
+		_, err := pgcluster.StartReplica(ctx, rc)
+		return err
+	})
 	f.Topology.replica = r
 	f.Topology.ReplicaDir = r.Dir()
 	f.Topology.Primary = f.HubDatabaseURL
@@ -206,7 +213,7 @@ func (f *Federation) startClusterServices(ctx context.Context) error {
 	}
 	f.HubAddr = t.ProxyGRPC
 	for i, g := range t.Gateways {
-		p, err := f.startGateway(ctx, g.Name, g.Addr, t.Replica, []string{
+		p, err := f.startGateway(ctx, g.Name, g.Addr, gatewayReadURL(t.Replica, t.Primary), []string{
 			// Counts are written on the primary; nginx is the trusted proxy.
 			"GATEWAY_SEARCH_STATS_URL=" + WithUser(t.Primary, "portalhub_gateway"), "GATEWAY_TRUSTED_PROXIES=127.0.0.1",
 		})
@@ -217,6 +224,25 @@ func (f *Federation) startClusterServices(ctx context.Context) error {
 	}
 	f.Gateway = "http://" + localhost(t.ProxyHTTP)
 	return nil
+}
+
+// gatewayReadURL is where a gateway reads the hub: the replica, and the
+// primary when the replica is down (a multi-host URL with
+// target_session_attrs=prefer-standby: each new connection tries the
+// replica first). Its connections live at most a minute, so that once the
+// replica is back the reads move back to it.
+func gatewayReadURL(replica, primary string) string {
+	r, err1 := url.Parse(replica)
+	p, err2 := url.Parse(primary)
+	if err1 != nil || err2 != nil {
+		return replica
+	}
+	r.Host += "," + p.Host
+	q := r.Query()
+	q.Set("target_session_attrs", "prefer-standby")
+	q.Set("pool_max_conn_lifetime", "1m")
+	r.RawQuery = q.Encode()
+	return r.String()
 }
 
 // startProxy renders NginxTemplate and runs nginx on it.
@@ -408,11 +434,17 @@ func (f *Federation) RestartPrimary(ctx context.Context) error {
 	if f.cluster == nil {
 		return errors.New("no private PostgreSQL to restart")
 	}
+	if k := f.PG(PrimaryPG); k != nil {
+		if err := k.Stop(); err != nil {
+			return err
+		}
+		return k.Start(ctx)
+	}
 	port := f.cluster.Port()
 	if err := f.cluster.Stop(); err != nil {
 		return err
 	}
-	c, err := pgcluster.Start(ctx, pgcluster.Config{Dir: filepath.Join(f.opts.VarDir, "pg"), Port: port, Ephemeral: f.opts.Ephemeral, Archive: f.opts.WALArchive})
+	c, err := pgcluster.Start(ctx, f.primaryConfig(port))
 	if err != nil {
 		return fmt.Errorf("start the PostgreSQL primary again: %w", err)
 	}

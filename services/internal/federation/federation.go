@@ -120,6 +120,7 @@ type Federation struct {
 	cluster *pgcluster.Cluster
 	procs   []stopper
 	kept    map[string]*supervise.Kept // by Spec.Name, with Options.Restart
+	pgKept  map[string]*PGKept         // the private PostgreSQL servers, with Options.Restart
 	exited  chan *supervise.Process
 
 	// BaseURL is the PostgreSQL server; HubDatabaseURL the hub store.
@@ -197,12 +198,16 @@ func (f *Federation) up(ctx context.Context) error {
 	f.BaseURL = o.DatabaseURL
 	if f.BaseURL == "" {
 		f.logf("starting PostgreSQL in %s", filepath.Join(o.VarDir, "pg"))
-		c, err := pgcluster.Start(ctx, pgcluster.Config{Dir: filepath.Join(o.VarDir, "pg"), Ephemeral: o.Ephemeral, Archive: o.WALArchive})
+		c, err := pgcluster.Start(ctx, f.primaryConfig(0))
 		if err != nil {
 			return fmt.Errorf("start PostgreSQL: %w", err)
 		}
 		f.cluster = c
 		f.BaseURL = c.URL("postgres")
+		f.keepPG(PrimaryPG, c, func(ctx context.Context) error {
+			_, err := pgcluster.Start(ctx, f.primaryConfig(c.Port()))
+			return err
+		})
 	}
 	hub, err := EnsureDatabase(ctx, f.BaseURL, "portalhub")
 	if err != nil {
@@ -499,8 +504,44 @@ func (f *Federation) start(ctx context.Context, spec supervise.Spec, rebind map[
 // so-du-lich", ...) that Options.Restart keeps running; nil without it.
 func (f *Federation) Kept(name string) *supervise.Kept { return f.kept[name] }
 
+// primaryConfig is the private PostgreSQL's, on port (0: any).
+func (f *Federation) primaryConfig(port int) pgcluster.Config {
+	o := f.opts
+	// The clustered topology's fault tests kill the server: what it
+	// acknowledged must survive that.
+	return pgcluster.Config{Dir: filepath.Join(o.VarDir, "pg"), Port: port, Ephemeral: o.Ephemeral, SyncCommit: o.Cluster, Archive: o.WALArchive}
+}
+
+// keepPG keeps the private PostgreSQL server c running under name, with
+// Options.Restart (see PGKept).
+func (f *Federation) keepPG(name string, c *pgcluster.Cluster, start func(context.Context) error) {
+	if !f.opts.Restart {
+		return
+	}
+	r := supervise.DefaultRestart
+	r.Logf = f.logf
+	if f.pgKept == nil {
+		f.pgKept = map[string]*PGKept{}
+	}
+	f.pgKept[name] = keepPG(name, c, start, r)
+}
+
+// The names of the private PostgreSQL servers (PG).
+const (
+	PrimaryPG = "postgresql primary"
+	ReplicaPG = "postgresql replica"
+)
+
+// PG is the private PostgreSQL server name (PrimaryPG, ReplicaPG) that
+// Options.Restart keeps running; nil without it.
+func (f *Federation) PG(name string) *PGKept { return f.pgKept[name] }
+
 // Stop stops the children in reverse order, then the private PostgreSQL.
 func (f *Federation) Stop() {
+	for _, k := range f.pgKept {
+		k.stop()
+	}
+	f.pgKept = nil
 	for i := len(f.procs) - 1; i >= 0; i-- {
 		if err := f.procs[i].Stop(15 * time.Second); err != nil {
 			f.logf("stop: %v", err)

@@ -126,14 +126,20 @@ type Claimed struct {
 
 // Claim leases up to limit due pending rows for lease: they are not offered
 // again until the lease runs out, so a relay that dies mid-way loses nothing.
-// Rows locked by another relay are skipped, not waited for.
+// Rows locked by another relay are skipped, not waited for. A row whose next
+// attempt lies further ahead than lease is due too: no lease or retry delay
+// is that long (the relay's backoff stays below its lease), so the database's
+// clock ran ahead when it was set and has come back (an hour's jump would
+// otherwise hold the row back for an hour). Rows go in the order they were
+// written (id), never by their times.
 func (s *Store) Claim(ctx context.Context, limit int, lease time.Duration) (_ []Claimed, err error) {
 	defer boundary(&err)
 	rows, err := s.pool.Query(ctx, `
 		UPDATE outbox SET next_attempt_at = now() + $2 * interval '1 microsecond', attempts = attempts + 1
 		WHERE id IN (
 			SELECT id FROM outbox
-			WHERE status = 'pending' AND next_attempt_at <= now()
+			WHERE status = 'pending'
+			  AND (next_attempt_at <= now() OR ($2 > 0 AND next_attempt_at > now() + $2 * interval '1 microsecond'))
 			  AND (publish_at IS NULL OR publish_at <= now())
 			ORDER BY id LIMIT $1
 			FOR UPDATE SKIP LOCKED)
