@@ -8,6 +8,7 @@ import (
 	"errors"
 	"io"
 	"net"
+	"strings"
 
 	"github.com/jackc/pgx/v5/pgconn"
 )
@@ -39,6 +40,29 @@ func Transient(err error) bool {
 // connection exceptions (class 08), transaction rollbacks such as
 // serialization failures and deadlocks (40), insufficient resources (53)
 // and operator intervention such as a shutdown or a terminated session (57).
+// ConnectionLost reports whether err says the session's server went away
+// (shut down, crashed, restarted, the connection broke) rather than that
+// the query was slow or lost a race: a read retried at once on a new
+// connection may reach another server (the gateways' URL names the
+// replica and the primary) or the same one back. A timeout is not lost:
+// retrying a slow query only doubles the load.
+func ConnectionLost(err error) bool {
+	if err == nil || errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) || pgconn.Timeout(err) {
+		return false
+	}
+	var pgErr *pgconn.PgError
+	if errors.As(err, &pgErr) {
+		switch pgErr.Code {
+		case "57P01", "57P02", "57P03": // admin_shutdown, crash_shutdown, cannot_connect_now
+			return true
+		}
+		return strings.HasPrefix(pgErr.Code, "08") // connection_exception
+	}
+	var connectErr *pgconn.ConnectError
+	return errors.As(err, &connectErr) || pgconn.SafeToRetry(err) ||
+		errors.Is(err, pgconn.ErrConnClosed) || errors.Is(err, io.ErrUnexpectedEOF) || errors.Is(err, io.EOF)
+}
+
 func transientCode(code string) bool {
 	if len(code) < 2 {
 		return false

@@ -104,3 +104,29 @@ func TestUnstorableFromServer(t *testing.T) {
 		t.Error("other errors are Unstorable")
 	}
 }
+
+func TestConnectionLost(t *testing.T) {
+	for _, tc := range []struct {
+		name string
+		err  error
+		want bool
+	}{
+		{"fast stop of the server", &pgconn.PgError{Code: "57P01"}, true},
+		{"server crashed", &pgconn.PgError{Code: "57P02"}, true},
+		{"server shutting down or starting", &pgconn.PgError{Code: "57P03"}, true},
+		{"connection failure", fmt.Errorf("wrapped: %w", &pgconn.PgError{Code: "08006"}), true},
+		{"broken connection", fmt.Errorf("read: %w", io.ErrUnexpectedEOF), true},
+		{"closed connection", fmt.Errorf("query: %w", pgconn.ErrConnClosed), true},
+		{"statement timeout", &pgconn.PgError{Code: "57014"}, false},
+		{"too many connections", &pgconn.PgError{Code: "53300"}, false},
+		{"serialization failure", &pgconn.PgError{Code: "40001"}, false},
+		{"no answer in time", fmt.Errorf("query: %w", context.DeadlineExceeded), false},
+		{"cancelled", context.Canceled, false},
+		{"no rows", pgx.ErrNoRows, false},
+		{"nil", nil, false},
+	} {
+		if got := ConnectionLost(tc.err); got != tc.want {
+			t.Errorf("%s: ConnectionLost(%v) = %v, want %v", tc.name, tc.err, got, tc.want)
+		}
+	}
+}

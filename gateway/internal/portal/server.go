@@ -563,7 +563,7 @@ func (s *Server) cachedAs(c *gin.Context, key string, render func(ctx context.Co
 	if wantsPrint(c.Request) {
 		key, render = key+";print", forPrint(render)
 	}
-	render = s.prepared(s.withNotices(s.hostLinks(c.Request, render)))
+	render = s.prepared(retryLost(s.withNotices(s.hostLinks(c.Request, render))))
 	a, err := s.cfg.Cache.Fetch(c.Request.Context(), key, render)
 	if err != nil {
 		return err
