@@ -29,6 +29,12 @@ func compose(from *mail.Address, q queued, now time.Time) ([]byte, error) {
 	header("Message-ID", "<"+q.MessageID+"@"+domainOf(from.Address)+">")
 	header("MIME-Version", "1.0")
 	header("Auto-Submitted", "auto-generated")
+	if q.ListUnsubscribe != "" {
+		// RFC 2369 and RFC 8058: the mail client's own one-click
+		// unsubscribe, a POST of List-Unsubscribe=One-Click to the address.
+		header("List-Unsubscribe", "<"+q.ListUnsubscribe+">")
+		header("List-Unsubscribe-Post", "List-Unsubscribe=One-Click")
+	}
 	if q.HTML == "" {
 		header("Content-Type", "text/plain; charset=utf-8")
 		header("Content-Transfer-Encoding", "quoted-printable")

@@ -26,6 +26,7 @@ import (
 	"errors"
 	"fmt"
 	"net/mail"
+	"net/url"
 	"strings"
 	"unicode/utf8"
 
@@ -51,6 +52,12 @@ type Message struct {
 	// Purpose tags the message for metrics and logs ("feedback.received",
 	// "subscription.confirm", ...): lowercase letters, digits, '.', '_', '-'.
 	Purpose string
+	// ListUnsubscribe, when set, is the absolute http(s) address that
+	// unsubscribes the recipient with one POST (RFC 8058): the message
+	// carries it as List-Unsubscribe, with List-Unsubscribe-Post:
+	// List-Unsubscribe=One-Click, so mail clients offer their own
+	// unsubscribe button. Receivers honour one-click only over https.
+	ListUnsubscribe string
 }
 
 // Execer is what Enqueue writes with: the caller's transaction (pgx.Tx), or
@@ -60,8 +67,8 @@ type Execer interface {
 }
 
 const enqueueSQL = `
-INSERT INTO mail_outbox (message_id, recipient, subject, text_body, html_body, purpose)
-VALUES ($1, $2, $3, $4, $5, $6)`
+INSERT INTO mail_outbox (message_id, recipient, subject, text_body, html_body, purpose, list_unsubscribe)
+VALUES ($1, $2, $3, $4, $5, $6, NULLIF($7, ''))`
 
 // Enqueue validates m and queues it with db, normally the transaction of the
 // action that causes the message. It returns the message's id (the local
@@ -72,7 +79,7 @@ func Enqueue(ctx context.Context, db Execer, m Message) (string, error) {
 		return "", err
 	}
 	id := newMessageID()
-	if _, err := db.Exec(ctx, enqueueSQL, id, m.To, m.Subject, m.Text, m.HTML, m.Purpose); err != nil {
+	if _, err := db.Exec(ctx, enqueueSQL, id, m.To, m.Subject, m.Text, m.HTML, m.Purpose, m.ListUnsubscribe); err != nil {
 		return "", fmt.Errorf("enqueue %s mail %s: %w", m.Purpose, id, err)
 	}
 	return id, nil
@@ -93,11 +100,27 @@ func (m Message) validate() error {
 		return fmt.Errorf("%w: the text body is empty", ErrInvalid)
 	case !utf8.ValidString(m.Subject) || !utf8.ValidString(m.Text) || !utf8.ValidString(m.HTML):
 		return fmt.Errorf("%w: not valid UTF-8", ErrInvalid)
+	case m.ListUnsubscribe != "" && !oneClickURL(m.ListUnsubscribe):
+		return fmt.Errorf("%w: the unsubscribe address is not one absolute http(s) URL of at most %d bytes", ErrInvalid, maxListUnsubscribe)
 	case len(m.Subject)+len(m.Text)+len(m.HTML) > MaxBodyBytes:
 		return fmt.Errorf("%w: %d bytes, more than the limit of %d", ErrInvalid,
 			len(m.Subject)+len(m.Text)+len(m.HTML), MaxBodyBytes)
 	}
 	return nil
+}
+
+// maxListUnsubscribe bounds the unsubscribe address (the table checks it too).
+const maxListUnsubscribe = 2000
+
+// oneClickURL reports whether u may stand in a List-Unsubscribe header: an
+// absolute http or https URL with a host, nothing that could end the
+// header's angle brackets or line.
+func oneClickURL(u string) bool {
+	if len(u) > maxListUnsubscribe || strings.ContainsAny(u, "<>\r\n \t\"") {
+		return false
+	}
+	p, err := url.Parse(u)
+	return err == nil && (p.Scheme == "https" || p.Scheme == "http") && p.Host != "" && p.User == nil
 }
 
 func validPurpose(p string) bool {

@@ -65,6 +65,11 @@ func TestEnqueueRefusesMalformedMessages(t *testing.T) {
 		{"bad purpose", func(m *Message) { m.Purpose = "Feedback Received" }},
 		{"too big", func(m *Message) { m.HTML = strings.Repeat("x", MaxBodyBytes) }},
 		{"invalid UTF-8", func(m *Message) { m.Text = "\xff" }},
+		{"relative unsubscribe address", func(m *Message) { m.ListUnsubscribe = "/vi/subscribe/unsubscribe?t=x" }},
+		{"mailto unsubscribe address", func(m *Message) { m.ListUnsubscribe = "mailto:x@example.vn" }},
+		{"header injection in the unsubscribe address", func(m *Message) {
+			m.ListUnsubscribe = "https://portal.example.vn/u?t=x>\r\nBcc: x@example.vn"
+		}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			m := validMessage()

@@ -144,6 +144,8 @@ type queued struct {
 	HTML      string
 	Purpose   string
 	Attempts  int
+	// ListUnsubscribe is the one-click unsubscribe address, "" for none.
+	ListUnsubscribe string
 }
 
 const claimSQL = `
@@ -152,7 +154,8 @@ FROM (SELECT id FROM mail_outbox
       WHERE sent_at IS NULL AND failed_at IS NULL AND next_attempt_at <= now()
       ORDER BY next_attempt_at, id LIMIT $1 FOR UPDATE SKIP LOCKED) AS due
 WHERE m.id = due.id
-RETURNING m.id, m.message_id, m.recipient, m.subject, m.text_body, m.html_body, m.purpose, m.attempts`
+RETURNING m.id, m.message_id, m.recipient, m.subject, m.text_body, m.html_body, m.purpose, m.attempts,
+	coalesce(m.list_unsubscribe, '')`
 
 const (
 	markSentSQL   = `UPDATE mail_outbox SET sent_at = now(), last_error = NULL WHERE id = $1`

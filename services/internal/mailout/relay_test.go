@@ -188,6 +188,7 @@ func TestStartTLSAuthAndTheMessage(t *testing.T) {
 	})
 	m := validMessage()
 	m.HTML = "<p>Xin chào <b>bạn</b></p>"
+	m.ListUnsubscribe = "https://portal.example.vn/vi/subscribe/unsubscribe?t=abc.def"
 	if _, err := Enqueue(ctx, pool, m); err != nil {
 		t.Fatal(err)
 	}
@@ -210,6 +211,12 @@ func TestStartTLSAuthAndTheMessage(t *testing.T) {
 	subject, err := new(mime.WordDecoder).DecodeHeader(msg.Header.Get("Subject"))
 	if err != nil || subject != m.Subject {
 		t.Errorf("Subject = %q, %v, want %q", subject, err, m.Subject)
+	}
+	if got := msg.Header.Get("List-Unsubscribe"); got != "<"+m.ListUnsubscribe+">" {
+		t.Errorf("List-Unsubscribe = %q, want <%s>", got, m.ListUnsubscribe)
+	}
+	if got := msg.Header.Get("List-Unsubscribe-Post"); got != "List-Unsubscribe=One-Click" {
+		t.Errorf("List-Unsubscribe-Post = %q, want List-Unsubscribe=One-Click (RFC 8058)", got)
 	}
 	mt, params, err := mime.ParseMediaType(msg.Header.Get("Content-Type"))
 	if err != nil || mt != "multipart/alternative" {

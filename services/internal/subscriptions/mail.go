@@ -118,7 +118,7 @@ func (s *Store) confirmation(r Request, token string) mailout.Message {
 	confirm := s.link(lang, "/subscribe/confirm?t="+token)
 	cancel := s.link(lang, "/subscribe/unsubscribe?t="+token)
 	return mailout.Message{To: r.Email, Subject: fmt.Sprintf(t.confirmSubject, what),
-		Text: fmt.Sprintf(t.confirmBody, what, confirm, cancel), Purpose: "subscription.confirm"}
+		Text: fmt.Sprintf(t.confirmBody, what, confirm, cancel), Purpose: "subscription.confirm", ListUnsubscribe: cancel}
 }
 
 // digest is one subscription's message: the items, the rest counted, and
@@ -148,5 +148,5 @@ func (s *Store) digest(lang, to string, sc Scope, items []Item, total int, unsub
 	fmt.Fprintf(&txt, "\n"+t.unsubscribe+"\n", unsub)
 	fmt.Fprintf(&h, "<p><a href=\"%s\">%s</a></p>\n", html.EscapeString(unsub), html.EscapeString(strings.TrimSuffix(fmt.Sprintf(t.unsubscribe, ""), ": ")))
 	return mailout.Message{To: to, Subject: fmt.Sprintf(t.digestSubject, what, total), Text: txt.String(), HTML: h.String(),
-		Purpose: "subscription.digest"}
+		Purpose: "subscription.digest", ListUnsubscribe: unsub}
 }

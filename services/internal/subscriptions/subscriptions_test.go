@@ -85,13 +85,13 @@ func (f *fixture) tick() {
 	f.now = time.Now()
 }
 
-type sentMail struct{ To, Subject, Text, HTML, Purpose string }
+type sentMail struct{ To, Subject, Text, HTML, Purpose, ListUnsubscribe string }
 
 // mails returns the queued messages of purpose, oldest first.
 func (f *fixture) mails(purpose string) []sentMail {
 	f.t.Helper()
-	rows, err := f.pool.Query(context.Background(), `SELECT recipient, subject, text_body, coalesce(html_body, ''), purpose
-		FROM mail_outbox WHERE purpose = $1 ORDER BY created_at, message_id`, purpose)
+	rows, err := f.pool.Query(context.Background(), `SELECT recipient, subject, text_body, coalesce(html_body, ''), purpose,
+		coalesce(list_unsubscribe, '') FROM mail_outbox WHERE purpose = $1 ORDER BY created_at, message_id`, purpose)
 	if err != nil {
 		f.t.Fatal(err)
 	}
@@ -99,7 +99,7 @@ func (f *fixture) mails(purpose string) []sentMail {
 	var out []sentMail
 	for rows.Next() {
 		var m sentMail
-		if err := rows.Scan(&m.To, &m.Subject, &m.Text, &m.HTML, &m.Purpose); err != nil {
+		if err := rows.Scan(&m.To, &m.Subject, &m.Text, &m.HTML, &m.Purpose, &m.ListUnsubscribe); err != nil {
 			f.t.Fatal(err)
 		}
 		out = append(out, m)
@@ -201,6 +201,14 @@ func TestSubscriptionLifecycle(t *testing.T) {
 	if d.To != "Lan.Nguyen@example.vn" || !strings.Contains(d.Text, "Lễ hội biển Nha Trang") ||
 		!strings.Contains(d.Text, "https://khanhhoa.gov.vn/vi/so-a/le-hoi") || !strings.Contains(d.HTML, "<a href=\"https://khanhhoa.gov.vn/vi/so-a/le-hoi\">") {
 		t.Errorf("digest %+v", d)
+	}
+	// Every message carries its one-click unsubscribe address for the mail
+	// client (List-Unsubscribe, RFC 8058): the same as the link it shows.
+	if u := "https://khanhhoa.gov.vn/vi/subscribe/unsubscribe?t=" + token(t, d.Text, "unsubscribe"); d.ListUnsubscribe != u {
+		t.Errorf("digest's List-Unsubscribe %q, want %q", d.ListUnsubscribe, u)
+	}
+	if u := confirms[1].ListUnsubscribe; !strings.HasPrefix(u, "https://khanhhoa.gov.vn/vi/subscribe/unsubscribe?t=") || !strings.Contains(confirms[1].Text, u) {
+		t.Errorf("confirmation's List-Unsubscribe %q is not its cancel link", u)
 	}
 	for _, not := range []string{"Tin của sở khác", "Giới thiệu chung", "Tin trước khi xác nhận"} {
 		if strings.Contains(d.Text, not) {
