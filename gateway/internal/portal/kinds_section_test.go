@@ -160,6 +160,11 @@ func TestKindSections(t *testing.T) {
 		if text(doc, "#problem p") == "" || doc.Find("ol.questions").Length() != 0 {
 			t.Error("an unknown topic is no inline error")
 		}
+		// A topic PostgreSQL cannot hold is unknown too, not a 500.
+		for _, q := range []string{"%00", "a%00b", "%FF%FE"} {
+			res, _ = e.get(t, "/vi/hoi-dap-gop-y/?topic="+q)
+			wantStatus(t, res, http.StatusBadRequest)
+		}
 	})
 
 	t.Run("leadership: this week's schedule", func(t *testing.T) {
