@@ -45,7 +45,8 @@ func loadCompose(t *testing.T, file string) *types.Project {
 // misspelt key does not (the check can fail).
 func TestComposeFileIsValid(t *testing.T) {
 	p := loadCompose(t, filepath.Join(deployDir, "compose.yaml"))
-	for _, want := range []string{"nats-1", "nats-2", "nats-3", "postgres", "aggregator", "gateway", "nginx"} {
+	for _, want := range []string{"nats-1", "nats-2", "nats-3", "postgres", "postgres-replica", "aggregator", "aggregator-2",
+		"gateway", "gateway-2", "nginx"} {
 		if _, err := p.GetService(want); err != nil {
 			t.Errorf("compose.yaml has no service %s", want)
 		}
@@ -97,6 +98,7 @@ func TestComposeRunsTheClusterConfigs(t *testing.T) {
 		{"nats/cluster.conf", []string{"nats-1", "nats-2", "nats-3"}},
 		{"nginx/portalhub.conf.template", []string{"nginx"}},
 		{"prometheus", []string{"prometheus"}},
+		{"postgres/replication.sh", []string{"postgres"}},
 	} {
 		for _, s := range c.services {
 			if !slices.Contains(mounted[c.file], s) {
