@@ -54,6 +54,10 @@ type Tenant struct {
 	EstablishedOn, DissolvedOn      *time.Time
 	// Hosts are the host names of the tenant's own site, the primary first.
 	Hosts []string
+	// A retired unit's successor ("" for none) and what its old URLs
+	// answer: "banner", "gone" or "redirect" (merged); "" when it is not
+	// retired (lifecycle.go).
+	Successor, RetiredPages string
 }
 
 // Name is the tenant's name in locale, falling back to Vietnamese.
@@ -90,14 +94,15 @@ func (t Tenant) PrimaryHost() string {
 const tenantColumns = `t.id, t.kind, t.name_vi, t.name_en, t.name_ru, t.status, t.home_url, t.created_at, t.updated_at,
 	coalesce(t.parent_id, ''), t.address_vi, t.address_en, t.address_ru, t.phone, t.fax, t.email,
 	t.responsible, t.licence, t.established_on, t.dissolved_on,
-	coalesce((SELECT array_agg(h.host ORDER BY h.is_primary DESC, h.host) FROM tenant_hosts h WHERE h.tenant_id = t.id), '{}')`
+	coalesce((SELECT array_agg(h.host ORDER BY h.is_primary DESC, h.host) FROM tenant_hosts h WHERE h.tenant_id = t.id), '{}'),
+	coalesce(t.successor_id, ''), CASE WHEN t.status = 'retired' THEN t.retired_pages ELSE '' END`
 
 // scanTenant scans tenantColumns, then the columns after them into extra.
 func scanTenant(row pgx.Row, extra ...any) (Tenant, error) {
 	var t Tenant
 	err := row.Scan(append([]any{&t.ID, &t.Kind, &t.NameVI, &t.NameEN, &t.NameRU, &t.Status, &t.HomeURL, &t.CreatedAt, &t.UpdatedAt,
 		&t.ParentID, &t.AddressVI, &t.AddressEN, &t.AddressRU, &t.Phone, &t.Fax, &t.Email,
-		&t.Responsible, &t.Licence, &t.EstablishedOn, &t.DissolvedOn, &t.Hosts}, extra...)...)
+		&t.Responsible, &t.Licence, &t.EstablishedOn, &t.DissolvedOn, &t.Hosts, &t.Successor, &t.RetiredPages}, extra...)...)
 	return t, err
 }
 
@@ -132,7 +137,7 @@ func (s *Store) Tenants(ctx context.Context) ([]Tenant, error) {
 func (s *Store) TenantFingerprints(ctx context.Context) (map[string]string, error) {
 	rows, err := s.pool.Query(ctx, `SELECT t.id, md5(concat_ws(E'\x1f', t.kind, t.name_vi, t.name_en, t.name_ru, t.status, t.home_url,
 			t.parent_id, t.address_vi, t.address_en, t.address_ru, t.phone, t.fax, t.email, t.responsible, t.licence,
-			t.established_on, t.dissolved_on,
+			t.established_on, t.dissolved_on, t.successor_id, t.retired_pages,
 			(SELECT string_agg(h.host || CASE WHEN h.is_primary THEN '*' ELSE '' END, ',' ORDER BY h.host)
 			 FROM tenant_hosts h WHERE h.tenant_id = t.id)))
 		FROM tenants t`)
@@ -340,6 +345,9 @@ type Item struct {
 	TakenDown      bool
 	TakedownReason string
 	TakenDownAt    time.Time
+	// FirstTenant is the unit that first published the item when a merge
+	// moved it here; "" otherwise.
+	FirstTenant string
 	// AttachmentSizes are the sizes in bytes of the item's stored
 	// attachments by SHA-256 (lower-case hex); filled by ItemByID (and
 	// ItemBySlug) only.
@@ -408,7 +416,7 @@ func (s *Store) itemWhere(ctx context.Context, cond string, args ...any) (*Item,
 
 // itemColumns are the columns of items (as i) that scanItem reads.
 const itemColumns = `i.tenant_id, i.content_id, i.version, i.state, i.published_at, i.updated_at, i.doc,
-	i.takedown_reason, i.taken_down_at`
+	i.takedown_reason, i.taken_down_at, coalesce(i.first_tenant_id, '')`
 
 // scanItem reads itemColumns, then dest (further columns of the query).
 func scanItem(row pgx.Row, dest ...any) (*Item, error) {
@@ -417,7 +425,7 @@ func scanItem(row pgx.Row, dest ...any) (*Item, error) {
 	var reason *string
 	var takenAt *time.Time
 	err := row.Scan(append([]any{&it.Tenant, &it.ContentID, &it.Version, &it.State, &it.PublishedAt, &it.UpdatedAt, &doc,
-		&reason, &takenAt}, dest...)...)
+		&reason, &takenAt, &it.FirstTenant}, dest...)...)
 	if err != nil {
 		return nil, err
 	}

@@ -79,6 +79,7 @@ func (s *Server) forTenant(b *base, t hubread.Tenant) {
 	}
 	b.Nav = sectionNav(reg.cats, lang, b.TenantURL)
 	b.Footer = footerOf(b.L, &t, lang, reg)
+	b.Retired = retiredBannerOf(b.L, reg, t, lang)
 }
 
 // sectionNav links every category's section under prefix (the provincial

@@ -89,6 +89,7 @@ func (s *Server) hostRoute(w http.ResponseWriter, r *http.Request) *http.Request
 		return r2
 	}
 	if t, ok := reg.tenants[seg]; ok && t.PrimaryHost() != "" && strings.Contains(rest, "/") &&
+		t.RetiredPages != retiredRedirect && t.RetiredPages != retiredGone && // answered by lifecycle.go at once
 		(r.Method == http.MethodGet || r.Method == http.MethodHead) {
 		s.redirectHost(w, r, s.siteOrigin(r, t.PrimaryHost(), port), "/"+lang+"/"+after)
 		return nil

@@ -208,6 +208,7 @@ func (s *Server) itemView(origin, lang string, t hubread.Tenant, it *hubread.Ite
 			v.markNav(section)
 		}
 	}
+	v.FirstPublisher = firstPublisher(l, s.currentRegistry(), it, lang)
 	if it.State == "withdrawn" {
 		v.Withdrawn, v.Reason = true, doc.GetUnpublishing().GetReason()
 		v.NoIndex = true

@@ -36,9 +36,15 @@ type registry struct {
 	// adverts are the advertisements current and coming while the slot is
 	// on (none while off), picks the featured items of the provincial
 	// home current and coming (highlights.go, homes.go).
-	adverts  []hubread.Advert
-	picks    []hubread.FeaturedPick
-	loadedAt time.Time
+	adverts []hubread.Advert
+	picks   []hubread.FeaturedPick
+	// The lifecycle (lifecycle.go): renamed units' old ids (to their
+	// current ones), the redirect map's hosts, and whether any unit was
+	// renamed, merged or retired with its pages gone.
+	aliases      map[string]string
+	mapHosts     map[string]bool
+	changedUnits bool
+	loadedAt     time.Time
 }
 
 // registryCache holds the current snapshot and reloads it.
@@ -201,9 +207,24 @@ func (s *Server) loadRegistry(ctx context.Context) (*registry, error) {
 	if err != nil {
 		return nil, err
 	}
+	aliases, err := s.cfg.Store.Aliases(ctx)
+	if err != nil {
+		return nil, err
+	}
+	mapHosts, err := s.cfg.Store.RedirectHosts(ctx)
+	if err != nil {
+		return nil, err
+	}
 	r := &registry{tenants: make(map[string]hubread.Tenant, len(ts)), ordered: ts, hosts: map[string]string{},
-		cats: cats, reserved: map[string]bool{}, windows: windows, adverts: adverts, picks: picks, loadedAt: time.Now()}
+		cats: cats, reserved: map[string]bool{}, windows: windows, adverts: adverts, picks: picks,
+		aliases: aliases, mapHosts: map[string]bool{}, changedUnits: len(aliases) > 0, loadedAt: time.Now()}
+	for _, h := range mapHosts {
+		r.mapHosts[h] = true
+	}
 	for _, t := range ts {
+		if t.RetiredPages == retiredRedirect || t.RetiredPages == retiredGone {
+			r.changedUnits = true
+		}
 		r.tenants[t.ID] = t
 		for _, h := range t.Hosts {
 			r.hosts[h] = t.ID

@@ -270,6 +270,9 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	if done {
 		return
 	}
+	if s.lifecycleRoute(w, r) { // an old portal's host (lifecycle.go)
+		return
+	}
 	if r = s.hostRoute(w, r); r != nil { // a tenant's own host (hostsite.go)
 		s.engine.ServeHTTP(w, r)
 	}
@@ -297,7 +300,7 @@ func (s *Server) routes() error {
 	// on the ops listener only (OpsHandler, GATEWAY_OPS_ADDR).
 	e.Match(match, "/healthz", gin.WrapH(s.cfg.Ops.HealthzHandler()))
 
-	site := e.Group("/", s.checkHost)
+	site := e.Group("/", s.checkHost, s.lifecycle)
 	get := func(path string, h gin.HandlerFunc) { site.Match(match, path, h) }
 	s.api.Register(site)
 	get("/static/:name", s.static)
@@ -337,7 +340,7 @@ func (s *Server) routes() error {
 		get("/:lang/:tenant/"+f.file, s.handle(func(c *gin.Context) error { return s.firstSegmentFeed(c, f) }))
 		get("/:lang/:tenant/:slug/"+f.file, s.handle(func(c *gin.Context) error { return s.tenantSectionFeed(c, f) }))
 	}
-	e.NoRoute(s.checkHost, s.notFound)
+	e.NoRoute(s.checkHost, s.lifecycle, s.notFound)
 	s.engine = e
 	return nil
 }

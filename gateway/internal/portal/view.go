@@ -74,6 +74,8 @@ type base struct {
 	// (maintenance.go).
 	Maintenance      []maintenanceBanner
 	MonitoringScript string
+	// Retired is the banner of a retired unit's pages (lifecycle.go).
+	Retired *retiredNotice
 }
 
 type langLink struct {
@@ -197,13 +199,16 @@ type itemView struct {
 	Fallback    bool
 	Withdrawn   bool
 	Reason      string
-	Published   string
-	PublishedAt string
-	Authors     []string
-	Editor      string
-	Approver    string
-	Details     []detailRow
-	Attachments []attachmentView
+	// FirstPublisher names the unit that first published an item a merge
+	// moved here, with its years (lifecycle.go).
+	FirstPublisher string
+	Published      string
+	PublishedAt    string
+	Authors        []string
+	Editor         string
+	Approver       string
+	Details        []detailRow
+	Attachments    []attachmentView
 	// The kinds' own parts (itemkinds.go); nil for other kinds.
 	Unit     *unitView
 	Dataset  *datasetView

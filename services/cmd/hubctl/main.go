@@ -78,6 +78,16 @@ Usage, over the admin API (the aggregator's OpsService, as the ops account logge
   hubctl tenants list [--json] | show --id ID [--json]
   hubctl tenants suspend --id ID    its pushes are refused (TENANT_INACTIVE) until resume
   hubctl tenants resume --id ID
+  hubctl tenants rename --id ID --new-id NEW_ID [--json]            (administrator; the 2025 reform)
+                                    every old URL (pages, feeds, files, API, host names) answers 301
+  hubctl tenants merge --id ID --into ID [--dissolved YYYY-MM-DD] [--json]
+                                    its items move to the other unit (and its sub-portal); collisions of
+                                    content ids and slugs are resolved and reported; its old URLs answer 301
+  hubctl tenants retire --id ID [--successor ID] [--pages banner|gone] [--dissolved YYYY-MM-DD] [--json]
+                                    its pages keep a banner naming it, its years and its successor, or 410
+  hubctl redirects import --file MAP.csv [--replace] [--json]
+                                    old portals' URLs (old_url,tenant,content_id,category[,lang]) to items,
+                                    sections or homes; docs/OPERATIONS.md "Tenant lifecycle"
   hubctl credentials issue --tenant ID [--label LABEL] [--out FILE] [--nats-keys DIR]
   hubctl credentials list [--tenant ID] [--json]     with each one's last use, end and successor
   hubctl credentials rotate --id N [--overlap 24h] [--label LABEL] [--out FILE]

@@ -23,6 +23,7 @@ import (
 
 	pb "github.com/portalhub/portalhub/proto/gen/portalhub/v1"
 	"github.com/portalhub/portalhub/services/events"
+	"github.com/portalhub/portalhub/tenants/internal/store"
 )
 
 // AckWait is how long the hub's stream waits for an acknowledgement before
@@ -114,6 +115,15 @@ func (c *Consumer) handle(ctx context.Context, m jetstream.Msg) {
 		}
 		id, label = n.GetContentId(), "content_id"
 		stored, err = StoreTakedown(ctx, c.cfg.Pool, &n)
+	case "transfer":
+		// An item a merge moved to this sub-portal (issue 10 point 3).
+		var tr pb.ItemTransfer
+		if uerr := proto.Unmarshal(m.Data(), &tr); uerr != nil || tr.GetItem().GetContentId() == "" || tr.GetTenant() != c.cfg.Tenant {
+			c.refuse(m, uerr)
+			return
+		}
+		id, label = tr.GetItem().GetContentId(), "content_id"
+		stored, err = store.New(c.cfg.Pool).ImportTransferred(ctx, &tr)
 	default:
 		var ev pb.FeedbackEvent
 		if uerr := proto.Unmarshal(m.Data(), &ev); uerr != nil || ev.GetId() == "" || ev.GetTenant() != c.cfg.Tenant {

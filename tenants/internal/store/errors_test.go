@@ -61,8 +61,12 @@ func TestDatabaseDownIsUnavailable(t *testing.T) {
 		"OldestPendingAge": func() error { _, err := s.OldestPendingAge(ctx); return err },
 		"RequeueRefused":   func() error { _, err := s.RequeueRefused(ctx, "op", nil, []string{"X"}); return err },
 		"NoteHubVersion":   func() error { return s.NoteHubVersion(ctx, "tin", 2) },
-		"Now":              func() error { _, err := s.Now(ctx); return err },
-		"Ping":             func() error { return s.Ping(ctx) },
+		"ImportTransferred": func() error {
+			_, err := s.ImportTransferred(ctx, &pb.ItemTransfer{Item: &pb.ContentItem{ContentId: "tin", Version: 1}})
+			return err
+		},
+		"Now":  func() error { _, err := s.Now(ctx); return err },
+		"Ping": func() error { return s.Ping(ctx) },
 		"SaveCategories": func() error {
 			return s.SaveCategories(ctx, []*pb.Category{{Code: "news", Kinds: []pb.ContentKind{pb.ContentKind_CONTENT_KIND_ARTICLE}}})
 		},

@@ -329,7 +329,10 @@ func (s *Store) resolveAttachments(ctx context.Context, tx pgx.Tx, item *pb.Cont
 	missing = -1
 	for i, a := range item.GetAttachments() {
 		var mediaType, filename string
-		err := tx.QueryRow(ctx, `SELECT media_type, filename FROM blobs WHERE sha256 = $1`, a.GetSha256()).Scan(&mediaType, &filename)
+		// A file of this sub-portal's, or one the hub holds for it (an
+		// item a merge moved here: transfer.go).
+		err := tx.QueryRow(ctx, `SELECT media_type, filename FROM blobs WHERE sha256 = $1
+			UNION ALL SELECT media_type, filename FROM hub_blobs WHERE sha256 = $1 LIMIT 1`, a.GetSha256()).Scan(&mediaType, &filename)
 		if errors.Is(err, pgx.ErrNoRows) {
 			if missing < 0 {
 				missing = i
