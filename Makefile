@@ -28,7 +28,7 @@ help:
 	@echo "make chaos  kill each kind of process of the cluster under load; figures in var/chaos-report.json"
 	@echo "make test   run every check and test (installs what it needs)"
 	@echo "make fuzz   run each fuzz target for FUZZTIME (6s; make test runs it)"
-	@echo "make bench  measure publish-to-visible, cached pages (against nginx) and search (200,000 items) against references"
+	@echo "make bench  measure publish-to-visible, cached pages (against nginx), search (200,000 items) and bulk ingest (against COPY) against references; profiles in var/bench"
 	@echo "make build  build the binaries into ./bin"
 	@echo "make proto  regenerate the Go code from proto/"
 	@echo "make clean  remove ./bin and ./var (all local data)"
@@ -153,7 +153,7 @@ test: deps proto-check lint build
 # BENCH_CHECK=1 exits non-zero when a ratio is below its aim.
 bench: deps build
 	@bash scripts/install-bench-deps.sh
-	cd services && PORTALHUB_BIN=$(BIN) go run ./cmd/bench
+	cd services && PORTALHUB_BIN=$(BIN) BENCH_PROFILES=$(ROOT)/var/bench go run ./cmd/bench
 
 clean:
 	rm -rf $(BIN) var

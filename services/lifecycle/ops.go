@@ -22,6 +22,8 @@ type Check func(ctx context.Context) error
 // AddState) and /metrics (Prometheus).
 type Ops struct {
 	Registry *prometheus.Registry
+	// Profiling adds the pprof endpoints to Mux (PORTALHUB_PPROF).
+	Profiling bool
 
 	mu     sync.Mutex
 	checks map[string]Check
@@ -113,12 +115,15 @@ func (o *Ops) MetricsHandler() http.Handler {
 	return promhttp.HandlerFor(o.Registry, promhttp.HandlerOpts{Registry: o.Registry})
 }
 
-// Mux returns a mux with the three endpoints.
+// Mux returns a mux with the three endpoints, and pprof's with Profiling.
 func (o *Ops) Mux() *http.ServeMux {
 	mux := http.NewServeMux()
 	mux.Handle("/healthz", o.HealthzHandler())
 	mux.Handle("/readyz", o.ReadyzHandler())
 	mux.Handle("/metrics", o.MetricsHandler())
+	if o.Profiling {
+		AddProfiling(mux)
+	}
 	return mux
 }
 

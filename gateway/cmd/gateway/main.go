@@ -80,6 +80,7 @@ func main() {
 	set.String(&cfg.Hub.TokenFile, "GATEWAY_HUB_TOKEN_FILE", "", "file holding the gateway's token for the FeedbackService (the aggregator's AGGREGATOR_GATEWAY_TOKEN_FILE holds it too)")
 	set.String(&cfg.Hub.FormKeyFile, "GATEWAY_FORM_KEY_FILE", "", "file holding the key of the forms' CSRF tokens and of the rate limits' address hashes, the same on every replica; empty: a random key per process")
 	lifecycle.DeclareHTTPTimeouts(set, &cfg.HTTP)
+	lifecycle.DeclareProfiling(set, &cfg.Profiling)
 	set.MustParse(os.Args[1:])
 
 	log := lifecycle.Logger("gateway")
@@ -94,6 +95,7 @@ type settings struct {
 	Hub                                            hubSettings
 	Addr, OpsAddr, DatabaseURL, NATSURL, ReadyFile string
 	TemplateDir                                    string
+	Profiling                                      bool
 	NATSNKeyFile, NATSCAFile                       string
 	SearchStatsURL                                 string
 	SearchStatsEvery, StatementTimeout             time.Duration
@@ -123,6 +125,7 @@ func run(log zerolog.Logger, cfg settings) error {
 	store := hubread.New(pool)
 
 	ops := lifecycle.NewOps()
+	ops.Profiling = cfg.Profiling
 	cache := pagecache.New(pagecache.Config{MaxBytes: int64(cfg.CacheMB) << 20, MaxStale: cfg.CacheMaxStale,
 		MaxAge: cfg.CacheMaxAge, VersionWait: cfg.CacheVersionWait, Registerer: ops.Registry})
 

@@ -360,6 +360,9 @@ func (s *Server) OpsHandler() http.Handler {
 	mux.Handle("GET /healthz", s.cfg.Ops.HealthzHandler())
 	mux.HandleFunc("GET /readyz", s.readyz)
 	mux.Handle("GET /metrics", s.cfg.Ops.MetricsHandler())
+	if s.cfg.Ops.Profiling {
+		lifecycle.AddProfiling(mux)
+	}
 	return mux
 }
 

@@ -42,6 +42,7 @@ import (
 type settings struct {
 	GRPCAddr        string
 	OpsAddr         string
+	Profiling       bool
 	HTTPAddr        string
 	DatabaseURL     string
 	NATSURL         string
@@ -92,6 +93,7 @@ func main() {
 	set.Duration(&s.ComplianceEvery, "HUB_COMPLIANCE_EVERY", compliance.DefaultEvery, "how often to look for tenants behind their Article 11 updates and announce them on hub.compliance.<tenant>")
 	declareConsoleSettings(set, &s.Console)
 	lifecycle.DeclareHTTPTimeouts(set, &s.HTTP)
+	lifecycle.DeclareProfiling(set, &s.Profiling)
 	declareMailSettings(set, &s.Mail)
 	declareFeedbackSettings(set, &s.Feedback)
 	set.MustParse(os.Args[1:])
@@ -132,6 +134,7 @@ func run(ctx context.Context, s settings, log zerolog.Logger) error {
 	}
 
 	ops := lifecycle.NewOps()
+	ops.Profiling = s.Profiling
 	dbUp := func(ctx context.Context) error { return store.Ping(ctx) }
 	natsUp := func(context.Context) error {
 		if st := nc.Status(); st != nats.CONNECTED {

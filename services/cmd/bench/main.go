@@ -43,6 +43,7 @@ type settings struct {
 	Pages  pagesSettings
 	Cached cachedSettings
 	Scale  scaleSettings
+	Bulk   bulkSettings
 	Check  bool
 }
 
@@ -59,7 +60,7 @@ func main() {
 	set.String(&s.BinDir, "PORTALHUB_BIN", "bin", "folder holding the built binaries")
 	set.Int(&s.N, "BENCH_N", 500, "publishes per measurement (at least 500 for the published figures)")
 	set.Bool(&s.Output, "BENCH_VERBOSE", false, "show the federation's logs, and every measurement of the cached part")
-	set.String(&s.Parts, "BENCH_PARTS", "visible,cached,search,pages,scale", "the parts to run: visible (publish-to-visible), cached (cached pages and 304 against nginx), search, pages (page renders and the gateway's memory), scale (the console and the compliance report over 3,400 tenants and 2 million items)")
+	set.String(&s.Parts, "BENCH_PARTS", "visible,cached,search,pages,scale,bulk", "the parts to run: visible (publish-to-visible), cached (cached pages and 304 against nginx), search, pages (page renders and the gateway's memory), scale (the console and the compliance report over 3,400 tenants and 2 million items), bulk (PublishBulk against CopyFrom)")
 	set.Bool(&s.Check, "BENCH_CHECK", false, "exit non-zero when a ratio is below its aim (issue 11)")
 	set.Int(&s.Cached.Seconds, "BENCH_CACHED_SECONDS", 5, "seconds per load measurement of the cached part")
 	set.Int(&s.Cached.Rounds, "BENCH_CACHED_ROUNDS", 3, "rounds of the cached part (each measures every server in turn; the median counts)")
@@ -82,7 +83,12 @@ func main() {
 	set.Bool(&s.Scale.Keep, "BENCH_SCALE_KEEP", false, "leave the scale part's database running (seeding 2 million items takes minutes; to EXPLAIN or measure again)")
 	set.Secret(&s.Scale.Database, "BENCH_SCALE_DATABASE", "", "a database an earlier run kept (BENCH_SCALE_KEEP): measure the scale part on it again, without seeding")
 	set.String(&s.Scale.Rules, "BENCH_SCALE_RULES", "../deploy/rules/khanhhoa.toml", "the Article 11 rules file the scale part's compliance views use")
+	set.Int(&s.Bulk.Items, "BENCH_BULK_ITEMS", 20000, "articles the bulk part pushes through PublishBulk")
+	set.Int(&s.Bulk.Stream, "BENCH_BULK_STREAM", 2000, "articles per PublishBulk stream (a call lasts at most 30 s)")
+	set.String(&s.Bulk.Profiles, "BENCH_PROFILES", "../var/bench", "folder the pprof profiles of the measured processes are written into")
+	set.Int(&s.Bulk.ProfileSeconds, "BENCH_PROFILE_SECONDS", 10, "seconds of each CPU profile (at most the ops listener's write timeout, 60 s)")
 	set.MustParse(os.Args[1:])
+	s.Bulk.Verbose = s.Output
 	s.Pages.Workers = s.Search.Workers
 	s.Cached.Verbose = s.Output
 	// summarize needs at least one sample.
@@ -94,7 +100,8 @@ func main() {
 		{"BENCH_PAGES_ITEMS", s.Pages.Items}, {"BENCH_PAGES_TENANTS", s.Pages.Tenants}, {"BENCH_PAGES_SAMPLES", s.Pages.Samples},
 		{"BENCH_PAGES_CACHED", s.Pages.Cached}, {"BENCH_CACHED_SECONDS", s.Cached.Seconds}, {"BENCH_CACHED_ROUNDS", s.Cached.Rounds},
 		{"BENCH_CACHED_CONNS", s.Cached.Conns}, {"BENCH_SCALE_TENANTS", s.Scale.Tenants}, {"BENCH_SCALE_ITEMS", s.Scale.Items},
-		{"BENCH_SCALE_SAMPLES", s.Scale.Samples}} {
+		{"BENCH_SCALE_SAMPLES", s.Scale.Samples}, {"BENCH_BULK_ITEMS", s.Bulk.Items}, {"BENCH_BULK_STREAM", s.Bulk.Stream},
+		{"BENCH_PROFILE_SECONDS", s.Bulk.ProfileSeconds}} {
 		if c.v < 1 {
 			fmt.Fprintf(os.Stderr, "bench: %s must be at least 1, got %d\n", c.name, c.v)
 			os.Exit(2)
@@ -120,11 +127,11 @@ func run(s settings, check *checks) error {
 	parts := map[string]bool{}
 	for _, p := range strings.Split(s.Parts, ",") {
 		switch p = strings.TrimSpace(p); p {
-		case "visible", "cached", "search", "pages", "scale":
+		case "visible", "cached", "search", "pages", "scale", "bulk":
 			parts[p] = true
 		case "":
 		default:
-			return fmt.Errorf("BENCH_PARTS: unknown part %q (visible, cached, search, pages, scale)", p)
+			return fmt.Errorf("BENCH_PARTS: unknown part %q (visible, cached, search, pages, scale, bulk)", p)
 		}
 	}
 	ran := false
@@ -146,6 +153,15 @@ func run(s settings, check *checks) error {
 		}
 		if err := runCached(ctx, bin, s.Cached, check); err != nil {
 			return fmt.Errorf("cached: %w", err)
+		}
+		ran = true
+	}
+	if parts["bulk"] {
+		if ran {
+			fmt.Println()
+		}
+		if err := runBulk(ctx, bin, s.Bulk, check); err != nil {
+			return fmt.Errorf("bulk: %w", err)
 		}
 		ran = true
 	}

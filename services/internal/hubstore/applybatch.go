@@ -247,8 +247,11 @@ func applyRun(ctx context.Context, tx pgx.Tx, tenant string, ps []*contentrules.
 	// items' current slugs; old: item -> locale -> slug.
 	owners := map[string]map[string]string{}
 	old := map[string]map[string]string{}
+	// Slugs are looked up in every locale (the CHECK's three), so that the
+	// unique index (tenant_id, locale, slug) finds them.
 	rows, err = tx.Query(ctx, `SELECT locale, slug, content_id FROM item_translations
-		WHERE tenant_id = $1 AND (slug = ANY($2) OR content_id = ANY($3))`, tenant, slugs, ids)
+		WHERE tenant_id = $1 AND locale = ANY('{vi,en,ru}') AND slug = ANY($2)
+		UNION SELECT locale, slug, content_id FROM item_translations WHERE tenant_id = $1 AND content_id = ANY($3)`, tenant, slugs, ids)
 	if err != nil {
 		return err
 	}

@@ -54,6 +54,12 @@ type Server struct {
 
 // NewServer returns the IngestService.
 func NewServer(cfg Config) *Server {
+	if cfg.Registerer != nil && cfg.Store != nil {
+		cfg.Registerer.MustRegister(prometheus.NewCounterFunc(prometheus.CounterOpts{
+			Name: "portalhub_ingest_bulk_fallbacks_total",
+			Help: "PublishBulk batches whose transaction failed as a whole and whose pushes were applied again one by one.",
+		}, func() float64 { return float64(cfg.Store.BatchFallbacks()) }))
+	}
 	return &Server{
 		store:   cfg.Store,
 		log:     cfg.Log,

@@ -5,6 +5,7 @@
 //	subportal serve                       run the back office, the API and the relay
 //	subportal seed --dir DIR | --demo ID  approve the JSON items of a folder or of a demo tenant
 //	subportal publish -f item.json --author NAME --approver NAME
+//	subportal import --dir DIR | --csv FILE --approver NAME   approve an old portal's items and push them over PublishBulk
 //	subportal users bootstrap --username U --name N --password-file F
 //	subportal users create --username U --name N --roles author,editor --password-file F
 //	subportal users demo                  one demo account per role (SUBPORTAL_DEMO_PASSWORD)
@@ -109,6 +110,8 @@ func main() {
 		err = seed(args)
 	case "publish":
 		err = publishOne(args)
+	case "import":
+		err = importItems(args)
 	case "users":
 		err = users(args)
 	case "outbox":
@@ -136,6 +139,10 @@ func usage() {
   subportal seed --demo TENANT            approve the demo content of TENANT
   subportal publish -f item.json --approver USERNAME [--author NAME]
                                           approve one item as the approver's back-office account
+  subportal import --dir DIR | --csv FILE --approver USERNAME [--author NAME] [--category C] [--no-push]
+                                          approve an old portal's items (JSON items and HTML pages, or CSV
+                                          rows: content_id, title, body_html, ...) and push them to the hub
+                                          over PublishBulk, showing items/s and the time left
   subportal api-tokens issue --username U --name WHAT [--days N] [--out FILE]
   subportal api-tokens list --username U
   subportal api-tokens revoke --username U --id N
@@ -403,6 +410,19 @@ func seed(args []string) error {
 	return nil
 }
 
+// approverAccount is the back-office account named by --approver, which
+// must be enabled and hold the approver role (Art. 7.5).
+func approverAccount(ctx context.Context, st *store.Store, username string) (accounts.Account, error) {
+	acc, err := accounts.New(st.Pool(), lifecycle.Logger("subportal")).ByUsername(ctx, username)
+	if err != nil {
+		return acc, fmt.Errorf("--approver %s: %w", username, describe(err))
+	}
+	if acc.Disabled || !acc.Has(accounts.RoleApprover) {
+		return acc, fmt.Errorf("--approver %s: the account is disabled or does not hold the approver role (roles %v)", acc.Username, acc.Roles)
+	}
+	return acc, nil
+}
+
 func publishOne(args []string) error {
 	fs := flag.NewFlagSet("publish", flag.ContinueOnError)
 	file := fs.String("f", "", "the item in the API's format (docs/examples/item.json), or a protojson ContentItem, without version")
@@ -439,12 +459,9 @@ func publishOne(args []string) error {
 		return err
 	}
 	defer closeDB()
-	acc, err := accounts.New(st.Pool(), lifecycle.Logger("subportal")).ByUsername(ctx, *approver)
+	acc, err := approverAccount(ctx, st, *approver)
 	if err != nil {
-		return fmt.Errorf("--approver %s: %w", *approver, describe(err))
-	}
-	if acc.Disabled || !acc.Has(accounts.RoleApprover) {
-		return fmt.Errorf("--approver %s: the account is disabled or does not hold the approver role (roles %v)", acc.Username, acc.Roles)
+		return err
 	}
 	in := store.ChangeFromItem(item)
 	if len(in.Authors) == 0 {

@@ -39,6 +39,9 @@ func newFakeHub() *fakeHub {
 	return &fakeHub{refuse: map[string]error{}, held: map[string]uint64{}, blobs: map[string][]byte{}}
 }
 
+// failNextBulk makes the next push PublishBulk receives fail with code.
+func (h *fakeHub) failNextBulk(code codes.Code) { h.failNext(1, code) }
+
 // failNext makes the next n Publish calls fail with code.
 func (h *fakeHub) failNext(n int, code codes.Code) {
 	h.mu.Lock()
@@ -58,6 +61,37 @@ func (h *fakeHub) Publish(ctx context.Context, req *pb.PublishRequest) (*pb.Publ
 	h.metadata = append(h.metadata, md)
 	item := req.GetItem()
 	h.calls = append(h.calls, "publish "+item.GetContentId())
+	return h.apply(item)
+}
+
+// PublishBulk answers each request in order as Publish would, recording
+// "bulk <id>" calls.
+func (h *fakeHub) PublishBulk(stream grpc.BidiStreamingServer[pb.PublishBulkRequest, pb.PublishBulkResponse]) error {
+	for {
+		req, err := stream.Recv()
+		if errors.Is(err, io.EOF) {
+			return nil
+		}
+		if err != nil {
+			return err
+		}
+		item := req.GetItem()
+		h.mu.Lock()
+		h.calls = append(h.calls, "bulk "+item.GetContentId())
+		resp, err := h.apply(item)
+		h.mu.Unlock()
+		out := &pb.PublishBulkResponse{ContentId: item.GetContentId(), Version: item.GetVersion(), Result: resp}
+		if err != nil {
+			out.Error = status.Convert(err).Proto()
+		}
+		if err := stream.Send(out); err != nil {
+			return err
+		}
+	}
+}
+
+// apply is Publish's answer to item; h.mu is held.
+func (h *fakeHub) apply(item *pb.ContentItem) (*pb.PublishResponse, error) {
 	if len(h.failures) > 0 {
 		err := h.failures[0]
 		h.failures = h.failures[1:]

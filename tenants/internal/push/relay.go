@@ -219,6 +219,13 @@ func (r *Relay) deliver(ctx context.Context, row store.Claimed) {
 		return
 	}
 
+	r.settle(ctx, log, row, resp, err, uploaded)
+}
+
+// settle does what decide says the hub's answer to row's push means: mark
+// it delivered, release it for a retry, upload its files again, or park it.
+func (r *Relay) settle(ctx context.Context, log zerolog.Logger, row store.Claimed, resp *pb.PublishResponse, err error, uploaded bool) {
+	item := row.Item
 	act := decide(resp, err, uploaded, row.Attempts)
 	switch act {
 	case actDone:
