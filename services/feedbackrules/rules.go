@@ -61,6 +61,8 @@ type Form struct {
 	// on (issue 9 point 8); empty for a question.
 	ConsultationTenant string
 	ConsultationID     string
+	// Files are the attachments (files.go).
+	Files []File
 }
 
 // contentIDRE is an item's content id (contentrules' rule).
@@ -189,6 +191,7 @@ func Check(f Form, broken []string) []Problem {
 			add("phone", Invalid)
 		}
 	}
+	checkFiles(f.Files, add)
 	if !f.Consent {
 		add("consent", Required)
 	}

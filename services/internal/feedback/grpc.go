@@ -51,7 +51,8 @@ func (s *Server) SubmitFeedback(ctx context.Context, req *pb.SubmitFeedbackReque
 	r, err := s.store.Submit(ctx, feedbackrules.Form{RequestID: req.GetRequestId(), Tenant: req.GetTenant(), Topic: req.GetTopic(),
 		Question: req.GetQuestion(), Name: req.GetName(), Email: req.GetEmail(), Phone: req.GetPhone(), Lang: req.GetLang(),
 		Consent:            req.GetConsent() && req.GetConsentVersion() == feedbackrules.ConsentVersion,
-		ConsultationTenant: req.GetConsultation().GetTenant(), ConsultationID: req.GetConsultation().GetContentId()})
+		ConsultationTenant: req.GetConsultation().GetTenant(), ConsultationID: req.GetConsultation().GetContentId(),
+		Files: filesOf(req.GetAttachments())})
 	if err != nil {
 		return nil, s.status(ctx, "submit", err)
 	}
@@ -90,6 +91,33 @@ func (s *Server) GetFeedbackContact(ctx context.Context, req *pb.GetFeedbackCont
 	}
 	s.log.Info().Str("tenant", tenant).Str("feedback_id", req.GetId()).Msg("contact details given")
 	return &pb.GetFeedbackContactResponse{Name: name, Email: email, Phone: phone}, nil
+}
+
+// filesOf reads a request's attachments.
+func filesOf(in []*pb.FeedbackFile) []feedbackrules.File {
+	var out []feedbackrules.File
+	for _, f := range in {
+		out = append(out, feedbackrules.File{Name: f.GetFilename(), Data: f.GetData()})
+	}
+	return out
+}
+
+// GetFeedbackAttachment gives an attachment to the tenant the submission
+// is routed to.
+func (s *Server) GetFeedbackAttachment(ctx context.Context, req *pb.GetFeedbackAttachmentRequest) (*pb.FeedbackFile, error) {
+	tenant := auth.Tenant(ctx)
+	if tenant == "" {
+		return nil, status.Error(codes.PermissionDenied, "only the tenant a submission is routed to reads its attachments")
+	}
+	f, mediaType, err := s.store.Attachment(ctx, tenant, req.GetId(), int(req.GetIndex()))
+	if errors.Is(err, ErrPermission) {
+		s.log.Warn().Str("tenant", tenant).Str("feedback_id", req.GetId()).Msg("attachment refused: another tenant's submission")
+	}
+	if err != nil {
+		return nil, s.status(ctx, "attachment", err)
+	}
+	s.log.Info().Str("tenant", tenant).Str("feedback_id", req.GetId()).Int32("index", req.GetIndex()).Msg("attachment given")
+	return &pb.FeedbackFile{Filename: f.Name, MediaType: mediaType, Data: f.Data}, nil
 }
 
 // AnswerFeedback records the tenant's approved answer.
@@ -152,8 +180,10 @@ func reasonOf(code string) string {
 	switch code {
 	case feedbackrules.Required, feedbackrules.Contact:
 		return contentrules.ReasonRequired
-	case feedbackrules.TooLong:
+	case feedbackrules.TooLong, feedbackrules.TooLarge:
 		return contentrules.ReasonTooLong
+	case feedbackrules.TooMany:
+		return contentrules.ReasonTooMany
 	case feedbackrules.Encoding:
 		return contentrules.ReasonLegacyEncoding
 	}

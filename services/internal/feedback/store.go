@@ -190,9 +190,14 @@ func (s *Store) Submit(ctx context.Context, f feedbackrules.Form) (Receipt, erro
 	if f.Tenant != "" {
 		asked = &f.Tenant
 	}
+	files, infos, err := sealFiles(key, f.Files)
+	if err != nil {
+		return Receipt{}, err
+	}
 	ev, err := proto.Marshal(&pb.FeedbackEvent{EventId: "feedback/" + r.ID + "/submitted", Id: r.ID, Tenant: tenant, Topic: f.Topic,
 		Question: f.Question, Lang: f.Lang, SubmittedAt: timestamppb.New(now), AskedTenant: f.Tenant,
-		HasEmail: f.Email != "", HasPhone: f.Phone != "", DueOn: dueOn, ConsultationId: f.ConsultationID})
+		HasEmail: f.Email != "", HasPhone: f.Phone != "", DueOn: dueOn, ConsultationId: f.ConsultationID,
+		Attachments: infos})
 	if err != nil {
 		return Receipt{}, err
 	}
@@ -206,6 +211,12 @@ func (s *Store) Submit(ctx context.Context, f feedbackrules.Form) (Receipt, erro
 			feedbackrules.ConsentVersion, now, due, consultation)
 		if err != nil || tag.RowsAffected() == 0 {
 			return err // a concurrent submission of the same form won
+		}
+		for _, sf := range files {
+			if _, err := tx.Exec(ctx, `INSERT INTO feedback_attachments (feedback_id, position, media_type, size, name, data)
+				VALUES ($1, $2, $3, $4, $5, $6)`, r.ID, sf.position, sf.mediaType, sf.size, sf.name, sf.data); err != nil {
+				return err
+			}
 		}
 		if _, err := tx.Exec(ctx, `INSERT INTO outbox (subject, msg_id, payload) VALUES ($1, $2, $3)`,
 			events.InboxSubject(tenant, "feedback", r.ID), "feedback/"+r.ID+"/submitted", ev); err != nil {

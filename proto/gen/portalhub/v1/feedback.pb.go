@@ -84,6 +84,184 @@ func (FeedbackStatus) EnumDescriptor() ([]byte, []int) {
 	return file_portalhub_v1_feedback_proto_rawDescGZIP(), []int{0}
 }
 
+// FeedbackFile is a file a visitor attached.
+type FeedbackFile struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// filename as the visitor's browser gave it, at most 255 characters.
+	Filename string `protobuf:"bytes,1,opt,name=filename,proto3" json:"filename,omitempty"`
+	// media_type as the hub detected it from the content.
+	MediaType     string `protobuf:"bytes,2,opt,name=media_type,json=mediaType,proto3" json:"media_type,omitempty"`
+	Data          []byte `protobuf:"bytes,3,opt,name=data,proto3" json:"data,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *FeedbackFile) Reset() {
+	*x = FeedbackFile{}
+	mi := &file_portalhub_v1_feedback_proto_msgTypes[0]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *FeedbackFile) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*FeedbackFile) ProtoMessage() {}
+
+func (x *FeedbackFile) ProtoReflect() protoreflect.Message {
+	mi := &file_portalhub_v1_feedback_proto_msgTypes[0]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use FeedbackFile.ProtoReflect.Descriptor instead.
+func (*FeedbackFile) Descriptor() ([]byte, []int) {
+	return file_portalhub_v1_feedback_proto_rawDescGZIP(), []int{0}
+}
+
+func (x *FeedbackFile) GetFilename() string {
+	if x != nil {
+		return x.Filename
+	}
+	return ""
+}
+
+func (x *FeedbackFile) GetMediaType() string {
+	if x != nil {
+		return x.MediaType
+	}
+	return ""
+}
+
+func (x *FeedbackFile) GetData() []byte {
+	if x != nil {
+		return x.Data
+	}
+	return nil
+}
+
+// FeedbackFileInfo describes an attachment without its content.
+type FeedbackFileInfo struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// index is its position among the submission's attachments, from 0.
+	Index         int32  `protobuf:"varint,1,opt,name=index,proto3" json:"index,omitempty"`
+	MediaType     string `protobuf:"bytes,3,opt,name=media_type,json=mediaType,proto3" json:"media_type,omitempty"`
+	Size          int64  `protobuf:"varint,4,opt,name=size,proto3" json:"size,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *FeedbackFileInfo) Reset() {
+	*x = FeedbackFileInfo{}
+	mi := &file_portalhub_v1_feedback_proto_msgTypes[1]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *FeedbackFileInfo) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*FeedbackFileInfo) ProtoMessage() {}
+
+func (x *FeedbackFileInfo) ProtoReflect() protoreflect.Message {
+	mi := &file_portalhub_v1_feedback_proto_msgTypes[1]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use FeedbackFileInfo.ProtoReflect.Descriptor instead.
+func (*FeedbackFileInfo) Descriptor() ([]byte, []int) {
+	return file_portalhub_v1_feedback_proto_rawDescGZIP(), []int{1}
+}
+
+func (x *FeedbackFileInfo) GetIndex() int32 {
+	if x != nil {
+		return x.Index
+	}
+	return 0
+}
+
+func (x *FeedbackFileInfo) GetMediaType() string {
+	if x != nil {
+		return x.MediaType
+	}
+	return ""
+}
+
+func (x *FeedbackFileInfo) GetSize() int64 {
+	if x != nil {
+		return x.Size
+	}
+	return 0
+}
+
+// GetFeedbackAttachmentRequest names one attachment of a submission.
+type GetFeedbackAttachmentRequest struct {
+	state         protoimpl.MessageState `protogen:"open.v1"`
+	Id            string                 `protobuf:"bytes,1,opt,name=id,proto3" json:"id,omitempty"`
+	Index         int32                  `protobuf:"varint,2,opt,name=index,proto3" json:"index,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *GetFeedbackAttachmentRequest) Reset() {
+	*x = GetFeedbackAttachmentRequest{}
+	mi := &file_portalhub_v1_feedback_proto_msgTypes[2]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *GetFeedbackAttachmentRequest) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*GetFeedbackAttachmentRequest) ProtoMessage() {}
+
+func (x *GetFeedbackAttachmentRequest) ProtoReflect() protoreflect.Message {
+	mi := &file_portalhub_v1_feedback_proto_msgTypes[2]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use GetFeedbackAttachmentRequest.ProtoReflect.Descriptor instead.
+func (*GetFeedbackAttachmentRequest) Descriptor() ([]byte, []int) {
+	return file_portalhub_v1_feedback_proto_rawDescGZIP(), []int{2}
+}
+
+func (x *GetFeedbackAttachmentRequest) GetId() string {
+	if x != nil {
+		return x.Id
+	}
+	return ""
+}
+
+func (x *GetFeedbackAttachmentRequest) GetIndex() int32 {
+	if x != nil {
+		return x.Index
+	}
+	return 0
+}
+
 // ForwardFeedbackRequest names the submission, the tenant it goes to and
 // why.
 type ForwardFeedbackRequest struct {
@@ -98,7 +276,7 @@ type ForwardFeedbackRequest struct {
 
 func (x *ForwardFeedbackRequest) Reset() {
 	*x = ForwardFeedbackRequest{}
-	mi := &file_portalhub_v1_feedback_proto_msgTypes[0]
+	mi := &file_portalhub_v1_feedback_proto_msgTypes[3]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -110,7 +288,7 @@ func (x *ForwardFeedbackRequest) String() string {
 func (*ForwardFeedbackRequest) ProtoMessage() {}
 
 func (x *ForwardFeedbackRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_portalhub_v1_feedback_proto_msgTypes[0]
+	mi := &file_portalhub_v1_feedback_proto_msgTypes[3]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -123,7 +301,7 @@ func (x *ForwardFeedbackRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ForwardFeedbackRequest.ProtoReflect.Descriptor instead.
 func (*ForwardFeedbackRequest) Descriptor() ([]byte, []int) {
-	return file_portalhub_v1_feedback_proto_rawDescGZIP(), []int{0}
+	return file_portalhub_v1_feedback_proto_rawDescGZIP(), []int{3}
 }
 
 func (x *ForwardFeedbackRequest) GetId() string {
@@ -156,7 +334,7 @@ type ForwardFeedbackResponse struct {
 
 func (x *ForwardFeedbackResponse) Reset() {
 	*x = ForwardFeedbackResponse{}
-	mi := &file_portalhub_v1_feedback_proto_msgTypes[1]
+	mi := &file_portalhub_v1_feedback_proto_msgTypes[4]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -168,7 +346,7 @@ func (x *ForwardFeedbackResponse) String() string {
 func (*ForwardFeedbackResponse) ProtoMessage() {}
 
 func (x *ForwardFeedbackResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_portalhub_v1_feedback_proto_msgTypes[1]
+	mi := &file_portalhub_v1_feedback_proto_msgTypes[4]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -181,7 +359,7 @@ func (x *ForwardFeedbackResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ForwardFeedbackResponse.ProtoReflect.Descriptor instead.
 func (*ForwardFeedbackResponse) Descriptor() ([]byte, []int) {
-	return file_portalhub_v1_feedback_proto_rawDescGZIP(), []int{1}
+	return file_portalhub_v1_feedback_proto_rawDescGZIP(), []int{4}
 }
 
 // AnswerFeedbackRequest carries an approved answer.
@@ -200,7 +378,7 @@ type AnswerFeedbackRequest struct {
 
 func (x *AnswerFeedbackRequest) Reset() {
 	*x = AnswerFeedbackRequest{}
-	mi := &file_portalhub_v1_feedback_proto_msgTypes[2]
+	mi := &file_portalhub_v1_feedback_proto_msgTypes[5]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -212,7 +390,7 @@ func (x *AnswerFeedbackRequest) String() string {
 func (*AnswerFeedbackRequest) ProtoMessage() {}
 
 func (x *AnswerFeedbackRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_portalhub_v1_feedback_proto_msgTypes[2]
+	mi := &file_portalhub_v1_feedback_proto_msgTypes[5]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -225,7 +403,7 @@ func (x *AnswerFeedbackRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use AnswerFeedbackRequest.ProtoReflect.Descriptor instead.
 func (*AnswerFeedbackRequest) Descriptor() ([]byte, []int) {
-	return file_portalhub_v1_feedback_proto_rawDescGZIP(), []int{2}
+	return file_portalhub_v1_feedback_proto_rawDescGZIP(), []int{5}
 }
 
 func (x *AnswerFeedbackRequest) GetId() string {
@@ -259,7 +437,7 @@ type AnswerFeedbackResponse struct {
 
 func (x *AnswerFeedbackResponse) Reset() {
 	*x = AnswerFeedbackResponse{}
-	mi := &file_portalhub_v1_feedback_proto_msgTypes[3]
+	mi := &file_portalhub_v1_feedback_proto_msgTypes[6]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -271,7 +449,7 @@ func (x *AnswerFeedbackResponse) String() string {
 func (*AnswerFeedbackResponse) ProtoMessage() {}
 
 func (x *AnswerFeedbackResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_portalhub_v1_feedback_proto_msgTypes[3]
+	mi := &file_portalhub_v1_feedback_proto_msgTypes[6]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -284,7 +462,7 @@ func (x *AnswerFeedbackResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use AnswerFeedbackResponse.ProtoReflect.Descriptor instead.
 func (*AnswerFeedbackResponse) Descriptor() ([]byte, []int) {
-	return file_portalhub_v1_feedback_proto_rawDescGZIP(), []int{3}
+	return file_portalhub_v1_feedback_proto_rawDescGZIP(), []int{6}
 }
 
 func (x *AnswerFeedbackResponse) GetChanged() bool {
@@ -318,6 +496,12 @@ type SubmitFeedbackRequest struct {
 	// consent says the visitor accepted the consent text of consent_version.
 	Consent        bool   `protobuf:"varint,9,opt,name=consent,proto3" json:"consent,omitempty"`
 	ConsentVersion string `protobuf:"bytes,10,opt,name=consent_version,json=consentVersion,proto3" json:"consent_version,omitempty"`
+	// attachments: images (JPEG, PNG, WebP) and PDF, at most 3, each at
+	// most 1 MiB, under the hub's file rules (contentrules.DetectFile). They
+	// are personal data: sealed under the submission's data key, shown to the
+	// responsible tenant's staff only (GetFeedbackAttachment), never
+	// published.
+	Attachments []*FeedbackFile `protobuf:"bytes,12,rep,name=attachments,proto3" json:"attachments,omitempty"`
 	// consultation names a draft open for comment (issue 9 point 8): the
 	// submission is a comment on it, routed to the draft's tenant (tenant is
 	// then ignored) with the topic "consultation"; FAILED_PRECONDITION when
@@ -329,7 +513,7 @@ type SubmitFeedbackRequest struct {
 
 func (x *SubmitFeedbackRequest) Reset() {
 	*x = SubmitFeedbackRequest{}
-	mi := &file_portalhub_v1_feedback_proto_msgTypes[4]
+	mi := &file_portalhub_v1_feedback_proto_msgTypes[7]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -341,7 +525,7 @@ func (x *SubmitFeedbackRequest) String() string {
 func (*SubmitFeedbackRequest) ProtoMessage() {}
 
 func (x *SubmitFeedbackRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_portalhub_v1_feedback_proto_msgTypes[4]
+	mi := &file_portalhub_v1_feedback_proto_msgTypes[7]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -354,7 +538,7 @@ func (x *SubmitFeedbackRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use SubmitFeedbackRequest.ProtoReflect.Descriptor instead.
 func (*SubmitFeedbackRequest) Descriptor() ([]byte, []int) {
-	return file_portalhub_v1_feedback_proto_rawDescGZIP(), []int{4}
+	return file_portalhub_v1_feedback_proto_rawDescGZIP(), []int{7}
 }
 
 func (x *SubmitFeedbackRequest) GetRequestId() string {
@@ -427,6 +611,13 @@ func (x *SubmitFeedbackRequest) GetConsentVersion() string {
 	return ""
 }
 
+func (x *SubmitFeedbackRequest) GetAttachments() []*FeedbackFile {
+	if x != nil {
+		return x.Attachments
+	}
+	return nil
+}
+
 func (x *SubmitFeedbackRequest) GetConsultation() *ContentRef {
 	if x != nil {
 		return x.Consultation
@@ -448,7 +639,7 @@ type SubmitFeedbackResponse struct {
 
 func (x *SubmitFeedbackResponse) Reset() {
 	*x = SubmitFeedbackResponse{}
-	mi := &file_portalhub_v1_feedback_proto_msgTypes[5]
+	mi := &file_portalhub_v1_feedback_proto_msgTypes[8]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -460,7 +651,7 @@ func (x *SubmitFeedbackResponse) String() string {
 func (*SubmitFeedbackResponse) ProtoMessage() {}
 
 func (x *SubmitFeedbackResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_portalhub_v1_feedback_proto_msgTypes[5]
+	mi := &file_portalhub_v1_feedback_proto_msgTypes[8]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -473,7 +664,7 @@ func (x *SubmitFeedbackResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use SubmitFeedbackResponse.ProtoReflect.Descriptor instead.
 func (*SubmitFeedbackResponse) Descriptor() ([]byte, []int) {
-	return file_portalhub_v1_feedback_proto_rawDescGZIP(), []int{5}
+	return file_portalhub_v1_feedback_proto_rawDescGZIP(), []int{8}
 }
 
 func (x *SubmitFeedbackResponse) GetId() string {
@@ -507,7 +698,7 @@ type GetFeedbackStatusRequest struct {
 
 func (x *GetFeedbackStatusRequest) Reset() {
 	*x = GetFeedbackStatusRequest{}
-	mi := &file_portalhub_v1_feedback_proto_msgTypes[6]
+	mi := &file_portalhub_v1_feedback_proto_msgTypes[9]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -519,7 +710,7 @@ func (x *GetFeedbackStatusRequest) String() string {
 func (*GetFeedbackStatusRequest) ProtoMessage() {}
 
 func (x *GetFeedbackStatusRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_portalhub_v1_feedback_proto_msgTypes[6]
+	mi := &file_portalhub_v1_feedback_proto_msgTypes[9]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -532,7 +723,7 @@ func (x *GetFeedbackStatusRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use GetFeedbackStatusRequest.ProtoReflect.Descriptor instead.
 func (*GetFeedbackStatusRequest) Descriptor() ([]byte, []int) {
-	return file_portalhub_v1_feedback_proto_rawDescGZIP(), []int{6}
+	return file_portalhub_v1_feedback_proto_rawDescGZIP(), []int{9}
 }
 
 func (x *GetFeedbackStatusRequest) GetTrackingCode() string {
@@ -560,7 +751,7 @@ type GetFeedbackStatusResponse struct {
 
 func (x *GetFeedbackStatusResponse) Reset() {
 	*x = GetFeedbackStatusResponse{}
-	mi := &file_portalhub_v1_feedback_proto_msgTypes[7]
+	mi := &file_portalhub_v1_feedback_proto_msgTypes[10]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -572,7 +763,7 @@ func (x *GetFeedbackStatusResponse) String() string {
 func (*GetFeedbackStatusResponse) ProtoMessage() {}
 
 func (x *GetFeedbackStatusResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_portalhub_v1_feedback_proto_msgTypes[7]
+	mi := &file_portalhub_v1_feedback_proto_msgTypes[10]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -585,7 +776,7 @@ func (x *GetFeedbackStatusResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use GetFeedbackStatusResponse.ProtoReflect.Descriptor instead.
 func (*GetFeedbackStatusResponse) Descriptor() ([]byte, []int) {
-	return file_portalhub_v1_feedback_proto_rawDescGZIP(), []int{7}
+	return file_portalhub_v1_feedback_proto_rawDescGZIP(), []int{10}
 }
 
 func (x *GetFeedbackStatusResponse) GetStatus() FeedbackStatus {
@@ -647,7 +838,7 @@ type GetFeedbackContactRequest struct {
 
 func (x *GetFeedbackContactRequest) Reset() {
 	*x = GetFeedbackContactRequest{}
-	mi := &file_portalhub_v1_feedback_proto_msgTypes[8]
+	mi := &file_portalhub_v1_feedback_proto_msgTypes[11]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -659,7 +850,7 @@ func (x *GetFeedbackContactRequest) String() string {
 func (*GetFeedbackContactRequest) ProtoMessage() {}
 
 func (x *GetFeedbackContactRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_portalhub_v1_feedback_proto_msgTypes[8]
+	mi := &file_portalhub_v1_feedback_proto_msgTypes[11]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -672,7 +863,7 @@ func (x *GetFeedbackContactRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use GetFeedbackContactRequest.ProtoReflect.Descriptor instead.
 func (*GetFeedbackContactRequest) Descriptor() ([]byte, []int) {
-	return file_portalhub_v1_feedback_proto_rawDescGZIP(), []int{8}
+	return file_portalhub_v1_feedback_proto_rawDescGZIP(), []int{11}
 }
 
 func (x *GetFeedbackContactRequest) GetId() string {
@@ -694,7 +885,7 @@ type GetFeedbackContactResponse struct {
 
 func (x *GetFeedbackContactResponse) Reset() {
 	*x = GetFeedbackContactResponse{}
-	mi := &file_portalhub_v1_feedback_proto_msgTypes[9]
+	mi := &file_portalhub_v1_feedback_proto_msgTypes[12]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -706,7 +897,7 @@ func (x *GetFeedbackContactResponse) String() string {
 func (*GetFeedbackContactResponse) ProtoMessage() {}
 
 func (x *GetFeedbackContactResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_portalhub_v1_feedback_proto_msgTypes[9]
+	mi := &file_portalhub_v1_feedback_proto_msgTypes[12]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -719,7 +910,7 @@ func (x *GetFeedbackContactResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use GetFeedbackContactResponse.ProtoReflect.Descriptor instead.
 func (*GetFeedbackContactResponse) Descriptor() ([]byte, []int) {
-	return file_portalhub_v1_feedback_proto_rawDescGZIP(), []int{9}
+	return file_portalhub_v1_feedback_proto_rawDescGZIP(), []int{12}
 }
 
 func (x *GetFeedbackContactResponse) GetName() string {
@@ -765,13 +956,16 @@ type FeedbackEvent struct {
 	// consultation_id is the content id of the tenant's draft this is a
 	// comment on (issue 9 point 8); empty for a question.
 	ConsultationId string `protobuf:"bytes,12,opt,name=consultation_id,json=consultationId,proto3" json:"consultation_id,omitempty"`
-	unknownFields  protoimpl.UnknownFields
-	sizeCache      protoimpl.SizeCache
+	// attachments lists the files attached (their content is fetched with
+	// GetFeedbackAttachment).
+	Attachments   []*FeedbackFileInfo `protobuf:"bytes,13,rep,name=attachments,proto3" json:"attachments,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
 }
 
 func (x *FeedbackEvent) Reset() {
 	*x = FeedbackEvent{}
-	mi := &file_portalhub_v1_feedback_proto_msgTypes[10]
+	mi := &file_portalhub_v1_feedback_proto_msgTypes[13]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -783,7 +977,7 @@ func (x *FeedbackEvent) String() string {
 func (*FeedbackEvent) ProtoMessage() {}
 
 func (x *FeedbackEvent) ProtoReflect() protoreflect.Message {
-	mi := &file_portalhub_v1_feedback_proto_msgTypes[10]
+	mi := &file_portalhub_v1_feedback_proto_msgTypes[13]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -796,7 +990,7 @@ func (x *FeedbackEvent) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use FeedbackEvent.ProtoReflect.Descriptor instead.
 func (*FeedbackEvent) Descriptor() ([]byte, []int) {
-	return file_portalhub_v1_feedback_proto_rawDescGZIP(), []int{10}
+	return file_portalhub_v1_feedback_proto_rawDescGZIP(), []int{13}
 }
 
 func (x *FeedbackEvent) GetEventId() string {
@@ -883,11 +1077,31 @@ func (x *FeedbackEvent) GetConsultationId() string {
 	return ""
 }
 
+func (x *FeedbackEvent) GetAttachments() []*FeedbackFileInfo {
+	if x != nil {
+		return x.Attachments
+	}
+	return nil
+}
+
 var File_portalhub_v1_feedback_proto protoreflect.FileDescriptor
 
 const file_portalhub_v1_feedback_proto_rawDesc = "" +
 	"\n" +
 	"\x1bportalhub/v1/feedback.proto\x12\fportalhub.v1\x1a\x1fgoogle/protobuf/timestamp.proto\x1a\x1aportalhub/v1/content.proto\"]\n" +
+	"\fFeedbackFile\x12\x1a\n" +
+	"\bfilename\x18\x01 \x01(\tR\bfilename\x12\x1d\n" +
+	"\n" +
+	"media_type\x18\x02 \x01(\tR\tmediaType\x12\x12\n" +
+	"\x04data\x18\x03 \x01(\fR\x04data\"[\n" +
+	"\x10FeedbackFileInfo\x12\x14\n" +
+	"\x05index\x18\x01 \x01(\x05R\x05index\x12\x1d\n" +
+	"\n" +
+	"media_type\x18\x03 \x01(\tR\tmediaType\x12\x12\n" +
+	"\x04size\x18\x04 \x01(\x03R\x04size\"D\n" +
+	"\x1cGetFeedbackAttachmentRequest\x12\x0e\n" +
+	"\x02id\x18\x01 \x01(\tR\x02id\x12\x14\n" +
+	"\x05index\x18\x02 \x01(\x05R\x05index\"]\n" +
 	"\x16ForwardFeedbackRequest\x12\x0e\n" +
 	"\x02id\x18\x01 \x01(\tR\x02id\x12\x1b\n" +
 	"\tto_tenant\x18\x02 \x01(\tR\btoTenant\x12\x16\n" +
@@ -899,7 +1113,7 @@ const file_portalhub_v1_feedback_proto_rawDesc = "" +
 	"\vapproved_by\x18\x03 \x01(\tR\n" +
 	"approvedBy\"2\n" +
 	"\x16AnswerFeedbackResponse\x12\x18\n" +
-	"\achanged\x18\x01 \x01(\bR\achanged\"\xd5\x02\n" +
+	"\achanged\x18\x01 \x01(\bR\achanged\"\x93\x03\n" +
 	"\x15SubmitFeedbackRequest\x12\x1d\n" +
 	"\n" +
 	"request_id\x18\x01 \x01(\tR\trequestId\x12\x16\n" +
@@ -913,6 +1127,7 @@ const file_portalhub_v1_feedback_proto_rawDesc = "" +
 	"\aconsent\x18\t \x01(\bR\aconsent\x12'\n" +
 	"\x0fconsent_version\x18\n" +
 	" \x01(\tR\x0econsentVersion\x12<\n" +
+	"\vattachments\x18\f \x03(\v2\x1a.portalhub.v1.FeedbackFileR\vattachments\x12<\n" +
 	"\fconsultation\x18\v \x01(\v2\x18.portalhub.v1.ContentRefR\fconsultation\"e\n" +
 	"\x16SubmitFeedbackResponse\x12\x0e\n" +
 	"\x02id\x18\x01 \x01(\tR\x02id\x12#\n" +
@@ -933,7 +1148,7 @@ const file_portalhub_v1_feedback_proto_rawDesc = "" +
 	"\x1aGetFeedbackContactResponse\x12\x12\n" +
 	"\x04name\x18\x01 \x01(\tR\x04name\x12\x14\n" +
 	"\x05email\x18\x02 \x01(\tR\x05email\x12\x14\n" +
-	"\x05phone\x18\x03 \x01(\tR\x05phone\"\xf4\x02\n" +
+	"\x05phone\x18\x03 \x01(\tR\x05phone\"\xb6\x03\n" +
 	"\rFeedbackEvent\x12\x19\n" +
 	"\bevent_id\x18\x01 \x01(\tR\aeventId\x12\x0e\n" +
 	"\x02id\x18\x02 \x01(\tR\x02id\x12\x16\n" +
@@ -947,7 +1162,8 @@ const file_portalhub_v1_feedback_proto_rawDesc = "" +
 	"\thas_phone\x18\n" +
 	" \x01(\bR\bhasPhone\x12\x15\n" +
 	"\x06due_on\x18\v \x01(\tR\x05dueOn\x12'\n" +
-	"\x0fconsultation_id\x18\f \x01(\tR\x0econsultationId*\xe8\x01\n" +
+	"\x0fconsultation_id\x18\f \x01(\tR\x0econsultationId\x12@\n" +
+	"\vattachments\x18\r \x03(\v2\x1e.portalhub.v1.FeedbackFileInfoR\vattachments*\xe8\x01\n" +
 	"\x0eFeedbackStatus\x12\x1f\n" +
 	"\x1bFEEDBACK_STATUS_UNSPECIFIED\x10\x00\x12\x1c\n" +
 	"\x18FEEDBACK_STATUS_RECEIVED\x10\x01\x12\x1d\n" +
@@ -955,10 +1171,11 @@ const file_portalhub_v1_feedback_proto_rawDesc = "" +
 	"\x1bFEEDBACK_STATUS_IN_PROGRESS\x10\x03\x12\x1c\n" +
 	"\x18FEEDBACK_STATUS_ANSWERED\x10\x04\x12\x1d\n" +
 	"\x19FEEDBACK_STATUS_PUBLISHED\x10\x05\x12\x1a\n" +
-	"\x16FEEDBACK_STATUS_CLOSED\x10\x062\xfa\x03\n" +
+	"\x16FEEDBACK_STATUS_CLOSED\x10\x062\xdb\x04\n" +
 	"\x0fFeedbackService\x12[\n" +
 	"\x0eSubmitFeedback\x12#.portalhub.v1.SubmitFeedbackRequest\x1a$.portalhub.v1.SubmitFeedbackResponse\x12d\n" +
-	"\x11GetFeedbackStatus\x12&.portalhub.v1.GetFeedbackStatusRequest\x1a'.portalhub.v1.GetFeedbackStatusResponse\x12g\n" +
+	"\x11GetFeedbackStatus\x12&.portalhub.v1.GetFeedbackStatusRequest\x1a'.portalhub.v1.GetFeedbackStatusResponse\x12_\n" +
+	"\x15GetFeedbackAttachment\x12*.portalhub.v1.GetFeedbackAttachmentRequest\x1a\x1a.portalhub.v1.FeedbackFile\x12g\n" +
 	"\x12GetFeedbackContact\x12'.portalhub.v1.GetFeedbackContactRequest\x1a(.portalhub.v1.GetFeedbackContactResponse\x12[\n" +
 	"\x0eAnswerFeedback\x12#.portalhub.v1.AnswerFeedbackRequest\x1a$.portalhub.v1.AnswerFeedbackResponse\x12^\n" +
 	"\x0fForwardFeedback\x12$.portalhub.v1.ForwardFeedbackRequest\x1a%.portalhub.v1.ForwardFeedbackResponseBCZAgithub.com/portalhub/portalhub/proto/gen/portalhub/v1;portalhubv1b\x06proto3"
@@ -976,44 +1193,51 @@ func file_portalhub_v1_feedback_proto_rawDescGZIP() []byte {
 }
 
 var file_portalhub_v1_feedback_proto_enumTypes = make([]protoimpl.EnumInfo, 1)
-var file_portalhub_v1_feedback_proto_msgTypes = make([]protoimpl.MessageInfo, 11)
+var file_portalhub_v1_feedback_proto_msgTypes = make([]protoimpl.MessageInfo, 14)
 var file_portalhub_v1_feedback_proto_goTypes = []any{
-	(FeedbackStatus)(0),                // 0: portalhub.v1.FeedbackStatus
-	(*ForwardFeedbackRequest)(nil),     // 1: portalhub.v1.ForwardFeedbackRequest
-	(*ForwardFeedbackResponse)(nil),    // 2: portalhub.v1.ForwardFeedbackResponse
-	(*AnswerFeedbackRequest)(nil),      // 3: portalhub.v1.AnswerFeedbackRequest
-	(*AnswerFeedbackResponse)(nil),     // 4: portalhub.v1.AnswerFeedbackResponse
-	(*SubmitFeedbackRequest)(nil),      // 5: portalhub.v1.SubmitFeedbackRequest
-	(*SubmitFeedbackResponse)(nil),     // 6: portalhub.v1.SubmitFeedbackResponse
-	(*GetFeedbackStatusRequest)(nil),   // 7: portalhub.v1.GetFeedbackStatusRequest
-	(*GetFeedbackStatusResponse)(nil),  // 8: portalhub.v1.GetFeedbackStatusResponse
-	(*GetFeedbackContactRequest)(nil),  // 9: portalhub.v1.GetFeedbackContactRequest
-	(*GetFeedbackContactResponse)(nil), // 10: portalhub.v1.GetFeedbackContactResponse
-	(*FeedbackEvent)(nil),              // 11: portalhub.v1.FeedbackEvent
-	(*ContentRef)(nil),                 // 12: portalhub.v1.ContentRef
-	(*timestamppb.Timestamp)(nil),      // 13: google.protobuf.Timestamp
+	(FeedbackStatus)(0),                  // 0: portalhub.v1.FeedbackStatus
+	(*FeedbackFile)(nil),                 // 1: portalhub.v1.FeedbackFile
+	(*FeedbackFileInfo)(nil),             // 2: portalhub.v1.FeedbackFileInfo
+	(*GetFeedbackAttachmentRequest)(nil), // 3: portalhub.v1.GetFeedbackAttachmentRequest
+	(*ForwardFeedbackRequest)(nil),       // 4: portalhub.v1.ForwardFeedbackRequest
+	(*ForwardFeedbackResponse)(nil),      // 5: portalhub.v1.ForwardFeedbackResponse
+	(*AnswerFeedbackRequest)(nil),        // 6: portalhub.v1.AnswerFeedbackRequest
+	(*AnswerFeedbackResponse)(nil),       // 7: portalhub.v1.AnswerFeedbackResponse
+	(*SubmitFeedbackRequest)(nil),        // 8: portalhub.v1.SubmitFeedbackRequest
+	(*SubmitFeedbackResponse)(nil),       // 9: portalhub.v1.SubmitFeedbackResponse
+	(*GetFeedbackStatusRequest)(nil),     // 10: portalhub.v1.GetFeedbackStatusRequest
+	(*GetFeedbackStatusResponse)(nil),    // 11: portalhub.v1.GetFeedbackStatusResponse
+	(*GetFeedbackContactRequest)(nil),    // 12: portalhub.v1.GetFeedbackContactRequest
+	(*GetFeedbackContactResponse)(nil),   // 13: portalhub.v1.GetFeedbackContactResponse
+	(*FeedbackEvent)(nil),                // 14: portalhub.v1.FeedbackEvent
+	(*ContentRef)(nil),                   // 15: portalhub.v1.ContentRef
+	(*timestamppb.Timestamp)(nil),        // 16: google.protobuf.Timestamp
 }
 var file_portalhub_v1_feedback_proto_depIdxs = []int32{
-	12, // 0: portalhub.v1.SubmitFeedbackRequest.consultation:type_name -> portalhub.v1.ContentRef
-	0,  // 1: portalhub.v1.GetFeedbackStatusResponse.status:type_name -> portalhub.v1.FeedbackStatus
-	13, // 2: portalhub.v1.GetFeedbackStatusResponse.submitted_at:type_name -> google.protobuf.Timestamp
-	13, // 3: portalhub.v1.GetFeedbackStatusResponse.status_at:type_name -> google.protobuf.Timestamp
-	13, // 4: portalhub.v1.FeedbackEvent.submitted_at:type_name -> google.protobuf.Timestamp
-	5,  // 5: portalhub.v1.FeedbackService.SubmitFeedback:input_type -> portalhub.v1.SubmitFeedbackRequest
-	7,  // 6: portalhub.v1.FeedbackService.GetFeedbackStatus:input_type -> portalhub.v1.GetFeedbackStatusRequest
-	9,  // 7: portalhub.v1.FeedbackService.GetFeedbackContact:input_type -> portalhub.v1.GetFeedbackContactRequest
-	3,  // 8: portalhub.v1.FeedbackService.AnswerFeedback:input_type -> portalhub.v1.AnswerFeedbackRequest
-	1,  // 9: portalhub.v1.FeedbackService.ForwardFeedback:input_type -> portalhub.v1.ForwardFeedbackRequest
-	6,  // 10: portalhub.v1.FeedbackService.SubmitFeedback:output_type -> portalhub.v1.SubmitFeedbackResponse
-	8,  // 11: portalhub.v1.FeedbackService.GetFeedbackStatus:output_type -> portalhub.v1.GetFeedbackStatusResponse
-	10, // 12: portalhub.v1.FeedbackService.GetFeedbackContact:output_type -> portalhub.v1.GetFeedbackContactResponse
-	4,  // 13: portalhub.v1.FeedbackService.AnswerFeedback:output_type -> portalhub.v1.AnswerFeedbackResponse
-	2,  // 14: portalhub.v1.FeedbackService.ForwardFeedback:output_type -> portalhub.v1.ForwardFeedbackResponse
-	10, // [10:15] is the sub-list for method output_type
-	5,  // [5:10] is the sub-list for method input_type
-	5,  // [5:5] is the sub-list for extension type_name
-	5,  // [5:5] is the sub-list for extension extendee
-	0,  // [0:5] is the sub-list for field type_name
+	1,  // 0: portalhub.v1.SubmitFeedbackRequest.attachments:type_name -> portalhub.v1.FeedbackFile
+	15, // 1: portalhub.v1.SubmitFeedbackRequest.consultation:type_name -> portalhub.v1.ContentRef
+	0,  // 2: portalhub.v1.GetFeedbackStatusResponse.status:type_name -> portalhub.v1.FeedbackStatus
+	16, // 3: portalhub.v1.GetFeedbackStatusResponse.submitted_at:type_name -> google.protobuf.Timestamp
+	16, // 4: portalhub.v1.GetFeedbackStatusResponse.status_at:type_name -> google.protobuf.Timestamp
+	16, // 5: portalhub.v1.FeedbackEvent.submitted_at:type_name -> google.protobuf.Timestamp
+	2,  // 6: portalhub.v1.FeedbackEvent.attachments:type_name -> portalhub.v1.FeedbackFileInfo
+	8,  // 7: portalhub.v1.FeedbackService.SubmitFeedback:input_type -> portalhub.v1.SubmitFeedbackRequest
+	10, // 8: portalhub.v1.FeedbackService.GetFeedbackStatus:input_type -> portalhub.v1.GetFeedbackStatusRequest
+	3,  // 9: portalhub.v1.FeedbackService.GetFeedbackAttachment:input_type -> portalhub.v1.GetFeedbackAttachmentRequest
+	12, // 10: portalhub.v1.FeedbackService.GetFeedbackContact:input_type -> portalhub.v1.GetFeedbackContactRequest
+	6,  // 11: portalhub.v1.FeedbackService.AnswerFeedback:input_type -> portalhub.v1.AnswerFeedbackRequest
+	4,  // 12: portalhub.v1.FeedbackService.ForwardFeedback:input_type -> portalhub.v1.ForwardFeedbackRequest
+	9,  // 13: portalhub.v1.FeedbackService.SubmitFeedback:output_type -> portalhub.v1.SubmitFeedbackResponse
+	11, // 14: portalhub.v1.FeedbackService.GetFeedbackStatus:output_type -> portalhub.v1.GetFeedbackStatusResponse
+	1,  // 15: portalhub.v1.FeedbackService.GetFeedbackAttachment:output_type -> portalhub.v1.FeedbackFile
+	13, // 16: portalhub.v1.FeedbackService.GetFeedbackContact:output_type -> portalhub.v1.GetFeedbackContactResponse
+	7,  // 17: portalhub.v1.FeedbackService.AnswerFeedback:output_type -> portalhub.v1.AnswerFeedbackResponse
+	5,  // 18: portalhub.v1.FeedbackService.ForwardFeedback:output_type -> portalhub.v1.ForwardFeedbackResponse
+	13, // [13:19] is the sub-list for method output_type
+	7,  // [7:13] is the sub-list for method input_type
+	7,  // [7:7] is the sub-list for extension type_name
+	7,  // [7:7] is the sub-list for extension extendee
+	0,  // [0:7] is the sub-list for field type_name
 }
 
 func init() { file_portalhub_v1_feedback_proto_init() }
@@ -1028,7 +1252,7 @@ func file_portalhub_v1_feedback_proto_init() {
 			GoPackagePath: reflect.TypeOf(x{}).PkgPath(),
 			RawDescriptor: unsafe.Slice(unsafe.StringData(file_portalhub_v1_feedback_proto_rawDesc), len(file_portalhub_v1_feedback_proto_rawDesc)),
 			NumEnums:      1,
-			NumMessages:   11,
+			NumMessages:   14,
 			NumExtensions: 0,
 			NumServices:   1,
 		},

@@ -19,11 +19,12 @@ import (
 const _ = grpc.SupportPackageIsVersion9
 
 const (
-	FeedbackService_SubmitFeedback_FullMethodName     = "/portalhub.v1.FeedbackService/SubmitFeedback"
-	FeedbackService_GetFeedbackStatus_FullMethodName  = "/portalhub.v1.FeedbackService/GetFeedbackStatus"
-	FeedbackService_GetFeedbackContact_FullMethodName = "/portalhub.v1.FeedbackService/GetFeedbackContact"
-	FeedbackService_AnswerFeedback_FullMethodName     = "/portalhub.v1.FeedbackService/AnswerFeedback"
-	FeedbackService_ForwardFeedback_FullMethodName    = "/portalhub.v1.FeedbackService/ForwardFeedback"
+	FeedbackService_SubmitFeedback_FullMethodName        = "/portalhub.v1.FeedbackService/SubmitFeedback"
+	FeedbackService_GetFeedbackStatus_FullMethodName     = "/portalhub.v1.FeedbackService/GetFeedbackStatus"
+	FeedbackService_GetFeedbackAttachment_FullMethodName = "/portalhub.v1.FeedbackService/GetFeedbackAttachment"
+	FeedbackService_GetFeedbackContact_FullMethodName    = "/portalhub.v1.FeedbackService/GetFeedbackContact"
+	FeedbackService_AnswerFeedback_FullMethodName        = "/portalhub.v1.FeedbackService/AnswerFeedback"
+	FeedbackService_ForwardFeedback_FullMethodName       = "/portalhub.v1.FeedbackService/ForwardFeedback"
 )
 
 // FeedbackServiceClient is the client API for FeedbackService service.
@@ -52,6 +53,9 @@ type FeedbackServiceClient interface {
 	// GetFeedbackStatus returns the public status of the submission with a tracking
 	// code: no personal data.
 	GetFeedbackStatus(ctx context.Context, in *GetFeedbackStatusRequest, opts ...grpc.CallOption) (*GetFeedbackStatusResponse, error)
+	// GetFeedbackAttachment returns one of a submission's attachments to the
+	// tenant it is routed to, as GetFeedbackContact does the contact details.
+	GetFeedbackAttachment(ctx context.Context, in *GetFeedbackAttachmentRequest, opts ...grpc.CallOption) (*FeedbackFile, error)
 	// GetFeedbackContact returns the contact details of a submission to the tenant it
 	// is routed to; PERMISSION_DENIED to any other, NOT_FOUND when they were
 	// deleted (crypto-shredded) or never existed.
@@ -91,6 +95,16 @@ func (c *feedbackServiceClient) GetFeedbackStatus(ctx context.Context, in *GetFe
 	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
 	out := new(GetFeedbackStatusResponse)
 	err := c.cc.Invoke(ctx, FeedbackService_GetFeedbackStatus_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+func (c *feedbackServiceClient) GetFeedbackAttachment(ctx context.Context, in *GetFeedbackAttachmentRequest, opts ...grpc.CallOption) (*FeedbackFile, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(FeedbackFile)
+	err := c.cc.Invoke(ctx, FeedbackService_GetFeedbackAttachment_FullMethodName, in, out, cOpts...)
 	if err != nil {
 		return nil, err
 	}
@@ -153,6 +167,9 @@ type FeedbackServiceServer interface {
 	// GetFeedbackStatus returns the public status of the submission with a tracking
 	// code: no personal data.
 	GetFeedbackStatus(context.Context, *GetFeedbackStatusRequest) (*GetFeedbackStatusResponse, error)
+	// GetFeedbackAttachment returns one of a submission's attachments to the
+	// tenant it is routed to, as GetFeedbackContact does the contact details.
+	GetFeedbackAttachment(context.Context, *GetFeedbackAttachmentRequest) (*FeedbackFile, error)
 	// GetFeedbackContact returns the contact details of a submission to the tenant it
 	// is routed to; PERMISSION_DENIED to any other, NOT_FOUND when they were
 	// deleted (crypto-shredded) or never existed.
@@ -183,6 +200,9 @@ func (UnimplementedFeedbackServiceServer) SubmitFeedback(context.Context, *Submi
 }
 func (UnimplementedFeedbackServiceServer) GetFeedbackStatus(context.Context, *GetFeedbackStatusRequest) (*GetFeedbackStatusResponse, error) {
 	return nil, status.Errorf(codes.Unimplemented, "method GetFeedbackStatus not implemented")
+}
+func (UnimplementedFeedbackServiceServer) GetFeedbackAttachment(context.Context, *GetFeedbackAttachmentRequest) (*FeedbackFile, error) {
+	return nil, status.Errorf(codes.Unimplemented, "method GetFeedbackAttachment not implemented")
 }
 func (UnimplementedFeedbackServiceServer) GetFeedbackContact(context.Context, *GetFeedbackContactRequest) (*GetFeedbackContactResponse, error) {
 	return nil, status.Errorf(codes.Unimplemented, "method GetFeedbackContact not implemented")
@@ -246,6 +266,24 @@ func _FeedbackService_GetFeedbackStatus_Handler(srv interface{}, ctx context.Con
 	}
 	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
 		return srv.(FeedbackServiceServer).GetFeedbackStatus(ctx, req.(*GetFeedbackStatusRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
+func _FeedbackService_GetFeedbackAttachment_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(GetFeedbackAttachmentRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(FeedbackServiceServer).GetFeedbackAttachment(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: FeedbackService_GetFeedbackAttachment_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(FeedbackServiceServer).GetFeedbackAttachment(ctx, req.(*GetFeedbackAttachmentRequest))
 	}
 	return interceptor(ctx, in, info, handler)
 }
@@ -318,6 +356,10 @@ var FeedbackService_ServiceDesc = grpc.ServiceDesc{
 		{
 			MethodName: "GetFeedbackStatus",
 			Handler:    _FeedbackService_GetFeedbackStatus_Handler,
+		},
+		{
+			MethodName: "GetFeedbackAttachment",
+			Handler:    _FeedbackService_GetFeedbackAttachment_Handler,
 		},
 		{
 			MethodName: "GetFeedbackContact",
