@@ -48,7 +48,6 @@ func FileMediaType(f File) (string, string) {
 	return mt, ""
 }
 
-
 // checkFiles adds the problems of files to add (one per kind of problem).
 func checkFiles(files []File, add func(field, code string)) {
 	if len(files) > MaxFiles {

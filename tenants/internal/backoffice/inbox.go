@@ -3,7 +3,10 @@ package backoffice
 import (
 	"context"
 	"errors"
+	"fmt"
+	"mime"
 	"net/http"
+	"strconv"
 	"time"
 
 	"google.golang.org/grpc"
@@ -30,6 +33,7 @@ import (
 type FeedbackHub interface {
 	inbox.AnswerClient
 	GetFeedbackContact(ctx context.Context, in *pb.GetFeedbackContactRequest, opts ...grpc.CallOption) (*pb.GetFeedbackContactResponse, error)
+	GetFeedbackAttachment(ctx context.Context, in *pb.GetFeedbackAttachmentRequest, opts ...grpc.CallOption) (*pb.FeedbackFile, error)
 }
 
 var inboxFilters = []string{"", inbox.FilterNew, inbox.FilterAssigned, inbox.FilterOverdue, inbox.FilterAnswered}
@@ -257,4 +261,58 @@ func (s *Server) questionAction(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	return seeOther(w, r, "/hop-thu/"+id, "saved")
+}
+
+// questionFile answers GET /hop-thu/{id}/tep/{n}: a file the visitor
+// attached, fetched from the hub with the sub-portal's credential for the
+// staff member who opens it, kept nowhere here, served as a download
+// (never rendered in the back office's origin).
+func (s *Server) questionFile(w http.ResponseWriter, r *http.Request) error {
+	q, err := inbox.Inbox{Pool: s.cfg.Store.Pool()}.Get(r.Context(), r.PathValue("id"))
+	if errors.Is(err, inbox.ErrNotFound) {
+		return errNotFound
+	}
+	if err != nil {
+		return err
+	}
+	n, err := strconv.Atoi(r.PathValue("n"))
+	if err != nil || n < 0 || n >= len(q.Attachments) {
+		return errNotFound
+	}
+	if s.cfg.Feedback == nil {
+		return errs.New(errs.Unavailable, "", "the hub is not configured", "Chưa kết nối được với cổng tỉnh.")
+	}
+	f, err := s.cfg.Feedback.GetFeedbackAttachment(r.Context(), &pb.GetFeedbackAttachmentRequest{Id: q.ID, Index: int32(n)})
+	switch {
+	case status.Code(err) == codes.NotFound:
+		return errs.New(errs.NotFound, "", "the attachment was deleted", "Tệp đã bị xóa cùng dữ liệu cá nhân của câu hỏi.")
+	case err != nil:
+		s.cfg.Log.Warn().Str("feedback_id", q.ID).Str("code", status.Code(err).String()).Msg("attachment not fetched")
+		return errs.New(errs.Unavailable, "", "the hub did not answer", "Không lấy được tệp từ cổng tỉnh; hãy thử lại sau.")
+	}
+	s.cfg.Log.Info().Str("feedback_id", q.ID).Int("index", n).Str("by", current(r).Account.Username).Msg("attachment shown")
+	name := fmt.Sprintf("cau-hoi-%s-tep-%d%s", q.ID[:min(8, len(q.ID))], n+1, extOf(f.GetMediaType()))
+	h := w.Header()
+	h.Set("Content-Type", f.GetMediaType())
+	h.Set("Content-Disposition", mime.FormatMediaType("attachment", map[string]string{"filename": name}))
+	h.Set("X-Content-Type-Options", "nosniff")
+	h.Set("Content-Security-Policy", "sandbox; default-src 'none'")
+	h.Set("Cache-Control", "no-store")
+	_, err = w.Write(f.GetData())
+	return err
+}
+
+// extOf is the file extension of an attachment's media type.
+func extOf(mediaType string) string {
+	switch mediaType {
+	case "application/pdf":
+		return ".pdf"
+	case "image/jpeg":
+		return ".jpg"
+	case "image/png":
+		return ".png"
+	case "image/webp":
+		return ".webp"
+	}
+	return ""
 }

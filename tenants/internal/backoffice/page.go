@@ -167,6 +167,7 @@ var funcs = template.FuncMap{
 	"add":   func(a, b int) int { return a + b },
 	"itoa":  func(i int64) string { return strconv.FormatInt(i, 10) },
 	"mib":   mib,
+	"kb":    func(n int64) int64 { return (n + 1023) / 1024 },
 	"query": url.QueryEscape,
 	"join":  strings.Join,
 	"dict": func(kv ...any) map[string]any {

@@ -170,6 +170,7 @@ func (s *Server) Register(mux *http.ServeMux) {
 	mux.Handle("GET /chua-gui", user(s.notDelivered))
 	mux.Handle("GET /hop-thu", user(s.inboxPage))
 	mux.Handle("GET /hop-thu/{id}", user(s.questionPage))
+	mux.Handle("GET /hop-thu/{id}/tep/{n}", user(s.questionFile))
 	mux.Handle("POST /hop-thu/{id}/{action}", user(s.questionAction))
 	mux.Handle("GET /nhuan-but", role(s.royalties, accounts.RoleApprover, accounts.RoleAdmin, accounts.RoleEditor))
 	mux.Handle("GET /nhuan-but.csv", role(s.royaltiesCSV, accounts.RoleApprover, accounts.RoleAdmin, accounts.RoleEditor))

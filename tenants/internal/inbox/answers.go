@@ -32,6 +32,17 @@ type Question struct {
 	// ConsultationID is the content id of the draft a comment is on
 	// (issue 9 point 8); empty for a question.
 	ConsultationID string
+	// Attachments are the files the visitor attached, as the hub lists
+	// them (their names and content stay at the hub).
+	Attachments []Attachment
+}
+
+// Attachment is a file attached to a question: its position, media type
+// and size.
+type Attachment struct {
+	Index     int    `json:"index"`
+	MediaType string `json:"media_type"`
+	Size      int64  `json:"size"`
 }
 
 // Overdue reports whether q is unanswered past its due day (today is the
@@ -59,13 +70,13 @@ type Inbox struct{ Pool *pgxpool.Pool }
 
 const questionCols = `id, asked_tenant, topic, question, lang, has_email, has_phone, submitted_at, due_on, status,
 	coalesce(assignee, ''), draft, coalesce(drafted_by, ''), coalesce(approved_by, ''), answered_at, coalesce(send_error, ''),
-	coalesce(forwarded_to, ''), coalesce(forward_reason, ''), coalesce(qa_content_id, ''), coalesce(consultation_id, '')`
+	coalesce(forwarded_to, ''), coalesce(forward_reason, ''), coalesce(qa_content_id, ''), coalesce(consultation_id, ''), attachments`
 
 func scanQuestion(row pgx.Row) (Question, error) {
 	var q Question
 	err := row.Scan(&q.ID, &q.AskedTenant, &q.Topic, &q.Question, &q.Lang, &q.HasEmail, &q.HasPhone, &q.SubmittedAt, &q.DueOn,
 		&q.Status, &q.Assignee, &q.Draft, &q.DraftedBy, &q.ApprovedBy, &q.AnsweredAt, &q.SendError, &q.ForwardedTo, &q.ForwardReason,
-		&q.QAContentID, &q.ConsultationID)
+		&q.QAContentID, &q.ConsultationID, &q.Attachments)
 	return q, err
 }
 

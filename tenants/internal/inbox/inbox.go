@@ -170,11 +170,15 @@ func Store(ctx context.Context, pool *pgxpool.Pool, ev *pb.FeedbackEvent) (bool,
 	if c := ev.GetConsultationId(); c != "" {
 		consultation = &c
 	}
+	files := []Attachment{}
+	for _, a := range ev.GetAttachments() {
+		files = append(files, Attachment{Index: int(a.GetIndex()), MediaType: a.GetMediaType(), Size: a.GetSize()})
+	}
 	tag, err := pool.Exec(ctx, `INSERT INTO feedback_inbox (id, asked_tenant, topic, question, lang, has_email, has_phone, submitted_at, due_on,
-			consultation_id)
-		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) ON CONFLICT (id) DO NOTHING`,
+			consultation_id, attachments)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) ON CONFLICT (id) DO NOTHING`,
 		ev.GetId(), ev.GetAskedTenant(), ev.GetTopic(), ev.GetQuestion(), ev.GetLang(), ev.GetHasEmail(), ev.GetHasPhone(),
-		ev.GetSubmittedAt().AsTime(), due, consultation)
+		ev.GetSubmittedAt().AsTime(), due, consultation, files)
 	if err != nil {
 		return false, fmt.Errorf("store feedback %s: %w", ev.GetId(), err)
 	}
