@@ -64,7 +64,7 @@ func (s *Store) OpsTenants(ctx context.Context, f OpsTenantFilter, cur *Cursor, 
 		conds = append(conds, "t.id "+op+" "+arg(cur.Key[0]))
 	}
 	rows, err := s.pool.Query(ctx, `SELECT `+tenantColumns+`,
-			(SELECT count(*) FROM items i WHERE i.tenant_id = t.id),
+			coalesce((SELECT c.items FROM tenant_item_counts c WHERE c.tenant_id = t.id), 0),
 			(SELECT max(u.applied_at) FROM compliance_updates u WHERE u.tenant_id = t.id)
 		FROM tenants t WHERE `+strings.Join(conds, " AND ")+` ORDER BY t.id `+order+` LIMIT $1`, args...)
 	if err != nil {

@@ -126,7 +126,8 @@ func (s *Server) compliance(c *gin.Context) error {
 	if only != "" && len(tenants) == 0 {
 		return errNotFound
 	}
-	updates, err := s.cfg.Store.ComplianceUpdates(ctx, first.Start(), last.End(), s.cfg.Rules.Counting.BulkImportAgeDays)
+	// One tenant's view reads its own updates only ("" reads every tenant's).
+	updates, err := s.cfg.Store.TenantComplianceUpdates(ctx, only, first.Start(), last.End(), s.cfg.Rules.Counting.BulkImportAgeDays)
 	if err != nil {
 		return err
 	}

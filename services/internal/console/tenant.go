@@ -67,7 +67,7 @@ func (s *Server) tenant(c *gin.Context) error {
 		now := s.cfg.Now()
 		last := compliance.WeekOf(now)
 		first := compliance.WeekOf(last.Start().AddDate(0, 0, -7*(complianceWeeks-1)))
-		updates, err := s.cfg.Store.ComplianceUpdates(ctx, first.Start(), last.End(), s.cfg.Rules.Counting.BulkImportAgeDays)
+		updates, err := s.cfg.Store.TenantComplianceUpdates(ctx, id, first.Start(), last.End(), s.cfg.Rules.Counting.BulkImportAgeDays)
 		if err != nil {
 			return err
 		}

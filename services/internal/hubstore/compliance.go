@@ -57,10 +57,28 @@ func countsAsUpdate(item *pb.ContentItem, heldDoc []byte) (bool, error) {
 // wrote, less the first pushes of items first published more than
 // bulkImportDays before the hub applied them (bulk imports).
 func (s *Store) ComplianceUpdates(ctx context.Context, from, to time.Time, bulkImportDays int) (map[string][]time.Time, error) {
-	rows, err := s.pool.Query(ctx, `SELECT tenant_id, applied_at FROM compliance_updates
+	return s.complianceUpdates(ctx, "", from, to, bulkImportDays)
+}
+
+// TenantComplianceUpdates is ComplianceUpdates of one tenant ("" for every
+// tenant): a tenant's page reads its own rows (compliance_updates_period),
+// not every tenant's.
+func (s *Store) TenantComplianceUpdates(ctx context.Context, tenant string, from, to time.Time, bulkImportDays int) (map[string][]time.Time, error) {
+	return s.complianceUpdates(ctx, tenant, from, to, bulkImportDays)
+}
+
+// complianceUpdates reads the counted updates of tenant ("" for all) in
+// [from, to), in the order they were applied: the order of the index the
+// range scan reads (compliance_updates_applied for all tenants), so no
+// sort, and each tenant's times come out in order.
+func (s *Store) complianceUpdates(ctx context.Context, tenant string, from, to time.Time, bulkImportDays int) (map[string][]time.Time, error) {
+	q, args := `SELECT tenant_id, applied_at FROM compliance_updates
 		WHERE applied_at >= $1 AND applied_at < $2
-		  AND NOT (new_item AND published_at < applied_at - make_interval(days => $3))
-		ORDER BY tenant_id, applied_at`, from, to, bulkImportDays)
+		  AND NOT (new_item AND published_at < applied_at - make_interval(days => $3))`, []any{from, to, bulkImportDays}
+	if tenant != "" {
+		q, args = q+` AND tenant_id = $4`, append(args, tenant)
+	}
+	rows, err := s.pool.Query(ctx, q+` ORDER BY applied_at`, args...)
 	if err != nil {
 		return nil, mapErr("compliance updates", err)
 	}

@@ -37,7 +37,7 @@ func (s *Server) ComplianceReport(ctx context.Context, req *pb.ComplianceReportR
 		return nil, refuse(codes.NotFound, "NOT_FOUND", nil, "no tenant "+req.GetTenantId()+" (or it is retired)",
 			"Không có đơn vị "+req.GetTenantId()+" (hoặc đơn vị đã ngừng hoạt động).")
 	}
-	updates, err := s.store.ComplianceUpdates(ctx, weeks[0].Start(), weeks[len(weeks)-1].End(), s.rules.Counting.BulkImportAgeDays)
+	updates, err := s.store.TenantComplianceUpdates(ctx, req.GetTenantId(), weeks[0].Start(), weeks[len(weeks)-1].End(), s.rules.Counting.BulkImportAgeDays)
 	if err != nil {
 		return nil, s.fail(ctx, err)
 	}
