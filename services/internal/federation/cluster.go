@@ -31,8 +31,10 @@ const NginxTemplate = "deploy/nginx/portalhub.conf.template"
 // Topology is what the clustered federation (Options.Cluster) runs where.
 type Topology struct {
 	// NATS nodes: Addr is the client URL, Route the route listener,
-	// Monitor the monitoring base URL, Dir the JetStream store.
-	NATS []Node
+	// Monitor the monitoring base URL, Dir the JetStream store. NATSCA is
+	// the CA of their certificates with Options.NATSTLS, else empty.
+	NATS   []Node
+	NATSCA string
 	// Primary and Replica are the hub database's URLs on the PostgreSQL
 	// primary and on its streaming replica, as the superuser.
 	Primary, Replica string
@@ -67,6 +69,9 @@ func (t *Topology) Describe(w io.Writer) {
 	fmt.Fprintf(w, "\nClustered topology (make cluster):\n\n")
 	for _, n := range t.NATS {
 		fmt.Fprintf(w, "  %-13s %s   routes %s   monitor %s/healthz   store %s\n", n.Name, n.Addr, n.Route, n.Monitor, n.Dir)
+	}
+	if t.NATSCA != "" {
+		fmt.Fprintf(w, "  %-13s clients and routes over TLS, CA %s (NATS_CA_FILE)\n", "", t.NATSCA)
 	}
 	fmt.Fprintf(w, "  %-13s %s   (aggregators write here)\n", "pg primary", redactUser(t.Primary))
 	fmt.Fprintf(w, "  %-13s %s   (gateways read here as portalhub_gateway, the primary while it is down; slot %s, folder %s)\n", "pg replica", redactUser(t.Replica), t.ReplicaSlot, t.ReplicaDir)
@@ -157,7 +162,7 @@ func (f *Federation) startNATSCluster(ctx context.Context) error {
 			return fmt.Errorf("NATS node %s: %w", n.Name, err)
 		}
 	}
-	f.Topology.NATS = nodes
+	f.Topology.NATS, f.Topology.NATSCA = nodes, f.NATSCAFile
 	f.NATSURL = strings.Join(urls, ",")
 	f.NATSMonitor = nodes[0].Monitor
 	return nil
