@@ -20,7 +20,9 @@ import (
 const (
 	// SearchCandidates bounds the matches one query counts: a query
 	// holding only words found everywhere says "more than" this many.
-	SearchCandidates = 5000
+	// Each is a row read from the table (a bitmap heap scan): at 5,000
+	// the counts were the costliest part of a broad query (make bench).
+	SearchCandidates = 1000
 	// SearchTitleCandidates bounds the matches holding the query in their
 	// title or summary that one query ranks, and SearchOtherCandidates the
 	// others (see searchQuery).

@@ -13,8 +13,11 @@ const (
 	// MaxAttachmentText bounds the text of all of an item's attachments.
 	MaxAttachmentText = 512 << 10
 	// exactBodyWords is how many words of the body the exact-diacritics
-	// vector holds beside the title and summary.
-	exactBodyWords = 200
+	// vector holds beside the title and summary: few enough that the
+	// vector stays in the row (ranking reads it for every candidate; with
+	// 200 words it was stored out of line, 2.2 kB, and reading it for
+	// 1,000 candidates was most of a broad query's ranking, make bench).
+	exactBodyWords = 40
 )
 
 // Document is one translation of an item as the index sees it.

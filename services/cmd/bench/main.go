@@ -174,6 +174,7 @@ func run(s settings, check *checks) error {
 			// the search part's database.
 			s.Search.After = func(ctx context.Context, url string) error { return runPagebench(ctx, bin, url, s.Pages) }
 		}
+		s.Search.Check = check
 		if err := runSearch(ctx, s.Search); err != nil {
 			return err
 		}

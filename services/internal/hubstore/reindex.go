@@ -14,7 +14,7 @@ import (
 // folding of services/search, the vectors of search_vectors, the fields
 // indexItem gives them). Change it with the definition: the aggregator
 // then rebuilds the index at start, online (Reindex).
-const IndexVersion = 1
+const IndexVersion = 2
 
 // reindexLock is the advisory lock one rebuild holds (one at a time, in
 // the whole hub).
