@@ -156,6 +156,13 @@ func (s *Store) TenantFingerprints(ctx context.Context) (map[string]string, erro
 	if err := rows.Err(); err != nil {
 		return nil, fmt.Errorf("tenant fingerprints: %w", err)
 	}
+	// The redirect map's hosts are in the registry too: its fingerprint
+	// under an id no tenant can have (hubstore.RedirectsRegistryID).
+	var mapSum string
+	if err := s.pool.QueryRow(ctx, `SELECT md5(count(*) || '/' || coalesce(max(imported_at)::text, '')) FROM redirect_map`).Scan(&mapSum); err != nil {
+		return nil, fmt.Errorf("tenant fingerprints: redirect map: %w", err)
+	}
+	out["-redirects"] = mapSum
 	return out, nil
 }
 

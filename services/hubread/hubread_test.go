@@ -196,20 +196,28 @@ func TestTenantFingerprints(t *testing.T) {
 		return fp
 	}
 	before := get()
-	if len(before) != 2 || before["so-a"] == "" || before["so-a"] == before["xa-b"] {
+	if len(before) != 3 || before["so-a"] == "" || before["so-a"] == before["xa-b"] || before["-redirects"] == "" {
 		t.Fatalf("fingerprints = %v", before)
 	}
 	exec(t, admin, `UPDATE tenants SET updated_at = now() + interval '1 minute' WHERE id = 'so-a'`)
 	if got := get(); got["so-a"] != before["so-a"] {
 		t.Error("fingerprint changed with nothing shown changed")
 	}
-	for _, change := range []string{`name_en = 'Department A'`, `status = 'suspended'`, `home_url = 'https://a.example'`} {
+	for _, change := range []string{`name_en = 'Department A'`, `status = 'suspended'`, `home_url = 'https://a.example'`,
+		`successor_id = 'xa-b'`, `retired_pages = 'gone'`} {
 		prev := get()
 		exec(t, admin, `UPDATE tenants SET `+change+` WHERE id = 'so-a'`)
 		got := get()
 		if got["so-a"] == prev["so-a"] || got["xa-b"] != prev["xa-b"] {
 			t.Errorf("%s: so-a %s -> %s, xa-b %s -> %s", change, prev["so-a"], got["so-a"], prev["xa-b"], got["xa-b"])
 		}
+	}
+	// An import of the redirect map changes its own fingerprint (the
+	// gateways load the map's hosts with the tenants), no tenant's.
+	prev := get()
+	exec(t, admin, `INSERT INTO redirect_map (host, path, tenant_id, imported_by) VALUES ('cu.example.vn', '/', 'xa-b', 'ops:t')`)
+	if got := get(); got["-redirects"] == prev["-redirects"] || got["xa-b"] != prev["xa-b"] {
+		t.Errorf("after an import: map %s -> %s, xa-b %s -> %s", prev["-redirects"], got["-redirects"], prev["xa-b"], got["xa-b"])
 	}
 }
 

@@ -129,7 +129,7 @@ func importRedirects(fs *flag.FlagSet) action {
 		if *asJSON {
 			return writeProto(s, resp)
 		}
-		fmt.Fprintf(s.stdout, "Đã nhập %d địa chỉ cũ của %s / imported %d old URLs of %s (the gateway answers them within its registry refresh, 30 s)\n",
+		fmt.Fprintf(s.stdout, "Đã nhập %d địa chỉ cũ của %s / imported %d old URLs of %s\n",
 			resp.GetImported(), strings.Join(resp.GetHosts(), ", "), resp.GetImported(), strings.Join(resp.GetHosts(), ", "))
 		return nil
 	}

@@ -303,6 +303,9 @@ func TestImportRedirects(t *testing.T) {
 	if n := count(t, s, `SELECT count(*) FROM audit_log WHERE action = 'redirects.import'`); n != 2 {
 		t.Errorf("audit entries = %d, want 2", n)
 	}
+	if n := count(t, s, `SELECT count(*) FROM outbox WHERE subject = 'hub.registry.-redirects'`); n != 2 {
+		t.Errorf("announcements of the map = %d, want 2", n)
+	}
 	for name, bad := range map[string]Redirect{
 		"unknown item":     {Host: "a.vn", Path: "/", Tenant: "tenant-b", ContentID: "khong-co", Locale: "vi"},
 		"unknown tenant":   {Host: "a.vn", Path: "/", Tenant: "nobody", Locale: "vi"},

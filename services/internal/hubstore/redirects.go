@@ -27,6 +27,12 @@ type Redirect struct {
 	Locale                      string
 }
 
+// RedirectsRegistryID is the registry subject's last token that announces
+// a change of the redirect map (hub.registry.-redirects): no tenant id
+// starts with a hyphen. hubread.TenantFingerprints answers the map's
+// fingerprint under it, so that the gateways' tenant watcher reloads.
+const RedirectsRegistryID = "-redirects"
+
 // MaxRedirectRows bounds one import (the ops API's message limit is 1 MiB;
 // split larger maps).
 const MaxRedirectRows = 20000
@@ -203,6 +209,10 @@ func (s *Store) ImportRedirects(ctx context.Context, actor string, rs []Redirect
 			SELECT host, path, tenant_id, content_id, category, locale, imported_by FROM redirect_import
 			ON CONFLICT (host, path) DO UPDATE SET tenant_id = excluded.tenant_id, content_id = excluded.content_id,
 				category = excluded.category, locale = excluded.locale, imported_by = excluded.imported_by, imported_at = now()`); err != nil {
+			return err
+		}
+		// The gateways reload their registry (the map's hosts) at once.
+		if err := announceTenant(ctx, tx, RedirectsRegistryID, "redirects.import", ""); err != nil {
 			return err
 		}
 		return audit(ctx, tx, actor, "redirects.import", "", strings.Join(hosts, ","),
