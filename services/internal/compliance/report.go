@@ -24,13 +24,14 @@ func Weeks(from, to time.Time) []Week {
 // order of tenants; a tenant is left out of the weeks that ended before it
 // was created. updates are the counted update times per tenant id.
 func (r *Rules) Report(tenants []Tenant, weeks []Week, updates map[string][]time.Time, now time.Time) ([]Assessment, error) {
-	var out []Assessment
+	out := make([]Assessment, 0, len(weeks)*len(tenants))
 	for _, w := range weeks {
+		days := r.weekDays(w)
 		for _, t := range tenants {
 			if !t.Created.Before(w.End()) {
 				continue
 			}
-			a, err := r.Assess(t, w, updates[t.ID], now)
+			a, err := r.assess(t, w, days, updates[t.ID], now)
 			if err != nil {
 				return nil, err
 			}

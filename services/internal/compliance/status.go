@@ -58,39 +58,65 @@ type Assessment struct {
 //
 // Updates outside w are ignored.
 func (r *Rules) Assess(t Tenant, w Week, updates []time.Time, now time.Time) (Assessment, error) {
+	return r.assess(t, w, r.weekDays(w), updates, now)
+}
+
+// weekDays are the days of a week, Monday first: whether each is a working
+// day, or why the calendar cannot say (a year it does not hold), which
+// matters only for a day a tenant existed on.
+type weekDays struct {
+	working [7]bool
+	err     [7]error
+}
+
+func (r *Rules) weekDays(w Week) weekDays {
+	var wd weekDays
+	d := w.Start()
+	for i := range wd.working {
+		wd.working[i], wd.err[i] = r.Calendar.WorkingDay(d)
+		d = d.AddDate(0, 0, 1)
+	}
+	return wd
+}
+
+// assess is Assess with w's days (weekDays) given, so that a report over
+// many tenants reads the calendar once a week, not once a tenant.
+func (r *Rules) assess(t Tenant, w Week, wd weekDays, updates []time.Time, now time.Time) (Assessment, error) {
 	a := Assessment{Tenant: t.ID, Week: w.String()}
 	start, end := w.Start(), w.End()
-	perDay := map[time.Time]int{}
+	var perDay [7]int
 	for _, u := range updates {
 		if !u.Before(start) && u.Before(end) {
 			a.Counted++
-			perDay[Day(u)]++
+			perDay[int(Day(u).Sub(start)/(24*time.Hour))]++ // Zone keeps no daylight saving: days are 24 h
 		}
 	}
 	firstDay := Day(t.Created).AddDate(0, 0, 1)
 	allMet, pastDue := true, false
-	for d := start; d.Before(end); d = d.AddDate(0, 0, 1) {
-		if d.Before(firstDay) {
+	d := start
+	for i := range wd.working {
+		day := d
+		d = d.AddDate(0, 0, 1)
+		if day.Before(firstDay) {
 			continue
 		}
-		working, err := r.Calendar.WorkingDay(d)
-		if err != nil {
-			return Assessment{}, err
+		if wd.err[i] != nil {
+			return Assessment{}, wd.err[i]
 		}
-		if !working {
+		if !wd.working[i] {
 			continue
 		}
 		a.WorkingDays++
 		if !t.Provincial {
 			continue
 		}
-		if perDay[d] >= r.Thresholds.ProvincialPerWorkingDay {
+		if perDay[i] >= r.Thresholds.ProvincialPerWorkingDay {
 			continue
 		}
 		allMet = false
-		if !now.Before(d.AddDate(0, 0, 1)) {
+		if !now.Before(d) {
 			pastDue = true
-			a.Missed = append(a.Missed, d.Format(dateLayout))
+			a.Missed = append(a.Missed, day.Format(dateLayout))
 		}
 	}
 	if t.Provincial {
