@@ -141,7 +141,8 @@ func run(log zerolog.Logger, cfg settings) error {
 	// The hub announces tenant changes on the content stream: the consumer
 	// pokes the tenant watcher, which reloads the registry at once.
 	tenantPoke, pokeTenants := invalidate.Poker()
-	consumer, err := invalidate.New(invalidate.Config{Conn: nc, Cache: cache, Log: log, Registerer: ops.Registry, OnTenant: pokeTenants})
+	consumer, err := invalidate.New(invalidate.Config{Conn: nc, Cache: cache, Log: log, Registerer: ops.Registry, OnTenant: pokeTenants,
+		Replay: cfg.CacheVersionWait})
 	if err != nil {
 		return err
 	}

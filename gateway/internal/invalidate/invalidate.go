@@ -60,6 +60,13 @@ type Config struct {
 	// CheckEvery is how often the consumer's progress is checked against
 	// the stream's; default 5s.
 	CheckEvery time.Duration
+	// Replay is how far back the first consumer starts: the events of
+	// the last Replay are applied again, so that a gateway that starts
+	// while the replica it reads lags behind them claims their versions
+	// (pagecache's floors) and caches no older render; 0 starts after the
+	// newest event. The gateway sets its GATEWAY_CACHE_VERSION_WAIT, the
+	// replica's worst lag.
+	Replay time.Duration
 	// OnTenant, when set, is called with the tenant of each change the hub
 	// announces on events.RegistrySubjects (added, renamed, new host
 	// names, suspended), and with "" whenever events may have been missed
@@ -294,11 +301,18 @@ func (c *Consumer) start(ctx context.Context) (jetstream.ConsumeContext, error) 
 	if from == 0 || from > newest {
 		from = newest
 	}
-	cons, err := c.js.OrderedConsumer(ctx, events.ContentStream, jetstream.OrderedConsumerConfig{
+	cfg := jetstream.OrderedConsumerConfig{
 		FilterSubjects: consumerFilters,
 		DeliverPolicy:  jetstream.DeliverByStartSequencePolicy,
 		OptStartSeq:    from + 1,
-	})
+	}
+	if c.lastSeq.Load() == 0 && c.cfg.Replay > 0 {
+		// The first consumer: the last Replay's events too (see Replay).
+		since := time.Now().Add(-c.cfg.Replay)
+		cfg.DeliverPolicy, cfg.OptStartSeq, cfg.OptStartTime = jetstream.DeliverByStartTimePolicy, 0, &since
+		from = 0
+	}
+	cons, err := c.js.OrderedConsumer(ctx, events.ContentStream, cfg)
 	if err != nil {
 		return nil, err
 	}

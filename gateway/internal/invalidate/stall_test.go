@@ -93,3 +93,29 @@ func runConsumer(t *testing.T, cfg Config) *Consumer {
 	testenv.WaitFor(t, 10*time.Second, func() error { return c.Ready(ctx) })
 	return c
 }
+
+// TestFirstConsumerReplaysRecentEvents: a gateway that starts while the
+// replica lags behind the newest events applies them anyway (they claim
+// their versions, so no older render is cached): its first consumer starts
+// Replay back, not after the newest event.
+func TestFirstConsumerReplaysRecentEvents(t *testing.T) {
+	bus := testenv.NATS(t)
+	ctx := t.Context()
+	pub, err := jetstream.New(bus.Connect(t, natsauth.Aggregator))
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, _ := proto.Marshal(&pb.ContentEvent{Tenant: "so-gd", ContentId: "tin-2", Version: 7})
+	ack, err := pub.Publish(ctx, "hub.so-gd.content.tin-2", b)
+	if err != nil {
+		t.Fatal(err)
+	}
+	cache := pagecache.New(pagecache.Config{MaxBytes: 1 << 20})
+	c := runConsumer(t, Config{Conn: bus.Connect(t, natsauth.Gateway), Cache: cache, Log: zerolog.Nop(), Replay: time.Minute})
+	testenv.WaitFor(t, 10*time.Second, func() error {
+		if got := c.LastSequence(); got < ack.Sequence {
+			return fmt.Errorf("last sequence %d, want %d: the event published a moment before the start was not applied", got, ack.Sequence)
+		}
+		return nil
+	})
+}
