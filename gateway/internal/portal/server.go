@@ -426,7 +426,11 @@ func (s *Server) handle(h func(c *gin.Context) error) gin.HandlerFunc {
 				return
 			}
 		}
-		err := h(c)
+		// A read whose database session was lost runs again on a new
+		// connection (retryLost), unless it wrote its answer already.
+		err := retryLost(c.Request.Context(), func() bool {
+			return (c.Request.Method == http.MethodGet || c.Request.Method == http.MethodHead) && !c.Writer.Written()
+		}, func() error { return h(c) })
 		if err == nil {
 			return
 		}
@@ -569,7 +573,7 @@ func (s *Server) cachedAs(c *gin.Context, key string, render func(ctx context.Co
 	if wantsPrint(c.Request) {
 		key, render = key+";print", forPrint(render)
 	}
-	render = s.prepared(retryLost(s.withNotices(s.hostLinks(c.Request, render))))
+	render = s.prepared(s.withNotices(s.hostLinks(c.Request, render)))
 	a, err := s.cfg.Cache.Fetch(c.Request.Context(), key, render)
 	if err != nil {
 		return err
