@@ -7,9 +7,12 @@ import (
 	"crypto/sha256"
 	"encoding/base64"
 	"errors"
+	"io"
 	"math"
+	"mime"
 	"net/http"
 	"net/url"
+	"path"
 	"strconv"
 	"strings"
 	"time"
@@ -78,6 +81,12 @@ type feedbackFormView struct {
 	Script            string
 	Honeypot          string
 	ConsentLines      []string
+	// MaxFiles and MaxFileMiB describe the attachments the form takes;
+	// HadFiles says the post being shown again had some, which the visitor
+	// must choose again (a browser does not refill a file input).
+	MaxFiles, MaxFileMiB int
+	HadFiles             bool
+	Accept               string
 	// Consultation is the draft a comment is on (issue 9 point 8): the
 	// form then takes a comment on it, for its agency, without an agency or
 	// topic to choose.
@@ -198,7 +207,9 @@ func (s *Server) renderFeedbackForm(c *gin.Context, code int, f feedbackrules.Fo
 	v, tenants := s.feedbackBase(c, lang, path, f.Tenant)
 	l := v.L
 	fv := feedbackFormView{base: v, Action: "/" + lang + "/feedback", StatusURL: "/" + lang + "/feedback/status",
-		Form: f, MaxQuestion: feedbackrules.MaxQuestion, Honeypot: honeypotField, Errors: map[string]string{}, Notice: notice}
+		Form: f, MaxQuestion: feedbackrules.MaxQuestion, Honeypot: honeypotField, Errors: map[string]string{}, Notice: notice,
+		MaxFiles: feedbackrules.MaxFiles, MaxFileMiB: feedbackrules.MaxFileBytes >> 20, HadFiles: len(f.Files) > 0,
+		Accept: ".pdf,.jpg,.jpeg,.png,.webp," + strings.Join(feedbackrules.FileTypes, ",")}
 	fv.Title = l.T("feedback.title")
 	fv.Description = l.T("feedback.description")
 	if f.ConsultationID != "" || f.ConsultationTenant != "" {
@@ -275,6 +286,10 @@ func limitOf(field, code string) int {
 		return feedbackrules.MaxEmail
 	case field == "phone":
 		return feedbackrules.MaxPhone
+	case field == "attachments" && code == feedbackrules.TooMany:
+		return feedbackrules.MaxFiles
+	case field == "attachments":
+		return feedbackrules.MaxFileBytes >> 20
 	}
 	return 0
 }
@@ -293,6 +308,9 @@ func (s *Server) feedbackSubmit(c *gin.Context) error {
 		Question: pf.Get("question"), Name: pf.Get("name"), Email: pf.Get("email"), Phone: pf.Get("phone"), Lang: lang,
 		Consent: pf.Get("consent") == "yes"}
 	setConsultation(&f, pf.Get("consultation"))
+	if f.Files, err = postedFiles(c); err != nil {
+		return &pageError{status: http.StatusBadRequest, titleID: "feedback.bad.title", textID: "feedback.bad.text"}
+	}
 	l := s.cfg.Catalog.For(lang)
 	if code, notice := s.checkFormPost(c, l, f.RequestID); code != 0 {
 		if code == http.StatusForbidden {
@@ -311,7 +329,8 @@ func (s *Server) feedbackSubmit(c *gin.Context) error {
 	defer cancel()
 	resp, err := s.cfg.Feedback.SubmitFeedback(ctx, &pb.SubmitFeedbackRequest{RequestId: f.RequestID, Tenant: f.Tenant,
 		Topic: f.Topic, Question: f.Question, Name: f.Name, Email: f.Email, Phone: f.Phone, Lang: lang,
-		Consent: f.Consent, ConsentVersion: feedbackrules.ConsentVersion, Consultation: consultationRef(f)})
+		Consent: f.Consent, ConsentVersion: feedbackrules.ConsentVersion, Consultation: consultationRef(f),
+		Attachments: pbFiles(f.Files)})
 	if status.Code(err) == codes.FailedPrecondition && f.ConsultationID != "" {
 		// The draft closed between the form and the post.
 		return s.renderFeedbackForm(c, http.StatusConflict, f, nil, l.T("consultation.closed"))
@@ -338,6 +357,47 @@ func (s *Server) feedbackSubmit(c *gin.Context) error {
 	}
 	c.Header("Referrer-Policy", "no-referrer") // the code is in the page's links
 	return s.writeFormPage(c, http.StatusOK, "feedbackdone", done)
+}
+
+// feedbackBodyLimit bounds the question form's body: its text and its
+// attachments, with room for the multipart framing.
+const feedbackBodyLimit = feedbackrules.MaxFiles*feedbackrules.MaxFileBytes + 256<<10
+
+// postedFiles reads the attachments of a multipart post (one more than the
+// limit, so that too many is reported), skipping empty file inputs.
+func postedFiles(c *gin.Context) ([]feedbackrules.File, error) {
+	if c.Request.MultipartForm == nil {
+		return nil, nil
+	}
+	var out []feedbackrules.File
+	for _, fh := range c.Request.MultipartForm.File["attachments"] {
+		if fh.Filename == "" && fh.Size == 0 {
+			continue // a file input left empty
+		}
+		if len(out) > feedbackrules.MaxFiles {
+			break
+		}
+		f, err := fh.Open()
+		if err != nil {
+			return nil, err
+		}
+		data, err := io.ReadAll(io.LimitReader(f, feedbackrules.MaxFileBytes+1))
+		f.Close()
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, feedbackrules.File{Name: path.Base(strings.ReplaceAll(fh.Filename, "\\", "/")), Data: data})
+	}
+	return out, nil
+}
+
+// pbFiles are files as SubmitFeedback takes them.
+func pbFiles(files []feedbackrules.File) []*pb.FeedbackFile {
+	var out []*pb.FeedbackFile
+	for _, f := range files {
+		out = append(out, &pb.FeedbackFile{Filename: f.Name, Data: f.Data})
+	}
+	return out
 }
 
 // consultationRef names the draft f comments on; nil for a question.
@@ -410,7 +470,13 @@ func (s *Server) feedbackStatus(c *gin.Context) error {
 // parseFormPost parses a public form's POST body, answering 413 past the
 // body limit and 400 for a body that is not a form.
 func parseFormPost(c *gin.Context) error {
-	if err := c.Request.ParseForm(); err != nil {
+	parse := c.Request.ParseForm
+	if mt, _, _ := mime.ParseMediaType(c.Request.Header.Get("Content-Type")); mt == "multipart/form-data" {
+		// The question form with its attachments: kept in memory (the body
+		// is bounded by limitBody), never written to disk.
+		parse = func() error { return c.Request.ParseMultipartForm(feedbackBodyLimit) }
+	}
+	if err := parse(); err != nil {
 		var tooBig *http.MaxBytesError
 		if errors.As(err, &tooBig) {
 			return &pageError{status: http.StatusRequestEntityTooLarge, titleID: "feedback.toolarge.title", textID: "feedback.toolarge.text"}

@@ -3,6 +3,7 @@ package portal
 import (
 	"net/http"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/gin-gonic/gin"
@@ -39,11 +40,18 @@ func (s *Server) limitBody(c *gin.Context) {
 		c.Abort()
 		return
 	}
-	if c.Request.ContentLength > s.cfg.MaxBodyBytes {
+	limit := s.cfg.MaxBodyBytes
+	if c.Request.Method == http.MethodPost && strings.HasSuffix(c.Request.URL.Path, "/feedback") &&
+		strings.HasPrefix(c.Request.Header.Get("Content-Type"), "multipart/form-data") {
+		// The question form with its attachments; as a plain form post it
+		// stays under the general limit.
+		limit = max(limit, feedbackBodyLimit)
+	}
+	if c.Request.ContentLength > limit {
 		c.AbortWithStatus(http.StatusRequestEntityTooLarge)
 		return
 	}
-	c.Request.Body = http.MaxBytesReader(c.Writer, c.Request.Body, s.cfg.MaxBodyBytes)
+	c.Request.Body = http.MaxBytesReader(c.Writer, c.Request.Body, limit)
 	c.Next()
 }
 
