@@ -453,7 +453,7 @@ func (w *runRows) write(ctx context.Context, tx pgx.Tx, tenant string) error {
 			ON CONFLICT (tenant_id, locale, slug) DO UPDATE SET content_id = EXCLUDED.content_id, retired_at = now()`,
 			tenant, upLocale, upSlug, upID)
 	}
-	if err := w.index.queue(ctx, tx, b, ""); err != nil {
+	if err := w.index.queueMany(ctx, tx, b, tenant); err != nil {
 		return err
 	}
 	if len(w.cuID) > 0 {

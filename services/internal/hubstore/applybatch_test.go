@@ -72,8 +72,27 @@ func batchPushes() []*pb.ContentItem {
 // and together with ApplyBatch, on two databases, and compares every answer
 // and every row written.
 func TestApplyBatchMatchesApply(t *testing.T) {
+	for _, rebuilding := range []bool{false, true} {
+		t.Run(fmt.Sprintf("rebuilding=%v", rebuilding), func(t *testing.T) { applyBatchMatchesApply(t, rebuilding) })
+	}
+}
+
+// applyBatchMatchesApply is TestApplyBatchMatchesApply, with a rebuild of
+// the index in progress (search_docs_next, which every push writes too)
+// when rebuilding.
+func applyBatchMatchesApply(t *testing.T, rebuilding bool) {
 	one, many := newStore(t), newStore(t)
 	ctx := context.Background()
+	queries := batchTables
+	if rebuilding {
+		for _, s := range []*Store{one, many} {
+			if _, err := s.pool.Exec(ctx, `CREATE TABLE search_docs_next (LIKE search_docs INCLUDING DEFAULTS INCLUDING CONSTRAINTS);
+				ALTER TABLE search_docs_next ADD PRIMARY KEY (tenant_id, content_id, locale)`); err != nil {
+				t.Fatal(err)
+			}
+		}
+		queries = append(queries, `SELECT tenant_id, content_id, locale, kind, category, published_at, title, summary, body, head::text, exact::text, tsv::text FROM search_docs_next ORDER BY 1, 2, 3`)
+	}
 	items := batchPushes()
 	var ps []*contentrules.Prepared
 	for _, it := range items {
@@ -106,20 +125,14 @@ func TestApplyBatchMatchesApply(t *testing.T) {
 	if applied < 20 || applied == len(want) {
 		t.Fatalf("the sequence applies %d of %d pushes: it no longer tests refusals among applied pushes", applied, len(want))
 	}
-	for _, q := range []string{
-		`SELECT content_id, version, encode(content_hash, 'hex'), kind, category, state, published_at, doc::text FROM items ORDER BY 1`,
-		`SELECT content_id, locale, slug, title, summary FROM item_translations ORDER BY 1, 2`,
-		`SELECT tenant_id, locale, slug, content_id FROM slug_history ORDER BY 1, 2, 3`,
-		`SELECT subject, msg_id FROM outbox WHERE subject NOT LIKE 'hub.registry.%' ORDER BY id`,
-		`SELECT tenant_id, content_id, locale, kind, category, published_at, title, summary, body, head::text, exact::text, tsv::text FROM search_docs ORDER BY 1, 2, 3`,
-		`SELECT word, display FROM search_vocabulary ORDER BY 1`,
-		`SELECT tenant_id, content_id, version, new_item, published_at FROM compliance_updates ORDER BY 1, 2, 3`,
-		`SELECT actor, action, coalesce(tenant_id, ''), subject, detail::text FROM audit_log ORDER BY id`,
-	} {
+	for _, q := range queries {
 		w, g := rowsOf(t, one, q), rowsOf(t, many, q)
 		if !slices.Equal(w, g) {
 			t.Errorf("%s\n batch %d rows %q\n alone %d rows %q", q, len(g), g, len(w), w)
 		}
+	}
+	if rebuilding && count(t, many, `SELECT count(*) FROM search_docs_next`) == 0 {
+		t.Fatal("no document in the index being rebuilt: the batched path did not write into it")
 	}
 	// The events, apart from when they were made.
 	if w, g := eventsOf(t, one), eventsOf(t, many); !slices.Equal(w, g) {
@@ -131,6 +144,18 @@ func TestApplyBatchMatchesApply(t *testing.T) {
 	if v, err := many.VerifyAudit(ctx, nil); err != nil || !v.Intact() {
 		t.Errorf("audit chain after ApplyBatch: %+v, %v", v, err)
 	}
+}
+
+// batchTables are the rows TestApplyBatchMatchesApply compares.
+var batchTables = []string{
+	`SELECT content_id, version, encode(content_hash, 'hex'), kind, category, state, published_at, doc::text FROM items ORDER BY 1`,
+	`SELECT content_id, locale, slug, title, summary FROM item_translations ORDER BY 1, 2`,
+	`SELECT tenant_id, locale, slug, content_id FROM slug_history ORDER BY 1, 2, 3`,
+	`SELECT subject, msg_id FROM outbox WHERE subject NOT LIKE 'hub.registry.%' ORDER BY id`,
+	`SELECT tenant_id, content_id, locale, kind, category, published_at, title, summary, body, head::text, exact::text, tsv::text FROM search_docs ORDER BY 1, 2, 3`,
+	`SELECT word, display FROM search_vocabulary ORDER BY 1`,
+	`SELECT tenant_id, content_id, version, new_item, published_at FROM compliance_updates ORDER BY 1, 2, 3`,
+	`SELECT actor, action, coalesce(tenant_id, ''), subject, detail::text FROM audit_log ORDER BY id`,
 }
 
 // answer is a push's answer as text: its outcome, version and hash, or its

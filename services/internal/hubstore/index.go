@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/hex"
 	"slices"
+	"strings"
 	"time"
 
 	"github.com/jackc/pgx/v5"
@@ -135,18 +136,10 @@ func (pl *indexPlan) queue(ctx context.Context, tx pgx.Tx, b *pgx.Batch, target 
 	if target != "" {
 		put, remove = putNext, removeNext
 	}
-	var folded, exact []string
-	for _, op := range pl.ops {
-		if p := op.doc; p != nil {
-			folded = append(folded, p.p.A, p.p.B, p.p.C, p.p.D)
-			exact = append(exact, p.p.ExactA, p.p.ExactB, p.p.ExactD)
-		}
-	}
-	lx, err := lexemesOf(ctx, tx, map[string][]string{configFolded: search.Words(folded...), configExact: search.Words(exact...)})
+	f, x, err := pl.lexemes(ctx, tx)
 	if err != nil {
 		return err
 	}
-	f, x := lx.of(configFolded), lx.of(configExact)
 	for _, op := range pl.ops {
 		d := op.doc
 		if d == nil {
@@ -158,6 +151,62 @@ func (pl *indexPlan) queue(ctx context.Context, tx pgx.Tx, b *pgx.Batch, target 
 			search.VectorLiteral(p.A, f), search.VectorLiteral(p.B, f), search.VectorLiteral(p.C, f),
 			search.VectorLiteral(p.D, f), search.VectorLiteral(p.ExactA, x), search.VectorLiteral(p.ExactB, x),
 			search.VectorLiteral(p.ExactD, x))
+	}
+	queueVocabulary(b, pl.words)
+	return nil
+}
+
+// lexemes asks the database in tx for the lexemes of the plan's words it
+// has not seen yet (lexemesOf), folded and exact.
+func (pl *indexPlan) lexemes(ctx context.Context, tx pgx.Tx) (folded, exact func(string) []search.Lexeme, err error) {
+	var f, x []string
+	for _, op := range pl.ops {
+		if p := op.doc; p != nil {
+			f = append(f, p.p.A, p.p.B, p.p.C, p.p.D)
+			x = append(x, p.p.ExactA, p.p.ExactB, p.p.ExactD)
+		}
+	}
+	lx, err := lexemesOf(ctx, tx, map[string][]string{configFolded: search.Words(f...), configExact: search.Words(x...)})
+	if err != nil {
+		return nil, nil, err
+	}
+	return lx.of(configFolded), lx.of(configExact), nil
+}
+
+// queueMany queues what queue queues for the index, as one statement for
+// all the plan's documents and one for all its removals
+// (search_put_vectors_many, search_remove_many): for a plan of distinct
+// items of one tenant (ApplyBatch's runs), whose documents and removals
+// touch distinct rows, so that their order does not matter.
+func (pl *indexPlan) queueMany(ctx context.Context, tx pgx.Tx, b *pgx.Batch, tenant string) error {
+	f, x, err := pl.lexemes(ctx, tx)
+	if err != nil {
+		return err
+	}
+	var id, locale, kind, category, title, summary, body, a, bb, c, d, xa, xb, xd, keepID, keep []string
+	var published []time.Time
+	for _, op := range pl.ops {
+		if op.doc == nil {
+			keepID, keep = append(keepID, op.id), append(keep, strings.Join(op.keep, ","))
+			continue
+		}
+		p := op.doc.p
+		id, locale, kind, category = append(id, op.id), append(locale, op.doc.locale), append(kind, op.doc.kind), append(category, op.doc.category)
+		published = append(published, op.doc.publishedAt)
+		title, summary, body = append(title, p.Title), append(summary, p.Summary), append(body, p.Body)
+		a, bb = append(a, search.VectorLiteral(p.A, f)), append(bb, search.VectorLiteral(p.B, f))
+		c, d = append(c, search.VectorLiteral(p.C, f)), append(d, search.VectorLiteral(p.D, f))
+		xa, xb = append(xa, search.VectorLiteral(p.ExactA, x)), append(xb, search.VectorLiteral(p.ExactB, x))
+		xd = append(xd, search.VectorLiteral(p.ExactD, x))
+	}
+	if len(id) > 0 {
+		b.Queue(`SELECT search_put_vectors_many($1, $2::text[], $3::text[], $4::text[], $5::text[], $6::timestamptz[],
+			$7::text[], $8::text[], $9::text[], $10::text[]::tsvector[], $11::text[]::tsvector[], $12::text[]::tsvector[],
+			$13::text[]::tsvector[], $14::text[]::tsvector[], $15::text[]::tsvector[], $16::text[]::tsvector[])`,
+			tenant, id, locale, kind, category, published, title, summary, body, a, bb, c, d, xa, xb, xd)
+	}
+	if len(keepID) > 0 {
+		b.Queue(`SELECT search_remove_many($1, $2::text[], $3::text[])`, tenant, keepID, keep)
 	}
 	queueVocabulary(b, pl.words)
 	return nil

@@ -10,6 +10,7 @@ import (
 	"context"
 	"errors"
 	"io"
+	"sync"
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
@@ -141,41 +142,101 @@ func (s *Server) PublishBulk(stream pb.IngestService_PublishBulkServer) error {
 			}
 		}
 	}()
+	// Batches are gathered and prepared (validated, sanitised, hashed) in
+	// their own goroutine while the previous one is applied: the two use
+	// the two cores, and the database works while Go prepares.
+	ready := make(chan *bulkRun, 1)
+	go func() {
+		defer close(ready)
+		for {
+			var first received
+			select {
+			case first = <-in:
+			case <-ctx.Done():
+				return
+			}
+			run := &bulkRun{start: time.Now()}
+			if first.err != nil {
+				run.end = first.err
+			} else {
+				run.items, run.size = []*pb.ContentItem{first.item}, first.size
+			}
+		more:
+			for run.end == nil && len(run.items) < bulkBatch && run.size < bulkBatchBytes {
+				select {
+				case r := <-in:
+					if r.err != nil {
+						run.end = r.err
+						break more
+					}
+					run.items, run.size = append(run.items, r.item), run.size+r.size
+				default:
+					break more
+				}
+			}
+			s.prepareRun(tenant, run)
+			select {
+			case ready <- run:
+			case <-ctx.Done():
+				return
+			}
+			if run.end != nil {
+				return
+			}
+		}
+	}()
 	for {
-		var first received
+		var run *bulkRun
 		select {
-		case first = <-in:
+		case run = <-ready:
 		case <-ctx.Done():
 			return ctx.Err()
 		}
-		if first.err != nil {
-			return streamEnd(first.err)
+		if run == nil {
+			return ctx.Err()
 		}
-		batch, size := []*pb.ContentItem{first.item}, first.size
-		var end error
-	more:
-		for len(batch) < bulkBatch && size < bulkBatchBytes {
-			select {
-			case r := <-in:
-				if r.err != nil {
-					end = r.err
-					break more
-				}
-				batch, size = append(batch, r.item), size+r.size
-			default:
-				break more
-			}
-		}
-		for _, out := range s.publishBatch(ctx, tenant, batch) {
+		for _, out := range s.applyRun(ctx, tenant, run) {
 			if err := stream.Send(out); err != nil {
 				return err
 			}
 		}
-		held.Release(size)
-		if end != nil {
-			return streamEnd(end)
+		held.Release(run.size)
+		if run.end != nil {
+			return streamEnd(run.end)
 		}
 	}
+}
+
+// bulkRun is a batch of a PublishBulk stream's pushes: received, then
+// prepared, then applied.
+type bulkRun struct {
+	items []*pb.ContentItem
+	size  int64
+	start time.Time
+	// ps[i] is items[i] prepared, or nil when errs[i] refused it.
+	ps   []*contentrules.Prepared
+	errs []error
+	// end is the error that ended the stream after these pushes (io.EOF
+	// when the client closed it).
+	end error
+}
+
+// prepareRun prepares run's pushes, on two goroutines at once.
+func (s *Server) prepareRun(tenant string, run *bulkRun) {
+	n := len(run.items)
+	run.ps, run.errs = make([]*contentrules.Prepared, n), make([]error, n)
+	var wg sync.WaitGroup
+	half := n / 2
+	for _, part := range [][2]int{{0, half}, {half, n}} {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := part[0]; i < part[1]; i++ {
+				run.ps[i], run.errs[i] = s.prepare(tenant, run.items[i])
+			}
+		}()
+	}
+	wg.Wait()
 }
 
 // streamEnd is what PublishBulk returns when its stream ended with err.
@@ -186,32 +247,31 @@ func streamEnd(err error) error {
 	return err
 }
 
-// publishBatch prepares items and applies those that pass together,
-// answering each as publish would.
-func (s *Server) publishBatch(ctx context.Context, tenant string, items []*pb.ContentItem) []*pb.PublishBulkResponse {
-	start := time.Now()
-	errs := make([]error, len(items))
+// applyRun applies a prepared run's pushes that passed together and
+// answers each as publish would, in order.
+func (s *Server) applyRun(ctx context.Context, tenant string, run *bulkRun) []*pb.PublishBulkResponse {
 	var ps []*contentrules.Prepared
 	var at []int
-	for i, item := range items {
-		p, err := s.prepare(tenant, item)
-		if err != nil {
-			errs[i] = err
-			continue
+	for i, p := range run.ps {
+		if p != nil {
+			ps, at = append(ps, p), append(at, i)
 		}
-		ps = append(ps, p)
-		at = append(at, i)
 	}
-	resps := make([]*pb.PublishResponse, len(items))
-	for k, r := range s.store.ApplyBatch(ctx, tenant, ps) {
+	errs := run.errs
+	resps := make([]*pb.PublishResponse, len(run.items))
+	var results []hubstore.Result
+	if len(ps) > 0 {
+		results = s.store.ApplyBatch(ctx, tenant, ps)
+	}
+	for k, r := range results {
 		resps[at[k]] = r.Resp
 		if r.Err != nil {
 			errs[at[k]] = grpcError(r.Err)
 		}
 	}
-	out := make([]*pb.PublishBulkResponse, len(items))
-	for i, item := range items {
-		s.finish(ctx, tenant, item, start, resps[i], errs[i])
+	out := make([]*pb.PublishBulkResponse, len(run.items))
+	for i, item := range run.items {
+		s.finish(ctx, tenant, item, run.start, resps[i], errs[i])
 		out[i] = &pb.PublishBulkResponse{ContentId: item.GetContentId(), Version: item.GetVersion()}
 		if errs[i] != nil {
 			out[i].Error = status.Convert(errs[i]).Proto()
