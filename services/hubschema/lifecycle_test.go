@@ -59,3 +59,31 @@ func TestTenantKeysCascade(t *testing.T) {
 		t.Errorf("a new tenant took the old id xa-a: want refused")
 	}
 }
+
+// A retired unit's content is its successor's in public, else its
+// parent's (tenant_owners, which search resolves owners through).
+func TestTenantOwnersFollowSuccessor(t *testing.T) {
+	ctx := context.Background()
+	url := testenv.Postgres(t, "hub", hubschema.Migrate)
+	conn, err := pgx.Connect(ctx, url)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close(ctx)
+	for _, q := range []string{
+		`INSERT INTO tenants (id, kind, name_vi) VALUES ('tinh', 'province', 'Tỉnh'), ('phuong-moi', 'ward', 'Phường mới')`,
+		`INSERT INTO tenants (id, kind, name_vi, parent_id, status, successor_id) VALUES
+			('xa-cu', 'commune', 'Xã cũ', 'tinh', 'retired', 'phuong-moi'),
+			('xa-khac', 'commune', 'Xã khác', 'tinh', 'retired', NULL)`,
+	} {
+		if _, err := conn.Exec(ctx, q); err != nil {
+			t.Fatalf("%s: %v", q, err)
+		}
+	}
+	for tenant, want := range map[string]string{"xa-cu": "phuong-moi", "xa-khac": "tinh", "phuong-moi": "phuong-moi"} {
+		var owner string
+		if err := conn.QueryRow(ctx, `SELECT owner_id FROM tenant_owners WHERE tenant_id = $1`, tenant).Scan(&owner); err != nil || owner != want {
+			t.Errorf("owner of %s = %q (%v), want %s", tenant, owner, err, want)
+		}
+	}
+}
