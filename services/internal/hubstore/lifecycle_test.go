@@ -151,6 +151,20 @@ func TestMergeTenant(t *testing.T) {
 			t.Fatalf("push %s/%s: %v", p.tenant, p.item.GetContentId(), err)
 		}
 	}
+	// Two subscribers of tenant-a's news, one already subscribed to
+	// tenant-b's: the other follows the successor.
+	for i, q := range []string{
+		`INSERT INTO subscriptions (id, request_id, token_hash, address_key, email, tenant_id, lang, consent_version)
+			VALUES ('s1', 'r1', decode(repeat('01', 32), 'hex'), decode(repeat('aa', 32), 'hex'), '\x00', 'tenant-a', 'vi', 'v1')`,
+		`INSERT INTO subscriptions (id, request_id, token_hash, address_key, email, tenant_id, lang, consent_version)
+			VALUES ('s2', 'r2', decode(repeat('02', 32), 'hex'), decode(repeat('bb', 32), 'hex'), '\x00', 'tenant-a', 'vi', 'v1')`,
+		`INSERT INTO subscriptions (id, request_id, token_hash, address_key, email, tenant_id, lang, consent_version)
+			VALUES ('s3', 'r3', decode(repeat('03', 32), 'hex'), decode(repeat('bb', 32), 'hex'), '\x00', 'tenant-b', 'vi', 'v1')`,
+	} {
+		if _, err := s.pool.Exec(ctx, q); err != nil {
+			t.Fatalf("subscription %d: %v", i, err)
+		}
+	}
 	day := time.Date(2025, 6, 30, 0, 0, 0, 0, time.UTC)
 	rep, err := s.MergeTenant(ctx, "ops:test", "tenant-a", "tenant-b", &day)
 	if err != nil {
@@ -178,6 +192,8 @@ func TestMergeTenant(t *testing.T) {
 		`SELECT count(*) FROM tenants WHERE id = 'tenant-a' AND status = 'retired' AND successor_id = 'tenant-b'
 			AND retired_pages = 'redirect' AND dissolved_on = '2025-06-30'`: 1,
 		`SELECT count(*) FROM outbox WHERE subject LIKE 'hub.tenant-b.content.%' AND msg_id LIKE '%/merged'`: 3,
+		`SELECT count(*) FROM subscriptions WHERE id = 's1' AND tenant_id = 'tenant-b'`:                      1,
+		`SELECT count(*) FROM subscriptions WHERE id = 's2' AND tenant_id = 'tenant-a'`:                      1,
 	} {
 		if got := count(t, s, q); got != want {
 			t.Errorf("%s = %d, want %d", q, got, want)

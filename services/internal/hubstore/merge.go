@@ -117,6 +117,14 @@ func (s *Store) MergeTenant(ctx context.Context, actor, from, into string, disso
 				rep.Renamed = append(rep.Renamed, mv)
 			}
 		}
+		// Its e-mail subscribers follow the successor (one already
+		// subscribed there in the same scope keeps that one).
+		if _, err := tx.Exec(ctx, `UPDATE subscriptions s SET tenant_id = $2 WHERE s.tenant_id = $1 AND NOT EXISTS (
+				SELECT 1 FROM subscriptions o WHERE o.tenant_id = $2 AND o.address_key = s.address_key
+					AND coalesce(o.category, '') = coalesce(s.category, '') AND o.legal_type = s.legal_type
+					AND o.legal_field = s.legal_field)`, from, into); err != nil {
+			return err
+		}
 		r := Retirement{Successor: into, Pages: RetiredRedirect, DissolvedOn: rep.DissolvedOn}
 		if err := retireTx(ctx, tx, actor, from, r, "tenant.merge"); err != nil {
 			return err
