@@ -2,6 +2,7 @@ package portal_test
 
 import (
 	"context"
+	"fmt"
 	"net/http"
 	"net/url"
 	"strings"
@@ -15,6 +16,7 @@ import (
 	"github.com/portalhub/portalhub/gateway/internal/portal"
 	pb "github.com/portalhub/portalhub/proto/gen/portalhub/v1"
 	"github.com/portalhub/portalhub/services/feedbackrules"
+	"github.com/portalhub/portalhub/services/testenv"
 )
 
 // closingHub is the fake hub whose drafts have closed (as the hub answers
@@ -152,4 +154,27 @@ func TestCommentAfterClosing(t *testing.T) {
 	if !strings.Contains(text(doc, ".notice-error"), "không nhận góp ý") || text(doc, "#fb-question") != "Đề nghị bổ sung quy định về cứu hộ." {
 		t.Errorf("answer after closing: notice %q, question %q", text(doc, ".notice-error"), text(doc, "#fb-question"))
 	}
+}
+
+// TestSummaryPublishedAfterTheDraftNamesIt: a draft may name its summary
+// before the summary is published; its cached page shows the link once the
+// summary's publication is announced.
+func TestSummaryPublishedAfterTheDraftNamesIt(t *testing.T) {
+	e := consultationEnv(t, newFakeHub())
+	e.put(t, "so-du-lich", legalItem("du-thao-cho", "Dự thảo quy định giá vé", &pb.LegalDocument{DocumentType: "Quyết định",
+		Issuer: "UBND tỉnh", Consultation: &pb.Consultation{OpensOn: "2026-06-01", ClosesOn: "2026-06-10", ReportContentId: "bao-cao-gia-ve"}}))
+	link := `section.consultation a[href="/vi/so-du-lich/bao-cao-gia-ve"]`
+	if _, doc := e.get(t, "/vi/so-du-lich/du-thao-cho"); doc.Find(link).Length() != 0 {
+		t.Fatal("links a summary that is not published")
+	}
+	report := article("bao-cao-gia-ve", 1, time.Date(2026, 6, 14, 0, 0, 0, 0, time.UTC),
+		tr("vi", "bao-cao-gia-ve", "Báo cáo tổng hợp ý kiến về giá vé", "", "<p>5 ý kiến.</p>"))
+	e.put(t, "so-du-lich", report)
+	e.publish(t, "so-du-lich", report, pb.ContentChange_CONTENT_CHANGE_PUBLISHED)
+	testenv.WaitFor(t, 10*time.Second, func() error {
+		if _, doc := e.get(t, "/vi/so-du-lich/du-thao-cho"); doc.Find(link).Length() != 1 {
+			return fmt.Errorf("the draft's page does not link its summary yet")
+		}
+		return nil
+	})
 }

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/portalhub/portalhub/gateway/internal/i18n"
+	"github.com/portalhub/portalhub/gateway/internal/pagecache"
 	pb "github.com/portalhub/portalhub/proto/gen/portalhub/v1"
 	"github.com/portalhub/portalhub/services/feedbackrules"
 	"github.com/portalhub/portalhub/services/hubread"
@@ -59,8 +60,9 @@ func consultationDays(c *pb.Consultation) (opens, closes time.Time, ok bool) {
 
 // consultationItem fills the consultation part of a legal document's page:
 // its own consultation when it is a draft, its draft's when it names one.
-// It returns when the page stops being true (zero: not by itself).
-func (s *Server) consultationItem(ctx context.Context, v *itemView, it *hubread.Item, ld *pb.LegalDocument) (time.Time, error) {
+// It returns when the page stops being true (zero: not by itself) and the
+// tag of the summary it names, whose publication changes the page.
+func (s *Server) consultationItem(ctx context.Context, v *itemView, it *hubread.Item, ld *pb.LegalDocument) (time.Time, []pagecache.Tag, error) {
 	lang, l := v.Lang, v.L
 	now := s.now()
 	day := func(t time.Time) string { return t.Format(l.T("format.date")) }
@@ -69,11 +71,11 @@ func (s *Server) consultationItem(ctx context.Context, v *itemView, it *hubread.
 	if cons == nil {
 		ref := ld.GetDraft()
 		if ref == nil {
-			return time.Time{}, nil
+			return time.Time{}, nil, nil
 		}
 		draft, err := s.visibleItem(ctx, ref.GetTenant(), ref.GetContentId())
 		if draft == nil || err != nil {
-			return time.Time{}, err
+			return time.Time{}, nil, err
 		}
 		cv.Draft = itemLink(lang, draft)
 		cons, tenant, id = draft.Doc.GetLegalDocument().GetConsultation(), draft.Tenant, draft.ContentID
@@ -93,10 +95,13 @@ func (s *Server) consultationItem(ctx context.Context, v *itemView, it *hubread.
 			}
 		}
 	}
+	var tags []pagecache.Tag
 	if rid := cons.GetReportContentId(); rid != "" {
+		// The summary may be named before it is published.
+		tags = append(tags, pagecache.ItemTag(tenant, rid))
 		report, err := s.visibleItem(ctx, tenant, rid)
 		if err != nil {
-			return time.Time{}, err
+			return time.Time{}, nil, err
 		}
 		if report != nil {
 			cv.Report = itemLink(lang, report)
@@ -106,7 +111,7 @@ func (s *Server) consultationItem(ctx context.Context, v *itemView, it *hubread.
 		v.Legal = &legalItemView{}
 	}
 	v.Legal.Consultation = cv
-	return expires, nil
+	return expires, tags, nil
 }
 
 // visibleItem returns tenant's item id when the public may see it, nil when

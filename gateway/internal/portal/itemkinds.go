@@ -62,14 +62,15 @@ func (s *Server) kindPage(ctx context.Context, v *itemView, lang string, it *hub
 	switch d := doc.GetDetails().(type) {
 	case *pb.ContentItem_LegalDocument:
 		expires, err := s.legalItem(ctx, v, it.Tenant, it.ContentID, d.LegalDocument.GetConsultation() != nil)
+		var more []pagecache.Tag
 		if err == nil {
 			var until time.Time
-			until, err = s.consultationItem(ctx, v, it, d.LegalDocument)
+			until, more, err = s.consultationItem(ctx, v, it, d.LegalDocument)
 			expires = earliest(expires, until)
 		}
 		// Its relations' other side and its validity are set by other
 		// documents, of any tenant.
-		return []pagecache.Tag{pagecache.LegalDocuments}, expires, err
+		return append([]pagecache.Tag{pagecache.LegalDocuments}, more...), expires, err
 	case *pb.ContentItem_PublicService:
 		s.serviceItem(v, it)
 	case *pb.ContentItem_ProcurementNotice:
