@@ -21,7 +21,8 @@
 // nats.go never resets it, while the stream moves on without it. Every
 // CheckEvery the consumer therefore asks the stream's leader for the newest
 // message its filters match (STREAM.MSG.GET, last_by_subj), and when the
-// newest one of the previous check has still not been delivered, it makes
+// newest one of the previous check has still not been delivered and nothing
+// was delivered since, it makes
 // the consumer anew (from the sequence after the last event delivered, so
 // the withheld events are replayed) and clears the cache.
 package invalidate
@@ -58,7 +59,7 @@ type Config struct {
 	// (for instance while the stream does not exist yet); default 1s.
 	RetryEvery time.Duration
 	// CheckEvery is how often the consumer's progress is checked against
-	// the stream's; default 5s.
+	// the stream's; default 2s.
 	CheckEvery time.Duration
 	// Replay is how far back the first consumer starts: the events of
 	// the last Replay are applied again, so that a gateway that starts
@@ -108,7 +109,7 @@ func New(cfg Config) (*Consumer, error) {
 		cfg.RetryEvery = time.Second
 	}
 	if cfg.CheckEvery == 0 {
-		cfg.CheckEvery = 5 * time.Second
+		cfg.CheckEvery = 2 * time.Second
 	}
 	c := &Consumer{cfg: cfg, js: js, again: make(chan struct{}, 1),
 		eventsC: prometheus.NewCounter(prometheus.CounterOpts{Name: "portalhub_gateway_content_events_total",
@@ -212,11 +213,13 @@ func (c *Consumer) Run(ctx context.Context) error {
 
 // watch returns when ctx ends, after a reconnect, or when the consumer is
 // found stalled: the newest event the stream's leader held at the previous
-// check has still not been delivered.
+// check has still not been delivered, and nothing was delivered since (a
+// consumer that is behind but moving, on a busy machine, is left alone).
 func (c *Consumer) watch(ctx context.Context) {
 	tick := time.NewTicker(c.cfg.CheckEvery)
 	defer tick.Stop()
 	var want uint64 // the newest matching sequence at the previous check
+	prev := c.delivered.Load()
 	for {
 		select {
 		case <-ctx.Done():
@@ -225,7 +228,10 @@ func (c *Consumer) watch(ctx context.Context) {
 			return
 		case <-tick.C:
 		}
-		if got := c.delivered.Load(); got < want {
+		got := c.delivered.Load()
+		moved := got != prev
+		prev = got
+		if got < want && !moved {
 			c.stallsC.Inc()
 			c.cfg.Log.Warn().Uint64("delivered", got).Uint64("stream", want).
 				Msg("content consumer delivers nothing while the stream moved on; making it anew")
