@@ -56,6 +56,21 @@ func askQuestion(t *testing.T, tenant, question, email string) string {
 	return m[1]
 }
 
+// subPortalDB opens a sub-portal's own database, closed when t ends.
+func subPortalDB(t *testing.T, name string) *pgxpool.Pool {
+	t.Helper()
+	dbURL, err := federation.EnsureDatabase(context.Background(), fed.BaseURL, name)
+	if err != nil {
+		t.Fatal(err)
+	}
+	db, err := pgxpool.New(context.Background(), dbURL)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(db.Close)
+	return db
+}
+
 // feedbackClient dials the aggregator's FeedbackService with a tenant's
 // credential.
 func feedbackClient(t *testing.T, token string) (pb.FeedbackServiceClient, context.Context) {
@@ -103,15 +118,7 @@ func TestFeedbackRoutedExactlyOnce(t *testing.T) {
 	if err := fed.StartSubPortal(ctx, tenant); err != nil {
 		t.Fatal(err)
 	}
-	dbURL, err := federation.EnsureDatabase(ctx, fed.BaseURL, "portalhub_so_a")
-	if err != nil {
-		t.Fatal(err)
-	}
-	spDB, err := pgxpool.New(ctx, dbURL)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer spDB.Close()
+	spDB := subPortalDB(t, "portalhub_so_a")
 	testenv.WaitFor(t, 30*time.Second, func() error {
 		var n, distinct int
 		var got string
@@ -144,5 +151,95 @@ func TestFeedbackRoutedExactlyOnce(t *testing.T) {
 	var mails int
 	if err := hub.QueryRow(ctx, `SELECT count(*) FROM mail_outbox WHERE purpose = 'feedback.received' AND recipient LIKE 'mai%@example.vn'`).Scan(&mails); err != nil || mails != 3 {
 		t.Errorf("%d confirmation e-mails queued (%v), want 3", mails, err)
+	}
+}
+
+var eraseTokenRE = regexp.MustCompile(`/feedback/delete/confirm\?t=([A-Za-z0-9_-]{43})`)
+
+// TestFeedbackErasureAcrossProcesses is issue 9 point 6 across processes:
+// a visitor asks the portal to delete their question's personal data with
+// its tracking code, the hub e-mails a link (read from its mail outbox),
+// and confirming it on the portal destroys the contact details at the hub
+// and empties the copy of the question the sub-portal's inbox holds.
+func TestFeedbackErasureAcrossProcesses(t *testing.T) {
+	const tenant = "so-a"
+	ctx := context.Background()
+	code := askQuestion(t, tenant, "Tôi là Lê Thị Mai, nhà ở 12 Trần Phú; xin hỏi thủ tục xin giấy phép.", "xoa.du.lieu@example.vn")
+	hub, err := pgxpool.New(ctx, fed.HubDatabaseURL)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer hub.Close()
+	var id string
+	plain := strings.ReplaceAll(code, "-", "")
+	if err := hub.QueryRow(ctx, `SELECT id FROM feedback WHERE tracking_code = $1`, plain).Scan(&id); err != nil {
+		t.Fatal(err)
+	}
+	spDB := subPortalDB(t, "portalhub_so_a")
+	testenv.WaitFor(t, 30*time.Second, func() error {
+		var q string
+		return spDB.QueryRow(ctx, `SELECT question FROM feedback_inbox WHERE id = $1`, id).Scan(&q)
+	})
+
+	// The deletion form on the portal, as a visitor.
+	jar, _ := cookiejar.New(nil)
+	c := &http.Client{Jar: jar, Timeout: 20 * time.Second}
+	res, err := c.Get(fed.Gateway + "/en/feedback/delete?code=" + url.QueryEscape(code))
+	if err != nil {
+		t.Fatal(err)
+	}
+	page, _ := io.ReadAll(res.Body)
+	res.Body.Close()
+	form := url.Values{"code": {code}}
+	for _, m := range hiddenRE.FindAllStringSubmatch(string(page), -1) {
+		form.Set(m[1], m[2])
+	}
+	res, err = c.PostForm(fed.Gateway+"/en/feedback/delete", form)
+	if err != nil {
+		t.Fatal(err)
+	}
+	res.Body.Close()
+	if res.StatusCode != http.StatusOK {
+		t.Fatalf("deletion request: %d", res.StatusCode)
+	}
+	var body string
+	if err := hub.QueryRow(ctx, `SELECT text_body FROM mail_outbox WHERE purpose = 'feedback.erasure' AND recipient = 'xoa.du.lieu@example.vn'`).Scan(&body); err != nil {
+		t.Fatalf("the link's e-mail: %v", err)
+	}
+	m := eraseTokenRE.FindStringSubmatch(body)
+	if m == nil {
+		t.Fatalf("no link in the e-mail: %q", body)
+	}
+	res, err = c.PostForm(fed.Gateway+"/en/feedback/delete/confirm", url.Values{"t": {m[1]}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	res.Body.Close()
+	if res.StatusCode != http.StatusOK {
+		t.Fatalf("confirm: %d", res.StatusCode)
+	}
+
+	fb, asTenant := feedbackClient(t, fed.SubPortals[tenant].HubToken)
+	if _, err := fb.GetFeedbackContact(asTenant, &pb.GetFeedbackContactRequest{Id: id}); status.Code(err) != codes.NotFound {
+		t.Errorf("contact details after the deletion: %v, want NOT_FOUND", err)
+	}
+	var question string
+	if err := hub.QueryRow(ctx, `SELECT question FROM feedback WHERE id = $1`, id).Scan(&question); err != nil || question != "" {
+		t.Errorf("the hub's question after the deletion: %q (%v)", question, err)
+	}
+	testenv.WaitFor(t, 30*time.Second, func() error {
+		var q string
+		var erased *time.Time
+		if err := spDB.QueryRow(ctx, `SELECT question, erased_at FROM feedback_inbox WHERE id = $1`, id).Scan(&q, &erased); err != nil {
+			return err
+		}
+		if q != "" || erased == nil {
+			return fmt.Errorf("the sub-portal's copy: %q, erased %v", q, erased)
+		}
+		return nil
+	})
+	_, statusPage := get(t, "/en/feedback/status?code="+url.QueryEscape(code))
+	if !strings.Contains(statusPage, "Personal data deleted on") {
+		t.Error("the status page does not say the data was deleted")
 	}
 }

@@ -44,6 +44,8 @@ import (
 type FeedbackHub interface {
 	SubmitFeedback(ctx context.Context, in *pb.SubmitFeedbackRequest, opts ...grpc.CallOption) (*pb.SubmitFeedbackResponse, error)
 	GetFeedbackStatus(ctx context.Context, in *pb.GetFeedbackStatusRequest, opts ...grpc.CallOption) (*pb.GetFeedbackStatusResponse, error)
+	RequestFeedbackErasure(ctx context.Context, in *pb.RequestFeedbackErasureRequest, opts ...grpc.CallOption) (*pb.RequestFeedbackErasureResponse, error)
+	ConfirmFeedbackErasure(ctx context.Context, in *pb.ConfirmFeedbackErasureRequest, opts ...grpc.CallOption) (*pb.ConfirmFeedbackErasureResponse, error)
 }
 
 // feedbackCookie holds the visitor's form secret, which the form's CSRF
@@ -123,6 +125,9 @@ type feedbackStatusView struct {
 	Answer   []string // paragraphs
 	// ForwardReason is why the agency forwarded it, shown as written.
 	ForwardReason string
+	// ErasedOn is the day its personal data was deleted; DeleteURL is
+	// where the visitor asks for that while it is kept.
+	ErasedOn, DeleteURL string
 }
 
 // feedbackBase is the frame of a feedback page in lang: the sub-portal's
@@ -459,6 +464,11 @@ func (s *Server) feedbackStatus(c *gin.Context) error {
 	sv.Sent = formatDate(l, st.GetSubmittedAt().AsTime())
 	sv.Changed = formatDate(l, st.GetStatusAt().AsTime())
 	sv.ForwardReason = st.GetForwardReason()
+	if st.GetErasedAt() != nil {
+		sv.ErasedOn = formatDate(l, st.GetErasedAt().AsTime())
+	} else {
+		sv.DeleteURL = "/" + lang + "/feedback/delete?code=" + sv.Code
+	}
 	for _, p := range strings.Split(strings.ReplaceAll(st.GetAnswer(), "\r\n", "\n"), "\n\n") {
 		if p = strings.TrimSpace(p); p != "" {
 			sv.Answer = append(sv.Answer, p)

@@ -30,10 +30,16 @@ type fakeHub struct {
 	received []*pb.SubmitFeedbackRequest
 	byReq    map[string]*pb.SubmitFeedbackResponse
 	byCode   map[string]*pb.SubmitFeedbackRequest
+	// erasure: the deletion requests it received, the tokens it takes,
+	// and when each code's data was deleted.
+	eraseRequests []*pb.RequestFeedbackErasureRequest
+	tokens        map[string]string // token -> tracking code
+	erased        map[string]time.Time
 }
 
 func newFakeHub() *fakeHub {
-	return &fakeHub{byReq: map[string]*pb.SubmitFeedbackResponse{}, byCode: map[string]*pb.SubmitFeedbackRequest{}}
+	return &fakeHub{byReq: map[string]*pb.SubmitFeedbackResponse{}, byCode: map[string]*pb.SubmitFeedbackRequest{},
+		tokens: map[string]string{}, erased: map[string]time.Time{}}
 }
 
 func (h *fakeHub) SubmitFeedback(_ context.Context, in *pb.SubmitFeedbackRequest, _ ...grpc.CallOption) (*pb.SubmitFeedbackResponse, error) {
@@ -63,9 +69,41 @@ func (h *fakeHub) GetFeedbackStatus(_ context.Context, in *pb.GetFeedbackStatusR
 		return nil, status.Error(codes.NotFound, "no such submission")
 	}
 	at := timestamppb.New(time.Date(2026, 11, 30, 9, 0, 0, 0, time.UTC))
-	return &pb.GetFeedbackStatusResponse{Status: pb.FeedbackStatus_FEEDBACK_STATUS_ANSWERED, Tenant: h.byReq[req.GetRequestId()].GetTenant(),
+	resp := &pb.GetFeedbackStatusResponse{Status: pb.FeedbackStatus_FEEDBACK_STATUS_ANSWERED, Tenant: h.byReq[req.GetRequestId()].GetTenant(),
 		Topic: req.GetTopic(), SubmittedAt: at, StatusAt: at, Answer: "Hồ sơ gồm đơn đề nghị.\n\nNộp tại Sở Du lịch.",
-		ForwardReason: "Thuộc thẩm quyền của Sở Du lịch"}, nil
+		ForwardReason: "Thuộc thẩm quyền của Sở Du lịch"}
+	if e, ok := h.erased[in.GetTrackingCode()]; ok {
+		resp.ErasedAt = timestamppb.New(e)
+	}
+	return resp, nil
+}
+
+func (h *fakeHub) RequestFeedbackErasure(_ context.Context, in *pb.RequestFeedbackErasureRequest, _ ...grpc.CallOption) (*pb.RequestFeedbackErasureResponse, error) {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	if h.down {
+		return nil, status.Error(codes.Unavailable, "down")
+	}
+	h.eraseRequests = append(h.eraseRequests, in)
+	if _, ok := h.byCode[in.GetTrackingCode()]; ok {
+		h.tokens["token-"+in.GetTrackingCode()] = in.GetTrackingCode()
+	}
+	return &pb.RequestFeedbackErasureResponse{}, nil
+}
+
+func (h *fakeHub) ConfirmFeedbackErasure(_ context.Context, in *pb.ConfirmFeedbackErasureRequest, _ ...grpc.CallOption) (*pb.ConfirmFeedbackErasureResponse, error) {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	if h.down {
+		return nil, status.Error(codes.Unavailable, "down")
+	}
+	code, ok := h.tokens[in.GetToken()]
+	if !ok {
+		return nil, status.Error(codes.NotFound, "no such link")
+	}
+	delete(h.tokens, in.GetToken())
+	h.erased[code] = time.Date(2026, 12, 1, 3, 0, 0, 0, time.UTC)
+	return &pb.ConfirmFeedbackErasureResponse{ErasedAt: timestamppb.New(h.erased[code])}, nil
 }
 
 func (h *fakeHub) count() int {

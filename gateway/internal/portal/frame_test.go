@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"net/http"
+	"strings"
 	"testing"
 	"time"
 
@@ -136,7 +137,8 @@ func TestFrame(t *testing.T) {
 	})
 
 	t.Run("statements", func(t *testing.T) {
-		for _, p := range []string{"/vi/accessibility", "/en/accessibility", "/ru/accessibility", "/vi/privacy", "/en/privacy", "/ru/privacy"} {
+		for _, p := range []string{"/vi/accessibility", "/en/accessibility", "/ru/accessibility", "/vi/privacy", "/en/privacy", "/ru/privacy",
+			"/vi/privacy/record", "/en/privacy/record", "/ru/privacy/record"} {
 			res, doc := e.get(t, p)
 			wantStatus(t, res, 200)
 			checkLayout(t, res, doc, p[1:3])
@@ -146,6 +148,23 @@ func TestFrame(t *testing.T) {
 			}
 			if got := text(doc, "main"); bytes.Contains([]byte(got), []byte("[")) {
 				t.Errorf("%s shows a missing message: %q", p, got)
+			}
+		}
+		// The notice and the processing record (issue 9 point 6) link each
+		// other and the deletion of a question's personal data.
+		for p, want := range map[string][]string{"/ru/privacy": {"/ru/privacy/record", "/ru/feedback/delete"},
+			"/en/privacy/record": {"/en/privacy", "/en/feedback/delete"}} {
+			_, doc := e.get(t, p)
+			for _, href := range want {
+				if doc.Find(`main nav a[href="`+href+`"]`).Length() != 1 {
+					t.Errorf("%s does not link %s", p, href)
+				}
+			}
+		}
+		_, doc := e.get(t, "/vi/privacy/record")
+		for _, what := range []string{"Bên kiểm soát", "Mục đích", "Thời hạn lưu", "Bên nhận", "2 năm"} {
+			if !strings.Contains(text(doc, "main"), what) {
+				t.Errorf("the processing record does not say %q", what)
 			}
 		}
 	})

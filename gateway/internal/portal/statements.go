@@ -27,10 +27,26 @@ type statementView struct {
 	Lead     string
 	Sections []statementSection
 	Closing  string
+	// Related are the pages a statement links at its end.
+	Related []statementLink
 }
 
-// statement serves the statement named page ("accessibility", "privacy").
+type statementLink struct{ URL, Label string }
+
+// statementPaths are the statements' addresses after /{lang}/, and
+// statementRelated the pages each links: the personal-data notice and its
+// processing record (issue 9 point 6: what, why, how long, who receives)
+// link each other and the deletion of a question's personal data.
+var (
+	statementPaths   = map[string]string{"accessibility": "accessibility", "privacy": "privacy", "record": "privacy/record"}
+	statementRelated = map[string][]string{"privacy": {"record", "delete"}, "record": {"privacy", "delete"}}
+	relatedPaths     = map[string]string{"privacy": "privacy", "record": "privacy/record", "delete": "feedback/delete"}
+)
+
+// statement serves the statement named page ("accessibility", "privacy",
+// "record").
 func (s *Server) statement(page string) func(c *gin.Context) error {
+	path := statementPaths[page]
 	return func(c *gin.Context) error {
 		lang, err := langParam(c)
 		if err != nil {
@@ -38,11 +54,14 @@ func (s *Server) statement(page string) func(c *gin.Context) error {
 		}
 		origin := s.origin(c.Request)
 		return s.cached(c, func(context.Context) (*pagecache.Render, error) {
-			v := statementView{base: s.newBase(origin, lang, func(l string) string { return "/" + l + "/" + page }, nil)}
+			v := statementView{base: s.newBase(origin, lang, func(l string) string { return "/" + l + "/" + path }, nil)}
 			l := v.L
 			v.Title, v.Description = l.T(page+".title"), l.T(page+".description")
 			v.Lead, v.Closing = l.T(page+".lead"), l.T(page+".updated")
 			v.Sections = statementSections(l, page)
+			for _, r := range statementRelated[page] {
+				v.Related = append(v.Related, statementLink{URL: "/" + lang + "/" + relatedPaths[r], Label: l.T("statement.related." + r)})
+			}
 			return s.page("statement", v, nil)
 		})
 	}

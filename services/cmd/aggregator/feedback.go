@@ -50,23 +50,23 @@ func declareFeedbackSettings(set *config.Set, f *feedbackSettings) {
 // feedbackService builds the FeedbackService and gives the gateway's
 // credential to a; nil when AGGREGATOR_GATEWAY_TOKEN_FILE is not set. It
 // refuses to start without the personal-data keyring (PERSONAL_DATA_KEYS).
-func feedbackService(f feedbackSettings, rulesFile string, store *hubstore.Store, a *auth.Authenticator, log zerolog.Logger) (pb.FeedbackServiceServer, *personaldata.Store, error) {
+func feedbackService(f feedbackSettings, rulesFile string, store *hubstore.Store, a *auth.Authenticator, log zerolog.Logger) (pb.FeedbackServiceServer, *personaldata.Store, *feedback.Store, error) {
 	if f.GatewayTokenFile == "" {
 		log.Warn().Msg("AGGREGATOR_GATEWAY_TOKEN_FILE is not set: no FeedbackService, the portal's feedback form answers that it is unavailable")
-		return nil, nil, nil
+		return nil, nil, nil, nil
 	}
 	sums, err := tokenSums(f.GatewayTokenFile)
 	if err != nil {
-		return nil, nil, fmt.Errorf("AGGREGATOR_GATEWAY_TOKEN_FILE: %w", err)
+		return nil, nil, nil, fmt.Errorf("AGGREGATOR_GATEWAY_TOKEN_FILE: %w", err)
 	}
 	ring, err := personaldata.KeyringFromEnv(os.Getenv)
 	if err != nil {
-		return nil, nil, fmt.Errorf("the FeedbackService keeps personal data: %w", err)
+		return nil, nil, nil, fmt.Errorf("the FeedbackService keeps personal data: %w", err)
 	}
 	keys := personaldata.NewStore(store.Pool(), ring)
 	shredLog, err := personaldata.ShredLogFromEnv(os.Getenv)
 	if err != nil {
-		return nil, nil, err
+		return nil, nil, nil, err
 	}
 	if shredLog == nil {
 		log.Warn().Msg("PERSONAL_DATA_SHRED_LOG is not set: a restore of the database to an earlier point would bring back personal data deleted since")
@@ -79,11 +79,12 @@ func feedbackService(f feedbackSettings, rulesFile string, store *hubstore.Store
 		// Due dates count the working days of the compliance rules' calendar.
 		rules, err := compliance.Load(rulesFile)
 		if err != nil {
-			return nil, nil, err
+			return nil, nil, nil, err
 		}
 		cfg.WorkingDay = rules.Calendar.WorkingDay
 	}
-	return feedback.NewServer(feedback.NewStore(cfg), log), keys, nil
+	fs := feedback.NewStore(cfg)
+	return feedback.NewServer(fs, log), keys, fs, nil
 }
 
 // tokenSums reads a file of tokens, one a line, and returns their SHA-256.

@@ -151,15 +151,17 @@ func run(ctx context.Context, s settings, log zerolog.Logger) error {
 	defer startBackground(store, js, ops, watch, s.ComplianceEvery, mailRelay(s.Mail, mailCfg, mailOn, store, ops, log), log)()
 
 	authn := auth.New(store, log, 0)
-	fb, pdKeys, err := feedbackService(s.Feedback, s.ComplianceRules, store, authn, log)
+	fb, pdKeys, fbStore, err := feedbackService(s.Feedback, s.ComplianceRules, store, authn, log)
 	if err != nil {
 		return err
 	}
-	if pdKeys != nil {
+	if fbStore != nil {
+		// Shreds expired data keys, and erases the submissions they
+		// protected (their questions, the sub-portals' copies).
 		shredCtx, stopShred := context.WithCancel(context.Background())
 		tick := time.NewTicker(s.Feedback.ShredEvery)
 		defer func() { stopShred(); tick.Stop() }()
-		go pdKeys.RunShredder(shredCtx, tick.C, log)
+		go fbStore.RunRetention(shredCtx, tick.C, log)
 	}
 	subs, subsSrv, err := subscriptionService(s.Feedback, store, pdKeys, log)
 	if err != nil {

@@ -35,6 +35,8 @@ const Gateway = "gateway"
 var GatewayMethods = []string{
 	pb.FeedbackService_SubmitFeedback_FullMethodName,
 	pb.FeedbackService_GetFeedbackStatus_FullMethodName,
+	pb.FeedbackService_RequestFeedbackErasure_FullMethodName,
+	pb.FeedbackService_ConfirmFeedbackErasure_FullMethodName,
 }
 
 var statuses = map[string]pb.FeedbackStatus{
@@ -70,9 +72,43 @@ func (s *Server) GetFeedbackStatus(ctx context.Context, req *pb.GetFeedbackStatu
 	if err != nil {
 		return nil, s.status(ctx, "status", err)
 	}
-	return &pb.GetFeedbackStatusResponse{Status: statuses[st.Status], Tenant: st.Tenant, Topic: st.Topic,
+	resp := &pb.GetFeedbackStatusResponse{Status: statuses[st.Status], Tenant: st.Tenant, Topic: st.Topic,
 		SubmittedAt: timestamppb.New(st.SubmittedAt), StatusAt: timestamppb.New(st.StatusAt), Answer: st.Answer,
-		ForwardReason: st.ForwardReason}, nil
+		ForwardReason: st.ForwardReason}
+	if st.ErasedAt != nil {
+		resp.ErasedAt = timestamppb.New(*st.ErasedAt)
+	}
+	return resp, nil
+}
+
+// RequestFeedbackErasure sends a deletion link to the submission's e-mail
+// address (Store.RequestErasure); its answer tells nothing.
+func (s *Server) RequestFeedbackErasure(ctx context.Context, req *pb.RequestFeedbackErasureRequest) (*pb.RequestFeedbackErasureResponse, error) {
+	if auth.Service(ctx) != Gateway {
+		return nil, status.Error(codes.PermissionDenied, "only the gateway asks for deletions")
+	}
+	sent, err := s.store.RequestErasure(ctx, req.GetTrackingCode(), req.GetLang())
+	if err != nil {
+		return nil, s.status(ctx, "request erasure", err)
+	}
+	if sent {
+		s.log.Info().Msg("feedback: deletion link sent")
+	}
+	return &pb.RequestFeedbackErasureResponse{}, nil
+}
+
+// ConfirmFeedbackErasure deletes the personal data a confirmation link
+// names (Store.ConfirmErasure).
+func (s *Server) ConfirmFeedbackErasure(ctx context.Context, req *pb.ConfirmFeedbackErasureRequest) (*pb.ConfirmFeedbackErasureResponse, error) {
+	if auth.Service(ctx) != Gateway {
+		return nil, status.Error(codes.PermissionDenied, "only the gateway confirms deletions")
+	}
+	at, err := s.store.ConfirmErasure(ctx, req.GetToken())
+	if err != nil {
+		return nil, s.status(ctx, "confirm erasure", err)
+	}
+	s.log.Info().Msg("feedback: personal data deleted at the visitor's request")
+	return &pb.ConfirmFeedbackErasureResponse{ErasedAt: timestamppb.New(at)}, nil
 }
 
 // GetFeedbackContact gives the contact details to the tenant the

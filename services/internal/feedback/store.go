@@ -261,6 +261,8 @@ type Status struct {
 	SubmittedAt, StatusAt time.Time
 	Answer                string
 	ForwardReason         string
+	// ErasedAt is when its personal data was deleted; nil while it is kept.
+	ErasedAt *time.Time
 }
 
 // StatusOf returns the status of the submission with tracking code code
@@ -272,9 +274,9 @@ func (s *Store) StatusOf(ctx context.Context, code string) (Status, error) {
 	}
 	var st Status
 	var answer, reason *string
-	err := s.cfg.Pool.QueryRow(ctx, `SELECT status, tenant_id, topic, submitted_at, status_at, answer, forward_reason
+	err := s.cfg.Pool.QueryRow(ctx, `SELECT status, tenant_id, topic, submitted_at, status_at, answer, forward_reason, erased_at
 		FROM feedback WHERE tracking_code = $1`,
-		code).Scan(&st.Status, &st.Tenant, &st.Topic, &st.SubmittedAt, &st.StatusAt, &answer, &reason)
+		code).Scan(&st.Status, &st.Tenant, &st.Topic, &st.SubmittedAt, &st.StatusAt, &answer, &reason, &st.ErasedAt)
 	if reason != nil {
 		st.ForwardReason = *reason
 	}

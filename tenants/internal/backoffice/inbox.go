@@ -171,7 +171,7 @@ func (s *Server) renderQuestion(w http.ResponseWriter, r *http.Request, code int
 			return err
 		}
 	}
-	if q.Status == "answered" && q.QAContentID == "" {
+	if q.Status == "answered" && q.QAContentID == "" && q.ErasedAt == nil {
 		if _, err := editorial.Decide(actor, editorial.Revision{AuthorID: actor.ID}, editorial.ActionSave, s.cfg.Board); err == nil {
 			v.Publish = s.proposeQA(r.Context(), q)
 			if typed, ok := r.PostForm["question"]; ok && r.Method == http.MethodPost {

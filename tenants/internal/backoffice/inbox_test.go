@@ -160,3 +160,33 @@ func TestInbox(t *testing.T) {
 		t.Error("a forwarded question still offers drafting, or does not say where it went")
 	}
 }
+
+// TestInboxErasedQuestion: once the visitor deleted their personal data
+// (issue 9 point 6), the question's page and the list say so and show no
+// text, and the question can no longer be published.
+func TestInboxErasedQuestion(t *testing.T) {
+	f := newFixture(t, func(c *Config) { c.Feedback = &fakeFeedbackHub{} })
+	ctx := context.Background()
+	if _, err := inbox.Store(ctx, f.store.Pool(), &pb.FeedbackEvent{Id: "q-gone", Tenant: "so-du-lich", Topic: "procedure",
+		Question: "Tôi là Nguyễn Văn An, xin hỏi thủ tục", Lang: "vi", SubmittedAt: timestamppb.Now(), HasEmail: true}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := f.store.Pool().Exec(ctx, `UPDATE feedback_inbox SET status = 'answered', draft = 'Trả lời', answered_at = now() WHERE id = 'q-gone'`); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := inbox.StoreErasure(ctx, f.store.Pool(), &pb.FeedbackErasure{Id: "q-gone", Tenant: "so-du-lich", ErasedAt: timestamppb.Now()}); err != nil {
+		t.Fatal(err)
+	}
+	author := f.login("tacgia")
+	_, doc := author.get("/hop-thu/q-gone")
+	if doc.Find("#erased").Length() != 1 || strings.Contains(doc.Text(), "Nguyễn Văn An") || doc.Find("textarea#qa-question").Length() != 0 {
+		t.Errorf("an erased question's page: notice %d, publish form %d", doc.Find("#erased").Length(), doc.Find("textarea#qa-question").Length())
+	}
+	if res, _ := author.postForm("/hop-thu/q-gone/cong-khai", url.Values{"question": {"Xin hỏi thủ tục"}}); res.StatusCode != http.StatusConflict {
+		t.Errorf("publishing an erased question: %d, want 409", res.StatusCode)
+	}
+	_, doc = author.get("/hop-thu")
+	if !strings.Contains(text(doc, "tbody"), "đã bị xóa") {
+		t.Errorf("the list shows %q for an erased question", text(doc, "tbody"))
+	}
+}

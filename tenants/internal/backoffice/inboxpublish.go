@@ -101,7 +101,7 @@ func (s *Server) publishQA(r *http.Request, id string) (int64, error) {
 	if err != nil {
 		return 0, err
 	}
-	if q.Status != "answered" || q.QAContentID != "" {
+	if q.Status != "answered" || q.QAContentID != "" || q.ErasedAt != nil {
 		return 0, inbox.ErrState
 	}
 	question := strings.TrimSpace(strings.ReplaceAll(r.PostFormValue("question"), "\r\n", "\n"))

@@ -32,6 +32,9 @@ type Question struct {
 	// ConsultationID is the content id of the draft a comment is on
 	// (issue 9 point 8); empty for a question.
 	ConsultationID string
+	// ErasedAt is when the visitor's personal data was deleted (the
+	// question's text with it); nil while it is kept.
+	ErasedAt *time.Time
 	// Attachments are the files the visitor attached, as the hub lists
 	// them (their names and content stay at the hub).
 	Attachments []Attachment
@@ -70,13 +73,13 @@ type Inbox struct{ Pool *pgxpool.Pool }
 
 const questionCols = `id, asked_tenant, topic, question, lang, has_email, has_phone, submitted_at, due_on, status,
 	coalesce(assignee, ''), draft, coalesce(drafted_by, ''), coalesce(approved_by, ''), answered_at, coalesce(send_error, ''),
-	coalesce(forwarded_to, ''), coalesce(forward_reason, ''), coalesce(qa_content_id, ''), coalesce(consultation_id, ''), attachments`
+	coalesce(forwarded_to, ''), coalesce(forward_reason, ''), coalesce(qa_content_id, ''), coalesce(consultation_id, ''), attachments, erased_at`
 
 func scanQuestion(row pgx.Row) (Question, error) {
 	var q Question
 	err := row.Scan(&q.ID, &q.AskedTenant, &q.Topic, &q.Question, &q.Lang, &q.HasEmail, &q.HasPhone, &q.SubmittedAt, &q.DueOn,
 		&q.Status, &q.Assignee, &q.Draft, &q.DraftedBy, &q.ApprovedBy, &q.AnsweredAt, &q.SendError, &q.ForwardedTo, &q.ForwardReason,
-		&q.QAContentID, &q.ConsultationID, &q.Attachments)
+		&q.QAContentID, &q.ConsultationID, &q.Attachments, &q.ErasedAt)
 	return q, err
 }
 
@@ -258,4 +261,13 @@ func (in Inbox) CountComments(ctx context.Context, consultation string) (int, er
 	var n int
 	err := in.Pool.QueryRow(ctx, `SELECT count(*) FROM feedback_inbox WHERE consultation_id = $1`, consultation).Scan(&n)
 	return n, err
+}
+
+// Erased is when the question's personal data was deleted, or the zero
+// time.
+func (q Question) Erased() time.Time {
+	if q.ErasedAt == nil {
+		return time.Time{}
+	}
+	return *q.ErasedAt
 }

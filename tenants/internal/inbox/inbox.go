@@ -26,6 +26,10 @@ import (
 	"github.com/portalhub/portalhub/tenants/internal/store"
 )
 
+// maxErasureWaits is how many times an erasure of a question not stored
+// here is tried (every 5 s) before it is taken as done.
+const maxErasureWaits = 60
+
 // AckWait is how long the hub's stream waits for an acknowledgement before
 // delivering a message again.
 const AckWait = 30 * time.Second
@@ -95,7 +99,9 @@ func (c *Consumer) Run(ctx context.Context) error {
 }
 
 // handle applies one message and acknowledges it once it is stored. The
-// subject's fourth word says what it is: hub.<tenant>.inbox.<kind>.<id>.
+// subject's fourth word says what it is: hub.<tenant>.inbox.<kind>.<id>,
+// kind feedback (a question routed here), erasure (its personal data
+// deleted: the copy here is emptied), takedown or transfer.
 func (c *Consumer) handle(ctx context.Context, m jetstream.Msg) {
 	kind := ""
 	if parts := strings.Split(m.Subject(), "."); len(parts) >= 5 {
@@ -124,6 +130,21 @@ func (c *Consumer) handle(ctx context.Context, m jetstream.Msg) {
 		}
 		id, label = tr.GetItem().GetContentId(), "content_id"
 		stored, err = store.New(c.cfg.Pool).ImportTransferred(ctx, &tr)
+	case "erasure":
+		var ev pb.FeedbackErasure
+		if uerr := proto.Unmarshal(m.Data(), &ev); uerr != nil || ev.GetId() == "" || ev.GetTenant() != c.cfg.Tenant {
+			c.refuse(m, uerr)
+			return
+		}
+		id, label = ev.GetId(), "feedback_id"
+		stored, err = StoreErasure(ctx, c.cfg.Pool, &ev)
+		if errors.Is(err, errNotYet) {
+			if md, merr := m.Metadata(); merr == nil && md.NumDelivered >= maxErasureWaits {
+				// Its question never came (refused as unreadable): there
+				// is nothing here to erase.
+				err = nil
+			}
+		}
 	default:
 		var ev pb.FeedbackEvent
 		if uerr := proto.Unmarshal(m.Data(), &ev); uerr != nil || ev.GetId() == "" || ev.GetTenant() != c.cfg.Tenant {

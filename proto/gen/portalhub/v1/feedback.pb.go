@@ -84,6 +84,262 @@ func (FeedbackStatus) EnumDescriptor() ([]byte, []int) {
 	return file_portalhub_v1_feedback_proto_rawDescGZIP(), []int{0}
 }
 
+// RequestFeedbackErasureRequest names a submission by its tracking code.
+type RequestFeedbackErasureRequest struct {
+	state        protoimpl.MessageState `protogen:"open.v1"`
+	TrackingCode string                 `protobuf:"bytes,1,opt,name=tracking_code,json=trackingCode,proto3" json:"tracking_code,omitempty"`
+	// lang is the language of the confirmation e-mail: vi, en or ru.
+	Lang          string `protobuf:"bytes,2,opt,name=lang,proto3" json:"lang,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *RequestFeedbackErasureRequest) Reset() {
+	*x = RequestFeedbackErasureRequest{}
+	mi := &file_portalhub_v1_feedback_proto_msgTypes[0]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *RequestFeedbackErasureRequest) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*RequestFeedbackErasureRequest) ProtoMessage() {}
+
+func (x *RequestFeedbackErasureRequest) ProtoReflect() protoreflect.Message {
+	mi := &file_portalhub_v1_feedback_proto_msgTypes[0]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use RequestFeedbackErasureRequest.ProtoReflect.Descriptor instead.
+func (*RequestFeedbackErasureRequest) Descriptor() ([]byte, []int) {
+	return file_portalhub_v1_feedback_proto_rawDescGZIP(), []int{0}
+}
+
+func (x *RequestFeedbackErasureRequest) GetTrackingCode() string {
+	if x != nil {
+		return x.TrackingCode
+	}
+	return ""
+}
+
+func (x *RequestFeedbackErasureRequest) GetLang() string {
+	if x != nil {
+		return x.Lang
+	}
+	return ""
+}
+
+// RequestFeedbackErasureResponse is empty: it tells nothing of what the
+// hub found.
+type RequestFeedbackErasureResponse struct {
+	state         protoimpl.MessageState `protogen:"open.v1"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *RequestFeedbackErasureResponse) Reset() {
+	*x = RequestFeedbackErasureResponse{}
+	mi := &file_portalhub_v1_feedback_proto_msgTypes[1]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *RequestFeedbackErasureResponse) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*RequestFeedbackErasureResponse) ProtoMessage() {}
+
+func (x *RequestFeedbackErasureResponse) ProtoReflect() protoreflect.Message {
+	mi := &file_portalhub_v1_feedback_proto_msgTypes[1]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use RequestFeedbackErasureResponse.ProtoReflect.Descriptor instead.
+func (*RequestFeedbackErasureResponse) Descriptor() ([]byte, []int) {
+	return file_portalhub_v1_feedback_proto_rawDescGZIP(), []int{1}
+}
+
+// ConfirmFeedbackErasureRequest carries the token of a confirmation link.
+type ConfirmFeedbackErasureRequest struct {
+	state         protoimpl.MessageState `protogen:"open.v1"`
+	Token         string                 `protobuf:"bytes,1,opt,name=token,proto3" json:"token,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *ConfirmFeedbackErasureRequest) Reset() {
+	*x = ConfirmFeedbackErasureRequest{}
+	mi := &file_portalhub_v1_feedback_proto_msgTypes[2]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *ConfirmFeedbackErasureRequest) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*ConfirmFeedbackErasureRequest) ProtoMessage() {}
+
+func (x *ConfirmFeedbackErasureRequest) ProtoReflect() protoreflect.Message {
+	mi := &file_portalhub_v1_feedback_proto_msgTypes[2]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use ConfirmFeedbackErasureRequest.ProtoReflect.Descriptor instead.
+func (*ConfirmFeedbackErasureRequest) Descriptor() ([]byte, []int) {
+	return file_portalhub_v1_feedback_proto_rawDescGZIP(), []int{2}
+}
+
+func (x *ConfirmFeedbackErasureRequest) GetToken() string {
+	if x != nil {
+		return x.Token
+	}
+	return ""
+}
+
+// ConfirmFeedbackErasureResponse says when the personal data was deleted.
+type ConfirmFeedbackErasureResponse struct {
+	state         protoimpl.MessageState `protogen:"open.v1"`
+	ErasedAt      *timestamppb.Timestamp `protobuf:"bytes,1,opt,name=erased_at,json=erasedAt,proto3" json:"erased_at,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *ConfirmFeedbackErasureResponse) Reset() {
+	*x = ConfirmFeedbackErasureResponse{}
+	mi := &file_portalhub_v1_feedback_proto_msgTypes[3]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *ConfirmFeedbackErasureResponse) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*ConfirmFeedbackErasureResponse) ProtoMessage() {}
+
+func (x *ConfirmFeedbackErasureResponse) ProtoReflect() protoreflect.Message {
+	mi := &file_portalhub_v1_feedback_proto_msgTypes[3]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use ConfirmFeedbackErasureResponse.ProtoReflect.Descriptor instead.
+func (*ConfirmFeedbackErasureResponse) Descriptor() ([]byte, []int) {
+	return file_portalhub_v1_feedback_proto_rawDescGZIP(), []int{3}
+}
+
+func (x *ConfirmFeedbackErasureResponse) GetErasedAt() *timestamppb.Timestamp {
+	if x != nil {
+		return x.ErasedAt
+	}
+	return nil
+}
+
+// FeedbackErasure is published on the inbox of every tenant a submission
+// was routed to once its personal data was deleted (at the visitor's
+// request or at the end of the retention period),
+// hub.<tenant>.inbox.erasure.<id>, with Nats-Msg-Id
+// feedback/<id>/erased/<tenant>: the tenant deletes its copy of the
+// question.
+type FeedbackErasure struct {
+	state         protoimpl.MessageState `protogen:"open.v1"`
+	EventId       string                 `protobuf:"bytes,1,opt,name=event_id,json=eventId,proto3" json:"event_id,omitempty"`
+	Id            string                 `protobuf:"bytes,2,opt,name=id,proto3" json:"id,omitempty"`
+	Tenant        string                 `protobuf:"bytes,3,opt,name=tenant,proto3" json:"tenant,omitempty"`
+	ErasedAt      *timestamppb.Timestamp `protobuf:"bytes,4,opt,name=erased_at,json=erasedAt,proto3" json:"erased_at,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *FeedbackErasure) Reset() {
+	*x = FeedbackErasure{}
+	mi := &file_portalhub_v1_feedback_proto_msgTypes[4]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *FeedbackErasure) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*FeedbackErasure) ProtoMessage() {}
+
+func (x *FeedbackErasure) ProtoReflect() protoreflect.Message {
+	mi := &file_portalhub_v1_feedback_proto_msgTypes[4]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use FeedbackErasure.ProtoReflect.Descriptor instead.
+func (*FeedbackErasure) Descriptor() ([]byte, []int) {
+	return file_portalhub_v1_feedback_proto_rawDescGZIP(), []int{4}
+}
+
+func (x *FeedbackErasure) GetEventId() string {
+	if x != nil {
+		return x.EventId
+	}
+	return ""
+}
+
+func (x *FeedbackErasure) GetId() string {
+	if x != nil {
+		return x.Id
+	}
+	return ""
+}
+
+func (x *FeedbackErasure) GetTenant() string {
+	if x != nil {
+		return x.Tenant
+	}
+	return ""
+}
+
+func (x *FeedbackErasure) GetErasedAt() *timestamppb.Timestamp {
+	if x != nil {
+		return x.ErasedAt
+	}
+	return nil
+}
+
 // FeedbackFile is a file a visitor attached.
 type FeedbackFile struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
@@ -98,7 +354,7 @@ type FeedbackFile struct {
 
 func (x *FeedbackFile) Reset() {
 	*x = FeedbackFile{}
-	mi := &file_portalhub_v1_feedback_proto_msgTypes[0]
+	mi := &file_portalhub_v1_feedback_proto_msgTypes[5]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -110,7 +366,7 @@ func (x *FeedbackFile) String() string {
 func (*FeedbackFile) ProtoMessage() {}
 
 func (x *FeedbackFile) ProtoReflect() protoreflect.Message {
-	mi := &file_portalhub_v1_feedback_proto_msgTypes[0]
+	mi := &file_portalhub_v1_feedback_proto_msgTypes[5]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -123,7 +379,7 @@ func (x *FeedbackFile) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use FeedbackFile.ProtoReflect.Descriptor instead.
 func (*FeedbackFile) Descriptor() ([]byte, []int) {
-	return file_portalhub_v1_feedback_proto_rawDescGZIP(), []int{0}
+	return file_portalhub_v1_feedback_proto_rawDescGZIP(), []int{5}
 }
 
 func (x *FeedbackFile) GetFilename() string {
@@ -160,7 +416,7 @@ type FeedbackFileInfo struct {
 
 func (x *FeedbackFileInfo) Reset() {
 	*x = FeedbackFileInfo{}
-	mi := &file_portalhub_v1_feedback_proto_msgTypes[1]
+	mi := &file_portalhub_v1_feedback_proto_msgTypes[6]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -172,7 +428,7 @@ func (x *FeedbackFileInfo) String() string {
 func (*FeedbackFileInfo) ProtoMessage() {}
 
 func (x *FeedbackFileInfo) ProtoReflect() protoreflect.Message {
-	mi := &file_portalhub_v1_feedback_proto_msgTypes[1]
+	mi := &file_portalhub_v1_feedback_proto_msgTypes[6]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -185,7 +441,7 @@ func (x *FeedbackFileInfo) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use FeedbackFileInfo.ProtoReflect.Descriptor instead.
 func (*FeedbackFileInfo) Descriptor() ([]byte, []int) {
-	return file_portalhub_v1_feedback_proto_rawDescGZIP(), []int{1}
+	return file_portalhub_v1_feedback_proto_rawDescGZIP(), []int{6}
 }
 
 func (x *FeedbackFileInfo) GetIndex() int32 {
@@ -220,7 +476,7 @@ type GetFeedbackAttachmentRequest struct {
 
 func (x *GetFeedbackAttachmentRequest) Reset() {
 	*x = GetFeedbackAttachmentRequest{}
-	mi := &file_portalhub_v1_feedback_proto_msgTypes[2]
+	mi := &file_portalhub_v1_feedback_proto_msgTypes[7]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -232,7 +488,7 @@ func (x *GetFeedbackAttachmentRequest) String() string {
 func (*GetFeedbackAttachmentRequest) ProtoMessage() {}
 
 func (x *GetFeedbackAttachmentRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_portalhub_v1_feedback_proto_msgTypes[2]
+	mi := &file_portalhub_v1_feedback_proto_msgTypes[7]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -245,7 +501,7 @@ func (x *GetFeedbackAttachmentRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use GetFeedbackAttachmentRequest.ProtoReflect.Descriptor instead.
 func (*GetFeedbackAttachmentRequest) Descriptor() ([]byte, []int) {
-	return file_portalhub_v1_feedback_proto_rawDescGZIP(), []int{2}
+	return file_portalhub_v1_feedback_proto_rawDescGZIP(), []int{7}
 }
 
 func (x *GetFeedbackAttachmentRequest) GetId() string {
@@ -276,7 +532,7 @@ type ForwardFeedbackRequest struct {
 
 func (x *ForwardFeedbackRequest) Reset() {
 	*x = ForwardFeedbackRequest{}
-	mi := &file_portalhub_v1_feedback_proto_msgTypes[3]
+	mi := &file_portalhub_v1_feedback_proto_msgTypes[8]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -288,7 +544,7 @@ func (x *ForwardFeedbackRequest) String() string {
 func (*ForwardFeedbackRequest) ProtoMessage() {}
 
 func (x *ForwardFeedbackRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_portalhub_v1_feedback_proto_msgTypes[3]
+	mi := &file_portalhub_v1_feedback_proto_msgTypes[8]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -301,7 +557,7 @@ func (x *ForwardFeedbackRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ForwardFeedbackRequest.ProtoReflect.Descriptor instead.
 func (*ForwardFeedbackRequest) Descriptor() ([]byte, []int) {
-	return file_portalhub_v1_feedback_proto_rawDescGZIP(), []int{3}
+	return file_portalhub_v1_feedback_proto_rawDescGZIP(), []int{8}
 }
 
 func (x *ForwardFeedbackRequest) GetId() string {
@@ -334,7 +590,7 @@ type ForwardFeedbackResponse struct {
 
 func (x *ForwardFeedbackResponse) Reset() {
 	*x = ForwardFeedbackResponse{}
-	mi := &file_portalhub_v1_feedback_proto_msgTypes[4]
+	mi := &file_portalhub_v1_feedback_proto_msgTypes[9]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -346,7 +602,7 @@ func (x *ForwardFeedbackResponse) String() string {
 func (*ForwardFeedbackResponse) ProtoMessage() {}
 
 func (x *ForwardFeedbackResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_portalhub_v1_feedback_proto_msgTypes[4]
+	mi := &file_portalhub_v1_feedback_proto_msgTypes[9]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -359,7 +615,7 @@ func (x *ForwardFeedbackResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ForwardFeedbackResponse.ProtoReflect.Descriptor instead.
 func (*ForwardFeedbackResponse) Descriptor() ([]byte, []int) {
-	return file_portalhub_v1_feedback_proto_rawDescGZIP(), []int{4}
+	return file_portalhub_v1_feedback_proto_rawDescGZIP(), []int{9}
 }
 
 // AnswerFeedbackRequest carries an approved answer.
@@ -378,7 +634,7 @@ type AnswerFeedbackRequest struct {
 
 func (x *AnswerFeedbackRequest) Reset() {
 	*x = AnswerFeedbackRequest{}
-	mi := &file_portalhub_v1_feedback_proto_msgTypes[5]
+	mi := &file_portalhub_v1_feedback_proto_msgTypes[10]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -390,7 +646,7 @@ func (x *AnswerFeedbackRequest) String() string {
 func (*AnswerFeedbackRequest) ProtoMessage() {}
 
 func (x *AnswerFeedbackRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_portalhub_v1_feedback_proto_msgTypes[5]
+	mi := &file_portalhub_v1_feedback_proto_msgTypes[10]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -403,7 +659,7 @@ func (x *AnswerFeedbackRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use AnswerFeedbackRequest.ProtoReflect.Descriptor instead.
 func (*AnswerFeedbackRequest) Descriptor() ([]byte, []int) {
-	return file_portalhub_v1_feedback_proto_rawDescGZIP(), []int{5}
+	return file_portalhub_v1_feedback_proto_rawDescGZIP(), []int{10}
 }
 
 func (x *AnswerFeedbackRequest) GetId() string {
@@ -437,7 +693,7 @@ type AnswerFeedbackResponse struct {
 
 func (x *AnswerFeedbackResponse) Reset() {
 	*x = AnswerFeedbackResponse{}
-	mi := &file_portalhub_v1_feedback_proto_msgTypes[6]
+	mi := &file_portalhub_v1_feedback_proto_msgTypes[11]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -449,7 +705,7 @@ func (x *AnswerFeedbackResponse) String() string {
 func (*AnswerFeedbackResponse) ProtoMessage() {}
 
 func (x *AnswerFeedbackResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_portalhub_v1_feedback_proto_msgTypes[6]
+	mi := &file_portalhub_v1_feedback_proto_msgTypes[11]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -462,7 +718,7 @@ func (x *AnswerFeedbackResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use AnswerFeedbackResponse.ProtoReflect.Descriptor instead.
 func (*AnswerFeedbackResponse) Descriptor() ([]byte, []int) {
-	return file_portalhub_v1_feedback_proto_rawDescGZIP(), []int{6}
+	return file_portalhub_v1_feedback_proto_rawDescGZIP(), []int{11}
 }
 
 func (x *AnswerFeedbackResponse) GetChanged() bool {
@@ -513,7 +769,7 @@ type SubmitFeedbackRequest struct {
 
 func (x *SubmitFeedbackRequest) Reset() {
 	*x = SubmitFeedbackRequest{}
-	mi := &file_portalhub_v1_feedback_proto_msgTypes[7]
+	mi := &file_portalhub_v1_feedback_proto_msgTypes[12]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -525,7 +781,7 @@ func (x *SubmitFeedbackRequest) String() string {
 func (*SubmitFeedbackRequest) ProtoMessage() {}
 
 func (x *SubmitFeedbackRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_portalhub_v1_feedback_proto_msgTypes[7]
+	mi := &file_portalhub_v1_feedback_proto_msgTypes[12]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -538,7 +794,7 @@ func (x *SubmitFeedbackRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use SubmitFeedbackRequest.ProtoReflect.Descriptor instead.
 func (*SubmitFeedbackRequest) Descriptor() ([]byte, []int) {
-	return file_portalhub_v1_feedback_proto_rawDescGZIP(), []int{7}
+	return file_portalhub_v1_feedback_proto_rawDescGZIP(), []int{12}
 }
 
 func (x *SubmitFeedbackRequest) GetRequestId() string {
@@ -639,7 +895,7 @@ type SubmitFeedbackResponse struct {
 
 func (x *SubmitFeedbackResponse) Reset() {
 	*x = SubmitFeedbackResponse{}
-	mi := &file_portalhub_v1_feedback_proto_msgTypes[8]
+	mi := &file_portalhub_v1_feedback_proto_msgTypes[13]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -651,7 +907,7 @@ func (x *SubmitFeedbackResponse) String() string {
 func (*SubmitFeedbackResponse) ProtoMessage() {}
 
 func (x *SubmitFeedbackResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_portalhub_v1_feedback_proto_msgTypes[8]
+	mi := &file_portalhub_v1_feedback_proto_msgTypes[13]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -664,7 +920,7 @@ func (x *SubmitFeedbackResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use SubmitFeedbackResponse.ProtoReflect.Descriptor instead.
 func (*SubmitFeedbackResponse) Descriptor() ([]byte, []int) {
-	return file_portalhub_v1_feedback_proto_rawDescGZIP(), []int{8}
+	return file_portalhub_v1_feedback_proto_rawDescGZIP(), []int{13}
 }
 
 func (x *SubmitFeedbackResponse) GetId() string {
@@ -698,7 +954,7 @@ type GetFeedbackStatusRequest struct {
 
 func (x *GetFeedbackStatusRequest) Reset() {
 	*x = GetFeedbackStatusRequest{}
-	mi := &file_portalhub_v1_feedback_proto_msgTypes[9]
+	mi := &file_portalhub_v1_feedback_proto_msgTypes[14]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -710,7 +966,7 @@ func (x *GetFeedbackStatusRequest) String() string {
 func (*GetFeedbackStatusRequest) ProtoMessage() {}
 
 func (x *GetFeedbackStatusRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_portalhub_v1_feedback_proto_msgTypes[9]
+	mi := &file_portalhub_v1_feedback_proto_msgTypes[14]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -723,7 +979,7 @@ func (x *GetFeedbackStatusRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use GetFeedbackStatusRequest.ProtoReflect.Descriptor instead.
 func (*GetFeedbackStatusRequest) Descriptor() ([]byte, []int) {
-	return file_portalhub_v1_feedback_proto_rawDescGZIP(), []int{9}
+	return file_portalhub_v1_feedback_proto_rawDescGZIP(), []int{14}
 }
 
 func (x *GetFeedbackStatusRequest) GetTrackingCode() string {
@@ -745,13 +1001,16 @@ type GetFeedbackStatusResponse struct {
 	Answer string `protobuf:"bytes,6,opt,name=answer,proto3" json:"answer,omitempty"`
 	// forward_reason is why the submission was forwarded, when it was.
 	ForwardReason string `protobuf:"bytes,7,opt,name=forward_reason,json=forwardReason,proto3" json:"forward_reason,omitempty"`
+	// erased_at is when the submission's personal data was deleted, if it
+	// was.
+	ErasedAt      *timestamppb.Timestamp `protobuf:"bytes,8,opt,name=erased_at,json=erasedAt,proto3" json:"erased_at,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
 
 func (x *GetFeedbackStatusResponse) Reset() {
 	*x = GetFeedbackStatusResponse{}
-	mi := &file_portalhub_v1_feedback_proto_msgTypes[10]
+	mi := &file_portalhub_v1_feedback_proto_msgTypes[15]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -763,7 +1022,7 @@ func (x *GetFeedbackStatusResponse) String() string {
 func (*GetFeedbackStatusResponse) ProtoMessage() {}
 
 func (x *GetFeedbackStatusResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_portalhub_v1_feedback_proto_msgTypes[10]
+	mi := &file_portalhub_v1_feedback_proto_msgTypes[15]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -776,7 +1035,7 @@ func (x *GetFeedbackStatusResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use GetFeedbackStatusResponse.ProtoReflect.Descriptor instead.
 func (*GetFeedbackStatusResponse) Descriptor() ([]byte, []int) {
-	return file_portalhub_v1_feedback_proto_rawDescGZIP(), []int{10}
+	return file_portalhub_v1_feedback_proto_rawDescGZIP(), []int{15}
 }
 
 func (x *GetFeedbackStatusResponse) GetStatus() FeedbackStatus {
@@ -828,6 +1087,13 @@ func (x *GetFeedbackStatusResponse) GetForwardReason() string {
 	return ""
 }
 
+func (x *GetFeedbackStatusResponse) GetErasedAt() *timestamppb.Timestamp {
+	if x != nil {
+		return x.ErasedAt
+	}
+	return nil
+}
+
 // GetFeedbackContactRequest names a submission by its id.
 type GetFeedbackContactRequest struct {
 	state         protoimpl.MessageState `protogen:"open.v1"`
@@ -838,7 +1104,7 @@ type GetFeedbackContactRequest struct {
 
 func (x *GetFeedbackContactRequest) Reset() {
 	*x = GetFeedbackContactRequest{}
-	mi := &file_portalhub_v1_feedback_proto_msgTypes[11]
+	mi := &file_portalhub_v1_feedback_proto_msgTypes[16]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -850,7 +1116,7 @@ func (x *GetFeedbackContactRequest) String() string {
 func (*GetFeedbackContactRequest) ProtoMessage() {}
 
 func (x *GetFeedbackContactRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_portalhub_v1_feedback_proto_msgTypes[11]
+	mi := &file_portalhub_v1_feedback_proto_msgTypes[16]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -863,7 +1129,7 @@ func (x *GetFeedbackContactRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use GetFeedbackContactRequest.ProtoReflect.Descriptor instead.
 func (*GetFeedbackContactRequest) Descriptor() ([]byte, []int) {
-	return file_portalhub_v1_feedback_proto_rawDescGZIP(), []int{11}
+	return file_portalhub_v1_feedback_proto_rawDescGZIP(), []int{16}
 }
 
 func (x *GetFeedbackContactRequest) GetId() string {
@@ -885,7 +1151,7 @@ type GetFeedbackContactResponse struct {
 
 func (x *GetFeedbackContactResponse) Reset() {
 	*x = GetFeedbackContactResponse{}
-	mi := &file_portalhub_v1_feedback_proto_msgTypes[12]
+	mi := &file_portalhub_v1_feedback_proto_msgTypes[17]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -897,7 +1163,7 @@ func (x *GetFeedbackContactResponse) String() string {
 func (*GetFeedbackContactResponse) ProtoMessage() {}
 
 func (x *GetFeedbackContactResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_portalhub_v1_feedback_proto_msgTypes[12]
+	mi := &file_portalhub_v1_feedback_proto_msgTypes[17]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -910,7 +1176,7 @@ func (x *GetFeedbackContactResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use GetFeedbackContactResponse.ProtoReflect.Descriptor instead.
 func (*GetFeedbackContactResponse) Descriptor() ([]byte, []int) {
-	return file_portalhub_v1_feedback_proto_rawDescGZIP(), []int{12}
+	return file_portalhub_v1_feedback_proto_rawDescGZIP(), []int{17}
 }
 
 func (x *GetFeedbackContactResponse) GetName() string {
@@ -965,7 +1231,7 @@ type FeedbackEvent struct {
 
 func (x *FeedbackEvent) Reset() {
 	*x = FeedbackEvent{}
-	mi := &file_portalhub_v1_feedback_proto_msgTypes[13]
+	mi := &file_portalhub_v1_feedback_proto_msgTypes[18]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -977,7 +1243,7 @@ func (x *FeedbackEvent) String() string {
 func (*FeedbackEvent) ProtoMessage() {}
 
 func (x *FeedbackEvent) ProtoReflect() protoreflect.Message {
-	mi := &file_portalhub_v1_feedback_proto_msgTypes[13]
+	mi := &file_portalhub_v1_feedback_proto_msgTypes[18]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -990,7 +1256,7 @@ func (x *FeedbackEvent) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use FeedbackEvent.ProtoReflect.Descriptor instead.
 func (*FeedbackEvent) Descriptor() ([]byte, []int) {
-	return file_portalhub_v1_feedback_proto_rawDescGZIP(), []int{13}
+	return file_portalhub_v1_feedback_proto_rawDescGZIP(), []int{18}
 }
 
 func (x *FeedbackEvent) GetEventId() string {
@@ -1088,7 +1354,20 @@ var File_portalhub_v1_feedback_proto protoreflect.FileDescriptor
 
 const file_portalhub_v1_feedback_proto_rawDesc = "" +
 	"\n" +
-	"\x1bportalhub/v1/feedback.proto\x12\fportalhub.v1\x1a\x1fgoogle/protobuf/timestamp.proto\x1a\x1aportalhub/v1/content.proto\"]\n" +
+	"\x1bportalhub/v1/feedback.proto\x12\fportalhub.v1\x1a\x1fgoogle/protobuf/timestamp.proto\x1a\x1aportalhub/v1/content.proto\"X\n" +
+	"\x1dRequestFeedbackErasureRequest\x12#\n" +
+	"\rtracking_code\x18\x01 \x01(\tR\ftrackingCode\x12\x12\n" +
+	"\x04lang\x18\x02 \x01(\tR\x04lang\" \n" +
+	"\x1eRequestFeedbackErasureResponse\"5\n" +
+	"\x1dConfirmFeedbackErasureRequest\x12\x14\n" +
+	"\x05token\x18\x01 \x01(\tR\x05token\"Y\n" +
+	"\x1eConfirmFeedbackErasureResponse\x127\n" +
+	"\terased_at\x18\x01 \x01(\v2\x1a.google.protobuf.TimestampR\berasedAt\"\x8d\x01\n" +
+	"\x0fFeedbackErasure\x12\x19\n" +
+	"\bevent_id\x18\x01 \x01(\tR\aeventId\x12\x0e\n" +
+	"\x02id\x18\x02 \x01(\tR\x02id\x12\x16\n" +
+	"\x06tenant\x18\x03 \x01(\tR\x06tenant\x127\n" +
+	"\terased_at\x18\x04 \x01(\v2\x1a.google.protobuf.TimestampR\berasedAt\"]\n" +
 	"\fFeedbackFile\x12\x1a\n" +
 	"\bfilename\x18\x01 \x01(\tR\bfilename\x12\x1d\n" +
 	"\n" +
@@ -1134,7 +1413,7 @@ const file_portalhub_v1_feedback_proto_rawDesc = "" +
 	"\rtracking_code\x18\x02 \x01(\tR\ftrackingCode\x12\x16\n" +
 	"\x06tenant\x18\x03 \x01(\tR\x06tenant\"?\n" +
 	"\x18GetFeedbackStatusRequest\x12#\n" +
-	"\rtracking_code\x18\x01 \x01(\tR\ftrackingCode\"\xb6\x02\n" +
+	"\rtracking_code\x18\x01 \x01(\tR\ftrackingCode\"\xef\x02\n" +
 	"\x19GetFeedbackStatusResponse\x124\n" +
 	"\x06status\x18\x01 \x01(\x0e2\x1c.portalhub.v1.FeedbackStatusR\x06status\x12\x16\n" +
 	"\x06tenant\x18\x02 \x01(\tR\x06tenant\x12\x14\n" +
@@ -1142,7 +1421,8 @@ const file_portalhub_v1_feedback_proto_rawDesc = "" +
 	"\fsubmitted_at\x18\x04 \x01(\v2\x1a.google.protobuf.TimestampR\vsubmittedAt\x127\n" +
 	"\tstatus_at\x18\x05 \x01(\v2\x1a.google.protobuf.TimestampR\bstatusAt\x12\x16\n" +
 	"\x06answer\x18\x06 \x01(\tR\x06answer\x12%\n" +
-	"\x0eforward_reason\x18\a \x01(\tR\rforwardReason\"+\n" +
+	"\x0eforward_reason\x18\a \x01(\tR\rforwardReason\x127\n" +
+	"\terased_at\x18\b \x01(\v2\x1a.google.protobuf.TimestampR\berasedAt\"+\n" +
 	"\x19GetFeedbackContactRequest\x12\x0e\n" +
 	"\x02id\x18\x01 \x01(\tR\x02id\"\\\n" +
 	"\x1aGetFeedbackContactResponse\x12\x12\n" +
@@ -1171,14 +1451,16 @@ const file_portalhub_v1_feedback_proto_rawDesc = "" +
 	"\x1bFEEDBACK_STATUS_IN_PROGRESS\x10\x03\x12\x1c\n" +
 	"\x18FEEDBACK_STATUS_ANSWERED\x10\x04\x12\x1d\n" +
 	"\x19FEEDBACK_STATUS_PUBLISHED\x10\x05\x12\x1a\n" +
-	"\x16FEEDBACK_STATUS_CLOSED\x10\x062\xdb\x04\n" +
+	"\x16FEEDBACK_STATUS_CLOSED\x10\x062\xc5\x06\n" +
 	"\x0fFeedbackService\x12[\n" +
 	"\x0eSubmitFeedback\x12#.portalhub.v1.SubmitFeedbackRequest\x1a$.portalhub.v1.SubmitFeedbackResponse\x12d\n" +
 	"\x11GetFeedbackStatus\x12&.portalhub.v1.GetFeedbackStatusRequest\x1a'.portalhub.v1.GetFeedbackStatusResponse\x12_\n" +
 	"\x15GetFeedbackAttachment\x12*.portalhub.v1.GetFeedbackAttachmentRequest\x1a\x1a.portalhub.v1.FeedbackFile\x12g\n" +
 	"\x12GetFeedbackContact\x12'.portalhub.v1.GetFeedbackContactRequest\x1a(.portalhub.v1.GetFeedbackContactResponse\x12[\n" +
 	"\x0eAnswerFeedback\x12#.portalhub.v1.AnswerFeedbackRequest\x1a$.portalhub.v1.AnswerFeedbackResponse\x12^\n" +
-	"\x0fForwardFeedback\x12$.portalhub.v1.ForwardFeedbackRequest\x1a%.portalhub.v1.ForwardFeedbackResponseBCZAgithub.com/portalhub/portalhub/proto/gen/portalhub/v1;portalhubv1b\x06proto3"
+	"\x0fForwardFeedback\x12$.portalhub.v1.ForwardFeedbackRequest\x1a%.portalhub.v1.ForwardFeedbackResponse\x12s\n" +
+	"\x16RequestFeedbackErasure\x12+.portalhub.v1.RequestFeedbackErasureRequest\x1a,.portalhub.v1.RequestFeedbackErasureResponse\x12s\n" +
+	"\x16ConfirmFeedbackErasure\x12+.portalhub.v1.ConfirmFeedbackErasureRequest\x1a,.portalhub.v1.ConfirmFeedbackErasureResponseBCZAgithub.com/portalhub/portalhub/proto/gen/portalhub/v1;portalhubv1b\x06proto3"
 
 var (
 	file_portalhub_v1_feedback_proto_rawDescOnce sync.Once
@@ -1193,51 +1475,63 @@ func file_portalhub_v1_feedback_proto_rawDescGZIP() []byte {
 }
 
 var file_portalhub_v1_feedback_proto_enumTypes = make([]protoimpl.EnumInfo, 1)
-var file_portalhub_v1_feedback_proto_msgTypes = make([]protoimpl.MessageInfo, 14)
+var file_portalhub_v1_feedback_proto_msgTypes = make([]protoimpl.MessageInfo, 19)
 var file_portalhub_v1_feedback_proto_goTypes = []any{
-	(FeedbackStatus)(0),                  // 0: portalhub.v1.FeedbackStatus
-	(*FeedbackFile)(nil),                 // 1: portalhub.v1.FeedbackFile
-	(*FeedbackFileInfo)(nil),             // 2: portalhub.v1.FeedbackFileInfo
-	(*GetFeedbackAttachmentRequest)(nil), // 3: portalhub.v1.GetFeedbackAttachmentRequest
-	(*ForwardFeedbackRequest)(nil),       // 4: portalhub.v1.ForwardFeedbackRequest
-	(*ForwardFeedbackResponse)(nil),      // 5: portalhub.v1.ForwardFeedbackResponse
-	(*AnswerFeedbackRequest)(nil),        // 6: portalhub.v1.AnswerFeedbackRequest
-	(*AnswerFeedbackResponse)(nil),       // 7: portalhub.v1.AnswerFeedbackResponse
-	(*SubmitFeedbackRequest)(nil),        // 8: portalhub.v1.SubmitFeedbackRequest
-	(*SubmitFeedbackResponse)(nil),       // 9: portalhub.v1.SubmitFeedbackResponse
-	(*GetFeedbackStatusRequest)(nil),     // 10: portalhub.v1.GetFeedbackStatusRequest
-	(*GetFeedbackStatusResponse)(nil),    // 11: portalhub.v1.GetFeedbackStatusResponse
-	(*GetFeedbackContactRequest)(nil),    // 12: portalhub.v1.GetFeedbackContactRequest
-	(*GetFeedbackContactResponse)(nil),   // 13: portalhub.v1.GetFeedbackContactResponse
-	(*FeedbackEvent)(nil),                // 14: portalhub.v1.FeedbackEvent
-	(*ContentRef)(nil),                   // 15: portalhub.v1.ContentRef
-	(*timestamppb.Timestamp)(nil),        // 16: google.protobuf.Timestamp
+	(FeedbackStatus)(0),                    // 0: portalhub.v1.FeedbackStatus
+	(*RequestFeedbackErasureRequest)(nil),  // 1: portalhub.v1.RequestFeedbackErasureRequest
+	(*RequestFeedbackErasureResponse)(nil), // 2: portalhub.v1.RequestFeedbackErasureResponse
+	(*ConfirmFeedbackErasureRequest)(nil),  // 3: portalhub.v1.ConfirmFeedbackErasureRequest
+	(*ConfirmFeedbackErasureResponse)(nil), // 4: portalhub.v1.ConfirmFeedbackErasureResponse
+	(*FeedbackErasure)(nil),                // 5: portalhub.v1.FeedbackErasure
+	(*FeedbackFile)(nil),                   // 6: portalhub.v1.FeedbackFile
+	(*FeedbackFileInfo)(nil),               // 7: portalhub.v1.FeedbackFileInfo
+	(*GetFeedbackAttachmentRequest)(nil),   // 8: portalhub.v1.GetFeedbackAttachmentRequest
+	(*ForwardFeedbackRequest)(nil),         // 9: portalhub.v1.ForwardFeedbackRequest
+	(*ForwardFeedbackResponse)(nil),        // 10: portalhub.v1.ForwardFeedbackResponse
+	(*AnswerFeedbackRequest)(nil),          // 11: portalhub.v1.AnswerFeedbackRequest
+	(*AnswerFeedbackResponse)(nil),         // 12: portalhub.v1.AnswerFeedbackResponse
+	(*SubmitFeedbackRequest)(nil),          // 13: portalhub.v1.SubmitFeedbackRequest
+	(*SubmitFeedbackResponse)(nil),         // 14: portalhub.v1.SubmitFeedbackResponse
+	(*GetFeedbackStatusRequest)(nil),       // 15: portalhub.v1.GetFeedbackStatusRequest
+	(*GetFeedbackStatusResponse)(nil),      // 16: portalhub.v1.GetFeedbackStatusResponse
+	(*GetFeedbackContactRequest)(nil),      // 17: portalhub.v1.GetFeedbackContactRequest
+	(*GetFeedbackContactResponse)(nil),     // 18: portalhub.v1.GetFeedbackContactResponse
+	(*FeedbackEvent)(nil),                  // 19: portalhub.v1.FeedbackEvent
+	(*timestamppb.Timestamp)(nil),          // 20: google.protobuf.Timestamp
+	(*ContentRef)(nil),                     // 21: portalhub.v1.ContentRef
 }
 var file_portalhub_v1_feedback_proto_depIdxs = []int32{
-	1,  // 0: portalhub.v1.SubmitFeedbackRequest.attachments:type_name -> portalhub.v1.FeedbackFile
-	15, // 1: portalhub.v1.SubmitFeedbackRequest.consultation:type_name -> portalhub.v1.ContentRef
-	0,  // 2: portalhub.v1.GetFeedbackStatusResponse.status:type_name -> portalhub.v1.FeedbackStatus
-	16, // 3: portalhub.v1.GetFeedbackStatusResponse.submitted_at:type_name -> google.protobuf.Timestamp
-	16, // 4: portalhub.v1.GetFeedbackStatusResponse.status_at:type_name -> google.protobuf.Timestamp
-	16, // 5: portalhub.v1.FeedbackEvent.submitted_at:type_name -> google.protobuf.Timestamp
-	2,  // 6: portalhub.v1.FeedbackEvent.attachments:type_name -> portalhub.v1.FeedbackFileInfo
-	8,  // 7: portalhub.v1.FeedbackService.SubmitFeedback:input_type -> portalhub.v1.SubmitFeedbackRequest
-	10, // 8: portalhub.v1.FeedbackService.GetFeedbackStatus:input_type -> portalhub.v1.GetFeedbackStatusRequest
-	3,  // 9: portalhub.v1.FeedbackService.GetFeedbackAttachment:input_type -> portalhub.v1.GetFeedbackAttachmentRequest
-	12, // 10: portalhub.v1.FeedbackService.GetFeedbackContact:input_type -> portalhub.v1.GetFeedbackContactRequest
-	6,  // 11: portalhub.v1.FeedbackService.AnswerFeedback:input_type -> portalhub.v1.AnswerFeedbackRequest
-	4,  // 12: portalhub.v1.FeedbackService.ForwardFeedback:input_type -> portalhub.v1.ForwardFeedbackRequest
-	9,  // 13: portalhub.v1.FeedbackService.SubmitFeedback:output_type -> portalhub.v1.SubmitFeedbackResponse
-	11, // 14: portalhub.v1.FeedbackService.GetFeedbackStatus:output_type -> portalhub.v1.GetFeedbackStatusResponse
-	1,  // 15: portalhub.v1.FeedbackService.GetFeedbackAttachment:output_type -> portalhub.v1.FeedbackFile
-	13, // 16: portalhub.v1.FeedbackService.GetFeedbackContact:output_type -> portalhub.v1.GetFeedbackContactResponse
-	7,  // 17: portalhub.v1.FeedbackService.AnswerFeedback:output_type -> portalhub.v1.AnswerFeedbackResponse
-	5,  // 18: portalhub.v1.FeedbackService.ForwardFeedback:output_type -> portalhub.v1.ForwardFeedbackResponse
-	13, // [13:19] is the sub-list for method output_type
-	7,  // [7:13] is the sub-list for method input_type
-	7,  // [7:7] is the sub-list for extension type_name
-	7,  // [7:7] is the sub-list for extension extendee
-	0,  // [0:7] is the sub-list for field type_name
+	20, // 0: portalhub.v1.ConfirmFeedbackErasureResponse.erased_at:type_name -> google.protobuf.Timestamp
+	20, // 1: portalhub.v1.FeedbackErasure.erased_at:type_name -> google.protobuf.Timestamp
+	6,  // 2: portalhub.v1.SubmitFeedbackRequest.attachments:type_name -> portalhub.v1.FeedbackFile
+	21, // 3: portalhub.v1.SubmitFeedbackRequest.consultation:type_name -> portalhub.v1.ContentRef
+	0,  // 4: portalhub.v1.GetFeedbackStatusResponse.status:type_name -> portalhub.v1.FeedbackStatus
+	20, // 5: portalhub.v1.GetFeedbackStatusResponse.submitted_at:type_name -> google.protobuf.Timestamp
+	20, // 6: portalhub.v1.GetFeedbackStatusResponse.status_at:type_name -> google.protobuf.Timestamp
+	20, // 7: portalhub.v1.GetFeedbackStatusResponse.erased_at:type_name -> google.protobuf.Timestamp
+	20, // 8: portalhub.v1.FeedbackEvent.submitted_at:type_name -> google.protobuf.Timestamp
+	7,  // 9: portalhub.v1.FeedbackEvent.attachments:type_name -> portalhub.v1.FeedbackFileInfo
+	13, // 10: portalhub.v1.FeedbackService.SubmitFeedback:input_type -> portalhub.v1.SubmitFeedbackRequest
+	15, // 11: portalhub.v1.FeedbackService.GetFeedbackStatus:input_type -> portalhub.v1.GetFeedbackStatusRequest
+	8,  // 12: portalhub.v1.FeedbackService.GetFeedbackAttachment:input_type -> portalhub.v1.GetFeedbackAttachmentRequest
+	17, // 13: portalhub.v1.FeedbackService.GetFeedbackContact:input_type -> portalhub.v1.GetFeedbackContactRequest
+	11, // 14: portalhub.v1.FeedbackService.AnswerFeedback:input_type -> portalhub.v1.AnswerFeedbackRequest
+	9,  // 15: portalhub.v1.FeedbackService.ForwardFeedback:input_type -> portalhub.v1.ForwardFeedbackRequest
+	1,  // 16: portalhub.v1.FeedbackService.RequestFeedbackErasure:input_type -> portalhub.v1.RequestFeedbackErasureRequest
+	3,  // 17: portalhub.v1.FeedbackService.ConfirmFeedbackErasure:input_type -> portalhub.v1.ConfirmFeedbackErasureRequest
+	14, // 18: portalhub.v1.FeedbackService.SubmitFeedback:output_type -> portalhub.v1.SubmitFeedbackResponse
+	16, // 19: portalhub.v1.FeedbackService.GetFeedbackStatus:output_type -> portalhub.v1.GetFeedbackStatusResponse
+	6,  // 20: portalhub.v1.FeedbackService.GetFeedbackAttachment:output_type -> portalhub.v1.FeedbackFile
+	18, // 21: portalhub.v1.FeedbackService.GetFeedbackContact:output_type -> portalhub.v1.GetFeedbackContactResponse
+	12, // 22: portalhub.v1.FeedbackService.AnswerFeedback:output_type -> portalhub.v1.AnswerFeedbackResponse
+	10, // 23: portalhub.v1.FeedbackService.ForwardFeedback:output_type -> portalhub.v1.ForwardFeedbackResponse
+	2,  // 24: portalhub.v1.FeedbackService.RequestFeedbackErasure:output_type -> portalhub.v1.RequestFeedbackErasureResponse
+	4,  // 25: portalhub.v1.FeedbackService.ConfirmFeedbackErasure:output_type -> portalhub.v1.ConfirmFeedbackErasureResponse
+	18, // [18:26] is the sub-list for method output_type
+	10, // [10:18] is the sub-list for method input_type
+	10, // [10:10] is the sub-list for extension type_name
+	10, // [10:10] is the sub-list for extension extendee
+	0,  // [0:10] is the sub-list for field type_name
 }
 
 func init() { file_portalhub_v1_feedback_proto_init() }
@@ -1252,7 +1546,7 @@ func file_portalhub_v1_feedback_proto_init() {
 			GoPackagePath: reflect.TypeOf(x{}).PkgPath(),
 			RawDescriptor: unsafe.Slice(unsafe.StringData(file_portalhub_v1_feedback_proto_rawDesc), len(file_portalhub_v1_feedback_proto_rawDesc)),
 			NumEnums:      1,
-			NumMessages:   14,
+			NumMessages:   19,
 			NumExtensions: 0,
 			NumServices:   1,
 		},

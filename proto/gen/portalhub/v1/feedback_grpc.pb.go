@@ -19,12 +19,14 @@ import (
 const _ = grpc.SupportPackageIsVersion9
 
 const (
-	FeedbackService_SubmitFeedback_FullMethodName        = "/portalhub.v1.FeedbackService/SubmitFeedback"
-	FeedbackService_GetFeedbackStatus_FullMethodName     = "/portalhub.v1.FeedbackService/GetFeedbackStatus"
-	FeedbackService_GetFeedbackAttachment_FullMethodName = "/portalhub.v1.FeedbackService/GetFeedbackAttachment"
-	FeedbackService_GetFeedbackContact_FullMethodName    = "/portalhub.v1.FeedbackService/GetFeedbackContact"
-	FeedbackService_AnswerFeedback_FullMethodName        = "/portalhub.v1.FeedbackService/AnswerFeedback"
-	FeedbackService_ForwardFeedback_FullMethodName       = "/portalhub.v1.FeedbackService/ForwardFeedback"
+	FeedbackService_SubmitFeedback_FullMethodName         = "/portalhub.v1.FeedbackService/SubmitFeedback"
+	FeedbackService_GetFeedbackStatus_FullMethodName      = "/portalhub.v1.FeedbackService/GetFeedbackStatus"
+	FeedbackService_GetFeedbackAttachment_FullMethodName  = "/portalhub.v1.FeedbackService/GetFeedbackAttachment"
+	FeedbackService_GetFeedbackContact_FullMethodName     = "/portalhub.v1.FeedbackService/GetFeedbackContact"
+	FeedbackService_AnswerFeedback_FullMethodName         = "/portalhub.v1.FeedbackService/AnswerFeedback"
+	FeedbackService_ForwardFeedback_FullMethodName        = "/portalhub.v1.FeedbackService/ForwardFeedback"
+	FeedbackService_RequestFeedbackErasure_FullMethodName = "/portalhub.v1.FeedbackService/RequestFeedbackErasure"
+	FeedbackService_ConfirmFeedbackErasure_FullMethodName = "/portalhub.v1.FeedbackService/ConfirmFeedbackErasure"
 )
 
 // FeedbackServiceClient is the client API for FeedbackService service.
@@ -71,6 +73,20 @@ type FeedbackServiceClient interface {
 	// page shows: it becomes that tenant's (a FeedbackEvent on its inbox; the
 	// calling tenant no longer reads its contact details).
 	ForwardFeedback(ctx context.Context, in *ForwardFeedbackRequest, opts ...grpc.CallOption) (*ForwardFeedbackResponse, error)
+	// RequestFeedbackErasure is a visitor's request to delete the personal
+	// data of the submission with a tracking code (issue 9 point 6): when the
+	// submission has an e-mail address that still exists, the hub sends it a
+	// link to confirm (ConfirmFeedbackErasure's token), valid 24 hours, at
+	// most one every 10 minutes. The answer is the same whatever the hub
+	// found. Gateway credential.
+	RequestFeedbackErasure(ctx context.Context, in *RequestFeedbackErasureRequest, opts ...grpc.CallOption) (*RequestFeedbackErasureResponse, error)
+	// ConfirmFeedbackErasure deletes the personal data of the submission a
+	// confirmation link names: its data key is destroyed (the contact details
+	// can never be read again, from a backup either), its question emptied,
+	// and every tenant it was routed to told to delete its copy (a
+	// FeedbackErasure on each one's inbox). NOT_FOUND for an unknown or
+	// expired token. Gateway credential.
+	ConfirmFeedbackErasure(ctx context.Context, in *ConfirmFeedbackErasureRequest, opts ...grpc.CallOption) (*ConfirmFeedbackErasureResponse, error)
 }
 
 type feedbackServiceClient struct {
@@ -141,6 +157,26 @@ func (c *feedbackServiceClient) ForwardFeedback(ctx context.Context, in *Forward
 	return out, nil
 }
 
+func (c *feedbackServiceClient) RequestFeedbackErasure(ctx context.Context, in *RequestFeedbackErasureRequest, opts ...grpc.CallOption) (*RequestFeedbackErasureResponse, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(RequestFeedbackErasureResponse)
+	err := c.cc.Invoke(ctx, FeedbackService_RequestFeedbackErasure_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+func (c *feedbackServiceClient) ConfirmFeedbackErasure(ctx context.Context, in *ConfirmFeedbackErasureRequest, opts ...grpc.CallOption) (*ConfirmFeedbackErasureResponse, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(ConfirmFeedbackErasureResponse)
+	err := c.cc.Invoke(ctx, FeedbackService_ConfirmFeedbackErasure_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
 // FeedbackServiceServer is the server API for FeedbackService service.
 // All implementations must embed UnimplementedFeedbackServiceServer
 // for forward compatibility.
@@ -185,6 +221,20 @@ type FeedbackServiceServer interface {
 	// page shows: it becomes that tenant's (a FeedbackEvent on its inbox; the
 	// calling tenant no longer reads its contact details).
 	ForwardFeedback(context.Context, *ForwardFeedbackRequest) (*ForwardFeedbackResponse, error)
+	// RequestFeedbackErasure is a visitor's request to delete the personal
+	// data of the submission with a tracking code (issue 9 point 6): when the
+	// submission has an e-mail address that still exists, the hub sends it a
+	// link to confirm (ConfirmFeedbackErasure's token), valid 24 hours, at
+	// most one every 10 minutes. The answer is the same whatever the hub
+	// found. Gateway credential.
+	RequestFeedbackErasure(context.Context, *RequestFeedbackErasureRequest) (*RequestFeedbackErasureResponse, error)
+	// ConfirmFeedbackErasure deletes the personal data of the submission a
+	// confirmation link names: its data key is destroyed (the contact details
+	// can never be read again, from a backup either), its question emptied,
+	// and every tenant it was routed to told to delete its copy (a
+	// FeedbackErasure on each one's inbox). NOT_FOUND for an unknown or
+	// expired token. Gateway credential.
+	ConfirmFeedbackErasure(context.Context, *ConfirmFeedbackErasureRequest) (*ConfirmFeedbackErasureResponse, error)
 	mustEmbedUnimplementedFeedbackServiceServer()
 }
 
@@ -212,6 +262,12 @@ func (UnimplementedFeedbackServiceServer) AnswerFeedback(context.Context, *Answe
 }
 func (UnimplementedFeedbackServiceServer) ForwardFeedback(context.Context, *ForwardFeedbackRequest) (*ForwardFeedbackResponse, error) {
 	return nil, status.Errorf(codes.Unimplemented, "method ForwardFeedback not implemented")
+}
+func (UnimplementedFeedbackServiceServer) RequestFeedbackErasure(context.Context, *RequestFeedbackErasureRequest) (*RequestFeedbackErasureResponse, error) {
+	return nil, status.Errorf(codes.Unimplemented, "method RequestFeedbackErasure not implemented")
+}
+func (UnimplementedFeedbackServiceServer) ConfirmFeedbackErasure(context.Context, *ConfirmFeedbackErasureRequest) (*ConfirmFeedbackErasureResponse, error) {
+	return nil, status.Errorf(codes.Unimplemented, "method ConfirmFeedbackErasure not implemented")
 }
 func (UnimplementedFeedbackServiceServer) mustEmbedUnimplementedFeedbackServiceServer() {}
 func (UnimplementedFeedbackServiceServer) testEmbeddedByValue()                         {}
@@ -342,6 +398,42 @@ func _FeedbackService_ForwardFeedback_Handler(srv interface{}, ctx context.Conte
 	return interceptor(ctx, in, info, handler)
 }
 
+func _FeedbackService_RequestFeedbackErasure_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(RequestFeedbackErasureRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(FeedbackServiceServer).RequestFeedbackErasure(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: FeedbackService_RequestFeedbackErasure_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(FeedbackServiceServer).RequestFeedbackErasure(ctx, req.(*RequestFeedbackErasureRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
+func _FeedbackService_ConfirmFeedbackErasure_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(ConfirmFeedbackErasureRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(FeedbackServiceServer).ConfirmFeedbackErasure(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: FeedbackService_ConfirmFeedbackErasure_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(FeedbackServiceServer).ConfirmFeedbackErasure(ctx, req.(*ConfirmFeedbackErasureRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
 // FeedbackService_ServiceDesc is the grpc.ServiceDesc for FeedbackService service.
 // It's only intended for direct use with grpc.RegisterService,
 // and not to be introspected or modified (even as a copy)
@@ -372,6 +464,14 @@ var FeedbackService_ServiceDesc = grpc.ServiceDesc{
 		{
 			MethodName: "ForwardFeedback",
 			Handler:    _FeedbackService_ForwardFeedback_Handler,
+		},
+		{
+			MethodName: "RequestFeedbackErasure",
+			Handler:    _FeedbackService_RequestFeedbackErasure_Handler,
+		},
+		{
+			MethodName: "ConfirmFeedbackErasure",
+			Handler:    _FeedbackService_ConfirmFeedbackErasure_Handler,
 		},
 	},
 	Streams:  []grpc.StreamDesc{},
