@@ -140,22 +140,6 @@ func (s *Server) checkHost(c *gin.Context) {
 	c.Next()
 }
 
-// parseProxies reads the trusted proxies: IP addresses or CIDR prefixes.
-func parseProxies(list []string) ([]netip.Prefix, error) {
-	var out []netip.Prefix
-	for _, p := range list {
-		if pre, err := netip.ParsePrefix(p); err == nil {
-			out = append(out, pre.Masked())
-			continue
-		}
-		a, err := netip.ParseAddr(p)
-		if err != nil {
-			return nil, fmt.Errorf("trusted proxy %q: want an IP address or a CIDR prefix", p)
-		}
-		out = append(out, netip.PrefixFrom(a.Unmap(), a.Unmap().BitLen()))
-	}
-	return out, nil
-}
 
 // fromTrustedProxy reports whether the request's peer is a configured
 // proxy, whose forwarded headers are believed.

@@ -224,7 +224,7 @@ func New(cfg Config) (*Server, error) {
 	if s.hosts, err = hostNames(cfg.PublicURL, cfg.Hosts); err != nil {
 		return nil, err
 	}
-	if s.proxies, err = parseProxies(cfg.TrustedProxies); err != nil {
+	if s.proxies, err = lifecycle.ParseTrustedProxies(strings.Join(cfg.TrustedProxies, ",")); err != nil {
 		return nil, err
 	}
 	if s.assets, err = newAssets(); err != nil {

@@ -17,13 +17,16 @@ import (
 
 // consoleSettings configure the ops console's listener.
 type consoleSettings struct {
-	Addr string
-	Dev  bool
+	Addr           string
+	Dev            bool
+	TrustedProxies string
 }
 
 func declareConsoleSettings(set *config.Set, s *consoleSettings) {
 	set.String(&s.Addr, "AGGREGATOR_CONSOLE_ADDR", "127.0.0.1:9446",
-		"listen address of the ops console (HTTP; put it behind TLS: its cookie is Secure when the proxy sends X-Forwarded-Proto: https); empty: no console")
+		"listen address of the ops console (HTTP; put it behind TLS: its cookie is Secure and HSTS is sent when a trusted proxy sends X-Forwarded-Proto: https); empty: no console")
+	set.String(&s.TrustedProxies, "AGGREGATOR_CONSOLE_TRUSTED_PROXIES", "",
+		"comma-separated addresses or CIDR prefixes of the TLS proxies in front of the ops console, whose X-Forwarded-Proto is believed")
 	set.Bool(&s.Dev, "AGGREGATOR_CONSOLE_DEV", false, "re-read the console's templates on every request (development)")
 }
 
@@ -35,8 +38,13 @@ func startConsole(ctx context.Context, s settings, store *hubstore.Store, accoun
 		log.Info().Msg("AGGREGATOR_CONSOLE_ADDR is empty: no ops console")
 		return "", nil
 	}
+	proxies, err := lifecycle.ParseTrustedProxies(s.Console.TrustedProxies)
+	if err != nil {
+		return "", fmt.Errorf("AGGREGATOR_CONSOLE_TRUSTED_PROXIES: %w", err)
+	}
 	cons, err := console.New(console.Config{Store: store, Accounts: accounts, Rules: rules,
-		Consumers: console.JetStreamConsumers(js), Log: log.With().Str("server", "console").Logger(), Dev: s.Console.Dev})
+		Consumers: console.JetStreamConsumers(js), Log: log.With().Str("server", "console").Logger(), Dev: s.Console.Dev,
+		TrustedProxies: proxies})
 	if err != nil {
 		return "", err
 	}

@@ -16,6 +16,7 @@ import (
 	"html/template"
 	"io/fs"
 	"net/http"
+	"net/netip"
 	"net/url"
 	"strings"
 	"time"
@@ -54,6 +55,10 @@ type Config struct {
 	Dev bool
 	// Now is the clock (time.Now when nil), for tests.
 	Now func() time.Time
+	// TrustedProxies are the reverse proxies whose X-Forwarded-Proto is
+	// believed (AGGREGATOR_CONSOLE_TRUSTED_PROXIES): the Secure cookies and
+	// HSTS behind a TLS proxy.
+	TrustedProxies []netip.Prefix
 }
 
 // Server is the console's HTTP handler.
@@ -165,7 +170,7 @@ const ctxLang, ctxSession = "lang", "session"
 // session.
 func (s *Server) common(c *gin.Context) {
 	lifecycle.SecurityHeaders(c.Writer.Header(), contentSecurityPolicy, "same-origin")
-	lifecycle.TransportSecurity(c.Writer.Header(), secure(c.Request))
+	lifecycle.TransportSecurity(c.Writer.Header(), s.secure(c.Request))
 	c.Header("Cache-Control", "no-store")
 	c.Request.Body = http.MaxBytesReader(c.Writer, c.Request.Body, maxFormBytes)
 	if strings.HasPrefix(c.Request.URL.Path, "/static/") {
@@ -205,7 +210,7 @@ func (s *Server) language(c *gin.Context) string {
 	if q := c.Query("lang"); q != "" {
 		if _, ok := s.cat[q]; ok {
 			http.SetCookie(c.Writer, &http.Cookie{Name: langCookie, Value: q, Path: "/", MaxAge: 365 * 24 * 3600,
-				HttpOnly: true, SameSite: http.SameSiteStrictMode, Secure: secure(c.Request)})
+				HttpOnly: true, SameSite: http.SameSiteStrictMode, Secure: s.secure(c.Request)})
 			return q
 		}
 	}

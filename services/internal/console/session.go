@@ -13,6 +13,7 @@ import (
 
 	"github.com/gin-gonic/gin"
 
+	"github.com/portalhub/portalhub/services/lifecycle"
 	"github.com/portalhub/portalhub/services/opsaccounts"
 )
 
@@ -25,21 +26,18 @@ const (
 	csrfField     = "csrf_token"
 )
 
-// secure reports whether r came over TLS, directly or through a proxy that
-// says so.
-func secure(r *http.Request) bool {
-	if r.TLS != nil {
-		return true
-	}
-	proto, _, _ := strings.Cut(r.Header.Get("X-Forwarded-Proto"), ",")
-	return strings.EqualFold(strings.TrimSpace(proto), "https")
+// secure reports whether r came over TLS, directly or through one of the
+// trusted proxies that says so (anyone else's X-Forwarded-Proto is not
+// believed).
+func (s *Server) secure(r *http.Request) bool {
+	return lifecycle.HTTPS(r, s.cfg.TrustedProxies)
 }
 
 // setCookie sets an HttpOnly, SameSite=Strict cookie, Secure over TLS;
 // maxAge 0 is a browser-session cookie, below 0 deletes it.
-func setCookie(c *gin.Context, name, value string, maxAge int) {
+func (s *Server) setCookie(c *gin.Context, name, value string, maxAge int) {
 	http.SetCookie(c.Writer, &http.Cookie{Name: name, Value: value, Path: "/", MaxAge: maxAge,
-		HttpOnly: true, SameSite: http.SameSiteStrictMode, Secure: secure(c.Request)})
+		HttpOnly: true, SameSite: http.SameSiteStrictMode, Secure: s.secure(c.Request)})
 }
 
 // session reads the request's session; nil without one. A cookie naming no
@@ -51,7 +49,7 @@ func (s *Server) session(c *gin.Context) (*opsaccounts.Session, error) {
 	}
 	sess, err := s.cfg.Accounts.SessionByToken(c.Request.Context(), token, opsaccounts.Console)
 	if errors.Is(err, opsaccounts.ErrNotFound) {
-		setCookie(c, sessionCookie, "", -1)
+		s.setCookie(c, sessionCookie, "", -1)
 		return nil, nil
 	}
 	if err != nil {
@@ -98,7 +96,7 @@ func (s *Server) anonToken(c *gin.Context) string {
 			return ""
 		}
 		nonce = base64.RawURLEncoding.EncodeToString(b)
-		setCookie(c, csrfCookie, nonce, 7200)
+		s.setCookie(c, csrfCookie, nonce, 7200)
 	}
 	m := hmac.New(sha256.New, s.csrf)
 	m.Write([]byte(nonce))
@@ -186,8 +184,8 @@ func (s *Server) login(c *gin.Context) error {
 	if err != nil {
 		return err
 	}
-	setCookie(c, sessionCookie, token, 0)
-	setCookie(c, csrfCookie, "", -1)
+	s.setCookie(c, sessionCookie, token, 0)
+	s.setCookie(c, csrfCookie, "", -1)
 	s.cfg.Log.Info().Str("account", acc.Login).Str("role", string(acc.Role)).Msg("console login")
 	c.Redirect(http.StatusSeeOther, d.Next)
 	return nil
@@ -199,7 +197,7 @@ func (s *Server) logout(c *gin.Context) error {
 			return err
 		}
 	}
-	setCookie(c, sessionCookie, "", -1)
+	s.setCookie(c, sessionCookie, "", -1)
 	c.Redirect(http.StatusSeeOther, "/dang-nhap")
 	return nil
 }

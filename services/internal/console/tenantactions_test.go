@@ -4,6 +4,8 @@ import (
 	"context"
 	"errors"
 	"net/http"
+	"net/http/httptest"
+	"net/netip"
 	"net/url"
 	"strconv"
 	"strings"
@@ -193,18 +195,50 @@ func TestCredentialsIssuedRotatedAndRevoked(t *testing.T) {
 	}
 }
 
-// HSTS on every answer that came over HTTPS (here, through a proxy saying
-// so), never over plain HTTP.
+// HSTS and Secure cookies on every answer that came over HTTPS (here,
+// through a trusted proxy saying so), never over plain HTTP nor when anyone
+// else says so.
 func TestConsoleStrictTransportSecurity(t *testing.T) {
 	f := newFixture(t)
-	b := f.browser()
-	if resp, _ := b.get("/dang-nhap"); resp.Header.Get("Strict-Transport-Security") != "" {
-		t.Errorf("HSTS over plain HTTP: %q", resp.Header.Get("Strict-Transport-Security"))
+	// Each request from a new browser, so that the login page sets its
+	// CSRF cookie.
+	viaProxy := func(srv *httptest.Server) *http.Response {
+		req, _ := http.NewRequest(http.MethodGet, srv.URL+"/dang-nhap", nil)
+		req.Header.Set("X-Forwarded-Proto", "https")
+		resp, _ := f.browser().do(req)
+		return resp
 	}
-	req, _ := http.NewRequest(http.MethodGet, f.srv.URL+"/dang-nhap", nil)
-	req.Header.Set("X-Forwarded-Proto", "https")
-	if resp, _ := b.do(req); !strings.HasPrefix(resp.Header.Get("Strict-Transport-Security"), "max-age=63072000") {
-		t.Errorf("HSTS over HTTPS: %q", resp.Header.Get("Strict-Transport-Security"))
+	secureCookies := func(resp *http.Response) bool {
+		cookies := resp.Cookies()
+		for _, c := range cookies {
+			if !c.Secure {
+				return false
+			}
+		}
+		return len(cookies) > 0
+	}
+	resp, _ := f.browser().get("/dang-nhap")
+	if len(resp.Cookies()) == 0 {
+		t.Fatal("the login page set no cookie")
+	}
+	if resp.Header.Get("Strict-Transport-Security") != "" || secureCookies(resp) {
+		t.Errorf("over plain HTTP: HSTS %q, Secure cookies %v", resp.Header.Get("Strict-Transport-Security"), secureCookies(resp))
+	}
+	// The test's client is not a trusted proxy until it is configured as one.
+	if resp := viaProxy(f.srv); resp.Header.Get("Strict-Transport-Security") != "" || secureCookies(resp) {
+		t.Errorf("X-Forwarded-Proto from an untrusted client believed: HSTS %q, Secure cookies %v",
+			resp.Header.Get("Strict-Transport-Security"), secureCookies(resp))
+	}
+	cfg := f.cons.cfg
+	cfg.TrustedProxies = []netip.Prefix{netip.MustParsePrefix("127.0.0.1/32"), netip.MustParsePrefix("::1/128")}
+	behindProxy, err := New(cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv := httptest.NewServer(behindProxy.Handler())
+	defer srv.Close()
+	if resp := viaProxy(srv); !strings.HasPrefix(resp.Header.Get("Strict-Transport-Security"), "max-age=63072000") || !secureCookies(resp) {
+		t.Errorf("through a trusted proxy: HSTS %q, Secure cookies %v", resp.Header.Get("Strict-Transport-Security"), secureCookies(resp))
 	}
 }
 

@@ -182,7 +182,7 @@ func serve(args []string) error {
 	if s.LoginClientAttempts > 0 && s.LoginClientWindow <= 0 {
 		return fmt.Errorf("SUBPORTAL_LOGIN_CLIENT_WINDOW must be positive, not %s", s.LoginClientWindow)
 	}
-	proxies, err := accounts.ParseTrustedProxies(s.TrustedProxies)
+	proxies, err := lifecycle.ParseTrustedProxies(s.TrustedProxies)
 	if err != nil {
 		return fmt.Errorf("SUBPORTAL_TRUSTED_PROXIES: %w", err)
 	}

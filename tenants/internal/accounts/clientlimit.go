@@ -174,29 +174,3 @@ func parseAddr(s string) netip.Addr {
 	return a.Unmap()
 }
 
-// ParseTrustedProxies reads a comma-separated list of addresses and CIDR
-// prefixes (such as "10.0.0.0/8, 127.0.0.1").
-func ParseTrustedProxies(list string) ([]netip.Prefix, error) {
-	var out []netip.Prefix
-	for item := range strings.SplitSeq(list, ",") {
-		item = strings.TrimSpace(item)
-		if item == "" {
-			continue
-		}
-		if strings.Contains(item, "/") {
-			p, err := netip.ParsePrefix(item)
-			if err != nil {
-				return nil, err
-			}
-			out = append(out, p.Masked())
-			continue
-		}
-		a, err := netip.ParseAddr(item)
-		if err != nil {
-			return nil, err
-		}
-		a = a.Unmap()
-		out = append(out, netip.PrefixFrom(a, a.BitLen()))
-	}
-	return out, nil
-}
