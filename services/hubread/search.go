@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"sort"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/jackc/pgx/v5"
@@ -328,11 +329,24 @@ func (s *Store) Search(ctx context.Context, p SearchParams) (*SearchResult, erro
 	if p.Page < 1 {
 		p.Page = 1
 	}
+	// The counts and the ranked page do not depend on each other: each
+	// runs in a read-only transaction of its own, at once, so a search
+	// waits for the longer of the two rather than for both (two of the
+	// pool's connections; make bench).
+	var facetErr error
+	var wg sync.WaitGroup
+	wg.Add(1)
+	go func() {
+		defer wg.Done()
+		facetErr = s.searchTx(ctx, func(tx pgx.Tx) error {
+			var err error
+			res.Facets, res.Total, res.Capped, err = facets(ctx, tx, p)
+			return err
+		})
+	}()
+	var total int
 	err := s.searchTx(ctx, func(tx pgx.Tx) error {
 		var err error
-		if res.Facets, res.Total, res.Capped, err = facets(ctx, tx, p); err != nil {
-			return err
-		}
 		if p.Page == 1 {
 			if res.BestBets, err = bestBets(ctx, tx, p); err != nil {
 				return err
@@ -341,17 +355,20 @@ func (s *Store) Search(ctx context.Context, p SearchParams) (*SearchResult, erro
 		if p.Page > SearchMaxPage {
 			return nil
 		}
-		var total int
 		res.Hits, total, err = hits(ctx, tx, p, SearchPageSize+len(res.BestBets), (p.Page-1)*SearchPageSize)
-		if total > 0 && total < SearchOtherCandidates {
-			// Counted after the filters, where the facets' own count may
-			// have stopped at SearchCandidates before them.
-			res.Total = total
-		}
 		return err
 	})
+	wg.Wait()
+	if err == nil {
+		err = facetErr
+	}
 	if err != nil {
 		return nil, err
+	}
+	if total > 0 && total < SearchOtherCandidates {
+		// Counted after the filters, where the facets' own count may
+		// have stopped at SearchCandidates before them.
+		res.Total = total
 	}
 	// Best bets come first, once.
 	if len(res.BestBets) > 0 {
