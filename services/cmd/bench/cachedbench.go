@@ -38,6 +38,9 @@ type cachedSettings struct {
 	Seconds, Rounds, Conns int
 	Catalogue              string
 	Verbose                bool // every measurement, not only the medians
+	// Profiles is where the gateway's profiles under the load go (point 6).
+	Profiles       string
+	ProfileSeconds int
 }
 
 // cachedAims are the aims: the gateway's requests/s over nginx's.
@@ -72,7 +75,7 @@ func runCached(ctx context.Context, bin string, s cachedSettings, check *checks)
 	}
 	fmt.Println("cached: starting the demo federation...")
 	f, err := federation.Start(ctx, federation.Options{VarDir: filepath.Join(dir, "var"), BinDir: bin, Ephemeral: true,
-		Tenants: tenants, SeedDemo: true})
+		Tenants: tenants, SeedDemo: true, Env: []string{"PORTALHUB_PPROF=true"}})
 	if err != nil {
 		return err
 	}
@@ -190,6 +193,28 @@ func runCached(ctx context.Context, bin string, s cachedSettings, check *checks)
 		}
 		fmt.Printf("%-22s %12.0f %12s %12.0f %10s %10s %8s\n", name, gw, orDash(ng), bg, rNginx, rBare,
 			fmt.Sprintf("≥×%.2f", cachedAims[c.name]))
+	}
+	// The gateway's profiles under the same load (plain), after the
+	// measured rounds so that profiling does not slow them.
+	for _, t := range targets {
+		if t.name != "gateway" {
+			continue
+		}
+		prof := startCPUProfile(ctx, f.GatewayOps, s.Profiles, "cached-gateway", s.ProfileSeconds)
+		if _, err := load.run(ctx, t.url, time.Duration(s.ProfileSeconds)*time.Second); err != nil {
+			return fmt.Errorf("gateway under profiling: %w", err)
+		}
+		cpu, err := prof.wait()
+		if err != nil {
+			return err
+		}
+		allocs, err := allocsProfile(ctx, f.GatewayOps, s.Profiles, "cached-gateway")
+		if err != nil {
+			return err
+		}
+		fmt.Println("\nprofiles of the gateway serving the cached home (plain, top entries):")
+		printTop(cpu, 12)
+		printTop(allocs, 12)
 	}
 	return nil
 }

@@ -84,11 +84,12 @@ func main() {
 	set.Secret(&s.Scale.Database, "BENCH_SCALE_DATABASE", "", "a database an earlier run kept (BENCH_SCALE_KEEP): measure the scale part on it again, without seeding")
 	set.String(&s.Scale.Rules, "BENCH_SCALE_RULES", "../deploy/rules/khanhhoa.toml", "the Article 11 rules file the scale part's compliance views use")
 	set.Int(&s.Bulk.Items, "BENCH_BULK_ITEMS", 20000, "articles the bulk part pushes through PublishBulk")
-	set.Int(&s.Bulk.Stream, "BENCH_BULK_STREAM", 2000, "articles per PublishBulk stream (a call lasts at most 30 s)")
+	set.Int(&s.Bulk.Stream, "BENCH_BULK_STREAM", 500, "articles per PublishBulk stream (a call lasts at most 30 s, also on a loaded machine)")
 	set.String(&s.Bulk.Profiles, "BENCH_PROFILES", "../var/bench", "folder the pprof profiles of the measured processes are written into")
 	set.Int(&s.Bulk.ProfileSeconds, "BENCH_PROFILE_SECONDS", 10, "seconds of each CPU profile (at most the ops listener's write timeout, 60 s)")
 	set.MustParse(os.Args[1:])
 	s.Bulk.Verbose = s.Output
+	s.Cached.Profiles, s.Cached.ProfileSeconds = s.Bulk.Profiles, s.Bulk.ProfileSeconds
 	s.Pages.Workers = s.Search.Workers
 	s.Cached.Verbose = s.Output
 	// summarize needs at least one sample.
