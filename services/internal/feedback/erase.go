@@ -109,8 +109,8 @@ func (s *Store) ConfirmErasure(ctx context.Context, token string) (time.Time, er
 // deleted (at the first Erase; later ones change nothing). First its data
 // key is destroyed (crypto-shredding: the contact details, here, in dumps
 // and replicas, can never be read again; the shred log records it for
-// restored backups); then, in one transaction, its question is emptied,
-// the e-mails sent to its address about it are deleted, and every tenant
+// restored backups); then, in one transaction, its question is emptied, its
+// attachments and the e-mails sent to its address about it are deleted, and every tenant
 // it was routed to is told to delete its copy (a FeedbackErasure on its
 // inbox). A failure after the key is gone leaves the rest to the next
 // Erase: the retention job erases every submission whose key is gone.
@@ -155,6 +155,10 @@ func (s *Store) Erase(ctx context.Context, id string) (time.Time, error) {
 		erasedAt = s.cfg.Now()
 		if _, err := tx.Exec(ctx, `UPDATE feedback SET question = '', erased_at = $2, erase_token_hash = NULL, erase_token_expires = NULL
 			WHERE id = $1`, id, erasedAt); err != nil {
+			return err
+		}
+		// Unreadable already (sealed under the destroyed key); the rows go too.
+		if _, err := tx.Exec(ctx, `DELETE FROM feedback_attachments WHERE feedback_id = $1`, id); err != nil {
 			return err
 		}
 		if email != "" {

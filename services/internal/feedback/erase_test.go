@@ -13,6 +13,7 @@ import (
 
 	pb "github.com/portalhub/portalhub/proto/gen/portalhub/v1"
 	"github.com/portalhub/portalhub/services/events"
+	"github.com/portalhub/portalhub/services/feedbackrules"
 	"github.com/portalhub/portalhub/services/internal/feedback"
 )
 
@@ -54,7 +55,9 @@ func TestErasureByLink(t *testing.T) {
 	f := newFixture(t)
 	ctx := context.Background()
 	pool := f.hub.Pool()
-	r, err := f.store.Submit(ctx, form("request-erase-00001"))
+	withFile := form("request-erase-00001")
+	withFile.Files = []feedbackrules.File{{Name: "CCCD-Nguyen-Thi-Hoa.png", Data: pngFile}}
+	r, err := f.store.Submit(ctx, withFile)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -122,6 +125,10 @@ func TestErasureByLink(t *testing.T) {
 	var question string
 	if err := pool.QueryRow(ctx, `SELECT question FROM feedback WHERE id = $1`, r.ID).Scan(&question); err != nil || question != "" {
 		t.Errorf("question after the deletion: %q (%v), want empty", question, err)
+	}
+	var files int
+	if err := pool.QueryRow(ctx, `SELECT count(*) FROM feedback_attachments WHERE feedback_id = $1`, r.ID).Scan(&files); err != nil || files != 0 {
+		t.Errorf("%d attachments left (%v), want none", files, err)
 	}
 	var mails int
 	if err := pool.QueryRow(ctx, `SELECT count(*) FROM mail_outbox WHERE recipient = 'hoa@example.vn'`).Scan(&mails); err != nil || mails != 0 {
