@@ -18,6 +18,7 @@ import (
 
 	pb "github.com/portalhub/portalhub/proto/gen/portalhub/v1"
 	"github.com/portalhub/portalhub/services/lifecycle"
+	"github.com/portalhub/portalhub/tenants/internal/editorial"
 	"github.com/portalhub/portalhub/tenants/internal/push"
 	"github.com/portalhub/portalhub/tenants/internal/store"
 	"github.com/rs/zerolog"
@@ -32,7 +33,7 @@ import (
 // progress shown: items per second and the time left.
 func importItems(args []string) error {
 	fs := flag.NewFlagSet("import", flag.ContinueOnError)
-	dir := fs.String("dir", "", "folder of *.json items (as seed reads them) and *.html pages (title from <title> or the first <h1>, body from <body>)")
+	dir := fs.String("dir", "", "folder of *.json items (as seed reads them), *.html pages (title from <title> or the first <h1>, body from <body>) and *.md pages (title from the first \"# \" heading)")
 	csvFile := fs.String("csv", "", "CSV file with a header: content_id, title, body_html and optionally summary, slug, category, kind, published_at (RFC 3339 or 2006-01-02)")
 	approver := fs.String("approver", "", "the username of the back-office account that approves the imported items (approver role, Art. 7.5)")
 	author := fs.String("author", "", "the author of items that name none")
@@ -215,6 +216,13 @@ func readImportDir(dir, category string) ([]*pb.ContentItem, []error) {
 				read.item.Authors = []*pb.Person{{Name: read.author}}
 			}
 			items = append(items, read.item)
+		case ".md":
+			item, err := readMarkdownPage(path, category)
+			if err != nil {
+				bad = append(bad, err)
+				continue
+			}
+			items = append(items, item)
 		case ".html", ".htm":
 			item, err := readHTMLPage(path, category)
 			if err != nil {
@@ -291,6 +299,36 @@ func readHTMLPage(path, category string) (*pb.ContentItem, error) {
 	}
 	id := idOf(strings.TrimSuffix(filepath.Base(path), filepath.Ext(path)))
 	return importedItem(id, id, title, "", out.String(), category, pb.ContentKind_CONTENT_KIND_ARTICLE, info.ModTime()), nil
+}
+
+// readMarkdownPage reads a Markdown page: its title is its first "# "
+// heading, its body the rest rendered as the back office's editor renders
+// Markdown (editorial.RenderMarkdown); content id, slug and publication
+// time as readHTMLPage takes them.
+func readMarkdownPage(path, category string) (*pb.ContentItem, error) {
+	b, err := os.ReadFile(path)
+	if err != nil {
+		return nil, err
+	}
+	var title string
+	var rest []string
+	for _, line := range strings.Split(string(b), "\n") {
+		if t, ok := strings.CutPrefix(strings.TrimSpace(line), "# "); ok && title == "" {
+			title = strings.TrimSpace(t)
+			continue
+		}
+		rest = append(rest, line)
+	}
+	if title == "" {
+		return nil, fmt.Errorf("%s: no \"# \" heading: the page has no title", path)
+	}
+	info, err := os.Stat(path)
+	if err != nil {
+		return nil, err
+	}
+	id := idOf(strings.TrimSuffix(filepath.Base(path), filepath.Ext(path)))
+	return importedItem(id, id, title, "", editorial.RenderMarkdown(strings.Join(rest, "\n")), category,
+		pb.ContentKind_CONTENT_KIND_ARTICLE, info.ModTime()), nil
 }
 
 func textOf(n *html.Node) string {

@@ -81,6 +81,7 @@ func TestImportStoresItems(t *testing.T) {
 	}
 	write("item.json", string(b))
 	write("ghi-chu.txt", "bỏ qua")
+	write("lich-tiep-dan.md", "# Lịch tiếp công dân\n\nThứ **năm** hằng tuần.\n")
 
 	args := []string{"--dir", dir, "--approver", "duyet", "--author", "Ban biên tập", "--no-push"}
 	err = importItems(args)
@@ -91,8 +92,12 @@ func TestImportStoresItems(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if counts[store.StatusPending] != 3 {
-		t.Errorf("outbox %v, want 3 pending rows (two pages, one item)", counts)
+	if counts[store.StatusPending] != 4 {
+		t.Errorf("outbox %v, want 4 pending rows (three pages, one item)", counts)
+	}
+	if _, doc, err := st.DueVersion(t.Context(), "lich-tiep-dan"); err != nil || doc.GetTranslations()[0].GetTitle() != "Lịch tiếp công dân" ||
+		!strings.Contains(doc.GetTranslations()[0].GetBodyHtml(), "<strong>năm</strong>") {
+		t.Errorf("lich-tiep-dan = %v (%v)", doc, err)
 	}
 	_, doc, err := st.DueVersion(t.Context(), "hoi-nghi-2019")
 	// The body as the page held it: the hub sanitises what it receives.
@@ -105,7 +110,7 @@ func TestImportStoresItems(t *testing.T) {
 	}
 	// Again: nothing changes.
 	importItems(args)
-	if counts, _ := st.OutboxCounts(context.Background()); counts[store.StatusPending] != 3 {
-		t.Errorf("outbox after the same import again %v, want still 3 pending rows", counts)
+	if counts, _ := st.OutboxCounts(context.Background()); counts[store.StatusPending] != 4 {
+		t.Errorf("outbox after the same import again %v, want still 4 pending rows", counts)
 	}
 }

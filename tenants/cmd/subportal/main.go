@@ -140,7 +140,7 @@ func usage() {
   subportal publish -f item.json --approver USERNAME [--author NAME]
                                           approve one item as the approver's back-office account
   subportal import --dir DIR | --csv FILE --approver USERNAME [--author NAME] [--category C] [--no-push]
-                                          approve an old portal's items (JSON items and HTML pages, or CSV
+                                          approve an old portal's items (JSON items, HTML and Markdown pages, or CSV
                                           rows: content_id, title, body_html, ...) and push them to the hub
                                           over PublishBulk, showing items/s and the time left
   subportal api-tokens issue --username U --name WHAT [--days N] [--out FILE]
