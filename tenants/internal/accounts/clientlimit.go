@@ -173,4 +173,3 @@ func parseAddr(s string) netip.Addr {
 	}
 	return a.Unmap()
 }
-
