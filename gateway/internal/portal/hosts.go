@@ -140,7 +140,6 @@ func (s *Server) checkHost(c *gin.Context) {
 	c.Next()
 }
 
-
 // fromTrustedProxy reports whether the request's peer is a configured
 // proxy, whose forwarded headers are believed.
 func (s *Server) fromTrustedProxy(r *http.Request) bool {
