@@ -140,7 +140,7 @@ func filesOf(in []*pb.FeedbackFile) []feedbackrules.File {
 
 // GetFeedbackAttachment gives an attachment to the tenant the submission
 // is routed to.
-func (s *Server) GetFeedbackAttachment(ctx context.Context, req *pb.GetFeedbackAttachmentRequest) (*pb.FeedbackFile, error) {
+func (s *Server) GetFeedbackAttachment(ctx context.Context, req *pb.GetFeedbackAttachmentRequest) (*pb.GetFeedbackAttachmentResponse, error) {
 	tenant := auth.Tenant(ctx)
 	if tenant == "" {
 		return nil, status.Error(codes.PermissionDenied, "only the tenant a submission is routed to reads its attachments")
@@ -153,7 +153,7 @@ func (s *Server) GetFeedbackAttachment(ctx context.Context, req *pb.GetFeedbackA
 		return nil, s.status(ctx, "attachment", err)
 	}
 	s.log.Info().Str("tenant", tenant).Str("feedback_id", req.GetId()).Int32("index", req.GetIndex()).Msg("attachment given")
-	return &pb.FeedbackFile{Filename: f.Name, MediaType: mediaType, Data: f.Data}, nil
+	return &pb.GetFeedbackAttachmentResponse{File: &pb.FeedbackFile{Filename: f.Name, MediaType: mediaType, Data: f.Data}}, nil
 }
 
 // AnswerFeedback records the tenant's approved answer.

@@ -17,11 +17,11 @@ import (
 
 // GetFeedbackAttachment answers as the hub does for this sub-portal's
 // questions: q-files' first file is a PDF, q-shredded's are deleted.
-func (h *fakeFeedbackHub) GetFeedbackAttachment(_ context.Context, in *pb.GetFeedbackAttachmentRequest, _ ...grpc.CallOption) (*pb.FeedbackFile, error) {
+func (h *fakeFeedbackHub) GetFeedbackAttachment(_ context.Context, in *pb.GetFeedbackAttachmentRequest, _ ...grpc.CallOption) (*pb.GetFeedbackAttachmentResponse, error) {
 	if in.GetId() == "q-shredded" || in.GetIndex() != 0 {
 		return nil, status.Error(codes.NotFound, "deleted")
 	}
-	return &pb.FeedbackFile{Filename: "CCCD-Nguyen-Thi-Hoa.pdf", MediaType: "application/pdf", Data: []byte("%PDF-1.4 tệp")}, nil
+	return &pb.GetFeedbackAttachmentResponse{File: &pb.FeedbackFile{Filename: "CCCD-Nguyen-Thi-Hoa.pdf", MediaType: "application/pdf", Data: []byte("%PDF-1.4 tệp")}}, nil
 }
 
 // TestQuestionAttachments: the question's page lists the files the hub

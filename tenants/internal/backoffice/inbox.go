@@ -33,7 +33,7 @@ import (
 type FeedbackHub interface {
 	inbox.AnswerClient
 	GetFeedbackContact(ctx context.Context, in *pb.GetFeedbackContactRequest, opts ...grpc.CallOption) (*pb.GetFeedbackContactResponse, error)
-	GetFeedbackAttachment(ctx context.Context, in *pb.GetFeedbackAttachmentRequest, opts ...grpc.CallOption) (*pb.FeedbackFile, error)
+	GetFeedbackAttachment(ctx context.Context, in *pb.GetFeedbackAttachmentRequest, opts ...grpc.CallOption) (*pb.GetFeedbackAttachmentResponse, error)
 }
 
 var inboxFilters = []string{"", inbox.FilterNew, inbox.FilterAssigned, inbox.FilterOverdue, inbox.FilterAnswered}
@@ -282,7 +282,7 @@ func (s *Server) questionFile(w http.ResponseWriter, r *http.Request) error {
 	if s.cfg.Feedback == nil {
 		return errs.New(errs.Unavailable, "", "the hub is not configured", "Chưa kết nối được với cổng tỉnh.")
 	}
-	f, err := s.cfg.Feedback.GetFeedbackAttachment(r.Context(), &pb.GetFeedbackAttachmentRequest{Id: q.ID, Index: int32(n)})
+	res, err := s.cfg.Feedback.GetFeedbackAttachment(r.Context(), &pb.GetFeedbackAttachmentRequest{Id: q.ID, Index: int32(n)})
 	switch {
 	case status.Code(err) == codes.NotFound:
 		return errs.New(errs.NotFound, "", "the attachment was deleted", "Tệp đã bị xóa cùng dữ liệu cá nhân của câu hỏi.")
@@ -290,6 +290,7 @@ func (s *Server) questionFile(w http.ResponseWriter, r *http.Request) error {
 		s.cfg.Log.Warn().Str("feedback_id", q.ID).Str("code", status.Code(err).String()).Msg("attachment not fetched")
 		return errs.New(errs.Unavailable, "", "the hub did not answer", "Không lấy được tệp từ cổng tỉnh; hãy thử lại sau.")
 	}
+	f := res.GetFile()
 	s.cfg.Log.Info().Str("feedback_id", q.ID).Int("index", n).Str("by", current(r).Account.Username).Msg("attachment shown")
 	name := fmt.Sprintf("cau-hoi-%s-tep-%d%s", q.ID[:min(8, len(q.ID))], n+1, extOf(f.GetMediaType()))
 	h := w.Header()

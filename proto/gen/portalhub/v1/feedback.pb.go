@@ -340,6 +340,50 @@ func (x *FeedbackErasure) GetErasedAt() *timestamppb.Timestamp {
 	return nil
 }
 
+type GetFeedbackAttachmentResponse struct {
+	state         protoimpl.MessageState `protogen:"open.v1"`
+	File          *FeedbackFile          `protobuf:"bytes,1,opt,name=file,proto3" json:"file,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *GetFeedbackAttachmentResponse) Reset() {
+	*x = GetFeedbackAttachmentResponse{}
+	mi := &file_portalhub_v1_feedback_proto_msgTypes[5]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *GetFeedbackAttachmentResponse) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*GetFeedbackAttachmentResponse) ProtoMessage() {}
+
+func (x *GetFeedbackAttachmentResponse) ProtoReflect() protoreflect.Message {
+	mi := &file_portalhub_v1_feedback_proto_msgTypes[5]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use GetFeedbackAttachmentResponse.ProtoReflect.Descriptor instead.
+func (*GetFeedbackAttachmentResponse) Descriptor() ([]byte, []int) {
+	return file_portalhub_v1_feedback_proto_rawDescGZIP(), []int{5}
+}
+
+func (x *GetFeedbackAttachmentResponse) GetFile() *FeedbackFile {
+	if x != nil {
+		return x.File
+	}
+	return nil
+}
+
 // FeedbackFile is a file a visitor attached.
 type FeedbackFile struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
@@ -354,7 +398,7 @@ type FeedbackFile struct {
 
 func (x *FeedbackFile) Reset() {
 	*x = FeedbackFile{}
-	mi := &file_portalhub_v1_feedback_proto_msgTypes[5]
+	mi := &file_portalhub_v1_feedback_proto_msgTypes[6]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -366,7 +410,7 @@ func (x *FeedbackFile) String() string {
 func (*FeedbackFile) ProtoMessage() {}
 
 func (x *FeedbackFile) ProtoReflect() protoreflect.Message {
-	mi := &file_portalhub_v1_feedback_proto_msgTypes[5]
+	mi := &file_portalhub_v1_feedback_proto_msgTypes[6]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -379,7 +423,7 @@ func (x *FeedbackFile) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use FeedbackFile.ProtoReflect.Descriptor instead.
 func (*FeedbackFile) Descriptor() ([]byte, []int) {
-	return file_portalhub_v1_feedback_proto_rawDescGZIP(), []int{5}
+	return file_portalhub_v1_feedback_proto_rawDescGZIP(), []int{6}
 }
 
 func (x *FeedbackFile) GetFilename() string {
@@ -416,7 +460,7 @@ type FeedbackFileInfo struct {
 
 func (x *FeedbackFileInfo) Reset() {
 	*x = FeedbackFileInfo{}
-	mi := &file_portalhub_v1_feedback_proto_msgTypes[6]
+	mi := &file_portalhub_v1_feedback_proto_msgTypes[7]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -428,7 +472,7 @@ func (x *FeedbackFileInfo) String() string {
 func (*FeedbackFileInfo) ProtoMessage() {}
 
 func (x *FeedbackFileInfo) ProtoReflect() protoreflect.Message {
-	mi := &file_portalhub_v1_feedback_proto_msgTypes[6]
+	mi := &file_portalhub_v1_feedback_proto_msgTypes[7]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -441,7 +485,7 @@ func (x *FeedbackFileInfo) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use FeedbackFileInfo.ProtoReflect.Descriptor instead.
 func (*FeedbackFileInfo) Descriptor() ([]byte, []int) {
-	return file_portalhub_v1_feedback_proto_rawDescGZIP(), []int{6}
+	return file_portalhub_v1_feedback_proto_rawDescGZIP(), []int{7}
 }
 
 func (x *FeedbackFileInfo) GetIndex() int32 {
@@ -476,7 +520,7 @@ type GetFeedbackAttachmentRequest struct {
 
 func (x *GetFeedbackAttachmentRequest) Reset() {
 	*x = GetFeedbackAttachmentRequest{}
-	mi := &file_portalhub_v1_feedback_proto_msgTypes[7]
+	mi := &file_portalhub_v1_feedback_proto_msgTypes[8]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -488,7 +532,7 @@ func (x *GetFeedbackAttachmentRequest) String() string {
 func (*GetFeedbackAttachmentRequest) ProtoMessage() {}
 
 func (x *GetFeedbackAttachmentRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_portalhub_v1_feedback_proto_msgTypes[7]
+	mi := &file_portalhub_v1_feedback_proto_msgTypes[8]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -501,7 +545,7 @@ func (x *GetFeedbackAttachmentRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use GetFeedbackAttachmentRequest.ProtoReflect.Descriptor instead.
 func (*GetFeedbackAttachmentRequest) Descriptor() ([]byte, []int) {
-	return file_portalhub_v1_feedback_proto_rawDescGZIP(), []int{7}
+	return file_portalhub_v1_feedback_proto_rawDescGZIP(), []int{8}
 }
 
 func (x *GetFeedbackAttachmentRequest) GetId() string {
@@ -532,7 +576,7 @@ type ForwardFeedbackRequest struct {
 
 func (x *ForwardFeedbackRequest) Reset() {
 	*x = ForwardFeedbackRequest{}
-	mi := &file_portalhub_v1_feedback_proto_msgTypes[8]
+	mi := &file_portalhub_v1_feedback_proto_msgTypes[9]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -544,7 +588,7 @@ func (x *ForwardFeedbackRequest) String() string {
 func (*ForwardFeedbackRequest) ProtoMessage() {}
 
 func (x *ForwardFeedbackRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_portalhub_v1_feedback_proto_msgTypes[8]
+	mi := &file_portalhub_v1_feedback_proto_msgTypes[9]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -557,7 +601,7 @@ func (x *ForwardFeedbackRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ForwardFeedbackRequest.ProtoReflect.Descriptor instead.
 func (*ForwardFeedbackRequest) Descriptor() ([]byte, []int) {
-	return file_portalhub_v1_feedback_proto_rawDescGZIP(), []int{8}
+	return file_portalhub_v1_feedback_proto_rawDescGZIP(), []int{9}
 }
 
 func (x *ForwardFeedbackRequest) GetId() string {
@@ -590,7 +634,7 @@ type ForwardFeedbackResponse struct {
 
 func (x *ForwardFeedbackResponse) Reset() {
 	*x = ForwardFeedbackResponse{}
-	mi := &file_portalhub_v1_feedback_proto_msgTypes[9]
+	mi := &file_portalhub_v1_feedback_proto_msgTypes[10]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -602,7 +646,7 @@ func (x *ForwardFeedbackResponse) String() string {
 func (*ForwardFeedbackResponse) ProtoMessage() {}
 
 func (x *ForwardFeedbackResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_portalhub_v1_feedback_proto_msgTypes[9]
+	mi := &file_portalhub_v1_feedback_proto_msgTypes[10]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -615,7 +659,7 @@ func (x *ForwardFeedbackResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ForwardFeedbackResponse.ProtoReflect.Descriptor instead.
 func (*ForwardFeedbackResponse) Descriptor() ([]byte, []int) {
-	return file_portalhub_v1_feedback_proto_rawDescGZIP(), []int{9}
+	return file_portalhub_v1_feedback_proto_rawDescGZIP(), []int{10}
 }
 
 // AnswerFeedbackRequest carries an approved answer.
@@ -634,7 +678,7 @@ type AnswerFeedbackRequest struct {
 
 func (x *AnswerFeedbackRequest) Reset() {
 	*x = AnswerFeedbackRequest{}
-	mi := &file_portalhub_v1_feedback_proto_msgTypes[10]
+	mi := &file_portalhub_v1_feedback_proto_msgTypes[11]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -646,7 +690,7 @@ func (x *AnswerFeedbackRequest) String() string {
 func (*AnswerFeedbackRequest) ProtoMessage() {}
 
 func (x *AnswerFeedbackRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_portalhub_v1_feedback_proto_msgTypes[10]
+	mi := &file_portalhub_v1_feedback_proto_msgTypes[11]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -659,7 +703,7 @@ func (x *AnswerFeedbackRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use AnswerFeedbackRequest.ProtoReflect.Descriptor instead.
 func (*AnswerFeedbackRequest) Descriptor() ([]byte, []int) {
-	return file_portalhub_v1_feedback_proto_rawDescGZIP(), []int{10}
+	return file_portalhub_v1_feedback_proto_rawDescGZIP(), []int{11}
 }
 
 func (x *AnswerFeedbackRequest) GetId() string {
@@ -693,7 +737,7 @@ type AnswerFeedbackResponse struct {
 
 func (x *AnswerFeedbackResponse) Reset() {
 	*x = AnswerFeedbackResponse{}
-	mi := &file_portalhub_v1_feedback_proto_msgTypes[11]
+	mi := &file_portalhub_v1_feedback_proto_msgTypes[12]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -705,7 +749,7 @@ func (x *AnswerFeedbackResponse) String() string {
 func (*AnswerFeedbackResponse) ProtoMessage() {}
 
 func (x *AnswerFeedbackResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_portalhub_v1_feedback_proto_msgTypes[11]
+	mi := &file_portalhub_v1_feedback_proto_msgTypes[12]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -718,7 +762,7 @@ func (x *AnswerFeedbackResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use AnswerFeedbackResponse.ProtoReflect.Descriptor instead.
 func (*AnswerFeedbackResponse) Descriptor() ([]byte, []int) {
-	return file_portalhub_v1_feedback_proto_rawDescGZIP(), []int{11}
+	return file_portalhub_v1_feedback_proto_rawDescGZIP(), []int{12}
 }
 
 func (x *AnswerFeedbackResponse) GetChanged() bool {
@@ -769,7 +813,7 @@ type SubmitFeedbackRequest struct {
 
 func (x *SubmitFeedbackRequest) Reset() {
 	*x = SubmitFeedbackRequest{}
-	mi := &file_portalhub_v1_feedback_proto_msgTypes[12]
+	mi := &file_portalhub_v1_feedback_proto_msgTypes[13]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -781,7 +825,7 @@ func (x *SubmitFeedbackRequest) String() string {
 func (*SubmitFeedbackRequest) ProtoMessage() {}
 
 func (x *SubmitFeedbackRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_portalhub_v1_feedback_proto_msgTypes[12]
+	mi := &file_portalhub_v1_feedback_proto_msgTypes[13]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -794,7 +838,7 @@ func (x *SubmitFeedbackRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use SubmitFeedbackRequest.ProtoReflect.Descriptor instead.
 func (*SubmitFeedbackRequest) Descriptor() ([]byte, []int) {
-	return file_portalhub_v1_feedback_proto_rawDescGZIP(), []int{12}
+	return file_portalhub_v1_feedback_proto_rawDescGZIP(), []int{13}
 }
 
 func (x *SubmitFeedbackRequest) GetRequestId() string {
@@ -895,7 +939,7 @@ type SubmitFeedbackResponse struct {
 
 func (x *SubmitFeedbackResponse) Reset() {
 	*x = SubmitFeedbackResponse{}
-	mi := &file_portalhub_v1_feedback_proto_msgTypes[13]
+	mi := &file_portalhub_v1_feedback_proto_msgTypes[14]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -907,7 +951,7 @@ func (x *SubmitFeedbackResponse) String() string {
 func (*SubmitFeedbackResponse) ProtoMessage() {}
 
 func (x *SubmitFeedbackResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_portalhub_v1_feedback_proto_msgTypes[13]
+	mi := &file_portalhub_v1_feedback_proto_msgTypes[14]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -920,7 +964,7 @@ func (x *SubmitFeedbackResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use SubmitFeedbackResponse.ProtoReflect.Descriptor instead.
 func (*SubmitFeedbackResponse) Descriptor() ([]byte, []int) {
-	return file_portalhub_v1_feedback_proto_rawDescGZIP(), []int{13}
+	return file_portalhub_v1_feedback_proto_rawDescGZIP(), []int{14}
 }
 
 func (x *SubmitFeedbackResponse) GetId() string {
@@ -954,7 +998,7 @@ type GetFeedbackStatusRequest struct {
 
 func (x *GetFeedbackStatusRequest) Reset() {
 	*x = GetFeedbackStatusRequest{}
-	mi := &file_portalhub_v1_feedback_proto_msgTypes[14]
+	mi := &file_portalhub_v1_feedback_proto_msgTypes[15]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -966,7 +1010,7 @@ func (x *GetFeedbackStatusRequest) String() string {
 func (*GetFeedbackStatusRequest) ProtoMessage() {}
 
 func (x *GetFeedbackStatusRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_portalhub_v1_feedback_proto_msgTypes[14]
+	mi := &file_portalhub_v1_feedback_proto_msgTypes[15]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -979,7 +1023,7 @@ func (x *GetFeedbackStatusRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use GetFeedbackStatusRequest.ProtoReflect.Descriptor instead.
 func (*GetFeedbackStatusRequest) Descriptor() ([]byte, []int) {
-	return file_portalhub_v1_feedback_proto_rawDescGZIP(), []int{14}
+	return file_portalhub_v1_feedback_proto_rawDescGZIP(), []int{15}
 }
 
 func (x *GetFeedbackStatusRequest) GetTrackingCode() string {
@@ -1010,7 +1054,7 @@ type GetFeedbackStatusResponse struct {
 
 func (x *GetFeedbackStatusResponse) Reset() {
 	*x = GetFeedbackStatusResponse{}
-	mi := &file_portalhub_v1_feedback_proto_msgTypes[15]
+	mi := &file_portalhub_v1_feedback_proto_msgTypes[16]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1022,7 +1066,7 @@ func (x *GetFeedbackStatusResponse) String() string {
 func (*GetFeedbackStatusResponse) ProtoMessage() {}
 
 func (x *GetFeedbackStatusResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_portalhub_v1_feedback_proto_msgTypes[15]
+	mi := &file_portalhub_v1_feedback_proto_msgTypes[16]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1035,7 +1079,7 @@ func (x *GetFeedbackStatusResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use GetFeedbackStatusResponse.ProtoReflect.Descriptor instead.
 func (*GetFeedbackStatusResponse) Descriptor() ([]byte, []int) {
-	return file_portalhub_v1_feedback_proto_rawDescGZIP(), []int{15}
+	return file_portalhub_v1_feedback_proto_rawDescGZIP(), []int{16}
 }
 
 func (x *GetFeedbackStatusResponse) GetStatus() FeedbackStatus {
@@ -1104,7 +1148,7 @@ type GetFeedbackContactRequest struct {
 
 func (x *GetFeedbackContactRequest) Reset() {
 	*x = GetFeedbackContactRequest{}
-	mi := &file_portalhub_v1_feedback_proto_msgTypes[16]
+	mi := &file_portalhub_v1_feedback_proto_msgTypes[17]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1116,7 +1160,7 @@ func (x *GetFeedbackContactRequest) String() string {
 func (*GetFeedbackContactRequest) ProtoMessage() {}
 
 func (x *GetFeedbackContactRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_portalhub_v1_feedback_proto_msgTypes[16]
+	mi := &file_portalhub_v1_feedback_proto_msgTypes[17]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1129,7 +1173,7 @@ func (x *GetFeedbackContactRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use GetFeedbackContactRequest.ProtoReflect.Descriptor instead.
 func (*GetFeedbackContactRequest) Descriptor() ([]byte, []int) {
-	return file_portalhub_v1_feedback_proto_rawDescGZIP(), []int{16}
+	return file_portalhub_v1_feedback_proto_rawDescGZIP(), []int{17}
 }
 
 func (x *GetFeedbackContactRequest) GetId() string {
@@ -1151,7 +1195,7 @@ type GetFeedbackContactResponse struct {
 
 func (x *GetFeedbackContactResponse) Reset() {
 	*x = GetFeedbackContactResponse{}
-	mi := &file_portalhub_v1_feedback_proto_msgTypes[17]
+	mi := &file_portalhub_v1_feedback_proto_msgTypes[18]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1163,7 +1207,7 @@ func (x *GetFeedbackContactResponse) String() string {
 func (*GetFeedbackContactResponse) ProtoMessage() {}
 
 func (x *GetFeedbackContactResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_portalhub_v1_feedback_proto_msgTypes[17]
+	mi := &file_portalhub_v1_feedback_proto_msgTypes[18]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1176,7 +1220,7 @@ func (x *GetFeedbackContactResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use GetFeedbackContactResponse.ProtoReflect.Descriptor instead.
 func (*GetFeedbackContactResponse) Descriptor() ([]byte, []int) {
-	return file_portalhub_v1_feedback_proto_rawDescGZIP(), []int{17}
+	return file_portalhub_v1_feedback_proto_rawDescGZIP(), []int{18}
 }
 
 func (x *GetFeedbackContactResponse) GetName() string {
@@ -1231,7 +1275,7 @@ type FeedbackEvent struct {
 
 func (x *FeedbackEvent) Reset() {
 	*x = FeedbackEvent{}
-	mi := &file_portalhub_v1_feedback_proto_msgTypes[18]
+	mi := &file_portalhub_v1_feedback_proto_msgTypes[19]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1243,7 +1287,7 @@ func (x *FeedbackEvent) String() string {
 func (*FeedbackEvent) ProtoMessage() {}
 
 func (x *FeedbackEvent) ProtoReflect() protoreflect.Message {
-	mi := &file_portalhub_v1_feedback_proto_msgTypes[18]
+	mi := &file_portalhub_v1_feedback_proto_msgTypes[19]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1256,7 +1300,7 @@ func (x *FeedbackEvent) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use FeedbackEvent.ProtoReflect.Descriptor instead.
 func (*FeedbackEvent) Descriptor() ([]byte, []int) {
-	return file_portalhub_v1_feedback_proto_rawDescGZIP(), []int{18}
+	return file_portalhub_v1_feedback_proto_rawDescGZIP(), []int{19}
 }
 
 func (x *FeedbackEvent) GetEventId() string {
@@ -1367,7 +1411,9 @@ const file_portalhub_v1_feedback_proto_rawDesc = "" +
 	"\bevent_id\x18\x01 \x01(\tR\aeventId\x12\x0e\n" +
 	"\x02id\x18\x02 \x01(\tR\x02id\x12\x16\n" +
 	"\x06tenant\x18\x03 \x01(\tR\x06tenant\x127\n" +
-	"\terased_at\x18\x04 \x01(\v2\x1a.google.protobuf.TimestampR\berasedAt\"]\n" +
+	"\terased_at\x18\x04 \x01(\v2\x1a.google.protobuf.TimestampR\berasedAt\"O\n" +
+	"\x1dGetFeedbackAttachmentResponse\x12.\n" +
+	"\x04file\x18\x01 \x01(\v2\x1a.portalhub.v1.FeedbackFileR\x04file\"]\n" +
 	"\fFeedbackFile\x12\x1a\n" +
 	"\bfilename\x18\x01 \x01(\tR\bfilename\x12\x1d\n" +
 	"\n" +
@@ -1451,11 +1497,11 @@ const file_portalhub_v1_feedback_proto_rawDesc = "" +
 	"\x1bFEEDBACK_STATUS_IN_PROGRESS\x10\x03\x12\x1c\n" +
 	"\x18FEEDBACK_STATUS_ANSWERED\x10\x04\x12\x1d\n" +
 	"\x19FEEDBACK_STATUS_PUBLISHED\x10\x05\x12\x1a\n" +
-	"\x16FEEDBACK_STATUS_CLOSED\x10\x062\xc5\x06\n" +
+	"\x16FEEDBACK_STATUS_CLOSED\x10\x062\xd6\x06\n" +
 	"\x0fFeedbackService\x12[\n" +
 	"\x0eSubmitFeedback\x12#.portalhub.v1.SubmitFeedbackRequest\x1a$.portalhub.v1.SubmitFeedbackResponse\x12d\n" +
-	"\x11GetFeedbackStatus\x12&.portalhub.v1.GetFeedbackStatusRequest\x1a'.portalhub.v1.GetFeedbackStatusResponse\x12_\n" +
-	"\x15GetFeedbackAttachment\x12*.portalhub.v1.GetFeedbackAttachmentRequest\x1a\x1a.portalhub.v1.FeedbackFile\x12g\n" +
+	"\x11GetFeedbackStatus\x12&.portalhub.v1.GetFeedbackStatusRequest\x1a'.portalhub.v1.GetFeedbackStatusResponse\x12p\n" +
+	"\x15GetFeedbackAttachment\x12*.portalhub.v1.GetFeedbackAttachmentRequest\x1a+.portalhub.v1.GetFeedbackAttachmentResponse\x12g\n" +
 	"\x12GetFeedbackContact\x12'.portalhub.v1.GetFeedbackContactRequest\x1a(.portalhub.v1.GetFeedbackContactResponse\x12[\n" +
 	"\x0eAnswerFeedback\x12#.portalhub.v1.AnswerFeedbackRequest\x1a$.portalhub.v1.AnswerFeedbackResponse\x12^\n" +
 	"\x0fForwardFeedback\x12$.portalhub.v1.ForwardFeedbackRequest\x1a%.portalhub.v1.ForwardFeedbackResponse\x12s\n" +
@@ -1475,7 +1521,7 @@ func file_portalhub_v1_feedback_proto_rawDescGZIP() []byte {
 }
 
 var file_portalhub_v1_feedback_proto_enumTypes = make([]protoimpl.EnumInfo, 1)
-var file_portalhub_v1_feedback_proto_msgTypes = make([]protoimpl.MessageInfo, 19)
+var file_portalhub_v1_feedback_proto_msgTypes = make([]protoimpl.MessageInfo, 20)
 var file_portalhub_v1_feedback_proto_goTypes = []any{
 	(FeedbackStatus)(0),                    // 0: portalhub.v1.FeedbackStatus
 	(*RequestFeedbackErasureRequest)(nil),  // 1: portalhub.v1.RequestFeedbackErasureRequest
@@ -1483,55 +1529,57 @@ var file_portalhub_v1_feedback_proto_goTypes = []any{
 	(*ConfirmFeedbackErasureRequest)(nil),  // 3: portalhub.v1.ConfirmFeedbackErasureRequest
 	(*ConfirmFeedbackErasureResponse)(nil), // 4: portalhub.v1.ConfirmFeedbackErasureResponse
 	(*FeedbackErasure)(nil),                // 5: portalhub.v1.FeedbackErasure
-	(*FeedbackFile)(nil),                   // 6: portalhub.v1.FeedbackFile
-	(*FeedbackFileInfo)(nil),               // 7: portalhub.v1.FeedbackFileInfo
-	(*GetFeedbackAttachmentRequest)(nil),   // 8: portalhub.v1.GetFeedbackAttachmentRequest
-	(*ForwardFeedbackRequest)(nil),         // 9: portalhub.v1.ForwardFeedbackRequest
-	(*ForwardFeedbackResponse)(nil),        // 10: portalhub.v1.ForwardFeedbackResponse
-	(*AnswerFeedbackRequest)(nil),          // 11: portalhub.v1.AnswerFeedbackRequest
-	(*AnswerFeedbackResponse)(nil),         // 12: portalhub.v1.AnswerFeedbackResponse
-	(*SubmitFeedbackRequest)(nil),          // 13: portalhub.v1.SubmitFeedbackRequest
-	(*SubmitFeedbackResponse)(nil),         // 14: portalhub.v1.SubmitFeedbackResponse
-	(*GetFeedbackStatusRequest)(nil),       // 15: portalhub.v1.GetFeedbackStatusRequest
-	(*GetFeedbackStatusResponse)(nil),      // 16: portalhub.v1.GetFeedbackStatusResponse
-	(*GetFeedbackContactRequest)(nil),      // 17: portalhub.v1.GetFeedbackContactRequest
-	(*GetFeedbackContactResponse)(nil),     // 18: portalhub.v1.GetFeedbackContactResponse
-	(*FeedbackEvent)(nil),                  // 19: portalhub.v1.FeedbackEvent
-	(*timestamppb.Timestamp)(nil),          // 20: google.protobuf.Timestamp
-	(*ContentRef)(nil),                     // 21: portalhub.v1.ContentRef
+	(*GetFeedbackAttachmentResponse)(nil),  // 6: portalhub.v1.GetFeedbackAttachmentResponse
+	(*FeedbackFile)(nil),                   // 7: portalhub.v1.FeedbackFile
+	(*FeedbackFileInfo)(nil),               // 8: portalhub.v1.FeedbackFileInfo
+	(*GetFeedbackAttachmentRequest)(nil),   // 9: portalhub.v1.GetFeedbackAttachmentRequest
+	(*ForwardFeedbackRequest)(nil),         // 10: portalhub.v1.ForwardFeedbackRequest
+	(*ForwardFeedbackResponse)(nil),        // 11: portalhub.v1.ForwardFeedbackResponse
+	(*AnswerFeedbackRequest)(nil),          // 12: portalhub.v1.AnswerFeedbackRequest
+	(*AnswerFeedbackResponse)(nil),         // 13: portalhub.v1.AnswerFeedbackResponse
+	(*SubmitFeedbackRequest)(nil),          // 14: portalhub.v1.SubmitFeedbackRequest
+	(*SubmitFeedbackResponse)(nil),         // 15: portalhub.v1.SubmitFeedbackResponse
+	(*GetFeedbackStatusRequest)(nil),       // 16: portalhub.v1.GetFeedbackStatusRequest
+	(*GetFeedbackStatusResponse)(nil),      // 17: portalhub.v1.GetFeedbackStatusResponse
+	(*GetFeedbackContactRequest)(nil),      // 18: portalhub.v1.GetFeedbackContactRequest
+	(*GetFeedbackContactResponse)(nil),     // 19: portalhub.v1.GetFeedbackContactResponse
+	(*FeedbackEvent)(nil),                  // 20: portalhub.v1.FeedbackEvent
+	(*timestamppb.Timestamp)(nil),          // 21: google.protobuf.Timestamp
+	(*ContentRef)(nil),                     // 22: portalhub.v1.ContentRef
 }
 var file_portalhub_v1_feedback_proto_depIdxs = []int32{
-	20, // 0: portalhub.v1.ConfirmFeedbackErasureResponse.erased_at:type_name -> google.protobuf.Timestamp
-	20, // 1: portalhub.v1.FeedbackErasure.erased_at:type_name -> google.protobuf.Timestamp
-	6,  // 2: portalhub.v1.SubmitFeedbackRequest.attachments:type_name -> portalhub.v1.FeedbackFile
-	21, // 3: portalhub.v1.SubmitFeedbackRequest.consultation:type_name -> portalhub.v1.ContentRef
-	0,  // 4: portalhub.v1.GetFeedbackStatusResponse.status:type_name -> portalhub.v1.FeedbackStatus
-	20, // 5: portalhub.v1.GetFeedbackStatusResponse.submitted_at:type_name -> google.protobuf.Timestamp
-	20, // 6: portalhub.v1.GetFeedbackStatusResponse.status_at:type_name -> google.protobuf.Timestamp
-	20, // 7: portalhub.v1.GetFeedbackStatusResponse.erased_at:type_name -> google.protobuf.Timestamp
-	20, // 8: portalhub.v1.FeedbackEvent.submitted_at:type_name -> google.protobuf.Timestamp
-	7,  // 9: portalhub.v1.FeedbackEvent.attachments:type_name -> portalhub.v1.FeedbackFileInfo
-	13, // 10: portalhub.v1.FeedbackService.SubmitFeedback:input_type -> portalhub.v1.SubmitFeedbackRequest
-	15, // 11: portalhub.v1.FeedbackService.GetFeedbackStatus:input_type -> portalhub.v1.GetFeedbackStatusRequest
-	8,  // 12: portalhub.v1.FeedbackService.GetFeedbackAttachment:input_type -> portalhub.v1.GetFeedbackAttachmentRequest
-	17, // 13: portalhub.v1.FeedbackService.GetFeedbackContact:input_type -> portalhub.v1.GetFeedbackContactRequest
-	11, // 14: portalhub.v1.FeedbackService.AnswerFeedback:input_type -> portalhub.v1.AnswerFeedbackRequest
-	9,  // 15: portalhub.v1.FeedbackService.ForwardFeedback:input_type -> portalhub.v1.ForwardFeedbackRequest
-	1,  // 16: portalhub.v1.FeedbackService.RequestFeedbackErasure:input_type -> portalhub.v1.RequestFeedbackErasureRequest
-	3,  // 17: portalhub.v1.FeedbackService.ConfirmFeedbackErasure:input_type -> portalhub.v1.ConfirmFeedbackErasureRequest
-	14, // 18: portalhub.v1.FeedbackService.SubmitFeedback:output_type -> portalhub.v1.SubmitFeedbackResponse
-	16, // 19: portalhub.v1.FeedbackService.GetFeedbackStatus:output_type -> portalhub.v1.GetFeedbackStatusResponse
-	6,  // 20: portalhub.v1.FeedbackService.GetFeedbackAttachment:output_type -> portalhub.v1.FeedbackFile
-	18, // 21: portalhub.v1.FeedbackService.GetFeedbackContact:output_type -> portalhub.v1.GetFeedbackContactResponse
-	12, // 22: portalhub.v1.FeedbackService.AnswerFeedback:output_type -> portalhub.v1.AnswerFeedbackResponse
-	10, // 23: portalhub.v1.FeedbackService.ForwardFeedback:output_type -> portalhub.v1.ForwardFeedbackResponse
-	2,  // 24: portalhub.v1.FeedbackService.RequestFeedbackErasure:output_type -> portalhub.v1.RequestFeedbackErasureResponse
-	4,  // 25: portalhub.v1.FeedbackService.ConfirmFeedbackErasure:output_type -> portalhub.v1.ConfirmFeedbackErasureResponse
-	18, // [18:26] is the sub-list for method output_type
-	10, // [10:18] is the sub-list for method input_type
-	10, // [10:10] is the sub-list for extension type_name
-	10, // [10:10] is the sub-list for extension extendee
-	0,  // [0:10] is the sub-list for field type_name
+	21, // 0: portalhub.v1.ConfirmFeedbackErasureResponse.erased_at:type_name -> google.protobuf.Timestamp
+	21, // 1: portalhub.v1.FeedbackErasure.erased_at:type_name -> google.protobuf.Timestamp
+	7,  // 2: portalhub.v1.GetFeedbackAttachmentResponse.file:type_name -> portalhub.v1.FeedbackFile
+	7,  // 3: portalhub.v1.SubmitFeedbackRequest.attachments:type_name -> portalhub.v1.FeedbackFile
+	22, // 4: portalhub.v1.SubmitFeedbackRequest.consultation:type_name -> portalhub.v1.ContentRef
+	0,  // 5: portalhub.v1.GetFeedbackStatusResponse.status:type_name -> portalhub.v1.FeedbackStatus
+	21, // 6: portalhub.v1.GetFeedbackStatusResponse.submitted_at:type_name -> google.protobuf.Timestamp
+	21, // 7: portalhub.v1.GetFeedbackStatusResponse.status_at:type_name -> google.protobuf.Timestamp
+	21, // 8: portalhub.v1.GetFeedbackStatusResponse.erased_at:type_name -> google.protobuf.Timestamp
+	21, // 9: portalhub.v1.FeedbackEvent.submitted_at:type_name -> google.protobuf.Timestamp
+	8,  // 10: portalhub.v1.FeedbackEvent.attachments:type_name -> portalhub.v1.FeedbackFileInfo
+	14, // 11: portalhub.v1.FeedbackService.SubmitFeedback:input_type -> portalhub.v1.SubmitFeedbackRequest
+	16, // 12: portalhub.v1.FeedbackService.GetFeedbackStatus:input_type -> portalhub.v1.GetFeedbackStatusRequest
+	9,  // 13: portalhub.v1.FeedbackService.GetFeedbackAttachment:input_type -> portalhub.v1.GetFeedbackAttachmentRequest
+	18, // 14: portalhub.v1.FeedbackService.GetFeedbackContact:input_type -> portalhub.v1.GetFeedbackContactRequest
+	12, // 15: portalhub.v1.FeedbackService.AnswerFeedback:input_type -> portalhub.v1.AnswerFeedbackRequest
+	10, // 16: portalhub.v1.FeedbackService.ForwardFeedback:input_type -> portalhub.v1.ForwardFeedbackRequest
+	1,  // 17: portalhub.v1.FeedbackService.RequestFeedbackErasure:input_type -> portalhub.v1.RequestFeedbackErasureRequest
+	3,  // 18: portalhub.v1.FeedbackService.ConfirmFeedbackErasure:input_type -> portalhub.v1.ConfirmFeedbackErasureRequest
+	15, // 19: portalhub.v1.FeedbackService.SubmitFeedback:output_type -> portalhub.v1.SubmitFeedbackResponse
+	17, // 20: portalhub.v1.FeedbackService.GetFeedbackStatus:output_type -> portalhub.v1.GetFeedbackStatusResponse
+	6,  // 21: portalhub.v1.FeedbackService.GetFeedbackAttachment:output_type -> portalhub.v1.GetFeedbackAttachmentResponse
+	19, // 22: portalhub.v1.FeedbackService.GetFeedbackContact:output_type -> portalhub.v1.GetFeedbackContactResponse
+	13, // 23: portalhub.v1.FeedbackService.AnswerFeedback:output_type -> portalhub.v1.AnswerFeedbackResponse
+	11, // 24: portalhub.v1.FeedbackService.ForwardFeedback:output_type -> portalhub.v1.ForwardFeedbackResponse
+	2,  // 25: portalhub.v1.FeedbackService.RequestFeedbackErasure:output_type -> portalhub.v1.RequestFeedbackErasureResponse
+	4,  // 26: portalhub.v1.FeedbackService.ConfirmFeedbackErasure:output_type -> portalhub.v1.ConfirmFeedbackErasureResponse
+	19, // [19:27] is the sub-list for method output_type
+	11, // [11:19] is the sub-list for method input_type
+	11, // [11:11] is the sub-list for extension type_name
+	11, // [11:11] is the sub-list for extension extendee
+	0,  // [0:11] is the sub-list for field type_name
 }
 
 func init() { file_portalhub_v1_feedback_proto_init() }
@@ -1546,7 +1594,7 @@ func file_portalhub_v1_feedback_proto_init() {
 			GoPackagePath: reflect.TypeOf(x{}).PkgPath(),
 			RawDescriptor: unsafe.Slice(unsafe.StringData(file_portalhub_v1_feedback_proto_rawDesc), len(file_portalhub_v1_feedback_proto_rawDesc)),
 			NumEnums:      1,
-			NumMessages:   19,
+			NumMessages:   20,
 			NumExtensions: 0,
 			NumServices:   1,
 		},

@@ -57,7 +57,7 @@ type FeedbackServiceClient interface {
 	GetFeedbackStatus(ctx context.Context, in *GetFeedbackStatusRequest, opts ...grpc.CallOption) (*GetFeedbackStatusResponse, error)
 	// GetFeedbackAttachment returns one of a submission's attachments to the
 	// tenant it is routed to, as GetFeedbackContact does the contact details.
-	GetFeedbackAttachment(ctx context.Context, in *GetFeedbackAttachmentRequest, opts ...grpc.CallOption) (*FeedbackFile, error)
+	GetFeedbackAttachment(ctx context.Context, in *GetFeedbackAttachmentRequest, opts ...grpc.CallOption) (*GetFeedbackAttachmentResponse, error)
 	// GetFeedbackContact returns the contact details of a submission to the tenant it
 	// is routed to; PERMISSION_DENIED to any other, NOT_FOUND when they were
 	// deleted (crypto-shredded) or never existed.
@@ -117,9 +117,9 @@ func (c *feedbackServiceClient) GetFeedbackStatus(ctx context.Context, in *GetFe
 	return out, nil
 }
 
-func (c *feedbackServiceClient) GetFeedbackAttachment(ctx context.Context, in *GetFeedbackAttachmentRequest, opts ...grpc.CallOption) (*FeedbackFile, error) {
+func (c *feedbackServiceClient) GetFeedbackAttachment(ctx context.Context, in *GetFeedbackAttachmentRequest, opts ...grpc.CallOption) (*GetFeedbackAttachmentResponse, error) {
 	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
-	out := new(FeedbackFile)
+	out := new(GetFeedbackAttachmentResponse)
 	err := c.cc.Invoke(ctx, FeedbackService_GetFeedbackAttachment_FullMethodName, in, out, cOpts...)
 	if err != nil {
 		return nil, err
@@ -205,7 +205,7 @@ type FeedbackServiceServer interface {
 	GetFeedbackStatus(context.Context, *GetFeedbackStatusRequest) (*GetFeedbackStatusResponse, error)
 	// GetFeedbackAttachment returns one of a submission's attachments to the
 	// tenant it is routed to, as GetFeedbackContact does the contact details.
-	GetFeedbackAttachment(context.Context, *GetFeedbackAttachmentRequest) (*FeedbackFile, error)
+	GetFeedbackAttachment(context.Context, *GetFeedbackAttachmentRequest) (*GetFeedbackAttachmentResponse, error)
 	// GetFeedbackContact returns the contact details of a submission to the tenant it
 	// is routed to; PERMISSION_DENIED to any other, NOT_FOUND when they were
 	// deleted (crypto-shredded) or never existed.
@@ -251,7 +251,7 @@ func (UnimplementedFeedbackServiceServer) SubmitFeedback(context.Context, *Submi
 func (UnimplementedFeedbackServiceServer) GetFeedbackStatus(context.Context, *GetFeedbackStatusRequest) (*GetFeedbackStatusResponse, error) {
 	return nil, status.Errorf(codes.Unimplemented, "method GetFeedbackStatus not implemented")
 }
-func (UnimplementedFeedbackServiceServer) GetFeedbackAttachment(context.Context, *GetFeedbackAttachmentRequest) (*FeedbackFile, error) {
+func (UnimplementedFeedbackServiceServer) GetFeedbackAttachment(context.Context, *GetFeedbackAttachmentRequest) (*GetFeedbackAttachmentResponse, error) {
 	return nil, status.Errorf(codes.Unimplemented, "method GetFeedbackAttachment not implemented")
 }
 func (UnimplementedFeedbackServiceServer) GetFeedbackContact(context.Context, *GetFeedbackContactRequest) (*GetFeedbackContactResponse, error) {
