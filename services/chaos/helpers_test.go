@@ -144,7 +144,7 @@ func hubQuery(ctx context.Context, url, sql string, args ...any) (int64, error) 
 
 // opsJetStream connects to the NATS cluster as the ops user.
 func opsJetStream() (jetstream.JetStream, func(), error) {
-	nc, err := natsauth.Connect(fed.NATSURL, natsauth.Ops, natsauth.SeedFile(fed.NATSKeys, natsauth.Ops), "")
+	nc, err := natsauth.Connect(fed.NATSURL, natsauth.Ops, natsauth.SeedFile(fed.NATSKeys, natsauth.Ops), fed.NATSCAFile)
 	if err != nil {
 		return nil, nil, err
 	}

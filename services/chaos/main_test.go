@@ -55,7 +55,7 @@ func run(m *testing.M) int {
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
 	defer cancel()
 	fed, err = federation.Start(ctx, federation.Options{
-		VarDir: filepath.Join(dir, "var"), BinDir: bin, Ephemeral: true, Cluster: true, Restart: true,
+		VarDir: filepath.Join(dir, "var"), BinDir: bin, Ephemeral: true, Cluster: true, Restart: true, NATSTLS: true,
 		Tenants: tenants, Output: out,
 	})
 	if err != nil {
