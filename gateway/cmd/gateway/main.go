@@ -190,7 +190,8 @@ func run(log zerolog.Logger, cfg settings) error {
 		Feedback: fb, Subscriptions: subs, FormKey: key,
 		SearchMisses: misses, Views: views,
 		Store: store, Cache: cache, Catalog: catalog, Log: log, Ops: ops, Dev: cfg.Dev, TemplateDir: cfg.TemplateDir,
-		AccessLogSample: cfg.AccessLogSample, MonitoringScript: cfg.MonitoringScript,
+		ResetConnections: pool.Reset,
+		AccessLogSample:  cfg.AccessLogSample, MonitoringScript: cfg.MonitoringScript,
 		PublicURL: cfg.PublicURL, Hosts: list(cfg.Hosts), TrustedProxies: list(cfg.TrustedProxies),
 		TenantRefresh: cfg.TenantRefresh, ProvinceTenant: cfg.ProvinceTenant,
 		ReadyDetail: func() map[string]any {

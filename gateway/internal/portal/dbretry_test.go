@@ -10,8 +10,9 @@ import (
 )
 
 // TestRetryLost: a request whose connection a stopping server ended runs
-// again, at most lostRetries times; one that failed otherwise, or that may
-// not run again (it wrote its answer, it is not a GET), does not.
+// again, at most lostRetries times, each time after the pool's connections
+// were reset; one that failed otherwise, or that may not run again (it wrote
+// its answer, it is not a GET), does not.
 func TestRetryLost(t *testing.T) {
 	lost := fmt.Errorf("slug vi/so-a/x: %w", &pgconn.PgError{Code: "57P01", Message: "terminating connection due to administrator command"})
 	for _, tc := range []struct {
@@ -29,13 +30,14 @@ func TestRetryLost(t *testing.T) {
 		{"other fault", []error{errors.New("template"), nil}, true, 1, true},
 		{"no fault", []error{nil}, true, 1, false},
 	} {
-		calls := 0
-		err := retryLost(context.Background(), func() bool { return tc.may }, func() error {
+		calls, resets := 0, 0
+		err := retryLost(context.Background(), func() { resets++ }, func() bool { return tc.may }, func() error {
 			calls++
 			return tc.errs[calls-1]
 		})
-		if calls != tc.wantCalls || (err != nil) != tc.wantErr {
-			t.Errorf("%s: %d calls, err %v; want %d calls, error %v", tc.name, calls, err, tc.wantCalls, tc.wantErr)
+		if calls != tc.wantCalls || (err != nil) != tc.wantErr || resets != calls-1 {
+			t.Errorf("%s: %d calls, %d resets, err %v; want %d calls, a reset before each retry, error %v",
+				tc.name, calls, resets, err, tc.wantCalls, tc.wantErr)
 		}
 	}
 }

@@ -42,6 +42,10 @@ type Config struct {
 	Cache   *pagecache.Cache
 	Catalog *i18n.Catalog
 	Log     zerolog.Logger
+	// ResetConnections closes the database pool's connections (the pool's
+	// Reset), called when a request's connection was lost, before it runs
+	// again (retryLost); may be nil.
+	ResetConnections func()
 	// Ops serves /healthz and /metrics and runs the /readyz checks
 	// (OpsHandler; only /healthz is on the public port).
 	Ops *lifecycle.Ops
@@ -433,7 +437,7 @@ func (s *Server) handle(h func(c *gin.Context) error) gin.HandlerFunc {
 		}
 		// A read whose database session was lost runs again on a new
 		// connection (retryLost), unless it wrote its answer already.
-		err := retryLost(c.Request.Context(), func() bool {
+		err := retryLost(c.Request.Context(), s.cfg.ResetConnections, func() bool {
 			return (c.Request.Method == http.MethodGet || c.Request.Method == http.MethodHead) && !c.Writer.Written()
 		}, func() error { return h(c) })
 		if err == nil {
