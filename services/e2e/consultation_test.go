@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"io"
 	"net/http"
-	"net/http/cookiejar"
 	"net/url"
 	"strings"
 	"testing"
@@ -44,8 +43,7 @@ func TestCommentOnDraftReachesItsAgency(t *testing.T) {
 		return nil
 	})
 
-	jar, _ := cookiejar.New(nil)
-	c := &http.Client{Jar: jar, Timeout: 20 * time.Second}
+	c := visitorClient(t)
 	res, err := c.Get(fed.Gateway + formPath)
 	if err != nil {
 		t.Fatal(err)

@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"io"
 	"net/http"
-	"net/http/cookiejar"
 	"net/url"
 	"regexp"
 	"strings"
@@ -48,8 +47,7 @@ func TestSubscriptionAcrossProcesses(t *testing.T) {
 		return ""
 	}
 
-	jar, _ := cookiejar.New(nil)
-	c := &http.Client{Jar: jar, Timeout: 20 * time.Second}
+	c := visitorClient(t)
 	res, err := c.Get(fed.Gateway + "/vi/subscribe?tenant=phuong-b&category=news")
 	if err != nil {
 		t.Fatal(err)
