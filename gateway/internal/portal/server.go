@@ -228,6 +228,11 @@ func New(cfg Config) (*Server, error) {
 	if s.hosts, err = hostNames(cfg.PublicURL, cfg.Hosts); err != nil {
 		return nil, err
 	}
+	for _, p := range cfg.TrustedProxies {
+		if strings.TrimSpace(p) == "" || strings.Contains(p, ",") {
+			return nil, fmt.Errorf("trusted proxy %q: want an IP address or a CIDR prefix", p)
+		}
+	}
 	if s.proxies, err = lifecycle.ParseTrustedProxies(strings.Join(cfg.TrustedProxies, ",")); err != nil {
 		return nil, err
 	}
