@@ -208,3 +208,11 @@ func urlScheme(v string) string {
 }
 
 var schemeRE = regexp.MustCompile(`^[a-z][a-z0-9+.-]*$`)
+
+// SanitizeHTML returns in sanitised and balanced, as an item's body is
+// when it is pushed: for other HTML the hub keeps and a page shows, such as
+// the answer to a citizen's question.
+func SanitizeHTML(in string) string {
+	out, _ := sanitizeHTML(in)
+	return out
+}

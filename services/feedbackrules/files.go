@@ -48,8 +48,9 @@ func FileMediaType(f File) (string, string) {
 	return mt, ""
 }
 
-// checkFiles adds the problems of files to add (one per kind of problem).
-func checkFiles(files []File, add func(field, code string)) {
+// CheckFiles adds the problems of files to add (one per kind of problem):
+// a question's attachments, and an answer's.
+func CheckFiles(files []File, add func(field, code string)) {
 	if len(files) > MaxFiles {
 		add("attachments", TooMany)
 		return

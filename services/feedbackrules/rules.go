@@ -191,7 +191,7 @@ func Check(f Form, broken []string) []Problem {
 			add("phone", Invalid)
 		}
 	}
-	checkFiles(f.Files, add)
+	CheckFiles(f.Files, add)
 	if !f.Consent {
 		add("consent", Required)
 	}

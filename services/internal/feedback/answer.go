@@ -11,6 +11,7 @@ import (
 	"github.com/jackc/pgx/v5"
 	"golang.org/x/text/unicode/norm"
 
+	"github.com/portalhub/portalhub/services/contentrules"
 	"github.com/portalhub/portalhub/services/feedbackrules"
 	"github.com/portalhub/portalhub/services/internal/mailout"
 	"github.com/portalhub/portalhub/services/personaldata"
@@ -19,25 +20,44 @@ import (
 // MaxAnswer bounds an answer, in characters.
 const MaxAnswer = 20000
 
+// Reply is an approved answer: its Markdown source, the HTML the back
+// office rendered from it (sanitised again here), the files attached.
+type Reply struct {
+	Text, HTML, ApprovedBy string
+	Files                  []feedbackrules.File
+}
+
 // Answer records tenant's approved answer to submission id (only its own),
 // and queues the e-mail that tells the visitor, in one transaction. It
 // reports whether anything changed (the same answer again does not).
-func (s *Store) Answer(ctx context.Context, tenant, id, answer, approvedBy string) (bool, error) {
-	answer = strings.TrimSpace(norm.NFC.String(strings.ReplaceAll(answer, "\r\n", "\n")))
+func (s *Store) Answer(ctx context.Context, tenant, id string, a Reply) (bool, error) {
+	answer := strings.TrimSpace(norm.NFC.String(strings.ReplaceAll(a.Text, "\r\n", "\n")))
 	switch n := utf8.RuneCountInString(answer); {
 	case n == 0:
 		return false, &InvalidError{[]feedbackrules.Problem{{Field: "answer", Code: feedbackrules.Required}}}
 	case n > MaxAnswer:
 		return false, &InvalidError{[]feedbackrules.Problem{{Field: "answer", Code: feedbackrules.TooLong}}}
 	}
+	var html *string
+	if h := contentrules.SanitizeHTML(norm.NFC.String(a.HTML)); strings.TrimSpace(h) != "" {
+		html = &h
+	}
+	for i := range a.Files {
+		a.Files[i].Name = fileName(a.Files[i].Name)
+	}
+	var problems []feedbackrules.Problem
+	feedbackrules.CheckFiles(a.Files, func(field, code string) { problems = append(problems, feedbackrules.Problem{Field: field, Code: code}) })
+	if len(problems) > 0 {
+		return false, &InvalidError{problems}
+	}
 	changed := false
 	err := pgx.BeginFunc(ctx, s.cfg.Pool, func(tx pgx.Tx) error {
-		var owner, lang, code string
+		var owner, lang, code, st string
 		var held *string
 		var sealed []byte
 		var hasEmail bool
-		err := tx.QueryRow(ctx, `SELECT tenant_id, lang, tracking_code, answer, contact, has_email FROM feedback WHERE id = $1 FOR UPDATE`, id).
-			Scan(&owner, &lang, &code, &held, &sealed, &hasEmail)
+		err := tx.QueryRow(ctx, `SELECT tenant_id, lang, tracking_code, answer, contact, has_email, status FROM feedback WHERE id = $1 FOR UPDATE`, id).
+			Scan(&owner, &lang, &code, &held, &sealed, &hasEmail, &st)
 		if errors.Is(err, pgx.ErrNoRows) {
 			return ErrNotFound
 		}
@@ -47,12 +67,25 @@ func (s *Store) Answer(ctx context.Context, tenant, id, answer, approvedBy strin
 		if owner != tenant {
 			return ErrPermission
 		}
+		if st == "closed" {
+			return ErrAnswered
+		}
 		if held != nil && *held == answer {
 			return nil
 		}
-		if _, err := tx.Exec(ctx, `UPDATE feedback SET status = 'answered', answer = $2, answered_by = $3, answered_at = $4, status_at = $4
-			WHERE id = $1`, id, answer, approvedBy, s.cfg.Now()); err != nil {
+		if _, err := tx.Exec(ctx, `UPDATE feedback SET status = 'answered', answer = $2, answered_by = $3, answered_at = $4, status_at = $4,
+			answer_html = $5, info_request = NULL WHERE id = $1`, id, answer, a.ApprovedBy, s.cfg.Now(), html); err != nil {
 			return err
+		}
+		if _, err := tx.Exec(ctx, `DELETE FROM feedback_answer_files WHERE feedback_id = $1`, id); err != nil {
+			return err
+		}
+		for i, f := range a.Files {
+			mt, _ := feedbackrules.FileMediaType(f)
+			if _, err := tx.Exec(ctx, `INSERT INTO feedback_answer_files (feedback_id, position, filename, media_type, size, data)
+				VALUES ($1, $2, $3, $4, $5, $6)`, id, i, f.Name, mt, len(f.Data), f.Data); err != nil {
+				return err
+			}
 		}
 		changed = true
 		if !hasEmail {
@@ -65,10 +98,7 @@ func (s *Store) Answer(ctx context.Context, tenant, id, answer, approvedBy strin
 		_, err = mailout.Enqueue(ctx, tx, answered(lang, email, code, s.cfg.SiteURL))
 		return err
 	})
-	if err != nil && !errors.Is(err, ErrNotFound) && !errors.Is(err, ErrPermission) {
-		return false, dbErr("answer", err)
-	}
-	return changed, err
+	return changed, storeErr("answer", err)
 }
 
 // email opens the visitor's e-mail address only to send to it; "" when the

@@ -153,8 +153,11 @@ func (s *Store) Erase(ctx context.Context, id string) (time.Time, error) {
 		slices.Sort(tenants)
 		tenants = slices.Compact(tenants)
 		erasedAt = s.cfg.Now()
-		if _, err := tx.Exec(ctx, `UPDATE feedback SET question = '', erased_at = $2, erase_token_hash = NULL, erase_token_expires = NULL
-			WHERE id = $1`, id, erasedAt); err != nil {
+		if _, err := tx.Exec(ctx, `UPDATE feedback SET question = '', erased_at = $2, erase_token_hash = NULL, erase_token_expires = NULL,
+			info_request = NULL WHERE id = $1`, id, erasedAt); err != nil {
+			return err
+		}
+		if _, err := tx.Exec(ctx, `DELETE FROM feedback_replies WHERE feedback_id = $1`, id); err != nil {
 			return err
 		}
 		// Unreadable already (sealed under the destroyed key); the rows go too.

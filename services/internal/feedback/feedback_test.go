@@ -254,6 +254,36 @@ func TestGRPC(t *testing.T) {
 	if err != nil || c.GetEmail() != "binh@example.vn" || c.GetName() != "Trần Văn Bình" {
 		t.Errorf("its tenant reads contact details: %v %v", c, err)
 	}
+
+	// Asking for more information, the visitor's reply, deleting at the
+	// agency's request: each by its own caller only.
+	ask := &pb.RequestFeedbackInfoRequest{Id: resp.GetId(), Message: "Xin cho biết địa chỉ homestay."}
+	if _, err := fb.RequestFeedbackInfo(as(gatewayToken), ask); status.Code(err) != codes.PermissionDenied {
+		t.Errorf("the gateway asks for information: %v, want PERMISSION_DENIED", err)
+	}
+	if _, err := fb.RequestFeedbackInfo(as(tokens[tourism]), ask); err != nil {
+		t.Fatal(err)
+	}
+	reply := &pb.ReplyFeedbackRequest{TrackingCode: resp.GetTrackingCode(), Reply: "Homestay ở Ninh Hải."}
+	if _, err := fb.ReplyFeedback(as(tokens[tourism]), reply); status.Code(err) != codes.PermissionDenied {
+		t.Errorf("a tenant replies for the visitor: %v, want PERMISSION_DENIED", err)
+	}
+	if _, err := fb.ReplyFeedback(as(gatewayToken), reply); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := fb.ReplyFeedback(as(gatewayToken), reply); status.Code(err) != codes.FailedPrecondition {
+		t.Errorf("a reply nobody asked for: %v, want FAILED_PRECONDITION", err)
+	}
+	if _, err := fb.EraseFeedback(as(tokens[commune]), &pb.EraseFeedbackRequest{Id: resp.GetId()}); status.Code(err) != codes.PermissionDenied {
+		t.Errorf("another tenant deletes: %v, want PERMISSION_DENIED", err)
+	}
+	if _, err := fb.EraseFeedback(as(tokens[tourism]), &pb.EraseFeedbackRequest{Id: resp.GetId()}); err != nil {
+		t.Fatal(err)
+	}
+	if st, err := fb.GetFeedbackStatus(as(gatewayToken), &pb.GetFeedbackStatusRequest{TrackingCode: resp.GetTrackingCode()}); err != nil ||
+		st.GetErasedAt() == nil {
+		t.Errorf("status after the agency deleted: %v %v", st, err)
+	}
 }
 
 func sha(s string) [32]byte { return sha256.Sum256([]byte(s)) }
@@ -286,17 +316,17 @@ func TestAnswer(t *testing.T) {
 	}
 
 	const answer = "Hồ sơ gồm đơn đề nghị và giấy tờ chứng minh.\n\nNộp tại Sở Du lịch."
-	if _, err := f.store.Answer(ctx, commune, r.ID, answer, "duyet"); !errors.Is(err, feedback.ErrPermission) {
+	if _, err := f.store.Answer(ctx, commune, r.ID, feedback.Reply{Text: answer, ApprovedBy: "duyet"}); !errors.Is(err, feedback.ErrPermission) {
 		t.Errorf("another tenant answers: %v, want ErrPermission", err)
 	}
 	var inv *feedback.InvalidError
-	if _, err := f.store.Answer(ctx, tourism, r.ID, "  ", "duyet"); !errors.As(err, &inv) {
+	if _, err := f.store.Answer(ctx, tourism, r.ID, feedback.Reply{Text: "  ", ApprovedBy: "duyet"}); !errors.As(err, &inv) {
 		t.Errorf("an empty answer: %v, want refused", err)
 	}
-	if changed, err := f.store.Answer(ctx, tourism, r.ID, answer, "duyet"); err != nil || !changed {
+	if changed, err := f.store.Answer(ctx, tourism, r.ID, feedback.Reply{Text: answer, ApprovedBy: "duyet"}); err != nil || !changed {
 		t.Fatalf("answer: %v %v", changed, err)
 	}
-	if changed, err := f.store.Answer(ctx, tourism, r.ID, answer, "duyet"); err != nil || changed {
+	if changed, err := f.store.Answer(ctx, tourism, r.ID, feedback.Reply{Text: answer, ApprovedBy: "duyet"}); err != nil || changed {
 		t.Errorf("the same answer again: changed %v, %v; want nothing", changed, err)
 	}
 	st, err := f.store.StatusOf(ctx, r.Code)
@@ -354,7 +384,7 @@ func TestForward(t *testing.T) {
 	if _, _, _, err := f.store.Contact(ctx, province, r.ID); !errors.Is(err, feedback.ErrPermission) {
 		t.Errorf("the first tenant reads them still: %v", err)
 	}
-	if _, err := f.store.Answer(ctx, tourism, r.ID, "Trả lời.", "duyet"); err != nil {
+	if _, err := f.store.Answer(ctx, tourism, r.ID, feedback.Reply{Text: "Trả lời.", ApprovedBy: "duyet"}); err != nil {
 		t.Fatal(err)
 	}
 	if err := f.store.Forward(ctx, tourism, r.ID, commune, "x"); !errors.Is(err, feedback.ErrAnswered) {

@@ -38,13 +38,14 @@ func (s *Store) Forward(ctx context.Context, tenant, id, to, reason string) erro
 	err := pgx.BeginFunc(ctx, s.cfg.Pool, func(tx pgx.Tx) error {
 		var ev pb.FeedbackEvent
 		var owner, st string
-		var asked *string
+		var asked, consultation *string
 		var submitted time.Time
 		var due *time.Time
 		var forwards int
 		err := tx.QueryRow(ctx, `SELECT tenant_id, status, topic, question, lang, asked_tenant_id, has_email, has_phone, submitted_at,
-			due_on, forwards FROM feedback WHERE id = $1 FOR UPDATE`, id).
-			Scan(&owner, &st, &ev.Topic, &ev.Question, &ev.Lang, &asked, &ev.HasEmail, &ev.HasPhone, &submitted, &due, &forwards)
+			due_on, forwards, consultation_id, coalesce(routed_to[1], tenant_id) FROM feedback WHERE id = $1 FOR UPDATE`, id).
+			Scan(&owner, &st, &ev.Topic, &ev.Question, &ev.Lang, &asked, &ev.HasEmail, &ev.HasPhone, &submitted, &due, &forwards,
+				&consultation, &ev.ConsultationTenant)
 		if errors.Is(err, pgx.ErrNoRows) {
 			return ErrNotFound
 		}
@@ -54,7 +55,7 @@ func (s *Store) Forward(ctx context.Context, tenant, id, to, reason string) erro
 		if owner != tenant {
 			return ErrPermission
 		}
-		if st == "answered" || st == "published" || st == "closed" {
+		if !open(st) {
 			return ErrAnswered
 		}
 		var toStatus string
@@ -70,6 +71,12 @@ func (s *Store) Forward(ctx context.Context, tenant, id, to, reason string) erro
 		ev.EventId, ev.Id, ev.Tenant, ev.SubmittedAt = msgID, id, to, timestamppb.New(submitted)
 		if asked != nil {
 			ev.AskedTenant = *asked
+		}
+		if consultation != nil {
+			// A comment keeps its draft, which stays its first tenant's.
+			ev.ConsultationId = *consultation
+		} else {
+			ev.ConsultationTenant = ""
 		}
 		if due != nil {
 			ev.DueOn = due.Format(time.DateOnly)

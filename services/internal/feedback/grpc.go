@@ -37,6 +37,8 @@ var GatewayMethods = []string{
 	pb.FeedbackService_GetFeedbackStatus_FullMethodName,
 	pb.FeedbackService_RequestFeedbackErasure_FullMethodName,
 	pb.FeedbackService_ConfirmFeedbackErasure_FullMethodName,
+	pb.FeedbackService_ReplyFeedback_FullMethodName,
+	pb.FeedbackService_GetFeedbackAnswerFile_FullMethodName,
 }
 
 var statuses = map[string]pb.FeedbackStatus{
@@ -74,7 +76,13 @@ func (s *Server) GetFeedbackStatus(ctx context.Context, req *pb.GetFeedbackStatu
 	}
 	resp := &pb.GetFeedbackStatusResponse{Status: statuses[st.Status], Tenant: st.Tenant, Topic: st.Topic,
 		SubmittedAt: timestamppb.New(st.SubmittedAt), StatusAt: timestamppb.New(st.StatusAt), Answer: st.Answer,
-		ForwardReason: st.ForwardReason}
+		ForwardReason: st.ForwardReason, AnswerHtml: st.AnswerHTML, InfoRequest: st.InfoRequest, CloseReason: st.CloseReason}
+	if st.QA != "" {
+		resp.Qa = &pb.ContentRef{Tenant: st.Tenant, ContentId: st.QA}
+	}
+	for _, f := range st.AnswerFiles {
+		resp.AnswerFiles = append(resp.AnswerFiles, &pb.FeedbackFileInfo{Index: int32(f.Index), MediaType: f.MediaType, Size: f.Size})
+	}
 	if st.ErasedAt != nil {
 		resp.ErasedAt = timestamppb.New(*st.ErasedAt)
 	}
@@ -162,7 +170,8 @@ func (s *Server) AnswerFeedback(ctx context.Context, req *pb.AnswerFeedbackReque
 	if tenant == "" {
 		return nil, status.Error(codes.PermissionDenied, "only the tenant a submission is routed to answers it")
 	}
-	changed, err := s.store.Answer(ctx, tenant, req.GetId(), req.GetAnswer(), req.GetApprovedBy())
+	changed, err := s.store.Answer(ctx, tenant, req.GetId(), Reply{Text: req.GetAnswer(), HTML: req.GetAnswerHtml(),
+		ApprovedBy: req.GetApprovedBy(), Files: filesOf(req.GetAttachments())})
 	if errors.Is(err, ErrPermission) {
 		s.log.Warn().Str("tenant", tenant).Str("feedback_id", req.GetId()).Msg("answer refused: another tenant's submission")
 	}
@@ -186,6 +195,98 @@ func (s *Server) ForwardFeedback(ctx context.Context, req *pb.ForwardFeedbackReq
 	return &pb.ForwardFeedbackResponse{}, nil
 }
 
+// tenantOnly returns the calling tenant, or the refusal of a call only a
+// tenant makes.
+func tenantOnly(ctx context.Context, what string) (string, error) {
+	tenant := auth.Tenant(ctx)
+	if tenant == "" {
+		return "", status.Error(codes.PermissionDenied, "only the tenant a submission is routed to "+what)
+	}
+	return tenant, nil
+}
+
+// RequestFeedbackInfo asks the visitor for more information.
+func (s *Server) RequestFeedbackInfo(ctx context.Context, req *pb.RequestFeedbackInfoRequest) (*pb.RequestFeedbackInfoResponse, error) {
+	tenant, err := tenantOnly(ctx, "asks its visitor")
+	if err != nil {
+		return nil, err
+	}
+	if err := s.store.RequestInfo(ctx, tenant, req.GetId(), req.GetMessage()); err != nil {
+		return nil, s.status(ctx, "request information", err)
+	}
+	s.log.Info().Str("tenant", tenant).Str("feedback_id", req.GetId()).Msg("feedback: more information asked")
+	return &pb.RequestFeedbackInfoResponse{}, nil
+}
+
+// ReplyFeedback takes the visitor's reply to a request for information.
+func (s *Server) ReplyFeedback(ctx context.Context, req *pb.ReplyFeedbackRequest) (*pb.ReplyFeedbackResponse, error) {
+	if auth.Service(ctx) != Gateway {
+		return nil, status.Error(codes.PermissionDenied, "only the gateway takes a visitor's reply")
+	}
+	if err := s.store.ReplyTo(ctx, req.GetTrackingCode(), req.GetReply()); err != nil {
+		return nil, s.status(ctx, "reply", err)
+	}
+	s.log.Info().Msg("feedback: a visitor replied")
+	return &pb.ReplyFeedbackResponse{}, nil
+}
+
+// CloseFeedback closes a submission with a reason.
+func (s *Server) CloseFeedback(ctx context.Context, req *pb.CloseFeedbackRequest) (*pb.CloseFeedbackResponse, error) {
+	tenant, err := tenantOnly(ctx, "closes it")
+	if err != nil {
+		return nil, err
+	}
+	if err := s.store.Close(ctx, tenant, req.GetId(), req.GetReason()); err != nil {
+		return nil, s.status(ctx, "close", err)
+	}
+	s.log.Info().Str("tenant", tenant).Str("feedback_id", req.GetId()).Msg("feedback closed")
+	return &pb.CloseFeedbackResponse{}, nil
+}
+
+// LinkFeedbackQA records the question-and-answer item made from a
+// submission.
+func (s *Server) LinkFeedbackQA(ctx context.Context, req *pb.LinkFeedbackQARequest) (*pb.LinkFeedbackQAResponse, error) {
+	tenant, err := tenantOnly(ctx, "links its item")
+	if err != nil {
+		return nil, err
+	}
+	if err := s.store.LinkQA(ctx, tenant, req.GetId(), req.GetContentId()); err != nil {
+		return nil, s.status(ctx, "link qa", err)
+	}
+	s.log.Info().Str("tenant", tenant).Str("feedback_id", req.GetId()).Str("content_id", req.GetContentId()).Msg("feedback: Q&A item linked")
+	return &pb.LinkFeedbackQAResponse{}, nil
+}
+
+// EraseFeedback deletes a submission's personal data at its tenant's
+// request (a visitor without an e-mail address).
+func (s *Server) EraseFeedback(ctx context.Context, req *pb.EraseFeedbackRequest) (*pb.EraseFeedbackResponse, error) {
+	tenant, err := tenantOnly(ctx, "deletes its personal data")
+	if err != nil {
+		return nil, err
+	}
+	if _, _, _, err := s.store.Contact(ctx, tenant, req.GetId()); err != nil && !errors.Is(err, ErrNotFound) {
+		return nil, s.status(ctx, "erase", err)
+	}
+	at, err := s.store.Erase(ctx, req.GetId())
+	if err != nil {
+		return nil, s.status(ctx, "erase", err)
+	}
+	s.log.Info().Str("tenant", tenant).Str("feedback_id", req.GetId()).Msg("feedback: personal data deleted at the agency's request")
+	return &pb.EraseFeedbackResponse{ErasedAt: timestamppb.New(at)}, nil
+}
+
+// GetFeedbackAnswerFile gives a file of an answer to its status page.
+func (s *Server) GetFeedbackAnswerFile(ctx context.Context, req *pb.GetFeedbackAnswerFileRequest) (*pb.GetFeedbackAnswerFileResponse, error) {
+	if auth.Service(ctx) != Gateway {
+		return nil, status.Error(codes.PermissionDenied, "only the gateway reads an answer's files")
+	}
+	f, mediaType, err := s.store.AnswerFile(ctx, req.GetTrackingCode(), int(req.GetIndex()))
+	if err != nil {
+		return nil, s.status(ctx, "answer file", err)
+	}
+	return &pb.GetFeedbackAnswerFileResponse{File: &pb.FeedbackFile{Filename: f.Name, MediaType: mediaType, Data: f.Data}}, nil
+}
+
 // status maps the store's errors to gRPC status errors, once.
 func (s *Server) status(ctx context.Context, what string, err error) error {
 	var inv *InvalidError
@@ -201,7 +302,9 @@ func (s *Server) status(ctx context.Context, what string, err error) error {
 	case errors.Is(err, ErrNotOpen):
 		return status.Error(codes.FailedPrecondition, "the draft is not open for comment today")
 	case errors.Is(err, ErrAnswered):
-		return status.Error(codes.FailedPrecondition, "the submission is answered already")
+		return status.Error(codes.FailedPrecondition, "the submission is answered or closed already")
+	case errors.Is(err, ErrNoRequest):
+		return status.Error(codes.FailedPrecondition, "no request for information waits for a reply")
 	case errors.Is(err, ErrPermission):
 		return status.Error(codes.PermissionDenied, "the submission is routed to another tenant")
 	case errors.Is(err, ErrUnavailable), ctx.Err() != nil:

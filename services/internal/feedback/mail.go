@@ -64,3 +64,20 @@ func message(texts map[string]struct{ subject, body string }, purpose, lang, to,
 func statusLink(siteURL, lang, shown string) string {
 	return strings.TrimSuffix(siteURL, "/") + "/" + lang + "/feedback/status?code=" + shown
 }
+
+// infoTexts ask the visitor for more information; the request itself and
+// the reply are on the status page.
+var infoTexts = map[string]struct{ subject, body string }{
+	"vi": {"Cơ quan cần thêm thông tin về câu hỏi %s của bạn",
+		"Cơ quan có thẩm quyền cần thêm thông tin để trả lời câu hỏi của bạn (mã %s).\n\nXem yêu cầu và trả lời tại: %s\n\nĐây là thư tự động; vui lòng không trả lời thư này."},
+	"en": {"The agency needs more information about your question %s",
+		"The competent agency needs more information to answer your question (code %s).\n\nRead the request and reply at: %s\n\nThis message was sent automatically; please do not reply to it."},
+	"ru": {"Органу нужна дополнительная информация по вашему вопросу %s",
+		"Компетентному органу нужна дополнительная информация, чтобы ответить на ваш вопрос (код %s).\n\nПрочитать запрос и ответить: %s\n\nЭто автоматическое сообщение; пожалуйста, не отвечайте на него."},
+}
+
+// infoRequested is the e-mail that tells to the agency asks for more
+// information about the question with code.
+func infoRequested(lang, to, code, siteURL string) mailout.Message {
+	return message(infoTexts, "feedback.info_requested", lang, to, code, siteURL)
+}

@@ -196,7 +196,7 @@ func (s *Store) Submit(ctx context.Context, f feedbackrules.Form) (Receipt, erro
 	}
 	ev, err := proto.Marshal(&pb.FeedbackEvent{EventId: "feedback/" + r.ID + "/submitted", Id: r.ID, Tenant: tenant, Topic: f.Topic,
 		Question: f.Question, Lang: f.Lang, SubmittedAt: timestamppb.New(now), AskedTenant: f.Tenant,
-		HasEmail: f.Email != "", HasPhone: f.Phone != "", DueOn: dueOn, ConsultationId: f.ConsultationID,
+		HasEmail: f.Email != "", HasPhone: f.Phone != "", DueOn: dueOn, ConsultationId: f.ConsultationID, ConsultationTenant: f.ConsultationTenant,
 		Attachments: infos})
 	if err != nil {
 		return Receipt{}, err
@@ -259,10 +259,25 @@ func (s *Store) byRequest(ctx context.Context, requestID string) (Receipt, error
 type Status struct {
 	Status, Tenant, Topic string
 	SubmittedAt, StatusAt time.Time
-	Answer                string
+	Answer, AnswerHTML    string
 	ForwardReason         string
+	// InfoRequest is the agency's request for more information while it
+	// waits for the visitor's reply; CloseReason why it closed it.
+	InfoRequest, CloseReason string
+	// QA is the content id of the question-and-answer item made from it,
+	// while that item is published at the hub (Status is then published).
+	QA string
+	// AnswerFiles lists the files attached to the answer.
+	AnswerFiles []FileInfo
 	// ErasedAt is when its personal data was deleted; nil while it is kept.
 	ErasedAt *time.Time
+}
+
+// FileInfo describes a file without its content.
+type FileInfo struct {
+	Index     int
+	MediaType string
+	Size      int64
 }
 
 // StatusOf returns the status of the submission with tracking code code
@@ -273,19 +288,39 @@ func (s *Store) StatusOf(ctx context.Context, code string) (Status, error) {
 		return Status{}, ErrNotFound
 	}
 	var st Status
-	var answer, reason *string
-	err := s.cfg.Pool.QueryRow(ctx, `SELECT status, tenant_id, topic, submitted_at, status_at, answer, forward_reason, erased_at
-		FROM feedback WHERE tracking_code = $1`,
-		code).Scan(&st.Status, &st.Tenant, &st.Topic, &st.SubmittedAt, &st.StatusAt, &answer, &reason, &st.ErasedAt)
-	if reason != nil {
-		st.ForwardReason = *reason
-	}
+	var id string
+	var answer, html, reason, info, closed, qa *string
+	err := s.cfg.Pool.QueryRow(ctx, `SELECT f.id, f.status, f.tenant_id, f.topic, f.submitted_at, f.status_at, f.answer, f.answer_html,
+			f.forward_reason, f.info_request, f.close_reason, f.erased_at, i.content_id
+		FROM feedback f LEFT JOIN items i ON i.tenant_id = f.tenant_id AND i.content_id = f.qa_content_id
+			AND i.state = 'published' AND i.taken_down_at IS NULL
+		WHERE f.tracking_code = $1`,
+		code).Scan(&id, &st.Status, &st.Tenant, &st.Topic, &st.SubmittedAt, &st.StatusAt, &answer, &html, &reason, &info, &closed,
+		&st.ErasedAt, &qa)
 	if errors.Is(err, pgx.ErrNoRows) {
 		return Status{}, ErrNotFound
 	}
-	if answer != nil {
-		st.Answer = *answer
+	if err != nil {
+		return Status{}, dbErr("status", err)
 	}
+	for p, v := range map[*string]*string{&st.Answer: answer, &st.AnswerHTML: html, &st.ForwardReason: reason,
+		&st.InfoRequest: info, &st.CloseReason: closed, &st.QA: qa} {
+		if v != nil {
+			*p = *v
+		}
+	}
+	if st.QA != "" && st.Status == "answered" {
+		st.Status = "published"
+	}
+	rows, err := s.cfg.Pool.Query(ctx, `SELECT position, media_type, size FROM feedback_answer_files WHERE feedback_id = $1 ORDER BY position`, id)
+	if err != nil {
+		return Status{}, dbErr("status", err)
+	}
+	st.AnswerFiles, err = pgx.CollectRows(rows, func(r pgx.CollectableRow) (FileInfo, error) {
+		var f FileInfo
+		err := r.Scan(&f.Index, &f.MediaType, &f.Size)
+		return f, err
+	})
 	return st, dbErr("status", err)
 }
 

@@ -84,6 +84,644 @@ func (FeedbackStatus) EnumDescriptor() ([]byte, []int) {
 	return file_portalhub_v1_feedback_proto_rawDescGZIP(), []int{0}
 }
 
+// RequestFeedbackInfoRequest names the submission and what is asked.
+type RequestFeedbackInfoRequest struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	Id    string                 `protobuf:"bytes,1,opt,name=id,proto3" json:"id,omitempty"`
+	// message, at most 2,000 characters, is shown to the visitor.
+	Message       string `protobuf:"bytes,2,opt,name=message,proto3" json:"message,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *RequestFeedbackInfoRequest) Reset() {
+	*x = RequestFeedbackInfoRequest{}
+	mi := &file_portalhub_v1_feedback_proto_msgTypes[0]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *RequestFeedbackInfoRequest) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*RequestFeedbackInfoRequest) ProtoMessage() {}
+
+func (x *RequestFeedbackInfoRequest) ProtoReflect() protoreflect.Message {
+	mi := &file_portalhub_v1_feedback_proto_msgTypes[0]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use RequestFeedbackInfoRequest.ProtoReflect.Descriptor instead.
+func (*RequestFeedbackInfoRequest) Descriptor() ([]byte, []int) {
+	return file_portalhub_v1_feedback_proto_rawDescGZIP(), []int{0}
+}
+
+func (x *RequestFeedbackInfoRequest) GetId() string {
+	if x != nil {
+		return x.Id
+	}
+	return ""
+}
+
+func (x *RequestFeedbackInfoRequest) GetMessage() string {
+	if x != nil {
+		return x.Message
+	}
+	return ""
+}
+
+// RequestFeedbackInfoResponse is empty: the request is recorded.
+type RequestFeedbackInfoResponse struct {
+	state         protoimpl.MessageState `protogen:"open.v1"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *RequestFeedbackInfoResponse) Reset() {
+	*x = RequestFeedbackInfoResponse{}
+	mi := &file_portalhub_v1_feedback_proto_msgTypes[1]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *RequestFeedbackInfoResponse) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*RequestFeedbackInfoResponse) ProtoMessage() {}
+
+func (x *RequestFeedbackInfoResponse) ProtoReflect() protoreflect.Message {
+	mi := &file_portalhub_v1_feedback_proto_msgTypes[1]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use RequestFeedbackInfoResponse.ProtoReflect.Descriptor instead.
+func (*RequestFeedbackInfoResponse) Descriptor() ([]byte, []int) {
+	return file_portalhub_v1_feedback_proto_rawDescGZIP(), []int{1}
+}
+
+// ReplyFeedbackRequest is a visitor's reply.
+type ReplyFeedbackRequest struct {
+	state        protoimpl.MessageState `protogen:"open.v1"`
+	TrackingCode string                 `protobuf:"bytes,1,opt,name=tracking_code,json=trackingCode,proto3" json:"tracking_code,omitempty"`
+	// reply, at most 4,000 characters, under the question's rules.
+	Reply         string `protobuf:"bytes,2,opt,name=reply,proto3" json:"reply,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *ReplyFeedbackRequest) Reset() {
+	*x = ReplyFeedbackRequest{}
+	mi := &file_portalhub_v1_feedback_proto_msgTypes[2]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *ReplyFeedbackRequest) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*ReplyFeedbackRequest) ProtoMessage() {}
+
+func (x *ReplyFeedbackRequest) ProtoReflect() protoreflect.Message {
+	mi := &file_portalhub_v1_feedback_proto_msgTypes[2]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use ReplyFeedbackRequest.ProtoReflect.Descriptor instead.
+func (*ReplyFeedbackRequest) Descriptor() ([]byte, []int) {
+	return file_portalhub_v1_feedback_proto_rawDescGZIP(), []int{2}
+}
+
+func (x *ReplyFeedbackRequest) GetTrackingCode() string {
+	if x != nil {
+		return x.TrackingCode
+	}
+	return ""
+}
+
+func (x *ReplyFeedbackRequest) GetReply() string {
+	if x != nil {
+		return x.Reply
+	}
+	return ""
+}
+
+// ReplyFeedbackResponse is empty: the reply is stored and routed.
+type ReplyFeedbackResponse struct {
+	state         protoimpl.MessageState `protogen:"open.v1"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *ReplyFeedbackResponse) Reset() {
+	*x = ReplyFeedbackResponse{}
+	mi := &file_portalhub_v1_feedback_proto_msgTypes[3]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *ReplyFeedbackResponse) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*ReplyFeedbackResponse) ProtoMessage() {}
+
+func (x *ReplyFeedbackResponse) ProtoReflect() protoreflect.Message {
+	mi := &file_portalhub_v1_feedback_proto_msgTypes[3]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use ReplyFeedbackResponse.ProtoReflect.Descriptor instead.
+func (*ReplyFeedbackResponse) Descriptor() ([]byte, []int) {
+	return file_portalhub_v1_feedback_proto_rawDescGZIP(), []int{3}
+}
+
+// FeedbackReply is published on the tenant's inbox,
+// hub.<tenant>.inbox.reply.<id>, with Nats-Msg-Id feedback/<id>/reply/<n>.
+type FeedbackReply struct {
+	state     protoimpl.MessageState `protogen:"open.v1"`
+	EventId   string                 `protobuf:"bytes,1,opt,name=event_id,json=eventId,proto3" json:"event_id,omitempty"`
+	Id        string                 `protobuf:"bytes,2,opt,name=id,proto3" json:"id,omitempty"`
+	Tenant    string                 `protobuf:"bytes,3,opt,name=tenant,proto3" json:"tenant,omitempty"`
+	Reply     string                 `protobuf:"bytes,4,opt,name=reply,proto3" json:"reply,omitempty"`
+	RepliedAt *timestamppb.Timestamp `protobuf:"bytes,5,opt,name=replied_at,json=repliedAt,proto3" json:"replied_at,omitempty"`
+	// n counts the replies of the submission, from 1.
+	N             int32 `protobuf:"varint,6,opt,name=n,proto3" json:"n,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *FeedbackReply) Reset() {
+	*x = FeedbackReply{}
+	mi := &file_portalhub_v1_feedback_proto_msgTypes[4]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *FeedbackReply) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*FeedbackReply) ProtoMessage() {}
+
+func (x *FeedbackReply) ProtoReflect() protoreflect.Message {
+	mi := &file_portalhub_v1_feedback_proto_msgTypes[4]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use FeedbackReply.ProtoReflect.Descriptor instead.
+func (*FeedbackReply) Descriptor() ([]byte, []int) {
+	return file_portalhub_v1_feedback_proto_rawDescGZIP(), []int{4}
+}
+
+func (x *FeedbackReply) GetEventId() string {
+	if x != nil {
+		return x.EventId
+	}
+	return ""
+}
+
+func (x *FeedbackReply) GetId() string {
+	if x != nil {
+		return x.Id
+	}
+	return ""
+}
+
+func (x *FeedbackReply) GetTenant() string {
+	if x != nil {
+		return x.Tenant
+	}
+	return ""
+}
+
+func (x *FeedbackReply) GetReply() string {
+	if x != nil {
+		return x.Reply
+	}
+	return ""
+}
+
+func (x *FeedbackReply) GetRepliedAt() *timestamppb.Timestamp {
+	if x != nil {
+		return x.RepliedAt
+	}
+	return nil
+}
+
+func (x *FeedbackReply) GetN() int32 {
+	if x != nil {
+		return x.N
+	}
+	return 0
+}
+
+// CloseFeedbackRequest names the submission and why it is closed.
+type CloseFeedbackRequest struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	Id    string                 `protobuf:"bytes,1,opt,name=id,proto3" json:"id,omitempty"`
+	// reason, at most 1,000 characters, is shown to the visitor.
+	Reason        string `protobuf:"bytes,2,opt,name=reason,proto3" json:"reason,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *CloseFeedbackRequest) Reset() {
+	*x = CloseFeedbackRequest{}
+	mi := &file_portalhub_v1_feedback_proto_msgTypes[5]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *CloseFeedbackRequest) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*CloseFeedbackRequest) ProtoMessage() {}
+
+func (x *CloseFeedbackRequest) ProtoReflect() protoreflect.Message {
+	mi := &file_portalhub_v1_feedback_proto_msgTypes[5]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use CloseFeedbackRequest.ProtoReflect.Descriptor instead.
+func (*CloseFeedbackRequest) Descriptor() ([]byte, []int) {
+	return file_portalhub_v1_feedback_proto_rawDescGZIP(), []int{5}
+}
+
+func (x *CloseFeedbackRequest) GetId() string {
+	if x != nil {
+		return x.Id
+	}
+	return ""
+}
+
+func (x *CloseFeedbackRequest) GetReason() string {
+	if x != nil {
+		return x.Reason
+	}
+	return ""
+}
+
+// CloseFeedbackResponse is empty: the submission is closed.
+type CloseFeedbackResponse struct {
+	state         protoimpl.MessageState `protogen:"open.v1"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *CloseFeedbackResponse) Reset() {
+	*x = CloseFeedbackResponse{}
+	mi := &file_portalhub_v1_feedback_proto_msgTypes[6]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *CloseFeedbackResponse) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*CloseFeedbackResponse) ProtoMessage() {}
+
+func (x *CloseFeedbackResponse) ProtoReflect() protoreflect.Message {
+	mi := &file_portalhub_v1_feedback_proto_msgTypes[6]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use CloseFeedbackResponse.ProtoReflect.Descriptor instead.
+func (*CloseFeedbackResponse) Descriptor() ([]byte, []int) {
+	return file_portalhub_v1_feedback_proto_rawDescGZIP(), []int{6}
+}
+
+// LinkFeedbackQARequest names the submission and its item.
+type LinkFeedbackQARequest struct {
+	state         protoimpl.MessageState `protogen:"open.v1"`
+	Id            string                 `protobuf:"bytes,1,opt,name=id,proto3" json:"id,omitempty"`
+	ContentId     string                 `protobuf:"bytes,2,opt,name=content_id,json=contentId,proto3" json:"content_id,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *LinkFeedbackQARequest) Reset() {
+	*x = LinkFeedbackQARequest{}
+	mi := &file_portalhub_v1_feedback_proto_msgTypes[7]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *LinkFeedbackQARequest) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*LinkFeedbackQARequest) ProtoMessage() {}
+
+func (x *LinkFeedbackQARequest) ProtoReflect() protoreflect.Message {
+	mi := &file_portalhub_v1_feedback_proto_msgTypes[7]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use LinkFeedbackQARequest.ProtoReflect.Descriptor instead.
+func (*LinkFeedbackQARequest) Descriptor() ([]byte, []int) {
+	return file_portalhub_v1_feedback_proto_rawDescGZIP(), []int{7}
+}
+
+func (x *LinkFeedbackQARequest) GetId() string {
+	if x != nil {
+		return x.Id
+	}
+	return ""
+}
+
+func (x *LinkFeedbackQARequest) GetContentId() string {
+	if x != nil {
+		return x.ContentId
+	}
+	return ""
+}
+
+// LinkFeedbackQAResponse is empty: the link is recorded.
+type LinkFeedbackQAResponse struct {
+	state         protoimpl.MessageState `protogen:"open.v1"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *LinkFeedbackQAResponse) Reset() {
+	*x = LinkFeedbackQAResponse{}
+	mi := &file_portalhub_v1_feedback_proto_msgTypes[8]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *LinkFeedbackQAResponse) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*LinkFeedbackQAResponse) ProtoMessage() {}
+
+func (x *LinkFeedbackQAResponse) ProtoReflect() protoreflect.Message {
+	mi := &file_portalhub_v1_feedback_proto_msgTypes[8]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use LinkFeedbackQAResponse.ProtoReflect.Descriptor instead.
+func (*LinkFeedbackQAResponse) Descriptor() ([]byte, []int) {
+	return file_portalhub_v1_feedback_proto_rawDescGZIP(), []int{8}
+}
+
+// EraseFeedbackRequest names the submission.
+type EraseFeedbackRequest struct {
+	state         protoimpl.MessageState `protogen:"open.v1"`
+	Id            string                 `protobuf:"bytes,1,opt,name=id,proto3" json:"id,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *EraseFeedbackRequest) Reset() {
+	*x = EraseFeedbackRequest{}
+	mi := &file_portalhub_v1_feedback_proto_msgTypes[9]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *EraseFeedbackRequest) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*EraseFeedbackRequest) ProtoMessage() {}
+
+func (x *EraseFeedbackRequest) ProtoReflect() protoreflect.Message {
+	mi := &file_portalhub_v1_feedback_proto_msgTypes[9]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use EraseFeedbackRequest.ProtoReflect.Descriptor instead.
+func (*EraseFeedbackRequest) Descriptor() ([]byte, []int) {
+	return file_portalhub_v1_feedback_proto_rawDescGZIP(), []int{9}
+}
+
+func (x *EraseFeedbackRequest) GetId() string {
+	if x != nil {
+		return x.Id
+	}
+	return ""
+}
+
+// EraseFeedbackResponse says when the personal data was deleted.
+type EraseFeedbackResponse struct {
+	state         protoimpl.MessageState `protogen:"open.v1"`
+	ErasedAt      *timestamppb.Timestamp `protobuf:"bytes,1,opt,name=erased_at,json=erasedAt,proto3" json:"erased_at,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *EraseFeedbackResponse) Reset() {
+	*x = EraseFeedbackResponse{}
+	mi := &file_portalhub_v1_feedback_proto_msgTypes[10]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *EraseFeedbackResponse) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*EraseFeedbackResponse) ProtoMessage() {}
+
+func (x *EraseFeedbackResponse) ProtoReflect() protoreflect.Message {
+	mi := &file_portalhub_v1_feedback_proto_msgTypes[10]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use EraseFeedbackResponse.ProtoReflect.Descriptor instead.
+func (*EraseFeedbackResponse) Descriptor() ([]byte, []int) {
+	return file_portalhub_v1_feedback_proto_rawDescGZIP(), []int{10}
+}
+
+func (x *EraseFeedbackResponse) GetErasedAt() *timestamppb.Timestamp {
+	if x != nil {
+		return x.ErasedAt
+	}
+	return nil
+}
+
+// GetFeedbackAnswerFileRequest names an answer's file by tracking code
+// and position.
+type GetFeedbackAnswerFileRequest struct {
+	state         protoimpl.MessageState `protogen:"open.v1"`
+	TrackingCode  string                 `protobuf:"bytes,1,opt,name=tracking_code,json=trackingCode,proto3" json:"tracking_code,omitempty"`
+	Index         int32                  `protobuf:"varint,2,opt,name=index,proto3" json:"index,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *GetFeedbackAnswerFileRequest) Reset() {
+	*x = GetFeedbackAnswerFileRequest{}
+	mi := &file_portalhub_v1_feedback_proto_msgTypes[11]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *GetFeedbackAnswerFileRequest) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*GetFeedbackAnswerFileRequest) ProtoMessage() {}
+
+func (x *GetFeedbackAnswerFileRequest) ProtoReflect() protoreflect.Message {
+	mi := &file_portalhub_v1_feedback_proto_msgTypes[11]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use GetFeedbackAnswerFileRequest.ProtoReflect.Descriptor instead.
+func (*GetFeedbackAnswerFileRequest) Descriptor() ([]byte, []int) {
+	return file_portalhub_v1_feedback_proto_rawDescGZIP(), []int{11}
+}
+
+func (x *GetFeedbackAnswerFileRequest) GetTrackingCode() string {
+	if x != nil {
+		return x.TrackingCode
+	}
+	return ""
+}
+
+func (x *GetFeedbackAnswerFileRequest) GetIndex() int32 {
+	if x != nil {
+		return x.Index
+	}
+	return 0
+}
+
+type GetFeedbackAnswerFileResponse struct {
+	state         protoimpl.MessageState `protogen:"open.v1"`
+	File          *FeedbackFile          `protobuf:"bytes,1,opt,name=file,proto3" json:"file,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *GetFeedbackAnswerFileResponse) Reset() {
+	*x = GetFeedbackAnswerFileResponse{}
+	mi := &file_portalhub_v1_feedback_proto_msgTypes[12]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *GetFeedbackAnswerFileResponse) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*GetFeedbackAnswerFileResponse) ProtoMessage() {}
+
+func (x *GetFeedbackAnswerFileResponse) ProtoReflect() protoreflect.Message {
+	mi := &file_portalhub_v1_feedback_proto_msgTypes[12]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use GetFeedbackAnswerFileResponse.ProtoReflect.Descriptor instead.
+func (*GetFeedbackAnswerFileResponse) Descriptor() ([]byte, []int) {
+	return file_portalhub_v1_feedback_proto_rawDescGZIP(), []int{12}
+}
+
+func (x *GetFeedbackAnswerFileResponse) GetFile() *FeedbackFile {
+	if x != nil {
+		return x.File
+	}
+	return nil
+}
+
 // RequestFeedbackErasureRequest names a submission by its tracking code.
 type RequestFeedbackErasureRequest struct {
 	state        protoimpl.MessageState `protogen:"open.v1"`
@@ -96,7 +734,7 @@ type RequestFeedbackErasureRequest struct {
 
 func (x *RequestFeedbackErasureRequest) Reset() {
 	*x = RequestFeedbackErasureRequest{}
-	mi := &file_portalhub_v1_feedback_proto_msgTypes[0]
+	mi := &file_portalhub_v1_feedback_proto_msgTypes[13]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -108,7 +746,7 @@ func (x *RequestFeedbackErasureRequest) String() string {
 func (*RequestFeedbackErasureRequest) ProtoMessage() {}
 
 func (x *RequestFeedbackErasureRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_portalhub_v1_feedback_proto_msgTypes[0]
+	mi := &file_portalhub_v1_feedback_proto_msgTypes[13]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -121,7 +759,7 @@ func (x *RequestFeedbackErasureRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use RequestFeedbackErasureRequest.ProtoReflect.Descriptor instead.
 func (*RequestFeedbackErasureRequest) Descriptor() ([]byte, []int) {
-	return file_portalhub_v1_feedback_proto_rawDescGZIP(), []int{0}
+	return file_portalhub_v1_feedback_proto_rawDescGZIP(), []int{13}
 }
 
 func (x *RequestFeedbackErasureRequest) GetTrackingCode() string {
@@ -148,7 +786,7 @@ type RequestFeedbackErasureResponse struct {
 
 func (x *RequestFeedbackErasureResponse) Reset() {
 	*x = RequestFeedbackErasureResponse{}
-	mi := &file_portalhub_v1_feedback_proto_msgTypes[1]
+	mi := &file_portalhub_v1_feedback_proto_msgTypes[14]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -160,7 +798,7 @@ func (x *RequestFeedbackErasureResponse) String() string {
 func (*RequestFeedbackErasureResponse) ProtoMessage() {}
 
 func (x *RequestFeedbackErasureResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_portalhub_v1_feedback_proto_msgTypes[1]
+	mi := &file_portalhub_v1_feedback_proto_msgTypes[14]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -173,7 +811,7 @@ func (x *RequestFeedbackErasureResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use RequestFeedbackErasureResponse.ProtoReflect.Descriptor instead.
 func (*RequestFeedbackErasureResponse) Descriptor() ([]byte, []int) {
-	return file_portalhub_v1_feedback_proto_rawDescGZIP(), []int{1}
+	return file_portalhub_v1_feedback_proto_rawDescGZIP(), []int{14}
 }
 
 // ConfirmFeedbackErasureRequest carries the token of a confirmation link.
@@ -186,7 +824,7 @@ type ConfirmFeedbackErasureRequest struct {
 
 func (x *ConfirmFeedbackErasureRequest) Reset() {
 	*x = ConfirmFeedbackErasureRequest{}
-	mi := &file_portalhub_v1_feedback_proto_msgTypes[2]
+	mi := &file_portalhub_v1_feedback_proto_msgTypes[15]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -198,7 +836,7 @@ func (x *ConfirmFeedbackErasureRequest) String() string {
 func (*ConfirmFeedbackErasureRequest) ProtoMessage() {}
 
 func (x *ConfirmFeedbackErasureRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_portalhub_v1_feedback_proto_msgTypes[2]
+	mi := &file_portalhub_v1_feedback_proto_msgTypes[15]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -211,7 +849,7 @@ func (x *ConfirmFeedbackErasureRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ConfirmFeedbackErasureRequest.ProtoReflect.Descriptor instead.
 func (*ConfirmFeedbackErasureRequest) Descriptor() ([]byte, []int) {
-	return file_portalhub_v1_feedback_proto_rawDescGZIP(), []int{2}
+	return file_portalhub_v1_feedback_proto_rawDescGZIP(), []int{15}
 }
 
 func (x *ConfirmFeedbackErasureRequest) GetToken() string {
@@ -231,7 +869,7 @@ type ConfirmFeedbackErasureResponse struct {
 
 func (x *ConfirmFeedbackErasureResponse) Reset() {
 	*x = ConfirmFeedbackErasureResponse{}
-	mi := &file_portalhub_v1_feedback_proto_msgTypes[3]
+	mi := &file_portalhub_v1_feedback_proto_msgTypes[16]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -243,7 +881,7 @@ func (x *ConfirmFeedbackErasureResponse) String() string {
 func (*ConfirmFeedbackErasureResponse) ProtoMessage() {}
 
 func (x *ConfirmFeedbackErasureResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_portalhub_v1_feedback_proto_msgTypes[3]
+	mi := &file_portalhub_v1_feedback_proto_msgTypes[16]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -256,7 +894,7 @@ func (x *ConfirmFeedbackErasureResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ConfirmFeedbackErasureResponse.ProtoReflect.Descriptor instead.
 func (*ConfirmFeedbackErasureResponse) Descriptor() ([]byte, []int) {
-	return file_portalhub_v1_feedback_proto_rawDescGZIP(), []int{3}
+	return file_portalhub_v1_feedback_proto_rawDescGZIP(), []int{16}
 }
 
 func (x *ConfirmFeedbackErasureResponse) GetErasedAt() *timestamppb.Timestamp {
@@ -284,7 +922,7 @@ type FeedbackErasure struct {
 
 func (x *FeedbackErasure) Reset() {
 	*x = FeedbackErasure{}
-	mi := &file_portalhub_v1_feedback_proto_msgTypes[4]
+	mi := &file_portalhub_v1_feedback_proto_msgTypes[17]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -296,7 +934,7 @@ func (x *FeedbackErasure) String() string {
 func (*FeedbackErasure) ProtoMessage() {}
 
 func (x *FeedbackErasure) ProtoReflect() protoreflect.Message {
-	mi := &file_portalhub_v1_feedback_proto_msgTypes[4]
+	mi := &file_portalhub_v1_feedback_proto_msgTypes[17]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -309,7 +947,7 @@ func (x *FeedbackErasure) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use FeedbackErasure.ProtoReflect.Descriptor instead.
 func (*FeedbackErasure) Descriptor() ([]byte, []int) {
-	return file_portalhub_v1_feedback_proto_rawDescGZIP(), []int{4}
+	return file_portalhub_v1_feedback_proto_rawDescGZIP(), []int{17}
 }
 
 func (x *FeedbackErasure) GetEventId() string {
@@ -349,7 +987,7 @@ type GetFeedbackAttachmentResponse struct {
 
 func (x *GetFeedbackAttachmentResponse) Reset() {
 	*x = GetFeedbackAttachmentResponse{}
-	mi := &file_portalhub_v1_feedback_proto_msgTypes[5]
+	mi := &file_portalhub_v1_feedback_proto_msgTypes[18]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -361,7 +999,7 @@ func (x *GetFeedbackAttachmentResponse) String() string {
 func (*GetFeedbackAttachmentResponse) ProtoMessage() {}
 
 func (x *GetFeedbackAttachmentResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_portalhub_v1_feedback_proto_msgTypes[5]
+	mi := &file_portalhub_v1_feedback_proto_msgTypes[18]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -374,7 +1012,7 @@ func (x *GetFeedbackAttachmentResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use GetFeedbackAttachmentResponse.ProtoReflect.Descriptor instead.
 func (*GetFeedbackAttachmentResponse) Descriptor() ([]byte, []int) {
-	return file_portalhub_v1_feedback_proto_rawDescGZIP(), []int{5}
+	return file_portalhub_v1_feedback_proto_rawDescGZIP(), []int{18}
 }
 
 func (x *GetFeedbackAttachmentResponse) GetFile() *FeedbackFile {
@@ -398,7 +1036,7 @@ type FeedbackFile struct {
 
 func (x *FeedbackFile) Reset() {
 	*x = FeedbackFile{}
-	mi := &file_portalhub_v1_feedback_proto_msgTypes[6]
+	mi := &file_portalhub_v1_feedback_proto_msgTypes[19]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -410,7 +1048,7 @@ func (x *FeedbackFile) String() string {
 func (*FeedbackFile) ProtoMessage() {}
 
 func (x *FeedbackFile) ProtoReflect() protoreflect.Message {
-	mi := &file_portalhub_v1_feedback_proto_msgTypes[6]
+	mi := &file_portalhub_v1_feedback_proto_msgTypes[19]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -423,7 +1061,7 @@ func (x *FeedbackFile) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use FeedbackFile.ProtoReflect.Descriptor instead.
 func (*FeedbackFile) Descriptor() ([]byte, []int) {
-	return file_portalhub_v1_feedback_proto_rawDescGZIP(), []int{6}
+	return file_portalhub_v1_feedback_proto_rawDescGZIP(), []int{19}
 }
 
 func (x *FeedbackFile) GetFilename() string {
@@ -460,7 +1098,7 @@ type FeedbackFileInfo struct {
 
 func (x *FeedbackFileInfo) Reset() {
 	*x = FeedbackFileInfo{}
-	mi := &file_portalhub_v1_feedback_proto_msgTypes[7]
+	mi := &file_portalhub_v1_feedback_proto_msgTypes[20]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -472,7 +1110,7 @@ func (x *FeedbackFileInfo) String() string {
 func (*FeedbackFileInfo) ProtoMessage() {}
 
 func (x *FeedbackFileInfo) ProtoReflect() protoreflect.Message {
-	mi := &file_portalhub_v1_feedback_proto_msgTypes[7]
+	mi := &file_portalhub_v1_feedback_proto_msgTypes[20]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -485,7 +1123,7 @@ func (x *FeedbackFileInfo) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use FeedbackFileInfo.ProtoReflect.Descriptor instead.
 func (*FeedbackFileInfo) Descriptor() ([]byte, []int) {
-	return file_portalhub_v1_feedback_proto_rawDescGZIP(), []int{7}
+	return file_portalhub_v1_feedback_proto_rawDescGZIP(), []int{20}
 }
 
 func (x *FeedbackFileInfo) GetIndex() int32 {
@@ -520,7 +1158,7 @@ type GetFeedbackAttachmentRequest struct {
 
 func (x *GetFeedbackAttachmentRequest) Reset() {
 	*x = GetFeedbackAttachmentRequest{}
-	mi := &file_portalhub_v1_feedback_proto_msgTypes[8]
+	mi := &file_portalhub_v1_feedback_proto_msgTypes[21]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -532,7 +1170,7 @@ func (x *GetFeedbackAttachmentRequest) String() string {
 func (*GetFeedbackAttachmentRequest) ProtoMessage() {}
 
 func (x *GetFeedbackAttachmentRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_portalhub_v1_feedback_proto_msgTypes[8]
+	mi := &file_portalhub_v1_feedback_proto_msgTypes[21]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -545,7 +1183,7 @@ func (x *GetFeedbackAttachmentRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use GetFeedbackAttachmentRequest.ProtoReflect.Descriptor instead.
 func (*GetFeedbackAttachmentRequest) Descriptor() ([]byte, []int) {
-	return file_portalhub_v1_feedback_proto_rawDescGZIP(), []int{8}
+	return file_portalhub_v1_feedback_proto_rawDescGZIP(), []int{21}
 }
 
 func (x *GetFeedbackAttachmentRequest) GetId() string {
@@ -576,7 +1214,7 @@ type ForwardFeedbackRequest struct {
 
 func (x *ForwardFeedbackRequest) Reset() {
 	*x = ForwardFeedbackRequest{}
-	mi := &file_portalhub_v1_feedback_proto_msgTypes[9]
+	mi := &file_portalhub_v1_feedback_proto_msgTypes[22]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -588,7 +1226,7 @@ func (x *ForwardFeedbackRequest) String() string {
 func (*ForwardFeedbackRequest) ProtoMessage() {}
 
 func (x *ForwardFeedbackRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_portalhub_v1_feedback_proto_msgTypes[9]
+	mi := &file_portalhub_v1_feedback_proto_msgTypes[22]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -601,7 +1239,7 @@ func (x *ForwardFeedbackRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ForwardFeedbackRequest.ProtoReflect.Descriptor instead.
 func (*ForwardFeedbackRequest) Descriptor() ([]byte, []int) {
-	return file_portalhub_v1_feedback_proto_rawDescGZIP(), []int{9}
+	return file_portalhub_v1_feedback_proto_rawDescGZIP(), []int{22}
 }
 
 func (x *ForwardFeedbackRequest) GetId() string {
@@ -634,7 +1272,7 @@ type ForwardFeedbackResponse struct {
 
 func (x *ForwardFeedbackResponse) Reset() {
 	*x = ForwardFeedbackResponse{}
-	mi := &file_portalhub_v1_feedback_proto_msgTypes[10]
+	mi := &file_portalhub_v1_feedback_proto_msgTypes[23]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -646,7 +1284,7 @@ func (x *ForwardFeedbackResponse) String() string {
 func (*ForwardFeedbackResponse) ProtoMessage() {}
 
 func (x *ForwardFeedbackResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_portalhub_v1_feedback_proto_msgTypes[10]
+	mi := &file_portalhub_v1_feedback_proto_msgTypes[23]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -659,26 +1297,33 @@ func (x *ForwardFeedbackResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ForwardFeedbackResponse.ProtoReflect.Descriptor instead.
 func (*ForwardFeedbackResponse) Descriptor() ([]byte, []int) {
-	return file_portalhub_v1_feedback_proto_rawDescGZIP(), []int{10}
+	return file_portalhub_v1_feedback_proto_rawDescGZIP(), []int{23}
 }
 
 // AnswerFeedbackRequest carries an approved answer.
 type AnswerFeedbackRequest struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
 	Id    string                 `protobuf:"bytes,1,opt,name=id,proto3" json:"id,omitempty"`
-	// answer is plain text, paragraphs apart by a blank line; at most 20,000
-	// characters.
+	// answer is the answer's Markdown source (read as plain text in the
+	// e-mail), at most 20,000 characters.
 	Answer string `protobuf:"bytes,2,opt,name=answer,proto3" json:"answer,omitempty"`
 	// approved_by names the approver (their back-office account), for the
 	// hub's records.
-	ApprovedBy    string `protobuf:"bytes,3,opt,name=approved_by,json=approvedBy,proto3" json:"approved_by,omitempty"`
+	ApprovedBy string `protobuf:"bytes,3,opt,name=approved_by,json=approvedBy,proto3" json:"approved_by,omitempty"`
+	// answer_html is answer rendered by the back office's Markdown renderer;
+	// the hub sanitises it again under the content rules, as an item's body.
+	AnswerHtml string `protobuf:"bytes,4,opt,name=answer_html,json=answerHtml,proto3" json:"answer_html,omitempty"`
+	// attachments: files the visitor receives with the answer (images and
+	// PDF, at most 3, each at most 1 MiB, as a question's), shown on the
+	// status page.
+	Attachments   []*FeedbackFile `protobuf:"bytes,5,rep,name=attachments,proto3" json:"attachments,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
 
 func (x *AnswerFeedbackRequest) Reset() {
 	*x = AnswerFeedbackRequest{}
-	mi := &file_portalhub_v1_feedback_proto_msgTypes[11]
+	mi := &file_portalhub_v1_feedback_proto_msgTypes[24]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -690,7 +1335,7 @@ func (x *AnswerFeedbackRequest) String() string {
 func (*AnswerFeedbackRequest) ProtoMessage() {}
 
 func (x *AnswerFeedbackRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_portalhub_v1_feedback_proto_msgTypes[11]
+	mi := &file_portalhub_v1_feedback_proto_msgTypes[24]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -703,7 +1348,7 @@ func (x *AnswerFeedbackRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use AnswerFeedbackRequest.ProtoReflect.Descriptor instead.
 func (*AnswerFeedbackRequest) Descriptor() ([]byte, []int) {
-	return file_portalhub_v1_feedback_proto_rawDescGZIP(), []int{11}
+	return file_portalhub_v1_feedback_proto_rawDescGZIP(), []int{24}
 }
 
 func (x *AnswerFeedbackRequest) GetId() string {
@@ -727,6 +1372,20 @@ func (x *AnswerFeedbackRequest) GetApprovedBy() string {
 	return ""
 }
 
+func (x *AnswerFeedbackRequest) GetAnswerHtml() string {
+	if x != nil {
+		return x.AnswerHtml
+	}
+	return ""
+}
+
+func (x *AnswerFeedbackRequest) GetAttachments() []*FeedbackFile {
+	if x != nil {
+		return x.Attachments
+	}
+	return nil
+}
+
 // AnswerFeedbackResponse says whether the answer changed anything.
 type AnswerFeedbackResponse struct {
 	state         protoimpl.MessageState `protogen:"open.v1"`
@@ -737,7 +1396,7 @@ type AnswerFeedbackResponse struct {
 
 func (x *AnswerFeedbackResponse) Reset() {
 	*x = AnswerFeedbackResponse{}
-	mi := &file_portalhub_v1_feedback_proto_msgTypes[12]
+	mi := &file_portalhub_v1_feedback_proto_msgTypes[25]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -749,7 +1408,7 @@ func (x *AnswerFeedbackResponse) String() string {
 func (*AnswerFeedbackResponse) ProtoMessage() {}
 
 func (x *AnswerFeedbackResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_portalhub_v1_feedback_proto_msgTypes[12]
+	mi := &file_portalhub_v1_feedback_proto_msgTypes[25]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -762,7 +1421,7 @@ func (x *AnswerFeedbackResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use AnswerFeedbackResponse.ProtoReflect.Descriptor instead.
 func (*AnswerFeedbackResponse) Descriptor() ([]byte, []int) {
-	return file_portalhub_v1_feedback_proto_rawDescGZIP(), []int{12}
+	return file_portalhub_v1_feedback_proto_rawDescGZIP(), []int{25}
 }
 
 func (x *AnswerFeedbackResponse) GetChanged() bool {
@@ -813,7 +1472,7 @@ type SubmitFeedbackRequest struct {
 
 func (x *SubmitFeedbackRequest) Reset() {
 	*x = SubmitFeedbackRequest{}
-	mi := &file_portalhub_v1_feedback_proto_msgTypes[13]
+	mi := &file_portalhub_v1_feedback_proto_msgTypes[26]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -825,7 +1484,7 @@ func (x *SubmitFeedbackRequest) String() string {
 func (*SubmitFeedbackRequest) ProtoMessage() {}
 
 func (x *SubmitFeedbackRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_portalhub_v1_feedback_proto_msgTypes[13]
+	mi := &file_portalhub_v1_feedback_proto_msgTypes[26]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -838,7 +1497,7 @@ func (x *SubmitFeedbackRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use SubmitFeedbackRequest.ProtoReflect.Descriptor instead.
 func (*SubmitFeedbackRequest) Descriptor() ([]byte, []int) {
-	return file_portalhub_v1_feedback_proto_rawDescGZIP(), []int{13}
+	return file_portalhub_v1_feedback_proto_rawDescGZIP(), []int{26}
 }
 
 func (x *SubmitFeedbackRequest) GetRequestId() string {
@@ -939,7 +1598,7 @@ type SubmitFeedbackResponse struct {
 
 func (x *SubmitFeedbackResponse) Reset() {
 	*x = SubmitFeedbackResponse{}
-	mi := &file_portalhub_v1_feedback_proto_msgTypes[14]
+	mi := &file_portalhub_v1_feedback_proto_msgTypes[27]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -951,7 +1610,7 @@ func (x *SubmitFeedbackResponse) String() string {
 func (*SubmitFeedbackResponse) ProtoMessage() {}
 
 func (x *SubmitFeedbackResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_portalhub_v1_feedback_proto_msgTypes[14]
+	mi := &file_portalhub_v1_feedback_proto_msgTypes[27]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -964,7 +1623,7 @@ func (x *SubmitFeedbackResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use SubmitFeedbackResponse.ProtoReflect.Descriptor instead.
 func (*SubmitFeedbackResponse) Descriptor() ([]byte, []int) {
-	return file_portalhub_v1_feedback_proto_rawDescGZIP(), []int{14}
+	return file_portalhub_v1_feedback_proto_rawDescGZIP(), []int{27}
 }
 
 func (x *SubmitFeedbackResponse) GetId() string {
@@ -998,7 +1657,7 @@ type GetFeedbackStatusRequest struct {
 
 func (x *GetFeedbackStatusRequest) Reset() {
 	*x = GetFeedbackStatusRequest{}
-	mi := &file_portalhub_v1_feedback_proto_msgTypes[15]
+	mi := &file_portalhub_v1_feedback_proto_msgTypes[28]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1010,7 +1669,7 @@ func (x *GetFeedbackStatusRequest) String() string {
 func (*GetFeedbackStatusRequest) ProtoMessage() {}
 
 func (x *GetFeedbackStatusRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_portalhub_v1_feedback_proto_msgTypes[15]
+	mi := &file_portalhub_v1_feedback_proto_msgTypes[28]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1023,7 +1682,7 @@ func (x *GetFeedbackStatusRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use GetFeedbackStatusRequest.ProtoReflect.Descriptor instead.
 func (*GetFeedbackStatusRequest) Descriptor() ([]byte, []int) {
-	return file_portalhub_v1_feedback_proto_rawDescGZIP(), []int{15}
+	return file_portalhub_v1_feedback_proto_rawDescGZIP(), []int{28}
 }
 
 func (x *GetFeedbackStatusRequest) GetTrackingCode() string {
@@ -1047,14 +1706,27 @@ type GetFeedbackStatusResponse struct {
 	ForwardReason string `protobuf:"bytes,7,opt,name=forward_reason,json=forwardReason,proto3" json:"forward_reason,omitempty"`
 	// erased_at is when the submission's personal data was deleted, if it
 	// was.
-	ErasedAt      *timestamppb.Timestamp `protobuf:"bytes,8,opt,name=erased_at,json=erasedAt,proto3" json:"erased_at,omitempty"`
+	ErasedAt *timestamppb.Timestamp `protobuf:"bytes,8,opt,name=erased_at,json=erasedAt,proto3" json:"erased_at,omitempty"`
+	// answer_html is the answer as sanitised HTML, when it was given so.
+	AnswerHtml string `protobuf:"bytes,9,opt,name=answer_html,json=answerHtml,proto3" json:"answer_html,omitempty"`
+	// info_request is the agency's request for more information while it
+	// waits for the visitor's reply (ReplyFeedback).
+	InfoRequest string `protobuf:"bytes,10,opt,name=info_request,json=infoRequest,proto3" json:"info_request,omitempty"`
+	// close_reason is why the agency closed it, when it did.
+	CloseReason string `protobuf:"bytes,11,opt,name=close_reason,json=closeReason,proto3" json:"close_reason,omitempty"`
+	// qa is the question-and-answer item published from it, while it is
+	// published (the status is then PUBLISHED).
+	Qa *ContentRef `protobuf:"bytes,12,opt,name=qa,proto3" json:"qa,omitempty"`
+	// answer_files lists the files attached to the answer
+	// (GetFeedbackAnswerFile).
+	AnswerFiles   []*FeedbackFileInfo `protobuf:"bytes,13,rep,name=answer_files,json=answerFiles,proto3" json:"answer_files,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
 
 func (x *GetFeedbackStatusResponse) Reset() {
 	*x = GetFeedbackStatusResponse{}
-	mi := &file_portalhub_v1_feedback_proto_msgTypes[16]
+	mi := &file_portalhub_v1_feedback_proto_msgTypes[29]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1066,7 +1738,7 @@ func (x *GetFeedbackStatusResponse) String() string {
 func (*GetFeedbackStatusResponse) ProtoMessage() {}
 
 func (x *GetFeedbackStatusResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_portalhub_v1_feedback_proto_msgTypes[16]
+	mi := &file_portalhub_v1_feedback_proto_msgTypes[29]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1079,7 +1751,7 @@ func (x *GetFeedbackStatusResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use GetFeedbackStatusResponse.ProtoReflect.Descriptor instead.
 func (*GetFeedbackStatusResponse) Descriptor() ([]byte, []int) {
-	return file_portalhub_v1_feedback_proto_rawDescGZIP(), []int{16}
+	return file_portalhub_v1_feedback_proto_rawDescGZIP(), []int{29}
 }
 
 func (x *GetFeedbackStatusResponse) GetStatus() FeedbackStatus {
@@ -1138,6 +1810,41 @@ func (x *GetFeedbackStatusResponse) GetErasedAt() *timestamppb.Timestamp {
 	return nil
 }
 
+func (x *GetFeedbackStatusResponse) GetAnswerHtml() string {
+	if x != nil {
+		return x.AnswerHtml
+	}
+	return ""
+}
+
+func (x *GetFeedbackStatusResponse) GetInfoRequest() string {
+	if x != nil {
+		return x.InfoRequest
+	}
+	return ""
+}
+
+func (x *GetFeedbackStatusResponse) GetCloseReason() string {
+	if x != nil {
+		return x.CloseReason
+	}
+	return ""
+}
+
+func (x *GetFeedbackStatusResponse) GetQa() *ContentRef {
+	if x != nil {
+		return x.Qa
+	}
+	return nil
+}
+
+func (x *GetFeedbackStatusResponse) GetAnswerFiles() []*FeedbackFileInfo {
+	if x != nil {
+		return x.AnswerFiles
+	}
+	return nil
+}
+
 // GetFeedbackContactRequest names a submission by its id.
 type GetFeedbackContactRequest struct {
 	state         protoimpl.MessageState `protogen:"open.v1"`
@@ -1148,7 +1855,7 @@ type GetFeedbackContactRequest struct {
 
 func (x *GetFeedbackContactRequest) Reset() {
 	*x = GetFeedbackContactRequest{}
-	mi := &file_portalhub_v1_feedback_proto_msgTypes[17]
+	mi := &file_portalhub_v1_feedback_proto_msgTypes[30]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1160,7 +1867,7 @@ func (x *GetFeedbackContactRequest) String() string {
 func (*GetFeedbackContactRequest) ProtoMessage() {}
 
 func (x *GetFeedbackContactRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_portalhub_v1_feedback_proto_msgTypes[17]
+	mi := &file_portalhub_v1_feedback_proto_msgTypes[30]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1173,7 +1880,7 @@ func (x *GetFeedbackContactRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use GetFeedbackContactRequest.ProtoReflect.Descriptor instead.
 func (*GetFeedbackContactRequest) Descriptor() ([]byte, []int) {
-	return file_portalhub_v1_feedback_proto_rawDescGZIP(), []int{17}
+	return file_portalhub_v1_feedback_proto_rawDescGZIP(), []int{30}
 }
 
 func (x *GetFeedbackContactRequest) GetId() string {
@@ -1195,7 +1902,7 @@ type GetFeedbackContactResponse struct {
 
 func (x *GetFeedbackContactResponse) Reset() {
 	*x = GetFeedbackContactResponse{}
-	mi := &file_portalhub_v1_feedback_proto_msgTypes[18]
+	mi := &file_portalhub_v1_feedback_proto_msgTypes[31]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1207,7 +1914,7 @@ func (x *GetFeedbackContactResponse) String() string {
 func (*GetFeedbackContactResponse) ProtoMessage() {}
 
 func (x *GetFeedbackContactResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_portalhub_v1_feedback_proto_msgTypes[18]
+	mi := &file_portalhub_v1_feedback_proto_msgTypes[31]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1220,7 +1927,7 @@ func (x *GetFeedbackContactResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use GetFeedbackContactResponse.ProtoReflect.Descriptor instead.
 func (*GetFeedbackContactResponse) Descriptor() ([]byte, []int) {
-	return file_portalhub_v1_feedback_proto_rawDescGZIP(), []int{18}
+	return file_portalhub_v1_feedback_proto_rawDescGZIP(), []int{31}
 }
 
 func (x *GetFeedbackContactResponse) GetName() string {
@@ -1268,14 +1975,17 @@ type FeedbackEvent struct {
 	ConsultationId string `protobuf:"bytes,12,opt,name=consultation_id,json=consultationId,proto3" json:"consultation_id,omitempty"`
 	// attachments lists the files attached (their content is fetched with
 	// GetFeedbackAttachment).
-	Attachments   []*FeedbackFileInfo `protobuf:"bytes,13,rep,name=attachments,proto3" json:"attachments,omitempty"`
-	unknownFields protoimpl.UnknownFields
-	sizeCache     protoimpl.SizeCache
+	Attachments []*FeedbackFileInfo `protobuf:"bytes,13,rep,name=attachments,proto3" json:"attachments,omitempty"`
+	// consultation_tenant is the tenant of the draft consultation_id names:
+	// the one routed to, unless the comment was forwarded.
+	ConsultationTenant string `protobuf:"bytes,14,opt,name=consultation_tenant,json=consultationTenant,proto3" json:"consultation_tenant,omitempty"`
+	unknownFields      protoimpl.UnknownFields
+	sizeCache          protoimpl.SizeCache
 }
 
 func (x *FeedbackEvent) Reset() {
 	*x = FeedbackEvent{}
-	mi := &file_portalhub_v1_feedback_proto_msgTypes[19]
+	mi := &file_portalhub_v1_feedback_proto_msgTypes[32]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1287,7 +1997,7 @@ func (x *FeedbackEvent) String() string {
 func (*FeedbackEvent) ProtoMessage() {}
 
 func (x *FeedbackEvent) ProtoReflect() protoreflect.Message {
-	mi := &file_portalhub_v1_feedback_proto_msgTypes[19]
+	mi := &file_portalhub_v1_feedback_proto_msgTypes[32]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1300,7 +2010,7 @@ func (x *FeedbackEvent) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use FeedbackEvent.ProtoReflect.Descriptor instead.
 func (*FeedbackEvent) Descriptor() ([]byte, []int) {
-	return file_portalhub_v1_feedback_proto_rawDescGZIP(), []int{19}
+	return file_portalhub_v1_feedback_proto_rawDescGZIP(), []int{32}
 }
 
 func (x *FeedbackEvent) GetEventId() string {
@@ -1394,11 +2104,52 @@ func (x *FeedbackEvent) GetAttachments() []*FeedbackFileInfo {
 	return nil
 }
 
+func (x *FeedbackEvent) GetConsultationTenant() string {
+	if x != nil {
+		return x.ConsultationTenant
+	}
+	return ""
+}
+
 var File_portalhub_v1_feedback_proto protoreflect.FileDescriptor
 
 const file_portalhub_v1_feedback_proto_rawDesc = "" +
 	"\n" +
-	"\x1bportalhub/v1/feedback.proto\x12\fportalhub.v1\x1a\x1fgoogle/protobuf/timestamp.proto\x1a\x1aportalhub/v1/content.proto\"X\n" +
+	"\x1bportalhub/v1/feedback.proto\x12\fportalhub.v1\x1a\x1fgoogle/protobuf/timestamp.proto\x1a\x1aportalhub/v1/content.proto\"F\n" +
+	"\x1aRequestFeedbackInfoRequest\x12\x0e\n" +
+	"\x02id\x18\x01 \x01(\tR\x02id\x12\x18\n" +
+	"\amessage\x18\x02 \x01(\tR\amessage\"\x1d\n" +
+	"\x1bRequestFeedbackInfoResponse\"Q\n" +
+	"\x14ReplyFeedbackRequest\x12#\n" +
+	"\rtracking_code\x18\x01 \x01(\tR\ftrackingCode\x12\x14\n" +
+	"\x05reply\x18\x02 \x01(\tR\x05reply\"\x17\n" +
+	"\x15ReplyFeedbackResponse\"\xb1\x01\n" +
+	"\rFeedbackReply\x12\x19\n" +
+	"\bevent_id\x18\x01 \x01(\tR\aeventId\x12\x0e\n" +
+	"\x02id\x18\x02 \x01(\tR\x02id\x12\x16\n" +
+	"\x06tenant\x18\x03 \x01(\tR\x06tenant\x12\x14\n" +
+	"\x05reply\x18\x04 \x01(\tR\x05reply\x129\n" +
+	"\n" +
+	"replied_at\x18\x05 \x01(\v2\x1a.google.protobuf.TimestampR\trepliedAt\x12\f\n" +
+	"\x01n\x18\x06 \x01(\x05R\x01n\">\n" +
+	"\x14CloseFeedbackRequest\x12\x0e\n" +
+	"\x02id\x18\x01 \x01(\tR\x02id\x12\x16\n" +
+	"\x06reason\x18\x02 \x01(\tR\x06reason\"\x17\n" +
+	"\x15CloseFeedbackResponse\"F\n" +
+	"\x15LinkFeedbackQARequest\x12\x0e\n" +
+	"\x02id\x18\x01 \x01(\tR\x02id\x12\x1d\n" +
+	"\n" +
+	"content_id\x18\x02 \x01(\tR\tcontentId\"\x18\n" +
+	"\x16LinkFeedbackQAResponse\"&\n" +
+	"\x14EraseFeedbackRequest\x12\x0e\n" +
+	"\x02id\x18\x01 \x01(\tR\x02id\"P\n" +
+	"\x15EraseFeedbackResponse\x127\n" +
+	"\terased_at\x18\x01 \x01(\v2\x1a.google.protobuf.TimestampR\berasedAt\"Y\n" +
+	"\x1cGetFeedbackAnswerFileRequest\x12#\n" +
+	"\rtracking_code\x18\x01 \x01(\tR\ftrackingCode\x12\x14\n" +
+	"\x05index\x18\x02 \x01(\x05R\x05index\"O\n" +
+	"\x1dGetFeedbackAnswerFileResponse\x12.\n" +
+	"\x04file\x18\x01 \x01(\v2\x1a.portalhub.v1.FeedbackFileR\x04file\"X\n" +
 	"\x1dRequestFeedbackErasureRequest\x12#\n" +
 	"\rtracking_code\x18\x01 \x01(\tR\ftrackingCode\x12\x12\n" +
 	"\x04lang\x18\x02 \x01(\tR\x04lang\" \n" +
@@ -1431,12 +2182,15 @@ const file_portalhub_v1_feedback_proto_rawDesc = "" +
 	"\x02id\x18\x01 \x01(\tR\x02id\x12\x1b\n" +
 	"\tto_tenant\x18\x02 \x01(\tR\btoTenant\x12\x16\n" +
 	"\x06reason\x18\x03 \x01(\tR\x06reason\"\x19\n" +
-	"\x17ForwardFeedbackResponse\"`\n" +
+	"\x17ForwardFeedbackResponse\"\xbf\x01\n" +
 	"\x15AnswerFeedbackRequest\x12\x0e\n" +
 	"\x02id\x18\x01 \x01(\tR\x02id\x12\x16\n" +
 	"\x06answer\x18\x02 \x01(\tR\x06answer\x12\x1f\n" +
 	"\vapproved_by\x18\x03 \x01(\tR\n" +
-	"approvedBy\"2\n" +
+	"approvedBy\x12\x1f\n" +
+	"\vanswer_html\x18\x04 \x01(\tR\n" +
+	"answerHtml\x12<\n" +
+	"\vattachments\x18\x05 \x03(\v2\x1a.portalhub.v1.FeedbackFileR\vattachments\"2\n" +
 	"\x16AnswerFeedbackResponse\x12\x18\n" +
 	"\achanged\x18\x01 \x01(\bR\achanged\"\x93\x03\n" +
 	"\x15SubmitFeedbackRequest\x12\x1d\n" +
@@ -1459,7 +2213,7 @@ const file_portalhub_v1_feedback_proto_rawDesc = "" +
 	"\rtracking_code\x18\x02 \x01(\tR\ftrackingCode\x12\x16\n" +
 	"\x06tenant\x18\x03 \x01(\tR\x06tenant\"?\n" +
 	"\x18GetFeedbackStatusRequest\x12#\n" +
-	"\rtracking_code\x18\x01 \x01(\tR\ftrackingCode\"\xef\x02\n" +
+	"\rtracking_code\x18\x01 \x01(\tR\ftrackingCode\"\xc3\x04\n" +
 	"\x19GetFeedbackStatusResponse\x124\n" +
 	"\x06status\x18\x01 \x01(\x0e2\x1c.portalhub.v1.FeedbackStatusR\x06status\x12\x16\n" +
 	"\x06tenant\x18\x02 \x01(\tR\x06tenant\x12\x14\n" +
@@ -1468,13 +2222,20 @@ const file_portalhub_v1_feedback_proto_rawDesc = "" +
 	"\tstatus_at\x18\x05 \x01(\v2\x1a.google.protobuf.TimestampR\bstatusAt\x12\x16\n" +
 	"\x06answer\x18\x06 \x01(\tR\x06answer\x12%\n" +
 	"\x0eforward_reason\x18\a \x01(\tR\rforwardReason\x127\n" +
-	"\terased_at\x18\b \x01(\v2\x1a.google.protobuf.TimestampR\berasedAt\"+\n" +
+	"\terased_at\x18\b \x01(\v2\x1a.google.protobuf.TimestampR\berasedAt\x12\x1f\n" +
+	"\vanswer_html\x18\t \x01(\tR\n" +
+	"answerHtml\x12!\n" +
+	"\finfo_request\x18\n" +
+	" \x01(\tR\vinfoRequest\x12!\n" +
+	"\fclose_reason\x18\v \x01(\tR\vcloseReason\x12(\n" +
+	"\x02qa\x18\f \x01(\v2\x18.portalhub.v1.ContentRefR\x02qa\x12A\n" +
+	"\fanswer_files\x18\r \x03(\v2\x1e.portalhub.v1.FeedbackFileInfoR\vanswerFiles\"+\n" +
 	"\x19GetFeedbackContactRequest\x12\x0e\n" +
 	"\x02id\x18\x01 \x01(\tR\x02id\"\\\n" +
 	"\x1aGetFeedbackContactResponse\x12\x12\n" +
 	"\x04name\x18\x01 \x01(\tR\x04name\x12\x14\n" +
 	"\x05email\x18\x02 \x01(\tR\x05email\x12\x14\n" +
-	"\x05phone\x18\x03 \x01(\tR\x05phone\"\xb6\x03\n" +
+	"\x05phone\x18\x03 \x01(\tR\x05phone\"\xe7\x03\n" +
 	"\rFeedbackEvent\x12\x19\n" +
 	"\bevent_id\x18\x01 \x01(\tR\aeventId\x12\x0e\n" +
 	"\x02id\x18\x02 \x01(\tR\x02id\x12\x16\n" +
@@ -1489,7 +2250,8 @@ const file_portalhub_v1_feedback_proto_rawDesc = "" +
 	" \x01(\bR\bhasPhone\x12\x15\n" +
 	"\x06due_on\x18\v \x01(\tR\x05dueOn\x12'\n" +
 	"\x0fconsultation_id\x18\f \x01(\tR\x0econsultationId\x12@\n" +
-	"\vattachments\x18\r \x03(\v2\x1e.portalhub.v1.FeedbackFileInfoR\vattachments*\xe8\x01\n" +
+	"\vattachments\x18\r \x03(\v2\x1e.portalhub.v1.FeedbackFileInfoR\vattachments\x12/\n" +
+	"\x13consultation_tenant\x18\x0e \x01(\tR\x12consultationTenant*\xe8\x01\n" +
 	"\x0eFeedbackStatus\x12\x1f\n" +
 	"\x1bFEEDBACK_STATUS_UNSPECIFIED\x10\x00\x12\x1c\n" +
 	"\x18FEEDBACK_STATUS_RECEIVED\x10\x01\x12\x1d\n" +
@@ -1497,7 +2259,7 @@ const file_portalhub_v1_feedback_proto_rawDesc = "" +
 	"\x1bFEEDBACK_STATUS_IN_PROGRESS\x10\x03\x12\x1c\n" +
 	"\x18FEEDBACK_STATUS_ANSWERED\x10\x04\x12\x1d\n" +
 	"\x19FEEDBACK_STATUS_PUBLISHED\x10\x05\x12\x1a\n" +
-	"\x16FEEDBACK_STATUS_CLOSED\x10\x062\xd6\x06\n" +
+	"\x16FEEDBACK_STATUS_CLOSED\x10\x062\x9f\v\n" +
 	"\x0fFeedbackService\x12[\n" +
 	"\x0eSubmitFeedback\x12#.portalhub.v1.SubmitFeedbackRequest\x1a$.portalhub.v1.SubmitFeedbackResponse\x12d\n" +
 	"\x11GetFeedbackStatus\x12&.portalhub.v1.GetFeedbackStatusRequest\x1a'.portalhub.v1.GetFeedbackStatusResponse\x12p\n" +
@@ -1506,7 +2268,13 @@ const file_portalhub_v1_feedback_proto_rawDesc = "" +
 	"\x0eAnswerFeedback\x12#.portalhub.v1.AnswerFeedbackRequest\x1a$.portalhub.v1.AnswerFeedbackResponse\x12^\n" +
 	"\x0fForwardFeedback\x12$.portalhub.v1.ForwardFeedbackRequest\x1a%.portalhub.v1.ForwardFeedbackResponse\x12s\n" +
 	"\x16RequestFeedbackErasure\x12+.portalhub.v1.RequestFeedbackErasureRequest\x1a,.portalhub.v1.RequestFeedbackErasureResponse\x12s\n" +
-	"\x16ConfirmFeedbackErasure\x12+.portalhub.v1.ConfirmFeedbackErasureRequest\x1a,.portalhub.v1.ConfirmFeedbackErasureResponseBCZAgithub.com/portalhub/portalhub/proto/gen/portalhub/v1;portalhubv1b\x06proto3"
+	"\x16ConfirmFeedbackErasure\x12+.portalhub.v1.ConfirmFeedbackErasureRequest\x1a,.portalhub.v1.ConfirmFeedbackErasureResponse\x12j\n" +
+	"\x13RequestFeedbackInfo\x12(.portalhub.v1.RequestFeedbackInfoRequest\x1a).portalhub.v1.RequestFeedbackInfoResponse\x12X\n" +
+	"\rReplyFeedback\x12\".portalhub.v1.ReplyFeedbackRequest\x1a#.portalhub.v1.ReplyFeedbackResponse\x12X\n" +
+	"\rCloseFeedback\x12\".portalhub.v1.CloseFeedbackRequest\x1a#.portalhub.v1.CloseFeedbackResponse\x12[\n" +
+	"\x0eLinkFeedbackQA\x12#.portalhub.v1.LinkFeedbackQARequest\x1a$.portalhub.v1.LinkFeedbackQAResponse\x12X\n" +
+	"\rEraseFeedback\x12\".portalhub.v1.EraseFeedbackRequest\x1a#.portalhub.v1.EraseFeedbackResponse\x12p\n" +
+	"\x15GetFeedbackAnswerFile\x12*.portalhub.v1.GetFeedbackAnswerFileRequest\x1a+.portalhub.v1.GetFeedbackAnswerFileResponseBCZAgithub.com/portalhub/portalhub/proto/gen/portalhub/v1;portalhubv1b\x06proto3"
 
 var (
 	file_portalhub_v1_feedback_proto_rawDescOnce sync.Once
@@ -1521,65 +2289,96 @@ func file_portalhub_v1_feedback_proto_rawDescGZIP() []byte {
 }
 
 var file_portalhub_v1_feedback_proto_enumTypes = make([]protoimpl.EnumInfo, 1)
-var file_portalhub_v1_feedback_proto_msgTypes = make([]protoimpl.MessageInfo, 20)
+var file_portalhub_v1_feedback_proto_msgTypes = make([]protoimpl.MessageInfo, 33)
 var file_portalhub_v1_feedback_proto_goTypes = []any{
 	(FeedbackStatus)(0),                    // 0: portalhub.v1.FeedbackStatus
-	(*RequestFeedbackErasureRequest)(nil),  // 1: portalhub.v1.RequestFeedbackErasureRequest
-	(*RequestFeedbackErasureResponse)(nil), // 2: portalhub.v1.RequestFeedbackErasureResponse
-	(*ConfirmFeedbackErasureRequest)(nil),  // 3: portalhub.v1.ConfirmFeedbackErasureRequest
-	(*ConfirmFeedbackErasureResponse)(nil), // 4: portalhub.v1.ConfirmFeedbackErasureResponse
-	(*FeedbackErasure)(nil),                // 5: portalhub.v1.FeedbackErasure
-	(*GetFeedbackAttachmentResponse)(nil),  // 6: portalhub.v1.GetFeedbackAttachmentResponse
-	(*FeedbackFile)(nil),                   // 7: portalhub.v1.FeedbackFile
-	(*FeedbackFileInfo)(nil),               // 8: portalhub.v1.FeedbackFileInfo
-	(*GetFeedbackAttachmentRequest)(nil),   // 9: portalhub.v1.GetFeedbackAttachmentRequest
-	(*ForwardFeedbackRequest)(nil),         // 10: portalhub.v1.ForwardFeedbackRequest
-	(*ForwardFeedbackResponse)(nil),        // 11: portalhub.v1.ForwardFeedbackResponse
-	(*AnswerFeedbackRequest)(nil),          // 12: portalhub.v1.AnswerFeedbackRequest
-	(*AnswerFeedbackResponse)(nil),         // 13: portalhub.v1.AnswerFeedbackResponse
-	(*SubmitFeedbackRequest)(nil),          // 14: portalhub.v1.SubmitFeedbackRequest
-	(*SubmitFeedbackResponse)(nil),         // 15: portalhub.v1.SubmitFeedbackResponse
-	(*GetFeedbackStatusRequest)(nil),       // 16: portalhub.v1.GetFeedbackStatusRequest
-	(*GetFeedbackStatusResponse)(nil),      // 17: portalhub.v1.GetFeedbackStatusResponse
-	(*GetFeedbackContactRequest)(nil),      // 18: portalhub.v1.GetFeedbackContactRequest
-	(*GetFeedbackContactResponse)(nil),     // 19: portalhub.v1.GetFeedbackContactResponse
-	(*FeedbackEvent)(nil),                  // 20: portalhub.v1.FeedbackEvent
-	(*timestamppb.Timestamp)(nil),          // 21: google.protobuf.Timestamp
-	(*ContentRef)(nil),                     // 22: portalhub.v1.ContentRef
+	(*RequestFeedbackInfoRequest)(nil),     // 1: portalhub.v1.RequestFeedbackInfoRequest
+	(*RequestFeedbackInfoResponse)(nil),    // 2: portalhub.v1.RequestFeedbackInfoResponse
+	(*ReplyFeedbackRequest)(nil),           // 3: portalhub.v1.ReplyFeedbackRequest
+	(*ReplyFeedbackResponse)(nil),          // 4: portalhub.v1.ReplyFeedbackResponse
+	(*FeedbackReply)(nil),                  // 5: portalhub.v1.FeedbackReply
+	(*CloseFeedbackRequest)(nil),           // 6: portalhub.v1.CloseFeedbackRequest
+	(*CloseFeedbackResponse)(nil),          // 7: portalhub.v1.CloseFeedbackResponse
+	(*LinkFeedbackQARequest)(nil),          // 8: portalhub.v1.LinkFeedbackQARequest
+	(*LinkFeedbackQAResponse)(nil),         // 9: portalhub.v1.LinkFeedbackQAResponse
+	(*EraseFeedbackRequest)(nil),           // 10: portalhub.v1.EraseFeedbackRequest
+	(*EraseFeedbackResponse)(nil),          // 11: portalhub.v1.EraseFeedbackResponse
+	(*GetFeedbackAnswerFileRequest)(nil),   // 12: portalhub.v1.GetFeedbackAnswerFileRequest
+	(*GetFeedbackAnswerFileResponse)(nil),  // 13: portalhub.v1.GetFeedbackAnswerFileResponse
+	(*RequestFeedbackErasureRequest)(nil),  // 14: portalhub.v1.RequestFeedbackErasureRequest
+	(*RequestFeedbackErasureResponse)(nil), // 15: portalhub.v1.RequestFeedbackErasureResponse
+	(*ConfirmFeedbackErasureRequest)(nil),  // 16: portalhub.v1.ConfirmFeedbackErasureRequest
+	(*ConfirmFeedbackErasureResponse)(nil), // 17: portalhub.v1.ConfirmFeedbackErasureResponse
+	(*FeedbackErasure)(nil),                // 18: portalhub.v1.FeedbackErasure
+	(*GetFeedbackAttachmentResponse)(nil),  // 19: portalhub.v1.GetFeedbackAttachmentResponse
+	(*FeedbackFile)(nil),                   // 20: portalhub.v1.FeedbackFile
+	(*FeedbackFileInfo)(nil),               // 21: portalhub.v1.FeedbackFileInfo
+	(*GetFeedbackAttachmentRequest)(nil),   // 22: portalhub.v1.GetFeedbackAttachmentRequest
+	(*ForwardFeedbackRequest)(nil),         // 23: portalhub.v1.ForwardFeedbackRequest
+	(*ForwardFeedbackResponse)(nil),        // 24: portalhub.v1.ForwardFeedbackResponse
+	(*AnswerFeedbackRequest)(nil),          // 25: portalhub.v1.AnswerFeedbackRequest
+	(*AnswerFeedbackResponse)(nil),         // 26: portalhub.v1.AnswerFeedbackResponse
+	(*SubmitFeedbackRequest)(nil),          // 27: portalhub.v1.SubmitFeedbackRequest
+	(*SubmitFeedbackResponse)(nil),         // 28: portalhub.v1.SubmitFeedbackResponse
+	(*GetFeedbackStatusRequest)(nil),       // 29: portalhub.v1.GetFeedbackStatusRequest
+	(*GetFeedbackStatusResponse)(nil),      // 30: portalhub.v1.GetFeedbackStatusResponse
+	(*GetFeedbackContactRequest)(nil),      // 31: portalhub.v1.GetFeedbackContactRequest
+	(*GetFeedbackContactResponse)(nil),     // 32: portalhub.v1.GetFeedbackContactResponse
+	(*FeedbackEvent)(nil),                  // 33: portalhub.v1.FeedbackEvent
+	(*timestamppb.Timestamp)(nil),          // 34: google.protobuf.Timestamp
+	(*ContentRef)(nil),                     // 35: portalhub.v1.ContentRef
 }
 var file_portalhub_v1_feedback_proto_depIdxs = []int32{
-	21, // 0: portalhub.v1.ConfirmFeedbackErasureResponse.erased_at:type_name -> google.protobuf.Timestamp
-	21, // 1: portalhub.v1.FeedbackErasure.erased_at:type_name -> google.protobuf.Timestamp
-	7,  // 2: portalhub.v1.GetFeedbackAttachmentResponse.file:type_name -> portalhub.v1.FeedbackFile
-	7,  // 3: portalhub.v1.SubmitFeedbackRequest.attachments:type_name -> portalhub.v1.FeedbackFile
-	22, // 4: portalhub.v1.SubmitFeedbackRequest.consultation:type_name -> portalhub.v1.ContentRef
-	0,  // 5: portalhub.v1.GetFeedbackStatusResponse.status:type_name -> portalhub.v1.FeedbackStatus
-	21, // 6: portalhub.v1.GetFeedbackStatusResponse.submitted_at:type_name -> google.protobuf.Timestamp
-	21, // 7: portalhub.v1.GetFeedbackStatusResponse.status_at:type_name -> google.protobuf.Timestamp
-	21, // 8: portalhub.v1.GetFeedbackStatusResponse.erased_at:type_name -> google.protobuf.Timestamp
-	21, // 9: portalhub.v1.FeedbackEvent.submitted_at:type_name -> google.protobuf.Timestamp
-	8,  // 10: portalhub.v1.FeedbackEvent.attachments:type_name -> portalhub.v1.FeedbackFileInfo
-	14, // 11: portalhub.v1.FeedbackService.SubmitFeedback:input_type -> portalhub.v1.SubmitFeedbackRequest
-	16, // 12: portalhub.v1.FeedbackService.GetFeedbackStatus:input_type -> portalhub.v1.GetFeedbackStatusRequest
-	9,  // 13: portalhub.v1.FeedbackService.GetFeedbackAttachment:input_type -> portalhub.v1.GetFeedbackAttachmentRequest
-	18, // 14: portalhub.v1.FeedbackService.GetFeedbackContact:input_type -> portalhub.v1.GetFeedbackContactRequest
-	12, // 15: portalhub.v1.FeedbackService.AnswerFeedback:input_type -> portalhub.v1.AnswerFeedbackRequest
-	10, // 16: portalhub.v1.FeedbackService.ForwardFeedback:input_type -> portalhub.v1.ForwardFeedbackRequest
-	1,  // 17: portalhub.v1.FeedbackService.RequestFeedbackErasure:input_type -> portalhub.v1.RequestFeedbackErasureRequest
-	3,  // 18: portalhub.v1.FeedbackService.ConfirmFeedbackErasure:input_type -> portalhub.v1.ConfirmFeedbackErasureRequest
-	15, // 19: portalhub.v1.FeedbackService.SubmitFeedback:output_type -> portalhub.v1.SubmitFeedbackResponse
-	17, // 20: portalhub.v1.FeedbackService.GetFeedbackStatus:output_type -> portalhub.v1.GetFeedbackStatusResponse
-	6,  // 21: portalhub.v1.FeedbackService.GetFeedbackAttachment:output_type -> portalhub.v1.GetFeedbackAttachmentResponse
-	19, // 22: portalhub.v1.FeedbackService.GetFeedbackContact:output_type -> portalhub.v1.GetFeedbackContactResponse
-	13, // 23: portalhub.v1.FeedbackService.AnswerFeedback:output_type -> portalhub.v1.AnswerFeedbackResponse
-	11, // 24: portalhub.v1.FeedbackService.ForwardFeedback:output_type -> portalhub.v1.ForwardFeedbackResponse
-	2,  // 25: portalhub.v1.FeedbackService.RequestFeedbackErasure:output_type -> portalhub.v1.RequestFeedbackErasureResponse
-	4,  // 26: portalhub.v1.FeedbackService.ConfirmFeedbackErasure:output_type -> portalhub.v1.ConfirmFeedbackErasureResponse
-	19, // [19:27] is the sub-list for method output_type
-	11, // [11:19] is the sub-list for method input_type
-	11, // [11:11] is the sub-list for extension type_name
-	11, // [11:11] is the sub-list for extension extendee
-	0,  // [0:11] is the sub-list for field type_name
+	34, // 0: portalhub.v1.FeedbackReply.replied_at:type_name -> google.protobuf.Timestamp
+	34, // 1: portalhub.v1.EraseFeedbackResponse.erased_at:type_name -> google.protobuf.Timestamp
+	20, // 2: portalhub.v1.GetFeedbackAnswerFileResponse.file:type_name -> portalhub.v1.FeedbackFile
+	34, // 3: portalhub.v1.ConfirmFeedbackErasureResponse.erased_at:type_name -> google.protobuf.Timestamp
+	34, // 4: portalhub.v1.FeedbackErasure.erased_at:type_name -> google.protobuf.Timestamp
+	20, // 5: portalhub.v1.GetFeedbackAttachmentResponse.file:type_name -> portalhub.v1.FeedbackFile
+	20, // 6: portalhub.v1.AnswerFeedbackRequest.attachments:type_name -> portalhub.v1.FeedbackFile
+	20, // 7: portalhub.v1.SubmitFeedbackRequest.attachments:type_name -> portalhub.v1.FeedbackFile
+	35, // 8: portalhub.v1.SubmitFeedbackRequest.consultation:type_name -> portalhub.v1.ContentRef
+	0,  // 9: portalhub.v1.GetFeedbackStatusResponse.status:type_name -> portalhub.v1.FeedbackStatus
+	34, // 10: portalhub.v1.GetFeedbackStatusResponse.submitted_at:type_name -> google.protobuf.Timestamp
+	34, // 11: portalhub.v1.GetFeedbackStatusResponse.status_at:type_name -> google.protobuf.Timestamp
+	34, // 12: portalhub.v1.GetFeedbackStatusResponse.erased_at:type_name -> google.protobuf.Timestamp
+	35, // 13: portalhub.v1.GetFeedbackStatusResponse.qa:type_name -> portalhub.v1.ContentRef
+	21, // 14: portalhub.v1.GetFeedbackStatusResponse.answer_files:type_name -> portalhub.v1.FeedbackFileInfo
+	34, // 15: portalhub.v1.FeedbackEvent.submitted_at:type_name -> google.protobuf.Timestamp
+	21, // 16: portalhub.v1.FeedbackEvent.attachments:type_name -> portalhub.v1.FeedbackFileInfo
+	27, // 17: portalhub.v1.FeedbackService.SubmitFeedback:input_type -> portalhub.v1.SubmitFeedbackRequest
+	29, // 18: portalhub.v1.FeedbackService.GetFeedbackStatus:input_type -> portalhub.v1.GetFeedbackStatusRequest
+	22, // 19: portalhub.v1.FeedbackService.GetFeedbackAttachment:input_type -> portalhub.v1.GetFeedbackAttachmentRequest
+	31, // 20: portalhub.v1.FeedbackService.GetFeedbackContact:input_type -> portalhub.v1.GetFeedbackContactRequest
+	25, // 21: portalhub.v1.FeedbackService.AnswerFeedback:input_type -> portalhub.v1.AnswerFeedbackRequest
+	23, // 22: portalhub.v1.FeedbackService.ForwardFeedback:input_type -> portalhub.v1.ForwardFeedbackRequest
+	14, // 23: portalhub.v1.FeedbackService.RequestFeedbackErasure:input_type -> portalhub.v1.RequestFeedbackErasureRequest
+	16, // 24: portalhub.v1.FeedbackService.ConfirmFeedbackErasure:input_type -> portalhub.v1.ConfirmFeedbackErasureRequest
+	1,  // 25: portalhub.v1.FeedbackService.RequestFeedbackInfo:input_type -> portalhub.v1.RequestFeedbackInfoRequest
+	3,  // 26: portalhub.v1.FeedbackService.ReplyFeedback:input_type -> portalhub.v1.ReplyFeedbackRequest
+	6,  // 27: portalhub.v1.FeedbackService.CloseFeedback:input_type -> portalhub.v1.CloseFeedbackRequest
+	8,  // 28: portalhub.v1.FeedbackService.LinkFeedbackQA:input_type -> portalhub.v1.LinkFeedbackQARequest
+	10, // 29: portalhub.v1.FeedbackService.EraseFeedback:input_type -> portalhub.v1.EraseFeedbackRequest
+	12, // 30: portalhub.v1.FeedbackService.GetFeedbackAnswerFile:input_type -> portalhub.v1.GetFeedbackAnswerFileRequest
+	28, // 31: portalhub.v1.FeedbackService.SubmitFeedback:output_type -> portalhub.v1.SubmitFeedbackResponse
+	30, // 32: portalhub.v1.FeedbackService.GetFeedbackStatus:output_type -> portalhub.v1.GetFeedbackStatusResponse
+	19, // 33: portalhub.v1.FeedbackService.GetFeedbackAttachment:output_type -> portalhub.v1.GetFeedbackAttachmentResponse
+	32, // 34: portalhub.v1.FeedbackService.GetFeedbackContact:output_type -> portalhub.v1.GetFeedbackContactResponse
+	26, // 35: portalhub.v1.FeedbackService.AnswerFeedback:output_type -> portalhub.v1.AnswerFeedbackResponse
+	24, // 36: portalhub.v1.FeedbackService.ForwardFeedback:output_type -> portalhub.v1.ForwardFeedbackResponse
+	15, // 37: portalhub.v1.FeedbackService.RequestFeedbackErasure:output_type -> portalhub.v1.RequestFeedbackErasureResponse
+	17, // 38: portalhub.v1.FeedbackService.ConfirmFeedbackErasure:output_type -> portalhub.v1.ConfirmFeedbackErasureResponse
+	2,  // 39: portalhub.v1.FeedbackService.RequestFeedbackInfo:output_type -> portalhub.v1.RequestFeedbackInfoResponse
+	4,  // 40: portalhub.v1.FeedbackService.ReplyFeedback:output_type -> portalhub.v1.ReplyFeedbackResponse
+	7,  // 41: portalhub.v1.FeedbackService.CloseFeedback:output_type -> portalhub.v1.CloseFeedbackResponse
+	9,  // 42: portalhub.v1.FeedbackService.LinkFeedbackQA:output_type -> portalhub.v1.LinkFeedbackQAResponse
+	11, // 43: portalhub.v1.FeedbackService.EraseFeedback:output_type -> portalhub.v1.EraseFeedbackResponse
+	13, // 44: portalhub.v1.FeedbackService.GetFeedbackAnswerFile:output_type -> portalhub.v1.GetFeedbackAnswerFileResponse
+	31, // [31:45] is the sub-list for method output_type
+	17, // [17:31] is the sub-list for method input_type
+	17, // [17:17] is the sub-list for extension type_name
+	17, // [17:17] is the sub-list for extension extendee
+	0,  // [0:17] is the sub-list for field type_name
 }
 
 func init() { file_portalhub_v1_feedback_proto_init() }
@@ -1594,7 +2393,7 @@ func file_portalhub_v1_feedback_proto_init() {
 			GoPackagePath: reflect.TypeOf(x{}).PkgPath(),
 			RawDescriptor: unsafe.Slice(unsafe.StringData(file_portalhub_v1_feedback_proto_rawDesc), len(file_portalhub_v1_feedback_proto_rawDesc)),
 			NumEnums:      1,
-			NumMessages:   20,
+			NumMessages:   33,
 			NumExtensions: 0,
 			NumServices:   1,
 		},

@@ -27,6 +27,12 @@ const (
 	FeedbackService_ForwardFeedback_FullMethodName        = "/portalhub.v1.FeedbackService/ForwardFeedback"
 	FeedbackService_RequestFeedbackErasure_FullMethodName = "/portalhub.v1.FeedbackService/RequestFeedbackErasure"
 	FeedbackService_ConfirmFeedbackErasure_FullMethodName = "/portalhub.v1.FeedbackService/ConfirmFeedbackErasure"
+	FeedbackService_RequestFeedbackInfo_FullMethodName    = "/portalhub.v1.FeedbackService/RequestFeedbackInfo"
+	FeedbackService_ReplyFeedback_FullMethodName          = "/portalhub.v1.FeedbackService/ReplyFeedback"
+	FeedbackService_CloseFeedback_FullMethodName          = "/portalhub.v1.FeedbackService/CloseFeedback"
+	FeedbackService_LinkFeedbackQA_FullMethodName         = "/portalhub.v1.FeedbackService/LinkFeedbackQA"
+	FeedbackService_EraseFeedback_FullMethodName          = "/portalhub.v1.FeedbackService/EraseFeedback"
+	FeedbackService_GetFeedbackAnswerFile_FullMethodName  = "/portalhub.v1.FeedbackService/GetFeedbackAnswerFile"
 )
 
 // FeedbackServiceClient is the client API for FeedbackService service.
@@ -87,6 +93,36 @@ type FeedbackServiceClient interface {
 	// FeedbackErasure on each one's inbox). NOT_FOUND for an unknown or
 	// expired token. Gateway credential.
 	ConfirmFeedbackErasure(ctx context.Context, in *ConfirmFeedbackErasureRequest, opts ...grpc.CallOption) (*ConfirmFeedbackErasureResponse, error)
+	// RequestFeedbackInfo asks the visitor of an unanswered submission of
+	// the calling tenant for more information (issue 9 point 3): its status
+	// becomes in progress, the status page shows the message and takes the
+	// visitor's reply (ReplyFeedback), and an e-mail tells the visitor when
+	// they gave an address. FAILED_PRECONDITION once answered or closed.
+	RequestFeedbackInfo(ctx context.Context, in *RequestFeedbackInfoRequest, opts ...grpc.CallOption) (*RequestFeedbackInfoResponse, error)
+	// ReplyFeedback is the visitor's reply, given with the tracking code on
+	// the status page, to the tenant's request for more information: it goes
+	// to the tenant's inbox (a FeedbackReply) and the request is settled.
+	// FAILED_PRECONDITION when no request waits for a reply. Gateway
+	// credential.
+	ReplyFeedback(ctx context.Context, in *ReplyFeedbackRequest, opts ...grpc.CallOption) (*ReplyFeedbackResponse, error)
+	// CloseFeedback closes an unanswered submission of the calling tenant
+	// with a reason the visitor's status page shows (a duplicate, not a
+	// question for a public agency, no reply to a request for information).
+	CloseFeedback(ctx context.Context, in *CloseFeedbackRequest, opts ...grpc.CallOption) (*CloseFeedbackResponse, error)
+	// LinkFeedbackQA records the question-and-answer item the calling tenant
+	// made from its answered submission (issue 9 point 4): while that item is
+	// published at the hub, the visitor's status is "published" and the status
+	// page links it.
+	LinkFeedbackQA(ctx context.Context, in *LinkFeedbackQARequest, opts ...grpc.CallOption) (*LinkFeedbackQAResponse, error)
+	// EraseFeedback deletes the personal data of a submission of the calling
+	// tenant, as ConfirmFeedbackErasure does: the route of a visitor who gave
+	// no e-mail address (a phone number only), whose request the agency
+	// checks by calling the number the submission gave.
+	EraseFeedback(ctx context.Context, in *EraseFeedbackRequest, opts ...grpc.CallOption) (*EraseFeedbackResponse, error)
+	// GetFeedbackAnswerFile returns a file attached to the answer of the
+	// submission with a tracking code, for its status page. Gateway
+	// credential.
+	GetFeedbackAnswerFile(ctx context.Context, in *GetFeedbackAnswerFileRequest, opts ...grpc.CallOption) (*GetFeedbackAnswerFileResponse, error)
 }
 
 type feedbackServiceClient struct {
@@ -177,6 +213,66 @@ func (c *feedbackServiceClient) ConfirmFeedbackErasure(ctx context.Context, in *
 	return out, nil
 }
 
+func (c *feedbackServiceClient) RequestFeedbackInfo(ctx context.Context, in *RequestFeedbackInfoRequest, opts ...grpc.CallOption) (*RequestFeedbackInfoResponse, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(RequestFeedbackInfoResponse)
+	err := c.cc.Invoke(ctx, FeedbackService_RequestFeedbackInfo_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+func (c *feedbackServiceClient) ReplyFeedback(ctx context.Context, in *ReplyFeedbackRequest, opts ...grpc.CallOption) (*ReplyFeedbackResponse, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(ReplyFeedbackResponse)
+	err := c.cc.Invoke(ctx, FeedbackService_ReplyFeedback_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+func (c *feedbackServiceClient) CloseFeedback(ctx context.Context, in *CloseFeedbackRequest, opts ...grpc.CallOption) (*CloseFeedbackResponse, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(CloseFeedbackResponse)
+	err := c.cc.Invoke(ctx, FeedbackService_CloseFeedback_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+func (c *feedbackServiceClient) LinkFeedbackQA(ctx context.Context, in *LinkFeedbackQARequest, opts ...grpc.CallOption) (*LinkFeedbackQAResponse, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(LinkFeedbackQAResponse)
+	err := c.cc.Invoke(ctx, FeedbackService_LinkFeedbackQA_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+func (c *feedbackServiceClient) EraseFeedback(ctx context.Context, in *EraseFeedbackRequest, opts ...grpc.CallOption) (*EraseFeedbackResponse, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(EraseFeedbackResponse)
+	err := c.cc.Invoke(ctx, FeedbackService_EraseFeedback_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+func (c *feedbackServiceClient) GetFeedbackAnswerFile(ctx context.Context, in *GetFeedbackAnswerFileRequest, opts ...grpc.CallOption) (*GetFeedbackAnswerFileResponse, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(GetFeedbackAnswerFileResponse)
+	err := c.cc.Invoke(ctx, FeedbackService_GetFeedbackAnswerFile_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
 // FeedbackServiceServer is the server API for FeedbackService service.
 // All implementations must embed UnimplementedFeedbackServiceServer
 // for forward compatibility.
@@ -235,6 +331,36 @@ type FeedbackServiceServer interface {
 	// FeedbackErasure on each one's inbox). NOT_FOUND for an unknown or
 	// expired token. Gateway credential.
 	ConfirmFeedbackErasure(context.Context, *ConfirmFeedbackErasureRequest) (*ConfirmFeedbackErasureResponse, error)
+	// RequestFeedbackInfo asks the visitor of an unanswered submission of
+	// the calling tenant for more information (issue 9 point 3): its status
+	// becomes in progress, the status page shows the message and takes the
+	// visitor's reply (ReplyFeedback), and an e-mail tells the visitor when
+	// they gave an address. FAILED_PRECONDITION once answered or closed.
+	RequestFeedbackInfo(context.Context, *RequestFeedbackInfoRequest) (*RequestFeedbackInfoResponse, error)
+	// ReplyFeedback is the visitor's reply, given with the tracking code on
+	// the status page, to the tenant's request for more information: it goes
+	// to the tenant's inbox (a FeedbackReply) and the request is settled.
+	// FAILED_PRECONDITION when no request waits for a reply. Gateway
+	// credential.
+	ReplyFeedback(context.Context, *ReplyFeedbackRequest) (*ReplyFeedbackResponse, error)
+	// CloseFeedback closes an unanswered submission of the calling tenant
+	// with a reason the visitor's status page shows (a duplicate, not a
+	// question for a public agency, no reply to a request for information).
+	CloseFeedback(context.Context, *CloseFeedbackRequest) (*CloseFeedbackResponse, error)
+	// LinkFeedbackQA records the question-and-answer item the calling tenant
+	// made from its answered submission (issue 9 point 4): while that item is
+	// published at the hub, the visitor's status is "published" and the status
+	// page links it.
+	LinkFeedbackQA(context.Context, *LinkFeedbackQARequest) (*LinkFeedbackQAResponse, error)
+	// EraseFeedback deletes the personal data of a submission of the calling
+	// tenant, as ConfirmFeedbackErasure does: the route of a visitor who gave
+	// no e-mail address (a phone number only), whose request the agency
+	// checks by calling the number the submission gave.
+	EraseFeedback(context.Context, *EraseFeedbackRequest) (*EraseFeedbackResponse, error)
+	// GetFeedbackAnswerFile returns a file attached to the answer of the
+	// submission with a tracking code, for its status page. Gateway
+	// credential.
+	GetFeedbackAnswerFile(context.Context, *GetFeedbackAnswerFileRequest) (*GetFeedbackAnswerFileResponse, error)
 	mustEmbedUnimplementedFeedbackServiceServer()
 }
 
@@ -268,6 +394,24 @@ func (UnimplementedFeedbackServiceServer) RequestFeedbackErasure(context.Context
 }
 func (UnimplementedFeedbackServiceServer) ConfirmFeedbackErasure(context.Context, *ConfirmFeedbackErasureRequest) (*ConfirmFeedbackErasureResponse, error) {
 	return nil, status.Errorf(codes.Unimplemented, "method ConfirmFeedbackErasure not implemented")
+}
+func (UnimplementedFeedbackServiceServer) RequestFeedbackInfo(context.Context, *RequestFeedbackInfoRequest) (*RequestFeedbackInfoResponse, error) {
+	return nil, status.Errorf(codes.Unimplemented, "method RequestFeedbackInfo not implemented")
+}
+func (UnimplementedFeedbackServiceServer) ReplyFeedback(context.Context, *ReplyFeedbackRequest) (*ReplyFeedbackResponse, error) {
+	return nil, status.Errorf(codes.Unimplemented, "method ReplyFeedback not implemented")
+}
+func (UnimplementedFeedbackServiceServer) CloseFeedback(context.Context, *CloseFeedbackRequest) (*CloseFeedbackResponse, error) {
+	return nil, status.Errorf(codes.Unimplemented, "method CloseFeedback not implemented")
+}
+func (UnimplementedFeedbackServiceServer) LinkFeedbackQA(context.Context, *LinkFeedbackQARequest) (*LinkFeedbackQAResponse, error) {
+	return nil, status.Errorf(codes.Unimplemented, "method LinkFeedbackQA not implemented")
+}
+func (UnimplementedFeedbackServiceServer) EraseFeedback(context.Context, *EraseFeedbackRequest) (*EraseFeedbackResponse, error) {
+	return nil, status.Errorf(codes.Unimplemented, "method EraseFeedback not implemented")
+}
+func (UnimplementedFeedbackServiceServer) GetFeedbackAnswerFile(context.Context, *GetFeedbackAnswerFileRequest) (*GetFeedbackAnswerFileResponse, error) {
+	return nil, status.Errorf(codes.Unimplemented, "method GetFeedbackAnswerFile not implemented")
 }
 func (UnimplementedFeedbackServiceServer) mustEmbedUnimplementedFeedbackServiceServer() {}
 func (UnimplementedFeedbackServiceServer) testEmbeddedByValue()                         {}
@@ -434,6 +578,114 @@ func _FeedbackService_ConfirmFeedbackErasure_Handler(srv interface{}, ctx contex
 	return interceptor(ctx, in, info, handler)
 }
 
+func _FeedbackService_RequestFeedbackInfo_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(RequestFeedbackInfoRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(FeedbackServiceServer).RequestFeedbackInfo(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: FeedbackService_RequestFeedbackInfo_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(FeedbackServiceServer).RequestFeedbackInfo(ctx, req.(*RequestFeedbackInfoRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
+func _FeedbackService_ReplyFeedback_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(ReplyFeedbackRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(FeedbackServiceServer).ReplyFeedback(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: FeedbackService_ReplyFeedback_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(FeedbackServiceServer).ReplyFeedback(ctx, req.(*ReplyFeedbackRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
+func _FeedbackService_CloseFeedback_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(CloseFeedbackRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(FeedbackServiceServer).CloseFeedback(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: FeedbackService_CloseFeedback_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(FeedbackServiceServer).CloseFeedback(ctx, req.(*CloseFeedbackRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
+func _FeedbackService_LinkFeedbackQA_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(LinkFeedbackQARequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(FeedbackServiceServer).LinkFeedbackQA(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: FeedbackService_LinkFeedbackQA_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(FeedbackServiceServer).LinkFeedbackQA(ctx, req.(*LinkFeedbackQARequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
+func _FeedbackService_EraseFeedback_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(EraseFeedbackRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(FeedbackServiceServer).EraseFeedback(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: FeedbackService_EraseFeedback_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(FeedbackServiceServer).EraseFeedback(ctx, req.(*EraseFeedbackRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
+func _FeedbackService_GetFeedbackAnswerFile_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(GetFeedbackAnswerFileRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(FeedbackServiceServer).GetFeedbackAnswerFile(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: FeedbackService_GetFeedbackAnswerFile_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(FeedbackServiceServer).GetFeedbackAnswerFile(ctx, req.(*GetFeedbackAnswerFileRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
 // FeedbackService_ServiceDesc is the grpc.ServiceDesc for FeedbackService service.
 // It's only intended for direct use with grpc.RegisterService,
 // and not to be introspected or modified (even as a copy)
@@ -472,6 +724,30 @@ var FeedbackService_ServiceDesc = grpc.ServiceDesc{
 		{
 			MethodName: "ConfirmFeedbackErasure",
 			Handler:    _FeedbackService_ConfirmFeedbackErasure_Handler,
+		},
+		{
+			MethodName: "RequestFeedbackInfo",
+			Handler:    _FeedbackService_RequestFeedbackInfo_Handler,
+		},
+		{
+			MethodName: "ReplyFeedback",
+			Handler:    _FeedbackService_ReplyFeedback_Handler,
+		},
+		{
+			MethodName: "CloseFeedback",
+			Handler:    _FeedbackService_CloseFeedback_Handler,
+		},
+		{
+			MethodName: "LinkFeedbackQA",
+			Handler:    _FeedbackService_LinkFeedbackQA_Handler,
+		},
+		{
+			MethodName: "EraseFeedback",
+			Handler:    _FeedbackService_EraseFeedback_Handler,
+		},
+		{
+			MethodName: "GetFeedbackAnswerFile",
+			Handler:    _FeedbackService_GetFeedbackAnswerFile_Handler,
 		},
 	},
 	Streams:  []grpc.StreamDesc{},
