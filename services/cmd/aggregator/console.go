@@ -11,6 +11,7 @@ import (
 	"github.com/portalhub/portalhub/services/internal/compliance"
 	"github.com/portalhub/portalhub/services/internal/console"
 	"github.com/portalhub/portalhub/services/internal/hubstore"
+	"github.com/portalhub/portalhub/services/internal/opsapi"
 	"github.com/portalhub/portalhub/services/lifecycle"
 	"github.com/portalhub/portalhub/services/opsaccounts"
 )
@@ -31,8 +32,9 @@ func declareConsoleSettings(set *config.Set, s *consoleSettings) {
 }
 
 // startConsole serves the ops console on its own listener until ctx ends;
-// "" when it is off. rules may be nil (no compliance rules file).
-func startConsole(ctx context.Context, s settings, store *hubstore.Store, accounts *opsaccounts.Store, js jetstream.JetStream,
+// "" when it is off. rules may be nil (no compliance rules file). Its
+// actions go through ops, the admin API the ops listener serves.
+func startConsole(ctx context.Context, s settings, store *hubstore.Store, accounts *opsaccounts.Store, ops *opsapi.Server, js jetstream.JetStream,
 	rules *compliance.Rules, log zerolog.Logger) (string, error) {
 	if s.Console.Addr == "" {
 		log.Info().Msg("AGGREGATOR_CONSOLE_ADDR is empty: no ops console")
@@ -42,7 +44,7 @@ func startConsole(ctx context.Context, s settings, store *hubstore.Store, accoun
 	if err != nil {
 		return "", fmt.Errorf("AGGREGATOR_CONSOLE_TRUSTED_PROXIES: %w", err)
 	}
-	cons, err := console.New(console.Config{Store: store, Accounts: accounts, Rules: rules,
+	cons, err := console.New(console.Config{Store: store, Accounts: accounts, Rules: rules, Ops: ops,
 		Consumers: console.JetStreamConsumers(js), Log: log.With().Str("server", "console").Logger(), Dev: s.Console.Dev,
 		TrustedProxies: proxies})
 	if err != nil {

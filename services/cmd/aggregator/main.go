@@ -201,8 +201,8 @@ func run(ctx context.Context, s settings, log zerolog.Logger) error {
 		rules = watch.Rules
 	}
 	accounts := opsaccounts.New(store.Pool())
-	opsSrv := opsapi.NewGRPCServer(opsapi.New(opsapi.Config{Store: store, Accounts: accounts, Rules: rules, Log: log, Registerer: ops.Registry}),
-		tlsCfg, ingest.RecoverUnary(log))
+	opsAPI := opsapi.New(opsapi.Config{Store: store, Accounts: accounts, Rules: rules, Log: log, Registerer: ops.Registry})
+	opsSrv := opsapi.NewGRPCServer(opsAPI, tlsCfg, ingest.RecoverUnary(log))
 	opsLn, err := net.Listen("tcp", s.OpsAddr)
 	if err != nil {
 		srv.Stop()
@@ -220,7 +220,7 @@ func run(ctx context.Context, s settings, log zerolog.Logger) error {
 	}
 	// One ops accounts store per process (it bounds the memory password
 	// hashing takes): the OpsService's and the console's.
-	consoleAddr, err := startConsole(ctx, s, store, accounts, js, rules, log)
+	consoleAddr, err := startConsole(ctx, s, store, accounts, opsAPI, js, rules, log)
 	if err != nil {
 		srv.Stop()
 		return err

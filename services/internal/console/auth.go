@@ -3,6 +3,7 @@ package console
 import (
 	"github.com/gin-gonic/gin"
 
+	pb "github.com/portalhub/portalhub/proto/gen/portalhub/v1"
 	"github.com/portalhub/portalhub/services/opsaccounts"
 )
 
@@ -29,3 +30,8 @@ func current(c *gin.Context) *opsaccounts.Session {
 
 // actor is the audit log's actor of a console action: the ops account.
 func actor(c *gin.Context) string { return current(c).Account.Actor() }
+
+// ops is the admin API as the signed-in account (opsapi.Server.Local): a
+// console action goes through it, so its role check, rules and audit entry
+// are hubctl's.
+func (s *Server) ops(c *gin.Context) pb.OpsServiceClient { return s.cfg.Ops.Local(*current(c)) }

@@ -5,6 +5,9 @@ import (
 	"net/http"
 
 	"github.com/gin-gonic/gin"
+	"google.golang.org/genproto/googleapis/rpc/errdetails"
+	"google.golang.org/grpc/codes"
+	"google.golang.org/grpc/status"
 
 	"github.com/portalhub/portalhub/services/hubread"
 	"github.com/portalhub/portalhub/services/internal/hubstore"
@@ -24,7 +27,10 @@ var (
 func (s *Server) fail(c *gin.Context, err error) {
 	status, msg := http.StatusInternalServerError, "error.internal"
 	var role *roleError
+	detail, apiStatus, fromAPI := s.apiRefusal(c, err)
 	switch {
+	case fromAPI:
+		status, msg = apiStatus, ""
 	case errors.As(err, &role):
 		status, msg = http.StatusForbidden, role.need()
 	case errors.Is(err, errCSRF):
@@ -45,7 +51,8 @@ func (s *Server) fail(c *gin.Context, err error) {
 	p := s.newPage(c, s.loc(c).T("error.title"), "", struct {
 		Status  int
 		Message string
-	}{status, msg})
+		Detail  string // the admin API's refusal, in the page's language
+	}{status, msg, detail})
 	b, rerr := s.pages.Render("error", p)
 	if rerr != nil {
 		s.cfg.Log.Error().Err(rerr).Msg("console error page failed")
@@ -53,4 +60,34 @@ func (s *Server) fail(c *gin.Context, err error) {
 		return
 	}
 	c.Data(status, "text/html; charset=utf-8", b)
+}
+
+// httpOf is the HTTP status of an admin API refusal.
+var httpOf = map[codes.Code]int{codes.InvalidArgument: http.StatusBadRequest, codes.FailedPrecondition: http.StatusConflict,
+	codes.NotFound: http.StatusNotFound, codes.AlreadyExists: http.StatusConflict, codes.PermissionDenied: http.StatusForbidden,
+	codes.Unauthenticated: http.StatusUnauthorized, codes.Unavailable: http.StatusServiceUnavailable,
+	codes.ResourceExhausted: http.StatusTooManyRequests}
+
+// apiRefusal reads a refusal of the admin API (a status error): its text
+// in the page's language (the Vietnamese LocalizedMessage, else the
+// English message) and its HTTP status. Internal faults are not refusals:
+// their text stays in the aggregator's log.
+func (s *Server) apiRefusal(c *gin.Context, err error) (string, int, bool) {
+	st, ok := status.FromError(err)
+	if !ok || err == nil {
+		return "", 0, false
+	}
+	code, known := httpOf[st.Code()]
+	if !known {
+		return "", 0, false
+	}
+	text := st.Message()
+	if s.loc(c).Lang != "en" {
+		for _, d := range st.Details() {
+			if m, ok := d.(*errdetails.LocalizedMessage); ok && m.GetLocale() == "vi" {
+				text = m.GetMessage()
+			}
+		}
+	}
+	return text, code, true
 }

@@ -8,6 +8,7 @@ import (
 
 	"github.com/gin-gonic/gin"
 
+	pb "github.com/portalhub/portalhub/proto/gen/portalhub/v1"
 	"github.com/portalhub/portalhub/services/hubread"
 	"github.com/portalhub/portalhub/services/internal/hubstore"
 )
@@ -71,15 +72,15 @@ func itemPath(tenant, id string) string {
 }
 
 // takeDown takes the item down with a public reason (operator and above):
-// hubstore.TakeDown, as hubctl's `items takedown` does, writes the audit
-// entry and the event the owning sub-portal hears.
+// through the admin API, as hubctl's `items takedown`: the store writes the
+// audit entry and the event the owning sub-portal hears.
 func (s *Server) takeDown(c *gin.Context) error {
 	reason, problem := reasonOf(c)
 	if problem != "" {
 		return s.showItem(c, http.StatusBadRequest, itemData{Reason: reason, Error: problem, Form: "takedown"})
 	}
 	tenant, id := c.Param("tenant"), c.Param("content")
-	if err := s.cfg.Store.TakeDown(c.Request.Context(), actor(c), tenant, id, reason); err != nil {
+	if _, err := s.ops(c).TakeDownItem(c.Request.Context(), &pb.TakeDownItemRequest{TenantId: tenant, ContentId: id, Reason: reason}); err != nil {
 		return err
 	}
 	s.cfg.Log.Info().Str("account", current(c).Account.Login).Str("tenant", tenant).Str("content_id", id).Msg("console: item taken down")
@@ -95,7 +96,7 @@ func (s *Server) lift(c *gin.Context) error {
 		return s.showItem(c, http.StatusBadRequest, itemData{Reason: reason, Error: problem, Form: "lift"})
 	}
 	tenant, id := c.Param("tenant"), c.Param("content")
-	if err := s.cfg.Store.LiftTakedown(c.Request.Context(), actor(c), tenant, id, reason); err != nil {
+	if _, err := s.ops(c).LiftTakedown(c.Request.Context(), &pb.LiftTakedownRequest{TenantId: tenant, ContentId: id, Reason: reason}); err != nil {
 		return err
 	}
 	s.cfg.Log.Info().Str("account", current(c).Account.Login).Str("tenant", tenant).Str("content_id", id).Msg("console: takedown lifted")

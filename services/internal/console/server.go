@@ -3,8 +3,8 @@
 // first and English, that works without JavaScript. It shows the tenants,
 // their items and versions, refused pushes, takedowns, the audit log,
 // Article 11 compliance, publishing activity and the backlogs, and acts
-// (take down, lift) through the same store functions hubctl and the ops API
-// call. Every page needs a signed-in ops account (Accounts) and checks its
+// through the admin API (OpsService) in process, as the signed-in account, so
+// hubctl and the console share one authorisation, rule and audit layer. Every page needs a signed-in ops account (Accounts) and checks its
 // role; every form carries a CSRF token.
 package console
 
@@ -24,9 +24,11 @@ import (
 	"github.com/gin-gonic/gin"
 	"github.com/rs/zerolog"
 
+	pb "github.com/portalhub/portalhub/proto/gen/portalhub/v1"
 	"github.com/portalhub/portalhub/services/hubread"
 	"github.com/portalhub/portalhub/services/internal/compliance"
 	"github.com/portalhub/portalhub/services/internal/hubstore"
+	"github.com/portalhub/portalhub/services/internal/opsapi"
 	"github.com/portalhub/portalhub/services/lifecycle"
 	"github.com/portalhub/portalhub/services/opsaccounts"
 	"github.com/portalhub/portalhub/services/render"
@@ -55,6 +57,10 @@ type Config struct {
 	Dev bool
 	// Now is the clock (time.Now when nil), for tests.
 	Now func() time.Time
+	// Ops is the admin API the console's actions go through, in process
+	// (opsapi.Server.Local), so that they meet hubctl's role checks, rules
+	// and audit entries; nil: one built on Store, Accounts and Rules.
+	Ops *opsapi.Server
 	// TrustedProxies are the reverse proxies whose X-Forwarded-Proto is
 	// believed (AGGREGATOR_CONSOLE_TRUSTED_PROXIES): the Secure cookies and
 	// HSTS behind a TLS proxy.
@@ -92,6 +98,9 @@ func New(cfg Config) (*Server, error) {
 	if _, err := rand.Read(key); err != nil {
 		return nil, err
 	}
+	if cfg.Ops == nil {
+		cfg.Ops = opsapi.New(opsapi.Config{Store: cfg.Store, Accounts: cfg.Accounts, Rules: cfg.Rules, Log: cfg.Log, Now: cfg.Now})
+	}
 	s := &Server{cfg: cfg, read: hubread.New(cfg.Store.Pool()), pages: pages, cat: cat, csrf: key}
 	s.routes()
 	return s, nil
@@ -114,8 +123,14 @@ func (s *Server) routes() {
 	e.GET("/don-vi", s.need(opsaccounts.TenantsView), s.h(s.tenants))
 	e.GET("/don-vi/:tenant", s.need(opsaccounts.TenantsView), s.h(s.tenant))
 	e.GET("/don-vi/:tenant/noi-dung/:content", s.need(opsaccounts.ItemsView), s.h(s.item))
-	suspendGet, suspendPost := s.statusChange("suspend", hubstore.StatusSuspended)
-	resumeGet, resumePost := s.statusChange("resume", hubstore.StatusActive)
+	suspendGet, suspendPost := s.statusChange("suspend", func(c *gin.Context, id string) error {
+		_, err := s.ops(c).SuspendTenant(c.Request.Context(), &pb.SuspendTenantRequest{Id: id})
+		return err
+	})
+	resumeGet, resumePost := s.statusChange("resume", func(c *gin.Context, id string) error {
+		_, err := s.ops(c).ResumeTenant(c.Request.Context(), &pb.ResumeTenantRequest{Id: id})
+		return err
+	})
 	e.GET("/them-don-vi", s.need(opsaccounts.TenantsAdd), s.h(s.addTenantPage))
 	e.POST("/them-don-vi", s.need(opsaccounts.TenantsAdd), s.h(s.addTenant))
 	e.GET("/don-vi/:tenant/sua", s.need(opsaccounts.TenantsUpdate), s.h(s.editTenantPage))
@@ -124,6 +139,7 @@ func (s *Server) routes() {
 	e.POST("/don-vi/:tenant/tam-dung", s.need(opsaccounts.TenantsSuspend), s.h(suspendPost))
 	e.GET("/don-vi/:tenant/tiep-tuc", s.need(opsaccounts.TenantsSuspend), s.h(resumeGet))
 	e.POST("/don-vi/:tenant/tiep-tuc", s.need(opsaccounts.TenantsSuspend), s.h(resumePost))
+	s.lifecycleRoutes(e)
 	e.GET("/don-vi/:tenant/khoa/cap", s.need(opsaccounts.CredentialsIssue), s.h(s.issueConfirm))
 	e.POST("/don-vi/:tenant/khoa/cap", s.need(opsaccounts.CredentialsIssue), s.h(s.issue))
 	e.GET("/don-vi/:tenant/khoa/:id/doi", s.need(opsaccounts.CredentialsIssue), s.h(s.rotateConfirm))
@@ -172,7 +188,11 @@ func (s *Server) common(c *gin.Context) {
 	lifecycle.SecurityHeaders(c.Writer.Header(), contentSecurityPolicy, "same-origin")
 	lifecycle.TransportSecurity(c.Writer.Header(), s.secure(c.Request))
 	c.Header("Cache-Control", "no-store")
-	c.Request.Body = http.MaxBytesReader(c.Writer, c.Request.Body, maxFormBytes)
+	limit := int64(maxFormBytes)
+	if c.Request.URL.Path == redirectsPath {
+		limit = 2 << 20 // the redirect map's upload; importRedirects says when it is over the API's limit
+	}
+	c.Request.Body = http.MaxBytesReader(c.Writer, c.Request.Body, limit)
 	if strings.HasPrefix(c.Request.URL.Path, "/static/") {
 		c.Next() // files: no language, no session to look up
 		return

@@ -9,6 +9,9 @@ import (
 	"unicode/utf8"
 
 	"github.com/gin-gonic/gin"
+	"google.golang.org/protobuf/types/known/durationpb"
+
+	pb "github.com/portalhub/portalhub/proto/gen/portalhub/v1"
 
 	"github.com/portalhub/portalhub/services/hubread"
 	"github.com/portalhub/portalhub/services/internal/hubstore"
@@ -18,8 +21,8 @@ import (
 // resume it, issue, rotate and revoke its credentials. Each has its own
 // confirmation page (a GET naming what will happen, with the form that
 // does it), so no single click changes anything; the POST does it through
-// the hub store, as the OpsService does, and the store writes the audit
-// entry under the signed-in account. A new credential's token is shown on
+// the admin API (OpsService, in process), as hubctl does, so its rules
+// and audit entry under the signed-in account are hubctl's. A new credential's token is shown on
 // the answer to that POST only: the hub keeps its hash.
 
 // overlap is a rotation overlap the console offers: its form value and its
@@ -41,6 +44,7 @@ type confirmData struct {
 	Overlaps   []overlap
 	Label      string
 	Error      string // a message id
+	Detail     string // or the admin API's refusal, in the page's language
 }
 
 type secretData struct {
@@ -80,27 +84,31 @@ func (s *Server) confirm(c *gin.Context, status int, d confirmData) error {
 	return s.show(c, status, "confirm", s.newPage(c, l.T("confirm."+d.Action+".title", t.Name(l.Lang)), "tenants", d))
 }
 
+// refused renders the confirmation page again with the admin API's
+// refusal (a rule of the store, such as a retired tenant's), or returns
+// err for the error page.
+func (s *Server) refused(c *gin.Context, err error, d confirmData) error {
+	detail, status, ok := s.apiRefusal(c, err)
+	if !ok || status == http.StatusNotFound || status == http.StatusForbidden || status == http.StatusUnauthorized {
+		return err
+	}
+	d.Detail = detail
+	return s.confirm(c, status, d)
+}
+
 // statusChange is the confirmation (GET) and the change (POST) of a
 // tenant's status: suspended refuses its pushes, active takes them again.
-// A retired tenant stays retired (retiring is the lifecycle's).
-func (s *Server) statusChange(action, status string) (get, post handler) {
+// The API refuses a retired tenant (the store's rule).
+func (s *Server) statusChange(action string, change func(c *gin.Context, id string) error) (get, post handler) {
 	get = func(c *gin.Context) error {
 		return s.confirm(c, http.StatusOK, confirmData{Action: action, Post: c.Request.URL.Path})
 	}
 	post = func(c *gin.Context) error {
-		ctx := c.Request.Context()
 		id := c.Param("tenant")
-		t, err := s.read.Tenant(ctx, id)
-		if err != nil {
-			return err
+		if err := change(c, id); err != nil {
+			return s.refused(c, err, confirmData{Action: action, Post: c.Request.URL.Path})
 		}
-		if t.Status == hubstore.StatusRetired {
-			return s.confirm(c, http.StatusConflict, confirmData{Action: action, Post: c.Request.URL.Path, Error: "confirm.retired"})
-		}
-		if err := s.cfg.Store.SetTenantStatus(ctx, actor(c), id, status); err != nil {
-			return err
-		}
-		s.cfg.Log.Info().Str("account", current(c).Account.Login).Str("tenant", id).Str("status", status).Msg("console: tenant status")
+		s.cfg.Log.Info().Str("account", current(c).Account.Login).Str("tenant", id).Str("action", action).Msg("console: tenant status")
 		c.Redirect(http.StatusSeeOther, tenantPath(id)+"?done="+action)
 		return nil
 	}
@@ -129,10 +137,11 @@ func (s *Server) issue(c *gin.Context) error {
 	if !ok {
 		return s.confirm(c, http.StatusBadRequest, confirmData{Action: "issue", Post: c.Request.URL.Path, Label: label, Error: "confirm.bad_label"})
 	}
-	id, token, err := s.cfg.Store.IssueCredential(ctx, actor(c), tenant, label)
+	issued, err := s.ops(c).IssueCredential(ctx, &pb.IssueCredentialRequest{TenantId: tenant, Label: label})
 	if err != nil {
-		return err
+		return s.refused(c, err, confirmData{Action: "issue", Post: c.Request.URL.Path, Label: label})
 	}
+	id, token := issued.GetCredential().GetId(), issued.GetToken()
 	cr, err := s.cfg.Store.Credential(ctx, id)
 	if err != nil {
 		return err
@@ -174,7 +183,16 @@ func (s *Server) rotate(c *gin.Context) error {
 		return s.confirm(c, http.StatusBadRequest, confirmData{Action: "rotate", Post: c.Request.URL.Path, Credential: &cr, Overlaps: overlaps,
 			Label: label, Error: "confirm.bad_label"})
 	}
-	nu, token, old, err := s.cfg.Store.RotateCredential(ctx, actor(c), cr.ID, overlap, label)
+	rotated, err := s.ops(c).RotateCredential(ctx, &pb.RotateCredentialRequest{Id: cr.ID, Overlap: durationpb.New(overlap), Label: label})
+	if err != nil {
+		return s.refused(c, err, confirmData{Action: "rotate", Post: c.Request.URL.Path, Credential: &cr, Overlaps: overlaps, Label: label})
+	}
+	token := rotated.GetToken()
+	nu, err := s.cfg.Store.Credential(ctx, rotated.GetCredential().GetId())
+	if err != nil {
+		return err
+	}
+	old, err := s.cfg.Store.Credential(ctx, cr.ID)
 	if err != nil {
 		return err
 	}
@@ -204,8 +222,8 @@ func (s *Server) revoke(c *gin.Context) error {
 	if err != nil {
 		return err
 	}
-	if err := s.cfg.Store.RevokeCredential(c.Request.Context(), actor(c), cr.ID); err != nil {
-		return err
+	if _, err := s.ops(c).RevokeCredential(c.Request.Context(), &pb.RevokeCredentialRequest{Id: cr.ID}); err != nil {
+		return s.refused(c, err, confirmData{Action: "revoke", Post: c.Request.URL.Path, Credential: &cr})
 	}
 	s.cfg.Log.Info().Str("account", current(c).Account.Login).Str("tenant", cr.Tenant).Int64("credential", cr.ID).Msg("console: credential revoked")
 	c.Redirect(http.StatusSeeOther, tenantPath(cr.Tenant)+"?done=credential_revoked#credentials")

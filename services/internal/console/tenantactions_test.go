@@ -83,11 +83,11 @@ func TestSuspendAndResumeWithConfirmation(t *testing.T) {
 	}
 
 	// A retired tenant stays retired.
-	if err := f.store.SetTenantStatus(context.Background(), "test", "xa-a", hubstore.StatusRetired); err != nil {
+	if _, err := f.store.RetireTenant(context.Background(), "test", "xa-a", "", hubstore.RetiredGone, nil); err != nil {
 		t.Fatal(err)
 	}
 	resp, doc = op.post("/don-vi/xa-a/tiep-tuc", url.Values{"csrf_token": {op.csrf("/don-vi/xa-a")}})
-	if resp.StatusCode != http.StatusConflict || !strings.Contains(text(doc, ".error-summary"), "ngừng hoạt động") {
+	if resp.StatusCode != http.StatusBadRequest || !strings.Contains(text(doc, ".error-summary"), "ngừng hoạt động") {
 		t.Errorf("resuming a retired tenant: %d %q", resp.StatusCode, text(doc, ".error-summary"))
 	}
 	if tn, _ := f.store.Tenant(context.Background(), "xa-a"); tn.Status != hubstore.StatusRetired {

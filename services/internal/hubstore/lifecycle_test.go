@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"slices"
+	"strings"
 	"testing"
 	"time"
 
@@ -122,6 +123,17 @@ func TestRetireTenant(t *testing.T) {
 	}
 	if tn, _ := s.Tenant(ctx, "tenant-a"); tn.Status != StatusRetired {
 		t.Errorf("status = %s, want retired", tn.Status)
+	}
+	// A retired tenant stays retired: neither suspended nor resumed (the
+	// rule's one home, for the admin API and the console).
+	for _, st := range []string{StatusSuspended, StatusActive} {
+		var inv *Invalid
+		if err := s.SetTenantStatus(ctx, "test", "tenant-a", st); !errors.As(err, &inv) || !strings.Contains(inv.Vietnamese, "ngừng hoạt động") {
+			t.Errorf("set a retired tenant %s: %v, want Invalid naming the retirement", st, err)
+		}
+	}
+	if tn, _ := s.Tenant(ctx, "tenant-a"); tn.Status != StatusRetired {
+		t.Errorf("status = %s after SetTenantStatus, want retired", tn.Status)
 	}
 	if _, err := s.RetireTenant(ctx, "test", "tenant-a", "", RetiredGone, nil); !errors.Is(err, ErrConflict) {
 		t.Errorf("retire twice: %v, want ErrConflict", err)

@@ -5,6 +5,7 @@ import (
 	"crypto/rand"
 	"crypto/sha256"
 	"encoding/base64"
+	"errors"
 	"fmt"
 	"strconv"
 	"time"
@@ -129,15 +130,26 @@ func (s *Store) Tenant(ctx context.Context, id string) (Tenant, error) {
 	return ts[0], nil
 }
 
-// SetTenantStatus makes a tenant active, suspended or retired.
+// SetTenantStatus suspends or resumes a tenant (active, suspended); a
+// retired one is refused (Invalid), and retiring is RetireTenant's.
 func (s *Store) SetTenantStatus(ctx context.Context, actor, id, status string) error {
 	err := pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
-		tag, err := tx.Exec(ctx, `UPDATE tenants SET status = $2, updated_at = now() WHERE id = $1`, id, status)
+		var was string
+		err := tx.QueryRow(ctx, `SELECT status FROM tenants WHERE id = $1 FOR UPDATE`, id).Scan(&was)
+		if errors.Is(err, pgx.ErrNoRows) {
+			return ErrNotFound
+		}
 		if err != nil {
 			return err
 		}
-		if tag.RowsAffected() == 0 {
-			return ErrNotFound
+		// A retired tenant stays retired: retiring is the lifecycle's, not
+		// a switch (the rule's one home, for the admin API and the console).
+		if was == StatusRetired || status == StatusRetired {
+			return &Invalid{English: "tenant " + id + " is retired; it cannot be suspended or resumed (retire with hubctl tenants retire)",
+				Vietnamese: "Đơn vị " + id + " đã ngừng hoạt động; không thể tạm dừng hay tiếp tục."}
+		}
+		if _, err := tx.Exec(ctx, `UPDATE tenants SET status = $2, updated_at = now() WHERE id = $1`, id, status); err != nil {
+			return err
 		}
 		if err := announceTenant(ctx, tx, id, "tenant.status", status); err != nil {
 			return err

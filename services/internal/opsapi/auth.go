@@ -98,30 +98,37 @@ func (s *Server) Unary() grpc.UnaryServerInterceptor {
 		if err != nil {
 			return nil, err
 		}
-		c, known := calls[info.FullMethod]
-		if !known {
-			return nil, refuse(codes.PermissionDenied, ReasonRole, nil, "this method is open to no role", "Không vai trò nào được gọi thao tác này.")
-		}
-		if c.action != "" && !opsaccounts.Allows(sess.Account.Role, c.action) {
-			need, _ := opsaccounts.MinimumRole(c.action)
-			s.log.Info().Str("account", sess.Account.Login).Str("method", info.FullMethod).Str("outcome", "denied").Msg("ops call refused: role")
-			if err := s.store.RecordAction(ctx, sess.Account.Actor(), "ops.denied",
-				map[string]string{"method": info.FullMethod, "role": string(sess.Account.Role), "required_role": string(need)}); err != nil {
-				return nil, s.fail(ctx, err)
-			}
-			return nil, refuse(codes.PermissionDenied, ReasonRole, map[string]string{"required_role": string(need)},
-				"your role ("+string(sess.Account.Role)+") may not do this; it needs "+string(need),
-				"Vai trò của bạn ("+sess.Account.Role.Label()+") không được làm thao tác này; cần vai trò "+need.Label()+".")
-		}
-		ctx = context.WithValue(ctx, sessionKey{}, sess)
-		resp, err = handler(ctx, req)
-		if err == nil && !c.audited && c.action != "" {
-			if err := s.store.RecordAction(ctx, sess.Account.Actor(), "ops.call", map[string]string{"method": info.FullMethod}); err != nil {
-				return nil, s.fail(ctx, err)
-			}
-		}
-		return resp, err
+		return s.authorise(ctx, sess, req, info, handler)
 	}
+}
+
+// authorise runs a call as sess's account: the one place that decides
+// whether a role may call a method and that records the call in the audit
+// log, for the ops listener (Unary) and the console (Local) alike.
+func (s *Server) authorise(ctx context.Context, sess opsaccounts.Session, req any, info *grpc.UnaryServerInfo, handler grpc.UnaryHandler) (any, error) {
+	c, known := calls[info.FullMethod]
+	if !known {
+		return nil, refuse(codes.PermissionDenied, ReasonRole, nil, "this method is open to no role", "Không vai trò nào được gọi thao tác này.")
+	}
+	if c.action != "" && !opsaccounts.Allows(sess.Account.Role, c.action) {
+		need, _ := opsaccounts.MinimumRole(c.action)
+		s.log.Info().Str("account", sess.Account.Login).Str("method", info.FullMethod).Str("outcome", "denied").Msg("ops call refused: role")
+		if err := s.store.RecordAction(ctx, sess.Account.Actor(), "ops.denied",
+			map[string]string{"method": info.FullMethod, "role": string(sess.Account.Role), "required_role": string(need)}); err != nil {
+			return nil, s.fail(ctx, err)
+		}
+		return nil, refuse(codes.PermissionDenied, ReasonRole, map[string]string{"required_role": string(need)},
+			"your role ("+string(sess.Account.Role)+") may not do this; it needs "+string(need),
+			"Vai trò của bạn ("+sess.Account.Role.Label()+") không được làm thao tác này; cần vai trò "+need.Label()+".")
+	}
+	ctx = context.WithValue(ctx, sessionKey{}, sess)
+	resp, err := handler(ctx, req)
+	if err == nil && !c.audited && c.action != "" {
+		if err := s.store.RecordAction(ctx, sess.Account.Actor(), "ops.call", map[string]string{"method": info.FullMethod}); err != nil {
+			return nil, s.fail(ctx, err)
+		}
+	}
+	return resp, err
 }
 
 // authenticate finds the call's ops bearer token's session.

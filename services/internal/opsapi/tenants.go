@@ -174,16 +174,10 @@ func (s *Server) ResumeTenant(ctx context.Context, req *pb.ResumeTenantRequest) 
 	return &pb.ResumeTenantResponse{Tenant: t}, nil
 }
 
-// setStatus suspends or resumes; a retired tenant stays retired (retiring
-// is the lifecycle's, not a switch).
+// setStatus suspends or resumes; the store refuses a retired tenant.
 func (s *Server) setStatus(ctx context.Context, id, status string) (*pb.Tenant, error) {
-	cur, err := s.tenant(ctx, id)
-	if err != nil {
-		return nil, err
-	}
-	if cur.Status == hubstore.StatusRetired {
-		return nil, invalid("id", "tenant "+id+" is retired; it cannot be suspended or resumed",
-			"Đơn vị "+id+" đã ngừng hoạt động; không thể tạm dừng hay tiếp tục.")
+	if id == "" {
+		return nil, invalid("id", "id is required", "Thiếu mã đơn vị (id).")
 	}
 	if err := s.store.SetTenantStatus(ctx, caller(ctx).Account.Actor(), id, status); err != nil {
 		return nil, s.fail(ctx, err)
