@@ -51,26 +51,36 @@ func siteOf(r *http.Request) (hostSite, bool) {
 // nil).
 func (s *Server) hostRoute(w http.ResponseWriter, r *http.Request) *http.Request {
 	lang, rest, ok := langPath(r.URL.Path)
-	if !ok {
-		return r
+	var reg *registry
+	if ok {
+		var err error
+		if reg, err = s.registry(r.Context()); err != nil {
+			return r
+		}
+	} else {
+		// Outside /{lang}/ only a secondary host's 301 is decided here,
+		// from the registry in memory (a static file waits for no load).
+		reg = s.currentRegistry()
 	}
-	reg, err := s.registry(r.Context())
-	if err != nil || reg == nil {
-		return r
-	}
-	if !s.servesHost(r) {
-		return r // answered 421 after routing
+	if reg == nil || !s.servesHost(r) {
+		return r // an unknown host is answered 421 after routing
 	}
 	name, port, _ := splitHost(r.Host)
-	seg, after, _ := strings.Cut(rest, "/")
-	if id, onSite := reg.hosts[name]; onSite {
-		if primary := reg.tenants[id].PrimaryHost(); name != primary &&
-			(r.Method == http.MethodGet || r.Method == http.MethodHead) {
-			// A secondary host: the same page on the primary, one URL per
-			// page (docs/ARCHITECTURE.md "Gateway URLs").
+	id, onSite := reg.hosts[name]
+	if onSite && r.URL.Path != "/healthz" && (r.Method == http.MethodGet || r.Method == http.MethodHead) {
+		if primary := reg.tenants[id].PrimaryHost(); name != primary {
+			// A secondary host: the same address on the primary, one URL
+			// per page, sitemap, file and API answer (docs/ARCHITECTURE.md
+			// "Gateway URLs"). /healthz answers on any host.
 			s.redirectHost(w, r, s.siteOrigin(r, primary, port), r.URL.Path)
 			return nil
 		}
+	}
+	if !ok {
+		return r
+	}
+	seg, after, _ := strings.Cut(rest, "/")
+	if onSite {
 		if seg == id { // its provincial path on its own host: drop the id
 			s.redirectHost(w, r, "", "/"+lang+"/"+after)
 			return nil

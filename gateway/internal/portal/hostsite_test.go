@@ -1,6 +1,7 @@
 package portal_test
 
 import (
+	"net/http"
 	"net/url"
 	"strings"
 	"testing"
@@ -22,6 +23,10 @@ func TestTenantHost(t *testing.T) {
 	wantStatus(t, res, 200)
 	if got := oneH1(t, doc); got != "Sở Thông tin và Truyền thông" {
 		t.Fatalf("home on the tenant's host: h1 %q", got)
+	}
+	css := attr(doc, "link[rel=stylesheet]", "href") // served as /static/site.<hash>.css
+	if !strings.HasPrefix(css, "/static/") {
+		t.Fatalf("stylesheet %q", css)
 	}
 	if got := attr(doc, "link[rel=canonical]", "href"); got != ownOrigin+"/vi/" {
 		t.Errorf("canonical = %q, want %q", got, ownOrigin+"/vi/")
@@ -57,11 +62,23 @@ func TestTenantHost(t *testing.T) {
 	}
 	// A secondary host answers 301 to the same page on the primary: one
 	// URL per page (docs/ARCHITECTURE.md "Gateway URLs").
-	for _, path := range []string{"/vi/le-hoi-bien", "/vi/?x=1", "/vi/tin-tuc-su-kien/", "/vi/search?q=a&tenant=sotttt"} {
-		res, _ := e.get(t, path, "Host", "tttt.localhost:"+u.Port())
-		if res.StatusCode != 301 || res.Header.Get("Location") != ownOrigin+path {
-			t.Errorf("secondary host %s: %d %q, want 301 to %s", path, res.StatusCode, res.Header.Get("Location"), ownOrigin+path)
+	// Every address, not only the pages under /{lang}/: the sitemaps,
+	// robots.txt, static files, attachments and the API were served on the
+	// secondary host (a second copy of the site for crawlers).
+	for _, path := range []string{"/vi/le-hoi-bien", "/vi/?x=1", "/vi/tin-tuc-su-kien/", "/vi/search?q=a&tenant=sotttt",
+		"/", "/sitemap.xml", "/sitemap/pages.xml", "/robots.txt", "/opensearch.xml", "/favicon.ico",
+		css, "/files/sotttt/le-hoi/" + strings.Repeat("ab", 32),
+		"/api/v1/items?tenant=sotttt", "/api/v1/search?q=a"} {
+		for _, method := range []string{http.MethodGet, http.MethodHead} {
+			res, _ := e.do(t, method, path, "Host", "tttt.localhost:"+u.Port())
+			if res.StatusCode != 301 || res.Header.Get("Location") != ownOrigin+path {
+				t.Errorf("secondary host %s %s: %d %q, want 301 to %s", method, path, res.StatusCode, res.Header.Get("Location"), ownOrigin+path)
+			}
 		}
+	}
+	// The health check answers on any host the portal serves.
+	if res, _ := e.get(t, "/healthz", "Host", "tttt.localhost:"+u.Port()); res.StatusCode != 200 {
+		t.Errorf("/healthz on the secondary host: %d", res.StatusCode)
 	}
 	// A section's address without its final slash gains it, on the
 	// provincial host and the tenant's (it was a 404); an item's slug
