@@ -3,9 +3,11 @@ package pagecache
 import (
 	"bytes"
 	"compress/gzip"
+	"io"
 	"net/http"
 	"strconv"
 	"strings"
+	"sync"
 
 	"github.com/andybalholm/brotli"
 )
@@ -158,20 +160,44 @@ func compressible(contentType string) bool {
 		mt == "application/json" || mt == "application/xml" || mt == "application/javascript" || mt == "image/svg+xml"
 }
 
-func gzipBytes(b []byte) []byte {
-	var buf bytes.Buffer
-	w, _ := gzip.NewWriterLevel(&buf, gzipLevel) // a valid level: no error
-	_, _ = w.Write(b)                            // into memory: no error
+// The compressors are kept between renders (reset for each page): a new
+// brotli writer allocates its hash tables (about 1 MB at quality 5) and a
+// new gzip writer its window and tables (about 800 KB), which under
+// publishing was most of the bytes the gateway allocated
+// (docs/BENCHMARKS.md, the load part's profile).
+var (
+	gzipWriters   = sync.Pool{New: func() any { w, _ := gzip.NewWriterLevel(nil, gzipLevel); return w }} // a valid level: no error
+	brotliWriters = sync.Pool{New: func() any { return brotli.NewWriterLevel(nil, brotliQuality) }}
+	compressBufs  = sync.Pool{New: func() any { return new(bytes.Buffer) }}
+)
+
+// compressed compresses b with a pooled writer into a pooled buffer and
+// returns a copy of exactly the compressed bytes (the cache keeps it).
+func compressed(b []byte, w interface {
+	io.WriteCloser
+	Reset(io.Writer)
+}) []byte {
+	buf := compressBufs.Get().(*bytes.Buffer)
+	buf.Reset()
+	w.Reset(buf)
+	_, _ = w.Write(b) // into memory: no error
 	_ = w.Close()
-	return buf.Bytes()
+	out := bytes.Clone(buf.Bytes())
+	w.Reset(nil) // hold no buffer while pooled
+	compressBufs.Put(buf)
+	return out
+}
+
+func gzipBytes(b []byte) []byte {
+	w := gzipWriters.Get().(*gzip.Writer)
+	defer gzipWriters.Put(w)
+	return compressed(b, w)
 }
 
 func brotliBytes(b []byte) []byte {
-	var buf bytes.Buffer
-	w := brotli.NewWriterLevel(&buf, brotliQuality)
-	_, _ = w.Write(b)
-	_ = w.Close()
-	return buf.Bytes()
+	w := brotliWriters.Get().(*brotli.Writer)
+	defer brotliWriters.Put(w)
+	return compressed(b, w)
 }
 
 // Negotiate picks the form of a prepared page that a request's

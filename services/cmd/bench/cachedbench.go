@@ -592,3 +592,11 @@ func (c *checks) add(name string, ratio, aim float64) {
 	defer c.mu.Unlock()
 	c.failed = append(c.failed, fmt.Sprintf("%s: ×%.2f, aim ×%.2f", name, ratio, aim))
 }
+
+// fail records an aim missed that is no ratio (e.g. errors where none are
+// allowed).
+func (c *checks) fail(what string) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.failed = append(c.failed, what)
+}

@@ -15,6 +15,10 @@
 //     bare net/http handler serving the same bytes and headers;
 //   - search (searchbench.go): ranked search, the index's build, size and
 //     cost to publishing, over a generated corpus of 200,000 items;
+//   - load (loadbench.go): the demo federation under 200 concurrent
+//     visitors over the mix of pages in loadmix.json, idle, while 50
+//     revisions a second are published and during a bulk import, with each
+//     process's CPU and memory and the gateway's and aggregator's profiles;
 //   - pages (pagesbench.go, measured by gateway/cmd/pagebench): uncached
 //     item, section and legal register renders beside primary-key fetches
 //     of the same rows, and the gateway's memory with 10,000 cached pages,
@@ -44,6 +48,7 @@ type settings struct {
 	Cached cachedSettings
 	Scale  scaleSettings
 	Bulk   bulkSettings
+	Load   loadSettings
 	Check  bool
 }
 
@@ -60,7 +65,7 @@ func main() {
 	set.String(&s.BinDir, "PORTALHUB_BIN", "bin", "folder holding the built binaries")
 	set.Int(&s.N, "BENCH_N", 500, "publishes per measurement (at least 500 for the published figures)")
 	set.Bool(&s.Output, "BENCH_VERBOSE", false, "show the federation's logs, and every measurement of the cached part")
-	set.String(&s.Parts, "BENCH_PARTS", "visible,cached,search,pages,scale,bulk", "the parts to run: visible (publish-to-visible), cached (cached pages and 304 against nginx), search, pages (page renders and the gateway's memory), scale (the console and the compliance report over 3,400 tenants and 2 million items), bulk (PublishBulk against CopyFrom)")
+	set.String(&s.Parts, "BENCH_PARTS", "visible,cached,search,pages,scale,bulk,load", "the parts to run: visible (publish-to-visible), cached (cached pages and 304 against nginx), search, pages (page renders and the gateway's memory), scale (the console and the compliance report over 3,400 tenants and 2 million items), bulk (PublishBulk against CopyFrom), load (visitors while publishing and during a bulk import)")
 	set.Bool(&s.Check, "BENCH_CHECK", false, "exit non-zero when a ratio is below its aim (issue 11)")
 	set.Int(&s.Cached.Seconds, "BENCH_CACHED_SECONDS", 5, "seconds per load measurement of the cached part")
 	set.Int(&s.Cached.Rounds, "BENCH_CACHED_ROUNDS", 3, "rounds of the cached part (each measures every server in turn; the median counts)")
@@ -85,6 +90,11 @@ func main() {
 	set.String(&s.Scale.Rules, "BENCH_SCALE_RULES", "../deploy/rules/khanhhoa.toml", "the Article 11 rules file the scale part's compliance views use")
 	set.Int(&s.Bulk.Items, "BENCH_BULK_ITEMS", 20000, "articles the bulk part pushes through PublishBulk")
 	set.Int(&s.Bulk.Stream, "BENCH_BULK_STREAM", 500, "articles per PublishBulk stream (a call lasts at most 30 s, also on a loaded machine)")
+	set.Int(&s.Load.Visitors, "BENCH_LOAD_VISITORS", 200, "concurrent visitors of the load part (each a loop of requests)")
+	set.Int(&s.Load.Seconds, "BENCH_LOAD_SECONDS", 20, "seconds of each phase of the load part (idle, publishing, bulk import)")
+	set.Int(&s.Load.Publishes, "BENCH_LOAD_PUBLISHES", 50, "revisions posted a second during the load part's publishing phase")
+	set.Int(&s.Load.BulkItems, "BENCH_LOAD_BULK_ITEMS", 20000, "most articles the load part's bulk import pushes (it stops with its phase)")
+	set.String(&s.Load.Mix, "BENCH_LOAD_MIX", "cmd/bench/loadmix.json", "the load part's mix of pages")
 	set.String(&s.Bulk.Profiles, "BENCH_PROFILES", "../var/bench", "folder the pprof profiles of the measured processes are written into")
 	set.Int(&s.Bulk.ProfileSeconds, "BENCH_PROFILE_SECONDS", 10, "seconds of each CPU profile (at most the ops listener's write timeout, 60 s)")
 	set.MustParse(os.Args[1:])
@@ -92,6 +102,7 @@ func main() {
 	s.Cached.Profiles, s.Cached.ProfileSeconds = s.Bulk.Profiles, s.Bulk.ProfileSeconds
 	s.Pages.Workers = s.Search.Workers
 	s.Cached.Verbose = s.Output
+	s.Load.Profiles, s.Load.ProfileSeconds, s.Load.Verbose, s.Load.Catalogue = s.Bulk.Profiles, s.Bulk.ProfileSeconds, s.Output, s.Cached.Catalogue
 	// summarize needs at least one sample.
 	for _, c := range []struct {
 		name string
@@ -102,7 +113,8 @@ func main() {
 		{"BENCH_PAGES_CACHED", s.Pages.Cached}, {"BENCH_CACHED_SECONDS", s.Cached.Seconds}, {"BENCH_CACHED_ROUNDS", s.Cached.Rounds},
 		{"BENCH_CACHED_CONNS", s.Cached.Conns}, {"BENCH_SCALE_TENANTS", s.Scale.Tenants}, {"BENCH_SCALE_ITEMS", s.Scale.Items},
 		{"BENCH_SCALE_SAMPLES", s.Scale.Samples}, {"BENCH_BULK_ITEMS", s.Bulk.Items}, {"BENCH_BULK_STREAM", s.Bulk.Stream},
-		{"BENCH_PROFILE_SECONDS", s.Bulk.ProfileSeconds}} {
+		{"BENCH_PROFILE_SECONDS", s.Bulk.ProfileSeconds}, {"BENCH_LOAD_VISITORS", s.Load.Visitors}, {"BENCH_LOAD_SECONDS", s.Load.Seconds},
+		{"BENCH_LOAD_PUBLISHES", s.Load.Publishes}, {"BENCH_LOAD_BULK_ITEMS", s.Load.BulkItems}} {
 		if c.v < 1 {
 			fmt.Fprintf(os.Stderr, "bench: %s must be at least 1, got %d\n", c.name, c.v)
 			os.Exit(2)
@@ -128,11 +140,11 @@ func run(s settings, check *checks) error {
 	parts := map[string]bool{}
 	for _, p := range strings.Split(s.Parts, ",") {
 		switch p = strings.TrimSpace(p); p {
-		case "visible", "cached", "search", "pages", "scale", "bulk":
+		case "visible", "cached", "search", "pages", "scale", "bulk", "load":
 			parts[p] = true
 		case "":
 		default:
-			return fmt.Errorf("BENCH_PARTS: unknown part %q (visible, cached, search, pages, scale, bulk)", p)
+			return fmt.Errorf("BENCH_PARTS: unknown part %q (visible, cached, search, pages, scale, bulk, load)", p)
 		}
 	}
 	ran := false
@@ -163,6 +175,15 @@ func run(s settings, check *checks) error {
 		}
 		if err := runBulk(ctx, bin, s.Bulk, check); err != nil {
 			return fmt.Errorf("bulk: %w", err)
+		}
+		ran = true
+	}
+	if parts["load"] {
+		if ran {
+			fmt.Println()
+		}
+		if err := runLoad(ctx, bin, s.Load, check); err != nil {
+			return fmt.Errorf("load: %w", err)
 		}
 		ran = true
 	}
