@@ -1,9 +1,9 @@
 package portal
 
 import (
+	"mime"
 	"net/http"
 	"strconv"
-	"strings"
 	"time"
 
 	"github.com/gin-gonic/gin"
@@ -32,7 +32,30 @@ const referrerPolicy = "strict-origin-when-cross-origin"
 // maxURLBytes bounds the request target; public URLs are far shorter.
 const maxURLBytes = 4096
 
-// limitBody refuses large requests: the public portal takes no uploads.
+// A request body is bounded by its route: a POST route names its limit
+// where it is registered (routes, post), every other request (GET, HEAD,
+// an unknown path) is held to MaxBodyBytes; the portal reads no body but
+// its forms'.
+
+// bodyLimit is a route's bound on its request body, in bytes.
+type bodyLimit func(r *http.Request) int64
+
+// formBody is a public form's limit: MaxBodyBytes.
+func (s *Server) formBody(*http.Request) int64 { return s.cfg.MaxBodyBytes }
+
+// questionBody is the question form's limit: its text and its files
+// (feedbackBodyLimit) when it is sent as multipart, as a plain form the
+// general one.
+func (s *Server) questionBody(r *http.Request) int64 {
+	if mt, _, _ := mime.ParseMediaType(r.Header.Get("Content-Type")); mt == "multipart/form-data" {
+		return max(s.cfg.MaxBodyBytes, feedbackBodyLimit)
+	}
+	return s.cfg.MaxBodyBytes
+}
+
+// limitBody refuses a request target past maxURLBytes, and a body past its
+// route's limit (413 at once when Content-Length says so, else when the
+// handler reads past it).
 func (s *Server) limitBody(c *gin.Context) {
 	if len(c.Request.RequestURI) > maxURLBytes {
 		// Mostly a search pasted whole: say so in the visitor's language.
@@ -41,11 +64,8 @@ func (s *Server) limitBody(c *gin.Context) {
 		return
 	}
 	limit := s.cfg.MaxBodyBytes
-	if c.Request.Method == http.MethodPost && strings.HasSuffix(c.Request.URL.Path, "/feedback") &&
-		strings.HasPrefix(c.Request.Header.Get("Content-Type"), "multipart/form-data") {
-		// The question form with its attachments; as a plain form post it
-		// stays under the general limit.
-		limit = max(limit, feedbackBodyLimit)
+	if route, ok := s.bodyLimits[c.Request.Method+" "+c.FullPath()]; ok {
+		limit = route(c.Request)
 	}
 	if c.Request.ContentLength > limit {
 		c.AbortWithStatus(http.StatusRequestEntityTooLarge)

@@ -176,6 +176,9 @@ type Server struct {
 	pageHeaders                http.Header
 	formKey                    []byte
 	feedbackLimit, statusLimit *addressLimiter
+	// bodyLimits are the POST routes' body limits ("POST " and the route's
+	// path), set by routes (see limitBody).
+	bodyLimits map[string]bodyLimit
 }
 
 // New parses the templates and builds the routes.
@@ -311,6 +314,12 @@ func (s *Server) routes() error {
 
 	site := e.Group("/", s.checkHost, s.lifecycle)
 	get := func(path string, h gin.HandlerFunc) { site.Match(match, path, h) }
+	// A POST route with its body limit (limitBody reads it by route).
+	s.bodyLimits = map[string]bodyLimit{}
+	post := func(path string, limit bodyLimit, h gin.HandlerFunc) {
+		s.bodyLimits[http.MethodPost+" "+path] = limit
+		site.POST(path, h)
+	}
 	s.api.Register(site)
 	get("/static/:name", s.static)
 	get("/favicon.ico", s.favicon)
@@ -329,18 +338,18 @@ func (s *Server) routes() error {
 	get("/:lang/developers", s.handle(s.developers))
 	get("/:lang/feeds", s.handle(s.feedList))
 	get("/:lang/feedback", s.handle(s.feedbackForm))
-	site.POST("/:lang/feedback", s.handle(s.feedbackSubmit))
+	post("/:lang/feedback", s.questionBody, s.handle(s.feedbackSubmit))
 	get("/:lang/feedback/status", s.handle(s.feedbackStatus))
 	get("/:lang/feedback/delete", s.handle(s.feedbackDeleteForm))
-	site.POST("/:lang/feedback/delete", s.handle(s.feedbackDeleteRequest))
+	post("/:lang/feedback/delete", s.formBody, s.handle(s.feedbackDeleteRequest))
 	get("/:lang/feedback/delete/confirm", s.handle(s.feedbackDeleteConfirm))
-	site.POST("/:lang/feedback/delete/confirm", s.handle(s.feedbackDeleteConfirm))
+	post("/:lang/feedback/delete/confirm", s.formBody, s.handle(s.feedbackDeleteConfirm))
 	get("/:lang/subscribe", s.handle(s.subscribeForm))
-	site.POST("/:lang/subscribe", s.handle(s.subscribeSubmit))
+	post("/:lang/subscribe", s.formBody, s.handle(s.subscribeSubmit))
 	get("/:lang/subscribe/confirm", s.handle(s.subscriptionLink(linkConfirm)))
-	site.POST("/:lang/subscribe/confirm", s.handle(s.subscriptionLink(linkConfirm)))
+	post("/:lang/subscribe/confirm", s.formBody, s.handle(s.subscriptionLink(linkConfirm)))
 	get("/:lang/subscribe/unsubscribe", s.handle(s.subscriptionLink(linkUnsubscribe)))
-	site.POST("/:lang/subscribe/unsubscribe", s.handle(s.subscriptionLink(linkUnsubscribe)))
+	post("/:lang/subscribe/unsubscribe", s.formBody, s.handle(s.subscriptionLink(linkUnsubscribe)))
 	// The second segment is a category's slug (the provincial section) or a
 	// tenant's id (its home): the two never meet (migration 00007).
 	get("/:lang/:tenant/", s.handle(s.firstSegment))
