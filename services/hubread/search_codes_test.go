@@ -94,7 +94,10 @@ func TestSearchLegalNumberReadsOnlyTheCodeIndex(t *testing.T) {
 
 // planFacts are what a test reads of a statement's executed plan.
 type planFacts struct {
-	indexes   map[string]bool
+	indexes map[string]bool
+	// executed holds the indexes read at least once (a plan's branch a
+	// condition skipped is in indexes, not here).
+	executed  map[string]bool
 	seqScans  int
 	rechecked int // rows an index offered that the re-check dropped
 }
@@ -122,11 +125,14 @@ func explain(t *testing.T, db *pgxpool.Pool, sql string, args []any) planFacts {
 	if err := json.Unmarshal(out, &doc); err != nil || len(doc) == 0 {
 		t.Fatalf("explain: %v (%s)", err, out)
 	}
-	f := planFacts{indexes: map[string]bool{}}
+	f := planFacts{indexes: map[string]bool{}, executed: map[string]bool{}}
 	var walk func(n map[string]any)
 	walk = func(n map[string]any) {
 		if name, ok := n["Index Name"].(string); ok {
 			f.indexes[name] = true
+			if loops, _ := n["Actual Loops"].(float64); loops > 0 {
+				f.executed[name] = true
+			}
 		}
 		if n["Node Type"] == "Seq Scan" && n["Relation Name"] == "search_docs" {
 			f.seqScans++
