@@ -178,6 +178,12 @@ func (w *Waker) listen(ctx context.Context, connected func()) error {
 	}
 }
 
+// Wake wakes the worker as a notification would, without the round trip
+// through the database: the writer of a row in the same process calls it
+// once its transaction committed (the notification still comes, and the
+// worker's next pass finds nothing left, or the row it missed).
+func (w *Waker) Wake() { w.signal() }
+
 // signal wakes the worker without blocking; one pending wake-up is enough.
 func (w *Waker) signal() {
 	select {

@@ -128,6 +128,21 @@ func TestNotifyWakes(t *testing.T) {
 	}
 }
 
+// TestWakeWakes sweeps once an hour and sends no notification: after the
+// wake-up of the listener's connection, only Wake can wake the worker, and
+// the job it wrote is done.
+func TestWakeWakes(t *testing.T) {
+	f := newFixture(t, Config{Sweep: time.Hour})
+	testenv.WaitFor(t, 10*time.Second, func() error { _, err := f.listener(); return err })
+	testenv.WaitFor(t, 10*time.Second, f.passesAre(1))
+	for i := range 3 {
+		id := f.insert(t)
+		f.waker.Wake()
+		testenv.WaitFor(t, 10*time.Second, f.passesAre(int64(i+2)))
+		testenv.WaitFor(t, 10*time.Second, f.doneIs(id))
+	}
+}
+
 // TestListenerReconnects kills the listening connection: the listener must
 // listen again, wake the worker (notifications may have been lost), and
 // still be woken by a notification.

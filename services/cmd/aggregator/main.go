@@ -351,6 +351,9 @@ func complianceWatch(s settings, store *hubstore.Store, log zerolog.Logger) (*co
 // waits for them.
 func startBackground(store *hubstore.Store, js jetstream.JetStream, ops *lifecycle.Ops, watch *compliance.Watch, every time.Duration, mail *mailout.Relay, log zerolog.Logger) (stop func()) {
 	relay := outbox.NewRelay(outbox.Config{Pool: store.Pool(), JS: js, Log: log, Registerer: ops.Registry})
+	// A push's event leaves when its transaction commits, not when the
+	// notification has come round through the database.
+	store.OnOutbox(relay.Wake)
 	ctx, cancel := context.WithCancel(context.Background())
 	var wg sync.WaitGroup
 	if watch != nil {

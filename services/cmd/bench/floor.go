@@ -57,10 +57,12 @@ func commitRoundTrip(ctx context.Context, url string, n int) ([]time.Duration, e
 	return out, nil
 }
 
-// itemRenders reads the gateway's item page renders so far from its
-// metrics: their count and total seconds.
-func itemRenders(ctx context.Context, gateway string) (count, seconds float64, err error) {
-	req, err := http.NewRequestWithContext(ctx, http.MethodGet, gateway+"/metrics", nil)
+// histogram reads a Prometheus histogram's count and sum of seconds so far
+// from the metrics at url (an ops listener's /metrics); series is its name
+// with its labels, e.g. portalhub_gateway_pagecache_render_seconds{page="item"}.
+// A histogram with no observation yet reads 0, 0.
+func histogram(ctx context.Context, url, series string) (count, seconds float64, err error) {
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, url+"/metrics", nil)
 	if err != nil {
 		return 0, 0, err
 	}
@@ -69,18 +71,24 @@ func itemRenders(ctx context.Context, gateway string) (count, seconds float64, e
 		return 0, 0, err
 	}
 	defer res.Body.Close()
+	if res.StatusCode != http.StatusOK {
+		return 0, 0, fmt.Errorf("%s/metrics: status %d", url, res.StatusCode)
+	}
+	name, labels, _ := strings.Cut(series, "{")
+	if labels != "" {
+		labels = "{" + labels
+	}
 	sc := bufio.NewScanner(res.Body)
 	sc.Buffer(make([]byte, 1<<20), 1<<20)
 	for sc.Scan() {
-		line := sc.Text()
-		name, value, ok := strings.Cut(line, " ")
+		key, value, ok := strings.Cut(sc.Text(), " ")
 		if !ok {
 			continue
 		}
-		switch name {
-		case `portalhub_gateway_pagecache_render_seconds_count{page="item"}`:
+		switch key {
+		case name + "_count" + labels:
 			count, err = strconv.ParseFloat(value, 64)
-		case `portalhub_gateway_pagecache_render_seconds_sum{page="item"}`:
+		case name + "_sum" + labels:
 			seconds, err = strconv.ParseFloat(value, 64)
 		}
 		if err != nil {
@@ -88,6 +96,29 @@ func itemRenders(ctx context.Context, gateway string) (count, seconds float64, e
 		}
 	}
 	return count, seconds, sc.Err()
+}
+
+// meanOver is a histogram's mean over a run: read before, run, read after.
+type meanOver struct {
+	url, series   string
+	count, second float64
+}
+
+func (m *meanOver) start(ctx context.Context) (err error) {
+	m.count, m.second, err = histogram(ctx, m.url, m.series)
+	return err
+}
+
+// mean is the mean of what was observed since start; an error when nothing was.
+func (m *meanOver) mean(ctx context.Context) (time.Duration, error) {
+	count, seconds, err := histogram(ctx, m.url, m.series)
+	if err != nil {
+		return 0, err
+	}
+	if count <= m.count {
+		return 0, fmt.Errorf("%s: nothing observed during the run (%s/metrics)", m.series, m.url)
+	}
+	return time.Duration((seconds - m.second) / (count - m.count) * float64(time.Second)), nil
 }
 
 // stage is one step of the pipeline, timed per revision from timestamps.
@@ -99,10 +130,10 @@ type stage struct {
 // stages attributes each revision's publish-to-visible time to the steps
 // of the pipeline, from the timestamps the services keep: the sub-portal's
 // outbox row (created in the transaction that stores the revision), the
-// hub's outbox row (created in the transaction that applies it; published
-// when JetStream acknowledged it), and the bench's own post and first
-// view. PostgreSQL's now() is the transaction's start, so a commit's own
-// time falls in the following stage.
+// hub's outbox row (created in the transaction that applies it;
+// published_at when JetStream acknowledged it), and the bench's own post
+// and first view. PostgreSQL's now() is the transaction's start, so a
+// transaction's statements and commit fall in the following stage.
 func stages(ctx context.Context, f *federation.Federation, tenant, contentID string, revs []revision) ([]stage, error) {
 	subURL, err := federation.EnsureDatabase(ctx, f.BaseURL, "portalhub_"+strings.ReplaceAll(tenant, "-", "_"))
 	if err != nil {
@@ -158,9 +189,9 @@ func stages(ctx context.Context, f *federation.Federation, tenant, contentID str
 	}
 	out := []stage{
 		{name: "post → sub-portal transaction (API, validation)"},
-		{name: "→ hub transaction (commit, relay wake-up, gRPC over TLS)"},
-		{name: "→ on the bus (hub commit, relay, JetStream ack)"},
-		{name: "→ served (consume, invalidate, render)"},
+		{name: "→ hub transaction (sub-portal tx, relay wake-up, gRPC, checks)"},
+		{name: "→ on the bus (hub tx and commit, relay wake-up, JetStream ack)"},
+		{name: "→ served (consume, invalidate, render, the bench's poll)"},
 	}
 	for _, r := range revs {
 		s, okS := subAt[r.version]

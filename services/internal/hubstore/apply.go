@@ -52,6 +52,9 @@ func (s *Store) Apply(ctx context.Context, tenant string, p *contentrules.Prepar
 			return err
 		})
 		if err == nil {
+			if resp.GetOutcome() == pb.PublishOutcome_PUBLISH_OUTCOME_APPLIED {
+				s.outboxCommitted()
+			}
 			resp.Sanitized = p.Sanitized
 			return resp, nil
 		}

@@ -52,10 +52,15 @@ func (s *Store) ApplyBatch(ctx context.Context, tenant string, ps []*contentrule
 		}
 		return out
 	}
+	applied := false
 	for i, p := range ps {
 		if out[i].Resp != nil {
 			out[i].Resp.Sanitized = p.Sanitized
+			applied = applied || out[i].Resp.GetOutcome() == pb.PublishOutcome_PUBLISH_OUTCOME_APPLIED
 		}
+	}
+	if applied {
+		s.outboxCommitted()
 	}
 	return out
 }

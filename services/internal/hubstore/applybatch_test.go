@@ -218,3 +218,42 @@ func eventsOf(t *testing.T, s *Store) []string {
 	}
 	return out
 }
+
+// TestOnOutboxAfterCommit counts the calls of the OnOutbox function (the
+// outbox relay's Wake in the aggregator): one per committed transaction
+// that applied a push, none for one that applied nothing, and the event
+// is in the outbox when it is called.
+func TestOnOutboxAfterCommit(t *testing.T) {
+	s := newStore(t)
+	ctx := context.Background()
+	var base int64
+	if err := s.pool.QueryRow(ctx, `SELECT count(*) FROM outbox`).Scan(&base); err != nil {
+		t.Fatal(err)
+	}
+	var calls []int64
+	s.OnOutbox(func() {
+		var n int64
+		if err := s.pool.QueryRow(ctx, `SELECT count(*) FROM outbox`).Scan(&n); err != nil {
+			t.Error(err)
+		}
+		calls = append(calls, n-base)
+	})
+	a := prepare(t, article("wake-a", 1, "Tin một", "tin-mot"))
+	if _, err := s.Apply(ctx, "tenant-a", a); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.Apply(ctx, "tenant-a", a); err != nil { // UNCHANGED
+		t.Fatal(err)
+	}
+	b := prepare(t, article("wake-b", 1, "Tin hai", "tin-hai"))
+	c := prepare(t, article("wake-c", 1, "Tin ba", "tin-ba"))
+	for _, r := range s.ApplyBatch(ctx, "tenant-a", []*contentrules.Prepared{b, c}) {
+		if r.Err != nil {
+			t.Fatal(r.Err)
+		}
+	}
+	s.ApplyBatch(ctx, "tenant-a", []*contentrules.Prepared{b, c}) // both UNCHANGED
+	if want := []int64{1, 3}; !slices.Equal(calls, want) {
+		t.Errorf("OnOutbox called with %v new outbox rows, want %v", calls, want)
+	}
+}

@@ -33,9 +33,24 @@ type Store struct {
 	skipIndex atomic.Bool
 	// batchFallbacks: see BatchFallbacks.
 	batchFallbacks atomic.Int64
+	// onOutbox: see OnOutbox.
+	onOutbox atomic.Pointer[func()]
 
 	stop chan struct{}
 	done chan struct{}
+}
+
+// OnOutbox sets the function Apply and ApplyBatch call once a transaction
+// that applied a push (and so wrote its event into the outbox) committed:
+// the outbox relay's Wake, so that the event leaves at commit without
+// waiting for the notification's way through the database.
+func (s *Store) OnOutbox(f func()) { s.onOutbox.Store(&f) }
+
+// outboxCommitted calls the OnOutbox function, if any.
+func (s *Store) outboxCommitted() {
+	if f := s.onOutbox.Load(); f != nil {
+		(*f)()
+	}
 }
 
 // Open connects to the hub database at url, loads the category list and keeps

@@ -91,6 +91,7 @@ type Relay struct {
 	sweep   time.Duration
 	retain  time.Duration
 	metrics *metrics
+	waker   *pgwake.Waker
 }
 
 // NewRelay returns a relay configured by cfg, with defaults for the zero
@@ -114,6 +115,7 @@ func NewRelay(cfg Config) *Relay {
 	if r.retain == 0 {
 		r.retain = DefaultRetain
 	}
+	r.waker = pgwake.New(pgwake.Config{Pool: r.pool, Channel: Channel, AppName: listenerAppName, Sweep: r.sweep, Log: r.log})
 	if r.retain <= events.DuplicateWindow {
 		r.log.Warn().Dur("retain", r.retain).Dur("duplicate_window", events.DuplicateWindow).
 			Dur("using", DefaultRetain).Msg("outbox retention must exceed the duplicate window")
@@ -126,9 +128,8 @@ func NewRelay(cfg Config) *Relay {
 // database or of NATS are logged and retried with backoff; they do not end
 // Run.
 func (r *Relay) Run(ctx context.Context) error {
-	waker := pgwake.New(pgwake.Config{Pool: r.pool, Channel: Channel, AppName: listenerAppName, Sweep: r.sweep, Log: r.log})
-	defer waker.Start(ctx, r.pruneLoop)()
-	waker.Loop(ctx, "outbox", func(ctx context.Context) (time.Duration, error) {
+	defer r.waker.Start(ctx, r.pruneLoop)()
+	r.waker.Loop(ctx, "outbox", func(ctx context.Context) (time.Duration, error) {
 		_, err := r.Flush(ctx)
 		if ctx.Err() == nil {
 			r.observe(ctx)
@@ -137,6 +138,12 @@ func (r *Relay) Run(ctx context.Context) error {
 	})
 	return nil
 }
+
+// Wake starts a pass now, as the outbox trigger's notification would: the
+// aggregator calls it when a transaction that wrote outbox rows committed
+// (hubstore.Store.OnOutbox), so that the relay does not wait for the
+// notification's way through the database.
+func (r *Relay) Wake() { r.waker.Wake() }
 
 // Flush publishes unpublished rows, batch after batch while batches come back
 // full, and returns how many it published. It stops at the first batch with a
@@ -179,7 +186,7 @@ LIMIT $1
 FOR UPDATE SKIP LOCKED`
 
 const markPublishedSQL = `
-UPDATE outbox SET published_at = now(), attempts = attempts + 1, last_error = NULL
+UPDATE outbox SET published_at = clock_timestamp(), attempts = attempts + 1, last_error = NULL
 WHERE id = ANY($1)`
 
 const markFailedSQL = `

@@ -554,3 +554,30 @@ func TestWakesOnNotify(t *testing.T) {
 	}
 	waitFor(t, 10*time.Second, pendingIs(r, 0))
 }
+
+// TestWakes publishes with a sweep of an hour a row whose insert notified
+// no one (the outbox's triggers off for it): only Wake, as the aggregator
+// calls it after a commit, can wake the relay for it.
+func TestWakes(t *testing.T) {
+	f := newFixture(t)
+	r := f.relay(t, Config{Sweep: time.Hour})
+	run(t, r)
+	insert(t, f.pool, newEvent("dac-khu-van-don", "tin-0", 1))
+	waitFor(t, 10*time.Second, streamHas(f.stream, 1))
+	ctx := context.Background()
+	tx, err := f.pool.Begin(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer tx.Rollback(ctx)
+	if _, err := tx.Exec(ctx, `SET LOCAL session_replication_role = replica`); err != nil {
+		t.Fatal(err)
+	}
+	insert(t, tx, newEvent("dac-khu-van-don", "tin-1", 1))
+	if err := tx.Commit(ctx); err != nil {
+		t.Fatal(err)
+	}
+	r.Wake()
+	waitFor(t, 10*time.Second, streamHas(f.stream, 2))
+	waitFor(t, 10*time.Second, pendingIs(r, 0))
+}

@@ -219,6 +219,7 @@ func serve(args []string) error {
 	hub := pb.NewIngestServiceClient(conn)
 	relay := push.New(st, hub, log.With().Str("component", "relay").Logger(),
 		push.Config{Registerer: ops.Registry, Endpoint: push.Endpoint{Tenant: s.Tenant, HubAddr: s.HubAddr}})
+	st.OnOutbox(relay.Wake) // an approval's push leaves at its commit
 	// The link to the hub: unready while an operator must fix it
 	// (credential, tenant, TLS), shown in every answer.
 	ops.AddCheck("hub", relay.CheckLink)

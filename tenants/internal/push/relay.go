@@ -52,6 +52,7 @@ type Relay struct {
 	// the database does not hide them for the whole lease.
 	unreleased map[int64]release
 	link       linkTracker
+	waker      *pgwake.Waker
 }
 
 type metrics struct {
@@ -78,6 +79,8 @@ func New(st *store.Store, hub pb.IngestServiceClient, log zerolog.Logger, cfg Co
 		cfg.Lease = 5 * time.Minute
 	}
 	r := &Relay{store: st, hub: hub, log: log, cfg: cfg}
+	r.waker = pgwake.New(pgwake.Config{Pool: st.Pool(), Channel: store.NotifyChannel, AppName: listenerAppName,
+		Sweep: cfg.Sweep, Reconnect: cfg.Backoff, Log: log})
 	r.m = metrics{
 		rows: prometheus.NewGaugeVec(prometheus.GaugeOpts{Name: "subportal_outbox_rows",
 			Help: "Outbox rows by status (pending, delivered, refused)."}, []string{"status"}),
@@ -109,17 +112,21 @@ const listenerAppName = "subportal-outbox-listener"
 // hub answers), then claims due rows whenever the outbox trigger notifies,
 // a retry falls due, or the periodic sweep comes round.
 func (r *Relay) Run(ctx context.Context) error {
-	waker := pgwake.New(pgwake.Config{Pool: r.store.Pool(), Channel: store.NotifyChannel, AppName: listenerAppName,
-		Sweep: r.cfg.Sweep, Reconnect: r.cfg.Backoff, Log: r.log})
-	defer waker.Start(ctx, r.resyncUntilDone)()
+	defer r.waker.Start(ctx, r.resyncUntilDone)()
 	for {
 		r.Drain(ctx)
 		r.refreshCounts(ctx)
-		if !waker.WaitAtMost(ctx, time.Until(r.pause)) {
+		if !r.waker.WaitAtMost(ctx, time.Until(r.pause)) {
 			return nil
 		}
 	}
 }
+
+// Wake starts a drain now, as the outbox trigger's notification would: the
+// store calls it when an approval's transaction committed (store.OnOutbox),
+// so that the push does not wait for the notification's way through the
+// database.
+func (r *Relay) Wake() { r.waker.Wake() }
 
 // Drain delivers due rows until none is left or the relay holds off (the
 // hub or the sub-portal's database is unavailable).

@@ -200,6 +200,7 @@ func (s *Store) change(ctx context.Context, contentID, action, actor string, onl
 	if err := tx.Commit(ctx); err != nil {
 		return 0, false, fmt.Errorf("commit %s/%d: %w", contentID, v, err)
 	}
+	s.outboxCommitted()
 	return v, true, nil
 }
 

@@ -8,6 +8,7 @@ import (
 	"context"
 	"embed"
 	"io/fs"
+	"sync/atomic"
 
 	"github.com/jackc/pgx/v5/pgxpool"
 
@@ -33,6 +34,21 @@ func Migrate(ctx context.Context, url string) error {
 // Store reads and writes the sub-portal's database.
 type Store struct {
 	pool *pgxpool.Pool
+	// onOutbox: see OnOutbox.
+	onOutbox atomic.Pointer[func()]
+}
+
+// OnOutbox sets the function an approved change calls once its
+// transaction, which wrote the change's outbox row, committed: the relay's
+// Wake, so that the push leaves at commit without waiting for the
+// notification's way through the database.
+func (s *Store) OnOutbox(f func()) { s.onOutbox.Store(&f) }
+
+// outboxCommitted calls the OnOutbox function, if any.
+func (s *Store) outboxCommitted() {
+	if f := s.onOutbox.Load(); f != nil {
+		(*f)()
+	}
 }
 
 // New returns a store over pool.

@@ -203,3 +203,29 @@ func TestPutBlobDetectsTypeAndRefusesSVG(t *testing.T) {
 		t.Errorf("attachment = %v", a)
 	}
 }
+
+// TestOnOutboxAfterCommit counts the calls of the OnOutbox function (the
+// relay's Wake in the sub-portal): one per approved change once it
+// committed, with its outbox row in place; none when nothing changed.
+func TestOnOutboxAfterCommit(t *testing.T) {
+	ctx := context.Background()
+	s, _ := storetest.New(t)
+	var calls []int
+	s.OnOutbox(func() {
+		calls = append(calls, count(t, s, `SELECT count(*) FROM outbox WHERE content_id = 'danh-thuc'`))
+	})
+	in := storetest.Article("danh-thuc", "Tin đánh thức")
+	if _, err := s.Approve(ctx, in); err != nil {
+		t.Fatal(err)
+	}
+	if _, changed, err := s.ApproveIfChanged(ctx, in); err != nil || changed {
+		t.Fatalf("ApproveIfChanged(unchanged) = %v, %v; want false, nil", changed, err)
+	}
+	in.Translations[0].Title = "Tin đánh thức, sửa"
+	if _, err := s.Approve(ctx, in); err != nil {
+		t.Fatal(err)
+	}
+	if len(calls) != 2 || calls[0] != 1 || calls[1] != 2 {
+		t.Errorf("OnOutbox called with %v outbox rows, want [1 2]", calls)
+	}
+}
