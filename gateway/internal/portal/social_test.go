@@ -109,6 +109,24 @@ func TestPrintView(t *testing.T) {
 	if doc.Find(".print-link").Length() != 0 {
 		t.Error("a 404 page links a print view")
 	}
+	// Every content page type links its print view, which is the page
+	// marked for print (Decree 42).
+	for _, p := range []string{"/vi/", "/ru/sotttt/", "/en/sotttt/quyet-dinh-15", "/en/sotttt/ban-giam-doc",
+		"/vi/sotttt/goi-thau-1", "/vi/van-ban-phap-luat/", "/vi/van-ban-phap-luat/?year=2025", "/vi/portals/",
+		"/vi/feeds", "/en/accessibility", "/en/privacy", "/en/developers"} {
+		res, doc := e.get(t, p)
+		want := p + "?print=1"
+		if strings.Contains(p, "?") {
+			want = p + "&print=1"
+		}
+		if res.StatusCode != http.StatusOK || attr(doc, "main .print-link a", "href") != want {
+			t.Errorf("%s: %d, print link %q, want %q", p, res.StatusCode, attr(doc, "main .print-link a", "href"), want)
+			continue
+		}
+		if res, doc := e.get(t, want); res.StatusCode != http.StatusOK || doc.Find("body.print-view").Length() != 1 {
+			t.Errorf("%s: %d, body.print-view %d", want, res.StatusCode, doc.Find("body.print-view").Length())
+		}
+	}
 
 	v4 := article("le-hoi", 4, t0, tr("vi", "le-hoi-bien", "Lễ hội biển 2025", "", ""))
 	e.put(t, "sotttt", v4)
