@@ -32,6 +32,7 @@ import (
 // FeedbackHub is the hub's FeedbackService as the back office calls it.
 type FeedbackHub interface {
 	inbox.AnswerClient
+	LinkFeedbackQA(ctx context.Context, in *pb.LinkFeedbackQARequest, opts ...grpc.CallOption) (*pb.LinkFeedbackQAResponse, error)
 	GetFeedbackContact(ctx context.Context, in *pb.GetFeedbackContactRequest, opts ...grpc.CallOption) (*pb.GetFeedbackContactResponse, error)
 	GetFeedbackAttachment(ctx context.Context, in *pb.GetFeedbackAttachmentRequest, opts ...grpc.CallOption) (*pb.GetFeedbackAttachmentResponse, error)
 }
@@ -77,14 +78,22 @@ func (s *Server) draftOf(ctx context.Context, id string) (*draftRef, error) {
 }
 
 type questionView struct {
-	Q                      inbox.Question
-	Draft                  *draftRef // the draft a comment is on
-	Today                  time.Time
-	Contact                *pb.GetFeedbackContactResponse
-	ContactError           string
-	CanApprove, CanAnswer  bool
-	CanForward             bool
+	Q                     inbox.Question
+	Draft                 *draftRef // the draft a comment is on
+	Today                 time.Time
+	Contact               *pb.GetFeedbackContactResponse
+	ContactError          string
+	CanApprove, CanAnswer bool
+	CanForward            bool
+	// CanErase offers the deletion of a phone-only visitor's personal
+	// data, on their request checked by telephone (issue 9 point 6).
+	CanErase               bool
 	ShowContact, NoContact bool
+	// AnswerFiles are the files attached to the draft answer.
+	AnswerFiles []inbox.AnswerFile
+	// OwnDraft says the draft a comment is on is this sub-portal's (a
+	// forwarded comment's is another's).
+	OwnDraft bool
 	// Publish is the anonymised question proposed for publication, when
 	// the question is answered, not yet published, and the account may
 	// write drafts.
@@ -163,12 +172,20 @@ func (s *Server) renderQuestion(w http.ResponseWriter, r *http.Request, code int
 	}
 	actor := current(r).Account
 	decides := actor.Has(accounts.RoleApprover) || actor.Has(accounts.RoleAdmin)
-	open := q.Status != "answered" && q.Status != "forwarded"
+	open := q.Open()
 	v := questionView{Q: q, Today: today(), CanAnswer: open,
-		CanApprove: q.Status == "drafted" && decides, CanForward: open && decides}
+		CanApprove: q.Status == "drafted" && decides, CanForward: open && decides,
+		CanErase: decides && q.ErasedAt == nil && !q.HasEmail}
+	if v.AnswerFiles, err = (inbox.Inbox{Pool: s.cfg.Store.Pool()}).AnswerFiles(r.Context(), q.ID); err != nil {
+		return err
+	}
 	if q.ConsultationID != "" {
-		if v.Draft, err = s.draftOf(r.Context(), q.ConsultationID); err != nil {
-			return err
+		v.OwnDraft = q.ConsultationTenant == "" || q.ConsultationTenant == s.cfg.Tenant
+		v.Draft = &draftRef{ID: q.ConsultationID, Title: q.ConsultationID}
+		if v.OwnDraft {
+			if v.Draft, err = s.draftOf(r.Context(), q.ConsultationID); err != nil {
+				return err
+			}
 		}
 	}
 	if q.Status == "answered" && q.QAContentID == "" && q.ErasedAt == nil {
@@ -212,6 +229,19 @@ func (s *Server) questionAction(w http.ResponseWriter, r *http.Request) error {
 		err = in.Assign(r.Context(), id, actor.Username)
 	case "du-thao":
 		err = in.Draft(r.Context(), id, actor.Username, r.PostFormValue("draft"))
+		if err == nil {
+			if problem := s.addAnswerFiles(r, in, id); problem != "" {
+				return s.renderQuestion(w, r, http.StatusUnprocessableEntity, problem)
+			}
+		}
+	case "bo-tep":
+		n, perr := strconv.Atoi(r.PostFormValue("n"))
+		if perr != nil {
+			return errNotFound
+		}
+		err = in.RemoveAnswerFile(r.Context(), id, n)
+	case "hoi-them", "dong", "xoa-du-lieu":
+		return s.respondAction(w, r, in, id, r.PathValue("action"))
 	case "duyet":
 		if !actor.Has(accounts.RoleApprover) && !actor.Has(accounts.RoleAdmin) {
 			return errForbidden
@@ -219,7 +249,7 @@ func (s *Server) questionAction(w http.ResponseWriter, r *http.Request) error {
 		if s.cfg.Feedback == nil {
 			return s.renderQuestion(w, r, http.StatusServiceUnavailable, s.loc(r).T("inbox.hub_unavailable"))
 		}
-		err = in.Approve(r.Context(), s.cfg.Feedback, id, actor.Username)
+		err = in.Approve(r.Context(), s.cfg.Feedback, id, actor.Username, editorial.RenderMarkdown)
 		if err != nil && !errors.Is(err, inbox.ErrState) && !errors.Is(err, inbox.ErrNotFound) {
 			s.cfg.Log.Warn().Err(err).Str("feedback_id", id).Msg("answer not taken by the hub")
 			return s.renderQuestion(w, r, http.StatusBadGateway, s.loc(r).T("inbox.hub_unavailable"))
@@ -246,6 +276,9 @@ func (s *Server) questionAction(w http.ResponseWriter, r *http.Request) error {
 		switch {
 		case errors.Is(err, errQAQuestion):
 			return s.renderQuestion(w, r, http.StatusUnprocessableEntity, s.loc(r).T("inbox.publish.empty"))
+		case errors.Is(err, errHubQA):
+			s.cfg.Log.Warn().Err(err).Str("feedback_id", id).Msg("Q&A link not taken by the hub")
+			return s.renderQuestion(w, r, http.StatusBadGateway, s.loc(r).T("inbox.hub_down"))
 		case err == nil:
 			return seeOther(w, r, "/ban-sua/"+itoa(revID), "saved")
 		}

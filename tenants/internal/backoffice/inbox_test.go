@@ -24,6 +24,7 @@ type fakeFeedbackHub struct {
 	down     bool
 	answers  []*pb.AnswerFeedbackRequest
 	forwards []*pb.ForwardFeedbackRequest
+	calls    []string
 	// contacts are the contact details by submission id; any other has
 	// Nguyễn Thị Hoa's.
 	contacts map[string]*pb.GetFeedbackContactResponse

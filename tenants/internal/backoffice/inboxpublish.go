@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"net/http"
 	"strings"
 	"time"
@@ -122,6 +123,16 @@ func (s *Server) publishQA(r *http.Request, id string) (int64, error) {
 	if err != nil {
 		return 0, err
 	}
+	// The hub learns the item's id first: its status page says
+	// "published" once the item is published there.
+	if s.cfg.Feedback == nil {
+		_ = s.cfg.Editorial.Discard(context.WithoutCancel(ctx), actor, rev.ID)
+		return 0, fmt.Errorf("%w: the hub is not configured", errHubQA)
+	}
+	if _, err := s.cfg.Feedback.LinkFeedbackQA(ctx, &pb.LinkFeedbackQARequest{Id: q.ID, ContentId: rev.ContentID}); err != nil {
+		_ = s.cfg.Editorial.Discard(context.WithoutCancel(ctx), actor, rev.ID)
+		return 0, fmt.Errorf("%w: %v", errHubQA, err)
+	}
 	// What the detector still finds in the text staff confirmed: counts
 	// only, never the text.
 	left, _ := json.Marshal(map[string]any{"feedback_id": q.ID, "revision": rev.ID,
@@ -134,7 +145,10 @@ func (s *Server) publishQA(r *http.Request, id string) (int64, error) {
 	return rev.ID, nil
 }
 
-var errQAQuestion = errors.New("the question to publish is empty or too long")
+var (
+	errQAQuestion = errors.New("the question to publish is empty or too long")
+	errHubQA      = errors.New("the hub did not take the Q&A item's link")
+)
 
 // qaCheck is what the approval form of an item made from a citizen's
 // question shows: the question it came from, and what the detector still

@@ -114,6 +114,9 @@ func TestPublishAnsweredQuestionsAnonymised(t *testing.T) {
 		if err != nil || q.QAContentID == "" {
 			t.Fatalf("%s: %v, no item linked", id, err)
 		}
+		if !hub.called("qa:" + id + ":" + q.QAContentID) {
+			t.Errorf("%s: the hub was not told of its item %s", id, q.QAContentID)
+		}
 		secrets[q.QAContentID] = sq.Secrets
 	}
 

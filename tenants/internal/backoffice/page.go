@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"github.com/portalhub/portalhub/tenants/internal/accounts"
+	"github.com/portalhub/portalhub/tenants/internal/editorial"
 	"github.com/portalhub/portalhub/tenants/internal/errs"
 )
 
@@ -168,8 +169,11 @@ var funcs = template.FuncMap{
 	"itoa":  func(i int64) string { return strconv.FormatInt(i, 10) },
 	"mib":   mib,
 	"kb":    func(n int64) int64 { return (n + 1023) / 1024 },
-	"query": url.QueryEscape,
-	"join":  strings.Join,
+	// markdown shows a Markdown text (an answer to a citizen) as the
+	// editorial renderer makes it: sanitised, balanced HTML.
+	"markdown": func(md string) template.HTML { return template.HTML(editorial.RenderMarkdown(md)) }, //nolint:gosec // sanitised by RenderMarkdown
+	"query":    url.QueryEscape,
+	"join":     strings.Join,
 	"dict": func(kv ...any) map[string]any {
 		m := map[string]any{}
 		for i := 0; i+1 < len(kv); i += 2 {

@@ -21,7 +21,7 @@ type Question struct {
 	HasEmail, HasPhone                     bool
 	SubmittedAt                            time.Time
 	DueOn                                  *time.Time
-	Status                                 string // new, assigned, drafted, answered
+	Status                                 string // new, assigned, drafted, waiting, answered, forwarded, closed
 	Assignee, Draft, DraftedBy, ApprovedBy string
 	AnsweredAt                             *time.Time
 	SendError                              string
@@ -32,6 +32,14 @@ type Question struct {
 	// ConsultationID is the content id of the draft a comment is on
 	// (issue 9 point 8); empty for a question.
 	ConsultationID string
+	// ConsultationTenant is the tenant of that draft: another one's when
+	// the comment was forwarded here.
+	ConsultationTenant string
+	// InfoRequest is what was asked of the visitor (status waiting until
+	// they reply); Replies are their replies; CloseReason why it was closed.
+	InfoRequest string
+	Replies     []Reply
+	CloseReason string
 	// ErasedAt is when the visitor's personal data was deleted (the
 	// question's text with it); nil while it is kept.
 	ErasedAt *time.Time
@@ -48,10 +56,22 @@ type Attachment struct {
 	Size      int64  `json:"size"`
 }
 
+// Reply is a visitor's reply to a request for more information.
+type Reply struct {
+	N         int       `json:"n"`
+	Text      string    `json:"text"`
+	RepliedAt time.Time `json:"replied_at"`
+}
+
+// Open reports whether q can still be answered, forwarded or closed here.
+func (q Question) Open() bool {
+	return q.Status != "answered" && q.Status != "forwarded" && q.Status != "closed"
+}
+
 // Overdue reports whether q is unanswered past its due day (today is the
 // day in GMT+7, as a date at 00:00 UTC).
 func (q Question) Overdue(today time.Time) bool {
-	return q.Status != "answered" && q.Status != "forwarded" && q.DueOn != nil && q.DueOn.Before(today)
+	return q.Open() && q.DueOn != nil && q.DueOn.Before(today)
 }
 
 // Filters of the inbox.
@@ -73,13 +93,14 @@ type Inbox struct{ Pool *pgxpool.Pool }
 
 const questionCols = `id, asked_tenant, topic, question, lang, has_email, has_phone, submitted_at, due_on, status,
 	coalesce(assignee, ''), draft, coalesce(drafted_by, ''), coalesce(approved_by, ''), answered_at, coalesce(send_error, ''),
-	coalesce(forwarded_to, ''), coalesce(forward_reason, ''), coalesce(qa_content_id, ''), coalesce(consultation_id, ''), attachments, erased_at`
+	coalesce(forwarded_to, ''), coalesce(forward_reason, ''), coalesce(qa_content_id, ''), coalesce(consultation_id, ''), attachments, erased_at,
+	coalesce(consultation_tenant, ''), coalesce(info_request, ''), replies, coalesce(close_reason, '')`
 
 func scanQuestion(row pgx.Row) (Question, error) {
 	var q Question
 	err := row.Scan(&q.ID, &q.AskedTenant, &q.Topic, &q.Question, &q.Lang, &q.HasEmail, &q.HasPhone, &q.SubmittedAt, &q.DueOn,
 		&q.Status, &q.Assignee, &q.Draft, &q.DraftedBy, &q.ApprovedBy, &q.AnsweredAt, &q.SendError, &q.ForwardedTo, &q.ForwardReason,
-		&q.QAContentID, &q.ConsultationID, &q.Attachments, &q.ErasedAt)
+		&q.QAContentID, &q.ConsultationID, &q.Attachments, &q.ErasedAt, &q.ConsultationTenant, &q.InfoRequest, &q.Replies, &q.CloseReason)
 	return q, err
 }
 
@@ -100,7 +121,7 @@ func (in Inbox) List(ctx context.Context, filter string, today time.Time) ([]Que
 		}
 		in := map[string]bool{
 			FilterNew:      q.Status == "new",
-			FilterAssigned: q.Status == "assigned" || q.Status == "drafted",
+			FilterAssigned: q.Status == "assigned" || q.Status == "drafted" || q.Status == "waiting",
 			FilterOverdue:  q.Overdue(today),
 			FilterAnswered: q.Status == "answered",
 		}
@@ -128,7 +149,7 @@ func (in Inbox) Get(ctx context.Context, id string) (Question, error) {
 // Assign gives an unanswered question to a staff member.
 func (in Inbox) Assign(ctx context.Context, id, who string) error {
 	return in.change(ctx, `UPDATE feedback_inbox SET assignee = $2, status = CASE WHEN status = 'new' THEN 'assigned' ELSE status END
-		WHERE id = $1 AND status NOT IN ('answered', 'forwarded')`, id, who)
+		WHERE id = $1 AND status NOT IN ('answered', 'forwarded', 'closed')`, id, who)
 }
 
 // Draft keeps a draft answer of an unanswered question.
@@ -138,7 +159,7 @@ func (in Inbox) Draft(ctx context.Context, id, who, draft string) error {
 		return fmt.Errorf("%w: the draft is empty", ErrState)
 	}
 	return in.change(ctx, `UPDATE feedback_inbox SET draft = $3, drafted_by = $2, status = 'drafted', assignee = coalesce(assignee, $2)
-		WHERE id = $1 AND status NOT IN ('answered', 'forwarded')`, id, who, draft)
+		WHERE id = $1 AND status NOT IN ('answered', 'forwarded', 'closed')`, id, who, draft)
 }
 
 // AnswerClient is the hub's FeedbackService as answering and forwarding
@@ -146,6 +167,9 @@ func (in Inbox) Draft(ctx context.Context, id, who, draft string) error {
 type AnswerClient interface {
 	AnswerFeedback(ctx context.Context, in *pb.AnswerFeedbackRequest, opts ...grpc.CallOption) (*pb.AnswerFeedbackResponse, error)
 	ForwardFeedback(ctx context.Context, in *pb.ForwardFeedbackRequest, opts ...grpc.CallOption) (*pb.ForwardFeedbackResponse, error)
+	RequestFeedbackInfo(ctx context.Context, in *pb.RequestFeedbackInfoRequest, opts ...grpc.CallOption) (*pb.RequestFeedbackInfoResponse, error)
+	CloseFeedback(ctx context.Context, in *pb.CloseFeedbackRequest, opts ...grpc.CallOption) (*pb.CloseFeedbackResponse, error)
+	EraseFeedback(ctx context.Context, in *pb.EraseFeedbackRequest, opts ...grpc.CallOption) (*pb.EraseFeedbackResponse, error)
 }
 
 // Forward re-routes an unanswered question to the tenant to, with a reason
@@ -156,20 +180,21 @@ func (in Inbox) Forward(ctx context.Context, hub AnswerClient, id, to, reason st
 	if err != nil {
 		return err
 	}
-	if q.Status == "answered" || q.Status == "forwarded" {
-		return fmt.Errorf("%w: an answered or forwarded question is not forwarded", ErrState)
+	if !q.Open() {
+		return fmt.Errorf("%w: an answered, forwarded or closed question is not forwarded", ErrState)
 	}
 	if _, err := hub.ForwardFeedback(ctx, &pb.ForwardFeedbackRequest{Id: id, ToTenant: strings.TrimSpace(to), Reason: reason}); err != nil {
 		return err
 	}
 	return in.change(ctx, `UPDATE feedback_inbox SET status = 'forwarded', forwarded_to = $2, forward_reason = $3, send_error = NULL
-		WHERE id = $1 AND status NOT IN ('answered', 'forwarded')`, id, strings.TrimSpace(to), strings.TrimSpace(reason))
+		WHERE id = $1 AND status NOT IN ('answered', 'forwarded', 'closed')`, id, strings.TrimSpace(to), strings.TrimSpace(reason))
 }
 
-// Approve sends the drafted answer, approved by approver, to the hub and
-// marks the question answered once the hub took it; when the hub does not,
-// the question stays drafted with the hub's error kept, to approve again.
-func (in Inbox) Approve(ctx context.Context, hub AnswerClient, id, approver string) error {
+// Approve sends the drafted answer, approved by approver, to the hub (its
+// Markdown, the HTML render makes of it, its files) and marks the question
+// answered once the hub took it; when the hub does not, the question stays
+// drafted with the hub's error kept, to approve again.
+func (in Inbox) Approve(ctx context.Context, hub AnswerClient, id, approver string, render func(markdown string) string) error {
 	q, err := in.Get(ctx, id)
 	if err != nil {
 		return err
@@ -177,7 +202,15 @@ func (in Inbox) Approve(ctx context.Context, hub AnswerClient, id, approver stri
 	if q.Status != "drafted" || q.Draft == "" {
 		return fmt.Errorf("%w: only a drafted answer is approved", ErrState)
 	}
-	if _, err := hub.AnswerFeedback(ctx, &pb.AnswerFeedbackRequest{Id: id, Answer: q.Draft, ApprovedBy: approver}); err != nil {
+	files, err := in.answerFiles(ctx, id, true)
+	if err != nil {
+		return err
+	}
+	req := &pb.AnswerFeedbackRequest{Id: id, Answer: q.Draft, AnswerHtml: render(q.Draft), ApprovedBy: approver}
+	for _, f := range files {
+		req.Attachments = append(req.Attachments, &pb.FeedbackFile{Filename: f.Name, MediaType: f.MediaType, Data: f.Data})
+	}
+	if _, err := hub.AnswerFeedback(ctx, req); err != nil {
 		_, _ = in.Pool.Exec(ctx, `UPDATE feedback_inbox SET send_error = $2 WHERE id = $1`, id, err.Error())
 		return fmt.Errorf("the hub did not take the answer: %w", err)
 	}

@@ -20,7 +20,7 @@ var errNotYet = errors.New("the question to erase is not here yet")
 // reports whether it changed anything; a question already erased is left
 // alone.
 func StoreErasure(ctx context.Context, pool *pgxpool.Pool, ev *pb.FeedbackErasure) (bool, error) {
-	tag, err := pool.Exec(ctx, `UPDATE feedback_inbox SET question = '', erased_at = $2 WHERE id = $1 AND erased_at IS NULL`,
+	tag, err := pool.Exec(ctx, `UPDATE feedback_inbox SET question = '', erased_at = $2, replies = '[]', info_request = NULL WHERE id = $1 AND erased_at IS NULL`,
 		ev.GetId(), ev.GetErasedAt().AsTime())
 	if err != nil {
 		return false, fmt.Errorf("erase feedback %s: %w", ev.GetId(), err)

@@ -100,8 +100,9 @@ func (c *Consumer) Run(ctx context.Context) error {
 
 // handle applies one message and acknowledges it once it is stored. The
 // subject's fourth word says what it is: hub.<tenant>.inbox.<kind>.<id>,
-// kind feedback (a question routed here), erasure (its personal data
-// deleted: the copy here is emptied), takedown or transfer.
+// kind feedback (a question routed here), reply (the visitor's reply to a
+// request for more information), erasure (its personal data deleted: the
+// copy here is emptied), takedown or transfer.
 func (c *Consumer) handle(ctx context.Context, m jetstream.Msg) {
 	kind := ""
 	if parts := strings.Split(m.Subject(), "."); len(parts) >= 5 {
@@ -130,6 +131,20 @@ func (c *Consumer) handle(ctx context.Context, m jetstream.Msg) {
 		}
 		id, label = tr.GetItem().GetContentId(), "content_id"
 		stored, err = store.New(c.cfg.Pool).ImportTransferred(ctx, &tr)
+	case "reply":
+		// The visitor's reply to a request for more information.
+		var ev pb.FeedbackReply
+		if uerr := proto.Unmarshal(m.Data(), &ev); uerr != nil || ev.GetId() == "" || ev.GetTenant() != c.cfg.Tenant {
+			c.refuse(m, uerr)
+			return
+		}
+		id, label = ev.GetId(), "feedback_id"
+		stored, err = StoreReply(ctx, c.cfg.Pool, &ev)
+		if errors.Is(err, errNotYet) {
+			if md, merr := m.Metadata(); merr == nil && md.NumDelivered >= maxErasureWaits {
+				err = nil // its question never came: nothing to add it to
+			}
+		}
 	case "erasure":
 		var ev pb.FeedbackErasure
 		if uerr := proto.Unmarshal(m.Data(), &ev); uerr != nil || ev.GetId() == "" || ev.GetTenant() != c.cfg.Tenant {
@@ -187,19 +202,24 @@ func Store(ctx context.Context, pool *pgxpool.Pool, ev *pb.FeedbackEvent) (bool,
 	if d, err := time.Parse(time.DateOnly, ev.GetDueOn()); err == nil {
 		due = &d
 	}
-	var consultation *string
+	var consultation, consultationTenant *string
 	if c := ev.GetConsultationId(); c != "" {
 		consultation = &c
+		ct := ev.GetConsultationTenant()
+		if ct == "" {
+			ct = ev.GetTenant() // sent before events named it: the draft is the tenant's own
+		}
+		consultationTenant = &ct
 	}
 	files := []Attachment{}
 	for _, a := range ev.GetAttachments() {
 		files = append(files, Attachment{Index: int(a.GetIndex()), MediaType: a.GetMediaType(), Size: a.GetSize()})
 	}
 	tag, err := pool.Exec(ctx, `INSERT INTO feedback_inbox (id, asked_tenant, topic, question, lang, has_email, has_phone, submitted_at, due_on,
-			consultation_id, attachments)
-		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) ON CONFLICT (id) DO NOTHING`,
+			consultation_id, attachments, consultation_tenant)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12) ON CONFLICT (id) DO NOTHING`,
 		ev.GetId(), ev.GetAskedTenant(), ev.GetTopic(), ev.GetQuestion(), ev.GetLang(), ev.GetHasEmail(), ev.GetHasPhone(),
-		ev.GetSubmittedAt().AsTime(), due, consultation, files)
+		ev.GetSubmittedAt().AsTime(), due, consultation, files, consultationTenant)
 	if err != nil {
 		return false, fmt.Errorf("store feedback %s: %w", ev.GetId(), err)
 	}
