@@ -7,6 +7,7 @@ import (
 	"crypto/sha256"
 	"encoding/base64"
 	"errors"
+	"html/template"
 	"io"
 	"math"
 	"mime"
@@ -45,6 +46,8 @@ type FeedbackHub interface {
 	SubmitFeedback(ctx context.Context, in *pb.SubmitFeedbackRequest, opts ...grpc.CallOption) (*pb.SubmitFeedbackResponse, error)
 	GetFeedbackStatus(ctx context.Context, in *pb.GetFeedbackStatusRequest, opts ...grpc.CallOption) (*pb.GetFeedbackStatusResponse, error)
 	RequestFeedbackErasure(ctx context.Context, in *pb.RequestFeedbackErasureRequest, opts ...grpc.CallOption) (*pb.RequestFeedbackErasureResponse, error)
+	ReplyFeedback(ctx context.Context, in *pb.ReplyFeedbackRequest, opts ...grpc.CallOption) (*pb.ReplyFeedbackResponse, error)
+	GetFeedbackAnswerFile(ctx context.Context, in *pb.GetFeedbackAnswerFileRequest, opts ...grpc.CallOption) (*pb.GetFeedbackAnswerFileResponse, error)
 	ConfirmFeedbackErasure(ctx context.Context, in *pb.ConfirmFeedbackErasureRequest, opts ...grpc.CallOption) (*pb.ConfirmFeedbackErasureResponse, error)
 }
 
@@ -123,8 +126,25 @@ type feedbackStatusView struct {
 	Sent     string
 	Changed  string
 	Answer   []string // paragraphs
-	// ForwardReason is why the agency forwarded it, shown as written.
-	ForwardReason string
+	// AnswerHTML is the answer as the hub sanitised it (rendered from the
+	// agency's Markdown); Answer is used when there is none.
+	AnswerHTML template.HTML
+	// AnswerFiles link the files attached to the answer.
+	AnswerFiles []answerFileView
+	// ForwardReason is why the agency forwarded it, shown as written;
+	// CloseReason why it closed it.
+	ForwardReason, CloseReason string
+	// QA links the question-and-answer item published from it.
+	QA *linkView
+	// InfoRequest is what the agency asks; the page then takes the
+	// visitor's reply (Reply* the form's).
+	InfoRequest                 string
+	ReplyAction                 string
+	ReplyRequestID, ReplyCSRF   string
+	Honeypot, Reply, ReplyError string
+	MaxReply                    int
+	// Replied says the reply was just taken.
+	Replied bool
 	// ErasedOn is the day its personal data was deleted; DeleteURL is
 	// where the visitor asks for that while it is kept.
 	ErasedOn, DeleteURL string
@@ -419,21 +439,34 @@ func (s *Server) feedbackStatus(c *gin.Context) error {
 	if err != nil {
 		return err
 	}
-	v, _ := s.feedbackBase(c, lang, "/feedback/status", "")
-	l := v.L
-	sv := feedbackStatusView{base: v, Action: "/" + lang + "/feedback/status", Code: strings.TrimSpace(c.Query("code"))}
-	sv.Title = l.T("feedback.status.title")
-	// The code is in the address: no other site learns it from a link.
-	c.Header("Referrer-Policy", "no-referrer")
+	sv := s.statusView(c, lang, strings.TrimSpace(c.Query("code")))
+	sv.Replied = c.Query("replied") == "1"
 	if sv.Code == "" {
 		return s.writeFormPage(c, http.StatusOK, "feedbackstatus", sv)
 	}
 	if ok, wait := s.statusLimit.allow(c.ClientIP(), time.Now()); !ok {
 		c.Header("Retry-After", strconv.Itoa(int(math.Ceil(wait.Seconds()))))
-		sv.Problem = l.T("feedback.toomany")
+		sv.Problem = sv.L.T("feedback.toomany")
 		return s.writeFormPage(c, http.StatusTooManyRequests, "feedbackstatus", sv)
 	}
-	code, ok := feedbackrules.NormalizeCode(sv.Code)
+	return s.showStatus(c, sv, http.StatusOK)
+}
+
+// statusView is the frame of the status page for code.
+func (s *Server) statusView(c *gin.Context, lang, code string) feedbackStatusView {
+	v, _ := s.feedbackBase(c, lang, "/feedback/status", "")
+	sv := feedbackStatusView{base: v, Action: "/" + lang + "/feedback/status", Code: code}
+	sv.Title = v.L.T("feedback.status.title")
+	// The code is in the address: no other site learns it from a link.
+	c.Header("Referrer-Policy", "no-referrer")
+	return sv
+}
+
+// showStatus asks the hub for the status of sv.Code and renders it with
+// code (the reply form's problem, when it has one, keeps what was typed).
+func (s *Server) showStatus(c *gin.Context, sv feedbackStatusView, code int) error {
+	l, lang := sv.L, sv.Lang
+	tc, ok := feedbackrules.NormalizeCode(sv.Code)
 	if !ok {
 		sv.Problem = l.T("feedback.status.badcode")
 		return s.writeFormPage(c, http.StatusNotFound, "feedbackstatus", sv)
@@ -444,7 +477,7 @@ func (s *Server) feedbackStatus(c *gin.Context) error {
 	}
 	ctx, cancel := context.WithTimeout(c.Request.Context(), hubTimeout)
 	defer cancel()
-	st, err := s.cfg.Feedback.GetFeedbackStatus(ctx, &pb.GetFeedbackStatusRequest{TrackingCode: code})
+	st, err := s.cfg.Feedback.GetFeedbackStatus(ctx, &pb.GetFeedbackStatusRequest{TrackingCode: tc})
 	switch {
 	case status.Code(err) == codes.NotFound:
 		sv.Problem = l.T("feedback.status.notfound")
@@ -454,7 +487,7 @@ func (s *Server) feedbackStatus(c *gin.Context) error {
 		sv.Problem = l.T("feedback.status.unavailable")
 		return s.writeFormPage(c, http.StatusServiceUnavailable, "feedbackstatus", sv)
 	}
-	sv.Found, sv.Code = true, feedbackrules.FormatCode(code)
+	sv.Found, sv.Code = true, feedbackrules.FormatCode(tc)
 	sv.StatusID = strings.ToLower(strings.TrimPrefix(st.GetStatus().String(), "FEEDBACK_STATUS_"))
 	sv.Status = l.T("feedback.state." + sv.StatusID)
 	sv.Topic = l.T("feedback.topic." + st.GetTopic())
@@ -463,7 +496,10 @@ func (s *Server) feedbackStatus(c *gin.Context) error {
 	}
 	sv.Sent = formatDate(l, st.GetSubmittedAt().AsTime())
 	sv.Changed = formatDate(l, st.GetStatusAt().AsTime())
-	sv.ForwardReason = st.GetForwardReason()
+	sv.ForwardReason, sv.CloseReason = st.GetForwardReason(), st.GetCloseReason()
+	if err := s.statusDetails(c, &sv, st); err != nil {
+		return err
+	}
 	if st.GetErasedAt() != nil {
 		sv.ErasedOn = formatDate(l, st.GetErasedAt().AsTime())
 	} else {
@@ -474,7 +510,7 @@ func (s *Server) feedbackStatus(c *gin.Context) error {
 			sv.Answer = append(sv.Answer, p)
 		}
 	}
-	return s.writeFormPage(c, http.StatusOK, "feedbackstatus", sv)
+	return s.writeFormPage(c, code, "feedbackstatus", sv)
 }
 
 // parseFormPost parses a public form's POST body, answering 413 past the

@@ -35,11 +35,17 @@ type fakeHub struct {
 	eraseRequests []*pb.RequestFeedbackErasureRequest
 	tokens        map[string]string // token -> tracking code
 	erased        map[string]time.Time
+	// status changes a code's status as the test needs; replies are the
+	// visitors' replies it took; files an answer's files by code.
+	status  map[string]func(*pb.GetFeedbackStatusResponse)
+	replies []*pb.ReplyFeedbackRequest
+	files   map[string][]*pb.FeedbackFile
 }
 
 func newFakeHub() *fakeHub {
 	return &fakeHub{byReq: map[string]*pb.SubmitFeedbackResponse{}, byCode: map[string]*pb.SubmitFeedbackRequest{},
-		tokens: map[string]string{}, erased: map[string]time.Time{}}
+		tokens: map[string]string{}, erased: map[string]time.Time{}, status: map[string]func(*pb.GetFeedbackStatusResponse){},
+		files: map[string][]*pb.FeedbackFile{}}
 }
 
 func (h *fakeHub) SubmitFeedback(_ context.Context, in *pb.SubmitFeedbackRequest, _ ...grpc.CallOption) (*pb.SubmitFeedbackResponse, error) {
@@ -74,6 +80,9 @@ func (h *fakeHub) GetFeedbackStatus(_ context.Context, in *pb.GetFeedbackStatusR
 		ForwardReason: "Thuộc thẩm quyền của Sở Du lịch"}
 	if e, ok := h.erased[in.GetTrackingCode()]; ok {
 		resp.ErasedAt = timestamppb.New(e)
+	}
+	if change, ok := h.status[in.GetTrackingCode()]; ok {
+		change(resp)
 	}
 	return resp, nil
 }
