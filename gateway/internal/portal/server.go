@@ -341,7 +341,7 @@ func (s *Server) routes() error {
 	post("/:lang/feedback", s.questionBody, s.handle(s.feedbackSubmit))
 	get("/:lang/feedback/status", s.handle(s.feedbackStatus))
 	get("/:lang/feedback/status/file", s.handle(s.feedbackAnswerFile))
-	site.POST("/:lang/feedback/status/reply", s.handle(s.feedbackReply))
+	post("/:lang/feedback/status/reply", s.formBody, s.handle(s.feedbackReply))
 	get("/:lang/feedback/delete", s.handle(s.feedbackDeleteForm))
 	post("/:lang/feedback/delete", s.formBody, s.handle(s.feedbackDeleteRequest))
 	get("/:lang/feedback/delete/confirm", s.handle(s.feedbackDeleteConfirm))
