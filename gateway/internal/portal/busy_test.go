@@ -47,8 +47,30 @@ func TestStatementTimeoutIsBusyPage(t *testing.T) {
 			t.Errorf("%s: Cache-Control %q, want no-store", c.path, got)
 		}
 	}
+	// The API's answer is a problem document of the OpenAPI document's 503;
+	// feeds and sitemaps are 503 with Retry-After too, never cached.
+	for _, p := range []string{"/api/v1/items?tenant=sotttt", "/api/v1/items/sotttt/le-hoi", "/api/v1/legal-documents"} {
+		res, body := e.apiGet(t, p)
+		if res.StatusCode != http.StatusServiceUnavailable || res.Header.Get("Retry-After") != "5" ||
+			res.Header.Get("Content-Type") != "application/problem+json" || decode(t, body)["status"] != float64(503) {
+			t.Errorf("%s while the database is stuck: %d, Retry-After %q, %s %s", p, res.StatusCode, res.Header.Get("Retry-After"),
+				res.Header.Get("Content-Type"), body)
+		}
+	}
+	for _, p := range []string{"/vi/rss.xml", "/en/sotttt/atom.xml", "/sitemap/items-1.xml", "/vi/van-ban-phap-luat/?year=2026"} {
+		res, _ := e.do(t, http.MethodGet, p)
+		if res.StatusCode != http.StatusServiceUnavailable || res.Header.Get("Retry-After") != "5" || res.Header.Get("Cache-Control") != "no-store" {
+			t.Errorf("%s while the database is stuck: %d, Retry-After %q, Cache-Control %q", p, res.StatusCode,
+				res.Header.Get("Retry-After"), res.Header.Get("Cache-Control"))
+		}
+	}
 	if err := lock.Rollback(ctx); err != nil {
 		t.Fatal(err)
+	}
+	for _, p := range []string{"/api/v1/items?tenant=sotttt", "/vi/rss.xml", "/sitemap/items-1.xml"} {
+		if res, _ := e.do(t, http.MethodGet, p); res.StatusCode != http.StatusOK {
+			t.Errorf("%s after the database answers again: %d, want 200", p, res.StatusCode)
+		}
 	}
 	if res, _ := e.get(t, "/vi/sotttt/le-hoi-bien"); res.StatusCode != http.StatusOK {
 		t.Errorf("after the database answers again: %d, want 200 (the 503 must not be cached)", res.StatusCode)
