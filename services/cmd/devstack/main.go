@@ -5,7 +5,8 @@
 // ./var/nats unless NATS_URL is set (its users' NKey seeds under
 // ./var/nats/keys, mode 0600), the aggregator, the gateway and the demo
 // sub-portals, each as its own process, and Mailpit (bin/tools/mailpit,
-// pinned and installed by the Makefile) as the aggregator's SMTP server. It registers the demo tenants with
+// pinned and built by the Makefile in the background while the federation
+// starts, and started once there) as the aggregator's SMTP server. It registers the demo tenants with
 // the hub, keeps their credentials under ./var/credentials (mode 0600), seeds
 // their demo content, prints the URLs to open, and stops everything cleanly
 // on Ctrl-C. Data is kept for the next run.
@@ -39,7 +40,7 @@ func main() {
 	set.Bool(&opts.Restart, "DEVSTACK_RESTART", true, "restart a child that dies, with backoff, on the addresses it had (as systemd's Restart=always); false: stop everything when one dies")
 	set.String(&opts.HubAdminAddr, "AGGREGATOR_OPS_ADDR", "127.0.0.1:9445", "address of the aggregator's admin API (OpsService), which hubctl login and the tenant, credential, compliance and audit commands use")
 	set.String(&opts.ConsoleAddr, "AGGREGATOR_CONSOLE_ADDR", "127.0.0.1:9446", "address of the ops console")
-	set.String(&opts.Mailpit, "DEVSTACK_MAILPIT", "", "the Mailpit binary that receives the hub's mail (default: tools/mailpit beside this binary, as make run installs it; \"off\": none, mail stays queued)")
+	set.String(&opts.Mailpit, "DEVSTACK_MAILPIT", "", "the Mailpit binary that receives the hub's mail (default: tools/mailpit beside this binary, which make run builds in the background and which starts once it is there; \"off\": none, mail stays queued)")
 	set.Bool(&opts.Cluster, "DEVSTACK_CLUSTER", false, "run the clustered topology (make cluster): three NATS nodes, a PostgreSQL primary and streaming replica, two aggregators and two gateways behind nginx")
 	set.String(&catalogue, "DEVSTACK_CATALOGUE", "tenants/demo/tenants.json", "the demo tenants to run")
 	set.MustParse(os.Args[1:])
@@ -65,10 +66,11 @@ func run(opts federation.Options, catalogue string, out io.Writer) error {
 	case "off":
 		opts.Mailpit = ""
 	case "":
-		if p := filepath.Join(opts.BinDir, "tools", "mailpit"); fileExists(p) {
-			opts.Mailpit = p
-		} else {
-			fmt.Fprintf(out, "devstack: no Mailpit at %s (make run installs it): the hub's mail stays queued\n", p)
+		// make run builds Mailpit in the background while the federation
+		// starts: until it is there, the hub's mail waits in its queue.
+		opts.Mailpit, opts.MailpitLater = filepath.Join(opts.BinDir, "tools", "mailpit"), true
+		if !fileExists(opts.Mailpit) {
+			fmt.Fprintf(out, "devstack: Mailpit is not built yet (make run builds it in the background: var/mailpit-build.log; make mailpit): it starts once %s is there, and the hub's mail waits in its queue until then\n", opts.Mailpit)
 		}
 	}
 	var err error
@@ -136,7 +138,10 @@ func printURLs(w io.Writer, f *federation.Federation, opts federation.Options) {
 	fmt.Fprintf(w, "  Hub gRPC (TLS)         %s   CA %s\n", f.HubAddr, f.CAFile)
 	fmt.Fprintf(w, "  Hub health, metrics    http://%s/readyz   http://%s/metrics\n", f.HubOpsAddr, f.HubOpsAddr)
 	fmt.Fprintf(w, "  Gateway health, metrics %s/readyz   %s/metrics   (its ops listener, not the public port)\n", f.GatewayOps, f.GatewayOps)
-	if f.MailpitURL != "" {
+	switch {
+	case f.MailpitPending:
+		fmt.Fprintf(w, "  Mail (Mailpit)         %s/   (every e-mail the hub sends; once Mailpit is built, var/mailpit-build.log)\n", f.MailpitURL)
+	case f.MailpitURL != "":
 		fmt.Fprintf(w, "  Mail (Mailpit)         %s/   (every e-mail the hub sends)\n", f.MailpitURL)
 	}
 	if f.NATSMonitor != "" {

@@ -16,6 +16,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/jackc/pgx/v5"
@@ -87,6 +88,12 @@ type Options struct {
 	// aggregator's SMTP server (mailpit.go); empty starts none, and the
 	// hub's mail stays queued.
 	Mailpit string
+	// MailpitLater, when the Mailpit binary is not there yet (make run
+	// builds it in the background, at low priority, while the federation
+	// starts), chooses its ports and points the aggregator at them now,
+	// and starts Mailpit once the binary appears; the hub's mail waits in
+	// its queue (retried with backoff) until then.
+	MailpitLater bool
 	// WALArchive, with a private cluster, is the folder it archives its WAL
 	// into (pgcluster.Config.Archive: relative is inside the cluster's
 	// folder), for hubctl backup; empty: none.
@@ -118,9 +125,13 @@ type Federation struct {
 	opts Options
 
 	cluster *pgcluster.Cluster
+	// mu guards procs, kept and stopped: Mailpit may start after Start
+	// returned (Options.MailpitLater).
+	mu      sync.Mutex
 	procs   []stopper
 	kept    map[string]*supervise.Kept // by Spec.Name, with Options.Restart
-	pgKept  map[string]*PGKept         // the private PostgreSQL servers, with Options.Restart
+	stopped bool
+	pgKept  map[string]*PGKept // the private PostgreSQL servers, with Options.Restart
 	exited  chan *supervise.Process
 
 	// BaseURL is the PostgreSQL server; HubDatabaseURL the hub store.
@@ -149,6 +160,9 @@ type Federation struct {
 	DemoPassword string
 	// MailpitURL is Mailpit's web interface, empty when none runs.
 	MailpitURL string
+	// MailpitPending: Mailpit starts once its binary is built
+	// (Options.MailpitLater).
+	MailpitPending bool
 	// mailEnv points the aggregator at Mailpit.
 	mailEnv []string
 	// feedbackEnv gives the aggregator the gateway's token and the
@@ -478,18 +492,24 @@ func (f *Federation) start(ctx context.Context, spec supervise.Spec, rebind map[
 		if err != nil {
 			return nil, err
 		}
-		f.procs = append(f.procs, k)
+		if err := f.add(k); err != nil {
+			return nil, err
+		}
+		f.mu.Lock()
 		if f.kept == nil {
 			f.kept = map[string]*supervise.Kept{}
 		}
 		f.kept[spec.Name] = k
+		f.mu.Unlock()
 		return k.Process(), nil
 	}
 	p, err := supervise.Start(ctx, dir, spec)
 	if err != nil {
 		return nil, err
 	}
-	f.procs = append(f.procs, p)
+	if err := f.add(p); err != nil {
+		return nil, err
+	}
 	go func() {
 		<-p.Done()
 		select {
@@ -500,9 +520,26 @@ func (f *Federation) start(ctx context.Context, spec supervise.Spec, rebind map[
 	return p, nil
 }
 
+// add records a started child for Stop; one started while Stop ran
+// (Mailpit, Options.MailpitLater) is stopped at once.
+func (f *Federation) add(p stopper) error {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if f.stopped {
+		p.Stop(15 * time.Second)
+		return errors.New("the federation is stopping")
+	}
+	f.procs = append(f.procs, p)
+	return nil
+}
+
 // Kept is the child named name ("gateway", "aggregator", "subportal
 // so-du-lich", ...) that Options.Restart keeps running; nil without it.
-func (f *Federation) Kept(name string) *supervise.Kept { return f.kept[name] }
+func (f *Federation) Kept(name string) *supervise.Kept {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return f.kept[name]
+}
 
 // primaryConfig is the private PostgreSQL's, on port (0: any).
 func (f *Federation) primaryConfig(port int) pgcluster.Config {
@@ -542,12 +579,15 @@ func (f *Federation) Stop() {
 		k.stop()
 	}
 	f.pgKept = nil
-	for i := len(f.procs) - 1; i >= 0; i-- {
-		if err := f.procs[i].Stop(15 * time.Second); err != nil {
+	f.mu.Lock()
+	procs := f.procs
+	f.procs, f.stopped = nil, true
+	f.mu.Unlock()
+	for i := len(procs) - 1; i >= 0; i-- {
+		if err := procs[i].Stop(15 * time.Second); err != nil {
 			f.logf("stop: %v", err)
 		}
 	}
-	f.procs = nil
 	f.stopCluster()
 	if f.cluster != nil {
 		if err := f.cluster.Stop(); err != nil {

@@ -2,10 +2,12 @@ package federation
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"net"
 	"os"
 	"path/filepath"
+	"time"
 
 	"github.com/portalhub/portalhub/services/supervise"
 )
@@ -15,7 +17,9 @@ const demoMailFrom = "Cổng thông tin điện tử (demo) <no-reply@portalhub.
 
 // startMailpit starts Mailpit as its own process on two free local ports,
 // its SMTP server and its web interface, keeping its messages under
-// VarDir/mailpit, and points the aggregator's SMTP settings at it.
+// VarDir/mailpit, and points the aggregator's SMTP settings at it. With
+// Options.MailpitLater and no binary yet, it starts once the binary
+// appears (startMailpitWhenBuilt).
 func (f *Federation) startMailpit(ctx context.Context) error {
 	smtpAddr, err := freeAddr()
 	if err != nil {
@@ -29,16 +33,46 @@ func (f *Federation) startMailpit(ctx context.Context) error {
 	if err := os.MkdirAll(dir, 0o700); err != nil {
 		return err
 	}
-	p, err := f.start(ctx, supervise.Spec{Name: "mailpit", Path: f.opts.Mailpit,
+	spec := supervise.Spec{Name: "mailpit", Path: f.opts.Mailpit,
 		Args: []string{"--smtp", smtpAddr, "--listen", webAddr, "--database", filepath.Join(dir, "mailpit.db"),
 			"--disable-version-check"},
-		Listens: map[string]string{"smtp": smtpAddr, "http": webAddr}}, nil)
-	if err != nil {
+		Listens: map[string]string{"smtp": smtpAddr, "http": webAddr}}
+	f.MailpitURL = "http://" + webAddr
+	f.mailEnv = []string{"SMTP_ADDR=" + smtpAddr, "SMTP_FROM=" + demoMailFrom}
+	if _, err := os.Stat(f.opts.Mailpit); errors.Is(err, os.ErrNotExist) && f.opts.MailpitLater {
+		f.MailpitPending = true
+		go f.startMailpitWhenBuilt(ctx, spec)
+		return nil
+	}
+	if _, err := f.start(ctx, spec, nil); err != nil {
 		return fmt.Errorf("start Mailpit: %w", err)
 	}
-	f.MailpitURL = "http://" + p.Addrs["http"]
-	f.mailEnv = []string{"SMTP_ADDR=" + p.Addrs["smtp"], "SMTP_FROM=" + demoMailFrom}
 	return nil
+}
+
+// startMailpitWhenBuilt waits for the Mailpit binary (make run builds it in
+// the background, installing it with a rename: it appears whole), then
+// starts it on the addresses chosen for it, unless the federation stopped
+// first.
+func (f *Federation) startMailpitWhenBuilt(ctx context.Context, spec supervise.Spec) {
+	tick := time.NewTicker(time.Second)
+	defer tick.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-tick.C:
+		}
+		if _, err := os.Stat(spec.Path); err != nil {
+			continue
+		}
+		if _, err := f.start(ctx, spec, nil); err != nil {
+			f.logf("start Mailpit: %v (the hub's mail stays queued)", err)
+			return
+		}
+		f.logf("Mailpit built and started: %s (the hub's queued mail follows)", f.MailpitURL)
+		return
+	}
 }
 
 // freeAddr returns a local address with a port free at the moment.
