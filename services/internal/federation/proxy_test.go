@@ -58,12 +58,20 @@ func newStandIn(t *testing.T) *standIn {
 // nginx on it.
 func startTestProxy(t *testing.T, tenants []Tenant, vars map[string]string) (*Federation, *standIn) {
 	t.Helper()
+	gw := newStandIn(t)
+	addr := gw.srv.Listener.Addr().String()
+	return startTestProxyTo(t, tenants, vars, addr, addr), gw
+}
+
+// startTestProxyTo is startTestProxy in front of the two gateways at
+// gateway1 and gateway2.
+func startTestProxyTo(t *testing.T, tenants []Tenant, vars map[string]string, gateway1, gateway2 string) *Federation {
+	t.Helper()
 	if _, err := exec.LookPath("nginx"); err != nil {
 		if _, serr := os.Stat("/usr/sbin/nginx"); serr != nil {
 			t.Fatal("nginx is not installed (scripts/install-deps.sh installs it): the proxy's configuration cannot be tested")
 		}
 	}
-	gw := newStandIn(t)
 	var aggs []Node
 	for range 2 {
 		a, err := freeAddr()
@@ -75,15 +83,15 @@ func startTestProxy(t *testing.T, tenants []Tenant, vars map[string]string) (*Fe
 	dir := t.TempDir()
 	f := &Federation{opts: Options{VarDir: dir, Tenants: tenants, GatewayAddr: "127.0.0.1:0", HubAddr: "127.0.0.1:0"},
 		CAFile: filepath.Join(dir, "tls", "ca.pem"), proxyVars: vars,
-		Topology: &Topology{Aggregators: aggs, Gateways: []Node{{Name: "gateway-1", Addr: gw.srv.Listener.Addr().String()},
-			{Name: "gateway-2", Addr: gw.srv.Listener.Addr().String()}}}}
+		Topology: &Topology{Aggregators: aggs, Gateways: []Node{{Name: "gateway-1", Addr: gateway1},
+			{Name: "gateway-2", Addr: gateway2}}}}
 	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
 	defer cancel()
 	if err := f.startProxy(ctx); err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(f.Stop)
-	return f, gw
+	return f
 }
 
 // clientFrom is an HTTP client whose connections come from the loopback
