@@ -55,24 +55,21 @@ func (f *Federation) startMailpit(ctx context.Context) error {
 // starts it on the addresses chosen for it, unless the federation stopped
 // first.
 func (f *Federation) startMailpitWhenBuilt(ctx context.Context, spec supervise.Spec) {
-	tick := time.NewTicker(time.Second)
-	defer tick.Stop()
 	for {
+		if _, err := os.Stat(spec.Path); err == nil {
+			break
+		}
 		select {
 		case <-ctx.Done():
 			return
-		case <-tick.C:
+		case <-time.After(time.Second):
 		}
-		if _, err := os.Stat(spec.Path); err != nil {
-			continue
-		}
-		if _, err := f.start(ctx, spec, nil); err != nil {
-			f.logf("start Mailpit: %v (the hub's mail stays queued)", err)
-			return
-		}
-		f.logf("Mailpit built and started: %s (the hub's queued mail follows)", f.MailpitURL)
+	}
+	if _, err := f.start(ctx, spec, nil); err != nil {
+		f.logf("start Mailpit: %v (the hub's mail stays queued)", err)
 		return
 	}
+	f.logf("Mailpit built and started: %s (the hub's queued mail follows)", f.MailpitURL)
 }
 
 // freeAddr returns a local address with a port free at the moment.
