@@ -107,13 +107,13 @@ build:
 # the federation starts; devstack starts it once it is there, and the hub's
 # mail waits in its queue until then. From a fresh clone, compiling Mailpit
 # (about 130 CPU-seconds) held up make run by minutes (README, "On a fresh
-# machine").
+# machine"). Not $(MAKE) in that line: make -n would run it.
 RUN_CMDS := services/cmd/devstack services/cmd/natsd services/cmd/hubctl services/cmd/aggregator \
             gateway/cmd/gateway tenants/cmd/subportal
 run-build:
 	@mkdir -p $(BIN) var
 	@if [ ! -x $(TOOLS)/mailpit ]; then echo "building Mailpit in the background (var/mailpit-build.log)"; \
-	  nice -n 19 $(MAKE) --no-print-directory mailpit >var/mailpit-build.log 2>&1 & fi
+	  nice -n 19 $$(command -v make) --no-print-directory mailpit >var/mailpit-build.log 2>&1 & fi
 	go build -o $(BIN)/ $(addprefix ./,$(RUN_CMDS))
 
 run: run-deps run-build
