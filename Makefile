@@ -28,7 +28,7 @@ help:
 	@echo "make chaos  kill each kind of process of the cluster under load; figures in var/chaos-report.json"
 	@echo "make test   run every check and test (installs what it needs)"
 	@echo "make fuzz   run each fuzz target for FUZZTIME (6s; make test runs it)"
-	@echo "make bench  measure publish-to-visible, cached pages (against nginx), search (200,000 items) and bulk ingest (against COPY) against references; profiles in var/bench"
+	@echo "make bench  measure publish-to-visible, cached pages (against nginx), search (200,000 items), bulk ingest (against COPY) and visitors under publishing (load) against references; profiles in var/bench"
 	@echo "make build  build the binaries into ./bin"
 	@echo "make proto  regenerate the Go code from proto/"
 	@echo "make clean  remove ./bin and ./var (all local data)"

@@ -62,16 +62,9 @@ func runCached(ctx context.Context, bin string, s cachedSettings, check *checks)
 		return err
 	}
 	defer os.RemoveAll(dir)
-	b, err := os.ReadFile(s.Catalogue)
+	tenants, err := demoTenants(s.Catalogue)
 	if err != nil {
-		return fmt.Errorf("the demo catalogue: %w", err)
-	}
-	var tenants []federation.Tenant
-	if err := json.Unmarshal(b, &tenants); err != nil {
-		return fmt.Errorf("the demo catalogue %s: %w", s.Catalogue, err)
-	}
-	for i := range tenants {
-		tenants[i].Port = 0 // any free port: make run may be using the catalogue's
+		return err
 	}
 	fmt.Println("cached: starting the demo federation...")
 	f, err := federation.Start(ctx, federation.Options{VarDir: filepath.Join(dir, "var"), BinDir: bin, Ephemeral: true,
@@ -217,6 +210,23 @@ func runCached(ctx context.Context, bin string, s cachedSettings, check *checks)
 		printTop(allocs, 12)
 	}
 	return nil
+}
+
+// demoTenants reads make run's catalogue of demo tenants, each on any free
+// port (make run may be using the catalogue's).
+func demoTenants(catalogue string) ([]federation.Tenant, error) {
+	b, err := os.ReadFile(catalogue)
+	if err != nil {
+		return nil, fmt.Errorf("the demo catalogue: %w", err)
+	}
+	var tenants []federation.Tenant
+	if err := json.Unmarshal(b, &tenants); err != nil {
+		return nil, fmt.Errorf("the demo catalogue %s: %w", catalogue, err)
+	}
+	for i := range tenants {
+		tenants[i].Port = 0
+	}
+	return tenants, nil
 }
 
 func orDash(v float64) string {

@@ -106,16 +106,9 @@ func runLoad(ctx context.Context, bin string, s loadSettings, check *checks) err
 	if err := os.Chmod(dir, 0o755); err != nil {
 		return err
 	}
-	b, err = os.ReadFile(s.Catalogue)
+	tenants, err := demoTenants(s.Catalogue)
 	if err != nil {
-		return fmt.Errorf("the demo catalogue: %w", err)
-	}
-	var tenants []federation.Tenant
-	if err := json.Unmarshal(b, &tenants); err != nil {
-		return fmt.Errorf("the demo catalogue %s: %w", s.Catalogue, err)
-	}
-	for i := range tenants {
-		tenants[i].Port = 0
+		return err
 	}
 	fmt.Println("load: starting the demo federation...")
 	opts := federation.Options{VarDir: filepath.Join(dir, "var"), BinDir: bin, Ephemeral: true,
@@ -188,7 +181,7 @@ func runLoad(ctx context.Context, bin string, s loadSettings, check *checks) err
 		}
 	}
 
-	// The articles the publishers revise: ten news articles a sub-portal,
+	// The articles the publishers revise: pubArticles news articles a sub-portal,
 	// each first posted and seen served.
 	pubs, err := newPublishers(ctx, f, hostOf, client)
 	if err != nil {
@@ -535,7 +528,7 @@ type pubItem struct {
 	rev        int
 }
 
-const pubArticles = 10 // a sub-portal
+const pubArticles = 30 // a sub-portal: enough that 50 a second find one free while one in five is followed
 
 // newPublishers posts every article's first version and waits until the
 // gateway serves each.
