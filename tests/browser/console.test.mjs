@@ -56,6 +56,7 @@ function consolePages(item, rotate, revoke) {
     ['featured items', '/noi-bat'],
     ['advertising', '/quang-cao'],
     ['backlogs', '/hang-doi?lang=vi'],
+    ['overdue questions', '/qua-han'],
   ].map(([name, path]) => ({ name, url: new URL(path, CONSOLE_URL).href }));
 }
 

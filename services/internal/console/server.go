@@ -167,6 +167,7 @@ func (s *Server) routes() {
 	e.POST("/quang-cao", s.need(opsaccounts.AdvertsManage), s.h(s.addAdvert))
 	e.POST("/quang-cao/:id/ket-thuc", s.need(opsaccounts.AdvertsManage), s.h(s.endAdvert))
 	e.GET("/hang-doi", s.need(opsaccounts.TenantsView), s.h(s.backlog))
+	e.GET("/qua-han", s.need(opsaccounts.ComplianceView), s.h(s.overdue))
 	e.NoRoute(s.h(func(c *gin.Context) error { return errNotFound }))
 	e.NoMethod(s.h(func(c *gin.Context) error { return errMethod }))
 	s.engine = e
@@ -371,4 +372,5 @@ type navItem struct{ ID, Path string }
 var nav = []navItem{
 	{"tenants", "/don-vi"}, {"compliance", "/tuan-thu"}, {"coverage", "/pham-vi"}, {"activity", "/hoat-dong"}, {"views", "/luot-xem"}, {"takedowns", "/go-xuong"}, {"refusals", "/bi-tu-choi"},
 	{"audit", "/nhat-ky"}, {"maintenance", "/bao-tri"}, {"featured", "/noi-bat"}, {"adverts", "/quang-cao"}, {"backlog", "/hang-doi"},
+	{"overdue", "/qua-han"},
 }

@@ -10,6 +10,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgxpool"
 	"golang.org/x/text/unicode/norm"
 	"google.golang.org/protobuf/proto"
 	"google.golang.org/protobuf/types/known/timestamppb"
@@ -240,12 +241,13 @@ type Overdue struct {
 	DueOn                     time.Time
 }
 
-// OverdueAt returns the questions unanswered past their due day on the day
-// of now (GMT+7), the oldest due first, at most limit.
-func (s *Store) OverdueAt(ctx context.Context, now time.Time, limit int) ([]Overdue, error) {
+// OverdueAt returns the questions in the hub's database db unanswered past
+// their due day on the day of now (GMT+7), the oldest due first, at most
+// limit: the ops console's list.
+func OverdueAt(ctx context.Context, db *pgxpool.Pool, now time.Time, limit int) ([]Overdue, error) {
 	y, m, d := now.In(hcmc).Date()
 	today := time.Date(y, m, d, 0, 0, 0, 0, time.UTC)
-	rows, err := s.cfg.Pool.Query(ctx, `SELECT id, tenant_id, topic, status, submitted_at, due_on FROM feedback
+	rows, err := db.Query(ctx, `SELECT id, tenant_id, topic, status, submitted_at, due_on FROM feedback
 		WHERE status IN ('received', 'forwarded', 'in_progress') AND due_on < $1 ORDER BY due_on, submitted_at, id LIMIT $2`, today, limit)
 	if err != nil {
 		return nil, dbErr("overdue", err)

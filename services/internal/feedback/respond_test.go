@@ -248,7 +248,7 @@ func TestOverdueForOps(t *testing.T) {
 	// Due 21 December: not overdue that day, overdue the next.
 	for day, want := range map[string]int{"2026-12-21": 0, "2026-12-22": 1} {
 		d, _ := time.Parse(time.DateOnly, day)
-		list, err := f.store.OverdueAt(ctx, d.Add(3*time.Hour), 100)
+		list, err := feedback.OverdueAt(ctx, f.hub.Pool(), d.Add(3*time.Hour), 100)
 		if err != nil || len(list) != want || want == 1 && (list[0].ID != late.ID || list[0].Tenant != tourism) {
 			t.Errorf("overdue on %s: %+v %v, want %d", day, list, err, want)
 		}
