@@ -292,6 +292,10 @@ func runVisible(s settings, check *checks) error {
 	if err != nil {
 		return fmt.Errorf("stages: %w", err)
 	}
+	withIndex, withoutIndex, err := applyWithAndWithoutIndex(ctx, f.HubDatabaseURL, "bench", max(20, s.N/3))
+	if err != nil {
+		return fmt.Errorf("the hub's write with and without the search index: %w", err)
+	}
 	visible := make([]time.Duration, len(revs))
 	for i, r := range revs {
 		visible[i] = r.visible.Sub(r.posted)
@@ -317,6 +321,9 @@ func runVisible(s settings, check *checks) error {
 		row("  "+st.name, ms(sm.p50), ms(sm.p95))
 	}
 	row("  of which the hub's Publish (aggregator's mean: checks, apply, commit)", ms(publish), "")
+	wi, wo := summarize(withIndex), summarize(withoutIndex)
+	row("    the hub's write of a revision (Prepare, Apply), with the search index", ms(wi.p50), ms(wi.p95))
+	row("    the same without the search index (Store.SkipSearchIndex)", ms(wo.p50), ms(wo.p95))
 	row("  of which the page's render (gateway's mean)", ms(render), "")
 	fmt.Println()
 	fmt.Printf("publish-to-visible ÷ floor:  p50 ×%.2f   p95 ×%.2f   (aim: p95 at most ×1.5)\n", ratio(pv.p50, floor), ratio(pv.p95, floor))

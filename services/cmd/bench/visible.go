@@ -14,7 +14,9 @@ import (
 	"google.golang.org/protobuf/types/known/timestamppb"
 
 	pb "github.com/portalhub/portalhub/proto/gen/portalhub/v1"
+	"github.com/portalhub/portalhub/services/contentrules"
 	"github.com/portalhub/portalhub/services/internal/federation"
+	"github.com/portalhub/portalhub/services/internal/hubstore"
 )
 
 // benchItem is a typical news article at a given revision.
@@ -93,4 +95,44 @@ func publishToVisible(ctx context.Context, f *federation.Federation, n int) ([]r
 		out = append(out, revision{posted: start, visible: time.Now(), version: created.Version})
 	}
 	return out, nil
+}
+
+// applyWithAndWithoutIndex times the hub's write of a revision of the bench's
+// article (contentrules.Prepare and hubstore.Apply, as the aggregator's
+// Publish does), n each way in alternating blocks of 10, with the search
+// index (search's share) and without it (Store.SkipSearchIndex), on the
+// federation's hub database, as a new item of the bench's tenant that no
+// page shows.
+func applyWithAndWithoutIndex(ctx context.Context, hubURL, tenant string, n int) (with, without []time.Duration, err error) {
+	hub, plain, err := openStores(ctx, hubURL)
+	if err != nil {
+		return nil, nil, err
+	}
+	defer hub.Close()
+	defer plain.Close()
+	rev := 0
+	for len(with) < n || len(without) < n {
+		for _, st := range []*hubstore.Store{hub, plain} {
+			for range 10 {
+				rev++
+				it := benchItem(rev)
+				it.ContentId, it.Translations[0].Slug = "bench-apply", "bench-apply"
+				it.Version = uint64(rev)
+				start := time.Now()
+				p, err := contentrules.Prepare(it, st.Categories())
+				if err != nil {
+					return nil, nil, err
+				}
+				if _, err := st.Apply(ctx, tenant, p); err != nil {
+					return nil, nil, err
+				}
+				if st == hub {
+					with = append(with, time.Since(start))
+				} else {
+					without = append(without, time.Since(start))
+				}
+			}
+		}
+	}
+	return with, without, nil
 }

@@ -346,12 +346,19 @@ func checkSuccessor(ctx context.Context, tx pgx.Tx, item *pb.ContentItem) error 
 // checkSlugs refuses a push one of whose slugs another item of the tenant
 // holds in any locale: an untranslated item is served under its Vietnamese
 // slug in every language, so a slug must name one item across locales.
+// slugOwnerSQL finds another item holding a slug in any locale. The
+// locales are named (the CHECK's three, as applyRun's lookup names them) so
+// that the unique index (tenant_id, locale, slug) finds the slug rather
+// than every translation of the tenant; of several owners, the one of the
+// first locale answers, as in applyRun.
+const slugOwnerSQL = `SELECT content_id FROM item_translations
+	WHERE tenant_id = $1 AND locale = ANY('{vi,en,ru}') AND slug = $2 AND content_id <> $3
+	ORDER BY locale LIMIT 1`
+
 func checkSlugs(ctx context.Context, tx pgx.Tx, tenant string, item *pb.ContentItem) error {
 	for _, tr := range item.GetTranslations() {
 		var other string
-		err := tx.QueryRow(ctx, `SELECT content_id FROM item_translations
-			WHERE tenant_id = $1 AND slug = $2 AND content_id <> $3 LIMIT 1`,
-			tenant, tr.GetSlug(), item.GetContentId()).Scan(&other)
+		err := tx.QueryRow(ctx, slugOwnerSQL, tenant, tr.GetSlug(), item.GetContentId()).Scan(&other)
 		if errors.Is(err, pgx.ErrNoRows) {
 			continue
 		}

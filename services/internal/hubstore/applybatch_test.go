@@ -257,3 +257,26 @@ func TestOnOutboxAfterCommit(t *testing.T) {
 		t.Errorf("OnOutbox called with %v new outbox rows, want %v", calls, want)
 	}
 }
+
+// TestSlugCheckUsesTheLocaleIndex: the single push's slug check finds a
+// slug through the unique index (tenant_id, locale, slug), with the slug in
+// the index condition, not by reading every translation of the tenant.
+func TestSlugCheckUsesTheLocaleIndex(t *testing.T) {
+	s := newStore(t)
+	ctx := context.Background()
+	tx, err := s.pool.Begin(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer tx.Rollback(ctx)
+	if _, err := tx.Exec(ctx, `SET LOCAL enable_seqscan = off`); err != nil {
+		t.Fatal(err)
+	}
+	var plan string
+	if err := tx.QueryRow(ctx, `EXPLAIN (FORMAT JSON) `+slugOwnerSQL, "tenant-a", "tin-mot", "other").Scan(&plan); err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(plan, `"Index Name": "item_translations_slug"`) || !strings.Contains(plan, "(slug = ") {
+		t.Errorf("the slug check's plan does not find the slug by item_translations_slug:\n%s", plan)
+	}
+}

@@ -348,3 +348,79 @@ func TestRecordActionAndSchemaVersion(t *testing.T) {
 		t.Errorf("newest entry = %+v %v", es, err)
 	}
 }
+
+// One transaction appending many entries (a bulk push, a COPY) moves the
+// head once, at commit: no entry rewrites audit_head while it runs (each
+// rewrite left a version of the row that every later entry of the
+// transaction read through: quadratic). A savepoint rolled back takes its
+// entries with it, and the entries after it chain from what is left.
+func TestAuditManyEntriesInOneTransaction(t *testing.T) {
+	s := newStore(t)
+	ctx := context.Background()
+	before := verify(t, s, nil)
+	const n = 300
+	tx, err := s.pool.Begin(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer tx.Rollback(ctx)
+	appendN := func(q pgx.Tx, k int, what string) {
+		for i := range k {
+			if err := audit(ctx, q, "bulk", what, "", fmt.Sprint(i), map[string]int{"i": i}); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	// The counts of the session's earlier transactions may not be flushed
+	// yet: what counts is their growth.
+	headUpdates := func() int64 {
+		var n int64
+		if err := tx.QueryRow(ctx, `SELECT coalesce(sum(n_tup_upd), 0) FROM pg_stat_xact_user_tables WHERE relname = 'audit_head'`).Scan(&n); err != nil {
+			t.Fatal(err)
+		}
+		return n
+	}
+	was := headUpdates()
+	appendN(tx, n, "test.bulk")
+	if updates := headUpdates() - was; updates != 0 {
+		t.Errorf("%d entries updated audit_head %d times before commit, want 0 (once, at commit)", n, updates)
+	}
+	sp, err := tx.Begin(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	appendN(sp, 5, "test.rolledback")
+	if err := sp.Rollback(ctx); err != nil {
+		t.Fatal(err)
+	}
+	appendN(tx, 2, "test.after")
+	if err := tx.Commit(ctx); err != nil {
+		t.Fatal(err)
+	}
+	v := verify(t, s, nil)
+	if !v.Intact() || v.Entries != before.Entries+n+2 || v.Head.Seq != before.Head.Seq+n+2 {
+		t.Errorf("verify = %+v, want intact with %d entries", v, before.Entries+n+2)
+	}
+	head, err := s.AuditHead(ctx)
+	if err != nil || head.Seq != v.Head.Seq || !bytes.Equal(head.Hash, v.Head.Hash) {
+		t.Errorf("audit_head = %+v %v, want the last entry %+v", head, err, v.Head)
+	}
+	if got := count(t, s, `SELECT count(*) FROM audit_log WHERE action = 'test.rolledback'`); got != 0 {
+		t.Errorf("%d entries of the rolled back savepoint kept", got)
+	}
+	// A transaction rolled back leaves the head where it was.
+	tx, err = s.pool.Begin(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	appendN(tx, 3, "test.aborted")
+	if err := tx.Rollback(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if err := pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error { appendN(tx, 1, "test.next"); return nil }); err != nil {
+		t.Fatal(err)
+	}
+	if v2 := verify(t, s, &v.Head); !v2.Intact() || v2.Head.Seq != v.Head.Seq+1 {
+		t.Errorf("verify after an aborted transaction = %+v, want intact, head at %d", v2, v.Head.Seq+1)
+	}
+}
