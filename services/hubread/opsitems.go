@@ -49,6 +49,11 @@ type OpsItemFilter struct {
 	// Query matches the content id or a title, ignoring case and diacritics.
 	Query string
 	State string // "" for any; "down" for the items taken down
+	Kind  string // an item kind's word ("organisation_unit"); "" for any
+	// Lacks is a language the items have no translation in ("en"); ""
+	// for any. With State "published" and Kind it lists what the coverage
+	// view counts as missing (Decree 42/2022's English of the organisation).
+	Lacks string
 }
 
 // OpsItems returns one page of the items f selects, by content id,
@@ -71,6 +76,13 @@ func (s *Store) OpsItems(ctx context.Context, f OpsItemFilter, cur *Cursor, limi
 		conds = append(conds, "i.taken_down_at IS NOT NULL")
 	default:
 		conds = append(conds, "i.state = "+arg(f.State))
+	}
+	if f.Kind != "" {
+		conds = append(conds, "i.kind = "+arg(f.Kind))
+	}
+	if f.Lacks != "" {
+		conds = append(conds, `NOT EXISTS (SELECT 1 FROM item_translations tr
+			WHERE tr.tenant_id = i.tenant_id AND tr.content_id = i.content_id AND tr.locale = `+arg(f.Lacks)+`)`)
 	}
 	if cur != nil {
 		if len(cur.Key) != OpsItemsKeyFields {

@@ -503,6 +503,32 @@ func TestCoverageAndAlerts(t *testing.T) {
 		t.Errorf("so-b's legal documents %q, want none", got)
 	}
 
+	// The units the counts call missing are named: so-a's articles cell
+	// links to its list of published articles without English.
+	en3 := article("tin-3", 1, "Tin ba")
+	en3.Translations = append(en3.Translations, &pb.Translation{Locale: "en", Title: "News three", Slug: "news-three"})
+	f.push("so-a", en3)
+	f.push("so-a", article("tin-4", 1, "Tin bốn"))
+	_, doc = b.get("/pham-vi")
+	link, ok := doc.Find("#cov-caption ~ tbody tr:nth-child(1) td").First().Find("a").Attr("href")
+	if !ok || !strings.Contains(link, "kind=article") || !strings.Contains(link, "lacks=en") {
+		t.Fatalf("so-a's articles, 1 of 3 in English: link %q, want one to those lacking English", link)
+	}
+	_, doc = b.get(link)
+	var listed []string
+	doc.Find("#items ~ .table-scroll").First().Find(`tbody th[scope="row"]`).Each(func(_ int, th *goquery.Selection) {
+		listed = append(listed, strings.TrimSpace(th.Text()))
+	})
+	if strings.Join(listed, " ") != "tin-1 tin-4" {
+		t.Errorf("so-a's articles lacking English listed %q, want tin-1 tin-4", listed)
+	}
+	if resp, _ := b.get("/don-vi/so-a?kind=bogus"); resp.StatusCode != http.StatusBadRequest {
+		t.Errorf("an unknown kind: %d, want 400", resp.StatusCode)
+	}
+	if resp, _ := b.get("/don-vi/so-a?lacks=fr"); resp.StatusCode != http.StatusBadRequest {
+		t.Errorf("an unknown language: %d, want 400", resp.StatusCode)
+	}
+
 	// An Article 11.3 alert: a line on the tenant list, a row on the compliance page.
 	if _, err := f.store.Pool().Exec(context.Background(), `INSERT INTO compliance_alerts (tenant_id, period, raised_at)
 		VALUES ('so-a', '2026-W48', $1)`, testNow.Add(-time.Hour)); err != nil {

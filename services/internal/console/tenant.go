@@ -7,6 +7,8 @@ import (
 
 	"github.com/gin-gonic/gin"
 
+	pb "github.com/portalhub/portalhub/proto/gen/portalhub/v1"
+	"github.com/portalhub/portalhub/services/contentrules"
 	"github.com/portalhub/portalhub/services/hubread"
 	"github.com/portalhub/portalhub/services/internal/compliance"
 	"github.com/portalhub/portalhub/services/internal/hubstore"
@@ -21,11 +23,29 @@ const complianceWeeks = 6
 
 var itemStates = []string{"published", "withdrawn", "redirected", "gone", "down"}
 
+// translationLocales are the languages beside Vietnamese an item's list
+// can be filtered on lacking (the coverage view links there).
+var translationLocales = []string{"en", "ru"}
+
+// itemKindWords are the item kinds as the hub's tables spell them, in the
+// contract's order.
+func itemKindWords() []string {
+	var words []string
+	for k := range len(pb.ContentKind_name) {
+		if kind := pb.ContentKind(k); kind != pb.ContentKind_CONTENT_KIND_UNSPECIFIED {
+			words = append(words, contentrules.KindWord(kind))
+		}
+	}
+	return words
+}
+
 type tenantData struct {
 	Tenant      hubread.Tenant
 	Credentials []hubstore.Credential
 	Filter      hubread.OpsItemFilter
 	States      []string
+	Kinds       []string // item kinds' words, for the items' filter
+	Lacks       []string // the languages an item may lack, for the filter
 	Items       []hubread.OpsItem
 	Prev, Next  string
 	Compliance  []compliance.Assessment
@@ -45,10 +65,14 @@ func (s *Server) tenant(c *gin.Context) error {
 		return err
 	}
 	d := tenantData{Tenant: t, States: itemStates, Rules: s.cfg.Rules != nil,
-		Filter: hubread.OpsItemFilter{Tenant: id, Query: c.Query("q"), State: c.Query("state")}}
-	if d.Filter.State != "" && !slices.Contains(itemStates, d.Filter.State) {
+		Filter: hubread.OpsItemFilter{Tenant: id, Query: c.Query("q"), State: c.Query("state"),
+			Kind: c.Query("kind"), Lacks: c.Query("lacks")}}
+	if d.Filter.State != "" && !slices.Contains(itemStates, d.Filter.State) ||
+		d.Filter.Kind != "" && contentrules.KindOfWord(d.Filter.Kind) == pb.ContentKind_CONTENT_KIND_UNSPECIFIED ||
+		d.Filter.Lacks != "" && !slices.Contains(translationLocales, d.Filter.Lacks) {
 		return errBadInput
 	}
+	d.Kinds, d.Lacks = itemKindWords(), translationLocales
 	if d.Credentials, err = s.cfg.Store.ListCredentials(ctx, id); err != nil {
 		return err
 	}
@@ -61,7 +85,8 @@ func (s *Server) tenant(c *gin.Context) error {
 		return err
 	}
 	d.Items = pg.Rows
-	q, path := url.Values{"q": {d.Filter.Query}, "state": {d.Filter.State}}, "/don-vi/"+url.PathEscape(id)
+	q := url.Values{"q": {d.Filter.Query}, "state": {d.Filter.State}, "kind": {d.Filter.Kind}, "lacks": {d.Filter.Lacks}}
+	path := "/don-vi/" + url.PathEscape(id)
 	d.Prev, d.Next = pageLink(path, q, pg.Prev), pageLink(path, q, pg.Next)
 	if s.cfg.Rules != nil {
 		now := s.cfg.Now()
