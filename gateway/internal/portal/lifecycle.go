@@ -162,6 +162,8 @@ func (s *Server) oldUnitURL(c *gin.Context, reg *registry) bool {
 	r := c.Request
 	segs := strings.Split(strings.TrimPrefix(r.URL.Path, "/"), "/")
 	switch {
+	case len(segs) == 2 && i18n.Supported(segs[0]) && segs[1] == "search":
+		return s.oldTenantParam(c, reg, s.provincialOrigin(r)+r.URL.Path)
 	case len(segs) >= 2 && i18n.Supported(segs[0]):
 		return s.oldPage(c, reg, segs[0], segs[1], strings.Join(segs[2:], "/"))
 	case len(segs) == 4 && segs[0] == "files":
@@ -256,13 +258,8 @@ func (s *Server) oldFile(c *gin.Context, reg *registry, id, contentID, sha strin
 func (s *Server) oldAPI(c *gin.Context, reg *registry, segs []string) bool {
 	r := c.Request
 	origin := s.provincialOrigin(r) + api.Prefix
-	if q := r.URL.Query(); q.Get("tenant") != "" {
-		state, to := reg.unitState(q.Get("tenant"))
-		if state == unitRenamed || state == unitMerged {
-			q.Set("tenant", to)
-			s.moved(c, origin+"/"+strings.Join(segs, "/")+"?"+q.Encode())
-			return true
-		}
+	if s.oldTenantParam(c, reg, origin+"/"+strings.Join(segs, "/")) {
+		return true
 	}
 	switch {
 	case len(segs) == 2 && segs[0] == "tenants":
@@ -287,6 +284,23 @@ func (s *Server) oldAPI(c *gin.Context, reg *registry, segs []string) bool {
 		}
 	}
 	return false
+}
+
+// oldTenantParam answers a tenant parameter (the API's lists, the search
+// page's filter) naming a renamed or merged unit: 301 to base with the
+// query naming its current id or successor.
+func (s *Server) oldTenantParam(c *gin.Context, reg *registry, base string) bool {
+	q := c.Request.URL.Query()
+	if q.Get("tenant") == "" {
+		return false
+	}
+	state, to := reg.unitState(q.Get("tenant"))
+	if state != unitRenamed && state != unitMerged {
+		return false
+	}
+	q.Set("tenant", to)
+	s.moved(c, base+"?"+q.Encode())
+	return true
 }
 
 // moved answers 301 to an absolute URL, with the request's query.

@@ -55,7 +55,7 @@ func TestRenamedUnitRedirects(t *testing.T) {
 	old := []string{
 		"/vi/sotttt/", "/en/sotttt/", "/vi/sotttt/tin-tuc-su-kien/", "/vi/sotttt/le-hoi-bien", "/en/sotttt/sea-festival",
 		"/vi/sotttt/rss.xml", "/vi/sotttt/tin-tuc-su-kien/atom.xml", "/files/sotttt/le-hoi/" + pdf,
-		"/api/v1/items/sotttt/le-hoi", "/api/v1/tenants/sotttt", "/api/v1/items?tenant=sotttt",
+		"/api/v1/items/sotttt/le-hoi", "/api/v1/tenants/sotttt", "/api/v1/items?tenant=sotttt", "/vi/search?tenant=sotttt",
 	}
 	e.crawl(t, old)
 	e.exec(t, `UPDATE tenants SET id = 'so-khcn' WHERE id = 'sotttt'`) // the store's rename, in short
@@ -110,6 +110,9 @@ func TestMergedUnitRedirects(t *testing.T) {
 		"/api/v1/tenants/xa-cam-hai":      "/api/v1/tenants/sotttt",
 		"/vi/xa-cam-hai/khong-bao-gio-co": "/vi/sotttt/", // no such slug: the successor's home
 		"/api/v1/items?tenant=xa-cam-hai": "/api/v1/items?tenant=sotttt",
+		// The search page's tenant filter, in every language.
+		"/vi/search?tenant=xa-cam-hai": "/vi/search?tenant=sotttt",
+		"/en/search?tenant=xa-cam-hai": "/en/search?tenant=sotttt",
 	}
 	for _, p := range old {
 		if _, ok := want[p]; !ok {

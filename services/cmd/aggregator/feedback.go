@@ -84,6 +84,8 @@ func feedbackService(f feedbackSettings, rulesFile string, store *hubstore.Store
 		cfg.WorkingDay = rules.Calendar.WorkingDay
 	}
 	fs := feedback.NewStore(cfg)
+	// A merged unit's open questions go to its successor with its items.
+	store.OnMerge(hubstore.MergeHook{Name: "questions", Move: fs.MoveOpen})
 	return feedback.NewServer(fs, log), keys, fs, nil
 }
 

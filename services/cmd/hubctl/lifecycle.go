@@ -56,8 +56,8 @@ func mergeTenant(fs *flag.FlagSet) action {
 		if *asJSON {
 			return writeProto(s, resp)
 		}
-		fmt.Fprintf(s.stdout, "Đã sáp nhập %s vào %s: %d mục chuyển sang / merged %s into %s: %d items moved.\n",
-			resp.GetId(), resp.GetInto(), resp.GetMoved(), resp.GetId(), resp.GetInto(), resp.GetMoved())
+		fmt.Fprintf(s.stdout, "Đã sáp nhập %s vào %s: %d mục, %d câu hỏi đang mở chuyển sang / merged %s into %s: %d items, %d open questions moved.\n",
+			resp.GetId(), resp.GetInto(), resp.GetMoved(), resp.GetQuestions(), resp.GetId(), resp.GetInto(), resp.GetMoved(), resp.GetQuestions())
 		if len(resp.GetRenamed()) == 0 {
 			fmt.Fprintln(s.stdout, "Không mục nào phải đổi mã hay đường dẫn / no item changed its id or slug.")
 			return nil

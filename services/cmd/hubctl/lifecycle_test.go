@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 
@@ -50,6 +51,14 @@ func TestHubctlLifecycle(t *testing.T) {
 	if code != 0 || json.Unmarshal([]byte(out), &rep) != nil || rep.Moved != 1 || len(rep.Renamed) != 1 ||
 		rep.Renamed[0].ContentID != "phuong-a-tin" {
 		t.Fatalf("merge --json: %d %q", code, out)
+	}
+	// The merged unit's page names where it went.
+	if code, out := ctl("tenants", "show", "--id", "phuong-a"); code != 0 || !regexp.MustCompile(`(?m)^successor\s+xa-b$`).MatchString(out) ||
+		!regexp.MustCompile(`(?m)^retired_pages\s+redirect$`).MatchString(out) {
+		t.Errorf("tenants show of the merged unit: %d %q, want its successor xa-b", code, out)
+	}
+	if code, out := ctl("tenants", "merge", "--id", "phuong-a", "--into", "xa-b"); code == 0 || !strings.Contains(out, "retired") {
+		t.Errorf("merging a merged unit again: %d %q", code, out)
 	}
 	if code, out := ctl("tenants", "retire", "--id", "xa-c", "--successor", "xa-b", "--pages", "hidden"); code != 2 {
 		t.Errorf("retire --pages hidden: %d %q, want 2", code, out)

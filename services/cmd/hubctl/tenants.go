@@ -155,14 +155,19 @@ func writeTenant(s *session, t *pb.Tenant) error {
 	if t.GetCreatedAt() != nil {
 		created = vnTime(t.GetCreatedAt().AsTime())
 	}
-	for _, row := range [][2]string{
+	rows := [][2]string{
 		{"id", t.GetId()}, {"status", t.GetStatus()}, {"kind", t.GetKind()}, {"name_vi", t.GetNameVi()},
 		{"name_en", t.GetNameEn()}, {"name_ru", t.GetNameRu()}, {"home_url", t.GetHomeUrl()}, {"parent", t.GetParentId()},
 		{"hosts", strings.Join(t.GetHosts(), ", ")}, {"address_vi", t.GetAddressVi()}, {"address_en", t.GetAddressEn()},
 		{"address_ru", t.GetAddressRu()}, {"phone", t.GetPhone()}, {"fax", t.GetFax()}, {"email", t.GetEmail()},
 		{"responsible", t.GetResponsible()}, {"licence", t.GetLicence()}, {"established", t.GetEstablishedOn()},
 		{"dissolved", t.GetDissolvedOn()}, {"created", created},
-	} {
+	}
+	if t.GetStatus() == "retired" {
+		// Where its old URLs lead: the successor, and what its pages answer.
+		rows = append(rows, [2]string{"successor", t.GetSuccessor()}, [2]string{"retired_pages", t.GetRetiredPages()})
+	}
+	for _, row := range rows {
 		fmt.Fprintf(w, "%s\t%s\n", row[0], orDash(printable(row[1])))
 	}
 	return w.Flush()

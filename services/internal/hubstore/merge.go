@@ -34,6 +34,9 @@ type MergeReport struct {
 	Moved       int
 	Renamed     []MovedItem
 	DissolvedOn time.Time
+	// Others counts what each merge hook (OnMerge) moved, by its name:
+	// "questions", the open questions handed to the successor.
+	Others map[string]int
 }
 
 // MergeTenant merges the unit from into the unit into (the 2025 reform):
@@ -125,6 +128,17 @@ func (s *Store) MergeTenant(ctx context.Context, actor, from, into string, disso
 					AND o.legal_field = s.legal_field)`, from, into); err != nil {
 			return err
 		}
+		s.mergeMu.RLock()
+		hooks := s.mergeHooks
+		s.mergeMu.RUnlock()
+		rep.Others = map[string]int{}
+		for _, h := range hooks {
+			n, err := h.Move(ctx, tx, from, into)
+			if err != nil {
+				return fmt.Errorf("%s: %w", h.Name, err)
+			}
+			rep.Others[h.Name] = n
+		}
 		r := Retirement{Successor: into, Pages: RetiredRedirect, DissolvedOn: rep.DissolvedOn}
 		if err := retireTx(ctx, tx, actor, from, r, "tenant.merge"); err != nil {
 			return err
@@ -137,7 +151,7 @@ func (s *Store) MergeTenant(ctx context.Context, actor, from, into string, disso
 			renamed = append(renamed, m.FromContentID+" -> "+m.ContentID)
 		}
 		return audit(ctx, tx, actor, "tenant.merge.items", into, from,
-			map[string]any{"from": from, "into": into, "moved": rep.Moved, "renamed": renamed})
+			map[string]any{"from": from, "into": into, "moved": rep.Moved, "renamed": renamed, "others": rep.Others})
 	})
 	return rep, mapErr(what, err)
 }

@@ -11,6 +11,7 @@ import (
 	"sync/atomic"
 	"time"
 
+	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgxpool"
 
 	pb "github.com/portalhub/portalhub/proto/gen/portalhub/v1"
@@ -38,6 +39,27 @@ type Store struct {
 
 	stop chan struct{}
 	done chan struct{}
+
+	// mergeHooks: see OnMerge.
+	mergeMu    sync.RWMutex
+	mergeHooks []MergeHook
+}
+
+// MergeHook moves what another store keeps of a merged unit from to its
+// successor into, inside the merge's transaction, and says how many rows
+// it moved (reported and audited under name).
+type MergeHook struct {
+	Name string
+	Move func(ctx context.Context, tx pgx.Tx, from, into string) (int, error)
+}
+
+// OnMerge adds a hook MergeTenant runs in its transaction: the aggregator
+// hands a merged unit's open questions (feedback.Store.MoveOpen) to its
+// successor this way, since that store sits above this one.
+func (s *Store) OnMerge(h MergeHook) {
+	s.mergeMu.Lock()
+	defer s.mergeMu.Unlock()
+	s.mergeHooks = append(s.mergeHooks, h)
 }
 
 // OnOutbox sets the function Apply and ApplyBatch call once a transaction

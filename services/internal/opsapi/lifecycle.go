@@ -36,7 +36,7 @@ func (s *Server) MergeTenant(ctx context.Context, req *pb.MergeTenantRequest) (*
 	if err != nil {
 		return nil, s.fail(ctx, err)
 	}
-	out := &pb.MergeTenantResponse{Id: rep.From, Into: rep.Into, Moved: int32(rep.Moved)}
+	out := &pb.MergeTenantResponse{Id: rep.From, Into: rep.Into, Moved: int32(rep.Moved), Questions: int32(rep.Others["questions"])}
 	for _, m := range rep.Renamed {
 		mi := &pb.MovedItem{FromContentId: m.FromContentID, ContentId: m.ContentID}
 		for _, sc := range m.Slugs {

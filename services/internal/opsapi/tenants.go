@@ -98,7 +98,15 @@ func (s *Server) tenant(ctx context.Context, id string) (*pb.Tenant, error) {
 	if err != nil {
 		return nil, s.fail(ctx, err)
 	}
-	return tenantPB(t), nil
+	out := tenantPB(t)
+	if t.Status == hubstore.StatusRetired {
+		r, err := s.store.TenantRetirement(ctx, id)
+		if err != nil {
+			return nil, s.fail(ctx, err)
+		}
+		out.Successor, out.RetiredPages = r.Successor, r.Pages
+	}
+	return out, nil
 }
 
 // AddTenant registers a tenant.

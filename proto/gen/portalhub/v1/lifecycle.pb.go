@@ -320,11 +320,14 @@ func (x *SlugChange) GetSlug() string {
 // MergeTenantResponse reports the merge: how many items moved, and those
 // whose content id or slugs changed.
 type MergeTenantResponse struct {
-	state         protoimpl.MessageState `protogen:"open.v1"`
-	Id            string                 `protobuf:"bytes,1,opt,name=id,proto3" json:"id,omitempty"`
-	Into          string                 `protobuf:"bytes,2,opt,name=into,proto3" json:"into,omitempty"`
-	Moved         int32                  `protobuf:"varint,3,opt,name=moved,proto3" json:"moved,omitempty"`
-	Renamed       []*MovedItem           `protobuf:"bytes,4,rep,name=renamed,proto3" json:"renamed,omitempty"`
+	state   protoimpl.MessageState `protogen:"open.v1"`
+	Id      string                 `protobuf:"bytes,1,opt,name=id,proto3" json:"id,omitempty"`
+	Into    string                 `protobuf:"bytes,2,opt,name=into,proto3" json:"into,omitempty"`
+	Moved   int32                  `protobuf:"varint,3,opt,name=moved,proto3" json:"moved,omitempty"`
+	Renamed []*MovedItem           `protobuf:"bytes,4,rep,name=renamed,proto3" json:"renamed,omitempty"`
+	// The visitors' open questions handed to the successor (forwarded, the
+	// merge named as the reason on their status pages).
+	Questions     int32 `protobuf:"varint,5,opt,name=questions,proto3" json:"questions,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -385,6 +388,13 @@ func (x *MergeTenantResponse) GetRenamed() []*MovedItem {
 		return x.Renamed
 	}
 	return nil
+}
+
+func (x *MergeTenantResponse) GetQuestions() int32 {
+	if x != nil {
+		return x.Questions
+	}
+	return 0
 }
 
 // RetireTenantRequest retires a unit that is not merged: its pages stay
@@ -763,12 +773,13 @@ const file_portalhub_v1_lifecycle_proto_rawDesc = "" +
 	"SlugChange\x12\x16\n" +
 	"\x06locale\x18\x01 \x01(\tR\x06locale\x12\x1b\n" +
 	"\tfrom_slug\x18\x02 \x01(\tR\bfromSlug\x12\x12\n" +
-	"\x04slug\x18\x03 \x01(\tR\x04slug\"\x82\x01\n" +
+	"\x04slug\x18\x03 \x01(\tR\x04slug\"\xa0\x01\n" +
 	"\x13MergeTenantResponse\x12\x0e\n" +
 	"\x02id\x18\x01 \x01(\tR\x02id\x12\x12\n" +
 	"\x04into\x18\x02 \x01(\tR\x04into\x12\x14\n" +
 	"\x05moved\x18\x03 \x01(\x05R\x05moved\x121\n" +
-	"\arenamed\x18\x04 \x03(\v2\x17.portalhub.v1.MovedItemR\arenamed\"|\n" +
+	"\arenamed\x18\x04 \x03(\v2\x17.portalhub.v1.MovedItemR\arenamed\x12\x1c\n" +
+	"\tquestions\x18\x05 \x01(\x05R\tquestions\"|\n" +
 	"\x13RetireTenantRequest\x12\x0e\n" +
 	"\x02id\x18\x01 \x01(\tR\x02id\x12\x1c\n" +
 	"\tsuccessor\x18\x02 \x01(\tR\tsuccessor\x12\x14\n" +

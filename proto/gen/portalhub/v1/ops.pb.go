@@ -727,6 +727,13 @@ type Tenant struct {
 	// YYYY-MM-DD, empty when unknown.
 	EstablishedOn string `protobuf:"bytes,19,opt,name=established_on,json=establishedOn,proto3" json:"established_on,omitempty"`
 	DissolvedOn   string `protobuf:"bytes,20,opt,name=dissolved_on,json=dissolvedOn,proto3" json:"dissolved_on,omitempty"`
+	// A retired unit's successor (merged into, or named when retired); empty
+	// for none or when it is not retired. Set by GetTenant and the calls
+	// answering one tenant, not by ListTenants.
+	Successor string `protobuf:"bytes,21,opt,name=successor,proto3" json:"successor,omitempty"`
+	// What a retired unit's old URLs answer: banner, gone, or redirect (a
+	// merged unit's); empty when it is not retired.
+	RetiredPages  string `protobuf:"bytes,22,opt,name=retired_pages,json=retiredPages,proto3" json:"retired_pages,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -897,6 +904,20 @@ func (x *Tenant) GetEstablishedOn() string {
 func (x *Tenant) GetDissolvedOn() string {
 	if x != nil {
 		return x.DissolvedOn
+	}
+	return ""
+}
+
+func (x *Tenant) GetSuccessor() string {
+	if x != nil {
+		return x.Successor
+	}
+	return ""
+}
+
+func (x *Tenant) GetRetiredPages() string {
+	if x != nil {
+		return x.RetiredPages
 	}
 	return ""
 }
@@ -2789,7 +2810,7 @@ const file_portalhub_v1_ops_proto_rawDesc = "" +
 	"\bpassword\x18\x04 \x01(\tR\bpasswordB\v\n" +
 	"\t_disabled\"N\n" +
 	"\x18UpdateOpsAccountResponse\x122\n" +
-	"\aaccount\x18\x01 \x01(\v2\x18.portalhub.v1.OpsAccountR\aaccount\"\xb9\x04\n" +
+	"\aaccount\x18\x01 \x01(\v2\x18.portalhub.v1.OpsAccountR\aaccount\"\xfc\x04\n" +
 	"\x06Tenant\x12\x0e\n" +
 	"\x02id\x18\x01 \x01(\tR\x02id\x12\x12\n" +
 	"\x04kind\x18\x02 \x01(\tR\x04kind\x12\x17\n" +
@@ -2815,7 +2836,9 @@ const file_portalhub_v1_ops_proto_rawDesc = "" +
 	"\vresponsible\x18\x11 \x01(\tR\vresponsible\x12\x18\n" +
 	"\alicence\x18\x12 \x01(\tR\alicence\x12%\n" +
 	"\x0eestablished_on\x18\x13 \x01(\tR\restablishedOn\x12!\n" +
-	"\fdissolved_on\x18\x14 \x01(\tR\vdissolvedOn\"\x14\n" +
+	"\fdissolved_on\x18\x14 \x01(\tR\vdissolvedOn\x12\x1c\n" +
+	"\tsuccessor\x18\x15 \x01(\tR\tsuccessor\x12#\n" +
+	"\rretired_pages\x18\x16 \x01(\tR\fretiredPages\"\x14\n" +
 	"\x12ListTenantsRequest\"E\n" +
 	"\x13ListTenantsResponse\x12.\n" +
 	"\atenants\x18\x01 \x03(\v2\x14.portalhub.v1.TenantR\atenants\"\"\n" +
