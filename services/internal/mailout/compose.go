@@ -39,7 +39,10 @@ func compose(from *mail.Address, q queued, now time.Time) ([]byte, error) {
 		header("Content-Type", "text/plain; charset=utf-8")
 		header("Content-Transfer-Encoding", "quoted-printable")
 		b.WriteString("\r\n")
-		return b.Bytes(), writeQP(&b, q.Text)
+		if err := writeQP(&b, q.Text); err != nil {
+			return nil, err
+		}
+		return b.Bytes(), nil
 	}
 	mp := multipart.NewWriter(&b)
 	header("Content-Type", mime.FormatMediaType("multipart/alternative", map[string]string{"boundary": mp.Boundary()}))
