@@ -352,3 +352,36 @@ func TestImportRedirects(t *testing.T) {
 		t.Errorf("a map on an active site's host: %v, want ErrInvalidArgument", err)
 	}
 }
+
+// TestMergeTenantWithLegalRelations: a unit whose legal documents amend
+// others merges (make run's walk-through: "conflict (legal_relations_pkey)",
+// the key change's cascade meeting the relations the legal projection had
+// already written under the new key).
+func TestMergeTenantWithLegalRelations(t *testing.T) {
+	s := newStore(t)
+	ctx := context.Background()
+	it := article("qd-2", 1, "Quyết định sửa đổi", "qd-2")
+	it.Kind = pb.ContentKind_CONTENT_KIND_LEGAL_DOCUMENT
+	it.Category = "legal"
+	it.Details = &pb.ContentItem_LegalDocument{LegalDocument: &pb.LegalDocument{Number: "2/2025/QĐ-UBND", DocumentType: "Quyết định",
+		Issuer: "UBND phường", IssuerCode: "ubnd-phuong", IssuedOn: "2025-03-01", EffectiveOn: "2025-03-15",
+		Relations: []*pb.LegalRelation{
+			{Type: pb.LegalRelationType_LEGAL_RELATION_TYPE_AMENDS, TargetNumber: "1/2024/QĐ-UBND"},
+			{Type: pb.LegalRelationType_LEGAL_RELATION_TYPE_REPLACES_PART, TargetNumber: "7/2023/QĐ-UBND"},
+		}}}
+	if _, err := push(t, s, "tenant-a", it); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.MergeTenant(ctx, "ops:test", "tenant-a", "tenant-b", nil); err != nil {
+		t.Fatalf("MergeTenant: %v", err)
+	}
+	for q, want := range map[string]int{
+		`SELECT count(*) FROM legal_documents WHERE tenant_id = 'tenant-b' AND content_id = 'qd-2'`: 1,
+		`SELECT count(*) FROM legal_relations WHERE tenant_id = 'tenant-b' AND content_id = 'qd-2'`: 2,
+		`SELECT count(*) FROM legal_relations WHERE tenant_id = 'tenant-a'`:                         0,
+	} {
+		if got := count(t, s, q); got != want {
+			t.Errorf("%s = %d, want %d", q, got, want)
+		}
+	}
+}

@@ -244,6 +244,12 @@ func moveItem(ctx context.Context, tx pgx.Tx, from, into, fromName string, item 
 	if err != nil {
 		return mv, err
 	}
+	// Its relations are derived from its doc: the legal projection (the
+	// items_legal trigger) writes them again under the new key. Left in
+	// place, the key change's cascade would move them onto those rows.
+	if _, err := tx.Exec(ctx, `DELETE FROM legal_relations WHERE tenant_id = $1 AND content_id = $2`, from, oldID); err != nil {
+		return mv, err
+	}
 	var version int64
 	var state string
 	var takenDown bool
