@@ -48,7 +48,8 @@ while ! grep -q "portalhub is running" "$D/run.log"; do
   sleep 1
 done
 gw=$(grep -o 'Provincial portal *http://[^ ]*' "$D/run.log" | awk '{print $3}')
-echo "serving after $(( $(date +%s)-t0 )) s: ${gw}vi/ answered $(curl -s -o /dev/null -w '%{http_code}' "${gw}vi/")" | tee -a "$D/result.txt"
+# The printed address is the portal's Vietnamese home (.../vi/).
+echo "serving after $(( $(date +%s)-t0 )) s: ${gw} answered $(curl -s -o /dev/null -w '%{http_code}' "${gw}")" | tee -a "$D/result.txt"
 while grep -q "building Mailpit in the background" "$D/run.log" && ! grep -q "Mailpit built and started\|start Mailpit" "$D/run.log"; do
   kill -0 $reaper 2>/dev/null || break
   sleep 2
