@@ -390,8 +390,15 @@ func TestFeedbackRateLimits(t *testing.T) {
 		}
 		wantStatus(t, res, want)
 	}
+	// The reply form shows a code's status too: it cannot be used to go on
+	// guessing once the status page's limit is spent, whatever it posts.
+	res, doc := v.post("/vi/feedback/status/reply", url.Values{"code": {feedbackrules.NewCode()}, "csrf": {"x"}, "reply": {"Xin chào"}})
+	wantStatus(t, res, http.StatusTooManyRequests)
+	if doc.Find(".tracking-code, .status-steps").Length() != 0 {
+		t.Error("the refused reply showed a status")
+	}
 	// The rest of the portal is not throttled.
-	res, _ := v.get("/vi/")
+	res, _ = v.get("/vi/")
 	wantStatus(t, res, http.StatusOK)
 }
 

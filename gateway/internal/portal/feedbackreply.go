@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"html/template"
+	"math"
 	"mime"
 	"net/http"
 	"strconv"
@@ -83,6 +84,13 @@ func (s *Server) feedbackReply(c *gin.Context) error {
 	pf := c.Request.PostForm
 	sv := s.statusView(c, lang, strings.TrimSpace(pf.Get("code")))
 	l := sv.L
+	// Every answer below shows the code's status: the status page's limit
+	// against guessing applies first, as it does to GET.
+	if ok, wait := s.statusLimit.allow(c.ClientIP(), s.now()); !ok {
+		c.Header("Retry-After", strconv.Itoa(int(math.Ceil(wait.Seconds()))))
+		sv.Problem = l.T("feedback.toomany")
+		return s.writeFormPage(c, http.StatusTooManyRequests, "feedbackstatus", sv)
+	}
 	reply := strings.TrimSpace(norm.NFC.String(strings.ReplaceAll(strings.ToValidUTF8(pf.Get("reply"), "\uFFFD"), "\r\n", "\n")))
 	sv.Reply = reply
 	if st, notice := s.checkFormPost(c, l, pf.Get("request_id")); st != 0 {
