@@ -38,6 +38,10 @@ func (s *Store) Answer(ctx context.Context, tenant, id string, a Reply) (bool, e
 	case n > MaxAnswer:
 		return false, &InvalidError{[]feedbackrules.Problem{{Field: "answer", Code: feedbackrules.TooLong}}}
 	}
+	// The HTML is the Markdown's rendering: a few times its length at most.
+	if len(a.HTML) > 8*MaxAnswer {
+		return false, &InvalidError{[]feedbackrules.Problem{{Field: "answer_html", Code: feedbackrules.TooLong}}}
+	}
 	var html *string
 	if h := contentrules.SanitizeHTML(norm.NFC.String(a.HTML)); strings.TrimSpace(h) != "" {
 		html = &h

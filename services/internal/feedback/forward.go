@@ -95,7 +95,7 @@ func (s *Store) forwardTx(ctx context.Context, tx pgx.Tx, tenant, id, to, reason
 		return err
 	}
 	if _, err := tx.Exec(ctx, `UPDATE feedback SET tenant_id = $2, forwarded_from = $3, forward_reason = $4, forwards = $5,
-		status = 'forwarded', status_at = $6, routed_to = array_append(routed_to, $3) WHERE id = $1`, id, to, tenant, reason, forwards, s.cfg.Now()); err != nil {
+		status = 'forwarded', status_at = $6, info_request = NULL, info_requested_at = NULL, routed_to = array_append(routed_to, $3) WHERE id = $1`, id, to, tenant, reason, forwards, s.cfg.Now()); err != nil {
 		return err
 	}
 	_, err = tx.Exec(ctx, `INSERT INTO outbox (subject, msg_id, payload) VALUES ($1, $2, $3)`,

@@ -125,6 +125,9 @@ func TestMarkdownAnswerWithFiles(t *testing.T) {
 		Files: []feedbackrules.File{{Name: "a.exe", Data: []byte("MZ\x90\x00")}}}); !errors.As(err, &inv) {
 		t.Errorf("an answer with an executable: %v, want refused", err)
 	}
+	if _, err := f.store.Answer(ctx, tourism, r.ID, feedback.Reply{Text: "x", HTML: strings.Repeat("<p>x</p>", 30000), ApprovedBy: "duyet"}); !errors.As(err, &inv) {
+		t.Errorf("an answer of 240,000 bytes of HTML: %v, want refused", err)
+	}
 	a := feedback.Reply{Text: "**Hồ sơ** gồm đơn.", HTML: `<p><strong>Hồ sơ</strong> gồm đơn.</p><script>alert(1)</script><a href="javascript:x()">x</a>`,
 		ApprovedBy: "duyet", Files: []feedbackrules.File{{Name: `C:\tài liệu\mẫu đơn.pdf`, Data: pdf}}}
 	if _, err := f.store.Answer(ctx, tourism, r.ID, a); err != nil {
@@ -252,5 +255,29 @@ func TestOverdueForOps(t *testing.T) {
 		if err != nil || len(list) != want || want == 1 && (list[0].ID != late.ID || list[0].Tenant != tourism) {
 			t.Errorf("overdue on %s: %+v %v, want %d", day, list, err, want)
 		}
+	}
+}
+
+// TestForwardDropsTheInfoRequest: a question forwarded while the first
+// agency waits for the visitor no longer shows that agency's request, and a
+// reply to it is refused rather than sent to an agency that never asked.
+func TestForwardDropsTheInfoRequest(t *testing.T) {
+	f := newFixture(t)
+	ctx := context.Background()
+	r, err := f.store.Submit(ctx, form("request-0000000001"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := f.store.RequestInfo(ctx, tourism, r.ID, "Xin cho biết địa chỉ."); err != nil {
+		t.Fatal(err)
+	}
+	if err := f.store.Forward(ctx, tourism, r.ID, commune, "Thuộc phạm vi của xã"); err != nil {
+		t.Fatal(err)
+	}
+	if st, err := f.store.StatusOf(ctx, r.Code); err != nil || st.InfoRequest != "" {
+		t.Errorf("after the forward the status shows the request %q (%v)", st.InfoRequest, err)
+	}
+	if err := f.store.ReplyTo(ctx, r.Code, "Số 1 Trần Phú."); !errors.Is(err, feedback.ErrNoRequest) {
+		t.Errorf("a reply after the forward: %v, want ErrNoRequest", err)
 	}
 }
