@@ -93,9 +93,15 @@ func (s *Store) RequestInfo(ctx context.Context, tenant, id, message string) err
 			return err
 		}
 		now := s.cfg.Now()
-		if _, err := tx.Exec(ctx, `UPDATE feedback SET status = 'in_progress', status_at = $2, info_request = $3, info_requested_at = $2
-			WHERE id = $1`, id, now, message); err != nil {
+		// A visitor whose data is deleted can no longer be asked: the status
+		// page takes no reply for such a submission.
+		tag, err := tx.Exec(ctx, `UPDATE feedback SET status = 'in_progress', status_at = $2, info_request = $3, info_requested_at = $2
+			WHERE id = $1 AND erased_at IS NULL`, id, now, message)
+		if err != nil {
 			return err
+		}
+		if tag.RowsAffected() == 0 {
+			return ErrNotFound
 		}
 		if !hasEmail {
 			return nil

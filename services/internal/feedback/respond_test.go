@@ -75,6 +75,10 @@ func TestAskForInformationAndReply(t *testing.T) {
 	if err := pool.QueryRow(ctx, `SELECT count(*) FROM feedback_replies`).Scan(&left); err != nil || left != 0 {
 		t.Errorf("%d replies left after the erasure (%v)", left, err)
 	}
+	// Nobody is left to ask: a request would wait for ever.
+	if err := f.store.RequestInfo(ctx, tourism, r.ID, "Thêm?"); !errors.Is(err, feedback.ErrNotFound) {
+		t.Errorf("a request after the erasure: %v, want ErrNotFound", err)
+	}
 }
 
 // TestCloseWithReason: a closed question shows its reason and takes no
