@@ -20,7 +20,7 @@ MODULES := proto services gateway tenants
 # Binaries: every module/cmd/name is built to bin/name.
 CMDS = $(wildcard $(addsuffix /cmd/*,$(MODULES)))
 
-.PHONY: help run run-build cluster chaos test bench build proto proto-check lint tools grpcurl mailpit deps run-deps clean fuzz
+.PHONY: help run run-build cluster chaos test bench build proto proto-check lint lint-rules vet tools grpcurl mailpit deps run-deps clean fuzz
 
 help:
 	@echo "make run    start the federation on this machine (NATS, PostgreSQL, hub, gateway, sub-portals)"
@@ -86,13 +86,16 @@ proto-check: tools
 
 # promtool (Debian's prometheus package, scripts/install-deps.sh) checks the
 # alert rules and runs their unit tests, which prove that they fire.
-lint: tools
+lint: lint-rules vet
+lint-rules: tools
 	cd proto && buf lint
 	promtool check rules deploy/prometheus/alerts.yml
 	promtool check config deploy/prometheus/prometheus.yml
 	cd deploy/prometheus && promtool test rules alerts_test.yml
-	@for m in $(MODULES); do (cd $$m && if [ -n "$$(go list ./... 2>/dev/null)" ]; then go vet ./...; fi) || exit 1; done
 	@out=$$(gofmt -l $$(git ls-files '*.go' | grep -v '/gen/')); if [ -n "$$out" ]; then echo "gofmt needed: $$out"; exit 1; fi
+# One go vet over the workspace (go.work): every module's packages.
+vet:
+	go vet $(addprefix ./,$(addsuffix /...,$(MODULES)))
 
 # One go build for all of them (go.work makes the modules one build): the
 # packages they share compile once and the links run in parallel.
@@ -128,8 +131,9 @@ cluster: run-deps run-build
 # 1,000 pushes from four sub-portals, 50 visitors through nginx, SIGKILL of
 # each NATS node, aggregator and gateway, of a sub-portal and of the
 # PostgreSQL primary, a restart of the primary, the replica stopped for a
-# minute, SIGSTOP of the stream's leader for 20 s; the figures are checked
-# against issue 12's bounds.
+# minute, SIGSTOP of the stream's leader for 20 s, a sub-portal's clock an
+# hour ahead and back (its PostgreSQL under libfaketime); the figures are
+# checked against issue 12's bounds.
 chaos: deps build
 	@mkdir -p var
 	cd services && PORTALHUB_BIN=$(BIN) CHAOS_FULL=1 CHAOS_REPORT=$(ROOT)/var/chaos-report.json \
@@ -154,19 +158,15 @@ FUZZ_TARGETS := services:./contentrules:FuzzSanitize services:./contentrules:Fuz
 fuzz:
 	@bash scripts/fuzz.sh $(FUZZTIME) $(FUZZ_TARGETS)
 
-# Test everything: generated code fresh, lint, then every module's tests.
-# PORTALHUB_BIN tells the end-to-end tests where the binaries are (built once).
-# The search relevance set (services/hubread) writes its figures to
-# var/search-relevance.txt, printed at the end (issue 8 point 5).
-test: deps proto-check lint build
-	@mkdir -p var && rm -f var/search-relevance.txt
-	@set -o pipefail; for m in $(MODULES); do \
-	  echo "== $$m"; (cd $$m && if [ -z "$$(go list ./... 2>/dev/null)" ]; then echo "no packages yet"; exit 0; fi; \
-	    PORTALHUB_BIN=$(BIN) SEARCH_RELEVANCE_REPORT=$(ROOT)/var/search-relevance.txt go test -count=1 -timeout 40m ./...) || exit 1; done
-	@echo "== search relevance"; cat var/search-relevance.txt 2>/dev/null || { echo "the relevance set did not run"; exit 1; }
-	@echo "== race detector"; for mp in $(RACE_PKGS); do (cd $${mp%%:*} && go test -race -count=1 -timeout 10m $${mp#*:}) || exit 1; done
-	@$(MAKE) --no-print-directory fuzz
-	@echo "all tests passed"
+# Test everything (scripts/test.sh): the system packages, the binaries and
+# one go test over every module in one lane; generated code fresh, lint,
+# the race pass, make fuzz and go vet beside it at a lower priority. Each
+# step's output is also in var/test. PORTALHUB_BIN tells the end-to-end
+# tests where the binaries are (built once). The search relevance set
+# (services/hubread) writes its figures to var/search-relevance.txt, printed
+# at the end (issue 8 point 5).
+test:
+	@CMDS="$(CMDS)" RACE_PKGS="$(RACE_PKGS)" FUZZTIME="$(FUZZTIME)" bash scripts/test.sh
 
 # nginx, its brotli_static module and wrk (Debian) are the cached part's
 # reference server and load generator (scripts/install-bench-deps.sh);

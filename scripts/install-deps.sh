@@ -3,7 +3,8 @@
 # PostgreSQL's server binaries and unaccent (Debian), Chromium for the
 # real-browser tests and a Java runtime for the HTML checker (Debian), and
 # the browser tests' npm packages; promtool (Debian's prometheus) for the
-# alert rules; pdftotext (poppler-utils) for the search index.
+# alert rules; pdftotext (poppler-utils) for the search index; libfaketime
+# for the fault tests.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -21,6 +22,9 @@ command -v nginx >/dev/null 2>&1 || [ -x /usr/sbin/nginx ] || missing+=(nginx)
 # pdftotext, which the hub runs to index the text of PDF attachments
 # (services/search/extract.go) and its tests exercise.
 command -v pdftotext >/dev/null 2>&1 || missing+=(poppler-utils)
+# libfaketime, under which the fault tests run one sub-portal's PostgreSQL
+# to make its clock jump (services/chaos, services/pgcluster/faketime.go).
+[ -e /usr/lib/x86_64-linux-gnu/faketime/libfaketime.so.1 ] || missing+=(libfaketime)
 if [ "${PORTALHUB_SKIP_BROWSER:-}" = "" ]; then
   command -v chromium >/dev/null 2>&1 || missing+=(chromium)
   command -v node >/dev/null 2>&1 || missing+=(nodejs npm)

@@ -69,6 +69,11 @@ func sanitizeHTML(in string) (string, []string) {
 		return "", nil
 	}
 	out := BalanceHTML(htmlPolicy.Sanitize(in))
+	if out == in {
+		// Nothing removed (what the back office sends, already
+		// sanitised): the two parses of removals would find the same.
+		return out, nil
+	}
 	return out, removals(in, out)
 }
 

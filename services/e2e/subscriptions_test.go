@@ -23,7 +23,10 @@ var subscribeLinkRE = regexp.MustCompile(`/subscribe/(confirm|unsubscribe)\?t=([
 // aggregator queues the confirmation, the link confirms, an item published
 // by the sub-portal reaches the visitor in a digest (the harness's digest
 // interval is a minute), and its unsubscribe link ends the subscription.
+// Most of it is waiting for the digest's timer, so it waits beside the
+// browser checks (t.Parallel), after the tests that restart processes.
 func TestSubscriptionAcrossProcesses(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	hub, err := pgx.Connect(ctx, fed.HubDatabaseURL)
 	if err != nil {

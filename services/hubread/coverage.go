@@ -47,6 +47,23 @@ func (s *Store) Coverage(ctx context.Context, tenants []string) (map[string]map[
 	return out, rows.Err()
 }
 
+// CoverageGaps are what a tenant whose coverage is cov lacks: the required
+// kinds it has published nothing of, and the kinds wanted in English that
+// have items but none in English.
+func CoverageGaps(cov map[string]KindCoverage, required, english []string) (missing, englishMissing []string) {
+	for _, kind := range required {
+		if cov[kind].Items == 0 {
+			missing = append(missing, kind)
+		}
+	}
+	for _, kind := range english {
+		if k := cov[kind]; k.Items > 0 && k.English == 0 {
+			englishMissing = append(englishMissing, kind)
+		}
+	}
+	return missing, englishMissing
+}
+
 // ComplianceAlert is an Article 11.3 alert the hub raised: a tenant
 // behind in a period (a week, or the provincial portal's working day).
 type ComplianceAlert struct {

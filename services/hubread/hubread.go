@@ -200,10 +200,12 @@ func (c Category) Name(locale string) string {
 	return c.NameVI
 }
 
-// Proto is the category as IngestService.ListCategories answers it: names
-// and section slugs by locale (those the hub has) and admitted kinds.
+// Proto is the category as IngestService.ListCategories and
+// OpsService.ListCategoryCodes answer it: names and section slugs by locale
+// (those the hub has), admitted kinds and its Article 8 item.
 func (c Category) Proto() *pb.Category {
-	out := &pb.Category{Code: c.Code, Names: map[string]string{}, Slugs: map[string]string{}, Kinds: slices.Clone(c.Kinds)}
+	out := &pb.Category{Code: c.Code, Names: map[string]string{}, Slugs: map[string]string{}, Kinds: slices.Clone(c.Kinds),
+		Article8: int32(c.Article8)}
 	for _, loc := range Locales {
 		if n := c.Name(loc); n != "" {
 			out.Names[loc] = n

@@ -72,6 +72,10 @@ const (
 	MaintenanceEdit  Action = "maintenance.edit"  // schedule and end maintenance windows
 	AccountsView     Action = "accounts.view"     // list ops accounts
 	AccountsManage   Action = "accounts.manage"   // add, disable, change role or password of ops accounts
+	SearchManage     Action = "search.manage"     // add and remove search best bets
+	// PersonalDataKeys: rewrap citizens' personal-data keys under the
+	// current key, destroy again after a restore what a shred log names.
+	PersonalDataKeys Action = "personal_data.keys"
 )
 
 // minimumRole is the one table of who may do what: each action and the
@@ -95,6 +99,8 @@ var minimumRole = map[Action]Role{
 	MaintenanceEdit:  Operator,
 	AccountsView:     Administrator,
 	AccountsManage:   Administrator,
+	SearchManage:     Operator,
+	PersonalDataKeys: Administrator,
 }
 
 // Allows reports whether role may take action.

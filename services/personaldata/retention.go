@@ -6,7 +6,6 @@ import (
 	"time"
 
 	"github.com/jackc/pgx/v5"
-	"github.com/rs/zerolog"
 )
 
 // Shred is the retention job: it destroys the data keys whose retention
@@ -27,25 +26,4 @@ func (s *Store) Shred(ctx context.Context, now time.Time) (int64, error) {
 		return 0, fmt.Errorf("shred expired data keys: %w", err)
 	}
 	return int64(len(ids)), s.log.Record(ids, now)
-}
-
-// RunShredder is the retention job's loop: at each time ticks delivers
-// (a time.Ticker's C in a service; the tests send the times they choose)
-// it calls Shred with that time, until ctx ends. It logs how many keys it
-// destroyed, never which; a failure is logged and retried at the next tick.
-func (s *Store) RunShredder(ctx context.Context, ticks <-chan time.Time, log zerolog.Logger) {
-	for {
-		select {
-		case <-ctx.Done():
-			return
-		case now := <-ticks:
-			n, err := s.Shred(ctx, now)
-			switch {
-			case err != nil && ctx.Err() == nil:
-				log.Error().Err(err).Msg("personal data retention: shredding failed, retrying at the next run")
-			case n > 0:
-				log.Info().Int64("data_keys", n).Msg("personal data retention: expired data keys destroyed")
-			}
-		}
-	}
 }

@@ -73,3 +73,12 @@ func (s *Store) rewrapBatch(ctx context.Context) (int, error) {
 	}
 	return len(batch), nil
 }
+
+// CurrentKeyID is the id of the key-encryption key Create and Rewrap wrap
+// data keys with; "" for a store without a keyring.
+func (s *Store) CurrentKeyID() string {
+	if s.keys == nil {
+		return ""
+	}
+	return s.keys.CurrentID()
+}

@@ -1,15 +1,12 @@
 package personaldata
 
 import (
-	"bytes"
 	"context"
 	"errors"
-	"strings"
 	"testing"
 	"time"
 
 	"github.com/jackc/pgx/v5/pgxpool"
-	"github.com/rs/zerolog"
 
 	"github.com/portalhub/portalhub/services/hubschema"
 	"github.com/portalhub/portalhub/services/testenv"
@@ -270,37 +267,5 @@ func TestRewrap(t *testing.T) {
 	}
 	if _, err := retired.Rewrap(ctx); !errors.Is(err, ErrUnknownKEK) {
 		t.Errorf("rewrap with k1 missing: got %v, want ErrUnknownKEK", err)
-	}
-}
-
-// The shredder loop shreds by the times it is given, logs counts but no
-// submission, and stops with its context.
-func TestRunShredder(t *testing.T) {
-	ctx, cancel := context.WithCancel(context.Background())
-	keys, _ := keyring(t, "k1")
-	s := NewStore(hubPool(t), keys)
-	start := time.Date(2027, 3, 1, 9, 0, 0, 0, time.UTC)
-	for _, id := range []string{"sub-secret-1", "sub-secret-2"} {
-		if _, err := s.Create(ctx, id, start.Add(30*24*time.Hour)); err != nil {
-			t.Fatal(err)
-		}
-	}
-	var logs bytes.Buffer
-	ticks := make(chan time.Time)
-	done := make(chan struct{})
-	go func() { s.RunShredder(ctx, ticks, zerolog.New(&logs)); close(done) }()
-	ticks <- start.Add(24 * time.Hour)
-	ticks <- start.Add(31 * 24 * time.Hour)
-	ticks <- start.Add(32 * 24 * time.Hour) // accepted only once the run before it has finished
-	cancel()
-	<-done
-	for _, id := range []string{"sub-secret-1", "sub-secret-2"} {
-		if _, err := s.Get(context.Background(), id); !errors.Is(err, ErrShredded) {
-			t.Errorf("%s after its retention: got %v, want ErrShredded", id, err)
-		}
-	}
-	if got := logs.String(); !strings.Contains(got, `"data_keys":2`) || strings.Contains(got, "sub-secret") ||
-		strings.Count(got, "\n") != 1 {
-		t.Errorf("log: got %q, want one line counting 2 keys and naming none", got)
 	}
 }

@@ -71,6 +71,12 @@ type Config struct {
 	// relative path is inside the cluster's folder (Dir), which the server
 	// can always reach.
 	Archive string
+
+	// Env is added to the server's environment (pg_ctl passes its own on to
+	// the postmaster and every backend inherits it). The fault tests run a
+	// sub-portal's server under libfaketime with it (LD_PRELOAD,
+	// FAKETIME_TIMESTAMP_FILE), so that its now() jumps.
+	Env []string
 }
 
 // A Cluster is a running PostgreSQL server over one data directory. It
@@ -81,6 +87,7 @@ type Cluster struct {
 	data string // its data directory
 	port int
 	run  *runner
+	env  []string // Config.Env
 }
 
 const fallbackRoot = "/var/tmp"
@@ -117,7 +124,7 @@ func start(ctx context.Context, cfg Config, prepare func(c *Cluster) (string, er
 	if err != nil {
 		return nil, fmt.Errorf("pgcluster: %w", err)
 	}
-	c := &Cluster{dir: dir, data: filepath.Join(dir, "data"), run: r}
+	c := &Cluster{dir: dir, data: filepath.Join(dir, "data"), run: r, env: cfg.Env}
 
 	// Two processes starting the same cluster at once take turns; the
 	// second one finds the first one's server running and attaches to it.
@@ -332,6 +339,9 @@ func (c *Cluster) start(ctx context.Context, port int, ephemeral, syncCommit boo
 	// The server inherits this file as its output and keeps it open, so
 	// the postgres user need not be able to open it itself.
 	cmd.Stdout, cmd.Stderr = logf, logf
+	if len(c.env) > 0 {
+		cmd.Env = append(os.Environ(), c.env...)
+	}
 	if err := cmd.Run(); err != nil {
 		return fmt.Errorf("pg_ctl start on port %d: %w; the end of %s:\n%s", port, err, logPath, tail(logPath, 15))
 	}

@@ -2,11 +2,13 @@ package pgcluster
 
 import (
 	"context"
+	"math"
 	"os"
 	"path/filepath"
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/jackc/pgx/v5"
 )
@@ -131,4 +133,70 @@ func query(t *testing.T, c *Cluster, sql string) string {
 		t.Fatalf("%s: %v", sql, err)
 	}
 	return s
+}
+
+// TestClockJumpUnderFaketime: a server started with FakeTimeEnv follows its
+// offset file while it runs, an hour ahead and back, which the fault tests
+// rely on to make a sub-portal's database clock jump. The offsets are far
+// larger than any delay of a loaded machine.
+func TestClockJumpUnderFaketime(t *testing.T) {
+	ctx := t.Context()
+	f, err := os.CreateTemp("/var/tmp", "portalhub-faketime-*")
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { os.Remove(f.Name()) })
+	f.Close()
+	setOffset := func(offset string) {
+		t.Helper()
+		if err := os.WriteFile(f.Name(), []byte(offset+"\n"), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	setOffset("+0")
+	if err := os.Chmod(f.Name(), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	env, err := FakeTimeEnv(f.Name())
+	if err != nil {
+		t.Fatal(err)
+	}
+	c, err := Start(ctx, Config{Dir: filepath.Join(t.TempDir(), "pg"), Ephemeral: true, Env: env})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() {
+		if err := Remove(c.Dir()); err != nil {
+			t.Error(err)
+		}
+	})
+	// ahead is how far the server's clock is ahead of this process's,
+	// in whole hours, once the server has read the file again.
+	ahead := func(want float64) {
+		t.Helper()
+		var got float64
+		for range 100 {
+			conn, err := pgx.Connect(ctx, c.URL("postgres"))
+			if err != nil {
+				t.Fatal(err)
+			}
+			var secs float64
+			err = conn.QueryRow(ctx, `SELECT extract(epoch FROM now())`).Scan(&secs)
+			conn.Close(ctx)
+			if err != nil {
+				t.Fatal(err)
+			}
+			got = math.Round((secs - float64(time.Now().UnixMicro())/1e6) / 3600)
+			if got == want {
+				return
+			}
+			time.Sleep(100 * time.Millisecond)
+		}
+		t.Fatalf("the server's clock is %v h ahead, want %v h", got, want)
+	}
+	ahead(0)
+	setOffset("+1h")
+	ahead(1)
+	setOffset("+0")
+	ahead(0)
 }

@@ -3,6 +3,7 @@ package pgmigrate
 import (
 	"context"
 	"database/sql"
+	"errors"
 	"fmt"
 )
 
@@ -125,4 +126,57 @@ func ownerOf(exists func(string) (bool, error), family Family) (*Family, error) 
 		}
 	}
 	return nil, nil
+}
+
+// ErrNotMigrated: the database holds none of a family's schema.
+var ErrNotMigrated = errors.New("not migrated")
+
+// Check tells, changing nothing, whether the database at url is family's:
+// a *WrongDatabaseError for another family's, an error wrapping
+// ErrNotMigrated for one no family has migrated, nil for family's own.
+// Commands that use a database without migrating it call it first, so
+// that a DATABASE_URL naming the wrong database is named as such rather
+// than as a missing table or column.
+func Check(ctx context.Context, url string, family Family) error {
+	db, err := sql.Open("pgx", url)
+	if err != nil {
+		return fmt.Errorf("open %s database: %w", family.Name, err)
+	}
+	defer db.Close()
+	var name string
+	if err := db.QueryRowContext(ctx, `SELECT current_database()`).Scan(&name); err != nil {
+		return fmt.Errorf("open %s database: %w", family.Name, err)
+	}
+	exists := func(table string) (bool, error) {
+		var ok bool
+		if err := db.QueryRowContext(ctx, `SELECT to_regclass($1) IS NOT NULL`, table).Scan(&ok); err != nil {
+			return false, fmt.Errorf("inspect %s database: %w", family.Name, err)
+		}
+		return ok, nil
+	}
+	for _, f := range families {
+		found, err := exists(f.Table)
+		switch {
+		case err != nil:
+			return err
+		case found && f.Table == family.Table:
+			return nil
+		case found:
+			return &WrongDatabaseError{Database: name, Want: family, Found: f, Evidence: f.Table}
+		}
+	}
+	if legacy, err := exists(legacyTable); err != nil {
+		return err
+	} else if legacy {
+		owner, err := ownerOf(exists, family)
+		switch {
+		case err != nil:
+			return err
+		case owner != nil && owner.Table != family.Table:
+			return &WrongDatabaseError{Database: name, Want: family, Found: *owner, Evidence: owner.Marker}
+		case owner != nil:
+			return nil
+		}
+	}
+	return fmt.Errorf("database %q holds no %s schema: %w", name, family.Name, ErrNotMigrated)
 }

@@ -12,6 +12,12 @@ const (
 	MaxBodyText = 256 << 10
 	// MaxAttachmentText bounds the text of all of an item's attachments.
 	MaxAttachmentText = 512 << 10
+	// StoredBodyText is how many characters of the body's plain text the
+	// index stores (Prepared.Body): all that snippets are cut from (hubread
+	// reads left(body, 20000)). The whole body, up to MaxBodyText, is in
+	// the vectors; storing more of it was compressed and written to TOAST
+	// with every publish and never read.
+	StoredBodyText = 20000
 	// exactBodyWords is how many words of the body the exact-diacritics
 	// vector holds beside the title and summary: few enough that the
 	// vector stays in the row (ranking reads it for every candidate; with
@@ -46,7 +52,8 @@ type Prepared struct {
 	// marks placed one way), weighted as A, B and D are.
 	ExactA, ExactB, ExactD string
 	// Title, Summary and Body are plain text; Body is the body without
-	// markup (attachments left out), for snippets.
+	// markup (attachments left out), its first StoredBodyText characters,
+	// for snippets.
 	Title, Summary, Body string
 }
 
@@ -72,7 +79,7 @@ func Prepare(d Document) Prepared {
 	bodyToks, _ := Tokens(body)
 	attToks, _ := Tokens(att.String())
 
-	p := Prepared{Title: strings.TrimSpace(d.Title), Summary: strings.TrimSpace(d.Summary), Body: body}
+	p := Prepared{Title: strings.TrimSpace(d.Title), Summary: strings.TrimSpace(d.Summary), Body: firstChars(body, StoredBodyText)}
 	p.A = joinNonEmpty(JoinFolded(title), JoinFolded(codes))
 	p.B = JoinFolded(summary)
 	p.C = JoinFolded(details)
@@ -95,6 +102,21 @@ func joinNonEmpty(parts ...string) string {
 		b.WriteString(p)
 	}
 	return b.String()
+}
+
+// firstChars is s's first n characters.
+func firstChars(s string, n int) string {
+	if len(s) <= n {
+		return s
+	}
+	i := 0
+	for at := range s {
+		if i == n {
+			return s[:at]
+		}
+		i++
+	}
+	return s
 }
 
 // cut shortens s to at most n bytes without splitting a character.

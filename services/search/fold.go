@@ -33,9 +33,23 @@ type Token struct {
 // offsets refer to the normalised text, which Tokens also returns.
 func Tokens(text string) ([]Token, string) {
 	text = norm.NFC.String(strings.ToValidUTF8(text, " "))
-	var out []Token
-	// A text repeats its words: each is folded once.
-	forms := map[string]Token{}
+	// The words are counted first, so that the slice is made once: grown
+	// by appending, and with a map of the text's words beside it, it was
+	// the largest allocation of bulk ingest (issue 11 point 4). Words
+	// repeated in a text are folded once all the same: wordForms keeps
+	// them (formCache).
+	n, in := 0, false
+	for _, r := range text {
+		w := isWordRune(r)
+		if w && !in {
+			n++
+		}
+		in = w
+	}
+	if n == 0 {
+		return nil, text
+	}
+	out := make([]Token, 0, n)
 	start := -1
 	for i, r := range text {
 		if isWordRune(r) {
@@ -45,28 +59,23 @@ func Tokens(text string) ([]Token, string) {
 			continue
 		}
 		if start >= 0 {
-			out = appendToken(out, forms, text, start, i)
+			out = appendToken(out, text, start, i)
 			start = -1
 		}
 	}
 	if start >= 0 {
-		out = appendToken(out, forms, text, start, len(text))
+		out = appendToken(out, text, start, len(text))
 	}
 	return out, text
 }
 
-// appendToken appends the word text[start:end], its forms taken from
-// forms or computed and kept there.
-func appendToken(out []Token, forms map[string]Token, text string, start, end int) []Token {
+// appendToken appends the word text[start:end] with its forms.
+func appendToken(out []Token, text string, start, end int) []Token {
 	w := text[start:end]
 	if len(w) > maxTokenBytes {
 		return out
 	}
-	t, ok := forms[w]
-	if !ok {
-		t = wordForms(w)
-		forms[w] = t
-	}
+	t := wordForms(w)
 	t.Start, t.End = start, end
 	return append(out, t)
 }
@@ -86,10 +95,11 @@ var formCache struct {
 
 // wordForms returns the folded and exact forms of the word w.
 func wordForms(w string) Token {
-	if isASCII(w) {
-		// No diacritics, no tone to place.
-		lw := strings.ToLower(w)
-		return Token{Exact: lw, Folded: lw}
+	ascii := isASCII(w)
+	if ascii && !hasUpperASCII(w) {
+		// No diacritics, no tone to place, no capital to lower: w is
+		// its forms, and nothing is allocated.
+		return Token{Exact: w, Folded: w}
 	}
 	formCache.RLock()
 	t, ok := formCache.m[w]
@@ -97,8 +107,13 @@ func wordForms(w string) Token {
 	if ok {
 		return t
 	}
-	t.Exact = NormalizeTone(strings.ToLower(w))
-	t.Folded = fold(t.Exact)
+	if ascii {
+		lw := strings.ToLower(w) // kept, not lowered again at each use
+		t = Token{Exact: lw, Folded: lw}
+	} else {
+		t.Exact = NormalizeTone(strings.ToLower(w))
+		t.Folded = fold(t.Exact)
+	}
 	formCache.Lock()
 	if len(formCache.m) >= formCacheSize || formCache.m == nil {
 		formCache.m = make(map[string]Token, 1024)
@@ -118,9 +133,21 @@ func isASCII(s string) bool {
 	return true
 }
 
+func hasUpperASCII(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if 'A' <= s[i] && s[i] <= 'Z' {
+			return true
+		}
+	}
+	return false
+}
+
 // isWordRune reports whether r belongs to a word: letters, digits and the
 // combining marks of decomposed text.
 func isWordRune(r rune) bool {
+	if r < utf8.RuneSelf { // no combining mark is ASCII
+		return 'a' <= r && r <= 'z' || 'A' <= r && r <= 'Z' || '0' <= r && r <= '9'
+	}
 	return unicode.IsLetter(r) || unicode.IsDigit(r) || unicode.Is(unicode.Mn, r)
 }
 

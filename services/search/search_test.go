@@ -167,6 +167,27 @@ func TestPrepare(t *testing.T) {
 	}
 }
 
+// TestPrepareStoresTheSnippetsText: the plain body stored for snippets is
+// its first StoredBodyText characters (multi-byte ones counted as one, as
+// PostgreSQL's left() counts them); the vectors hold the whole body.
+func TestPrepareStoresTheSnippetsText(t *testing.T) {
+	body := strings.Repeat("Thủ tục hành chính ", 3000) + "cuối"
+	p := Prepare(Document{Title: "Dài", BodyHTML: "<p>" + body + "</p>"})
+	if n := len([]rune(p.Body)); n != StoredBodyText {
+		t.Errorf("stored body of %d characters, want %d", n, StoredBodyText)
+	}
+	if !strings.HasPrefix(body, p.Body) {
+		t.Errorf("stored body is not the start of the body")
+	}
+	if !strings.HasSuffix(p.D, " cuoi") {
+		t.Errorf("the body's vector text lost its end: ...%q", p.D[max(0, len(p.D)-30):])
+	}
+	short := Prepare(Document{BodyHTML: "<p>Ngắn</p>"})
+	if short.Body != "Ngắn" {
+		t.Errorf("short body stored as %q", short.Body)
+	}
+}
+
 // TestCodeMatch: a code typed as one word (a legal document's number) is
 // matched apart from the rest of the query, which hubread matches in the
 // head vector's index (issue 8 point 1); quoted phrases and plain words

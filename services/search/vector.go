@@ -27,21 +27,24 @@ const (
 	maxLexemePosCount = 256 - 1
 )
 
-// VectorLiteral returns the tsvector literal equal to to_tsvector(c,
-// text) for a text of words one space apart (Prepared's folded and exact
-// texts), given lexemes(word): to_tsvector(c, word) as lexemes, for every
-// word of the text. The text's words follow each other as the words of a
-// text do in PostgreSQL's parser: a word's lexemes stand after the
-// previous word's last position; a lexeme keeps its positions in order,
-// without repeats, at most maxLexemePosCount of them, and none after
-// lastVectorPos (to_tsvector's uniqueWORD).
-func VectorLiteral(text string, lexemes func(word string) []Lexeme) string {
-	type entry struct {
-		word string
-		pos  []int
-	}
-	var entries []*entry
-	byWord := map[string]*entry{}
+// VectorEntry is one lexeme of a vector with its positions, in order.
+type VectorEntry struct {
+	Word string
+	Pos  []int
+}
+
+// VectorEntries returns the lexemes of to_tsvector(c, text), in the order
+// of their first position, for a text of words one space apart
+// (Prepared's folded and exact texts), given lexemes(word):
+// to_tsvector(c, word) as lexemes, for every word of the text. The text's
+// words follow each other as the words of a text do in PostgreSQL's
+// parser: a word's lexemes stand after the previous word's last position;
+// a lexeme keeps its positions in order, without repeats, at most
+// maxLexemePosCount of them, and none after lastVectorPos (to_tsvector's
+// uniqueWORD).
+func VectorEntries(text string, lexemes func(word string) []Lexeme) []VectorEntry {
+	var entries []VectorEntry
+	byWord := map[string]int{}
 	at := 0
 	for word := range strings.SplitSeq(text, " ") {
 		if word == "" {
@@ -50,26 +53,33 @@ func VectorLiteral(text string, lexemes func(word string) []Lexeme) string {
 		span := 0
 		for _, l := range lexemes(word) {
 			pos := min(at+l.Pos, lastVectorPos)
-			e := byWord[l.Word]
-			if e == nil {
-				e = &entry{word: l.Word}
-				byWord[l.Word] = e
-				entries = append(entries, e)
+			i, ok := byWord[l.Word]
+			if !ok {
+				i = len(entries)
+				byWord[l.Word] = i
+				entries = append(entries, VectorEntry{Word: l.Word})
 			}
-			if n := len(e.pos); n == 0 || (n < maxLexemePosCount && e.pos[n-1] != lastVectorPos && e.pos[n-1] != pos) {
-				e.pos = append(e.pos, pos)
+			e := &entries[i]
+			if n := len(e.Pos); n == 0 || (n < maxLexemePosCount && e.Pos[n-1] != lastVectorPos && e.Pos[n-1] != pos) {
+				e.Pos = append(e.Pos, pos)
 			}
 			span = max(span, l.Pos)
 		}
 		at += span
 	}
+	return entries
+}
+
+// VectorLiteral returns the tsvector literal equal to to_tsvector(c,
+// text): VectorEntries written as PostgreSQL reads a tsvector.
+func VectorLiteral(text string, lexemes func(word string) []Lexeme) string {
 	var b strings.Builder
-	for i, e := range entries {
+	for i, e := range VectorEntries(text, lexemes) {
 		if i > 0 {
 			b.WriteByte(' ')
 		}
 		b.WriteByte('\'')
-		for _, r := range e.word {
+		for _, r := range e.Word {
 			switch r {
 			case '\'':
 				b.WriteString("''")
@@ -80,7 +90,7 @@ func VectorLiteral(text string, lexemes func(word string) []Lexeme) string {
 			}
 		}
 		b.WriteByte('\'')
-		for j, p := range e.pos {
+		for j, p := range e.Pos {
 			if j == 0 {
 				b.WriteByte(':')
 			} else {

@@ -27,6 +27,9 @@ func byteOf(r rune) (byte, bool) {
 	if r < 0x100 {
 		return byte(r), true
 	}
+	if p := r >> 8; p >= rune(len(cp1252Blocks)) || !cp1252Blocks[p] {
+		return 0, false // Vietnamese letters (ạ … ỹ) end here: no loop for them
+	}
 	for i, c := range cp1252High {
 		if c == r {
 			return byte(0x80 + i), true
@@ -34,6 +37,15 @@ func byteOf(r rune) (byte, bool) {
 	}
 	return 0, false
 }
+
+// cp1252Blocks marks the blocks of 256 characters that hold a character of
+// cp1252High beyond Latin-1: byteOf looks through cp1252High only for them.
+var cp1252Blocks = func() (b [0x22]bool) {
+	for _, c := range cp1252High {
+		b[c>>8] = true
+	}
+	return b
+}()
 
 // windows1252 decodes one byte as Windows-1252, unassigned bytes as the C1
 // control of the same value.

@@ -48,20 +48,31 @@ type utf8Repair struct {
 // in a word, so a word is read as missing one only in a text that other
 // repaired words show to be misread UTF-8.
 func convertUTF8(in []piece, keep []bool) utf8Repair {
-	repaired := make([]string, len(in))
-	lost := make([]bool, len(in))
+	// repaired and lost are made for the first word that is either: most
+	// texts have none, and a text's pieces are thousands.
+	var repaired []string
+	var lost []bool
 	found := false
 	for _, dropped := range []bool{false, true} {
 		if dropped && !found {
 			break
 		}
 		for i, p := range in {
-			if p.space || (keep != nil && keep[i]) || repaired[i] != "" {
+			if p.space || (keep != nil && keep[i]) || (repaired != nil && repaired[i] != "") {
 				continue
 			}
-			repaired[i], lost[i] = repairUTF8Word(p.text, dropped)
-			found = found || repaired[i] != ""
+			w, l := repairUTF8Word(p.text, dropped)
+			if (w != "" || l) && repaired == nil {
+				repaired, lost = make([]string, len(in)), make([]bool, len(in))
+			}
+			if repaired != nil {
+				repaired[i], lost[i] = w, l
+			}
+			found = found || w != ""
 		}
+	}
+	if repaired == nil {
+		return utf8Repair{pieces: in} // read only when a word changed
 	}
 	r := utf8Repair{pieces: append([]piece(nil), in...)}
 	var seen map[Change]bool
@@ -164,11 +175,11 @@ func fits(d string, b []byte, gaps []int) bool {
 // cannot begin a sequence, or a sequence cut short otherwise.
 func utf8Gaps(w string, dropped bool) (b []byte, gaps []int, ok bool) {
 	const lostByte = -1
-	units := make([]int, 0, len(w))
+	// Most words are no misreading (ASCII, or a letter no misreading
+	// gives): they are told apart before anything is made for them.
 	high := false
 	for _, r := range w {
 		if r == utf8.RuneError {
-			units = append(units, lostByte)
 			continue
 		}
 		c, ok := byteOf(r)
@@ -176,10 +187,18 @@ func utf8Gaps(w string, dropped bool) (b []byte, gaps []int, ok bool) {
 			return nil, nil, false
 		}
 		high = high || c >= 0x80
-		units = append(units, int(c))
 	}
 	if !high {
 		return nil, nil, false
+	}
+	units := make([]int, 0, len(w))
+	for _, r := range w {
+		if r == utf8.RuneError {
+			units = append(units, lostByte)
+			continue
+		}
+		c, _ := byteOf(r)
+		units = append(units, int(c))
 	}
 	b = make([]byte, 0, len(units)+1)
 	for i := 0; i < len(units); {
@@ -274,8 +293,8 @@ func plausibleRune(r rune) bool {
 // "Ä‘" (đ) or "á»‡" (ệ). A no-break space does not count as the sequence's
 // last byte: "XÃ" followed by one is correct Vietnamese.
 func hasUTF8Remnant(s string) bool {
-	rs := []rune(s)
-	for i, r := range rs {
+	var buf [4]byte // the longest sequence: no allocation per candidate
+	for i, r := range s {
 		lead, ok := byteOf(r)
 		if !ok {
 			continue
@@ -284,16 +303,18 @@ func hasUTF8Remnant(s string) bool {
 		if n == 0 {
 			continue
 		}
-		if i+n >= len(rs) {
-			continue
-		}
-		seq := []byte{lead}
-		for _, c := range rs[i+1 : i+1+n] {
+		seq := append(buf[:0], lead)
+		rest, next := s[i+utf8.RuneLen(r):], 0
+		for ; next < n && rest != ""; next++ {
+			c, size := utf8.DecodeRuneInString(rest)
+			rest = rest[size:]
 			b, ok := byteOf(c)
-			if !ok || b < 0x80 || b > 0xBF || b == 0xA0 {
-				break
+			if len(seq) == next+1 && ok && b >= 0x80 && b <= 0xBF && b != 0xA0 {
+				seq = append(seq, b)
 			}
-			seq = append(seq, b)
+		}
+		if next < n {
+			continue // fewer than n characters follow
 		}
 		if len(seq) == n+1 {
 			if _, ok := decodeUTF8(seq); ok {

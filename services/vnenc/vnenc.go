@@ -264,6 +264,9 @@ func brokenReason(s string) reason {
 // letters, to say where it may break ("co\u00adoperate"); on a word's edge
 // ("L\u00ad" for VISCII "Lễ") it is a letter misread.
 func strayHyphen(s string) bool {
+	if !strings.ContainsRune(s, '\u00ad') {
+		return false
+	}
 	rs := []rune(s)
 	letter := func(i int) bool { return i >= 0 && i < len(rs) && unicode.IsLetter(rs[i]) }
 	for i, r := range rs {

@@ -306,15 +306,7 @@ func TestCheckMixedCorpus(t *testing.T) {
 				s = corpusFor(enc, s)
 				words := strings.Split(s, " ")
 				for off := range 2 {
-					mixed := slices.Clone(words)
-					for i := off; i < len(words); i += 2 {
-						b, err := encoders[enc](words[i])
-						if err != nil {
-							t.Fatalf("%s: encode %q: %v", enc, words[i], err)
-						}
-						mixed[i] = misread(b, m)
-					}
-					in := strings.Join(mixed, " ")
+					in := everyOtherWord(t, enc, m, words, off)
 					if !unicodeVietnamese(in) {
 						continue
 					}
@@ -332,4 +324,19 @@ func TestCheckMixedCorpus(t *testing.T) {
 			}
 		}
 	}
+}
+
+// everyOtherWord is words with every other one, from off, encoded in enc
+// and misread as m, one space apart.
+func everyOtherWord(t *testing.T, enc string, m misreading, words []string, off int) string {
+	t.Helper()
+	mixed := slices.Clone(words)
+	for i := off; i < len(words); i += 2 {
+		b, err := encoders[enc](words[i])
+		if err != nil {
+			t.Fatalf("%s: encode %q: %v", enc, words[i], err)
+		}
+		mixed[i] = misread(b, m)
+	}
+	return strings.Join(mixed, " ")
 }

@@ -49,6 +49,8 @@ func main() {
 	set.Int(&cfg.CacheMB, "GATEWAY_CACHE_MB", 256, "page cache size bound in MiB")
 	set.Duration(&cfg.CacheMaxStale, "GATEWAY_CACHE_MAX_STALE", time.Second,
 		"how long after an event a home (any page listing many items) may still be served while its successor renders; also the least time between two renders of such a page")
+	set.Duration(&cfg.CacheMaxStaleRender, "GATEWAY_CACHE_MAX_STALE_RENDER", 10*time.Second,
+		"how long such a page, stale for longer than GATEWAY_CACHE_MAX_STALE, is still served while its successor (begun within GATEWAY_CACHE_MAX_STALE) renders: renders slower than that bound do not make visitors wait")
 	set.Duration(&cfg.CacheMaxAge, "GATEWAY_CACHE_MAX_AGE", 5*time.Minute,
 		"how long after its render a cached page is rendered again even without an event")
 	set.Duration(&cfg.CacheVersionWait, "GATEWAY_CACHE_VERSION_WAIT", time.Minute,
@@ -106,7 +108,8 @@ type settings struct {
 	CacheMB, AccessLogSample                       int
 	TenantRefresh                                  time.Duration
 	ProvinceTenant, MonitoringScript               string
-	CacheMaxStale, CacheMaxAge, CacheVersionWait   time.Duration
+	CacheMaxStale, CacheMaxStaleRender             time.Duration
+	CacheMaxAge, CacheVersionWait                  time.Duration
 	HTTP                                           lifecycle.HTTPTimeouts
 }
 
@@ -127,7 +130,7 @@ func run(log zerolog.Logger, cfg settings) error {
 	ops := lifecycle.NewOps()
 	ops.Profiling = cfg.Profiling
 	cache := pagecache.New(pagecache.Config{MaxBytes: int64(cfg.CacheMB) << 20, MaxStale: cfg.CacheMaxStale,
-		MaxAge: cfg.CacheMaxAge, VersionWait: cfg.CacheVersionWait, Registerer: ops.Registry})
+		MaxStaleRender: cfg.CacheMaxStaleRender, MaxAge: cfg.CacheMaxAge, VersionWait: cfg.CacheVersionWait, Registerer: ops.Registry})
 
 	if cfg.NATSNKeyFile == "" {
 		return errors.New("NATS_NKEY_FILE is required: the NKey seed of the gateway's NATS user (make run: var/nats/keys/gateway.nk)")

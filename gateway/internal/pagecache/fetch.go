@@ -91,7 +91,9 @@ type flight struct {
 //     (Stale); if no render of it runs and the last one began at least
 //     MaxStale ago, a render begins in the background. So an aggregate page
 //     is rendered at most once per MaxStale, and no visitor sees one more
-//     than MaxStale after an event it may not show.
+//     than MaxStale after an event it may not show, unless its renders take
+//     longer than that and its successor, begun as soon as it was due, is
+//     still rendering (renewing).
 //   - Otherwise (nothing stored, an item page made stale, an aggregate page
 //     stale for longer) the request waits for the render in flight for key,
 //     or starts one: one render per page at a time, whose answer every
@@ -157,7 +159,7 @@ func (c *Cache) lookup(ctx context.Context, key string, render func(context.Cont
 	case e.item:
 		c.remove(key) // an item page is never served stale
 		return Answer{}, false
-	case now.Sub(since) > c.cfg.MaxStale:
+	case now.Sub(since) > c.cfg.MaxStale && !c.renewing(e, c.flights[key], since, now):
 		return Answer{}, false // too stale: wait for its successor
 	}
 	if c.flights[key] == nil && now.Sub(e.refreshedAt) >= c.cfg.MaxStale {
@@ -166,6 +168,34 @@ func (c *Cache) lookup(ctx context.Context, key string, render func(context.Cont
 	c.lru.MoveToFront(el)
 	c.stale.Inc()
 	return Answer{Page: e.page, Source: Stale}, true
+}
+
+// renewing reports whether an aggregate page stale for longer than MaxStale
+// may still be served because renders of it are slower than that bound
+// and its successor is on its way: a render of it runs that began at most
+// MaxStale after the page became stale or was stored (so the page was not
+// left stale: the render began as soon as it was due) and has run for at
+// most as long as the page's own render took (at most MaxStaleRender), or
+// none runs yet and the page was stored at most MaxStale ago (lookup
+// starts one now). A visitor who waited would get nothing before that
+// render ends; serving the page the cache has keeps visitors answered while
+// renders take longer than MaxStale (a loaded machine), one render at a
+// time. A page is so served at most MaxStale plus twice its render's time
+// after the first event it may not show. With renders quicker than the
+// page's own, or a page nobody asked for while it went stale, nothing
+// changes: the visitor waits for a render begun after the events (see
+// overtaken).
+func (c *Cache) renewing(e *entry, f *flight, since, now time.Time) bool {
+	prompt := since
+	if e.storedAt.After(prompt) {
+		prompt = e.storedAt
+	}
+	prompt = prompt.Add(c.cfg.MaxStale)
+	if f == nil {
+		return !now.After(prompt)
+	}
+	took := min(e.storedAt.Sub(e.renderedAt), c.cfg.MaxStaleRender)
+	return !f.began.After(prompt) && now.Sub(f.began) <= took
 }
 
 // overtaken reports whether the render in flight f of an aggregate page
@@ -213,12 +243,61 @@ func (c *Cache) run(ctx context.Context, key string, f *flight, render func(cont
 	if c.flights[key] == f {
 		delete(c.flights, key)
 	}
+	stored := false
 	if err == nil {
 		f.page, f.keep = r.Page, c.store(key, r, f)
+		stored = c.holds(key, r.Page)
 	}
 	f.err = err
 	c.mu.Unlock()
+	if stored && r.Page.Pending() {
+		c.cfg.Background(func() { c.compress(key, r.Page) })
+		c.mu.Lock()
+		if el, ok := c.entries[key]; ok && el.Value.(*entry).page.Forms[Identity] == r.Page.Forms[Identity] {
+			// Compressed already (a Background run inline): the waiters
+			// get the page with its forms.
+			f.page = el.Value.(*entry).page
+		}
+		c.mu.Unlock()
+	}
 	close(f.done)
+}
+
+// holds reports whether the page stored under key is p.
+func (c *Cache) holds(key string, p *Page) bool {
+	el, ok := c.entries[key]
+	return ok && el.Value.(*entry).page == p
+}
+
+// compress makes the compressed forms of p, stored under key and sent
+// uncompressed until then, and stores the page with its forms in its
+// place, unless p has been replaced or dropped meanwhile (an event, a
+// newer render: the new page has its own compression) or the forms would
+// not fit the cache. It runs after the render's waiters are answered
+// (Config.Background): the first visitor after an event does not wait for
+// the compressors, whose forms are the same bytes for every visitor after.
+func (c *Cache) compress(key string, p *Page) {
+	began := time.Now()
+	np := p.Compressed()
+	c.compressSeconds.Observe(time.Since(began).Seconds())
+	if np == nil {
+		return
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	el, ok := c.entries[key]
+	if !ok || el.Value.(*entry).page != p {
+		return
+	}
+	e := el.Value.(*entry)
+	size := np.size() + int64(len(key))
+	if size > c.cfg.MaxBytes {
+		return
+	}
+	e.page = np
+	c.bytes += size - e.size
+	e.size = size
+	c.evict(e)
 }
 
 // renderSafely runs render, turning a panic into an error: it runs on its
@@ -273,7 +352,7 @@ func (c *Cache) store(key string, r *Render, f *flight) bool {
 		return false
 	}
 	e := &entry{key: key, page: r.Page, tags: r.Tags, item: r.Item != nil, renderedAt: f.began, refreshedAt: f.began,
-		expiresAt: r.ExpiresAt}
+		storedAt: c.cfg.Now(), expiresAt: r.ExpiresAt}
 	if invalidated {
 		e.invalidatedAt = f.began
 	}

@@ -83,73 +83,111 @@ const minCompress = 256
 // Compression settings, paid once per render and never on a hit. Higher
 // settings gain little on pages (24 KB of markup: gzip 6 → 9 is 0.1%
 // smaller; brotli 5 → 9 3% smaller at four times the time, 11 12% at
-// twenty times) and a render's time is a visitor's wait after an event.
-// BenchmarkPrepare measures both forms together (docs/BENCHMARKS.md).
+// twenty times). The forms are made after the page is stored, off the
+// wait of the visitor who asked for it (Cache.compress), but still take a
+// core from the hits while they are made. BenchmarkPrepare and
+// BenchmarkBrotliQuality measure them (docs/BENCHMARKS.md).
 const (
 	gzipLevel     = gzip.DefaultCompression // 6
 	brotliQuality = 5
 )
 
-// Prepare makes the page's forms (identity, and gzip and brotli when its
-// type is text and they are smaller) with their complete headers: common
-// (e.g. the security headers every answer carries) and Cache-Control:
-// cacheControl, besides the page's own. Only a 200 answer with an ETag is
-// prepared; Prepare does nothing to others, nor to a page already
-// prepared. The page must not be shared with another goroutine while it
-// is prepared (it is called in the render, before the page is stored).
+// Prepare makes the page's identity form with its complete headers:
+// common (e.g. the security headers every answer carries) and
+// Cache-Control: cacheControl, besides the page's own. When its type is
+// text and it is large enough, it also carries Vary: Accept-Encoding and
+// is marked for its gzip and brotli forms, which Compressed makes: the
+// cache does so after the page is stored (see Cache.compress), so that the
+// visitor who waited for the render is not kept waiting for the
+// compressors too. Only a 200 answer with an ETag is prepared; Prepare
+// does nothing to others, nor to a page already prepared. The page must
+// not be shared with another goroutine while it is prepared (it is called
+// in the render, before the page is stored).
 func (p *Page) Prepare(common http.Header, cacheControl string) {
 	if p.Status != http.StatusOK || p.ETag == "" || p.Forms[Identity] != nil {
 		return
 	}
-	ct := p.Header.Get("Content-Type")
-	compress := len(p.Body) >= minCompress && compressible(ct)
-	var forms [numEncodings]*Form
-	forms[Identity] = &Form{Encoding: Identity, Body: p.Body, ETag: p.ETag}
+	compress := len(p.Body) >= minCompress && compressible(p.Header.Get("Content-Type"))
+	h := http.Header{}
+	for k, vs := range common {
+		h[k] = vs
+	}
+	for k, vs := range p.Header {
+		h[k] = vs
+	}
+	h["Etag"] = []string{p.ETag}
+	h["Cache-Control"] = []string{cacheControl}
 	if compress {
-		// The two codings at once, on two cores when there are: a render's
-		// time is what the first visitor after an event waits.
-		br := make(chan []byte, 1)
-		go func() { br <- brotliBytes(p.Body) }()
-		if b := gzipBytes(p.Body); len(b) < len(p.Body) {
-			forms[Gzip] = &Form{Encoding: Gzip, Body: b, ETag: ETag(b)}
-		}
-		if b := <-br; len(b) < len(p.Body) {
-			forms[Brotli] = &Form{Encoding: Brotli, Body: b, ETag: ETag(b)}
+		// On the identity form too: the page has (or will have within
+		// milliseconds) other forms at the same URL.
+		h["Vary"] = []string{"Accept-Encoding"}
+	}
+	h["Content-Length"] = []string{strconv.Itoa(len(p.Body))}
+	p.Forms[Identity] = newForm(Identity, p.Body, p.ETag, h)
+	p.compress = compress
+}
+
+// newForm returns the form of encoding with body, its etag, and the header
+// set of its 200 answers h (Content-Length included, Content-Encoding
+// not: it is added here); the 304's set is h less what describes a body.
+// It takes h.
+func newForm(encoding Encoding, body []byte, etag string, h http.Header) *Form {
+	if encoding != Identity {
+		h["Content-Encoding"] = []string{encoding.String()}
+	}
+	nm := http.Header{}
+	for k, vs := range h {
+		h[k] = vs[:len(vs):len(vs)]
+		switch k {
+		case "Content-Type", "Content-Length", "Content-Encoding":
+		default:
+			nm[k] = h[k]
 		}
 	}
-	vary := forms[Gzip] != nil || forms[Brotli] != nil
-	for _, f := range forms {
-		if f == nil {
+	return &Form{Encoding: encoding, Body: body, ETag: etag, Header: h, NotModified: nm,
+		header: fields(h), notModified: fields(nm)}
+}
+
+// Pending reports whether the page is prepared and waits for its
+// compressed forms (Compressed).
+func (p *Page) Pending() bool { return p.compress }
+
+// Compressed returns a copy of a prepared page that waits for its
+// compressed forms (Pending) with its gzip and brotli forms, those of them
+// that are smaller than the page; nil when the page waits for none. The
+// page itself is not changed (it may be served meanwhile): the copy
+// shares its body, headers and identity form.
+func (p *Page) Compressed() *Page {
+	if !p.compress {
+		return nil
+	}
+	id := p.Forms[Identity]
+	// The two codings at once, on two cores when there are: the page is
+	// sent uncompressed until they are made.
+	br := make(chan []byte, 1)
+	go func() { br <- brotliBytes(p.Body) }()
+	gz := gzipBytes(p.Body)
+	bb := <-br
+	np := *p
+	np.compress = false
+	for _, c := range [...]struct {
+		e Encoding
+		b []byte
+	}{{Gzip, gz}, {Brotli, bb}} {
+		e, b := c.e, c.b
+		if len(b) >= len(p.Body) {
 			continue
 		}
-		h := http.Header{}
-		for k, vs := range common {
+		h := make(http.Header, len(id.Header)+1)
+		for k, vs := range id.Header {
 			h[k] = vs
 		}
-		for k, vs := range p.Header {
-			h[k] = vs
-		}
-		h["Etag"] = []string{f.ETag}
-		h["Cache-Control"] = []string{cacheControl}
-		if vary {
-			h["Vary"] = []string{"Accept-Encoding"}
-		}
-		nm := http.Header{}
-		for k, vs := range h {
-			nm[k] = vs[:len(vs):len(vs)]
-		}
-		h["Content-Length"] = []string{strconv.Itoa(len(f.Body))}
-		if f.Encoding != Identity {
-			h["Content-Encoding"] = []string{f.Encoding.String()}
-		}
-		for k, vs := range h {
-			h[k] = vs[:len(vs):len(vs)]
-		}
-		delete(nm, "Content-Type")
-		f.Header, f.NotModified = h, nm
-		f.header, f.notModified = fields(h), fields(nm)
+		etag := ETag(b)
+		h["Etag"] = []string{etag}
+		h["Content-Length"] = []string{strconv.Itoa(len(b))}
+		np.Forms[e] = newForm(e, b, etag, h)
 	}
-	p.Forms = forms
+	return &np
 }
 
 // compressible reports whether a media type is text that compresses well.

@@ -28,6 +28,9 @@ func preparedPage(t *testing.T, contentType string, body []byte) *Page {
 	p := NewPage(http.StatusOK, contentType, body)
 	p.Header.Set("X-Content-Version", "7")
 	p.Prepare(common, "public, max-age=0, must-revalidate")
+	if c := p.Compressed(); c != nil {
+		return c
+	}
 	return p
 }
 
@@ -207,7 +210,9 @@ func TestNegotiate(t *testing.T) {
 	}
 }
 
-// Peek answers what Fetch answers as a Hit, and nothing else.
+// Peek answers what Fetch answers without starting a render: hits, and
+// aggregate pages served stale while their successor renders or before one
+// is due; nothing else.
 func TestPeek(t *testing.T) {
 	clk := newClock()
 	c := newCache(t, clk)
@@ -219,13 +224,34 @@ func TestPeek(t *testing.T) {
 	fetch(t, c, "/home", home.render)
 	fetch(t, c, "/item", item.render)
 	for _, k := range []string{"/home", "/item"} {
-		if p, ok := c.Peek(k); !ok || p == nil {
-			t.Fatalf("Peek(%s) after the render: not found", k)
+		if a, ok := c.Peek(k); !ok || a.Page == nil || a.Source != Hit || !a.Keep {
+			t.Fatalf("Peek(%s) after the render: %v %v, want a hit", k, a.Page, ok)
 		}
 	}
-	c.Invalidate(AnyContent) // the home is stale: Fetch would serve it stale, not as a hit
+	c.Invalidate(AnyContent) // the home is stale: Fetch serves it stale, its successor not yet due
+	if a, ok := c.Peek("/home"); !ok || a.Source != Stale || a.Keep || string(a.Page.Body) != "home 1" {
+		t.Errorf("Peek of the home right after an event: %v %v, want home 1 stale, not kept", a.Page, ok)
+	}
+	clk.Advance(time.Second) // its successor is due: Fetch would start it
 	if _, ok := c.Peek("/home"); ok {
-		t.Error("Peek answered a stale aggregate page")
+		t.Error("Peek answered a stale aggregate page whose successor is due and not started")
+	}
+	release := make(chan struct{})
+	slow := func(ctx context.Context) (*Render, error) { <-release; return home.render(ctx) }
+	if a := fetch(t, c, "/home", slow); a.Source != Stale {
+		t.Fatalf("Fetch at MaxStale: %v", a)
+	}
+	if a, ok := c.Peek("/home"); !ok || a.Source != Stale || a.Keep { // its successor renders
+		t.Errorf("Peek while the successor renders: %v %v, want stale", a.Page, ok)
+	}
+	clk.Advance(time.Millisecond) // past MaxStale, its successor slower than its own render
+	if _, ok := c.Peek("/home"); ok {
+		t.Error("Peek answered a page stale for longer than MaxStale, its successor slower than its own render")
+	}
+	close(release)
+	waitIdle(t, c, "/home")
+	if a, ok := c.Peek("/home"); !ok || a.Source != Hit || string(a.Page.Body) != "home 2" {
+		t.Errorf("Peek after the successor: %v %v, want home 2", a.Page, ok)
 	}
 	c.Invalidate(ItemTag("t", "a"))
 	if _, ok := c.Peek("/item"); ok {
@@ -288,6 +314,7 @@ func BenchmarkPrepare(b *testing.B) {
 	for b.Loop() {
 		p := NewPage(http.StatusOK, "text/html; charset=utf-8", body)
 		p.Prepare(common, "public")
+		p.Compressed()
 	}
 }
 
@@ -328,7 +355,7 @@ func TestPrepareReusesCompressors(t *testing.T) {
 	prepare := func() {
 		p := NewPage(http.StatusOK, "text/html; charset=utf-8", body)
 		p.Prepare(common, "public")
-		if p.Forms[Gzip] == nil || p.Forms[Brotli] == nil {
+		if p = p.Compressed(); p == nil || p.Forms[Gzip] == nil || p.Forms[Brotli] == nil {
 			t.Fatal("no compressed forms")
 		}
 	}

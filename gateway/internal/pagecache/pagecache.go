@@ -11,7 +11,8 @@
 // visitor render it at once, and a render overlapping an event would never
 // be stored. So an event only marks an aggregate page stale: the previous
 // page is served while one render of its successor runs, for at most
-// MaxStale after the event, and an aggregate page is re-rendered at most
+// MaxStale after the event (or, when its renders are slower than that,
+// while its successor renders, as long as it took itself), and an aggregate page is re-rendered at most
 // once per MaxStale however many events arrive (see Fetch). Every page is
 // re-rendered at the latest MaxAge after its render began, event or not, so
 // a missed or forged event cannot keep a page for good.
@@ -22,6 +23,7 @@ package pagecache
 import (
 	"container/list"
 	"net/http"
+	"runtime"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -68,9 +70,13 @@ type Page struct {
 	// representation (redirects).
 	ETag string
 	// Forms are its representations ready to send, one per content
-	// coding, made by Prepare before it is stored (nil until then, and on
-	// pages Prepare leaves alone).
+	// coding: the identity form made by Prepare before it is stored (nil
+	// until then, and on pages Prepare leaves alone), the compressed ones
+	// by Compressed, on a copy of the page that replaces it in the cache
+	// (Cache.compress). A stored page is never changed.
 	Forms [numEncodings]*Form
+	// compress: prepared, its compressed forms still to make.
+	compress bool
 }
 
 // NewPage returns a page of status holding body, of contentType, with its
@@ -112,6 +118,13 @@ type Config struct {
 	// event it may not show, while its successor renders; it is also the
 	// least time between two renders of an aggregate page. Default 1s.
 	MaxStale time.Duration
+	// MaxStaleRender bounds how long a render of an aggregate page's
+	// successor may run while the page, stale for longer than MaxStale, is
+	// still served (see Cache.renewing: as long as the page's own render
+	// took, at most this): renders slower than MaxStale (a loaded machine)
+	// do not make visitors wait, and a render stuck longer gives way to a
+	// new one. Default 10s.
+	MaxStaleRender time.Duration
 	// MaxAge is how long after its render began a page is re-rendered
 	// even without an event. Default 5 minutes.
 	MaxAge time.Duration
@@ -126,6 +139,12 @@ type Config struct {
 	Registerer prometheus.Registerer
 	// Now is the clock; default time.Now.
 	Now func() time.Time
+	// Background runs the making of a stored page's compressed forms
+	// (see compress). Default: a goroutine each, at most GOMAXPROCS of them
+	// compressing at once. Tests may run it inline, which makes the
+	// compressed forms before the render's waiters are answered (the
+	// behaviour before they were made in the background).
+	Background func(task func())
 }
 
 type entry struct {
@@ -139,6 +158,8 @@ type entry struct {
 	// last render of the key began (a refresh may be running or have
 	// failed).
 	renderedAt, refreshedAt time.Time
+	// storedAt is when the page was stored (its render ended).
+	storedAt time.Time
 	// invalidatedAt is when the first event the page may not show arrived
 	// (or, for an event during its render, when the render began); zero
 	// while none did.
@@ -196,6 +217,7 @@ type Cache struct {
 	hits, misses, stale, shared, renders, evictions prometheus.Counter
 	refused, belowFloor, claimsExpired, expired     prometheus.Counter
 	renderSeconds                                   *prometheus.HistogramVec
+	compressSeconds                                 prometheus.Histogram
 }
 
 // New returns a cache configured by cfg. It registers its metrics with
@@ -203,6 +225,9 @@ type Cache struct {
 func New(cfg Config) *Cache {
 	if cfg.MaxStale <= 0 {
 		cfg.MaxStale = time.Second
+	}
+	if cfg.MaxStaleRender <= 0 {
+		cfg.MaxStaleRender = 10 * time.Second
 	}
 	if cfg.MaxAge <= 0 {
 		cfg.MaxAge = 5 * time.Minute
@@ -215,6 +240,16 @@ func New(cfg Config) *Cache {
 	}
 	if cfg.Now == nil {
 		cfg.Now = time.Now
+	}
+	if cfg.Background == nil {
+		sem := make(chan struct{}, runtime.GOMAXPROCS(0))
+		cfg.Background = func(task func()) {
+			go func() {
+				sem <- struct{}{}
+				defer func() { <-sem }()
+				task()
+			}()
+		}
 	}
 	counter := func(name, help string) prometheus.Counter {
 		return prometheus.NewCounter(prometheus.CounterOpts{Name: "portalhub_gateway_pagecache_" + name, Help: help})
@@ -230,7 +265,7 @@ func New(cfg Config) *Cache {
 		hits:     counter("hits_total", "Pages served fresh from the page cache."),
 		misses:   counter("misses_total", "Page look-ups that found no page to serve (none stored, or too stale) and waited for a render."),
 		stale: counter("stale_served_total",
-			"Aggregate pages served stale while their successor renders (at most GATEWAY_CACHE_MAX_STALE after an event)."),
+			"Aggregate pages served stale while their successor renders (at most GATEWAY_CACHE_MAX_STALE after an event, or while a successor begun within it renders)."),
 		shared:    counter("shared_total", "Requests answered by a render that another request started."),
 		renders:   counter("renders_total", "Page renders started (at most one per page at a time)."),
 		evictions: counter("evictions_total", "Pages evicted to stay under the size bound."),
@@ -246,13 +281,16 @@ func New(cfg Config) *Cache {
 	c.renderSeconds = prometheus.NewHistogramVec(prometheus.HistogramOpts{Name: "portalhub_gateway_pagecache_render_seconds",
 		Help:    "Time of the renders that succeeded (store queries, templates, compression), by page: item or aggregate.",
 		Buckets: prometheus.ExponentialBuckets(0.0005, 2, 14)}, []string{"page"})
+	c.compressSeconds = prometheus.NewHistogram(prometheus.HistogramOpts{Name: "portalhub_gateway_pagecache_compress_seconds",
+		Help:    "Time of making a stored page's gzip and brotli forms, after its render (the page is sent uncompressed meanwhile).",
+		Buckets: prometheus.ExponentialBuckets(0.0001, 2, 14)})
 	entries := prometheus.NewGaugeFunc(prometheus.GaugeOpts{Name: "portalhub_gateway_pagecache_entries",
 		Help: "Pages in the cache."}, func() float64 { return float64(c.Len()) })
 	bytes := prometheus.NewGaugeFunc(prometheus.GaugeOpts{Name: "portalhub_gateway_pagecache_bytes",
 		Help: "Approximate bytes of the pages in the cache."}, func() float64 { c.mu.Lock(); defer c.mu.Unlock(); return float64(c.bytes) })
 	if cfg.Registerer != nil {
 		cfg.Registerer.MustRegister(c.hits, c.misses, c.stale, c.shared, c.renders, c.evictions, c.refused,
-			c.belowFloor, c.claimsExpired, c.expired, c.renderSeconds, entries, bytes)
+			c.belowFloor, c.claimsExpired, c.expired, c.renderSeconds, c.compressSeconds, entries, bytes)
 	}
 	return c
 }
@@ -350,44 +388,73 @@ func (c *Cache) insert(e *entry) bool {
 		}
 		c.byTag[t][e.key] = struct{}{}
 	}
-	for c.bytes > c.cfg.MaxBytes {
-		back := c.lru.Back()
-		if old := back.Value.(*entry); old != e && old.used.Swap(false) {
-			c.lru.MoveToFront(back) // served by Peek since: a second chance
-			continue
-		}
-		c.remove(back.Value.(*entry).key)
-		c.evictions.Inc()
-	}
+	c.evict(e)
 	return true
 }
 
-// Peek returns the page stored under key when Fetch would serve it as a
-// Hit (stored, not expired, not made stale by an event or by age) and the
-// cache is enabled; otherwise false, and the caller goes the way of Fetch.
-// It takes only the read lock and changes nothing but a flag and the hit
-// count, so concurrent hits do not wait on each other: it is the fast path
-// of the cache hits that need no render.
-func (c *Cache) Peek(key string) (*Page, bool) {
+// evict removes the least recently used pages but keep until the stored
+// pages are within the size bound.
+func (c *Cache) evict(keep *entry) {
+	for c.bytes > c.cfg.MaxBytes {
+		back := c.lru.Back()
+		old := back.Value.(*entry)
+		if old == keep {
+			if c.lru.Len() == 1 {
+				return // keep alone is within MaxBytes (insert checked it)
+			}
+			c.lru.MoveToFront(back)
+			continue
+		}
+		if old.used.Swap(false) {
+			c.lru.MoveToFront(back) // served by Peek since: a second chance
+			continue
+		}
+		c.remove(old.key)
+		c.evictions.Inc()
+	}
+}
+
+// Peek answers the page stored under key when Fetch would answer it
+// without starting a render, and the cache is enabled: a page no event or
+// age has made stale (Hit), or an aggregate page Fetch would serve stale
+// while a render of its successor runs or before one is due (Stale, not
+// kept by others). Otherwise it reports false, and the caller goes the way
+// of Fetch (which may start a render, or wait for one). It takes only the
+// read lock and changes nothing but a flag and a count, so concurrent
+// answers do not wait on each other: it is the fast path of the answers
+// from the cache, the homes' too while events flow.
+func (c *Cache) Peek(key string) (Answer, bool) {
 	c.mu.RLock()
 	el, ok := c.entries[key]
 	if !ok || c.disabled {
 		c.mu.RUnlock()
-		return nil, false
+		return Answer{}, false
 	}
 	e := el.Value.(*entry)
 	now := c.cfg.Now()
-	if _, stale := e.staleSince(now, c.cfg.MaxAge); stale || e.expired(now) {
+	a := Answer{Page: e.page, Source: Hit, Keep: true}
+	if since, stale := e.staleSince(now, c.cfg.MaxAge); e.expired(now) {
+		ok = false
+	} else if stale {
+		f := c.flights[key]
+		ok = !e.item && (now.Sub(since) <= c.cfg.MaxStale || c.renewing(e, f, since, now)) &&
+			(f != nil || now.Sub(e.refreshedAt) < c.cfg.MaxStale) // else Fetch starts the successor
+		a = Answer{Page: e.page, Source: Stale}
+	}
+	if !ok {
 		c.mu.RUnlock()
-		return nil, false
+		return Answer{}, false
 	}
 	if !e.used.Load() {
 		e.used.Store(true)
 	}
-	p := e.page
 	c.mu.RUnlock()
-	c.hits.Inc()
-	return p, true
+	if a.Source == Hit {
+		c.hits.Inc()
+	} else {
+		c.stale.Inc()
+	}
+	return a, true
 }
 
 func (c *Cache) remove(key string) {

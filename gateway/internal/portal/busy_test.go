@@ -16,7 +16,7 @@ import (
 // answers. The query is held by a lock on the items table, so that it
 // times out whatever the machine's speed.
 func TestStatementTimeoutIsBusyPage(t *testing.T) {
-	e := newEnvPool(t, func(c *pgxpool.Config) { c.ConnConfig.RuntimeParams["statement_timeout"] = "200" }, nil)
+	e := newEnvPool(t, func(c *pgxpool.Config) { c.ConnConfig.RuntimeParams["statement_timeout"] = "1000" }, nil)
 	e.tenant(t, "sotttt", "department", "Sở Thông tin và Truyền thông", "Department of Information and Communications", "Департамент информации и связи")
 	e.put(t, "sotttt", article("le-hoi", 1, time.Date(2026, 11, 20, 8, 0, 0, 0, time.UTC),
 		tr("vi", "le-hoi-bien", "Lễ hội biển", "Tóm tắt", "<p>Nội dung</p>"),

@@ -14,6 +14,7 @@ import (
 
 	"github.com/andybalholm/brotli"
 
+	"github.com/portalhub/portalhub/gateway/internal/pagecache"
 	"github.com/portalhub/portalhub/gateway/internal/portal"
 	"github.com/portalhub/portalhub/services/testenv"
 )
@@ -320,4 +321,71 @@ func TestFastPathRegistryRefresh(t *testing.T) {
 		}
 		return nil
 	})
+}
+
+// A page's gzip and brotli forms are made after it is stored (the page
+// cache's Background), so the visitor who waited for its render does not
+// wait for the compressors too. Until they are made, every request, by the
+// router or the fast path, gets the identity form, complete and correct
+// (Vary: Accept-Encoding, its own ETag, its Content-Length, 304 to its
+// ETag); after, each coding its own form with its own ETag, and the
+// identity form's ETag no longer answers 304 to a request for brotli.
+func TestPageEncodingsWhileCompressing(t *testing.T) {
+	e := newEnv(t)
+	seed(t, e)
+	e.compress.hold()
+	br := []string{"Accept-Encoding", "gzip, deflate, br"}
+	var identityTag string
+	var page []byte
+	for i, hdr := range [][]string{br, br, {"Accept-Encoding", "gzip"}, nil} { // the render, then the fast path
+		res, b := e.raw(t, http.MethodGet, "/vi/", hdr...)
+		wantStatus(t, res, http.StatusOK)
+		if res.Header.Get("Content-Encoding") != "" || res.Header.Get("Vary") != "Accept-Encoding" ||
+			res.Header.Get("Content-Length") != strconv.Itoa(len(b)) || res.Header.Get("ETag") != pagecache.ETag(b) {
+			t.Fatalf("answer %d while compressing: Content-Encoding %q, Vary %q, Content-Length %s of %d bytes, ETag %s",
+				i+1, res.Header.Get("Content-Encoding"), res.Header.Get("Vary"), res.Header.Get("Content-Length"), len(b),
+				res.Header.Get("ETag"))
+		}
+		if i > 0 && (res.Header.Get("ETag") != identityTag || !bytes.Equal(b, page)) {
+			t.Errorf("answer %d while compressing: another page than the first", i+1)
+		}
+		identityTag, page = res.Header.Get("ETag"), b
+	}
+	res, b := e.raw(t, http.MethodGet, "/vi/", append(br, "If-None-Match", identityTag)...)
+	if res.StatusCode != http.StatusNotModified || len(b) != 0 || res.Header.Get("ETag") != identityTag {
+		t.Errorf("If-None-Match of the identity form while compressing: %d, ETag %s", res.StatusCode, res.Header.Get("ETag"))
+	}
+
+	if n := e.compress.release(); n != 1 {
+		t.Fatalf("%d compressions held, want 1 (the home's)", n)
+	}
+	etags := map[string]string{"": identityTag}
+	for _, c := range []struct{ ae, coding string }{{"gzip, deflate, br", "br"}, {"gzip", "gzip"}, {"", ""}} {
+		res, b := e.raw(t, http.MethodGet, "/vi/", "Accept-Encoding", c.ae)
+		wantStatus(t, res, http.StatusOK)
+		if res.Header.Get("Content-Encoding") != c.coding || res.Header.Get("Vary") != "Accept-Encoding" ||
+			res.Header.Get("Content-Length") != strconv.Itoa(len(b)) || res.Header.Get("ETag") != pagecache.ETag(b) {
+			t.Errorf("Accept-Encoding %q after compressing: Content-Encoding %q, Vary %q, Content-Length %s of %d bytes, ETag %s",
+				c.ae, res.Header.Get("Content-Encoding"), res.Header.Get("Vary"), res.Header.Get("Content-Length"), len(b),
+				res.Header.Get("ETag"))
+		}
+		if !bytes.Equal(decodeBody(t, c.coding, b), page) {
+			t.Errorf("Accept-Encoding %q after compressing: not the page sent before", c.ae)
+		}
+		if c.coding != "" {
+			for other, tag := range etags {
+				if tag == res.Header.Get("ETag") {
+					t.Errorf("%q and %q share the ETag %s", c.coding, other, tag)
+				}
+			}
+		} else if res.Header.Get("ETag") != identityTag {
+			t.Errorf("the identity form's ETag changed: %s, was %s", res.Header.Get("ETag"), identityTag)
+		}
+		etags[c.coding] = res.Header.Get("ETag")
+	}
+	res, _ = e.raw(t, http.MethodGet, "/vi/", append(br, "If-None-Match", identityTag)...)
+	if res.StatusCode != http.StatusOK || res.Header.Get("Content-Encoding") != "br" {
+		t.Errorf("If-None-Match of the identity form, asking for brotli: %d %q, want the brotli form",
+			res.StatusCode, res.Header.Get("Content-Encoding"))
+	}
 }

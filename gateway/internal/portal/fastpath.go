@@ -20,9 +20,11 @@ import (
 // request, several times the cost of writing the page. So ServeHTTP first
 // looks the request up in the fast index, which remembers, for each request
 // already served a cached page, the cache key its handler chose; when the
-// page under that key is a fresh hit (pagecache.Cache.Peek), it is sent
-// from its prepared form (sendForm) without routing: a map lookup under a
-// read lock, the cache's read lock and one write, no allocation.
+// page under that key is one the cache answers without a render (a fresh
+// hit, or an aggregate page served stale while its successor renders:
+// pagecache.Cache.Peek), it is sent from its prepared form (sendForm)
+// without routing: a map lookup under a read lock, the cache's read lock
+// and one write, no allocation.
 //
 // This is right because a handler's choice of cache key for a request
 // depends only on what the fast key holds (method class GET/HEAD, whether
@@ -123,22 +125,22 @@ func (s *Server) serveFast(w http.ResponseWriter, r *http.Request) (*http.Reques
 	fe, found := s.fast.m[string(k)]
 	s.fast.mu.RUnlock()
 	if found && fe.reg == reg {
-		if p, ok := s.cfg.Cache.Peek(fe.key); ok && p.Forms[pagecache.Identity] != nil {
+		if a, ok := s.cfg.Cache.Peek(fe.key); ok && a.Page.Forms[pagecache.Identity] != nil {
 			sampled := s.sampled()
 			var start time.Time
 			if sampled {
 				start = time.Now()
 			}
-			status, n := sendForm(w, r, p, true)
+			status, n := sendForm(w, r, a.Page, a.Keep)
 			if status == http.StatusNotModified {
 				fe.notModified.Inc()
 			} else {
 				fe.served.Inc()
 			}
 			s.fastHits.Inc()
-			s.countView(r, fe.key, p)
+			s.countView(r, fe.key, a.Page)
 			if sampled {
-				s.logHit(r, fe.route, status, n, start)
+				s.logHit(r, a.Source, fe.route, status, n, start)
 			}
 			return r, true
 		}
@@ -150,7 +152,8 @@ func (s *Server) serveFast(w http.ResponseWriter, r *http.Request) (*http.Reques
 // the request, when the answer was a page the fast path may serve again
 // (a prepared page that others may keep, found or just stored).
 func (s *Server) learnFast(r *http.Request, route, key string, a pagecache.Answer) {
-	if !a.Keep || a.Page.Forms[pagecache.Identity] == nil || (a.Source != pagecache.Hit && a.Source != pagecache.Rendered) {
+	stored := a.Source == pagecache.Stale || a.Keep && (a.Source == pagecache.Hit || a.Source == pagecache.Rendered)
+	if !stored || a.Page.Forms[pagecache.Identity] == nil {
 		return
 	}
 	l, ok := r.Context().Value(fastLearnKey{}).(fastLearn)
@@ -200,9 +203,10 @@ func (s *Server) sampled() bool {
 	return s.cfg.AccessLogSample <= 1 || rand.IntN(s.cfg.AccessLogSample) == 0
 }
 
-// logHit writes the access log line of a sampled answer from the page cache.
-func (s *Server) logHit(r *http.Request, route string, status, bytes int, start time.Time) {
-	s.cfg.Log.Info().Str("cache", string(pagecache.Hit)).Str("method", r.Method).Str("path", r.URL.Path).
+// logHit writes the access log line of a sampled answer from the page cache
+// (a hit, or a stale page served while its successor renders).
+func (s *Server) logHit(r *http.Request, source pagecache.Source, route string, status, bytes int, start time.Time) {
+	s.cfg.Log.Info().Str("cache", string(source)).Str("method", r.Method).Str("path", r.URL.Path).
 		Str("route", route).Int("status", status).Int("bytes", bytes).Dur("duration", time.Since(start)).
 		Int("sampled_one_in", max(s.cfg.AccessLogSample, 1)).Msg("request")
 }

@@ -41,8 +41,12 @@ const fileChunk = 256 << 10
 // Whether the file may be served, and its headers, are kept in the page
 // cache like a page (tagged with its item and tenant, so an event for the
 // item, such as a takedown, drops them): the store is asked once per cache
-// miss, and a 304 or a HEAD reads nothing of the file. Its bytes are read
-// from the store in chunks of fileChunk, only those the answer sends.
+// miss, and a 304 or a HEAD reads nothing of the file. A file of at most
+// fileChunk is kept there with them (its bytes never change: the URL holds
+// their hash), so it is served from memory; a larger one is read from the
+// store in chunks of fileChunk, only those the answer sends. Under
+// publishing, reading every file from the database (busy with the renders'
+// queries) made files the slowest pages of the load part's mix.
 func (s *Server) file(c *gin.Context) error {
 	tenant, contentID, sha := c.Param("tenant"), c.Param("content_id"), c.Param("sha256")
 	if !contentrules.ValidSHA256(sha) {
@@ -90,6 +94,10 @@ func (s *Server) file(c *gin.Context) error {
 	if c.Request.Method == http.MethodHead {
 		return nil
 	}
+	if int64(len(a.Page.Body)) == size { // kept in memory (fileHeaders)
+		_, _ = c.Writer.Write(a.Page.Body[rng.start : rng.start+rng.length])
+		return nil
+	}
 	s.sendFile(c, sha, rng)
 	return nil
 }
@@ -114,8 +122,17 @@ func (s *Server) fileHeaders(ctx context.Context, tenant, contentID, sha string)
 	if listed == nil {
 		return nil, errNotFound
 	}
+	var body []byte
+	if blob.Size <= fileChunk {
+		if body, err = s.cfg.Store.ReadBlob(ctx, sha, 0, blob.Size); err != nil {
+			return nil, err
+		}
+		if int64(len(body)) != blob.Size {
+			return nil, fmt.Errorf("file %s: read %d bytes of %d", sha, len(body), blob.Size)
+		}
+	}
 	etag := `"` + sha + `"`
-	page := &pagecache.Page{Status: http.StatusOK, ETag: etag, Header: http.Header{
+	page := &pagecache.Page{Status: http.StatusOK, ETag: etag, Body: body, Header: http.Header{
 		"Content-Type":        {blob.MediaType},
 		"Etag":                {etag},
 		"Content-Length":      {strconv.FormatInt(blob.Size, 10)},

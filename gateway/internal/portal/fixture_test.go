@@ -54,6 +54,45 @@ type env struct {
 	ops      *lifecycle.Ops // its registry holds the metrics
 	queries  *queryLog      // the queries the gateway ran
 	portal   *portal.Server
+	// compress runs the page cache's compressions (Config.Background):
+	// inline, so that a render's answer has its compressed forms as the
+	// tests expect, unless a test holds them.
+	compress *compressions
+}
+
+// compressions is the page cache's Background in tests: a stored page's
+// gzip and brotli forms are made inline, before the render's waiters are
+// answered, unless held (hold), when they wait for release.
+type compressions struct {
+	mu    sync.Mutex
+	held  bool
+	tasks []func()
+}
+
+func (c *compressions) run(task func()) {
+	c.mu.Lock()
+	if c.held {
+		c.tasks = append(c.tasks, task)
+		c.mu.Unlock()
+		return
+	}
+	c.mu.Unlock()
+	task()
+}
+
+func (c *compressions) hold() { c.mu.Lock(); c.held = true; c.mu.Unlock() }
+
+// release runs the compressions held and no longer holds them; it returns
+// how many ran.
+func (c *compressions) release() int {
+	c.mu.Lock()
+	tasks := c.tasks
+	c.tasks, c.held = nil, false
+	c.mu.Unlock()
+	for _, task := range tasks {
+		task()
+	}
+	return len(tasks)
 }
 
 // queryLog records the queries run on the gateway's pool (a pgx tracer).
@@ -200,7 +239,8 @@ func newEnvFull(t testing.TB, pool func(*pgxpool.Config), configure func(*portal
 	}
 	ops := lifecycle.NewOps()
 	clock := &testClock{}
-	cache := pagecache.New(pagecache.Config{MaxBytes: 16 << 20, Registerer: ops.Registry, Now: clock.Now})
+	compress := &compressions{}
+	cache := pagecache.New(pagecache.Config{MaxBytes: 16 << 20, Registerer: ops.Registry, Now: clock.Now, Background: compress.run})
 	log := zerolog.New(io.Discard)
 	consumer, err := invalidate.New(invalidate.Config{Conn: nc, Cache: cache, Log: log, Registerer: ops.Registry,
 		RetryEvery: 50 * time.Millisecond})
@@ -229,7 +269,7 @@ func newEnvFull(t testing.TB, pool func(*pgxpool.Config), configure func(*portal
 	srv := httptest.NewServer(p)
 	t.Cleanup(srv.Close)
 	return &env{db: db, srv: srv, cache: cache, nc: nc, js: js, consumer: consumer, store: store, clock: clock, ops: ops,
-		queries: queries, portal: p, gw: reader}
+		queries: queries, portal: p, gw: reader, compress: compress}
 }
 
 func (e *env) exec(t testing.TB, sql string, args ...any) {

@@ -5,8 +5,10 @@ import (
 	"bytes"
 	"fmt"
 	"io"
+	"math"
 	"net"
 	"net/http"
+	"runtime"
 	"testing"
 	"time"
 )
@@ -21,7 +23,7 @@ type rawConn struct {
 	req []byte
 }
 
-func dialRaw(t *testing.T, addr, path string, header ...string) *rawConn {
+func dialRaw(t testing.TB, addr, path string, header ...string) *rawConn {
 	t.Helper()
 	c, err := net.Dial("tcp", addr)
 	if err != nil {
@@ -74,7 +76,7 @@ func (rc *rawConn) do() (status, n int, err error) {
 
 // serveOn serves h on a loopback listener with net/http's server and
 // returns its address.
-func serveOn(t *testing.T, h http.Handler) string {
+func serveOn(t testing.TB, h http.Handler) string {
 	t.Helper()
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
@@ -95,52 +97,9 @@ func TestHitAllocationsAsBareNetHTTP(t *testing.T) {
 	e := newEnv(t)
 	seed(t, e)
 	gateway := serveOn(t, e.portal)
-	cases := []struct {
-		name   string
-		header []string
-		status int
-	}{
-		{"plain", nil, http.StatusOK},
-		{"br", []string{"Accept-Encoding", "gzip, deflate, br"}, http.StatusOK},
-		{"304", []string{"If-None-Match", "*"}, http.StatusNotModified},
-	}
-	for _, c := range cases {
+	for _, c := range hitCases {
 		t.Run(c.name, func(t *testing.T) {
-			// The gateway's answer, copied for the bare handler.
-			req, _ := http.NewRequest(http.MethodGet, "http://"+gateway+"/vi/", nil)
-			req.Host = "localhost"
-			for i := 0; i+1 < len(c.header); i += 2 {
-				req.Header.Set(c.header[i], c.header[i+1])
-			}
-			res, err := rawClient.Do(req)
-			if err != nil {
-				t.Fatal(err)
-			}
-			body, _ := io.ReadAll(res.Body)
-			res.Body.Close()
-			if res.StatusCode != c.status {
-				t.Fatalf("GET /vi/: %d, want %d", res.StatusCode, c.status)
-			}
-			type field struct {
-				k  string
-				vs []string
-			}
-			var fields []field
-			for k, vs := range res.Header {
-				if k != "Date" {
-					fields = append(fields, field{k, vs[:len(vs):len(vs)]})
-				}
-			}
-			bare := serveOn(t, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-				h := w.Header()
-				for _, f := range fields {
-					h[f.k] = f.vs
-				}
-				w.WriteHeader(c.status)
-				if c.status == http.StatusOK {
-					w.Write(body)
-				}
-			}))
+			bare, body, headers := bareLikeGateway(t, gateway, c.status, c.header...)
 			allocs := func(addr string) float64 {
 				rc := dialRaw(t, addr, "/vi/", c.header...)
 				for range 20 { // warm: the fast path learns, pools fill
@@ -148,17 +107,128 @@ func TestHitAllocationsAsBareNetHTTP(t *testing.T) {
 						t.Fatalf("%s: %d %v, want %d", addr, status, err, c.status)
 					}
 				}
-				return testing.AllocsPerRun(500, func() {
-					if status, n, err := rc.do(); err != nil || status != c.status || n != len(body) && c.status == http.StatusOK {
-						t.Fatalf("%s: %d (%d bytes) %v", addr, status, n, err)
-					}
-				})
+				// Every goroutine's allocations count, the test's and
+				// the runtime's background work included, so noise only
+				// adds: the least of three runs is the handler's.
+				least := math.Inf(1)
+				for range 3 {
+					least = min(least, allocsPerRequest(500, func() {
+						if status, n, err := rc.do(); err != nil || status != c.status || n != len(body) && c.status == http.StatusOK {
+							t.Fatalf("%s: %d (%d bytes) %v", addr, status, n, err)
+						}
+					}))
+				}
+				return least
 			}
 			gw, ref := allocs(gateway), allocs(bare)
-			t.Logf("allocations a request: gateway %v, bare net/http %v (%d headers)", gw, ref, len(fields))
-			if gw > ref {
-				t.Errorf("the gateway allocates %v a hit, a bare net/http handler %v: %v of the gateway's own", gw, ref, gw-ref)
+			t.Logf("allocations a request: gateway %v, bare net/http %v (%d headers)", gw, ref, headers)
+			// An allocation of the gateway's own in every hit is +1; what
+			// the server's other goroutines (the pool's health checks, the
+			// listener of events) allocate meanwhile is a fraction.
+			if gw > ref+0.5 {
+				t.Errorf("the gateway allocates %.2f a hit, a bare net/http handler %.2f: %.2f of the gateway's own", gw, ref, gw-ref)
 			}
 		})
+	}
+}
+
+// allocsPerRequest is testing.AllocsPerRun without its rounding down: the
+// mean number of heap allocations, in every goroutine, of a run of f, with
+// one P as AllocsPerRun has.
+func allocsPerRequest(runs int, f func()) float64 {
+	defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(1))
+	f() // warm
+	var before, after runtime.MemStats
+	runtime.ReadMemStats(&before)
+	for range runs {
+		f()
+	}
+	runtime.ReadMemStats(&after)
+	return float64(after.Mallocs-before.Mallocs) / float64(runs)
+}
+
+// hitCases are the answers TestHitAllocationsAsBareNetHTTP and
+// BenchmarkHitAgainstBare compare: plain, brotli and 304.
+var hitCases = []struct {
+	name   string
+	header []string
+	status int
+}{
+	{"plain", nil, http.StatusOK},
+	{"br", []string{"Accept-Encoding", "gzip, deflate, br"}, http.StatusOK},
+	{"304", []string{"If-None-Match", "*"}, http.StatusNotModified},
+}
+
+// bareLikeGateway asks the gateway at addr for the provincial home with
+// header and serves, on a listener of its own, a bare net/http handler
+// writing the same status, headers (but Date) and bytes. It returns that
+// server's address, the body and the number of headers.
+func bareLikeGateway(tb testing.TB, addr string, status int, header ...string) (bare string, body []byte, headers int) {
+	tb.Helper()
+	req, _ := http.NewRequest(http.MethodGet, "http://"+addr+"/vi/", nil)
+	req.Host = "localhost"
+	for i := 0; i+1 < len(header); i += 2 {
+		req.Header.Set(header[i], header[i+1])
+	}
+	res, err := rawClient.Do(req)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	body, _ = io.ReadAll(res.Body)
+	res.Body.Close()
+	if res.StatusCode != status {
+		tb.Fatalf("GET /vi/: %d, want %d", res.StatusCode, status)
+	}
+	type field struct {
+		k  string
+		vs []string
+	}
+	var fields []field
+	for k, vs := range res.Header {
+		if k != "Date" {
+			fields = append(fields, field{k, vs[:len(vs):len(vs)]})
+		}
+	}
+	bare = serveOn(tb, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		h := w.Header()
+		for _, f := range fields {
+			h[f.k] = f.vs
+		}
+		w.WriteHeader(status)
+		if status == http.StatusOK {
+			w.Write(body)
+		}
+	}))
+	return bare, body, len(fields)
+}
+
+// BenchmarkHitAgainstBare serves the cached home through net/http's server
+// on loopback, from the gateway and from a bare handler writing the same
+// headers and bytes, 50 keep-alive connections at once (as the bench's
+// wrk): go test -run '^$' -bench HitAgainstBare -count 5
+// ./gateway/internal/portal, and compare each case's ns/op (the two run
+// one after the other, count times). In one process, with the client's
+// work in both, it shows what the gateway adds to a hit beside net/http's
+// own, without the other servers of make bench's cached part.
+func BenchmarkHitAgainstBare(b *testing.B) {
+	e := newEnv(b)
+	seed(b, e)
+	gateway := serveOn(b, e.portal)
+	for _, c := range hitCases {
+		bare, body, _ := bareLikeGateway(b, gateway, c.status, c.header...)
+		for _, srv := range []struct{ name, addr string }{{"gateway", gateway}, {"bare", bare}} {
+			b.Run(c.name+"/"+srv.name, func(b *testing.B) {
+				b.SetParallelism(25) // 50 connections on 2 cores
+				b.RunParallel(func(pb *testing.PB) {
+					rc := dialRaw(b, srv.addr, "/vi/", c.header...)
+					for pb.Next() {
+						if status, n, err := rc.do(); err != nil || status != c.status || c.status == http.StatusOK && n != len(body) {
+							b.Errorf("%s: %d (%d bytes) %v", srv.name, status, n, err)
+							return
+						}
+					}
+				})
+			})
+		}
 	}
 }

@@ -154,9 +154,12 @@ type Server struct {
 	assets   *assets
 	engine   *gin.Engine
 	requests *prometheus.CounterVec
-	hosts    map[string]bool // host names served (see servesHost)
-	csp      string          // the Content-Security-Policy (see csp)
-	proxies  []netip.Prefix  // trusted proxies (see fromTrustedProxy)
+	// latency times the requests that reach the router, by route (the
+	// fast path's hits are counted, not timed: see accessLog).
+	latency *prometheus.HistogramVec
+	hosts   map[string]bool // host names served (see servesHost)
+	csp     string          // the Content-Security-Policy (see csp)
+	proxies []netip.Prefix  // trusted proxies (see fromTrustedProxy)
 
 	synonyms synonymCache
 	reg      registryCache
@@ -261,7 +264,10 @@ func New(cfg Config) (*Server, error) {
 		Help: "HTTP requests by route and status."}, []string{"route", "status"})
 	s.fastHits = prometheus.NewCounter(prometheus.CounterOpts{Name: "portalhub_gateway_http_fast_path_total",
 		Help: "Requests answered from the page cache by the fast path, before routing (also counted in portalhub_gateway_http_requests_total)."})
-	for _, c := range []prometheus.Collector{s.requests, s.fastHits} {
+	s.latency = prometheus.NewHistogramVec(prometheus.HistogramOpts{Name: "portalhub_gateway_http_request_seconds",
+		Help:    "Time to answer the requests that reach the router, by route: every request but the page cache's hits of the fast path (portalhub_gateway_http_fast_path_total), which are not timed.",
+		Buckets: []float64{.001, .0025, .005, .01, .025, .05, .1, .25, .5, 1, 2.5, 5, 10}}, []string{"route"})
+	for _, c := range []prometheus.Collector{s.requests, s.fastHits, s.latency} {
 		if err := cfg.Ops.Registry.Register(c); err != nil {
 			return nil, fmt.Errorf("register metrics: %w", err)
 		}

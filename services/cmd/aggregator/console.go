@@ -8,6 +8,7 @@ import (
 	"github.com/rs/zerolog"
 
 	"github.com/portalhub/portalhub/services/config"
+	"github.com/portalhub/portalhub/services/internal/backlog"
 	"github.com/portalhub/portalhub/services/internal/compliance"
 	"github.com/portalhub/portalhub/services/internal/console"
 	"github.com/portalhub/portalhub/services/internal/hubstore"
@@ -45,7 +46,7 @@ func startConsole(ctx context.Context, s settings, store *hubstore.Store, accoun
 		return "", fmt.Errorf("AGGREGATOR_CONSOLE_TRUSTED_PROXIES: %w", err)
 	}
 	cons, err := console.New(console.Config{Store: store, Accounts: accounts, Rules: rules, Ops: ops,
-		Consumers: console.JetStreamConsumers(js), Log: log.With().Str("server", "console").Logger(), Dev: s.Console.Dev,
+		Consumers: backlog.JetStream(js), Log: log.With().Str("server", "console").Logger(), Dev: s.Console.Dev,
 		TrustedProxies: proxies})
 	if err != nil {
 		return "", err
@@ -54,6 +55,5 @@ func startConsole(ctx context.Context, s settings, store *hubstore.Store, accoun
 	if err != nil {
 		return "", fmt.Errorf("console listener on %s: %w", s.Console.Addr, err)
 	}
-	log.Info().Str("server", "console").Str("addr", addr).Msg("listening")
 	return addr, nil
 }

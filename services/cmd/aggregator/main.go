@@ -26,6 +26,7 @@ import (
 	"github.com/portalhub/portalhub/services/events"
 	"github.com/portalhub/portalhub/services/hubschema"
 	"github.com/portalhub/portalhub/services/internal/auth"
+	"github.com/portalhub/portalhub/services/internal/backlog"
 	"github.com/portalhub/portalhub/services/internal/compliance"
 	"github.com/portalhub/portalhub/services/internal/devtls"
 	"github.com/portalhub/portalhub/services/internal/hubstore"
@@ -144,6 +145,7 @@ func run(ctx context.Context, s settings, log zerolog.Logger) error {
 	}
 	ops.AddCheck("database", dbUp)
 	ops.AddCheck("nats", natsUp)
+	ops.Registry.MustRegister(newConsumerLag(backlog.JetStream(js), log))
 	watch, err := complianceWatch(s, store, log)
 	if err != nil {
 		return err
@@ -201,7 +203,8 @@ func run(ctx context.Context, s settings, log zerolog.Logger) error {
 		rules = watch.Rules
 	}
 	accounts := opsaccounts.New(store.Pool())
-	opsAPI := opsapi.New(opsapi.Config{Store: store, Accounts: accounts, Rules: rules, Log: log, Registerer: ops.Registry})
+	opsAPI := opsapi.New(opsapi.Config{Store: store, Accounts: accounts, Rules: rules, Log: log, Registerer: ops.Registry,
+		Consumers: backlog.JetStream(js), PersonalData: pdKeys})
 	opsSrv := opsapi.NewGRPCServer(opsAPI, tlsCfg, ingest.RecoverUnary(log))
 	opsLn, err := net.Listen("tcp", s.OpsAddr)
 	if err != nil {
@@ -354,6 +357,13 @@ func startBackground(store *hubstore.Store, js jetstream.JetStream, ops *lifecyc
 	// A push's event leaves when its transaction commits, not when the
 	// notification has come round through the database.
 	store.OnOutbox(relay.Wake)
+	// and the rows it knows are handed to the relay as they are, so that
+	// the relay publishes them without reading them back.
+	store.OnOutboxRows(func(rows []hubstore.OutboxRow) {
+		for _, r := range rows {
+			relay.Hand(r.ID, r.Subject, r.MsgID, r.Payload)
+		}
+	})
 	ctx, cancel := context.WithCancel(context.Background())
 	var wg sync.WaitGroup
 	if watch != nil {

@@ -77,6 +77,11 @@ func runBulk(ctx context.Context, bin string, s bulkSettings, check *checks) err
 		return err
 	}
 	defer os.RemoveAll(dir)
+	// The postgres user must reach the cluster's folder (else pgcluster
+	// puts it elsewhere): the processes are found by it (procSnapshot).
+	if err := os.Chmod(dir, 0o755); err != nil {
+		return err
+	}
 	opts := federation.Options{
 		VarDir: filepath.Join(dir, "var"), BinDir: bin, Ephemeral: true,
 		Tenants: []federation.Tenant{{ID: bulkTenant, Kind: "department", NameVI: "Sở Nhập liệu"}},
@@ -124,6 +129,10 @@ func runBulk(ctx context.Context, bin string, s bulkSettings, check *checks) err
 	fmt.Printf("pushing %d articles (%.1f KB each) through PublishBulk, streams of %d...\n", s.Items, float64(size)/float64(s.Items)/1024, s.Stream)
 	ops := "http://" + f.HubOpsAddr
 	prof := startCPUProfile(ctx, ops, s.Profiles, "bulk-aggregator", s.ProfileSeconds)
+	p0, err := procSnapshot(dir)
+	if err != nil {
+		return err
+	}
 	start := time.Now()
 	for from := 0; from < len(items); from += s.Stream {
 		if err := pushStream(ctx, hub, token, items[from:min(from+s.Stream, len(items))]); err != nil {
@@ -136,11 +145,15 @@ func runBulk(ctx context.Context, bin string, s bulkSettings, check *checks) err
 		return err
 	}
 	announcedAfter := time.Since(start)
+	p1, err := procSnapshot(dir)
+	if err != nil {
+		return err
+	}
 	cpuPath, cpuErr := prof.wait()
 	allocsPath, allocsErr := allocsProfile(ctx, ops, s.Profiles, "bulk-aggregator")
 
 	fmt.Println("copying the rows it wrote into a second hub database (the floor)...")
-	floor, counts, err := copyFloor(ctx, f.BaseURL, hubConn)
+	floor, floorCPU, counts, err := copyFloor(ctx, f.BaseURL, hubConn, dir)
 	if err != nil {
 		return fmt.Errorf("CopyFrom floor: %w", err)
 	}
@@ -159,6 +172,21 @@ func runBulk(ctx context.Context, bin string, s bulkSettings, check *checks) err
 	r := floor.Seconds() / took.Seconds()
 	fmt.Printf("PublishBulk ÷ CopyFrom: ×%.2f   (aim: at least ×0.5)\n", r)
 	check.add("bulk ingest: PublishBulk items/s ÷ CopyFrom items/s", r, 0.5)
+	// Where the machine's time went: on a loaded machine of two cores the
+	// bulk is bounded by the CPU of every process it keeps busy, the
+	// floor's by PostgreSQL's alone.
+	fmt.Println("  CPU seconds by process, the bulk until its last event was on the bus (bench: the client's encoding and TLS):")
+	for _, p := range procDelta(p0, p1) {
+		if p.cpu >= 0.05 {
+			fmt.Printf("    %-12s %6d %10.2f s\n", p.name, p.procs, p.cpu)
+		}
+	}
+	fmt.Println("  CPU seconds by process, the floor's COPY:")
+	for _, p := range floorCPU {
+		if p.cpu >= 0.05 {
+			fmt.Printf("    %-12s %6d %10.2f s\n", p.name, p.procs, p.cpu)
+		}
+	}
 	if cpuErr != nil || allocsErr != nil {
 		return errors.Join(cpuErr, allocsErr)
 	}
@@ -260,31 +288,32 @@ func inChunk(column string) string {
 
 // copyFloor reads the rows the bulk wrote from the hub (binary COPY TO) and
 // times writing them with COPY FROM into a fresh hub database, floorChunk
-// items a transaction, committed.
-func copyFloor(ctx context.Context, base string, hub *pgx.Conn) (time.Duration, string, error) {
+// items a transaction, committed, with the CPU each process group of the
+// run's tree (mark: see procSnapshot) used meanwhile.
+func copyFloor(ctx context.Context, base string, hub *pgx.Conn, mark string) (time.Duration, []procUse, string, error) {
 	url, err := federation.EnsureDatabase(ctx, base, "portalhub_bench_floor")
 	if err != nil {
-		return 0, "", err
+		return 0, nil, "", err
 	}
 	if err := hubschema.Migrate(ctx, url); err != nil {
-		return 0, "", err
+		return 0, nil, "", err
 	}
 	st, err := hubstore.Open(ctx, url)
 	if err != nil {
-		return 0, "", err
+		return 0, nil, "", err
 	}
 	err = st.AddTenant(ctx, "bench", hubstore.Tenant{ID: bulkTenant, Kind: "department", NameVI: "Sở Nhập liệu"})
 	st.Close()
 	if err != nil {
-		return 0, "", err
+		return 0, nil, "", err
 	}
 	var chunks int
 	if _, err := hub.Exec(ctx, fmt.Sprintf(`CREATE TEMP TABLE floor_chunks AS SELECT content_id,
 			(row_number() OVER (ORDER BY content_id) - 1) / %d AS chunk FROM items WHERE tenant_id = '%s'`, floorChunk, bulkTenant)); err != nil {
-		return 0, "", err
+		return 0, nil, "", err
 	}
 	if err := hub.QueryRow(ctx, `SELECT coalesce(max(chunk) + 1, 0) FROM floor_chunks`).Scan(&chunks); err != nil {
-		return 0, "", err
+		return 0, nil, "", err
 	}
 	data := make([][]bytes.Buffer, chunks)
 	rows := make([]int64, len(floorTables))
@@ -294,7 +323,7 @@ func copyFloor(ctx context.Context, base string, hub *pgx.Conn) (time.Duration, 
 			tag, err := hub.PgConn().CopyTo(ctx, &data[c][i], fmt.Sprintf("COPY (SELECT %s FROM %s WHERE %s) TO STDOUT (FORMAT binary)",
 				t.columns, t.table, fmt.Sprintf(t.where, c, chunks)))
 			if err != nil {
-				return 0, "", fmt.Errorf("read %s: %w", t.table, err)
+				return 0, nil, "", fmt.Errorf("read %s: %w", t.table, err)
 			}
 			rows[i] += tag.RowsAffected()
 		}
@@ -305,24 +334,33 @@ func copyFloor(ctx context.Context, base string, hub *pgx.Conn) (time.Duration, 
 	}
 	conn, err := pgx.Connect(ctx, url)
 	if err != nil {
-		return 0, "", err
+		return 0, nil, "", err
 	}
 	defer conn.Close(context.Background())
+	p0, err := procSnapshot(mark)
+	if err != nil {
+		return 0, nil, "", err
+	}
 	start := time.Now()
 	for c := range data {
 		tx, err := conn.Begin(ctx)
 		if err != nil {
-			return 0, "", err
+			return 0, nil, "", err
 		}
 		for i, t := range floorTables {
 			if _, err := conn.PgConn().CopyFrom(ctx, &data[c][i], fmt.Sprintf("COPY %s (%s) FROM STDIN (FORMAT binary)", t.table, t.columns)); err != nil {
 				tx.Rollback(context.Background())
-				return 0, "", fmt.Errorf("copy into %s: %w", t.table, err)
+				return 0, nil, "", fmt.Errorf("copy into %s: %w", t.table, err)
 			}
 		}
 		if err := tx.Commit(ctx); err != nil {
-			return 0, "", err
+			return 0, nil, "", err
 		}
 	}
-	return time.Since(start), strings.Join(counts, ", ") + fmt.Sprintf(" (%d transactions)", chunks), nil
+	took := time.Since(start)
+	p1, err := procSnapshot(mark)
+	if err != nil {
+		return 0, nil, "", err
+	}
+	return took, procDelta(p0, p1), strings.Join(counts, ", ") + fmt.Sprintf(" (%d transactions)", chunks), nil
 }

@@ -26,18 +26,23 @@ import (
 // The cached pages benchmark (issue 11 points 1 and 2): the provincial home
 // of the demo federation (make run's tenants and content), served from the
 // gateway's page cache, against nginx serving the same bytes and headers
-// from files (one worker, access log buffered, gzip_static and
-// brotli_static) and a bare net/http handler writing the same bytes and
-// headers, each measured by the same load generator (wrk, else a Go one)
-// in turns (every case measures the three servers one after the other,
-// BENCH_CACHED_ROUNDS times; the median counts), plain, gzip, brotli and
-// 304. Only the ratios compare across runs.
+// from files (access log buffered, gzip_static and brotli_static) and a
+// bare net/http handler writing the same bytes and headers, each measured
+// by the same load generator (wrk, else a Go one) in turns (every case
+// measures the three servers one after the other, BENCH_CACHED_ROUNDS
+// times; the median counts), plain, gzip, brotli and 304. Each pairing of
+// BENCH_CACHED_PROCS (default 1,2) compares like with like: a gateway of
+// its own with GOMAXPROCS=n, nginx with n workers, the bare handler with
+// GOMAXPROCS=n. Only the ratios compare across runs.
 
 // cachedSettings are the cached pages benchmark's settings.
 type cachedSettings struct {
 	Seconds, Rounds, Conns int
 	Catalogue              string
-	Verbose                bool // every measurement, not only the medians
+	// Procs lists the pairings (BENCH_CACHED_PROCS): for each n, the
+	// gateway with GOMAXPROCS=n against nginx with n workers.
+	Procs   string
+	Verbose bool // every measurement, not only the medians
 	// Profiles is where the gateway's profiles under the load go (point 6).
 	Profiles       string
 	ProfileSeconds int
@@ -74,31 +79,110 @@ func runCached(ctx context.Context, bin string, s cachedSettings, check *checks)
 	}
 	defer f.Stop()
 
-	page := f.Gateway + "/vi/"
-	reps := bareFiles{}
 	client := &http.Client{Transport: &http.Transport{DisableCompression: true}, Timeout: 30 * time.Second}
+	load := newLoad(s.Conns)
+	procs, err := parseProcs(s.Procs)
+	if err != nil {
+		return err
+	}
+	fmt.Printf("cached: %s, %d connections, %d s per measurement, %d rounds\n", load.name(), s.Conns, s.Seconds, s.Rounds)
+	var profiled *pairing
+	for _, n := range procs {
+		// A gateway of its own with GOMAXPROCS=n, against nginx with n
+		// workers and the bare handler with GOMAXPROCS=n: the same number
+		// of threads running Go code as nginx has workers.
+		url, ops, err := f.StartGateway(ctx, "gateway-procs-"+strconv.Itoa(n), []string{"GOMAXPROCS=" + strconv.Itoa(n)})
+		if err != nil {
+			return fmt.Errorf("gateway with GOMAXPROCS=%d: %w", n, err)
+		}
+		p := &pairing{procs: n, gatewayOps: ops}
+		if err := measurePairing(ctx, client, load, dir, url+"/vi/", s, p, check); err != nil {
+			return err
+		}
+		if profiled == nil {
+			profiled = p
+		}
+	}
+	// The gateway's profiles under the same load (plain), after the
+	// measured rounds so that profiling does not slow them: the first
+	// pairing's gateway (GOMAXPROCS=1 by default).
+	if profiled != nil {
+		prof := startCPUProfile(ctx, profiled.gatewayOps, s.Profiles, "cached-gateway", s.ProfileSeconds)
+		if _, err := load.run(ctx, profiled.page, time.Duration(s.ProfileSeconds)*time.Second); err != nil {
+			return fmt.Errorf("gateway under profiling: %w", err)
+		}
+		cpu, err := prof.wait()
+		if err != nil {
+			return err
+		}
+		allocs, err := allocsProfile(ctx, profiled.gatewayOps, s.Profiles, "cached-gateway")
+		if err != nil {
+			return err
+		}
+		fmt.Printf("\nprofiles of the gateway (GOMAXPROCS=%d) serving the cached home (plain, top entries):\n", profiled.procs)
+		printTop(cpu, 12)
+		printTop(allocs, 12)
+	}
+	return nil
+}
+
+// pairing is one comparison of the cached part: the gateway with
+// GOMAXPROCS=procs against nginx with procs workers and the bare handler
+// with GOMAXPROCS=procs.
+type pairing struct {
+	procs            int
+	page, gatewayOps string
+}
+
+// parseProcs reads BENCH_CACHED_PROCS: a comma-separated list of thread
+// counts, each at least 1.
+func parseProcs(list string) ([]int, error) {
+	var out []int
+	for _, f := range strings.Split(list, ",") {
+		n, err := strconv.Atoi(strings.TrimSpace(f))
+		if err != nil || n < 1 {
+			return nil, fmt.Errorf("BENCH_CACHED_PROCS %q: want thread counts such as 1,2", list)
+		}
+		out = append(out, n)
+	}
+	return out, nil
+}
+
+// measurePairing measures the gateway's page against nginx and the bare
+// handler serving its bytes, each with p.procs threads, and prints the
+// table of the pairing.
+func measurePairing(ctx context.Context, client *http.Client, load *load, dir, page string, s cachedSettings, p *pairing,
+	check *checks) error {
+	p.page = page
 	if err := waitStable(ctx, client, page); err != nil {
 		return err
 	}
+	reps := bareFiles{}
 	for _, coding := range []string{"", "gzip", "br"} {
-		// Twice: the first renders and stores it.
-		for i := 0; i < 2; i++ {
+		// Until the answer is the coding's: a page's compressed forms are
+		// made after it is stored (the identity form is sent until then).
+		for i := 0; ; i++ {
 			rep, status, err := get(ctx, client, page, "Accept-Encoding", coding)
 			if err != nil {
 				return err
 			}
-			if status != http.StatusOK || rep.Header.Get("Content-Encoding") != coding {
+			if status == http.StatusOK && rep.Header.Get("Content-Encoding") == coding {
+				reps[coding] = rep
+				break
+			}
+			if i == 50 {
 				return fmt.Errorf("GET %s (Accept-Encoding %q): %d, Content-Encoding %q", page, coding, status,
 					rep.Header.Get("Content-Encoding"))
 			}
-			reps[coding] = rep
+			time.Sleep(100 * time.Millisecond)
 		}
 	}
-	fmt.Printf("cached: the provincial home: %d bytes, gzip %d, brotli %d\n", len(reps[""].Body), len(reps["gzip"].Body),
-		len(reps["br"].Body))
+	n := strconv.Itoa(p.procs)
+	fmt.Printf("\ncached, GOMAXPROCS=%d against nginx with %d worker(s): the provincial home: %d bytes, gzip %d, brotli %d\n",
+		p.procs, p.procs, len(reps[""].Body), len(reps["gzip"].Body), len(reps["br"].Body))
 
 	targets := []*target{{name: "gateway", url: page}}
-	nginx, err := startNginx(ctx, filepath.Join(dir, "nginx"), reps)
+	nginx, err := startNginx(ctx, filepath.Join(dir, "nginx-"+n), reps, p.procs)
 	switch {
 	case errors.Is(err, errNoNginx):
 		fmt.Println("cached: no nginx (scripts/install-bench-deps.sh installs it): measured without it, no ratio to nginx")
@@ -108,7 +192,7 @@ func runCached(ctx context.Context, bin string, s cachedSettings, check *checks)
 		defer nginx.stop()
 		targets = append(targets, &target{name: "nginx", url: nginx.url})
 	}
-	bare, err := startBare(ctx, filepath.Join(dir, "bare"), reps)
+	bare, err := startBare(ctx, filepath.Join(dir, "bare-"+n), reps, p.procs)
 	if err != nil {
 		return fmt.Errorf("bare net/http: %w", err)
 	}
@@ -138,8 +222,6 @@ func runCached(ctx context.Context, bin string, s cachedSettings, check *checks)
 		}
 	}
 
-	load := newLoad(s.Conns)
-	fmt.Printf("cached: %s, %d connections, %d s per measurement, %d rounds\n\n", load.name(), s.Conns, s.Seconds, s.Rounds)
 	results := map[string]map[string][]float64{}
 	for round := 0; round < s.Rounds; round++ {
 		for _, c := range cases {
@@ -182,32 +264,11 @@ func runCached(ctx context.Context, bin string, s cachedSettings, check *checks)
 		rNginx, rBare := "-", fmt.Sprintf("×%.2f", gw/bg)
 		if ng > 0 {
 			rNginx = fmt.Sprintf("×%.2f", gw/ng)
-			check.add(fmt.Sprintf("cached home %s: gateway ÷ nginx", c.name), gw/ng, cachedAims[c.name])
+			check.add(fmt.Sprintf("cached home %s, GOMAXPROCS=%d against nginx with %d worker(s): gateway ÷ nginx", c.name, p.procs, p.procs),
+				gw/ng, cachedAims[c.name])
 		}
 		fmt.Printf("%-22s %12.0f %12s %12.0f %10s %10s %8s\n", name, gw, orDash(ng), bg, rNginx, rBare,
 			fmt.Sprintf("≥×%.2f", cachedAims[c.name]))
-	}
-	// The gateway's profiles under the same load (plain), after the
-	// measured rounds so that profiling does not slow them.
-	for _, t := range targets {
-		if t.name != "gateway" {
-			continue
-		}
-		prof := startCPUProfile(ctx, f.GatewayOps, s.Profiles, "cached-gateway", s.ProfileSeconds)
-		if _, err := load.run(ctx, t.url, time.Duration(s.ProfileSeconds)*time.Second); err != nil {
-			return fmt.Errorf("gateway under profiling: %w", err)
-		}
-		cpu, err := prof.wait()
-		if err != nil {
-			return err
-		}
-		allocs, err := allocsProfile(ctx, f.GatewayOps, s.Profiles, "cached-gateway")
-		if err != nil {
-			return err
-		}
-		fmt.Println("\nprofiles of the gateway serving the cached home (plain, top entries):")
-		printTop(cpu, 12)
-		printTop(allocs, 12)
 	}
 	return nil
 }
@@ -323,7 +384,7 @@ const brotliStatic = "/usr/lib/nginx/modules/ngx_http_brotli_static_module.so"
 // and its .gz and .br forms (gzip_static, brotli_static when the module is
 // installed), with the gateway's headers but those nginx makes itself
 // (Content-Type, Content-Length, ETag, Vary, Date).
-func startNginx(ctx context.Context, dir string, reps bareFiles) (*process, error) {
+func startNginx(ctx context.Context, dir string, reps bareFiles, workers int) (*process, error) {
 	bin, err := exec.LookPath("nginx")
 	if err != nil {
 		return nil, errNoNginx
@@ -356,7 +417,7 @@ func startNginx(ctx context.Context, dir string, reps bareFiles) (*process, erro
 		module, brotli = "load_module "+brotliStatic+";", "brotli_static on;"
 	}
 	conf := fmt.Sprintf(`%s
-worker_processes 1;
+worker_processes %[6]d;
 daemon off;
 master_process on;
 user root;
@@ -384,7 +445,7 @@ http {
 %[5]s    }
   }
 }
-`, module, dir, brotli, port, add.String())
+`, module, dir, brotli, port, add.String(), workers)
 	if err := os.MkdirAll(filepath.Join(dir, "tmp"), 0o755); err != nil {
 		return nil, err
 	}
@@ -411,7 +472,7 @@ http {
 // BENCH_BARE_FILES set (serveBare), so that it runs in a process of its own
 // as the gateway and nginx do.
 
-func startBare(ctx context.Context, dir string, reps bareFiles) (*process, error) {
+func startBare(ctx context.Context, dir string, reps bareFiles, procs int) (*process, error) {
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return nil, err
 	}
@@ -432,7 +493,8 @@ func startBare(ctx context.Context, dir string, reps bareFiles) (*process, error
 		return nil, err
 	}
 	cmd := exec.CommandContext(ctx, exe)
-	cmd.Env = append(os.Environ(), "BENCH_BARE_FILES="+files, "BENCH_BARE_ADDR=127.0.0.1:"+strconv.Itoa(port))
+	cmd.Env = append(os.Environ(), "BENCH_BARE_FILES="+files, "BENCH_BARE_ADDR=127.0.0.1:"+strconv.Itoa(port),
+		"GOMAXPROCS="+strconv.Itoa(procs))
 	cmd.Stderr = os.Stderr
 	if err := cmd.Start(); err != nil {
 		return nil, err

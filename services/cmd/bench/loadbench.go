@@ -41,7 +41,7 @@ import (
 //     to the sub-portals' APIs at BENCH_LOAD_PUBLISHES (50) a second, one in
 //     five followed until the gateway serves it (publish-to-visible);
 //   - bulk: the visitors while a sub-portal imports its old articles
-//     through PublishBulk (streams of 500), with a revision posted and
+//     through PublishBulk (streams of BENCH_BULK_STREAM, 500), with a revision posted and
 //     followed every half second;
 //   - profiled: publishing again, not measured, while the gateway's and the
 //     aggregator's CPU profiles are taken (point 6).
@@ -54,10 +54,13 @@ import (
 
 type loadSettings struct {
 	Visitors, Seconds, Publishes, BulkItems int
-	Mix, Catalogue                          string
-	Profiles                                string
-	ProfileSeconds                          int
-	Verbose                                 bool
+	// Stream is the articles per PublishBulk stream of the bulk import
+	// (BENCH_BULK_STREAM, as the bulk part's: a stream lasts at most 30 s).
+	Stream         int
+	Mix, Catalogue string
+	Profiles       string
+	ProfileSeconds int
+	Verbose        bool
 }
 
 // loadMix is loadmix.json.
@@ -280,7 +283,7 @@ func runLoad(ctx context.Context, bin string, s loadSettings, check *checks) err
 			defer close(done)
 			start, from := time.Now(), next
 			for next < s.BulkItems && ctx.Err() == nil {
-				n := min(500, s.BulkItems-next)
+				n := min(s.Stream, s.BulkItems-next)
 				items := make([]*pb.ContentItem, n)
 				for i := range items {
 					items[i] = bulkItem(next + i)

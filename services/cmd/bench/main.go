@@ -70,6 +70,7 @@ func main() {
 	set.Int(&s.Cached.Seconds, "BENCH_CACHED_SECONDS", 5, "seconds per load measurement of the cached part")
 	set.Int(&s.Cached.Rounds, "BENCH_CACHED_ROUNDS", 3, "rounds of the cached part (each measures every server in turn; the median counts)")
 	set.Int(&s.Cached.Conns, "BENCH_CACHED_CONNS", 50, "connections of the load generator")
+	set.String(&s.Cached.Procs, "BENCH_CACHED_PROCS", "1,2", "the cached part's pairings: for each n, a gateway with GOMAXPROCS=n against nginx with n workers and the bare handler with GOMAXPROCS=n")
 	set.String(&s.Cached.Catalogue, "BENCH_CACHED_CATALOGUE", "../tenants/demo/tenants.json", "the demo tenants the cached part runs (make run's)")
 	set.Int(&s.Search.Items, "BENCH_SEARCH_ITEMS", 200000, "items the search benchmark seeds (200000 for the published figures; 5000 to try it quickly)")
 	set.Int(&s.Search.Tenants, "BENCH_SEARCH_TENANTS", 50, "tenants the search benchmark's items belong to")
@@ -103,6 +104,7 @@ func main() {
 	s.Pages.Workers = s.Search.Workers
 	s.Cached.Verbose = s.Output
 	s.Load.Profiles, s.Load.ProfileSeconds, s.Load.Verbose, s.Load.Catalogue = s.Bulk.Profiles, s.Bulk.ProfileSeconds, s.Output, s.Cached.Catalogue
+	s.Load.Stream = s.Bulk.Stream
 	// summarize needs at least one sample.
 	for _, c := range []struct {
 		name string

@@ -126,7 +126,7 @@ func printURLs(w io.Writer, f *federation.Federation, opts federation.Options) {
 	fmt.Fprintf(w, "  Provincial portal      %s/vi/   (English %s/en/, Русский %s/ru/)\n", f.Gateway, f.Gateway, f.Gateway)
 	for _, t := range opts.Tenants {
 		sp := f.SubPortals[t.ID]
-		fmt.Fprintf(w, "  %-22s %s/vi/\n", t.NameVI, siteURL(f.Gateway, t))
+		fmt.Fprintf(w, "  %-22s %s\n", t.NameVI, siteURL(f.Gateway, t, "vi"))
 		fmt.Fprintf(w, "  %-22s back office %s/   (API token of account %s in var/credentials/%s.api-token)\n", "", sp.URL, federation.APIAccount, t.ID)
 	}
 	fmt.Fprintf(w, "\n  Back-office demo accounts, on every sub-portal, password %s:\n", f.DemoPassword)
@@ -156,22 +156,23 @@ func fileExists(path string) bool {
 	return err == nil && st.Mode().IsRegular()
 }
 
-// siteURL is where a sub-portal's site is: on its own host name when it has
-// one (names under localhost reach this machine; the gateway's provincial
-// paths of such a tenant answer 301 there), else under the gateway's
-// address.
-func siteURL(gateway string, t federation.Tenant) string {
+// siteURL is the address of a sub-portal's home page in lang: on its own host
+// name when it has one (names under localhost reach this machine; the
+// gateway's provincial paths of such a tenant answer 301 there), else its path
+// on the provincial portal, /{lang}/{tenant}/.
+func siteURL(gateway string, t federation.Tenant, lang string) string {
+	onPortal := gateway + "/" + lang + "/" + t.ID + "/"
 	if len(t.Hosts) == 0 {
-		return gateway + "/" + t.ID
+		return onPortal
 	}
 	u, err := url.Parse(gateway)
 	if err != nil {
-		return gateway + "/" + t.ID
+		return onPortal
 	}
 	if port := u.Port(); port != "" {
 		u.Host = t.Hosts[0] + ":" + port
 	} else {
 		u.Host = t.Hosts[0]
 	}
-	return u.String()
+	return u.String() + "/" + lang + "/"
 }

@@ -12,11 +12,11 @@ func TestSiteURL(t *testing.T) {
 		tenant  federation.Tenant
 		want    string
 	}{
-		{"http://localhost:8080", federation.Tenant{ID: "vp-ubnd"}, "http://localhost:8080/vp-ubnd"},
-		{"http://localhost:8080", federation.Tenant{ID: "so-du-lich", Hosts: []string{"sodulich.localhost"}}, "http://sodulich.localhost:8080"},
-		{"https://khanhhoa.gov.vn", federation.Tenant{ID: "so-du-lich", Hosts: []string{"sodulich.khanhhoa.gov.vn"}}, "https://sodulich.khanhhoa.gov.vn"},
+		{"http://localhost:8080", federation.Tenant{ID: "vp-ubnd"}, "http://localhost:8080/vi/vp-ubnd/"},
+		{"http://localhost:8080", federation.Tenant{ID: "so-du-lich", Hosts: []string{"sodulich.localhost"}}, "http://sodulich.localhost:8080/vi/"},
+		{"https://khanhhoa.gov.vn", federation.Tenant{ID: "so-du-lich", Hosts: []string{"sodulich.khanhhoa.gov.vn"}}, "https://sodulich.khanhhoa.gov.vn/vi/"},
 	} {
-		if got := siteURL(tt.gateway, tt.tenant); got != tt.want {
+		if got := siteURL(tt.gateway, tt.tenant, "vi"); got != tt.want {
 			t.Errorf("siteURL(%s, %v) = %s, want %s", tt.gateway, tt.tenant.Hosts, got, tt.want)
 		}
 	}

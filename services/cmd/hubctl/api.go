@@ -22,6 +22,7 @@ import (
 
 	pb "github.com/portalhub/portalhub/proto/gen/portalhub/v1"
 	"github.com/portalhub/portalhub/services/internal/devtls"
+	"github.com/portalhub/portalhub/services/stafftext"
 )
 
 // The admin API: the commands about tenants, credentials, compliance and
@@ -322,16 +323,22 @@ func whoamiCmd(fs *flag.FlagSet) action {
 	}
 }
 
-// vnZone is Vietnam's time, for people.
-var vnZone = time.FixedZone("GMT+7", 7*60*60)
-
-func vnTime(t time.Time) string { return t.In(vnZone).Format("2006-01-02 15:04 GMT+7") }
+func vnTime(t time.Time) string { return t.In(stafftext.Zone).Format("2006-01-02 15:04 GMT+7") }
 
 func tsString(t interface{ AsTime() time.Time }, valid bool) string {
 	if !valid {
 		return "-"
 	}
-	return t.AsTime().In(vnZone).Format("2006-01-02 15:04")
+	return t.AsTime().In(stafftext.Zone).Format("2006-01-02 15:04")
+}
+
+// answer ends a command run with --json (or failed): err, else the API's
+// answer as writeProto writes it.
+func answer(s *session, m proto.Message, err error) error {
+	if err != nil {
+		return err
+	}
+	return writeProto(s, m)
 }
 
 // writeProto writes an answer of the API as JSON, with the contract's

@@ -3,6 +3,8 @@ package main
 import (
 	"bytes"
 	"context"
+	"crypto/rand"
+	"encoding/base64"
 	"net"
 	"path/filepath"
 	"strings"
@@ -16,6 +18,7 @@ import (
 	"github.com/portalhub/portalhub/services/internal/hubstore"
 	"github.com/portalhub/portalhub/services/internal/opsapi"
 	"github.com/portalhub/portalhub/services/opsaccounts"
+	"github.com/portalhub/portalhub/services/personaldata"
 	"github.com/portalhub/portalhub/services/testenv"
 )
 
@@ -29,6 +32,9 @@ type hub struct {
 	store    *hubstore.Store
 	accounts *opsaccounts.Store
 	env      map[string]string
+	// oldKeys wraps data keys under k1, a key-encryption key the
+	// aggregator still holds but no longer wraps with (its current: k2).
+	oldKeys *personaldata.Keyring
 }
 
 // newHub starts the hub; accounts are made with role for each login.
@@ -60,7 +66,23 @@ func newHub(t *testing.T, logins map[string]opsaccounts.Role) *hub {
 	if err != nil {
 		t.Fatal(err)
 	}
-	srv := opsapi.NewGRPCServer(opsapi.New(opsapi.Config{Store: store, Accounts: h.accounts, Rules: rules, Log: zerolog.Nop()}), tlsCfg, nil)
+	newKEK := func() string {
+		b := make([]byte, personaldata.KeySize)
+		if _, err := rand.Read(b); err != nil {
+			t.Fatal(err)
+		}
+		return base64.StdEncoding.EncodeToString(b)
+	}
+	k1, k2 := "k1:"+newKEK(), "k2:"+newKEK()
+	if h.oldKeys, err = personaldata.ParseKeyring(k1, ""); err != nil {
+		t.Fatal(err)
+	}
+	ring, err := personaldata.ParseKeyring(k1+","+k2, "k2")
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv := opsapi.NewGRPCServer(opsapi.New(opsapi.Config{Store: store, Accounts: h.accounts, Rules: rules, Log: zerolog.Nop(),
+		PersonalData: personaldata.NewStore(store.Pool(), ring)}), tlsCfg, nil)
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		t.Fatal(err)

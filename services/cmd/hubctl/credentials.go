@@ -20,11 +20,20 @@ func issueCredential(fs *flag.FlagSet) action {
 	label := fs.String("label", "", "what the credential is for, e.g. relay-2025")
 	out := fs.String("out", "", "write the token to this file (mode 0600) instead of stdout")
 	natsKeys := fs.String("nats-keys", "", "also make the tenant's NATS user's seed (tenant-ID.nk, mode 0600) and public key (tenant-ID.pub) in this folder, keeping a seed already there")
+	asJSON := fs.Bool("json", false, "write the API's answer as JSON (the token in it only without --out)")
 	return func(ctx context.Context, s *session) error {
-		err := writeToken(s, *out, func() (int64, string, error) {
-			resp, err := s.ops.IssueCredential(ctx, &pb.IssueCredentialRequest{TenantId: *tenant, Label: *label})
+		var resp *pb.IssueCredentialResponse
+		err := writeToken(s, *out, *asJSON, func() (int64, string, error) {
+			var err error
+			resp, err = s.ops.IssueCredential(ctx, &pb.IssueCredentialRequest{TenantId: *tenant, Label: *label})
 			return resp.GetCredential().GetId(), resp.GetToken(), err
 		})
+		if err == nil && *asJSON {
+			if *out != "" {
+				resp.Token = ""
+			}
+			err = writeProto(s, resp)
+		}
 		if err != nil || *natsKeys == "" {
 			return err
 		}
@@ -33,7 +42,11 @@ func issueCredential(fs *flag.FlagSet) action {
 			return fmt.Errorf("NATS user of %s: %w", *tenant, err)
 		}
 		seed := natsauth.SeedFile(*natsKeys, natsauth.Tenant(*tenant))
-		fmt.Fprintf(s.stdout, "Người dùng NATS của %s / NATS user of %s: %s; khóa bí mật / seed %s (giao cho cổng thành phần / for its sub-portal, NATS_NKEY_FILE); "+
+		w := s.stdout
+		if *asJSON {
+			w = s.stderr // stdout holds the JSON alone
+		}
+		fmt.Fprintf(w, "Người dùng NATS của %s / NATS user of %s: %s; khóa bí mật / seed %s (giao cho cổng thành phần / for its sub-portal, NATS_NKEY_FILE); "+
 			"cập nhật cấu hình NATS / update the NATS configuration: hubctl nats config --keys %s\n", *tenant, *tenant, pub, seed, *natsKeys)
 		return nil
 	}
@@ -46,15 +59,23 @@ func rotateCredential(fs *flag.FlagSet) action {
 	overlap := fs.Duration("overlap", hubstore.DefaultOverlap, "how long the old credential keeps working (0 ends it now; at most 720h)")
 	label := fs.String("label", "", "the new credential's label (default: the old one's)")
 	out := fs.String("out", "", "write the new token to this file (mode 0600) instead of stdout")
+	asJSON := fs.Bool("json", false, "write the API's answer as JSON (the token in it only without --out)")
 	return func(ctx context.Context, s *session) error {
-		var old *pb.Credential
-		err := writeToken(s, *out, func() (int64, string, error) {
-			resp, err := s.ops.RotateCredential(ctx, &pb.RotateCredentialRequest{Id: *id, Overlap: durationpb.New(*overlap), Label: *label})
-			old = resp.GetReplaced()
+		var resp *pb.RotateCredentialResponse
+		err := writeToken(s, *out, *asJSON, func() (int64, string, error) {
+			var err error
+			resp, err = s.ops.RotateCredential(ctx, &pb.RotateCredentialRequest{Id: *id, Overlap: durationpb.New(*overlap), Label: *label})
 			return resp.GetCredential().GetId(), resp.GetToken(), err
 		})
 		if err != nil {
 			return err
+		}
+		old := resp.GetReplaced()
+		if *asJSON {
+			if *out != "" {
+				resp.Token = ""
+			}
+			return writeProto(s, resp)
 		}
 		fmt.Fprintf(s.stderr, "Thông tin xác thực cũ %d còn dùng được đến %s; hãy cấu hình mã mới cho cổng thành phần trước lúc đó / "+
 			"the old credential %d works until %s: give the sub-portal the new token before then\n",
@@ -65,11 +86,12 @@ func rotateCredential(fs *flag.FlagSet) action {
 
 // writeToken runs issue and writes the token it returns to out (mode 0600,
 // created before the credential exists, so a bad path fails first), or to
-// stdout when out is empty.
-func writeToken(s *session, out string, issue func() (int64, string, error)) error {
+// stdout when out is empty; quiet (--json) writes nothing on stdout, where
+// the caller writes the API's answer.
+func writeToken(s *session, out string, quiet bool, issue func() (int64, string, error)) error {
 	if out == "" {
 		id, token, err := issue()
-		if err != nil {
+		if err != nil || quiet {
 			return err
 		}
 		fmt.Fprintf(s.stderr, "Thông tin xác thực %d; mã chỉ hiện một lần / credential %d; the token is shown once:\n", id, id)
@@ -94,7 +116,9 @@ func writeToken(s *session, out string, issue func() (int64, string, error)) err
 		fmt.Fprintf(s.stderr, "hubctl: không ghi được tệp; hãy thu hồi thông tin xác thực %d / could not write the token; revoke credential %d\n", id, id)
 		return werr
 	}
-	fmt.Fprintf(s.stdout, "Đã cấp thông tin xác thực %d, lưu tại %s / credential %d issued, token in %s\n", id, out, id, out)
+	if !quiet {
+		fmt.Fprintf(s.stdout, "Đã cấp thông tin xác thực %d, lưu tại %s / credential %d issued, token in %s\n", id, out, id, out)
+	}
 	return nil
 }
 
@@ -130,9 +154,11 @@ func listCredentials(fs *flag.FlagSet) action {
 
 func revokeCredential(fs *flag.FlagSet) action {
 	id := fs.Int64("id", 0, "credential id (see credentials list)")
+	asJSON := fs.Bool("json", false, "write the API's answer as JSON")
 	return func(ctx context.Context, s *session) error {
-		if _, err := s.ops.RevokeCredential(ctx, &pb.RevokeCredentialRequest{Id: *id}); err != nil {
-			return err
+		resp, err := s.ops.RevokeCredential(ctx, &pb.RevokeCredentialRequest{Id: *id})
+		if err != nil || *asJSON {
+			return answer(s, resp, err)
 		}
 		fmt.Fprintf(s.stdout, "Đã thu hồi thông tin xác thực %d / credential %d revoked\n", *id, *id)
 		return nil

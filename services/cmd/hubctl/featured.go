@@ -13,6 +13,7 @@ import (
 	pb "github.com/portalhub/portalhub/proto/gen/portalhub/v1"
 	"github.com/portalhub/portalhub/services/internal/featured"
 	"github.com/portalhub/portalhub/services/internal/hubstore"
+	"github.com/portalhub/portalhub/services/stafftext"
 )
 
 // The provincial home's featured items and the advertising slot (issue 10
@@ -76,9 +77,11 @@ func addFeatured(fs *flag.FlagSet) action {
 func removeFeatured(fs *flag.FlagSet) action {
 	tenant := fs.String("tenant", "", "the item's tenant")
 	id := fs.String("id", "", "the item's content id")
+	asJSON := fs.Bool("json", false, "write the API's answer as JSON")
 	return func(ctx context.Context, s *session) error {
-		if _, err := s.ops.UnfeatureItem(ctx, &pb.UnfeatureItemRequest{TenantId: *tenant, ContentId: *id}); err != nil {
-			return err
+		resp, err := s.ops.UnfeatureItem(ctx, &pb.UnfeatureItemRequest{TenantId: *tenant, ContentId: *id})
+		if err != nil || *asJSON {
+			return answer(s, resp, err)
 		}
 		fmt.Fprintf(s.stdout, "đã bỏ %s/%s khỏi tin nổi bật / removed from the featured items\n", *tenant, *id)
 		return nil
@@ -109,9 +112,9 @@ func printFeatured(s *session, items []featured.Item) error {
 	for _, it := range items {
 		until := "-"
 		if it.EndsAt != nil {
-			until = it.EndsAt.In(gmt7).Format("2006-01-02 15:04")
+			until = it.EndsAt.In(stafftext.Zone).Format("2006-01-02 15:04")
 		}
-		fmt.Fprintf(w, "%d\t%s\t%s\t%s\t%s\t%s\n", it.Position, it.Tenant, it.ContentID, it.StartsAt.In(gmt7).Format("2006-01-02 15:04"), until, it.CreatedBy)
+		fmt.Fprintf(w, "%d\t%s\t%s\t%s\t%s\t%s\n", it.Position, it.Tenant, it.ContentID, it.StartsAt.In(stafftext.Zone).Format("2006-01-02 15:04"), until, it.CreatedBy)
 	}
 	return w.Flush()
 }
@@ -159,9 +162,11 @@ func addAdvert(fs *flag.FlagSet) action {
 
 func endAdvert(fs *flag.FlagSet) action {
 	id := fs.Int64("id", 0, "the advertisement's number (hubctl adverts list)")
+	asJSON := fs.Bool("json", false, "write the API's answer as JSON")
 	return func(ctx context.Context, s *session) error {
-		if _, err := s.ops.EndAdvert(ctx, &pb.EndAdvertRequest{Id: *id}); err != nil {
-			return err
+		resp, err := s.ops.EndAdvert(ctx, &pb.EndAdvertRequest{Id: *id})
+		if err != nil || *asJSON {
+			return answer(s, resp, err)
 		}
 		fmt.Fprintf(s.stdout, "đã kết thúc quảng cáo %d / advertisement %d ended\n", *id, *id)
 		return nil
@@ -196,7 +201,7 @@ func listAdverts(fs *flag.FlagSet) action {
 func printAdverts(s *session, ads []hubstore.Advert) error {
 	w := tabwriter.NewWriter(s.stdout, 0, 4, 2, ' ', 0)
 	fmt.Fprintln(w, "SỐ/ID\tNGƯỜI QUẢNG CÁO/ADVERTISER\tTỪ/FROM\tĐẾN/UNTIL\tNỘI DUNG/LABEL\tLIÊN KẾT/URL\tNGƯỜI THÊM/BY")
-	f := func(t time.Time) string { return t.In(gmt7).Format("2006-01-02 15:04") }
+	f := func(t time.Time) string { return t.In(stafftext.Zone).Format("2006-01-02 15:04") }
 	for _, a := range ads {
 		fmt.Fprintf(w, "%d\t%s\t%s\t%s\t%s\t%s\t%s\n", a.ID, a.Advertiser, f(a.StartsAt), f(a.EndsAt), a.Label, a.URL, orDash(a.CreatedBy))
 	}
@@ -205,9 +210,11 @@ func printAdverts(s *session, ads []hubstore.Advert) error {
 
 func setAdverts(on bool) func(fs *flag.FlagSet) action {
 	return func(fs *flag.FlagSet) action {
+		asJSON := fs.Bool("json", false, "write the API's answer as JSON")
 		return func(ctx context.Context, s *session) error {
-			if _, err := s.ops.SetAdvertsEnabled(ctx, &pb.SetAdvertsEnabledRequest{Enabled: on}); err != nil {
-				return err
+			resp, err := s.ops.SetAdvertsEnabled(ctx, &pb.SetAdvertsEnabledRequest{Enabled: on})
+			if err != nil || *asJSON {
+				return answer(s, resp, err)
 			}
 			if on {
 				fmt.Fprintln(s.stdout, "đã bật vị trí quảng cáo / the advertising slot is on")

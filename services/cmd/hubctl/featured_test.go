@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/portalhub/portalhub/services/internal/hubstore"
+	"github.com/portalhub/portalhub/services/stafftext"
 )
 
 func TestHubctlFeaturedAndAdverts(t *testing.T) {
@@ -38,7 +39,7 @@ func TestHubctlFeaturedAndAdverts(t *testing.T) {
 		t.Errorf("an operator enables the slot: %d %q", code, e)
 	}
 	h.login(t, "quantri")
-	at := func(d time.Duration) string { return time.Now().Add(d).In(gmt7).Format("2006-01-02 15:04") }
+	at := func(d time.Duration) string { return time.Now().Add(d).In(stafftext.Zone).Format("2006-01-02 15:04") }
 	code, out, e := ctl("adverts", "add", "--advertiser", "Công ty A", "--label", "Khu du lịch B", "--url", "https://b.example",
 		"--start", at(-time.Hour), "--end", at(24*time.Hour))
 	if code != 0 || !strings.Contains(e, "the advertising slot is off") {

@@ -16,9 +16,11 @@ func itemFlags(fs *flag.FlagSet) (tenant, contentID *string) {
 func takeDown(fs *flag.FlagSet) action {
 	tenant, id := itemFlags(fs)
 	reason := fs.String("reason", "", "public reason, shown on the page (required)")
+	asJSON := fs.Bool("json", false, "write the API's answer as JSON")
 	return func(ctx context.Context, s *session) error {
-		if _, err := s.ops.TakeDownItem(ctx, &pb.TakeDownItemRequest{TenantId: *tenant, ContentId: *id, Reason: *reason}); err != nil {
-			return err
+		resp, err := s.ops.TakeDownItem(ctx, &pb.TakeDownItemRequest{TenantId: *tenant, ContentId: *id, Reason: *reason})
+		if err != nil || *asJSON {
+			return answer(s, resp, err)
 		}
 		fmt.Fprintf(s.stdout, "Đã gỡ %s/%s khỏi cổng / %s/%s taken down\n", *tenant, *id, *tenant, *id)
 		return nil
@@ -28,9 +30,11 @@ func takeDown(fs *flag.FlagSet) action {
 func liftTakedown(fs *flag.FlagSet) action {
 	tenant, id := itemFlags(fs)
 	why := fs.String("reason", "", "why the takedown is lifted, kept in the audit log")
+	asJSON := fs.Bool("json", false, "write the API's answer as JSON")
 	return func(ctx context.Context, s *session) error {
-		if _, err := s.ops.LiftTakedown(ctx, &pb.LiftTakedownRequest{TenantId: *tenant, ContentId: *id, Reason: *why}); err != nil {
-			return err
+		resp, err := s.ops.LiftTakedown(ctx, &pb.LiftTakedownRequest{TenantId: *tenant, ContentId: *id, Reason: *why})
+		if err != nil || *asJSON {
+			return answer(s, resp, err)
 		}
 		fmt.Fprintf(s.stdout, "Đã hiển thị lại %s/%s / takedown of %s/%s lifted\n", *tenant, *id, *tenant, *id)
 		return nil

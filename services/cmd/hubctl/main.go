@@ -3,9 +3,10 @@
 // statistics, featured items and advertisements talk to the aggregator's
 // admin API (OpsService, AGGREGATOR_OPS_ADDR) as the ops account
 // that logged in with `hubctl login`, which records them under its name;
-// the commands about the database itself (migrate, ops-accounts add, audit
-// head, categories, search, personal-data keys) use DATABASE_URL and sign
-// with $USER or --actor; takedowns go through the API too.
+// the commands about the database itself (migrate, ops-accounts add for the
+// first administrator, audit head, search reindex, backup) use DATABASE_URL
+// and sign with $USER or --actor; docs/OPERATIONS.md ("hubctl and the
+// database") says why each stays there.
 //
 //	hubctl ops-accounts add --login nguyen.van.a --role administrator < password
 //	hubctl login --login nguyen.van.a [--addr HOST:PORT] [--ca FILE]
@@ -16,6 +17,7 @@
 //	hubctl compliance report [--week 2026-W48 | --from 2026-11-01 --to 2026-11-30] [--tenant ID] [--json|--csv]
 //	hubctl audit verify [--head SEQ:HASH] | audit list [...] | audit head
 //	hubctl backup base --to DIR | backup restore --from DIR --into DIR [--archive WALDIR] [--to-time T]
+//	hubctl items list|show, takedowns list, refusals list, coverage report, backlog, questions overdue
 //	hubctl personal-data rewrap | personal-data reshred --log FILE
 //
 // See the usage text below for every command, flag and exit status.
@@ -28,6 +30,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"os/user"
 	"strings"
 
 	pb "github.com/portalhub/portalhub/proto/gen/portalhub/v1"
@@ -47,14 +50,7 @@ Usage, over the database (DATABASE_URL; signed with $USER or --actor):
                                     add an ops account (the first administrator); the password is read
                                     from standard input (typed twice, hidden, on a terminal)
   hubctl audit head [--json]        the chain's head, SEQ:HASH, to keep off the database host
-  hubctl categories list [--json]   the category codes an item's "category" takes, and their kinds
   hubctl search reindex             rebuild the search index online, with a progress bar
-  hubctl search bestbet add --query Q --tenant ID --id CONTENT_ID [--position N]
-  hubctl search bestbet list [--query Q]
-  hubctl search bestbet remove --query Q --tenant ID --id CONTENT_ID
-  hubctl personal-data rewrap       wrap every personal-data key under PERSONAL_DATA_KEY_CURRENT
-  hubctl personal-data reshred --log FILE
-                                    after a restore: destroy again the personal data the shred log names
   hubctl backup base --to DIR       a base backup (pg_basebackup) of DATABASE_URL's server, with the audit
                                     head and a digest of the content in DIR/manifest.json
   hubctl backup restore --from DIR --into DIR [--archive WALDIR] [--to-time RFC3339] [--port N]
@@ -95,6 +91,30 @@ Usage, over the admin API (the aggregator's OpsService, as the ops account logge
   hubctl credentials revoke --id N
   hubctl items takedown --tenant ID --id CONTENT_ID --reason "public reason"   (operator; Article 7.5)
   hubctl items lift --tenant ID --id CONTENT_ID [--reason "why"]
+  hubctl items list --tenant ID [--query Q] [--state published|withdrawn|redirected|gone|down] [--kind KIND]
+                    [--lacks en|ru] [--limit N] [--page TOKEN] [--json]
+                                    a tenant's items by content id, with version, state and languages
+  hubctl items show --tenant ID --id CONTENT_ID [--json]
+                                    an item, and its versions, refusals and takedowns from the audit log
+  hubctl takedowns list [--limit N] [--page TOKEN] [--json]      the items taken down, newest first
+  hubctl refusals list [--tenant ID] [--reason CODE] [--limit N] [--page TOKEN] [--json]
+                                    the pushes the hub refused, latest first, with reason and field
+  hubctl coverage report [--query Q] [--kind KIND] [--limit N] [--page TOKEN] [--json]
+                                    the Article 8 kinds and languages each active tenant has published
+  hubctl backlog [--json]           the outbox (events not yet on NATS), the mail queue and each NATS
+                                    consumer's undelivered and unacknowledged messages
+  hubctl questions overdue [--limit N] [--json]
+                                    citizens' questions past their answering deadline, oldest due first
+  hubctl categories list [--json]   the category codes an item's "category" takes, and their kinds
+  hubctl search bestbet add --query Q --tenant ID --id CONTENT_ID [--position N] [--json]   (operator)
+  hubctl search bestbet list [--query Q] [--json]
+  hubctl search bestbet remove --query Q --tenant ID --id CONTENT_ID [--json]              (operator)
+  hubctl personal-data rewrap [--json]               (administrator)
+                                    wrap every personal-data key under the aggregator's current key
+                                    (its PERSONAL_DATA_KEY_CURRENT)
+  hubctl personal-data reshred --log FILE [--json]   (administrator)
+                                    after a restore: destroy again the personal data the shred log names
+  Lists with --page print, on standard error, the --page TOKEN of the next page when there is one.
   hubctl compliance report [--week 2026-W48 | --from YYYY-MM-DD --to YYYY-MM-DD] [--tenant ID] [--json|--csv]
                                     each tenant's Article 11 status per ISO week (GMT+7): ok, behind, not_yet_due
   hubctl audit verify [--head SEQ:HASH] [--json]
@@ -120,7 +140,8 @@ Usage, over the admin API (the aggregator's OpsService, as the ops account logge
                                     the advertising slot (Article 13) on the highlights section: off by default;
                                     every advertisement is labelled as such
   Every API command takes --addr HOST:PORT and --ca FILE (defaults: $HUBCTL_ADDR, $HUBCTL_CA, then
-  what the last login used, then 127.0.0.1:9445 and the system's CAs).
+  what the last login used, then 127.0.0.1:9445 and the system's CAs), and every one but logout
+  --json: the API's answer as JSON alone on standard output (messages go to standard error).
 
 KIND is one of province, department, commune, ward, special_zone, district, other.
 REGISTRY flags: --parent ID, --hosts HOST[,HOST...] (the first is primary; "" for none),
@@ -197,15 +218,22 @@ var commands = map[string]command{
 	"audit verify":          {flags: verifyAudit, api: true},
 	"audit list":            {flags: listAudit, api: true},
 	"audit head":            {flags: auditHead},
-	"categories list":       {flags: listCategories},
+	"categories list":       {flags: listCategories, api: true},
 	"items takedown":        {flags: takeDown, required: []string{"tenant", "id", "reason"}, api: true},
 	"items lift":            {flags: liftTakedown, required: []string{"tenant", "id"}, api: true},
 	"search reindex":        {flags: reindex},
-	"search bestbet add":    {flags: addBestBet, required: []string{"query", "tenant", "id"}},
-	"search bestbet list":   {flags: listBestBets},
-	"search bestbet remove": {flags: removeBestBet, required: []string{"query", "tenant", "id"}},
-	"personal-data rewrap":  {flags: rewrapPersonalData},
-	"personal-data reshred": {flags: reshredPersonalData, required: []string{"log"}},
+	"search bestbet add":    {flags: addBestBet, required: []string{"query", "tenant", "id"}, api: true},
+	"search bestbet list":   {flags: listBestBets, api: true},
+	"search bestbet remove": {flags: removeBestBet, required: []string{"query", "tenant", "id"}, api: true},
+	"personal-data rewrap":  {flags: rewrapPersonalData, api: true},
+	"personal-data reshred": {flags: reshredPersonalData, required: []string{"log"}, api: true},
+	"items list":            {flags: listItems, required: []string{"tenant"}, api: true},
+	"items show":            {flags: showItem, required: []string{"tenant", "id"}, api: true},
+	"takedowns list":        {flags: listTakedowns, api: true},
+	"refusals list":         {flags: listRefusals, api: true},
+	"coverage report":       {flags: coverageReport, api: true},
+	"backlog":               {flags: showBacklog, api: true},
+	"questions overdue":     {flags: overdueQuestions, api: true},
 	"backup base":           {flags: baseBackup, required: []string{"to"}},
 	"backup restore":        {flags: restoreBackup, required: []string{"from", "into"}, noStore: true, noURL: true},
 	"maintenance schedule":  {flags: scheduleMaintenance, required: []string{"start", "end", "message-vi", "message-en", "message-ru"}, api: true},
@@ -257,7 +285,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 	if remote {
 		apiF = declareAPIFlags(fs, getenv)
 	} else {
-		actor = fs.String("actor", getenv("USER"), "operator recorded in the audit log")
+		actor = fs.String("actor", systemUser(getenv), "operator recorded in the audit log (default $USER, else the system account running hubctl)")
 	}
 	act := c.flags(fs)
 	if err := fs.Parse(rest); err != nil {
@@ -353,6 +381,9 @@ func (s *session) run(ctx context.Context, c command, act action) error {
 		defer closeAPI()
 		return act(ctx, s)
 	case !c.noStore:
+		if err := checkHubDatabase(ctx, s.url); err != nil {
+			return err
+		}
 		st, err := hubstore.Open(ctx, s.url)
 		if err != nil {
 			return err
@@ -361,6 +392,20 @@ func (s *session) run(ctx context.Context, c command, act action) error {
 		s.store = st
 	}
 	return act(ctx, s)
+}
+
+// checkHubDatabase refuses, before a database command opens the store, a
+// sub-portal's database (an export DATABASE_URL left from another
+// section: the command failed on a missing column) and one never
+// migrated, naming the database and the fix. A database it cannot reach
+// is left to hubstore.Open to report.
+func checkHubDatabase(ctx context.Context, url string) error {
+	err := pgmigrate.Check(ctx, url, pgmigrate.Hub)
+	var wrong *pgmigrate.WrongDatabaseError
+	if errors.As(err, &wrong) || errors.Is(err, pgmigrate.ErrNotMigrated) {
+		return err
+	}
+	return nil
 }
 
 // given reports whether the flag name was given on the command line.
@@ -410,6 +455,9 @@ func explain(err error) string {
 	case errors.As(err, &wrong):
 		return "DATABASE_URL trỏ tới cơ sở dữ liệu của một cổng thành phần, không phải của cổng tổng hợp; không có gì bị thay đổi. " +
 			"Hãy đặt DATABASE_URL trỏ tới cơ sở dữ liệu của cổng tổng hợp / DATABASE_URL names a sub-portal's database, not the hub's"
+	case errors.Is(err, pgmigrate.ErrNotMigrated):
+		return "cơ sở dữ liệu chưa có lược đồ của cổng tổng hợp: chạy hubctl migrate (hoặc khởi động aggregator), hoặc sửa DATABASE_URL / " +
+			"the database holds no hub schema: run hubctl migrate (or start the aggregator), or correct DATABASE_URL"
 	case errors.Is(err, hubstore.ErrReindexRunning):
 		return "đang có một lần dựng lại chỉ mục khác / another rebuild is running"
 	case errors.Is(err, hubstore.ErrConflict):
@@ -425,6 +473,18 @@ func explain(err error) string {
 	default:
 		return "thao tác thất bại / the operation failed"
 	}
+}
+
+// systemUser is who runs hubctl: $USER, else the system account of the
+// process (cron and systemd often leave $USER unset), else "".
+func systemUser(getenv func(string) string) string {
+	if u := getenv("USER"); u != "" {
+		return u
+	}
+	if u, err := user.Current(); err == nil {
+		return u.Username
+	}
+	return ""
 }
 
 func orDash(s string) string {

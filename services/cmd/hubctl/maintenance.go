@@ -13,14 +13,12 @@ import (
 
 	pb "github.com/portalhub/portalhub/proto/gen/portalhub/v1"
 	"github.com/portalhub/portalhub/services/internal/maintenance"
+	"github.com/portalhub/portalhub/services/stafftext"
 )
 
 // Maintenance windows (Article 12.2): docs/OPERATIONS.md, "Maintenance".
 // These commands go through the admin API (OpsService) as the ops account
 // logged in.
-
-// gmt7 is the zone operators give times in (Vietnam, no daylight saving).
-var gmt7 = time.FixedZone("GMT+7", 7*3600)
 
 // parseWhen reads a time as YYYY-MM-DD HH:MM (GMT+7) or RFC 3339.
 func parseWhen(flagName, v string) (time.Time, error) {
@@ -28,7 +26,7 @@ func parseWhen(flagName, v string) (time.Time, error) {
 		return time.Time{}, nil
 	}
 	for _, layout := range []string{"2006-01-02 15:04", "2006-01-02T15:04"} {
-		if t, err := time.ParseInLocation(layout, v, gmt7); err == nil {
+		if t, err := time.ParseInLocation(layout, v, stafftext.Zone); err == nil {
 			return t, nil
 		}
 	}
@@ -125,7 +123,7 @@ func printWindows(s *session, ws []*pb.MaintenanceWindow, asJSON bool) error {
 	}
 	tw := tabwriter.NewWriter(s.stdout, 0, 4, 2, ' ', 0)
 	fmt.Fprintln(tw, "SỐ/ID\tTRẠNG THÁI/STATE\tTHÔNG BÁO TỪ/ANNOUNCED\tBẮT ĐẦU/STARTS\tKẾT THÚC/ENDS\tNGƯỜI TẠO/BY\tTHÔNG BÁO/MESSAGE (vi)")
-	f := func(t time.Time) string { return t.In(gmt7).Format("2006-01-02 15:04") }
+	f := func(t time.Time) string { return t.In(stafftext.Zone).Format("2006-01-02 15:04") }
 	for _, w := range out {
 		state := string(w.State)
 		if w.CancelledAt != nil {

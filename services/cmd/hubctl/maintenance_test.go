@@ -10,6 +10,7 @@ import (
 	"github.com/jackc/pgx/v5/pgxpool"
 
 	"github.com/portalhub/portalhub/services/opsaccounts"
+	"github.com/portalhub/portalhub/services/stafftext"
 )
 
 // siteEnv is a hub with a viewer (xem), an operator (vanhanh) and an
@@ -40,7 +41,7 @@ func auditOf(t *testing.T, db *pgxpool.Pool, re string) string {
 func TestHubctlMaintenance(t *testing.T) {
 	h, ctl := siteEnv(t, "vanhanh")
 	db := h.store.Pool()
-	at := func(d time.Duration) string { return time.Now().Add(d).In(gmt7).Format("2006-01-02 15:04") }
+	at := func(d time.Duration) string { return time.Now().Add(d).In(stafftext.Zone).Format("2006-01-02 15:04") }
 	msgs := []string{"--message-vi", "Cổng bảo trì nâng cấp", "--message-en", "Portal upgrade", "--message-ru", "Обновление портала"}
 
 	code, out, e := ctl(append([]string{"maintenance", "schedule", "--start", at(72 * time.Hour), "--end", at(74 * time.Hour), "--json"}, msgs...)...)

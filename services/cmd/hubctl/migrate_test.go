@@ -36,6 +36,41 @@ func TestMigrateRefusesASubPortalDatabase(t *testing.T) {
 	}
 }
 
+// The other database commands refuse a sub-portal's database the same way,
+// and an unmigrated one with the fix (categories list, a database command
+// then, said "column article8 does not exist" on a sub-portal's database,
+// walking docs/OPERATIONS.md).
+func TestDatabaseCommandsRefuseAWrongDatabase(t *testing.T) {
+	subPortal := func(ctx context.Context, url string) error {
+		return pgmigrate.Up(ctx, url, pgmigrate.SubPortal, fstest.MapFS{
+			"00001_subportal.sql": {Data: []byte("-- +goose Up\nCREATE TABLE outbox (id bigint);\nCREATE TABLE categories (code text);\n")},
+		})
+	}
+	empty := func(context.Context, string) error { return nil }
+	for _, c := range []struct {
+		name  string
+		setup func(context.Context, string) error
+		words []string
+	}{
+		{"sub-portal", subPortal, []string{"not the hub's", "cổng thành phần"}},
+		{"unmigrated", empty, []string{"no hub schema: run hubctl migrate"}},
+	} {
+		url := testenv.Postgres(t, "hubctl_wrong_"+strings.ReplaceAll(c.name, "-", "_"), c.setup)
+		env := func(k string) string { return map[string]string{"DATABASE_URL": url, "USER": "operator"}[k] }
+		for _, args := range [][]string{{"search", "reindex"}, {"audit", "head"}} {
+			var out, errOut bytes.Buffer
+			if code := run(context.Background(), args, env, &out, &errOut); code != 1 {
+				t.Errorf("%s on a %s database: exit %d, %q; want 1", args, c.name, code, errOut.String())
+			}
+			for _, words := range c.words {
+				if !strings.Contains(errOut.String(), words) {
+					t.Errorf("%s on a %s database: %q lacks %q", args, c.name, errOut.String(), words)
+				}
+			}
+		}
+	}
+}
+
 // A malformed DATABASE_URL is reported as such, with its form (issue 10
 // point 13: it was reported as an invalid tenant id).
 func TestMalformedDatabaseURL(t *testing.T) {

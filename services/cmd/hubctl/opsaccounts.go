@@ -113,6 +113,7 @@ func updateOpsAccount(fs *flag.FlagSet) action {
 	disable := fs.Bool("disable", false, "disable the account (ends its sessions)")
 	enable := fs.Bool("enable", false, "enable a disabled account")
 	newPassword := fs.Bool("password", false, "set a new password, read from standard input (ends its sessions, lifts a lockout)")
+	asJSON := fs.Bool("json", false, "write the account as JSON")
 	return func(ctx context.Context, s *session) error {
 		if *disable && *enable {
 			return usageError{errors.New("--disable hoặc --enable, không cả hai / --disable or --enable, not both")}
@@ -134,6 +135,9 @@ func updateOpsAccount(fs *flag.FlagSet) action {
 		resp, err := s.ops.UpdateOpsAccount(ctx, req)
 		if err != nil {
 			return err
+		}
+		if *asJSON {
+			return writeProto(s, resp.GetAccount())
 		}
 		a := resp.GetAccount()
 		fmt.Fprintf(s.stdout, "Đã cập nhật tài khoản %s: %s, disabled=%t / ops account %s updated\n", a.GetLogin(), a.GetRole(), a.GetDisabled(), a.GetLogin())

@@ -9,6 +9,8 @@ import (
 	"strings"
 	"text/tabwriter"
 	"time"
+
+	pb "github.com/portalhub/portalhub/proto/gen/portalhub/v1"
 )
 
 func reindex(*flag.FlagSet) action {
@@ -35,25 +37,31 @@ func bestBetFlags(fs *flag.FlagSet) (query, tenant, contentID *string) {
 		fs.String("tenant", "", "tenant id of the item"), fs.String("id", "", "content id of the item")
 }
 
+// The best bets go through the admin API, as the ops account logged in
+// (operator to change them), which the audit log records.
+
 func addBestBet(fs *flag.FlagSet) action {
 	query, tenant, id := bestBetFlags(fs)
 	position := fs.Int("position", 0, "order among the query's best bets, lower first")
+	asJSON := fs.Bool("json", false, "write the API's answer as JSON")
 	return func(ctx context.Context, s *session) error {
-		b, err := s.store.AddBestBet(ctx, s.actor, *query, *tenant, *id, *position)
-		if err != nil {
-			return err
+		resp, err := s.ops.AddBestBet(ctx, &pb.AddBestBetRequest{Query: *query, TenantId: *tenant, ContentId: *id, Position: int32(*position)})
+		if err != nil || *asJSON {
+			return answer(s, resp, err)
 		}
-		fmt.Fprintf(s.stdout, "Đã đặt %s/%s lên đầu khi tìm %q / %s/%s is now a best bet for %q\n",
-			*tenant, *id, b.Query, *tenant, *id, b.Query)
+		q := resp.GetBestBet().GetQuery()
+		fmt.Fprintf(s.stdout, "Đã đặt %s/%s lên đầu khi tìm %q / %s/%s is now a best bet for %q\n", *tenant, *id, q, *tenant, *id, q)
 		return nil
 	}
 }
 
 func removeBestBet(fs *flag.FlagSet) action {
 	query, tenant, id := bestBetFlags(fs)
+	asJSON := fs.Bool("json", false, "write the API's answer as JSON")
 	return func(ctx context.Context, s *session) error {
-		if err := s.store.RemoveBestBet(ctx, s.actor, *query, *tenant, *id); err != nil {
-			return err
+		resp, err := s.ops.RemoveBestBet(ctx, &pb.RemoveBestBetRequest{Query: *query, TenantId: *tenant, ContentId: *id})
+		if err != nil || *asJSON {
+			return answer(s, resp, err)
 		}
 		fmt.Fprintf(s.stdout, "Đã bỏ đề xuất / best bet removed: %s/%s\n", *tenant, *id)
 		return nil
@@ -62,16 +70,17 @@ func removeBestBet(fs *flag.FlagSet) action {
 
 func listBestBets(fs *flag.FlagSet) action {
 	query := fs.String("query", "", "only this query's best bets")
+	asJSON := fs.Bool("json", false, "write the API's answer as JSON")
 	return func(ctx context.Context, s *session) error {
-		bs, err := s.store.ListBestBets(ctx, *query)
-		if err != nil {
-			return err
+		resp, err := s.ops.ListBestBets(ctx, &pb.ListBestBetsRequest{Query: *query})
+		if err != nil || *asJSON {
+			return answer(s, resp, err)
 		}
 		w := tabwriter.NewWriter(s.stdout, 0, 4, 2, ' ', 0)
 		fmt.Fprintln(w, "QUERY\tPOSITION\tTENANT\tCONTENT_ID\tBY\tCREATED")
-		for _, b := range bs {
-			fmt.Fprintf(w, "%s\t%d\t%s\t%s\t%s\t%s\n", b.Query, b.Position, b.Tenant, b.ContentID, b.CreatedBy,
-				b.CreatedAt.UTC().Format("2006-01-02 15:04"))
+		for _, b := range resp.GetBestBets() {
+			fmt.Fprintf(w, "%s\t%d\t%s\t%s\t%s\t%s\n", b.GetQuery(), b.GetPosition(), b.GetTenantId(), b.GetContentId(), b.GetCreatedBy(),
+				tsString(b.GetCreatedAt(), b.GetCreatedAt() != nil))
 		}
 		return w.Flush()
 	}

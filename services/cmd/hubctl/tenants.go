@@ -115,8 +115,11 @@ func updateTenant(fs *flag.FlagSet) action {
 
 func listTenants(fs *flag.FlagSet) action {
 	asJSON := fs.Bool("json", false, "write the tenants as JSON")
+	query := fs.String("query", "", "only tenants whose id or name matches, ignoring case and diacritics")
+	kind := fs.String("kind", "", "only tenants of this kind (province, department, district, commune, ward, special_zone, other)")
+	state := fs.String("status", "", "only tenants in this state (active, suspended, retired)")
 	return func(ctx context.Context, s *session) error {
-		resp, err := s.ops.ListTenants(ctx, &pb.ListTenantsRequest{})
+		resp, err := s.ops.ListTenants(ctx, &pb.ListTenantsRequest{Query: *query, TenantKind: *kind, Status: *state})
 		if err != nil {
 			return err
 		}
@@ -177,6 +180,7 @@ func writeTenant(s *session, t *pb.Tenant) error {
 func setTenantStatus(suspend bool) func(fs *flag.FlagSet) action {
 	return func(fs *flag.FlagSet) action {
 		id := fs.String("id", "", "tenant id")
+		asJSON := fs.Bool("json", false, "write the tenant as JSON")
 		return func(ctx context.Context, s *session) error {
 			var t *pb.Tenant
 			if suspend {
@@ -191,6 +195,9 @@ func setTenantStatus(suspend bool) func(fs *flag.FlagSet) action {
 					return err
 				}
 				t = resp.GetTenant()
+			}
+			if *asJSON {
+				return writeProto(s, t)
 			}
 			fmt.Fprintf(s.stdout, "Đơn vị %s: %s / tenant %s is now %s\n", t.GetId(), t.GetStatus(), t.GetId(), t.GetStatus())
 			return nil

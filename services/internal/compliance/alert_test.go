@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -37,7 +38,7 @@ func TestWatchAlertsThroughTheOutbox(t *testing.T) {
 	defer store.Close()
 	for _, tn := range []hubstore.Tenant{
 		{ID: "khanhhoa", Kind: "province", NameVI: "Tỉnh Khánh Hòa"},
-		{ID: "so-gd", Kind: "department", NameVI: "Sở Giáo dục"},
+		{ID: "so-gd", Kind: "department", NameVI: "Sở Giáo dục", Registry: hubstore.Registry{Email: "sogd@khanhhoa.gov.vn"}},
 		{ID: "so-yt", Kind: "department", NameVI: "Sở Y tế"},
 	} {
 		if err := store.AddTenant(ctx, "test", tn); err != nil {
@@ -69,6 +70,32 @@ func TestWatchAlertsThroughTheOutbox(t *testing.T) {
 	}
 	if raised, err := w.Check(ctx, now.Add(time.Hour)); err != nil || raised != 0 {
 		t.Errorf("second Check raised %d, %v; want 0 (each alert once)", raised, err)
+	}
+	// The agency with a contact address is told by e-mail, once (issue 10
+	// point 4: the alert went to NATS and the console only); khanhhoa has
+	// none, so its four alerts queue no mail.
+	rows, err := store.Pool().Query(ctx, `SELECT recipient, purpose, subject, text_body FROM mail_outbox ORDER BY created_at`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var mails []string
+	for rows.Next() {
+		var to, purpose, subject, text string
+		if err := rows.Scan(&to, &purpose, &subject, &text); err != nil {
+			t.Fatal(err)
+		}
+		mails = append(mails, to+" "+purpose)
+		for _, want := range []string{"2026-W17", "Sở Giáo dục", "Điều 11", "Article 11", "1 lần cập nhật", "at least 2"} {
+			if !strings.Contains(subject+text, want) {
+				t.Errorf("notice to %s lacks %q:\n%s\n%s", to, want, subject, text)
+			}
+		}
+	}
+	if err := rows.Err(); err != nil {
+		t.Fatal(err)
+	}
+	if got := strings.Join(mails, ","); got != "sogd@khanhhoa.gov.vn "+hubstore.ComplianceNoticePurpose {
+		t.Errorf("queued mail %q, want one notice to sogd@khanhhoa.gov.vn", got)
 	}
 
 	bus := testenv.NATS(t)

@@ -1,12 +1,12 @@
 package console
 
 import (
-	"errors"
 	"net/http"
 	"strconv"
 
 	"github.com/gin-gonic/gin"
 
+	pb "github.com/portalhub/portalhub/proto/gen/portalhub/v1"
 	"github.com/portalhub/portalhub/services/internal/hubstore"
 )
 
@@ -30,50 +30,34 @@ type advertForm struct {
 func (s *Server) adverts(c *gin.Context) error { return s.showAdverts(c, http.StatusOK, advertsData{}) }
 
 func (s *Server) showAdverts(c *gin.Context, status int, d advertsData) error {
-	var err error
-	if d.Current, d.Ended, err = s.cfg.Store.ListAdverts(c.Request.Context(), s.cfg.Now(), advertsShown); err != nil {
+	got, err := s.ops(c).ListAdverts(c.Request.Context(), &pb.ListAdvertsRequest{Ended: true, Limit: advertsShown})
+	if err != nil {
 		return err
 	}
-	if d.On, err = s.cfg.Store.AdvertsEnabled(c.Request.Context()); err != nil {
-		return err
-	}
+	d.On, d.Current, d.Ended = got.GetEnabled(), advertsOf(got.GetCurrent()), advertsOf(got.GetEnded())
 	return s.show(c, status, "adverts", s.newPage(c, s.loc(c).T("adverts.title"), "adverts", d))
-}
-
-// refusal shows a store's *hubstore.Invalid in the page's language; ok is
-// false for any other error.
-func (s *Server) refusal(c *gin.Context, err error) (string, bool) {
-	var invalid *hubstore.Invalid
-	if !errors.As(err, &invalid) {
-		return "", false
-	}
-	if s.loc(c).Lang == "en" {
-		return invalid.English, true
-	}
-	return invalid.Vietnamese, true
 }
 
 func (s *Server) addAdvert(c *gin.Context) error {
 	f := advertForm{Advertiser: c.PostForm("advertiser"), Label: c.PostForm("label"), URL: c.PostForm("url"),
 		Starts: c.PostForm("starts"), Ends: c.PostForm("ends")}
 	d := advertsData{Form: f}
-	a := hubstore.Advert{Advertiser: f.Advertiser, Label: f.Label, URL: f.URL}
-	var ok1, ok2 bool
-	a.StartsAt, ok1 = parseLocal(f.Starts)
-	a.EndsAt, ok2 = parseLocal(f.Ends)
+	starts, ok1 := parseLocal(f.Starts)
+	ends, ok2 := parseLocal(f.Ends)
 	if !ok1 || !ok2 {
 		d.Error, d.Field = s.loc(c).T("maintenance.bad_time"), "starts"
 		return s.showAdverts(c, http.StatusBadRequest, d)
 	}
-	added, err := s.cfg.Store.AddAdvert(c.Request.Context(), actor(c), a)
-	if msg, ok := s.refusal(c, err); ok {
+	added, err := s.ops(c).AddAdvert(c.Request.Context(), &pb.AddAdvertRequest{Advert: &pb.Advert{Advertiser: f.Advertiser, Label: f.Label,
+		Url: f.URL, StartsAt: timestampOf(starts), EndsAt: timestampOf(ends)}})
+	if msg, status, ok := s.formRefusal(c, err); ok {
 		d.Error, d.Field = msg, "advertiser"
-		return s.showAdverts(c, http.StatusBadRequest, d)
+		return s.showAdverts(c, status, d)
 	}
 	if err != nil {
 		return err
 	}
-	s.cfg.Log.Info().Str("account", current(c).Account.Login).Int64("advert", added.ID).Msg("console: advertisement added")
+	s.cfg.Log.Info().Str("account", current(c).Account.Login).Int64("advert", added.GetAdvert().GetId()).Msg("console: advertisement added")
 	c.Redirect(http.StatusSeeOther, "/quang-cao?done=advert_added")
 	return nil
 }
@@ -83,9 +67,9 @@ func (s *Server) endAdvert(c *gin.Context) error {
 	if err != nil {
 		return errNotFound
 	}
-	err = s.cfg.Store.EndAdvert(c.Request.Context(), actor(c), id, s.cfg.Now())
-	if msg, ok := s.refusal(c, err); ok {
-		return s.showAdverts(c, http.StatusBadRequest, advertsData{Error: msg})
+	_, err = s.ops(c).EndAdvert(c.Request.Context(), &pb.EndAdvertRequest{Id: id})
+	if msg, status, ok := s.formRefusal(c, err); ok {
+		return s.showAdverts(c, status, advertsData{Error: msg})
 	}
 	if err != nil {
 		return err
@@ -97,7 +81,7 @@ func (s *Server) endAdvert(c *gin.Context) error {
 // switchAdverts turns the advertising slot on or off (administrators).
 func (s *Server) switchAdverts(c *gin.Context) error {
 	on := c.PostForm("on") == "true"
-	if err := s.cfg.Store.SetAdvertsEnabled(c.Request.Context(), actor(c), on); err != nil {
+	if _, err := s.ops(c).SetAdvertsEnabled(c.Request.Context(), &pb.SetAdvertsEnabledRequest{Enabled: on}); err != nil {
 		return err
 	}
 	done := "adverts_off"

@@ -8,6 +8,7 @@ import (
 
 	"github.com/gin-gonic/gin"
 
+	pb "github.com/portalhub/portalhub/proto/gen/portalhub/v1"
 	"github.com/portalhub/portalhub/services/internal/hubstore"
 )
 
@@ -75,10 +76,11 @@ func (s *Server) auditData(c *gin.Context) (auditData, error) {
 	return d, nil
 }
 
-// verifyAudit recomputes the audit chain (hubstore.VerifyAudit, as `hubctl
-// audit verify` does), optionally against an exported head, and shows the
-// result above the log. It changes nothing, but it reads the whole log, so
-// it is a POST: no prefetch or crawler starts it.
+// verifyAudit recomputes the audit chain through the admin API
+// (AuditVerify, as `hubctl audit verify` does), optionally against an
+// exported head, and shows the result above the log. It changes nothing,
+// but it reads the whole log, so it is a POST: no prefetch or crawler
+// starts it.
 func (s *Server) verifyAudit(c *gin.Context) error {
 	d, err := s.auditData(c)
 	if err != nil {
@@ -95,9 +97,20 @@ func (s *Server) verifyAudit(c *gin.Context) error {
 		}
 		extends = &head
 	}
-	v, err := s.cfg.Store.VerifyAudit(c.Request.Context(), extends)
+	req := &pb.AuditVerifyRequest{}
+	if extends != nil {
+		req.Head = extends.String()
+	}
+	got, err := s.ops(c).AuditVerify(c.Request.Context(), req)
 	if err != nil {
 		return err
+	}
+	v := hubstore.AuditVerification{Entries: got.GetEntries(), Extends: extends}
+	if h, err := hubstore.ParseAuditHead(got.GetHead()); err == nil {
+		v.Head = h
+	}
+	if !got.GetIntact() {
+		v.Broken = &hubstore.AuditBreak{Seq: got.GetBrokenSeq(), Problem: got.GetProblem()}
 	}
 	d.Verified = &v
 	s.cfg.Log.Info().Str("account", current(c).Account.Login).Bool("intact", v.Intact()).Int64("entries", v.Entries).

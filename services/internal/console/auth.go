@@ -28,9 +28,6 @@ func current(c *gin.Context) *opsaccounts.Session {
 	return sess
 }
 
-// actor is the audit log's actor of a console action: the ops account.
-func actor(c *gin.Context) string { return current(c).Account.Actor() }
-
 // ops is the admin API as the signed-in account (opsapi.Server.Local): a
 // console action goes through it, so its role check, rules and audit entry
 // are hubctl's.

@@ -7,6 +7,8 @@ import (
 
 	"github.com/gin-gonic/gin"
 
+	pb "github.com/portalhub/portalhub/proto/gen/portalhub/v1"
+
 	"github.com/portalhub/portalhub/services/hubread"
 )
 
@@ -49,46 +51,30 @@ func (s *Server) coverage(c *gin.Context) error {
 	if s.cfg.Rules == nil {
 		return s.show(c, http.StatusOK, "coverage", s.newPage(c, s.loc(c).T("coverage.title"), "coverage", d))
 	}
-	d.Kinds, d.English = s.cfg.Rules.Coverage.RequiredKinds, s.cfg.Rules.Coverage.English
-	cur, err := cursorOf(c, hubread.TenantsKeyFields)
+	got, err := s.ops(c).Coverage(c.Request.Context(), &pb.CoverageRequest{Query: d.Filter.Query, TenantKind: d.Filter.Kind,
+		PageToken: c.Query("page"), PageSize: tenantsPageSize})
 	if err != nil {
 		return err
 	}
-	pg, err := s.read.OpsTenants(c.Request.Context(), d.Filter, cur, tenantsPageSize)
-	if err != nil {
-		return err
-	}
-	ids := make([]string, len(pg.Rows))
-	for i, t := range pg.Rows {
-		ids[i] = t.ID
-	}
-	cov, err := s.read.Coverage(c.Request.Context(), ids)
-	if err != nil {
-		return err
-	}
-	for _, t := range pg.Rows {
-		row := coverageRow{Tenant: t.Tenant}
-		for _, k := range cov[t.ID] {
-			row.Items += k.Items
-			row.English += k.English
-			row.Russian += k.Russian
+	d.Kinds, d.English = got.GetRequiredKinds(), got.GetEnglishKinds()
+	for _, t := range got.GetTenants() {
+		row := coverageRow{Tenant: hubread.Tenant{ID: t.GetTenantId(), NameVI: t.GetNameVi(), NameEN: t.GetNameEn(), NameRU: t.GetNameRu()}}
+		cov := map[string]*pb.KindCoverage{}
+		for _, k := range t.GetKinds() {
+			cov[k.GetKind()] = k
+			row.Items += int(k.GetItems())
+			row.English += int(k.GetEnglish())
+			row.Russian += int(k.GetRussian())
 		}
 		for _, kind := range d.Kinds {
-			k := cov[t.ID][kind]
-			cell := coverageCell{Kind: kind, Items: k.Items, English: k.English, WantEN: slices.Contains(d.English, kind)}
-			if k.Items == 0 {
-				row.Missing++
-			}
-			row.Cells = append(row.Cells, cell)
+			k := cov[kind]
+			row.Cells = append(row.Cells, coverageCell{Kind: kind, Items: int(k.GetItems()), English: int(k.GetEnglish()),
+				WantEN: slices.Contains(d.English, kind)})
 		}
-		for _, kind := range d.English {
-			if k := cov[t.ID][kind]; k.Items > 0 && k.English == 0 {
-				row.EnglishMissing = append(row.EnglishMissing, kind)
-			}
-		}
+		row.Missing, row.EnglishMissing = len(t.GetMissing()), t.GetEnglishMissing()
 		d.Rows = append(d.Rows, row)
 	}
 	q := url.Values{"q": {d.Filter.Query}, "kind": {d.Filter.Kind}}
-	d.Prev, d.Next = pageLink("/pham-vi", q, pg.Prev), pageLink("/pham-vi", q, pg.Next)
+	d.Prev, d.Next = pageLink("/pham-vi", q, got.GetPrevPageToken()), pageLink("/pham-vi", q, got.GetNextPageToken())
 	return s.show(c, http.StatusOK, "coverage", s.newPage(c, s.loc(c).T("coverage.title"), "coverage", d))
 }

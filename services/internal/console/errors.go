@@ -91,3 +91,15 @@ func (s *Server) apiRefusal(c *gin.Context, err error) (string, int, bool) {
 	}
 	return text, code, true
 }
+
+// formRefusal is the admin API's refusal of what a form asked (a value it
+// does not take: 400; a state that forbids it or a key already taken:
+// 409), in the page's language, with the status to answer; ok is false
+// for any other error (a role, not found, a fault), which fail renders.
+func (s *Server) formRefusal(c *gin.Context, err error) (string, int, bool) {
+	detail, status, ok := s.apiRefusal(c, err)
+	if !ok || (status != http.StatusBadRequest && status != http.StatusConflict) {
+		return "", 0, false
+	}
+	return detail, status, true
+}

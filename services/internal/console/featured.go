@@ -8,6 +8,7 @@ import (
 
 	"github.com/gin-gonic/gin"
 
+	pb "github.com/portalhub/portalhub/proto/gen/portalhub/v1"
 	"github.com/portalhub/portalhub/services/internal/featured"
 )
 
@@ -31,7 +32,8 @@ type featuredForm struct {
 
 // featuredItems lists the provincial home's featured items, in the order
 // the home shows them, and lets an operator (featured.manage) add one or
-// take one off, through services/internal/featured as hubctl does.
+// take one off, through the admin API (FeatureItem, UnfeatureItem) as hubctl
+// featured add and remove do.
 func (s *Server) featuredItems(c *gin.Context) error {
 	return s.showFeatured(c, http.StatusOK, featuredData{Form: featuredForm{Position: "0"}})
 }
@@ -80,10 +82,11 @@ func (s *Server) addFeatured(c *gin.Context) error {
 	if d.Error != "" {
 		return s.showFeatured(c, http.StatusBadRequest, d)
 	}
-	_, err = featured.New(s.cfg.Store.Pool()).Feature(c.Request.Context(), actor(c), f.Tenant, f.ContentID, pos, starts, ends, s.cfg.Now())
-	if msg, ok := s.refusal(c, err); ok {
+	_, err = s.ops(c).FeatureItem(c.Request.Context(), &pb.FeatureItemRequest{TenantId: f.Tenant, ContentId: f.ContentID,
+		Position: int32(pos), StartsAt: timestampOf(starts), EndsAt: timestampOf(ends)})
+	if msg, status, ok := s.formRefusal(c, err); ok {
 		d.Error, d.Field = msg, "content_id"
-		return s.showFeatured(c, http.StatusBadRequest, d)
+		return s.showFeatured(c, status, d)
 	}
 	if err != nil {
 		return err
@@ -93,7 +96,11 @@ func (s *Server) addFeatured(c *gin.Context) error {
 }
 
 func (s *Server) removeFeatured(c *gin.Context) error {
-	if err := featured.New(s.cfg.Store.Pool()).Unfeature(c.Request.Context(), actor(c), c.PostForm("tenant"), c.PostForm("content_id")); err != nil {
+	_, err := s.ops(c).UnfeatureItem(c.Request.Context(), &pb.UnfeatureItemRequest{TenantId: c.PostForm("tenant"), ContentId: c.PostForm("content_id")})
+	if msg, status, ok := s.formRefusal(c, err); ok {
+		return s.showFeatured(c, status, featuredData{Form: featuredForm{Position: "0"}, Error: msg})
+	}
+	if err != nil {
 		return err
 	}
 	c.Redirect(http.StatusSeeOther, "/noi-bat?done=featured_removed")

@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/PuerkitoBio/goquery"
+	"github.com/prometheus/client_golang/prometheus"
 	"github.com/rs/zerolog"
 	"google.golang.org/protobuf/types/known/timestamppb"
 
@@ -21,6 +22,7 @@ import (
 	"github.com/portalhub/portalhub/services/hubschema"
 	"github.com/portalhub/portalhub/services/internal/compliance"
 	"github.com/portalhub/portalhub/services/internal/hubstore"
+	"github.com/portalhub/portalhub/services/internal/opsapi"
 	"github.com/portalhub/portalhub/services/opsaccounts"
 	"github.com/portalhub/portalhub/services/testenv"
 )
@@ -37,6 +39,9 @@ type fixture struct {
 	store *hubstore.Store
 	srv   *httptest.Server
 	cons  *Server
+	// metrics holds the admin API's (portalhub_ops_calls_total): which
+	// calls the console made through it.
+	metrics *prometheus.Registry
 }
 
 const testRules = `
@@ -81,13 +86,15 @@ func newFixture(t *testing.T) *fixture {
 			t.Fatalf("ops account %s: %v", login, err)
 		}
 	}
-	cons, err := New(Config{Store: store, Accounts: accounts, Rules: rules, Log: zerolog.Nop(), Now: now})
+	metrics := prometheus.NewRegistry()
+	ops := opsapi.New(opsapi.Config{Store: store, Accounts: accounts, Rules: rules, Log: zerolog.Nop(), Now: now, Registerer: metrics})
+	cons, err := New(Config{Store: store, Accounts: accounts, Rules: rules, Log: zerolog.Nop(), Now: now, Ops: ops})
 	if err != nil {
 		t.Fatal(err)
 	}
 	srv := httptest.NewServer(cons.Handler())
 	t.Cleanup(srv.Close)
-	return &fixture{t: t, store: store, srv: srv, cons: cons}
+	return &fixture{t: t, store: store, srv: srv, cons: cons, metrics: metrics}
 }
 
 func (f *fixture) addTenant(id, kind, name string) {
@@ -200,3 +207,28 @@ func (f *fixture) updatesAt(tenant string, times ...time.Time) {
 }
 
 func at(day, hour int) time.Time { return time.Date(2026, 11, day, hour, 0, 0, 0, compliance.Zone) }
+
+// apiCalls is how many calls of the admin API's method the console made
+// that it answered with code ("OK", "PermissionDenied", ...).
+func (f *fixture) apiCalls(method, code string) float64 {
+	f.t.Helper()
+	mfs, err := f.metrics.Gather()
+	if err != nil {
+		f.t.Fatal(err)
+	}
+	for _, mf := range mfs {
+		if mf.GetName() != "portalhub_ops_calls_total" {
+			continue
+		}
+		for _, m := range mf.GetMetric() {
+			labels := map[string]string{}
+			for _, l := range m.GetLabel() {
+				labels[l.GetName()] = l.GetValue()
+			}
+			if labels["method"] == method && labels["code"] == code {
+				return m.GetCounter().GetValue()
+			}
+		}
+	}
+	return 0
+}

@@ -16,9 +16,6 @@ import (
 // maxReason bounds a takedown's public reason and a lift's reason.
 const maxReason = 1000
 
-// itemHistory is how many audit entries of an item its page lists.
-const itemHistory = 100
-
 type itemData struct {
 	Tenant  hubread.Tenant
 	Item    hubread.OpsItem
@@ -38,16 +35,15 @@ func (s *Server) item(c *gin.Context) error {
 func (s *Server) showItem(c *gin.Context, status int, d itemData) error {
 	ctx := c.Request.Context()
 	tenant, id := c.Param("tenant"), c.Param("content")
-	var err error
-	if d.Tenant, err = s.read.Tenant(ctx, tenant); err != nil {
+	t, err := s.ops(c).GetTenant(ctx, &pb.GetTenantRequest{Id: tenant})
+	if err != nil {
 		return err
 	}
-	if d.Item, err = s.read.OpsItem(ctx, tenant, id); err != nil {
+	got, err := s.ops(c).GetItem(ctx, &pb.GetItemRequest{TenantId: tenant, ContentId: id})
+	if err != nil {
 		return err
 	}
-	if d.History, err = s.cfg.Store.ListAudit(ctx, hubstore.AuditFilter{Tenant: tenant, Subject: id, Limit: itemHistory}); err != nil {
-		return err
-	}
+	d.Tenant, d.Item, d.History = tenantOf(t.GetTenant()), opsItemOf(got.GetItem()), auditEntriesOf(got.GetHistory())
 	title := d.Item.Title
 	if title == "" {
 		title = id
@@ -116,22 +112,19 @@ type takedownsData struct {
 // takedowns lists the items taken down, newest first, each with the form
 // that lifts it (operators).
 func (s *Server) takedowns(c *gin.Context) error {
-	cur, err := cursorOf(c, hubread.TakedownsKeyFields)
+	pg, err := s.ops(c).ListTakedowns(c.Request.Context(), &pb.ListTakedownsRequest{PageToken: c.Query("page"), PageSize: itemsPageSize})
 	if err != nil {
 		return err
 	}
-	pg, err := s.read.OpsTakedowns(c.Request.Context(), cur, itemsPageSize)
-	if err != nil {
-		return err
-	}
-	d := takedownsData{Items: pg.Rows, Prev: pageLink("/go-xuong", nil, pg.Prev), Next: pageLink("/go-xuong", nil, pg.Next)}
+	d := takedownsData{Items: opsItemsOf(pg.GetItems()), Prev: pageLink("/go-xuong", nil, pg.GetPrevPageToken()),
+		Next: pageLink("/go-xuong", nil, pg.GetNextPageToken())}
 	return s.show(c, http.StatusOK, "takedowns", s.newPage(c, s.loc(c).T("takedowns.title"), "takedowns", d))
 }
 
-// pageLink is the address of a list's page at cur with the list's filters
-// q; "" without a cursor.
-func pageLink(path string, q url.Values, cur *hubread.Cursor) string {
-	if cur == nil {
+// pageLink is the address of a list's page at token (a page token of the
+// admin API, a hubread cursor) with the list's filters q; "" without one.
+func pageLink(path string, q url.Values, token string) string {
+	if token == "" {
 		return ""
 	}
 	v := url.Values{}
@@ -140,7 +133,7 @@ func pageLink(path string, q url.Values, cur *hubread.Cursor) string {
 			v.Set(k, vs[0])
 		}
 	}
-	v.Set("page", cur.String())
+	v.Set("page", token)
 	return path + "?" + v.Encode()
 }
 
@@ -154,15 +147,13 @@ type refusalsData struct {
 // and reason.
 func (s *Server) refusals(c *gin.Context) error {
 	f := hubread.RefusalFilter{Tenant: strings.TrimSpace(c.Query("tenant")), Reason: strings.TrimSpace(c.Query("reason"))}
-	cur, err := cursorOf(c, hubread.RefusalsKeyFields)
-	if err != nil {
-		return err
-	}
-	pg, err := s.read.RefusalsPage(c.Request.Context(), f, cur, itemsPageSize)
+	pg, err := s.ops(c).ListRefusals(c.Request.Context(), &pb.ListRefusalsRequest{TenantId: f.Tenant, Reason: f.Reason,
+		PageToken: c.Query("page"), PageSize: itemsPageSize})
 	if err != nil {
 		return err
 	}
 	q := url.Values{"tenant": {f.Tenant}, "reason": {f.Reason}}
-	d := refusalsData{Filter: f, Rows: pg.Rows, Prev: pageLink("/bi-tu-choi", q, pg.Prev), Next: pageLink("/bi-tu-choi", q, pg.Next)}
+	d := refusalsData{Filter: f, Rows: refusalsOf(pg.GetRefusals()), Prev: pageLink("/bi-tu-choi", q, pg.GetPrevPageToken()),
+		Next: pageLink("/bi-tu-choi", q, pg.GetNextPageToken())}
 	return s.show(c, http.StatusOK, "refusals", s.newPage(c, s.loc(c).T("refusals.title"), "refusals", d))
 }

@@ -7,13 +7,19 @@ import (
 	"time"
 
 	"github.com/gin-gonic/gin"
+	"google.golang.org/protobuf/types/known/timestamppb"
 
+	pb "github.com/portalhub/portalhub/proto/gen/portalhub/v1"
 	"github.com/portalhub/portalhub/services/internal/compliance"
 	"github.com/portalhub/portalhub/services/internal/maintenance"
 )
 
 // maintenanceHistory is how many past windows the page lists.
 const maintenanceHistory = 50
+
+// maintenanceCurrent bounds the windows to come and running that the page
+// lists: the admin API's most.
+const maintenanceCurrent = 10000
 
 type maintenanceData struct {
 	Now      time.Time
@@ -47,16 +53,16 @@ func (s *Server) maintenance(c *gin.Context) error {
 
 func (s *Server) showMaintenance(c *gin.Context, status int, d maintenanceData) error {
 	ctx := c.Request.Context()
-	st := maintenance.New(s.cfg.Store.Pool())
 	d.Now = s.cfg.Now()
-	current, err := st.List(ctx, d.Now, false, 0)
+	cur, err := s.ops(c).ListMaintenanceWindows(ctx, &pb.ListMaintenanceWindowsRequest{Limit: maintenanceCurrent})
 	if err != nil {
 		return err
 	}
-	history, err := st.List(ctx, d.Now, true, maintenanceHistory)
+	hist, err := s.ops(c).ListMaintenanceWindows(ctx, &pb.ListMaintenanceWindowsRequest{History: true, Limit: maintenanceHistory})
 	if err != nil {
 		return err
 	}
+	current, history := windowsOf(cur.GetWindows()), windowsOf(hist.GetWindows())
 	for _, w := range current {
 		d.Current = append(d.Current, maintenanceRow{w, w.StateAt(d.Now)})
 	}
@@ -78,13 +84,23 @@ func parseLocal(v string) (time.Time, bool) {
 	return t, err == nil
 }
 
-// scheduleMaintenance schedules a window (maintenance.Store.Schedule, as
-// hubctl maintenance schedule does), by the signed-in operator.
+// timestampOf is a form's time for the admin API: unset for the zero
+// time (a field left empty).
+func timestampOf(t time.Time) *timestamppb.Timestamp {
+	if t.IsZero() {
+		return nil
+	}
+	return timestamppb.New(t)
+}
+
+// scheduleMaintenance schedules a window through the admin API
+// (ScheduleMaintenance, as hubctl maintenance schedule does), as the
+// signed-in operator.
 func (s *Server) scheduleMaintenance(c *gin.Context) error {
 	f := maintenanceForm{Announce: c.PostForm("announce"), Starts: c.PostForm("starts"), Ends: c.PostForm("ends"),
 		MessageVI: c.PostForm("message_vi"), MessageEN: c.PostForm("message_en"), MessageRU: c.PostForm("message_ru")}
 	d := maintenanceData{Form: f}
-	var w maintenance.NewWindow
+	var w struct{ AnnounceFrom, StartsAt, EndsAt time.Time }
 	for _, x := range []struct {
 		v     string
 		dst   *time.Time
@@ -97,29 +113,30 @@ func (s *Server) scheduleMaintenance(c *gin.Context) error {
 		}
 		*x.dst = t
 	}
-	w.MessageVI, w.MessageEN, w.MessageRU = f.MessageVI, f.MessageEN, f.MessageRU
-	win, err := maintenance.New(s.cfg.Store.Pool()).Schedule(c.Request.Context(), actor(c), w, s.cfg.Now())
-	if msg, ok := s.refusal(c, err); ok {
+	got, err := s.ops(c).ScheduleMaintenance(c.Request.Context(), &pb.ScheduleMaintenanceRequest{AnnounceFrom: timestampOf(w.AnnounceFrom),
+		StartsAt: timestampOf(w.StartsAt), EndsAt: timestampOf(w.EndsAt), MessageVi: f.MessageVI, MessageEn: f.MessageEN, MessageRu: f.MessageRU})
+	if msg, status, ok := s.formRefusal(c, err); ok {
 		d.Error, d.ErrField = msg, "starts"
-		return s.showMaintenance(c, http.StatusBadRequest, d)
+		return s.showMaintenance(c, status, d)
 	}
 	if err != nil {
 		return err
 	}
-	s.cfg.Log.Info().Str("account", current(c).Account.Login).Int64("window", win.ID).Msg("console: maintenance scheduled")
+	s.cfg.Log.Info().Str("account", current(c).Account.Login).Int64("window", got.GetWindow().GetId()).Msg("console: maintenance scheduled")
 	c.Redirect(http.StatusSeeOther, "/bao-tri?done=maintenance_scheduled")
 	return nil
 }
 
-// cancelMaintenance cancels a window that has not ended.
+// cancelMaintenance cancels a window that has not ended, through the
+// admin API (CancelMaintenance).
 func (s *Server) cancelMaintenance(c *gin.Context) error {
 	id, err := strconv.ParseInt(c.Param("id"), 10, 64)
 	if err != nil {
 		return errNotFound
 	}
-	_, err = maintenance.New(s.cfg.Store.Pool()).Cancel(c.Request.Context(), actor(c), id, s.cfg.Now())
-	if msg, ok := s.refusal(c, err); ok {
-		return s.showMaintenance(c, http.StatusBadRequest, maintenanceData{Error: msg})
+	_, err = s.ops(c).CancelMaintenance(c.Request.Context(), &pb.CancelMaintenanceRequest{Id: id})
+	if msg, status, ok := s.formRefusal(c, err); ok {
+		return s.showMaintenance(c, status, maintenanceData{Error: msg})
 	}
 	if err != nil {
 		return err

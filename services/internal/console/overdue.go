@@ -6,6 +6,8 @@ import (
 
 	"github.com/gin-gonic/gin"
 
+	pb "github.com/portalhub/portalhub/proto/gen/portalhub/v1"
+
 	"github.com/portalhub/portalhub/services/internal/feedback"
 )
 
@@ -32,10 +34,11 @@ type overdueData struct {
 
 // overdue answers GET /qua-han.
 func (s *Server) overdue(c *gin.Context) error {
-	qs, err := feedback.OverdueAt(c.Request.Context(), s.cfg.Store.Pool(), s.cfg.Now(), overdueLimit)
+	got, err := s.ops(c).ListOverdueQuestions(c.Request.Context(), &pb.ListOverdueQuestionsRequest{Limit: overdueLimit})
 	if err != nil {
 		return err
 	}
+	qs := overdueOf(got.GetQuestions())
 	d := overdueData{Questions: qs, Limit: overdueLimit, Full: len(qs) == overdueLimit}
 	n := map[string]int{}
 	for _, q := range qs {

@@ -17,7 +17,11 @@ import (
 
 	pb "github.com/portalhub/portalhub/proto/gen/portalhub/v1"
 	"github.com/portalhub/portalhub/services/contentrules"
+	"github.com/portalhub/portalhub/services/internal/backlog"
 	"github.com/portalhub/portalhub/services/internal/hubstore"
+	"github.com/portalhub/portalhub/services/internal/opsapi"
+	"github.com/portalhub/portalhub/services/opsaccounts"
+	"github.com/rs/zerolog"
 )
 
 func TestCataloguesAreComplete(t *testing.T) {
@@ -419,9 +423,9 @@ func TestActivityChartTableAndCSV(t *testing.T) {
 	}
 }
 
-type fakeConsumers []Consumer
+type fakeConsumers []backlog.Consumer
 
-func (f fakeConsumers) Consumers(context.Context) ([]Consumer, error) { return f, nil }
+func (f fakeConsumers) Consumers(context.Context) ([]backlog.Consumer, error) { return f, nil }
 
 func TestBacklogShowsOutboxAndConsumers(t *testing.T) {
 	f := newFixture(t)
@@ -431,7 +435,10 @@ func TestBacklogShowsOutboxAndConsumers(t *testing.T) {
 		t.Fatal(err)
 	}
 	last := time.Date(2026, 12, 2, 2, 0, 0, 0, time.UTC)
-	f.cons.cfg.Consumers = fakeConsumers{{Name: "gateway-abc", Filter: "hub.>", Pending: 42, AckPending: 1, LastDelivered: &last}}
+	// The page shows what the admin API's Backlog answers.
+	f.cons.cfg.Ops = opsapi.New(opsapi.Config{Store: f.store, Accounts: opsaccounts.New(f.store.Pool()), Log: zerolog.Nop(),
+		Now:       func() time.Time { return testNow },
+		Consumers: fakeConsumers{{Name: "gateway-abc", Filter: "hub.>", Pending: 42, AckPending: 1, LastDelivered: &last}}})
 	b := f.browser()
 	b.login("xem")
 	_, doc := b.get("/hang-doi")

@@ -87,7 +87,7 @@ func (s *Server) tenant(c *gin.Context) error {
 	d.Items = pg.Rows
 	q := url.Values{"q": {d.Filter.Query}, "state": {d.Filter.State}, "kind": {d.Filter.Kind}, "lacks": {d.Filter.Lacks}}
 	path := "/don-vi/" + url.PathEscape(id)
-	d.Prev, d.Next = pageLink(path, q, pg.Prev), pageLink(path, q, pg.Next)
+	d.Prev, d.Next = pageLink(path, q, cursorToken(pg.Prev)), pageLink(path, q, cursorToken(pg.Next))
 	if s.cfg.Rules != nil {
 		now := s.cfg.Now()
 		last := compliance.WeekOf(now)
@@ -114,6 +114,14 @@ func (s *Server) tenant(c *gin.Context) error {
 
 // cursorOf reads the request's ?page= cursor of a list whose key has
 // fields fields; nil for the first page.
+// cursorToken is a hubread cursor as a page token; "" for none.
+func cursorToken(cur *hubread.Cursor) string {
+	if cur == nil {
+		return ""
+	}
+	return cur.String()
+}
+
 func cursorOf(c *gin.Context, fields int) (*hubread.Cursor, error) {
 	p := c.Query("page")
 	if p == "" {

@@ -82,13 +82,20 @@ func TestSuspendAndResumeWithConfirmation(t *testing.T) {
 		t.Errorf("audit %q, want %q", got, want)
 	}
 
-	// A retired tenant stays retired.
+	// A retired tenant stays retired: 409 Conflict (the admin API's
+	// FAILED_PRECONDITION; it was 400, as if the form were wrong), saying
+	// why and what to do, in the page's language.
 	if _, err := f.store.RetireTenant(context.Background(), "test", "xa-a", "", hubstore.RetiredGone, nil); err != nil {
 		t.Fatal(err)
 	}
 	resp, doc = op.post("/don-vi/xa-a/tiep-tuc", url.Values{"csrf_token": {op.csrf("/don-vi/xa-a")}})
-	if resp.StatusCode != http.StatusBadRequest || !strings.Contains(text(doc, ".error-summary"), "ngừng hoạt động") {
-		t.Errorf("resuming a retired tenant: %d %q", resp.StatusCode, text(doc, ".error-summary"))
+	if summary := text(doc, ".error-summary"); resp.StatusCode != http.StatusConflict || !strings.Contains(summary, "ngừng hoạt động") ||
+		!strings.Contains(summary, "đơn vị mới") {
+		t.Errorf("resuming a retired tenant: %d %q, want 409 naming the retirement and what to do", resp.StatusCode, summary)
+	}
+	resp, doc = op.post("/don-vi/xa-a/tiep-tuc?lang=en", url.Values{"csrf_token": {op.csrf("/don-vi/xa-a")}})
+	if summary := text(doc, ".error-summary"); resp.StatusCode != http.StatusConflict || !strings.Contains(summary, "is retired") {
+		t.Errorf("resuming a retired tenant, in English: %d %q, want 409 naming the retirement", resp.StatusCode, summary)
 	}
 	if tn, _ := f.store.Tenant(context.Background(), "xa-a"); tn.Status != hubstore.StatusRetired {
 		t.Errorf("status %s, want retired", tn.Status)
@@ -267,8 +274,8 @@ func TestTenantAddedAndEdited(t *testing.T) {
 	}
 	bad.Set("hosts", "Cam Lam:8080")
 	resp, doc := admin.post("/them-don-vi", bad)
-	if resp.StatusCode != http.StatusBadRequest || !strings.Contains(text(doc, ".error-summary"), "host name") {
-		t.Errorf("a bad host name: %d %q", resp.StatusCode, text(doc, ".error-summary"))
+	if resp.StatusCode != http.StatusBadRequest || !strings.Contains(text(doc, ".error-summary"), `Tên miền "lam:8080"`) {
+		t.Errorf("a bad host name: %d %q, want 400 naming it", resp.StatusCode, text(doc, ".error-summary"))
 	}
 	if v, _ := doc.Find("#name_vi").Attr("value"); v != "Xã Cam Lâm" {
 		t.Errorf("the form lost what was typed: %q", v)
@@ -281,7 +288,7 @@ func TestTenantAddedAndEdited(t *testing.T) {
 	if err != nil || tn.Status != hubstore.StatusActive || tn.ParentID != "tinh" || len(tn.Hosts) != 2 || tn.Hosts[0] != "camlam.khanhhoa.gov.vn" {
 		t.Fatalf("added %+v %v", tn, err)
 	}
-	if resp, doc := admin.post("/them-don-vi", form); resp.StatusCode != http.StatusBadRequest || !strings.Contains(text(doc, ".error-summary"), "đã có") {
+	if resp, doc := admin.post("/them-don-vi", form); resp.StatusCode != http.StatusConflict || !strings.Contains(text(doc, ".error-summary"), "đã có") {
 		t.Errorf("the same id again: %d %q", resp.StatusCode, text(doc, ".error-summary"))
 	}
 

@@ -1,23 +1,24 @@
 package console
 
 import (
-	"errors"
 	"net/http"
 	"slices"
 	"strings"
 
 	"github.com/gin-gonic/gin"
+	"google.golang.org/protobuf/types/known/fieldmaskpb"
 
+	pb "github.com/portalhub/portalhub/proto/gen/portalhub/v1"
 	"github.com/portalhub/portalhub/services/hubread"
-	"github.com/portalhub/portalhub/services/internal/hubstore"
 )
 
 // The tenant registry's forms (issue 10 point 3): an administrator adds a
 // tenant; an operator edits its kind, names, host names, parent and
-// contacts. Both go through hubstore.AddTenant and UpdateTenant, as the
-// OpsService's AddTenant and UpdateTenant do, which check the values and
-// write the audit entry and the tenant event. Renaming (a new id),
-// merging and retiring are the lifecycle's, not these forms'.
+// contacts. Both go through the admin API (the OpsService's AddTenant and
+// UpdateTenant, in process, as the signed-in account), as hubctl tenants
+// add and update do: one role check, the same rules, one audit entry
+// under the account and the tenant event. Renaming (a new id), merging
+// and retiring are the lifecycle's, not these forms'.
 
 // tenantForm is the form as typed.
 type tenantForm struct {
@@ -52,13 +53,16 @@ func hostsOf(s string) []string {
 	return hosts
 }
 
-// apply sets the form's values on t (its id aside).
-func (f tenantForm) apply(t *hubstore.Tenant) {
-	t.Kind, t.NameVI, t.NameEN, t.NameRU = f.Kind, f.NameVI, f.NameEN, f.NameRU
-	r := &t.Registry
-	r.Hosts, r.ParentID = hostsOf(f.Hosts), f.Parent
-	r.AddressVI, r.AddressEN, r.AddressRU = f.AddressVI, f.AddressEN, f.AddressRU
-	r.Phone, r.Fax, r.Email, r.Responsible, r.Licence = f.Phone, f.Fax, f.Email, f.Responsible, f.Licence
+// formFields are the admin API's Tenant fields the form sets: the
+// update mask of an edit (the dates, the home URL and the status stay).
+var formFields = []string{"kind", "name_vi", "name_en", "name_ru", "hosts", "parent_id", "address_vi", "address_en", "address_ru",
+	"phone", "fax", "email", "responsible", "licence"}
+
+// tenant is the form as the admin API's Tenant.
+func (f tenantForm) tenant() *pb.Tenant {
+	return &pb.Tenant{Id: f.ID, Kind: f.Kind, NameVi: f.NameVI, NameEn: f.NameEN, NameRu: f.NameRU, Hosts: hostsOf(f.Hosts),
+		ParentId: f.Parent, AddressVi: f.AddressVI, AddressEn: f.AddressEN, AddressRu: f.AddressRU, Phone: f.Phone, Fax: f.Fax,
+		Email: f.Email, Responsible: f.Responsible, Licence: f.Licence}
 }
 
 func (s *Server) showTenantForm(c *gin.Context, status int, d tenantFormData) error {
@@ -71,18 +75,21 @@ func (s *Server) showTenantForm(c *gin.Context, status int, d tenantFormData) er
 	return s.show(c, status, "tenantform", s.newPage(c, title, "tenants", d))
 }
 
-// refusedTenant renders the form again with what the store refused (a
-// taken id, a value it does not take); any other error is returned.
+// refusedTenant renders the form again with what the admin API refused
+// (a taken id: 409; a value it does not take: 400, with its words in the
+// page's language); any other error (a role, a fault) is returned for the
+// error page.
 func (s *Server) refusedTenant(c *gin.Context, d tenantFormData, err error) error {
-	switch {
-	case errors.Is(err, hubstore.ErrConflict):
-		d.Error = "tenantform.taken"
-	case errors.Is(err, hubstore.ErrInvalidArgument):
-		d.Error, d.Detail = "tenantform.invalid", err.Error()
-	default:
+	detail, status, ok := s.formRefusal(c, err)
+	if !ok {
 		return err
 	}
-	return s.showTenantForm(c, http.StatusBadRequest, d)
+	if status == http.StatusConflict {
+		d.Error = "tenantform.taken"
+	} else {
+		d.Error, d.Detail = "tenantform.invalid", detail
+	}
+	return s.showTenantForm(c, status, d)
 }
 
 func (s *Server) addTenantPage(c *gin.Context) error {
@@ -97,13 +104,11 @@ func (s *Server) addTenant(c *gin.Context) error {
 		d.Error = "tenantform.required"
 		return s.showTenantForm(c, http.StatusBadRequest, d)
 	}
-	t := hubstore.Tenant{ID: f.ID}
-	f.apply(&t)
-	if err := s.cfg.Store.AddTenant(c.Request.Context(), actor(c), t); err != nil {
+	if _, err := s.ops(c).AddTenant(c.Request.Context(), &pb.AddTenantRequest{Tenant: f.tenant()}); err != nil {
 		return s.refusedTenant(c, d, err)
 	}
-	s.cfg.Log.Info().Str("account", current(c).Account.Login).Str("tenant", t.ID).Msg("console: tenant added")
-	c.Redirect(http.StatusSeeOther, tenantPath(t.ID)+"?done=tenant_added")
+	s.cfg.Log.Info().Str("account", current(c).Account.Login).Str("tenant", f.ID).Msg("console: tenant added")
+	c.Redirect(http.StatusSeeOther, tenantPath(f.ID)+"?done=tenant_added")
 	return nil
 }
 
@@ -133,12 +138,8 @@ func (s *Server) editTenant(c *gin.Context) error {
 		d.Error = "tenantform.required"
 		return s.showTenantForm(c, http.StatusBadRequest, d)
 	}
-	t, err := s.cfg.Store.Tenant(ctx, id)
-	if err != nil {
-		return err
-	}
-	f.apply(&t)
-	if err := s.cfg.Store.UpdateTenant(ctx, actor(c), t); err != nil {
+	req := &pb.UpdateTenantRequest{Tenant: f.tenant(), UpdateMask: &fieldmaskpb.FieldMask{Paths: formFields}}
+	if _, err := s.ops(c).UpdateTenant(ctx, req); err != nil {
 		return s.refusedTenant(c, d, err)
 	}
 	s.cfg.Log.Info().Str("account", current(c).Account.Login).Str("tenant", id).Msg("console: tenant updated")

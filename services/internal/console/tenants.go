@@ -69,7 +69,7 @@ func (s *Server) tenants(c *gin.Context) error {
 		d.Rows = append(d.Rows, row)
 	}
 	q := url.Values{"q": {f.Query}, "kind": {f.Kind}, "status": {f.Status}}
-	d.Prev, d.Next = pageLink("/don-vi", q, pg.Prev), pageLink("/don-vi", q, pg.Next)
+	d.Prev, d.Next = pageLink("/don-vi", q, cursorToken(pg.Prev)), pageLink("/don-vi", q, cursorToken(pg.Next))
 	if d.Rules {
 		alerts, err := s.read.ComplianceAlerts(c.Request.Context(), now.AddDate(0, 0, -alertBannerDays), maxAlertsShown)
 		if err != nil {

@@ -12,6 +12,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"net"
 	"net/url"
 	"os"
 	"path/filepath"
@@ -51,6 +52,11 @@ type Tenant struct {
 	// Demo seeds this tenant with its demo content (tenants/demo) before it
 	// serves, as Options.SeedDemo does for every tenant.
 	Demo bool `json:"-"`
+	// DatabaseServer, when set, is the PostgreSQL server (a URL of its
+	// postgres database) that holds this tenant's database instead of the
+	// federation's: the fault tests give one sub-portal a server of its own
+	// whose clock they make jump (pgcluster.FakeTimeEnv).
+	DatabaseServer string `json:"-"`
 }
 
 // hubTenant is t as the hub registers it.
@@ -187,8 +193,10 @@ type SubPortal struct {
 	OpsURL   string // its ops listener: /healthz, /readyz, /metrics
 	APIToken string
 	HubToken string
-	Process  *supervise.Process
-	env      []string
+	// DatabaseURL is its database.
+	DatabaseURL string
+	Process     *supervise.Process
+	env         []string
 }
 
 // Start brings the federation up. On error, whatever started is stopped.
@@ -294,6 +302,12 @@ func (f *Federation) up(ctx context.Context) error {
 		}
 	}
 	f.CAFile = filepath.Join(o.VarDir, "tls", "ca.pem")
+	// The public port is fixed before the hub starts: the hub's e-mail links
+	// name it.
+	if f.opts.GatewayAddr, err = fixedPort(o.GatewayAddr); err != nil {
+		return err
+	}
+	o.GatewayAddr = f.opts.GatewayAddr
 	if err := f.feedbackSecrets(filepath.Join(o.VarDir, "credentials"), o.GatewayAddr); err != nil {
 		return err
 	}
@@ -314,11 +328,15 @@ func (f *Federation) up(ctx context.Context) error {
 	}
 
 	for _, t := range o.Tenants {
-		db, err := EnsureDatabase(ctx, f.BaseURL, "portalhub_"+strings.ReplaceAll(t.ID, "-", "_"))
+		server := f.BaseURL
+		if t.DatabaseServer != "" {
+			server = t.DatabaseServer
+		}
+		db, err := EnsureDatabase(ctx, server, "portalhub_"+strings.ReplaceAll(t.ID, "-", "_"))
 		if err != nil {
 			return err
 		}
-		sp := &SubPortal{Tenant: t, HubToken: creds[t.ID].hubToken}
+		sp := &SubPortal{Tenant: t, HubToken: creds[t.ID].hubToken, DatabaseURL: db}
 		sp.env = []string{
 			"SUBPORTAL_TENANT=" + t.ID, "SUBPORTAL_NAME=" + t.NameVI, "DATABASE_URL=" + db,
 			"SUBPORTAL_HUB_ADDR=" + f.HubAddr, "SUBPORTAL_HUB_CA=" + f.CAFile,
@@ -435,6 +453,19 @@ func (f *Federation) startAggregator(ctx context.Context, name, addr, opsAddr, a
 	}, append(append(f.natsEnv(natsauth.Aggregator), f.mailEnv...), f.feedbackEnv...)...)},
 		map[string]string{"grpc": "AGGREGATOR_GRPC_ADDR", "http": "AGGREGATOR_HTTP_ADDR", "ops": "AGGREGATOR_OPS_ADDR",
 			"console": "AGGREGATOR_CONSOLE_ADDR"})
+}
+
+// StartGateway starts another gateway named name, on a free port, reading
+// the hub's database as the federation's gateway does, with env added
+// (e.g. GOMAXPROCS=1: the bench compares gateways of one and two threads
+// against nginx with one and two workers). It returns its base URL and its
+// ops listener's; Stop stops it with the rest.
+func (f *Federation) StartGateway(ctx context.Context, name string, env []string) (url, ops string, err error) {
+	p, err := f.startGateway(ctx, name, "127.0.0.1:0", f.HubDatabaseURL, env)
+	if err != nil {
+		return "", "", err
+	}
+	return "http://" + localhost(p.Addrs["http"]), "http://" + p.Addrs["ops"], nil
 }
 
 // startGateway starts a gateway named name on addr, its ops listener on a
@@ -654,6 +685,18 @@ func orDefault(v, def string) string {
 		return def
 	}
 	return v
+}
+
+// fixedPort turns an address without a port, or with port 0, into a local
+// address with a port free at the moment; other addresses are kept as given.
+func fixedPort(addr string) (string, error) {
+	if addr == "" {
+		return freeAddr()
+	}
+	if _, port, err := net.SplitHostPort(addr); err == nil && port == "0" {
+		return freeAddr()
+	}
+	return addr, nil
 }
 
 // localhost makes a wildcard listen address into one a browser can open.

@@ -176,10 +176,7 @@ func (f *Federation) feedbackSecrets(dir, gatewayAddr string) error {
 	if err := keep(subSecret, func() (string, error) { return random(32) }); err != nil {
 		return err
 	}
-	public := "http://localhost:8080"
-	if _, port, ok := strings.Cut(gatewayAddr, ":"); ok && port != "" && port != "0" {
-		public = "http://localhost:" + port
-	}
+	public := "http://" + localhost(gatewayAddr)
 	f.feedbackEnv = []string{"AGGREGATOR_GATEWAY_TOKEN_FILE=" + token, "PERSONAL_DATA_KEYS_FILE=" + keys,
 		"PERSONAL_DATA_KEY_CURRENT=dev", "HUB_PUBLIC_URL=" + public,
 		"HUB_SUBSCRIPTION_SECRET_FILE=" + subSecret, "HUB_SUBSCRIPTION_DIGEST_EVERY=1m"}

@@ -1,7 +1,9 @@
 package feedback
 
 import (
+	"bytes"
 	"context"
+	"crypto/sha256"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -57,11 +59,11 @@ func (s *Store) Answer(ctx context.Context, tenant, id string, a Reply) (bool, e
 	changed := false
 	err := pgx.BeginFunc(ctx, s.cfg.Pool, func(tx pgx.Tx) error {
 		var owner, lang, code, st string
-		var held *string
+		var held, heldHTML *string
 		var sealed []byte
 		var hasEmail bool
-		err := tx.QueryRow(ctx, `SELECT tenant_id, lang, tracking_code, answer, contact, has_email, status FROM feedback WHERE id = $1 FOR UPDATE`, id).
-			Scan(&owner, &lang, &code, &held, &sealed, &hasEmail, &st)
+		err := tx.QueryRow(ctx, `SELECT tenant_id, lang, tracking_code, answer, answer_html, contact, has_email, status FROM feedback WHERE id = $1 FOR UPDATE`, id).
+			Scan(&owner, &lang, &code, &held, &heldHTML, &sealed, &hasEmail, &st)
 		if errors.Is(err, pgx.ErrNoRows) {
 			return ErrNotFound
 		}
@@ -74,8 +76,11 @@ func (s *Store) Answer(ctx context.Context, tenant, id string, a Reply) (bool, e
 		if st == "closed" {
 			return ErrAnswered
 		}
-		if held != nil && *held == answer {
-			return nil
+		if held != nil && *held == answer && equalPtr(heldHTML, html) {
+			same, err := sameAnswerFiles(ctx, tx, id, a.Files)
+			if err != nil || same {
+				return err // the very same answer again: a retry
+			}
 		}
 		if _, err := tx.Exec(ctx, `UPDATE feedback SET status = 'answered', answer = $2, answered_by = $3, answered_at = $4, status_at = $4,
 			answer_html = $5, info_request = NULL WHERE id = $1`, id, answer, a.ApprovedBy, s.cfg.Now(), html); err != nil {
@@ -103,6 +108,33 @@ func (s *Store) Answer(ctx context.Context, tenant, id string, a Reply) (bool, e
 		return err
 	})
 	return changed, storeErr("answer", err)
+}
+
+// sameAnswerFiles reports whether submission id's answer holds exactly
+// files, by name and content, in order.
+func sameAnswerFiles(ctx context.Context, tx pgx.Tx, id string, files []feedbackrules.File) (bool, error) {
+	rows, err := tx.Query(ctx, `SELECT filename, sha256(data) FROM feedback_answer_files WHERE feedback_id = $1 ORDER BY position`, id)
+	if err != nil {
+		return false, err
+	}
+	held, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (feedbackrules.File, error) {
+		var f feedbackrules.File
+		return f, r.Scan(&f.Name, &f.Data)
+	})
+	if err != nil || len(held) != len(files) {
+		return false, err
+	}
+	for i, f := range files {
+		sum := sha256.Sum256(f.Data)
+		if held[i].Name != f.Name || !bytes.Equal(held[i].Data, sum[:]) {
+			return false, nil
+		}
+	}
+	return true, nil
+}
+
+func equalPtr(a, b *string) bool {
+	return (a == nil) == (b == nil) && (a == nil || *a == *b)
 }
 
 // email opens the visitor's e-mail address only to send to it; "" when the

@@ -1,10 +1,12 @@
 package feedback_test
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"regexp"
 	"slices"
+	"strings"
 	"testing"
 	"time"
 
@@ -155,7 +157,7 @@ func TestErasureByLink(t *testing.T) {
 
 // TestErasureByRetention: the retention job destroys the data keys whose
 // period ended and erases what they protected, telling its tenant; what is
-// younger is kept.
+// younger is kept. It logs counts, never a submission.
 func TestErasureByRetention(t *testing.T) {
 	f := newFixture(t)
 	ctx := context.Background()
@@ -171,11 +173,16 @@ func TestErasureByRetention(t *testing.T) {
 	ticks := make(chan time.Time)
 	runCtx, stop := context.WithCancel(ctx)
 	done := make(chan struct{})
-	go func() { f.store.RunRetention(runCtx, ticks, zerolog.Nop()); close(done) }()
+	var logs bytes.Buffer
+	go func() { f.store.RunRetention(runCtx, ticks, zerolog.New(&logs)); close(done) }()
 	ticks <- f.now.Add(feedback.DefaultRetention - time.Hour) // the first's period ended, not the second's
 	ticks <- f.now.Add(feedback.DefaultRetention - time.Hour) // a tick handled means the one before is done
 	stop()
 	<-done
+	if got := logs.String(); !strings.Contains(got, `"data_keys":1`) || !strings.Contains(got, `"submissions":1`) ||
+		strings.Contains(got, old.ID) || strings.Contains(got, old.Code) || strings.Count(got, "\n") != 2 {
+		t.Errorf("log: got %q, want two lines counting 1 key and 1 submission and naming none", got)
+	}
 	if got := f.erasures(t, old.ID); !slices.Equal(got, []string{tourism}) {
 		t.Errorf("expired submission: its tenant told %v, want %s", got, tourism)
 	}

@@ -155,6 +155,26 @@ func TestMarkdownAnswerWithFiles(t *testing.T) {
 	if _, _, err := f.store.AnswerFile(ctx, "AAAA-AAAA-AAAA", 0); !errors.Is(err, feedback.ErrNotFound) {
 		t.Errorf("a file by a wrong code: %v", err)
 	}
+
+	// The same text again with the files changed is a new answer: the
+	// visitor sees the files of the last approved one.
+	a.Files = nil
+	if changed, err := f.store.Answer(ctx, tourism, r.ID, a); err != nil || !changed {
+		t.Errorf("the same text without its file: changed %v, %v; want a change", changed, err)
+	}
+	if st, err := f.store.StatusOf(ctx, r.Code); err != nil || len(st.AnswerFiles) != 0 {
+		t.Errorf("answer files after the file was dropped: %+v, %v", st.AnswerFiles, err)
+	}
+	a.HTML = `<p><em>Hồ sơ</em> gồm đơn.</p>`
+	if changed, err := f.store.Answer(ctx, tourism, r.ID, a); err != nil || !changed {
+		t.Errorf("the same text with new HTML: changed %v, %v; want a change", changed, err)
+	}
+	if st, err := f.store.StatusOf(ctx, r.Code); err != nil || !strings.Contains(st.AnswerHTML, "<em>") {
+		t.Errorf("answer HTML after a new rendering: %q, %v", st.AnswerHTML, err)
+	}
+	if changed, err := f.store.Answer(ctx, tourism, r.ID, a); err != nil || changed {
+		t.Errorf("the very same answer again: changed %v, %v; want none", changed, err)
+	}
 }
 
 // TestPublishedStatus: the status becomes published while the Q&A item

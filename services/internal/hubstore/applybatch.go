@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"slices"
 	"sort"
 	"time"
 
@@ -40,9 +41,11 @@ type Result struct {
 func (s *Store) ApplyBatch(ctx context.Context, tenant string, ps []*contentrules.Prepared) []Result {
 	out := make([]Result, len(ps))
 	index := !s.skipIndex.Load()
+	var sent []OutboxRow
 	err := pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
 		clear(out)
-		return applyRuns(ctx, tx, tenant, ps, out, index)
+		sent = sent[:0]
+		return applyRuns(ctx, tx, tenant, ps, out, index, &sent)
 	})
 	if err != nil {
 		s.batchFallbacks.Add(1)
@@ -60,7 +63,7 @@ func (s *Store) ApplyBatch(ctx context.Context, tenant string, ps []*contentrule
 		}
 	}
 	if applied {
-		s.outboxCommitted()
+		s.outboxCommitted(sent)
 	}
 	return out
 }
@@ -83,14 +86,15 @@ func needsOwnCheck(item *pb.ContentItem) bool {
 }
 
 // applyRuns splits ps into runs and applies them in order inside tx.
-func applyRuns(ctx context.Context, tx pgx.Tx, tenant string, ps []*contentrules.Prepared, out []Result, index bool) error {
+func applyRuns(ctx context.Context, tx pgx.Tx, tenant string, ps []*contentrules.Prepared, out []Result, index bool, sent *[]OutboxRow) error {
 	var run []int
 	ids := map[string]bool{}
 	flush := func() error {
 		if len(run) == 0 {
 			return nil
 		}
-		err := applyRun(ctx, tx, tenant, ps, run, out, index)
+		rows, err := applyRun(ctx, tx, tenant, ps, run, out, index)
+		*sent = append(*sent, rows...)
 		run = run[:0]
 		clear(ids)
 		return err
@@ -220,7 +224,7 @@ func (r *runRows) retire(k slugKey, op historyOp) {
 // who holds their slugs, decides each in order as applyTx would, keeping
 // track of the slugs the earlier ones take and free, and writes the applied
 // ones' rows with a few statements sent together.
-func applyRun(ctx context.Context, tx pgx.Tx, tenant string, ps []*contentrules.Prepared, run []int, out []Result, index bool) error {
+func applyRun(ctx context.Context, tx pgx.Tx, tenant string, ps []*contentrules.Prepared, run []int, out []Result, index bool) ([]OutboxRow, error) {
 	ids := make([]string, len(run))
 	var slugs []string
 	for k, i := range run {
@@ -229,62 +233,57 @@ func applyRun(ctx context.Context, tx pgx.Tx, tenant string, ps []*contentrules.
 			slugs = append(slugs, tr.GetSlug())
 		}
 	}
+	// The two reads go together, in one round trip.
 	held := map[string]heldRow{}
-	rows, err := tx.Query(ctx, `SELECT content_id, version, content_hash, doc, taken_down_at IS NOT NULL FROM items
-		WHERE tenant_id = $1 AND content_id = ANY($2) ORDER BY content_id FOR UPDATE`, tenant, ids)
-	if err != nil {
-		return err
-	}
-	for rows.Next() {
-		var id string
-		var h heldRow
-		if err := rows.Scan(&id, &h.version, &h.hash, &h.doc, &h.takenDown); err != nil {
-			rows.Close()
-			return err
-		}
-		held[id] = h
-	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
-		return err
-	}
 	// owners: slug -> locale -> item, for the run's slugs and the run's
 	// items' current slugs; old: item -> locale -> slug.
 	owners := map[string]map[string]string{}
 	old := map[string]map[string]string{}
+	b := &pgx.Batch{}
+	b.Queue(`SELECT content_id, version, content_hash, doc, taken_down_at IS NOT NULL FROM items
+		WHERE tenant_id = $1 AND content_id = ANY($2) ORDER BY content_id FOR UPDATE`, tenant, ids).Query(func(rows pgx.Rows) error {
+		for rows.Next() {
+			var id string
+			var h heldRow
+			if err := rows.Scan(&id, &h.version, &h.hash, &h.doc, &h.takenDown); err != nil {
+				return err
+			}
+			held[id] = h
+		}
+		return rows.Err()
+	})
 	// Slugs are looked up in every locale (the CHECK's three), so that the
-	// unique index (tenant_id, locale, slug) finds them.
-	rows, err = tx.Query(ctx, `SELECT locale, slug, content_id FROM item_translations
+	// unique index (tenant_id, locale, slug) finds them. The items' rows are
+	// locked by the statement before, as they were when the two went one
+	// after the other.
+	b.Queue(`SELECT locale, slug, content_id FROM item_translations
 		WHERE tenant_id = $1 AND locale = ANY('{vi,en,ru}') AND slug = ANY($2)
-		UNION SELECT locale, slug, content_id FROM item_translations WHERE tenant_id = $1 AND content_id = ANY($3)`, tenant, slugs, ids)
-	if err != nil {
-		return err
-	}
-	for rows.Next() {
-		var locale, slug, id string
-		if err := rows.Scan(&locale, &slug, &id); err != nil {
-			rows.Close()
-			return err
+		UNION SELECT locale, slug, content_id FROM item_translations WHERE tenant_id = $1 AND content_id = ANY($3)`, tenant, slugs, ids).Query(func(rows pgx.Rows) error {
+		for rows.Next() {
+			var locale, slug, id string
+			if err := rows.Scan(&locale, &slug, &id); err != nil {
+				return err
+			}
+			if owners[slug] == nil {
+				owners[slug] = map[string]string{}
+			}
+			owners[slug][locale] = id
+			if old[id] == nil {
+				old[id] = map[string]string{}
+			}
+			old[id][locale] = slug
 		}
-		if owners[slug] == nil {
-			owners[slug] = map[string]string{}
-		}
-		owners[slug][locale] = id
-		if old[id] == nil {
-			old[id] = map[string]string{}
-		}
-		old[id][locale] = slug
-	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
-		return err
+		return rows.Err()
+	})
+	if err := tx.SendBatch(ctx, b).Close(); err != nil {
+		return nil, err
 	}
 
 	w := &runRows{}
 	for _, i := range run {
 		res, err := decide(tenant, ps[i], held, owners, old, w, index)
 		if err != nil {
-			return err
+			return nil, err
 		}
 		out[i] = res
 	}
@@ -410,9 +409,9 @@ var errRunRace = errors.New("a concurrent push inserted an item of the batch")
 
 // write sends a run's statements together, in applyTx's order, the audit
 // entries last.
-func (w *runRows) write(ctx context.Context, tx pgx.Tx, tenant string) error {
+func (w *runRows) write(ctx context.Context, tx pgx.Tx, tenant string) ([]OutboxRow, error) {
 	if len(w.replaced) == 0 {
-		return nil
+		return nil, nil
 	}
 	b := &pgx.Batch{}
 	const cols = `SELECT * FROM unnest($2::text[], $3::bigint[], $4::bytea[], $5::text[], $6::text[], $7::text[], $8::timestamptz[], $9::text[])
@@ -458,20 +457,39 @@ func (w *runRows) write(ctx context.Context, tx pgx.Tx, tenant string) error {
 			ON CONFLICT (tenant_id, locale, slug) DO UPDATE SET content_id = EXCLUDED.content_id, retired_at = now()`,
 			tenant, upLocale, upSlug, upID)
 	}
-	if err := w.index.queueMany(ctx, tx, b, tenant); err != nil {
-		return err
+	if err := w.index.queue(ctx, tx, b, liveTable); err != nil {
+		return nil, err
 	}
 	if len(w.cuID) > 0 {
 		b.Queue(`INSERT INTO compliance_updates (tenant_id, content_id, version, new_item, published_at)
 			SELECT $1, * FROM unnest($2::text[], $3::bigint[], $4::bool[], $5::timestamptz[])`,
 			tenant, w.cuID, w.cuVersion, w.cuNew, w.cuPublish)
 	}
+	sent := make([]OutboxRow, len(w.outMsgID))
 	b.Queue(`INSERT INTO outbox (subject, msg_id, payload)
 		SELECT subject, msg_id, payload FROM unnest($1::text[], $2::text[], $3::bytea[]) WITH ORDINALITY AS o(subject, msg_id, payload, n)
-		ORDER BY n`, w.outSubject, w.outMsgID, w.outPayload)
+		ORDER BY n RETURNING id, msg_id`, w.outSubject, w.outMsgID, w.outPayload).Query(func(rows pgx.Rows) error {
+		at := make(map[string]int, len(w.outMsgID))
+		for i, m := range w.outMsgID {
+			at[m] = i
+		}
+		for rows.Next() {
+			var id int64
+			var msgID string
+			if err := rows.Scan(&id, &msgID); err != nil {
+				return err
+			}
+			i := at[msgID]
+			sent[i] = OutboxRow{ID: id, Subject: w.outSubject[i], MsgID: msgID, Payload: w.outPayload[i]}
+		}
+		return rows.Err()
+	})
 	// Last: the audit entries hold the chain's head until the commit.
 	b.Queue(`INSERT INTO audit_log (actor, action, tenant_id, subject, detail)
 		SELECT $1, 'item.push', $2, subject, detail::jsonb FROM unnest($3::text[], $4::text[]) WITH ORDINALITY AS a(subject, detail, n)
 		ORDER BY n`, PushActor(tenant), tenant, w.auditID, w.auditDoc)
-	return tx.SendBatch(ctx, b).Close()
+	if err := tx.SendBatch(ctx, b).Close(); err != nil {
+		return nil, err
+	}
+	return slices.DeleteFunc(sent, func(r OutboxRow) bool { return r.ID == 0 }), nil
 }

@@ -1,6 +1,7 @@
 package hubstore
 
 import (
+	"bytes"
 	"context"
 	"fmt"
 	"slices"
@@ -86,8 +87,7 @@ func applyBatchMatchesApply(t *testing.T, rebuilding bool) {
 	queries := batchTables
 	if rebuilding {
 		for _, s := range []*Store{one, many} {
-			if _, err := s.pool.Exec(ctx, `CREATE TABLE search_docs_next (LIKE search_docs INCLUDING DEFAULTS INCLUDING CONSTRAINTS);
-				ALTER TABLE search_docs_next ADD PRIMARY KEY (tenant_id, content_id, locale)`); err != nil {
+			if err := inTx(ctx, s.pool, startRebuild); err != nil {
 				t.Fatal(err)
 			}
 		}
@@ -255,6 +255,68 @@ func TestOnOutboxAfterCommit(t *testing.T) {
 	s.ApplyBatch(ctx, "tenant-a", []*contentrules.Prepared{b, c}) // both UNCHANGED
 	if want := []int64{1, 3}; !slices.Equal(calls, want) {
 		t.Errorf("OnOutbox called with %v new outbox rows, want %v", calls, want)
+	}
+}
+
+// TestOnOutboxRows: the OnOutboxRows function (the outbox relay's Hand in
+// the aggregator) gets, after the commit, exactly the outbox rows the
+// transaction wrote (id, subject, message id, payload as the table holds
+// them): one for a push Apply applied, one per applied push of ApplyBatch,
+// nothing for pushes that applied nothing.
+func TestOnOutboxRows(t *testing.T) {
+	s := newStore(t)
+	ctx := context.Background()
+	var got [][]OutboxRow
+	s.OnOutboxRows(func(rows []OutboxRow) { got = append(got, rows) })
+	stored := func(rows []OutboxRow) {
+		t.Helper()
+		for _, r := range rows {
+			var subject, msgID string
+			var payload []byte
+			var published bool
+			err := s.pool.QueryRow(ctx, `SELECT subject, msg_id, payload, published_at IS NOT NULL FROM outbox WHERE id = $1`, r.ID).
+				Scan(&subject, &msgID, &payload, &published)
+			if err != nil {
+				t.Fatalf("handed row %d: %v", r.ID, err)
+			}
+			if subject != r.Subject || msgID != r.MsgID || !bytes.Equal(payload, r.Payload) || published {
+				t.Errorf("handed row %d = %s %s (%d bytes), the table holds %s %s (%d bytes, published %v)",
+					r.ID, r.Subject, r.MsgID, len(r.Payload), subject, msgID, len(payload), published)
+			}
+		}
+	}
+	a := prepare(t, article("hand-a", 1, "Tin một", "tin-mot"))
+	if _, err := s.Apply(ctx, "tenant-a", a); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.Apply(ctx, "tenant-a", a); err != nil { // UNCHANGED
+		t.Fatal(err)
+	}
+	b := prepare(t, article("hand-b", 1, "Tin hai", "tin-hai"))
+	c := prepare(t, article("hand-c", 1, "Tin ba", "tin-ba"))
+	for _, r := range s.ApplyBatch(ctx, "tenant-a", []*contentrules.Prepared{b, c}) {
+		if r.Err != nil {
+			t.Fatal(r.Err)
+		}
+	}
+	s.ApplyBatch(ctx, "tenant-a", []*contentrules.Prepared{b, c}) // both UNCHANGED
+	if len(got) != 2 || len(got[0]) != 1 || len(got[1]) != 2 {
+		t.Fatalf("OnOutboxRows got %v, want one call with one row, then one with two", got)
+	}
+	for _, rows := range got {
+		stored(rows)
+	}
+	want := []string{"hand-a", "hand-b", "hand-c"}
+	var subjects []string
+	for _, rows := range got {
+		for _, r := range rows {
+			subjects = append(subjects, r.Subject)
+		}
+	}
+	for i, id := range want {
+		if !strings.HasSuffix(subjects[i], "."+id) {
+			t.Errorf("row %d's subject %s, want item %s's", i, subjects[i], id)
+		}
 	}
 }
 

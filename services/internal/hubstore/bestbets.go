@@ -20,10 +20,24 @@ type BestBet struct {
 	CreatedAt         time.Time
 }
 
+// MaxQueryBytes bounds a query an operator types (a best bet's, the
+// console's item filter): more is refused before it is parsed or matched.
+const MaxQueryBytes = 1024
+
+// QueryTooLong refuses a query of n bytes over MaxQueryBytes, in English and
+// Vietnamese, without echoing it.
+func QueryTooLong(what string, n int) error {
+	return &Invalid{English: fmt.Sprintf("the %s is %d bytes: at most %d (1 KiB)", what, n, MaxQueryBytes),
+		Vietnamese: fmt.Sprintf("Chuỗi tìm kiếm dài %d byte: tối đa %d byte (1 KiB).", n, MaxQueryBytes)}
+}
+
 // NormalizeBestBetQuery is the form a best bet's query is kept in: the
 // words a search for it looks for, folded (search.Query.Normalized), so
 // "Căn cước" and "can cuoc" are one best bet.
 func NormalizeBestBetQuery(raw string) (string, error) {
+	if len(raw) > MaxQueryBytes {
+		return "", QueryTooLong("best bet query", len(raw))
+	}
 	q, err := search.Parse(raw, nil)
 	if err != nil {
 		return "", fmt.Errorf("best bet query: %v: %w", err, ErrInvalidArgument)

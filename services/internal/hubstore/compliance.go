@@ -2,6 +2,9 @@ package hubstore
 
 import (
 	"context"
+	"encoding/json"
+	"fmt"
+	"strings"
 	"time"
 
 	"github.com/jackc/pgx/v5"
@@ -10,6 +13,7 @@ import (
 	pb "github.com/portalhub/portalhub/proto/gen/portalhub/v1"
 	"github.com/portalhub/portalhub/services/events"
 	"github.com/portalhub/portalhub/services/internal/compliance"
+	"github.com/portalhub/portalhub/services/internal/mailout"
 )
 
 // recordUpdate writes item's push into compliance_updates, in the push's
@@ -111,9 +115,11 @@ func (s *Store) ComplianceTenants(ctx context.Context) ([]compliance.Tenant, err
 }
 
 // RaiseComplianceAlert records that tenant fell behind in period and, in the
-// same transaction, writes the alert (payload, JSON) into the outbox under
-// events.ComplianceSubject(tenant). It reports false, writing nothing, when
-// the alert was raised before.
+// same transaction, writes the alert (payload, JSON: a compliance.Alert) into
+// the outbox under events.ComplianceSubject(tenant) and queues an e-mail
+// telling the agency (Article 11.3) to the tenant's contact address, when
+// its registry entry has one. It reports false, writing nothing, when the
+// alert was raised before.
 func (s *Store) RaiseComplianceAlert(ctx context.Context, tenant, period string, payload []byte) (bool, error) {
 	raised := false
 	err := pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
@@ -123,9 +129,59 @@ func (s *Store) RaiseComplianceAlert(ctx context.Context, tenant, period string,
 			return err
 		}
 		raised = true
-		_, err = tx.Exec(ctx, `INSERT INTO outbox (subject, msg_id, payload) VALUES ($1, $2, $3)`,
-			events.ComplianceSubject(tenant), events.ComplianceMsgID(tenant, period), payload)
+		if _, err = tx.Exec(ctx, `INSERT INTO outbox (subject, msg_id, payload) VALUES ($1, $2, $3)`,
+			events.ComplianceSubject(tenant), events.ComplianceMsgID(tenant, period), payload); err != nil {
+			return err
+		}
+		var name, email string
+		if err := tx.QueryRow(ctx, `SELECT name_vi, email FROM tenants WHERE id = $1`, tenant).Scan(&name, &email); err != nil || email == "" {
+			return err
+		}
+		var a compliance.Alert
+		if err := json.Unmarshal(payload, &a); err != nil {
+			return fmt.Errorf("compliance alert payload: %w", err)
+		}
+		_, err = mailout.Enqueue(ctx, tx, complianceNotice(name, email, a))
 		return err
 	})
 	return raised, mapErr("raise compliance alert "+tenant+" "+period, err)
+}
+
+// ComplianceNoticePurpose tags the e-mail that tells an agency it fell
+// behind its Article 11 updates (mail_outbox.purpose, the mail metrics).
+const ComplianceNoticePurpose = "compliance.behind"
+
+// complianceNotice is the e-mail telling the agency named name, at email,
+// that it fell behind in a's period: in Vietnamese, then English.
+func complianceNotice(name, email string, a compliance.Alert) mailout.Message {
+	as := a.Assessment
+	var vi, en string
+	if len(as.Missed) > 0 || !strings.Contains(a.Period, "-W") {
+		perDay := max(as.Required/max(as.WorkingDays, 1), 1)
+		vi = fmt.Sprintf("Ngày làm việc %s đã kết thúc mà cổng thông tin chưa đủ cập nhật (cần ít nhất %d lần mỗi ngày làm việc).", a.Period, perDay)
+		en = fmt.Sprintf("Working day %s ended without enough updates of the portal (at least %d each working day are required).", a.Period, perDay)
+	} else {
+		vi = fmt.Sprintf("Tuần %s đã kết thúc với %d lần cập nhật; quy định yêu cầu ít nhất %d lần.", a.Period, as.Counted, as.Required)
+		en = fmt.Sprintf("Week %s ended with %d updates; at least %d are required.", a.Period, as.Counted, as.Required)
+	}
+	text := fmt.Sprintf(`Kính gửi %s,
+
+Theo Điều 11 của quy chế hoạt động cổng thông tin điện tử (%s), cổng tổng hợp ghi nhận:
+%s
+Một lần cập nhật là một tin, bài được thêm hoặc sửa và đăng công khai; đồng bộ lại, gửi lại không
+đổi, gỡ bài và nhập hàng loạt bài cũ không được tính. Đề nghị đơn vị cập nhật thông tin đúng hạn.
+Thư này do hệ thống gửi tự động, một lần cho mỗi kỳ.
+
+---
+
+To %s,
+
+Under Article 11 of the portal's regulation (%s), the provincial hub recorded:
+%s
+An update is an item added or changed and published; resyncs, unchanged re-pushes, withdrawals and
+bulk imports of old items do not count. Please keep the portal updated on time.
+This message is sent automatically, once for each period.
+`, name, a.Decree, vi, name, a.Decree, en)
+	return mailout.Message{To: email, Purpose: ComplianceNoticePurpose, Text: text,
+		Subject: fmt.Sprintf("Chưa đủ cập nhật theo Điều 11 (%s) / Article 11 updates behind: %s", a.Period, name)}
 }

@@ -25,6 +25,10 @@ var (
 	// ErrUnavailable: the database could not be reached or the call was
 	// cancelled; retrying later may succeed.
 	ErrUnavailable = errors.New("unavailable")
+	// ErrPrecondition: the row is not in a state the operation needs (a
+	// retired tenant suspended or resumed); the request itself is well
+	// formed, so it is a conflict with the state, not a bad value.
+	ErrPrecondition = errors.New("failed precondition")
 )
 
 // Refusal is a push the store refuses for a reason the tenant can act on
@@ -72,7 +76,7 @@ func mapErr(what string, err error) error {
 	if errors.As(err, &r) {
 		return err
 	}
-	for _, sentinel := range []error{ErrNotFound, ErrConflict, ErrInvalidArgument, ErrUnavailable} {
+	for _, sentinel := range []error{ErrNotFound, ErrConflict, ErrInvalidArgument, ErrUnavailable, ErrPrecondition} {
 		if errors.Is(err, sentinel) {
 			return fmt.Errorf("%s: %w", what, err)
 		}
@@ -126,3 +130,17 @@ func (e *Invalid) Error() string { return e.English }
 
 // Unwrap makes it an ErrInvalidArgument.
 func (e *Invalid) Unwrap() error { return ErrInvalidArgument }
+
+// Precondition is an operation the hub refuses because of the state of
+// what it names (a retired tenant cannot be suspended or resumed), with
+// what is wrong and what to do in Vietnamese and English; it is an
+// ErrPrecondition (the admin API's FAILED_PRECONDITION, the console's 409).
+type Precondition struct {
+	Reason              string // a reason code, e.g. TENANT_RETIRED
+	Vietnamese, English string
+}
+
+func (e *Precondition) Error() string { return e.English }
+
+// Unwrap makes it an ErrPrecondition.
+func (e *Precondition) Unwrap() error { return ErrPrecondition }

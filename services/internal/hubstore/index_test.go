@@ -260,6 +260,44 @@ func TestReindexOnline(t *testing.T) {
 	}
 }
 
+// A rebuild carries over what a rename does to the index while it runs:
+// the items it had indexed under the old id are found under the new one
+// after the swap, as are those it had not reached (the functions that
+// wrote the index and the rebuild's table wrote no rename into the latter,
+// and the rebuild's later batches no longer found the items under the ids
+// it had listed).
+func TestReindexFollowsRename(t *testing.T) {
+	s := newStore(t)
+	ctx := context.Background()
+	for i := 0; i < 450; i++ {
+		if _, err := push(t, s, "tenant-a", article(fmt.Sprintf("item-%03d", i), 1, fmt.Sprintf("Bản tin số %d về du lịch", i), fmt.Sprintf("ban-tin-%03d", i))); err != nil {
+			t.Fatal(err)
+		}
+	}
+	renamed := false
+	err := s.Reindex(ctx, func(done, total int) {
+		if renamed {
+			return
+		}
+		renamed = true
+		if err := s.RenameTenant(ctx, "ops:test", "tenant-a", "phuong-a"); err != nil {
+			t.Error(err)
+		}
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := count(t, s, `SELECT count(*) FROM search_docs WHERE tenant_id = 'phuong-a'`); got != 450 {
+		t.Errorf("%d documents under the new id, want 450", got)
+	}
+	if got := count(t, s, `SELECT count(*) FROM search_docs WHERE tenant_id = 'tenant-a'`); got != 0 {
+		t.Errorf("%d documents under the old id, want 0", got)
+	}
+	if got := count(t, s, `SELECT count(*) FROM pg_trigger WHERE tgname = 'search_docs_mirror'`); got != 0 {
+		t.Errorf("the rebuild's trigger outlived it")
+	}
+}
+
 // TestAbandonedRebuildDropped: a rebuild killed before its swap leaves
 // search_docs_next, into which every push then writes a second time (and
 // which holds no news of later rebuild attempts' progress). The aggregator's
@@ -272,8 +310,7 @@ func TestAbandonedRebuildDropped(t *testing.T) {
 	if _, err := s.pool.Exec(ctx, `UPDATE search_meta SET built = $1`, IndexVersion); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := s.pool.Exec(ctx, `CREATE TABLE search_docs_next (LIKE search_docs INCLUDING DEFAULTS INCLUDING CONSTRAINTS);
-		ALTER TABLE search_docs_next ADD CONSTRAINT search_docs_next_pkey PRIMARY KEY (tenant_id, content_id, locale)`); err != nil {
+	if err := inTx(ctx, s.pool, startRebuild); err != nil {
 		t.Fatal(err)
 	}
 	nothing := func(string, int, int, error) {}
@@ -296,6 +333,9 @@ func TestAbandonedRebuildDropped(t *testing.T) {
 	s.ReindexIfStale(ctx, nothing)
 	if got := count(t, s, `SELECT count(*) FROM pg_class WHERE relname = 'search_docs_next'`); got != 0 {
 		t.Errorf("the abandoned rebuild's table is still there")
+	}
+	if got := count(t, s, `SELECT count(*) FROM pg_trigger WHERE tgname = 'search_docs_mirror'`); got != 0 {
+		t.Errorf("the abandoned rebuild's trigger is still there")
 	}
 	if _, err := push(t, s, "tenant-a", article("le-hoi", 1, "Lễ hội biển", "le-hoi-bien")); err != nil {
 		t.Fatal(err)

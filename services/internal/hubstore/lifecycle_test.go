@@ -127,9 +127,10 @@ func TestRetireTenant(t *testing.T) {
 	// A retired tenant stays retired: neither suspended nor resumed (the
 	// rule's one home, for the admin API and the console).
 	for _, st := range []string{StatusSuspended, StatusActive} {
-		var inv *Invalid
-		if err := s.SetTenantStatus(ctx, "test", "tenant-a", st); !errors.As(err, &inv) || !strings.Contains(inv.Vietnamese, "ngừng hoạt động") {
-			t.Errorf("set a retired tenant %s: %v, want Invalid naming the retirement", st, err)
+		var pre *Precondition
+		if err := s.SetTenantStatus(ctx, "test", "tenant-a", st); !errors.As(err, &pre) || !strings.Contains(pre.Vietnamese, "ngừng hoạt động") ||
+			pre.Reason != "TENANT_RETIRED" {
+			t.Errorf("set a retired tenant %s: %v, want a Precondition naming the retirement", st, err)
 		}
 	}
 	if tn, _ := s.Tenant(ctx, "tenant-a"); tn.Status != StatusRetired {

@@ -18,25 +18,31 @@ var hostRE = regexp.MustCompile(`^[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0
 func checkRegistry(t Tenant) error {
 	r := t.Registry
 	if r.ParentID == t.ID && t.ID != "" {
-		return fmt.Errorf("%w: a tenant cannot be its own parent", ErrInvalidArgument)
+		return &Invalid{English: "a tenant cannot be its own parent", Vietnamese: "Một đơn vị không thể là đơn vị cấp trên của chính nó."}
 	}
 	seen := map[string]bool{}
 	for _, h := range r.Hosts {
 		if len(h) > 253 || !hostRE.MatchString(h) {
-			return fmt.Errorf("%w: host name %q: want a lower-case DNS name without port, e.g. sodulich.khanhhoa.gov.vn", ErrInvalidArgument, h)
+			return &Invalid{
+				English:    fmt.Sprintf("host name %q: want a lower-case DNS name without port, e.g. sodulich.khanhhoa.gov.vn", h),
+				Vietnamese: fmt.Sprintf("Tên miền %q không hợp lệ: cần tên miền chữ thường, không có cổng, ví dụ sodulich.khanhhoa.gov.vn.", h),
+			}
 		}
 		if seen[h] {
-			return fmt.Errorf("%w: host name %q given twice", ErrInvalidArgument, h)
+			return &Invalid{English: fmt.Sprintf("host name %q given twice", h), Vietnamese: fmt.Sprintf("Tên miền %q được nhập hai lần.", h)}
 		}
 		seen[h] = true
 	}
 	if r.Email != "" {
 		if a, err := mail.ParseAddress(r.Email); err != nil || a.Address != r.Email {
-			return fmt.Errorf("%w: e-mail %q: want an address such as vanphong@khanhhoa.gov.vn", ErrInvalidArgument, r.Email)
+			return &Invalid{
+				English:    fmt.Sprintf("e-mail %q: want an address such as vanphong@khanhhoa.gov.vn", r.Email),
+				Vietnamese: fmt.Sprintf("Thư điện tử %q không hợp lệ: cần địa chỉ như vanphong@khanhhoa.gov.vn.", r.Email),
+			}
 		}
 	}
 	if r.EstablishedOn != nil && r.DissolvedOn != nil && r.DissolvedOn.Before(*r.EstablishedOn) {
-		return fmt.Errorf("%w: dissolved before it was established", ErrInvalidArgument)
+		return &Invalid{English: "dissolved before it was established", Vietnamese: "Ngày giải thể trước ngày thành lập."}
 	}
 	return nil
 }
@@ -48,13 +54,20 @@ func writeRegistry(ctx context.Context, tx pgx.Tx, id string, r Registry) error 
 	var parent *string
 	if r.ParentID != "" {
 		parent = &r.ParentID
-		var cycle bool
+		var exists, cycle bool
 		err := tx.QueryRow(ctx, `WITH RECURSIVE up(id, parent_id) AS (
 				SELECT id, parent_id FROM tenants WHERE id = $1
 				UNION SELECT t.id, t.parent_id FROM tenants t JOIN up ON t.id = up.parent_id)
-			SELECT EXISTS (SELECT 1 FROM up WHERE id = $2)`, r.ParentID, id).Scan(&cycle)
+			SELECT EXISTS (SELECT 1 FROM up WHERE id = $1), EXISTS (SELECT 1 FROM up WHERE id = $2)`,
+			r.ParentID, id).Scan(&exists, &cycle)
 		if err != nil {
 			return err
+		}
+		if !exists {
+			return &Invalid{
+				Vietnamese: fmt.Sprintf("Không có đơn vị cấp trên %q: thêm đơn vị đó trước (hubctl tenants add --id %s ...) hoặc sửa --parent.", r.ParentID, r.ParentID),
+				English:    fmt.Sprintf("parent %q is not a tenant: add it first (hubctl tenants add --id %s ...) or correct --parent", r.ParentID, r.ParentID),
+			}
 		}
 		if cycle {
 			return fmt.Errorf("%w: parent %s is %s itself or one of its units", ErrInvalidArgument, r.ParentID, id)

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"slices"
+	"strings"
 	"testing"
 	"time"
 )
@@ -73,6 +74,16 @@ func TestTenantRegistry(t *testing.T) {
 		if !errors.Is(err, ErrInvalidArgument) && !errors.Is(err, ErrNotFound) {
 			t.Errorf("%s: UpdateTenant = %v, want ErrInvalidArgument", c.name, err)
 		}
+	}
+	// A parent that is not a tenant is named, with the fix (it was "not
+	// found (tenants_parent_id_fkey)", which reads as the tenant itself
+	// missing).
+	orphan := want
+	orphan.ParentID = "vp-ubnd-x"
+	var invalid *Invalid
+	if err := s.UpdateTenant(ctx, "test", orphan); !errors.As(err, &invalid) ||
+		!strings.Contains(invalid.English, `parent "vp-ubnd-x" is not a tenant`) || !strings.Contains(invalid.English, "tenants add --id vp-ubnd-x") {
+		t.Errorf("unknown parent: UpdateTenant = %v, want an Invalid naming the parent and the fix", err)
 	}
 	if got, _ = s.Tenant(ctx, "so-du-lich"); !slices.Equal(got.Hosts, want.Hosts) || got.ParentID != "tenant-a" {
 		t.Fatalf("refused updates changed the registry: %+v", got.Registry)

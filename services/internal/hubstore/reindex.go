@@ -41,9 +41,38 @@ func (s *Store) IndexBuilt(ctx context.Context) (int, error) {
 	return v, mapErr("read the search index's version", err)
 }
 
+// startRebuild creates the table a rebuild fills, search_docs_next, and
+// the trigger that mirrors every write into the index there (migration
+// 00043), in one transaction holding off writes to the index; dropRebuild
+// drops both (a rebuild that failed or was abandoned). The swap drops the
+// trigger with the old table.
+const (
+	startRebuild = `
+		LOCK TABLE search_docs IN SHARE MODE;
+		DROP TRIGGER IF EXISTS search_docs_mirror ON search_docs;
+		DROP TABLE IF EXISTS search_docs_next;
+		CREATE TABLE search_docs_next (LIKE search_docs INCLUDING DEFAULTS INCLUDING CONSTRAINTS INCLUDING COMPRESSION);
+		ALTER TABLE search_docs_next ADD CONSTRAINT search_docs_next_pkey PRIMARY KEY (tenant_id, content_id, locale);
+		CREATE TRIGGER search_docs_mirror AFTER INSERT OR UPDATE OR DELETE ON search_docs
+			FOR EACH ROW EXECUTE FUNCTION search_docs_mirror()`
+	dropRebuild = `
+		DROP TRIGGER IF EXISTS search_docs_mirror ON search_docs;
+		DROP TABLE IF EXISTS search_docs_next`
+)
+
+// inTx runs statements (without arguments) in a transaction.
+func inTx(ctx context.Context, db interface {
+	Begin(context.Context) (pgx.Tx, error)
+}, statements string) error {
+	return pgx.BeginFunc(ctx, db, func(tx pgx.Tx) error {
+		_, err := tx.Exec(ctx, statements)
+		return err
+	})
+}
+
 // Reindex rebuilds the search index online: it builds search_docs_next
-// from the stored items (while every push and takedown writes into both
-// tables, see search_put), indexes it, and swaps it for search_docs in one
+// from the stored items (while every write into the index is mirrored
+// there, see startRebuild), indexes it, and swaps it for search_docs in one
 // short transaction, so searches never see an empty or partial index. Files
 // whose text was never extracted (uploaded before search existed) are read
 // first. progress may be nil.
@@ -66,20 +95,12 @@ func (s *Store) Reindex(ctx context.Context, progress ReindexProgress) error {
 		return err
 	}
 	// Created while no push writes the index: from its commit on, every
-	// push writes into both tables.
-	err = pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
-		_, err := tx.Exec(ctx, `
-			LOCK TABLE search_docs IN SHARE MODE;
-			DROP TABLE IF EXISTS search_docs_next;
-			CREATE TABLE search_docs_next (LIKE search_docs INCLUDING DEFAULTS INCLUDING CONSTRAINTS INCLUDING COMPRESSION);
-			ALTER TABLE search_docs_next ADD CONSTRAINT search_docs_next_pkey PRIMARY KEY (tenant_id, content_id, locale)`)
-		return err
-	})
-	if err != nil {
+	// write into the index is mirrored into the new table.
+	if err := inTx(ctx, s.pool, startRebuild); err != nil {
 		return mapErr("rebuild the search index: create the new table", err)
 	}
 	if err := s.backfill(ctx, progress); err != nil {
-		_, _ = s.pool.Exec(context.Background(), `DROP TABLE IF EXISTS search_docs_next`)
+		_ = inTx(context.Background(), s.pool, dropRebuild)
 		return err
 	}
 	// Outside a transaction, so that pushes go on writing meanwhile.
@@ -89,14 +110,14 @@ func (s *Store) Reindex(ctx context.Context, progress ReindexProgress) error {
 		`CREATE INDEX CONCURRENTLY search_docs_next_published ON search_docs_next (published_at)`,
 	} {
 		if _, err := conn.Exec(ctx, index); err != nil {
-			_, _ = s.pool.Exec(context.Background(), `DROP TABLE IF EXISTS search_docs_next`)
+			_ = inTx(context.Background(), s.pool, dropRebuild)
 			return mapErr("rebuild the search index: index the new table", err)
 		}
 	}
 	// Statistics before the swap: the planner has none for a new table,
 	// and would plan the first searches on the rebuilt index blind.
 	if _, err := conn.Exec(ctx, `ANALYZE search_docs_next`); err != nil {
-		_, _ = s.pool.Exec(context.Background(), `DROP TABLE IF EXISTS search_docs_next`)
+		_ = inTx(context.Background(), s.pool, dropRebuild)
 		return mapErr("rebuild the search index: analyze the new table", err)
 	}
 	err = pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
@@ -239,7 +260,7 @@ func (s *Store) indexBatch(ctx context.Context, batch []itemKey) error {
 				}
 				plan.add(it.tenant, item, it.publishedAt, it.takenDown, texts)
 			}
-			return plan.write(ctx, tx, "search_docs_next")
+			return plan.write(ctx, tx, nextTable)
 		})
 		if err != nil && retryable(err) && attempt < maxApplyAttempts {
 			continue
@@ -345,7 +366,7 @@ func (s *Store) dropAbandonedRebuild(ctx context.Context) (bool, error) {
 		return false, mapErr("check for an abandoned rebuild", err) // nil when a rebuild runs
 	}
 	defer conn.Exec(context.Background(), `SELECT pg_advisory_unlock($1)`, reindexLock)
-	if _, err := conn.Exec(ctx, `DROP TABLE IF EXISTS search_docs_next`); err != nil {
+	if err := inTx(ctx, conn, dropRebuild); err != nil {
 		return false, mapErr("drop an abandoned rebuild", err)
 	}
 	return true, nil

@@ -34,8 +34,9 @@ type Store struct {
 	skipIndex atomic.Bool
 	// batchFallbacks: see BatchFallbacks.
 	batchFallbacks atomic.Int64
-	// onOutbox: see OnOutbox.
-	onOutbox atomic.Pointer[func()]
+	// onOutbox, onOutboxRows: see OnOutbox, OnOutboxRows.
+	onOutbox     atomic.Pointer[func()]
+	onOutboxRows atomic.Pointer[func([]OutboxRow)]
 
 	stop chan struct{}
 	done chan struct{}
@@ -68,8 +69,27 @@ func (s *Store) OnMerge(h MergeHook) {
 // waiting for the notification's way through the database.
 func (s *Store) OnOutbox(f func()) { s.onOutbox.Store(&f) }
 
-// outboxCommitted calls the OnOutbox function, if any.
-func (s *Store) outboxCommitted() {
+// OutboxRow is an event row a committed transaction wrote into the outbox.
+type OutboxRow struct {
+	ID             int64
+	Subject, MsgID string
+	Payload        []byte
+}
+
+// OnOutboxRows sets the function Apply and ApplyBatch call, once a
+// transaction that applied pushes committed, with the outbox rows it wrote
+// that they know (those of pushes applied without their own checks, the
+// common case; the OnOutbox function is called as well, for the others):
+// the outbox relay's Hand, so that an event leaves without being read back
+// from the table.
+func (s *Store) OnOutboxRows(f func([]OutboxRow)) { s.onOutboxRows.Store(&f) }
+
+// outboxCommitted calls the OnOutboxRows function with sent, if any rows
+// and a function, and the OnOutbox function, if any.
+func (s *Store) outboxCommitted(sent []OutboxRow) {
+	if f := s.onOutboxRows.Load(); f != nil && len(sent) > 0 {
+		(*f)(sent)
+	}
 	if f := s.onOutbox.Load(); f != nil {
 		(*f)()
 	}

@@ -131,7 +131,7 @@ func (s *Store) Tenant(ctx context.Context, id string) (Tenant, error) {
 }
 
 // SetTenantStatus suspends or resumes a tenant (active, suspended); a
-// retired one is refused (Invalid), and retiring is RetireTenant's.
+// retired one is refused (Precondition), and retiring is RetireTenant's.
 func (s *Store) SetTenantStatus(ctx context.Context, actor, id, status string) error {
 	err := pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
 		var was string
@@ -145,8 +145,16 @@ func (s *Store) SetTenantStatus(ctx context.Context, actor, id, status string) e
 		// A retired tenant stays retired: retiring is the lifecycle's, not
 		// a switch (the rule's one home, for the admin API and the console).
 		if was == StatusRetired || status == StatusRetired {
-			return &Invalid{English: "tenant " + id + " is retired; it cannot be suspended or resumed (retire with hubctl tenants retire)",
-				Vietnamese: "Đơn vị " + id + " đã ngừng hoạt động; không thể tạm dừng hay tiếp tục."}
+			if status == StatusRetired {
+				return &Invalid{English: "a tenant is retired by hubctl tenants retire (or merge), not by a status change",
+					Vietnamese: "Cho đơn vị ngừng hoạt động bằng hubctl tenants retire (hoặc merge), không phải bằng đổi trạng thái."}
+			}
+			return &Precondition{Reason: "TENANT_RETIRED",
+				English: "tenant " + id + " is retired (dissolved or merged into another unit): it cannot be suspended or resumed, " +
+					"and a retired unit does not come back. Its successor, if any, carries on (hubctl tenants show --id " + id + "); " +
+					"a unit re-established is added as a new tenant",
+				Vietnamese: "Đơn vị " + id + " đã ngừng hoạt động (giải thể hoặc sáp nhập vào đơn vị khác): không thể tạm dừng hay cho hoạt động lại. " +
+					"Đơn vị kế thừa (nếu có) tiếp tục thay nó (hubctl tenants show --id " + id + "); đơn vị được lập lại thì thêm như một đơn vị mới."}
 		}
 		if _, err := tx.Exec(ctx, `UPDATE tenants SET status = $2, updated_at = now() WHERE id = $1`, id, status); err != nil {
 			return err

@@ -3,12 +3,15 @@ package opsapi
 import (
 	"context"
 	"errors"
+	"fmt"
 	"strings"
 
 	"google.golang.org/grpc"
 	"google.golang.org/grpc/codes"
 	"google.golang.org/grpc/metadata"
 	"google.golang.org/grpc/status"
+	"google.golang.org/protobuf/proto"
+	"google.golang.org/protobuf/reflect/protoreflect"
 
 	pb "github.com/portalhub/portalhub/proto/gen/portalhub/v1"
 	"github.com/portalhub/portalhub/services/internal/hubstore"
@@ -70,6 +73,22 @@ var calls = map[string]call{
 	pb.OpsService_ComplianceReport_FullMethodName: {action: opsaccounts.ComplianceView},
 	pb.OpsService_AuditList_FullMethodName:        {action: opsaccounts.AuditView},
 	pb.OpsService_AuditVerify_FullMethodName:      {action: opsaccounts.AuditView},
+	// What the console shows (views.go), read by viewers as there.
+	pb.OpsService_ListItems_FullMethodName:            {action: opsaccounts.ItemsView},
+	pb.OpsService_GetItem_FullMethodName:              {action: opsaccounts.ItemsView},
+	pb.OpsService_ListTakedowns_FullMethodName:        {action: opsaccounts.ItemsView},
+	pb.OpsService_ListRefusals_FullMethodName:         {action: opsaccounts.ItemsView},
+	pb.OpsService_Coverage_FullMethodName:             {action: opsaccounts.ComplianceView},
+	pb.OpsService_Backlog_FullMethodName:              {action: opsaccounts.TenantsView},
+	pb.OpsService_ListOverdueQuestions_FullMethodName: {action: opsaccounts.ComplianceView},
+	pb.OpsService_ListCategoryCodes_FullMethodName:    {action: opsaccounts.TenantsView},
+	// Search best bets and personal-data keys (data.go); the stores record
+	// the changes.
+	pb.OpsService_ListBestBets_FullMethodName:        {action: opsaccounts.TenantsView},
+	pb.OpsService_AddBestBet_FullMethodName:          {action: opsaccounts.SearchManage, audited: true},
+	pb.OpsService_RemoveBestBet_FullMethodName:       {action: opsaccounts.SearchManage, audited: true},
+	pb.OpsService_RewrapPersonalData_FullMethodName:  {action: opsaccounts.PersonalDataKeys, audited: true},
+	pb.OpsService_ReshredPersonalData_FullMethodName: {action: opsaccounts.PersonalDataKeys, audited: true},
 }
 
 type sessionKey struct{}
@@ -120,6 +139,11 @@ func (s *Server) authorise(ctx context.Context, sess opsaccounts.Session, req an
 		return nil, refuse(codes.PermissionDenied, ReasonRole, map[string]string{"required_role": string(need)},
 			"your role ("+string(sess.Account.Role)+") may not do this; it needs "+string(need),
 			"Vai trò của bạn ("+sess.Account.Role.Label()+") không được làm thao tác này; cần vai trò "+need.Label()+".")
+	}
+	if !c.audited {
+		if err := boundText(req); err != nil {
+			return nil, err
+		}
 	}
 	ctx = context.WithValue(ctx, sessionKey{}, sess)
 	resp, err := handler(ctx, req)
@@ -186,4 +210,37 @@ func bearer(values []string) (string, bool) {
 func bearerOf(ctx context.Context) (string, bool) {
 	md, _ := metadata.FromIncomingContext(ctx)
 	return bearer(md.Get("authorization"))
+}
+
+// boundText refuses a read whose request carries a text field (a query, a
+// filter, an id) over hubstore.MaxQueryBytes, before any work: INVALID_ARGUMENT
+// naming the field, in English and Vietnamese, without echoing it. Every
+// list and search the API has, and any added later, is bounded here.
+func boundText(req any) error {
+	m, ok := req.(proto.Message)
+	if !ok {
+		return nil
+	}
+	var err error
+	m.ProtoReflect().Range(func(fd protoreflect.FieldDescriptor, v protoreflect.Value) bool {
+		if fd.Kind() != protoreflect.StringKind || fd.IsMap() {
+			return true
+		}
+		n := 0
+		if fd.IsList() {
+			for i := 0; i < v.List().Len(); i++ {
+				n = max(n, len(v.List().Get(i).String()))
+			}
+		} else {
+			n = len(v.String())
+		}
+		if n > hubstore.MaxQueryBytes {
+			name := string(fd.Name())
+			err = invalid(name, fmt.Sprintf("%s is %d bytes: at most %d (1 KiB)", name, n, hubstore.MaxQueryBytes),
+				fmt.Sprintf("Trường %s dài %d byte: tối đa %d byte (1 KiB).", name, n, hubstore.MaxQueryBytes))
+			return false
+		}
+		return true
+	})
+	return err
 }

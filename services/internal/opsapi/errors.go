@@ -9,6 +9,7 @@ import (
 	"google.golang.org/grpc/codes"
 	"google.golang.org/grpc/status"
 
+	"github.com/portalhub/portalhub/services/hubread"
 	"github.com/portalhub/portalhub/services/internal/hubstore"
 	"github.com/portalhub/portalhub/services/opsaccounts"
 )
@@ -55,9 +56,14 @@ func (s *Server) fail(ctx context.Context, err error) error {
 	if errors.As(err, &inv) {
 		return refuse(codes.InvalidArgument, "INVALID_ARGUMENT", nil, inv.English, inv.Vietnamese)
 	}
+	var pre *hubstore.Precondition
+	if errors.As(err, &pre) {
+		return refuse(codes.FailedPrecondition, pre.Reason, nil, pre.English, pre.Vietnamese)
+	}
 	switch {
-	case errors.Is(err, hubstore.ErrNotFound):
-		return refuse(codes.NotFound, "NOT_FOUND", nil, err.Error(), "Không tìm thấy (đơn vị hoặc thông tin xác thực không tồn tại, hoặc đã bị thu hồi).")
+	case errors.Is(err, hubstore.ErrNotFound), errors.Is(err, hubread.ErrNotFound):
+		return refuse(codes.NotFound, "NOT_FOUND", nil, err.Error(),
+			"Không tìm thấy điều được nêu (đơn vị, mục nội dung, thông tin xác thực...): kiểm tra lại mã. Chi tiết: "+err.Error())
 	case errors.Is(err, hubstore.ErrConflict):
 		return refuse(codes.AlreadyExists, "ALREADY_EXISTS", nil, err.Error(), "Đã tồn tại.")
 	case errors.Is(err, hubstore.ErrInvalidArgument):

@@ -81,8 +81,8 @@ func TestLifecycleThroughTheAPI(t *testing.T) {
 	if err != nil || got.GetTenant().GetStatus() != "retired" {
 		t.Errorf("retired tenant: %v, %v", got, err)
 	}
-	if _, err := f.client.ResumeTenant(admin, &pb.ResumeTenantRequest{Id: "xa-c"}); status.Code(err) != codes.InvalidArgument {
-		t.Errorf("resuming a retired tenant: %v, want INVALID_ARGUMENT", err)
+	if _, err := f.client.ResumeTenant(admin, &pb.ResumeTenantRequest{Id: "xa-c"}); status.Code(err) != codes.FailedPrecondition {
+		t.Errorf("resuming a retired tenant: %v, want FAILED_PRECONDITION", err)
 	}
 
 	// The map may name the item by its old id; a bad line is named.

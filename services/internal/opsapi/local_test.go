@@ -56,10 +56,10 @@ func TestLocalCallsMeetTheListenersRules(t *testing.T) {
 		t.Fatal(err)
 	}
 	// The store's rule, for both: a retired tenant is not resumed.
-	if _, err := operator.ResumeTenant(ctx, &pb.ResumeTenantRequest{Id: "tenant-a"}); status.Code(err) != codes.InvalidArgument {
-		t.Errorf("local resume of a retired tenant: %v, want InvalidArgument", err)
+	if _, err := operator.ResumeTenant(ctx, &pb.ResumeTenantRequest{Id: "tenant-a"}); status.Code(err) != codes.FailedPrecondition {
+		t.Errorf("local resume of a retired tenant: %v, want FailedPrecondition", err)
 	}
-	if _, err := f.client.ResumeTenant(as(f.tokens[opsaccounts.Operator]), &pb.ResumeTenantRequest{Id: "tenant-a"}); status.Code(err) != codes.InvalidArgument {
-		t.Errorf("resume of a retired tenant over the listener: %v, want InvalidArgument", err)
+	if _, err := f.client.ResumeTenant(as(f.tokens[opsaccounts.Operator]), &pb.ResumeTenantRequest{Id: "tenant-a"}); status.Code(err) != codes.FailedPrecondition {
+		t.Errorf("resume of a retired tenant over the listener: %v, want FailedPrecondition", err)
 	}
 }

@@ -11,12 +11,17 @@ import (
 	"github.com/portalhub/portalhub/services/internal/hubstore"
 )
 
+// noRules refuses a call that needs the deployment's rules file.
+func noRules() error {
+	return refuse(codes.FailedPrecondition, "NO_RULES", nil,
+		"the aggregator has no Article 11 rules file: set HUB_COMPLIANCE_RULES (deploy/rules/*.toml) and restart it",
+		"Aggregator chưa có tệp quy tắc Điều 11: đặt HUB_COMPLIANCE_RULES (deploy/rules/*.toml) rồi khởi động lại.")
+}
+
 // ComplianceReport is each tenant's Article 11 status per ISO week.
 func (s *Server) ComplianceReport(ctx context.Context, req *pb.ComplianceReportRequest) (*pb.ComplianceReportResponse, error) {
 	if s.rules == nil {
-		return nil, refuse(codes.FailedPrecondition, "NO_RULES", nil,
-			"the aggregator has no Article 11 rules file: set HUB_COMPLIANCE_RULES (deploy/rules/*.toml) and restart it",
-			"Aggregator chưa có tệp quy tắc Điều 11: đặt HUB_COMPLIANCE_RULES (deploy/rules/*.toml) rồi khởi động lại.")
+		return nil, noRules()
 	}
 	now := s.now()
 	weeks, err := compliance.Period(req.GetWeek(), req.GetFrom(), req.GetTo(), now)
@@ -65,14 +70,18 @@ func (s *Server) AuditList(ctx context.Context, req *pb.AuditListRequest) (*pb.A
 	}
 	out := &pb.AuditListResponse{Entries: make([]*pb.AuditEntry, len(es))}
 	for i, e := range es {
-		tenant := ""
-		if e.Tenant != nil {
-			tenant = *e.Tenant
-		}
-		out.Entries[i] = &pb.AuditEntry{Seq: e.Seq, At: ts(&e.At), Actor: e.Actor, Action: e.Action, TenantId: tenant,
-			Subject: e.Subject, DetailJson: string(e.Detail), PrevHash: hex.EncodeToString(e.PrevHash), Hash: hex.EncodeToString(e.Hash)}
+		out.Entries[i] = auditPB(e)
 	}
 	return out, nil
+}
+
+func auditPB(e hubstore.AuditEntry) *pb.AuditEntry {
+	tenant := ""
+	if e.Tenant != nil {
+		tenant = *e.Tenant
+	}
+	return &pb.AuditEntry{Seq: e.Seq, At: ts(&e.At), Actor: e.Actor, Action: e.Action, TenantId: tenant,
+		Subject: e.Subject, DetailJson: string(e.Detail), PrevHash: hex.EncodeToString(e.PrevHash), Hash: hex.EncodeToString(e.Hash)}
 }
 
 // AuditVerify recomputes the audit chain.

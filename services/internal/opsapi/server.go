@@ -20,9 +20,12 @@ import (
 	"google.golang.org/protobuf/types/known/timestamppb"
 
 	pb "github.com/portalhub/portalhub/proto/gen/portalhub/v1"
+	"github.com/portalhub/portalhub/services/hubread"
+	"github.com/portalhub/portalhub/services/internal/backlog"
 	"github.com/portalhub/portalhub/services/internal/compliance"
 	"github.com/portalhub/portalhub/services/internal/hubstore"
 	"github.com/portalhub/portalhub/services/opsaccounts"
+	"github.com/portalhub/portalhub/services/personaldata"
 )
 
 // Config is what the OpsService is built from.
@@ -40,18 +43,28 @@ type Config struct {
 	// LoginBurst is how many logins one address may try at once before
 	// one every 3 s; 0 is 10.
 	LoginBurst int
+	// Consumers lists the JetStream consumers' backlog (Backlog); nil: the
+	// answer says they could not be listed.
+	Consumers backlog.Lister
+	// PersonalData keeps citizens' personal-data keys under the
+	// aggregator's keyring (RewrapPersonalData); nil when the aggregator
+	// runs without the FeedbackService.
+	PersonalData *personaldata.Store
 }
 
 // Server implements pb.OpsServiceServer.
 type Server struct {
 	pb.UnimplementedOpsServiceServer
-	store    *hubstore.Store
-	accounts *opsaccounts.Store
-	rules    *compliance.Rules
-	log      zerolog.Logger
-	now      func() time.Time
-	calls    *prometheus.CounterVec
-	logins   *loginLimiter
+	store     *hubstore.Store
+	accounts  *opsaccounts.Store
+	rules     *compliance.Rules
+	log       zerolog.Logger
+	now       func() time.Time
+	calls     *prometheus.CounterVec
+	logins    *loginLimiter
+	read      *hubread.Store
+	consumers backlog.Lister
+	personal  *personaldata.Store
 }
 
 // New returns the OpsService.
@@ -61,6 +74,7 @@ func New(cfg Config) *Server {
 		now = time.Now
 	}
 	s := &Server{store: cfg.Store, accounts: cfg.Accounts, rules: cfg.Rules, log: cfg.Log, now: now, logins: newLoginLimiter(cfg.LoginBurst),
+		read: hubread.New(cfg.Store.Pool()), consumers: cfg.Consumers, personal: cfg.PersonalData,
 		calls: prometheus.NewCounterVec(prometheus.CounterOpts{Name: "portalhub_ops_calls_total",
 			Help: "Calls of the admin API (OpsService) by method and gRPC code; PermissionDenied and Unauthenticated are refusals."},
 			[]string{"method", "code"})}

@@ -2,6 +2,7 @@ package opsapi
 
 import (
 	"context"
+	"crypto/rand"
 	"errors"
 	"fmt"
 	"net"
@@ -28,6 +29,7 @@ import (
 	"github.com/portalhub/portalhub/services/internal/compliance"
 	"github.com/portalhub/portalhub/services/internal/hubstore"
 	"github.com/portalhub/portalhub/services/opsaccounts"
+	"github.com/portalhub/portalhub/services/personaldata"
 	"github.com/portalhub/portalhub/services/testenv"
 )
 
@@ -43,6 +45,8 @@ type fixture struct {
 	tokens   map[opsaccounts.Role]string // a logged-in account of each role
 	tenant   string                      // a tenant's credential (tenant-a)
 	api      *Server
+	// consumers is the NATS consumers' backlog Backlog lists.
+	consumers *fakeConsumers
 }
 
 func newFixture(t *testing.T, rules *compliance.Rules) *fixture {
@@ -73,7 +77,17 @@ func newFixtureBurst(t *testing.T, rules *compliance.Rules, loginBurst int) *fix
 		t.Fatal(err)
 	}
 
-	f.api = New(Config{Store: store, Accounts: f.accounts, Rules: rules, Log: zerolog.Nop(), LoginBurst: loginBurst})
+	secret := make([]byte, personaldata.KeySize)
+	if _, err := rand.Read(secret); err != nil {
+		t.Fatal(err)
+	}
+	ring, err := personaldata.NewKeyring(map[string][]byte{"pd-test": secret}, "pd-test")
+	if err != nil {
+		t.Fatal(err)
+	}
+	f.consumers = &fakeConsumers{}
+	f.api = New(Config{Store: store, Accounts: f.accounts, Rules: rules, Log: zerolog.Nop(), LoginBurst: loginBurst,
+		Consumers: f.consumers, PersonalData: personaldata.NewStore(store.Pool(), ring)})
 	srv := NewGRPCServer(f.api, nil, nil)
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {

@@ -2,11 +2,13 @@ package opsapi
 
 import (
 	"context"
+	"slices"
 	"time"
 
 	"google.golang.org/protobuf/types/known/timestamppb"
 
 	pb "github.com/portalhub/portalhub/proto/gen/portalhub/v1"
+	"github.com/portalhub/portalhub/services/hubread"
 	"github.com/portalhub/portalhub/services/internal/hubstore"
 )
 
@@ -68,17 +70,60 @@ func parseDate(field, s string) (*time.Time, error) {
 	return &t, nil
 }
 
-// ListTenants lists every tenant.
-func (s *Server) ListTenants(ctx context.Context, _ *pb.ListTenantsRequest) (*pb.ListTenantsResponse, error) {
-	ts, err := s.store.ListTenants(ctx)
+// ListTenants lists the tenants the request selects, by id: one page, or
+// every one with page_size 0 and no page_token (hubctl tenants list),
+// through the console's query (hubread.OpsTenants).
+func (s *Server) ListTenants(ctx context.Context, req *pb.ListTenantsRequest) (*pb.ListTenantsResponse, error) {
+	f := hubread.OpsTenantFilter{Query: req.GetQuery(), Kind: req.GetTenantKind(), Status: req.GetStatus()}
+	if f.Kind != "" && !slices.Contains(hubread.TenantKinds, f.Kind) {
+		return nil, invalid("tenant_kind", "unknown tenant kind "+f.Kind, "Loại đơn vị không hợp lệ: "+f.Kind+".")
+	}
+	if f.Status != "" && !slices.Contains(tenantStatuses, f.Status) {
+		return nil, invalid("status", "status must be active, suspended or retired", "Trạng thái phải là active, suspended hoặc retired.")
+	}
+	all := req.GetPageSize() == 0 && req.GetPageToken() == ""
+	cur, n, err := pageOf(req.GetPageToken(), req.GetPageSize(), hubread.TenantsKeyFields)
 	if err != nil {
-		return nil, s.fail(ctx, err)
+		return nil, err
 	}
-	out := &pb.ListTenantsResponse{Tenants: make([]*pb.Tenant, len(ts))}
-	for i, t := range ts {
-		out.Tenants[i] = tenantPB(t)
+	if all {
+		n = maxPage
 	}
-	return out, nil
+	out := &pb.ListTenantsResponse{}
+	for {
+		pg, err := s.read.OpsTenants(ctx, f, cur, n)
+		if err != nil {
+			return nil, s.fail(ctx, err)
+		}
+		for _, t := range pg.Rows {
+			out.Tenants = append(out.Tenants, opsTenantPB(t))
+		}
+		if !all {
+			out.NextPageToken, out.PrevPageToken = nextToken(pg), prevToken(pg)
+			return out, nil
+		}
+		if pg.Next == nil {
+			return out, nil
+		}
+		cur = pg.Next
+	}
+}
+
+// tenantStatuses are the states ListTenants selects by.
+var tenantStatuses = []string{hubstore.StatusActive, hubstore.StatusSuspended, hubstore.StatusRetired}
+
+// opsTenantPB is a tenant as ListTenants answers it: its registry entry,
+// item count and latest counted update.
+func opsTenantPB(o hubread.OpsTenant) *pb.Tenant {
+	t := o.Tenant
+	return &pb.Tenant{
+		Id: t.ID, Kind: t.Kind, NameVi: t.NameVI, NameEn: t.NameEN, NameRu: t.NameRU, HomeUrl: t.HomeURL,
+		Status: t.Status, CreatedAt: timestamppb.New(t.CreatedAt), ParentId: t.ParentID, Hosts: t.Hosts,
+		AddressVi: t.AddressVI, AddressEn: t.AddressEN, AddressRu: t.AddressRU, Phone: t.Phone, Fax: t.Fax,
+		Email: t.Email, Responsible: t.Responsible, Licence: t.Licence,
+		EstablishedOn: dateOf(t.EstablishedOn), DissolvedOn: dateOf(t.DissolvedOn),
+		Items: int64(o.Items), LastUpdate: ts(o.LastUpdate),
+	}
 }
 
 // GetTenant returns one tenant.

@@ -8,7 +8,9 @@
 // publishes each row with Nats-Msg-Id = the row's msg_id, marks a row only
 // after JetStream acknowledged it, and prunes published rows after a while.
 // It wakes on LISTEN hub_outbox and sweeps periodically as well (pgwake),
-// and retries a failed pass with pgwake's backoff.
+// and retries a failed pass with pgwake's backoff. Rows the aggregator
+// committed in this process are handed to it (Hand) and published without
+// being claimed first.
 //
 // Several relays may run against one database: SKIP LOCKED keeps them from
 // claiming the same row, and a row published twice (a crash after the publish
@@ -20,6 +22,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"sync"
 	"time"
 	"unicode/utf8"
 
@@ -49,6 +52,9 @@ const (
 	pruneBatch = 10000
 	// maxErrorLen bounds the error text kept in outbox.last_error.
 	maxErrorLen = 1000
+	// maxHanded bounds the rows handed (Hand) and not yet published; more
+	// are left to the passes, which find them in the table.
+	maxHanded = 4096
 )
 
 // Channel is the PostgreSQL notification channel the outbox trigger signals.
@@ -92,6 +98,9 @@ type Relay struct {
 	retain  time.Duration
 	metrics *metrics
 	waker   *pgwake.Waker
+
+	handMu sync.Mutex
+	handed []outboxRow // see Hand
 }
 
 // NewRelay returns a relay configured by cfg, with defaults for the zero
@@ -130,6 +139,9 @@ func NewRelay(cfg Config) *Relay {
 func (r *Relay) Run(ctx context.Context) error {
 	defer r.waker.Start(ctx, r.pruneLoop)()
 	r.waker.Loop(ctx, "outbox", func(ctx context.Context) (time.Duration, error) {
+		if _, err := r.publishHanded(ctx); err != nil {
+			return 0, err
+		}
 		_, err := r.Flush(ctx)
 		if ctx.Err() == nil {
 			r.observe(ctx)
@@ -144,6 +156,63 @@ func (r *Relay) Run(ctx context.Context) error {
 // (hubstore.Store.OnOutbox), so that the relay does not wait for the
 // notification's way through the database.
 func (r *Relay) Wake() { r.waker.Wake() }
+
+// Hand gives the relay a row that a transaction of this process wrote
+// into the outbox and committed (hubstore.Store.OnOutboxRows), and wakes it:
+// its next pass publishes the row first, as it is, without claiming it from
+// the table (a transaction and a query, each a wait on a loaded machine,
+// before the event can leave), then marks it published unless another
+// relay holds it. A row handed and also claimed by a pass of another relay
+// is published twice with the same Nats-Msg-Id, which the stream drops
+// as a duplicate, as after a crash between publish and commit. A row whose
+// publish fails stays in the table for the passes.
+func (r *Relay) Hand(id int64, subject, msgID string, payload []byte) {
+	r.handMu.Lock()
+	if len(r.handed) < maxHanded {
+		r.handed = append(r.handed, outboxRow{ID: id, Subject: subject, MsgID: msgID, Payload: payload})
+	}
+	r.handMu.Unlock()
+	r.waker.Wake()
+}
+
+// markHandedSQL marks handed rows published at their acknowledgement
+// ($2), skipping those a pass holds (that pass marks them) and those
+// already marked.
+const markHandedSQL = `
+WITH mine AS (SELECT id FROM outbox WHERE id = ANY($1) AND published_at IS NULL FOR UPDATE SKIP LOCKED)
+UPDATE outbox AS o SET published_at = p.at, attempts = o.attempts + 1, last_error = NULL
+FROM mine, unnest($1::bigint[], $2::timestamptz[]) AS p(id, at)
+WHERE o.id = mine.id AND p.id = mine.id`
+
+// publishHanded publishes the rows handed since the last pass and marks
+// those JetStream acknowledged. It returns how many it published.
+func (r *Relay) publishHanded(ctx context.Context) (int, error) {
+	r.handMu.Lock()
+	batch := r.handed
+	r.handed = nil
+	r.handMu.Unlock()
+	if len(batch) == 0 {
+		return 0, nil
+	}
+	errs, acked := r.publish(ctx, batch)
+	var okIDs []int64
+	var okAt []time.Time
+	for i, row := range batch {
+		if errs[i] == nil {
+			okIDs = append(okIDs, row.ID)
+			okAt = append(okAt, acked[i])
+		}
+	}
+	if len(okIDs) == 0 {
+		return 0, nil // the pass that follows publishes them, or records why not
+	}
+	tag, err := r.pool.Exec(ctx, markHandedSQL, okIDs, okAt)
+	if err != nil {
+		return len(okIDs), fmt.Errorf("mark %d handed outbox rows published: %w", len(okIDs), err)
+	}
+	r.metrics.published.Add(float64(tag.RowsAffected()))
+	return len(okIDs), nil
+}
 
 // Flush publishes unpublished rows, batch after batch while batches come back
 // full, and returns how many it published. It stops at the first batch with a
@@ -185,9 +254,11 @@ ORDER BY id
 LIMIT $1
 FOR UPDATE SKIP LOCKED`
 
+// markPublishedSQL marks rows published at their acknowledgement ($2).
 const markPublishedSQL = `
-UPDATE outbox SET published_at = clock_timestamp(), attempts = attempts + 1, last_error = NULL
-WHERE id = ANY($1)`
+UPDATE outbox AS o SET published_at = p.at, attempts = o.attempts + 1, last_error = NULL
+FROM unnest($1::bigint[], $2::timestamptz[]) AS p(id, at)
+WHERE o.id = p.id`
 
 const markFailedSQL = `
 UPDATE outbox AS o SET attempts = o.attempts + 1, last_error = f.err
@@ -214,7 +285,7 @@ func (r *Relay) publishBatch(ctx context.Context) (claimed, published int, err e
 		return 0, 0, tx.Commit(ctx)
 	}
 
-	errs := r.publish(ctx, batch)
+	errs, acked := r.publish(ctx, batch)
 	if ctx.Err() != nil {
 		// Rolling back leaves the rows to the next pass; whatever was
 		// published meanwhile is dropped then as a duplicate.
@@ -222,12 +293,14 @@ func (r *Relay) publishBatch(ctx context.Context) (claimed, published int, err e
 	}
 
 	var okIDs, failedIDs []int64
+	var okAt []time.Time
 	var failedErrs []string
 	var firstErr error
 	var firstFailed outboxRow
 	for i, row := range batch {
 		if errs[i] == nil {
 			okIDs = append(okIDs, row.ID)
+			okAt = append(okAt, acked[i])
 			r.log.Debug().Str("subject", row.Subject).Str("msg_id", row.MsgID).Msg("outbox row published")
 			continue
 		}
@@ -238,7 +311,7 @@ func (r *Relay) publishBatch(ctx context.Context) (claimed, published int, err e
 		failedErrs = append(failedErrs, truncate(errs[i].Error(), maxErrorLen))
 	}
 	if len(okIDs) > 0 {
-		if _, err := tx.Exec(ctx, markPublishedSQL, okIDs); err != nil {
+		if _, err := tx.Exec(ctx, markPublishedSQL, okIDs, okAt); err != nil {
 			return len(batch), 0, fmt.Errorf("mark %d outbox rows published: %w", len(okIDs), err)
 		}
 	}
@@ -268,9 +341,13 @@ func (r *Relay) publishBatch(ctx context.Context) (claimed, published int, err e
 
 // publish sends the batch in order with asynchronous publishes and waits up
 // to ackTimeout for all acknowledgements. It returns one error per row, nil
-// for the rows JetStream acknowledged.
-func (r *Relay) publish(ctx context.Context, batch []outboxRow) []error {
+// for the rows JetStream acknowledged, and when each acknowledgement was
+// seen: the row's published_at, so that the time an event was on the bus
+// does not include the statement that marks it (nor, for a claimed batch,
+// the wait for the batch's last acknowledgement).
+func (r *Relay) publish(ctx context.Context, batch []outboxRow) ([]error, []time.Time) {
 	errs := make([]error, len(batch))
+	acked := make([]time.Time, len(batch))
 	futures := make([]jetstream.PubAckFuture, len(batch))
 	for i, row := range batch {
 		msg := &nats.Msg{
@@ -297,6 +374,7 @@ func (r *Relay) publish(ctx context.Context, batch []outboxRow) []error {
 			// Collect what has arrived; the rest has timed out.
 			select {
 			case <-f.Ok():
+				acked[i] = time.Now()
 			case err := <-f.Err():
 				errs[i] = err
 			default:
@@ -306,6 +384,7 @@ func (r *Relay) publish(ctx context.Context, batch []outboxRow) []error {
 		}
 		select {
 		case <-f.Ok():
+			acked[i] = time.Now()
 		case err := <-f.Err():
 			errs[i] = err
 		case <-timer.C:
@@ -316,7 +395,7 @@ func (r *Relay) publish(ctx context.Context, batch []outboxRow) []error {
 			errs[i] = ctx.Err()
 		}
 	}
-	return errs
+	return errs, acked
 }
 
 // observe updates the pending and lag gauges.

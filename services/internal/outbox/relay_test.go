@@ -564,8 +564,82 @@ func TestWakes(t *testing.T) {
 	run(t, r)
 	insert(t, f.pool, newEvent("dac-khu-van-don", "tin-0", 1))
 	waitFor(t, 10*time.Second, streamHas(f.stream, 1))
+	insertQuietly(t, f.pool, newEvent("dac-khu-van-don", "tin-1", 1))
+	r.Wake()
+	waitFor(t, 10*time.Second, streamHas(f.stream, 2))
+	waitFor(t, 10*time.Second, pendingIs(r, 0))
+}
+
+// TestHandPublishesWithoutClaiming hands the relay a committed row that a
+// pass cannot claim (another transaction holds its lock, as another relay's
+// pass would) and whose insert notified no one: the relay publishes it all
+// the same, as it was handed, without reading it from the table; it leaves
+// the row's mark to the holder. Once the lock is gone, a pass publishes the
+// row again and the stream drops it as a duplicate.
+func TestHandPublishesWithoutClaiming(t *testing.T) {
 	ctx := context.Background()
-	tx, err := f.pool.Begin(ctx)
+	var holder pgx.Tx
+	// The row is held before the relay starts: its first passes (at start
+	// and when its listener connects) must not claim it either.
+	f, r, e, id := handFixture(t, "tin-trao-tay", func(f *fixture, id int64) {
+		var err error
+		if holder, err = f.pool.Begin(ctx); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := holder.Exec(ctx, `SELECT id FROM outbox WHERE id = $1 FOR UPDATE`, id); err != nil {
+			t.Fatal(err)
+		}
+	})
+	defer holder.Rollback(ctx)
+	r.Hand(id, e.subject, e.msgID, []byte(e.payload))
+	waitFor(t, 10*time.Second, streamHas(f.stream, 1))
+	if got := msgIDs(streamMsgs(t, f.stream)); !slices.Equal(got, []string{e.msgID}) {
+		t.Errorf("stream holds %v, want %v", got, []string{e.msgID})
+	}
+	// The relay's attempt to mark the row comes after its publish; a second
+	// row, handed now and marked by this pass or the next (passes run one
+	// after another), tells when that attempt is over.
+	next := newEvent("dac-khu-van-don", "tin-sau", 1)
+	nextID := insertQuietly(t, f.pool, next)
+	r.Hand(nextID, next.subject, next.msgID, []byte(next.payload))
+	waitFor(t, 10*time.Second, func() error {
+		if !state(t, f.pool, nextID).published {
+			return fmt.Errorf("row %d not yet marked published", nextID)
+		}
+		return nil
+	})
+	if err := holder.Rollback(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if st := state(t, f.pool, id); st.published {
+		t.Errorf("row %d marked published while another transaction held it", id)
+	}
+	r.Wake()
+	waitFor(t, 10*time.Second, pendingIs(r, 0))
+	want := []string{e.msgID, next.msgID}
+	if got := msgIDs(streamMsgs(t, f.stream)); !slices.Equal(got, want) {
+		t.Errorf("stream after the pass holds %v, want %v", got, want)
+	}
+}
+
+// TestHandMarks: a handed row that no one else holds is published and
+// marked by the relay, once.
+func TestHandMarks(t *testing.T) {
+	f, r, e, id := handFixture(t, "tin-danh-dau", nil)
+	r.Hand(id, e.subject, e.msgID, []byte(e.payload))
+	waitFor(t, 10*time.Second, pendingIs(r, 0))
+	if st := state(t, f.pool, id); !st.published || st.attempts != 1 || st.lastError != "" {
+		t.Errorf("row %d: %+v, want published after one attempt", id, st)
+	}
+	waitFor(t, 10*time.Second, streamHas(f.stream, 1))
+}
+
+// insertQuietly inserts e as insert does, with the outbox's triggers off, so
+// that no notification wakes a relay for it, and returns the row's id.
+func insertQuietly(t *testing.T, pool *pgxpool.Pool, e event) int64 {
+	t.Helper()
+	ctx := context.Background()
+	tx, err := pool.Begin(ctx)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -573,11 +647,66 @@ func TestWakes(t *testing.T) {
 	if _, err := tx.Exec(ctx, `SET LOCAL session_replication_role = replica`); err != nil {
 		t.Fatal(err)
 	}
-	insert(t, tx, newEvent("dac-khu-van-don", "tin-1", 1))
+	id := insert(t, tx, e)
 	if err := tx.Commit(ctx); err != nil {
 		t.Fatal(err)
 	}
-	r.Wake()
-	waitFor(t, 10*time.Second, streamHas(f.stream, 2))
+	return id
+}
+
+// handFixture writes a row for contentID that notified no one
+// (insertQuietly), calls beforeRun (when set) with it, and runs a relay
+// that sweeps once an hour, for the Hand tests. The relay's first passes
+// may claim the row.
+func handFixture(t *testing.T, contentID string, beforeRun func(*fixture, int64)) (*fixture, *Relay, event, int64) {
+	t.Helper()
+	f := newFixture(t)
+	e := newEvent("dac-khu-van-don", contentID, 1)
+	id := insertQuietly(t, f.pool, e)
+	if beforeRun != nil {
+		beforeRun(f, id)
+	}
+	r := f.relay(t, Config{Sweep: time.Hour})
+	run(t, r)
+	return f, r, e, id
+}
+
+// TestPublishedAtIsTheAck: a row's published_at is when JetStream's
+// acknowledgement was seen, before the statement that marks the row began
+// (the stage "on the bus" of publish-to-visible ends there, issue 11 point
+// 3), for a claimed batch and for a handed row alike. A trigger records
+// each marking statement's start beside the value it writes.
+func TestPublishedAtIsTheAck(t *testing.T) {
+	ctx := context.Background()
+	f, r, e, handedID := handFixture(t, "tin-luc-xac-nhan", func(f *fixture, _ int64) {
+		if _, err := f.pool.Exec(ctx, `
+			CREATE TABLE mark_times (id bigint, published_at timestamptz, statement_at timestamptz);
+			CREATE FUNCTION record_mark() RETURNS trigger LANGUAGE plpgsql AS $$
+			BEGIN
+				IF NEW.published_at IS NOT NULL AND OLD.published_at IS NULL THEN
+					INSERT INTO mark_times VALUES (NEW.id, NEW.published_at, statement_timestamp());
+				END IF;
+				RETURN NEW;
+			END $$;
+			CREATE TRIGGER record_mark BEFORE UPDATE ON outbox FOR EACH ROW EXECUTE FUNCTION record_mark();`); err != nil {
+			t.Fatal(err)
+		}
+	})
+	r.Hand(handedID, e.subject, e.msgID, []byte(e.payload))
 	waitFor(t, 10*time.Second, pendingIs(r, 0))
+	claimedID := insertQuietly(t, f.pool, newEvent("dac-khu-van-don", "tin-luc-xac-nhan-2", 1))
+	if _, err := r.Flush(ctx); err != nil {
+		t.Fatal(err)
+	}
+	waitFor(t, 10*time.Second, pendingIs(r, 0))
+	for _, id := range []int64{handedID, claimedID} {
+		var late bool
+		err := f.pool.QueryRow(ctx, `SELECT published_at >= statement_at FROM mark_times WHERE id = $1`, id).Scan(&late)
+		if err != nil {
+			t.Fatalf("row %d: %v", id, err)
+		}
+		if late {
+			t.Errorf("row %d: published_at is the marking statement's time, not the acknowledgement's", id)
+		}
+	}
 }

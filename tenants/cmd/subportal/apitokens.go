@@ -57,6 +57,10 @@ func apiTokens(args []string) error {
 	defer closeDB()
 	as := accounts.New(st.Pool(), lifecycle.Logger("subportal"))
 	acc, err := as.ByUsername(ctx, *username)
+	if errors.Is(err, accounts.ErrNotFound) {
+		return fmt.Errorf("no back-office account %q in this sub-portal's database (Không có tài khoản %q): create it first, "+
+			"e.g. subportal users create --username %s --name \"Họ và tên\" --roles approver --password-file FILE", *username, *username, *username)
+	}
 	if err != nil {
 		return describe(err)
 	}

@@ -469,9 +469,16 @@ func publishOne(args []string) error {
 		in.Authors = []*pb.Person{{Name: authorName}}
 	}
 	in.Approver = &pb.Person{Name: acc.DisplayName, Account: acc.Username}
-	v, err := st.Approve(ctx, in)
+	// The same content again (people aside) is no new version: a re-run
+	// of the command, or a file published twice, approves nothing.
+	v, changed, err := st.ApproveIfChanged(ctx, in)
 	if err != nil {
 		return describe(err)
+	}
+	if !changed {
+		fmt.Printf("không có thay đổi: %s vẫn là phiên bản %d, không có gì để đẩy / unchanged: %s stays at version %d; nothing to push\n",
+			in.ContentID, v, in.ContentID, v)
+		return nil
 	}
 	fmt.Printf("approved %s version %d as %s; the relay of 'subportal serve' pushes it to the hub\n", in.ContentID, v, acc.Username)
 	return nil

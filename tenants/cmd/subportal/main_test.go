@@ -121,13 +121,35 @@ func TestPublishTakesTheAPIFormat(t *testing.T) {
 	if err := publishOne([]string{"-f", "../../../docs/examples/item.json", "--approver", "Duyet"}); err != nil {
 		t.Fatalf("publish -f docs/examples/item.json: %v", err)
 	}
+	// The same file again changes nothing: no new version, nothing to push.
+	if err := publishOne([]string{"-f", "../../../docs/examples/item.json", "--approver", "duyet"}); err != nil {
+		t.Fatalf("publish -f of an unchanged item: %v", err)
+	}
 	read, err := readItem("../../../docs/examples/item.json")
+	if vs, err := st.Versions(t.Context(), read.item.GetContentId()); err != nil || len(vs) != 1 {
+		t.Errorf("versions after publishing the same file twice: %d (%v), want 1", len(vs), err)
+	}
 	if err != nil || read.author != "Lê Thị Hoa" || read.approver != "" {
 		t.Errorf("readItem: %+v, %v", read, err)
 	}
 	_, doc, err := st.DueVersion(t.Context(), read.item.GetContentId())
 	if err != nil || doc.GetApprover().GetAccount() != "duyet" || doc.GetApprover().GetName() != "Nguyễn Văn An" {
 		t.Errorf("approver pushed = %v (%v), want the account duyet", doc.GetApprover(), err)
+	}
+	// The same file is a new version when the last one was refused by the
+	// hub, and goes at once when the last one is scheduled for later
+	// (review1 F8): "nothing to push" would leave it refused or waiting.
+	for i, park := range []string{`status = 'refused'`, `publish_at = now() + interval '1 day'`} {
+		if _, err := st.Pool().Exec(t.Context(), `UPDATE outbox SET `+park+` WHERE content_id = $1
+			AND version = (SELECT max(version) FROM outbox WHERE content_id = $1)`, read.item.GetContentId()); err != nil {
+			t.Fatal(err)
+		}
+		if err := publishOne([]string{"-f", "../../../docs/examples/item.json", "--approver", "duyet"}); err != nil {
+			t.Fatalf("publish -f after %s: %v", park, err)
+		}
+		if vs, err := st.Versions(t.Context(), read.item.GetContentId()); err != nil || len(vs) != i+2 {
+			t.Errorf("versions after publishing the same file once the last one's push was %s: %d (%v), want %d", park, len(vs), err, i+2)
+		}
 	}
 
 	ts, _ := demo.Tenants()

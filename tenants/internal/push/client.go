@@ -56,7 +56,8 @@ func Dial(cfg DialConfig) (*grpc.ClientConn, error) {
 		}
 		c, err := credentials.NewClientTLSFromFile(cfg.CAFile, "")
 		if err != nil {
-			return nil, fmt.Errorf("load hub CA: %w", err)
+			return nil, fmt.Errorf("load the hub's CA (SUBPORTAL_HUB_CA=%s): %w: give the CA file that signed the aggregator's certificate "+
+				"(ca.pem of docs/OPERATIONS.md section 2; var/tls/ca.pem when the aggregator runs in development mode)", cfg.CAFile, err)
 		}
 		tc = c
 	}

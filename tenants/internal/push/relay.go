@@ -21,8 +21,8 @@ type Config struct {
 	// CallTimeout bounds each call to the hub (default 10s).
 	CallTimeout time.Duration
 	// Backoff paces the retries of deliveries and of the resync while the
-	// hub is unavailable (default pgwake.DefaultBackoff: 200ms doubling to
-	// 30s, jittered).
+	// hub is unavailable (default DefaultBackoff: 200ms doubling to 10s,
+	// jittered).
 	Backoff pgwake.Backoff
 	// Sweep is how often the relay looks for due rows without being woken
 	// (default 2s).
@@ -64,6 +64,15 @@ type metrics struct {
 	link     *prometheus.GaugeVec
 }
 
+// DefaultBackoff is the sub-portal relay's: its cap is a third of the hub
+// relay's (pgwake.DefaultBackoff), because the version waiting is what the
+// visitors are waiting for once the hub is back: with 30 s, a sub-portal
+// that failed through a restart of the hub's primary retried up to 30 s
+// after the hub answered again (make chaos: 22.7 s to the newest version
+// served, against its 15 s bound). A thousand sub-portals at one attempt
+// each per 5-10 s are a hundred or two calls a second to a hub that is down.
+var DefaultBackoff = pgwake.Backoff{Base: 200 * time.Millisecond, Cap: 10 * time.Second}
+
 // New returns a relay from st's outbox to hub.
 func New(st *store.Store, hub pb.IngestServiceClient, log zerolog.Logger, cfg Config) *Relay {
 	if cfg.CallTimeout == 0 {
@@ -77,6 +86,9 @@ func New(st *store.Store, hub pb.IngestServiceClient, log zerolog.Logger, cfg Co
 	}
 	if cfg.Lease == 0 {
 		cfg.Lease = 5 * time.Minute
+	}
+	if cfg.Backoff == (pgwake.Backoff{}) {
+		cfg.Backoff = DefaultBackoff
 	}
 	r := &Relay{store: st, hub: hub, log: log, cfg: cfg}
 	r.waker = pgwake.New(pgwake.Config{Pool: st.Pool(), Channel: store.NotifyChannel, AppName: listenerAppName,

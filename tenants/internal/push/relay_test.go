@@ -342,3 +342,42 @@ func TestRelayShowsTheHubLink(t *testing.T) {
 		return nil
 	})
 }
+
+// TestRelayKeepsAnItemsVersionsInOrder: while an earlier version of an item
+// is pending (here leased by another relay, as by one killed while sending
+// it), the relay does not send the item's next version, which the hub would
+// keep while answering the earlier one STALE when it comes (make chaos:
+// versions answered STALE after a retry); other items keep flowing, and
+// the versions go in order once the earlier one is offered again.
+func TestRelayKeepsAnItemsVersionsInOrder(t *testing.T) {
+	ctx := context.Background()
+	s, _ := storetest.New(t)
+	in := storetest.Article("ban-tin", "Bản tin")
+	v1 := approve(t, s, in)
+	in.Translations[0].Summary = "Bản sửa"
+	v2 := approve(t, s, in)
+	other := approve(t, s, storetest.Article("tin-khac", "Tin khác"))
+	held, err := s.Claim(ctx, 1, time.Minute) // version 1, leased elsewhere
+	if err != nil || len(held) != 1 || held[0].Item.GetVersion() != v1 {
+		t.Fatalf("claim = %v, %v; want ban-tin v%d", held, err, v1)
+	}
+	h := newFakeHub()
+	startRelay(t, s, h)
+
+	waitStatus(t, s, "tin-khac", other, store.StatusDelivered)
+	if row := outboxRow(t, s, "ban-tin", v2); row.Status != store.StatusPending || row.Attempts != 0 || h.Held("ban-tin") != 0 {
+		t.Fatalf("ban-tin v%d is %s after %d attempts, hub holds v%d; want it pending, never sent, while v%d is",
+			v2, row.Status, row.Attempts, h.Held("ban-tin"), v1)
+	}
+	// The lease ends (the relay holding it died): both go, in order.
+	if err := s.Retry(ctx, held[0].ID, 0, "lease ended"); err != nil {
+		t.Fatal(err)
+	}
+	waitStatus(t, s, "ban-tin", v2, store.StatusDelivered)
+	if row := outboxRow(t, s, "ban-tin", v1); row.HubOutcome != "APPLIED" {
+		t.Errorf("ban-tin v%d: hub answered %s, want APPLIED (sent before v%d)", v1, row.HubOutcome, v2)
+	}
+	if row := outboxRow(t, s, "ban-tin", v2); row.HubOutcome != "APPLIED" {
+		t.Errorf("ban-tin v%d: hub answered %s, want APPLIED", v2, row.HubOutcome)
+	}
+}

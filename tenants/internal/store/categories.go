@@ -56,10 +56,15 @@ func (s *Store) Categories(ctx context.Context) (_ []*pb.Category, err error) {
 func categories(ctx context.Context, q interface {
 	Query(ctx context.Context, sql string, args ...any) (pgx.Rows, error)
 }) ([]*pb.Category, error) {
-	rows, err := q.Query(ctx, `SELECT code, names, slugs, kinds FROM categories ORDER BY position`)
-	if err != nil {
-		return nil, fmt.Errorf("read categories: %w", err)
-	}
+	rows, _ := q.Query(ctx, categoriesSQL)
+	return scanCategories(rows)
+}
+
+const categoriesSQL = `SELECT code, names, slugs, kinds FROM categories ORDER BY position`
+
+// scanCategories reads the rows of categoriesSQL (a failed query's rows
+// return its error).
+func scanCategories(rows pgx.Rows) ([]*pb.Category, error) {
 	list, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (*pb.Category, error) {
 		c := &pb.Category{}
 		var names, slugs []byte

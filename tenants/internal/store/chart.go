@@ -16,15 +16,33 @@ import (
 // the hub's rules cannot see into it. Only the file's first
 // contentrules.CSVHeaderPrefix bytes are read.
 func checkChart(ctx context.Context, q querier, item *pb.ContentItem) error {
-	ds := item.GetDataset()
-	if ds.GetChart() == nil || ds.GetDataSha256() == "" {
+	sha := chartFile(item)
+	if sha == "" {
 		return nil
 	}
-	head, err := csvHead(ctx, q, ds.GetDataSha256())
-	if err != nil || head == nil {
-		return err // a file not held is refused as BLOB_MISSING before
+	head, err := csvHead(ctx, q, sha)
+	if err != nil {
+		return err
 	}
-	return rulesError(contentrules.CheckChartColumns(ds, head))
+	return checkChartHead(item, head)
+}
+
+// chartFile is the file whose columns an item's chart names, "" for none.
+func chartFile(item *pb.ContentItem) string {
+	ds := item.GetDataset()
+	if ds.GetChart() == nil {
+		return ""
+	}
+	return ds.GetDataSha256()
+}
+
+// checkChartHead checks an item's chart against the head of its file (nil
+// when the file is not held: refused as BLOB_MISSING before).
+func checkChartHead(item *pb.ContentItem, head []byte) error {
+	if chartFile(item) == "" || head == nil {
+		return nil
+	}
+	return rulesError(contentrules.CheckChartColumns(item.GetDataset(), head))
 }
 
 // FileHead returns the first contentrules.CSVHeaderPrefix bytes of a
@@ -44,9 +62,15 @@ func (s *Store) FileHead(ctx context.Context, sha string) (_ []byte, err error) 
 
 // csvHead reads the first bytes of a stored file; nil when it is not held.
 func csvHead(ctx context.Context, q querier, sha string) ([]byte, error) {
+	return scanCSVHead(q.QueryRow(ctx, csvHeadSQL, sha, contentrules.CSVHeaderPrefix), sha)
+}
+
+const csvHeadSQL = `SELECT substring(data FROM 1 FOR $2) FROM blobs WHERE sha256 = $1`
+
+// scanCSVHead reads the row of csvHeadSQL; nil when the file is not held.
+func scanCSVHead(row pgx.Row, sha string) ([]byte, error) {
 	var head []byte
-	err := q.QueryRow(ctx, `SELECT substring(data FROM 1 FOR $2) FROM blobs WHERE sha256 = $1`,
-		sha, contentrules.CSVHeaderPrefix).Scan(&head)
+	err := row.Scan(&head)
 	if errors.Is(err, pgx.ErrNoRows) {
 		return nil, nil
 	}

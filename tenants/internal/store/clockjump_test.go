@@ -2,9 +2,11 @@ package store_test
 
 import (
 	"context"
+	"slices"
 	"testing"
 	"time"
 
+	"github.com/portalhub/portalhub/tenants/internal/store"
 	"github.com/portalhub/portalhub/tenants/internal/storetest"
 )
 
@@ -29,34 +31,42 @@ func TestOutboxAfterClockJump(t *testing.T) {
 		t.Fatal(err)
 	}
 	const lease = time.Minute
-	claimed, err := s.Claim(ctx, 10, lease)
-	if err != nil {
-		t.Fatal(err)
+	claim := func(what string, want ...uint64) []store.Claimed {
+		t.Helper()
+		rows, err := s.Claim(ctx, 10, lease)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var versions []uint64
+		for _, c := range rows {
+			versions = append(versions, c.Item.GetVersion())
+		}
+		if !slices.Equal(versions, want) {
+			t.Fatalf("%s: claimed versions %v, want %v", what, versions, want)
+		}
+		return rows
 	}
-	var versions []uint64
-	for _, c := range claimed {
-		versions = append(versions, c.Item.GetVersion())
-	}
-	if len(versions) != 3 || versions[0] != 1 || versions[1] != 2 || versions[2] != 3 {
-		t.Fatalf("claimed versions %v, want [1 2 3] in that order whatever their rows' times", versions)
-	}
+	// Version 1 first, whatever the rows' times: versions 2 and 3 wait for
+	// it (an item's versions go one at a time, in order).
+	claim("first claim", 1)
 
-	// The relay died holding them, with the clock an hour ahead: their
-	// lease ends an hour too late. Rows due further ahead than any lease
-	// or delay the relay sets were dated by a clock that ran ahead: they
-	// are offered again now, not in an hour.
+	// The relay died holding it, with the clock an hour ahead: its lease
+	// ends an hour too late, and the others' first attempts are dated an
+	// hour ahead. Rows due further ahead than any lease or delay the relay
+	// sets were dated by a clock that ran ahead: they are offered again
+	// now, not in an hour.
 	if _, err := s.Pool().Exec(ctx, `UPDATE outbox SET next_attempt_at = next_attempt_at + interval '1 hour'`); err != nil {
 		t.Fatal(err)
 	}
-	again, err := s.Claim(ctx, 10, lease)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if len(again) != 3 {
-		t.Fatalf("claimed %d rows after the clock came back, want the 3 whose lease a clock an hour ahead set", len(again))
-	}
-	// Their new leases are true ones: not offered again before they end.
-	if rows, err := s.Claim(ctx, 10, lease); err != nil || len(rows) != 0 {
-		t.Fatalf("claimed %d rows under a fresh lease (%v), want none", len(rows), err)
+	rows := claim("after the clock came back", 1)
+	// Its new lease is a true one: not offered again before it ends.
+	claim("under a fresh lease")
+	// Delivered, it lets version 2 go at once, then 3, although their
+	// first attempts were dated an hour ahead.
+	for v := uint64(2); v <= 3; v++ {
+		if err := s.MarkDelivered(ctx, rows[0].ID, "APPLIED"); err != nil {
+			t.Fatal(err)
+		}
+		rows = claim("after the delivery of its predecessor", v)
 	}
 }

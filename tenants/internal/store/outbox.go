@@ -124,26 +124,62 @@ type Claimed struct {
 	CreatedAt time.Time
 }
 
+// HoldAttempts bounds how long a version that keeps failing holds back its
+// item's later versions: once it has been tried this often (with the relay's
+// backoff, 200 ms doubling to 10 s with jitter, three to six minutes of
+// failures) its
+// successors go first, and it keeps being retried on its own, to be answered
+// STALE once one of them is delivered. A version whose own delivery cannot
+// succeed (an upload that times out each time on a slow uplink, a file too
+// large for the hub) would otherwise keep a correction or a withdrawal of its
+// item from the portal for ever; an outage of the hub or of the way to it
+// (make chaos's faults, a restart of the primary) is over well within it.
+const HoldAttempts = 40
+
 // Claim leases up to limit due pending rows for lease: they are not offered
 // again until the lease runs out, so a relay that dies mid-way loses nothing.
-// Rows locked by another relay are skipped, not waited for. A row whose next
+// The lease names the database session that took it (leased_by, the
+// claiming connection's backend): once that session is gone (the relay's
+// process died, the database restarted) the row is due again at once, not at
+// the lease's end. A session that ends while its relay lives (the pool
+// closed an old connection) at worst has a row sent twice, which the hub
+// answers UNCHANGED. Rows locked by another relay are skipped, not waited for. A row whose next
 // attempt lies further ahead than lease is due too: no lease or retry delay
 // is that long (the relay's backoff stays below its lease), so the database's
 // clock ran ahead when it was set and has come back (an hour's jump would
 // otherwise hold the row back for an hour). Rows go in the order they were
 // written (id), never by their times.
+//
+// A row waits while an earlier version of its item is pending (due, or
+// leased by a relay that is sending it): only the oldest pending version of
+// an item is offered, so a retried version is never overtaken by its
+// successor (which the hub would keep, answering the retry STALE: the
+// older version never announced). Other items are not held up; a refused
+// version does not hold its successors, nor does one scheduled for later
+// (a later approval that goes at once overtakes it, as the editorial
+// workflow says). A successor is offered by the claim that follows the
+// delivery of its predecessor: the relay claims again until nothing is due.
+// A version tried HoldAttempts times without being delivered no longer holds
+// its successors (see HoldAttempts).
 func (s *Store) Claim(ctx context.Context, limit int, lease time.Duration) (_ []Claimed, err error) {
 	defer boundary(&err)
 	rows, err := s.pool.Query(ctx, `
-		UPDATE outbox SET next_attempt_at = now() + $2 * interval '1 microsecond', attempts = attempts + 1
+		UPDATE outbox SET next_attempt_at = now() + $2 * interval '1 microsecond', attempts = attempts + 1,
+		       leased_by = pg_backend_pid()
 		WHERE id IN (
 			SELECT id FROM outbox
 			WHERE status = 'pending'
-			  AND (next_attempt_at <= now() OR ($2 > 0 AND next_attempt_at > now() + $2 * interval '1 microsecond'))
+			  AND (next_attempt_at <= now() OR ($2 > 0 AND next_attempt_at > now() + $2 * interval '1 microsecond')
+			       OR leased_by NOT IN (SELECT pid FROM pg_stat_activity WHERE pid IS NOT NULL))
 			  AND (publish_at IS NULL OR publish_at <= now())
+			  AND NOT EXISTS (
+				SELECT 1 FROM outbox e
+				WHERE e.content_id = outbox.content_id AND e.version < outbox.version
+				  AND e.status = 'pending' AND (e.publish_at IS NULL OR e.publish_at <= now())
+				  AND e.attempts < $3)
 			ORDER BY id LIMIT $1
 			FOR UPDATE SKIP LOCKED)
-		RETURNING id, payload, attempts, created_at`, limit, lease.Microseconds())
+		RETURNING id, payload, attempts, created_at`, limit, lease.Microseconds(), HoldAttempts)
 	if err != nil {
 		return nil, fmt.Errorf("claim outbox: %w", err)
 	}
@@ -172,7 +208,7 @@ func (s *Store) Claim(ctx context.Context, limit int, lease time.Duration) (_ []
 func (s *Store) MarkDelivered(ctx context.Context, id int64, outcome string) (err error) {
 	defer boundary(&err)
 	_, err = s.pool.Exec(ctx, `
-		UPDATE outbox SET status = 'delivered', hub_outcome = $2, delivered_at = now(), last_error = ''
+		UPDATE outbox SET status = 'delivered', hub_outcome = $2, delivered_at = now(), last_error = '', leased_by = NULL
 		WHERE id = $1`, id, outcome)
 	if err != nil {
 		return fmt.Errorf("mark outbox row %d delivered: %w", id, err)
@@ -184,7 +220,7 @@ func (s *Store) MarkDelivered(ctx context.Context, id int64, outcome string) (er
 func (s *Store) Retry(ctx context.Context, id int64, after time.Duration, lastErr string) (err error) {
 	defer boundary(&err)
 	_, err = s.pool.Exec(ctx, `
-		UPDATE outbox SET next_attempt_at = now() + $2 * interval '1 microsecond', last_error = $3
+		UPDATE outbox SET next_attempt_at = now() + $2 * interval '1 microsecond', last_error = $3, leased_by = NULL
 		WHERE id = $1 AND status = 'pending'`, id, after.Microseconds(), lastErr)
 	if err != nil {
 		return fmt.Errorf("reschedule outbox row %d: %w", id, err)
@@ -201,7 +237,7 @@ func (s *Store) Refuse(ctx context.Context, id int64, r Refusal) (err error) {
 	}
 	_, err = s.pool.Exec(ctx, `
 		UPDATE outbox SET status = 'refused', refusal_code = $2, refusal_reason = $3,
-		       refusal_description = $4, refusal_message_vi = $5, last_error = $6
+		       refusal_description = $4, refusal_message_vi = $5, last_error = $6, leased_by = NULL
 		WHERE id = $1`, id, r.Code, r.Reason, desc, r.MessageVI, r.Code+": "+desc)
 	if err != nil {
 		return fmt.Errorf("park outbox row %d: %w", id, err)

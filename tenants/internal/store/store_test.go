@@ -67,14 +67,22 @@ func TestApproveWritesItemVersionAndOutbox(t *testing.T) {
 	if got := count(t, s, `SELECT count(*) FROM audit_log WHERE action = 'approve'`); got != 2 {
 		t.Errorf("audit rows = %d, want 2", got)
 	}
-	// The outbox payload is the full item at its version.
+	// The outbox payload is the full item at its version (version 2 is
+	// offered once version 1 was delivered).
 	rows, err := s.Claim(ctx, 10, 0)
+	if err != nil || len(rows) != 1 || rows[0].Item.GetVersion() != 1 {
+		t.Fatalf("claimed = %v, %v; want v1", rows, err)
+	}
+	if err := s.MarkDelivered(ctx, rows[0].ID, "APPLIED"); err != nil {
+		t.Fatal(err)
+	}
+	rows, err = s.Claim(ctx, 10, 0)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(rows) != 2 || rows[1].Item.GetVersion() != 2 || rows[1].Item.GetApprover().GetName() != "Ban biên tập" ||
-		rows[1].Item.GetTranslations()[0].GetTitle() != "Khánh Hòa khai trương cổng thông tin" {
-		t.Errorf("claimed = %v, want v1 and v2 with full content", rows)
+	if len(rows) != 1 || rows[0].Item.GetVersion() != 2 || rows[0].Item.GetApprover().GetName() != "Ban biên tập" ||
+		rows[0].Item.GetTranslations()[0].GetTitle() != "Khánh Hòa khai trương cổng thông tin" {
+		t.Errorf("claimed = %v, want v2 with full content", rows)
 	}
 
 	// Unchanged content is not re-approved.
@@ -227,5 +235,41 @@ func TestOnOutboxAfterCommit(t *testing.T) {
 	}
 	if len(calls) != 2 || calls[0] != 1 || calls[1] != 2 {
 		t.Errorf("OnOutbox called with %v outbox rows, want [1 2]", calls)
+	}
+}
+
+// TestApproveIfChangedAfterARefusalOrASchedule: the same content is no
+// new version only when the newest version's push went or is due; after
+// the hub refused it, or while it is scheduled for later, it is approved
+// again and goes at once (review1 F8).
+func TestApproveIfChangedAfterARefusalOrASchedule(t *testing.T) {
+	ctx := context.Background()
+	s, _ := storetest.New(t)
+	in := storetest.Article("lai-lan-nua", "Tin gửi lại")
+	if _, err := s.Approve(ctx, in); err != nil {
+		t.Fatal(err)
+	}
+	rows, err := s.Claim(ctx, 10, 0)
+	if err != nil || len(rows) != 1 {
+		t.Fatalf("claim = %v, %v", rows, err)
+	}
+	if err := s.Refuse(ctx, rows[0].ID, store.Refusal{Code: "INVALID_ARGUMENT", Reason: "UNKNOWN_CATEGORY"}); err != nil {
+		t.Fatal(err)
+	}
+	if v, changed, err := s.ApproveIfChanged(ctx, in); err != nil || !changed || v != 2 {
+		t.Fatalf("ApproveIfChanged after a refusal = %d, %v, %v; want 2, true, nil", v, changed, err)
+	}
+	if _, err := s.Pool().Exec(ctx, `UPDATE outbox SET publish_at = now() + interval '1 day' WHERE content_id = 'lai-lan-nua' AND version = 2`); err != nil {
+		t.Fatal(err)
+	}
+	if v, changed, err := s.ApproveIfChanged(ctx, in); err != nil || !changed || v != 3 {
+		t.Fatalf("ApproveIfChanged while scheduled = %d, %v, %v; want 3, true, nil", v, changed, err)
+	}
+	if rows, err := s.Claim(ctx, 10, 0); err != nil || len(rows) != 1 || rows[0].Item.GetVersion() != 3 {
+		t.Errorf("claimed %v, %v; want version 3 at once", rows, err)
+	}
+	// Its push pending and due: the same content again is nothing new.
+	if v, changed, err := s.ApproveIfChanged(ctx, in); err != nil || changed || v != 3 {
+		t.Errorf("ApproveIfChanged while due = %d, %v, %v; want 3, false, nil", v, changed, err)
 	}
 }

@@ -889,7 +889,10 @@ type Category struct {
 	// of its section on the portal and on every sub-portal site
 	// (/vi/van-ban-phap-luat/). No item may take one of them as its slug, in
 	// any locale: the gateway answers that address with the section.
-	Slugs         map[string]string `protobuf:"bytes,4,rep,name=slugs,proto3" json:"slugs,omitempty" protobuf_key:"bytes,1,opt,name=key" protobuf_val:"bytes,2,opt,name=value"`
+	Slugs map[string]string `protobuf:"bytes,4,rep,name=slugs,proto3" json:"slugs,omitempty" protobuf_key:"bytes,1,opt,name=key" protobuf_val:"bytes,2,opt,name=value"`
+	// The number of the item of Article 8 (Decree 42/2022) the category
+	// publishes; 0 for none.
+	Article8      int32 `protobuf:"varint,5,opt,name=article8,proto3" json:"article8,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -950,6 +953,13 @@ func (x *Category) GetSlugs() map[string]string {
 		return x.Slugs
 	}
 	return nil
+}
+
+func (x *Category) GetArticle8() int32 {
+	if x != nil {
+		return x.Article8
+	}
+	return 0
 }
 
 // ListCategoriesResponse is the whole list, in display order.
@@ -1054,12 +1064,13 @@ const file_portalhub_v1_ingest_proto_rawDesc = "" +
 	"\x14ListVersionsResponse\x12/\n" +
 	"\x05items\x18\x01 \x03(\v2\x19.portalhub.v1.ItemVersionR\x05items\x12&\n" +
 	"\x0fnext_page_token\x18\x02 \x01(\tR\rnextPageToken\"\x17\n" +
-	"\x15ListCategoriesRequest\"\xb5\x02\n" +
+	"\x15ListCategoriesRequest\"\xd1\x02\n" +
 	"\bCategory\x12\x12\n" +
 	"\x04code\x18\x01 \x01(\tR\x04code\x127\n" +
 	"\x05names\x18\x02 \x03(\v2!.portalhub.v1.Category.NamesEntryR\x05names\x12/\n" +
 	"\x05kinds\x18\x03 \x03(\x0e2\x19.portalhub.v1.ContentKindR\x05kinds\x127\n" +
-	"\x05slugs\x18\x04 \x03(\v2!.portalhub.v1.Category.SlugsEntryR\x05slugs\x1a8\n" +
+	"\x05slugs\x18\x04 \x03(\v2!.portalhub.v1.Category.SlugsEntryR\x05slugs\x12\x1a\n" +
+	"\barticle8\x18\x05 \x01(\x05R\barticle8\x1a8\n" +
 	"\n" +
 	"NamesEntry\x12\x10\n" +
 	"\x03key\x18\x01 \x01(\tR\x03key\x12\x14\n" +

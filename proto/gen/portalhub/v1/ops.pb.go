@@ -733,7 +733,11 @@ type Tenant struct {
 	Successor string `protobuf:"bytes,21,opt,name=successor,proto3" json:"successor,omitempty"`
 	// What a retired unit's old URLs answer: banner, gone, or redirect (a
 	// merged unit's); empty when it is not retired.
-	RetiredPages  string `protobuf:"bytes,22,opt,name=retired_pages,json=retiredPages,proto3" json:"retired_pages,omitempty"`
+	RetiredPages string `protobuf:"bytes,22,opt,name=retired_pages,json=retiredPages,proto3" json:"retired_pages,omitempty"`
+	// Set by ListTenants only: the tenant's items the hub holds, and its
+	// latest update that counts for Article 11 (unset for none).
+	Items         int64                  `protobuf:"varint,23,opt,name=items,proto3" json:"items,omitempty"`
+	LastUpdate    *timestamppb.Timestamp `protobuf:"bytes,24,opt,name=last_update,json=lastUpdate,proto3" json:"last_update,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -922,9 +926,36 @@ func (x *Tenant) GetRetiredPages() string {
 	return ""
 }
 
-// ListTenantsRequest is empty.
+func (x *Tenant) GetItems() int64 {
+	if x != nil {
+		return x.Items
+	}
+	return 0
+}
+
+func (x *Tenant) GetLastUpdate() *timestamppb.Timestamp {
+	if x != nil {
+		return x.LastUpdate
+	}
+	return nil
+}
+
+// ListTenantsRequest selects tenants; empty fields select all. Free text
+// here and in every other read's request is at most 1 KiB a field
+// (INVALID_ARGUMENT otherwise, naming the field).
 type ListTenantsRequest struct {
-	state         protoimpl.MessageState `protogen:"open.v1"`
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// Matches the id or a name, ignoring case and diacritics.
+	Query string `protobuf:"bytes,1,opt,name=query,proto3" json:"query,omitempty"`
+	// A tenant kind (department, ward, ...); "" for any.
+	TenantKind string `protobuf:"bytes,2,opt,name=tenant_kind,json=tenantKind,proto3" json:"tenant_kind,omitempty"`
+	// active, suspended or retired; "" for any.
+	Status string `protobuf:"bytes,3,opt,name=status,proto3" json:"status,omitempty"`
+	// Keyset paging as the views' lists (ops_views.proto), except that
+	// page_size 0 with no page_token lists every tenant selected in one
+	// answer (hubctl tenants list).
+	PageToken     string `protobuf:"bytes,4,opt,name=page_token,json=pageToken,proto3" json:"page_token,omitempty"`
+	PageSize      int32  `protobuf:"varint,5,opt,name=page_size,json=pageSize,proto3" json:"page_size,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -959,10 +990,50 @@ func (*ListTenantsRequest) Descriptor() ([]byte, []int) {
 	return file_portalhub_v1_ops_proto_rawDescGZIP(), []int{14}
 }
 
-// ListTenantsResponse lists tenants by id.
+func (x *ListTenantsRequest) GetQuery() string {
+	if x != nil {
+		return x.Query
+	}
+	return ""
+}
+
+func (x *ListTenantsRequest) GetTenantKind() string {
+	if x != nil {
+		return x.TenantKind
+	}
+	return ""
+}
+
+func (x *ListTenantsRequest) GetStatus() string {
+	if x != nil {
+		return x.Status
+	}
+	return ""
+}
+
+func (x *ListTenantsRequest) GetPageToken() string {
+	if x != nil {
+		return x.PageToken
+	}
+	return ""
+}
+
+func (x *ListTenantsRequest) GetPageSize() int32 {
+	if x != nil {
+		return x.PageSize
+	}
+	return 0
+}
+
+// ListTenantsResponse lists tenants by id, each with its item count and
+// latest counted update.
 type ListTenantsResponse struct {
-	state         protoimpl.MessageState `protogen:"open.v1"`
-	Tenants       []*Tenant              `protobuf:"bytes,1,rep,name=tenants,proto3" json:"tenants,omitempty"`
+	state   protoimpl.MessageState `protogen:"open.v1"`
+	Tenants []*Tenant              `protobuf:"bytes,1,rep,name=tenants,proto3" json:"tenants,omitempty"`
+	// "" on the last page.
+	NextPageToken string `protobuf:"bytes,2,opt,name=next_page_token,json=nextPageToken,proto3" json:"next_page_token,omitempty"`
+	// "" on the first page.
+	PrevPageToken string `protobuf:"bytes,3,opt,name=prev_page_token,json=prevPageToken,proto3" json:"prev_page_token,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -1002,6 +1073,20 @@ func (x *ListTenantsResponse) GetTenants() []*Tenant {
 		return x.Tenants
 	}
 	return nil
+}
+
+func (x *ListTenantsResponse) GetNextPageToken() string {
+	if x != nil {
+		return x.NextPageToken
+	}
+	return ""
+}
+
+func (x *ListTenantsResponse) GetPrevPageToken() string {
+	if x != nil {
+		return x.PrevPageToken
+	}
+	return ""
 }
 
 // GetTenantRequest names a tenant.
@@ -2528,116 +2613,6 @@ func (x *AuditListResponse) GetEntries() []*AuditEntry {
 	return nil
 }
 
-// AuditEntry is one link of the audit chain.
-type AuditEntry struct {
-	state    protoimpl.MessageState `protogen:"open.v1"`
-	Seq      int64                  `protobuf:"varint,1,opt,name=seq,proto3" json:"seq,omitempty"`
-	At       *timestamppb.Timestamp `protobuf:"bytes,2,opt,name=at,proto3" json:"at,omitempty"`
-	Actor    string                 `protobuf:"bytes,3,opt,name=actor,proto3" json:"actor,omitempty"`
-	Action   string                 `protobuf:"bytes,4,opt,name=action,proto3" json:"action,omitempty"`
-	TenantId string                 `protobuf:"bytes,5,opt,name=tenant_id,json=tenantId,proto3" json:"tenant_id,omitempty"`
-	Subject  string                 `protobuf:"bytes,6,opt,name=subject,proto3" json:"subject,omitempty"`
-	// The detail as PostgreSQL's text of the jsonb value.
-	DetailJson    string `protobuf:"bytes,7,opt,name=detail_json,json=detailJson,proto3" json:"detail_json,omitempty"`
-	PrevHash      string `protobuf:"bytes,8,opt,name=prev_hash,json=prevHash,proto3" json:"prev_hash,omitempty"`
-	Hash          string `protobuf:"bytes,9,opt,name=hash,proto3" json:"hash,omitempty"`
-	unknownFields protoimpl.UnknownFields
-	sizeCache     protoimpl.SizeCache
-}
-
-func (x *AuditEntry) Reset() {
-	*x = AuditEntry{}
-	mi := &file_portalhub_v1_ops_proto_msgTypes[44]
-	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
-	ms.StoreMessageInfo(mi)
-}
-
-func (x *AuditEntry) String() string {
-	return protoimpl.X.MessageStringOf(x)
-}
-
-func (*AuditEntry) ProtoMessage() {}
-
-func (x *AuditEntry) ProtoReflect() protoreflect.Message {
-	mi := &file_portalhub_v1_ops_proto_msgTypes[44]
-	if x != nil {
-		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
-		if ms.LoadMessageInfo() == nil {
-			ms.StoreMessageInfo(mi)
-		}
-		return ms
-	}
-	return mi.MessageOf(x)
-}
-
-// Deprecated: Use AuditEntry.ProtoReflect.Descriptor instead.
-func (*AuditEntry) Descriptor() ([]byte, []int) {
-	return file_portalhub_v1_ops_proto_rawDescGZIP(), []int{44}
-}
-
-func (x *AuditEntry) GetSeq() int64 {
-	if x != nil {
-		return x.Seq
-	}
-	return 0
-}
-
-func (x *AuditEntry) GetAt() *timestamppb.Timestamp {
-	if x != nil {
-		return x.At
-	}
-	return nil
-}
-
-func (x *AuditEntry) GetActor() string {
-	if x != nil {
-		return x.Actor
-	}
-	return ""
-}
-
-func (x *AuditEntry) GetAction() string {
-	if x != nil {
-		return x.Action
-	}
-	return ""
-}
-
-func (x *AuditEntry) GetTenantId() string {
-	if x != nil {
-		return x.TenantId
-	}
-	return ""
-}
-
-func (x *AuditEntry) GetSubject() string {
-	if x != nil {
-		return x.Subject
-	}
-	return ""
-}
-
-func (x *AuditEntry) GetDetailJson() string {
-	if x != nil {
-		return x.DetailJson
-	}
-	return ""
-}
-
-func (x *AuditEntry) GetPrevHash() string {
-	if x != nil {
-		return x.PrevHash
-	}
-	return ""
-}
-
-func (x *AuditEntry) GetHash() string {
-	if x != nil {
-		return x.Hash
-	}
-	return ""
-}
-
 // AuditVerifyRequest optionally names a head exported earlier (SEQ:HASH)
 // that the log must still extend.
 type AuditVerifyRequest struct {
@@ -2649,7 +2624,7 @@ type AuditVerifyRequest struct {
 
 func (x *AuditVerifyRequest) Reset() {
 	*x = AuditVerifyRequest{}
-	mi := &file_portalhub_v1_ops_proto_msgTypes[45]
+	mi := &file_portalhub_v1_ops_proto_msgTypes[44]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2661,7 +2636,7 @@ func (x *AuditVerifyRequest) String() string {
 func (*AuditVerifyRequest) ProtoMessage() {}
 
 func (x *AuditVerifyRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_portalhub_v1_ops_proto_msgTypes[45]
+	mi := &file_portalhub_v1_ops_proto_msgTypes[44]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2674,7 +2649,7 @@ func (x *AuditVerifyRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use AuditVerifyRequest.ProtoReflect.Descriptor instead.
 func (*AuditVerifyRequest) Descriptor() ([]byte, []int) {
-	return file_portalhub_v1_ops_proto_rawDescGZIP(), []int{45}
+	return file_portalhub_v1_ops_proto_rawDescGZIP(), []int{44}
 }
 
 func (x *AuditVerifyRequest) GetHead() string {
@@ -2701,7 +2676,7 @@ type AuditVerifyResponse struct {
 
 func (x *AuditVerifyResponse) Reset() {
 	*x = AuditVerifyResponse{}
-	mi := &file_portalhub_v1_ops_proto_msgTypes[46]
+	mi := &file_portalhub_v1_ops_proto_msgTypes[45]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2713,7 +2688,7 @@ func (x *AuditVerifyResponse) String() string {
 func (*AuditVerifyResponse) ProtoMessage() {}
 
 func (x *AuditVerifyResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_portalhub_v1_ops_proto_msgTypes[46]
+	mi := &file_portalhub_v1_ops_proto_msgTypes[45]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2726,7 +2701,7 @@ func (x *AuditVerifyResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use AuditVerifyResponse.ProtoReflect.Descriptor instead.
 func (*AuditVerifyResponse) Descriptor() ([]byte, []int) {
-	return file_portalhub_v1_ops_proto_rawDescGZIP(), []int{46}
+	return file_portalhub_v1_ops_proto_rawDescGZIP(), []int{45}
 }
 
 func (x *AuditVerifyResponse) GetIntact() bool {
@@ -2768,7 +2743,7 @@ var File_portalhub_v1_ops_proto protoreflect.FileDescriptor
 
 const file_portalhub_v1_ops_proto_rawDesc = "" +
 	"\n" +
-	"\x16portalhub/v1/ops.proto\x12\fportalhub.v1\x1a\x1egoogle/protobuf/duration.proto\x1a google/protobuf/field_mask.proto\x1a\x1fgoogle/protobuf/timestamp.proto\x1a\x1cportalhub/v1/lifecycle.proto\x1a\x1bportalhub/v1/ops_site.proto\"@\n" +
+	"\x16portalhub/v1/ops.proto\x12\fportalhub.v1\x1a\x1egoogle/protobuf/duration.proto\x1a google/protobuf/field_mask.proto\x1a\x1fgoogle/protobuf/timestamp.proto\x1a\x1cportalhub/v1/lifecycle.proto\x1a\x1bportalhub/v1/ops_site.proto\x1a\x1cportalhub/v1/ops_views.proto\"@\n" +
 	"\fLoginRequest\x12\x14\n" +
 	"\x05login\x18\x01 \x01(\tR\x05login\x12\x1a\n" +
 	"\bpassword\x18\x02 \x01(\tR\bpassword\"\x94\x01\n" +
@@ -2810,7 +2785,7 @@ const file_portalhub_v1_ops_proto_rawDesc = "" +
 	"\bpassword\x18\x04 \x01(\tR\bpasswordB\v\n" +
 	"\t_disabled\"N\n" +
 	"\x18UpdateOpsAccountResponse\x122\n" +
-	"\aaccount\x18\x01 \x01(\v2\x18.portalhub.v1.OpsAccountR\aaccount\"\xfc\x04\n" +
+	"\aaccount\x18\x01 \x01(\v2\x18.portalhub.v1.OpsAccountR\aaccount\"\xcf\x05\n" +
 	"\x06Tenant\x12\x0e\n" +
 	"\x02id\x18\x01 \x01(\tR\x02id\x12\x12\n" +
 	"\x04kind\x18\x02 \x01(\tR\x04kind\x12\x17\n" +
@@ -2838,10 +2813,22 @@ const file_portalhub_v1_ops_proto_rawDesc = "" +
 	"\x0eestablished_on\x18\x13 \x01(\tR\restablishedOn\x12!\n" +
 	"\fdissolved_on\x18\x14 \x01(\tR\vdissolvedOn\x12\x1c\n" +
 	"\tsuccessor\x18\x15 \x01(\tR\tsuccessor\x12#\n" +
-	"\rretired_pages\x18\x16 \x01(\tR\fretiredPages\"\x14\n" +
-	"\x12ListTenantsRequest\"E\n" +
+	"\rretired_pages\x18\x16 \x01(\tR\fretiredPages\x12\x14\n" +
+	"\x05items\x18\x17 \x01(\x03R\x05items\x12;\n" +
+	"\vlast_update\x18\x18 \x01(\v2\x1a.google.protobuf.TimestampR\n" +
+	"lastUpdate\"\x9f\x01\n" +
+	"\x12ListTenantsRequest\x12\x14\n" +
+	"\x05query\x18\x01 \x01(\tR\x05query\x12\x1f\n" +
+	"\vtenant_kind\x18\x02 \x01(\tR\n" +
+	"tenantKind\x12\x16\n" +
+	"\x06status\x18\x03 \x01(\tR\x06status\x12\x1d\n" +
+	"\n" +
+	"page_token\x18\x04 \x01(\tR\tpageToken\x12\x1b\n" +
+	"\tpage_size\x18\x05 \x01(\x05R\bpageSize\"\x95\x01\n" +
 	"\x13ListTenantsResponse\x12.\n" +
-	"\atenants\x18\x01 \x03(\v2\x14.portalhub.v1.TenantR\atenants\"\"\n" +
+	"\atenants\x18\x01 \x03(\v2\x14.portalhub.v1.TenantR\atenants\x12&\n" +
+	"\x0fnext_page_token\x18\x02 \x01(\tR\rnextPageToken\x12&\n" +
+	"\x0fprev_page_token\x18\x03 \x01(\tR\rprevPageToken\"\"\n" +
 	"\x10GetTenantRequest\x12\x0e\n" +
 	"\x02id\x18\x01 \x01(\tR\x02id\"A\n" +
 	"\x11GetTenantResponse\x12,\n" +
@@ -2942,19 +2929,7 @@ const file_portalhub_v1_ops_proto_rawDesc = "" +
 	"\x06before\x18\x04 \x01(\x03R\x06before\x12\x14\n" +
 	"\x05limit\x18\x05 \x01(\x05R\x05limit\"G\n" +
 	"\x11AuditListResponse\x122\n" +
-	"\aentries\x18\x01 \x03(\v2\x18.portalhub.v1.AuditEntryR\aentries\"\x81\x02\n" +
-	"\n" +
-	"AuditEntry\x12\x10\n" +
-	"\x03seq\x18\x01 \x01(\x03R\x03seq\x12*\n" +
-	"\x02at\x18\x02 \x01(\v2\x1a.google.protobuf.TimestampR\x02at\x12\x14\n" +
-	"\x05actor\x18\x03 \x01(\tR\x05actor\x12\x16\n" +
-	"\x06action\x18\x04 \x01(\tR\x06action\x12\x1b\n" +
-	"\ttenant_id\x18\x05 \x01(\tR\btenantId\x12\x18\n" +
-	"\asubject\x18\x06 \x01(\tR\asubject\x12\x1f\n" +
-	"\vdetail_json\x18\a \x01(\tR\n" +
-	"detailJson\x12\x1b\n" +
-	"\tprev_hash\x18\b \x01(\tR\bprevHash\x12\x12\n" +
-	"\x04hash\x18\t \x01(\tR\x04hash\"(\n" +
+	"\aentries\x18\x01 \x03(\v2\x18.portalhub.v1.AuditEntryR\aentries\"(\n" +
 	"\x12AuditVerifyRequest\x12\x12\n" +
 	"\x04head\x18\x01 \x01(\tR\x04head\"\x94\x01\n" +
 	"\x13AuditVerifyResponse\x12\x16\n" +
@@ -2963,7 +2938,7 @@ const file_portalhub_v1_ops_proto_rawDesc = "" +
 	"\x04head\x18\x03 \x01(\tR\x04head\x12\x1d\n" +
 	"\n" +
 	"broken_seq\x18\x04 \x01(\x03R\tbrokenSeq\x12\x18\n" +
-	"\aproblem\x18\x05 \x01(\tR\aproblem2\xfb\x18\n" +
+	"\aproblem\x18\x05 \x01(\tR\aproblem2\x81\"\n" +
 	"\n" +
 	"OpsService\x12@\n" +
 	"\x05Login\x12\x1a.portalhub.v1.LoginRequest\x1a\x1b.portalhub.v1.LoginResponse\x12C\n" +
@@ -3001,7 +2976,21 @@ const file_portalhub_v1_ops_proto_rawDesc = "" +
 	"\x11SetAdvertsEnabled\x12&.portalhub.v1.SetAdvertsEnabledRequest\x1a'.portalhub.v1.SetAdvertsEnabledResponse\x12a\n" +
 	"\x10ComplianceReport\x12%.portalhub.v1.ComplianceReportRequest\x1a&.portalhub.v1.ComplianceReportResponse\x12L\n" +
 	"\tAuditList\x12\x1e.portalhub.v1.AuditListRequest\x1a\x1f.portalhub.v1.AuditListResponse\x12R\n" +
-	"\vAuditVerify\x12 .portalhub.v1.AuditVerifyRequest\x1a!.portalhub.v1.AuditVerifyResponseBCZAgithub.com/portalhub/portalhub/proto/gen/portalhub/v1;portalhubv1b\x06proto3"
+	"\vAuditVerify\x12 .portalhub.v1.AuditVerifyRequest\x1a!.portalhub.v1.AuditVerifyResponse\x12L\n" +
+	"\tListItems\x12\x1e.portalhub.v1.ListItemsRequest\x1a\x1f.portalhub.v1.ListItemsResponse\x12F\n" +
+	"\aGetItem\x12\x1c.portalhub.v1.GetItemRequest\x1a\x1d.portalhub.v1.GetItemResponse\x12X\n" +
+	"\rListTakedowns\x12\".portalhub.v1.ListTakedownsRequest\x1a#.portalhub.v1.ListTakedownsResponse\x12U\n" +
+	"\fListRefusals\x12!.portalhub.v1.ListRefusalsRequest\x1a\".portalhub.v1.ListRefusalsResponse\x12I\n" +
+	"\bCoverage\x12\x1d.portalhub.v1.CoverageRequest\x1a\x1e.portalhub.v1.CoverageResponse\x12F\n" +
+	"\aBacklog\x12\x1c.portalhub.v1.BacklogRequest\x1a\x1d.portalhub.v1.BacklogResponse\x12m\n" +
+	"\x14ListOverdueQuestions\x12).portalhub.v1.ListOverdueQuestionsRequest\x1a*.portalhub.v1.ListOverdueQuestionsResponse\x12d\n" +
+	"\x11ListCategoryCodes\x12&.portalhub.v1.ListCategoryCodesRequest\x1a'.portalhub.v1.ListCategoryCodesResponse\x12U\n" +
+	"\fListBestBets\x12!.portalhub.v1.ListBestBetsRequest\x1a\".portalhub.v1.ListBestBetsResponse\x12O\n" +
+	"\n" +
+	"AddBestBet\x12\x1f.portalhub.v1.AddBestBetRequest\x1a .portalhub.v1.AddBestBetResponse\x12X\n" +
+	"\rRemoveBestBet\x12\".portalhub.v1.RemoveBestBetRequest\x1a#.portalhub.v1.RemoveBestBetResponse\x12g\n" +
+	"\x12RewrapPersonalData\x12'.portalhub.v1.RewrapPersonalDataRequest\x1a(.portalhub.v1.RewrapPersonalDataResponse\x12j\n" +
+	"\x13ReshredPersonalData\x12(.portalhub.v1.ReshredPersonalDataRequest\x1a).portalhub.v1.ReshredPersonalDataResponseBCZAgithub.com/portalhub/portalhub/proto/gen/portalhub/v1;portalhubv1b\x06proto3"
 
 var (
 	file_portalhub_v1_ops_proto_rawDescOnce sync.Once
@@ -3015,7 +3004,7 @@ func file_portalhub_v1_ops_proto_rawDescGZIP() []byte {
 	return file_portalhub_v1_ops_proto_rawDescData
 }
 
-var file_portalhub_v1_ops_proto_msgTypes = make([]protoimpl.MessageInfo, 47)
+var file_portalhub_v1_ops_proto_msgTypes = make([]protoimpl.MessageInfo, 46)
 var file_portalhub_v1_ops_proto_goTypes = []any{
 	(*LoginRequest)(nil),                   // 0: portalhub.v1.LoginRequest
 	(*LoginResponse)(nil),                  // 1: portalhub.v1.LoginResponse
@@ -3061,12 +3050,12 @@ var file_portalhub_v1_ops_proto_goTypes = []any{
 	(*ComplianceAssessment)(nil),           // 41: portalhub.v1.ComplianceAssessment
 	(*AuditListRequest)(nil),               // 42: portalhub.v1.AuditListRequest
 	(*AuditListResponse)(nil),              // 43: portalhub.v1.AuditListResponse
-	(*AuditEntry)(nil),                     // 44: portalhub.v1.AuditEntry
-	(*AuditVerifyRequest)(nil),             // 45: portalhub.v1.AuditVerifyRequest
-	(*AuditVerifyResponse)(nil),            // 46: portalhub.v1.AuditVerifyResponse
-	(*timestamppb.Timestamp)(nil),          // 47: google.protobuf.Timestamp
-	(*fieldmaskpb.FieldMask)(nil),          // 48: google.protobuf.FieldMask
-	(*durationpb.Duration)(nil),            // 49: google.protobuf.Duration
+	(*AuditVerifyRequest)(nil),             // 44: portalhub.v1.AuditVerifyRequest
+	(*AuditVerifyResponse)(nil),            // 45: portalhub.v1.AuditVerifyResponse
+	(*timestamppb.Timestamp)(nil),          // 46: google.protobuf.Timestamp
+	(*fieldmaskpb.FieldMask)(nil),          // 47: google.protobuf.FieldMask
+	(*durationpb.Duration)(nil),            // 48: google.protobuf.Duration
+	(*AuditEntry)(nil),                     // 49: portalhub.v1.AuditEntry
 	(*RenameTenantRequest)(nil),            // 50: portalhub.v1.RenameTenantRequest
 	(*MergeTenantRequest)(nil),             // 51: portalhub.v1.MergeTenantRequest
 	(*RetireTenantRequest)(nil),            // 52: portalhub.v1.RetireTenantRequest
@@ -3082,134 +3071,186 @@ var file_portalhub_v1_ops_proto_goTypes = []any{
 	(*AddAdvertRequest)(nil),               // 62: portalhub.v1.AddAdvertRequest
 	(*EndAdvertRequest)(nil),               // 63: portalhub.v1.EndAdvertRequest
 	(*SetAdvertsEnabledRequest)(nil),       // 64: portalhub.v1.SetAdvertsEnabledRequest
-	(*RenameTenantResponse)(nil),           // 65: portalhub.v1.RenameTenantResponse
-	(*MergeTenantResponse)(nil),            // 66: portalhub.v1.MergeTenantResponse
-	(*RetireTenantResponse)(nil),           // 67: portalhub.v1.RetireTenantResponse
-	(*ImportRedirectsResponse)(nil),        // 68: portalhub.v1.ImportRedirectsResponse
-	(*ListMaintenanceWindowsResponse)(nil), // 69: portalhub.v1.ListMaintenanceWindowsResponse
-	(*ScheduleMaintenanceResponse)(nil),    // 70: portalhub.v1.ScheduleMaintenanceResponse
-	(*CancelMaintenanceResponse)(nil),      // 71: portalhub.v1.CancelMaintenanceResponse
-	(*StatsReportResponse)(nil),            // 72: portalhub.v1.StatsReportResponse
-	(*ListFeaturedResponse)(nil),           // 73: portalhub.v1.ListFeaturedResponse
-	(*FeatureItemResponse)(nil),            // 74: portalhub.v1.FeatureItemResponse
-	(*UnfeatureItemResponse)(nil),          // 75: portalhub.v1.UnfeatureItemResponse
-	(*ListAdvertsResponse)(nil),            // 76: portalhub.v1.ListAdvertsResponse
-	(*AddAdvertResponse)(nil),              // 77: portalhub.v1.AddAdvertResponse
-	(*EndAdvertResponse)(nil),              // 78: portalhub.v1.EndAdvertResponse
-	(*SetAdvertsEnabledResponse)(nil),      // 79: portalhub.v1.SetAdvertsEnabledResponse
+	(*ListItemsRequest)(nil),               // 65: portalhub.v1.ListItemsRequest
+	(*GetItemRequest)(nil),                 // 66: portalhub.v1.GetItemRequest
+	(*ListTakedownsRequest)(nil),           // 67: portalhub.v1.ListTakedownsRequest
+	(*ListRefusalsRequest)(nil),            // 68: portalhub.v1.ListRefusalsRequest
+	(*CoverageRequest)(nil),                // 69: portalhub.v1.CoverageRequest
+	(*BacklogRequest)(nil),                 // 70: portalhub.v1.BacklogRequest
+	(*ListOverdueQuestionsRequest)(nil),    // 71: portalhub.v1.ListOverdueQuestionsRequest
+	(*ListCategoryCodesRequest)(nil),       // 72: portalhub.v1.ListCategoryCodesRequest
+	(*ListBestBetsRequest)(nil),            // 73: portalhub.v1.ListBestBetsRequest
+	(*AddBestBetRequest)(nil),              // 74: portalhub.v1.AddBestBetRequest
+	(*RemoveBestBetRequest)(nil),           // 75: portalhub.v1.RemoveBestBetRequest
+	(*RewrapPersonalDataRequest)(nil),      // 76: portalhub.v1.RewrapPersonalDataRequest
+	(*ReshredPersonalDataRequest)(nil),     // 77: portalhub.v1.ReshredPersonalDataRequest
+	(*RenameTenantResponse)(nil),           // 78: portalhub.v1.RenameTenantResponse
+	(*MergeTenantResponse)(nil),            // 79: portalhub.v1.MergeTenantResponse
+	(*RetireTenantResponse)(nil),           // 80: portalhub.v1.RetireTenantResponse
+	(*ImportRedirectsResponse)(nil),        // 81: portalhub.v1.ImportRedirectsResponse
+	(*ListMaintenanceWindowsResponse)(nil), // 82: portalhub.v1.ListMaintenanceWindowsResponse
+	(*ScheduleMaintenanceResponse)(nil),    // 83: portalhub.v1.ScheduleMaintenanceResponse
+	(*CancelMaintenanceResponse)(nil),      // 84: portalhub.v1.CancelMaintenanceResponse
+	(*StatsReportResponse)(nil),            // 85: portalhub.v1.StatsReportResponse
+	(*ListFeaturedResponse)(nil),           // 86: portalhub.v1.ListFeaturedResponse
+	(*FeatureItemResponse)(nil),            // 87: portalhub.v1.FeatureItemResponse
+	(*UnfeatureItemResponse)(nil),          // 88: portalhub.v1.UnfeatureItemResponse
+	(*ListAdvertsResponse)(nil),            // 89: portalhub.v1.ListAdvertsResponse
+	(*AddAdvertResponse)(nil),              // 90: portalhub.v1.AddAdvertResponse
+	(*EndAdvertResponse)(nil),              // 91: portalhub.v1.EndAdvertResponse
+	(*SetAdvertsEnabledResponse)(nil),      // 92: portalhub.v1.SetAdvertsEnabledResponse
+	(*ListItemsResponse)(nil),              // 93: portalhub.v1.ListItemsResponse
+	(*GetItemResponse)(nil),                // 94: portalhub.v1.GetItemResponse
+	(*ListTakedownsResponse)(nil),          // 95: portalhub.v1.ListTakedownsResponse
+	(*ListRefusalsResponse)(nil),           // 96: portalhub.v1.ListRefusalsResponse
+	(*CoverageResponse)(nil),               // 97: portalhub.v1.CoverageResponse
+	(*BacklogResponse)(nil),                // 98: portalhub.v1.BacklogResponse
+	(*ListOverdueQuestionsResponse)(nil),   // 99: portalhub.v1.ListOverdueQuestionsResponse
+	(*ListCategoryCodesResponse)(nil),      // 100: portalhub.v1.ListCategoryCodesResponse
+	(*ListBestBetsResponse)(nil),           // 101: portalhub.v1.ListBestBetsResponse
+	(*AddBestBetResponse)(nil),             // 102: portalhub.v1.AddBestBetResponse
+	(*RemoveBestBetResponse)(nil),          // 103: portalhub.v1.RemoveBestBetResponse
+	(*RewrapPersonalDataResponse)(nil),     // 104: portalhub.v1.RewrapPersonalDataResponse
+	(*ReshredPersonalDataResponse)(nil),    // 105: portalhub.v1.ReshredPersonalDataResponse
 }
 var file_portalhub_v1_ops_proto_depIdxs = []int32{
-	47, // 0: portalhub.v1.LoginResponse.expires_at:type_name -> google.protobuf.Timestamp
-	8,  // 1: portalhub.v1.LoginResponse.account:type_name -> portalhub.v1.OpsAccount
-	8,  // 2: portalhub.v1.WhoamiResponse.account:type_name -> portalhub.v1.OpsAccount
-	47, // 3: portalhub.v1.WhoamiResponse.expires_at:type_name -> google.protobuf.Timestamp
-	47, // 4: portalhub.v1.RefreshTokenResponse.expires_at:type_name -> google.protobuf.Timestamp
-	47, // 5: portalhub.v1.RefreshTokenResponse.login_at:type_name -> google.protobuf.Timestamp
-	47, // 6: portalhub.v1.OpsAccount.locked_until:type_name -> google.protobuf.Timestamp
-	47, // 7: portalhub.v1.OpsAccount.created_at:type_name -> google.protobuf.Timestamp
-	47, // 8: portalhub.v1.OpsAccount.last_login_at:type_name -> google.protobuf.Timestamp
-	8,  // 9: portalhub.v1.ListOpsAccountsResponse.accounts:type_name -> portalhub.v1.OpsAccount
-	8,  // 10: portalhub.v1.UpdateOpsAccountResponse.account:type_name -> portalhub.v1.OpsAccount
-	47, // 11: portalhub.v1.Tenant.created_at:type_name -> google.protobuf.Timestamp
-	13, // 12: portalhub.v1.ListTenantsResponse.tenants:type_name -> portalhub.v1.Tenant
-	13, // 13: portalhub.v1.GetTenantResponse.tenant:type_name -> portalhub.v1.Tenant
-	13, // 14: portalhub.v1.AddTenantRequest.tenant:type_name -> portalhub.v1.Tenant
-	13, // 15: portalhub.v1.AddTenantResponse.tenant:type_name -> portalhub.v1.Tenant
-	13, // 16: portalhub.v1.UpdateTenantRequest.tenant:type_name -> portalhub.v1.Tenant
-	48, // 17: portalhub.v1.UpdateTenantRequest.update_mask:type_name -> google.protobuf.FieldMask
-	13, // 18: portalhub.v1.UpdateTenantResponse.tenant:type_name -> portalhub.v1.Tenant
-	13, // 19: portalhub.v1.SuspendTenantResponse.tenant:type_name -> portalhub.v1.Tenant
-	13, // 20: portalhub.v1.ResumeTenantResponse.tenant:type_name -> portalhub.v1.Tenant
-	47, // 21: portalhub.v1.Credential.created_at:type_name -> google.protobuf.Timestamp
-	47, // 22: portalhub.v1.Credential.revoked_at:type_name -> google.protobuf.Timestamp
-	47, // 23: portalhub.v1.Credential.expires_at:type_name -> google.protobuf.Timestamp
-	47, // 24: portalhub.v1.Credential.last_used_at:type_name -> google.protobuf.Timestamp
-	26, // 25: portalhub.v1.ListCredentialsResponse.credentials:type_name -> portalhub.v1.Credential
-	26, // 26: portalhub.v1.IssueCredentialResponse.credential:type_name -> portalhub.v1.Credential
-	49, // 27: portalhub.v1.RotateCredentialRequest.overlap:type_name -> google.protobuf.Duration
-	26, // 28: portalhub.v1.RotateCredentialResponse.credential:type_name -> portalhub.v1.Credential
-	26, // 29: portalhub.v1.RotateCredentialResponse.replaced:type_name -> portalhub.v1.Credential
-	26, // 30: portalhub.v1.RevokeCredentialResponse.credential:type_name -> portalhub.v1.Credential
-	41, // 31: portalhub.v1.ComplianceReportResponse.assessments:type_name -> portalhub.v1.ComplianceAssessment
-	44, // 32: portalhub.v1.AuditListResponse.entries:type_name -> portalhub.v1.AuditEntry
-	47, // 33: portalhub.v1.AuditEntry.at:type_name -> google.protobuf.Timestamp
-	0,  // 34: portalhub.v1.OpsService.Login:input_type -> portalhub.v1.LoginRequest
-	2,  // 35: portalhub.v1.OpsService.Logout:input_type -> portalhub.v1.LogoutRequest
-	4,  // 36: portalhub.v1.OpsService.Whoami:input_type -> portalhub.v1.WhoamiRequest
-	6,  // 37: portalhub.v1.OpsService.RefreshToken:input_type -> portalhub.v1.RefreshTokenRequest
-	9,  // 38: portalhub.v1.OpsService.ListOpsAccounts:input_type -> portalhub.v1.ListOpsAccountsRequest
-	11, // 39: portalhub.v1.OpsService.UpdateOpsAccount:input_type -> portalhub.v1.UpdateOpsAccountRequest
-	14, // 40: portalhub.v1.OpsService.ListTenants:input_type -> portalhub.v1.ListTenantsRequest
-	16, // 41: portalhub.v1.OpsService.GetTenant:input_type -> portalhub.v1.GetTenantRequest
-	18, // 42: portalhub.v1.OpsService.AddTenant:input_type -> portalhub.v1.AddTenantRequest
-	20, // 43: portalhub.v1.OpsService.UpdateTenant:input_type -> portalhub.v1.UpdateTenantRequest
-	22, // 44: portalhub.v1.OpsService.SuspendTenant:input_type -> portalhub.v1.SuspendTenantRequest
-	24, // 45: portalhub.v1.OpsService.ResumeTenant:input_type -> portalhub.v1.ResumeTenantRequest
-	50, // 46: portalhub.v1.OpsService.RenameTenant:input_type -> portalhub.v1.RenameTenantRequest
-	51, // 47: portalhub.v1.OpsService.MergeTenant:input_type -> portalhub.v1.MergeTenantRequest
-	52, // 48: portalhub.v1.OpsService.RetireTenant:input_type -> portalhub.v1.RetireTenantRequest
-	53, // 49: portalhub.v1.OpsService.ImportRedirects:input_type -> portalhub.v1.ImportRedirectsRequest
-	27, // 50: portalhub.v1.OpsService.ListCredentials:input_type -> portalhub.v1.ListCredentialsRequest
-	29, // 51: portalhub.v1.OpsService.IssueCredential:input_type -> portalhub.v1.IssueCredentialRequest
-	31, // 52: portalhub.v1.OpsService.RotateCredential:input_type -> portalhub.v1.RotateCredentialRequest
-	33, // 53: portalhub.v1.OpsService.RevokeCredential:input_type -> portalhub.v1.RevokeCredentialRequest
-	35, // 54: portalhub.v1.OpsService.TakeDownItem:input_type -> portalhub.v1.TakeDownItemRequest
-	37, // 55: portalhub.v1.OpsService.LiftTakedown:input_type -> portalhub.v1.LiftTakedownRequest
-	54, // 56: portalhub.v1.OpsService.ListMaintenanceWindows:input_type -> portalhub.v1.ListMaintenanceWindowsRequest
-	55, // 57: portalhub.v1.OpsService.ScheduleMaintenance:input_type -> portalhub.v1.ScheduleMaintenanceRequest
-	56, // 58: portalhub.v1.OpsService.CancelMaintenance:input_type -> portalhub.v1.CancelMaintenanceRequest
-	57, // 59: portalhub.v1.OpsService.StatsReport:input_type -> portalhub.v1.StatsReportRequest
-	58, // 60: portalhub.v1.OpsService.ListFeatured:input_type -> portalhub.v1.ListFeaturedRequest
-	59, // 61: portalhub.v1.OpsService.FeatureItem:input_type -> portalhub.v1.FeatureItemRequest
-	60, // 62: portalhub.v1.OpsService.UnfeatureItem:input_type -> portalhub.v1.UnfeatureItemRequest
-	61, // 63: portalhub.v1.OpsService.ListAdverts:input_type -> portalhub.v1.ListAdvertsRequest
-	62, // 64: portalhub.v1.OpsService.AddAdvert:input_type -> portalhub.v1.AddAdvertRequest
-	63, // 65: portalhub.v1.OpsService.EndAdvert:input_type -> portalhub.v1.EndAdvertRequest
-	64, // 66: portalhub.v1.OpsService.SetAdvertsEnabled:input_type -> portalhub.v1.SetAdvertsEnabledRequest
-	39, // 67: portalhub.v1.OpsService.ComplianceReport:input_type -> portalhub.v1.ComplianceReportRequest
-	42, // 68: portalhub.v1.OpsService.AuditList:input_type -> portalhub.v1.AuditListRequest
-	45, // 69: portalhub.v1.OpsService.AuditVerify:input_type -> portalhub.v1.AuditVerifyRequest
-	1,  // 70: portalhub.v1.OpsService.Login:output_type -> portalhub.v1.LoginResponse
-	3,  // 71: portalhub.v1.OpsService.Logout:output_type -> portalhub.v1.LogoutResponse
-	5,  // 72: portalhub.v1.OpsService.Whoami:output_type -> portalhub.v1.WhoamiResponse
-	7,  // 73: portalhub.v1.OpsService.RefreshToken:output_type -> portalhub.v1.RefreshTokenResponse
-	10, // 74: portalhub.v1.OpsService.ListOpsAccounts:output_type -> portalhub.v1.ListOpsAccountsResponse
-	12, // 75: portalhub.v1.OpsService.UpdateOpsAccount:output_type -> portalhub.v1.UpdateOpsAccountResponse
-	15, // 76: portalhub.v1.OpsService.ListTenants:output_type -> portalhub.v1.ListTenantsResponse
-	17, // 77: portalhub.v1.OpsService.GetTenant:output_type -> portalhub.v1.GetTenantResponse
-	19, // 78: portalhub.v1.OpsService.AddTenant:output_type -> portalhub.v1.AddTenantResponse
-	21, // 79: portalhub.v1.OpsService.UpdateTenant:output_type -> portalhub.v1.UpdateTenantResponse
-	23, // 80: portalhub.v1.OpsService.SuspendTenant:output_type -> portalhub.v1.SuspendTenantResponse
-	25, // 81: portalhub.v1.OpsService.ResumeTenant:output_type -> portalhub.v1.ResumeTenantResponse
-	65, // 82: portalhub.v1.OpsService.RenameTenant:output_type -> portalhub.v1.RenameTenantResponse
-	66, // 83: portalhub.v1.OpsService.MergeTenant:output_type -> portalhub.v1.MergeTenantResponse
-	67, // 84: portalhub.v1.OpsService.RetireTenant:output_type -> portalhub.v1.RetireTenantResponse
-	68, // 85: portalhub.v1.OpsService.ImportRedirects:output_type -> portalhub.v1.ImportRedirectsResponse
-	28, // 86: portalhub.v1.OpsService.ListCredentials:output_type -> portalhub.v1.ListCredentialsResponse
-	30, // 87: portalhub.v1.OpsService.IssueCredential:output_type -> portalhub.v1.IssueCredentialResponse
-	32, // 88: portalhub.v1.OpsService.RotateCredential:output_type -> portalhub.v1.RotateCredentialResponse
-	34, // 89: portalhub.v1.OpsService.RevokeCredential:output_type -> portalhub.v1.RevokeCredentialResponse
-	36, // 90: portalhub.v1.OpsService.TakeDownItem:output_type -> portalhub.v1.TakeDownItemResponse
-	38, // 91: portalhub.v1.OpsService.LiftTakedown:output_type -> portalhub.v1.LiftTakedownResponse
-	69, // 92: portalhub.v1.OpsService.ListMaintenanceWindows:output_type -> portalhub.v1.ListMaintenanceWindowsResponse
-	70, // 93: portalhub.v1.OpsService.ScheduleMaintenance:output_type -> portalhub.v1.ScheduleMaintenanceResponse
-	71, // 94: portalhub.v1.OpsService.CancelMaintenance:output_type -> portalhub.v1.CancelMaintenanceResponse
-	72, // 95: portalhub.v1.OpsService.StatsReport:output_type -> portalhub.v1.StatsReportResponse
-	73, // 96: portalhub.v1.OpsService.ListFeatured:output_type -> portalhub.v1.ListFeaturedResponse
-	74, // 97: portalhub.v1.OpsService.FeatureItem:output_type -> portalhub.v1.FeatureItemResponse
-	75, // 98: portalhub.v1.OpsService.UnfeatureItem:output_type -> portalhub.v1.UnfeatureItemResponse
-	76, // 99: portalhub.v1.OpsService.ListAdverts:output_type -> portalhub.v1.ListAdvertsResponse
-	77, // 100: portalhub.v1.OpsService.AddAdvert:output_type -> portalhub.v1.AddAdvertResponse
-	78, // 101: portalhub.v1.OpsService.EndAdvert:output_type -> portalhub.v1.EndAdvertResponse
-	79, // 102: portalhub.v1.OpsService.SetAdvertsEnabled:output_type -> portalhub.v1.SetAdvertsEnabledResponse
-	40, // 103: portalhub.v1.OpsService.ComplianceReport:output_type -> portalhub.v1.ComplianceReportResponse
-	43, // 104: portalhub.v1.OpsService.AuditList:output_type -> portalhub.v1.AuditListResponse
-	46, // 105: portalhub.v1.OpsService.AuditVerify:output_type -> portalhub.v1.AuditVerifyResponse
-	70, // [70:106] is the sub-list for method output_type
-	34, // [34:70] is the sub-list for method input_type
-	34, // [34:34] is the sub-list for extension type_name
-	34, // [34:34] is the sub-list for extension extendee
-	0,  // [0:34] is the sub-list for field type_name
+	46,  // 0: portalhub.v1.LoginResponse.expires_at:type_name -> google.protobuf.Timestamp
+	8,   // 1: portalhub.v1.LoginResponse.account:type_name -> portalhub.v1.OpsAccount
+	8,   // 2: portalhub.v1.WhoamiResponse.account:type_name -> portalhub.v1.OpsAccount
+	46,  // 3: portalhub.v1.WhoamiResponse.expires_at:type_name -> google.protobuf.Timestamp
+	46,  // 4: portalhub.v1.RefreshTokenResponse.expires_at:type_name -> google.protobuf.Timestamp
+	46,  // 5: portalhub.v1.RefreshTokenResponse.login_at:type_name -> google.protobuf.Timestamp
+	46,  // 6: portalhub.v1.OpsAccount.locked_until:type_name -> google.protobuf.Timestamp
+	46,  // 7: portalhub.v1.OpsAccount.created_at:type_name -> google.protobuf.Timestamp
+	46,  // 8: portalhub.v1.OpsAccount.last_login_at:type_name -> google.protobuf.Timestamp
+	8,   // 9: portalhub.v1.ListOpsAccountsResponse.accounts:type_name -> portalhub.v1.OpsAccount
+	8,   // 10: portalhub.v1.UpdateOpsAccountResponse.account:type_name -> portalhub.v1.OpsAccount
+	46,  // 11: portalhub.v1.Tenant.created_at:type_name -> google.protobuf.Timestamp
+	46,  // 12: portalhub.v1.Tenant.last_update:type_name -> google.protobuf.Timestamp
+	13,  // 13: portalhub.v1.ListTenantsResponse.tenants:type_name -> portalhub.v1.Tenant
+	13,  // 14: portalhub.v1.GetTenantResponse.tenant:type_name -> portalhub.v1.Tenant
+	13,  // 15: portalhub.v1.AddTenantRequest.tenant:type_name -> portalhub.v1.Tenant
+	13,  // 16: portalhub.v1.AddTenantResponse.tenant:type_name -> portalhub.v1.Tenant
+	13,  // 17: portalhub.v1.UpdateTenantRequest.tenant:type_name -> portalhub.v1.Tenant
+	47,  // 18: portalhub.v1.UpdateTenantRequest.update_mask:type_name -> google.protobuf.FieldMask
+	13,  // 19: portalhub.v1.UpdateTenantResponse.tenant:type_name -> portalhub.v1.Tenant
+	13,  // 20: portalhub.v1.SuspendTenantResponse.tenant:type_name -> portalhub.v1.Tenant
+	13,  // 21: portalhub.v1.ResumeTenantResponse.tenant:type_name -> portalhub.v1.Tenant
+	46,  // 22: portalhub.v1.Credential.created_at:type_name -> google.protobuf.Timestamp
+	46,  // 23: portalhub.v1.Credential.revoked_at:type_name -> google.protobuf.Timestamp
+	46,  // 24: portalhub.v1.Credential.expires_at:type_name -> google.protobuf.Timestamp
+	46,  // 25: portalhub.v1.Credential.last_used_at:type_name -> google.protobuf.Timestamp
+	26,  // 26: portalhub.v1.ListCredentialsResponse.credentials:type_name -> portalhub.v1.Credential
+	26,  // 27: portalhub.v1.IssueCredentialResponse.credential:type_name -> portalhub.v1.Credential
+	48,  // 28: portalhub.v1.RotateCredentialRequest.overlap:type_name -> google.protobuf.Duration
+	26,  // 29: portalhub.v1.RotateCredentialResponse.credential:type_name -> portalhub.v1.Credential
+	26,  // 30: portalhub.v1.RotateCredentialResponse.replaced:type_name -> portalhub.v1.Credential
+	26,  // 31: portalhub.v1.RevokeCredentialResponse.credential:type_name -> portalhub.v1.Credential
+	41,  // 32: portalhub.v1.ComplianceReportResponse.assessments:type_name -> portalhub.v1.ComplianceAssessment
+	49,  // 33: portalhub.v1.AuditListResponse.entries:type_name -> portalhub.v1.AuditEntry
+	0,   // 34: portalhub.v1.OpsService.Login:input_type -> portalhub.v1.LoginRequest
+	2,   // 35: portalhub.v1.OpsService.Logout:input_type -> portalhub.v1.LogoutRequest
+	4,   // 36: portalhub.v1.OpsService.Whoami:input_type -> portalhub.v1.WhoamiRequest
+	6,   // 37: portalhub.v1.OpsService.RefreshToken:input_type -> portalhub.v1.RefreshTokenRequest
+	9,   // 38: portalhub.v1.OpsService.ListOpsAccounts:input_type -> portalhub.v1.ListOpsAccountsRequest
+	11,  // 39: portalhub.v1.OpsService.UpdateOpsAccount:input_type -> portalhub.v1.UpdateOpsAccountRequest
+	14,  // 40: portalhub.v1.OpsService.ListTenants:input_type -> portalhub.v1.ListTenantsRequest
+	16,  // 41: portalhub.v1.OpsService.GetTenant:input_type -> portalhub.v1.GetTenantRequest
+	18,  // 42: portalhub.v1.OpsService.AddTenant:input_type -> portalhub.v1.AddTenantRequest
+	20,  // 43: portalhub.v1.OpsService.UpdateTenant:input_type -> portalhub.v1.UpdateTenantRequest
+	22,  // 44: portalhub.v1.OpsService.SuspendTenant:input_type -> portalhub.v1.SuspendTenantRequest
+	24,  // 45: portalhub.v1.OpsService.ResumeTenant:input_type -> portalhub.v1.ResumeTenantRequest
+	50,  // 46: portalhub.v1.OpsService.RenameTenant:input_type -> portalhub.v1.RenameTenantRequest
+	51,  // 47: portalhub.v1.OpsService.MergeTenant:input_type -> portalhub.v1.MergeTenantRequest
+	52,  // 48: portalhub.v1.OpsService.RetireTenant:input_type -> portalhub.v1.RetireTenantRequest
+	53,  // 49: portalhub.v1.OpsService.ImportRedirects:input_type -> portalhub.v1.ImportRedirectsRequest
+	27,  // 50: portalhub.v1.OpsService.ListCredentials:input_type -> portalhub.v1.ListCredentialsRequest
+	29,  // 51: portalhub.v1.OpsService.IssueCredential:input_type -> portalhub.v1.IssueCredentialRequest
+	31,  // 52: portalhub.v1.OpsService.RotateCredential:input_type -> portalhub.v1.RotateCredentialRequest
+	33,  // 53: portalhub.v1.OpsService.RevokeCredential:input_type -> portalhub.v1.RevokeCredentialRequest
+	35,  // 54: portalhub.v1.OpsService.TakeDownItem:input_type -> portalhub.v1.TakeDownItemRequest
+	37,  // 55: portalhub.v1.OpsService.LiftTakedown:input_type -> portalhub.v1.LiftTakedownRequest
+	54,  // 56: portalhub.v1.OpsService.ListMaintenanceWindows:input_type -> portalhub.v1.ListMaintenanceWindowsRequest
+	55,  // 57: portalhub.v1.OpsService.ScheduleMaintenance:input_type -> portalhub.v1.ScheduleMaintenanceRequest
+	56,  // 58: portalhub.v1.OpsService.CancelMaintenance:input_type -> portalhub.v1.CancelMaintenanceRequest
+	57,  // 59: portalhub.v1.OpsService.StatsReport:input_type -> portalhub.v1.StatsReportRequest
+	58,  // 60: portalhub.v1.OpsService.ListFeatured:input_type -> portalhub.v1.ListFeaturedRequest
+	59,  // 61: portalhub.v1.OpsService.FeatureItem:input_type -> portalhub.v1.FeatureItemRequest
+	60,  // 62: portalhub.v1.OpsService.UnfeatureItem:input_type -> portalhub.v1.UnfeatureItemRequest
+	61,  // 63: portalhub.v1.OpsService.ListAdverts:input_type -> portalhub.v1.ListAdvertsRequest
+	62,  // 64: portalhub.v1.OpsService.AddAdvert:input_type -> portalhub.v1.AddAdvertRequest
+	63,  // 65: portalhub.v1.OpsService.EndAdvert:input_type -> portalhub.v1.EndAdvertRequest
+	64,  // 66: portalhub.v1.OpsService.SetAdvertsEnabled:input_type -> portalhub.v1.SetAdvertsEnabledRequest
+	39,  // 67: portalhub.v1.OpsService.ComplianceReport:input_type -> portalhub.v1.ComplianceReportRequest
+	42,  // 68: portalhub.v1.OpsService.AuditList:input_type -> portalhub.v1.AuditListRequest
+	44,  // 69: portalhub.v1.OpsService.AuditVerify:input_type -> portalhub.v1.AuditVerifyRequest
+	65,  // 70: portalhub.v1.OpsService.ListItems:input_type -> portalhub.v1.ListItemsRequest
+	66,  // 71: portalhub.v1.OpsService.GetItem:input_type -> portalhub.v1.GetItemRequest
+	67,  // 72: portalhub.v1.OpsService.ListTakedowns:input_type -> portalhub.v1.ListTakedownsRequest
+	68,  // 73: portalhub.v1.OpsService.ListRefusals:input_type -> portalhub.v1.ListRefusalsRequest
+	69,  // 74: portalhub.v1.OpsService.Coverage:input_type -> portalhub.v1.CoverageRequest
+	70,  // 75: portalhub.v1.OpsService.Backlog:input_type -> portalhub.v1.BacklogRequest
+	71,  // 76: portalhub.v1.OpsService.ListOverdueQuestions:input_type -> portalhub.v1.ListOverdueQuestionsRequest
+	72,  // 77: portalhub.v1.OpsService.ListCategoryCodes:input_type -> portalhub.v1.ListCategoryCodesRequest
+	73,  // 78: portalhub.v1.OpsService.ListBestBets:input_type -> portalhub.v1.ListBestBetsRequest
+	74,  // 79: portalhub.v1.OpsService.AddBestBet:input_type -> portalhub.v1.AddBestBetRequest
+	75,  // 80: portalhub.v1.OpsService.RemoveBestBet:input_type -> portalhub.v1.RemoveBestBetRequest
+	76,  // 81: portalhub.v1.OpsService.RewrapPersonalData:input_type -> portalhub.v1.RewrapPersonalDataRequest
+	77,  // 82: portalhub.v1.OpsService.ReshredPersonalData:input_type -> portalhub.v1.ReshredPersonalDataRequest
+	1,   // 83: portalhub.v1.OpsService.Login:output_type -> portalhub.v1.LoginResponse
+	3,   // 84: portalhub.v1.OpsService.Logout:output_type -> portalhub.v1.LogoutResponse
+	5,   // 85: portalhub.v1.OpsService.Whoami:output_type -> portalhub.v1.WhoamiResponse
+	7,   // 86: portalhub.v1.OpsService.RefreshToken:output_type -> portalhub.v1.RefreshTokenResponse
+	10,  // 87: portalhub.v1.OpsService.ListOpsAccounts:output_type -> portalhub.v1.ListOpsAccountsResponse
+	12,  // 88: portalhub.v1.OpsService.UpdateOpsAccount:output_type -> portalhub.v1.UpdateOpsAccountResponse
+	15,  // 89: portalhub.v1.OpsService.ListTenants:output_type -> portalhub.v1.ListTenantsResponse
+	17,  // 90: portalhub.v1.OpsService.GetTenant:output_type -> portalhub.v1.GetTenantResponse
+	19,  // 91: portalhub.v1.OpsService.AddTenant:output_type -> portalhub.v1.AddTenantResponse
+	21,  // 92: portalhub.v1.OpsService.UpdateTenant:output_type -> portalhub.v1.UpdateTenantResponse
+	23,  // 93: portalhub.v1.OpsService.SuspendTenant:output_type -> portalhub.v1.SuspendTenantResponse
+	25,  // 94: portalhub.v1.OpsService.ResumeTenant:output_type -> portalhub.v1.ResumeTenantResponse
+	78,  // 95: portalhub.v1.OpsService.RenameTenant:output_type -> portalhub.v1.RenameTenantResponse
+	79,  // 96: portalhub.v1.OpsService.MergeTenant:output_type -> portalhub.v1.MergeTenantResponse
+	80,  // 97: portalhub.v1.OpsService.RetireTenant:output_type -> portalhub.v1.RetireTenantResponse
+	81,  // 98: portalhub.v1.OpsService.ImportRedirects:output_type -> portalhub.v1.ImportRedirectsResponse
+	28,  // 99: portalhub.v1.OpsService.ListCredentials:output_type -> portalhub.v1.ListCredentialsResponse
+	30,  // 100: portalhub.v1.OpsService.IssueCredential:output_type -> portalhub.v1.IssueCredentialResponse
+	32,  // 101: portalhub.v1.OpsService.RotateCredential:output_type -> portalhub.v1.RotateCredentialResponse
+	34,  // 102: portalhub.v1.OpsService.RevokeCredential:output_type -> portalhub.v1.RevokeCredentialResponse
+	36,  // 103: portalhub.v1.OpsService.TakeDownItem:output_type -> portalhub.v1.TakeDownItemResponse
+	38,  // 104: portalhub.v1.OpsService.LiftTakedown:output_type -> portalhub.v1.LiftTakedownResponse
+	82,  // 105: portalhub.v1.OpsService.ListMaintenanceWindows:output_type -> portalhub.v1.ListMaintenanceWindowsResponse
+	83,  // 106: portalhub.v1.OpsService.ScheduleMaintenance:output_type -> portalhub.v1.ScheduleMaintenanceResponse
+	84,  // 107: portalhub.v1.OpsService.CancelMaintenance:output_type -> portalhub.v1.CancelMaintenanceResponse
+	85,  // 108: portalhub.v1.OpsService.StatsReport:output_type -> portalhub.v1.StatsReportResponse
+	86,  // 109: portalhub.v1.OpsService.ListFeatured:output_type -> portalhub.v1.ListFeaturedResponse
+	87,  // 110: portalhub.v1.OpsService.FeatureItem:output_type -> portalhub.v1.FeatureItemResponse
+	88,  // 111: portalhub.v1.OpsService.UnfeatureItem:output_type -> portalhub.v1.UnfeatureItemResponse
+	89,  // 112: portalhub.v1.OpsService.ListAdverts:output_type -> portalhub.v1.ListAdvertsResponse
+	90,  // 113: portalhub.v1.OpsService.AddAdvert:output_type -> portalhub.v1.AddAdvertResponse
+	91,  // 114: portalhub.v1.OpsService.EndAdvert:output_type -> portalhub.v1.EndAdvertResponse
+	92,  // 115: portalhub.v1.OpsService.SetAdvertsEnabled:output_type -> portalhub.v1.SetAdvertsEnabledResponse
+	40,  // 116: portalhub.v1.OpsService.ComplianceReport:output_type -> portalhub.v1.ComplianceReportResponse
+	43,  // 117: portalhub.v1.OpsService.AuditList:output_type -> portalhub.v1.AuditListResponse
+	45,  // 118: portalhub.v1.OpsService.AuditVerify:output_type -> portalhub.v1.AuditVerifyResponse
+	93,  // 119: portalhub.v1.OpsService.ListItems:output_type -> portalhub.v1.ListItemsResponse
+	94,  // 120: portalhub.v1.OpsService.GetItem:output_type -> portalhub.v1.GetItemResponse
+	95,  // 121: portalhub.v1.OpsService.ListTakedowns:output_type -> portalhub.v1.ListTakedownsResponse
+	96,  // 122: portalhub.v1.OpsService.ListRefusals:output_type -> portalhub.v1.ListRefusalsResponse
+	97,  // 123: portalhub.v1.OpsService.Coverage:output_type -> portalhub.v1.CoverageResponse
+	98,  // 124: portalhub.v1.OpsService.Backlog:output_type -> portalhub.v1.BacklogResponse
+	99,  // 125: portalhub.v1.OpsService.ListOverdueQuestions:output_type -> portalhub.v1.ListOverdueQuestionsResponse
+	100, // 126: portalhub.v1.OpsService.ListCategoryCodes:output_type -> portalhub.v1.ListCategoryCodesResponse
+	101, // 127: portalhub.v1.OpsService.ListBestBets:output_type -> portalhub.v1.ListBestBetsResponse
+	102, // 128: portalhub.v1.OpsService.AddBestBet:output_type -> portalhub.v1.AddBestBetResponse
+	103, // 129: portalhub.v1.OpsService.RemoveBestBet:output_type -> portalhub.v1.RemoveBestBetResponse
+	104, // 130: portalhub.v1.OpsService.RewrapPersonalData:output_type -> portalhub.v1.RewrapPersonalDataResponse
+	105, // 131: portalhub.v1.OpsService.ReshredPersonalData:output_type -> portalhub.v1.ReshredPersonalDataResponse
+	83,  // [83:132] is the sub-list for method output_type
+	34,  // [34:83] is the sub-list for method input_type
+	34,  // [34:34] is the sub-list for extension type_name
+	34,  // [34:34] is the sub-list for extension extendee
+	0,   // [0:34] is the sub-list for field type_name
 }
 
 func init() { file_portalhub_v1_ops_proto_init() }
@@ -3219,6 +3260,7 @@ func file_portalhub_v1_ops_proto_init() {
 	}
 	file_portalhub_v1_lifecycle_proto_init()
 	file_portalhub_v1_ops_site_proto_init()
+	file_portalhub_v1_ops_views_proto_init()
 	file_portalhub_v1_ops_proto_msgTypes[11].OneofWrappers = []any{}
 	type x struct{}
 	out := protoimpl.TypeBuilder{
@@ -3226,7 +3268,7 @@ func file_portalhub_v1_ops_proto_init() {
 			GoPackagePath: reflect.TypeOf(x{}).PkgPath(),
 			RawDescriptor: unsafe.Slice(unsafe.StringData(file_portalhub_v1_ops_proto_rawDesc), len(file_portalhub_v1_ops_proto_rawDesc)),
 			NumEnums:      0,
-			NumMessages:   47,
+			NumMessages:   46,
 			NumExtensions: 0,
 			NumServices:   1,
 		},

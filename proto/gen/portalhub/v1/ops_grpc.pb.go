@@ -55,6 +55,19 @@ const (
 	OpsService_ComplianceReport_FullMethodName       = "/portalhub.v1.OpsService/ComplianceReport"
 	OpsService_AuditList_FullMethodName              = "/portalhub.v1.OpsService/AuditList"
 	OpsService_AuditVerify_FullMethodName            = "/portalhub.v1.OpsService/AuditVerify"
+	OpsService_ListItems_FullMethodName              = "/portalhub.v1.OpsService/ListItems"
+	OpsService_GetItem_FullMethodName                = "/portalhub.v1.OpsService/GetItem"
+	OpsService_ListTakedowns_FullMethodName          = "/portalhub.v1.OpsService/ListTakedowns"
+	OpsService_ListRefusals_FullMethodName           = "/portalhub.v1.OpsService/ListRefusals"
+	OpsService_Coverage_FullMethodName               = "/portalhub.v1.OpsService/Coverage"
+	OpsService_Backlog_FullMethodName                = "/portalhub.v1.OpsService/Backlog"
+	OpsService_ListOverdueQuestions_FullMethodName   = "/portalhub.v1.OpsService/ListOverdueQuestions"
+	OpsService_ListCategoryCodes_FullMethodName      = "/portalhub.v1.OpsService/ListCategoryCodes"
+	OpsService_ListBestBets_FullMethodName           = "/portalhub.v1.OpsService/ListBestBets"
+	OpsService_AddBestBet_FullMethodName             = "/portalhub.v1.OpsService/AddBestBet"
+	OpsService_RemoveBestBet_FullMethodName          = "/portalhub.v1.OpsService/RemoveBestBet"
+	OpsService_RewrapPersonalData_FullMethodName     = "/portalhub.v1.OpsService/RewrapPersonalData"
+	OpsService_ReshredPersonalData_FullMethodName    = "/portalhub.v1.OpsService/ReshredPersonalData"
 )
 
 // OpsServiceClient is the client API for OpsService service.
@@ -171,6 +184,39 @@ type OpsServiceClient interface {
 	AuditList(ctx context.Context, in *AuditListRequest, opts ...grpc.CallOption) (*AuditListResponse, error)
 	// AuditVerify recomputes the audit chain (viewer).
 	AuditVerify(ctx context.Context, in *AuditVerifyRequest, opts ...grpc.CallOption) (*AuditVerifyResponse, error)
+	// What the console shows, for hubctl (ops_views.proto). Each is a viewer's.
+	// ListItems pages a tenant's items (viewer).
+	ListItems(ctx context.Context, in *ListItemsRequest, opts ...grpc.CallOption) (*ListItemsResponse, error)
+	// GetItem is one item with its versions and takedowns from the audit log
+	// (viewer).
+	GetItem(ctx context.Context, in *GetItemRequest, opts ...grpc.CallOption) (*GetItemResponse, error)
+	// ListTakedowns pages the items taken down, newest first (viewer).
+	ListTakedowns(ctx context.Context, in *ListTakedownsRequest, opts ...grpc.CallOption) (*ListTakedownsResponse, error)
+	// ListRefusals pages the pushes the hub refused, latest first (viewer).
+	ListRefusals(ctx context.Context, in *ListRefusalsRequest, opts ...grpc.CallOption) (*ListRefusalsResponse, error)
+	// Coverage is which required kinds and languages each active tenant has
+	// published (viewer); FAILED_PRECONDITION without HUB_COMPLIANCE_RULES.
+	Coverage(ctx context.Context, in *CoverageRequest, opts ...grpc.CallOption) (*CoverageResponse, error)
+	// Backlog is the outbox, the mail queue and the NATS consumers' backlog
+	// (viewer).
+	Backlog(ctx context.Context, in *BacklogRequest, opts ...grpc.CallOption) (*BacklogResponse, error)
+	// ListOverdueQuestions lists citizens' questions past their due day
+	// (viewer).
+	ListOverdueQuestions(ctx context.Context, in *ListOverdueQuestionsRequest, opts ...grpc.CallOption) (*ListOverdueQuestionsResponse, error)
+	// ListCategoryCodes is the hub's category code list (viewer).
+	ListCategoryCodes(ctx context.Context, in *ListCategoryCodesRequest, opts ...grpc.CallOption) (*ListCategoryCodesResponse, error)
+	// Search best bets: ListBestBets (viewer), AddBestBet and RemoveBestBet
+	// (operator).
+	ListBestBets(ctx context.Context, in *ListBestBetsRequest, opts ...grpc.CallOption) (*ListBestBetsResponse, error)
+	AddBestBet(ctx context.Context, in *AddBestBetRequest, opts ...grpc.CallOption) (*AddBestBetResponse, error)
+	RemoveBestBet(ctx context.Context, in *RemoveBestBetRequest, opts ...grpc.CallOption) (*RemoveBestBetResponse, error)
+	// Personal-data keys (administrator). RewrapPersonalData moves every data
+	// key to the aggregator's current key-encryption key; FAILED_PRECONDITION
+	// when the aggregator keeps no personal data (no FeedbackService).
+	RewrapPersonalData(ctx context.Context, in *RewrapPersonalDataRequest, opts ...grpc.CallOption) (*RewrapPersonalDataResponse, error)
+	// ReshredPersonalData destroys again, after a restore, the data keys a
+	// shred log names and those past their retention.
+	ReshredPersonalData(ctx context.Context, in *ReshredPersonalDataRequest, opts ...grpc.CallOption) (*ReshredPersonalDataResponse, error)
 }
 
 type opsServiceClient struct {
@@ -541,6 +587,136 @@ func (c *opsServiceClient) AuditVerify(ctx context.Context, in *AuditVerifyReque
 	return out, nil
 }
 
+func (c *opsServiceClient) ListItems(ctx context.Context, in *ListItemsRequest, opts ...grpc.CallOption) (*ListItemsResponse, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(ListItemsResponse)
+	err := c.cc.Invoke(ctx, OpsService_ListItems_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+func (c *opsServiceClient) GetItem(ctx context.Context, in *GetItemRequest, opts ...grpc.CallOption) (*GetItemResponse, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(GetItemResponse)
+	err := c.cc.Invoke(ctx, OpsService_GetItem_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+func (c *opsServiceClient) ListTakedowns(ctx context.Context, in *ListTakedownsRequest, opts ...grpc.CallOption) (*ListTakedownsResponse, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(ListTakedownsResponse)
+	err := c.cc.Invoke(ctx, OpsService_ListTakedowns_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+func (c *opsServiceClient) ListRefusals(ctx context.Context, in *ListRefusalsRequest, opts ...grpc.CallOption) (*ListRefusalsResponse, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(ListRefusalsResponse)
+	err := c.cc.Invoke(ctx, OpsService_ListRefusals_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+func (c *opsServiceClient) Coverage(ctx context.Context, in *CoverageRequest, opts ...grpc.CallOption) (*CoverageResponse, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(CoverageResponse)
+	err := c.cc.Invoke(ctx, OpsService_Coverage_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+func (c *opsServiceClient) Backlog(ctx context.Context, in *BacklogRequest, opts ...grpc.CallOption) (*BacklogResponse, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(BacklogResponse)
+	err := c.cc.Invoke(ctx, OpsService_Backlog_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+func (c *opsServiceClient) ListOverdueQuestions(ctx context.Context, in *ListOverdueQuestionsRequest, opts ...grpc.CallOption) (*ListOverdueQuestionsResponse, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(ListOverdueQuestionsResponse)
+	err := c.cc.Invoke(ctx, OpsService_ListOverdueQuestions_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+func (c *opsServiceClient) ListCategoryCodes(ctx context.Context, in *ListCategoryCodesRequest, opts ...grpc.CallOption) (*ListCategoryCodesResponse, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(ListCategoryCodesResponse)
+	err := c.cc.Invoke(ctx, OpsService_ListCategoryCodes_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+func (c *opsServiceClient) ListBestBets(ctx context.Context, in *ListBestBetsRequest, opts ...grpc.CallOption) (*ListBestBetsResponse, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(ListBestBetsResponse)
+	err := c.cc.Invoke(ctx, OpsService_ListBestBets_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+func (c *opsServiceClient) AddBestBet(ctx context.Context, in *AddBestBetRequest, opts ...grpc.CallOption) (*AddBestBetResponse, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(AddBestBetResponse)
+	err := c.cc.Invoke(ctx, OpsService_AddBestBet_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+func (c *opsServiceClient) RemoveBestBet(ctx context.Context, in *RemoveBestBetRequest, opts ...grpc.CallOption) (*RemoveBestBetResponse, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(RemoveBestBetResponse)
+	err := c.cc.Invoke(ctx, OpsService_RemoveBestBet_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+func (c *opsServiceClient) RewrapPersonalData(ctx context.Context, in *RewrapPersonalDataRequest, opts ...grpc.CallOption) (*RewrapPersonalDataResponse, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(RewrapPersonalDataResponse)
+	err := c.cc.Invoke(ctx, OpsService_RewrapPersonalData_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+func (c *opsServiceClient) ReshredPersonalData(ctx context.Context, in *ReshredPersonalDataRequest, opts ...grpc.CallOption) (*ReshredPersonalDataResponse, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(ReshredPersonalDataResponse)
+	err := c.cc.Invoke(ctx, OpsService_ReshredPersonalData_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
 // OpsServiceServer is the server API for OpsService service.
 // All implementations must embed UnimplementedOpsServiceServer
 // for forward compatibility.
@@ -655,6 +831,39 @@ type OpsServiceServer interface {
 	AuditList(context.Context, *AuditListRequest) (*AuditListResponse, error)
 	// AuditVerify recomputes the audit chain (viewer).
 	AuditVerify(context.Context, *AuditVerifyRequest) (*AuditVerifyResponse, error)
+	// What the console shows, for hubctl (ops_views.proto). Each is a viewer's.
+	// ListItems pages a tenant's items (viewer).
+	ListItems(context.Context, *ListItemsRequest) (*ListItemsResponse, error)
+	// GetItem is one item with its versions and takedowns from the audit log
+	// (viewer).
+	GetItem(context.Context, *GetItemRequest) (*GetItemResponse, error)
+	// ListTakedowns pages the items taken down, newest first (viewer).
+	ListTakedowns(context.Context, *ListTakedownsRequest) (*ListTakedownsResponse, error)
+	// ListRefusals pages the pushes the hub refused, latest first (viewer).
+	ListRefusals(context.Context, *ListRefusalsRequest) (*ListRefusalsResponse, error)
+	// Coverage is which required kinds and languages each active tenant has
+	// published (viewer); FAILED_PRECONDITION without HUB_COMPLIANCE_RULES.
+	Coverage(context.Context, *CoverageRequest) (*CoverageResponse, error)
+	// Backlog is the outbox, the mail queue and the NATS consumers' backlog
+	// (viewer).
+	Backlog(context.Context, *BacklogRequest) (*BacklogResponse, error)
+	// ListOverdueQuestions lists citizens' questions past their due day
+	// (viewer).
+	ListOverdueQuestions(context.Context, *ListOverdueQuestionsRequest) (*ListOverdueQuestionsResponse, error)
+	// ListCategoryCodes is the hub's category code list (viewer).
+	ListCategoryCodes(context.Context, *ListCategoryCodesRequest) (*ListCategoryCodesResponse, error)
+	// Search best bets: ListBestBets (viewer), AddBestBet and RemoveBestBet
+	// (operator).
+	ListBestBets(context.Context, *ListBestBetsRequest) (*ListBestBetsResponse, error)
+	AddBestBet(context.Context, *AddBestBetRequest) (*AddBestBetResponse, error)
+	RemoveBestBet(context.Context, *RemoveBestBetRequest) (*RemoveBestBetResponse, error)
+	// Personal-data keys (administrator). RewrapPersonalData moves every data
+	// key to the aggregator's current key-encryption key; FAILED_PRECONDITION
+	// when the aggregator keeps no personal data (no FeedbackService).
+	RewrapPersonalData(context.Context, *RewrapPersonalDataRequest) (*RewrapPersonalDataResponse, error)
+	// ReshredPersonalData destroys again, after a restore, the data keys a
+	// shred log names and those past their retention.
+	ReshredPersonalData(context.Context, *ReshredPersonalDataRequest) (*ReshredPersonalDataResponse, error)
 	mustEmbedUnimplementedOpsServiceServer()
 }
 
@@ -772,6 +981,45 @@ func (UnimplementedOpsServiceServer) AuditList(context.Context, *AuditListReques
 }
 func (UnimplementedOpsServiceServer) AuditVerify(context.Context, *AuditVerifyRequest) (*AuditVerifyResponse, error) {
 	return nil, status.Errorf(codes.Unimplemented, "method AuditVerify not implemented")
+}
+func (UnimplementedOpsServiceServer) ListItems(context.Context, *ListItemsRequest) (*ListItemsResponse, error) {
+	return nil, status.Errorf(codes.Unimplemented, "method ListItems not implemented")
+}
+func (UnimplementedOpsServiceServer) GetItem(context.Context, *GetItemRequest) (*GetItemResponse, error) {
+	return nil, status.Errorf(codes.Unimplemented, "method GetItem not implemented")
+}
+func (UnimplementedOpsServiceServer) ListTakedowns(context.Context, *ListTakedownsRequest) (*ListTakedownsResponse, error) {
+	return nil, status.Errorf(codes.Unimplemented, "method ListTakedowns not implemented")
+}
+func (UnimplementedOpsServiceServer) ListRefusals(context.Context, *ListRefusalsRequest) (*ListRefusalsResponse, error) {
+	return nil, status.Errorf(codes.Unimplemented, "method ListRefusals not implemented")
+}
+func (UnimplementedOpsServiceServer) Coverage(context.Context, *CoverageRequest) (*CoverageResponse, error) {
+	return nil, status.Errorf(codes.Unimplemented, "method Coverage not implemented")
+}
+func (UnimplementedOpsServiceServer) Backlog(context.Context, *BacklogRequest) (*BacklogResponse, error) {
+	return nil, status.Errorf(codes.Unimplemented, "method Backlog not implemented")
+}
+func (UnimplementedOpsServiceServer) ListOverdueQuestions(context.Context, *ListOverdueQuestionsRequest) (*ListOverdueQuestionsResponse, error) {
+	return nil, status.Errorf(codes.Unimplemented, "method ListOverdueQuestions not implemented")
+}
+func (UnimplementedOpsServiceServer) ListCategoryCodes(context.Context, *ListCategoryCodesRequest) (*ListCategoryCodesResponse, error) {
+	return nil, status.Errorf(codes.Unimplemented, "method ListCategoryCodes not implemented")
+}
+func (UnimplementedOpsServiceServer) ListBestBets(context.Context, *ListBestBetsRequest) (*ListBestBetsResponse, error) {
+	return nil, status.Errorf(codes.Unimplemented, "method ListBestBets not implemented")
+}
+func (UnimplementedOpsServiceServer) AddBestBet(context.Context, *AddBestBetRequest) (*AddBestBetResponse, error) {
+	return nil, status.Errorf(codes.Unimplemented, "method AddBestBet not implemented")
+}
+func (UnimplementedOpsServiceServer) RemoveBestBet(context.Context, *RemoveBestBetRequest) (*RemoveBestBetResponse, error) {
+	return nil, status.Errorf(codes.Unimplemented, "method RemoveBestBet not implemented")
+}
+func (UnimplementedOpsServiceServer) RewrapPersonalData(context.Context, *RewrapPersonalDataRequest) (*RewrapPersonalDataResponse, error) {
+	return nil, status.Errorf(codes.Unimplemented, "method RewrapPersonalData not implemented")
+}
+func (UnimplementedOpsServiceServer) ReshredPersonalData(context.Context, *ReshredPersonalDataRequest) (*ReshredPersonalDataResponse, error) {
+	return nil, status.Errorf(codes.Unimplemented, "method ReshredPersonalData not implemented")
 }
 func (UnimplementedOpsServiceServer) mustEmbedUnimplementedOpsServiceServer() {}
 func (UnimplementedOpsServiceServer) testEmbeddedByValue()                    {}
@@ -1442,6 +1690,240 @@ func _OpsService_AuditVerify_Handler(srv interface{}, ctx context.Context, dec f
 	return interceptor(ctx, in, info, handler)
 }
 
+func _OpsService_ListItems_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(ListItemsRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(OpsServiceServer).ListItems(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: OpsService_ListItems_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(OpsServiceServer).ListItems(ctx, req.(*ListItemsRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
+func _OpsService_GetItem_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(GetItemRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(OpsServiceServer).GetItem(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: OpsService_GetItem_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(OpsServiceServer).GetItem(ctx, req.(*GetItemRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
+func _OpsService_ListTakedowns_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(ListTakedownsRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(OpsServiceServer).ListTakedowns(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: OpsService_ListTakedowns_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(OpsServiceServer).ListTakedowns(ctx, req.(*ListTakedownsRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
+func _OpsService_ListRefusals_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(ListRefusalsRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(OpsServiceServer).ListRefusals(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: OpsService_ListRefusals_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(OpsServiceServer).ListRefusals(ctx, req.(*ListRefusalsRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
+func _OpsService_Coverage_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(CoverageRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(OpsServiceServer).Coverage(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: OpsService_Coverage_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(OpsServiceServer).Coverage(ctx, req.(*CoverageRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
+func _OpsService_Backlog_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(BacklogRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(OpsServiceServer).Backlog(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: OpsService_Backlog_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(OpsServiceServer).Backlog(ctx, req.(*BacklogRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
+func _OpsService_ListOverdueQuestions_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(ListOverdueQuestionsRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(OpsServiceServer).ListOverdueQuestions(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: OpsService_ListOverdueQuestions_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(OpsServiceServer).ListOverdueQuestions(ctx, req.(*ListOverdueQuestionsRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
+func _OpsService_ListCategoryCodes_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(ListCategoryCodesRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(OpsServiceServer).ListCategoryCodes(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: OpsService_ListCategoryCodes_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(OpsServiceServer).ListCategoryCodes(ctx, req.(*ListCategoryCodesRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
+func _OpsService_ListBestBets_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(ListBestBetsRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(OpsServiceServer).ListBestBets(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: OpsService_ListBestBets_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(OpsServiceServer).ListBestBets(ctx, req.(*ListBestBetsRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
+func _OpsService_AddBestBet_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(AddBestBetRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(OpsServiceServer).AddBestBet(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: OpsService_AddBestBet_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(OpsServiceServer).AddBestBet(ctx, req.(*AddBestBetRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
+func _OpsService_RemoveBestBet_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(RemoveBestBetRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(OpsServiceServer).RemoveBestBet(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: OpsService_RemoveBestBet_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(OpsServiceServer).RemoveBestBet(ctx, req.(*RemoveBestBetRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
+func _OpsService_RewrapPersonalData_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(RewrapPersonalDataRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(OpsServiceServer).RewrapPersonalData(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: OpsService_RewrapPersonalData_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(OpsServiceServer).RewrapPersonalData(ctx, req.(*RewrapPersonalDataRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
+func _OpsService_ReshredPersonalData_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(ReshredPersonalDataRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(OpsServiceServer).ReshredPersonalData(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: OpsService_ReshredPersonalData_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(OpsServiceServer).ReshredPersonalData(ctx, req.(*ReshredPersonalDataRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
 // OpsService_ServiceDesc is the grpc.ServiceDesc for OpsService service.
 // It's only intended for direct use with grpc.RegisterService,
 // and not to be introspected or modified (even as a copy)
@@ -1592,6 +2074,58 @@ var OpsService_ServiceDesc = grpc.ServiceDesc{
 		{
 			MethodName: "AuditVerify",
 			Handler:    _OpsService_AuditVerify_Handler,
+		},
+		{
+			MethodName: "ListItems",
+			Handler:    _OpsService_ListItems_Handler,
+		},
+		{
+			MethodName: "GetItem",
+			Handler:    _OpsService_GetItem_Handler,
+		},
+		{
+			MethodName: "ListTakedowns",
+			Handler:    _OpsService_ListTakedowns_Handler,
+		},
+		{
+			MethodName: "ListRefusals",
+			Handler:    _OpsService_ListRefusals_Handler,
+		},
+		{
+			MethodName: "Coverage",
+			Handler:    _OpsService_Coverage_Handler,
+		},
+		{
+			MethodName: "Backlog",
+			Handler:    _OpsService_Backlog_Handler,
+		},
+		{
+			MethodName: "ListOverdueQuestions",
+			Handler:    _OpsService_ListOverdueQuestions_Handler,
+		},
+		{
+			MethodName: "ListCategoryCodes",
+			Handler:    _OpsService_ListCategoryCodes_Handler,
+		},
+		{
+			MethodName: "ListBestBets",
+			Handler:    _OpsService_ListBestBets_Handler,
+		},
+		{
+			MethodName: "AddBestBet",
+			Handler:    _OpsService_AddBestBet_Handler,
+		},
+		{
+			MethodName: "RemoveBestBet",
+			Handler:    _OpsService_RemoveBestBet_Handler,
+		},
+		{
+			MethodName: "RewrapPersonalData",
+			Handler:    _OpsService_RewrapPersonalData_Handler,
+		},
+		{
+			MethodName: "ReshredPersonalData",
+			Handler:    _OpsService_ReshredPersonalData_Handler,
 		},
 	},
 	Streams:  []grpc.StreamDesc{},
