@@ -91,17 +91,23 @@ func (s *session) writeVerification(ctx context.Context, v *pb.AuditVerifyRespon
 	return nil
 }
 
+// auditHead prints the chain's head, SEQ:HASH, through the admin API (a
+// viewer's call), for the daily export off the database host.
 func auditHead(fs *flag.FlagSet) action {
-	asJSON := fs.Bool("json", false, "write the head as JSON")
+	asJSON := fs.Bool("json", false, `write the head as JSON: {"seq", "hash", "head"}`)
 	return func(ctx context.Context, s *session) error {
-		h, err := s.store.AuditHead(ctx)
+		h, err := s.ops.AuditHead(ctx, &pb.AuditHeadRequest{})
 		if err != nil {
 			return err
 		}
 		if *asJSON {
-			return writeJSON(s, h)
+			return writeJSON(s, struct {
+				Seq  int64  `json:"seq"`
+				Hash string `json:"hash"`
+				Head string `json:"head"`
+			}{h.GetSeq(), h.GetHash(), h.GetHead()})
 		}
-		_, err = fmt.Fprintln(s.stdout, h)
+		_, err = fmt.Fprintln(s.stdout, h.GetHead())
 		return err
 	}
 }

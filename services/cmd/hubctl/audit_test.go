@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"slices"
 	"strings"
 	"testing"
@@ -31,6 +32,7 @@ func TestHubctlAudit(t *testing.T) {
 		t.Fatal(err)
 	}
 	h.env["HUBCTL_TOKEN"] = tok
+	delete(h.env, "DATABASE_URL") // every audit command goes through the admin API
 	ctl := func(args ...string) (int, string, string) { return h.ctl("", args...) }
 	for _, step := range []func() error{
 		func() error {
@@ -51,17 +53,23 @@ func TestHubctlAudit(t *testing.T) {
 	if code != 0 || err != nil || exported.Seq != 4 {
 		t.Fatalf("audit head: %d %q %q (%v), want seq 4", code, out, e, err)
 	}
+	// Through the admin API, as the viewer: the read is entry 5, after the
+	// head it exported.
 	var head struct {
 		Seq  int64
 		Hash string
 		Head string
 	}
 	if code, out, _ := ctl("audit", "head", "--json"); code != 0 || json.Unmarshal([]byte(out), &head) != nil ||
-		head.Head != exported.String() || head.Seq != 4 {
-		t.Errorf("audit head --json: %d %q", code, out)
+		head.Seq != 5 || head.Head != fmt.Sprintf("%d:%s", head.Seq, head.Hash) || len(head.Hash) != 64 {
+		t.Errorf("audit head --json: %d %q, want entry 5", code, out)
+	}
+	if es, err := h.store.ListAudit(ctx, hubstore.AuditFilter{Limit: 2}); err != nil || len(es) != 2 ||
+		es[1].Actor != "ops:kiemtoan" || es[1].Action != "ops.call" || !strings.Contains(string(es[1].Detail), "AuditHead") {
+		t.Errorf("audit head recorded under the account: %+v %v", es, err)
 	}
 
-	if code, out, _ := ctl("audit", "verify"); code != 0 || !strings.Contains(out, "audit log intact: 4 entries, head "+exported.String()) {
+	if code, out, _ := ctl("audit", "verify"); code != 0 || !strings.Contains(out, "audit log intact: 6 entries, head 6:") {
 		t.Errorf("audit verify: %d %q", code, out)
 	}
 	if code, out, _ := ctl("audit", "verify", "--head", "2026-11-30T02:00:00Z "+exported.String()); code != 0 || !strings.Contains(out, "extends the exported head") {

@@ -4,7 +4,7 @@
 // admin API (OpsService, AGGREGATOR_OPS_ADDR) as the ops account
 // that logged in with `hubctl login`, which records them under its name;
 // the commands about the database itself (migrate, ops-accounts add for the
-// first administrator, audit head, search reindex, backup) use DATABASE_URL
+// first administrator, search reindex, backup) use DATABASE_URL
 // and sign with $USER or --actor; docs/OPERATIONS.md ("hubctl and the
 // database") says why each stays there.
 //
@@ -49,7 +49,6 @@ Usage, over the database (DATABASE_URL; signed with $USER or --actor):
   hubctl ops-accounts add --login LOGIN --role viewer|operator|administrator [--name "Họ và tên"]
                                     add an ops account (the first administrator); the password is read
                                     from standard input (typed twice, hidden, on a terminal)
-  hubctl audit head [--json]        the chain's head, SEQ:HASH, to keep off the database host
   hubctl search reindex             rebuild the search index online, with a progress bar
   hubctl backup base --to DIR       a base backup (pg_basebackup) of DATABASE_URL's server, with the audit
                                     head and a digest of the content in DIR/manifest.json
@@ -119,6 +118,7 @@ Usage, over the admin API (the aggregator's OpsService, as the ops account logge
                                     each tenant's Article 11 status per ISO week (GMT+7): ok, behind, not_yet_due
   hubctl audit verify [--head SEQ:HASH] [--json]
                                     prove the audit chain intact (and that it extends a head exported earlier)
+  hubctl audit head [--json]        the chain's head, SEQ:HASH, to keep off the database host (daily)
   hubctl audit list [--by ACTOR] [--tenant ID] [--action ACTION|PREFIX.] [--limit N] [--before SEQ] [--json]
   hubctl maintenance schedule --start "YYYY-MM-DD HH:MM" --end "YYYY-MM-DD HH:MM" --message-vi TEXT --message-en TEXT
                              --message-ru TEXT [--announce-from "YYYY-MM-DD HH:MM"] [--json]
@@ -217,7 +217,7 @@ var commands = map[string]command{
 	"compliance report":     {flags: complianceReport, api: true},
 	"audit verify":          {flags: verifyAudit, api: true},
 	"audit list":            {flags: listAudit, api: true},
-	"audit head":            {flags: auditHead},
+	"audit head":            {flags: auditHead, api: true},
 	"categories list":       {flags: listCategories, api: true},
 	"items takedown":        {flags: takeDown, required: []string{"tenant", "id", "reason"}, api: true},
 	"items lift":            {flags: liftTakedown, required: []string{"tenant", "id"}, api: true},

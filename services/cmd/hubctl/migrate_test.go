@@ -57,7 +57,8 @@ func TestDatabaseCommandsRefuseAWrongDatabase(t *testing.T) {
 	} {
 		url := testenv.Postgres(t, "hubctl_wrong_"+strings.ReplaceAll(c.name, "-", "_"), c.setup)
 		env := func(k string) string { return map[string]string{"DATABASE_URL": url, "USER": "operator"}[k] }
-		for _, args := range [][]string{{"search", "reindex"}, {"audit", "head"}} {
+		for _, args := range [][]string{{"search", "reindex"}, {"ops-accounts", "add", "--login", "nguyen.van.a", "--role", "viewer"},
+			{"backup", "base", "--to", t.TempDir()}} {
 			var out, errOut bytes.Buffer
 			if code := run(context.Background(), args, env, &out, &errOut); code != 1 {
 				t.Errorf("%s on a %s database: exit %d, %q; want 1", args, c.name, code, errOut.String())
@@ -78,7 +79,7 @@ func TestMalformedDatabaseURL(t *testing.T) {
 		return map[string]string{"DATABASE_URL": "postgres://postgres@127.0.0.1:notaport/portalhub", "USER": "operator"}[k]
 	}
 	var out, errOut bytes.Buffer
-	code := run(context.Background(), []string{"audit", "head"}, env, &out, &errOut)
+	code := run(context.Background(), []string{"migrate"}, env, &out, &errOut)
 	if code != 2 || !strings.Contains(errOut.String(), "DATABASE_URL is malformed") || strings.Contains(errOut.String(), "tenant id") {
 		t.Fatalf("hubctl with a malformed DATABASE_URL: exit %d, %q; want 2 and the URL named", code, errOut.String())
 	}

@@ -73,6 +73,7 @@ var calls = map[string]call{
 	pb.OpsService_ComplianceReport_FullMethodName: {action: opsaccounts.ComplianceView},
 	pb.OpsService_AuditList_FullMethodName:        {action: opsaccounts.AuditView},
 	pb.OpsService_AuditVerify_FullMethodName:      {action: opsaccounts.AuditView},
+	pb.OpsService_AuditHead_FullMethodName:        {action: opsaccounts.AuditView},
 	// What the console shows (views.go), read by viewers as there.
 	pb.OpsService_ListItems_FullMethodName:            {action: opsaccounts.ItemsView},
 	pb.OpsService_GetItem_FullMethodName:              {action: opsaccounts.ItemsView},

@@ -104,3 +104,13 @@ func (s *Server) AuditVerify(ctx context.Context, req *pb.AuditVerifyRequest) (*
 	}
 	return out, nil
 }
+
+// AuditHead is the audit chain's head, for the daily export off the
+// database host (hubctl audit head).
+func (s *Server) AuditHead(ctx context.Context, _ *pb.AuditHeadRequest) (*pb.AuditHeadResponse, error) {
+	h, err := s.store.AuditHead(ctx)
+	if err != nil {
+		return nil, s.fail(ctx, err)
+	}
+	return &pb.AuditHeadResponse{Seq: h.Seq, Hash: hex.EncodeToString(h.Hash), Head: h.String()}, nil
+}

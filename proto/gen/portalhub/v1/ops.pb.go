@@ -2659,6 +2659,107 @@ func (x *AuditVerifyRequest) GetHead() string {
 	return ""
 }
 
+// AuditHeadRequest asks for the audit chain's head.
+type AuditHeadRequest struct {
+	state         protoimpl.MessageState `protogen:"open.v1"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *AuditHeadRequest) Reset() {
+	*x = AuditHeadRequest{}
+	mi := &file_portalhub_v1_ops_proto_msgTypes[45]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *AuditHeadRequest) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*AuditHeadRequest) ProtoMessage() {}
+
+func (x *AuditHeadRequest) ProtoReflect() protoreflect.Message {
+	mi := &file_portalhub_v1_ops_proto_msgTypes[45]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use AuditHeadRequest.ProtoReflect.Descriptor instead.
+func (*AuditHeadRequest) Descriptor() ([]byte, []int) {
+	return file_portalhub_v1_ops_proto_rawDescGZIP(), []int{45}
+}
+
+// AuditHeadResponse is the head: the newest entry's seq and hash.
+type AuditHeadResponse struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	Seq   int64                  `protobuf:"varint,1,opt,name=seq,proto3" json:"seq,omitempty"`
+	// The entry's SHA-256, 64 hex digits.
+	Hash string `protobuf:"bytes,2,opt,name=hash,proto3" json:"hash,omitempty"`
+	// SEQ:HASH, as `hubctl audit head` prints it and AuditVerifyRequest.head
+	// takes it.
+	Head          string `protobuf:"bytes,3,opt,name=head,proto3" json:"head,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *AuditHeadResponse) Reset() {
+	*x = AuditHeadResponse{}
+	mi := &file_portalhub_v1_ops_proto_msgTypes[46]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *AuditHeadResponse) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*AuditHeadResponse) ProtoMessage() {}
+
+func (x *AuditHeadResponse) ProtoReflect() protoreflect.Message {
+	mi := &file_portalhub_v1_ops_proto_msgTypes[46]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use AuditHeadResponse.ProtoReflect.Descriptor instead.
+func (*AuditHeadResponse) Descriptor() ([]byte, []int) {
+	return file_portalhub_v1_ops_proto_rawDescGZIP(), []int{46}
+}
+
+func (x *AuditHeadResponse) GetSeq() int64 {
+	if x != nil {
+		return x.Seq
+	}
+	return 0
+}
+
+func (x *AuditHeadResponse) GetHash() string {
+	if x != nil {
+		return x.Hash
+	}
+	return ""
+}
+
+func (x *AuditHeadResponse) GetHead() string {
+	if x != nil {
+		return x.Head
+	}
+	return ""
+}
+
 // AuditVerifyResponse says whether the chain holds.
 type AuditVerifyResponse struct {
 	state   protoimpl.MessageState `protogen:"open.v1"`
@@ -2676,7 +2777,7 @@ type AuditVerifyResponse struct {
 
 func (x *AuditVerifyResponse) Reset() {
 	*x = AuditVerifyResponse{}
-	mi := &file_portalhub_v1_ops_proto_msgTypes[45]
+	mi := &file_portalhub_v1_ops_proto_msgTypes[47]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2688,7 +2789,7 @@ func (x *AuditVerifyResponse) String() string {
 func (*AuditVerifyResponse) ProtoMessage() {}
 
 func (x *AuditVerifyResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_portalhub_v1_ops_proto_msgTypes[45]
+	mi := &file_portalhub_v1_ops_proto_msgTypes[47]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2701,7 +2802,7 @@ func (x *AuditVerifyResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use AuditVerifyResponse.ProtoReflect.Descriptor instead.
 func (*AuditVerifyResponse) Descriptor() ([]byte, []int) {
-	return file_portalhub_v1_ops_proto_rawDescGZIP(), []int{45}
+	return file_portalhub_v1_ops_proto_rawDescGZIP(), []int{47}
 }
 
 func (x *AuditVerifyResponse) GetIntact() bool {
@@ -2931,14 +3032,19 @@ const file_portalhub_v1_ops_proto_rawDesc = "" +
 	"\x11AuditListResponse\x122\n" +
 	"\aentries\x18\x01 \x03(\v2\x18.portalhub.v1.AuditEntryR\aentries\"(\n" +
 	"\x12AuditVerifyRequest\x12\x12\n" +
-	"\x04head\x18\x01 \x01(\tR\x04head\"\x94\x01\n" +
+	"\x04head\x18\x01 \x01(\tR\x04head\"\x12\n" +
+	"\x10AuditHeadRequest\"M\n" +
+	"\x11AuditHeadResponse\x12\x10\n" +
+	"\x03seq\x18\x01 \x01(\x03R\x03seq\x12\x12\n" +
+	"\x04hash\x18\x02 \x01(\tR\x04hash\x12\x12\n" +
+	"\x04head\x18\x03 \x01(\tR\x04head\"\x94\x01\n" +
 	"\x13AuditVerifyResponse\x12\x16\n" +
 	"\x06intact\x18\x01 \x01(\bR\x06intact\x12\x18\n" +
 	"\aentries\x18\x02 \x01(\x03R\aentries\x12\x12\n" +
 	"\x04head\x18\x03 \x01(\tR\x04head\x12\x1d\n" +
 	"\n" +
 	"broken_seq\x18\x04 \x01(\x03R\tbrokenSeq\x12\x18\n" +
-	"\aproblem\x18\x05 \x01(\tR\aproblem2\x81\"\n" +
+	"\aproblem\x18\x05 \x01(\tR\aproblem2\xcf\"\n" +
 	"\n" +
 	"OpsService\x12@\n" +
 	"\x05Login\x12\x1a.portalhub.v1.LoginRequest\x1a\x1b.portalhub.v1.LoginResponse\x12C\n" +
@@ -2977,6 +3083,7 @@ const file_portalhub_v1_ops_proto_rawDesc = "" +
 	"\x10ComplianceReport\x12%.portalhub.v1.ComplianceReportRequest\x1a&.portalhub.v1.ComplianceReportResponse\x12L\n" +
 	"\tAuditList\x12\x1e.portalhub.v1.AuditListRequest\x1a\x1f.portalhub.v1.AuditListResponse\x12R\n" +
 	"\vAuditVerify\x12 .portalhub.v1.AuditVerifyRequest\x1a!.portalhub.v1.AuditVerifyResponse\x12L\n" +
+	"\tAuditHead\x12\x1e.portalhub.v1.AuditHeadRequest\x1a\x1f.portalhub.v1.AuditHeadResponse\x12L\n" +
 	"\tListItems\x12\x1e.portalhub.v1.ListItemsRequest\x1a\x1f.portalhub.v1.ListItemsResponse\x12F\n" +
 	"\aGetItem\x12\x1c.portalhub.v1.GetItemRequest\x1a\x1d.portalhub.v1.GetItemResponse\x12X\n" +
 	"\rListTakedowns\x12\".portalhub.v1.ListTakedownsRequest\x1a#.portalhub.v1.ListTakedownsResponse\x12U\n" +
@@ -3004,7 +3111,7 @@ func file_portalhub_v1_ops_proto_rawDescGZIP() []byte {
 	return file_portalhub_v1_ops_proto_rawDescData
 }
 
-var file_portalhub_v1_ops_proto_msgTypes = make([]protoimpl.MessageInfo, 46)
+var file_portalhub_v1_ops_proto_msgTypes = make([]protoimpl.MessageInfo, 48)
 var file_portalhub_v1_ops_proto_goTypes = []any{
 	(*LoginRequest)(nil),                   // 0: portalhub.v1.LoginRequest
 	(*LoginResponse)(nil),                  // 1: portalhub.v1.LoginResponse
@@ -3051,103 +3158,105 @@ var file_portalhub_v1_ops_proto_goTypes = []any{
 	(*AuditListRequest)(nil),               // 42: portalhub.v1.AuditListRequest
 	(*AuditListResponse)(nil),              // 43: portalhub.v1.AuditListResponse
 	(*AuditVerifyRequest)(nil),             // 44: portalhub.v1.AuditVerifyRequest
-	(*AuditVerifyResponse)(nil),            // 45: portalhub.v1.AuditVerifyResponse
-	(*timestamppb.Timestamp)(nil),          // 46: google.protobuf.Timestamp
-	(*fieldmaskpb.FieldMask)(nil),          // 47: google.protobuf.FieldMask
-	(*durationpb.Duration)(nil),            // 48: google.protobuf.Duration
-	(*AuditEntry)(nil),                     // 49: portalhub.v1.AuditEntry
-	(*RenameTenantRequest)(nil),            // 50: portalhub.v1.RenameTenantRequest
-	(*MergeTenantRequest)(nil),             // 51: portalhub.v1.MergeTenantRequest
-	(*RetireTenantRequest)(nil),            // 52: portalhub.v1.RetireTenantRequest
-	(*ImportRedirectsRequest)(nil),         // 53: portalhub.v1.ImportRedirectsRequest
-	(*ListMaintenanceWindowsRequest)(nil),  // 54: portalhub.v1.ListMaintenanceWindowsRequest
-	(*ScheduleMaintenanceRequest)(nil),     // 55: portalhub.v1.ScheduleMaintenanceRequest
-	(*CancelMaintenanceRequest)(nil),       // 56: portalhub.v1.CancelMaintenanceRequest
-	(*StatsReportRequest)(nil),             // 57: portalhub.v1.StatsReportRequest
-	(*ListFeaturedRequest)(nil),            // 58: portalhub.v1.ListFeaturedRequest
-	(*FeatureItemRequest)(nil),             // 59: portalhub.v1.FeatureItemRequest
-	(*UnfeatureItemRequest)(nil),           // 60: portalhub.v1.UnfeatureItemRequest
-	(*ListAdvertsRequest)(nil),             // 61: portalhub.v1.ListAdvertsRequest
-	(*AddAdvertRequest)(nil),               // 62: portalhub.v1.AddAdvertRequest
-	(*EndAdvertRequest)(nil),               // 63: portalhub.v1.EndAdvertRequest
-	(*SetAdvertsEnabledRequest)(nil),       // 64: portalhub.v1.SetAdvertsEnabledRequest
-	(*ListItemsRequest)(nil),               // 65: portalhub.v1.ListItemsRequest
-	(*GetItemRequest)(nil),                 // 66: portalhub.v1.GetItemRequest
-	(*ListTakedownsRequest)(nil),           // 67: portalhub.v1.ListTakedownsRequest
-	(*ListRefusalsRequest)(nil),            // 68: portalhub.v1.ListRefusalsRequest
-	(*CoverageRequest)(nil),                // 69: portalhub.v1.CoverageRequest
-	(*BacklogRequest)(nil),                 // 70: portalhub.v1.BacklogRequest
-	(*ListOverdueQuestionsRequest)(nil),    // 71: portalhub.v1.ListOverdueQuestionsRequest
-	(*ListCategoryCodesRequest)(nil),       // 72: portalhub.v1.ListCategoryCodesRequest
-	(*ListBestBetsRequest)(nil),            // 73: portalhub.v1.ListBestBetsRequest
-	(*AddBestBetRequest)(nil),              // 74: portalhub.v1.AddBestBetRequest
-	(*RemoveBestBetRequest)(nil),           // 75: portalhub.v1.RemoveBestBetRequest
-	(*RewrapPersonalDataRequest)(nil),      // 76: portalhub.v1.RewrapPersonalDataRequest
-	(*ReshredPersonalDataRequest)(nil),     // 77: portalhub.v1.ReshredPersonalDataRequest
-	(*RenameTenantResponse)(nil),           // 78: portalhub.v1.RenameTenantResponse
-	(*MergeTenantResponse)(nil),            // 79: portalhub.v1.MergeTenantResponse
-	(*RetireTenantResponse)(nil),           // 80: portalhub.v1.RetireTenantResponse
-	(*ImportRedirectsResponse)(nil),        // 81: portalhub.v1.ImportRedirectsResponse
-	(*ListMaintenanceWindowsResponse)(nil), // 82: portalhub.v1.ListMaintenanceWindowsResponse
-	(*ScheduleMaintenanceResponse)(nil),    // 83: portalhub.v1.ScheduleMaintenanceResponse
-	(*CancelMaintenanceResponse)(nil),      // 84: portalhub.v1.CancelMaintenanceResponse
-	(*StatsReportResponse)(nil),            // 85: portalhub.v1.StatsReportResponse
-	(*ListFeaturedResponse)(nil),           // 86: portalhub.v1.ListFeaturedResponse
-	(*FeatureItemResponse)(nil),            // 87: portalhub.v1.FeatureItemResponse
-	(*UnfeatureItemResponse)(nil),          // 88: portalhub.v1.UnfeatureItemResponse
-	(*ListAdvertsResponse)(nil),            // 89: portalhub.v1.ListAdvertsResponse
-	(*AddAdvertResponse)(nil),              // 90: portalhub.v1.AddAdvertResponse
-	(*EndAdvertResponse)(nil),              // 91: portalhub.v1.EndAdvertResponse
-	(*SetAdvertsEnabledResponse)(nil),      // 92: portalhub.v1.SetAdvertsEnabledResponse
-	(*ListItemsResponse)(nil),              // 93: portalhub.v1.ListItemsResponse
-	(*GetItemResponse)(nil),                // 94: portalhub.v1.GetItemResponse
-	(*ListTakedownsResponse)(nil),          // 95: portalhub.v1.ListTakedownsResponse
-	(*ListRefusalsResponse)(nil),           // 96: portalhub.v1.ListRefusalsResponse
-	(*CoverageResponse)(nil),               // 97: portalhub.v1.CoverageResponse
-	(*BacklogResponse)(nil),                // 98: portalhub.v1.BacklogResponse
-	(*ListOverdueQuestionsResponse)(nil),   // 99: portalhub.v1.ListOverdueQuestionsResponse
-	(*ListCategoryCodesResponse)(nil),      // 100: portalhub.v1.ListCategoryCodesResponse
-	(*ListBestBetsResponse)(nil),           // 101: portalhub.v1.ListBestBetsResponse
-	(*AddBestBetResponse)(nil),             // 102: portalhub.v1.AddBestBetResponse
-	(*RemoveBestBetResponse)(nil),          // 103: portalhub.v1.RemoveBestBetResponse
-	(*RewrapPersonalDataResponse)(nil),     // 104: portalhub.v1.RewrapPersonalDataResponse
-	(*ReshredPersonalDataResponse)(nil),    // 105: portalhub.v1.ReshredPersonalDataResponse
+	(*AuditHeadRequest)(nil),               // 45: portalhub.v1.AuditHeadRequest
+	(*AuditHeadResponse)(nil),              // 46: portalhub.v1.AuditHeadResponse
+	(*AuditVerifyResponse)(nil),            // 47: portalhub.v1.AuditVerifyResponse
+	(*timestamppb.Timestamp)(nil),          // 48: google.protobuf.Timestamp
+	(*fieldmaskpb.FieldMask)(nil),          // 49: google.protobuf.FieldMask
+	(*durationpb.Duration)(nil),            // 50: google.protobuf.Duration
+	(*AuditEntry)(nil),                     // 51: portalhub.v1.AuditEntry
+	(*RenameTenantRequest)(nil),            // 52: portalhub.v1.RenameTenantRequest
+	(*MergeTenantRequest)(nil),             // 53: portalhub.v1.MergeTenantRequest
+	(*RetireTenantRequest)(nil),            // 54: portalhub.v1.RetireTenantRequest
+	(*ImportRedirectsRequest)(nil),         // 55: portalhub.v1.ImportRedirectsRequest
+	(*ListMaintenanceWindowsRequest)(nil),  // 56: portalhub.v1.ListMaintenanceWindowsRequest
+	(*ScheduleMaintenanceRequest)(nil),     // 57: portalhub.v1.ScheduleMaintenanceRequest
+	(*CancelMaintenanceRequest)(nil),       // 58: portalhub.v1.CancelMaintenanceRequest
+	(*StatsReportRequest)(nil),             // 59: portalhub.v1.StatsReportRequest
+	(*ListFeaturedRequest)(nil),            // 60: portalhub.v1.ListFeaturedRequest
+	(*FeatureItemRequest)(nil),             // 61: portalhub.v1.FeatureItemRequest
+	(*UnfeatureItemRequest)(nil),           // 62: portalhub.v1.UnfeatureItemRequest
+	(*ListAdvertsRequest)(nil),             // 63: portalhub.v1.ListAdvertsRequest
+	(*AddAdvertRequest)(nil),               // 64: portalhub.v1.AddAdvertRequest
+	(*EndAdvertRequest)(nil),               // 65: portalhub.v1.EndAdvertRequest
+	(*SetAdvertsEnabledRequest)(nil),       // 66: portalhub.v1.SetAdvertsEnabledRequest
+	(*ListItemsRequest)(nil),               // 67: portalhub.v1.ListItemsRequest
+	(*GetItemRequest)(nil),                 // 68: portalhub.v1.GetItemRequest
+	(*ListTakedownsRequest)(nil),           // 69: portalhub.v1.ListTakedownsRequest
+	(*ListRefusalsRequest)(nil),            // 70: portalhub.v1.ListRefusalsRequest
+	(*CoverageRequest)(nil),                // 71: portalhub.v1.CoverageRequest
+	(*BacklogRequest)(nil),                 // 72: portalhub.v1.BacklogRequest
+	(*ListOverdueQuestionsRequest)(nil),    // 73: portalhub.v1.ListOverdueQuestionsRequest
+	(*ListCategoryCodesRequest)(nil),       // 74: portalhub.v1.ListCategoryCodesRequest
+	(*ListBestBetsRequest)(nil),            // 75: portalhub.v1.ListBestBetsRequest
+	(*AddBestBetRequest)(nil),              // 76: portalhub.v1.AddBestBetRequest
+	(*RemoveBestBetRequest)(nil),           // 77: portalhub.v1.RemoveBestBetRequest
+	(*RewrapPersonalDataRequest)(nil),      // 78: portalhub.v1.RewrapPersonalDataRequest
+	(*ReshredPersonalDataRequest)(nil),     // 79: portalhub.v1.ReshredPersonalDataRequest
+	(*RenameTenantResponse)(nil),           // 80: portalhub.v1.RenameTenantResponse
+	(*MergeTenantResponse)(nil),            // 81: portalhub.v1.MergeTenantResponse
+	(*RetireTenantResponse)(nil),           // 82: portalhub.v1.RetireTenantResponse
+	(*ImportRedirectsResponse)(nil),        // 83: portalhub.v1.ImportRedirectsResponse
+	(*ListMaintenanceWindowsResponse)(nil), // 84: portalhub.v1.ListMaintenanceWindowsResponse
+	(*ScheduleMaintenanceResponse)(nil),    // 85: portalhub.v1.ScheduleMaintenanceResponse
+	(*CancelMaintenanceResponse)(nil),      // 86: portalhub.v1.CancelMaintenanceResponse
+	(*StatsReportResponse)(nil),            // 87: portalhub.v1.StatsReportResponse
+	(*ListFeaturedResponse)(nil),           // 88: portalhub.v1.ListFeaturedResponse
+	(*FeatureItemResponse)(nil),            // 89: portalhub.v1.FeatureItemResponse
+	(*UnfeatureItemResponse)(nil),          // 90: portalhub.v1.UnfeatureItemResponse
+	(*ListAdvertsResponse)(nil),            // 91: portalhub.v1.ListAdvertsResponse
+	(*AddAdvertResponse)(nil),              // 92: portalhub.v1.AddAdvertResponse
+	(*EndAdvertResponse)(nil),              // 93: portalhub.v1.EndAdvertResponse
+	(*SetAdvertsEnabledResponse)(nil),      // 94: portalhub.v1.SetAdvertsEnabledResponse
+	(*ListItemsResponse)(nil),              // 95: portalhub.v1.ListItemsResponse
+	(*GetItemResponse)(nil),                // 96: portalhub.v1.GetItemResponse
+	(*ListTakedownsResponse)(nil),          // 97: portalhub.v1.ListTakedownsResponse
+	(*ListRefusalsResponse)(nil),           // 98: portalhub.v1.ListRefusalsResponse
+	(*CoverageResponse)(nil),               // 99: portalhub.v1.CoverageResponse
+	(*BacklogResponse)(nil),                // 100: portalhub.v1.BacklogResponse
+	(*ListOverdueQuestionsResponse)(nil),   // 101: portalhub.v1.ListOverdueQuestionsResponse
+	(*ListCategoryCodesResponse)(nil),      // 102: portalhub.v1.ListCategoryCodesResponse
+	(*ListBestBetsResponse)(nil),           // 103: portalhub.v1.ListBestBetsResponse
+	(*AddBestBetResponse)(nil),             // 104: portalhub.v1.AddBestBetResponse
+	(*RemoveBestBetResponse)(nil),          // 105: portalhub.v1.RemoveBestBetResponse
+	(*RewrapPersonalDataResponse)(nil),     // 106: portalhub.v1.RewrapPersonalDataResponse
+	(*ReshredPersonalDataResponse)(nil),    // 107: portalhub.v1.ReshredPersonalDataResponse
 }
 var file_portalhub_v1_ops_proto_depIdxs = []int32{
-	46,  // 0: portalhub.v1.LoginResponse.expires_at:type_name -> google.protobuf.Timestamp
+	48,  // 0: portalhub.v1.LoginResponse.expires_at:type_name -> google.protobuf.Timestamp
 	8,   // 1: portalhub.v1.LoginResponse.account:type_name -> portalhub.v1.OpsAccount
 	8,   // 2: portalhub.v1.WhoamiResponse.account:type_name -> portalhub.v1.OpsAccount
-	46,  // 3: portalhub.v1.WhoamiResponse.expires_at:type_name -> google.protobuf.Timestamp
-	46,  // 4: portalhub.v1.RefreshTokenResponse.expires_at:type_name -> google.protobuf.Timestamp
-	46,  // 5: portalhub.v1.RefreshTokenResponse.login_at:type_name -> google.protobuf.Timestamp
-	46,  // 6: portalhub.v1.OpsAccount.locked_until:type_name -> google.protobuf.Timestamp
-	46,  // 7: portalhub.v1.OpsAccount.created_at:type_name -> google.protobuf.Timestamp
-	46,  // 8: portalhub.v1.OpsAccount.last_login_at:type_name -> google.protobuf.Timestamp
+	48,  // 3: portalhub.v1.WhoamiResponse.expires_at:type_name -> google.protobuf.Timestamp
+	48,  // 4: portalhub.v1.RefreshTokenResponse.expires_at:type_name -> google.protobuf.Timestamp
+	48,  // 5: portalhub.v1.RefreshTokenResponse.login_at:type_name -> google.protobuf.Timestamp
+	48,  // 6: portalhub.v1.OpsAccount.locked_until:type_name -> google.protobuf.Timestamp
+	48,  // 7: portalhub.v1.OpsAccount.created_at:type_name -> google.protobuf.Timestamp
+	48,  // 8: portalhub.v1.OpsAccount.last_login_at:type_name -> google.protobuf.Timestamp
 	8,   // 9: portalhub.v1.ListOpsAccountsResponse.accounts:type_name -> portalhub.v1.OpsAccount
 	8,   // 10: portalhub.v1.UpdateOpsAccountResponse.account:type_name -> portalhub.v1.OpsAccount
-	46,  // 11: portalhub.v1.Tenant.created_at:type_name -> google.protobuf.Timestamp
-	46,  // 12: portalhub.v1.Tenant.last_update:type_name -> google.protobuf.Timestamp
+	48,  // 11: portalhub.v1.Tenant.created_at:type_name -> google.protobuf.Timestamp
+	48,  // 12: portalhub.v1.Tenant.last_update:type_name -> google.protobuf.Timestamp
 	13,  // 13: portalhub.v1.ListTenantsResponse.tenants:type_name -> portalhub.v1.Tenant
 	13,  // 14: portalhub.v1.GetTenantResponse.tenant:type_name -> portalhub.v1.Tenant
 	13,  // 15: portalhub.v1.AddTenantRequest.tenant:type_name -> portalhub.v1.Tenant
 	13,  // 16: portalhub.v1.AddTenantResponse.tenant:type_name -> portalhub.v1.Tenant
 	13,  // 17: portalhub.v1.UpdateTenantRequest.tenant:type_name -> portalhub.v1.Tenant
-	47,  // 18: portalhub.v1.UpdateTenantRequest.update_mask:type_name -> google.protobuf.FieldMask
+	49,  // 18: portalhub.v1.UpdateTenantRequest.update_mask:type_name -> google.protobuf.FieldMask
 	13,  // 19: portalhub.v1.UpdateTenantResponse.tenant:type_name -> portalhub.v1.Tenant
 	13,  // 20: portalhub.v1.SuspendTenantResponse.tenant:type_name -> portalhub.v1.Tenant
 	13,  // 21: portalhub.v1.ResumeTenantResponse.tenant:type_name -> portalhub.v1.Tenant
-	46,  // 22: portalhub.v1.Credential.created_at:type_name -> google.protobuf.Timestamp
-	46,  // 23: portalhub.v1.Credential.revoked_at:type_name -> google.protobuf.Timestamp
-	46,  // 24: portalhub.v1.Credential.expires_at:type_name -> google.protobuf.Timestamp
-	46,  // 25: portalhub.v1.Credential.last_used_at:type_name -> google.protobuf.Timestamp
+	48,  // 22: portalhub.v1.Credential.created_at:type_name -> google.protobuf.Timestamp
+	48,  // 23: portalhub.v1.Credential.revoked_at:type_name -> google.protobuf.Timestamp
+	48,  // 24: portalhub.v1.Credential.expires_at:type_name -> google.protobuf.Timestamp
+	48,  // 25: portalhub.v1.Credential.last_used_at:type_name -> google.protobuf.Timestamp
 	26,  // 26: portalhub.v1.ListCredentialsResponse.credentials:type_name -> portalhub.v1.Credential
 	26,  // 27: portalhub.v1.IssueCredentialResponse.credential:type_name -> portalhub.v1.Credential
-	48,  // 28: portalhub.v1.RotateCredentialRequest.overlap:type_name -> google.protobuf.Duration
+	50,  // 28: portalhub.v1.RotateCredentialRequest.overlap:type_name -> google.protobuf.Duration
 	26,  // 29: portalhub.v1.RotateCredentialResponse.credential:type_name -> portalhub.v1.Credential
 	26,  // 30: portalhub.v1.RotateCredentialResponse.replaced:type_name -> portalhub.v1.Credential
 	26,  // 31: portalhub.v1.RevokeCredentialResponse.credential:type_name -> portalhub.v1.Credential
 	41,  // 32: portalhub.v1.ComplianceReportResponse.assessments:type_name -> portalhub.v1.ComplianceAssessment
-	49,  // 33: portalhub.v1.AuditListResponse.entries:type_name -> portalhub.v1.AuditEntry
+	51,  // 33: portalhub.v1.AuditListResponse.entries:type_name -> portalhub.v1.AuditEntry
 	0,   // 34: portalhub.v1.OpsService.Login:input_type -> portalhub.v1.LoginRequest
 	2,   // 35: portalhub.v1.OpsService.Logout:input_type -> portalhub.v1.LogoutRequest
 	4,   // 36: portalhub.v1.OpsService.Whoami:input_type -> portalhub.v1.WhoamiRequest
@@ -3160,94 +3269,96 @@ var file_portalhub_v1_ops_proto_depIdxs = []int32{
 	20,  // 43: portalhub.v1.OpsService.UpdateTenant:input_type -> portalhub.v1.UpdateTenantRequest
 	22,  // 44: portalhub.v1.OpsService.SuspendTenant:input_type -> portalhub.v1.SuspendTenantRequest
 	24,  // 45: portalhub.v1.OpsService.ResumeTenant:input_type -> portalhub.v1.ResumeTenantRequest
-	50,  // 46: portalhub.v1.OpsService.RenameTenant:input_type -> portalhub.v1.RenameTenantRequest
-	51,  // 47: portalhub.v1.OpsService.MergeTenant:input_type -> portalhub.v1.MergeTenantRequest
-	52,  // 48: portalhub.v1.OpsService.RetireTenant:input_type -> portalhub.v1.RetireTenantRequest
-	53,  // 49: portalhub.v1.OpsService.ImportRedirects:input_type -> portalhub.v1.ImportRedirectsRequest
+	52,  // 46: portalhub.v1.OpsService.RenameTenant:input_type -> portalhub.v1.RenameTenantRequest
+	53,  // 47: portalhub.v1.OpsService.MergeTenant:input_type -> portalhub.v1.MergeTenantRequest
+	54,  // 48: portalhub.v1.OpsService.RetireTenant:input_type -> portalhub.v1.RetireTenantRequest
+	55,  // 49: portalhub.v1.OpsService.ImportRedirects:input_type -> portalhub.v1.ImportRedirectsRequest
 	27,  // 50: portalhub.v1.OpsService.ListCredentials:input_type -> portalhub.v1.ListCredentialsRequest
 	29,  // 51: portalhub.v1.OpsService.IssueCredential:input_type -> portalhub.v1.IssueCredentialRequest
 	31,  // 52: portalhub.v1.OpsService.RotateCredential:input_type -> portalhub.v1.RotateCredentialRequest
 	33,  // 53: portalhub.v1.OpsService.RevokeCredential:input_type -> portalhub.v1.RevokeCredentialRequest
 	35,  // 54: portalhub.v1.OpsService.TakeDownItem:input_type -> portalhub.v1.TakeDownItemRequest
 	37,  // 55: portalhub.v1.OpsService.LiftTakedown:input_type -> portalhub.v1.LiftTakedownRequest
-	54,  // 56: portalhub.v1.OpsService.ListMaintenanceWindows:input_type -> portalhub.v1.ListMaintenanceWindowsRequest
-	55,  // 57: portalhub.v1.OpsService.ScheduleMaintenance:input_type -> portalhub.v1.ScheduleMaintenanceRequest
-	56,  // 58: portalhub.v1.OpsService.CancelMaintenance:input_type -> portalhub.v1.CancelMaintenanceRequest
-	57,  // 59: portalhub.v1.OpsService.StatsReport:input_type -> portalhub.v1.StatsReportRequest
-	58,  // 60: portalhub.v1.OpsService.ListFeatured:input_type -> portalhub.v1.ListFeaturedRequest
-	59,  // 61: portalhub.v1.OpsService.FeatureItem:input_type -> portalhub.v1.FeatureItemRequest
-	60,  // 62: portalhub.v1.OpsService.UnfeatureItem:input_type -> portalhub.v1.UnfeatureItemRequest
-	61,  // 63: portalhub.v1.OpsService.ListAdverts:input_type -> portalhub.v1.ListAdvertsRequest
-	62,  // 64: portalhub.v1.OpsService.AddAdvert:input_type -> portalhub.v1.AddAdvertRequest
-	63,  // 65: portalhub.v1.OpsService.EndAdvert:input_type -> portalhub.v1.EndAdvertRequest
-	64,  // 66: portalhub.v1.OpsService.SetAdvertsEnabled:input_type -> portalhub.v1.SetAdvertsEnabledRequest
+	56,  // 56: portalhub.v1.OpsService.ListMaintenanceWindows:input_type -> portalhub.v1.ListMaintenanceWindowsRequest
+	57,  // 57: portalhub.v1.OpsService.ScheduleMaintenance:input_type -> portalhub.v1.ScheduleMaintenanceRequest
+	58,  // 58: portalhub.v1.OpsService.CancelMaintenance:input_type -> portalhub.v1.CancelMaintenanceRequest
+	59,  // 59: portalhub.v1.OpsService.StatsReport:input_type -> portalhub.v1.StatsReportRequest
+	60,  // 60: portalhub.v1.OpsService.ListFeatured:input_type -> portalhub.v1.ListFeaturedRequest
+	61,  // 61: portalhub.v1.OpsService.FeatureItem:input_type -> portalhub.v1.FeatureItemRequest
+	62,  // 62: portalhub.v1.OpsService.UnfeatureItem:input_type -> portalhub.v1.UnfeatureItemRequest
+	63,  // 63: portalhub.v1.OpsService.ListAdverts:input_type -> portalhub.v1.ListAdvertsRequest
+	64,  // 64: portalhub.v1.OpsService.AddAdvert:input_type -> portalhub.v1.AddAdvertRequest
+	65,  // 65: portalhub.v1.OpsService.EndAdvert:input_type -> portalhub.v1.EndAdvertRequest
+	66,  // 66: portalhub.v1.OpsService.SetAdvertsEnabled:input_type -> portalhub.v1.SetAdvertsEnabledRequest
 	39,  // 67: portalhub.v1.OpsService.ComplianceReport:input_type -> portalhub.v1.ComplianceReportRequest
 	42,  // 68: portalhub.v1.OpsService.AuditList:input_type -> portalhub.v1.AuditListRequest
 	44,  // 69: portalhub.v1.OpsService.AuditVerify:input_type -> portalhub.v1.AuditVerifyRequest
-	65,  // 70: portalhub.v1.OpsService.ListItems:input_type -> portalhub.v1.ListItemsRequest
-	66,  // 71: portalhub.v1.OpsService.GetItem:input_type -> portalhub.v1.GetItemRequest
-	67,  // 72: portalhub.v1.OpsService.ListTakedowns:input_type -> portalhub.v1.ListTakedownsRequest
-	68,  // 73: portalhub.v1.OpsService.ListRefusals:input_type -> portalhub.v1.ListRefusalsRequest
-	69,  // 74: portalhub.v1.OpsService.Coverage:input_type -> portalhub.v1.CoverageRequest
-	70,  // 75: portalhub.v1.OpsService.Backlog:input_type -> portalhub.v1.BacklogRequest
-	71,  // 76: portalhub.v1.OpsService.ListOverdueQuestions:input_type -> portalhub.v1.ListOverdueQuestionsRequest
-	72,  // 77: portalhub.v1.OpsService.ListCategoryCodes:input_type -> portalhub.v1.ListCategoryCodesRequest
-	73,  // 78: portalhub.v1.OpsService.ListBestBets:input_type -> portalhub.v1.ListBestBetsRequest
-	74,  // 79: portalhub.v1.OpsService.AddBestBet:input_type -> portalhub.v1.AddBestBetRequest
-	75,  // 80: portalhub.v1.OpsService.RemoveBestBet:input_type -> portalhub.v1.RemoveBestBetRequest
-	76,  // 81: portalhub.v1.OpsService.RewrapPersonalData:input_type -> portalhub.v1.RewrapPersonalDataRequest
-	77,  // 82: portalhub.v1.OpsService.ReshredPersonalData:input_type -> portalhub.v1.ReshredPersonalDataRequest
-	1,   // 83: portalhub.v1.OpsService.Login:output_type -> portalhub.v1.LoginResponse
-	3,   // 84: portalhub.v1.OpsService.Logout:output_type -> portalhub.v1.LogoutResponse
-	5,   // 85: portalhub.v1.OpsService.Whoami:output_type -> portalhub.v1.WhoamiResponse
-	7,   // 86: portalhub.v1.OpsService.RefreshToken:output_type -> portalhub.v1.RefreshTokenResponse
-	10,  // 87: portalhub.v1.OpsService.ListOpsAccounts:output_type -> portalhub.v1.ListOpsAccountsResponse
-	12,  // 88: portalhub.v1.OpsService.UpdateOpsAccount:output_type -> portalhub.v1.UpdateOpsAccountResponse
-	15,  // 89: portalhub.v1.OpsService.ListTenants:output_type -> portalhub.v1.ListTenantsResponse
-	17,  // 90: portalhub.v1.OpsService.GetTenant:output_type -> portalhub.v1.GetTenantResponse
-	19,  // 91: portalhub.v1.OpsService.AddTenant:output_type -> portalhub.v1.AddTenantResponse
-	21,  // 92: portalhub.v1.OpsService.UpdateTenant:output_type -> portalhub.v1.UpdateTenantResponse
-	23,  // 93: portalhub.v1.OpsService.SuspendTenant:output_type -> portalhub.v1.SuspendTenantResponse
-	25,  // 94: portalhub.v1.OpsService.ResumeTenant:output_type -> portalhub.v1.ResumeTenantResponse
-	78,  // 95: portalhub.v1.OpsService.RenameTenant:output_type -> portalhub.v1.RenameTenantResponse
-	79,  // 96: portalhub.v1.OpsService.MergeTenant:output_type -> portalhub.v1.MergeTenantResponse
-	80,  // 97: portalhub.v1.OpsService.RetireTenant:output_type -> portalhub.v1.RetireTenantResponse
-	81,  // 98: portalhub.v1.OpsService.ImportRedirects:output_type -> portalhub.v1.ImportRedirectsResponse
-	28,  // 99: portalhub.v1.OpsService.ListCredentials:output_type -> portalhub.v1.ListCredentialsResponse
-	30,  // 100: portalhub.v1.OpsService.IssueCredential:output_type -> portalhub.v1.IssueCredentialResponse
-	32,  // 101: portalhub.v1.OpsService.RotateCredential:output_type -> portalhub.v1.RotateCredentialResponse
-	34,  // 102: portalhub.v1.OpsService.RevokeCredential:output_type -> portalhub.v1.RevokeCredentialResponse
-	36,  // 103: portalhub.v1.OpsService.TakeDownItem:output_type -> portalhub.v1.TakeDownItemResponse
-	38,  // 104: portalhub.v1.OpsService.LiftTakedown:output_type -> portalhub.v1.LiftTakedownResponse
-	82,  // 105: portalhub.v1.OpsService.ListMaintenanceWindows:output_type -> portalhub.v1.ListMaintenanceWindowsResponse
-	83,  // 106: portalhub.v1.OpsService.ScheduleMaintenance:output_type -> portalhub.v1.ScheduleMaintenanceResponse
-	84,  // 107: portalhub.v1.OpsService.CancelMaintenance:output_type -> portalhub.v1.CancelMaintenanceResponse
-	85,  // 108: portalhub.v1.OpsService.StatsReport:output_type -> portalhub.v1.StatsReportResponse
-	86,  // 109: portalhub.v1.OpsService.ListFeatured:output_type -> portalhub.v1.ListFeaturedResponse
-	87,  // 110: portalhub.v1.OpsService.FeatureItem:output_type -> portalhub.v1.FeatureItemResponse
-	88,  // 111: portalhub.v1.OpsService.UnfeatureItem:output_type -> portalhub.v1.UnfeatureItemResponse
-	89,  // 112: portalhub.v1.OpsService.ListAdverts:output_type -> portalhub.v1.ListAdvertsResponse
-	90,  // 113: portalhub.v1.OpsService.AddAdvert:output_type -> portalhub.v1.AddAdvertResponse
-	91,  // 114: portalhub.v1.OpsService.EndAdvert:output_type -> portalhub.v1.EndAdvertResponse
-	92,  // 115: portalhub.v1.OpsService.SetAdvertsEnabled:output_type -> portalhub.v1.SetAdvertsEnabledResponse
-	40,  // 116: portalhub.v1.OpsService.ComplianceReport:output_type -> portalhub.v1.ComplianceReportResponse
-	43,  // 117: portalhub.v1.OpsService.AuditList:output_type -> portalhub.v1.AuditListResponse
-	45,  // 118: portalhub.v1.OpsService.AuditVerify:output_type -> portalhub.v1.AuditVerifyResponse
-	93,  // 119: portalhub.v1.OpsService.ListItems:output_type -> portalhub.v1.ListItemsResponse
-	94,  // 120: portalhub.v1.OpsService.GetItem:output_type -> portalhub.v1.GetItemResponse
-	95,  // 121: portalhub.v1.OpsService.ListTakedowns:output_type -> portalhub.v1.ListTakedownsResponse
-	96,  // 122: portalhub.v1.OpsService.ListRefusals:output_type -> portalhub.v1.ListRefusalsResponse
-	97,  // 123: portalhub.v1.OpsService.Coverage:output_type -> portalhub.v1.CoverageResponse
-	98,  // 124: portalhub.v1.OpsService.Backlog:output_type -> portalhub.v1.BacklogResponse
-	99,  // 125: portalhub.v1.OpsService.ListOverdueQuestions:output_type -> portalhub.v1.ListOverdueQuestionsResponse
-	100, // 126: portalhub.v1.OpsService.ListCategoryCodes:output_type -> portalhub.v1.ListCategoryCodesResponse
-	101, // 127: portalhub.v1.OpsService.ListBestBets:output_type -> portalhub.v1.ListBestBetsResponse
-	102, // 128: portalhub.v1.OpsService.AddBestBet:output_type -> portalhub.v1.AddBestBetResponse
-	103, // 129: portalhub.v1.OpsService.RemoveBestBet:output_type -> portalhub.v1.RemoveBestBetResponse
-	104, // 130: portalhub.v1.OpsService.RewrapPersonalData:output_type -> portalhub.v1.RewrapPersonalDataResponse
-	105, // 131: portalhub.v1.OpsService.ReshredPersonalData:output_type -> portalhub.v1.ReshredPersonalDataResponse
-	83,  // [83:132] is the sub-list for method output_type
-	34,  // [34:83] is the sub-list for method input_type
+	45,  // 70: portalhub.v1.OpsService.AuditHead:input_type -> portalhub.v1.AuditHeadRequest
+	67,  // 71: portalhub.v1.OpsService.ListItems:input_type -> portalhub.v1.ListItemsRequest
+	68,  // 72: portalhub.v1.OpsService.GetItem:input_type -> portalhub.v1.GetItemRequest
+	69,  // 73: portalhub.v1.OpsService.ListTakedowns:input_type -> portalhub.v1.ListTakedownsRequest
+	70,  // 74: portalhub.v1.OpsService.ListRefusals:input_type -> portalhub.v1.ListRefusalsRequest
+	71,  // 75: portalhub.v1.OpsService.Coverage:input_type -> portalhub.v1.CoverageRequest
+	72,  // 76: portalhub.v1.OpsService.Backlog:input_type -> portalhub.v1.BacklogRequest
+	73,  // 77: portalhub.v1.OpsService.ListOverdueQuestions:input_type -> portalhub.v1.ListOverdueQuestionsRequest
+	74,  // 78: portalhub.v1.OpsService.ListCategoryCodes:input_type -> portalhub.v1.ListCategoryCodesRequest
+	75,  // 79: portalhub.v1.OpsService.ListBestBets:input_type -> portalhub.v1.ListBestBetsRequest
+	76,  // 80: portalhub.v1.OpsService.AddBestBet:input_type -> portalhub.v1.AddBestBetRequest
+	77,  // 81: portalhub.v1.OpsService.RemoveBestBet:input_type -> portalhub.v1.RemoveBestBetRequest
+	78,  // 82: portalhub.v1.OpsService.RewrapPersonalData:input_type -> portalhub.v1.RewrapPersonalDataRequest
+	79,  // 83: portalhub.v1.OpsService.ReshredPersonalData:input_type -> portalhub.v1.ReshredPersonalDataRequest
+	1,   // 84: portalhub.v1.OpsService.Login:output_type -> portalhub.v1.LoginResponse
+	3,   // 85: portalhub.v1.OpsService.Logout:output_type -> portalhub.v1.LogoutResponse
+	5,   // 86: portalhub.v1.OpsService.Whoami:output_type -> portalhub.v1.WhoamiResponse
+	7,   // 87: portalhub.v1.OpsService.RefreshToken:output_type -> portalhub.v1.RefreshTokenResponse
+	10,  // 88: portalhub.v1.OpsService.ListOpsAccounts:output_type -> portalhub.v1.ListOpsAccountsResponse
+	12,  // 89: portalhub.v1.OpsService.UpdateOpsAccount:output_type -> portalhub.v1.UpdateOpsAccountResponse
+	15,  // 90: portalhub.v1.OpsService.ListTenants:output_type -> portalhub.v1.ListTenantsResponse
+	17,  // 91: portalhub.v1.OpsService.GetTenant:output_type -> portalhub.v1.GetTenantResponse
+	19,  // 92: portalhub.v1.OpsService.AddTenant:output_type -> portalhub.v1.AddTenantResponse
+	21,  // 93: portalhub.v1.OpsService.UpdateTenant:output_type -> portalhub.v1.UpdateTenantResponse
+	23,  // 94: portalhub.v1.OpsService.SuspendTenant:output_type -> portalhub.v1.SuspendTenantResponse
+	25,  // 95: portalhub.v1.OpsService.ResumeTenant:output_type -> portalhub.v1.ResumeTenantResponse
+	80,  // 96: portalhub.v1.OpsService.RenameTenant:output_type -> portalhub.v1.RenameTenantResponse
+	81,  // 97: portalhub.v1.OpsService.MergeTenant:output_type -> portalhub.v1.MergeTenantResponse
+	82,  // 98: portalhub.v1.OpsService.RetireTenant:output_type -> portalhub.v1.RetireTenantResponse
+	83,  // 99: portalhub.v1.OpsService.ImportRedirects:output_type -> portalhub.v1.ImportRedirectsResponse
+	28,  // 100: portalhub.v1.OpsService.ListCredentials:output_type -> portalhub.v1.ListCredentialsResponse
+	30,  // 101: portalhub.v1.OpsService.IssueCredential:output_type -> portalhub.v1.IssueCredentialResponse
+	32,  // 102: portalhub.v1.OpsService.RotateCredential:output_type -> portalhub.v1.RotateCredentialResponse
+	34,  // 103: portalhub.v1.OpsService.RevokeCredential:output_type -> portalhub.v1.RevokeCredentialResponse
+	36,  // 104: portalhub.v1.OpsService.TakeDownItem:output_type -> portalhub.v1.TakeDownItemResponse
+	38,  // 105: portalhub.v1.OpsService.LiftTakedown:output_type -> portalhub.v1.LiftTakedownResponse
+	84,  // 106: portalhub.v1.OpsService.ListMaintenanceWindows:output_type -> portalhub.v1.ListMaintenanceWindowsResponse
+	85,  // 107: portalhub.v1.OpsService.ScheduleMaintenance:output_type -> portalhub.v1.ScheduleMaintenanceResponse
+	86,  // 108: portalhub.v1.OpsService.CancelMaintenance:output_type -> portalhub.v1.CancelMaintenanceResponse
+	87,  // 109: portalhub.v1.OpsService.StatsReport:output_type -> portalhub.v1.StatsReportResponse
+	88,  // 110: portalhub.v1.OpsService.ListFeatured:output_type -> portalhub.v1.ListFeaturedResponse
+	89,  // 111: portalhub.v1.OpsService.FeatureItem:output_type -> portalhub.v1.FeatureItemResponse
+	90,  // 112: portalhub.v1.OpsService.UnfeatureItem:output_type -> portalhub.v1.UnfeatureItemResponse
+	91,  // 113: portalhub.v1.OpsService.ListAdverts:output_type -> portalhub.v1.ListAdvertsResponse
+	92,  // 114: portalhub.v1.OpsService.AddAdvert:output_type -> portalhub.v1.AddAdvertResponse
+	93,  // 115: portalhub.v1.OpsService.EndAdvert:output_type -> portalhub.v1.EndAdvertResponse
+	94,  // 116: portalhub.v1.OpsService.SetAdvertsEnabled:output_type -> portalhub.v1.SetAdvertsEnabledResponse
+	40,  // 117: portalhub.v1.OpsService.ComplianceReport:output_type -> portalhub.v1.ComplianceReportResponse
+	43,  // 118: portalhub.v1.OpsService.AuditList:output_type -> portalhub.v1.AuditListResponse
+	47,  // 119: portalhub.v1.OpsService.AuditVerify:output_type -> portalhub.v1.AuditVerifyResponse
+	46,  // 120: portalhub.v1.OpsService.AuditHead:output_type -> portalhub.v1.AuditHeadResponse
+	95,  // 121: portalhub.v1.OpsService.ListItems:output_type -> portalhub.v1.ListItemsResponse
+	96,  // 122: portalhub.v1.OpsService.GetItem:output_type -> portalhub.v1.GetItemResponse
+	97,  // 123: portalhub.v1.OpsService.ListTakedowns:output_type -> portalhub.v1.ListTakedownsResponse
+	98,  // 124: portalhub.v1.OpsService.ListRefusals:output_type -> portalhub.v1.ListRefusalsResponse
+	99,  // 125: portalhub.v1.OpsService.Coverage:output_type -> portalhub.v1.CoverageResponse
+	100, // 126: portalhub.v1.OpsService.Backlog:output_type -> portalhub.v1.BacklogResponse
+	101, // 127: portalhub.v1.OpsService.ListOverdueQuestions:output_type -> portalhub.v1.ListOverdueQuestionsResponse
+	102, // 128: portalhub.v1.OpsService.ListCategoryCodes:output_type -> portalhub.v1.ListCategoryCodesResponse
+	103, // 129: portalhub.v1.OpsService.ListBestBets:output_type -> portalhub.v1.ListBestBetsResponse
+	104, // 130: portalhub.v1.OpsService.AddBestBet:output_type -> portalhub.v1.AddBestBetResponse
+	105, // 131: portalhub.v1.OpsService.RemoveBestBet:output_type -> portalhub.v1.RemoveBestBetResponse
+	106, // 132: portalhub.v1.OpsService.RewrapPersonalData:output_type -> portalhub.v1.RewrapPersonalDataResponse
+	107, // 133: portalhub.v1.OpsService.ReshredPersonalData:output_type -> portalhub.v1.ReshredPersonalDataResponse
+	84,  // [84:134] is the sub-list for method output_type
+	34,  // [34:84] is the sub-list for method input_type
 	34,  // [34:34] is the sub-list for extension type_name
 	34,  // [34:34] is the sub-list for extension extendee
 	0,   // [0:34] is the sub-list for field type_name
@@ -3268,7 +3379,7 @@ func file_portalhub_v1_ops_proto_init() {
 			GoPackagePath: reflect.TypeOf(x{}).PkgPath(),
 			RawDescriptor: unsafe.Slice(unsafe.StringData(file_portalhub_v1_ops_proto_rawDesc), len(file_portalhub_v1_ops_proto_rawDesc)),
 			NumEnums:      0,
-			NumMessages:   46,
+			NumMessages:   48,
 			NumExtensions: 0,
 			NumServices:   1,
 		},

@@ -55,6 +55,7 @@ const (
 	OpsService_ComplianceReport_FullMethodName       = "/portalhub.v1.OpsService/ComplianceReport"
 	OpsService_AuditList_FullMethodName              = "/portalhub.v1.OpsService/AuditList"
 	OpsService_AuditVerify_FullMethodName            = "/portalhub.v1.OpsService/AuditVerify"
+	OpsService_AuditHead_FullMethodName              = "/portalhub.v1.OpsService/AuditHead"
 	OpsService_ListItems_FullMethodName              = "/portalhub.v1.OpsService/ListItems"
 	OpsService_GetItem_FullMethodName                = "/portalhub.v1.OpsService/GetItem"
 	OpsService_ListTakedowns_FullMethodName          = "/portalhub.v1.OpsService/ListTakedowns"
@@ -184,6 +185,9 @@ type OpsServiceClient interface {
 	AuditList(ctx context.Context, in *AuditListRequest, opts ...grpc.CallOption) (*AuditListResponse, error)
 	// AuditVerify recomputes the audit chain (viewer).
 	AuditVerify(ctx context.Context, in *AuditVerifyRequest, opts ...grpc.CallOption) (*AuditVerifyResponse, error)
+	// AuditHead is the audit chain's head, to export off the database host
+	// (viewer): AuditVerify's head later proves the log still extends it.
+	AuditHead(ctx context.Context, in *AuditHeadRequest, opts ...grpc.CallOption) (*AuditHeadResponse, error)
 	// What the console shows, for hubctl (ops_views.proto). Each is a viewer's.
 	// ListItems pages a tenant's items (viewer).
 	ListItems(ctx context.Context, in *ListItemsRequest, opts ...grpc.CallOption) (*ListItemsResponse, error)
@@ -587,6 +591,16 @@ func (c *opsServiceClient) AuditVerify(ctx context.Context, in *AuditVerifyReque
 	return out, nil
 }
 
+func (c *opsServiceClient) AuditHead(ctx context.Context, in *AuditHeadRequest, opts ...grpc.CallOption) (*AuditHeadResponse, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(AuditHeadResponse)
+	err := c.cc.Invoke(ctx, OpsService_AuditHead_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
 func (c *opsServiceClient) ListItems(ctx context.Context, in *ListItemsRequest, opts ...grpc.CallOption) (*ListItemsResponse, error) {
 	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
 	out := new(ListItemsResponse)
@@ -831,6 +845,9 @@ type OpsServiceServer interface {
 	AuditList(context.Context, *AuditListRequest) (*AuditListResponse, error)
 	// AuditVerify recomputes the audit chain (viewer).
 	AuditVerify(context.Context, *AuditVerifyRequest) (*AuditVerifyResponse, error)
+	// AuditHead is the audit chain's head, to export off the database host
+	// (viewer): AuditVerify's head later proves the log still extends it.
+	AuditHead(context.Context, *AuditHeadRequest) (*AuditHeadResponse, error)
 	// What the console shows, for hubctl (ops_views.proto). Each is a viewer's.
 	// ListItems pages a tenant's items (viewer).
 	ListItems(context.Context, *ListItemsRequest) (*ListItemsResponse, error)
@@ -981,6 +998,9 @@ func (UnimplementedOpsServiceServer) AuditList(context.Context, *AuditListReques
 }
 func (UnimplementedOpsServiceServer) AuditVerify(context.Context, *AuditVerifyRequest) (*AuditVerifyResponse, error) {
 	return nil, status.Errorf(codes.Unimplemented, "method AuditVerify not implemented")
+}
+func (UnimplementedOpsServiceServer) AuditHead(context.Context, *AuditHeadRequest) (*AuditHeadResponse, error) {
+	return nil, status.Errorf(codes.Unimplemented, "method AuditHead not implemented")
 }
 func (UnimplementedOpsServiceServer) ListItems(context.Context, *ListItemsRequest) (*ListItemsResponse, error) {
 	return nil, status.Errorf(codes.Unimplemented, "method ListItems not implemented")
@@ -1690,6 +1710,24 @@ func _OpsService_AuditVerify_Handler(srv interface{}, ctx context.Context, dec f
 	return interceptor(ctx, in, info, handler)
 }
 
+func _OpsService_AuditHead_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(AuditHeadRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(OpsServiceServer).AuditHead(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: OpsService_AuditHead_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(OpsServiceServer).AuditHead(ctx, req.(*AuditHeadRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
 func _OpsService_ListItems_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
 	in := new(ListItemsRequest)
 	if err := dec(in); err != nil {
@@ -2074,6 +2112,10 @@ var OpsService_ServiceDesc = grpc.ServiceDesc{
 		{
 			MethodName: "AuditVerify",
 			Handler:    _OpsService_AuditVerify_Handler,
+		},
+		{
+			MethodName: "AuditHead",
+			Handler:    _OpsService_AuditHead_Handler,
 		},
 		{
 			MethodName: "ListItems",
