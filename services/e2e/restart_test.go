@@ -25,7 +25,7 @@ func TestRestartKeepsTheFederationRunning(t *testing.T) {
 	if os.Getenv("E2E_VERBOSE") != "" {
 		out = os.Stderr
 	}
-	tenant := federation.Tenant{ID: "xa-r", Kind: "commune", NameVI: "Xã R", NameEN: "Commune R", Port: testenv.FreePort(t)}
+	tenant := federation.Tenant{ID: "xa-r", Kind: "commune", NameVI: "Xã R", NameEN: "Commune R"}
 	f, err := federation.Start(ctx, federation.Options{VarDir: t.TempDir(), BinDir: binDir, Ephemeral: true, Restart: true,
 		Tenants: []federation.Tenant{tenant}, Output: out})
 	if err != nil {

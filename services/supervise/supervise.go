@@ -68,18 +68,21 @@ func Start(ctx context.Context, dir string, spec Spec) (*Process, error) {
 	cmd.Env = append(append(os.Environ(), spec.Env...), "PORTALHUB_READY_FILE="+ready)
 	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
 	var wg sync.WaitGroup
+	last := &lastLines{}
+	var out io.Writer = last
 	if spec.Output != nil {
-		for _, pipe := range []func() (io.ReadCloser, error){cmd.StdoutPipe, cmd.StderrPipe} {
-			r, err := pipe()
-			if err != nil {
-				return nil, err
-			}
-			wg.Add(1)
-			go func() {
-				defer wg.Done()
-				prefixLines(spec.Output, spec.Name, r)
-			}()
+		out = io.MultiWriter(spec.Output, last)
+	}
+	for _, pipe := range []func() (io.ReadCloser, error){cmd.StdoutPipe, cmd.StderrPipe} {
+		r, err := pipe()
+		if err != nil {
+			return nil, err
 		}
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			prefixLines(out, spec.Name, r)
+		}()
 	}
 	if err := cmd.Start(); err != nil {
 		return nil, fmt.Errorf("start %s: %w", spec.Name, err)
@@ -102,7 +105,7 @@ func Start(ctx context.Context, dir string, spec Spec) (*Process, error) {
 		}
 		select {
 		case <-p.done:
-			return nil, fmt.Errorf("%s exited before it was ready: %v", spec.Name, p.err)
+			return nil, fmt.Errorf("%s exited before it was ready: %v; its last output: %s", spec.Name, p.err, last)
 		case <-deadline.C:
 			p.Kill()
 			return nil, fmt.Errorf("%s not ready after %s", spec.Name, spec.ReadyTimeout)

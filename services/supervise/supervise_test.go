@@ -62,10 +62,14 @@ while true; do sleep 0.05; done
 }
 
 func TestStartReportsEarlyExit(t *testing.T) {
-	bin := script(t, "exit 3\n")
+	bin := script(t, "echo 'listen: address already in use' >&2\nexit 3\n")
 	_, err := Start(context.Background(), t.TempDir(), Spec{Name: "broken", Path: bin})
 	if err == nil || !strings.Contains(err.Error(), "exited before it was ready") {
 		t.Errorf("got %v, want an early-exit error", err)
+	}
+	// Its output is discarded (no Spec.Output), but the error says why.
+	if err == nil || !strings.Contains(err.Error(), "address already in use") {
+		t.Errorf("got %v, want the child's last output in it", err)
 	}
 }
 

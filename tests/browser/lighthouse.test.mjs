@@ -7,9 +7,10 @@
 //
 // The performance score is simulated from the page's own trace, so a busy
 // machine lowers it (its main-thread tasks take longer): a page whose
-// performance is short is audited again, up to three runs, and its best run
-// counts. LIGHTHOUSE_MIN_PERFORMANCE (0-100) sets another threshold for a
-// machine slower than CI's (README.md).
+// performance is short is audited again, up to five runs, and its best run
+// counts; make test runs this check alone, after every other test.
+// LIGHTHOUSE_MIN_PERFORMANCE (0-100) sets another threshold for a machine
+// slower than CI's (README.md).
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import lighthouse from 'lighthouse';
