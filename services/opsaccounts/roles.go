@@ -73,6 +73,7 @@ const (
 	AccountsView     Action = "accounts.view"     // list ops accounts
 	AccountsManage   Action = "accounts.manage"   // add, disable, change role or password of ops accounts
 	SearchManage     Action = "search.manage"     // add and remove search best bets
+	SearchReindex    Action = "search.reindex"    // rebuild the search index
 	// PersonalDataKeys: rewrap citizens' personal-data keys under the
 	// current key, destroy again after a restore what a shred log names.
 	PersonalDataKeys Action = "personal_data.keys"
@@ -100,6 +101,7 @@ var minimumRole = map[Action]Role{
 	AccountsView:     Administrator,
 	AccountsManage:   Administrator,
 	SearchManage:     Operator,
+	SearchReindex:    Operator,
 	PersonalDataKeys: Administrator,
 }
 

@@ -204,7 +204,7 @@ func run(ctx context.Context, s settings, log zerolog.Logger) error {
 	}
 	accounts := opsaccounts.New(store.Pool())
 	opsAPI := opsapi.New(opsapi.Config{Store: store, Accounts: accounts, Rules: rules, Log: log, Registerer: ops.Registry,
-		Consumers: backlog.JetStream(js), PersonalData: pdKeys})
+		Consumers: backlog.JetStream(js), PersonalData: pdKeys, Context: ctx})
 	opsSrv := opsapi.NewGRPCServer(opsAPI, tlsCfg, ingest.RecoverUnary(log))
 	opsLn, err := net.Listen("tcp", s.OpsAddr)
 	if err != nil {

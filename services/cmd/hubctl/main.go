@@ -4,7 +4,7 @@
 // admin API (OpsService, AGGREGATOR_OPS_ADDR) as the ops account
 // that logged in with `hubctl login`, which records them under its name;
 // the commands about the database itself (migrate, ops-accounts add for the
-// first administrator, search reindex, backup) use DATABASE_URL
+// first administrator, backup) use DATABASE_URL
 // and sign with $USER or --actor; docs/OPERATIONS.md ("hubctl and the
 // database") says why each stays there.
 //
@@ -49,7 +49,6 @@ Usage, over the database (DATABASE_URL; signed with $USER or --actor):
   hubctl ops-accounts add --login LOGIN --role viewer|operator|administrator [--name "Họ và tên"]
                                     add an ops account (the first administrator); the password is read
                                     from standard input (typed twice, hidden, on a terminal)
-  hubctl search reindex             rebuild the search index online, with a progress bar
   hubctl backup base --to DIR       a base backup (pg_basebackup) of DATABASE_URL's server, with the audit
                                     head and a digest of the content in DIR/manifest.json
   hubctl backup restore --from DIR --into DIR [--archive WALDIR] [--to-time RFC3339] [--port N]
@@ -105,6 +104,9 @@ Usage, over the admin API (the aggregator's OpsService, as the ops account logge
   hubctl questions overdue [--limit N] [--json]
                                     citizens' questions past their answering deadline, oldest due first
   hubctl categories list [--json]   the category codes an item's "category" takes, and their kinds
+  hubctl search reindex [--json]    rebuild the search index online, with a progress bar     (operator)
+                                    the rebuild runs in the aggregator: Ctrl-C stops following it, not
+                                    the rebuild; run again while it runs to follow it
   hubctl search bestbet add --query Q --tenant ID --id CONTENT_ID [--position N] [--json]   (operator)
   hubctl search bestbet list [--query Q] [--json]
   hubctl search bestbet remove --query Q --tenant ID --id CONTENT_ID [--json]              (operator)
@@ -221,7 +223,7 @@ var commands = map[string]command{
 	"categories list":       {flags: listCategories, api: true},
 	"items takedown":        {flags: takeDown, required: []string{"tenant", "id", "reason"}, api: true},
 	"items lift":            {flags: liftTakedown, required: []string{"tenant", "id"}, api: true},
-	"search reindex":        {flags: reindex},
+	"search reindex":        {flags: reindex, api: true},
 	"search bestbet add":    {flags: addBestBet, required: []string{"query", "tenant", "id"}, api: true},
 	"search bestbet list":   {flags: listBestBets, api: true},
 	"search bestbet remove": {flags: removeBestBet, required: []string{"query", "tenant", "id"}, api: true},

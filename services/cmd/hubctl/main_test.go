@@ -13,7 +13,6 @@ import (
 	pb "github.com/portalhub/portalhub/proto/gen/portalhub/v1"
 	"github.com/portalhub/portalhub/services/contentrules"
 	"github.com/portalhub/portalhub/services/events"
-	"github.com/portalhub/portalhub/services/hubschema"
 	"github.com/portalhub/portalhub/services/internal/hubstore"
 	"github.com/portalhub/portalhub/services/natsauth"
 	"github.com/portalhub/portalhub/services/opsaccounts"
@@ -308,40 +307,41 @@ func TestHubctlNATS(t *testing.T) {
 	}
 }
 
+// TestHubctlSearch: search reindex goes through the admin API as the ops
+// account logged in (issue 10 point 11: it opened DATABASE_URL), shows its
+// progress and is recorded under the account; a viewer is refused.
 func TestHubctlSearch(t *testing.T) {
-	url := testenv.Postgres(t, "hubctl", hubschema.Migrate)
-	env := func(k string) string {
-		switch k {
-		case "DATABASE_URL":
-			return url
-		case "USER":
-			return "operator"
-		}
-		return ""
-	}
-	ctl := func(args ...string) (int, string, string) {
-		var out, errOut bytes.Buffer
-		code := run(context.Background(), args, env, &out, &errOut)
-		return code, out.String(), errOut.String()
-	}
-	store, err := hubstore.Open(context.Background(), url)
-	if err != nil {
+	h := newHub(t, map[string]opsaccounts.Role{"vanhanh": opsaccounts.Operator, "xem": opsaccounts.Viewer})
+	delete(h.env, "DATABASE_URL")
+	if err := h.store.AddTenant(context.Background(), "test", hubstore.Tenant{ID: "so-gd", Kind: "department", NameVI: "Sở Giáo dục và Đào tạo"}); err != nil {
 		t.Fatal(err)
 	}
-	defer store.Close()
-	if err := store.AddTenant(context.Background(), "test", hubstore.Tenant{ID: "so-gd", Kind: "department", NameVI: "Sở Giáo dục và Đào tạo"}); err != nil {
-		t.Fatal(err)
-	}
-	pushArticle(t, store, "so-gd", "tuyen-sinh", "Tuyển sinh lớp 10 năm 2026")
+	pushArticle(t, h.store, "so-gd", "tuyen-sinh", "Tuyển sinh lớp 10 năm 2026")
 
-	code, out, e := ctl("search", "reindex")
-	if code != 0 || !strings.Contains(out, "100%") || !strings.Contains(out, "search index rebuilt") {
+	h.login(t, "xem")
+	if code, _, e := h.ctl("", "search", "reindex"); code != exitDenied || !strings.Contains(e, "operator") {
+		t.Errorf("search reindex as a viewer: %d %q, want %d naming the role needed", code, e, exitDenied)
+	}
+	h.login(t, "vanhanh")
+	code, out, e := h.ctl("", "search", "reindex")
+	if code != 0 || !strings.Contains(out, "100%  1/1") || !strings.Contains(out, "search index rebuilt: 1 items") {
 		t.Errorf("search reindex: %d %q %q", code, out, e)
 	}
-	if es, err := store.ListAudit(context.Background(), hubstore.AuditFilter{Action: "search.reindex"}); err != nil || len(es) != 1 || es[0].Actor != "operator" {
-		t.Errorf("search reindex audit entries = %+v %v, want one by operator", es, err)
+	if es, err := h.store.ListAudit(context.Background(), hubstore.AuditFilter{Action: "search.reindex"}); err != nil || len(es) != 1 || es[0].Actor != "ops:vanhanh" {
+		t.Errorf("search reindex audit entries = %+v %v, want one by ops:vanhanh", es, err)
 	}
-	if code, _, _ := ctl("search", "frobnicate"); code != 2 {
+	var last struct {
+		StartedBy string `json:"started_by"`
+		Started   bool
+		Done      string
+		Total     string
+		Finished  bool
+	}
+	code, out, e = h.ctl("", "search", "reindex", "--json")
+	if err := json.Unmarshal([]byte(out), &last); code != 0 || err != nil || !last.Finished || !last.Started || last.StartedBy != "ops:vanhanh" || last.Total != "1" {
+		t.Errorf("search reindex --json: %d %q %q (%v), want the last progress alone", code, out, e, err)
+	}
+	if code, _, _ := h.ctl("", "search", "frobnicate"); code != 2 {
 		t.Errorf("unknown search command: %d, want 2", code)
 	}
 }

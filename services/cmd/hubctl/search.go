@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"errors"
 	"flag"
 	"fmt"
 	"io"
@@ -13,20 +14,58 @@ import (
 	pb "github.com/portalhub/portalhub/proto/gen/portalhub/v1"
 )
 
-func reindex(*flag.FlagSet) action {
+// reindex rebuilds the search index through the admin API (operator) and
+// shows its progress. The rebuild runs in the aggregator: interrupting
+// hubctl stops following it, and running the command again while it runs
+// follows it again.
+func reindex(fs *flag.FlagSet) action {
+	asJSON := fs.Bool("json", false, "write the rebuild's last progress message as JSON (no bar)")
 	return func(ctx context.Context, s *session) error {
-		start := time.Now()
-		bar := newProgressBar(s.stdout)
-		err := s.store.Reindex(ctx, bar.show)
-		bar.done()
+		stream, err := s.ops.RebuildSearchIndex(ctx, &pb.RebuildSearchIndexRequest{})
 		if err != nil {
 			return err
 		}
-		if err := s.store.RecordAction(ctx, s.actor, "search.reindex", map[string]any{}); err != nil {
-			return err
+		var bar *progressBar
+		if *asJSON {
+			bar = newProgressBar(io.Discard)
+		} else {
+			bar = newProgressBar(s.stdout)
 		}
-		fmt.Fprintf(s.stdout, "Đã dựng lại chỉ mục tìm kiếm trong %s / search index rebuilt in %s\n",
-			time.Since(start).Round(time.Millisecond), time.Since(start).Round(time.Millisecond))
+		var last *pb.RebuildSearchIndexResponse
+		for {
+			msg, err := stream.Recv()
+			if errors.Is(err, io.EOF) {
+				break
+			}
+			if err != nil {
+				bar.done()
+				if ctx.Err() != nil && last != nil {
+					fmt.Fprintf(s.stderr, "hubctl search reindex: đã thôi theo dõi; việc dựng lại vẫn chạy trong aggregator, chạy lại lệnh này để theo dõi tiếp / "+
+						"stopped following; the rebuild goes on in the aggregator: run this command again to follow it\n")
+				}
+				return err
+			}
+			if last == nil && !msg.GetStarted() {
+				by := msg.GetStartedBy()
+				at := msg.GetStartedAt().AsTime()
+				fmt.Fprintf(s.stderr, "Đang theo dõi lần dựng lại do %s bắt đầu lúc %s / following the rebuild %s started at %s\n",
+					by, vnTime(at), by, at.UTC().Format(time.RFC3339))
+			}
+			last = msg
+			if msg.GetTotal() > 0 || msg.GetFinished() {
+				bar.show(int(msg.GetDone()), int(msg.GetTotal()))
+			}
+		}
+		bar.done()
+		if last == nil || !last.GetFinished() {
+			return errors.New("the admin API ended the rebuild's progress before it finished; the aggregator's log says why")
+		}
+		if *asJSON {
+			return writeProto(s, last)
+		}
+		took := time.Since(last.GetStartedAt().AsTime()).Round(time.Second)
+		fmt.Fprintf(s.stdout, "Đã dựng lại chỉ mục tìm kiếm: %d mục, trong %s / search index rebuilt: %d items, in %s\n",
+			last.GetTotal(), took, last.GetTotal(), took)
 		return nil
 	}
 }

@@ -85,10 +85,13 @@ var calls = map[string]call{
 	pb.OpsService_ListCategoryCodes_FullMethodName:    {action: opsaccounts.TenantsView},
 	// Search best bets and personal-data keys (data.go); the stores record
 	// the changes.
-	pb.OpsService_ListBestBets_FullMethodName:        {action: opsaccounts.TenantsView},
-	pb.OpsService_AddBestBet_FullMethodName:          {action: opsaccounts.SearchManage, audited: true},
-	pb.OpsService_RemoveBestBet_FullMethodName:       {action: opsaccounts.SearchManage, audited: true},
-	pb.OpsService_RewrapPersonalData_FullMethodName:  {action: opsaccounts.PersonalDataKeys, audited: true},
+	pb.OpsService_ListBestBets_FullMethodName:       {action: opsaccounts.TenantsView},
+	pb.OpsService_AddBestBet_FullMethodName:         {action: opsaccounts.SearchManage, audited: true},
+	pb.OpsService_RemoveBestBet_FullMethodName:      {action: opsaccounts.SearchManage, audited: true},
+	pb.OpsService_RewrapPersonalData_FullMethodName: {action: opsaccounts.PersonalDataKeys, audited: true},
+	// A stream (rebuild.go): the rebuild records itself, a call that
+	// follows one already running records its read.
+	pb.OpsService_RebuildSearchIndex_FullMethodName:  {action: opsaccounts.SearchReindex, audited: true},
 	pb.OpsService_ReshredPersonalData_FullMethodName: {action: opsaccounts.PersonalDataKeys, audited: true},
 }
 
@@ -122,24 +125,34 @@ func (s *Server) Unary() grpc.UnaryServerInterceptor {
 	}
 }
 
-// authorise runs a call as sess's account: the one place that decides
-// whether a role may call a method and that records the call in the audit
-// log, for the ops listener (Unary) and the console (Local) alike.
-func (s *Server) authorise(ctx context.Context, sess opsaccounts.Session, req any, info *grpc.UnaryServerInfo, handler grpc.UnaryHandler) (any, error) {
-	c, known := calls[info.FullMethod]
+// admit decides whether sess's role may call method, the one place that
+// does for unary calls and streams alike, and records a refusal.
+func (s *Server) admit(ctx context.Context, sess opsaccounts.Session, method string) (call, error) {
+	c, known := calls[method]
 	if !known {
-		return nil, refuse(codes.PermissionDenied, ReasonRole, nil, "this method is open to no role", "Không vai trò nào được gọi thao tác này.")
+		return call{}, refuse(codes.PermissionDenied, ReasonRole, nil, "this method is open to no role", "Không vai trò nào được gọi thao tác này.")
 	}
 	if c.action != "" && !opsaccounts.Allows(sess.Account.Role, c.action) {
 		need, _ := opsaccounts.MinimumRole(c.action)
-		s.log.Info().Str("account", sess.Account.Login).Str("method", info.FullMethod).Str("outcome", "denied").Msg("ops call refused: role")
+		s.log.Info().Str("account", sess.Account.Login).Str("method", method).Str("outcome", "denied").Msg("ops call refused: role")
 		if err := s.store.RecordAction(ctx, sess.Account.Actor(), "ops.denied",
-			map[string]string{"method": info.FullMethod, "role": string(sess.Account.Role), "required_role": string(need)}); err != nil {
-			return nil, s.fail(ctx, err)
+			map[string]string{"method": method, "role": string(sess.Account.Role), "required_role": string(need)}); err != nil {
+			return call{}, s.fail(ctx, err)
 		}
-		return nil, refuse(codes.PermissionDenied, ReasonRole, map[string]string{"required_role": string(need)},
+		return call{}, refuse(codes.PermissionDenied, ReasonRole, map[string]string{"required_role": string(need)},
 			"your role ("+string(sess.Account.Role)+") may not do this; it needs "+string(need),
 			"Vai trò của bạn ("+sess.Account.Role.Label()+") không được làm thao tác này; cần vai trò "+need.Label()+".")
+	}
+	return c, nil
+}
+
+// authorise runs a call as sess's account: it admits the call and records
+// it in the audit log, for the ops listener (Unary) and the console
+// (Local) alike.
+func (s *Server) authorise(ctx context.Context, sess opsaccounts.Session, req any, info *grpc.UnaryServerInfo, handler grpc.UnaryHandler) (any, error) {
+	c, err := s.admit(ctx, sess, info.FullMethod)
+	if err != nil {
+		return nil, err
 	}
 	if !c.audited {
 		if err := boundText(req); err != nil {
@@ -155,6 +168,38 @@ func (s *Server) authorise(ctx context.Context, sess opsaccounts.Session, req an
 	}
 	return resp, err
 }
+
+// Stream is the interceptor of the OpsService's streams: the same
+// authentication and role check as Unary's; a stream's method records
+// itself (its calls entry is audited), since what it did is known only at
+// its end. The health service's Watch passes.
+func (s *Server) Stream() grpc.StreamServerInterceptor {
+	return func(srv any, ss grpc.ServerStream, info *grpc.StreamServerInfo, handler grpc.StreamHandler) (err error) {
+		if strings.HasPrefix(info.FullMethod, "/grpc.health.v1.Health/") {
+			return handler(srv, ss)
+		}
+		defer func() {
+			s.calls.WithLabelValues(info.FullMethod[strings.LastIndexByte(info.FullMethod, '/')+1:], status.Code(err).String()).Inc()
+		}()
+		ctx := ss.Context()
+		sess, err := s.authenticate(ctx)
+		if err != nil {
+			return err
+		}
+		if _, err := s.admit(ctx, sess, info.FullMethod); err != nil {
+			return err
+		}
+		return handler(srv, sessionStream{ServerStream: ss, ctx: context.WithValue(ctx, sessionKey{}, sess)})
+	}
+}
+
+// sessionStream is a stream whose context carries the caller's session.
+type sessionStream struct {
+	grpc.ServerStream
+	ctx context.Context
+}
+
+func (s sessionStream) Context() context.Context { return s.ctx }
 
 // authenticate finds the call's ops bearer token's session.
 func (s *Server) authenticate(ctx context.Context) (opsaccounts.Session, error) {

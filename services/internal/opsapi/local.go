@@ -61,5 +61,5 @@ func (c localConn) Invoke(ctx context.Context, method string, args, reply any, _
 }
 
 func (localConn) NewStream(context.Context, *grpc.StreamDesc, string, ...grpc.CallOption) (grpc.ClientStream, error) {
-	return nil, status.Error(codes.Unimplemented, "OpsService has no streams")
+	return nil, status.Error(codes.Unimplemented, "OpsService's streams (RebuildSearchIndex) have no local form")
 }

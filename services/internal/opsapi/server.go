@@ -50,6 +50,10 @@ type Config struct {
 	// aggregator's keyring (RewrapPersonalData); nil when the aggregator
 	// runs without the FeedbackService.
 	PersonalData *personaldata.Store
+	// Context is the aggregator's lifetime: a rebuild of the search index
+	// started through the API (RebuildSearchIndex) runs until it ends or
+	// this is done, whoever follows it; nil is context.Background().
+	Context context.Context
 }
 
 // Server implements pb.OpsServiceServer.
@@ -65,6 +69,8 @@ type Server struct {
 	read      *hubread.Store
 	consumers backlog.Lister
 	personal  *personaldata.Store
+	life      context.Context
+	rebuilds  rebuildSlot
 }
 
 // New returns the OpsService.
@@ -73,8 +79,12 @@ func New(cfg Config) *Server {
 	if now == nil {
 		now = time.Now
 	}
+	life := cfg.Context
+	if life == nil {
+		life = context.Background()
+	}
 	s := &Server{store: cfg.Store, accounts: cfg.Accounts, rules: cfg.Rules, log: cfg.Log, now: now, logins: newLoginLimiter(cfg.LoginBurst),
-		read: hubread.New(cfg.Store.Pool()), consumers: cfg.Consumers, personal: cfg.PersonalData,
+		read: hubread.New(cfg.Store.Pool()), consumers: cfg.Consumers, personal: cfg.PersonalData, life: life,
 		calls: prometheus.NewCounterVec(prometheus.CounterOpts{Name: "portalhub_ops_calls_total",
 			Help: "Calls of the admin API (OpsService) by method and gRPC code; PermissionDenied and Unauthenticated are refusals."},
 			[]string{"method", "code"})}
@@ -91,8 +101,9 @@ const (
 )
 
 // NewGRPCServer builds the ops listener's gRPC server: the OpsService
-// behind its interceptor, with TLS (nil: plain text, tests only), a panic
-// guard, a deadline cap and the standard health service (SERVING).
+// behind its interceptors (Unary, Stream), with TLS (nil: plain text,
+// tests only), a panic guard, a deadline cap on unary calls and the
+// standard health service (SERVING).
 func NewGRPCServer(s *Server, tlsCfg *tls.Config, guard grpc.UnaryServerInterceptor) *grpc.Server {
 	deadline := func(ctx context.Context, req any, _ *grpc.UnaryServerInfo, handler grpc.UnaryHandler) (any, error) {
 		ctx, cancel := context.WithTimeout(ctx, callDeadline)
@@ -103,7 +114,7 @@ func NewGRPCServer(s *Server, tlsCfg *tls.Config, guard grpc.UnaryServerIntercep
 	if guard != nil {
 		chain = append([]grpc.UnaryServerInterceptor{guard}, chain...)
 	}
-	opts := []grpc.ServerOption{grpc.MaxRecvMsgSize(maxRecvMsgSize), grpc.ChainUnaryInterceptor(chain...)}
+	opts := []grpc.ServerOption{grpc.MaxRecvMsgSize(maxRecvMsgSize), grpc.ChainUnaryInterceptor(chain...), grpc.StreamInterceptor(s.Stream())}
 	if tlsCfg != nil {
 		opts = append(opts, grpc.Creds(credentials.NewTLS(tlsCfg)))
 	}

@@ -3044,7 +3044,7 @@ const file_portalhub_v1_ops_proto_rawDesc = "" +
 	"\x04head\x18\x03 \x01(\tR\x04head\x12\x1d\n" +
 	"\n" +
 	"broken_seq\x18\x04 \x01(\x03R\tbrokenSeq\x12\x18\n" +
-	"\aproblem\x18\x05 \x01(\tR\aproblem2\xcf\"\n" +
+	"\aproblem\x18\x05 \x01(\tR\aproblem2\xba#\n" +
 	"\n" +
 	"OpsService\x12@\n" +
 	"\x05Login\x12\x1a.portalhub.v1.LoginRequest\x1a\x1b.portalhub.v1.LoginResponse\x12C\n" +
@@ -3095,7 +3095,8 @@ const file_portalhub_v1_ops_proto_rawDesc = "" +
 	"\fListBestBets\x12!.portalhub.v1.ListBestBetsRequest\x1a\".portalhub.v1.ListBestBetsResponse\x12O\n" +
 	"\n" +
 	"AddBestBet\x12\x1f.portalhub.v1.AddBestBetRequest\x1a .portalhub.v1.AddBestBetResponse\x12X\n" +
-	"\rRemoveBestBet\x12\".portalhub.v1.RemoveBestBetRequest\x1a#.portalhub.v1.RemoveBestBetResponse\x12g\n" +
+	"\rRemoveBestBet\x12\".portalhub.v1.RemoveBestBetRequest\x1a#.portalhub.v1.RemoveBestBetResponse\x12i\n" +
+	"\x12RebuildSearchIndex\x12'.portalhub.v1.RebuildSearchIndexRequest\x1a(.portalhub.v1.RebuildSearchIndexResponse0\x01\x12g\n" +
 	"\x12RewrapPersonalData\x12'.portalhub.v1.RewrapPersonalDataRequest\x1a(.portalhub.v1.RewrapPersonalDataResponse\x12j\n" +
 	"\x13ReshredPersonalData\x12(.portalhub.v1.ReshredPersonalDataRequest\x1a).portalhub.v1.ReshredPersonalDataResponseBCZAgithub.com/portalhub/portalhub/proto/gen/portalhub/v1;portalhubv1b\x06proto3"
 
@@ -3191,36 +3192,38 @@ var file_portalhub_v1_ops_proto_goTypes = []any{
 	(*ListBestBetsRequest)(nil),            // 75: portalhub.v1.ListBestBetsRequest
 	(*AddBestBetRequest)(nil),              // 76: portalhub.v1.AddBestBetRequest
 	(*RemoveBestBetRequest)(nil),           // 77: portalhub.v1.RemoveBestBetRequest
-	(*RewrapPersonalDataRequest)(nil),      // 78: portalhub.v1.RewrapPersonalDataRequest
-	(*ReshredPersonalDataRequest)(nil),     // 79: portalhub.v1.ReshredPersonalDataRequest
-	(*RenameTenantResponse)(nil),           // 80: portalhub.v1.RenameTenantResponse
-	(*MergeTenantResponse)(nil),            // 81: portalhub.v1.MergeTenantResponse
-	(*RetireTenantResponse)(nil),           // 82: portalhub.v1.RetireTenantResponse
-	(*ImportRedirectsResponse)(nil),        // 83: portalhub.v1.ImportRedirectsResponse
-	(*ListMaintenanceWindowsResponse)(nil), // 84: portalhub.v1.ListMaintenanceWindowsResponse
-	(*ScheduleMaintenanceResponse)(nil),    // 85: portalhub.v1.ScheduleMaintenanceResponse
-	(*CancelMaintenanceResponse)(nil),      // 86: portalhub.v1.CancelMaintenanceResponse
-	(*StatsReportResponse)(nil),            // 87: portalhub.v1.StatsReportResponse
-	(*ListFeaturedResponse)(nil),           // 88: portalhub.v1.ListFeaturedResponse
-	(*FeatureItemResponse)(nil),            // 89: portalhub.v1.FeatureItemResponse
-	(*UnfeatureItemResponse)(nil),          // 90: portalhub.v1.UnfeatureItemResponse
-	(*ListAdvertsResponse)(nil),            // 91: portalhub.v1.ListAdvertsResponse
-	(*AddAdvertResponse)(nil),              // 92: portalhub.v1.AddAdvertResponse
-	(*EndAdvertResponse)(nil),              // 93: portalhub.v1.EndAdvertResponse
-	(*SetAdvertsEnabledResponse)(nil),      // 94: portalhub.v1.SetAdvertsEnabledResponse
-	(*ListItemsResponse)(nil),              // 95: portalhub.v1.ListItemsResponse
-	(*GetItemResponse)(nil),                // 96: portalhub.v1.GetItemResponse
-	(*ListTakedownsResponse)(nil),          // 97: portalhub.v1.ListTakedownsResponse
-	(*ListRefusalsResponse)(nil),           // 98: portalhub.v1.ListRefusalsResponse
-	(*CoverageResponse)(nil),               // 99: portalhub.v1.CoverageResponse
-	(*BacklogResponse)(nil),                // 100: portalhub.v1.BacklogResponse
-	(*ListOverdueQuestionsResponse)(nil),   // 101: portalhub.v1.ListOverdueQuestionsResponse
-	(*ListCategoryCodesResponse)(nil),      // 102: portalhub.v1.ListCategoryCodesResponse
-	(*ListBestBetsResponse)(nil),           // 103: portalhub.v1.ListBestBetsResponse
-	(*AddBestBetResponse)(nil),             // 104: portalhub.v1.AddBestBetResponse
-	(*RemoveBestBetResponse)(nil),          // 105: portalhub.v1.RemoveBestBetResponse
-	(*RewrapPersonalDataResponse)(nil),     // 106: portalhub.v1.RewrapPersonalDataResponse
-	(*ReshredPersonalDataResponse)(nil),    // 107: portalhub.v1.ReshredPersonalDataResponse
+	(*RebuildSearchIndexRequest)(nil),      // 78: portalhub.v1.RebuildSearchIndexRequest
+	(*RewrapPersonalDataRequest)(nil),      // 79: portalhub.v1.RewrapPersonalDataRequest
+	(*ReshredPersonalDataRequest)(nil),     // 80: portalhub.v1.ReshredPersonalDataRequest
+	(*RenameTenantResponse)(nil),           // 81: portalhub.v1.RenameTenantResponse
+	(*MergeTenantResponse)(nil),            // 82: portalhub.v1.MergeTenantResponse
+	(*RetireTenantResponse)(nil),           // 83: portalhub.v1.RetireTenantResponse
+	(*ImportRedirectsResponse)(nil),        // 84: portalhub.v1.ImportRedirectsResponse
+	(*ListMaintenanceWindowsResponse)(nil), // 85: portalhub.v1.ListMaintenanceWindowsResponse
+	(*ScheduleMaintenanceResponse)(nil),    // 86: portalhub.v1.ScheduleMaintenanceResponse
+	(*CancelMaintenanceResponse)(nil),      // 87: portalhub.v1.CancelMaintenanceResponse
+	(*StatsReportResponse)(nil),            // 88: portalhub.v1.StatsReportResponse
+	(*ListFeaturedResponse)(nil),           // 89: portalhub.v1.ListFeaturedResponse
+	(*FeatureItemResponse)(nil),            // 90: portalhub.v1.FeatureItemResponse
+	(*UnfeatureItemResponse)(nil),          // 91: portalhub.v1.UnfeatureItemResponse
+	(*ListAdvertsResponse)(nil),            // 92: portalhub.v1.ListAdvertsResponse
+	(*AddAdvertResponse)(nil),              // 93: portalhub.v1.AddAdvertResponse
+	(*EndAdvertResponse)(nil),              // 94: portalhub.v1.EndAdvertResponse
+	(*SetAdvertsEnabledResponse)(nil),      // 95: portalhub.v1.SetAdvertsEnabledResponse
+	(*ListItemsResponse)(nil),              // 96: portalhub.v1.ListItemsResponse
+	(*GetItemResponse)(nil),                // 97: portalhub.v1.GetItemResponse
+	(*ListTakedownsResponse)(nil),          // 98: portalhub.v1.ListTakedownsResponse
+	(*ListRefusalsResponse)(nil),           // 99: portalhub.v1.ListRefusalsResponse
+	(*CoverageResponse)(nil),               // 100: portalhub.v1.CoverageResponse
+	(*BacklogResponse)(nil),                // 101: portalhub.v1.BacklogResponse
+	(*ListOverdueQuestionsResponse)(nil),   // 102: portalhub.v1.ListOverdueQuestionsResponse
+	(*ListCategoryCodesResponse)(nil),      // 103: portalhub.v1.ListCategoryCodesResponse
+	(*ListBestBetsResponse)(nil),           // 104: portalhub.v1.ListBestBetsResponse
+	(*AddBestBetResponse)(nil),             // 105: portalhub.v1.AddBestBetResponse
+	(*RemoveBestBetResponse)(nil),          // 106: portalhub.v1.RemoveBestBetResponse
+	(*RebuildSearchIndexResponse)(nil),     // 107: portalhub.v1.RebuildSearchIndexResponse
+	(*RewrapPersonalDataResponse)(nil),     // 108: portalhub.v1.RewrapPersonalDataResponse
+	(*ReshredPersonalDataResponse)(nil),    // 109: portalhub.v1.ReshredPersonalDataResponse
 }
 var file_portalhub_v1_ops_proto_depIdxs = []int32{
 	48,  // 0: portalhub.v1.LoginResponse.expires_at:type_name -> google.protobuf.Timestamp
@@ -3305,60 +3308,62 @@ var file_portalhub_v1_ops_proto_depIdxs = []int32{
 	75,  // 79: portalhub.v1.OpsService.ListBestBets:input_type -> portalhub.v1.ListBestBetsRequest
 	76,  // 80: portalhub.v1.OpsService.AddBestBet:input_type -> portalhub.v1.AddBestBetRequest
 	77,  // 81: portalhub.v1.OpsService.RemoveBestBet:input_type -> portalhub.v1.RemoveBestBetRequest
-	78,  // 82: portalhub.v1.OpsService.RewrapPersonalData:input_type -> portalhub.v1.RewrapPersonalDataRequest
-	79,  // 83: portalhub.v1.OpsService.ReshredPersonalData:input_type -> portalhub.v1.ReshredPersonalDataRequest
-	1,   // 84: portalhub.v1.OpsService.Login:output_type -> portalhub.v1.LoginResponse
-	3,   // 85: portalhub.v1.OpsService.Logout:output_type -> portalhub.v1.LogoutResponse
-	5,   // 86: portalhub.v1.OpsService.Whoami:output_type -> portalhub.v1.WhoamiResponse
-	7,   // 87: portalhub.v1.OpsService.RefreshToken:output_type -> portalhub.v1.RefreshTokenResponse
-	10,  // 88: portalhub.v1.OpsService.ListOpsAccounts:output_type -> portalhub.v1.ListOpsAccountsResponse
-	12,  // 89: portalhub.v1.OpsService.UpdateOpsAccount:output_type -> portalhub.v1.UpdateOpsAccountResponse
-	15,  // 90: portalhub.v1.OpsService.ListTenants:output_type -> portalhub.v1.ListTenantsResponse
-	17,  // 91: portalhub.v1.OpsService.GetTenant:output_type -> portalhub.v1.GetTenantResponse
-	19,  // 92: portalhub.v1.OpsService.AddTenant:output_type -> portalhub.v1.AddTenantResponse
-	21,  // 93: portalhub.v1.OpsService.UpdateTenant:output_type -> portalhub.v1.UpdateTenantResponse
-	23,  // 94: portalhub.v1.OpsService.SuspendTenant:output_type -> portalhub.v1.SuspendTenantResponse
-	25,  // 95: portalhub.v1.OpsService.ResumeTenant:output_type -> portalhub.v1.ResumeTenantResponse
-	80,  // 96: portalhub.v1.OpsService.RenameTenant:output_type -> portalhub.v1.RenameTenantResponse
-	81,  // 97: portalhub.v1.OpsService.MergeTenant:output_type -> portalhub.v1.MergeTenantResponse
-	82,  // 98: portalhub.v1.OpsService.RetireTenant:output_type -> portalhub.v1.RetireTenantResponse
-	83,  // 99: portalhub.v1.OpsService.ImportRedirects:output_type -> portalhub.v1.ImportRedirectsResponse
-	28,  // 100: portalhub.v1.OpsService.ListCredentials:output_type -> portalhub.v1.ListCredentialsResponse
-	30,  // 101: portalhub.v1.OpsService.IssueCredential:output_type -> portalhub.v1.IssueCredentialResponse
-	32,  // 102: portalhub.v1.OpsService.RotateCredential:output_type -> portalhub.v1.RotateCredentialResponse
-	34,  // 103: portalhub.v1.OpsService.RevokeCredential:output_type -> portalhub.v1.RevokeCredentialResponse
-	36,  // 104: portalhub.v1.OpsService.TakeDownItem:output_type -> portalhub.v1.TakeDownItemResponse
-	38,  // 105: portalhub.v1.OpsService.LiftTakedown:output_type -> portalhub.v1.LiftTakedownResponse
-	84,  // 106: portalhub.v1.OpsService.ListMaintenanceWindows:output_type -> portalhub.v1.ListMaintenanceWindowsResponse
-	85,  // 107: portalhub.v1.OpsService.ScheduleMaintenance:output_type -> portalhub.v1.ScheduleMaintenanceResponse
-	86,  // 108: portalhub.v1.OpsService.CancelMaintenance:output_type -> portalhub.v1.CancelMaintenanceResponse
-	87,  // 109: portalhub.v1.OpsService.StatsReport:output_type -> portalhub.v1.StatsReportResponse
-	88,  // 110: portalhub.v1.OpsService.ListFeatured:output_type -> portalhub.v1.ListFeaturedResponse
-	89,  // 111: portalhub.v1.OpsService.FeatureItem:output_type -> portalhub.v1.FeatureItemResponse
-	90,  // 112: portalhub.v1.OpsService.UnfeatureItem:output_type -> portalhub.v1.UnfeatureItemResponse
-	91,  // 113: portalhub.v1.OpsService.ListAdverts:output_type -> portalhub.v1.ListAdvertsResponse
-	92,  // 114: portalhub.v1.OpsService.AddAdvert:output_type -> portalhub.v1.AddAdvertResponse
-	93,  // 115: portalhub.v1.OpsService.EndAdvert:output_type -> portalhub.v1.EndAdvertResponse
-	94,  // 116: portalhub.v1.OpsService.SetAdvertsEnabled:output_type -> portalhub.v1.SetAdvertsEnabledResponse
-	40,  // 117: portalhub.v1.OpsService.ComplianceReport:output_type -> portalhub.v1.ComplianceReportResponse
-	43,  // 118: portalhub.v1.OpsService.AuditList:output_type -> portalhub.v1.AuditListResponse
-	47,  // 119: portalhub.v1.OpsService.AuditVerify:output_type -> portalhub.v1.AuditVerifyResponse
-	46,  // 120: portalhub.v1.OpsService.AuditHead:output_type -> portalhub.v1.AuditHeadResponse
-	95,  // 121: portalhub.v1.OpsService.ListItems:output_type -> portalhub.v1.ListItemsResponse
-	96,  // 122: portalhub.v1.OpsService.GetItem:output_type -> portalhub.v1.GetItemResponse
-	97,  // 123: portalhub.v1.OpsService.ListTakedowns:output_type -> portalhub.v1.ListTakedownsResponse
-	98,  // 124: portalhub.v1.OpsService.ListRefusals:output_type -> portalhub.v1.ListRefusalsResponse
-	99,  // 125: portalhub.v1.OpsService.Coverage:output_type -> portalhub.v1.CoverageResponse
-	100, // 126: portalhub.v1.OpsService.Backlog:output_type -> portalhub.v1.BacklogResponse
-	101, // 127: portalhub.v1.OpsService.ListOverdueQuestions:output_type -> portalhub.v1.ListOverdueQuestionsResponse
-	102, // 128: portalhub.v1.OpsService.ListCategoryCodes:output_type -> portalhub.v1.ListCategoryCodesResponse
-	103, // 129: portalhub.v1.OpsService.ListBestBets:output_type -> portalhub.v1.ListBestBetsResponse
-	104, // 130: portalhub.v1.OpsService.AddBestBet:output_type -> portalhub.v1.AddBestBetResponse
-	105, // 131: portalhub.v1.OpsService.RemoveBestBet:output_type -> portalhub.v1.RemoveBestBetResponse
-	106, // 132: portalhub.v1.OpsService.RewrapPersonalData:output_type -> portalhub.v1.RewrapPersonalDataResponse
-	107, // 133: portalhub.v1.OpsService.ReshredPersonalData:output_type -> portalhub.v1.ReshredPersonalDataResponse
-	84,  // [84:134] is the sub-list for method output_type
-	34,  // [34:84] is the sub-list for method input_type
+	78,  // 82: portalhub.v1.OpsService.RebuildSearchIndex:input_type -> portalhub.v1.RebuildSearchIndexRequest
+	79,  // 83: portalhub.v1.OpsService.RewrapPersonalData:input_type -> portalhub.v1.RewrapPersonalDataRequest
+	80,  // 84: portalhub.v1.OpsService.ReshredPersonalData:input_type -> portalhub.v1.ReshredPersonalDataRequest
+	1,   // 85: portalhub.v1.OpsService.Login:output_type -> portalhub.v1.LoginResponse
+	3,   // 86: portalhub.v1.OpsService.Logout:output_type -> portalhub.v1.LogoutResponse
+	5,   // 87: portalhub.v1.OpsService.Whoami:output_type -> portalhub.v1.WhoamiResponse
+	7,   // 88: portalhub.v1.OpsService.RefreshToken:output_type -> portalhub.v1.RefreshTokenResponse
+	10,  // 89: portalhub.v1.OpsService.ListOpsAccounts:output_type -> portalhub.v1.ListOpsAccountsResponse
+	12,  // 90: portalhub.v1.OpsService.UpdateOpsAccount:output_type -> portalhub.v1.UpdateOpsAccountResponse
+	15,  // 91: portalhub.v1.OpsService.ListTenants:output_type -> portalhub.v1.ListTenantsResponse
+	17,  // 92: portalhub.v1.OpsService.GetTenant:output_type -> portalhub.v1.GetTenantResponse
+	19,  // 93: portalhub.v1.OpsService.AddTenant:output_type -> portalhub.v1.AddTenantResponse
+	21,  // 94: portalhub.v1.OpsService.UpdateTenant:output_type -> portalhub.v1.UpdateTenantResponse
+	23,  // 95: portalhub.v1.OpsService.SuspendTenant:output_type -> portalhub.v1.SuspendTenantResponse
+	25,  // 96: portalhub.v1.OpsService.ResumeTenant:output_type -> portalhub.v1.ResumeTenantResponse
+	81,  // 97: portalhub.v1.OpsService.RenameTenant:output_type -> portalhub.v1.RenameTenantResponse
+	82,  // 98: portalhub.v1.OpsService.MergeTenant:output_type -> portalhub.v1.MergeTenantResponse
+	83,  // 99: portalhub.v1.OpsService.RetireTenant:output_type -> portalhub.v1.RetireTenantResponse
+	84,  // 100: portalhub.v1.OpsService.ImportRedirects:output_type -> portalhub.v1.ImportRedirectsResponse
+	28,  // 101: portalhub.v1.OpsService.ListCredentials:output_type -> portalhub.v1.ListCredentialsResponse
+	30,  // 102: portalhub.v1.OpsService.IssueCredential:output_type -> portalhub.v1.IssueCredentialResponse
+	32,  // 103: portalhub.v1.OpsService.RotateCredential:output_type -> portalhub.v1.RotateCredentialResponse
+	34,  // 104: portalhub.v1.OpsService.RevokeCredential:output_type -> portalhub.v1.RevokeCredentialResponse
+	36,  // 105: portalhub.v1.OpsService.TakeDownItem:output_type -> portalhub.v1.TakeDownItemResponse
+	38,  // 106: portalhub.v1.OpsService.LiftTakedown:output_type -> portalhub.v1.LiftTakedownResponse
+	85,  // 107: portalhub.v1.OpsService.ListMaintenanceWindows:output_type -> portalhub.v1.ListMaintenanceWindowsResponse
+	86,  // 108: portalhub.v1.OpsService.ScheduleMaintenance:output_type -> portalhub.v1.ScheduleMaintenanceResponse
+	87,  // 109: portalhub.v1.OpsService.CancelMaintenance:output_type -> portalhub.v1.CancelMaintenanceResponse
+	88,  // 110: portalhub.v1.OpsService.StatsReport:output_type -> portalhub.v1.StatsReportResponse
+	89,  // 111: portalhub.v1.OpsService.ListFeatured:output_type -> portalhub.v1.ListFeaturedResponse
+	90,  // 112: portalhub.v1.OpsService.FeatureItem:output_type -> portalhub.v1.FeatureItemResponse
+	91,  // 113: portalhub.v1.OpsService.UnfeatureItem:output_type -> portalhub.v1.UnfeatureItemResponse
+	92,  // 114: portalhub.v1.OpsService.ListAdverts:output_type -> portalhub.v1.ListAdvertsResponse
+	93,  // 115: portalhub.v1.OpsService.AddAdvert:output_type -> portalhub.v1.AddAdvertResponse
+	94,  // 116: portalhub.v1.OpsService.EndAdvert:output_type -> portalhub.v1.EndAdvertResponse
+	95,  // 117: portalhub.v1.OpsService.SetAdvertsEnabled:output_type -> portalhub.v1.SetAdvertsEnabledResponse
+	40,  // 118: portalhub.v1.OpsService.ComplianceReport:output_type -> portalhub.v1.ComplianceReportResponse
+	43,  // 119: portalhub.v1.OpsService.AuditList:output_type -> portalhub.v1.AuditListResponse
+	47,  // 120: portalhub.v1.OpsService.AuditVerify:output_type -> portalhub.v1.AuditVerifyResponse
+	46,  // 121: portalhub.v1.OpsService.AuditHead:output_type -> portalhub.v1.AuditHeadResponse
+	96,  // 122: portalhub.v1.OpsService.ListItems:output_type -> portalhub.v1.ListItemsResponse
+	97,  // 123: portalhub.v1.OpsService.GetItem:output_type -> portalhub.v1.GetItemResponse
+	98,  // 124: portalhub.v1.OpsService.ListTakedowns:output_type -> portalhub.v1.ListTakedownsResponse
+	99,  // 125: portalhub.v1.OpsService.ListRefusals:output_type -> portalhub.v1.ListRefusalsResponse
+	100, // 126: portalhub.v1.OpsService.Coverage:output_type -> portalhub.v1.CoverageResponse
+	101, // 127: portalhub.v1.OpsService.Backlog:output_type -> portalhub.v1.BacklogResponse
+	102, // 128: portalhub.v1.OpsService.ListOverdueQuestions:output_type -> portalhub.v1.ListOverdueQuestionsResponse
+	103, // 129: portalhub.v1.OpsService.ListCategoryCodes:output_type -> portalhub.v1.ListCategoryCodesResponse
+	104, // 130: portalhub.v1.OpsService.ListBestBets:output_type -> portalhub.v1.ListBestBetsResponse
+	105, // 131: portalhub.v1.OpsService.AddBestBet:output_type -> portalhub.v1.AddBestBetResponse
+	106, // 132: portalhub.v1.OpsService.RemoveBestBet:output_type -> portalhub.v1.RemoveBestBetResponse
+	107, // 133: portalhub.v1.OpsService.RebuildSearchIndex:output_type -> portalhub.v1.RebuildSearchIndexResponse
+	108, // 134: portalhub.v1.OpsService.RewrapPersonalData:output_type -> portalhub.v1.RewrapPersonalDataResponse
+	109, // 135: portalhub.v1.OpsService.ReshredPersonalData:output_type -> portalhub.v1.ReshredPersonalDataResponse
+	85,  // [85:136] is the sub-list for method output_type
+	34,  // [34:85] is the sub-list for method input_type
 	34,  // [34:34] is the sub-list for extension type_name
 	34,  // [34:34] is the sub-list for extension extendee
 	0,   // [0:34] is the sub-list for field type_name

@@ -67,6 +67,7 @@ const (
 	OpsService_ListBestBets_FullMethodName           = "/portalhub.v1.OpsService/ListBestBets"
 	OpsService_AddBestBet_FullMethodName             = "/portalhub.v1.OpsService/AddBestBet"
 	OpsService_RemoveBestBet_FullMethodName          = "/portalhub.v1.OpsService/RemoveBestBet"
+	OpsService_RebuildSearchIndex_FullMethodName     = "/portalhub.v1.OpsService/RebuildSearchIndex"
 	OpsService_RewrapPersonalData_FullMethodName     = "/portalhub.v1.OpsService/RewrapPersonalData"
 	OpsService_ReshredPersonalData_FullMethodName    = "/portalhub.v1.OpsService/ReshredPersonalData"
 )
@@ -214,6 +215,12 @@ type OpsServiceClient interface {
 	ListBestBets(ctx context.Context, in *ListBestBetsRequest, opts ...grpc.CallOption) (*ListBestBetsResponse, error)
 	AddBestBet(ctx context.Context, in *AddBestBetRequest, opts ...grpc.CallOption) (*AddBestBetResponse, error)
 	RemoveBestBet(ctx context.Context, in *RemoveBestBetRequest, opts ...grpc.CallOption) (*RemoveBestBetResponse, error)
+	// RebuildSearchIndex rebuilds the search index online (operator) and
+	// streams its progress until the new index is in use. The rebuild runs in
+	// the aggregator: a caller that goes away stops following it, not the
+	// rebuild; a call while this aggregator rebuilds follows that rebuild.
+	// ABORTED (reason REINDEX_RUNNING) while another aggregator rebuilds.
+	RebuildSearchIndex(ctx context.Context, in *RebuildSearchIndexRequest, opts ...grpc.CallOption) (grpc.ServerStreamingClient[RebuildSearchIndexResponse], error)
 	// Personal-data keys (administrator). RewrapPersonalData moves every data
 	// key to the aggregator's current key-encryption key; FAILED_PRECONDITION
 	// when the aggregator keeps no personal data (no FeedbackService).
@@ -711,6 +718,25 @@ func (c *opsServiceClient) RemoveBestBet(ctx context.Context, in *RemoveBestBetR
 	return out, nil
 }
 
+func (c *opsServiceClient) RebuildSearchIndex(ctx context.Context, in *RebuildSearchIndexRequest, opts ...grpc.CallOption) (grpc.ServerStreamingClient[RebuildSearchIndexResponse], error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	stream, err := c.cc.NewStream(ctx, &OpsService_ServiceDesc.Streams[0], OpsService_RebuildSearchIndex_FullMethodName, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	x := &grpc.GenericClientStream[RebuildSearchIndexRequest, RebuildSearchIndexResponse]{ClientStream: stream}
+	if err := x.ClientStream.SendMsg(in); err != nil {
+		return nil, err
+	}
+	if err := x.ClientStream.CloseSend(); err != nil {
+		return nil, err
+	}
+	return x, nil
+}
+
+// This type alias is provided for backwards compatibility with existing code that references the prior non-generic stream type by name.
+type OpsService_RebuildSearchIndexClient = grpc.ServerStreamingClient[RebuildSearchIndexResponse]
+
 func (c *opsServiceClient) RewrapPersonalData(ctx context.Context, in *RewrapPersonalDataRequest, opts ...grpc.CallOption) (*RewrapPersonalDataResponse, error) {
 	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
 	out := new(RewrapPersonalDataResponse)
@@ -874,6 +900,12 @@ type OpsServiceServer interface {
 	ListBestBets(context.Context, *ListBestBetsRequest) (*ListBestBetsResponse, error)
 	AddBestBet(context.Context, *AddBestBetRequest) (*AddBestBetResponse, error)
 	RemoveBestBet(context.Context, *RemoveBestBetRequest) (*RemoveBestBetResponse, error)
+	// RebuildSearchIndex rebuilds the search index online (operator) and
+	// streams its progress until the new index is in use. The rebuild runs in
+	// the aggregator: a caller that goes away stops following it, not the
+	// rebuild; a call while this aggregator rebuilds follows that rebuild.
+	// ABORTED (reason REINDEX_RUNNING) while another aggregator rebuilds.
+	RebuildSearchIndex(*RebuildSearchIndexRequest, grpc.ServerStreamingServer[RebuildSearchIndexResponse]) error
 	// Personal-data keys (administrator). RewrapPersonalData moves every data
 	// key to the aggregator's current key-encryption key; FAILED_PRECONDITION
 	// when the aggregator keeps no personal data (no FeedbackService).
@@ -1034,6 +1066,9 @@ func (UnimplementedOpsServiceServer) AddBestBet(context.Context, *AddBestBetRequ
 }
 func (UnimplementedOpsServiceServer) RemoveBestBet(context.Context, *RemoveBestBetRequest) (*RemoveBestBetResponse, error) {
 	return nil, status.Errorf(codes.Unimplemented, "method RemoveBestBet not implemented")
+}
+func (UnimplementedOpsServiceServer) RebuildSearchIndex(*RebuildSearchIndexRequest, grpc.ServerStreamingServer[RebuildSearchIndexResponse]) error {
+	return status.Errorf(codes.Unimplemented, "method RebuildSearchIndex not implemented")
 }
 func (UnimplementedOpsServiceServer) RewrapPersonalData(context.Context, *RewrapPersonalDataRequest) (*RewrapPersonalDataResponse, error) {
 	return nil, status.Errorf(codes.Unimplemented, "method RewrapPersonalData not implemented")
@@ -1926,6 +1961,17 @@ func _OpsService_RemoveBestBet_Handler(srv interface{}, ctx context.Context, dec
 	return interceptor(ctx, in, info, handler)
 }
 
+func _OpsService_RebuildSearchIndex_Handler(srv interface{}, stream grpc.ServerStream) error {
+	m := new(RebuildSearchIndexRequest)
+	if err := stream.RecvMsg(m); err != nil {
+		return err
+	}
+	return srv.(OpsServiceServer).RebuildSearchIndex(m, &grpc.GenericServerStream[RebuildSearchIndexRequest, RebuildSearchIndexResponse]{ServerStream: stream})
+}
+
+// This type alias is provided for backwards compatibility with existing code that references the prior non-generic stream type by name.
+type OpsService_RebuildSearchIndexServer = grpc.ServerStreamingServer[RebuildSearchIndexResponse]
+
 func _OpsService_RewrapPersonalData_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
 	in := new(RewrapPersonalDataRequest)
 	if err := dec(in); err != nil {
@@ -2170,6 +2216,12 @@ var OpsService_ServiceDesc = grpc.ServiceDesc{
 			Handler:    _OpsService_ReshredPersonalData_Handler,
 		},
 	},
-	Streams:  []grpc.StreamDesc{},
+	Streams: []grpc.StreamDesc{
+		{
+			StreamName:    "RebuildSearchIndex",
+			Handler:       _OpsService_RebuildSearchIndex_Handler,
+			ServerStreams: true,
+		},
+	},
 	Metadata: "portalhub/v1/ops.proto",
 }

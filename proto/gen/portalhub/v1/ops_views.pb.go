@@ -495,6 +495,137 @@ func (*RemoveBestBetResponse) Descriptor() ([]byte, []int) {
 	return file_portalhub_v1_ops_views_proto_rawDescGZIP(), []int{8}
 }
 
+// RebuildSearchIndexRequest starts a rebuild of the search index, or
+// follows the one this aggregator is running.
+type RebuildSearchIndexRequest struct {
+	state         protoimpl.MessageState `protogen:"open.v1"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *RebuildSearchIndexRequest) Reset() {
+	*x = RebuildSearchIndexRequest{}
+	mi := &file_portalhub_v1_ops_views_proto_msgTypes[9]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *RebuildSearchIndexRequest) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*RebuildSearchIndexRequest) ProtoMessage() {}
+
+func (x *RebuildSearchIndexRequest) ProtoReflect() protoreflect.Message {
+	mi := &file_portalhub_v1_ops_views_proto_msgTypes[9]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use RebuildSearchIndexRequest.ProtoReflect.Descriptor instead.
+func (*RebuildSearchIndexRequest) Descriptor() ([]byte, []int) {
+	return file_portalhub_v1_ops_views_proto_rawDescGZIP(), []int{9}
+}
+
+// RebuildSearchIndexResponse is a rebuild's progress: every message names
+// the rebuild (who started it, when) and counts the items indexed; the last
+// one has finished set.
+type RebuildSearchIndexResponse struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// The ops account that started the rebuild (ops:<login>) and when.
+	StartedBy string                 `protobuf:"bytes,1,opt,name=started_by,json=startedBy,proto3" json:"started_by,omitempty"`
+	StartedAt *timestamppb.Timestamp `protobuf:"bytes,2,opt,name=started_at,json=startedAt,proto3" json:"started_at,omitempty"`
+	// True when this call started the rebuild, false when it follows one
+	// this aggregator was already running.
+	Started bool `protobuf:"varint,3,opt,name=started,proto3" json:"started,omitempty"`
+	// Items indexed so far, of total (0 of 0 while files' text is read and
+	// the items are listed).
+	Done  int64 `protobuf:"varint,4,opt,name=done,proto3" json:"done,omitempty"`
+	Total int64 `protobuf:"varint,5,opt,name=total,proto3" json:"total,omitempty"`
+	// True on the last message: the new index is in use.
+	Finished      bool `protobuf:"varint,6,opt,name=finished,proto3" json:"finished,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *RebuildSearchIndexResponse) Reset() {
+	*x = RebuildSearchIndexResponse{}
+	mi := &file_portalhub_v1_ops_views_proto_msgTypes[10]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *RebuildSearchIndexResponse) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*RebuildSearchIndexResponse) ProtoMessage() {}
+
+func (x *RebuildSearchIndexResponse) ProtoReflect() protoreflect.Message {
+	mi := &file_portalhub_v1_ops_views_proto_msgTypes[10]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use RebuildSearchIndexResponse.ProtoReflect.Descriptor instead.
+func (*RebuildSearchIndexResponse) Descriptor() ([]byte, []int) {
+	return file_portalhub_v1_ops_views_proto_rawDescGZIP(), []int{10}
+}
+
+func (x *RebuildSearchIndexResponse) GetStartedBy() string {
+	if x != nil {
+		return x.StartedBy
+	}
+	return ""
+}
+
+func (x *RebuildSearchIndexResponse) GetStartedAt() *timestamppb.Timestamp {
+	if x != nil {
+		return x.StartedAt
+	}
+	return nil
+}
+
+func (x *RebuildSearchIndexResponse) GetStarted() bool {
+	if x != nil {
+		return x.Started
+	}
+	return false
+}
+
+func (x *RebuildSearchIndexResponse) GetDone() int64 {
+	if x != nil {
+		return x.Done
+	}
+	return 0
+}
+
+func (x *RebuildSearchIndexResponse) GetTotal() int64 {
+	if x != nil {
+		return x.Total
+	}
+	return 0
+}
+
+func (x *RebuildSearchIndexResponse) GetFinished() bool {
+	if x != nil {
+		return x.Finished
+	}
+	return false
+}
+
 // RewrapPersonalDataRequest is empty: the aggregator's keyring
 // (PERSONAL_DATA_KEYS, its current key) decides.
 type RewrapPersonalDataRequest struct {
@@ -505,7 +636,7 @@ type RewrapPersonalDataRequest struct {
 
 func (x *RewrapPersonalDataRequest) Reset() {
 	*x = RewrapPersonalDataRequest{}
-	mi := &file_portalhub_v1_ops_views_proto_msgTypes[9]
+	mi := &file_portalhub_v1_ops_views_proto_msgTypes[11]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -517,7 +648,7 @@ func (x *RewrapPersonalDataRequest) String() string {
 func (*RewrapPersonalDataRequest) ProtoMessage() {}
 
 func (x *RewrapPersonalDataRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_portalhub_v1_ops_views_proto_msgTypes[9]
+	mi := &file_portalhub_v1_ops_views_proto_msgTypes[11]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -530,7 +661,7 @@ func (x *RewrapPersonalDataRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use RewrapPersonalDataRequest.ProtoReflect.Descriptor instead.
 func (*RewrapPersonalDataRequest) Descriptor() ([]byte, []int) {
-	return file_portalhub_v1_ops_views_proto_rawDescGZIP(), []int{9}
+	return file_portalhub_v1_ops_views_proto_rawDescGZIP(), []int{11}
 }
 
 // RewrapPersonalDataResponse says how many data keys moved, and to which
@@ -545,7 +676,7 @@ type RewrapPersonalDataResponse struct {
 
 func (x *RewrapPersonalDataResponse) Reset() {
 	*x = RewrapPersonalDataResponse{}
-	mi := &file_portalhub_v1_ops_views_proto_msgTypes[10]
+	mi := &file_portalhub_v1_ops_views_proto_msgTypes[12]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -557,7 +688,7 @@ func (x *RewrapPersonalDataResponse) String() string {
 func (*RewrapPersonalDataResponse) ProtoMessage() {}
 
 func (x *RewrapPersonalDataResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_portalhub_v1_ops_views_proto_msgTypes[10]
+	mi := &file_portalhub_v1_ops_views_proto_msgTypes[12]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -570,7 +701,7 @@ func (x *RewrapPersonalDataResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use RewrapPersonalDataResponse.ProtoReflect.Descriptor instead.
 func (*RewrapPersonalDataResponse) Descriptor() ([]byte, []int) {
-	return file_portalhub_v1_ops_views_proto_rawDescGZIP(), []int{10}
+	return file_portalhub_v1_ops_views_proto_rawDescGZIP(), []int{12}
 }
 
 func (x *RewrapPersonalDataResponse) GetMoved() int64 {
@@ -598,7 +729,7 @@ type ReshredPersonalDataRequest struct {
 
 func (x *ReshredPersonalDataRequest) Reset() {
 	*x = ReshredPersonalDataRequest{}
-	mi := &file_portalhub_v1_ops_views_proto_msgTypes[11]
+	mi := &file_portalhub_v1_ops_views_proto_msgTypes[13]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -610,7 +741,7 @@ func (x *ReshredPersonalDataRequest) String() string {
 func (*ReshredPersonalDataRequest) ProtoMessage() {}
 
 func (x *ReshredPersonalDataRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_portalhub_v1_ops_views_proto_msgTypes[11]
+	mi := &file_portalhub_v1_ops_views_proto_msgTypes[13]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -623,7 +754,7 @@ func (x *ReshredPersonalDataRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ReshredPersonalDataRequest.ProtoReflect.Descriptor instead.
 func (*ReshredPersonalDataRequest) Descriptor() ([]byte, []int) {
-	return file_portalhub_v1_ops_views_proto_rawDescGZIP(), []int{11}
+	return file_portalhub_v1_ops_views_proto_rawDescGZIP(), []int{13}
 }
 
 func (x *ReshredPersonalDataRequest) GetSubmissionIds() []string {
@@ -644,7 +775,7 @@ type ReshredPersonalDataResponse struct {
 
 func (x *ReshredPersonalDataResponse) Reset() {
 	*x = ReshredPersonalDataResponse{}
-	mi := &file_portalhub_v1_ops_views_proto_msgTypes[12]
+	mi := &file_portalhub_v1_ops_views_proto_msgTypes[14]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -656,7 +787,7 @@ func (x *ReshredPersonalDataResponse) String() string {
 func (*ReshredPersonalDataResponse) ProtoMessage() {}
 
 func (x *ReshredPersonalDataResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_portalhub_v1_ops_views_proto_msgTypes[12]
+	mi := &file_portalhub_v1_ops_views_proto_msgTypes[14]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -669,7 +800,7 @@ func (x *ReshredPersonalDataResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ReshredPersonalDataResponse.ProtoReflect.Descriptor instead.
 func (*ReshredPersonalDataResponse) Descriptor() ([]byte, []int) {
-	return file_portalhub_v1_ops_views_proto_rawDescGZIP(), []int{12}
+	return file_portalhub_v1_ops_views_proto_rawDescGZIP(), []int{14}
 }
 
 func (x *ReshredPersonalDataResponse) GetDestroyed() int64 {
@@ -706,7 +837,7 @@ type OpsItem struct {
 
 func (x *OpsItem) Reset() {
 	*x = OpsItem{}
-	mi := &file_portalhub_v1_ops_views_proto_msgTypes[13]
+	mi := &file_portalhub_v1_ops_views_proto_msgTypes[15]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -718,7 +849,7 @@ func (x *OpsItem) String() string {
 func (*OpsItem) ProtoMessage() {}
 
 func (x *OpsItem) ProtoReflect() protoreflect.Message {
-	mi := &file_portalhub_v1_ops_views_proto_msgTypes[13]
+	mi := &file_portalhub_v1_ops_views_proto_msgTypes[15]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -731,7 +862,7 @@ func (x *OpsItem) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use OpsItem.ProtoReflect.Descriptor instead.
 func (*OpsItem) Descriptor() ([]byte, []int) {
-	return file_portalhub_v1_ops_views_proto_rawDescGZIP(), []int{13}
+	return file_portalhub_v1_ops_views_proto_rawDescGZIP(), []int{15}
 }
 
 func (x *OpsItem) GetTenantId() string {
@@ -846,7 +977,7 @@ type ListItemsRequest struct {
 
 func (x *ListItemsRequest) Reset() {
 	*x = ListItemsRequest{}
-	mi := &file_portalhub_v1_ops_views_proto_msgTypes[14]
+	mi := &file_portalhub_v1_ops_views_proto_msgTypes[16]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -858,7 +989,7 @@ func (x *ListItemsRequest) String() string {
 func (*ListItemsRequest) ProtoMessage() {}
 
 func (x *ListItemsRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_portalhub_v1_ops_views_proto_msgTypes[14]
+	mi := &file_portalhub_v1_ops_views_proto_msgTypes[16]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -871,7 +1002,7 @@ func (x *ListItemsRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ListItemsRequest.ProtoReflect.Descriptor instead.
 func (*ListItemsRequest) Descriptor() ([]byte, []int) {
-	return file_portalhub_v1_ops_views_proto_rawDescGZIP(), []int{14}
+	return file_portalhub_v1_ops_views_proto_rawDescGZIP(), []int{16}
 }
 
 func (x *ListItemsRequest) GetTenantId() string {
@@ -937,7 +1068,7 @@ type ListItemsResponse struct {
 
 func (x *ListItemsResponse) Reset() {
 	*x = ListItemsResponse{}
-	mi := &file_portalhub_v1_ops_views_proto_msgTypes[15]
+	mi := &file_portalhub_v1_ops_views_proto_msgTypes[17]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -949,7 +1080,7 @@ func (x *ListItemsResponse) String() string {
 func (*ListItemsResponse) ProtoMessage() {}
 
 func (x *ListItemsResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_portalhub_v1_ops_views_proto_msgTypes[15]
+	mi := &file_portalhub_v1_ops_views_proto_msgTypes[17]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -962,7 +1093,7 @@ func (x *ListItemsResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ListItemsResponse.ProtoReflect.Descriptor instead.
 func (*ListItemsResponse) Descriptor() ([]byte, []int) {
-	return file_portalhub_v1_ops_views_proto_rawDescGZIP(), []int{15}
+	return file_portalhub_v1_ops_views_proto_rawDescGZIP(), []int{17}
 }
 
 func (x *ListItemsResponse) GetItems() []*OpsItem {
@@ -997,7 +1128,7 @@ type GetItemRequest struct {
 
 func (x *GetItemRequest) Reset() {
 	*x = GetItemRequest{}
-	mi := &file_portalhub_v1_ops_views_proto_msgTypes[16]
+	mi := &file_portalhub_v1_ops_views_proto_msgTypes[18]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1009,7 +1140,7 @@ func (x *GetItemRequest) String() string {
 func (*GetItemRequest) ProtoMessage() {}
 
 func (x *GetItemRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_portalhub_v1_ops_views_proto_msgTypes[16]
+	mi := &file_portalhub_v1_ops_views_proto_msgTypes[18]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1022,7 +1153,7 @@ func (x *GetItemRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use GetItemRequest.ProtoReflect.Descriptor instead.
 func (*GetItemRequest) Descriptor() ([]byte, []int) {
-	return file_portalhub_v1_ops_views_proto_rawDescGZIP(), []int{16}
+	return file_portalhub_v1_ops_views_proto_rawDescGZIP(), []int{18}
 }
 
 func (x *GetItemRequest) GetTenantId() string {
@@ -1052,7 +1183,7 @@ type GetItemResponse struct {
 
 func (x *GetItemResponse) Reset() {
 	*x = GetItemResponse{}
-	mi := &file_portalhub_v1_ops_views_proto_msgTypes[17]
+	mi := &file_portalhub_v1_ops_views_proto_msgTypes[19]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1064,7 +1195,7 @@ func (x *GetItemResponse) String() string {
 func (*GetItemResponse) ProtoMessage() {}
 
 func (x *GetItemResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_portalhub_v1_ops_views_proto_msgTypes[17]
+	mi := &file_portalhub_v1_ops_views_proto_msgTypes[19]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1077,7 +1208,7 @@ func (x *GetItemResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use GetItemResponse.ProtoReflect.Descriptor instead.
 func (*GetItemResponse) Descriptor() ([]byte, []int) {
-	return file_portalhub_v1_ops_views_proto_rawDescGZIP(), []int{17}
+	return file_portalhub_v1_ops_views_proto_rawDescGZIP(), []int{19}
 }
 
 func (x *GetItemResponse) GetItem() *OpsItem {
@@ -1105,7 +1236,7 @@ type ListTakedownsRequest struct {
 
 func (x *ListTakedownsRequest) Reset() {
 	*x = ListTakedownsRequest{}
-	mi := &file_portalhub_v1_ops_views_proto_msgTypes[18]
+	mi := &file_portalhub_v1_ops_views_proto_msgTypes[20]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1117,7 +1248,7 @@ func (x *ListTakedownsRequest) String() string {
 func (*ListTakedownsRequest) ProtoMessage() {}
 
 func (x *ListTakedownsRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_portalhub_v1_ops_views_proto_msgTypes[18]
+	mi := &file_portalhub_v1_ops_views_proto_msgTypes[20]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1130,7 +1261,7 @@ func (x *ListTakedownsRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ListTakedownsRequest.ProtoReflect.Descriptor instead.
 func (*ListTakedownsRequest) Descriptor() ([]byte, []int) {
-	return file_portalhub_v1_ops_views_proto_rawDescGZIP(), []int{18}
+	return file_portalhub_v1_ops_views_proto_rawDescGZIP(), []int{20}
 }
 
 func (x *ListTakedownsRequest) GetPageToken() string {
@@ -1159,7 +1290,7 @@ type ListTakedownsResponse struct {
 
 func (x *ListTakedownsResponse) Reset() {
 	*x = ListTakedownsResponse{}
-	mi := &file_portalhub_v1_ops_views_proto_msgTypes[19]
+	mi := &file_portalhub_v1_ops_views_proto_msgTypes[21]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1171,7 +1302,7 @@ func (x *ListTakedownsResponse) String() string {
 func (*ListTakedownsResponse) ProtoMessage() {}
 
 func (x *ListTakedownsResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_portalhub_v1_ops_views_proto_msgTypes[19]
+	mi := &file_portalhub_v1_ops_views_proto_msgTypes[21]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1184,7 +1315,7 @@ func (x *ListTakedownsResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ListTakedownsResponse.ProtoReflect.Descriptor instead.
 func (*ListTakedownsResponse) Descriptor() ([]byte, []int) {
-	return file_portalhub_v1_ops_views_proto_rawDescGZIP(), []int{19}
+	return file_portalhub_v1_ops_views_proto_rawDescGZIP(), []int{21}
 }
 
 func (x *ListTakedownsResponse) GetItems() []*OpsItem {
@@ -1228,7 +1359,7 @@ type Refusal struct {
 
 func (x *Refusal) Reset() {
 	*x = Refusal{}
-	mi := &file_portalhub_v1_ops_views_proto_msgTypes[20]
+	mi := &file_portalhub_v1_ops_views_proto_msgTypes[22]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1240,7 +1371,7 @@ func (x *Refusal) String() string {
 func (*Refusal) ProtoMessage() {}
 
 func (x *Refusal) ProtoReflect() protoreflect.Message {
-	mi := &file_portalhub_v1_ops_views_proto_msgTypes[20]
+	mi := &file_portalhub_v1_ops_views_proto_msgTypes[22]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1253,7 +1384,7 @@ func (x *Refusal) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use Refusal.ProtoReflect.Descriptor instead.
 func (*Refusal) Descriptor() ([]byte, []int) {
-	return file_portalhub_v1_ops_views_proto_rawDescGZIP(), []int{20}
+	return file_portalhub_v1_ops_views_proto_rawDescGZIP(), []int{22}
 }
 
 func (x *Refusal) GetTenantId() string {
@@ -1339,7 +1470,7 @@ type ListRefusalsRequest struct {
 
 func (x *ListRefusalsRequest) Reset() {
 	*x = ListRefusalsRequest{}
-	mi := &file_portalhub_v1_ops_views_proto_msgTypes[21]
+	mi := &file_portalhub_v1_ops_views_proto_msgTypes[23]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1351,7 +1482,7 @@ func (x *ListRefusalsRequest) String() string {
 func (*ListRefusalsRequest) ProtoMessage() {}
 
 func (x *ListRefusalsRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_portalhub_v1_ops_views_proto_msgTypes[21]
+	mi := &file_portalhub_v1_ops_views_proto_msgTypes[23]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1364,7 +1495,7 @@ func (x *ListRefusalsRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ListRefusalsRequest.ProtoReflect.Descriptor instead.
 func (*ListRefusalsRequest) Descriptor() ([]byte, []int) {
-	return file_portalhub_v1_ops_views_proto_rawDescGZIP(), []int{21}
+	return file_portalhub_v1_ops_views_proto_rawDescGZIP(), []int{23}
 }
 
 func (x *ListRefusalsRequest) GetTenantId() string {
@@ -1407,7 +1538,7 @@ type ListRefusalsResponse struct {
 
 func (x *ListRefusalsResponse) Reset() {
 	*x = ListRefusalsResponse{}
-	mi := &file_portalhub_v1_ops_views_proto_msgTypes[22]
+	mi := &file_portalhub_v1_ops_views_proto_msgTypes[24]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1419,7 +1550,7 @@ func (x *ListRefusalsResponse) String() string {
 func (*ListRefusalsResponse) ProtoMessage() {}
 
 func (x *ListRefusalsResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_portalhub_v1_ops_views_proto_msgTypes[22]
+	mi := &file_portalhub_v1_ops_views_proto_msgTypes[24]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1432,7 +1563,7 @@ func (x *ListRefusalsResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ListRefusalsResponse.ProtoReflect.Descriptor instead.
 func (*ListRefusalsResponse) Descriptor() ([]byte, []int) {
-	return file_portalhub_v1_ops_views_proto_rawDescGZIP(), []int{22}
+	return file_portalhub_v1_ops_views_proto_rawDescGZIP(), []int{24}
 }
 
 func (x *ListRefusalsResponse) GetRefusals() []*Refusal {
@@ -1471,7 +1602,7 @@ type CoverageRequest struct {
 
 func (x *CoverageRequest) Reset() {
 	*x = CoverageRequest{}
-	mi := &file_portalhub_v1_ops_views_proto_msgTypes[23]
+	mi := &file_portalhub_v1_ops_views_proto_msgTypes[25]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1483,7 +1614,7 @@ func (x *CoverageRequest) String() string {
 func (*CoverageRequest) ProtoMessage() {}
 
 func (x *CoverageRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_portalhub_v1_ops_views_proto_msgTypes[23]
+	mi := &file_portalhub_v1_ops_views_proto_msgTypes[25]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1496,7 +1627,7 @@ func (x *CoverageRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use CoverageRequest.ProtoReflect.Descriptor instead.
 func (*CoverageRequest) Descriptor() ([]byte, []int) {
-	return file_portalhub_v1_ops_views_proto_rawDescGZIP(), []int{23}
+	return file_portalhub_v1_ops_views_proto_rawDescGZIP(), []int{25}
 }
 
 func (x *CoverageRequest) GetQuery() string {
@@ -1544,7 +1675,7 @@ type CoverageResponse struct {
 
 func (x *CoverageResponse) Reset() {
 	*x = CoverageResponse{}
-	mi := &file_portalhub_v1_ops_views_proto_msgTypes[24]
+	mi := &file_portalhub_v1_ops_views_proto_msgTypes[26]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1556,7 +1687,7 @@ func (x *CoverageResponse) String() string {
 func (*CoverageResponse) ProtoMessage() {}
 
 func (x *CoverageResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_portalhub_v1_ops_views_proto_msgTypes[24]
+	mi := &file_portalhub_v1_ops_views_proto_msgTypes[26]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1569,7 +1700,7 @@ func (x *CoverageResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use CoverageResponse.ProtoReflect.Descriptor instead.
 func (*CoverageResponse) Descriptor() ([]byte, []int) {
-	return file_portalhub_v1_ops_views_proto_rawDescGZIP(), []int{24}
+	return file_portalhub_v1_ops_views_proto_rawDescGZIP(), []int{26}
 }
 
 func (x *CoverageResponse) GetRequiredKinds() []string {
@@ -1625,7 +1756,7 @@ type TenantCoverage struct {
 
 func (x *TenantCoverage) Reset() {
 	*x = TenantCoverage{}
-	mi := &file_portalhub_v1_ops_views_proto_msgTypes[25]
+	mi := &file_portalhub_v1_ops_views_proto_msgTypes[27]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1637,7 +1768,7 @@ func (x *TenantCoverage) String() string {
 func (*TenantCoverage) ProtoMessage() {}
 
 func (x *TenantCoverage) ProtoReflect() protoreflect.Message {
-	mi := &file_portalhub_v1_ops_views_proto_msgTypes[25]
+	mi := &file_portalhub_v1_ops_views_proto_msgTypes[27]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1650,7 +1781,7 @@ func (x *TenantCoverage) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use TenantCoverage.ProtoReflect.Descriptor instead.
 func (*TenantCoverage) Descriptor() ([]byte, []int) {
-	return file_portalhub_v1_ops_views_proto_rawDescGZIP(), []int{25}
+	return file_portalhub_v1_ops_views_proto_rawDescGZIP(), []int{27}
 }
 
 func (x *TenantCoverage) GetTenantId() string {
@@ -1716,7 +1847,7 @@ type KindCoverage struct {
 
 func (x *KindCoverage) Reset() {
 	*x = KindCoverage{}
-	mi := &file_portalhub_v1_ops_views_proto_msgTypes[26]
+	mi := &file_portalhub_v1_ops_views_proto_msgTypes[28]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1728,7 +1859,7 @@ func (x *KindCoverage) String() string {
 func (*KindCoverage) ProtoMessage() {}
 
 func (x *KindCoverage) ProtoReflect() protoreflect.Message {
-	mi := &file_portalhub_v1_ops_views_proto_msgTypes[26]
+	mi := &file_portalhub_v1_ops_views_proto_msgTypes[28]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1741,7 +1872,7 @@ func (x *KindCoverage) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use KindCoverage.ProtoReflect.Descriptor instead.
 func (*KindCoverage) Descriptor() ([]byte, []int) {
-	return file_portalhub_v1_ops_views_proto_rawDescGZIP(), []int{26}
+	return file_portalhub_v1_ops_views_proto_rawDescGZIP(), []int{28}
 }
 
 func (x *KindCoverage) GetKind() string {
@@ -1781,7 +1912,7 @@ type BacklogRequest struct {
 
 func (x *BacklogRequest) Reset() {
 	*x = BacklogRequest{}
-	mi := &file_portalhub_v1_ops_views_proto_msgTypes[27]
+	mi := &file_portalhub_v1_ops_views_proto_msgTypes[29]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1793,7 +1924,7 @@ func (x *BacklogRequest) String() string {
 func (*BacklogRequest) ProtoMessage() {}
 
 func (x *BacklogRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_portalhub_v1_ops_views_proto_msgTypes[27]
+	mi := &file_portalhub_v1_ops_views_proto_msgTypes[29]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1806,7 +1937,7 @@ func (x *BacklogRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use BacklogRequest.ProtoReflect.Descriptor instead.
 func (*BacklogRequest) Descriptor() ([]byte, []int) {
-	return file_portalhub_v1_ops_views_proto_rawDescGZIP(), []int{27}
+	return file_portalhub_v1_ops_views_proto_rawDescGZIP(), []int{29}
 }
 
 // BacklogResponse is what waits: the hub's outbox (events not yet on
@@ -1833,7 +1964,7 @@ type BacklogResponse struct {
 
 func (x *BacklogResponse) Reset() {
 	*x = BacklogResponse{}
-	mi := &file_portalhub_v1_ops_views_proto_msgTypes[28]
+	mi := &file_portalhub_v1_ops_views_proto_msgTypes[30]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1845,7 +1976,7 @@ func (x *BacklogResponse) String() string {
 func (*BacklogResponse) ProtoMessage() {}
 
 func (x *BacklogResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_portalhub_v1_ops_views_proto_msgTypes[28]
+	mi := &file_portalhub_v1_ops_views_proto_msgTypes[30]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1858,7 +1989,7 @@ func (x *BacklogResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use BacklogResponse.ProtoReflect.Descriptor instead.
 func (*BacklogResponse) Descriptor() ([]byte, []int) {
-	return file_portalhub_v1_ops_views_proto_rawDescGZIP(), []int{28}
+	return file_portalhub_v1_ops_views_proto_rawDescGZIP(), []int{30}
 }
 
 func (x *BacklogResponse) GetOutboxPending() int64 {
@@ -1924,7 +2055,7 @@ type OutboxRow struct {
 
 func (x *OutboxRow) Reset() {
 	*x = OutboxRow{}
-	mi := &file_portalhub_v1_ops_views_proto_msgTypes[29]
+	mi := &file_portalhub_v1_ops_views_proto_msgTypes[31]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1936,7 +2067,7 @@ func (x *OutboxRow) String() string {
 func (*OutboxRow) ProtoMessage() {}
 
 func (x *OutboxRow) ProtoReflect() protoreflect.Message {
-	mi := &file_portalhub_v1_ops_views_proto_msgTypes[29]
+	mi := &file_portalhub_v1_ops_views_proto_msgTypes[31]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1949,7 +2080,7 @@ func (x *OutboxRow) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use OutboxRow.ProtoReflect.Descriptor instead.
 func (*OutboxRow) Descriptor() ([]byte, []int) {
-	return file_portalhub_v1_ops_views_proto_rawDescGZIP(), []int{29}
+	return file_portalhub_v1_ops_views_proto_rawDescGZIP(), []int{31}
 }
 
 func (x *OutboxRow) GetId() int64 {
@@ -2005,7 +2136,7 @@ type StreamConsumer struct {
 
 func (x *StreamConsumer) Reset() {
 	*x = StreamConsumer{}
-	mi := &file_portalhub_v1_ops_views_proto_msgTypes[30]
+	mi := &file_portalhub_v1_ops_views_proto_msgTypes[32]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2017,7 +2148,7 @@ func (x *StreamConsumer) String() string {
 func (*StreamConsumer) ProtoMessage() {}
 
 func (x *StreamConsumer) ProtoReflect() protoreflect.Message {
-	mi := &file_portalhub_v1_ops_views_proto_msgTypes[30]
+	mi := &file_portalhub_v1_ops_views_proto_msgTypes[32]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2030,7 +2161,7 @@ func (x *StreamConsumer) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use StreamConsumer.ProtoReflect.Descriptor instead.
 func (*StreamConsumer) Descriptor() ([]byte, []int) {
-	return file_portalhub_v1_ops_views_proto_rawDescGZIP(), []int{30}
+	return file_portalhub_v1_ops_views_proto_rawDescGZIP(), []int{32}
 }
 
 func (x *StreamConsumer) GetStream() string {
@@ -2092,7 +2223,7 @@ type ListOverdueQuestionsRequest struct {
 
 func (x *ListOverdueQuestionsRequest) Reset() {
 	*x = ListOverdueQuestionsRequest{}
-	mi := &file_portalhub_v1_ops_views_proto_msgTypes[31]
+	mi := &file_portalhub_v1_ops_views_proto_msgTypes[33]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2104,7 +2235,7 @@ func (x *ListOverdueQuestionsRequest) String() string {
 func (*ListOverdueQuestionsRequest) ProtoMessage() {}
 
 func (x *ListOverdueQuestionsRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_portalhub_v1_ops_views_proto_msgTypes[31]
+	mi := &file_portalhub_v1_ops_views_proto_msgTypes[33]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2117,7 +2248,7 @@ func (x *ListOverdueQuestionsRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ListOverdueQuestionsRequest.ProtoReflect.Descriptor instead.
 func (*ListOverdueQuestionsRequest) Descriptor() ([]byte, []int) {
-	return file_portalhub_v1_ops_views_proto_rawDescGZIP(), []int{31}
+	return file_portalhub_v1_ops_views_proto_rawDescGZIP(), []int{33}
 }
 
 func (x *ListOverdueQuestionsRequest) GetLimit() int32 {
@@ -2138,7 +2269,7 @@ type ListOverdueQuestionsResponse struct {
 
 func (x *ListOverdueQuestionsResponse) Reset() {
 	*x = ListOverdueQuestionsResponse{}
-	mi := &file_portalhub_v1_ops_views_proto_msgTypes[32]
+	mi := &file_portalhub_v1_ops_views_proto_msgTypes[34]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2150,7 +2281,7 @@ func (x *ListOverdueQuestionsResponse) String() string {
 func (*ListOverdueQuestionsResponse) ProtoMessage() {}
 
 func (x *ListOverdueQuestionsResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_portalhub_v1_ops_views_proto_msgTypes[32]
+	mi := &file_portalhub_v1_ops_views_proto_msgTypes[34]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2163,7 +2294,7 @@ func (x *ListOverdueQuestionsResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ListOverdueQuestionsResponse.ProtoReflect.Descriptor instead.
 func (*ListOverdueQuestionsResponse) Descriptor() ([]byte, []int) {
-	return file_portalhub_v1_ops_views_proto_rawDescGZIP(), []int{32}
+	return file_portalhub_v1_ops_views_proto_rawDescGZIP(), []int{34}
 }
 
 func (x *ListOverdueQuestionsResponse) GetQuestions() []*OverdueQuestion {
@@ -2190,7 +2321,7 @@ type OverdueQuestion struct {
 
 func (x *OverdueQuestion) Reset() {
 	*x = OverdueQuestion{}
-	mi := &file_portalhub_v1_ops_views_proto_msgTypes[33]
+	mi := &file_portalhub_v1_ops_views_proto_msgTypes[35]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2202,7 +2333,7 @@ func (x *OverdueQuestion) String() string {
 func (*OverdueQuestion) ProtoMessage() {}
 
 func (x *OverdueQuestion) ProtoReflect() protoreflect.Message {
-	mi := &file_portalhub_v1_ops_views_proto_msgTypes[33]
+	mi := &file_portalhub_v1_ops_views_proto_msgTypes[35]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2215,7 +2346,7 @@ func (x *OverdueQuestion) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use OverdueQuestion.ProtoReflect.Descriptor instead.
 func (*OverdueQuestion) Descriptor() ([]byte, []int) {
-	return file_portalhub_v1_ops_views_proto_rawDescGZIP(), []int{33}
+	return file_portalhub_v1_ops_views_proto_rawDescGZIP(), []int{35}
 }
 
 func (x *OverdueQuestion) GetId() string {
@@ -2279,7 +2410,7 @@ type AuditEntry struct {
 
 func (x *AuditEntry) Reset() {
 	*x = AuditEntry{}
-	mi := &file_portalhub_v1_ops_views_proto_msgTypes[34]
+	mi := &file_portalhub_v1_ops_views_proto_msgTypes[36]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2291,7 +2422,7 @@ func (x *AuditEntry) String() string {
 func (*AuditEntry) ProtoMessage() {}
 
 func (x *AuditEntry) ProtoReflect() protoreflect.Message {
-	mi := &file_portalhub_v1_ops_views_proto_msgTypes[34]
+	mi := &file_portalhub_v1_ops_views_proto_msgTypes[36]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2304,7 +2435,7 @@ func (x *AuditEntry) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use AuditEntry.ProtoReflect.Descriptor instead.
 func (*AuditEntry) Descriptor() ([]byte, []int) {
-	return file_portalhub_v1_ops_views_proto_rawDescGZIP(), []int{34}
+	return file_portalhub_v1_ops_views_proto_rawDescGZIP(), []int{36}
 }
 
 func (x *AuditEntry) GetSeq() int64 {
@@ -2408,6 +2539,16 @@ const file_portalhub_v1_ops_views_proto_rawDesc = "" +
 	"\n" +
 	"content_id\x18\x03 \x01(\tR\tcontentId\"\x17\n" +
 	"\x15RemoveBestBetResponse\"\x1b\n" +
+	"\x19RebuildSearchIndexRequest\"\xd6\x01\n" +
+	"\x1aRebuildSearchIndexResponse\x12\x1d\n" +
+	"\n" +
+	"started_by\x18\x01 \x01(\tR\tstartedBy\x129\n" +
+	"\n" +
+	"started_at\x18\x02 \x01(\v2\x1a.google.protobuf.TimestampR\tstartedAt\x12\x18\n" +
+	"\astarted\x18\x03 \x01(\bR\astarted\x12\x12\n" +
+	"\x04done\x18\x04 \x01(\x03R\x04done\x12\x14\n" +
+	"\x05total\x18\x05 \x01(\x03R\x05total\x12\x1a\n" +
+	"\bfinished\x18\x06 \x01(\bR\bfinished\"\x1b\n" +
 	"\x19RewrapPersonalDataRequest\"I\n" +
 	"\x1aRewrapPersonalDataResponse\x12\x14\n" +
 	"\x05moved\x18\x01 \x01(\x03R\x05moved\x12\x15\n" +
@@ -2575,7 +2716,7 @@ func file_portalhub_v1_ops_views_proto_rawDescGZIP() []byte {
 	return file_portalhub_v1_ops_views_proto_rawDescData
 }
 
-var file_portalhub_v1_ops_views_proto_msgTypes = make([]protoimpl.MessageInfo, 35)
+var file_portalhub_v1_ops_views_proto_msgTypes = make([]protoimpl.MessageInfo, 37)
 var file_portalhub_v1_ops_views_proto_goTypes = []any{
 	(*ListCategoryCodesRequest)(nil),     // 0: portalhub.v1.ListCategoryCodesRequest
 	(*ListCategoryCodesResponse)(nil),    // 1: portalhub.v1.ListCategoryCodesResponse
@@ -2586,65 +2727,68 @@ var file_portalhub_v1_ops_views_proto_goTypes = []any{
 	(*AddBestBetResponse)(nil),           // 6: portalhub.v1.AddBestBetResponse
 	(*RemoveBestBetRequest)(nil),         // 7: portalhub.v1.RemoveBestBetRequest
 	(*RemoveBestBetResponse)(nil),        // 8: portalhub.v1.RemoveBestBetResponse
-	(*RewrapPersonalDataRequest)(nil),    // 9: portalhub.v1.RewrapPersonalDataRequest
-	(*RewrapPersonalDataResponse)(nil),   // 10: portalhub.v1.RewrapPersonalDataResponse
-	(*ReshredPersonalDataRequest)(nil),   // 11: portalhub.v1.ReshredPersonalDataRequest
-	(*ReshredPersonalDataResponse)(nil),  // 12: portalhub.v1.ReshredPersonalDataResponse
-	(*OpsItem)(nil),                      // 13: portalhub.v1.OpsItem
-	(*ListItemsRequest)(nil),             // 14: portalhub.v1.ListItemsRequest
-	(*ListItemsResponse)(nil),            // 15: portalhub.v1.ListItemsResponse
-	(*GetItemRequest)(nil),               // 16: portalhub.v1.GetItemRequest
-	(*GetItemResponse)(nil),              // 17: portalhub.v1.GetItemResponse
-	(*ListTakedownsRequest)(nil),         // 18: portalhub.v1.ListTakedownsRequest
-	(*ListTakedownsResponse)(nil),        // 19: portalhub.v1.ListTakedownsResponse
-	(*Refusal)(nil),                      // 20: portalhub.v1.Refusal
-	(*ListRefusalsRequest)(nil),          // 21: portalhub.v1.ListRefusalsRequest
-	(*ListRefusalsResponse)(nil),         // 22: portalhub.v1.ListRefusalsResponse
-	(*CoverageRequest)(nil),              // 23: portalhub.v1.CoverageRequest
-	(*CoverageResponse)(nil),             // 24: portalhub.v1.CoverageResponse
-	(*TenantCoverage)(nil),               // 25: portalhub.v1.TenantCoverage
-	(*KindCoverage)(nil),                 // 26: portalhub.v1.KindCoverage
-	(*BacklogRequest)(nil),               // 27: portalhub.v1.BacklogRequest
-	(*BacklogResponse)(nil),              // 28: portalhub.v1.BacklogResponse
-	(*OutboxRow)(nil),                    // 29: portalhub.v1.OutboxRow
-	(*StreamConsumer)(nil),               // 30: portalhub.v1.StreamConsumer
-	(*ListOverdueQuestionsRequest)(nil),  // 31: portalhub.v1.ListOverdueQuestionsRequest
-	(*ListOverdueQuestionsResponse)(nil), // 32: portalhub.v1.ListOverdueQuestionsResponse
-	(*OverdueQuestion)(nil),              // 33: portalhub.v1.OverdueQuestion
-	(*AuditEntry)(nil),                   // 34: portalhub.v1.AuditEntry
-	(*Category)(nil),                     // 35: portalhub.v1.Category
-	(*timestamppb.Timestamp)(nil),        // 36: google.protobuf.Timestamp
+	(*RebuildSearchIndexRequest)(nil),    // 9: portalhub.v1.RebuildSearchIndexRequest
+	(*RebuildSearchIndexResponse)(nil),   // 10: portalhub.v1.RebuildSearchIndexResponse
+	(*RewrapPersonalDataRequest)(nil),    // 11: portalhub.v1.RewrapPersonalDataRequest
+	(*RewrapPersonalDataResponse)(nil),   // 12: portalhub.v1.RewrapPersonalDataResponse
+	(*ReshredPersonalDataRequest)(nil),   // 13: portalhub.v1.ReshredPersonalDataRequest
+	(*ReshredPersonalDataResponse)(nil),  // 14: portalhub.v1.ReshredPersonalDataResponse
+	(*OpsItem)(nil),                      // 15: portalhub.v1.OpsItem
+	(*ListItemsRequest)(nil),             // 16: portalhub.v1.ListItemsRequest
+	(*ListItemsResponse)(nil),            // 17: portalhub.v1.ListItemsResponse
+	(*GetItemRequest)(nil),               // 18: portalhub.v1.GetItemRequest
+	(*GetItemResponse)(nil),              // 19: portalhub.v1.GetItemResponse
+	(*ListTakedownsRequest)(nil),         // 20: portalhub.v1.ListTakedownsRequest
+	(*ListTakedownsResponse)(nil),        // 21: portalhub.v1.ListTakedownsResponse
+	(*Refusal)(nil),                      // 22: portalhub.v1.Refusal
+	(*ListRefusalsRequest)(nil),          // 23: portalhub.v1.ListRefusalsRequest
+	(*ListRefusalsResponse)(nil),         // 24: portalhub.v1.ListRefusalsResponse
+	(*CoverageRequest)(nil),              // 25: portalhub.v1.CoverageRequest
+	(*CoverageResponse)(nil),             // 26: portalhub.v1.CoverageResponse
+	(*TenantCoverage)(nil),               // 27: portalhub.v1.TenantCoverage
+	(*KindCoverage)(nil),                 // 28: portalhub.v1.KindCoverage
+	(*BacklogRequest)(nil),               // 29: portalhub.v1.BacklogRequest
+	(*BacklogResponse)(nil),              // 30: portalhub.v1.BacklogResponse
+	(*OutboxRow)(nil),                    // 31: portalhub.v1.OutboxRow
+	(*StreamConsumer)(nil),               // 32: portalhub.v1.StreamConsumer
+	(*ListOverdueQuestionsRequest)(nil),  // 33: portalhub.v1.ListOverdueQuestionsRequest
+	(*ListOverdueQuestionsResponse)(nil), // 34: portalhub.v1.ListOverdueQuestionsResponse
+	(*OverdueQuestion)(nil),              // 35: portalhub.v1.OverdueQuestion
+	(*AuditEntry)(nil),                   // 36: portalhub.v1.AuditEntry
+	(*Category)(nil),                     // 37: portalhub.v1.Category
+	(*timestamppb.Timestamp)(nil),        // 38: google.protobuf.Timestamp
 }
 var file_portalhub_v1_ops_views_proto_depIdxs = []int32{
-	35, // 0: portalhub.v1.ListCategoryCodesResponse.categories:type_name -> portalhub.v1.Category
-	36, // 1: portalhub.v1.BestBet.created_at:type_name -> google.protobuf.Timestamp
+	37, // 0: portalhub.v1.ListCategoryCodesResponse.categories:type_name -> portalhub.v1.Category
+	38, // 1: portalhub.v1.BestBet.created_at:type_name -> google.protobuf.Timestamp
 	2,  // 2: portalhub.v1.ListBestBetsResponse.best_bets:type_name -> portalhub.v1.BestBet
 	2,  // 3: portalhub.v1.AddBestBetResponse.best_bet:type_name -> portalhub.v1.BestBet
-	36, // 4: portalhub.v1.OpsItem.published_at:type_name -> google.protobuf.Timestamp
-	36, // 5: portalhub.v1.OpsItem.updated_at:type_name -> google.protobuf.Timestamp
-	36, // 6: portalhub.v1.OpsItem.taken_down_at:type_name -> google.protobuf.Timestamp
-	13, // 7: portalhub.v1.ListItemsResponse.items:type_name -> portalhub.v1.OpsItem
-	13, // 8: portalhub.v1.GetItemResponse.item:type_name -> portalhub.v1.OpsItem
-	34, // 9: portalhub.v1.GetItemResponse.history:type_name -> portalhub.v1.AuditEntry
-	13, // 10: portalhub.v1.ListTakedownsResponse.items:type_name -> portalhub.v1.OpsItem
-	36, // 11: portalhub.v1.Refusal.first_at:type_name -> google.protobuf.Timestamp
-	36, // 12: portalhub.v1.Refusal.last_at:type_name -> google.protobuf.Timestamp
-	20, // 13: portalhub.v1.ListRefusalsResponse.refusals:type_name -> portalhub.v1.Refusal
-	25, // 14: portalhub.v1.CoverageResponse.tenants:type_name -> portalhub.v1.TenantCoverage
-	26, // 15: portalhub.v1.TenantCoverage.kinds:type_name -> portalhub.v1.KindCoverage
-	36, // 16: portalhub.v1.BacklogResponse.outbox_oldest:type_name -> google.protobuf.Timestamp
-	29, // 17: portalhub.v1.BacklogResponse.failing:type_name -> portalhub.v1.OutboxRow
-	30, // 18: portalhub.v1.BacklogResponse.consumers:type_name -> portalhub.v1.StreamConsumer
-	36, // 19: portalhub.v1.OutboxRow.created_at:type_name -> google.protobuf.Timestamp
-	36, // 20: portalhub.v1.StreamConsumer.last_delivered:type_name -> google.protobuf.Timestamp
-	33, // 21: portalhub.v1.ListOverdueQuestionsResponse.questions:type_name -> portalhub.v1.OverdueQuestion
-	36, // 22: portalhub.v1.OverdueQuestion.submitted_at:type_name -> google.protobuf.Timestamp
-	36, // 23: portalhub.v1.AuditEntry.at:type_name -> google.protobuf.Timestamp
-	24, // [24:24] is the sub-list for method output_type
-	24, // [24:24] is the sub-list for method input_type
-	24, // [24:24] is the sub-list for extension type_name
-	24, // [24:24] is the sub-list for extension extendee
-	0,  // [0:24] is the sub-list for field type_name
+	38, // 4: portalhub.v1.RebuildSearchIndexResponse.started_at:type_name -> google.protobuf.Timestamp
+	38, // 5: portalhub.v1.OpsItem.published_at:type_name -> google.protobuf.Timestamp
+	38, // 6: portalhub.v1.OpsItem.updated_at:type_name -> google.protobuf.Timestamp
+	38, // 7: portalhub.v1.OpsItem.taken_down_at:type_name -> google.protobuf.Timestamp
+	15, // 8: portalhub.v1.ListItemsResponse.items:type_name -> portalhub.v1.OpsItem
+	15, // 9: portalhub.v1.GetItemResponse.item:type_name -> portalhub.v1.OpsItem
+	36, // 10: portalhub.v1.GetItemResponse.history:type_name -> portalhub.v1.AuditEntry
+	15, // 11: portalhub.v1.ListTakedownsResponse.items:type_name -> portalhub.v1.OpsItem
+	38, // 12: portalhub.v1.Refusal.first_at:type_name -> google.protobuf.Timestamp
+	38, // 13: portalhub.v1.Refusal.last_at:type_name -> google.protobuf.Timestamp
+	22, // 14: portalhub.v1.ListRefusalsResponse.refusals:type_name -> portalhub.v1.Refusal
+	27, // 15: portalhub.v1.CoverageResponse.tenants:type_name -> portalhub.v1.TenantCoverage
+	28, // 16: portalhub.v1.TenantCoverage.kinds:type_name -> portalhub.v1.KindCoverage
+	38, // 17: portalhub.v1.BacklogResponse.outbox_oldest:type_name -> google.protobuf.Timestamp
+	31, // 18: portalhub.v1.BacklogResponse.failing:type_name -> portalhub.v1.OutboxRow
+	32, // 19: portalhub.v1.BacklogResponse.consumers:type_name -> portalhub.v1.StreamConsumer
+	38, // 20: portalhub.v1.OutboxRow.created_at:type_name -> google.protobuf.Timestamp
+	38, // 21: portalhub.v1.StreamConsumer.last_delivered:type_name -> google.protobuf.Timestamp
+	35, // 22: portalhub.v1.ListOverdueQuestionsResponse.questions:type_name -> portalhub.v1.OverdueQuestion
+	38, // 23: portalhub.v1.OverdueQuestion.submitted_at:type_name -> google.protobuf.Timestamp
+	38, // 24: portalhub.v1.AuditEntry.at:type_name -> google.protobuf.Timestamp
+	25, // [25:25] is the sub-list for method output_type
+	25, // [25:25] is the sub-list for method input_type
+	25, // [25:25] is the sub-list for extension type_name
+	25, // [25:25] is the sub-list for extension extendee
+	0,  // [0:25] is the sub-list for field type_name
 }
 
 func init() { file_portalhub_v1_ops_views_proto_init() }
@@ -2659,7 +2803,7 @@ func file_portalhub_v1_ops_views_proto_init() {
 			GoPackagePath: reflect.TypeOf(x{}).PkgPath(),
 			RawDescriptor: unsafe.Slice(unsafe.StringData(file_portalhub_v1_ops_views_proto_rawDesc), len(file_portalhub_v1_ops_views_proto_rawDesc)),
 			NumEnums:      0,
-			NumMessages:   35,
+			NumMessages:   37,
 			NumExtensions: 0,
 			NumServices:   0,
 		},
