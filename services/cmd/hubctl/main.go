@@ -3,12 +3,12 @@
 // statistics, featured items and advertisements talk to the aggregator's
 // admin API (OpsService, AGGREGATOR_OPS_ADDR) as the ops account
 // that logged in with `hubctl login`, which records them under its name;
-// the commands about the database itself (migrate, ops-accounts add for the
-// first administrator, backup) use DATABASE_URL
+// the commands about the database itself (migrate, ops-accounts bootstrap
+// for the first administrator, backup) use DATABASE_URL
 // and sign with $USER or --actor; docs/OPERATIONS.md ("hubctl and the
 // database") says why each stays there.
 //
-//	hubctl ops-accounts add --login nguyen.van.a --role administrator < password
+//	hubctl ops-accounts bootstrap --login nguyen.van.a < password
 //	hubctl login --login nguyen.van.a [--addr HOST:PORT] [--ca FILE]
 //	hubctl tenants add --id so-gd --kind department --name-vi "Sở Giáo dục" [--name-en ...] [REGISTRY]
 //	hubctl tenants update --id so-gd [--name-vi ...] [--hosts sogd.khanhhoa.gov.vn,...] ...
@@ -46,9 +46,10 @@ const usage = `hubctl: quản trị cổng tổng hợp / portalhub operations
 
 Usage, over the database (DATABASE_URL; signed with $USER or --actor):
   hubctl migrate
-  hubctl ops-accounts add --login LOGIN --role viewer|operator|administrator [--name "Họ và tên"]
-                                    add an ops account (the first administrator); the password is read
-                                    from standard input (typed twice, hidden, on a terminal)
+  hubctl ops-accounts bootstrap --login LOGIN [--name "Họ và tên"] [--recover]
+                                    the first administrator, before anyone can log in; the password is read
+                                    from standard input (typed twice, hidden, on a terminal); refused while
+                                    the hub has an enabled administrator, unless --recover (none can log in)
   hubctl backup base --to DIR       a base backup (pg_basebackup) of DATABASE_URL's server, with the audit
                                     head and a digest of the content in DIR/manifest.json
   hubctl backup restore --from DIR --into DIR [--archive WALDIR] [--to-time RFC3339] [--port N]
@@ -63,6 +64,8 @@ Usage, over the admin API (the aggregator's OpsService, as the ops account logge
                                     keeps a one-hour token in the login file; a command run in its last
                                     15 minutes renews it for another hour, up to 12 hours after the login
   hubctl logout | whoami [--json]
+  hubctl ops-accounts add --login LOGIN --role viewer|operator|administrator [--name "Họ và tên"] [--json]
+                                    (administrator) the password is read from standard input, as above
   hubctl ops-accounts list [--json]                  (administrator)
   hubctl ops-accounts update --login LOGIN [--role ROLE] [--disable|--enable] [--password]
                                     --password reads the new one from standard input; disabling or a new
@@ -170,7 +173,7 @@ func main() {
 	os.Exit(run(ctx, os.Args[1:], os.Getenv, os.Stdout, os.Stderr))
 }
 
-// stdin is where commands read a password (ops-accounts add); tests
+// stdin is where commands read a password (ops-accounts, login); tests
 // replace it.
 var stdin io.Reader = os.Stdin
 
@@ -199,57 +202,58 @@ type action func(ctx context.Context, s *session) error
 // commands are hubctl's commands by name (the nats commands aside, which
 // need neither an operator nor the database: see runNATS).
 var commands = map[string]command{
-	"migrate":               {flags: migrate, noStore: true},
-	"ops-accounts add":      {flags: addOpsAccount, required: []string{"login", "role"}},
-	"ops-accounts list":     {flags: listOpsAccounts, api: true},
-	"ops-accounts update":   {flags: updateOpsAccount, required: []string{"login"}, api: true},
-	"login":                 {flags: loginCmd, login: true},
-	"logout":                {flags: logoutCmd, api: true},
-	"whoami":                {flags: whoamiCmd, api: true},
-	"tenants add":           {flags: addTenant, required: []string{"id", "kind", "name-vi"}, api: true},
-	"tenants update":        {flags: updateTenant, required: []string{"id"}, api: true},
-	"tenants list":          {flags: listTenants, api: true},
-	"tenants show":          {flags: showTenant, required: []string{"id"}, api: true},
-	"tenants suspend":       {flags: setTenantStatus(true), required: []string{"id"}, api: true},
-	"tenants resume":        {flags: setTenantStatus(false), required: []string{"id"}, api: true},
-	"credentials issue":     {flags: issueCredential, required: []string{"tenant"}, api: true},
-	"credentials list":      {flags: listCredentials, api: true},
-	"credentials rotate":    {flags: rotateCredential, required: []string{"id"}, api: true},
-	"credentials revoke":    {flags: revokeCredential, required: []string{"id"}, api: true},
-	"compliance report":     {flags: complianceReport, api: true},
-	"audit verify":          {flags: verifyAudit, api: true},
-	"audit list":            {flags: listAudit, api: true},
-	"audit head":            {flags: auditHead, api: true},
-	"categories list":       {flags: listCategories, api: true},
-	"items takedown":        {flags: takeDown, required: []string{"tenant", "id", "reason"}, api: true},
-	"items lift":            {flags: liftTakedown, required: []string{"tenant", "id"}, api: true},
-	"search reindex":        {flags: reindex, api: true},
-	"search bestbet add":    {flags: addBestBet, required: []string{"query", "tenant", "id"}, api: true},
-	"search bestbet list":   {flags: listBestBets, api: true},
-	"search bestbet remove": {flags: removeBestBet, required: []string{"query", "tenant", "id"}, api: true},
-	"personal-data rewrap":  {flags: rewrapPersonalData, api: true},
-	"personal-data reshred": {flags: reshredPersonalData, required: []string{"log"}, api: true},
-	"items list":            {flags: listItems, required: []string{"tenant"}, api: true},
-	"items show":            {flags: showItem, required: []string{"tenant", "id"}, api: true},
-	"takedowns list":        {flags: listTakedowns, api: true},
-	"refusals list":         {flags: listRefusals, api: true},
-	"coverage report":       {flags: coverageReport, api: true},
-	"backlog":               {flags: showBacklog, api: true},
-	"questions overdue":     {flags: overdueQuestions, api: true},
-	"backup base":           {flags: baseBackup, required: []string{"to"}},
-	"backup restore":        {flags: restoreBackup, required: []string{"from", "into"}, noStore: true, noURL: true},
-	"maintenance schedule":  {flags: scheduleMaintenance, required: []string{"start", "end", "message-vi", "message-en", "message-ru"}, api: true},
-	"maintenance cancel":    {flags: cancelMaintenance, required: []string{"id"}, api: true},
-	"maintenance list":      {flags: listMaintenance, api: true},
-	"stats report":          {flags: statsReport, api: true},
-	"featured add":          {flags: addFeatured, required: []string{"tenant", "id"}, api: true},
-	"featured remove":       {flags: removeFeatured, required: []string{"tenant", "id"}, api: true},
-	"featured list":         {flags: listFeatured, api: true},
-	"adverts add":           {flags: addAdvert, required: []string{"advertiser", "label", "url", "start", "end"}, api: true},
-	"adverts end":           {flags: endAdvert, required: []string{"id"}, api: true},
-	"adverts list":          {flags: listAdverts, api: true},
-	"adverts enable":        {flags: setAdverts(true), api: true},
-	"adverts disable":       {flags: setAdverts(false), api: true},
+	"migrate":                {flags: migrate, noStore: true},
+	"ops-accounts bootstrap": {flags: bootstrapOpsAccount, required: []string{"login"}},
+	"ops-accounts add":       {flags: addOpsAccount, required: []string{"login", "role"}, api: true},
+	"ops-accounts list":      {flags: listOpsAccounts, api: true},
+	"ops-accounts update":    {flags: updateOpsAccount, required: []string{"login"}, api: true},
+	"login":                  {flags: loginCmd, login: true},
+	"logout":                 {flags: logoutCmd, api: true},
+	"whoami":                 {flags: whoamiCmd, api: true},
+	"tenants add":            {flags: addTenant, required: []string{"id", "kind", "name-vi"}, api: true},
+	"tenants update":         {flags: updateTenant, required: []string{"id"}, api: true},
+	"tenants list":           {flags: listTenants, api: true},
+	"tenants show":           {flags: showTenant, required: []string{"id"}, api: true},
+	"tenants suspend":        {flags: setTenantStatus(true), required: []string{"id"}, api: true},
+	"tenants resume":         {flags: setTenantStatus(false), required: []string{"id"}, api: true},
+	"credentials issue":      {flags: issueCredential, required: []string{"tenant"}, api: true},
+	"credentials list":       {flags: listCredentials, api: true},
+	"credentials rotate":     {flags: rotateCredential, required: []string{"id"}, api: true},
+	"credentials revoke":     {flags: revokeCredential, required: []string{"id"}, api: true},
+	"compliance report":      {flags: complianceReport, api: true},
+	"audit verify":           {flags: verifyAudit, api: true},
+	"audit list":             {flags: listAudit, api: true},
+	"audit head":             {flags: auditHead, api: true},
+	"categories list":        {flags: listCategories, api: true},
+	"items takedown":         {flags: takeDown, required: []string{"tenant", "id", "reason"}, api: true},
+	"items lift":             {flags: liftTakedown, required: []string{"tenant", "id"}, api: true},
+	"search reindex":         {flags: reindex, api: true},
+	"search bestbet add":     {flags: addBestBet, required: []string{"query", "tenant", "id"}, api: true},
+	"search bestbet list":    {flags: listBestBets, api: true},
+	"search bestbet remove":  {flags: removeBestBet, required: []string{"query", "tenant", "id"}, api: true},
+	"personal-data rewrap":   {flags: rewrapPersonalData, api: true},
+	"personal-data reshred":  {flags: reshredPersonalData, required: []string{"log"}, api: true},
+	"items list":             {flags: listItems, required: []string{"tenant"}, api: true},
+	"items show":             {flags: showItem, required: []string{"tenant", "id"}, api: true},
+	"takedowns list":         {flags: listTakedowns, api: true},
+	"refusals list":          {flags: listRefusals, api: true},
+	"coverage report":        {flags: coverageReport, api: true},
+	"backlog":                {flags: showBacklog, api: true},
+	"questions overdue":      {flags: overdueQuestions, api: true},
+	"backup base":            {flags: baseBackup, required: []string{"to"}},
+	"backup restore":         {flags: restoreBackup, required: []string{"from", "into"}, noStore: true, noURL: true},
+	"maintenance schedule":   {flags: scheduleMaintenance, required: []string{"start", "end", "message-vi", "message-en", "message-ru"}, api: true},
+	"maintenance cancel":     {flags: cancelMaintenance, required: []string{"id"}, api: true},
+	"maintenance list":       {flags: listMaintenance, api: true},
+	"stats report":           {flags: statsReport, api: true},
+	"featured add":           {flags: addFeatured, required: []string{"tenant", "id"}, api: true},
+	"featured remove":        {flags: removeFeatured, required: []string{"tenant", "id"}, api: true},
+	"featured list":          {flags: listFeatured, api: true},
+	"adverts add":            {flags: addAdvert, required: []string{"advertiser", "label", "url", "start", "end"}, api: true},
+	"adverts end":            {flags: endAdvert, required: []string{"id"}, api: true},
+	"adverts list":           {flags: listAdverts, api: true},
+	"adverts enable":         {flags: setAdverts(true), api: true},
+	"adverts disable":        {flags: setAdverts(false), api: true},
 }
 
 // run executes one command and returns the exit status: 0 done, 1 failed,

@@ -57,7 +57,7 @@ func TestDatabaseCommandsRefuseAWrongDatabase(t *testing.T) {
 	} {
 		url := testenv.Postgres(t, "hubctl_wrong_"+strings.ReplaceAll(c.name, "-", "_"), c.setup)
 		env := func(k string) string { return map[string]string{"DATABASE_URL": url, "USER": "operator"}[k] }
-		for _, args := range [][]string{{"ops-accounts", "add", "--login", "nguyen.van.a", "--role", "viewer"}, {"backup", "base", "--to", t.TempDir()}} {
+		for _, args := range [][]string{{"ops-accounts", "bootstrap", "--login", "nguyen.van.a"}, {"backup", "base", "--to", t.TempDir()}} {
 			var out, errOut bytes.Buffer
 			if code := run(context.Background(), args, env, &out, &errOut); code != 1 {
 				t.Errorf("%s on a %s database: exit %d, %q; want 1", args, c.name, code, errOut.String())

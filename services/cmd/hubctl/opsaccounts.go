@@ -18,14 +18,15 @@ import (
 	"github.com/portalhub/portalhub/services/opsaccounts"
 )
 
-// addOpsAccount is `hubctl ops-accounts add`: an ops account made over
-// DATABASE_URL, so the first administrator can exist before anyone can log
-// in to the admin API. The password is read from standard input: typed
-// twice without echo on a terminal, else the first line (a pipe, a file).
+// addOpsAccount is `hubctl ops-accounts add`, over the admin API (an
+// administrator's call, recorded under their account). The password is
+// read from standard input: typed twice without echo on a terminal, else
+// the first line (a pipe, a file).
 func addOpsAccount(fs *flag.FlagSet) action {
 	login := fs.String("login", "", "the account's login (a-z, 0-9, . _ -)")
 	role := fs.String("role", "", "viewer, operator or administrator")
 	name := fs.String("name", "", "display name (Họ và tên)")
+	asJSON := fs.Bool("json", false, "write the account as JSON")
 	return func(ctx context.Context, s *session) error {
 		r, err := opsaccounts.ParseRole(*role)
 		if err != nil {
@@ -35,12 +36,56 @@ func addOpsAccount(fs *flag.FlagSet) action {
 		if err != nil {
 			return usageError{err}
 		}
-		st := opsaccounts.New(s.store.Pool())
-		a, err := st.Create(ctx, opsaccounts.NewAccount{Login: *login, DisplayName: *name, Role: r, Password: pw}, s.actor)
+		resp, err := s.ops.AddOpsAccount(ctx, &pb.AddOpsAccountRequest{Login: *login, Role: string(r), DisplayName: *name, Password: pw})
 		if err != nil {
 			return err
 		}
-		fmt.Fprintf(s.stdout, "Đã tạo tài khoản vận hành %s (%s) / ops account %s added as %s\n", a.Login, r.Label(), a.Login, r)
+		if *asJSON {
+			return writeProto(s, resp.GetAccount())
+		}
+		a := resp.GetAccount()
+		fmt.Fprintf(s.stdout, "Đã tạo tài khoản vận hành %s (%s) / ops account %s added as %s\n", a.GetLogin(), r.Label(), a.GetLogin(), r)
+		return nil
+	}
+}
+
+// bootstrapOpsAccount is `hubctl ops-accounts bootstrap`: the first
+// administrator, made over DATABASE_URL because nobody can log in to the
+// admin API before it exists. It refuses while the hub has an enabled
+// administrator (they add accounts through the API), unless --recover:
+// the way back in when every administrator is gone.
+func bootstrapOpsAccount(fs *flag.FlagSet) action {
+	login := fs.String("login", "", "the administrator's login (a-z, 0-9, . _ -)")
+	name := fs.String("name", "", "display name (Họ và tên)")
+	breakGlass := fs.Bool("recover", false, "add an administrator although the hub has enabled ones (every one of them unavailable)")
+	return func(ctx context.Context, s *session) error {
+		st := opsaccounts.New(s.store.Pool())
+		all, err := st.List(ctx)
+		if err != nil {
+			return err
+		}
+		var admins []string
+		for _, a := range all {
+			if a.Role == opsaccounts.Administrator && !a.Disabled {
+				admins = append(admins, a.Login)
+			}
+		}
+		if len(admins) > 0 && !*breakGlass {
+			return usageError{fmt.Errorf("cổng tổng hợp đã có quản trị viên (%s): hãy đăng nhập bằng tài khoản đó và chạy hubctl ops-accounts add; "+
+				"--recover chỉ dùng khi không quản trị viên nào còn đăng nhập được / the hub has administrators already (%s): log in as one "+
+				"and run hubctl ops-accounts add; --recover only when none of them can log in any more",
+				strings.Join(admins, ", "), strings.Join(admins, ", "))}
+		}
+		pw, err := readSecret(s.stdin, s.stderr, true)
+		if err != nil {
+			return usageError{err}
+		}
+		a, err := st.Create(ctx, opsaccounts.NewAccount{Login: *login, DisplayName: *name, Role: opsaccounts.Administrator, Password: pw}, s.actor)
+		if err != nil {
+			return err
+		}
+		fmt.Fprintf(s.stdout, "Đã tạo quản trị viên %s; đăng nhập bằng hubctl login --login %s / administrator %s added; log in with hubctl login --login %s\n",
+			a.Login, a.Login, a.Login, a.Login)
 		return nil
 	}
 }

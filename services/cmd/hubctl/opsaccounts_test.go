@@ -1,40 +1,62 @@
 package main
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
 	"strings"
 	"testing"
 
-	"github.com/jackc/pgx/v5/pgxpool"
+	"github.com/jackc/pgx/v5"
 
-	"github.com/portalhub/portalhub/services/hubschema"
 	"github.com/portalhub/portalhub/services/opsaccounts"
-	"github.com/portalhub/portalhub/services/testenv"
 )
 
+// TestOpsAccountsAdd: the first administrator is made over the database
+// (ops-accounts bootstrap, signed with $USER), which then refuses while an
+// administrator exists, unless --recover; every other account is added
+// through the admin API by an administrator and recorded under them.
 func TestOpsAccountsAdd(t *testing.T) {
 	ctx := context.Background()
-	url := testenv.Postgres(t, "hubctl", hubschema.Migrate)
-	env := func(k string) string {
-		switch k {
-		case "DATABASE_URL":
-			return url
-		case "USER":
-			return "root"
-		}
-		return ""
-	}
-	ctl := func(in string, args ...string) (int, string, string) {
-		var out, errOut bytes.Buffer
-		stdin = strings.NewReader(in)
-		code := run(ctx, args, env, &out, &errOut)
-		return code, out.String(), errOut.String()
-	}
+	h := newHub(t, nil)
+	h.env["USER"] = "root"
 	const pw = "Đèo Cả mây trắng 2026"
-	if code, out, e := ctl(pw+"\n", "ops-accounts", "add", "--login", "Nguyen.Van.A", "--role", "administrator", "--name", "Nguyễn Văn A"); code != 0 || !strings.Contains(out, "nguyen.van.a") {
+	if code, out, e := h.ctl(pw+"\n", "ops-accounts", "bootstrap", "--login", "Nguyen.Van.A", "--name", "Nguyễn Văn A"); code != 0 || !strings.Contains(out, "nguyen.van.a") {
+		t.Fatalf("ops-accounts bootstrap: %d %q %q", code, out, e)
+	}
+	a, err := h.accounts.Authenticate(ctx, "nguyen.van.a", pw)
+	if err != nil {
+		t.Fatalf("log in as the administrator hubctl made: %v", err)
+	}
+	if a.Role != opsaccounts.Administrator || a.DisplayName != "Nguyễn Văn A" {
+		t.Errorf("account %+v", a)
+	}
+	if code, _, e := h.ctl(pw+"\n", "ops-accounts", "bootstrap", "--login", "tran.van.d"); code != 2 || !strings.Contains(e, "nguyen.van.a") ||
+		!strings.Contains(e, "hubctl ops-accounts add") {
+		t.Errorf("a second bootstrap: %d %q, want 2 naming the administrator and ops-accounts add", code, e)
+	}
+	if code, _, e := h.ctl(pw+"\n", "ops-accounts", "bootstrap", "--login", "tran.van.d", "--recover"); code != 0 {
+		t.Errorf("bootstrap --recover: %d %q", code, e)
+	}
+
+	// The others, through the admin API, as the administrator.
+	if code, _, e := h.ctl(pw+"\n", "ops-accounts", "add", "--login", "b.b", "--role", "viewer"); code != exitLogin {
+		t.Errorf("add before logging in: %d %q, want %d", code, e, exitLogin)
+	}
+	delete(h.env, "DATABASE_URL")
+	if code, out, e := h.ctl(pw+"\n", "login", "--login", "nguyen.van.a"); code != 0 {
+		t.Fatalf("login: %d %q %q", code, out, e)
+	}
+	if code, out, e := h.ctl(pw+"\n", "ops-accounts", "add", "--login", "Tran.Thi.B", "--role", "operator", "--name", "Trần Thị B"); code != 0 ||
+		!strings.Contains(out, "tran.thi.b") {
 		t.Fatalf("ops-accounts add: %d %q %q", code, out, e)
+	}
+	var added struct {
+		Login string `json:"login"`
+		Role  string `json:"role"`
+	}
+	if code, out, e := h.ctl(pw+"\n", "ops-accounts", "add", "--login", "le.van.c", "--role", "viewer", "--json"); code != 0 ||
+		json.Unmarshal([]byte(out), &added) != nil || added.Login != "le.van.c" || added.Role != "viewer" {
+		t.Errorf("ops-accounts add --json: %d %q %q", code, out, e)
 	}
 	for _, tc := range []struct {
 		name, in string
@@ -42,35 +64,30 @@ func TestOpsAccountsAdd(t *testing.T) {
 		code     int
 		stderr   string
 	}{
-		{"taken", pw, []string{"--login", "nguyen.van.a", "--role", "viewer"}, 1, "đã tồn tại"},
-		{"weak password", "1234567890\n", []string{"--login", "b.b", "--role", "viewer"}, 1, "quá phổ biến"},
+		{"taken", pw, []string{"--login", "tran.thi.b", "--role", "viewer"}, 1, "Đã tồn tại"},
+		{"weak password", "1234567890\n", []string{"--login", "b.b", "--role", "viewer"}, 2, "quá phổ biến"},
 		{"no password", "", []string{"--login", "b.b", "--role", "viewer"}, 2, "standard input"},
 		{"unknown role", pw, []string{"--login", "b.b", "--role", "root"}, 2, "administrator"},
 		{"no role", pw, []string{"--login", "b.b"}, 2, "--role"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			code, _, e := ctl(tc.in, append([]string{"ops-accounts", "add"}, tc.args...)...)
+			code, _, e := h.ctl(tc.in, append([]string{"ops-accounts", "add"}, tc.args...)...)
 			if code != tc.code || !strings.Contains(e, tc.stderr) {
 				t.Errorf("exit %d, stderr %q; want %d and %q", code, e, tc.code, tc.stderr)
 			}
 		})
 	}
-
-	pool, err := pgxpool.New(ctx, url)
+	if _, err := h.accounts.Authenticate(ctx, "tran.thi.b", pw); err != nil {
+		t.Errorf("log in as the account added through the API: %v", err)
+	}
+	rows, err := h.store.Pool().Query(ctx, `SELECT actor || ' ' || subject FROM audit_log WHERE action = 'ops.account_add' ORDER BY seq`)
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer pool.Close()
-	a, err := opsaccounts.New(pool).Authenticate(ctx, "nguyen.van.a", pw)
-	if err != nil {
-		t.Fatalf("log in as the account hubctl added: %v", err)
-	}
-	if a.Role != opsaccounts.Administrator || a.DisplayName != "Nguyễn Văn A" {
-		t.Errorf("account %+v", a)
-	}
-	var actor string
-	if err := pool.QueryRow(ctx, `SELECT actor FROM audit_log WHERE action = 'ops.account_add'`).Scan(&actor); err != nil || actor != "root" {
-		t.Errorf("ops.account_add recorded by %q (%v), want root", actor, err)
+	got, err := pgx.CollectRows(rows, pgx.RowTo[string])
+	if want := []string{"root ops:nguyen.van.a", "root ops:tran.van.d", "ops:nguyen.van.a ops:tran.thi.b", "ops:nguyen.van.a ops:le.van.c"}; err != nil ||
+		strings.Join(got, ",") != strings.Join(want, ",") {
+		t.Errorf("ops.account_add entries %q (%v), want %q", got, err, want)
 	}
 }
 

@@ -22,6 +22,21 @@ func (s *Server) ListOpsAccounts(ctx context.Context, _ *pb.ListOpsAccountsReque
 	return out, nil
 }
 
+// AddOpsAccount adds an ops account, recorded (ops.account_add) under the
+// administrator who added it.
+func (s *Server) AddOpsAccount(ctx context.Context, req *pb.AddOpsAccountRequest) (*pb.AddOpsAccountResponse, error) {
+	role, err := opsaccounts.ParseRole(req.GetRole())
+	if err != nil {
+		return nil, invalid("role", err.Error(), "Vai trò phải là viewer, operator hoặc administrator.")
+	}
+	a, err := s.accounts.Create(ctx, opsaccounts.NewAccount{Login: req.GetLogin(), DisplayName: req.GetDisplayName(), Role: role,
+		Password: req.GetPassword()}, caller(ctx).Account.Actor())
+	if err != nil {
+		return nil, s.fail(ctx, err)
+	}
+	return &pb.AddOpsAccountResponse{Account: account(a)}, nil
+}
+
 // UpdateOpsAccount changes an account's role, status or password.
 func (s *Server) UpdateOpsAccount(ctx context.Context, req *pb.UpdateOpsAccountRequest) (*pb.UpdateOpsAccountResponse, error) {
 	me := caller(ctx).Account

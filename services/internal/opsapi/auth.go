@@ -41,6 +41,7 @@ var calls = map[string]call{
 	pb.OpsService_RefreshToken_FullMethodName:     {action: ""}, // recorded by the accounts' store
 	pb.OpsService_ListOpsAccounts_FullMethodName:  {action: opsaccounts.AccountsView},
 	pb.OpsService_UpdateOpsAccount_FullMethodName: {action: opsaccounts.AccountsManage, audited: true},
+	pb.OpsService_AddOpsAccount_FullMethodName:    {action: opsaccounts.AccountsManage, audited: true},
 	pb.OpsService_ListTenants_FullMethodName:      {action: opsaccounts.TenantsView},
 	pb.OpsService_GetTenant_FullMethodName:        {action: opsaccounts.TenantsView},
 	pb.OpsService_AddTenant_FullMethodName:        {action: opsaccounts.TenantsAdd, audited: true},

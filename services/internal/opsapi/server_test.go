@@ -153,6 +153,10 @@ var methods = map[string]func(ctx context.Context, c pb.OpsServiceClient) error{
 		_, err := c.ListOpsAccounts(ctx, &pb.ListOpsAccountsRequest{})
 		return err
 	},
+	"AddOpsAccount": func(ctx context.Context, c pb.OpsServiceClient) error {
+		_, err := c.AddOpsAccount(ctx, &pb.AddOpsAccountRequest{Login: "ops-new", Role: "viewer", Password: password})
+		return err
+	},
 	"UpdateOpsAccount": func(ctx context.Context, c pb.OpsServiceClient) error {
 		_, err := c.UpdateOpsAccount(ctx, &pb.UpdateOpsAccountRequest{Login: "ops-viewer", Role: "viewer"})
 		return err
@@ -590,6 +594,27 @@ func TestOpsAccountsThroughTheAPI(t *testing.T) {
 	if _, err := f.client.UpdateOpsAccount(admin, &pb.UpdateOpsAccountRequest{Login: "nobody", Role: "viewer"}); status.Code(err) != codes.NotFound {
 		t.Errorf("unknown account: %v", err)
 	}
+	// An administrator adds an account; the policy applies.
+	add, err := f.client.AddOpsAccount(admin, &pb.AddOpsAccountRequest{Login: "Tran.Thi.B", Role: "operator", DisplayName: "Trần Thị B", Password: password})
+	if err != nil || add.GetAccount().GetLogin() != "tran.thi.b" || add.GetAccount().GetRole() != "operator" || add.GetAccount().GetDisplayName() != "Trần Thị B" {
+		t.Fatalf("add: %v %v", add, err)
+	}
+	if _, err := f.client.Login(context.Background(), &pb.LoginRequest{Login: "tran.thi.b", Password: password}); err != nil {
+		t.Errorf("login with the added account: %v", err)
+	}
+	for _, tc := range []struct {
+		req  *pb.AddOpsAccountRequest
+		code codes.Code
+	}{
+		{&pb.AddOpsAccountRequest{Login: "tran.thi.b", Role: "viewer", Password: password}, codes.AlreadyExists},
+		{&pb.AddOpsAccountRequest{Login: "le.van.c", Role: "viewer", Password: "1234567890"}, codes.InvalidArgument},
+		{&pb.AddOpsAccountRequest{Login: "le.van.c", Role: "root", Password: password}, codes.InvalidArgument},
+		{&pb.AddOpsAccountRequest{Login: "Lê Văn C", Role: "viewer", Password: password}, codes.InvalidArgument},
+	} {
+		if _, err := f.client.AddOpsAccount(admin, tc.req); status.Code(err) != tc.code || vietnamese(err) == "" {
+			t.Errorf("add %s (%s): %v, want %s with a Vietnamese message", tc.req.GetLogin(), tc.req.GetRole(), err, tc.code)
+		}
+	}
 	const next = "Núi Cô Tiên mây bay 2027"
 	if _, err := f.client.UpdateOpsAccount(admin, &pb.UpdateOpsAccountRequest{Login: "ops-viewer", Password: next}); err != nil {
 		t.Fatal(err)
@@ -599,8 +624,9 @@ func TestOpsAccountsThroughTheAPI(t *testing.T) {
 	}
 	var actors string
 	if err := f.pool.QueryRow(context.Background(), `SELECT string_agg(actor || ' ' || action || ' ' || subject, ',' ORDER BY seq) FROM audit_log
-		WHERE action IN ('ops.account_role', 'ops.account_disable', 'ops.account_password')`).Scan(&actors); err != nil ||
-		actors != "ops:ops-administrator ops.account_role ops:ops-operator,ops:ops-administrator ops.account_disable ops:ops-operator,ops:ops-administrator ops.account_password ops:ops-viewer" {
+		WHERE action IN ('ops.account_role', 'ops.account_disable', 'ops.account_password') OR (action = 'ops.account_add' AND actor LIKE 'ops:%')`).Scan(&actors); err != nil ||
+		actors != "ops:ops-administrator ops.account_role ops:ops-operator,ops:ops-administrator ops.account_disable ops:ops-operator,"+
+			"ops:ops-administrator ops.account_add ops:tran.thi.b,ops:ops-administrator ops.account_password ops:ops-viewer" {
 		t.Errorf("audit %q %v", actors, err)
 	}
 }

@@ -578,6 +578,122 @@ func (x *ListOpsAccountsResponse) GetAccounts() []*OpsAccount {
 	return nil
 }
 
+// AddOpsAccountRequest is the new account.
+type AddOpsAccountRequest struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// a-z, 0-9, '.', '_', '-'; stored in lower case.
+	Login string `protobuf:"bytes,1,opt,name=login,proto3" json:"login,omitempty"`
+	// viewer, operator or administrator.
+	Role          string `protobuf:"bytes,2,opt,name=role,proto3" json:"role,omitempty"`
+	DisplayName   string `protobuf:"bytes,3,opt,name=display_name,json=displayName,proto3" json:"display_name,omitempty"`
+	Password      string `protobuf:"bytes,4,opt,name=password,proto3" json:"password,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *AddOpsAccountRequest) Reset() {
+	*x = AddOpsAccountRequest{}
+	mi := &file_portalhub_v1_ops_proto_msgTypes[11]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *AddOpsAccountRequest) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*AddOpsAccountRequest) ProtoMessage() {}
+
+func (x *AddOpsAccountRequest) ProtoReflect() protoreflect.Message {
+	mi := &file_portalhub_v1_ops_proto_msgTypes[11]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use AddOpsAccountRequest.ProtoReflect.Descriptor instead.
+func (*AddOpsAccountRequest) Descriptor() ([]byte, []int) {
+	return file_portalhub_v1_ops_proto_rawDescGZIP(), []int{11}
+}
+
+func (x *AddOpsAccountRequest) GetLogin() string {
+	if x != nil {
+		return x.Login
+	}
+	return ""
+}
+
+func (x *AddOpsAccountRequest) GetRole() string {
+	if x != nil {
+		return x.Role
+	}
+	return ""
+}
+
+func (x *AddOpsAccountRequest) GetDisplayName() string {
+	if x != nil {
+		return x.DisplayName
+	}
+	return ""
+}
+
+func (x *AddOpsAccountRequest) GetPassword() string {
+	if x != nil {
+		return x.Password
+	}
+	return ""
+}
+
+// AddOpsAccountResponse carries the account as stored.
+type AddOpsAccountResponse struct {
+	state         protoimpl.MessageState `protogen:"open.v1"`
+	Account       *OpsAccount            `protobuf:"bytes,1,opt,name=account,proto3" json:"account,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *AddOpsAccountResponse) Reset() {
+	*x = AddOpsAccountResponse{}
+	mi := &file_portalhub_v1_ops_proto_msgTypes[12]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *AddOpsAccountResponse) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*AddOpsAccountResponse) ProtoMessage() {}
+
+func (x *AddOpsAccountResponse) ProtoReflect() protoreflect.Message {
+	mi := &file_portalhub_v1_ops_proto_msgTypes[12]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use AddOpsAccountResponse.ProtoReflect.Descriptor instead.
+func (*AddOpsAccountResponse) Descriptor() ([]byte, []int) {
+	return file_portalhub_v1_ops_proto_rawDescGZIP(), []int{12}
+}
+
+func (x *AddOpsAccountResponse) GetAccount() *OpsAccount {
+	if x != nil {
+		return x.Account
+	}
+	return nil
+}
+
 // UpdateOpsAccountRequest names the account and what changes; fields left
 // unset keep their value.
 type UpdateOpsAccountRequest struct {
@@ -595,7 +711,7 @@ type UpdateOpsAccountRequest struct {
 
 func (x *UpdateOpsAccountRequest) Reset() {
 	*x = UpdateOpsAccountRequest{}
-	mi := &file_portalhub_v1_ops_proto_msgTypes[11]
+	mi := &file_portalhub_v1_ops_proto_msgTypes[13]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -607,7 +723,7 @@ func (x *UpdateOpsAccountRequest) String() string {
 func (*UpdateOpsAccountRequest) ProtoMessage() {}
 
 func (x *UpdateOpsAccountRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_portalhub_v1_ops_proto_msgTypes[11]
+	mi := &file_portalhub_v1_ops_proto_msgTypes[13]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -620,7 +736,7 @@ func (x *UpdateOpsAccountRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use UpdateOpsAccountRequest.ProtoReflect.Descriptor instead.
 func (*UpdateOpsAccountRequest) Descriptor() ([]byte, []int) {
-	return file_portalhub_v1_ops_proto_rawDescGZIP(), []int{11}
+	return file_portalhub_v1_ops_proto_rawDescGZIP(), []int{13}
 }
 
 func (x *UpdateOpsAccountRequest) GetLogin() string {
@@ -661,7 +777,7 @@ type UpdateOpsAccountResponse struct {
 
 func (x *UpdateOpsAccountResponse) Reset() {
 	*x = UpdateOpsAccountResponse{}
-	mi := &file_portalhub_v1_ops_proto_msgTypes[12]
+	mi := &file_portalhub_v1_ops_proto_msgTypes[14]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -673,7 +789,7 @@ func (x *UpdateOpsAccountResponse) String() string {
 func (*UpdateOpsAccountResponse) ProtoMessage() {}
 
 func (x *UpdateOpsAccountResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_portalhub_v1_ops_proto_msgTypes[12]
+	mi := &file_portalhub_v1_ops_proto_msgTypes[14]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -686,7 +802,7 @@ func (x *UpdateOpsAccountResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use UpdateOpsAccountResponse.ProtoReflect.Descriptor instead.
 func (*UpdateOpsAccountResponse) Descriptor() ([]byte, []int) {
-	return file_portalhub_v1_ops_proto_rawDescGZIP(), []int{12}
+	return file_portalhub_v1_ops_proto_rawDescGZIP(), []int{14}
 }
 
 func (x *UpdateOpsAccountResponse) GetAccount() *OpsAccount {
@@ -744,7 +860,7 @@ type Tenant struct {
 
 func (x *Tenant) Reset() {
 	*x = Tenant{}
-	mi := &file_portalhub_v1_ops_proto_msgTypes[13]
+	mi := &file_portalhub_v1_ops_proto_msgTypes[15]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -756,7 +872,7 @@ func (x *Tenant) String() string {
 func (*Tenant) ProtoMessage() {}
 
 func (x *Tenant) ProtoReflect() protoreflect.Message {
-	mi := &file_portalhub_v1_ops_proto_msgTypes[13]
+	mi := &file_portalhub_v1_ops_proto_msgTypes[15]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -769,7 +885,7 @@ func (x *Tenant) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use Tenant.ProtoReflect.Descriptor instead.
 func (*Tenant) Descriptor() ([]byte, []int) {
-	return file_portalhub_v1_ops_proto_rawDescGZIP(), []int{13}
+	return file_portalhub_v1_ops_proto_rawDescGZIP(), []int{15}
 }
 
 func (x *Tenant) GetId() string {
@@ -962,7 +1078,7 @@ type ListTenantsRequest struct {
 
 func (x *ListTenantsRequest) Reset() {
 	*x = ListTenantsRequest{}
-	mi := &file_portalhub_v1_ops_proto_msgTypes[14]
+	mi := &file_portalhub_v1_ops_proto_msgTypes[16]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -974,7 +1090,7 @@ func (x *ListTenantsRequest) String() string {
 func (*ListTenantsRequest) ProtoMessage() {}
 
 func (x *ListTenantsRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_portalhub_v1_ops_proto_msgTypes[14]
+	mi := &file_portalhub_v1_ops_proto_msgTypes[16]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -987,7 +1103,7 @@ func (x *ListTenantsRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ListTenantsRequest.ProtoReflect.Descriptor instead.
 func (*ListTenantsRequest) Descriptor() ([]byte, []int) {
-	return file_portalhub_v1_ops_proto_rawDescGZIP(), []int{14}
+	return file_portalhub_v1_ops_proto_rawDescGZIP(), []int{16}
 }
 
 func (x *ListTenantsRequest) GetQuery() string {
@@ -1040,7 +1156,7 @@ type ListTenantsResponse struct {
 
 func (x *ListTenantsResponse) Reset() {
 	*x = ListTenantsResponse{}
-	mi := &file_portalhub_v1_ops_proto_msgTypes[15]
+	mi := &file_portalhub_v1_ops_proto_msgTypes[17]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1052,7 +1168,7 @@ func (x *ListTenantsResponse) String() string {
 func (*ListTenantsResponse) ProtoMessage() {}
 
 func (x *ListTenantsResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_portalhub_v1_ops_proto_msgTypes[15]
+	mi := &file_portalhub_v1_ops_proto_msgTypes[17]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1065,7 +1181,7 @@ func (x *ListTenantsResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ListTenantsResponse.ProtoReflect.Descriptor instead.
 func (*ListTenantsResponse) Descriptor() ([]byte, []int) {
-	return file_portalhub_v1_ops_proto_rawDescGZIP(), []int{15}
+	return file_portalhub_v1_ops_proto_rawDescGZIP(), []int{17}
 }
 
 func (x *ListTenantsResponse) GetTenants() []*Tenant {
@@ -1099,7 +1215,7 @@ type GetTenantRequest struct {
 
 func (x *GetTenantRequest) Reset() {
 	*x = GetTenantRequest{}
-	mi := &file_portalhub_v1_ops_proto_msgTypes[16]
+	mi := &file_portalhub_v1_ops_proto_msgTypes[18]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1111,7 +1227,7 @@ func (x *GetTenantRequest) String() string {
 func (*GetTenantRequest) ProtoMessage() {}
 
 func (x *GetTenantRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_portalhub_v1_ops_proto_msgTypes[16]
+	mi := &file_portalhub_v1_ops_proto_msgTypes[18]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1124,7 +1240,7 @@ func (x *GetTenantRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use GetTenantRequest.ProtoReflect.Descriptor instead.
 func (*GetTenantRequest) Descriptor() ([]byte, []int) {
-	return file_portalhub_v1_ops_proto_rawDescGZIP(), []int{16}
+	return file_portalhub_v1_ops_proto_rawDescGZIP(), []int{18}
 }
 
 func (x *GetTenantRequest) GetId() string {
@@ -1144,7 +1260,7 @@ type GetTenantResponse struct {
 
 func (x *GetTenantResponse) Reset() {
 	*x = GetTenantResponse{}
-	mi := &file_portalhub_v1_ops_proto_msgTypes[17]
+	mi := &file_portalhub_v1_ops_proto_msgTypes[19]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1156,7 +1272,7 @@ func (x *GetTenantResponse) String() string {
 func (*GetTenantResponse) ProtoMessage() {}
 
 func (x *GetTenantResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_portalhub_v1_ops_proto_msgTypes[17]
+	mi := &file_portalhub_v1_ops_proto_msgTypes[19]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1169,7 +1285,7 @@ func (x *GetTenantResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use GetTenantResponse.ProtoReflect.Descriptor instead.
 func (*GetTenantResponse) Descriptor() ([]byte, []int) {
-	return file_portalhub_v1_ops_proto_rawDescGZIP(), []int{17}
+	return file_portalhub_v1_ops_proto_rawDescGZIP(), []int{19}
 }
 
 func (x *GetTenantResponse) GetTenant() *Tenant {
@@ -1190,7 +1306,7 @@ type AddTenantRequest struct {
 
 func (x *AddTenantRequest) Reset() {
 	*x = AddTenantRequest{}
-	mi := &file_portalhub_v1_ops_proto_msgTypes[18]
+	mi := &file_portalhub_v1_ops_proto_msgTypes[20]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1202,7 +1318,7 @@ func (x *AddTenantRequest) String() string {
 func (*AddTenantRequest) ProtoMessage() {}
 
 func (x *AddTenantRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_portalhub_v1_ops_proto_msgTypes[18]
+	mi := &file_portalhub_v1_ops_proto_msgTypes[20]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1215,7 +1331,7 @@ func (x *AddTenantRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use AddTenantRequest.ProtoReflect.Descriptor instead.
 func (*AddTenantRequest) Descriptor() ([]byte, []int) {
-	return file_portalhub_v1_ops_proto_rawDescGZIP(), []int{18}
+	return file_portalhub_v1_ops_proto_rawDescGZIP(), []int{20}
 }
 
 func (x *AddTenantRequest) GetTenant() *Tenant {
@@ -1235,7 +1351,7 @@ type AddTenantResponse struct {
 
 func (x *AddTenantResponse) Reset() {
 	*x = AddTenantResponse{}
-	mi := &file_portalhub_v1_ops_proto_msgTypes[19]
+	mi := &file_portalhub_v1_ops_proto_msgTypes[21]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1247,7 +1363,7 @@ func (x *AddTenantResponse) String() string {
 func (*AddTenantResponse) ProtoMessage() {}
 
 func (x *AddTenantResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_portalhub_v1_ops_proto_msgTypes[19]
+	mi := &file_portalhub_v1_ops_proto_msgTypes[21]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1260,7 +1376,7 @@ func (x *AddTenantResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use AddTenantResponse.ProtoReflect.Descriptor instead.
 func (*AddTenantResponse) Descriptor() ([]byte, []int) {
-	return file_portalhub_v1_ops_proto_rawDescGZIP(), []int{19}
+	return file_portalhub_v1_ops_proto_rawDescGZIP(), []int{21}
 }
 
 func (x *AddTenantResponse) GetTenant() *Tenant {
@@ -1283,7 +1399,7 @@ type UpdateTenantRequest struct {
 
 func (x *UpdateTenantRequest) Reset() {
 	*x = UpdateTenantRequest{}
-	mi := &file_portalhub_v1_ops_proto_msgTypes[20]
+	mi := &file_portalhub_v1_ops_proto_msgTypes[22]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1295,7 +1411,7 @@ func (x *UpdateTenantRequest) String() string {
 func (*UpdateTenantRequest) ProtoMessage() {}
 
 func (x *UpdateTenantRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_portalhub_v1_ops_proto_msgTypes[20]
+	mi := &file_portalhub_v1_ops_proto_msgTypes[22]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1308,7 +1424,7 @@ func (x *UpdateTenantRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use UpdateTenantRequest.ProtoReflect.Descriptor instead.
 func (*UpdateTenantRequest) Descriptor() ([]byte, []int) {
-	return file_portalhub_v1_ops_proto_rawDescGZIP(), []int{20}
+	return file_portalhub_v1_ops_proto_rawDescGZIP(), []int{22}
 }
 
 func (x *UpdateTenantRequest) GetTenant() *Tenant {
@@ -1335,7 +1451,7 @@ type UpdateTenantResponse struct {
 
 func (x *UpdateTenantResponse) Reset() {
 	*x = UpdateTenantResponse{}
-	mi := &file_portalhub_v1_ops_proto_msgTypes[21]
+	mi := &file_portalhub_v1_ops_proto_msgTypes[23]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1347,7 +1463,7 @@ func (x *UpdateTenantResponse) String() string {
 func (*UpdateTenantResponse) ProtoMessage() {}
 
 func (x *UpdateTenantResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_portalhub_v1_ops_proto_msgTypes[21]
+	mi := &file_portalhub_v1_ops_proto_msgTypes[23]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1360,7 +1476,7 @@ func (x *UpdateTenantResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use UpdateTenantResponse.ProtoReflect.Descriptor instead.
 func (*UpdateTenantResponse) Descriptor() ([]byte, []int) {
-	return file_portalhub_v1_ops_proto_rawDescGZIP(), []int{21}
+	return file_portalhub_v1_ops_proto_rawDescGZIP(), []int{23}
 }
 
 func (x *UpdateTenantResponse) GetTenant() *Tenant {
@@ -1380,7 +1496,7 @@ type SuspendTenantRequest struct {
 
 func (x *SuspendTenantRequest) Reset() {
 	*x = SuspendTenantRequest{}
-	mi := &file_portalhub_v1_ops_proto_msgTypes[22]
+	mi := &file_portalhub_v1_ops_proto_msgTypes[24]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1392,7 +1508,7 @@ func (x *SuspendTenantRequest) String() string {
 func (*SuspendTenantRequest) ProtoMessage() {}
 
 func (x *SuspendTenantRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_portalhub_v1_ops_proto_msgTypes[22]
+	mi := &file_portalhub_v1_ops_proto_msgTypes[24]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1405,7 +1521,7 @@ func (x *SuspendTenantRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use SuspendTenantRequest.ProtoReflect.Descriptor instead.
 func (*SuspendTenantRequest) Descriptor() ([]byte, []int) {
-	return file_portalhub_v1_ops_proto_rawDescGZIP(), []int{22}
+	return file_portalhub_v1_ops_proto_rawDescGZIP(), []int{24}
 }
 
 func (x *SuspendTenantRequest) GetId() string {
@@ -1425,7 +1541,7 @@ type SuspendTenantResponse struct {
 
 func (x *SuspendTenantResponse) Reset() {
 	*x = SuspendTenantResponse{}
-	mi := &file_portalhub_v1_ops_proto_msgTypes[23]
+	mi := &file_portalhub_v1_ops_proto_msgTypes[25]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1437,7 +1553,7 @@ func (x *SuspendTenantResponse) String() string {
 func (*SuspendTenantResponse) ProtoMessage() {}
 
 func (x *SuspendTenantResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_portalhub_v1_ops_proto_msgTypes[23]
+	mi := &file_portalhub_v1_ops_proto_msgTypes[25]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1450,7 +1566,7 @@ func (x *SuspendTenantResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use SuspendTenantResponse.ProtoReflect.Descriptor instead.
 func (*SuspendTenantResponse) Descriptor() ([]byte, []int) {
-	return file_portalhub_v1_ops_proto_rawDescGZIP(), []int{23}
+	return file_portalhub_v1_ops_proto_rawDescGZIP(), []int{25}
 }
 
 func (x *SuspendTenantResponse) GetTenant() *Tenant {
@@ -1470,7 +1586,7 @@ type ResumeTenantRequest struct {
 
 func (x *ResumeTenantRequest) Reset() {
 	*x = ResumeTenantRequest{}
-	mi := &file_portalhub_v1_ops_proto_msgTypes[24]
+	mi := &file_portalhub_v1_ops_proto_msgTypes[26]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1482,7 +1598,7 @@ func (x *ResumeTenantRequest) String() string {
 func (*ResumeTenantRequest) ProtoMessage() {}
 
 func (x *ResumeTenantRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_portalhub_v1_ops_proto_msgTypes[24]
+	mi := &file_portalhub_v1_ops_proto_msgTypes[26]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1495,7 +1611,7 @@ func (x *ResumeTenantRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ResumeTenantRequest.ProtoReflect.Descriptor instead.
 func (*ResumeTenantRequest) Descriptor() ([]byte, []int) {
-	return file_portalhub_v1_ops_proto_rawDescGZIP(), []int{24}
+	return file_portalhub_v1_ops_proto_rawDescGZIP(), []int{26}
 }
 
 func (x *ResumeTenantRequest) GetId() string {
@@ -1515,7 +1631,7 @@ type ResumeTenantResponse struct {
 
 func (x *ResumeTenantResponse) Reset() {
 	*x = ResumeTenantResponse{}
-	mi := &file_portalhub_v1_ops_proto_msgTypes[25]
+	mi := &file_portalhub_v1_ops_proto_msgTypes[27]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1527,7 +1643,7 @@ func (x *ResumeTenantResponse) String() string {
 func (*ResumeTenantResponse) ProtoMessage() {}
 
 func (x *ResumeTenantResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_portalhub_v1_ops_proto_msgTypes[25]
+	mi := &file_portalhub_v1_ops_proto_msgTypes[27]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1540,7 +1656,7 @@ func (x *ResumeTenantResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ResumeTenantResponse.ProtoReflect.Descriptor instead.
 func (*ResumeTenantResponse) Descriptor() ([]byte, []int) {
-	return file_portalhub_v1_ops_proto_rawDescGZIP(), []int{25}
+	return file_portalhub_v1_ops_proto_rawDescGZIP(), []int{27}
 }
 
 func (x *ResumeTenantResponse) GetTenant() *Tenant {
@@ -1573,7 +1689,7 @@ type Credential struct {
 
 func (x *Credential) Reset() {
 	*x = Credential{}
-	mi := &file_portalhub_v1_ops_proto_msgTypes[26]
+	mi := &file_portalhub_v1_ops_proto_msgTypes[28]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1585,7 +1701,7 @@ func (x *Credential) String() string {
 func (*Credential) ProtoMessage() {}
 
 func (x *Credential) ProtoReflect() protoreflect.Message {
-	mi := &file_portalhub_v1_ops_proto_msgTypes[26]
+	mi := &file_portalhub_v1_ops_proto_msgTypes[28]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1598,7 +1714,7 @@ func (x *Credential) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use Credential.ProtoReflect.Descriptor instead.
 func (*Credential) Descriptor() ([]byte, []int) {
-	return file_portalhub_v1_ops_proto_rawDescGZIP(), []int{26}
+	return file_portalhub_v1_ops_proto_rawDescGZIP(), []int{28}
 }
 
 func (x *Credential) GetId() int64 {
@@ -1675,7 +1791,7 @@ type ListCredentialsRequest struct {
 
 func (x *ListCredentialsRequest) Reset() {
 	*x = ListCredentialsRequest{}
-	mi := &file_portalhub_v1_ops_proto_msgTypes[27]
+	mi := &file_portalhub_v1_ops_proto_msgTypes[29]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1687,7 +1803,7 @@ func (x *ListCredentialsRequest) String() string {
 func (*ListCredentialsRequest) ProtoMessage() {}
 
 func (x *ListCredentialsRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_portalhub_v1_ops_proto_msgTypes[27]
+	mi := &file_portalhub_v1_ops_proto_msgTypes[29]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1700,7 +1816,7 @@ func (x *ListCredentialsRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ListCredentialsRequest.ProtoReflect.Descriptor instead.
 func (*ListCredentialsRequest) Descriptor() ([]byte, []int) {
-	return file_portalhub_v1_ops_proto_rawDescGZIP(), []int{27}
+	return file_portalhub_v1_ops_proto_rawDescGZIP(), []int{29}
 }
 
 func (x *ListCredentialsRequest) GetTenantId() string {
@@ -1720,7 +1836,7 @@ type ListCredentialsResponse struct {
 
 func (x *ListCredentialsResponse) Reset() {
 	*x = ListCredentialsResponse{}
-	mi := &file_portalhub_v1_ops_proto_msgTypes[28]
+	mi := &file_portalhub_v1_ops_proto_msgTypes[30]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1732,7 +1848,7 @@ func (x *ListCredentialsResponse) String() string {
 func (*ListCredentialsResponse) ProtoMessage() {}
 
 func (x *ListCredentialsResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_portalhub_v1_ops_proto_msgTypes[28]
+	mi := &file_portalhub_v1_ops_proto_msgTypes[30]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1745,7 +1861,7 @@ func (x *ListCredentialsResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ListCredentialsResponse.ProtoReflect.Descriptor instead.
 func (*ListCredentialsResponse) Descriptor() ([]byte, []int) {
-	return file_portalhub_v1_ops_proto_rawDescGZIP(), []int{28}
+	return file_portalhub_v1_ops_proto_rawDescGZIP(), []int{30}
 }
 
 func (x *ListCredentialsResponse) GetCredentials() []*Credential {
@@ -1766,7 +1882,7 @@ type IssueCredentialRequest struct {
 
 func (x *IssueCredentialRequest) Reset() {
 	*x = IssueCredentialRequest{}
-	mi := &file_portalhub_v1_ops_proto_msgTypes[29]
+	mi := &file_portalhub_v1_ops_proto_msgTypes[31]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1778,7 +1894,7 @@ func (x *IssueCredentialRequest) String() string {
 func (*IssueCredentialRequest) ProtoMessage() {}
 
 func (x *IssueCredentialRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_portalhub_v1_ops_proto_msgTypes[29]
+	mi := &file_portalhub_v1_ops_proto_msgTypes[31]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1791,7 +1907,7 @@ func (x *IssueCredentialRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use IssueCredentialRequest.ProtoReflect.Descriptor instead.
 func (*IssueCredentialRequest) Descriptor() ([]byte, []int) {
-	return file_portalhub_v1_ops_proto_rawDescGZIP(), []int{29}
+	return file_portalhub_v1_ops_proto_rawDescGZIP(), []int{31}
 }
 
 func (x *IssueCredentialRequest) GetTenantId() string {
@@ -1819,7 +1935,7 @@ type IssueCredentialResponse struct {
 
 func (x *IssueCredentialResponse) Reset() {
 	*x = IssueCredentialResponse{}
-	mi := &file_portalhub_v1_ops_proto_msgTypes[30]
+	mi := &file_portalhub_v1_ops_proto_msgTypes[32]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1831,7 +1947,7 @@ func (x *IssueCredentialResponse) String() string {
 func (*IssueCredentialResponse) ProtoMessage() {}
 
 func (x *IssueCredentialResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_portalhub_v1_ops_proto_msgTypes[30]
+	mi := &file_portalhub_v1_ops_proto_msgTypes[32]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1844,7 +1960,7 @@ func (x *IssueCredentialResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use IssueCredentialResponse.ProtoReflect.Descriptor instead.
 func (*IssueCredentialResponse) Descriptor() ([]byte, []int) {
-	return file_portalhub_v1_ops_proto_rawDescGZIP(), []int{30}
+	return file_portalhub_v1_ops_proto_rawDescGZIP(), []int{32}
 }
 
 func (x *IssueCredentialResponse) GetCredential() *Credential {
@@ -1876,7 +1992,7 @@ type RotateCredentialRequest struct {
 
 func (x *RotateCredentialRequest) Reset() {
 	*x = RotateCredentialRequest{}
-	mi := &file_portalhub_v1_ops_proto_msgTypes[31]
+	mi := &file_portalhub_v1_ops_proto_msgTypes[33]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1888,7 +2004,7 @@ func (x *RotateCredentialRequest) String() string {
 func (*RotateCredentialRequest) ProtoMessage() {}
 
 func (x *RotateCredentialRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_portalhub_v1_ops_proto_msgTypes[31]
+	mi := &file_portalhub_v1_ops_proto_msgTypes[33]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1901,7 +2017,7 @@ func (x *RotateCredentialRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use RotateCredentialRequest.ProtoReflect.Descriptor instead.
 func (*RotateCredentialRequest) Descriptor() ([]byte, []int) {
-	return file_portalhub_v1_ops_proto_rawDescGZIP(), []int{31}
+	return file_portalhub_v1_ops_proto_rawDescGZIP(), []int{33}
 }
 
 func (x *RotateCredentialRequest) GetId() int64 {
@@ -1938,7 +2054,7 @@ type RotateCredentialResponse struct {
 
 func (x *RotateCredentialResponse) Reset() {
 	*x = RotateCredentialResponse{}
-	mi := &file_portalhub_v1_ops_proto_msgTypes[32]
+	mi := &file_portalhub_v1_ops_proto_msgTypes[34]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1950,7 +2066,7 @@ func (x *RotateCredentialResponse) String() string {
 func (*RotateCredentialResponse) ProtoMessage() {}
 
 func (x *RotateCredentialResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_portalhub_v1_ops_proto_msgTypes[32]
+	mi := &file_portalhub_v1_ops_proto_msgTypes[34]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1963,7 +2079,7 @@ func (x *RotateCredentialResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use RotateCredentialResponse.ProtoReflect.Descriptor instead.
 func (*RotateCredentialResponse) Descriptor() ([]byte, []int) {
-	return file_portalhub_v1_ops_proto_rawDescGZIP(), []int{32}
+	return file_portalhub_v1_ops_proto_rawDescGZIP(), []int{34}
 }
 
 func (x *RotateCredentialResponse) GetCredential() *Credential {
@@ -1997,7 +2113,7 @@ type RevokeCredentialRequest struct {
 
 func (x *RevokeCredentialRequest) Reset() {
 	*x = RevokeCredentialRequest{}
-	mi := &file_portalhub_v1_ops_proto_msgTypes[33]
+	mi := &file_portalhub_v1_ops_proto_msgTypes[35]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2009,7 +2125,7 @@ func (x *RevokeCredentialRequest) String() string {
 func (*RevokeCredentialRequest) ProtoMessage() {}
 
 func (x *RevokeCredentialRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_portalhub_v1_ops_proto_msgTypes[33]
+	mi := &file_portalhub_v1_ops_proto_msgTypes[35]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2022,7 +2138,7 @@ func (x *RevokeCredentialRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use RevokeCredentialRequest.ProtoReflect.Descriptor instead.
 func (*RevokeCredentialRequest) Descriptor() ([]byte, []int) {
-	return file_portalhub_v1_ops_proto_rawDescGZIP(), []int{33}
+	return file_portalhub_v1_ops_proto_rawDescGZIP(), []int{35}
 }
 
 func (x *RevokeCredentialRequest) GetId() int64 {
@@ -2042,7 +2158,7 @@ type RevokeCredentialResponse struct {
 
 func (x *RevokeCredentialResponse) Reset() {
 	*x = RevokeCredentialResponse{}
-	mi := &file_portalhub_v1_ops_proto_msgTypes[34]
+	mi := &file_portalhub_v1_ops_proto_msgTypes[36]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2054,7 +2170,7 @@ func (x *RevokeCredentialResponse) String() string {
 func (*RevokeCredentialResponse) ProtoMessage() {}
 
 func (x *RevokeCredentialResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_portalhub_v1_ops_proto_msgTypes[34]
+	mi := &file_portalhub_v1_ops_proto_msgTypes[36]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2067,7 +2183,7 @@ func (x *RevokeCredentialResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use RevokeCredentialResponse.ProtoReflect.Descriptor instead.
 func (*RevokeCredentialResponse) Descriptor() ([]byte, []int) {
-	return file_portalhub_v1_ops_proto_rawDescGZIP(), []int{34}
+	return file_portalhub_v1_ops_proto_rawDescGZIP(), []int{36}
 }
 
 func (x *RevokeCredentialResponse) GetCredential() *Credential {
@@ -2090,7 +2206,7 @@ type TakeDownItemRequest struct {
 
 func (x *TakeDownItemRequest) Reset() {
 	*x = TakeDownItemRequest{}
-	mi := &file_portalhub_v1_ops_proto_msgTypes[35]
+	mi := &file_portalhub_v1_ops_proto_msgTypes[37]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2102,7 +2218,7 @@ func (x *TakeDownItemRequest) String() string {
 func (*TakeDownItemRequest) ProtoMessage() {}
 
 func (x *TakeDownItemRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_portalhub_v1_ops_proto_msgTypes[35]
+	mi := &file_portalhub_v1_ops_proto_msgTypes[37]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2115,7 +2231,7 @@ func (x *TakeDownItemRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use TakeDownItemRequest.ProtoReflect.Descriptor instead.
 func (*TakeDownItemRequest) Descriptor() ([]byte, []int) {
-	return file_portalhub_v1_ops_proto_rawDescGZIP(), []int{35}
+	return file_portalhub_v1_ops_proto_rawDescGZIP(), []int{37}
 }
 
 func (x *TakeDownItemRequest) GetTenantId() string {
@@ -2148,7 +2264,7 @@ type TakeDownItemResponse struct {
 
 func (x *TakeDownItemResponse) Reset() {
 	*x = TakeDownItemResponse{}
-	mi := &file_portalhub_v1_ops_proto_msgTypes[36]
+	mi := &file_portalhub_v1_ops_proto_msgTypes[38]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2160,7 +2276,7 @@ func (x *TakeDownItemResponse) String() string {
 func (*TakeDownItemResponse) ProtoMessage() {}
 
 func (x *TakeDownItemResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_portalhub_v1_ops_proto_msgTypes[36]
+	mi := &file_portalhub_v1_ops_proto_msgTypes[38]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2173,7 +2289,7 @@ func (x *TakeDownItemResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use TakeDownItemResponse.ProtoReflect.Descriptor instead.
 func (*TakeDownItemResponse) Descriptor() ([]byte, []int) {
-	return file_portalhub_v1_ops_proto_rawDescGZIP(), []int{36}
+	return file_portalhub_v1_ops_proto_rawDescGZIP(), []int{38}
 }
 
 // LiftTakedownRequest names the item.
@@ -2189,7 +2305,7 @@ type LiftTakedownRequest struct {
 
 func (x *LiftTakedownRequest) Reset() {
 	*x = LiftTakedownRequest{}
-	mi := &file_portalhub_v1_ops_proto_msgTypes[37]
+	mi := &file_portalhub_v1_ops_proto_msgTypes[39]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2201,7 +2317,7 @@ func (x *LiftTakedownRequest) String() string {
 func (*LiftTakedownRequest) ProtoMessage() {}
 
 func (x *LiftTakedownRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_portalhub_v1_ops_proto_msgTypes[37]
+	mi := &file_portalhub_v1_ops_proto_msgTypes[39]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2214,7 +2330,7 @@ func (x *LiftTakedownRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use LiftTakedownRequest.ProtoReflect.Descriptor instead.
 func (*LiftTakedownRequest) Descriptor() ([]byte, []int) {
-	return file_portalhub_v1_ops_proto_rawDescGZIP(), []int{37}
+	return file_portalhub_v1_ops_proto_rawDescGZIP(), []int{39}
 }
 
 func (x *LiftTakedownRequest) GetTenantId() string {
@@ -2247,7 +2363,7 @@ type LiftTakedownResponse struct {
 
 func (x *LiftTakedownResponse) Reset() {
 	*x = LiftTakedownResponse{}
-	mi := &file_portalhub_v1_ops_proto_msgTypes[38]
+	mi := &file_portalhub_v1_ops_proto_msgTypes[40]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2259,7 +2375,7 @@ func (x *LiftTakedownResponse) String() string {
 func (*LiftTakedownResponse) ProtoMessage() {}
 
 func (x *LiftTakedownResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_portalhub_v1_ops_proto_msgTypes[38]
+	mi := &file_portalhub_v1_ops_proto_msgTypes[40]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2272,7 +2388,7 @@ func (x *LiftTakedownResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use LiftTakedownResponse.ProtoReflect.Descriptor instead.
 func (*LiftTakedownResponse) Descriptor() ([]byte, []int) {
-	return file_portalhub_v1_ops_proto_rawDescGZIP(), []int{38}
+	return file_portalhub_v1_ops_proto_rawDescGZIP(), []int{40}
 }
 
 // ComplianceReportRequest selects the weeks: week (2026-W48), or from and
@@ -2290,7 +2406,7 @@ type ComplianceReportRequest struct {
 
 func (x *ComplianceReportRequest) Reset() {
 	*x = ComplianceReportRequest{}
-	mi := &file_portalhub_v1_ops_proto_msgTypes[39]
+	mi := &file_portalhub_v1_ops_proto_msgTypes[41]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2302,7 +2418,7 @@ func (x *ComplianceReportRequest) String() string {
 func (*ComplianceReportRequest) ProtoMessage() {}
 
 func (x *ComplianceReportRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_portalhub_v1_ops_proto_msgTypes[39]
+	mi := &file_portalhub_v1_ops_proto_msgTypes[41]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2315,7 +2431,7 @@ func (x *ComplianceReportRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ComplianceReportRequest.ProtoReflect.Descriptor instead.
 func (*ComplianceReportRequest) Descriptor() ([]byte, []int) {
-	return file_portalhub_v1_ops_proto_rawDescGZIP(), []int{39}
+	return file_portalhub_v1_ops_proto_rawDescGZIP(), []int{41}
 }
 
 func (x *ComplianceReportRequest) GetWeek() string {
@@ -2356,7 +2472,7 @@ type ComplianceReportResponse struct {
 
 func (x *ComplianceReportResponse) Reset() {
 	*x = ComplianceReportResponse{}
-	mi := &file_portalhub_v1_ops_proto_msgTypes[40]
+	mi := &file_portalhub_v1_ops_proto_msgTypes[42]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2368,7 +2484,7 @@ func (x *ComplianceReportResponse) String() string {
 func (*ComplianceReportResponse) ProtoMessage() {}
 
 func (x *ComplianceReportResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_portalhub_v1_ops_proto_msgTypes[40]
+	mi := &file_portalhub_v1_ops_proto_msgTypes[42]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2381,7 +2497,7 @@ func (x *ComplianceReportResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ComplianceReportResponse.ProtoReflect.Descriptor instead.
 func (*ComplianceReportResponse) Descriptor() ([]byte, []int) {
-	return file_portalhub_v1_ops_proto_rawDescGZIP(), []int{40}
+	return file_portalhub_v1_ops_proto_rawDescGZIP(), []int{42}
 }
 
 func (x *ComplianceReportResponse) GetAssessments() []*ComplianceAssessment {
@@ -2411,7 +2527,7 @@ type ComplianceAssessment struct {
 
 func (x *ComplianceAssessment) Reset() {
 	*x = ComplianceAssessment{}
-	mi := &file_portalhub_v1_ops_proto_msgTypes[41]
+	mi := &file_portalhub_v1_ops_proto_msgTypes[43]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2423,7 +2539,7 @@ func (x *ComplianceAssessment) String() string {
 func (*ComplianceAssessment) ProtoMessage() {}
 
 func (x *ComplianceAssessment) ProtoReflect() protoreflect.Message {
-	mi := &file_portalhub_v1_ops_proto_msgTypes[41]
+	mi := &file_portalhub_v1_ops_proto_msgTypes[43]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2436,7 +2552,7 @@ func (x *ComplianceAssessment) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ComplianceAssessment.ProtoReflect.Descriptor instead.
 func (*ComplianceAssessment) Descriptor() ([]byte, []int) {
-	return file_portalhub_v1_ops_proto_rawDescGZIP(), []int{41}
+	return file_portalhub_v1_ops_proto_rawDescGZIP(), []int{43}
 }
 
 func (x *ComplianceAssessment) GetTenantId() string {
@@ -2505,7 +2621,7 @@ type AuditListRequest struct {
 
 func (x *AuditListRequest) Reset() {
 	*x = AuditListRequest{}
-	mi := &file_portalhub_v1_ops_proto_msgTypes[42]
+	mi := &file_portalhub_v1_ops_proto_msgTypes[44]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2517,7 +2633,7 @@ func (x *AuditListRequest) String() string {
 func (*AuditListRequest) ProtoMessage() {}
 
 func (x *AuditListRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_portalhub_v1_ops_proto_msgTypes[42]
+	mi := &file_portalhub_v1_ops_proto_msgTypes[44]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2530,7 +2646,7 @@ func (x *AuditListRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use AuditListRequest.ProtoReflect.Descriptor instead.
 func (*AuditListRequest) Descriptor() ([]byte, []int) {
-	return file_portalhub_v1_ops_proto_rawDescGZIP(), []int{42}
+	return file_portalhub_v1_ops_proto_rawDescGZIP(), []int{44}
 }
 
 func (x *AuditListRequest) GetActor() string {
@@ -2578,7 +2694,7 @@ type AuditListResponse struct {
 
 func (x *AuditListResponse) Reset() {
 	*x = AuditListResponse{}
-	mi := &file_portalhub_v1_ops_proto_msgTypes[43]
+	mi := &file_portalhub_v1_ops_proto_msgTypes[45]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2590,7 +2706,7 @@ func (x *AuditListResponse) String() string {
 func (*AuditListResponse) ProtoMessage() {}
 
 func (x *AuditListResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_portalhub_v1_ops_proto_msgTypes[43]
+	mi := &file_portalhub_v1_ops_proto_msgTypes[45]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2603,7 +2719,7 @@ func (x *AuditListResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use AuditListResponse.ProtoReflect.Descriptor instead.
 func (*AuditListResponse) Descriptor() ([]byte, []int) {
-	return file_portalhub_v1_ops_proto_rawDescGZIP(), []int{43}
+	return file_portalhub_v1_ops_proto_rawDescGZIP(), []int{45}
 }
 
 func (x *AuditListResponse) GetEntries() []*AuditEntry {
@@ -2624,7 +2740,7 @@ type AuditVerifyRequest struct {
 
 func (x *AuditVerifyRequest) Reset() {
 	*x = AuditVerifyRequest{}
-	mi := &file_portalhub_v1_ops_proto_msgTypes[44]
+	mi := &file_portalhub_v1_ops_proto_msgTypes[46]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2636,7 +2752,7 @@ func (x *AuditVerifyRequest) String() string {
 func (*AuditVerifyRequest) ProtoMessage() {}
 
 func (x *AuditVerifyRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_portalhub_v1_ops_proto_msgTypes[44]
+	mi := &file_portalhub_v1_ops_proto_msgTypes[46]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2649,7 +2765,7 @@ func (x *AuditVerifyRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use AuditVerifyRequest.ProtoReflect.Descriptor instead.
 func (*AuditVerifyRequest) Descriptor() ([]byte, []int) {
-	return file_portalhub_v1_ops_proto_rawDescGZIP(), []int{44}
+	return file_portalhub_v1_ops_proto_rawDescGZIP(), []int{46}
 }
 
 func (x *AuditVerifyRequest) GetHead() string {
@@ -2668,7 +2784,7 @@ type AuditHeadRequest struct {
 
 func (x *AuditHeadRequest) Reset() {
 	*x = AuditHeadRequest{}
-	mi := &file_portalhub_v1_ops_proto_msgTypes[45]
+	mi := &file_portalhub_v1_ops_proto_msgTypes[47]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2680,7 +2796,7 @@ func (x *AuditHeadRequest) String() string {
 func (*AuditHeadRequest) ProtoMessage() {}
 
 func (x *AuditHeadRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_portalhub_v1_ops_proto_msgTypes[45]
+	mi := &file_portalhub_v1_ops_proto_msgTypes[47]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2693,7 +2809,7 @@ func (x *AuditHeadRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use AuditHeadRequest.ProtoReflect.Descriptor instead.
 func (*AuditHeadRequest) Descriptor() ([]byte, []int) {
-	return file_portalhub_v1_ops_proto_rawDescGZIP(), []int{45}
+	return file_portalhub_v1_ops_proto_rawDescGZIP(), []int{47}
 }
 
 // AuditHeadResponse is the head: the newest entry's seq and hash.
@@ -2711,7 +2827,7 @@ type AuditHeadResponse struct {
 
 func (x *AuditHeadResponse) Reset() {
 	*x = AuditHeadResponse{}
-	mi := &file_portalhub_v1_ops_proto_msgTypes[46]
+	mi := &file_portalhub_v1_ops_proto_msgTypes[48]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2723,7 +2839,7 @@ func (x *AuditHeadResponse) String() string {
 func (*AuditHeadResponse) ProtoMessage() {}
 
 func (x *AuditHeadResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_portalhub_v1_ops_proto_msgTypes[46]
+	mi := &file_portalhub_v1_ops_proto_msgTypes[48]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2736,7 +2852,7 @@ func (x *AuditHeadResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use AuditHeadResponse.ProtoReflect.Descriptor instead.
 func (*AuditHeadResponse) Descriptor() ([]byte, []int) {
-	return file_portalhub_v1_ops_proto_rawDescGZIP(), []int{46}
+	return file_portalhub_v1_ops_proto_rawDescGZIP(), []int{48}
 }
 
 func (x *AuditHeadResponse) GetSeq() int64 {
@@ -2777,7 +2893,7 @@ type AuditVerifyResponse struct {
 
 func (x *AuditVerifyResponse) Reset() {
 	*x = AuditVerifyResponse{}
-	mi := &file_portalhub_v1_ops_proto_msgTypes[47]
+	mi := &file_portalhub_v1_ops_proto_msgTypes[49]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2789,7 +2905,7 @@ func (x *AuditVerifyResponse) String() string {
 func (*AuditVerifyResponse) ProtoMessage() {}
 
 func (x *AuditVerifyResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_portalhub_v1_ops_proto_msgTypes[47]
+	mi := &file_portalhub_v1_ops_proto_msgTypes[49]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2802,7 +2918,7 @@ func (x *AuditVerifyResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use AuditVerifyResponse.ProtoReflect.Descriptor instead.
 func (*AuditVerifyResponse) Descriptor() ([]byte, []int) {
-	return file_portalhub_v1_ops_proto_rawDescGZIP(), []int{47}
+	return file_portalhub_v1_ops_proto_rawDescGZIP(), []int{49}
 }
 
 func (x *AuditVerifyResponse) GetIntact() bool {
@@ -2878,7 +2994,14 @@ const file_portalhub_v1_ops_proto_rawDesc = "" +
 	"\rlast_login_at\x18\a \x01(\v2\x1a.google.protobuf.TimestampR\vlastLoginAt\"\x18\n" +
 	"\x16ListOpsAccountsRequest\"O\n" +
 	"\x17ListOpsAccountsResponse\x124\n" +
-	"\baccounts\x18\x01 \x03(\v2\x18.portalhub.v1.OpsAccountR\baccounts\"\x8d\x01\n" +
+	"\baccounts\x18\x01 \x03(\v2\x18.portalhub.v1.OpsAccountR\baccounts\"\x7f\n" +
+	"\x14AddOpsAccountRequest\x12\x14\n" +
+	"\x05login\x18\x01 \x01(\tR\x05login\x12\x12\n" +
+	"\x04role\x18\x02 \x01(\tR\x04role\x12!\n" +
+	"\fdisplay_name\x18\x03 \x01(\tR\vdisplayName\x12\x1a\n" +
+	"\bpassword\x18\x04 \x01(\tR\bpassword\"K\n" +
+	"\x15AddOpsAccountResponse\x122\n" +
+	"\aaccount\x18\x01 \x01(\v2\x18.portalhub.v1.OpsAccountR\aaccount\"\x8d\x01\n" +
 	"\x17UpdateOpsAccountRequest\x12\x14\n" +
 	"\x05login\x18\x01 \x01(\tR\x05login\x12\x12\n" +
 	"\x04role\x18\x02 \x01(\tR\x04role\x12\x1f\n" +
@@ -3044,14 +3167,15 @@ const file_portalhub_v1_ops_proto_rawDesc = "" +
 	"\x04head\x18\x03 \x01(\tR\x04head\x12\x1d\n" +
 	"\n" +
 	"broken_seq\x18\x04 \x01(\x03R\tbrokenSeq\x12\x18\n" +
-	"\aproblem\x18\x05 \x01(\tR\aproblem2\xba#\n" +
+	"\aproblem\x18\x05 \x01(\tR\aproblem2\x94$\n" +
 	"\n" +
 	"OpsService\x12@\n" +
 	"\x05Login\x12\x1a.portalhub.v1.LoginRequest\x1a\x1b.portalhub.v1.LoginResponse\x12C\n" +
 	"\x06Logout\x12\x1b.portalhub.v1.LogoutRequest\x1a\x1c.portalhub.v1.LogoutResponse\x12C\n" +
 	"\x06Whoami\x12\x1b.portalhub.v1.WhoamiRequest\x1a\x1c.portalhub.v1.WhoamiResponse\x12U\n" +
 	"\fRefreshToken\x12!.portalhub.v1.RefreshTokenRequest\x1a\".portalhub.v1.RefreshTokenResponse\x12^\n" +
-	"\x0fListOpsAccounts\x12$.portalhub.v1.ListOpsAccountsRequest\x1a%.portalhub.v1.ListOpsAccountsResponse\x12a\n" +
+	"\x0fListOpsAccounts\x12$.portalhub.v1.ListOpsAccountsRequest\x1a%.portalhub.v1.ListOpsAccountsResponse\x12X\n" +
+	"\rAddOpsAccount\x12\".portalhub.v1.AddOpsAccountRequest\x1a#.portalhub.v1.AddOpsAccountResponse\x12a\n" +
 	"\x10UpdateOpsAccount\x12%.portalhub.v1.UpdateOpsAccountRequest\x1a&.portalhub.v1.UpdateOpsAccountResponse\x12R\n" +
 	"\vListTenants\x12 .portalhub.v1.ListTenantsRequest\x1a!.portalhub.v1.ListTenantsResponse\x12L\n" +
 	"\tGetTenant\x12\x1e.portalhub.v1.GetTenantRequest\x1a\x1f.portalhub.v1.GetTenantResponse\x12L\n" +
@@ -3112,7 +3236,7 @@ func file_portalhub_v1_ops_proto_rawDescGZIP() []byte {
 	return file_portalhub_v1_ops_proto_rawDescData
 }
 
-var file_portalhub_v1_ops_proto_msgTypes = make([]protoimpl.MessageInfo, 48)
+var file_portalhub_v1_ops_proto_msgTypes = make([]protoimpl.MessageInfo, 50)
 var file_portalhub_v1_ops_proto_goTypes = []any{
 	(*LoginRequest)(nil),                   // 0: portalhub.v1.LoginRequest
 	(*LoginResponse)(nil),                  // 1: portalhub.v1.LoginResponse
@@ -3125,248 +3249,253 @@ var file_portalhub_v1_ops_proto_goTypes = []any{
 	(*OpsAccount)(nil),                     // 8: portalhub.v1.OpsAccount
 	(*ListOpsAccountsRequest)(nil),         // 9: portalhub.v1.ListOpsAccountsRequest
 	(*ListOpsAccountsResponse)(nil),        // 10: portalhub.v1.ListOpsAccountsResponse
-	(*UpdateOpsAccountRequest)(nil),        // 11: portalhub.v1.UpdateOpsAccountRequest
-	(*UpdateOpsAccountResponse)(nil),       // 12: portalhub.v1.UpdateOpsAccountResponse
-	(*Tenant)(nil),                         // 13: portalhub.v1.Tenant
-	(*ListTenantsRequest)(nil),             // 14: portalhub.v1.ListTenantsRequest
-	(*ListTenantsResponse)(nil),            // 15: portalhub.v1.ListTenantsResponse
-	(*GetTenantRequest)(nil),               // 16: portalhub.v1.GetTenantRequest
-	(*GetTenantResponse)(nil),              // 17: portalhub.v1.GetTenantResponse
-	(*AddTenantRequest)(nil),               // 18: portalhub.v1.AddTenantRequest
-	(*AddTenantResponse)(nil),              // 19: portalhub.v1.AddTenantResponse
-	(*UpdateTenantRequest)(nil),            // 20: portalhub.v1.UpdateTenantRequest
-	(*UpdateTenantResponse)(nil),           // 21: portalhub.v1.UpdateTenantResponse
-	(*SuspendTenantRequest)(nil),           // 22: portalhub.v1.SuspendTenantRequest
-	(*SuspendTenantResponse)(nil),          // 23: portalhub.v1.SuspendTenantResponse
-	(*ResumeTenantRequest)(nil),            // 24: portalhub.v1.ResumeTenantRequest
-	(*ResumeTenantResponse)(nil),           // 25: portalhub.v1.ResumeTenantResponse
-	(*Credential)(nil),                     // 26: portalhub.v1.Credential
-	(*ListCredentialsRequest)(nil),         // 27: portalhub.v1.ListCredentialsRequest
-	(*ListCredentialsResponse)(nil),        // 28: portalhub.v1.ListCredentialsResponse
-	(*IssueCredentialRequest)(nil),         // 29: portalhub.v1.IssueCredentialRequest
-	(*IssueCredentialResponse)(nil),        // 30: portalhub.v1.IssueCredentialResponse
-	(*RotateCredentialRequest)(nil),        // 31: portalhub.v1.RotateCredentialRequest
-	(*RotateCredentialResponse)(nil),       // 32: portalhub.v1.RotateCredentialResponse
-	(*RevokeCredentialRequest)(nil),        // 33: portalhub.v1.RevokeCredentialRequest
-	(*RevokeCredentialResponse)(nil),       // 34: portalhub.v1.RevokeCredentialResponse
-	(*TakeDownItemRequest)(nil),            // 35: portalhub.v1.TakeDownItemRequest
-	(*TakeDownItemResponse)(nil),           // 36: portalhub.v1.TakeDownItemResponse
-	(*LiftTakedownRequest)(nil),            // 37: portalhub.v1.LiftTakedownRequest
-	(*LiftTakedownResponse)(nil),           // 38: portalhub.v1.LiftTakedownResponse
-	(*ComplianceReportRequest)(nil),        // 39: portalhub.v1.ComplianceReportRequest
-	(*ComplianceReportResponse)(nil),       // 40: portalhub.v1.ComplianceReportResponse
-	(*ComplianceAssessment)(nil),           // 41: portalhub.v1.ComplianceAssessment
-	(*AuditListRequest)(nil),               // 42: portalhub.v1.AuditListRequest
-	(*AuditListResponse)(nil),              // 43: portalhub.v1.AuditListResponse
-	(*AuditVerifyRequest)(nil),             // 44: portalhub.v1.AuditVerifyRequest
-	(*AuditHeadRequest)(nil),               // 45: portalhub.v1.AuditHeadRequest
-	(*AuditHeadResponse)(nil),              // 46: portalhub.v1.AuditHeadResponse
-	(*AuditVerifyResponse)(nil),            // 47: portalhub.v1.AuditVerifyResponse
-	(*timestamppb.Timestamp)(nil),          // 48: google.protobuf.Timestamp
-	(*fieldmaskpb.FieldMask)(nil),          // 49: google.protobuf.FieldMask
-	(*durationpb.Duration)(nil),            // 50: google.protobuf.Duration
-	(*AuditEntry)(nil),                     // 51: portalhub.v1.AuditEntry
-	(*RenameTenantRequest)(nil),            // 52: portalhub.v1.RenameTenantRequest
-	(*MergeTenantRequest)(nil),             // 53: portalhub.v1.MergeTenantRequest
-	(*RetireTenantRequest)(nil),            // 54: portalhub.v1.RetireTenantRequest
-	(*ImportRedirectsRequest)(nil),         // 55: portalhub.v1.ImportRedirectsRequest
-	(*ListMaintenanceWindowsRequest)(nil),  // 56: portalhub.v1.ListMaintenanceWindowsRequest
-	(*ScheduleMaintenanceRequest)(nil),     // 57: portalhub.v1.ScheduleMaintenanceRequest
-	(*CancelMaintenanceRequest)(nil),       // 58: portalhub.v1.CancelMaintenanceRequest
-	(*StatsReportRequest)(nil),             // 59: portalhub.v1.StatsReportRequest
-	(*ListFeaturedRequest)(nil),            // 60: portalhub.v1.ListFeaturedRequest
-	(*FeatureItemRequest)(nil),             // 61: portalhub.v1.FeatureItemRequest
-	(*UnfeatureItemRequest)(nil),           // 62: portalhub.v1.UnfeatureItemRequest
-	(*ListAdvertsRequest)(nil),             // 63: portalhub.v1.ListAdvertsRequest
-	(*AddAdvertRequest)(nil),               // 64: portalhub.v1.AddAdvertRequest
-	(*EndAdvertRequest)(nil),               // 65: portalhub.v1.EndAdvertRequest
-	(*SetAdvertsEnabledRequest)(nil),       // 66: portalhub.v1.SetAdvertsEnabledRequest
-	(*ListItemsRequest)(nil),               // 67: portalhub.v1.ListItemsRequest
-	(*GetItemRequest)(nil),                 // 68: portalhub.v1.GetItemRequest
-	(*ListTakedownsRequest)(nil),           // 69: portalhub.v1.ListTakedownsRequest
-	(*ListRefusalsRequest)(nil),            // 70: portalhub.v1.ListRefusalsRequest
-	(*CoverageRequest)(nil),                // 71: portalhub.v1.CoverageRequest
-	(*BacklogRequest)(nil),                 // 72: portalhub.v1.BacklogRequest
-	(*ListOverdueQuestionsRequest)(nil),    // 73: portalhub.v1.ListOverdueQuestionsRequest
-	(*ListCategoryCodesRequest)(nil),       // 74: portalhub.v1.ListCategoryCodesRequest
-	(*ListBestBetsRequest)(nil),            // 75: portalhub.v1.ListBestBetsRequest
-	(*AddBestBetRequest)(nil),              // 76: portalhub.v1.AddBestBetRequest
-	(*RemoveBestBetRequest)(nil),           // 77: portalhub.v1.RemoveBestBetRequest
-	(*RebuildSearchIndexRequest)(nil),      // 78: portalhub.v1.RebuildSearchIndexRequest
-	(*RewrapPersonalDataRequest)(nil),      // 79: portalhub.v1.RewrapPersonalDataRequest
-	(*ReshredPersonalDataRequest)(nil),     // 80: portalhub.v1.ReshredPersonalDataRequest
-	(*RenameTenantResponse)(nil),           // 81: portalhub.v1.RenameTenantResponse
-	(*MergeTenantResponse)(nil),            // 82: portalhub.v1.MergeTenantResponse
-	(*RetireTenantResponse)(nil),           // 83: portalhub.v1.RetireTenantResponse
-	(*ImportRedirectsResponse)(nil),        // 84: portalhub.v1.ImportRedirectsResponse
-	(*ListMaintenanceWindowsResponse)(nil), // 85: portalhub.v1.ListMaintenanceWindowsResponse
-	(*ScheduleMaintenanceResponse)(nil),    // 86: portalhub.v1.ScheduleMaintenanceResponse
-	(*CancelMaintenanceResponse)(nil),      // 87: portalhub.v1.CancelMaintenanceResponse
-	(*StatsReportResponse)(nil),            // 88: portalhub.v1.StatsReportResponse
-	(*ListFeaturedResponse)(nil),           // 89: portalhub.v1.ListFeaturedResponse
-	(*FeatureItemResponse)(nil),            // 90: portalhub.v1.FeatureItemResponse
-	(*UnfeatureItemResponse)(nil),          // 91: portalhub.v1.UnfeatureItemResponse
-	(*ListAdvertsResponse)(nil),            // 92: portalhub.v1.ListAdvertsResponse
-	(*AddAdvertResponse)(nil),              // 93: portalhub.v1.AddAdvertResponse
-	(*EndAdvertResponse)(nil),              // 94: portalhub.v1.EndAdvertResponse
-	(*SetAdvertsEnabledResponse)(nil),      // 95: portalhub.v1.SetAdvertsEnabledResponse
-	(*ListItemsResponse)(nil),              // 96: portalhub.v1.ListItemsResponse
-	(*GetItemResponse)(nil),                // 97: portalhub.v1.GetItemResponse
-	(*ListTakedownsResponse)(nil),          // 98: portalhub.v1.ListTakedownsResponse
-	(*ListRefusalsResponse)(nil),           // 99: portalhub.v1.ListRefusalsResponse
-	(*CoverageResponse)(nil),               // 100: portalhub.v1.CoverageResponse
-	(*BacklogResponse)(nil),                // 101: portalhub.v1.BacklogResponse
-	(*ListOverdueQuestionsResponse)(nil),   // 102: portalhub.v1.ListOverdueQuestionsResponse
-	(*ListCategoryCodesResponse)(nil),      // 103: portalhub.v1.ListCategoryCodesResponse
-	(*ListBestBetsResponse)(nil),           // 104: portalhub.v1.ListBestBetsResponse
-	(*AddBestBetResponse)(nil),             // 105: portalhub.v1.AddBestBetResponse
-	(*RemoveBestBetResponse)(nil),          // 106: portalhub.v1.RemoveBestBetResponse
-	(*RebuildSearchIndexResponse)(nil),     // 107: portalhub.v1.RebuildSearchIndexResponse
-	(*RewrapPersonalDataResponse)(nil),     // 108: portalhub.v1.RewrapPersonalDataResponse
-	(*ReshredPersonalDataResponse)(nil),    // 109: portalhub.v1.ReshredPersonalDataResponse
+	(*AddOpsAccountRequest)(nil),           // 11: portalhub.v1.AddOpsAccountRequest
+	(*AddOpsAccountResponse)(nil),          // 12: portalhub.v1.AddOpsAccountResponse
+	(*UpdateOpsAccountRequest)(nil),        // 13: portalhub.v1.UpdateOpsAccountRequest
+	(*UpdateOpsAccountResponse)(nil),       // 14: portalhub.v1.UpdateOpsAccountResponse
+	(*Tenant)(nil),                         // 15: portalhub.v1.Tenant
+	(*ListTenantsRequest)(nil),             // 16: portalhub.v1.ListTenantsRequest
+	(*ListTenantsResponse)(nil),            // 17: portalhub.v1.ListTenantsResponse
+	(*GetTenantRequest)(nil),               // 18: portalhub.v1.GetTenantRequest
+	(*GetTenantResponse)(nil),              // 19: portalhub.v1.GetTenantResponse
+	(*AddTenantRequest)(nil),               // 20: portalhub.v1.AddTenantRequest
+	(*AddTenantResponse)(nil),              // 21: portalhub.v1.AddTenantResponse
+	(*UpdateTenantRequest)(nil),            // 22: portalhub.v1.UpdateTenantRequest
+	(*UpdateTenantResponse)(nil),           // 23: portalhub.v1.UpdateTenantResponse
+	(*SuspendTenantRequest)(nil),           // 24: portalhub.v1.SuspendTenantRequest
+	(*SuspendTenantResponse)(nil),          // 25: portalhub.v1.SuspendTenantResponse
+	(*ResumeTenantRequest)(nil),            // 26: portalhub.v1.ResumeTenantRequest
+	(*ResumeTenantResponse)(nil),           // 27: portalhub.v1.ResumeTenantResponse
+	(*Credential)(nil),                     // 28: portalhub.v1.Credential
+	(*ListCredentialsRequest)(nil),         // 29: portalhub.v1.ListCredentialsRequest
+	(*ListCredentialsResponse)(nil),        // 30: portalhub.v1.ListCredentialsResponse
+	(*IssueCredentialRequest)(nil),         // 31: portalhub.v1.IssueCredentialRequest
+	(*IssueCredentialResponse)(nil),        // 32: portalhub.v1.IssueCredentialResponse
+	(*RotateCredentialRequest)(nil),        // 33: portalhub.v1.RotateCredentialRequest
+	(*RotateCredentialResponse)(nil),       // 34: portalhub.v1.RotateCredentialResponse
+	(*RevokeCredentialRequest)(nil),        // 35: portalhub.v1.RevokeCredentialRequest
+	(*RevokeCredentialResponse)(nil),       // 36: portalhub.v1.RevokeCredentialResponse
+	(*TakeDownItemRequest)(nil),            // 37: portalhub.v1.TakeDownItemRequest
+	(*TakeDownItemResponse)(nil),           // 38: portalhub.v1.TakeDownItemResponse
+	(*LiftTakedownRequest)(nil),            // 39: portalhub.v1.LiftTakedownRequest
+	(*LiftTakedownResponse)(nil),           // 40: portalhub.v1.LiftTakedownResponse
+	(*ComplianceReportRequest)(nil),        // 41: portalhub.v1.ComplianceReportRequest
+	(*ComplianceReportResponse)(nil),       // 42: portalhub.v1.ComplianceReportResponse
+	(*ComplianceAssessment)(nil),           // 43: portalhub.v1.ComplianceAssessment
+	(*AuditListRequest)(nil),               // 44: portalhub.v1.AuditListRequest
+	(*AuditListResponse)(nil),              // 45: portalhub.v1.AuditListResponse
+	(*AuditVerifyRequest)(nil),             // 46: portalhub.v1.AuditVerifyRequest
+	(*AuditHeadRequest)(nil),               // 47: portalhub.v1.AuditHeadRequest
+	(*AuditHeadResponse)(nil),              // 48: portalhub.v1.AuditHeadResponse
+	(*AuditVerifyResponse)(nil),            // 49: portalhub.v1.AuditVerifyResponse
+	(*timestamppb.Timestamp)(nil),          // 50: google.protobuf.Timestamp
+	(*fieldmaskpb.FieldMask)(nil),          // 51: google.protobuf.FieldMask
+	(*durationpb.Duration)(nil),            // 52: google.protobuf.Duration
+	(*AuditEntry)(nil),                     // 53: portalhub.v1.AuditEntry
+	(*RenameTenantRequest)(nil),            // 54: portalhub.v1.RenameTenantRequest
+	(*MergeTenantRequest)(nil),             // 55: portalhub.v1.MergeTenantRequest
+	(*RetireTenantRequest)(nil),            // 56: portalhub.v1.RetireTenantRequest
+	(*ImportRedirectsRequest)(nil),         // 57: portalhub.v1.ImportRedirectsRequest
+	(*ListMaintenanceWindowsRequest)(nil),  // 58: portalhub.v1.ListMaintenanceWindowsRequest
+	(*ScheduleMaintenanceRequest)(nil),     // 59: portalhub.v1.ScheduleMaintenanceRequest
+	(*CancelMaintenanceRequest)(nil),       // 60: portalhub.v1.CancelMaintenanceRequest
+	(*StatsReportRequest)(nil),             // 61: portalhub.v1.StatsReportRequest
+	(*ListFeaturedRequest)(nil),            // 62: portalhub.v1.ListFeaturedRequest
+	(*FeatureItemRequest)(nil),             // 63: portalhub.v1.FeatureItemRequest
+	(*UnfeatureItemRequest)(nil),           // 64: portalhub.v1.UnfeatureItemRequest
+	(*ListAdvertsRequest)(nil),             // 65: portalhub.v1.ListAdvertsRequest
+	(*AddAdvertRequest)(nil),               // 66: portalhub.v1.AddAdvertRequest
+	(*EndAdvertRequest)(nil),               // 67: portalhub.v1.EndAdvertRequest
+	(*SetAdvertsEnabledRequest)(nil),       // 68: portalhub.v1.SetAdvertsEnabledRequest
+	(*ListItemsRequest)(nil),               // 69: portalhub.v1.ListItemsRequest
+	(*GetItemRequest)(nil),                 // 70: portalhub.v1.GetItemRequest
+	(*ListTakedownsRequest)(nil),           // 71: portalhub.v1.ListTakedownsRequest
+	(*ListRefusalsRequest)(nil),            // 72: portalhub.v1.ListRefusalsRequest
+	(*CoverageRequest)(nil),                // 73: portalhub.v1.CoverageRequest
+	(*BacklogRequest)(nil),                 // 74: portalhub.v1.BacklogRequest
+	(*ListOverdueQuestionsRequest)(nil),    // 75: portalhub.v1.ListOverdueQuestionsRequest
+	(*ListCategoryCodesRequest)(nil),       // 76: portalhub.v1.ListCategoryCodesRequest
+	(*ListBestBetsRequest)(nil),            // 77: portalhub.v1.ListBestBetsRequest
+	(*AddBestBetRequest)(nil),              // 78: portalhub.v1.AddBestBetRequest
+	(*RemoveBestBetRequest)(nil),           // 79: portalhub.v1.RemoveBestBetRequest
+	(*RebuildSearchIndexRequest)(nil),      // 80: portalhub.v1.RebuildSearchIndexRequest
+	(*RewrapPersonalDataRequest)(nil),      // 81: portalhub.v1.RewrapPersonalDataRequest
+	(*ReshredPersonalDataRequest)(nil),     // 82: portalhub.v1.ReshredPersonalDataRequest
+	(*RenameTenantResponse)(nil),           // 83: portalhub.v1.RenameTenantResponse
+	(*MergeTenantResponse)(nil),            // 84: portalhub.v1.MergeTenantResponse
+	(*RetireTenantResponse)(nil),           // 85: portalhub.v1.RetireTenantResponse
+	(*ImportRedirectsResponse)(nil),        // 86: portalhub.v1.ImportRedirectsResponse
+	(*ListMaintenanceWindowsResponse)(nil), // 87: portalhub.v1.ListMaintenanceWindowsResponse
+	(*ScheduleMaintenanceResponse)(nil),    // 88: portalhub.v1.ScheduleMaintenanceResponse
+	(*CancelMaintenanceResponse)(nil),      // 89: portalhub.v1.CancelMaintenanceResponse
+	(*StatsReportResponse)(nil),            // 90: portalhub.v1.StatsReportResponse
+	(*ListFeaturedResponse)(nil),           // 91: portalhub.v1.ListFeaturedResponse
+	(*FeatureItemResponse)(nil),            // 92: portalhub.v1.FeatureItemResponse
+	(*UnfeatureItemResponse)(nil),          // 93: portalhub.v1.UnfeatureItemResponse
+	(*ListAdvertsResponse)(nil),            // 94: portalhub.v1.ListAdvertsResponse
+	(*AddAdvertResponse)(nil),              // 95: portalhub.v1.AddAdvertResponse
+	(*EndAdvertResponse)(nil),              // 96: portalhub.v1.EndAdvertResponse
+	(*SetAdvertsEnabledResponse)(nil),      // 97: portalhub.v1.SetAdvertsEnabledResponse
+	(*ListItemsResponse)(nil),              // 98: portalhub.v1.ListItemsResponse
+	(*GetItemResponse)(nil),                // 99: portalhub.v1.GetItemResponse
+	(*ListTakedownsResponse)(nil),          // 100: portalhub.v1.ListTakedownsResponse
+	(*ListRefusalsResponse)(nil),           // 101: portalhub.v1.ListRefusalsResponse
+	(*CoverageResponse)(nil),               // 102: portalhub.v1.CoverageResponse
+	(*BacklogResponse)(nil),                // 103: portalhub.v1.BacklogResponse
+	(*ListOverdueQuestionsResponse)(nil),   // 104: portalhub.v1.ListOverdueQuestionsResponse
+	(*ListCategoryCodesResponse)(nil),      // 105: portalhub.v1.ListCategoryCodesResponse
+	(*ListBestBetsResponse)(nil),           // 106: portalhub.v1.ListBestBetsResponse
+	(*AddBestBetResponse)(nil),             // 107: portalhub.v1.AddBestBetResponse
+	(*RemoveBestBetResponse)(nil),          // 108: portalhub.v1.RemoveBestBetResponse
+	(*RebuildSearchIndexResponse)(nil),     // 109: portalhub.v1.RebuildSearchIndexResponse
+	(*RewrapPersonalDataResponse)(nil),     // 110: portalhub.v1.RewrapPersonalDataResponse
+	(*ReshredPersonalDataResponse)(nil),    // 111: portalhub.v1.ReshredPersonalDataResponse
 }
 var file_portalhub_v1_ops_proto_depIdxs = []int32{
-	48,  // 0: portalhub.v1.LoginResponse.expires_at:type_name -> google.protobuf.Timestamp
+	50,  // 0: portalhub.v1.LoginResponse.expires_at:type_name -> google.protobuf.Timestamp
 	8,   // 1: portalhub.v1.LoginResponse.account:type_name -> portalhub.v1.OpsAccount
 	8,   // 2: portalhub.v1.WhoamiResponse.account:type_name -> portalhub.v1.OpsAccount
-	48,  // 3: portalhub.v1.WhoamiResponse.expires_at:type_name -> google.protobuf.Timestamp
-	48,  // 4: portalhub.v1.RefreshTokenResponse.expires_at:type_name -> google.protobuf.Timestamp
-	48,  // 5: portalhub.v1.RefreshTokenResponse.login_at:type_name -> google.protobuf.Timestamp
-	48,  // 6: portalhub.v1.OpsAccount.locked_until:type_name -> google.protobuf.Timestamp
-	48,  // 7: portalhub.v1.OpsAccount.created_at:type_name -> google.protobuf.Timestamp
-	48,  // 8: portalhub.v1.OpsAccount.last_login_at:type_name -> google.protobuf.Timestamp
+	50,  // 3: portalhub.v1.WhoamiResponse.expires_at:type_name -> google.protobuf.Timestamp
+	50,  // 4: portalhub.v1.RefreshTokenResponse.expires_at:type_name -> google.protobuf.Timestamp
+	50,  // 5: portalhub.v1.RefreshTokenResponse.login_at:type_name -> google.protobuf.Timestamp
+	50,  // 6: portalhub.v1.OpsAccount.locked_until:type_name -> google.protobuf.Timestamp
+	50,  // 7: portalhub.v1.OpsAccount.created_at:type_name -> google.protobuf.Timestamp
+	50,  // 8: portalhub.v1.OpsAccount.last_login_at:type_name -> google.protobuf.Timestamp
 	8,   // 9: portalhub.v1.ListOpsAccountsResponse.accounts:type_name -> portalhub.v1.OpsAccount
-	8,   // 10: portalhub.v1.UpdateOpsAccountResponse.account:type_name -> portalhub.v1.OpsAccount
-	48,  // 11: portalhub.v1.Tenant.created_at:type_name -> google.protobuf.Timestamp
-	48,  // 12: portalhub.v1.Tenant.last_update:type_name -> google.protobuf.Timestamp
-	13,  // 13: portalhub.v1.ListTenantsResponse.tenants:type_name -> portalhub.v1.Tenant
-	13,  // 14: portalhub.v1.GetTenantResponse.tenant:type_name -> portalhub.v1.Tenant
-	13,  // 15: portalhub.v1.AddTenantRequest.tenant:type_name -> portalhub.v1.Tenant
-	13,  // 16: portalhub.v1.AddTenantResponse.tenant:type_name -> portalhub.v1.Tenant
-	13,  // 17: portalhub.v1.UpdateTenantRequest.tenant:type_name -> portalhub.v1.Tenant
-	49,  // 18: portalhub.v1.UpdateTenantRequest.update_mask:type_name -> google.protobuf.FieldMask
-	13,  // 19: portalhub.v1.UpdateTenantResponse.tenant:type_name -> portalhub.v1.Tenant
-	13,  // 20: portalhub.v1.SuspendTenantResponse.tenant:type_name -> portalhub.v1.Tenant
-	13,  // 21: portalhub.v1.ResumeTenantResponse.tenant:type_name -> portalhub.v1.Tenant
-	48,  // 22: portalhub.v1.Credential.created_at:type_name -> google.protobuf.Timestamp
-	48,  // 23: portalhub.v1.Credential.revoked_at:type_name -> google.protobuf.Timestamp
-	48,  // 24: portalhub.v1.Credential.expires_at:type_name -> google.protobuf.Timestamp
-	48,  // 25: portalhub.v1.Credential.last_used_at:type_name -> google.protobuf.Timestamp
-	26,  // 26: portalhub.v1.ListCredentialsResponse.credentials:type_name -> portalhub.v1.Credential
-	26,  // 27: portalhub.v1.IssueCredentialResponse.credential:type_name -> portalhub.v1.Credential
-	50,  // 28: portalhub.v1.RotateCredentialRequest.overlap:type_name -> google.protobuf.Duration
-	26,  // 29: portalhub.v1.RotateCredentialResponse.credential:type_name -> portalhub.v1.Credential
-	26,  // 30: portalhub.v1.RotateCredentialResponse.replaced:type_name -> portalhub.v1.Credential
-	26,  // 31: portalhub.v1.RevokeCredentialResponse.credential:type_name -> portalhub.v1.Credential
-	41,  // 32: portalhub.v1.ComplianceReportResponse.assessments:type_name -> portalhub.v1.ComplianceAssessment
-	51,  // 33: portalhub.v1.AuditListResponse.entries:type_name -> portalhub.v1.AuditEntry
-	0,   // 34: portalhub.v1.OpsService.Login:input_type -> portalhub.v1.LoginRequest
-	2,   // 35: portalhub.v1.OpsService.Logout:input_type -> portalhub.v1.LogoutRequest
-	4,   // 36: portalhub.v1.OpsService.Whoami:input_type -> portalhub.v1.WhoamiRequest
-	6,   // 37: portalhub.v1.OpsService.RefreshToken:input_type -> portalhub.v1.RefreshTokenRequest
-	9,   // 38: portalhub.v1.OpsService.ListOpsAccounts:input_type -> portalhub.v1.ListOpsAccountsRequest
-	11,  // 39: portalhub.v1.OpsService.UpdateOpsAccount:input_type -> portalhub.v1.UpdateOpsAccountRequest
-	14,  // 40: portalhub.v1.OpsService.ListTenants:input_type -> portalhub.v1.ListTenantsRequest
-	16,  // 41: portalhub.v1.OpsService.GetTenant:input_type -> portalhub.v1.GetTenantRequest
-	18,  // 42: portalhub.v1.OpsService.AddTenant:input_type -> portalhub.v1.AddTenantRequest
-	20,  // 43: portalhub.v1.OpsService.UpdateTenant:input_type -> portalhub.v1.UpdateTenantRequest
-	22,  // 44: portalhub.v1.OpsService.SuspendTenant:input_type -> portalhub.v1.SuspendTenantRequest
-	24,  // 45: portalhub.v1.OpsService.ResumeTenant:input_type -> portalhub.v1.ResumeTenantRequest
-	52,  // 46: portalhub.v1.OpsService.RenameTenant:input_type -> portalhub.v1.RenameTenantRequest
-	53,  // 47: portalhub.v1.OpsService.MergeTenant:input_type -> portalhub.v1.MergeTenantRequest
-	54,  // 48: portalhub.v1.OpsService.RetireTenant:input_type -> portalhub.v1.RetireTenantRequest
-	55,  // 49: portalhub.v1.OpsService.ImportRedirects:input_type -> portalhub.v1.ImportRedirectsRequest
-	27,  // 50: portalhub.v1.OpsService.ListCredentials:input_type -> portalhub.v1.ListCredentialsRequest
-	29,  // 51: portalhub.v1.OpsService.IssueCredential:input_type -> portalhub.v1.IssueCredentialRequest
-	31,  // 52: portalhub.v1.OpsService.RotateCredential:input_type -> portalhub.v1.RotateCredentialRequest
-	33,  // 53: portalhub.v1.OpsService.RevokeCredential:input_type -> portalhub.v1.RevokeCredentialRequest
-	35,  // 54: portalhub.v1.OpsService.TakeDownItem:input_type -> portalhub.v1.TakeDownItemRequest
-	37,  // 55: portalhub.v1.OpsService.LiftTakedown:input_type -> portalhub.v1.LiftTakedownRequest
-	56,  // 56: portalhub.v1.OpsService.ListMaintenanceWindows:input_type -> portalhub.v1.ListMaintenanceWindowsRequest
-	57,  // 57: portalhub.v1.OpsService.ScheduleMaintenance:input_type -> portalhub.v1.ScheduleMaintenanceRequest
-	58,  // 58: portalhub.v1.OpsService.CancelMaintenance:input_type -> portalhub.v1.CancelMaintenanceRequest
-	59,  // 59: portalhub.v1.OpsService.StatsReport:input_type -> portalhub.v1.StatsReportRequest
-	60,  // 60: portalhub.v1.OpsService.ListFeatured:input_type -> portalhub.v1.ListFeaturedRequest
-	61,  // 61: portalhub.v1.OpsService.FeatureItem:input_type -> portalhub.v1.FeatureItemRequest
-	62,  // 62: portalhub.v1.OpsService.UnfeatureItem:input_type -> portalhub.v1.UnfeatureItemRequest
-	63,  // 63: portalhub.v1.OpsService.ListAdverts:input_type -> portalhub.v1.ListAdvertsRequest
-	64,  // 64: portalhub.v1.OpsService.AddAdvert:input_type -> portalhub.v1.AddAdvertRequest
-	65,  // 65: portalhub.v1.OpsService.EndAdvert:input_type -> portalhub.v1.EndAdvertRequest
-	66,  // 66: portalhub.v1.OpsService.SetAdvertsEnabled:input_type -> portalhub.v1.SetAdvertsEnabledRequest
-	39,  // 67: portalhub.v1.OpsService.ComplianceReport:input_type -> portalhub.v1.ComplianceReportRequest
-	42,  // 68: portalhub.v1.OpsService.AuditList:input_type -> portalhub.v1.AuditListRequest
-	44,  // 69: portalhub.v1.OpsService.AuditVerify:input_type -> portalhub.v1.AuditVerifyRequest
-	45,  // 70: portalhub.v1.OpsService.AuditHead:input_type -> portalhub.v1.AuditHeadRequest
-	67,  // 71: portalhub.v1.OpsService.ListItems:input_type -> portalhub.v1.ListItemsRequest
-	68,  // 72: portalhub.v1.OpsService.GetItem:input_type -> portalhub.v1.GetItemRequest
-	69,  // 73: portalhub.v1.OpsService.ListTakedowns:input_type -> portalhub.v1.ListTakedownsRequest
-	70,  // 74: portalhub.v1.OpsService.ListRefusals:input_type -> portalhub.v1.ListRefusalsRequest
-	71,  // 75: portalhub.v1.OpsService.Coverage:input_type -> portalhub.v1.CoverageRequest
-	72,  // 76: portalhub.v1.OpsService.Backlog:input_type -> portalhub.v1.BacklogRequest
-	73,  // 77: portalhub.v1.OpsService.ListOverdueQuestions:input_type -> portalhub.v1.ListOverdueQuestionsRequest
-	74,  // 78: portalhub.v1.OpsService.ListCategoryCodes:input_type -> portalhub.v1.ListCategoryCodesRequest
-	75,  // 79: portalhub.v1.OpsService.ListBestBets:input_type -> portalhub.v1.ListBestBetsRequest
-	76,  // 80: portalhub.v1.OpsService.AddBestBet:input_type -> portalhub.v1.AddBestBetRequest
-	77,  // 81: portalhub.v1.OpsService.RemoveBestBet:input_type -> portalhub.v1.RemoveBestBetRequest
-	78,  // 82: portalhub.v1.OpsService.RebuildSearchIndex:input_type -> portalhub.v1.RebuildSearchIndexRequest
-	79,  // 83: portalhub.v1.OpsService.RewrapPersonalData:input_type -> portalhub.v1.RewrapPersonalDataRequest
-	80,  // 84: portalhub.v1.OpsService.ReshredPersonalData:input_type -> portalhub.v1.ReshredPersonalDataRequest
-	1,   // 85: portalhub.v1.OpsService.Login:output_type -> portalhub.v1.LoginResponse
-	3,   // 86: portalhub.v1.OpsService.Logout:output_type -> portalhub.v1.LogoutResponse
-	5,   // 87: portalhub.v1.OpsService.Whoami:output_type -> portalhub.v1.WhoamiResponse
-	7,   // 88: portalhub.v1.OpsService.RefreshToken:output_type -> portalhub.v1.RefreshTokenResponse
-	10,  // 89: portalhub.v1.OpsService.ListOpsAccounts:output_type -> portalhub.v1.ListOpsAccountsResponse
-	12,  // 90: portalhub.v1.OpsService.UpdateOpsAccount:output_type -> portalhub.v1.UpdateOpsAccountResponse
-	15,  // 91: portalhub.v1.OpsService.ListTenants:output_type -> portalhub.v1.ListTenantsResponse
-	17,  // 92: portalhub.v1.OpsService.GetTenant:output_type -> portalhub.v1.GetTenantResponse
-	19,  // 93: portalhub.v1.OpsService.AddTenant:output_type -> portalhub.v1.AddTenantResponse
-	21,  // 94: portalhub.v1.OpsService.UpdateTenant:output_type -> portalhub.v1.UpdateTenantResponse
-	23,  // 95: portalhub.v1.OpsService.SuspendTenant:output_type -> portalhub.v1.SuspendTenantResponse
-	25,  // 96: portalhub.v1.OpsService.ResumeTenant:output_type -> portalhub.v1.ResumeTenantResponse
-	81,  // 97: portalhub.v1.OpsService.RenameTenant:output_type -> portalhub.v1.RenameTenantResponse
-	82,  // 98: portalhub.v1.OpsService.MergeTenant:output_type -> portalhub.v1.MergeTenantResponse
-	83,  // 99: portalhub.v1.OpsService.RetireTenant:output_type -> portalhub.v1.RetireTenantResponse
-	84,  // 100: portalhub.v1.OpsService.ImportRedirects:output_type -> portalhub.v1.ImportRedirectsResponse
-	28,  // 101: portalhub.v1.OpsService.ListCredentials:output_type -> portalhub.v1.ListCredentialsResponse
-	30,  // 102: portalhub.v1.OpsService.IssueCredential:output_type -> portalhub.v1.IssueCredentialResponse
-	32,  // 103: portalhub.v1.OpsService.RotateCredential:output_type -> portalhub.v1.RotateCredentialResponse
-	34,  // 104: portalhub.v1.OpsService.RevokeCredential:output_type -> portalhub.v1.RevokeCredentialResponse
-	36,  // 105: portalhub.v1.OpsService.TakeDownItem:output_type -> portalhub.v1.TakeDownItemResponse
-	38,  // 106: portalhub.v1.OpsService.LiftTakedown:output_type -> portalhub.v1.LiftTakedownResponse
-	85,  // 107: portalhub.v1.OpsService.ListMaintenanceWindows:output_type -> portalhub.v1.ListMaintenanceWindowsResponse
-	86,  // 108: portalhub.v1.OpsService.ScheduleMaintenance:output_type -> portalhub.v1.ScheduleMaintenanceResponse
-	87,  // 109: portalhub.v1.OpsService.CancelMaintenance:output_type -> portalhub.v1.CancelMaintenanceResponse
-	88,  // 110: portalhub.v1.OpsService.StatsReport:output_type -> portalhub.v1.StatsReportResponse
-	89,  // 111: portalhub.v1.OpsService.ListFeatured:output_type -> portalhub.v1.ListFeaturedResponse
-	90,  // 112: portalhub.v1.OpsService.FeatureItem:output_type -> portalhub.v1.FeatureItemResponse
-	91,  // 113: portalhub.v1.OpsService.UnfeatureItem:output_type -> portalhub.v1.UnfeatureItemResponse
-	92,  // 114: portalhub.v1.OpsService.ListAdverts:output_type -> portalhub.v1.ListAdvertsResponse
-	93,  // 115: portalhub.v1.OpsService.AddAdvert:output_type -> portalhub.v1.AddAdvertResponse
-	94,  // 116: portalhub.v1.OpsService.EndAdvert:output_type -> portalhub.v1.EndAdvertResponse
-	95,  // 117: portalhub.v1.OpsService.SetAdvertsEnabled:output_type -> portalhub.v1.SetAdvertsEnabledResponse
-	40,  // 118: portalhub.v1.OpsService.ComplianceReport:output_type -> portalhub.v1.ComplianceReportResponse
-	43,  // 119: portalhub.v1.OpsService.AuditList:output_type -> portalhub.v1.AuditListResponse
-	47,  // 120: portalhub.v1.OpsService.AuditVerify:output_type -> portalhub.v1.AuditVerifyResponse
-	46,  // 121: portalhub.v1.OpsService.AuditHead:output_type -> portalhub.v1.AuditHeadResponse
-	96,  // 122: portalhub.v1.OpsService.ListItems:output_type -> portalhub.v1.ListItemsResponse
-	97,  // 123: portalhub.v1.OpsService.GetItem:output_type -> portalhub.v1.GetItemResponse
-	98,  // 124: portalhub.v1.OpsService.ListTakedowns:output_type -> portalhub.v1.ListTakedownsResponse
-	99,  // 125: portalhub.v1.OpsService.ListRefusals:output_type -> portalhub.v1.ListRefusalsResponse
-	100, // 126: portalhub.v1.OpsService.Coverage:output_type -> portalhub.v1.CoverageResponse
-	101, // 127: portalhub.v1.OpsService.Backlog:output_type -> portalhub.v1.BacklogResponse
-	102, // 128: portalhub.v1.OpsService.ListOverdueQuestions:output_type -> portalhub.v1.ListOverdueQuestionsResponse
-	103, // 129: portalhub.v1.OpsService.ListCategoryCodes:output_type -> portalhub.v1.ListCategoryCodesResponse
-	104, // 130: portalhub.v1.OpsService.ListBestBets:output_type -> portalhub.v1.ListBestBetsResponse
-	105, // 131: portalhub.v1.OpsService.AddBestBet:output_type -> portalhub.v1.AddBestBetResponse
-	106, // 132: portalhub.v1.OpsService.RemoveBestBet:output_type -> portalhub.v1.RemoveBestBetResponse
-	107, // 133: portalhub.v1.OpsService.RebuildSearchIndex:output_type -> portalhub.v1.RebuildSearchIndexResponse
-	108, // 134: portalhub.v1.OpsService.RewrapPersonalData:output_type -> portalhub.v1.RewrapPersonalDataResponse
-	109, // 135: portalhub.v1.OpsService.ReshredPersonalData:output_type -> portalhub.v1.ReshredPersonalDataResponse
-	85,  // [85:136] is the sub-list for method output_type
-	34,  // [34:85] is the sub-list for method input_type
-	34,  // [34:34] is the sub-list for extension type_name
-	34,  // [34:34] is the sub-list for extension extendee
-	0,   // [0:34] is the sub-list for field type_name
+	8,   // 10: portalhub.v1.AddOpsAccountResponse.account:type_name -> portalhub.v1.OpsAccount
+	8,   // 11: portalhub.v1.UpdateOpsAccountResponse.account:type_name -> portalhub.v1.OpsAccount
+	50,  // 12: portalhub.v1.Tenant.created_at:type_name -> google.protobuf.Timestamp
+	50,  // 13: portalhub.v1.Tenant.last_update:type_name -> google.protobuf.Timestamp
+	15,  // 14: portalhub.v1.ListTenantsResponse.tenants:type_name -> portalhub.v1.Tenant
+	15,  // 15: portalhub.v1.GetTenantResponse.tenant:type_name -> portalhub.v1.Tenant
+	15,  // 16: portalhub.v1.AddTenantRequest.tenant:type_name -> portalhub.v1.Tenant
+	15,  // 17: portalhub.v1.AddTenantResponse.tenant:type_name -> portalhub.v1.Tenant
+	15,  // 18: portalhub.v1.UpdateTenantRequest.tenant:type_name -> portalhub.v1.Tenant
+	51,  // 19: portalhub.v1.UpdateTenantRequest.update_mask:type_name -> google.protobuf.FieldMask
+	15,  // 20: portalhub.v1.UpdateTenantResponse.tenant:type_name -> portalhub.v1.Tenant
+	15,  // 21: portalhub.v1.SuspendTenantResponse.tenant:type_name -> portalhub.v1.Tenant
+	15,  // 22: portalhub.v1.ResumeTenantResponse.tenant:type_name -> portalhub.v1.Tenant
+	50,  // 23: portalhub.v1.Credential.created_at:type_name -> google.protobuf.Timestamp
+	50,  // 24: portalhub.v1.Credential.revoked_at:type_name -> google.protobuf.Timestamp
+	50,  // 25: portalhub.v1.Credential.expires_at:type_name -> google.protobuf.Timestamp
+	50,  // 26: portalhub.v1.Credential.last_used_at:type_name -> google.protobuf.Timestamp
+	28,  // 27: portalhub.v1.ListCredentialsResponse.credentials:type_name -> portalhub.v1.Credential
+	28,  // 28: portalhub.v1.IssueCredentialResponse.credential:type_name -> portalhub.v1.Credential
+	52,  // 29: portalhub.v1.RotateCredentialRequest.overlap:type_name -> google.protobuf.Duration
+	28,  // 30: portalhub.v1.RotateCredentialResponse.credential:type_name -> portalhub.v1.Credential
+	28,  // 31: portalhub.v1.RotateCredentialResponse.replaced:type_name -> portalhub.v1.Credential
+	28,  // 32: portalhub.v1.RevokeCredentialResponse.credential:type_name -> portalhub.v1.Credential
+	43,  // 33: portalhub.v1.ComplianceReportResponse.assessments:type_name -> portalhub.v1.ComplianceAssessment
+	53,  // 34: portalhub.v1.AuditListResponse.entries:type_name -> portalhub.v1.AuditEntry
+	0,   // 35: portalhub.v1.OpsService.Login:input_type -> portalhub.v1.LoginRequest
+	2,   // 36: portalhub.v1.OpsService.Logout:input_type -> portalhub.v1.LogoutRequest
+	4,   // 37: portalhub.v1.OpsService.Whoami:input_type -> portalhub.v1.WhoamiRequest
+	6,   // 38: portalhub.v1.OpsService.RefreshToken:input_type -> portalhub.v1.RefreshTokenRequest
+	9,   // 39: portalhub.v1.OpsService.ListOpsAccounts:input_type -> portalhub.v1.ListOpsAccountsRequest
+	11,  // 40: portalhub.v1.OpsService.AddOpsAccount:input_type -> portalhub.v1.AddOpsAccountRequest
+	13,  // 41: portalhub.v1.OpsService.UpdateOpsAccount:input_type -> portalhub.v1.UpdateOpsAccountRequest
+	16,  // 42: portalhub.v1.OpsService.ListTenants:input_type -> portalhub.v1.ListTenantsRequest
+	18,  // 43: portalhub.v1.OpsService.GetTenant:input_type -> portalhub.v1.GetTenantRequest
+	20,  // 44: portalhub.v1.OpsService.AddTenant:input_type -> portalhub.v1.AddTenantRequest
+	22,  // 45: portalhub.v1.OpsService.UpdateTenant:input_type -> portalhub.v1.UpdateTenantRequest
+	24,  // 46: portalhub.v1.OpsService.SuspendTenant:input_type -> portalhub.v1.SuspendTenantRequest
+	26,  // 47: portalhub.v1.OpsService.ResumeTenant:input_type -> portalhub.v1.ResumeTenantRequest
+	54,  // 48: portalhub.v1.OpsService.RenameTenant:input_type -> portalhub.v1.RenameTenantRequest
+	55,  // 49: portalhub.v1.OpsService.MergeTenant:input_type -> portalhub.v1.MergeTenantRequest
+	56,  // 50: portalhub.v1.OpsService.RetireTenant:input_type -> portalhub.v1.RetireTenantRequest
+	57,  // 51: portalhub.v1.OpsService.ImportRedirects:input_type -> portalhub.v1.ImportRedirectsRequest
+	29,  // 52: portalhub.v1.OpsService.ListCredentials:input_type -> portalhub.v1.ListCredentialsRequest
+	31,  // 53: portalhub.v1.OpsService.IssueCredential:input_type -> portalhub.v1.IssueCredentialRequest
+	33,  // 54: portalhub.v1.OpsService.RotateCredential:input_type -> portalhub.v1.RotateCredentialRequest
+	35,  // 55: portalhub.v1.OpsService.RevokeCredential:input_type -> portalhub.v1.RevokeCredentialRequest
+	37,  // 56: portalhub.v1.OpsService.TakeDownItem:input_type -> portalhub.v1.TakeDownItemRequest
+	39,  // 57: portalhub.v1.OpsService.LiftTakedown:input_type -> portalhub.v1.LiftTakedownRequest
+	58,  // 58: portalhub.v1.OpsService.ListMaintenanceWindows:input_type -> portalhub.v1.ListMaintenanceWindowsRequest
+	59,  // 59: portalhub.v1.OpsService.ScheduleMaintenance:input_type -> portalhub.v1.ScheduleMaintenanceRequest
+	60,  // 60: portalhub.v1.OpsService.CancelMaintenance:input_type -> portalhub.v1.CancelMaintenanceRequest
+	61,  // 61: portalhub.v1.OpsService.StatsReport:input_type -> portalhub.v1.StatsReportRequest
+	62,  // 62: portalhub.v1.OpsService.ListFeatured:input_type -> portalhub.v1.ListFeaturedRequest
+	63,  // 63: portalhub.v1.OpsService.FeatureItem:input_type -> portalhub.v1.FeatureItemRequest
+	64,  // 64: portalhub.v1.OpsService.UnfeatureItem:input_type -> portalhub.v1.UnfeatureItemRequest
+	65,  // 65: portalhub.v1.OpsService.ListAdverts:input_type -> portalhub.v1.ListAdvertsRequest
+	66,  // 66: portalhub.v1.OpsService.AddAdvert:input_type -> portalhub.v1.AddAdvertRequest
+	67,  // 67: portalhub.v1.OpsService.EndAdvert:input_type -> portalhub.v1.EndAdvertRequest
+	68,  // 68: portalhub.v1.OpsService.SetAdvertsEnabled:input_type -> portalhub.v1.SetAdvertsEnabledRequest
+	41,  // 69: portalhub.v1.OpsService.ComplianceReport:input_type -> portalhub.v1.ComplianceReportRequest
+	44,  // 70: portalhub.v1.OpsService.AuditList:input_type -> portalhub.v1.AuditListRequest
+	46,  // 71: portalhub.v1.OpsService.AuditVerify:input_type -> portalhub.v1.AuditVerifyRequest
+	47,  // 72: portalhub.v1.OpsService.AuditHead:input_type -> portalhub.v1.AuditHeadRequest
+	69,  // 73: portalhub.v1.OpsService.ListItems:input_type -> portalhub.v1.ListItemsRequest
+	70,  // 74: portalhub.v1.OpsService.GetItem:input_type -> portalhub.v1.GetItemRequest
+	71,  // 75: portalhub.v1.OpsService.ListTakedowns:input_type -> portalhub.v1.ListTakedownsRequest
+	72,  // 76: portalhub.v1.OpsService.ListRefusals:input_type -> portalhub.v1.ListRefusalsRequest
+	73,  // 77: portalhub.v1.OpsService.Coverage:input_type -> portalhub.v1.CoverageRequest
+	74,  // 78: portalhub.v1.OpsService.Backlog:input_type -> portalhub.v1.BacklogRequest
+	75,  // 79: portalhub.v1.OpsService.ListOverdueQuestions:input_type -> portalhub.v1.ListOverdueQuestionsRequest
+	76,  // 80: portalhub.v1.OpsService.ListCategoryCodes:input_type -> portalhub.v1.ListCategoryCodesRequest
+	77,  // 81: portalhub.v1.OpsService.ListBestBets:input_type -> portalhub.v1.ListBestBetsRequest
+	78,  // 82: portalhub.v1.OpsService.AddBestBet:input_type -> portalhub.v1.AddBestBetRequest
+	79,  // 83: portalhub.v1.OpsService.RemoveBestBet:input_type -> portalhub.v1.RemoveBestBetRequest
+	80,  // 84: portalhub.v1.OpsService.RebuildSearchIndex:input_type -> portalhub.v1.RebuildSearchIndexRequest
+	81,  // 85: portalhub.v1.OpsService.RewrapPersonalData:input_type -> portalhub.v1.RewrapPersonalDataRequest
+	82,  // 86: portalhub.v1.OpsService.ReshredPersonalData:input_type -> portalhub.v1.ReshredPersonalDataRequest
+	1,   // 87: portalhub.v1.OpsService.Login:output_type -> portalhub.v1.LoginResponse
+	3,   // 88: portalhub.v1.OpsService.Logout:output_type -> portalhub.v1.LogoutResponse
+	5,   // 89: portalhub.v1.OpsService.Whoami:output_type -> portalhub.v1.WhoamiResponse
+	7,   // 90: portalhub.v1.OpsService.RefreshToken:output_type -> portalhub.v1.RefreshTokenResponse
+	10,  // 91: portalhub.v1.OpsService.ListOpsAccounts:output_type -> portalhub.v1.ListOpsAccountsResponse
+	12,  // 92: portalhub.v1.OpsService.AddOpsAccount:output_type -> portalhub.v1.AddOpsAccountResponse
+	14,  // 93: portalhub.v1.OpsService.UpdateOpsAccount:output_type -> portalhub.v1.UpdateOpsAccountResponse
+	17,  // 94: portalhub.v1.OpsService.ListTenants:output_type -> portalhub.v1.ListTenantsResponse
+	19,  // 95: portalhub.v1.OpsService.GetTenant:output_type -> portalhub.v1.GetTenantResponse
+	21,  // 96: portalhub.v1.OpsService.AddTenant:output_type -> portalhub.v1.AddTenantResponse
+	23,  // 97: portalhub.v1.OpsService.UpdateTenant:output_type -> portalhub.v1.UpdateTenantResponse
+	25,  // 98: portalhub.v1.OpsService.SuspendTenant:output_type -> portalhub.v1.SuspendTenantResponse
+	27,  // 99: portalhub.v1.OpsService.ResumeTenant:output_type -> portalhub.v1.ResumeTenantResponse
+	83,  // 100: portalhub.v1.OpsService.RenameTenant:output_type -> portalhub.v1.RenameTenantResponse
+	84,  // 101: portalhub.v1.OpsService.MergeTenant:output_type -> portalhub.v1.MergeTenantResponse
+	85,  // 102: portalhub.v1.OpsService.RetireTenant:output_type -> portalhub.v1.RetireTenantResponse
+	86,  // 103: portalhub.v1.OpsService.ImportRedirects:output_type -> portalhub.v1.ImportRedirectsResponse
+	30,  // 104: portalhub.v1.OpsService.ListCredentials:output_type -> portalhub.v1.ListCredentialsResponse
+	32,  // 105: portalhub.v1.OpsService.IssueCredential:output_type -> portalhub.v1.IssueCredentialResponse
+	34,  // 106: portalhub.v1.OpsService.RotateCredential:output_type -> portalhub.v1.RotateCredentialResponse
+	36,  // 107: portalhub.v1.OpsService.RevokeCredential:output_type -> portalhub.v1.RevokeCredentialResponse
+	38,  // 108: portalhub.v1.OpsService.TakeDownItem:output_type -> portalhub.v1.TakeDownItemResponse
+	40,  // 109: portalhub.v1.OpsService.LiftTakedown:output_type -> portalhub.v1.LiftTakedownResponse
+	87,  // 110: portalhub.v1.OpsService.ListMaintenanceWindows:output_type -> portalhub.v1.ListMaintenanceWindowsResponse
+	88,  // 111: portalhub.v1.OpsService.ScheduleMaintenance:output_type -> portalhub.v1.ScheduleMaintenanceResponse
+	89,  // 112: portalhub.v1.OpsService.CancelMaintenance:output_type -> portalhub.v1.CancelMaintenanceResponse
+	90,  // 113: portalhub.v1.OpsService.StatsReport:output_type -> portalhub.v1.StatsReportResponse
+	91,  // 114: portalhub.v1.OpsService.ListFeatured:output_type -> portalhub.v1.ListFeaturedResponse
+	92,  // 115: portalhub.v1.OpsService.FeatureItem:output_type -> portalhub.v1.FeatureItemResponse
+	93,  // 116: portalhub.v1.OpsService.UnfeatureItem:output_type -> portalhub.v1.UnfeatureItemResponse
+	94,  // 117: portalhub.v1.OpsService.ListAdverts:output_type -> portalhub.v1.ListAdvertsResponse
+	95,  // 118: portalhub.v1.OpsService.AddAdvert:output_type -> portalhub.v1.AddAdvertResponse
+	96,  // 119: portalhub.v1.OpsService.EndAdvert:output_type -> portalhub.v1.EndAdvertResponse
+	97,  // 120: portalhub.v1.OpsService.SetAdvertsEnabled:output_type -> portalhub.v1.SetAdvertsEnabledResponse
+	42,  // 121: portalhub.v1.OpsService.ComplianceReport:output_type -> portalhub.v1.ComplianceReportResponse
+	45,  // 122: portalhub.v1.OpsService.AuditList:output_type -> portalhub.v1.AuditListResponse
+	49,  // 123: portalhub.v1.OpsService.AuditVerify:output_type -> portalhub.v1.AuditVerifyResponse
+	48,  // 124: portalhub.v1.OpsService.AuditHead:output_type -> portalhub.v1.AuditHeadResponse
+	98,  // 125: portalhub.v1.OpsService.ListItems:output_type -> portalhub.v1.ListItemsResponse
+	99,  // 126: portalhub.v1.OpsService.GetItem:output_type -> portalhub.v1.GetItemResponse
+	100, // 127: portalhub.v1.OpsService.ListTakedowns:output_type -> portalhub.v1.ListTakedownsResponse
+	101, // 128: portalhub.v1.OpsService.ListRefusals:output_type -> portalhub.v1.ListRefusalsResponse
+	102, // 129: portalhub.v1.OpsService.Coverage:output_type -> portalhub.v1.CoverageResponse
+	103, // 130: portalhub.v1.OpsService.Backlog:output_type -> portalhub.v1.BacklogResponse
+	104, // 131: portalhub.v1.OpsService.ListOverdueQuestions:output_type -> portalhub.v1.ListOverdueQuestionsResponse
+	105, // 132: portalhub.v1.OpsService.ListCategoryCodes:output_type -> portalhub.v1.ListCategoryCodesResponse
+	106, // 133: portalhub.v1.OpsService.ListBestBets:output_type -> portalhub.v1.ListBestBetsResponse
+	107, // 134: portalhub.v1.OpsService.AddBestBet:output_type -> portalhub.v1.AddBestBetResponse
+	108, // 135: portalhub.v1.OpsService.RemoveBestBet:output_type -> portalhub.v1.RemoveBestBetResponse
+	109, // 136: portalhub.v1.OpsService.RebuildSearchIndex:output_type -> portalhub.v1.RebuildSearchIndexResponse
+	110, // 137: portalhub.v1.OpsService.RewrapPersonalData:output_type -> portalhub.v1.RewrapPersonalDataResponse
+	111, // 138: portalhub.v1.OpsService.ReshredPersonalData:output_type -> portalhub.v1.ReshredPersonalDataResponse
+	87,  // [87:139] is the sub-list for method output_type
+	35,  // [35:87] is the sub-list for method input_type
+	35,  // [35:35] is the sub-list for extension type_name
+	35,  // [35:35] is the sub-list for extension extendee
+	0,   // [0:35] is the sub-list for field type_name
 }
 
 func init() { file_portalhub_v1_ops_proto_init() }
@@ -3377,14 +3506,14 @@ func file_portalhub_v1_ops_proto_init() {
 	file_portalhub_v1_lifecycle_proto_init()
 	file_portalhub_v1_ops_site_proto_init()
 	file_portalhub_v1_ops_views_proto_init()
-	file_portalhub_v1_ops_proto_msgTypes[11].OneofWrappers = []any{}
+	file_portalhub_v1_ops_proto_msgTypes[13].OneofWrappers = []any{}
 	type x struct{}
 	out := protoimpl.TypeBuilder{
 		File: protoimpl.DescBuilder{
 			GoPackagePath: reflect.TypeOf(x{}).PkgPath(),
 			RawDescriptor: unsafe.Slice(unsafe.StringData(file_portalhub_v1_ops_proto_rawDesc), len(file_portalhub_v1_ops_proto_rawDesc)),
 			NumEnums:      0,
-			NumMessages:   48,
+			NumMessages:   50,
 			NumExtensions: 0,
 			NumServices:   1,
 		},

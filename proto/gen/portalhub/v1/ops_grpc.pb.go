@@ -24,6 +24,7 @@ const (
 	OpsService_Whoami_FullMethodName                 = "/portalhub.v1.OpsService/Whoami"
 	OpsService_RefreshToken_FullMethodName           = "/portalhub.v1.OpsService/RefreshToken"
 	OpsService_ListOpsAccounts_FullMethodName        = "/portalhub.v1.OpsService/ListOpsAccounts"
+	OpsService_AddOpsAccount_FullMethodName          = "/portalhub.v1.OpsService/AddOpsAccount"
 	OpsService_UpdateOpsAccount_FullMethodName       = "/portalhub.v1.OpsService/UpdateOpsAccount"
 	OpsService_ListTenants_FullMethodName            = "/portalhub.v1.OpsService/ListTenants"
 	OpsService_GetTenant_FullMethodName              = "/portalhub.v1.OpsService/GetTenant"
@@ -108,6 +109,11 @@ type OpsServiceClient interface {
 	RefreshToken(ctx context.Context, in *RefreshTokenRequest, opts ...grpc.CallOption) (*RefreshTokenResponse, error)
 	// ListOpsAccounts lists the ops accounts (administrator).
 	ListOpsAccounts(ctx context.Context, in *ListOpsAccountsRequest, opts ...grpc.CallOption) (*ListOpsAccountsResponse, error)
+	// AddOpsAccount adds an ops account (administrator); the password policy
+	// applies (INVALID_ARGUMENT), a login taken is ALREADY_EXISTS. Only the
+	// first administrator is made over the database (hubctl ops-accounts
+	// bootstrap).
+	AddOpsAccount(ctx context.Context, in *AddOpsAccountRequest, opts ...grpc.CallOption) (*AddOpsAccountResponse, error)
 	// UpdateOpsAccount changes an account's role, disables or enables it, or
 	// sets a new password (administrator). Disabling it or a new password
 	// ends its sessions. An administrator cannot disable or demote their own
@@ -282,6 +288,16 @@ func (c *opsServiceClient) ListOpsAccounts(ctx context.Context, in *ListOpsAccou
 	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
 	out := new(ListOpsAccountsResponse)
 	err := c.cc.Invoke(ctx, OpsService_ListOpsAccounts_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+func (c *opsServiceClient) AddOpsAccount(ctx context.Context, in *AddOpsAccountRequest, opts ...grpc.CallOption) (*AddOpsAccountResponse, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(AddOpsAccountResponse)
+	err := c.cc.Invoke(ctx, OpsService_AddOpsAccount_FullMethodName, in, out, cOpts...)
 	if err != nil {
 		return nil, err
 	}
@@ -793,6 +809,11 @@ type OpsServiceServer interface {
 	RefreshToken(context.Context, *RefreshTokenRequest) (*RefreshTokenResponse, error)
 	// ListOpsAccounts lists the ops accounts (administrator).
 	ListOpsAccounts(context.Context, *ListOpsAccountsRequest) (*ListOpsAccountsResponse, error)
+	// AddOpsAccount adds an ops account (administrator); the password policy
+	// applies (INVALID_ARGUMENT), a login taken is ALREADY_EXISTS. Only the
+	// first administrator is made over the database (hubctl ops-accounts
+	// bootstrap).
+	AddOpsAccount(context.Context, *AddOpsAccountRequest) (*AddOpsAccountResponse, error)
 	// UpdateOpsAccount changes an account's role, disables or enables it, or
 	// sets a new password (administrator). Disabling it or a new password
 	// ends its sessions. An administrator cannot disable or demote their own
@@ -937,6 +958,9 @@ func (UnimplementedOpsServiceServer) RefreshToken(context.Context, *RefreshToken
 }
 func (UnimplementedOpsServiceServer) ListOpsAccounts(context.Context, *ListOpsAccountsRequest) (*ListOpsAccountsResponse, error) {
 	return nil, status.Errorf(codes.Unimplemented, "method ListOpsAccounts not implemented")
+}
+func (UnimplementedOpsServiceServer) AddOpsAccount(context.Context, *AddOpsAccountRequest) (*AddOpsAccountResponse, error) {
+	return nil, status.Errorf(codes.Unimplemented, "method AddOpsAccount not implemented")
 }
 func (UnimplementedOpsServiceServer) UpdateOpsAccount(context.Context, *UpdateOpsAccountRequest) (*UpdateOpsAccountResponse, error) {
 	return nil, status.Errorf(codes.Unimplemented, "method UpdateOpsAccount not implemented")
@@ -1183,6 +1207,24 @@ func _OpsService_ListOpsAccounts_Handler(srv interface{}, ctx context.Context, d
 	}
 	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
 		return srv.(OpsServiceServer).ListOpsAccounts(ctx, req.(*ListOpsAccountsRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
+func _OpsService_AddOpsAccount_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(AddOpsAccountRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(OpsServiceServer).AddOpsAccount(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: OpsService_AddOpsAccount_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(OpsServiceServer).AddOpsAccount(ctx, req.(*AddOpsAccountRequest))
 	}
 	return interceptor(ctx, in, info, handler)
 }
@@ -2034,6 +2076,10 @@ var OpsService_ServiceDesc = grpc.ServiceDesc{
 		{
 			MethodName: "ListOpsAccounts",
 			Handler:    _OpsService_ListOpsAccounts_Handler,
+		},
+		{
+			MethodName: "AddOpsAccount",
+			Handler:    _OpsService_AddOpsAccount_Handler,
 		},
 		{
 			MethodName: "UpdateOpsAccount",
