@@ -73,6 +73,52 @@ func TestRenamedUnitRedirects(t *testing.T) {
 	}
 }
 
+// A renamed unit keeps its own host names: the URLs of its site there,
+// crawled before the rename, answer after it (200, or 301 to a page that
+// answers 200).
+func TestRenamedUnitKeepsItsHostNames(t *testing.T) {
+	e := newEnv(t)
+	pdf := seed(t, e)
+	e.exec(t, `INSERT INTO tenant_hosts (host, tenant_id, is_primary) VALUES ('sotttt.localhost', 'sotttt', true)`)
+	e.tenantsChanged(t)
+	u, _ := url.Parse(e.srv.URL)
+	own := "sotttt.localhost:" + u.Port()
+	old := []string{"/vi/", "/en/", "/vi/tin-tuc-su-kien/", "/vi/le-hoi-bien", "/en/sea-festival", "/files/sotttt/le-hoi/" + pdf,
+		"/sitemap.xml", "/api/v1/items/sotttt/le-hoi"}
+	for _, p := range old {
+		if res, _ := e.do(t, http.MethodGet, p, "Host", own); res.StatusCode != http.StatusOK {
+			t.Fatalf("before the rename: GET %s%s = %d, want 200", own, p, res.StatusCode)
+		}
+	}
+	e.exec(t, `UPDATE tenants SET id = 'so-khcn' WHERE id = 'sotttt'`) // the store's rename, in short
+	e.exec(t, `INSERT INTO tenant_aliases (old_id, tenant_id) VALUES ('sotttt', 'so-khcn')`)
+	e.tenantsChanged(t)
+	for _, p := range old {
+		res, _ := e.do(t, http.MethodGet, p, "Host", own)
+		if res.StatusCode == http.StatusMovedPermanently {
+			to, err := url.Parse(res.Header.Get("Location"))
+			if err != nil {
+				t.Fatal(err)
+			}
+			host := own
+			if to.IsAbs() {
+				host = to.Host
+			}
+			if res, _ = e.do(t, http.MethodGet, to.RequestURI(), "Host", host); res.StatusCode != http.StatusOK {
+				t.Errorf("after the rename: GET %s%s -> %s = %d, want 200", own, p, to, res.StatusCode)
+			}
+			continue
+		}
+		if res.StatusCode != http.StatusOK {
+			t.Errorf("after the rename: GET %s%s = %d, want 200 or 301", own, p, res.StatusCode)
+		}
+	}
+	// The host's pages are the renamed unit's.
+	if _, doc := e.get(t, "/vi/", "Host", own); oneH1(t, doc) != "Sở Thông tin và Truyền thông" {
+		t.Errorf("home on the host after the rename: h1 %q", oneH1(t, doc))
+	}
+}
+
 // A merged unit's pages lead to its successor: items by the slug they had
 // (changed to avoid a collision), the home, the sections, files and the
 // API; each moved item names the unit that first published it.
