@@ -130,9 +130,11 @@ func TestStartWaitsForListensWithoutReadyFile(t *testing.T) {
 // A kept child that dies is started again, told to listen where the first
 // one did (Rebind); Stop ends it for good.
 func TestKeepRestartsOnTheSameAddress(t *testing.T) {
-	bin := script(t, `addr=${CHILD_ADDR:-127.0.0.1:$$}
+	// The trap is set before the ready file is written: Stop may come as
+	// soon as the child is ready (CI's loaded run stopped one in between).
+	bin := script(t, `trap 'exit 0' TERM
+addr=${CHILD_ADDR:-127.0.0.1:$$}
 printf '{"http":"%s"}' "$addr" > "$PORTALHUB_READY_FILE.tmp" && mv "$PORTALHUB_READY_FILE.tmp" "$PORTALHUB_READY_FILE"
-trap 'exit 0' TERM
 while true; do sleep 0.05; done
 `)
 	var mu sync.Mutex
