@@ -180,6 +180,13 @@ func opsClient(t *testing.T, ctx context.Context, f *federation.Federation) opsA
 		Password: password}, "e2e"); err != nil {
 		t.Fatal(err)
 	}
+	return opsLogin(t, ctx, f, "e2e-admin", password)
+}
+
+// opsLogin dials f's admin API over TLS (the federation's CA) and logs in
+// as an ops account, as hubctl login does.
+func opsLogin(t *testing.T, ctx context.Context, f *federation.Federation, login, password string) opsAPI {
+	t.Helper()
 	pem, err := os.ReadFile(f.CAFile)
 	if err != nil {
 		t.Fatal(err)
@@ -192,9 +199,9 @@ func opsClient(t *testing.T, ctx context.Context, f *federation.Federation) opsA
 	}
 	t.Cleanup(func() { conn.Close() })
 	c := pb.NewOpsServiceClient(conn)
-	resp, err := c.Login(ctx, &pb.LoginRequest{Login: "e2e-admin", Password: password})
+	resp, err := c.Login(ctx, &pb.LoginRequest{Login: login, Password: password})
 	if err != nil {
-		t.Fatalf("login: %v", err)
+		t.Fatalf("login %s: %v", login, err)
 	}
 	return opsAPI{OpsServiceClient: c, ctx: metadata.AppendToOutgoingContext(ctx, "authorization", "Bearer "+resp.GetToken())}
 }
