@@ -46,8 +46,13 @@ func issueCredential(fs *flag.FlagSet) action {
 		if *asJSON {
 			w = s.stderr // stdout holds the JSON alone
 		}
-		fmt.Fprintf(w, "Người dùng NATS của %s / NATS user of %s: %s; khóa bí mật / seed %s (giao cho cổng thành phần / for its sub-portal, NATS_NKEY_FILE); "+
-			"cập nhật cấu hình NATS / update the NATS configuration: hubctl nats config --keys %s\n", *tenant, *tenant, pub, seed, *natsKeys)
+		// Two ways to make the user known, as docs/OPERATIONS.md section 1
+		// says: natsd reads its keys folder again on SIGHUP; a NATS server of
+		// one's own (deploy/nats) takes the users.conf nats config writes.
+		fmt.Fprintf(w, "Người dùng NATS của %s / NATS user of %s: %s; khóa bí mật / seed %s (giao cho cổng thành phần / for its sub-portal, NATS_NKEY_FILE).\n"+
+			"Cho NATS biết người dùng mới / make NATS know the user: natsd với thư mục khóa này / natsd with this keys folder: kill -HUP <pid của natsd / natsd's pid>; "+
+			"máy chủ NATS riêng / a NATS server of your own: hubctl nats config --keys %s > users.conf, rồi / then nats-server --signal reload\n",
+			*tenant, *tenant, pub, seed, *natsKeys)
 		return nil
 	}
 }

@@ -129,6 +129,11 @@ func TestHubctl(t *testing.T) {
 	if fi, err := os.Stat(seed); err != nil || fi.Mode().Perm() != 0o600 {
 		t.Errorf("tenant seed %s: %v %v, want mode 600", seed, fi, err)
 	}
+	// How NATS learns the user, for natsd (SIGHUP) and for a server of
+	// one's own (nats config): an operator of natsd was told to run nats config.
+	if !strings.Contains(out, "kill -HUP") || !strings.Contains(out, "hubctl nats config --keys "+natsKeys) {
+		t.Errorf("credentials issue --nats-keys: %q, want how natsd (kill -HUP) and a server of one's own (nats config) learn the user", out)
+	}
 	if b, _ := os.ReadFile(seed); strings.Contains(out, strings.TrimSpace(string(b))) {
 		t.Error("credentials issue --nats-keys printed the seed")
 	}
