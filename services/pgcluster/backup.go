@@ -97,7 +97,8 @@ type RestoreConfig struct {
 
 // Restore makes a new cluster from a base backup and replays the WAL
 // archive up to the target time, then promotes it to a primary (a new
-// timeline) and returns it running. The server log (postgres.log in the
+// timeline) and returns it running, archiving into Config.Archive if set
+// and nowhere else (not where the backed-up server's configuration says). The server log (postgres.log in the
 // cluster's folder) tells where recovery stopped.
 func Restore(ctx context.Context, rc RestoreConfig) (*Cluster, error) {
 	if _, err := os.Stat(filepath.Join(rc.Base, "PG_VERSION")); err != nil {
@@ -115,7 +116,18 @@ func Restore(ctx context.Context, rc RestoreConfig) (*Cluster, error) {
 		return nil, err
 	}
 	c, err := start(ctx, rc.Config, func(c *Cluster) (string, error) {
-		return c.recover(ctx, base, rc.Archive, rc.Target)
+		opts, err := c.recover(ctx, base, rc.Archive, rc.Target)
+		if rc.Config.Archive == "" {
+			// The base backup carries the old server's configuration, and
+			// with it its archive_command (OPERATIONS has it in
+			// postgresql.conf): the restored server, promoted to a new
+			// timeline, would archive into the old server's archive, and a
+			// later restore from it to a time before this one would follow
+			// that timeline and fail ("recovery ended before configured
+			// recovery target was reached"). It archives only where told.
+			opts += " -c archive_mode=off"
+		}
+		return opts, err
 	})
 	if err != nil {
 		return nil, err

@@ -2,6 +2,7 @@ package pgcluster
 
 import (
 	"context"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -81,5 +82,73 @@ func TestPointInTimeRestore(t *testing.T) {
 	t.Cleanup(func() { Remove(alone.Dir()) })
 	if got := query(t, alone, "SELECT count(*) FROM items"); got != "100" {
 		t.Errorf("base backup alone: %s rows, want 100", got)
+	}
+}
+
+// A restored server does not archive into the archive it was restored from
+// (its base backup carries the old server's archive_command, as
+// OPERATIONS' postgresql.conf sets it): a second restore from the same
+// archive to the same point still works (the walk of issue 10 restored
+// twice and the second failed, following the first restore's timeline).
+func TestRestoreLeavesTheArchiveAlone(t *testing.T) {
+	ctx, cancel := context.WithTimeout(t.Context(), 3*time.Minute)
+	defer cancel()
+	root := t.TempDir()
+	if os.Geteuid() == 0 {
+		var err error
+		if root, err = os.MkdirTemp(fallbackRoot, "portalhub-backup-test-"); err != nil {
+			t.Fatal(err)
+		}
+		os.Chmod(root, 0o755)
+		t.Cleanup(func() { os.RemoveAll(root) })
+	}
+	archive := filepath.Join(root, "wal")
+	src, err := Start(ctx, Config{Dir: filepath.Join(root, "primary"), Archive: archive})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { Remove(src.Dir()) })
+	// The archiving in the server's own configuration (postgresql.auto.conf
+	// is copied by the base backup, as postgresql.conf is).
+	command := fmt.Sprintf("test ! -f %[1]s/%%f && cp %%p %[1]s/%%f", archive)
+	execSQL(t, src, "ALTER SYSTEM SET archive_mode = on")
+	execSQL(t, src, "ALTER SYSTEM SET archive_command = '"+strings.ReplaceAll(command, "'", "''")+"'")
+	execSQL(t, src, "CREATE TABLE items (id int PRIMARY KEY); INSERT INTO items SELECT generate_series(1, 10)")
+	backup := filepath.Join(root, "base")
+	if err := BaseBackup(ctx, src.URL("postgres"), backup); err != nil {
+		t.Fatal(err)
+	}
+	execSQL(t, src, "INSERT INTO items SELECT generate_series(11, 20)")
+	time.Sleep(20 * time.Millisecond)
+	target := time.Now()
+	time.Sleep(20 * time.Millisecond)
+	execSQL(t, src, "INSERT INTO items SELECT generate_series(21, 30)")
+	if err := SwitchWAL(ctx, src.URL("postgres")); err != nil {
+		t.Fatal(err)
+	}
+	time.Sleep(500 * time.Millisecond) // the archiver copies the switched segment
+
+	for _, name := range []string{"first", "second"} {
+		restored, err := Restore(ctx, RestoreConfig{Config: Config{Dir: filepath.Join(root, name)}, Base: backup, Archive: archive, Target: target})
+		if err != nil {
+			t.Fatalf("restore %s: %v", name, err)
+		}
+		if got := query(t, restored, "SELECT count(*) FROM items"); got != "20" {
+			t.Errorf("restore %s: %s rows, want 20", name, got)
+		}
+		if got := query(t, restored, "SHOW archive_mode"); got != "off" {
+			t.Errorf("restore %s: archive_mode %s, want off", name, got)
+		}
+		// Writes and a finished segment: what the old archive_command
+		// would have copied.
+		execSQL(t, restored, "INSERT INTO items VALUES (1000); SELECT pg_switch_wal()")
+		time.Sleep(500 * time.Millisecond)
+		if err := restored.Stop(); err != nil {
+			t.Fatal(err)
+		}
+		Remove(restored.Dir())
+		if history, _ := filepath.Glob(filepath.Join(archive, "*.history")); len(history) != 0 {
+			t.Fatalf("after the %s restore the archive holds %v: the restored server archived its timeline there", name, history)
+		}
 	}
 }

@@ -230,6 +230,9 @@ func (c *Cluster) Port() int { return c.port }
 // used instead when the postgres user cannot reach Config.Dir.
 func (c *Cluster) Dir() string { return c.dir }
 
+// DataDir returns the server's data directory, in Dir.
+func (c *Cluster) DataDir() string { return c.data }
+
 // Stop stops the server, ending the open sessions (pg_ctl stop -m fast), and
 // waits until it is down. Stopping a stopped cluster does nothing.
 func (c *Cluster) Stop() error {

@@ -147,13 +147,19 @@ func restoreBackup(fs *flag.FlagSet) action {
 		fmt.Fprintf(s.stdout, `Đã khôi phục / restored: %s
   audit log intact, extends the backup's head %s (now %s)
   %d tenants, %d items (backup: %d items)
+  máy chủ đã khôi phục đang chạy / the restored server is running: data %s, log %s;
+  it keeps running after hubctl: stop it with pg_ctl stop -D %s (as the owner of that folder),
+  then start that data directory under the host's service manager. It does not archive its WAL
+  (not into the archive it came from: a later restore from it would fail): before it serves, set its
+  archive_command to a new archive folder and take a new base backup (hubctl backup base)
 
 Recovery order (docs/OPERATIONS.md, "Backups and restore"):
   1. point the aggregator's DATABASE_URL here and start it (hubctl migrate first if the code is newer);
   2. restart every gateway: their page caches and version floors are ahead of a restored hub;
   3. restart every sub-portal: each relay asks the hub what it holds and pushes again what it lacks;
   4. hubctl personal-data reshred --log SHRED_LOG: destroy again the personal data deleted since the restore point.
-`, url, m.AuditHead, v.Head, digest.Tenants, digest.Items, m.Content.Items)
+`, url, m.AuditHead, v.Head, digest.Tenants, digest.Items, m.Content.Items,
+			c.DataDir(), filepath.Join(c.Dir(), "postgres.log"), c.DataDir())
 		return nil
 	}
 }

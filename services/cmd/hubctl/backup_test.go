@@ -130,6 +130,12 @@ func TestBackupAndRestoreToAPointInTime(t *testing.T) {
 		t.Fatalf("backup restore: %d %s %s", code, out, e)
 	}
 	t.Cleanup(func() { pgcluster.Remove(filepath.Join(restored)) })
+	// The server is left running: the output says where it is and how to
+	// stop it (it may be under /var/tmp when postgres cannot reach --into).
+	if !strings.Contains(out, "the restored server is running") || !strings.Contains(out, "pg_ctl stop -D ") ||
+		!strings.Contains(out, "postgres.log") || !strings.Contains(out, "new archive folder") {
+		t.Errorf("backup restore: %s; want the running server's data directory, log and how to stop it", out)
+	}
 	restoredURL := strings.TrimSpace(strings.TrimPrefix(strings.SplitN(out, "\n", 2)[0], "Đã khôi phục / restored:"))
 	rs, err := hubstore.Open(ctx, restoredURL)
 	if err != nil {
