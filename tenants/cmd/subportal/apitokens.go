@@ -4,6 +4,7 @@ import (
 	"errors"
 	"flag"
 	"fmt"
+	"io"
 	"os"
 	"time"
 
@@ -75,11 +76,11 @@ func apiTokens(args []string) error {
 				return err
 			}
 			fmt.Fprintf(os.Stderr, "token %d for %s (roles %v) written to %s; it works until %s\n",
-				tok.ID, acc.Username, acc.Roles, *out, tok.ExpiresAt.Format(time.DateOnly))
+				tok.ID, acc.Username, acc.Roles, *out, tok.ExpiresAt.In(vietnam).Format(time.DateOnly))
 			return nil
 		}
 		fmt.Fprintf(os.Stderr, "token %d for %s (roles %v), works until %s; it is shown this once:\n",
-			tok.ID, acc.Username, acc.Roles, tok.ExpiresAt.Format(time.DateOnly))
+			tok.ID, acc.Username, acc.Roles, tok.ExpiresAt.In(vietnam).Format(time.DateOnly))
 		fmt.Println(secret)
 		return nil
 	case "revoke":
@@ -93,21 +94,30 @@ func apiTokens(args []string) error {
 		if err != nil {
 			return describe(err)
 		}
-		now := time.Now()
-		for _, t := range toks {
-			state := "active"
-			switch {
-			case t.RevokedAt != nil:
-				state = "revoked " + t.RevokedAt.Format(time.DateOnly)
-			case !t.Active(now):
-				state = "expired " + t.ExpiresAt.Format(time.DateOnly)
-			}
-			used := "never used"
-			if t.LastUsedAt != nil {
-				used = "last used " + t.LastUsedAt.Format(time.DateTime)
-			}
-			fmt.Printf("%d\t%s\t%s\tuntil %s\t%s\n", t.ID, t.Name, state, t.ExpiresAt.Format(time.DateOnly), used)
-		}
+		printAPITokens(os.Stdout, toks, time.Now())
 		return nil
+	}
+}
+
+// vietnam is the zone the back office shows times in (GMT+7, no summer
+// time): the CLI's times read the same, whatever the server's zone is.
+var vietnam = time.FixedZone("GMT+7", 7*60*60)
+
+// printAPITokens writes api-tokens list's lines: number, name, state, end,
+// last use, times in GMT+7 and saying so.
+func printAPITokens(w io.Writer, toks []accounts.APIToken, now time.Time) {
+	for _, t := range toks {
+		state := "active"
+		switch {
+		case t.RevokedAt != nil:
+			state = "revoked " + t.RevokedAt.In(vietnam).Format(time.DateOnly)
+		case !t.Active(now):
+			state = "expired " + t.ExpiresAt.In(vietnam).Format(time.DateOnly)
+		}
+		used := "never used"
+		if t.LastUsedAt != nil {
+			used = "last used " + t.LastUsedAt.In(vietnam).Format("2006-01-02 15:04") + " GMT+7"
+		}
+		fmt.Fprintf(w, "%d\t%s\t%s\tuntil %s\t%s\n", t.ID, t.Name, state, t.ExpiresAt.In(vietnam).Format(time.DateOnly), used)
 	}
 }

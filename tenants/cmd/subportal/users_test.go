@@ -7,6 +7,7 @@ import (
 	"os"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/portalhub/portalhub/tenants/internal/accounts"
 	"github.com/portalhub/portalhub/tenants/internal/storetest"
@@ -108,5 +109,18 @@ func TestServeRefusesAnUploadLimitAboveTheHubs(t *testing.T) {
 		if err := serve(nil); err == nil || !strings.Contains(err.Error(), "SUBPORTAL_UPLOAD_LIMIT_MIB must be between 1 and 32") {
 			t.Errorf("limit %s: error %v", v, err)
 		}
+	}
+}
+
+// api-tokens list shows times in GMT+7, as the back office does, and says
+// so, whatever the server's zone (it printed UTC without a zone: a token
+// used at 18:48 in the back office read "last used … 11:48:24").
+func TestAPITokensListedInGMT7(t *testing.T) {
+	used := time.Date(2026, 12, 2, 11, 48, 24, 0, time.UTC)
+	ends := time.Date(2027, 1, 1, 20, 0, 0, 0, time.UTC) // 2 January in GMT+7
+	var b strings.Builder
+	printAPITokens(&b, []accounts.APIToken{{ID: 1, Name: "nhập từ cổng cũ", ExpiresAt: ends, LastUsedAt: &used}}, used)
+	if want := "1\tnhập từ cổng cũ\tactive\tuntil 2027-01-02\tlast used 2026-12-02 18:48 GMT+7\n"; b.String() != want {
+		t.Errorf("got %q, want %q", b.String(), want)
 	}
 }
