@@ -77,9 +77,13 @@ func (e Endpoint) diagnose(err error) Link {
 			Problem: fmt.Sprintf("the hub has suspended or retired tenant %q", e.Tenant),
 			Fix:     fmt.Sprintf("a hub operator reactivates it (hubctl tenants resume --id %s); rows wait meanwhile", e.Tenant)}
 	case st.Code() == codes.PermissionDenied && reason == contentrules.ReasonTenantMismatch:
+		// The hub's message names the credential's tenant: after a rename
+		// (the credential moves with the unit) that is the unit's new id.
 		return Link{State: LinkTenantMismatch,
-			Problem: fmt.Sprintf("the credential in SUBPORTAL_HUB_TOKEN_FILE is not tenant %q's (SUBPORTAL_TENANT)", e.Tenant),
-			Fix:     fmt.Sprintf("set SUBPORTAL_TENANT to the credential's tenant, or issue one for %s (hubctl credentials issue --tenant %s)", e.Tenant, e.Tenant)}
+			Problem: fmt.Sprintf("the credential in SUBPORTAL_HUB_TOKEN_FILE is not tenant %q's (SUBPORTAL_TENANT); the hub says: %s", e.Tenant, st.Message()),
+			Fix: fmt.Sprintf("if the hub renamed the unit, set SUBPORTAL_TENANT to the new id the hub names and give the sub-portal "+
+				"that id's NATS user (hubctl credentials issue --tenant NEW_ID --nats-keys DIR; docs/OPERATIONS.md \"Renaming a unit\"), "+
+				"then restart it; otherwise put tenant %s's credential in SUBPORTAL_HUB_TOKEN_FILE (hubctl credentials issue --tenant %s)", e.Tenant, e.Tenant)}
 	case isTLSFailure(err):
 		return Link{State: LinkTLS,
 			Problem: fmt.Sprintf("TLS with the hub at %s fails: %s", e.HubAddr, st.Message()),

@@ -30,6 +30,9 @@ func TestDiagnose(t *testing.T) {
 		{contentrules.Refuse(contentrules.ReasonUnauthenticated, "", "unknown credential", ""), LinkCredential, true, "credential", "SUBPORTAL_HUB_TOKEN_FILE", false},
 		{contentrules.Refuse(contentrules.ReasonTenantInactive, "", "suspended", ""), LinkTenantInactive, true, "suspended", "hubctl tenants resume --id so-gddt", false},
 		{contentrules.Refuse(contentrules.ReasonTenantMismatch, "", "not yours", ""), LinkTenantMismatch, true, `not tenant "so-gddt"`, "set SUBPORTAL_TENANT", false},
+		// After a rename the hub names the unit's new id; the fix says what a rename asks.
+		{contentrules.Refuse(contentrules.ReasonTenantMismatch, "", "the credential belongs to tenant so-gd-dt, not to the tenant this call names", ""),
+			LinkTenantMismatch, true, "belongs to tenant so-gd-dt", "if the hub renamed the unit, set SUBPORTAL_TENANT to the new id", false},
 		{tlsErr, LinkTLS, true, "TLS with the hub at hub.example:9443 fails", "SUBPORTAL_HUB_CA", false},
 		{status.Error(codes.Unavailable, "connection refused"), LinkUnavailable, false, "hub.example:9443 does not answer", "SUBPORTAL_HUB_ADDR", false},
 		{errors.New("dial tcp: i/o timeout"), LinkUnavailable, false, "does not answer", "rows stay pending", false},
