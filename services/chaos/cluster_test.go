@@ -8,6 +8,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/portalhub/portalhub/services/internal/federation"
 	"github.com/portalhub/portalhub/services/testenv"
 )
 
@@ -36,7 +37,7 @@ func TestClusterTopology(t *testing.T) {
 		t.Errorf("replica: in recovery %d, %v; want a standby", n, err)
 	}
 	if n, err := replicasStreaming(ctx); err != nil || n != 1 {
-		t.Errorf("primary: %d replicas streaming through slot %s (%v); want 1", n, top.ReplicaSlot, err)
+		t.Errorf("primary: %d replicas streaming through slot %s as %s (%v); want 1", n, top.ReplicaSlot, federation.ReplicationRole, err)
 	}
 	if len(top.Aggregators) != 2 || len(top.Gateways) != 2 {
 		t.Fatalf("%d aggregators, %d gateways; want 2 and 2", len(top.Aggregators), len(top.Gateways))

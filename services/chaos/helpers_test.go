@@ -15,6 +15,7 @@ import (
 	"github.com/nats-io/nats.go/jetstream"
 
 	"github.com/portalhub/portalhub/services/events"
+	"github.com/portalhub/portalhub/services/internal/federation"
 	"github.com/portalhub/portalhub/services/natsauth"
 )
 
@@ -174,10 +175,11 @@ func ioDiscard(resp *http.Response) (int64, error) {
 }
 
 // replicasStreaming counts the replicas streaming from the primary through
-// the topology's slot.
+// the topology's slot, connected as the role deploy/postgres/replication.sh
+// makes.
 func replicasStreaming(ctx context.Context) (int64, error) {
 	return hubQuery(ctx, fed.Topology.Primary, `SELECT count(*) FROM pg_stat_replication r JOIN pg_replication_slots s ON s.active_pid = r.pid
-		WHERE r.state = 'streaming' AND s.slot_name = $1`, fed.Topology.ReplicaSlot)
+		WHERE r.state = 'streaming' AND s.slot_name = $1 AND r.usename = $2`, fed.Topology.ReplicaSlot, federation.ReplicationRole)
 }
 
 // gatewayCounter reads a counter from the metrics of the kept gateway name

@@ -83,7 +83,7 @@ func run(m *testing.M) int {
 		}
 	}
 	fed, err = federation.Start(ctx, federation.Options{
-		VarDir: filepath.Join(dir, "var"), BinDir: bin, Ephemeral: true, Cluster: true, Restart: true, NATSTLS: true,
+		VarDir: filepath.Join(dir, "var"), BinDir: bin, Ephemeral: true, Cluster: true, Restart: true,
 		Tenants: tenants, Output: out,
 	})
 	if err != nil {

@@ -33,6 +33,6 @@ func TestMain(m *testing.M) {
 	flag.Parse()
 	root, _ := filepath.Abs("../..")
 	os.Exit(federation.RunTests(m, testing.Short(), "attack", root, "ATTACK_VERBOSE",
-		federation.Options{Ephemeral: true, Cluster: true, NATSTLS: true, Tenants: tenants},
+		federation.Options{Ephemeral: true, Cluster: true, Tenants: tenants},
 		func(f *federation.Federation, dir string) { fed, varDir = f, dir }))
 }

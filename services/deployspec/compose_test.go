@@ -96,6 +96,7 @@ func TestComposeRunsTheClusterConfigs(t *testing.T) {
 		services []string
 	}{
 		{"nats/cluster.conf", []string{"nats-1", "nats-2", "nats-3"}},
+		{"nats/users.conf", []string{"nats-1", "nats-2", "nats-3"}},
 		{"nginx/portalhub.conf.template", []string{"nginx"}},
 		{"prometheus", []string{"prometheus"}},
 		{"postgres/replication.sh", []string{"postgres"}},
@@ -119,5 +120,93 @@ func TestComposeRunsTheClusterConfigs(t *testing.T) {
 		if _, ok := nginx.Environment[m[1]]; !ok {
 			t.Errorf("nginx's environment has no %s, a placeholder of the template", m[1])
 		}
+	}
+}
+
+// TestComposeGivesTheNATSVariables: each NATS node's environment gives
+// every $VARIABLE of nats/cluster.conf and users.conf a value (the users'
+// public keys from secrets/nats-users.env, which hubctl nats keys prints),
+// the monitoring on loopback, and the file at the path it mounts.
+func TestComposeGivesTheNATSVariables(t *testing.T) {
+	p := loadCompose(t, filepath.Join(deployDir, "compose.yaml"))
+	var text []byte
+	for _, f := range []string{"cluster.conf", "users.conf"} {
+		b, err := os.ReadFile(filepath.Join(deployDir, "nats", f))
+		if err != nil {
+			t.Fatal(err)
+		}
+		text = append(text, b...)
+	}
+	var vars []string
+	for _, line := range strings.Split(string(text), "\n") {
+		if strings.HasPrefix(strings.TrimSpace(line), "#") {
+			continue
+		}
+		// A variable is a value of its own ($JS.API.> in quotes is a subject).
+		if m := regexp.MustCompile(`^\s*(?:[a-z_]+\s*[:=]\s*)?\$([A-Z][A-Z0-9_]*)\s*$`).FindStringSubmatch(line); m != nil {
+			vars = append(vars, m[1])
+		}
+	}
+	if len(vars) < 10 {
+		t.Fatalf("%d variables in nats/cluster.conf and users.conf: the pattern finds none of them?", len(vars))
+	}
+	for _, name := range []string{"nats-1", "nats-2", "nats-3"} {
+		s, err := p.GetService(name)
+		if err != nil {
+			t.Fatal(err)
+		}
+		usersEnv := slices.ContainsFunc(s.EnvFiles, func(f types.EnvFile) bool { return strings.HasSuffix(f.Path, "secrets/nats-users.env") })
+		for _, v := range vars {
+			if strings.HasSuffix(v, "_NKEY") {
+				if !usersEnv {
+					t.Errorf("%s: $%s comes from secrets/nats-users.env, which it does not read", name, v)
+				}
+				continue
+			}
+			if val, ok := s.Environment[v]; !ok || val == nil || *val == "" {
+				t.Errorf("%s: no value for $%s, which nats/cluster.conf reads", name, v)
+			}
+		}
+		if m := s.Environment["NATS_MONITOR"]; m == nil || !strings.HasPrefix(*m, "127.0.0.1:") {
+			t.Errorf("%s: NATS_MONITOR %v, want loopback (the monitoring answers anyone)", name, m)
+		}
+		if !slices.ContainsFunc(s.Volumes, func(v types.ServiceVolumeConfig) bool { return v.Target == "/etc/nats/cluster.conf" }) ||
+			!slices.Contains(s.Command, "/etc/nats/cluster.conf") {
+			t.Errorf("%s: command %v does not run the cluster.conf it mounts", name, s.Command)
+		}
+	}
+}
+
+// TestComposeGivesTheReplicationScriptItsFiles: postgres/replication.sh's
+// defaults (the password file) are what the primary's service mounts, and
+// the replica's base backup uses the slot and role the script makes.
+func TestComposeGivesTheReplicationScriptItsFiles(t *testing.T) {
+	p := loadCompose(t, filepath.Join(deployDir, "compose.yaml"))
+	b, err := os.ReadFile(filepath.Join(deployDir, "postgres", "replication.sh"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	script := string(b)
+	m := regexp.MustCompile(`REPLICATOR_PASSWORD_FILE:-([^}]+)}`).FindStringSubmatch(script)
+	slot := regexp.MustCompile(`REPLICATION_SLOT:-([^}]+)}`).FindStringSubmatch(script)
+	if m == nil || slot == nil {
+		t.Fatal("replication.sh has no default for REPLICATOR_PASSWORD_FILE or REPLICATION_SLOT")
+	}
+	for _, name := range []string{"postgres", "postgres-replica"} {
+		s, err := p.GetService(name)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !slices.ContainsFunc(s.Volumes, func(v types.ServiceVolumeConfig) bool { return v.Target == m[1] }) {
+			t.Errorf("%s does not mount the replicator's password at %s, where replication.sh reads it", name, m[1])
+		}
+	}
+	replica, err := p.GetService("postgres-replica")
+	if err != nil {
+		t.Fatal(err)
+	}
+	cmd := strings.Join(replica.Command, " ")
+	if !strings.Contains(cmd, "-S "+slot[1]) || !strings.Contains(cmd, "-U replicator") || !strings.Contains(script, "CREATE ROLE replicator") {
+		t.Errorf("the replica's base backup (%s) does not go through the slot %s as replicator, which replication.sh makes", cmd, slot[1])
 	}
 }

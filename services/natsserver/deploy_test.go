@@ -51,8 +51,10 @@ func TestDeployUsersConf(t *testing.T) {
 }
 
 // loadDeployConfig parses deploy/nats/cluster.conf with the nats-server
-// library as a node would, with its TLS files replaced by test ones and the
-// public keys of fresh seeds (in keys) in the environment.
+// library as a node reads it: linked from a folder whose users.conf is the
+// one `hubctl nats config` writes for the test's tenants, with the
+// variables it reads in the environment (test TLS files, the public keys
+// of fresh seeds in keys, loopback addresses).
 func loadDeployConfig(t *testing.T, keys string) (*server.Options, string) {
 	t.Helper()
 	dir := t.TempDir()
@@ -60,21 +62,21 @@ func loadDeployConfig(t *testing.T, keys string) (*server.Options, string) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	conf, err := os.ReadFile(deployConfig)
+	abs, err := filepath.Abs(deployConfig)
 	if err != nil {
 		t.Fatal(err)
 	}
-	text := strings.NewReplacer(
-		`"/etc/nats/tls/server.pem"`, `"`+cert+`"`, `"/etc/nats/tls/server.key"`, `"`+key+`"`,
-		`"/etc/nats/tls/route.pem"`, `"`+cert+`"`, `"/etc/nats/tls/route.key"`, `"`+key+`"`,
-		`"/etc/nats/tls/route-ca.pem"`, `"`+ca+`"`,
-	).Replace(string(conf))
-	if text == string(conf) {
-		t.Error("no TLS file of the deploy configuration replaced: update this test with the configuration")
-	}
 	path := filepath.Join(dir, "cluster.conf")
-	if err := os.WriteFile(path, []byte(text), 0o600); err != nil {
+	if err := os.Symlink(abs, path); err != nil {
 		t.Fatal(err)
+	}
+	for k, v := range map[string]string{
+		"NATS_LISTEN": "127.0.0.1:4222", "NATS_MONITOR": "127.0.0.1:8222", "NATS_STORE": filepath.Join(dir, "store"),
+		"NATS_CLUSTER_LISTEN": "127.0.0.1:6222", "NATS_ROUTE_1": "nats-route://127.0.0.1:6222",
+		"NATS_ROUTE_2": "nats-route://127.0.0.1:6223", "NATS_ROUTE_3": "nats-route://127.0.0.1:6224",
+		"NATS_TLS_CERT": cert, "NATS_TLS_KEY": key, "NATS_ROUTE_CERT": cert, "NATS_ROUTE_KEY": key, "NATS_ROUTE_CA": ca,
+	} {
+		t.Setenv(k, v)
 	}
 	if err := natsauth.EnsureSeeds(keys); err != nil {
 		t.Fatal(err)
@@ -159,6 +161,23 @@ func TestDeployConfig(t *testing.T) {
 	}
 	if !opts.JetStream || !opts.SyncAlways {
 		t.Errorf("jetstream %v, sync always %v; want both", opts.JetStream, opts.SyncAlways)
+	}
+	// Where the node listens, stores and routes comes from its environment.
+	if opts.Host != "127.0.0.1" || opts.Port != 4222 || opts.HTTPPort != 8222 || opts.Cluster.Port != 6222 ||
+		opts.Cluster.Name != "portalhub" || !strings.HasSuffix(opts.StoreDir, "store") || len(opts.Routes) != 3 || opts.Routes[2].Port() != "6224" {
+		t.Errorf("listen %s:%d, monitor %d, routes on %d to %v, cluster %q, store %s: want the environment's",
+			opts.Host, opts.Port, opts.HTTPPort, opts.Cluster.Port, opts.Routes, opts.Cluster.Name, opts.StoreDir)
+	}
+}
+
+// TestDeployConfigVariables: a variable the node's environment lacks is an
+// error naming it, not a silent default.
+func TestDeployConfigVariables(t *testing.T) {
+	loadDeployConfig(t, t.TempDir())
+	os.Unsetenv("NATS_ROUTE_CA")
+	_, err := server.ProcessConfigFile(deployConfig)
+	if err == nil || !strings.Contains(err.Error(), "NATS_ROUTE_CA") {
+		t.Errorf("without NATS_ROUTE_CA: %v, want an error naming it", err)
 	}
 }
 

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"regexp"
 	"time"
@@ -17,24 +18,32 @@ import (
 type ReplicaConfig struct {
 	// Config is the replica's own: its folder and port.
 	Config
-	// Primary is the primary's URL as the superuser (Cluster.URL).
+	// Primary is the primary's URL as the role the replica connects as,
+	// one with the REPLICATION attribute (deploy/postgres/replication.sh
+	// makes replicator).
 	Primary string
-	// Slot is the physical replication slot the replica streams through:
-	// the primary keeps the WAL the replica has not received yet, so a
-	// replica that was down catches up instead of needing a new base
-	// backup. Letters, digits and _ only.
+	// Password is that role's password (given to pg_basebackup in
+	// PGPASSWORD; -R keeps it in primary_conninfo); empty when the primary
+	// trusts the role.
+	Password string
+	// Slot is the physical replication slot on the primary the replica
+	// streams through (replication.sh makes it): the primary keeps the WAL
+	// the replica has not received yet, so a replica that was down catches
+	// up instead of needing a new base backup. Letters, digits and _ only.
 	Slot string
 }
 
 var slotName = regexp.MustCompile(`^[a-z0-9_]{1,63}$`)
 
 // StartReplica starts a hot standby of the primary in rc.Dir and returns
-// once it accepts (read-only) connections. The first time, it creates the
-// replication slot on the primary and fills the data directory with a base
-// backup of it (pg_basebackup -R -S slot: standby.signal, and
-// primary_conninfo and primary_slot_name in postgresql.auto.conf), as an
-// operator makes a replica; afterwards it starts the standby already there,
-// which resumes streaming from the slot.
+// once it accepts (read-only) connections. The first time, it fills the
+// data directory with a base backup of the primary through the slot
+// (pg_basebackup -R -S slot: standby.signal, and primary_conninfo and
+// primary_slot_name in postgresql.auto.conf), as an operator makes a
+// replica; afterwards it starts the standby already there, which resumes
+// streaming from the slot. The role and the slot must exist on the primary
+// (the primary's replication setup: deploy/postgres/replication.sh, which
+// Cluster.RunScript runs).
 func StartReplica(ctx context.Context, rc ReplicaConfig) (*Cluster, error) {
 	if !slotName.MatchString(rc.Slot) {
 		return nil, fmt.Errorf("pgcluster: replication slot %q: use 1 to 63 lower-case letters, digits and _", rc.Slot)
@@ -53,16 +62,21 @@ func StartReplica(ctx context.Context, rc ReplicaConfig) (*Cluster, error) {
 	if _, err := os.Stat(filepath.Join(dir, "data", "PG_VERSION")); err == nil {
 		return start(ctx, rc.Config, nil)
 	}
-	if err := ensureSlot(ctx, rc.Primary, rc.Slot); err != nil {
-		return nil, err
-	}
 	return start(ctx, rc.Config, func(c *Cluster) (string, error) {
 		ctx, cancel := context.WithTimeout(ctx, 5*time.Minute)
 		defer cancel()
-		out, err := c.run.command(ctx, c.dir, "pg_basebackup", "-d", rc.Primary, "-D", c.data, "-F", "p", "-X", "stream",
-			"-c", "fast", "-R", "-S", rc.Slot, "--no-password").CombinedOutput()
+		cmd := c.run.command(ctx, c.dir, "pg_basebackup", "-d", rc.Primary, "-D", c.data, "-F", "p", "-X", "stream",
+			"-c", "fast", "-R", "-S", rc.Slot, "--no-password")
+		if rc.Password != "" {
+			cmd.Env = append(os.Environ(), "PGPASSWORD="+rc.Password)
+		}
+		out, err := cmd.CombinedOutput()
 		if err != nil {
-			return "", fmt.Errorf("pg_basebackup of the primary into %s: %w: %s", c.data, err, bytes.TrimSpace(out))
+			hint := ""
+			if bytes.Contains(out, []byte("does not exist")) {
+				hint = " (the primary's replication setup, deploy/postgres/replication.sh, makes the role and the slot)"
+			}
+			return "", fmt.Errorf("pg_basebackup of the primary into %s: %w: %s%s", c.data, err, bytes.TrimSpace(out), hint)
 		}
 		if _, err := os.Stat(filepath.Join(c.data, "standby.signal")); err != nil {
 			return "", fmt.Errorf("pg_basebackup -R wrote no standby.signal: %w", err)
@@ -76,18 +90,36 @@ func StartReplica(ctx context.Context, rc ReplicaConfig) (*Cluster, error) {
 	})
 }
 
-// ensureSlot creates the physical replication slot on the primary unless it
-// exists.
-func ensureSlot(ctx context.Context, primary, slot string) error {
-	conn, err := pgx.Connect(ctx, primary)
+// RunScript runs the shell script at path against the running server, as
+// PostgreSQL's image runs its /docker-entrypoint-initdb.d scripts: psql
+// finds the server (PGHOST, PGPORT; POSTGRES_USER is the superuser),
+// PGDATA names its data directory, PostgreSQL's programs come first on the
+// PATH, and env is added. Then the server reads its configuration again
+// (pg_reload_conf), as the image's restart after its scripts does. The
+// script runs as this process's user (root may write the postgres user's
+// files), from the cluster's folder; a failure returns its output.
+func (c *Cluster) RunScript(ctx context.Context, path string, env []string) error {
+	abs, err := filepath.Abs(path)
 	if err != nil {
-		return fmt.Errorf("pgcluster: connect to the primary: %w", err)
+		return err
+	}
+	cmd := exec.CommandContext(ctx, "bash", abs)
+	cmd.Dir = c.dir
+	cmd.Env = append(os.Environ(), "PATH="+c.run.bin+string(os.PathListSeparator)+os.Getenv("PATH"),
+		"PGHOST=127.0.0.1", fmt.Sprintf("PGPORT=%d", c.port), "POSTGRES_USER=postgres", "PGUSER=postgres", "PGDATA="+c.data,
+		"PGDATABASE=postgres", "PSQLRC=/dev/null")
+	cmd.Env = append(cmd.Env, env...)
+	out, err := cmd.CombinedOutput()
+	if err != nil {
+		return fmt.Errorf("pgcluster: %s: %w: %s", path, err, bytes.TrimSpace(out))
+	}
+	conn, err := pgx.Connect(ctx, c.URL("postgres"))
+	if err != nil {
+		return fmt.Errorf("pgcluster: after %s: %w", path, err)
 	}
 	defer conn.Close(ctx)
-	_, err = conn.Exec(ctx, `SELECT pg_create_physical_replication_slot($1, true)
-		WHERE NOT EXISTS (SELECT FROM pg_replication_slots WHERE slot_name = $1)`, slot)
-	if err != nil {
-		return fmt.Errorf("pgcluster: create replication slot %s: %w", slot, err)
+	if _, err := conn.Exec(ctx, "SELECT pg_reload_conf()"); err != nil {
+		return fmt.Errorf("pgcluster: after %s: reload the configuration: %w", path, err)
 	}
 	return nil
 }

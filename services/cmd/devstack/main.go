@@ -44,9 +44,6 @@ func main() {
 	set.Bool(&opts.Cluster, "DEVSTACK_CLUSTER", false, "run the clustered topology (make cluster): three NATS nodes, a PostgreSQL primary and streaming replica, two aggregators and two gateways behind nginx")
 	set.String(&catalogue, "DEVSTACK_CATALOGUE", "tenants/demo/tenants.json", "the demo tenants to run")
 	set.MustParse(os.Args[1:])
-	// The clustered topology runs NATS over TLS, clients and routes, as
-	// deploy/nats/cluster.conf does.
-	opts.NATSTLS = opts.Cluster
 
 	if err := run(opts, catalogue, os.Stdout); err != nil {
 		fmt.Fprintf(os.Stderr, "\ndevstack: %v\n", err)

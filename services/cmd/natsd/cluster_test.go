@@ -4,12 +4,16 @@ import (
 	"bufio"
 	"context"
 	"crypto/tls"
+	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"net"
+	"net/http"
 	"os"
 	"path/filepath"
 	"strings"
+	"syscall"
 	"testing"
 	"time"
 
@@ -20,41 +24,45 @@ import (
 	"github.com/portalhub/portalhub/services/events"
 	"github.com/portalhub/portalhub/services/internal/devtls"
 	"github.com/portalhub/portalhub/services/natsauth"
+	"github.com/portalhub/portalhub/services/natsserver"
 	"github.com/portalhub/portalhub/services/testenv"
 )
 
-func TestParseConfigCluster(t *testing.T) {
-	if _, err := parseConfig([]string{"-cluster", "127.0.0.1:6222"}); err == nil {
-		t.Error("-cluster without -name: no error, want one (JetStream needs each node named)")
-	}
-	cfg, err := parseConfig([]string{"-name", "nats-1", "-cluster", "127.0.0.1:6222", "-routes", "nats-route://127.0.0.1:6222,nats-route://127.0.0.1:6223"})
+func TestParseConfigFile(t *testing.T) {
+	t.Setenv("NATSD_ADDR", "127.0.0.1:4223") // the environment of a make run beside: ignored with -config
+	cfg, err := parseConfig([]string{"-config", "cluster.conf", "-name", "nats-1"})
 	if err != nil {
 		t.Fatal(err)
 	}
-	if cfg.Name != "nats-1" || cfg.Cluster != "127.0.0.1:6222" || !strings.Contains(cfg.Routes, "6223") {
+	if cfg.Config != "cluster.conf" || cfg.Name != "nats-1" {
 		t.Errorf("parseConfig = %+v", cfg)
+	}
+	for _, flag := range []string{"-addr", "-store", "-keys", "-http"} {
+		if _, err := parseConfig([]string{"-config", "cluster.conf", flag, "x"}); err == nil {
+			t.Errorf("-config with %s: no error, want one (the file configures the server)", flag)
+		}
 	}
 }
 
-// TestCluster runs three natsd nodes routed to each other, as make cluster
-// does: the content stream is created with three replicas, and a message is
-// still acknowledged, and every earlier one kept, once the stream's leader
-// is stopped.
+// TestCluster runs three natsd nodes on deploy/nats/cluster.conf, as make
+// cluster does: the content stream is created with three replicas, and a
+// message is still acknowledged, and every earlier one kept, once the
+// stream's leader is stopped.
 func TestCluster(t *testing.T) {
 	keys := t.TempDir()
 	if err := natsauth.EnsureSeeds(keys); err != nil {
 		t.Fatal(err)
 	}
-	urls, stops, _ := startNodes(t, keys, nil)
-	all := strings.Join(urls, ",")
-	ops := jetStream(t, all, keys, natsauth.Ops)
+	n := startNodes(t, keys, 3)
+	all := strings.Join(n.urls, ",")
+	ops := jetStreamTLS(t, all, keys, natsauth.Ops, n.ca)
 	testenv.WaitFor(t, 30*time.Second, func() error {
 		ctx, cancel := context.WithTimeout(t.Context(), 5*time.Second)
 		defer cancel()
 		_, err := events.EnsureContentStream(ctx, ops, 3)
 		return err
 	})
-	agg := jetStream(t, all, keys, natsauth.Aggregator)
+	agg := jetStreamTLS(t, all, keys, natsauth.Aggregator, n.ca)
 	publish := func(id string) error {
 		ctx, cancel := context.WithTimeout(t.Context(), 5*time.Second)
 		defer cancel()
@@ -74,12 +82,15 @@ func TestCluster(t *testing.T) {
 	if info.Config.Replicas != 3 || info.Cluster == nil || len(info.Cluster.Replicas) != 2 {
 		t.Fatalf("stream %s: %d replicas, cluster %+v; want 3 (a leader and two followers)", events.ContentStream, info.Config.Replicas, info.Cluster)
 	}
+	if info.Cluster.Name != "portalhub" {
+		t.Errorf("cluster %q, want portalhub (deploy/nats/cluster.conf)", info.Cluster.Name)
+	}
 	leader := info.Cluster.Leader
-	var n int
-	if _, err := fmt.Sscanf(leader, "nats-%d", &n); err != nil || n < 1 || n > 3 {
+	var i int
+	if _, err := fmt.Sscanf(leader, "nats-%d", &i); err != nil || i < 1 || i > 3 {
 		t.Fatalf("leader %q is none of nats-1..3", leader)
 	}
-	stops[n-1]()
+	n.stops[i-1]()
 
 	testenv.WaitFor(t, 30*time.Second, func() error { return publish("sau") })
 	testenv.WaitFor(t, 30*time.Second, func() error {
@@ -99,30 +110,79 @@ func TestCluster(t *testing.T) {
 	})
 }
 
-// startNodes runs three natsd nodes routed to each other, each config
-// changed by tune (when given), and returns their client URLs, a stop per
-// node and their route listeners.
-func startNodes(t *testing.T, keys string, tune func(i int, cfg *config)) (urls []string, stops []func(), clusterAddrs []string) {
+// deployConfig is the configuration every node of the production shape and
+// of make cluster runs.
+const deployConfig = "../../../deploy/nats/cluster.conf"
+
+// nodes are three natsd nodes running deployConfig.
+type nodes struct {
+	urls     []string // client URLs
+	stops    []func() // stop each node
+	routes   []string // route listeners, host:port
+	monitors []string // monitoring, host:port
+	ca       string   // the CA of their certificates (client and route)
+	conf     string   // the configuration they run: a link to deployConfig beside users.conf
+	certs    string   // folder of the CA and each node's nats-N.pem, nats-N.key
+}
+
+// startNodes runs count natsd nodes (3, or 1 whose routes to the two
+// others find nobody) on deploy/nats/cluster.conf routed to each other, as
+// make cluster does: the file linked from a folder whose
+// users.conf hubctl nats config would write for the tenants in keys, each
+// node its certificate of a test CA (for clients and routes) and the
+// variables the file reads in the environment. The environment is the
+// test process's: each node reads the file (and its variables) before it
+// reports itself ready, and the next node's variables are set after that.
+func startNodes(t *testing.T, keys string, count int) *nodes {
 	t.Helper()
-	var routes []string
-	for range 3 {
-		a := freeAddr(t)
-		clusterAddrs = append(clusterAddrs, a)
-		routes = append(routes, "nats-route://"+a)
+	abs, err := filepath.Abs(deployConfig)
+	if err != nil {
+		t.Fatal(err)
 	}
-	urls = make([]string, 3)
-	stops = make([]func(), 3)
-	for i := range 3 {
-		cfg := config{Addr: "127.0.0.1:0", Store: t.TempDir(), Keys: keys, AddrFile: filepath.Join(t.TempDir(), "url"),
-			Name: fmt.Sprintf("nats-%d", i+1), Cluster: clusterAddrs[i], Routes: strings.Join(routes, ",")}
-		if tune != nil {
-			tune(i, &cfg)
+	n := &nodes{conf: filepath.Join(t.TempDir(), "cluster.conf"), certs: t.TempDir()}
+	if err := os.Symlink(abs, n.conf); err != nil {
+		t.Fatal(err)
+	}
+	tenants, err := natsauth.TenantKeys(keys)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(filepath.Dir(n.conf), "users.conf"), []byte(natsserver.Authorization(tenants)), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	for _, r := range natsauth.Roles {
+		pub, err := natsauth.PublicKey(natsauth.SeedFile(keys, r))
+		if err != nil {
+			t.Fatal(err)
 		}
+		t.Setenv(r.PublicKeyVariable(), pub)
+	}
+	n.ca = filepath.Join(n.certs, devtls.CAFile)
+	for range 3 {
+		n.routes = append(n.routes, freeAddr(t))
+	}
+	n.urls, n.stops = make([]string, count), make([]func(), count)
+	for i := range count {
+		name := fmt.Sprintf("nats-%d", i+1)
+		cert, key := filepath.Join(n.certs, name+".pem"), filepath.Join(n.certs, name+".key")
+		if err := devtls.Issue(n.certs, []string{"localhost", "127.0.0.1"}, cert, key); err != nil {
+			t.Fatal(err)
+		}
+		monitor := freeAddr(t)
+		n.monitors = append(n.monitors, monitor)
+		for k, v := range map[string]string{
+			"NATS_LISTEN": freeAddr(t), "NATS_MONITOR": monitor, "NATS_STORE": t.TempDir(), "NATS_CLUSTER_LISTEN": n.routes[i],
+			"NATS_ROUTE_1": "nats-route://" + n.routes[0], "NATS_ROUTE_2": "nats-route://" + n.routes[1], "NATS_ROUTE_3": "nats-route://" + n.routes[2],
+			"NATS_TLS_CERT": cert, "NATS_TLS_KEY": key, "NATS_ROUTE_CERT": cert, "NATS_ROUTE_KEY": key, "NATS_ROUTE_CA": n.ca,
+		} {
+			t.Setenv(k, v)
+		}
+		cfg := config{Config: n.conf, Name: name, AddrFile: filepath.Join(t.TempDir(), "url")}
 		ctx, cancel := context.WithCancel(context.Background())
 		done := make(chan error, 1)
 		go func() { done <- run(ctx, cfg, testLog()) }()
 		var once bool
-		stops[i] = func() {
+		n.stops[i] = func() {
 			if once {
 				return
 			}
@@ -132,14 +192,35 @@ func startNodes(t *testing.T, keys string, tune func(i int, cfg *config)) (urls 
 				t.Errorf("run %s: %v", cfg.Name, err)
 			}
 		}
-		t.Cleanup(stops[i])
+		t.Cleanup(n.stops[i])
 		testenv.WaitFor(t, 20*time.Second, func() error {
+			select {
+			case err := <-done:
+				done <- err
+				t.Fatalf("%s: %v", name, err)
+			default:
+			}
 			u, err := readURL(cfg.AddrFile)
-			urls[i] = u
+			n.urls[i] = u
 			return err
 		})
 	}
-	return urls, stops, clusterAddrs
+	return n
+}
+
+// jetStreamTLS connects as r with its seed under keys, trusting ca.
+func jetStreamTLS(t *testing.T, url, keys string, r natsauth.Role, ca string) jetstream.JetStream {
+	t.Helper()
+	nc, err := natsauth.Connect(url, r, natsauth.SeedFile(keys, r), ca)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(nc.Close)
+	js, err := jetstream.New(nc)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return js
 }
 
 func freeAddr(t *testing.T) string {
@@ -157,25 +238,20 @@ func readURL(path string) (string, error) {
 	return strings.TrimSpace(string(b)), err
 }
 
-// TestClusterTLS runs the three nodes as make cluster does, over TLS
-// (deploy/nats/cluster.conf's tls and cluster.tls): a client trusting the
+// TestClusterTLS runs the three nodes on deploy/nats/cluster.conf, as make
+// cluster does, over TLS (its tls and cluster.tls): a client trusting the
 // cluster's CA creates the R3 content stream (which needs the routes up,
 // over TLS) and publishes to it; a client that does not trust it is
 // refused; the client and route listeners both announce TLS as required
-// before anything else, so nothing crosses them in clear.
+// before anything else, so nothing crosses them in clear; the monitoring
+// answers on loopback; and every write is fsynced (sync_interval always).
 func TestClusterTLS(t *testing.T) {
-	keys, ca := t.TempDir(), t.TempDir()
+	keys := t.TempDir()
 	if err := natsauth.EnsureSeeds(keys); err != nil {
 		t.Fatal(err)
 	}
-	caFile := filepath.Join(ca, devtls.CAFile)
-	urls, _, routes := startNodes(t, keys, func(i int, cfg *config) {
-		cfg.TLSCert, cfg.TLSKey = filepath.Join(ca, cfg.Name+".pem"), filepath.Join(ca, cfg.Name+".key")
-		if err := devtls.Issue(ca, []string{"localhost", "127.0.0.1"}, cfg.TLSCert, cfg.TLSKey); err != nil {
-			t.Fatal(err)
-		}
-		cfg.RouteCA = caFile
-	})
+	n := startNodes(t, keys, 3)
+	urls, routes, ca, caFile := n.urls, n.routes, n.certs, n.ca
 	all := strings.Join(urls, ",")
 
 	nc, err := natsauth.Connect(all, natsauth.Ops, natsauth.SeedFile(keys, natsauth.Ops), caFile)
@@ -286,6 +362,34 @@ func TestClusterTLS(t *testing.T) {
 		t.Errorf("route listener sent %q in clear text", b)
 	}
 	plain.Close()
+
+	// What the file configures, as the node reports it.
+	resp, err := http.Get("http://" + n.monitors[0] + "/varz")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	var varz struct {
+		Name        string `json:"server_name"`
+		TLSRequired bool   `json:"tls_required"`
+		Cluster     struct {
+			Name        string `json:"name"`
+			TLSRequired bool   `json:"tls_required"`
+			TLSVerify   bool   `json:"tls_verify"`
+		} `json:"cluster"`
+		JetStream struct {
+			Config struct {
+				SyncAlways bool `json:"sync_always"`
+			} `json:"config"`
+		} `json:"jetstream"`
+	}
+	if err := json.NewDecoder(resp.Body).Decode(&varz); err != nil {
+		t.Fatal(err)
+	}
+	if varz.Name != "nats-1" || !varz.TLSRequired || varz.Cluster.Name != "portalhub" || !varz.Cluster.TLSRequired ||
+		!varz.Cluster.TLSVerify || !varz.JetStream.Config.SyncAlways {
+		t.Errorf("/varz %+v: want nats-1, TLS required, cluster portalhub with TLS verified, every write synced", varz)
+	}
 }
 
 // testLog is natsd's log in the tests: on stderr with NATSD_TEST_LOG set.
@@ -294,4 +398,44 @@ func testLog() zerolog.Logger {
 		return zerolog.New(os.Stderr)
 	}
 	return zerolog.Nop()
+}
+
+// TestConfigReloaded shows that a node running deploy/nats/cluster.conf
+// takes a tenant added to its users.conf (as hubctl nats config writes it
+// after hubctl credentials issue --nats-keys) once natsd got SIGHUP, as
+// nats-server --signal reload does, and not before; the hub's users stay.
+func TestConfigReloaded(t *testing.T) {
+	keys := t.TempDir()
+	if err := natsauth.EnsureSeeds(keys); err != nil {
+		t.Fatal(err)
+	}
+	n := startNodes(t, keys, 1)
+	const tenant = "so-du-lich"
+	if _, err := natsauth.EnsureTenantSeed(keys, tenant); err != nil {
+		t.Fatal(err)
+	}
+	tenants, err := natsauth.TenantKeys(keys)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(filepath.Dir(n.conf), "users.conf"), []byte(natsserver.Authorization(tenants)), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	connect := func(r natsauth.Role) error {
+		nc, err := natsauth.Connect(n.urls[0], r, natsauth.SeedFile(keys, r), n.ca, nats.NoReconnect())
+		if err == nil {
+			nc.Close()
+		}
+		return err
+	}
+	if err := connect(natsauth.Tenant(tenant)); !errors.Is(err, nats.ErrAuthorization) {
+		t.Fatalf("tenant before the reload: %v, want refused", err)
+	}
+	if err := syscall.Kill(os.Getpid(), syscall.SIGHUP); err != nil {
+		t.Fatal(err)
+	}
+	testenv.WaitFor(t, 10*time.Second, func() error { return connect(natsauth.Tenant(tenant)) })
+	if err := connect(natsauth.Gateway); err != nil {
+		t.Errorf("the gateway after the reload: %v", err)
+	}
 }

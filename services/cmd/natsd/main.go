@@ -22,22 +22,16 @@
 //	-http      NATSD_HTTP       monitoring address serving /healthz, /varz, ...
 //	                            on loopback only (default none)
 //	-name      NATSD_NAME       the server's name, unique in its cluster
-//	                            (required with -cluster)
-//	-cluster   NATSD_CLUSTER    address of the route listener: set, the node is
-//	                            one of a JetStream cluster named portalhub,
-//	                            fsyncing every write (sync_interval always),
-//	                            as deploy/nats/cluster.conf configures one
-//	-routes    NATSD_ROUTES     the cluster's route URLs, comma-separated
-//	                            (nats-route://host:port, every node's, its own
-//	                            included)
-//	-tls-cert  NATSD_TLS_CERT   the node's certificate (PEM chain) and key:
-//	-tls-key   NATSD_TLS_KEY    set, clients must connect over TLS (they trust
-//	                            the CA with NATS_CA_FILE)
-//	-route-ca  NATSD_ROUTE_CA   with -cluster and -tls-cert: routes run over
-//	                            TLS, each node presenting its certificate and
-//	                            accepting only peers whose certificate this
-//	                            CA signed (deploy/nats/cluster.conf's
-//	                            cluster.tls with verify: true)
+//	-config    NATSD_CONFIG     a nats-server configuration file instead of
+//	                            -addr, -store, -keys and -http: the file says
+//	                            where the node listens, stores, routes and
+//	                            which users it takes, its $VARIABLES read from
+//	                            the environment, as nats-server -c reads it
+//	                            (server.ProcessConfigFile). make cluster runs
+//	                            each node of its JetStream cluster on
+//	                            deploy/nats/cluster.conf this way, -name
+//	                            naming the node as nats-server's -n does.
+//	                            Its monitoring must listen on loopback only.
 //
 // Like every portalhub process started by supervise, it also reports its
 // addresses in the ready file PORTALHUB_READY_FILE names, under "nats" (the
@@ -45,7 +39,9 @@
 // follows PORTALHUB_LOG and PORTALHUB_LOG_LEVEL (see lifecycle.Logger).
 //
 // It stops on SIGINT or SIGTERM, letting clients finish, and reloads its
-// users on SIGHUP.
+// users on SIGHUP: from the keys folder, or with -config the whole file
+// again (as nats-server --signal reload), so that a users.conf rewritten
+// by hubctl nats config takes effect.
 package main
 
 import (
@@ -77,11 +73,7 @@ type config struct {
 	AddrFile string // where to write the client URL once ready; empty for nowhere
 	HTTP     string // monitoring address, host:port; empty for none
 	Name     string // server name, unique in the cluster
-	Cluster  string // route listener, host:port; empty for a single server
-	Routes   string // the cluster's route URLs, comma-separated
-	TLSCert  string // the node's certificate for clients and routes; empty for no TLS
-	TLSKey   string // its key
-	RouteCA  string // the CA the routes' peers must be signed by; empty for plain routes
+	Config   string // a nats-server configuration file in place of Addr, Store, Keys and HTTP; empty for none
 
 	ReadyFile string // lifecycle's ready file; empty for none
 }
@@ -95,9 +87,12 @@ func main() {
 	if err != nil {
 		os.Exit(2)
 	}
-	log.Info().Str("addr", cfg.Addr).Str("store", cfg.Store).Str("keys", cfg.keyDir()).Str("addr_file", cfg.AddrFile).
-		Str("http", cfg.HTTP).Str("name", cfg.Name).Str("cluster", cfg.Cluster).Str("routes", cfg.Routes).
-		Str("tls_cert", cfg.TLSCert).Str("route_ca", cfg.RouteCA).Str("ready_file", cfg.ReadyFile).Msg("config")
+	if cfg.Config != "" {
+		log.Info().Str("config", cfg.Config).Str("name", cfg.Name).Str("addr_file", cfg.AddrFile).Str("ready_file", cfg.ReadyFile).Msg("config")
+	} else {
+		log.Info().Str("addr", cfg.Addr).Str("store", cfg.Store).Str("keys", cfg.keyDir()).Str("addr_file", cfg.AddrFile).
+			Str("http", cfg.HTTP).Str("name", cfg.Name).Str("ready_file", cfg.ReadyFile).Msg("config")
+	}
 
 	ctx, stop := lifecycle.SignalContext()
 	defer stop()
@@ -127,89 +122,100 @@ func parseConfig(args []string) (config, error) {
 	fs.StringVar(&cfg.Keys, "keys", env("NATSD_KEYS", ""), "`folder` of the users' NKey seeds, created on first start (env NATSD_KEYS; default <store>/keys)")
 	fs.StringVar(&cfg.AddrFile, "addr-file", env("NATSD_ADDR_FILE", ""), "`file` to write the client URL to once ready (env NATSD_ADDR_FILE)")
 	fs.StringVar(&cfg.HTTP, "http", env("NATSD_HTTP", ""), "monitoring `host:port` serving /healthz, on loopback only, empty for none; port 0 picks one (env NATSD_HTTP)")
-	fs.StringVar(&cfg.Name, "name", env("NATSD_NAME", ""), "server `name`, unique in the cluster (env NATSD_NAME; required with -cluster)")
-	fs.StringVar(&cfg.Cluster, "cluster", env("NATSD_CLUSTER", ""), "route listener `host:port`: a node of the JetStream cluster portalhub, fsyncing every write (env NATSD_CLUSTER)")
-	fs.StringVar(&cfg.Routes, "routes", env("NATSD_ROUTES", ""), "the cluster's route `URLs`, comma-separated, nats-route://host:port (env NATSD_ROUTES)")
-	fs.StringVar(&cfg.TLSCert, "tls-cert", env("NATSD_TLS_CERT", ""), "the node's certificate `file` (PEM chain): clients must connect over TLS (env NATSD_TLS_CERT)")
-	fs.StringVar(&cfg.TLSKey, "tls-key", env("NATSD_TLS_KEY", ""), "the key `file` of -tls-cert (env NATSD_TLS_KEY)")
-	fs.StringVar(&cfg.RouteCA, "route-ca", env("NATSD_ROUTE_CA", ""), "CA `file` of the cluster's nodes: routes over TLS, peers verified (env NATSD_ROUTE_CA; needs -tls-cert)")
+	fs.StringVar(&cfg.Name, "name", env("NATSD_NAME", ""), "server `name`, unique in the cluster (env NATSD_NAME)")
+	fs.StringVar(&cfg.Config, "config", env("NATSD_CONFIG", ""), "nats-server configuration `file` (deploy/nats/cluster.conf), its $VARIABLES from the environment, in place of -addr, -store, -keys and -http (env NATSD_CONFIG)")
 	if err := fs.Parse(args); err != nil {
 		return cfg, err
 	}
-	if (cfg.TLSCert == "") != (cfg.TLSKey == "") || cfg.RouteCA != "" && cfg.TLSCert == "" {
-		err := errors.New("-tls-cert and -tls-key go together, and -route-ca needs them (the node's certificate is its route certificate)")
-		fmt.Fprintln(fs.Output(), err)
-		return cfg, err
-	}
-	if cfg.Cluster != "" && cfg.Name == "" {
-		err := errors.New("-cluster needs -name (each node of a cluster has a name of its own)")
-		fmt.Fprintln(fs.Output(), err)
-		return cfg, err
+	if cfg.Config != "" {
+		var both []string
+		fs.Visit(func(f *flag.Flag) {
+			switch f.Name {
+			case "addr", "store", "keys", "http":
+				both = append(both, "-"+f.Name)
+			}
+		})
+		if len(both) > 0 {
+			err := fmt.Errorf("-config and %s: the configuration file says where the server listens, stores and which users it takes", strings.Join(both, ", "))
+			fmt.Fprintln(fs.Output(), err)
+			return cfg, err
+		}
 	}
 	return cfg, nil
 }
 
-// ClusterName is the name of the NATS cluster natsd's nodes form.
-const ClusterName = "portalhub"
-
-// clustered makes opts a node of the JetStream cluster cfg describes: routes
-// to the other nodes and every JetStream write fsynced before it is
-// acknowledged (sync_interval: always), so that an acknowledged event is on
-// the disk of a quorum.
-func clustered(opts *server.Options, cfg config) error {
-	host, port, err := splitAddr(cfg.Cluster)
+// fileOptions reads the nats-server configuration file cfg.Config, its
+// $VARIABLES from the environment, as nats-server -c does; cfg.Name names
+// the server as nats-server's -n does. natsd handles the signals, and the
+// monitoring must listen on loopback only.
+func fileOptions(cfg config) (*server.Options, error) {
+	opts, err := server.ProcessConfigFile(cfg.Config)
 	if err != nil {
-		return fmt.Errorf("-cluster: %w", err)
+		return nil, fmt.Errorf("-config %s: %w", cfg.Config, err)
 	}
-	if port == 0 {
-		return errors.New("-cluster: give the route listener a fixed port: the other nodes' routes name it")
+	if cfg.Name != "" {
+		opts.ServerName = cfg.Name
 	}
-	opts.ServerName = cfg.Name
-	opts.Cluster.Name = ClusterName
-	opts.Cluster.Host, opts.Cluster.Port = host, port
-	if cfg.Routes != "" {
-		opts.Routes = server.RoutesFromStr(cfg.Routes)
-		if len(opts.Routes) == 0 {
-			return fmt.Errorf("-routes %q: no route URL", cfg.Routes)
+	opts.NoSigs = true
+	if opts.HTTPPort != 0 || opts.HTTPSPort != 0 {
+		host := opts.HTTPHost
+		if host == "" {
+			host = opts.Host // nats-server's default for the monitoring host
+		}
+		if !loopback(host) {
+			return nil, fmt.Errorf("-config %s: monitoring on %q: it listens on loopback only (127.0.0.1, ::1 or localhost)", cfg.Config, host)
 		}
 	}
-	opts.SyncAlways = true
-	if cfg.RouteCA != "" {
-		tc, err := server.GenTLSConfig(&server.TLSConfigOpts{CertFile: cfg.TLSCert, KeyFile: cfg.TLSKey, CaFile: cfg.RouteCA, Verify: true})
-		if err != nil {
-			return fmt.Errorf("route TLS: %w", err)
-		}
-		// A node dials its peers too: it verifies their certificates
-		// against the same CA (as nats-server does for cluster.tls).
-		tc.RootCAs = tc.ClientCAs
-		opts.Cluster.TLSConfig, opts.Cluster.TLSTimeout = tc, tlsTimeout
-	}
-	return nil
+	return opts, nil
 }
 
-// tlsTimeout bounds a TLS handshake, a client's or a route's.
-const tlsTimeout = 2 // seconds
-
-// secured makes opts require TLS of every client, with the node's
-// certificate.
-func secured(opts *server.Options, cfg config) error {
-	tc, err := server.GenTLSConfig(&server.TLSConfigOpts{CertFile: cfg.TLSCert, KeyFile: cfg.TLSKey})
+// flagOptions is the single server -addr, -store, -keys and -http
+// configure, and the file recording its port.
+func flagOptions(cfg config) (opts *server.Options, portFile string, err error) {
+	host, port, err := splitAddr(cfg.Addr)
 	if err != nil {
-		return fmt.Errorf("client TLS: %w", err)
+		return nil, "", fmt.Errorf("-addr: %w", err)
 	}
-	opts.TLS, opts.TLSConfig, opts.TLSTimeout = true, tc, tlsTimeout
-	return nil
+	if err := os.MkdirAll(cfg.Store, 0o755); err != nil {
+		return nil, "", err
+	}
+	portFile = filepath.Join(cfg.Store, "port")
+	if port == 0 {
+		port = previousPort(portFile)
+	}
+	users, err := natsserver.Users(cfg.keyDir())
+	if err != nil {
+		return nil, "", err
+	}
+	opts = natsserver.Options(cfg.Store, port, users)
+	opts.Host = host
+	if cfg.Name != "" {
+		opts.ServerName = cfg.Name
+	}
+	if cfg.HTTP != "" {
+		if opts.HTTPHost, opts.HTTPPort, err = splitAddr(cfg.HTTP); err != nil {
+			return nil, "", fmt.Errorf("-http: %w", err)
+		}
+		// The monitoring endpoints answer anyone who reaches them, with the
+		// connections, subscriptions and accounts of the server.
+		if !loopback(opts.HTTPHost) {
+			return nil, "", fmt.Errorf("-http %s: monitoring listens on loopback only (127.0.0.1, ::1 or localhost)", cfg.HTTP)
+		}
+		if opts.HTTPPort == 0 {
+			opts.HTTPPort = server.RANDOM_PORT // 0 would turn monitoring off
+		}
+	}
+	return opts, portFile, nil
+}
+
+// loopback tells whether host is a loopback address or localhost.
+func loopback(host string) bool {
+	ip := net.ParseIP(host)
+	return host == "localhost" || ip != nil && ip.IsLoopback()
 }
 
 // run serves NATS until ctx is done or the server stops by itself.
 func run(ctx context.Context, cfg config, log zerolog.Logger) error {
-	host, port, err := splitAddr(cfg.Addr)
-	if err != nil {
-		return fmt.Errorf("-addr: %w", err)
-	}
-	if err := os.MkdirAll(cfg.Store, 0o755); err != nil {
-		return err
-	}
 	if cfg.AddrFile != "" {
 		// Whoever waits for the file must not read a previous run's.
 		if err := os.Remove(cfg.AddrFile); err != nil && !errors.Is(err, os.ErrNotExist) {
@@ -217,46 +223,23 @@ func run(ctx context.Context, cfg config, log zerolog.Logger) error {
 		}
 		defer os.Remove(cfg.AddrFile)
 	}
-	portFile := filepath.Join(cfg.Store, "port")
-	if port == 0 {
-		port = previousPort(portFile)
-	}
 
 	// SIGHUP reloads the users (from here on: it must not kill natsd).
 	hup := make(chan os.Signal, 1)
 	signal.Notify(hup, syscall.SIGHUP)
 	defer signal.Stop(hup)
-	users, err := natsserver.Users(cfg.keyDir())
+	var (
+		opts     *server.Options
+		portFile string
+		err      error
+	)
+	if cfg.Config != "" {
+		opts, err = fileOptions(cfg)
+	} else {
+		opts, portFile, err = flagOptions(cfg)
+	}
 	if err != nil {
 		return err
-	}
-	opts := natsserver.Options(cfg.Store, port, users)
-	opts.Host = host
-	if cfg.Name != "" {
-		opts.ServerName = cfg.Name
-	}
-	if cfg.Cluster != "" {
-		if err := clustered(opts, cfg); err != nil {
-			return err
-		}
-	}
-	if cfg.TLSCert != "" {
-		if err := secured(opts, cfg); err != nil {
-			return err
-		}
-	}
-	if cfg.HTTP != "" {
-		if opts.HTTPHost, opts.HTTPPort, err = splitAddr(cfg.HTTP); err != nil {
-			return fmt.Errorf("-http: %w", err)
-		}
-		// The monitoring endpoints answer anyone who reaches them, with the
-		// connections, subscriptions and accounts of the server.
-		if ip := net.ParseIP(opts.HTTPHost); opts.HTTPHost != "localhost" && (ip == nil || !ip.IsLoopback()) {
-			return fmt.Errorf("-http %s: monitoring listens on loopback only (127.0.0.1, ::1 or localhost)", cfg.HTTP)
-		}
-		if opts.HTTPPort == 0 {
-			opts.HTTPPort = server.RANDOM_PORT // 0 would turn monitoring off
-		}
 	}
 	s, err := server.NewServer(opts)
 	if err != nil {
@@ -275,13 +258,16 @@ func run(ctx context.Context, cfg config, log zerolog.Logger) error {
 	}()
 
 	actual := s.Addr().(*net.TCPAddr).Port
+	host := opts.Host
 	if ip := net.ParseIP(host); host == "" || ip != nil && ip.IsUnspecified() {
 		host = "127.0.0.1" // listening everywhere, reachable here
 	}
 	url := "nats://" + net.JoinHostPort(host, strconv.Itoa(actual))
-	if err := writeFile(portFile, strconv.Itoa(actual)+"\n"); err != nil {
-		s.Shutdown()
-		return err
+	if portFile != "" {
+		if err := writeFile(portFile, strconv.Itoa(actual)+"\n"); err != nil {
+			s.Shutdown()
+			return err
+		}
 	}
 	if cfg.AddrFile != "" {
 		if err := writeFile(cfg.AddrFile, url+"\n"); err != nil {
@@ -311,13 +297,30 @@ func run(ctx context.Context, cfg config, log zerolog.Logger) error {
 		case <-stopped:
 			return errors.New("NATS server stopped")
 		case <-hup:
-			if n, err := reloadUsers(s, opts, cfg.keyDir()); err != nil {
+			if n, err := reload(s, opts, cfg); err != nil {
 				log.Error().Err(err).Msg("users not reloaded; the previous ones stay")
 			} else {
 				log.Info().Int("users", n).Msg("users reloaded")
 			}
 		}
 	}
+}
+
+// reload gives the server running with opts its users again: with
+// -config, the whole file read again (nats-server reloads what may change
+// and refuses the rest); else the keys folder's.
+func reload(s *server.Server, opts *server.Options, cfg config) (int, error) {
+	if cfg.Config != "" {
+		next, err := fileOptions(cfg)
+		if err != nil {
+			return 0, err
+		}
+		if err := s.ReloadOptions(next); err != nil {
+			return 0, err
+		}
+		return len(next.Nkeys), nil
+	}
+	return reloadUsers(s, opts, cfg.keyDir())
 }
 
 // reloadUsers reads the users' keys in keyDir again and gives the server

@@ -2,6 +2,8 @@ package federation
 
 import (
 	"context"
+	"crypto/rand"
+	"encoding/base64"
 	"errors"
 	"fmt"
 	"io"
@@ -12,11 +14,11 @@ import (
 	"os/exec"
 	"path/filepath"
 	"regexp"
+	"strconv"
 	"strings"
 	"time"
 
 	"github.com/portalhub/portalhub/services/internal/devtls"
-	"github.com/portalhub/portalhub/services/natsauth"
 	"github.com/portalhub/portalhub/services/pgcluster"
 	"github.com/portalhub/portalhub/services/supervise"
 )
@@ -28,13 +30,19 @@ const natsNodes = 3
 // very file deploy/ documents, relative to the repository's root.
 const NginxTemplate = "deploy/nginx/portalhub.conf.template"
 
+// NATSConfig is the configuration every NATS node of Options.Cluster runs
+// (natsd -config), the very file deploy/ documents and compose.yaml's
+// nodes run, relative to the repository's root.
+const NATSConfig = "deploy/nats/cluster.conf"
+
 // Topology is what the clustered federation (Options.Cluster) runs where.
 type Topology struct {
 	// NATS nodes: Addr is the client URL, Route the route listener,
 	// Monitor the monitoring base URL, Dir the JetStream store. NATSCA is
-	// the CA of their certificates with Options.NATSTLS, else empty.
-	NATS   []Node
-	NATSCA string
+	// the CA of their certificates; NATSConfig the configuration they run
+	// (a link to NATSConfig, users.conf beside it).
+	NATS               []Node
+	NATSCA, NATSConfig string
 	// Primary and Replica are the hub database's URLs on the PostgreSQL
 	// primary and on its streaming replica, as the superuser.
 	Primary, Replica string
@@ -70,11 +78,10 @@ func (t *Topology) Describe(w io.Writer) {
 	for _, n := range t.NATS {
 		fmt.Fprintf(w, "  %-13s %s   routes %s   monitor %s/healthz   store %s\n", n.Name, n.Addr, n.Route, n.Monitor, n.Dir)
 	}
-	if t.NATSCA != "" {
-		fmt.Fprintf(w, "  %-13s clients and routes over TLS, CA %s (NATS_CA_FILE)\n", "", t.NATSCA)
-	}
+	fmt.Fprintf(w, "  %-13s config %s (deploy/nats/cluster.conf, users.conf beside it); clients and routes over TLS, CA %s (NATS_CA_FILE)\n", "", t.NATSConfig, t.NATSCA)
 	fmt.Fprintf(w, "  %-13s %s   (aggregators write here)\n", "pg primary", redactUser(t.Primary))
-	fmt.Fprintf(w, "  %-13s %s   (gateways read here as portalhub_gateway, the primary while it is down; slot %s, folder %s)\n", "pg replica", redactUser(t.Replica), t.ReplicaSlot, t.ReplicaDir)
+	fmt.Fprintf(w, "  %-13s %s   (gateways read here as portalhub_gateway, the primary while it is down; streams as %s through slot %s, both made by %s; folder %s)\n",
+		"pg replica", redactUser(t.Replica), ReplicationRole, t.ReplicaSlot, ReplicationScript, t.ReplicaDir)
 	for _, n := range t.Aggregators {
 		fmt.Fprintf(w, "  %-13s gRPC %s   health http://%s/readyz\n", n.Name, n.Addr, n.Monitor)
 	}
@@ -86,17 +93,23 @@ func (t *Topology) Describe(w io.Writer) {
 
 func redactUser(u string) string { return strings.Replace(u, "postgres://postgres@", "postgres://", 1) }
 
-// startReplica starts the hub database's streaming replica beside the
-// private primary.
+// startReplica gives the private primary its replication setup by running
+// ReplicationScript on it, as production's image does (the replicator role,
+// the slot, the pg_hba.conf line), and starts the hub database's streaming
+// replica beside it, connected as that role through that slot.
 func (f *Federation) startReplica(ctx context.Context) error {
 	if f.cluster == nil {
 		return errors.New("the clustered federation runs its own PostgreSQL primary and replica: unset DATABASE_URL")
 	}
 	f.Topology = &Topology{ReplicaSlot: "portalhub_replica_1"}
+	password, err := f.replicationSetup(ctx)
+	if err != nil {
+		return err
+	}
 	dir := filepath.Join(f.opts.VarDir, "pg-replica")
 	f.logf("starting the PostgreSQL replica in %s", dir)
 	rc := pgcluster.ReplicaConfig{Config: pgcluster.Config{Dir: dir, Ephemeral: f.opts.Ephemeral, SyncCommit: true},
-		Primary: f.cluster.URL("postgres"), Slot: f.Topology.ReplicaSlot}
+		Primary: WithUser(f.cluster.URL("postgres"), ReplicationRole), Password: password, Slot: f.Topology.ReplicaSlot}
 	r, err := pgcluster.StartReplica(ctx, rc)
 	if err != nil {
 		return fmt.Errorf("start the PostgreSQL replica: %w", err)
@@ -113,44 +126,89 @@ func (f *Federation) startReplica(ctx context.Context) error {
 	return nil
 }
 
-// startNATSCluster starts natsNodes natsd nodes, each with its own store,
-// routed to each other on loopback ports, and waits until each is healthy.
-// Every client is given every node's URL.
+// ReplicationScript is the primary's replication setup, the very script
+// production's primary image runs once (compose.yaml), relative to the
+// repository's root; ReplicationRole the role it makes for the replica.
+const (
+	ReplicationScript = "deploy/postgres/replication.sh"
+	ReplicationRole   = "replicator"
+)
+
+// replicationSetup runs ReplicationScript on the primary with the
+// replicator's password (made once, mode 0600, in VarDir/credentials) and
+// the topology's slot, and returns the password. The script changes
+// nothing the second time, so it runs at every start of the cluster, which
+// also covers a primary made before the cluster first ran.
+func (f *Federation) replicationSetup(ctx context.Context) (string, error) {
+	script, err := findUp(ReplicationScript)
+	if err != nil {
+		return "", err
+	}
+	dir := filepath.Join(f.opts.VarDir, "credentials")
+	if err := os.MkdirAll(dir, 0o700); err != nil {
+		return "", err
+	}
+	pwFile := filepath.Join(dir, "pg-replicator-password")
+	password, err := randomSecret(pwFile)
+	if err != nil {
+		return "", err
+	}
+	f.logf("running %s on the PostgreSQL primary", ReplicationScript)
+	if err := f.cluster.RunScript(ctx, script, []string{"REPLICATOR_PASSWORD_FILE=" + pwFile, "REPLICATION_SLOT=" + f.Topology.ReplicaSlot}); err != nil {
+		return "", fmt.Errorf("the primary's replication setup: %w", err)
+	}
+	return password, nil
+}
+
+// randomSecret returns the secret kept in path, making a random one (mode
+// 0600) the first time.
+func randomSecret(path string) (string, error) {
+	if b, err := os.ReadFile(path); err == nil && len(strings.TrimSpace(string(b))) >= 16 {
+		return strings.TrimSpace(string(b)), nil
+	}
+	raw := make([]byte, 24)
+	if _, err := rand.Read(raw); err != nil {
+		return "", err
+	}
+	secret := base64.RawURLEncoding.EncodeToString(raw)
+	return secret, writeSecret(path, secret)
+}
+
+// startNATSCluster starts natsNodes natsd nodes, each on NATSConfig (the
+// very file production's nodes run) with its own variables: its ports, its
+// store, the routes to all three, its certificate of the development CA
+// for clients and routes, and the users' public keys. It waits until each
+// is healthy. Every client is given every node's URL and the CA.
 func (f *Federation) startNATSCluster(ctx context.Context) error {
-	// The nodes share the users' keys: made here, before any reads them.
-	if err := natsauth.EnsureSeeds(f.NATSKeys); err != nil {
+	conf, keyEnv, err := f.natsClusterConfig(ctx)
+	if err != nil {
 		return err
 	}
-	var routes []string
 	nodes := make([]Node, natsNodes)
 	for i := range nodes {
 		nodes[i] = Node{Name: fmt.Sprintf("nats-%d", i+1), Dir: filepath.Join(f.opts.VarDir, fmt.Sprintf("nats-%d", i+1))}
-		var err error
 		if nodes[i].Route, err = freeAddr(); err != nil {
 			return err
 		}
-		routes = append(routes, "nats-route://"+nodes[i].Route)
 	}
 	var urls []string
 	for i, n := range nodes {
-		client, err := freeAddr()
-		if err != nil {
+		nn := natsNode{Store: n.Dir, Route: n.Route}
+		for _, o := range nodes {
+			nn.Routes = append(nn.Routes, "nats-route://"+o.Route)
+		}
+		if nn.Listen, err = freeAddr(); err != nil {
 			return err
 		}
-		monitor, err := freeAddr()
-		if err != nil {
+		if nn.Monitor, err = freeAddr(); err != nil {
 			return err
 		}
-		args := []string{"-name", n.Name, "-addr", client, "-http", monitor, "-store", n.Dir, "-keys", f.NATSKeys,
-			"-cluster", n.Route, "-routes", strings.Join(routes, ",")}
-		if f.opts.NATSTLS {
-			tlsArgs, err := f.natsNodeTLS(n.Name)
-			if err != nil {
-				return err
-			}
-			args = append(args, tlsArgs...)
+		if nn.Cert, nn.Key, err = f.natsNodeTLS(n.Name); err != nil {
+			return err
 		}
-		p, err := f.start(ctx, supervise.Spec{Name: n.Name, Path: f.bin("natsd"), Args: args}, nil)
+		nn.CA = f.NATSCAFile
+		env := append(nn.env(), keyEnv...)
+		p, err := f.start(ctx, supervise.Spec{Name: n.Name, Path: f.bin("natsd"), Args: []string{"-config", conf, "-name", n.Name}, Env: env}, nil)
 		if err != nil {
 			return err
 		}
@@ -162,23 +220,127 @@ func (f *Federation) startNATSCluster(ctx context.Context) error {
 			return fmt.Errorf("NATS node %s: %w", n.Name, err)
 		}
 	}
-	f.Topology.NATS, f.Topology.NATSCA = nodes, f.NATSCAFile
+	f.Topology.NATS, f.Topology.NATSCA, f.Topology.NATSConfig = nodes, f.NATSCAFile, conf
 	f.NATSURL = strings.Join(urls, ",")
 	f.NATSMonitor = nodes[0].Monitor
 	return nil
 }
 
+// natsClusterConfig lays out the configuration the NATS nodes run, as an
+// operator lays out /etc/nats (deploy/README.md): in VarDir/nats/conf,
+// cluster.conf is a link to NATSConfig (the file itself: what runs is what
+// deploy/ holds) and users.conf beside it, which the file includes, is what
+// `hubctl nats config --keys` writes for the tenants whose keys are in
+// NATSKeys. It returns the link and the users' public keys as `hubctl nats
+// keys --out` prints them (NATS_AGGREGATOR_NKEY=U…), the variables the
+// file reads.
+func (f *Federation) natsClusterConfig(ctx context.Context) (conf string, keyEnv []string, err error) {
+	src, err := findUp(NATSConfig)
+	if err != nil {
+		return "", nil, err
+	}
+	if src, err = filepath.Abs(src); err != nil {
+		return "", nil, err
+	}
+	dir := filepath.Join(f.opts.VarDir, "nats", "conf")
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return "", nil, err
+	}
+	conf = filepath.Join(dir, "cluster.conf")
+	if err := os.Remove(conf); err != nil && !errors.Is(err, os.ErrNotExist) {
+		return "", nil, err
+	}
+	if err := os.Symlink(src, conf); err != nil {
+		return "", nil, err
+	}
+	keys, err := f.hubctl(ctx, "nats", "keys", "--out", f.NATSKeys)
+	if err != nil {
+		return "", nil, err
+	}
+	for _, line := range strings.Split(strings.TrimSpace(keys), "\n") {
+		name, value, ok := strings.Cut(line, "=")
+		if !ok || !strings.HasPrefix(name, "NATS_") {
+			return "", nil, fmt.Errorf("hubctl nats keys printed %q, want NAME=KEY lines", line)
+		}
+		keyEnv = append(keyEnv, name+"="+confValue(value))
+	}
+	users, err := f.hubctl(ctx, "nats", "config", "--keys", f.NATSKeys)
+	if err != nil {
+		return "", nil, err
+	}
+	if err := writeFileAtomic(filepath.Join(dir, "users.conf"), users, 0o600); err != nil {
+		return "", nil, err
+	}
+	return conf, keyEnv, nil
+}
+
+// hubctl runs bin/hubctl with args and returns what it printed.
+func (f *Federation) hubctl(ctx context.Context, args ...string) (string, error) {
+	cmd := exec.CommandContext(ctx, f.bin("hubctl"), args...)
+	cmd.Env = append(os.Environ(), f.opts.Env...)
+	var stderr strings.Builder
+	cmd.Stderr = &stderr
+	out, err := cmd.Output()
+	if err != nil {
+		return "", fmt.Errorf("hubctl %s: %w: %s", strings.Join(args, " "), err, strings.TrimSpace(stderr.String()))
+	}
+	return string(out), nil
+}
+
+// writeFileAtomic replaces path with content at once.
+func writeFileAtomic(path, content string, mode os.FileMode) error {
+	tmp := path + ".tmp"
+	if err := os.WriteFile(tmp, []byte(content), mode); err != nil {
+		return err
+	}
+	return os.Rename(tmp, path)
+}
+
+// natsNode is one NATS node's share of NATSConfig's variables (besides the
+// users' keys): its addresses on loopback, its store, the routes to every
+// node (its own included), and its certificate, used for clients and
+// routes alike, with the CA every node's is signed by.
+type natsNode struct {
+	Listen, Monitor, Route, Store string
+	Routes                        []string
+	Cert, Key, CA                 string
+}
+
+// env is the node's environment for NATSConfig. The values are quoted:
+// nats-server parses a variable's value as configuration, where a path
+// with a space would end the value.
+func (n natsNode) env() []string {
+	vars := [][2]string{
+		{"NATS_LISTEN", n.Listen}, {"NATS_MONITOR", n.Monitor}, {"NATS_STORE", n.Store}, {"NATS_CLUSTER_LISTEN", n.Route},
+		{"NATS_TLS_CERT", n.Cert}, {"NATS_TLS_KEY", n.Key},
+		{"NATS_ROUTE_CERT", n.Cert}, {"NATS_ROUTE_KEY", n.Key}, {"NATS_ROUTE_CA", n.CA},
+	}
+	for i, r := range n.Routes {
+		vars = append(vars, [2]string{fmt.Sprintf("NATS_ROUTE_%d", i+1), r})
+	}
+	env := make([]string, len(vars))
+	for i, v := range vars {
+		env[i] = v[0] + "=" + confValue(v[1])
+	}
+	return env
+}
+
+// confValue is s as a quoted string of a NATS configuration.
+func confValue(s string) string {
+	return strconv.Quote(s)
+}
+
 // natsNodeTLS issues the NATS node name its certificate (for its clients
-// and its routes, on loopback) from the development CA, and returns natsd's
-// TLS flags; clients are given the CA from here on (NATSCAFile).
-func (f *Federation) natsNodeTLS(name string) ([]string, error) {
+// and its routes, on loopback) from the development CA; clients are given
+// the CA from here on (NATSCAFile).
+func (f *Federation) natsNodeTLS(name string) (cert, key string, err error) {
 	dir := filepath.Join(f.opts.VarDir, "tls")
-	cert, key := filepath.Join(dir, name+".pem"), filepath.Join(dir, name+".key")
+	cert, key = filepath.Join(dir, name+".pem"), filepath.Join(dir, name+".key")
 	if err := devtls.Issue(dir, []string{"localhost", "127.0.0.1"}, cert, key); err != nil {
-		return nil, err
+		return "", "", err
 	}
 	f.NATSCAFile = filepath.Join(dir, devtls.CAFile)
-	return []string{"-tls-cert", cert, "-tls-key", key, "-route-ca", f.NATSCAFile}, nil
+	return cert, key, nil
 }
 
 // startClusterServices starts two aggregators, nginx in front of them and

@@ -111,15 +111,15 @@ type Options struct {
 	// themselves, do not.
 	Restart bool
 	// Cluster runs the clustered topology instead of one process of each
-	// kind (cluster.go): three NATS nodes, a PostgreSQL streaming replica,
-	// two aggregators and two gateways behind nginx. It needs the private
-	// PostgreSQL and natsd (no DatabaseURL, no NATSURL).
+	// kind (cluster.go): three NATS nodes on deploy/nats/cluster.conf
+	// (clients and routes over TLS: each node a certificate of the
+	// development CA, every client given the CA in NATS_CA_FILE,
+	// NATSCAFile), a PostgreSQL streaming replica made by
+	// deploy/postgres/replication.sh's role and slot, two aggregators and
+	// two gateways behind nginx on deploy/nginx/portalhub.conf.template.
+	// It needs the private PostgreSQL and natsd (no DatabaseURL, no
+	// NATSURL).
 	Cluster bool
-	// NATSTLS, with Cluster, runs the NATS nodes over TLS, for clients and
-	// for routes (deploy/nats/cluster.conf): each node a certificate of the
-	// development CA, every client given the CA (NATS_CA_FILE, NATSCAFile).
-	// make cluster sets it.
-	NATSTLS bool
 	// Env is added to every child's environment.
 	Env []string
 	// Output receives the children's logs; nil discards them.
@@ -147,7 +147,7 @@ type Federation struct {
 	// (natsauth.SeedFile): each process gets its own.
 	NATSKeys string
 	// NATSCAFile is the CA of the NATS nodes' certificates with
-	// Options.NATSTLS (pass it to natsauth.Connect); empty without TLS.
+	// Options.Cluster (pass it to natsauth.Connect); empty without TLS.
 	NATSCAFile string
 	// NATSMonitor is natsd's monitoring base URL (/healthz, /varz, /jsz),
 	// empty when NATS_URL named another server.
