@@ -47,11 +47,14 @@ func issueCredential(fs *flag.FlagSet) action {
 			w = s.stderr // stdout holds the JSON alone
 		}
 		// Two ways to make the user known, as docs/OPERATIONS.md section 1
-		// says: natsd reads its keys folder again on SIGHUP; a NATS server of
-		// one's own (deploy/nats) takes the users.conf nats config writes.
+		// says: natsd on a keys folder (make run) reads it again on SIGHUP;
+		// nodes on deploy/nats/cluster.conf (make cluster's natsd -config,
+		// or nats-server in production) take the users.conf nats config
+		// writes beside it, then a reload of each node.
 		fmt.Fprintf(w, "Người dùng NATS của %s / NATS user of %s: %s; khóa bí mật / seed %s (giao cho cổng thành phần / for its sub-portal, NATS_NKEY_FILE).\n"+
-			"Cho NATS biết người dùng mới / make NATS know the user: natsd với thư mục khóa này / natsd with this keys folder: kill -HUP <pid của natsd / natsd's pid>; "+
-			"máy chủ NATS riêng / a NATS server of your own: hubctl nats config --keys %s > users.conf, rồi / then nats-server --signal reload\n",
+			"Cho NATS biết người dùng mới / make NATS know the user: natsd với thư mục khóa này (make run) / natsd with this keys folder (make run): kill -HUP <pid của natsd / natsd's pid>; "+
+			"các nút chạy deploy/nats/cluster.conf (make cluster, máy chủ NATS riêng) / nodes on deploy/nats/cluster.conf (make cluster, a NATS server of your own): "+
+			"hubctl nats config --keys %s > users.conf (cạnh cluster.conf / beside cluster.conf), rồi nạp lại từng nút / then reload each node (kill -HUP <pid>, nats-server --signal reload)\n",
 			*tenant, *tenant, pub, seed, *natsKeys)
 		return nil
 	}
